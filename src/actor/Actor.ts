@@ -1,0 +1,260 @@
+/**
+ * Actors: supervised fibers that own their state and read one bounded, typed mailbox.
+ *
+ * An actor is a thin shell. Its decisions live in `handle`, a function from (state, message) to the
+ * next state: plain when it needs nothing from the world (the fast path: no Effect allocated), or an
+ * Effect when it sends, waits or asks for CPU time. A handler that throws, dies or fails crashes the
+ * actor: the message is recorded as a dead letter, the actor restarts after a backoff in virtual
+ * time with state rebuilt by `recover`, and too many crashes in a window escalate to its parent.
+ *
+ * @example
+ * ```ts
+ * const counter = yield* Actor.make({
+ *   name: "counter",
+ *   capacity: 16,
+ *   initial: () => 0,
+ *   handle: (n: number, msg: Add | Get) =>
+ *     msg._tag === "Add" ? n + msg.amount : (msg.reply.succeed(n), n)
+ * })
+ * yield* counter.tell(new Add({ amount: 2 }))
+ * const total = yield* counter.ask((reply) => new Get({ reply }))
+ * ```
+ */
+import { Cause, Deferred, Effect, Exit, Schedule } from "effect"
+import type * as Scope from "effect/Scope"
+import { FiberLabel } from "../kernel/FiberLabel.ts"
+import { Simulation } from "../kernel/Simulation.ts"
+import type { TraceName } from "../kernel/Trace.ts"
+import { ActorEscalated, ActorStopped, AskTimeout } from "./ActorError.ts"
+import { ActorSystem } from "./ActorSystem.ts"
+import type { ActorMetrics, DeadLetterReason } from "./ActorSystem.ts"
+import { Mailbox } from "./Mailbox.ts"
+import type { Overflow } from "./Mailbox.ts"
+import { Reply } from "./Reply.ts"
+import { decide, defaultSupervision } from "./Supervision.ts"
+import type { SupervisionPolicy } from "./Supervision.ts"
+
+/** Who hears about an actor that escalated. */
+export interface Parent {
+  readonly childEscalated: (failure: ActorEscalated) => void
+}
+
+/** Everything that defines an actor. */
+export interface ActorSpec<M, S, R = never> {
+  /** Unique, human-readable name: used in the trace, metrics, dead letters and errors. */
+  readonly name: string
+  /** Mailbox capacity (messages). */
+  readonly capacity: number
+  /** What a full mailbox does: make `tell` wait (default) or drop with reason `mailbox-full`. */
+  readonly overflow?: Overflow | undefined
+  /** The state the actor starts with. */
+  readonly initial: () => S
+  /** Handles one message and returns the next state. */
+  readonly handle: (state: S, message: M) => S | Effect.Effect<S, unknown, R>
+  /** Rebuilds state after a crash (default: `initial()`); gets the state held when it crashed. */
+  readonly recover?: ((crashed: S) => S | Effect.Effect<S, never, R>) | undefined
+  readonly supervision?: SupervisionPolicy | undefined
+  /** Told when this actor escalates; without one the escalation is only recorded in the system. */
+  readonly parent?: Parent | undefined
+}
+
+/** A handle to a running actor. */
+export interface ActorRef<M> {
+  readonly name: string
+  /**
+   * Sends a message. Under `wait` a full mailbox suspends the sender until there is room; under
+   * `drop` the message is dropped and recorded. Succeeds with whether the message was queued.
+   */
+  readonly tell: (message: M) => Effect.Effect<boolean>
+  /** Sends without waiting: false (and a recorded drop) when the mailbox is full or stopped. */
+  readonly tellUnsafe: (message: M) => boolean
+  /** Sends a message carrying a reply slot and waits for the answer, up to `timeoutNs` of virtual time. */
+  readonly ask: <A, E = never>(
+    makeMessage: (reply: Reply<A, E>) => M,
+    options?: { readonly timeoutNs?: number | undefined }
+  ) => Effect.Effect<A, E | AskTimeout | ActorStopped>
+  /** Waits until the actor stops; fails if it escalated. */
+  readonly await: Effect.Effect<void, ActorEscalated>
+  readonly metrics: () => ActorMetrics
+}
+
+/** Default `ask` timeout: one simulated second. */
+export const defaultAskTimeoutNs = 1e9
+
+const kindOf = (message: unknown): string => {
+  if (typeof message === "object" && message !== null && "_tag" in message) return String(message._tag)
+  return typeof message
+}
+
+const describe = (cause: Cause.Cause<unknown>): string => {
+  const text = Cause.pretty(cause)
+  const firstLine = text.split("\n", 1)[0] ?? text
+  return firstLine.length > 200 ? firstLine.slice(0, 200) + "…" : firstLine
+}
+
+/**
+ * Starts an actor in the current scope; closing the scope stops it (queued messages become dead
+ * letters with reason `actor-stopped`).
+ */
+export const make = Effect.fnUntraced(function*<M, S, R = never>(
+  spec: ActorSpec<M, S, R>
+): Effect.fn.Return<ActorRef<M>, never, R | Simulation | ActorSystem | Scope.Scope> {
+  const sim = yield* Simulation
+  const system = yield* ActorSystem
+  const { kernel, trace } = sim
+  const mailbox = new Mailbox<M>(kernel, spec.capacity)
+  const overflow = spec.overflow ?? "wait"
+  const policy = spec.supervision ?? defaultSupervision
+  const done = Deferred.makeUnsafe<void, ActorEscalated>()
+  const actorName = trace.name(spec.name)
+
+  let handled = 0
+  let restarts = 0
+  let deadLetters = 0
+  let running = true
+  const drops: Partial<Record<DeadLetterReason, number>> = {}
+
+  const deadLetter = (message: M, reason: DeadLetterReason, failure?: string): void => {
+    deadLetters++
+    if (reason !== "crashed") drops[reason] = (drops[reason] ?? 0) + 1
+    system.recordDeadLetter({
+      actor: spec.name,
+      reason,
+      atNs: kernel.nowNs,
+      messageKind: kindOf(message),
+      ...(failure === undefined ? {} : { failure })
+    })
+  }
+
+  const metrics = (): ActorMetrics => ({
+    name: spec.name,
+    handled,
+    mailboxHighWater: mailbox.highWater,
+    mailboxCapacity: mailbox.capacity,
+    dropsByReason: { ...drops },
+    restarts,
+    deadLetters,
+    running
+  })
+  system.register(metrics)
+
+  const tellUnsafe = (message: M): boolean => {
+    if (mailbox.offer(message)) return true
+    deadLetter(message, mailbox.closed ? "actor-stopped" : "mailbox-full")
+    return false
+  }
+
+  const tell = (message: M): Effect.Effect<boolean> =>
+    Effect.suspend(() => {
+      if (overflow === "drop" || mailbox.closed) return Effect.succeed(tellUnsafe(message))
+      return Effect.map(mailbox.offerWaiting(message), (queued) => {
+        if (!queued) deadLetter(message, "actor-stopped")
+        return queued
+      })
+    })
+
+  const ask = <A, E = never>(
+    makeMessage: (reply: Reply<A, E>) => M,
+    options?: { readonly timeoutNs?: number | undefined }
+  ): Effect.Effect<A, E | AskTimeout | ActorStopped> =>
+    Effect.suspend(() => {
+      const reply = new Reply<A, E>()
+      const timeoutNs = options?.timeoutNs ?? defaultAskTimeoutNs
+      return Effect.flatMap(tell(makeMessage(reply)), (queued): Effect.Effect<A, E | AskTimeout | ActorStopped> =>
+        queued
+          ? Effect.timeoutOrElse(Deferred.await(reply.deferred), {
+            duration: Math.max(timeoutNs, 0) / 1e6,
+            orElse: () => Effect.fail(new AskTimeout({ actor: spec.name, timeoutNs }))
+          })
+          : Effect.fail(new ActorStopped({ actor: spec.name })))
+    })
+
+  // Message kinds are interned once per kind, not once per message.
+  let lastKindText = ""
+  let lastKind: TraceName = trace.name("")
+  const recordHandled = (message: M): void => {
+    const text = kindOf(message)
+    if (text !== lastKindText) {
+      lastKindText = text
+      lastKind = trace.name(text)
+    }
+    trace.record(kernel.nowNs, actorName, lastKind, ++handled, mailbox.size)
+  }
+
+  const stop = (): void => {
+    running = false
+    for (const message of mailbox.close()) deadLetter(message, "actor-stopped")
+  }
+
+  const body = Effect.gen(function*() {
+    let backoff = yield* Schedule.toStepWithSleep(policy.backoff)
+    let restartTimes: ReadonlyArray<number> = []
+    let state = spec.initial()
+    while (true) {
+      if (mailbox.size === 0) yield* mailbox.awaitMessage
+      const message = mailbox.take()
+      let failure: Cause.Cause<unknown> | undefined
+      try {
+        const next = spec.handle(state, message)
+        if (Effect.isEffect(next)) {
+          const exit = yield* Effect.exit(next)
+          if (Exit.isSuccess(exit)) state = exit.value
+          else if (Cause.hasInterruptsOnly(exit.cause)) return yield* Effect.interrupt
+          else failure = exit.cause
+        } else {
+          state = next
+        }
+      } catch (thrown) {
+        failure = Cause.die(thrown)
+      }
+      if (failure === undefined) {
+        recordHandled(message)
+        continue
+      }
+      // Crash: the message becomes a dead letter; restart after backoff or escalate.
+      const text = describe(failure)
+      deadLetter(message, "crashed", text)
+      trace.record(kernel.nowNs, actorName, trace.name("crash"), restarts, 0)
+      const verdict = decide(restartTimes, kernel.nowNs, policy)
+      restartTimes = verdict.restartTimesNs
+      // A restart that opens a fresh window starts the backoff schedule over.
+      if (verdict.decision === "restart" && restartTimes.length === 1) {
+        backoff = yield* Schedule.toStepWithSleep(policy.backoff)
+      }
+      const scheduled = verdict.decision === "restart"
+        ? yield* backoff(undefined).pipe(Effect.as(true), Effect.catchCause(() => Effect.succeed(false)))
+        : false
+      if (!scheduled) {
+        const escalated = new ActorEscalated({ actor: spec.name, restarts, lastFailure: text })
+        stop()
+        spec.parent?.childEscalated(escalated)
+        Deferred.doneUnsafe(done, Exit.fail(escalated))
+        return
+      }
+      restarts++
+      const recovered = spec.recover === undefined ? spec.initial() : spec.recover(state)
+      state = Effect.isEffect(recovered) ? yield* recovered : recovered
+      trace.record(kernel.nowNs, actorName, trace.name("restart"), restarts, 0)
+    }
+  })
+
+  yield* body.pipe(
+    Effect.onExit(() =>
+      Effect.sync(() => {
+        if (running) stop()
+        Deferred.doneUnsafe(done, Exit.void)
+      })
+    ),
+    Effect.provideService(FiberLabel, spec.name),
+    Effect.forkScoped
+  )
+
+  return {
+    name: spec.name,
+    tell,
+    tellUnsafe,
+    ask,
+    await: Deferred.await(done),
+    metrics
+  }
+})

@@ -1,0 +1,124 @@
+/**
+ * An actor's bounded mailbox: a ring buffer, at most one waiting reader (the actor), and, for the
+ * `wait` overflow policy, a FIFO of senders waiting for room. Wake-ups go through the kernel's run
+ * queue, never by running the woken fiber inside the sender's step, so delivery order is FIFO and
+ * deterministic and stacks stay flat.
+ */
+import { Effect } from "effect"
+import type { Kernel } from "../kernel/Kernel.ts"
+
+/** What a full mailbox does with one more message: make the sender wait, or drop the message. */
+export type Overflow = "wait" | "drop"
+
+interface WaitingSender<M> {
+  readonly message: M
+  resume: ((effect: Effect.Effect<void>) => void) | undefined
+}
+
+export class Mailbox<M> {
+  readonly capacity: number
+  /** Largest number of queued messages seen. */
+  highWater = 0
+  /** Set when the owner stops; offers fail from then on. */
+  closed = false
+
+  private readonly buffer: Array<M | undefined>
+  private head = 0
+  private count = 0
+  private readonly kernel: Kernel
+  private reader: ((effect: Effect.Effect<void>) => void) | undefined = undefined
+  private readonly senders: Array<WaitingSender<M>> = []
+
+  /** Suspends the reader until a message is queued (reused: effects are descriptions). */
+  readonly awaitMessage: Effect.Effect<void>
+
+  constructor(kernel: Kernel, capacity: number) {
+    this.kernel = kernel
+    this.capacity = capacity
+    this.buffer = new Array(capacity)
+    const forgetReader = Effect.sync(() => {
+      this.reader = undefined
+    })
+    this.awaitMessage = Effect.callback<void>((resume) => {
+      if (this.count > 0) return resume(Effect.void)
+      this.reader = resume
+      return forgetReader
+    })
+  }
+
+  get size(): number {
+    return this.count
+  }
+
+  /** Queues `message` if there is room; false when full or closed (the caller records the drop). */
+  offer(message: M): boolean {
+    if (this.closed || this.count >= this.capacity) return false
+    this.push(message)
+    return true
+  }
+
+  /** Queues `message`, waiting for room if the mailbox is full. False if it is or becomes closed. */
+  offerWaiting(message: M): Effect.Effect<boolean> {
+    if (this.offer(message)) return Effect.succeed(true)
+    if (this.closed) return Effect.succeed(false)
+    return Effect.callback<boolean>((resume) => {
+      const sender: WaitingSender<M> = {
+        message,
+        resume: resume as (effect: Effect.Effect<void>) => void
+      }
+      this.senders.push(sender)
+      return Effect.sync(() => {
+        sender.resume = undefined
+      })
+    })
+  }
+
+  /** Removes and returns the oldest message. Only call when `size > 0`. */
+  take(): M {
+    const message = this.buffer[this.head]!
+    this.buffer[this.head] = undefined
+    this.head = this.head + 1 === this.capacity ? 0 : this.head + 1
+    this.count--
+    this.admitWaitingSender()
+    return message
+  }
+
+  /** Closes the mailbox and returns everything still queued or waiting to be queued. */
+  close(): Array<M> {
+    this.closed = true
+    const left: Array<M> = []
+    while (this.count > 0) left.push(this.take())
+    for (const sender of this.senders.splice(0)) {
+      if (sender.resume === undefined) continue
+      left.push(sender.message)
+      const resume = sender.resume as unknown as (effect: Effect.Effect<boolean>) => void
+      this.kernel.enqueue(() => resume(Effect.succeed(false)))
+    }
+    return left
+  }
+
+  private push(message: M): void {
+    let tail = this.head + this.count
+    if (tail >= this.capacity) tail -= this.capacity
+    this.buffer[tail] = message
+    if (++this.count > this.highWater) this.highWater = this.count
+    if (this.reader !== undefined) this.kernel.enqueue(this.wakeReader)
+  }
+
+  private readonly wakeReader = (): void => {
+    const reader = this.reader
+    this.reader = undefined
+    if (reader !== undefined) reader(Effect.void)
+  }
+
+  private admitWaitingSender(): void {
+    while (this.senders.length > 0 && this.count < this.capacity) {
+      const sender = this.senders.shift()!
+      if (sender.resume === undefined) continue // it gave up (interrupted)
+      const resume = sender.resume as unknown as (effect: Effect.Effect<boolean>) => void
+      sender.resume = undefined
+      this.push(sender.message)
+      this.kernel.enqueue(() => resume(Effect.succeed(true)))
+    }
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * The deterministic virtual-time kernel: one run queue of ready fiber steps and one heap of timers.
+ *
+ * Effect fibers run on it unchanged: `KernelScheduler` puts every fiber step on the run queue, and
+ * `VirtualClock.sleep` registers a timer in the heap. The loop drains the run queue completely,
+ * then jumps virtual time to the earliest timer and fires it, so nothing waits in real time and
+ * the order of events depends only on the program and its seed.
+ */
+import { Duration, Effect, Fiber } from "effect"
+import type * as Clock from "effect/Clock"
+import type * as Scheduler from "effect/Scheduler"
+import { FiberLabel } from "./FiberLabel.ts"
+import { RunawayFiber } from "./KernelError.ts"
+import type { Timer } from "./TimerHeap.ts"
+import { TimerHeap } from "./TimerHeap.ts"
+
+/** Why `Kernel.runUntil` returned. */
+export type StepOutcome =
+  /** nothing is ready and no timer is pending */
+  | "idle"
+  /** the next timer lies beyond the time limit; virtual time now equals the limit */
+  | "limit"
+  /** the wall-clock slice ran out; call again to go on */
+  | "slice"
+  /** the run was aborted (see `Kernel.abortReason`) */
+  | "aborted"
+  /** `Kernel.stop` was called (the run's program finished) */
+  | "stopped"
+
+/** Limits that turn a runaway fiber into an error instead of a hang. */
+export interface RunawayLimits {
+  /** Fiber steps allowed at one virtual instant. */
+  readonly maxStepsPerInstant: number
+  /** Forced yields (a fiber ran `MaxOpsBeforeYield` operations in a row) allowed at one instant. */
+  readonly maxForcedYieldsPerInstant: number
+}
+
+export const defaultRunawayLimits: RunawayLimits = {
+  maxStepsPerInstant: 2_000_000,
+  maxForcedYieldsPerInstant: 5_000
+}
+
+/** Fiber steps sampled, after a limit trips, to name the fibers that were spinning. */
+const SUSPECT_SAMPLES = 256
+
+export class Kernel {
+  /** Current virtual time in nanoseconds. */
+  nowNs = 0
+  /** Fiber steps and timer firings processed so far. */
+  eventsProcessed = 0
+  /** Set when the run is aborted; the loop stops at once. */
+  abortReason: RunawayFiber | undefined = undefined
+  /** Set by `stop`; the loop returns at the next step. */
+  stopped = false
+
+  private queue: Array<(() => void) | undefined> = []
+  private head = 0
+  private readonly timers = new TimerHeap()
+  private readonly limits: RunawayLimits
+  private stepsThisInstant = 0
+  private forcedYieldsThisInstant = 0
+  private suspects: Map<string, number> | undefined = undefined
+  private suspectSamples = 0
+
+  readonly scheduler: Scheduler.Scheduler
+  readonly clock: Clock.Clock
+
+  constructor(limits: RunawayLimits = defaultRunawayLimits) {
+    this.limits = limits
+    this.scheduler = new KernelScheduler(this)
+    this.clock = new VirtualClock(this)
+  }
+
+  /** Puts a fiber step at the back of the run queue. */
+  enqueue(task: () => void): void {
+    if (this.suspects !== undefined) this.sampleSuspect(Fiber.getCurrent())
+    this.queue.push(task)
+  }
+
+  /** Fires `fire` at absolute virtual time `atNs` (never earlier than now). */
+  setTimer(atNs: number, fire: () => void): Timer {
+    return this.timers.push(atNs < this.nowNs ? this.nowNs : atNs, fire)
+  }
+
+  cancelTimer(timer: Timer): void {
+    this.timers.cancel(timer)
+  }
+
+  /** Pending live timers. */
+  get pendingTimers(): number {
+    return this.timers.size
+  }
+
+  /** Ready fiber steps not yet run. */
+  get readyTasks(): number {
+    return this.queue.length - this.head
+  }
+
+  /** Makes `runUntil` return after the current step (used when the run's program has finished). */
+  stop(): void {
+    this.stopped = true
+  }
+
+  /** Called by the scheduler when a fiber is forced to yield after a long synchronous stretch. */
+  noteForcedYield(fiber: Fiber.Fiber<unknown, unknown>): void {
+    if (++this.forcedYieldsThisInstant > this.limits.maxForcedYieldsPerInstant && this.abortReason === undefined) {
+      this.abortReason = new RunawayFiber({
+        actors: [fiber.getRef(FiberLabel)],
+        virtualTimeNs: this.nowNs,
+        steps: this.stepsThisInstant
+      })
+    }
+  }
+
+  /** Runs fiber steps and timers until idle, past `untilNs`, the wall slice ends, or an abort. */
+  runUntil(untilNs: number, sliceEndWallMs: number = Infinity): StepOutcome {
+    if (this.stopped) return "stopped"
+    const queue = this.queue
+    while (true) {
+      while (this.head < queue.length) {
+        const task = queue[this.head]!
+        queue[this.head++] = undefined
+        task()
+        this.eventsProcessed++
+        if (++this.stepsThisInstant > this.limits.maxStepsPerInstant) this.onTooManySteps()
+        if (this.abortReason !== undefined) return "aborted"
+        if (this.stopped) return "stopped"
+        if ((this.eventsProcessed & 0xfff) === 0 && performance.now() > sliceEndWallMs) return "slice"
+      }
+      queue.length = 0
+      this.head = 0
+      const next = this.timers.peek()
+      if (next === undefined) return "idle"
+      if (next.atNs > untilNs) {
+        if (untilNs > this.nowNs) this.advanceTo(untilNs)
+        return "limit"
+      }
+      this.timers.pop()
+      if (next.atNs > this.nowNs) this.advanceTo(next.atNs)
+      const fire = next.fire!
+      next.fire = undefined
+      fire()
+      this.eventsProcessed++
+      if (this.abortReason !== undefined) return "aborted"
+      if (this.stopped) return "stopped"
+      if ((this.eventsProcessed & 0xfff) === 0 && performance.now() > sliceEndWallMs) return "slice"
+    }
+  }
+
+  private advanceTo(ns: number): void {
+    this.nowNs = ns
+    this.stepsThisInstant = 0
+    this.forcedYieldsThisInstant = 0
+    this.suspects = undefined
+  }
+
+  // After the step limit trips, sample who keeps scheduling work for a while, then abort naming them.
+  private onTooManySteps(): void {
+    if (this.suspects === undefined) {
+      this.suspects = new Map()
+      this.suspectSamples = 0
+    } else if (this.suspectSamples >= SUSPECT_SAMPLES && this.abortReason === undefined) {
+      const actors = [...this.suspects.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).map(([name]) => name)
+      this.abortReason = new RunawayFiber({ actors, virtualTimeNs: this.nowNs, steps: this.stepsThisInstant })
+    }
+  }
+
+  private sampleSuspect(fiber: Fiber.Fiber<unknown, unknown> | undefined): void {
+    const label = fiber === undefined ? "(kernel timer)" : fiber.getRef(FiberLabel)
+    this.suspects!.set(label, (this.suspects!.get(label) ?? 0) + 1)
+    this.suspectSamples++
+  }
+}
+
+/** Runs every fiber step on the kernel's run queue, in FIFO order. */
+class KernelScheduler implements Scheduler.Scheduler {
+  readonly executionMode = "sync" as const
+  private readonly kernel: Kernel
+  private readonly dispatcher: Scheduler.SchedulerDispatcher
+
+  constructor(kernel: Kernel) {
+    this.kernel = kernel
+    this.dispatcher = {
+      scheduleTask: (task) => kernel.enqueue(task),
+      // Draining happens in the kernel loop; a flush from inside the run has nothing more to do.
+      flush: () => {}
+    }
+  }
+
+  shouldYield(fiber: Fiber.Fiber<unknown, unknown>): boolean {
+    if (fiber.currentOpCount < fiber.cache.maxOpsBeforeYield) return false
+    this.kernel.noteForcedYield(fiber)
+    return true
+  }
+
+  makeDispatcher(): Scheduler.SchedulerDispatcher {
+    return this.dispatcher
+  }
+}
+
+/** Converts an Effect duration to whole nanoseconds as a number (exact up to ~104 days). */
+export const durationToNs = (duration: Duration.Duration): number => {
+  const value = duration.value
+  switch (value._tag) {
+    case "Nanos":
+      return Number(value.nanos)
+    case "Millis":
+      return Math.round(value.millis * 1e6)
+    case "Infinity":
+      return Infinity
+    case "NegativeInfinity":
+      return 0
+  }
+}
+
+/** Virtual time: reads the kernel's clock; `sleep` is a timer in the kernel's heap. */
+class VirtualClock implements Clock.Clock {
+  private readonly kernel: Kernel
+  readonly currentTimeMillis: Effect.Effect<number>
+  readonly currentTimeNanos: Effect.Effect<bigint>
+  readonly monotonicTimeNanos: Effect.Effect<bigint>
+
+  constructor(kernel: Kernel) {
+    this.kernel = kernel
+    this.currentTimeMillis = Effect.sync(() => this.currentTimeMillisUnsafe())
+    this.currentTimeNanos = Effect.sync(() => this.currentTimeNanosUnsafe())
+    this.monotonicTimeNanos = this.currentTimeNanos
+  }
+
+  currentTimeMillisUnsafe(): number {
+    return this.kernel.nowNs / 1e6
+  }
+
+  currentTimeNanosUnsafe(): bigint {
+    return BigInt(this.kernel.nowNs)
+  }
+
+  monotonicTimeNanosUnsafe(): bigint {
+    return BigInt(this.kernel.nowNs)
+  }
+
+  sleep(duration: Duration.Duration): Effect.Effect<void> {
+    return sleepNs(this.kernel, durationToNs(duration))
+  }
+}
+
+/** Suspends the calling fiber for `ns` nanoseconds of virtual time. */
+export const sleepNs = (kernel: Kernel, ns: number): Effect.Effect<void> => {
+  if (!(ns > 0)) return Effect.yieldNow
+  if (ns === Infinity) return Effect.never
+  return Effect.callback<void>((resume) => {
+    const timer = kernel.setTimer(kernel.nowNs + ns, () => resume(Effect.void))
+    return Effect.sync(() => kernel.cancelTimer(timer))
+  })
+}

@@ -1,0 +1,25 @@
+/** Ways a simulation run can end other than by its program finishing. */
+import { Schema } from "effect"
+
+/**
+ * A fiber kept running without ever letting virtual time advance (a busy loop, or two actors
+ * bouncing messages forever at one instant). Reported with the actor(s) seen spinning.
+ */
+export class RunawayFiber extends Schema.TaggedError<RunawayFiber>()("RunawayFiber", {
+  actors: Schema.Array(Schema.String),
+  virtualTimeNs: Schema.Number,
+  steps: Schema.Number
+}) {
+  override get message(): string {
+    return `virtual time stopped advancing at ${this.virtualTimeNs} ns: ${this.actors.join(", ")} ran ${this.steps} steps without waiting`
+  }
+}
+
+/** Every fiber of the run is waiting and no timer is pending: the program can never finish. */
+export class Deadlock extends Schema.TaggedError<Deadlock>()("Deadlock", {
+  virtualTimeNs: Schema.Number
+}) {
+  override get message(): string {
+    return `deadlock at ${this.virtualTimeNs} ns: every fiber is waiting and no timer is pending`
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The simulation's one source of randomness: xoshiro128** (Blackman & Vigna, 2018), a small, fast
+ * 32-bit generator with a 2^128 − 1 period, seeded through SplitMix32 so that nearby seeds give
+ * unrelated streams. Every random draw of a run goes through one instance, so a seed fixes the run.
+ *
+ * It implements Effect's `Random` interface, so `effect/Random` calls inside a simulation are
+ * deterministic too.
+ */
+import type * as Random from "effect/Random"
+
+const TWO_POW_32 = 4294967296
+
+/** SplitMix32 step: expands one 32-bit seed word into well-mixed state words. */
+const splitMix32 = (state: { s: number }): number => {
+  state.s = (state.s + 0x9e3779b9) | 0
+  let z = state.s
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b)
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35)
+  return (z ^ (z >>> 16)) >>> 0
+}
+
+const rotl = (x: number, k: number): number => (x << k) | (x >>> (32 - k))
+
+/** A seeded xoshiro128** generator. */
+export class Prng implements Random.Random {
+  private a: number
+  private b: number
+  private c: number
+  private d: number
+  /** How many 32-bit words have been drawn (for run statistics). */
+  draws = 0
+
+  constructor(seed: number) {
+    // Fold the seed (any safe integer) into 32 bits; the high half is spread by a golden-ratio multiply.
+    const mix = { s: (seed >>> 0) ^ Math.imul(Math.floor(seed / TWO_POW_32), 0x9e3779b1) }
+    this.a = splitMix32(mix)
+    this.b = splitMix32(mix)
+    this.c = splitMix32(mix)
+    this.d = splitMix32(mix)
+    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1 // the all-zero state is a fixed point
+  }
+
+  /** The next uniformly distributed unsigned 32-bit integer. */
+  nextUint32(): number {
+    this.draws++
+    const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0
+    const t = this.b << 9
+    this.c ^= this.a
+    this.d ^= this.b
+    this.b ^= this.c
+    this.a ^= this.d
+    this.c ^= t
+    this.d = rotl(this.d, 11)
+    return result
+  }
+
+  /** A double in [0, 1) with 53 random bits. */
+  nextDoubleUnsafe(): number {
+    const hi = this.nextUint32() >>> 5 // 27 bits
+    const lo = this.nextUint32() >>> 6 // 26 bits
+    return (hi * 67108864 + lo) / 9007199254740992
+  }
+
+  /** A signed 32-bit integer (Effect's `Random.nextInt` contract). */
+  nextIntUnsafe(): number {
+    return this.nextUint32() | 0
+  }
+
+  /** An integer uniformly drawn from [0, bound), for 0 < bound ≤ 2^32 (no modulo bias). */
+  nextIntBelow(bound: number): number {
+    if (bound <= 1) return 0
+    const limit = TWO_POW_32 - (TWO_POW_32 % bound)
+    let x = this.nextUint32()
+    while (x >= limit) x = this.nextUint32()
+    return x % bound
+  }
+
+  /** True with probability `p`. */
+  chance(p: number): boolean {
+    return p > 0 && (p >= 1 || this.nextDoubleUnsafe() < p)
+  }
+
+  /** An exponentially distributed draw with the given mean. */
+  nextExponential(mean: number): number {
+    return -mean * Math.log(1 - this.nextDoubleUnsafe())
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * One simulation run: the services a model sees (virtual clock, deterministic scheduler, seeded
+ * random source, trace) and `run`, which executes a program on them to completion or to a virtual
+ * time limit and reports what happened.
+ *
+ * @example
+ * ```ts
+ * const result = yield* Simulation.run(
+ *   Effect.gen(function*() {
+ *     yield* Effect.sleep("1 hour")            // takes no real time
+ *     return (yield* Simulation.Simulation).random.nextIntBelow(6)
+ *   }),
+ *   { seed: 42 }
+ * )
+ * result.stats.traceDigest // the same for the same seed, every time
+ * ```
+ */
+import { Cause, Context, Duration, Effect, Exit } from "effect"
+import * as Clock from "effect/Clock"
+import * as Random from "effect/Random"
+import * as Scheduler from "effect/Scheduler"
+import type * as Scope from "effect/Scope"
+import { durationToNs, Kernel, sleepNs } from "./Kernel.ts"
+import type { RunawayLimits } from "./Kernel.ts"
+import { Deadlock, RunawayFiber } from "./KernelError.ts"
+import { Prng } from "./Prng.ts"
+import { TraceLog } from "./Trace.ts"
+import type { TraceSink } from "./Trace.ts"
+
+/** The per-run services of a simulation. Model code reaches the kernel only through this. */
+export class Simulation extends Context.Service<Simulation, {
+  readonly seed: number
+  readonly kernel: Kernel
+  readonly random: Prng
+  readonly trace: TraceLog
+}>()("vwifi/kernel/Simulation") {}
+
+/** Current virtual time in nanoseconds. */
+export const nowNs: Effect.Effect<number, never, Simulation> = Effect.map(Effect.service(Simulation), (sim) => sim.kernel.nowNs)
+
+/** Sleeps `ns` nanoseconds of virtual time (the allocation-light form of `Effect.sleep`). */
+export const sleep = (ns: number): Effect.Effect<void, never, Simulation> =>
+  Effect.flatMap(Effect.service(Simulation), (sim) => sleepNs(sim.kernel, ns))
+
+/** How a run ended. */
+export type Outcome = "completed" | "time-limit" | "deadlock" | "runaway" | "interrupted"
+
+/** Figures of one run. */
+export interface RunStats {
+  readonly seed: number
+  readonly outcome: Outcome
+  /** Fiber steps and timer firings the kernel processed. */
+  readonly eventsProcessed: number
+  /** Virtual time when the run ended, in nanoseconds. */
+  readonly virtualTimeNs: number
+  /** Real time the run took, in milliseconds. */
+  readonly wallTimeMs: number
+  /** Model events recorded in the trace. */
+  readonly traceEvents: number
+  /** 64-bit digest of the ordered trace, 16 hex digits. */
+  readonly traceDigest: string
+  /** 32-bit words drawn from the seeded generator. */
+  readonly randomDraws: number
+  /** Timers still pending when the run ended (fibers left waiting). */
+  readonly pendingTimers: number
+}
+
+export interface RunResult<A, E> {
+  readonly exit: Exit.Exit<A, E | RunawayFiber | Deadlock>
+  readonly stats: RunStats
+}
+
+/** Progress of a run, reported after each wall-clock slice. */
+export interface Progress {
+  readonly virtualTimeNs: number
+  readonly eventsProcessed: number
+  readonly wallTimeMs: number
+}
+
+export interface RunOptions {
+  /** Seed of the run's random source. */
+  readonly seed: number
+  /** Virtual time limit; the program is interrupted when it is reached. Default: none. */
+  readonly until?: Duration.Input | undefined
+  /** Receives the full trace, one JSON line per event. Default: none (only the digest is kept). */
+  readonly trace?: TraceSink | undefined
+  /** Real milliseconds the kernel runs before giving the host a turn (for progress). Default 50. */
+  readonly sliceMs?: number | undefined
+  /** Called after each slice. */
+  readonly onProgress?: ((progress: Progress) => void) | undefined
+  /** Virtual time allowed for finalizers after an interruption. Default 1 s. */
+  readonly graceNs?: number | undefined
+  readonly limits?: RunawayLimits | undefined
+}
+
+/**
+ * Runs `program` in a fresh simulation. The program gets `Simulation` and a `Scope` that closes
+ * when it ends; every fiber it forks runs on the kernel, in virtual time.
+ */
+export const run = <A, E>(
+  program: Effect.Effect<A, E, Simulation | Scope.Scope>,
+  options: RunOptions
+): Effect.Effect<RunResult<A, E>> =>
+  Effect.suspend(() => {
+    const kernel = new Kernel(options.limits)
+    const random = new Prng(options.seed)
+    const trace = new TraceLog(options.trace)
+    const context = Context.make(Simulation, Simulation.of({ seed: options.seed, kernel, random, trace })).pipe(
+      Context.add(Scheduler.Scheduler, kernel.scheduler),
+      Context.add(Clock.Clock, kernel.clock),
+      Context.add(Random.Random, random)
+    )
+    const untilNs = options.until === undefined ? Infinity : durationToNs(Duration.fromInputUnsafe(options.until))
+    const sliceMs = options.sliceMs ?? 50
+    const graceNs = options.graceNs ?? 1e9
+    const wallStart = performance.now()
+
+    const root = Effect.runForkWith(context)(Effect.scoped(program))
+    root.addObserver(() => kernel.stop())
+
+    // After an interruption, let finalizers run for a bounded stretch of virtual time.
+    const settle = (): void => {
+      kernel.abortReason = undefined
+      kernel.runUntil(kernel.nowNs + graceNs)
+    }
+
+    const finish = (outcome: Outcome, failure?: RunawayFiber | Deadlock): RunResult<A, E> => {
+      const rootExit = root.pollUnsafe()
+      const exit: Exit.Exit<A, E | RunawayFiber | Deadlock> = failure !== undefined
+        ? Exit.fail(failure)
+        : rootExit ?? Exit.failCause(Cause.interrupt())
+      return {
+        exit,
+        stats: {
+          seed: options.seed,
+          outcome,
+          eventsProcessed: kernel.eventsProcessed,
+          virtualTimeNs: kernel.nowNs,
+          wallTimeMs: performance.now() - wallStart,
+          traceEvents: trace.events,
+          traceDigest: trace.digest(),
+          randomDraws: random.draws,
+          pendingTimers: kernel.pendingTimers
+        }
+      }
+    }
+
+    const stopRoot = (): void => {
+      if (root.pollUnsafe() === undefined) {
+        root.interruptUnsafe()
+        settle()
+      }
+    }
+
+    const drive = Effect.gen(function*() {
+      while (true) {
+        const step = kernel.runUntil(untilNs, performance.now() + sliceMs)
+        if (step === "stopped") return finish("completed")
+        if (step === "slice") {
+          options.onProgress?.({
+            virtualTimeNs: kernel.nowNs,
+            eventsProcessed: kernel.eventsProcessed,
+            wallTimeMs: performance.now() - wallStart
+          })
+          yield* Effect.yieldNow
+          continue
+        }
+        if (step === "aborted") {
+          const reason = kernel.abortReason!
+          stopRoot()
+          return finish("runaway", reason)
+        }
+        if (root.pollUnsafe() !== undefined) return finish("completed")
+        if (step === "limit") {
+          stopRoot()
+          return finish("time-limit")
+        }
+        const at = kernel.nowNs
+        stopRoot()
+        return finish("deadlock", new Deadlock({ virtualTimeNs: at }))
+      }
+    })
+    return drive.pipe(Effect.onInterrupt(() => Effect.sync(stopRoot)))
+  })
