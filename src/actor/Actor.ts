@@ -25,7 +25,7 @@ import type * as Scope from "effect/Scope"
 import { FiberLabel } from "../kernel/FiberLabel.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import type { TraceName } from "../kernel/Trace.ts"
-import { ActorEscalated, ActorStopped, AskTimeout } from "./ActorError.ts"
+import { ActorEscalated, ActorStopped, AskTimeout, MailboxFull } from "./ActorError.ts"
 import { ActorSystem } from "./ActorSystem.ts"
 import type { ActorMetrics, DeadLetterReason } from "./ActorSystem.ts"
 import { Mailbox } from "./Mailbox.ts"
@@ -72,7 +72,7 @@ export interface ActorRef<M> {
   readonly ask: <A, E = never>(
     makeMessage: (reply: Reply<A, E>) => M,
     options?: { readonly timeoutNs?: number | undefined }
-  ) => Effect.Effect<A, E | AskTimeout | ActorStopped>
+  ) => Effect.Effect<A, E | AskTimeout | ActorStopped | MailboxFull>
   /** Waits until the actor stops; fails if it escalated. */
   readonly await: Effect.Effect<void, ActorEscalated>
   readonly metrics: () => ActorMetrics
@@ -156,17 +156,17 @@ export const make = Effect.fnUntraced(function*<M, S, R = never>(
   const ask = <A, E = never>(
     makeMessage: (reply: Reply<A, E>) => M,
     options?: { readonly timeoutNs?: number | undefined }
-  ): Effect.Effect<A, E | AskTimeout | ActorStopped> =>
+  ): Effect.Effect<A, E | AskTimeout | ActorStopped | MailboxFull> =>
     Effect.suspend(() => {
-      const reply = new Reply<A, E>()
+      const reply = new Reply<A, E>(kernel)
       const timeoutNs = options?.timeoutNs ?? defaultAskTimeoutNs
-      return Effect.flatMap(tell(makeMessage(reply)), (queued): Effect.Effect<A, E | AskTimeout | ActorStopped> =>
+      return Effect.flatMap(tell(makeMessage(reply)), (queued): Effect.Effect<A, E | AskTimeout | ActorStopped | MailboxFull> =>
         queued
           ? Effect.timeoutOrElse(Deferred.await(reply.deferred), {
             duration: Math.max(timeoutNs, 0) / 1e6,
             orElse: () => Effect.fail(new AskTimeout({ actor: spec.name, timeoutNs }))
           })
-          : Effect.fail(new ActorStopped({ actor: spec.name })))
+          : Effect.fail(mailbox.closed ? new ActorStopped({ actor: spec.name }) : new MailboxFull({ actor: spec.name })))
     })
 
   // Message kinds are interned once per kind, not once per message.
@@ -191,7 +191,7 @@ export const make = Effect.fnUntraced(function*<M, S, R = never>(
     let restartTimes: ReadonlyArray<number> = []
     let state = spec.initial()
     while (true) {
-      if (mailbox.size === 0) yield* mailbox.awaitMessage
+      while (mailbox.size === 0) yield* mailbox.awaitMessage
       const message = mailbox.take()
       let failure: Cause.Cause<unknown> | undefined
       try {
@@ -228,7 +228,7 @@ export const make = Effect.fnUntraced(function*<M, S, R = never>(
         const escalated = new ActorEscalated({ actor: spec.name, restarts, lastFailure: text })
         stop()
         spec.parent?.childEscalated(escalated)
-        Deferred.doneUnsafe(done, Exit.fail(escalated))
+        kernel.enqueue(() => Deferred.doneUnsafe(done, Exit.fail(escalated)))
         return
       }
       restarts++
@@ -242,7 +242,7 @@ export const make = Effect.fnUntraced(function*<M, S, R = never>(
     Effect.onExit(() =>
       Effect.sync(() => {
         if (running) stop()
-        Deferred.doneUnsafe(done, Exit.void)
+        kernel.enqueue(() => Deferred.doneUnsafe(done, Exit.void))
       })
     ),
     Effect.provideService(FiberLabel, spec.name),

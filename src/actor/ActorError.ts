@@ -30,3 +30,12 @@ export class ActorEscalated extends Schema.TaggedError<ActorEscalated>()("ActorE
     return `${this.actor} escalated after ${this.restarts} restarts; last failure: ${this.lastFailure}`
   }
 }
+
+/** An `ask` to an actor whose mailbox is full under the `drop` policy: the question was dropped. */
+export class MailboxFull extends Schema.TaggedError<MailboxFull>()("MailboxFull", {
+  actor: Schema.String
+}) {
+  override get message(): string {
+    return `${this.actor}'s mailbox is full; the message was dropped`
+  }
+}

@@ -27,6 +27,7 @@ export class Mailbox<M> {
   private count = 0
   private readonly kernel: Kernel
   private reader: ((effect: Effect.Effect<void>) => void) | undefined = undefined
+  private wakePending = false
   private readonly senders: Array<WaitingSender<M>> = []
 
   /** Suspends the reader until a message is queued (reused: effects are descriptions). */
@@ -75,6 +76,7 @@ export class Mailbox<M> {
 
   /** Removes and returns the oldest message. Only call when `size > 0`. */
   take(): M {
+    if (this.count === 0) throw new Error("Mailbox.take on an empty mailbox")
     const message = this.buffer[this.head]!
     this.buffer[this.head] = undefined
     this.head = this.head + 1 === this.capacity ? 0 : this.head + 1
@@ -102,10 +104,15 @@ export class Mailbox<M> {
     if (tail >= this.capacity) tail -= this.capacity
     this.buffer[tail] = message
     if (++this.count > this.highWater) this.highWater = this.count
-    if (this.reader !== undefined) this.kernel.enqueue(this.wakeReader)
+    // One wake-up per wait: a second one would resume the reader's *next* wait on an empty box.
+    if (this.reader !== undefined && !this.wakePending) {
+      this.wakePending = true
+      this.kernel.enqueue(this.wakeReader)
+    }
   }
 
   private readonly wakeReader = (): void => {
+    this.wakePending = false
     const reader = this.reader
     this.reader = undefined
     if (reader !== undefined) reader(Effect.void)

@@ -1,10 +1,11 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber, Schema } from "effect"
+import type * as Scope from "effect/Scope"
 import * as Simulation from "../../src/kernel/Simulation.ts"
 import { Prng } from "../../src/kernel/Prng.ts"
 import { TimerHeap } from "../../src/kernel/TimerHeap.ts"
 
-const run = <A, E>(program: Effect.Effect<A, E, Simulation.Simulation>, options: Partial<Simulation.RunOptions> = {}) =>
+const run = <A, E>(program: Effect.Effect<A, E, Simulation.Simulation | Scope.Scope>, options: Partial<Simulation.RunOptions> = {}) =>
   Simulation.run(program, { seed: 1, ...options })
 
 /** A program that draws random numbers and logs each draw with its time in the trace. */

@@ -1,0 +1,6 @@
+/** A mistake in what the user asked for: printed as one line, exit code 2, never a stack trace. */
+import { Schema } from "effect"
+
+export class CliUsageError extends Schema.TaggedError<CliUsageError>()("CliUsageError", {
+  message: Schema.String
+}) {}

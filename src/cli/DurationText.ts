@@ -1,0 +1,27 @@
+/**
+ * Parses the durations users type on the command line ("10s", "1.5h", "250ms", "90 minutes") into
+ * nanoseconds of virtual time.
+ */
+
+const UNIT_NS: Record<string, number> = {
+  ns: 1, nanos: 1, nanosecond: 1, nanoseconds: 1,
+  us: 1e3, µs: 1e3, micros: 1e3, microsecond: 1e3, microseconds: 1e3,
+  ms: 1e6, millis: 1e6, millisecond: 1e6, milliseconds: 1e6,
+  s: 1e9, sec: 1e9, secs: 1e9, second: 1e9, seconds: 1e9,
+  m: 60e9, min: 60e9, mins: 60e9, minute: 60e9, minutes: 60e9,
+  h: 3600e9, hour: 3600e9, hours: 3600e9,
+  d: 86400e9, day: 86400e9, days: 86400e9
+}
+
+/** Nanoseconds for `text`, or an error message saying what is accepted. */
+export const parseDurationNs = (text: string): { readonly ns: number } | { readonly error: string } => {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-zµ]*)\s*$/i.exec(text)
+  const unit = match?.[2]?.toLowerCase() || "s"
+  const scale = UNIT_NS[unit]
+  if (match === null || scale === undefined) {
+    return { error: `"${text}" is not a duration: write a number and a unit, e.g. 10s, 250ms, 1.5h (units: ns, us, ms, s, m, h, d)` }
+  }
+  const ns = Math.round(Number(match[1]) * scale)
+  if (!(ns > 0) || !Number.isSafeInteger(ns)) return { error: `"${text}" must be more than 0 and at most about 104 days` }
+  return { ns }
+}

@@ -1,0 +1,31 @@
+/** Flags shared by vwifi's commands, each with its unit and default in the help text. */
+import { Flag } from "effect/cli"
+import { parseDurationNs } from "./DurationText.ts"
+
+export const seed = Flag.Int("seed").pipe(
+  Flag.withDescription("Seed of the run's random source: the same seed gives the same trace digest (default 1)"),
+  Flag.filter((n) => n >= 0 && Number.isSafeInteger(n), (n) => `--seed must be a whole number from 0 to 2^53 − 1, got ${n}`),
+  Flag.withDefault(1)
+)
+
+/** A virtual-time duration flag ("10s", "250ms", "1.5h"), parsed to nanoseconds. */
+export const duration = (defaultText: string, description: string) =>
+  Flag.String("duration").pipe(
+    Flag.withDescription(`${description} (virtual time: 10s, 250ms, 1.5h …; default ${defaultText})`),
+    Flag.withDefault(defaultText),
+    Flag.mapTryCatch((text) => {
+      const parsed = parseDurationNs(text)
+      if ("error" in parsed) throw parsed.error
+      return parsed.ns
+    }, (error) => String(error))
+  )
+
+export const json = Flag.Boolean("json").pipe(
+  Flag.withDescription("Print one JSON object with the results instead of a table"),
+  Flag.withDefault(false)
+)
+
+export const traceFile = Flag.String("trace").pipe(
+  Flag.withDescription("Also write the full event trace to this file, one JSON line per event"),
+  Flag.optional
+)

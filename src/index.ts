@@ -1,0 +1,18 @@
+/**
+ * vwifi as a library: the deterministic virtual-time kernel and the actor runtime the Virtual WiFi
+ * model is built from.
+ */
+export * as Simulation from "./kernel/Simulation.ts"
+export { Prng } from "./kernel/Prng.ts"
+export { FiberLabel } from "./kernel/FiberLabel.ts"
+export { Deadlock, RunawayFiber } from "./kernel/KernelError.ts"
+export type { TraceSink } from "./kernel/Trace.ts"
+export * as Actor from "./actor/Actor.ts"
+export { ActorSystem } from "./actor/ActorSystem.ts"
+export type { ActorMetrics, DeadLetter, DeadLetterReason } from "./actor/ActorSystem.ts"
+export { ActorEscalated, ActorStopped, AskTimeout, MailboxFull } from "./actor/ActorError.ts"
+export { Reply, ReplySchema } from "./actor/Reply.ts"
+export type { Overflow } from "./actor/Mailbox.ts"
+export { defaultSupervision } from "./actor/Supervision.ts"
+export type { SupervisionPolicy } from "./actor/Supervision.ts"
+export { runKernelDemo } from "./demo/KernelDemo.ts"

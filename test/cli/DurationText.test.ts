@@ -1,0 +1,21 @@
+import { assert, describe, it } from "@effect/vitest"
+import { parseDurationNs } from "../../src/cli/DurationText.ts"
+
+describe("cli: durations", () => {
+  it("reads a number and a unit", () => {
+    assert.deepStrictEqual(parseDurationNs("10s"), { ns: 10e9 })
+    assert.deepStrictEqual(parseDurationNs("250ms"), { ns: 250e6 })
+    assert.deepStrictEqual(parseDurationNs("1.5h"), { ns: 5400e9 })
+    assert.deepStrictEqual(parseDurationNs("90 minutes"), { ns: 5400e9 })
+    assert.deepStrictEqual(parseDurationNs("3"), { ns: 3e9 }, "a bare number is seconds")
+  })
+
+  it("rejects what is not a duration, saying what is accepted", () => {
+    for (const bad of ["", "ten seconds", "10 parsecs", "-1s", "0s", "1e400s"]) {
+      const parsed = parseDurationNs(bad)
+      assert.isTrue("error" in parsed, bad)
+    }
+    const parsed = parseDurationNs("10 parsecs")
+    assert.include("error" in parsed ? parsed.error : "", "units: ns, us, ms, s, m, h, d")
+  })
+})
