@@ -186,16 +186,55 @@ export const make = Effect.fnUntraced(function*<M, S, R = never>(
     for (const message of mailbox.close()) deadLetter(message, "actor-stopped")
   }
 
+  // The actor's state lives here, shared by its fiber and the synchronous fast path below.
+  let state: S = undefined as S
+  /** A message the fast path started but the fiber must finish (an Effect handler, or a crash). */
+  let handoff: { readonly message: M; readonly next: Effect.Effect<S, unknown, R> | undefined; readonly thrown: unknown } | undefined
+
+  // Fast path: while the fiber waits for mail, arriving messages are handled in a kernel task as
+  // long as the handler answers with a plain value; no fiber is resumed for them. The first Effect
+  // or throw is handed to the fiber, which runs it (or supervises the crash) and goes on.
+  mailbox.drainer = () => {
+    mailbox.drainStarted()
+    if (!running) return
+    while (mailbox.size > 0) {
+      const message = mailbox.take()
+      let next: S | Effect.Effect<S, unknown, R>
+      try {
+        next = spec.handle(state, message)
+      } catch (thrown) {
+        handoff = { message, next: undefined, thrown }
+        return mailbox.resumeReader()
+      }
+      if (Effect.isEffect(next)) {
+        handoff = { message, next, thrown: undefined }
+        return mailbox.resumeReader()
+      }
+      state = next
+      recordHandled(message)
+    }
+  }
+
   const body = Effect.gen(function*() {
     let backoff = yield* Schedule.toStepWithSleep(policy.backoff)
     let restartTimes: ReadonlyArray<number> = []
-    let state = spec.initial()
+    state = spec.initial()
     while (true) {
-      while (mailbox.size === 0) yield* mailbox.awaitMessage
-      const message = mailbox.take()
+      while (mailbox.size === 0 && handoff === undefined) yield* mailbox.awaitMessage
+      let message: M
       let failure: Cause.Cause<unknown> | undefined
       try {
-        const next = spec.handle(state, message)
+        let next: S | Effect.Effect<S, unknown, R>
+        if (handoff !== undefined) {
+          message = handoff.message
+          const handed = handoff
+          handoff = undefined
+          if (handed.next === undefined) throw handed.thrown
+          next = handed.next
+        } else {
+          message = mailbox.take()
+          next = spec.handle(state, message)
+        }
         if (Effect.isEffect(next)) {
           const exit = yield* Effect.exit(next)
           if (Exit.isSuccess(exit)) state = exit.value
@@ -208,12 +247,12 @@ export const make = Effect.fnUntraced(function*<M, S, R = never>(
         failure = Cause.die(thrown)
       }
       if (failure === undefined) {
-        recordHandled(message)
+        recordHandled(message!)
         continue
       }
       // Crash: the message becomes a dead letter; restart after backoff or escalate.
       const text = describe(failure)
-      deadLetter(message, "crashed", text)
+      deadLetter(message!, "crashed", text)
       trace.record(kernel.nowNs, actorName, trace.name("crash"), restarts, 0)
       const verdict = decide(restartTimes, kernel.nowNs, policy)
       restartTimes = verdict.restartTimesNs

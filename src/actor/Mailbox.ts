@@ -32,6 +32,11 @@ export class Mailbox<M> {
 
   /** Suspends the reader until a message is queued (reused: effects are descriptions). */
   readonly awaitMessage: Effect.Effect<void>
+  /**
+   * When set, a message arriving while the reader waits schedules this instead of waking the
+   * reader: the owner handles what it can without resuming its fiber (see `Actor.ts`).
+   */
+  drainer: (() => void) | undefined = undefined
 
   constructor(kernel: Kernel, capacity: number) {
     this.kernel = kernel
@@ -107,12 +112,22 @@ export class Mailbox<M> {
     // One wake-up per wait: a second one would resume the reader's *next* wait on an empty box.
     if (this.reader !== undefined && !this.wakePending) {
       this.wakePending = true
-      this.kernel.enqueue(this.wakeReader)
+      this.kernel.enqueue(this.drainer ?? this.wakeReader)
     }
   }
 
   private readonly wakeReader = (): void => {
     this.wakePending = false
+    this.resumeReader()
+  }
+
+  /** The drainer has started: a later arrival must schedule it again. */
+  drainStarted(): void {
+    this.wakePending = false
+  }
+
+  /** Resumes the waiting reader now (from a kernel task, never from inside another fiber's step). */
+  resumeReader(): void {
     const reader = this.reader
     this.reader = undefined
     if (reader !== undefined) reader(Effect.void)
