@@ -1,0 +1,79 @@
+/**
+ * Per-operation CPU costs of the model, in cycles of the host core, each in one Table 1 category.
+ *
+ * These are first estimates, not fits: each states the order of magnitude it comes from. The
+ * calibration (fitting them to Table 1's shares for a TCP TX run) replaces them with fitted values;
+ * everything else the model reports is a prediction from them.
+ */
+import { Cat } from "./CpuCategory.ts"
+import type { CpuCategory } from "./CpuCategory.ts"
+
+export interface Operation {
+  readonly category: CpuCategory
+  readonly cycles: number
+  /** Where the number comes from. */
+  readonly source: string
+}
+
+const op = (category: CpuCategory, cycles: number, source: string): Operation => ({ category, cycles, source })
+
+/** Every costed operation of the model. */
+export const costs = {
+  // --- a guest register access that traps (virtual-wifi only) ---
+  /** Decoding the faulting MMIO/PIO instruction after the exit. */
+  exitDecode: op(Cat.instructionDecoding, 900, "estimate: VT-x exit + KVM x86 emulator decode on Core2, ~0.3–0.5 µs"),
+  /** Saving/restoring vCPU state around the exit. */
+  exitVcpuState: op(Cat.vcpuState, 700, "estimate: VMCS reads/writes per exit on first-generation VT-x"),
+  /** KVM handing the access to the user-space device model and back. */
+  exitForward: op(Cat.ioForwarding, 1_500, "estimate: KVM_EXIT_MMIO round trip to QEMU"),
+  /** The device model's own work per trapped access (decode register, tag VM-ID, validate). */
+  deviceModelAccess: op(Cat.userspace, 1_200, "estimate: QEMU MMIO dispatch + device model logic"),
+  /** The device model's ioctl into the augmented driver. */
+  deviceModelSyscall: op(Cat.syscalls, 500, "estimate: syscall entry/return on Core2, ~0.2 µs"),
+  /** The augmented driver handling one command from a device model. */
+  driverCommand: op(Cat.io, 1_400, "estimate: driver ioctl handler + register writes to the NIC"),
+  /** One lock/unlock pair on the driver's shared state. */
+  lock: op(Cat.locking, 250, "estimate: uncontended spinlock pair + memory barriers"),
+  /** Waking the thread that runs the next stage (device model or driver bottom half). */
+  threadWakeup: op(Cat.scheduling, 2_500, "estimate: futex wake + context switch on Linux 2.6.33, ~1 µs"),
+
+  // --- memory ---
+  /** Translating one guest page (GPA→HPA) in software. */
+  translatePage: op(Cat.addressTranslation, 800, "estimate: gfn_to_pfn walk + pinning per 4 KiB page"),
+  /** Shadow/EPT bookkeeping for a DMA-mapped guest page. */
+  shadowPage: op(Cat.shadowMemory, 150, "estimate: rmap/dirty tracking per mapped page"),
+  /** Copying one byte of packet data (memcpy at ~2.5 GB/s on Core2 with cache misses). */
+  copyByte: op(Cat.copy, 1, "estimate: ~1 cycle/byte for cold-cache memcpy"),
+  /** Fixed cost per copied packet. */
+  copyPacket: op(Cat.copy, 200, "estimate: skb handling around the copy"),
+
+  // --- interrupts ---
+  /** The host handling one physical interrupt from the card. */
+  hostIrq: op(Cat.interrupts, 2_500, "estimate: IRQ entry, ISR, ack, ~1 µs"),
+  /** Forwarding an interrupt's events to a device model (signal/eventfd). */
+  irqForward: op(Cat.interrupts, 1_200, "estimate: eventfd signal to QEMU"),
+  /** KVM injecting one virtual interrupt into a VM. */
+  virtualIrq: op(Cat.virtualIrq, 2_200, "estimate: IRQ injection + VM entry with event, ~0.9 µs"),
+  /** Delivering a physical interrupt straight to the VM that owns the card (passthrough). */
+  passthroughIrq: op(Cat.virtualIrq, 900, "estimate: assigned-device IRQ injection without user space"),
+
+  // --- timers and system calls ---
+  /** Arming or handling one timer (coalescing timer, watchdog). */
+  timer: op(Cat.timers, 400, "estimate: hrtimer start/expire"),
+  /** One system call made by user space on the data path. */
+  syscall: op(Cat.syscalls, 500, "estimate: syscall entry/return on Core2, ~0.2 µs"),
+
+  // --- network stacks and guests ---
+  /** The host's network stack per packet (native mode: the host runs the traffic). */
+  hostStackPacket: op(Cat.networkStack, 5_000, "estimate: UDP/IP send or receive path, ~2 µs"),
+  /** The guest's stack, driver and application per packet. */
+  guestPacket: op(Cat.guest, 6_500, "estimate: guest UDP/IP + native driver per packet, ~2.5 µs"),
+  /** The guest driver handling one interrupt (ISR + reading the event ring). */
+  guestIrq: op(Cat.guest, 2_000, "estimate: guest ISR + NAPI poll setup"),
+  /** The guest driver issuing one control command (scan, associate, rate). */
+  guestCommand: op(Cat.guest, 3_000, "estimate: mac80211/driver control path"),
+  /** Anything else on the per-packet host path. */
+  hostOtherPacket: op(Cat.other, 150, "estimate: bookkeeping not attributed elsewhere")
+} as const satisfies Record<string, Operation>
+
+export type CostName = keyof typeof costs

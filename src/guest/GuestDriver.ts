@@ -1,0 +1,110 @@
+/**
+ * The guest's native WiFi driver as a pure state machine: the same logic whether it drives the
+ * real card (passthrough, native) or the virtual one (virtual-wifi). The actor feeds it the card's
+ * events and carries out the commands it returns.
+ *
+ * ```
+ *   off ──boot──▶ initializing ──InitDone──▶ scanning ──SSID found──▶ authenticating
+ *                     │ no free vMAC            ▲  │ not found: retry     │ ok
+ *                     ▼                         │  └──────────◀───────────┤ fail: retry
+ *                   failed                      │                         ▼
+ *                                               ├──── fail: retry ◀── associating
+ *                                               │                         │ ok
+ *                                               └── deauth / beacon loss ◀─ connected
+ * ```
+ */
+import { Associate, Authenticate, InitCard, StartScan } from "../model/CardCommand.ts"
+import type { CardCommand } from "../model/CardCommand.ts"
+import type { CardEvent, ScanResult } from "../model/CardEvent.ts"
+import { Status } from "../model/Frame.ts"
+
+export type DriverState = "off" | "initializing" | "scanning" | "authenticating" | "associating" | "connected" | "failed"
+
+export interface GuestDriver {
+  readonly state: DriverState
+  readonly mac: number | undefined
+  /** The AP chosen from the last scan. */
+  readonly target: ScanResult | undefined
+  /** Failed join attempts since the last success. */
+  readonly failures: number
+  readonly lastScan: ReadonlyArray<ScanResult>
+}
+
+export interface Config {
+  readonly ssid: string
+  readonly passphrase: string | undefined
+  readonly scanChannels: ReadonlyArray<number>
+}
+
+export interface Step {
+  readonly driver: GuestDriver
+  readonly commands: ReadonlyArray<CardCommand>
+  /** Try again (a new scan) after this long, when set. */
+  readonly retryAfterNs?: number
+}
+
+/** Delay before rescanning after a failed join (grows with failures, capped). */
+export const retryDelayNs = (failures: number): number => Math.min(5e9, 250e6 * 2 ** Math.min(failures, 5))
+
+export const initial: GuestDriver = { state: "off", mac: undefined, target: undefined, failures: 0, lastScan: [] }
+
+export const scanCommand = (config: Config) => new StartScan({ vmac: 0, channels: [...config.scanChannels] })
+
+export const boot = (d: GuestDriver): Step =>
+  d.state === "off" ? { driver: { ...d, state: "initializing" }, commands: [new InitCard({})] } : { driver: d, commands: [] }
+
+/** Starts a scan now (a retry timer fired, or the user asked for one). */
+export const rescan = (d: GuestDriver, config: Config): Step =>
+  d.state === "scanning" || d.state === "connected" || d.state === "off" || d.state === "failed" || d.state === "initializing"
+    ? (d.state === "scanning" ? { driver: d, commands: [scanCommand(config)] } : { driver: d, commands: [] })
+    : { driver: { ...d, state: "scanning" }, commands: [scanCommand(config)] }
+
+const failed = (d: GuestDriver): Step => {
+  const failures = d.failures + 1
+  return { driver: { ...d, state: "scanning", failures, target: undefined }, commands: [], retryAfterNs: retryDelayNs(failures) }
+}
+
+export const onEvent = (d: GuestDriver, e: CardEvent, config: Config): Step => {
+  switch (e._tag) {
+    case "InitDone":
+      if (d.state !== "initializing") return { driver: d, commands: [] }
+      return { driver: { ...d, state: "scanning", mac: e.mac }, commands: [scanCommand(config)] }
+    case "Rejected":
+      if (e.command === "InitCard" && d.state === "initializing") return { driver: { ...d, state: "failed" }, commands: [] }
+      return { driver: d, commands: [] }
+    case "ScanDone": {
+      const withScan = { ...d, lastScan: e.results }
+      if (d.state !== "scanning") return { driver: withScan, commands: [] }
+      const best = e.results.filter((r) => r.ssid === config.ssid).sort((a, b) => b.signalDbm - a.signalDbm)[0]
+      if (best === undefined) return failed(withScan)
+      return {
+        driver: { ...withScan, state: "authenticating", target: best },
+        commands: [new Authenticate({ vmac: 0, bssid: best.bssid, channel: best.channel })]
+      }
+    }
+    case "AuthDone":
+      if (d.state !== "authenticating" || d.target === undefined) return { driver: d, commands: [] }
+      if (e.status !== Status.Success) return failed(d)
+      return {
+        driver: { ...d, state: "associating" },
+        commands: [
+          new Associate({
+            vmac: 0,
+            bssid: d.target.bssid,
+            ssid: d.target.ssid,
+            ...(config.passphrase === undefined ? {} : { passphrase: config.passphrase })
+          })
+        ]
+      }
+    case "AssocDone":
+      if (d.state !== "associating") return { driver: d, commands: [] }
+      if (e.status !== Status.Success) return failed(d)
+      return { driver: { ...d, state: "connected", failures: 0 }, commands: [] }
+    case "Disconnected":
+      if (d.state !== "connected") return { driver: d, commands: [] }
+      return { driver: { ...d, state: "scanning", target: undefined }, commands: [scanCommand(config)] }
+    case "TxDone":
+    case "Rx":
+      return { driver: d, commands: [] }
+  }
+}

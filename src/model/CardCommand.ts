@@ -1,0 +1,76 @@
+/**
+ * The card's programming interface, as the guest's native WiFi driver writes it: the same for the
+ * real card (passthrough, native) and for the virtual card a device model exposes. These are the
+ * trust boundary: a device model decodes each one with its Schema once, then checks it against
+ * what the VM owns (`CommandCheck.ts`).
+ *
+ * Addresses are 48-bit MACs as numbers; `vmac` is the index of a MAC on the card as the guest
+ * sees it (a virtual card has one: index 0).
+ */
+import { Schema } from "effect"
+
+const Mac = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 0xffffffffffff }))
+const Channel = Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 165 }))
+const VmacIndex = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 63 }))
+
+/** Bring the card up: the driver asks for a MAC (a vMAC, on a virtual card). */
+export class InitCard extends Schema.TaggedClass<InitCard>()("InitCard", {}) {}
+
+/** Scan these channels and report the APs heard. */
+export class StartScan extends Schema.TaggedClass<StartScan>()("StartScan", {
+  vmac: VmacIndex,
+  channels: Schema.Array(Channel).check(Schema.isMinLength(1), Schema.isMaxLength(32))
+}) {}
+
+/** Open-system authentication with an AP. */
+export class Authenticate extends Schema.TaggedClass<Authenticate>()("Authenticate", {
+  vmac: VmacIndex,
+  bssid: Mac,
+  channel: Channel
+}) {}
+
+/** Associate with an AP; the passphrase stands in for the WPA2-PSK 4-way handshake. */
+export class Associate extends Schema.TaggedClass<Associate>()("Associate", {
+  vmac: VmacIndex,
+  bssid: Mac,
+  ssid: Schema.String.check(Schema.isMaxLength(32)),
+  passphrase: Schema.optionalKey(Schema.String.check(Schema.isMaxLength(63)))
+}) {}
+
+/** Rate control: transmit at this index of the card's rate ladder. */
+export class SetRate extends Schema.TaggedClass<SetRate>()("SetRate", {
+  vmac: VmacIndex,
+  rateIndex: Schema.Int
+}) {}
+
+/** Leave the AP. */
+export class Disassociate extends Schema.TaggedClass<Disassociate>()("Disassociate", {
+  vmac: VmacIndex
+}) {}
+
+/**
+ * A TX descriptor the driver wrote into guest memory: where the packet is (guest-physical address)
+ * and its 802.11 addressing. Checked per packet at the boundary (`CommandCheck.checkDescriptor`).
+ */
+export interface TxDescriptor {
+  readonly dmaAddress: number
+  readonly length: number
+  readonly src: number
+  readonly dst: number
+  /** Payload kind and flow sequence (see `Frame`). */
+  readonly payload: number
+  readonly seq: number
+  readonly createdNs: number
+  /** Packet content of a `Subscribe` request (which downlink flow the endpoint should start). */
+  readonly subscribe?: { readonly offeredMbps: number | "saturate"; readonly payloadBytes: number }
+}
+
+/** The TX doorbell: "new descriptors up to here". Carries the descriptors the card will read. */
+export class TxDoorbell extends Schema.TaggedClass<TxDoorbell>()("TxDoorbell", {
+  vmac: VmacIndex,
+  count: Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 256 }))
+}) {}
+
+/** Every command a guest can write. */
+export const CardCommand = Schema.Union([InitCard, StartScan, Authenticate, Associate, SetRate, Disassociate, TxDoorbell])
+export type CardCommand = typeof CardCommand.Type

@@ -1,0 +1,36 @@
+/**
+ * The trust-boundary checks a device model applies to what a guest wrote, after the Schema decode:
+ * pure functions from (what the VM owns, what it asked) to a reject reason or nothing.
+ */
+import type { TxDescriptor } from "./CardCommand.ts"
+import type { RejectReason } from "./CardEvent.ts"
+
+/** What a VM owns, as the device model knows it. */
+export interface VmView {
+  /** The vMAC's address once initialized. */
+  readonly mac: number | undefined
+  readonly memoryBytes: number
+  /** Rate indices the card accepts: 0..rateCount−1. */
+  readonly rateCount: number
+}
+
+/** Maximum MSDU the card accepts (IEEE 802.11-2016 9.2.4.7: 2304 bytes). */
+export const MAX_MSDU_BYTES = 2304
+
+/** Checks one TX descriptor: addressing owned by the VM, DMA inside its memory, sane length. */
+export const checkDescriptor = (vm: VmView, d: TxDescriptor | undefined): RejectReason | undefined => {
+  if (d === undefined || typeof d !== "object") return "malformed"
+  if (vm.mac === undefined) return "not-initialized"
+  if (d.src !== vm.mac) return "spoofed-source"
+  if (!Number.isInteger(d.length) || d.length < 1 || d.length > MAX_MSDU_BYTES) return "bad-length"
+  if (!Number.isInteger(d.dmaAddress) || d.dmaAddress < 0 || d.dmaAddress + d.length > vm.memoryBytes) return "dma-out-of-range"
+  return undefined
+}
+
+/** Checks the vMAC index a command names: a virtual card has exactly one, index 0. */
+export const checkVmac = (vm: VmView, vmac: number): RejectReason | undefined =>
+  vmac !== 0 ? "unknown-vmac" : vm.mac === undefined ? "not-initialized" : undefined
+
+/** Checks a rate index against the card's rate ladder. */
+export const checkRate = (vm: VmView, rateIndex: number): RejectReason | undefined =>
+  rateIndex < 0 || rateIndex >= vm.rateCount ? "rate-out-of-range" : undefined

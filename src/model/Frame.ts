@@ -1,0 +1,106 @@
+/**
+ * An 802.11 frame in flight. Frames are internal, already-validated data: a plain class with
+ * mutable fields (no Schema decoding per packet), created once and passed along the path.
+ */
+
+/** What a frame carries. */
+export const FrameKind = {
+  Data: 0,
+  Beacon: 1,
+  ProbeRequest: 2,
+  ProbeResponse: 3,
+  Auth: 4,
+  AssocRequest: 5,
+  AssocResponse: 6,
+  Deauth: 7
+} as const
+export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind]
+
+/** What a data frame's payload is, for the endpoints. */
+export const Payload = {
+  Udp: 0,
+  EchoRequest: 1,
+  EchoReply: 2,
+  None: 3,
+  /** Asks the endpoint to start a downlink flow to the sender (how a Chariot console starts a pair). */
+  Subscribe: 4
+} as const
+export type Payload = (typeof Payload)[keyof typeof Payload]
+
+/** The broadcast address, as a 48-bit number. */
+export const BROADCAST = 0xffffffffffff
+
+export class Frame {
+  /** Unique per run, in creation order: the key of conservation accounting. */
+  readonly id: number
+  kind: FrameKind
+  /** 48-bit MAC addresses as numbers. */
+  src: number
+  dst: number
+  bssid: number
+  /** Receiver address on the air: the next hop (the AP for uplink data), set by the transmitter. */
+  ra: number
+  /** IP payload bytes (0 for management frames). */
+  payloadBytes: number
+  payload: Payload
+  /** Flow-level sequence number (ping id, UDP datagram number). */
+  seq: number
+  /** When the application created it (virtual ns), for latency. */
+  createdNs: number
+  /** Index of the VM it belongs to (−1 for the host, an AP or an endpoint). */
+  vm: number
+  /** Management detail: SSID, passphrase, status; undefined for data. */
+  info: ManagementInfo | undefined
+  /** End of the guest buffer the card reads it from (guest-physical), checked by an IOMMU. */
+  dmaEnd: number
+
+  constructor(id: number, kind: FrameKind, src: number, dst: number, bssid: number) {
+    this.id = id
+    this.kind = kind
+    this.src = src
+    this.dst = dst
+    this.bssid = bssid
+    this.ra = dst
+    this.payloadBytes = 0
+    this.payload = Payload.None
+    this.seq = 0
+    this.createdNs = 0
+    this.vm = -1
+    this.info = undefined
+    this.dmaEnd = 0
+  }
+}
+
+/** Fields of management frames. */
+export interface ManagementInfo {
+  readonly ssid?: string
+  readonly channel?: number
+  readonly signalDbm?: number
+  /** Association request: the station's passphrase (stands in for the WPA2 4-way handshake). */
+  readonly passphrase?: string
+  /** Responses: 0 = success, otherwise an 802.11 status/reason code. */
+  readonly status?: number
+  /** A `Subscribe` packet: the downlink flow the station asks the endpoint for. */
+  readonly subscribe?: { readonly offeredMbps: number | "saturate"; readonly payloadBytes: number }
+}
+
+/** Parses "aa:bb:cc:dd:ee:ff" to a 48-bit number. */
+export const macFromString = (text: string): number =>
+  text.split(":").reduce((acc, byte) => acc * 256 + parseInt(byte, 16), 0)
+
+/** Formats a 48-bit number as "aa:bb:cc:dd:ee:ff". */
+export const macToString = (mac: number): string => {
+  const bytes: Array<string> = []
+  for (let i = 5; i >= 0; i--) bytes.push((Math.floor(mac / 2 ** (8 * i)) % 256).toString(16).padStart(2, "0"))
+  return bytes.join(":")
+}
+
+/** 802.11 status codes the model uses (IEEE 802.11-2016 Table 9-46). */
+export const Status = {
+  Success: 0,
+  Unspecified: 1,
+  /** 15: "Authentication rejected because of challenge failure" — used for a wrong passphrase. */
+  ChallengeFailure: 15,
+  /** 17: "Association denied because AP is unable to handle additional associated STAs". */
+  ApFull: 17
+} as const

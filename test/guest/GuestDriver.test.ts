@@ -1,0 +1,51 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as G from "../../src/guest/GuestDriver.ts"
+import { Status } from "../../src/model/Frame.ts"
+
+const config: G.Config = { ssid: "lab", passphrase: "secret-key", scanChannels: [1, 6, 11] }
+const lab = { bssid: 5, ssid: "lab", channel: 6, signalDbm: -40 }
+
+describe("guest driver state machine", () => {
+  it("boots, scans, authenticates, associates", () => {
+    let step = G.boot(G.initial)
+    assert.strictEqual(step.driver.state, "initializing")
+    assert.deepStrictEqual(step.commands.map((c) => c._tag), ["InitCard"])
+    step = G.onEvent(step.driver, { _tag: "InitDone", vmac: 0, mac: 77 }, config)
+    assert.strictEqual(step.driver.state, "scanning")
+    assert.deepStrictEqual(step.commands.map((c) => c._tag), ["StartScan"])
+    step = G.onEvent(step.driver, { _tag: "ScanDone", results: [{ ...lab, ssid: "other", bssid: 9 }, lab], fromCache: false }, config)
+    assert.strictEqual(step.driver.state, "authenticating")
+    assert.deepStrictEqual(step.commands, [step.commands[0]!])
+    assert.strictEqual((step.commands[0] as { bssid: number }).bssid, 5)
+    step = G.onEvent(step.driver, { _tag: "AuthDone", vmac: 0, status: Status.Success }, config)
+    assert.strictEqual(step.driver.state, "associating")
+    assert.strictEqual((step.commands[0] as { passphrase?: string }).passphrase, "secret-key")
+    step = G.onEvent(step.driver, { _tag: "AssocDone", vmac: 0, status: Status.Success }, config)
+    assert.strictEqual(step.driver.state, "connected")
+    assert.strictEqual(step.driver.mac, 77)
+  })
+
+  it("goes back to scanning on deauthentication or beacon loss", () => {
+    const connected: G.GuestDriver = { ...G.initial, state: "connected", mac: 1, target: lab }
+    for (const reason of ["deauthenticated", "beacon-loss"] as const) {
+      const step = G.onEvent(connected, { _tag: "Disconnected", vmac: 0, reason }, config)
+      assert.strictEqual(step.driver.state, "scanning")
+      assert.deepStrictEqual(step.commands.map((c) => c._tag), ["StartScan"])
+    }
+  })
+
+  it("retries a failed join later, with a growing delay", () => {
+    const associating: G.GuestDriver = { ...G.initial, state: "associating", mac: 1, target: lab }
+    const first = G.onEvent(associating, { _tag: "AssocDone", vmac: 0, status: Status.ChallengeFailure }, config)
+    assert.strictEqual(first.driver.state, "scanning")
+    assert.strictEqual(first.driver.failures, 1)
+    const second = G.onEvent({ ...first.driver, state: "associating", target: lab }, { _tag: "AssocDone", vmac: 0, status: 15 }, config)
+    assert.isAbove(second.retryAfterNs!, first.retryAfterNs!)
+    assert.strictEqual(G.onEvent(G.initial, { _tag: "ScanDone", results: [], fromCache: false }, config).commands.length, 0)
+  })
+
+  it("fails for good when the card has no vMAC left", () => {
+    const step = G.onEvent({ ...G.initial, state: "initializing" }, { _tag: "Rejected", command: "InitCard", reason: "no-free-vmac" }, config)
+    assert.strictEqual(step.driver.state, "failed")
+  })
+})
