@@ -1,0 +1,360 @@
+/**
+ * The radio medium: one shared channel per channel number, with 802.11 DCF among every station
+ * tuned to it (the card's vMACs and the APs alike). Each exchange is one contention round: the
+ * stations' backoff counters run down after DIFS, the lowest wins (ties collide), the winner's
+ * PPDU (an A-MPDU on 802.11n) takes its airtime, frames are lost with the probability of the loss
+ * model, and the sender retries with a doubled window up to the retry limit.
+ *
+ * Simplifications (documented in docs/model.md): ACKs are never lost; a station that joins a
+ * countdown already under way starts counting at the next replan; no capture effect.
+ */
+import { Effect } from "effect"
+import * as Actor from "../actor/Actor.ts"
+import type { ActorSystem } from "../actor/ActorSystem.ts"
+import { Simulation } from "../kernel/Simulation.ts"
+import type { Frame } from "../model/Frame.ts"
+import { BROADCAST } from "../model/Frame.ts"
+import type { FrameLedger } from "../model/FrameLedger.ts"
+import type * as Scope from "effect/Scope"
+import { ackTimeoutNs, ampduBytes, exchangeAirtimeNs, maxAmpduMpdus, mpduBytes, ppduDurationNs } from "./Airtime.ts"
+import { backoffSlots, nextCw, initialCw, SHORT_RETRY_LIMIT } from "./Backoff.ts"
+import { frameErrorRate, snrFromSignal } from "./LossModel.ts"
+import { timingsFor } from "./Timing.ts"
+import type { Station } from "./Station.ts"
+
+/** Hand frames to a station's hardware queue. */
+export class Enqueue {
+  readonly _tag = "Enqueue"
+  readonly station: Station
+  readonly frames: ReadonlyArray<Frame>
+  constructor(station: Station, frames: ReadonlyArray<Frame>) {
+    this.station = station
+    this.frames = frames
+  }
+}
+
+/** Move stations to another channel (a card retuning its radio). */
+export class Tune {
+  readonly _tag = "Tune"
+  readonly stations: ReadonlyArray<Station>
+  readonly channel: number
+  constructor(stations: ReadonlyArray<Station>, channel: number) {
+    this.stations = stations
+    this.channel = channel
+  }
+}
+
+/** Add a station to the medium (or remove it: `attached` false). */
+export class Attach {
+  readonly _tag = "Attach"
+  readonly station: Station
+  readonly attached: boolean
+  constructor(station: Station, attached: boolean) {
+    this.station = station
+    this.attached = attached
+  }
+}
+
+/** Drop every frame queued at a station (a vMAC reset), recording why. */
+export class Flush {
+  readonly _tag = "Flush"
+  readonly station: Station
+  readonly reason: string
+  constructor(station: Station, reason: string) {
+    this.station = station
+    this.reason = reason
+  }
+}
+
+/** Stop or resume stations' radio (a card leaving its home channel to scan). */
+export class Pause {
+  readonly _tag = "Pause"
+  readonly stations: ReadonlyArray<Station>
+  readonly paused: boolean
+  constructor(stations: ReadonlyArray<Station>, paused: boolean) {
+    this.stations = stations
+    this.paused = paused
+  }
+}
+
+/** Internal: a medium's planned event is due. */
+class Due {
+  readonly _tag = "Due"
+  readonly medium: Medium
+  readonly token: number
+  constructor(medium: Medium, token: number) {
+    this.medium = medium
+    this.token = token
+  }
+}
+
+export type AirMessage = Enqueue | Tune | Attach | Flush | Pause | Due
+
+/** Counters of the medium, all channels together. */
+export interface AirStats {
+  exchanges: number
+  collisions: number
+  retries: number
+  framesDelivered: number
+  framesLost: number
+  busyNs: number
+  readonly dropsByReason: Record<string, number>
+}
+
+interface Transmission {
+  readonly station: Station
+  readonly frames: Array<Frame>
+}
+
+class Medium {
+  readonly channel: number
+  readonly stations: Array<Station> = []
+  /** When the medium last became idle. */
+  idleSinceNs = 0
+  /** When the current countdown's slots started to count. */
+  countdownStartNs = 0
+  /** The planned event is valid only while this matches the timer's token. */
+  token = 0
+  transmitting: Array<Transmission> | undefined = undefined
+  constructor(channel: number) {
+    this.channel = channel
+  }
+}
+
+export interface AirHandle {
+  readonly ref: Actor.ActorRef<AirMessage>
+  readonly stats: AirStats
+}
+
+export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.Return<AirHandle, never, Simulation | ActorSystem | Scope.Scope> {
+  const { kernel, random } = yield* Simulation
+  const media = new Map<number, Medium>()
+  const stats: AirStats = { exchanges: 0, collisions: 0, retries: 0, framesDelivered: 0, framesLost: 0, busyNs: 0, dropsByReason: {} }
+  const draw = () => random.nextDoubleUnsafe()
+  let self: Actor.ActorRef<AirMessage> | undefined
+
+  const mediumOf = (channel: number): Medium => {
+    let m = media.get(channel)
+    if (m === undefined) {
+      m = new Medium(channel)
+      m.idleSinceNs = kernel.nowNs
+      media.set(channel, m)
+    }
+    return m
+  }
+
+  const drop = (frames: ReadonlyArray<Frame>, reason: string): void => {
+    for (const f of frames) ledger.drop(f, reason)
+    stats.dropsByReason[reason] = (stats.dropsByReason[reason] ?? 0) + frames.length
+  }
+
+  const schedule = (medium: Medium, atNs: number): void => {
+    const token = ++medium.token
+    kernel.setTimer(atNs, () => self!.tellUnsafe(new Due(medium, token)))
+  }
+
+  // Apply the slots counted since the countdown started, then plan the next winner.
+  const replan = (medium: Medium): void => {
+    if (medium.transmitting !== undefined) return
+    const now = kernel.nowNs
+    let contenders = 0
+    let minSlots = Infinity
+    const any = medium.stations.find((s) => s.backlogged)
+    if (any === undefined) {
+      medium.token++ // nothing to do: cancel any planned round
+      return
+    }
+    const t = timingsFor(any.phy)
+    const countStart = Math.max(medium.idleSinceNs + t.difsNs, medium.countdownStartNs)
+    const elapsedSlots = now > countStart ? Math.floor((now - countStart) / t.slotNs) : 0
+    for (const s of medium.stations) {
+      if (!s.backlogged) continue
+      if (s.backoffSlots < 0) s.backoffSlots = backoffSlots(draw, s.cw)
+      else s.backoffSlots = Math.max(0, s.backoffSlots - elapsedSlots)
+      contenders++
+      if (s.backoffSlots < minSlots) minSlots = s.backoffSlots
+    }
+    medium.countdownStartNs = Math.max(now, medium.idleSinceNs + t.difsNs)
+    if (contenders > 0) schedule(medium, medium.countdownStartNs + minSlots * t.slotNs)
+  }
+
+  const startExchange = (medium: Medium): void => {
+    let minSlots = Infinity
+    for (const s of medium.stations) if (s.backlogged && s.backoffSlots < minSlots) minSlots = s.backoffSlots
+    const winners: Array<Transmission> = []
+    for (const s of medium.stations) {
+      if (!s.backlogged) continue
+      s.backoffSlots -= minSlots
+      if (s.backoffSlots === 0) winners.push({ station: s, frames: takeBurst(s) })
+    }
+    let durationNs = 0
+    if (winners.length === 1) {
+      const w = winners[0]!
+      const first = w.frames[0]!
+      durationNs = first.ra === BROADCAST
+        ? ppduDurationNs(w.station.phy, mpduBytes(first.payloadBytes))
+        : exchangeAirtimeNs(w.station.phy, first.payloadBytes, w.frames.length)
+    } else {
+      stats.collisions++
+      for (const w of winners) {
+        const psdu = ampduBytes(w.frames.length, mpduBytes(w.frames[0]!.payloadBytes))
+        durationNs = Math.max(durationNs, ppduDurationNs(w.station.phy, psdu) + ackTimeoutNs(w.station.phy))
+      }
+    }
+    stats.exchanges++
+    stats.busyNs += durationNs
+    medium.transmitting = winners
+    schedule(medium, kernel.nowNs + durationNs)
+  }
+
+  // The frames one exchange carries: the head frame, plus (802.11n) following frames to the same receiver.
+  const takeBurst = (s: Station): Array<Frame> => {
+    const head = s.queue[0]!
+    let n = 1
+    if (head.ra !== BROADCAST) {
+      // An A-MPDU may not exceed the PPDU's legal length at this rate (maxAmpduMpdus).
+      const limit = s.maxAggregate > 1 ? Math.min(s.maxAggregate, maxAmpduMpdus(s.phy, head.payloadBytes)) : 1
+      while (n < limit && n < s.queue.length && s.queue[n]!.ra === head.ra && s.queue[n]!.payloadBytes === head.payloadBytes) n++
+    }
+    return s.queue.slice(0, n)
+  }
+
+  const receiverOf = (medium: Medium, sender: Station, mac: number): Station | undefined => {
+    for (const s of medium.stations) if (s !== sender && s.listening && s.mac === mac) return s
+    return undefined
+  }
+
+  const linkSignal = (a: Station, b: Station): number => a.signalDbm ?? b.signalDbm ?? -50
+
+  const finishExchange = (medium: Medium): void => {
+    const winners = medium.transmitting!
+    medium.transmitting = undefined
+    medium.idleSinceNs = kernel.nowNs
+    medium.countdownStartNs = 0
+    const collided = winners.length > 1
+    for (const { station, frames } of winners) {
+      const head = frames[0]!
+      if (head.ra === BROADCAST) {
+        // No ACK and no retry for group-addressed frames; each receiver draws its own loss.
+        station.queue.splice(0, frames.length)
+        station.backoffSlots = -1
+        if (!collided) {
+          for (const r of medium.stations) {
+            if (r === station || !r.listening || !r.receivesBroadcast) continue
+            const snr = snrFromSignal(linkSignal(station, r))
+            if (draw() >= frameErrorRate(station.phy, snr, mpduBytes(head.payloadBytes))) r.owner.received(r, frames)
+          }
+        }
+        for (const f of frames) ledger.deliver(f)
+        station.owner.sent(station, frames, [])
+        continue
+      }
+      const receiver = collided ? undefined : receiverOf(medium, station, head.ra)
+      const delivered: Array<Frame> = []
+      if (receiver !== undefined) {
+        const fer = frameErrorRate(station.phy, snrFromSignal(linkSignal(station, receiver)), mpduBytes(head.payloadBytes))
+        for (const f of frames) if (draw() >= fer) delivered.push(f)
+      }
+      stats.framesDelivered += delivered.length
+      stats.framesLost += frames.length - delivered.length
+      // Remove what got through; what did not stays at the head for a retry.
+      const failed = frames.filter((f) => !delivered.includes(f))
+      station.queue.splice(0, frames.length, ...failed)
+      let dropped: Array<Frame> = []
+      if (failed.length === 0) {
+        station.cw = initialCw(timingsFor(station.phy))
+        station.retries = 0
+      } else {
+        station.retries++
+        stats.retries++
+        station.cw = nextCw(station.cw, timingsFor(station.phy))
+        if (station.retries > SHORT_RETRY_LIMIT) {
+          station.queue.splice(0, failed.length)
+          dropped = failed
+          drop(failed, receiver === undefined && !collided ? "no-receiver" : "retry-limit")
+          station.cw = initialCw(timingsFor(station.phy))
+          station.retries = 0
+        }
+      }
+      station.backoffSlots = -1
+      if (receiver !== undefined && delivered.length > 0) receiver.owner.received(receiver, delivered)
+      if (delivered.length > 0 || dropped.length > 0) station.owner.sent(station, delivered, dropped)
+    }
+    replan(medium)
+  }
+
+  const ref = yield* Actor.make<AirMessage, undefined>({
+    name: "air",
+    capacity: 1 << 16,
+    overflow: "drop",
+    initial: () => undefined,
+    handle: (state, msg) => {
+      switch (msg._tag) {
+        case "Enqueue": {
+          const s = msg.station
+          if (!s.enabled) {
+            drop(msg.frames, "station-disabled")
+            return state
+          }
+          for (const f of msg.frames) s.queue.push(f)
+          replan(mediumOf(s.channel))
+          return state
+        }
+        case "Tune": {
+          const touched = new Set<Medium>()
+          for (const s of msg.stations) {
+            const from = mediumOf(s.channel)
+            if (from.transmitting?.some((t) => t.station === s)) continue // finishes where it started
+            const i = from.stations.indexOf(s)
+            if (i >= 0) from.stations.splice(i, 1)
+            touched.add(from)
+            s.channel = msg.channel
+            s.backoffSlots = -1
+            const to = mediumOf(msg.channel)
+            to.stations.push(s)
+            touched.add(to)
+          }
+          for (const m of touched) replan(m)
+          return state
+        }
+        case "Attach": {
+          const m = mediumOf(msg.station.channel)
+          const i = m.stations.indexOf(msg.station)
+          if (msg.attached && i < 0) m.stations.push(msg.station)
+          if (!msg.attached && i >= 0) m.stations.splice(i, 1)
+          replan(m)
+          return state
+        }
+        case "Flush": {
+          const s = msg.station
+          const m = mediumOf(s.channel)
+          const inAir = m.transmitting?.find((t) => t.station === s)?.frames.length ?? 0
+          drop(s.queue.splice(inAir), msg.reason)
+          s.backoffSlots = -1
+          s.retries = 0
+          replan(m)
+          return state
+        }
+        case "Pause": {
+          const touched = new Set<Medium>()
+          for (const s of msg.stations) {
+            s.paused = msg.paused
+            s.backoffSlots = -1
+            touched.add(mediumOf(s.channel))
+          }
+          for (const m of touched) replan(m)
+          return state
+        }
+        case "Due": {
+          const m = msg.medium
+          if (msg.token !== m.token) return state // superseded by a replan
+          if (m.transmitting !== undefined) finishExchange(m)
+          else startExchange(m)
+          return state
+        }
+      }
+    }
+  })
+  self = ref
+  return { ref, stats }
+})

@@ -1,0 +1,64 @@
+/**
+ * DCF channel access: the contention window, the random backoff, the retry limits, and who wins a
+ * contention round (802.11-2016 10.3.3 random backoff, 10.3.4.3 backoff procedure). The caller owns
+ * the randomness (`draw`), so the same seed gives the same contention.
+ */
+import type { Timings } from "./Timing.ts"
+
+/** dot11ShortRetryLimit default, DEFVAL 7 (802.11-2016 Annex C): retries of frames sent without RTS/CTS. */
+export const SHORT_RETRY_LIMIT = 7
+/** dot11LongRetryLimit default, DEFVAL 4 (802.11-2016 Annex C): retries of frames protected by RTS/CTS. */
+export const LONG_RETRY_LIMIT = 4
+
+/** CW for a new frame, and after a success or a drop: aCWmin (10.3.3). */
+export const initialCw = (timings: Timings): number => timings.cwMin
+
+/** CW after a failed attempt: the next value of 2^n − 1, i.e. 2·(CW + 1) − 1, capped at aCWmax (10.3.3). */
+export const nextCw = (cw: number, timings: Timings): number => Math.min(2 * (cw + 1) - 1, timings.cwMax)
+
+/**
+ * A backoff in slots, uniform over the integers 0..cw (10.3.3: Random() over [0, CW]).
+ * `draw` returns a uniform number in [0, 1); a value outside it, or a negative or fractional `cw`,
+ * is a RangeError.
+ */
+export const backoffSlots = (draw: () => number, cw: number): number => {
+  if (!Number.isInteger(cw) || cw < 0) throw new RangeError(`contention window must be a non-negative integer, not ${cw}`)
+  const u = draw()
+  if (!(u >= 0 && u < 1)) throw new RangeError(`draw() must return a number in [0, 1), not ${u}`)
+  return Math.floor(u * (cw + 1))
+}
+
+/** The outcome of one contention round. */
+export interface ContentionResult {
+  /** The smallest backoff among the contenders, in slots: when the medium gets used. */
+  readonly minSlots: number
+  /** Indices (into the slots given) of every contender whose backoff is `minSlots`, ascending. */
+  readonly winners: ReadonlyArray<number>
+  /** Whether several contenders reached zero in the same slot, so their frames collide. */
+  readonly collision: boolean
+}
+
+/**
+ * Who transmits first: the contenders with the smallest remaining backoff. More than one is a
+ * collision. Undefined when there are no contenders. Two passes, so the winners array (the result)
+ * is the only allocation. Backoffs must be non-negative integers (a RangeError otherwise).
+ */
+export const contentionWinner = (slots: ReadonlyArray<number>): ContentionResult | undefined => {
+  if (slots.length === 0) return undefined
+  let minSlots = Infinity
+  let ties = 0
+  for (let i = 0; i < slots.length; i++) {
+    const s = slots[i]!
+    if (!Number.isInteger(s) || s < 0) throw new RangeError(`backoff of contender ${i} must be a non-negative integer, not ${s}`)
+    if (s < minSlots) {
+      minSlots = s
+      ties = 1
+    } else if (s === minSlots) {
+      ties++
+    }
+  }
+  const winners = new Array<number>(ties)
+  let next = 0
+  for (let i = 0; i < slots.length && next < ties; i++) if (slots[i] === minSlots) winners[next++] = i
+  return { minSlots, winners, collision: ties > 1 }
+}

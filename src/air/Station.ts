@@ -1,0 +1,75 @@
+/**
+ * One transmitter/receiver on the air: a vMAC of the card or an AP. It owns its hardware TX queue
+ * and its DCF state (backoff, contention window, retries); the Air actor runs the contention.
+ */
+import type { Frame } from "../model/Frame.ts"
+import type { PhyConfig } from "./PhyConfig.ts"
+
+/** Where a station's owner hears about its frames (each call is a message to the owning actor). */
+export interface StationOwner {
+  /** Frames this station received. */
+  readonly received: (station: Station, frames: ReadonlyArray<Frame>) => void
+  /** Outcome of frames this station transmitted: delivered (ACKed or broadcast) and dropped. */
+  readonly sent: (station: Station, delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>) => void
+}
+
+export class Station {
+  /** Whether it can hear a frame now. */
+  get listening(): boolean {
+    return this.enabled && !this.paused
+  }
+
+  readonly id: number
+  readonly name: string
+  /** The address it answers to. */
+  mac: number
+  channel: number
+  /** Transmit rate (a rate-control decision of its owner). */
+  phy: PhyConfig
+  /** Signal level of the AP end of the link (dBm); undefined for a card's vMAC. */
+  readonly signalDbm: number | undefined
+  /** Whether it receives broadcast frames (beacons, broadcast probe responses). */
+  receivesBroadcast: boolean
+  /** Frames per exchange at most (A-MPDU for 802.11n, 1 otherwise). */
+  maxAggregate: number
+  readonly owner: StationOwner
+
+  /** The hardware TX queue. */
+  readonly queue: Array<Frame> = []
+  /** Backoff slots still to count down; −1 when none is drawn. */
+  backoffSlots = -1
+  cw: number
+  retries = 0
+  /** Off the air (a vMAC being reset, an AP switched off): neither sends nor receives. */
+  enabled = true
+  /** Radio away (the card is scanning other channels): keeps its queue, neither sends nor receives. */
+  paused = false
+
+  constructor(options: {
+    readonly id: number
+    readonly name: string
+    readonly mac: number
+    readonly channel: number
+    readonly phy: PhyConfig
+    readonly signalDbm?: number | undefined
+    readonly receivesBroadcast: boolean
+    readonly maxAggregate: number
+    readonly cwMin: number
+    readonly owner: StationOwner
+  }) {
+    this.id = options.id
+    this.name = options.name
+    this.mac = options.mac
+    this.channel = options.channel
+    this.phy = options.phy
+    this.signalDbm = options.signalDbm
+    this.receivesBroadcast = options.receivesBroadcast
+    this.maxAggregate = options.maxAggregate
+    this.cw = options.cwMin
+    this.owner = options.owner
+  }
+
+  get backlogged(): boolean {
+    return this.enabled && !this.paused && this.queue.length > 0
+  }
+}
