@@ -1,13 +1,14 @@
 /**
- * The kernel benchmark (`npm run bench`): the same actor-and-timer workload on the vwifi kernel
- * with the real actor runtime and on a plain discrete-event loop, in one process; prints both
- * throughputs and how far the kernel is from the plain loop.
+ * The benchmark (`npm run bench`): first the same actor-and-timer workload on the vwifi kernel
+ * with the real actor runtime and on a plain discrete-event loop, in one process (both
+ * throughputs and their ratio); then whole-model scenarios (delivered frames per wall-second).
  *
  *   node bench/run.ts [--quick] [--json]
  *
  * Exits 1 if the two sides did not do the same work (the figures would not be comparable).
  */
 import { runKernelWorkload } from "./kernelWorkload.ts"
+import { formatModelTable, modelWorkloads, runModelWorkload } from "./modelWorkloads.ts"
 import { measure } from "./measure.ts"
 import { parseOptions } from "./options.ts"
 import { runPlainLoop } from "./plainLoop.ts"
@@ -33,4 +34,12 @@ if (errors.length > 0) {
 }
 
 const summary = summarize(options.config, options.quick, options.runs, plain!.median, kernel!.median)
-console.log(options.json ? formatJson(summary) : formatTable(summary))
+
+const model = []
+for (const workload of modelWorkloads(options.quick)) {
+  await runModelWorkload({ ...workload, simulatedSeconds: 1 }) // warm-up
+  model.push(await runModelWorkload(workload))
+}
+
+if (options.json) console.log(JSON.stringify({ kernel: JSON.parse(formatJson(summary)), model }))
+else console.log(formatTable(summary) + "\n" + formatModelTable(model))

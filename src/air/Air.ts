@@ -9,7 +9,8 @@
  * countdown already under way starts counting at the next replan; no capture effect.
  */
 import { Effect } from "effect"
-import * as Actor from "../actor/Actor.ts"
+import type * as Actor from "../actor/Actor.ts"
+import * as ModelActor from "../model/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import type { Frame } from "../model/Frame.ts"
@@ -283,75 +284,69 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
     replan(medium)
   }
 
-  const ref = yield* Actor.make<AirMessage, undefined>({
-    name: "air",
-    capacity: 1 << 16,
-    overflow: "drop",
-    initial: () => undefined,
-    handle: (state, msg) => {
-      switch (msg._tag) {
-        case "Enqueue": {
-          const s = msg.station
-          if (!s.enabled) {
-            drop(msg.frames, "station-disabled")
-            return state
-          }
-          for (const f of msg.frames) s.queue.push(f)
-          replan(mediumOf(s.channel))
-          return state
+  const ref = yield* ModelActor.make<AirMessage>("air", 1 << 16, (msg) => {
+    switch (msg._tag) {
+      case "Enqueue": {
+        const s = msg.station
+        if (!s.enabled) {
+          drop(msg.frames, "station-disabled")
+          return
         }
-        case "Tune": {
-          const touched = new Set<Medium>()
-          for (const s of msg.stations) {
-            const from = mediumOf(s.channel)
-            if (from.transmitting?.some((t) => t.station === s)) continue // finishes where it started
-            const i = from.stations.indexOf(s)
-            if (i >= 0) from.stations.splice(i, 1)
-            touched.add(from)
-            s.channel = msg.channel
-            s.backoffSlots = -1
-            const to = mediumOf(msg.channel)
-            to.stations.push(s)
-            touched.add(to)
-          }
-          for (const m of touched) replan(m)
-          return state
-        }
-        case "Attach": {
-          const m = mediumOf(msg.station.channel)
-          const i = m.stations.indexOf(msg.station)
-          if (msg.attached && i < 0) m.stations.push(msg.station)
-          if (!msg.attached && i >= 0) m.stations.splice(i, 1)
-          replan(m)
-          return state
-        }
-        case "Flush": {
-          const s = msg.station
-          const m = mediumOf(s.channel)
-          const inAir = m.transmitting?.find((t) => t.station === s)?.frames.length ?? 0
-          drop(s.queue.splice(inAir), msg.reason)
+        for (const f of msg.frames) s.queue.push(f)
+        replan(mediumOf(s.channel))
+        return
+      }
+      case "Tune": {
+        const touched = new Set<Medium>()
+        for (const s of msg.stations) {
+          const from = mediumOf(s.channel)
+          if (from.transmitting?.some((t) => t.station === s)) continue // finishes where it started
+          const i = from.stations.indexOf(s)
+          if (i >= 0) from.stations.splice(i, 1)
+          touched.add(from)
+          s.channel = msg.channel
           s.backoffSlots = -1
-          s.retries = 0
-          replan(m)
-          return state
+          const to = mediumOf(msg.channel)
+          to.stations.push(s)
+          touched.add(to)
         }
-        case "Pause": {
-          const touched = new Set<Medium>()
-          for (const s of msg.stations) {
-            s.paused = msg.paused
-            s.backoffSlots = -1
-            touched.add(mediumOf(s.channel))
-          }
-          for (const m of touched) replan(m)
-          return state
+        for (const m of touched) replan(m)
+        return
+      }
+      case "Attach": {
+        const m = mediumOf(msg.station.channel)
+        const i = m.stations.indexOf(msg.station)
+        if (msg.attached && i < 0) m.stations.push(msg.station)
+        if (!msg.attached && i >= 0) m.stations.splice(i, 1)
+        replan(m)
+        return
+      }
+      case "Flush": {
+        const s = msg.station
+        const m = mediumOf(s.channel)
+        const inAir = m.transmitting?.find((t) => t.station === s)?.frames.length ?? 0
+        drop(s.queue.splice(inAir), msg.reason)
+        s.backoffSlots = -1
+        s.retries = 0
+        replan(m)
+        return
+      }
+      case "Pause": {
+        const touched = new Set<Medium>()
+        for (const s of msg.stations) {
+          s.paused = msg.paused
+          s.backoffSlots = -1
+          touched.add(mediumOf(s.channel))
         }
-        case "Due": {
-          const m = msg.medium
-          if (msg.token !== m.token) return state // superseded by a replan
-          if (m.transmitting !== undefined) finishExchange(m)
-          else startExchange(m)
-          return state
-        }
+        for (const m of touched) replan(m)
+        return
+      }
+      case "Due": {
+        const m = msg.medium
+        if (msg.token !== m.token) return // superseded by a replan
+        if (m.transmitting !== undefined) finishExchange(m)
+        else startExchange(m)
+        return
       }
     }
   })

@@ -19,7 +19,6 @@ export class Station {
     return this.enabled && !this.paused
   }
 
-  readonly id: number
   readonly name: string
   /** The address it answers to. */
   mac: number
@@ -46,8 +45,7 @@ export class Station {
   paused = false
 
   constructor(options: {
-    readonly id: number
-    readonly name: string
+      readonly name: string
     readonly mac: number
     readonly channel: number
     readonly phy: PhyConfig
@@ -57,7 +55,6 @@ export class Station {
     readonly cwMin: number
     readonly owner: StationOwner
   }) {
-    this.id = options.id
     this.name = options.name
     this.mac = options.mac
     this.channel = options.channel

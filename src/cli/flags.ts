@@ -8,16 +8,26 @@ export const seed = Flag.Int("seed").pipe(
   Flag.withDefault(1)
 )
 
+const toNs = (text: string): number => {
+  const parsed = parseDurationNs(text)
+  if ("error" in parsed) throw parsed.error
+  return parsed.ns
+}
+
 /** A virtual-time duration flag ("10s", "250ms", "1.5h"), parsed to nanoseconds. */
 export const duration = (defaultText: string, description: string) =>
   Flag.String("duration").pipe(
     Flag.withDescription(`${description} (virtual time: 10s, 250ms, 1.5h …; default ${defaultText})`),
     Flag.withDefault(defaultText),
-    Flag.mapTryCatch((text) => {
-      const parsed = parseDurationNs(text)
-      if ("error" in parsed) throw parsed.error
-      return parsed.ns
-    }, (error) => String(error))
+    Flag.mapTryCatch(toNs, String)
+  )
+
+/** The same, without a default: absent means "as the scenario says". */
+export const optionalDuration = (description: string) =>
+  Flag.String("duration").pipe(
+    Flag.withDescription(`${description} (virtual time: 10s, 250ms, 1.5h …; default: the scenario's durationSeconds)`),
+    Flag.mapTryCatch(toNs, String),
+    Flag.optional
   )
 
 export const json = Flag.Boolean("json").pipe(

@@ -7,13 +7,14 @@ import { NodeRuntime, NodeServices } from "@effect/platform-node"
 import { Console, Effect } from "effect"
 import { Command } from "effect/cli"
 import { kernelDemoCommand } from "./KernelDemoCommand.ts"
+import { runCommand } from "./RunCommand.ts"
 
 const vwifi = Command.make("vwifi").pipe(
   Command.withDescription(
     "Virtual WiFi simulator: several VMs, each with its own native WiFi driver and connection, sharing one " +
       "physical card with several virtual MACs, simulated in deterministic virtual time."
   ),
-  Command.withSubcommands([kernelDemoCommand])
+  Command.withSubcommands([runCommand, kernelDemoCommand])
 )
 
 const cli = Command.run(vwifi, { version: "0.1.0" })

@@ -6,7 +6,7 @@
  * ```
  *   off ──boot──▶ initializing ──InitDone──▶ scanning ──SSID found──▶ authenticating
  *                     │ no free vMAC            ▲  │ not found: retry     │ ok
- *                     ▼                         │  └──────────◀───────────┤ fail: retry
+ *                     ▼                         │  └──────────◀───────────┤ fail or timeout: retry
  *                   failed                      │                         ▼
  *                                               ├──── fail: retry ◀── associating
  *                                               │                         │ ok
@@ -63,6 +63,13 @@ const failed = (d: GuestDriver): Step => {
   const failures = d.failures + 1
   return { driver: { ...d, state: "scanning", failures, target: undefined }, commands: [], retryAfterNs: retryDelayNs(failures) }
 }
+
+/** How long the driver waits for an authentication or association answer (mac80211 waits ~200 ms × 3 tries). */
+export const JOIN_TIMEOUT_NS = 600_000_000
+
+/** No answer came to an authentication or association request: count a failure and rescan later. */
+export const joinTimedOut = (d: GuestDriver): Step =>
+  d.state === "authenticating" || d.state === "associating" ? failed(d) : { driver: d, commands: [] }
 
 export const onEvent = (d: GuestDriver, e: CardEvent, config: Config): Step => {
   switch (e._tag) {

@@ -84,17 +84,6 @@ export interface ManagementInfo {
   readonly subscribe?: { readonly offeredMbps: number | "saturate"; readonly payloadBytes: number }
 }
 
-/** Parses "aa:bb:cc:dd:ee:ff" to a 48-bit number. */
-export const macFromString = (text: string): number =>
-  text.split(":").reduce((acc, byte) => acc * 256 + parseInt(byte, 16), 0)
-
-/** Formats a 48-bit number as "aa:bb:cc:dd:ee:ff". */
-export const macToString = (mac: number): string => {
-  const bytes: Array<string> = []
-  for (let i = 5; i >= 0; i--) bytes.push((Math.floor(mac / 2 ** (8 * i)) % 256).toString(16).padStart(2, "0"))
-  return bytes.join(":")
-}
-
 /** 802.11 status codes the model uses (IEEE 802.11-2016 Table 9-46). */
 export const Status = {
   Success: 0,

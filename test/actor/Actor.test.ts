@@ -249,7 +249,7 @@ describe("actor: lifetimes and determinism", () => {
         assert.strictEqual(a.stats.traceDigest, b.stats.traceDigest)
         assert.notStrictEqual(a.stats.traceDigest, c.stats.traceDigest)
       }),
-    { fastCheck: { numRuns: 40 } } as never
+    { arbitrary: { runs: 40 } }
   )
 })
 

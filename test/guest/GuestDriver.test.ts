@@ -44,6 +44,13 @@ describe("guest driver state machine", () => {
     assert.strictEqual(G.onEvent(G.initial, { _tag: "ScanDone", results: [], fromCache: false }, config).commands.length, 0)
   })
 
+  it("gives up on an unanswered join and rescans later", () => {
+    const step = G.joinTimedOut({ ...G.initial, state: "authenticating", mac: 1, target: lab })
+    assert.strictEqual(step.driver.state, "scanning")
+    assert.isDefined(step.retryAfterNs)
+    assert.strictEqual(G.joinTimedOut({ ...G.initial, state: "connected" }).driver.state, "connected")
+  })
+
   it("fails for good when the card has no vMAC left", () => {
     const step = G.onEvent({ ...G.initial, state: "initializing" }, { _tag: "Rejected", command: "InitCard", reason: "no-free-vmac" }, config)
     assert.strictEqual(step.driver.state, "failed")

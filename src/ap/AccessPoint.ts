@@ -1,0 +1,189 @@
+/**
+ * An access point: it sends beacons, answers probe requests, authenticates and associates stations
+ * (checking the passphrase of a WPA2-PSK network), and bridges data between its stations and the
+ * wired endpoint behind it. It has its own radio (a station on the air) and does not use the host's
+ * CPU.
+ */
+import { Effect } from "effect"
+import type * as Scope from "effect/Scope"
+import type * as Actor from "../actor/Actor.ts"
+import * as ModelActor from "../model/ModelActor.ts"
+import type { ActorSystem } from "../actor/ActorSystem.ts"
+import * as Air from "../air/Air.ts"
+import type { PhyConfig } from "../air/PhyConfig.ts"
+import { Station } from "../air/Station.ts"
+import { initialCw } from "../air/Backoff.ts"
+import { timingsFor } from "../air/Timing.ts"
+import { Simulation } from "../kernel/Simulation.ts"
+import { deliverAt } from "../model/Deliver.ts"
+import { BROADCAST, Frame, FrameKind, Status } from "../model/Frame.ts"
+import type { FrameLedger } from "../model/FrameLedger.ts"
+import type { EndpointMessage } from "./Endpoint.ts"
+
+export type ApMessage =
+  | { readonly _tag: "Heard"; readonly frames: ReadonlyArray<Frame> }
+  | { readonly _tag: "Sent"; readonly delivered: ReadonlyArray<Frame>; readonly dropped: ReadonlyArray<Frame> }
+  | { readonly _tag: "Beacon" }
+  | { readonly _tag: "Downlink"; readonly frames: ReadonlyArray<Frame> }
+  | { readonly _tag: "SetPower"; readonly on: boolean }
+  | { readonly _tag: "Deauthenticate"; readonly station: number }
+
+export interface ApOptions {
+  readonly name: string
+  readonly ssid: string
+  readonly bssid: number
+  readonly channel: number
+  readonly signalDbm: number
+  readonly beaconIntervalNs: number
+  /** WPA2-PSK passphrase; undefined for an open network. */
+  readonly passphrase: string | undefined
+  readonly phy: PhyConfig
+  readonly wiredDelayNs: number
+  readonly air: Air.AirHandle
+  readonly ledger: FrameLedger
+  readonly endpoint: () => { readonly tellUnsafe: (m: EndpointMessage) => boolean }
+}
+
+export interface ApStats {
+  beacons: number
+  associations: number
+  rejectedAssociations: number
+  uplinkFrames: number
+  downlinkFrames: number
+}
+
+export interface ApHandle {
+  readonly ref: Actor.ActorRef<ApMessage>
+  readonly stats: ApStats
+  readonly associated: () => ReadonlySet<number>
+}
+
+/** Frames the AP queues for its stations at most; more are dropped (`ap-queue-full`). */
+const AP_QUEUE_LIMIT = 512
+
+export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.Return<ApHandle, never, Simulation | ActorSystem | Scope.Scope> {
+  const { kernel } = yield* Simulation
+  const { ledger, air } = options
+  const stats: ApStats = { beacons: 0, associations: 0, rejectedAssociations: 0, uplinkFrames: 0, downlinkFrames: 0 }
+  const authenticated = new Set<number>()
+  const associated = new Set<number>()
+  let self: Actor.ActorRef<ApMessage> | undefined
+
+  const station = new Station({
+    name: options.name, mac: options.bssid, channel: options.channel, phy: options.phy,
+    signalDbm: options.signalDbm, receivesBroadcast: true, maxAggregate: options.phy.standard === "802.11n" ? 32 : 1,
+    cwMin: initialCw(timingsFor(options.phy)),
+    owner: {
+      received: (_s, frames) => self!.tellUnsafe({ _tag: "Heard", frames }),
+      sent: (_s, delivered, dropped) => self!.tellUnsafe({ _tag: "Sent", delivered, dropped })
+    }
+  })
+  air.ref.tellUnsafe(new Air.Attach(station, true))
+
+  const reply = (kind: FrameKind, to: number, info: Frame["info"]): void => {
+    const f = new Frame(ledger.nextFrameId(), kind, options.bssid, to, options.bssid)
+    f.createdNs = kernel.nowNs
+    f.info = info
+    ledger.register(f)
+    air.ref.tellUnsafe(new Air.Enqueue(station, [f]))
+  }
+
+  const advert = () => ({ ssid: options.ssid, channel: options.channel, signalDbm: options.signalDbm })
+
+  const heard = (frames: ReadonlyArray<Frame>): void => {
+    const uplink: Array<Frame> = []
+    for (const f of frames) {
+      switch (f.kind) {
+        case FrameKind.ProbeRequest: // broadcast: its sender accounted for it
+          reply(FrameKind.ProbeResponse, f.src, advert())
+          break
+        case FrameKind.Auth:
+          ledger.deliver(f)
+          authenticated.add(f.src)
+          reply(FrameKind.Auth, f.src, { status: Status.Success })
+          break
+        case FrameKind.AssocRequest: {
+          ledger.deliver(f)
+          const ok = authenticated.has(f.src) && f.info?.ssid === options.ssid &&
+            (options.passphrase === undefined || f.info?.passphrase === options.passphrase)
+          if (ok) {
+            associated.add(f.src)
+            stats.associations++
+          } else {
+            stats.rejectedAssociations++
+          }
+          reply(FrameKind.AssocResponse, f.src, { status: ok ? Status.Success : Status.ChallengeFailure })
+          break
+        }
+        case FrameKind.Deauth:
+          ledger.deliver(f)
+          associated.delete(f.src)
+          authenticated.delete(f.src)
+          break
+        case FrameKind.Data:
+          if (associated.has(f.src)) uplink.push(f)
+          else {
+            ledger.drop(f, "ap-not-associated")
+            reply(FrameKind.Deauth, f.src, { status: Status.Unspecified })
+          }
+          break
+        default:
+          ledger.drop(f, "ap-unexpected-frame")
+      }
+    }
+    if (uplink.length > 0) {
+      stats.uplinkFrames += uplink.length
+      deliverAt(kernel, kernel.nowNs + options.wiredDelayNs, options.endpoint(), { _tag: "Uplink", frames: uplink })
+    }
+  }
+
+  const ref = yield* ModelActor.make<ApMessage>(options.name, 1 << 14, (msg) => {
+    switch (msg._tag) {
+      case "Heard":
+        if (station.enabled) heard(msg.frames)
+        else for (const f of msg.frames) if (f.dst !== BROADCAST) ledger.drop(f, "ap-off")
+        break
+      case "Sent": {
+        const credits = msg.delivered.length + msg.dropped.length
+        if (credits > 0) options.endpoint().tellUnsafe({ _tag: "Credit", frames: [...msg.delivered, ...msg.dropped] })
+        break
+      }
+      case "Beacon":
+        if (station.enabled) {
+          stats.beacons++
+          reply(FrameKind.Beacon, BROADCAST, advert())
+        }
+        kernel.setTimer(kernel.nowNs + options.beaconIntervalNs, () => self!.tellUnsafe({ _tag: "Beacon" }))
+        break
+      case "Downlink": {
+        for (const f of msg.frames) {
+          if (!station.enabled) ledger.drop(f, "ap-off")
+          else if (!associated.has(f.dst)) ledger.drop(f, "ap-station-gone")
+          else if (station.queue.length >= AP_QUEUE_LIMIT) ledger.drop(f, "ap-queue-full")
+          else {
+            stats.downlinkFrames++
+            air.ref.tellUnsafe(new Air.Enqueue(station, [f]))
+          }
+        }
+        break
+      }
+      case "SetPower":
+        station.enabled = msg.on
+        if (!msg.on) {
+          associated.clear()
+          authenticated.clear()
+          air.ref.tellUnsafe(new Air.Flush(station, "ap-off"))
+        }
+        break
+      case "Deauthenticate":
+        if (associated.delete(msg.station)) reply(FrameKind.Deauth, msg.station, { status: Status.Unspecified })
+        authenticated.delete(msg.station)
+        break
+    }
+  })
+  self = ref
+  // Beacons start at a random-free but distinct phase per AP.
+  kernel.setTimer(kernel.nowNs + (options.bssid % 97) * 1_000_000 / 97, () => ref.tellUnsafe({ _tag: "Beacon" }))
+  return { ref, stats, associated: () => associated }
+})
+

@@ -1,0 +1,141 @@
+/**
+ * The wired endpoint behind an AP (the peer of the benchmarks): it sinks uplink UDP, echoes pings,
+ * and sources downlink UDP to a station that subscribed, either paced at an offered rate or
+ * saturating (keeping a window of frames queued at the AP).
+ */
+import { Effect } from "effect"
+import type * as Scope from "effect/Scope"
+import type * as Actor from "../actor/Actor.ts"
+import * as ModelActor from "../model/ModelActor.ts"
+import type { ActorSystem } from "../actor/ActorSystem.ts"
+import { Simulation } from "../kernel/Simulation.ts"
+import { deliverAt } from "../model/Deliver.ts"
+import { Frame, FrameKind, Payload } from "../model/Frame.ts"
+import type { FrameLedger } from "../model/FrameLedger.ts"
+import type { ApMessage } from "./AccessPoint.ts"
+
+export type EndpointMessage =
+  | { readonly _tag: "Uplink"; readonly frames: ReadonlyArray<Frame> }
+  /** The AP finished with these downlink frames (delivered or dropped): room for more. */
+  | { readonly _tag: "Credit"; readonly frames: ReadonlyArray<Frame> }
+  | { readonly _tag: "Pace"; readonly dst: number }
+
+/** Bytes and frames received from one station, after the warm-up. */
+export interface FlowCounters {
+  frames: number
+  bytes: number
+  firstNs: number
+  lastNs: number
+}
+
+export interface EndpointOptions {
+  readonly name: string
+  readonly mac: number
+  readonly bssid: number
+  readonly wiredDelayNs: number
+  readonly warmupEndNs: number
+  readonly ledger: FrameLedger
+  readonly ap: () => { readonly tellUnsafe: (m: ApMessage) => boolean }
+}
+
+export interface EndpointHandle {
+  readonly ref: Actor.ActorRef<EndpointMessage>
+  /** Uplink counters by station MAC. */
+  readonly uplink: ReadonlyMap<number, FlowCounters>
+  /** Downlink frames sent by station MAC. */
+  readonly downlinkSent: ReadonlyMap<number, number>
+}
+
+/** Downlink frames a saturating flow keeps outstanding at the AP. */
+const SATURATE_WINDOW = 48
+const PACE_NS = 1_000_000
+
+interface Downlink {
+  readonly dst: number
+  readonly offeredMbps: number | "saturate"
+  readonly payloadBytes: number
+  outstanding: number
+  credit: number
+  seq: number
+}
+
+export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effect.fn.Return<EndpointHandle, never, Simulation | ActorSystem | Scope.Scope> {
+  const { kernel } = yield* Simulation
+  const { ledger } = options
+  const uplink = new Map<number, FlowCounters>()
+  const downlinkSent = new Map<number, number>()
+  const flows = new Map<number, Downlink>()
+  let self: Actor.ActorRef<EndpointMessage> | undefined
+
+  const frameTo = (dst: number, bytes: number, payload: Payload, seq: number, createdNs: number): Frame => {
+    const f = new Frame(ledger.nextFrameId(), FrameKind.Data, options.mac, dst, options.bssid)
+    f.payloadBytes = bytes
+    f.payload = payload
+    f.seq = seq
+    f.createdNs = createdNs
+    ledger.register(f)
+    return f
+  }
+
+  const toAp = (frames: Array<Frame>): void => {
+    if (frames.length > 0) deliverAt(kernel, kernel.nowNs + options.wiredDelayNs, options.ap(), { _tag: "Downlink", frames })
+  }
+
+  const emit = (flow: Downlink, count: number): void => {
+    const out: Array<Frame> = []
+    for (let i = 0; i < count; i++) out.push(frameTo(flow.dst, flow.payloadBytes, Payload.Udp, ++flow.seq, kernel.nowNs))
+    flow.outstanding += count
+    downlinkSent.set(flow.dst, (downlinkSent.get(flow.dst) ?? 0) + count)
+    toAp(out)
+  }
+
+  const uplinkFrames = (frames: ReadonlyArray<Frame>): void => {
+    const replies: Array<Frame> = []
+    for (const f of frames) {
+      ledger.deliver(f)
+      if (f.payload === Payload.EchoRequest) {
+        replies.push(frameTo(f.src, f.payloadBytes, Payload.EchoReply, f.seq, f.createdNs))
+      } else if (f.payload === Payload.Subscribe && f.info?.subscribe !== undefined && !flows.has(f.src)) {
+        const flow: Downlink = { dst: f.src, ...f.info.subscribe, outstanding: 0, credit: 0, seq: 0 }
+        flows.set(f.src, flow)
+        if (flow.offeredMbps === "saturate") emit(flow, SATURATE_WINDOW)
+        else self!.tellUnsafe({ _tag: "Pace", dst: f.src })
+      } else if (f.payload === Payload.Udp && kernel.nowNs >= options.warmupEndNs) {
+        let c = uplink.get(f.src)
+        if (c === undefined) uplink.set(f.src, (c = { frames: 0, bytes: 0, firstNs: kernel.nowNs, lastNs: kernel.nowNs }))
+        c.frames++
+        c.bytes += f.payloadBytes
+        c.lastNs = kernel.nowNs
+      }
+    }
+    toAp(replies)
+  }
+
+  const ref = yield* ModelActor.make<EndpointMessage>(options.name, 1 << 14, (msg) => {
+    switch (msg._tag) {
+      case "Uplink":
+        uplinkFrames(msg.frames)
+        break
+      case "Credit":
+        for (const f of msg.frames) {
+          const flow = f.src === options.mac && f.payload === Payload.Udp ? flows.get(f.dst) : undefined
+          if (flow === undefined) continue
+          flow.outstanding--
+          if (flow.offeredMbps === "saturate" && flow.outstanding < SATURATE_WINDOW / 2) emit(flow, SATURATE_WINDOW - flow.outstanding)
+        }
+        break
+      case "Pace": {
+        const flow = flows.get(msg.dst)
+        if (flow === undefined || flow.offeredMbps === "saturate") break
+        flow.credit += (flow.offeredMbps * 1e6 * PACE_NS) / 1e9 / (8 * flow.payloadBytes)
+        const n = Math.floor(flow.credit)
+        flow.credit -= n
+        emit(flow, n)
+        kernel.setTimer(kernel.nowNs + PACE_NS, () => self!.tellUnsafe({ _tag: "Pace", dst: msg.dst }))
+        break
+      }
+    }
+  })
+  self = ref
+  return { ref, uplink, downlinkSent }
+})

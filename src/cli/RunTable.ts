@@ -1,0 +1,36 @@
+/** The terminal form of a run's results. */
+import { categories } from "../cpu/CpuCategory.ts"
+import type { RunReport } from "../report/RunReport.ts"
+
+const pad = (s: string, n: number): string => (s.length >= n ? s : s + " ".repeat(n - s.length))
+const num = (x: number | null, digits = 1): string => (x === null ? "–" : x.toFixed(digits))
+
+export const renderRunReport = (r: RunReport): string => {
+  const lines: Array<string> = []
+  lines.push(`${r.scenarioMode}: ${r.simulatedSeconds} s simulated in ${r.wallSeconds.toFixed(2)} s, seed ${r.seed}, digest ${r.traceDigest}`)
+  lines.push("")
+  lines.push(`${pad("VM", 12)}${pad("state", 15)}${pad("ssid", 10)}${pad("tx", 9)}${pad("rx", 9)}${pad("up Mb/s", 9)}${pad("down Mb/s", 11)}${pad("ping µs", 9)}rejected`)
+  for (const vm of r.vms) {
+    lines.push(
+      `${pad(vm.name, 12)}${pad(vm.state, 15)}${pad(vm.ssid, 10)}${pad(String(vm.txFrames), 9)}${pad(String(vm.rxFrames), 9)}` +
+        `${pad(num(vm.uplinkMbps, 2), 9)}${pad(num(vm.downlinkMbps, 2), 11)}${pad(num(vm.ping.medianUs, 0), 9)}${vm.rejectedCommands}`
+    )
+  }
+  lines.push("")
+  lines.push(`driver: ${r.driver.scanRequests} scan requests → ${r.driver.physicalScans} physical scans, ${r.driver.scanCacheHits} from cache`)
+  lines.push(`air: ${r.air.exchanges} exchanges, ${r.air.collisions} collisions, ${r.air.retries} retries, ${num(r.air.busyPercent)}% busy`)
+  lines.push(`CPU: ${num(100 * r.cpu.utilization)}% busy`)
+  for (const c of categories) {
+    const share = r.cpu.breakdown[c.id] ?? 0
+    if (share > 0) lines.push(`  ${pad(c.label, 58)}${num(share, 2).padStart(7)}%`)
+  }
+  lines.push(
+    `frames: ${r.frames.created} created, ${r.frames.delivered} delivered, ${r.frames.dropped} dropped, ${r.frames.inFlight} in flight`
+  )
+  const inv = r.invariants
+  lines.push(
+    `invariants: isolation violations ${inv.isolationViolations}, unaccounted frames ${inv.unaccountedFrames}, ` +
+      `mapping inconsistencies ${inv.mappingInconsistencies}, CPU accounting error ${inv.cpuAccountingErrorNs} ns`
+  )
+  return lines.join("\n")
+}

@@ -1,0 +1,229 @@
+/**
+ * The device model of one VM (virtual-wifi mode): it exposes a virtual card identical to the real
+ * one, traps every register access the guest makes (each a VM exit with its CPU cost), checks what
+ * the guest wrote (the trust boundary: a Schema decode, then ownership checks), tags commands with
+ * the VM's id for the augmented driver, and injects virtual interrupts, optionally coalesced.
+ *
+ * A rejected command is counted by reason and answered with a `Rejected` event; it never reaches
+ * the driver, another VM or the card.
+ */
+import { Effect, Exit, Schema } from "effect"
+import type * as Scope from "effect/Scope"
+import type * as Actor from "../actor/Actor.ts"
+import * as ModelActor from "../model/ModelActor.ts"
+import type { ActorSystem } from "../actor/ActorSystem.ts"
+import type { CpuCore } from "../cpu/CpuCore.ts"
+import { costs } from "../cpu/CostTable.ts"
+import { Simulation } from "../kernel/Simulation.ts"
+import { CardCommand } from "../model/CardCommand.ts"
+import type { CardEvent, RejectReason } from "../model/CardEvent.ts"
+import { checkDescriptor, checkRate, checkVmac } from "../model/CommandCheck.ts"
+import type { VmView } from "../model/CommandCheck.ts"
+import { deliverAt } from "../model/Deliver.ts"
+import { Frame, FrameKind } from "../model/Frame.ts"
+import type { Payload } from "../model/Frame.ts"
+import type { FrameLedger } from "../model/FrameLedger.ts"
+import { GuestMemory } from "../model/GuestMemory.ts"
+import type { DriverMessage } from "../driver/Driver.ts"
+import type { NicMessage } from "../nic/Nic.ts"
+
+export type DeviceModelMessage =
+  /** A guest register write carrying a command (untrusted: decoded here). */
+  | { readonly _tag: "Mmio"; readonly command: unknown }
+  /** Events for this VM from the driver. */
+  | { readonly _tag: "Events"; readonly events: ReadonlyArray<CardEvent> }
+  /** The coalescing delay ran out. */
+  | { readonly _tag: "CoalesceTimeout"; readonly generation: number }
+
+export interface Coalescing {
+  readonly enabled: boolean
+  readonly frames: number
+  readonly delayNs: number
+}
+
+export interface DeviceModelOptions {
+  readonly vm: number
+  readonly name: string
+  readonly memory: GuestMemory
+  readonly rateCount: number
+  readonly softwareTranslation: boolean
+  readonly coalescing: Coalescing
+  /** Data frames go to the card through their own queue (no trap, IOMMU-checked); control does not. */
+  readonly fastDataPath: boolean
+  readonly nic: { readonly tellUnsafe: (m: NicMessage) => boolean }
+  /** The card's first vMAC address, to find the physical vMAC behind this VM's MAC. */
+  readonly baseMac: number
+  readonly cpu: CpuCore
+  readonly ledger: FrameLedger
+  readonly driver: { readonly tellUnsafe: (m: DriverMessage) => boolean }
+  /** The VM's virtual interrupt line. */
+  readonly guest: { readonly tellUnsafe: (m: { readonly _tag: "Irq"; readonly events: ReadonlyArray<CardEvent> }) => boolean }
+}
+
+export interface DeviceModelStats {
+  traps: number
+  virtualIrqs: number
+  /** Register reads answered by the device model itself, without touching the card. */
+  emulatedReads: number
+  readonly rejectedByReason: Partial<Record<RejectReason, number>>
+}
+
+export interface DeviceModelHandle {
+  readonly ref: Actor.ActorRef<DeviceModelMessage>
+  readonly stats: DeviceModelStats
+  readonly rejected: () => number
+}
+
+const decodeCommand = Schema.decodeUnknownExit(CardCommand)
+
+export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Effect.fn.Return<DeviceModelHandle, never, Simulation | ActorSystem | Scope.Scope> {
+  const { kernel } = yield* Simulation
+  const { cpu, ledger, memory } = options
+  const stats: DeviceModelStats = { traps: 0, virtualIrqs: 0, emulatedReads: 0, rejectedByReason: {} }
+  const view: { mac: number | undefined; memoryBytes: number; rateCount: number } = {
+    mac: undefined,
+    memoryBytes: memory.sizeBytes,
+    rateCount: options.rateCount
+  }
+  let pending: Array<CardEvent> = []
+  let generation = 0
+  let self: Actor.ActorRef<DeviceModelMessage> | undefined
+
+  const trap = (): number => {
+    stats.traps++
+    cpu.runCycles(costs.exitDecode.category, costs.exitDecode.cycles)
+    cpu.runCycles(costs.exitVcpuState.category, costs.exitVcpuState.cycles)
+    cpu.runCycles(costs.exitForward.category, costs.exitForward.cycles)
+    return cpu.runCycles(costs.deviceModelAccess.category, costs.deviceModelAccess.cycles)
+  }
+
+  const reject = (command: string, reason: RejectReason, atNs: number): void => {
+    stats.rejectedByReason[reason] = (stats.rejectedByReason[reason] ?? 0) + 1
+    queueEvents([{ _tag: "Rejected", command, reason }], atNs)
+  }
+
+  const inject = (events: ReadonlyArray<CardEvent>, atNs: number): void => {
+    stats.virtualIrqs++
+    cpu.runCycles(costs.virtualIrq.category, costs.virtualIrq.cycles)
+    // The guest's ISR reads the interrupt-cause register: a trap the device model answers locally.
+    stats.emulatedReads++
+    const doneAt = trap()
+    deliverAt(kernel, Math.max(doneAt, atNs), options.guest, { _tag: "Irq", events })
+  }
+
+  // Interrupt coalescing: hold events until `frames` have gathered or `delayNs` has passed.
+  const queueEvents = (events: ReadonlyArray<CardEvent>, atNs: number): void => {
+    if (!options.coalescing.enabled) {
+      inject(events, atNs)
+      return
+    }
+    const wasEmpty = pending.length === 0
+    for (const e of events) pending.push(e)
+    if (pending.length >= options.coalescing.frames) {
+      flush(atNs)
+    } else if (wasEmpty) {
+      const gen = ++generation
+      cpu.runCycles(costs.timer.category, costs.timer.cycles)
+      kernel.setTimer(kernel.nowNs + options.coalescing.delayNs, () => self!.tellUnsafe({ _tag: "CoalesceTimeout", generation: gen }))
+    }
+  }
+
+  const flush = (atNs: number): void => {
+    if (pending.length === 0) return
+    generation++
+    const events = pending
+    pending = []
+    inject(events, atNs)
+  }
+
+  const doorbell = (count: number, vmac: number, atNs: number): void => {
+    const fast = options.fastDataPath
+    const vmacProblem = checkVmac(view as VmView, vmac)
+    const descriptors = memory.read(count)
+    if (descriptors.length < count) reject("TxDoorbell", "malformed", atNs)
+    const frames: Array<Frame> = []
+    let doneAt = atNs
+    for (const d of descriptors) {
+      const frame = new Frame(ledger.nextFrameId(), FrameKind.Data, d.src, d.dst, 0)
+      frame.payloadBytes = d.length
+      frame.payload = d.payload as Payload
+      frame.seq = d.seq
+      frame.createdNs = d.createdNs
+      frame.vm = options.vm
+      frame.dmaEnd = d.dmaAddress + d.length
+      if (d.subscribe !== undefined) frame.info = { subscribe: d.subscribe }
+      ledger.register(frame)
+      // With an IOMMU the card checks the DMA range itself; without, the translation here does.
+      const problem = vmacProblem ?? checkDescriptor(options.softwareTranslation && !fast ? view : { ...view, memoryBytes: Infinity }, d)
+      if (problem !== undefined) {
+        ledger.drop(frame, `rejected:${problem}`)
+        reject("TxDoorbell", problem, atNs)
+        continue
+      }
+      if (options.softwareTranslation && !fast) {
+        const pages = GuestMemory.pagesSpanned(d.dmaAddress, d.length)
+        cpu.runCycles(costs.translatePage.category, costs.translatePage.cycles * pages)
+        doneAt = cpu.runCycles(costs.shadowPage.category, costs.shadowPage.cycles * pages)
+      }
+      frames.push(frame)
+    }
+    if (frames.length === 0) return
+    if (fast && view.mac !== undefined) {
+      // The data queue is the VM's own: straight to its vMAC, range-checked by the IOMMU on the card.
+      deliverAt(kernel, doneAt, options.nic, { _tag: "Transmit", vmac: view.mac - options.baseMac, frames })
+    } else {
+      deliverAt(kernel, doneAt, options.driver, { _tag: "Tx", vm: options.vm, frames })
+    }
+  }
+
+  const mmio = (raw: unknown): void => {
+    const isDataDoorbell = options.fastDataPath && typeof raw === "object" && raw !== null && (raw as { _tag?: unknown })._tag === "TxDoorbell"
+    const atNs = isDataDoorbell ? kernel.nowNs : trap()
+    const decoded = decodeCommand(raw)
+    if (Exit.isFailure(decoded)) {
+      const tag = typeof raw === "object" && raw !== null && "_tag" in raw ? String(raw._tag) : "unknown"
+      reject(tag, "malformed", atNs)
+      return
+    }
+    const command = decoded.value
+    if (command._tag === "InitCard") {
+      deliverAt(kernel, atNs, options.driver, { _tag: "Command", vm: options.vm, command })
+      return
+    }
+    if (command._tag === "TxDoorbell") {
+      doorbell(command.count, command.vmac, atNs)
+      return
+    }
+    const problem = checkVmac(view as VmView, command.vmac) ?? (command._tag === "SetRate" ? checkRate(view as VmView, command.rateIndex) : undefined)
+    if (problem !== undefined) {
+      reject(command._tag, problem, atNs)
+      return
+    }
+    deliverAt(kernel, atNs, options.driver, { _tag: "Command", vm: options.vm, command })
+  }
+
+  const ref = yield* ModelActor.make<DeviceModelMessage>(options.name, 1 << 14, (msg) => {
+    switch (msg._tag) {
+      case "Mmio":
+        mmio(msg.command)
+        break
+      case "Events":
+        for (const e of msg.events) {
+          if (e._tag === "InitDone") view.mac = e.mac
+          // Refusals decided further down (no free vMAC, an IOMMU fault) count for this VM too.
+          else if (e._tag === "Rejected") stats.rejectedByReason[e.reason] = (stats.rejectedByReason[e.reason] ?? 0) + 1
+        }
+        queueEvents(msg.events, kernel.nowNs)
+        break
+      case "CoalesceTimeout":
+        if (msg.generation === generation) flush(kernel.nowNs)
+        break
+    }
+  })
+  self = ref
+  return {
+    ref,
+    stats,
+    rejected: () => Object.values(stats.rejectedByReason).reduce((a: number, b) => a + (b ?? 0), 0)
+  }
+})

@@ -1,0 +1,168 @@
+/**
+ * The card as a guest sees it when nothing sits in between: passthrough (the VM owns the card, its
+ * register writes reach the hardware without a trap, DMA goes through the VT-d IOMMU, interrupts
+ * are injected by KVM) and native (the host's own driver; no VM, no IOMMU). The guest driver is the
+ * same as in virtual-wifi; only the path and its costs differ.
+ *
+ * No consolidation, no cache, no vMAC sharing: the one driver uses vMAC 0 directly.
+ */
+import { Effect, Exit, Schema } from "effect"
+import type * as Scope from "effect/Scope"
+import type * as Actor from "../actor/Actor.ts"
+import * as ModelActor from "../model/ModelActor.ts"
+import type { ActorSystem } from "../actor/ActorSystem.ts"
+import type { PhyConfig } from "../air/PhyConfig.ts"
+import { withRateIndex, rateLadder } from "../air/RateTable.ts"
+import type { CpuCore } from "../cpu/CpuCore.ts"
+import { costs } from "../cpu/CostTable.ts"
+import { Simulation } from "../kernel/Simulation.ts"
+import { CardCommand } from "../model/CardCommand.ts"
+import type { CardEvent, RejectReason } from "../model/CardEvent.ts"
+import { checkDescriptor, checkRate } from "../model/CommandCheck.ts"
+import { deliverAt } from "../model/Deliver.ts"
+import { Frame, FrameKind } from "../model/Frame.ts"
+import type { Payload } from "../model/Frame.ts"
+import type { FrameLedger } from "../model/FrameLedger.ts"
+import type { GuestMemory } from "../model/GuestMemory.ts"
+import type { NicEvent } from "../nic/NicEvent.ts"
+import type { NicMessage } from "../nic/Nic.ts"
+
+export type DirectPortMessage =
+  | { readonly _tag: "Mmio"; readonly command: unknown }
+  | { readonly _tag: "Irq"; readonly events: ReadonlyArray<NicEvent> }
+
+export interface DirectPortOptions {
+  readonly mode: "passthrough" | "native"
+  readonly memory: GuestMemory
+  readonly phy: PhyConfig
+  readonly scanDwellNs: number
+  readonly cpu: CpuCore
+  readonly ledger: FrameLedger
+  readonly nic: { readonly tellUnsafe: (m: NicMessage) => boolean; readonly macOf: (vmac: number) => number }
+  readonly guest: { readonly tellUnsafe: (m: { readonly _tag: "Irq"; readonly events: ReadonlyArray<CardEvent> }) => boolean }
+}
+
+export interface DirectPortHandle {
+  readonly ref: Actor.ActorRef<DirectPortMessage>
+  readonly stats: { interrupts: number; readonly rejectedByReason: Partial<Record<RejectReason, number>> }
+  readonly rejected: () => number
+}
+
+const decodeCommand = Schema.decodeUnknownExit(CardCommand)
+
+export const make = Effect.fnUntraced(function*(options: DirectPortOptions): Effect.fn.Return<DirectPortHandle, never, Simulation | ActorSystem | Scope.Scope> {
+  const { kernel } = yield* Simulation
+  const { cpu, nic, ledger, memory } = options
+  const stats = { interrupts: 0, rejectedByReason: {} as Partial<Record<RejectReason, number>> }
+  const rateCount = rateLadder(options.phy).length
+  let mac: number | undefined
+
+  const toGuest = (events: ReadonlyArray<CardEvent>, atNs: number): void => deliverAt(kernel, atNs, options.guest, { _tag: "Irq", events })
+
+  const reject = (command: string, reason: RejectReason): void => {
+    stats.rejectedByReason[reason] = (stats.rejectedByReason[reason] ?? 0) + 1
+    toGuest([{ _tag: "Rejected", command, reason }], kernel.nowNs)
+  }
+
+  const mmio = (raw: unknown): void => {
+    const decoded = decodeCommand(raw)
+    if (Exit.isFailure(decoded)) return reject("unknown", "malformed")
+    const command = decoded.value
+    if (command._tag !== "InitCard" && command.vmac !== 0) return reject(command._tag, "unknown-vmac")
+    switch (command._tag) {
+      case "InitCard":
+        if (mac === undefined) {
+          mac = nic.macOf(0)
+          nic.tellUnsafe({ _tag: "StartVmac", vmac: 0, iommuDomainBytes: options.mode === "passthrough" ? memory.sizeBytes : undefined })
+        }
+        // The MAC address is a register read: answered by the card at once.
+        toGuest([{ _tag: "InitDone", vmac: 0, mac }], kernel.nowNs)
+        return
+      case "StartScan":
+        nic.tellUnsafe({ _tag: "Scan", channels: command.channels, dwellNs: options.scanDwellNs })
+        return
+      case "Authenticate":
+        nic.tellUnsafe({ _tag: "AuthRequest", vmac: 0, bssid: command.bssid, channel: command.channel })
+        return
+      case "Associate":
+        nic.tellUnsafe({ _tag: "AssocRequest", vmac: 0, bssid: command.bssid, ssid: command.ssid, passphrase: command.passphrase })
+        return
+      case "SetRate": {
+        const problem = checkRate({ mac, memoryBytes: memory.sizeBytes, rateCount }, command.rateIndex)
+        if (problem !== undefined) return reject("SetRate", problem)
+        nic.tellUnsafe({ _tag: "SetVmacRate", vmac: 0, phy: withRateIndex(options.phy, command.rateIndex) })
+        return
+      }
+      case "Disassociate":
+        nic.tellUnsafe({ _tag: "Disassoc", vmac: 0 })
+        return
+      case "TxDoorbell": {
+        const frames: Array<Frame> = []
+        for (const d of memory.read(command.count)) {
+          const frame = new Frame(ledger.nextFrameId(), FrameKind.Data, d.src, d.dst, 0)
+          frame.payloadBytes = d.length
+          frame.payload = d.payload as Payload
+          frame.seq = d.seq
+          frame.createdNs = d.createdNs
+          frame.dmaEnd = d.dmaAddress + d.length
+          if (d.subscribe !== undefined) frame.info = { subscribe: d.subscribe }
+          ledger.register(frame)
+          // The card itself only refuses what it cannot send; DMA range is the IOMMU's job.
+          const problem = checkDescriptor({ mac, memoryBytes: Infinity, rateCount }, d)
+          if (problem !== undefined) {
+            ledger.drop(frame, `rejected:${problem}`)
+            reject("TxDoorbell", problem)
+          } else {
+            frames.push(frame)
+          }
+        }
+        if (frames.length > 0) nic.tellUnsafe({ _tag: "Transmit", vmac: 0, frames })
+        return
+      }
+    }
+  }
+
+  const interrupt = (events: ReadonlyArray<NicEvent>): void => {
+    stats.interrupts++
+    let doneAt = cpu.runCycles(costs.hostIrq.category, costs.hostIrq.cycles)
+    if (options.mode === "passthrough") doneAt = cpu.runCycles(costs.passthroughIrq.category, costs.passthroughIrq.cycles)
+    const out: Array<CardEvent> = []
+    for (const e of events) {
+      switch (e._tag) {
+        case "TxStatus":
+          out.push({ _tag: "TxDone", vmac: 0, delivered: e.delivered.length, failed: e.dropped.length })
+          break
+        case "Rx":
+          out.push({ _tag: "Rx", vmac: 0, frames: e.frames })
+          break
+        case "ScanComplete":
+          out.push({ _tag: "ScanDone", results: e.results, fromCache: false })
+          break
+        case "AuthResult":
+          out.push({ _tag: "AuthDone", vmac: 0, status: e.status })
+          break
+        case "AssocResult":
+          out.push({ _tag: "AssocDone", vmac: 0, status: e.status })
+          break
+        case "Disconnected":
+          out.push({ _tag: "Disconnected", vmac: 0, reason: e.reason })
+          break
+        case "DmaFault":
+          stats.rejectedByReason["dma-out-of-range"] = (stats.rejectedByReason["dma-out-of-range"] ?? 0) + e.frames
+          out.push({ _tag: "Rejected", command: "TxDoorbell", reason: "dma-out-of-range" })
+          break
+      }
+    }
+    toGuest(out, doneAt)
+  }
+
+  const ref = yield* ModelActor.make<DirectPortMessage>(options.mode === "native" ? "host-driver" : "assigned-card", 1 << 14, (msg) => {
+    if (msg._tag === "Mmio") mmio(msg.command)
+    else interrupt(msg.events)
+  })
+  return {
+    ref,
+    stats,
+    rejected: () => Object.values(stats.rejectedByReason).reduce((a: number, b) => a + (b ?? 0), 0)
+  }
+})

@@ -1,0 +1,245 @@
+/**
+ * A guest VM (or, in native mode, the host itself): its traffic applications, a minimal network
+ * stack and the native WiFi driver. It reaches the card only through register writes (`port`), the
+ * TX descriptor ring in its memory and the interrupts it receives, the same in every mode.
+ */
+import { Effect } from "effect"
+import type * as Scope from "effect/Scope"
+import type * as Actor from "../actor/Actor.ts"
+import * as ModelActor from "../model/ModelActor.ts"
+import type { ActorSystem } from "../actor/ActorSystem.ts"
+import type { Reply } from "../actor/Reply.ts"
+import type { CpuCore } from "../cpu/CpuCore.ts"
+import type { Operation } from "../cpu/CostTable.ts"
+import { costs } from "../cpu/CostTable.ts"
+import { Simulation } from "../kernel/Simulation.ts"
+import { SetRate, TxDoorbell } from "../model/CardCommand.ts"
+import type { CardCommand, TxDescriptor } from "../model/CardCommand.ts"
+import type { CardEvent, ScanResult } from "../model/CardEvent.ts"
+import { deliverAt } from "../model/Deliver.ts"
+import { Payload } from "../model/Frame.ts"
+import type { FrameLedger } from "../model/FrameLedger.ts"
+import type { GuestMemory } from "../model/GuestMemory.ts"
+import * as GuestDriver from "./GuestDriver.ts"
+
+/** A traffic flow the VM runs once connected. */
+export type Flow =
+  | { readonly kind: "udp-tx"; readonly offeredMbps: number | "saturate"; readonly payloadBytes: number }
+  | { readonly kind: "udp-rx"; readonly offeredMbps: number | "saturate"; readonly payloadBytes: number }
+  | { readonly kind: "ping"; readonly intervalNs: number; readonly payloadBytes: number }
+
+export type GuestMessage =
+  | { readonly _tag: "Boot" }
+  | { readonly _tag: "Irq"; readonly events: ReadonlyArray<CardEvent> }
+  | { readonly _tag: "Retry" }
+  | { readonly _tag: "JoinTimeout"; readonly attempt: number }
+  | { readonly _tag: "Pace"; readonly flow: number }
+  | { readonly _tag: "RequestScan"; readonly reply: Reply<ReadonlyArray<ScanResult>> }
+  | { readonly _tag: "WriteRaw"; readonly command: unknown; readonly descriptors?: ReadonlyArray<unknown> }
+  | { readonly _tag: "SetRateIndex"; readonly rateIndex: number }
+
+export interface GuestStats {
+  txFrames: number
+  txBytes: number
+  rxFrames: number
+  rxBytes: number
+  /** Received payload bytes after the warm-up (for goodput). */
+  rxBytesMeasured: number
+  txDelivered: number
+  txFailed: number
+  ringFullDrops: number
+  isolationViolations: number
+  readonly pingRttNs: Array<number>
+  pingsSent: number
+  connectedAtNs: number | undefined
+}
+
+export interface GuestOptions {
+  readonly vm: number
+  readonly name: string
+  readonly ssid: string
+  readonly passphrase: string | undefined
+  readonly scanChannels: ReadonlyArray<number>
+  readonly flows: ReadonlyArray<Flow>
+  readonly memory: GuestMemory
+  readonly cpu: CpuCore
+  /** The stack's per-packet cost: guest mode in a VM, the host's network stack in native mode. */
+  readonly packetCost: Operation
+  readonly ledger: FrameLedger
+  /** Where the driver's register writes go (a device model, or the card itself). */
+  readonly port: { readonly tellUnsafe: (m: { readonly _tag: "Mmio"; readonly command: unknown }) => boolean }
+  /** MAC of the wired endpoint behind the AP (the peer of every flow). */
+  readonly endpointMac: number
+  /** Received bytes count toward goodput from this time on. */
+  readonly warmupEndNs: number
+}
+
+export interface GuestHandle {
+  readonly ref: Actor.ActorRef<GuestMessage>
+  readonly stats: GuestStats
+  readonly driver: () => GuestDriver.GuestDriver
+}
+
+/** TX descriptors in the ring (iwlagn uses 256; a smaller ring keeps queues short). */
+const TX_RING = 64
+/** Ring slots a saturating flow leaves free, so paced flows (ping) are not starved by it. */
+const RESERVED_SLOTS = 8
+
+export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.fn.Return<GuestHandle, never, Simulation | ActorSystem | Scope.Scope> {
+  const { kernel } = yield* Simulation
+  const { cpu, memory } = options
+  const config: GuestDriver.Config = { ssid: options.ssid, passphrase: options.passphrase, scanChannels: options.scanChannels }
+  const stats: GuestStats = {
+    txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, rxBytesMeasured: 0, txDelivered: 0, txFailed: 0, ringFullDrops: 0,
+    isolationViolations: 0, pingRttNs: [], pingsSent: 0, connectedAtNs: undefined
+  }
+  let driver = GuestDriver.initial
+  let outstanding = 0
+  let seq = 0
+  let nextAddress = 0
+  const credit = options.flows.map(() => 0)
+  const scanWaiters: Array<Reply<ReadonlyArray<ScanResult>>> = []
+  let self: Actor.ActorRef<GuestMessage> | undefined
+
+  const write = (commands: ReadonlyArray<unknown>): void => {
+    if (commands.length === 0) return
+    const doneAt = cpu.runCycles(costs.guestCommand.category, costs.guestCommand.cycles * commands.length)
+    for (const command of commands) deliverAt(kernel, doneAt, options.port, { _tag: "Mmio", command })
+  }
+
+  let joinAttempt = 0
+  const apply = (step: GuestDriver.Step): void => {
+    const was = driver.state
+    driver = step.driver
+    if (driver.state !== was && (driver.state === "authenticating" || driver.state === "associating")) {
+      const attempt = ++joinAttempt
+      kernel.setTimer(kernel.nowNs + GuestDriver.JOIN_TIMEOUT_NS, () => self!.tellUnsafe({ _tag: "JoinTimeout", attempt }))
+    }
+    write(step.commands as ReadonlyArray<CardCommand>)
+    if (step.retryAfterNs !== undefined) kernel.setTimer(kernel.nowNs + step.retryAfterNs, () => self!.tellUnsafe({ _tag: "Retry" }))
+    if (was !== "connected" && driver.state === "connected") startFlows()
+  }
+
+  // Writes up to `count` packets of a flow into the TX ring, then rings the doorbell once.
+  const send = (count: number, payloadBytes: number, payload: Payload, subscribe?: TxDescriptor["subscribe"]): number => {
+    const room = TX_RING - outstanding
+    const n = Math.min(count, room)
+    if (n <= 0 || driver.mac === undefined) return 0
+    const doneAt = cpu.runCycles(options.packetCost.category, options.packetCost.cycles * n)
+    for (let i = 0; i < n; i++) {
+      // Buffers cycle through the first 16 MiB of guest memory, 2 KiB apart.
+      nextAddress = (nextAddress + 2048) % Math.min(memory.sizeBytes - 2048, 16 << 20)
+      const d: TxDescriptor = { dmaAddress: nextAddress, length: payloadBytes, src: driver.mac, dst: options.endpointMac, payload, seq: ++seq, createdNs: kernel.nowNs }
+      memory.write(subscribe === undefined ? d : { ...d, subscribe })
+    }
+    outstanding += n
+    stats.txFrames += n
+    stats.txBytes += n * payloadBytes
+    deliverAt(kernel, doneAt, options.port, { _tag: "Mmio", command: new TxDoorbell({ vmac: 0, count: n }) })
+    return n
+  }
+
+  const PACE_NS = 1_000_000 // paced flows generate in 1 ms batches
+
+  const startFlows = (): void => {
+    options.flows.forEach((flow, i) => {
+      if (flow.kind === "udp-rx") send(1, 64, Payload.Subscribe, { offeredMbps: flow.offeredMbps, payloadBytes: flow.payloadBytes })
+      else if (flow.kind === "udp-tx" && flow.offeredMbps === "saturate") fill()
+      else self!.tellUnsafe({ _tag: "Pace", flow: i })
+    })
+  }
+
+  const fill = (): void => {
+    for (const flow of options.flows) {
+      if (flow.kind === "udp-tx" && flow.offeredMbps === "saturate") {
+        send(TX_RING - RESERVED_SLOTS - outstanding, flow.payloadBytes, Payload.Udp)
+      }
+    }
+  }
+
+  const pace = (index: number): void => {
+    const flow = options.flows[index]
+    if (flow === undefined || driver.state !== "connected") return
+    if (flow.kind === "ping") {
+      if (send(1, flow.payloadBytes, Payload.EchoRequest) === 1) stats.pingsSent++
+      kernel.setTimer(kernel.nowNs + flow.intervalNs, () => self!.tellUnsafe({ _tag: "Pace", flow: index }))
+      return
+    }
+    if (flow.kind === "udp-tx" && flow.offeredMbps !== "saturate") {
+      credit[index]! += (flow.offeredMbps * 1e6 * PACE_NS) / 1e9 / (8 * flow.payloadBytes)
+      const want = Math.floor(credit[index]!)
+      credit[index]! -= want
+      const sent = send(want, flow.payloadBytes, Payload.Udp)
+      stats.ringFullDrops += want - sent
+      kernel.setTimer(kernel.nowNs + PACE_NS, () => self!.tellUnsafe({ _tag: "Pace", flow: index }))
+    }
+  }
+
+  const receive = (e: Extract<CardEvent, { _tag: "Rx" }>): void => {
+    for (const f of e.frames) {
+      if (f.dst !== driver.mac) stats.isolationViolations++
+      options.ledger.deliver(f)
+      stats.rxFrames++
+      stats.rxBytes += f.payloadBytes
+      if (kernel.nowNs >= options.warmupEndNs && f.payload === Payload.Udp) stats.rxBytesMeasured += f.payloadBytes
+      if (f.payload === Payload.EchoReply) stats.pingRttNs.push(kernel.nowNs - f.createdNs)
+    }
+    cpu.runCycles(options.packetCost.category, options.packetCost.cycles * e.frames.length)
+  }
+
+  const interrupt = (events: ReadonlyArray<CardEvent>): void => {
+    cpu.runCycles(costs.guestIrq.category, costs.guestIrq.cycles)
+    for (const e of events) {
+      if (e._tag === "TxDone") {
+        outstanding -= e.delivered + e.failed
+        stats.txDelivered += e.delivered
+        stats.txFailed += e.failed
+        continue
+      }
+      if (e._tag === "Rx") {
+        receive(e)
+        continue
+      }
+      if (e._tag === "Rejected" && e.command === "TxDoorbell") continue
+      if (e._tag === "ScanDone") for (const w of scanWaiters.splice(0)) w.succeed(e.results)
+      apply(GuestDriver.onEvent(driver, e, config))
+      if (driver.state === "connected" && stats.connectedAtNs === undefined) stats.connectedAtNs = kernel.nowNs
+    }
+    if (outstanding < 0) outstanding = 0
+    if (driver.state === "connected") fill()
+  }
+
+  const ref = yield* ModelActor.make<GuestMessage>(options.name, 4096, (msg) => {
+    switch (msg._tag) {
+      case "Boot":
+        apply(GuestDriver.boot(driver))
+        break
+      case "Irq":
+        interrupt(msg.events)
+        break
+      case "Retry":
+        apply(GuestDriver.rescan(driver, config))
+        break
+      case "JoinTimeout":
+        if (msg.attempt === joinAttempt) apply(GuestDriver.joinTimedOut(driver))
+        break
+      case "Pace":
+        pace(msg.flow)
+        break
+      case "RequestScan":
+        scanWaiters.push(msg.reply)
+        write([GuestDriver.scanCommand(config)])
+        break
+      case "WriteRaw":
+        // A hostile or buggy driver: whatever it writes goes to the card as is.
+        for (const d of msg.descriptors ?? []) memory.write(d as never)
+        write([msg.command])
+        break
+      case "SetRateIndex":
+        write([new SetRate({ vmac: 0, rateIndex: msg.rateIndex })])
+        break
+    }
+  })
+  self = ref
+  return { ref, stats, driver: () => driver }
+})

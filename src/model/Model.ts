@@ -1,0 +1,239 @@
+/**
+ * Builds the Virtual WiFi system of a scenario out of actors, runs it, and reports. Helpers build
+ * topologies; the actors never read the scenario.
+ *
+ * ```
+ * guest ─▶ device model ─▶ augmented driver ─▶ NIC (vMACs) ─▶ air ─▶ AP ─▶ endpoint     virtual-wifi
+ * guest ─▶ assigned card (direct) ────────────▶ NIC ─────────▶ air ─▶ AP ─▶ endpoint     passthrough / native
+ * ```
+ */
+import { Effect } from "effect"
+import type * as Scope from "effect/Scope"
+import { ActorSystem } from "../actor/ActorSystem.ts"
+import * as Air from "../air/Air.ts"
+import type { PhyConfig } from "../air/PhyConfig.ts"
+import { rateLadder } from "../air/RateTable.ts"
+import * as AccessPoint from "../ap/AccessPoint.ts"
+import * as Endpoint from "../ap/Endpoint.ts"
+import { costs } from "../cpu/CostTable.ts"
+import { CpuCore } from "../cpu/CpuCore.ts"
+import * as DeviceModel from "../device-model/DeviceModel.ts"
+import * as DirectPort from "../device-model/DirectPort.ts"
+import * as Driver from "../driver/Driver.ts"
+import * as GuestVm from "../guest/GuestVm.ts"
+import * as Simulation from "../kernel/Simulation.ts"
+import type { NicEvent } from "../nic/NicEvent.ts"
+import * as Nic from "../nic/Nic.ts"
+import type { Scenario } from "../scenario/Scenario.ts"
+import { FrameLedger } from "./FrameLedger.ts"
+import { CARD_BASE_MAC, ENDPOINT_BASE_MAC, macValue } from "../scenario/AddressPlan.ts"
+import { GuestMemory } from "./GuestMemory.ts"
+
+/** A forwarding reference to an actor created later (actors that talk to each other are built in turn). */
+const later = <M>() => {
+  let target: { readonly tellUnsafe: (m: M) => boolean } | undefined
+  return {
+    set: (t: { readonly tellUnsafe: (m: M) => boolean }) => {
+      target = t
+    },
+    tellUnsafe: (m: M): boolean => target!.tellUnsafe(m)
+  }
+}
+
+/** Endpoint i's address. */
+const endpointMac = (i: number): number => ENDPOINT_BASE_MAC + i
+
+export const phyOf = (scenario: Scenario): PhyConfig => scenario.card.phy as PhyConfig
+
+/** One VM of a built system, as the library API exposes it. */
+export interface VmHandle {
+  readonly index: number
+  readonly name: string
+  readonly ssid: string
+  readonly guest: GuestVm.GuestHandle
+  readonly port: {
+    readonly rejected: () => number
+    readonly stats: { readonly rejectedByReason: Partial<Record<string, number>>; readonly emulatedReads?: number }
+  }
+}
+
+/** A built system: every actor's handle, for driving guests and reading results. */
+export interface World {
+  readonly scenario: Scenario
+  readonly cpu: CpuCore
+  readonly ledger: FrameLedger
+  readonly air: Air.AirHandle
+  readonly nic: Nic.NicHandle
+  readonly driver: Driver.DriverHandle | undefined
+  readonly aps: ReadonlyArray<AccessPoint.ApHandle>
+  readonly endpoints: ReadonlyArray<Endpoint.EndpointHandle>
+  readonly vms: ReadonlyArray<VmHandle>
+  readonly warmupEndNs: number
+}
+
+/** Builds every actor of `scenario` in the current simulation and boots the guests. */
+export const build = Effect.fnUntraced(function*(scenario: Scenario): Effect.fn.Return<World, never, Simulation.Simulation | ActorSystem | Scope.Scope> {
+  const sim = yield* Simulation.Simulation
+  const kernel = sim.kernel
+  const phy = phyOf(scenario)
+  const cpu = new CpuCore(kernel, scenario.host.cpuGhz)
+  const ledger = new FrameLedger()
+  const warmupEndNs = kernel.nowNs + scenario.warmupSeconds * 1e9
+  const air = yield* Air.make(ledger)
+
+  // APs and the wired endpoints behind them.
+  const aps: Array<AccessPoint.ApHandle> = []
+  const endpoints: Array<Endpoint.EndpointHandle> = []
+  for (const [i, spec] of scenario.aps.entries()) {
+    const apRef = later<AccessPoint.ApMessage>()
+    const epRef = later<Endpoint.EndpointMessage>()
+    const bssid = macValue(spec.bssid)
+    const wiredDelayNs = spec.endpoint.wiredLatencyUs * 1e3
+    const ap = yield* AccessPoint.make({
+      name: `ap-${spec.ssid}`,
+      ssid: spec.ssid,
+      bssid,
+      channel: spec.channel ?? scenario.card.channel,
+      signalDbm: spec.signalDbm,
+      beaconIntervalNs: spec.beaconIntervalTu * 1_024_000,
+      passphrase: spec.security.kind === "wpa2-psk" ? spec.security.passphrase : undefined,
+      phy,
+      wiredDelayNs,
+      air,
+      ledger,
+      endpoint: () => epRef
+    })
+    const ep = yield* Endpoint.make({
+      name: `endpoint-${spec.ssid}`,
+      mac: endpointMac(i),
+      bssid,
+      wiredDelayNs,
+      warmupEndNs,
+      ledger,
+      ap: () => apRef
+    })
+    apRef.set(ap.ref)
+    epRef.set(ep.ref)
+    aps.push(ap)
+    endpoints.push(ep)
+  }
+
+  const irq = later<{ readonly _tag: "Irq"; readonly events: ReadonlyArray<NicEvent> }>()
+  const nic = yield* Nic.make({
+    vmacs: scenario.card.vmacs,
+    baseMac: CARD_BASE_MAC,
+    homeChannel: scenario.card.channel,
+    phy,
+    air,
+    ledger,
+    interrupt: (events) => irq.tellUnsafe({ _tag: "Irq", events })
+  })
+
+  const memories = scenario.vms.map((vm) => new GuestMemory(vm.memoryMb * 1024 * 1024))
+  const guestRefs = scenario.vms.map(() => later<GuestVm.GuestMessage>())
+  const endpointFor = (ssid: string): number => {
+    const i = scenario.aps.findIndex((a) => a.ssid === ssid)
+    return endpointMac(i < 0 ? 0 : i)
+  }
+  const rateCount = rateLadder(phy).length
+  const vms: Array<VmHandle> = []
+  let driver: Driver.DriverHandle | undefined
+
+  const flowsOf = (vm: Scenario["vms"][number]): Array<GuestVm.Flow> =>
+    vm.traffic.flatMap((t): Array<GuestVm.Flow> => {
+      switch (t.kind) {
+        case "udp-tx":
+        case "udp-rx":
+          return [{ kind: t.kind, offeredMbps: t.offeredMbps, payloadBytes: t.payloadBytes }]
+        case "ping":
+          return [{ kind: "ping", intervalNs: t.intervalMs * 1e6, payloadBytes: t.payloadBytes }]
+        default:
+          return [] // TCP arrives with the workload issue
+      }
+    })
+
+  const makeGuest = (index: number, port: { readonly tellUnsafe: (m: { readonly _tag: "Mmio"; readonly command: unknown }) => boolean }) => {
+    const vm = scenario.vms[index]!
+    return GuestVm.make({
+      vm: index,
+      name: scenario.mode === "native" ? "host" : vm.name,
+      ssid: vm.ssid,
+      passphrase: vm.passphrase,
+      scanChannels: scenario.driver.scanChannels,
+      flows: flowsOf(vm),
+      memory: memories[index]!,
+      cpu,
+      packetCost: scenario.mode === "native" ? costs.hostStackPacket : costs.guestPacket,
+      ledger,
+      port,
+      endpointMac: endpointFor(vm.ssid),
+      warmupEndNs
+    })
+  }
+
+  if (scenario.mode === "virtual-wifi") {
+    const dmRefs = scenario.vms.map(() => later<DeviceModel.DeviceModelMessage>())
+    driver = yield* Driver.make({
+      vmacs: scenario.card.vmacs,
+      phy,
+      iommu: scenario.switches.addressTranslation === "iommu",
+      scanChannels: scenario.driver.scanChannels,
+      scanDwellNs: scenario.driver.scanDwellMs * 1e6,
+      scanCacheAgeNs: scenario.driver.scanCacheAgeMs * 1e6,
+      cpu,
+      ledger,
+      nic: { tellUnsafe: nic.ref.tellUnsafe, macOf: nic.macOf },
+      vms: scenario.vms.map((vm, i) => ({ memoryBytes: memories[i]!.sizeBytes, events: dmRefs[i]! }))
+    })
+    irq.set(driver.ref)
+    for (const [i, vm] of scenario.vms.entries()) {
+      const dm = yield* DeviceModel.make({
+        vm: i,
+        name: `dm-${vm.name}`,
+        memory: memories[i]!,
+        rateCount,
+        softwareTranslation: scenario.switches.addressTranslation === "software",
+        coalescing: {
+          enabled: scenario.switches.interruptCoalescing.enabled,
+          frames: scenario.switches.interruptCoalescing.frames,
+          delayNs: scenario.switches.interruptCoalescing.delayUs * 1e3
+        },
+        fastDataPath: scenario.switches.fastDataPath,
+        nic: nic.ref,
+        baseMac: CARD_BASE_MAC,
+        cpu,
+        ledger,
+        driver: driver.ref,
+        guest: guestRefs[i]!
+      })
+      dmRefs[i]!.set(dm.ref)
+      const guest = yield* makeGuest(i, dm.ref)
+      guestRefs[i]!.set(guest.ref)
+      vms.push({ index: i, name: vm.name, ssid: vm.ssid, guest, port: dm })
+    }
+  } else {
+    // passthrough: the one VM owns the card; native: the host runs the driver and the traffic.
+    const vm = scenario.vms[0]
+    if (vm !== undefined) {
+      const port = yield* DirectPort.make({
+        mode: scenario.mode,
+        memory: memories[0]!,
+        phy,
+        scanDwellNs: scenario.driver.scanDwellMs * 1e6,
+        cpu,
+        ledger,
+        nic: { tellUnsafe: nic.ref.tellUnsafe, macOf: nic.macOf },
+        guest: guestRefs[0]!
+      })
+      irq.set(port.ref)
+      const guest = yield* makeGuest(0, port.ref)
+      guestRefs[0]!.set(guest.ref)
+      vms.push({ index: 0, name: scenario.mode === "native" ? "host" : vm.name, ssid: vm.ssid, guest, port })
+    } else {
+      irq.set({ tellUnsafe: () => true })
+    }
+  }
+
+  for (const vm of vms) vm.guest.ref.tellUnsafe({ _tag: "Boot" })
+  return { scenario, cpu, ledger, air, nic, driver, aps, endpoints, vms, warmupEndNs }
+})

@@ -1,0 +1,129 @@
+/**
+ * Runs a scenario for its duration in a fresh simulation and reports (`RunReport`). The library's
+ * main entry point; `vwifi run` is a thin shell over it.
+ */
+import { Effect, Exit } from "effect"
+import { ActorSystem } from "../actor/ActorSystem.ts"
+import { categories } from "../cpu/CpuCategory.ts"
+import * as Simulation from "../kernel/Simulation.ts"
+import type { RunReport, VmReport } from "../report/RunReport.ts"
+import type { Scenario } from "../scenario/Scenario.ts"
+import { macText } from "../scenario/AddressPlan.ts"
+import { isConsistent } from "../driver/VmacTable.ts"
+import { build } from "./Model.ts"
+import type { World } from "./Model.ts"
+
+/** A frame still live this long after its creation has been lost without a record. */
+export const MAX_FRAME_LIFETIME_NS = 5e9
+
+export interface RunScenarioOptions {
+  readonly seed: number
+  /** Overrides the scenario's duration. */
+  readonly durationNs?: number | undefined
+  readonly trace?: ((line: string) => void) | undefined
+  readonly onProgress?: ((progress: Simulation.Progress) => void) | undefined
+}
+
+const percentile = (sorted: ReadonlyArray<number>, p: number): number | null =>
+  sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+
+/** Reads every figure of the report off a built system, at the current virtual time. */
+export const report = (world: World, nowNs: number): Omit<RunReport, "seed" | "wallSeconds" | "outcome" | "traceDigest" | "eventsProcessed"> => {
+  const measuredS = Math.max(1e-9, (nowNs - world.warmupEndNs) / 1e9)
+  const cpu = world.cpu.snapshot()
+  const vms = world.vms.map((vm): VmReport => {
+    const s = vm.guest.stats
+    const d = vm.guest.driver()
+    const up = d.mac === undefined ? undefined : world.endpoints.map((e) => e.uplink.get(d.mac!)).find((c) => c !== undefined)
+    const rtts = [...s.pingRttNs].sort((a, b) => a - b)
+    const rejectedByReason: Record<string, number> = {}
+    for (const [k, v] of Object.entries(vm.port.stats.rejectedByReason)) if (v !== undefined) rejectedByReason[k] = v
+    return {
+      name: vm.name,
+      state: d.state,
+      ssid: vm.ssid,
+      mac: d.mac === undefined ? null : macText(d.mac),
+      txFrames: s.txFrames,
+      rxFrames: s.rxFrames,
+      rejectedCommands: vm.port.rejected(),
+      rejectedByReason,
+      uplinkMbps: up === undefined ? 0 : (up.bytes * 8) / measuredS / 1e6,
+      downlinkMbps: (s.rxBytesMeasured * 8) / measuredS / 1e6,
+      ping: {
+        sent: s.pingsSent,
+        received: rtts.length,
+        meanUs: rtts.length === 0 ? null : rtts.reduce((a, b) => a + b, 0) / rtts.length / 1e3,
+        medianUs: rtts.length === 0 ? null : percentile(rtts, 50)! / 1e3,
+        p99Us: rtts.length === 0 ? null : percentile(rtts, 99)! / 1e3
+      },
+      connectedAtSeconds: s.connectedAtNs === undefined ? null : s.connectedAtNs / 1e9,
+      rateIndex: world.driver?.rateIndexOf(vm.index) ?? null
+    }
+  })
+  const breakdown: Record<string, number> = {}
+  for (const c of categories) breakdown[c.id] = cpu.elapsedNs > 0 ? (100 * cpu.breakdownNs[c.id]!) / cpu.elapsedNs : 0
+  const mapping = world.driver?.mapping()
+  const droppedByReason: Record<string, number> = {}
+  for (const [k, v] of world.ledger.droppedByReason) droppedByReason[k] = v
+  const isolationViolations = world.vms.reduce((n, vm) => n + vm.guest.stats.isolationViolations, 0)
+  return {
+    scenarioMode: world.scenario.mode,
+    simulatedSeconds: nowNs / 1e9,
+    vms,
+    driver: {
+      scanRequests: world.driver?.stats.scanRequests ?? 0,
+      physicalScans: world.driver?.stats.physicalScans ?? world.nic.stats.scans,
+      scanCacheHits: world.driver?.stats.scanCacheHits ?? 0,
+      emulatedRegisterReads: world.vms.reduce((n, vm) => n + (vm.port.stats.emulatedReads ?? 0), 0),
+      vmacs: mapping === undefined ? [] : mapping.owner.map((o) => (o === undefined ? null : world.vms[o]?.name ?? null))
+    },
+    cpu: { utilization: cpu.utilization, breakdown },
+    air: {
+      exchanges: world.air.stats.exchanges,
+      collisions: world.air.stats.collisions,
+      retries: world.air.stats.retries,
+      busyPercent: nowNs > 0 ? (100 * world.air.stats.busyNs) / nowNs : 0
+    },
+    frames: {
+      created: world.ledger.created,
+      delivered: world.ledger.delivered,
+      dropped: world.ledger.dropped,
+      inFlight: world.ledger.inFlight,
+      droppedByReason
+    },
+    invariants: {
+      isolationViolations,
+      unaccountedFrames: world.ledger.unaccounted(nowNs, MAX_FRAME_LIFETIME_NS).length,
+      mappingInconsistencies: mapping === undefined || isConsistent(mapping) ? 0 : 1,
+      cpuAccountingErrorNs: Math.abs(cpu.busyNs + cpu.idleNs - cpu.elapsedNs)
+    }
+  }
+}
+
+/** Runs `scenario` for its duration (or `durationNs`) with `seed`. */
+export const runScenario = (scenario: Scenario, options: RunScenarioOptions): Effect.Effect<RunReport> => {
+  const durationNs = options.durationNs ?? scenario.durationSeconds * 1e9
+  const program = Effect.gen(function*() {
+    const world = yield* build(scenario)
+    yield* Simulation.sleep(durationNs)
+    const sim = yield* Simulation.Simulation
+    return report(world, sim.kernel.nowNs)
+  }).pipe(Effect.provide(ActorSystem.layer))
+  return Effect.map(
+    Simulation.run(program, { seed: options.seed, trace: options.trace, onProgress: options.onProgress }),
+    ({ exit, stats }): RunReport => {
+      if (Exit.isFailure(exit)) {
+        // A model bug, not a user mistake: surface it as a defect with the run's context.
+        throw new Error(`the simulation ended ${stats.outcome} at ${stats.virtualTimeNs} ns: ${String(exit.cause)}`)
+      }
+      return {
+        ...exit.value,
+        seed: options.seed,
+        wallSeconds: stats.wallTimeMs / 1e3,
+        outcome: stats.outcome,
+        traceDigest: stats.traceDigest,
+        eventsProcessed: stats.eventsProcessed
+      }
+    }
+  )
+}

@@ -1,0 +1,86 @@
+/**
+ * The results of one scenario run (`vwifi run --json`): an exported Schema, so consumers can decode
+ * and check what they read. Every figure comes from the simulation.
+ */
+import { Schema } from "effect"
+
+export const VmReport = Schema.Struct({
+  name: Schema.String,
+  /** The guest driver's state at the end (`connected`, `scanning`, `failed`, …). */
+  state: Schema.String,
+  ssid: Schema.String,
+  mac: Schema.NullOr(Schema.String),
+  /** Data frames the guest handed to its card. */
+  txFrames: Schema.Number,
+  /** Data frames the guest's applications received. */
+  rxFrames: Schema.Number,
+  /** Commands refused at the trust boundary (or by the driver), all reasons. */
+  rejectedCommands: Schema.Number,
+  rejectedByReason: Schema.Record(Schema.String, Schema.Number),
+  /** Uplink UDP goodput measured at the endpoint after the warm-up, Mbit/s. */
+  uplinkMbps: Schema.Number,
+  /** Downlink goodput received by the guest after the warm-up, Mbit/s. */
+  downlinkMbps: Schema.Number,
+  ping: Schema.Struct({
+    sent: Schema.Number,
+    received: Schema.Number,
+    meanUs: Schema.NullOr(Schema.Number),
+    medianUs: Schema.NullOr(Schema.Number),
+    p99Us: Schema.NullOr(Schema.Number)
+  }),
+  /** When it first reached `connected`, simulated seconds; null if never. */
+  connectedAtSeconds: Schema.NullOr(Schema.Number),
+  /** Its entry in the driver's per-VM rate table (virtual-wifi), null otherwise. */
+  rateIndex: Schema.NullOr(Schema.Number)
+})
+export type VmReport = typeof VmReport.Type
+
+export const RunReport = Schema.Struct({
+  scenarioMode: Schema.Literals(["native", "passthrough", "virtual-wifi"]),
+  seed: Schema.Number,
+  simulatedSeconds: Schema.Number,
+  wallSeconds: Schema.Number,
+  outcome: Schema.String,
+  traceDigest: Schema.String,
+  eventsProcessed: Schema.Number,
+  vms: Schema.Array(VmReport),
+  driver: Schema.Struct({
+    scanRequests: Schema.Number,
+    physicalScans: Schema.Number,
+    scanCacheHits: Schema.Number,
+    /** Register reads a device model answered locally (virtual-wifi), without the card. */
+    emulatedRegisterReads: Schema.Number,
+    /** vMAC index → VM name (null: free); virtual-wifi only. */
+    vmacs: Schema.Array(Schema.NullOr(Schema.String))
+  }),
+  cpu: Schema.Struct({
+    /** Busy time / elapsed time of the one core, 0..1. */
+    utilization: Schema.Number,
+    /** Percent of elapsed time per category (Table 1's rows, then guest and user space). */
+    breakdown: Schema.Record(Schema.String, Schema.Number)
+  }),
+  air: Schema.Struct({
+    exchanges: Schema.Number,
+    collisions: Schema.Number,
+    retries: Schema.Number,
+    busyPercent: Schema.Number
+  }),
+  frames: Schema.Struct({
+    created: Schema.Number,
+    delivered: Schema.Number,
+    dropped: Schema.Number,
+    inFlight: Schema.Number,
+    droppedByReason: Schema.Record(Schema.String, Schema.Number)
+  }),
+  invariants: Schema.Struct({
+    /** Frames that reached a VM they were not addressed to. */
+    isolationViolations: Schema.Number,
+    /** Frames neither delivered, nor dropped with a reason, nor plausibly in flight. */
+    unaccountedFrames: Schema.Number,
+    /** 0 when the vMAC↔VM table maps no VM twice. */
+    mappingInconsistencies: Schema.Number,
+    /** |busy + idle − elapsed| of the CPU, ns (0 by construction, checked). */
+    cpuAccountingErrorNs: Schema.Number
+  })
+})
+export type RunReport = typeof RunReport.Type

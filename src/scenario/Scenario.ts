@@ -1,0 +1,472 @@
+/**
+ * The scenario: one Schema-typed description of what to simulate — host, card, access points, VMs,
+ * their traffic, the mode and the virtualization switches.
+ *
+ * Every field is optional in the encoded (JSON) form; decoding fills the defaults, and the defaults
+ * reproduce the seed's setup: one core of a 2.53 GHz Core2 Duo, an Intel WiFi 5300 with 4 vMACs on
+ * 802.11g at 54 Mbps, one AP ("lab", standing in for the Cisco WAP410N), and one VM running UDP TX
+ * under Virtual WiFi. Each field's `description` annotation gives its unit, its default and, where
+ * the seed fixes it, the default's source.
+ *
+ * Decode with `decodeScenario` (ScenarioLoad.ts), which adds the cross-field checks of
+ * ScenarioCheck.ts and rejects unknown fields; the bare schema ignores unknown fields unless told
+ * otherwise (`onExcessProperty: "error"`).
+ *
+ * ```ts
+ * import { decodeScenario } from "./ScenarioLoad.ts"
+ * const scenario = yield* decodeScenario({ card: { vmacs: 2 }, vms: [{ name: "a", ssid: "lab", passphrase: "vwifi-lab-key" }] })
+ * ```
+ */
+import { Effect, Schema, SchemaGetter, SchemaTransformation } from "effect"
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Makes a field optional in the encoded form, filled with `value` on decode, and documents it.
+ * The default is written in the encoded form (so a nested struct's default may be `{}`).
+ */
+const defaulted = <S extends Schema.Top>(schema: S, value: S["Encoded"], description: string) =>
+  schema.pipe(Schema.withDecodingDefaultKey(Effect.succeed(value))).annotate({ description })
+
+/** An integer in [minimum, maximum]; both checks carry the same message, so a value reports once. */
+const intBetween = (minimum: number, maximum: number) => {
+  const expected = `an integer between ${minimum} and ${maximum}`
+  return Schema.Number.check(Schema.isInt({ expected }), Schema.isBetween({ minimum, maximum }, { expected }))
+}
+
+/** A finite number in [minimum, maximum]. */
+const numberBetween = (minimum: number, maximum: number) =>
+  Schema.Finite.check(Schema.isBetween({ minimum, maximum }, { expected: `a number between ${minimum} and ${maximum}` }))
+
+/** A finite number > 0. */
+const positive = Schema.Finite.check(Schema.isGreaterThan(0, { expected: "a number greater than 0" }))
+
+/** A finite number ≥ 0. */
+const nonNegative = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0, { expected: "a number greater than or equal to 0" }))
+
+/** An IEEE 802.11 channel number, 1..165 (2.4 GHz: 1..14, 5 GHz: 32..165). */
+const Channel = intBetween(1, 165)
+
+const utf8 = new TextEncoder()
+
+/** An SSID: 1 to 32 octets of UTF-8 (802.11-2016 9.4.2.2 allows 0..32; vwifi needs a name to join). */
+const Ssid = Schema.String.check(
+  Schema.isNonEmpty({ expected: "a non-empty SSID" }),
+  Schema.makeFilter((s: string) => utf8.encode(s).length <= 32, { expected: "an SSID of at most 32 bytes (UTF-8)" })
+)
+
+const MAC_PATTERN = /^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}$/
+const macExpected = "a MAC address like \"02:00:00:00:01:00\""
+
+/** A MAC address "aa:bb:cc:dd:ee:ff"; either case is accepted and decoded to lower case. */
+const MacAddress = Schema.String.check(Schema.isPattern(MAC_PATTERN, { expected: macExpected })).pipe(
+  Schema.decodeTo(
+    Schema.String.check(Schema.isPattern(/^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/, { expected: "a lower-case MAC address" })),
+    SchemaTransformation.toLowerCase()
+  )
+)
+
+/** A WPA2 passphrase: 8 to 63 characters (802.11-2016 J.4.1). */
+const Passphrase = Schema.String.check(
+  Schema.isBetweenLength(8, 63, { expected: "a passphrase of 8 to 63 characters" })
+)
+
+// ---------------------------------------------------------------------------------------------
+// Host
+// ---------------------------------------------------------------------------------------------
+
+/** The host machine: its one CPU core. */
+export const HostSpec = Schema.Struct({
+  cpuGhz: defaulted(
+    numberBetween(0.1, 10),
+    2.53,
+    "Clock of the host's core, in GHz; every CPU cost in cycles is divided by it. " +
+      "Default 2.53 (seed: one core of a 2.53 GHz Core2 Duo, HP EliteBook 6930p)."
+  ),
+  cores: defaulted(
+    Schema.Literal(1).annotate({ message: "the model has exactly one CPU core (seed: one core used); cores must be 1" }),
+    1,
+    "Number of CPU cores. Only 1: the model serializes all host and guest work on one core, as the seed's " +
+      "measurements did. Default 1 (seed: one core used)."
+  )
+})
+export type HostSpec = typeof HostSpec.Type
+
+// ---------------------------------------------------------------------------------------------
+// Card
+// ---------------------------------------------------------------------------------------------
+
+/** ERP-OFDM data rates, Mbps (802.11-2016 Table 17-4). */
+export const ErpRates = [6, 9, 12, 18, 24, 36, 48, 54] as const
+
+/** 802.11g (ERP-OFDM) at one fixed data rate. */
+export const ErpPhySettings = Schema.Struct({
+  standard: Schema.Literal("802.11g").annotate({ description: "PHY standard: \"802.11g\" (ERP-OFDM, 2.4 GHz)." }),
+  rateMbps: defaulted(
+    Schema.Literals(ErpRates),
+    54,
+    "Data rate in Mbps, one of 6, 9, 12, 18, 24, 36, 48, 54 (the top of the ladder when rateControl is \"arf\"). " +
+      "Default 54 (seed: 802.11g, ~50 Mbps)."
+  )
+})
+
+/** 802.11n (HT) at one MCS, channel width and guard interval. */
+export const HtPhySettings = Schema.Struct({
+  standard: Schema.Literal("802.11n").annotate({ description: "PHY standard: \"802.11n\" (HT, modelled in 2.4 GHz)." }),
+  mcs: defaulted(
+    intBetween(0, 23),
+    15,
+    "HT MCS index 0..23: 0–7 one spatial stream, 8–15 two, 16–23 three (the 5300 is 3x3). " +
+      "Default 15 (two streams of 64-QAM 5/6)."
+  ),
+  channelWidthMhz: defaulted(
+    Schema.Literals([20, 40]),
+    40,
+    "Channel width in MHz: 20 or 40 (HT40 bonds the primary channel with one 4 channels away). Default 40."
+  ),
+  guardInterval: defaulted(
+    Schema.Literals(["long", "short"]),
+    "short",
+    "Guard interval: \"long\" (800 ns) or \"short\" (400 ns). Default \"short\"."
+  )
+})
+
+/** The card's PHY, tagged by `standard`. Its decoded type is assignable to air/PhyConfig.ts's `PhyConfig`. */
+export const PhySettings = Schema.Union([ErpPhySettings, HtPhySettings]).annotate({
+  description: "The PHY the card and the APs use, tagged by standard: \"802.11g\" or \"802.11n\"."
+})
+export type PhySettings = typeof PhySettings.Type
+
+/** The physical WiFi card. */
+export const CardSpec = Schema.Struct({
+  vmacs: defaulted(
+    intBetween(1, 16),
+    4,
+    "Number of virtual MACs K the card exposes: at most K VMs hold an association at once; in virtual-wifi " +
+      "mode a VM beyond K fails its init with a typed error. Default 4 (vwifi's choice; the seed's 5300 " +
+      "supports several vMACs, as in Intel MyWiFi, but does not give the count)."
+  ),
+  channel: defaulted(
+    Channel,
+    6,
+    "The radio's home channel, 1..165 (the model's PHYs run in 2.4 GHz: use 1..13). Default 6 " +
+      "(vwifi's choice; the seed does not give the channel)."
+  ),
+  phy: defaulted(
+    PhySettings,
+    { standard: "802.11g" },
+    "PHY settings, tagged by standard. Default { standard: \"802.11g\", rateMbps: 54 } " +
+      "(seed: Intel WiFi 5300 AGN with a Cisco WAP410N, measured at 802.11g, ~50 Mbps)."
+  ),
+  rateControl: defaulted(
+    Schema.Literals(["fixed", "arf"]),
+    "fixed",
+    "Rate control: \"fixed\" (always the PHY's rate) or \"arf\" (auto rate fallback down the PHY's ladder). " +
+      "Default \"fixed\"."
+  ),
+  noiseFloorDbm: defaulted(
+    numberBetween(-130, -50),
+    -95,
+    "Receiver noise floor in dBm; SNR = signal − noise floor decides frame loss at a rate. " +
+      "Default -95 (a typical 20 MHz 2.4 GHz receiver)."
+  )
+})
+export type CardSpec = typeof CardSpec.Type
+
+// ---------------------------------------------------------------------------------------------
+// Access points
+// ---------------------------------------------------------------------------------------------
+
+/** An AP's security: open, or WPA2-PSK with its passphrase. */
+export const SecuritySpec = Schema.Union([
+  Schema.Struct({
+    kind: Schema.Literal("open").annotate({ description: "No authentication or encryption." })
+  }),
+  Schema.Struct({
+    kind: Schema.Literal("wpa2-psk").annotate({ description: "WPA2 with a pre-shared key." }),
+    passphrase: Passphrase.annotate({ description: "The network's passphrase, 8 to 63 characters." })
+  })
+]).annotate({ description: "Security, tagged by kind: \"open\" or \"wpa2-psk\"." })
+export type SecuritySpec = typeof SecuritySpec.Type
+
+/** The wired host behind an AP: the peer of the throughput and ping benchmarks (seed: the Chariot endpoint). */
+export const EndpointSpec = Schema.Struct({
+  wiredLatencyUs: defaulted(
+    nonNegative,
+    100,
+    "One-way latency between the AP and its wired endpoint, in µs. Default 100."
+  ),
+  wiredRateMbps: defaulted(
+    positive,
+    1000,
+    "Rate of the wired link behind the AP, in Mbps. Default 1000 (gigabit Ethernet)."
+  )
+})
+export type EndpointSpec = typeof EndpointSpec.Type
+
+/** The default security of an AP, and the default passphrase of the default VM. */
+export const DEFAULT_PASSPHRASE = "vwifi-lab-key"
+
+/** One access point and the wired endpoint behind it. */
+export const ApSpec = Schema.Struct({
+  ssid: Ssid.annotate({ description: "The network name, 1 to 32 bytes. Required; unique among the APs." }),
+  bssid: MacAddress.annotate({
+    description: "The AP's MAC address \"aa:bb:cc:dd:ee:ff\" (decoded to lower case). Required; unique among the APs."
+  }),
+  channel: Schema.optionalKey(Channel).annotate({
+    description: "The AP's channel, 1..165. Default: the card's channel (filled when the scenario is decoded). " +
+      "An AP on another channel is found by scanning, if its channel is in driver.scanChannels."
+  }),
+  signalDbm: defaulted(
+    numberBetween(-100, -10),
+    -50,
+    "Signal strength of the AP at the card (and of the card at the AP), in dBm. Default -50 (a strong link: " +
+      "the seed's laptop sat near its AP)."
+  ),
+  beaconIntervalTu: defaulted(
+    intBetween(10, 1000),
+    100,
+    "Beacon interval in TU (1 TU = 1024 µs). Default 100 (102.4 ms, the usual AP default)."
+  ),
+  security: defaulted(
+    SecuritySpec,
+    { kind: "wpa2-psk", passphrase: DEFAULT_PASSPHRASE },
+    `Security. Default { kind: "wpa2-psk", passphrase: "${DEFAULT_PASSPHRASE}" }.`
+  ),
+  endpoint: defaulted(
+    EndpointSpec,
+    {},
+    "The wired endpoint behind this AP. Default { wiredLatencyUs: 100, wiredRateMbps: 1000 }."
+  )
+})
+export type ApSpec = typeof ApSpec.Type
+
+// ---------------------------------------------------------------------------------------------
+// VMs and their traffic
+// ---------------------------------------------------------------------------------------------
+
+const udpFlow = <K extends "udp-tx" | "udp-rx">(kind: K, direction: string) =>
+  Schema.Struct({
+    kind: Schema.Literal(kind).annotate({ description: `UDP ${direction}.` }),
+    offeredMbps: defaulted(
+      Schema.Union([Schema.Literal("saturate"), positive]).annotate({
+        expected: "a number of Mbps greater than 0, or \"saturate\""
+      }),
+      "saturate",
+      "Offered load in Mbps (> 0), or \"saturate\" to keep the queue full (the Chariot throughput runs). " +
+        "Default \"saturate\"."
+    ),
+    payloadBytes: defaulted(
+      intBetween(18, 1472),
+      1470,
+      "UDP payload per datagram, in bytes, 18..1472 (1472 fills a 1500-byte IP MTU). Default 1470."
+    )
+  })
+
+const tcpFlow = <K extends "tcp-tx" | "tcp-rx">(kind: K, direction: string) =>
+  Schema.Struct({
+    kind: Schema.Literal(kind).annotate({ description: `TCP bulk transfer ${direction}.` }),
+    payloadBytes: defaulted(
+      intBetween(1, 1460),
+      1460,
+      "TCP segment payload (MSS), in bytes, 1..1460 (1460 fills a 1500-byte IP MTU). Default 1460."
+    )
+  })
+
+/**
+ * One traffic flow of a VM, tagged by `kind`: "udp-tx" / "udp-rx" (VM → endpoint / endpoint → VM),
+ * "tcp-tx" / "tcp-rx", or "ping" (ICMP echo from the VM to its AP's endpoint). One member per kind,
+ * so a mistake in a flow is reported at its own field.
+ */
+export const TrafficSpec = Schema.Union([
+  udpFlow("udp-tx", "from the VM to its AP's wired endpoint"),
+  udpFlow("udp-rx", "from the wired endpoint to the VM"),
+  tcpFlow("tcp-tx", "from the VM to its AP's wired endpoint"),
+  tcpFlow("tcp-rx", "from the wired endpoint to the VM"),
+  Schema.Struct({
+    kind: Schema.Literal("ping").annotate({ description: "ICMP echo from the VM to its AP's wired endpoint (the seed's latency test)." }),
+    intervalMs: defaulted(positive, 100, "Time between echo requests, in ms. Default 100."),
+    payloadBytes: defaulted(intBetween(0, 1472), 56, "ICMP payload, in bytes, 0..1472. Default 56 (ping's default).")
+  })
+]).annotate({
+  description: "A traffic flow, tagged by kind: \"udp-tx\", \"udp-rx\", \"tcp-tx\", \"tcp-rx\" or \"ping\"."
+})
+export type TrafficSpec = typeof TrafficSpec.Type
+
+/** One guest VM: the AP it joins and the traffic it runs. */
+export const VmSpec = Schema.Struct({
+  name: Schema.String.check(
+    Schema.isPattern(/^[a-z0-9][a-z0-9-]{0,31}$/, {
+      expected: "a name of 1 to 32 characters: lower-case letters, digits and '-', not starting with '-'"
+    })
+  ).annotate({ description: "The VM's name, /^[a-z0-9][a-z0-9-]{0,31}$/. Required; unique among the VMs." }),
+  ssid: Ssid.annotate({ description: "SSID of the AP the VM's driver scans for and joins. Required; must name an AP." }),
+  passphrase: Schema.optionalKey(Passphrase).annotate({
+    description: "The passphrase the VM's driver uses, 8 to 63 characters. Required when its AP is wpa2-psk; " +
+      "a wrong one is allowed (the VM then fails to join, which is worth simulating)."
+  }),
+  memoryMb: defaulted(
+    intBetween(64, 65536),
+    512,
+    "Guest memory in MiB; DMA addresses outside it are rejected. Default 512."
+  ),
+  traffic: defaulted(
+    Schema.Array(TrafficSpec),
+    [],
+    "The VM's traffic flows, started once it is connected. Default [] (none)."
+  )
+})
+export type VmSpec = typeof VmSpec.Type
+
+// ---------------------------------------------------------------------------------------------
+// Switches and driver settings
+// ---------------------------------------------------------------------------------------------
+
+/** The optimizations of Virtual WiFi the seed evaluates (address translation, interrupt coalescing, fast data path). */
+export const Switches = Schema.Struct({
+  addressTranslation: defaulted(
+    Schema.Literals(["software", "iommu"]),
+    "software",
+    "Guest-physical → host-physical translation of DMA addresses: \"software\" (the host driver walks the guest's " +
+      "page table) or \"iommu\" (VT-d does it in hardware). Default \"software\" (seed: the prototype's " +
+      "baseline; IOMMU is its proposed fix)."
+  ),
+  interruptCoalescing: defaulted(
+    Schema.Struct({
+      enabled: defaulted(
+        Schema.Boolean,
+        false,
+        "Whether the device model coalesces virtual interrupts. Default false (seed: coalescing disabled in the " +
+          "host driver; coalescing in the device model is its proposed fix)."
+      ),
+      frames: defaulted(
+        intBetween(1, 256),
+        8,
+        "Inject one virtual interrupt per this many completed frames, 1..256. Default 8."
+      ),
+      delayUs: defaulted(
+        intBetween(0, 100_000),
+        200,
+        "…or after this delay since the first pending frame, in µs, 0..100000. Default 200."
+      )
+    }),
+    {},
+    "Interrupt coalescing in the device model. Default { enabled: false, frames: 8, delayUs: 200 }."
+  ),
+  fastDataPath: defaulted(
+    Schema.Boolean,
+    false,
+    "Data frames go to the card through their own queue, bypassing the device model (control still goes through " +
+      "it). Default false (seed: future work)."
+  )
+})
+export type Switches = typeof Switches.Type
+
+/** The augmented host driver's scan policy. */
+export const DriverSettings = Schema.Struct({
+  scanCacheAgeMs: defaulted(
+    nonNegative,
+    2000,
+    "A VM's scan request within this age of the last physical scan is answered from the cache, in ms " +
+      "(0: never). Default 2000."
+  ),
+  scanDwellMs: defaulted(positive, 20, "Time the radio listens on each scanned channel, in ms. Default 20."),
+  scanChannels: defaulted(
+    Schema.Array(Channel).check(
+      Schema.isMinLength(1, { expected: "at least one channel" }),
+      Schema.isMaxLength(32, { expected: "at most 32 channels" })
+    ),
+    [1, 6, 11],
+    "Channels a scan visits, in order, 1 to 32 of them. Default [1, 6, 11] (the non-overlapping 2.4 GHz channels)."
+  )
+})
+export type DriverSettings = typeof DriverSettings.Type
+
+// ---------------------------------------------------------------------------------------------
+// The scenario
+// ---------------------------------------------------------------------------------------------
+
+/** The three systems the seed compares. */
+export const Mode = Schema.Literals(["native", "passthrough", "virtual-wifi"])
+export type Mode = typeof Mode.Type
+
+const ScenarioFields = Schema.Struct({
+  mode: defaulted(
+    Mode,
+    "virtual-wifi",
+    "Which system runs. \"native\": no virtualization — the host runs the native driver and the traffic; give " +
+      "exactly one entry in vms, whose ssid, passphrase and traffic are the host's (its name and memoryMb are " +
+      "unused). \"passthrough\": the card is assigned to one VM, which runs the native driver (0 or 1 VM). " +
+      "\"virtual-wifi\": every VM runs the native driver on a virtual card, the host runs the augmented driver " +
+      "(VMs beyond card.vmacs fail their init). Default \"virtual-wifi\" (seed: the system under test)."
+  ),
+  durationSeconds: defaulted(
+    positive,
+    10,
+    "Virtual time to simulate, in seconds, warm-up included. Default 10."
+  ),
+  warmupSeconds: defaulted(
+    nonNegative,
+    1,
+    "Virtual time at the start left out of the measurements (joining, queues filling), in seconds; less than " +
+      "durationSeconds. Default 1."
+  ),
+  host: defaulted(HostSpec, {}, "The host. Default { cpuGhz: 2.53, cores: 1 } (seed: one core of a 2.53 GHz Core2 Duo)."),
+  card: defaulted(
+    CardSpec,
+    {},
+    "The WiFi card. Default: 4 vMACs on channel 6, 802.11g 54 Mbps, fixed rate, noise floor -95 dBm " +
+      "(seed: Intel WiFi 5300 AGN)."
+  ),
+  aps: defaulted(
+    Schema.Array(ApSpec).check(Schema.isMinLength(1, { expected: "at least one AP" })),
+    [{ ssid: "lab", bssid: "02:00:00:00:01:00" }],
+    "The access points, at least one. Default: one WPA2 AP \"lab\", BSSID 02:00:00:00:01:00, on the card's " +
+      "channel (seed: one Cisco WAP410N)."
+  ),
+  vms: defaulted(
+    Schema.Array(VmSpec).check(Schema.isMaxLength(64, { expected: "at most 64 VMs" })),
+    [{ name: "vm1", ssid: "lab", passphrase: DEFAULT_PASSPHRASE, traffic: [{ kind: "udp-tx" }] }],
+    "The guest VMs, 0 to 64. Default: one VM \"vm1\" joining \"lab\" and sending saturated UDP " +
+      "(seed: one VM running the Chariot UDP TX test)."
+  ),
+  switches: defaulted(
+    Switches,
+    {},
+    "Virtualization switches. Default: software address translation, no interrupt coalescing, no fast data path " +
+      "(seed: the unoptimized prototype)."
+  ),
+  driver: defaulted(
+    DriverSettings,
+    {},
+    "Scan policy of the (augmented) driver. Default: cache age 2000 ms, dwell 20 ms, channels [1, 6, 11]."
+  )
+})
+
+/** Puts every AP without a channel on the card's channel (a default that depends on another field). */
+const fillApChannels = (s: typeof ScenarioFields.Type): typeof ScenarioFields.Type =>
+  s.aps.every((ap) => ap.channel !== undefined)
+    ? s
+    : { ...s, aps: s.aps.map((ap) => (ap.channel === undefined ? { ...ap, channel: s.card.channel } : ap)) }
+
+/**
+ * The scenario schema. Decoding fills every default, including each AP's channel from the card's
+ * (so a decoded AP always has `channel`, although its type keeps it optional: `ApSpec` alone cannot
+ * know the card). Encoding gives the JSON form back, every field explicit.
+ */
+export const Scenario = ScenarioFields.pipe(
+  Schema.decode({ decode: SchemaGetter.transform(fillApChannels), encode: SchemaGetter.passthrough() })
+).annotate({
+  title: "vwifi scenario",
+  description: "Host, card, APs, VMs, traffic, mode and switches of one simulation run. Every field is optional; " +
+    "the defaults reproduce the seed's setup."
+})
+export type Scenario = typeof Scenario.Type
+
+/** The JSON (encoded) form of a scenario: every field optional. */
+export type ScenarioInput = typeof Scenario.Encoded
+
+/** An AP's channel after decoding (the card's when the AP gives none). */
+export const apChannel = (scenario: Scenario, ap: ApSpec): number => ap.channel ?? scenario.card.channel

@@ -1,0 +1,153 @@
+/**
+ * Cross-field checks of a decoded scenario: the rules no single field's schema can see.
+ *
+ * What is deliberately *not* a problem, because each is a scenario worth simulating:
+ * - a VM whose passphrase is wrong (it fails to join);
+ * - more VMs than the card has vMACs in virtual-wifi mode (the extra ones get a typed error at init);
+ * - an AP on another channel than the card (scanning finds it).
+ */
+import { CARD_BASE_MAC, ENDPOINT_BASE_MAC, macText, macValue, reservedUse, SCANNER_MAC_OFFSET } from "./AddressPlan.ts"
+import type { Scenario } from "./Scenario.ts"
+
+/** One thing wrong with a scenario: where (`vms[1].ssid`; "" for the whole scenario) and what. */
+export interface ScenarioProblem {
+  readonly path: string
+  readonly message: string
+}
+
+const quoteList = (items: ReadonlyArray<string>): string => items.map((s) => JSON.stringify(s)).join(", ")
+
+/** Reports every entry of `keyOf` seen before, at `path(i)`. */
+const duplicates = <A>(
+  items: ReadonlyArray<A>,
+  keyOf: (a: A) => string,
+  path: (i: number) => string,
+  what: string
+): Array<ScenarioProblem> => {
+  const firstIndex = new Map<string, number>()
+  const problems: Array<ScenarioProblem> = []
+  items.forEach((item, i) => {
+    const key = keyOf(item)
+    const first = firstIndex.get(key)
+    if (first === undefined) firstIndex.set(key, i)
+    else problems.push({ path: path(i), message: `duplicate ${what} ${JSON.stringify(key)} (also at ${path(first)})` })
+  })
+  return problems
+}
+
+/** 802.11g exists only in 2.4 GHz; the highest 2.4 GHz channel OFDM may use is 13 (14 is DSSS-only). */
+const MAX_OFDM_24GHZ_CHANNEL = 13
+
+/**
+ * Every cross-field problem of `s`, in field order; an empty array means the scenario is consistent.
+ * Pure: the same scenario gives the same problems.
+ */
+export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
+  const problems: Array<ScenarioProblem> = []
+
+  if (s.warmupSeconds >= s.durationSeconds) {
+    problems.push({
+      path: "warmupSeconds",
+      message: `the warm-up (${s.warmupSeconds} s) must be shorter than durationSeconds (${s.durationSeconds} s), ` +
+        "or nothing is measured"
+    })
+  }
+
+  // The PHY and the channels it may use.
+  const phy = s.card.phy
+  if (phy.standard === "802.11g" && s.card.channel > MAX_OFDM_24GHZ_CHANNEL) {
+    problems.push({
+      path: "card.channel",
+      message: `802.11g runs only in the 2.4 GHz band (channels 1..${MAX_OFDM_24GHZ_CHANNEL}), got channel ${s.card.channel}`
+    })
+  }
+  if (phy.standard === "802.11n" && phy.channelWidthMhz === 40 && s.card.channel === 14) {
+    problems.push({
+      path: "card.phy.channelWidthMhz",
+      message: "HT40 needs a secondary channel 4 channels away, and channel 14 has none: use 20 or another channel"
+    })
+  }
+
+  // APs: unique names and addresses, a channel the PHY can use.
+  problems.push(...duplicates(s.aps, (ap) => ap.ssid, (i) => `aps[${i}].ssid`, "SSID"))
+  problems.push(...duplicates(s.aps, (ap) => ap.bssid, (i) => `aps[${i}].bssid`, "BSSID"))
+  const reservedRanges = `vMACs ${macText(CARD_BASE_MAC)}..${macText(CARD_BASE_MAC + s.card.vmacs - 1)}, ` +
+    `scanner ${macText(CARD_BASE_MAC + SCANNER_MAC_OFFSET)}, ` +
+    `endpoints ${macText(ENDPOINT_BASE_MAC)}..${macText(ENDPOINT_BASE_MAC + s.aps.length - 1)}`
+  s.aps.forEach((ap, i) => {
+    const bssid = macValue(ap.bssid)
+    if (Math.floor(bssid / 2 ** 40) % 2 === 1) {
+      problems.push({
+        path: `aps[${i}].bssid`,
+        message: `${ap.bssid} is a group (multicast) address; a BSSID is unicast: the first octet must be even`
+      })
+    }
+    const taken = reservedUse(bssid, s.card.vmacs, s.aps.length)
+    if (taken !== undefined) {
+      problems.push({
+        path: `aps[${i}].bssid`,
+        message: `${ap.bssid} is ${taken}; pick an address outside the simulator's own (${reservedRanges})`
+      })
+    }
+    const channel = ap.channel ?? s.card.channel
+    if (phy.standard === "802.11g" && channel > MAX_OFDM_24GHZ_CHANNEL) {
+      problems.push({
+        path: `aps[${i}].channel`,
+        message: `802.11g runs only in the 2.4 GHz band (channels 1..${MAX_OFDM_24GHZ_CHANNEL}), got channel ${channel}`
+      })
+    }
+  })
+
+  // VMs: unique names, an AP to join, the passphrase a WPA2 AP needs.
+  problems.push(...duplicates(s.vms, (vm) => vm.name, (i) => `vms[${i}].name`, "VM name"))
+  const knownSsids = s.aps.map((ap) => ap.ssid)
+  const joinedChannels = new Map<number, number>() // channel → index of the first AP joined on it
+  s.vms.forEach((vm, i) => {
+    const apIndex = s.aps.findIndex((ap) => ap.ssid === vm.ssid)
+    const ap = s.aps[apIndex]
+    if (ap === undefined) {
+      problems.push({
+        path: `vms[${i}].ssid`,
+        message: `no AP has SSID ${JSON.stringify(vm.ssid)}; known SSIDs: ${quoteList(knownSsids)}`
+      })
+      return
+    }
+    if (ap.security.kind === "wpa2-psk" && vm.passphrase === undefined) {
+      problems.push({
+        path: `vms[${i}].passphrase`,
+        message: `AP ${JSON.stringify(ap.ssid)} uses WPA2-PSK: give the VM a passphrase (8 to 63 characters)`
+      })
+    }
+    const channel = ap.channel ?? s.card.channel
+    if (!joinedChannels.has(channel)) joinedChannels.set(channel, apIndex)
+  })
+
+  // An AP a VM joins must be on a channel its scans visit, or no VM could ever find it.
+  for (const [channel, apIndex] of joinedChannels) {
+    if (!s.driver.scanChannels.includes(channel)) {
+      problems.push({
+        path: `aps[${apIndex}].channel`,
+        message: `channel ${channel} is not in driver.scanChannels [${s.driver.scanChannels.join(", ")}], so no scan ` +
+          "would find this AP: add it to driver.scanChannels"
+      })
+    }
+  }
+
+  // How many VMs each mode runs.
+  if (s.mode === "passthrough" && s.vms.length > 1) {
+    problems.push({
+      path: "vms",
+      message: `passthrough assigns the card to one VM, but ${s.vms.length} are given: use at most 1 VM, ` +
+        "or mode \"virtual-wifi\" to share the card"
+    })
+  }
+  if (s.mode === "native" && s.vms.length !== 1) {
+    problems.push({
+      path: "vms",
+      message: `native runs no VM: give exactly 1 entry in vms, whose ssid, passphrase and traffic the host runs ` +
+        `itself (got ${s.vms.length})`
+    })
+  }
+
+  return problems
+}

@@ -1,0 +1,59 @@
+/**
+ * Small example scenarios in their JSON (encoded) form, for docs and tests. Decode one with
+ * `decodeScenario` (ScenarioLoad.ts); whatever they leave out takes the seed's defaults.
+ */
+import type { ScenarioInput } from "./Scenario.ts"
+
+/** Two VMs on one card, each joined to its own AP (different SSIDs, same channel), each sending UDP and pinging. */
+export const twoVmsTwoAps = {
+  mode: "virtual-wifi",
+  durationSeconds: 5,
+  card: { vmacs: 4, channel: 6 },
+  aps: [
+    { ssid: "office", bssid: "02:00:00:00:01:00", channel: 6, security: { kind: "wpa2-psk", passphrase: "office-secret" } },
+    { ssid: "home", bssid: "02:00:00:00:01:01", channel: 6, security: { kind: "wpa2-psk", passphrase: "home-secret" } }
+  ],
+  vms: [
+    {
+      name: "work",
+      ssid: "office",
+      passphrase: "office-secret",
+      traffic: [{ kind: "udp-tx", offeredMbps: 5 }, { kind: "ping", intervalMs: 100 }]
+    },
+    {
+      name: "personal",
+      ssid: "home",
+      passphrase: "home-secret",
+      traffic: [{ kind: "udp-tx", offeredMbps: 5 }, { kind: "ping", intervalMs: 100 }]
+    }
+  ]
+} as const satisfies ScenarioInput
+
+/** Four VMs, each sending saturated UDP, through one 802.11n card at MCS 15, HT40, short GI (300 Mbps). */
+export const fourVmsHt40 = {
+  mode: "virtual-wifi",
+  card: {
+    vmacs: 4,
+    channel: 6,
+    phy: { standard: "802.11n", mcs: 15, channelWidthMhz: 40, guardInterval: "short" }
+  },
+  aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", security: { kind: "wpa2-psk", passphrase: "vwifi-lab-key" } }],
+  vms: ["vm1", "vm2", "vm3", "vm4"].map((name) => ({
+    name,
+    ssid: "lab",
+    passphrase: "vwifi-lab-key",
+    traffic: [{ kind: "udp-tx" as const, offeredMbps: "saturate" as const }]
+  }))
+} as const satisfies ScenarioInput
+
+/** Three VMs joining one WPA2 AP; the third has the wrong passphrase and never connects. */
+export const wrongPassphrase = {
+  mode: "virtual-wifi",
+  durationSeconds: 5,
+  aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", security: { kind: "wpa2-psk", passphrase: "vwifi-lab-key" } }],
+  vms: [
+    { name: "alice", ssid: "lab", passphrase: "vwifi-lab-key", traffic: [{ kind: "udp-tx", offeredMbps: 5 }] },
+    { name: "bob", ssid: "lab", passphrase: "vwifi-lab-key", traffic: [{ kind: "udp-tx", offeredMbps: 5 }] },
+    { name: "mallory", ssid: "lab", passphrase: "not-the-key", traffic: [{ kind: "udp-tx", offeredMbps: 5 }] }
+  ]
+} as const satisfies ScenarioInput
