@@ -70,7 +70,7 @@ export const runModelWorkload = async (w: ModelWorkload): Promise<ModelFigures> 
 export const formatModelTable = (figures: ReadonlyArray<ModelFigures>): string =>
   [
     "",
-    "model: every per-packet step simulated (one warm-up run, then one measured run each)",
+    "model: every per-packet step simulated (a full warm-up run, then the median of 3 runs each)",
     ...figures.flatMap((f) => [
       `  ${f.name}`,
       `    ${f.framesDelivered.toLocaleString("en-US")} frames delivered in ${f.simulatedSeconds} simulated s, ` +
