@@ -2,6 +2,7 @@
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { runScenario } from "../model/RunScenario.ts"
+import { unsupportedFeatures } from "../model/Unsupported.ts"
 import type { RunReport } from "../report/RunReport.ts"
 import { defaultScenario, loadScenarioFile } from "../scenario/ScenarioLoad.ts"
 import { CliUsageError } from "./CliUsageError.ts"
@@ -38,6 +39,7 @@ export const runCommand = Command.make(
     if (scenario.mode !== "virtual-wifi" && scenario.vms.length > 1) {
       return yield* new CliUsageError({ message: `--mode ${scenario.mode} runs one VM, but the scenario has ${scenario.vms.length}` })
     }
+    for (const note of unsupportedFeatures(scenario)) yield* Console.error(`vwifi: note: ${note}`)
     const durationNs = Option.getOrUndefined(duration)
     const progress = json ? undefined : progressReporter(durationNs ?? scenario.durationSeconds * 1e9)
     const report: RunReport = yield* withTraceFile(Option.getOrUndefined(trace), (sink) =>

@@ -54,3 +54,30 @@ describe("model: determinism across modes", () => {
       }))
   }
 })
+
+describe("model: the virtualization switches", () => {
+  const cpuOf = (switches: Record<string, unknown>) =>
+    Effect.gen(function*() {
+      const scenario = yield* scenarioOf({ switches })
+      return yield* runScenario(scenario, { seed: 2, durationNs: 3e9 })
+    })
+
+  it.effect("each switch lowers the CPU time of the category it targets, and traffic still flows", () =>
+    Effect.gen(function*() {
+      const base = yield* cpuOf({})
+      const iommu = yield* cpuOf({ addressTranslation: "iommu" })
+      const coalesced = yield* cpuOf({ interruptCoalescing: { enabled: true, frames: 8, delayUs: 500 } })
+      const fast = yield* cpuOf({ fastDataPath: true, addressTranslation: "iommu" })
+      const share = (r: typeof base, id: string) => r.cpu.breakdown[id]!
+      assert.isAbove(share(base, "kvm.addressTranslation"), 0)
+      assert.strictEqual(share(iommu, "kvm.addressTranslation"), 0)
+      assert.isBelow(share(coalesced, "kvm.virtualIrq"), share(base, "kvm.virtualIrq") / 2)
+      // The doorbell no longer traps; the ISR's cause-register read still does: about half remains.
+      assert.isBelow(share(fast, "kvm.ioForwarding"), share(iommu, "kvm.ioForwarding") * 0.75)
+      assert.isBelow(fast.cpu.utilization, iommu.cpu.utilization)
+      for (const r of [base, iommu, coalesced, fast]) {
+        assert.isAbove(r.vms[0]!.uplinkMbps, 20)
+        assert.strictEqual(r.invariants.unaccountedFrames, 0)
+      }
+    }))
+})
