@@ -16,6 +16,7 @@ import type { CpuCore } from "../cpu/CpuCore.ts"
 import { costs } from "../cpu/CostTable.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import { CardCommand } from "../model/CardCommand.ts"
+import { CARD_PCI_ID } from "../model/CardEvent.ts"
 import type { CardEvent, RejectReason } from "../model/CardEvent.ts"
 import { checkDescriptor, checkRate, checkVmac } from "../model/CommandCheck.ts"
 import type { VmView } from "../model/CommandCheck.ts"
@@ -186,6 +187,12 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
       return
     }
     const command = decoded.value
+    if (command._tag === "ReadPciConfig") {
+      // PCI config space is the device model's own: answered locally with the real card's IDs.
+      stats.emulatedReads++
+      queueEvents([{ _tag: "PciConfig", ...CARD_PCI_ID }], atNs)
+      return
+    }
     if (command._tag === "InitCard") {
       deliverAt(kernel, atNs, options.driver, { _tag: "Command", vm: options.vm, command })
       return

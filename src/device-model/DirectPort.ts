@@ -17,6 +17,7 @@ import type { CpuCore } from "../cpu/CpuCore.ts"
 import { costs } from "../cpu/CostTable.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import { CardCommand } from "../model/CardCommand.ts"
+import { CARD_PCI_ID } from "../model/CardEvent.ts"
 import type { CardEvent, RejectReason } from "../model/CardEvent.ts"
 import { checkDescriptor, checkRate } from "../model/CommandCheck.ts"
 import { deliverAt } from "../model/Deliver.ts"
@@ -68,8 +69,11 @@ export const make = Effect.fnUntraced(function*(options: DirectPortOptions): Eff
     const decoded = decodeCommand(raw)
     if (Exit.isFailure(decoded)) return reject("unknown", "malformed")
     const command = decoded.value
-    if (command._tag !== "InitCard" && command.vmac !== 0) return reject(command._tag, "unknown-vmac")
+    if (command._tag !== "InitCard" && command._tag !== "ReadPciConfig" && command.vmac !== 0) return reject(command._tag, "unknown-vmac")
     switch (command._tag) {
+      case "ReadPciConfig":
+        toGuest([{ _tag: "PciConfig", ...CARD_PCI_ID }], kernel.nowNs)
+        return
       case "InitCard":
         if (mac === undefined) {
           mac = nic.macOf(0)

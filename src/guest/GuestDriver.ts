@@ -4,7 +4,7 @@
  * events and carries out the commands it returns.
  *
  * ```
- *   off ──boot──▶ initializing ──InitDone──▶ scanning ──SSID found──▶ authenticating
+ *   off ──boot (PCI probe)──▶ initializing ──InitDone──▶ scanning ──SSID found──▶ authenticating
  *                     │ no free vMAC            ▲  │ not found: retry     │ ok
  *                     ▼                         │  └──────────◀───────────┤ fail or timeout: retry
  *                   failed                      │                         ▼
@@ -13,7 +13,8 @@
  *                                               └── deauth / beacon loss ◀─ connected
  * ```
  */
-import { Associate, Authenticate, InitCard, StartScan } from "../model/CardCommand.ts"
+import { Associate, Authenticate, InitCard, ReadPciConfig, StartScan } from "../model/CardCommand.ts"
+import { CARD_PCI_ID } from "../model/CardEvent.ts"
 import type { CardCommand } from "../model/CardCommand.ts"
 import type { CardEvent, ScanResult } from "../model/CardEvent.ts"
 import { Status } from "../model/Frame.ts"
@@ -28,6 +29,8 @@ export interface GuestDriver {
   /** Failed join attempts since the last success. */
   readonly failures: number
   readonly lastScan: ReadonlyArray<ScanResult>
+  /** The PCI IDs the probe read (the card the driver bound to). */
+  readonly device: { readonly vendorId: number; readonly deviceId: number } | undefined
 }
 
 export interface Config {
@@ -46,12 +49,12 @@ export interface Step {
 /** Delay before rescanning after a failed join (grows with failures, capped). */
 export const retryDelayNs = (failures: number): number => Math.min(5e9, 250e6 * 2 ** Math.min(failures, 5))
 
-export const initial: GuestDriver = { state: "off", mac: undefined, target: undefined, failures: 0, lastScan: [] }
+export const initial: GuestDriver = { state: "off", mac: undefined, target: undefined, failures: 0, lastScan: [], device: undefined }
 
 export const scanCommand = (config: Config) => new StartScan({ vmac: 0, channels: [...config.scanChannels] })
 
 export const boot = (d: GuestDriver): Step =>
-  d.state === "off" ? { driver: { ...d, state: "initializing" }, commands: [new InitCard({})] } : { driver: d, commands: [] }
+  d.state === "off" ? { driver: { ...d, state: "initializing" }, commands: [new ReadPciConfig({})] } : { driver: d, commands: [] }
 
 /** Starts a scan now (a retry timer fired, or the user asked for one). */
 export const rescan = (d: GuestDriver, config: Config): Step =>
@@ -73,6 +76,12 @@ export const joinTimedOut = (d: GuestDriver): Step =>
 
 export const onEvent = (d: GuestDriver, e: CardEvent, config: Config): Step => {
   switch (e._tag) {
+    case "PciConfig":
+      // The probe: bind only to the card this driver supports, then bring it up.
+      if (d.state !== "initializing") return { driver: d, commands: [] }
+      const device = { vendorId: e.vendorId, deviceId: e.deviceId }
+      if (e.vendorId !== CARD_PCI_ID.vendorId || e.deviceId !== CARD_PCI_ID.deviceId) return { driver: { ...d, state: "failed", device }, commands: [] }
+      return { driver: { ...d, device }, commands: [new InitCard({})] }
     case "InitDone":
       if (d.state !== "initializing") return { driver: d, commands: [] }
       return { driver: { ...d, state: "scanning", mac: e.mac }, commands: [scanCommand(config)] }

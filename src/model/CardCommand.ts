@@ -13,6 +13,9 @@ const Mac = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 0xfffffffff
 const Channel = Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 165 }))
 const VmacIndex = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 63 }))
 
+/** Read the PCI configuration header (vendor and device IDs): what a driver's probe does first. */
+export class ReadPciConfig extends Schema.TaggedClass<ReadPciConfig>()("ReadPciConfig", {}) {}
+
 /** Bring the card up: the driver asks for a MAC (a vMAC, on a virtual card). */
 export class InitCard extends Schema.TaggedClass<InitCard>()("InitCard", {}) {}
 
@@ -72,5 +75,5 @@ export class TxDoorbell extends Schema.TaggedClass<TxDoorbell>()("TxDoorbell", {
 }) {}
 
 /** Every command a guest can write. */
-export const CardCommand = Schema.Union([InitCard, StartScan, Authenticate, Associate, SetRate, Disassociate, TxDoorbell])
+export const CardCommand = Schema.Union([ReadPciConfig, InitCard, StartScan, Authenticate, Associate, SetRate, Disassociate, TxDoorbell])
 export type CardCommand = typeof CardCommand.Type

@@ -23,7 +23,15 @@ export type RejectReason =
   | "not-initialized"
   | "no-free-vmac"
 
+/**
+ * The real card's PCI identity: Intel WiFi Link 5300 AGN (seed: the prototype's card), vendor
+ * 0x8086, device 0x4235 (one of the 5300's device IDs in Linux's iwlwifi PCI table). The virtual
+ * card presents the same, so the guest's native driver binds to it unchanged.
+ */
+export const CARD_PCI_ID = { vendorId: 0x8086, deviceId: 0x4235 } as const
+
 export type CardEvent =
+  | { readonly _tag: "PciConfig"; readonly vendorId: number; readonly deviceId: number }
   | { readonly _tag: "InitDone"; readonly vmac: number; readonly mac: number }
   | { readonly _tag: "ScanDone"; readonly results: ReadonlyArray<ScanResult>; readonly fromCache: boolean }
   | { readonly _tag: "AuthDone"; readonly vmac: number; readonly status: number }

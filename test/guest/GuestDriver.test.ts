@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as G from "../../src/guest/GuestDriver.ts"
+import { CARD_PCI_ID } from "../../src/model/CardEvent.ts"
 import { Status } from "../../src/model/Frame.ts"
 
 const config: G.Config = { ssid: "lab", passphrase: "secret-key", scanChannels: [1, 6, 11] }
@@ -9,6 +10,8 @@ describe("guest driver state machine", () => {
   it("boots, scans, authenticates, associates", () => {
     let step = G.boot(G.initial)
     assert.strictEqual(step.driver.state, "initializing")
+    assert.deepStrictEqual(step.commands.map((c) => c._tag), ["ReadPciConfig"])
+    step = G.onEvent(step.driver, { _tag: "PciConfig", ...CARD_PCI_ID }, config)
     assert.deepStrictEqual(step.commands.map((c) => c._tag), ["InitCard"])
     step = G.onEvent(step.driver, { _tag: "InitDone", vmac: 0, mac: 77 }, config)
     assert.strictEqual(step.driver.state, "scanning")
@@ -49,6 +52,11 @@ describe("guest driver state machine", () => {
     assert.strictEqual(step.driver.state, "scanning")
     assert.isDefined(step.retryAfterNs)
     assert.strictEqual(G.joinTimedOut({ ...G.initial, state: "connected" }).driver.state, "connected")
+  })
+
+  it("does not bind to a device with other PCI IDs", () => {
+    const step = G.onEvent({ ...G.initial, state: "initializing" }, { _tag: "PciConfig", vendorId: 0x10ec, deviceId: 0x8139 }, config)
+    assert.strictEqual(step.driver.state, "failed")
   })
 
   it("fails for good when the card has no vMAC left", () => {

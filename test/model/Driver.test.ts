@@ -2,6 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as Simulation from "../../src/kernel/Simulation.ts"
 import { Authenticate, SetRate, StartScan, TxDoorbell } from "../../src/model/CardCommand.ts"
+import { CARD_PCI_ID } from "../../src/model/CardEvent.ts"
 import type { ScanResult } from "../../src/model/CardEvent.ts"
 import { Payload } from "../../src/model/Frame.ts"
 import type { World } from "../../src/model/Model.ts"
@@ -126,6 +127,21 @@ describe("device model: hostile guest input", () => {
         assert.isAbove(out.victimTx, 100, "the victim kept sending")
         assert.deepStrictEqual(out.others, [0, 0])
         assert.strictEqual(out.isolation, 0)
+      }))
+  }
+})
+
+describe("device model: the virtual card", () => {
+  for (const mode of ["passthrough", "virtual-wifi"] as const) {
+    it.effect(`shows the guest the real card's PCI IDs (${mode})`, () =>
+      Effect.gen(function*() {
+        const scenario = yield* scenarioOf({ mode })
+        const device = yield* withWorld(scenario, (world) =>
+          Effect.gen(function*() {
+            yield* Effect.sleep("100 millis")
+            return world.vms[0]!.guest.driver().device
+          }))
+        assert.deepStrictEqual(device, CARD_PCI_ID)
       }))
   }
 })
