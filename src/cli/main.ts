@@ -6,6 +6,7 @@
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
 import { Console, Effect } from "effect"
 import { Command } from "effect/cli"
+import { compareCommand } from "./CompareCommand.ts"
 import { kernelDemoCommand } from "./KernelDemoCommand.ts"
 import { runCommand } from "./RunCommand.ts"
 
@@ -14,7 +15,7 @@ const vwifi = Command.make("vwifi").pipe(
     "Virtual WiFi simulator: several VMs, each with its own native WiFi driver and connection, sharing one " +
       "physical card with several virtual MACs, simulated in deterministic virtual time."
   ),
-  Command.withSubcommands([runCommand, kernelDemoCommand])
+  Command.withSubcommands([compareCommand, runCommand, kernelDemoCommand])
 )
 
 const cli = Command.run(vwifi, { version: "0.1.0" })

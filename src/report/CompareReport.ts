@@ -1,0 +1,42 @@
+/**
+ * The results of `vwifi compare` (`results.json`): per group and workload, the measured figures and
+ * their ratio to native; per group, the CPU breakdown of its UDP TX run in Table 1's categories.
+ */
+import { Schema } from "effect"
+
+export const WorkloadResult = Schema.Struct({
+  workload: Schema.String,
+  /** Goodput in Mbit/s for UDP TX/RX; null for ping. */
+  throughputMbps: Schema.NullOr(Schema.Number),
+  /** Ping round trip, µs: mean, median, 99th percentile (null without replies or for UDP runs). */
+  rttMeanUs: Schema.NullOr(Schema.Number),
+  rttMedianUs: Schema.NullOr(Schema.Number),
+  rttP99Us: Schema.NullOr(Schema.Number),
+  /** Busy time of the one core over elapsed time, 0..1. */
+  cpuUtilization: Schema.Number,
+  /** This group's figure divided by native's (throughput, or mean RTT for ping). */
+  ratioToNative: Schema.NullOr(Schema.Number),
+  traceDigest: Schema.String,
+  invariantViolations: Schema.Number
+})
+export type WorkloadResult = typeof WorkloadResult.Type
+
+export const GroupResult = Schema.Struct({
+  group: Schema.String,
+  label: Schema.String,
+  short: Schema.String,
+  workloads: Schema.Array(WorkloadResult),
+  /** Percent of elapsed time per CPU category in the UDP TX run (Table 1's rows, guest, user space). */
+  cpuBreakdownUdpTx: Schema.Record(Schema.String, Schema.Number)
+})
+export type GroupResult = typeof GroupResult.Type
+
+export const CompareReport = Schema.Struct({
+  seed: Schema.Number,
+  simulatedSecondsPerRun: Schema.Number,
+  warmupSeconds: Schema.Number,
+  phy: Schema.String,
+  groups: Schema.Array(GroupResult),
+  wallSeconds: Schema.Number
+})
+export type CompareReport = typeof CompareReport.Type

@@ -1,0 +1,42 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Schema } from "effect"
+import { compare } from "../../src/compare/Compare.ts"
+import { groups, scenarioFor, workloads } from "../../src/compare/Study.ts"
+import { CompareReport } from "../../src/report/CompareReport.ts"
+import { defaultScenario } from "../../src/scenario/ScenarioLoad.ts"
+
+describe("vwifi compare", () => {
+  it.effect("is deterministic for a seed, and its results.json form decodes with the exported Schema", () =>
+    Effect.gen(function*() {
+      const a = yield* compare(defaultScenario, { seed: 9, durationNs: 2e9 })
+      const b = yield* compare(defaultScenario, { seed: 9, durationNs: 2e9 })
+      const digests = (r: CompareReport) => r.groups.flatMap((g) => g.workloads.map((w) => w.traceDigest))
+      assert.deepStrictEqual(digests(a), digests(b))
+      assert.strictEqual(new Set(digests(a)).size, groups.length * workloads.length, "every run is its own")
+      const json = JSON.parse(JSON.stringify(Schema.encodeSync(CompareReport)(a)))
+      const decoded = Schema.decodeUnknownSync(CompareReport)(json)
+      assert.strictEqual(decoded.groups.length, groups.length)
+      // Native is the reference: its ratios are 1.
+      for (const w of a.groups[0]!.workloads) assert.strictEqual(w.ratioToNative, 1)
+      assert.isTrue(a.groups.every((g) => g.workloads.every((w) => w.invariantViolations === 0)))
+    }))
+
+  it("derives each run from the base scenario: its first VM, alone, with the workload's traffic", () => {
+    const base = { ...defaultScenario, vms: [defaultScenario.vms[0]!, { ...defaultScenario.vms[0]!, name: "other" }] }
+    const s = scenarioFor(base, groups[1]!, workloads[2]!)
+    assert.strictEqual(s.mode, "passthrough")
+    assert.strictEqual(s.vms.length, 1)
+    assert.deepStrictEqual(s.vms[0]!.traffic, workloads[2]!.traffic)
+    assert.throws(() => scenarioFor({ ...base, vms: [] }, groups[0]!, workloads[0]!))
+  })
+
+  it.effect("virtual-wifi costs more CPU than passthrough, which costs more than native, for the same UDP goodput", () =>
+    Effect.gen(function*() {
+      const r = yield* compare(defaultScenario, { seed: 1, durationNs: 3e9 })
+      const udpTx = (id: string) => r.groups.find((g) => g.group === id)!.workloads.find((w) => w.workload === "udp-tx")!
+      assert.isAbove(udpTx("virtual-wifi").cpuUtilization, udpTx("passthrough").cpuUtilization)
+      assert.isAbove(udpTx("passthrough").cpuUtilization, udpTx("native").cpuUtilization)
+      assert.isBelow(udpTx("virtual-wifi-optimized").cpuUtilization, udpTx("virtual-wifi").cpuUtilization)
+      assert.closeTo(udpTx("virtual-wifi").throughputMbps!, udpTx("native").throughputMbps!, 0.5)
+    }))
+})
