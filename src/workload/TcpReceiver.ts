@@ -1,0 +1,65 @@
+/**
+ * A TCP receiver with delayed ACKs as a pure state machine (RFC 1122 4.2.3.2, RFC 5681 4.2): it
+ * acknowledges every second in-order segment at once, otherwise within the delayed-ACK timeout;
+ * an out-of-order segment, or one that fills a hole, is acknowledged immediately (so the sender
+ * sees duplicate ACKs). Out-of-order segments are kept and delivered when the hole fills.
+ */
+
+/** Linux's minimum delayed-ACK timeout (RFC 1122 allows up to 500 ms). */
+export const DELAYED_ACK_NS = 40_000_000
+/** Receive window, in segments (64 KiB / 1460 B, no window scaling). */
+export const RECEIVE_WINDOW = 44
+
+export interface TcpReceiver {
+  /** Next in-order segment expected. */
+  readonly rcvNxt: number
+  /** Segments received beyond a hole. */
+  readonly outOfOrder: ReadonlySet<number>
+  /** In-order segments received since the last ACK. */
+  readonly unacked: number
+  readonly delivered: number
+}
+
+export const initialReceiver: TcpReceiver = { rcvNxt: 0, outOfOrder: new Set(), unacked: 0, delivered: 0 }
+
+export interface ReceiveStep {
+  readonly receiver: TcpReceiver
+  /** Segments newly delivered to the application, in order. */
+  readonly deliver: number
+  /** Send an ACK for `receiver.rcvNxt` now. */
+  readonly ackNow: boolean
+  /** Arm the delayed-ACK timer (an ACK is owed but not yet due). */
+  readonly armDelayedAck: boolean
+}
+
+export const onSegment = (r: TcpReceiver, seg: number): ReceiveStep => {
+  if (seg < r.rcvNxt || r.outOfOrder.has(seg)) {
+    return { receiver: r, deliver: 0, ackNow: true, armDelayedAck: false } // duplicate: re-ACK
+  }
+  if (seg > r.rcvNxt) {
+    const outOfOrder = new Set(r.outOfOrder).add(seg)
+    return { receiver: { ...r, outOfOrder }, deliver: 0, ackNow: true, armDelayedAck: false }
+  }
+  // In order: advance over it and over any buffered segments it joins.
+  let rcvNxt = r.rcvNxt + 1
+  const filledHole = r.outOfOrder.size > 0
+  let outOfOrder: ReadonlySet<number> = r.outOfOrder
+  if (filledHole) {
+    const rest = new Set(r.outOfOrder)
+    while (rest.delete(rcvNxt)) rcvNxt++
+    outOfOrder = rest
+  }
+  const deliver = rcvNxt - r.rcvNxt
+  const unacked = r.unacked + 1
+  const ackNow = filledHole || unacked >= 2
+  return {
+    receiver: { rcvNxt, outOfOrder, unacked: ackNow ? 0 : unacked, delivered: r.delivered + deliver },
+    deliver,
+    ackNow,
+    armDelayedAck: !ackNow
+  }
+}
+
+/** The delayed-ACK timer fired: ACK if anything is still owed. */
+export const onDelayedAckTimeout = (r: TcpReceiver): { readonly receiver: TcpReceiver; readonly ackNow: boolean } =>
+  r.unacked > 0 ? { receiver: { ...r, unacked: 0 }, ackNow: true } : { receiver: r, ackNow: false }

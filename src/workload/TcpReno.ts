@@ -1,0 +1,126 @@
+/**
+ * A TCP Reno sender as a pure state machine (RFC 5681 congestion control, RFC 6298 timer), counted
+ * in segments of MSS bytes: slow start, congestion avoidance, fast retransmit on the third duplicate
+ * ACK, fast recovery with window inflation, and a retransmission timeout with exponential backoff
+ * and go-back-N. The actor that owns a flow feeds it ACKs and timer expiries and sends what it says.
+ *
+ * ```
+ *   slow start ──cwnd ≥ ssthresh──▶ congestion avoidance
+ *       ▲  ▲                              │ 3 dup ACKs
+ *       │  └───── RTO (cwnd = 1) ◀────────┤
+ *       │                                 ▼
+ *       └────────── RTO ◀────────── fast recovery ──new ACK──▶ congestion avoidance (cwnd = ssthresh)
+ * ```
+ */
+
+/** RTO bounds: RFC 6298 2.4 recommends a 1 s floor; Linux (the seed's 2.6.33 hosts) uses 200 ms. Ceiling 60 s. */
+export const MIN_RTO_NS = 200_000_000
+export const MAX_RTO_NS = 60_000_000_000
+/** RFC 6298 2.1: before any RTT sample, RTO = 1 s. */
+export const INITIAL_RTO_NS = 1_000_000_000
+/** Initial window (RFC 3390): min(4·MSS, max(2·MSS, 4380 B)) = 3 segments for MSS 1460. */
+export const INITIAL_CWND = 3
+/** Duplicate ACKs that trigger fast retransmit (RFC 5681 3.2). */
+export const DUP_ACK_THRESHOLD = 3
+
+export interface RenoSender {
+  /** Congestion window and slow-start threshold, in segments (fractional in congestion avoidance). */
+  readonly cwnd: number
+  readonly ssthresh: number
+  /** Oldest unacknowledged segment, next new segment to send (segment numbers from 0). */
+  readonly sndUna: number
+  readonly sndNxt: number
+  readonly dupAcks: number
+  /** In fast recovery until `recover` is acknowledged. */
+  readonly inRecovery: boolean
+  readonly recover: number
+  readonly srttNs: number | undefined
+  readonly rttvarNs: number
+  readonly rtoNs: number
+  /** The segment being timed and when it was sent (Karn: never a retransmitted one). */
+  readonly timing: { readonly seg: number; readonly sentNs: number } | undefined
+  readonly retransmits: number
+  readonly timeouts: number
+}
+
+export const initialSender: RenoSender = {
+  cwnd: INITIAL_CWND, ssthresh: Infinity, sndUna: 0, sndNxt: 0, dupAcks: 0, inRecovery: false, recover: 0,
+  srttNs: undefined, rttvarNs: 0, rtoNs: INITIAL_RTO_NS, timing: undefined, retransmits: 0, timeouts: 0
+}
+
+/** Segments in flight. */
+export const inFlight = (s: RenoSender): number => s.sndNxt - s.sndUna
+
+/** New segments the window allows now, given the receiver's window `rwnd` (segments). */
+export const sendable = (s: RenoSender, rwnd: number): number =>
+  Math.max(0, Math.floor(Math.min(s.cwnd, rwnd)) - inFlight(s))
+
+/** Records that `count` new segments were sent at `nowNs`; times the first if nothing is timed. */
+export const sent = (s: RenoSender, count: number, nowNs: number): RenoSender =>
+  count <= 0 ? s : { ...s, sndNxt: s.sndNxt + count, timing: s.timing ?? { seg: s.sndNxt, sentNs: nowNs } }
+
+const clampRto = (ns: number): number => Math.min(MAX_RTO_NS, Math.max(MIN_RTO_NS, ns))
+
+/** RFC 6298 2.2/2.3 with alpha 1/8, beta 1/4, K = 4. */
+const sampleRtt = (s: RenoSender, rttNs: number): RenoSender => {
+  if (s.srttNs === undefined) return { ...s, srttNs: rttNs, rttvarNs: rttNs / 2, rtoNs: clampRto(rttNs + 4 * (rttNs / 2)) }
+  const rttvarNs = 0.75 * s.rttvarNs + 0.25 * Math.abs(s.srttNs - rttNs)
+  const srttNs = 0.875 * s.srttNs + 0.125 * rttNs
+  return { ...s, srttNs, rttvarNs, rtoNs: clampRto(srttNs + 4 * rttvarNs) }
+}
+
+/** What an ACK makes the sender do. */
+export interface AckStep {
+  readonly sender: RenoSender
+  /** Retransmit the segment at `sndUna` now (fast retransmit). */
+  readonly retransmit: boolean
+  /** Restart (true) or stop (false: nothing in flight) the retransmission timer; undefined: leave it. */
+  readonly timer: boolean | undefined
+}
+
+/** A cumulative ACK up to (not including) segment `ack` arrived at `nowNs`. */
+export const onAck = (s: RenoSender, ack: number, nowNs: number): AckStep => {
+  if (ack > s.sndNxt) ack = s.sndNxt // never acknowledge what was not sent
+  if (ack > s.sndUna) {
+    const acked = ack - s.sndUna
+    let next: RenoSender = { ...s, sndUna: ack, dupAcks: 0 }
+    if (s.timing !== undefined && ack > s.timing.seg) next = { ...sampleRtt(next, nowNs - s.timing.sentNs), timing: undefined }
+    if (s.inRecovery) {
+      // Reno: a new ACK ends recovery and deflates the window to ssthresh.
+      next = { ...next, inRecovery: false, cwnd: s.ssthresh }
+    } else if (s.cwnd < s.ssthresh) {
+      next = { ...next, cwnd: s.cwnd + acked } // slow start (RFC 5681 3.1, byte counting)
+    } else {
+      next = { ...next, cwnd: s.cwnd + acked / s.cwnd } // congestion avoidance: about +1 per RTT
+    }
+    return { sender: next, retransmit: false, timer: next.sndUna < next.sndNxt }
+  }
+  if (ack === s.sndUna && inFlight(s) > 0) {
+    const dupAcks = s.dupAcks + 1
+    if (s.inRecovery) return { sender: { ...s, dupAcks, cwnd: s.cwnd + 1 }, retransmit: false, timer: undefined }
+    if (dupAcks === DUP_ACK_THRESHOLD) {
+      const ssthresh = Math.max(inFlight(s) / 2, 2)
+      return {
+        sender: { ...s, dupAcks, ssthresh, cwnd: ssthresh + DUP_ACK_THRESHOLD, inRecovery: true, recover: s.sndNxt, retransmits: s.retransmits + 1, timing: undefined },
+        retransmit: true,
+        timer: true
+      }
+    }
+    return { sender: { ...s, dupAcks }, retransmit: false, timer: undefined }
+  }
+  return { sender: s, retransmit: false, timer: undefined } // an old ACK
+}
+
+/** The retransmission timer expired: collapse the window and go back to the oldest unacknowledged segment. */
+export const onTimeout = (s: RenoSender): RenoSender =>
+  inFlight(s) === 0 ? s : {
+    ...s,
+    ssthresh: Math.max(inFlight(s) / 2, 2),
+    cwnd: 1,
+    sndNxt: s.sndUna,
+    dupAcks: 0,
+    inRecovery: false,
+    rtoNs: Math.min(MAX_RTO_NS, s.rtoNs * 2),
+    timing: undefined,
+    timeouts: s.timeouts + 1
+  }

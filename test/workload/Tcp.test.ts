@@ -1,0 +1,119 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Schema } from "effect"
+import * as Rx from "../../src/workload/TcpReceiver.ts"
+import * as Reno from "../../src/workload/TcpReno.ts"
+
+describe("TCP Reno sender", () => {
+  it("slow start grows the window by the segments acknowledged; congestion avoidance by about one per window", () => {
+    let s = Reno.sent(Reno.initialSender, 3, 0)
+    s = Reno.onAck(s, 3, 10_000_000).sender
+    assert.strictEqual(s.cwnd, 6)
+    assert.strictEqual(s.srttNs, 10_000_000, "the first RTT sample")
+    const ca = { ...s, ssthresh: 6 }
+    const after = Reno.onAck(Reno.sent(ca, 6, 0), 9, 20_000_000).sender
+    assert.closeTo(after.cwnd, 7, 1e-9)
+  })
+
+  it("three duplicate ACKs trigger one fast retransmit and fast recovery; a new ACK deflates the window", () => {
+    let s = { ...Reno.sent(Reno.initialSender, 10, 0), cwnd: 10 }
+    // The first ACK is new; the next three are duplicates; the fifth arrives during recovery.
+    const steps = [1, 1, 1, 1, 1].map((ack) => {
+      const step = Reno.onAck(s, ack, 1_000_000)
+      s = step.sender
+      return step
+    })
+    assert.deepStrictEqual(steps.map((x) => x.retransmit), [false, false, false, true, false])
+    assert.isTrue(s.inRecovery)
+    assert.strictEqual(s.ssthresh, 4.5, "half of the 9 segments in flight")
+    assert.strictEqual(s.cwnd, 4.5 + 3 + 1, "inflated by the dup ACK after the third")
+    s = Reno.onAck(s, 10, 2_000_000).sender
+    assert.isFalse(s.inRecovery)
+    assert.strictEqual(s.cwnd, 4.5)
+  })
+
+  it("a timeout collapses the window to one segment, goes back to the hole, and backs the timer off", () => {
+    const s = { ...Reno.sent(Reno.initialSender, 8, 0), cwnd: 8, sndUna: 2 }
+    const t = Reno.onTimeout(s)
+    assert.strictEqual(t.cwnd, 1)
+    assert.strictEqual(t.ssthresh, 3)
+    assert.strictEqual(t.sndNxt, 2)
+    assert.strictEqual(t.rtoNs, 2 * s.rtoNs)
+    assert.strictEqual(Reno.sendable(t, 44), 1)
+  })
+
+  it("never exceeds the receiver's window", () => {
+    const s = { ...Reno.initialSender, cwnd: 100 }
+    assert.strictEqual(Reno.sendable(s, 44), 44)
+  })
+})
+
+describe("TCP receiver with delayed ACKs", () => {
+  it("ACKs every second in-order segment, delays a lone one, and ACKs out-of-order segments at once", () => {
+    let r = Rx.initialReceiver
+    const a = Rx.onSegment(r, 0)
+    assert.deepStrictEqual([a.ackNow, a.armDelayedAck, a.deliver], [false, true, 1])
+    const b = Rx.onSegment(a.receiver, 1)
+    assert.deepStrictEqual([b.ackNow, b.deliver], [true, 1])
+    r = b.receiver
+    const hole = Rx.onSegment(r, 3)
+    assert.deepStrictEqual([hole.ackNow, hole.deliver, hole.receiver.rcvNxt], [true, 0, 2])
+    const fill = Rx.onSegment(hole.receiver, 2)
+    assert.deepStrictEqual([fill.ackNow, fill.deliver, fill.receiver.rcvNxt], [true, 2, 4])
+    const timeout = Rx.onDelayedAckTimeout(a.receiver)
+    assert.isTrue(timeout.ackNow)
+  })
+})
+
+// A sender and a receiver over a channel that loses segments and ACKs: everything arrives, in order.
+describe("TCP over a lossy channel", () => {
+  it.prop(
+    "delivers every segment in order despite losses",
+    [Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 2 ** 30 })), Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 30 }))],
+    ([seed, lossPercent]) => {
+      let x = seed >>> 0
+      const rand = () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32)
+      const total = 300
+      const rttNs = 10_000_000
+      let s = Reno.initialSender
+      let r = Rx.initialReceiver
+      let now = 0
+      let delivered = 0
+      // Round-based: each round, the window's segments cross, then their ACKs come back.
+      for (let round = 0; round < 20_000 && r.rcvNxt < total; round++) {
+        const n = Math.min(Reno.sendable(s, Rx.RECEIVE_WINDOW), total - s.sndNxt)
+        const first = s.sndNxt
+        s = Reno.sent(s, n, now)
+        const acks: Array<number> = []
+        for (let seg = first; seg < first + n; seg++) {
+          if (rand() * 100 < lossPercent) continue
+          const step = Rx.onSegment(r, seg)
+          r = step.receiver
+          delivered += step.deliver
+          if (step.ackNow) acks.push(r.rcvNxt)
+        }
+        const owed = Rx.onDelayedAckTimeout(r)
+        r = owed.receiver
+        if (owed.ackNow) acks.push(r.rcvNxt)
+        now += rttNs
+        let progressed = false
+        for (const ack of acks) {
+          if (rand() * 100 < lossPercent) continue
+          const step = Reno.onAck(s, ack, now)
+          s = step.sender
+          progressed ||= step.sender.sndUna > first || step.retransmit
+          if (step.retransmit) {
+            const again = Rx.onSegment(r, s.sndUna)
+            r = again.receiver
+            delivered += again.deliver
+          }
+        }
+        if (!progressed && Reno.inFlight(s) > 0 && acks.length === 0) {
+          now += s.rtoNs
+          s = Reno.onTimeout(s)
+        }
+      }
+      return r.rcvNxt === total && delivered === total
+    },
+    { arbitrary: { runs: 60 } }
+  )
+})
