@@ -12,6 +12,7 @@ import { Simulation } from "../kernel/Simulation.ts"
 import { deliverAt } from "../model/Deliver.ts"
 import { Frame, FrameKind, Payload } from "../model/Frame.ts"
 import type { FrameLedger } from "../model/FrameLedger.ts"
+import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
 import type { ApMessage } from "./AccessPoint.ts"
 
 export type EndpointMessage =
@@ -19,6 +20,7 @@ export type EndpointMessage =
   /** The AP finished with these downlink frames (delivered or dropped): room for more. */
   | { readonly _tag: "Credit"; readonly frames: ReadonlyArray<Frame> }
   | { readonly _tag: "Pace"; readonly dst: number }
+  | { readonly _tag: "TcpTimer"; readonly station: number; readonly role: "sender" | "receiver"; readonly generation: number }
 
 /** Bytes and frames received from one station, after the warm-up. */
 export interface FlowCounters {
@@ -89,23 +91,69 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
     toAp(out)
   }
 
+  // TCP: a receiver per station sending to us (tcp-tx), a sender per station that subscribed (tcp-rx).
+  const tcpReceivers = new Map<number, TcpReceiverFlow>()
+  const tcpSenders = new Map<number, TcpSenderFlow>()
+  /** Segments a TCP sender keeps queued at the AP at most (it has 512 slots for all stations). */
+  const TCP_AP_BUDGET = 64
+
+  const tcpReceiverFor = (station: number): TcpReceiverFlow => {
+    let flow = tcpReceivers.get(station)
+    if (flow === undefined) {
+      flow = new TcpReceiverFlow(kernel, (ackNo) => toAp([frameTo(station, ACK_PACKET_BYTES, Payload.TcpAck, ackNo, kernel.nowNs)]),
+        (generation) => self!.tellUnsafe({ _tag: "TcpTimer", station, role: "receiver", generation }))
+      tcpReceivers.set(station, flow)
+    }
+    return flow
+  }
+
+  const startTcpSender = (station: number, mss: number): void => {
+    if (tcpSenders.has(station)) return
+    const flow = new TcpSenderFlow(kernel, {
+      room: () => TCP_AP_BUDGET - ((downlinkSent.get(station) ?? 0) - (tcpCredits.get(station) ?? 0)),
+      emitSegments: (first, count) => {
+        const out: Array<Frame> = []
+        for (let i = 0; i < count; i++) out.push(frameTo(station, mss + 40, Payload.TcpData, first + i, kernel.nowNs))
+        downlinkSent.set(station, (downlinkSent.get(station) ?? 0) + count)
+        toAp(out)
+        return count
+      }
+    }, (generation) => self!.tellUnsafe({ _tag: "TcpTimer", station, role: "sender", generation }))
+    tcpSenders.set(station, flow)
+    flow.pump()
+  }
+  /** TCP frames the AP has finished with (sent or dropped), per station: the budget frees up. */
+  const tcpCredits = new Map<number, number>()
+
+  const countUplink = (station: number, bytes: number): void => {
+    if (kernel.nowNs < options.warmupEndNs || bytes === 0) return
+    let c = uplink.get(station)
+    if (c === undefined) uplink.set(station, (c = { frames: 0, bytes: 0, firstNs: kernel.nowNs, lastNs: kernel.nowNs }))
+    c.frames++
+    c.bytes += bytes
+    c.lastNs = kernel.nowNs
+  }
+
   const uplinkFrames = (frames: ReadonlyArray<Frame>): void => {
     const replies: Array<Frame> = []
     for (const f of frames) {
       ledger.deliver(f)
-      if (f.payload === Payload.EchoRequest) {
+      if (f.payload === Payload.TcpData) {
+        // Goodput is what TCP delivers in order, not what arrives.
+        countUplink(f.src, tcpReceiverFor(f.src).segment(f.seq) * (f.payloadBytes - 40))
+      } else if (f.payload === Payload.TcpAck) {
+        tcpSenders.get(f.src)?.ack(f.seq)
+      } else if (f.payload === Payload.Subscribe && f.info?.subscribe?.protocol === "tcp") {
+        startTcpSender(f.src, f.info.subscribe.payloadBytes)
+      } else if (f.payload === Payload.EchoRequest) {
         replies.push(frameTo(f.src, f.payloadBytes, Payload.EchoReply, f.seq, f.createdNs))
       } else if (f.payload === Payload.Subscribe && f.info?.subscribe !== undefined && !flows.has(f.src)) {
         const flow: Downlink = { dst: f.src, ...f.info.subscribe, outstanding: 0, credit: 0, seq: 0 }
         flows.set(f.src, flow)
         if (flow.offeredMbps === "saturate") emit(flow, SATURATE_WINDOW)
         else self!.tellUnsafe({ _tag: "Pace", dst: f.src })
-      } else if (f.payload === Payload.Udp && kernel.nowNs >= options.warmupEndNs) {
-        let c = uplink.get(f.src)
-        if (c === undefined) uplink.set(f.src, (c = { frames: 0, bytes: 0, firstNs: kernel.nowNs, lastNs: kernel.nowNs }))
-        c.frames++
-        c.bytes += f.payloadBytes
-        c.lastNs = kernel.nowNs
+      } else if (f.payload === Payload.Udp) {
+        countUplink(f.src, f.payloadBytes)
       }
     }
     toAp(replies)
@@ -118,11 +166,20 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
         break
       case "Credit":
         for (const f of msg.frames) {
+          if (f.src === options.mac && f.payload === Payload.TcpData) {
+            tcpCredits.set(f.dst, (tcpCredits.get(f.dst) ?? 0) + 1)
+            tcpSenders.get(f.dst)?.pump()
+            continue
+          }
           const flow = f.src === options.mac && f.payload === Payload.Udp ? flows.get(f.dst) : undefined
           if (flow === undefined) continue
           flow.outstanding--
           if (flow.offeredMbps === "saturate" && flow.outstanding < SATURATE_WINDOW / 2) emit(flow, SATURATE_WINDOW - flow.outstanding)
         }
+        break
+      case "TcpTimer":
+        if (msg.role === "sender") tcpSenders.get(msg.station)?.timeout(msg.generation)
+        else tcpReceivers.get(msg.station)?.timeout(msg.generation)
         break
       case "Pace": {
         const flow = flows.get(msg.dst)

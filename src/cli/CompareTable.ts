@@ -20,13 +20,15 @@ const metricTable = (r: CompareReport, workload: string, title: string, unit: st
 export const renderCompare = (r: CompareReport): string => {
   const parts = [
     `Virtual WiFi vs. Native vs. Passthrough — ${r.phy}, ${r.simulatedSecondsPerRun} s per run (${r.warmupSeconds} s warm-up), seed ${r.seed}`,
+    metricTable(r, "tcp-tx", "TCP throughput, VM → endpoint", "Mb/s", (w) => w.throughputMbps, 2),
+    metricTable(r, "tcp-rx", "TCP throughput, endpoint → VM", "Mb/s", (w) => w.throughputMbps, 2),
     metricTable(r, "udp-tx", "UDP throughput, VM → endpoint", "Mb/s", (w) => w.throughputMbps, 2),
     metricTable(r, "udp-rx", "UDP throughput, endpoint → VM", "Mb/s", (w) => w.throughputMbps, 2),
     metricTable(r, "ping", "Ping round trip (mean; ratio of means)", "µs", (w) => w.rttMeanUs, 0),
     pingDetail(r)
   ]
-  const header = `  ${pad("category (percent of total time, UDP TX)", 58)}${r.groups.map((g) => right(g.short, 12)).join("")}`
-  const rows = categories.map((c) => `  ${pad(c.label, 58)}${r.groups.map((g) => right(fixed(g.cpuBreakdownUdpTx[c.id] ?? 0, 2) + "%", 12)).join("")}`)
+  const header = `  ${pad("category (percent of total time, TCP TX)", 58)}${r.groups.map((g) => right(g.short, 12)).join("")}`
+  const rows = categories.map((c) => `  ${pad(c.label, 58)}${r.groups.map((g) => right(fixed(g.cpuBreakdownTcpTx[c.id] ?? 0, 2) + "%", 12)).join("")}`)
   parts.push(["CPU breakdown, Table 1's layout (KVM rows, host kernel rows, then time outside Table 1)", header, ...rows].join("\n"))
   const violations = r.groups.flatMap((g) => g.workloads).reduce((n, w) => n + w.invariantViolations, 0)
   parts.push(`invariant violations across all runs: ${violations}; ${r.groups.length * (r.groups[0]?.workloads.length ?? 0)} runs in ${r.wallSeconds.toFixed(1)} s`)

@@ -25,7 +25,7 @@ const figures = (workload: Workload, r: RunReport): Omit<WorkloadResult, "ratioT
   const ping = workload.id === "ping" && vm !== undefined ? vm.ping : undefined
   return {
     workload: workload.id,
-    throughputMbps: workload.id === "udp-tx" ? vm?.uplinkMbps ?? 0 : workload.id === "udp-rx" ? vm?.downlinkMbps ?? 0 : null,
+    throughputMbps: workload.id.endsWith("-tx") ? vm?.uplinkMbps ?? 0 : workload.id.endsWith("-rx") ? vm?.downlinkMbps ?? 0 : null,
     rttMeanUs: ping?.meanUs ?? null,
     rttMedianUs: ping?.medianUs ?? null,
     rttP99Us: ping?.p99Us ?? null,
@@ -50,7 +50,7 @@ export const compare = (base: Scenario, options: CompareOptions): Effect.Effect<
         options.onRun?.(index++, total, group, workload)
         const report = yield* runScenario(scenarioFor(base, group, workload), { seed: options.seed, durationNs: options.durationNs })
         results.push(figures(workload, report))
-        if (workload.id === "udp-tx") breakdown = { ...report.cpu.breakdown }
+        if (workload.id === "tcp-tx") breakdown = { ...report.cpu.breakdown }
       }
       runs.push({ group, results, breakdown })
     }
@@ -64,7 +64,7 @@ export const compare = (base: Scenario, options: CompareOptions): Effect.Effect<
         const theirs = headline(native[i]!)
         return { ...w, ratioToNative: mine === null || theirs === null || theirs === 0 ? null : mine / theirs }
       }),
-      cpuBreakdownUdpTx: breakdown
+      cpuBreakdownTcpTx: breakdown
     }))
     return {
       seed: options.seed,

@@ -14,9 +14,9 @@ export interface Group {
   readonly switches: Scenario["switches"]
 }
 
-/** A benchmark of the seed's Chariot runs (TCP comes with the TCP model). */
+/** A benchmark of the seed's Chariot runs. */
 export interface Workload {
-  readonly id: "udp-tx" | "udp-rx" | "ping"
+  readonly id: "tcp-tx" | "tcp-rx" | "udp-tx" | "udp-rx" | "ping"
   readonly label: string
   readonly traffic: ReadonlyArray<TrafficSpec>
 }
@@ -56,6 +56,8 @@ export const groups: ReadonlyArray<Group> = [
 ]
 
 export const workloads: ReadonlyArray<Workload> = [
+  { id: "tcp-tx", label: "TCP TX (VM → endpoint)", traffic: [{ kind: "tcp-tx", payloadBytes: 1460 }] },
+  { id: "tcp-rx", label: "TCP RX (endpoint → VM)", traffic: [{ kind: "tcp-rx", payloadBytes: 1460 }] },
   { id: "udp-tx", label: "UDP TX (VM → endpoint)", traffic: [{ kind: "udp-tx", offeredMbps: "saturate", payloadBytes: 1470 }] },
   { id: "udp-rx", label: "UDP RX (endpoint → VM)", traffic: [{ kind: "udp-rx", offeredMbps: "saturate", payloadBytes: 1470 }] },
   { id: "ping", label: "Ping (56 bytes every 10 ms)", traffic: [{ kind: "ping", intervalMs: 10, payloadBytes: 56 }] }

@@ -20,6 +20,7 @@ import { deliverAt } from "../model/Deliver.ts"
 import { Payload } from "../model/Frame.ts"
 import type { FrameLedger } from "../model/FrameLedger.ts"
 import type { GuestMemory } from "../model/GuestMemory.ts"
+import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
 import * as GuestDriver from "./GuestDriver.ts"
 
 /** A traffic flow the VM runs once connected. */
@@ -27,12 +28,14 @@ export type Flow =
   | { readonly kind: "udp-tx"; readonly offeredMbps: number | "saturate"; readonly payloadBytes: number }
   | { readonly kind: "udp-rx"; readonly offeredMbps: number | "saturate"; readonly payloadBytes: number }
   | { readonly kind: "ping"; readonly intervalNs: number; readonly payloadBytes: number }
+  | { readonly kind: "tcp-tx" | "tcp-rx"; readonly mssBytes: number }
 
 export type GuestMessage =
   | { readonly _tag: "Boot" }
   | { readonly _tag: "Irq"; readonly events: ReadonlyArray<CardEvent> }
   | { readonly _tag: "Retry" }
   | { readonly _tag: "JoinTimeout"; readonly attempt: number }
+  | { readonly _tag: "TcpTimer"; readonly flow: number; readonly generation: number }
   | { readonly _tag: "Pace"; readonly flow: number }
   | { readonly _tag: "RequestScan"; readonly reply: Reply<ReadonlyArray<ScanResult>> }
   | { readonly _tag: "WriteRaw"; readonly command: unknown; readonly descriptors?: ReadonlyArray<unknown> }
@@ -78,6 +81,8 @@ export interface GuestHandle {
   readonly ref: Actor.ActorRef<GuestMessage>
   readonly stats: GuestStats
   readonly driver: () => GuestDriver.GuestDriver
+  /** The TCP senders' loss recovery so far: fast retransmits and timeouts. */
+  readonly tcp: () => { readonly retransmits: number; readonly timeouts: number; readonly acked: number }
 }
 
 /** TX descriptors in the ring (iwlagn uses 256; a smaller ring keeps queues short). */
@@ -121,7 +126,8 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
   }
 
   // Writes up to `count` packets of a flow into the TX ring, then rings the doorbell once.
-  const send = (count: number, payloadBytes: number, payload: Payload, subscribe?: TxDescriptor["subscribe"]): number => {
+  /** Writes packets into the ring; `firstSeq` numbers them (TCP segments), else the VM's own counter does. */
+  const send = (count: number, payloadBytes: number, payload: Payload, subscribe?: TxDescriptor["subscribe"], firstSeq?: number): number => {
     const room = TX_RING - outstanding
     const n = Math.min(count, room)
     if (n <= 0 || driver.mac === undefined) return 0
@@ -129,7 +135,8 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
     for (let i = 0; i < n; i++) {
       // Buffers cycle through the first 16 MiB of guest memory, 2 KiB apart.
       nextAddress = (nextAddress + 2048) % Math.min(memory.sizeBytes - 2048, 16 << 20)
-      const d: TxDescriptor = { dmaAddress: nextAddress, length: payloadBytes, src: driver.mac, dst: options.endpointMac, payload, seq: ++seq, createdNs: kernel.nowNs }
+      const frameSeq = firstSeq === undefined ? ++seq : firstSeq + i
+      const d: TxDescriptor = { dmaAddress: nextAddress, length: payloadBytes, src: driver.mac, dst: options.endpointMac, payload, seq: frameSeq, createdNs: kernel.nowNs }
       memory.write(subscribe === undefined ? d : { ...d, subscribe })
     }
     outstanding += n
@@ -145,7 +152,9 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
 
   const startFlows = (): void => {
     options.flows.forEach((flow, i) => {
-      if (flow.kind === "udp-rx") send(1, 64, Payload.Subscribe, { offeredMbps: flow.offeredMbps, payloadBytes: flow.payloadBytes })
+      if (flow.kind === "udp-rx") send(1, 64, Payload.Subscribe, { protocol: "udp", offeredMbps: flow.offeredMbps, payloadBytes: flow.payloadBytes })
+      else if (flow.kind === "tcp-rx") send(1, 64, Payload.Subscribe, { protocol: "tcp", offeredMbps: "saturate", payloadBytes: flow.mssBytes })
+      else if (flow.kind === "tcp-tx") tcpSenders.get(i)?.pump()
       else if (flow.kind === "udp-tx" && flow.offeredMbps === "saturate") fill()
       else self!.tellUnsafe({ _tag: "Pace", flow: i })
     })
@@ -178,13 +187,23 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
   }
 
   const receive = (e: Extract<CardEvent, { _tag: "Rx" }>): void => {
+    const measuring = kernel.nowNs >= options.warmupEndNs
     for (const f of e.frames) {
       if (f.dst !== driver.mac) stats.isolationViolations++
       options.ledger.deliver(f)
       stats.rxFrames++
       stats.rxBytes += f.payloadBytes
-      if (kernel.nowNs >= options.warmupEndNs && f.payload === Payload.Udp) stats.rxBytesMeasured += f.payloadBytes
-      if (f.payload === Payload.EchoReply) stats.pingRttNs.push(kernel.nowNs - f.createdNs)
+      if (f.payload === Payload.Udp) {
+        if (measuring) stats.rxBytesMeasured += f.payloadBytes
+      } else if (f.payload === Payload.TcpData && tcpReceiver !== undefined) {
+        // Goodput is what TCP hands the application in order, not what arrived.
+        const segments = tcpReceiver.flow.segment(f.seq)
+        if (measuring) stats.rxBytesMeasured += segments * tcpReceiver.mss
+      } else if (f.payload === Payload.TcpAck) {
+        for (const sender of tcpSenders.values()) sender.ack(f.seq)
+      } else if (f.payload === Payload.EchoReply) {
+        stats.pingRttNs.push(kernel.nowNs - f.createdNs)
+      }
     }
     cpu.runCycles(options.packetCost.category, options.packetCost.cycles * e.frames.length)
   }
@@ -208,8 +227,29 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
       if (driver.state === "connected" && stats.connectedAtNs === undefined) stats.connectedAtNs = kernel.nowNs
     }
     if (outstanding < 0) outstanding = 0
-    if (driver.state === "connected") fill()
+    if (driver.state === "connected") {
+      fill()
+      for (const sender of tcpSenders.values()) sender.pump()
+    }
   }
+
+  // TCP flows: senders for tcp-tx (by flow index), at most one receiver for tcp-rx.
+  const tcpSenders = new Map<number, TcpSenderFlow>()
+  let tcpReceiver: { readonly flow: TcpReceiverFlow; readonly mss: number } | undefined
+  options.flows.forEach((flow, i) => {
+    if (flow.kind === "tcp-tx") {
+      tcpSenders.set(i, new TcpSenderFlow(kernel, {
+        room: () => (driver.state === "connected" ? TX_RING - RESERVED_SLOTS - outstanding : 0),
+        emitSegments: (first, count) => send(count, flow.mssBytes + 40, Payload.TcpData, undefined, first)
+      }, (generation) => self!.tellUnsafe({ _tag: "TcpTimer", flow: i, generation })))
+    } else if (flow.kind === "tcp-rx" && tcpReceiver === undefined) {
+      tcpReceiver = {
+        mss: flow.mssBytes,
+        flow: new TcpReceiverFlow(kernel, (ackNo) => void send(1, ACK_PACKET_BYTES, Payload.TcpAck, undefined, ackNo), (generation) =>
+          self!.tellUnsafe({ _tag: "TcpTimer", flow: i, generation }))
+      }
+    }
+  })
 
   const ref = yield* ModelActor.make<GuestMessage>(options.name, 4096, (msg) => {
     switch (msg._tag) {
@@ -221,6 +261,10 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
         break
       case "Retry":
         apply(GuestDriver.rescan(driver, config))
+        break
+      case "TcpTimer":
+        if (tcpSenders.has(msg.flow)) tcpSenders.get(msg.flow)!.timeout(msg.generation)
+        else tcpReceiver?.flow.timeout(msg.generation)
         break
       case "JoinTimeout":
         if (msg.attempt === joinAttempt) apply(GuestDriver.joinTimedOut(driver))
@@ -243,5 +287,20 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
     }
   })
   self = ref
-  return { ref, stats, driver: () => driver }
+  return {
+    ref,
+    stats,
+    driver: () => driver,
+    tcp: () => {
+      let retransmits = 0
+      let timeouts = 0
+      let acked = 0
+      for (const s of tcpSenders.values()) {
+        retransmits += s.state.retransmits
+        timeouts += s.state.timeouts
+        acked += s.state.sndUna
+      }
+      return { retransmits, timeouts, acked }
+    }
+  }
 })

@@ -8,6 +8,7 @@
  * sees it (a virtual card has one: index 0).
  */
 import { Schema } from "effect"
+import type { Subscription } from "./Frame.ts"
 
 const Mac = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 0xffffffffffff }))
 const Channel = Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 165 }))
@@ -65,7 +66,7 @@ export interface TxDescriptor {
   readonly seq: number
   readonly createdNs: number
   /** Packet content of a `Subscribe` request (which downlink flow the endpoint should start). */
-  readonly subscribe?: { readonly offeredMbps: number | "saturate"; readonly payloadBytes: number }
+  readonly subscribe?: Subscription
 }
 
 /** The TX doorbell: "new descriptors up to here". Carries the descriptors the card will read. */

@@ -23,7 +23,10 @@ export const Payload = {
   EchoReply: 2,
   None: 3,
   /** Asks the endpoint to start a downlink flow to the sender (how a Chariot console starts a pair). */
-  Subscribe: 4
+  Subscribe: 4,
+  /** A TCP segment (`seq` is its segment number) and a TCP ACK (`seq` is the next segment expected). */
+  TcpData: 5,
+  TcpAck: 6
 } as const
 export type Payload = (typeof Payload)[keyof typeof Payload]
 
@@ -71,6 +74,13 @@ export class Frame {
   }
 }
 
+/** A downlink flow a station asks its endpoint for. */
+export interface Subscription {
+  readonly protocol: "udp" | "tcp"
+  readonly offeredMbps: number | "saturate"
+  readonly payloadBytes: number
+}
+
 /** Fields of management frames. */
 export interface ManagementInfo {
   readonly ssid?: string
@@ -81,7 +91,7 @@ export interface ManagementInfo {
   /** Responses: 0 = success, otherwise an 802.11 status/reason code. */
   readonly status?: number
   /** A `Subscribe` packet: the downlink flow the station asks the endpoint for. */
-  readonly subscribe?: { readonly offeredMbps: number | "saturate"; readonly payloadBytes: number }
+  readonly subscribe?: Subscription
 }
 
 /** 802.11 status codes the model uses (IEEE 802.11-2016 Table 9-46). */

@@ -147,8 +147,9 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario): Effect.fn.
           return [{ kind: t.kind, offeredMbps: t.offeredMbps, payloadBytes: t.payloadBytes }]
         case "ping":
           return [{ kind: "ping", intervalNs: t.intervalMs * 1e6, payloadBytes: t.payloadBytes }]
-        default:
-          return [] // TCP arrives with the workload issue
+        case "tcp-tx":
+        case "tcp-rx":
+          return [{ kind: t.kind, mssBytes: t.payloadBytes }]
       }
     })
 

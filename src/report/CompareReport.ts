@@ -6,7 +6,7 @@ import { Schema } from "effect"
 
 export const WorkloadResult = Schema.Struct({
   workload: Schema.String,
-  /** Goodput in Mbit/s for UDP TX/RX; null for ping. */
+  /** Goodput in Mbit/s for TCP and UDP, TX and RX; null for ping. */
   throughputMbps: Schema.NullOr(Schema.Number),
   /** Ping round trip, µs: mean, median, 99th percentile (null without replies or for UDP runs). */
   rttMeanUs: Schema.NullOr(Schema.Number),
@@ -26,8 +26,8 @@ export const GroupResult = Schema.Struct({
   label: Schema.String,
   short: Schema.String,
   workloads: Schema.Array(WorkloadResult),
-  /** Percent of elapsed time per CPU category in the UDP TX run (Table 1's rows, guest, user space). */
-  cpuBreakdownUdpTx: Schema.Record(Schema.String, Schema.Number)
+  /** Percent of elapsed time per CPU category in the TCP TX run, as Table 1 was measured (Chariot TX). */
+  cpuBreakdownTcpTx: Schema.Record(Schema.String, Schema.Number)
 })
 export type GroupResult = typeof GroupResult.Type
 

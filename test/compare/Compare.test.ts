@@ -30,7 +30,7 @@ describe("vwifi compare", () => {
     assert.throws(() => scenarioFor({ ...base, vms: [] }, groups[0]!, workloads[0]!))
   })
 
-  it.effect("virtual-wifi costs more CPU than passthrough, which costs more than native, for the same UDP goodput", () =>
+  it.effect("virtual-wifi costs more CPU than passthrough, which costs more than native, for the same goodput", () =>
     Effect.gen(function*() {
       const r = yield* compare(defaultScenario, { seed: 1, durationNs: 3e9 })
       const udpTx = (id: string) => r.groups.find((g) => g.group === id)!.workloads.find((w) => w.workload === "udp-tx")!

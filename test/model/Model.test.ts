@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { runScenario } from "../../src/model/RunScenario.ts"
 import { twoVmsTwoAps, wrongPassphrase } from "../../src/scenario/examples.ts"
-import { scenarioOf } from "./support.ts"
+import { scenarioOf, withWorld } from "./support.ts"
 
 describe("model: VMs sharing one card", () => {
   it.effect("two VMs join two APs through one card, exchange UDP and ping, and never see each other's frames", () =>
@@ -79,5 +79,38 @@ describe("model: the virtualization switches", () => {
         assert.isAbove(r.vms[0]!.uplinkMbps, 20)
         assert.strictEqual(r.invariants.unaccountedFrames, 0)
       }
+    }))
+})
+
+describe("model: TCP", () => {
+  it.effect("TCP moves data both ways in every mode", () =>
+    Effect.gen(function*() {
+      for (const mode of ["native", "passthrough", "virtual-wifi"] as const) {
+        for (const kind of ["tcp-tx", "tcp-rx"] as const) {
+          const scenario = yield* scenarioOf({ mode, vms: [{ name: "vm1", ssid: "lab", passphrase: "vwifi-lab-key", traffic: [{ kind }] }] })
+          const r = yield* runScenario(scenario, { seed: 1, durationNs: 3e9 })
+          const mbps = kind === "tcp-tx" ? r.vms[0]!.uplinkMbps : r.vms[0]!.downlinkMbps
+          assert.isAbove(mbps, 15, `${mode} ${kind}`)
+          assert.isBelow(mbps, 30, `${mode} ${kind}: below the UDP ceiling`)
+          assert.strictEqual(r.invariants.unaccountedFrames, 0)
+        }
+      }
+    }))
+
+  it.effect("TCP recovers from losses on a weak link: it retransmits and keeps delivering", () =>
+    Effect.gen(function*() {
+      // A weak signal makes the air drop frames after the retry limit, so TCP must repair holes.
+      const scenario = yield* scenarioOf({
+        aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", signalDbm: -74.5 }],
+        vms: [{ name: "vm1", ssid: "lab", passphrase: "vwifi-lab-key", traffic: [{ kind: "tcp-tx" }] }]
+      })
+      const out = yield* withWorld(scenario, (world) =>
+        Effect.gen(function*() {
+          yield* Effect.sleep("10 seconds")
+          return { tcp: world.vms[0]!.guest.tcp(), drops: world.ledger.droppedByReason.get("retry-limit") ?? 0 }
+        }))
+      assert.isAbove(out.drops, 0, "the link lost frames")
+      assert.isAbove(out.tcp.retransmits + out.tcp.timeouts, 0, "TCP repaired them")
+      assert.isAbove(out.tcp.acked, 2000, "and kept delivering")
     }))
 })

@@ -1,0 +1,107 @@
+/**
+ * The shells around the TCP state machines for the actors that run them (a guest, an endpoint): they
+ * keep one flow's state, arm its timers in virtual time, and hand segments and ACKs to an `emit`
+ * callback. Segment n carries bytes n·MSS..(n+1)·MSS of an endless stream.
+ */
+import type { Kernel } from "../kernel/Kernel.ts"
+import * as Rx from "./TcpReceiver.ts"
+import * as Reno from "./TcpReno.ts"
+
+/** Maximum segment size (Ethernet MTU 1500 − 40 bytes of IP and TCP headers). */
+export const MSS_BYTES = 1460
+/** An IP packet carrying one full segment, and one carrying a bare ACK. */
+export const SEGMENT_PACKET_BYTES = MSS_BYTES + 40
+export const ACK_PACKET_BYTES = 40
+
+export interface SenderPort {
+  /** Packets the sender may hand down now (TX ring or queue room). */
+  readonly room: () => number
+  /** Hands segments first..first+count−1 down (one doorbell for the batch); returns how many were taken. */
+  readonly emitSegments: (first: number, count: number) => number
+}
+
+export class TcpSenderFlow {
+  state: Reno.RenoSender = Reno.initialSender
+  private readonly kernel: Kernel
+  private readonly port: SenderPort
+  private readonly onTimer: (generation: number) => void
+  private generation = 0
+
+  constructor(kernel: Kernel, port: SenderPort, onTimer: (generation: number) => void) {
+    this.kernel = kernel
+    this.port = port
+    this.onTimer = onTimer
+  }
+
+  /** Sends what the window and the port allow. */
+  pump(): void {
+    const n = Math.min(Reno.sendable(this.state, Rx.RECEIVE_WINDOW), this.port.room())
+    if (n <= 0) return
+    const wasIdle = Reno.inFlight(this.state) === 0
+    const taken = this.port.emitSegments(this.state.sndNxt, n)
+    this.state = Reno.sent(this.state, taken, this.kernel.nowNs)
+    if (wasIdle && taken > 0) this.armTimer()
+  }
+
+  ack(ackNo: number): void {
+    const step = Reno.onAck(this.state, ackNo, this.kernel.nowNs)
+    this.state = step.sender
+    // A retransmission that finds no room is recovered by the timer.
+    if (step.retransmit) this.port.emitSegments(this.state.sndUna, 1)
+    if (step.timer === true) this.armTimer()
+    else if (step.timer === false) this.generation++ // nothing in flight: the pending timer is void
+    this.pump()
+  }
+
+  /** A retransmission timer fired; `generation` says which. */
+  timeout(generation: number): void {
+    if (generation !== this.generation) return
+    this.state = Reno.onTimeout(this.state)
+    this.armTimer()
+    this.pump()
+  }
+
+  private armTimer(): void {
+    const generation = ++this.generation
+    this.kernel.setTimer(this.kernel.nowNs + this.state.rtoNs, () => this.onTimer(generation))
+  }
+}
+
+export class TcpReceiverFlow {
+  state: Rx.TcpReceiver = Rx.initialReceiver
+  private readonly kernel: Kernel
+  private readonly emitAck: (ackNo: number) => void
+  private readonly onTimer: (generation: number) => void
+  private generation = 0
+  private timerArmed = false
+
+  constructor(kernel: Kernel, emitAck: (ackNo: number) => void, onTimer: (generation: number) => void) {
+    this.kernel = kernel
+    this.emitAck = emitAck
+    this.onTimer = onTimer
+  }
+
+  /** A segment arrived; returns how many segments became deliverable in order. */
+  segment(seg: number): number {
+    const step = Rx.onSegment(this.state, seg)
+    this.state = step.receiver
+    if (step.ackNow) {
+      this.generation++
+      this.timerArmed = false
+      this.emitAck(this.state.rcvNxt)
+    } else if (step.armDelayedAck && !this.timerArmed) {
+      this.timerArmed = true
+      const generation = ++this.generation
+      this.kernel.setTimer(this.kernel.nowNs + Rx.DELAYED_ACK_NS, () => this.onTimer(generation))
+    }
+    return step.deliver
+  }
+
+  timeout(generation: number): void {
+    if (generation !== this.generation) return
+    this.timerArmed = false
+    const step = Rx.onDelayedAckTimeout(this.state)
+    this.state = step.receiver
+    if (step.ackNow) this.emitAck(this.state.rcvNxt)
+  }
+}
