@@ -17,8 +17,8 @@ export interface Operation {
 
 const op = (category: CpuCategory, cycles: number, source: string): Operation => ({ category, cycles, source })
 
-/** Every costed operation of the model. */
-export const costs = {
+/** Every costed operation of the model, with its first-estimate cost. */
+export const estimatedCosts = {
   // --- a guest register access that traps (virtual-wifi only) ---
   /** Decoding the faulting MMIO/PIO instruction after the exit. */
   exitDecode: op(Cat.instructionDecoding, 900, "estimate: VT-x exit + KVM x86 emulator decode on Core2, ~0.3–0.5 µs"),
@@ -76,4 +76,19 @@ export const costs = {
   hostOtherPacket: op(Cat.other, 150, "estimate: bookkeeping not attributed elsewhere")
 } as const satisfies Record<string, Operation>
 
-export type CostName = keyof typeof costs
+export type CostName = keyof typeof estimatedCosts
+
+/** A full table of operation costs: the estimates, or a calibrated table fitted to Table 1. */
+export type CostTable = Readonly<Record<CostName, Operation>>
+
+export const costNames = Object.keys(estimatedCosts) as ReadonlyArray<CostName>
+
+/** The estimates with some cycle counts replaced (what a calibration produces). */
+export const withCycles = (base: CostTable, cycles: Partial<Record<CostName, number>>, source: string): CostTable => {
+  const table = { ...base } as Record<CostName, Operation>
+  for (const name of costNames) {
+    const c = cycles[name]
+    if (c !== undefined) table[name] = { ...base[name], cycles: c, source }
+  }
+  return table
+}

@@ -9,6 +9,8 @@
  */
 import { CATEGORY_COUNT, categories } from "./CpuCategory.ts"
 import type { CpuCategory } from "./CpuCategory.ts"
+import { costNames, estimatedCosts } from "./CostTable.ts"
+import type { CostName, CostTable } from "./CostTable.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
 
 /** Busy time of the core, by category. */
@@ -20,6 +22,8 @@ export interface CpuSnapshot {
   readonly utilization: number
   /** Busy nanoseconds per category id (every category present, zeros included). */
   readonly breakdownNs: Readonly<Record<string, number>>
+  /** How many times each costed operation ran (what a calibration fits costs to). */
+  readonly operationCounts: Readonly<Record<CostName, number>>
 }
 
 export class CpuCore {
@@ -31,11 +35,23 @@ export class CpuCore {
   private readonly busyByCategory = new Float64Array(CATEGORY_COUNT)
   private readonly kernel: Kernel
   private readonly startNs: number
+  /** The operation costs this core charges. */
+  readonly costs: CostTable
+  private readonly counts: Record<CostName, number>
 
-  constructor(kernel: Kernel, ghz: number) {
+  constructor(kernel: Kernel, ghz: number, costs: CostTable = estimatedCosts) {
     this.kernel = kernel
     this.ghz = ghz
     this.startNs = kernel.nowNs
+    this.costs = costs
+    this.counts = Object.fromEntries(costNames.map((n) => [n, 0])) as Record<CostName, number>
+  }
+
+  /** Runs operation `name` `times` times (one request); returns its completion time. */
+  charge(name: CostName, times = 1): number {
+    const op = this.costs[name]
+    this.counts[name] += times
+    return this.runCycles(op.category, op.cycles * times)
   }
 
   /** Runs `cycles` of work in `category` after everything already queued; returns its completion time. */
@@ -76,7 +92,8 @@ export class CpuCore {
       busyNs,
       idleNs: elapsedNs - busyNs,
       utilization: elapsedNs > 0 ? busyNs / elapsedNs : 0,
-      breakdownNs
+      breakdownNs,
+      operationCounts: { ...this.counts }
     }
   }
 }

@@ -13,7 +13,6 @@ import type * as Actor from "../actor/Actor.ts"
 import * as ModelActor from "../model/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
 import type { CpuCore } from "../cpu/CpuCore.ts"
-import { costs } from "../cpu/CostTable.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import { CardCommand } from "../model/CardCommand.ts"
 import { CARD_PCI_ID } from "../model/CardEvent.ts"
@@ -92,10 +91,10 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
 
   const trap = (): number => {
     stats.traps++
-    cpu.runCycles(costs.exitDecode.category, costs.exitDecode.cycles)
-    cpu.runCycles(costs.exitVcpuState.category, costs.exitVcpuState.cycles)
-    cpu.runCycles(costs.exitForward.category, costs.exitForward.cycles)
-    return cpu.runCycles(costs.deviceModelAccess.category, costs.deviceModelAccess.cycles)
+    cpu.charge("exitDecode")
+    cpu.charge("exitVcpuState")
+    cpu.charge("exitForward")
+    return cpu.charge("deviceModelAccess")
   }
 
   const reject = (command: string, reason: RejectReason, atNs: number): void => {
@@ -105,7 +104,7 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
 
   const inject = (events: ReadonlyArray<CardEvent>, atNs: number): void => {
     stats.virtualIrqs++
-    cpu.runCycles(costs.virtualIrq.category, costs.virtualIrq.cycles)
+    cpu.charge("virtualIrq")
     // The guest's ISR reads the interrupt-cause register: a trap the device model answers locally.
     stats.emulatedReads++
     const doneAt = trap()
@@ -124,7 +123,7 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
       flush(atNs)
     } else if (wasEmpty) {
       const gen = ++generation
-      cpu.runCycles(costs.timer.category, costs.timer.cycles)
+      cpu.charge("timer")
       kernel.setTimer(kernel.nowNs + options.coalescing.delayNs, () => self!.tellUnsafe({ _tag: "CoalesceTimeout", generation: gen }))
     }
   }
@@ -163,8 +162,8 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
       }
       if (options.softwareTranslation && !fast) {
         const pages = GuestMemory.pagesSpanned(d.dmaAddress, d.length)
-        cpu.runCycles(costs.translatePage.category, costs.translatePage.cycles * pages)
-        doneAt = cpu.runCycles(costs.shadowPage.category, costs.shadowPage.cycles * pages)
+        cpu.charge("translatePage", pages)
+        doneAt = cpu.charge("shadowPage", pages)
       }
       frames.push(frame)
     }

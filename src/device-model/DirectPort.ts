@@ -14,7 +14,6 @@ import type { ActorSystem } from "../actor/ActorSystem.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
 import { withRateIndex, rateLadder } from "../air/RateTable.ts"
 import type { CpuCore } from "../cpu/CpuCore.ts"
-import { costs } from "../cpu/CostTable.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import { CardCommand } from "../model/CardCommand.ts"
 import { CARD_PCI_ID } from "../model/CardEvent.ts"
@@ -128,8 +127,8 @@ export const make = Effect.fnUntraced(function*(options: DirectPortOptions): Eff
 
   const interrupt = (events: ReadonlyArray<NicEvent>): void => {
     stats.interrupts++
-    let doneAt = cpu.runCycles(costs.hostIrq.category, costs.hostIrq.cycles)
-    if (options.mode === "passthrough") doneAt = cpu.runCycles(costs.passthroughIrq.category, costs.passthroughIrq.cycles)
+    let doneAt = cpu.charge("hostIrq")
+    if (options.mode === "passthrough") doneAt = cpu.charge("passthroughIrq")
     const out: Array<CardEvent> = []
     for (const e of events) {
       switch (e._tag) {

@@ -21,7 +21,6 @@ import type { ActorSystem } from "../actor/ActorSystem.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
 import { withRateIndex, rateIndex as rateIndexOf } from "../air/RateTable.ts"
 import type { CpuCore } from "../cpu/CpuCore.ts"
-import { costs } from "../cpu/CostTable.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import type { CardCommand } from "../model/CardCommand.ts"
 import type { CardEvent } from "../model/CardEvent.ts"
@@ -104,9 +103,9 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
 
   // The cost of receiving one command from a device model (ioctl + handler + lock).
   const commandCost = (): number => {
-    cpu.runCycles(costs.deviceModelSyscall.category, costs.deviceModelSyscall.cycles)
-    cpu.runCycles(costs.driverCommand.category, costs.driverCommand.cycles)
-    return cpu.runCycles(costs.lock.category, costs.lock.cycles)
+    cpu.charge("deviceModelSyscall")
+    cpu.charge("driverCommand")
+    return cpu.charge("lock")
   }
 
   const command = (vm: number, cmd: CardCommand): void => {
@@ -176,15 +175,15 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
     }
     stats.txBatches++
     commandCost()
-    const doneAt = cpu.runCycles(costs.hostOtherPacket.category, costs.hostOtherPacket.cycles * frames.length)
+    const doneAt = cpu.charge("hostOtherPacket", frames.length)
     // TX goes straight to the VM's own vMAC.
     deliverAt(kernel, doneAt, nic, { _tag: "Transmit", vmac: pair.vmac, frames })
   }
 
   const interrupt = (events: ReadonlyArray<NicEvent>): void => {
     stats.interrupts++
-    cpu.runCycles(costs.hostIrq.category, costs.hostIrq.cycles)
-    let doneAt = cpu.runCycles(costs.lock.category, costs.lock.cycles)
+    cpu.charge("hostIrq")
+    let doneAt = cpu.charge("lock")
     // Sort the card's events by VM, in order, then signal each VM's device model once.
     const perVm = new Map<number, Array<CardEvent>>()
     const push = (vm: number | undefined, e: CardEvent): void => {
@@ -228,8 +227,8 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
       }
     }
     for (const [vm, list] of perVm) {
-      cpu.runCycles(costs.irqForward.category, costs.irqForward.cycles)
-      doneAt = cpu.runCycles(costs.threadWakeup.category, costs.threadWakeup.cycles)
+      cpu.charge("irqForward")
+      doneAt = cpu.charge("threadWakeup")
       toVm(vm, list, doneAt)
     }
   }

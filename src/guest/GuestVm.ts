@@ -10,8 +10,7 @@ import * as ModelActor from "../model/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
 import type { Reply } from "../actor/Reply.ts"
 import type { CpuCore } from "../cpu/CpuCore.ts"
-import type { Operation } from "../cpu/CostTable.ts"
-import { costs } from "../cpu/CostTable.ts"
+import type { CostName } from "../cpu/CostTable.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import { SetRate } from "../model/CardCommand.ts"
 import type { CardCommand, TxDescriptor } from "../model/CardCommand.ts"
@@ -67,7 +66,7 @@ export interface GuestOptions {
   readonly memory: GuestMemory
   readonly cpu: CpuCore
   /** The stack's per-packet cost: guest mode in a VM, the host's network stack in native mode. */
-  readonly packetCost: Operation
+  readonly packetCost: CostName
   readonly ledger: FrameLedger
   /** Where the driver's register writes go (a device model, or the card itself). */
   readonly port: { readonly tellUnsafe: (m: { readonly _tag: "Mmio"; readonly command: unknown }) => boolean }
@@ -108,7 +107,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
 
   const write = (commands: ReadonlyArray<unknown>): void => {
     if (commands.length === 0) return
-    const doneAt = cpu.runCycles(costs.guestCommand.category, costs.guestCommand.cycles * commands.length)
+    const doneAt = cpu.charge("guestCommand", commands.length)
     for (const command of commands) deliverAt(kernel, doneAt, options.port, { _tag: "Mmio", command })
   }
 
@@ -131,7 +130,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
     const room = TX_RING - outstanding
     const n = Math.min(count, room)
     if (n <= 0 || driver.mac === undefined) return 0
-    const doneAt = cpu.runCycles(options.packetCost.category, options.packetCost.cycles * n)
+    const doneAt = cpu.charge(options.packetCost, n)
     for (let i = 0; i < n; i++) {
       // Buffers cycle through the first 16 MiB of guest memory, 2 KiB apart.
       nextAddress = (nextAddress + 2048) % Math.min(memory.sizeBytes - 2048, 16 << 20)
@@ -205,11 +204,11 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
         stats.pingRttNs.push(kernel.nowNs - f.createdNs)
       }
     }
-    cpu.runCycles(options.packetCost.category, options.packetCost.cycles * e.frames.length)
+    cpu.charge(options.packetCost, e.frames.length)
   }
 
   const interrupt = (events: ReadonlyArray<CardEvent>): void => {
-    cpu.runCycles(costs.guestIrq.category, costs.guestIrq.cycles)
+    cpu.charge("guestIrq")
     for (const e of events) {
       if (e._tag === "TxDone") {
         outstanding -= e.delivered + e.failed

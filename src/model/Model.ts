@@ -15,7 +15,8 @@ import type { PhyConfig } from "../air/PhyConfig.ts"
 import { rateLadder } from "../air/RateTable.ts"
 import * as AccessPoint from "../ap/AccessPoint.ts"
 import * as Endpoint from "../ap/Endpoint.ts"
-import { costs } from "../cpu/CostTable.ts"
+import { estimatedCosts } from "../cpu/CostTable.ts"
+import type { CostTable } from "../cpu/CostTable.ts"
 import { CpuCore } from "../cpu/CpuCore.ts"
 import * as DeviceModel from "../device-model/DeviceModel.ts"
 import * as DirectPort from "../device-model/DirectPort.ts"
@@ -71,12 +72,17 @@ export interface World {
   readonly warmupEndNs: number
 }
 
+export interface BuildOptions {
+  /** Per-operation CPU costs (default: the first estimates of `cpu/CostTable.ts`). */
+  readonly costs?: CostTable | undefined
+}
+
 /** Builds every actor of `scenario` in the current simulation and boots the guests. */
-export const build = Effect.fnUntraced(function*(scenario: Scenario): Effect.fn.Return<World, never, Simulation.Simulation | ActorSystem | Scope.Scope> {
+export const build = Effect.fnUntraced(function*(scenario: Scenario, options: BuildOptions = {}): Effect.fn.Return<World, never, Simulation.Simulation | ActorSystem | Scope.Scope> {
   const sim = yield* Simulation.Simulation
   const kernel = sim.kernel
   const phy = phyOf(scenario)
-  const cpu = new CpuCore(kernel, scenario.host.cpuGhz)
+  const cpu = new CpuCore(kernel, scenario.host.cpuGhz, options.costs ?? estimatedCosts)
   const ledger = new FrameLedger()
   const warmupEndNs = kernel.nowNs + scenario.warmupSeconds * 1e9
   const air = yield* Air.make(ledger)
@@ -164,7 +170,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario): Effect.fn.
       flows: flowsOf(vm),
       memory: memories[index]!,
       cpu,
-      packetCost: scenario.mode === "native" ? costs.hostStackPacket : costs.guestPacket,
+      packetCost: scenario.mode === "native" ? "hostStackPacket" : "guestPacket",
       ledger,
       port,
       endpointMac: endpointFor(vm.ssid),

@@ -5,6 +5,7 @@
 import { Effect, Exit } from "effect"
 import { ActorSystem } from "../actor/ActorSystem.ts"
 import { categories } from "../cpu/CpuCategory.ts"
+import type { CostTable } from "../cpu/CostTable.ts"
 import * as Simulation from "../kernel/Simulation.ts"
 import type { RunReport, VmReport } from "../report/RunReport.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
@@ -22,6 +23,8 @@ export interface RunScenarioOptions {
   readonly durationNs?: number | undefined
   readonly trace?: ((line: string) => void) | undefined
   readonly onProgress?: ((progress: Simulation.Progress) => void) | undefined
+  /** Per-operation CPU costs (default: the estimates). */
+  readonly costs?: CostTable | undefined
 }
 
 const percentile = (sorted: ReadonlyArray<number>, p: number): number | null =>
@@ -104,7 +107,7 @@ export const report = (world: World, nowNs: number): Omit<RunReport, "seed" | "w
 export const runScenario = (scenario: Scenario, options: RunScenarioOptions): Effect.Effect<RunReport> => {
   const durationNs = options.durationNs ?? scenario.durationSeconds * 1e9
   const program = Effect.gen(function*() {
-    const world = yield* build(scenario)
+    const world = yield* build(scenario, { costs: options.costs })
     yield* Simulation.sleep(durationNs)
     const sim = yield* Simulation.Simulation
     return report(world, sim.kernel.nowNs)
