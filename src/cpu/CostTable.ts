@@ -1,9 +1,9 @@
 /**
  * Per-operation CPU costs of the model, in cycles of the host core, each in one Table 1 category.
  *
- * These are first estimates, not fits: each states the order of magnitude it comes from. The
- * calibration (fitting them to Table 1's shares for a TCP TX run) replaces them with fitted values;
- * everything else the model reports is a prediction from them.
+ * These are the first estimates, each with the order of magnitude it comes from. The model runs on
+ * the calibrated table (`CalibratedCosts.ts`: these operations with cycle counts fitted to Table 1's
+ * TCP TX shares, docs/calibration.md); everything else it reports is a prediction from them.
  */
 import { Cat } from "./CpuCategory.ts"
 import type { CpuCategory } from "./CpuCategory.ts"
@@ -72,6 +72,8 @@ export const estimatedCosts = {
   guestIrq: op(Cat.guest, 2_000, "estimate: guest ISR + NAPI poll setup"),
   /** The guest driver issuing one control command (scan, associate, rate). */
   guestCommand: op(Cat.guest, 3_000, "estimate: mac80211/driver control path"),
+  /** The host driver writing TX descriptors and the doorbell register (native). */
+  hostDriverTx: op(Cat.io, 1_200, "estimate: iwlagn TX path register writes per batch"),
   /** Anything else on the per-packet host path. */
   hostOtherPacket: op(Cat.other, 150, "estimate: bookkeeping not attributed elsewhere")
 } as const satisfies Record<string, Operation>

@@ -94,6 +94,7 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
     cpu.charge("exitDecode")
     cpu.charge("exitVcpuState")
     cpu.charge("exitForward")
+    cpu.charge("lock") // QEMU's global mutex, taken on every MMIO exit
     return cpu.charge("deviceModelAccess")
   }
 
@@ -104,6 +105,9 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
 
   const inject = (events: ReadonlyArray<CardEvent>, atNs: number): void => {
     stats.virtualIrqs++
+    cpu.charge("syscall") // QEMU reads the driver's eventfd
+    cpu.charge("timer") // and re-arms its interrupt-line timer
+    cpu.charge("threadWakeup") // the vCPU thread is kicked out of its halt to take the interrupt
     cpu.charge("virtualIrq")
     // The guest's ISR reads the interrupt-cause register: a trap the device model answers locally.
     stats.emulatedReads++
@@ -215,6 +219,11 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
         break
       case "Events":
         for (const e of msg.events) {
+          if (e._tag === "Rx") {
+            // Received frames are copied from the host's buffers into guest memory.
+            cpu.charge("copyPacket", e.frames.length)
+            cpu.charge("copyByte", e.frames.reduce((n, f) => n + f.payloadBytes, 0))
+          }
           if (e._tag === "InitDone") view.mac = e.mac
           // Refusals decided further down (no free vMAC, an IOMMU fault) count for this VM too.
           else if (e._tag === "Rejected") stats.rejectedByReason[e.reason] = (stats.rejectedByReason[e.reason] ?? 0) + 1

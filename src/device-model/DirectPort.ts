@@ -119,7 +119,20 @@ export const make = Effect.fnUntraced(function*(options: DirectPortOptions): Eff
             frames.push(frame)
           }
         }
-        if (frames.length > 0) nic.tellUnsafe({ _tag: "Transmit", vmac: 0, frames })
+        if (frames.length > 0) {
+          if (options.mode === "native") {
+            // The host application's send(): a system call and a copy into the kernel per packet.
+            cpu.charge("syscall", frames.length)
+            cpu.charge("copyPacket", frames.length)
+            cpu.charge("copyByte", frames.reduce((n, f) => n + f.payloadBytes, 0))
+            cpu.charge("hostDriverTx")
+            cpu.charge("lock")
+          } else {
+            cpu.charge("shadowPage", frames.length) // DMA-mapped guest pages tracked by KVM
+          }
+          cpu.charge("hostOtherPacket", frames.length)
+          nic.tellUnsafe({ _tag: "Transmit", vmac: 0, frames })
+        }
         return
       }
     }
@@ -127,8 +140,17 @@ export const make = Effect.fnUntraced(function*(options: DirectPortOptions): Eff
 
   const interrupt = (events: ReadonlyArray<NicEvent>): void => {
     stats.interrupts++
-    let doneAt = cpu.charge("hostIrq")
-    if (options.mode === "passthrough") doneAt = cpu.charge("passthroughIrq")
+    cpu.charge("hostIrq")
+    let doneAt = cpu.charge("lock")
+    if (options.mode === "passthrough") {
+      cpu.charge("timer") // KVM re-arms the vCPU's emulated APIC timer around the injection
+      // KVM injects the interrupt into the vCPU, which it may have to wake; the guest's EOI write exits.
+      cpu.charge("passthroughIrq")
+      cpu.charge("threadWakeup")
+      cpu.charge("syscall") // QEMU's vCPU thread returns to and re-enters KVM_RUN
+      cpu.charge("exitDecode")
+      doneAt = cpu.charge("exitVcpuState")
+    }
     const out: Array<CardEvent> = []
     for (const e of events) {
       switch (e._tag) {
@@ -136,6 +158,12 @@ export const make = Effect.fnUntraced(function*(options: DirectPortOptions): Eff
           out.push({ _tag: "TxDone", vmac: 0, delivered: e.delivered.length, failed: e.dropped.length })
           break
         case "Rx":
+          if (options.mode === "native") {
+            // recv(): a system call and a copy out of the kernel per packet.
+            cpu.charge("syscall", e.frames.length)
+            cpu.charge("copyPacket", e.frames.length)
+            cpu.charge("copyByte", e.frames.reduce((n, f) => n + f.payloadBytes, 0))
+          }
           out.push({ _tag: "Rx", vmac: 0, frames: e.frames })
           break
         case "ScanComplete":

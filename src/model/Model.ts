@@ -15,7 +15,7 @@ import type { PhyConfig } from "../air/PhyConfig.ts"
 import { rateLadder } from "../air/RateTable.ts"
 import * as AccessPoint from "../ap/AccessPoint.ts"
 import * as Endpoint from "../ap/Endpoint.ts"
-import { estimatedCosts } from "../cpu/CostTable.ts"
+import { calibratedCosts } from "../cpu/CalibratedCosts.ts"
 import type { CostTable } from "../cpu/CostTable.ts"
 import { CpuCore } from "../cpu/CpuCore.ts"
 import * as DeviceModel from "../device-model/DeviceModel.ts"
@@ -73,7 +73,7 @@ export interface World {
 }
 
 export interface BuildOptions {
-  /** Per-operation CPU costs (default: the first estimates of `cpu/CostTable.ts`). */
+  /** Per-operation CPU costs (default: the table calibrated to Table 1, `cpu/CalibratedCosts.ts`). */
   readonly costs?: CostTable | undefined
 }
 
@@ -82,7 +82,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
   const sim = yield* Simulation.Simulation
   const kernel = sim.kernel
   const phy = phyOf(scenario)
-  const cpu = new CpuCore(kernel, scenario.host.cpuGhz, options.costs ?? estimatedCosts)
+  const cpu = new CpuCore(kernel, scenario.host.cpuGhz, options.costs ?? calibratedCosts)
   const ledger = new FrameLedger()
   const warmupEndNs = kernel.nowNs + scenario.warmupSeconds * 1e9
   const air = yield* Air.make(ledger)

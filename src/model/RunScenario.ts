@@ -23,7 +23,7 @@ export interface RunScenarioOptions {
   readonly durationNs?: number | undefined
   readonly trace?: ((line: string) => void) | undefined
   readonly onProgress?: ((progress: Simulation.Progress) => void) | undefined
-  /** Per-operation CPU costs (default: the estimates). */
+  /** Per-operation CPU costs (default: the table calibrated to Table 1). */
   readonly costs?: CostTable | undefined
 }
 

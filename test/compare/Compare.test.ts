@@ -30,12 +30,14 @@ describe("vwifi compare", () => {
     assert.throws(() => scenarioFor({ ...base, vms: [] }, groups[0]!, workloads[0]!))
   })
 
-  it.effect("virtual-wifi costs more CPU than passthrough, which costs more than native, for the same goodput", () =>
+  // Passthrough against native is not asserted: guest-mode time is outside Table 1, so the fit does not fix it.
+  it.effect("virtual-wifi costs more CPU than passthrough and native for the same goodput; the mitigations cut it", () =>
     Effect.gen(function*() {
       const r = yield* compare(defaultScenario, { seed: 1, durationNs: 3e9 })
       const udpTx = (id: string) => r.groups.find((g) => g.group === id)!.workloads.find((w) => w.workload === "udp-tx")!
       assert.isAbove(udpTx("virtual-wifi").cpuUtilization, udpTx("passthrough").cpuUtilization)
-      assert.isAbove(udpTx("passthrough").cpuUtilization, udpTx("native").cpuUtilization)
+      assert.isAbove(udpTx("virtual-wifi").cpuUtilization, udpTx("native").cpuUtilization)
+      assert.isBelow(udpTx("virtual-wifi-fast-path").cpuUtilization, udpTx("virtual-wifi-optimized").cpuUtilization)
       assert.isBelow(udpTx("virtual-wifi-optimized").cpuUtilization, udpTx("virtual-wifi").cpuUtilization)
       assert.closeTo(udpTx("virtual-wifi").throughputMbps!, udpTx("native").throughputMbps!, 0.5)
     }))

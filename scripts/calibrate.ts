@@ -1,0 +1,86 @@
+/**
+ * Fits the per-operation CPU costs to the seed's Table 1 and writes src/cpu/calibration.json.
+ *
+ *   npm run calibrate
+ *
+ * Each group (Virtual WiFi, Passthrough, Native) runs TCP TX on the default scenario; the fit uses
+ * the operation counts of those runs. Counts barely depend on costs while the core is not
+ * saturated, but the fit is repeated on counts re-measured with the fitted costs until the costs
+ * settle. Finally every group is re-simulated with the fitted costs and its shares compared with
+ * Table 1: those residuals are what the file records.
+ */
+import { Effect } from "effect"
+import { writeFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import { fit, sharesOf } from "../src/cpu/Calibration.ts"
+import type { GroupCounts } from "../src/cpu/Calibration.ts"
+import { measureTcpTx, tcpTxScenario } from "../src/cpu/CalibrationRun.ts"
+import { estimatedCosts, withCycles } from "../src/cpu/CostTable.ts"
+import type { CostTable } from "../src/cpu/CostTable.ts"
+import { categories } from "../src/cpu/CpuCategory.ts"
+import { table1, table1Groups } from "../src/cpu/Table1.ts"
+import type { Table1Group } from "../src/cpu/Table1.ts"
+import { defaultScenario } from "../src/scenario/ScenarioLoad.ts"
+
+const SEED = 1
+const DURATION_NS = 10e9
+const ghz = defaultScenario.host.cpuGhz
+const out = fileURLToPath(new URL("../src/cpu/calibration.json", import.meta.url))
+
+const measureAll = (costs: CostTable) =>
+  Effect.gen(function*() {
+    const runs = {} as Record<Table1Group, GroupCounts & { readonly breakdownNs: Readonly<Record<string, number>> }>
+    for (const group of table1Groups) {
+      const s = yield* measureTcpTx(tcpTxScenario(defaultScenario, group), costs, SEED, DURATION_NS)
+      runs[group] = { counts: s.operationCounts, elapsedNs: s.elapsedNs, breakdownNs: s.breakdownNs }
+    }
+    return runs
+  })
+
+const program = Effect.gen(function*() {
+  let costs: CostTable = estimatedCosts
+  let result = fit(yield* measureAll(costs), estimatedCosts, ghz)
+  for (let round = 0; round < 4; round++) {
+    costs = withCycles(estimatedCosts, result.cycles, "fitted")
+    result = fit(yield* measureAll(costs), estimatedCosts, ghz)
+  }
+  costs = withCycles(estimatedCosts, result.cycles, "fitted")
+  // Closed loop: simulate with the fitted costs and compare what the model now reports with Table 1.
+  const verify = yield* measureAll(costs)
+  const shares: Record<string, Record<Table1Group, number>> = {}
+  const residuals: Record<string, Record<Table1Group, number>> = {}
+  let maxAbsResidual = 0
+  for (const group of table1Groups) {
+    const s = sharesOf(verify[group].breakdownNs, verify[group].elapsedNs)
+    for (const c of categories) (shares[c.id] ??= { "virtual-wifi": 0, passthrough: 0, native: 0 })[group] = round2(s[c.id] ?? 0)
+    for (const [cat, targets] of Object.entries(table1)) {
+      const r = (s[cat] ?? 0) - targets[group]
+      ;(residuals[cat] ??= { "virtual-wifi": 0, passthrough: 0, native: 0 })[group] = round2(r)
+      maxAbsResidual = Math.max(maxAbsResidual, Math.abs(r))
+    }
+  }
+  const file = {
+    description: "Per-operation CPU costs fitted to the seed's Table 1 by scripts/calibrate.ts (see docs/calibration.md).",
+    fittedOn: "TCP TX, default scenario, software translation, no coalescing, no fast data path",
+    seed: SEED,
+    simulatedSeconds: DURATION_NS / 1e9,
+    cpuGhz: ghz,
+    cycles: result.cycles,
+    shares,
+    residuals,
+    maxAbsResidualPoints: round2(maxAbsResidual)
+  }
+  writeFileSync(out, JSON.stringify(file, null, 2) + "\n")
+  console.log(`category                                 ${table1Groups.map((g) => g.padStart(24)).join("")}`)
+  for (const [cat, targets] of Object.entries(table1)) {
+    const cells = table1Groups.map((g) => `${shares[cat]![g].toFixed(2)} (T1 ${targets[g].toFixed(2)})`.padStart(24))
+    console.log(`${cat.padEnd(41)}${cells.join("")}`)
+  }
+  console.log(`\nlargest residual: ${maxAbsResidual.toFixed(2)} percentage points; wrote ${out}`)
+})
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100
+}
+
+await Effect.runPromise(program)
