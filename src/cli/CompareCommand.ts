@@ -7,11 +7,12 @@ import { compare } from "../compare/Compare.ts"
 import { CompareReport } from "../report/CompareReport.ts"
 import { defaultScenario, loadScenarioFile } from "../scenario/ScenarioLoad.ts"
 import { CliUsageError } from "./CliUsageError.ts"
+import { htmlReport } from "../report/HtmlReport.ts"
 import { renderCompare } from "./CompareTable.ts"
 import * as flags from "./flags.ts"
 
 const out = Flag.String("out").pipe(
-  Flag.withDescription("Folder to write results.json into (created if missing; default vwifi-out)"),
+  Flag.withDescription("Folder to write results.json and report.html into (created if missing; default vwifi-out)"),
   Flag.withDefault("vwifi-out")
 )
 
@@ -41,20 +42,23 @@ export const compareCommand = Command.make(
     if (tty) process.stderr.write("\r\x1b[K")
     const folder = resolve(out)
     const path = join(folder, "results.json")
+    const htmlPath = join(folder, "report.html")
+    const html = yield* htmlReport(report)
     yield* Effect.try({
       try: () => {
         mkdirSync(folder, { recursive: true })
         writeFileSync(path, JSON.stringify(encode(report), null, 2) + "\n")
+        writeFileSync(htmlPath, html)
       },
-      catch: (error) => new CliUsageError({ message: `cannot write ${path}: ${(error as Error).message}` })
+      catch: (error) => new CliUsageError({ message: `cannot write to ${folder}: ${(error as Error).message}` })
     })
-    yield* Console.log(json ? JSON.stringify(encode(report)) : `${renderCompare(report)}\n\nresults: ${path}`)
+    yield* Console.log(json ? JSON.stringify(encode(report)) : `${renderCompare(report)}\n\nresults: ${path}\nreport:  ${htmlPath}`)
   })
 ).pipe(
   Command.withDescription(
     "Compare Native, Passthrough and Virtual WiFi (plain, with IOMMU + interrupt coalescing, and with the fast " +
       "data path) on the same scenario and seed: UDP throughput both ways, ping round trips, and the CPU breakdown " +
-      "in the categories of the seed's Table 1. Writes results.json to --out."
+      "in the categories of the seed's Table 1. Writes results.json and report.html (charts) to --out."
   ),
   Command.withExamples([
     { command: "vwifi compare", description: "the built-in scenario (802.11g 54 Mb/s), 10 s per run" },

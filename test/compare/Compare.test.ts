@@ -42,3 +42,18 @@ describe("vwifi compare", () => {
       assert.closeTo(udpTx("virtual-wifi").throughputMbps!, udpTx("native").throughputMbps!, 0.5)
     }))
 })
+
+describe("vwifi compare: report.html", () => {
+  it.effect("draws the four charts as SVG from the report's own figures", () =>
+    Effect.gen(function*() {
+      const { htmlReport } = yield* Effect.promise(() => import("../../src/report/HtmlReport.ts"))
+      const { throughputChart } = yield* Effect.promise(() => import("../../src/report/CompareCharts.ts"))
+      const r = yield* compare(defaultScenario, { seed: 3, durationNs: 1e9 })
+      const html = yield* htmlReport(r)
+      assert.strictEqual(html.match(/<svg /g)?.length, 4)
+      for (const g of r.groups) assert.include(html, g.label.replaceAll("&", "&amp;"))
+      const values = (throughputChart(r).data as { values: Array<{ mbps: number }> }).values
+      assert.strictEqual(values.length, r.groups.length * 4, "TCP and UDP both ways, every group")
+      assert.deepStrictEqual(values.map((v) => v.mbps), r.groups.flatMap((g) => g.workloads.filter((w) => w.throughputMbps !== null).map((w) => w.throughputMbps)))
+    }))
+})
