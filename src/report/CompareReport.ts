@@ -3,6 +3,7 @@
  * their ratio to native; per group, the CPU breakdown of its UDP TX run in Table 1's categories.
  */
 import { Schema } from "effect"
+import { SweepReport } from "./SweepReport.ts"
 
 export const WorkloadResult = Schema.Struct({
   workload: Schema.String,
@@ -32,6 +33,8 @@ export const GroupResult = Schema.Struct({
 export type GroupResult = typeof GroupResult.Type
 
 export const CompareReport = Schema.Struct({
+  /** With `--sweep`: the rate sweep (see `SweepReport`). */
+  sweep: Schema.optionalKey(SweepReport),
   seed: Schema.Number,
   simulatedSecondsPerRun: Schema.Number,
   warmupSeconds: Schema.Number,

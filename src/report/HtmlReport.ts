@@ -3,18 +3,14 @@
  * self-contained page.
  */
 import { Effect } from "effect"
-import * as vega from "vega"
-import { compile } from "vega-lite"
-import type { TopLevelSpec } from "vega-lite"
+import { renderSvg } from "./RenderSvg.ts"
 import { categories } from "../cpu/CpuCategory.ts"
 import { cpuBreakdownChart, optimizationChart, rttChart, throughputChart } from "./CompareCharts.ts"
 import type { CompareReport } from "./CompareReport.ts"
+import { sweepCharts } from "./SweepReport.ts"
+import type { SweepReport } from "./SweepReport.ts"
 
 const escape = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!)
-
-/** Renders one Vega-Lite spec to an SVG string. */
-export const renderSvg = (spec: TopLevelSpec): Effect.Effect<string> =>
-  Effect.promise(() => new vega.View(vega.parse(compile(spec).spec), { renderer: "none" }).toSVG())
 
 const fixed = (x: number | null, digits: number): string => (x === null ? "–" : x.toFixed(digits))
 
@@ -36,8 +32,13 @@ const cpuTable = (r: CompareReport): string => {
   return `<table>${head}${rows.join("")}</table>`
 }
 
-export const htmlReport = (r: CompareReport): Effect.Effect<string> =>
+/** The comparison page; with a sweep, its charts form the last section. */
+export const htmlReport = (r: CompareReport, sweep?: SweepReport): Effect.Effect<string> =>
   Effect.gen(function*() {
+    const sweepSection = sweep === undefined ? "" : yield* Effect.map(sweepCharts(sweep), ([goodput, cpu]) =>
+      `<h2>CPU cost against PHY rate</h2>
+<p>Saturated UDP, ${sweep.simulatedSecondsPerRun} simulated seconds per point: where the one core saturates, goodput stops following the PHY rate.</p>
+<figure>${goodput}</figure><figure>${cpu}</figure>`)
     const charts = [
       yield* renderSvg(throughputChart(r)),
       yield* renderSvg(rttChart(r)),
@@ -64,6 +65,7 @@ ${cpuTable(r)}
 <h2>The optimizations</h2>
 <p>IOMMU (address translation leaves the CPU), interrupt coalescing in the device model, and the fast data path.</p>
 <figure>${charts[3]}</figure>
+${sweepSection}
 </body></html>
 `
   })

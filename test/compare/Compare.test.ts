@@ -57,3 +57,20 @@ describe("vwifi compare: report.html", () => {
       assert.deepStrictEqual(values.map((v) => v.mbps), r.groups.flatMap((g) => g.workloads.filter((w) => w.throughputMbps !== null).map((w) => w.throughputMbps)))
     }))
 })
+
+describe("vwifi sweep-rate", () => {
+  it.effect("covers 802.11g to 802.11n HT40 with 3 streams; CPU grows with goodput", () =>
+    Effect.gen(function*() {
+      const { sweep, sweepGroups, sweepRates } = yield* Effect.promise(() => import("../../src/compare/Sweep.ts"))
+      const points = yield* sweep(defaultScenario, { seed: 1, durationNs: 2e9 })
+      assert.strictEqual(points.length, sweepGroups.length * sweepRates.length)
+      assert.strictEqual(sweepRates[0]!.standard, "802.11g")
+      assert.deepInclude(sweepRates, { standard: "802.11n", mcs: 23, channelWidthMhz: 40, guardInterval: "short" })
+      const vw = points.filter((p) => p.group === "virtual-wifi")
+      // Goodput follows the PHY rate up, and so does the CPU (from the first 802.11n point on).
+      for (let i = 2; i < vw.length; i++) {
+        assert.isAbove(vw[i]!.goodputMbps, vw[i - 1]!.goodputMbps)
+        assert.isAbove(vw[i]!.cpuUtilization, vw[i - 1]!.cpuUtilization)
+      }
+    }))
+})
