@@ -27,8 +27,8 @@ export const renderCompare = (r: CompareReport): string => {
     metricTable(r, "ping", "Ping round trip (mean; ratio of means)", "µs", (w) => w.rttMeanUs, 0),
     pingDetail(r)
   ]
-  const header = `  ${pad("category (percent of total time, TCP TX)", 58)}${r.groups.map((g) => right(g.short, 12)).join("")}`
-  const rows = categories.map((c) => `  ${pad(c.label, 58)}${r.groups.map((g) => right(fixed(g.cpuBreakdownTcpTx[c.id] ?? 0, 2) + "%", 12)).join("")}`)
+  const header = `  ${pad("category (percent of total time, TCP TX)", 58)}${r.groups.map((g) => right(g.short, 10)).join("")}`
+  const rows = categories.map((c) => `  ${pad(c.label, 58)}${r.groups.map((g) => right(fixed(g.cpuBreakdownTcpTx[c.id] ?? 0, 2) + "%", 10)).join("")}`)
   parts.push(["CPU breakdown, Table 1's layout (KVM rows, host kernel rows, then time outside Table 1)", header, ...rows].join("\n"))
   const violations = r.groups.flatMap((g) => g.workloads).reduce((n, w) => n + w.invariantViolations, 0)
   parts.push(`invariant violations across all runs: ${violations}; ${r.groups.length * (r.groups[0]?.workloads.length ?? 0)} runs in ${r.wallSeconds.toFixed(1)} s`)

@@ -34,22 +34,36 @@ const unoptimized: Scenario["switches"] = {
  */
 const coalescing: Scenario["switches"]["interruptCoalescing"] = { enabled: true, frames: 16, delayUs: 1000 }
 
-/** The seed's three groups, then Virtual WiFi with its mitigations (IOMMU, coalescing) and the fast data path. */
+/** The seed's three groups, then Virtual WiFi with each optimization alone (IOMMU, coalescing, fast data path) and all together. */
 export const groups: ReadonlyArray<Group> = [
   { id: "native", label: "Native", short: "native", mode: "native", switches: unoptimized },
   { id: "passthrough", label: "Passthrough", short: "passthru", mode: "passthrough", switches: unoptimized },
   { id: "virtual-wifi", label: "Virtual WiFi", short: "vwifi", mode: "virtual-wifi", switches: unoptimized },
   {
-    id: "virtual-wifi-optimized",
-    label: "Virtual WiFi + IOMMU + coalescing",
-    short: "vwifi+opt",
+    id: "virtual-wifi-iommu",
+    label: "Virtual WiFi + IOMMU",
+    short: "+iommu",
     mode: "virtual-wifi",
-    switches: { addressTranslation: "iommu", interruptCoalescing: coalescing, fastDataPath: false }
+    switches: { ...unoptimized, addressTranslation: "iommu" }
+  },
+  {
+    id: "virtual-wifi-coalescing",
+    label: "Virtual WiFi + coalescing",
+    short: "+coalesce",
+    mode: "virtual-wifi",
+    switches: { ...unoptimized, interruptCoalescing: coalescing }
   },
   {
     id: "virtual-wifi-fast-path",
-    label: "Virtual WiFi + all + fast data path",
-    short: "vwifi+fast",
+    label: "Virtual WiFi + fast data path",
+    short: "+fastpath",
+    mode: "virtual-wifi",
+    switches: { ...unoptimized, fastDataPath: true }
+  },
+  {
+    id: "virtual-wifi-optimized",
+    label: "Virtual WiFi + all three",
+    short: "+all",
     mode: "virtual-wifi",
     switches: { addressTranslation: "iommu", interruptCoalescing: coalescing, fastDataPath: true }
   }

@@ -22,7 +22,7 @@ export const sweepRates: ReadonlyArray<PhyConfig> = [
 ]
 
 /** The groups the sweep compares (the fully optimized one stands for the optimizations). */
-export const sweepGroups: ReadonlyArray<Group> = groups.filter((g) => g.id !== "virtual-wifi-optimized")
+export const sweepGroups: ReadonlyArray<Group> = groups.filter((g) => ["native", "passthrough", "virtual-wifi", "virtual-wifi-optimized"].includes(g.id))
 
 export interface SweepPoint {
   readonly group: string

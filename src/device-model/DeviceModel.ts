@@ -157,8 +157,9 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
       frame.dmaEnd = d.dmaAddress + d.length
       if (d.subscribe !== undefined) frame.info = { subscribe: d.subscribe }
       ledger.register(frame)
-      // With an IOMMU the card checks the DMA range itself; without, the translation here does.
-      const problem = vmacProblem ?? checkDescriptor(options.softwareTranslation && !fast ? view : { ...view, memoryBytes: Infinity }, d)
+      // With an IOMMU the card checks the DMA range itself; without one, the device model must, even
+      // on the fast data path (which skips only the translation work, not the check).
+      const problem = vmacProblem ?? checkDescriptor(options.softwareTranslation ? view : { ...view, memoryBytes: Infinity }, d)
       if (problem !== undefined) {
         ledger.drop(frame, `rejected:${problem}`)
         reject("TxDoorbell", problem, atNs)

@@ -82,10 +82,15 @@ describe("augmented driver: rate tables and vMAC allocation", () => {
 })
 
 describe("device model: hostile guest input", () => {
-  for (const translation of ["software", "iommu"] as const) {
-    it.effect(`is rejected with a typed reason, counted, and does not disturb the other VMs (${translation})`, () =>
+  for (const [name, switches] of [
+    ["software translation", { addressTranslation: "software" }],
+    ["iommu", { addressTranslation: "iommu" }],
+    ["fast data path, software translation", { addressTranslation: "software", fastDataPath: true }],
+    ["fast data path, iommu", { addressTranslation: "iommu", fastDataPath: true }]
+  ] as const) {
+    it.effect(`is rejected with a typed reason, counted, and does not disturb the other VMs (${name})`, () =>
       Effect.gen(function*() {
-        const scenario = yield* threeVms({ switches: { addressTranslation: translation } })
+        const scenario = yield* threeVms({ switches })
         const out = yield* withWorld(scenario, (world) =>
           Effect.gen(function*() {
             yield* waitConnected(world)
