@@ -1,12 +1,10 @@
 /** `vwifi compare`: the paper's comparison on one base scenario (the main job, `npm start`). */
 import { Console, Effect, Option, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { mkdirSync, writeFileSync } from "node:fs"
-import { join, resolve } from "node:path"
 import { compare } from "../compare/Compare.ts"
 import { sweep } from "../compare/Sweep.ts"
 import { CompareReport } from "../report/CompareReport.ts"
-import { defaultScenario, loadScenarioFile } from "../scenario/ScenarioLoad.ts"
+import { loadBase, scenarioArgument, writeOutputs } from "./ScenarioInput.ts"
 import { CliUsageError } from "./CliUsageError.ts"
 import { htmlReport } from "../report/HtmlReport.ts"
 import { renderCompare } from "./CompareTable.ts"
@@ -22,10 +20,7 @@ const withSweep = Flag.Boolean("sweep").pipe(
   Flag.withDefault(false)
 )
 
-const scenarioFile = Argument.String("scenario").pipe(
-  Argument.withDescription("Base scenario JSON file: its card, AP and first VM are used (default: the built-in scenario)"),
-  Argument.optional
-)
+const scenarioFile = scenarioArgument("Base scenario JSON file: its card, AP and first VM are used (default: the built-in scenario)")
 
 const encode = Schema.encodeSync(CompareReport)
 
@@ -33,9 +28,7 @@ export const compareCommand = Command.make(
   "compare",
   { scenario: scenarioFile, seed: flags.seed, duration: flags.optionalDuration("How long each run simulates"), json: flags.json, out, sweep: withSweep },
   Effect.fnUntraced(function*({ scenario: file, seed, duration, json, out, sweep: runSweep }) {
-    const base = Option.isSome(file)
-      ? yield* loadScenarioFile(file.value).pipe(Effect.mapError((e) => new CliUsageError({ message: e.message })))
-      : defaultScenario
+    const base = yield* loadBase(file)
     if (base.vms.length === 0) return yield* new CliUsageError({ message: "the base scenario needs at least one VM (its first VM is the one compared)" })
     const tty = !json && process.stderr.isTTY
     const compared = yield* compare(base, {
@@ -51,25 +44,18 @@ export const compareCommand = Command.make(
       : undefined
     if (tty) process.stderr.write("\r\x1b[K")
     const report = swept === undefined ? compared : { ...compared, sweep: swept }
-    const folder = resolve(out)
-    const path = join(folder, "results.json")
-    const htmlPath = join(folder, "report.html")
-    const html = yield* htmlReport(report, swept)
-    yield* Effect.try({
-      try: () => {
-        mkdirSync(folder, { recursive: true })
-        writeFileSync(path, JSON.stringify(encode(report), null, 2) + "\n")
-        writeFileSync(htmlPath, html)
-      },
-      catch: (error) => new CliUsageError({ message: `cannot write to ${folder}: ${(error as Error).message}` })
+    const paths = yield* writeOutputs(out, {
+      "results.json": JSON.stringify(encode(report), null, 2) + "\n",
+      "report.html": yield* htmlReport(report, swept)
     })
-    yield* Console.log(json ? JSON.stringify(encode(report)) : `${renderCompare(report)}\n\nresults: ${path}\nreport:  ${htmlPath}`)
+    yield* Console.log(json ? JSON.stringify(encode(report)) : `${renderCompare(report)}\n\nresults: ${paths["results.json"]}\nreport:  ${paths["report.html"]}`)
   })
 ).pipe(
   Command.withDescription(
-    "Compare Native, Passthrough and Virtual WiFi (plain, with IOMMU + interrupt coalescing, and with the fast " +
-      "data path) on the same scenario and seed: UDP throughput both ways, ping round trips, and the CPU breakdown " +
-      "in the categories of the seed's Table 1. Writes results.json and report.html (charts) to --out."
+    "Compare Native, Passthrough and Virtual WiFi (plain, with each optimization alone: IOMMU, interrupt " +
+      "coalescing, fast data path, and with all three) on the same scenario and seed: TCP and UDP throughput both " +
+      "ways, ping round trips, and the CPU breakdown in the categories of the seed's Table 1. Writes results.json " +
+      "and report.html (charts) to --out; --sweep adds the PHY-rate sweep."
   ),
   Command.withExamples([
     { command: "vwifi compare", description: "the built-in scenario (802.11g 54 Mb/s), 10 s per run" },

@@ -1,20 +1,17 @@
 /** `vwifi run`: runs one scenario (a file, or the built-in default) and prints its results. */
 import { Console, Effect, Option } from "effect"
-import { Argument, Command, Flag } from "effect/cli"
+import { Command, Flag } from "effect/cli"
 import { runScenario } from "../model/RunScenario.ts"
 import { unsupportedFeatures } from "../model/Unsupported.ts"
 import type { RunReport } from "../report/RunReport.ts"
-import { defaultScenario, loadScenarioFile } from "../scenario/ScenarioLoad.ts"
+import { loadBase, scenarioArgument } from "./ScenarioInput.ts"
 import { CliUsageError } from "./CliUsageError.ts"
 import * as flags from "./flags.ts"
 import { progressReporter } from "./Progress.ts"
 import { renderRunReport } from "./RunTable.ts"
 import { withTraceFile } from "./TraceFile.ts"
 
-const scenarioFile = Argument.String("scenario").pipe(
-  Argument.withDescription("Scenario JSON file (default: the built-in scenario of the seed's setup)"),
-  Argument.optional
-)
+const scenarioFile = scenarioArgument("Scenario JSON file (default: the built-in scenario of the seed's setup)")
 
 const mode = Flag.Literals("mode", ["native", "passthrough", "virtual-wifi"]).pipe(
   Flag.withDescription("Override the scenario's mode"),
@@ -32,9 +29,7 @@ export const runCommand = Command.make(
     trace: flags.traceFile
   },
   Effect.fnUntraced(function*({ scenario: file, mode, seed, duration, json, trace }) {
-    const base = Option.isSome(file)
-      ? yield* loadScenarioFile(file.value).pipe(Effect.mapError((e) => new CliUsageError({ message: e.message })))
-      : defaultScenario
+    const base = yield* loadBase(file)
     const scenario = Option.isSome(mode) ? { ...base, mode: mode.value } : base
     if (scenario.mode !== "virtual-wifi" && scenario.vms.length > 1) {
       return yield* new CliUsageError({ message: `--mode ${scenario.mode} runs one VM, but the scenario has ${scenario.vms.length}` })

@@ -1,12 +1,10 @@
 /** `vwifi sweep-rate`: each group across PHY rates, 802.11g to 802.11n HT40 with 3 streams. */
 import { Console, Effect, Option, Schema } from "effect"
-import { Argument, Command, Flag } from "effect/cli"
-import { mkdirSync, writeFileSync } from "node:fs"
-import { join, resolve } from "node:path"
+import { Command, Flag } from "effect/cli"
 import { sweep, sweepGroups, sweepRates } from "../compare/Sweep.ts"
 import { describePhy } from "../air/PhyConfig.ts"
 import { SweepReport, sweepHtml } from "../report/SweepReport.ts"
-import { defaultScenario, loadScenarioFile } from "../scenario/ScenarioLoad.ts"
+import { loadBase, scenarioArgument, writeOutputs } from "./ScenarioInput.ts"
 import { CliUsageError } from "./CliUsageError.ts"
 import * as flags from "./flags.ts"
 
@@ -15,10 +13,7 @@ const out = Flag.String("out").pipe(
   Flag.withDefault("vwifi-out")
 )
 
-const scenarioFile = Argument.String("scenario").pipe(
-  Argument.withDescription("Base scenario JSON file: its AP and first VM are used (default: the built-in scenario)"),
-  Argument.optional
-)
+const scenarioFile = scenarioArgument("Base scenario JSON file: its AP and first VM are used (default: the built-in scenario)")
 
 const render = (r: SweepReport): string => {
   const lines = [`Saturated UDP goodput (Mb/s) / CPU (%) against PHY rate, ${r.simulatedSecondsPerRun} s per point, seed ${r.seed}`]
@@ -35,9 +30,7 @@ export const sweepCommand = Command.make(
   "sweep-rate",
   { scenario: scenarioFile, seed: flags.seed, duration: flags.optionalDuration("How long each point simulates"), json: flags.json, out },
   Effect.fnUntraced(function*({ scenario: file, seed, duration, json, out }) {
-    const base = Option.isSome(file)
-      ? yield* loadScenarioFile(file.value).pipe(Effect.mapError((e) => new CliUsageError({ message: e.message })))
-      : defaultScenario
+    const base = yield* loadBase(file)
     if (base.vms.length === 0) return yield* new CliUsageError({ message: "the base scenario needs at least one VM" })
     const tty = !json && process.stderr.isTTY
     const durationNs = Option.getOrUndefined(duration)
@@ -48,17 +41,11 @@ export const sweepCommand = Command.make(
     })
     if (tty) process.stderr.write("\r\x1b[K")
     const report: SweepReport = { seed, simulatedSecondsPerRun: (durationNs ?? base.durationSeconds * 1e9) / 1e9, points }
-    const folder = resolve(out)
-    const html = yield* sweepHtml(report)
-    yield* Effect.try({
-      try: () => {
-        mkdirSync(folder, { recursive: true })
-        writeFileSync(join(folder, "sweep.json"), JSON.stringify(Schema.encodeSync(SweepReport)(report), null, 2) + "\n")
-        writeFileSync(join(folder, "sweep.html"), html)
-      },
-      catch: (error) => new CliUsageError({ message: `cannot write to ${folder}: ${(error as Error).message}` })
+    const paths = yield* writeOutputs(out, {
+      "sweep.json": JSON.stringify(Schema.encodeSync(SweepReport)(report), null, 2) + "\n",
+      "sweep.html": yield* sweepHtml(report)
     })
-    yield* Console.log(json ? JSON.stringify(report) : `${render(report)}\n\nresults: ${join(folder, "sweep.json")}\nchart:   ${join(folder, "sweep.html")}`)
+    yield* Console.log(json ? JSON.stringify(report) : `${render(report)}\n\nresults: ${paths["sweep.json"]}\nchart:   ${paths["sweep.html"]}`)
   })
 ).pipe(
   Command.withDescription(

@@ -1,5 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { spawnSync } from "node:child_process"
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const bin = fileURLToPath(new URL("../../bin/vwifi.js", import.meta.url))
@@ -40,5 +43,35 @@ describe("cli: vwifi kernel-demo", () => {
     const sub = vwifi("kernel-demo", "--help")
     assert.include(sub.stdout, "--seed")
     assert.include(sub.stdout, "--duration")
+  })
+})
+
+describe("cli: vwifi compare and run", () => {
+  it("refuses an output folder it cannot create, with exit code 2 and the reason", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "vwifi-")), "not-a-folder")
+    writeFileSync(file, "")
+    const r = vwifi("compare", "--duration", "100ms", "--out", file)
+    assert.strictEqual(r.code, 2)
+    assert.include(r.stderr, "exists and is not a folder")
+  })
+
+  it("reports a bad scenario file by field, with exit code 2", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "vwifi-")), "bad.json")
+    writeFileSync(file, JSON.stringify({ vms: [{ name: "x", ssid: "lab", memoryMb: 10 }], typo: 1 }))
+    const r = vwifi("run", file)
+    assert.strictEqual(r.code, 2)
+    assert.include(r.stderr, "vms[0].memoryMb")
+    assert.include(r.stderr, "typo")
+    assert.notInclude(r.stdout + r.stderr, "    at ")
+  })
+
+  it("run --json prints one object that decodes with RunReport", async () => {
+    const { Schema } = await import("effect")
+    const { RunReport } = await import("../../src/report/RunReport.ts")
+    const r = vwifi("run", "--duration", "1s", "--json", "--seed", "4")
+    assert.strictEqual(r.code, 0, r.stderr)
+    const report = Schema.decodeUnknownSync(RunReport)(JSON.parse(r.stdout))
+    assert.strictEqual(report.seed, 4)
+    assert.strictEqual(report.vms[0]?.state, "connected")
   })
 })
