@@ -18,6 +18,7 @@ import { Simulation } from "../kernel/Simulation.ts"
 import { deliverAt } from "../model/Deliver.ts"
 import { BROADCAST, Frame, FrameKind, Status } from "../model/Frame.ts"
 import type { FrameLedger } from "../model/FrameLedger.ts"
+import { AP_QUEUE_FRAMES, MAX_AMPDU_FRAMES } from "../model/ModelConstants.ts"
 import type { EndpointMessage } from "./Endpoint.ts"
 
 export type ApMessage =
@@ -58,9 +59,6 @@ export interface ApHandle {
   readonly associated: () => ReadonlySet<number>
 }
 
-/** Frames the AP queues for its stations at most; more are dropped (`ap-queue-full`). */
-const AP_QUEUE_LIMIT = 512
-
 export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.Return<ApHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel } = yield* Simulation
   const { ledger, air } = options
@@ -71,7 +69,7 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
 
   const station = new Station({
     name: options.name, mac: options.bssid, channel: options.channel, phy: options.phy,
-    signalDbm: options.signalDbm, receivesBroadcast: true, maxAggregate: options.phy.standard === "802.11n" ? 32 : 1,
+    signalDbm: options.signalDbm, receivesBroadcast: true, maxAggregate: options.phy.standard === "802.11n" ? MAX_AMPDU_FRAMES : 1,
     cwMin: initialCw(timingsFor(options.phy)),
     owner: {
       received: (_s, frames) => self!.tellUnsafe({ _tag: "Heard", frames }),
@@ -159,7 +157,7 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
         for (const f of msg.frames) {
           if (!station.enabled) ledger.drop(f, "ap-off")
           else if (!associated.has(f.dst)) ledger.drop(f, "ap-station-gone")
-          else if (station.queue.length >= AP_QUEUE_LIMIT) ledger.drop(f, "ap-queue-full")
+          else if (station.queue.length >= AP_QUEUE_FRAMES) ledger.drop(f, "ap-queue-full")
           else {
             stats.downlinkFrames++
             air.ref.tellUnsafe(new Air.Enqueue(station, [f]))

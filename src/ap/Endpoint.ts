@@ -13,6 +13,7 @@ import { deliverAt } from "../model/Deliver.ts"
 import { Frame, FrameKind, Payload } from "../model/Frame.ts"
 import type { FrameLedger } from "../model/FrameLedger.ts"
 import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
+import { ENDPOINT_SATURATE_WINDOW, ENDPOINT_TCP_BUDGET, PACE_PERIOD_NS } from "../model/ModelConstants.ts"
 import type { ApMessage } from "./AccessPoint.ts"
 
 export type EndpointMessage =
@@ -48,9 +49,6 @@ export interface EndpointHandle {
   readonly downlinkSent: ReadonlyMap<number, number>
 }
 
-/** Downlink frames a saturating flow keeps outstanding at the AP. */
-const SATURATE_WINDOW = 48
-const PACE_NS = 1_000_000
 
 interface Downlink {
   readonly dst: number
@@ -94,8 +92,6 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
   // TCP: a receiver per station sending to us (tcp-tx), a sender per station that subscribed (tcp-rx).
   const tcpReceivers = new Map<number, TcpReceiverFlow>()
   const tcpSenders = new Map<number, TcpSenderFlow>()
-  /** Segments a TCP sender keeps queued at the AP at most (it has 512 slots for all stations). */
-  const TCP_AP_BUDGET = 64
 
   const tcpReceiverFor = (station: number): TcpReceiverFlow => {
     let flow = tcpReceivers.get(station)
@@ -110,7 +106,7 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
   const startTcpSender = (station: number, mss: number): void => {
     if (tcpSenders.has(station)) return
     const flow = new TcpSenderFlow(kernel, {
-      room: () => TCP_AP_BUDGET - ((downlinkSent.get(station) ?? 0) - (tcpCredits.get(station) ?? 0)),
+      room: () => ENDPOINT_TCP_BUDGET - ((downlinkSent.get(station) ?? 0) - (tcpCredits.get(station) ?? 0)),
       emitSegments: (first, count) => {
         const out: Array<Frame> = []
         for (let i = 0; i < count; i++) out.push(frameTo(station, mss + 40, Payload.TcpData, first + i, kernel.nowNs))
@@ -150,7 +146,7 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
       } else if (f.payload === Payload.Subscribe && f.info?.subscribe !== undefined && !flows.has(f.src)) {
         const flow: Downlink = { dst: f.src, ...f.info.subscribe, outstanding: 0, credit: 0, seq: 0 }
         flows.set(f.src, flow)
-        if (flow.offeredMbps === "saturate") emit(flow, SATURATE_WINDOW)
+        if (flow.offeredMbps === "saturate") emit(flow, ENDPOINT_SATURATE_WINDOW)
         else self!.tellUnsafe({ _tag: "Pace", dst: f.src })
       } else if (f.payload === Payload.Udp) {
         countUplink(f.src, f.payloadBytes)
@@ -174,7 +170,7 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
           const flow = f.src === options.mac && f.payload === Payload.Udp ? flows.get(f.dst) : undefined
           if (flow === undefined) continue
           flow.outstanding--
-          if (flow.offeredMbps === "saturate" && flow.outstanding < SATURATE_WINDOW / 2) emit(flow, SATURATE_WINDOW - flow.outstanding)
+          if (flow.offeredMbps === "saturate" && flow.outstanding < ENDPOINT_SATURATE_WINDOW / 2) emit(flow, ENDPOINT_SATURATE_WINDOW - flow.outstanding)
         }
         break
       case "TcpTimer":
@@ -184,11 +180,11 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
       case "Pace": {
         const flow = flows.get(msg.dst)
         if (flow === undefined || flow.offeredMbps === "saturate") break
-        flow.credit += (flow.offeredMbps * 1e6 * PACE_NS) / 1e9 / (8 * flow.payloadBytes)
+        flow.credit += (flow.offeredMbps * 1e6 * PACE_PERIOD_NS) / 1e9 / (8 * flow.payloadBytes)
         const n = Math.floor(flow.credit)
         flow.credit -= n
         emit(flow, n)
-        kernel.setTimer(kernel.nowNs + PACE_NS, () => self!.tellUnsafe({ _tag: "Pace", dst: msg.dst }))
+        kernel.setTimer(kernel.nowNs + PACE_PERIOD_NS, () => self!.tellUnsafe({ _tag: "Pace", dst: msg.dst }))
         break
       }
     }

@@ -67,8 +67,7 @@ const failed = (d: GuestDriver): Step => {
   return { driver: { ...d, state: "scanning", failures, target: undefined }, commands: [], retryAfterNs: retryDelayNs(failures) }
 }
 
-/** How long the driver waits for an authentication or association answer (mac80211 waits ~200 ms × 3 tries). */
-export const JOIN_TIMEOUT_NS = 600_000_000
+export { JOIN_TIMEOUT_NS } from "../model/ModelConstants.ts"
 
 /** No answer came to an authentication or association request: count a failure and rescan later. */
 export const joinTimedOut = (d: GuestDriver): Step =>

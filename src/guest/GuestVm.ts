@@ -20,6 +20,7 @@ import { Payload } from "../model/Frame.ts"
 import type { FrameLedger } from "../model/FrameLedger.ts"
 import type { GuestMemory } from "../model/GuestMemory.ts"
 import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
+import { PACE_PERIOD_NS, TX_RING_DESCRIPTORS, TX_RING_RESERVED } from "../model/ModelConstants.ts"
 import * as GuestDriver from "./GuestDriver.ts"
 
 /** A traffic flow the VM runs once connected. */
@@ -84,10 +85,6 @@ export interface GuestHandle {
   readonly tcp: () => { readonly retransmits: number; readonly timeouts: number; readonly acked: number }
 }
 
-/** TX descriptors in the ring (iwlagn uses 256; a smaller ring keeps queues short). */
-const TX_RING = 64
-/** Ring slots a saturating flow leaves free, so paced flows (ping) are not starved by it. */
-const RESERVED_SLOTS = 8
 
 export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.fn.Return<GuestHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel } = yield* Simulation
@@ -127,7 +124,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
   // Writes up to `count` packets of a flow into the TX ring, then rings the doorbell once.
   /** Writes packets into the ring; `firstSeq` numbers them (TCP segments), else the VM's own counter does. */
   const send = (count: number, payloadBytes: number, payload: Payload, subscribe?: TxDescriptor["subscribe"], firstSeq?: number): number => {
-    const room = TX_RING - outstanding
+    const room = TX_RING_DESCRIPTORS - outstanding
     const n = Math.min(count, room)
     if (n <= 0 || driver.mac === undefined) return 0
     const doneAt = cpu.charge(options.packetCost, n)
@@ -147,7 +144,6 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
     return n
   }
 
-  const PACE_NS = 1_000_000 // paced flows generate in 1 ms batches
 
   const startFlows = (): void => {
     options.flows.forEach((flow, i) => {
@@ -162,7 +158,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
   const fill = (): void => {
     for (const flow of options.flows) {
       if (flow.kind === "udp-tx" && flow.offeredMbps === "saturate") {
-        send(TX_RING - RESERVED_SLOTS - outstanding, flow.payloadBytes, Payload.Udp)
+        send(TX_RING_DESCRIPTORS - TX_RING_RESERVED - outstanding, flow.payloadBytes, Payload.Udp)
       }
     }
   }
@@ -176,12 +172,12 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
       return
     }
     if (flow.kind === "udp-tx" && flow.offeredMbps !== "saturate") {
-      credit[index]! += (flow.offeredMbps * 1e6 * PACE_NS) / 1e9 / (8 * flow.payloadBytes)
+      credit[index]! += (flow.offeredMbps * 1e6 * PACE_PERIOD_NS) / 1e9 / (8 * flow.payloadBytes)
       const want = Math.floor(credit[index]!)
       credit[index]! -= want
       const sent = send(want, flow.payloadBytes, Payload.Udp)
       stats.ringFullDrops += want - sent
-      kernel.setTimer(kernel.nowNs + PACE_NS, () => self!.tellUnsafe({ _tag: "Pace", flow: index }))
+      kernel.setTimer(kernel.nowNs + PACE_PERIOD_NS, () => self!.tellUnsafe({ _tag: "Pace", flow: index }))
     }
   }
 
@@ -238,7 +234,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
   options.flows.forEach((flow, i) => {
     if (flow.kind === "tcp-tx") {
       tcpSenders.set(i, new TcpSenderFlow(kernel, {
-        room: () => (driver.state === "connected" ? TX_RING - RESERVED_SLOTS - outstanding : 0),
+        room: () => (driver.state === "connected" ? TX_RING_DESCRIPTORS - TX_RING_RESERVED - outstanding : 0),
         emitSegments: (first, count) => send(count, flow.mssBytes + 40, Payload.TcpData, undefined, first)
       }, (generation) => self!.tellUnsafe({ _tag: "TcpTimer", flow: i, generation })))
     } else if (flow.kind === "tcp-rx" && tcpReceiver === undefined) {

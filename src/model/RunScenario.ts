@@ -12,10 +12,10 @@ import type { Scenario } from "../scenario/Scenario.ts"
 import { macText } from "../scenario/AddressPlan.ts"
 import { isConsistent } from "../driver/VmacTable.ts"
 import { build } from "./Model.ts"
+import { MAX_FRAME_LIFETIME_NS } from "./ModelConstants.ts"
 import type { World } from "./Model.ts"
 
-/** A frame still live this long after its creation has been lost without a record. */
-export const MAX_FRAME_LIFETIME_NS = 5e9
+export { MAX_FRAME_LIFETIME_NS } from "./ModelConstants.ts"
 
 export interface RunScenarioOptions {
   readonly seed: number

@@ -28,6 +28,7 @@ import type { ScanResult } from "../model/CardEvent.ts"
 import { BROADCAST, Frame, FrameKind, Status } from "../model/Frame.ts"
 import type { FrameLedger } from "../model/FrameLedger.ts"
 import { SCANNER_MAC_OFFSET } from "../scenario/AddressPlan.ts"
+import { BEACON_CHECK_PERIOD_NS, BEACON_LOSS_NS, MAX_AMPDU_FRAMES } from "../model/ModelConstants.ts"
 import type { NicEvent } from "./NicEvent.ts"
 
 export type NicMessage =
@@ -74,9 +75,6 @@ export interface NicHandle {
   readonly stats: { interrupts: number; dmaFaults: number; scans: number }
 }
 
-/** Beacons missed for this long mean the AP is gone (≈ 10 beacons at the usual 102.4 ms). */
-const BEACON_LOSS_NS = 1_024_000_000
-const BEACON_CHECK_PERIOD_NS = 256_000_000
 
 export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.Return<NicHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel } = yield* Simulation
@@ -97,7 +95,7 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
   for (let i = 0; i < options.vmacs; i++) {
     const station = new Station({
       name: `vmac-${i}`, mac: options.baseMac + i, channel: options.homeChannel, phy: options.phy,
-      receivesBroadcast: true, maxAggregate: options.phy.standard === "802.11n" ? 32 : 1, cwMin, owner: owner(i)
+      receivesBroadcast: true, maxAggregate: options.phy.standard === "802.11n" ? MAX_AMPDU_FRAMES : 1, cwMin, owner: owner(i)
     })
     station.enabled = false
     vmacs.push({ index: i, station, state: "stopped", bssid: 0, iommuDomainBytes: undefined, lastBeaconNs: 0 })

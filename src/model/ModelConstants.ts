@@ -1,0 +1,27 @@
+/**
+ * The model's own constants (everything that is neither an 802.11 timing, which lives in
+ * `air/Timing.ts`, nor a CPU cost, which lives in `cpu/CostTable.ts`), each with its source.
+ */
+
+/** TX descriptors in a guest driver's ring. iwlagn uses 256; 64 keeps queues (and ping behind bulk traffic) short. Modelling choice. */
+export const TX_RING_DESCRIPTORS = 64
+/** Ring slots a saturating flow leaves free so paced flows (ping) are not starved: a qdisc's fairness, simplified. Modelling choice. */
+export const TX_RING_RESERVED = 8
+/** Paced traffic generates its packets in batches of this period (1 ms), as Chariot's pacing timer would. Modelling choice. */
+export const PACE_PERIOD_NS = 1_000_000
+/** Frames an AP queues for its stations at most; more are dropped (`ap-queue-full`). Order of a consumer AP's per-AC queues. */
+export const AP_QUEUE_FRAMES = 512
+/** Downlink UDP frames a saturating endpoint keeps outstanding at the AP. Modelling choice (enough to keep an A-MPDU full). */
+export const ENDPOINT_SATURATE_WINDOW = 48
+/** TCP segments an endpoint's sender keeps queued at its AP at most. Modelling choice (≥ the receive window). */
+export const ENDPOINT_TCP_BUDGET = 64
+/** MPDUs per A-MPDU a station builds at most (also capped by the PPDU's legal length, `maxAmpduMpdus`). iwlagn's default aggregation limit is 31–64; 32 here. */
+export const MAX_AMPDU_FRAMES = 32
+/** Missing beacons for this long means the AP is gone: about 10 beacons at 102.4 ms (mac80211's beacon-loss count is 7). */
+export const BEACON_LOSS_NS = 1_024_000_000
+/** How often the card checks for beacon loss. Modelling choice (a quarter of the loss time). */
+export const BEACON_CHECK_PERIOD_NS = 256_000_000
+/** How long a guest driver waits for an authentication or association answer: mac80211 waits ~200 ms × 3 tries. */
+export const JOIN_TIMEOUT_NS = 600_000_000
+/** A frame still live this long after its creation has been lost without a record (queues, retries and timeouts end far sooner). */
+export const MAX_FRAME_LIFETIME_NS = 5_000_000_000
