@@ -15,13 +15,13 @@ import type { ActorSystem } from "../actor/ActorSystem.ts"
 import type { CpuCore } from "../cpu/CpuCore.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import { CardCommand } from "../model/CardCommand.ts"
-import { CARD_PCI_ID } from "../model/CardEvent.ts"
+import { CARD_PCI_ID, totalRejections } from "../model/CardEvent.ts"
 import type { CardEvent, RejectReason } from "../model/CardEvent.ts"
 import { checkDescriptor, checkRate, checkVmac } from "../model/CommandCheck.ts"
 import type { VmView } from "../model/CommandCheck.ts"
 import { deliverAt } from "../model/Deliver.ts"
-import { Frame, FrameKind } from "../model/Frame.ts"
-import type { Payload } from "../model/Frame.ts"
+import type { Frame } from "../model/Frame.ts"
+import { frameFromDescriptor } from "../model/DescriptorFrame.ts"
 import type { FrameLedger } from "../model/FrameLedger.ts"
 import { GuestMemory } from "../model/GuestMemory.ts"
 import type { DriverMessage } from "../driver/Driver.ts"
@@ -148,15 +148,7 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
     const frames: Array<Frame> = []
     let doneAt = atNs
     for (const d of descriptors) {
-      const frame = new Frame(ledger.nextFrameId(), FrameKind.Data, d.src, d.dst, 0)
-      frame.payloadBytes = d.length
-      frame.payload = d.payload as Payload
-      frame.seq = d.seq
-      frame.createdNs = d.createdNs
-      frame.vm = options.vm
-      frame.dmaEnd = d.dmaAddress + d.length
-      if (d.subscribe !== undefined) frame.info = { subscribe: d.subscribe }
-      ledger.register(frame)
+      const frame = frameFromDescriptor(ledger, d)
       // With an IOMMU the card checks the DMA range itself; without one, the device model must, even
       // on the fast data path (which skips only the translation work, not the check).
       const problem = vmacProblem ?? checkDescriptor(options.softwareTranslation ? view : { ...view, memoryBytes: Infinity }, d)
@@ -240,6 +232,6 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
   return {
     ref,
     stats,
-    rejected: () => Object.values(stats.rejectedByReason).reduce((a: number, b) => a + (b ?? 0), 0)
+    rejected: () => totalRejections(stats.rejectedByReason)
   }
 })

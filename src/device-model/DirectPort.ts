@@ -16,14 +16,15 @@ import { withRateIndex, rateLadder } from "../air/RateTable.ts"
 import type { CpuCore } from "../cpu/CpuCore.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import { CardCommand } from "../model/CardCommand.ts"
-import { CARD_PCI_ID } from "../model/CardEvent.ts"
+import { CARD_PCI_ID, totalRejections } from "../model/CardEvent.ts"
 import type { CardEvent, RejectReason } from "../model/CardEvent.ts"
 import { checkDescriptor, checkRate } from "../model/CommandCheck.ts"
 import { deliverAt } from "../model/Deliver.ts"
-import { Frame, FrameKind } from "../model/Frame.ts"
-import type { Payload } from "../model/Frame.ts"
+import type { Frame } from "../model/Frame.ts"
+import { frameFromDescriptor } from "../model/DescriptorFrame.ts"
 import type { FrameLedger } from "../model/FrameLedger.ts"
 import type { GuestMemory } from "../model/GuestMemory.ts"
+import { guestEventOf } from "../nic/NicEvent.ts"
 import type { NicEvent } from "../nic/NicEvent.ts"
 import type { NicMessage } from "../nic/Nic.ts"
 
@@ -102,14 +103,7 @@ export const make = Effect.fnUntraced(function*(options: DirectPortOptions): Eff
       case "TxDoorbell": {
         const frames: Array<Frame> = []
         for (const d of memory.read(command.count)) {
-          const frame = new Frame(ledger.nextFrameId(), FrameKind.Data, d.src, d.dst, 0)
-          frame.payloadBytes = d.length
-          frame.payload = d.payload as Payload
-          frame.seq = d.seq
-          frame.createdNs = d.createdNs
-          frame.dmaEnd = d.dmaAddress + d.length
-          if (d.subscribe !== undefined) frame.info = { subscribe: d.subscribe }
-          ledger.register(frame)
+          const frame = frameFromDescriptor(ledger, d)
           // The card itself only refuses what it cannot send; DMA range is the IOMMU's job.
           const problem = checkDescriptor({ mac, memoryBytes: Infinity, rateCount }, d)
           if (problem !== undefined) {
@@ -153,36 +147,15 @@ export const make = Effect.fnUntraced(function*(options: DirectPortOptions): Eff
     }
     const out: Array<CardEvent> = []
     for (const e of events) {
-      switch (e._tag) {
-        case "TxStatus":
-          out.push({ _tag: "TxDone", vmac: 0, delivered: e.delivered.length, failed: e.dropped.length })
-          break
-        case "Rx":
-          if (options.mode === "native") {
-            // recv(): a system call and a copy out of the kernel per packet.
-            cpu.charge("syscall", e.frames.length)
-            cpu.charge("copyPacket", e.frames.length)
-            cpu.charge("copyByte", e.frames.reduce((n, f) => n + f.payloadBytes, 0))
-          }
-          out.push({ _tag: "Rx", vmac: 0, frames: e.frames })
-          break
-        case "ScanComplete":
-          out.push({ _tag: "ScanDone", results: e.results, fromCache: false })
-          break
-        case "AuthResult":
-          out.push({ _tag: "AuthDone", vmac: 0, status: e.status })
-          break
-        case "AssocResult":
-          out.push({ _tag: "AssocDone", vmac: 0, status: e.status })
-          break
-        case "Disconnected":
-          out.push({ _tag: "Disconnected", vmac: 0, reason: e.reason })
-          break
-        case "DmaFault":
-          stats.rejectedByReason["dma-out-of-range"] = (stats.rejectedByReason["dma-out-of-range"] ?? 0) + e.frames
-          out.push({ _tag: "Rejected", command: "TxDoorbell", reason: "dma-out-of-range" })
-          break
+      if (e._tag === "Rx" && options.mode === "native") {
+        // recv(): a system call and a copy out of the kernel per packet.
+        cpu.charge("syscall", e.frames.length)
+        cpu.charge("copyPacket", e.frames.length)
+        cpu.charge("copyByte", e.frames.reduce((n, f) => n + f.payloadBytes, 0))
+      } else if (e._tag === "DmaFault") {
+        stats.rejectedByReason["dma-out-of-range"] = (stats.rejectedByReason["dma-out-of-range"] ?? 0) + e.frames
       }
+      out.push(guestEventOf(e))
     }
     toGuest(out, doneAt)
   }
@@ -194,6 +167,6 @@ export const make = Effect.fnUntraced(function*(options: DirectPortOptions): Eff
   return {
     ref,
     stats,
-    rejected: () => Object.values(stats.rejectedByReason).reduce((a: number, b) => a + (b ?? 0), 0)
+    rejected: () => totalRejections(stats.rejectedByReason)
   }
 })

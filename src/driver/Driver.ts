@@ -27,6 +27,7 @@ import type { CardEvent } from "../model/CardEvent.ts"
 import { deliverAt } from "../model/Deliver.ts"
 import type { Frame } from "../model/Frame.ts"
 import type { FrameLedger } from "../model/FrameLedger.ts"
+import { guestEventOf } from "../nic/NicEvent.ts"
 import type { NicEvent } from "../nic/NicEvent.ts"
 import type { NicMessage } from "../nic/Nic.ts"
 import { Status } from "../model/Frame.ts"
@@ -196,35 +197,28 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
       const vm = "vmac" in e ? Vmacs.vmOf(table, e.vmac) : undefined
       const pair = vm === undefined ? undefined : pairs.get(vm)
       switch (e._tag) {
-        case "TxStatus":
-          push(vm, { _tag: "TxDone", vmac: 0, delivered: e.delivered.length, failed: e.dropped.length })
-          break
         case "Rx":
           if (vm === undefined) for (const f of e.frames) options.ledger.drop(f, "no-vm-for-vmac")
-          else push(vm, { _tag: "Rx", vmac: 0, frames: e.frames })
           break
         case "ScanComplete": {
+          // One physical scan answers every VM that asked while it ran.
           const done = Scan.complete(scan, e.results, kernel.nowNs)
           scan = done.state
-          for (const w of done.answer) push(w, { _tag: "ScanDone", results: e.results, fromCache: false })
-          break
+          const answer = guestEventOf(e)
+          for (const w of done.answer) push(w, answer)
+          continue
         }
         case "AuthResult":
           if (pair !== undefined) pair.state = e.status === Status.Success ? "authenticated" : "ready"
-          push(vm, { _tag: "AuthDone", vmac: 0, status: e.status })
           break
         case "AssocResult":
           if (pair !== undefined) pair.state = e.status === Status.Success ? "connected" : "ready"
-          push(vm, { _tag: "AssocDone", vmac: 0, status: e.status })
           break
         case "Disconnected":
           if (pair !== undefined) pair.state = "ready"
-          push(vm, { _tag: "Disconnected", vmac: 0, reason: e.reason })
-          break
-        case "DmaFault":
-          push(vm, { _tag: "Rejected", command: "TxDoorbell", reason: "dma-out-of-range" })
           break
       }
+      push(vm, guestEventOf(e))
     }
     for (const [vm, list] of perVm) {
       cpu.charge("irqForward")

@@ -40,3 +40,10 @@ export type CardEvent =
   | { readonly _tag: "TxDone"; readonly vmac: number; readonly delivered: number; readonly failed: number }
   | { readonly _tag: "Rx"; readonly vmac: number; readonly frames: ReadonlyArray<Frame> }
   | { readonly _tag: "Rejected"; readonly command: string; readonly reason: RejectReason }
+
+/** All refusals counted in a by-reason tally. */
+export const totalRejections = (byReason: Readonly<Partial<Record<RejectReason, number>>>): number => {
+  let n = 0
+  for (const v of Object.values(byReason)) n += v ?? 0
+  return n
+}

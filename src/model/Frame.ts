@@ -50,8 +50,6 @@ export class Frame {
   seq: number
   /** When the application created it (virtual ns), for latency. */
   createdNs: number
-  /** Index of the VM it belongs to (−1 for the host, an AP or an endpoint). */
-  vm: number
   /** Management detail: SSID, passphrase, status; undefined for data. */
   info: ManagementInfo | undefined
   /** End of the guest buffer the card reads it from (guest-physical), checked by an IOMMU. */
@@ -68,7 +66,6 @@ export class Frame {
     this.payload = Payload.None
     this.seq = 0
     this.createdNs = 0
-    this.vm = -1
     this.info = undefined
     this.dmaEnd = 0
   }

@@ -1,5 +1,5 @@
 /** What the card reports to the host driver that owns it, one batch per interrupt. */
-import type { ScanResult } from "../model/CardEvent.ts"
+import type { CardEvent, ScanResult } from "../model/CardEvent.ts"
 import type { Frame } from "../model/Frame.ts"
 
 export type NicEvent =
@@ -10,3 +10,26 @@ export type NicEvent =
   | { readonly _tag: "AssocResult"; readonly vmac: number; readonly status: number }
   | { readonly _tag: "Disconnected"; readonly vmac: number; readonly reason: "deauthenticated" | "beacon-loss" }
   | { readonly _tag: "DmaFault"; readonly vmac: number; readonly frames: number }
+
+/**
+ * What a guest's driver sees of a card event, on its own card's vMAC 0 (the driver that owns the card
+ * does its bookkeeping first: demultiplexing, scan consolidation, CPU costs).
+ */
+export const guestEventOf = (e: NicEvent): CardEvent => {
+  switch (e._tag) {
+    case "TxStatus":
+      return { _tag: "TxDone", vmac: 0, delivered: e.delivered.length, failed: e.dropped.length }
+    case "Rx":
+      return { _tag: "Rx", vmac: 0, frames: e.frames }
+    case "ScanComplete":
+      return { _tag: "ScanDone", results: e.results, fromCache: false }
+    case "AuthResult":
+      return { _tag: "AuthDone", vmac: 0, status: e.status }
+    case "AssocResult":
+      return { _tag: "AssocDone", vmac: 0, status: e.status }
+    case "Disconnected":
+      return { _tag: "Disconnected", vmac: 0, reason: e.reason }
+    case "DmaFault":
+      return { _tag: "Rejected", command: "TxDoorbell", reason: "dma-out-of-range" }
+  }
+}
