@@ -56,6 +56,8 @@ export interface ActorSpec<M, S, R = never> {
   readonly supervision?: SupervisionPolicy | undefined
   /** Told when this actor escalates; without one the escalation is only recorded in the system. */
   readonly parent?: Parent | undefined
+  /** Told of every message that becomes a dead letter (after it is recorded), to account for what it carried. */
+  readonly onDeadLetter?: ((message: M, reason: DeadLetterReason) => void) | undefined
 }
 
 /** A handle to a running actor. */
@@ -124,6 +126,7 @@ export const make = Effect.fnUntraced(function*<M, S, R = never>(
       messageKind: kindOf(message),
       ...(failure === undefined ? {} : { failure })
     })
+    spec.onDeadLetter?.(message, reason)
   }
 
   const metrics = (): ActorMetrics => ({

@@ -78,6 +78,17 @@ export class Pause {
   }
 }
 
+/** Extra loss on a channel (an interference burst; 1 = an outage), until told otherwise. */
+export class Impair {
+  readonly _tag = "Impair"
+  readonly channel: number
+  readonly loss: number
+  constructor(channel: number, loss: number) {
+    this.channel = channel
+    this.loss = loss
+  }
+}
+
 /** Internal: a medium's planned event is due. */
 class Due {
   readonly _tag = "Due"
@@ -89,7 +100,7 @@ class Due {
   }
 }
 
-export type AirMessage = Enqueue | Tune | Attach | Flush | Pause | Due
+export type AirMessage = Enqueue | Tune | Attach | Flush | Pause | Impair | Due
 
 /** Counters of the medium, all channels together. */
 export interface AirStats {
@@ -117,6 +128,8 @@ class Medium {
   /** The planned event is valid only while this matches the timer's token. */
   token = 0
   transmitting: Array<Transmission> | undefined = undefined
+  /** Extra frame loss probability on top of the channel's noise (an injected burst or outage). */
+  extraLoss = 0
   constructor(channel: number) {
     this.channel = channel
   }
@@ -227,6 +240,9 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
 
   const linkSignal = (a: Station, b: Station): number => a.signalDbm ?? b.signalDbm ?? -50
 
+  /** A frame error rate with the medium's injected extra loss on top: both must spare the frame. */
+  const withExtraLoss = (medium: Medium, fer: number): number => (medium.extraLoss === 0 ? fer : 1 - (1 - fer) * (1 - medium.extraLoss))
+
   const finishExchange = (medium: Medium): void => {
     const winners = medium.transmitting!
     medium.transmitting = undefined
@@ -243,7 +259,7 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
           for (const r of medium.stations) {
             if (r === station || !r.listening || !r.receivesBroadcast) continue
             const snr = snrFromSignal(linkSignal(station, r))
-            if (draw() >= frameErrorRate(station.phy, snr, mpduBytes(head.payloadBytes))) r.owner.received(r, frames)
+            if (draw() >= withExtraLoss(medium, frameErrorRate(station.phy, snr, mpduBytes(head.payloadBytes)))) r.owner.received(r, frames)
           }
         }
         for (const f of frames) ledger.deliver(f)
@@ -253,7 +269,7 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
       const receiver = collided ? undefined : receiverOf(medium, station, head.ra)
       const delivered: Array<Frame> = []
       if (receiver !== undefined) {
-        const fer = frameErrorRate(station.phy, snrFromSignal(linkSignal(station, receiver)), mpduBytes(head.payloadBytes))
+        const fer = withExtraLoss(medium, frameErrorRate(station.phy, snrFromSignal(linkSignal(station, receiver)), mpduBytes(head.payloadBytes)))
         for (const f of frames) if (draw() >= fer) delivered.push(f)
       }
       stats.framesDelivered += delivered.length
@@ -325,12 +341,18 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
         const s = msg.station
         const m = mediumOf(s.channel)
         const inAir = m.transmitting?.find((t) => t.station === s)?.frames.length ?? 0
-        drop(s.queue.splice(inAir), msg.reason)
+        const flushed = s.queue.splice(inAir)
+        drop(flushed, msg.reason)
+        // The owner learns the frames will not be sent (its TX ring frees their slots).
+        if (flushed.length > 0) s.owner.sent(s, [], flushed)
         s.backoffSlots = -1
         s.retries = 0
         replan(m)
         return
       }
+      case "Impair":
+        mediumOf(msg.channel).extraLoss = msg.loss
+        return
       case "Pause": {
         const touched = new Set<Medium>()
         for (const s of msg.stations) {

@@ -86,6 +86,10 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
     air.ref.tellUnsafe(new Air.Enqueue(station, [f]))
   }
 
+  const stationGone = (mac: number): void => {
+    deliverAt(kernel, kernel.nowNs + options.wiredDelayNs, options.endpoint(), { _tag: "StationGone", station: mac })
+  }
+
   const advert = () => ({ ssid: options.ssid, channel: options.channel, signalDbm: options.signalDbm })
 
   const heard = (frames: ReadonlyArray<Frame>): void => {
@@ -97,6 +101,9 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
           break
         case FrameKind.Auth:
           ledger.deliver(f)
+          // A station that authenticates starts over: whatever the endpoint had going with it ends.
+          associated.delete(f.src)
+          stationGone(f.src)
           authenticated.add(f.src)
           reply(FrameKind.Auth, f.src, { status: Status.Success })
           break
@@ -117,6 +124,7 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
           ledger.deliver(f)
           associated.delete(f.src)
           authenticated.delete(f.src)
+          stationGone(f.src)
           break
         case FrameKind.Data:
           if (associated.has(f.src)) uplink.push(f)
@@ -168,6 +176,7 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
       case "SetPower":
         station.enabled = msg.on
         if (!msg.on) {
+          for (const mac of associated) stationGone(mac)
           associated.clear()
           authenticated.clear()
           air.ref.tellUnsafe(new Air.Flush(station, "ap-off"))
@@ -176,6 +185,7 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
       case "Deauthenticate":
         if (associated.delete(msg.station)) reply(FrameKind.Deauth, msg.station, { status: Status.Unspecified })
         authenticated.delete(msg.station)
+        stationGone(msg.station)
         break
     }
   })

@@ -20,7 +20,9 @@ export type EndpointMessage =
   | { readonly _tag: "Uplink"; readonly frames: ReadonlyArray<Frame> }
   /** The AP finished with these downlink frames (delivered or dropped): room for more. */
   | { readonly _tag: "Credit"; readonly frames: ReadonlyArray<Frame> }
-  | { readonly _tag: "Pace"; readonly dst: number }
+  | { readonly _tag: "Pace"; readonly dst: number; readonly flow: number }
+  /** The station left the AP (or joined it again): its flows end. */
+  | { readonly _tag: "StationGone"; readonly station: number }
   | { readonly _tag: "TcpTimer"; readonly station: number; readonly role: "sender" | "receiver"; readonly generation: number }
 
 /** Bytes and frames received from one station, after the warm-up. */
@@ -51,6 +53,10 @@ export interface EndpointHandle {
 
 
 interface Downlink {
+  /** Tells this flow's pacing timers from an earlier flow's to the same station. */
+  readonly id: number
+  /** The VM whose flow this is (the owner of the frames it sends). */
+  readonly owner: number
   readonly dst: number
   readonly offeredMbps: number | "saturate"
   readonly payloadBytes: number
@@ -67,8 +73,10 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
   const flows = new Map<number, Downlink>()
   let self: Actor.ActorRef<EndpointMessage> | undefined
 
-  const frameTo = (dst: number, bytes: number, payload: Payload, seq: number, createdNs: number): Frame => {
+  let flowIds = 0
+  const frameTo = (dst: number, bytes: number, payload: Payload, seq: number, createdNs: number, owner: number): Frame => {
     const f = new Frame(ledger.nextFrameId(), FrameKind.Data, options.mac, dst, options.bssid)
+    f.owner = owner
     f.payloadBytes = bytes
     f.payload = payload
     f.seq = seq
@@ -83,7 +91,7 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
 
   const emit = (flow: Downlink, count: number): void => {
     const out: Array<Frame> = []
-    for (let i = 0; i < count; i++) out.push(frameTo(flow.dst, flow.payloadBytes, Payload.Udp, ++flow.seq, kernel.nowNs))
+    for (let i = 0; i < count; i++) out.push(frameTo(flow.dst, flow.payloadBytes, Payload.Udp, ++flow.seq, kernel.nowNs, flow.owner))
     flow.outstanding += count
     downlinkSent.set(flow.dst, (downlinkSent.get(flow.dst) ?? 0) + count)
     toAp(out)
@@ -93,23 +101,23 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
   const tcpReceivers = new Map<number, TcpReceiverFlow>()
   const tcpSenders = new Map<number, TcpSenderFlow>()
 
-  const tcpReceiverFor = (station: number): TcpReceiverFlow => {
+  const tcpReceiverFor = (station: number, owner: number): TcpReceiverFlow => {
     let flow = tcpReceivers.get(station)
     if (flow === undefined) {
-      flow = new TcpReceiverFlow(kernel, (ackNo) => toAp([frameTo(station, ACK_PACKET_BYTES, Payload.TcpAck, ackNo, kernel.nowNs)]),
+      flow = new TcpReceiverFlow(kernel, (ackNo) => toAp([frameTo(station, ACK_PACKET_BYTES, Payload.TcpAck, ackNo, kernel.nowNs, owner)]),
         (generation) => self!.tellUnsafe({ _tag: "TcpTimer", station, role: "receiver", generation }))
       tcpReceivers.set(station, flow)
     }
     return flow
   }
 
-  const startTcpSender = (station: number, mss: number): void => {
+  const startTcpSender = (station: number, mss: number, owner: number): void => {
     if (tcpSenders.has(station)) return
     const flow = new TcpSenderFlow(kernel, {
       room: () => ENDPOINT_TCP_BUDGET - ((downlinkSent.get(station) ?? 0) - (tcpCredits.get(station) ?? 0)),
       emitSegments: (first, count) => {
         const out: Array<Frame> = []
-        for (let i = 0; i < count; i++) out.push(frameTo(station, mss + 40, Payload.TcpData, first + i, kernel.nowNs))
+        for (let i = 0; i < count; i++) out.push(frameTo(station, mss + 40, Payload.TcpData, first + i, kernel.nowNs, owner))
         downlinkSent.set(station, (downlinkSent.get(station) ?? 0) + count)
         toAp(out)
         return count
@@ -136,18 +144,18 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
       ledger.deliver(f)
       if (f.payload === Payload.TcpData) {
         // Goodput is what TCP delivers in order, not what arrives.
-        countUplink(f.src, tcpReceiverFor(f.src).segment(f.seq) * (f.payloadBytes - 40))
+        countUplink(f.src, tcpReceiverFor(f.src, f.owner).segment(f.seq) * (f.payloadBytes - 40))
       } else if (f.payload === Payload.TcpAck) {
         tcpSenders.get(f.src)?.ack(f.seq)
       } else if (f.payload === Payload.Subscribe && f.info?.subscribe?.protocol === "tcp") {
-        startTcpSender(f.src, f.info.subscribe.payloadBytes)
+        startTcpSender(f.src, f.info.subscribe.payloadBytes, f.owner)
       } else if (f.payload === Payload.EchoRequest) {
-        replies.push(frameTo(f.src, f.payloadBytes, Payload.EchoReply, f.seq, f.createdNs))
+        replies.push(frameTo(f.src, f.payloadBytes, Payload.EchoReply, f.seq, f.createdNs, f.owner))
       } else if (f.payload === Payload.Subscribe && f.info?.subscribe !== undefined && !flows.has(f.src)) {
-        const flow: Downlink = { dst: f.src, ...f.info.subscribe, outstanding: 0, credit: 0, seq: 0 }
+        const flow: Downlink = { id: ++flowIds, owner: f.owner, dst: f.src, ...f.info.subscribe, outstanding: 0, credit: 0, seq: 0 }
         flows.set(f.src, flow)
         if (flow.offeredMbps === "saturate") emit(flow, ENDPOINT_SATURATE_WINDOW)
-        else self!.tellUnsafe({ _tag: "Pace", dst: f.src })
+        else self!.tellUnsafe({ _tag: "Pace", dst: f.src, flow: flow.id })
       } else if (f.payload === Payload.Udp) {
         countUplink(f.src, f.payloadBytes)
       }
@@ -179,14 +187,21 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
         break
       case "Pace": {
         const flow = flows.get(msg.dst)
-        if (flow === undefined || flow.offeredMbps === "saturate") break
+        if (flow === undefined || flow.id !== msg.flow || flow.offeredMbps === "saturate") break
         flow.credit += (flow.offeredMbps * 1e6 * PACE_PERIOD_NS) / 1e9 / (8 * flow.payloadBytes)
         const n = Math.floor(flow.credit)
         flow.credit -= n
         emit(flow, n)
-        kernel.setTimer(kernel.nowNs + PACE_PERIOD_NS, () => self!.tellUnsafe({ _tag: "Pace", dst: msg.dst }))
+        kernel.setTimer(kernel.nowNs + PACE_PERIOD_NS, () => self!.tellUnsafe({ _tag: "Pace", dst: msg.dst, flow: flow.id }))
         break
       }
+      case "StationGone":
+        flows.delete(msg.station)
+        tcpSenders.delete(msg.station)
+        tcpReceivers.delete(msg.station)
+        tcpCredits.delete(msg.station)
+        downlinkSent.delete(msg.station)
+        break
     }
   })
   self = ref

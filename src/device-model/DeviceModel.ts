@@ -9,7 +9,6 @@
  */
 import { Effect, Exit, Schema } from "effect"
 import type * as Scope from "effect/Scope"
-import type * as Actor from "../actor/Actor.ts"
 import * as ModelActor from "../model/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
 import type { CpuCore } from "../cpu/CpuCore.ts"
@@ -26,6 +25,8 @@ import type { FrameLedger } from "../model/FrameLedger.ts"
 import { GuestMemory } from "../model/GuestMemory.ts"
 import type { DriverMessage } from "../driver/Driver.ts"
 import type { NicMessage } from "../nic/Nic.ts"
+import type { InvariantMonitor } from "../fault/InvariantMonitor.ts"
+import type { RecoveryLog } from "../fault/RecoveryLog.ts"
 
 export type DeviceModelMessage =
   /** A guest register write carrying a command (untrusted: decoded here). */
@@ -34,6 +35,8 @@ export type DeviceModelMessage =
   | { readonly _tag: "Events"; readonly events: ReadonlyArray<CardEvent> }
   /** The coalescing delay ran out. */
   | { readonly _tag: "CoalesceTimeout"; readonly generation: number }
+  /** The VM is reset (reboot, shutdown): the virtual card goes back to its power-on state. */
+  | { readonly _tag: "VmReset" }
 
 export interface Coalescing {
   readonly enabled: boolean
@@ -58,6 +61,10 @@ export interface DeviceModelOptions {
   readonly driver: { readonly tellUnsafe: (m: DriverMessage) => boolean }
   /** The VM's virtual interrupt line. */
   readonly guest: { readonly tellUnsafe: (m: { readonly _tag: "Irq"; readonly events: ReadonlyArray<CardEvent> }) => boolean }
+  /** After a crash: the MAC of the vMAC the driver holds for this VM. */
+  readonly macFromDriver: () => number | undefined
+  readonly monitor: InvariantMonitor
+  readonly log: RecoveryLog
 }
 
 export interface DeviceModelStats {
@@ -69,7 +76,7 @@ export interface DeviceModelStats {
 }
 
 export interface DeviceModelHandle {
-  readonly ref: Actor.ActorRef<DeviceModelMessage>
+  readonly ref: ModelActor.ModelRef<DeviceModelMessage>
   readonly stats: DeviceModelStats
   readonly rejected: () => number
 }
@@ -85,9 +92,13 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
     memoryBytes: memory.sizeBytes,
     rateCount: options.rateCount
   }
+  // Events held for coalescing: they live in the virtual card's status registers, which a crash of
+  // this process does not lose (the guest can still read them).
   let pending: Array<CardEvent> = []
   let generation = 0
-  let self: Actor.ActorRef<DeviceModelMessage> | undefined
+  /** Scans forwarded to the driver and not yet answered: an answer beyond them is someone else's. */
+  let scansAsked = 0
+  let self: ModelActor.ModelRef<DeviceModelMessage> | undefined
 
   const trap = (): number => {
     stats.traps++
@@ -148,7 +159,7 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
     const frames: Array<Frame> = []
     let doneAt = atNs
     for (const d of descriptors) {
-      const frame = frameFromDescriptor(ledger, d)
+      const frame = frameFromDescriptor(ledger, d, options.vm)
       // With an IOMMU the card checks the DMA range itself; without one, the device model must, even
       // on the fast data path (which skips only the translation work, not the check).
       const problem = vmacProblem ?? checkDescriptor(options.softwareTranslation ? view : { ...view, memoryBytes: Infinity }, d)
@@ -202,9 +213,11 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
       reject(command._tag, problem, atNs)
       return
     }
+    if (command._tag === "StartScan") scansAsked++
     deliverAt(kernel, atNs, options.driver, { _tag: "Command", vm: options.vm, command })
   }
 
+  let crashedAtNs = 0
   const ref = yield* ModelActor.make<DeviceModelMessage>(options.name, 1 << 14, (msg) => {
     switch (msg._tag) {
       case "Mmio":
@@ -220,12 +233,36 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
           if (e._tag === "InitDone") view.mac = e.mac
           // Refusals decided further down (no free vMAC, an IOMMU fault) count for this VM too.
           else if (e._tag === "Rejected") stats.rejectedByReason[e.reason] = (stats.rejectedByReason[e.reason] ?? 0) + 1
+          else if (e._tag === "ScanDone") {
+            if (scansAsked === 0) options.monitor.scanIsolation++
+            else scansAsked--
+          }
         }
         queueEvents(msg.events, kernel.nowNs)
         break
       case "CoalesceTimeout":
         if (msg.generation === generation) flush(kernel.nowNs)
         break
+      case "VmReset":
+        // Power-on state: no vMAC, nothing pending; the driver releases the VM's vMAC.
+        for (const e of pending) if (e._tag === "Rx") for (const f of e.frames) ledger.drop(f, "vm-reset")
+        pending = []
+        generation++
+        scansAsked = 0
+        view.mac = undefined
+        options.driver.tellUnsafe({ _tag: "VmGone", vm: options.vm })
+        break
+    }
+  }, {
+    crashed: (atNs) => {
+      crashedAtNs = atNs
+    },
+    recover: () => {
+      // What this process knew of its VM, read back: the vMAC (from the driver); pending events survive.
+      view.mac = options.macFromDriver()
+      generation++
+      if (pending.length > 0) flush(kernel.nowNs)
+      options.log.recovered("device-model-restart", options.name, crashedAtNs, kernel.nowNs)
     }
   })
   self = ref

@@ -8,7 +8,6 @@
  */
 import { Effect, Exit, Schema } from "effect"
 import type * as Scope from "effect/Scope"
-import type * as Actor from "../actor/Actor.ts"
 import * as ModelActor from "../model/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
@@ -26,11 +25,17 @@ import type { FrameLedger } from "../model/FrameLedger.ts"
 import type { GuestMemory } from "../model/GuestMemory.ts"
 import { guestEventOf } from "../nic/NicEvent.ts"
 import type { NicEvent } from "../nic/NicEvent.ts"
-import type { NicMessage } from "../nic/Nic.ts"
+import type { NicHandle, NicMessage } from "../nic/Nic.ts"
+import { every, TxWatchdog } from "../driver/TxWatchdog.ts"
+import type { RecoveryLog } from "../fault/RecoveryLog.ts"
+import { DRIVER_TICK_NS, WATCHDOG_STALL_NS } from "../model/ModelConstants.ts"
 
 export type DirectPortMessage =
   | { readonly _tag: "Mmio"; readonly command: unknown }
   | { readonly _tag: "Irq"; readonly events: ReadonlyArray<NicEvent> }
+  | { readonly _tag: "Tick" }
+  /** The VM is reset (reboot, shutdown): the card stops. */
+  | { readonly _tag: "VmReset" }
 
 export interface DirectPortOptions {
   readonly mode: "passthrough" | "native"
@@ -39,12 +44,13 @@ export interface DirectPortOptions {
   readonly scanDwellNs: number
   readonly cpu: CpuCore
   readonly ledger: FrameLedger
-  readonly nic: { readonly tellUnsafe: (m: NicMessage) => boolean; readonly macOf: (vmac: number) => number }
+  readonly nic: Pick<NicHandle, "macOf" | "registers" | "poll"> & { readonly tellUnsafe: (m: NicMessage) => boolean }
+  readonly log: RecoveryLog
   readonly guest: { readonly tellUnsafe: (m: { readonly _tag: "Irq"; readonly events: ReadonlyArray<CardEvent> }) => boolean }
 }
 
 export interface DirectPortHandle {
-  readonly ref: Actor.ActorRef<DirectPortMessage>
+  readonly ref: ModelActor.ModelRef<DirectPortMessage>
   readonly stats: { interrupts: number; readonly rejectedByReason: Partial<Record<RejectReason, number>> }
   readonly rejected: () => number
 }
@@ -89,12 +95,12 @@ export const make = Effect.fnUntraced(function*(options: DirectPortOptions): Eff
         nic.tellUnsafe({ _tag: "AuthRequest", vmac: 0, bssid: command.bssid, channel: command.channel })
         return
       case "Associate":
-        nic.tellUnsafe({ _tag: "AssocRequest", vmac: 0, bssid: command.bssid, ssid: command.ssid, passphrase: command.passphrase })
+        nic.tellUnsafe({ _tag: "AssocRequest", vmac: 0, vm: 0, bssid: command.bssid, ssid: command.ssid, passphrase: command.passphrase })
         return
       case "SetRate": {
         const problem = checkRate({ mac, memoryBytes: memory.sizeBytes, rateCount }, command.rateIndex)
         if (problem !== undefined) return reject("SetRate", problem)
-        nic.tellUnsafe({ _tag: "SetVmacRate", vmac: 0, phy: withRateIndex(options.phy, command.rateIndex) })
+        nic.tellUnsafe({ _tag: "SetVmacRate", vmac: 0, vm: 0, phy: withRateIndex(options.phy, command.rateIndex) })
         return
       }
       case "Disassociate":
@@ -103,7 +109,7 @@ export const make = Effect.fnUntraced(function*(options: DirectPortOptions): Eff
       case "TxDoorbell": {
         const frames: Array<Frame> = []
         for (const d of memory.read(command.count)) {
-          const frame = frameFromDescriptor(ledger, d)
+          const frame = frameFromDescriptor(ledger, d, 0)
           // The card itself only refuses what it cannot send; DMA range is the IOMMU's job.
           const problem = checkDescriptor({ mac, memoryBytes: Infinity, rateCount }, d)
           if (problem !== undefined) {
@@ -154,16 +160,54 @@ export const make = Effect.fnUntraced(function*(options: DirectPortOptions): Eff
         cpu.charge("copyByte", e.frames.reduce((n, f) => n + f.payloadBytes, 0))
       } else if (e._tag === "DmaFault") {
         stats.rejectedByReason["dma-out-of-range"] = (stats.rejectedByReason["dma-out-of-range"] ?? 0) + e.frames
+      } else if (e._tag === "FirmwareError") {
+        // The driver resets the card's firmware; the association ends and the guest joins again.
+        nic.tellUnsafe({ _tag: "ResetVmac", vmac: 0, reason: "firmware-error" })
+        options.log.recovered("vmac-firmware-reset", "vmac-0", kernel.nowNs, kernel.nowNs)
+        continue
+      } else if (e._tag === "VmacStopped") {
+        continue
       }
       out.push(guestEventOf(e))
     }
     toGuest(out, doneAt)
   }
 
+  // The driver's housekeeping, as in virtual-wifi: poll for events whose interrupt was lost, and
+  // reset the card when its TX stops completing.
+  const watchdog = new TxWatchdog(WATCHDOG_STALL_NS)
+  const tick = (): void => {
+    const polled = nic.poll()
+    if (polled.events.length > 0) {
+      options.log.recovered("lost-interrupt-poll", ref.name, polled.sinceNs, kernel.nowNs)
+      interrupt(polled.events)
+    }
+    if (mac === undefined) return
+    const regs = nic.registers(0)
+    const stalledSince = watchdog.check(0, regs.txQueued, regs.txCompleted, kernel.nowNs)
+    if (stalledSince !== undefined) {
+      nic.tellUnsafe({ _tag: "ResetVmac", vmac: 0, reason: "tx-hang" })
+      options.log.recovered("vmac-watchdog-reset", "vmac-0", stalledSince, kernel.nowNs)
+    }
+  }
+
   const ref = yield* ModelActor.make<DirectPortMessage>(options.mode === "native" ? "host-driver" : "assigned-card", 1 << 14, (msg) => {
-    if (msg._tag === "Mmio") mmio(msg.command)
-    else interrupt(msg.events)
+    switch (msg._tag) {
+      case "Mmio":
+        return mmio(msg.command)
+      case "Irq":
+        return interrupt(msg.events)
+      case "Tick":
+        return tick()
+      case "VmReset":
+        // The VM (or the host) restarts: its card is reset and forgets its MAC.
+        if (mac !== undefined) nic.tellUnsafe({ _tag: "StopVmac", vmac: 0, reason: "vm-gone" })
+        mac = undefined
+        watchdog.clear()
+        return
+    }
   })
+  every(kernel, DRIVER_TICK_NS, () => ref.tellUnsafe({ _tag: "Tick" }))
   return {
     ref,
     stats,

@@ -12,10 +12,14 @@
  *                          │  └─────── fail ◀─ associating ◀────────────────┘
  *                          └── Disassociate / deauth / beacon loss ◀── connected ◀── ok
  * ```
+ *
+ * Recovery: a crash loses everything above; on restart the driver rebuilds the table and the pairs
+ * from its journal and the card's registers (`DriverRecovery.ts`). A periodic tick polls the card for
+ * events whose interrupt was lost and runs a TX watchdog that resets a vMAC whose TX stopped
+ * completing. A released vMAC is not given out again until the card says it has quiesced.
  */
 import { Effect } from "effect"
 import type * as Scope from "effect/Scope"
-import type * as Actor from "../actor/Actor.ts"
 import * as ModelActor from "../model/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
@@ -29,18 +33,28 @@ import type { Frame } from "../model/Frame.ts"
 import type { FrameLedger } from "../model/FrameLedger.ts"
 import { guestEventOf } from "../nic/NicEvent.ts"
 import type { NicEvent } from "../nic/NicEvent.ts"
-import type { NicMessage } from "../nic/Nic.ts"
+import type { NicHandle, NicMessage } from "../nic/Nic.ts"
+import type { InvariantMonitor } from "../fault/InvariantMonitor.ts"
+import type { RecoveryLog } from "../fault/RecoveryLog.ts"
+import { DRIVER_TICK_NS, WATCHDOG_STALL_NS } from "../model/ModelConstants.ts"
+import type { DriverJournal } from "./DriverJournal.ts"
+import { rebuild } from "./DriverRecovery.ts"
+import { every, TxWatchdog } from "./TxWatchdog.ts"
+import { InitCard } from "../model/CardCommand.ts"
+import type { PairState } from "./DriverRecovery.ts"
 import { Status } from "../model/Frame.ts"
 import * as Scan from "./ScanConsolidation.ts"
 import * as Vmacs from "./VmacTable.ts"
 
-export type PairState = "unbound" | "ready" | "authenticating" | "authenticated" | "associating" | "connected"
+export type { PairState } from "./DriverRecovery.ts"
 
 export type DriverMessage =
   | { readonly _tag: "Command"; readonly vm: number; readonly command: CardCommand }
   | { readonly _tag: "Tx"; readonly vm: number; readonly frames: ReadonlyArray<Frame> }
   | { readonly _tag: "Irq"; readonly events: ReadonlyArray<NicEvent> }
   | { readonly _tag: "VmGone"; readonly vm: number }
+  /** The periodic tick: poll for unsignalled events, run the TX watchdog. */
+  | { readonly _tag: "Tick" }
 
 /** What the driver knows of each VM it may serve. */
 export interface VmPort {
@@ -58,8 +72,12 @@ export interface DriverOptions {
   readonly scanCacheAgeNs: number
   readonly cpu: CpuCore
   readonly ledger: FrameLedger
-  readonly nic: { readonly tellUnsafe: (m: NicMessage) => boolean; readonly macOf: (vmac: number) => number }
+  readonly nic: Pick<NicHandle, "macOf" | "registers" | "poll"> & { readonly tellUnsafe: (m: NicMessage) => boolean }
   readonly vms: ReadonlyArray<VmPort>
+  /** Survives crashes: who has which vMAC, at which rate. */
+  readonly journal: DriverJournal
+  readonly monitor: InvariantMonitor
+  readonly log: RecoveryLog
 }
 
 interface Pair {
@@ -76,25 +94,45 @@ export interface DriverStats {
   commands: number
   txBatches: number
   interrupts: number
+  /** Interrupts that found no new event (a duplicate, or one a poll had served). */
+  spuriousInterrupts: number
+  /** Polls that found events no interrupt had delivered. */
+  pollRecoveries: number
+  watchdogResets: number
+  firmwareResets: number
+  restarts: number
 }
 
 export interface DriverHandle {
-  readonly ref: Actor.ActorRef<DriverMessage>
+  readonly ref: ModelActor.ModelRef<DriverMessage>
   readonly stats: DriverStats
   /** Each VM's pair state (undefined when it has no vMAC). */
   readonly pairState: (vm: number) => PairState | undefined
   /** Each VM's rate table entry: the rate index it transmits at. */
   readonly rateIndexOf: (vm: number) => number | undefined
   readonly mapping: () => Vmacs.VmacTable
+  /** The MAC of the vMAC a VM holds (a device model restarting reads it back). */
+  readonly macOfVm: (vm: number) => number | undefined
+  /** vMACs released but not yet quiesced on the card. */
+  readonly quiescing: () => ReadonlySet<number>
 }
 
 export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.fn.Return<DriverHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel } = yield* Simulation
   const { cpu, nic } = options
-  const stats: DriverStats = { scanRequests: 0, physicalScans: 0, scanCacheHits: 0, commands: 0, txBatches: 0, interrupts: 0 }
+  const { journal, log } = options
+  const stats: DriverStats = {
+    scanRequests: 0, physicalScans: 0, scanCacheHits: 0, commands: 0, txBatches: 0, interrupts: 0,
+    spuriousInterrupts: 0, pollRecoveries: 0, watchdogResets: 0, firmwareResets: 0, restarts: 0
+  }
+  // The driver's own state: lost in a crash, rebuilt on restart.
   let table = Vmacs.empty(options.vmacs)
   let scan = Scan.initial
-  const pairs = new Map<number, Pair>()
+  let pairs = new Map<number, Pair>()
+  let quiescing = new Set<number>()
+  /** VMs whose init waits for a released vMAC to quiesce (none was free, one is on its way). */
+  let initWaiting: Array<number> = []
+  const watchdog = new TxWatchdog(WATCHDOG_STALL_NS)
   const defaultRate = rateIndexOf(options.phy)
 
   const toVm = (vm: number, events: ReadonlyArray<CardEvent>, atNs: number): void => {
@@ -115,13 +153,18 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
     const pair = pairs.get(vm)
     switch (cmd._tag) {
       case "InitCard": {
-        const got = Vmacs.allocate(table, vm)
+        const got = Vmacs.allocate(table, vm, quiescing)
+        if (got === undefined && quiescing.size > 0) {
+          if (!initWaiting.includes(vm)) initWaiting.push(vm)
+          return
+        }
         if (got === undefined) {
           toVm(vm, [{ _tag: "Rejected", command: "InitCard", reason: "no-free-vmac" }], doneAt)
           return
         }
         table = got.table
         if (pair === undefined) {
+          journal.assign(vm, got.vmac, defaultRate)
           pairs.set(vm, { state: "ready", vmac: got.vmac, bssid: 0, rateIndex: defaultRate })
           deliverAt(kernel, doneAt, nic, { _tag: "StartVmac", vmac: got.vmac, iommuDomainBytes: options.iommu ? options.vms[vm]?.memoryBytes : undefined })
         }
@@ -150,13 +193,14 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
       case "Associate":
         if (pair === undefined) return
         pair.state = "associating"
-        deliverAt(kernel, doneAt, nic, { _tag: "AssocRequest", vmac: pair.vmac, bssid: cmd.bssid, ssid: cmd.ssid, passphrase: cmd.passphrase })
+        deliverAt(kernel, doneAt, nic, { _tag: "AssocRequest", vmac: pair.vmac, vm, bssid: cmd.bssid, ssid: cmd.ssid, passphrase: cmd.passphrase })
         return
       case "SetRate":
         if (pair === undefined) return
         // Only this VM's rate table changes: its own vMAC transmits at the new rate.
         pair.rateIndex = cmd.rateIndex
-        deliverAt(kernel, doneAt, nic, { _tag: "SetVmacRate", vmac: pair.vmac, phy: withRateIndex(options.phy, cmd.rateIndex) })
+        journal.setRate(vm, cmd.rateIndex)
+        deliverAt(kernel, doneAt, nic, { _tag: "SetVmacRate", vmac: pair.vmac, vm, phy: withRateIndex(options.phy, cmd.rateIndex) })
         return
       case "Disassociate":
         if (pair === undefined) return
@@ -185,6 +229,7 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
     stats.interrupts++
     cpu.charge("hostIrq")
     let doneAt = cpu.charge("lock")
+    if (events.length === 0) stats.spuriousInterrupts++
     // Sort the card's events by VM, in order, then signal each VM's device model once.
     const perVm = new Map<number, Array<CardEvent>>()
     const push = (vm: number | undefined, e: CardEvent): void => {
@@ -217,6 +262,20 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
         case "Disconnected":
           if (pair !== undefined) pair.state = "ready"
           break
+        case "FirmwareError":
+          // The vMAC's firmware died: reset it; its VM sees the association end and joins again.
+          if (pair !== undefined) {
+            stats.firmwareResets++
+            pair.state = "ready"
+            nic.tellUnsafe({ _tag: "ResetVmac", vmac: e.vmac, reason: "firmware-error" })
+            log.recovered("vmac-firmware-reset", `vmac-${e.vmac}`, kernel.nowNs, kernel.nowNs)
+          }
+          continue
+        case "VmacStopped":
+          quiescing.delete(e.vmac)
+          // A VM waiting for a vMAC gets this one.
+          for (const waiting of initWaiting.splice(0)) command(waiting, new InitCard({}))
+          continue
       }
       push(vm, guestEventOf(e))
     }
@@ -225,6 +284,58 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
       doneAt = cpu.charge("threadWakeup")
       toVm(vm, list, doneAt)
     }
+  }
+
+  const release = (vm: number): void => {
+    const pair = pairs.get(vm)
+    journal.release(vm)
+    if (pair !== undefined) {
+      quiescing.add(pair.vmac)
+      nic.tellUnsafe({ _tag: "StopVmac", vmac: pair.vmac, reason: "vm-gone" })
+    }
+    pairs.delete(vm)
+    if (pair !== undefined) watchdog.forget(pair.vmac)
+    initWaiting = initWaiting.filter((w) => w !== vm)
+    table = Vmacs.release(table, vm)
+    scan = Scan.forget(scan, vm)
+  }
+
+  const tick = (): void => {
+    // Events the card raised but no interrupt delivered (lost): found by polling its status.
+    const polled = nic.poll()
+    if (polled.events.length > 0) {
+      stats.pollRecoveries++
+      log.recovered("lost-interrupt-poll", "driver", polled.sinceNs, kernel.nowNs)
+      interrupt(polled.events)
+    }
+    // TX watchdog: a vMAC with TX outstanding that completed nothing for a while is hung.
+    for (const pair of pairs.values()) {
+      const regs = nic.registers(pair.vmac)
+      const stalledSince = watchdog.check(pair.vmac, regs.txQueued, regs.txCompleted, kernel.nowNs)
+      if (stalledSince === undefined) continue
+      stats.watchdogResets++
+      pair.state = "ready"
+      nic.tellUnsafe({ _tag: "ResetVmac", vmac: pair.vmac, reason: "tx-hang" })
+      log.recovered("vmac-watchdog-reset", `vmac-${pair.vmac}`, stalledSince, kernel.nowNs)
+    }
+  }
+
+  let crashedAtNs = 0
+  const recover = (): void => {
+    stats.restarts++
+    const rebuilt = rebuild(journal.entries(), options.vmacs, nic.registers)
+    table = rebuilt.table
+    pairs = new Map(rebuilt.pairs.map((p) => [p.vm, { state: p.state, vmac: p.vmac, bssid: p.bssid, rateIndex: p.rateIndex }]))
+    scan = Scan.initial
+    watchdog.clear()
+    initWaiting = []
+    quiescing = new Set(rebuilt.stop)
+    for (const vmac of rebuilt.stop) nic.tellUnsafe({ _tag: "StopVmac", vmac, reason: "vm-gone" })
+    for (const vmac of rebuilt.restart) {
+      const vm = table.owner[vmac]!
+      nic.tellUnsafe({ _tag: "StartVmac", vmac, iommuDomainBytes: options.iommu ? options.vms[vm]?.memoryBytes : undefined })
+    }
+    log.recovered("driver-restart", "driver", crashedAtNs, kernel.nowNs)
   }
 
   const ref = yield* ModelActor.make<DriverMessage>("driver", 1 << 14, (msg) => {
@@ -238,21 +349,31 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
       case "Irq":
         interrupt(msg.events)
         break
-      case "VmGone": {
-        const pair = pairs.get(msg.vm)
-        if (pair !== undefined) nic.tellUnsafe({ _tag: "StopVmac", vmac: pair.vmac, reason: "vm-gone" })
-        pairs.delete(msg.vm)
-        table = Vmacs.release(table, msg.vm)
-        scan = Scan.forget(scan, msg.vm)
+      case "VmGone":
+        release(msg.vm)
         break
-      }
+      case "Tick":
+        tick()
+        break
     }
+  }, {
+    crashed: (atNs) => {
+      crashedAtNs = atNs
+    },
+    recover
   })
+  every(kernel, DRIVER_TICK_NS, () => ref.tellUnsafe({ _tag: "Tick" }))
+  options.monitor.watch({ ownerOfVmac: (vmac) => table.owner[vmac], memoryOf: (vm) => options.vms[vm]?.memoryBytes ?? 0 })
   return {
     ref,
     stats,
     pairState: (vm) => pairs.get(vm)?.state,
     rateIndexOf: (vm) => pairs.get(vm)?.rateIndex,
-    mapping: () => table
+    mapping: () => table,
+    macOfVm: (vm) => {
+      const pair = pairs.get(vm)
+      return pair === undefined ? undefined : nic.macOf(pair.vmac)
+    },
+    quiescing: () => quiescing
   }
 })

@@ -17,11 +17,18 @@ export const vmacOf = (table: VmacTable, vm: number): number | undefined => {
 
 export const vmOf = (table: VmacTable, vmac: number): number | undefined => table.owner[vmac]
 
-/** Gives `vm` a vMAC: the one it has, else the lowest free one; undefined when all are taken. */
-export const allocate = (table: VmacTable, vm: number): { readonly table: VmacTable; readonly vmac: number } | undefined => {
+/**
+ * Gives `vm` a vMAC: the one it has, else the lowest free one not in `quiescing` (released vMACs the
+ * card has not finished stopping); undefined when none is available.
+ */
+export const allocate = (
+  table: VmacTable,
+  vm: number,
+  quiescing: ReadonlySet<number> = new Set()
+): { readonly table: VmacTable; readonly vmac: number } | undefined => {
   const have = vmacOf(table, vm)
   if (have !== undefined) return { table, vmac: have }
-  const free = table.owner.indexOf(undefined)
+  const free = table.owner.findIndex((o, i) => o === undefined && !quiescing.has(i))
   if (free < 0) return undefined
   const owner = [...table.owner]
   owner[free] = vm

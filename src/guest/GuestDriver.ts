@@ -13,11 +13,12 @@
  *                                               └── deauth / beacon loss ◀─ connected
  * ```
  */
-import { Associate, Authenticate, InitCard, ReadPciConfig, StartScan } from "../model/CardCommand.ts"
+import { Associate, Authenticate, Disassociate, InitCard, ReadPciConfig, StartScan } from "../model/CardCommand.ts"
 import { CARD_PCI_ID } from "../model/CardEvent.ts"
 import type { CardCommand } from "../model/CardCommand.ts"
 import type { CardEvent, ScanResult } from "../model/CardEvent.ts"
 import { Status } from "../model/Frame.ts"
+import { INIT_TIMEOUT_NS, JOIN_TIMEOUT_NS, SCAN_TIMEOUT_NS } from "../model/ModelConstants.ts"
 
 export type DriverState = "off" | "initializing" | "scanning" | "authenticating" | "associating" | "connected" | "failed"
 
@@ -67,11 +68,50 @@ const failed = (d: GuestDriver): Step => {
   return { driver: { ...d, state: "scanning", failures, target: undefined }, commands: [], retryAfterNs: retryDelayNs(failures) }
 }
 
-export { JOIN_TIMEOUT_NS } from "../model/ModelConstants.ts"
+/**
+ * How long the driver waits for an answer to what `step` just asked of the card (`was`: the state
+ * before), or undefined when it asked nothing that needs one: probe and init, a scan, a join.
+ */
+export const waitFor = (was: DriverState, step: Step): number | undefined => {
+  for (const c of step.commands) {
+    if (c._tag === "StartScan") return SCAN_TIMEOUT_NS
+    if (c._tag === "ReadPciConfig" || c._tag === "InitCard") return INIT_TIMEOUT_NS
+  }
+  const now = step.driver.state
+  return now !== was && (now === "authenticating" || now === "associating") ? JOIN_TIMEOUT_NS : undefined
+}
 
-/** No answer came to an authentication or association request: count a failure and rescan later. */
-export const joinTimedOut = (d: GuestDriver): Step =>
-  d.state === "authenticating" || d.state === "associating" ? failed(d) : { driver: d, commands: [] }
+/**
+ * No answer came in time: probe the card again (init), scan again, or count a failed join and
+ * rescan later (a lost interrupt, a restarting driver, an AP that went away).
+ */
+export const timedOut = (d: GuestDriver, config: Config): Step => {
+  switch (d.state) {
+    case "initializing":
+      return { driver: d, commands: [new ReadPciConfig({})] }
+    case "scanning":
+      return { driver: d, commands: [scanCommand(config)] }
+    case "authenticating":
+    case "associating":
+      return failed(d)
+    default:
+      return { driver: d, commands: [] }
+  }
+}
+
+/** Leaves the current AP (if any) and looks for `config.ssid`, the new one. */
+export const roam = (d: GuestDriver, config: Config): Step => {
+  switch (d.state) {
+    case "connected":
+    case "authenticating":
+    case "associating":
+      return { driver: { ...d, state: "scanning", target: undefined, failures: 0 }, commands: [new Disassociate({ vmac: 0 }), scanCommand(config)] }
+    case "scanning":
+      return { driver: { ...d, failures: 0 }, commands: [scanCommand(config)] }
+    default:
+      return { driver: d, commands: [] }
+  }
+}
 
 export const onEvent = (d: GuestDriver, e: CardEvent, config: Config): Step => {
   switch (e._tag) {

@@ -2,10 +2,14 @@
  * A guest VM (or, in native mode, the host itself): its traffic applications, a minimal network
  * stack and the native WiFi driver. It reaches the card only through register writes (`port`), the
  * TX descriptor ring in its memory and the interrupts it receives, the same in every mode.
+ *
+ * Faults it rides out: its driver waits for every answer with a timeout (probe, init, scan, join);
+ * a crash of its driver reloads the driver; a power-off ends everything it was doing (a boot starts
+ * afresh). Every (re)connection starts its flows afresh, as the endpoint forgets a station that joins
+ * again. Timers carry the epoch they were set in, so a timer from before a reset is ignored.
  */
 import { Effect } from "effect"
 import type * as Scope from "effect/Scope"
-import type * as Actor from "../actor/Actor.ts"
 import * as ModelActor from "../model/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
 import type { Reply } from "../actor/Reply.ts"
@@ -22,6 +26,8 @@ import type { GuestMemory } from "../model/GuestMemory.ts"
 import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
 import { PACE_PERIOD_NS, TX_RING_DESCRIPTORS, TX_RING_RESERVED } from "../model/ModelConstants.ts"
 import * as GuestDriver from "./GuestDriver.ts"
+import type { InvariantMonitor } from "../fault/InvariantMonitor.ts"
+import type { RecoveryLog } from "../fault/RecoveryLog.ts"
 
 /** A traffic flow the VM runs once connected. */
 export type Flow =
@@ -32,11 +38,15 @@ export type Flow =
 
 export type GuestMessage =
   | { readonly _tag: "Boot" }
+  /** The VM is switched off (shutdown, or the first half of a reboot). */
+  | { readonly _tag: "PowerOff" }
   | { readonly _tag: "Irq"; readonly events: ReadonlyArray<CardEvent> }
-  | { readonly _tag: "Retry" }
-  | { readonly _tag: "JoinTimeout"; readonly attempt: number }
-  | { readonly _tag: "TcpTimer"; readonly flow: number; readonly generation: number }
-  | { readonly _tag: "Pace"; readonly flow: number }
+  | { readonly _tag: "Retry"; readonly epoch: number }
+  | { readonly _tag: "Timeout"; readonly attempt: number }
+  | { readonly _tag: "TcpTimer"; readonly flow: number; readonly generation: number; readonly epoch: number }
+  | { readonly _tag: "Pace"; readonly flow: number; readonly epoch: number }
+  /** Move to another AP: leave the current one and join `ssid`. */
+  | { readonly _tag: "Roam"; readonly ssid: string; readonly passphrase: string | undefined }
   | { readonly _tag: "RequestScan"; readonly reply: Reply<ReadonlyArray<ScanResult>> }
   | { readonly _tag: "WriteRaw"; readonly command: unknown; readonly descriptors?: ReadonlyArray<unknown> }
   | { readonly _tag: "SetRateIndex"; readonly rateIndex: number }
@@ -51,10 +61,14 @@ export interface GuestStats {
   txDelivered: number
   txFailed: number
   ringFullDrops: number
-  isolationViolations: number
   readonly pingRttNs: Array<number>
   pingsSent: number
   connectedAtNs: number | undefined
+  /** Times it (re)joined after losing its connection, and when it last lost it (undefined: connected or never). */
+  reconnects: number
+  disconnectedAtNs: number | undefined
+  /** Answers its driver waited for in vain (probe, init, scan, join). */
+  timeouts: number
 }
 
 export interface GuestOptions {
@@ -71,14 +85,19 @@ export interface GuestOptions {
   readonly ledger: FrameLedger
   /** Where the driver's register writes go (a device model, or the card itself). */
   readonly port: { readonly tellUnsafe: (m: { readonly _tag: "Mmio"; readonly command: unknown }) => boolean }
-  /** MAC of the wired endpoint behind the AP (the peer of every flow). */
-  readonly endpointMac: number
+  /** MAC of the wired endpoint behind the AP of `ssid` (the peer of every flow). */
+  readonly endpointMacOf: (ssid: string) => number
   /** Received bytes count toward goodput from this time on. */
   readonly warmupEndNs: number
+  readonly monitor: InvariantMonitor
+  readonly log: RecoveryLog
 }
 
 export interface GuestHandle {
-  readonly ref: Actor.ActorRef<GuestMessage>
+  readonly ref: ModelActor.ModelRef<GuestMessage>
+  /** The SSID it joins now (it changes when the VM roams). */
+  readonly ssid: () => string
+  readonly poweredOn: () => boolean
   readonly stats: GuestStats
   readonly driver: () => GuestDriver.GuestDriver
   /** The TCP senders' loss recovery so far: fast retransmits and timeouts. */
@@ -89,18 +108,22 @@ export interface GuestHandle {
 export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.fn.Return<GuestHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel } = yield* Simulation
   const { cpu, memory } = options
-  const config: GuestDriver.Config = { ssid: options.ssid, passphrase: options.passphrase, scanChannels: options.scanChannels }
+  let config: GuestDriver.Config = { ssid: options.ssid, passphrase: options.passphrase, scanChannels: options.scanChannels }
+  let endpointMac = options.endpointMacOf(options.ssid)
   const stats: GuestStats = {
     txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, rxBytesMeasured: 0, txDelivered: 0, txFailed: 0, ringFullDrops: 0,
-    isolationViolations: 0, pingRttNs: [], pingsSent: 0, connectedAtNs: undefined
+    pingRttNs: [], pingsSent: 0, connectedAtNs: undefined, reconnects: 0, disconnectedAtNs: undefined, timeouts: 0
   }
   let driver = GuestDriver.initial
+  let poweredOn = false
+  /** Bumped whenever flows restart or the VM resets: older timers are void. */
+  let epoch = 0
   let outstanding = 0
   let seq = 0
   let nextAddress = 0
   const credit = options.flows.map(() => 0)
   const scanWaiters: Array<Reply<ReadonlyArray<ScanResult>>> = []
-  let self: Actor.ActorRef<GuestMessage> | undefined
+  let self: ModelActor.ModelRef<GuestMessage> | undefined
 
   const write = (commands: ReadonlyArray<unknown>): void => {
     if (commands.length === 0) return
@@ -108,17 +131,38 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
     for (const command of commands) deliverAt(kernel, doneAt, options.port, { _tag: "Mmio", command })
   }
 
-  let joinAttempt = 0
+  // The driver waits for at most one answer at a time; a new wait (or the end of one) voids the old timer.
+  let waitAttempt = 0
   const apply = (step: GuestDriver.Step): void => {
     const was = driver.state
     driver = step.driver
-    if (driver.state !== was && (driver.state === "authenticating" || driver.state === "associating")) {
-      const attempt = ++joinAttempt
-      kernel.setTimer(kernel.nowNs + GuestDriver.JOIN_TIMEOUT_NS, () => self!.tellUnsafe({ _tag: "JoinTimeout", attempt }))
+    const waitNs = GuestDriver.waitFor(was, step)
+    if (waitNs !== undefined) {
+      const attempt = ++waitAttempt
+      kernel.setTimer(kernel.nowNs + waitNs, () => self!.tellUnsafe({ _tag: "Timeout", attempt }))
+    } else if (driver.state !== was || step.retryAfterNs !== undefined) {
+      waitAttempt++
     }
     write(step.commands as ReadonlyArray<CardCommand>)
-    if (step.retryAfterNs !== undefined) kernel.setTimer(kernel.nowNs + step.retryAfterNs, () => self!.tellUnsafe({ _tag: "Retry" }))
-    if (was !== "connected" && driver.state === "connected") startFlows()
+    if (step.retryAfterNs !== undefined) {
+      const e = epoch
+      kernel.setTimer(kernel.nowNs + step.retryAfterNs, () => self!.tellUnsafe({ _tag: "Retry", epoch: e }))
+    }
+    if (was !== "connected" && driver.state === "connected") connected()
+    else if (was === "connected" && driver.state !== "connected") stats.disconnectedAtNs = kernel.nowNs
+  }
+
+  const connected = (): void => {
+    if (stats.connectedAtNs === undefined) stats.connectedAtNs = kernel.nowNs
+    if (stats.disconnectedAtNs !== undefined) {
+      stats.reconnects++
+      options.log.recovered("reconnect", options.name, stats.disconnectedAtNs, kernel.nowNs)
+      stats.disconnectedAtNs = undefined
+    }
+    // A fresh start: the endpoint forgot this station when it joined again.
+    epoch++
+    makeTcpFlows()
+    startFlows()
   }
 
   // Writes up to `count` packets of a flow into the TX ring, then rings the doorbell once.
@@ -132,7 +176,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
       // Buffers cycle through the first 16 MiB of guest memory, 2 KiB apart.
       nextAddress = (nextAddress + 2048) % Math.min(memory.sizeBytes - 2048, 16 << 20)
       const frameSeq = firstSeq === undefined ? ++seq : firstSeq + i
-      const d: TxDescriptor = { dmaAddress: nextAddress, length: payloadBytes, src: driver.mac, dst: options.endpointMac, payload, seq: frameSeq, createdNs: kernel.nowNs }
+      const d: TxDescriptor = { dmaAddress: nextAddress, length: payloadBytes, src: driver.mac, dst: endpointMac, payload, seq: frameSeq, createdNs: kernel.nowNs }
       memory.write(subscribe === undefined ? d : { ...d, subscribe })
     }
     outstanding += n
@@ -151,7 +195,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
       else if (flow.kind === "tcp-rx") send(1, 64, Payload.Subscribe, { protocol: "tcp", offeredMbps: "saturate", payloadBytes: flow.mssBytes })
       else if (flow.kind === "tcp-tx") tcpSenders.get(i)?.pump()
       else if (flow.kind === "udp-tx" && flow.offeredMbps === "saturate") fill()
-      else self!.tellUnsafe({ _tag: "Pace", flow: i })
+      else self!.tellUnsafe({ _tag: "Pace", flow: i, epoch })
     })
   }
 
@@ -168,7 +212,8 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
     if (flow === undefined || driver.state !== "connected") return
     if (flow.kind === "ping") {
       if (send(1, flow.payloadBytes, Payload.EchoRequest) === 1) stats.pingsSent++
-      kernel.setTimer(kernel.nowNs + flow.intervalNs, () => self!.tellUnsafe({ _tag: "Pace", flow: index }))
+      const e = epoch
+      kernel.setTimer(kernel.nowNs + flow.intervalNs, () => self!.tellUnsafe({ _tag: "Pace", flow: index, epoch: e }))
       return
     }
     if (flow.kind === "udp-tx" && flow.offeredMbps !== "saturate") {
@@ -177,14 +222,15 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
       credit[index]! -= want
       const sent = send(want, flow.payloadBytes, Payload.Udp)
       stats.ringFullDrops += want - sent
-      kernel.setTimer(kernel.nowNs + PACE_PERIOD_NS, () => self!.tellUnsafe({ _tag: "Pace", flow: index }))
+      const e = epoch
+      kernel.setTimer(kernel.nowNs + PACE_PERIOD_NS, () => self!.tellUnsafe({ _tag: "Pace", flow: index, epoch: e }))
     }
   }
 
   const receive = (e: Extract<CardEvent, { _tag: "Rx" }>): void => {
     const measuring = kernel.nowNs >= options.warmupEndNs
     for (const f of e.frames) {
-      if (f.dst !== driver.mac) stats.isolationViolations++
+      options.monitor.delivered(options.vm, f.owner)
       options.ledger.deliver(f)
       stats.rxFrames++
       stats.rxBytes += f.payloadBytes
@@ -219,7 +265,6 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
       if (e._tag === "Rejected" && e.command === "TxDoorbell") continue
       if (e._tag === "ScanDone") for (const w of scanWaiters.splice(0)) w.succeed(e.results)
       apply(GuestDriver.onEvent(driver, e, config))
-      if (driver.state === "connected" && stats.connectedAtNs === undefined) stats.connectedAtNs = kernel.nowNs
     }
     if (outstanding < 0) outstanding = 0
     if (driver.state === "connected") {
@@ -228,44 +273,94 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
     }
   }
 
-  // TCP flows: senders for tcp-tx (by flow index), at most one receiver for tcp-rx.
+  // TCP flows: senders for tcp-tx (by flow index), at most one receiver for tcp-rx; new ones on every connection.
   const tcpSenders = new Map<number, TcpSenderFlow>()
   let tcpReceiver: { readonly flow: TcpReceiverFlow; readonly mss: number } | undefined
-  options.flows.forEach((flow, i) => {
-    if (flow.kind === "tcp-tx") {
-      tcpSenders.set(i, new TcpSenderFlow(kernel, {
-        room: () => (driver.state === "connected" ? TX_RING_DESCRIPTORS - TX_RING_RESERVED - outstanding : 0),
-        emitSegments: (first, count) => send(count, flow.mssBytes + 40, Payload.TcpData, undefined, first)
-      }, (generation) => self!.tellUnsafe({ _tag: "TcpTimer", flow: i, generation })))
-    } else if (flow.kind === "tcp-rx" && tcpReceiver === undefined) {
-      tcpReceiver = {
-        mss: flow.mssBytes,
-        flow: new TcpReceiverFlow(kernel, (ackNo) => void send(1, ACK_PACKET_BYTES, Payload.TcpAck, undefined, ackNo), (generation) =>
-          self!.tellUnsafe({ _tag: "TcpTimer", flow: i, generation }))
+  const makeTcpFlows = (): void => {
+    const e = epoch
+    tcpSenders.clear()
+    tcpReceiver = undefined
+    options.flows.forEach((flow, i) => {
+      if (flow.kind === "tcp-tx") {
+        tcpSenders.set(i, new TcpSenderFlow(kernel, {
+          room: () => (driver.state === "connected" ? TX_RING_DESCRIPTORS - TX_RING_RESERVED - outstanding : 0),
+          emitSegments: (first, count) => send(count, flow.mssBytes + 40, Payload.TcpData, undefined, first)
+        }, (generation) => self!.tellUnsafe({ _tag: "TcpTimer", flow: i, generation, epoch: e })))
+      } else if (flow.kind === "tcp-rx" && tcpReceiver === undefined) {
+        tcpReceiver = {
+          mss: flow.mssBytes,
+          flow: new TcpReceiverFlow(kernel, (ackNo) => void send(1, ACK_PACKET_BYTES, Payload.TcpAck, undefined, ackNo), (generation) =>
+            self!.tellUnsafe({ _tag: "TcpTimer", flow: i, generation, epoch: e }))
+        }
       }
-    }
-  })
+    })
+  }
+  makeTcpFlows()
+
+  /** Everything the VM was doing ends (its memory and ring with it); a boot starts afresh. */
+  const powerOff = (): void => {
+    poweredOn = false
+    epoch++
+    waitAttempt++
+    if (driver.state === "connected") stats.disconnectedAtNs = kernel.nowNs
+    driver = GuestDriver.initial
+    outstanding = 0
+    memory.clear()
+    for (const w of scanWaiters.splice(0)) w.fail(undefined as never)
+  }
+
+  /** The guest's driver module crashed: the kernel reloads it (probe, init, join); the applications stay. */
+  let crashedAtNs = 0
+  const reloadDriver = (): void => {
+    if (!poweredOn) return
+    if (driver.state === "connected") stats.disconnectedAtNs = crashedAtNs
+    driver = GuestDriver.initial
+    outstanding = 0
+    memory.clear()
+    waitAttempt++
+    options.log.recovered("guest-driver-restart", options.name, crashedAtNs, kernel.nowNs)
+    apply(GuestDriver.boot(driver))
+  }
 
   const ref = yield* ModelActor.make<GuestMessage>(options.name, 4096, (msg) => {
+    if (!poweredOn && msg._tag !== "Boot") {
+      // A VM that is off hears nothing; what reached it is gone with it.
+      if (msg._tag === "Irq") for (const e of msg.events) if (e._tag === "Rx") for (const f of e.frames) options.ledger.drop(f, "vm-off")
+      if (msg._tag === "RequestScan") msg.reply.fail(undefined as never)
+      return
+    }
     switch (msg._tag) {
       case "Boot":
+        if (poweredOn) break
+        poweredOn = true
         apply(GuestDriver.boot(driver))
+        break
+      case "PowerOff":
+        powerOff()
         break
       case "Irq":
         interrupt(msg.events)
         break
       case "Retry":
-        apply(GuestDriver.rescan(driver, config))
+        if (msg.epoch === epoch) apply(GuestDriver.rescan(driver, config))
         break
       case "TcpTimer":
+        if (msg.epoch !== epoch) break
         if (tcpSenders.has(msg.flow)) tcpSenders.get(msg.flow)!.timeout(msg.generation)
         else tcpReceiver?.flow.timeout(msg.generation)
         break
-      case "JoinTimeout":
-        if (msg.attempt === joinAttempt) apply(GuestDriver.joinTimedOut(driver))
+      case "Timeout":
+        if (msg.attempt !== waitAttempt) break
+        stats.timeouts++
+        apply(GuestDriver.timedOut(driver, config))
         break
       case "Pace":
-        pace(msg.flow)
+        if (msg.epoch === epoch) pace(msg.flow)
+        break
+      case "Roam":
+        config = { ...config, ssid: msg.ssid, passphrase: msg.passphrase }
+        endpointMac = options.endpointMacOf(msg.ssid)
+        apply(GuestDriver.roam(driver, config))
         break
       case "RequestScan":
         scanWaiters.push(msg.reply)
@@ -280,11 +375,18 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
         write([new SetRate({ vmac: 0, rateIndex: msg.rateIndex })])
         break
     }
+  }, {
+    crashed: (atNs) => {
+      crashedAtNs = atNs
+    },
+    recover: reloadDriver
   })
   self = ref
   return {
     ref,
     stats,
+    ssid: () => config.ssid,
+    poweredOn: () => poweredOn,
     driver: () => driver,
     tcp: () => {
       let retransmits = 0

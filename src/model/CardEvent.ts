@@ -36,7 +36,7 @@ export type CardEvent =
   | { readonly _tag: "ScanDone"; readonly results: ReadonlyArray<ScanResult>; readonly fromCache: boolean }
   | { readonly _tag: "AuthDone"; readonly vmac: number; readonly status: number }
   | { readonly _tag: "AssocDone"; readonly vmac: number; readonly status: number }
-  | { readonly _tag: "Disconnected"; readonly vmac: number; readonly reason: "deauthenticated" | "beacon-loss" }
+  | { readonly _tag: "Disconnected"; readonly vmac: number; readonly reason: "deauthenticated" | "beacon-loss" | "vmac-reset" }
   | { readonly _tag: "TxDone"; readonly vmac: number; readonly delivered: number; readonly failed: number }
   | { readonly _tag: "Rx"; readonly vmac: number; readonly frames: ReadonlyArray<Frame> }
   | { readonly _tag: "Rejected"; readonly command: string; readonly reason: RejectReason }

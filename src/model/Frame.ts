@@ -54,6 +54,11 @@ export class Frame {
   info: ManagementInfo | undefined
   /** End of the guest buffer the card reads it from (guest-physical), checked by an IOMMU. */
   dmaEnd: number
+  /**
+   * The VM whose data this is (the sender of an uplink frame, the station's VM for what an endpoint
+   * sends back), -1 for management frames: what the isolation invariant checks on delivery.
+   */
+  owner: number
 
   constructor(id: number, kind: FrameKind, src: number, dst: number, bssid: number) {
     this.id = id
@@ -68,6 +73,7 @@ export class Frame {
     this.createdNs = 0
     this.info = undefined
     this.dmaEnd = 0
+    this.owner = -1
   }
 }
 

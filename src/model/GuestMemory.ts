@@ -33,6 +33,12 @@ export class GuestMemory {
     return out
   }
 
+  /** The VM reset: unread descriptors are gone with the driver that wrote them. */
+  clear(): void {
+    this.ring.length = 0
+    this.head = 0
+  }
+
   /** Pages a buffer at `address` of `length` bytes spans (what software translation walks). */
   static pagesSpanned(address: number, length: number): number {
     return Math.floor((address + length - 1) / PAGE_BYTES) - Math.floor(address / PAGE_BYTES) + 1

@@ -10,6 +10,7 @@
 import { Effect } from "effect"
 import type * as Scope from "effect/Scope"
 import { ActorSystem } from "../actor/ActorSystem.ts"
+import type { ActorMetrics } from "../actor/ActorSystem.ts"
 import * as Air from "../air/Air.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
 import { rateLadder } from "../air/RateTable.ts"
@@ -29,6 +30,14 @@ import type { Scenario } from "../scenario/Scenario.ts"
 import { FrameLedger } from "./FrameLedger.ts"
 import { CARD_BASE_MAC, ENDPOINT_BASE_MAC, macValue } from "../scenario/AddressPlan.ts"
 import { GuestMemory } from "./GuestMemory.ts"
+import type * as ModelActor from "./ModelActor.ts"
+import { InvariantMonitor } from "../fault/InvariantMonitor.ts"
+import { RecoveryLog } from "../fault/RecoveryLog.ts"
+import { DriverJournal } from "../driver/DriverJournal.ts"
+import { every } from "../driver/TxWatchdog.ts"
+import { scheduleFaults } from "../fault/FaultInjector.ts"
+import { MappingAudit, mappingProblems } from "../fault/MappingAudit.ts"
+import { MAPPING_AUDIT_PERIOD_NS } from "./ModelConstants.ts"
 
 /** A forwarding reference to an actor created later (actors that talk to each other are built in turn). */
 const later = <M>() => {
@@ -53,6 +62,12 @@ export interface VmHandle {
   readonly ssid: string
   readonly guest: GuestVm.GuestHandle
   readonly port: {
+    /** The device model (virtual-wifi) or the assigned card's host side (passthrough, native). */
+    readonly ref: {
+      readonly name: string
+      readonly tellUnsafe: (m: { readonly _tag: "VmReset" } | ModelActor.Control) => boolean
+      readonly metrics: () => ActorMetrics
+    }
     readonly rejected: () => number
     readonly stats: { readonly rejectedByReason: Partial<Record<string, number>>; readonly emulatedReads?: number }
   }
@@ -70,6 +85,11 @@ export interface World {
   readonly endpoints: ReadonlyArray<Endpoint.EndpointHandle>
   readonly vms: ReadonlyArray<VmHandle>
   readonly warmupEndNs: number
+  readonly monitor: InvariantMonitor
+  readonly log: RecoveryLog
+  /** The augmented driver's journal (virtual-wifi), kept across its crashes. */
+  readonly journal: DriverJournal | undefined
+  readonly audit: MappingAudit
 }
 
 export interface BuildOptions {
@@ -84,6 +104,9 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
   const phy = phyOf(scenario)
   const cpu = new CpuCore(kernel, scenario.host.cpuGhz, options.costs ?? calibratedCosts)
   const ledger = new FrameLedger()
+  const monitor = new InvariantMonitor()
+  const log = new RecoveryLog()
+  const journal = scenario.mode === "virtual-wifi" ? new DriverJournal() : undefined
   const warmupEndNs = kernel.nowNs + scenario.warmupSeconds * 1e9
   const air = yield* Air.make(ledger)
 
@@ -132,12 +155,14 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
     phy,
     air,
     ledger,
+    monitor,
     interrupt: (events) => irq.tellUnsafe({ _tag: "Irq", events })
   })
+  const nicPort = { tellUnsafe: nic.ref.tellUnsafe, macOf: nic.macOf, registers: nic.registers, poll: nic.poll }
 
   const memories = scenario.vms.map((vm) => new GuestMemory(vm.memoryMb * 1024 * 1024))
   const guestRefs = scenario.vms.map(() => later<GuestVm.GuestMessage>())
-  const endpointFor = (ssid: string): number => {
+  const endpointMacOf = (ssid: string): number => {
     const i = scenario.aps.findIndex((a) => a.ssid === ssid)
     return endpointMac(i < 0 ? 0 : i)
   }
@@ -173,8 +198,10 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       packetCost: scenario.mode === "native" ? "hostStackPacket" : "guestPacket",
       ledger,
       port,
-      endpointMac: endpointFor(vm.ssid),
-      warmupEndNs
+      endpointMacOf,
+      warmupEndNs,
+      monitor,
+      log
     })
   }
 
@@ -189,9 +216,13 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       scanCacheAgeNs: scenario.driver.scanCacheAgeMs * 1e6,
       cpu,
       ledger,
-      nic: { tellUnsafe: nic.ref.tellUnsafe, macOf: nic.macOf },
-      vms: scenario.vms.map((vm, i) => ({ memoryBytes: memories[i]!.sizeBytes, events: dmRefs[i]! }))
+      nic: nicPort,
+      vms: scenario.vms.map((vm, i) => ({ memoryBytes: memories[i]!.sizeBytes, events: dmRefs[i]! })),
+      journal: journal!,
+      monitor,
+      log
     })
+    const theDriver = driver
     irq.set(driver.ref)
     for (const [i, vm] of scenario.vms.entries()) {
       const dm = yield* DeviceModel.make({
@@ -211,7 +242,10 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
         cpu,
         ledger,
         driver: driver.ref,
-        guest: guestRefs[i]!
+        guest: guestRefs[i]!,
+        macFromDriver: () => theDriver.macOfVm(i),
+        monitor,
+        log
       })
       dmRefs[i]!.set(dm.ref)
       const guest = yield* makeGuest(i, dm.ref)
@@ -229,9 +263,12 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
         scanDwellNs: scenario.driver.scanDwellMs * 1e6,
         cpu,
         ledger,
-        nic: { tellUnsafe: nic.ref.tellUnsafe, macOf: nic.macOf },
-        guest: guestRefs[0]!
+        nic: nicPort,
+        guest: guestRefs[0]!,
+        log
       })
+      // Natively the host owns all memory; an assigned card may reach only its VM's.
+      monitor.watch({ ownerOfVmac: (vmac) => (vmac === 0 ? 0 : undefined), memoryOf: () => (scenario.mode === "native" ? Infinity : memories[0]!.sizeBytes) })
       irq.set(port.ref)
       const guest = yield* makeGuest(0, port.ref)
       guestRefs[0]!.set(guest.ref)
@@ -242,5 +279,14 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
   }
 
   for (const vm of vms) vm.guest.ref.tellUnsafe({ _tag: "Boot" })
-  return { scenario, cpu, ledger, air, nic, driver, aps, endpoints, vms, warmupEndNs }
+
+  // The mapping invariant is audited once a simulated second; the fault schedule starts now.
+  const audit = new MappingAudit()
+  if (driver !== undefined && journal !== undefined) {
+    const d = driver
+    every(kernel, MAPPING_AUDIT_PERIOD_NS, () =>
+      audit.audit(mappingProblems(d.mapping(), d.quiescing(), (v) => nic.registers(v).state !== "stopped", journal.entries())))
+  }
+  scheduleFaults({ scenario, nic, air, aps, vms, driver, log }, kernel, sim.random, scenario.faults)
+  return { scenario, cpu, ledger, air, nic, driver, aps, endpoints, vms, warmupEndNs, monitor, log, journal, audit }
 })

@@ -2,25 +2,100 @@
  * The shape every model actor shares: its state lives in the closure that builds it (mutable, for
  * per-packet speed), its mailbox drops with a recorded dead letter when full (the model must never
  * block a sender that is itself an actor), and its handler is a plain function (the actor fast path).
+ *
+ * Fault injection reaches every model actor the same way, through two control messages:
+ * - `Crash` makes the handler throw: the actor's supervisor records the crash, waits its backoff in
+ *   virtual time (mail queues meanwhile) and calls `recover`, which must rebuild the closure state
+ *   from what survives a crash;
+ * - `Noise` is junk that the actor ignores (a mailbox flood is many of them at one instant).
+ *
+ * A message refused by a full mailbox is recorded as a dead letter and offered again 1 µs later (the
+ * flood's junk is not): nothing real is lost, it is late.
  */
-import type { Effect } from "effect"
+import { Duration, Effect, Schedule } from "effect"
 import type * as Scope from "effect/Scope"
+import { MAILBOX_RETRY_NS } from "./ModelConstants.ts"
 import * as Actor from "../actor/Actor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
-import type { Simulation } from "../kernel/Simulation.ts"
+import type { SupervisionPolicy } from "../actor/Supervision.ts"
+import { Simulation } from "../kernel/Simulation.ts"
 
-export const make = <M>(
+export type Control = { readonly _tag: "Crash" } | { readonly _tag: "Noise" }
+
+export const CRASH: Control = { _tag: "Crash" }
+export const NOISE: Control = { _tag: "Noise" }
+
+/** A model actor's address: its own messages plus the control messages. */
+export type ModelRef<M> = Actor.ActorRef<M | Control>
+
+/** Thrown by a model actor that was told to crash. */
+export class InjectedCrash extends Error {
+  readonly actor: string
+  constructor(actor: string) {
+    super(`injected crash of ${actor}`)
+    this.actor = actor
+    this.name = "InjectedCrash"
+  }
+}
+
+/**
+ * Model actors restart after 1 ms, doubling to at most 100 ms, and escalate only past 20 crashes in
+ * one simulated second: a fault schedule may crash an actor often, and the model must ride it out.
+ */
+export const modelSupervision: SupervisionPolicy = {
+  maxRestarts: 20,
+  windowNs: 1e9,
+  backoff: Schedule.exponential("1 millis").pipe(
+    Schedule.modifyDelay(({ duration }) => Effect.succeed(Duration.min(duration, Duration.millis(100))))
+  )
+}
+
+export interface ModelActorOptions {
+  /** Told when the actor crashes (the virtual time), before its supervisor's backoff. */
+  readonly crashed?: ((atNs: number) => void) | undefined
+  /** Rebuilds the closure state after a crash, from what survives. */
+  readonly recover?: (() => void) | undefined
+}
+
+export const make = Effect.fnUntraced(function*<M extends { readonly _tag: string }>(
   name: string,
   capacity: number,
-  handle: (message: M) => void
-): Effect.Effect<Actor.ActorRef<M>, never, Simulation | ActorSystem | Scope.Scope> =>
-  Actor.make<M, undefined>({
+  handle: (message: M) => void,
+  options: ModelActorOptions = {}
+): Effect.fn.Return<ModelRef<M>, never, Simulation | ActorSystem | Scope.Scope> {
+  const { kernel } = yield* Simulation
+  const { crashed, recover } = options
+  let self: ModelRef<M> | undefined
+  // A refused message is offered again shortly: the senders in the model are hardware and kernel
+  // paths (a trapped register write stalls the vCPU, an interrupt stays pending), not lossy links.
+  const retry = (message: M | Control): void => {
+    kernel.setTimer(kernel.nowNs + MAILBOX_RETRY_NS, () => self!.tellUnsafe(message))
+  }
+  self = yield* Actor.make<M | Control, undefined>({
     name,
     capacity,
     overflow: "drop",
     initial: () => undefined,
+    supervision: modelSupervision,
     handle: (state, message) => {
-      handle(message)
-      return state
+      switch (message._tag) {
+        case "Noise":
+          return state
+        case "Crash":
+          crashed?.(kernel.nowNs)
+          throw new InjectedCrash(name)
+        default:
+          handle(message as M)
+          return state
+      }
+    },
+    recover: () => {
+      recover?.()
+      return undefined
+    },
+    onDeadLetter: (message, reason) => {
+      if (reason === "mailbox-full" && message._tag !== "Noise" && message._tag !== "Crash") retry(message)
     }
   })
+  return self
+})

@@ -25,3 +25,15 @@ export const BEACON_CHECK_PERIOD_NS = 256_000_000
 export const JOIN_TIMEOUT_NS = 600_000_000
 /** A frame still live this long after its creation has been lost without a record (queues, retries and timeouts end far sooner). */
 export const MAX_FRAME_LIFETIME_NS = 5_000_000_000
+/** How often the augmented driver polls the card for unsignalled events and runs its TX watchdog. Modelling choice (Linux drivers run such housekeeping every 10–100 ms). */
+export const DRIVER_TICK_NS = 50_000_000
+/** TX outstanding with no completion for this long means the vMAC is hung: Linux's netdev watchdog uses seconds; iwlwifi's queue-stuck timer 2.5 s; 500 ms here keeps faulted runs short. Modelling choice. */
+export const WATCHDOG_STALL_NS = 500_000_000
+/** How long a guest driver waits for its card to answer a PCI probe or an init. Modelling choice (a second). */
+export const INIT_TIMEOUT_NS = 1_000_000_000
+/** How long a guest driver waits for a scan's results: mac80211 aborts a software scan after a few seconds; 2 s here. Modelling choice. */
+export const SCAN_TIMEOUT_NS = 2_000_000_000
+/** A refused message (full mailbox) is offered again after this long: the model's senders are hardware and kernel paths that stall rather than lose work. Modelling choice. */
+export const MAILBOX_RETRY_NS = 1_000
+/** How often the vMAC↔VM mapping is audited against the card and the journal (an invariant check, not part of the system). */
+export const MAPPING_AUDIT_PERIOD_NS = 1_000_000_000

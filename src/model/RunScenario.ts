@@ -7,7 +7,8 @@ import { ActorSystem } from "../actor/ActorSystem.ts"
 import { categories } from "../cpu/CpuCategory.ts"
 import type { CostTable } from "../cpu/CostTable.ts"
 import * as Simulation from "../kernel/Simulation.ts"
-import type { RunReport, VmReport } from "../report/RunReport.ts"
+import type { FaultsReport, RunReport, VmReport } from "../report/RunReport.ts"
+import type { RecoveryLog } from "../fault/RecoveryLog.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
 import { macText } from "../scenario/AddressPlan.ts"
 import { isConsistent } from "../driver/VmacTable.ts"
@@ -31,7 +32,30 @@ const percentile = (sorted: ReadonlyArray<number>, p: number): number | null =>
   sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
 
 /** Reads every figure of the report off a built system, at the current virtual time. */
-export const report = (world: World, nowNs: number): Omit<RunReport, "seed" | "wallSeconds" | "outcome" | "traceDigest" | "eventsProcessed"> => {
+/** The faults section: injected, recovered, restarted (from the recovery log and the actors' metrics). */
+export const faultsReport = (log: RecoveryLog, actors: ActorSummary): FaultsReport => {
+  const recoveriesByWhat: Record<string, { count: number; meanMs: number; maxMs: number }> = {}
+  for (const [what, r] of log.recoveriesByWhat) recoveriesByWhat[what] = { count: r.count, meanMs: r.totalNs / r.count / 1e6, maxMs: r.maxNs / 1e6 }
+  const actorRestarts: Record<string, number> = {}
+  for (const a of actors.metrics) if (a.restarts > 0) actorRestarts[a.name] = a.restarts
+  return {
+    injected: log.faults,
+    injectedByKind: Object.fromEntries(log.faultsByKind),
+    recoveries: log.recoveries,
+    recoveriesByWhat,
+    recent: log.recentRecoveries.map((r) => ({ what: r.what, target: r.target, atSeconds: r.sinceNs / 1e9, tookMs: (r.doneNs - r.sinceNs) / 1e6 })),
+    actorRestarts,
+    deadLetters: actors.deadLetters
+  }
+}
+
+/** What the report needs of the actor system. */
+export interface ActorSummary {
+  readonly metrics: ReadonlyArray<{ readonly name: string; readonly restarts: number }>
+  readonly deadLetters: number
+}
+
+export const report = (world: World, nowNs: number, actors: ActorSummary = { metrics: [], deadLetters: 0 }): Omit<RunReport, "seed" | "wallSeconds" | "outcome" | "traceDigest" | "eventsProcessed"> => {
   const measuredS = Math.max(1e-9, (nowNs - world.warmupEndNs) / 1e9)
   const cpu = world.cpu.snapshot()
   const vms = world.vms.map((vm): VmReport => {
@@ -60,7 +84,9 @@ export const report = (world: World, nowNs: number): Omit<RunReport, "seed" | "w
         p99Us: rtts.length === 0 ? null : percentile(rtts, 99)! / 1e3
       },
       connectedAtSeconds: s.connectedAtNs === undefined ? null : s.connectedAtNs / 1e9,
-      rateIndex: world.driver?.rateIndexOf(vm.index) ?? null
+      rateIndex: world.driver?.rateIndexOf(vm.index) ?? null,
+      reconnects: s.reconnects,
+      timeouts: s.timeouts
     }
   })
   const breakdown: Record<string, number> = {}
@@ -68,7 +94,7 @@ export const report = (world: World, nowNs: number): Omit<RunReport, "seed" | "w
   const mapping = world.driver?.mapping()
   const droppedByReason: Record<string, number> = {}
   for (const [k, v] of world.ledger.droppedByReason) droppedByReason[k] = v
-  const isolationViolations = world.vms.reduce((n, vm) => n + vm.guest.stats.isolationViolations, 0)
+  const m = world.monitor
   return {
     scenarioMode: world.scenario.mode,
     simulatedSeconds: nowNs / 1e9,
@@ -95,11 +121,16 @@ export const report = (world: World, nowNs: number): Omit<RunReport, "seed" | "w
       droppedByReason
     },
     invariants: {
-      isolationViolations,
+      isolationViolations: m.isolationViolations,
+      frameIsolation: m.frameIsolation,
+      scanIsolation: m.scanIsolation,
+      dmaIsolation: m.dmaIsolation,
+      crossVmWrites: m.crossVmWrites,
       unaccountedFrames: world.ledger.unaccounted(nowNs, MAX_FRAME_LIFETIME_NS).length,
-      mappingInconsistencies: mapping === undefined || isConsistent(mapping) ? 0 : 1,
+      mappingInconsistencies: world.audit.persisted + (mapping === undefined || isConsistent(mapping) ? 0 : 1),
       cpuAccountingErrorNs: Math.abs(cpu.busyNs + cpu.idleNs - cpu.elapsedNs)
-    }
+    },
+    faults: faultsReport(world.log, actors)
   }
 }
 
@@ -110,7 +141,8 @@ export const runScenario = (scenario: Scenario, options: RunScenarioOptions): Ef
     const world = yield* build(scenario, { costs: options.costs })
     yield* Simulation.sleep(durationNs)
     const sim = yield* Simulation.Simulation
-    return report(world, sim.kernel.nowNs)
+    const system = yield* ActorSystem
+    return report(world, sim.kernel.nowNs, { metrics: system.metrics(), deadLetters: system.deadLetters().total })
   }).pipe(Effect.provide(ActorSystem.layer))
   return Effect.map(
     Simulation.run(program, { seed: options.seed, trace: options.trace, onProgress: options.onProgress }),

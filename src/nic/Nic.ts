@@ -30,23 +30,31 @@ import type { FrameLedger } from "../model/FrameLedger.ts"
 import { SCANNER_MAC_OFFSET } from "../scenario/AddressPlan.ts"
 import { BEACON_CHECK_PERIOD_NS, BEACON_LOSS_NS, MAX_AMPDU_FRAMES } from "../model/ModelConstants.ts"
 import type { NicEvent } from "./NicEvent.ts"
+import type { InvariantMonitor } from "../fault/InvariantMonitor.ts"
 
 export type NicMessage =
   | { readonly _tag: "StartVmac"; readonly vmac: number; readonly iommuDomainBytes: number | undefined }
   | { readonly _tag: "StopVmac"; readonly vmac: number; readonly reason: string }
   | { readonly _tag: "Transmit"; readonly vmac: number; readonly frames: ReadonlyArray<Frame> }
-  | { readonly _tag: "SetVmacRate"; readonly vmac: number; readonly phy: PhyConfig }
+  | { readonly _tag: "SetVmacRate"; readonly vmac: number; readonly vm: number; readonly phy: PhyConfig }
   | { readonly _tag: "Scan"; readonly channels: ReadonlyArray<number>; readonly dwellNs: number }
   | { readonly _tag: "AuthRequest"; readonly vmac: number; readonly bssid: number; readonly channel: number }
-  | { readonly _tag: "AssocRequest"; readonly vmac: number; readonly bssid: number; readonly ssid: string; readonly passphrase: string | undefined }
+  | { readonly _tag: "AssocRequest"; readonly vmac: number; readonly vm: number; readonly bssid: number; readonly ssid: string; readonly passphrase: string | undefined }
   | { readonly _tag: "Disassoc"; readonly vmac: number }
   | { readonly _tag: "Heard"; readonly station: Station; readonly frames: ReadonlyArray<Frame> }
   | { readonly _tag: "Sent"; readonly station: Station; readonly delivered: ReadonlyArray<Frame>; readonly dropped: ReadonlyArray<Frame> }
   | { readonly _tag: "ScanStep" }
   | { readonly _tag: "RaiseIrq" }
   | { readonly _tag: "BeaconCheck" }
+  /** The driver resets one vMAC (after a firmware error or a TX hang): queued TX is dropped, the association ends. */
+  | { readonly _tag: "ResetVmac"; readonly vmac: number; readonly reason: string }
+  /** Injected faults: a vMAC's firmware crashes (and says so) or hangs (silently); interrupts misbehave. */
+  | { readonly _tag: "FirmwareFault"; readonly vmac: number; readonly silent: boolean }
+  | { readonly _tag: "IrqFault"; readonly action: IrqFaultAction; readonly count: number; readonly delayNs: number }
 
-type AssocState = "stopped" | "idle" | "authenticating" | "authenticated" | "associating" | "associated"
+export type IrqFaultAction = "drop" | "duplicate" | "delay"
+
+export type AssocState = "stopped" | "idle" | "authenticating" | "authenticated" | "associating" | "associated"
 
 interface Vmac {
   readonly index: number
@@ -55,6 +63,20 @@ interface Vmac {
   bssid: number
   iommuDomainBytes: number | undefined
   lastBeaconNs: number
+  /** Firmware stuck: TX is accepted but never completed (held here) until a reset. */
+  hung: boolean
+  held: Array<Frame>
+  /** TX frames accepted and TX frames completed (sent or dropped): a watchdog compares them. */
+  txQueued: number
+  txCompleted: number
+}
+
+/** What a driver reads of one vMAC from the card's registers (it survives a driver crash). */
+export interface VmacRegisters {
+  readonly state: AssocState
+  readonly bssid: number
+  readonly txQueued: number
+  readonly txCompleted: number
 }
 
 export interface NicOptions {
@@ -67,22 +89,44 @@ export interface NicOptions {
   readonly ledger: FrameLedger
   /** Where interrupts go: the driver that owns the card. */
   readonly interrupt: (events: ReadonlyArray<NicEvent>) => void
+  readonly monitor: InvariantMonitor
+}
+
+export interface NicStats {
+  interrupts: number
+  dmaFaults: number
+  scans: number
+  /** Interrupts lost, doubled or held back by injected faults. */
+  irqsDropped: number
+  irqsDuplicated: number
+  irqsDelayed: number
+  vmacResets: number
 }
 
 export interface NicHandle {
-  readonly ref: Actor.ActorRef<NicMessage>
+  readonly ref: ModelActor.ModelRef<NicMessage>
   readonly macOf: (vmac: number) => number
-  readonly stats: { interrupts: number; dmaFaults: number; scans: number }
+  readonly stats: NicStats
+  /** A register read of one vMAC's state and TX counters. */
+  readonly registers: (vmac: number) => VmacRegisters
+  /**
+   * Reads and clears the card's event status: events no interrupt has delivered yet (one was lost, or
+   * is held back). A driver's periodic poll calls it; `sinceNs` is when the oldest was raised.
+   */
+  readonly poll: () => { readonly events: ReadonlyArray<NicEvent>; readonly sinceNs: number }
 }
 
 
 export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.Return<NicHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel } = yield* Simulation
   const { air, ledger } = options
-  const stats = { interrupts: 0, dmaFaults: 0, scans: 0 }
-  let self: Actor.ActorRef<NicMessage> | undefined
+  const stats: NicStats = { interrupts: 0, dmaFaults: 0, scans: 0, irqsDropped: 0, irqsDuplicated: 0, irqsDelayed: 0, vmacResets: 0 }
+  let self: ModelActor.ModelRef<NicMessage> | undefined
+  // The card's event status: raised, not yet delivered by an interrupt or read by a poll.
   let pending: Array<NicEvent> = []
+  let pendingSinceNs = 0
   let irqRaised = false
+  const irqFaults: Array<{ readonly action: IrqFaultAction; readonly delayNs: number }> = []
   const cwMin = initialCw(timingsFor(options.phy))
 
   const owner = (vmac: number | undefined) => ({
@@ -98,7 +142,7 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
       receivesBroadcast: true, maxAggregate: options.phy.standard === "802.11n" ? MAX_AMPDU_FRAMES : 1, cwMin, owner: owner(i)
     })
     station.enabled = false
-    vmacs.push({ index: i, station, state: "stopped", bssid: 0, iommuDomainBytes: undefined, lastBeaconNs: 0 })
+    vmacs.push({ index: i, station, state: "stopped", bssid: 0, iommuDomainBytes: undefined, lastBeaconNs: 0, hung: false, held: [], txQueued: 0, txCompleted: 0 })
   }
   // The scanner: the card's own address, used for probe requests while scanning.
   const scanner = new Station({
@@ -112,6 +156,7 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
   let scan: { channels: ReadonlyArray<number>; next: number; dwellNs: number; results: Map<number, ScanResult> } | undefined
 
   const raise = (event: NicEvent): void => {
+    if (pending.length === 0) pendingSinceNs = kernel.nowNs
     pending.push(event)
     if (!irqRaised) {
       irqRaised = true
@@ -206,6 +251,31 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
     raise({ _tag: "ScanComplete", results })
   }
 
+  /** TX frames of `v` are done (sent or dropped): count them and tell the driver. */
+  const completed = (v: Vmac, delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>): void => {
+    // Only data counts: management frames the card sends on its own were never queued by a driver.
+    for (const f of delivered) if (f.kind === FrameKind.Data) v.txCompleted++
+    for (const f of dropped) if (f.kind === FrameKind.Data) v.txCompleted++
+    raise({ _tag: "TxStatus", vmac: v.index, delivered, dropped })
+  }
+
+  /** Back to a clean, idle vMAC: held and queued TX dropped (and reported), the association ended. */
+  const reset = (v: Vmac, reason: string): void => {
+    if (v.held.length > 0) {
+      const held = v.held
+      v.held = []
+      for (const f of held) ledger.drop(f, reason)
+      completed(v, [], held)
+    }
+    v.hung = false
+    if (v.state === "associated") air.ref.tellUnsafe(new Air.Enqueue(v.station, [mgmt(FrameKind.Deauth, v, v.bssid)]))
+    air.ref.tellUnsafe(new Air.Flush(v.station, reason))
+    const was = v.state
+    v.state = "idle"
+    v.bssid = 0
+    if (was !== "idle" && was !== "stopped" && reason !== "vm-gone") raise({ _tag: "Disconnected", vmac: v.index, reason: "vmac-reset" })
+  }
+
   const handle = (msg: NicMessage): void => {
     switch (msg._tag) {
       case "Transmit": {
@@ -227,9 +297,15 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
           }
         }
         if (ok.length === 0) return
+        options.monitor.transmitted(v.index, ok) // what the card actually reads out of guest memory
+        v.txQueued += ok.length
+        if (v.hung) {
+          for (const f of ok) v.held.push(f)
+          return
+        }
         if (v.state !== "associated") {
           for (const f of ok) ledger.drop(f, "not-associated")
-          raise({ _tag: "TxStatus", vmac: v.index, delivered: [], dropped: ok })
+          completed(v, [], ok)
           return
         }
         for (const f of ok) {
@@ -242,7 +318,7 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
       case "Sent": {
         const v = vmacByStation(msg.station)
         if (v === undefined) return
-        raise({ _tag: "TxStatus", vmac: v.index, delivered: msg.delivered, dropped: msg.dropped })
+        completed(v, msg.delivered, msg.dropped)
         return
       }
       case "Heard":
@@ -259,15 +335,40 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
       case "StopVmac": {
         const v = vmacs[msg.vmac]
         if (v === undefined) return
+        reset(v, msg.reason)
         v.state = "stopped"
-        v.bssid = 0
-        air.ref.tellUnsafe(new Air.Flush(v.station, msg.reason))
         v.station.enabled = false
+        // Events for it that no interrupt has delivered yet are void: nobody may read them now.
+        pending = pending.filter((e) => {
+          if (!("vmac" in e) || e.vmac !== v.index) return true
+          if (e._tag === "Rx") for (const f of e.frames) ledger.drop(f, msg.reason)
+          return false
+        })
+        raise({ _tag: "VmacStopped", vmac: v.index })
         return
       }
+      case "ResetVmac": {
+        const v = vmacs[msg.vmac]
+        if (v === undefined || v.state === "stopped") return
+        stats.vmacResets++
+        reset(v, msg.reason)
+        return
+      }
+      case "FirmwareFault": {
+        const v = vmacs[msg.vmac]
+        if (v === undefined || v.state === "stopped") return
+        v.hung = true
+        if (!msg.silent) raise({ _tag: "FirmwareError", vmac: v.index })
+        return
+      }
+      case "IrqFault":
+        for (let i = 0; i < msg.count; i++) irqFaults.push({ action: msg.action, delayNs: msg.delayNs })
+        return
       case "SetVmacRate": {
         const v = vmacs[msg.vmac]
-        if (v !== undefined) v.station.phy = msg.phy
+        if (v === undefined) return
+        options.monitor.wrote(msg.vm, v.index)
+        v.station.phy = msg.phy
         return
       }
       case "Scan": {
@@ -295,6 +396,7 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
         const v = vmacs[msg.vmac]
         if (v === undefined || v.state !== "authenticated" || v.bssid !== msg.bssid) return
         v.state = "associating"
+        options.monitor.wrote(msg.vm, v.index) // the key (passphrase) is installed for this vMAC
         const f = mgmt(FrameKind.AssocRequest, v, msg.bssid)
         f.info = msg.passphrase === undefined ? { ssid: msg.ssid } : { ssid: msg.ssid, passphrase: msg.passphrase }
         air.ref.tellUnsafe(new Air.Enqueue(v.station, [f]))
@@ -310,10 +412,26 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
       case "RaiseIrq": {
         irqRaised = false
         if (pending.length === 0) return
+        const fault = irqFaults.shift()
+        if (fault?.action === "drop") {
+          stats.irqsDropped++ // the events stay in the status registers, for a poll to find
+          return
+        }
+        if (fault?.action === "delay") {
+          stats.irqsDelayed++
+          irqRaised = true // the line is held: later events join this interrupt
+          kernel.setTimer(kernel.nowNs + fault.delayNs, () => self!.tellUnsafe({ _tag: "RaiseIrq" }))
+          return
+        }
         const events = pending
         pending = []
         stats.interrupts++
         options.interrupt(events)
+        if (fault?.action === "duplicate") {
+          // A spurious second interrupt: the driver finds the status already read.
+          stats.irqsDuplicated++
+          options.interrupt([])
+        }
         return
       }
       case "BeaconCheck": {
@@ -331,14 +449,21 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
     }
   }
 
-  const ref = yield* ModelActor.make<NicMessage>("nic", 1 << 16, (msg) => {
-    handle(msg)
-  })
+  const ref = yield* ModelActor.make<NicMessage>("nic", 1 << 16, handle)
   self = ref
   ref.tellUnsafe({ _tag: "BeaconCheck" })
   return {
     ref,
     macOf: (vmac) => options.baseMac + vmac,
-    stats
+    stats,
+    registers: (vmac) => {
+      const v = vmacs[vmac]!
+      return { state: v.state, bssid: v.bssid, txQueued: v.txQueued, txCompleted: v.txCompleted }
+    },
+    poll: () => {
+      const events = pending
+      pending = []
+      return { events, sinceNs: pendingSinceNs }
+    }
   }
 })

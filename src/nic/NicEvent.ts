@@ -8,14 +8,21 @@ export type NicEvent =
   | { readonly _tag: "ScanComplete"; readonly results: ReadonlyArray<ScanResult> }
   | { readonly _tag: "AuthResult"; readonly vmac: number; readonly status: number }
   | { readonly _tag: "AssocResult"; readonly vmac: number; readonly status: number }
-  | { readonly _tag: "Disconnected"; readonly vmac: number; readonly reason: "deauthenticated" | "beacon-loss" }
+  | { readonly _tag: "Disconnected"; readonly vmac: number; readonly reason: "deauthenticated" | "beacon-loss" | "vmac-reset" }
   | { readonly _tag: "DmaFault"; readonly vmac: number; readonly frames: number }
+  /** A vMAC's firmware crashed: the driver must reset it. */
+  | { readonly _tag: "FirmwareError"; readonly vmac: number }
+  /** A vMAC stopped by the driver has quiesced: no event of its old owner will follow. */
+  | { readonly _tag: "VmacStopped"; readonly vmac: number }
+
+/** Card events that concern only the driver that owns the card (a guest never sees them). */
+export type HostOnlyEvent = Extract<NicEvent, { readonly _tag: "FirmwareError" | "VmacStopped" }>
 
 /**
  * What a guest's driver sees of a card event, on its own card's vMAC 0 (the driver that owns the card
  * does its bookkeeping first: demultiplexing, scan consolidation, CPU costs).
  */
-export const guestEventOf = (e: NicEvent): CardEvent => {
+export const guestEventOf = (e: Exclude<NicEvent, HostOnlyEvent>): CardEvent => {
   switch (e._tag) {
     case "TxStatus":
       return { _tag: "TxDone", vmac: 0, delivered: e.delivered.length, failed: e.dropped.length }

@@ -31,9 +31,36 @@ export const VmReport = Schema.Struct({
   /** When it first reached `connected`, simulated seconds; null if never. */
   connectedAtSeconds: Schema.NullOr(Schema.Number),
   /** Its entry in the driver's per-VM rate table (virtual-wifi), null otherwise. */
-  rateIndex: Schema.NullOr(Schema.Number)
+  rateIndex: Schema.NullOr(Schema.Number),
+  /** Times it joined again after losing its connection. */
+  reconnects: Schema.Number,
+  /** Answers its driver waited for in vain (probe, init, scan, join). */
+  timeouts: Schema.Number
 })
 export type VmReport = typeof VmReport.Type
+
+/** One recovery: what recovered, when the trouble began, how long it took. */
+export const RecoveryEntry = Schema.Struct({
+  what: Schema.String,
+  target: Schema.String,
+  atSeconds: Schema.Number,
+  tookMs: Schema.Number
+})
+
+/** Faults injected and recoveries made (`fault/RecoveryLog.ts`). */
+export const FaultsReport = Schema.Struct({
+  injected: Schema.Number,
+  injectedByKind: Schema.Record(Schema.String, Schema.Number),
+  recoveries: Schema.Number,
+  recoveriesByWhat: Schema.Record(Schema.String, Schema.Struct({ count: Schema.Number, meanMs: Schema.Number, maxMs: Schema.Number })),
+  /** The most recent recoveries (at most 200). */
+  recent: Schema.Array(RecoveryEntry),
+  /** Actor restarts by supervisors, by actor (only actors that restarted). */
+  actorRestarts: Schema.Record(Schema.String, Schema.Number),
+  /** Messages recorded as dead letters (junk of a flood, refusals retried, crashes). */
+  deadLetters: Schema.Number
+})
+export type FaultsReport = typeof FaultsReport.Type
 
 export const RunReport = Schema.Struct({
   scenarioMode: Schema.Literals(["native", "passthrough", "virtual-wifi"]),
@@ -73,14 +100,20 @@ export const RunReport = Schema.Struct({
     droppedByReason: Schema.Record(Schema.String, Schema.Number)
   }),
   invariants: Schema.Struct({
-    /** Frames that reached a VM they were not addressed to. */
+    /** Frames, scan results or DMAs that reached a VM they do not belong to (the sum of the three below). */
     isolationViolations: Schema.Number,
+    frameIsolation: Schema.Number,
+    scanIsolation: Schema.Number,
+    dmaIsolation: Schema.Number,
+    /** Rate-table or key writes applied to a vMAC another VM owns. */
+    crossVmWrites: Schema.Number,
     /** Frames neither delivered, nor dropped with a reason, nor plausibly in flight. */
     unaccountedFrames: Schema.Number,
-    /** 0 when the vMAC↔VM table maps no VM twice. */
+    /** Disagreements of the vMAC↔VM table (with itself, the card, the journal) that persisted across audits. */
     mappingInconsistencies: Schema.Number,
     /** |busy + idle − elapsed| of the CPU, ns (0 by construction, checked). */
     cpuAccountingErrorNs: Schema.Number
-  })
+  }),
+  faults: FaultsReport
 })
 export type RunReport = typeof RunReport.Type

@@ -17,61 +17,9 @@
  * const scenario = yield* decodeScenario({ card: { vmacs: 2 }, vms: [{ name: "a", ssid: "lab", passphrase: "vwifi-lab-key" }] })
  * ```
  */
-import { Effect, Schema, SchemaGetter, SchemaTransformation } from "effect"
-
-// ---------------------------------------------------------------------------------------------
-// Building blocks
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Makes a field optional in the encoded form, filled with `value` on decode, and documents it.
- * The default is written in the encoded form (so a nested struct's default may be `{}`).
- */
-const defaulted = <S extends Schema.Top>(schema: S, value: S["Encoded"], description: string) =>
-  schema.pipe(Schema.withDecodingDefaultKey(Effect.succeed(value))).annotate({ description })
-
-/** An integer in [minimum, maximum]; both checks carry the same message, so a value reports once. */
-const intBetween = (minimum: number, maximum: number) => {
-  const expected = `an integer between ${minimum} and ${maximum}`
-  return Schema.Number.check(Schema.isInt({ expected }), Schema.isBetween({ minimum, maximum }, { expected }))
-}
-
-/** A finite number in [minimum, maximum]. */
-const numberBetween = (minimum: number, maximum: number) =>
-  Schema.Finite.check(Schema.isBetween({ minimum, maximum }, { expected: `a number between ${minimum} and ${maximum}` }))
-
-/** A finite number > 0. */
-const positive = Schema.Finite.check(Schema.isGreaterThan(0, { expected: "a number greater than 0" }))
-
-/** A finite number ≥ 0. */
-const nonNegative = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0, { expected: "a number greater than or equal to 0" }))
-
-/** An IEEE 802.11 channel number, 1..165 (2.4 GHz: 1..14, 5 GHz: 32..165). */
-const Channel = intBetween(1, 165)
-
-const utf8 = new TextEncoder()
-
-/** An SSID: 1 to 32 octets of UTF-8 (802.11-2016 9.4.2.2 allows 0..32; vwifi needs a name to join). */
-const Ssid = Schema.String.check(
-  Schema.isNonEmpty({ expected: "a non-empty SSID" }),
-  Schema.makeFilter((s: string) => utf8.encode(s).length <= 32, { expected: "an SSID of at most 32 bytes (UTF-8)" })
-)
-
-const MAC_PATTERN = /^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}$/
-const macExpected = "a MAC address like \"02:00:00:00:01:00\""
-
-/** A MAC address "aa:bb:cc:dd:ee:ff"; either case is accepted and decoded to lower case. */
-const MacAddress = Schema.String.check(Schema.isPattern(MAC_PATTERN, { expected: macExpected })).pipe(
-  Schema.decodeTo(
-    Schema.String.check(Schema.isPattern(/^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/, { expected: "a lower-case MAC address" })),
-    SchemaTransformation.toLowerCase()
-  )
-)
-
-/** A WPA2 passphrase: 8 to 63 characters (802.11-2016 J.4.1). */
-const Passphrase = Schema.String.check(
-  Schema.isBetweenLength(8, 63, { expected: "a passphrase of 8 to 63 characters" })
-)
+import { Schema, SchemaGetter } from "effect"
+import { Channel, defaulted, intBetween, MacAddress, nonNegative, numberBetween, Passphrase, positive, Ssid, VmName } from "./SchemaParts.ts"
+import { FaultSchedule } from "./FaultSchedule.ts"
 
 // ---------------------------------------------------------------------------------------------
 // Host
@@ -297,11 +245,7 @@ export type TrafficSpec = typeof TrafficSpec.Type
 
 /** One guest VM: the AP it joins and the traffic it runs. */
 export const VmSpec = Schema.Struct({
-  name: Schema.String.check(
-    Schema.isPattern(/^[a-z0-9][a-z0-9-]{0,31}$/, {
-      expected: "a name of 1 to 32 characters: lower-case letters, digits and '-', not starting with '-'"
-    })
-  ).annotate({ description: "The VM's name, /^[a-z0-9][a-z0-9-]{0,31}$/. Required; unique among the VMs." }),
+  name: VmName.annotate({ description: "The VM's name, /^[a-z0-9][a-z0-9-]{0,31}$/. Required; unique among the VMs." }),
   ssid: Ssid.annotate({ description: "SSID of the AP the VM's driver scans for and joins. Required; must name an AP." }),
   passphrase: Schema.optionalKey(Passphrase).annotate({
     description: "The passphrase the VM's driver uses, 8 to 63 characters. Required when its AP is wpa2-psk; " +
@@ -442,6 +386,11 @@ const ScenarioFields = Schema.Struct({
     DriverSettings,
     {},
     "Scan policy of the (augmented) driver. Default: cache age 2000 ms, dwell 20 ms, channels [1, 6, 11]."
+  ),
+  faults: defaulted(
+    FaultSchedule,
+    [],
+    "Faults and VM lifecycle events at given simulated times (see FaultSchedule.ts and docs/faults.md). Default [] (none)."
   )
 })
 

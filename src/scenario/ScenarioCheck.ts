@@ -8,6 +8,7 @@
  */
 import { CARD_BASE_MAC, ENDPOINT_BASE_MAC, macText, macValue, reservedUse, SCANNER_MAC_OFFSET } from "./AddressPlan.ts"
 import type { Scenario } from "./Scenario.ts"
+import { checkFaults } from "./FaultCheck.ts"
 
 /** One thing wrong with a scenario: where (`vms[1].ssid`; "" for the whole scenario) and what. */
 export interface ScenarioProblem {
@@ -149,5 +150,7 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
     })
   }
 
+  problems.push(...checkFaults(s))
+  problems.push(...checkFaults(s))
   return problems
 }

@@ -2,6 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as G from "../../src/guest/GuestDriver.ts"
 import { CARD_PCI_ID } from "../../src/model/CardEvent.ts"
 import { Status } from "../../src/model/Frame.ts"
+import { INIT_TIMEOUT_NS, JOIN_TIMEOUT_NS, SCAN_TIMEOUT_NS } from "../../src/model/ModelConstants.ts"
 
 const config: G.Config = { ssid: "lab", passphrase: "secret-key", scanChannels: [1, 6, 11] }
 const lab = { bssid: 5, ssid: "lab", channel: 6, signalDbm: -40 }
@@ -48,10 +49,33 @@ describe("guest driver state machine", () => {
   })
 
   it("gives up on an unanswered join and rescans later", () => {
-    const step = G.joinTimedOut({ ...G.initial, state: "authenticating", mac: 1, target: lab })
+    const step = G.timedOut({ ...G.initial, state: "authenticating", mac: 1, target: lab }, config)
     assert.strictEqual(step.driver.state, "scanning")
     assert.isDefined(step.retryAfterNs)
-    assert.strictEqual(G.joinTimedOut({ ...G.initial, state: "connected" }).driver.state, "connected")
+    assert.strictEqual(G.timedOut({ ...G.initial, state: "connected" }, config).driver.state, "connected")
+  })
+
+  it("asks again when a probe, init or scan goes unanswered", () => {
+    assert.deepStrictEqual(G.timedOut({ ...G.initial, state: "initializing" }, config).commands.map((c) => c._tag), ["ReadPciConfig"])
+    assert.deepStrictEqual(G.timedOut({ ...G.initial, state: "scanning", mac: 1 }, config).commands.map((c) => c._tag), ["StartScan"])
+  })
+
+  it("waits with a timeout for exactly what it asked", () => {
+    assert.strictEqual(G.waitFor("off", G.boot(G.initial)), INIT_TIMEOUT_NS)
+    const scan = G.onEvent({ ...G.initial, state: "initializing" }, { _tag: "InitDone", vmac: 0, mac: 5 }, config)
+    assert.strictEqual(G.waitFor("initializing", scan), SCAN_TIMEOUT_NS)
+    const join = G.onEvent({ ...G.initial, state: "scanning", mac: 5 }, { _tag: "ScanDone", results: [lab], fromCache: false }, config)
+    assert.strictEqual(G.waitFor("scanning", join), JOIN_TIMEOUT_NS)
+    // A failed scan waits out its backoff instead: no timeout.
+    const miss = G.onEvent({ ...G.initial, state: "scanning", mac: 5 }, { _tag: "ScanDone", results: [], fromCache: false }, config)
+    assert.isUndefined(G.waitFor("scanning", miss))
+  })
+
+  it("roams: leaves its AP and scans for the new one", () => {
+    const step = G.roam({ ...G.initial, state: "connected", mac: 5, target: lab }, { ...config, ssid: "other" })
+    assert.strictEqual(step.driver.state, "scanning")
+    assert.deepStrictEqual(step.commands.map((c) => c._tag), ["Disassociate", "StartScan"])
+    assert.strictEqual(G.roam({ ...G.initial, state: "off" }, config).commands.length, 0)
   })
 
   it("does not bind to a device with other PCI IDs", () => {

@@ -100,7 +100,12 @@ const full = {
     interruptCoalescing: { enabled: true, frames: 16, delayUs: 500 },
     fastDataPath: true
   },
-  driver: { scanCacheAgeMs: 0, scanDwellMs: 50, scanChannels: [1, 11] }
+  driver: { scanCacheAgeMs: 0, scanDwellMs: 50, scanChannels: [1, 11] },
+  faults: [
+    { kind: "crash-driver", atSeconds: 5 },
+    { kind: "interrupts", atSeconds: 6, action: "delay", count: 3, delayMs: 2 },
+    { kind: "mailbox-flood", atSeconds: 7, target: "nic", messages: 10 }
+  ]
 } as const
 
 describe("scenario: defaults", () => {
@@ -191,7 +196,7 @@ describe("scenario: round trip", () => {
   it.effect("the default scenario encodes with every field explicit", () =>
     Effect.gen(function*() {
       const json = encodeScenario(defaultScenario) as Record<string, unknown>
-      assert.deepStrictEqual(Object.keys(json).sort(), ["aps", "card", "driver", "durationSeconds", "host", "mode", "switches", "vms", "warmupSeconds"])
+      assert.deepStrictEqual(Object.keys(json).sort(), ["aps", "card", "driver", "durationSeconds", "faults", "host", "mode", "switches", "vms", "warmupSeconds"])
       assert.deepStrictEqual(yield* decodeScenario(json), defaultScenario)
     }))
 

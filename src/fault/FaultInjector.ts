@@ -1,0 +1,159 @@
+/**
+ * Carries out a scenario's fault schedule on a built system: at each entry's time it reaches the
+ * target the way the fault would (a crash message to an actor, a register-level fault on the card,
+ * power to an AP, loss on a channel, hostile writes from a guest) and records the fault. Recovery is
+ * the system's own business; the injector never helps.
+ */
+import * as Air from "../air/Air.ts"
+import type { Kernel } from "../kernel/Kernel.ts"
+import type { Prng } from "../kernel/Prng.ts"
+import type { World } from "../model/Model.ts"
+import { CRASH, NOISE } from "../model/ModelActor.ts"
+import type { Control } from "../model/ModelActor.ts"
+import type { FaultSpec } from "../scenario/FaultSchedule.ts"
+import { hostileCommand } from "./HostileCommands.ts"
+
+/** A mailbox a flood can target: its name, capacity, and how to post junk to it. */
+interface Floodable {
+  readonly tellUnsafe: (m: Control) => boolean
+  readonly metrics: () => { readonly mailboxCapacity: number }
+}
+
+/** What the injector reaches into. */
+export type FaultTargets = Pick<World, "scenario" | "nic" | "air" | "aps" | "vms" | "driver" | "log">
+
+export const scheduleFaults = (world: FaultTargets, kernel: Kernel, random: Prng, faults: ReadonlyArray<FaultSpec>): void => {
+  const startNs = kernel.nowNs
+  for (const fault of faults) {
+    kernel.setTimer(startNs + fault.atSeconds * 1e9, () => inject(world, kernel, random, fault))
+  }
+}
+
+const vmIndex = (world: FaultTargets, name: string): number => world.scenario.vms.findIndex((vm) => vm.name === name)
+
+const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultSpec): void => {
+  const { log } = world
+  const at = kernel.nowNs
+  const record = (target: string) => log.fault(fault.kind, target, at)
+  const vmOf = (name: string) => world.vms[vmIndex(world, name)]
+  const apOf = (ssid: string) => world.aps[world.scenario.aps.findIndex((a) => a.ssid === ssid)]
+  switch (fault.kind) {
+    case "crash-driver":
+      if (world.driver === undefined) return
+      record("driver")
+      world.driver.ref.tellUnsafe(CRASH)
+      return
+    case "crash-device-model": {
+      const vm = vmOf(fault.vm)
+      if (vm === undefined) return
+      record(vm.port.ref.name)
+      vm.port.ref.tellUnsafe(CRASH)
+      return
+    }
+    case "crash-guest-driver": {
+      const vm = vmOf(fault.vm)
+      if (vm === undefined || !vm.guest.poweredOn()) return
+      record(vm.name)
+      vm.guest.ref.tellUnsafe(CRASH)
+      return
+    }
+    case "crash-vmac":
+    case "hang-vmac":
+      record(`vmac-${fault.vmac}`)
+      world.nic.ref.tellUnsafe({ _tag: "FirmwareFault", vmac: fault.vmac, silent: fault.kind === "hang-vmac" })
+      return
+    case "interrupts":
+      record(`irq-${fault.action}`)
+      world.nic.ref.tellUnsafe({ _tag: "IrqFault", action: fault.action, count: fault.count, delayNs: fault.delayMs * 1e6 })
+      return
+    case "ap-down": {
+      const ap = apOf(fault.ap)
+      if (ap === undefined) return
+      record(fault.ap)
+      ap.ref.tellUnsafe({ _tag: "SetPower", on: false })
+      kernel.setTimer(kernel.nowNs + fault.forSeconds * 1e9, () => ap.ref.tellUnsafe({ _tag: "SetPower", on: true }))
+      return
+    }
+    case "ap-deauth": {
+      const ap = apOf(fault.ap)
+      const vm = vmOf(fault.vm)
+      const mac = vm?.guest.driver().mac
+      if (ap === undefined || mac === undefined) return
+      record(`${fault.ap}/${fault.vm}`)
+      ap.ref.tellUnsafe({ _tag: "Deauthenticate", station: mac })
+      return
+    }
+    case "channel-loss": {
+      const channel = fault.channel ?? world.scenario.card.channel
+      record(`channel-${channel}`)
+      world.air.ref.tellUnsafe(new Air.Impair(channel, fault.lossPercent / 100))
+      kernel.setTimer(kernel.nowNs + fault.forSeconds * 1e9, () => world.air.ref.tellUnsafe(new Air.Impair(channel, 0)))
+      return
+    }
+    case "command-storm": {
+      const vm = vmOf(fault.vm)
+      if (vm === undefined || !vm.guest.poweredOn()) return
+      record(vm.name)
+      const memoryBytes = world.scenario.vms[vm.index]!.memoryMb * 1024 * 1024
+      // Natively the host may DMA anywhere: only a VM's out-of-range DMA is an attack.
+      const ownMac = world.scenario.mode === "native" ? undefined : vm.guest.driver().mac
+      for (let i = 0; i < fault.commands; i++) {
+        const { command, descriptors } = hostileCommand(random, memoryBytes, ownMac)
+        vm.guest.ref.tellUnsafe(descriptors === undefined ? { _tag: "WriteRaw", command } : { _tag: "WriteRaw", command, descriptors })
+      }
+      return
+    }
+    case "guest-reboot":
+    case "vm-stop": {
+      const vm = vmOf(fault.vm)
+      if (vm === undefined || !vm.guest.poweredOn()) return
+      record(vm.name)
+      vm.guest.ref.tellUnsafe({ _tag: "PowerOff" })
+      vm.port.ref.tellUnsafe({ _tag: "VmReset" })
+      if (fault.kind === "guest-reboot") kernel.setTimer(kernel.nowNs + fault.downSeconds * 1e9, () => vm.guest.ref.tellUnsafe({ _tag: "Boot" }))
+      return
+    }
+    case "vm-start": {
+      const vm = vmOf(fault.vm)
+      if (vm === undefined || vm.guest.poweredOn()) return
+      record(vm.name)
+      vm.guest.ref.tellUnsafe({ _tag: "Boot" })
+      return
+    }
+    case "vm-roam": {
+      const vm = vmOf(fault.vm)
+      const ap = world.scenario.aps.find((a) => a.ssid === fault.ssid)
+      if (vm === undefined || ap === undefined || !vm.guest.poweredOn()) return
+      record(`${vm.name}→${fault.ssid}`)
+      // The VM is configured for the new network: its passphrase, if the AP needs one.
+      const passphrase = ap.security.kind === "wpa2-psk" ? ap.security.passphrase : undefined
+      vm.guest.ref.tellUnsafe({ _tag: "Roam", ssid: fault.ssid, passphrase })
+      return
+    }
+    case "mailbox-flood": {
+      const target = floodTarget(world, fault)
+      if (target === undefined) return
+      record(target.name)
+      const n = fault.messages ?? 2 * target.ref.metrics().mailboxCapacity
+      for (let i = 0; i < n; i++) target.ref.tellUnsafe(NOISE)
+      return
+    }
+  }
+}
+
+const floodTarget = (world: FaultTargets, fault: Extract<FaultSpec, { kind: "mailbox-flood" }>): { readonly name: string; readonly ref: Floodable } | undefined => {
+  switch (fault.target) {
+    case "driver":
+      return world.driver === undefined ? undefined : { name: "driver", ref: world.driver.ref }
+    case "nic":
+      return { name: "nic", ref: world.nic.ref }
+    case "guest": {
+      const vm = world.vms[vmIndex(world, fault.vm ?? "")]
+      return vm === undefined ? undefined : { name: vm.name, ref: vm.guest.ref }
+    }
+    case "device-model": {
+      const vm = world.vms[vmIndex(world, fault.vm ?? "")]
+      return vm === undefined || world.driver === undefined ? undefined : { name: vm.port.ref.name, ref: vm.port.ref }
+    }
+  }
+}

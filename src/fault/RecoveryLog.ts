@@ -1,0 +1,61 @@
+/**
+ * What went wrong and what the system did about it: every injected fault, and every recovery (what
+ * recovered, when it started and when it was done). Bounded: counters per kind are exact, and the
+ * most recent records are kept for the report, so a day-long soak keeps flat memory.
+ */
+
+export interface FaultRecord {
+  readonly kind: string
+  readonly target: string
+  readonly atNs: number
+}
+
+export interface RecoveryRecord {
+  /** What recovered: "driver-restart", "vmac-reset", "lost-interrupt-poll", "reconnect", … */
+  readonly what: string
+  readonly target: string
+  /** When the trouble began (the fault, or the oldest unsignalled event). */
+  readonly sinceNs: number
+  /** When the recovery was complete. */
+  readonly doneNs: number
+}
+
+export interface RecoverySummary {
+  count: number
+  totalNs: number
+  maxNs: number
+}
+
+/** Records kept for the report (the counters cover everything). */
+export const RECORDS_KEPT = 200
+
+export class RecoveryLog {
+  readonly faultsByKind = new Map<string, number>()
+  readonly recoveriesByWhat = new Map<string, RecoverySummary>()
+  readonly recentFaults: Array<FaultRecord> = []
+  readonly recentRecoveries: Array<RecoveryRecord> = []
+  faults = 0
+  recoveries = 0
+
+  fault(kind: string, target: string, atNs: number): void {
+    this.faults++
+    this.faultsByKind.set(kind, (this.faultsByKind.get(kind) ?? 0) + 1)
+    keep(this.recentFaults, { kind, target, atNs })
+  }
+
+  recovered(what: string, target: string, sinceNs: number, doneNs: number): void {
+    this.recoveries++
+    let s = this.recoveriesByWhat.get(what)
+    if (s === undefined) this.recoveriesByWhat.set(what, (s = { count: 0, totalNs: 0, maxNs: 0 }))
+    const took = doneNs - sinceNs
+    s.count++
+    s.totalNs += took
+    if (took > s.maxNs) s.maxNs = took
+    keep(this.recentRecoveries, { what, target, sinceNs, doneNs })
+  }
+}
+
+const keep = <A>(list: Array<A>, item: A): void => {
+  if (list.length >= RECORDS_KEPT) list.shift()
+  list.push(item)
+}

@@ -1,0 +1,76 @@
+/**
+ * Cross-field checks of a scenario's fault schedule: every target must exist, and every fault must
+ * make sense in the scenario's mode. Pure, like `checkScenario`, which calls it.
+ */
+import type { Scenario } from "./Scenario.ts"
+
+export interface FaultProblem {
+  readonly path: string
+  readonly message: string
+}
+
+const quoteList = (items: ReadonlyArray<string>): string => items.map((s) => JSON.stringify(s)).join(", ")
+
+export const checkFaults = (s: Scenario): ReadonlyArray<FaultProblem> => {
+  const problems: Array<FaultProblem> = []
+  const vmNames = s.vms.map((vm) => vm.name)
+  const ssids = s.aps.map((ap) => ap.ssid)
+  const virtual = s.mode === "virtual-wifi"
+  s.faults.forEach((f, i) => {
+    const path = (field: string) => `faults[${i}].${field}`
+    const needVm = (name: string | undefined, field = "vm") => {
+      if (name === undefined) problems.push({ path: path(field), message: `${f.kind} needs a VM: give "${field}"` })
+      else if (!vmNames.includes(name)) problems.push({ path: path(field), message: `no VM is named ${JSON.stringify(name)}; VMs: ${quoteList(vmNames)}` })
+    }
+    const needAp = (ssid: string, field: string) => {
+      if (!ssids.includes(ssid)) problems.push({ path: path(field), message: `no AP has SSID ${JSON.stringify(ssid)}; known SSIDs: ${quoteList(ssids)}` })
+    }
+    const needVirtual = (what: string) => {
+      if (!virtual) problems.push({ path: path("kind"), message: `${f.kind}: ${what} exists only in mode "virtual-wifi" (this scenario is "${s.mode}")` })
+    }
+    if (f.atSeconds >= s.durationSeconds) {
+      problems.push({ path: path("atSeconds"), message: `${f.atSeconds} s is not before the end of the run (durationSeconds ${s.durationSeconds})` })
+    }
+    switch (f.kind) {
+      case "crash-driver":
+        needVirtual("the augmented host driver")
+        break
+      case "crash-device-model":
+        needVirtual("a device model")
+        needVm(f.vm)
+        break
+      case "crash-guest-driver":
+      case "command-storm":
+      case "guest-reboot":
+      case "vm-stop":
+      case "vm-start":
+        needVm(f.vm)
+        break
+      case "vm-roam":
+        needVm(f.vm)
+        needAp(f.ssid, "ssid")
+        break
+      case "crash-vmac":
+      case "hang-vmac":
+        if (f.vmac >= s.card.vmacs) problems.push({ path: path("vmac"), message: `the card has ${s.card.vmacs} vMACs (0..${s.card.vmacs - 1}); got ${f.vmac}` })
+        break
+      case "ap-down":
+        needAp(f.ap, "ap")
+        break
+      case "ap-deauth":
+        needAp(f.ap, "ap")
+        needVm(f.vm)
+        break
+      case "mailbox-flood":
+        if (f.target === "driver") needVirtual("the augmented host driver")
+        if (f.target === "device-model") needVirtual("a device model")
+        if (f.target === "device-model" || f.target === "guest") needVm(f.vm)
+        else if (f.vm !== undefined) problems.push({ path: path("vm"), message: `a ${f.target} flood names no VM: remove "vm"` })
+        break
+      case "interrupts":
+      case "channel-loss":
+        break
+    }
+  })
+  return problems
+}

@@ -1,0 +1,87 @@
+/**
+ * A scenario's fault schedule: faults (and VM lifecycle events) at given simulated times. Each entry
+ * is tagged by `kind`; targets are named the way the scenario names them (VM names, AP SSIDs, vMAC
+ * indices). The injector (`fault/FaultInjector.ts`) carries them out; `fault/FaultPlan.ts` generates
+ * schedules from a seed and a rate.
+ */
+import { Schema } from "effect"
+import { Channel, defaulted, intBetween, nonNegative, numberBetween, positive, Ssid, VmName } from "./SchemaParts.ts"
+
+const at = nonNegative.annotate({ description: "When it happens, in simulated seconds from the start." })
+const vm = VmName.annotate({ description: "The VM, by name." })
+const vmac = intBetween(0, 15).annotate({ description: "The vMAC, by index (0..card.vmacs-1)." })
+const forSeconds = positive.annotate({ description: "How long it lasts, in simulated seconds." })
+
+const entry = <K extends string, F extends Schema.Struct.Fields>(kind: K, description: string, fields: F) =>
+  Schema.Struct({ kind: Schema.Literal(kind).annotate({ description: `"${kind}": ${description}` }), atSeconds: at, ...fields }).annotate({ description })
+
+export const CrashDriver = entry("crash-driver", "The augmented host driver crashes; its supervisor restarts it and it rebuilds its state from the card and its journal (virtual-wifi only).", {})
+export const CrashDeviceModel = entry("crash-device-model", "A VM's device model crashes and is restarted (virtual-wifi only).", { vm })
+export const CrashGuestDriver = entry("crash-guest-driver", "A guest's native WiFi driver crashes; the guest reloads it (probe, init, join).", { vm })
+export const CrashVmac = entry("crash-vmac", "A vMAC's firmware crashes and reports it; the host driver resets that vMAC.", { vmac })
+export const HangVmac = entry("hang-vmac", "A vMAC's firmware stops completing TX, silently, until reset; the driver's watchdog must notice.", { vmac })
+export const Interrupts = entry("interrupts", "The card's next `count` interrupts are dropped, duplicated or delayed.", {
+  action: Schema.Literals(["drop", "duplicate", "delay"]).annotate({ description: "\"drop\", \"duplicate\" or \"delay\"." }),
+  count: defaulted(intBetween(1, 100_000), 1, "How many interrupts in a row. Default 1."),
+  delayMs: defaulted(numberBetween(0.001, 10_000), 5, "For \"delay\": by how much, in ms. Default 5.")
+})
+export const ApDown = entry("ap-down", "An AP disappears (powered off) and comes back after `forSeconds`.", {
+  ap: Ssid.annotate({ description: "The AP, by SSID." }),
+  forSeconds
+})
+export const ApDeauth = entry("ap-deauth", "An AP deauthenticates a VM's station.", {
+  ap: Ssid.annotate({ description: "The AP, by SSID." }),
+  vm
+})
+export const ChannelLoss = entry("channel-loss", "A burst of losses on a channel: every frame on it is lost with `lossPercent` % (100: an outage).", {
+  channel: Schema.optionalKey(Channel).annotate({ description: "The channel (default: the card's home channel)." }),
+  lossPercent: defaulted(numberBetween(0, 100), 100, "Extra frame loss, in percent. Default 100 (an outage)."),
+  forSeconds
+})
+export const CommandStorm = entry("command-storm", "A guest writes a storm of hostile or malformed commands to its card.", {
+  vm,
+  commands: defaulted(intBetween(1, 1_000_000), 200, "How many commands. Default 200.")
+})
+export const GuestReboot = entry("guest-reboot", "A guest reboots: its card is reset (its vMAC released), then it boots again after `downSeconds`.", {
+  vm,
+  downSeconds: defaulted(nonNegative, 0, "How long it stays down, in seconds. Default 0.")
+})
+export const MailboxFlood = entry("mailbox-flood", "An actor's mailbox is flooded with junk messages past its capacity, at one instant.", {
+  target: Schema.Literals(["driver", "device-model", "guest", "nic"]).annotate({
+    description: "Whose mailbox: \"driver\", \"nic\", or a VM's \"device-model\" or \"guest\" (then `vm` is required)."
+  }),
+  vm: Schema.optionalKey(vm),
+  messages: Schema.optionalKey(intBetween(1, 10_000_000)).annotate({ description: "How many junk messages (default: twice the mailbox's capacity)." })
+})
+export const VmStop = entry("vm-stop", "A VM shuts down (lifecycle, not a fault): its vMAC is released.", { vm })
+export const VmStart = entry("vm-start", "A stopped VM boots again (lifecycle).", { vm })
+export const VmRoam = entry("vm-roam", "A VM moves to another AP (lifecycle): it disconnects and joins `ssid`.", {
+  vm,
+  ssid: Ssid.annotate({ description: "The SSID to join." })
+})
+
+export const FaultSpec = Schema.Union([
+  CrashDriver, CrashDeviceModel, CrashGuestDriver, CrashVmac, HangVmac, Interrupts, ApDown, ApDeauth,
+  ChannelLoss, CommandStorm, GuestReboot, MailboxFlood, VmStop, VmStart, VmRoam
+]).annotate({ description: "One scheduled fault or lifecycle event, tagged by kind." })
+export type FaultSpec = typeof FaultSpec.Type
+export type FaultKind = FaultSpec["kind"]
+
+export const FaultSchedule = Schema.Array(FaultSpec)
+export type FaultSchedule = typeof FaultSchedule.Type
+
+/** The lifecycle kinds: scheduled like faults, but normal operation rather than failures. */
+export const lifecycleKinds: ReadonlyArray<FaultKind> = ["vm-stop", "vm-start", "vm-roam"]
+
+/** When a fault's effect ends (its start for instantaneous ones; `vm-stop` never ends). */
+export const faultEndSeconds = (f: FaultSpec): number => {
+  switch (f.kind) {
+    case "ap-down":
+    case "channel-loss":
+      return f.atSeconds + f.forSeconds
+    case "guest-reboot":
+      return f.atSeconds + f.downSeconds
+    default:
+      return f.atSeconds
+  }
+}
