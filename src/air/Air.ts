@@ -168,12 +168,27 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
   }
 
   // Apply the slots counted since the countdown started, then plan the next winner.
+  // Stations paused for a scan are dozing: like an AP buffering frames for a station in power save
+  // (which a card announces before it leaves the channel), senders hold frames for them and send others.
+  const dozing = new Set<number>()
+  const eligible = (f: Frame): boolean => f.ra === BROADCAST || !dozing.has(f.ra)
+  /** Whether `s` has something to send now; brings its first sendable frame to the head of its queue. */
+  const ready = (s: Station): boolean => {
+    if (!s.backlogged) return false
+    if (dozing.size === 0 || eligible(s.queue[0]!)) return true
+    const j = s.queue.findIndex(eligible)
+    if (j < 0) return false
+    s.queue.unshift(s.queue.splice(j, 1)[0]!)
+    s.retries = 0
+    return true
+  }
+
   const replan = (medium: Medium): void => {
     if (medium.transmitting !== undefined) return
     const now = kernel.nowNs
     let contenders = 0
     let minSlots = Infinity
-    const any = medium.stations.find((s) => s.backlogged)
+    const any = medium.stations.find(ready)
     if (any === undefined) {
       medium.token++ // nothing to do: cancel any planned round
       return
@@ -182,7 +197,7 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
     const countStart = Math.max(medium.idleSinceNs + t.difsNs, medium.countdownStartNs)
     const elapsedSlots = now > countStart ? Math.floor((now - countStart) / t.slotNs) : 0
     for (const s of medium.stations) {
-      if (!s.backlogged) continue
+      if (!ready(s)) continue
       if (s.backoffSlots < 0) s.backoffSlots = backoffSlots(draw, s.cw)
       else s.backoffSlots = Math.max(0, s.backoffSlots - elapsedSlots)
       contenders++
@@ -194,10 +209,10 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
 
   const startExchange = (medium: Medium): void => {
     let minSlots = Infinity
-    for (const s of medium.stations) if (s.backlogged && s.backoffSlots < minSlots) minSlots = s.backoffSlots
+    for (const s of medium.stations) if (ready(s) && s.backoffSlots < minSlots) minSlots = s.backoffSlots
     const winners: Array<Transmission> = []
     for (const s of medium.stations) {
-      if (!s.backlogged) continue
+      if (!ready(s)) continue
       s.backoffSlots -= minSlots
       if (s.backoffSlots === 0) winners.push({ station: s, frames: takeBurst(s) })
     }
@@ -357,6 +372,8 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
         const touched = new Set<Medium>()
         for (const s of msg.stations) {
           s.paused = msg.paused
+          if (msg.paused) dozing.add(s.mac)
+          else dozing.delete(s.mac)
           s.backoffSlots = -1
           touched.add(mediumOf(s.channel))
         }
