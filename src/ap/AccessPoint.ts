@@ -66,6 +66,8 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
   const authenticated = new Set<number>()
   const associated = new Set<number>()
   let self: Actor.ActorRef<ApMessage> | undefined
+  /** Powered on; the radio itself stays on after power-off until the farewell deauthentication is sent. */
+  let on = true
 
   const station = new Station({
     name: options.name, mac: options.bssid, channel: options.channel, phy: options.phy,
@@ -146,16 +148,18 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
   const ref = yield* ModelActor.make<ApMessage>(options.name, 1 << 14, (msg) => {
     switch (msg._tag) {
       case "Heard":
-        if (station.enabled) heard(msg.frames)
+        if (on) heard(msg.frames)
         else for (const f of msg.frames) if (f.dst !== BROADCAST) ledger.drop(f, "ap-off")
         break
       case "Sent": {
+        // Powering off: the radio goes quiet once the farewell deauthentication is out.
+        if (!on && msg.delivered.some((f) => f.kind === FrameKind.Deauth && f.dst === BROADCAST)) station.enabled = false
         const credits = msg.delivered.length + msg.dropped.length
         if (credits > 0) options.endpoint().tellUnsafe({ _tag: "Credit", frames: [...msg.delivered, ...msg.dropped] })
         break
       }
       case "Beacon":
-        if (station.enabled) {
+        if (on) {
           stats.beacons++
           reply(FrameKind.Beacon, BROADCAST, advert())
         }
@@ -163,7 +167,7 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
         break
       case "Downlink": {
         for (const f of msg.frames) {
-          if (!station.enabled) ledger.drop(f, "ap-off")
+          if (!on) ledger.drop(f, "ap-off")
           else if (!associated.has(f.dst)) ledger.drop(f, "ap-station-gone")
           else if (station.queue.length >= AP_QUEUE_FRAMES) ledger.drop(f, "ap-queue-full")
           else {
@@ -174,13 +178,18 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
         break
       }
       case "SetPower":
-        station.enabled = msg.on
-        if (!msg.on) {
-          for (const mac of associated) stationGone(mac)
-          associated.clear()
-          authenticated.clear()
-          air.ref.tellUnsafe(new Air.Flush(station, "ap-off"))
+        if (msg.on === on) break
+        on = msg.on
+        if (on) {
+          station.enabled = true
+          break
         }
+        // Shutting down, an AP deauthenticates all its stations at once (hostapd does), then goes quiet.
+        for (const mac of associated) stationGone(mac)
+        associated.clear()
+        authenticated.clear()
+        air.ref.tellUnsafe(new Air.Flush(station, "ap-off"))
+        reply(FrameKind.Deauth, BROADCAST, { status: Status.Unspecified })
         break
       case "Deauthenticate":
         if (associated.delete(msg.station)) reply(FrameKind.Deauth, msg.station, { status: Status.Unspecified })

@@ -69,6 +69,8 @@ export interface GuestStats {
   disconnectedAtNs: number | undefined
   /** Answers its driver waited for in vain (probe, init, scan, join). */
   timeouts: number
+  /** When data last moved: a frame of its sent, or one received (undefined: never). */
+  lastDataNs: number | undefined
 }
 
 export interface GuestOptions {
@@ -112,7 +114,8 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
   let endpointMac = options.endpointMacOf(options.ssid)
   const stats: GuestStats = {
     txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, rxBytesMeasured: 0, txDelivered: 0, txFailed: 0, ringFullDrops: 0,
-    pingRttNs: [], pingsSent: 0, connectedAtNs: undefined, reconnects: 0, disconnectedAtNs: undefined, timeouts: 0
+    pingRttNs: [], pingsSent: 0, connectedAtNs: undefined, reconnects: 0, disconnectedAtNs: undefined, timeouts: 0,
+    lastDataNs: undefined
   }
   let driver = GuestDriver.initial
   let poweredOn = false
@@ -247,6 +250,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
       }
     }
     cpu.charge(options.packetCost, e.frames.length)
+    if (e.frames.length > 0) stats.lastDataNs = kernel.nowNs
   }
 
   const interrupt = (events: ReadonlyArray<CardEvent>): void => {
@@ -256,6 +260,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
         outstanding -= e.delivered + e.failed
         stats.txDelivered += e.delivered
         stats.txFailed += e.failed
+        if (e.delivered > 0) stats.lastDataNs = kernel.nowNs
         continue
       }
       if (e._tag === "Rx") {

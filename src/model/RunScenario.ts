@@ -86,7 +86,8 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       connectedAtSeconds: s.connectedAtNs === undefined ? null : s.connectedAtNs / 1e9,
       rateIndex: world.driver?.rateIndexOf(vm.index) ?? null,
       reconnects: s.reconnects,
-      timeouts: s.timeouts
+      timeouts: s.timeouts,
+      lastDataAtSeconds: s.lastDataNs === undefined ? null : s.lastDataNs / 1e9
     }
   })
   const breakdown: Record<string, number> = {}

@@ -35,7 +35,9 @@ export const VmReport = Schema.Struct({
   /** Times it joined again after losing its connection. */
   reconnects: Schema.Number,
   /** Answers its driver waited for in vain (probe, init, scan, join). */
-  timeouts: Schema.Number
+  timeouts: Schema.Number,
+  /** When data last moved (a frame it sent was delivered, or it received one), simulated seconds; null if never. */
+  lastDataAtSeconds: Schema.NullOr(Schema.Number)
 })
 export type VmReport = typeof VmReport.Type
 

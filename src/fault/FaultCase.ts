@@ -1,0 +1,92 @@
+/**
+ * A generated test case for fault injection: a small topology (1..4 VMs, 1..4 APs, mixed light
+ * traffic, a mode) and a fault schedule, as plain numbers a property-test generator can draw and
+ * shrink. `caseScenario` turns it into a scenario; `caseVerdict` says what went wrong in its run.
+ */
+import { Effect, Schema } from "effect"
+import type { RunReport } from "../report/RunReport.ts"
+import { faultEndSeconds } from "../scenario/FaultSchedule.ts"
+import type { Scenario, ScenarioInput } from "../scenario/Scenario.ts"
+import { decodeScenario } from "../scenario/ScenarioLoad.ts"
+import { DEFAULT_PASSPHRASE } from "../scenario/Scenario.ts"
+import { faultFromDraw } from "./FaultPlan.ts"
+
+/** After the last fault has ended, every VM must be connected again within this long (simulated). */
+export const RECONNECT_BOUND_SECONDS = 15
+
+/** Every generated flow moves a frame at least every few hundred ms; silence longer than this is a stall. */
+const DATA_SILENCE_SECONDS = 2
+
+const int = (minimum: number, maximum: number) => Schema.Int.check(Schema.isBetween({ minimum, maximum }))
+/** A draw in 0..999 (thousandths): integers spread over their range where generated floats crowd at 0. */
+const unit = int(0, 999)
+
+export const FaultCase = Schema.Struct({
+  seed: int(1, 1_000_000),
+  /** 0, 1: virtual-wifi; 2: passthrough; 3: native (Virtual WiFi is the system under test: half the cases). */
+  mode: int(0, 3),
+  vms: int(1, 4),
+  aps: int(1, 4),
+  traffic: Schema.Array(Schema.Literals(["ping", "udp-tx", "udp-rx", "tcp-tx", "tcp-rx"])).check(Schema.isBetweenLength(4, 4)),
+  faults: Schema.Array(Schema.Struct({
+    /** Tenths of a second, 0.5 s .. 8 s. */
+    atTenths: int(5, 80),
+    kind: unit,
+    target: unit,
+    size: unit
+  })).check(Schema.isBetweenLength(1, 6))
+})
+export type FaultCase = typeof FaultCase.Type
+
+const CHANNELS = [6, 1, 11, 6]
+
+/** The scenario of a case: APs `ap0..`, VMs `vm0..` spread over them, faults from the draws. */
+export const caseScenario = (c: FaultCase): Effect.Effect<Scenario, unknown> =>
+  Effect.gen(function*() {
+    const mode = c.mode <= 1 ? "virtual-wifi" : c.mode === 2 ? "passthrough" : "native"
+    const vmCount = mode === "virtual-wifi" ? c.vms : 1
+    const input: ScenarioInput = {
+      mode,
+      durationSeconds: 10,
+      aps: Array.from({ length: c.aps }, (_, i) => ({ ssid: `ap${i}`, bssid: `02:00:00:00:01:0${i}`, channel: CHANNELS[i]! })),
+      vms: Array.from({ length: vmCount }, (_, i) => ({
+        name: `vm${i}`,
+        ssid: `ap${i % c.aps}`,
+        passphrase: DEFAULT_PASSPHRASE,
+        traffic: [trafficOf(c.traffic[i]!)]
+      }))
+    }
+    const base = yield* decodeScenario(input)
+    const faults = c.faults.map((d) => faultFromDraw(base, { atSeconds: d.atTenths / 10, kind: d.kind / 1000, target: d.target / 1000, size: d.size / 1000 }))
+    const lastEnd = faults.reduce((t, f) => Math.max(t, faultEndSeconds(f)), 0)
+    return yield* decodeScenario({ ...input, durationSeconds: Math.ceil(Math.max(8, lastEnd) + RECONNECT_BOUND_SECONDS), faults })
+  })
+
+const trafficOf = (kind: FaultCase["traffic"][number]): NonNullable<ScenarioInput["vms"]>[number]["traffic"] extends ReadonlyArray<infer T> | undefined ? T : never => {
+  switch (kind) {
+    case "ping":
+      return { kind, intervalMs: 100 }
+    case "udp-tx":
+    case "udp-rx":
+      return { kind, offeredMbps: 1 }
+    case "tcp-tx":
+    case "tcp-rx":
+      return { kind }
+  }
+}
+
+/** Everything wrong with a case's run: invariants broken, VMs not connected at the end. Empty: it passed. */
+export const caseVerdict = (report: RunReport): Array<string> => {
+  const problems: Array<string> = []
+  const inv = report.invariants
+  for (const [name, value] of Object.entries(inv)) if (value !== 0) problems.push(`invariant ${name} = ${value}`)
+  if (report.outcome !== "completed") problems.push(`the run ended ${report.outcome}`)
+  for (const vm of report.vms) {
+    if (vm.state !== "connected") problems.push(`${vm.name} is ${vm.state} ${RECONNECT_BOUND_SECONDS} s after the last fault`)
+    // Connected is not enough: its traffic must be moving again (a hung vMAC stays associated).
+    else if (vm.lastDataAtSeconds === null || report.simulatedSeconds - vm.lastDataAtSeconds > DATA_SILENCE_SECONDS) {
+      problems.push(`${vm.name} has moved no data since ${vm.lastDataAtSeconds ?? "the start"} s (the run ends at ${report.simulatedSeconds} s)`)
+    }
+  }
+  return problems
+}

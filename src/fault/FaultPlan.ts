@@ -1,0 +1,100 @@
+/**
+ * Generated fault schedules. A fault is built from a `FaultDraw` (a few numbers in [0, 1) plus a time),
+ * so the same mapping serves the CLI's generator (draws from a seeded PRNG) and the property tests
+ * (draws from an Arbitrary, which can shrink them). Only faults that make sense in the scenario's mode
+ * and topology are produced; every parameter stays in a range the model must ride out.
+ */
+import { Prng } from "../kernel/Prng.ts"
+import type { Scenario } from "../scenario/Scenario.ts"
+import type { FaultSpec } from "../scenario/FaultSchedule.ts"
+
+/** The raw material of one fault: `kind`, `target`, `size` in [0, 1); `atSeconds` its time. */
+export interface FaultDraw {
+  readonly atSeconds: number
+  readonly kind: number
+  readonly target: number
+  readonly size: number
+}
+
+/** Fault kinds the generators pick from (lifecycle events are the soak's business). */
+export const generatedKinds = [
+  "crash-driver", "crash-device-model", "crash-guest-driver", "crash-vmac", "hang-vmac", "interrupts",
+  "ap-down", "ap-deauth", "channel-loss", "command-storm", "guest-reboot", "mailbox-flood"
+] as const
+
+const virtualOnly: ReadonlySet<string> = new Set(["crash-driver", "crash-device-model"])
+
+/** The kinds that apply to `scenario` (virtual-wifi has them all; a VM is needed for VM faults). */
+export const kindsFor = (scenario: Scenario): ReadonlyArray<(typeof generatedKinds)[number]> =>
+  generatedKinds.filter((k) => {
+    if (virtualOnly.has(k) && scenario.mode !== "virtual-wifi") return false
+    if (scenario.vms.length === 0 && ["crash-device-model", "crash-guest-driver", "ap-deauth", "command-storm", "guest-reboot"].includes(k)) return false
+    return true
+  })
+
+const pick = <A>(items: ReadonlyArray<A>, u: number): A => items[Math.min(items.length - 1, Math.floor(u * items.length))]!
+/** u in [0, 1) scaled to [lo, hi], rounded to `step`. */
+const scale = (u: number, lo: number, hi: number, step: number): number => Math.round((lo + u * (hi - lo)) / step) * step
+
+/** The fault a draw stands for in `scenario`. */
+export const faultFromDraw = (scenario: Scenario, d: FaultDraw): FaultSpec => {
+  const atSeconds = Math.round(d.atSeconds * 1000) / 1000
+  const kind = pick(kindsFor(scenario), d.kind)
+  const vm = scenario.vms.length === 0 ? "" : pick(scenario.vms, d.target).name
+  const ap = pick(scenario.aps, d.target).ssid
+  // In passthrough and native, the one VM's card uses vMAC 0.
+  const vmac = scenario.mode === "virtual-wifi" ? Math.min(scenario.card.vmacs - 1, Math.floor(d.target * Math.max(1, scenario.vms.length))) : 0
+  switch (kind) {
+    case "crash-driver":
+      return { kind, atSeconds }
+    case "crash-device-model":
+    case "crash-guest-driver":
+      return { kind, atSeconds, vm }
+    case "crash-vmac":
+    case "hang-vmac":
+      return { kind, atSeconds, vmac }
+    case "interrupts":
+      return { kind, atSeconds, action: pick(["drop", "duplicate", "delay"] as const, d.target), count: 1 + Math.floor(d.size * 8), delayMs: scale(d.size, 0.5, 20, 0.5) }
+    case "ap-down":
+      return { kind, atSeconds, ap, forSeconds: scale(d.size, 0.5, 5, 0.1) }
+    case "ap-deauth":
+      return { kind, atSeconds, ap: scenario.aps.find((a) => a.ssid === scenario.vms.find((v) => v.name === vm)?.ssid)?.ssid ?? ap, vm }
+    case "channel-loss":
+      return { kind, atSeconds, lossPercent: d.size < 0.5 ? 100 : scale(d.size, 30, 95, 5), forSeconds: scale(d.target, 0.1, 2, 0.1) }
+    case "command-storm":
+      return { kind, atSeconds, vm, commands: 10 + Math.floor(d.size * 490) }
+    case "guest-reboot":
+      return { kind, atSeconds, vm, downSeconds: scale(d.size, 0, 2, 0.1) }
+    case "mailbox-flood": {
+      const targets = scenario.mode === "virtual-wifi" ? (["driver", "device-model", "guest", "nic"] as const) : (["guest", "nic"] as const)
+      const target = pick(targets, d.size)
+      return target === "driver" || target === "nic" ? { kind, atSeconds, target } : { kind, atSeconds, target, vm }
+    }
+  }
+}
+
+export interface GenerateOptions {
+  readonly seed: number
+  /** Mean faults per simulated minute (a Poisson process). */
+  readonly perMinute: number
+  readonly fromSeconds: number
+  readonly untilSeconds: number
+}
+
+/** A fault schedule for `scenario` between two times, from a seed and a rate. Pure: same inputs, same schedule. */
+export const generateFaults = (scenario: Scenario, options: GenerateOptions): Array<FaultSpec> => {
+  const random = new Prng(options.seed)
+  const faults: Array<FaultSpec> = []
+  if (options.perMinute <= 0 || kindsFor(scenario).length === 0) return faults
+  let t = options.fromSeconds
+  while (true) {
+    t += random.nextExponential(60 / options.perMinute)
+    if (t >= options.untilSeconds) return faults
+    faults.push(faultFromDraw(scenario, {
+      atSeconds: t,
+      kind: random.nextDoubleUnsafe(),
+      target: random.nextDoubleUnsafe(),
+      size: random.nextDoubleUnsafe()
+    }))
+  }
+}
