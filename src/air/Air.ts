@@ -23,14 +23,29 @@ import { frameErrorRate, snrFromSignal } from "./LossModel.ts"
 import { timingsFor } from "./Timing.ts"
 import type { Station } from "./Station.ts"
 
-/** Hand frames to a station's hardware queue. */
+/** Hand frames to a station's hardware queue (`urgent`: ahead of what is queued, as beacons go out at their TBTT). */
 export class Enqueue {
   readonly _tag = "Enqueue"
   readonly station: Station
   readonly frames: ReadonlyArray<Frame>
-  constructor(station: Station, frames: ReadonlyArray<Frame>) {
+  readonly urgent: boolean
+  constructor(station: Station, frames: ReadonlyArray<Frame>, urgent = false) {
     this.station = station
     this.frames = frames
+    this.urgent = urgent
+  }
+}
+
+/** Drop the frames queued at a station for one receiver (an AP forgetting a station), recording why. */
+export class FlushTo {
+  readonly _tag = "FlushTo"
+  readonly station: Station
+  readonly receiver: number
+  readonly reason: string
+  constructor(station: Station, receiver: number, reason: string) {
+    this.station = station
+    this.receiver = receiver
+    this.reason = reason
   }
 }
 
@@ -100,7 +115,7 @@ class Due {
   }
 }
 
-export type AirMessage = Enqueue | Tune | Attach | Flush | Pause | Impair | Due
+export type AirMessage = Enqueue | Tune | Attach | Flush | FlushTo | Pause | Impair | Due
 
 /** Counters of the medium, all channels together. */
 export interface AirStats {
@@ -323,7 +338,28 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
           drop(msg.frames, "station-disabled")
           return
         }
-        for (const f of msg.frames) s.queue.push(f)
+        if (msg.urgent) {
+          // Behind the frames on the air now (they finish first), ahead of everything else.
+          const m = mediumOf(s.channel)
+          const inAir = m.transmitting?.find((t) => t.station === s)?.frames.length ?? 0
+          s.queue.splice(inAir, 0, ...msg.frames)
+        } else {
+          for (const f of msg.frames) s.queue.push(f)
+        }
+        replan(mediumOf(s.channel))
+        return
+      }
+      case "FlushTo": {
+        const s = msg.station
+        const inAir = mediumOf(s.channel).transmitting?.find((t) => t.station === s)?.frames.length ?? 0
+        const kept: Array<Frame> = []
+        const flushed: Array<Frame> = []
+        s.queue.forEach((f, i) => (i >= inAir && f.ra === msg.receiver ? flushed : kept).push(f))
+        if (flushed.length === 0) return
+        s.queue.length = 0
+        for (const f of kept) s.queue.push(f)
+        drop(flushed, msg.reason)
+        s.owner.sent(s, [], flushed)
         replan(mediumOf(s.channel))
         return
       }

@@ -18,7 +18,7 @@ import { Simulation } from "../kernel/Simulation.ts"
 import { deliverAt } from "../model/Deliver.ts"
 import { BROADCAST, Frame, FrameKind, Status } from "../model/Frame.ts"
 import type { FrameLedger } from "../model/FrameLedger.ts"
-import { AP_QUEUE_FRAMES, MAX_AMPDU_FRAMES } from "../model/ModelConstants.ts"
+import { AP_KICKOUT_NS, AP_QUEUE_FRAMES, MAX_AMPDU_FRAMES } from "../model/ModelConstants.ts"
 import type { EndpointMessage } from "./Endpoint.ts"
 
 export type ApMessage =
@@ -51,6 +51,8 @@ export interface ApStats {
   rejectedAssociations: number
   uplinkFrames: number
   downlinkFrames: number
+  /** Stations forgotten because nothing sent to them got through for AP_KICKOUT_NS. */
+  kickouts: number
 }
 
 export interface ApHandle {
@@ -62,7 +64,7 @@ export interface ApHandle {
 export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.Return<ApHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel } = yield* Simulation
   const { ledger, air } = options
-  const stats: ApStats = { beacons: 0, associations: 0, rejectedAssociations: 0, uplinkFrames: 0, downlinkFrames: 0 }
+  const stats: ApStats = { beacons: 0, associations: 0, rejectedAssociations: 0, uplinkFrames: 0, downlinkFrames: 0, kickouts: 0 }
   const authenticated = new Set<number>()
   const associated = new Set<number>()
   let self: Actor.ActorRef<ApMessage> | undefined
@@ -85,7 +87,31 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
     f.createdNs = kernel.nowNs
     f.info = info
     ledger.register(f)
-    air.ref.tellUnsafe(new Air.Enqueue(station, [f]))
+    // Management frames do not wait behind queued data (beacons go out at their TBTT).
+    air.ref.tellUnsafe(new Air.Enqueue(station, [f], true))
+  }
+
+  /** Per station: since when every frame sent to it has failed (absent: the last one got through). */
+  const failingSince = new Map<number, number>()
+  const noteSent = (delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>): void => {
+    for (const f of delivered) if (f.dst !== BROADCAST) failingSince.delete(f.dst)
+    for (const f of dropped) {
+      if (f.dst === BROADCAST || !associated.has(f.dst)) continue
+      const since = failingSince.get(f.dst)
+      if (since === undefined) failingSince.set(f.dst, kernel.nowNs)
+      else if (kernel.nowNs - since >= AP_KICKOUT_NS) kick(f.dst)
+    }
+  }
+
+  /** A station that has not acknowledged anything for a long while is gone: forget it (and tell it). */
+  const kick = (mac: number): void => {
+    stats.kickouts++
+    failingSince.delete(mac)
+    associated.delete(mac)
+    authenticated.delete(mac)
+    stationGone(mac)
+    air.ref.tellUnsafe(new Air.FlushTo(station, mac, "ap-station-gone"))
+    reply(FrameKind.Deauth, mac, { status: Status.Unspecified })
   }
 
   const stationGone = (mac: number): void => {
@@ -154,6 +180,7 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
       case "Sent": {
         // Powering off: the radio goes quiet once the farewell deauthentication is out.
         if (!on && msg.delivered.some((f) => f.kind === FrameKind.Deauth && f.dst === BROADCAST)) station.enabled = false
+        noteSent(msg.delivered, msg.dropped)
         const credits = msg.delivered.length + msg.dropped.length
         if (credits > 0) options.endpoint().tellUnsafe({ _tag: "Credit", frames: [...msg.delivered, ...msg.dropped] })
         break

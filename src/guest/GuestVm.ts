@@ -338,6 +338,8 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
       case "Boot":
         if (poweredOn) break
         poweredOn = true
+        // Time off does not count as an outage: a reconnection after a boot is timed from the boot.
+        if (stats.disconnectedAtNs !== undefined) stats.disconnectedAtNs = kernel.nowNs
         apply(GuestDriver.boot(driver))
         break
       case "PowerOff":

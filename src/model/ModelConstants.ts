@@ -37,3 +37,5 @@ export const SCAN_TIMEOUT_NS = 2_000_000_000
 export const MAILBOX_RETRY_NS = 1_000
 /** How often the vMAC↔VM mapping is audited against the card and the journal (an invariant check, not part of the system). */
 export const MAPPING_AUDIT_PERIOD_NS = 1_000_000_000
+/** An AP forgets a station to which nothing has got through for this long (hostapd's kick-out of a station that stopped acknowledging; 5 s outlasts a short outage). Modelling choice. */
+export const AP_KICKOUT_NS = 5_000_000_000

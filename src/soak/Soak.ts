@@ -1,0 +1,117 @@
+/**
+ * `vwifi soak`: hours of virtual time with VMs booting, shutting down and moving between APs, light
+ * mixed traffic and scheduled faults; a summary per simulated hour and one at the end. Memory must
+ * stay flat: the heap of the last hour within 10% of the first after warm-up, and no more live fibers.
+ */
+import { Effect, Exit } from "effect"
+import { ActorSystem } from "../actor/ActorSystem.ts"
+import * as Simulation from "../kernel/Simulation.ts"
+import { build } from "../model/Model.ts"
+import type { World } from "../model/Model.ts"
+import { faultsReport, report } from "../model/RunScenario.ts"
+import type { SoakHour, SoakReport } from "../report/SoakReport.ts"
+import { heapUsedAfterGc } from "./Heap.ts"
+import { soakScenario } from "./SoakPlan.ts"
+import type { SoakOptions } from "./SoakPlan.ts"
+
+export type { SoakOptions } from "./SoakPlan.ts"
+
+/** Heap growth allowed from the first hour after warm-up to the last. */
+export const HEAP_TOLERANCE = 0.1
+
+export interface SoakCallbacks {
+  readonly onHour?: ((hour: SoakHour) => void) | undefined
+  readonly onProgress?: ((progress: Simulation.Progress) => void) | undefined
+}
+
+/** Cumulative counters read at each hour's end; an hour's figures are differences. */
+interface Totals {
+  readonly bytes: number
+  readonly busyNs: number
+  readonly faults: number
+  readonly recoveries: number
+  readonly restarts: number
+}
+
+const totals = (world: World, restarts: number): Totals => ({
+  bytes: world.endpoints.reduce((n, e) => n + [...e.uplink.values()].reduce((m, c) => m + c.bytes, 0), 0) +
+    world.vms.reduce((n, vm) => n + vm.guest.stats.rxBytes, 0),
+  busyNs: world.cpu.snapshot().busyNs,
+  faults: world.log.faults,
+  recoveries: world.log.recoveries,
+  restarts
+})
+
+export const runSoak = (options: SoakOptions, callbacks: SoakCallbacks = {}): Effect.Effect<SoakReport, unknown> =>
+  Effect.gen(function*() {
+    const scenario = yield* soakScenario(options)
+    const wallStart = performance.now()
+    const program = Effect.gen(function*() {
+      const world = yield* build(scenario)
+      const system = yield* ActorSystem
+      const restarts = () => system.metrics().reduce((n, a) => n + a.restarts, 0)
+      const hours: Array<SoakHour> = []
+      let before = totals(world, 0)
+      for (let h = 1; h <= options.hours; h++) {
+        yield* Simulation.sleep(3600e9)
+        const now = totals(world, restarts())
+        const inv = report(world, h * 3600e9).invariants
+        // Ping samples are summarized per hour and dropped, so a day-long soak keeps flat memory.
+        const rtts = world.vms.flatMap((vm) => vm.guest.stats.pingRttNs.splice(0))
+        const hour: SoakHour = {
+          hour: h,
+          throughputMbps: ((now.bytes - before.bytes) * 8) / 3600 / 1e6,
+          cpuPercent: (100 * (now.busyNs - before.busyNs)) / 3600e9,
+          pingMeanUs: rtts.length === 0 ? null : rtts.reduce((a, b) => a + b, 0) / rtts.length / 1e3,
+          faultsInjected: now.faults - before.faults,
+          recoveries: now.recoveries - before.recoveries,
+          restarts: now.restarts - before.restarts,
+          vmsConnected: world.vms.filter((vm) => vm.guest.driver().state === "connected").length,
+          vmsPoweredOn: world.vms.filter((vm) => vm.guest.poweredOn()).length,
+          invariantViolations: inv.isolationViolations + inv.crossVmWrites + inv.unaccountedFrames + inv.mappingInconsistencies + (inv.cpuAccountingErrorNs > 0 ? 1 : 0),
+          heapUsedMb: heapUsedAfterGc() / 2 ** 20,
+          liveFibers: system.metrics().filter((a) => a.running).length,
+          wallSeconds: (performance.now() - wallStart) / 1e3
+        }
+        hours.push(hour)
+        callbacks.onHour?.(hour)
+        before = now
+      }
+      const sim = yield* Simulation.Simulation
+      const final = report(world, sim.kernel.nowNs, { metrics: system.metrics(), deadLetters: system.deadLetters().total })
+      return { hours, final, faults: faultsReport(world.log, { metrics: system.metrics(), deadLetters: system.deadLetters().total }) }
+    }).pipe(Effect.provide(ActorSystem.layer))
+    const { exit, stats } = yield* Simulation.run(program, { seed: options.seed, onProgress: callbacks.onProgress })
+    if (Exit.isFailure(exit)) return yield* Effect.die(new Error(`the soak ended ${stats.outcome} at ${stats.virtualTimeNs} ns: ${String(exit.cause)}`))
+    const { hours, final, faults } = exit.value
+    const memory = memoryVerdict(hours)
+    return {
+      options,
+      simulatedHours: options.hours,
+      wallSeconds: stats.wallTimeMs / 1e3,
+      simulatedHoursPerWallMinute: options.hours / (stats.wallTimeMs / 60e3),
+      outcome: stats.outcome,
+      traceDigest: stats.traceDigest,
+      hours,
+      invariants: final.invariants,
+      faults,
+      vms: final.vms.map((vm) => ({ name: vm.name, state: vm.state, reconnects: vm.reconnects, timeouts: vm.timeouts })),
+      memory
+    }
+  })
+
+/**
+ * Flat memory: the heap of the last hour within 10% of the first hour after warm-up (hour 2 when
+ * there are three or more, the first hour's heap holds the JIT's and the model's start-up), and no
+ * more live fibers at the end than then. Undecided with fewer than two hours to compare.
+ */
+export const memoryVerdict = (hours: ReadonlyArray<SoakHour>): SoakReport["memory"] => {
+  const first = hours.length >= 3 ? hours[1] : hours[0]
+  const last = hours[hours.length - 1]
+  if (first === undefined || last === undefined || first === last) {
+    return { flat: null, firstHour: first?.hour ?? null, heapGrowth: null, fiberGrowth: null }
+  }
+  const heapGrowth = (last.heapUsedMb - first.heapUsedMb) / first.heapUsedMb
+  const fiberGrowth = last.liveFibers - first.liveFibers
+  return { flat: heapGrowth <= HEAP_TOLERANCE && fiberGrowth <= 0, firstHour: first.hour, heapGrowth, fiberGrowth }
+}

@@ -1,0 +1,88 @@
+/**
+ * The soak's world and its day: a scenario with N VMs spread over three APs, light mixed traffic
+ * (pings, paced UDP both ways), and a schedule of lifecycle events (VMs shutting down and booting
+ * again, VMs moving to another AP) plus generated faults. Pure: the same options give the same plan.
+ */
+import { Effect } from "effect"
+import { generateFaults } from "../fault/FaultPlan.ts"
+import { Prng } from "../kernel/Prng.ts"
+import type { FaultSpec } from "../scenario/FaultSchedule.ts"
+import type { Scenario, ScenarioInput } from "../scenario/Scenario.ts"
+import { DEFAULT_PASSPHRASE } from "../scenario/Scenario.ts"
+import { decodeScenario } from "../scenario/ScenarioLoad.ts"
+
+export interface SoakOptions {
+  readonly hours: number
+  readonly vms: number
+  /** Mean faults per simulated hour. */
+  readonly faultsPerHour: number
+  readonly seed: number
+}
+
+/** Mean time between a VM's shutdowns, its time off, and between moves to another AP (modelling choices). */
+const STOP_EVERY_S = 15 * 60
+const OFF_FOR_S = [30, 180] as const
+const ROAM_EVERY_S = 20 * 60
+/** The first minutes are warm-up: every VM boots and joins before anything happens to it. */
+export const SOAK_WARMUP_S = 60
+
+const APS = [
+  { ssid: "soak-a", bssid: "02:00:00:00:01:00", channel: 1 },
+  { ssid: "soak-b", bssid: "02:00:00:00:01:01", channel: 6 },
+  { ssid: "soak-c", bssid: "02:00:00:00:01:02", channel: 11 }
+]
+
+/** The soak's topology, before its schedule. */
+export const soakBase = (vms: number): ScenarioInput => ({
+  mode: "virtual-wifi",
+  durationSeconds: 3600,
+  warmupSeconds: SOAK_WARMUP_S,
+  card: { vmacs: Math.min(16, Math.max(1, vms)) },
+  aps: APS.map((ap) => ({ ...ap, security: { kind: "wpa2-psk", passphrase: DEFAULT_PASSPHRASE } })),
+  vms: Array.from({ length: vms }, (_, i) => ({
+    name: `vm${i + 1}`,
+    ssid: APS[i % APS.length]!.ssid,
+    passphrase: DEFAULT_PASSPHRASE,
+    traffic: [
+      { kind: "ping", intervalMs: 1000 },
+      i % 2 === 0 ? { kind: "udp-tx", offeredMbps: 0.25 } : { kind: "udp-rx", offeredMbps: 0.25 }
+    ]
+  }))
+})
+
+/** Lifecycle events: each VM shuts down now and then and boots again; VMs move between APs. */
+export const lifecycle = (vms: ReadonlyArray<string>, untilSeconds: number, seed: number): Array<FaultSpec> => {
+  const random = new Prng(seed ^ 0x5eed)
+  const events: Array<FaultSpec> = []
+  for (const vm of vms) {
+    let t = SOAK_WARMUP_S + random.nextExponential(STOP_EVERY_S)
+    while (t < untilSeconds) {
+      events.push({ kind: "vm-stop", atSeconds: round(t), vm })
+      t += OFF_FOR_S[0] + random.nextDoubleUnsafe() * (OFF_FOR_S[1] - OFF_FOR_S[0])
+      if (t >= untilSeconds) break
+      events.push({ kind: "vm-start", atSeconds: round(t), vm })
+      t += random.nextExponential(STOP_EVERY_S)
+    }
+    let r = SOAK_WARMUP_S + random.nextExponential(ROAM_EVERY_S)
+    let ap = vms.indexOf(vm)
+    while (r < untilSeconds) {
+      ap = (ap + 1 + random.nextIntBelow(APS.length - 1)) % APS.length
+      events.push({ kind: "vm-roam", atSeconds: round(r), vm, ssid: APS[ap]!.ssid })
+      r += random.nextExponential(ROAM_EVERY_S)
+    }
+  }
+  return events.sort((a, b) => a.atSeconds - b.atSeconds)
+}
+
+const round = (t: number): number => Math.round(t * 1000) / 1000
+
+/** The full soak scenario: topology, lifecycle, faults; decoded and checked like any scenario. */
+export const soakScenario = (options: SoakOptions): Effect.Effect<Scenario, unknown> =>
+  Effect.gen(function*() {
+    const seconds = options.hours * 3600
+    const input = { ...soakBase(options.vms), durationSeconds: seconds }
+    const base = yield* decodeScenario(input)
+    const events = lifecycle(base.vms.map((v) => v.name), seconds, options.seed)
+    const faults = generateFaults(base, { seed: options.seed, perMinute: options.faultsPerHour / 60, fromSeconds: SOAK_WARMUP_S, untilSeconds: seconds })
+    return yield* decodeScenario({ ...input, faults: [...events, ...faults].sort((a, b) => a.atSeconds - b.atSeconds) })
+  })
