@@ -2,6 +2,8 @@
 import { Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { runScenario } from "../model/RunScenario.ts"
+import { generateFaults } from "../fault/FaultPlan.ts"
+import type { Scenario } from "../scenario/Scenario.ts"
 import { unsupportedFeatures } from "../model/Unsupported.ts"
 import type { RunReport } from "../report/RunReport.ts"
 import { loadBase, scenarioArgument } from "./ScenarioInput.ts"
@@ -18,6 +20,13 @@ const mode = Flag.Literals("mode", ["native", "passthrough", "virtual-wifi"]).pi
   Flag.optional
 )
 
+/** The scenario with faults generated at `perMinute` over the run (after its warm-up) added to its own. */
+const withGeneratedFaults = (scenario: Scenario, perMinute: number, seed: number, durationS: number): Scenario => {
+  if (perMinute <= 0) return scenario
+  const generated = generateFaults(scenario, { seed, perMinute, fromSeconds: scenario.warmupSeconds, untilSeconds: durationS })
+  return { ...scenario, faults: [...scenario.faults, ...generated].sort((a, b) => a.atSeconds - b.atSeconds) }
+}
+
 export const runCommand = Command.make(
   "run",
   {
@@ -26,16 +35,20 @@ export const runCommand = Command.make(
     seed: flags.seed,
     duration: flags.optionalDuration("How long to simulate"),
     json: flags.json,
-    trace: flags.traceFile
+    trace: flags.traceFile,
+    faults: flags.faultRate(0, "added to the scenario's own fault schedule")
   },
-  Effect.fnUntraced(function*({ scenario: file, mode, seed, duration, json, trace }) {
+  Effect.fnUntraced(function*({ scenario: file, mode, seed, duration, json, trace, faults }) {
     const base = yield* loadBase(file)
-    const scenario = Option.isSome(mode) ? { ...base, mode: mode.value } : base
+    const moded = Option.isSome(mode) ? { ...base, mode: mode.value } : base
+    const durationS = Option.match(duration, { onNone: () => moded.durationSeconds, onSome: (ns) => ns / 1e9 })
+    const scenario = withGeneratedFaults(moded, faults, seed, durationS)
     if (scenario.mode !== "virtual-wifi" && scenario.vms.length > 1) {
       return yield* new CliUsageError({ message: `--mode ${scenario.mode} runs one VM, but the scenario has ${scenario.vms.length}` })
     }
     for (const note of unsupportedFeatures(scenario)) yield* Console.error(`vwifi: note: ${note}`)
     const durationNs = Option.getOrUndefined(duration)
+    if (faults > 0 && !json) yield* Console.error(`vwifi: ${scenario.faults.length - moded.faults.length} faults generated from seed ${seed} (the JSON results list the recoveries)`)
     const progress = json ? undefined : progressReporter(durationNs ?? scenario.durationSeconds * 1e9)
     const report: RunReport = yield* withTraceFile(Option.getOrUndefined(trace), (sink) =>
       runScenario(scenario, { seed, durationNs, trace: sink, onProgress: progress?.update }))
@@ -50,6 +63,7 @@ export const runCommand = Command.make(
   ),
   Command.withExamples([
     { command: "vwifi run", description: "the built-in scenario (one VM, 802.11g 54 Mbps, virtual-wifi), 10 s" },
-    { command: "vwifi run lab.json --mode passthrough --seed 3 --duration 30s --json", description: "a scenario file, as JSON" }
+    { command: "vwifi run lab.json --mode passthrough --seed 3 --duration 30s --json", description: "a scenario file, as JSON" },
+    { command: "vwifi run --duration 2m --faults 6 --seed 4", description: "with 6 random faults a minute (replayed exactly by the same seed)" }
   ])
 )

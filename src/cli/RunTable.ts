@@ -1,6 +1,6 @@
 /** The terminal form of a run's results. */
 import { categories } from "../cpu/CpuCategory.ts"
-import type { RunReport } from "../report/RunReport.ts"
+import type { FaultsReport, RunReport } from "../report/RunReport.ts"
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + " ".repeat(n - s.length))
 const num = (x: number | null, digits = 1): string => (x === null ? "–" : x.toFixed(digits))
@@ -27,10 +27,24 @@ export const renderRunReport = (r: RunReport): string => {
   lines.push(
     `frames: ${r.frames.created} created, ${r.frames.delivered} delivered, ${r.frames.dropped} dropped, ${r.frames.inFlight} in flight`
   )
-  const inv = r.invariants
-  lines.push(
-    `invariants: isolation violations ${inv.isolationViolations}, unaccounted frames ${inv.unaccountedFrames}, ` +
-      `mapping inconsistencies ${inv.mappingInconsistencies}, CPU accounting error ${inv.cpuAccountingErrorNs} ns`
-  )
+  lines.push(renderInvariants(r.invariants))
+  if (r.faults.injected > 0 || r.faults.recoveries > 0) lines.push(...renderFaults(r.faults))
   return lines.join("\n")
+}
+
+export const renderInvariants = (inv: RunReport["invariants"]): string =>
+  `invariants: isolation violations ${inv.isolationViolations} (frames ${inv.frameIsolation}, scans ${inv.scanIsolation}, ` +
+  `DMA ${inv.dmaIsolation}), cross-VM writes ${inv.crossVmWrites}, unaccounted frames ${inv.unaccountedFrames}, ` +
+  `mapping inconsistencies ${inv.mappingInconsistencies}, CPU accounting error ${inv.cpuAccountingErrorNs} ns`
+
+export const renderFaults = (f: FaultsReport): Array<string> => {
+  const lines = [`faults: ${f.injected} injected (${Object.entries(f.injectedByKind).map(([k, n]) => `${k} ${n}`).join(", ") || "none"})`]
+  lines.push(`recoveries: ${f.recoveries}`)
+  for (const [what, r] of Object.entries(f.recoveriesByWhat)) {
+    lines.push(`  ${pad(what, 24)}${String(r.count).padStart(6)}   mean ${num(r.meanMs, 1).padStart(9)} ms   max ${num(r.maxMs, 1).padStart(9)} ms`)
+  }
+  const restarts = Object.entries(f.actorRestarts)
+  if (restarts.length > 0) lines.push(`actor restarts: ${restarts.map(([a, n]) => `${a} ${n}`).join(", ")}`)
+  lines.push(`dead letters: ${f.deadLetters}`)
+  return lines
 }

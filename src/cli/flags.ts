@@ -39,3 +39,11 @@ export const traceFile = Flag.String("trace").pipe(
   Flag.withDescription("Also write the full event trace to this file, one JSON line per event"),
   Flag.optional
 )
+
+/** A fault rate: mean injected faults per simulated minute (a Poisson process), 0 for none. */
+export const faultRate = (defaultRate: number, what: string) =>
+  Flag.Finite("faults").pipe(
+    Flag.withDescription(`Mean injected faults per simulated minute, ${what}; drawn from --seed; 0 for none (default ${defaultRate})`),
+    Flag.filter((x) => x >= 0 && x <= 600, (x) => `--faults must be a rate from 0 to 600 per simulated minute, got ${x}`),
+    Flag.withDefault(defaultRate)
+  )

@@ -9,6 +9,7 @@ import { Command } from "effect/cli"
 import { compareCommand } from "./CompareCommand.ts"
 import { kernelDemoCommand } from "./KernelDemoCommand.ts"
 import { runCommand } from "./RunCommand.ts"
+import { soakCommand } from "./SoakCommand.ts"
 import { sweepCommand } from "./SweepCommand.ts"
 
 const vwifi = Command.make("vwifi").pipe(
@@ -16,7 +17,7 @@ const vwifi = Command.make("vwifi").pipe(
     "Virtual WiFi simulator: several VMs, each with its own native WiFi driver and connection, sharing one " +
       "physical card with several virtual MACs, simulated in deterministic virtual time."
   ),
-  Command.withSubcommands([compareCommand, sweepCommand, runCommand, kernelDemoCommand])
+  Command.withSubcommands([compareCommand, sweepCommand, runCommand, soakCommand, kernelDemoCommand])
 )
 
 const cli = Command.run(vwifi, { version: "0.1.0" })

@@ -42,9 +42,10 @@ const totals = (world: World, restarts: number): Totals => ({
   restarts
 })
 
-export const runSoak = (options: SoakOptions, callbacks: SoakCallbacks = {}): Effect.Effect<SoakReport, unknown> =>
+export const runSoak = (options: SoakOptions, callbacks: SoakCallbacks = {}): Effect.Effect<SoakReport> =>
   Effect.gen(function*() {
-    const scenario = yield* soakScenario(options)
+    // The soak's scenario is generated, so a problem with it is a bug of vwifi's, not the user's.
+    const scenario = yield* Effect.orDie(soakScenario(options))
     const wallStart = performance.now()
     const program = Effect.gen(function*() {
       const world = yield* build(scenario)

@@ -10,6 +10,7 @@ import type { FaultSpec } from "../scenario/FaultSchedule.ts"
 import type { Scenario, ScenarioInput } from "../scenario/Scenario.ts"
 import { DEFAULT_PASSPHRASE } from "../scenario/Scenario.ts"
 import { decodeScenario } from "../scenario/ScenarioLoad.ts"
+import type { ScenarioError } from "../scenario/ScenarioLoad.ts"
 
 export interface SoakOptions {
   readonly hours: number
@@ -77,7 +78,7 @@ export const lifecycle = (vms: ReadonlyArray<string>, untilSeconds: number, seed
 const round = (t: number): number => Math.round(t * 1000) / 1000
 
 /** The full soak scenario: topology, lifecycle, faults; decoded and checked like any scenario. */
-export const soakScenario = (options: SoakOptions): Effect.Effect<Scenario, unknown> =>
+export const soakScenario = (options: SoakOptions): Effect.Effect<Scenario, ScenarioError> =>
   Effect.gen(function*() {
     const seconds = options.hours * 3600
     const input = { ...soakBase(options.vms), durationSeconds: seconds }

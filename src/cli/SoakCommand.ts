@@ -1,0 +1,80 @@
+/** `vwifi soak`: hours of simulated WiFi with VMs coming and going and faults, summarized per hour. */
+import { Console, Effect } from "effect"
+import { Command, Flag } from "effect/cli"
+import type { SoakHour, SoakReport } from "../report/SoakReport.ts"
+import { runSoak } from "../soak/Soak.ts"
+import * as flags from "./flags.ts"
+import { progressReporter } from "./Progress.ts"
+import { renderFaults, renderInvariants } from "./RunTable.ts"
+
+const hours = Flag.Int("hours").pipe(
+  Flag.withDescription("Simulated hours to run (default 24)"),
+  Flag.filter((n) => n >= 1 && n <= 10_000, (n) => `--hours must be a whole number from 1 to 10000, got ${n}`),
+  Flag.withDefault(24)
+)
+const vms = Flag.Int("vms").pipe(
+  Flag.withDescription("Number of VMs (1 to 16; the card gets as many vMACs) (default 8)"),
+  Flag.filter((n) => n >= 1 && n <= 16, (n) => `--vms must be a whole number from 1 to 16, got ${n}`),
+  Flag.withDefault(8)
+)
+const faults = flags.faultRate(0.2, "besides the VMs' own comings and goings")
+
+const pad = (s: string, n: number): string => s.padStart(n)
+const header = `${pad("hour", 5)}${pad("Mb/s", 8)}${pad("CPU %", 7)}${pad("ping ms", 9)}${pad("faults", 8)}${pad("recov.", 8)}${pad("restarts", 9)}` +
+  `${pad("VMs up", 8)}${pad("inv.", 6)}${pad("heap MiB", 10)}${pad("fibers", 8)}${pad("wall s", 8)}`
+const row = (h: SoakHour): string =>
+  `${pad(String(h.hour), 5)}${pad(h.throughputMbps.toFixed(2), 8)}${pad(h.cpuPercent.toFixed(1), 7)}${pad(h.pingMeanUs === null ? "–" : (h.pingMeanUs / 1e3).toFixed(1), 9)}` +
+  `${pad(String(h.faultsInjected), 8)}${pad(String(h.recoveries), 8)}${pad(String(h.restarts), 9)}${pad(`${h.vmsConnected}/${h.vmsPoweredOn}`, 8)}` +
+  `${pad(String(h.invariantViolations), 6)}${pad(h.heapUsedMb.toFixed(1), 10)}${pad(String(h.liveFibers), 8)}${pad(h.wallSeconds.toFixed(1), 8)}`
+
+export const renderSoakEnd = (r: SoakReport): string => {
+  const m = r.memory
+  const memory = m.flat === null
+    ? "memory: not judged (needs at least two simulated hours)"
+    : `memory: ${m.flat ? "flat" : "NOT flat"} — heap ${(100 * m.heapGrowth!).toFixed(1)}% from hour ${m.firstHour} to the last (limit 10%), live fibers ${m.fiberGrowth! >= 0 ? "+" : ""}${m.fiberGrowth}`
+  return [
+    "",
+    `${r.simulatedHours} simulated hours in ${r.wallSeconds.toFixed(1)} s (${r.simulatedHoursPerWallMinute.toFixed(2)} simulated hours per wall minute), ${r.outcome}, digest ${r.traceDigest}`,
+    renderInvariants(r.invariants),
+    ...renderFaults(r.faults),
+    `VMs: ${r.vms.map((v) => `${v.name} ${v.state} (${v.reconnects} reconnects)`).join(", ")}`,
+    memory
+  ].join("\n")
+}
+
+export const soakCommand = Command.make(
+  "soak",
+  { hours, vms, faults, seed: flags.seed, json: flags.json },
+  Effect.fnUntraced(function*({ hours, vms, faults, seed, json }) {
+    const progress = json ? undefined : progressReporter(hours * 3600e9)
+    if (!json) {
+      yield* Console.log(`soak: ${vms} VMs on 3 APs, ${hours} h simulated, ${faults * 60} faults/h, seed ${seed}\n`)
+      yield* Console.log(header)
+    }
+    const report = yield* runSoak({ hours, vms, faultsPerHour: faults * 60, seed }, {
+      onProgress: progress?.update,
+      onHour: json ? undefined : (h) => {
+        progress?.done()
+        console.log(row(h))
+      }
+    })
+    progress?.done()
+    yield* Console.log(json ? JSON.stringify(report, null, 2) : renderSoakEnd(report))
+    // A soak that broke an invariant or grew its memory failed: say so in the exit code too.
+    const inv = report.invariants
+    const broken = inv.isolationViolations + inv.crossVmWrites + inv.unaccountedFrames + inv.mappingInconsistencies + inv.cpuAccountingErrorNs
+    if (broken > 0 || report.memory.flat === false) process.exitCode = 1
+  })
+).pipe(
+  Command.withDescription(
+    "Soak test: hours of simulated time with N VMs booting, shutting down and moving between three APs, periodic " +
+      "scans, light mixed traffic (ping, UDP both ways) and faults injected at random (a Poisson process). Prints a " +
+      "summary per simulated hour (throughput, CPU, faults and recoveries, restarts, invariants, heap after GC, live " +
+      "fibers) and one at the end, with the memory verdict: the last hour's heap within 10% of the first hour after " +
+      "warm-up and no growth in live fibers. Exit code 1 if an invariant broke or memory grew."
+  ),
+  Command.withExamples([
+    { command: "vwifi soak --hours 1", description: "one simulated hour, 8 VMs, 12 faults/h (about 30 s)" },
+    { command: "vwifi soak --hours 24 --vms 8 --faults 1 --seed 7 --json", description: "a day, a fault a minute, as JSON" }
+  ])
+)

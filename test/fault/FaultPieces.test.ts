@@ -1,0 +1,171 @@
+/** The pure pieces of fault handling: driver rebuild, TX watchdog, mapping audit, fault plans, hostile writes. */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Exit, Schema } from "effect"
+import { rebuild } from "../../src/driver/DriverRecovery.ts"
+import { TxWatchdog } from "../../src/driver/TxWatchdog.ts"
+import * as Vmacs from "../../src/driver/VmacTable.ts"
+import { faultFromDraw, generateFaults, generatedKinds, kindsFor } from "../../src/fault/FaultPlan.ts"
+import { hostileCommand, hostileKinds } from "../../src/fault/HostileCommands.ts"
+import { MappingAudit, mappingProblems } from "../../src/fault/MappingAudit.ts"
+import { Prng } from "../../src/kernel/Prng.ts"
+import { CardCommand } from "../../src/model/CardCommand.ts"
+import { checkDescriptor } from "../../src/model/CommandCheck.ts"
+import type { AssocState } from "../../src/nic/Nic.ts"
+import { memoryVerdict } from "../../src/soak/Soak.ts"
+import { decodeScenario } from "../../src/scenario/ScenarioLoad.ts"
+import { scenarioOf } from "../model/support.ts"
+
+const card = (states: Record<number, AssocState>) => (vmac: number) => ({ state: states[vmac] ?? "stopped", bssid: states[vmac] === "associated" ? 77 : 0 })
+
+describe("driver recovery", () => {
+  it("rebuilds the table and pair states from the journal and the card", () => {
+    const r = rebuild([{ vm: 0, vmac: 1, rateIndex: 3 }, { vm: 2, vmac: 0, rateIndex: 7 }], 4, card({ 0: "idle", 1: "associated" }))
+    assert.deepStrictEqual(r.table.owner, [2, 0, undefined, undefined])
+    assert.deepStrictEqual(r.pairs, [
+      { vm: 0, vmac: 1, state: "connected", bssid: 77, rateIndex: 3 },
+      { vm: 2, vmac: 0, state: "ready", bssid: 0, rateIndex: 7 }
+    ])
+    assert.deepStrictEqual([r.restart, r.stop], [[], []])
+  })
+
+  it("restarts vMACs the journal assigns but the card stopped, stops those nobody owns, skips bad entries", () => {
+    const r = rebuild([{ vm: 0, vmac: 0, rateIndex: 1 }, { vm: 1, vmac: 0, rateIndex: 1 }, { vm: 3, vmac: 9, rateIndex: 1 }], 3, card({ 2: "idle" }))
+    assert.deepStrictEqual(r.table.owner, [0, undefined, undefined])
+    assert.deepStrictEqual(r.restart, [0])
+    assert.deepStrictEqual(r.stop, [2])
+    assert.isTrue(Vmacs.isConsistent(r.table))
+  })
+})
+
+describe("TX watchdog", () => {
+  it("fires once a vMAC with TX outstanding completes nothing for the stall time, not before", () => {
+    const w = new TxWatchdog(500)
+    assert.isUndefined(w.check(0, 10, 4, 0))
+    assert.isUndefined(w.check(0, 12, 4, 499))
+    assert.strictEqual(w.check(0, 12, 4, 500), 0)
+    // Progress, or nothing outstanding, restarts the clock.
+    assert.isUndefined(w.check(1, 5, 5, 0))
+    assert.isUndefined(w.check(1, 5, 5, 10_000))
+    assert.isUndefined(w.check(1, 9, 6, 10_100))
+    assert.isUndefined(w.check(1, 9, 6, 10_500))
+    assert.strictEqual(w.check(1, 9, 6, 10_600), 10_100)
+  })
+})
+
+describe("mapping audit", () => {
+  const journal = [{ vm: 0, vmac: 0, rateIndex: 0 }]
+  it("finds a VM with two vMACs, an assigned vMAC that is stopped, a running one nobody owns, a journal that disagrees", () => {
+    const table = { owner: [0, 0, undefined] }
+    const problems = mappingProblems(table, new Set(), (v) => v !== 1, journal)
+    assert.deepStrictEqual([...problems].sort(), ["vm-holds-two-vmacs", "vmac-1:assigned-but-stopped", "vmac-1:journal-disagrees", "vmac-2:running-unassigned"])
+    assert.strictEqual(mappingProblems({ owner: [0, undefined, undefined] }, new Set([2]), (v) => v !== 1, journal).size, 0)
+  })
+
+  it("counts only what persists from one audit to the next", () => {
+    const audit = new MappingAudit()
+    audit.audit(new Set(["a"]))
+    audit.audit(new Set(["b"]))
+    assert.strictEqual(audit.persisted, 0)
+    audit.audit(new Set(["b"]))
+    assert.strictEqual(audit.persisted, 1)
+  })
+})
+
+describe("fault plans", () => {
+  it.effect("are the same for the same seed, differ across seeds, and decode as a scenario's faults", () =>
+    Effect.gen(function*() {
+      const s = yield* scenarioOf({ durationSeconds: 600, vms: [{ name: "a", ssid: "lab", passphrase: "vwifi-lab-key" }] })
+      const one = generateFaults(s, { seed: 5, perMinute: 6, fromSeconds: 1, untilSeconds: 600 })
+      assert.deepStrictEqual(generateFaults(s, { seed: 5, perMinute: 6, fromSeconds: 1, untilSeconds: 600 }), one)
+      assert.notDeepEqual(generateFaults(s, { seed: 6, perMinute: 6, fromSeconds: 1, untilSeconds: 600 }), one)
+      assert.isAbove(one.length, 30)
+      assert.isBelow(one.length, 90)
+      assert.isTrue(one.every((f) => f.atSeconds >= 1 && f.atSeconds < 600))
+      const decoded = yield* decodeScenario({ durationSeconds: 600, vms: [{ name: "a", ssid: "lab", passphrase: "vwifi-lab-key" }], faults: one })
+      assert.strictEqual(decoded.faults.length, one.length)
+      assert.deepStrictEqual(generateFaults(s, { seed: 5, perMinute: 0, fromSeconds: 1, untilSeconds: 600 }), [])
+    }))
+
+  it.effect("only use faults the mode has: no driver or device model outside virtual-wifi", () =>
+    Effect.gen(function*() {
+      const native = yield* scenarioOf({ mode: "native", vms: [{ name: "a", ssid: "lab", passphrase: "vwifi-lab-key" }] })
+      assert.notInclude(kindsFor(native), "crash-driver")
+      assert.notInclude(kindsFor(native), "crash-device-model")
+      const virtual = yield* scenarioOf({})
+      assert.deepStrictEqual(kindsFor(virtual), generatedKinds)
+      for (let k = 0; k < 1; k += 0.01) {
+        const f = faultFromDraw(native, { atSeconds: 1, kind: k, target: 0.5, size: 0.5 })
+        assert.notInclude(["crash-driver", "crash-device-model"], f.kind)
+        if (f.kind === "mailbox-flood") assert.notInclude(["driver", "device-model"], f.target)
+      }
+    }))
+})
+
+describe("scenario fault checks", () => {
+  it.effect("name every unknown target and every fault the mode lacks, with its path", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(decodeScenario({
+        mode: "passthrough",
+        vms: [{ name: "a", ssid: "lab", passphrase: "vwifi-lab-key" }],
+        faults: [
+          { kind: "crash-driver", atSeconds: 1 },
+          { kind: "guest-reboot", atSeconds: 1, vm: "zz" },
+          { kind: "ap-down", atSeconds: 1, ap: "nope", forSeconds: 1 },
+          { kind: "hang-vmac", atSeconds: 1, vmac: 9 },
+          { kind: "mailbox-flood", atSeconds: 1, target: "guest" },
+          { kind: "crash-vmac", atSeconds: 99, vmac: 0 }
+        ]
+      }))
+      assert.isTrue(Exit.isFailure(exit))
+      const text = String(Exit.isFailure(exit) ? exit.cause : "")
+      for (const needle of ["faults[0].kind", "faults[1].vm", "faults[2].ap", "faults[3].vmac", "faults[4].vm", "faults[5].atSeconds", "virtual-wifi"]) {
+        assert.include(text, needle)
+      }
+    }))
+})
+
+describe("hostile writes", () => {
+  it("are all refused at the trust boundary (decode, vMAC, rate or descriptor checks)", () => {
+    const random = new Prng(3)
+    const ownMac = 0x020000000200
+    const view = { mac: ownMac, memoryBytes: 64 << 20, rateCount: 8 }
+    const seen = new Set<string>()
+    for (let i = 0; i < 500; i++) {
+      const w = hostileCommand(random, view.memoryBytes, ownMac)
+      const decoded = Schema.decodeUnknownExit(CardCommand)(w.command)
+      if (Exit.isFailure(decoded)) {
+        seen.add("malformed")
+        continue
+      }
+      const c = decoded.value
+      if (c._tag === "TxDoorbell") {
+        const descriptors = w.descriptors ?? []
+        const refused = descriptors.length < c.count || descriptors.some((d) => checkDescriptor(view, d as never) !== undefined)
+        assert.isTrue(refused, JSON.stringify(w))
+        seen.add(descriptors.length < c.count ? "short" : "descriptor")
+      } else if (c._tag === "SetRate") {
+        assert.isTrue(c.vmac !== 0 || c.rateIndex >= view.rateCount, JSON.stringify(w))
+        seen.add("rate")
+      } else {
+        assert.notStrictEqual((c as { vmac?: number }).vmac, 0, JSON.stringify(w))
+        seen.add("vmac")
+      }
+    }
+    assert.strictEqual(seen.size, 5)
+    assert.strictEqual(hostileKinds.length, 9)
+  })
+})
+
+describe("soak memory verdict", () => {
+  const hour = (h: number, heap: number, fibers = 25) => ({
+    hour: h, throughputMbps: 1, cpuPercent: 1, pingMeanUs: 1, faultsInjected: 0, recoveries: 0, restarts: 0, vmsConnected: 8,
+    vmsPoweredOn: 8, invariantViolations: 0, heapUsedMb: heap, liveFibers: fibers, wallSeconds: h
+  })
+  it("compares the last hour with the first after warm-up: within 10% and no more fibers", () => {
+    assert.strictEqual(memoryVerdict([hour(1, 10)]).flat, null)
+    assert.isTrue(memoryVerdict([hour(1, 50), hour(2, 30), hour(3, 32.9)]).flat)
+    assert.isFalse(memoryVerdict([hour(1, 50), hour(2, 30), hour(3, 33.1)]).flat)
+    assert.isFalse(memoryVerdict([hour(1, 30), hour(2, 30), hour(3, 30, 26)]).flat)
+    assert.strictEqual(memoryVerdict([hour(1, 30), hour(2, 31)]).firstHour, 1)
+  })
+})

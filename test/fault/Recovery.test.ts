@@ -1,0 +1,138 @@
+/** Each kind of fault against the model, and the recovery a real system would make. */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { runScenario } from "../../src/model/RunScenario.ts"
+import type { RunReport } from "../../src/report/RunReport.ts"
+import { scenarioOf } from "../model/support.ts"
+
+const key = "vwifi-lab-key"
+const twoVms = (faults: ReadonlyArray<unknown>, extra: Record<string, unknown> = {}) => ({
+  durationSeconds: 12,
+  aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00" }, { ssid: "lab2", bssid: "02:00:00:00:01:01", channel: 1 }],
+  vms: [
+    { name: "a", ssid: "lab", passphrase: key, traffic: [{ kind: "udp-tx", offeredMbps: 2 }, { kind: "ping", intervalMs: 50 }] },
+    { name: "b", ssid: "lab2", passphrase: key, traffic: [{ kind: "udp-rx", offeredMbps: 2 }] }
+  ],
+  faults,
+  ...extra
+})
+
+const run = (input: unknown, seed = 1) => Effect.flatMap(scenarioOf(input), (s) => runScenario(s, { seed }))
+
+const assertClean = (r: RunReport): void => {
+  for (const [name, value] of Object.entries(r.invariants)) assert.strictEqual(value, 0, `invariant ${name}`)
+  for (const vm of r.vms) {
+    assert.strictEqual(vm.state, "connected", `${vm.name} ends connected`)
+    assert.isAbove(vm.lastDataAtSeconds ?? 0, r.simulatedSeconds - 1, `${vm.name} moves data at the end`)
+  }
+}
+
+const recovery = (r: RunReport, what: string) => r.faults.recoveriesByWhat[what]
+
+describe("recovery from faults", () => {
+  it.effect("a driver crash: restarted and rebuilt from the card and its journal, no VM loses its connection", () =>
+    Effect.gen(function*() {
+      const r = yield* run(twoVms([{ kind: "crash-driver", atSeconds: 3 }, { kind: "crash-driver", atSeconds: 6 }]))
+      assertClean(r)
+      assert.strictEqual(recovery(r, "driver-restart")?.count, 2)
+      assert.strictEqual(r.faults.actorRestarts["driver"], 2)
+      assert.deepStrictEqual(r.vms.map((v) => v.reconnects), [0, 0])
+      assert.deepStrictEqual(r.driver.vmacs.slice(0, 2), ["a", "b"])
+      assert.isAbove(r.vms[0]!.uplinkMbps, 1.9)
+    }))
+
+  it.effect("a hung vMAC: the watchdog resets it (that vMAC only) within its stall time, and its VM joins again", () =>
+    Effect.gen(function*() {
+      const r = yield* run(twoVms([{ kind: "hang-vmac", atSeconds: 3, vmac: 0 }]))
+      assertClean(r)
+      const reset = recovery(r, "vmac-watchdog-reset")
+      assert.strictEqual(reset?.count, 1)
+      assert.isAtMost(reset!.maxMs, 600)
+      assert.deepStrictEqual(r.vms.map((v) => v.reconnects), [1, 0])
+      assert.strictEqual(r.frames.droppedByReason["tx-hang"]! > 0, true)
+    }))
+
+  it.effect("a vMAC firmware crash: reset at once on its error interrupt", () =>
+    Effect.gen(function*() {
+      const r = yield* run(twoVms([{ kind: "crash-vmac", atSeconds: 3, vmac: 1 }]))
+      assertClean(r)
+      assert.strictEqual(recovery(r, "vmac-firmware-reset")?.count, 1)
+      assert.deepStrictEqual(r.vms.map((v) => v.reconnects), [0, 1])
+    }))
+
+  it.effect("lost interrupts: the driver's poll finds the completed work", () =>
+    Effect.gen(function*() {
+      const r = yield* run({
+        durationSeconds: 6,
+        vms: [{ name: "a", ssid: "lab", passphrase: key, traffic: [{ kind: "ping", intervalMs: 500 }] }],
+        faults: [{ kind: "interrupts", atSeconds: 2, action: "drop", count: 4 }, { kind: "interrupts", atSeconds: 4, action: "duplicate", count: 4 }]
+      })
+      assertClean(r)
+      const poll = recovery(r, "lost-interrupt-poll")
+      assert.isAtLeast(poll?.count ?? 0, 1)
+      assert.isAtMost(poll!.maxMs, 51) // one driver tick
+    }))
+
+  it.effect("a device model or guest driver crash: restarted; the guest driver reloads and joins again", () =>
+    Effect.gen(function*() {
+      const r = yield* run(twoVms([{ kind: "crash-device-model", atSeconds: 3, vm: "a" }, { kind: "crash-guest-driver", atSeconds: 5, vm: "b" }]))
+      assertClean(r)
+      assert.strictEqual(recovery(r, "device-model-restart")?.count, 1)
+      assert.strictEqual(recovery(r, "guest-driver-restart")?.count, 1)
+      assert.deepStrictEqual(r.vms.map((v) => v.reconnects), [0, 1])
+    }))
+
+  it.effect("an AP that disappears and comes back, a deauthentication, an outage: every VM joins again", () =>
+    Effect.gen(function*() {
+      const r = yield* run(twoVms([
+        { kind: "ap-down", atSeconds: 2, ap: "lab2", forSeconds: 2 },
+        { kind: "ap-deauth", atSeconds: 3, ap: "lab", vm: "a" },
+        { kind: "channel-loss", atSeconds: 6, channel: 6, forSeconds: 1.5 }
+      ], { durationSeconds: 20 }))
+      assertClean(r)
+      assert.isAtLeast(r.vms[0]!.reconnects, 2)
+      assert.isAtLeast(r.vms[1]!.reconnects, 1)
+    }))
+
+  it.effect("a VM that shuts down releases its vMAC, and a VM that had none gets it", () =>
+    Effect.gen(function*() {
+      const r = yield* run({
+        durationSeconds: 10,
+        card: { vmacs: 1 },
+        vms: [
+          { name: "a", ssid: "lab", passphrase: key, traffic: [{ kind: "ping", intervalMs: 100 }] },
+          { name: "b", ssid: "lab", passphrase: key, traffic: [{ kind: "ping", intervalMs: 100 }] }
+        ],
+        faults: [{ kind: "vm-stop", atSeconds: 2, vm: "a" }, { kind: "guest-reboot", atSeconds: 3, vm: "b" }]
+      })
+      assert.strictEqual(r.vms[0]!.state, "off")
+      assert.strictEqual(r.vms[1]!.state, "connected")
+      assert.deepStrictEqual(r.driver.vmacs, ["b"])
+      for (const [name, value] of Object.entries(r.invariants)) assert.strictEqual(value, 0, `invariant ${name}`)
+    }))
+
+  it.effect("a command storm and mailbox floods: refused and recorded, nothing lost, the other VM untouched", () =>
+    Effect.gen(function*() {
+      const r = yield* run(twoVms([
+        { kind: "command-storm", atSeconds: 2, vm: "a", commands: 300 },
+        { kind: "mailbox-flood", atSeconds: 3, target: "driver" },
+        { kind: "mailbox-flood", atSeconds: 4, target: "device-model", vm: "b" },
+        { kind: "mailbox-flood", atSeconds: 5, target: "nic" },
+        { kind: "mailbox-flood", atSeconds: 6, target: "guest", vm: "a" }
+      ]))
+      assertClean(r)
+      assert.isAtLeast(r.vms[0]!.rejectedCommands, 250) // a few storm writes are doorbells that fail as one
+      assert.strictEqual(r.vms[1]!.rejectedCommands, 0)
+      assert.isAbove(r.faults.deadLetters, 2 * 16384)
+      assert.deepStrictEqual(r.vms.map((v) => v.reconnects), [0, 0])
+    }))
+
+  it.effect("the same faults and seed give the same trace, bit for bit", () =>
+    Effect.gen(function*() {
+      const faults = [{ kind: "crash-driver", atSeconds: 2 }, { kind: "hang-vmac", atSeconds: 3, vmac: 1 }, { kind: "command-storm", atSeconds: 4, vm: "a" }]
+      const one = yield* run(twoVms(faults), 9)
+      const two = yield* run(twoVms(faults), 9)
+      assert.strictEqual(one.traceDigest, two.traceDigest)
+      assert.deepStrictEqual(one.faults, two.faults)
+    }))
+})

@@ -1,0 +1,39 @@
+/** The short soak CI runs: one simulated hour, 8 VMs coming and going, faults. */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Schema } from "effect"
+import { SoakReport } from "../../src/report/SoakReport.ts"
+import { runSoak } from "../../src/soak/Soak.ts"
+import { lifecycle, soakScenario } from "../../src/soak/SoakPlan.ts"
+
+describe("soak", () => {
+  it.effect("one simulated hour: faults injected and recovered, no invariant broken, every running VM connected", () =>
+    Effect.gen(function*() {
+      const hours: Array<number> = []
+      const r = yield* runSoak({ hours: 1, vms: 8, faultsPerHour: 30, seed: 1 }, { onHour: (h) => void hours.push(h.hour) })
+      assert.deepStrictEqual(hours, [1])
+      assert.strictEqual(r.outcome, "completed")
+      for (const [name, value] of Object.entries(r.invariants)) assert.strictEqual(value, 0, `invariant ${name}`)
+      assert.isAbove(r.faults.injected, 30) // lifecycle events and faults together
+      assert.isAbove(r.faults.recoveries, 10)
+      const h = r.hours[0]!
+      assert.strictEqual(h.invariantViolations, 0)
+      assert.strictEqual(h.vmsConnected, h.vmsPoweredOn, "every VM that is on is connected at the hour's end")
+      assert.isAbove(h.throughputMbps, 0.5)
+      assert.isAbove(h.heapUsedMb, 1)
+      assert.isAbove(h.liveFibers, 8)
+      // The JSON form decodes with the exported schema.
+      Schema.decodeUnknownSync(SoakReport)(JSON.parse(JSON.stringify(Schema.encodeSync(SoakReport)(r))))
+    }), 300_000)
+
+  it.effect("plans the same day for the same seed: VMs stop and start in turn, move between APs", () =>
+    Effect.gen(function*() {
+      const a = yield* soakScenario({ hours: 2, vms: 4, faultsPerHour: 12, seed: 3 })
+      const b = yield* soakScenario({ hours: 2, vms: 4, faultsPerHour: 12, seed: 3 })
+      assert.deepStrictEqual(a, b)
+      const events = lifecycle(["vm1"], 7200, 3)
+      const kinds = events.filter((e) => e.kind !== "vm-roam").map((e) => e.kind)
+      kinds.forEach((k, i) => assert.strictEqual(k, i % 2 === 0 ? "vm-stop" : "vm-start"))
+      assert.isAbove(events.filter((e) => e.kind === "vm-roam").length, 0)
+      assert.isTrue(a.faults.every((f, i) => i === 0 || a.faults[i - 1]!.atSeconds <= f.atSeconds))
+    }))
+})
