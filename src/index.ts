@@ -29,3 +29,13 @@ export { RunReport, VmReport } from "./report/RunReport.ts"
 export * as CardCommand from "./model/CardCommand.ts"
 export type { CardEvent, RejectReason, ScanResult } from "./model/CardEvent.ts"
 export type { GuestMessage } from "./guest/GuestVm.ts"
+
+// Faults, recovery, invariants, soak.
+export { FaultSchedule, FaultSpec } from "./scenario/FaultSchedule.ts"
+export { generateFaults, faultFromDraw } from "./fault/FaultPlan.ts"
+export type { FaultDraw, GenerateOptions } from "./fault/FaultPlan.ts"
+export { caseScenario, caseVerdict, FaultCase, RECONNECT_BOUND_SECONDS } from "./fault/FaultCase.ts"
+export { FaultsReport } from "./report/RunReport.ts"
+export { runSoak } from "./soak/Soak.ts"
+export type { SoakOptions } from "./soak/Soak.ts"
+export { SoakHour, SoakReport } from "./report/SoakReport.ts"
