@@ -39,7 +39,8 @@ export const hostileCommand = (random: Prng, memoryBytes: number, ownMac: number
     case "rate-out-of-range":
       return { command: { _tag: "SetRate", vmac: 0, rateIndex: 1000 + random.nextIntBelow(1000) } }
     case "spoofed-source":
-      return { command: { _tag: "TxDoorbell", vmac: 0, count: 1 }, descriptors: [descriptor(0x020000000200 + otherVmac, 4096, 100)] }
+      // Another station's address (never the VM's own: that would be a valid frame, not an attack).
+      return { command: { _tag: "TxDoorbell", vmac: 0, count: 1 }, descriptors: [descriptor((ownMac ?? 0x020000000200) + otherVmac, 4096, 100)] }
     case "dma-out-of-range":
       return { command: { _tag: "TxDoorbell", vmac: 0, count: 1 }, descriptors: [descriptor(ownMac!, memoryBytes + random.nextIntBelow(1 << 20), 1500)] }
     case "bad-length":
