@@ -68,8 +68,9 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
   const authenticated = new Set<number>()
   const associated = new Set<number>()
   let self: Actor.ActorRef<ApMessage> | undefined
-  /** Powered on; the radio itself stays on after power-off until the farewell deauthentication is sent. */
+  /** Powered on; the radio itself stays on after power-off until the farewell deauthentications are sent. */
   let on = true
+  const farewells = new Set<number>()
 
   const station = new Station({
     name: options.name, mac: options.bssid, channel: options.channel, phy: options.phy,
@@ -82,13 +83,14 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
   })
   air.ref.tellUnsafe(new Air.Attach(station, true))
 
-  const reply = (kind: FrameKind, to: number, info: Frame["info"]): void => {
+  const reply = (kind: FrameKind, to: number, info: Frame["info"]): Frame => {
     const f = new Frame(ledger.nextFrameId(), kind, options.bssid, to, options.bssid)
     f.createdNs = kernel.nowNs
     f.info = info
     ledger.register(f)
     // Management frames do not wait behind queued data (beacons go out at their TBTT).
     air.ref.tellUnsafe(new Air.Enqueue(station, [f], true))
+    return f
   }
 
   /** Per station: since when every frame sent to it has failed (absent: the last one got through). */
@@ -178,8 +180,12 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
         else for (const f of msg.frames) if (f.dst !== BROADCAST) ledger.drop(f, "ap-off")
         break
       case "Sent": {
-        // Powering off: the radio goes quiet once the farewell deauthentication is out.
-        if (!on && msg.delivered.some((f) => f.kind === FrameKind.Deauth && f.dst === BROADCAST)) station.enabled = false
+        // Powering off: the radio goes quiet once every farewell deauthentication is out (or given up).
+        if (farewells.size > 0) {
+          for (const f of msg.delivered) farewells.delete(f.id)
+          for (const f of msg.dropped) farewells.delete(f.id)
+          if (farewells.size === 0 && !on) station.enabled = false
+        }
         noteSent(msg.delivered, msg.dropped)
         const credits = msg.delivered.length + msg.dropped.length
         if (credits > 0) options.endpoint().tellUnsafe({ _tag: "Credit", frames: [...msg.delivered, ...msg.dropped] })
@@ -211,12 +217,17 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
           station.enabled = true
           break
         }
-        // Shutting down, an AP deauthenticates all its stations at once (hostapd does), then goes quiet.
-        for (const mac of associated) stationGone(mac)
+        // Shutting down, an AP deauthenticates its stations (hostapd does), then goes quiet. Each gets
+        // its own frame, acknowledged and retried: a lost broadcast would leave a station that only
+        // receives believing it is still associated.
+        air.ref.tellUnsafe(new Air.Flush(station, "ap-off"))
+        for (const mac of associated) {
+          stationGone(mac)
+          farewells.add(reply(FrameKind.Deauth, mac, { status: Status.Unspecified }).id)
+        }
         associated.clear()
         authenticated.clear()
-        air.ref.tellUnsafe(new Air.Flush(station, "ap-off"))
-        reply(FrameKind.Deauth, BROADCAST, { status: Status.Unspecified })
+        if (farewells.size === 0) station.enabled = false
         break
       case "Deauthenticate":
         if (associated.delete(msg.station)) reply(FrameKind.Deauth, msg.station, { status: Status.Unspecified })

@@ -26,9 +26,10 @@ import type { GuestMemory } from "../model/GuestMemory.ts"
 import { guestEventOf } from "../nic/NicEvent.ts"
 import type { NicEvent } from "../nic/NicEvent.ts"
 import type { NicHandle, NicMessage } from "../nic/Nic.ts"
-import { every, TxWatchdog } from "../driver/TxWatchdog.ts"
+import { every } from "../driver/TxWatchdog.ts"
+import { housekeeping } from "../driver/Housekeeping.ts"
 import type { RecoveryLog } from "../fault/RecoveryLog.ts"
-import { DRIVER_TICK_NS, WATCHDOG_STALL_NS } from "../model/ModelConstants.ts"
+import { DRIVER_TICK_NS } from "../model/ModelConstants.ts"
 
 export type DirectPortMessage =
   | { readonly _tag: "Mmio"; readonly command: unknown }
@@ -175,23 +176,11 @@ export const make = Effect.fnUntraced(function*(options: DirectPortOptions): Eff
 
   // The driver's housekeeping, as in virtual-wifi: poll for events whose interrupt was lost, and
   // reset the card when its TX stops completing.
-  const watchdog = new TxWatchdog(WATCHDOG_STALL_NS)
-  const tick = (): void => {
-    const polled = nic.poll()
-    if (polled.events.length > 0) {
-      options.log.recovered("lost-interrupt-poll", ref.name, polled.sinceNs, kernel.nowNs)
-      interrupt(polled.events)
-    }
-    if (mac === undefined) return
-    const regs = nic.registers(0)
-    const stalledSince = watchdog.check(0, regs.txQueued, regs.txCompleted, kernel.nowNs)
-    if (stalledSince !== undefined) {
-      nic.tellUnsafe({ _tag: "ResetVmac", vmac: 0, reason: "tx-hang" })
-      options.log.recovered("vmac-watchdog-reset", "vmac-0", stalledSince, kernel.nowNs)
-    }
-  }
+  const name = options.mode === "native" ? "host-driver" : "assigned-card"
+  const keeper = housekeeping(kernel, nic, options.log, name, (events) => interrupt(events))
+  const tick = (): void => void keeper.tick(mac === undefined ? [] : [0])
 
-  const ref = yield* ModelActor.make<DirectPortMessage>(options.mode === "native" ? "host-driver" : "assigned-card", 1 << 14, (msg) => {
+  const ref = yield* ModelActor.make<DirectPortMessage>(name, 1 << 14, (msg) => {
     switch (msg._tag) {
       case "Mmio":
         return mmio(msg.command)
@@ -203,7 +192,7 @@ export const make = Effect.fnUntraced(function*(options: DirectPortOptions): Eff
         // The VM (or the host) restarts: its card is reset and forgets its MAC.
         if (mac !== undefined) nic.tellUnsafe({ _tag: "StopVmac", vmac: 0, reason: "vm-gone" })
         mac = undefined
-        watchdog.clear()
+        keeper.forget()
         return
     }
   })

@@ -36,10 +36,11 @@ import type { NicEvent } from "../nic/NicEvent.ts"
 import type { NicHandle, NicMessage } from "../nic/Nic.ts"
 import type { InvariantMonitor } from "../fault/InvariantMonitor.ts"
 import type { RecoveryLog } from "../fault/RecoveryLog.ts"
-import { DRIVER_TICK_NS, WATCHDOG_STALL_NS } from "../model/ModelConstants.ts"
+import { DRIVER_TICK_NS } from "../model/ModelConstants.ts"
 import type { DriverJournal } from "./DriverJournal.ts"
 import { rebuild } from "./DriverRecovery.ts"
-import { every, TxWatchdog } from "./TxWatchdog.ts"
+import { every } from "./TxWatchdog.ts"
+import { housekeeping } from "./Housekeeping.ts"
 import { InitCard } from "../model/CardCommand.ts"
 import type { PairState } from "./DriverRecovery.ts"
 import { Status } from "../model/Frame.ts"
@@ -132,7 +133,6 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
   let quiescing = new Set<number>()
   /** VMs whose init waits for a released vMAC to quiesce (none was free, one is on its way). */
   let initWaiting: Array<number> = []
-  const watchdog = new TxWatchdog(WATCHDOG_STALL_NS)
   const defaultRate = rateIndexOf(options.phy)
 
   const toVm = (vm: number, events: ReadonlyArray<CardEvent>, atNs: number): void => {
@@ -294,29 +294,21 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
       nic.tellUnsafe({ _tag: "StopVmac", vmac: pair.vmac, reason: "vm-gone" })
     }
     pairs.delete(vm)
-    if (pair !== undefined) watchdog.forget(pair.vmac)
+    if (pair !== undefined) keeper.forget(pair.vmac)
     initWaiting = initWaiting.filter((w) => w !== vm)
     table = Vmacs.release(table, vm)
     scan = Scan.forget(scan, vm)
   }
 
+  const keeper = housekeeping(kernel, nic, log, "driver", (events) => interrupt(events))
   const tick = (): void => {
-    // Events the card raised but no interrupt delivered (lost): found by polling its status.
-    const polled = nic.poll()
-    if (polled.events.length > 0) {
-      stats.pollRecoveries++
-      log.recovered("lost-interrupt-poll", "driver", polled.sinceNs, kernel.nowNs)
-      interrupt(polled.events)
-    }
-    // TX watchdog: a vMAC with TX outstanding that completed nothing for a while is hung.
-    for (const pair of pairs.values()) {
-      const regs = nic.registers(pair.vmac)
-      const stalledSince = watchdog.check(pair.vmac, regs.txQueued, regs.txCompleted, kernel.nowNs)
-      if (stalledSince === undefined) continue
+    const done = keeper.tick([...pairs.values()].map((p) => p.vmac))
+    if (done.polled) stats.pollRecoveries++
+    for (const vmac of done.reset) {
       stats.watchdogResets++
-      pair.state = "ready"
-      nic.tellUnsafe({ _tag: "ResetVmac", vmac: pair.vmac, reason: "tx-hang" })
-      log.recovered("vmac-watchdog-reset", `vmac-${pair.vmac}`, stalledSince, kernel.nowNs)
+      const vm = Vmacs.vmOf(table, vmac)
+      const pair = vm === undefined ? undefined : pairs.get(vm)
+      if (pair !== undefined) pair.state = "ready"
     }
   }
 
@@ -327,7 +319,7 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
     table = rebuilt.table
     pairs = new Map(rebuilt.pairs.map((p) => [p.vm, { state: p.state, vmac: p.vmac, bssid: p.bssid, rateIndex: p.rateIndex }]))
     scan = Scan.initial
-    watchdog.clear()
+    keeper.forget()
     initWaiting = []
     quiescing = new Set(rebuilt.stop)
     for (const vmac of rebuilt.stop) nic.tellUnsafe({ _tag: "StopVmac", vmac, reason: "vm-gone" })
