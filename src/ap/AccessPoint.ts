@@ -131,9 +131,12 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
           break
         case FrameKind.Auth:
           ledger.deliver(f)
-          // A station that authenticates starts over: whatever the endpoint had going with it ends.
+          // A station that authenticates starts over: whatever the endpoint had going with it ends,
+          // and so do the frames queued for its previous association (they may be another VM's, if the
+          // card gave the address to another VM since).
           associated.delete(f.src)
           stationGone(f.src)
+          air.ref.tellUnsafe(new Air.FlushTo(station, f.src, "ap-station-gone"))
           authenticated.add(f.src)
           reply(FrameKind.Auth, f.src, { status: Status.Success })
           break

@@ -96,7 +96,7 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
   // this process does not lose (the guest can still read them).
   let pending: Array<CardEvent> = []
   let generation = 0
-  /** Scans forwarded to the driver and not yet answered: an answer beyond them is someone else's. */
+  /** Scans forwarded to the driver and not yet answered (never less): an answer beyond them is someone else's. */
   let scansAsked = 0
   let self: ModelActor.ModelRef<DeviceModelMessage> | undefined
 
@@ -248,7 +248,7 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
         for (const e of pending) if (e._tag === "Rx") for (const f of e.frames) ledger.drop(f, "vm-reset")
         pending = []
         generation++
-        scansAsked = 0
+        // scansAsked stays: an answer to a scan asked before the reset may still be on its way.
         view.mac = undefined
         options.driver.tellUnsafe({ _tag: "VmGone", vm: options.vm })
         break

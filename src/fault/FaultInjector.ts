@@ -120,6 +120,13 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
       vm.guest.ref.tellUnsafe({ _tag: "Boot" })
       return
     }
+    case "vm-scan": {
+      const vm = vmOf(fault.vm)
+      if (vm === undefined || !vm.guest.poweredOn()) return
+      record(vm.name)
+      vm.guest.ref.tellUnsafe({ _tag: "Scan" })
+      return
+    }
     case "vm-roam": {
       const vm = vmOf(fault.vm)
       const ap = world.scenario.aps.find((a) => a.ssid === fault.ssid)

@@ -45,6 +45,8 @@ export type GuestMessage =
   | { readonly _tag: "Timeout"; readonly attempt: number }
   | { readonly _tag: "TcpTimer"; readonly flow: number; readonly generation: number; readonly epoch: number }
   | { readonly _tag: "Pace"; readonly flow: number; readonly epoch: number }
+  /** The VM's network manager asks for a scan (results only refresh what it knows). */
+  | { readonly _tag: "Scan" }
   /** Move to another AP: leave the current one and join `ssid`. */
   | { readonly _tag: "Roam"; readonly ssid: string; readonly passphrase: string | undefined }
   | { readonly _tag: "RequestScan"; readonly reply: Reply<ReadonlyArray<ScanResult>> }
@@ -368,6 +370,9 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
         config = { ...config, ssid: msg.ssid, passphrase: msg.passphrase }
         endpointMac = options.endpointMacOf(msg.ssid)
         apply(GuestDriver.roam(driver, config))
+        break
+      case "Scan":
+        write([GuestDriver.scanCommand(config)])
         break
       case "RequestScan":
         scanWaiters.push(msg.reply)

@@ -222,8 +222,8 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
           }
           break
         case FrameKind.Data:
-          // The hardware RX filter: only frames addressed to an up, associated vMAC are kept.
-          if (v !== undefined && v.state === "associated" && f.dst === v.station.mac) data.push(f)
+          // The hardware RX filter: only frames of its own BSS addressed to an up, associated vMAC are kept.
+          if (v !== undefined && v.state === "associated" && f.dst === v.station.mac && f.bssid === v.bssid) data.push(f)
           else ledger.drop(f, "rx-filter")
           break
         default:

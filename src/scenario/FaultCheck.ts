@@ -44,6 +44,7 @@ export const checkFaults = (s: Scenario): ReadonlyArray<FaultProblem> => {
       case "guest-reboot":
       case "vm-stop":
       case "vm-start":
+      case "vm-scan":
         needVm(f.vm)
         break
       case "vm-roam":

@@ -55,6 +55,7 @@ export const MailboxFlood = entry("mailbox-flood", "An actor's mailbox is floode
 })
 export const VmStop = entry("vm-stop", "A VM shuts down (lifecycle, not a fault): its vMAC is released.", { vm })
 export const VmStart = entry("vm-start", "A stopped VM boots again (lifecycle).", { vm })
+export const VmScan = entry("vm-scan", "A VM's network manager asks for a scan while connected (lifecycle): served by the driver, from its cache or a physical scan.", { vm })
 export const VmRoam = entry("vm-roam", "A VM moves to another AP (lifecycle): it disconnects and joins `ssid`.", {
   vm,
   ssid: Ssid.annotate({ description: "The SSID to join." })
@@ -62,7 +63,7 @@ export const VmRoam = entry("vm-roam", "A VM moves to another AP (lifecycle): it
 
 export const FaultSpec = Schema.Union([
   CrashDriver, CrashDeviceModel, CrashGuestDriver, CrashVmac, HangVmac, Interrupts, ApDown, ApDeauth,
-  ChannelLoss, CommandStorm, GuestReboot, MailboxFlood, VmStop, VmStart, VmRoam
+  ChannelLoss, CommandStorm, GuestReboot, MailboxFlood, VmStop, VmStart, VmRoam, VmScan
 ]).annotate({ description: "One scheduled fault or lifecycle event, tagged by kind." })
 export type FaultSpec = typeof FaultSpec.Type
 export type FaultKind = FaultSpec["kind"]
@@ -71,7 +72,7 @@ export const FaultSchedule = Schema.Array(FaultSpec)
 export type FaultSchedule = typeof FaultSchedule.Type
 
 /** The lifecycle kinds: scheduled like faults, but normal operation rather than failures. */
-export const lifecycleKinds: ReadonlyArray<FaultKind> = ["vm-stop", "vm-start", "vm-roam"]
+export const lifecycleKinds: ReadonlyArray<FaultKind> = ["vm-stop", "vm-start", "vm-roam", "vm-scan"]
 
 /** When a fault's effect ends (its start for instantaneous ones; `vm-stop` never ends). */
 export const faultEndSeconds = (f: FaultSpec): number => {

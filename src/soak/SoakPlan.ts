@@ -1,7 +1,7 @@
 /**
  * The soak's world and its day: a scenario with N VMs spread over three APs, light mixed traffic
  * (pings, paced UDP both ways), and a schedule of lifecycle events (VMs shutting down and booting
- * again, VMs moving to another AP) plus generated faults. Pure: the same options give the same plan.
+ * again, VMs moving to another AP, background scans) plus generated faults. Pure: the same options give the same plan.
  */
 import { Effect } from "effect"
 import { generateFaults } from "../fault/FaultPlan.ts"
@@ -24,6 +24,8 @@ export interface SoakOptions {
 const STOP_EVERY_S = 15 * 60
 const OFF_FOR_S = [30, 180] as const
 const ROAM_EVERY_S = 20 * 60
+/** A network manager's background scan, about every 5 minutes per VM (NetworkManager scans every 2–5 min while connected). */
+const SCAN_EVERY_S = 5 * 60
 /** The first minutes are warm-up: every VM boots and joins before anything happens to it. */
 export const SOAK_WARMUP_S = 60
 
@@ -70,6 +72,9 @@ export const lifecycle = (vms: ReadonlyArray<string>, untilSeconds: number, seed
       ap = (ap + 1 + random.nextIntBelow(APS.length - 1)) % APS.length
       events.push({ kind: "vm-roam", atSeconds: round(r), vm, ssid: APS[ap]!.ssid })
       r += random.nextExponential(ROAM_EVERY_S)
+    }
+    for (let s = SOAK_WARMUP_S + random.nextExponential(SCAN_EVERY_S); s < untilSeconds; s += random.nextExponential(SCAN_EVERY_S)) {
+      events.push({ kind: "vm-scan", atSeconds: round(s), vm })
     }
   }
   return events.sort((a, b) => a.atSeconds - b.atSeconds)

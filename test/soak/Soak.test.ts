@@ -25,15 +25,16 @@ describe("soak", () => {
       Schema.decodeUnknownSync(SoakReport)(JSON.parse(JSON.stringify(Schema.encodeSync(SoakReport)(r))))
     }), 300_000)
 
-  it.effect("plans the same day for the same seed: VMs stop and start in turn, move between APs", () =>
+  it.effect("plans the same day for the same seed: VMs stop and start in turn, move between APs, scan", () =>
     Effect.gen(function*() {
       const a = yield* soakScenario({ hours: 2, vms: 4, faultsPerHour: 12, seed: 3 })
       const b = yield* soakScenario({ hours: 2, vms: 4, faultsPerHour: 12, seed: 3 })
       assert.deepStrictEqual(a, b)
       const events = lifecycle(["vm1"], 7200, 3)
-      const kinds = events.filter((e) => e.kind !== "vm-roam").map((e) => e.kind)
+      const kinds = events.filter((e) => e.kind === "vm-stop" || e.kind === "vm-start").map((e) => e.kind)
       kinds.forEach((k, i) => assert.strictEqual(k, i % 2 === 0 ? "vm-stop" : "vm-start"))
       assert.isAbove(events.filter((e) => e.kind === "vm-roam").length, 0)
+      assert.isAbove(events.filter((e) => e.kind === "vm-scan").length, 10) // about every 5 minutes for 2 hours
       assert.isTrue(a.faults.every((f, i) => i === 0 || a.faults[i - 1]!.atSeconds <= f.atSeconds))
     }))
 })
