@@ -75,3 +75,26 @@ describe("cli: vwifi compare and run", () => {
     assert.strictEqual(report.vms[0]?.state, "connected")
   })
 })
+
+describe("cli: faults and soak", () => {
+  it("run --faults adds faults drawn from the seed, the same for the same seed, and reports the recoveries", () => {
+    const a = vwifi("run", "--duration", "30s", "--faults", "8", "--seed", "3", "--json")
+    const b = vwifi("run", "--duration", "30s", "--faults", "8", "--seed", "3", "--json")
+    assert.strictEqual(a.code, 0, a.stderr)
+    const ra = JSON.parse(a.stdout)
+    assert.isAbove(ra.faults.injected, 0)
+    assert.strictEqual(ra.traceDigest, JSON.parse(b.stdout).traceDigest)
+    assert.strictEqual(ra.invariants.isolationViolations + ra.invariants.unaccountedFrames, 0)
+    const table = vwifi("run", "--duration", "30s", "--faults", "8", "--seed", "3")
+    assert.include(table.stdout, "recoveries:")
+  })
+
+  it("soak refuses bad flags with exit code 2 and says what it accepts", () => {
+    for (const args of [["--vms", "0"], ["--hours", "0"], ["--faults", "-1"]]) {
+      const r = vwifi("soak", ...args)
+      assert.strictEqual(r.code, 2, args.join(" "))
+      assert.notInclude(r.stderr + r.stdout, "    at ")
+    }
+    assert.include(vwifi("soak", "--help").stdout, "--faults")
+  })
+})

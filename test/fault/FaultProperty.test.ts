@@ -2,7 +2,7 @@
  * Property: under any generated topology and fault schedule, every invariant stays at zero and every
  * VM is connected again within the bound after the last fault.
  *
- * VWIFI_PROP_RUNS raises the number of cases (default 150); VWIFI_PROP_SEED fixes the generator's
+ * VWIFI_PROP_RUNS raises the number of cases (default 200); VWIFI_PROP_SEED fixes the generator's
  * seed; VWIFI_PROP_REPLAY takes the "Replay: [...]" token a failure prints and replays that case
  * alone. A failure also prints the shrunk case's scenario (faults included) and its simulation seed:
  * `vwifi run scenario.json --seed N` on it replays the run exactly.
@@ -13,7 +13,7 @@ import { caseScenario, caseVerdict, FaultCase } from "../../src/fault/FaultCase.
 import { runScenario } from "../../src/model/RunScenario.ts"
 import { encodeScenario } from "../../src/scenario/ScenarioLoad.ts"
 
-const runs = Number(process.env["VWIFI_PROP_RUNS"] ?? 150)
+const runs = Number(process.env["VWIFI_PROP_RUNS"] ?? 200)
 const seed = process.env["VWIFI_PROP_SEED"] === undefined ? undefined : Number(process.env["VWIFI_PROP_SEED"])
 const replay = process.env["VWIFI_PROP_REPLAY"] === undefined ? undefined : JSON.parse(process.env["VWIFI_PROP_REPLAY"])
 
