@@ -198,6 +198,26 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
     return true
   }
 
+  /** Frames at the head of `s`'s queue that are on the air now (they finish where they are). */
+  const inAirCount = (s: Station): number => mediumOf(s.channel).transmitting?.find((t) => t.station === s)?.frames.length ?? 0
+
+  /**
+   * Drops the queued frames of `s` that `which` picks (never those on the air now) for `reason`, and
+   * tells the owner they will not be sent (its TX ring frees their slots). Returns how many.
+   */
+  const flushQueued = (s: Station, reason: string, which: (f: Frame) => boolean): number => {
+    const inAir = inAirCount(s)
+    const kept: Array<Frame> = []
+    const flushed: Array<Frame> = []
+    s.queue.forEach((f, i) => (i >= inAir && which(f) ? flushed : kept).push(f))
+    if (flushed.length === 0) return 0
+    s.queue.length = 0
+    for (const f of kept) s.queue.push(f)
+    drop(flushed, reason)
+    s.owner.sent(s, [], flushed)
+    return flushed.length
+  }
+
   const replan = (medium: Medium): void => {
     if (medium.transmitting !== undefined) return
     const now = kernel.nowNs
@@ -340,9 +360,7 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
         }
         if (msg.urgent) {
           // Behind the frames on the air now (they finish first), ahead of everything else.
-          const m = mediumOf(s.channel)
-          const inAir = m.transmitting?.find((t) => t.station === s)?.frames.length ?? 0
-          s.queue.splice(inAir, 0, ...msg.frames)
+          s.queue.splice(inAirCount(s), 0, ...msg.frames)
         } else {
           for (const f of msg.frames) s.queue.push(f)
         }
@@ -351,16 +369,7 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
       }
       case "FlushTo": {
         const s = msg.station
-        const inAir = mediumOf(s.channel).transmitting?.find((t) => t.station === s)?.frames.length ?? 0
-        const kept: Array<Frame> = []
-        const flushed: Array<Frame> = []
-        s.queue.forEach((f, i) => (i >= inAir && f.ra === msg.receiver ? flushed : kept).push(f))
-        if (flushed.length === 0) return
-        s.queue.length = 0
-        for (const f of kept) s.queue.push(f)
-        drop(flushed, msg.reason)
-        s.owner.sent(s, [], flushed)
-        replan(mediumOf(s.channel))
+        if (flushQueued(s, msg.reason, (f) => f.ra === msg.receiver) > 0) replan(mediumOf(s.channel))
         return
       }
       case "Tune": {
@@ -391,11 +400,7 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
       case "Flush": {
         const s = msg.station
         const m = mediumOf(s.channel)
-        const inAir = m.transmitting?.find((t) => t.station === s)?.frames.length ?? 0
-        const flushed = s.queue.splice(inAir)
-        drop(flushed, msg.reason)
-        // The owner learns the frames will not be sent (its TX ring frees their slots).
-        if (flushed.length > 0) s.owner.sent(s, [], flushed)
+        flushQueued(s, msg.reason, () => true)
         s.backoffSlots = -1
         s.retries = 0
         replan(m)

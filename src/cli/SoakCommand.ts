@@ -1,6 +1,7 @@
 /** `vwifi soak`: hours of simulated WiFi with VMs coming and going and faults, summarized per hour. */
 import { Console, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
+import { invariantViolations } from "../report/RunReport.ts"
 import type { SoakHour, SoakReport } from "../report/SoakReport.ts"
 import { runSoak } from "../soak/Soak.ts"
 import * as flags from "./flags.ts"
@@ -61,9 +62,7 @@ export const soakCommand = Command.make(
     progress?.done()
     yield* Console.log(json ? JSON.stringify(report, null, 2) : renderSoakEnd(report))
     // A soak that broke an invariant or grew its memory failed: say so in the exit code too.
-    const inv = report.invariants
-    const broken = inv.isolationViolations + inv.crossVmWrites + inv.unaccountedFrames + inv.mappingInconsistencies + inv.cpuAccountingErrorNs
-    if (broken > 0 || report.memory.flat === false) process.exitCode = 1
+    if (invariantViolations(report.invariants) > 0 || report.memory.flat === false) process.exitCode = 1
   })
 ).pipe(
   Command.withDescription(

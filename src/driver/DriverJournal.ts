@@ -12,22 +12,19 @@ export interface JournalEntry {
 
 export class DriverJournal {
   private readonly byVm = new Map<number, JournalEntry>()
-  writes = 0
 
   assign(vm: number, vmac: number, rateIndex: number): void {
-    this.writes++
     this.byVm.set(vm, { vm, vmac, rateIndex })
   }
 
   setRate(vm: number, rateIndex: number): void {
     const e = this.byVm.get(vm)
     if (e === undefined) return
-    this.writes++
     this.byVm.set(vm, { ...e, rateIndex })
   }
 
   release(vm: number): void {
-    if (this.byVm.delete(vm)) this.writes++
+    this.byVm.delete(vm)
   }
 
   entries(): ReadonlyArray<JournalEntry> {

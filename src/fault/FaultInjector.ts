@@ -13,7 +13,7 @@ import type { Control } from "../model/ModelActor.ts"
 import type { FaultSpec } from "../scenario/FaultSchedule.ts"
 import { hostileCommand } from "./HostileCommands.ts"
 
-/** A mailbox a flood can target: its name, capacity, and how to post junk to it. */
+/** A mailbox a flood can target: its capacity, and how to post junk to it. */
 interface Floodable {
   readonly tellUnsafe: (m: Control) => boolean
   readonly metrics: () => { readonly mailboxCapacity: number }
@@ -33,43 +33,42 @@ const vmIndex = (world: FaultTargets, name: string): number => world.scenario.vm
 
 const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultSpec): void => {
   const { log } = world
-  const at = kernel.nowNs
-  const record = (target: string) => log.fault(fault.kind, target, at)
+  const record = () => log.fault(fault.kind)
   const vmOf = (name: string) => world.vms[vmIndex(world, name)]
   const apOf = (ssid: string) => world.aps[world.scenario.aps.findIndex((a) => a.ssid === ssid)]
   switch (fault.kind) {
     case "crash-driver":
       if (world.driver === undefined) return
-      record("driver")
+      record()
       world.driver.ref.tellUnsafe(CRASH)
       return
     case "crash-device-model": {
       const vm = vmOf(fault.vm)
       if (vm === undefined) return
-      record(vm.port.ref.name)
+      record()
       vm.port.ref.tellUnsafe(CRASH)
       return
     }
     case "crash-guest-driver": {
       const vm = vmOf(fault.vm)
       if (vm === undefined || !vm.guest.poweredOn()) return
-      record(vm.name)
+      record()
       vm.guest.ref.tellUnsafe(CRASH)
       return
     }
     case "crash-vmac":
     case "hang-vmac":
-      record(`vmac-${fault.vmac}`)
+      record()
       world.nic.ref.tellUnsafe({ _tag: "FirmwareFault", vmac: fault.vmac, silent: fault.kind === "hang-vmac" })
       return
     case "interrupts":
-      record(`irq-${fault.action}`)
+      record()
       world.nic.ref.tellUnsafe({ _tag: "IrqFault", action: fault.action, count: fault.count, delayNs: fault.delayMs * 1e6 })
       return
     case "ap-down": {
       const ap = apOf(fault.ap)
       if (ap === undefined) return
-      record(fault.ap)
+      record()
       ap.ref.tellUnsafe({ _tag: "SetPower", on: false })
       kernel.setTimer(kernel.nowNs + fault.forSeconds * 1e9, () => ap.ref.tellUnsafe({ _tag: "SetPower", on: true }))
       return
@@ -79,13 +78,13 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
       const vm = vmOf(fault.vm)
       const mac = vm?.guest.driver().mac
       if (ap === undefined || mac === undefined) return
-      record(`${fault.ap}/${fault.vm}`)
+      record()
       ap.ref.tellUnsafe({ _tag: "Deauthenticate", station: mac })
       return
     }
     case "channel-loss": {
       const channel = fault.channel ?? world.scenario.card.channel
-      record(`channel-${channel}`)
+      record()
       world.air.ref.tellUnsafe(new Air.Impair(channel, fault.lossPercent / 100))
       kernel.setTimer(kernel.nowNs + fault.forSeconds * 1e9, () => world.air.ref.tellUnsafe(new Air.Impair(channel, 0)))
       return
@@ -93,7 +92,7 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
     case "command-storm": {
       const vm = vmOf(fault.vm)
       if (vm === undefined || !vm.guest.poweredOn()) return
-      record(vm.name)
+      record()
       const memoryBytes = world.scenario.vms[vm.index]!.memoryMb * 1024 * 1024
       // Natively the host may DMA anywhere: only a VM's out-of-range DMA is an attack.
       const ownMac = world.scenario.mode === "native" ? undefined : vm.guest.driver().mac
@@ -107,7 +106,7 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
     case "vm-stop": {
       const vm = vmOf(fault.vm)
       if (vm === undefined || !vm.guest.poweredOn()) return
-      record(vm.name)
+      record()
       vm.guest.ref.tellUnsafe({ _tag: "PowerOff" })
       vm.port.ref.tellUnsafe({ _tag: "VmReset" })
       if (fault.kind === "guest-reboot") kernel.setTimer(kernel.nowNs + fault.downSeconds * 1e9, () => vm.guest.ref.tellUnsafe({ _tag: "Boot" }))
@@ -116,14 +115,14 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
     case "vm-start": {
       const vm = vmOf(fault.vm)
       if (vm === undefined || vm.guest.poweredOn()) return
-      record(vm.name)
+      record()
       vm.guest.ref.tellUnsafe({ _tag: "Boot" })
       return
     }
     case "vm-scan": {
       const vm = vmOf(fault.vm)
       if (vm === undefined || !vm.guest.poweredOn()) return
-      record(vm.name)
+      record()
       vm.guest.ref.tellUnsafe({ _tag: "Scan" })
       return
     }
@@ -131,7 +130,7 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
       const vm = vmOf(fault.vm)
       const ap = world.scenario.aps.find((a) => a.ssid === fault.ssid)
       if (vm === undefined || ap === undefined || !vm.guest.poweredOn()) return
-      record(`${vm.name}→${fault.ssid}`)
+      record()
       // The VM is configured for the new network: its passphrase, if the AP needs one.
       const passphrase = ap.security.kind === "wpa2-psk" ? ap.security.passphrase : undefined
       vm.guest.ref.tellUnsafe({ _tag: "Roam", ssid: fault.ssid, passphrase })
@@ -140,27 +139,23 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
     case "mailbox-flood": {
       const target = floodTarget(world, fault)
       if (target === undefined) return
-      record(target.name)
-      const n = fault.messages ?? 2 * target.ref.metrics().mailboxCapacity
-      for (let i = 0; i < n; i++) target.ref.tellUnsafe(NOISE)
+      record()
+      const n = fault.messages ?? 2 * target.metrics().mailboxCapacity
+      for (let i = 0; i < n; i++) target.tellUnsafe(NOISE)
       return
     }
   }
 }
 
-const floodTarget = (world: FaultTargets, fault: Extract<FaultSpec, { kind: "mailbox-flood" }>): { readonly name: string; readonly ref: Floodable } | undefined => {
+const floodTarget = (world: FaultTargets, fault: Extract<FaultSpec, { kind: "mailbox-flood" }>): Floodable | undefined => {
   switch (fault.target) {
     case "driver":
-      return world.driver === undefined ? undefined : { name: "driver", ref: world.driver.ref }
+      return world.driver?.ref
     case "nic":
-      return { name: "nic", ref: world.nic.ref }
-    case "guest": {
-      const vm = world.vms[vmIndex(world, fault.vm ?? "")]
-      return vm === undefined ? undefined : { name: vm.name, ref: vm.guest.ref }
-    }
-    case "device-model": {
-      const vm = world.vms[vmIndex(world, fault.vm ?? "")]
-      return vm === undefined || world.driver === undefined ? undefined : { name: vm.port.ref.name, ref: vm.port.ref }
-    }
+      return world.nic.ref
+    case "guest":
+      return world.vms[vmIndex(world, fault.vm ?? "")]?.guest.ref
+    case "device-model":
+      return world.driver === undefined ? undefined : world.vms[vmIndex(world, fault.vm ?? "")]?.port.ref
   }
 }

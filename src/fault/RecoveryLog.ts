@@ -1,14 +1,8 @@
 /**
- * What went wrong and what the system did about it: every injected fault, and every recovery (what
- * recovered, when it started and when it was done). Bounded: counters per kind are exact, and the
- * most recent records are kept for the report, so a day-long soak keeps flat memory.
+ * What went wrong and what the system did about it: injected faults, counted by kind, and every
+ * recovery (what recovered, when it started and when it was done). Bounded: counters per kind are
+ * exact, and the most recent recoveries are kept for the report, so a day-long soak keeps flat memory.
  */
-
-export interface FaultRecord {
-  readonly kind: string
-  readonly target: string
-  readonly atNs: number
-}
 
 export interface RecoveryRecord {
   /** What recovered: "driver-restart", "vmac-reset", "lost-interrupt-poll", "reconnect", … */
@@ -32,15 +26,13 @@ export const RECORDS_KEPT = 200
 export class RecoveryLog {
   readonly faultsByKind = new Map<string, number>()
   readonly recoveriesByWhat = new Map<string, RecoverySummary>()
-  readonly recentFaults: Array<FaultRecord> = []
   readonly recentRecoveries: Array<RecoveryRecord> = []
   faults = 0
   recoveries = 0
 
-  fault(kind: string, target: string, atNs: number): void {
+  fault(kind: string): void {
     this.faults++
     this.faultsByKind.set(kind, (this.faultsByKind.get(kind) ?? 0) + 1)
-    keep(this.recentFaults, { kind, target, atNs })
   }
 
   recovered(what: string, target: string, sinceNs: number, doneNs: number): void {

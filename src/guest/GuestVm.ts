@@ -99,8 +99,6 @@ export interface GuestOptions {
 
 export interface GuestHandle {
   readonly ref: ModelActor.ModelRef<GuestMessage>
-  /** The SSID it joins now (it changes when the VM roams). */
-  readonly ssid: () => string
   readonly poweredOn: () => boolean
   readonly stats: GuestStats
   readonly driver: () => GuestDriver.GuestDriver
@@ -397,7 +395,6 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
   return {
     ref,
     stats,
-    ssid: () => config.ssid,
     poweredOn: () => poweredOn,
     driver: () => driver,
     tcp: () => {

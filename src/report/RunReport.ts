@@ -119,3 +119,7 @@ export const RunReport = Schema.Struct({
   faults: FaultsReport
 })
 export type RunReport = typeof RunReport.Type
+
+/** All invariant counters of a report together (a CPU accounting error counts once): 0 is the only good value. */
+export const invariantViolations = (inv: RunReport["invariants"]): number =>
+  inv.isolationViolations + inv.crossVmWrites + inv.unaccountedFrames + inv.mappingInconsistencies + (inv.cpuAccountingErrorNs > 0 ? 1 : 0)

@@ -71,9 +71,6 @@ export type FaultKind = FaultSpec["kind"]
 export const FaultSchedule = Schema.Array(FaultSpec)
 export type FaultSchedule = typeof FaultSchedule.Type
 
-/** The lifecycle kinds: scheduled like faults, but normal operation rather than failures. */
-export const lifecycleKinds: ReadonlyArray<FaultKind> = ["vm-stop", "vm-start", "vm-roam", "vm-scan"]
-
 /** When a fault's effect ends (its start for instantaneous ones; `vm-stop` never ends). */
 export const faultEndSeconds = (f: FaultSpec): number => {
   switch (f.kind) {

@@ -9,6 +9,7 @@ import * as Simulation from "../kernel/Simulation.ts"
 import { build } from "../model/Model.ts"
 import type { World } from "../model/Model.ts"
 import { faultsReport, report } from "../model/RunScenario.ts"
+import { invariantViolations } from "../report/RunReport.ts"
 import type { SoakHour, SoakReport } from "../report/SoakReport.ts"
 import { heapUsedAfterGc } from "./Heap.ts"
 import { soakScenario } from "./SoakPlan.ts"
@@ -69,7 +70,7 @@ export const runSoak = (options: SoakOptions, callbacks: SoakCallbacks = {}): Ef
           restarts: now.restarts - before.restarts,
           vmsConnected: world.vms.filter((vm) => vm.guest.driver().state === "connected").length,
           vmsPoweredOn: world.vms.filter((vm) => vm.guest.poweredOn()).length,
-          invariantViolations: inv.isolationViolations + inv.crossVmWrites + inv.unaccountedFrames + inv.mappingInconsistencies + (inv.cpuAccountingErrorNs > 0 ? 1 : 0),
+          invariantViolations: invariantViolations(inv),
           heapUsedMb: heapUsedAfterGc() / 2 ** 20,
           liveFibers: system.metrics().filter((a) => a.running).length,
           wallSeconds: (performance.now() - wallStart) / 1e3
