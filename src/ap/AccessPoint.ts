@@ -16,7 +16,7 @@ import { initialCw } from "../air/Backoff.ts"
 import { timingsFor } from "../air/Timing.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import { deliverAt } from "../model/Deliver.ts"
-import { BROADCAST, Frame, FrameKind, Status } from "../model/Frame.ts"
+import { BROADCAST, Frame, FrameKind, Payload, Status } from "../model/Frame.ts"
 import type { FrameLedger } from "../model/FrameLedger.ts"
 import { AP_KICKOUT_NS, AP_QUEUE_FRAMES, MAX_AMPDU_FRAMES } from "../model/ModelConstants.ts"
 import type { EndpointMessage } from "./Endpoint.ts"
@@ -160,8 +160,11 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
           stationGone(f.src)
           break
         case FrameKind.Data:
-          if (associated.has(f.src)) uplink.push(f)
-          else {
+          // A null-data frame (a station's connection monitor) ends here: its acknowledgement was the answer.
+          if (associated.has(f.src)) {
+            if (f.payload === Payload.None) ledger.deliver(f)
+            else uplink.push(f)
+          } else {
             ledger.drop(f, "ap-not-associated")
             reply(FrameKind.Deauth, f.src, { status: Status.Unspecified })
           }

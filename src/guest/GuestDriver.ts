@@ -12,13 +12,16 @@
  *                                               │                         │ ok
  *                                               └── deauth / beacon loss ◀─ connected
  * ```
+ *
+ * Connected, it watches its link (`linkCheck`): a station whose AP forgot it, the deauthentication
+ * lost, would otherwise wait for its next frame to learn it, and one that only receives never sends.
  */
 import { Associate, Authenticate, Disassociate, InitCard, ReadPciConfig, StartScan } from "../model/CardCommand.ts"
 import { CARD_PCI_ID } from "../model/CardEvent.ts"
 import type { CardCommand } from "../model/CardCommand.ts"
 import type { CardEvent, ScanResult } from "../model/CardEvent.ts"
 import { Status } from "../model/Frame.ts"
-import { INIT_TIMEOUT_NS, JOIN_TIMEOUT_NS, SCAN_TIMEOUT_NS } from "../model/ModelConstants.ts"
+import { CONNECTION_IDLE_NS, INIT_TIMEOUT_NS, JOIN_TIMEOUT_NS, SCAN_TIMEOUT_NS } from "../model/ModelConstants.ts"
 
 export type DriverState = "off" | "initializing" | "scanning" | "authenticating" | "associating" | "connected" | "failed"
 
@@ -98,6 +101,17 @@ export const timedOut = (d: GuestDriver, config: Config): Step => {
       return { driver: d, commands: [] }
   }
 }
+
+/**
+ * The connection monitor of a connected driver: `lastHeardNs` is when a unicast frame last came from
+ * its AP or one of its frames was acknowledged. Idle for `CONNECTION_IDLE_NS`: send a null-data frame
+ * now (an AP that has forgotten the station answers with a deauthentication, a lost one included).
+ * `nextNs`: when to look again.
+ */
+export const linkCheck = (lastHeardNs: number, nowNs: number): { readonly probe: boolean; readonly nextNs: number } =>
+  nowNs - lastHeardNs >= CONNECTION_IDLE_NS
+    ? { probe: true, nextNs: nowNs + CONNECTION_IDLE_NS }
+    : { probe: false, nextNs: lastHeardNs + CONNECTION_IDLE_NS }
 
 /** Leaves the current AP (if any) and looks for `config.ssid`, the new one. */
 export const roam = (d: GuestDriver, config: Config): Step => {

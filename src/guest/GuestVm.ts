@@ -24,7 +24,7 @@ import { Payload } from "../model/Frame.ts"
 import type { FrameLedger } from "../model/FrameLedger.ts"
 import type { GuestMemory } from "../model/GuestMemory.ts"
 import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
-import { PACE_PERIOD_NS, TX_RING_DESCRIPTORS, TX_RING_RESERVED } from "../model/ModelConstants.ts"
+import { CONNECTION_IDLE_NS, PACE_PERIOD_NS, TX_RING_DESCRIPTORS, TX_RING_RESERVED } from "../model/ModelConstants.ts"
 import * as GuestDriver from "./GuestDriver.ts"
 import type { InvariantMonitor } from "../fault/InvariantMonitor.ts"
 import type { RecoveryLog } from "../fault/RecoveryLog.ts"
@@ -45,6 +45,8 @@ export type GuestMessage =
   | { readonly _tag: "Timeout"; readonly attempt: number }
   | { readonly _tag: "TcpTimer"; readonly flow: number; readonly generation: number; readonly epoch: number }
   | { readonly _tag: "Pace"; readonly flow: number; readonly epoch: number }
+  /** The connection monitor's timer (`GuestDriver.linkCheck`). */
+  | { readonly _tag: "LinkCheck"; readonly epoch: number }
   /** The VM's network manager asks for a scan (results only refresh what it knows). */
   | { readonly _tag: "Scan" }
   /** Move to another AP: leave the current one and join `ssid`. */
@@ -71,8 +73,10 @@ export interface GuestStats {
   disconnectedAtNs: number | undefined
   /** Answers its driver waited for in vain (probe, init, scan, join). */
   timeouts: number
-  /** When data last moved: a frame of its sent, or one received (undefined: never). */
+  /** When data last moved: a frame of its sent, or one received (undefined: never). The link probes do not count. */
   lastDataNs: number | undefined
+  /** Null-data frames its connection monitor sent to an AP it had not heard from. */
+  linkProbes: number
 }
 
 export interface GuestOptions {
@@ -115,13 +119,17 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
   const stats: GuestStats = {
     txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, rxBytesMeasured: 0, txDelivered: 0, txFailed: 0, ringFullDrops: 0,
     pingRttNs: [], pingsSent: 0, connectedAtNs: undefined, reconnects: 0, disconnectedAtNs: undefined, timeouts: 0,
-    lastDataNs: undefined
+    lastDataNs: undefined, linkProbes: 0
   }
   let driver = GuestDriver.initial
   let poweredOn = false
   /** Bumped whenever flows restart or the VM resets: older timers are void. */
   let epoch = 0
   let outstanding = 0
+  /** When a unicast frame last came from the AP or one of ours was acknowledged (the connection monitor's clock). */
+  let lastHeardNs = 0
+  /** Link probes in the ring: their completions are not data. */
+  let probesOutstanding = 0
   let seq = 0
   let nextAddress = 0
   const credit = options.flows.map(() => 0)
@@ -166,6 +174,23 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
     epoch++
     makeTcpFlows()
     startFlows()
+    lastHeardNs = kernel.nowNs
+    watchLink(lastHeardNs + CONNECTION_IDLE_NS)
+  }
+
+  const watchLink = (atNs: number): void => {
+    const e = epoch
+    kernel.setTimer(atNs, () => self!.tellUnsafe({ _tag: "LinkCheck", epoch: e }))
+  }
+
+  const checkLink = (): void => {
+    if (driver.state !== "connected") return
+    const check = GuestDriver.linkCheck(lastHeardNs, kernel.nowNs)
+    if (check.probe && send(1, 0, Payload.None) === 1) {
+      probesOutstanding++
+      stats.linkProbes++
+    }
+    watchLink(check.nextNs)
   }
 
   // Writes up to `count` packets of a flow into the TX ring, then rings the doorbell once.
@@ -250,7 +275,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
       }
     }
     cpu.charge(options.packetCost, e.frames.length)
-    if (e.frames.length > 0) stats.lastDataNs = kernel.nowNs
+    if (e.frames.length > 0) stats.lastDataNs = lastHeardNs = kernel.nowNs
   }
 
   const interrupt = (events: ReadonlyArray<CardEvent>): void => {
@@ -260,7 +285,13 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
         outstanding -= e.delivered + e.failed
         stats.txDelivered += e.delivered
         stats.txFailed += e.failed
-        if (e.delivered > 0) stats.lastDataNs = kernel.nowNs
+        // Completions come in ring order; a probe's is taken as a failure first (no data moved either way).
+        const probes = Math.min(probesOutstanding, e.delivered + e.failed)
+        probesOutstanding -= probes
+        if (e.delivered > 0) {
+          lastHeardNs = kernel.nowNs
+          if (e.delivered > Math.max(0, probes - e.failed)) stats.lastDataNs = kernel.nowNs
+        }
         continue
       }
       if (e._tag === "Rx") {
@@ -310,6 +341,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
     if (driver.state === "connected") stats.disconnectedAtNs = kernel.nowNs
     driver = GuestDriver.initial
     outstanding = 0
+    probesOutstanding = 0
     memory.clear()
     for (const w of scanWaiters.splice(0)) w.fail(undefined as never)
   }
@@ -321,6 +353,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
     if (driver.state === "connected") stats.disconnectedAtNs = crashedAtNs
     driver = GuestDriver.initial
     outstanding = 0
+    probesOutstanding = 0
     memory.clear()
     waitAttempt++
     options.log.recovered("guest-driver-restart", options.name, crashedAtNs, kernel.nowNs)
@@ -363,6 +396,9 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
         break
       case "Pace":
         if (msg.epoch === epoch) pace(msg.flow)
+        break
+      case "LinkCheck":
+        if (msg.epoch === epoch) checkLink()
         break
       case "Roam":
         config = { ...config, ssid: msg.ssid, passphrase: msg.passphrase }

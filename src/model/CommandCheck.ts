@@ -4,6 +4,7 @@
  */
 import type { TxDescriptor } from "./CardCommand.ts"
 import type { RejectReason } from "./CardEvent.ts"
+import { Payload } from "./Frame.ts"
 
 /** What a VM owns, as the device model knows it. */
 export interface VmView {
@@ -22,7 +23,8 @@ export const checkDescriptor = (vm: VmView, d: TxDescriptor | undefined): Reject
   if (d === undefined || typeof d !== "object") return "malformed"
   if (vm.mac === undefined) return "not-initialized"
   if (d.src !== vm.mac) return "spoofed-source"
-  if (!Number.isInteger(d.length) || d.length < 1 || d.length > MAX_MSDU_BYTES) return "bad-length"
+  // Only a null-data frame (the connection monitor's probe) carries no body.
+  if (!Number.isInteger(d.length) || d.length < (d.payload === Payload.None ? 0 : 1) || d.length > MAX_MSDU_BYTES) return "bad-length"
   if (!Number.isInteger(d.dmaAddress) || d.dmaAddress < 0 || d.dmaAddress + d.length > vm.memoryBytes) return "dma-out-of-range"
   return undefined
 }

@@ -23,6 +23,13 @@ export const BEACON_LOSS_NS = 1_024_000_000
 export const BEACON_CHECK_PERIOD_NS = 256_000_000
 /** How long a guest driver waits for an authentication or association answer: mac80211 waits ~200 ms × 3 tries. */
 export const JOIN_TIMEOUT_NS = 600_000_000
+/**
+ * A connected guest driver that has neither received a unicast frame from its AP nor had one
+ * acknowledged for this long sends a null-data frame to the AP: an AP that has forgotten the station
+ * answers it with a deauthentication. mac80211's connection monitor waits 30 s
+ * (IEEE80211_CONNECTION_IDLE_TIME); 5 s here keeps faulted runs short. Modelling choice.
+ */
+export const CONNECTION_IDLE_NS = 5_000_000_000
 /** A frame still live this long after its creation has been lost without a record (queues, retries and timeouts end far sooner). */
 export const MAX_FRAME_LIFETIME_NS = 5_000_000_000
 /** How often the augmented driver polls the card for unsignalled events and runs its TX watchdog. Modelling choice (Linux drivers run such housekeeping every 10–100 ms). */

@@ -87,7 +87,8 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       rateIndex: world.driver?.rateIndexOf(vm.index) ?? null,
       reconnects: s.reconnects,
       timeouts: s.timeouts,
-      lastDataAtSeconds: s.lastDataNs === undefined ? null : s.lastDataNs / 1e9
+      lastDataAtSeconds: s.lastDataNs === undefined ? null : s.lastDataNs / 1e9,
+      linkProbes: s.linkProbes
     }
   })
   const breakdown: Record<string, number> = {}

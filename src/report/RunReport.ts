@@ -37,7 +37,9 @@ export const VmReport = Schema.Struct({
   /** Answers its driver waited for in vain (probe, init, scan, join). */
   timeouts: Schema.Number,
   /** When data last moved (a frame it sent was delivered, or it received one), simulated seconds; null if never. */
-  lastDataAtSeconds: Schema.NullOr(Schema.Number)
+  lastDataAtSeconds: Schema.NullOr(Schema.Number),
+  /** Null-data frames its connection monitor sent to an AP it had not heard from for 5 s. */
+  linkProbes: Schema.Number
 })
 export type VmReport = typeof VmReport.Type
 

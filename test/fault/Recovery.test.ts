@@ -94,6 +94,26 @@ describe("recovery from faults", () => {
       assert.isAtLeast(r.vms[1]!.reconnects, 1)
     }))
 
+  it.effect("a receive-only VM whose deauthentication is lost in an outage: its connection monitor finds out and it joins again", () =>
+    Effect.gen(function*() {
+      // Found by the property test: the AP forgets the station, the deauth never arrives, and a VM
+      // that only receives never sends the frame the AP would answer with another deauth.
+      const faults = [
+        { kind: "channel-loss", atSeconds: 2, channel: 1, lossPercent: 100, forSeconds: 0.6 },
+        { kind: "ap-deauth", atSeconds: 2, ap: "lab2", vm: "b" }
+      ]
+      const r = yield* run(twoVms(faults, { durationSeconds: 12 }))
+      assertClean(r)
+      assert.strictEqual(r.vms[1]!.reconnects, 1)
+      assert.strictEqual(r.vms[1]!.linkProbes, 1)
+      // The probe goes 5 s after the last frame heard; the VM is back in about a second more.
+      const back = r.faults.recent.find((e) => e.what === "reconnect" && e.target === "b")
+      assert.isDefined(back)
+      assert.isAtMost(back!.atSeconds + back!.tookMs / 1e3, 2 + 5 + 1.5)
+      // VM a sends and hears all the time: no probes.
+      assert.strictEqual(r.vms[0]!.linkProbes, 0)
+    }))
+
   it.effect("a VM that shuts down releases its vMAC, and a VM that had none gets it", () =>
     Effect.gen(function*() {
       const r = yield* run({

@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as G from "../../src/guest/GuestDriver.ts"
 import { CARD_PCI_ID } from "../../src/model/CardEvent.ts"
 import { Status } from "../../src/model/Frame.ts"
-import { INIT_TIMEOUT_NS, JOIN_TIMEOUT_NS, SCAN_TIMEOUT_NS } from "../../src/model/ModelConstants.ts"
+import { CONNECTION_IDLE_NS, INIT_TIMEOUT_NS, JOIN_TIMEOUT_NS, SCAN_TIMEOUT_NS } from "../../src/model/ModelConstants.ts"
 
 const config: G.Config = { ssid: "lab", passphrase: "secret-key", scanChannels: [1, 6, 11] }
 const lab = { bssid: 5, ssid: "lab", channel: 6, signalDbm: -40 }
@@ -86,5 +86,13 @@ describe("guest driver state machine", () => {
   it("fails for good when the card has no vMAC left", () => {
     const step = G.onEvent({ ...G.initial, state: "initializing" }, { _tag: "Rejected", command: "InitCard", reason: "no-free-vmac" }, config)
     assert.strictEqual(step.driver.state, "failed")
+  })
+
+  it("probes its AP only after a whole idle period, then once per period", () => {
+    const heard = 3e9
+    assert.deepStrictEqual(G.linkCheck(heard, heard + 1), { probe: false, nextNs: heard + CONNECTION_IDLE_NS })
+    assert.deepStrictEqual(G.linkCheck(heard, heard + CONNECTION_IDLE_NS - 1), { probe: false, nextNs: heard + CONNECTION_IDLE_NS })
+    const now = heard + CONNECTION_IDLE_NS
+    assert.deepStrictEqual(G.linkCheck(heard, now), { probe: true, nextNs: now + CONNECTION_IDLE_NS })
   })
 })

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { checkDescriptor, checkRate, checkVmac } from "../../src/model/CommandCheck.ts"
+import { Payload } from "../../src/model/Frame.ts"
 
 const vm = { mac: 100, memoryBytes: 1 << 20, rateCount: 8 }
 const ok = { dmaAddress: 4096, length: 1500, src: 100, dst: 5, payload: 0, seq: 1, createdNs: 0 }
@@ -11,6 +12,8 @@ describe("trust boundary checks", () => {
     assert.strictEqual(checkDescriptor(vm, { ...ok, dmaAddress: (1 << 20) - 100 }), "dma-out-of-range")
     assert.strictEqual(checkDescriptor(vm, { ...ok, dmaAddress: -1 }), "dma-out-of-range")
     assert.strictEqual(checkDescriptor(vm, { ...ok, length: 0 }), "bad-length")
+    // Only a null-data frame (payload None) has no body.
+    assert.isUndefined(checkDescriptor(vm, { ...ok, length: 0, payload: Payload.None }))
     assert.strictEqual(checkDescriptor(vm, { ...ok, length: 9000 }), "bad-length")
     assert.strictEqual(checkDescriptor(vm, undefined), "malformed")
     assert.strictEqual(checkDescriptor({ ...vm, mac: undefined }, ok), "not-initialized")
