@@ -12,6 +12,7 @@ import { Simulation } from "../kernel/Simulation.ts"
 import { deliverAt } from "../model/Deliver.ts"
 import { Frame, FrameKind, Payload } from "../model/Frame.ts"
 import type { FrameLedger } from "../model/FrameLedger.ts"
+import { segmentsPerNs } from "../workload/PacedWriter.ts"
 import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
 import { ENDPOINT_SATURATE_WINDOW, ENDPOINT_TCP_BUDGET, PACE_PERIOD_NS } from "../model/ModelConstants.ts"
 import type { ApMessage } from "./AccessPoint.ts"
@@ -24,6 +25,8 @@ export type EndpointMessage =
   /** The station left the AP (or joined it again): its flows end. */
   | { readonly _tag: "StationGone"; readonly station: number }
   | { readonly _tag: "TcpTimer"; readonly station: number; readonly role: "sender" | "receiver"; readonly generation: number }
+  /** A paced TCP sender's application has more to write. */
+  | { readonly _tag: "TcpWake"; readonly station: number }
 
 /** Bytes and frames received from one station, after the warm-up. */
 export interface FlowCounters {
@@ -111,8 +114,12 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
     return flow
   }
 
-  const startTcpSender = (station: number, mss: number, owner: number): void => {
+  const startTcpSender = (station: number, mss: number, offeredMbps: number | "saturate", owner: number): void => {
     if (tcpSenders.has(station)) return
+    const app = offeredMbps === "saturate" ? undefined : {
+      segmentsPerNs: segmentsPerNs(offeredMbps, mss),
+      wake: () => void self!.tellUnsafe({ _tag: "TcpWake", station })
+    }
     const flow = new TcpSenderFlow(kernel, {
       room: () => ENDPOINT_TCP_BUDGET - ((downlinkSent.get(station) ?? 0) - (tcpCredits.get(station) ?? 0)),
       emitSegments: (first, count) => {
@@ -122,7 +129,7 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
         toAp(out)
         return count
       }
-    }, (generation) => self!.tellUnsafe({ _tag: "TcpTimer", station, role: "sender", generation }))
+    }, (generation) => self!.tellUnsafe({ _tag: "TcpTimer", station, role: "sender", generation }), app)
     tcpSenders.set(station, flow)
     flow.pump()
   }
@@ -148,7 +155,7 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
       } else if (f.payload === Payload.TcpAck) {
         tcpSenders.get(f.src)?.ack(f.seq)
       } else if (f.payload === Payload.Subscribe && f.info?.subscribe?.protocol === "tcp") {
-        startTcpSender(f.src, f.info.subscribe.payloadBytes, f.owner)
+        startTcpSender(f.src, f.info.subscribe.payloadBytes, f.info.subscribe.offeredMbps, f.owner)
       } else if (f.payload === Payload.EchoRequest) {
         replies.push(frameTo(f.src, f.payloadBytes, Payload.EchoReply, f.seq, f.createdNs, f.owner))
       } else if (f.payload === Payload.Subscribe && f.info?.subscribe !== undefined && !flows.has(f.src)) {
@@ -184,6 +191,9 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
       case "TcpTimer":
         if (msg.role === "sender") tcpSenders.get(msg.station)?.timeout(msg.generation)
         else tcpReceivers.get(msg.station)?.timeout(msg.generation)
+        break
+      case "TcpWake":
+        tcpSenders.get(msg.station)?.wake()
         break
       case "Pace": {
         const flow = flows.get(msg.dst)

@@ -70,8 +70,8 @@ export const groups: ReadonlyArray<Group> = [
 ]
 
 export const workloads: ReadonlyArray<Workload> = [
-  { id: "tcp-tx", label: "TCP TX (VM → endpoint)", traffic: [{ kind: "tcp-tx", payloadBytes: 1460 }] },
-  { id: "tcp-rx", label: "TCP RX (endpoint → VM)", traffic: [{ kind: "tcp-rx", payloadBytes: 1460 }] },
+  { id: "tcp-tx", label: "TCP TX (VM → endpoint)", traffic: [{ kind: "tcp-tx", offeredMbps: "saturate", payloadBytes: 1460 }] },
+  { id: "tcp-rx", label: "TCP RX (endpoint → VM)", traffic: [{ kind: "tcp-rx", offeredMbps: "saturate", payloadBytes: 1460 }] },
   { id: "udp-tx", label: "UDP TX (VM → endpoint)", traffic: [{ kind: "udp-tx", offeredMbps: "saturate", payloadBytes: 1470 }] },
   { id: "udp-rx", label: "UDP RX (endpoint → VM)", traffic: [{ kind: "udp-rx", offeredMbps: "saturate", payloadBytes: 1470 }] },
   { id: "ping", label: "Ping (56 bytes every 10 ms)", traffic: [{ kind: "ping", intervalMs: 10, payloadBytes: 56 }] }

@@ -13,7 +13,7 @@ export const tcpTxScenario = (base: Scenario, group: Table1Group): Scenario => (
   ...base,
   mode: group,
   switches: { addressTranslation: "software", interruptCoalescing: { ...base.switches.interruptCoalescing, enabled: false }, fastDataPath: false },
-  vms: [{ ...base.vms[0]!, traffic: [{ kind: "tcp-tx", payloadBytes: 1460 }] }]
+  vms: [{ ...base.vms[0]!, traffic: [{ kind: "tcp-tx", offeredMbps: "saturate", payloadBytes: 1460 }] }]
 })
 
 export const measureTcpTx = (scenario: Scenario, costs: CostTable, seed: number, durationNs: number): Effect.Effect<CpuSnapshot> =>

@@ -23,6 +23,7 @@ import { deliverAt } from "../model/Deliver.ts"
 import { Payload } from "../model/Frame.ts"
 import type { FrameLedger } from "../model/FrameLedger.ts"
 import type { GuestMemory } from "../model/GuestMemory.ts"
+import { segmentsPerNs } from "../workload/PacedWriter.ts"
 import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
 import { CONNECTION_IDLE_NS, PACE_PERIOD_NS, TX_RING_DESCRIPTORS, TX_RING_RESERVED } from "../model/ModelConstants.ts"
 import * as GuestDriver from "./GuestDriver.ts"
@@ -34,7 +35,7 @@ export type Flow =
   | { readonly kind: "udp-tx"; readonly offeredMbps: number | "saturate"; readonly payloadBytes: number }
   | { readonly kind: "udp-rx"; readonly offeredMbps: number | "saturate"; readonly payloadBytes: number }
   | { readonly kind: "ping"; readonly intervalNs: number; readonly payloadBytes: number }
-  | { readonly kind: "tcp-tx" | "tcp-rx"; readonly mssBytes: number }
+  | { readonly kind: "tcp-tx" | "tcp-rx"; readonly offeredMbps: number | "saturate"; readonly mssBytes: number }
 
 export type GuestMessage =
   | { readonly _tag: "Boot" }
@@ -220,7 +221,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
   const startFlows = (): void => {
     options.flows.forEach((flow, i) => {
       if (flow.kind === "udp-rx") send(1, 64, Payload.Subscribe, { protocol: "udp", offeredMbps: flow.offeredMbps, payloadBytes: flow.payloadBytes })
-      else if (flow.kind === "tcp-rx") send(1, 64, Payload.Subscribe, { protocol: "tcp", offeredMbps: "saturate", payloadBytes: flow.mssBytes })
+      else if (flow.kind === "tcp-rx") send(1, 64, Payload.Subscribe, { protocol: "tcp", offeredMbps: flow.offeredMbps, payloadBytes: flow.mssBytes })
       else if (flow.kind === "tcp-tx") tcpSenders.get(i)?.pump()
       else if (flow.kind === "udp-tx" && flow.offeredMbps === "saturate") fill()
       else self!.tellUnsafe({ _tag: "Pace", flow: i, epoch })
@@ -238,6 +239,10 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
   const pace = (index: number): void => {
     const flow = options.flows[index]
     if (flow === undefined || driver.state !== "connected") return
+    if (flow.kind === "tcp-tx") {
+      tcpSenders.get(index)?.wake()
+      return
+    }
     if (flow.kind === "ping") {
       if (send(1, flow.payloadBytes, Payload.EchoRequest) === 1) stats.pingsSent++
       const e = epoch
@@ -318,10 +323,14 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
     tcpReceiver = undefined
     options.flows.forEach((flow, i) => {
       if (flow.kind === "tcp-tx") {
+        const app = flow.offeredMbps === "saturate" ? undefined : {
+          segmentsPerNs: segmentsPerNs(flow.offeredMbps, flow.mssBytes),
+          wake: () => void self!.tellUnsafe({ _tag: "Pace", flow: i, epoch: e })
+        }
         tcpSenders.set(i, new TcpSenderFlow(kernel, {
           room: () => (driver.state === "connected" ? TX_RING_DESCRIPTORS - TX_RING_RESERVED - outstanding : 0),
           emitSegments: (first, count) => send(count, flow.mssBytes + 40, Payload.TcpData, undefined, first)
-        }, (generation) => self!.tellUnsafe({ _tag: "TcpTimer", flow: i, generation, epoch: e })))
+        }, (generation) => self!.tellUnsafe({ _tag: "TcpTimer", flow: i, generation, epoch: e }), app))
       } else if (flow.kind === "tcp-rx" && tcpReceiver === undefined) {
         tcpReceiver = {
           mss: flow.mssBytes,

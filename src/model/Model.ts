@@ -180,7 +180,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
           return [{ kind: "ping", intervalNs: t.intervalMs * 1e6, payloadBytes: t.payloadBytes }]
         case "tcp-tx":
         case "tcp-rx":
-          return [{ kind: t.kind, mssBytes: t.payloadBytes }]
+          return [{ kind: t.kind, offeredMbps: t.offeredMbps, mssBytes: t.payloadBytes }]
       }
     })
 

@@ -9,6 +9,12 @@ export const TX_RING_DESCRIPTORS = 64
 export const TX_RING_RESERVED = 8
 /** Paced traffic generates its packets in batches of this period (1 ms), as Chariot's pacing timer would. Modelling choice. */
 export const PACE_PERIOD_NS = 1_000_000
+/**
+ * Segments a paced TCP application may write ahead of the oldest unacknowledged one before its
+ * write blocks (the socket's send buffer). Linux starts at tcp_wmem's 16 KiB and autotunes up to
+ * 4 MiB; 64 segments (≥ the receive window) keeps the window full. Modelling choice.
+ */
+export const TCP_SEND_BUFFER_SEGMENTS = 64
 /** Frames an AP queues for its stations at most; more are dropped (`ap-queue-full`). Order of a consumer AP's per-AC queues. */
 export const AP_QUEUE_FRAMES = 512
 /** Downlink UDP frames a saturating endpoint keeps outstanding at the AP. Modelling choice (enough to keep an A-MPDU full). */

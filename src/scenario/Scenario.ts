@@ -195,16 +195,21 @@ export type ApSpec = typeof ApSpec.Type
 // VMs and their traffic
 // ---------------------------------------------------------------------------------------------
 
+/** A flow's rate: Mbps greater than 0, or "saturate" (the default). */
+const offeredMbps = (description: string) =>
+  defaulted(
+    Schema.Union([Schema.Literal("saturate"), positive]).annotate({
+      expected: "a number of Mbps greater than 0, or \"saturate\""
+    }),
+    "saturate",
+    `${description} Default "saturate".`
+  )
+
 const udpFlow = <K extends "udp-tx" | "udp-rx">(kind: K, direction: string) =>
   Schema.Struct({
     kind: Schema.Literal(kind).annotate({ description: `UDP ${direction}.` }),
-    offeredMbps: defaulted(
-      Schema.Union([Schema.Literal("saturate"), positive]).annotate({
-        expected: "a number of Mbps greater than 0, or \"saturate\""
-      }),
-      "saturate",
-      "Offered load in Mbps (> 0), or \"saturate\" to keep the queue full (the Chariot throughput runs). " +
-        "Default \"saturate\"."
+    offeredMbps: offeredMbps(
+      "Offered load in Mbps (> 0), or \"saturate\" to keep the queue full (the Chariot throughput runs)."
     ),
     payloadBytes: defaulted(
       intBetween(18, 1472),
@@ -215,7 +220,12 @@ const udpFlow = <K extends "udp-tx" | "udp-rx">(kind: K, direction: string) =>
 
 const tcpFlow = <K extends "tcp-tx" | "tcp-rx">(kind: K, direction: string) =>
   Schema.Struct({
-    kind: Schema.Literal(kind).annotate({ description: `TCP bulk transfer ${direction}.` }),
+    kind: Schema.Literal(kind).annotate({ description: `TCP Reno stream ${direction}.` }),
+    offeredMbps: offeredMbps(
+      "The application's write rate in Mbps of payload (> 0): TCP sends no faster, and slower when the " +
+        "window or the network holds it back. \"saturate\" writes as fast as TCP takes it (bulk transfer, " +
+        "the Chariot throughput runs)."
+    ),
     payloadBytes: defaulted(
       intBetween(1, 1460),
       1460,

@@ -1,6 +1,6 @@
 /**
  * The soak's world and its day: a scenario with N VMs spread over three APs, light mixed traffic
- * (pings, paced UDP both ways), and a schedule of lifecycle events (VMs shutting down and booting
+ * (pings, paced UDP and TCP both ways), and a schedule of lifecycle events (VMs shutting down and booting
  * again, VMs moving to another AP, background scans) plus generated faults. Pure: the same options give the same plan.
  */
 import { Effect } from "effect"
@@ -29,6 +29,10 @@ const SCAN_EVERY_S = 5 * 60
 /** The first minutes are warm-up: every VM boots and joins before anything happens to it. */
 export const SOAK_WARMUP_S = 60
 
+/** Each VM pings every second and runs one of these in turn, paced: UDP and TCP, each way. */
+const SOAK_FLOWS = ["udp-tx", "udp-rx", "tcp-tx", "tcp-rx"] as const
+const SOAK_FLOW_MBPS = 0.25
+
 const APS = [
   { ssid: "soak-a", bssid: "02:00:00:00:01:00", channel: 1 },
   { ssid: "soak-b", bssid: "02:00:00:00:01:01", channel: 6 },
@@ -46,10 +50,7 @@ export const soakBase = (vms: number): ScenarioInput => ({
     name: `vm${i + 1}`,
     ssid: APS[i % APS.length]!.ssid,
     passphrase: DEFAULT_PASSPHRASE,
-    traffic: [
-      { kind: "ping", intervalMs: 1000 },
-      i % 2 === 0 ? { kind: "udp-tx", offeredMbps: 0.25 } : { kind: "udp-rx", offeredMbps: 0.25 }
-    ]
+    traffic: [{ kind: "ping", intervalMs: 1000 }, { kind: SOAK_FLOWS[i % SOAK_FLOWS.length]!, offeredMbps: SOAK_FLOW_MBPS }]
   }))
 })
 

@@ -1,9 +1,12 @@
 /**
  * The shells around the TCP state machines for the actors that run them (a guest, an endpoint): they
  * keep one flow's state, arm its timers in virtual time, and hand segments and ACKs to an `emit`
- * callback. Segment n carries bytes n·MSS..(n+1)·MSS of an endless stream.
+ * callback. Segment n carries bytes n·MSS..(n+1)·MSS of an endless stream, which the application
+ * writes as fast as TCP takes it (bulk) or at a fixed rate (`PacedApp`).
  */
 import type { Kernel } from "../kernel/Kernel.ts"
+import { PACE_PERIOD_NS, TCP_SEND_BUFFER_SEGMENTS } from "../model/ModelConstants.ts"
+import * as Writer from "./PacedWriter.ts"
 import * as Rx from "./TcpReceiver.ts"
 import * as Reno from "./TcpReno.ts"
 
@@ -20,23 +23,44 @@ export interface SenderPort {
   readonly emitSegments: (first: number, count: number) => number
 }
 
+/** An application that writes at a fixed rate; `wake` asks the owner to call `TcpSenderFlow.wake` (through its mailbox). */
+export interface PacedApp {
+  readonly segmentsPerNs: number
+  readonly wake: () => void
+}
+
 export class TcpSenderFlow {
   state: Reno.RenoSender = Reno.initialSender
   private readonly kernel: Kernel
   private readonly port: SenderPort
   private readonly onTimer: (generation: number) => void
+  private readonly app: PacedApp | undefined
+  private writer: Writer.PacedWriter
+  private wakeArmed = false
   private generation = 0
 
-  constructor(kernel: Kernel, port: SenderPort, onTimer: (generation: number) => void) {
+  constructor(kernel: Kernel, port: SenderPort, onTimer: (generation: number) => void, app?: PacedApp) {
     this.kernel = kernel
     this.port = port
     this.onTimer = onTimer
+    this.app = app
+    this.writer = Writer.start(kernel.nowNs)
   }
 
-  /** Sends what the window and the port allow. */
+  /** Sends what the window, the port and (for a paced application) the data written allow. */
   pump(): void {
-    const n = Math.min(Reno.sendable(this.state, Rx.RECEIVE_WINDOW), this.port.room())
+    let n = Math.min(Reno.sendable(this.state, Rx.RECEIVE_WINDOW), this.port.room())
     if (n <= 0) return
+    if (this.app !== undefined) {
+      this.writer = Writer.advance(this.writer, this.app.segmentsPerNs, this.kernel.nowNs, this.state.sndUna, TCP_SEND_BUFFER_SEGMENTS)
+      const backlog = this.writer.written - this.state.sndNxt
+      if (backlog < n) {
+        // Application-limited: send what is written and come back when there is more.
+        n = backlog
+        this.armWake(this.app)
+      }
+      if (n <= 0) return
+    }
     const wasIdle = Reno.inFlight(this.state) === 0
     const taken = this.port.emitSegments(this.state.sndNxt, n)
     this.state = Reno.sent(this.state, taken, this.kernel.nowNs)
@@ -59,6 +83,19 @@ export class TcpSenderFlow {
     this.state = Reno.onTimeout(this.state)
     this.armTimer()
     this.pump()
+  }
+
+  /** The paced application's wake-up arrived. */
+  wake(): void {
+    this.wakeArmed = false
+    this.pump()
+  }
+
+  private armWake(app: PacedApp): void {
+    if (this.wakeArmed) return
+    this.wakeArmed = true
+    // No sooner than a pacing period: writes come in batches, as for paced UDP.
+    this.kernel.setTimer(Math.max(Writer.nextWriteNs(this.writer, app.segmentsPerNs), this.kernel.nowNs + PACE_PERIOD_NS), app.wake)
   }
 
   private armTimer(): void {

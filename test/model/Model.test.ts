@@ -97,6 +97,17 @@ describe("model: TCP", () => {
       }
     }))
 
+  it.effect("a paced TCP application gets its rate through, both ways, and no more", () =>
+    Effect.gen(function*() {
+      for (const kind of ["tcp-tx", "tcp-rx"] as const) {
+        const scenario = yield* scenarioOf({ vms: [{ name: "vm1", ssid: "lab", passphrase: "vwifi-lab-key", traffic: [{ kind, offeredMbps: 4 }] }] })
+        const r = yield* runScenario(scenario, { seed: 1, durationNs: 4e9 })
+        const mbps = kind === "tcp-tx" ? r.vms[0]!.uplinkMbps : r.vms[0]!.downlinkMbps
+        assert.closeTo(mbps, 4, 0.2, `${kind}: the application's 4 Mb/s, not the link's 24`)
+        assert.strictEqual(r.invariants.unaccountedFrames, 0)
+      }
+    }))
+
   it.effect("TCP recovers from losses on a weak link: it retransmits and keeps delivering", () =>
     Effect.gen(function*() {
       // A weak signal makes the air drop frames after the retry limit, so TCP must repair holes.

@@ -88,8 +88,8 @@ const full = {
       traffic: [
         { kind: "udp-tx", offeredMbps: 12.5, payloadBytes: 1000 },
         { kind: "udp-rx", offeredMbps: "saturate", payloadBytes: 18 },
-        { kind: "tcp-tx", payloadBytes: 1400 },
-        { kind: "tcp-rx", payloadBytes: 536 },
+        { kind: "tcp-tx", offeredMbps: 2.5, payloadBytes: 1400 },
+        { kind: "tcp-rx", offeredMbps: "saturate", payloadBytes: 536 },
         { kind: "ping", intervalMs: 20, payloadBytes: 0 }
       ]
     },
@@ -150,7 +150,7 @@ describe("scenario: defaults", () => {
       assert.strictEqual(s.aps[0]!.channel, 1, "the default AP follows the card's channel")
       assert.deepStrictEqual(s.vms[0]!.traffic, [
         { kind: "ping", intervalMs: 100, payloadBytes: 56 },
-        { kind: "tcp-rx", payloadBytes: 1460 },
+        { kind: "tcp-rx", offeredMbps: "saturate", payloadBytes: 1460 },
         { kind: "udp-rx", offeredMbps: 3, payloadBytes: 1470 }
       ])
       assert.strictEqual(s.vms[0]!.memoryMb, 512)
