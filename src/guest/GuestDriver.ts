@@ -109,7 +109,9 @@ export const timedOut = (d: GuestDriver, config: Config): Step => {
  * `nextNs`: when to look again.
  */
 export const linkCheck = (lastHeardNs: number, nowNs: number): { readonly probe: boolean; readonly nextNs: number } =>
-  nowNs - lastHeardNs >= CONNECTION_IDLE_NS
+  // The sum, not the difference: times carry fractions of a nanosecond, and `now − last ≥ idle` can be
+  // false at the very instant `last + idle` names, which would re-arm the check at that instant forever.
+  nowNs >= lastHeardNs + CONNECTION_IDLE_NS
     ? { probe: true, nextNs: nowNs + CONNECTION_IDLE_NS }
     : { probe: false, nextNs: lastHeardNs + CONNECTION_IDLE_NS }
 

@@ -95,4 +95,23 @@ describe("guest driver state machine", () => {
     const now = heard + CONNECTION_IDLE_NS
     assert.deepStrictEqual(G.linkCheck(heard, now), { probe: true, nextNs: now + CONNECTION_IDLE_NS })
   })
+
+  it("always moves its next check past now, even when times carry fractions of a nanosecond", () => {
+    // From a generated fault case: at this instant now − heard rounds below the idle time while
+    // heard + idle rounds to now, and the check re-armed itself at the same instant forever.
+    const heard = 4119639626.5136347
+    const now = heard + CONNECTION_IDLE_NS
+    assert.isBelow(now - heard, CONNECTION_IDLE_NS, "the rounding this test is about")
+    const check = G.linkCheck(heard, now)
+    assert.isTrue(check.probe, "a whole idle period has passed")
+    assert.isAbove(check.nextNs, now)
+    let rounded = 0
+    for (let i = 0; i < 10_000; i++) {
+      const last = 4e9 + ((i * 0.6180339887) % 1) + i
+      const at = G.linkCheck(last, last + 1).nextNs // the check an earlier one armed
+      if (at - last < CONNECTION_IDLE_NS) rounded++
+      assert.isAbove(G.linkCheck(last, at).nextNs, at)
+    }
+    assert.isAbove(rounded, 0, "some of these times round")
+  })
 })
