@@ -104,7 +104,7 @@ export const make = Effect.fnUntraced(function*<M, S, R = never>(
   const sim = yield* Simulation
   const system = yield* ActorSystem
   const { kernel, trace } = sim
-  const mailbox = new Mailbox<M>(kernel, spec.capacity)
+  const mailbox = new Mailbox<M>(kernel, spec.capacity, spec.name)
   const overflow = spec.overflow ?? "wait"
   const policy = spec.supervision ?? defaultSupervision
   const done = Deferred.makeUnsafe<void, ActorEscalated>()

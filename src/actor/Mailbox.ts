@@ -26,6 +26,7 @@ export class Mailbox<M> {
   private head = 0
   private count = 0
   private readonly kernel: Kernel
+  private readonly owner: string
   private reader: ((effect: Effect.Effect<void>) => void) | undefined = undefined
   private wakePending = false
   private readonly senders: Array<WaitingSender<M>> = []
@@ -38,8 +39,10 @@ export class Mailbox<M> {
    */
   drainer: (() => void) | undefined = undefined
 
-  constructor(kernel: Kernel, capacity: number) {
+  /** `owner` names the actor: the kernel blames it for wake-ups that never let time advance. */
+  constructor(kernel: Kernel, capacity: number, owner: string) {
     this.kernel = kernel
+    this.owner = owner
     this.capacity = capacity
     this.buffer = new Array(capacity)
     const forgetReader = Effect.sync(() => {
@@ -112,7 +115,7 @@ export class Mailbox<M> {
     // One wake-up per wait: a second one would resume the reader's *next* wait on an empty box.
     if (this.reader !== undefined && !this.wakePending) {
       this.wakePending = true
-      this.kernel.enqueue(this.drainer ?? this.wakeReader)
+      this.kernel.enqueue(this.drainer ?? this.wakeReader, this.owner)
     }
   }
 

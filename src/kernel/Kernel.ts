@@ -71,9 +71,12 @@ export class Kernel {
     this.clock = new VirtualClock(this)
   }
 
-  /** Puts a fiber step at the back of the run queue. */
-  enqueue(task: () => void): void {
-    if (this.suspects !== undefined) this.sampleSuspect(Fiber.getCurrent())
+  /**
+   * Puts a fiber step at the back of the run queue. `owner` names whose work it is when the caller
+   * knows better than the current fiber (a timer callback waking an actor runs in no actor's fiber).
+   */
+  enqueue(task: () => void, owner?: string): void {
+    if (this.suspects !== undefined) this.sampleSuspect(owner ?? labelOf(Fiber.getCurrent()))
     this.queue.push(task)
   }
 
@@ -165,12 +168,14 @@ export class Kernel {
     }
   }
 
-  private sampleSuspect(fiber: Fiber.Fiber<unknown, unknown> | undefined): void {
-    const label = fiber === undefined ? "(kernel timer)" : fiber.getRef(FiberLabel)
+  private sampleSuspect(label: string): void {
     this.suspects!.set(label, (this.suspects!.get(label) ?? 0) + 1)
     this.suspectSamples++
   }
 }
+
+const labelOf = (fiber: Fiber.Fiber<unknown, unknown> | undefined): string =>
+  fiber === undefined ? "(kernel timer)" : fiber.getRef(FiberLabel)
 
 /** Runs every fiber step on the kernel's run queue, in FIFO order. */
 class KernelScheduler implements Scheduler.Scheduler {

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Schedule, Schema } from "effect"
+import { Effect, Exit, Schedule, Schema } from "effect"
 import * as Actor from "../../src/actor/Actor.ts"
 import { ActorSystem } from "../../src/actor/ActorSystem.ts"
 import { Reply, ReplySchema } from "../../src/actor/Reply.ts"
@@ -255,3 +255,28 @@ describe("actor: lifetimes and determinism", () => {
 
 // Keep the Reply import referenced for readers: asks are built from it.
 void Reply
+
+describe("actor: runaway", () => {
+  it.effect("an actor that keeps re-arming a timer at the same instant is named in the runaway error", () =>
+    Effect.gen(function*() {
+      const result = yield* runActors(Effect.gen(function*() {
+        const sim = yield* Simulation.Simulation
+        let self: Actor.ActorRef<Msg> | undefined
+        // Its plain handler runs on the fast path, woken from a timer callback: no actor's fiber is current.
+        self = yield* Actor.make(counterSpec({
+          name: "looper",
+          handle: (n, msg) => {
+            sim.kernel.setTimer(sim.kernel.nowNs, () => void self!.tellUnsafe(msg))
+            return n + 1
+          }
+        }))
+        self.tellUnsafe(new Add({ amount: 1 }))
+        yield* Effect.sleep("1 second")
+      }), { limits: { maxStepsPerInstant: 20_000, maxForcedYieldsPerInstant: 5_000 } })
+      assert.strictEqual(result.stats.outcome, "runaway")
+      const reason = Exit.isFailure(result.exit) ? result.exit.cause.reasons[0] : undefined
+      const failure = reason?._tag === "Fail" ? (reason.error as { _tag: string; actors: ReadonlyArray<string> }) : undefined
+      assert.strictEqual(failure?._tag, "RunawayFiber")
+      assert.strictEqual(failure?.actors[0], "looper")
+    }))
+})
