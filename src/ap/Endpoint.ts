@@ -26,7 +26,7 @@ export type EndpointMessage =
   | { readonly _tag: "StationGone"; readonly station: number }
   | { readonly _tag: "TcpTimer"; readonly station: number; readonly role: "sender" | "receiver"; readonly generation: number }
   /** A paced TCP sender's application has more to write. */
-  | { readonly _tag: "TcpWake"; readonly station: number }
+  | { readonly _tag: "TcpWake"; readonly station: number; readonly flow: number }
 
 /** Bytes and frames received from one station, after the warm-up. */
 export interface FlowCounters {
@@ -103,6 +103,7 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
   // TCP: a receiver per station sending to us (tcp-tx), a sender per station that subscribed (tcp-rx).
   const tcpReceivers = new Map<number, TcpReceiverFlow>()
   const tcpSenders = new Map<number, TcpSenderFlow>()
+  const tcpSenderIds = new Map<number, number>()
 
   const tcpReceiverFor = (station: number, owner: number): TcpReceiverFlow => {
     let flow = tcpReceivers.get(station)
@@ -116,9 +117,11 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
 
   const startTcpSender = (station: number, mss: number, offeredMbps: number | "saturate", owner: number): void => {
     if (tcpSenders.has(station)) return
+    // The id keeps a wake-up meant for an earlier sender of this station from waking this one.
+    const id = ++flowIds
     const app = offeredMbps === "saturate" ? undefined : {
       segmentsPerNs: segmentsPerNs(offeredMbps, mss),
-      wake: () => void self!.tellUnsafe({ _tag: "TcpWake", station })
+      wake: () => void self!.tellUnsafe({ _tag: "TcpWake", station, flow: id })
     }
     const flow = new TcpSenderFlow(kernel, {
       room: () => ENDPOINT_TCP_BUDGET - ((downlinkSent.get(station) ?? 0) - (tcpCredits.get(station) ?? 0)),
@@ -131,6 +134,7 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
       }
     }, (generation) => self!.tellUnsafe({ _tag: "TcpTimer", station, role: "sender", generation }), app)
     tcpSenders.set(station, flow)
+    tcpSenderIds.set(station, id)
     flow.pump()
   }
   /** TCP frames the AP has finished with (sent or dropped), per station: the budget frees up. */
@@ -193,7 +197,7 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
         else tcpReceivers.get(msg.station)?.timeout(msg.generation)
         break
       case "TcpWake":
-        tcpSenders.get(msg.station)?.wake()
+        if (tcpSenderIds.get(msg.station) === msg.flow) tcpSenders.get(msg.station)?.wake()
         break
       case "Pace": {
         const flow = flows.get(msg.dst)
@@ -208,6 +212,7 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
       case "StationGone":
         flows.delete(msg.station)
         tcpSenders.delete(msg.station)
+        tcpSenderIds.delete(msg.station)
         tcpReceivers.delete(msg.station)
         tcpCredits.delete(msg.station)
         downlinkSent.delete(msg.station)
