@@ -347,7 +347,27 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
       if (receiver !== undefined && delivered.length > 0) receiver.owner.received(receiver, delivered)
       if (delivered.length > 0 || dropped.length > 0) station.owner.sent(station, delivered, dropped)
     }
+    for (const { station } of winners) {
+      if (station.retuneTo === undefined) continue
+      const touched = new Set<Medium>()
+      move(station, station.retuneTo, touched)
+      station.retuneTo = undefined
+      for (const m of touched) if (m !== medium) replan(m)
+    }
     replan(medium)
+  }
+
+  /** Moves a station to another channel's medium; `touched` collects the media to replan. */
+  const move = (s: Station, channel: number, touched: Set<Medium>): void => {
+    const from = mediumOf(s.channel)
+    const i = from.stations.indexOf(s)
+    if (i >= 0) from.stations.splice(i, 1)
+    touched.add(from)
+    s.channel = channel
+    s.backoffSlots = -1
+    const to = mediumOf(channel)
+    to.stations.push(s)
+    touched.add(to)
   }
 
   const ref = yield* ModelActor.make<AirMessage>("air", 1 << 16, (msg) => {
@@ -375,16 +395,12 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
       case "Tune": {
         const touched = new Set<Medium>()
         for (const s of msg.stations) {
-          const from = mediumOf(s.channel)
-          if (from.transmitting?.some((t) => t.station === s)) continue // finishes where it started
-          const i = from.stations.indexOf(s)
-          if (i >= 0) from.stations.splice(i, 1)
-          touched.add(from)
-          s.channel = msg.channel
-          s.backoffSlots = -1
-          const to = mediumOf(msg.channel)
-          to.stations.push(s)
-          touched.add(to)
+          if (mediumOf(s.channel).transmitting?.some((t) => t.station === s)) {
+            s.retuneTo = msg.channel // finishes where it started, then moves
+            continue
+          }
+          s.retuneTo = undefined
+          move(s, msg.channel, touched)
         }
         for (const m of touched) replan(m)
         return

@@ -43,6 +43,8 @@ export class Station {
   enabled = true
   /** Radio away (the card is scanning other channels): keeps its queue, neither sends nor receives. */
   paused = false
+  /** A channel it was told to tune to while it was transmitting: it moves when that exchange ends. */
+  retuneTo: number | undefined = undefined
 
   constructor(options: {
       readonly name: string

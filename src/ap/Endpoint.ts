@@ -48,7 +48,10 @@ export interface EndpointOptions {
 
 export interface EndpointHandle {
   readonly ref: Actor.ActorRef<EndpointMessage>
-  /** Uplink counters by station MAC. */
+  /**
+   * Uplink goodput counters (after the warm-up) by the VM whose data it is (the frame's owner), not by
+   * station address: a VM that reconnects may come back on another vMAC, and a vMAC may pass to another VM.
+   */
   readonly uplink: ReadonlyMap<number, FlowCounters>
   /** Downlink frames sent by station MAC. */
   readonly downlinkSent: ReadonlyMap<number, number>
@@ -140,10 +143,10 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
   /** TCP frames the AP has finished with (sent or dropped), per station: the budget frees up. */
   const tcpCredits = new Map<number, number>()
 
-  const countUplink = (station: number, bytes: number): void => {
+  const countUplink = (vm: number, bytes: number): void => {
     if (kernel.nowNs < options.warmupEndNs || bytes === 0) return
-    let c = uplink.get(station)
-    if (c === undefined) uplink.set(station, (c = { frames: 0, bytes: 0, firstNs: kernel.nowNs, lastNs: kernel.nowNs }))
+    let c = uplink.get(vm)
+    if (c === undefined) uplink.set(vm, (c = { frames: 0, bytes: 0, firstNs: kernel.nowNs, lastNs: kernel.nowNs }))
     c.frames++
     c.bytes += bytes
     c.lastNs = kernel.nowNs
@@ -155,7 +158,7 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
       ledger.deliver(f)
       if (f.payload === Payload.TcpData) {
         // Goodput is what TCP delivers in order, not what arrives.
-        countUplink(f.src, tcpReceiverFor(f.src, f.owner).segment(f.seq) * (f.payloadBytes - 40))
+        countUplink(f.owner, tcpReceiverFor(f.src, f.owner).segment(f.seq) * (f.payloadBytes - 40))
       } else if (f.payload === Payload.TcpAck) {
         tcpSenders.get(f.src)?.ack(f.seq)
       } else if (f.payload === Payload.Subscribe && f.info?.subscribe?.protocol === "tcp") {
@@ -168,7 +171,7 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
         if (flow.offeredMbps === "saturate") emit(flow, ENDPOINT_SATURATE_WINDOW)
         else self!.tellUnsafe({ _tag: "Pace", dst: f.src, flow: flow.id })
       } else if (f.payload === Payload.Udp) {
-        countUplink(f.src, f.payloadBytes)
+        countUplink(f.owner, f.payloadBytes)
       }
     }
     toAp(replies)

@@ -61,7 +61,8 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
   const vms = world.vms.map((vm): VmReport => {
     const s = vm.guest.stats
     const d = vm.guest.driver()
-    const up = d.mac === undefined ? undefined : world.endpoints.map((e) => e.uplink.get(d.mac!)).find((c) => c !== undefined)
+    // A VM that moved between APs sent to more than one endpoint.
+    const upBytes = world.endpoints.reduce((n, e) => n + (e.uplink.get(vm.index)?.bytes ?? 0), 0)
     const rtts = [...s.pingRttNs].sort((a, b) => a - b)
     const rejectedByReason: Record<string, number> = {}
     for (const [k, v] of Object.entries(vm.port.stats.rejectedByReason)) if (v !== undefined) rejectedByReason[k] = v
@@ -74,7 +75,7 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       rxFrames: s.rxFrames,
       rejectedCommands: vm.port.rejected(),
       rejectedByReason,
-      uplinkMbps: up === undefined ? 0 : (up.bytes * 8) / measuredS / 1e6,
+      uplinkMbps: (upBytes * 8) / measuredS / 1e6,
       downlinkMbps: (s.rxBytesMeasured * 8) / measuredS / 1e6,
       ping: {
         sent: s.pingsSent,

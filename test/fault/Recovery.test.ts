@@ -30,6 +30,18 @@ const assertClean = (r: RunReport): void => {
 const recovery = (r: RunReport, what: string) => r.faults.recoveriesByWhat[what]
 
 describe("recovery from faults", () => {
+  it.effect("a VM's uplink goodput counts at every AP it used, and stays its own when vMACs change hands", () =>
+    Effect.gen(function*() {
+      // a moves to lab2 at 4 s; b reboots at 6 s and comes back on another vMAC.
+      const r = yield* run(twoVms([{ kind: "vm-roam", atSeconds: 4, vm: "a", ssid: "lab2" }, { kind: "guest-reboot", atSeconds: 6, vm: "b" }]))
+      assertClean(r)
+      const [a, b] = r.vms
+      assert.closeTo(a!.uplinkMbps, 2, 0.15, "a's 2 Mb/s at both endpoints, less the move")
+      assert.isBelow(b!.uplinkMbps, 0.01, "b only receives")
+      // A move is a scan and a join, not a timeout: the vMAC retunes even when the tune finds it mid-exchange.
+      assert.isBelow(recovery(r, "reconnect")!.maxMs, 300)
+    }))
+
   it.effect("a driver crash: restarted and rebuilt from the card and its journal, no VM loses its connection", () =>
     Effect.gen(function*() {
       const r = yield* run(twoVms([{ kind: "crash-driver", atSeconds: 3 }, { kind: "crash-driver", atSeconds: 6 }]))
