@@ -17,9 +17,9 @@ export const VmReport = Schema.Struct({
   /** Commands refused at the trust boundary (or by the driver), all reasons. */
   rejectedCommands: Schema.Number,
   rejectedByReason: Schema.Record(Schema.String, Schema.Number),
-  /** Uplink UDP goodput measured at the endpoint after the warm-up, Mbit/s. */
+  /** Uplink goodput (UDP, and TCP in order) of this VM's data at the endpoints of every AP it used, after the warm-up, Mbit/s. */
   uplinkMbps: Schema.Number,
-  /** Downlink goodput received by the guest after the warm-up, Mbit/s. */
+  /** Downlink goodput (UDP, and TCP in order) received by the guest after the warm-up, Mbit/s. */
   downlinkMbps: Schema.Number,
   ping: Schema.Struct({
     sent: Schema.Number,
