@@ -67,7 +67,7 @@ export const soakCommand = Command.make(
 ).pipe(
   Command.withDescription(
     "Soak test: hours of simulated time with N VMs booting, shutting down and moving between three APs, periodic " +
-      "scans, light mixed traffic (ping, UDP both ways) and faults injected at random (a Poisson process). Prints a " +
+      "scans, light mixed traffic (ping, paced UDP and TCP both ways) and faults injected at random (a Poisson process). Prints a " +
       "summary per simulated hour (throughput, CPU, faults and recoveries, restarts, invariants, heap after GC, live " +
       "fibers) and one at the end, with the memory verdict: the last hour's heap within 10% of the first hour after " +
       "warm-up and no growth in live fibers. Exit code 1 if an invariant broke or memory grew."
