@@ -57,3 +57,31 @@ export const wrongPassphrase = {
     { name: "mallory", ssid: "lab", passphrase: "not-the-key", traffic: [{ kind: "udp-tx", offeredMbps: 5 }] }
   ]
 } as const satisfies ScenarioInput
+
+/**
+ * Three VMs on two APs through one card, with paced TCP, UDP and ping, and a fault schedule: the host
+ * driver crashes, a vMAC hangs, interrupts are lost, an AP powers off for two seconds, a guest
+ * reboots and a guest writes hostile commands. Every VM ends connected and moving data.
+ */
+export const faultSchedule = {
+  mode: "virtual-wifi",
+  durationSeconds: 20,
+  card: { vmacs: 4, channel: 6 },
+  aps: [
+    { ssid: "office", bssid: "02:00:00:00:01:00", channel: 6, security: { kind: "wpa2-psk", passphrase: "office-secret" } },
+    { ssid: "lab", bssid: "02:00:00:00:01:01", channel: 1, security: { kind: "wpa2-psk", passphrase: "lab-secret" } }
+  ],
+  vms: [
+    { name: "work", ssid: "office", passphrase: "office-secret", traffic: [{ kind: "tcp-tx", offeredMbps: 4 }, { kind: "ping", intervalMs: 100 }] },
+    { name: "build", ssid: "office", passphrase: "office-secret", traffic: [{ kind: "udp-rx", offeredMbps: 2 }] },
+    { name: "test", ssid: "lab", passphrase: "lab-secret", traffic: [{ kind: "tcp-rx", offeredMbps: 2 }, { kind: "ping", intervalMs: 100 }] }
+  ],
+  faults: [
+    { kind: "crash-driver", atSeconds: 3 },
+    { kind: "hang-vmac", atSeconds: 5, vmac: 0 },
+    { kind: "interrupts", atSeconds: 7, action: "drop", count: 3 },
+    { kind: "ap-down", atSeconds: 9, ap: "lab", forSeconds: 2 },
+    { kind: "guest-reboot", atSeconds: 12, vm: "build", downSeconds: 1 },
+    { kind: "command-storm", atSeconds: 14, vm: "test", commands: 200 }
+  ]
+} as const satisfies ScenarioInput
