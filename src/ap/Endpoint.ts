@@ -28,7 +28,7 @@ export type EndpointMessage =
   /** A paced TCP sender's application has more to write. */
   | { readonly _tag: "TcpWake"; readonly station: number; readonly flow: number }
 
-/** Bytes and frames received from one station, after the warm-up. */
+/** Bytes and frames of one VM's data received, after the warm-up. */
 export interface FlowCounters {
   frames: number
   bytes: number
