@@ -2,7 +2,7 @@
  * Property: under any generated topology and fault schedule, every invariant stays at zero and every
  * VM is connected again within the bound after the last fault.
  *
- * VWIFI_PROP_RUNS raises the number of cases (default 200). VWIFI_PROP_SEED sets the generator's
+ * VWIFI_PROP_RUNS raises the number of cases (default 300). VWIFI_PROP_SEED sets the generator's
  * seed: by default a fixed one, so `npm test` (and CI) checks the same cases every run; `random`
  * draws fresh cases, as the long campaigns do. VWIFI_PROP_REPLAY takes the "Replay: [...]" token a
  * failure prints and replays that case alone. A failure also prints the shrunk case's scenario (faults included) and its simulation seed:
@@ -14,7 +14,7 @@ import { caseScenario, caseVerdict, FaultCase } from "../../src/fault/FaultCase.
 import { runScenario } from "../../src/model/RunScenario.ts"
 import { encodeScenario } from "../../src/scenario/ScenarioLoad.ts"
 
-const runs = Number(process.env["VWIFI_PROP_RUNS"] ?? 200)
+const runs = Number(process.env["VWIFI_PROP_RUNS"] ?? 300)
 /** The generator's seed unless VWIFI_PROP_SEED says otherwise (any fixed value serves). */
 const DEFAULT_SEED = 20_261_125
 const seedText = process.env["VWIFI_PROP_SEED"]
