@@ -1,6 +1,7 @@
 /**
  * The radio medium: one shared channel per channel number, with 802.11 DCF among every station
- * tuned to it (the card's vMACs and the APs alike). Each exchange is one contention round: the
+ * tuned to it: each card's one radio and each AP (a card's vMACs share its radio, so they never
+ * contend with each other here). Each exchange is one contention round: the
  * stations' backoff counters run down after DIFS, the lowest wins (ties collide), the winner's
  * PPDU (an A-MPDU on 802.11n) takes its airtime, frames are lost with the probability of the loss
  * model, and the sender retries with a doubled window up to the retry limit.
@@ -21,18 +22,52 @@ import { ackTimeoutNs, ampduBytes, exchangeAirtimeNs, maxAmpduMpdus, mpduBytes, 
 import { backoffSlots, nextCw, initialCw, SHORT_RETRY_LIMIT } from "./Backoff.ts"
 import { frameErrorRate, snrFromSignal } from "./LossModel.ts"
 import { timingsFor } from "./Timing.ts"
+import type { PhyConfig } from "./PhyConfig.ts"
 import type { Station } from "./Station.ts"
 
-/** Hand frames to a station's hardware queue (`urgent`: ahead of what is queued, as beacons go out at their TBTT). */
+/**
+ * Hand frames to a station's hardware queue (`urgent`: ahead of what is queued, as beacons go out at
+ * their TBTT). `phy`, when given, is the rate the station sends at from now on (a card's radio sends
+ * each vMAC's frames at that vMAC's rate).
+ */
 export class Enqueue {
   readonly _tag = "Enqueue"
   readonly station: Station
   readonly frames: ReadonlyArray<Frame>
   readonly urgent: boolean
-  constructor(station: Station, frames: ReadonlyArray<Frame>, urgent = false) {
+  readonly phy: PhyConfig | undefined
+  constructor(station: Station, frames: ReadonlyArray<Frame>, urgent = false, phy?: PhyConfig) {
     this.station = station
     this.frames = frames
     this.urgent = urgent
+    this.phy = phy
+  }
+}
+
+/** Drop the frames queued at a station from one transmitter address (a vMAC being reset), recording why. */
+export class FlushFrom {
+  readonly _tag = "FlushFrom"
+  readonly station: Station
+  readonly source: number
+  readonly reason: string
+  constructor(station: Station, source: number, reason: string) {
+    this.station = station
+    this.source = source
+    this.reason = reason
+  }
+}
+
+/**
+ * A station's power-save state as its AP learnt it from the PM bit (802.11-2016 11.2.3): while it
+ * dozes, senders hold their frames for it and send others.
+ */
+export class Doze {
+  readonly _tag = "Doze"
+  readonly address: number
+  readonly dozing: boolean
+  constructor(address: number, dozing: boolean) {
+    this.address = address
+    this.dozing = dozing
   }
 }
 
@@ -82,7 +117,7 @@ export class Flush {
   }
 }
 
-/** Stop or resume stations' radio (a card leaving its home channel to scan). */
+/** Stop or resume stations' radio (a card retuning to another channel). */
 export class Pause {
   readonly _tag = "Pause"
   readonly stations: ReadonlyArray<Station>
@@ -115,7 +150,7 @@ class Due {
   }
 }
 
-export type AirMessage = Enqueue | Tune | Attach | Flush | FlushTo | Pause | Impair | Due
+export type AirMessage = Enqueue | Tune | Attach | Flush | FlushTo | FlushFrom | Pause | Doze | Impair | Due
 
 /** Counters of the medium, all channels together. */
 export interface AirStats {
@@ -182,9 +217,8 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
     kernel.setTimer(atNs, () => self!.tellUnsafe(new Due(medium, token)))
   }
 
-  // Apply the slots counted since the countdown started, then plan the next winner.
-  // Stations paused for a scan are dozing: like an AP buffering frames for a station in power save
-  // (which a card announces before it leaves the channel), senders hold frames for them and send others.
+  // Stations in power save (a card's vMACs announce it before their radio leaves their channel):
+  // like an AP buffering frames for them, senders hold frames for them and send others.
   const dozing = new Set<number>()
   const eligible = (f: Frame): boolean => f.ra === BROADCAST || !dozing.has(f.ra)
   /** Whether `s` has something to send now; brings its first sendable frame to the head of its queue. */
@@ -278,13 +312,13 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
     if (head.ra !== BROADCAST) {
       // An A-MPDU may not exceed the PPDU's legal length at this rate (maxAmpduMpdus).
       const limit = s.maxAggregate > 1 ? Math.min(s.maxAggregate, maxAmpduMpdus(s.phy, head.payloadBytes)) : 1
-      while (n < limit && n < s.queue.length && s.queue[n]!.ra === head.ra && s.queue[n]!.payloadBytes === head.payloadBytes) n++
+      while (n < limit && n < s.queue.length && s.queue[n]!.ra === head.ra && s.queue[n]!.src === head.src && s.queue[n]!.payloadBytes === head.payloadBytes) n++
     }
     return s.queue.slice(0, n)
   }
 
   const receiverOf = (medium: Medium, sender: Station, mac: number): Station | undefined => {
-    for (const s of medium.stations) if (s !== sender && s.listening && s.mac === mac) return s
+    for (const s of medium.stations) if (s !== sender && s.listening && s.answersTo(mac)) return s
     return undefined
   }
 
@@ -378,6 +412,7 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
           drop(msg.frames, "station-disabled")
           return
         }
+        if (msg.phy !== undefined) s.phy = msg.phy
         if (msg.urgent) {
           // Behind the frames on the air now (they finish first), ahead of everything else.
           s.queue.splice(inAirCount(s), 0, ...msg.frames)
@@ -390,6 +425,18 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
       case "FlushTo": {
         const s = msg.station
         if (flushQueued(s, msg.reason, (f) => f.ra === msg.receiver) > 0) replan(mediumOf(s.channel))
+        return
+      }
+      case "FlushFrom": {
+        const s = msg.station
+        if (flushQueued(s, msg.reason, (f) => f.src === msg.source) > 0) replan(mediumOf(s.channel))
+        return
+      }
+      case "Doze": {
+        if (msg.dozing) dozing.add(msg.address)
+        else dozing.delete(msg.address)
+        // Held frames may be sendable now (or the head may be held): every medium replans.
+        for (const m of media.values()) replan(m)
         return
       }
       case "Tune": {
@@ -429,8 +476,6 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
         const touched = new Set<Medium>()
         for (const s of msg.stations) {
           s.paused = msg.paused
-          if (msg.paused) dozing.add(s.mac)
-          else dozing.delete(s.mac)
           s.backoffSlots = -1
           touched.add(mediumOf(s.channel))
         }

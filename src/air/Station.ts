@@ -1,6 +1,7 @@
 /**
- * One transmitter/receiver on the air: a vMAC of the card or an AP. It owns its hardware TX queue
- * and its DCF state (backoff, contention window, retries); the Air actor runs the contention.
+ * One transmitter/receiver on the air: a card's radio or an AP. It owns its hardware TX queue and
+ * its DCF state (backoff, contention window, retries); the Air actor runs the contention. A card's
+ * radio answers to several addresses (one per started vMAC, and the card's own for scans).
  */
 import type { Frame } from "../model/Frame.ts"
 import type { PhyConfig } from "./PhyConfig.ts"
@@ -20,8 +21,10 @@ export class Station {
   }
 
   readonly name: string
-  /** The address it answers to. */
+  /** The address it answers to (an AP's BSSID; a card's own address). */
   mac: number
+  /** More addresses it answers to and acknowledges (a card's started vMACs); read by the Air. */
+  readonly addresses: Set<number> = new Set()
   channel: number
   /** Transmit rate (a rate-control decision of its owner). */
   phy: PhyConfig
@@ -41,13 +44,13 @@ export class Station {
   retries = 0
   /** Off the air (a vMAC being reset, an AP switched off): neither sends nor receives. */
   enabled = true
-  /** Radio away (the card is scanning other channels): keeps its queue, neither sends nor receives. */
+  /** Radio retuning (a card switching channel): keeps its queue, neither sends nor receives. */
   paused = false
   /** A channel it was told to tune to while it was transmitting: it moves when that exchange ends. */
   retuneTo: number | undefined = undefined
 
   constructor(options: {
-      readonly name: string
+    readonly name: string
     readonly mac: number
     readonly channel: number
     readonly phy: PhyConfig
@@ -66,6 +69,11 @@ export class Station {
     this.maxAggregate = options.maxAggregate
     this.cw = options.cwMin
     this.owner = options.owner
+  }
+
+  /** Whether a unicast frame to `address` is for this station (it would acknowledge it). */
+  answersTo(address: number): boolean {
+    return address === this.mac || this.addresses.has(address)
   }
 
   get backlogged(): boolean {

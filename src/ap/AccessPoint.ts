@@ -2,7 +2,8 @@
  * An access point: it sends beacons, answers probe requests, authenticates and associates stations
  * (checking the passphrase of a WPA2-PSK network), and bridges data between its stations and the
  * wired endpoint behind it. It has its own radio (a station on the air) and does not use the host's
- * CPU.
+ * CPU. It follows each station's power-save state from the PM bit of the frames it sends
+ * (802.11-2016 11.2.3.2): while a station dozes, the air holds the AP's frames for it.
  */
 import { Effect } from "effect"
 import type * as Scope from "effect/Scope"
@@ -71,6 +72,14 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
   /** Powered on; the radio itself stays on after power-off until the farewell deauthentications are sent. */
   let on = true
   const farewells = new Set<number>()
+  /** Stations that said they doze (PM bit set on their last frame). */
+  const dozing = new Set<number>()
+  const setDozing = (mac: number, doze: boolean): void => {
+    if (doze === dozing.has(mac)) return
+    if (doze) dozing.add(mac)
+    else dozing.delete(mac)
+    air.ref.tellUnsafe(new Air.Doze(mac, doze))
+  }
 
   const station = new Station({
     name: options.name, mac: options.bssid, channel: options.channel, phy: options.phy,
@@ -117,6 +126,7 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
   }
 
   const stationGone = (mac: number): void => {
+    setDozing(mac, false)
     deliverAt(kernel, kernel.nowNs + options.wiredDelayNs, options.endpoint(), { _tag: "StationGone", station: mac })
   }
 
@@ -160,8 +170,10 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
           stationGone(f.src)
           break
         case FrameKind.Data:
-          // A null-data frame (a station's connection monitor) ends here: its acknowledgement was the answer.
+          // A null-data frame (a station's connection monitor, or its power-save announcement) ends
+          // here: its acknowledgement was the answer.
           if (associated.has(f.src)) {
+            setDozing(f.src, f.pm)
             if (f.payload === Payload.None) ledger.deliver(f)
             else uplink.push(f)
           } else {

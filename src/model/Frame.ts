@@ -59,6 +59,8 @@ export class Frame {
    * sends back), -1 for management frames: what the isolation invariant checks on delivery.
    */
   owner: number
+  /** The Power Management bit (802.11-2016 9.2.4.1.7): the sender will doze after this frame. */
+  pm: boolean
 
   constructor(id: number, kind: FrameKind, src: number, dst: number, bssid: number) {
     this.id = id
@@ -74,6 +76,7 @@ export class Frame {
     this.info = undefined
     this.dmaEnd = 0
     this.owner = -1
+    this.pm = false
   }
 }
 

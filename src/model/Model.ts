@@ -153,6 +153,8 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
     baseMac: CARD_BASE_MAC,
     homeChannel: scenario.card.channel,
     phy,
+    txScheduler: scenario.card.txScheduler,
+    channelDwellNs: scenario.card.channelDwellMs * 1e6,
     air,
     ledger,
     monitor,

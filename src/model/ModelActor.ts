@@ -1,6 +1,6 @@
 /**
- * The shape every model actor shares: its state lives in the closure that builds it (mutable, for
- * per-packet speed), its mailbox drops with a recorded dead letter when full (the model must never
+ * The shape every model actor shares: its state is held by the actor runtime (`makeStateful`) or, in
+ * the older actors, lives in the closure that builds it (`make`); its mailbox drops with a recorded dead letter when full (the model must never
  * block a sender that is itself an actor), and its handler is a plain function (the actor fast path).
  *
  * Fault injection reaches every model actor the same way, through two control messages:
@@ -57,25 +57,35 @@ export interface ModelActorOptions {
   readonly recover?: (() => void) | undefined
 }
 
-export const make = Effect.fnUntraced(function*<M extends { readonly _tag: string }>(
-  name: string,
-  capacity: number,
-  handle: (message: M) => void,
-  options: ModelActorOptions = {}
+/** A model actor whose state the actor runtime holds: `handle` returns the next state (it may mutate and return the same object). */
+export interface StatefulSpec<M, S> {
+  readonly name: string
+  readonly capacity: number
+  readonly initial: () => S
+  readonly handle: (state: S, message: M) => S
+  /** Told when the actor crashes (the virtual time), before its supervisor's backoff. */
+  readonly crashed?: ((atNs: number) => void) | undefined
+  /** Rebuilds the state after a crash from what survives; gets the state held when it crashed. */
+  readonly recover?: ((crashed: S) => S) | undefined
+}
+
+/** Starts a model actor whose state lives in the actor runtime (the `(state, message) → state` shape). */
+export const makeStateful = Effect.fnUntraced(function*<M extends { readonly _tag: string }, S>(
+  spec: StatefulSpec<M, S>
 ): Effect.fn.Return<ModelRef<M>, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel } = yield* Simulation
-  const { crashed, recover } = options
+  const { name, crashed, recover } = spec
   let self: ModelRef<M> | undefined
   // A refused message is offered again shortly: the senders in the model are hardware and kernel
   // paths (a trapped register write stalls the vCPU, an interrupt stays pending), not lossy links.
   const retry = (message: M | Control): void => {
     kernel.setTimer(kernel.nowNs + MAILBOX_RETRY_NS, () => self!.tellUnsafe(message))
   }
-  self = yield* Actor.make<M | Control, undefined>({
+  self = yield* Actor.make<M | Control, S>({
     name,
-    capacity,
+    capacity: spec.capacity,
     overflow: "drop",
-    initial: () => undefined,
+    initial: spec.initial,
     supervision: modelSupervision,
     handle: (state, message) => {
       switch (message._tag) {
@@ -85,17 +95,37 @@ export const make = Effect.fnUntraced(function*<M extends { readonly _tag: strin
           crashed?.(kernel.nowNs)
           throw new InjectedCrash(name)
         default:
-          handle(message as M)
-          return state
+          return spec.handle(state, message as M)
       }
     },
-    recover: () => {
-      recover?.()
-      return undefined
-    },
+    recover: (state) => (recover === undefined ? spec.initial() : recover(state)),
     onDeadLetter: (message, reason) => {
       if (reason === "mailbox-full" && message._tag !== "Noise" && message._tag !== "Crash") retry(message)
     }
   })
   return self
 })
+
+/** A model actor whose state lives in the closure that builds it (mutable, for per-packet speed). */
+export const make = <M extends { readonly _tag: string }>(
+  name: string,
+  capacity: number,
+  handle: (message: M) => void,
+  options: ModelActorOptions = {}
+): Effect.Effect<ModelRef<M>, never, Simulation | ActorSystem | Scope.Scope> => {
+  const { crashed, recover } = options
+  return makeStateful<M, undefined>({
+    name,
+    capacity,
+    initial: () => undefined,
+    handle: (_state, message) => {
+      handle(message)
+      return undefined
+    },
+    crashed,
+    recover: () => {
+      recover?.()
+      return undefined
+    }
+  })
+}

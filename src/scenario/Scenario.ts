@@ -114,6 +114,19 @@ export const CardSpec = Schema.Struct({
     "Rate control: \"fixed\" (always the PHY's rate) or \"arf\" (auto rate fallback down the PHY's ladder). " +
       "Default \"fixed\"."
   ),
+  txScheduler: defaulted(
+    Schema.Literals(["round-robin", "fifo"]),
+    "round-robin",
+    "How the card's one transmitter picks the next vMAC to send for: \"round-robin\" (backlogged vMACs take " +
+      "turns, burst by burst) or \"fifo\" (bursts in the order the vMACs offered them). Default \"round-robin\"."
+  ),
+  channelDwellMs: defaulted(
+    numberBetween(1, 10_000),
+    102.4,
+    "When the VMs' APs are on different channels, the card's one radio visits them in turn and stays this long " +
+      "on each, in ms. Default 102.4 (one beacon interval of 100 TU, so each visit can hear a beacon; vwifi's " +
+      "choice, the seed does not say)."
+  ),
   noiseFloorDbm: defaulted(
     numberBetween(-130, -50),
     -95,
