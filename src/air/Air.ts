@@ -161,6 +161,8 @@ export interface AirStats {
   framesLost: number
   busyNs: number
   readonly dropsByReason: Record<string, number>
+  /** Per station name: collisions it took part in (a collision counts once for each transmitter in it). */
+  readonly collisionsByStation: Record<string, number>
 }
 
 interface Transmission {
@@ -193,7 +195,7 @@ export interface AirHandle {
 export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.Return<AirHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel, random } = yield* Simulation
   const media = new Map<number, Medium>()
-  const stats: AirStats = { exchanges: 0, collisions: 0, retries: 0, framesDelivered: 0, framesLost: 0, busyNs: 0, dropsByReason: {} }
+  const stats: AirStats = { exchanges: 0, collisions: 0, retries: 0, framesDelivered: 0, framesLost: 0, busyNs: 0, dropsByReason: {}, collisionsByStation: {} }
   const draw = () => random.nextDoubleUnsafe()
   let self: Actor.ActorRef<AirMessage> | undefined
 
@@ -295,6 +297,7 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
     } else {
       stats.collisions++
       for (const w of winners) {
+        stats.collisionsByStation[w.station.name] = (stats.collisionsByStation[w.station.name] ?? 0) + 1
         const psdu = ampduBytes(w.frames.length, mpduBytes(w.frames[0]!.payloadBytes))
         durationNs = Math.max(durationNs, ppduDurationNs(w.station.phy, psdu) + ackTimeoutNs(w.station.phy))
       }

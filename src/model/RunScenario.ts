@@ -114,8 +114,10 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       exchanges: world.air.stats.exchanges,
       collisions: world.air.stats.collisions,
       retries: world.air.stats.retries,
-      busyPercent: nowNs > 0 ? (100 * world.air.stats.busyNs) / nowNs : 0
+      busyPercent: nowNs > 0 ? (100 * world.air.stats.busyNs) / nowNs : 0,
+      collisionsByStation: { ...world.air.stats.collisionsByStation }
     },
+    radio: radioReport(world, nowNs),
     frames: {
       created: world.ledger.created,
       delivered: world.ledger.delivered,
@@ -134,6 +136,20 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       cpuAccountingErrorNs: Math.abs(cpu.busyNs + cpu.idleNs - cpu.elapsedNs)
     },
     faults: faultsReport(world.log, actors)
+  }
+}
+
+const radioReport = (world: World, nowNs: number): RunReport["radio"] => {
+  const t = world.nic.radioTime()
+  const pct = (ns: number): number => (nowNs > 0 ? (100 * ns) / nowNs : 0)
+  const channelPercent: Record<string, number> = {}
+  for (const [c, ns] of Object.entries(t.byChannelNs)) channelPercent[c] = pct(ns)
+  return {
+    channelPercent,
+    switchingPercent: pct(t.switchingNs),
+    scanningPercent: pct(t.scanningNs),
+    channelSwitches: world.nic.stats.channelSwitches,
+    powerSaveNulls: world.nic.stats.powerSaveNulls
   }
 }
 

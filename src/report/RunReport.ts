@@ -94,7 +94,20 @@ export const RunReport = Schema.Struct({
     exchanges: Schema.Number,
     collisions: Schema.Number,
     retries: Schema.Number,
-    busyPercent: Schema.Number
+    /** Busy time of every channel added together, percent of the run. */
+    busyPercent: Schema.Number,
+    /** Transmitter (a card's radio, an AP) → collisions it took part in. */
+    collisionsByStation: Schema.Record(Schema.String, Schema.Number)
+  }),
+  /** How the card's one radio spent its time (percent of the run): on each channel, retuning, scanning. */
+  radio: Schema.Struct({
+    /** Channel number → percent of the run the radio served it. */
+    channelPercent: Schema.Record(Schema.String, Schema.Number),
+    switchingPercent: Schema.Number,
+    scanningPercent: Schema.Number,
+    channelSwitches: Schema.Number,
+    /** Null-data frames its vMACs sent to announce doze (PM=1) before a switch and wake (PM=0) after. */
+    powerSaveNulls: Schema.Number
   }),
   frames: Schema.Struct({
     created: Schema.Number,

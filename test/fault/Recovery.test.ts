@@ -114,7 +114,9 @@ describe("recovery from faults", () => {
         { kind: "channel-loss", atSeconds: 2, channel: 1, lossPercent: 100, forSeconds: 0.6 },
         { kind: "ap-deauth", atSeconds: 2, ap: "lab2", vm: "b" }
       ]
-      const r = yield* run(twoVms(faults, { durationSeconds: 12 }))
+      // Both APs on channel 1: on two channels the card's radio would announce doze for b at every
+      // switch, and that null-data frame would reveal the lost association at once (next test).
+      const r = yield* run(twoVms(faults, { durationSeconds: 12, card: { channel: 1 } }))
       assertClean(r)
       assert.strictEqual(r.vms[1]!.reconnects, 1)
       assert.strictEqual(r.vms[1]!.linkProbes, 1)
@@ -124,6 +126,21 @@ describe("recovery from faults", () => {
       assert.isAtMost(back!.atSeconds + back!.tookMs / 1e3, 2 + 5 + 1.5)
       // VM a sends and hears all the time: no probes.
       assert.strictEqual(r.vms[0]!.linkProbes, 0)
+    }))
+
+  it.effect("the same on two channels: the doze announcement at the radio's next switch reveals the lost association", () =>
+    Effect.gen(function*() {
+      const faults = [
+        { kind: "channel-loss", atSeconds: 2, channel: 1, lossPercent: 100, forSeconds: 0.6 },
+        { kind: "ap-deauth", atSeconds: 2, ap: "lab2", vm: "b" }
+      ]
+      const r = yield* run(twoVms(faults, { durationSeconds: 12 }))
+      assertClean(r)
+      assert.strictEqual(r.vms[1]!.reconnects, 1)
+      assert.strictEqual(r.vms[1]!.linkProbes, 0, "no need for the connection monitor")
+      const back = r.faults.recent.find((e) => e.what === "reconnect" && e.target === "b")
+      assert.isDefined(back)
+      assert.isAtMost(back!.atSeconds + back!.tookMs / 1e3, 2 + 0.6 + 1, "back within a second of the outage's end")
     }))
 
   it.effect("a VM that shuts down releases its vMAC, and a VM that had none gets it", () =>

@@ -57,6 +57,8 @@ const full = {
     channel: 11,
     phy: { standard: "802.11n", mcs: 7, channelWidthMhz: 20, guardInterval: "long" },
     rateControl: "arf",
+    txScheduler: "fifo",
+    channelDwellMs: 50,
     noiseFloorDbm: -92
   },
   aps: [
@@ -119,6 +121,8 @@ describe("scenario: defaults", () => {
       assert.strictEqual(s.card.channel, 6)
       assert.deepStrictEqual(s.card.phy, { standard: "802.11g", rateMbps: 54 })
       assert.strictEqual(s.card.rateControl, "fixed")
+      assert.strictEqual(s.card.txScheduler, "round-robin")
+      assert.strictEqual(s.card.channelDwellMs, 102.4)
       assert.strictEqual(s.aps.length, 1)
       const ap = s.aps[0]!
       assert.strictEqual(ap.ssid, "lab")
@@ -257,7 +261,7 @@ describe("scenario: mistakes are named by their field", () => {
     Effect.gen(function*() {
       const problems = yield* problemsOf({ durationSecond: 5, card: { vmac: 2 }, vms: [vm("a", { memory: 1024 })] })
       assertProblem(problems, "durationSecond", "unknown field", "durationSeconds")
-      assertProblem(problems, "card.vmac", "unknown field; known fields: vmacs, channel, phy, rateControl, noiseFloorDbm")
+      assertProblem(problems, "card.vmac", "unknown field; known fields: vmacs, channel, phy, rateControl, txScheduler, channelDwellMs, noiseFloorDbm")
       assertProblem(problems, "vms[0].memory", "unknown field", "memoryMb")
       const open = yield* problemsOf({ aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", security: { kind: "open", passphrase: KEY } }] })
       assertProblem(open, "aps[0].security.passphrase", "unknown field; known fields: kind")

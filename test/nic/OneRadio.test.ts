@@ -1,0 +1,124 @@
+/**
+ * The card has one radio: its vMACs share one transmitter (they never collide with each other, and
+ * together get what one station gets) and one channel at a time (VMs on different channels share
+ * the radio's time, and no frame is lost across the switches).
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { runScenario } from "../../src/model/RunScenario.ts"
+import { scenarioOf } from "../model/support.ts"
+
+const KEY = "vwifi-lab-key"
+const names = (n: number) => Array.from({ length: n }, (_, i) => `vm${i}`)
+const udpUp = { kind: "udp-tx" } as const
+
+const saturated = (n: number, txScheduler: "round-robin" | "fifo" = "round-robin") => ({
+  mode: "virtual-wifi",
+  card: { vmacs: Math.max(n, 1), txScheduler },
+  vms: names(n).map((name) => ({ name, ssid: "lab", passphrase: KEY, traffic: [udpUp] }))
+})
+
+const total = (r: { readonly vms: ReadonlyArray<{ readonly uplinkMbps: number }> }) => r.vms.reduce((s, v) => s + v.uplinkMbps, 0)
+
+describe("one radio: the card's vMACs share one transmitter", () => {
+  it.effect("10 saturated VMs: no collision without the AP in it, aggregate within 3% of one VM's, equal shares within 5% (round-robin)", () =>
+    Effect.gen(function*() {
+      const one = yield* runScenario(yield* scenarioOf(saturated(1)), { seed: 1, durationNs: 4e9 })
+      const ten = yield* runScenario(yield* scenarioOf(saturated(10)), { seed: 1, durationNs: 4e9 })
+      // Only two transmitters share the channel: the card's radio and the AP. Every collision has the AP in it.
+      assert.strictEqual(ten.air.collisions, ten.air.collisionsByStation["ap-lab"] ?? 0)
+      assert.strictEqual(ten.air.collisions, ten.air.collisionsByStation["card-radio"] ?? 0)
+      assert.isBelow(ten.air.collisions, 50, "only the AP's beacons and answers can meet the card's frames")
+      const single = total(one)
+      assert.isAbove(single, 25)
+      assert.approximately(total(ten), single, 0.03 * single)
+      const fair = total(ten) / 10
+      for (const vm of ten.vms) {
+        assert.strictEqual(vm.state, "connected")
+        assert.approximately(vm.uplinkMbps, fair, 0.05 * fair, `${vm.name}'s share`)
+      }
+    }))
+
+  it.effect("fifo serves the same total through the one transmitter", () =>
+    Effect.gen(function*() {
+      const rr = yield* runScenario(yield* scenarioOf(saturated(4)), { seed: 2, durationNs: 3e9 })
+      const fifo = yield* runScenario(yield* scenarioOf(saturated(4, "fifo")), { seed: 2, durationNs: 3e9 })
+      assert.approximately(total(fifo), total(rr), 0.03 * total(rr))
+      assert.notStrictEqual(fifo.traceDigest, rr.traceDigest, "the policy changes the order of frames")
+    }))
+})
+
+describe("one radio: one channel at a time", () => {
+  const twoChannels = {
+    mode: "virtual-wifi",
+    durationSeconds: 5,
+    card: { vmacs: 2, channel: 6 },
+    aps: [
+      { ssid: "ch1", bssid: "02:00:00:00:01:01", channel: 1 },
+      { ssid: "ch11", bssid: "02:00:00:00:01:0b", channel: 11 }
+    ],
+    vms: [
+      { name: "a", ssid: "ch1", passphrase: KEY, traffic: [udpUp, { kind: "udp-rx", offeredMbps: 2 }] },
+      { name: "b", ssid: "ch11", passphrase: KEY, traffic: [udpUp, { kind: "udp-rx", offeredMbps: 2 }] }
+    ]
+  }
+
+  it.effect("VMs on channels 1 and 11 both move data, each at its share of the radio's time, no frame lost across the switches", () =>
+    Effect.gen(function*() {
+      const one = yield* runScenario(yield* scenarioOf(saturated(1)), { seed: 3, durationNs: 5e9 })
+      const r = yield* runScenario(yield* scenarioOf(twoChannels), { seed: 3 })
+      const full = total(one)
+      const ch1 = (r.radio.channelPercent["1"] ?? 0) / 100
+      const ch11 = (r.radio.channelPercent["11"] ?? 0) / 100
+      assert.isAbove(r.radio.channelSwitches, 40, "the radio alternates (a dwell of 102.4 ms)")
+      assert.isAbove(r.radio.powerSaveNulls, 40, "each switch is announced with a PM null-data frame")
+      assert.approximately(ch1, 0.5, 0.05)
+      assert.approximately(ch11, 0.5, 0.05)
+      assert.isBelow(r.air.busyPercent, 100, "one radio: at most one channel busy with it at a time")
+      const [a, b] = r.vms
+      for (const [vm, share] of [[a!, ch1], [b!, ch11]] as const) {
+        assert.strictEqual(vm.state, "connected")
+        assert.strictEqual(vm.reconnects, 0, `${vm.name} never lost its AP while away (doze announced, beacon loss not counted)`)
+        // Uplink: saturated, so at most the single-VM goodput times its share of the radio's time.
+        assert.isAbove(vm.uplinkMbps, 0.75 * full * share, `${vm.name} uplink`)
+        assert.isBelow(vm.uplinkMbps, 1.02 * full * share, `${vm.name} uplink`)
+        // Downlink: the AP held 2 Mb/s for the dozing station and released it on return.
+        assert.approximately(vm.downlinkMbps, 2, 0.1, `${vm.name} downlink`)
+      }
+      assert.deepStrictEqual(r.frames.droppedByReason, {}, "no frame dropped")
+      assert.strictEqual(r.invariants.unaccountedFrames, 0)
+    }))
+
+  it.effect("a single VM whose AP is on another channel than the card's is served there, with no switching afterwards", () =>
+    Effect.gen(function*() {
+      const r = yield* runScenario(yield* scenarioOf({
+        mode: "virtual-wifi", card: { channel: 6 }, aps: [{ ssid: "far", bssid: "02:00:00:00:01:0b", channel: 11 }],
+        vms: [{ name: "a", ssid: "far", passphrase: KEY, traffic: [udpUp] }]
+      }), { seed: 4, durationNs: 3e9 })
+      assert.strictEqual(r.vms[0]!.state, "connected")
+      assert.isAbove(r.vms[0]!.uplinkMbps, 25)
+      assert.isBelow(r.radio.channelSwitches, 20, "only the scan and the move to channel 11")
+    }))
+})
+
+describe("one radio: a vMAC actor crash", () => {
+  it.effect("a crashed vMAC actor is restarted while the other VMs keep their traffic; its VM joins again", () =>
+    Effect.gen(function*() {
+      const base = { ...saturated(3), durationSeconds: 6 }
+      const calm = yield* runScenario(yield* scenarioOf(base), { seed: 5 })
+      const crashed = yield* runScenario(yield* scenarioOf({ ...base, faults: [{ kind: "crash-vmac", atSeconds: 3, vmac: 1 }] }), { seed: 5 })
+      assert.isAtLeast(crashed.faults.actorRestarts["vmac-1"] ?? 0, 1, "the supervisor restarted vmac-1")
+      const victim = crashed.vms.find((v) => v.name === "vm1")!
+      assert.strictEqual(victim.state, "connected")
+      assert.isAtLeast(victim.reconnects, 1)
+      // The others never stopped: what the crashed VM could not send went to them.
+      for (const name of ["vm0", "vm2"]) {
+        const before = calm.vms.find((v) => v.name === name)!
+        const after = crashed.vms.find((v) => v.name === name)!
+        assert.strictEqual(after.reconnects, 0)
+        assert.isAtLeast(after.uplinkMbps, 0.98 * before.uplinkMbps, `${name} kept its traffic`)
+      }
+      assert.strictEqual(crashed.invariants.unaccountedFrames, 0)
+      assert.strictEqual(crashed.invariants.isolationViolations, 0)
+    }))
+})
