@@ -30,6 +30,15 @@ export const modelWorkloads = (quick: boolean): ReadonlyArray<ModelWorkload> => 
       vms: ["vm1", "vm2", "vm3", "vm4"].map(saturatedVm)
     },
     simulatedSeconds: quick ? 1 : 10
+  },
+  {
+    name: "(c) 16 VMs on one card, 802.11g 54 Mb/s, saturated UDP each, virtual-wifi",
+    scenario: {
+      mode: "virtual-wifi",
+      card: { vmacs: 16 },
+      vms: Array.from({ length: 16 }, (_, i) => saturatedVm(`vm${i + 1}`))
+    },
+    simulatedSeconds: quick ? 1 : 10
   }
 ]
 
@@ -67,6 +76,10 @@ export const runModelWorkload = async (w: ModelWorkload): Promise<ModelFigures> 
   }
 }
 
+/** Wall time per delivered frame of `f`, relative to that of the first workload, (a). */
+const costRelativeToA = (figures: ReadonlyArray<ModelFigures>, f: ModelFigures): number =>
+  figures[0]!.framesPerWallSecond / f.framesPerWallSecond
+
 export const formatModelTable = (figures: ReadonlyArray<ModelFigures>): string =>
   [
     "",
@@ -75,7 +88,7 @@ export const formatModelTable = (figures: ReadonlyArray<ModelFigures>): string =
       `  ${f.name}`,
       `    ${f.framesDelivered.toLocaleString("en-US")} frames delivered in ${f.simulatedSeconds} simulated s, ` +
         `${f.wallSeconds.toFixed(2)} wall s: ${Math.round(f.framesPerWallSecond).toLocaleString("en-US")} frames/wall-s, ` +
-        `${f.simulatedSecondsPerWallSecond.toFixed(1)} simulated s per wall-s`,
+        `${f.simulatedSecondsPerWallSecond.toFixed(1)} simulated s per wall-s; cost per frame ${costRelativeToA(figures, f).toFixed(2)}× (a)'s`,
       `    goodput ${f.goodputMbps.toFixed(1)} Mb/s, CPU ${(100 * f.cpuUtilization).toFixed(1)}%; ` +
         `target ≥ ${f.targetFramesPerWallSecond.toLocaleString("en-US")} frames/wall-s: ${f.targetMet ? "met" : "NOT met"}`
     ])

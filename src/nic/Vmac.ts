@@ -92,7 +92,7 @@ interface VmacState {
   queue: Array<Frame>
   /** A burst of its is with the radio (the radio's fact: it survives a crash). */
   offered: boolean
-  /** Firmware stuck: TX is accepted but never completed (held here) until a reset. */
+  /** Firmware stuck: data TX is accepted but never completed (held here) until a reset; management still goes. */
   hung: boolean
   held: Array<Frame>
   lastBeaconNs: number
@@ -231,7 +231,7 @@ class VmacFirmware {
   /** Tells the radio `event` (if any) and, when it holds no burst of ours, offers the next one. */
   tell(s: VmacState, event: NicEvent | undefined): void {
     let offer: Array<Frame> | undefined
-    if (!s.offered && !s.hung && s.queue.length > 0) {
+    if (!s.offered && s.queue.length > 0) {
       offer = this.takeBurst(s)
       s.offered = true
     }
