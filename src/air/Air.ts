@@ -193,7 +193,8 @@ export interface AirHandle {
 }
 
 export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.Return<AirHandle, never, Simulation | ActorSystem | Scope.Scope> {
-  const { kernel, random } = yield* Simulation
+  const { kernel, stream } = yield* Simulation
+  const random = stream("air")
   const media = new Map<number, Medium>()
   const stats: AirStats = { exchanges: 0, collisions: 0, retries: 0, framesDelivered: 0, framesLost: 0, busyNs: 0, dropsByReason: {}, collisionsByStation: {} }
   const draw = () => random.nextDoubleUnsafe()

@@ -4,7 +4,7 @@
  * (draws from an Arbitrary, which can shrink them). Only faults that make sense in the scenario's mode
  * and topology are produced; every parameter stays in a range the model must ride out.
  */
-import { Prng } from "../kernel/Prng.ts"
+import { Prng, streamSeed } from "../kernel/Prng.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
 import type { FaultSpec } from "../scenario/FaultSchedule.ts"
 
@@ -83,7 +83,7 @@ export interface GenerateOptions {
 
 /** A fault schedule for `scenario` between two times, from a seed and a rate. Pure: same inputs, same schedule. */
 export const generateFaults = (scenario: Scenario, options: GenerateOptions): Array<FaultSpec> => {
-  const random = new Prng(options.seed)
+  const random = new Prng(streamSeed(options.seed, "fault-plan")) // the run seed's own stream for fault plans
   const faults: Array<FaultSpec> = []
   if (options.perMinute <= 0 || kindsFor(scenario).length === 0) return faults
   let t = options.fromSeconds

@@ -1,7 +1,9 @@
 /**
  * The simulation's one source of randomness: xoshiro128** (Blackman & Vigna, 2018), a small, fast
  * 32-bit generator with a 2^128 − 1 period, seeded through SplitMix32 so that nearby seeds give
- * unrelated streams. Every random draw of a run goes through one instance, so a seed fixes the run.
+ * unrelated streams. A run's seed fixes every draw: the run's own instance, and one stream per
+ * subsystem derived from it (`streamSeed`), so a draw added in one subsystem (the air, the fault
+ * plan, the hostile guests) never shifts another's sequence (as TigerBeetle's VOPR splits its seed).
  *
  * It implements Effect's `Random` interface, so `effect/Random` calls inside a simulation are
  * deterministic too.
@@ -84,4 +86,18 @@ export class Prng implements Random.Random {
   nextExponential(mean: number): number {
     return -mean * Math.log(1 - this.nextDoubleUnsafe())
   }
+}
+
+/** FNV-1a over a name's UTF-16 code units: a stable 32-bit label for a stream. */
+const nameHash = (name: string): number => {
+  let h = 0x811c9dc5
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193)
+  return h >>> 0
+}
+
+/** The seed of subsystem `name`'s own stream, derived from the run's seed (mixed through SplitMix32). */
+export const streamSeed = (runSeed: number, name: string): number => {
+  const mix = { s: ((runSeed >>> 0) ^ Math.imul(Math.floor(runSeed / TWO_POW_32), 0x9e3779b1) ^ nameHash(name)) | 0 }
+  splitMix32(mix)
+  return splitMix32(mix) * TWO_POW_32 + splitMix32(mix)
 }

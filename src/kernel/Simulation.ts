@@ -23,7 +23,7 @@ import type * as Scope from "effect/Scope"
 import { durationToNs, Kernel, sleepNs } from "./Kernel.ts"
 import type { RunawayLimits } from "./Kernel.ts"
 import { Deadlock, RunawayFiber } from "./KernelError.ts"
-import { Prng } from "./Prng.ts"
+import { Prng, streamSeed } from "./Prng.ts"
 import { TraceLog } from "./Trace.ts"
 import type { TraceSink } from "./Trace.ts"
 
@@ -32,6 +32,8 @@ export class Simulation extends Context.Service<Simulation, {
   readonly seed: number
   readonly kernel: Kernel
   readonly random: Prng
+  /** Subsystem `name`'s own stream, derived from the run's seed: draws elsewhere never shift it. */
+  readonly stream: (name: string) => Prng
   readonly trace: TraceLog
 }>()("vwifi/kernel/Simulation") {}
 
@@ -104,8 +106,14 @@ export const run = <A, E>(
   Effect.suspend(() => {
     const kernel = new Kernel(options.limits)
     const random = new Prng(options.seed)
+    const streams: Array<Prng> = []
+    const stream = (name: string): Prng => {
+      const p = new Prng(streamSeed(options.seed, name))
+      streams.push(p)
+      return p
+    }
     const trace = new TraceLog(options.trace)
-    const context = Context.make(Simulation, Simulation.of({ seed: options.seed, kernel, random, trace })).pipe(
+    const context = Context.make(Simulation, Simulation.of({ seed: options.seed, kernel, random, stream, trace })).pipe(
       Context.add(Scheduler.Scheduler, kernel.scheduler),
       Context.add(Clock.Clock, kernel.clock),
       Context.add(Random.Random, random)
@@ -139,7 +147,7 @@ export const run = <A, E>(
           wallTimeMs: performance.now() - wallStart,
           traceEvents: trace.events,
           traceDigest: trace.digest(),
-          randomDraws: random.draws,
+          randomDraws: streams.reduce((n, p) => n + p.draws, random.draws),
           pendingTimers: kernel.pendingTimers
         }
       }

@@ -289,6 +289,6 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
     every(kernel, MAPPING_AUDIT_PERIOD_NS, () =>
       audit.audit(mappingProblems(d.mapping(), d.quiescing(), (v) => nic.registers(v).state !== "stopped", journal.entries())))
   }
-  scheduleFaults({ scenario, nic, air, aps, vms, driver, log }, kernel, sim.random, scenario.faults)
+  scheduleFaults({ scenario, nic, air, aps, vms, driver, log }, kernel, sim.stream("hostile-guests"), scenario.faults)
   return { scenario, cpu, ledger, air, nic, driver, aps, endpoints, vms, warmupEndNs, monitor, log, journal, audit }
 })
