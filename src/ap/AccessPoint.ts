@@ -7,7 +7,8 @@
  */
 import { Effect } from "effect"
 import type * as Scope from "effect/Scope"
-import type * as Actor from "../actor/Actor.ts"
+import { after, forward } from "../actor/Port.ts"
+import type { Port } from "../actor/Port.ts"
 import * as ModelActor from "../model/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
 import * as Air from "../air/Air.ts"
@@ -15,11 +16,12 @@ import type { PhyConfig } from "../air/PhyConfig.ts"
 import { Station } from "../air/Station.ts"
 import { initialCw } from "../air/Backoff.ts"
 import { timingsFor } from "../air/Timing.ts"
+import type { Kernel } from "../kernel/Kernel.ts"
 import { Simulation } from "../kernel/Simulation.ts"
-import { deliverAt } from "../model/Deliver.ts"
 import { BROADCAST, Frame, FrameKind, Payload, Status } from "../model/Frame.ts"
 import type { FrameLedger } from "../model/FrameLedger.ts"
 import { AP_KICKOUT_NS, AP_QUEUE_FRAMES, MAX_AMPDU_FRAMES } from "../model/ModelConstants.ts"
+import * as Stations from "./ApStations.ts"
 import type { EndpointMessage } from "./Endpoint.ts"
 
 export type ApMessage =
@@ -43,7 +45,7 @@ export interface ApOptions {
   readonly wiredDelayNs: number
   readonly air: Air.AirHandle
   readonly ledger: FrameLedger
-  readonly endpoint: () => { readonly tellUnsafe: (m: EndpointMessage) => boolean }
+  readonly endpoint: () => Port<EndpointMessage>
 }
 
 export interface ApStats {
@@ -57,128 +59,201 @@ export interface ApStats {
 }
 
 export interface ApHandle {
-  readonly ref: Actor.ActorRef<ApMessage>
+  readonly ref: ModelActor.ModelRef<ApMessage>
   readonly stats: ApStats
-  readonly associated: () => ReadonlySet<number>
+}
+
+interface ApState {
+  /** Powered on; the radio itself stays on after power-off until the farewell deauthentications are sent. */
+  on: boolean
+  readonly table: Stations.StationTable
+  /** Deauthentications sent while powering off, by frame id: the radio goes quiet when all are settled. */
+  readonly farewells: Set<number>
 }
 
 export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.Return<ApHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel } = yield* Simulation
   const { ledger, air } = options
   const stats: ApStats = { beacons: 0, associations: 0, rejectedAssociations: 0, uplinkFrames: 0, downlinkFrames: 0, kickouts: 0 }
-  const authenticated = new Set<number>()
-  const associated = new Set<number>()
-  let self: Actor.ActorRef<ApMessage> | undefined
-  /** Powered on; the radio itself stays on after power-off until the farewell deauthentications are sent. */
-  let on = true
-  const farewells = new Set<number>()
-  /** Stations that said they doze (PM bit set on their last frame). */
-  const dozing = new Set<number>()
-  const setDozing = (mac: number, doze: boolean): void => {
-    if (doze === dozing.has(mac)) return
-    if (doze) dozing.add(mac)
-    else dozing.delete(mac)
-    air.ref.tellUnsafe(new Air.Doze(mac, doze))
-  }
-
+  const self = forward<ApMessage>()
   const station = new Station({
     name: options.name, mac: options.bssid, channel: options.channel, phy: options.phy,
     signalDbm: options.signalDbm, receivesBroadcast: true, maxAggregate: options.phy.standard === "802.11n" ? MAX_AMPDU_FRAMES : 1,
     cwMin: initialCw(timingsFor(options.phy)),
     owner: {
-      received: (_s, frames) => self!.tellUnsafe({ _tag: "Heard", frames }),
-      sent: (_s, delivered, dropped) => self!.tellUnsafe({ _tag: "Sent", delivered, dropped })
+      received: (_s, frames) => self.tellUnsafe({ _tag: "Heard", frames }),
+      sent: (_s, delivered, dropped) => self.tellUnsafe({ _tag: "Sent", delivered, dropped })
     }
   })
   air.ref.tellUnsafe(new Air.Attach(station, true))
+  const logic = new ApLogic(kernel, options, station, stats)
+  const ref = yield* ModelActor.makeStateful<ApMessage, ApState>({
+    name: options.name,
+    capacity: 1 << 14,
+    initial: () => ({ on: true, table: Stations.emptyTable(), farewells: new Set() }),
+    handle: (state, msg) => logic.handle(state, msg),
+    // An AP that crashes reboots: it forgot its stations (they are deauthenticated when they next send).
+    recover: (crashed) => {
+      for (const mac of crashed.table.dozing) air.ref.tellUnsafe(new Air.Doze(mac, false))
+      station.enabled = crashed.on
+      return { on: crashed.on, table: Stations.emptyTable(), farewells: new Set() }
+    }
+  })
+  self.set(ref)
+  logic.self = ref
+  // Beacons start at a random-free but distinct phase per AP.
+  after(kernel, (options.bssid % 97) * 1_000_000 / 97, ref, { _tag: "Beacon" })
+  return { ref, stats }
+})
 
-  const reply = (kind: FrameKind, to: number, info: Frame["info"]): Frame => {
-    const f = new Frame(ledger.nextFrameId(), kind, options.bssid, to, options.bssid)
-    f.createdNs = kernel.nowNs
+/** The AP's handling of its messages, on the state the actor runtime holds. */
+class ApLogic {
+  self: Port<ApMessage> | undefined
+  private readonly kernel: Kernel
+  private readonly o: ApOptions
+  private readonly station: Station
+  private readonly stats: ApStats
+  constructor(kernel: Kernel, o: ApOptions, station: Station, stats: ApStats) {
+    this.kernel = kernel
+    this.o = o
+    this.station = station
+    this.stats = stats
+  }
+
+  handle(s: ApState, msg: ApMessage): ApState {
+    switch (msg._tag) {
+      case "Heard":
+        if (s.on) this.heard(s, msg.frames)
+        else for (const f of msg.frames) if (f.dst !== BROADCAST) this.o.ledger.drop(f, "ap-off")
+        break
+      case "Sent": {
+        // Powering off: the radio goes quiet once every farewell deauthentication is out (or given up).
+        if (s.farewells.size > 0) {
+          for (const f of msg.delivered) s.farewells.delete(f.id)
+          for (const f of msg.dropped) s.farewells.delete(f.id)
+          if (s.farewells.size === 0 && !s.on) this.station.enabled = false
+        }
+        for (const mac of Stations.noteSent(s.table, msg.delivered, msg.dropped, this.kernel.nowNs, AP_KICKOUT_NS)) this.kick(s, mac)
+        if (msg.delivered.length + msg.dropped.length > 0) this.o.endpoint().tellUnsafe({ _tag: "Credit", frames: [...msg.delivered, ...msg.dropped] })
+        break
+      }
+      case "Beacon":
+        if (s.on) {
+          this.stats.beacons++
+          this.reply(FrameKind.Beacon, BROADCAST, this.advert())
+        }
+        after(this.kernel, this.o.beaconIntervalNs, this.self!, msg)
+        break
+      case "Downlink":
+        for (const f of msg.frames) {
+          if (!s.on) this.o.ledger.drop(f, "ap-off")
+          else if (!s.table.associated.has(f.dst)) this.o.ledger.drop(f, "ap-station-gone")
+          else if (this.station.queue.length >= AP_QUEUE_FRAMES) this.o.ledger.drop(f, "ap-queue-full")
+          else {
+            this.stats.downlinkFrames++
+            this.o.air.ref.tellUnsafe(new Air.Enqueue(this.station, [f]))
+          }
+        }
+        break
+      case "SetPower":
+        if (msg.on === s.on) break
+        s.on = msg.on
+        if (s.on) {
+          this.station.enabled = true
+          break
+        }
+        // Shutting down, an AP deauthenticates its stations (hostapd does), then goes quiet. Each gets
+        // its own frame, acknowledged and retried: a lost broadcast would leave a station that only
+        // receives believing it is still associated.
+        this.o.air.ref.tellUnsafe(new Air.Flush(this.station, "ap-off"))
+        for (const mac of [...s.table.associated]) {
+          this.stationGone(s, mac)
+          s.farewells.add(this.reply(FrameKind.Deauth, mac, { status: Status.Unspecified }).id)
+        }
+        for (const mac of [...s.table.authenticated]) Stations.forget(s.table, mac)
+        if (s.farewells.size === 0) this.station.enabled = false
+        break
+      case "Deauthenticate":
+        if (s.table.associated.has(msg.station)) this.reply(FrameKind.Deauth, msg.station, { status: Status.Unspecified })
+        this.stationGone(s, msg.station)
+        break
+    }
+    return s
+  }
+
+  private advert() {
+    return { ssid: this.o.ssid, channel: this.o.channel, signalDbm: this.o.signalDbm }
+  }
+
+  private reply(kind: FrameKind, to: number, info: Frame["info"]): Frame {
+    const f = new Frame(this.o.ledger.nextFrameId(), kind, this.o.bssid, to, this.o.bssid)
+    f.createdNs = this.kernel.nowNs
     f.info = info
-    ledger.register(f)
+    this.o.ledger.register(f)
     // Management frames do not wait behind queued data (beacons go out at their TBTT).
-    air.ref.tellUnsafe(new Air.Enqueue(station, [f], true))
+    this.o.air.ref.tellUnsafe(new Air.Enqueue(this.station, [f], true))
     return f
   }
 
-  /** Per station: since when every frame sent to it has failed (absent: the last one got through). */
-  const failingSince = new Map<number, number>()
-  const noteSent = (delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>): void => {
-    for (const f of delivered) if (f.dst !== BROADCAST) failingSince.delete(f.dst)
-    for (const f of dropped) {
-      if (f.dst === BROADCAST || !associated.has(f.dst)) continue
-      const since = failingSince.get(f.dst)
-      if (since === undefined) failingSince.set(f.dst, kernel.nowNs)
-      else if (kernel.nowNs - since >= AP_KICKOUT_NS) kick(f.dst)
-    }
+  /** The station is gone: forgotten, awake as far as the air knows, and its endpoint flows end. */
+  private stationGone(s: ApState, mac: number): void {
+    Stations.forget(s.table, mac)
+    this.setDozing(s, mac, false)
+    after(this.kernel, this.o.wiredDelayNs, this.o.endpoint(), { _tag: "StationGone", station: mac })
+  }
+
+  private setDozing(s: ApState, mac: number, pm: boolean): void {
+    if (Stations.notePowerManagement(s.table, mac, pm)) this.o.air.ref.tellUnsafe(new Air.Doze(mac, pm))
   }
 
   /** A station that has not acknowledged anything for a long while is gone: forget it (and tell it). */
-  const kick = (mac: number): void => {
-    stats.kickouts++
-    failingSince.delete(mac)
-    associated.delete(mac)
-    authenticated.delete(mac)
-    stationGone(mac)
-    air.ref.tellUnsafe(new Air.FlushTo(station, mac, "ap-station-gone"))
-    reply(FrameKind.Deauth, mac, { status: Status.Unspecified })
+  private kick(s: ApState, mac: number): void {
+    this.stats.kickouts++
+    this.stationGone(s, mac)
+    this.o.air.ref.tellUnsafe(new Air.FlushTo(this.station, mac, "ap-station-gone"))
+    this.reply(FrameKind.Deauth, mac, { status: Status.Unspecified })
   }
 
-  const stationGone = (mac: number): void => {
-    setDozing(mac, false)
-    deliverAt(kernel, kernel.nowNs + options.wiredDelayNs, options.endpoint(), { _tag: "StationGone", station: mac })
-  }
-
-  const advert = () => ({ ssid: options.ssid, channel: options.channel, signalDbm: options.signalDbm })
-
-  const heard = (frames: ReadonlyArray<Frame>): void => {
+  private heard(s: ApState, frames: ReadonlyArray<Frame>): void {
+    const { ledger } = this.o
     const uplink: Array<Frame> = []
     for (const f of frames) {
       switch (f.kind) {
         case FrameKind.ProbeRequest: // broadcast: its sender accounted for it
-          reply(FrameKind.ProbeResponse, f.src, advert())
+          this.reply(FrameKind.ProbeResponse, f.src, this.advert())
           break
         case FrameKind.Auth:
           ledger.deliver(f)
           // A station that authenticates starts over: whatever the endpoint had going with it ends,
           // and so do the frames queued for its previous association (they may be another VM's, if the
           // card gave the address to another VM since).
-          associated.delete(f.src)
-          stationGone(f.src)
-          air.ref.tellUnsafe(new Air.FlushTo(station, f.src, "ap-station-gone"))
-          authenticated.add(f.src)
-          reply(FrameKind.Auth, f.src, { status: Status.Success })
+          this.stationGone(s, f.src)
+          this.o.air.ref.tellUnsafe(new Air.FlushTo(this.station, f.src, "ap-station-gone"))
+          Stations.authenticate(s.table, f.src)
+          this.reply(FrameKind.Auth, f.src, { status: Status.Success })
           break
         case FrameKind.AssocRequest: {
           ledger.deliver(f)
-          const ok = authenticated.has(f.src) && f.info?.ssid === options.ssid &&
-            (options.passphrase === undefined || f.info?.passphrase === options.passphrase)
-          if (ok) {
-            associated.add(f.src)
-            stats.associations++
-          } else {
-            stats.rejectedAssociations++
-          }
-          reply(FrameKind.AssocResponse, f.src, { status: ok ? Status.Success : Status.ChallengeFailure })
+          const status = Stations.associate(s.table, f.src, f.info?.ssid, f.info?.passphrase, this.o)
+          if (status === Status.Success) this.stats.associations++
+          else this.stats.rejectedAssociations++
+          this.reply(FrameKind.AssocResponse, f.src, { status })
           break
         }
         case FrameKind.Deauth:
           ledger.deliver(f)
-          associated.delete(f.src)
-          authenticated.delete(f.src)
-          stationGone(f.src)
+          this.stationGone(s, f.src)
           break
         case FrameKind.Data:
           // A null-data frame (a station's connection monitor, or its power-save announcement) ends
           // here: its acknowledgement was the answer.
-          if (associated.has(f.src)) {
-            setDozing(f.src, f.pm)
+          if (s.table.associated.has(f.src)) {
+            this.setDozing(s, f.src, f.pm)
             if (f.payload === Payload.None) ledger.deliver(f)
             else uplink.push(f)
           } else {
             ledger.drop(f, "ap-not-associated")
-            reply(FrameKind.Deauth, f.src, { status: Status.Unspecified })
+            this.reply(FrameKind.Deauth, f.src, { status: Status.Unspecified })
           }
           break
         default:
@@ -186,77 +261,8 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
       }
     }
     if (uplink.length > 0) {
-      stats.uplinkFrames += uplink.length
-      deliverAt(kernel, kernel.nowNs + options.wiredDelayNs, options.endpoint(), { _tag: "Uplink", frames: uplink })
+      this.stats.uplinkFrames += uplink.length
+      after(this.kernel, this.o.wiredDelayNs, this.o.endpoint(), { _tag: "Uplink", frames: uplink })
     }
   }
-
-  const ref = yield* ModelActor.make<ApMessage>(options.name, 1 << 14, (msg) => {
-    switch (msg._tag) {
-      case "Heard":
-        if (on) heard(msg.frames)
-        else for (const f of msg.frames) if (f.dst !== BROADCAST) ledger.drop(f, "ap-off")
-        break
-      case "Sent": {
-        // Powering off: the radio goes quiet once every farewell deauthentication is out (or given up).
-        if (farewells.size > 0) {
-          for (const f of msg.delivered) farewells.delete(f.id)
-          for (const f of msg.dropped) farewells.delete(f.id)
-          if (farewells.size === 0 && !on) station.enabled = false
-        }
-        noteSent(msg.delivered, msg.dropped)
-        const credits = msg.delivered.length + msg.dropped.length
-        if (credits > 0) options.endpoint().tellUnsafe({ _tag: "Credit", frames: [...msg.delivered, ...msg.dropped] })
-        break
-      }
-      case "Beacon":
-        if (on) {
-          stats.beacons++
-          reply(FrameKind.Beacon, BROADCAST, advert())
-        }
-        kernel.setTimer(kernel.nowNs + options.beaconIntervalNs, () => self!.tellUnsafe({ _tag: "Beacon" }))
-        break
-      case "Downlink": {
-        for (const f of msg.frames) {
-          if (!on) ledger.drop(f, "ap-off")
-          else if (!associated.has(f.dst)) ledger.drop(f, "ap-station-gone")
-          else if (station.queue.length >= AP_QUEUE_FRAMES) ledger.drop(f, "ap-queue-full")
-          else {
-            stats.downlinkFrames++
-            air.ref.tellUnsafe(new Air.Enqueue(station, [f]))
-          }
-        }
-        break
-      }
-      case "SetPower":
-        if (msg.on === on) break
-        on = msg.on
-        if (on) {
-          station.enabled = true
-          break
-        }
-        // Shutting down, an AP deauthenticates its stations (hostapd does), then goes quiet. Each gets
-        // its own frame, acknowledged and retried: a lost broadcast would leave a station that only
-        // receives believing it is still associated.
-        air.ref.tellUnsafe(new Air.Flush(station, "ap-off"))
-        for (const mac of associated) {
-          stationGone(mac)
-          farewells.add(reply(FrameKind.Deauth, mac, { status: Status.Unspecified }).id)
-        }
-        associated.clear()
-        authenticated.clear()
-        if (farewells.size === 0) station.enabled = false
-        break
-      case "Deauthenticate":
-        if (associated.delete(msg.station)) reply(FrameKind.Deauth, msg.station, { status: Status.Unspecified })
-        authenticated.delete(msg.station)
-        stationGone(msg.station)
-        break
-    }
-  })
-  self = ref
-  // Beacons start at a random-free but distinct phase per AP.
-  kernel.setTimer(kernel.nowNs + (options.bssid % 97) * 1_000_000 / 97, () => ref.tellUnsafe({ _tag: "Beacon" }))
-  return { ref, stats, associated: () => associated }
-})
-
+}

@@ -1,0 +1,39 @@
+/**
+ * Where a message can be sent without waiting: an actor's address (`ActorRef` is one), or a
+ * forwarding reference to an actor built later. Every actor names its peers by `Port<M>` of the
+ * messages it sends them, never by their concrete type.
+ *
+ * @example
+ * ```ts
+ * const ap: Port<ApMessage> = apHandle.ref
+ * after(kernel, 1_000_000, ap, { _tag: "Beacon" }) // a self-timer: one message 1 ms from now
+ * ```
+ */
+import type { Kernel } from "../kernel/Kernel.ts"
+
+export interface Port<M> {
+  readonly tellUnsafe: (message: M) => boolean
+}
+
+/** Tells `port` `message` once `ns` of virtual time have passed (at once when `ns` ≤ 0). */
+export const after = <M>(kernel: Kernel, ns: number, port: Port<M>, message: M): void => {
+  if (ns <= 0) port.tellUnsafe(message)
+  else kernel.setTimer(kernel.nowNs + ns, () => port.tellUnsafe(message))
+}
+
+/** Tells `port` `message` at virtual time `atNs` (at once when that is now or past). */
+export const at = <M>(kernel: Kernel, atNs: number, port: Port<M>, message: M): void => {
+  if (atNs <= kernel.nowNs) port.tellUnsafe(message)
+  else kernel.setTimer(atNs, () => port.tellUnsafe(message))
+}
+
+/** A port to an actor that does not exist yet: messages go to whatever `set` gave it (actors that talk to each other are built in turn). */
+export const forward = <M>(): Port<M> & { readonly set: (target: Port<M>) => void } => {
+  let target: Port<M> | undefined
+  return {
+    set: (t) => {
+      target = t
+    },
+    tellUnsafe: (m) => target!.tellUnsafe(m)
+  }
+}

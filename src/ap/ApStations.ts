@@ -1,0 +1,78 @@
+/**
+ * An AP's table of stations and the decisions it makes on it: who is authenticated and associated,
+ * who dozes (from the PM bit of its frames, 802.11-2016 11.2.3.2), and who has stopped acknowledging.
+ * Plain functions on a plain table (the AP actor holds it); no messages, no time of their own.
+ */
+import { BROADCAST, Status } from "../model/Frame.ts"
+
+export interface StationTable {
+  readonly authenticated: Set<number>
+  readonly associated: Set<number>
+  /** Stations whose last frame had the PM bit set: the air holds the AP's frames for them. */
+  readonly dozing: Set<number>
+  /** Per station: since when every frame sent to it has failed (absent: the last one got through). */
+  readonly failingSince: Map<number, number>
+}
+
+export const emptyTable = (): StationTable => ({ authenticated: new Set(), associated: new Set(), dozing: new Set(), failingSince: new Map() })
+
+/** What the AP's network is: its SSID and, for WPA2-PSK, its passphrase. */
+export interface Network {
+  readonly ssid: string
+  readonly passphrase: string | undefined
+}
+
+/** Open System authentication (always granted): the station starts over, any association it had ends. */
+export const authenticate = (t: StationTable, mac: number): void => {
+  t.associated.delete(mac)
+  t.authenticated.add(mac)
+}
+
+/**
+ * An association request: granted (status 0) to an authenticated station asking for this SSID with
+ * the network's passphrase; refused with "challenge failure" (15) otherwise.
+ */
+export const associate = (t: StationTable, mac: number, ssid: string | undefined, passphrase: string | undefined, network: Network): number => {
+  const ok = t.authenticated.has(mac) && ssid === network.ssid && (network.passphrase === undefined || passphrase === network.passphrase)
+  if (!ok) return Status.ChallengeFailure
+  t.associated.add(mac)
+  return Status.Success
+}
+
+/** The station is gone (deauthenticated, kicked out, AP off): forgets it. Returns whether it was associated. */
+export const forget = (t: StationTable, mac: number): boolean => {
+  const was = t.associated.delete(mac)
+  t.authenticated.delete(mac)
+  t.failingSince.delete(mac)
+  return was
+}
+
+/** The PM bit of a frame from an associated station; returns whether its doze state changed. */
+export const notePowerManagement = (t: StationTable, mac: number, pm: boolean): boolean => {
+  if (pm === t.dozing.has(mac)) return false
+  if (pm) t.dozing.add(mac)
+  else t.dozing.delete(mac)
+  return true
+}
+
+/**
+ * How frames the AP sent went; returns the associated stations to which nothing has got through for
+ * `kickoutNs` (hostapd kicks out a station that stopped acknowledging).
+ */
+export const noteSent = (
+  t: StationTable,
+  delivered: ReadonlyArray<{ readonly dst: number }>,
+  dropped: ReadonlyArray<{ readonly dst: number }>,
+  nowNs: number,
+  kickoutNs: number
+): Array<number> => {
+  const gone: Array<number> = []
+  for (const f of delivered) if (f.dst !== BROADCAST) t.failingSince.delete(f.dst)
+  for (const f of dropped) {
+    if (f.dst === BROADCAST || !t.associated.has(f.dst)) continue
+    const since = t.failingSince.get(f.dst)
+    if (since === undefined) t.failingSince.set(f.dst, nowNs)
+    else if (nowNs - since >= kickoutNs && !gone.includes(f.dst)) gone.push(f.dst)
+  }
+  return gone
+}

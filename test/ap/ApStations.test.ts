@@ -1,0 +1,51 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Stations from "../../src/ap/ApStations.ts"
+import { BROADCAST } from "../../src/model/Frame.ts"
+
+const network = { ssid: "lab", passphrase: "vwifi-lab-key" }
+
+describe("an AP's station table", () => {
+  it("associates an authenticated station with the right SSID and passphrase; refuses with status 15 otherwise", () => {
+    const t = Stations.emptyTable()
+    assert.strictEqual(Stations.associate(t, 1, "lab", "vwifi-lab-key", network), 15, "not authenticated")
+    Stations.authenticate(t, 1)
+    assert.strictEqual(Stations.associate(t, 1, "lab", "wrong-key!", network), 15)
+    assert.strictEqual(Stations.associate(t, 1, "other", "vwifi-lab-key", network), 15)
+    assert.strictEqual(Stations.associate(t, 1, "lab", "vwifi-lab-key", network), 0)
+    assert.isTrue(t.associated.has(1))
+    assert.strictEqual(Stations.associate(t, 2, "lab", undefined, { ssid: "lab", passphrase: undefined }), 15, "open network, but not authenticated")
+  })
+
+  it("a station that authenticates again starts over; forgetting it ends everything", () => {
+    const t = Stations.emptyTable()
+    Stations.authenticate(t, 1)
+    Stations.associate(t, 1, "lab", "vwifi-lab-key", network)
+    Stations.authenticate(t, 1)
+    assert.isFalse(t.associated.has(1))
+    assert.isTrue(t.authenticated.has(1))
+    assert.isFalse(Stations.forget(t, 1))
+    assert.isFalse(t.authenticated.has(1))
+  })
+
+  it("follows the PM bit, reporting only changes", () => {
+    const t = Stations.emptyTable()
+    assert.isTrue(Stations.notePowerManagement(t, 1, true))
+    assert.isFalse(Stations.notePowerManagement(t, 1, true))
+    assert.isTrue(t.dozing.has(1))
+    assert.isTrue(Stations.notePowerManagement(t, 1, false))
+    assert.isFalse(t.dozing.has(1))
+  })
+
+  it("kicks out an associated station to which nothing got through for the kick-out time", () => {
+    const t = Stations.emptyTable()
+    Stations.authenticate(t, 1)
+    Stations.associate(t, 1, "lab", "vwifi-lab-key", network)
+    const kickoutNs = 5e9
+    assert.deepStrictEqual(Stations.noteSent(t, [], [{ dst: 1 }], 1e9, kickoutNs), [])
+    assert.deepStrictEqual(Stations.noteSent(t, [], [{ dst: 1 }, { dst: 1 }], 5.9e9, kickoutNs), [])
+    assert.deepStrictEqual(Stations.noteSent(t, [{ dst: 1 }], [], 6e9, kickoutNs), [], "a delivery resets the clock")
+    assert.deepStrictEqual(Stations.noteSent(t, [], [{ dst: 1 }], 7e9, kickoutNs), [])
+    assert.deepStrictEqual(Stations.noteSent(t, [], [{ dst: 1 }, { dst: 1 }, { dst: BROADCAST }], 12e9, kickoutNs), [1])
+    assert.deepStrictEqual(Stations.noteSent(t, [], [{ dst: 2 }], 20e9, kickoutNs), [], "not associated: not tracked")
+  })
+})
