@@ -61,6 +61,17 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
       record()
       world.nic.ref.tellUnsafe({ _tag: "FirmwareFault", vmac: fault.vmac, silent: fault.kind === "hang-vmac" })
       return
+    case "crash-nic":
+      record()
+      world.nic.ref.tellUnsafe(CRASH)
+      return
+    case "crash-ap": {
+      const ap = apOf(fault.ap)
+      if (ap === undefined) return
+      record()
+      ap.ref.tellUnsafe(CRASH)
+      return
+    }
     case "interrupts":
       record()
       world.nic.ref.tellUnsafe({ _tag: "IrqFault", action: fault.action, count: fault.count, delayNs: fault.delayMs * 1e6 })

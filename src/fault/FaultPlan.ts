@@ -19,7 +19,7 @@ export interface FaultDraw {
 /** Fault kinds the generators pick from (lifecycle events are the soak's business). */
 export const generatedKinds = [
   "crash-driver", "crash-device-model", "crash-guest-driver", "crash-vmac", "hang-vmac", "interrupts",
-  "ap-down", "ap-deauth", "channel-loss", "command-storm", "guest-reboot", "mailbox-flood"
+  "ap-down", "ap-deauth", "channel-loss", "command-storm", "guest-reboot", "mailbox-flood", "crash-nic", "crash-ap"
 ] as const
 
 const virtualOnly: ReadonlySet<string> = new Set(["crash-driver", "crash-device-model"])
@@ -46,7 +46,10 @@ export const faultFromDraw = (scenario: Scenario, d: FaultDraw): FaultSpec => {
   const vmac = scenario.mode === "virtual-wifi" ? Math.min(scenario.card.vmacs - 1, Math.floor(d.target * Math.max(1, scenario.vms.length))) : 0
   switch (kind) {
     case "crash-driver":
+    case "crash-nic":
       return { kind, atSeconds }
+    case "crash-ap":
+      return { kind, atSeconds, ap }
     case "crash-device-model":
     case "crash-guest-driver":
       return { kind, atSeconds, vm }

@@ -56,6 +56,7 @@ export const checkFaults = (s: Scenario): ReadonlyArray<FaultProblem> => {
         if (f.vmac >= s.card.vmacs) problems.push({ path: path("vmac"), message: `the card has ${s.card.vmacs} vMACs (0..${s.card.vmacs - 1}); got ${f.vmac}` })
         break
       case "ap-down":
+      case "crash-ap":
         needAp(f.ap, "ap")
         break
       case "ap-deauth":
@@ -70,6 +71,7 @@ export const checkFaults = (s: Scenario): ReadonlyArray<FaultProblem> => {
         break
       case "interrupts":
       case "channel-loss":
+      case "crash-nic":
         break
     }
   })

@@ -19,6 +19,10 @@ export const CrashDriver = entry("crash-driver", "The augmented host driver cras
 export const CrashDeviceModel = entry("crash-device-model", "A VM's device model crashes and is restarted (virtual-wifi only).", { vm })
 export const CrashGuestDriver = entry("crash-guest-driver", "A guest's native WiFi driver crashes; the guest reloads it (probe, init, join).", { vm })
 export const CrashVmac = entry("crash-vmac", "A vMAC's firmware crashes and reports it; the host driver resets that vMAC.", { vmac })
+export const CrashNic = entry("crash-nic", "The card's firmware core (its radio and command routing) crashes and restarts; the vMACs' offered frames are lost, a scan ends early.", {})
+export const CrashAp = entry("crash-ap", "An AP crashes and reboots at once, forgetting its stations (each is deauthenticated when it next sends).", {
+  ap: Ssid.annotate({ description: "The AP, by SSID." })
+})
 export const HangVmac = entry("hang-vmac", "A vMAC's firmware stops completing TX, silently, until reset; the driver's watchdog must notice.", { vmac })
 export const Interrupts = entry("interrupts", "The card's next `count` interrupts are dropped, duplicated or delayed.", {
   action: Schema.Literals(["drop", "duplicate", "delay"]).annotate({ description: "\"drop\", \"duplicate\" or \"delay\"." }),
@@ -62,7 +66,7 @@ export const VmRoam = entry("vm-roam", "A VM moves to another AP (lifecycle): it
 })
 
 export const FaultSpec = Schema.Union([
-  CrashDriver, CrashDeviceModel, CrashGuestDriver, CrashVmac, HangVmac, Interrupts, ApDown, ApDeauth,
+  CrashDriver, CrashDeviceModel, CrashGuestDriver, CrashVmac, CrashNic, CrashAp, HangVmac, Interrupts, ApDown, ApDeauth,
   ChannelLoss, CommandStorm, GuestReboot, MailboxFlood, VmStop, VmStart, VmRoam, VmScan
 ]).annotate({ description: "One scheduled fault or lifecycle event, tagged by kind." })
 export type FaultSpec = typeof FaultSpec.Type

@@ -145,6 +145,27 @@ describe("recovery from faults", () => {
       assert.isAtMost(back!.atSeconds + back!.tookMs / 1e3, 2 + 0.6 + 1, "back within a second of the outage's end")
     }))
 
+  it.effect("the card's firmware core and an AP crash: both restart, every VM ends connected and moving data", () =>
+    Effect.gen(function*() {
+      const r = yield* run(twoVms([
+        { kind: "crash-nic", atSeconds: 2 },
+        { kind: "crash-nic", atSeconds: 2.05 },
+        // In the middle of a scan: it ends early with what it found.
+        { kind: "vm-scan", atSeconds: 3, vm: "a" },
+        { kind: "crash-nic", atSeconds: 3.03 },
+        { kind: "crash-ap", atSeconds: 4, ap: "lab" },
+        { kind: "crash-ap", atSeconds: 6, ap: "lab2" }
+      ]))
+      assertClean(r)
+      assert.strictEqual(r.faults.actorRestarts["nic"], 3)
+      assert.strictEqual(r.faults.actorRestarts["ap-lab"], 1)
+      assert.strictEqual(r.faults.actorRestarts["ap-lab2"], 1)
+      // An AP that reboots forgets its stations: each is told so when it next sends, and joins again.
+      assert.isAtLeast(r.vms[0]!.reconnects, 1)
+      assert.isAtLeast(r.vms[1]!.reconnects, 1)
+      assert.isAbove(r.vms[0]!.uplinkMbps, 1.5)
+    }))
+
   it.effect("a VM that shuts down releases its vMAC, and a VM that had none gets it", () =>
     Effect.gen(function*() {
       const r = yield* run({

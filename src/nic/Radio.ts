@@ -1,0 +1,497 @@
+/**
+ * The card's one radio: what the NIC actor decides, on the state the actor runtime holds.
+ *
+ * It sends one burst at a time from the vMACs' offers (`TxScheduler.ts` picks which, among those for
+ * the channel it is on), serves one channel at a time and rotates among the vMACs' channels
+ * (`ChannelPlan.ts`), announces doze and wake around each switch with null-data frames, runs scans,
+ * and passes what it hears to the vMAC it is addressed to.
+ *
+ * ```
+ *   serving ──dwell over / scan──▶ leaving ──air queue empty, PM=1 nulls out──▶ switching
+ *      ▲                                                                            │ CHANNEL_SWITCH_NS
+ *      └──────────── arrived (PM=0 nulls) ◀───────────────┬──── to serve ◀─────────┤
+ *                                                          └── scanning ◀── to scan ┘ (probe, dwell, next)
+ * ```
+ */
+import type { Port } from "../actor/Port.ts"
+import { after, at } from "../actor/Port.ts"
+import * as Air from "../air/Air.ts"
+import type { PhyConfig } from "../air/PhyConfig.ts"
+import type { Station } from "../air/Station.ts"
+import type { Kernel } from "../kernel/Kernel.ts"
+import type { ScanResult } from "../model/CardEvent.ts"
+import { BROADCAST, Frame, FrameKind } from "../model/Frame.ts"
+import type { FrameLedger } from "../model/FrameLedger.ts"
+import type { CardStatus } from "./CardStatus.ts"
+import { channelsToServe, mustRotate, nextChannel } from "./ChannelPlan.ts"
+import { pickNext } from "./TxScheduler.ts"
+import type { TxSchedulerKind } from "./TxScheduler.ts"
+import type * as Vmac from "./Vmac.ts"
+
+/**
+ * Time the radio is off the air while it retunes to another channel. SSCH (Bahl, Chandra & Dunagan,
+ * MobiCom 2004, §3) takes 80 µs from a 2.4 GHz radio's datasheet; the 5300's firmware-managed
+ * switch is not published, so this is that figure, not a measurement of the 5300.
+ */
+export const CHANNEL_SWITCH_NS = 80_000
+
+export type RadioMode = "serving" | "leaving" | "switching" | "scanning"
+
+interface Destination {
+  readonly then: "serve" | "scan"
+  readonly channel: number
+}
+
+interface Scan {
+  readonly channels: ReadonlyArray<number>
+  next: number
+  readonly dwellNs: number
+  readonly results: Map<number, ScanResult>
+  readonly returnTo: number
+  /** Asked while the radio was moving: it starts once the radio has arrived. */
+  waiting: boolean
+  dwellOver: boolean
+}
+
+/** The radio firmware's state. */
+export interface RadioState {
+  mode: RadioMode
+  /** The channel it is tuned to (or, while switching, leaving). */
+  channel: number
+  /** Frames handed to the air and not yet reported, and whose they are (-1: the radio's own). */
+  airFrames: number
+  airOwner: number
+  /** Each vMAC's offered burst (undefined: none), with its order, channel and rate. */
+  readonly offers: Array<ReadonlyArray<Frame> | undefined>
+  readonly offerView: { readonly offerSeq: Array<number>; readonly offerChannel: Array<number> }
+  readonly offerPhy: Array<PhyConfig>
+  offerCount: number
+  offerSeqCounter: number
+  lastServed: number
+  arrivedNs: number
+  dwellArmed: boolean
+  dozeNullsSent: boolean
+  leaveTo: Destination
+  switchingTo: Destination
+  /** When the radio last left each channel (beacons there could not be heard since). */
+  readonly leftAtNs: Map<number, number>
+  scan: Scan | undefined
+  /** Bumped by every plan and by a restart: a timer of an older one is void. */
+  token: number
+}
+
+/** The radio's own timers and hand-offs, as messages to the NIC. */
+export type RadioTimer =
+  | { readonly _tag: "DwellOver"; readonly token: number }
+  | { readonly _tag: "SwitchDone"; readonly token: number }
+  | { readonly _tag: "ScanDwellOver"; readonly token: number }
+
+export interface RadioOptions {
+  readonly baseMac: number
+  /** The card's own address (probe requests). */
+  readonly scannerMac: number
+  readonly phy: PhyConfig
+  readonly txScheduler: TxSchedulerKind
+  readonly channelDwellNs: number
+}
+
+/** How the radio's time was split, in ns: on each channel (serving it), retuning, and on scan channels. */
+export interface RadioTime {
+  readonly byChannelNs: Readonly<Record<string, number>>
+  readonly switchingNs: number
+  readonly scanningNs: number
+}
+
+export interface RadioStats {
+  scans: number
+  /** Channel switches of the radio (scans included). */
+  channelSwitches: number
+  /** Null-data frames its vMACs sent to announce doze (PM=1) and wake (PM=0) around a switch. */
+  powerSaveNulls: number
+}
+
+export const initialRadio = (vmacs: number, channel: number, phy: PhyConfig, nowNs: number): RadioState => ({
+  mode: "serving",
+  channel,
+  airFrames: 0,
+  airOwner: -1,
+  offers: new Array(vmacs).fill(undefined),
+  offerView: { offerSeq: new Array<number>(vmacs).fill(-1), offerChannel: new Array<number>(vmacs).fill(0) },
+  offerPhy: new Array(vmacs).fill(phy),
+  offerCount: 0,
+  offerSeqCounter: 0,
+  lastServed: -1,
+  arrivedNs: nowNs,
+  dwellArmed: false,
+  dozeNullsSent: false,
+  leaveTo: { then: "serve", channel },
+  switchingTo: { then: "serve", channel },
+  leftAtNs: new Map(),
+  scan: undefined,
+  token: 0
+})
+
+export class Radio {
+  private readonly kernel: Kernel
+  private readonly o: RadioOptions
+  private readonly station: Station
+  private readonly air: Port<Air.AirMessage>
+  private readonly ledger: FrameLedger
+  private readonly vmacs: ReadonlyArray<Vmac.VmacHandle>
+  private readonly status: CardStatus
+  private readonly self: Port<RadioTimer>
+  private readonly stats: RadioStats
+  // The time split is a measurement of the hardware, kept across firmware restarts.
+  private readonly byChannelNs = new Map<number, number>()
+  private switchingNs = 0
+  private scanningNs = 0
+  private accountedNs: number
+  private accountedMode: RadioMode = "serving"
+  private accountedChannel: number
+
+  constructor(
+    kernel: Kernel,
+    options: RadioOptions,
+    parts: {
+      readonly station: Station
+      readonly air: Port<Air.AirMessage>
+      readonly ledger: FrameLedger
+      readonly vmacs: ReadonlyArray<Vmac.VmacHandle>
+      readonly status: CardStatus
+      readonly self: Port<RadioTimer>
+      readonly stats: RadioStats
+    }
+  ) {
+    this.stats = parts.stats
+    this.kernel = kernel
+    this.o = options
+    this.station = parts.station
+    this.air = parts.air
+    this.ledger = parts.ledger
+    this.vmacs = parts.vmacs
+    this.status = parts.status
+    this.self = parts.self
+    this.accountedNs = kernel.nowNs
+    this.accountedChannel = parts.station.channel
+  }
+
+  // --- time accounting ---
+
+  private account(r: RadioState): void {
+    const dt = this.kernel.nowNs - this.accountedNs
+    this.accountedNs = this.kernel.nowNs
+    if (this.accountedMode === "switching") this.switchingNs += dt
+    else if (this.accountedMode === "scanning") this.scanningNs += dt
+    else this.byChannelNs.set(this.accountedChannel, (this.byChannelNs.get(this.accountedChannel) ?? 0) + dt)
+    this.accountedMode = r.mode
+    this.accountedChannel = r.channel
+  }
+
+  private setMode(r: RadioState, mode: RadioMode): void {
+    this.account(r)
+    r.mode = mode
+    this.accountedMode = mode
+  }
+
+  time(r: RadioState): RadioTime {
+    this.account(r)
+    const out: Record<string, number> = {}
+    for (const [c, ns] of [...this.byChannelNs.entries()].sort((a, b) => a[0] - b[0])) out[String(c)] = ns
+    return { byChannelNs: out, switchingNs: this.switchingNs, scanningNs: this.scanningNs }
+  }
+
+  // --- TX: one burst at a time ---
+
+  /** A vMAC offers its next burst (and/or raises an event). */
+  fromVmac(r: RadioState, msg: Vmac.FromVmac): void {
+    const e = msg.event
+    let replan = false
+    if (e !== undefined) {
+      if (e._tag === "VmacStopped") {
+        for (const p of this.status.void(msg.vmac)) if (p._tag === "Rx") for (const f of p.frames) this.ledger.drop(f, "vm-gone")
+      }
+      this.status.raise(e)
+      replan = e._tag !== "TxStatus" && e._tag !== "Rx"
+    }
+    if (msg.offer !== undefined) {
+      const v = msg.vmac
+      r.offers[v] = msg.offer
+      r.offerView.offerSeq[v] = ++r.offerSeqCounter
+      r.offerView.offerChannel[v] = msg.channel
+      r.offerPhy[v] = msg.phy
+      r.offerCount++
+      if (msg.channel !== r.channel) replan = true
+    }
+    if (replan) this.plan(r)
+    this.pump(r)
+  }
+
+  private pump(r: RadioState): void {
+    if (r.mode !== "serving" || r.airFrames > 0 || r.offerCount === 0) return
+    const v = pickNext(this.o.txScheduler, r.offerView, r.channel, r.lastServed)
+    if (v < 0) return
+    const burst = r.offers[v]!
+    r.offers[v] = undefined
+    r.offerView.offerSeq[v] = -1
+    r.offerCount--
+    r.lastServed = v
+    r.airOwner = v
+    r.airFrames = burst.length
+    this.air.tellUnsafe(new Air.Enqueue(this.station, burst, false, r.offerPhy[v]))
+  }
+
+  /** The radio's own frames (null-data around a switch, a probe): sent when the air queue is empty. */
+  private sendOwn(r: RadioState, frames: ReadonlyArray<Frame>): void {
+    r.airOwner = -1
+    r.airFrames = frames.length
+    this.air.tellUnsafe(new Air.Enqueue(this.station, frames, false, this.o.phy))
+  }
+
+  private ownFrame(kind: FrameKind, src: number, dst: number): Frame {
+    const f = new Frame(this.ledger.nextFrameId(), kind, src, dst, dst)
+    f.createdNs = this.kernel.nowNs
+    this.ledger.register(f)
+    return f
+  }
+
+  /** Null-data frames with the PM bit `pm` from every associated vMAC on the radio's channel. */
+  private powerSaveNulls(r: RadioState, pm: boolean): Array<Frame> {
+    const frames: Array<Frame> = []
+    for (const v of this.vmacs) {
+      if (v.regs.state !== "associated" || v.regs.channel !== r.channel) continue
+      const f = this.ownFrame(FrameKind.Data, v.mac, v.regs.bssid)
+      f.pm = pm
+      frames.push(f)
+    }
+    this.stats.powerSaveNulls += frames.length
+    return frames
+  }
+
+  /** The air's outcome for frames of the radio. */
+  sent(r: RadioState, delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>): void {
+    r.airFrames -= delivered.length + dropped.length
+    // The radio's own frames (nulls, probes) need no word to anyone.
+    if (r.airOwner >= 0) this.vmacs[r.airOwner]!.ref.tellUnsafe({ _tag: "TxDone", delivered, dropped, done: r.airFrames <= 0 })
+    if (r.airFrames > 0) return
+    r.airFrames = 0
+    if (r.mode === "leaving") this.continueLeaving(r)
+    else if (r.mode === "scanning") this.advanceScan(r)
+    else this.pump(r)
+  }
+
+  /** Takes back what the radio holds of vMAC `v` (a reset or stop): the offer, and its frames still queued on the air. */
+  reclaim(r: RadioState, v: number, reason: string): void {
+    const offer = r.offers[v]
+    if (offer !== undefined) {
+      r.offers[v] = undefined
+      r.offerView.offerSeq[v] = -1
+      r.offerCount--
+      for (const f of offer) this.ledger.drop(f, reason)
+      this.vmacs[v]!.ref.tellUnsafe({ _tag: "TxDone", delivered: [], dropped: offer, done: true })
+    }
+    if (r.airOwner === v && r.airFrames > 0) this.air.tellUnsafe(new Air.FlushFrom(this.station, this.vmacs[v]!.mac, reason))
+  }
+
+  // --- channel plan ---
+
+  private servedChannels(r: RadioState): Array<number> {
+    const channels: Array<number | undefined> = []
+    for (const v of this.vmacs) if (v.regs.state !== "idle" && v.regs.state !== "stopped") channels.push(v.regs.channel)
+    for (let v = 0; v < r.offers.length; v++) if (r.offers[v] !== undefined) channels.push(r.offerView.offerChannel[v])
+    return channelsToServe(channels)
+  }
+
+  /** Decides whether the radio must move, now or at the end of its dwell. */
+  private plan(r: RadioState): void {
+    if (r.mode !== "serving" || r.scan !== undefined) return
+    const served = this.servedChannels(r)
+    if (!mustRotate(served, r.channel)) {
+      if (r.dwellArmed) {
+        r.dwellArmed = false
+        r.token++
+      }
+      return
+    }
+    if (!served.includes(r.channel)) return this.leave(r, { then: "serve", channel: nextChannel(served, r.channel) })
+    if (r.dwellArmed) return
+    r.dwellArmed = true
+    at(this.kernel, Math.max(this.kernel.nowNs, r.arrivedNs + this.o.channelDwellNs), this.self, { _tag: "DwellOver", token: ++r.token })
+  }
+
+  dwellOver(r: RadioState, token: number): void {
+    if (token !== r.token || r.mode !== "serving") return
+    r.dwellArmed = false
+    const served = this.servedChannels(r)
+    if (mustRotate(served, r.channel)) this.leave(r, { then: "serve", channel: nextChannel(served, r.channel) })
+  }
+
+  private leave(r: RadioState, to: Destination): void {
+    r.dwellArmed = false
+    r.token++
+    r.leaveTo = to
+    r.dozeNullsSent = false
+    this.setMode(r, "leaving")
+    if (r.airFrames === 0) this.continueLeaving(r)
+  }
+
+  /** Leaving: once the air queue is empty, the vMACs here announce doze; once that is out, retune. */
+  private continueLeaving(r: RadioState): void {
+    if (!r.dozeNullsSent) {
+      r.dozeNullsSent = true
+      const nulls = this.powerSaveNulls(r, true)
+      if (nulls.length > 0) return this.sendOwn(r, nulls)
+    }
+    r.leftAtNs.set(r.channel, this.kernel.nowNs)
+    this.switchTo(r, r.leaveTo)
+  }
+
+  private switchTo(r: RadioState, to: Destination): void {
+    this.stats.channelSwitches++
+    r.switchingTo = to
+    this.setMode(r, "switching")
+    this.air.tellUnsafe(new Air.Pause([this.station], true))
+    this.air.tellUnsafe(new Air.Tune([this.station], to.channel))
+    after(this.kernel, CHANNEL_SWITCH_NS, this.self, { _tag: "SwitchDone", token: r.token })
+  }
+
+  switchDone(r: RadioState, token: number): void {
+    if (token !== r.token || r.mode !== "switching") return
+    this.account(r)
+    r.channel = r.switchingTo.channel
+    this.air.tellUnsafe(new Air.Pause([this.station], false))
+    if (r.switchingTo.then === "scan") return this.scanHere(r)
+    this.arrive(r)
+  }
+
+  /** On a channel to serve: the vMACs here were away, then say they are awake; the plan and TX go on. */
+  private arrive(r: RadioState): void {
+    this.setMode(r, "serving")
+    r.arrivedNs = this.kernel.nowNs
+    // Beacons could not be heard while away: the vMACs here do not count that time as beacon loss.
+    const left = r.leftAtNs.get(r.channel)
+    if (left !== undefined) {
+      for (const v of this.vmacs) if (v.regs.state === "associated" && v.regs.channel === r.channel) v.ref.tellUnsafe({ _tag: "Returned", awayNs: this.kernel.nowNs - left })
+    }
+    if (r.scan?.waiting === true) return this.leave(r, { then: "scan", channel: r.scan.channels[0]! })
+    if (r.airFrames === 0) {
+      const nulls = this.powerSaveNulls(r, false)
+      if (nulls.length > 0) this.sendOwn(r, nulls)
+    }
+    this.plan(r)
+    this.pump(r)
+  }
+
+  // --- scanning ---
+
+  startScan(r: RadioState, channels: ReadonlyArray<number>, dwellNs: number): void {
+    if (r.scan !== undefined) return // one radio: the driver consolidates; a second request waits for this one
+    if (channels.length === 0) return this.status.raise({ _tag: "ScanComplete", results: [] })
+    this.stats.scans++
+    r.scan = { channels, next: 0, dwellNs, results: new Map(), returnTo: r.channel, waiting: r.mode !== "serving", dwellOver: false }
+    if (r.mode === "serving") this.leave(r, { then: "scan", channel: channels[0]! })
+  }
+
+  private scanHere(r: RadioState): void {
+    this.setMode(r, "scanning")
+    const s = r.scan!
+    s.dwellOver = false
+    s.waiting = false
+    this.sendOwn(r, [this.ownFrame(FrameKind.ProbeRequest, this.o.scannerMac, BROADCAST)])
+    after(this.kernel, s.dwellNs, this.self, { _tag: "ScanDwellOver", token: r.token })
+  }
+
+  scanDwellOver(r: RadioState, token: number): void {
+    if (token !== r.token || r.scan === undefined || r.mode !== "scanning") return
+    r.scan.dwellOver = true
+    // A probe still waiting for the medium is given up: the radio must move on.
+    if (r.airFrames > 0) this.air.tellUnsafe(new Air.Flush(this.station, "scan-dwell-over"))
+    else this.advanceScan(r)
+  }
+
+  /** After a scan channel's dwell, and once the probe is settled: the next channel, or back home. */
+  private advanceScan(r: RadioState): void {
+    const s = r.scan!
+    if (!s.dwellOver || r.airFrames > 0) return
+    s.next++
+    if (s.next < s.channels.length) return this.switchTo(r, { then: "scan", channel: s.channels[s.next]! })
+    this.finishScan(r)
+    const served = this.servedChannels(r)
+    const home = served.length === 0 || served.includes(s.returnTo) ? s.returnTo : served[0]!
+    this.switchTo(r, { then: "serve", channel: home })
+  }
+
+  private finishScan(r: RadioState): void {
+    const s = r.scan!
+    r.scan = undefined
+    this.status.raise({ _tag: "ScanComplete", results: [...s.results.values()].sort((a, b) => a.bssid - b.bssid) })
+  }
+
+  // --- RX: the card's address filter, then each frame to its vMAC ---
+
+  heard(r: RadioState, frames: ReadonlyArray<Frame>): void {
+    let batch: Array<Frame> | undefined
+    let batchVmac = -1
+    for (const f of frames) {
+      if (f.kind === FrameKind.Beacon) { // broadcast: its sender accounted for it
+        this.noteScanResult(r, f)
+        for (const v of this.vmacs) if (v.regs.state === "associated" && v.regs.bssid === f.src) v.ref.tellUnsafe({ _tag: "Beacon", bssid: f.src })
+        continue
+      }
+      if (f.kind === FrameKind.ProbeResponse) {
+        this.noteScanResult(r, f)
+        this.ledger.deliver(f)
+        continue
+      }
+      const v = f.dst - this.o.baseMac
+      if (v < 0 || v >= this.vmacs.length || this.vmacs[v]!.regs.state === "stopped") {
+        this.ledger.drop(f, "rx-filter")
+        continue
+      }
+      if (v !== batchVmac && batch !== undefined) {
+        this.vmacs[batchVmac]!.ref.tellUnsafe({ _tag: "Heard", frames: batch })
+        batch = undefined
+      }
+      batchVmac = v
+      ;(batch ??= []).push(f)
+    }
+    if (batch !== undefined) this.vmacs[batchVmac]!.ref.tellUnsafe({ _tag: "Heard", frames: batch })
+  }
+
+  private noteScanResult(r: RadioState, frame: Frame): void {
+    if (r.scan === undefined || frame.info?.ssid === undefined) return
+    r.scan.results.set(frame.src, { bssid: frame.src, ssid: frame.info.ssid, channel: frame.info.channel ?? r.channel, signalDbm: frame.info.signalDbm ?? -50 })
+  }
+
+  /** Only the vMACs on the channel the radio serves could have heard their beacons: they check for beacon loss. */
+  checkBeacons(r: RadioState): void {
+    if (r.mode !== "serving") return
+    for (const v of this.vmacs) if (v.regs.state === "associated" && v.regs.channel === r.channel) v.ref.tellUnsafe({ _tag: "CheckBeacon" })
+  }
+
+  /**
+   * The firmware restarts after a crash. The hardware keeps its tuning and its air queue; the offers
+   * (firmware memory) are lost and reported dropped to their vMACs; a scan under way ends with what
+   * it found; the radio serves the channel it is tuned to, as if it had just arrived.
+   */
+  restart(crashed: RadioState): RadioState {
+    const r = initialRadio(this.vmacs.length, crashed.mode === "switching" ? crashed.switchingTo.channel : crashed.channel, this.o.phy, this.kernel.nowNs)
+    r.airFrames = crashed.airFrames
+    r.airOwner = crashed.airOwner
+    r.token = crashed.token + 1
+    for (const [c, ns] of crashed.leftAtNs) r.leftAtNs.set(c, ns)
+    for (let v = 0; v < crashed.offers.length; v++) {
+      const offer = crashed.offers[v]
+      if (offer === undefined) continue
+      for (const f of offer) this.ledger.drop(f, "nic-crash")
+      this.vmacs[v]!.ref.tellUnsafe({ _tag: "TxDone", delivered: [], dropped: offer, done: true })
+    }
+    if (crashed.scan !== undefined) {
+      r.scan = crashed.scan
+      this.finishScan(r)
+    }
+    this.account(crashed)
+    this.air.tellUnsafe(new Air.Pause([this.station], false))
+    this.arrive(r)
+    return r
+  }
+}
