@@ -9,7 +9,7 @@
  * Simplifications (documented in docs/model.md): ACKs are never lost; a station that joins a
  * countdown already under way starts counting at the next replan; no capture effect.
  */
-import { Effect } from "effect"
+import { Data, Effect } from "effect"
 import type * as Actor from "../actor/Actor.ts"
 import * as ModelActor from "../model/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
@@ -25,132 +25,43 @@ import { timingsFor } from "./Timing.ts"
 import type { PhyConfig } from "./PhyConfig.ts"
 import type { Station } from "./Station.ts"
 
-/**
- * Hand frames to a station's hardware queue (`urgent`: ahead of what is queued, as beacons go out at
- * their TBTT). `phy`, when given, is the rate the station sends at from now on (a card's radio sends
- * each vMAC's frames at that vMAC's rate).
- */
-export class Enqueue {
-  readonly _tag = "Enqueue"
-  readonly station: Station
-  readonly frames: ReadonlyArray<Frame>
-  readonly urgent: boolean
-  readonly phy: PhyConfig | undefined
-  constructor(station: Station, frames: ReadonlyArray<Frame>, urgent = false, phy?: PhyConfig) {
-    this.station = station
-    this.frames = frames
-    this.urgent = urgent
-    this.phy = phy
-  }
-}
+/** What the air is told: plain objects (one per exchange on the hot path), declared once. */
+export type AirMessage = Data.TaggedEnum<{
+  /**
+   * Hand frames to a station's hardware queue (`urgent`: ahead of what is queued, as beacons go out
+   * at their TBTT). `phy`, when given, is the rate the station sends at from now on (a card's radio
+   * sends each vMAC's frames at that vMAC's rate).
+   */
+  Enqueue: { readonly station: Station; readonly frames: ReadonlyArray<Frame>; readonly urgent: boolean; readonly phy: PhyConfig | undefined }
+  /** Drop every frame queued at a station (a radio reset, an AP off), recording why. */
+  Flush: { readonly station: Station; readonly reason: string }
+  /** Drop the frames queued at a station for one receiver (an AP forgetting a station), recording why. */
+  FlushTo: { readonly station: Station; readonly receiver: number; readonly reason: string }
+  /** Drop the frames queued at a station from one transmitter address (a vMAC being reset), recording why. */
+  FlushFrom: { readonly station: Station; readonly source: number; readonly reason: string }
+  /** Move stations to another channel (a card retuning its radio). */
+  Tune: { readonly stations: ReadonlyArray<Station>; readonly channel: number }
+  /** Add a station to the medium (or remove it: `attached` false). */
+  Attach: { readonly station: Station; readonly attached: boolean }
+  /** Stop or resume stations' radio (a card retuning to another channel). */
+  Pause: { readonly stations: ReadonlyArray<Station>; readonly paused: boolean }
+  /**
+   * A station's power-save state as its AP learnt it from the PM bit (802.11-2016 11.2.3): while it
+   * dozes, senders hold their frames for it and send others.
+   */
+  Doze: { readonly address: number; readonly dozing: boolean }
+  /** Extra loss on a channel (an interference burst; 1 = an outage), until told otherwise. */
+  Impair: { readonly channel: number; readonly loss: number }
+  /** Internal: a medium's planned event is due. */
+  Due: { readonly medium: Medium; readonly token: number }
+}>
 
-/** Drop the frames queued at a station from one transmitter address (a vMAC being reset), recording why. */
-export class FlushFrom {
-  readonly _tag = "FlushFrom"
-  readonly station: Station
-  readonly source: number
-  readonly reason: string
-  constructor(station: Station, source: number, reason: string) {
-    this.station = station
-    this.source = source
-    this.reason = reason
-  }
-}
+/** Constructors for the air's messages (off the hot path; hot paths write the literal). */
+export const AirMessage = Data.taggedEnum<AirMessage>()
 
-/**
- * A station's power-save state as its AP learnt it from the PM bit (802.11-2016 11.2.3): while it
- * dozes, senders hold their frames for it and send others.
- */
-export class Doze {
-  readonly _tag = "Doze"
-  readonly address: number
-  readonly dozing: boolean
-  constructor(address: number, dozing: boolean) {
-    this.address = address
-    this.dozing = dozing
-  }
-}
-
-/** Drop the frames queued at a station for one receiver (an AP forgetting a station), recording why. */
-export class FlushTo {
-  readonly _tag = "FlushTo"
-  readonly station: Station
-  readonly receiver: number
-  readonly reason: string
-  constructor(station: Station, receiver: number, reason: string) {
-    this.station = station
-    this.receiver = receiver
-    this.reason = reason
-  }
-}
-
-/** Move stations to another channel (a card retuning its radio). */
-export class Tune {
-  readonly _tag = "Tune"
-  readonly stations: ReadonlyArray<Station>
-  readonly channel: number
-  constructor(stations: ReadonlyArray<Station>, channel: number) {
-    this.stations = stations
-    this.channel = channel
-  }
-}
-
-/** Add a station to the medium (or remove it: `attached` false). */
-export class Attach {
-  readonly _tag = "Attach"
-  readonly station: Station
-  readonly attached: boolean
-  constructor(station: Station, attached: boolean) {
-    this.station = station
-    this.attached = attached
-  }
-}
-
-/** Drop every frame queued at a station (a vMAC reset), recording why. */
-export class Flush {
-  readonly _tag = "Flush"
-  readonly station: Station
-  readonly reason: string
-  constructor(station: Station, reason: string) {
-    this.station = station
-    this.reason = reason
-  }
-}
-
-/** Stop or resume stations' radio (a card retuning to another channel). */
-export class Pause {
-  readonly _tag = "Pause"
-  readonly stations: ReadonlyArray<Station>
-  readonly paused: boolean
-  constructor(stations: ReadonlyArray<Station>, paused: boolean) {
-    this.stations = stations
-    this.paused = paused
-  }
-}
-
-/** Extra loss on a channel (an interference burst; 1 = an outage), until told otherwise. */
-export class Impair {
-  readonly _tag = "Impair"
-  readonly channel: number
-  readonly loss: number
-  constructor(channel: number, loss: number) {
-    this.channel = channel
-    this.loss = loss
-  }
-}
-
-/** Internal: a medium's planned event is due. */
-class Due {
-  readonly _tag = "Due"
-  readonly medium: Medium
-  readonly token: number
-  constructor(medium: Medium, token: number) {
-    this.medium = medium
-    this.token = token
-  }
-}
-
-export type AirMessage = Enqueue | Tune | Attach | Flush | FlushTo | FlushFrom | Pause | Doze | Impair | Due
+/** Frames to `station`'s queue, at the back (`urgent`: ahead of what is queued), sent at `phy` if given. */
+export const enqueue = (station: Station, frames: ReadonlyArray<Frame>, urgent = false, phy?: PhyConfig): AirMessage =>
+  ({ _tag: "Enqueue", station, frames, urgent, phy })
 
 /** Counters of the medium, all channels together. */
 export interface AirStats {
@@ -170,7 +81,8 @@ interface Transmission {
   readonly frames: Array<Frame>
 }
 
-class Medium {
+/** One channel's medium. */
+export class Medium {
   readonly channel: number
   readonly stations: Array<Station> = []
   /** When the medium last became idle. */
@@ -217,7 +129,7 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
 
   const schedule = (medium: Medium, atNs: number): void => {
     const token = ++medium.token
-    kernel.setTimer(atNs, () => self!.tellUnsafe(new Due(medium, token)))
+    kernel.setTimer(atNs, () => self!.tellUnsafe({ _tag: "Due", medium, token }))
   }
 
   // Stations in power save (a card's vMACs announce it before their radio leaves their channel):

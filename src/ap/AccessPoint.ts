@@ -5,7 +5,7 @@
  * CPU. It follows each station's power-save state from the PM bit of the frames it sends
  * (802.11-2016 11.2.3.2): while a station dozes, the air holds the AP's frames for it.
  */
-import { Effect } from "effect"
+import { Data, Effect } from "effect"
 import type * as Scope from "effect/Scope"
 import { after, forward } from "../actor/Port.ts"
 import type { Port } from "../actor/Port.ts"
@@ -24,13 +24,14 @@ import { AP_KICKOUT_NS, AP_QUEUE_FRAMES, MAX_AMPDU_FRAMES } from "../model/Model
 import * as Stations from "./ApStations.ts"
 import type { EndpointMessage } from "./Endpoint.ts"
 
-export type ApMessage =
-  | { readonly _tag: "Heard"; readonly frames: ReadonlyArray<Frame> }
-  | { readonly _tag: "Sent"; readonly delivered: ReadonlyArray<Frame>; readonly dropped: ReadonlyArray<Frame> }
-  | { readonly _tag: "Beacon" }
-  | { readonly _tag: "Downlink"; readonly frames: ReadonlyArray<Frame> }
-  | { readonly _tag: "SetPower"; readonly on: boolean }
-  | { readonly _tag: "Deauthenticate"; readonly station: number }
+export type ApMessage = Data.TaggedEnum<{
+  Heard: { readonly frames: ReadonlyArray<Frame> }
+  Sent: { readonly delivered: ReadonlyArray<Frame>; readonly dropped: ReadonlyArray<Frame> }
+  Beacon: {}
+  Downlink: { readonly frames: ReadonlyArray<Frame> }
+  SetPower: { readonly on: boolean }
+  Deauthenticate: { readonly station: number }
+}>
 
 export interface ApOptions {
   readonly name: string
@@ -85,7 +86,7 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
       sent: (_s, delivered, dropped) => self.tellUnsafe({ _tag: "Sent", delivered, dropped })
     }
   })
-  air.ref.tellUnsafe(new Air.Attach(station, true))
+  air.ref.tellUnsafe(Air.AirMessage.Attach({ station, attached: true }))
   const logic = new ApLogic(kernel, options, station, stats)
   const ref = yield* ModelActor.makeStateful<ApMessage, ApState>({
     name: options.name,
@@ -94,7 +95,7 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
     handle: (state, msg) => logic.handle(state, msg),
     // An AP that crashes reboots: it forgot its stations (they are deauthenticated when they next send).
     recover: (crashed) => {
-      for (const mac of crashed.table.dozing) air.ref.tellUnsafe(new Air.Doze(mac, false))
+      for (const mac of crashed.table.dozing) air.ref.tellUnsafe(Air.AirMessage.Doze({ address: mac, dozing: false }))
       station.enabled = crashed.on
       return { on: crashed.on, table: Stations.emptyTable(), farewells: new Set() }
     }
@@ -151,7 +152,7 @@ class ApLogic {
           else if (this.station.queue.length >= AP_QUEUE_FRAMES) this.o.ledger.drop(f, "ap-queue-full")
           else {
             this.stats.downlinkFrames++
-            this.o.air.ref.tellUnsafe(new Air.Enqueue(this.station, [f]))
+            this.o.air.ref.tellUnsafe(Air.enqueue(this.station, [f]))
           }
         }
         break
@@ -165,7 +166,7 @@ class ApLogic {
         // Shutting down, an AP deauthenticates its stations (hostapd does), then goes quiet. Each gets
         // its own frame, acknowledged and retried: a lost broadcast would leave a station that only
         // receives believing it is still associated.
-        this.o.air.ref.tellUnsafe(new Air.Flush(this.station, "ap-off"))
+        this.o.air.ref.tellUnsafe(Air.AirMessage.Flush({ station: this.station, reason: "ap-off" }))
         for (const mac of [...s.table.associated]) {
           this.stationGone(s, mac)
           s.farewells.add(this.reply(FrameKind.Deauth, mac, { status: Status.Unspecified }).id)
@@ -191,7 +192,7 @@ class ApLogic {
     f.info = info
     this.o.ledger.register(f)
     // Management frames do not wait behind queued data (beacons go out at their TBTT).
-    this.o.air.ref.tellUnsafe(new Air.Enqueue(this.station, [f], true))
+    this.o.air.ref.tellUnsafe(Air.enqueue(this.station, [f], true))
     return f
   }
 
@@ -203,14 +204,14 @@ class ApLogic {
   }
 
   private setDozing(s: ApState, mac: number, pm: boolean): void {
-    if (Stations.notePowerManagement(s.table, mac, pm)) this.o.air.ref.tellUnsafe(new Air.Doze(mac, pm))
+    if (Stations.notePowerManagement(s.table, mac, pm)) this.o.air.ref.tellUnsafe(Air.AirMessage.Doze({ address: mac, dozing: pm }))
   }
 
   /** A station that has not acknowledged anything for a long while is gone: forget it (and tell it). */
   private kick(s: ApState, mac: number): void {
     this.stats.kickouts++
     this.stationGone(s, mac)
-    this.o.air.ref.tellUnsafe(new Air.FlushTo(this.station, mac, "ap-station-gone"))
+    this.o.air.ref.tellUnsafe(Air.AirMessage.FlushTo({ station: this.station, receiver: mac, reason: "ap-station-gone" }))
     this.reply(FrameKind.Deauth, mac, { status: Status.Unspecified })
   }
 
@@ -228,7 +229,7 @@ class ApLogic {
           // and so do the frames queued for its previous association (they may be another VM's, if the
           // card gave the address to another VM since).
           this.stationGone(s, f.src)
-          this.o.air.ref.tellUnsafe(new Air.FlushTo(this.station, f.src, "ap-station-gone"))
+          this.o.air.ref.tellUnsafe(Air.AirMessage.FlushTo({ station: this.station, receiver: f.src, reason: "ap-station-gone" }))
           Stations.authenticate(s.table, f.src)
           this.reply(FrameKind.Auth, f.src, { status: Status.Success })
           break

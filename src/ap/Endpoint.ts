@@ -3,7 +3,7 @@
  * and sources downlink UDP to a station that subscribed, either paced at an offered rate or
  * saturating (keeping a window of frames queued at the AP).
  */
-import { Effect } from "effect"
+import { Data, Effect } from "effect"
 import type * as Scope from "effect/Scope"
 import type * as Actor from "../actor/Actor.ts"
 import * as ModelActor from "../model/ModelActor.ts"
@@ -17,16 +17,17 @@ import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/Tc
 import { ENDPOINT_SATURATE_WINDOW, ENDPOINT_TCP_BUDGET, PACE_PERIOD_NS } from "../model/ModelConstants.ts"
 import type { ApMessage } from "./AccessPoint.ts"
 
-export type EndpointMessage =
-  | { readonly _tag: "Uplink"; readonly frames: ReadonlyArray<Frame> }
+export type EndpointMessage = Data.TaggedEnum<{
+  Uplink: { readonly frames: ReadonlyArray<Frame> }
   /** The AP finished with these downlink frames (delivered or dropped): room for more. */
-  | { readonly _tag: "Credit"; readonly frames: ReadonlyArray<Frame> }
-  | { readonly _tag: "Pace"; readonly dst: number; readonly flow: number }
+  Credit: { readonly frames: ReadonlyArray<Frame> }
+  Pace: { readonly dst: number; readonly flow: number }
   /** The station left the AP (or joined it again): its flows end. */
-  | { readonly _tag: "StationGone"; readonly station: number }
-  | { readonly _tag: "TcpTimer"; readonly station: number; readonly role: "sender" | "receiver"; readonly generation: number }
+  StationGone: { readonly station: number }
+  TcpTimer: { readonly station: number; readonly role: "sender" | "receiver"; readonly generation: number }
   /** A paced TCP sender's application has more to write. */
-  | { readonly _tag: "TcpWake"; readonly station: number; readonly flow: number }
+  TcpWake: { readonly station: number; readonly flow: number }
+}>
 
 /** Bytes and frames of one VM's data received, after the warm-up. */
 export interface FlowCounters {

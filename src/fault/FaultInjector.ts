@@ -96,8 +96,8 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
     case "channel-loss": {
       const channel = fault.channel ?? world.scenario.card.channel
       record()
-      world.air.ref.tellUnsafe(new Air.Impair(channel, fault.lossPercent / 100))
-      kernel.setTimer(kernel.nowNs + fault.forSeconds * 1e9, () => world.air.ref.tellUnsafe(new Air.Impair(channel, 0)))
+      world.air.ref.tellUnsafe(Air.AirMessage.Impair({ channel, loss: fault.lossPercent / 100 }))
+      kernel.setTimer(kernel.nowNs + fault.forSeconds * 1e9, () => world.air.ref.tellUnsafe(Air.AirMessage.Impair({ channel, loss: 0 })))
       return
     }
     case "command-storm": {

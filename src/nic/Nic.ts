@@ -8,7 +8,7 @@
  * A crash of it is a firmware restart: the radio's tuning, its air queue, the interrupt status and
  * the vMACs survive; the vMACs' offered bursts are dropped (`nic-crash`) and a scan ends early.
  */
-import { Effect } from "effect"
+import { Data, Effect } from "effect"
 import type * as Scope from "effect/Scope"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
 import * as Air from "../air/Air.ts"
@@ -37,27 +37,26 @@ export type { IrqFaultAction } from "./CardStatus.ts"
 export type { RadioTime } from "./Radio.ts"
 export { CHANNEL_SWITCH_NS } from "./Radio.ts"
 
-export type NicMessage =
-  | { readonly _tag: "StartVmac"; readonly vmac: number; readonly iommuDomainBytes: number | undefined }
-  | { readonly _tag: "StopVmac"; readonly vmac: number; readonly reason: string }
-  | { readonly _tag: "Transmit"; readonly vmac: number; readonly frames: ReadonlyArray<Frame> }
-  | { readonly _tag: "SetVmacRate"; readonly vmac: number; readonly vm: number; readonly phy: PhyConfig }
-  | { readonly _tag: "Scan"; readonly channels: ReadonlyArray<number>; readonly dwellNs: number }
-  | { readonly _tag: "AuthRequest"; readonly vmac: number; readonly bssid: number; readonly channel: number }
-  | { readonly _tag: "AssocRequest"; readonly vmac: number; readonly vm: number; readonly bssid: number; readonly ssid: string; readonly passphrase: string | undefined }
-  | { readonly _tag: "Disassoc"; readonly vmac: number }
+export type NicMessage = Data.TaggedEnum<{
+  StartVmac: { readonly vmac: number; readonly iommuDomainBytes: number | undefined }
+  StopVmac: { readonly vmac: number; readonly reason: string }
+  Transmit: { readonly vmac: number; readonly frames: ReadonlyArray<Frame> }
+  SetVmacRate: { readonly vmac: number; readonly vm: number; readonly phy: PhyConfig }
+  Scan: { readonly channels: ReadonlyArray<number>; readonly dwellNs: number }
+  AuthRequest: { readonly vmac: number; readonly bssid: number; readonly channel: number }
+  AssocRequest: { readonly vmac: number; readonly vm: number; readonly bssid: number; readonly ssid: string; readonly passphrase: string | undefined }
+  Disassoc: { readonly vmac: number }
   /** The driver resets one vMAC (after a firmware error or a TX hang): queued TX is dropped, the association ends. */
-  | { readonly _tag: "ResetVmac"; readonly vmac: number; readonly reason: string }
+  ResetVmac: { readonly vmac: number; readonly reason: string }
   /** Injected faults: a vMAC's firmware crashes (its actor crashes) or hangs (silently); interrupts misbehave. */
-  | { readonly _tag: "FirmwareFault"; readonly vmac: number; readonly silent: boolean }
-  | { readonly _tag: "IrqFault"; readonly action: IrqFaultAction; readonly count: number; readonly delayNs: number }
+  FirmwareFault: { readonly vmac: number; readonly silent: boolean }
+  IrqFault: { readonly action: IrqFaultAction; readonly count: number; readonly delayNs: number }
   // The radio's own traffic: from the air, from its vMACs, and its timers.
-  | { readonly _tag: "Heard"; readonly frames: ReadonlyArray<Frame> }
-  | { readonly _tag: "Sent"; readonly delivered: ReadonlyArray<Frame>; readonly dropped: ReadonlyArray<Frame> }
-  | Vmac.FromVmac
-  | RadioTimer
-  | { readonly _tag: "RaiseIrq" }
-  | { readonly _tag: "BeaconCheck" }
+  Heard: { readonly frames: ReadonlyArray<Frame> }
+  Sent: { readonly delivered: ReadonlyArray<Frame>; readonly dropped: ReadonlyArray<Frame> }
+  RaiseIrq: {}
+  BeaconCheck: {}
+}> | Vmac.FromVmac | RadioTimer
 
 export interface NicOptions {
   readonly vmacs: number
@@ -121,7 +120,7 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
       sent: (_s, delivered, dropped) => self.tellUnsafe({ _tag: "Sent", delivered, dropped })
     }
   })
-  air.ref.tellUnsafe(new Air.Attach(station, true))
+  air.ref.tellUnsafe(Air.AirMessage.Attach({ station, attached: true }))
   const stats: NicStats = {
     interrupts: 0, irqsDropped: 0, irqsDuplicated: 0, irqsDelayed: 0, scans: 0, channelSwitches: 0, powerSaveNulls: 0, dmaFaults: 0, vmacResets: 0
   }

@@ -13,6 +13,7 @@
  *                                                          └── scanning ◀── to scan ┘ (probe, dwell, next)
  * ```
  */
+import type { Data } from "effect"
 import type { Port } from "../actor/Port.ts"
 import { after, at } from "../actor/Port.ts"
 import * as Air from "../air/Air.ts"
@@ -81,10 +82,11 @@ export interface RadioState {
 }
 
 /** The radio's own timers and hand-offs, as messages to the NIC. */
-export type RadioTimer =
-  | { readonly _tag: "DwellOver"; readonly token: number }
-  | { readonly _tag: "SwitchDone"; readonly token: number }
-  | { readonly _tag: "ScanDwellOver"; readonly token: number }
+export type RadioTimer = Data.TaggedEnum<{
+  DwellOver: { readonly token: number }
+  SwitchDone: { readonly token: number }
+  ScanDwellOver: { readonly token: number }
+}>
 
 export interface RadioOptions {
   readonly baseMac: number
@@ -237,14 +239,14 @@ export class Radio {
     r.lastServed = v
     r.airOwner = v
     r.airFrames = burst.length
-    this.air.tellUnsafe(new Air.Enqueue(this.station, burst, false, r.offerPhy[v]))
+    this.air.tellUnsafe(Air.enqueue(this.station, burst, false, r.offerPhy[v]))
   }
 
   /** The radio's own frames (null-data around a switch, a probe): sent when the air queue is empty. */
   private sendOwn(r: RadioState, frames: ReadonlyArray<Frame>): void {
     r.airOwner = -1
     r.airFrames = frames.length
-    this.air.tellUnsafe(new Air.Enqueue(this.station, frames, false, this.o.phy))
+    this.air.tellUnsafe(Air.enqueue(this.station, frames, false, this.o.phy))
   }
 
   private ownFrame(kind: FrameKind, src: number, dst: number): Frame {
@@ -289,7 +291,7 @@ export class Radio {
       for (const f of offer) this.ledger.drop(f, reason)
       this.vmacs[v]!.ref.tellUnsafe({ _tag: "TxDone", delivered: [], dropped: offer, done: true })
     }
-    if (r.airOwner === v && r.airFrames > 0) this.air.tellUnsafe(new Air.FlushFrom(this.station, this.vmacs[v]!.mac, reason))
+    if (r.airOwner === v && r.airFrames > 0) this.air.tellUnsafe(Air.AirMessage.FlushFrom({ station: this.station, source: this.vmacs[v]!.mac, reason }))
   }
 
   // --- channel plan ---
@@ -349,8 +351,8 @@ export class Radio {
     this.stats.channelSwitches++
     r.switchingTo = to
     this.setMode(r, "switching")
-    this.air.tellUnsafe(new Air.Pause([this.station], true))
-    this.air.tellUnsafe(new Air.Tune([this.station], to.channel))
+    this.air.tellUnsafe(Air.AirMessage.Pause({ stations: [this.station], paused: true }))
+    this.air.tellUnsafe(Air.AirMessage.Tune({ stations: [this.station], channel: to.channel }))
     after(this.kernel, CHANNEL_SWITCH_NS, this.self, { _tag: "SwitchDone", token: r.token })
   }
 
@@ -358,7 +360,7 @@ export class Radio {
     if (token !== r.token || r.mode !== "switching") return
     this.account(r)
     r.channel = r.switchingTo.channel
-    this.air.tellUnsafe(new Air.Pause([this.station], false))
+    this.air.tellUnsafe(Air.AirMessage.Pause({ stations: [this.station], paused: false }))
     if (r.switchingTo.then === "scan") return this.scanHere(r)
     this.arrive(r)
   }
@@ -404,7 +406,7 @@ export class Radio {
     if (token !== r.token || r.scan === undefined || r.mode !== "scanning") return
     r.scan.dwellOver = true
     // A probe still waiting for the medium is given up: the radio must move on.
-    if (r.airFrames > 0) this.air.tellUnsafe(new Air.Flush(this.station, "scan-dwell-over"))
+    if (r.airFrames > 0) this.air.tellUnsafe(Air.AirMessage.Flush({ station: this.station, reason: "scan-dwell-over" }))
     else this.advanceScan(r)
   }
 
@@ -490,7 +492,7 @@ export class Radio {
       this.finishScan(r)
     }
     this.account(crashed)
-    this.air.tellUnsafe(new Air.Pause([this.station], false))
+    this.air.tellUnsafe(Air.AirMessage.Pause({ stations: [this.station], paused: false }))
     this.arrive(r)
     return r
   }

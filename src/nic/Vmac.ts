@@ -17,7 +17,7 @@
  *      └──────Stop──────┴───◀── deauth / beacon loss / fail ◀── associated ◀── associating
  * ```
  */
-import { Effect } from "effect"
+import { Data, Effect } from "effect"
 import type * as Scope from "effect/Scope"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
@@ -51,28 +51,29 @@ export interface VmacRegisters {
   txCompleted: number
 }
 
-export type VmacMessage =
-  | { readonly _tag: "Start"; readonly iommuDomainBytes: number | undefined }
-  | { readonly _tag: "Stop"; readonly reason: string }
+export type VmacMessage = Data.TaggedEnum<{
+  Start: { readonly iommuDomainBytes: number | undefined }
+  Stop: { readonly reason: string }
   /** The driver resets it (after a firmware error or a TX hang): queued TX is dropped, the association ends. */
-  | { readonly _tag: "Reset"; readonly reason: string }
-  | { readonly _tag: "Transmit"; readonly frames: ReadonlyArray<Frame> }
-  | { readonly _tag: "SetRate"; readonly vm: number; readonly phy: PhyConfig }
-  | { readonly _tag: "Auth"; readonly bssid: number; readonly channel: number }
-  | { readonly _tag: "Assoc"; readonly vm: number; readonly bssid: number; readonly ssid: string; readonly passphrase: string | undefined }
-  | { readonly _tag: "Disassoc" }
+  Reset: { readonly reason: string }
+  Transmit: { readonly frames: ReadonlyArray<Frame> }
+  SetRate: { readonly vm: number; readonly phy: PhyConfig }
+  Auth: { readonly bssid: number; readonly channel: number }
+  Assoc: { readonly vm: number; readonly bssid: number; readonly ssid: string; readonly passphrase: string | undefined }
+  Disassoc: {}
   /** Unicast frames the radio received for this vMAC's address. */
-  | { readonly _tag: "Heard"; readonly frames: ReadonlyArray<Frame> }
+  Heard: { readonly frames: ReadonlyArray<Frame> }
   /** The radio heard a beacon of `bssid`. */
-  | { readonly _tag: "Beacon"; readonly bssid: number }
+  Beacon: { readonly bssid: number }
   /** The radio's outcome for frames of this vMAC's burst; `done` when the whole burst is settled. */
-  | { readonly _tag: "TxDone"; readonly delivered: ReadonlyArray<Frame>; readonly dropped: ReadonlyArray<Frame>; readonly done: boolean }
+  TxDone: { readonly delivered: ReadonlyArray<Frame>; readonly dropped: ReadonlyArray<Frame>; readonly done: boolean }
   /** Injected: the firmware stops completing TX, silently, until a reset. */
-  | { readonly _tag: "Hang" }
+  Hang: {}
   /** Beacon-loss check; the radio sends it only while it is on this vMAC's channel. */
-  | { readonly _tag: "CheckBeacon" }
+  CheckBeacon: {}
   /** The radio is back on this vMAC's channel after `awayNs` elsewhere (beacons it could not hear). */
-  | { readonly _tag: "Returned"; readonly awayNs: number }
+  Returned: { readonly awayNs: number }
+}>
 
 /** What a vMAC tells the card's radio: an interrupt event to raise, and/or its next burst to send. */
 export interface FromVmac {
