@@ -67,6 +67,10 @@ export interface StatefulSpec<M, S> {
   readonly crashed?: ((atNs: number) => void) | undefined
   /** Rebuilds the state after a crash from what survives; gets the state held when it crashed. */
   readonly recover?: ((crashed: S) => S) | undefined
+  /** Its supervisor's parent, told if it escalates (crashes past its restart budget). */
+  readonly parent?: Actor.Parent | undefined
+  /** Restart policy (default `modelSupervision`). */
+  readonly supervision?: SupervisionPolicy | undefined
 }
 
 /** Starts a model actor whose state lives in the actor runtime (the `(state, message) → state` shape). */
@@ -86,7 +90,8 @@ export const makeStateful = Effect.fnUntraced(function*<M extends { readonly _ta
     capacity: spec.capacity,
     overflow: "drop",
     initial: spec.initial,
-    supervision: modelSupervision,
+    supervision: spec.supervision ?? modelSupervision,
+    parent: spec.parent,
     handle: (state, message) => {
       switch (message._tag) {
         case "Noise":

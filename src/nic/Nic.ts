@@ -56,6 +56,8 @@ export type NicMessage = Data.TaggedEnum<{
   Sent: { readonly delivered: ReadonlyArray<Frame>; readonly dropped: ReadonlyArray<Frame> }
   RaiseIrq: {}
   BeaconCheck: {}
+  /** A vMAC actor escalated (its supervisor gave up on it). */
+  VmacFailed: { readonly vmac: number }
 }> | Vmac.FromVmac | RadioTimer
 
 export interface NicOptions {
@@ -79,6 +81,8 @@ export interface NicOptions {
 export interface NicStats extends IrqStats, RadioStats {
   dmaFaults: number
   vmacResets: number
+  /** vMAC actors whose supervisor gave up on them (escalated): stopped for good. */
+  vmacsFailed: number
 }
 
 export interface NicHandle {
@@ -109,7 +113,9 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
     const regs: Vmac.VmacRegisters = {
       state: "stopped", bssid: 0, channel: options.homeChannel, iommuDomainBytes: undefined, phy: options.phy, txQueued: 0, txCompleted: 0
     }
-    vmacs.push(yield* Vmac.make({ index: i, mac: options.baseMac + i, regs, ledger, monitor: options.monitor, nic: self, burstFramesMax }))
+    // A vMAC that crashes past its restart budget is dead firmware: the card reports it stopped for good.
+    const parent = { childEscalated: () => void self.tellUnsafe({ _tag: "VmacFailed", vmac: i }) }
+    vmacs.push(yield* Vmac.make({ index: i, mac: options.baseMac + i, regs, ledger, monitor: options.monitor, nic: self, burstFramesMax, parent }))
   }
   // The radio: one station on the air, answering to the card's own address and every started vMAC's.
   const station = new Station({
@@ -122,11 +128,13 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
   })
   air.ref.tellUnsafe(Air.AirMessage.Attach({ station, attached: true }))
   const stats: NicStats = {
-    interrupts: 0, irqsDropped: 0, irqsDuplicated: 0, irqsDelayed: 0, scans: 0, channelSwitches: 0, powerSaveNulls: 0, dmaFaults: 0, vmacResets: 0
+    interrupts: 0, irqsDropped: 0, irqsDuplicated: 0, irqsDelayed: 0, scans: 0, channelSwitches: 0, powerSaveNulls: 0, dmaFaults: 0, vmacResets: 0, vmacsFailed: 0
   }
   const status = new CardStatus(kernel, stats, self, options.interrupt)
   const radio = new Radio(kernel, { ...options, scannerMac }, { station, air: air.ref, ledger, vmacs, status, self, stats })
   let current: RadioState | undefined
+  /** vMACs whose actor escalated: dead firmware, never started again (what is sent to them is dropped). */
+  const failed = new Set<number>()
   const ref = yield* ModelActor.makeStateful<NicMessage, RadioState>({
     name: "nic",
     capacity: 1 << 16,
@@ -161,7 +169,7 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
       }
       case "StartVmac": {
         const v = vmacs[msg.vmac]
-        if (v === undefined) break
+        if (v === undefined || failed.has(msg.vmac)) break
         station.addresses.add(v.mac)
         v.ref.tellUnsafe({ _tag: "Start", iommuDomainBytes: msg.iommuDomainBytes })
         break
@@ -184,6 +192,16 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
       case "IrqFault":
         status.injectFault(msg.action, msg.count, msg.delayNs)
         break
+      case "VmacFailed": {
+        const v = vmacs[msg.vmac]!
+        stats.vmacsFailed++
+        failed.add(msg.vmac)
+        station.addresses.delete(v.mac)
+        radio.reclaim(r, msg.vmac, "vmac-failed")
+        v.regs.state = "stopped"
+        status.raise({ _tag: "VmacStopped", vmac: msg.vmac })
+        break
+      }
       case "BeaconCheck":
         radio.checkBeacons(r)
         after(kernel, BEACON_CHECK_PERIOD_NS, self, msg)
@@ -197,8 +215,8 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
   /** Commands for one vMAC go to its actor (an unknown index: the frames are dropped, the rest ignored). */
   const routeToVmac = (msg: Extract<NicMessage, { readonly vmac: number }>): void => {
     const v = vmacs[msg.vmac]
-    if (v === undefined) {
-      if (msg._tag === "Transmit") for (const f of msg.frames) ledger.drop(f, "vmac-stopped")
+    if (v === undefined || failed.has(msg.vmac)) {
+      if (msg._tag === "Transmit") for (const f of msg.frames) ledger.drop(f, v === undefined ? "vmac-stopped" : "vmac-failed")
       return
     }
     switch (msg._tag) {

@@ -19,7 +19,9 @@
  */
 import { Data, Effect } from "effect"
 import type * as Scope from "effect/Scope"
+import type { Parent } from "../actor/Actor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
+import type { SupervisionPolicy } from "../actor/Supervision.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
@@ -109,6 +111,10 @@ export interface VmacOptions {
   readonly monitor: InvariantMonitor
   /** The card's radio and interrupt logic. */
   readonly nic: { readonly tellUnsafe: (m: FromVmac) => boolean }
+  /** Its parent, the NIC: told if it escalates (crashes past its restart budget). */
+  readonly parent: Parent
+  /** Restart policy (default: the model actors'). */
+  readonly supervision?: SupervisionPolicy | undefined
 }
 
 export interface VmacHandle {
@@ -126,6 +132,8 @@ export const make = Effect.fnUntraced(function*(options: VmacOptions): Effect.fn
     capacity: 1 << 12,
     initial: () => ({ regs, queue: [], offered: false, hung: false, held: [], lastBeaconNs: kernel.nowNs }),
     handle: (state, msg) => firmware.handle(state, msg),
+    parent: options.parent,
+    supervision: options.supervision,
     recover: (crashed) => {
       // The firmware's queue is gone with it; the registers and the radio's burst are not.
       const lost = [...crashed.held, ...crashed.queue]
