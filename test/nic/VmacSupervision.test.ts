@@ -62,5 +62,6 @@ describe("vMAC actors are children of the NIC", () => {
       assert.strictEqual(out.failed, 1)
       assert.strictEqual(out.state, "stopped")
       assert.isAbove(out.aMoved, 300, "VM a kept sending (2 Mb/s is ~170 frames/s)")
+      assert.isAbove(out.droppedForFailed, 0, "what VM b still sends is dropped with a reason, not lost")
     }))
 })
