@@ -157,9 +157,11 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
     channelDwellNs: scenario.card.channelDwellMs * 1e6,
     air,
     ledger,
-    monitor,
     interrupt: (events) => irq.tellUnsafe({ _tag: "Irq", events })
   })
+  // The invariant monitor observes the card; the card does not know it.
+  nic.traces.dmaRead.connect((vmac, frames) => monitor.transmitted(vmac, frames))
+  nic.traces.vmacWritten.connect((vm, vmac) => monitor.wrote(vm, vmac))
   const nicPort = { tellUnsafe: nic.ref.tellUnsafe, macOf: nic.macOf, registers: nic.registers, poll: nic.poll }
 
   const memories = scenario.vms.map((vm) => new GuestMemory(vm.memoryMb * 1024 * 1024))

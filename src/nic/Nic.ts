@@ -17,7 +17,6 @@ import type { PhyConfig } from "../air/PhyConfig.ts"
 import { Station } from "../air/Station.ts"
 import { after, forward } from "../actor/Port.ts"
 import { timingsFor } from "../air/Timing.ts"
-import type { InvariantMonitor } from "../fault/InvariantMonitor.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import type { Frame } from "../model/Frame.ts"
 import type { FrameLedger } from "../model/FrameLedger.ts"
@@ -75,7 +74,6 @@ export interface NicOptions {
   readonly ledger: FrameLedger
   /** Where interrupts go: the driver that owns the card. */
   readonly interrupt: (events: ReadonlyArray<NicEvent>) => void
-  readonly monitor: InvariantMonitor
 }
 
 export interface NicStats extends IrqStats, RadioStats {
@@ -91,6 +89,8 @@ export interface NicHandle {
   readonly stats: NicStats
   /** A register read of one vMAC's state and TX counters. */
   readonly registers: (vmac: number) => Readonly<Vmac.VmacRegisters>
+  /** What the vMACs report as it happens (DMA reads, writes to their rate or key), for checkers. */
+  readonly traces: Vmac.CardTraces
   /** The vMAC actors, by index (what fault injection and tests reach). */
   readonly vmacs: ReadonlyArray<Vmac.VmacHandle>
   /** The radio's time split so far. */
@@ -108,6 +108,7 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
   const self = forward<NicMessage>()
   const scannerMac = options.baseMac + SCANNER_MAC_OFFSET
   const burstFramesMax = options.phy.standard === "802.11n" ? MAX_AMPDU_FRAMES : 1
+  const traces = new Vmac.CardTraces()
   const vmacs: Array<Vmac.VmacHandle> = []
   for (let i = 0; i < options.vmacs; i++) {
     const regs: Vmac.VmacRegisters = {
@@ -115,7 +116,7 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
     }
     // A vMAC that crashes past its restart budget is dead firmware: the card reports it stopped for good.
     const parent = { childEscalated: () => void self.tellUnsafe({ _tag: "VmacFailed", vmac: i }) }
-    vmacs.push(yield* Vmac.make({ index: i, mac: options.baseMac + i, regs, ledger, monitor: options.monitor, nic: self, burstFramesMax, parent }))
+    vmacs.push(yield* Vmac.make({ index: i, mac: options.baseMac + i, regs, ledger, traces, nic: self, burstFramesMax, parent }))
   }
   // The radio: one station on the air, answering to the card's own address and every started vMAC's.
   const station = new Station({
@@ -245,6 +246,7 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
     ref,
     macOf: (vmac) => options.baseMac + vmac,
     stats,
+    traces,
     vmacs,
     registers: (vmac) => vmacs[vmac]!.regs,
     radioTime: () => radio.time(current!),

@@ -29,7 +29,7 @@ import { Frame, FrameKind, Status } from "../model/Frame.ts"
 import type { FrameLedger } from "../model/FrameLedger.ts"
 import { BEACON_LOSS_NS } from "../model/ModelConstants.ts"
 import * as ModelActor from "../model/ModelActor.ts"
-import type { InvariantMonitor } from "../fault/InvariantMonitor.ts"
+import { TraceSource } from "../actor/TraceSource.ts"
 import type { NicEvent } from "./NicEvent.ts"
 
 /**
@@ -77,6 +77,14 @@ export type VmacMessage = Data.TaggedEnum<{
   Returned: { readonly awayNs: number }
 }>
 
+/** What the card's vMACs report as it happens, for checkers to observe. */
+export class CardTraces {
+  /** The card reads `frames` out of guest memory by DMA for `vmac`. */
+  readonly dmaRead = new TraceSource<[vmac: number, frames: ReadonlyArray<Frame>]>()
+  /** A rate-table or key write made on behalf of `vm` is applied to `vmac`. */
+  readonly vmacWritten = new TraceSource<[vm: number, vmac: number]>()
+}
+
 /** What a vMAC tells the card's radio: an interrupt event to raise, and/or its next burst to send. */
 export interface FromVmac {
   readonly _tag: "FromVmac"
@@ -108,7 +116,7 @@ export interface VmacOptions {
   /** Frames per burst at most (the A-MPDU limit on 802.11n, 1 otherwise). */
   readonly burstFramesMax: number
   readonly ledger: FrameLedger
-  readonly monitor: InvariantMonitor
+  readonly traces: CardTraces
   /** The card's radio and interrupt logic. */
   readonly nic: { readonly tellUnsafe: (m: FromVmac) => boolean }
   /** Its parent, the NIC: told if it escalates (crashes past its restart budget). */
@@ -193,7 +201,7 @@ class VmacFirmware {
         break
       case "SetRate":
         if (r.state === "stopped") break
-        this.o.monitor.wrote(msg.vm, this.o.index)
+        this.o.traces.vmacWritten.fire(msg.vm, this.o.index)
         r.phy = msg.phy
         break
       case "Auth":
@@ -206,7 +214,7 @@ class VmacFirmware {
       case "Assoc": {
         if (r.state !== "authenticated" || r.bssid !== msg.bssid) break
         r.state = "associating"
-        this.o.monitor.wrote(msg.vm, this.o.index) // the key (passphrase) is installed for this vMAC
+        this.o.traces.vmacWritten.fire(msg.vm, this.o.index) // the key (passphrase) is installed for this vMAC
         this.sendManagement(s, FrameKind.AssocRequest, msg.passphrase === undefined ? { ssid: msg.ssid } : { ssid: msg.ssid, passphrase: msg.passphrase })
         break
       }
@@ -278,7 +286,7 @@ class VmacFirmware {
       }
     }
     if (ok.length === 0) return
-    this.o.monitor.transmitted(this.o.index, ok) // what the card actually reads out of guest memory
+    this.o.traces.dmaRead.fire(this.o.index, ok) // what the card actually reads out of guest memory
     r.txQueued += ok.length
     if (s.hung) {
       for (const f of ok) s.held.push(f)
