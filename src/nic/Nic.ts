@@ -29,6 +29,7 @@ import type { NicEvent } from "./NicEvent.ts"
 import { initialRadio, Radio } from "./Radio.ts"
 import type { RadioState, RadioStats, RadioTime, RadioTimer } from "./Radio.ts"
 import type { TxSchedulerKind } from "./TxScheduler.ts"
+import { TxRings } from "./TxRings.ts"
 import * as Vmac from "./Vmac.ts"
 
 export type { AssocState, VmacRegisters } from "./Vmac.ts"
@@ -116,7 +117,7 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
     }
     // A vMAC that crashes past its restart budget is dead firmware: the card reports it stopped for good.
     const parent = { childEscalated: () => void self.tellUnsafe({ _tag: "VmacFailed", vmac: i }) }
-    vmacs.push(yield* Vmac.make({ index: i, mac: options.baseMac + i, regs, ledger, traces, nic: self, burstFramesMax, parent }))
+    vmacs.push(yield* Vmac.make({ index: i, mac: options.baseMac + i, regs, ledger, traces, nic: self, parent }))
   }
   // The radio: one station on the air, answering to the card's own address and every started vMAC's.
   const station = new Station({
@@ -132,14 +133,15 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
     interrupts: 0, irqsDropped: 0, irqsDuplicated: 0, irqsDelayed: 0, scans: 0, channelSwitches: 0, powerSaveNulls: 0, dmaFaults: 0, vmacResets: 0, vmacsFailed: 0
   }
   const status = new CardStatus(kernel, stats, self, options.interrupt)
-  const radio = new Radio(kernel, { ...options, scannerMac }, { station, air: air.ref, ledger, vmacs, status, self, stats })
+  const rings = new TxRings(options.vmacs, options.phy)
+  const radio = new Radio(kernel, { ...options, scannerMac, burstFramesMax }, { station, air: air.ref, ledger, vmacs, status, self, rings, stats })
   let current: RadioState | undefined
   /** vMACs whose actor escalated: dead firmware, never started again (what is sent to them is dropped). */
   const failed = new Set<number>()
   const ref = yield* ModelActor.makeStateful<NicMessage, RadioState>({
     name: "nic",
     capacity: 1 << 16,
-    initial: () => (current = initialRadio(options.vmacs, options.homeChannel, options.phy, kernel.nowNs)),
+    initial: () => (current = initialRadio(options.homeChannel, kernel.nowNs)),
     handle: (r, msg) => handle(r, msg),
     recover: (crashed) => (current = radio.restart(crashed))
   })

@@ -1,8 +1,8 @@
 /**
  * The card's one radio: what the NIC actor decides, on the state the actor runtime holds.
  *
- * It sends one burst at a time from the vMACs' offers (`TxScheduler.ts` picks which, among those for
- * the channel it is on), serves one channel at a time and rotates among the vMACs' channels
+ * It sends one burst at a time from the vMACs' TX rings (`TxRings.ts`; `TxScheduler.ts` picks which
+ * ring, among those for the channel it is on), serves one channel at a time and rotates among the vMACs' channels
  * (`ChannelPlan.ts`), announces doze and wake around each switch with null-data frames, runs scans,
  * and passes what it hears to the vMAC it is addressed to.
  *
@@ -27,6 +27,7 @@ import type { CardStatus } from "./CardStatus.ts"
 import { channelsToServe, mustRotate, nextChannel } from "./ChannelPlan.ts"
 import { pickNext } from "./TxScheduler.ts"
 import type { TxSchedulerKind } from "./TxScheduler.ts"
+import type { TxRings } from "./TxRings.ts"
 import type * as Vmac from "./Vmac.ts"
 
 /**
@@ -62,12 +63,7 @@ export interface RadioState {
   /** Frames handed to the air and not yet reported, and whose they are (-1: the radio's own). */
   airFrames: number
   airOwner: number
-  /** Each vMAC's offered burst (undefined: none), with its order, channel and rate. */
-  readonly offers: Array<ReadonlyArray<Frame> | undefined>
-  readonly offerView: { readonly offerSeq: Array<number>; readonly offerChannel: Array<number> }
-  readonly offerPhy: Array<PhyConfig>
-  offerCount: number
-  offerSeqCounter: number
+  /** The vMAC served last (round-robin goes on after it). */
   lastServed: number
   arrivedNs: number
   dwellArmed: boolean
@@ -95,6 +91,8 @@ export interface RadioOptions {
   readonly phy: PhyConfig
   readonly txScheduler: TxSchedulerKind
   readonly channelDwellNs: number
+  /** Frames per burst at most (the A-MPDU limit on 802.11n, 1 otherwise). */
+  readonly burstFramesMax: number
 }
 
 /** How the radio's time was split, in ns: on each channel (serving it), retuning, and on scan channels. */
@@ -112,16 +110,11 @@ export interface RadioStats {
   powerSaveNulls: number
 }
 
-export const initialRadio = (vmacs: number, channel: number, phy: PhyConfig, nowNs: number): RadioState => ({
+export const initialRadio = (channel: number, nowNs: number): RadioState => ({
   mode: "serving",
   channel,
   airFrames: 0,
   airOwner: -1,
-  offers: new Array(vmacs).fill(undefined),
-  offerView: { offerSeq: new Array<number>(vmacs).fill(-1), offerChannel: new Array<number>(vmacs).fill(0) },
-  offerPhy: new Array(vmacs).fill(phy),
-  offerCount: 0,
-  offerSeqCounter: 0,
   lastServed: -1,
   arrivedNs: nowNs,
   dwellArmed: false,
@@ -142,6 +135,7 @@ export class Radio {
   private readonly vmacs: ReadonlyArray<Vmac.VmacHandle>
   private readonly status: CardStatus
   private readonly self: Port<RadioTimer>
+  private readonly rings: TxRings
   private readonly stats: RadioStats
   // The time split is a measurement of the hardware, kept across firmware restarts.
   private readonly byChannelNs = new Map<number, number>()
@@ -161,10 +155,12 @@ export class Radio {
       readonly vmacs: ReadonlyArray<Vmac.VmacHandle>
       readonly status: CardStatus
       readonly self: Port<RadioTimer>
+      readonly rings: TxRings
       readonly stats: RadioStats
     }
   ) {
     this.stats = parts.stats
+    this.rings = parts.rings
     this.kernel = kernel
     this.o = options
     this.station = parts.station
@@ -204,7 +200,7 @@ export class Radio {
 
   // --- TX: one burst at a time ---
 
-  /** A vMAC offers its next burst (and/or raises an event). */
+  /** A vMAC hands frames to its TX ring (and/or raises an event). */
   fromVmac(r: RadioState, msg: Vmac.FromVmac): void {
     const e = msg.event
     let replan = false
@@ -215,13 +211,12 @@ export class Radio {
       this.status.raise(e)
       replan = e._tag !== "TxStatus" && e._tag !== "Rx"
     }
-    if (msg.offer !== undefined) {
-      const v = msg.vmac
-      r.offers[v] = msg.offer
-      r.offerView.offerSeq[v] = ++r.offerSeqCounter
-      r.offerView.offerChannel[v] = msg.channel
-      r.offerPhy[v] = msg.phy
-      r.offerCount++
+    if (msg.frames !== undefined) {
+      const full = this.rings.push(msg.vmac, msg.frames, msg.channel, msg.phy, msg.urgent)
+      if (full.length > 0) {
+        for (const f of full) this.ledger.drop(f, "vmac-queue-full")
+        this.completed(msg.vmac, [], full)
+      }
       if (msg.channel !== r.channel) replan = true
     }
     if (replan) this.plan(r)
@@ -229,17 +224,24 @@ export class Radio {
   }
 
   private pump(r: RadioState): void {
-    if (r.mode !== "serving" || r.airFrames > 0 || r.offerCount === 0) return
-    const v = pickNext(this.o.txScheduler, r.offerView, r.channel, r.lastServed)
+    if (r.mode !== "serving" || r.airFrames > 0 || this.rings.backlogged === 0) return
+    const v = pickNext(this.o.txScheduler, this.rings, r.channel, r.lastServed)
     if (v < 0) return
-    const burst = r.offers[v]!
-    r.offers[v] = undefined
-    r.offerView.offerSeq[v] = -1
-    r.offerCount--
+    const burst = this.rings.takeBurst(v, this.o.burstFramesMax)
     r.lastServed = v
     r.airOwner = v
     r.airFrames = burst.length
-    this.air.tellUnsafe(Air.enqueue(this.station, burst, false, r.offerPhy[v]))
+    this.air.tellUnsafe(Air.enqueue(this.station, burst, false, this.rings.phy[v]))
+  }
+
+  /** TX frames of vMAC `v` are done (sent or dropped): the card counts them and tells the driver. */
+  private completed(v: number, delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>): void {
+    const regs = this.vmacs[v]!.regs
+    // Only data counts: management frames the card sends on its own were never queued by a driver.
+    for (const f of delivered) if (f.kind === FrameKind.Data) regs.txCompleted++
+    for (const f of dropped) if (f.kind === FrameKind.Data) regs.txCompleted++
+    // A stopped vMAC's completions are counted but not signalled: nobody may read its events now.
+    if (regs.state !== "stopped") this.status.raise({ _tag: "TxStatus", vmac: v, delivered, dropped })
   }
 
   /** The radio's own frames (null-data around a switch, a probe): sent when the air queue is empty. */
@@ -273,7 +275,7 @@ export class Radio {
   sent(r: RadioState, delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>): void {
     r.airFrames -= delivered.length + dropped.length
     // The radio's own frames (nulls, probes) need no word to anyone.
-    if (r.airOwner >= 0) this.vmacs[r.airOwner]!.ref.tellUnsafe({ _tag: "TxDone", delivered, dropped, done: r.airFrames <= 0 })
+    if (r.airOwner >= 0) this.completed(r.airOwner, delivered, dropped)
     if (r.airFrames > 0) return
     r.airFrames = 0
     if (r.mode === "leaving") this.continueLeaving(r)
@@ -281,15 +283,12 @@ export class Radio {
     else this.pump(r)
   }
 
-  /** Takes back what the radio holds of vMAC `v` (a reset or stop): the offer, and its frames still queued on the air. */
+  /** Drops what the card holds for vMAC `v` (a reset or stop): its ring, and its frames still queued on the air. */
   reclaim(r: RadioState, v: number, reason: string): void {
-    const offer = r.offers[v]
-    if (offer !== undefined) {
-      r.offers[v] = undefined
-      r.offerView.offerSeq[v] = -1
-      r.offerCount--
-      for (const f of offer) this.ledger.drop(f, reason)
-      this.vmacs[v]!.ref.tellUnsafe({ _tag: "TxDone", delivered: [], dropped: offer, done: true })
+    const lost = this.rings.drain(v)
+    if (lost.length > 0) {
+      for (const f of lost) this.ledger.drop(f, reason)
+      this.completed(v, [], lost)
     }
     if (r.airOwner === v && r.airFrames > 0) this.air.tellUnsafe(Air.AirMessage.FlushFrom({ station: this.station, source: this.vmacs[v]!.mac, reason }))
   }
@@ -299,7 +298,7 @@ export class Radio {
   private servedChannels(r: RadioState): Array<number> {
     const channels: Array<number | undefined> = []
     for (const v of this.vmacs) if (v.regs.state !== "idle" && v.regs.state !== "stopped") channels.push(v.regs.channel)
-    for (let v = 0; v < r.offers.length; v++) if (r.offers[v] !== undefined) channels.push(r.offerView.offerChannel[v])
+    for (let v = 0; v < this.vmacs.length; v++) if (this.rings.offerSeq[v]! >= 0) channels.push(this.rings.offerChannel[v])
     return channelsToServe(channels)
   }
 
@@ -471,22 +470,17 @@ export class Radio {
   }
 
   /**
-   * The firmware restarts after a crash. The hardware keeps its tuning and its air queue; the offers
-   * (firmware memory) are lost and reported dropped to their vMACs; a scan under way ends with what
-   * it found; the radio serves the channel it is tuned to, as if it had just arrived.
+   * The firmware restarts after a crash. The hardware keeps its tuning, its TX rings and its air
+   * queue; a scan under way ends with what it found; the radio serves the channel it is tuned to,
+   * as if it had just arrived.
    */
   restart(crashed: RadioState): RadioState {
-    const r = initialRadio(this.vmacs.length, crashed.mode === "switching" ? crashed.switchingTo.channel : crashed.channel, this.o.phy, this.kernel.nowNs)
+    const r = initialRadio(crashed.mode === "switching" ? crashed.switchingTo.channel : crashed.channel, this.kernel.nowNs)
     r.airFrames = crashed.airFrames
     r.airOwner = crashed.airOwner
+    r.lastServed = crashed.lastServed
     r.token = crashed.token + 1
     for (const [c, ns] of crashed.leftAtNs) r.leftAtNs.set(c, ns)
-    for (let v = 0; v < crashed.offers.length; v++) {
-      const offer = crashed.offers[v]
-      if (offer === undefined) continue
-      for (const f of offer) this.ledger.drop(f, "nic-crash")
-      this.vmacs[v]!.ref.tellUnsafe({ _tag: "TxDone", delivered: [], dropped: offer, done: true })
-    }
     if (crashed.scan !== undefined) {
       r.scan = crashed.scan
       this.finishScan(r)
