@@ -89,6 +89,28 @@ describe("one radio: one channel at a time", () => {
       assert.strictEqual(r.invariants.unaccountedFrames, 0)
     }))
 
+  it.effect("the cost of being away shows in ping: a request waits for the radio's return, a quarter of the dwell on average", () =>
+    Effect.gen(function*() {
+      const pings = (channelB: number) => ({
+        mode: "virtual-wifi", durationSeconds: 6, card: { vmacs: 2, channel: 1 },
+        aps: [{ ssid: "ch1", bssid: "02:00:00:00:01:01", channel: 1 }, { ssid: "chB", bssid: "02:00:00:00:01:0b", channel: channelB }],
+        vms: [
+          { name: "a", ssid: "ch1", passphrase: KEY, traffic: [{ kind: "ping", intervalMs: 10 }] },
+          { name: "b", ssid: "chB", passphrase: KEY, traffic: [{ kind: "ping", intervalMs: 10 }] }
+        ]
+      })
+      const together = yield* runScenario(yield* scenarioOf(pings(1)), { seed: 6 })
+      const apart = yield* runScenario(yield* scenarioOf(pings(11)), { seed: 6 })
+      const dwellMs = 102.4
+      for (const vm of together.vms) assert.isBelow(vm.ping.meanUs!, 1_000, `${vm.name} on one channel: sub-millisecond`)
+      for (const vm of apart.vms) {
+        // Half the time the radio is elsewhere, for the rest of a dwell: on average D/2 × 1/2 = D/4.
+        assert.approximately(vm.ping.meanUs! / 1e3, dwellMs / 4, 0.3 * dwellMs / 4, `${vm.name}'s mean round trip`)
+        assert.isBelow(vm.ping.p99Us! / 1e3, dwellMs + 2, `${vm.name} waits at most a dwell`)
+      }
+      assert.deepStrictEqual(apart.frames.droppedByReason, {})
+    }))
+
   it.effect("a single VM whose AP is on another channel than the card's is served there, with no switching afterwards", () =>
     Effect.gen(function*() {
       const r = yield* runScenario(yield* scenarioOf({
