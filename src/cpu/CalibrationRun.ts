@@ -1,8 +1,7 @@
 /** The measurement the calibration fits: one TCP TX run of a group, as Table 1 was measured (Chariot TX). */
-import { Effect, Exit } from "effect"
-import { ActorSystem } from "../actor/ActorSystem.ts"
+import { Effect } from "effect"
 import * as Simulation from "../kernel/Simulation.ts"
-import { build } from "../model/Model.ts"
+import { runWorld } from "../run/RunWorld.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
 import type { CostTable } from "./CostTable.ts"
 import type { CpuSnapshot } from "./CpuCore.ts"
@@ -17,14 +16,7 @@ export const tcpTxScenario = (base: Scenario, group: Table1Group): Scenario => (
 })
 
 export const measureTcpTx = (scenario: Scenario, costs: CostTable, seed: number, durationNs: number): Effect.Effect<CpuSnapshot> =>
-  Effect.flatMap(
-    Simulation.run(
-      Effect.gen(function*() {
-        const world = yield* build(scenario, { costs })
-        yield* Simulation.sleep(durationNs)
-        return world.cpu.snapshot()
-      }).pipe(Effect.provide(ActorSystem.layer)),
-      { seed }
-    ),
-    ({ exit, stats }) => (Exit.isSuccess(exit) ? Effect.succeed(exit.value) : Effect.die(new Error(`calibration run ended ${stats.outcome}`)))
+  Effect.map(
+    runWorld(scenario, { seed, costs }, (world) => Effect.map(Simulation.sleep(durationNs), () => world.cpu.snapshot())),
+    ({ value }) => value
   )

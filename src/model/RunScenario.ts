@@ -2,8 +2,7 @@
  * Runs a scenario for its duration in a fresh simulation and reports (`RunReport`). The library's
  * main entry point; `vwifi run` is a thin shell over it.
  */
-import { Effect, Exit } from "effect"
-import { ActorSystem } from "../actor/ActorSystem.ts"
+import { Effect } from "effect"
 import { categories } from "../cpu/CpuCategory.ts"
 import type { CostTable } from "../cpu/CostTable.ts"
 import * as Simulation from "../kernel/Simulation.ts"
@@ -12,7 +11,7 @@ import type { RecoveryLog } from "../fault/RecoveryLog.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
 import { macText } from "../scenario/AddressPlan.ts"
 import { isConsistent } from "../driver/VmacTable.ts"
-import { build } from "./Model.ts"
+import { actorSummary, runWorld } from "../run/RunWorld.ts"
 import { MAX_FRAME_LIFETIME_NS } from "./ModelConstants.ts"
 import type { World } from "./Model.ts"
 
@@ -156,28 +155,20 @@ const radioReport = (world: World, nowNs: number): RunReport["radio"] => {
 /** Runs `scenario` for its duration (or `durationNs`) with `seed`. */
 export const runScenario = (scenario: Scenario, options: RunScenarioOptions): Effect.Effect<RunReport> => {
   const durationNs = options.durationNs ?? scenario.durationSeconds * 1e9
-  const program = Effect.gen(function*() {
-    const world = yield* build(scenario, { costs: options.costs })
-    yield* Simulation.sleep(durationNs)
-    const sim = yield* Simulation.Simulation
-    const system = yield* ActorSystem
-    return report(world, sim.kernel.nowNs, { metrics: system.metrics(), deadLetters: system.deadLetters().total })
-  }).pipe(Effect.provide(ActorSystem.layer))
   return Effect.map(
-    Simulation.run(program, { seed: options.seed, trace: options.trace, onProgress: options.onProgress }),
-    ({ exit, stats }): RunReport => {
-      if (Exit.isFailure(exit)) {
-        // A model bug, not a user mistake: surface it as a defect with the run's context.
-        throw new Error(`the simulation ended ${stats.outcome} at ${stats.virtualTimeNs} ns: ${String(exit.cause)}`)
-      }
-      return {
-        ...exit.value,
-        seed: options.seed,
-        wallSeconds: stats.wallTimeMs / 1e3,
-        outcome: stats.outcome,
-        traceDigest: stats.traceDigest,
-        eventsProcessed: stats.eventsProcessed
-      }
-    }
+    runWorld(scenario, options, (world) =>
+      Effect.gen(function*() {
+        yield* Simulation.sleep(durationNs)
+        const sim = yield* Simulation.Simulation
+        return report(world, sim.kernel.nowNs, yield* actorSummary)
+      })),
+    ({ value, stats }): RunReport => ({
+      ...value,
+      seed: options.seed,
+      wallSeconds: stats.wallTimeMs / 1e3,
+      outcome: stats.outcome,
+      traceDigest: stats.traceDigest,
+      eventsProcessed: stats.eventsProcessed
+    })
   )
 }

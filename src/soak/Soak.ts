@@ -3,10 +3,10 @@
  * mixed traffic and scheduled faults; a summary per simulated hour and one at the end. Memory must
  * stay flat: the heap of the last hour within 10% of the first after warm-up, and no more live fibers.
  */
-import { Effect, Exit } from "effect"
+import { Effect } from "effect"
 import { ActorSystem } from "../actor/ActorSystem.ts"
 import * as Simulation from "../kernel/Simulation.ts"
-import { build } from "../model/Model.ts"
+import { runWorld } from "../run/RunWorld.ts"
 import type { World } from "../model/Model.ts"
 import { faultsReport, report } from "../model/RunScenario.ts"
 import { invariantViolations } from "../report/RunReport.ts"
@@ -48,8 +48,7 @@ export const runSoak = (options: SoakOptions, callbacks: SoakCallbacks = {}): Ef
     // The soak's scenario is generated, so a problem with it is a bug of vwifi's, not the user's.
     const scenario = yield* Effect.orDie(soakScenario(options))
     const wallStart = performance.now()
-    const program = Effect.gen(function*() {
-      const world = yield* build(scenario)
+    const { value, stats } = yield* runWorld(scenario, { seed: options.seed, onProgress: callbacks.onProgress }, (world) => Effect.gen(function*() {
       const system = yield* ActorSystem
       const restarts = () => system.metrics().reduce((n, a) => n + a.restarts, 0)
       const hours: Array<SoakHour> = []
@@ -82,10 +81,8 @@ export const runSoak = (options: SoakOptions, callbacks: SoakCallbacks = {}): Ef
       const sim = yield* Simulation.Simulation
       const final = report(world, sim.kernel.nowNs, { metrics: system.metrics(), deadLetters: system.deadLetters().total })
       return { hours, final, faults: faultsReport(world.log, { metrics: system.metrics(), deadLetters: system.deadLetters().total }) }
-    }).pipe(Effect.provide(ActorSystem.layer))
-    const { exit, stats } = yield* Simulation.run(program, { seed: options.seed, onProgress: callbacks.onProgress })
-    if (Exit.isFailure(exit)) return yield* Effect.die(new Error(`the soak ended ${stats.outcome} at ${stats.virtualTimeNs} ns: ${String(exit.cause)}`))
-    const { hours, final, faults } = exit.value
+    }))
+    const { hours, final, faults } = value
     const memory = memoryVerdict(hours)
     return {
       options,

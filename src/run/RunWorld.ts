@@ -1,0 +1,43 @@
+/**
+ * The one run loop: build a scenario's world in a fresh simulation, drive it, and return what the
+ * driver returned with the run's figures. `runScenario`, the soak, the calibration and the tests all
+ * run worlds through it. A run that does not complete (a runaway, a deadlock, a model defect) is a
+ * bug of vwifi's, not the user's: it dies with the run's context.
+ */
+import { Effect, Exit } from "effect"
+import type * as Scope from "effect/Scope"
+import { ActorSystem } from "../actor/ActorSystem.ts"
+import type { CostTable } from "../cpu/CostTable.ts"
+import * as Simulation from "../kernel/Simulation.ts"
+import { build } from "../model/Model.ts"
+import type { World } from "../model/Model.ts"
+import type { Scenario } from "../scenario/Scenario.ts"
+
+export interface RunWorldOptions {
+  readonly seed: number
+  /** Receives the full trace, one JSON line per event (default: only the digest is kept). */
+  readonly trace?: ((line: string) => void) | undefined
+  readonly onProgress?: ((progress: Simulation.Progress) => void) | undefined
+  /** Per-operation CPU costs (default: the table calibrated to Table 1). */
+  readonly costs?: CostTable | undefined
+}
+
+/** Builds `scenario` with `options.seed`, runs `drive` on the world, and returns its value with the run's stats. */
+export const runWorld = <A>(
+  scenario: Scenario,
+  options: RunWorldOptions,
+  drive: (world: World) => Effect.Effect<A, never, Simulation.Simulation | ActorSystem | Scope.Scope>
+): Effect.Effect<{ readonly value: A; readonly stats: Simulation.RunStats }> =>
+  Effect.flatMap(
+    Simulation.run(
+      Effect.flatMap(build(scenario, { costs: options.costs }), drive).pipe(Effect.provide(ActorSystem.layer)),
+      { seed: options.seed, trace: options.trace, onProgress: options.onProgress }
+    ),
+    ({ exit, stats }) =>
+      Exit.isSuccess(exit)
+        ? Effect.succeed({ value: exit.value, stats })
+        : Effect.die(new Error(`the simulation ended ${stats.outcome} at ${stats.virtualTimeNs} ns: ${String(exit.cause)}`))
+  )
+
+/** The actor runtime's view of a run so far: every actor's metrics and the dead letters (for reports). */
+export const actorSummary = Effect.map(Effect.service(ActorSystem), (system) => ({ metrics: system.metrics(), deadLetters: system.deadLetters().total }))
