@@ -5,11 +5,12 @@
  */
 import { Data, Effect } from "effect"
 import type * as Scope from "effect/Scope"
-import type * as Actor from "../actor/Actor.ts"
+import { after, forward } from "../actor/Port.ts"
+import type { Port } from "../actor/Port.ts"
 import * as ModelActor from "../model/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
+import type { Kernel } from "../kernel/Kernel.ts"
 import { Simulation } from "../kernel/Simulation.ts"
-import { deliverAt } from "../model/Deliver.ts"
 import { Frame, FrameKind, Payload } from "../model/Frame.ts"
 import type { FrameLedger } from "../model/FrameLedger.ts"
 import { segmentsPerNs } from "../workload/PacedWriter.ts"
@@ -44,18 +45,16 @@ export interface EndpointOptions {
   readonly wiredDelayNs: number
   readonly warmupEndNs: number
   readonly ledger: FrameLedger
-  readonly ap: () => { readonly tellUnsafe: (m: ApMessage) => boolean }
+  readonly ap: () => Port<ApMessage>
 }
 
 export interface EndpointHandle {
-  readonly ref: Actor.ActorRef<EndpointMessage>
+  readonly ref: ModelActor.ModelRef<EndpointMessage>
   /**
    * Uplink goodput counters (after the warm-up) by the VM whose data it is (the frame's owner), not by
    * station address: a VM that reconnects may come back on another vMAC, and a vMAC may pass to another VM.
    */
   readonly uplink: ReadonlyMap<number, FlowCounters>
-  /** Downlink frames sent by station MAC. */
-  readonly downlinkSent: ReadonlyMap<number, number>
 }
 
 
@@ -72,157 +71,184 @@ interface Downlink {
   seq: number
 }
 
+/** The endpoint's protocol state (what a restart of its host would lose). */
+interface EndpointState {
+  /** Downlink UDP flows by station. */
+  readonly flows: Map<number, Downlink>
+  /** TCP: a receiver per station sending to us (tcp-tx), a sender per station that subscribed (tcp-rx). */
+  readonly tcpReceivers: Map<number, TcpReceiverFlow>
+  readonly tcpSenders: Map<number, TcpSenderFlow>
+  /** The id of each station's TCP sender: a wake-up meant for an earlier sender of the station is void. */
+  readonly tcpSenderIds: Map<number, number>
+  /** TCP frames the AP has finished with (sent or dropped), per station: the budget frees up. */
+  readonly tcpCredits: Map<number, number>
+  /** Downlink frames sent, per station (what the TCP budget counts against). */
+  readonly downlinkSent: Map<number, number>
+  flowIds: number
+}
+
 export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effect.fn.Return<EndpointHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel } = yield* Simulation
-  const { ledger } = options
   const uplink = new Map<number, FlowCounters>()
-  const downlinkSent = new Map<number, number>()
-  const flows = new Map<number, Downlink>()
-  let self: Actor.ActorRef<EndpointMessage> | undefined
+  const self = forward<EndpointMessage>()
+  const logic = new EndpointLogic(kernel, options, self, uplink)
+  const ref = yield* ModelActor.makeStateful<EndpointMessage, EndpointState>({
+    name: options.name,
+    capacity: 1 << 14,
+    initial: () => ({ flows: new Map(), tcpReceivers: new Map(), tcpSenders: new Map(), tcpSenderIds: new Map(), tcpCredits: new Map(), downlinkSent: new Map(), flowIds: 0 }),
+    handle: (s, msg) => logic.handle(s, msg)
+  })
+  self.set(ref)
+  return { ref, uplink }
+})
 
-  let flowIds = 0
-  const frameTo = (dst: number, bytes: number, payload: Payload, seq: number, createdNs: number, owner: number): Frame => {
-    const f = new Frame(ledger.nextFrameId(), FrameKind.Data, options.mac, dst, options.bssid)
+/** The endpoint's handling of its messages, on the state the actor runtime holds. */
+class EndpointLogic {
+  private readonly kernel: Kernel
+  private readonly o: EndpointOptions
+  private readonly self: Port<EndpointMessage>
+  private readonly uplink: Map<number, FlowCounters>
+  constructor(kernel: Kernel, o: EndpointOptions, self: Port<EndpointMessage>, uplink: Map<number, FlowCounters>) {
+    this.kernel = kernel
+    this.o = o
+    this.self = self
+    this.uplink = uplink
+  }
+
+  handle(s: EndpointState, msg: EndpointMessage): EndpointState {
+    switch (msg._tag) {
+      case "Uplink":
+        this.uplinkFrames(s, msg.frames)
+        break
+      case "Credit":
+        for (const f of msg.frames) {
+          if (f.src === this.o.mac && f.payload === Payload.TcpData) {
+            s.tcpCredits.set(f.dst, (s.tcpCredits.get(f.dst) ?? 0) + 1)
+            s.tcpSenders.get(f.dst)?.pump()
+            continue
+          }
+          const flow = f.src === this.o.mac && f.payload === Payload.Udp ? s.flows.get(f.dst) : undefined
+          if (flow === undefined) continue
+          flow.outstanding--
+          if (flow.offeredMbps === "saturate" && flow.outstanding < ENDPOINT_SATURATE_WINDOW / 2) this.emit(s, flow, ENDPOINT_SATURATE_WINDOW - flow.outstanding)
+        }
+        break
+      case "TcpTimer":
+        if (msg.role === "sender") s.tcpSenders.get(msg.station)?.timeout(msg.generation)
+        else s.tcpReceivers.get(msg.station)?.timeout(msg.generation)
+        break
+      case "TcpWake":
+        if (s.tcpSenderIds.get(msg.station) === msg.flow) s.tcpSenders.get(msg.station)?.wake()
+        break
+      case "Pace": {
+        const flow = s.flows.get(msg.dst)
+        if (flow === undefined || flow.id !== msg.flow || flow.offeredMbps === "saturate") break
+        flow.credit += (flow.offeredMbps * 1e6 * PACE_PERIOD_NS) / 1e9 / (8 * flow.payloadBytes)
+        const n = Math.floor(flow.credit)
+        flow.credit -= n
+        this.emit(s, flow, n)
+        after(this.kernel, PACE_PERIOD_NS, this.self, msg)
+        break
+      }
+      case "StationGone":
+        s.flows.delete(msg.station)
+        s.tcpSenders.delete(msg.station)
+        s.tcpSenderIds.delete(msg.station)
+        s.tcpReceivers.delete(msg.station)
+        s.tcpCredits.delete(msg.station)
+        s.downlinkSent.delete(msg.station)
+        break
+    }
+    return s
+  }
+
+  private frameTo(dst: number, bytes: number, payload: Payload, seq: number, createdNs: number, owner: number): Frame {
+    const f = new Frame(this.o.ledger.nextFrameId(), FrameKind.Data, this.o.mac, dst, this.o.bssid)
     f.owner = owner
     f.payloadBytes = bytes
     f.payload = payload
     f.seq = seq
     f.createdNs = createdNs
-    ledger.register(f)
+    this.o.ledger.register(f)
     return f
   }
 
-  const toAp = (frames: Array<Frame>): void => {
-    if (frames.length > 0) deliverAt(kernel, kernel.nowNs + options.wiredDelayNs, options.ap(), { _tag: "Downlink", frames })
+  private toAp(frames: Array<Frame>): void {
+    if (frames.length > 0) after(this.kernel, this.o.wiredDelayNs, this.o.ap(), { _tag: "Downlink", frames })
   }
 
-  const emit = (flow: Downlink, count: number): void => {
+  private emit(s: EndpointState, flow: Downlink, count: number): void {
     const out: Array<Frame> = []
-    for (let i = 0; i < count; i++) out.push(frameTo(flow.dst, flow.payloadBytes, Payload.Udp, ++flow.seq, kernel.nowNs, flow.owner))
+    for (let i = 0; i < count; i++) out.push(this.frameTo(flow.dst, flow.payloadBytes, Payload.Udp, ++flow.seq, this.kernel.nowNs, flow.owner))
     flow.outstanding += count
-    downlinkSent.set(flow.dst, (downlinkSent.get(flow.dst) ?? 0) + count)
-    toAp(out)
+    s.downlinkSent.set(flow.dst, (s.downlinkSent.get(flow.dst) ?? 0) + count)
+    this.toAp(out)
   }
 
-  // TCP: a receiver per station sending to us (tcp-tx), a sender per station that subscribed (tcp-rx).
-  const tcpReceivers = new Map<number, TcpReceiverFlow>()
-  const tcpSenders = new Map<number, TcpSenderFlow>()
-  const tcpSenderIds = new Map<number, number>()
-
-  const tcpReceiverFor = (station: number, owner: number): TcpReceiverFlow => {
-    let flow = tcpReceivers.get(station)
+  private tcpReceiverFor(s: EndpointState, station: number, owner: number): TcpReceiverFlow {
+    let flow = s.tcpReceivers.get(station)
     if (flow === undefined) {
-      flow = new TcpReceiverFlow(kernel, (ackNo) => toAp([frameTo(station, ACK_PACKET_BYTES, Payload.TcpAck, ackNo, kernel.nowNs, owner)]),
-        (generation) => self!.tellUnsafe({ _tag: "TcpTimer", station, role: "receiver", generation }))
-      tcpReceivers.set(station, flow)
+      flow = new TcpReceiverFlow(this.kernel, (ackNo) => this.toAp([this.frameTo(station, ACK_PACKET_BYTES, Payload.TcpAck, ackNo, this.kernel.nowNs, owner)]),
+        (generation) => this.self.tellUnsafe({ _tag: "TcpTimer", station, role: "receiver", generation }))
+      s.tcpReceivers.set(station, flow)
     }
     return flow
   }
 
-  const startTcpSender = (station: number, mss: number, offeredMbps: number | "saturate", owner: number): void => {
-    if (tcpSenders.has(station)) return
+  private startTcpSender(s: EndpointState, station: number, mss: number, offeredMbps: number | "saturate", owner: number): void {
+    if (s.tcpSenders.has(station)) return
     // The id keeps a wake-up meant for an earlier sender of this station from waking this one.
-    const id = ++flowIds
+    const id = ++s.flowIds
     const app = offeredMbps === "saturate" ? undefined : {
       segmentsPerNs: segmentsPerNs(offeredMbps, mss),
-      wake: () => void self!.tellUnsafe({ _tag: "TcpWake", station, flow: id })
+      wake: () => void this.self.tellUnsafe({ _tag: "TcpWake", station, flow: id })
     }
-    const flow = new TcpSenderFlow(kernel, {
-      room: () => ENDPOINT_TCP_BUDGET - ((downlinkSent.get(station) ?? 0) - (tcpCredits.get(station) ?? 0)),
+    const flow = new TcpSenderFlow(this.kernel, {
+      room: () => ENDPOINT_TCP_BUDGET - ((s.downlinkSent.get(station) ?? 0) - (s.tcpCredits.get(station) ?? 0)),
       emitSegments: (first, count) => {
         const out: Array<Frame> = []
-        for (let i = 0; i < count; i++) out.push(frameTo(station, mss + 40, Payload.TcpData, first + i, kernel.nowNs, owner))
-        downlinkSent.set(station, (downlinkSent.get(station) ?? 0) + count)
-        toAp(out)
+        for (let i = 0; i < count; i++) out.push(this.frameTo(station, mss + 40, Payload.TcpData, first + i, this.kernel.nowNs, owner))
+        s.downlinkSent.set(station, (s.downlinkSent.get(station) ?? 0) + count)
+        this.toAp(out)
         return count
       }
-    }, (generation) => self!.tellUnsafe({ _tag: "TcpTimer", station, role: "sender", generation }), app)
-    tcpSenders.set(station, flow)
-    tcpSenderIds.set(station, id)
+    }, (generation) => this.self.tellUnsafe({ _tag: "TcpTimer", station, role: "sender", generation }), app)
+    s.tcpSenders.set(station, flow)
+    s.tcpSenderIds.set(station, id)
     flow.pump()
   }
-  /** TCP frames the AP has finished with (sent or dropped), per station: the budget frees up. */
-  const tcpCredits = new Map<number, number>()
 
-  const countUplink = (vm: number, bytes: number): void => {
-    if (kernel.nowNs < options.warmupEndNs || bytes === 0) return
-    let c = uplink.get(vm)
-    if (c === undefined) uplink.set(vm, (c = { frames: 0, bytes: 0, firstNs: kernel.nowNs, lastNs: kernel.nowNs }))
+  private countUplink(vm: number, bytes: number): void {
+    if (this.kernel.nowNs < this.o.warmupEndNs || bytes === 0) return
+    let c = this.uplink.get(vm)
+    if (c === undefined) this.uplink.set(vm, (c = { frames: 0, bytes: 0, firstNs: this.kernel.nowNs, lastNs: this.kernel.nowNs }))
     c.frames++
     c.bytes += bytes
-    c.lastNs = kernel.nowNs
+    c.lastNs = this.kernel.nowNs
   }
 
-  const uplinkFrames = (frames: ReadonlyArray<Frame>): void => {
+  private uplinkFrames(s: EndpointState, frames: ReadonlyArray<Frame>): void {
     const replies: Array<Frame> = []
     for (const f of frames) {
-      ledger.deliver(f)
+      this.o.ledger.deliver(f)
       if (f.payload === Payload.TcpData) {
         // Goodput is what TCP delivers in order, not what arrives.
-        countUplink(f.owner, tcpReceiverFor(f.src, f.owner).segment(f.seq) * (f.payloadBytes - 40))
+        this.countUplink(f.owner, this.tcpReceiverFor(s, f.src, f.owner).segment(f.seq) * (f.payloadBytes - 40))
       } else if (f.payload === Payload.TcpAck) {
-        tcpSenders.get(f.src)?.ack(f.seq)
+        s.tcpSenders.get(f.src)?.ack(f.seq)
       } else if (f.payload === Payload.Subscribe && f.info?.subscribe?.protocol === "tcp") {
-        startTcpSender(f.src, f.info.subscribe.payloadBytes, f.info.subscribe.offeredMbps, f.owner)
+        this.startTcpSender(s, f.src, f.info.subscribe.payloadBytes, f.info.subscribe.offeredMbps, f.owner)
       } else if (f.payload === Payload.EchoRequest) {
-        replies.push(frameTo(f.src, f.payloadBytes, Payload.EchoReply, f.seq, f.createdNs, f.owner))
-      } else if (f.payload === Payload.Subscribe && f.info?.subscribe !== undefined && !flows.has(f.src)) {
-        const flow: Downlink = { id: ++flowIds, owner: f.owner, dst: f.src, ...f.info.subscribe, outstanding: 0, credit: 0, seq: 0 }
-        flows.set(f.src, flow)
-        if (flow.offeredMbps === "saturate") emit(flow, ENDPOINT_SATURATE_WINDOW)
-        else self!.tellUnsafe({ _tag: "Pace", dst: f.src, flow: flow.id })
+        replies.push(this.frameTo(f.src, f.payloadBytes, Payload.EchoReply, f.seq, f.createdNs, f.owner))
+      } else if (f.payload === Payload.Subscribe && f.info?.subscribe !== undefined && !s.flows.has(f.src)) {
+        const flow: Downlink = { id: ++s.flowIds, owner: f.owner, dst: f.src, ...f.info.subscribe, outstanding: 0, credit: 0, seq: 0 }
+        s.flows.set(f.src, flow)
+        if (flow.offeredMbps === "saturate") this.emit(s, flow, ENDPOINT_SATURATE_WINDOW)
+        else this.self.tellUnsafe({ _tag: "Pace", dst: f.src, flow: flow.id })
       } else if (f.payload === Payload.Udp) {
-        countUplink(f.owner, f.payloadBytes)
+        this.countUplink(f.owner, f.payloadBytes)
       }
     }
-    toAp(replies)
+    this.toAp(replies)
   }
-
-  const ref = yield* ModelActor.make<EndpointMessage>(options.name, 1 << 14, (msg) => {
-    switch (msg._tag) {
-      case "Uplink":
-        uplinkFrames(msg.frames)
-        break
-      case "Credit":
-        for (const f of msg.frames) {
-          if (f.src === options.mac && f.payload === Payload.TcpData) {
-            tcpCredits.set(f.dst, (tcpCredits.get(f.dst) ?? 0) + 1)
-            tcpSenders.get(f.dst)?.pump()
-            continue
-          }
-          const flow = f.src === options.mac && f.payload === Payload.Udp ? flows.get(f.dst) : undefined
-          if (flow === undefined) continue
-          flow.outstanding--
-          if (flow.offeredMbps === "saturate" && flow.outstanding < ENDPOINT_SATURATE_WINDOW / 2) emit(flow, ENDPOINT_SATURATE_WINDOW - flow.outstanding)
-        }
-        break
-      case "TcpTimer":
-        if (msg.role === "sender") tcpSenders.get(msg.station)?.timeout(msg.generation)
-        else tcpReceivers.get(msg.station)?.timeout(msg.generation)
-        break
-      case "TcpWake":
-        if (tcpSenderIds.get(msg.station) === msg.flow) tcpSenders.get(msg.station)?.wake()
-        break
-      case "Pace": {
-        const flow = flows.get(msg.dst)
-        if (flow === undefined || flow.id !== msg.flow || flow.offeredMbps === "saturate") break
-        flow.credit += (flow.offeredMbps * 1e6 * PACE_PERIOD_NS) / 1e9 / (8 * flow.payloadBytes)
-        const n = Math.floor(flow.credit)
-        flow.credit -= n
-        emit(flow, n)
-        kernel.setTimer(kernel.nowNs + PACE_PERIOD_NS, () => self!.tellUnsafe({ _tag: "Pace", dst: msg.dst, flow: flow.id }))
-        break
-      }
-      case "StationGone":
-        flows.delete(msg.station)
-        tcpSenders.delete(msg.station)
-        tcpSenderIds.delete(msg.station)
-        tcpReceivers.delete(msg.station)
-        tcpCredits.delete(msg.station)
-        downlinkSent.delete(msg.station)
-        break
-    }
-  })
-  self = ref
-  return { ref, uplink, downlinkSent }
-})
+}
