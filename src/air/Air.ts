@@ -81,6 +81,12 @@ interface Transmission {
   readonly frames: Array<Frame>
 }
 
+/** The air's state, held by the actor runtime: one medium per channel, and who dozes. */
+export interface AirState {
+  readonly media: Map<number, Medium>
+  readonly dozing: Set<number>
+}
+
 /** One channel's medium. */
 export class Medium {
   readonly channel: number
@@ -94,8 +100,11 @@ export class Medium {
   transmitting: Array<Transmission> | undefined = undefined
   /** Extra frame loss probability on top of the channel's noise (an injected burst or outage). */
   extraLoss = 0
-  constructor(channel: number) {
+  /** Stations in power save, air-wide (shared by every medium). */
+  readonly dozing: ReadonlySet<number>
+  constructor(channel: number, dozing: ReadonlySet<number>) {
     this.channel = channel
+    this.dozing = dozing
   }
 }
 
@@ -107,17 +116,16 @@ export interface AirHandle {
 export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.Return<AirHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel, stream } = yield* Simulation
   const random = stream("air")
-  const media = new Map<number, Medium>()
   const stats: AirStats = { exchanges: 0, collisions: 0, retries: 0, framesDelivered: 0, framesLost: 0, busyNs: 0, dropsByReason: {}, collisionsByStation: {} }
   const draw = () => random.nextDoubleUnsafe()
   let self: Actor.ActorRef<AirMessage> | undefined
 
-  const mediumOf = (channel: number): Medium => {
-    let m = media.get(channel)
+  const mediumOf = (st: AirState, channel: number): Medium => {
+    let m = st.media.get(channel)
     if (m === undefined) {
-      m = new Medium(channel)
+      m = new Medium(channel, st.dozing)
       m.idleSinceNs = kernel.nowNs
-      media.set(channel, m)
+      st.media.set(channel, m)
     }
     return m
   }
@@ -134,13 +142,12 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
 
   // Stations in power save (a card's vMACs announce it before their radio leaves their channel):
   // like an AP buffering frames for them, senders hold frames for them and send others.
-  const dozing = new Set<number>()
-  const eligible = (f: Frame): boolean => f.ra === BROADCAST || !dozing.has(f.ra)
-  /** Whether `s` has something to send now; brings its first sendable frame to the head of its queue. */
-  const ready = (s: Station): boolean => {
+  /** Whether `s` on `m` has something to send now; brings its first sendable frame to the head of its queue. */
+  const ready = (m: Medium, s: Station): boolean => {
     if (!s.backlogged) return false
-    if (dozing.size === 0 || eligible(s.queue[0]!)) return true
-    const j = s.queue.findIndex(eligible)
+    const dozing = m.dozing
+    if (dozing.size === 0 || !dozing.has(s.queue[0]!.ra)) return true
+    const j = s.queue.findIndex((f) => f.ra === BROADCAST || !dozing.has(f.ra))
     if (j < 0) return false
     s.queue.unshift(s.queue.splice(j, 1)[0]!)
     s.retries = 0
@@ -148,14 +155,14 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
   }
 
   /** Frames at the head of `s`'s queue that are on the air now (they finish where they are). */
-  const inAirCount = (s: Station): number => mediumOf(s.channel).transmitting?.find((t) => t.station === s)?.frames.length ?? 0
+  const inAirCount = (st: AirState, s: Station): number => mediumOf(st, s.channel).transmitting?.find((t) => t.station === s)?.frames.length ?? 0
 
   /**
    * Drops the queued frames of `s` that `which` picks (never those on the air now) for `reason`, and
    * tells the owner they will not be sent (its TX ring frees their slots). Returns how many.
    */
-  const flushQueued = (s: Station, reason: string, which: (f: Frame) => boolean): number => {
-    const inAir = inAirCount(s)
+  const flushQueued = (st: AirState, s: Station, reason: string, which: (f: Frame) => boolean): number => {
+    const inAir = inAirCount(st, s)
     const kept: Array<Frame> = []
     const flushed: Array<Frame> = []
     s.queue.forEach((f, i) => (i >= inAir && which(f) ? flushed : kept).push(f))
@@ -172,7 +179,7 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
     const now = kernel.nowNs
     let contenders = 0
     let minSlots = Infinity
-    const any = medium.stations.find(ready)
+    const any = medium.stations.find((s) => ready(medium, s))
     if (any === undefined) {
       medium.token++ // nothing to do: cancel any planned round
       return
@@ -181,7 +188,7 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
     const countStart = Math.max(medium.idleSinceNs + t.difsNs, medium.countdownStartNs)
     const elapsedSlots = now > countStart ? Math.floor((now - countStart) / t.slotNs) : 0
     for (const s of medium.stations) {
-      if (!ready(s)) continue
+      if (!ready(medium, s)) continue
       if (s.backoffSlots < 0) s.backoffSlots = backoffSlots(draw, s.cw)
       else s.backoffSlots = Math.max(0, s.backoffSlots - elapsedSlots)
       contenders++
@@ -193,10 +200,10 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
 
   const startExchange = (medium: Medium): void => {
     let minSlots = Infinity
-    for (const s of medium.stations) if (ready(s) && s.backoffSlots < minSlots) minSlots = s.backoffSlots
+    for (const s of medium.stations) if (ready(medium, s) && s.backoffSlots < minSlots) minSlots = s.backoffSlots
     const winners: Array<Transmission> = []
     for (const s of medium.stations) {
-      if (!ready(s)) continue
+      if (!ready(medium, s)) continue
       s.backoffSlots -= minSlots
       if (s.backoffSlots === 0) winners.push({ station: s, frames: takeBurst(s) })
     }
@@ -243,7 +250,7 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
   /** A frame error rate with the medium's injected extra loss on top: both must spare the frame. */
   const withExtraLoss = (medium: Medium, fer: number): number => (medium.extraLoss === 0 ? fer : 1 - (1 - fer) * (1 - medium.extraLoss))
 
-  const finishExchange = (medium: Medium): void => {
+  const finishExchange = (st: AirState, medium: Medium): void => {
     const winners = medium.transmitting!
     medium.transmitting = undefined
     medium.idleSinceNs = kernel.nowNs
@@ -300,7 +307,7 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
     for (const { station } of winners) {
       if (station.retuneTo === undefined) continue
       const touched = new Set<Medium>()
-      move(station, station.retuneTo, touched)
+      move(st, station, station.retuneTo, touched)
       station.retuneTo = undefined
       for (const m of touched) if (m !== medium) replan(m)
     }
@@ -308,19 +315,19 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
   }
 
   /** Moves a station to another channel's medium; `touched` collects the media to replan. */
-  const move = (s: Station, channel: number, touched: Set<Medium>): void => {
-    const from = mediumOf(s.channel)
+  const move = (st: AirState, s: Station, channel: number, touched: Set<Medium>): void => {
+    const from = mediumOf(st, s.channel)
     const i = from.stations.indexOf(s)
     if (i >= 0) from.stations.splice(i, 1)
     touched.add(from)
     s.channel = channel
     s.backoffSlots = -1
-    const to = mediumOf(channel)
+    const to = mediumOf(st, channel)
     to.stations.push(s)
     touched.add(to)
   }
 
-  const ref = yield* ModelActor.make<AirMessage>("air", 1 << 16, (msg) => {
+  const handle = (st: AirState, msg: AirMessage): void => {
     switch (msg._tag) {
       case "Enqueue": {
         const s = msg.station
@@ -331,45 +338,45 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
         if (msg.phy !== undefined) s.phy = msg.phy
         if (msg.urgent) {
           // Behind the frames on the air now (they finish first), ahead of everything else.
-          s.queue.splice(inAirCount(s), 0, ...msg.frames)
+          s.queue.splice(inAirCount(st, s), 0, ...msg.frames)
         } else {
           for (const f of msg.frames) s.queue.push(f)
         }
-        replan(mediumOf(s.channel))
+        replan(mediumOf(st, s.channel))
         return
       }
       case "FlushTo": {
         const s = msg.station
-        if (flushQueued(s, msg.reason, (f) => f.ra === msg.receiver) > 0) replan(mediumOf(s.channel))
+        if (flushQueued(st, s, msg.reason, (f) => f.ra === msg.receiver) > 0) replan(mediumOf(st, s.channel))
         return
       }
       case "FlushFrom": {
         const s = msg.station
-        if (flushQueued(s, msg.reason, (f) => f.src === msg.source) > 0) replan(mediumOf(s.channel))
+        if (flushQueued(st, s, msg.reason, (f) => f.src === msg.source) > 0) replan(mediumOf(st, s.channel))
         return
       }
       case "Doze": {
-        if (msg.dozing) dozing.add(msg.address)
-        else dozing.delete(msg.address)
+        if (msg.dozing) st.dozing.add(msg.address)
+        else st.dozing.delete(msg.address)
         // Held frames may be sendable now (or the head may be held): every medium replans.
-        for (const m of media.values()) replan(m)
+        for (const m of st.media.values()) replan(m)
         return
       }
       case "Tune": {
         const touched = new Set<Medium>()
         for (const s of msg.stations) {
-          if (mediumOf(s.channel).transmitting?.some((t) => t.station === s)) {
+          if (mediumOf(st, s.channel).transmitting?.some((t) => t.station === s)) {
             s.retuneTo = msg.channel // finishes where it started, then moves
             continue
           }
           s.retuneTo = undefined
-          move(s, msg.channel, touched)
+          move(st, s, msg.channel, touched)
         }
         for (const m of touched) replan(m)
         return
       }
       case "Attach": {
-        const m = mediumOf(msg.station.channel)
+        const m = mediumOf(st, msg.station.channel)
         const i = m.stations.indexOf(msg.station)
         if (msg.attached && i < 0) m.stations.push(msg.station)
         if (!msg.attached && i >= 0) m.stations.splice(i, 1)
@@ -378,22 +385,22 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
       }
       case "Flush": {
         const s = msg.station
-        const m = mediumOf(s.channel)
-        flushQueued(s, msg.reason, () => true)
+        const m = mediumOf(st, s.channel)
+        flushQueued(st, s, msg.reason, () => true)
         s.backoffSlots = -1
         s.retries = 0
         replan(m)
         return
       }
       case "Impair":
-        mediumOf(msg.channel).extraLoss = msg.loss
+        mediumOf(st, msg.channel).extraLoss = msg.loss
         return
       case "Pause": {
         const touched = new Set<Medium>()
         for (const s of msg.stations) {
           s.paused = msg.paused
           s.backoffSlots = -1
-          touched.add(mediumOf(s.channel))
+          touched.add(mediumOf(st, s.channel))
         }
         for (const m of touched) replan(m)
         return
@@ -401,10 +408,19 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
       case "Due": {
         const m = msg.medium
         if (msg.token !== m.token) return // superseded by a replan
-        if (m.transmitting !== undefined) finishExchange(m)
+        if (m.transmitting !== undefined) finishExchange(st, m)
         else startExchange(m)
         return
       }
+    }
+  }
+  const ref = yield* ModelActor.makeStateful<AirMessage, AirState>({
+    name: "air",
+    capacity: 1 << 16,
+    initial: () => ({ media: new Map(), dozing: new Set() }),
+    handle: (st, msg) => {
+      handle(st, msg)
+      return st
     }
   })
   self = ref
