@@ -179,7 +179,13 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
     const now = kernel.nowNs
     let contenders = 0
     let minSlots = Infinity
-    const any = medium.stations.find((s) => ready(medium, s))
+    let any: Station | undefined
+    for (const s of medium.stations) {
+      if (ready(medium, s)) {
+        any = s
+        break
+      }
+    }
     if (any === undefined) {
       medium.token++ // nothing to do: cancel any planned round
       return
