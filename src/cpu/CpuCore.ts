@@ -14,8 +14,9 @@
  * ```
  *
  * Cheap by construction: submissions and the core's own timer are messages in its mailbox, but one
- * kernel timer stands for the next event (a job's end or a slice's), re-armed only when that moves,
- * and everything between events (switches, partial progress) is computed, not simulated step by step.
+ * kernel timer stands for the next event (the end of a job something waits for, or of a slice),
+ * re-armed only when that moves, and everything between events (switches, partial progress, ends of
+ * jobs nothing waits for) is computed, not simulated step by step.
  * A scheduling decision that falls due at an instant waits until that instant's arrivals are in (the
  * job that completed usually hands work on), as the kernel decides with the wake-ups an interrupt or
  * a hand-off made.

@@ -128,6 +128,42 @@ describe("cpu core: interrupts and wake-ups", () => {
       assert.closeTo(p.at("a")!, SWITCH_NS + 15_000 + 1 * MS, 1e-6)
     }))
 
+  it.effect("a thread woken by an interrupt preempts at the interrupt's exit, with one switch", () =>
+    Effect.gen(function*() {
+      const p = probe()
+      yield* withCore((cpu) =>
+        Effect.gen(function*() {
+          const sim = yield* Simulation.Simulation
+          p.clock(() => sim.kernel.nowNs)
+          const hog = cpu.thread("hog")
+          const reader = cpu.thread("reader")
+          cpu.job(hog).cycles(Cat.guest, 10e9).submit()
+          yield* Simulation.sleep(50 * MS)
+          // The interrupt's handler wakes the reader (the hand-off a driver makes to a waiting thread).
+          cpu.job(INTERRUPT_CONTEXT).cycles(Cat.interrupts, 3_000).next(cpu.job(reader).cycles(Cat.guest, 20_000).then(p.port, "read")).submit()
+          yield* Simulation.sleep(10 * MS)
+        }))
+      assert.closeTo(p.at("read")!, 50 * MS + 3_000 + SWITCH_NS + 20_000, 1e-6)
+    }))
+
+  it.effect("jobs of one thread run in the order submitted, back to back", () =>
+    Effect.gen(function*() {
+      const p = probe()
+      yield* withCore((cpu) =>
+        Effect.gen(function*() {
+          const sim = yield* Simulation.Simulation
+          p.clock(() => sim.kernel.nowNs)
+          const a = cpu.thread("a")
+          cpu.job(a).cycles(Cat.guest, 3_000).then(p.port, "1").submit()
+          cpu.job(a).cycles(Cat.guest, 1_000).submit() // nothing waits for this one: no event of its own
+          cpu.job(a).cycles(Cat.guest, 2_000).then(p.port, "3").submit()
+          yield* Simulation.sleep(1 * MS)
+        }))
+      assert.deepStrictEqual(p.seen.map((s) => s.message), ["1", "3"])
+      assert.closeTo(p.at("1")!, SWITCH_NS + 3_000, 1e-6)
+      assert.closeTo(p.at("3")!, SWITCH_NS + 6_000, 1e-6)
+    }))
+
   it.effect("a thread that wakes after sleeping preempts a CPU-bound one at once (its credit exceeds the wake-up granularity)", () =>
     Effect.gen(function*() {
       const p = probe()
