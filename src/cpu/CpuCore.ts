@@ -76,6 +76,8 @@ export interface CpuSnapshot {
 // A job's work is a flat list of segments: [category, ns, op index (-1: raw cycles), times].
 const SEGMENT = 4
 const RAW = -1
+/** Jobs kept for reuse at most (a bound on the pool, not on the work: more are simply made). */
+const SPARE_JOBS_MAX = 1024
 
 /**
  * One piece of work for one thread: fill it with `op`/`cycles`, say what to deliver with `then` (or
@@ -84,9 +86,12 @@ const RAW = -1
  */
 export class Job {
   declare readonly _tag: "Job"
-  readonly thread: ThreadId
-  /** The work, in order: [category, ns, op index or -1, times] per segment. */
+  /** The thread it runs on (set when the job is made; jobs are reused once they have run). */
+  thread: ThreadId
+  /** The work, in order: [category, ns, op index or -1, times] per segment, in the first `size` entries. */
   readonly work: Array<number> = []
+  /** Entries of `work` in use (the array is kept when a job is reused). */
+  size = 0
   /** Work not yet run, ns. */
   remainingNs = 0
   /** The segment running, and how much of it has run. */
@@ -112,7 +117,8 @@ export class Job {
     const op = this.core.opCosts.get(name)!
     const ns = op.ns * times
     const w = this.work
-    const n = w.length
+    const n = this.size
+    this.size = n + SEGMENT
     w[n] = op.category
     w[n + 1] = ns
     w[n + 2] = op.index
@@ -125,7 +131,9 @@ export class Job {
   run(recipe: Recipe): this {
     const w = this.work
     const from = recipe.work
-    for (let i = 0; i < from.length; i++) w.push(from[i]!)
+    const n = this.size
+    for (let i = 0; i < from.length; i++) w[n + i] = from[i]!
+    this.size = n + from.length
     this.remainingNs += recipe.ns
     return this
   }
@@ -133,7 +141,13 @@ export class Job {
   /** Runs `cycles` of work in `category` that no operation stands for. */
   cycles(category: CpuCategory, cycles: number): this {
     const ns = cycles / this.core.ghz
-    this.work.push(category, ns, RAW, 0)
+    const w = this.work
+    const n = this.size
+    this.size = n + SEGMENT
+    w[n] = category
+    w[n + 1] = ns
+    w[n + 2] = RAW
+    w[n + 3] = 0
     this.remainingNs += ns
     return this
   }
@@ -161,8 +175,21 @@ export class Job {
   }
 
   /** Whether anything waits for this job's end. */
-  get delivers(): boolean {
+  delivers(): boolean {
     return this.port !== undefined || this.following !== undefined
+  }
+
+  /** Empties the job for reuse. */
+  clear(): void {
+    this.size = 0
+    this.remainingNs = 0
+    this.segment = 0
+    this.segmentDoneNs = 0
+    this.port = undefined
+    this.message = undefined
+    this.more = undefined
+    this.following = undefined
+    this.queued = undefined
   }
 }
 
@@ -231,6 +258,8 @@ export class CpuCore {
   private ref: Port<CoreMessage> | undefined
 
   private readonly threads: Array<Thread> = []
+  /** Jobs that have run, kept for reuse: jobs are the hot path's allocation. */
+  private readonly spare: Array<Job> = []
   private readonly irq: Thread
   /** Runnable threads, the running one included (the order does not matter: the pick scans them). */
   private readonly runQueue: Array<Thread> = []
@@ -273,7 +302,8 @@ export class CpuCore {
   static make = Effect.fnUntraced(function*(options: CpuCoreOptions): Effect.fn.Return<CpuCore, never, Simulation | ActorSystem | Scope.Scope> {
     const { kernel } = yield* Simulation
     const core = new CpuCore(kernel, options)
-    core.ref = yield* ModelActor.make<CoreMessage>("cpu", 1 << 16, (message) => core.handle(message))
+    // Room for what one instant brings: a storm's burst is bounded by the guest's own mailbox (4096).
+    core.ref = yield* ModelActor.make<CoreMessage>("cpu", 1 << 14, (message) => core.handle(message))
     return core
   })
 
@@ -288,12 +318,15 @@ export class CpuCore {
   recipe(...names: ReadonlyArray<CostName>): Recipe {
     const job = new Job(this, INTERRUPT_CONTEXT)
     for (const name of names) job.op(name)
-    return { work: job.work, ns: job.remainingNs }
+    return { work: job.work.slice(0, job.size), ns: job.remainingNs }
   }
 
-  /** A new, empty job for `thread`. */
+  /** An empty job for `thread`; once submitted the caller lets go of it (it is reused after it has run). */
   job(thread: ThreadId): Job {
-    return new Job(this, thread)
+    const job = this.spare.pop()
+    if (job === undefined) return new Job(this, thread)
+    job.thread = thread
+    return job
   }
 
   /** Hands `job` to the core's mailbox. */
@@ -363,8 +396,12 @@ export class CpuCore {
   }
 
   private updateMinVruntime(): void {
+    const q = this.runQueue
     let smallest: number | undefined
-    for (const t of this.runQueue) if (smallest === undefined || t.vruntimeNs < smallest) smallest = t.vruntimeNs
+    for (let i = 0; i < q.length; i++) {
+      const v = q[i]!.vruntimeNs
+      if (smallest === undefined || v < smallest) smallest = v
+    }
     this.minVruntimeNs = nextMinVruntimeNs(this.minVruntimeNs, smallest)
   }
 
@@ -382,7 +419,9 @@ export class CpuCore {
     if (prev !== undefined && prev.head !== undefined && !this.needResched) return prev
     let best: Thread | undefined
     let bestSeq = 0
-    for (const t of this.runQueue) {
+    const q = this.runQueue
+    for (let i = 0; i < q.length; i++) {
+      const t = q[i]!
       if (t.head === undefined) continue // the running thread that ran out of work leaves the queue
       const seq = t === prev ? Infinity : t.queuedSeq
       if (best === undefined || runsBefore(t.vruntimeNs, seq, best.vruntimeNs, bestSeq)) {
@@ -492,7 +531,7 @@ export class CpuCore {
     this.ran(t, ns)
     const w = job.work
     let left = ns
-    while (left > 0 && job.segment * SEGMENT < w.length) {
+    while (left > 0 && job.segment * SEGMENT < job.size) {
       const i = job.segment * SEGMENT
       const segLeft = w[i + 1]! - job.segmentDoneNs
       if (left < segLeft) {
@@ -511,7 +550,7 @@ export class CpuCore {
     this.ran(t, job.remainingNs)
     job.remainingNs = 0
     const w = job.work
-    while (job.segment * SEGMENT < w.length) {
+    while (job.segment * SEGMENT < job.size) {
       const i = job.segment * SEGMENT
       this.busyByCategory[w[i]!]! += w[i + 1]! - job.segmentDoneNs
       this.endSegment(job, i)
@@ -539,6 +578,8 @@ export class CpuCore {
     if (job.port !== undefined) job.port.tellUnsafe(job.message)
     const more = job.more
     if (more !== undefined) for (let i = 0; i < more.length; i += 2) (more[i] as Port<unknown>).tellUnsafe(more[i + 1])
+    job.clear()
+    if (this.spare.length < SPARE_JOBS_MAX) this.spare.push(job)
   }
 
   /** When the next event (a job's end, a slice's end) happens, with no more arrivals. */
@@ -644,7 +685,7 @@ const untilDeliveryNs = (t: Thread): number => {
   let ns = 0
   for (let job = t.head; job !== undefined; job = job.queued) {
     ns += job.remainingNs
-    if (job.delivers || job.queued === undefined) break
+    if (job.port !== undefined || job.following !== undefined || job.queued === undefined) break
   }
   return ns
 }
@@ -655,7 +696,7 @@ const walk = (job: Job, ns: number, byCategory: Float64Array): void => {
   let segment = job.segment
   let done = job.segmentDoneNs
   let left = ns
-  while (left > 0 && segment * SEGMENT < w.length) {
+  while (left > 0 && segment * SEGMENT < job.size) {
     const i = segment * SEGMENT
     const take = Math.min(left, w[i + 1]! - done)
     byCategory[w[i]!]! += take

@@ -32,11 +32,12 @@ import { GuestMemory } from "../model/GuestMemory.ts"
 import type { DriverMessage } from "../driver/Driver.ts"
 import type { NicMessage } from "../nic/Nic.ts"
 import type { InvariantMonitor } from "../fault/InvariantMonitor.ts"
+import type { RegisterWrite } from "../guest/GuestVm.ts"
 import type { RecoveryLog } from "../fault/RecoveryLog.ts"
 
 export type DeviceModelMessage =
-  /** A guest register write carrying a command (untrusted: decoded here). */
-  | { readonly _tag: "Mmio"; readonly command: unknown }
+  /** A guest register write carrying a command (untrusted: decoded here), and the vCPU's work before it. */
+  | RegisterWrite
   /** Events for this VM from the driver. */
   | { readonly _tag: "Events"; readonly events: ReadonlyArray<CardEvent> }
   /** The coalescing delay ran out. */
@@ -119,10 +120,10 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
    */
   const INJECT = cpu.recipe("syscall", "timer", "threadWakeup", "virtualIrq")
 
-  /** A trapped register access, on the vCPU thread. */
-  const trap = (): Job => {
+  /** A trapped register access, on the vCPU thread (after `before`, the guest's work that led to it). */
+  const trap = (before?: Job): Job => {
     stats.traps++
-    return cpu.job(options.vcpuThread).run(TRAP)
+    return (before ?? cpu.job(options.vcpuThread)).run(TRAP)
   }
 
   /** Events the decode of an access found (refusals, the PCI header): raised once its trap has run. */
@@ -212,13 +213,13 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
   }
 
   /**
-   * A register write, heard as the guest makes it: its outputs leave through `access`, a job on the
-   * vCPU thread, so they follow the guest's own work before the write (that thread runs in order).
+   * A register write, heard as the guest makes it: `access` continues the guest's work before it on
+   * the vCPU thread (the trap), and everything the write causes leaves when that job has run.
    */
-  const mmio = (raw: unknown): void => {
+  const mmio = (raw: unknown, before: Job): void => {
     const isDataDoorbell = options.fastDataPath && typeof raw === "object" && raw !== null && (raw as { _tag?: unknown })._tag === "TxDoorbell"
     // A data doorbell on the fast path does not trap.
-    const access = isDataDoorbell ? cpu.job(options.vcpuThread) : trap()
+    const access = isDataDoorbell ? before : trap(before)
     const decoded = decodeCommand(raw)
     if (Exit.isFailure(decoded)) {
       const tag = typeof raw === "object" && raw !== null && "_tag" in raw ? String(raw._tag) : "unknown"
@@ -252,7 +253,7 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
   const ref = yield* ModelActor.make<DeviceModelMessage>(options.name, 1 << 14, (msg) => {
     switch (msg._tag) {
       case "Mmio":
-        mmio(msg.command)
+        mmio(msg.command, msg.work)
         break
       case "Events":
         for (const e of msg.events) {

@@ -34,10 +34,12 @@ import type { NicHandle, NicMessage } from "../nic/Nic.ts"
 import { every } from "../driver/TxWatchdog.ts"
 import { housekeeping } from "../driver/Housekeeping.ts"
 import type { RecoveryLog } from "../fault/RecoveryLog.ts"
+import type { RegisterWrite } from "../guest/GuestVm.ts"
 import { DRIVER_TICK_NS } from "../model/ModelConstants.ts"
 
 export type DirectPortMessage =
-  | { readonly _tag: "Mmio"; readonly command: unknown }
+  /** A guest register write, and the guest's work before it. */
+  | RegisterWrite
   | { readonly _tag: "Irq"; readonly events: ReadonlyArray<NicEvent> }
   | { readonly _tag: "Tick" }
   /** The VM is reset (reboot, shutdown): the card stops. */
@@ -75,11 +77,10 @@ export const make = Effect.fnUntraced(function*(options: DirectPortOptions): Eff
   let mac: number | undefined
 
   /**
-   * A register write, heard as the guest makes it. What it causes leaves through `access`, a job on
-   * the guest's thread, so it follows the guest's own work before the write (that thread runs in order).
+   * A register write, heard as the guest makes it. What it causes leaves through `access`, the
+   * guest's work before the write continued on its thread: it follows that work.
    */
-  const mmio = (raw: unknown): void => {
-    const access = cpu.job(options.guestThread)
+  const mmio = (raw: unknown, access: Job): void => {
     write(raw, access)
     access.submit()
   }
@@ -214,7 +215,7 @@ export const make = Effect.fnUntraced(function*(options: DirectPortOptions): Eff
   const ref = yield* ModelActor.make<DirectPortMessage>(name, 1 << 14, (msg) => {
     switch (msg._tag) {
       case "Mmio":
-        return mmio(msg.command)
+        return mmio(msg.command, msg.work)
       case "Irq":
         return interrupt(msg.events, INTERRUPT_CONTEXT)
       case "Tick":

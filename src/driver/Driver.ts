@@ -291,7 +291,7 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
     }
     // Each VM's device model is signalled in turn: its eventfd, and the wake-up of its I/O thread.
     for (const [vm, list] of perVm) {
-      if (job.delivers) {
+      if (job.delivers()) {
         job.submit()
         job = cpu.job(thread)
       }

@@ -32,6 +32,13 @@ import * as GuestDriver from "./GuestDriver.ts"
 import type { InvariantMonitor } from "../fault/InvariantMonitor.ts"
 import type { RecoveryLog } from "../fault/RecoveryLog.ts"
 
+/** A register write as the card's side hears it: the command, and the guest's work up to it (to be submitted by the port). */
+export interface RegisterWrite {
+  readonly _tag: "Mmio"
+  readonly command: unknown
+  readonly work: Job
+}
+
 /** A traffic flow the VM runs once connected. */
 export type Flow =
   | { readonly kind: "udp-tx"; readonly offeredMbps: number | "saturate"; readonly payloadBytes: number }
@@ -99,11 +106,11 @@ export interface GuestOptions {
   readonly rxPacketCost: CostName | undefined
   readonly ledger: FrameLedger
   /**
-   * Where the driver's register writes go (a device model, or the card itself). A write is told at
-   * once, behind the guest's work before it on `thread`; the port puts whatever the write causes
-   * behind that work too (a job on the same thread, which runs in order).
+   * Where the driver's register writes go (a device model, or the card itself). A write carries the
+   * guest's work that led to it (`work`, a job on `thread` not yet submitted); the port adds what the
+   * write itself costs (a trap, a doorbell) and submits it, so the write's effects leave after both.
    */
-  readonly port: { readonly tellUnsafe: (m: { readonly _tag: "Mmio"; readonly command: unknown }) => boolean }
+  readonly port: { readonly tellUnsafe: (m: RegisterWrite) => boolean }
   /** MAC of the wired endpoint behind the AP of `ssid` (the peer of every flow). */
   readonly endpointMacOf: (ssid: string) => number
   /** Received bytes count toward goodput from this time on. */
@@ -147,7 +154,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
   const scanWaiters: Array<Reply<ReadonlyArray<ScanResult>>> = []
   let self: ModelActor.ModelRef<GuestMessage> | undefined
 
-  /** The guest's work since its last register write: it runs before the next write, or ends the step. */
+  /** The guest's work since its last register write: the next write carries it, or it ends the step. */
   let work: Job | undefined
   const charge = (name: CostName, times: number): void => {
     ;(work ??= cpu.job(options.thread)).op(name, times)
@@ -157,10 +164,11 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
     work.submit()
     work = undefined
   }
-  /** A register write: after the work before it (on this thread, in order). */
+  /** A register write, carrying the work before it to the port. */
   const writeRegister = (command: unknown): void => {
-    flushWork()
-    options.port.tellUnsafe({ _tag: "Mmio", command })
+    const before = work ?? cpu.job(options.thread)
+    work = undefined
+    options.port.tellUnsafe({ _tag: "Mmio", command, work: before })
   }
 
   const write = (commands: ReadonlyArray<unknown>): void => {

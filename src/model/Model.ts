@@ -185,7 +185,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       }
     })
 
-  const makeGuest = (index: number, thread: ThreadId, port: { readonly tellUnsafe: (m: { readonly _tag: "Mmio"; readonly command: unknown }) => boolean }) => {
+  const makeGuest = (index: number, thread: ThreadId, port: { readonly tellUnsafe: (m: GuestVm.RegisterWrite) => boolean }) => {
     const vm = scenario.vms[index]!
     return GuestVm.make({
       vm: index,
