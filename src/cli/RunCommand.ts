@@ -59,7 +59,7 @@ export const runCommand = Command.make(
   Command.withDescription(
     "Simulate one scenario: VMs joining their APs through one card, their traffic, the CPU cost of every step. " +
       "Prints per-VM state and throughput, the driver's scan consolidation, the CPU breakdown in Table 1's " +
-      "categories and the invariant counters. Same scenario + seed ⇒ same trace digest."
+      "categories and by thread and VM, and the invariant counters. Same scenario + seed ⇒ same trace digest."
   ),
   Command.withExamples([
     { command: "vwifi run", description: "the built-in scenario (one VM, 802.11g 54 Mbps, virtual-wifi), 10 s" },

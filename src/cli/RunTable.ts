@@ -26,6 +26,10 @@ export const renderRunReport = (r: RunReport): string => {
     const share = r.cpu.breakdown[c.id] ?? 0
     if (share > 0) lines.push(`  ${pad(c.label, 58)}${num(share, 2).padStart(7)}%`)
   }
+  lines.push(`CPU by thread (${r.cpu.contextSwitches.count} context switches, ${num(r.cpu.contextSwitches.percent, 2)}%)`)
+  for (const t of r.cpu.threads) lines.push(`  ${pad(t.name, 58)}${num(t.percent, 2).padStart(7)}%`)
+  const vms = Object.entries(r.cpu.vms)
+  if (vms.length > 0) lines.push(`CPU by VM: ${vms.map(([name, percent]) => `${name} ${num(percent, 2)}%`).join(", ")}`)
   lines.push(
     `frames: ${r.frames.created} created, ${r.frames.delivered} delivered, ${r.frames.dropped} dropped, ${r.frames.inFlight} in flight`
   )

@@ -6,7 +6,8 @@
  *
  * The fit is non-negative least squares over every (group, category) cell of Table 1, with a small
  * pull towards the first estimates (so that operations Table 1 cannot tell apart keep their
- * estimated proportions), solved by projected gradient descent.
+ * estimated proportions), solved by projected gradient descent. Operations measured directly
+ * elsewhere can be held at their estimates: they count in the shares but are not fitted.
  */
 import { categories } from "./CpuCategory.ts"
 import { costNames } from "./CostTable.ts"
@@ -38,8 +39,10 @@ export const fit = (
   runs: Readonly<Record<Table1Group, GroupCounts>>,
   estimates: CostTable,
   ghz: number,
-  targets: Targets = table1
+  targets: Targets = table1,
+  held: ReadonlyArray<CostName> = []
 ): FitResult => {
+  const isHeld = costNames.map((name) => held.includes(name))
   const catIndex = new Map(categories.map((c, i) => [i, c.id]))
   // A[row][op]: share contributed per unit of y(op), where cycles(op) = y(op) · estimate(op).
   const rows: Array<{ readonly cat: string; readonly group: Table1Group; readonly target: number; readonly a: Float64Array }> = []
@@ -70,7 +73,7 @@ export const fit = (
       const e = 2 * (pred - r.target)
       for (let j = 0; j < n; j++) grad[j]! += e * r.a[j]!
     }
-    for (let j = 0; j < n; j++) y[j] = Math.max(0, y[j]! - step * grad[j]!)
+    for (let j = 0; j < n; j++) y[j] = isHeld[j] ? 1 : Math.max(0, y[j]! - step * grad[j]!)
   }
   const cycles = Object.fromEntries(costNames.map((name, j) => [name, Math.round(y[j]! * estimates[name].cycles)])) as Record<CostName, number>
   const residuals: Record<string, Record<Table1Group, number>> = {}

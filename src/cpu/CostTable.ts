@@ -34,8 +34,25 @@ export const estimatedCosts = {
   driverCommand: op(Cat.io, 1_400, "estimate: driver ioctl handler + register writes to the NIC"),
   /** One lock/unlock pair on the driver's shared state. */
   lock: op(Cat.locking, 250, "estimate: uncontended spinlock pair + memory barriers"),
-  /** Waking the thread that runs the next stage (device model or driver bottom half). */
-  threadWakeup: op(Cat.scheduling, 2_500, "estimate: futex wake + context switch on Linux 2.6.33, ~1 µs"),
+  /**
+   * The waker's part of waking a thread (device model I/O thread, vCPU thread, host application):
+   * `try_to_wake_up` from a futex/eventfd wake, run-queue lock, enqueue, preemption check. The switch
+   * to the woken thread, when the core makes it, is `contextSwitch`.
+   */
+  threadWakeup: op(Cat.scheduling, 1_000, "estimate: try_to_wake_up on Linux 2.6.33 (rq lock, enqueue_task_fair, check_preempt_wakeup), ~0.4 µs on Core2"),
+  /**
+   * The core changing the running thread (idle included): `schedule()` picking the next thread and
+   * `context_switch()` (registers, kernel stack, address space when it changes). Interrupt entry and
+   * exit are not switches.
+   */
+  contextSwitch: op(
+    Cat.scheduling,
+    4_000,
+    "estimate: Li, Ding & Shen, \"Quantifying the cost of context switch\" (ExpCS 2007) measured a direct cost of 3.8 µs per switch " +
+      "between two processes (pipe ping-pong, 2.0 GHz Xeon, Linux 2.6.17), ~7,600 cycles; less a pipe write, a pipe read and the " +
+      "wake-up that measurement includes (~2,000 cycles by this table), ~5,600 for a switch of address space; most switches here " +
+      "are between threads of one QEMU process or to and from idle (no address-space change): ~4,000"
+  ),
 
   // --- memory ---
   /** Translating one guest page (GPA→HPA) in software. */

@@ -6,19 +6,25 @@
  *
  * A rejected command is counted by reason and answered with a `Rejected` event; it never reaches
  * the driver, another VM or the card.
+ *
+ * Where its work runs (qemu-kvm on Linux 2.6.33): a trapped access is handled synchronously on the
+ * VM's vCPU thread (the exit, KVM's forward to user space, QEMU's global lock and this model's
+ * register decode); a command or TX batch is then handed to the VM's I/O thread (a wake-up), which
+ * translates addresses and calls the augmented driver. Events from the driver arrive on the I/O
+ * thread too, which copies received frames into guest memory and injects the virtual interrupt,
+ * kicking the vCPU thread; the guest ISR's register read traps on the vCPU thread.
  */
 import { Effect, Exit, Schema } from "effect"
 import type * as Scope from "effect/Scope"
 import * as ModelActor from "../model/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
-import type { CpuCore } from "../cpu/CpuCore.ts"
+import type { CpuCore, Job, ThreadId } from "../cpu/CpuCore.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import { CardCommand } from "../model/CardCommand.ts"
 import { CARD_PCI_ID, totalRejections } from "../model/CardEvent.ts"
 import type { CardEvent, RejectReason } from "../model/CardEvent.ts"
 import { checkDescriptor, checkRate, checkVmac } from "../model/CommandCheck.ts"
 import type { VmView } from "../model/CommandCheck.ts"
-import { deliverAt } from "../model/Deliver.ts"
 import type { Frame } from "../model/Frame.ts"
 import { frameFromDescriptor } from "../model/DescriptorFrame.ts"
 import type { FrameLedger } from "../model/FrameLedger.ts"
@@ -26,17 +32,20 @@ import { GuestMemory } from "../model/GuestMemory.ts"
 import type { DriverMessage } from "../driver/Driver.ts"
 import type { NicMessage } from "../nic/Nic.ts"
 import type { InvariantMonitor } from "../fault/InvariantMonitor.ts"
+import type { RegisterWrite } from "../guest/GuestVm.ts"
 import type { RecoveryLog } from "../fault/RecoveryLog.ts"
 
 export type DeviceModelMessage =
-  /** A guest register write carrying a command (untrusted: decoded here). */
-  | { readonly _tag: "Mmio"; readonly command: unknown }
+  /** A guest register write carrying a command (untrusted: decoded here), and the vCPU's work before it. */
+  | RegisterWrite
   /** Events for this VM from the driver. */
   | { readonly _tag: "Events"; readonly events: ReadonlyArray<CardEvent> }
   /** The coalescing delay ran out. */
   | { readonly _tag: "CoalesceTimeout"; readonly generation: number }
   /** The VM is reset (reboot, shutdown): the virtual card goes back to its power-on state. */
   | { readonly _tag: "VmReset" }
+  /** Events this device model raised itself (a refusal, the PCI header), once the trap that found them has run. */
+  | { readonly _tag: "Raise"; readonly events: ReadonlyArray<CardEvent> }
 
 export interface Coalescing {
   readonly enabled: boolean
@@ -57,6 +66,9 @@ export interface DeviceModelOptions {
   /** The card's first vMAC address, to find the physical vMAC behind this VM's MAC. */
   readonly baseMac: number
   readonly cpu: CpuCore
+  /** The VM's vCPU thread and its device model's I/O thread on the core. */
+  readonly vcpuThread: ThreadId
+  readonly ioThread: ThreadId
   readonly ledger: FrameLedger
   readonly driver: { readonly tellUnsafe: (m: DriverMessage) => boolean }
   /** The VM's virtual interrupt line. */
@@ -100,64 +112,77 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
   let scansAsked = 0
   let self: ModelActor.ModelRef<DeviceModelMessage> | undefined
 
-  const trap = (): number => {
+  /** A trapped register access: the exit, the forward to QEMU, QEMU's global mutex (taken on every MMIO exit), the decode. */
+  const TRAP = cpu.recipe("exitDecode", "exitVcpuState", "exitForward", "lock", "deviceModelAccess")
+  /**
+   * On the I/O thread: QEMU reads the driver's eventfd, re-arms its interrupt-line timer, kicks the
+   * vCPU thread out of its halt, and KVM injects the interrupt.
+   */
+  const INJECT = cpu.recipe("syscall", "timer", "threadWakeup", "virtualIrq")
+
+  /** A trapped register access, on the vCPU thread (after `before`, the guest's work that led to it). */
+  const trap = (before?: Job): Job => {
     stats.traps++
-    cpu.charge("exitDecode")
-    cpu.charge("exitVcpuState")
-    cpu.charge("exitForward")
-    cpu.charge("lock") // QEMU's global mutex, taken on every MMIO exit
-    return cpu.charge("deviceModelAccess")
+    return (before ?? cpu.job(options.vcpuThread)).run(TRAP)
   }
 
-  const reject = (command: string, reason: RejectReason, atNs: number): void => {
+  /** Events the decode of an access found (refusals, the PCI header): raised once its trap has run. */
+  let raised: Array<CardEvent> = []
+  const reject = (command: string, reason: RejectReason): void => {
     stats.rejectedByReason[reason] = (stats.rejectedByReason[reason] ?? 0) + 1
-    queueEvents([{ _tag: "Rejected", command, reason }], atNs)
+    raised.push({ _tag: "Rejected", command, reason })
+  }
+  const takeRaised = (): ReadonlyArray<CardEvent> => {
+    const out = raised
+    raised = []
+    return out
   }
 
-  const inject = (events: ReadonlyArray<CardEvent>, atNs: number): void => {
+  /** On the I/O thread: read the driver's eventfd, inject, kick the vCPU; then the ISR's read traps. */
+  const inject = (events: ReadonlyArray<CardEvent>): void => {
     stats.virtualIrqs++
-    cpu.charge("syscall") // QEMU reads the driver's eventfd
-    cpu.charge("timer") // and re-arms its interrupt-line timer
-    cpu.charge("threadWakeup") // the vCPU thread is kicked out of its halt to take the interrupt
-    cpu.charge("virtualIrq")
     // The guest's ISR reads the interrupt-cause register: a trap the device model answers locally.
     stats.emulatedReads++
-    const doneAt = trap()
-    deliverAt(kernel, Math.max(doneAt, atNs), options.guest, { _tag: "Irq", events })
+    cpu.job(options.ioThread).run(INJECT).next(trap().then(options.guest, { _tag: "Irq", events })).submit()
   }
 
   // Interrupt coalescing: hold events until `frames` have gathered or `delayNs` has passed.
-  const queueEvents = (events: ReadonlyArray<CardEvent>, atNs: number): void => {
+  const queueEvents = (events: ReadonlyArray<CardEvent>): void => {
     if (!options.coalescing.enabled) {
-      inject(events, atNs)
+      inject(events)
       return
     }
     const wasEmpty = pending.length === 0
     for (const e of events) pending.push(e)
     if (pending.length >= options.coalescing.frames) {
-      flush(atNs)
+      flush()
     } else if (wasEmpty) {
       const gen = ++generation
-      cpu.charge("timer")
+      cpu.job(options.ioThread).op("timer").submit()
       kernel.setTimer(kernel.nowNs + options.coalescing.delayNs, () => self!.tellUnsafe({ _tag: "CoalesceTimeout", generation: gen }))
     }
   }
 
-  const flush = (atNs: number): void => {
+  const flush = (): void => {
     if (pending.length === 0) return
     generation++
     const events = pending
     pending = []
-    inject(events, atNs)
+    inject(events)
   }
 
-  const doorbell = (count: number, vmac: number, atNs: number): void => {
+  /**
+   * A doorbell: checks each descriptor; the good frames go on through the I/O thread, or on the
+   * fast path straight to the card. `access` is the write's job on the vCPU thread (the trap, or on
+   * the fast path no work): everything that follows the write leaves when it has run.
+   */
+  const doorbell = (count: number, vmac: number, access: Job, trapped: boolean): void => {
     const fast = options.fastDataPath
     const vmacProblem = checkVmac(view as VmView, vmac)
     const descriptors = memory.read(count)
-    if (descriptors.length < count) reject("TxDoorbell", "malformed", atNs)
+    if (descriptors.length < count) reject("TxDoorbell", "malformed")
     const frames: Array<Frame> = []
-    let doneAt = atNs
+    let pages = 0
     for (const d of descriptors) {
       const frame = frameFromDescriptor(ledger, d, options.vm)
       // With an IOMMU the card checks the DMA range itself; without one, the device model must, even
@@ -165,70 +190,79 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
       const problem = vmacProblem ?? checkDescriptor(options.softwareTranslation ? view : { ...view, memoryBytes: Infinity }, d)
       if (problem !== undefined) {
         ledger.drop(frame, `rejected:${problem}`)
-        reject("TxDoorbell", problem, atNs)
+        reject("TxDoorbell", problem)
         continue
       }
-      if (options.softwareTranslation && !fast) {
-        const pages = GuestMemory.pagesSpanned(d.dmaAddress, d.length)
-        cpu.charge("translatePage", pages)
-        doneAt = cpu.charge("shadowPage", pages)
-      }
+      if (options.softwareTranslation && !fast) pages += GuestMemory.pagesSpanned(d.dmaAddress, d.length)
       frames.push(frame)
     }
-    if (frames.length === 0) return
-    if (fast && view.mac !== undefined) {
-      // The data queue is the VM's own: straight to its vMAC, range-checked by the IOMMU on the card.
-      deliverAt(kernel, doneAt, options.nic, { _tag: "Transmit", vmac: view.mac - options.baseMac, frames })
-    } else {
-      deliverAt(kernel, doneAt, options.driver, { _tag: "Tx", vm: options.vm, frames })
+    if (raised.length > 0) access.then(self!, { _tag: "Raise", events: takeRaised() })
+    if (frames.length > 0) {
+      if (fast && view.mac !== undefined) {
+        // The data queue is the VM's own: straight to its vMAC, range-checked by the IOMMU on the card.
+        access.then(options.nic, { _tag: "Transmit", vmac: view.mac - options.baseMac, frames })
+      } else {
+        // The I/O thread translates the batch's pages, then calls the driver, whose ioctl queues
+        // behind the translation on the same thread (Driver.ts): the driver hears of it at the hand-off.
+        if (trapped) access.op("threadWakeup")
+        if (pages > 0) access.next(cpu.job(options.ioThread).op("translatePage", pages).op("shadowPage", pages))
+        access.then(options.driver, { _tag: "Tx", vm: options.vm, frames })
+      }
     }
+    access.submit()
   }
 
-  const mmio = (raw: unknown): void => {
+  /**
+   * A register write, heard as the guest makes it: `access` continues the guest's work before it on
+   * the vCPU thread (the trap), and everything the write causes leaves when that job has run.
+   */
+  const mmio = (raw: unknown, before: Job): void => {
     const isDataDoorbell = options.fastDataPath && typeof raw === "object" && raw !== null && (raw as { _tag?: unknown })._tag === "TxDoorbell"
-    const atNs = isDataDoorbell ? kernel.nowNs : trap()
+    // A data doorbell on the fast path does not trap.
+    const access = isDataDoorbell ? before : trap(before)
     const decoded = decodeCommand(raw)
     if (Exit.isFailure(decoded)) {
       const tag = typeof raw === "object" && raw !== null && "_tag" in raw ? String(raw._tag) : "unknown"
-      reject(tag, "malformed", atNs)
-      return
+      reject(tag, "malformed")
+      return raiseAfter(access)
     }
     const command = decoded.value
     if (command._tag === "ReadPciConfig") {
       // PCI config space is the device model's own: answered locally with the real card's IDs.
       stats.emulatedReads++
-      queueEvents([{ _tag: "PciConfig", ...CARD_PCI_ID }], atNs)
-      return
+      raised.push({ _tag: "PciConfig", ...CARD_PCI_ID })
+      return raiseAfter(access)
     }
-    if (command._tag === "InitCard") {
-      deliverAt(kernel, atNs, options.driver, { _tag: "Command", vm: options.vm, command })
-      return
+    if (command._tag === "TxDoorbell") return doorbell(command.count, command.vmac, access, !isDataDoorbell)
+    if (command._tag !== "InitCard") {
+      const problem = checkVmac(view as VmView, command.vmac) ?? (command._tag === "SetRate" ? checkRate(view as VmView, command.rateIndex) : undefined)
+      if (problem !== undefined) {
+        reject(command._tag, problem)
+        return raiseAfter(access)
+      }
+      if (command._tag === "StartScan") scansAsked++
     }
-    if (command._tag === "TxDoorbell") {
-      doorbell(command.count, command.vmac, atNs)
-      return
-    }
-    const problem = checkVmac(view as VmView, command.vmac) ?? (command._tag === "SetRate" ? checkRate(view as VmView, command.rateIndex) : undefined)
-    if (problem !== undefined) {
-      reject(command._tag, problem, atNs)
-      return
-    }
-    if (command._tag === "StartScan") scansAsked++
-    deliverAt(kernel, atNs, options.driver, { _tag: "Command", vm: options.vm, command })
+    // The I/O thread takes the command to the driver; the driver's ioctl runs on it (Driver.ts).
+    access.op("threadWakeup").then(options.driver, { _tag: "Command", vm: options.vm, command }).submit()
   }
+
+  /** Raises what the decode found once the access has run. */
+  const raiseAfter = (access: Job): void => access.then(self!, { _tag: "Raise", events: takeRaised() }).submit()
 
   let crashedAtNs = 0
   const ref = yield* ModelActor.make<DeviceModelMessage>(options.name, 1 << 14, (msg) => {
     switch (msg._tag) {
       case "Mmio":
-        mmio(msg.command)
+        mmio(msg.command, msg.work)
         break
       case "Events":
         for (const e of msg.events) {
           if (e._tag === "Rx") {
-            // Received frames are copied from the host's buffers into guest memory.
-            cpu.charge("copyPacket", e.frames.length)
-            cpu.charge("copyByte", e.frames.reduce((n, f) => n + f.payloadBytes, 0))
+            // Received frames are copied from the host's buffers into guest memory, on the I/O thread.
+            cpu.job(options.ioThread)
+              .op("copyPacket", e.frames.length)
+              .op("copyByte", e.frames.reduce((n, f) => n + f.payloadBytes, 0))
+              .submit()
           }
           if (e._tag === "InitDone") view.mac = e.mac
           // Refusals decided further down (no free vMAC, an IOMMU fault) count for this VM too.
@@ -238,10 +272,13 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
             else scansAsked--
           }
         }
-        queueEvents(msg.events, kernel.nowNs)
+        queueEvents(msg.events)
+        break
+      case "Raise":
+        queueEvents(msg.events)
         break
       case "CoalesceTimeout":
-        if (msg.generation === generation) flush(kernel.nowNs)
+        if (msg.generation === generation) flush()
         break
       case "VmReset":
         // Power-on state: no vMAC, nothing pending; the driver releases the VM's vMAC.
@@ -261,7 +298,8 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
       // What this process knew of its VM, read back: the vMAC (from the driver); pending events survive.
       view.mac = options.macFromDriver()
       generation++
-      if (pending.length > 0) flush(kernel.nowNs)
+      raised = []
+      if (pending.length > 0) flush()
       options.log.recovered("device-model-restart", options.name, crashedAtNs, kernel.nowNs)
     }
   })

@@ -17,6 +17,11 @@
  * from its journal and the card's registers (`DriverRecovery.ts`). A periodic tick polls the card for
  * events whose interrupt was lost and runs a TX watchdog that resets a vMAC whose TX stopped
  * completing. A released vMAC is not given out again until the card says it has quiesced.
+ *
+ * Where its work runs: a command or TX batch from a device model is an ioctl, so the driver's code
+ * runs in the caller's context, the VM's I/O thread; the card's interrupt and the demultiplexing of
+ * its events to device models run in interrupt context; the periodic tick's poll runs on a host
+ * worker thread.
  */
 import { Effect } from "effect"
 import type * as Scope from "effect/Scope"
@@ -24,11 +29,11 @@ import * as ModelActor from "../model/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
 import { withRateIndex, rateIndex as rateIndexOf } from "../air/RateTable.ts"
-import type { CpuCore } from "../cpu/CpuCore.ts"
+import { INTERRUPT_CONTEXT } from "../cpu/CpuCore.ts"
+import type { CpuCore, Job, ThreadId } from "../cpu/CpuCore.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import type { CardCommand } from "../model/CardCommand.ts"
 import type { CardEvent } from "../model/CardEvent.ts"
-import { deliverAt } from "../model/Deliver.ts"
 import type { Frame } from "../model/Frame.ts"
 import type { FrameLedger } from "../model/FrameLedger.ts"
 import { guestEventOf } from "../nic/NicEvent.ts"
@@ -60,6 +65,8 @@ export type DriverMessage =
 /** What the driver knows of each VM it may serve. */
 export interface VmPort {
   readonly memoryBytes: number
+  /** The thread its device model calls the driver from (its I/O thread). */
+  readonly ioThread: ThreadId
   /** Delivers events to the VM's device model. */
   readonly events: { readonly tellUnsafe: (m: { readonly _tag: "Events"; readonly events: ReadonlyArray<CardEvent> }) => boolean }
 }
@@ -72,6 +79,8 @@ export interface DriverOptions {
   readonly scanDwellNs: number
   readonly scanCacheAgeNs: number
   readonly cpu: CpuCore
+  /** The host worker thread the periodic tick runs on. */
+  readonly workerThread: ThreadId
   readonly ledger: FrameLedger
   readonly nic: Pick<NicHandle, "macOf" | "registers" | "poll"> & { readonly tellUnsafe: (m: NicMessage) => boolean }
   readonly vms: ReadonlyArray<VmPort>
@@ -135,41 +144,40 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
   let initWaiting: Array<number> = []
   const defaultRate = rateIndexOf(options.phy)
 
-  const toVm = (vm: number, events: ReadonlyArray<CardEvent>, atNs: number): void => {
+  const toVm = (job: Job, vm: number, events: ReadonlyArray<CardEvent>): Job => {
     const port = options.vms[vm]
-    if (port !== undefined) deliverAt(kernel, atNs, port.events, { _tag: "Events", events })
+    return port === undefined ? job : job.then(port.events, { _tag: "Events", events })
   }
 
-  // The cost of receiving one command from a device model (ioctl + handler + lock).
-  const commandCost = (): number => {
-    cpu.charge("deviceModelSyscall")
-    cpu.charge("driverCommand")
-    return cpu.charge("lock")
-  }
+  /** Receiving one command from a device model: the ioctl, the handler, the lock; on the caller's I/O thread. */
+  const IOCTL = cpu.recipe("deviceModelSyscall", "driverCommand", "lock")
+  const ioctl = (vm: number): Job => cpu.job(options.vms[vm]?.ioThread ?? options.workerThread).run(IOCTL)
+  /** The card's interrupt: entry, handler, ack; the lock on the driver's state. */
+  const IRQ = cpu.recipe("hostIrq", "lock")
+  /** Signalling one device model: its eventfd, and the wake-up of its I/O thread. */
+  const FORWARD = cpu.recipe("irqForward", "threadWakeup")
 
   const command = (vm: number, cmd: CardCommand): void => {
     stats.commands++
-    const doneAt = commandCost()
+    const job = ioctl(vm)
     const pair = pairs.get(vm)
     switch (cmd._tag) {
       case "InitCard": {
         const got = Vmacs.allocate(table, vm, quiescing)
         if (got === undefined && quiescing.size > 0) {
           if (!initWaiting.includes(vm)) initWaiting.push(vm)
-          return
+          return job.submit()
         }
         if (got === undefined) {
-          toVm(vm, [{ _tag: "Rejected", command: "InitCard", reason: "no-free-vmac" }], doneAt)
-          return
+          return toVm(job, vm, [{ _tag: "Rejected", command: "InitCard", reason: "no-free-vmac" }]).submit()
         }
         table = got.table
         if (pair === undefined) {
           journal.assign(vm, got.vmac, defaultRate)
           pairs.set(vm, { state: "ready", vmac: got.vmac, bssid: 0, rateIndex: defaultRate })
-          deliverAt(kernel, doneAt, nic, { _tag: "StartVmac", vmac: got.vmac, iommuDomainBytes: options.iommu ? options.vms[vm]?.memoryBytes : undefined })
+          job.then(nic, { _tag: "StartVmac", vmac: got.vmac, iommuDomainBytes: options.iommu ? options.vms[vm]?.memoryBytes : undefined })
         }
-        toVm(vm, [{ _tag: "InitDone", vmac: 0, mac: nic.macOf(got.vmac) }], doneAt)
-        return
+        return toVm(job, vm, [{ _tag: "InitDone", vmac: 0, mac: nic.macOf(got.vmac) }]).submit()
       }
       case "StartScan": {
         stats.scanRequests++
@@ -177,38 +185,42 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
         scan = next.state
         if (next.decision._tag === "FromCache") {
           stats.scanCacheHits++
-          toVm(vm, [{ _tag: "ScanDone", results: next.decision.results, fromCache: true }], doneAt)
+          toVm(job, vm, [{ _tag: "ScanDone", results: next.decision.results, fromCache: true }])
         } else if (next.decision._tag === "Start") {
           stats.physicalScans++
-          deliverAt(kernel, doneAt, nic, { _tag: "Scan", channels: options.scanChannels, dwellNs: options.scanDwellNs })
+          job.then(nic, { _tag: "Scan", channels: options.scanChannels, dwellNs: options.scanDwellNs })
         }
-        return
+        return job.submit()
       }
       case "Authenticate":
-        if (pair === undefined) return
-        pair.state = "authenticating"
-        pair.bssid = cmd.bssid
-        deliverAt(kernel, doneAt, nic, { _tag: "AuthRequest", vmac: pair.vmac, bssid: cmd.bssid, channel: cmd.channel })
-        return
+        if (pair !== undefined) {
+          pair.state = "authenticating"
+          pair.bssid = cmd.bssid
+          job.then(nic, { _tag: "AuthRequest", vmac: pair.vmac, bssid: cmd.bssid, channel: cmd.channel })
+        }
+        return job.submit()
       case "Associate":
-        if (pair === undefined) return
-        pair.state = "associating"
-        deliverAt(kernel, doneAt, nic, { _tag: "AssocRequest", vmac: pair.vmac, vm, bssid: cmd.bssid, ssid: cmd.ssid, passphrase: cmd.passphrase })
-        return
+        if (pair !== undefined) {
+          pair.state = "associating"
+          job.then(nic, { _tag: "AssocRequest", vmac: pair.vmac, vm, bssid: cmd.bssid, ssid: cmd.ssid, passphrase: cmd.passphrase })
+        }
+        return job.submit()
       case "SetRate":
-        if (pair === undefined) return
-        // Only this VM's rate table changes: its own vMAC transmits at the new rate.
-        pair.rateIndex = cmd.rateIndex
-        journal.setRate(vm, cmd.rateIndex)
-        deliverAt(kernel, doneAt, nic, { _tag: "SetVmacRate", vmac: pair.vmac, vm, phy: withRateIndex(options.phy, cmd.rateIndex) })
-        return
+        if (pair !== undefined) {
+          // Only this VM's rate table changes: its own vMAC transmits at the new rate.
+          pair.rateIndex = cmd.rateIndex
+          journal.setRate(vm, cmd.rateIndex)
+          job.then(nic, { _tag: "SetVmacRate", vmac: pair.vmac, vm, phy: withRateIndex(options.phy, cmd.rateIndex) })
+        }
+        return job.submit()
       case "Disassociate":
-        if (pair === undefined) return
-        pair.state = "ready"
-        deliverAt(kernel, doneAt, nic, { _tag: "Disassoc", vmac: pair.vmac })
-        return
+        if (pair !== undefined) {
+          pair.state = "ready"
+          job.then(nic, { _tag: "Disassoc", vmac: pair.vmac })
+        }
+        return job.submit()
       case "TxDoorbell":
-        return // the device model turns doorbells into Tx messages
+        return job.submit() // the device model turns doorbells into Tx messages
     }
   }
 
@@ -219,16 +231,14 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
       return
     }
     stats.txBatches++
-    commandCost()
-    const doneAt = cpu.charge("hostOtherPacket", frames.length)
     // TX goes straight to the VM's own vMAC.
-    deliverAt(kernel, doneAt, nic, { _tag: "Transmit", vmac: pair.vmac, frames })
+    ioctl(vm).op("hostOtherPacket", frames.length).then(nic, { _tag: "Transmit", vmac: pair.vmac, frames }).submit()
   }
 
-  const interrupt = (events: ReadonlyArray<NicEvent>): void => {
+  /** The card's interrupt (in interrupt context), or a poll that found events (on `thread`). */
+  const interrupt = (events: ReadonlyArray<NicEvent>, thread: ThreadId): void => {
     stats.interrupts++
-    cpu.charge("hostIrq")
-    let doneAt = cpu.charge("lock")
+    let job = cpu.job(thread).run(IRQ)
     if (events.length === 0) stats.spuriousInterrupts++
     // Sort the card's events by VM, in order, then signal each VM's device model once.
     const perVm = new Map<number, Array<CardEvent>>()
@@ -279,11 +289,15 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
       }
       push(vm, guestEventOf(e))
     }
+    // Each VM's device model is signalled in turn: its eventfd, and the wake-up of its I/O thread.
     for (const [vm, list] of perVm) {
-      cpu.charge("irqForward")
-      doneAt = cpu.charge("threadWakeup")
-      toVm(vm, list, doneAt)
+      if (job.delivers()) {
+        job.submit()
+        job = cpu.job(thread)
+      }
+      toVm(job.run(FORWARD), vm, list)
     }
+    job.submit()
   }
 
   const release = (vm: number): void => {
@@ -300,7 +314,7 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
     scan = Scan.forget(scan, vm)
   }
 
-  const keeper = housekeeping(kernel, nic, log, "driver", (events) => interrupt(events))
+  const keeper = housekeeping(kernel, nic, log, "driver", (events) => interrupt(events, options.workerThread))
   const tick = (): void => {
     const done = keeper.tick([...pairs.values()].map((p) => p.vmac))
     if (done.polled) stats.pollRecoveries++
@@ -339,7 +353,7 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
         transmit(msg.vm, msg.frames)
         break
       case "Irq":
-        interrupt(msg.events)
+        interrupt(msg.events, INTERRUPT_CONTEXT)
         break
       case "VmGone":
         release(msg.vm)

@@ -7,19 +7,21 @@
  * a crash of its driver reloads the driver; a power-off ends everything it was doing (a boot starts
  * afresh). Every (re)connection starts its flows afresh, as the endpoint forgets a station that joins
  * again. Timers carry the epoch they were set in, so a timer from before a reset is ignored.
+ *
+ * Its work (stack, driver, ISR) runs on its own thread of the core: the VM's vCPU thread, or natively
+ * the host application's thread. What it sends leaves when that work has run.
  */
 import { Effect } from "effect"
 import type * as Scope from "effect/Scope"
 import * as ModelActor from "../model/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
 import type { Reply } from "../actor/Reply.ts"
-import type { CpuCore } from "../cpu/CpuCore.ts"
+import type { CpuCore, Job, ThreadId } from "../cpu/CpuCore.ts"
 import type { CostName } from "../cpu/CostTable.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import { SetRate } from "../model/CardCommand.ts"
 import type { CardCommand, TxDescriptor } from "../model/CardCommand.ts"
 import type { CardEvent, ScanResult } from "../model/CardEvent.ts"
-import { deliverAt } from "../model/Deliver.ts"
 import { Payload } from "../model/Frame.ts"
 import type { FrameLedger } from "../model/FrameLedger.ts"
 import type { GuestMemory } from "../model/GuestMemory.ts"
@@ -29,6 +31,13 @@ import { CONNECTION_IDLE_NS, PACE_PERIOD_NS, TX_RING_DESCRIPTORS, TX_RING_RESERV
 import * as GuestDriver from "./GuestDriver.ts"
 import type { InvariantMonitor } from "../fault/InvariantMonitor.ts"
 import type { RecoveryLog } from "../fault/RecoveryLog.ts"
+
+/** A register write as the card's side hears it: the command, and the guest's work up to it (to be submitted by the port). */
+export interface RegisterWrite {
+  readonly _tag: "Mmio"
+  readonly command: unknown
+  readonly work: Job
+}
 
 /** A traffic flow the VM runs once connected. */
 export type Flow =
@@ -89,11 +98,19 @@ export interface GuestOptions {
   readonly flows: ReadonlyArray<Flow>
   readonly memory: GuestMemory
   readonly cpu: CpuCore
+  /** The thread its work runs on: the VM's vCPU thread (the host application's thread, natively). */
+  readonly thread: ThreadId
   /** The stack's per-packet cost: guest mode in a VM, the host's network stack in native mode. */
   readonly packetCost: CostName
+  /** The stack's per-packet receive cost on this thread; undefined when the card's side charged it (natively: NET_RX softirq). */
+  readonly rxPacketCost: CostName | undefined
   readonly ledger: FrameLedger
-  /** Where the driver's register writes go (a device model, or the card itself). */
-  readonly port: { readonly tellUnsafe: (m: { readonly _tag: "Mmio"; readonly command: unknown }) => boolean }
+  /**
+   * Where the driver's register writes go (a device model, or the card itself). A write carries the
+   * guest's work that led to it (`work`, a job on `thread` not yet submitted); the port adds what the
+   * write itself costs (a trap, a doorbell) and submits it, so the write's effects leave after both.
+   */
+  readonly port: { readonly tellUnsafe: (m: RegisterWrite) => boolean }
   /** MAC of the wired endpoint behind the AP of `ssid` (the peer of every flow). */
   readonly endpointMacOf: (ssid: string) => number
   /** Received bytes count toward goodput from this time on. */
@@ -137,10 +154,28 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
   const scanWaiters: Array<Reply<ReadonlyArray<ScanResult>>> = []
   let self: ModelActor.ModelRef<GuestMessage> | undefined
 
+  /** The guest's work since its last register write: the next write carries it, or it ends the step. */
+  let work: Job | undefined
+  const charge = (name: CostName, times: number): void => {
+    ;(work ??= cpu.job(options.thread)).op(name, times)
+  }
+  const flushWork = (): void => {
+    if (work === undefined) return
+    work.submit()
+    work = undefined
+  }
+  /** A register write, carrying the work before it to the port. */
+  const writeRegister = (command: unknown): void => {
+    const before = work ?? cpu.job(options.thread)
+    work = undefined
+    options.port.tellUnsafe({ _tag: "Mmio", command, work: before })
+  }
+
   const write = (commands: ReadonlyArray<unknown>): void => {
-    if (commands.length === 0) return
-    const doneAt = cpu.charge("guestCommand", commands.length)
-    for (const command of commands) deliverAt(kernel, doneAt, options.port, { _tag: "Mmio", command })
+    for (const command of commands) {
+      charge("guestCommand", 1)
+      writeRegister(command)
+    }
   }
 
   // The driver waits for at most one answer at a time; a new wait (or the end of one) voids the old timer.
@@ -200,7 +235,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
     const room = TX_RING_DESCRIPTORS - outstanding
     const n = Math.min(count, room)
     if (n <= 0 || driver.mac === undefined) return 0
-    const doneAt = cpu.charge(options.packetCost, n)
+    charge(options.packetCost, n)
     for (let i = 0; i < n; i++) {
       // Buffers cycle through the first 16 MiB of guest memory, 2 KiB apart.
       nextAddress = (nextAddress + 2048) % Math.min(memory.sizeBytes - 2048, 16 << 20)
@@ -213,7 +248,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
     stats.txBytes += n * payloadBytes
     // A register write is just a value: the device model decodes it at the boundary, so the
     // driver writes it plain (constructing the Schema class would validate it twice per packet).
-    deliverAt(kernel, doneAt, options.port, { _tag: "Mmio", command: { _tag: "TxDoorbell", vmac: 0, count: n } })
+    writeRegister({ _tag: "TxDoorbell", vmac: 0, count: n })
     return n
   }
 
@@ -279,12 +314,12 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
         stats.pingRttNs.push(kernel.nowNs - f.createdNs)
       }
     }
-    cpu.charge(options.packetCost, e.frames.length)
+    if (options.rxPacketCost !== undefined && e.frames.length > 0) charge(options.rxPacketCost, e.frames.length)
     if (e.frames.length > 0) stats.lastDataNs = lastHeardNs = kernel.nowNs
   }
 
   const interrupt = (events: ReadonlyArray<CardEvent>): void => {
-    cpu.charge("guestIrq")
+    charge("guestIrq", 1)
     for (const e of events) {
       if (e._tag === "TxDone") {
         outstanding -= e.delivered + e.failed
@@ -369,7 +404,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
     apply(GuestDriver.boot(driver))
   }
 
-  const ref = yield* ModelActor.make<GuestMessage>(options.name, 4096, (msg) => {
+  const step = (msg: GuestMessage): void => {
     if (!poweredOn && msg._tag !== "Boot") {
       // A VM that is off hears nothing; what reached it is gone with it.
       if (msg._tag === "Irq") for (const e of msg.events) if (e._tag === "Rx") for (const f of e.frames) options.ledger.drop(f, "vm-off")
@@ -430,11 +465,19 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
         write([new SetRate({ vmac: 0, rateIndex: msg.rateIndex })])
         break
     }
+  }
+
+  const ref = yield* ModelActor.make<GuestMessage>(options.name, 4096, (msg) => {
+    step(msg)
+    flushWork()
   }, {
     crashed: (atNs) => {
       crashedAtNs = atNs
     },
-    recover: reloadDriver
+    recover: () => {
+      work = undefined
+      reloadDriver()
+    }
   })
   self = ref
   return {

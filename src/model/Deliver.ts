@@ -1,6 +1,6 @@
 /**
- * Hands a message to an actor once the CPU has run the work that produces it: the sender does not
- * block (the core is FIFO, so outputs leave in the order their work was queued).
+ * Hands a message to an actor at a given virtual time (a wire's delay), at once if that time has
+ * come. CPU work does not use this: a job delivers its message when the core has run it (`cpu/CpuCore.ts`).
  */
 import type { Kernel } from "../kernel/Kernel.ts"
 

@@ -19,6 +19,7 @@ import * as Endpoint from "../ap/Endpoint.ts"
 import { calibratedCosts } from "../cpu/CalibratedCosts.ts"
 import type { CostTable } from "../cpu/CostTable.ts"
 import { CpuCore } from "../cpu/CpuCore.ts"
+import type { ThreadId } from "../cpu/CpuCore.ts"
 import * as DeviceModel from "../device-model/DeviceModel.ts"
 import * as DirectPort from "../device-model/DirectPort.ts"
 import * as Driver from "../driver/Driver.ts"
@@ -102,7 +103,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
   const sim = yield* Simulation.Simulation
   const kernel = sim.kernel
   const phy = phyOf(scenario)
-  const cpu = new CpuCore(kernel, scenario.host.cpuGhz, options.costs ?? calibratedCosts)
+  const cpu = yield* CpuCore.make({ ghz: scenario.host.cpuGhz, costs: options.costs ?? calibratedCosts })
   const ledger = new FrameLedger()
   const monitor = new InvariantMonitor()
   const log = new RecoveryLog()
@@ -188,7 +189,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       }
     })
 
-  const makeGuest = (index: number, port: { readonly tellUnsafe: (m: { readonly _tag: "Mmio"; readonly command: unknown }) => boolean }) => {
+  const makeGuest = (index: number, thread: ThreadId, port: { readonly tellUnsafe: (m: GuestVm.RegisterWrite) => boolean }) => {
     const vm = scenario.vms[index]!
     return GuestVm.make({
       vm: index,
@@ -199,7 +200,10 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       flows: flowsOf(vm),
       memory: memories[index]!,
       cpu,
+      thread,
       packetCost: scenario.mode === "native" ? "hostStackPacket" : "guestPacket",
+      // Natively the stack's receive work runs in the NET_RX softirq (DirectPort.ts), not the application's thread.
+      rxPacketCost: scenario.mode === "native" ? undefined : "guestPacket",
       ledger,
       port,
       endpointMacOf,
@@ -211,6 +215,9 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
 
   if (scenario.mode === "virtual-wifi") {
     const dmRefs = scenario.vms.map(() => later<DeviceModel.DeviceModelMessage>())
+    // Per VM a vCPU thread (qemu-kvm runs one per vCPU; the seed's VMs have one) and its device model's I/O thread.
+    const vcpuThreads = scenario.vms.map((vm, i) => cpu.thread(`vcpu-${vm.name}`, i))
+    const ioThreads = scenario.vms.map((vm, i) => cpu.thread(`io-${vm.name}`, i))
     driver = yield* Driver.make({
       vmacs: scenario.card.vmacs,
       phy,
@@ -219,9 +226,10 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       scanDwellNs: scenario.driver.scanDwellMs * 1e6,
       scanCacheAgeNs: scenario.driver.scanCacheAgeMs * 1e6,
       cpu,
+      workerThread: cpu.thread("host-driver-worker"),
       ledger,
       nic: nicPort,
-      vms: scenario.vms.map((vm, i) => ({ memoryBytes: memories[i]!.sizeBytes, events: dmRefs[i]! })),
+      vms: scenario.vms.map((_, i) => ({ memoryBytes: memories[i]!.sizeBytes, ioThread: ioThreads[i]!, events: dmRefs[i]! })),
       journal: journal!,
       monitor,
       log
@@ -244,6 +252,8 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
         nic: nic.ref,
         baseMac: CARD_BASE_MAC,
         cpu,
+        vcpuThread: vcpuThreads[i]!,
+        ioThread: ioThreads[i]!,
         ledger,
         driver: driver.ref,
         guest: guestRefs[i]!,
@@ -252,7 +262,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
         log
       })
       dmRefs[i]!.set(dm.ref)
-      const guest = yield* makeGuest(i, dm.ref)
+      const guest = yield* makeGuest(i, vcpuThreads[i]!, dm.ref)
       guestRefs[i]!.set(guest.ref)
       vms.push({ index: i, name: vm.name, ssid: vm.ssid, guest, port: dm })
     }
@@ -260,12 +270,16 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
     // passthrough: the one VM owns the card; native: the host runs the driver and the traffic.
     const vm = scenario.vms[0]
     if (vm !== undefined) {
+      // Passthrough: the VM's vCPU thread; natively the application's thread and a kernel worker for the driver's tick.
+      const guestThread = scenario.mode === "native" ? cpu.thread("host-application", 0) : cpu.thread(`vcpu-${vm.name}`, 0)
       const port = yield* DirectPort.make({
         mode: scenario.mode,
         memory: memories[0]!,
         phy,
         scanDwellNs: scenario.driver.scanDwellMs * 1e6,
         cpu,
+        guestThread,
+        tickThread: scenario.mode === "native" ? cpu.thread("host-driver-worker") : guestThread,
         ledger,
         nic: nicPort,
         guest: guestRefs[0]!,
@@ -274,7 +288,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       // Natively the host owns all memory; an assigned card may reach only its VM's.
       monitor.watch({ ownerOfVmac: (vmac) => (vmac === 0 ? 0 : undefined), memoryOf: () => (scenario.mode === "native" ? Infinity : memories[0]!.sizeBytes) })
       irq.set(port.ref)
-      const guest = yield* makeGuest(0, port.ref)
+      const guest = yield* makeGuest(0, guestThread, port.ref)
       guestRefs[0]!.set(guest.ref)
       vms.push({ index: 0, name: scenario.mode === "native" ? "host" : vm.name, ssid: vm.ssid, guest, port })
     } else {

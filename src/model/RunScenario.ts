@@ -91,8 +91,12 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       linkProbes: s.linkProbes
     }
   })
+  const percentOf = (ns: number): number => (cpu.elapsedNs > 0 ? (100 * ns) / cpu.elapsedNs : 0)
   const breakdown: Record<string, number> = {}
-  for (const c of categories) breakdown[c.id] = cpu.elapsedNs > 0 ? (100 * cpu.breakdownNs[c.id]!) / cpu.elapsedNs : 0
+  for (const c of categories) breakdown[c.id] = percentOf(cpu.breakdownNs[c.id]!)
+  const vmName = (vm: number | undefined): string | null => (vm === undefined ? null : world.vms[vm]?.name ?? null)
+  const vmCpu: Record<string, number> = {}
+  for (const vm of world.vms) vmCpu[vm.name] = percentOf(cpu.vmBusyNs.get(vm.index) ?? 0)
   const mapping = world.driver?.mapping()
   const droppedByReason: Record<string, number> = {}
   for (const [k, v] of world.ledger.droppedByReason) droppedByReason[k] = v
@@ -108,7 +112,13 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       emulatedRegisterReads: world.vms.reduce((n, vm) => n + (vm.port.stats.emulatedReads ?? 0), 0),
       vmacs: mapping === undefined ? [] : mapping.owner.map((o) => (o === undefined ? null : world.vms[o]?.name ?? null))
     },
-    cpu: { utilization: cpu.utilization, breakdown },
+    cpu: {
+      utilization: cpu.utilization,
+      breakdown,
+      threads: cpu.threads.map((t) => ({ name: t.name, vm: vmName(t.vm), percent: percentOf(t.busyNs) })),
+      vms: vmCpu,
+      contextSwitches: { count: cpu.contextSwitches, percent: percentOf(cpu.switchNs) }
+    },
     air: {
       exchanges: world.air.stats.exchanges,
       collisions: world.air.stats.collisions,

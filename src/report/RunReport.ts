@@ -88,7 +88,13 @@ export const RunReport = Schema.Struct({
     /** Busy time / elapsed time of the one core, 0..1. */
     utilization: Schema.Number,
     /** Percent of elapsed time per category (Table 1's rows, then guest and user space). */
-    breakdown: Schema.Record(Schema.String, Schema.Number)
+    breakdown: Schema.Record(Schema.String, Schema.Number),
+    /** Percent of elapsed time each thread of the core ran its work, interrupt context first (`vm`: the VM it works for). */
+    threads: Schema.Array(Schema.Struct({ name: Schema.String, vm: Schema.NullOr(Schema.String), percent: Schema.Number })),
+    /** Percent of elapsed time per VM, by name: its threads together (vCPU and device model I/O thread). */
+    vms: Schema.Record(Schema.String, Schema.Number),
+    /** Switches between threads: how many, and the percent of elapsed time they took (within `host.scheduling`). */
+    contextSwitches: Schema.Struct({ count: Schema.Number, percent: Schema.Number })
   }),
   air: Schema.Struct({
     exchanges: Schema.Number,

@@ -85,3 +85,22 @@ export const faultSchedule = {
     { kind: "command-storm", atSeconds: 14, vm: "test", commands: 200 }
   ]
 } as const satisfies ScenarioInput
+
+/**
+ * A hostile VM floods its device model while two others send UDP at 8 Mb/s through the same card:
+ * five storms of 10,000 hostile commands within half a second. Every command is refused at the
+ * trust boundary, but trapping, decoding and refusing them costs CPU, all of it on the hostile VM's
+ * own threads; the CPU scheduler's fair share keeps the others' goodput (docs/model.md).
+ */
+export const commandStorm = {
+  mode: "virtual-wifi",
+  durationSeconds: 6,
+  card: { vmacs: 4, channel: 6 },
+  aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", security: { kind: "wpa2-psk", passphrase: "vwifi-lab-key" } }],
+  vms: [
+    { name: "hostile", ssid: "lab", passphrase: "vwifi-lab-key", traffic: [] },
+    { name: "victim-1", ssid: "lab", passphrase: "vwifi-lab-key", traffic: [{ kind: "udp-tx", offeredMbps: 8 }] },
+    { name: "victim-2", ssid: "lab", passphrase: "vwifi-lab-key", traffic: [{ kind: "udp-tx", offeredMbps: 8 }] }
+  ],
+  faults: [2.0, 2.1, 2.2, 2.3, 2.4].map((atSeconds) => ({ kind: "command-storm" as const, atSeconds, vm: "hostile", commands: 10_000 }))
+} as const satisfies ScenarioInput

@@ -54,6 +54,10 @@ describe("calibration to Table 1", () => {
     // A wrong target is not fitted away: moving one cell leaves a residual.
     const moved = { ...targets, "host.io": { ...targets["host.io"]!, native: targets["host.io"]!.native + 5 } }
     assert.isAbove(fit(runs, estimatedCosts, ghz, moved).maxAbsResidual, 0.5)
+    // A held operation keeps its estimate; the others absorb what it does not explain.
+    const held = fit(runs, estimatedCosts, ghz, targets, ["contextSwitch"])
+    assert.strictEqual(held.cycles.contextSwitch, estimatedCosts.contextSwitch.cycles)
+    assert.notStrictEqual(result.cycles.contextSwitch, estimatedCosts.contextSwitch.cycles, "fitted freely, it moves")
   })
 })
 

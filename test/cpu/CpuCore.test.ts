@@ -1,35 +1,306 @@
 import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
 import { Cat, categories } from "../../src/cpu/CpuCategory.ts"
-import { CpuCore } from "../../src/cpu/CpuCore.ts"
-import { Kernel } from "../../src/kernel/Kernel.ts"
+import { CpuCore, INTERRUPT_CONTEXT } from "../../src/cpu/CpuCore.ts"
+import { costNames, estimatedCosts, withCycles } from "../../src/cpu/CostTable.ts"
+import type { CostName } from "../../src/cpu/CostTable.ts"
+import * as Simulation from "../../src/kernel/Simulation.ts"
+import { runActors, valueOf } from "../actor/support.ts"
 
-describe("cpu core", () => {
-  it("serves requests FIFO: a request on a busy core waits for the work ahead of it", () => {
-    const kernel = new Kernel()
-    const cpu = new CpuCore(kernel, 2.5)
-    assert.strictEqual(cpu.runCycles(Cat.guest, 2500), 1000)
-    assert.strictEqual(cpu.runNs(Cat.copy, 500), 1500)
-    kernel.nowNs = 3000
-    assert.strictEqual(cpu.runNs(Cat.io, 100), 3100, "an idle core starts at once")
-  })
+// At 1 GHz a cycle is a nanosecond: the expectations below are plain sums of nanoseconds.
+const GHZ = 1
+const SWITCH_NS = 2_000
+const MS = 1e6
+const costs = withCycles(estimatedCosts, { contextSwitch: SWITCH_NS }, "test")
 
-  it("accounts busy time by category, and busy + idle = elapsed even with work still queued", () => {
-    const kernel = new Kernel()
-    const cpu = new CpuCore(kernel, 1)
-    cpu.runNs(Cat.guest, 600)
-    cpu.runNs(Cat.virtualIrq, 600)
-    kernel.nowNs = 1000
-    const s = cpu.snapshot()
-    assert.strictEqual(s.busyNs, 1000)
-    assert.strictEqual(s.idleNs, 0)
-    assert.strictEqual(s.busyNs + s.idleNs, s.elapsedNs)
-    kernel.nowNs = 4000
-    const later = cpu.snapshot()
-    assert.strictEqual(later.busyNs, 1200)
-    assert.strictEqual(later.breakdownNs["guest"], 600)
-    assert.strictEqual(later.breakdownNs["kvm.virtualIrq"], 600)
-    assert.closeTo(later.utilization, 0.3, 1e-12)
-  })
+/** Runs `body` with a fresh core in a fresh simulation. */
+const withCore = <A>(body: (cpu: CpuCore) => Effect.Effect<A, never, Simulation.Simulation>) =>
+  Effect.map(
+    runActors(Effect.gen(function*() {
+      const cpu = yield* CpuCore.make({ ghz: GHZ, costs })
+      return yield* body(cpu)
+    })),
+    valueOf
+  )
+
+/** A port that records when each message arrives. */
+const probe = () => {
+  const seen: Array<{ readonly message: string; readonly atNs: number }> = []
+  let nowNs = () => 0
+  return {
+    seen,
+    clock: (read: () => number) => {
+      nowNs = read
+    },
+    port: { tellUnsafe: (message: string) => (seen.push({ message, atNs: nowNs() }), true) },
+    at: (message: string) => seen.find((s) => s.message === message)?.atNs
+  }
+}
+
+describe("cpu core: fair share", () => {
+  it.effect("two CPU-bound threads share the core 50/50 over a second, switching every 2.5 ms slice", () =>
+    Effect.gen(function*() {
+      const out = yield* withCore((cpu) =>
+        Effect.gen(function*() {
+          const a = cpu.thread("a")
+          const b = cpu.thread("b")
+          cpu.job(a).cycles(Cat.guest, 10e9).submit()
+          cpu.job(b).cycles(Cat.guest, 10e9).submit()
+          yield* Simulation.sleep(1e9)
+          return cpu.snapshot()
+        }))
+      const [, a, b] = out.threads
+      // Theory (sched_fair.c): 2 runnable threads, period 5 ms, slice 2.5 ms each; a switch every slice.
+      const sliceNs = 5 * MS / 2
+      const cycles = 1e9 / (sliceNs + SWITCH_NS)
+      assert.closeTo(out.contextSwitches, cycles, 1.5, "one switch per slice (the first from idle)")
+      assert.closeTo(a!.busyNs + b!.busyNs + out.switchNs, 1e9, 1e-3, "the core never idles")
+      assert.isAtMost(Math.abs(a!.busyNs - b!.busyNs), sliceNs, "within one slice of each other")
+      assert.closeTo(a!.busyNs / 1e9, 0.5, 0.005)
+      assert.closeTo(out.switchNs, out.contextSwitches * SWITCH_NS, 1e-3)
+    }))
+
+  it.effect("three CPU-bound threads get a third each", () =>
+    Effect.gen(function*() {
+      const out = yield* withCore((cpu) =>
+        Effect.gen(function*() {
+          const ids = [cpu.thread("a"), cpu.thread("b"), cpu.thread("c")]
+          for (const id of ids) cpu.job(id).cycles(Cat.guest, 10e9).submit()
+          yield* Simulation.sleep(1e9)
+          return cpu.snapshot()
+        }))
+      const threads = out.threads.slice(1)
+      const sliceNs = 5 * MS / 3
+      const each = (1e9 - out.switchNs) / 3
+      for (const t of threads) assert.isAtMost(Math.abs(t.busyNs - each), sliceNs, t.name)
+      assert.closeTo(out.contextSwitches, 1e9 / (sliceNs + SWITCH_NS), 1.5)
+    }))
+
+  it.effect("with more than five runnable threads the period stretches to 1 ms per thread", () =>
+    Effect.gen(function*() {
+      const out = yield* withCore((cpu) =>
+        Effect.gen(function*() {
+          for (let i = 0; i < 8; i++) cpu.job(cpu.thread(`t${i}`)).cycles(Cat.guest, 10e9).submit()
+          yield* Simulation.sleep(1e9)
+          return cpu.snapshot()
+        }))
+      // 8 threads: period 8 ms, slice 1 ms (the minimum granularity), not 5/8 ms.
+      assert.closeTo(out.contextSwitches, 1e9 / (1 * MS + SWITCH_NS), 1.5)
+    }))
+})
+
+describe("cpu core: interrupts and wake-ups", () => {
+  it.effect("an interrupt job preempts a running thread, whose job ends later by exactly the interrupt's cost", () =>
+    Effect.gen(function*() {
+      const p = probe()
+      yield* withCore((cpu) =>
+        Effect.gen(function*() {
+          const sim = yield* Simulation.Simulation
+          p.clock(() => sim.kernel.nowNs)
+          const a = cpu.thread("a")
+          cpu.job(a).cycles(Cat.guest, 1 * MS).then(p.port, "a").submit()
+          yield* Simulation.sleep(0.3 * MS)
+          cpu.job(INTERRUPT_CONTEXT).op("hostIrq").then(p.port, "irq").submit()
+          yield* Simulation.sleep(10 * MS)
+        }))
+      const irqNs = costs.hostIrq.cycles / GHZ
+      // Idle → a is one switch; interrupt entry and exit are none.
+      assert.closeTo(p.at("irq")!, 0.3 * MS + irqNs, 1e-6, "the interrupt runs at once")
+      assert.closeTo(p.at("a")!, SWITCH_NS + 1 * MS + irqNs, 1e-6)
+    }))
+
+  it.effect("interrupt jobs run in order, and a switch in progress finishes first", () =>
+    Effect.gen(function*() {
+      const p = probe()
+      yield* withCore((cpu) =>
+        Effect.gen(function*() {
+          const sim = yield* Simulation.Simulation
+          p.clock(() => sim.kernel.nowNs)
+          const a = cpu.thread("a")
+          cpu.job(a).cycles(Cat.guest, 1 * MS).then(p.port, "a").submit()
+          yield* Simulation.sleep(500) // mid-switch (the switch to a takes 2 µs)
+          cpu.job(INTERRUPT_CONTEXT).cycles(Cat.interrupts, 10_000).then(p.port, "irq1").submit()
+          cpu.job(INTERRUPT_CONTEXT).cycles(Cat.interrupts, 5_000).then(p.port, "irq2").submit()
+          yield* Simulation.sleep(10 * MS)
+        }))
+      assert.closeTo(p.at("irq1")!, SWITCH_NS + 10_000, 1e-6)
+      assert.closeTo(p.at("irq2")!, SWITCH_NS + 15_000, 1e-6)
+      assert.closeTo(p.at("a")!, SWITCH_NS + 15_000 + 1 * MS, 1e-6)
+    }))
+
+  it.effect("a thread woken by an interrupt preempts at the interrupt's exit, with one switch", () =>
+    Effect.gen(function*() {
+      const p = probe()
+      yield* withCore((cpu) =>
+        Effect.gen(function*() {
+          const sim = yield* Simulation.Simulation
+          p.clock(() => sim.kernel.nowNs)
+          const hog = cpu.thread("hog")
+          const reader = cpu.thread("reader")
+          cpu.job(hog).cycles(Cat.guest, 10e9).submit()
+          yield* Simulation.sleep(50 * MS)
+          // The interrupt's handler wakes the reader (the hand-off a driver makes to a waiting thread).
+          cpu.job(INTERRUPT_CONTEXT).cycles(Cat.interrupts, 3_000).next(cpu.job(reader).cycles(Cat.guest, 20_000).then(p.port, "read")).submit()
+          yield* Simulation.sleep(10 * MS)
+        }))
+      assert.closeTo(p.at("read")!, 50 * MS + 3_000 + SWITCH_NS + 20_000, 1e-6)
+    }))
+
+  it.effect("jobs of one thread run in the order submitted, back to back", () =>
+    Effect.gen(function*() {
+      const p = probe()
+      yield* withCore((cpu) =>
+        Effect.gen(function*() {
+          const sim = yield* Simulation.Simulation
+          p.clock(() => sim.kernel.nowNs)
+          const a = cpu.thread("a")
+          cpu.job(a).cycles(Cat.guest, 3_000).then(p.port, "1").submit()
+          cpu.job(a).cycles(Cat.guest, 1_000).submit() // nothing waits for this one: no event of its own
+          cpu.job(a).cycles(Cat.guest, 2_000).then(p.port, "3").submit()
+          yield* Simulation.sleep(1 * MS)
+        }))
+      assert.deepStrictEqual(p.seen.map((s) => s.message), ["1", "3"])
+      assert.closeTo(p.at("1")!, SWITCH_NS + 3_000, 1e-6)
+      assert.closeTo(p.at("3")!, SWITCH_NS + 6_000, 1e-6)
+    }))
+
+  it.effect("a thread that wakes after sleeping preempts a CPU-bound one at once (its credit exceeds the wake-up granularity)", () =>
+    Effect.gen(function*() {
+      const p = probe()
+      yield* withCore((cpu) =>
+        Effect.gen(function*() {
+          const sim = yield* Simulation.Simulation
+          p.clock(() => sim.kernel.nowNs)
+          const hog = cpu.thread("hog")
+          const sleeper = cpu.thread("sleeper")
+          cpu.job(hog).cycles(Cat.guest, 10e9).submit()
+          yield* Simulation.sleep(100 * MS)
+          cpu.job(sleeper).cycles(Cat.guest, 50_000).then(p.port, "woke").submit()
+          yield* Simulation.sleep(10 * MS)
+        }))
+      // Placed 2.5 ms below the hog's virtual runtime (> 1 ms granularity): one switch, then its work.
+      assert.closeTo(p.at("woke")!, 100 * MS + SWITCH_NS + 50_000, 1e-6)
+    }))
+
+  it.effect("a thread that slept briefly does not preempt: it waits for the rest of the running thread's slice", () =>
+    Effect.gen(function*() {
+      const p = probe()
+      yield* withCore((cpu) =>
+        Effect.gen(function*() {
+          const sim = yield* Simulation.Simulation
+          p.clock(() => sim.kernel.nowNs)
+          const hog = cpu.thread("hog")
+          const other = cpu.thread("other")
+          // They alternate 2.5 ms slices; `other`'s 10 ms end with its fourth slice, level with the hog.
+          cpu.job(hog).cycles(Cat.guest, 10e9).submit()
+          const again = {
+            tellUnsafe: () => {
+              sim.kernel.setTimer(sim.kernel.nowNs + 0.5 * MS, () => {
+                p.seen.push({ message: "submitted", atNs: sim.kernel.nowNs })
+                cpu.job(other).cycles(Cat.guest, 50_000).then(p.port, "woke").submit()
+              })
+              return true
+            }
+          }
+          cpu.job(other).cycles(Cat.guest, 10 * MS).then(again, undefined).submit()
+          yield* Simulation.sleep(50 * MS)
+        }))
+      const latency = p.at("woke")! - 50_000 - p.at("submitted")!
+      // Woken 0.5 ms after blocking, `other` is 0.5 ms of virtual time behind (< 1 ms granularity):
+      // the hog keeps the rest of its 2.5 ms slice (2 ms + the switch it did not run), then one switch.
+      assert.closeTo(latency, 2 * MS + 2 * SWITCH_NS, 1e-3)
+      assert.isAtMost(latency, 2.5 * MS + SWITCH_NS, "within the running thread's slice and a switch")
+    }))
+})
+
+describe("cpu core: accounting", () => {
+  it.effect("a known sequence: two jobs submitted together cost three switches (idle → a → b → idle)", () =>
+    Effect.gen(function*() {
+      const p = probe()
+      const out = yield* withCore((cpu) =>
+        Effect.gen(function*() {
+          const sim = yield* Simulation.Simulation
+          p.clock(() => sim.kernel.nowNs)
+          const a = cpu.thread("a")
+          const b = cpu.thread("b")
+          cpu.job(a).cycles(Cat.guest, 1 * MS).then(p.port, "a").submit()
+          cpu.job(b).cycles(Cat.guest, 1 * MS).then(p.port, "b").submit()
+          yield* Simulation.sleep(10 * MS)
+          return cpu.snapshot()
+        }))
+      assert.strictEqual(out.contextSwitches, 3)
+      assert.strictEqual(out.operationCounts.contextSwitch, 3)
+      assert.closeTo(out.breakdownNs["host.scheduling"]!, 3 * SWITCH_NS, 1e-6)
+      assert.closeTo(p.at("a")!, SWITCH_NS + 1 * MS, 1e-6)
+      assert.closeTo(p.at("b")!, 2 * SWITCH_NS + 2 * MS, 1e-6)
+    }))
+
+  it.effect("a job that hands work to another thread at the same instant does not switch through idle", () =>
+    Effect.gen(function*() {
+      const p = probe()
+      const out = yield* withCore((cpu) =>
+        Effect.gen(function*() {
+          const sim = yield* Simulation.Simulation
+          p.clock(() => sim.kernel.nowNs)
+          const a = cpu.thread("a")
+          const b = cpu.thread("b")
+          cpu.job(a).cycles(Cat.guest, 1 * MS).next(cpu.job(b).cycles(Cat.guest, 1 * MS).then(p.port, "b")).submit()
+          yield* Simulation.sleep(10 * MS)
+          return cpu.snapshot()
+        }))
+      // idle → a, a → b, b → idle.
+      assert.strictEqual(out.contextSwitches, 3)
+      assert.closeTo(p.at("b")!, 2 * SWITCH_NS + 2 * MS, 1e-6)
+    }))
+
+  it.effect("busy + idle = elapsed at any instant, and per-category busy equals what was submitted once it has run", () =>
+    Effect.gen(function*() {
+      const ops: Array<readonly [CostName, number]> = [["exitDecode", 3], ["lock", 2], ["copyByte", 1500], ["guestPacket", 4]]
+      const out = yield* withCore((cpu) =>
+        Effect.gen(function*() {
+          const a = cpu.thread("a", 0)
+          const b = cpu.thread("b", 1)
+          const snapshots = []
+          for (let round = 0; round < 5; round++) {
+            const job = cpu.job(round % 2 === 0 ? a : b)
+            for (const [name, times] of ops) job.op(name, times)
+            job.submit()
+            cpu.job(INTERRUPT_CONTEXT).op("hostIrq").op("irqForward").submit()
+            cpu.job(b).cycles(Cat.userspace, 7_777).submit()
+            // Look mid-work: a switch, a preempted job and an interrupt are all in progress at some of these.
+            for (const stepNs of [700, 1_900, 3_333, 12_345]) {
+              yield* Simulation.sleep(stepNs)
+              snapshots.push(cpu.snapshot())
+            }
+          }
+          yield* Simulation.sleep(100 * MS)
+          return { snapshots, last: cpu.snapshot() }
+        }))
+      for (const s of [...out.snapshots, out.last]) {
+        assert.strictEqual(s.busyNs + s.idleNs, s.elapsedNs)
+        assert.isAtMost(s.busyNs, s.elapsedNs)
+        const sum = Object.values(s.breakdownNs).reduce((x, y) => x + y, 0)
+        assert.closeTo(sum, s.busyNs, 1e-6)
+        const byThreads = s.threads.reduce((x, t) => x + t.busyNs, 0)
+        assert.closeTo(byThreads + s.switchNs, s.busyNs, 1e-6, "threads and switches make up the busy time")
+      }
+      // What was submitted, computed from the table (not by the core).
+      const expected = new Map<string, number>()
+      const add = (cat: number, ns: number) => expected.set(categories[cat]!.id, (expected.get(categories[cat]!.id) ?? 0) + ns)
+      for (let round = 0; round < 5; round++) {
+        for (const [name, times] of ops) add(costs[name].category, (costs[name].cycles * times) / GHZ)
+        add(costs.hostIrq.category, costs.hostIrq.cycles / GHZ)
+        add(costs.irqForward.category, costs.irqForward.cycles / GHZ)
+        add(Cat.userspace, 7_777 / GHZ)
+      }
+      add(Cat.scheduling, out.last.contextSwitches * SWITCH_NS)
+      for (const c of categories) assert.closeTo(out.last.breakdownNs[c.id]!, expected.get(c.id) ?? 0, 1e-6, c.id)
+      for (const name of costNames) {
+        const times = name === "contextSwitch" ? out.last.contextSwitches : 5 * (ops.find(([n]) => n === name)?.[1] ?? 0) + (name === "hostIrq" || name === "irqForward" ? 5 : 0)
+        assert.strictEqual(out.last.operationCounts[name], times, name)
+      }
+      assert.strictEqual(out.last.vmBusyNs.get(0)! + out.last.vmBusyNs.get(1)!, out.last.threads[1]!.busyNs + out.last.threads[2]!.busyNs)
+    }))
 
   it("has exactly Table 1's categories, in its order, plus guest and user space", () => {
     assert.strictEqual(categories.filter((c) => c.group === "kvm").length, 6)
