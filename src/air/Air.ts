@@ -36,7 +36,7 @@ export type AirMessage = Data.TaggedEnum<{
   /** Drop every frame queued at a station (a radio reset, an AP off), recording why. */
   Flush: { readonly station: Station; readonly reason: string }
   /** Drop the frames queued at a station for one receiver (an AP forgetting a station), recording why. */
-  FlushTo: { readonly station: Station; readonly receiver: number; readonly reason: string }
+  FlushTo: { readonly station: Station; readonly receiver: number; readonly reason: string; readonly createdBeforeNs?: number | undefined }
   /** Drop the frames queued at a station from one transmitter address (a vMAC being reset), recording why. */
   FlushFrom: { readonly station: Station; readonly source: number; readonly reason: string }
   /** Move stations to another channel (a card retuning its radio). */
@@ -46,10 +46,10 @@ export type AirMessage = Data.TaggedEnum<{
   /** Stop or resume stations' radio (a card retuning to another channel). */
   Pause: { readonly stations: ReadonlyArray<Station>; readonly paused: boolean }
   /**
-   * A station's power-save state as its AP learnt it from the PM bit (802.11-2016 11.2.3): while it
-   * dozes, senders hold their frames for it and send others.
+   * A station's power-save state as its AP (`station`) learnt it from the PM bit (802.11-2016
+   * 11.2.3): while it dozes, that AP holds its frames for it and sends others.
    */
-  Doze: { readonly address: number; readonly dozing: boolean }
+  Doze: { readonly station: Station; readonly address: number; readonly dozing: boolean }
   /** Extra loss on a channel (an interference burst; 1 = an outage), until told otherwise. */
   Impair: { readonly channel: number; readonly loss: number }
   /** Internal: a medium's planned event is due. */
@@ -81,10 +81,9 @@ interface Transmission {
   readonly frames: Array<Frame>
 }
 
-/** The air's state, held by the actor runtime: one medium per channel, and who dozes. */
+/** The air's state, held by the actor runtime: one medium per channel. */
 export interface AirState {
   readonly media: Map<number, Medium>
-  readonly dozing: Set<number>
 }
 
 /** One channel's medium. */
@@ -100,11 +99,8 @@ export class Medium {
   transmitting: Array<Transmission> | undefined = undefined
   /** Extra frame loss probability on top of the channel's noise (an injected burst or outage). */
   extraLoss = 0
-  /** Stations in power save, air-wide (shared by every medium). */
-  readonly dozing: ReadonlySet<number>
-  constructor(channel: number, dozing: ReadonlySet<number>) {
+  constructor(channel: number) {
     this.channel = channel
-    this.dozing = dozing
   }
 }
 
@@ -123,7 +119,7 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
   const mediumOf = (st: AirState, channel: number): Medium => {
     let m = st.media.get(channel)
     if (m === undefined) {
-      m = new Medium(channel, st.dozing)
+      m = new Medium(channel)
       m.idleSinceNs = kernel.nowNs
       st.media.set(channel, m)
     }
@@ -140,12 +136,12 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
     kernel.setTimer(atNs, () => self!.tellUnsafe({ _tag: "Due", medium, token }))
   }
 
-  // Stations in power save (a card's vMACs announce it before their radio leaves their channel):
-  // like an AP buffering frames for them, senders hold frames for them and send others.
+  // A sender holds its frames for the stations that told it they doze (a card's vMACs do before
+  // their radio leaves their channel), as an AP buffers for them, and sends the others.
   /** Whether `s` on `m` has something to send now; brings its first sendable frame to the head of its queue. */
-  const ready = (m: Medium, s: Station): boolean => {
+  const ready = (_m: Medium, s: Station): boolean => {
     if (!s.backlogged) return false
-    const dozing = m.dozing
+    const dozing = s.holdsFor
     if (dozing.size === 0 || !dozing.has(s.queue[0]!.ra)) return true
     const j = s.queue.findIndex((f) => f.ra === BROADCAST || !dozing.has(f.ra))
     if (j < 0) return false
@@ -353,7 +349,8 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
       }
       case "FlushTo": {
         const s = msg.station
-        if (flushQueued(st, s, msg.reason, (f) => f.ra === msg.receiver) > 0) replan(mediumOf(st, s.channel))
+        const before = msg.createdBeforeNs ?? Infinity
+        if (flushQueued(st, s, msg.reason, (f) => f.ra === msg.receiver && f.createdNs < before) > 0) replan(mediumOf(st, s.channel))
         return
       }
       case "FlushFrom": {
@@ -362,10 +359,10 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
         return
       }
       case "Doze": {
-        if (msg.dozing) st.dozing.add(msg.address)
-        else st.dozing.delete(msg.address)
-        // Held frames may be sendable now (or the head may be held): every medium replans.
-        for (const m of st.media.values()) replan(m)
+        if (msg.dozing) msg.station.holdsFor.add(msg.address)
+        else msg.station.holdsFor.delete(msg.address)
+        // Held frames may be sendable now (or the head may be held).
+        replan(mediumOf(st, msg.station.channel))
         return
       }
       case "Tune": {
@@ -423,7 +420,7 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
   const ref = yield* ModelActor.makeStateful<AirMessage, AirState>({
     name: "air",
     capacity: 1 << 16,
-    initial: () => ({ media: new Map(), dozing: new Set() }),
+    initial: () => ({ media: new Map() }),
     handle: (st, msg) => {
       handle(st, msg)
       return st

@@ -46,6 +46,8 @@ export class Station {
   enabled = true
   /** Radio retuning (a card switching channel): keeps its queue, neither sends nor receives. */
   paused = false
+  /** Receivers that told it they doze (an AP's power-save buffer): it holds their frames. */
+  readonly holdsFor: Set<number> = new Set()
   /** A channel it was told to tune to while it was transmitting: it moves when that exchange ends. */
   retuneTo: number | undefined = undefined
 

@@ -20,7 +20,7 @@ import type { Kernel } from "../kernel/Kernel.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import { BROADCAST, Frame, FrameKind, Payload, Status } from "../model/Frame.ts"
 import type { FrameLedger } from "../model/FrameLedger.ts"
-import { AP_KICKOUT_NS, AP_QUEUE_FRAMES, MAX_AMPDU_FRAMES } from "../model/ModelConstants.ts"
+import { AP_KICKOUT_NS, AP_QUEUE_FRAMES, MAX_AMPDU_FRAMES, PS_BUFFER_CHECK_NS, PS_BUFFER_EXPIRE_NS } from "../model/ModelConstants.ts"
 import * as Stations from "./ApStations.ts"
 import type { EndpointMessage } from "./Endpoint.ts"
 
@@ -31,6 +31,8 @@ export type ApMessage = Data.TaggedEnum<{
   Downlink: { readonly frames: ReadonlyArray<Frame> }
   SetPower: { readonly on: boolean }
   Deauthenticate: { readonly station: number }
+  /** Look for expired power-save frames of a station that has dozed since `since`. */
+  PsExpiry: { readonly station: number; readonly since: number }
 }>
 
 export interface ApOptions {
@@ -95,7 +97,7 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
     handle: (state, msg) => logic.handle(state, msg),
     // An AP that crashes reboots: it forgot its stations (they are deauthenticated when they next send).
     recover: (crashed) => {
-      for (const mac of crashed.table.dozing) air.ref.tellUnsafe(Air.AirMessage.Doze({ address: mac, dozing: false }))
+      for (const mac of crashed.table.dozing.keys()) air.ref.tellUnsafe(Air.AirMessage.Doze({ station, address: mac, dozing: false }))
       station.enabled = crashed.on
       return { on: crashed.on, table: Stations.emptyTable(), farewells: new Set() }
     }
@@ -174,6 +176,14 @@ class ApLogic {
         for (const mac of [...s.table.authenticated]) Stations.forget(s.table, mac)
         if (s.farewells.size === 0) this.station.enabled = false
         break
+      case "PsExpiry":
+        // Frames held longer than the buffer's lifetime are dropped; the rest wait for the next look.
+        if (!Stations.psBufferDue(s.table, msg.station, msg.since, this.kernel.nowNs, PS_BUFFER_EXPIRE_NS)) break
+        this.o.air.ref.tellUnsafe(Air.AirMessage.FlushTo({
+          station: this.station, receiver: msg.station, reason: "ps-buffer-expired", createdBeforeNs: this.kernel.nowNs - PS_BUFFER_EXPIRE_NS
+        }))
+        after(this.kernel, PS_BUFFER_CHECK_NS, this.self!, msg)
+        break
       case "Deauthenticate":
         if (s.table.associated.has(msg.station)) this.reply(FrameKind.Deauth, msg.station, { status: Status.Unspecified })
         this.stationGone(s, msg.station)
@@ -204,7 +214,9 @@ class ApLogic {
   }
 
   private setDozing(s: ApState, mac: number, pm: boolean): void {
-    if (Stations.notePowerManagement(s.table, mac, pm)) this.o.air.ref.tellUnsafe(Air.AirMessage.Doze({ address: mac, dozing: pm }))
+    if (!Stations.notePowerManagement(s.table, mac, pm, this.kernel.nowNs)) return
+    this.o.air.ref.tellUnsafe(Air.AirMessage.Doze({ station: this.station, address: mac, dozing: pm }))
+    if (pm) after(this.kernel, PS_BUFFER_EXPIRE_NS, this.self!, { _tag: "PsExpiry", station: mac, since: this.kernel.nowNs })
   }
 
   /** A station that has not acknowledged anything for a long while is gone: forget it (and tell it). */

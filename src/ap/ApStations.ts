@@ -8,13 +8,13 @@ import { BROADCAST, Status } from "../model/Frame.ts"
 export interface StationTable {
   readonly authenticated: Set<number>
   readonly associated: Set<number>
-  /** Stations whose last frame had the PM bit set: the air holds the AP's frames for them. */
-  readonly dozing: Set<number>
+  /** Stations whose last frame had the PM bit set, and since when: the air holds the AP's frames for them. */
+  readonly dozing: Map<number, number>
   /** Per station: since when every frame sent to it has failed (absent: the last one got through). */
   readonly failingSince: Map<number, number>
 }
 
-export const emptyTable = (): StationTable => ({ authenticated: new Set(), associated: new Set(), dozing: new Set(), failingSince: new Map() })
+export const emptyTable = (): StationTable => ({ authenticated: new Set(), associated: new Set(), dozing: new Map(), failingSince: new Map() })
 
 /** What the AP's network is: its SSID and, for WPA2-PSK, its passphrase. */
 export interface Network {
@@ -47,13 +47,20 @@ export const forget = (t: StationTable, mac: number): boolean => {
   return was
 }
 
-/** The PM bit of a frame from an associated station; returns whether its doze state changed. */
-export const notePowerManagement = (t: StationTable, mac: number, pm: boolean): boolean => {
+/** The PM bit of a frame from an associated station at `nowNs`; returns whether its doze state changed. */
+export const notePowerManagement = (t: StationTable, mac: number, pm: boolean, nowNs: number): boolean => {
   if (pm === t.dozing.has(mac)) return false
-  if (pm) t.dozing.add(mac)
+  if (pm) t.dozing.set(mac, nowNs)
   else t.dozing.delete(mac)
   return true
 }
+
+/**
+ * Whether the power-save frames held for `mac` must be looked at now for expiry: it has dozed,
+ * without a break since `since`, for at least `expireNs` (mac80211 expires buffered frames by age).
+ */
+export const psBufferDue = (t: StationTable, mac: number, since: number, nowNs: number, expireNs: number): boolean =>
+  t.dozing.get(mac) === since && nowNs - since >= expireNs
 
 /**
  * How frames the AP sent went; returns the associated stations to which nothing has got through for

@@ -36,8 +36,19 @@ export const JOIN_TIMEOUT_NS = 600_000_000
  * (IEEE80211_CONNECTION_IDLE_TIME); 5 s here keeps faulted runs short. Modelling choice.
  */
 export const CONNECTION_IDLE_NS = 5_000_000_000
-/** A frame still live this long after its creation has been lost without a record (queues, retries and timeouts end far sooner). */
-export const MAX_FRAME_LIFETIME_NS = 5_000_000_000
+/**
+ * A frame still live this long after its creation has been lost without a record. The longest a
+ * frame may legitimately wait is in an AP's power-save buffer (`PS_BUFFER_EXPIRE_NS`, 10 s, checked
+ * every second); queues, retries and timeouts end far sooner.
+ */
+export const MAX_FRAME_LIFETIME_NS = 15_000_000_000
+/**
+ * Frames an AP holds for a dozing station expire after this long: mac80211's STA_TX_BUFFER_EXPIRE
+ * (10 s, the floor of listen interval × beacon interval; Linux net/mac80211/sta_info.h).
+ */
+export const PS_BUFFER_EXPIRE_NS = 10_000_000_000
+/** How often an AP looks for expired power-save frames of a station that has dozed that long. Modelling choice. */
+export const PS_BUFFER_CHECK_NS = 1_000_000_000
 /** How often the augmented driver polls the card for unsignalled events and runs its TX watchdog. Modelling choice (Linux drivers run such housekeeping every 10–100 ms). */
 export const DRIVER_TICK_NS = 50_000_000
 /** TX outstanding with no completion for this long means the vMAC is hung: Linux's netdev watchdog uses seconds; iwlwifi's queue-stuck timer 2.5 s; 500 ms here keeps faulted runs short. Modelling choice. */

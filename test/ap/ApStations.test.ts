@@ -27,13 +27,18 @@ describe("an AP's station table", () => {
     assert.isFalse(t.authenticated.has(1))
   })
 
-  it("follows the PM bit, reporting only changes", () => {
+  it("follows the PM bit, reporting only changes, and says when a doze's held frames are due for expiry", () => {
     const t = Stations.emptyTable()
-    assert.isTrue(Stations.notePowerManagement(t, 1, true))
-    assert.isFalse(Stations.notePowerManagement(t, 1, true))
-    assert.isTrue(t.dozing.has(1))
-    assert.isTrue(Stations.notePowerManagement(t, 1, false))
+    assert.isTrue(Stations.notePowerManagement(t, 1, true, 2e9))
+    assert.isFalse(Stations.notePowerManagement(t, 1, true, 3e9), "still the same doze, since 2 s")
+    assert.strictEqual(t.dozing.get(1), 2e9)
+    assert.isFalse(Stations.psBufferDue(t, 1, 2e9, 11e9, 10e9), "dozed 9 s")
+    assert.isTrue(Stations.psBufferDue(t, 1, 2e9, 12e9, 10e9), "dozed 10 s")
+    assert.isTrue(Stations.notePowerManagement(t, 1, false, 12.5e9))
     assert.isFalse(t.dozing.has(1))
+    assert.isTrue(Stations.notePowerManagement(t, 1, true, 13e9))
+    assert.isFalse(Stations.psBufferDue(t, 1, 2e9, 25e9, 10e9), "a check armed for an earlier doze is void")
+    assert.isTrue(Stations.psBufferDue(t, 1, 13e9, 25e9, 10e9))
   })
 
   it("kicks out an associated station to which nothing got through for the kick-out time", () => {

@@ -144,3 +144,33 @@ describe("one radio: a vMAC actor crash", () => {
       assert.strictEqual(crashed.invariants.isolationViolations, 0)
     }))
 })
+
+describe("one radio: moving between APs on different channels", () => {
+  it.effect("a VM that roams from channel 6 to channel 1 joins within a scan and a dwell; the AP it left holds nothing for it on the new AP's behalf", () =>
+    Effect.gen(function*() {
+      // Found by the soak: an AP's power-save hold was kept air-wide by address, so the new AP held
+      // its answers for the station the old AP still believed asleep.
+      const r = yield* runScenario(yield* scenarioOf({
+        mode: "virtual-wifi", durationSeconds: 12, card: { vmacs: 4, channel: 6 },
+        aps: [
+          { ssid: "a", bssid: "02:00:00:00:01:00", channel: 1 },
+          { ssid: "b", bssid: "02:00:00:00:01:01", channel: 6 },
+          { ssid: "c", bssid: "02:00:00:00:01:02", channel: 11 }
+        ],
+        vms: [
+          { name: "v1", ssid: "a", passphrase: KEY, traffic: [{ kind: "ping", intervalMs: 100 }] },
+          { name: "v2", ssid: "b", passphrase: KEY, traffic: [{ kind: "ping", intervalMs: 100 }, { kind: "udp-rx", offeredMbps: 1 }] },
+          { name: "v3", ssid: "c", passphrase: KEY, traffic: [{ kind: "ping", intervalMs: 100 }] }
+        ],
+        faults: [{ kind: "vm-roam", atSeconds: 5, vm: "v2", ssid: "a" }]
+      }), { seed: 7 })
+      for (const vm of r.vms) {
+        assert.strictEqual(vm.state, "connected")
+        assert.strictEqual(vm.timeouts, 0, `${vm.name} never waited in vain`)
+      }
+      const back = r.faults.recent.find((e) => e.what === "reconnect" && e.target === "v2")
+      assert.isDefined(back)
+      assert.isBelow(back!.tookMs, 2 * 102.4 + 100, "a scan (60 ms) and at most a couple of dwells")
+      assert.strictEqual(r.invariants.unaccountedFrames, 0)
+    }))
+})
