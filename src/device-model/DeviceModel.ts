@@ -31,7 +31,7 @@ import type { FrameLedger } from "../model/FrameLedger.ts"
 import { GuestMemory } from "../model/GuestMemory.ts"
 import type { DriverMessage } from "../driver/Driver.ts"
 import type { NicMessage } from "../nic/Nic.ts"
-import type { InvariantMonitor } from "../fault/InvariantMonitor.ts"
+import { TraceSource } from "../actor/TraceSource.ts"
 import type { RegisterWrite } from "../guest/GuestVm.ts"
 import type { RecoveryLog } from "../fault/RecoveryLog.ts"
 
@@ -75,7 +75,6 @@ export interface DeviceModelOptions {
   readonly guest: { readonly tellUnsafe: (m: { readonly _tag: "Irq"; readonly events: ReadonlyArray<CardEvent> }) => boolean }
   /** After a crash: the MAC of the vMAC the driver holds for this VM. */
   readonly macFromDriver: () => number | undefined
-  readonly monitor: InvariantMonitor
   readonly log: RecoveryLog
 }
 
@@ -91,6 +90,8 @@ export interface DeviceModelHandle {
   readonly ref: ModelActor.ModelRef<DeviceModelMessage>
   readonly stats: DeviceModelStats
   readonly rejected: () => number
+  /** Fired when a scan answer reaches this VM that it never asked for (an isolation breach): (this VM). */
+  readonly traces: { readonly unaskedScanAnswer: TraceSource<number> }
 }
 
 const decodeCommand = Schema.decodeUnknownExit(CardCommand)
@@ -99,6 +100,7 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
   const { kernel } = yield* Simulation
   const { cpu, ledger, memory } = options
   const stats: DeviceModelStats = { traps: 0, virtualIrqs: 0, emulatedReads: 0, rejectedByReason: {} }
+  const traces = { unaskedScanAnswer: new TraceSource<number>() }
   const view: { mac: number | undefined; memoryBytes: number; rateCount: number } = {
     mac: undefined,
     memoryBytes: memory.sizeBytes,
@@ -268,7 +270,7 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
           // Refusals decided further down (no free vMAC, an IOMMU fault) count for this VM too.
           else if (e._tag === "Rejected") stats.rejectedByReason[e.reason] = (stats.rejectedByReason[e.reason] ?? 0) + 1
           else if (e._tag === "ScanDone") {
-            if (scansAsked === 0) options.monitor.scanIsolation++
+            if (scansAsked === 0) traces.unaskedScanAnswer.fire(options.vm)
             else scansAsked--
           }
         }
@@ -307,6 +309,7 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
   return {
     ref,
     stats,
+    traces,
     rejected: () => totalRejections(stats.rejectedByReason)
   }
 })

@@ -39,7 +39,6 @@ import type { FrameLedger } from "../model/FrameLedger.ts"
 import { guestEventOf } from "../nic/NicEvent.ts"
 import type { NicEvent } from "../nic/NicEvent.ts"
 import type { NicHandle, NicMessage } from "../nic/Nic.ts"
-import type { InvariantMonitor } from "../fault/InvariantMonitor.ts"
 import type { RecoveryLog } from "../fault/RecoveryLog.ts"
 import { DRIVER_TICK_NS } from "../model/ModelConstants.ts"
 import type { DriverJournal } from "./DriverJournal.ts"
@@ -86,7 +85,6 @@ export interface DriverOptions {
   readonly vms: ReadonlyArray<VmPort>
   /** Survives crashes: who has which vMAC, at which rate. */
   readonly journal: DriverJournal
-  readonly monitor: InvariantMonitor
   readonly log: RecoveryLog
 }
 
@@ -369,7 +367,6 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
     recover
   })
   every(kernel, DRIVER_TICK_NS, () => ref.tellUnsafe({ _tag: "Tick" }))
-  options.monitor.watch({ ownerOfVmac: (vmac) => table.owner[vmac], memoryOf: (vm) => options.vms[vm]?.memoryBytes ?? 0 })
   return {
     ref,
     stats,

@@ -14,6 +14,7 @@
 import { Effect } from "effect"
 import type * as Scope from "effect/Scope"
 import * as ModelActor from "../model/ModelActor.ts"
+import { TraceSource } from "../actor/TraceSource.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
 import type { Reply } from "../actor/Reply.ts"
 import type { CpuCore, Job, ThreadId } from "../cpu/CpuCore.ts"
@@ -29,7 +30,6 @@ import { segmentsPerNs } from "../workload/PacedWriter.ts"
 import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
 import { CONNECTION_IDLE_NS, PACE_PERIOD_NS, TX_RING_DESCRIPTORS, TX_RING_RESERVED } from "../model/ModelConstants.ts"
 import * as GuestDriver from "./GuestDriver.ts"
-import type { InvariantMonitor } from "../fault/InvariantMonitor.ts"
 import type { RecoveryLog } from "../fault/RecoveryLog.ts"
 
 /** A register write as the card's side hears it: the command, and the guest's work up to it (to be submitted by the port). */
@@ -115,7 +115,6 @@ export interface GuestOptions {
   readonly endpointMacOf: (ssid: string) => number
   /** Received bytes count toward goodput from this time on. */
   readonly warmupEndNs: number
-  readonly monitor: InvariantMonitor
   readonly log: RecoveryLog
 }
 
@@ -126,12 +125,15 @@ export interface GuestHandle {
   readonly driver: () => GuestDriver.GuestDriver
   /** The TCP senders' loss recovery so far: fast retransmits and timeouts. */
   readonly tcp: () => { readonly retransmits: number; readonly timeouts: number; readonly acked: number }
+  /** Fired for each data frame its applications receive: (this VM, the VM the frame belongs to). */
+  readonly traces: { readonly frameReceived: TraceSource<number, number> }
 }
 
 
 export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.fn.Return<GuestHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel } = yield* Simulation
   const { cpu, memory } = options
+  const traces = { frameReceived: new TraceSource<number, number>() }
   let config: GuestDriver.Config = { ssid: options.ssid, passphrase: options.passphrase, scanChannels: options.scanChannels }
   let endpointMac = options.endpointMacOf(options.ssid)
   const stats: GuestStats = {
@@ -298,7 +300,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
   const receive = (e: Extract<CardEvent, { _tag: "Rx" }>): void => {
     const measuring = kernel.nowNs >= options.warmupEndNs
     for (const f of e.frames) {
-      options.monitor.delivered(options.vm, f.owner)
+      traces.frameReceived.fire(options.vm, f.owner)
       options.ledger.deliver(f)
       stats.rxFrames++
       stats.rxBytes += f.payloadBytes
@@ -483,6 +485,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
   return {
     ref,
     stats,
+    traces,
     poweredOn: () => poweredOn,
     driver: () => driver,
     tcp: () => {

@@ -208,7 +208,6 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       port,
       endpointMacOf,
       warmupEndNs,
-      monitor,
       log
     })
   }
@@ -231,11 +230,11 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       nic: nicPort,
       vms: scenario.vms.map((_, i) => ({ memoryBytes: memories[i]!.sizeBytes, ioThread: ioThreads[i]!, events: dmRefs[i]! })),
       journal: journal!,
-      monitor,
       log
     })
     const theDriver = driver
     irq.set(driver.ref)
+    monitor.watch({ ownerOfVmac: (vmac) => theDriver.mapping().owner[vmac], memoryOf: (vm) => memories[vm]?.sizeBytes ?? 0 })
     for (const [i, vm] of scenario.vms.entries()) {
       const dm = yield* DeviceModel.make({
         vm: i,
@@ -258,9 +257,9 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
         driver: driver.ref,
         guest: guestRefs[i]!,
         macFromDriver: () => theDriver.macOfVm(i),
-        monitor,
         log
       })
+      dm.traces.unaskedScanAnswer.connect(() => void monitor.scanIsolation++)
       dmRefs[i]!.set(dm.ref)
       const guest = yield* makeGuest(i, vcpuThreads[i]!, dm.ref)
       guestRefs[i]!.set(guest.ref)
@@ -296,6 +295,8 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
     }
   }
 
+  // The invariant monitor observes what the guests receive; the guests do not know it.
+  for (const vm of vms) vm.guest.traces.frameReceived.connect((at, owner) => monitor.delivered(at, owner))
   for (const vm of vms) vm.guest.ref.tellUnsafe({ _tag: "Boot" })
 
   // The mapping invariant is audited once a simulated second; the fault schedule starts now.

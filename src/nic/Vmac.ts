@@ -86,9 +86,9 @@ export interface FromVmac {
 /** What the card's vMACs report as it happens, for checkers to observe. */
 export class CardTraces {
   /** The card reads `frames` out of guest memory by DMA for `vmac`. */
-  readonly dmaRead = new TraceSource<[vmac: number, frames: ReadonlyArray<Frame>]>()
+  readonly dmaRead = new TraceSource<number, ReadonlyArray<Frame>>()
   /** A rate-table or key write made on behalf of `vm` is applied to `vmac`. */
-  readonly vmacWritten = new TraceSource<[vm: number, vmac: number]>()
+  readonly vmacWritten = new TraceSource<number, number>()
 }
 
 /** The firmware's state: lost in a crash, except what points at the registers. */

@@ -1,0 +1,49 @@
+/**
+ * The invariant monitor sees breaches through the trace sources the builder connects (the actors do
+ * not call it): each breach made by hand below is counted once.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import * as Simulation from "../../src/kernel/Simulation.ts"
+import { Frame, FrameKind, Payload } from "../../src/model/Frame.ts"
+import { scenarioOf, withWorld } from "../model/support.ts"
+
+const KEY = "vwifi-lab-key"
+
+describe("checkers observe the model", () => {
+  it.effect("a frame delivered to the wrong VM, a scan answer nobody asked for, a DMA for another VM's frame: each counted", () =>
+    Effect.gen(function*() {
+      const scenario = yield* scenarioOf({
+        mode: "virtual-wifi",
+        card: { vmacs: 2 },
+        vms: [{ name: "a", ssid: "lab", passphrase: KEY }, { name: "b", ssid: "lab", passphrase: KEY }]
+      })
+      const counts = yield* withWorld(scenario, (world) =>
+        Effect.gen(function*() {
+          yield* Simulation.sleep(1e9)
+          const clean = { ...world.monitor }
+          const foreign = (owner: number): Frame => {
+            const f = new Frame(world.ledger.nextFrameId(), FrameKind.Data, 1, 2, 3)
+            f.owner = owner
+            f.payload = Payload.Udp
+            world.ledger.register(f)
+            return f
+          }
+          // VM a's guest receives VM b's frame.
+          world.vms[0]!.guest.ref.tellUnsafe({ _tag: "Irq", events: [{ _tag: "Rx", vmac: 0, frames: [foreign(1)] }] })
+          // VM b's device model gets a scan answer it never asked for.
+          ;(world.vms[1]!.port.ref as { tellUnsafe: (m: unknown) => boolean }).tellUnsafe({ _tag: "Events", events: [{ _tag: "ScanDone", results: [], fromCache: true }] })
+          // The card reads VM b's frame through VM a's vMAC.
+          const vmacOfA = world.driver!.mapping().owner.indexOf(0)
+          world.nic.ref.tellUnsafe({ _tag: "Transmit", vmac: vmacOfA, frames: [foreign(1)] })
+          yield* Simulation.sleep(10e6)
+          return { clean, after: { ...world.monitor } }
+        }))
+      assert.strictEqual(counts.clean.frameIsolation, 0)
+      assert.strictEqual(counts.clean.scanIsolation, 0)
+      assert.strictEqual(counts.clean.dmaIsolation, 0)
+      assert.strictEqual(counts.after.frameIsolation, 1)
+      assert.strictEqual(counts.after.scanIsolation, 1)
+      assert.strictEqual(counts.after.dmaIsolation, 1)
+    }))
+})
