@@ -5,7 +5,7 @@
  * simulated seconds per wall-second.
  */
 import { Effect } from "effect"
-import { runScenario } from "../src/model/RunScenario.ts"
+import { runScenario } from "../src/run/RunScenario.ts"
 import { decodeScenario } from "../src/scenario/ScenarioLoad.ts"
 
 export interface ModelWorkload {

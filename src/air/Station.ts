@@ -3,7 +3,7 @@
  * its DCF state (backoff, contention window, retries); the Air actor runs the contention. A card's
  * radio answers to several addresses (one per started vMAC, and the card's own for scans).
  */
-import type { Frame } from "../model/Frame.ts"
+import type { Frame } from "../vocabulary/Frame.ts"
 import type { PhyConfig } from "./PhyConfig.ts"
 
 /** Where a station's owner hears about its frames (each call is a message to the owning actor). */

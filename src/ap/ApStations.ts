@@ -3,7 +3,7 @@
  * who dozes (from the PM bit of its frames, 802.11-2016 11.2.3.2), and who has stopped acknowledging.
  * Plain functions on a plain table (the AP actor holds it); no messages, no time of their own.
  */
-import { BROADCAST, Status } from "../model/Frame.ts"
+import { BROADCAST, Status } from "../vocabulary/Frame.ts"
 
 export interface StationTable {
   readonly authenticated: Set<number>

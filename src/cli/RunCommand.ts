@@ -1,10 +1,10 @@
 /** `vwifi run`: runs one scenario (a file, or the built-in default) and prints its results. */
 import { Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
-import { runScenario } from "../model/RunScenario.ts"
+import { runScenario } from "../run/RunScenario.ts"
 import { generateFaults } from "../fault/FaultPlan.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
-import { unsupportedFeatures } from "../model/Unsupported.ts"
+import { unsupportedFeatures } from "../scenario/Unsupported.ts"
 import type { RunReport } from "../report/RunReport.ts"
 import { loadBase, scenarioArgument } from "./ScenarioInput.ts"
 import { CliUsageError } from "./CliUsageError.ts"

@@ -1,7 +1,7 @@
 /** Runs the comparison: every group on every workload, same base scenario and seed. */
 import { Effect } from "effect"
 import { describePhy } from "../air/PhyConfig.ts"
-import { runScenario } from "../model/RunScenario.ts"
+import { runScenario } from "../run/RunScenario.ts"
 import type { CompareReport, GroupResult, WorkloadResult } from "../report/CompareReport.ts"
 import type { RunReport } from "../report/RunReport.ts"
 import type { Scenario } from "../scenario/Scenario.ts"

@@ -23,7 +23,7 @@
  */
 import { Effect } from "effect"
 import type * as Scope from "effect/Scope"
-import * as ModelActor from "../model/ModelActor.ts"
+import * as ModelActor from "../actor/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import type { Kernel } from "../kernel/Kernel.ts"

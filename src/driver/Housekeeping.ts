@@ -5,9 +5,9 @@
  */
 import type { RecoveryLog } from "../fault/RecoveryLog.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
-import { WATCHDOG_STALL_NS } from "../model/ModelConstants.ts"
+import { WATCHDOG_STALL_NS } from "../vocabulary/ModelConstants.ts"
 import type { NicHandle, NicMessage } from "../nic/Nic.ts"
-import type { NicEvent } from "../nic/NicEvent.ts"
+import type { NicEvent } from "../vocabulary/NicEvent.ts"
 import { TxWatchdog } from "./TxWatchdog.ts"
 
 export interface Housekeeping {

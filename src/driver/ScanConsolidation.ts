@@ -4,7 +4,7 @@
  * the last results are younger than the cache age is answered from the cache; otherwise a new
  * physical scan starts. Pure: the driver actor keeps the state and carries out the decisions.
  */
-import type { ScanResult } from "../model/CardEvent.ts"
+import type { ScanResult } from "../vocabulary/CardEvent.ts"
 
 export interface ScanState {
   /** VMs waiting for the physical scan under way (undefined: none under way). */

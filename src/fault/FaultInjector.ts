@@ -7,9 +7,9 @@
 import * as Air from "../air/Air.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
 import type { Prng } from "../kernel/Prng.ts"
-import type { World } from "../model/Model.ts"
-import { CRASH, NOISE } from "../model/ModelActor.ts"
-import type { Control } from "../model/ModelActor.ts"
+import type { World } from "../world/World.ts"
+import { CRASH, NOISE } from "../actor/ModelActor.ts"
+import type { Control } from "../actor/ModelActor.ts"
 import type { FaultSpec } from "../scenario/FaultSchedule.ts"
 import { hostileCommand } from "./HostileCommands.ts"
 

@@ -16,12 +16,12 @@
  * Connected, it watches its link (`linkCheck`): a station whose AP forgot it, the deauthentication
  * lost, would otherwise wait for its next frame to learn it, and one that only receives never sends.
  */
-import { Associate, Authenticate, Disassociate, InitCard, ReadPciConfig, StartScan } from "../model/CardCommand.ts"
-import { CARD_PCI_ID } from "../model/CardEvent.ts"
-import type { CardCommand } from "../model/CardCommand.ts"
-import type { CardEvent, ScanResult } from "../model/CardEvent.ts"
-import { Status } from "../model/Frame.ts"
-import { CONNECTION_IDLE_NS, INIT_TIMEOUT_NS, JOIN_TIMEOUT_NS, SCAN_TIMEOUT_NS } from "../model/ModelConstants.ts"
+import { Associate, Authenticate, Disassociate, InitCard, ReadPciConfig, StartScan } from "../vocabulary/CardCommand.ts"
+import { CARD_PCI_ID } from "../vocabulary/CardEvent.ts"
+import type { CardCommand } from "../vocabulary/CardCommand.ts"
+import type { CardEvent, ScanResult } from "../vocabulary/CardEvent.ts"
+import { Status } from "../vocabulary/Frame.ts"
+import { CONNECTION_IDLE_NS, INIT_TIMEOUT_NS, JOIN_TIMEOUT_NS, SCAN_TIMEOUT_NS } from "../vocabulary/ModelConstants.ts"
 
 export type DriverState = "off" | "initializing" | "scanning" | "authenticating" | "associating" | "connected" | "failed"
 

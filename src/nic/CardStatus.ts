@@ -7,7 +7,7 @@
 import type { Port } from "../actor/Port.ts"
 import { after } from "../actor/Port.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
-import type { NicEvent } from "./NicEvent.ts"
+import type { NicEvent } from "../vocabulary/NicEvent.ts"
 
 export type IrqFaultAction = "drop" | "duplicate" | "delay"
 

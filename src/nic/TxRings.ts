@@ -8,8 +8,8 @@
  * empty) and the channel its frames must go out on.
  */
 import type { PhyConfig } from "../air/PhyConfig.ts"
-import { FrameKind } from "../model/Frame.ts"
-import type { Frame } from "../model/Frame.ts"
+import { FrameKind } from "../vocabulary/Frame.ts"
+import type { Frame } from "../vocabulary/Frame.ts"
 import type { OfferView } from "./TxScheduler.ts"
 
 /**

@@ -9,8 +9,8 @@ import type * as Scope from "effect/Scope"
 import { ActorSystem } from "../actor/ActorSystem.ts"
 import type { CostTable } from "../cpu/CostTable.ts"
 import * as Simulation from "../kernel/Simulation.ts"
-import { build } from "../model/Model.ts"
-import type { World } from "../model/Model.ts"
+import { build } from "../world/World.ts"
+import type { World } from "../world/World.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
 
 export interface RunWorldOptions {

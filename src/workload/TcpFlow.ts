@@ -5,7 +5,7 @@
  * writes as fast as TCP takes it (bulk) or at a fixed rate (`PacedApp`).
  */
 import type { Kernel } from "../kernel/Kernel.ts"
-import { PACE_PERIOD_NS, TCP_SEND_BUFFER_SEGMENTS } from "../model/ModelConstants.ts"
+import { PACE_PERIOD_NS, TCP_SEND_BUFFER_SEGMENTS } from "../vocabulary/ModelConstants.ts"
 import * as Writer from "./PacedWriter.ts"
 import * as Rx from "./TcpReceiver.ts"
 import * as Reno from "./TcpReno.ts"

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Stations from "../../src/ap/ApStations.ts"
-import { BROADCAST } from "../../src/model/Frame.ts"
+import { BROADCAST } from "../../src/vocabulary/Frame.ts"
 
 const network = { ssid: "lab", passphrase: "vwifi-lab-key" }
 

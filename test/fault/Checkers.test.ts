@@ -5,7 +5,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as Simulation from "../../src/kernel/Simulation.ts"
-import { Frame, FrameKind, Payload } from "../../src/model/Frame.ts"
+import { Frame, FrameKind, Payload } from "../../src/vocabulary/Frame.ts"
 import { scenarioOf, withWorld } from "../model/support.ts"
 
 const KEY = "vwifi-lab-key"

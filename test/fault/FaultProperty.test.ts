@@ -11,7 +11,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { caseScenario, caseVerdict, FaultCase } from "../../src/fault/FaultCase.ts"
-import { runScenario } from "../../src/model/RunScenario.ts"
+import { runScenario } from "../../src/run/RunScenario.ts"
 import { encodeScenario } from "../../src/scenario/ScenarioLoad.ts"
 
 const runs = Number(process.env["VWIFI_PROP_RUNS"] ?? 300)

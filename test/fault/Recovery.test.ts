@@ -1,7 +1,7 @@
 /** Each kind of fault against the model, and the recovery a real system would make. */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { runScenario } from "../../src/model/RunScenario.ts"
+import { runScenario } from "../../src/run/RunScenario.ts"
 import type { RunReport } from "../../src/report/RunReport.ts"
 import { scenarioOf } from "../model/support.ts"
 

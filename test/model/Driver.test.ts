@@ -1,11 +1,11 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as Simulation from "../../src/kernel/Simulation.ts"
-import { Authenticate, SetRate, StartScan, TxDoorbell } from "../../src/model/CardCommand.ts"
-import { CARD_PCI_ID } from "../../src/model/CardEvent.ts"
-import type { ScanResult } from "../../src/model/CardEvent.ts"
-import { Payload } from "../../src/model/Frame.ts"
-import type { World } from "../../src/model/Model.ts"
+import { Authenticate, SetRate, StartScan, TxDoorbell } from "../../src/vocabulary/CardCommand.ts"
+import { CARD_PCI_ID } from "../../src/vocabulary/CardEvent.ts"
+import type { ScanResult } from "../../src/vocabulary/CardEvent.ts"
+import { Payload } from "../../src/vocabulary/Frame.ts"
+import type { World } from "../../src/world/World.ts"
 import { scenarioOf, vmNamed, withWorld } from "./support.ts"
 
 const threeVms = (overrides: Record<string, unknown> = {}) =>

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { runScenario } from "../../src/model/RunScenario.ts"
+import { runScenario } from "../../src/run/RunScenario.ts"
 import { commandStorm } from "../../src/scenario/examples.ts"
 import { scenarioOf } from "./support.ts"
 

@@ -4,7 +4,7 @@ import type * as Scope from "effect/Scope"
 import { ActorSystem } from "../../src/actor/ActorSystem.ts"
 import * as Simulation from "../../src/kernel/Simulation.ts"
 import { runWorld } from "../../src/run/RunWorld.ts"
-import type { World } from "../../src/model/Model.ts"
+import type { World } from "../../src/world/World.ts"
 import type { Scenario } from "../../src/scenario/Scenario.ts"
 import { decodeScenario } from "../../src/scenario/ScenarioLoad.ts"
 

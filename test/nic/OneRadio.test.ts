@@ -5,7 +5,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { runScenario } from "../../src/model/RunScenario.ts"
+import { runScenario } from "../../src/run/RunScenario.ts"
 import { scenarioOf } from "../model/support.ts"
 
 const KEY = "vwifi-lab-key"

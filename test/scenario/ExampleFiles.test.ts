@@ -3,7 +3,7 @@ import { Effect } from "effect"
 import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import * as examples from "../../src/scenario/examples.ts"
-import { runScenario } from "../../src/model/RunScenario.ts"
+import { runScenario } from "../../src/run/RunScenario.ts"
 import { loadScenarioFile } from "../../src/scenario/ScenarioLoad.ts"
 
 const file = (name: string) => fileURLToPath(new URL(`../../examples/${name}.json`, import.meta.url))

@@ -1,6 +1,6 @@
 /** What the card reports to the host driver that owns it, one batch per interrupt. */
-import type { CardEvent, ScanResult } from "../model/CardEvent.ts"
-import type { Frame } from "../model/Frame.ts"
+import type { CardEvent, ScanResult } from "./CardEvent.ts"
+import type { Frame } from "./Frame.ts"
 
 export type NicEvent =
   | { readonly _tag: "TxStatus"; readonly vmac: number; readonly delivered: ReadonlyArray<Frame>; readonly dropped: ReadonlyArray<Frame> }

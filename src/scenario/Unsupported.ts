@@ -2,7 +2,7 @@
  * Parts of a scenario the model accepts but does not simulate yet, so that the command line can say
  * so instead of silently ignoring them.
  */
-import type { Scenario } from "../scenario/Scenario.ts"
+import type { Scenario } from "./Scenario.ts"
 
 export const unsupportedFeatures = (scenario: Scenario): ReadonlyArray<string> => {
   const notes: Array<string> = []

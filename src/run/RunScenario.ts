@@ -11,11 +11,11 @@ import type { RecoveryLog } from "../fault/RecoveryLog.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
 import { macText } from "../scenario/AddressPlan.ts"
 import { isConsistent } from "../driver/VmacTable.ts"
-import { actorSummary, runWorld } from "../run/RunWorld.ts"
-import { MAX_FRAME_LIFETIME_NS } from "./ModelConstants.ts"
-import type { World } from "./Model.ts"
+import { actorSummary, runWorld } from "./RunWorld.ts"
+import { MAX_FRAME_LIFETIME_NS } from "../vocabulary/ModelConstants.ts"
+import type { World } from "../world/World.ts"
 
-export { MAX_FRAME_LIFETIME_NS } from "./ModelConstants.ts"
+export { MAX_FRAME_LIFETIME_NS } from "../vocabulary/ModelConstants.ts"
 
 export interface RunScenarioOptions {
   readonly seed: number

@@ -14,10 +14,10 @@
  */
 import { Duration, Effect, Schedule } from "effect"
 import type * as Scope from "effect/Scope"
-import { MAILBOX_RETRY_NS } from "./ModelConstants.ts"
-import * as Actor from "../actor/Actor.ts"
-import type { ActorSystem } from "../actor/ActorSystem.ts"
-import type { SupervisionPolicy } from "../actor/Supervision.ts"
+import { MAILBOX_RETRY_NS } from "../vocabulary/ModelConstants.ts"
+import * as Actor from "./Actor.ts"
+import type { ActorSystem } from "./ActorSystem.ts"
+import type { SupervisionPolicy } from "./Supervision.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 
 export type Control = { readonly _tag: "Crash" } | { readonly _tag: "Noise" }

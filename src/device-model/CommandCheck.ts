@@ -2,9 +2,9 @@
  * The trust-boundary checks a device model applies to what a guest wrote, after the Schema decode:
  * pure functions from (what the VM owns, what it asked) to a reject reason or nothing.
  */
-import type { TxDescriptor } from "./CardCommand.ts"
-import type { RejectReason } from "./CardEvent.ts"
-import { Payload } from "./Frame.ts"
+import type { TxDescriptor } from "../vocabulary/CardCommand.ts"
+import type { RejectReason } from "../vocabulary/CardEvent.ts"
+import { Payload } from "../vocabulary/Frame.ts"
 
 /** What a VM owns, as the device model knows it. */
 export interface VmView {

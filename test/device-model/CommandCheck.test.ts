@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { checkDescriptor, checkRate, checkVmac } from "../../src/model/CommandCheck.ts"
-import { Payload } from "../../src/model/Frame.ts"
+import { checkDescriptor, checkRate, checkVmac } from "../../src/device-model/CommandCheck.ts"
+import { Payload } from "../../src/vocabulary/Frame.ts"
 
 const vm = { mac: 100, memoryBytes: 1 << 20, rateCount: 8 }
 const ok = { dmaAddress: 4096, length: 1500, src: 100, dst: 5, payload: 0, seq: 1, createdNs: 0 }
