@@ -14,11 +14,13 @@
  */
 import { Duration, Effect, Schedule } from "effect"
 import type * as Scope from "effect/Scope"
-import { MAILBOX_RETRY_NS } from "../vocabulary/ModelConstants.ts"
 import * as Actor from "./Actor.ts"
 import type { ActorSystem } from "./ActorSystem.ts"
 import type { SupervisionPolicy } from "./Supervision.ts"
 import { Simulation } from "../kernel/Simulation.ts"
+
+/** A refused message (full mailbox) is offered again after this long: the model's senders are hardware and kernel paths that stall rather than lose work. Modelling choice. */
+export const MAILBOX_RETRY_NS = 1_000
 
 export type Control = { readonly _tag: "Crash" } | { readonly _tag: "Noise" }
 

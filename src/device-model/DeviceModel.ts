@@ -33,7 +33,7 @@ import type { DriverMessage } from "../driver/Driver.ts"
 import type { NicMessage } from "../nic/Nic.ts"
 import { TraceSource } from "../actor/TraceSource.ts"
 import type { RegisterWrite } from "../guest/GuestVm.ts"
-import type { RecoveryLog } from "../fault/RecoveryLog.ts"
+import type { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
 
 export type DeviceModelMessage =
   /** A guest register write carrying a command (untrusted: decoded here), and the vCPU's work before it. */

@@ -3,7 +3,7 @@
  * for a native driver: read the card's event status for events no interrupt delivered (a lost one),
  * and reset any vMAC whose TX stopped completing (the TX watchdog).
  */
-import type { RecoveryLog } from "../fault/RecoveryLog.ts"
+import type { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
 import { WATCHDOG_STALL_NS } from "../vocabulary/ModelConstants.ts"
 import type { NicHandle, NicMessage } from "../nic/Nic.ts"

@@ -30,7 +30,7 @@ import { segmentsPerNs } from "../workload/PacedWriter.ts"
 import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
 import { CONNECTION_IDLE_NS, PACE_PERIOD_NS, TX_RING_DESCRIPTORS, TX_RING_RESERVED } from "../vocabulary/ModelConstants.ts"
 import * as GuestDriver from "./GuestDriver.ts"
-import type { RecoveryLog } from "../fault/RecoveryLog.ts"
+import type { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
 
 /** A register write as the card's side hears it: the command, and the guest's work up to it (to be submitted by the port). */
 export interface RegisterWrite {

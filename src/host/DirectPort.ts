@@ -33,7 +33,7 @@ import type { NicEvent } from "../vocabulary/NicEvent.ts"
 import type { NicHandle, NicMessage } from "../nic/Nic.ts"
 import { every } from "../driver/TxWatchdog.ts"
 import { housekeeping } from "../driver/Housekeeping.ts"
-import type { RecoveryLog } from "../fault/RecoveryLog.ts"
+import type { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
 import type { RegisterWrite } from "../guest/GuestVm.ts"
 import { DRIVER_TICK_NS } from "../vocabulary/ModelConstants.ts"
 

@@ -9,6 +9,7 @@ import type * as Scope from "effect/Scope"
 import { ActorSystem } from "../actor/ActorSystem.ts"
 import type { CostTable } from "../cpu/CostTable.ts"
 import * as Simulation from "../kernel/Simulation.ts"
+import { scheduleFaults } from "../fault/FaultInjector.ts"
 import { build } from "../world/World.ts"
 import type { World } from "../world/World.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
@@ -30,7 +31,13 @@ export const runWorld = <A>(
 ): Effect.Effect<{ readonly value: A; readonly stats: Simulation.RunStats }> =>
   Effect.flatMap(
     Simulation.run(
-      Effect.flatMap(build(scenario, { costs: options.costs }), drive).pipe(Effect.provide(ActorSystem.layer)),
+      Effect.gen(function*() {
+        const world = yield* build(scenario, { costs: options.costs })
+        // The fault schedule starts with the run (the world itself knows nothing of faults).
+        const sim = yield* Simulation.Simulation
+        scheduleFaults(world, sim.kernel, sim.stream("hostile-guests"), scenario.faults)
+        return yield* drive(world)
+      }).pipe(Effect.provide(ActorSystem.layer)),
       { seed: options.seed, trace: options.trace, onProgress: options.onProgress }
     ),
     ({ exit, stats }) =>

@@ -57,8 +57,6 @@ export const WATCHDOG_STALL_NS = 500_000_000
 export const INIT_TIMEOUT_NS = 1_000_000_000
 /** How long a guest driver waits for a scan's results: mac80211 aborts a software scan after a few seconds; 2 s here. Modelling choice. */
 export const SCAN_TIMEOUT_NS = 2_000_000_000
-/** A refused message (full mailbox) is offered again after this long: the model's senders are hardware and kernel paths that stall rather than lose work. Modelling choice. */
-export const MAILBOX_RETRY_NS = 1_000
 /** How often the vMAC↔VM mapping is audited against the card and the journal (an invariant check, not part of the system). */
 export const MAPPING_AUDIT_PERIOD_NS = 1_000_000_000
 /** An AP forgets a station to which nothing has got through for this long (hostapd's kick-out of a station that stopped acknowledging; 5 s outlasts a short outage). Modelling choice. */

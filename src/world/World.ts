@@ -33,10 +33,9 @@ import { CARD_BASE_MAC, ENDPOINT_BASE_MAC, macValue } from "../scenario/AddressP
 import { GuestMemory } from "../vocabulary/GuestMemory.ts"
 import type * as ModelActor from "../actor/ModelActor.ts"
 import { InvariantMonitor } from "../check/InvariantMonitor.ts"
-import { RecoveryLog } from "../fault/RecoveryLog.ts"
+import { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
 import { DriverJournal } from "../driver/DriverJournal.ts"
 import { every } from "../driver/TxWatchdog.ts"
-import { scheduleFaults } from "../fault/FaultInjector.ts"
 import { MappingAudit, mappingProblems } from "../check/MappingAudit.ts"
 import { MAPPING_AUDIT_PERIOD_NS } from "../vocabulary/ModelConstants.ts"
 
@@ -306,6 +305,5 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
     every(kernel, MAPPING_AUDIT_PERIOD_NS, () =>
       audit.audit(mappingProblems(d.mapping(), d.quiescing(), (v) => nic.registers(v).state !== "stopped", journal.entries())))
   }
-  scheduleFaults({ scenario, nic, air, aps, vms, driver, log }, kernel, sim.stream("hostile-guests"), scenario.faults)
   return { scenario, cpu, ledger, air, nic, driver, aps, endpoints, vms, warmupEndNs, monitor, log, journal, audit }
 })

@@ -1,11 +1,11 @@
 /** The measurement the calibration fits: one TCP TX run of a group, as Table 1 was measured (Chariot TX). */
 import { Effect } from "effect"
 import * as Simulation from "../kernel/Simulation.ts"
-import { runWorld } from "../run/RunWorld.ts"
+import { runWorld } from "./RunWorld.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
-import type { CostTable } from "./CostTable.ts"
-import type { CpuSnapshot } from "./CpuCore.ts"
-import type { Table1Group } from "./Table1.ts"
+import type { CostTable } from "../cpu/CostTable.ts"
+import type { CpuSnapshot } from "../cpu/CpuCore.ts"
+import type { Table1Group } from "../cpu/Table1.ts"
 
 /** The seed's prototype: software translation, no coalescing, no fast path, one VM sending TCP. */
 export const tcpTxScenario = (base: Scenario, group: Table1Group): Scenario => ({
