@@ -486,6 +486,7 @@ export class CpuCore {
       const t = this.lastNs
       if (this.switchEndNs > t) {
         // A switch cannot be interrupted (the kernel switches with interrupts off).
+        this.switchEndNs = snap(this.switchEndNs, target)
         const end = this.switchEndNs < target ? this.switchEndNs : target
         this.busyByCategory[Cat.scheduling]! += end - t
         this.switchedNs += end - t
@@ -515,9 +516,10 @@ export class CpuCore {
           this.needResched = true
           continue
         }
-        if (sliceLeftNs < job.remainingNs && t + sliceLeftNs <= target) {
+        const sliceEndNs = snap(t + sliceLeftNs, target)
+        if (sliceLeftNs < job.remainingNs && sliceEndNs <= target) {
           this.progress(curr, job, sliceLeftNs)
-          this.lastNs = t + sliceLeftNs
+          this.lastNs = sliceEndNs
           this.needResched = true
           continue
         }
@@ -529,7 +531,7 @@ export class CpuCore {
   /** Runs `job` of `t` from `lastNs`: to its end if that is by `target` (true), else to `target`. */
   private runUntil(t: Thread, job: Job, target: number): boolean {
     const start = this.lastNs
-    const end = start + job.remainingNs
+    const end = snap(start + job.remainingNs, target)
     if (end > target) {
       this.progress(t, job, target - start)
       this.lastNs = target
@@ -693,6 +695,7 @@ export class CpuCore {
     const now = this.kernel.nowNs
     const byCategory = Float64Array.from(this.busyByCategory)
     const byThread = this.threads.map((t) => t.execNs)
+    const counts = [...this.counts]
     let switchedNs = this.switchedNs
     let switches = this.switches
     // What ran since the last event (no event lies between): the plan's switches and work.
@@ -710,7 +713,7 @@ export class CpuCore {
       for (let job = a.runs.head; job !== undefined && left > 0; job = job.queued) {
         const ns = Math.min(left, job.remainingNs)
         byThread[a.runs.id]! += ns
-        walk(job, ns, byCategory)
+        walk(job, ns, byCategory, counts)
         left -= ns
       }
     }
@@ -720,7 +723,7 @@ export class CpuCore {
       const ns = Math.min(now - a.runEndNs - this.switchNs, a.handOff.remainingNs)
       if (ns > 0) {
         byThread[a.handOff.thread]! += ns
-        walk(a.handOff, ns, byCategory)
+        walk(a.handOff, ns, byCategory, counts)
       }
     }
     const elapsedNs = now - this.startNs
@@ -731,7 +734,7 @@ export class CpuCore {
     categories.forEach((c, i) => {
       breakdownNs[c.id] = byCategory[i]!
     })
-    const operationCounts = Object.fromEntries(costNames.map((n, i) => [n, this.counts[i]!])) as Record<CostName, number>
+    const operationCounts = Object.fromEntries(costNames.map((n, i) => [n, counts[i]!])) as Record<CostName, number>
     operationCounts.contextSwitch = switches
     const vmBusyNs = new Map<number, number>()
     for (const th of this.threads) if (th.vm !== undefined) vmBusyNs.set(th.vm, (vmBusyNs.get(th.vm) ?? 0) + byThread[th.id]!)
@@ -750,18 +753,30 @@ export class CpuCore {
   }
 }
 
-/** Adds the next `ns` of `job`'s work to `byCategory`, without moving the job. */
-const walk = (job: Job, ns: number, byCategory: Float64Array): void => {
+/**
+ * `ns` if it is not `target` give or take rounding, else `target`: an event the core planned for
+ * `target` by another sum of the same times happens at `target` (so a decision due then waits for
+ * that instant's arrivals, as it would have without the rounding).
+ */
+const snap = (ns: number, target: number): number => (Math.abs(ns - target) <= 1e-9 + Math.abs(target) * 1e-14 ? target : ns)
+
+/**
+ * Adds the next `ns` of `job`'s work to `byCategory`, and the operations it finishes to `counts`
+ * (all of them when `ns` reaches the job's end), without moving the job.
+ */
+const walk = (job: Job, ns: number, byCategory: Float64Array, counts: Array<number>): void => {
   const w = job.work
-  let segment = job.segment
+  const whole = ns >= job.remainingNs
   let done = job.segmentDoneNs
   let left = ns
-  while (left > 0 && segment * SEGMENT < job.size) {
+  for (let segment = job.segment; segment * SEGMENT < job.size; segment++) {
     const i = segment * SEGMENT
-    const take = Math.min(left, w[i + 1]! - done)
+    const segLeft = w[i + 1]! - done
+    const take = whole ? segLeft : Math.min(left, segLeft)
+    if (take <= 0 && !whole) return
     byCategory[w[i]!]! += take
     left -= take
-    segment++
+    if ((whole || take >= segLeft) && w[i + 2]! !== RAW) counts[w[i + 2]!]! += w[i + 3]!
     done = 0
   }
 }
