@@ -211,6 +211,22 @@ interface OpCost {
 
 type CoreMessage = Job | { readonly _tag: "Tick" }
 
+/** `CpuCore.plan`'s answer (one object, reused). */
+interface Ahead {
+  /** When a switch the plan makes starts (after any in progress), and when switching ends. */
+  switchStartNs: number
+  switchEndNs: number
+  /** Switches the plan makes (0 or 1), besides any in progress. */
+  switches: number
+  /** Who runs after the switching (undefined: idle), until `runEndNs`. */
+  runs: Thread | undefined
+  runEndNs: number
+  /** A job handed at `runEndNs` to an idle thread, which then runs it after one switch. */
+  handOff: Job | undefined
+  /** The next event. */
+  eventNs: number
+}
+
 const TICK: CoreMessage = { _tag: "Tick" }
 
 /** A thread as the core keeps it. */
@@ -283,6 +299,7 @@ export class CpuCore {
 
   private armedAtNs = NaN
   private armed: Timer | undefined = undefined
+  private readonly ahead: Ahead = { switchStartNs: 0, switchEndNs: 0, switches: 0, runs: undefined, runEndNs: 0, handOff: undefined, eventNs: 0 }
 
   constructor(kernel: Kernel, options: CpuCoreOptions) {
     this.kernel = kernel
@@ -469,6 +486,7 @@ export class CpuCore {
       const t = this.lastNs
       if (this.switchEndNs > t) {
         // A switch cannot be interrupted (the kernel switches with interrupts off).
+        this.switchEndNs = snap(this.switchEndNs, target)
         const end = this.switchEndNs < target ? this.switchEndNs : target
         this.busyByCategory[Cat.scheduling]! += end - t
         this.switchedNs += end - t
@@ -498,9 +516,10 @@ export class CpuCore {
           this.needResched = true
           continue
         }
-        if (sliceLeftNs < job.remainingNs && t + sliceLeftNs <= target) {
+        const sliceEndNs = snap(t + sliceLeftNs, target)
+        if (sliceLeftNs < job.remainingNs && sliceEndNs <= target) {
           this.progress(curr, job, sliceLeftNs)
-          this.lastNs = t + sliceLeftNs
+          this.lastNs = sliceEndNs
           this.needResched = true
           continue
         }
@@ -512,7 +531,7 @@ export class CpuCore {
   /** Runs `job` of `t` from `lastNs`: to its end if that is by `target` (true), else to `target`. */
   private runUntil(t: Thread, job: Job, target: number): boolean {
     const start = this.lastNs
-    const end = start + job.remainingNs
+    const end = snap(start + job.remainingNs, target)
     if (end > target) {
       this.progress(t, job, target - start)
       this.lastNs = target
@@ -582,33 +601,88 @@ export class CpuCore {
     if (this.spare.length < SPARE_JOBS_MAX) this.spare.push(job)
   }
 
-  /** When the next event (a job's end, a slice's end) happens, with no more arrivals. */
-  private nextEventNs(): number {
+  /**
+   * What happens from `lastNs` until the next event if nothing arrives (filled into `ahead`): a
+   * switch (the rest of one in progress, and one a due decision makes), then one thread's jobs up to
+   * the first something waits for (or its slice's end), and, when those end by handing work to an
+   * idle thread while no other wants the core, the switch to it and that work. Ends of jobs nothing
+   * waits for, and such a hand-off, are not events: the core computes them when it next advances.
+   */
+  private plan(): Ahead {
+    const a = this.ahead
     let base = this.switchEndNs > this.lastNs ? this.switchEndNs : this.lastNs
-    if (this.irq.head !== undefined) return base + untilDeliveryNs(this.irq)
-    let who = this.curr
-    let nrRunning = this.runQueue.length
-    if (this.decisionDue()) {
-      const next = this.choose()
+    a.switchStartNs = base
+    a.switches = 0
+    a.handOff = undefined
+    let who: Thread | undefined
+    let sliceNs = Infinity
+    if (this.irq.head !== undefined) {
+      who = this.irq
+    } else {
+      who = this.curr
+      let nrRunning = this.runQueue.length
       let totalWeight = this.totalWeight
-      if (who !== undefined && who.head === undefined) {
-        // The running thread that ran out of work leaves the queue.
-        nrRunning--
-        totalWeight -= who.weight
+      if (this.decisionDue()) {
+        const next = this.choose()
+        if (who !== undefined && who.head === undefined) {
+          // The running thread that ran out of work leaves the queue.
+          nrRunning--
+          totalWeight -= who.weight
+        }
+        if (next !== who) {
+          base += this.switchNs
+          a.switches = 1
+        }
+        who = next
+        // A new pick starts a new slice.
+        if (who !== undefined && nrRunning > 1) sliceNs = idealSliceNs(nrRunning, who.weight, totalWeight)
+      } else if (who !== undefined && nrRunning > 1) {
+        sliceNs = Math.max(0, this.sliceNs(who) - (who.execNs - who.pickedExecNs))
       }
-      if (next !== who) base += this.switchNs
-      who = next
-      // Going idle needs no event of its own: the next arrival accounts the switch from when it was due.
-      if (who === undefined) return Infinity
-      // A new pick starts a new slice.
-      const runNs = untilDeliveryNs(who)
-      return nrRunning > 1 ? base + Math.min(runNs, idealSliceNs(nrRunning, who.weight, totalWeight)) : base + runNs
     }
-    if (who === undefined) return Infinity
-    const end = base + untilDeliveryNs(who)
-    if (nrRunning <= 1) return end
-    const sliceEnd = base + Math.max(0, this.sliceNs(who) - (who.execNs - who.pickedExecNs))
-    return sliceEnd < end ? sliceEnd : end
+    a.switchEndNs = base
+    a.runs = who
+    a.runEndNs = base
+    // Going idle needs no event of its own: the next arrival accounts the switch from when it was due.
+    a.eventNs = Infinity
+    if (who === undefined) return a
+    let ns = 0
+    let last = who.head!
+    for (let job: Job | undefined = who.head; job !== undefined; job = job.queued) {
+      ns += job.remainingNs
+      last = job
+      if (job.port !== undefined || job.following !== undefined || job.queued === undefined) break
+    }
+    if (sliceNs < ns) {
+      a.runEndNs = a.eventNs = base + sliceNs
+      return a
+    }
+    a.runEndNs = a.eventNs = base + ns
+    const f = last.following
+    if (
+      f !== undefined && last.port === undefined && last.queued === undefined && who !== this.irq &&
+      f.thread !== INTERRUPT_CONTEXT && f.thread !== who.id && this.onlyRunnable(who)
+    ) {
+      const to = this.threads[f.thread]!
+      if (to.head === undefined && !to.runnable) {
+        // `who` runs out of work and hands `f` to a sleeping thread, the only one then runnable.
+        a.handOff = f
+        a.eventNs = a.runEndNs + this.switchNs + f.remainingNs
+      }
+    }
+    return a
+  }
+
+  /** Whether no thread but `t` has work in the run queue. */
+  private onlyRunnable(t: Thread): boolean {
+    const q = this.runQueue
+    for (let i = 0; i < q.length; i++) if (q[i] !== t && q[i]!.head !== undefined) return false
+    return true
+  }
+
+  /** When the next event happens, with no more arrivals. */
+  private nextEventNs(): number {
+    return this.plan().eventNs
   }
 
   // --- reading it -----------------------------------------------------------------------------
@@ -621,33 +695,36 @@ export class CpuCore {
     const now = this.kernel.nowNs
     const byCategory = Float64Array.from(this.busyByCategory)
     const byThread = this.threads.map((t) => t.execNs)
+    const counts = [...this.counts]
     let switchedNs = this.switchedNs
     let switches = this.switches
-    // What ran since the last event: the rest of a switch, then one thread's jobs (no event lies between).
-    let t = this.lastNs
-    let who = this.curr
-    let switchEnd = this.switchEndNs
-    if (switchEnd <= t && this.irq.head === undefined && this.decisionDue()) {
-      const next = this.choose()
-      if (next !== who) {
-        switchEnd = t + this.switchNs
-        if (now > t) switches++
-      }
-      who = next
-    }
-    if (switchEnd > t && now > t) {
-      const ns = Math.min(switchEnd, now) - t
+    // What ran since the last event (no event lies between): the plan's switches and work.
+    const a = this.plan()
+    const switchFor = (from: number, to: number): void => {
+      const ns = Math.min(to, now) - from
+      if (ns <= 0) return
       byCategory[Cat.scheduling]! += ns
       switchedNs += ns
-      t += ns
     }
-    const running = this.irq.head !== undefined ? this.irq : who
-    let left = now - t
-    for (let job = running?.head; running !== undefined && job !== undefined && left > 0; job = job.queued) {
-      const ns = Math.min(left, job.remainingNs)
-      byThread[running.id]! += ns
-      walk(job, ns, byCategory)
-      left -= ns
+    switchFor(this.lastNs, a.switchEndNs)
+    if (a.switches > 0 && now > a.switchStartNs) switches++
+    if (a.runs !== undefined) {
+      let left = Math.min(now, a.runEndNs) - a.switchEndNs
+      for (let job = a.runs.head; job !== undefined && left > 0; job = job.queued) {
+        const ns = Math.min(left, job.remainingNs)
+        byThread[a.runs.id]! += ns
+        walk(job, ns, byCategory, counts)
+        left -= ns
+      }
+    }
+    if (a.handOff !== undefined && now > a.runEndNs) {
+      switches++
+      switchFor(a.runEndNs, a.runEndNs + this.switchNs)
+      const ns = Math.min(now - a.runEndNs - this.switchNs, a.handOff.remainingNs)
+      if (ns > 0) {
+        byThread[a.handOff.thread]! += ns
+        walk(a.handOff, ns, byCategory, counts)
+      }
     }
     const elapsedNs = now - this.startNs
     let acceptedNs = 0
@@ -657,7 +734,7 @@ export class CpuCore {
     categories.forEach((c, i) => {
       breakdownNs[c.id] = byCategory[i]!
     })
-    const operationCounts = Object.fromEntries(costNames.map((n, i) => [n, this.counts[i]!])) as Record<CostName, number>
+    const operationCounts = Object.fromEntries(costNames.map((n, i) => [n, counts[i]!])) as Record<CostName, number>
     operationCounts.contextSwitch = switches
     const vmBusyNs = new Map<number, number>()
     for (const th of this.threads) if (th.vm !== undefined) vmBusyNs.set(th.vm, (vmBusyNs.get(th.vm) ?? 0) + byThread[th.id]!)
@@ -677,31 +754,29 @@ export class CpuCore {
 }
 
 /**
- * How long `t` runs before its next event: the end of the first queued job something waits for, or
- * of its last job (it then has nothing to run). Ends of jobs nothing waits for in between are not
- * events: the thread goes straight on.
+ * `ns` if it is not `target` give or take rounding, else `target`: an event the core planned for
+ * `target` by another sum of the same times happens at `target` (so a decision due then waits for
+ * that instant's arrivals, as it would have without the rounding).
  */
-const untilDeliveryNs = (t: Thread): number => {
-  let ns = 0
-  for (let job = t.head; job !== undefined; job = job.queued) {
-    ns += job.remainingNs
-    if (job.port !== undefined || job.following !== undefined || job.queued === undefined) break
-  }
-  return ns
-}
+const snap = (ns: number, target: number): number => (Math.abs(ns - target) <= 1e-9 + Math.abs(target) * 1e-14 ? target : ns)
 
-/** Adds the next `ns` of `job`'s work to `byCategory`, without moving the job. */
-const walk = (job: Job, ns: number, byCategory: Float64Array): void => {
+/**
+ * Adds the next `ns` of `job`'s work to `byCategory`, and the operations it finishes to `counts`
+ * (all of them when `ns` reaches the job's end), without moving the job.
+ */
+const walk = (job: Job, ns: number, byCategory: Float64Array, counts: Array<number>): void => {
   const w = job.work
-  let segment = job.segment
+  const whole = ns >= job.remainingNs
   let done = job.segmentDoneNs
   let left = ns
-  while (left > 0 && segment * SEGMENT < job.size) {
+  for (let segment = job.segment; segment * SEGMENT < job.size; segment++) {
     const i = segment * SEGMENT
-    const take = Math.min(left, w[i + 1]! - done)
+    const segLeft = w[i + 1]! - done
+    const take = whole ? segLeft : Math.min(left, segLeft)
+    if (take <= 0 && !whole) return
     byCategory[w[i]!]! += take
     left -= take
-    segment++
+    if ((whole || take >= segLeft) && w[i + 2]! !== RAW) counts[w[i + 2]!]! += w[i + 3]!
     done = 0
   }
 }

@@ -244,12 +244,21 @@ describe("cpu core: accounting", () => {
           p.clock(() => sim.kernel.nowNs)
           const a = cpu.thread("a")
           const b = cpu.thread("b")
-          cpu.job(a).cycles(Cat.guest, 1 * MS).next(cpu.job(b).cycles(Cat.guest, 1 * MS).then(p.port, "b")).submit()
+          cpu.job(a).cycles(Cat.guest, 1 * MS).next(cpu.job(b).cycles(Cat.userspace, 1 * MS).then(p.port, "b")).submit()
+          // Midway through b's work (the hand-off is computed, not an event of its own).
+          yield* Simulation.sleep(2 * SWITCH_NS + 1.5 * MS)
+          const mid = cpu.snapshot()
           yield* Simulation.sleep(10 * MS)
-          return cpu.snapshot()
+          return { mid, last: cpu.snapshot() }
         }))
+      assert.strictEqual(out.mid.contextSwitches, 2, "idle → a, a → b")
+      assert.closeTo(out.mid.switchNs, 2 * SWITCH_NS, 1e-6)
+      assert.closeTo(out.mid.threads[1]!.busyNs, 1 * MS, 1e-6)
+      assert.closeTo(out.mid.threads[2]!.busyNs, 0.5 * MS, 1e-6)
+      assert.closeTo(out.mid.breakdownNs["userspace"]!, 0.5 * MS, 1e-6)
+      assert.strictEqual(out.mid.idleNs, 0)
       // idle → a, a → b, b → idle.
-      assert.strictEqual(out.contextSwitches, 3)
+      assert.strictEqual(out.last.contextSwitches, 3)
       assert.closeTo(p.at("b")!, 2 * SWITCH_NS + 2 * MS, 1e-6)
     }))
 
