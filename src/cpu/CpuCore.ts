@@ -21,6 +21,7 @@
  * job that completed usually hands work on), as the kernel decides with the wake-ups an interrupt or
  * a hand-off made.
  */
+import type { Port } from "../actor/Port.ts"
 import { Effect } from "effect"
 import type * as Scope from "effect/Scope"
 import * as ModelActor from "../actor/ModelActor.ts"
@@ -48,10 +49,8 @@ export type ThreadId = number
 /** Interrupt context (hard IRQ and the softirqs and tasklets behind it): preempts every thread. */
 export const INTERRUPT_CONTEXT: ThreadId = 0
 
-/** Where a job's result goes when it has run. */
-export interface Port<M> {
-  readonly tellUnsafe: (message: M) => boolean
-}
+/** Where a job's result goes when it has run: any actor's port. */
+export type { Port } from "../actor/Port.ts"
 
 /** Busy time of the core, by category, thread and VM. */
 export interface CpuSnapshot {

@@ -14,7 +14,10 @@
  * thread too, which copies received frames into guest memory and injects the virtual interrupt,
  * kicking the vCPU thread; the guest ISR's register read traps on the vCPU thread.
  */
-import { Effect, Exit, Schema } from "effect"
+import type { GuestMessage } from "../guest/GuestVm.ts"
+import { after } from "../actor/Port.ts"
+import type { Port } from "../actor/Port.ts"
+import { Data, Effect, Exit, Schema } from "effect"
 import type * as Scope from "effect/Scope"
 import * as ModelActor from "../actor/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
@@ -35,17 +38,16 @@ import { TraceSource } from "../actor/TraceSource.ts"
 import type { RegisterWrite } from "../guest/GuestVm.ts"
 import type { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
 
-export type DeviceModelMessage =
-  /** A guest register write carrying a command (untrusted: decoded here), and the vCPU's work before it. */
-  | RegisterWrite
+export type DeviceModelMessage = Data.TaggedEnum<{
   /** Events for this VM from the driver. */
-  | { readonly _tag: "Events"; readonly events: ReadonlyArray<CardEvent> }
+  Events: { readonly events: ReadonlyArray<CardEvent> }
   /** The coalescing delay ran out. */
-  | { readonly _tag: "CoalesceTimeout"; readonly generation: number }
+  CoalesceTimeout: { readonly generation: number }
   /** The VM is reset (reboot, shutdown): the virtual card goes back to its power-on state. */
-  | { readonly _tag: "VmReset" }
+  VmReset: {}
   /** Events this device model raised itself (a refusal, the PCI header), once the trap that found them has run. */
-  | { readonly _tag: "Raise"; readonly events: ReadonlyArray<CardEvent> }
+  Raise: { readonly events: ReadonlyArray<CardEvent> }
+}> | RegisterWrite /* a guest register write carrying a command (untrusted: decoded here), and the vCPU's work before it */
 
 export interface Coalescing {
   readonly enabled: boolean
@@ -62,7 +64,7 @@ export interface DeviceModelOptions {
   readonly coalescing: Coalescing
   /** Data frames go to the card through their own queue (no trap, IOMMU-checked); control does not. */
   readonly fastDataPath: boolean
-  readonly nic: { readonly tellUnsafe: (m: NicMessage) => boolean }
+  readonly nic: Port<NicMessage>
   /** The card's first vMAC address, to find the physical vMAC behind this VM's MAC. */
   readonly baseMac: number
   readonly cpu: CpuCore
@@ -70,9 +72,9 @@ export interface DeviceModelOptions {
   readonly vcpuThread: ThreadId
   readonly ioThread: ThreadId
   readonly ledger: FrameLedger
-  readonly driver: { readonly tellUnsafe: (m: DriverMessage) => boolean }
+  readonly driver: Port<DriverMessage>
   /** The VM's virtual interrupt line. */
-  readonly guest: { readonly tellUnsafe: (m: { readonly _tag: "Irq"; readonly events: ReadonlyArray<CardEvent> }) => boolean }
+  readonly guest: Port<Extract<GuestMessage, { readonly _tag: "Irq" }>>
   /** After a crash: the MAC of the vMAC the driver holds for this VM. */
   readonly macFromDriver: () => number | undefined
   readonly log: RecoveryLog
@@ -161,7 +163,7 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
     } else if (wasEmpty) {
       const gen = ++generation
       cpu.job(options.ioThread).op("timer").submit()
-      kernel.setTimer(kernel.nowNs + options.coalescing.delayNs, () => self!.tellUnsafe({ _tag: "CoalesceTimeout", generation: gen }))
+      after(kernel, options.coalescing.delayNs, self!, { _tag: "CoalesceTimeout", generation: gen })
     }
   }
 

@@ -23,7 +23,9 @@
  * its events to device models run in interrupt context; the periodic tick's poll runs on a host
  * worker thread.
  */
-import { Effect } from "effect"
+import type { DeviceModelMessage as DeviceModelEvents } from "../device-model/DeviceModel.ts"
+import type { Port } from "../actor/Port.ts"
+import { Data, Effect } from "effect"
 import type * as Scope from "effect/Scope"
 import * as ModelActor from "../actor/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
@@ -53,13 +55,14 @@ import * as Vmacs from "./VmacTable.ts"
 
 export type { PairState } from "./DriverRecovery.ts"
 
-export type DriverMessage =
-  | { readonly _tag: "Command"; readonly vm: number; readonly command: CardCommand }
-  | { readonly _tag: "Tx"; readonly vm: number; readonly frames: ReadonlyArray<Frame> }
-  | { readonly _tag: "Irq"; readonly events: ReadonlyArray<NicEvent> }
-  | { readonly _tag: "VmGone"; readonly vm: number }
+export type DriverMessage = Data.TaggedEnum<{
+  Command: { readonly vm: number; readonly command: CardCommand }
+  Tx: { readonly vm: number; readonly frames: ReadonlyArray<Frame> }
+  Irq: { readonly events: ReadonlyArray<NicEvent> }
+  VmGone: { readonly vm: number }
   /** The periodic tick: poll for unsignalled events, run the TX watchdog. */
-  | { readonly _tag: "Tick" }
+  Tick: {}
+}>
 
 /** What the driver knows of each VM it may serve. */
 export interface VmPort {
@@ -67,7 +70,7 @@ export interface VmPort {
   /** The thread its device model calls the driver from (its I/O thread). */
   readonly ioThread: ThreadId
   /** Delivers events to the VM's device model. */
-  readonly events: { readonly tellUnsafe: (m: { readonly _tag: "Events"; readonly events: ReadonlyArray<CardEvent> }) => boolean }
+  readonly events: Port<Extract<DeviceModelEvents, { readonly _tag: "Events" }>>
 }
 
 export interface DriverOptions {
@@ -81,7 +84,7 @@ export interface DriverOptions {
   /** The host worker thread the periodic tick runs on. */
   readonly workerThread: ThreadId
   readonly ledger: FrameLedger
-  readonly nic: Pick<NicHandle, "macOf" | "registers" | "poll"> & { readonly tellUnsafe: (m: NicMessage) => boolean }
+  readonly nic: Pick<NicHandle, "macOf" | "registers" | "poll"> & Port<NicMessage>
   readonly vms: ReadonlyArray<VmPort>
   /** Survives crashes: who has which vMAC, at which rate. */
   readonly journal: DriverJournal

@@ -3,6 +3,7 @@
  * for a native driver: read the card's event status for events no interrupt delivered (a lost one),
  * and reset any vMAC whose TX stopped completing (the TX watchdog).
  */
+import type { Port } from "../actor/Port.ts"
 import type { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
 import { WATCHDOG_STALL_NS } from "../vocabulary/ModelConstants.ts"
@@ -19,7 +20,7 @@ export interface Housekeeping {
 
 export const housekeeping = (
   kernel: Kernel,
-  nic: Pick<NicHandle, "registers" | "poll"> & { readonly tellUnsafe: (m: NicMessage) => boolean },
+  nic: Pick<NicHandle, "registers" | "poll"> & Port<NicMessage>,
   log: RecoveryLog,
   driverName: string,
   interrupt: (events: ReadonlyArray<NicEvent>) => void

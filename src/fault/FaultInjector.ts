@@ -11,11 +11,12 @@ import type { World } from "../world/World.ts"
 import { CRASH, NOISE } from "../actor/ModelActor.ts"
 import type { Control } from "../actor/ModelActor.ts"
 import type { FaultSpec } from "../scenario/FaultSchedule.ts"
+import { after } from "../actor/Port.ts"
+import type { Port } from "../actor/Port.ts"
 import { hostileCommand } from "./HostileCommands.ts"
 
 /** A mailbox a flood can target: its capacity, and how to post junk to it. */
-interface Floodable {
-  readonly tellUnsafe: (m: Control) => boolean
+interface Floodable extends Port<Control> {
   readonly metrics: () => { readonly mailboxCapacity: number }
 }
 
@@ -81,7 +82,7 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
       if (ap === undefined) return
       record()
       ap.ref.tellUnsafe({ _tag: "SetPower", on: false })
-      kernel.setTimer(kernel.nowNs + fault.forSeconds * 1e9, () => ap.ref.tellUnsafe({ _tag: "SetPower", on: true }))
+      after(kernel, fault.forSeconds * 1e9, ap.ref, { _tag: "SetPower", on: true })
       return
     }
     case "ap-deauth": {
@@ -97,7 +98,7 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
       const channel = fault.channel ?? world.scenario.card.channel
       record()
       world.air.ref.tellUnsafe(Air.AirMessage.Impair({ channel, loss: fault.lossPercent / 100 }))
-      kernel.setTimer(kernel.nowNs + fault.forSeconds * 1e9, () => world.air.ref.tellUnsafe(Air.AirMessage.Impair({ channel, loss: 0 })))
+      after(kernel, fault.forSeconds * 1e9, world.air.ref, Air.AirMessage.Impair({ channel, loss: 0 }))
       return
     }
     case "command-storm": {
@@ -120,7 +121,7 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
       record()
       vm.guest.ref.tellUnsafe({ _tag: "PowerOff" })
       vm.port.ref.tellUnsafe({ _tag: "VmReset" })
-      if (fault.kind === "guest-reboot") kernel.setTimer(kernel.nowNs + fault.downSeconds * 1e9, () => vm.guest.ref.tellUnsafe({ _tag: "Boot" }))
+      if (fault.kind === "guest-reboot") after(kernel, fault.downSeconds * 1e9, vm.guest.ref, { _tag: "Boot" })
       return
     }
     case "vm-start": {

@@ -11,7 +11,9 @@
  * Its work (stack, driver, ISR) runs on its own thread of the core: the VM's vCPU thread, or natively
  * the host application's thread. What it sends leaves when that work has run.
  */
-import { Effect } from "effect"
+import { after, at } from "../actor/Port.ts"
+import type { Port } from "../actor/Port.ts"
+import { Data, Effect } from "effect"
 import type * as Scope from "effect/Scope"
 import * as ModelActor from "../actor/ModelActor.ts"
 import { TraceSource } from "../actor/TraceSource.ts"
@@ -46,24 +48,25 @@ export type Flow =
   | { readonly kind: "ping"; readonly intervalNs: number; readonly payloadBytes: number }
   | { readonly kind: "tcp-tx" | "tcp-rx"; readonly offeredMbps: number | "saturate"; readonly mssBytes: number }
 
-export type GuestMessage =
-  | { readonly _tag: "Boot" }
+export type GuestMessage = Data.TaggedEnum<{
+  Boot: {}
   /** The VM is switched off (shutdown, or the first half of a reboot). */
-  | { readonly _tag: "PowerOff" }
-  | { readonly _tag: "Irq"; readonly events: ReadonlyArray<CardEvent> }
-  | { readonly _tag: "Retry"; readonly epoch: number }
-  | { readonly _tag: "Timeout"; readonly attempt: number }
-  | { readonly _tag: "TcpTimer"; readonly flow: number; readonly generation: number; readonly epoch: number }
-  | { readonly _tag: "Pace"; readonly flow: number; readonly epoch: number }
+  PowerOff: {}
+  Irq: { readonly events: ReadonlyArray<CardEvent> }
+  Retry: { readonly epoch: number }
+  Timeout: { readonly attempt: number }
+  TcpTimer: { readonly flow: number; readonly generation: number; readonly epoch: number }
+  Pace: { readonly flow: number; readonly epoch: number }
   /** The connection monitor's timer (`GuestDriver.linkCheck`). */
-  | { readonly _tag: "LinkCheck"; readonly epoch: number }
+  LinkCheck: { readonly epoch: number }
   /** The VM's network manager asks for a scan (results only refresh what it knows). */
-  | { readonly _tag: "Scan" }
+  Scan: {}
   /** Move to another AP: leave the current one and join `ssid`. */
-  | { readonly _tag: "Roam"; readonly ssid: string; readonly passphrase: string | undefined }
-  | { readonly _tag: "RequestScan"; readonly reply: Reply<ReadonlyArray<ScanResult>> }
-  | { readonly _tag: "WriteRaw"; readonly command: unknown; readonly descriptors?: ReadonlyArray<unknown> }
-  | { readonly _tag: "SetRateIndex"; readonly rateIndex: number }
+  Roam: { readonly ssid: string; readonly passphrase: string | undefined }
+  RequestScan: { readonly reply: Reply<ReadonlyArray<ScanResult>> }
+  WriteRaw: { readonly command: unknown; readonly descriptors?: ReadonlyArray<unknown> }
+  SetRateIndex: { readonly rateIndex: number }
+}>
 
 export interface GuestStats {
   txFrames: number
@@ -110,7 +113,7 @@ export interface GuestOptions {
    * guest's work that led to it (`work`, a job on `thread` not yet submitted); the port adds what the
    * write itself costs (a trap, a doorbell) and submits it, so the write's effects leave after both.
    */
-  readonly port: { readonly tellUnsafe: (m: RegisterWrite) => boolean }
+  readonly port: Port<RegisterWrite>
   /** MAC of the wired endpoint behind the AP of `ssid` (the peer of every flow). */
   readonly endpointMacOf: (ssid: string) => number
   /** Received bytes count toward goodput from this time on. */
@@ -188,14 +191,14 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
     const waitNs = GuestDriver.waitFor(was, step)
     if (waitNs !== undefined) {
       const attempt = ++waitAttempt
-      kernel.setTimer(kernel.nowNs + waitNs, () => self!.tellUnsafe({ _tag: "Timeout", attempt }))
+      after(kernel, waitNs, self!, { _tag: "Timeout", attempt })
     } else if (driver.state !== was || step.retryAfterNs !== undefined) {
       waitAttempt++
     }
     write(step.commands as ReadonlyArray<CardCommand>)
     if (step.retryAfterNs !== undefined) {
       const e = epoch
-      kernel.setTimer(kernel.nowNs + step.retryAfterNs, () => self!.tellUnsafe({ _tag: "Retry", epoch: e }))
+      after(kernel, step.retryAfterNs, self!, { _tag: "Retry", epoch: e })
     }
     if (was !== "connected" && driver.state === "connected") connected()
     else if (was === "connected" && driver.state !== "connected") stats.disconnectedAtNs = kernel.nowNs
@@ -218,7 +221,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
 
   const watchLink = (atNs: number): void => {
     const e = epoch
-    kernel.setTimer(atNs, () => self!.tellUnsafe({ _tag: "LinkCheck", epoch: e }))
+    at(kernel, atNs, self!, { _tag: "LinkCheck", epoch: e })
   }
 
   const checkLink = (): void => {
@@ -283,7 +286,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
     if (flow.kind === "ping") {
       if (send(1, flow.payloadBytes, Payload.EchoRequest) === 1) stats.pingsSent++
       const e = epoch
-      kernel.setTimer(kernel.nowNs + flow.intervalNs, () => self!.tellUnsafe({ _tag: "Pace", flow: index, epoch: e }))
+      after(kernel, flow.intervalNs, self!, { _tag: "Pace", flow: index, epoch: e })
       return
     }
     if (flow.kind === "udp-tx" && flow.offeredMbps !== "saturate") {
@@ -293,7 +296,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
       const sent = send(want, flow.payloadBytes, Payload.Udp)
       stats.ringFullDrops += want - sent
       const e = epoch
-      kernel.setTimer(kernel.nowNs + PACE_PERIOD_NS, () => self!.tellUnsafe({ _tag: "Pace", flow: index, epoch: e }))
+      after(kernel, PACE_PERIOD_NS, self!, { _tag: "Pace", flow: index, epoch: e })
     }
   }
 

@@ -11,7 +11,9 @@
  * copy, the host driver's TX) on the application's thread; received frames go through the stack in
  * interrupt context (the NET_RX softirq), then recv() copies them out on the application's thread.
  */
-import { Effect, Exit, Schema } from "effect"
+import type { GuestMessage } from "../guest/GuestVm.ts"
+import type { Port } from "../actor/Port.ts"
+import { Data, Effect, Exit, Schema } from "effect"
 import type * as Scope from "effect/Scope"
 import * as ModelActor from "../actor/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
@@ -37,13 +39,12 @@ import type { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
 import type { RegisterWrite } from "../guest/GuestVm.ts"
 import { DRIVER_TICK_NS } from "../vocabulary/ModelConstants.ts"
 
-export type DirectPortMessage =
-  /** A guest register write, and the guest's work before it. */
-  | RegisterWrite
-  | { readonly _tag: "Irq"; readonly events: ReadonlyArray<NicEvent> }
-  | { readonly _tag: "Tick" }
+export type DirectPortMessage = Data.TaggedEnum<{
+  Irq: { readonly events: ReadonlyArray<NicEvent> }
+  Tick: {}
   /** The VM is reset (reboot, shutdown): the card stops. */
-  | { readonly _tag: "VmReset" }
+  VmReset: {}
+}> | RegisterWrite /* a guest register write, and the guest's work before it */
 
 export interface DirectPortOptions {
   readonly mode: "passthrough" | "native"
@@ -56,9 +57,9 @@ export interface DirectPortOptions {
   /** Where the periodic tick runs: the guest's driver in a VM (its vCPU thread), a host worker natively. */
   readonly tickThread: ThreadId
   readonly ledger: FrameLedger
-  readonly nic: Pick<NicHandle, "macOf" | "registers" | "poll"> & { readonly tellUnsafe: (m: NicMessage) => boolean }
+  readonly nic: Pick<NicHandle, "macOf" | "registers" | "poll"> & Port<NicMessage>
   readonly log: RecoveryLog
-  readonly guest: { readonly tellUnsafe: (m: { readonly _tag: "Irq"; readonly events: ReadonlyArray<CardEvent> }) => boolean }
+  readonly guest: Port<Extract<GuestMessage, { readonly _tag: "Irq" }>>
 }
 
 export interface DirectPortHandle {

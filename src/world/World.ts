@@ -7,6 +7,8 @@
  * guest ─▶ assigned card (direct) ────────────▶ NIC ─────────▶ air ─▶ AP ─▶ endpoint     passthrough / native
  * ```
  */
+import { forward } from "../actor/Port.ts"
+import type { Port } from "../actor/Port.ts"
 import { Effect } from "effect"
 import type * as Scope from "effect/Scope"
 import { ActorSystem } from "../actor/ActorSystem.ts"
@@ -40,15 +42,7 @@ import { MappingAudit, mappingProblems } from "../check/MappingAudit.ts"
 import { MAPPING_AUDIT_PERIOD_NS } from "../vocabulary/ModelConstants.ts"
 
 /** A forwarding reference to an actor created later (actors that talk to each other are built in turn). */
-const later = <M>() => {
-  let target: { readonly tellUnsafe: (m: M) => boolean } | undefined
-  return {
-    set: (t: { readonly tellUnsafe: (m: M) => boolean }) => {
-      target = t
-    },
-    tellUnsafe: (m: M): boolean => target!.tellUnsafe(m)
-  }
-}
+const later = forward
 
 /** Endpoint i's address. */
 const endpointMac = (i: number): number => ENDPOINT_BASE_MAC + i
@@ -63,9 +57,8 @@ export interface VmHandle {
   readonly guest: GuestVm.GuestHandle
   readonly port: {
     /** The device model (virtual-wifi) or the assigned card's host side (passthrough, native). */
-    readonly ref: {
+    readonly ref: Port<{ readonly _tag: "VmReset" } | ModelActor.Control> & {
       readonly name: string
-      readonly tellUnsafe: (m: { readonly _tag: "VmReset" } | ModelActor.Control) => boolean
       readonly metrics: () => ActorMetrics
     }
     readonly rejected: () => number
@@ -188,7 +181,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       }
     })
 
-  const makeGuest = (index: number, thread: ThreadId, port: { readonly tellUnsafe: (m: GuestVm.RegisterWrite) => boolean }) => {
+  const makeGuest = (index: number, thread: ThreadId, port: Port<GuestVm.RegisterWrite>) => {
     const vm = scenario.vms[index]!
     return GuestVm.make({
       vm: index,
