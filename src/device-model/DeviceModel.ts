@@ -15,13 +15,14 @@
  * kicking the vCPU thread; the guest ISR's register read traps on the vCPU thread.
  */
 import type { GuestMessage } from "../guest/GuestVm.ts"
-import { after } from "../actor/Port.ts"
+import { after, forward } from "../actor/Port.ts"
 import type { Port } from "../actor/Port.ts"
 import { Data, Effect, Exit, Schema } from "effect"
 import type * as Scope from "effect/Scope"
 import * as ModelActor from "../actor/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
-import type { CpuCore, Job, ThreadId } from "../cpu/CpuCore.ts"
+import type { CpuCore, Job, Recipe, ThreadId } from "../cpu/CpuCore.ts"
+import type { Kernel } from "../kernel/Kernel.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import { CardCommand } from "../vocabulary/CardCommand.ts"
 import { CARD_PCI_ID, totalRejections } from "../vocabulary/CardEvent.ts"
@@ -98,81 +99,180 @@ export interface DeviceModelHandle {
 
 const decodeCommand = Schema.decodeUnknownExit(CardCommand)
 
+/** The device model's state, held by the actor runtime. */
+interface DeviceModelState {
+  /** What the VM owns, as the trust boundary checks it (its vMAC's MAC once initialized). */
+  readonly view: { mac: number | undefined; readonly memoryBytes: number; readonly rateCount: number }
+  /**
+   * Events held for coalescing: they live in the virtual card's status registers, which a crash of
+   * this process does not lose (the guest can still read them).
+   */
+  pending: Array<CardEvent>
+  /** Bumped by each flush and reset: a coalescing timer of an older one is void. */
+  generation: number
+  /** Scans forwarded to the driver and not yet answered (never less): an answer beyond them is someone else's. */
+  scansAsked: number
+  /** Events the decode of an access found (refusals, the PCI header): raised once its trap has run. */
+  raised: Array<CardEvent>
+}
+
 export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Effect.fn.Return<DeviceModelHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel } = yield* Simulation
-  const { cpu, ledger, memory } = options
   const stats: DeviceModelStats = { traps: 0, virtualIrqs: 0, emulatedReads: 0, rejectedByReason: {} }
   const traces = { unaskedScanAnswer: new TraceSource<number>() }
-  const view: { mac: number | undefined; memoryBytes: number; rateCount: number } = {
-    mac: undefined,
-    memoryBytes: memory.sizeBytes,
-    rateCount: options.rateCount
+  const self = forward<DeviceModelMessage>()
+  const logic = new DeviceModelLogic(kernel, options, stats, traces, self)
+  let crashedAtNs = 0
+  const ref = yield* ModelActor.makeStateful<DeviceModelMessage, DeviceModelState>({
+    name: options.name,
+    capacity: 1 << 14,
+    initial: () => ({
+      view: { mac: undefined, memoryBytes: options.memory.sizeBytes, rateCount: options.rateCount },
+      pending: [], generation: 0, scansAsked: 0, raised: []
+    }),
+    handle: (s, msg) => logic.handle(s, msg),
+    crashed: (atNs) => {
+      crashedAtNs = atNs
+    },
+    recover: (crashed) => {
+      // What this process knew of its VM, read back: the vMAC (from the driver); pending events and
+      // the count of scans asked are the virtual card's registers and survive.
+      const s: DeviceModelState = {
+        view: { ...crashed.view, mac: options.macFromDriver() },
+        pending: crashed.pending, generation: crashed.generation + 1, scansAsked: crashed.scansAsked, raised: []
+      }
+      if (s.pending.length > 0) logic.flush(s)
+      options.log.recovered("device-model-restart", options.name, crashedAtNs, kernel.nowNs)
+      return s
+    }
+  })
+  self.set(ref)
+  return {
+    ref,
+    stats,
+    traces,
+    rejected: () => totalRejections(stats.rejectedByReason)
   }
-  // Events held for coalescing: they live in the virtual card's status registers, which a crash of
-  // this process does not lose (the guest can still read them).
-  let pending: Array<CardEvent> = []
-  let generation = 0
-  /** Scans forwarded to the driver and not yet answered (never less): an answer beyond them is someone else's. */
-  let scansAsked = 0
-  let self: ModelActor.ModelRef<DeviceModelMessage> | undefined
+})
 
+/** The device model's decisions, on the state the actor runtime holds. */
+class DeviceModelLogic {
+  private readonly kernel: Kernel
+  private readonly o: DeviceModelOptions
+  private readonly stats: DeviceModelStats
+  private readonly traces: { readonly unaskedScanAnswer: TraceSource<number> }
+  private readonly self: Port<DeviceModelMessage>
   /** A trapped register access: the exit, the forward to QEMU, QEMU's global mutex (taken on every MMIO exit), the decode. */
-  const TRAP = cpu.recipe("exitDecode", "exitVcpuState", "exitForward", "lock", "deviceModelAccess")
+  private readonly TRAP: Recipe
   /**
    * On the I/O thread: QEMU reads the driver's eventfd, re-arms its interrupt-line timer, kicks the
    * vCPU thread out of its halt, and KVM injects the interrupt.
    */
-  const INJECT = cpu.recipe("syscall", "timer", "threadWakeup", "virtualIrq")
+  private readonly INJECT: Recipe
+
+  constructor(kernel: Kernel, o: DeviceModelOptions, stats: DeviceModelStats, traces: { readonly unaskedScanAnswer: TraceSource<number> }, self: Port<DeviceModelMessage>) {
+    this.kernel = kernel
+    this.o = o
+    this.stats = stats
+    this.traces = traces
+    this.self = self
+    this.TRAP = o.cpu.recipe("exitDecode", "exitVcpuState", "exitForward", "lock", "deviceModelAccess")
+    this.INJECT = o.cpu.recipe("syscall", "timer", "threadWakeup", "virtualIrq")
+  }
+
+  handle(s: DeviceModelState, msg: DeviceModelMessage): DeviceModelState {
+    const { cpu, ledger } = this.o
+    switch (msg._tag) {
+      case "Mmio":
+        this.mmio(s, msg.command, msg.work)
+        break
+      case "Events":
+        for (const e of msg.events) {
+          if (e._tag === "Rx") {
+            // Received frames are copied from the host's buffers into guest memory, on the I/O thread.
+            cpu.job(this.o.ioThread)
+              .op("copyPacket", e.frames.length)
+              .op("copyByte", e.frames.reduce((n, f) => n + f.payloadBytes, 0))
+              .submit()
+          }
+          if (e._tag === "InitDone") s.view.mac = e.mac
+          // Refusals decided further down (no free vMAC, an IOMMU fault) count for this VM too.
+          else if (e._tag === "Rejected") this.stats.rejectedByReason[e.reason] = (this.stats.rejectedByReason[e.reason] ?? 0) + 1
+          else if (e._tag === "ScanDone") {
+            if (s.scansAsked === 0) this.traces.unaskedScanAnswer.fire(this.o.vm)
+            else s.scansAsked--
+          }
+        }
+        this.queueEvents(s, msg.events)
+        break
+      case "Raise":
+        this.queueEvents(s, msg.events)
+        break
+      case "CoalesceTimeout":
+        if (msg.generation === s.generation) this.flush(s)
+        break
+      case "VmReset":
+        // Power-on state: no vMAC, nothing pending; the driver releases the VM's vMAC.
+        for (const e of s.pending) if (e._tag === "Rx") for (const f of e.frames) ledger.drop(f, "vm-reset")
+        s.pending = []
+        s.generation++
+        // scansAsked stays: an answer to a scan asked before the reset may still be on its way.
+        s.view.mac = undefined
+        this.o.driver.tellUnsafe({ _tag: "VmGone", vm: this.o.vm })
+        break
+    }
+    return s
+  }
 
   /** A trapped register access, on the vCPU thread (after `before`, the guest's work that led to it). */
-  const trap = (before?: Job): Job => {
-    stats.traps++
-    return (before ?? cpu.job(options.vcpuThread)).run(TRAP)
+  private trap(before?: Job): Job {
+    this.stats.traps++
+    return (before ?? this.o.cpu.job(this.o.vcpuThread)).run(this.TRAP)
   }
 
-  /** Events the decode of an access found (refusals, the PCI header): raised once its trap has run. */
-  let raised: Array<CardEvent> = []
-  const reject = (command: string, reason: RejectReason): void => {
-    stats.rejectedByReason[reason] = (stats.rejectedByReason[reason] ?? 0) + 1
-    raised.push({ _tag: "Rejected", command, reason })
+  private reject(s: DeviceModelState, command: string, reason: RejectReason): void {
+    this.stats.rejectedByReason[reason] = (this.stats.rejectedByReason[reason] ?? 0) + 1
+    s.raised.push({ _tag: "Rejected", command, reason })
   }
-  const takeRaised = (): ReadonlyArray<CardEvent> => {
-    const out = raised
-    raised = []
+
+  private takeRaised(s: DeviceModelState): ReadonlyArray<CardEvent> {
+    const out = s.raised
+    s.raised = []
     return out
   }
 
   /** On the I/O thread: read the driver's eventfd, inject, kick the vCPU; then the ISR's read traps. */
-  const inject = (events: ReadonlyArray<CardEvent>): void => {
-    stats.virtualIrqs++
+  private inject(events: ReadonlyArray<CardEvent>): void {
+    this.stats.virtualIrqs++
     // The guest's ISR reads the interrupt-cause register: a trap the device model answers locally.
-    stats.emulatedReads++
-    cpu.job(options.ioThread).run(INJECT).next(trap().then(options.guest, { _tag: "Irq", events })).submit()
+    this.stats.emulatedReads++
+    this.o.cpu.job(this.o.ioThread).run(this.INJECT).next(this.trap().then(this.o.guest, { _tag: "Irq", events })).submit()
   }
 
-  // Interrupt coalescing: hold events until `frames` have gathered or `delayNs` has passed.
-  const queueEvents = (events: ReadonlyArray<CardEvent>): void => {
-    if (!options.coalescing.enabled) {
-      inject(events)
+  /** Interrupt coalescing: hold events until `frames` have gathered or `delayNs` has passed. */
+  private queueEvents(s: DeviceModelState, events: ReadonlyArray<CardEvent>): void {
+    const c = this.o.coalescing
+    if (!c.enabled) {
+      this.inject(events)
       return
     }
-    const wasEmpty = pending.length === 0
-    for (const e of events) pending.push(e)
-    if (pending.length >= options.coalescing.frames) {
-      flush()
+    const wasEmpty = s.pending.length === 0
+    for (const e of events) s.pending.push(e)
+    if (s.pending.length >= c.frames) {
+      this.flush(s)
     } else if (wasEmpty) {
-      const gen = ++generation
-      cpu.job(options.ioThread).op("timer").submit()
-      after(kernel, options.coalescing.delayNs, self!, { _tag: "CoalesceTimeout", generation: gen })
+      const generation = ++s.generation
+      this.o.cpu.job(this.o.ioThread).op("timer").submit()
+      after(this.kernel, c.delayNs, this.self, { _tag: "CoalesceTimeout", generation })
     }
   }
 
-  const flush = (): void => {
-    if (pending.length === 0) return
-    generation++
-    const events = pending
-    pending = []
-    inject(events)
+  flush(s: DeviceModelState): void {
+    if (s.pending.length === 0) return
+    s.generation++
+    const events = s.pending
+    s.pending = []
+    this.inject(events)
   }
 
   /**
@@ -180,37 +280,39 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
    * fast path straight to the card. `access` is the write's job on the vCPU thread (the trap, or on
    * the fast path no work): everything that follows the write leaves when it has run.
    */
-  const doorbell = (count: number, vmac: number, access: Job, trapped: boolean): void => {
-    const fast = options.fastDataPath
+  private doorbell(s: DeviceModelState, count: number, vmac: number, access: Job, trapped: boolean): void {
+    const o = this.o
+    const fast = o.fastDataPath
+    const view = s.view
     const vmacProblem = checkVmac(view as VmView, vmac)
-    const descriptors = memory.read(count)
-    if (descriptors.length < count) reject("TxDoorbell", "malformed")
+    const descriptors = o.memory.read(count)
+    if (descriptors.length < count) this.reject(s, "TxDoorbell", "malformed")
     const frames: Array<Frame> = []
     let pages = 0
     for (const d of descriptors) {
-      const frame = frameFromDescriptor(ledger, d, options.vm)
+      const frame = frameFromDescriptor(o.ledger, d, o.vm)
       // With an IOMMU the card checks the DMA range itself; without one, the device model must, even
       // on the fast data path (which skips only the translation work, not the check).
-      const problem = vmacProblem ?? checkDescriptor(options.softwareTranslation ? view : { ...view, memoryBytes: Infinity }, d)
+      const problem = vmacProblem ?? checkDescriptor(o.softwareTranslation ? view : { ...view, memoryBytes: Infinity }, d)
       if (problem !== undefined) {
-        ledger.drop(frame, `rejected:${problem}`)
-        reject("TxDoorbell", problem)
+        o.ledger.drop(frame, `rejected:${problem}`)
+        this.reject(s, "TxDoorbell", problem)
         continue
       }
-      if (options.softwareTranslation && !fast) pages += GuestMemory.pagesSpanned(d.dmaAddress, d.length)
+      if (o.softwareTranslation && !fast) pages += GuestMemory.pagesSpanned(d.dmaAddress, d.length)
       frames.push(frame)
     }
-    if (raised.length > 0) access.then(self!, { _tag: "Raise", events: takeRaised() })
+    if (s.raised.length > 0) access.then(this.self, { _tag: "Raise", events: this.takeRaised(s) })
     if (frames.length > 0) {
       if (fast && view.mac !== undefined) {
         // The data queue is the VM's own: straight to its vMAC, range-checked by the IOMMU on the card.
-        access.then(options.nic, { _tag: "Transmit", vmac: view.mac - options.baseMac, frames })
+        access.then(o.nic, { _tag: "Transmit", vmac: view.mac - o.baseMac, frames })
       } else {
         // The I/O thread translates the batch's pages, then calls the driver, whose ioctl queues
         // behind the translation on the same thread (Driver.ts): the driver hears of it at the hand-off.
         if (trapped) access.op("threadWakeup")
-        if (pages > 0) access.next(cpu.job(options.ioThread).op("translatePage", pages).op("shadowPage", pages))
-        access.then(options.driver, { _tag: "Tx", vm: options.vm, frames })
+        if (pages > 0) access.next(o.cpu.job(o.ioThread).op("translatePage", pages).op("shadowPage", pages))
+        access.then(o.driver, { _tag: "Tx", vm: o.vm, frames })
       }
     }
     access.submit()
@@ -220,98 +322,38 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
    * A register write, heard as the guest makes it: `access` continues the guest's work before it on
    * the vCPU thread (the trap), and everything the write causes leaves when that job has run.
    */
-  const mmio = (raw: unknown, before: Job): void => {
-    const isDataDoorbell = options.fastDataPath && typeof raw === "object" && raw !== null && (raw as { _tag?: unknown })._tag === "TxDoorbell"
+  private mmio(s: DeviceModelState, raw: unknown, before: Job): void {
+    const isDataDoorbell = this.o.fastDataPath && typeof raw === "object" && raw !== null && (raw as { _tag?: unknown })._tag === "TxDoorbell"
     // A data doorbell on the fast path does not trap.
-    const access = isDataDoorbell ? before : trap(before)
+    const access = isDataDoorbell ? before : this.trap(before)
     const decoded = decodeCommand(raw)
     if (Exit.isFailure(decoded)) {
       const tag = typeof raw === "object" && raw !== null && "_tag" in raw ? String(raw._tag) : "unknown"
-      reject(tag, "malformed")
-      return raiseAfter(access)
+      this.reject(s, tag, "malformed")
+      return this.raiseAfter(s, access)
     }
     const command = decoded.value
     if (command._tag === "ReadPciConfig") {
       // PCI config space is the device model's own: answered locally with the real card's IDs.
-      stats.emulatedReads++
-      raised.push({ _tag: "PciConfig", ...CARD_PCI_ID })
-      return raiseAfter(access)
+      this.stats.emulatedReads++
+      s.raised.push({ _tag: "PciConfig", ...CARD_PCI_ID })
+      return this.raiseAfter(s, access)
     }
-    if (command._tag === "TxDoorbell") return doorbell(command.count, command.vmac, access, !isDataDoorbell)
+    if (command._tag === "TxDoorbell") return this.doorbell(s, command.count, command.vmac, access, !isDataDoorbell)
     if (command._tag !== "InitCard") {
-      const problem = checkVmac(view as VmView, command.vmac) ?? (command._tag === "SetRate" ? checkRate(view as VmView, command.rateIndex) : undefined)
+      const problem = checkVmac(s.view as VmView, command.vmac) ?? (command._tag === "SetRate" ? checkRate(s.view as VmView, command.rateIndex) : undefined)
       if (problem !== undefined) {
-        reject(command._tag, problem)
-        return raiseAfter(access)
+        this.reject(s, command._tag, problem)
+        return this.raiseAfter(s, access)
       }
-      if (command._tag === "StartScan") scansAsked++
+      if (command._tag === "StartScan") s.scansAsked++
     }
     // The I/O thread takes the command to the driver; the driver's ioctl runs on it (Driver.ts).
-    access.op("threadWakeup").then(options.driver, { _tag: "Command", vm: options.vm, command }).submit()
+    access.op("threadWakeup").then(this.o.driver, { _tag: "Command", vm: this.o.vm, command }).submit()
   }
 
   /** Raises what the decode found once the access has run. */
-  const raiseAfter = (access: Job): void => access.then(self!, { _tag: "Raise", events: takeRaised() }).submit()
-
-  let crashedAtNs = 0
-  const ref = yield* ModelActor.make<DeviceModelMessage>(options.name, 1 << 14, (msg) => {
-    switch (msg._tag) {
-      case "Mmio":
-        mmio(msg.command, msg.work)
-        break
-      case "Events":
-        for (const e of msg.events) {
-          if (e._tag === "Rx") {
-            // Received frames are copied from the host's buffers into guest memory, on the I/O thread.
-            cpu.job(options.ioThread)
-              .op("copyPacket", e.frames.length)
-              .op("copyByte", e.frames.reduce((n, f) => n + f.payloadBytes, 0))
-              .submit()
-          }
-          if (e._tag === "InitDone") view.mac = e.mac
-          // Refusals decided further down (no free vMAC, an IOMMU fault) count for this VM too.
-          else if (e._tag === "Rejected") stats.rejectedByReason[e.reason] = (stats.rejectedByReason[e.reason] ?? 0) + 1
-          else if (e._tag === "ScanDone") {
-            if (scansAsked === 0) traces.unaskedScanAnswer.fire(options.vm)
-            else scansAsked--
-          }
-        }
-        queueEvents(msg.events)
-        break
-      case "Raise":
-        queueEvents(msg.events)
-        break
-      case "CoalesceTimeout":
-        if (msg.generation === generation) flush()
-        break
-      case "VmReset":
-        // Power-on state: no vMAC, nothing pending; the driver releases the VM's vMAC.
-        for (const e of pending) if (e._tag === "Rx") for (const f of e.frames) ledger.drop(f, "vm-reset")
-        pending = []
-        generation++
-        // scansAsked stays: an answer to a scan asked before the reset may still be on its way.
-        view.mac = undefined
-        options.driver.tellUnsafe({ _tag: "VmGone", vm: options.vm })
-        break
-    }
-  }, {
-    crashed: (atNs) => {
-      crashedAtNs = atNs
-    },
-    recover: () => {
-      // What this process knew of its VM, read back: the vMAC (from the driver); pending events survive.
-      view.mac = options.macFromDriver()
-      generation++
-      raised = []
-      if (pending.length > 0) flush()
-      options.log.recovered("device-model-restart", options.name, crashedAtNs, kernel.nowNs)
-    }
-  })
-  self = ref
-  return {
-    ref,
-    stats,
-    traces,
-    rejected: () => totalRejections(stats.rejectedByReason)
+  private raiseAfter(s: DeviceModelState, access: Job): void {
+    access.then(this.self, { _tag: "Raise", events: this.takeRaised(s) }).submit()
   }
-})
+}
