@@ -138,8 +138,8 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
 
   // A sender holds its frames for the stations that told it they doze (a card's vMACs do before
   // their radio leaves their channel), as an AP buffers for them, and sends the others.
-  /** Whether `s` on `m` has something to send now; brings its first sendable frame to the head of its queue. */
-  const ready = (_m: Medium, s: Station): boolean => {
+  /** Whether `s` has something to send now; brings its first sendable frame to the head of its queue. */
+  const ready = (s: Station): boolean => {
     if (!s.backlogged) return false
     const dozing = s.holdsFor
     if (dozing.size === 0 || !dozing.has(s.queue[0]!.ra)) return true
@@ -177,7 +177,7 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
     let minSlots = Infinity
     let any: Station | undefined
     for (const s of medium.stations) {
-      if (ready(medium, s)) {
+      if (ready(s)) {
         any = s
         break
       }
@@ -190,7 +190,7 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
     const countStart = Math.max(medium.idleSinceNs + t.difsNs, medium.countdownStartNs)
     const elapsedSlots = now > countStart ? Math.floor((now - countStart) / t.slotNs) : 0
     for (const s of medium.stations) {
-      if (!ready(medium, s)) continue
+      if (!ready(s)) continue
       if (s.backoffSlots < 0) s.backoffSlots = backoffSlots(draw, s.cw)
       else s.backoffSlots = Math.max(0, s.backoffSlots - elapsedSlots)
       contenders++
@@ -202,10 +202,10 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
 
   const startExchange = (medium: Medium): void => {
     let minSlots = Infinity
-    for (const s of medium.stations) if (ready(medium, s) && s.backoffSlots < minSlots) minSlots = s.backoffSlots
+    for (const s of medium.stations) if (ready(s) && s.backoffSlots < minSlots) minSlots = s.backoffSlots
     const winners: Array<Transmission> = []
     for (const s of medium.stations) {
-      if (!ready(medium, s)) continue
+      if (!ready(s)) continue
       s.backoffSlots -= minSlots
       if (s.backoffSlots === 0) winners.push({ station: s, frames: takeBurst(s) })
     }

@@ -76,7 +76,7 @@ interface ApState {
 
 export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.Return<ApHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel } = yield* Simulation
-  const { ledger, air } = options
+  const { air } = options
   const stats: ApStats = { beacons: 0, associations: 0, rejectedAssociations: 0, uplinkFrames: 0, downlinkFrames: 0, kickouts: 0 }
   const self = forward<ApMessage>()
   const station = new Station({

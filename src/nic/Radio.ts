@@ -28,6 +28,7 @@ import { channelsToServe, mustRotate, nextChannel } from "./ChannelPlan.ts"
 import { pickNext } from "./TxScheduler.ts"
 import type { TxSchedulerKind } from "./TxScheduler.ts"
 import type { TxRings } from "./TxRings.ts"
+import { txCompleted } from "./Vmac.ts"
 import type * as Vmac from "./Vmac.ts"
 
 /**
@@ -236,12 +237,8 @@ export class Radio {
 
   /** TX frames of vMAC `v` are done (sent or dropped): the card counts them and tells the driver. */
   private completed(v: number, delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>): void {
-    const regs = this.vmacs[v]!.regs
-    // Only data counts: management frames the card sends on its own were never queued by a driver.
-    for (const f of delivered) if (f.kind === FrameKind.Data) regs.txCompleted++
-    for (const f of dropped) if (f.kind === FrameKind.Data) regs.txCompleted++
-    // A stopped vMAC's completions are counted but not signalled: nobody may read its events now.
-    if (regs.state !== "stopped") this.status.raise({ _tag: "TxStatus", vmac: v, delivered, dropped })
+    const event = txCompleted(this.vmacs[v]!.regs, v, delivered, dropped)
+    if (event !== undefined) this.status.raise(event)
   }
 
   /** The radio's own frames (null-data around a switch, a probe): sent when the air queue is empty. */
@@ -295,7 +292,7 @@ export class Radio {
 
   // --- channel plan ---
 
-  private servedChannels(r: RadioState): Array<number> {
+  private servedChannels(): Array<number> {
     const channels: Array<number | undefined> = []
     for (const v of this.vmacs) if (v.regs.state !== "idle" && v.regs.state !== "stopped") channels.push(v.regs.channel)
     for (let v = 0; v < this.vmacs.length; v++) if (this.rings.offerSeq[v]! >= 0) channels.push(this.rings.offerChannel[v])
@@ -305,7 +302,7 @@ export class Radio {
   /** Decides whether the radio must move, now or at the end of its dwell. */
   private plan(r: RadioState): void {
     if (r.mode !== "serving" || r.scan !== undefined) return
-    const served = this.servedChannels(r)
+    const served = this.servedChannels()
     if (!mustRotate(served, r.channel)) {
       if (r.dwellArmed) {
         r.dwellArmed = false
@@ -322,7 +319,7 @@ export class Radio {
   dwellOver(r: RadioState, token: number): void {
     if (token !== r.token || r.mode !== "serving") return
     r.dwellArmed = false
-    const served = this.servedChannels(r)
+    const served = this.servedChannels()
     if (mustRotate(served, r.channel)) this.leave(r, { then: "serve", channel: nextChannel(served, r.channel) })
   }
 
@@ -416,7 +413,7 @@ export class Radio {
     s.next++
     if (s.next < s.channels.length) return this.switchTo(r, { then: "scan", channel: s.channels[s.next]! })
     this.finishScan(r)
-    const served = this.servedChannels(r)
+    const served = this.servedChannels()
     const home = served.length === 0 || served.includes(s.returnTo) ? s.returnTo : served[0]!
     this.switchTo(r, { then: "serve", channel: home })
   }

@@ -83,6 +83,17 @@ export interface FromVmac {
   readonly phy: PhyConfig
 }
 
+/**
+ * TX frames of vMAC `vmac` are done (sent or dropped): counts them in its registers and returns the
+ * `TxStatus` event to raise, or undefined for a stopped vMAC (nobody may read its events now). Only
+ * data counts: management frames the card sends on its own were never queued by a driver.
+ */
+export const txCompleted = (regs: VmacRegisters, vmac: number, delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>): NicEvent | undefined => {
+  for (const f of delivered) if (f.kind === FrameKind.Data) regs.txCompleted++
+  for (const f of dropped) if (f.kind === FrameKind.Data) regs.txCompleted++
+  return regs.state === "stopped" ? undefined : { _tag: "TxStatus", vmac, delivered, dropped }
+}
+
 /** What the card's vMACs report as it happens, for checkers to observe. */
 export class CardTraces {
   /** The card reads `frames` out of guest memory by DMA for `vmac`. */
@@ -225,11 +236,8 @@ class VmacFirmware {
 
   /** TX frames that never reach the ring are done (dropped): count them and tell the driver. */
   completed(delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>): void {
-    const r = this.o.regs
-    for (const f of delivered) if (f.kind === FrameKind.Data) r.txCompleted++
-    for (const f of dropped) if (f.kind === FrameKind.Data) r.txCompleted++
-    // A stopped vMAC's completions are counted but not signalled: nobody may read its events now.
-    if (r.state !== "stopped") this.tell({ _tag: "TxStatus", vmac: this.o.index, delivered, dropped })
+    const event = txCompleted(this.o.regs, this.o.index, delivered, dropped)
+    if (event !== undefined) this.tell(event)
   }
 
   private toRing(frames: ReadonlyArray<Frame>, urgent: boolean): void {

@@ -41,8 +41,6 @@ import { every } from "../driver/TxWatchdog.ts"
 import { MappingAudit, mappingProblems } from "../check/MappingAudit.ts"
 import { MAPPING_AUDIT_PERIOD_NS } from "../vocabulary/ModelConstants.ts"
 
-/** A forwarding reference to an actor created later (actors that talk to each other are built in turn). */
-const later = forward
 
 /** Endpoint i's address. */
 const endpointMac = (i: number): number => ENDPOINT_BASE_MAC + i
@@ -107,8 +105,8 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
   const aps: Array<AccessPoint.ApHandle> = []
   const endpoints: Array<Endpoint.EndpointHandle> = []
   for (const [i, spec] of scenario.aps.entries()) {
-    const apRef = later<AccessPoint.ApMessage>()
-    const epRef = later<Endpoint.EndpointMessage>()
+    const apRef = forward<AccessPoint.ApMessage>()
+    const epRef = forward<Endpoint.EndpointMessage>()
     const bssid = macValue(spec.bssid)
     const wiredDelayNs = spec.endpoint.wiredLatencyUs * 1e3
     const ap = yield* AccessPoint.make({
@@ -140,7 +138,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
     endpoints.push(ep)
   }
 
-  const irq = later<{ readonly _tag: "Irq"; readonly events: ReadonlyArray<NicEvent> }>()
+  const irq = forward<{ readonly _tag: "Irq"; readonly events: ReadonlyArray<NicEvent> }>()
   const nic = yield* Nic.make({
     vmacs: scenario.card.vmacs,
     baseMac: CARD_BASE_MAC,
@@ -158,7 +156,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
   const nicPort = { tellUnsafe: nic.ref.tellUnsafe, macOf: nic.macOf, registers: nic.registers, poll: nic.poll }
 
   const memories = scenario.vms.map((vm) => new GuestMemory(vm.memoryMb * 1024 * 1024))
-  const guestRefs = scenario.vms.map(() => later<GuestVm.GuestMessage>())
+  const guestRefs = scenario.vms.map(() => forward<GuestVm.GuestMessage>())
   const endpointMacOf = (ssid: string): number => {
     const i = scenario.aps.findIndex((a) => a.ssid === ssid)
     return endpointMac(i < 0 ? 0 : i)
@@ -205,7 +203,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
   }
 
   if (scenario.mode === "virtual-wifi") {
-    const dmRefs = scenario.vms.map(() => later<DeviceModel.DeviceModelMessage>())
+    const dmRefs = scenario.vms.map(() => forward<DeviceModel.DeviceModelMessage>())
     // Per VM a vCPU thread (qemu-kvm runs one per vCPU; the seed's VMs have one) and its device model's I/O thread.
     const vcpuThreads = scenario.vms.map((vm, i) => cpu.thread(`vcpu-${vm.name}`, i))
     const ioThreads = scenario.vms.map((vm, i) => cpu.thread(`io-${vm.name}`, i))
