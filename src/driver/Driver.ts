@@ -5,13 +5,8 @@
  * vMAC on init (a typed error when all K are taken); consolidates scans and serves recent results
  * from a cache; and demultiplexes received frames and events to the right VM's device model.
  *
- * Per-pair state machine (one per VM that has a vMAC):
- * ```
- *   unbound ──InitCard──▶ ready ──Authenticate──▶ authenticating ──ok──▶ authenticated
- *                          ▲  ▲                        │ fail               │ Associate
- *                          │  └─────── fail ◀─ associating ◀────────────────┘
- *                          └── Disassociate / deauth / beacon loss ◀── connected ◀── ok
- * ```
+ * Each pair's state machine is drawn in `PairState.ts`; the decisions are `DriverLogic.ts`'s, on the
+ * state the actor runtime holds; this file is the actor's shell.
  *
  * Recovery: a crash loses everything above; on restart the driver rebuilds the table and the pairs
  * from its journal and the card's registers (`DriverRecovery.ts`). A periodic tick polls the card for
@@ -30,30 +25,23 @@ import type * as Scope from "effect/Scope"
 import * as ModelActor from "../actor/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
-import { withRateIndex, rateIndex as rateIndexOf } from "../air/RateTable.ts"
-import { INTERRUPT_CONTEXT } from "../cpu/CpuCore.ts"
-import type { CpuCore, Job, ThreadId } from "../cpu/CpuCore.ts"
+import type { CpuCore, ThreadId } from "../cpu/CpuCore.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import type { CardCommand } from "../vocabulary/CardCommand.ts"
-import type { CardEvent } from "../vocabulary/CardEvent.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
-import { guestEventOf } from "../vocabulary/NicEvent.ts"
 import type { NicEvent } from "../vocabulary/NicEvent.ts"
 import type { NicHandle, NicMessage } from "../nic/Nic.ts"
 import type { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
 import { DRIVER_TICK_NS } from "../vocabulary/ModelConstants.ts"
 import type { DriverJournal } from "./DriverJournal.ts"
-import { rebuild } from "./DriverRecovery.ts"
+import { DriverLogic, initialDriverState } from "./DriverLogic.ts"
+import type { DriverState } from "./DriverLogic.ts"
+import type { PairState } from "./PairState.ts"
 import { every } from "./TxWatchdog.ts"
-import { housekeeping } from "./Housekeeping.ts"
-import { InitCard } from "../vocabulary/CardCommand.ts"
-import type { PairState } from "./DriverRecovery.ts"
-import { Status } from "../vocabulary/Frame.ts"
-import * as Scan from "./ScanConsolidation.ts"
-import * as Vmacs from "./VmacTable.ts"
+import type * as Vmacs from "./VmacTable.ts"
 
-export type { PairState } from "./DriverRecovery.ts"
+export type { PairState } from "./PairState.ts"
 
 export type DriverMessage = Data.TaggedEnum<{
   Command: { readonly vm: number; readonly command: CardCommand }
@@ -91,13 +79,6 @@ export interface DriverOptions {
   readonly log: RecoveryLog
 }
 
-interface Pair {
-  state: PairState
-  vmac: number
-  bssid: number
-  rateIndex: number
-}
-
 export interface DriverStats {
   scanRequests: number
   physicalScans: number
@@ -130,256 +111,35 @@ export interface DriverHandle {
 
 export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.fn.Return<DriverHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel } = yield* Simulation
-  const { cpu, nic } = options
-  const { journal, log } = options
   const stats: DriverStats = {
     scanRequests: 0, physicalScans: 0, scanCacheHits: 0, commands: 0, txBatches: 0, interrupts: 0,
     spuriousInterrupts: 0, pollRecoveries: 0, watchdogResets: 0, firmwareResets: 0, restarts: 0
   }
-  // The driver's own state: lost in a crash, rebuilt on restart.
-  let table = Vmacs.empty(options.vmacs)
-  let scan = Scan.initial
-  let pairs = new Map<number, Pair>()
-  let quiescing = new Set<number>()
-  /** VMs whose init waits for a released vMAC to quiesce (none was free, one is on its way). */
-  let initWaiting: Array<number> = []
-  const defaultRate = rateIndexOf(options.phy)
-
-  const toVm = (job: Job, vm: number, events: ReadonlyArray<CardEvent>): Job => {
-    const port = options.vms[vm]
-    return port === undefined ? job : job.then(port.events, { _tag: "Events", events })
-  }
-
-  /** Receiving one command from a device model: the ioctl, the handler, the lock; on the caller's I/O thread. */
-  const IOCTL = cpu.recipe("deviceModelSyscall", "driverCommand", "lock")
-  const ioctl = (vm: number): Job => cpu.job(options.vms[vm]?.ioThread ?? options.workerThread).run(IOCTL)
-  /** The card's interrupt: entry, handler, ack; the lock on the driver's state. */
-  const IRQ = cpu.recipe("hostIrq", "lock")
-  /** Signalling one device model: its eventfd, and the wake-up of its I/O thread. */
-  const FORWARD = cpu.recipe("irqForward", "threadWakeup")
-
-  const command = (vm: number, cmd: CardCommand): void => {
-    stats.commands++
-    const job = ioctl(vm)
-    const pair = pairs.get(vm)
-    switch (cmd._tag) {
-      case "InitCard": {
-        const got = Vmacs.allocate(table, vm, quiescing)
-        if (got === undefined && quiescing.size > 0) {
-          if (!initWaiting.includes(vm)) initWaiting.push(vm)
-          return job.submit()
-        }
-        if (got === undefined) {
-          return toVm(job, vm, [{ _tag: "Rejected", command: "InitCard", reason: "no-free-vmac" }]).submit()
-        }
-        table = got.table
-        if (pair === undefined) {
-          journal.assign(vm, got.vmac, defaultRate)
-          pairs.set(vm, { state: "ready", vmac: got.vmac, bssid: 0, rateIndex: defaultRate })
-          job.then(nic, { _tag: "StartVmac", vmac: got.vmac, iommuDomainBytes: options.iommu ? options.vms[vm]?.memoryBytes : undefined })
-        }
-        return toVm(job, vm, [{ _tag: "InitDone", vmac: 0, mac: nic.macOf(got.vmac) }]).submit()
-      }
-      case "StartScan": {
-        stats.scanRequests++
-        const next = Scan.request(scan, vm, kernel.nowNs, options.scanCacheAgeNs)
-        scan = next.state
-        if (next.decision._tag === "FromCache") {
-          stats.scanCacheHits++
-          toVm(job, vm, [{ _tag: "ScanDone", results: next.decision.results, fromCache: true }])
-        } else if (next.decision._tag === "Start") {
-          stats.physicalScans++
-          job.then(nic, { _tag: "Scan", channels: options.scanChannels, dwellNs: options.scanDwellNs })
-        }
-        return job.submit()
-      }
-      case "Authenticate":
-        if (pair !== undefined) {
-          pair.state = "authenticating"
-          pair.bssid = cmd.bssid
-          job.then(nic, { _tag: "AuthRequest", vmac: pair.vmac, bssid: cmd.bssid, channel: cmd.channel })
-        }
-        return job.submit()
-      case "Associate":
-        if (pair !== undefined) {
-          pair.state = "associating"
-          job.then(nic, { _tag: "AssocRequest", vmac: pair.vmac, vm, bssid: cmd.bssid, ssid: cmd.ssid, passphrase: cmd.passphrase })
-        }
-        return job.submit()
-      case "SetRate":
-        if (pair !== undefined) {
-          // Only this VM's rate table changes: its own vMAC transmits at the new rate.
-          pair.rateIndex = cmd.rateIndex
-          journal.setRate(vm, cmd.rateIndex)
-          job.then(nic, { _tag: "SetVmacRate", vmac: pair.vmac, vm, phy: withRateIndex(options.phy, cmd.rateIndex) })
-        }
-        return job.submit()
-      case "Disassociate":
-        if (pair !== undefined) {
-          pair.state = "ready"
-          job.then(nic, { _tag: "Disassoc", vmac: pair.vmac })
-        }
-        return job.submit()
-      case "TxDoorbell":
-        return job.submit() // the device model turns doorbells into Tx messages
-    }
-  }
-
-  const transmit = (vm: number, frames: ReadonlyArray<Frame>): void => {
-    const pair = pairs.get(vm)
-    if (pair === undefined) {
-      for (const f of frames) options.ledger.drop(f, "not-initialized")
-      return
-    }
-    stats.txBatches++
-    // TX goes straight to the VM's own vMAC.
-    ioctl(vm).op("hostOtherPacket", frames.length).then(nic, { _tag: "Transmit", vmac: pair.vmac, frames }).submit()
-  }
-
-  /** The card's interrupt (in interrupt context), or a poll that found events (on `thread`). */
-  const interrupt = (events: ReadonlyArray<NicEvent>, thread: ThreadId): void => {
-    stats.interrupts++
-    let job = cpu.job(thread).run(IRQ)
-    if (events.length === 0) stats.spuriousInterrupts++
-    // Sort the card's events by VM, in order, then signal each VM's device model once.
-    const perVm = new Map<number, Array<CardEvent>>()
-    const push = (vm: number | undefined, e: CardEvent): void => {
-      if (vm === undefined) return
-      let list = perVm.get(vm)
-      if (list === undefined) perVm.set(vm, (list = []))
-      list.push(e)
-    }
-    for (const e of events) {
-      const vm = "vmac" in e ? Vmacs.vmOf(table, e.vmac) : undefined
-      const pair = vm === undefined ? undefined : pairs.get(vm)
-      switch (e._tag) {
-        case "Rx":
-          if (vm === undefined) for (const f of e.frames) options.ledger.drop(f, "no-vm-for-vmac")
-          break
-        case "ScanComplete": {
-          // One physical scan answers every VM that asked while it ran.
-          const done = Scan.complete(scan, e.results, kernel.nowNs)
-          scan = done.state
-          const answer = guestEventOf(e)
-          for (const w of done.answer) push(w, answer)
-          continue
-        }
-        case "AuthResult":
-          if (pair !== undefined) pair.state = e.status === Status.Success ? "authenticated" : "ready"
-          break
-        case "AssocResult":
-          if (pair !== undefined) pair.state = e.status === Status.Success ? "connected" : "ready"
-          break
-        case "Disconnected":
-          if (pair !== undefined) pair.state = "ready"
-          break
-        case "FirmwareError":
-          // The vMAC's firmware died: reset it; its VM sees the association end and joins again.
-          if (pair !== undefined) {
-            stats.firmwareResets++
-            pair.state = "ready"
-            nic.tellUnsafe({ _tag: "ResetVmac", vmac: e.vmac, reason: "firmware-error" })
-            log.recovered("vmac-firmware-reset", `vmac-${e.vmac}`, kernel.nowNs, kernel.nowNs)
-          }
-          continue
-        case "VmacStopped":
-          quiescing.delete(e.vmac)
-          // A VM waiting for a vMAC gets this one.
-          for (const waiting of initWaiting.splice(0)) command(waiting, new InitCard({}))
-          continue
-      }
-      push(vm, guestEventOf(e))
-    }
-    // Each VM's device model is signalled in turn: its eventfd, and the wake-up of its I/O thread.
-    for (const [vm, list] of perVm) {
-      if (job.delivers()) {
-        job.submit()
-        job = cpu.job(thread)
-      }
-      toVm(job.run(FORWARD), vm, list)
-    }
-    job.submit()
-  }
-
-  const release = (vm: number): void => {
-    const pair = pairs.get(vm)
-    journal.release(vm)
-    if (pair !== undefined) {
-      quiescing.add(pair.vmac)
-      nic.tellUnsafe({ _tag: "StopVmac", vmac: pair.vmac, reason: "vm-gone" })
-    }
-    pairs.delete(vm)
-    if (pair !== undefined) keeper.forget(pair.vmac)
-    initWaiting = initWaiting.filter((w) => w !== vm)
-    table = Vmacs.release(table, vm)
-    scan = Scan.forget(scan, vm)
-  }
-
-  const keeper = housekeeping(kernel, nic, log, "driver", (events) => interrupt(events, options.workerThread))
-  const tick = (): void => {
-    const done = keeper.tick([...pairs.values()].map((p) => p.vmac))
-    if (done.polled) stats.pollRecoveries++
-    for (const vmac of done.reset) {
-      stats.watchdogResets++
-      const vm = Vmacs.vmOf(table, vmac)
-      const pair = vm === undefined ? undefined : pairs.get(vm)
-      if (pair !== undefined) pair.state = "ready"
-    }
-  }
-
+  const logic = new DriverLogic(kernel, options, stats)
+  /** The state the runtime holds, as of the last message (the handle's readers look at it). */
+  let current: DriverState = initialDriverState(options.vmacs)
   let crashedAtNs = 0
-  const recover = (): void => {
-    stats.restarts++
-    const rebuilt = rebuild(journal.entries(), options.vmacs, nic.registers)
-    table = rebuilt.table
-    pairs = new Map(rebuilt.pairs.map((p) => [p.vm, { state: p.state, vmac: p.vmac, bssid: p.bssid, rateIndex: p.rateIndex }]))
-    scan = Scan.initial
-    keeper.forget()
-    initWaiting = []
-    quiescing = new Set(rebuilt.stop)
-    for (const vmac of rebuilt.stop) nic.tellUnsafe({ _tag: "StopVmac", vmac, reason: "vm-gone" })
-    for (const vmac of rebuilt.restart) {
-      const vm = table.owner[vmac]!
-      nic.tellUnsafe({ _tag: "StartVmac", vmac, iommuDomainBytes: options.iommu ? options.vms[vm]?.memoryBytes : undefined })
-    }
-    log.recovered("driver-restart", "driver", crashedAtNs, kernel.nowNs)
-  }
-
-  const ref = yield* ModelActor.make<DriverMessage>("driver", 1 << 14, (msg) => {
-    switch (msg._tag) {
-      case "Command":
-        command(msg.vm, msg.command)
-        break
-      case "Tx":
-        transmit(msg.vm, msg.frames)
-        break
-      case "Irq":
-        interrupt(msg.events, INTERRUPT_CONTEXT)
-        break
-      case "VmGone":
-        release(msg.vm)
-        break
-      case "Tick":
-        tick()
-        break
-    }
-  }, {
+  const ref = yield* ModelActor.makeStateful<DriverMessage, DriverState>({
+    name: "driver",
+    capacity: 1 << 14,
+    initial: () => (current = initialDriverState(options.vmacs)),
+    handle: (s, msg) => (current = logic.handle(s, msg)),
     crashed: (atNs) => {
       crashedAtNs = atNs
     },
-    recover
+    recover: () => (current = logic.recover(crashedAtNs))
   })
   every(kernel, DRIVER_TICK_NS, () => ref.tellUnsafe({ _tag: "Tick" }))
   return {
     ref,
     stats,
-    pairState: (vm) => pairs.get(vm)?.state,
-    rateIndexOf: (vm) => pairs.get(vm)?.rateIndex,
-    mapping: () => table,
+    pairState: (vm) => current.pairs.get(vm)?.state,
+    rateIndexOf: (vm) => current.pairs.get(vm)?.rateIndex,
+    mapping: () => current.table,
     macOfVm: (vm) => {
-      const pair = pairs.get(vm)
-      return pair === undefined ? undefined : nic.macOf(pair.vmac)
+      const pair = current.pairs.get(vm)
+      return pair === undefined ? undefined : options.nic.macOf(pair.vmac)
     },
-    quiescing: () => quiescing
+    quiescing: () => current.quiescing
   }
 })

@@ -4,10 +4,10 @@
  * the mapping table and every VM's pair state, plus what the card must be told to agree again.
  */
 import type { AssocState } from "../nic/Nic.ts"
+import { fromCard } from "./PairState.ts"
+import type { PairState } from "./PairState.ts"
 import type { JournalEntry } from "./DriverJournal.ts"
 import * as Vmacs from "./VmacTable.ts"
-
-export type PairState = "unbound" | "ready" | "authenticating" | "authenticated" | "associating" | "connected"
 
 export interface RebuiltPair {
   readonly vm: number
@@ -26,19 +26,6 @@ export interface Rebuilt {
   readonly stop: ReadonlyArray<number>
 }
 
-/** The driver's pair state that matches a vMAC's association state on the card. */
-export const pairStateOf = (card: AssocState): PairState => {
-  switch (card) {
-    case "stopped":
-    case "idle":
-      return "ready"
-    case "associated":
-      return "connected"
-    default:
-      return card
-  }
-}
-
 export const rebuild = (
   journal: ReadonlyArray<JournalEntry>,
   vmacs: number,
@@ -55,7 +42,7 @@ export const rebuild = (
     owner[e.vmac] = e.vm
     const regs = card(e.vmac)
     if (regs.state === "stopped") restart.push(e.vmac)
-    pairs.push({ vm: e.vm, vmac: e.vmac, state: pairStateOf(regs.state), bssid: regs.bssid, rateIndex: e.rateIndex })
+    pairs.push({ vm: e.vm, vmac: e.vmac, state: fromCard(regs.state), bssid: regs.bssid, rateIndex: e.rateIndex })
   }
   for (let v = 0; v < vmacs; v++) if (owner[v] === undefined && card(v).state !== "stopped") stop.push(v)
   return { table: { owner }, pairs, restart, stop }

@@ -11,39 +11,47 @@ import type { NicHandle, NicMessage } from "../nic/Nic.ts"
 import type { NicEvent } from "../vocabulary/NicEvent.ts"
 import { TxWatchdog } from "./TxWatchdog.ts"
 
-export interface Housekeeping {
-  /** Polls, then checks the TX of `vmacs`; returns whether the poll found events, and the vMACs it reset. */
-  readonly tick: (vmacs: Iterable<number>) => { readonly polled: boolean; readonly reset: ReadonlyArray<number> }
-  /** Forgets what the watchdog knew (of one vMAC, or all of them after a restart). */
-  readonly forget: (vmac?: number) => void
-}
+/**
+ * The tick's work. The watchdog's memory is the caller's state (lost in a crash with the rest of the
+ * driver), so it is passed in; so is the interrupt path that serves what a poll found.
+ */
+export class Housekeeping {
+  private readonly kernel: Kernel
+  private readonly nic: Pick<NicHandle, "registers" | "poll"> & Port<NicMessage>
+  private readonly log: RecoveryLog
+  private readonly driverName: string
 
-export const housekeeping = (
-  kernel: Kernel,
-  nic: Pick<NicHandle, "registers" | "poll"> & Port<NicMessage>,
-  log: RecoveryLog,
-  driverName: string,
-  interrupt: (events: ReadonlyArray<NicEvent>) => void
-): Housekeeping => {
-  const watchdog = new TxWatchdog(WATCHDOG_STALL_NS)
-  return {
-    tick: (vmacs) => {
-      const polled = nic.poll()
-      if (polled.events.length > 0) {
-        log.recovered("lost-interrupt-poll", driverName, polled.sinceNs, kernel.nowNs)
-        interrupt(polled.events)
-      }
-      const reset: Array<number> = []
-      for (const vmac of vmacs) {
-        const regs = nic.registers(vmac)
-        const stalledSince = watchdog.check(vmac, regs.txQueued, regs.txCompleted, kernel.nowNs)
-        if (stalledSince === undefined) continue
-        nic.tellUnsafe({ _tag: "ResetVmac", vmac, reason: "tx-hang" })
-        log.recovered("vmac-watchdog-reset", `vmac-${vmac}`, stalledSince, kernel.nowNs)
-        reset.push(vmac)
-      }
-      return { polled: polled.events.length > 0, reset }
-    },
-    forget: (vmac) => (vmac === undefined ? watchdog.clear() : watchdog.forget(vmac))
+  constructor(kernel: Kernel, nic: Pick<NicHandle, "registers" | "poll"> & Port<NicMessage>, log: RecoveryLog, driverName: string) {
+    this.kernel = kernel
+    this.nic = nic
+    this.log = log
+    this.driverName = driverName
+  }
+
+  /** Polls, then checks the TX of `vmacs`; returns whether the poll found events, and the vMACs it reset. */
+  tick(
+    watchdog: TxWatchdog,
+    vmacs: Iterable<number>,
+    interrupt: (events: ReadonlyArray<NicEvent>) => void
+  ): { readonly polled: boolean; readonly reset: ReadonlyArray<number> } {
+    const { kernel, nic, log } = this
+    const polled = nic.poll()
+    if (polled.events.length > 0) {
+      log.recovered("lost-interrupt-poll", this.driverName, polled.sinceNs, kernel.nowNs)
+      interrupt(polled.events)
+    }
+    const reset: Array<number> = []
+    for (const vmac of vmacs) {
+      const regs = nic.registers(vmac)
+      const stalledSince = watchdog.check(vmac, regs.txQueued, regs.txCompleted, kernel.nowNs)
+      if (stalledSince === undefined) continue
+      nic.tellUnsafe({ _tag: "ResetVmac", vmac, reason: "tx-hang" })
+      log.recovered("vmac-watchdog-reset", `vmac-${vmac}`, stalledSince, kernel.nowNs)
+      reset.push(vmac)
+    }
+    return { polled: polled.events.length > 0, reset }
   }
 }
+
+/** A TX watchdog with the model's stall bound. */
+export const newWatchdog = (): TxWatchdog => new TxWatchdog(WATCHDOG_STALL_NS)

@@ -1,0 +1,202 @@
+/**
+ * What the card does for a guest that reaches it directly (passthrough, native), on the state the
+ * actor runtime holds (`DirectPortState`): each register write (decoded at the trust boundary, then
+ * carried out), the card's interrupt to the guest, the driver's periodic tick, a reset of the VM.
+ */
+import { withRateIndex, rateLadder } from "../air/RateTable.ts"
+import { INTERRUPT_CONTEXT } from "../cpu/CpuCore.ts"
+import type { CpuCore, Job, Recipe, ThreadId } from "../cpu/CpuCore.ts"
+import type { Kernel } from "../kernel/Kernel.ts"
+import { Exit, Schema } from "effect"
+import { CardCommand } from "../vocabulary/CardCommand.ts"
+import { CARD_PCI_ID } from "../vocabulary/CardEvent.ts"
+import type { CardEvent, RejectReason } from "../vocabulary/CardEvent.ts"
+import { checkDescriptor, checkRate } from "../device-model/CommandCheck.ts"
+import type { Frame } from "../vocabulary/Frame.ts"
+import { frameFromDescriptor } from "../vocabulary/DescriptorFrame.ts"
+import { guestEventOf } from "../vocabulary/NicEvent.ts"
+import type { NicEvent } from "../vocabulary/NicEvent.ts"
+import { Housekeeping, newWatchdog } from "../driver/Housekeeping.ts"
+import type { TxWatchdog } from "../driver/TxWatchdog.ts"
+import type { DirectPortMessage, DirectPortOptions, DirectPortStats } from "./DirectPort.ts"
+
+/** The card's state as its one driver knows it; a crash of the driver loses it (and it is read back). */
+export interface DirectPortState {
+  /** The card's MAC once the guest initialized it. */
+  mac: number | undefined
+  /** The TX watchdog's memory of the card's progress. */
+  readonly watchdog: TxWatchdog
+}
+
+export const initialDirectPortState = (): DirectPortState => ({ mac: undefined, watchdog: newWatchdog() })
+
+const decodeCommand = Schema.decodeUnknownExit(CardCommand)
+
+export class DirectPortLogic {
+  private readonly kernel: Kernel
+  private readonly o: DirectPortOptions
+  private readonly stats: DirectPortStats
+  private readonly cpu: CpuCore
+  private readonly rateCount: number
+  private readonly keeper: Housekeeping
+  /** The card's interrupt: entry, handler, ack; the lock on the driver's state. */
+  private readonly IRQ: Recipe
+  /**
+   * Passthrough, on the vCPU thread: KVM re-arms the vCPU's emulated APIC timer around the injection,
+   * injects, QEMU's vCPU thread returns to and re-enters KVM_RUN, and the guest's EOI write exits.
+   */
+  private readonly INJECT: Recipe
+
+  constructor(kernel: Kernel, o: DirectPortOptions, stats: DirectPortStats, name: string) {
+    this.kernel = kernel
+    this.o = o
+    this.stats = stats
+    this.cpu = o.cpu
+    this.rateCount = rateLadder(o.phy).length
+    // The driver's housekeeping, as in virtual-wifi: poll for events whose interrupt was lost, and
+    // reset the card when its TX stops completing.
+    this.keeper = new Housekeeping(kernel, o.nic, o.log, name)
+    this.IRQ = o.cpu.recipe("hostIrq", "lock")
+    this.INJECT = o.cpu.recipe("timer", "passthroughIrq", "syscall", "exitDecode", "exitVcpuState")
+  }
+
+  handle(s: DirectPortState, msg: DirectPortMessage): DirectPortState {
+    switch (msg._tag) {
+      case "Mmio":
+        // What the write causes leaves through the guest's work before it, continued on its thread.
+        this.write(s, msg.command, msg.work)
+        msg.work.submit()
+        break
+      case "Irq":
+        this.interrupt(msg.events, INTERRUPT_CONTEXT)
+        break
+      case "Tick":
+        this.keeper.tick(s.watchdog, s.mac === undefined ? [] : [0], (events) => this.interrupt(events, this.o.tickThread))
+        break
+      case "VmReset":
+        // The VM (or the host) restarts: its card is reset and forgets its MAC.
+        if (s.mac !== undefined) this.o.nic.tellUnsafe({ _tag: "StopVmac", vmac: 0, reason: "vm-gone" })
+        return initialDirectPortState()
+    }
+    return s
+  }
+
+  private toGuest(access: Job, events: ReadonlyArray<CardEvent>): void {
+    access.then(this.o.guest, { _tag: "Irq", events })
+  }
+
+  private reject(access: Job, command: string, reason: RejectReason): void {
+    this.stats.rejectedByReason[reason] = (this.stats.rejectedByReason[reason] ?? 0) + 1
+    this.toGuest(access, [{ _tag: "Rejected", command, reason }])
+  }
+
+  private write(s: DirectPortState, raw: unknown, access: Job): void {
+    const { o } = this
+    const { nic, ledger, memory } = o
+    const decoded = decodeCommand(raw)
+    if (Exit.isFailure(decoded)) return this.reject(access, "unknown", "malformed")
+    const command = decoded.value
+    if (command._tag !== "InitCard" && command._tag !== "ReadPciConfig" && command.vmac !== 0) return this.reject(access, command._tag, "unknown-vmac")
+    switch (command._tag) {
+      case "ReadPciConfig":
+        this.toGuest(access, [{ _tag: "PciConfig", ...CARD_PCI_ID }])
+        return
+      case "InitCard":
+        if (s.mac === undefined) {
+          s.mac = nic.macOf(0)
+          access.then(nic, { _tag: "StartVmac", vmac: 0, iommuDomainBytes: o.mode === "passthrough" ? memory.sizeBytes : undefined })
+        }
+        // The MAC address is a register read: answered by the card at once.
+        this.toGuest(access, [{ _tag: "InitDone", vmac: 0, mac: s.mac }])
+        return
+      case "StartScan":
+        access.then(nic, { _tag: "Scan", channels: command.channels, dwellNs: o.scanDwellNs })
+        return
+      case "Authenticate":
+        access.then(nic, { _tag: "AuthRequest", vmac: 0, bssid: command.bssid, channel: command.channel })
+        return
+      case "Associate":
+        access.then(nic, { _tag: "AssocRequest", vmac: 0, vm: 0, bssid: command.bssid, ssid: command.ssid, passphrase: command.passphrase })
+        return
+      case "SetRate": {
+        const problem = checkRate({ mac: s.mac, memoryBytes: memory.sizeBytes, rateCount: this.rateCount }, command.rateIndex)
+        if (problem !== undefined) return this.reject(access, "SetRate", problem)
+        access.then(nic, { _tag: "SetVmacRate", vmac: 0, vm: 0, phy: withRateIndex(o.phy, command.rateIndex) })
+        return
+      }
+      case "Disassociate":
+        access.then(nic, { _tag: "Disassoc", vmac: 0 })
+        return
+      case "TxDoorbell": {
+        const frames: Array<Frame> = []
+        for (const d of memory.read(command.count)) {
+          const frame = frameFromDescriptor(ledger, d, 0)
+          // The card itself only refuses what it cannot send; DMA range is the IOMMU's job.
+          const problem = checkDescriptor({ mac: s.mac, memoryBytes: Infinity, rateCount: this.rateCount }, d)
+          if (problem !== undefined) {
+            ledger.drop(frame, `rejected:${problem}`)
+            this.reject(access, "TxDoorbell", problem)
+          } else {
+            frames.push(frame)
+          }
+        }
+        if (frames.length > 0) {
+          if (o.mode === "native") {
+            // The host application's send(): a system call and a copy into the kernel per packet.
+            access.op("syscall", frames.length)
+              .op("copyPacket", frames.length)
+              .op("copyByte", frames.reduce((n, f) => n + f.payloadBytes, 0))
+              .op("hostDriverTx")
+              .op("lock")
+          } else {
+            access.op("shadowPage", frames.length) // DMA-mapped guest pages tracked by KVM
+          }
+          access.op("hostOtherPacket", frames.length).then(nic, { _tag: "Transmit", vmac: 0, frames })
+        }
+        return
+      }
+    }
+  }
+
+  /** The card's interrupt (in interrupt context), or a poll that found events (on `thread`). */
+  private interrupt(events: ReadonlyArray<NicEvent>, thread: ThreadId): void {
+    const { o, cpu, kernel } = this
+    const { nic } = o
+    this.stats.interrupts++
+    const irq = cpu.job(thread).run(this.IRQ)
+    // What the guest's side does next, on its own thread, before the events reach it.
+    let guestSide: Job | undefined
+    if (o.mode === "passthrough") {
+      // KVM injects the interrupt into the vCPU, waking its thread; the guest's EOI write exits.
+      irq.op("threadWakeup")
+      guestSide = cpu.job(o.guestThread).run(this.INJECT)
+    }
+    const out: Array<CardEvent> = []
+    for (const e of events) {
+      if (e._tag === "Rx" && o.mode === "native") {
+        // The stack's receive path (NET_RX softirq), then recv(): a system call and a copy out per packet.
+        irq.op("hostStackPacket", e.frames.length)
+        ;(guestSide ??= cpu.job(o.guestThread))
+          .op("syscall", e.frames.length)
+          .op("copyPacket", e.frames.length)
+          .op("copyByte", e.frames.reduce((n, f) => n + f.payloadBytes, 0))
+      } else if (e._tag === "DmaFault") {
+        this.stats.rejectedByReason["dma-out-of-range"] = (this.stats.rejectedByReason["dma-out-of-range"] ?? 0) + e.frames
+      } else if (e._tag === "FirmwareError") {
+        // The driver resets the card's firmware; the association ends and the guest joins again.
+        nic.tellUnsafe({ _tag: "ResetVmac", vmac: 0, reason: "firmware-error" })
+        o.log.recovered("vmac-firmware-reset", "vmac-0", kernel.nowNs, kernel.nowNs)
+        continue
+      } else if (e._tag === "VmacStopped") {
+        continue
+      }
+      out.push(guestEventOf(e))
+    }
+    // Natively the application sleeps until the stack wakes it.
+    if (o.mode === "native") irq.op("threadWakeup")
+    const irqDelivery = { _tag: "Irq", events: out } as const
+    if (guestSide === undefined) irq.then(o.guest, irqDelivery)
+    else irq.next(guestSide.then(o.guest, irqDelivery))
+    irq.submit()
+  }
+}
