@@ -20,7 +20,7 @@ import { timingsFor } from "../air/Timing.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
-import { BEACON_CHECK_PERIOD_NS, MAX_AMPDU_FRAMES } from "../vocabulary/ModelConstants.ts"
+import { MAX_AMPDU_FRAMES } from "../vocabulary/ModelConstants.ts"
 import * as ModelActor from "../actor/ModelActor.ts"
 import { SCANNER_MAC_OFFSET } from "../scenario/AddressPlan.ts"
 import { CardStatus } from "./CardStatus.ts"
@@ -31,6 +31,7 @@ import type { RadioState, RadioStats, RadioTime, RadioTimer } from "./Radio.ts"
 import type { TxSchedulerKind } from "./TxScheduler.ts"
 import { TxRings } from "./TxRings.ts"
 import * as Vmac from "./Vmac.ts"
+import { NicLogic } from "./NicLogic.ts"
 
 export type { AssocState, VmacRegisters } from "./Vmac.ts"
 export type { IrqFaultAction } from "./CardStatus.ts"
@@ -135,114 +136,17 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
   const status = new CardStatus(kernel, stats, self, options.interrupt)
   const rings = new TxRings(options.vmacs, options.phy)
   const radio = new Radio(kernel, { ...options, scannerMac, burstFramesMax }, { station, air: air.ref, ledger, vmacs, status, self, rings, stats })
+  const logic = new NicLogic(kernel, { vmacs, station, radio, status, stats, ledger, self })
   let current: RadioState | undefined
-  /** vMACs whose actor escalated: dead firmware, never started again (what is sent to them is dropped). */
-  const failed = new Set<number>()
   const ref = yield* ModelActor.makeStateful<NicMessage, RadioState>({
     name: "nic",
     capacity: 1 << 16,
     initial: () => (current = initialRadio(options.homeChannel, kernel.nowNs)),
-    handle: (r, msg) => handle(r, msg),
+    handle: (r, msg) => logic.handle(r, msg),
     recover: (crashed) => (current = radio.restart(crashed))
   })
   self.set(ref)
   after(kernel, 0, self, { _tag: "BeaconCheck" })
-
-  const handle = (r: RadioState, msg: NicMessage): RadioState => {
-    switch (msg._tag) {
-      case "FromVmac":
-        if (msg.event?._tag === "DmaFault") stats.dmaFaults += msg.event.frames
-        radio.fromVmac(r, msg)
-        break
-      case "Sent":
-        radio.sent(r, msg.delivered, msg.dropped)
-        break
-      case "Heard":
-        radio.heard(r, msg.frames)
-        break
-      case "StopVmac":
-      case "ResetVmac": {
-        const v = vmacs[msg.vmac]
-        if (v === undefined || (msg._tag === "ResetVmac" && v.regs.state === "stopped")) break
-        if (msg._tag === "StopVmac") station.addresses.delete(v.mac)
-        else stats.vmacResets++
-        v.ref.tellUnsafe(msg._tag === "StopVmac" ? { _tag: "Stop", reason: msg.reason } : { _tag: "Reset", reason: msg.reason })
-        radio.reclaim(r, msg.vmac, msg.reason)
-        break
-      }
-      case "StartVmac": {
-        const v = vmacs[msg.vmac]
-        if (v === undefined || failed.has(msg.vmac)) break
-        station.addresses.add(v.mac)
-        v.ref.tellUnsafe({ _tag: "Start", iommuDomainBytes: msg.iommuDomainBytes })
-        break
-      }
-      case "Scan":
-        radio.startScan(r, msg.channels, msg.dwellNs)
-        break
-      case "DwellOver":
-        radio.dwellOver(r, msg.token)
-        break
-      case "SwitchDone":
-        radio.switchDone(r, msg.token)
-        break
-      case "ScanDwellOver":
-        radio.scanDwellOver(r, msg.token)
-        break
-      case "RaiseIrq":
-        status.fire()
-        break
-      case "IrqFault":
-        status.injectFault(msg.action, msg.count, msg.delayNs)
-        break
-      case "VmacFailed": {
-        const v = vmacs[msg.vmac]!
-        stats.vmacsFailed++
-        failed.add(msg.vmac)
-        station.addresses.delete(v.mac)
-        radio.reclaim(r, msg.vmac, "vmac-failed")
-        v.regs.state = "stopped"
-        status.raise({ _tag: "VmacStopped", vmac: msg.vmac })
-        break
-      }
-      case "BeaconCheck":
-        radio.checkBeacons(r)
-        after(kernel, BEACON_CHECK_PERIOD_NS, self, msg)
-        break
-      default:
-        routeToVmac(msg)
-    }
-    return r
-  }
-
-  /** Commands for one vMAC go to its actor (an unknown index: the frames are dropped, the rest ignored). */
-  const routeToVmac = (msg: Extract<NicMessage, { readonly vmac: number }>): void => {
-    const v = vmacs[msg.vmac]
-    if (v === undefined || failed.has(msg.vmac)) {
-      if (msg._tag === "Transmit") for (const f of msg.frames) ledger.drop(f, v === undefined ? "vmac-stopped" : "vmac-failed")
-      return
-    }
-    switch (msg._tag) {
-      case "Transmit":
-        v.ref.tellUnsafe(msg)
-        return
-      case "FirmwareFault":
-        if (v.regs.state !== "stopped") v.ref.tellUnsafe(msg.silent ? { _tag: "Hang" } : ModelActor.CRASH)
-        return
-      case "SetVmacRate":
-        v.ref.tellUnsafe({ _tag: "SetRate", vm: msg.vm, phy: msg.phy })
-        return
-      case "AuthRequest":
-        v.ref.tellUnsafe({ _tag: "Auth", bssid: msg.bssid, channel: msg.channel })
-        return
-      case "AssocRequest":
-        v.ref.tellUnsafe({ _tag: "Assoc", vm: msg.vm, bssid: msg.bssid, ssid: msg.ssid, passphrase: msg.passphrase })
-        return
-      case "Disassoc":
-        v.ref.tellUnsafe({ _tag: "Disassoc" })
-        return
-    }
-  }
 
   return {
     ref,

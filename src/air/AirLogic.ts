@@ -1,0 +1,371 @@
+/**
+ * The air's decisions, on the state the actor runtime holds (`AirState`: one medium per channel):
+ * DCF contention among the stations tuned to a channel, the exchange's airtime, losses, retries and
+ * their backoff, and the bookkeeping of queues when a station retunes, pauses, dozes or is flushed.
+ * The timings, backoff and loss are pure (`Timing.ts`, `Airtime.ts`, `Backoff.ts`, `LossModel.ts`).
+ */
+import type { Port } from "../actor/Port.ts"
+import type { Kernel } from "../kernel/Kernel.ts"
+import type { Frame } from "../vocabulary/Frame.ts"
+import { BROADCAST } from "../vocabulary/Frame.ts"
+import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
+import type { AirMessage, AirStats } from "./Air.ts"
+import { ackTimeoutNs, ampduBytes, exchangeAirtimeNs, maxAmpduMpdus, mpduBytes, ppduDurationNs } from "./Airtime.ts"
+import { backoffSlots, nextCw, initialCw, SHORT_RETRY_LIMIT } from "./Backoff.ts"
+import { frameErrorRate, snrFromSignal } from "./LossModel.ts"
+import { timingsFor } from "./Timing.ts"
+import type { Station } from "./Station.ts"
+
+interface Transmission {
+  readonly station: Station
+  readonly frames: Array<Frame>
+}
+
+/** The air's state, held by the actor runtime: one medium per channel. */
+export interface AirState {
+  readonly media: Map<number, Medium>
+}
+
+/** One channel's medium. */
+export class Medium {
+  readonly channel: number
+  readonly stations: Array<Station> = []
+  /** When the medium last became idle. */
+  idleSinceNs = 0
+  /** When the current countdown's slots started to count. */
+  countdownStartNs = 0
+  /** The planned event is valid only while this matches the timer's token. */
+  token = 0
+  transmitting: Array<Transmission> | undefined = undefined
+  /** Extra frame loss probability on top of the channel's noise (an injected burst or outage). */
+  extraLoss = 0
+  constructor(channel: number) {
+    this.channel = channel
+  }
+}
+
+export class AirLogic {
+  private readonly kernel: Kernel
+  private readonly ledger: FrameLedger
+  private readonly stats: AirStats
+  /** The air's own random stream (losses, backoff draws). */
+  private readonly draw: () => number
+  private readonly self: Port<AirMessage>
+
+  constructor(kernel: Kernel, ledger: FrameLedger, stats: AirStats, draw: () => number, self: Port<AirMessage>) {
+    this.kernel = kernel
+    this.ledger = ledger
+    this.stats = stats
+    this.draw = draw
+    this.self = self
+  }
+
+  private mediumOf(st: AirState, channel: number): Medium {
+    let m = st.media.get(channel)
+    if (m === undefined) {
+      m = new Medium(channel)
+      m.idleSinceNs = this.kernel.nowNs
+      st.media.set(channel, m)
+    }
+    return m
+  }
+
+  private drop(frames: ReadonlyArray<Frame>, reason: string): void {
+    for (const f of frames) this.ledger.drop(f, reason)
+    this.stats.dropsByReason[reason] = (this.stats.dropsByReason[reason] ?? 0) + frames.length
+  }
+
+  private schedule(medium: Medium, atNs: number): void {
+    const token = ++medium.token
+    this.kernel.setTimer(atNs, () => this.self.tellUnsafe({ _tag: "Due", medium, token }))
+  }
+
+  // A sender holds its frames for the stations that told it they doze (a card's vMACs do before
+  // their radio leaves their channel), as an AP buffers for them, and sends the others.
+  /** Whether `s` has something to send now; brings its first sendable frame to the head of its queue. */
+  private ready(s: Station): boolean {
+    if (!s.backlogged) return false
+    const dozing = s.holdsFor
+    if (dozing.size === 0 || !dozing.has(s.queue[0]!.ra)) return true
+    const j = s.queue.findIndex((f) => f.ra === BROADCAST || !dozing.has(f.ra))
+    if (j < 0) return false
+    s.queue.unshift(s.queue.splice(j, 1)[0]!)
+    s.retries = 0
+    return true
+  }
+
+  /** Frames at the head of `s`'s queue that are on the air now (they finish where they are). */
+  private inAirCount(st: AirState, s: Station): number {
+    return this.mediumOf(st, s.channel).transmitting?.find((t) => t.station === s)?.frames.length ?? 0
+  }
+
+  /**
+   * Drops the queued frames of `s` that `which` picks (never those on the air now) for `reason`, and
+   * tells the owner they will not be sent (its TX ring frees their slots). Returns how many.
+   */
+  private flushQueued(st: AirState, s: Station, reason: string, which: (f: Frame) => boolean): number {
+    const inAir = this.inAirCount(st, s)
+    const kept: Array<Frame> = []
+    const flushed: Array<Frame> = []
+    s.queue.forEach((f, i) => (i >= inAir && which(f) ? flushed : kept).push(f))
+    if (flushed.length === 0) return 0
+    s.queue.length = 0
+    for (const f of kept) s.queue.push(f)
+    this.drop(flushed, reason)
+    s.owner.sent(s, [], flushed)
+    return flushed.length
+  }
+
+  private replan(medium: Medium): void {
+    if (medium.transmitting !== undefined) return
+    const now = this.kernel.nowNs
+    let contenders = 0
+    let minSlots = Infinity
+    let any: Station | undefined
+    for (const s of medium.stations) {
+      if (this.ready(s)) {
+        any = s
+        break
+      }
+    }
+    if (any === undefined) {
+      medium.token++ // nothing to do: cancel any planned round
+      return
+    }
+    const t = timingsFor(any.phy)
+    const countStart = Math.max(medium.idleSinceNs + t.difsNs, medium.countdownStartNs)
+    const elapsedSlots = now > countStart ? Math.floor((now - countStart) / t.slotNs) : 0
+    for (const s of medium.stations) {
+      if (!this.ready(s)) continue
+      if (s.backoffSlots < 0) s.backoffSlots = backoffSlots(this.draw, s.cw)
+      else s.backoffSlots = Math.max(0, s.backoffSlots - elapsedSlots)
+      contenders++
+      if (s.backoffSlots < minSlots) minSlots = s.backoffSlots
+    }
+    medium.countdownStartNs = Math.max(now, medium.idleSinceNs + t.difsNs)
+    if (contenders > 0) this.schedule(medium, medium.countdownStartNs + minSlots * t.slotNs)
+  }
+
+  private startExchange(medium: Medium): void {
+    let minSlots = Infinity
+    for (const s of medium.stations) if (this.ready(s) && s.backoffSlots < minSlots) minSlots = s.backoffSlots
+    const winners: Array<Transmission> = []
+    for (const s of medium.stations) {
+      if (!this.ready(s)) continue
+      s.backoffSlots -= minSlots
+      if (s.backoffSlots === 0) winners.push({ station: s, frames: this.takeBurst(s) })
+    }
+    let durationNs = 0
+    if (winners.length === 1) {
+      const w = winners[0]!
+      const first = w.frames[0]!
+      durationNs = first.ra === BROADCAST
+        ? ppduDurationNs(w.station.phy, mpduBytes(first.payloadBytes))
+        : exchangeAirtimeNs(w.station.phy, first.payloadBytes, w.frames.length)
+    } else {
+      this.stats.collisions++
+      for (const w of winners) {
+        this.stats.collisionsByStation[w.station.name] = (this.stats.collisionsByStation[w.station.name] ?? 0) + 1
+        const psdu = ampduBytes(w.frames.length, mpduBytes(w.frames[0]!.payloadBytes))
+        durationNs = Math.max(durationNs, ppduDurationNs(w.station.phy, psdu) + ackTimeoutNs(w.station.phy))
+      }
+    }
+    this.stats.exchanges++
+    this.stats.busyNs += durationNs
+    medium.transmitting = winners
+    this.schedule(medium, this.kernel.nowNs + durationNs)
+  }
+
+  // The frames one exchange carries: the head frame, plus (802.11n) following frames to the same receiver.
+  private takeBurst(s: Station): Array<Frame> {
+    const head = s.queue[0]!
+    let n = 1
+    if (head.ra !== BROADCAST) {
+      // An A-MPDU may not exceed the PPDU's legal length at this rate (maxAmpduMpdus).
+      const limit = s.maxAggregate > 1 ? Math.min(s.maxAggregate, maxAmpduMpdus(s.phy, head.payloadBytes)) : 1
+      while (n < limit && n < s.queue.length && s.queue[n]!.ra === head.ra && s.queue[n]!.src === head.src && s.queue[n]!.payloadBytes === head.payloadBytes) n++
+    }
+    return s.queue.slice(0, n)
+  }
+
+  private receiverOf(medium: Medium, sender: Station, mac: number): Station | undefined {
+    for (const s of medium.stations) if (s !== sender && s.listening && s.answersTo(mac)) return s
+    return undefined
+  }
+
+  private linkSignal(a: Station, b: Station): number {
+    return a.signalDbm ?? b.signalDbm ?? -50
+  }
+
+  /** A frame error rate with the medium's injected extra loss on top: both must spare the frame. */
+  private withExtraLoss(medium: Medium, fer: number): number {
+    return (medium.extraLoss === 0 ? fer : 1 - (1 - fer) * (1 - medium.extraLoss))
+  }
+
+  private finishExchange(st: AirState, medium: Medium): void {
+    const winners = medium.transmitting!
+    medium.transmitting = undefined
+    medium.idleSinceNs = this.kernel.nowNs
+    medium.countdownStartNs = 0
+    const collided = winners.length > 1
+    for (const { station, frames } of winners) {
+      const head = frames[0]!
+      if (head.ra === BROADCAST) {
+        // No ACK and no retry for group-addressed frames; each receiver draws its own loss.
+        station.queue.splice(0, frames.length)
+        station.backoffSlots = -1
+        if (!collided) {
+          for (const r of medium.stations) {
+            if (r === station || !r.listening || !r.receivesBroadcast) continue
+            const snr = snrFromSignal(this.linkSignal(station, r))
+            if (this.draw() >= this.withExtraLoss(medium, frameErrorRate(station.phy, snr, mpduBytes(head.payloadBytes)))) r.owner.received(r, frames)
+          }
+        }
+        for (const f of frames) this.ledger.deliver(f)
+        station.owner.sent(station, frames, [])
+        continue
+      }
+      const receiver = collided ? undefined : this.receiverOf(medium, station, head.ra)
+      const delivered: Array<Frame> = []
+      if (receiver !== undefined) {
+        const fer = this.withExtraLoss(medium, frameErrorRate(station.phy, snrFromSignal(this.linkSignal(station, receiver)), mpduBytes(head.payloadBytes)))
+        for (const f of frames) if (this.draw() >= fer) delivered.push(f)
+      }
+      this.stats.framesDelivered += delivered.length
+      this.stats.framesLost += frames.length - delivered.length
+      // Remove what got through; what did not stays at the head for a retry.
+      const failed = frames.filter((f) => !delivered.includes(f))
+      station.queue.splice(0, frames.length, ...failed)
+      let dropped: Array<Frame> = []
+      if (failed.length === 0) {
+        station.cw = initialCw(timingsFor(station.phy))
+        station.retries = 0
+      } else {
+        station.retries++
+        this.stats.retries++
+        station.cw = nextCw(station.cw, timingsFor(station.phy))
+        if (station.retries > SHORT_RETRY_LIMIT) {
+          station.queue.splice(0, failed.length)
+          dropped = failed
+          this.drop(failed, receiver === undefined && !collided ? "no-receiver" : "retry-limit")
+          station.cw = initialCw(timingsFor(station.phy))
+          station.retries = 0
+        }
+      }
+      station.backoffSlots = -1
+      if (receiver !== undefined && delivered.length > 0) receiver.owner.received(receiver, delivered)
+      if (delivered.length > 0 || dropped.length > 0) station.owner.sent(station, delivered, dropped)
+    }
+    for (const { station } of winners) {
+      if (station.retuneTo === undefined) continue
+      const touched = new Set<Medium>()
+      this.move(st, station, station.retuneTo, touched)
+      station.retuneTo = undefined
+      for (const m of touched) if (m !== medium) this.replan(m)
+    }
+    this.replan(medium)
+  }
+
+  /** Moves a station to another channel's medium; `touched` collects the media to replan. */
+  private move(st: AirState, s: Station, channel: number, touched: Set<Medium>): void {
+    const from = this.mediumOf(st, s.channel)
+    const i = from.stations.indexOf(s)
+    if (i >= 0) from.stations.splice(i, 1)
+    touched.add(from)
+    s.channel = channel
+    s.backoffSlots = -1
+    const to = this.mediumOf(st, channel)
+    to.stations.push(s)
+    touched.add(to)
+  }
+
+  /** One message to the air: the medium it touches is replanned, or its planned event happens. */
+  handle(st: AirState, msg: AirMessage): void {
+    switch (msg._tag) {
+      case "Enqueue": {
+        const s = msg.station
+        if (!s.enabled) {
+          this.drop(msg.frames, "station-disabled")
+          return
+        }
+        if (msg.phy !== undefined) s.phy = msg.phy
+        if (msg.urgent) {
+          // Behind the frames on the air now (they finish first), ahead of everything else.
+          s.queue.splice(this.inAirCount(st, s), 0, ...msg.frames)
+        } else {
+          for (const f of msg.frames) s.queue.push(f)
+        }
+        this.replan(this.mediumOf(st, s.channel))
+        return
+      }
+      case "FlushTo": {
+        const s = msg.station
+        const before = msg.createdBeforeNs ?? Infinity
+        if (this.flushQueued(st, s, msg.reason, (f) => f.ra === msg.receiver && f.createdNs < before) > 0) this.replan(this.mediumOf(st, s.channel))
+        return
+      }
+      case "FlushFrom": {
+        const s = msg.station
+        if (this.flushQueued(st, s, msg.reason, (f) => f.src === msg.source) > 0) this.replan(this.mediumOf(st, s.channel))
+        return
+      }
+      case "Doze": {
+        if (msg.dozing) msg.station.holdsFor.add(msg.address)
+        else msg.station.holdsFor.delete(msg.address)
+        // Held frames may be sendable now (or the head may be held).
+        this.replan(this.mediumOf(st, msg.station.channel))
+        return
+      }
+      case "Tune": {
+        const touched = new Set<Medium>()
+        for (const s of msg.stations) {
+          if (this.mediumOf(st, s.channel).transmitting?.some((t) => t.station === s)) {
+            s.retuneTo = msg.channel // finishes where it started, then moves
+            continue
+          }
+          s.retuneTo = undefined
+          this.move(st, s, msg.channel, touched)
+        }
+        for (const m of touched) this.replan(m)
+        return
+      }
+      case "Attach": {
+        const m = this.mediumOf(st, msg.station.channel)
+        const i = m.stations.indexOf(msg.station)
+        if (msg.attached && i < 0) m.stations.push(msg.station)
+        if (!msg.attached && i >= 0) m.stations.splice(i, 1)
+        this.replan(m)
+        return
+      }
+      case "Flush": {
+        const s = msg.station
+        const m = this.mediumOf(st, s.channel)
+        this.flushQueued(st, s, msg.reason, () => true)
+        s.backoffSlots = -1
+        s.retries = 0
+        this.replan(m)
+        return
+      }
+      case "Impair":
+        this.mediumOf(st, msg.channel).extraLoss = msg.loss
+        return
+      case "Pause": {
+        const touched = new Set<Medium>()
+        for (const s of msg.stations) {
+          s.paused = msg.paused
+          s.backoffSlots = -1
+          touched.add(this.mediumOf(st, s.channel))
+        }
+        for (const m of touched) this.replan(m)
+        return
+      }
+      case "Due": {
+        const m = msg.medium
+        if (msg.token !== m.token) return // superseded by a replan
+        if (m.transmitting !== undefined) this.finishExchange(st, m)
+        else this.startExchange(m)
+        return
+      }
+    }
+  }
+}
