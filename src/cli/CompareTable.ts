@@ -2,7 +2,7 @@
 import { categories } from "../cpu/CpuCategory.ts"
 import type { CompareReport } from "../report/CompareReport.ts"
 
-const GROUP_COL = 36
+const GROUP_COL = 42
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + " ".repeat(n - s.length))
 const right = (s: string, n: number): string => (s.length >= n ? s : " ".repeat(n - s.length) + s)
 const fixed = (x: number | null, digits: number): string => (x === null ? "–" : x.toFixed(digits))

@@ -28,6 +28,8 @@ import { CardCommand } from "../vocabulary/CardCommand.ts"
 import { CARD_PCI_ID, totalRejections } from "../vocabulary/CardEvent.ts"
 import type { CardEvent, RejectReason } from "../vocabulary/CardEvent.ts"
 import { checkDescriptor, checkRate, checkVmac } from "./CommandCheck.ts"
+import { arrived, decide, noArrivals } from "./CoalescingPolicy.ts"
+import type { ArrivalHistory, CoalescingRule } from "./CoalescingPolicy.ts"
 import type { VmView } from "./CommandCheck.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import { frameFromDescriptor } from "../vocabulary/DescriptorFrame.ts"
@@ -50,11 +52,6 @@ export type DeviceModelMessage = Data.TaggedEnum<{
   Raise: { readonly events: ReadonlyArray<CardEvent> }
 }> | RegisterWrite /* a guest register write carrying a command (untrusted: decoded here), and the vCPU's work before it */
 
-export interface Coalescing {
-  readonly enabled: boolean
-  readonly frames: number
-  readonly delayNs: number
-}
 
 export interface DeviceModelOptions {
   readonly vm: number
@@ -62,7 +59,7 @@ export interface DeviceModelOptions {
   readonly memory: GuestMemory
   readonly rateCount: number
   readonly softwareTranslation: boolean
-  readonly coalescing: Coalescing
+  readonly coalescing: CoalescingRule
   /** Data frames go to the card through their own queue (no trap, IOMMU-checked); control does not. */
   readonly fastDataPath: boolean
   readonly nic: Port<NicMessage>
@@ -110,6 +107,8 @@ interface DeviceModelState {
   pending: Array<CardEvent>
   /** Bumped by each flush and reset: a coalescing timer of an older one is void. */
   generation: number
+  /** When events last arrived, and the smoothed gap between arrivals (the adaptive rule's load). */
+  arrivals: ArrivalHistory
   /** Scans forwarded to the driver and not yet answered (never less): an answer beyond them is someone else's. */
   scansAsked: number
   /** Events the decode of an access found (refusals, the PCI header): raised once its trap has run. */
@@ -128,7 +127,7 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
     capacity: 1 << 14,
     initial: () => ({
       view: { mac: undefined, memoryBytes: options.memory.sizeBytes, rateCount: options.rateCount },
-      pending: [], generation: 0, scansAsked: 0, raised: []
+      pending: [], generation: 0, arrivals: noArrivals, scansAsked: 0, raised: []
     }),
     handle: (s, msg) => logic.handle(s, msg),
     crashed: (atNs) => {
@@ -139,7 +138,7 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
       // the count of scans asked are the virtual card's registers and survive.
       const s: DeviceModelState = {
         view: { ...crashed.view, mac: options.macFromDriver() },
-        pending: crashed.pending, generation: crashed.generation + 1, scansAsked: crashed.scansAsked, raised: []
+        pending: crashed.pending, generation: crashed.generation + 1, arrivals: crashed.arrivals, scansAsked: crashed.scansAsked, raised: []
       }
       if (s.pending.length > 0) logic.flush(s)
       options.log.recovered("device-model-restart", options.name, crashedAtNs, kernel.nowNs)
@@ -249,18 +248,20 @@ class DeviceModelLogic {
     this.o.cpu.job(this.o.ioThread).run(this.INJECT).next(this.trap().then(this.o.guest, { _tag: "Irq", events })).submit()
   }
 
-  /** Interrupt coalescing: hold events until `frames` have gathered or `delayNs` has passed. */
+  /** Interrupt coalescing (`CoalescingPolicy.ts`): inject now, or hold until `frames` have gathered or `delayNs` has passed. */
   private queueEvents(s: DeviceModelState, events: ReadonlyArray<CardEvent>): void {
     const c = this.o.coalescing
     if (!c.enabled) {
       this.inject(events)
       return
     }
-    const wasEmpty = s.pending.length === 0
+    s.arrivals = arrived(s.arrivals, this.kernel.nowNs)
+    const before = s.pending.length
     for (const e of events) s.pending.push(e)
-    if (s.pending.length >= c.frames) {
+    const decision = decide(c, s.arrivals, before, s.pending.length)
+    if (decision === "inject") {
       this.flush(s)
-    } else if (wasEmpty) {
+    } else if (decision === "hold-and-arm") {
       const generation = ++s.generation
       this.o.cpu.job(this.o.ioThread).op("timer").submit()
       after(this.kernel, c.delayNs, this.self, { _tag: "CoalesceTimeout", generation })

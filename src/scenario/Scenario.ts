@@ -317,10 +317,16 @@ export const Switches = Schema.Struct({
         intBetween(0, 100_000),
         200,
         "…or after this delay since the first pending frame, in µs, 0..100000. Default 200."
+      ),
+      adaptive: defaulted(
+        Schema.Boolean,
+        true,
+        "Hold events only under load: while they arrive on average (smoothed gap, weight 1/8) faster than one per " +
+          "delayUs; lighter traffic (a ping) is delivered at once. false holds every event up to delayUs. Default true."
       )
     }),
     {},
-    "Interrupt coalescing in the device model. Default { enabled: false, frames: 8, delayUs: 200 }."
+    "Interrupt coalescing in the device model. Default { enabled: false, frames: 8, delayUs: 200, adaptive: true }."
   ),
   fastDataPath: defaulted(
     Schema.Boolean,

@@ -235,7 +235,8 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
         coalescing: {
           enabled: scenario.switches.interruptCoalescing.enabled,
           frames: scenario.switches.interruptCoalescing.frames,
-          delayNs: scenario.switches.interruptCoalescing.delayUs * 1e3
+          delayNs: scenario.switches.interruptCoalescing.delayUs * 1e3,
+          adaptive: scenario.switches.interruptCoalescing.adaptive
         },
         fastDataPath: scenario.switches.fastDataPath,
         nic: nic.ref,

@@ -82,6 +82,27 @@ describe("model: the virtualization switches", () => {
     }))
 })
 
+describe("model: interrupt coalescing at light load", () => {
+  const pingWith = (interruptCoalescing: Record<string, unknown>) =>
+    Effect.gen(function*() {
+      const scenario = yield* scenarioOf({
+        switches: { interruptCoalescing },
+        vms: [{ name: "vm1", ssid: "lab", passphrase: "vwifi-lab-key", traffic: [{ kind: "ping", intervalMs: 10, payloadBytes: 56 }] }]
+      })
+      return (yield* runScenario(scenario, { seed: 2, durationNs: 4e9 })).vms[0]!.ping.meanUs!
+    })
+
+  it.effect("the adaptive rule delivers a ping's events at once; holding every event adds up to a window", () =>
+    Effect.gen(function*() {
+      const off = yield* pingWith({ enabled: false })
+      const adaptive = yield* pingWith({ enabled: true, frames: 16, delayUs: 1000, adaptive: true })
+      const holdAll = yield* pingWith({ enabled: true, frames: 16, delayUs: 1000, adaptive: false })
+      // Held, the reply waits for the window (the request's completion opens it): ≈ +1 ms.
+      assert.isAbove(holdAll - off, 500)
+      assert.isBelow(Math.abs(adaptive - off), 20)
+    }))
+})
+
 describe("model: TCP", () => {
   it.effect("TCP moves data both ways in every mode", () =>
     Effect.gen(function*() {

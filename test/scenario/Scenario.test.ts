@@ -99,7 +99,7 @@ const full = {
   ],
   switches: {
     addressTranslation: "iommu",
-    interruptCoalescing: { enabled: true, frames: 16, delayUs: 500 },
+    interruptCoalescing: { enabled: true, frames: 16, delayUs: 500, adaptive: false },
     fastDataPath: true
   },
   driver: { scanCacheAgeMs: 0, scanDwellMs: 50, scanChannels: [1, 11] },
@@ -135,7 +135,7 @@ describe("scenario: defaults", () => {
       ])
       assert.deepStrictEqual(s.switches, {
         addressTranslation: "software",
-        interruptCoalescing: { enabled: false, frames: 8, delayUs: 200 },
+        interruptCoalescing: { enabled: false, frames: 8, delayUs: 200, adaptive: true },
         fastDataPath: false
       })
       assert.deepStrictEqual(s.driver, { scanCacheAgeMs: 2000, scanDwellMs: 20, scanChannels: [1, 6, 11] })
