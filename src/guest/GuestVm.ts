@@ -10,8 +10,17 @@
  *
  * Its work (stack, driver, ISR) runs on its own thread of the core: the VM's vCPU thread, or natively
  * the host application's thread. What it sends leaves when that work has run.
+ *
+ * Its state (`GuestState.ts`) is held by the actor runtime. This file is the actor: its messages,
+ * what reaches a VM that is off, the interrupt handler, and which side each message is for. The
+ * decisions are the driver side's (`GuestDriverRunner.ts`, carrying out the pure `GuestDriver.ts`)
+ * and the traffic side's (`GuestTraffic.ts`: applications, TX ring, completions, receive); its work
+ * on the core and its register writes are `GuestWork.ts`. A crash of the actor is a crash of the
+ * guest's driver module: `recover` reloads the driver on the state held when it crashed (the
+ * driver's part reset, `GuestState.forgetDriver`); the applications, their flows and the VM's
+ * counters stay.
  */
-import { after, at } from "../actor/Port.ts"
+import { forward } from "../actor/Port.ts"
 import type { Port } from "../actor/Port.ts"
 import { Data, Effect } from "effect"
 import type * as Scope from "effect/Scope"
@@ -22,17 +31,16 @@ import type { Reply } from "../actor/Reply.ts"
 import type { CpuCore, Job, ThreadId } from "../cpu/CpuCore.ts"
 import type { CostName } from "../cpu/CostTable.ts"
 import { Simulation } from "../kernel/Simulation.ts"
-import { SetRate } from "../vocabulary/CardCommand.ts"
-import type { CardCommand, TxDescriptor } from "../vocabulary/CardCommand.ts"
 import type { CardEvent, ScanResult } from "../vocabulary/CardEvent.ts"
-import { Payload } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import type { GuestMemory } from "../vocabulary/GuestMemory.ts"
-import { segmentsPerNs } from "../workload/PacedWriter.ts"
-import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
-import { CONNECTION_IDLE_NS, PACE_PERIOD_NS, TX_RING_DESCRIPTORS, TX_RING_RESERVED } from "../vocabulary/ModelConstants.ts"
-import * as GuestDriver from "./GuestDriver.ts"
 import type { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
+import * as GuestDriver from "./GuestDriver.ts"
+import { GuestDriverRunner } from "./GuestDriverRunner.ts"
+import { initialGuestState } from "./GuestState.ts"
+import type { GuestState } from "./GuestState.ts"
+import { GuestTraffic, tcpTotals } from "./GuestTraffic.ts"
+import { GuestWork } from "./GuestWork.ts"
 
 /** A register write as the card's side hears it: the command, and the guest's work up to it (to be submitted by the port). */
 export interface RegisterWrite {
@@ -135,372 +143,131 @@ export interface GuestHandle {
 
 export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.fn.Return<GuestHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel } = yield* Simulation
-  const { cpu, memory } = options
   const traces = { frameReceived: new TraceSource<number, number>() }
-  let config: GuestDriver.Config = { ssid: options.ssid, passphrase: options.passphrase, scanChannels: options.scanChannels }
-  let endpointMac = options.endpointMacOf(options.ssid)
   const stats: GuestStats = {
     txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, rxBytesMeasured: 0, txDelivered: 0, txFailed: 0, ringFullDrops: 0,
     pingRttNs: [], pingsSent: 0, connectedAtNs: undefined, reconnects: 0, disconnectedAtNs: undefined, timeouts: 0,
     lastDataNs: undefined, linkProbes: 0
   }
-  let driver = GuestDriver.initial
-  let poweredOn = false
-  /** Bumped whenever flows restart or the VM resets: older timers are void. */
-  let epoch = 0
-  let outstanding = 0
-  /** When a unicast frame last came from the AP or one of ours was acknowledged (the connection monitor's clock). */
-  let lastHeardNs = 0
-  /** Link probes in the ring: their completions are not data. */
-  let probesOutstanding = 0
-  let seq = 0
-  let nextAddress = 0
-  const credit = options.flows.map(() => 0)
-  const scanWaiters: Array<Reply<ReadonlyArray<ScanResult>>> = []
-  let self: ModelActor.ModelRef<GuestMessage> | undefined
-
-  /** The guest's work since its last register write: the next write carries it, or it ends the step. */
-  let work: Job | undefined
-  const charge = (name: CostName, times: number): void => {
-    ;(work ??= cpu.job(options.thread)).op(name, times)
-  }
-  const flushWork = (): void => {
-    if (work === undefined) return
-    work.submit()
-    work = undefined
-  }
-  /** A register write, carrying the work before it to the port. */
-  const writeRegister = (command: unknown): void => {
-    const before = work ?? cpu.job(options.thread)
-    work = undefined
-    options.port.tellUnsafe({ _tag: "Mmio", command, work: before })
-  }
-
-  const write = (commands: ReadonlyArray<unknown>): void => {
-    for (const command of commands) {
-      charge("guestCommand", 1)
-      writeRegister(command)
-    }
-  }
-
-  // The driver waits for at most one answer at a time; a new wait (or the end of one) voids the old timer.
-  let waitAttempt = 0
-  const apply = (step: GuestDriver.Step): void => {
-    const was = driver.state
-    driver = step.driver
-    const waitNs = GuestDriver.waitFor(was, step)
-    if (waitNs !== undefined) {
-      const attempt = ++waitAttempt
-      after(kernel, waitNs, self!, { _tag: "Timeout", attempt })
-    } else if (driver.state !== was || step.retryAfterNs !== undefined) {
-      waitAttempt++
-    }
-    write(step.commands as ReadonlyArray<CardCommand>)
-    if (step.retryAfterNs !== undefined) {
-      const e = epoch
-      after(kernel, step.retryAfterNs, self!, { _tag: "Retry", epoch: e })
-    }
-    if (was !== "connected" && driver.state === "connected") connected()
-    else if (was === "connected" && driver.state !== "connected") stats.disconnectedAtNs = kernel.nowNs
-  }
-
-  const connected = (): void => {
-    if (stats.connectedAtNs === undefined) stats.connectedAtNs = kernel.nowNs
-    if (stats.disconnectedAtNs !== undefined) {
-      stats.reconnects++
-      options.log.recovered("reconnect", options.name, stats.disconnectedAtNs, kernel.nowNs)
-      stats.disconnectedAtNs = undefined
-    }
-    // A fresh start: the endpoint forgot this station when it joined again.
-    epoch++
-    makeTcpFlows()
-    startFlows()
-    lastHeardNs = kernel.nowNs
-    watchLink(lastHeardNs + CONNECTION_IDLE_NS)
-  }
-
-  const watchLink = (atNs: number): void => {
-    const e = epoch
-    at(kernel, atNs, self!, { _tag: "LinkCheck", epoch: e })
-  }
-
-  const checkLink = (): void => {
-    if (driver.state !== "connected") return
-    const check = GuestDriver.linkCheck(lastHeardNs, kernel.nowNs)
-    if (check.probe && send(1, 0, Payload.None) === 1) {
-      probesOutstanding++
-      stats.linkProbes++
-    }
-    watchLink(check.nextNs)
-  }
-
-  // Writes up to `count` packets of a flow into the TX ring, then rings the doorbell once.
-  /** Writes packets into the ring; `firstSeq` numbers them (TCP segments), else the VM's own counter does. */
-  const send = (count: number, payloadBytes: number, payload: Payload, subscribe?: TxDescriptor["subscribe"], firstSeq?: number): number => {
-    const room = TX_RING_DESCRIPTORS - outstanding
-    const n = Math.min(count, room)
-    if (n <= 0 || driver.mac === undefined) return 0
-    charge(options.packetCost, n)
-    for (let i = 0; i < n; i++) {
-      // Buffers cycle through the first 16 MiB of guest memory, 2 KiB apart.
-      nextAddress = (nextAddress + 2048) % Math.min(memory.sizeBytes - 2048, 16 << 20)
-      const frameSeq = firstSeq === undefined ? ++seq : firstSeq + i
-      const d: TxDescriptor = { dmaAddress: nextAddress, length: payloadBytes, src: driver.mac, dst: endpointMac, payload, seq: frameSeq, createdNs: kernel.nowNs }
-      memory.write(subscribe === undefined ? d : { ...d, subscribe })
-    }
-    outstanding += n
-    stats.txFrames += n
-    stats.txBytes += n * payloadBytes
-    // A register write is just a value: the device model decodes it at the boundary, so the
-    // driver writes it plain (constructing the Schema class would validate it twice per packet).
-    writeRegister({ _tag: "TxDoorbell", vmac: 0, count: n })
-    return n
-  }
-
-
-  const startFlows = (): void => {
-    options.flows.forEach((flow, i) => {
-      if (flow.kind === "udp-rx") send(1, 64, Payload.Subscribe, { protocol: "udp", offeredMbps: flow.offeredMbps, payloadBytes: flow.payloadBytes })
-      else if (flow.kind === "tcp-rx") send(1, 64, Payload.Subscribe, { protocol: "tcp", offeredMbps: flow.offeredMbps, payloadBytes: flow.mssBytes })
-      else if (flow.kind === "tcp-tx") tcpSenders.get(i)?.pump()
-      else if (flow.kind === "udp-tx" && flow.offeredMbps === "saturate") fill()
-      else self!.tellUnsafe({ _tag: "Pace", flow: i, epoch })
-    })
-  }
-
-  const fill = (): void => {
-    for (const flow of options.flows) {
-      if (flow.kind === "udp-tx" && flow.offeredMbps === "saturate") {
-        send(TX_RING_DESCRIPTORS - TX_RING_RESERVED - outstanding, flow.payloadBytes, Payload.Udp)
-      }
-    }
-  }
-
-  const pace = (index: number): void => {
-    const flow = options.flows[index]
-    if (flow === undefined || driver.state !== "connected") return
-    if (flow.kind === "tcp-tx") {
-      tcpSenders.get(index)?.wake()
-      return
-    }
-    if (flow.kind === "ping") {
-      if (send(1, flow.payloadBytes, Payload.EchoRequest) === 1) stats.pingsSent++
-      const e = epoch
-      after(kernel, flow.intervalNs, self!, { _tag: "Pace", flow: index, epoch: e })
-      return
-    }
-    if (flow.kind === "udp-tx" && flow.offeredMbps !== "saturate") {
-      credit[index]! += (flow.offeredMbps * 1e6 * PACE_PERIOD_NS) / 1e9 / (8 * flow.payloadBytes)
-      const want = Math.floor(credit[index]!)
-      credit[index]! -= want
-      const sent = send(want, flow.payloadBytes, Payload.Udp)
-      stats.ringFullDrops += want - sent
-      const e = epoch
-      after(kernel, PACE_PERIOD_NS, self!, { _tag: "Pace", flow: index, epoch: e })
-    }
-  }
-
-  const receive = (e: Extract<CardEvent, { _tag: "Rx" }>): void => {
-    const measuring = kernel.nowNs >= options.warmupEndNs
-    for (const f of e.frames) {
-      traces.frameReceived.fire(options.vm, f.owner)
-      options.ledger.deliver(f)
-      stats.rxFrames++
-      stats.rxBytes += f.payloadBytes
-      if (f.payload === Payload.Udp) {
-        if (measuring) stats.rxBytesMeasured += f.payloadBytes
-      } else if (f.payload === Payload.TcpData && tcpReceiver !== undefined) {
-        // Goodput is what TCP hands the application in order, not what arrived.
-        const segments = tcpReceiver.flow.segment(f.seq)
-        if (measuring) stats.rxBytesMeasured += segments * tcpReceiver.mss
-      } else if (f.payload === Payload.TcpAck) {
-        for (const sender of tcpSenders.values()) sender.ack(f.seq)
-      } else if (f.payload === Payload.EchoReply) {
-        stats.pingRttNs.push(kernel.nowNs - f.createdNs)
-      }
-    }
-    if (options.rxPacketCost !== undefined && e.frames.length > 0) charge(options.rxPacketCost, e.frames.length)
-    if (e.frames.length > 0) stats.lastDataNs = lastHeardNs = kernel.nowNs
-  }
-
-  const interrupt = (events: ReadonlyArray<CardEvent>): void => {
-    charge("guestIrq", 1)
-    for (const e of events) {
-      if (e._tag === "TxDone") {
-        outstanding -= e.delivered + e.failed
-        stats.txDelivered += e.delivered
-        stats.txFailed += e.failed
-        // Completions come in ring order; a probe's is taken as a failure first (no data moved either way).
-        const probes = Math.min(probesOutstanding, e.delivered + e.failed)
-        probesOutstanding -= probes
-        if (e.delivered > 0) {
-          lastHeardNs = kernel.nowNs
-          if (e.delivered > Math.max(0, probes - e.failed)) stats.lastDataNs = kernel.nowNs
-        }
-        continue
-      }
-      if (e._tag === "Rx") {
-        receive(e)
-        continue
-      }
-      if (e._tag === "Rejected" && e.command === "TxDoorbell") continue
-      if (e._tag === "ScanDone") for (const w of scanWaiters.splice(0)) w.succeed(e.results)
-      apply(GuestDriver.onEvent(driver, e, config))
-    }
-    if (outstanding < 0) outstanding = 0
-    if (driver.state === "connected") {
-      fill()
-      for (const sender of tcpSenders.values()) sender.pump()
-    }
-  }
-
-  // TCP flows: senders for tcp-tx (by flow index), at most one receiver for tcp-rx; new ones on every connection.
-  const tcpSenders = new Map<number, TcpSenderFlow>()
-  let tcpReceiver: { readonly flow: TcpReceiverFlow; readonly mss: number } | undefined
-  const makeTcpFlows = (): void => {
-    const e = epoch
-    tcpSenders.clear()
-    tcpReceiver = undefined
-    options.flows.forEach((flow, i) => {
-      if (flow.kind === "tcp-tx") {
-        const app = flow.offeredMbps === "saturate" ? undefined : {
-          segmentsPerNs: segmentsPerNs(flow.offeredMbps, flow.mssBytes),
-          wake: () => void self!.tellUnsafe({ _tag: "Pace", flow: i, epoch: e })
-        }
-        tcpSenders.set(i, new TcpSenderFlow(kernel, {
-          room: () => (driver.state === "connected" ? TX_RING_DESCRIPTORS - TX_RING_RESERVED - outstanding : 0),
-          emitSegments: (first, count) => send(count, flow.mssBytes + 40, Payload.TcpData, undefined, first)
-        }, (generation) => self!.tellUnsafe({ _tag: "TcpTimer", flow: i, generation, epoch: e }), app))
-      } else if (flow.kind === "tcp-rx" && tcpReceiver === undefined) {
-        tcpReceiver = {
-          mss: flow.mssBytes,
-          flow: new TcpReceiverFlow(kernel, (ackNo) => void send(1, ACK_PACKET_BYTES, Payload.TcpAck, undefined, ackNo), (generation) =>
-            self!.tellUnsafe({ _tag: "TcpTimer", flow: i, generation, epoch: e }))
-        }
-      }
-    })
-  }
-  makeTcpFlows()
-
-  /** Everything the VM was doing ends (its memory and ring with it); a boot starts afresh. */
-  const powerOff = (): void => {
-    poweredOn = false
-    epoch++
-    waitAttempt++
-    if (driver.state === "connected") stats.disconnectedAtNs = kernel.nowNs
-    driver = GuestDriver.initial
-    outstanding = 0
-    probesOutstanding = 0
-    memory.clear()
-    for (const w of scanWaiters.splice(0)) w.fail(undefined as never)
-  }
-
-  /** The guest's driver module crashed: the kernel reloads it (probe, init, join); the applications stay. */
+  const self = forward<GuestMessage>()
+  const work = new GuestWork(options.cpu, options.thread, options.port)
+  const traffic = new GuestTraffic(kernel, options, stats, traces, work, self)
+  const logic = new GuestLogic(options, work, traffic, new GuestDriverRunner(kernel, options, stats, work, traffic, self))
+  /** The state the runtime holds (one object for the actor's life), for the handle's accessors. */
+  let current: GuestState | undefined
   let crashedAtNs = 0
-  const reloadDriver = (): void => {
-    if (!poweredOn) return
-    if (driver.state === "connected") stats.disconnectedAtNs = crashedAtNs
-    driver = GuestDriver.initial
-    outstanding = 0
-    probesOutstanding = 0
-    memory.clear()
-    waitAttempt++
-    options.log.recovered("guest-driver-restart", options.name, crashedAtNs, kernel.nowNs)
-    apply(GuestDriver.boot(driver))
+  const ref = yield* ModelActor.makeStateful<GuestMessage, GuestState>({
+    name: options.name,
+    capacity: 4096,
+    initial: () => (current = logic.initial()),
+    handle: (s, msg) => logic.handle(s, msg),
+    crashed: (atNs) => {
+      crashedAtNs = atNs
+    },
+    recover: (crashed) => (current = logic.recover(crashed, crashedAtNs))
+  })
+  self.set(ref)
+  return {
+    ref,
+    stats,
+    traces,
+    poweredOn: () => current?.poweredOn ?? false,
+    driver: () => current?.driver ?? GuestDriver.initial,
+    tcp: () => tcpTotals(current?.tcpSenders.values() ?? [])
+  }
+})
+
+/** The guest's handling of one message: what reaches a VM that is off, its interrupt handler, and which side each message is for. */
+class GuestLogic {
+  private readonly o: GuestOptions
+  private readonly work: GuestWork
+  private readonly traffic: GuestTraffic
+  private readonly driver: GuestDriverRunner
+
+  constructor(o: GuestOptions, work: GuestWork, traffic: GuestTraffic, driver: GuestDriverRunner) {
+    this.o = o
+    this.work = work
+    this.traffic = traffic
+    this.driver = driver
   }
 
-  const step = (msg: GuestMessage): void => {
-    if (!poweredOn && msg._tag !== "Boot") {
+  /** A VM never switched on, with the TCP flows of its first connection's epoch. */
+  initial(): GuestState {
+    const s = initialGuestState(
+      { ssid: this.o.ssid, passphrase: this.o.passphrase, scanChannels: this.o.scanChannels },
+      this.o.endpointMacOf(this.o.ssid),
+      this.o.flows.length
+    )
+    this.traffic.makeTcpFlows(s)
+    return s
+  }
+
+  handle(s: GuestState, msg: GuestMessage): GuestState {
+    this.step(s, msg)
+    this.work.flush(s)
+    return s
+  }
+
+  /** The guest's driver module crashed: it reloads, on the same state (the applications' TCP flows are bound to it). */
+  recover(s: GuestState, crashedAtNs: number): GuestState {
+    s.work = undefined
+    this.driver.reload(s, crashedAtNs)
+    return s
+  }
+
+  private step(s: GuestState, msg: GuestMessage): void {
+    if (!s.poweredOn && msg._tag !== "Boot") {
       // A VM that is off hears nothing; what reached it is gone with it.
-      if (msg._tag === "Irq") for (const e of msg.events) if (e._tag === "Rx") for (const f of e.frames) options.ledger.drop(f, "vm-off")
+      if (msg._tag === "Irq") for (const e of msg.events) if (e._tag === "Rx") for (const f of e.frames) this.o.ledger.drop(f, "vm-off")
       if (msg._tag === "RequestScan") msg.reply.fail(undefined as never)
       return
     }
     switch (msg._tag) {
       case "Boot":
-        if (poweredOn) break
-        poweredOn = true
-        // Time off does not count as an outage: a reconnection after a boot is timed from the boot.
-        if (stats.disconnectedAtNs !== undefined) stats.disconnectedAtNs = kernel.nowNs
-        apply(GuestDriver.boot(driver))
-        break
+        return this.driver.boot(s)
       case "PowerOff":
-        powerOff()
-        break
+        return this.driver.powerOff(s)
       case "Irq":
-        interrupt(msg.events)
-        break
+        return this.interrupt(s, msg.events)
       case "Retry":
-        if (msg.epoch === epoch) apply(GuestDriver.rescan(driver, config))
-        break
+        if (msg.epoch === s.epoch) this.driver.retry(s)
+        return
       case "TcpTimer":
-        if (msg.epoch !== epoch) break
-        if (tcpSenders.has(msg.flow)) tcpSenders.get(msg.flow)!.timeout(msg.generation)
-        else tcpReceiver?.flow.timeout(msg.generation)
-        break
+        if (msg.epoch === s.epoch) this.traffic.tcpTimer(s, msg.flow, msg.generation)
+        return
       case "Timeout":
-        if (msg.attempt !== waitAttempt) break
-        stats.timeouts++
-        apply(GuestDriver.timedOut(driver, config))
-        break
+        if (msg.attempt === s.waitAttempt) this.driver.timedOut(s)
+        return
       case "Pace":
-        if (msg.epoch === epoch) pace(msg.flow)
-        break
+        if (msg.epoch === s.epoch) this.traffic.pace(s, msg.flow)
+        return
       case "LinkCheck":
-        if (msg.epoch === epoch) checkLink()
-        break
+        if (msg.epoch === s.epoch) this.driver.checkLink(s)
+        return
       case "Roam":
-        config = { ...config, ssid: msg.ssid, passphrase: msg.passphrase }
-        endpointMac = options.endpointMacOf(msg.ssid)
-        apply(GuestDriver.roam(driver, config))
-        break
+        return this.driver.roam(s, msg.ssid, msg.passphrase)
       case "Scan":
-        write([GuestDriver.scanCommand(config)])
-        break
+        return this.driver.scan(s)
       case "RequestScan":
-        scanWaiters.push(msg.reply)
-        write([GuestDriver.scanCommand(config)])
-        break
+        return this.driver.scan(s, msg.reply)
       case "WriteRaw":
         // A hostile or buggy driver: whatever it writes goes to the card as is.
-        for (const d of msg.descriptors ?? []) memory.write(d as never)
-        write([msg.command])
-        break
+        for (const d of msg.descriptors ?? []) this.o.memory.write(d as never)
+        return this.work.writeCommand(s, msg.command)
       case "SetRateIndex":
-        write([new SetRate({ vmac: 0, rateIndex: msg.rateIndex })])
-        break
+        return this.driver.setRate(s, msg.rateIndex)
     }
   }
 
-  const ref = yield* ModelActor.make<GuestMessage>(options.name, 4096, (msg) => {
-    step(msg)
-    flushWork()
-  }, {
-    crashed: (atNs) => {
-      crashedAtNs = atNs
-    },
-    recover: () => {
-      work = undefined
-      reloadDriver()
+  /** The guest's interrupt handler: completions and received frames to the stack, the rest to the driver; then the stack sends on. */
+  private interrupt(s: GuestState, events: ReadonlyArray<CardEvent>): void {
+    this.work.charge(s, "guestIrq", 1)
+    for (const e of events) {
+      if (e._tag === "TxDone") this.traffic.completed(s, e)
+      else if (e._tag === "Rx") this.traffic.receive(s, e)
+      else if (e._tag !== "Rejected" || e.command !== "TxDoorbell") this.driver.event(s, e)
     }
-  })
-  self = ref
-  return {
-    ref,
-    stats,
-    traces,
-    poweredOn: () => poweredOn,
-    driver: () => driver,
-    tcp: () => {
-      let retransmits = 0
-      let timeouts = 0
-      let acked = 0
-      for (const s of tcpSenders.values()) {
-        retransmits += s.state.retransmits
-        timeouts += s.state.timeouts
-        acked += s.state.sndUna
-      }
-      return { retransmits, timeouts, acked }
-    }
+    if (s.outstanding < 0) s.outstanding = 0
+    if (s.driver.state === "connected") this.traffic.resume(s)
   }
-})
+}

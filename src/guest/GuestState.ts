@@ -1,0 +1,89 @@
+/**
+ * A guest VM's state, held by its actor's runtime (`GuestVm.ts`): mutable, one object for the
+ * actor's life (its TCP flows are bound to it), changed in place by `GuestDriverRunner` (the driver's
+ * side) and `GuestTraffic` (the applications and the stack's data path).
+ *
+ * What a crash of the guest's driver module loses is the driver's part (`forgetDriver`): the driver
+ * state machine, the answer it waited for, and the TX ring it filled (the ring is in guest memory,
+ * which the reloaded driver sets up afresh). The rest is the applications' and the stack's, and
+ * stays. A power-off loses the driver's part too, and voids every timer (the epoch); the flows start
+ * afresh on the next connection.
+ */
+import type { Reply } from "../actor/Reply.ts"
+import type { Job } from "../cpu/CpuCore.ts"
+import type { ScanResult } from "../vocabulary/CardEvent.ts"
+import type { TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
+import * as GuestDriver from "./GuestDriver.ts"
+
+/** The VM's TCP receiver (of a tcp-rx flow) and its segment size. */
+export interface TcpReceiverApp {
+  readonly flow: TcpReceiverFlow
+  readonly mss: number
+}
+
+export interface GuestState {
+  /** Off, the VM hears nothing. */
+  poweredOn: boolean
+
+  // The driver's part: lost with the driver module.
+  driver: GuestDriver.GuestDriver
+  /** Numbers the driver's waits for an answer (at most one at a time): a timeout of an older wait is void. */
+  waitAttempt: number
+  /** Descriptors in the TX ring not yet completed. */
+  outstanding: number
+  /** Link probes in the TX ring: their completions are not data. */
+  probesOutstanding: number
+
+  // Kept across a driver crash.
+  /** What the driver joins (a roam changes it). */
+  config: GuestDriver.Config
+  /** MAC of the wired endpoint behind the AP of `config.ssid` (the peer of every flow). */
+  endpointMac: number
+  /** Bumped whenever flows restart or the VM resets: older timers are void. */
+  epoch: number
+  /** When a unicast frame last came from the AP or one of ours was acknowledged (the connection monitor's clock). */
+  lastHeardNs: number
+  /** The VM's own packet numbers (all but TCP's): the last one used. */
+  seq: number
+  /** The last TX buffer's address in guest memory. */
+  nextAddress: number
+  /** Packets each paced UDP flow may send (by flow index): the fraction left from its last tick. */
+  readonly credit: Array<number>
+  /** TCP senders of tcp-tx flows, by flow index; new ones on every connection. */
+  readonly tcpSenders: Map<number, TcpSenderFlow>
+  /** The receiver of the first tcp-rx flow, if any; a new one on every connection. */
+  tcpReceiver: TcpReceiverApp | undefined
+  /** Scans asked through `RequestScan`, answered by the next scan's results. */
+  readonly scanWaiters: Array<Reply<ReadonlyArray<ScanResult>>>
+
+  /** The guest's work since its last register write (`GuestWork`): taken by the next write, or submitted at the end of the message. */
+  work: Job | undefined
+}
+
+/** A VM that was never switched on; its TCP flows are made by `GuestTraffic.makeTcpFlows`. */
+export const initialGuestState = (config: GuestDriver.Config, endpointMac: number, flowCount: number): GuestState => ({
+  poweredOn: false,
+  driver: GuestDriver.initial,
+  waitAttempt: 0,
+  outstanding: 0,
+  probesOutstanding: 0,
+  config,
+  endpointMac,
+  epoch: 0,
+  lastHeardNs: 0,
+  seq: 0,
+  nextAddress: 0,
+  credit: Array.from({ length: flowCount }, () => 0),
+  tcpSenders: new Map(),
+  tcpReceiver: undefined,
+  scanWaiters: [],
+  work: undefined
+})
+
+/** The driver's part is gone (its module crashed, or the VM was switched off): a driver at `off`, an empty ring, no wait. */
+export const forgetDriver = (s: GuestState): void => {
+  s.driver = GuestDriver.initial
+  s.outstanding = 0
+  s.probesOutstanding = 0
+  s.waitAttempt++
+}

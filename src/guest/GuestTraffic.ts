@@ -1,0 +1,226 @@
+/**
+ * The guest's applications and its network stack's data path: the flows it runs once connected
+ * (paced or saturating UDP, pings, TCP senders and receivers, subscriptions to downlink flows), the
+ * TX descriptors it writes into the ring in its memory and the doorbell it rings for them, the
+ * completions it counts, and the frames it receives. Its decisions, on the `GuestState` the actor
+ * runtime holds; the driver's side is `GuestDriverRunner`.
+ */
+import { after } from "../actor/Port.ts"
+import type { Port } from "../actor/Port.ts"
+import type { TraceSource } from "../actor/TraceSource.ts"
+import type { Kernel } from "../kernel/Kernel.ts"
+import type { TxDescriptor } from "../vocabulary/CardCommand.ts"
+import type { CardEvent } from "../vocabulary/CardEvent.ts"
+import { Payload } from "../vocabulary/Frame.ts"
+import { PACE_PERIOD_NS, TX_RING_DESCRIPTORS, TX_RING_RESERVED } from "../vocabulary/ModelConstants.ts"
+import { segmentsPerNs } from "../workload/PacedWriter.ts"
+import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
+import type { GuestState } from "./GuestState.ts"
+import type { GuestMessage, GuestOptions, GuestStats } from "./GuestVm.ts"
+import type { GuestWork } from "./GuestWork.ts"
+
+/** What the traffic side needs of the guest's options. */
+export type TrafficOptions = Pick<GuestOptions, "vm" | "flows" | "memory" | "packetCost" | "rxPacketCost" | "ledger" | "warmupEndNs">
+
+/** TX buffers cycle through the first 16 MiB of guest memory, 2 KiB apart: the next one after `address`. */
+export const nextBufferAddress = (address: number, memoryBytes: number): number => (address + 2048) % Math.min(memoryBytes - 2048, 16 << 20)
+
+/** The TCP senders' loss recovery so far: fast retransmits and timeouts, and segments acknowledged. */
+export const tcpTotals = (senders: Iterable<TcpSenderFlow>): { readonly retransmits: number; readonly timeouts: number; readonly acked: number } => {
+  let retransmits = 0
+  let timeouts = 0
+  let acked = 0
+  for (const s of senders) {
+    retransmits += s.state.retransmits
+    timeouts += s.state.timeouts
+    acked += s.state.sndUna
+  }
+  return { retransmits, timeouts, acked }
+}
+
+export class GuestTraffic {
+  private readonly kernel: Kernel
+  private readonly o: TrafficOptions
+  private readonly stats: GuestStats
+  private readonly traces: { readonly frameReceived: TraceSource<number, number> }
+  private readonly work: GuestWork
+  private readonly self: Port<GuestMessage>
+
+  constructor(
+    kernel: Kernel,
+    o: TrafficOptions,
+    stats: GuestStats,
+    traces: { readonly frameReceived: TraceSource<number, number> },
+    work: GuestWork,
+    self: Port<GuestMessage>
+  ) {
+    this.kernel = kernel
+    this.o = o
+    this.stats = stats
+    this.traces = traces
+    this.work = work
+    this.self = self
+  }
+
+  /**
+   * New TCP flows (on every connection: the endpoint forgot the old ones): a sender for each tcp-tx
+   * flow (by flow index), a receiver for the first tcp-rx flow. Their timers carry the epoch now.
+   */
+  makeTcpFlows(s: GuestState): void {
+    const { kernel, self } = this
+    const e = s.epoch
+    s.tcpSenders.clear()
+    s.tcpReceiver = undefined
+    this.o.flows.forEach((flow, i) => {
+      if (flow.kind === "tcp-tx") {
+        const app = flow.offeredMbps === "saturate" ? undefined : {
+          segmentsPerNs: segmentsPerNs(flow.offeredMbps, flow.mssBytes),
+          wake: () => void self.tellUnsafe({ _tag: "Pace", flow: i, epoch: e })
+        }
+        s.tcpSenders.set(i, new TcpSenderFlow(kernel, {
+          room: () => (s.driver.state === "connected" ? TX_RING_DESCRIPTORS - TX_RING_RESERVED - s.outstanding : 0),
+          emitSegments: (first, count) => this.send(s, count, flow.mssBytes + 40, Payload.TcpData, undefined, first)
+        }, (generation) => self.tellUnsafe({ _tag: "TcpTimer", flow: i, generation, epoch: e }), app))
+      } else if (flow.kind === "tcp-rx" && s.tcpReceiver === undefined) {
+        s.tcpReceiver = {
+          mss: flow.mssBytes,
+          flow: new TcpReceiverFlow(kernel, (ackNo) => void this.send(s, 1, ACK_PACKET_BYTES, Payload.TcpAck, undefined, ackNo), (generation) =>
+            self.tellUnsafe({ _tag: "TcpTimer", flow: i, generation, epoch: e }))
+        }
+      }
+    })
+  }
+
+  /** Connected: downlink flows are asked for, TCP senders start, saturating UDP fills the ring, paced flows tick. */
+  startFlows(s: GuestState): void {
+    this.o.flows.forEach((flow, i) => {
+      if (flow.kind === "udp-rx") this.send(s, 1, 64, Payload.Subscribe, { protocol: "udp", offeredMbps: flow.offeredMbps, payloadBytes: flow.payloadBytes })
+      else if (flow.kind === "tcp-rx") this.send(s, 1, 64, Payload.Subscribe, { protocol: "tcp", offeredMbps: flow.offeredMbps, payloadBytes: flow.mssBytes })
+      else if (flow.kind === "tcp-tx") s.tcpSenders.get(i)?.pump()
+      else if (flow.kind === "udp-tx" && flow.offeredMbps === "saturate") this.fill(s)
+      else this.self.tellUnsafe({ _tag: "Pace", flow: i, epoch: s.epoch })
+    })
+  }
+
+  /**
+   * Writes up to `count` packets into the TX ring (as many as it has room for), then rings the
+   * doorbell once; returns how many. `firstSeq` numbers them (TCP segments), else the VM's own
+   * counter does. Nothing goes before the driver has its MAC.
+   */
+  send(s: GuestState, count: number, payloadBytes: number, payload: Payload, subscribe?: TxDescriptor["subscribe"], firstSeq?: number): number {
+    const room = TX_RING_DESCRIPTORS - s.outstanding
+    const n = Math.min(count, room)
+    const src = s.driver.mac
+    if (n <= 0 || src === undefined) return 0
+    const { memory } = this.o
+    this.work.charge(s, this.o.packetCost, n)
+    for (let i = 0; i < n; i++) {
+      s.nextAddress = nextBufferAddress(s.nextAddress, memory.sizeBytes)
+      const frameSeq = firstSeq === undefined ? ++s.seq : firstSeq + i
+      const d: TxDescriptor = { dmaAddress: s.nextAddress, length: payloadBytes, src, dst: s.endpointMac, payload, seq: frameSeq, createdNs: this.kernel.nowNs }
+      memory.write(subscribe === undefined ? d : { ...d, subscribe })
+    }
+    s.outstanding += n
+    this.stats.txFrames += n
+    this.stats.txBytes += n * payloadBytes
+    // A register write is just a value: the device model decodes it at the boundary, so the
+    // driver writes it plain (constructing the Schema class would validate it twice per packet).
+    this.work.writeRegister(s, { _tag: "TxDoorbell", vmac: 0, count: n })
+    return n
+  }
+
+  /** Saturating UDP flows keep the ring full, but for `TX_RING_RESERVED` descriptors. */
+  fill(s: GuestState): void {
+    for (const flow of this.o.flows) {
+      if (flow.kind === "udp-tx" && flow.offeredMbps === "saturate") {
+        this.send(s, TX_RING_DESCRIPTORS - TX_RING_RESERVED - s.outstanding, flow.payloadBytes, Payload.Udp)
+      }
+    }
+  }
+
+  /** The ring has room again (an interrupt, connected): saturating UDP fills it, the TCP senders send. */
+  resume(s: GuestState): void {
+    this.fill(s)
+    for (const sender of s.tcpSenders.values()) sender.pump()
+  }
+
+  /** A paced flow's tick: a paced TCP sender's application wakes, a ping goes, a paced UDP flow sends what its rate allows. */
+  pace(s: GuestState, index: number): void {
+    const flow = this.o.flows[index]
+    if (flow === undefined || s.driver.state !== "connected") return
+    if (flow.kind === "tcp-tx") {
+      s.tcpSenders.get(index)?.wake()
+      return
+    }
+    if (flow.kind === "ping") {
+      if (this.send(s, 1, flow.payloadBytes, Payload.EchoRequest) === 1) this.stats.pingsSent++
+      const e = s.epoch
+      after(this.kernel, flow.intervalNs, this.self, { _tag: "Pace", flow: index, epoch: e })
+      return
+    }
+    if (flow.kind === "udp-tx" && flow.offeredMbps !== "saturate") {
+      s.credit[index]! += (flow.offeredMbps * 1e6 * PACE_PERIOD_NS) / 1e9 / (8 * flow.payloadBytes)
+      const want = Math.floor(s.credit[index]!)
+      s.credit[index]! -= want
+      const sent = this.send(s, want, flow.payloadBytes, Payload.Udp)
+      this.stats.ringFullDrops += want - sent
+      const e = s.epoch
+      after(this.kernel, PACE_PERIOD_NS, this.self, { _tag: "Pace", flow: index, epoch: e })
+    }
+  }
+
+  /** A TCP flow's timer fired (a sender's retransmission timer or the receiver's delayed ACK). */
+  tcpTimer(s: GuestState, flow: number, generation: number): void {
+    const sender = s.tcpSenders.get(flow)
+    if (sender !== undefined) sender.timeout(generation)
+    else s.tcpReceiver?.flow.timeout(generation)
+  }
+
+  /** The connection monitor's null-data frame to the AP (it counts when it went into the ring). */
+  sendLinkProbe(s: GuestState): void {
+    if (this.send(s, 1, 0, Payload.None) === 1) {
+      s.probesOutstanding++
+      this.stats.linkProbes++
+    }
+  }
+
+  /** TX completions: room in the ring, and when the AP last acknowledged one of ours and data last moved (a probe's is not data). */
+  completed(s: GuestState, e: Extract<CardEvent, { _tag: "TxDone" }>): void {
+    const nowNs = this.kernel.nowNs
+    s.outstanding -= e.delivered + e.failed
+    this.stats.txDelivered += e.delivered
+    this.stats.txFailed += e.failed
+    // Completions come in ring order; a probe's is taken as a failure first (no data moved either way).
+    const probes = Math.min(s.probesOutstanding, e.delivered + e.failed)
+    s.probesOutstanding -= probes
+    if (e.delivered > 0) {
+      s.lastHeardNs = nowNs
+      if (e.delivered > Math.max(0, probes - e.failed)) this.stats.lastDataNs = nowNs
+    }
+  }
+
+  /** Frames received: to the applications (goodput after the warm-up, TCP, ping replies), and the stack's work. */
+  receive(s: GuestState, e: Extract<CardEvent, { _tag: "Rx" }>): void {
+    const { kernel, stats } = this
+    const measuring = kernel.nowNs >= this.o.warmupEndNs
+    for (const f of e.frames) {
+      this.traces.frameReceived.fire(this.o.vm, f.owner)
+      this.o.ledger.deliver(f)
+      stats.rxFrames++
+      stats.rxBytes += f.payloadBytes
+      if (f.payload === Payload.Udp) {
+        if (measuring) stats.rxBytesMeasured += f.payloadBytes
+      } else if (f.payload === Payload.TcpData && s.tcpReceiver !== undefined) {
+        // Goodput is what TCP hands the application in order, not what arrived.
+        const segments = s.tcpReceiver.flow.segment(f.seq)
+        if (measuring) stats.rxBytesMeasured += segments * s.tcpReceiver.mss
+      } else if (f.payload === Payload.TcpAck) {
+        for (const sender of s.tcpSenders.values()) sender.ack(f.seq)
+      } else if (f.payload === Payload.EchoReply) {
+        stats.pingRttNs.push(kernel.nowNs - f.createdNs)
+      }
+    }
+    if (this.o.rxPacketCost !== undefined && e.frames.length > 0) this.work.charge(s, this.o.rxPacketCost, e.frames.length)
+    if (e.frames.length > 0) stats.lastDataNs = s.lastHeardNs = kernel.nowNs
+  }
+}

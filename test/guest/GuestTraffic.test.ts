@@ -1,0 +1,201 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as GuestDriver from "../../src/guest/GuestDriver.ts"
+import { nextBufferAddress, tcpTotals } from "../../src/guest/GuestTraffic.ts"
+import type { Flow } from "../../src/guest/GuestVm.ts"
+import { Payload } from "../../src/vocabulary/Frame.ts"
+import { PACE_PERIOD_NS, TX_RING_DESCRIPTORS, TX_RING_RESERVED } from "../../src/vocabulary/ModelConstants.ts"
+import { ENDPOINT_LAB, frameFor, guestRig, recordOf } from "./support.ts"
+
+const connectedDriver: GuestDriver.GuestDriver = { ...GuestDriver.initial, state: "connected", mac: 77 }
+
+/** A rig whose driver is connected with MAC 77 (no flow started). */
+const connectedRig = (flows: ReadonlyArray<Flow>, warmupEndNs = 0) => {
+  const rig = guestRig(flows, { warmupEndNs })
+  rig.s.driver = connectedDriver
+  return rig
+}
+
+describe("guest traffic: the TX ring", () => {
+  it("writes what the ring has room for, numbered by the VM's counter, then rings the doorbell once with the work before it", () => {
+    const rig = connectedRig([])
+    rig.s.outstanding = TX_RING_DESCRIPTORS - 3
+    assert.strictEqual(rig.traffic.send(rig.s, 5, 100, Payload.Udp), 3)
+    const written = rig.o.memory.read(10)
+    assert.deepStrictEqual(written.map((d) => d.seq), [1, 2, 3])
+    assert.deepStrictEqual(written.map((d) => d.dmaAddress), [2048, 4096, 6144])
+    assert.deepStrictEqual(written.map((d) => [d.src, d.dst, d.length, d.payload]), Array(3).fill([77, ENDPOINT_LAB, 100, Payload.Udp]))
+    assert.strictEqual(rig.writes.length, 1)
+    assert.deepStrictEqual(rig.writes[0]!.command, { _tag: "TxDoorbell", vmac: 0, count: 3 })
+    assert.deepStrictEqual(recordOf(rig.writes[0]!.work).ops, [["guestPacket", 3]])
+    assert.isUndefined(rig.s.work, "the write took the work")
+    assert.strictEqual(rig.s.outstanding, TX_RING_DESCRIPTORS)
+    assert.deepStrictEqual([rig.stats.txFrames, rig.stats.txBytes], [3, 300])
+    assert.strictEqual(rig.traffic.send(rig.s, 1, 100, Payload.Udp), 0, "the ring is full")
+    assert.strictEqual(rig.writes.length, 1, "no doorbell for nothing")
+  })
+
+  it("numbers TCP segments by their own sequence, and sends nothing before the driver has its MAC", () => {
+    const rig = connectedRig([])
+    assert.strictEqual(rig.traffic.send(rig.s, 2, 1500, Payload.TcpData, undefined, 10), 2)
+    assert.deepStrictEqual(rig.o.memory.read(10).map((d) => d.seq), [10, 11])
+    assert.strictEqual(rig.s.seq, 0, "the VM's own counter is untouched")
+    rig.s.driver = GuestDriver.initial
+    assert.strictEqual(rig.traffic.send(rig.s, 1, 100, Payload.Udp), 0)
+  })
+
+  it("cycles buffers 2 KiB apart through the first 16 MiB of guest memory (less in a smaller VM)", () => {
+    assert.strictEqual(nextBufferAddress(0, 64 << 20), 2048)
+    assert.strictEqual(nextBufferAddress((16 << 20) - 4096, 64 << 20), (16 << 20) - 2048)
+    assert.strictEqual(nextBufferAddress((16 << 20) - 2048, 64 << 20), 0)
+    assert.deepStrictEqual([nextBufferAddress(2048, 8192), nextBufferAddress(4096, 8192)], [4096, 0])
+  })
+
+  it("keeps the ring full for a saturating UDP flow, but for the reserved descriptors", () => {
+    const rig = connectedRig([{ kind: "udp-tx", offeredMbps: "saturate", payloadBytes: 1470 }])
+    rig.s.outstanding = 10
+    rig.traffic.fill(rig.s)
+    assert.strictEqual(rig.s.outstanding, TX_RING_DESCRIPTORS - TX_RING_RESERVED)
+    assert.strictEqual(rig.stats.txBytes, (TX_RING_DESCRIPTORS - TX_RING_RESERVED - 10) * 1470)
+  })
+})
+
+describe("guest traffic: paced flows", () => {
+  it("a paced UDP flow carries the fraction of a packet it may not send yet to its next tick", () => {
+    // 6 Mbit/s of 1500-byte packets: half a packet per 1 ms tick.
+    const rig = connectedRig([{ kind: "udp-tx", offeredMbps: 6, payloadBytes: 1500 }])
+    const sent: Array<number> = []
+    for (let tick = 0; tick < 4; tick++) {
+      const before = rig.stats.txFrames
+      rig.traffic.pace(rig.s, 0)
+      sent.push(rig.stats.txFrames - before)
+    }
+    assert.deepStrictEqual(sent, [0, 1, 0, 1])
+    assert.strictEqual(rig.s.credit[0], 0)
+  })
+
+  it("re-arms its tick with the epoch it was set in, and counts what a full ring refused", () => {
+    const rig = connectedRig([{ kind: "udp-tx", offeredMbps: 24, payloadBytes: 1500 }])
+    rig.s.epoch = 4
+    rig.s.outstanding = TX_RING_DESCRIPTORS - 1
+    rig.traffic.pace(rig.s, 0) // two packets due, room for one
+    assert.strictEqual(rig.stats.ringFullDrops, 1)
+    rig.s.epoch = 5
+    rig.kernel.runUntil(PACE_PERIOD_NS)
+    assert.deepStrictEqual(rig.takeTold(), [{ _tag: "Pace", flow: 0, epoch: 4 }])
+  })
+
+  it("a ping goes every interval; nothing is paced while the driver is not connected", () => {
+    const rig = connectedRig([{ kind: "ping", intervalNs: 5e6, payloadBytes: 64 }])
+    rig.traffic.pace(rig.s, 0)
+    assert.strictEqual(rig.stats.pingsSent, 1)
+    assert.strictEqual(rig.o.memory.read(1)[0]!.payload, Payload.EchoRequest)
+    rig.kernel.runUntil(5e6 - 1)
+    assert.deepStrictEqual(rig.takeTold(), [])
+    rig.kernel.runUntil(5e6)
+    assert.deepStrictEqual(rig.takeTold(), [{ _tag: "Pace", flow: 0, epoch: 0 }])
+    rig.s.driver = { ...connectedDriver, state: "scanning" }
+    rig.traffic.pace(rig.s, 0)
+    assert.strictEqual(rig.stats.pingsSent, 1)
+    assert.strictEqual(rig.kernel.pendingTimers, 0)
+  })
+
+  it("on connection: downlink flows are asked for, paced flows tick, a saturating flow fills the ring", () => {
+    const rig = connectedRig([
+      { kind: "udp-rx", offeredMbps: 10, payloadBytes: 1470 },
+      { kind: "ping", intervalNs: 1e9, payloadBytes: 64 },
+      { kind: "udp-tx", offeredMbps: "saturate", payloadBytes: 1000 }
+    ])
+    rig.s.epoch = 2
+    rig.traffic.startFlows(rig.s)
+    const first = rig.o.memory.read(1)[0]!
+    assert.strictEqual(first.payload, Payload.Subscribe)
+    assert.deepStrictEqual(first.subscribe, { protocol: "udp", offeredMbps: 10, payloadBytes: 1470 })
+    assert.deepStrictEqual(rig.takeTold(), [{ _tag: "Pace", flow: 1, epoch: 2 }])
+    assert.strictEqual(rig.s.outstanding, TX_RING_DESCRIPTORS - TX_RING_RESERVED)
+  })
+})
+
+describe("guest traffic: completions and received frames", () => {
+  it("a link probe's completion is not data, but the AP's acknowledgement is heard", () => {
+    const rig = connectedRig([])
+    rig.s.outstanding = 3
+    rig.s.probesOutstanding = 1
+    rig.kernel.nowNs = 5e9
+    rig.traffic.completed(rig.s, { _tag: "TxDone", vmac: 0, delivered: 1, failed: 0 })
+    assert.deepStrictEqual([rig.s.outstanding, rig.s.probesOutstanding, rig.s.lastHeardNs], [2, 0, 5e9])
+    assert.isUndefined(rig.stats.lastDataNs)
+    rig.kernel.nowNs = 6e9
+    rig.traffic.completed(rig.s, { _tag: "TxDone", vmac: 0, delivered: 1, failed: 0 })
+    assert.strictEqual(rig.stats.lastDataNs, 6e9)
+    // In ring order, the probe's completion is taken as the failure: the delivered one was data.
+    rig.s.probesOutstanding = 1
+    rig.kernel.nowNs = 7e9
+    rig.traffic.completed(rig.s, { _tag: "TxDone", vmac: 0, delivered: 1, failed: 1 })
+    assert.strictEqual(rig.stats.lastDataNs, 7e9)
+    assert.deepStrictEqual([rig.stats.txDelivered, rig.stats.txFailed, rig.s.outstanding], [3, 1, -1])
+  })
+
+  it("counts goodput after the warm-up only, times ping replies, and charges the stack's receive work", () => {
+    const rig = connectedRig([], 1e9)
+    const seen: Array<readonly [number, number]> = []
+    rig.traces.frameReceived.connect((vm, owner) => seen.push([vm, owner]))
+    const early = frameFor(1, Payload.Udp, 1000)
+    rig.o.ledger.register(early)
+    rig.traffic.receive(rig.s, { _tag: "Rx", vmac: 0, frames: [early] })
+    assert.deepStrictEqual([rig.stats.rxBytes, rig.stats.rxBytesMeasured], [1000, 0])
+    assert.strictEqual(rig.o.ledger.delivered, 1)
+    rig.kernel.nowNs = 2e9
+    const reply = frameFor(2, Payload.EchoReply, 64)
+    reply.createdNs = 1.5e9
+    rig.traffic.receive(rig.s, { _tag: "Rx", vmac: 0, frames: [frameFor(3, Payload.Udp, 1000), reply] })
+    assert.deepStrictEqual([rig.stats.rxFrames, rig.stats.rxBytesMeasured], [3, 1000])
+    assert.deepStrictEqual(rig.stats.pingRttNs, [5e8])
+    assert.deepStrictEqual([rig.stats.lastDataNs, rig.s.lastHeardNs], [2e9, 2e9])
+    assert.deepStrictEqual(seen, [[0, 0], [0, 0], [0, 0]])
+    assert.deepStrictEqual(recordOf(rig.s.work!).ops, [["guestPacket", 1], ["guestPacket", 2]])
+  })
+})
+
+describe("guest traffic: TCP flows", () => {
+  const tcpFlows: ReadonlyArray<Flow> = [
+    { kind: "tcp-tx", offeredMbps: "saturate", mssBytes: 1460 },
+    { kind: "tcp-rx", offeredMbps: "saturate", mssBytes: 1000 }
+  ]
+
+  it("a sender sends its window into the ring, and an ACK from the endpoint moves it on", () => {
+    const rig = connectedRig(tcpFlows)
+    rig.traffic.resume(rig.s)
+    const segments = rig.o.memory.read(10)
+    assert.deepStrictEqual(segments.map((d) => [d.seq, d.length, d.payload]), [[0, 1500, Payload.TcpData], [1, 1500, Payload.TcpData], [2, 1500, Payload.TcpData]])
+    rig.traffic.receive(rig.s, { _tag: "Rx", vmac: 0, frames: [frameFor(1, Payload.TcpAck, 40, 3)] })
+    assert.deepStrictEqual(tcpTotals(rig.s.tcpSenders.values()), { retransmits: 0, timeouts: 0, acked: 3 })
+  })
+
+  it("the receiver hands in-order segments to the application (goodput) and ACKs every second one", () => {
+    const rig = connectedRig(tcpFlows)
+    rig.traffic.receive(rig.s, { _tag: "Rx", vmac: 0, frames: [frameFor(1, Payload.TcpData, 1040, 0)] })
+    assert.strictEqual(rig.stats.rxBytesMeasured, 1000)
+    assert.strictEqual(rig.o.memory.read(10).length, 0, "the ACK is delayed")
+    rig.traffic.receive(rig.s, { _tag: "Rx", vmac: 0, frames: [frameFor(2, Payload.TcpData, 1040, 1)] })
+    const acks = rig.o.memory.read(10)
+    assert.deepStrictEqual(acks.map((d) => [d.payload, d.seq, d.length]), [[Payload.TcpAck, 2, 40]])
+  })
+
+  it("new flows on every connection, their timers carrying the epoch they were made in", () => {
+    const rig = connectedRig(tcpFlows)
+    const old = rig.s.tcpSenders.get(0)
+    rig.s.epoch = 3
+    rig.traffic.makeTcpFlows(rig.s)
+    assert.notStrictEqual(rig.s.tcpSenders.get(0), old)
+    assert.deepStrictEqual([...rig.s.tcpSenders.keys()], [0])
+    rig.traffic.resume(rig.s)
+    rig.kernel.runUntil(60e9)
+    assert.deepStrictEqual(rig.takeTold().map((m) => m._tag === "TcpTimer" && [m.flow, m.epoch]), [[0, 3]])
+  })
+
+  it("sums the senders' loss recovery", () => {
+    const sender = (retransmits: number, timeouts: number, sndUna: number) => ({ state: { retransmits, timeouts, sndUna } })
+    const senders = [sender(1, 2, 30), sender(4, 0, 12)] as unknown as Parameters<typeof tcpTotals>[0]
+    assert.deepStrictEqual(tcpTotals(senders), { retransmits: 5, timeouts: 2, acked: 42 })
+  })
+})
