@@ -1,12 +1,13 @@
 /**
- * The shape every model actor shares: its state is held by the actor runtime (`makeStateful`) or, in
- * the older actors, lives in the closure that builds it (`make`); its mailbox drops with a recorded dead letter when full (the model must never
- * block a sender that is itself an actor), and its handler is a plain function (the actor fast path).
+ * The shape every model actor shares: its state is held by the actor runtime (`makeStateful`: the
+ * `(state, message) → state` shape, `recover(crashed) → state`); its mailbox drops with a recorded
+ * dead letter when full (the model must never block a sender that is itself an actor), and its
+ * handler is a plain function (the actor fast path).
  *
  * Fault injection reaches every model actor the same way, through two control messages:
  * - `Crash` makes the handler throw: the actor's supervisor records the crash, waits its backoff in
- *   virtual time (mail queues meanwhile) and calls `recover`, which must rebuild the closure state
- *   from what survives a crash;
+ *   virtual time (mail queues meanwhile) and calls `recover`, which rebuilds the state from what
+ *   survives a crash;
  * - `Noise` is junk that the actor ignores (a mailbox flood is many of them at one instant).
  *
  * A message refused by a full mailbox is recorded as a dead letter and offered again 1 µs later (the
@@ -50,13 +51,6 @@ export const modelSupervision: SupervisionPolicy = {
   backoff: Schedule.exponential("1 millis").pipe(
     Schedule.modifyDelay(({ duration }) => Effect.succeed(Duration.min(duration, Duration.millis(100))))
   )
-}
-
-export interface ModelActorOptions {
-  /** Told when the actor crashes (the virtual time), before its supervisor's backoff. */
-  readonly crashed?: ((atNs: number) => void) | undefined
-  /** Rebuilds the closure state after a crash, from what survives. */
-  readonly recover?: (() => void) | undefined
 }
 
 /** A model actor whose state the actor runtime holds: `handle` returns the next state (it may mutate and return the same object). */
@@ -112,27 +106,3 @@ export const makeStateful = Effect.fnUntraced(function*<M extends { readonly _ta
   })
   return self
 })
-
-/** A model actor whose state lives in the closure that builds it (mutable, for per-packet speed). */
-export const make = <M extends { readonly _tag: string }>(
-  name: string,
-  capacity: number,
-  handle: (message: M) => void,
-  options: ModelActorOptions = {}
-): Effect.Effect<ModelRef<M>, never, Simulation | ActorSystem | Scope.Scope> => {
-  const { crashed, recover } = options
-  return makeStateful<M, undefined>({
-    name,
-    capacity,
-    initial: () => undefined,
-    handle: (_state, message) => {
-      handle(message)
-      return undefined
-    },
-    crashed,
-    recover: () => {
-      recover?.()
-      return undefined
-    }
-  })
-}
