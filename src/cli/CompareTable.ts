@@ -7,24 +7,40 @@ const pad = (s: string, n: number): string => (s.length >= n ? s : s + " ".repea
 const right = (s: string, n: number): string => (s.length >= n ? s : " ".repeat(n - s.length) + s)
 const fixed = (x: number | null, digits: number): string => (x === null ? "–" : x.toFixed(digits))
 
-const metricTable = (r: CompareReport, workload: string, title: string, unit: string, pick: (w: CompareReport["groups"][number]["workloads"][number]) => number | null, digits: number): string => {
-  const lines = [title, `  ${pad("group", GROUP_COL)}${right(unit, 12)}${right("× native", 10)}${right("CPU %", 8)}`]
+type Result = CompareReport["groups"][number]["workloads"][number]
+
+/** `mean ± half-width` (the 95% interval; no ± with one seed). */
+const withCi = (mean: number | null, ci: number | null, digits: number, scale = 1): string =>
+  mean === null ? "–" : ci === null ? (scale * mean).toFixed(digits) : `${(scale * mean).toFixed(digits)} ± ${(scale * ci).toFixed(digits)}`
+
+const metricTable = (r: CompareReport, workload: string, title: string, unit: string, pick: (w: Result) => readonly [number | null, number | null], digits: number): string => {
+  const lines = [title, `  ${pad("group", GROUP_COL)}${right(unit, 18)}${right("× native", 16)}${right("CPU %", 14)}`]
   for (const g of r.groups) {
     const w = g.workloads.find((x) => x.workload === workload)
     if (w === undefined) continue
-    lines.push(`  ${pad(g.label, GROUP_COL)}${right(fixed(pick(w), digits), 12)}${right(fixed(w.ratioToNative, 2), 10)}${right((100 * w.cpuUtilization).toFixed(1), 8)}`)
+    const [mean, ci] = pick(w)
+    lines.push(`  ${pad(g.label, GROUP_COL)}${right(withCi(mean, ci, digits), 18)}${right(withCi(w.ratioToNative, w.ratioToNativeCi95, 2), 16)}${right(withCi(w.cpuUtilization, w.cpuUtilizationCi95, 1, 100), 14)}`)
   }
   return lines.join("\n")
 }
 
+/** The seed's headline claims, each beside vwifi's figure and the configuration it comes from. */
+const claimsTable = (r: CompareReport): string =>
+  ["The seed's claims for its optimized system (IOMMU + coalescing) and vwifi's figures",
+    `  ${pad("claim", 30)}${pad("seed", 14)}${pad("vwifi (95% CI)", 20)}from`,
+    ...r.claims.map((c) => `  ${pad(c.claim, 30)}${pad(c.seedFigure, 14)}${pad(`${withCi(c.vwifi, c.vwifiCi95, c.unit.startsWith("×") ? 3 : 1)}`, 20)}${c.configuration} (${c.unit})`)
+  ].join("\n")
+
 export const renderCompare = (r: CompareReport): string => {
   const parts = [
-    `Virtual WiFi vs. Native vs. Passthrough — ${r.phy}, ${r.simulatedSecondsPerRun} s per run (${r.warmupSeconds} s warm-up), seed ${r.seed}`,
-    metricTable(r, "tcp-tx", "TCP throughput, VM → endpoint", "Mb/s", (w) => w.throughputMbps, 2),
-    metricTable(r, "tcp-rx", "TCP throughput, endpoint → VM", "Mb/s", (w) => w.throughputMbps, 2),
-    metricTable(r, "udp-tx", "UDP throughput, VM → endpoint", "Mb/s", (w) => w.throughputMbps, 2),
-    metricTable(r, "udp-rx", "UDP throughput, endpoint → VM", "Mb/s", (w) => w.throughputMbps, 2),
-    metricTable(r, "ping", "Ping round trip (mean; ratio of means)", "µs", (w) => w.rttMeanUs, 0),
+    `Virtual WiFi vs. Native vs. Passthrough — ${r.phy}, ${r.simulatedSecondsPerRun} s per run (${r.warmupSeconds} s warm-up), ` +
+    `seeds ${seedsText(r.seeds)}: mean ± half-width of the 95% confidence interval`,
+    claimsTable(r),
+    metricTable(r, "tcp-tx", "TCP throughput, VM → endpoint", "Mb/s", (w) => [w.throughputMbps, w.throughputCi95Mbps], 2),
+    metricTable(r, "tcp-rx", "TCP throughput, endpoint → VM", "Mb/s", (w) => [w.throughputMbps, w.throughputCi95Mbps], 2),
+    metricTable(r, "udp-tx", "UDP throughput, VM → endpoint", "Mb/s", (w) => [w.throughputMbps, w.throughputCi95Mbps], 2),
+    metricTable(r, "udp-rx", "UDP throughput, endpoint → VM", "Mb/s", (w) => [w.throughputMbps, w.throughputCi95Mbps], 2),
+    metricTable(r, "ping", "Ping round trip (mean; ratio to native seed by seed)", "µs", (w) => [w.rttMeanUs, w.rttMeanCi95Us], 0),
     pingDetail(r)
   ]
   const header = `  ${pad("category (percent of total time, TCP TX)", 58)}${r.groups.map((g) => right(g.short, 10)).join("")}`
@@ -35,8 +51,11 @@ export const renderCompare = (r: CompareReport): string => {
   return parts.join("\n\n")
 }
 
+const seedsText = (seeds: ReadonlyArray<number>): string =>
+  seeds.length === 1 ? String(seeds[0]) : `${seeds[0]}–${seeds[seeds.length - 1]}`
+
 const pingDetail = (r: CompareReport): string =>
-  ["Ping round trip detail (µs)", `  ${pad("group", GROUP_COL)}${right("median", 12)}${right("p99", 10)}`,
+  ["Ping round trip detail (µs, means over the seeds)", `  ${pad("group", GROUP_COL)}${right("median", 12)}${right("p99", 10)}`,
     ...r.groups.map((g) => {
       const w = g.workloads.find((x) => x.workload === "ping")
       return `  ${pad(g.label, GROUP_COL)}${right(fixed(w?.rttMedianUs ?? null, 0), 12)}${right(fixed(w?.rttP99Us ?? null, 0), 10)}`

@@ -1,30 +1,48 @@
-/** Runs the comparison: every group on every workload, same base scenario and seed. */
+/** Runs the comparison: every group on every workload, same base scenario, over repeated seeds. */
 import { Effect } from "effect"
 import { describePhy } from "../air/PhyConfig.ts"
 import { runScenario } from "../run/RunScenario.ts"
 import type { CompareReport, GroupResult, WorkloadResult } from "../report/CompareReport.ts"
 import type { RunReport } from "../report/RunReport.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
+import { seedClaims } from "./Claims.ts"
+import { estimateOf } from "./Statistics.ts"
 import { groups, scenarioFor, workloads } from "./Study.ts"
 import type { Group, Workload } from "./Study.ts"
 
+/** Seeds per (group, workload) by default: enough for a 95% interval (t = 2.776 at 4 degrees of freedom). */
+export const DEFAULT_SEEDS = 5
+
 export interface CompareOptions {
+  /** The first seed; the runs use `seeds` consecutive seeds from it. */
   readonly seed: number
+  /** How many seeds each (group, workload) runs with (default `DEFAULT_SEEDS`). */
+  readonly seeds?: number | undefined
   /** Overrides the base scenario's duration for every run. */
   readonly durationNs?: number | undefined
   /** Called before each run with its position. */
-  readonly onRun?: ((index: number, total: number, group: Group, workload: Workload) => void) | undefined
+  readonly onRun?: ((index: number, total: number, group: Group, workload: Workload, seed: number) => void) | undefined
+}
+
+/** One run's figures. */
+interface Sample {
+  readonly throughputMbps: number | null
+  readonly rttMeanUs: number | null
+  readonly rttMedianUs: number | null
+  readonly rttP99Us: number | null
+  readonly cpuUtilization: number
+  readonly traceDigest: string
+  readonly invariantViolations: number
 }
 
 const invariantViolations = (r: RunReport): number =>
   r.invariants.isolationViolations + r.invariants.unaccountedFrames + r.invariants.mappingInconsistencies +
   (r.invariants.cpuAccountingErrorNs > 0 ? 1 : 0)
 
-const figures = (workload: Workload, r: RunReport): Omit<WorkloadResult, "ratioToNative"> => {
+const sampleOf = (workload: Workload, r: RunReport): Sample => {
   const vm = r.vms[0]
   const ping = workload.id === "ping" && vm !== undefined ? vm.ping : undefined
   return {
-    workload: workload.id,
     throughputMbps: workload.id.endsWith("-tx") ? vm?.uplinkMbps ?? 0 : workload.id.endsWith("-rx") ? vm?.downlinkMbps ?? 0 : null,
     rttMeanUs: ping?.meanUs ?? null,
     rttMedianUs: ping?.medianUs ?? null,
@@ -35,43 +53,86 @@ const figures = (workload: Workload, r: RunReport): Omit<WorkloadResult, "ratioT
   }
 }
 
-const headline = (w: Omit<WorkloadResult, "ratioToNative">): number | null => w.throughputMbps ?? w.rttMeanUs
+/** The figure a ratio to native is taken of: throughput, or mean RTT for ping. */
+const headline = (s: Sample): number | null => s.throughputMbps ?? s.rttMeanUs
+
+const summarize = (workload: Workload, samples: ReadonlyArray<Sample>, native: ReadonlyArray<Sample>): WorkloadResult => {
+  const throughput = estimateOf(samples.map((s) => s.throughputMbps))
+  const rtt = estimateOf(samples.map((s) => s.rttMeanUs))
+  const cpu = estimateOf(samples.map((s) => s.cpuUtilization))!
+  // Seed by seed: the same seed drives both runs' random streams, so the ratio is paired.
+  const ratio = estimateOf(samples.map((s, i) => {
+    const mine = headline(s)
+    const theirs = headline(native[i]!)
+    return mine === null || theirs === null || theirs === 0 ? null : mine / theirs
+  }))
+  const mean = (pick: (s: Sample) => number | null): number | null => estimateOf(samples.map(pick))?.mean ?? null
+  return {
+    workload: workload.id,
+    throughputMbps: throughput?.mean ?? null,
+    throughputCi95Mbps: throughput?.ci95 ?? null,
+    rttMeanUs: rtt?.mean ?? null,
+    rttMeanCi95Us: rtt?.ci95 ?? null,
+    rttMedianUs: mean((s) => s.rttMedianUs),
+    rttP99Us: mean((s) => s.rttP99Us),
+    cpuUtilization: cpu.mean,
+    cpuUtilizationCi95: cpu.ci95,
+    ratioToNative: ratio?.mean ?? null,
+    ratioToNativeCi95: ratio?.ci95 ?? null,
+    traceDigests: samples.map((s) => s.traceDigest),
+    invariantViolations: samples.reduce((n, s) => n + s.invariantViolations, 0)
+  }
+}
+
+/** Per category, the mean over runs of the percent of total time. */
+const meanBreakdown = (breakdowns: ReadonlyArray<Record<string, number>>): Record<string, number> => {
+  const out: Record<string, number> = {}
+  for (const b of breakdowns) for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v / breakdowns.length
+  return out
+}
 
 export const compare = (base: Scenario, options: CompareOptions): Effect.Effect<CompareReport> =>
   Effect.gen(function*() {
     const started = performance.now()
-    const total = groups.length * workloads.length
-    const runs: Array<{ group: Group; results: Array<Omit<WorkloadResult, "ratioToNative">>; breakdown: Record<string, number> }> = []
+    const seedCount = options.seeds ?? DEFAULT_SEEDS
+    if (!Number.isInteger(seedCount) || seedCount < 1) return yield* Effect.die(new RangeError(`seeds must be a positive integer, not ${seedCount}`))
+    const seeds = Array.from({ length: seedCount }, (_, i) => options.seed + i)
+    const total = groups.length * workloads.length * seeds.length
+    const runs: Array<{ group: Group; samples: Array<Array<Sample>>; breakdowns: Array<Record<string, number>> }> = []
     let index = 0
     for (const group of groups) {
-      const results: Array<Omit<WorkloadResult, "ratioToNative">> = []
-      let breakdown: Record<string, number> = {}
+      const samples: Array<Array<Sample>> = []
+      const breakdowns: Array<Record<string, number>> = []
       for (const workload of workloads) {
-        options.onRun?.(index++, total, group, workload)
-        const report = yield* runScenario(scenarioFor(base, group, workload), { seed: options.seed, durationNs: options.durationNs })
-        results.push(figures(workload, report))
-        if (workload.id === "tcp-tx") breakdown = { ...report.cpu.breakdown }
+        const perSeed: Array<Sample> = []
+        for (const seed of seeds) {
+          options.onRun?.(index++, total, group, workload, seed)
+          const report = yield* runScenario(scenarioFor(base, group, workload), { seed, durationNs: options.durationNs })
+          perSeed.push(sampleOf(workload, report))
+          if (workload.id === "tcp-tx") breakdowns.push(report.cpu.breakdown)
+        }
+        samples.push(perSeed)
       }
-      runs.push({ group, results, breakdown })
+      runs.push({ group, samples, breakdowns })
     }
-    const native = runs[0]!.results
-    const groupResults = runs.map(({ group, results, breakdown }): GroupResult => ({
+    const native = runs[0]!.samples
+    const groupResults = runs.map(({ group, samples, breakdowns }): GroupResult => ({
       group: group.id,
       label: group.label,
       short: group.short,
-      workloads: results.map((w, i) => {
-        const mine = headline(w)
-        const theirs = headline(native[i]!)
-        return { ...w, ratioToNative: mine === null || theirs === null || theirs === 0 ? null : mine / theirs }
-      }),
-      cpuBreakdownTcpTx: breakdown
+      workloads: workloads.map((w, i) => summarize(w, samples[i]!, native[i]!)),
+      cpuBreakdownTcpTx: meanBreakdown(breakdowns)
     }))
+    const perSeed = (groupId: string, workloadId: Workload["id"]): ReadonlyArray<Sample> =>
+      runs.find((r) => r.group.id === groupId)!.samples[workloads.findIndex((w) => w.id === workloadId)]!
     return {
       seed: options.seed,
+      seeds,
       simulatedSecondsPerRun: (options.durationNs ?? base.durationSeconds * 1e9) / 1e9,
       warmupSeconds: base.warmupSeconds,
       phy: describePhy(base.card.phy),
       groups: groupResults,
+      claims: seedClaims((groupId, workloadId) => perSeed(groupId, workloadId).map((s) => ({ throughputMbps: s.throughputMbps, rttMeanUs: s.rttMeanUs, cpuUtilization: s.cpuUtilization }))),
       wallSeconds: (performance.now() - started) / 1e3
     }
   })

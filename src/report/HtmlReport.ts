@@ -14,13 +14,23 @@ const escape = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;
 
 const fixed = (x: number | null, digits: number): string => (x === null ? "–" : x.toFixed(digits))
 
+const withCi = (mean: number | null, ci: number | null, digits: number, scale = 1): string =>
+  mean === null ? "–" : ci === null ? (scale * mean).toFixed(digits) : `${(scale * mean).toFixed(digits)} ± ${(scale * ci).toFixed(digits)}`
+
+const claimsTable = (r: CompareReport): string => {
+  const head = "<tr><th>the seed's claim</th><th>seed</th><th>vwifi (mean ± 95% CI)</th><th>from</th></tr>"
+  const rows = r.claims.map((c) =>
+    `<tr><th>${escape(c.claim)}</th><td>${escape(c.seedFigure)}</td><td>${withCi(c.vwifi, c.vwifiCi95, c.unit.startsWith("×") ? 3 : 1)} ${escape(c.unit)}</td><td class="text">${escape(c.configuration)}</td></tr>`)
+  return `<table>${head}${rows.join("")}</table>`
+}
+
 const metricsTable = (r: CompareReport): string => {
   const workloads = r.groups[0]?.workloads.map((w) => w.workload) ?? []
   const head = `<tr><th>group</th>${workloads.map((w) => `<th>${escape(w)}</th>`).join("")}</tr>`
   const rows = r.groups.map((g) =>
     `<tr><th>${escape(g.label)}</th>${g.workloads.map((w) => {
-      const value = w.throughputMbps !== null ? `${fixed(w.throughputMbps, 2)} Mb/s` : `${fixed(w.rttMeanUs, 0)} µs`
-      return `<td>${value}<br><small>× native ${fixed(w.ratioToNative, 2)} · CPU ${(100 * w.cpuUtilization).toFixed(1)}%</small></td>`
+      const value = w.throughputMbps !== null ? `${withCi(w.throughputMbps, w.throughputCi95Mbps, 2)} Mb/s` : `${withCi(w.rttMeanUs, w.rttMeanCi95Us, 0)} µs`
+      return `<td>${value}<br><small>× native ${withCi(w.ratioToNative, w.ratioToNativeCi95, 2)} · CPU ${withCi(w.cpuUtilization, w.cpuUtilizationCi95, 1, 100)}%</small></td>`
     }).join("")}</tr>`
   )
   return `<table>${head}${rows.join("")}</table>`
@@ -50,11 +60,15 @@ export const htmlReport = (r: CompareReport, sweep?: SweepReport): Effect.Effect
 <style>
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222 }
 table { border-collapse: collapse; margin: 1em 0 } th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: right }
-th:first-child { text-align: left } small { color: #666 } figure { margin: 2em 0 }
+th:first-child, td.text { text-align: left } small { color: #666 } figure { margin: 2em 0 }
 </style></head><body>
 <h1>Virtual WiFi vs. Native vs. Passthrough</h1>
-<p>${escape(r.phy)}, ${r.simulatedSecondsPerRun} simulated seconds per run (${r.warmupSeconds} s warm-up), seed ${r.seed}.
+<p>${escape(r.phy)}, ${r.simulatedSecondsPerRun} simulated seconds per run (${r.warmupSeconds} s warm-up), ${r.seeds.length} seeds from ${r.seed}:
+every figure is the mean over the seeds ± the half-width of its 95% confidence interval.
 CPU costs are fitted to the seed's Table 1 (TCP TX of the three original groups); every other figure is the model's prediction.</p>
+<h2>The seed's claims</h2>
+<p>The seed's summary for its optimized system (IOMMU + interrupt coalescing in the device model), beside vwifi's figure for the same configuration.</p>
+${claimsTable(r)}
 <h2>Throughput and latency</h2>
 ${metricsTable(r)}
 <figure>${charts[0]}</figure>

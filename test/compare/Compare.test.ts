@@ -8,16 +8,20 @@ import { defaultScenario } from "../../src/scenario/ScenarioLoad.ts"
 describe("vwifi compare", () => {
   it.effect("is deterministic for a seed, and its results.json form decodes with the exported Schema", () =>
     Effect.gen(function*() {
-      const a = yield* compare(defaultScenario, { seed: 9, durationNs: 2e9 })
-      const b = yield* compare(defaultScenario, { seed: 9, durationNs: 2e9 })
-      const digests = (r: CompareReport) => r.groups.flatMap((g) => g.workloads.map((w) => w.traceDigest))
+      const a = yield* compare(defaultScenario, { seed: 9, seeds: 2, durationNs: 2e9 })
+      const b = yield* compare(defaultScenario, { seed: 9, seeds: 2, durationNs: 2e9 })
+      const digests = (r: CompareReport) => r.groups.flatMap((g) => g.workloads.flatMap((w) => w.traceDigests))
       assert.deepStrictEqual(digests(a), digests(b))
-      assert.strictEqual(new Set(digests(a)).size, groups.length * workloads.length, "every run is its own")
+      assert.strictEqual(new Set(digests(a)).size, groups.length * workloads.length * 2, "every run is its own")
+      assert.deepStrictEqual(a.seeds, [9, 10])
       const json = JSON.parse(JSON.stringify(Schema.encodeSync(CompareReport)(a)))
       const decoded = Schema.decodeUnknownSync(CompareReport)(json)
       assert.strictEqual(decoded.groups.length, groups.length)
-      // Native is the reference: its ratios are 1.
-      for (const w of a.groups[0]!.workloads) assert.strictEqual(w.ratioToNative, 1)
+      // Native is the reference: its ratios are 1, exactly, seed by seed.
+      for (const w of a.groups[0]!.workloads) {
+        assert.strictEqual(w.ratioToNative, 1)
+        assert.strictEqual(w.ratioToNativeCi95, 0)
+      }
       assert.isTrue(a.groups.every((g) => g.workloads.every((w) => w.invariantViolations === 0)))
     }))
 
