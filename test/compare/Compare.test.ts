@@ -37,7 +37,7 @@ describe("vwifi compare", () => {
   // Passthrough against native is not asserted: guest-mode time is outside Table 1, so the fit does not fix it.
   it.effect("virtual-wifi costs more CPU than passthrough and native for the same goodput; the mitigations cut it", () =>
     Effect.gen(function*() {
-      const r = yield* compare(defaultScenario, { seed: 1, durationNs: 3e9 })
+      const r = yield* compare(defaultScenario, { seed: 1, seeds: 1, durationNs: 3e9 })
       const udpTx = (id: string) => r.groups.find((g) => g.group === id)!.workloads.find((w) => w.workload === "udp-tx")!
       assert.isAbove(udpTx("virtual-wifi").cpuUtilization, udpTx("passthrough").cpuUtilization)
       assert.isAbove(udpTx("virtual-wifi").cpuUtilization, udpTx("native").cpuUtilization)
@@ -54,7 +54,7 @@ describe("vwifi compare: report.html", () => {
     Effect.gen(function*() {
       const { htmlReport } = yield* Effect.promise(() => import("../../src/report/HtmlReport.ts"))
       const { throughputChart } = yield* Effect.promise(() => import("../../src/report/CompareCharts.ts"))
-      const r = yield* compare(defaultScenario, { seed: 3, durationNs: 1e9 })
+      const r = yield* compare(defaultScenario, { seed: 3, seeds: 2, durationNs: 1e9 })
       const html = yield* htmlReport(r)
       assert.strictEqual(html.match(/<svg /g)?.length, 4)
       for (const g of r.groups) assert.include(html, g.label.replaceAll("&", "&amp;"))
