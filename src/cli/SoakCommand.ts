@@ -9,8 +9,8 @@ import { progressReporter } from "./Progress.ts"
 import { renderFaults, renderInvariants } from "./RunTable.ts"
 
 const hours = Flag.Int("hours").pipe(
-  Flag.withDescription("Simulated hours to run (default 24)"),
-  Flag.filter((n) => n >= 1 && n <= 10_000, (n) => `--hours must be a whole number from 1 to 10000, got ${n}`),
+  Flag.withDescription("Simulated hours to run, 1 to 2400 (100 days) (default 24)"),
+  Flag.filter((n) => n >= 1 && n <= 2400, (n) => `--hours must be a whole number from 1 to 2400 (100 days), got ${n}`),
   Flag.withDefault(24)
 )
 const vms = Flag.Int("vms").pipe(

@@ -5,12 +5,20 @@
  * schedules from a seed and a rate.
  */
 import { Schema } from "effect"
-import { Channel, defaulted, intBetween, nonNegative, numberBetween, positive, Ssid, VmName } from "./SchemaParts.ts"
+import { DURATION_SECONDS_MAX } from "./InputBounds.ts"
+import { Channel, defaulted, intBetween, numberBetween, positiveUpTo, Ssid, VmName } from "./SchemaParts.ts"
 
-const at = nonNegative.annotate({ description: "When it happens, in simulated seconds from the start." })
+const at = numberBetween(0, DURATION_SECONDS_MAX).annotate({ description: "When it happens, in simulated seconds from the start." })
 const vm = VmName.annotate({ description: "The VM, by name." })
 const vmac = intBetween(0, 15).annotate({ description: "The vMAC, by index (0..card.vmacs-1)." })
-const forSeconds = positive.annotate({ description: "How long it lasts, in simulated seconds." })
+const forSeconds = positiveUpTo(DURATION_SECONDS_MAX).annotate({ description: "How long it lasts, in simulated seconds." })
+
+/** Commands one storm writes at most: a storm is one instant, and its commands are all queued at once. */
+export const COMMAND_STORM_MAX = 10_000
+/** Junk messages one flood posts at most: twice the largest mailbox (the card's, 2^16). */
+export const MAILBOX_FLOOD_MAX = 200_000
+/** Entries in a schedule at most (a 100-day soak of 16 VMs has about 800,000 lifecycle events). */
+export const FAULTS_MAX = 1_000_000
 
 const entry = <K extends string, F extends Schema.Struct.Fields>(kind: K, description: string, fields: F) =>
   Schema.Struct({ kind: Schema.Literal(kind).annotate({ description: `"${kind}": ${description}` }), atSeconds: at, ...fields }).annotate({ description })
@@ -44,18 +52,24 @@ export const ChannelLoss = entry("channel-loss", "A burst of losses on a channel
 })
 export const CommandStorm = entry("command-storm", "A guest writes a storm of hostile or malformed commands to its card.", {
   vm,
-  commands: defaulted(intBetween(1, 1_000_000), 200, "How many commands. Default 200.")
+  commands: defaulted(
+    intBetween(1, COMMAND_STORM_MAX),
+    200,
+    `How many commands, 1..${COMMAND_STORM_MAX} (all at one instant: a longer attack is a "hostile-guest"). Default 200.`
+  )
 })
 export const GuestReboot = entry("guest-reboot", "A guest reboots: its card is reset (its vMAC released), then it boots again after `downSeconds`.", {
   vm,
-  downSeconds: defaulted(nonNegative, 0, "How long it stays down, in seconds. Default 0.")
+  downSeconds: defaulted(numberBetween(0, DURATION_SECONDS_MAX), 0, "How long it stays down, in seconds. Default 0.")
 })
 export const MailboxFlood = entry("mailbox-flood", "An actor's mailbox is flooded with junk messages past its capacity, at one instant.", {
   target: Schema.Literals(["driver", "device-model", "guest", "nic"]).annotate({
     description: "Whose mailbox: \"driver\", \"nic\", or a VM's \"device-model\" or \"guest\" (then `vm` is required)."
   }),
   vm: Schema.optionalKey(vm),
-  messages: Schema.optionalKey(intBetween(1, 10_000_000)).annotate({ description: "How many junk messages (default: twice the mailbox's capacity)." })
+  messages: Schema.optionalKey(intBetween(1, MAILBOX_FLOOD_MAX)).annotate({
+    description: `How many junk messages, 1..${MAILBOX_FLOOD_MAX} (default: twice the mailbox's capacity).`
+  })
 })
 export const VmStop = entry("vm-stop", "A VM shuts down (lifecycle, not a fault): its vMAC is released.", { vm })
 export const VmStart = entry("vm-start", "A stopped VM boots again (lifecycle).", { vm })
@@ -72,7 +86,9 @@ export const FaultSpec = Schema.Union([
 export type FaultSpec = typeof FaultSpec.Type
 export type FaultKind = FaultSpec["kind"]
 
-export const FaultSchedule = Schema.Array(FaultSpec)
+export const FaultSchedule = Schema.Array(FaultSpec).check(
+  Schema.isMaxLength(FAULTS_MAX, { expected: `at most ${FAULTS_MAX} entries` })
+)
 export type FaultSchedule = typeof FaultSchedule.Type
 
 /** When a fault's effect ends (its start for instantaneous ones; `vm-stop` never ends). */
