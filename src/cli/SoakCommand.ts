@@ -3,7 +3,9 @@ import { Console, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
 import { invariantViolations } from "../report/RunReport.ts"
 import type { SoakHour, SoakReport } from "../report/SoakReport.ts"
+import { GENERATED_FAULTS_MAX } from "../fault/FaultPlan.ts"
 import { runSoak } from "../soak/Soak.ts"
+import { CliUsageError } from "./CliUsageError.ts"
 import * as flags from "./flags.ts"
 import { progressReporter } from "./Progress.ts"
 import { renderFaults, renderInvariants } from "./RunTable.ts"
@@ -47,6 +49,12 @@ export const soakCommand = Command.make(
   "soak",
   { hours, vms, faults, seed: flags.seed, json: flags.json },
   Effect.fnUntraced(function*({ hours, vms, faults, seed, json }) {
+    if (faults * 60 * hours > GENERATED_FAULTS_MAX) {
+      return yield* new CliUsageError({
+        message: `--faults ${faults} for --hours ${hours} would inject about ${Math.round(faults * 60 * hours)} faults; a soak takes at most ` +
+          `${GENERATED_FAULTS_MAX} generated ones: lower --faults or --hours`
+      })
+    }
     const progress = json ? undefined : progressReporter(hours * 3600e9)
     if (!json) {
       yield* Console.log(`soak: ${vms} VMs on 3 APs, ${hours} h simulated, ${faults * 60} faults/h, seed ${seed}\n`)
