@@ -15,6 +15,22 @@ const forSeconds = positiveUpTo(DURATION_SECONDS_MAX).annotate({ description: "H
 
 /** Commands one storm writes at most: a storm is one instant, and its commands are all queued at once. */
 export const COMMAND_STORM_MAX = 10_000
+/** A hostile guest writes at most this many commands a simulated second (a VM exit each: about what one core can trap). */
+export const HOSTILE_RATE_MAX = 100_000
+/** Commands one hostile-guest entry writes at most, rate × duration. */
+export const HOSTILE_WRITES_MAX = 1_000_000
+
+/**
+ * The attacks a hostile guest can make, each refused at the trust boundary: random bytes, a command
+ * the card does not have, fields of the wrong type, another VM's vMAC, a rate index out of range, a
+ * frame with another station's source address, DMA outside the VM's memory, a descriptor longer than
+ * a frame, a doorbell for more descriptors than the ring holds.
+ */
+export const HOSTILE_ATTACKS = [
+  "garbage", "unknown-tag", "wrong-types", "other-vmac", "rate-out-of-range", "spoofed-source", "dma-out-of-range", "bad-length", "short-ring"
+] as const
+export type HostileAttack = (typeof HOSTILE_ATTACKS)[number]
+
 /** Junk messages one flood posts at most: twice the largest mailbox (the card's, 2^16). */
 export const MAILBOX_FLOOD_MAX = 200_000
 /** Entries in a schedule at most (a 100-day soak of 16 VMs has about 800,000 lifecycle events). */
@@ -58,6 +74,20 @@ export const CommandStorm = entry("command-storm", "A guest writes a storm of ho
     `How many commands, 1..${COMMAND_STORM_MAX} (all at one instant: a longer attack is a "hostile-guest"). Default 200.`
   )
 })
+export const HostileGuest = entry("hostile-guest", "A VM's guest turns hostile for `forSeconds`: it keeps writing `attack` commands to its card at `ratePerSecond`.", {
+  vm,
+  attack: defaulted(
+    Schema.Literals(["mixed", ...HOSTILE_ATTACKS]),
+    "mixed",
+    `Which attack: ${HOSTILE_ATTACKS.map((a) => `"${a}"`).join(", ")}, or "mixed" (each write drawn from them all). Default "mixed".`
+  ),
+  ratePerSecond: defaulted(
+    intBetween(1, HOSTILE_RATE_MAX),
+    1000,
+    `Commands written per simulated second, 1..${HOSTILE_RATE_MAX}; ratePerSecond × forSeconds at most ${HOSTILE_WRITES_MAX}. Default 1000.`
+  ),
+  forSeconds
+})
 export const GuestReboot = entry("guest-reboot", "A guest reboots: its card is reset (its vMAC released), then it boots again after `downSeconds`.", {
   vm,
   downSeconds: defaulted(numberBetween(0, DURATION_SECONDS_MAX), 0, "How long it stays down, in seconds. Default 0.")
@@ -81,7 +111,7 @@ export const VmRoam = entry("vm-roam", "A VM moves to another AP (lifecycle): it
 
 export const FaultSpec = Schema.Union([
   CrashDriver, CrashDeviceModel, CrashGuestDriver, CrashVmac, CrashNic, CrashAp, HangVmac, Interrupts, ApDown, ApDeauth,
-  ChannelLoss, CommandStorm, GuestReboot, MailboxFlood, VmStop, VmStart, VmRoam, VmScan
+  ChannelLoss, CommandStorm, HostileGuest, GuestReboot, MailboxFlood, VmStop, VmStart, VmRoam, VmScan
 ]).annotate({ description: "One scheduled fault or lifecycle event, tagged by kind." })
 export type FaultSpec = typeof FaultSpec.Type
 export type FaultKind = FaultSpec["kind"]
@@ -96,6 +126,7 @@ export const faultEndSeconds = (f: FaultSpec): number => {
   switch (f.kind) {
     case "ap-down":
     case "channel-loss":
+    case "hostile-guest":
       return f.atSeconds + f.forSeconds
     case "guest-reboot":
       return f.atSeconds + f.downSeconds
