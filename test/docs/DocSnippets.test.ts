@@ -29,8 +29,8 @@ writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({
 
 describe("docs: code blocks", () => {
   it("README.md and docs/ have runnable TypeScript blocks (fragments are marked)", () => {
-    assert.isAtLeast(snippets.length, 2)
-    assert.include(snippets.map((s) => s.name), "README.md#1")
+    assert.isAtLeast(snippets.length, 3)
+    assert.includeMembers(snippets.map((s) => s.name), ["README.md#1", "README.md#2", "docs/faults.md#1"])
   })
 
   it("every block type-checks", () => {
