@@ -8,12 +8,12 @@
  * The cases are drawn from a seeded generator (VWIFI_HOSTILE_SEED, default fixed; VWIFI_HOSTILE_RUNS,
  * default 200) and run through the command line in process (`runCli`, what `bin/vwifi.js` runs).
  */
-import { assert, describe, it } from "@effect/vitest"
+import { afterAll, assert, describe, it } from "@effect/vitest"
 import { NodeServices } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
 import { TestConsole } from "effect/testing"
 import { execFileSync } from "node:child_process"
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { runCli } from "../../src/cli/Cli.ts"
@@ -183,6 +183,8 @@ const vwifi = (args: ReadonlyArray<string>) =>
   }).pipe(Effect.provide([Layer.fresh(TestConsole.layer), NodeServices.layer]))
 
 const STACK = /\n\s+at .+[:(]\d+/
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe("cli: hostile files and flags", () => {
   it.effect(`${runs} generated cases: exit 2, one message naming the field or flag, no stack, bounded time and memory`, () =>

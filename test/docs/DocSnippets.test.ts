@@ -3,9 +3,9 @@
  * with `vwifi` resolved to this checkout's sources (the package test runs README's blocks against
  * the packed package). Blocks marked `ts fragment` are excerpts and are left out.
  */
-import { assert, describe, it } from "@effect/vitest"
+import { afterAll, assert, describe, it } from "@effect/vitest"
 import { execFileSync, spawnSync } from "node:child_process"
-import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs"
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { allSnippets, repoRoot } from "./Snippets.ts"
@@ -26,6 +26,8 @@ writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({
   },
   include: ["*.ts"]
 }))
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe("docs: code blocks", () => {
   it("README.md and docs/ have runnable TypeScript blocks (fragments are marked)", () => {
