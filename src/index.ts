@@ -19,7 +19,9 @@ export { runKernelDemo } from "./demo/KernelDemo.ts"
 
 // The Virtual WiFi model.
 export { Scenario } from "./scenario/Scenario.ts"
-export { decodeScenario, defaultScenario, encodeScenario, loadScenarioFile, ScenarioError } from "./scenario/ScenarioLoad.ts"
+export { decodeScenario, defaultScenario, encodeScenario, loadScenarioFile, readScenarioJson, ScenarioError } from "./scenario/ScenarioLoad.ts"
+export type { ScenarioInput } from "./scenario/Scenario.ts"
+export * as InputBounds from "./scenario/InputBounds.ts"
 export * as Examples from "./scenario/examples.ts"
 export { build } from "./world/World.ts"
 export type { VmHandle, World } from "./world/World.ts"
@@ -31,7 +33,8 @@ export type { CardEvent, RejectReason, ScanResult } from "./vocabulary/CardEvent
 export type { GuestMessage } from "./guest/GuestVm.ts"
 
 // Faults, recovery, invariants, soak.
-export { FaultSchedule, FaultSpec } from "./scenario/FaultSchedule.ts"
+export { FaultSchedule, FaultSpec, HOSTILE_ATTACKS } from "./scenario/FaultSchedule.ts"
+export type { FaultKind, HostileAttack } from "./scenario/FaultSchedule.ts"
 export { generateFaults, faultFromDraw } from "./fault/FaultPlan.ts"
 export type { FaultDraw, GenerateOptions } from "./fault/FaultPlan.ts"
 export { caseScenario, caseVerdict, FaultCase, RECONNECT_BOUND_SECONDS } from "./fault/FaultCase.ts"

@@ -4,7 +4,7 @@ import { Argument, Command, Flag } from "effect/cli"
 import { compare, DEFAULT_SEEDS } from "../compare/Compare.ts"
 import { sweep } from "../compare/Sweep.ts"
 import { CompareReport } from "../report/CompareReport.ts"
-import { loadBase, scenarioArgument, writeOutputs } from "./ScenarioInput.ts"
+import { durationOverride, loadScenario, prepareOutputs, scenarioArgument, writeOutputs } from "./ScenarioInput.ts"
 import { CliUsageError } from "./CliUsageError.ts"
 import { htmlReport } from "../report/HtmlReport.ts"
 import { renderCompare } from "./CompareTable.ts"
@@ -34,7 +34,8 @@ export const compareCommand = Command.make(
   "compare",
   { scenario: scenarioFile, seed: flags.seed, seeds, duration: flags.optionalDuration("How long each run simulates"), json: flags.json, out, sweep: withSweep },
   Effect.fnUntraced(function*({ scenario: file, seed, seeds: seedCount, duration, json, out, sweep: runSweep }) {
-    const base = yield* loadBase(file)
+    const base = yield* loadScenario(file, durationOverride(duration))
+    yield* prepareOutputs(out)
     if (base.vms.length === 0) return yield* new CliUsageError({ message: "the base scenario needs at least one VM (its first VM is the one compared)" })
     const tty = !json && process.stderr.isTTY
     const compared = yield* compare(base, {

@@ -2,11 +2,12 @@
 import { Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { runScenario } from "../run/RunScenario.ts"
-import { generateFaults } from "../fault/FaultPlan.ts"
+import { GENERATED_FAULTS_MAX, generateFaults } from "../fault/FaultPlan.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
 import { unsupportedFeatures } from "../scenario/Unsupported.ts"
 import type { RunReport } from "../report/RunReport.ts"
-import { loadBase, scenarioArgument } from "./ScenarioInput.ts"
+import { durationOverride, loadScenario, scenarioArgument } from "./ScenarioInput.ts"
+import type { FlagOverride } from "./ScenarioInput.ts"
 import { CliUsageError } from "./CliUsageError.ts"
 import * as flags from "./flags.ts"
 import { progressReporter } from "./Progress.ts"
@@ -20,11 +21,21 @@ const mode = Flag.Literals("mode", ["native", "passthrough", "virtual-wifi"]).pi
   Flag.optional
 )
 
-/** The scenario with faults generated at `perMinute` over the run (after its warm-up) added to its own. */
-const withGeneratedFaults = (scenario: Scenario, perMinute: number, seed: number, durationS: number): Scenario => {
-  if (perMinute <= 0) return scenario
-  const generated = generateFaults(scenario, { seed, perMinute, fromSeconds: scenario.warmupSeconds, untilSeconds: durationS })
-  return { ...scenario, faults: [...scenario.faults, ...generated].sort((a, b) => a.atSeconds - b.atSeconds) }
+/**
+ * The scenario with faults generated at `perMinute` over the run (after its warm-up) added to its
+ * own; refused when that would be more than a schedule holds.
+ */
+const withGeneratedFaults = (scenario: Scenario, perMinute: number, seed: number): Effect.Effect<Scenario, CliUsageError> => {
+  if (perMinute <= 0) return Effect.succeed(scenario)
+  const expected = perMinute * (scenario.durationSeconds - scenario.warmupSeconds) / 60
+  if (expected > GENERATED_FAULTS_MAX) {
+    return Effect.fail(new CliUsageError({
+      message: `--faults ${perMinute} over ${scenario.durationSeconds - scenario.warmupSeconds} s after the warm-up would inject about ` +
+        `${Math.round(expected)} faults; a run takes at most ${GENERATED_FAULTS_MAX} generated ones: lower --faults or --duration`
+    }))
+  }
+  const generated = generateFaults(scenario, { seed, perMinute, fromSeconds: scenario.warmupSeconds, untilSeconds: scenario.durationSeconds })
+  return Effect.succeed({ ...scenario, faults: [...scenario.faults, ...generated].sort((a, b) => a.atSeconds - b.atSeconds) })
 }
 
 export const runCommand = Command.make(
@@ -39,19 +50,17 @@ export const runCommand = Command.make(
     faults: flags.faultRate(0, "added to the scenario's own fault schedule")
   },
   Effect.fnUntraced(function*({ scenario: file, mode, seed, duration, json, trace, faults }) {
-    const base = yield* loadBase(file)
-    const moded = Option.isSome(mode) ? { ...base, mode: mode.value } : base
-    const durationS = Option.match(duration, { onNone: () => moded.durationSeconds, onSome: (ns) => ns / 1e9 })
-    const scenario = withGeneratedFaults(moded, faults, seed, durationS)
-    if (scenario.mode !== "virtual-wifi" && scenario.vms.length > 1) {
-      return yield* new CliUsageError({ message: `--mode ${scenario.mode} runs one VM, but the scenario has ${scenario.vms.length}` })
-    }
+    const overrides: Array<FlagOverride> = [
+      ...Option.match(mode, { onNone: () => [], onSome: (m) => [{ field: "mode" as const, value: m, flag: `--mode ${m}` }] }),
+      ...durationOverride(duration)
+    ]
+    const base = yield* loadScenario(file, overrides)
+    const scenario = yield* withGeneratedFaults(base, faults, seed)
     for (const note of unsupportedFeatures(scenario)) yield* Console.error(`vwifi: note: ${note}`)
-    const durationNs = Option.getOrUndefined(duration)
-    if (faults > 0 && !json) yield* Console.error(`vwifi: ${scenario.faults.length - moded.faults.length} faults generated from seed ${seed} (the JSON results list the recoveries)`)
-    const progress = json ? undefined : progressReporter(durationNs ?? scenario.durationSeconds * 1e9)
+    if (faults > 0 && !json) yield* Console.error(`vwifi: ${scenario.faults.length - base.faults.length} faults generated from seed ${seed} (the JSON results list the recoveries)`)
+    const progress = json ? undefined : progressReporter(scenario.durationSeconds * 1e9)
     const report: RunReport = yield* withTraceFile(Option.getOrUndefined(trace), (sink) =>
-      runScenario(scenario, { seed, durationNs, trace: sink, onProgress: progress?.update }))
+      runScenario(scenario, { seed, trace: sink, onProgress: progress?.update }))
     progress?.done()
     yield* Console.log(json ? JSON.stringify(report, null, 2) : renderRunReport(report))
   })

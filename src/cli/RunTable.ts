@@ -9,11 +9,11 @@ export const renderRunReport = (r: RunReport): string => {
   const lines: Array<string> = []
   lines.push(`${r.scenarioMode}: ${r.simulatedSeconds} s simulated in ${r.wallSeconds.toFixed(2)} s, seed ${r.seed}, digest ${r.traceDigest}`)
   lines.push("")
-  lines.push(`${pad("VM", 12)}${pad("state", 15)}${pad("ssid", 10)}${pad("tx", 9)}${pad("rx", 9)}${pad("up Mb/s", 9)}${pad("down Mb/s", 11)}${pad("ping µs", 9)}rejected`)
+  lines.push(`${pad("VM", 12)}${pad("state", 15)}${pad("ssid", 10)}${pad("tx", 9)}${pad("rx", 9)}${pad("up Mb/s", 9)}${pad("down Mb/s", 11)}${pad("ping µs", 9)}rejections`)
   for (const vm of r.vms) {
     lines.push(
       `${pad(vm.name, 12)}${pad(vm.state, 15)}${pad(vm.ssid, 10)}${pad(String(vm.txFrames), 9)}${pad(String(vm.rxFrames), 9)}` +
-        `${pad(num(vm.uplinkMbps, 2), 9)}${pad(num(vm.downlinkMbps, 2), 11)}${pad(num(vm.ping.medianUs, 0), 9)}${vm.rejectedCommands}`
+        `${pad(num(vm.uplinkMbps, 2), 9)}${pad(num(vm.downlinkMbps, 2), 11)}${pad(num(vm.ping.medianUs, 0), 9)}${vm.rejections}`
     )
   }
   lines.push("")

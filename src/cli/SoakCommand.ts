@@ -3,14 +3,16 @@ import { Console, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
 import { invariantViolations } from "../report/RunReport.ts"
 import type { SoakHour, SoakReport } from "../report/SoakReport.ts"
+import { GENERATED_FAULTS_MAX } from "../fault/FaultPlan.ts"
 import { runSoak } from "../soak/Soak.ts"
+import { CliUsageError } from "./CliUsageError.ts"
 import * as flags from "./flags.ts"
 import { progressReporter } from "./Progress.ts"
 import { renderFaults, renderInvariants } from "./RunTable.ts"
 
 const hours = Flag.Int("hours").pipe(
-  Flag.withDescription("Simulated hours to run (default 24)"),
-  Flag.filter((n) => n >= 1 && n <= 10_000, (n) => `--hours must be a whole number from 1 to 10000, got ${n}`),
+  Flag.withDescription("Simulated hours to run, 1 to 2400 (100 days) (default 24)"),
+  Flag.filter((n) => n >= 1 && n <= 2400, (n) => `--hours must be a whole number from 1 to 2400 (100 days), got ${n}`),
   Flag.withDefault(24)
 )
 const vms = Flag.Int("vms").pipe(
@@ -47,6 +49,12 @@ export const soakCommand = Command.make(
   "soak",
   { hours, vms, faults, seed: flags.seed, json: flags.json },
   Effect.fnUntraced(function*({ hours, vms, faults, seed, json }) {
+    if (faults * 60 * hours > GENERATED_FAULTS_MAX) {
+      return yield* new CliUsageError({
+        message: `--faults ${faults} for --hours ${hours} would inject about ${Math.round(faults * 60 * hours)} faults; a soak takes at most ` +
+          `${GENERATED_FAULTS_MAX} generated ones: lower --faults or --hours`
+      })
+    }
     const progress = json ? undefined : progressReporter(hours * 3600e9)
     if (!json) {
       yield* Console.log(`soak: ${vms} VMs on 3 APs, ${hours} h simulated, ${faults * 60} faults/h, seed ${seed}\n`)

@@ -4,7 +4,7 @@ import { Command, Flag } from "effect/cli"
 import { sweep, sweepGroups, sweepRates } from "../compare/Sweep.ts"
 import { describePhy } from "../air/PhyConfig.ts"
 import { SweepReport, sweepHtml } from "../report/SweepReport.ts"
-import { loadBase, scenarioArgument, writeOutputs } from "./ScenarioInput.ts"
+import { durationOverride, loadScenario, prepareOutputs, scenarioArgument, writeOutputs } from "./ScenarioInput.ts"
 import { CliUsageError } from "./CliUsageError.ts"
 import * as flags from "./flags.ts"
 
@@ -30,7 +30,8 @@ export const sweepCommand = Command.make(
   "sweep-rate",
   { scenario: scenarioFile, seed: flags.seed, duration: flags.optionalDuration("How long each point simulates"), json: flags.json, out },
   Effect.fnUntraced(function*({ scenario: file, seed, duration, json, out }) {
-    const base = yield* loadBase(file)
+    const base = yield* loadScenario(file, durationOverride(duration))
+    yield* prepareOutputs(out)
     if (base.vms.length === 0) return yield* new CliUsageError({ message: "the base scenario needs at least one VM" })
     const tty = !json && process.stderr.isTTY
     const durationNs = Option.getOrUndefined(duration)

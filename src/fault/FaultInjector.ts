@@ -14,6 +14,7 @@ import type { FaultSpec } from "../scenario/FaultSchedule.ts"
 import { after } from "../actor/Port.ts"
 import type { Port } from "../actor/Port.ts"
 import { hostileCommand } from "./HostileCommands.ts"
+import { startHostileGuest } from "./HostileGuest.ts"
 
 /** A mailbox a flood can target: its capacity, and how to post junk to it. */
 interface Floodable extends Port<Control> {
@@ -112,6 +113,13 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
         const { command, descriptors } = hostileCommand(random, memoryBytes, ownMac)
         vm.guest.ref.tellUnsafe(descriptors === undefined ? { _tag: "WriteRaw", command } : { _tag: "WriteRaw", command, descriptors })
       }
+      return
+    }
+    case "hostile-guest": {
+      const vm = vmOf(fault.vm)
+      if (vm === undefined) return
+      record()
+      startHostileGuest(world, vm, kernel, random, fault)
       return
     }
     case "guest-reboot":

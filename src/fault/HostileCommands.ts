@@ -4,6 +4,8 @@
  * for the VM's own card: a storm must not change what the VM itself asked for.
  */
 import type { Prng } from "../kernel/Prng.ts"
+import { HOSTILE_ATTACKS } from "../scenario/FaultSchedule.ts"
+import type { HostileAttack } from "../scenario/FaultSchedule.ts"
 
 export interface HostileWrite {
   readonly command: unknown
@@ -11,10 +13,15 @@ export interface HostileWrite {
   readonly descriptors?: ReadonlyArray<unknown>
 }
 
-/** Kinds of hostile write, in the order `hostileCommand` draws from. */
-export const hostileKinds = [
-  "garbage", "unknown-tag", "wrong-types", "other-vmac", "rate-out-of-range", "spoofed-source", "dma-out-of-range", "bad-length", "short-ring"
-] as const
+/** Kinds of hostile write, in the order `hostileCommand` draws from (the scenario's names for them). */
+export const hostileKinds = HOSTILE_ATTACKS
+
+/** The attacks that need the VM's own MAC (to get past the source check to the range checks). */
+const NEEDS_OWN_MAC: ReadonlySet<HostileAttack> = new Set(["dma-out-of-range", "bad-length"])
+
+/** One write of `attack`, or `undefined` when it needs the VM's MAC and the VM has none yet. */
+export const hostileWriteOf = (attack: HostileAttack, random: Prng, memoryBytes: number, ownMac: number | undefined): HostileWrite | undefined =>
+  ownMac === undefined && NEEDS_OWN_MAC.has(attack) ? undefined : write(attack, random, memoryBytes, ownMac)
 
 /**
  * One hostile write. `ownMac` is the VM's own MAC (a DMA-range attack needs it to get past the source
@@ -22,7 +29,10 @@ export const hostileKinds = [
  */
 export const hostileCommand = (random: Prng, memoryBytes: number, ownMac: number | undefined): HostileWrite => {
   const kinds = ownMac === undefined ? hostileKinds.filter((k) => k !== "dma-out-of-range" && k !== "bad-length") : hostileKinds
-  const kind = kinds[random.nextIntBelow(kinds.length)]!
+  return write(kinds[random.nextIntBelow(kinds.length)]!, random, memoryBytes, ownMac)
+}
+
+const write = (kind: HostileAttack, random: Prng, memoryBytes: number, ownMac: number | undefined): HostileWrite => {
   const otherVmac = 1 + random.nextIntBelow(15)
   const descriptor = (src: number, dmaAddress: number, length: number) => ({
     dmaAddress, length, src, dst: 0x020000100000, payload: 1, seq: 0, createdNs: 0

@@ -14,8 +14,13 @@ export const VmReport = Schema.Struct({
   txFrames: Schema.Number,
   /** Data frames the guest's applications received. */
   rxFrames: Schema.Number,
-  /** Commands refused at the trust boundary (or by the driver), all reasons. */
-  rejectedCommands: Schema.Number,
+  /**
+   * Refusals for this VM, all reasons: one per refused command, one per refused TX descriptor (a
+   * doorbell over three bad descriptors counts 3; one claiming more descriptors than the ring holds
+   * counts 1 and each bad one it reaches), and refusals further down (no free vMAC, an IOMMU DMA fault).
+   * Not a count of commands: a storm of N hostile writes may count more or fewer than N.
+   */
+  rejections: Schema.Number,
   rejectedByReason: Schema.Record(Schema.String, Schema.Number),
   /** Uplink goodput (UDP, and TCP in order) of this VM's data at the endpoints of every AP it used, after the warm-up, Mbit/s. */
   uplinkMbps: Schema.Number,

@@ -72,7 +72,7 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       mac: d.mac === undefined ? null : macText(d.mac),
       txFrames: s.txFrames,
       rxFrames: s.rxFrames,
-      rejectedCommands: vm.port.rejected(),
+      rejections: vm.port.rejected(),
       rejectedByReason,
       uplinkMbps: (upBytes * 8) / measuredS / 1e6,
       downlinkMbps: (s.rxBytesMeasured * 8) / measuredS / 1e6,

@@ -3,6 +3,7 @@
  * make sense in the scenario's mode. Pure, like `checkScenario`, which calls it.
  */
 import type { Scenario } from "./Scenario.ts"
+import { HOSTILE_WRITES_MAX } from "./FaultSchedule.ts"
 
 export interface FaultProblem {
   readonly path: string
@@ -46,6 +47,19 @@ export const checkFaults = (s: Scenario): ReadonlyArray<FaultProblem> => {
       case "vm-start":
       case "vm-scan":
         needVm(f.vm)
+        break
+      case "hostile-guest":
+        needVm(f.vm)
+        if (f.ratePerSecond * f.forSeconds > HOSTILE_WRITES_MAX) {
+          problems.push({
+            path: path("forSeconds"),
+            message: `${f.ratePerSecond} commands a second for ${f.forSeconds} s is ${Math.round(f.ratePerSecond * f.forSeconds)} writes; ` +
+              `one hostile-guest entry writes at most ${HOSTILE_WRITES_MAX} (split it, or lower ratePerSecond)`
+          })
+        }
+        if (s.mode === "native" && (f.attack === "dma-out-of-range" || f.attack === "bad-length")) {
+          problems.push({ path: path("attack"), message: `"${f.attack}" attacks a VM's memory bounds, and mode "native" has no VM: the host may DMA anywhere` })
+        }
         break
       case "vm-roam":
         needVm(f.vm)

@@ -5,12 +5,36 @@
  * schedules from a seed and a rate.
  */
 import { Schema } from "effect"
-import { Channel, defaulted, intBetween, nonNegative, numberBetween, positive, Ssid, VmName } from "./SchemaParts.ts"
+import { DURATION_SECONDS_MAX } from "./InputBounds.ts"
+import { Channel, defaulted, intBetween, numberBetween, positiveUpTo, Ssid, VmName } from "./SchemaParts.ts"
 
-const at = nonNegative.annotate({ description: "When it happens, in simulated seconds from the start." })
+const at = numberBetween(0, DURATION_SECONDS_MAX).annotate({ description: "When it happens, in simulated seconds from the start." })
 const vm = VmName.annotate({ description: "The VM, by name." })
 const vmac = intBetween(0, 15).annotate({ description: "The vMAC, by index (0..card.vmacs-1)." })
-const forSeconds = positive.annotate({ description: "How long it lasts, in simulated seconds." })
+const forSeconds = positiveUpTo(DURATION_SECONDS_MAX).annotate({ description: "How long it lasts, in simulated seconds." })
+
+/** Commands one storm writes at most: a storm is one instant, and its commands are all queued at once. */
+export const COMMAND_STORM_MAX = 10_000
+/** A hostile guest writes at most this many commands a simulated second (a VM exit each: about what one core can trap). */
+export const HOSTILE_RATE_MAX = 100_000
+/** Commands one hostile-guest entry writes at most, rate × duration. */
+export const HOSTILE_WRITES_MAX = 1_000_000
+
+/**
+ * The attacks a hostile guest can make, each refused at the trust boundary: random bytes, a command
+ * the card does not have, fields of the wrong type, another VM's vMAC, a rate index out of range, a
+ * frame with another station's source address, DMA outside the VM's memory, a descriptor longer than
+ * a frame, a doorbell for more descriptors than the ring holds.
+ */
+export const HOSTILE_ATTACKS = [
+  "garbage", "unknown-tag", "wrong-types", "other-vmac", "rate-out-of-range", "spoofed-source", "dma-out-of-range", "bad-length", "short-ring"
+] as const
+export type HostileAttack = (typeof HOSTILE_ATTACKS)[number]
+
+/** Junk messages one flood posts at most: twice the largest mailbox (the card's, 2^16). */
+export const MAILBOX_FLOOD_MAX = 200_000
+/** Entries in a schedule at most (a 100-day soak of 16 VMs has about 800,000 lifecycle events). */
+export const FAULTS_MAX = 1_000_000
 
 const entry = <K extends string, F extends Schema.Struct.Fields>(kind: K, description: string, fields: F) =>
   Schema.Struct({ kind: Schema.Literal(kind).annotate({ description: `"${kind}": ${description}` }), atSeconds: at, ...fields }).annotate({ description })
@@ -44,18 +68,38 @@ export const ChannelLoss = entry("channel-loss", "A burst of losses on a channel
 })
 export const CommandStorm = entry("command-storm", "A guest writes a storm of hostile or malformed commands to its card.", {
   vm,
-  commands: defaulted(intBetween(1, 1_000_000), 200, "How many commands. Default 200.")
+  commands: defaulted(
+    intBetween(1, COMMAND_STORM_MAX),
+    200,
+    `How many commands, 1..${COMMAND_STORM_MAX} (all at one instant: a longer attack is a "hostile-guest"). Default 200.`
+  )
+})
+export const HostileGuest = entry("hostile-guest", "A VM's guest turns hostile for `forSeconds`: it keeps writing `attack` commands to its card at `ratePerSecond`.", {
+  vm,
+  attack: defaulted(
+    Schema.Literals(["mixed", ...HOSTILE_ATTACKS]),
+    "mixed",
+    `Which attack: ${HOSTILE_ATTACKS.map((a) => `"${a}"`).join(", ")}, or "mixed" (each write drawn from them all). Default "mixed".`
+  ),
+  ratePerSecond: defaulted(
+    intBetween(1, HOSTILE_RATE_MAX),
+    1000,
+    `Commands written per simulated second, 1..${HOSTILE_RATE_MAX}; ratePerSecond × forSeconds at most ${HOSTILE_WRITES_MAX}. Default 1000.`
+  ),
+  forSeconds
 })
 export const GuestReboot = entry("guest-reboot", "A guest reboots: its card is reset (its vMAC released), then it boots again after `downSeconds`.", {
   vm,
-  downSeconds: defaulted(nonNegative, 0, "How long it stays down, in seconds. Default 0.")
+  downSeconds: defaulted(numberBetween(0, DURATION_SECONDS_MAX), 0, "How long it stays down, in seconds. Default 0.")
 })
 export const MailboxFlood = entry("mailbox-flood", "An actor's mailbox is flooded with junk messages past its capacity, at one instant.", {
   target: Schema.Literals(["driver", "device-model", "guest", "nic"]).annotate({
     description: "Whose mailbox: \"driver\", \"nic\", or a VM's \"device-model\" or \"guest\" (then `vm` is required)."
   }),
   vm: Schema.optionalKey(vm),
-  messages: Schema.optionalKey(intBetween(1, 10_000_000)).annotate({ description: "How many junk messages (default: twice the mailbox's capacity)." })
+  messages: Schema.optionalKey(intBetween(1, MAILBOX_FLOOD_MAX)).annotate({
+    description: `How many junk messages, 1..${MAILBOX_FLOOD_MAX} (default: twice the mailbox's capacity).`
+  })
 })
 export const VmStop = entry("vm-stop", "A VM shuts down (lifecycle, not a fault): its vMAC is released.", { vm })
 export const VmStart = entry("vm-start", "A stopped VM boots again (lifecycle).", { vm })
@@ -67,12 +111,14 @@ export const VmRoam = entry("vm-roam", "A VM moves to another AP (lifecycle): it
 
 export const FaultSpec = Schema.Union([
   CrashDriver, CrashDeviceModel, CrashGuestDriver, CrashVmac, CrashNic, CrashAp, HangVmac, Interrupts, ApDown, ApDeauth,
-  ChannelLoss, CommandStorm, GuestReboot, MailboxFlood, VmStop, VmStart, VmRoam, VmScan
+  ChannelLoss, CommandStorm, HostileGuest, GuestReboot, MailboxFlood, VmStop, VmStart, VmRoam, VmScan
 ]).annotate({ description: "One scheduled fault or lifecycle event, tagged by kind." })
 export type FaultSpec = typeof FaultSpec.Type
 export type FaultKind = FaultSpec["kind"]
 
-export const FaultSchedule = Schema.Array(FaultSpec)
+export const FaultSchedule = Schema.Array(FaultSpec).check(
+  Schema.isMaxLength(FAULTS_MAX, { expected: `at most ${FAULTS_MAX} entries` })
+)
 export type FaultSchedule = typeof FaultSchedule.Type
 
 /** When a fault's effect ends (its start for instantaneous ones; `vm-stop` never ends). */
@@ -80,6 +126,7 @@ export const faultEndSeconds = (f: FaultSpec): number => {
   switch (f.kind) {
     case "ap-down":
     case "channel-loss":
+    case "hostile-guest":
       return f.atSeconds + f.forSeconds
     case "guest-reboot":
       return f.atSeconds + f.downSeconds

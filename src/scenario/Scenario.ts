@@ -18,7 +18,8 @@
  * ```
  */
 import { Schema, SchemaGetter } from "effect"
-import { Channel, defaulted, intBetween, MacAddress, nonNegative, numberBetween, Passphrase, positive, Ssid, VmName } from "./SchemaParts.ts"
+import { Channel, defaulted, intBetween, MacAddress, numberBetween, Passphrase, positiveUpTo, Ssid, VmName } from "./SchemaParts.ts"
+import { DURATION_SECONDS_MAX } from "./InputBounds.ts"
 import { FaultSchedule } from "./FaultSchedule.ts"
 
 // ---------------------------------------------------------------------------------------------
@@ -155,14 +156,14 @@ export type SecuritySpec = typeof SecuritySpec.Type
 /** The wired host behind an AP: the peer of the throughput and ping benchmarks (seed: the Chariot endpoint). */
 export const EndpointSpec = Schema.Struct({
   wiredLatencyUs: defaulted(
-    nonNegative,
+    numberBetween(0, 1_000_000),
     100,
-    "One-way latency between the AP and its wired endpoint, in µs. Default 100."
+    "One-way latency between the AP and its wired endpoint, in µs, 0..1000000 (one second). Default 100."
   ),
   wiredRateMbps: defaulted(
-    positive,
+    numberBetween(0.001, 100_000),
     1000,
-    "Rate of the wired link behind the AP, in Mbps. Default 1000 (gigabit Ethernet)."
+    "Rate of the wired link behind the AP, in Mbps, 0.001..100000. Default 1000 (gigabit Ethernet)."
   )
 })
 export type EndpointSpec = typeof EndpointSpec.Type
@@ -208,11 +209,11 @@ export type ApSpec = typeof ApSpec.Type
 // VMs and their traffic
 // ---------------------------------------------------------------------------------------------
 
-/** A flow's rate: Mbps greater than 0, or "saturate" (the default). */
+/** A flow's rate: more than 0 and at most 10,000 Mbps (above any PHY's rate), or "saturate" (the default). */
 const offeredMbps = (description: string) =>
   defaulted(
-    Schema.Union([Schema.Literal("saturate"), positive]).annotate({
-      expected: "a number of Mbps greater than 0, or \"saturate\""
+    Schema.Union([Schema.Literal("saturate"), positiveUpTo(10_000)]).annotate({
+      expected: "a number of Mbps greater than 0 and at most 10000, or \"saturate\""
     }),
     "saturate",
     `${description} Default "saturate".`
@@ -258,7 +259,7 @@ export const TrafficSpec = Schema.Union([
   tcpFlow("tcp-rx", "from the wired endpoint to the VM"),
   Schema.Struct({
     kind: Schema.Literal("ping").annotate({ description: "ICMP echo from the VM to its AP's wired endpoint (the seed's latency test)." }),
-    intervalMs: defaulted(positive, 100, "Time between echo requests, in ms. Default 100."),
+    intervalMs: defaulted(numberBetween(1, 3_600_000), 100, "Time between echo requests, in ms, 1..3600000 (an hour). Default 100."),
     payloadBytes: defaulted(intBetween(0, 1472), 56, "ICMP payload, in bytes, 0..1472. Default 56 (ping's default).")
   })
 ]).annotate({
@@ -280,9 +281,9 @@ export const VmSpec = Schema.Struct({
     "Guest memory in MiB; DMA addresses outside it are rejected. Default 512."
   ),
   traffic: defaulted(
-    Schema.Array(TrafficSpec),
+    Schema.Array(TrafficSpec).check(Schema.isMaxLength(8, { expected: "at most 8 flows" })),
     [],
-    "The VM's traffic flows, started once it is connected. Default [] (none)."
+    "The VM's traffic flows, 0 to 8, started once it is connected. Default [] (none)."
   )
 })
 export type VmSpec = typeof VmSpec.Type
@@ -340,12 +341,12 @@ export type Switches = typeof Switches.Type
 /** The augmented host driver's scan policy. */
 export const DriverSettings = Schema.Struct({
   scanCacheAgeMs: defaulted(
-    nonNegative,
+    numberBetween(0, 3_600_000),
     2000,
     "A VM's scan request within this age of the last physical scan is answered from the cache, in ms " +
-      "(0: never). Default 2000."
+      "(0: never), 0..3600000. Default 2000."
   ),
-  scanDwellMs: defaulted(positive, 20, "Time the radio listens on each scanned channel, in ms. Default 20."),
+  scanDwellMs: defaulted(numberBetween(1, 1000), 20, "Time the radio listens on each scanned channel, in ms, 1..1000. Default 20."),
   scanChannels: defaulted(
     Schema.Array(Channel).check(
       Schema.isMinLength(1, { expected: "at least one channel" }),
@@ -376,12 +377,12 @@ const ScenarioFields = Schema.Struct({
       "(VMs beyond card.vmacs fail their init). Default \"virtual-wifi\" (seed: the system under test)."
   ),
   durationSeconds: defaulted(
-    positive,
+    positiveUpTo(DURATION_SECONDS_MAX),
     10,
-    "Virtual time to simulate, in seconds, warm-up included. Default 10."
+    `Virtual time to simulate, in seconds, warm-up included: more than 0, at most ${DURATION_SECONDS_MAX} (100 days). Default 10.`
   ),
   warmupSeconds: defaulted(
-    nonNegative,
+    numberBetween(0, DURATION_SECONDS_MAX),
     1,
     "Virtual time at the start left out of the measurements (joining, queues filling), in seconds; less than " +
       "durationSeconds. Default 1."
@@ -394,9 +395,12 @@ const ScenarioFields = Schema.Struct({
       "(seed: Intel WiFi 5300 AGN)."
   ),
   aps: defaulted(
-    Schema.Array(ApSpec).check(Schema.isMinLength(1, { expected: "at least one AP" })),
+    Schema.Array(ApSpec).check(
+      Schema.isMinLength(1, { expected: "at least one AP" }),
+      Schema.isMaxLength(64, { expected: "at most 64 APs" })
+    ),
     [{ ssid: "lab", bssid: "02:00:00:00:01:00" }],
-    "The access points, at least one. Default: one WPA2 AP \"lab\", BSSID 02:00:00:00:01:00, on the card's " +
+    "The access points, 1 to 64. Default: one WPA2 AP \"lab\", BSSID 02:00:00:00:01:00, on the card's " +
       "channel (seed: one Cisco WAP410N)."
   ),
   vms: defaulted(

@@ -151,6 +151,5 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
   }
 
   problems.push(...checkFaults(s))
-  problems.push(...checkFaults(s))
   return problems
 }

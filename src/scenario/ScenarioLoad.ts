@@ -8,177 +8,17 @@
  * lab.json: vms[1].ssid: no AP has SSID "lab2"; known SSIDs: "lab"
  * ```
  */
-import { readFile } from "node:fs/promises"
-import { Effect, Schema, SchemaAST, SchemaIssue } from "effect"
-import { locateJsonError } from "./JsonSyntax.ts"
+import { Effect, Schema } from "effect"
+import { checkShape, OBJECT_SHAPE } from "./InputBounds.ts"
 import { Scenario } from "./Scenario.ts"
 import { checkScenario } from "./ScenarioCheck.ts"
-import type { ScenarioProblem } from "./ScenarioCheck.ts"
+import { OBJECT_SOURCE, ScenarioError } from "./ScenarioError.ts"
+import { readScenarioJson } from "./ScenarioFile.ts"
+import { formatPath, parseOptions, problemsFromIssue } from "./ScenarioIssues.ts"
 
 export type { ScenarioProblem } from "./ScenarioCheck.ts"
-
-/** The `source` of a scenario given as an object rather than a file. */
-export const OBJECT_SOURCE = "(object)"
-
-/** A scenario that could not be read: where from (a file path, or "(object)") and every problem found. */
-export class ScenarioError extends Schema.TaggedError<ScenarioError>()("ScenarioError", {
-  source: Schema.String,
-  problems: Schema.Array(Schema.Struct({ path: Schema.String, message: Schema.String }))
-}) {
-  /** One line per problem: `source: path: message` (no path for a problem of the whole file). */
-  override get message(): string {
-    return this.problems
-      .map((p) => (p.path === "" ? `${this.source}: ${p.message}` : `${this.source}: ${p.path}: ${p.message}`))
-      .join("\n")
-  }
-}
-
-/**
- * Every problem, not only the first; unknown fields are errors, not silently dropped; rejected
- * values are kept in the issues so messages can say what was given.
- */
-const parseOptions: SchemaAST.ParseOptions = { errors: "all", onExcessProperty: "error", reportInput: true }
-
-// ---------------------------------------------------------------------------------------------
-// Schema issues → path/message pairs
-// ---------------------------------------------------------------------------------------------
-
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/
-
-/** `["vms", 0, "memoryMb"]` → `vms[0].memoryMb`. */
-export const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
-  path.reduce<string>((out, key) => {
-    if (typeof key === "number") return `${out}[${key}]`
-    const name = String(key)
-    if (!IDENTIFIER.test(name)) return `${out}[${JSON.stringify(name)}]`
-    return out === "" ? name : `${out}.${name}`
-  }, "")
-
-/** A rejected value, short enough for one line. */
-const formatValue = (value: unknown): string => {
-  if (value === undefined) return "undefined"
-  let text: string
-  try {
-    text = JSON.stringify(value) ?? String(value)
-  } catch {
-    text = String(value)
-  }
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text
-}
-
-const got = (issue: SchemaIssue.Issue): string => (SchemaIssue.hasInput(issue) ? `, got ${formatValue(issue.input)}` : "")
-
-/** Messages in this module start in lower case; Effect's default ones start with "Expected". */
-const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1)
-
-const fieldNames = (ast: SchemaAST.AST): ReadonlyArray<string> =>
-  SchemaAST.isObjects(ast) ? ast.propertySignatures.map((p) => String(p.name)) : []
-
-const leafMessage = (issue: SchemaIssue.Leaf): string => {
-  switch (issue._tag) {
-    case "MissingKey":
-      return issue.annotations?.messageMissingKey ?? "missing required field"
-    case "UnexpectedKey": {
-      const known = fieldNames(issue.ast)
-      return known.length === 0 ? "unknown field" : `unknown field; known fields: ${known.join(", ")}`
-    }
-    case "InvalidType": {
-      const message = issue.ast.annotations?.message
-      if (typeof message === "string") return message
-      if (SchemaAST.isObjects(issue.ast)) return `expected an object${got(issue)}`
-      if (SchemaAST.isArrays(issue.ast)) return `expected an array${got(issue)}`
-      if (SchemaAST.isNumber(issue.ast)) return `expected a number${got(issue)}`
-      if (SchemaAST.isString(issue.ast)) return `expected a string${got(issue)}`
-      if (SchemaAST.isBoolean(issue.ast)) return `expected true or false${got(issue)}`
-      return lowerFirst(SchemaIssue.defaultLeafHook(issue))
-    }
-    default:
-      return lowerFirst(SchemaIssue.defaultLeafHook(issue))
-  }
-}
-
-/** The message of a failed check: its `message`, else `expected <expected>, got <input>`. */
-const filterMessage = (issue: SchemaIssue.Filter): string | undefined => {
-  const custom = SchemaIssue.defaultCheckHook(issue)
-  if (custom !== undefined) return custom
-  const expected = issue.filter.annotations?.expected
-  if (typeof expected !== "string") return undefined
-  return `expected ${expected}${got(SchemaIssue.hasInput(issue) ? issue : issue.issue)}`
-}
-
-const literalText = (literal: unknown): string => JSON.stringify(literal) ?? String(literal)
-
-/**
- * A value that matched no member of a union. For a union of objects tagged by a literal field
- * (`standard`, `kind`), point at that field; for a union of literals, list them.
- */
-const unionMismatch = (issue: SchemaIssue.AnyOf, path: ReadonlyArray<PropertyKey>): Array<ScenarioProblem> => {
-  const members = issue.ast.types
-  const input: unknown = SchemaIssue.hasInput(issue) ? issue.input : undefined
-  if (members.length > 0 && members.every(SchemaAST.isLiteral)) {
-    const options = members.map((m) => literalText(m.literal)).join(", ")
-    return [{ path: formatPath(path), message: `expected one of ${options}${got(issue)}` }]
-  }
-  if (members.length > 0 && members.every(SchemaAST.isObjects)) {
-    const tagOf = (m: SchemaAST.Objects, key: PropertyKey) => {
-      const ps = m.propertySignatures.find((p) => p.name === key)
-      return ps !== undefined && SchemaAST.isLiteral(ps.type) ? ps.type.literal : undefined
-    }
-    const first = members[0]!
-    const tag = first.propertySignatures.find((p) =>
-      SchemaAST.isLiteral(p.type) && members.every((m) => tagOf(m, p.name) !== undefined)
-    )
-    if (tag !== undefined) {
-      const options = members.map((m) => literalText(tagOf(m, tag.name))).join(", ")
-      const key = String(tag.name)
-      if (typeof input !== "object" || input === null || Array.isArray(input)) {
-        return [{ path: formatPath(path), message: `expected an object with ${key} one of ${options}${got(issue)}` }]
-      }
-      const fieldPath = formatPath([...path, tag.name])
-      if (!Object.hasOwn(input, tag.name)) {
-        return [{ path: fieldPath, message: `missing required field; expected one of ${options}` }]
-      }
-      const value = (input as Record<PropertyKey, unknown>)[tag.name]
-      return [{ path: fieldPath, message: `expected one of ${options}, got ${formatValue(value)}` }]
-    }
-  }
-  const expected = issue.ast.annotations?.expected
-  if (typeof expected === "string") return [{ path: formatPath(path), message: `expected ${expected}${got(issue)}` }]
-  const standard = SchemaIssue.makeFormatterStandardSchemaV1()(issue).issues[0]?.message ?? "no alternative matched"
-  return [{ path: formatPath(path), message: lowerFirst(standard) }]
-}
-
-const walk = (issue: SchemaIssue.Issue, path: ReadonlyArray<PropertyKey>, override: string | undefined): Array<ScenarioProblem> => {
-  switch (issue._tag) {
-    case "Filter":
-      return walk(issue.issue, path, override ?? filterMessage(issue))
-    case "Encoding":
-      return walk(issue.issue, path, override)
-    case "Pointer":
-      return walk(issue.issue, [...path, ...issue.path], override)
-    case "Composite":
-      return issue.issues.flatMap((i) => walk(i, path, override))
-    case "AnyOf":
-      if (issue.issues.length === 0) return override === undefined ? unionMismatch(issue, path) : [{ path: formatPath(path), message: override }]
-      return issue.issues.flatMap((i) => walk(i, path, override))
-    default:
-      return [{ path: formatPath(path), message: override ?? leafMessage(issue) }]
-  }
-}
-
-/**
- * A Schema issue as path/message pairs, one per failure, in the order Schema found them; a value
- * that fails several checks with the same message is reported once.
- */
-export const problemsFromIssue = (issue: SchemaIssue.Issue): Array<ScenarioProblem> => {
-  const seen = new Set<string>()
-  return walk(issue, [], undefined).filter((p) => {
-    const key = `${p.path}\u0000${p.message}`
-    if (seen.has(key)) return false
-    seen.add(key)
-    return true
-  })
-}
+export { OBJECT_SOURCE, ScenarioError } from "./ScenarioError.ts"
+export { readScenarioJson } from "./ScenarioFile.ts"
 
 // ---------------------------------------------------------------------------------------------
 // Decoding and loading
@@ -190,57 +30,26 @@ const decodeUnknown = Schema.decodeUnknownEffect(Scenario)
  * Decodes a scenario object (the JSON form: every field optional), fills the defaults and runs the
  * cross-field checks. `source` names where the object came from in error messages.
  */
-export const decodeScenario = (input: unknown, source: string = OBJECT_SOURCE): Effect.Effect<Scenario, ScenarioError> =>
-  decodeUnknown(input, parseOptions).pipe(
+export const decodeScenario = (input: unknown, source: string = OBJECT_SOURCE): Effect.Effect<Scenario, ScenarioError> => {
+  // The decoder recurses on the input: its nesting is bounded first.
+  const shape = checkShape(input, OBJECT_SHAPE)
+  if (shape !== undefined) return Effect.fail(new ScenarioError({ source, problems: [{ path: formatPath(shape.path), message: shape.message }] }))
+  return decodeUnknown(input, parseOptions).pipe(
     Effect.mapError((error) => new ScenarioError({ source, problems: problemsFromIssue(error.issue) })),
     Effect.flatMap((scenario) => {
       const problems = checkScenario(scenario)
       return problems.length === 0 ? Effect.succeed(scenario) : Effect.fail(new ScenarioError({ source, problems }))
     })
   )
-
-const fileProblem = (error: unknown): string => {
-  const code = typeof error === "object" && error !== null && "code" in error ? error.code : undefined
-  switch (code) {
-    case "ENOENT":
-      return "cannot read the scenario file: no such file"
-    case "EACCES":
-    case "EPERM":
-      return "cannot read the scenario file: permission denied"
-    case "EISDIR":
-      return "cannot read the scenario file: it is a directory"
-    default:
-      return `cannot read the scenario file: ${error instanceof Error ? error.message : String(error)}`
-  }
 }
 
-/** Parses JSON text; a syntax error becomes one problem with its line and column. */
-const parseJson = (text: string, source: string): Effect.Effect<unknown, ScenarioError> =>
-  Effect.try({
-    try: () => JSON.parse(text) as unknown,
-    catch: (error) => {
-      const at = locateJsonError(text)
-      const detail = error instanceof Error ? error.message : String(error)
-      const message = at === undefined
-        ? `invalid JSON: ${detail}`
-        : `invalid JSON at line ${at.line}, column ${at.column}: ${at.reason}`
-      return new ScenarioError({ source, problems: [{ path: "", message }] })
-    }
-  })
-
 /**
- * Reads a scenario JSON file (UTF-8, an optional byte-order mark is skipped) and decodes it. A
- * missing or unreadable file, invalid JSON or an invalid scenario is a `ScenarioError` whose
- * source is `path`.
+ * Reads a scenario JSON file (UTF-8, an optional byte-order mark is skipped; within the bounds of
+ * `InputBounds.ts`) and decodes it. A missing or unreadable file, one that is not a regular file or
+ * is too large, invalid JSON or an invalid scenario is a `ScenarioError` whose source is `path`.
  */
 export const loadScenarioFile = (path: string): Effect.Effect<Scenario, ScenarioError> =>
-  Effect.tryPromise({
-    try: () => readFile(path, "utf8"),
-    catch: (error) => new ScenarioError({ source: path, problems: [{ path: "", message: fileProblem(error) }] })
-  }).pipe(
-    Effect.flatMap((text) => parseJson(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, path)),
-    Effect.flatMap((json) => decodeScenario(json, path))
-  )
+  Effect.flatMap(readScenarioJson(path), (json) => decodeScenario(json, path))
 
 /**
  * The scenario of the seed's setup: every default (one core at 2.53 GHz, 4 vMACs, 802.11g 54 Mbps,

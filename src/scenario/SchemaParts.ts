@@ -16,14 +16,16 @@ export const intBetween = (minimum: number, maximum: number) => {
 }
 
 /** A finite number in [minimum, maximum]. */
-export const numberBetween = (minimum: number, maximum: number) =>
-  Schema.Finite.check(Schema.isBetween({ minimum, maximum }, { expected: `a number between ${minimum} and ${maximum}` }))
+export const numberBetween = (minimum: number, maximum: number) => {
+  const expected = `a number between ${minimum} and ${maximum}`
+  return Schema.Number.check(Schema.isFinite({ expected }), Schema.isBetween({ minimum, maximum }, { expected }))
+}
 
-/** A finite number > 0. */
-export const positive = Schema.Finite.check(Schema.isGreaterThan(0, { expected: "a number greater than 0" }))
-
-/** A finite number ≥ 0. */
-export const nonNegative = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0, { expected: "a number greater than or equal to 0" }))
+/** A finite number > 0 and ≤ `maximum`. */
+export const positiveUpTo = (maximum: number) => {
+  const expected = `a number greater than 0 and at most ${maximum}`
+  return Schema.Number.check(Schema.isFinite({ expected }), Schema.isGreaterThan(0, { expected }), Schema.isLessThanOrEqualTo(maximum, { expected }))
+}
 
 /** An IEEE 802.11 channel number, 1..165 (2.4 GHz: 1..14, 5 GHz: 32..165). */
 export const Channel = intBetween(1, 165)

@@ -50,7 +50,8 @@ describe("cli: vwifi compare and run", () => {
   it("refuses an output folder it cannot create, with exit code 2 and the reason", () => {
     const file = join(mkdtempSync(join(tmpdir(), "vwifi-")), "not-a-folder")
     writeFileSync(file, "")
-    const r = vwifi("compare", "--duration", "100ms", "--out", file)
+    // Refused before the runs, not after them.
+    const r = vwifi("compare", "--duration", "2s", "--out", file)
     assert.strictEqual(r.code, 2)
     assert.include(r.stderr, "exists and is not a folder")
   })
@@ -68,11 +69,55 @@ describe("cli: vwifi compare and run", () => {
   it("run --json prints one object that decodes with RunReport", async () => {
     const { Schema } = await import("effect")
     const { RunReport } = await import("../../src/report/RunReport.ts")
-    const r = vwifi("run", "--duration", "1s", "--json", "--seed", "4")
+    const r = vwifi("run", "--duration", "2s", "--json", "--seed", "4")
     assert.strictEqual(r.code, 0, r.stderr)
     const report = Schema.decodeUnknownSync(RunReport)(JSON.parse(r.stdout))
     assert.strictEqual(report.seed, 4)
     assert.strictEqual(report.vms[0]?.state, "connected")
+  })
+})
+
+describe("cli: flags are judged by the scenario's checks", () => {
+  const dir = mkdtempSync(join(tmpdir(), "vwifi-flags-"))
+  const file = (name: string, scenario: unknown) => {
+    const path = join(dir, name)
+    writeFileSync(path, JSON.stringify(scenario))
+    return path
+  }
+  const refused = (r: { code: number | null; stdout: string; stderr: string }, ...parts: Array<string>) => {
+    assert.strictEqual(r.code, 2, r.stderr)
+    assert.strictEqual(r.stdout, "", "stdout holds nothing but a result")
+    for (const part of parts) assert.include(r.stderr, part)
+    assert.notInclude(r.stderr, "    at ")
+  }
+
+  it("a --duration that ends inside the warm-up is refused, naming the flag", () => {
+    refused(vwifi("run", "--duration", "500ms", "--json"), "warmupSeconds", "must be shorter than durationSeconds (0.5 s)", "--duration 0.5s")
+  })
+
+  it("a --duration that ends before a scheduled fault is refused, as the same value in the file is", () => {
+    const path = file("fault-at-2s.json", { faults: [{ kind: "crash-nic", atSeconds: 2 }] })
+    refused(vwifi("run", path, "--duration", "1.5s"), "faults[0].atSeconds", "--duration 1.5s")
+    refused(vwifi("run", file("fault-short.json", { durationSeconds: 1.5, faults: [{ kind: "crash-nic", atSeconds: 2 }] })), "faults[0].atSeconds")
+  })
+
+  it("--mode native on a file without a VM is refused, as \"mode\": \"native\" is", () => {
+    refused(vwifi("run", file("no-vm.json", { vms: [] }), "--mode", "native", "--duration", "2s"), "vms: native runs no VM", "--mode native")
+    refused(vwifi("compare", file("long.json", { durationSeconds: 1e12 })), "durationSeconds", "at most 8640000")
+  })
+
+  it("a usage mistake with --json prints one paragraph on stderr and nothing on stdout", () => {
+    const r = vwifi("run", "--seed", "-3", "--json")
+    refused(r, "--seed", "whole number from 0")
+    assert.isBelow(r.stderr.length, 400, "the mistake, not the whole help")
+    assert.include(r.stderr, "vwifi run --help")
+    refused(vwifi("run", "--bogus", "--json"), "--bogus")
+    refused(vwifi("frobnicate"), "frobnicate")
+  })
+
+  it("--faults that would generate more than a schedule takes is refused before generating", () => {
+    refused(vwifi("run", "--duration", "7d", "--faults", "600", "--json"), "--faults 600", "at most 100000")
+    refused(vwifi("soak", "--hours", "2400", "--faults", "600"), "--faults 600", "--hours")
   })
 })
 

@@ -33,6 +33,6 @@ describe("examples/*.json", () => {
         assert.strictEqual(vm.state, "connected", vm.name)
         assert.isAbove(vm.lastDataAtSeconds ?? 0, r.simulatedSeconds - 1, `${vm.name} moves data at the end`)
       }
-      assert.isAbove(r.vms[2]!.rejectedCommands, 0, "the hostile commands were refused")
+      assert.isAbove(r.vms[2]!.rejections, 0, "the hostile commands were refused")
     }))
 })

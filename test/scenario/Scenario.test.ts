@@ -403,8 +403,8 @@ describe("scenario: files", () => {
       assert.strictEqual(error.message, `${path}: invalid JSON at line 3, column 3: expected ',' or '}' after a property value`)
       const bare = tempFile("bare.json", "{ \"mode\": virtual-wifi }")
       assert.include((yield* Effect.flip(loadScenarioFile(bare))).message, "line 1, column 11: unexpected 'v'")
-      const empty = tempFile("empty.json", "")
-      assert.include((yield* Effect.flip(loadScenarioFile(empty))).message, "line 1, column 1: unexpected end of input")
+      const blank = tempFile("blank.json", "\n")
+      assert.include((yield* Effect.flip(loadScenarioFile(blank))).message, "line 2, column 1: unexpected end of input")
     }))
 
   it.effect("a missing file, or a directory, is named with its path", () =>

@@ -1,0 +1,74 @@
+/**
+ * The `vwifi` command line as one effect from arguments to an exit code, so that tests can run it in
+ * process. A usage mistake prints one paragraph on stderr (what is wrong and which flag or field;
+ * never the whole help, never on stdout, which `--json` keeps for its result) and gives 2; a failure of
+ * the tool itself (a bug of vwifi's, such as a simulation that stopped making progress) prints one
+ * paragraph and gives 1; VWIFI_DEBUG=1 adds the stack.
+ */
+import { Console, Effect } from "effect"
+import { CliError, CliOutput, Command } from "effect/cli"
+import { compareCommand } from "./CompareCommand.ts"
+import { kernelDemoCommand } from "./KernelDemoCommand.ts"
+import { runCommand } from "./RunCommand.ts"
+import { soakCommand } from "./SoakCommand.ts"
+import { sweepCommand } from "./SweepCommand.ts"
+
+export const VERSION = "0.1.0"
+
+/** What the process exits with: done, vwifi failed, the user's mistake. */
+export type ExitCode = 0 | 1 | 2
+
+const vwifi = Command.make("vwifi").pipe(
+  Command.withDescription(
+    "Virtual WiFi simulator: several VMs, each with its own native WiFi driver and connection, sharing one " +
+      "physical card with several virtual MACs, simulated in deterministic virtual time."
+  ),
+  Command.withSubcommands([compareCommand, sweepCommand, runCommand, soakCommand, kernelDemoCommand])
+)
+
+/**
+ * Help and version asked for go to stdout; a mistake in the invocation is one paragraph on stderr,
+ * each error on its line, and where to find the help.
+ */
+const presenter: CliOutput.Presenter = {
+  present: Effect.fnUntraced(function*(event) {
+    const formatter = CliOutput.defaultFormatter({ colors: false })
+    switch (event._tag) {
+      case "Help":
+        return yield* Console.log(formatter.formatHelpDoc(event.helpDoc))
+      case "Version":
+        return yield* Console.log(formatter.formatVersion(event.name, event.version))
+      case "InvalidInvocation": {
+        const lines = event.errors.map((e) => `vwifi: ${e.message}`)
+        const command = event.commandPath.join(" ")
+        return yield* Console.error(`${lines.join("\n")}\n\`${command} --help\` shows every flag and what it accepts.`)
+      }
+    }
+  })
+}
+
+/** A defect is vwifi's own bug: say so plainly, with what is needed to replay it. */
+const internalError = (defect: unknown) =>
+  Effect.as(
+    Console.error(
+      `vwifi: internal error: ${defect instanceof Error ? defect.message : String(defect)}\n` +
+        "This is a bug in vwifi, not in the input. The same scenario and --seed replay it exactly; please report both." +
+        (process.env["VWIFI_DEBUG"] !== undefined && defect instanceof Error && defect.stack !== undefined ? `\n${defect.stack}` : "")
+    ),
+    1 as const
+  )
+
+/** Runs `vwifi` on `args` (without the node and script paths) and gives the exit code. */
+export const runCli = (args: ReadonlyArray<string>) =>
+  Command.runWith(vwifi, { version: VERSION })(args).pipe(
+    Effect.as<ExitCode>(0),
+    // The mistake is already printed (by the presenter); only the exit code is left to give.
+    Effect.catchTag("ShowHelp", (help) => Effect.succeed<ExitCode>(help.errors.length > 0 ? 2 : 0)),
+    Effect.catchTag("CliUsageError", (error) => Effect.as(Console.error(`vwifi: ${error.message}`), 2 as const)),
+    // Any other mistake the parser found: printed already if it carries a user message.
+    Effect.catch((error) =>
+      Effect.as(CliError.getUserMessage(error) === undefined ? Console.error(`vwifi: ${error.message}`) : Effect.void, 2 as const)
+    ),
+    Effect.catchDefect(internalError),
+    Effect.provide(CliOutput.layerPresenter(presenter))
+  )
