@@ -70,6 +70,8 @@ export interface AirStats {
   retries: number
   framesDelivered: number
   framesLost: number
+  /** Acks and BlockAcks lost (the frames they answered had arrived; their sender retries them). */
+  answersLost: number
   busyNs: number
   readonly dropsByReason: Record<string, number>
   /** Per station name: collisions it took part in (a collision counts once for each transmitter in it). */
@@ -84,7 +86,7 @@ export interface AirHandle {
 export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.Return<AirHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel, stream } = yield* Simulation
   const random = stream("air")
-  const stats: AirStats = { exchanges: 0, collisions: 0, retries: 0, framesDelivered: 0, framesLost: 0, busyNs: 0, dropsByReason: {}, collisionsByStation: {} }
+  const stats: AirStats = { exchanges: 0, collisions: 0, retries: 0, framesDelivered: 0, framesLost: 0, answersLost: 0, busyNs: 0, dropsByReason: {}, collisionsByStation: {} }
   const self = forward<AirMessage>()
   const logic = new AirLogic(kernel, ledger, stats, () => random.nextDoubleUnsafe(), self)
   const ref = yield* ModelActor.makeStateful<AirMessage, AirState>({

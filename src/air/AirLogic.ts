@@ -7,18 +7,26 @@
 import type { Port } from "../actor/Port.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
-import { BROADCAST } from "../vocabulary/Frame.ts"
+import { BROADCAST, FrameKind } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import type { AirMessage, AirStats } from "./Air.ts"
-import { ackTimeoutNs, ampduBytes, exchangeAirtimeNs, maxAmpduMpdus, mpduBytes, ppduDurationNs } from "./Airtime.ts"
-import { backoffSlots, nextCw, initialCw, SHORT_RETRY_LIMIT } from "./Backoff.ts"
+import { burstLength } from "./Aggregation.ts"
+import { ackTimeoutNs, ampduAppend, ppduDurationNs, psduExchangeNs } from "./Airtime.ts"
+import { frameMpduBytes } from "./FrameBytes.ts"
+import type { PhyConfig } from "./PhyConfig.ts"
+import { basicRateFor, LOWEST_BASIC_RATE } from "./RateTable.ts"
+import { aifsNs, backoffSlots, eifsNs, nextCw, initialCw, SHORT_RETRY_LIMIT } from "./Backoff.ts"
 import { frameErrorRate, snrFromSignal } from "./LossModel.ts"
-import { timingsFor } from "./Timing.ts"
+import { ACK_BYTES, BLOCK_ACK_BYTES, MAX_AMPDU_MPDUS, timingsFor } from "./Timing.ts"
 import type { Station } from "./Station.ts"
 
 interface Transmission {
   readonly station: Station
   readonly frames: Array<Frame>
+  /** The rate it goes at: the station's, or the lowest basic rate for management and group-addressed frames. */
+  readonly phy: PhyConfig
+  /** Its PSDU: one MPDU, or the A-MPDU of `frames`. */
+  readonly psduBytes: number
 }
 
 /** The air's state, held by the actor runtime: one medium per channel. */
@@ -39,6 +47,11 @@ export class Medium {
   transmitting: Array<Transmission> | undefined = undefined
   /** Extra frame loss probability on top of the channel's noise (an injected burst or outage). */
   extraLoss = 0
+  /**
+   * The last exchange ended in an error (a collision, a frame or its Ack lost): the next countdown
+   * waits EIFS instead of AIFS (802.11-2016 10.3.2.3.7).
+   */
+  eifs = false
   constructor(channel: number) {
     this.channel = channel
   }
@@ -71,7 +84,8 @@ export class AirLogic {
   }
 
   private drop(frames: ReadonlyArray<Frame>, reason: string): void {
-    for (const f of frames) this.ledger.drop(f, reason)
+    // A frame that reached its receiver (only its Ack was lost) is the receiver's to account for.
+    for (const f of frames) if (!f.receivedOnAir) this.ledger.drop(f, reason)
     this.stats.dropsByReason[reason] = (this.stats.dropsByReason[reason] ?? 0) + frames.length
   }
 
@@ -133,7 +147,9 @@ export class AirLogic {
       return
     }
     const t = timingsFor(any.phy)
-    const countStart = Math.max(medium.idleSinceNs + t.difsNs, medium.countdownStartNs)
+    // Every station on a channel uses the same access category's AIFS (they share the scenario's `card.qos`).
+    const waitNs = medium.eifs ? eifsNs(t, any.aifsn) : aifsNs(t, any.aifsn)
+    const countStart = Math.max(medium.idleSinceNs + waitNs, medium.countdownStartNs)
     const elapsedSlots = now > countStart ? Math.floor((now - countStart) / t.slotNs) : 0
     for (const s of medium.stations) {
       if (!this.ready(s)) continue
@@ -142,7 +158,7 @@ export class AirLogic {
       contenders++
       if (s.backoffSlots < minSlots) minSlots = s.backoffSlots
     }
-    medium.countdownStartNs = Math.max(now, medium.idleSinceNs + t.difsNs)
+    medium.countdownStartNs = Math.max(now, medium.idleSinceNs + waitNs)
     if (contenders > 0) this.schedule(medium, medium.countdownStartNs + minSlots * t.slotNs)
   }
 
@@ -153,39 +169,49 @@ export class AirLogic {
     for (const s of medium.stations) {
       if (!this.ready(s)) continue
       s.backoffSlots -= minSlots
-      if (s.backoffSlots === 0) winners.push({ station: s, frames: this.takeBurst(s) })
+      if (s.backoffSlots === 0) winners.push(this.takeBurst(medium, s))
     }
     let durationNs = 0
     if (winners.length === 1) {
       const w = winners[0]!
-      const first = w.frames[0]!
-      durationNs = first.ra === BROADCAST
-        ? ppduDurationNs(w.station.phy, mpduBytes(first.payloadBytes))
-        : exchangeAirtimeNs(w.station.phy, first.payloadBytes, w.frames.length)
+      durationNs = w.frames[0]!.ra === BROADCAST ? ppduDurationNs(w.phy, w.psduBytes) : psduExchangeNs(w.phy, w.psduBytes, w.frames.length > 1)
     } else {
       this.stats.collisions++
       for (const w of winners) {
         this.stats.collisionsByStation[w.station.name] = (this.stats.collisionsByStation[w.station.name] ?? 0) + 1
-        const psdu = ampduBytes(w.frames.length, mpduBytes(w.frames[0]!.payloadBytes))
-        durationNs = Math.max(durationNs, ppduDurationNs(w.station.phy, psdu) + ackTimeoutNs(w.station.phy))
+        durationNs = Math.max(durationNs, ppduDurationNs(w.phy, w.psduBytes) + ackTimeoutNs(w.phy))
       }
     }
     this.stats.exchanges++
     this.stats.busyNs += durationNs
+    medium.eifs = false
     medium.transmitting = winners
     this.schedule(medium, this.kernel.nowNs + durationNs)
   }
 
-  // The frames one exchange carries: the head frame, plus (802.11n) following frames to the same receiver.
-  private takeBurst(s: Station): Array<Frame> {
+  /**
+   * What one exchange carries: the head frame, plus (802.11n) the data frames behind it from the same
+   * address to the same receiver while the A-MPDU stays legal (`ampduFits`, at most `maxAggregate`
+   * MPDUs). Management and group-addressed frames go alone, at the lowest basic rate.
+   */
+  private takeBurst(medium: Medium, s: Station): Transmission {
     const head = s.queue[0]!
-    let n = 1
-    if (head.ra !== BROADCAST) {
-      // An A-MPDU may not exceed the PPDU's legal length at this rate (maxAmpduMpdus).
-      const limit = s.maxAggregate > 1 ? Math.min(s.maxAggregate, maxAmpduMpdus(s.phy, head.payloadBytes)) : 1
-      while (n < limit && n < s.queue.length && s.queue[n]!.ra === head.ra && s.queue[n]!.src === head.src && s.queue[n]!.payloadBytes === head.payloadBytes) n++
+    const headMpdu = frameMpduBytes(head, s.qos)
+    if (head.ra === BROADCAST || head.kind !== FrameKind.Data) {
+      return { station: s, frames: s.queue.slice(0, 1), phy: LOWEST_BASIC_RATE, psduBytes: headMpdu }
     }
-    return s.queue.slice(0, n)
+    const n = burstLength(s.queue, 0, s.queue.length, {
+      phy: s.phy, qos: s.qos, framesMax: s.maxAggregate > 1 ? Math.min(s.maxAggregate, this.windowOf(medium, s, head.ra)) : 1, timeLimitNs: s.ampduTimeLimitNs
+    })
+    let psdu = 0
+    for (let i = 0; i < n; i++) psdu = ampduAppend(psdu, frameMpduBytes(s.queue[i]!, s.qos))
+    // One MPDU goes on its own (no delimiter), answered by an Ack.
+    return { station: s, frames: s.queue.slice(0, n), phy: s.phy, psduBytes: n === 1 ? headMpdu : psdu }
+  }
+
+  /** The BlockAck window the receiver of `ra` offers (the standard's largest when none on the channel answers to it). */
+  private windowOf(medium: Medium, sender: Station, ra: number): number {
+    return this.receiverOf(medium, sender, ra)?.blockAckWindow ?? MAX_AMPDU_MPDUS
   }
 
   private receiverOf(medium: Medium, sender: Station, mac: number): Station | undefined {
@@ -208,7 +234,7 @@ export class AirLogic {
     medium.idleSinceNs = this.kernel.nowNs
     medium.countdownStartNs = 0
     const collided = winners.length > 1
-    for (const { station, frames } of winners) {
+    for (const { station, frames, phy } of winners) {
       const head = frames[0]!
       if (head.ra === BROADCAST) {
         // No ACK and no retry for group-addressed frames; each receiver draws its own loss.
@@ -218,7 +244,7 @@ export class AirLogic {
           for (const r of medium.stations) {
             if (r === station || !r.listening || !r.receivesBroadcast) continue
             const snr = snrFromSignal(this.linkSignal(station, r))
-            if (this.draw() >= this.withExtraLoss(medium, frameErrorRate(station.phy, snr, mpduBytes(head.payloadBytes)))) r.owner.received(r, frames)
+            if (this.draw() >= this.withExtraLoss(medium, frameErrorRate(phy, snr, frameMpduBytes(head, station.qos)))) r.owner.received(r, frames)
           }
         }
         for (const f of frames) this.ledger.deliver(f)
@@ -226,15 +252,41 @@ export class AirLogic {
         continue
       }
       const receiver = collided ? undefined : this.receiverOf(medium, station, head.ra)
-      const delivered: Array<Frame> = []
+      const arrived: Array<Frame> = []
+      let acked = false
       if (receiver !== undefined) {
-        const fer = this.withExtraLoss(medium, frameErrorRate(station.phy, snrFromSignal(this.linkSignal(station, receiver)), mpduBytes(head.payloadBytes)))
-        for (const f of frames) if (this.draw() >= fer) delivered.push(f)
+        const snr = snrFromSignal(this.linkSignal(station, receiver))
+        // The error rate depends on the MPDU's length: computed again only when it changes.
+        let bytes = -1
+        let fer = 0
+        for (const f of frames) {
+          const b = frameMpduBytes(f, station.qos)
+          if (b !== bytes) {
+            bytes = b
+            fer = this.withExtraLoss(medium, frameErrorRate(phy, snr, b))
+          }
+          if (this.draw() >= fer) arrived.push(f)
+        }
+        // The receiver answers what arrived with an Ack (one MPDU) or a BlockAck (an A-MPDU), at the
+        // control-response rate; the answer can be lost like any frame, and then the sender retries.
+        if (arrived.length > 0) {
+          const answer = frames.length > 1 ? BLOCK_ACK_BYTES : ACK_BYTES
+          acked = this.draw() >= this.withExtraLoss(medium, frameErrorRate(basicRateFor(phy), snr, answer))
+          if (!acked) this.stats.answersLost++
+          // A frame the receiver already has (its Ack was lost) is a duplicate: it discards it
+          // (sequence-number check, 802.11-2016 10.3.2.11). The rest go up.
+          const fresh = arrived.filter((f) => !f.receivedOnAir)
+          for (const f of fresh) f.receivedOnAir = true
+          if (fresh.length > 0) receiver.owner.received(receiver, fresh)
+        }
       }
-      this.stats.framesDelivered += delivered.length
-      this.stats.framesLost += frames.length - delivered.length
-      // Remove what got through; what did not stays at the head for a retry.
-      const failed = frames.filter((f) => !delivered.includes(f))
+      // Anything short of every frame arriving and being acknowledged is heard as an error: EIFS.
+      if (!acked || arrived.length < frames.length) medium.eifs = true
+      const succeeded = acked ? arrived : []
+      this.stats.framesDelivered += succeeded.length
+      this.stats.framesLost += frames.length - succeeded.length
+      // Remove what was acknowledged; the rest stays at the head for a retry.
+      const failed = succeeded.length === frames.length ? [] : frames.filter((f) => !succeeded.includes(f))
       station.queue.splice(0, frames.length, ...failed)
       let dropped: Array<Frame> = []
       if (failed.length === 0) {
@@ -253,8 +305,7 @@ export class AirLogic {
         }
       }
       station.backoffSlots = -1
-      if (receiver !== undefined && delivered.length > 0) receiver.owner.received(receiver, delivered)
-      if (delivered.length > 0 || dropped.length > 0) station.owner.sent(station, delivered, dropped)
+      if (succeeded.length > 0 || dropped.length > 0) station.owner.sent(station, succeeded, dropped)
     }
     for (const { station } of winners) {
       if (station.retuneTo === undefined) continue

@@ -11,7 +11,6 @@ import {
   AMPDU_DELIMITER_BYTES,
   AMPDU_SUBFRAME_ALIGN_BYTES,
   BLOCK_ACK_BYTES,
-  DATA_MPDU_OVERHEAD_BYTES,
   MAX_AMPDU_BYTES,
   MAX_AMPDU_MPDUS,
   MAX_ERP_PSDU_BYTES,
@@ -62,12 +61,6 @@ export const ackTimeoutNs = (cfg: PhyConfig): number => {
   return t.sifsNs + t.slotNs + NON_HT_HEADER_NS
 }
 
-/** The QoS Data MPDU that carries an IP packet of `payloadBytes`: + LLC/SNAP 8 + header 26 + FCS 4. */
-export const mpduBytes = (payloadBytes: number): number => {
-  checkBytes(payloadBytes, "payload")
-  return payloadBytes + DATA_MPDU_OVERHEAD_BYTES
-}
-
 const alignUp = (bytes: number): number =>
   Math.ceil(bytes / AMPDU_SUBFRAME_ALIGN_BYTES) * AMPDU_SUBFRAME_ALIGN_BYTES
 
@@ -116,11 +109,11 @@ const exchangeProblem = (cfg: PhyConfig, mpdu: number, mpduCount: number): strin
 /**
  * Medium time of one successful exchange after winning contention: the data PPDU (an A-MPDU when
  * `mpduCount` > 1, 802.11n only), SIFS, then the Ack (one MPDU) or compressed BlockAck (A-MPDU).
- * Each MPDU carries an IP packet of `payloadBytes`. Throws a RangeError when the PPDU would break
- * a format limit: one MPDU on 802.11g, 64 MPDUs or 65,535 bytes in an A-MPDU, 5.484 ms in HT-mixed.
+ * Each MPDU is `mpdu` bytes (`FrameBytes.ts`). Throws a RangeError when the PPDU would break a
+ * format limit: one MPDU on 802.11g, 64 MPDUs or 65,535 bytes in an A-MPDU, 5.484 ms in HT-mixed.
  */
-export const exchangeAirtimeNs = (cfg: PhyConfig, payloadBytes: number, mpduCount: number): number => {
-  const mpdu = mpduBytes(payloadBytes)
+export const exchangeAirtimeNs = (cfg: PhyConfig, mpdu: number, mpduCount: number): number => {
+  checkBytes(mpdu, "MPDU length")
   const problem = exchangeProblem(cfg, mpdu, mpduCount)
   if (problem !== undefined) throw new RangeError(problem)
   const t = timingsFor(cfg)
@@ -129,14 +122,33 @@ export const exchangeAirtimeNs = (cfg: PhyConfig, payloadBytes: number, mpduCoun
 }
 
 /**
- * The most MPDUs carrying `payloadBytes` each that one exchange may aggregate at `cfg` (1 for
- * 802.11g): the largest count that exchangeAirtimeNs accepts. Throws a RangeError when not even one fits.
+ * The most MPDUs of `mpdu` bytes each that one exchange may aggregate at `cfg` (1 for 802.11g):
+ * the largest count that exchangeAirtimeNs accepts. Throws a RangeError when not even one fits.
  */
-export const maxAmpduMpdus = (cfg: PhyConfig, payloadBytes: number): number => {
-  const mpdu = mpduBytes(payloadBytes)
+export const maxAmpduMpdus = (cfg: PhyConfig, mpdu: number): number => {
+  checkBytes(mpdu, "MPDU length")
   const limit = cfg.standard === "802.11g" ? 1 : MAX_AMPDU_MPDUS
   for (let count = limit; count >= 1; count--) {
     if (exchangeProblem(cfg, mpdu, count) === undefined) return count
   }
   throw new RangeError(`a ${mpdu}-byte MPDU does not fit in one PPDU at this rate`)
 }
+
+/**
+ * The PSDU of an A-MPDU of `psduBytes` (its subframes so far) once one more MPDU of `mpdu` bytes is
+ * appended: the last subframe is padded to 4 bytes, then the new one follows behind its delimiter.
+ * With no subframe yet (`psduBytes` 0) it is the first subframe.
+ */
+export const ampduAppend = (psduBytes: number, mpdu: number): number =>
+  (psduBytes === 0 ? 0 : alignUp(psduBytes)) + AMPDU_DELIMITER_BYTES + mpdu
+
+/** Whether an A-MPDU of `psduBytes` is a legal HT-mixed PPDU at `cfg` (65,535 bytes, 5.484 ms). */
+export const ampduFits = (cfg: PhyConfig, psduBytes: number): boolean =>
+  psduBytes <= MAX_AMPDU_BYTES && ppduDurationNs(cfg, psduBytes) - timingsFor(cfg).signalExtensionNs <= MAX_HT_MIXED_PPDU_NS
+
+/**
+ * Medium time of one successful exchange of a PSDU of `psduBytes`: one MPDU answered by an Ack, or
+ * an A-MPDU (`aggregated`) answered by a compressed BlockAck, SIFS between.
+ */
+export const psduExchangeNs = (cfg: PhyConfig, psduBytes: number, aggregated: boolean): number =>
+  ppduDurationNs(cfg, psduBytes) + timingsFor(cfg).sifsNs + (aggregated ? blockAckDurationNs(cfg) : ackDurationNs(cfg))

@@ -3,12 +3,33 @@
  * contention round (802.11-2016 10.3.3 random backoff, 10.3.4.3 backoff procedure). The caller owns
  * the randomness (`draw`), so the same seed gives the same contention.
  */
+import { ackDurationNs } from "./Airtime.ts"
+import { LOWEST_BASIC_RATE } from "./RateTable.ts"
 import type { Timings } from "./Timing.ts"
 
 /** dot11ShortRetryLimit default, DEFVAL 7 (802.11-2016 Annex C): retries of frames sent without RTS/CTS. */
 export const SHORT_RETRY_LIMIT = 7
 /** dot11LongRetryLimit default, DEFVAL 4 (802.11-2016 Annex C): retries of frames protected by RTS/CTS. */
 export const LONG_RETRY_LIMIT = 4
+
+/** DCF's DIFS as an AIFS: aSIFSTime + 2 × aSlotTime (10.3.2.3.5). */
+export const AIFSN_DCF = 2
+/**
+ * EDCA's best-effort access category, where a WMM link's data goes: AIFSN 3, CWmin aCWmin, CWmax
+ * aCWmax (802.11-2016 Table 9-137, the default EDCA parameter set; hostapd's wmm_ac_be defaults).
+ */
+export const AIFSN_BEST_EFFORT = 3
+
+/** AIFS[AC] = aSIFSTime + AIFSN[AC] × aSlotTime (802.11-2016 10.22.2.4): the idle time before a backoff counts. */
+export const aifsNs = (timings: Timings, aifsn: number): number => timings.sifsNs + aifsn * timings.slotNs
+
+/**
+ * EIFS = aSIFSTime + AckTxTime + DIFS (802.11-2016 10.3.2.3.7), under EDCA with AIFS[AC] in place of
+ * DIFS (10.22.2.4): the idle time after a frame received in error. AckTxTime is an Ack at the lowest
+ * rate: 6 Mbit/s in the model's pure-ERP BSS (`RateTable.LOWEST_BASIC_RATE`); a receiver that also
+ * counts the DSSS rates would use the 1 Mbit/s Ack, 304 µs (modelling choice, labelled).
+ */
+export const eifsNs = (timings: Timings, aifsn: number): number => timings.sifsNs + ackDurationNs(LOWEST_BASIC_RATE) + aifsNs(timings, aifsn)
 
 /** CW for a new frame, and after a success or a drop: aCWmin (10.3.3). */
 export const initialCw = (timings: Timings): number => timings.cwMin

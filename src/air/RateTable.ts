@@ -159,3 +159,13 @@ export const basicRateFor = (cfg: PhyConfig): ErpPhy => {
   const reference = nonHtReferenceRateMbps(cfg)
   return ERP_LADDER[reference >= 24 ? 4 : reference >= 12 ? 2 : 0]!
 }
+
+/**
+ * The lowest rate of the BSS basic rate set, at which management and group-addressed frames go:
+ * 6 Mbit/s. The model's BSS is pure ERP (Timing.ts), whose basic rate set is the mandatory OFDM
+ * rates {6, 12, 24} (802.11-2016 17.1.1); Linux mac80211 sends management frames, frames to
+ * stations it is not associated with and group-addressed frames at the lowest basic rate
+ * (net/mac80211/rate.c, rate_control_send_low). A mixed b/g BSS would send them at 1 Mbit/s DSSS
+ * instead; that is not modelled.
+ */
+export const LOWEST_BASIC_RATE: ErpPhy = ERP_LADDER[0]!

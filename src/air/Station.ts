@@ -4,7 +4,9 @@
  * radio answers to several addresses (one per started vMAC, and the card's own for scans).
  */
 import type { Frame } from "../vocabulary/Frame.ts"
+import { AIFSN_BEST_EFFORT, AIFSN_DCF } from "./Backoff.ts"
 import type { PhyConfig } from "./PhyConfig.ts"
+import { MAX_AMPDU_MPDUS as MAX_BLOCK_ACK_WINDOW } from "./Timing.ts"
 
 /** Where a station's owner hears about its frames (each call is a message to the owning actor). */
 export interface StationOwner {
@@ -34,6 +36,14 @@ export class Station {
   receivesBroadcast: boolean
   /** Frames per exchange at most (A-MPDU for 802.11n, 1 otherwise). */
   maxAggregate: number
+  /** An A-MPDU's airtime at most (the driver's aggregation time limit). */
+  readonly ampduTimeLimitNs: number
+  /** The BlockAck buffer it offers as a receiver: what a sender may aggregate to it at most. */
+  readonly blockAckWindow: number
+  /** Whether its data frames are QoS data frames (the link uses WMM): 2 more header bytes each. */
+  readonly qos: boolean
+  /** Slots after SIFS before its backoff counts: EDCA best effort with WMM, DCF's DIFS without. */
+  readonly aifsn: number
   readonly owner: StationOwner
 
   /** The hardware TX queue. */
@@ -59,6 +69,9 @@ export class Station {
     readonly signalDbm?: number | undefined
     readonly receivesBroadcast: boolean
     readonly maxAggregate: number
+    readonly qos?: boolean | undefined
+    readonly ampduTimeLimitNs?: number | undefined
+    readonly blockAckWindow?: number | undefined
     readonly cwMin: number
     readonly owner: StationOwner
   }) {
@@ -69,6 +82,10 @@ export class Station {
     this.signalDbm = options.signalDbm
     this.receivesBroadcast = options.receivesBroadcast
     this.maxAggregate = options.maxAggregate
+    this.qos = options.qos ?? true
+    this.ampduTimeLimitNs = options.ampduTimeLimitNs ?? Infinity
+    this.blockAckWindow = options.blockAckWindow ?? MAX_BLOCK_ACK_WINDOW
+    this.aifsn = this.qos ? AIFSN_BEST_EFFORT : AIFSN_DCF
     this.cw = options.cwMin
     this.owner = options.owner
   }

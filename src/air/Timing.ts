@@ -99,8 +99,6 @@ export const QOS_DATA_HEADER_BYTES = 26
 export const FCS_BYTES = 4
 /** LLC/SNAP header in front of an IP packet: DSAP, SSAP, Control + OUI 3 + EtherType 2 (IETF RFC 1042). */
 export const LLC_SNAP_BYTES = 8
-/** A data MPDU's bytes beyond its IP packet. */
-export const DATA_MPDU_OVERHEAD_BYTES = QOS_DATA_HEADER_BYTES + FCS_BYTES + LLC_SNAP_BYTES
 
 /** MPDU delimiter in front of each A-MPDU subframe (802.11-2016 9.7.1). */
 export const AMPDU_DELIMITER_BYTES = 4

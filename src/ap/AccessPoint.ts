@@ -5,6 +5,8 @@
  * CPU. It follows each station's power-save state from the PM bit of the frames it sends
  * (802.11-2016 11.2.3.2): while a station dozes, the air holds the AP's frames for it.
  */
+import { managementBodyBytes, utf8Bytes } from "../air/FrameBytes.ts"
+import type { NetworkFeatures } from "../air/FrameBytes.ts"
 import { Data, Effect } from "effect"
 import type * as Scope from "effect/Scope"
 import { after, forward } from "../actor/Port.ts"
@@ -20,7 +22,7 @@ import type { Kernel } from "../kernel/Kernel.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import { BROADCAST, Frame, FrameKind, Payload, Status } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
-import { AP_KICKOUT_NS, AP_QUEUE_FRAMES, MAX_AMPDU_FRAMES, PS_BUFFER_CHECK_NS, PS_BUFFER_EXPIRE_NS } from "../vocabulary/ModelConstants.ts"
+import { AP_KICKOUT_NS, AP_QUEUE_FRAMES, PS_BUFFER_CHECK_NS, PS_BUFFER_EXPIRE_NS } from "../vocabulary/ModelConstants.ts"
 import * as Stations from "./ApStations.ts"
 import type { EndpointMessage } from "./Endpoint.ts"
 
@@ -45,6 +47,10 @@ export interface ApOptions {
   /** WPA2-PSK passphrase; undefined for an open network. */
   readonly passphrase: string | undefined
   readonly phy: PhyConfig
+  /** The BSS uses WMM: QoS data frames, EDCA, the WMM Parameter element in beacons. */
+  readonly qos: boolean
+  /** 802.11n: the BlockAck buffer it offers, and the most MPDUs it aggregates itself (an estimate: the same number). */
+  readonly blockAckWindow: number
   readonly wiredDelayNs: number
   readonly air: Air.AirHandle
   readonly ledger: FrameLedger
@@ -81,7 +87,8 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
   const self = forward<ApMessage>()
   const station = new Station({
     name: options.name, mac: options.bssid, channel: options.channel, phy: options.phy,
-    signalDbm: options.signalDbm, receivesBroadcast: true, maxAggregate: options.phy.standard === "802.11n" ? MAX_AMPDU_FRAMES : 1,
+    signalDbm: options.signalDbm, receivesBroadcast: true, maxAggregate: options.phy.standard === "802.11n" ? options.blockAckWindow : 1, qos: options.qos,
+    blockAckWindow: options.blockAckWindow,
     cwMin: initialCw(timingsFor(options.phy)),
     owner: {
       received: (_s, frames) => self.tellUnsafe({ _tag: "Heard", frames }),
@@ -116,11 +123,14 @@ class ApLogic {
   private readonly o: ApOptions
   private readonly station: Station
   private readonly stats: ApStats
+  /** What its management frames advertise (their sizes follow from it). */
+  private readonly features: NetworkFeatures
   constructor(kernel: Kernel, o: ApOptions, station: Station, stats: ApStats) {
     this.kernel = kernel
     this.o = o
     this.station = station
     this.stats = stats
+    this.features = { ssidBytes: utf8Bytes(o.ssid), rsn: o.passphrase !== undefined, ht: o.phy.standard === "802.11n", wmm: o.qos }
   }
 
   handle(s: ApState, msg: ApMessage): ApState {
@@ -154,6 +164,8 @@ class ApLogic {
           else if (this.station.queue.length >= AP_QUEUE_FRAMES) this.o.ledger.drop(f, "ap-queue-full")
           else {
             this.stats.downlinkFrames++
+            // On an RSN every station's link is CCMP-protected (its pairwise key).
+            f.protected = this.o.passphrase !== undefined
             this.o.air.ref.tellUnsafe(Air.enqueue(this.station, [f]))
           }
         }
@@ -200,6 +212,7 @@ class ApLogic {
     const f = new Frame(this.o.ledger.nextFrameId(), kind, this.o.bssid, to, this.o.bssid)
     f.createdNs = this.kernel.nowNs
     f.info = info
+    f.payloadBytes = managementBodyBytes(kind, this.features)
     this.o.ledger.register(f)
     // Management frames do not wait behind queued data (beacons go out at their TBTT).
     this.o.air.ref.tellUnsafe(Air.enqueue(this.station, [f], true))

@@ -3,6 +3,7 @@
  * and sources downlink UDP to a station that subscribed, either paced at an offered rate or
  * saturating (keeping a window of frames queued at the AP).
  */
+import { TCP_IP_OVERHEAD_BYTES, udpPacketBytes, udpPayloadBytes } from "../vocabulary/PacketHeaders.ts"
 import { Data, Effect } from "effect"
 import type * as Scope from "effect/Scope"
 import { after, forward } from "../actor/Port.ts"
@@ -179,7 +180,7 @@ class EndpointLogic {
 
   private emit(s: EndpointState, flow: Downlink, count: number): void {
     const out: Array<Frame> = []
-    for (let i = 0; i < count; i++) out.push(this.frameTo(flow.dst, flow.payloadBytes, Payload.Udp, ++flow.seq, this.kernel.nowNs, flow.owner))
+    for (let i = 0; i < count; i++) out.push(this.frameTo(flow.dst, udpPacketBytes(flow.payloadBytes), Payload.Udp, ++flow.seq, this.kernel.nowNs, flow.owner))
     flow.outstanding += count
     s.downlinkSent.set(flow.dst, (s.downlinkSent.get(flow.dst) ?? 0) + count)
     this.toAp(out)
@@ -207,7 +208,7 @@ class EndpointLogic {
       room: () => ENDPOINT_TCP_BUDGET - ((s.downlinkSent.get(station) ?? 0) - (s.tcpCredits.get(station) ?? 0)),
       emitSegments: (first, count) => {
         const out: Array<Frame> = []
-        for (let i = 0; i < count; i++) out.push(this.frameTo(station, mss + 40, Payload.TcpData, first + i, this.kernel.nowNs, owner))
+        for (let i = 0; i < count; i++) out.push(this.frameTo(station, mss + TCP_IP_OVERHEAD_BYTES, Payload.TcpData, first + i, this.kernel.nowNs, owner))
         s.downlinkSent.set(station, (s.downlinkSent.get(station) ?? 0) + count)
         this.toAp(out)
         return count
@@ -233,7 +234,7 @@ class EndpointLogic {
       this.o.ledger.deliver(f)
       if (f.payload === Payload.TcpData) {
         // Goodput is what TCP delivers in order, not what arrives.
-        this.countUplink(f.owner, this.tcpReceiverFor(s, f.src, f.owner).segment(f.seq) * (f.payloadBytes - 40))
+        this.countUplink(f.owner, this.tcpReceiverFor(s, f.src, f.owner).segment(f.seq) * (f.payloadBytes - TCP_IP_OVERHEAD_BYTES))
       } else if (f.payload === Payload.TcpAck) {
         s.tcpSenders.get(f.src)?.ack(f.seq)
       } else if (f.payload === Payload.Subscribe && f.info?.subscribe?.protocol === "tcp") {
@@ -246,7 +247,7 @@ class EndpointLogic {
         if (flow.offeredMbps === "saturate") this.emit(s, flow, ENDPOINT_SATURATE_WINDOW)
         else this.self.tellUnsafe({ _tag: "Pace", dst: f.src, flow: flow.id })
       } else if (f.payload === Payload.Udp) {
-        this.countUplink(f.owner, f.payloadBytes)
+        this.countUplink(f.owner, udpPayloadBytes(f.payloadBytes))
       }
     }
     this.toAp(replies)

@@ -5,6 +5,7 @@
  * completions it counts, and the frames it receives. Its decisions, on the `GuestState` the actor
  * runtime holds; the driver's side is `GuestDriverRunner`.
  */
+import { echoPacketBytes, TCP_IP_OVERHEAD_BYTES, udpPacketBytes, udpPayloadBytes } from "../vocabulary/PacketHeaders.ts"
 import { after } from "../actor/Port.ts"
 import type { Port } from "../actor/Port.ts"
 import type { TraceSource } from "../actor/TraceSource.ts"
@@ -79,7 +80,7 @@ export class GuestTraffic {
         }
         s.tcpSenders.set(i, new TcpSenderFlow(kernel, {
           room: () => (s.driver.state === "connected" ? TX_RING_DESCRIPTORS - TX_RING_RESERVED - s.outstanding : 0),
-          emitSegments: (first, count) => this.send(s, count, flow.mssBytes + 40, Payload.TcpData, undefined, first)
+          emitSegments: (first, count) => this.send(s, count, flow.mssBytes + TCP_IP_OVERHEAD_BYTES, Payload.TcpData, undefined, first)
         }, (generation) => self.tellUnsafe({ _tag: "TcpTimer", flow: i, generation, epoch: e }), app))
       } else if (flow.kind === "tcp-rx" && s.tcpReceiver === undefined) {
         s.tcpReceiver = {
@@ -133,7 +134,7 @@ export class GuestTraffic {
   fill(s: GuestState): void {
     for (const flow of this.o.flows) {
       if (flow.kind === "udp-tx" && flow.offeredMbps === "saturate") {
-        this.send(s, TX_RING_DESCRIPTORS - TX_RING_RESERVED - s.outstanding, flow.payloadBytes, Payload.Udp)
+        this.send(s, TX_RING_DESCRIPTORS - TX_RING_RESERVED - s.outstanding, udpPacketBytes(flow.payloadBytes), Payload.Udp)
       }
     }
   }
@@ -153,7 +154,7 @@ export class GuestTraffic {
       return
     }
     if (flow.kind === "ping") {
-      if (this.send(s, 1, flow.payloadBytes, Payload.EchoRequest) === 1) this.stats.pingsSent++
+      if (this.send(s, 1, echoPacketBytes(flow.payloadBytes), Payload.EchoRequest) === 1) this.stats.pingsSent++
       const e = s.epoch
       after(this.kernel, flow.intervalNs, this.self, { _tag: "Pace", flow: index, epoch: e })
       return
@@ -162,7 +163,7 @@ export class GuestTraffic {
       s.credit[index]! += (flow.offeredMbps * 1e6 * PACE_PERIOD_NS) / 1e9 / (8 * flow.payloadBytes)
       const want = Math.floor(s.credit[index]!)
       s.credit[index]! -= want
-      const sent = this.send(s, want, flow.payloadBytes, Payload.Udp)
+      const sent = this.send(s, want, udpPacketBytes(flow.payloadBytes), Payload.Udp)
       this.stats.ringFullDrops += want - sent
       const e = s.epoch
       after(this.kernel, PACE_PERIOD_NS, this.self, { _tag: "Pace", flow: index, epoch: e })
@@ -209,7 +210,7 @@ export class GuestTraffic {
       stats.rxFrames++
       stats.rxBytes += f.payloadBytes
       if (f.payload === Payload.Udp) {
-        if (measuring) stats.rxBytesMeasured += f.payloadBytes
+        if (measuring) stats.rxBytesMeasured += udpPayloadBytes(f.payloadBytes)
       } else if (f.payload === Payload.TcpData && s.tcpReceiver !== undefined) {
         // Goodput is what TCP hands the application in order, not what arrived.
         const segments = s.tcpReceiver.flow.segment(f.seq)

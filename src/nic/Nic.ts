@@ -20,7 +20,6 @@ import { timingsFor } from "../air/Timing.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
-import { MAX_AMPDU_FRAMES } from "../vocabulary/ModelConstants.ts"
 import * as ModelActor from "../actor/ModelActor.ts"
 import { SCANNER_MAC_OFFSET } from "../scenario/AddressPlan.ts"
 import { CardStatus } from "./CardStatus.ts"
@@ -37,6 +36,12 @@ export type { AssocState, VmacRegisters } from "./Vmac.ts"
 export type { IrqFaultAction } from "./CardStatus.ts"
 export type { RadioTime } from "./Radio.ts"
 export { CHANNEL_SWITCH_NS } from "./Radio.ts"
+
+/**
+ * The BlockAck buffer the card offers its APs: 64, mac80211's IEEE80211_MAX_AMPDU_BUF of the era
+ * (net/mac80211 agg-rx.c answers an ADDBA request with at most that).
+ */
+export const CARD_BLOCK_ACK_WINDOW = 64
 
 export type NicMessage = Data.TaggedEnum<{
   StartVmac: { readonly vmac: number; readonly iommuDomainBytes: number | undefined }
@@ -68,6 +73,11 @@ export interface NicOptions {
   /** The radio's channel at power-on. */
   readonly homeChannel: number
   readonly phy: PhyConfig
+  /** Its links use WMM: QoS data frames and EDCA's best-effort access category. */
+  readonly qos: boolean
+  /** 802.11n: MPDUs per A-MPDU at most, and an A-MPDU's airtime at most. */
+  readonly ampduFramesMax: number
+  readonly ampduTimeLimitNs: number
   /** How the radio picks the next vMAC to serve. */
   readonly txScheduler: TxSchedulerKind
   /** How long the radio stays on a channel when vMACs need several. */
@@ -109,21 +119,22 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
   const { air, ledger } = options
   const self = forward<NicMessage>()
   const scannerMac = options.baseMac + SCANNER_MAC_OFFSET
-  const burstFramesMax = options.phy.standard === "802.11n" ? MAX_AMPDU_FRAMES : 1
+  const burstFramesMax = options.phy.standard === "802.11n" ? options.ampduFramesMax : 1
   const traces = new Vmac.CardTraces()
   const vmacs: Array<Vmac.VmacHandle> = []
   for (let i = 0; i < options.vmacs; i++) {
     const regs: Vmac.VmacRegisters = {
-      state: "stopped", bssid: 0, channel: options.homeChannel, iommuDomainBytes: undefined, phy: options.phy, txQueued: 0, txCompleted: 0
+      state: "stopped", bssid: 0, channel: options.homeChannel, iommuDomainBytes: undefined, phy: options.phy, keyInstalled: false, txQueued: 0, txCompleted: 0
     }
     // A vMAC that crashes past its restart budget is dead firmware: the card reports it stopped for good.
     const parent = { childEscalated: () => void self.tellUnsafe({ _tag: "VmacFailed", vmac: i }) }
-    vmacs.push(yield* Vmac.make({ index: i, mac: options.baseMac + i, regs, ledger, traces, nic: self, parent }))
+    vmacs.push(yield* Vmac.make({ index: i, mac: options.baseMac + i, regs, ledger, traces, nic: self, parent, qos: options.qos }))
   }
   // The radio: one station on the air, answering to the card's own address and every started vMAC's.
   const station = new Station({
     name: "card-radio", mac: scannerMac, channel: options.homeChannel, phy: options.phy, receivesBroadcast: true,
-    maxAggregate: burstFramesMax, cwMin: initialCw(timingsFor(options.phy)),
+    maxAggregate: burstFramesMax, qos: options.qos, ampduTimeLimitNs: options.ampduTimeLimitNs, blockAckWindow: CARD_BLOCK_ACK_WINDOW,
+    cwMin: initialCw(timingsFor(options.phy)),
     owner: {
       received: (_s, frames) => self.tellUnsafe({ _tag: "Heard", frames }),
       sent: (_s, delivered, dropped) => self.tellUnsafe({ _tag: "Sent", delivered, dropped })
@@ -134,7 +145,7 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
     interrupts: 0, irqsDropped: 0, irqsDuplicated: 0, irqsDelayed: 0, scans: 0, channelSwitches: 0, powerSaveNulls: 0, dmaFaults: 0, vmacResets: 0, vmacsFailed: 0
   }
   const status = new CardStatus(kernel, stats, self, options.interrupt)
-  const rings = new TxRings(options.vmacs, options.phy)
+  const rings = new TxRings(options.vmacs, options.phy, options.qos, options.ampduTimeLimitNs)
   const radio = new Radio(kernel, { ...options, scannerMac, burstFramesMax }, { station, air: air.ref, ledger, vmacs, status, self, rings, stats })
   const logic = new NicLogic(kernel, { vmacs, station, radio, status, stats, ledger, self })
   let current: RadioState | undefined

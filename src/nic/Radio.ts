@@ -13,6 +13,7 @@
  *                                                          └── scanning ◀── to scan ┘ (probe, dwell, next)
  * ```
  */
+import { managementBodyBytes } from "../air/FrameBytes.ts"
 import type { Data } from "effect"
 import type { Port } from "../actor/Port.ts"
 import { after, at } from "../actor/Port.ts"
@@ -394,7 +395,10 @@ export class Radio {
     const s = r.scan!
     s.dwellOver = false
     s.waiting = false
-    this.sendOwn(r, [this.ownFrame(FrameKind.ProbeRequest, this.o.scannerMac, BROADCAST)])
+    const probe = this.ownFrame(FrameKind.ProbeRequest, this.o.scannerMac, BROADCAST)
+    // A wildcard probe: no SSID, the rates, and the HT capabilities on 802.11n.
+    probe.payloadBytes = managementBodyBytes(FrameKind.ProbeRequest, { ssidBytes: 0, rsn: false, ht: this.o.phy.standard === "802.11n", wmm: false })
+    this.sendOwn(r, [probe])
     after(this.kernel, s.dwellNs, this.self, { _tag: "ScanDwellOver", token: r.token })
   }
 

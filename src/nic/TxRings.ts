@@ -7,8 +7,8 @@
  * For the TX scheduler each ring shows the order in which its head arrived (`headSeq`, -1 when
  * empty) and the channel its frames must go out on.
  */
+import { burstLength } from "../air/Aggregation.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
-import { FrameKind } from "../vocabulary/Frame.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import type { OfferView } from "./TxScheduler.ts"
 
@@ -44,7 +44,13 @@ export class TxRings implements OfferView {
   /** Rings with at least one frame. */
   backlogged = 0
 
-  constructor(vmacs: number, phy: PhyConfig) {
+  /** The card's data frames are QoS data frames, and its A-MPDUs' airtime limit (how a burst is built). */
+  private readonly qos: boolean
+  private readonly ampduTimeLimitNs: number
+
+  constructor(vmacs: number, phy: PhyConfig, qos: boolean, ampduTimeLimitNs: number) {
+    this.qos = qos
+    this.ampduTimeLimitNs = ampduTimeLimitNs
     this.rings = Array.from({ length: vmacs }, () => new Ring())
     this.offerSeq = new Array<number>(vmacs).fill(-1)
     this.offerChannel = new Array<number>(vmacs).fill(0)
@@ -85,16 +91,12 @@ export class TxRings implements OfferView {
     return overflow
   }
 
-  /** The next burst of vMAC `v`: its head frame and, for data, the following frames to the same receiver of the same size, `max` at most. */
+  /** The next burst of vMAC `v`: what one exchange carries (`Aggregation.ts`), `max` frames at most. */
   takeBurst(v: number, max: number): Array<Frame> {
     const ring = this.rings[v]!
     const q = ring.frames
     const first = ring.head
-    const head = q[first]!
-    let end = first + 1
-    if (head.kind === FrameKind.Data) {
-      while (end - first < max && end < q.length && q[end]!.kind === FrameKind.Data && q[end]!.ra === head.ra && q[end]!.payloadBytes === head.payloadBytes) end++
-    }
+    const end = first + burstLength(q, first, q.length, { phy: this.phy[v]!, qos: this.qos, framesMax: max, timeLimitNs: this.ampduTimeLimitNs })
     const burst = q.slice(first, end)
     ring.head = end
     this.settle(v, ring)

@@ -18,6 +18,7 @@
  *      └──────Stop──────┴───◀── deauth / beacon loss / fail ◀── associated ◀── associating
  * ```
  */
+import { managementBodyBytes, utf8Bytes } from "../air/FrameBytes.ts"
 import { Data, Effect } from "effect"
 import type * as Scope from "effect/Scope"
 import type { Parent } from "../actor/Actor.ts"
@@ -44,6 +45,8 @@ export interface VmacRegisters {
   channel: number
   iommuDomainBytes: number | undefined
   phy: PhyConfig
+  /** A pairwise key is installed (the last association was to an RSN): its data frames are CCMP-protected. */
+  keyInstalled: boolean
   /** TX frames accepted and TX frames completed (sent or dropped): a watchdog compares them. */
   txQueued: number
   txCompleted: number
@@ -123,6 +126,8 @@ export interface VmacOptions {
   readonly parent: Parent
   /** Restart policy (default: the model actors'). */
   readonly supervision?: SupervisionPolicy | undefined
+  /** Its links use WMM (QoS): what its association request advertises. */
+  readonly qos: boolean
 }
 
 export interface VmacHandle {
@@ -208,6 +213,7 @@ class VmacFirmware {
         if (r.state !== "authenticated" || r.bssid !== msg.bssid) break
         r.state = "associating"
         this.o.traces.vmacWritten.fire(msg.vm, this.o.index) // the key (passphrase) is installed for this vMAC
+        r.keyInstalled = msg.passphrase !== undefined
         this.sendManagement(s, FrameKind.AssocRequest, msg.passphrase === undefined ? { ssid: msg.ssid } : { ssid: msg.ssid, passphrase: msg.passphrase })
         break
       case "Disassoc":
@@ -278,6 +284,7 @@ class VmacFirmware {
     for (const f of ok) {
       f.ra = r.bssid // uplink data goes to the AP, which bridges it to its destination
       f.bssid = r.bssid
+      f.protected = r.keyInstalled
     }
     this.toRing(ok, false)
   }
@@ -287,6 +294,9 @@ class VmacFirmware {
     const f = new Frame(this.o.ledger.nextFrameId(), kind, this.o.mac, s.regs.bssid, s.regs.bssid)
     f.createdNs = this.kernel.nowNs
     f.info = info
+    f.payloadBytes = managementBodyBytes(kind, {
+      ssidBytes: utf8Bytes(info?.ssid ?? ""), rsn: info?.passphrase !== undefined, ht: s.regs.phy.standard === "802.11n", wmm: this.o.qos
+    })
     this.o.ledger.register(f)
     this.toRing([f], true)
   }

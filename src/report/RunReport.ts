@@ -105,6 +105,8 @@ export const RunReport = Schema.Struct({
     exchanges: Schema.Number,
     collisions: Schema.Number,
     retries: Schema.Number,
+    /** Acks and BlockAcks lost: what they answered had arrived, and was sent again (a duplicate the receiver discards). */
+    answersLost: Schema.Number,
     /** Busy time of every channel added together, percent of the run. */
     busyPercent: Schema.Number,
     /** Transmitter (a card's radio, an AP) → collisions it took part in. */

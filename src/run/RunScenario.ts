@@ -123,6 +123,7 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       exchanges: world.air.stats.exchanges,
       collisions: world.air.stats.collisions,
       retries: world.air.stats.retries,
+      answersLost: world.air.stats.answersLost,
       busyPercent: nowNs > 0 ? (100 * world.air.stats.busyNs) / nowNs : 0,
       collisionsByStation: { ...world.air.stats.collisionsByStation }
     },

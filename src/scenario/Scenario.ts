@@ -121,6 +121,25 @@ export const CardSpec = Schema.Struct({
     "How the card's one transmitter picks the next vMAC to send for: \"round-robin\" (backlogged vMACs take " +
       "turns, burst by burst) or \"fifo\" (bursts in the order the vMACs offered them). Default \"round-robin\"."
   ),
+  ampduFramesMax: defaulted(
+    intBetween(1, 64),
+    63,
+    "802.11n: MPDUs per A-MPDU the card sends at most (also bounded by the receiver's BlockAck window, 65,535 " +
+      "bytes and the PPDU's length), 1..64. Default 63 (iwlwifi's LINK_QUAL_AGG_FRAME_LIMIT_DEF, the Intel " +
+      "5300's driver; iwl-commands.h)."
+  ),
+  ampduTimeLimitUs: defaulted(
+    intBetween(100, 8000),
+    4000,
+    "802.11n: an A-MPDU's airtime at most, in µs, 100..8000. Default 4000 (iwlwifi's LINK_QUAL_AGG_TIME_LIMIT_DEF)."
+  ),
+  qos: defaulted(
+    Schema.Boolean,
+    true,
+    "WMM on the card's links (its APs speak it too): QoS data frames (2 more header bytes) and EDCA's best-effort " +
+      "access category (AIFSN 3, CWmin 15, CWmax 1023; 802.11-2016 Table 9-137) instead of plain DCF (DIFS, AIFSN 2). " +
+      "Default true (seed: the Intel 5300 with iwlagn and the Cisco WAP410N, an 802.11n AP, both speak WMM, which 802.11n requires)."
+  ),
   channelDwellMs: defaulted(
     numberBetween(1, 10_000),
     102.4,
@@ -191,6 +210,13 @@ export const ApSpec = Schema.Struct({
     intBetween(10, 1000),
     100,
     "Beacon interval in TU (1 TU = 1024 µs). Default 100 (102.4 ms, the usual AP default)."
+  ),
+  blockAckWindow: defaulted(
+    intBetween(1, 64),
+    64,
+    "802.11n: the BlockAck buffer the AP offers (the most MPDUs the card may aggregate to it) and the most it " +
+      "aggregates itself, 1..64. Default 64 (the largest an HT BlockAck covers, 802.11-2016 9.4.1.14, which " +
+      "802.11n APs of the seed's era offer; an estimate for the WAP410N, whose value is not published)."
   ),
   security: defaulted(
     SecuritySpec,

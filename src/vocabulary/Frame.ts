@@ -43,7 +43,10 @@ export class Frame {
   bssid: number
   /** Receiver address on the air: the next hop (the AP for uplink data), set by the transmitter. */
   ra: number
-  /** IP payload bytes (0 for management frames). */
+  /**
+   * The frame body above the MAC header: a data frame's IP packet (0 for a null-data frame), a
+   * management frame's body. `air/FrameBytes.ts` turns it into bytes on the air.
+   */
   payloadBytes: number
   payload: Payload
   /** Flow-level sequence number (ping id, UDP datagram number). */
@@ -61,6 +64,10 @@ export class Frame {
   owner: number
   /** The Power Management bit (802.11-2016 9.2.4.1.7): the sender will doze after this frame. */
   pm: boolean
+  /** The Protected Frame bit (802.11-2016 9.2.4.1.9): the body is CCMP-encrypted (a data frame on an RSN link). */
+  protected: boolean
+  /** Its receiver on the air has it (set by the air): a retry after a lost Ack is a duplicate there. */
+  receivedOnAir: boolean
 
   constructor(id: number, kind: FrameKind, src: number, dst: number, bssid: number) {
     this.id = id
@@ -77,6 +84,8 @@ export class Frame {
     this.dmaEnd = 0
     this.owner = -1
     this.pm = false
+    this.protected = false
+    this.receivedOnAir = false
   }
 }
 

@@ -3,8 +3,13 @@
  * `air/Timing.ts`, nor a CPU cost, which lives in `cpu/CostTable.ts`), each with its source.
  */
 
-/** TX descriptors in a guest driver's ring. iwlagn uses 256; 64 keeps queues (and ping behind bulk traffic) short. Modelling choice. */
-export const TX_RING_DESCRIPTORS = 64
+/**
+ * TX descriptors in a guest driver's ring: iwlagn's TX queues hold 256 (TFD_QUEUE_SIZE_MAX, Linux
+ * 2.6.33 iwl-fh.h). Deep enough that a full A-MPDU waits while one is on the air (with 64 the card
+ * got bursts of 32 and 24 in turn at 802.11n rates); the price is the queueing a real ring has, which
+ * a ping behind bulk traffic in the same VM pays.
+ */
+export const TX_RING_DESCRIPTORS = 256
 /** Ring slots a saturating flow leaves free so paced flows (ping) are not starved: a qdisc's fairness, simplified. Modelling choice. */
 export const TX_RING_RESERVED = 8
 /** Paced traffic generates its packets in batches of this period (1 ms), as Chariot's pacing timer would. Modelling choice. */
@@ -21,8 +26,6 @@ export const AP_QUEUE_FRAMES = 512
 export const ENDPOINT_SATURATE_WINDOW = 48
 /** TCP segments an endpoint's sender keeps queued at its AP at most. Modelling choice (≥ the receive window). */
 export const ENDPOINT_TCP_BUDGET = 64
-/** MPDUs per A-MPDU a station builds at most (also capped by the PPDU's legal length, `maxAmpduMpdus`). iwlagn's default aggregation limit is 31–64; 32 here. */
-export const MAX_AMPDU_FRAMES = 32
 /** Missing beacons for this long means the AP is gone: about 10 beacons at 102.4 ms (mac80211's beacon-loss count is 7). */
 export const BEACON_LOSS_NS = 1_024_000_000
 /** How often the card checks for beacon loss. Modelling choice (a quarter of the loss time). */

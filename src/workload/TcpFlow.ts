@@ -7,14 +7,15 @@
 import type { Kernel } from "../kernel/Kernel.ts"
 import { PACE_PERIOD_NS, TCP_SEND_BUFFER_SEGMENTS } from "../vocabulary/ModelConstants.ts"
 import * as Writer from "./PacedWriter.ts"
+import { TCP_IP_OVERHEAD_BYTES } from "../vocabulary/PacketHeaders.ts"
 import * as Rx from "./TcpReceiver.ts"
 import * as Reno from "./TcpReno.ts"
 
 /** Maximum segment size (Ethernet MTU 1500 − 40 bytes of IP and TCP headers). */
 export const MSS_BYTES = 1460
 /** An IP packet carrying one full segment, and one carrying a bare ACK. */
-export const SEGMENT_PACKET_BYTES = MSS_BYTES + 40
-export const ACK_PACKET_BYTES = 40
+export const SEGMENT_PACKET_BYTES = MSS_BYTES + TCP_IP_OVERHEAD_BYTES
+export const ACK_PACKET_BYTES = TCP_IP_OVERHEAD_BYTES
 
 export interface SenderPort {
   /** Packets the sender may hand down now (TX ring or queue room). */

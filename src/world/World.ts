@@ -118,6 +118,8 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       beaconIntervalNs: spec.beaconIntervalTu * 1_024_000,
       passphrase: spec.security.kind === "wpa2-psk" ? spec.security.passphrase : undefined,
       phy,
+      qos: scenario.card.qos,
+      blockAckWindow: spec.blockAckWindow,
       wiredDelayNs,
       air,
       ledger,
@@ -146,6 +148,9 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
     phy,
     txScheduler: scenario.card.txScheduler,
     channelDwellNs: scenario.card.channelDwellMs * 1e6,
+    qos: scenario.card.qos,
+    ampduFramesMax: scenario.card.ampduFramesMax,
+    ampduTimeLimitNs: scenario.card.ampduTimeLimitUs * 1e3,
     air,
     ledger,
     interrupt: (events) => irq.tellUnsafe({ _tag: "Irq", events })

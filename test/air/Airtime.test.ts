@@ -6,22 +6,28 @@ import {
   ampduBytes,
   blockAckDurationNs,
   dataSymbols,
+  ampduAppend,
+  ampduFits,
   exchangeAirtimeNs,
   maxAmpduMpdus,
-  mpduBytes,
-  ppduDurationNs
+  ppduDurationNs,
+  psduExchangeNs
 } from "../../src/air/Airtime.ts"
+import { dataMpduBytes } from "../../src/air/FrameBytes.ts"
+
+/** The QoS data MPDU of an IP packet on an open link (`FrameBytes.ts`, tested there). */
+const mpduBytes = (ipBytes: number): number => dataMpduBytes(ipBytes, true, false)
 import { ALL_PHYS, erp, ht } from "./support.ts"
 
 // A 1500-byte IP packet becomes a 1500 + 8 (LLC/SNAP) + 26 (QoS header) + 4 (FCS) = 1538-byte MPDU,
 // and 16 SERVICE + 8 × 1538 + 6 tail = 12326 bits to encode.
 
 describe("Airtime: sizes", () => {
-  it("MPDU of an IP packet", () => {
-    assert.strictEqual(mpduBytes(1500), 1538)
-    assert.strictEqual(mpduBytes(0), 38)
-    assert.throws(() => mpduBytes(-1), RangeError)
-    assert.throws(() => mpduBytes(1.5), RangeError)
+  it("an A-MPDU built one MPDU at a time has the size of the whole list", () => {
+    let psdu = 0
+    for (const size of [1538, 1538, 100]) psdu = ampduAppend(psdu, size)
+    assert.strictEqual(psdu, ampduBytes([1538, 1538, 100]))
+    assert.strictEqual(ampduAppend(0, 1538), 1_542)
   })
 
   it("A-MPDU: 4-byte delimiters, every subframe but the last padded to 4 bytes", () => {
@@ -104,23 +110,23 @@ describe("Airtime: PPDUs", () => {
 
 describe("Airtime: exchanges", () => {
   it("802.11g 54 Mbit/s, one 1500-byte packet: PPDU 258 + SIFS 10 + Ack 34 = 302 µs", () => {
-    assert.strictEqual(exchangeAirtimeNs(erp(54), 1500, 1), 302_000)
+    assert.strictEqual(exchangeAirtimeNs(erp(54), mpduBytes(1500), 1), 302_000)
   })
 
   it("802.11g 6 Mbit/s: 2082 + 10 + 50 = 2142 µs", () => {
-    assert.strictEqual(exchangeAirtimeNs(erp(6), 1500, 1), 2_142_000)
+    assert.strictEqual(exchangeAirtimeNs(erp(6), mpduBytes(1500), 1), 2_142_000)
   })
 
   it("802.11n MCS 7 HT20, one MPDU: 234 + 10 + 34 = 278 µs; MCS 0: 1942 + 10 + 50 = 2002 µs", () => {
-    assert.strictEqual(exchangeAirtimeNs(ht(7), 1500, 1), 278_000)
-    assert.strictEqual(exchangeAirtimeNs(ht(0), 1500, 1), 2_002_000)
+    assert.strictEqual(exchangeAirtimeNs(ht(7), mpduBytes(1500), 1), 278_000)
+    assert.strictEqual(exchangeAirtimeNs(ht(0), mpduBytes(1500), 1), 2_002_000)
   })
 
   it("802.11n MCS 15 HT40 short GI, A-MPDU of 32 × 1500 bytes: 1366 + 10 + 38 = 1414 µs", () => {
     // 49406 bytes: 16 + 395248 + 6 = 395270 bits / 1080 = 365.99 → 366 symbols × 3.6 = 1317.6 → 1320 µs;
     // + preamble 40 + extension 6 = 1366 µs; BlockAck at 24 Mbit/s 38 µs
     assert.strictEqual(ppduDurationNs(ht(15, 40, "short"), ampduBytes(32, mpduBytes(1500))), 1_366_000)
-    assert.strictEqual(exchangeAirtimeNs(ht(15, 40, "short"), 1500, 32), 1_414_000)
+    assert.strictEqual(exchangeAirtimeNs(ht(15, 40, "short"), mpduBytes(1500), 32), 1_414_000)
   })
 
   it("AckTimeout = SIFS 10 + slot 9 + 20 µs of Ack preamble and SIGNAL = 39 µs", () => {
@@ -129,27 +135,44 @@ describe("Airtime: exchanges", () => {
   })
 
   it("format limits are a RangeError", () => {
-    assert.throws(() => exchangeAirtimeNs(erp(54), 1500, 2), RangeError) // no A-MPDU on 802.11g
-    assert.throws(() => exchangeAirtimeNs(erp(54), 4058, 1), RangeError) // 4096-byte PSDU > 4095
-    assert.doesNotThrow(() => exchangeAirtimeNs(erp(54), 4057, 1))
-    assert.throws(() => exchangeAirtimeNs(ht(7), 1500, 0), RangeError)
-    assert.throws(() => exchangeAirtimeNs(ht(15, 40, "short"), 10, 65), RangeError) // > 64 MPDUs
+    assert.throws(() => exchangeAirtimeNs(erp(54), mpduBytes(1500), 2), RangeError) // no A-MPDU on 802.11g
+    assert.throws(() => exchangeAirtimeNs(erp(54), mpduBytes(4058), 1), RangeError) // 4096-byte PSDU > 4095
+    assert.doesNotThrow(() => exchangeAirtimeNs(erp(54), mpduBytes(4057), 1))
+    assert.throws(() => exchangeAirtimeNs(ht(7), mpduBytes(1500), 0), RangeError)
+    assert.throws(() => exchangeAirtimeNs(ht(15, 40, "short"), mpduBytes(10), 65), RangeError) // > 64 MPDUs
     // 43 × 1500: 42 × 1544 + 1542 = 66390 bytes > 65535; 42: 41 × 1544 + 1542 = 64846 fits
-    assert.throws(() => exchangeAirtimeNs(ht(15, 40, "short"), 1500, 43), RangeError)
-    assert.doesNotThrow(() => exchangeAirtimeNs(ht(15, 40, "short"), 1500, 42))
+    assert.throws(() => exchangeAirtimeNs(ht(15, 40, "short"), mpduBytes(1500), 43), RangeError)
+    assert.doesNotThrow(() => exchangeAirtimeNs(ht(15, 40, "short"), mpduBytes(1500), 42))
     // MCS 7 HT20: 28 MPDUs = 43230 bytes → ⌈345862 / 260⌉ = 1331 symbols: 36 + 5324 = 5360 µs ≤ 5484;
     // 29 MPDUs = 44774 bytes → ⌈358214 / 260⌉ = 1378 symbols: 36 + 5512 = 5548 µs > 5484
-    assert.doesNotThrow(() => exchangeAirtimeNs(ht(7), 1500, 28))
-    assert.throws(() => exchangeAirtimeNs(ht(7), 1500, 29), RangeError)
+    assert.doesNotThrow(() => exchangeAirtimeNs(ht(7), mpduBytes(1500), 28))
+    assert.throws(() => exchangeAirtimeNs(ht(7), mpduBytes(1500), 29), RangeError)
   })
 
   it("maxAmpduMpdus: the largest burst each limit allows", () => {
-    assert.strictEqual(maxAmpduMpdus(erp(54), 1500), 1)
-    assert.strictEqual(maxAmpduMpdus(ht(7), 1500), 28) // PPDU time, above
-    assert.strictEqual(maxAmpduMpdus(ht(15, 40, "short"), 1500), 42) // 65535 bytes, above
-    assert.strictEqual(maxAmpduMpdus(ht(15, 40, "short"), 64), 64) // BlockAck bitmap
+    assert.strictEqual(maxAmpduMpdus(erp(54), mpduBytes(1500)), 1)
+    assert.strictEqual(maxAmpduMpdus(ht(7), mpduBytes(1500)), 28) // PPDU time, above
+    assert.strictEqual(maxAmpduMpdus(ht(15, 40, "short"), mpduBytes(1500)), 42) // 65535 bytes, above
+    assert.strictEqual(maxAmpduMpdus(ht(15, 40, "short"), mpduBytes(64)), 64) // BlockAck bitmap
     // MCS 0: 2 MPDUs = 3086 bytes → ⌈24710 / 26⌉ = 951 symbols: 36 + 3804 = 3840 µs;
     // 3 MPDUs = 4630 bytes → ⌈37062 / 26⌉ = 1426 symbols: 36 + 5704 = 5740 µs > 5484
-    assert.strictEqual(maxAmpduMpdus(ht(0), 1500), 2)
+    assert.strictEqual(maxAmpduMpdus(ht(0), mpduBytes(1500)), 2)
   })
 })
+
+describe("Airtime: the burst builder's pieces", () => {
+  it("an A-MPDU fits while it stays within 65,535 bytes and 5.484 ms", () => {
+    // 42 MPDUs of 1538 bytes: 41 × 1544 + 1542 = 64,846 bytes; 43 would be 66,390.
+    assert.isTrue(ampduFits(ht(15, 40, "short"), ampduBytes(42, 1538)))
+    assert.isFalse(ampduFits(ht(15, 40, "short"), ampduBytes(43, 1538)))
+    // MCS 7 HT20: 28 fit in the PPDU's time, 29 do not (as maxAmpduMpdus says).
+    assert.isTrue(ampduFits(ht(7), ampduBytes(28, 1538)))
+    assert.isFalse(ampduFits(ht(7), ampduBytes(29, 1538)))
+  })
+
+  it("one PSDU's exchange: data, SIFS, then an Ack or a BlockAck", () => {
+    assert.strictEqual(psduExchangeNs(erp(54), 1538, false), exchangeAirtimeNs(erp(54), 1538, 1))
+    assert.strictEqual(psduExchangeNs(ht(15, 40, "short"), ampduBytes(32, 1538), true), exchangeAirtimeNs(ht(15, 40, "short"), 1538, 32))
+  })
+})
+

@@ -2,7 +2,6 @@ import { assert, describe, it } from "@effect/vitest"
 import {
   ACK_BYTES,
   BLOCK_ACK_BYTES,
-  DATA_MPDU_OVERHEAD_BYTES,
   ERP_TIMINGS,
   HT_TIMINGS,
   htLtfCount,
@@ -51,7 +50,6 @@ describe("Timing", () => {
   it("frame sizes", () => {
     assert.strictEqual(ACK_BYTES, 2 + 2 + 6 + 4) // FC, Duration, RA, FCS
     assert.strictEqual(BLOCK_ACK_BYTES, 2 + 2 + 6 + 6 + 2 + 2 + 8 + 4) // FC, Dur, RA, TA, BA control, SSC, bitmap, FCS
-    assert.strictEqual(DATA_MPDU_OVERHEAD_BYTES, 26 + 4 + 8) // QoS header, FCS, LLC/SNAP
     assert.strictEqual(MAX_AMPDU_BYTES, 2 ** 16 - 1)
     assert.strictEqual(MAX_AMPDU_MPDUS, 64)
     // L-SIG limit: 20 µs + 4 µs × ⌈(16 + 8 × 4095 + 6) / 24⌉ = 20 + 4 × ⌈32782 / 24⌉ = 20 + 4 × 1366 µs

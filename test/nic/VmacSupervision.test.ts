@@ -14,12 +14,13 @@ describe("vMAC actors are children of the NIC", () => {
     Effect.gen(function*() {
       const { exit } = yield* Simulation.run(Effect.gen(function*() {
         const escalated: Array<string> = []
-        const regs: Vmac.VmacRegisters = { state: "idle", bssid: 0, channel: 6, iommuDomainBytes: undefined, phy: { standard: "802.11g", rateMbps: 54 }, txQueued: 0, txCompleted: 0 }
+        const regs: Vmac.VmacRegisters = { state: "idle", bssid: 0, channel: 6, iommuDomainBytes: undefined, phy: { standard: "802.11g", rateMbps: 54 }, keyInstalled: false, txQueued: 0, txCompleted: 0 }
         const told: Array<string> = []
         const v = yield* Vmac.make({
           index: 0, mac: 0x020000000200, regs, ledger: new FrameLedger(), traces: new Vmac.CardTraces(),
           nic: { tellUnsafe: (m) => (told.push(m.event?._tag ?? "offer"), true) },
           parent: { childEscalated: (e) => void escalated.push(e.actor) },
+          qos: true,
           supervision: { maxRestarts: 1, windowNs: 1e9, backoff: Schedule.spaced("1 millis") }
         })
         v.ref.tellUnsafe(CRASH)

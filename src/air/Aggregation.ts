@@ -1,0 +1,39 @@
+/**
+ * How many queued frames one exchange carries (802.11n A-MPDU aggregation, 802.11-2016 10.13): the
+ * head frame and the data frames behind it from the same address to the same receiver, while the
+ * A-MPDU stays within `framesMax` MPDUs (the sender's limit and the receiver's BlockAck window), 65,535
+ * bytes, the HT-mixed PPDU's 5.484 ms and the sender's own time limit. Management and group-addressed
+ * frames go alone. Pure: the card's TX rings and the air build bursts with it.
+ */
+import { BROADCAST, FrameKind } from "../vocabulary/Frame.ts"
+import type { Frame } from "../vocabulary/Frame.ts"
+import { ampduAppend, ampduFits, ppduDurationNs } from "./Airtime.ts"
+import { frameMpduBytes } from "./FrameBytes.ts"
+import type { PhyConfig } from "./PhyConfig.ts"
+
+export interface AggregationLimits {
+  readonly phy: PhyConfig
+  /** The sender's data frames are QoS data frames (their size). */
+  readonly qos: boolean
+  /** MPDUs per A-MPDU at most (1: no aggregation). */
+  readonly framesMax: number
+  /** An A-MPDU's airtime at most, ns. */
+  readonly timeLimitNs: number
+}
+
+/** Frames of `queue` from `from` (before `to`) that one exchange carries; at least 1. */
+export const burstLength = (queue: ArrayLike<Frame>, from: number, to: number, limits: AggregationLimits): number => {
+  const head = queue[from]!
+  if (limits.framesMax <= 1 || head.kind !== FrameKind.Data || head.ra === BROADCAST) return 1
+  let n = 1
+  let psdu = ampduAppend(0, frameMpduBytes(head, limits.qos))
+  while (n < limits.framesMax && from + n < to) {
+    const f = queue[from + n]!
+    if (f.kind !== FrameKind.Data || f.ra !== head.ra || f.src !== head.src) break
+    const next = ampduAppend(psdu, frameMpduBytes(f, limits.qos))
+    if (!ampduFits(limits.phy, next) || ppduDurationNs(limits.phy, next) > limits.timeLimitNs) break
+    psdu = next
+    n++
+  }
+  return n
+}

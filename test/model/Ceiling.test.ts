@@ -1,0 +1,89 @@
+/**
+ * Saturated goodput against the analytical ceiling of one station alone on the channel, computed here
+ * from 802.11-2016's numbers and nothing of vwifi's: the ceiling must never be exceeded (every byte on
+ * the air counts), and the model must come within 0.5% of it (what is left is the AP's beacons and the
+ * rare collision with one).
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { runScenario } from "../../src/run/RunScenario.ts"
+import { scenarioOf } from "./support.ts"
+
+// 802.11-2016: 2.4 GHz ERP/HT timing (Tables 18-5, 19-25), EDCA best effort (Table 9-137).
+const SLOT_US = 9
+const SIFS_US = 10
+const AIFS_BE_US = SIFS_US + 3 * SLOT_US
+/** Mean backoff of a station that always succeeds: CWmin = 15, uniform over 0..15 slots. */
+const MEAN_BACKOFF_US = (15 / 2) * SLOT_US
+const SIGNAL_EXTENSION_US = 6
+
+/** UDP payload 1470 in an IPv4 packet (+ 20 + 8), in a QoS data MPDU (26 + LLC/SNAP 8 + FCS 4), CCMP (+ 8 + 8) on WPA2. */
+const mpduBytes = (wpa2: boolean): number => 1470 + 28 + 26 + 8 + 4 + (wpa2 ? 16 : 0)
+
+/** ERP-OFDM PPDU (17.4.3 + 18.3.2.4): 20 µs preamble and SIGNAL, 4 µs symbols of N_DBPS bits, 6 µs extension. */
+const erpPpduUs = (bytes: number, ndbps: number): number => 20 + 4 * Math.ceil((16 + 8 * bytes + 6) / ndbps) + SIGNAL_EXTENSION_US
+
+/** 54 Mbit/s (N_DBPS 216); its Ack at 24 Mbit/s (N_DBPS 96), 14 bytes. */
+const ceiling54Mbps = (wpa2: boolean): number => {
+  const exchangeUs = AIFS_BE_US + MEAN_BACKOFF_US + erpPpduUs(mpduBytes(wpa2), 216) + SIFS_US + erpPpduUs(14, 96)
+  return (1470 * 8) / exchangeUs
+}
+
+/**
+ * HT40 MCS 15 short GI (N_DBPS 1080, two streams, one BCC encoder, 19.4.3): HT-mixed preamble 8 + 8 + 4 +
+ * 8 + 4 + 2 × 4 = 40 µs; data symbols of 3.6 µs rounded up to whole 4 µs. An A-MPDU of `count` MPDUs, each
+ * behind a 4-byte delimiter and padded to 4 bytes (9.7.1), answered by a 32-byte BlockAck at 24 Mbit/s.
+ */
+const ceilingHt40Mbps = (count: number): number => {
+  const subframe = Math.ceil((4 + mpduBytes(true)) / 4) * 4
+  const psdu = (count - 1) * subframe + 4 + mpduBytes(true)
+  const symbols = Math.ceil((16 + 8 * psdu + 6) / 1080)
+  const ppduUs = 40 + 4 * Math.ceil((3.6 * symbols) / 4) + SIGNAL_EXTENSION_US
+  const exchangeUs = AIFS_BE_US + MEAN_BACKOFF_US + ppduUs + SIFS_US + erpPpduUs(32, 96)
+  return (count * 1470 * 8) / exchangeUs
+}
+
+const saturated = (input: Record<string, unknown>) =>
+  Effect.gen(function*() {
+    const scenario = yield* scenarioOf(input)
+    const r = yield* runScenario(scenario, { seed: 1, durationNs: 10e9 })
+    return r.vms[0]!.uplinkMbps
+  })
+
+const udpTx = [{ kind: "udp-tx", offeredMbps: "saturate", payloadBytes: 1470 }]
+
+describe("the air's ceiling: every byte counted", () => {
+  for (const wpa2 of [false, true]) {
+    it.effect(`802.11g 54 Mbit/s, 1470-byte UDP, ${wpa2 ? "WPA2 (CCMP)" : "open"}: within 0.5% below the analytical ceiling`, () =>
+      Effect.gen(function*() {
+        const mbps = yield* saturated({
+          aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", security: wpa2 ? { kind: "wpa2-psk", passphrase: "vwifi-lab-key" } : { kind: "open" } }],
+          vms: [{ name: "vm1", ssid: "lab", ...(wpa2 ? { passphrase: "vwifi-lab-key" } : {}), traffic: udpTx }]
+        })
+        const ceiling = ceiling54Mbps(wpa2)
+        assert.isAtMost(mbps, ceiling)
+        assert.isAbove(mbps, ceiling * 0.995, `${mbps} Mb/s against ${ceiling}`)
+      }))
+  }
+
+  it("the ceilings worked by hand: 29.22 Mb/s open, 28.93 Mb/s with CCMP", () => {
+    // Open: 1536-byte MPDU, 57 symbols: 254 µs; 37 + 67.5 + 254 + 10 + 34 = 402.5 µs for 11,760 bits.
+    assert.closeTo(ceiling54Mbps(false), 11_760 / 402.5, 1e-9)
+    // WPA2: 1552 bytes, 58 symbols: 258 µs; 406.5 µs.
+    assert.closeTo(ceiling54Mbps(true), 11_760 / 406.5, 1e-9)
+  })
+
+  it.effect("802.11n HT40 MCS 15 short GI: A-MPDUs of 42 MPDUs (65,535 bytes), within 0.5% below their analytical ceiling", () =>
+    Effect.gen(function*() {
+      const mbps = yield* saturated({
+        card: { phy: { standard: "802.11n", mcs: 15, channelWidthMhz: 40, guardInterval: "short" } },
+        vms: [{ name: "vm1", ssid: "lab", passphrase: "vwifi-lab-key", traffic: udpTx }]
+      })
+      // 42 subframes of 1556 bytes = 65,352 ≤ 65,535; 43 would not fit.
+      assert.isAtMost(41 * 1556 + 4 + mpduBytes(true), 65_535)
+      assert.isAbove(42 * 1556 + 4 + mpduBytes(true), 65_535)
+      const ceiling = ceilingHt40Mbps(42)
+      assert.isAtMost(mbps, ceiling)
+      assert.isAbove(mbps, ceiling * 0.995, `${mbps} Mb/s against ${ceiling}`)
+    }))
+})
