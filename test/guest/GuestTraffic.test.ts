@@ -55,7 +55,8 @@ describe("guest traffic: the TX ring", () => {
     rig.s.outstanding = 10
     rig.traffic.fill(rig.s)
     assert.strictEqual(rig.s.outstanding, TX_RING_DESCRIPTORS - TX_RING_RESERVED)
-    assert.strictEqual(rig.stats.txBytes, (TX_RING_DESCRIPTORS - TX_RING_RESERVED - 10) * 1470)
+    // Each datagram goes down as an IP packet: 1470 bytes of payload behind IPv4 (20) and UDP (8) headers.
+    assert.strictEqual(rig.stats.txBytes, (TX_RING_DESCRIPTORS - TX_RING_RESERVED - 10) * 1498)
   })
 })
 
@@ -148,7 +149,8 @@ describe("guest traffic: completions and received frames", () => {
     const reply = frameFor(2, Payload.EchoReply, 64)
     reply.createdNs = 1.5e9
     rig.traffic.receive(rig.s, { _tag: "Rx", vmac: 0, frames: [frameFor(3, Payload.Udp, 1000), reply] })
-    assert.deepStrictEqual([rig.stats.rxFrames, rig.stats.rxBytesMeasured], [3, 1000])
+    // Goodput is the UDP payload: the 1000-byte IP packet less its IPv4 and UDP headers (28).
+    assert.deepStrictEqual([rig.stats.rxFrames, rig.stats.rxBytesMeasured], [3, 972])
     assert.deepStrictEqual(rig.stats.pingRttNs, [5e8])
     assert.deepStrictEqual([rig.stats.lastDataNs, rig.s.lastHeardNs], [2e9, 2e9])
     assert.deepStrictEqual(seen, [[0, 0], [0, 0], [0, 0]])

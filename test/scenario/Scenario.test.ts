@@ -58,6 +58,9 @@ const full = {
     phy: { standard: "802.11n", mcs: 7, channelWidthMhz: 20, guardInterval: "long" },
     rateControl: "arf",
     txScheduler: "fifo",
+    ampduFramesMax: 32,
+    ampduTimeLimitUs: 2000,
+    qos: false,
     channelDwellMs: 50,
     noiseFloorDbm: -92
   },
@@ -68,6 +71,7 @@ const full = {
       channel: 11,
       signalDbm: -60,
       beaconIntervalTu: 200,
+      blockAckWindow: 32,
       security: { kind: "wpa2-psk", passphrase: "office-secret" },
       endpoint: { wiredLatencyUs: 250, wiredRateMbps: 100 }
     },
@@ -77,6 +81,7 @@ const full = {
       channel: 1,
       signalDbm: -75,
       beaconIntervalTu: 100,
+      blockAckWindow: 64,
       security: { kind: "open" },
       endpoint: { wiredLatencyUs: 50, wiredRateMbps: 1000 }
     }
@@ -261,7 +266,7 @@ describe("scenario: mistakes are named by their field", () => {
     Effect.gen(function*() {
       const problems = yield* problemsOf({ durationSecond: 5, card: { vmac: 2 }, vms: [vm("a", { memory: 1024 })] })
       assertProblem(problems, "durationSecond", "unknown field", "durationSeconds")
-      assertProblem(problems, "card.vmac", "unknown field; known fields: vmacs, channel, phy, rateControl, txScheduler, channelDwellMs, noiseFloorDbm")
+      assertProblem(problems, "card.vmac", "unknown field; known fields: vmacs, channel, phy, rateControl, txScheduler, ampduFramesMax, ampduTimeLimitUs, qos, channelDwellMs, noiseFloorDbm")
       assertProblem(problems, "vms[0].memory", "unknown field", "memoryMb")
       const open = yield* problemsOf({ aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", security: { kind: "open", passphrase: KEY } }] })
       assertProblem(open, "aps[0].security.passphrase", "unknown field; known fields: kind")
