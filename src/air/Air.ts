@@ -17,6 +17,7 @@ import type * as Actor from "../actor/Actor.ts"
 import * as ModelActor from "../actor/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
 import { forward } from "../actor/Port.ts"
+import { TraceSource } from "../actor/TraceSource.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
@@ -78,9 +79,16 @@ export interface AirStats {
   readonly collisionsByStation: Record<string, number>
 }
 
+/** What the air reports as it happens, for whoever listens. */
+export interface AirTraces {
+  /** A frame that carries TX-path stamps was acknowledged: (the frame, now). */
+  readonly txPathDone: TraceSource<Frame, number>
+}
+
 export interface AirHandle {
   readonly ref: Actor.ActorRef<AirMessage>
   readonly stats: AirStats
+  readonly traces: AirTraces
 }
 
 export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.Return<AirHandle, never, Simulation | ActorSystem | Scope.Scope> {
@@ -88,7 +96,8 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
   const random = stream("air")
   const stats: AirStats = { exchanges: 0, collisions: 0, retries: 0, framesDelivered: 0, framesLost: 0, answersLost: 0, busyNs: 0, dropsByReason: {}, collisionsByStation: {} }
   const self = forward<AirMessage>()
-  const logic = new AirLogic(kernel, ledger, stats, () => random.nextDoubleUnsafe(), self)
+  const traces: AirTraces = { txPathDone: new TraceSource<Frame, number>() }
+  const logic = new AirLogic(kernel, ledger, stats, () => random.nextDoubleUnsafe(), self, traces)
   const ref = yield* ModelActor.makeStateful<AirMessage, AirState>({
     name: "air",
     capacity: 1 << 16,
@@ -99,5 +108,5 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.
     }
   })
   self.set(ref)
-  return { ref, stats }
+  return { ref, stats, traces }
 })

@@ -9,7 +9,7 @@ import type { Kernel } from "../kernel/Kernel.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import { BROADCAST, FrameKind } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
-import type { AirMessage, AirStats } from "./Air.ts"
+import type { AirMessage, AirStats, AirTraces } from "./Air.ts"
 import { burstLength } from "./Aggregation.ts"
 import { ackTimeoutNs, ampduAppend, ppduDurationNs, psduExchangeNs } from "./Airtime.ts"
 import { frameMpduBytes } from "./FrameBytes.ts"
@@ -64,8 +64,10 @@ export class AirLogic {
   /** The air's own random stream (losses, backoff draws). */
   private readonly draw: () => number
   private readonly self: Port<AirMessage>
+  private readonly traces: AirTraces
 
-  constructor(kernel: Kernel, ledger: FrameLedger, stats: AirStats, draw: () => number, self: Port<AirMessage>) {
+  constructor(kernel: Kernel, ledger: FrameLedger, stats: AirStats, draw: () => number, self: Port<AirMessage>, traces: AirTraces) {
+    this.traces = traces
     this.kernel = kernel
     this.ledger = ledger
     this.stats = stats
@@ -184,6 +186,7 @@ export class AirLogic {
     }
     this.stats.exchanges++
     this.stats.busyNs += durationNs
+    for (const w of winners) for (const f of w.frames) if (f.txPath !== undefined) f.txPath.airStartNs = this.kernel.nowNs
     medium.eifs = false
     medium.transmitting = winners
     this.schedule(medium, this.kernel.nowNs + durationNs)
@@ -305,6 +308,7 @@ export class AirLogic {
         }
       }
       station.backoffSlots = -1
+      for (const f of succeeded) if (f.txPath !== undefined) this.traces.txPathDone.fire(f, this.kernel.nowNs)
       if (succeeded.length > 0 || dropped.length > 0) station.owner.sent(station, succeeded, dropped)
     }
     for (const { station } of winners) {

@@ -98,30 +98,34 @@ export const compare = (base: Scenario, options: CompareOptions): Effect.Effect<
     if (!Number.isInteger(seedCount) || seedCount < 1) return yield* Effect.die(new RangeError(`seeds must be a positive integer, not ${seedCount}`))
     const seeds = Array.from({ length: seedCount }, (_, i) => options.seed + i)
     const total = groups.length * workloads.length * seeds.length
-    const runs: Array<{ group: Group; samples: Array<Array<Sample>>; breakdowns: Array<Record<string, number>> }> = []
+    const runs: Array<{ group: Group; samples: Array<Array<Sample>>; breakdowns: Array<Record<string, number>>; txPaths: Array<Record<string, number>> }> = []
     let index = 0
     for (const group of groups) {
       const samples: Array<Array<Sample>> = []
       const breakdowns: Array<Record<string, number>> = []
+      const txPaths: Array<Record<string, number>> = []
       for (const workload of workloads) {
         const perSeed: Array<Sample> = []
         for (const seed of seeds) {
           options.onRun?.(index++, total, group, workload, seed)
-          const report = yield* runScenario(scenarioFor(base, group, workload), { seed, durationNs: options.durationNs })
+          // The ping run stamps its frames' TX path: a light load, so each stage shows its own latency.
+          const report = yield* runScenario(scenarioFor(base, group, workload), { seed, durationNs: options.durationNs, txPath: workload.id === "ping" })
           perSeed.push(sampleOf(workload, report))
           if (workload.id === "tcp-tx") breakdowns.push(report.cpu.breakdown)
+          if (report.txPath !== undefined) txPaths.push(report.txPath.meanUs)
         }
         samples.push(perSeed)
       }
-      runs.push({ group, samples, breakdowns })
+      runs.push({ group, samples, breakdowns, txPaths })
     }
     const native = runs[0]!.samples
-    const groupResults = runs.map(({ group, samples, breakdowns }): GroupResult => ({
+    const groupResults = runs.map(({ group, samples, breakdowns, txPaths }): GroupResult => ({
       group: group.id,
       label: group.label,
       short: group.short,
       workloads: workloads.map((w, i) => summarize(w, samples[i]!, native[i]!)),
-      cpuBreakdownTcpTx: meanBreakdown(breakdowns)
+      cpuBreakdownTcpTx: meanBreakdown(breakdowns),
+      txPathPingUs: meanBreakdown(txPaths)
     }))
     const perSeed = (groupId: string, workloadId: Workload["id"]): ReadonlyArray<Sample> =>
       runs.find((r) => r.group.id === groupId)!.samples[workloads.findIndex((w) => w.id === workloadId)]!

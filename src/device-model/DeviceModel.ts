@@ -14,6 +14,7 @@
  * thread too, which copies received frames into guest memory and injects the virtual interrupt,
  * kicking the vCPU thread; the guest ISR's register read traps on the vCPU thread.
  */
+import { TxPathStamps } from "../vocabulary/TxPath.ts"
 import type { GuestMessage } from "../guest/GuestVm.ts"
 import { after, forward } from "../actor/Port.ts"
 import type { Port } from "../actor/Port.ts"
@@ -76,6 +77,8 @@ export interface DeviceModelOptions {
   /** After a crash: the MAC of the vMAC the driver holds for this VM. */
   readonly macFromDriver: () => number | undefined
   readonly log: RecoveryLog
+  /** Stamp each TX frame's path (`vocabulary/TxPath.ts`): off but for latency studies. */
+  readonly stampTxPath: boolean
 }
 
 export interface DeviceModelStats {
@@ -292,6 +295,7 @@ class DeviceModelLogic {
     let pages = 0
     for (const d of descriptors) {
       const frame = frameFromDescriptor(o.ledger, d, o.vm)
+      if (o.stampTxPath) frame.txPath = new TxPathStamps()
       // With an IOMMU the card checks the DMA range itself; without one, the device model must, even
       // on the fast data path (which skips only the translation work, not the check).
       const problem = vmacProblem ?? checkDescriptor(o.softwareTranslation ? view : { ...view, memoryBytes: Infinity }, d)

@@ -202,6 +202,7 @@ export class DriverLogic {
       return
     }
     this.stats.txBatches++
+    for (const f of frames) if (f.txPath !== undefined) f.txPath.driverNs = this.kernel.nowNs
     // TX goes straight to the VM's own vMAC.
     this.ioctl(vm).op("hostOtherPacket", frames.length).then(this.o.nic, { _tag: "Transmit", vmac: pair.vmac, frames }).submit()
   }

@@ -54,6 +54,8 @@ export interface DirectPortOptions {
   readonly nic: Pick<NicHandle, "macOf" | "registers" | "poll"> & Port<NicMessage>
   readonly log: RecoveryLog
   readonly guest: Port<Extract<GuestMessage, { readonly _tag: "Irq" }>>
+  /** Stamp each TX frame's path (`vocabulary/TxPath.ts`): off but for latency studies. */
+  readonly stampTxPath: boolean
 }
 
 export interface DirectPortStats {

@@ -3,6 +3,7 @@
  * actor runtime holds (`DirectPortState`): each register write (decoded at the trust boundary, then
  * carried out), the card's interrupt to the guest, the driver's periodic tick, a reset of the VM.
  */
+import { TxPathStamps } from "../vocabulary/TxPath.ts"
 import { withRateIndex, rateLadder } from "../air/RateTable.ts"
 import { INTERRUPT_CONTEXT } from "../cpu/CpuCore.ts"
 import type { CpuCore, Job, Recipe, ThreadId } from "../cpu/CpuCore.ts"
@@ -131,6 +132,7 @@ export class DirectPortLogic {
         const frames: Array<Frame> = []
         for (const d of memory.read(command.count)) {
           const frame = frameFromDescriptor(ledger, d, 0)
+          if (o.stampTxPath) frame.txPath = new TxPathStamps()
           // The card itself only refuses what it cannot send; DMA range is the IOMMU's job.
           const problem = checkDescriptor({ mac: s.mac, memoryBytes: Infinity, rateCount: this.rateCount }, d)
           if (problem !== undefined) {

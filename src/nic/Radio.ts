@@ -233,6 +233,7 @@ export class Radio {
     r.lastServed = v
     r.airOwner = v
     r.airFrames = burst.length
+    for (const f of burst) if (f.txPath !== undefined) f.txPath.airQueuedNs = this.kernel.nowNs
     this.air.tellUnsafe(Air.enqueue(this.station, burst, false, this.rings.phy[v]))
   }
 

@@ -171,6 +171,7 @@ class VmacFirmware {
     const r = s.regs
     switch (msg._tag) {
       case "Transmit":
+        for (const f of msg.frames) if (f.txPath !== undefined) f.txPath.vmacNs = this.kernel.nowNs
         this.transmit(s, msg.frames)
         break
       case "Heard":

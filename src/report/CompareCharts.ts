@@ -5,6 +5,8 @@
  */
 import type { TopLevelSpec } from "vega-lite"
 import { categories } from "../cpu/CpuCategory.ts"
+import { table1, table1Groups } from "../cpu/Table1.ts"
+import { txPathStages } from "../vocabulary/TxPath.ts"
 import type { CompareReport } from "./CompareReport.ts"
 
 const WIDTH = 520
@@ -51,7 +53,7 @@ export const rttChart = (r: CompareReport): TopLevelSpec => ({
       return { group: g.label, mean, p99: w?.rttP99Us ?? 0, ...interval(mean, w?.rttMeanCi95Us ?? null) }
     })
   },
-  encoding: { y: { field: "group", type: "nominal", sort: groupOrder(r), title: null } },
+  encoding: { y: { field: "group", type: "nominal", sort: groupOrder(r), title: null, axis: { labelLimit: 320 } } },
   layer: [
     { mark: "bar", encoding: { x: { field: "mean", type: "quantitative", title: "µs" }, color: { value: "#4c78a8" } } },
     { mark: { type: "rule", color: "#222" }, encoding: { x: { field: "lo", type: "quantitative" }, x2: { field: "hi" } } },
@@ -59,22 +61,69 @@ export const rttChart = (r: CompareReport): TopLevelSpec => ({
   ]
 })
 
+/**
+ * Colours of the CPU categories in Table 1's order: one family for the KVM rows (blues), one for the
+ * host kernel's (oranges to reds), greys for the time Table 1 leaves out (guest, host user space).
+ */
+const CATEGORY_COLOURS: Readonly<Record<string, ReadonlyArray<string>>> = {
+  kvm: ["#08306b", "#08519c", "#2171b5", "#4292c6", "#6baed6", "#9ecae1"],
+  "host-kernel": ["#7f2704", "#a63603", "#d94801", "#f16913", "#fd8d3c", "#fdae6b", "#fdd0a2", "#b30000", "#e34a33"],
+  "outside-table-1": ["#636363", "#bdbdbd"]
+}
+
+const categoryScale = () => {
+  const used: Record<string, number> = {}
+  return {
+    domain: categories.map((c) => c.label),
+    range: categories.map((c) => CATEGORY_COLOURS[c.group]![(used[c.group] = (used[c.group] ?? -1) + 1)]!)
+  }
+}
+
+const categoryOrder = Object.fromEntries(categories.map((c, i) => [c.label, i]))
+
 export const cpuBreakdownChart = (r: CompareReport): TopLevelSpec => ({
   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-  title: "CPU time by Table 1 category, TCP TX (percent of total time)",
+  title: "CPU time by Table 1 category, TCP TX (percent of total time; KVM rows blue, host kernel rows orange, outside Table 1 grey)",
   width: WIDTH,
   data: {
     values: r.groups.flatMap((g) =>
-      categories.map((c) => ({ group: g.label, category: c.label, percent: g.cpuBreakdownTcpTx[c.id] ?? 0 })).filter((x) => x.percent > 0)
+      categories.map((c) => ({ group: g.label, category: c.label, order: categoryOrder[c.label], percent: g.cpuBreakdownTcpTx[c.id] ?? 0 })).filter((x) => x.percent > 0)
     )
   },
   mark: "bar",
   encoding: {
-    y: { field: "group", type: "nominal", sort: groupOrder(r), title: null },
+    y: { field: "group", type: "nominal", sort: groupOrder(r), title: null, axis: { labelLimit: 320 } },
     x: { field: "percent", type: "quantitative", stack: "zero", title: "% of total time" },
-    color: { field: "category", type: "nominal", sort: categories.map((c) => c.label), title: "category", scale: { scheme: "tableau20" }, legend: { labelLimit: 400 } }
+    order: { field: "order", type: "quantitative" },
+    color: { field: "category", type: "nominal", sort: categories.map((c) => c.label), title: "category", scale: categoryScale(), legend: { labelLimit: 400 } }
   }
 })
+
+/** The model's Table 1 (KVM and host kernel rows, TCP TX) beside the seed's, for the three groups Table 1 lists. */
+export const table1Chart = (r: CompareReport): TopLevelSpec => {
+  const rows = categories.filter((c) => c.group !== "outside-table-1")
+  const values = table1Groups.flatMap((id) => {
+    const g = r.groups.find((x) => x.group === id)
+    if (g === undefined) return []
+    return rows.flatMap((c) => [
+      { bar: `${g.label}: vwifi`, category: c.label, order: categoryOrder[c.label], percent: g.cpuBreakdownTcpTx[c.id] ?? 0 },
+      { bar: `${g.label}: seed`, category: c.label, order: categoryOrder[c.label], percent: table1[c.id]?.[id] ?? 0 }
+    ])
+  }).filter((x) => x.percent > 0)
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: "Table 1, the model's beside the seed's: KVM and host kernel time, TCP TX (percent of total time)",
+    width: WIDTH,
+    data: { values },
+    mark: "bar",
+    encoding: {
+      y: { field: "bar", type: "nominal", axis: { labelLimit: 320 }, sort: table1Groups.flatMap((id) => { const l = r.groups.find((x) => x.group === id)?.label; return l === undefined ? [] : [`${l}: vwifi`, `${l}: seed`] }), title: null },
+      x: { field: "percent", type: "quantitative", stack: "zero", title: "% of total time" },
+      order: { field: "order", type: "quantitative" },
+      color: { field: "category", type: "nominal", sort: rows.map((c) => c.label), title: "category", scale: categoryScale(), legend: { labelLimit: 400 } }
+    }
+  }
+}
 
 export const optimizationChart = (r: CompareReport): TopLevelSpec => ({
   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -91,5 +140,24 @@ export const optimizationChart = (r: CompareReport): TopLevelSpec => ({
     yOffset: { field: "group", type: "nominal" },
     x: { field: "cpu", type: "quantitative", title: "CPU %" },
     color: { field: "group", type: "nominal", title: "group", legend: { labelLimit: 400 } }
+  }
+})
+
+/** The seed's "VM additional latency on TX path": each group's ping, stage by stage, stacked (µs). */
+export const txPathChart = (r: CompareReport): TopLevelSpec => ({
+  $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+  title: "TX path of a ping, stage by stage (mean µs from the guest's send to the Ack on the air)",
+  width: WIDTH,
+  data: {
+    values: r.groups.flatMap((g) =>
+      txPathStages.map((stage, order) => ({ group: g.label, stage: stage.label, order, us: g.txPathPingUs[stage.id] ?? 0 })).filter((x) => x.us > 0)
+    )
+  },
+  mark: "bar",
+  encoding: {
+    y: { field: "group", type: "nominal", sort: groupOrder(r), title: null, axis: { labelLimit: 320 } },
+    x: { field: "us", type: "quantitative", stack: "zero", title: "µs" },
+    order: { field: "order", type: "quantitative" },
+    color: { field: "stage", type: "nominal", sort: txPathStages.map((s) => s.label), title: "stage", scale: { scheme: "tableau10" }, legend: { labelLimit: 400 } }
   }
 })

@@ -37,7 +37,13 @@ export const GroupResult = Schema.Struct({
   short: Schema.String,
   workloads: Schema.Array(WorkloadResult),
   /** Percent of elapsed time per CPU category in the TCP TX run (mean over the seeds), as Table 1 was measured (Chariot TX). */
-  cpuBreakdownTcpTx: Schema.Record(Schema.String, Schema.Number)
+  cpuBreakdownTcpTx: Schema.Record(Schema.String, Schema.Number),
+  /**
+   * The ping run's TX path: mean µs per stage (`vocabulary/TxPath.ts`: virtualization, hostDriver,
+   * cardQueue, contention, transmission), over its echo requests and the seeds; the seed's "VM
+   * additional latency on TX path".
+   */
+  txPathPingUs: Schema.Record(Schema.String, Schema.Number)
 })
 export type GroupResult = typeof GroupResult.Type
 

@@ -5,7 +5,8 @@
 import { Effect } from "effect"
 import { renderSvg } from "./RenderSvg.ts"
 import { categories } from "../cpu/CpuCategory.ts"
-import { cpuBreakdownChart, optimizationChart, rttChart, throughputChart } from "./CompareCharts.ts"
+import { table1, table1Groups } from "../cpu/Table1.ts"
+import { cpuBreakdownChart, optimizationChart, rttChart, table1Chart, throughputChart, txPathChart } from "./CompareCharts.ts"
 import type { CompareReport } from "./CompareReport.ts"
 import { sweepCharts } from "./SweepReport.ts"
 import type { SweepReport } from "./SweepReport.ts"
@@ -37,8 +38,11 @@ const metricsTable = (r: CompareReport): string => {
 }
 
 const cpuTable = (r: CompareReport): string => {
-  const head = `<tr><th>category (% of total time, TCP TX)</th>${r.groups.map((g) => `<th>${escape(g.short)}</th>`).join("")}</tr>`
-  const rows = categories.map((c) => `<tr><th>${escape(c.label)}</th>${r.groups.map((g) => `<td>${fixed(g.cpuBreakdownTcpTx[c.id] ?? 0, 2)}</td>`).join("")}</tr>`)
+  const seedHeads = table1Groups.map((g) => `<th class="seed">Table 1: ${escape(g)}</th>`).join("")
+  const head = `<tr><th>category (% of total time, TCP TX)</th>${r.groups.map((g) => `<th>${escape(g.short)}</th>`).join("")}${seedHeads}</tr>`
+  const rows = categories.map((c) =>
+    `<tr><th>${escape(c.label)}</th>${r.groups.map((g) => `<td>${fixed(g.cpuBreakdownTcpTx[c.id] ?? 0, 2)}</td>`).join("")}${
+      table1Groups.map((g) => `<td class="seed">${table1[c.id] === undefined ? "–" : fixed(table1[c.id]![g], 2)}</td>`).join("")}</tr>`)
   return `<table>${head}${rows.join("")}</table>`
 }
 
@@ -53,14 +57,16 @@ export const htmlReport = (r: CompareReport, sweep?: SweepReport): Effect.Effect
       yield* renderSvg(throughputChart(r)),
       yield* renderSvg(rttChart(r)),
       yield* renderSvg(cpuBreakdownChart(r)),
-      yield* renderSvg(optimizationChart(r))
+      yield* renderSvg(optimizationChart(r)),
+      yield* renderSvg(table1Chart(r)),
+      yield* renderSvg(txPathChart(r))
     ]
     return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>vwifi: Virtual WiFi vs. Native vs. Passthrough</title>
 <style>
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222 }
 table { border-collapse: collapse; margin: 1em 0 } th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: right }
-th:first-child, td.text { text-align: left } small { color: #666 } figure { margin: 2em 0 }
+th:first-child, td.text { text-align: left } .seed { background: #f3f3f3 } small { color: #666 } figure { margin: 2em 0 }
 </style></head><body>
 <h1>Virtual WiFi vs. Native vs. Passthrough</h1>
 <p>${escape(r.phy)}, ${r.simulatedSecondsPerRun} simulated seconds per run (${r.warmupSeconds} s warm-up), ${r.seeds.length} seeds from ${r.seed}:
@@ -73,9 +79,13 @@ ${claimsTable(r)}
 ${metricsTable(r)}
 <figure>${charts[0]}</figure>
 <figure>${charts[1]}</figure>
+<h2>Latency on the TX path</h2>
+<p>Where a ping's echo request spends its time from the guest's send to its acknowledgement on the air, stage by stage (the seed's "VM additional latency on TX path"): a light load, so each stage shows its own cost rather than queueing behind bulk traffic.</p>
+<figure>${charts[5]}</figure>
 <h2>CPU time, in Table 1's categories</h2>
 <figure>${charts[2]}</figure>
 ${cpuTable(r)}
+<figure>${charts[4]}</figure>
 <h2>The optimizations</h2>
 <p>IOMMU (address translation leaves the CPU), interrupt coalescing in the device model, and the fast data path.</p>
 <figure>${charts[3]}</figure>

@@ -112,6 +112,14 @@ export const RunReport = Schema.Struct({
     /** Transmitter (a card's radio, an AP) → collisions it took part in. */
     collisionsByStation: Schema.Record(Schema.String, Schema.Number)
   }),
+  /**
+   * With `txPath` asked for: the mean time per stage of the TX path, µs, over the frames acknowledged
+   * after the warm-up (`vocabulary/TxPath.ts`); absent otherwise.
+   */
+  txPath: Schema.optionalKey(Schema.Struct({
+    frames: Schema.Number,
+    meanUs: Schema.Record(Schema.String, Schema.Number)
+  })),
   /** How the card's one radio spent its time (percent of the run): on each channel, retuning, scanning. */
   radio: Schema.Struct({
     /** Channel number → percent of the run the radio served it. */

@@ -25,6 +25,8 @@ export interface RunScenarioOptions {
   readonly onProgress?: ((progress: Simulation.Progress) => void) | undefined
   /** Per-operation CPU costs (default: the table calibrated to Table 1). */
   readonly costs?: CostTable | undefined
+  /** Stamp TX frames' path and report the time per stage (`RunReport.txPath`). Default off. */
+  readonly txPath?: boolean | undefined
 }
 
 const percentile = (sorted: ReadonlyArray<number>, p: number): number | null =>
@@ -171,7 +173,9 @@ export const runScenario = (scenario: Scenario, options: RunScenarioOptions): Ef
       Effect.gen(function*() {
         yield* Simulation.sleep(durationNs)
         const sim = yield* Simulation.Simulation
-        return report(world, sim.kernel.nowNs, yield* actorSummary)
+        const r = report(world, sim.kernel.nowNs, yield* actorSummary)
+        const means = world.txPath?.meansUs()
+        return means === undefined || means === null ? r : { ...r, txPath: { frames: world.txPath!.frames, meanUs: means } }
       })),
     ({ value, stats }): RunReport => ({
       ...value,

@@ -21,6 +21,8 @@ export interface RunWorldOptions {
   readonly onProgress?: ((progress: Simulation.Progress) => void) | undefined
   /** Per-operation CPU costs (default: the table calibrated to Table 1). */
   readonly costs?: CostTable | undefined
+  /** Stamp TX frames' path (`BuildOptions.txPath`). */
+  readonly txPath?: boolean | undefined
 }
 
 /** Builds `scenario` with `options.seed`, runs `drive` on the world, and returns its value with the run's stats. */
@@ -32,7 +34,7 @@ export const runWorld = <A>(
   Effect.flatMap(
     Simulation.run(
       Effect.gen(function*() {
-        const world = yield* build(scenario, { costs: options.costs })
+        const world = yield* build(scenario, { costs: options.costs, txPath: options.txPath })
         // The fault schedule starts with the run (the world itself knows nothing of faults).
         const sim = yield* Simulation.Simulation
         scheduleFaults(world, sim.kernel, sim.stream("hostile-guests"), scenario.faults)

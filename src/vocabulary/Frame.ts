@@ -3,6 +3,8 @@
  * mutable fields (no Schema decoding per packet), created once and passed along the path.
  */
 
+import type { TxPathStamps } from "./TxPath.ts"
+
 /** What a frame carries. */
 export const FrameKind = {
   Data: 0,
@@ -68,6 +70,8 @@ export class Frame {
   protected: boolean
   /** Its receiver on the air has it (set by the air): a retry after a lost Ack is a duplicate there. */
   receivedOnAir: boolean
+  /** When it passed each stage of the TX path, if the run asked (`TxPath.ts`). */
+  txPath: TxPathStamps | undefined
 
   constructor(id: number, kind: FrameKind, src: number, dst: number, bssid: number) {
     this.id = id
@@ -86,6 +90,7 @@ export class Frame {
     this.pm = false
     this.protected = false
     this.receivedOnAir = false
+    this.txPath = undefined
   }
 }
 

@@ -7,6 +7,7 @@
  * guest ─▶ assigned card (direct) ────────────▶ NIC ─────────▶ air ─▶ AP ─▶ endpoint     passthrough / native
  * ```
  */
+import { TxPathCollector } from "../vocabulary/TxPath.ts"
 import { forward } from "../actor/Port.ts"
 import type { Port } from "../actor/Port.ts"
 import { Effect } from "effect"
@@ -81,11 +82,15 @@ export interface World {
   /** The augmented driver's journal (virtual-wifi), kept across its crashes. */
   readonly journal: DriverJournal | undefined
   readonly audit: MappingAudit
+  /** With `BuildOptions.txPath`: where TX frames' time went, stage by stage. */
+  readonly txPath: TxPathCollector | undefined
 }
 
 export interface BuildOptions {
   /** Per-operation CPU costs (default: the table calibrated to Table 1, `cpu/CalibratedCosts.ts`). */
   readonly costs?: CostTable | undefined
+  /** Stamp every TX frame's path and collect the time per stage (`vocabulary/TxPath.ts`). Default off. */
+  readonly txPath?: boolean | undefined
 }
 
 /** Builds every actor of `scenario` in the current simulation and boots the guests. */
@@ -100,6 +105,14 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
   const journal = scenario.mode === "virtual-wifi" ? new DriverJournal() : undefined
   const warmupEndNs = kernel.nowNs + scenario.warmupSeconds * 1e9
   const air = yield* Air.make(ledger)
+  // The TX path's stamps, collected after the warm-up, when asked for.
+  const txPath = options.txPath === true ? new TxPathCollector() : undefined
+  if (txPath !== undefined) {
+    air.traces.txPathDone.connect((f, nowNs) => {
+      if (nowNs >= warmupEndNs) txPath.done(f, nowNs)
+    })
+  }
+
 
   // APs and the wired endpoints behind them.
   const aps: Array<AccessPoint.ApHandle> = []
@@ -253,7 +266,8 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
         driver: driver.ref,
         guest: guestRefs[i]!,
         macFromDriver: () => theDriver.macOfVm(i),
-        log
+        log,
+        stampTxPath: txPath !== undefined
       })
       dm.traces.unaskedScanAnswer.connect(() => void monitor.scanIsolation++)
       dmRefs[i]!.set(dm.ref)
@@ -278,7 +292,8 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
         ledger,
         nic: nicPort,
         guest: guestRefs[0]!,
-        log
+        log,
+        stampTxPath: txPath !== undefined
       })
       // Natively the host owns all memory; an assigned card may reach only its VM's.
       monitor.watch({ ownerOfVmac: (vmac) => (vmac === 0 ? 0 : undefined), memoryOf: () => (scenario.mode === "native" ? Infinity : memories[0]!.sizeBytes) })
@@ -302,5 +317,5 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
     every(kernel, MAPPING_AUDIT_PERIOD_NS, () =>
       audit.audit(mappingProblems(d.mapping(), d.quiescing(), (v) => nic.registers(v).state !== "stopped", journal.entries())))
   }
-  return { scenario, cpu, ledger, air, nic, driver, aps, endpoints, vms, warmupEndNs, monitor, log, journal, audit }
+  return { scenario, cpu, ledger, air, nic, driver, aps, endpoints, vms, warmupEndNs, monitor, log, journal, audit, txPath }
 })

@@ -50,13 +50,14 @@ describe("vwifi compare", () => {
 })
 
 describe("vwifi compare: report.html", () => {
-  it.effect("draws the four charts as SVG from the report's own figures", () =>
+  it.effect("draws the six charts as SVG from the report's own figures, Table 1 beside the model's", () =>
     Effect.gen(function*() {
       const { htmlReport } = yield* Effect.promise(() => import("../../src/report/HtmlReport.ts"))
       const { throughputChart } = yield* Effect.promise(() => import("../../src/report/CompareCharts.ts"))
       const r = yield* compare(defaultScenario, { seed: 3, seeds: 2, durationNs: 1e9 })
       const html = yield* htmlReport(r)
-      assert.strictEqual(html.match(/<svg /g)?.length, 4)
+      assert.strictEqual(html.match(/<svg /g)?.length, 6)
+      assert.include(html, "Table 1: virtual-wifi")
       for (const g of r.groups) assert.include(html, g.label.replaceAll("&", "&amp;"))
       const values = (throughputChart(r).data as { values: Array<{ mbps: number }> }).values
       assert.strictEqual(values.length, r.groups.length * 4, "TCP and UDP both ways, every group")
