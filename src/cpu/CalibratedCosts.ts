@@ -17,6 +17,11 @@ export const CalibrationFile = Schema.Struct({
   seed: Schema.Number,
   simulatedSeconds: Schema.Number,
   cpuGhz: Schema.Number,
+  /** The pull towards the estimates, chosen by leave-one-out error, and each candidate's error. */
+  priorWeight: Schema.Number,
+  priorWeightLooRmse: Schema.Array(Schema.Struct({ weight: Schema.Number, looRmse: Schema.Number })),
+  /** Guest-side operations that take their host counterpart's fitted cost rather than a fit of their own. */
+  derivedFromHost: Schema.Array(Schema.String),
   cycles: Schema.Record(Schema.String, Cycles),
   shares: Schema.Record(Schema.String, Schema.Record(Schema.String, Schema.Number)),
   residuals: Schema.Record(Schema.String, Schema.Record(Schema.String, Schema.Number)),

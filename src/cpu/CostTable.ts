@@ -90,7 +90,7 @@ export const estimatedCosts = {
   /** The guest driver issuing one control command (scan, associate, rate). */
   guestCommand: op(Cat.guest, 3_000, "estimate: mac80211/driver control path"),
   /** The host driver writing TX descriptors and the doorbell register (native). */
-  hostDriverTx: op(Cat.io, 1_200, "estimate: iwlagn TX path register writes per batch"),
+  hostDriverTx: op(Cat.io, 1_200, "estimate: iwlagn TX path register writes per frame (the descriptor and the write pointer)"),
   /** Anything else on the per-packet host path. */
   hostOtherPacket: op(Cat.other, 150, "estimate: bookkeeping not attributed elsewhere")
 } as const satisfies Record<string, Operation>

@@ -39,6 +39,9 @@ export const tcpTotals = (senders: Iterable<TcpSenderFlow>): { readonly retransm
   return { retransmits, timeouts, acked }
 }
 
+/** The write-pointer update after one frame (the guest's vMAC is always its card's vMAC 0). */
+const ONE_PACKET_DOORBELL = Object.freeze({ _tag: "TxDoorbell", vmac: 0, count: 1 })
+
 export class GuestTraffic {
   private readonly kernel: Kernel
   private readonly o: TrafficOptions
@@ -104,9 +107,11 @@ export class GuestTraffic {
   }
 
   /**
-   * Writes up to `count` packets into the TX ring (as many as it has room for), then rings the
-   * doorbell once; returns how many. `firstSeq` numbers them (TCP segments), else the VM's own
-   * counter does. Nothing goes before the driver has its MAC.
+   * Writes up to `count` packets into the TX ring (as many as it has room for), ringing the doorbell
+   * after each, as Linux 2.6.33's iwlagn does: iwl_tx_skb ends every frame by writing the queue's write
+   * pointer (iwl_txq_update_write_ptr, drivers/net/wireless/iwlwifi/iwl-tx.c), one MMIO write per
+   * packet. Returns how many. `firstSeq` numbers them (TCP segments), else the VM's own counter
+   * does. Nothing goes before the driver has its MAC.
    */
   send(s: GuestState, count: number, payloadBytes: number, payload: Payload, subscribe?: TxDescriptor["subscribe"], firstSeq?: number): number {
     const room = TX_RING_DESCRIPTORS - s.outstanding
@@ -114,19 +119,19 @@ export class GuestTraffic {
     const src = s.driver.mac
     if (n <= 0 || src === undefined) return 0
     const { memory } = this.o
-    this.work.charge(s, this.o.packetCost, n)
     for (let i = 0; i < n; i++) {
+      this.work.charge(s, this.o.packetCost, 1)
       s.nextAddress = nextBufferAddress(s.nextAddress, memory.sizeBytes)
       const frameSeq = firstSeq === undefined ? ++s.seq : firstSeq + i
       const d: TxDescriptor = { dmaAddress: s.nextAddress, length: payloadBytes, src, dst: s.endpointMac, payload, seq: frameSeq, createdNs: this.kernel.nowNs }
       memory.write(subscribe === undefined ? d : { ...d, subscribe })
+      // A register write is just a value: the device model decodes it at the boundary, so the
+      // driver writes it plain (constructing the Schema class would validate it twice per packet).
+      this.work.writeRegister(s, ONE_PACKET_DOORBELL)
     }
     s.outstanding += n
     this.stats.txFrames += n
     this.stats.txBytes += n * payloadBytes
-    // A register write is just a value: the device model decodes it at the boundary, so the
-    // driver writes it plain (constructing the Schema class would validate it twice per packet).
-    this.work.writeRegister(s, { _tag: "TxDoorbell", vmac: 0, count: n })
     return n
   }
 
