@@ -1,7 +1,7 @@
 /** `vwifi compare`: the paper's comparison on one base scenario (the main job, `npm start`). */
 import { Console, Effect, Option, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { compare, DEFAULT_SEEDS } from "../compare/Compare.ts"
+import { compare } from "../compare/Compare.ts"
 import { sweep } from "../compare/Sweep.ts"
 import { CompareReport } from "../report/CompareReport.ts"
 import { durationOverride, loadScenario, prepareOutputs, scenarioArgument, writeOutputs } from "./ScenarioInput.ts"
@@ -20,19 +20,13 @@ const withSweep = Flag.Boolean("sweep").pipe(
   Flag.withDefault(false)
 )
 
-const seeds = Flag.Int("seeds").pipe(
-  Flag.withDescription("How many seeds each run repeats with (from --seed on): figures are means with their 95% confidence interval (default 5)"),
-  Flag.filter((n) => n >= 1 && n <= 100, (n) => `--seeds must be a whole number from 1 to 100, got ${n}`),
-  Flag.withDefault(DEFAULT_SEEDS)
-)
-
 const scenarioFile = scenarioArgument("Base scenario JSON file: its card, AP and first VM are used (default: the built-in scenario)")
 
 const encode = Schema.encodeSync(CompareReport)
 
 export const compareCommand = Command.make(
   "compare",
-  { scenario: scenarioFile, seed: flags.seed, seeds, duration: flags.optionalDuration("How long each run simulates"), json: flags.json, out, sweep: withSweep },
+  { scenario: scenarioFile, seed: flags.seed, seeds: flags.seeds, duration: flags.optionalDuration("How long each run simulates"), json: flags.json, out, sweep: withSweep },
   Effect.fnUntraced(function*({ scenario: file, seed, seeds: seedCount, duration, json, out, sweep: runSweep }) {
     const base = yield* loadScenario(file, durationOverride(duration))
     yield* prepareOutputs(out)
@@ -48,7 +42,7 @@ export const compareCommand = Command.make(
     })
     const sweepNs = 3e9
     const swept = runSweep
-      ? { seed, simulatedSecondsPerRun: sweepNs / 1e9, points: yield* sweep(base, { seed, durationNs: sweepNs, onRun: tty ? (i, total, label) => process.stderr.write(`\r\x1b[K  sweep ${i + 1}/${total}: ${label}`) : undefined }) }
+      ? { seed, seeds: compared.seeds, simulatedSecondsPerRun: sweepNs / 1e9, points: yield* sweep(base, { seed, seeds: seedCount, durationNs: sweepNs, onRun: tty ? (i, total, label) => process.stderr.write(`\r\x1b[K  sweep ${i + 1}/${total}: ${label}`) : undefined }) }
       : undefined
     if (tty) process.stderr.write("\r\x1b[K")
     const report = swept === undefined ? compared : { ...compared, sweep: swept }

@@ -28,8 +28,8 @@ const render = (r: SweepReport): string => {
 
 export const sweepCommand = Command.make(
   "sweep-rate",
-  { scenario: scenarioFile, seed: flags.seed, duration: flags.optionalDuration("How long each point simulates"), json: flags.json, out },
-  Effect.fnUntraced(function*({ scenario: file, seed, duration, json, out }) {
+  { scenario: scenarioFile, seed: flags.seed, seeds: flags.seeds, duration: flags.optionalDuration("How long each point simulates"), json: flags.json, out },
+  Effect.fnUntraced(function*({ scenario: file, seed, seeds: seedCount, duration, json, out }) {
     const base = yield* loadScenario(file, durationOverride(duration))
     yield* prepareOutputs(out)
     if (base.vms.length === 0) return yield* new CliUsageError({ message: "the base scenario needs at least one VM" })
@@ -37,11 +37,12 @@ export const sweepCommand = Command.make(
     const durationNs = Option.getOrUndefined(duration)
     const points = yield* sweep(base, {
       seed,
+      seeds: seedCount,
       durationNs,
       onRun: tty ? (i, total, label) => process.stderr.write(`\r\x1b[K  point ${i + 1}/${total}: ${label}`) : undefined
     })
     if (tty) process.stderr.write("\r\x1b[K")
-    const report: SweepReport = { seed, simulatedSecondsPerRun: (durationNs ?? base.durationSeconds * 1e9) / 1e9, points }
+    const report: SweepReport = { seed, seeds: Array.from({ length: seedCount }, (_, i) => seed + i), simulatedSecondsPerRun: (durationNs ?? base.durationSeconds * 1e9) / 1e9, points }
     const paths = yield* writeOutputs(out, {
       "sweep.json": JSON.stringify(Schema.encodeSync(SweepReport)(report), null, 2) + "\n",
       "sweep.html": yield* sweepHtml(report)

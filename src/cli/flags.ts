@@ -1,5 +1,6 @@
 /** Flags shared by vwifi's commands, each with its unit and default in the help text. */
 import { Flag } from "effect/cli"
+import { DEFAULT_SEEDS } from "../compare/Seeds.ts"
 import { parseDurationNs } from "./DurationText.ts"
 
 export const seed = Flag.Int("seed").pipe(
@@ -29,6 +30,13 @@ export const optionalDuration = (description: string) =>
     Flag.mapTryCatch(toNs, String),
     Flag.optional
   )
+
+/** How many seeds a study repeats each configuration with (compare, sweep-rate). */
+export const seeds = Flag.Int("seeds").pipe(
+  Flag.withDescription("How many seeds each run repeats with (from --seed on): figures are means with their 95% confidence interval (default 5)"),
+  Flag.filter((n) => n >= 1 && n <= 100, (n) => `--seeds must be a whole number from 1 to 100, got ${n}`),
+  Flag.withDefault(DEFAULT_SEEDS)
+)
 
 export const json = Flag.Boolean("json").pipe(
   Flag.withDescription("Print one JSON object with the results instead of a table"),

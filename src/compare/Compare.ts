@@ -6,12 +6,12 @@ import type { CompareReport, GroupResult, WorkloadResult } from "../report/Compa
 import type { RunReport } from "../report/RunReport.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
 import { seedClaims } from "./Claims.ts"
+import { DEFAULT_SEEDS } from "./Seeds.ts"
 import { estimateOf } from "./Statistics.ts"
 import { groups, scenarioFor, workloads } from "./Study.ts"
 import type { Group, Workload } from "./Study.ts"
 
-/** Seeds per (group, workload) by default: enough for a 95% interval (t = 2.776 at 4 degrees of freedom). */
-export const DEFAULT_SEEDS = 5
+export { DEFAULT_SEEDS } from "./Seeds.ts"
 
 export interface CompareOptions {
   /** The first seed; the runs use `seeds` consecutive seeds from it. */

@@ -9,6 +9,8 @@ import { describePhy } from "../air/PhyConfig.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
 import { runScenario } from "../run/RunScenario.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
+import { DEFAULT_SEEDS } from "./Seeds.ts"
+import { estimate } from "./Statistics.ts"
 import { groups } from "./Study.ts"
 import type { Group } from "./Study.ts"
 
@@ -29,12 +31,17 @@ export interface SweepPoint {
   readonly label: string
   readonly phy: string
   readonly phyRateMbps: number
+  /** Means over the seeds, and the half-widths of their 95% confidence intervals (null with one seed). */
   readonly goodputMbps: number
+  readonly goodputCi95Mbps: number | null
   readonly cpuUtilization: number
+  readonly cpuUtilizationCi95: number | null
 }
 
 export interface SweepOptions {
+  /** The first seed; each point runs with `seeds` consecutive seeds from it (default `DEFAULT_SEEDS`). */
   readonly seed: number
+  readonly seeds?: number | undefined
   readonly durationNs?: number | undefined
   readonly onRun?: ((index: number, total: number, label: string) => void) | undefined
 }
@@ -56,18 +63,30 @@ export const sweepScenario = (base: Scenario, group: Group, phy: PhyConfig): Sce
 export const sweep = (base: Scenario, options: SweepOptions): Effect.Effect<ReadonlyArray<SweepPoint>> =>
   Effect.gen(function*() {
     const points: Array<SweepPoint> = []
-    const total = sweepGroups.length * sweepRates.length
+    const seeds = Array.from({ length: options.seeds ?? DEFAULT_SEEDS }, (_, i) => options.seed + i)
+    const total = sweepGroups.length * sweepRates.length * seeds.length
+    let index = 0
     for (const group of sweepGroups) {
       for (const phy of sweepRates) {
-        options.onRun?.(points.length, total, `${group.label}, ${describePhy(phy)}`)
-        const r = yield* runScenario(sweepScenario(base, group, phy), { seed: options.seed, durationNs: options.durationNs })
+        const goodput: Array<number> = []
+        const cpu: Array<number> = []
+        for (const seed of seeds) {
+          options.onRun?.(index++, total, `${group.label}, ${describePhy(phy)}, seed ${seed}`)
+          const r = yield* runScenario(sweepScenario(base, group, phy), { seed, durationNs: options.durationNs })
+          goodput.push(r.vms[0]?.uplinkMbps ?? 0)
+          cpu.push(r.cpu.utilization)
+        }
+        const g = estimate(goodput)
+        const c = estimate(cpu)
         points.push({
           group: group.id,
           label: group.label,
           phy: describePhy(phy),
           phyRateMbps: dataRateMbps(phy),
-          goodputMbps: r.vms[0]?.uplinkMbps ?? 0,
-          cpuUtilization: r.cpu.utilization
+          goodputMbps: g.mean,
+          goodputCi95Mbps: g.ci95,
+          cpuUtilization: c.mean,
+          cpuUtilizationCi95: c.ci95
         })
       }
     }

@@ -8,14 +8,18 @@ export const SweepPointSchema = Schema.Struct({
   label: Schema.String,
   phy: Schema.String,
   phyRateMbps: Schema.Number,
-  /** Saturated UDP goodput from the VM (or the host), Mbit/s. */
+  /** Saturated UDP goodput from the VM (or the host), Mbit/s: mean over the seeds, and its 95% half-width (null with one seed). */
   goodputMbps: Schema.Number,
-  /** Busy time of the one core over elapsed time, 0..1. */
-  cpuUtilization: Schema.Number
+  goodputCi95Mbps: Schema.NullOr(Schema.Number),
+  /** Busy time of the one core over elapsed time, 0..1: mean and 95% half-width. */
+  cpuUtilization: Schema.Number,
+  cpuUtilizationCi95: Schema.NullOr(Schema.Number)
 })
 
 export const SweepReport = Schema.Struct({
+  /** The first seed, and every seed each point ran with. */
   seed: Schema.Number,
+  seeds: Schema.Array(Schema.Number),
   simulatedSecondsPerRun: Schema.Number,
   points: Schema.Array(SweepPointSchema)
 })
@@ -23,16 +27,27 @@ export type SweepReport = typeof SweepReport.Type
 
 const lineChart = (r: SweepReport, field: "goodputMbps" | "cpu", title: string, axis: string): TopLevelSpec => ({
   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-  title,
+  title: `${title} (mean over ${r.seeds.length} seeds, bars: 95% confidence interval)`,
   width: 520,
   height: 260,
-  data: { values: r.points.map((p) => ({ ...p, cpu: 100 * p.cpuUtilization })) },
-  mark: { type: "line", point: true },
+  data: {
+    values: r.points.map((p) => {
+      const cpu = 100 * p.cpuUtilization
+      const cpuCi = 100 * (p.cpuUtilizationCi95 ?? 0)
+      const gCi = p.goodputCi95Mbps ?? 0
+      return field === "cpu"
+        ? { ...p, cpu, lo: cpu - cpuCi, hi: cpu + cpuCi }
+        : { ...p, cpu, lo: p.goodputMbps - gCi, hi: p.goodputMbps + gCi }
+    })
+  },
   encoding: {
     x: { field: "phyRateMbps", type: "quantitative", title: "PHY rate (Mb/s)" },
-    y: { field, type: "quantitative", title: axis },
     color: { field: "label", type: "nominal", title: "group", legend: { labelLimit: 400 } }
-  }
+  },
+  layer: [
+    { mark: { type: "line", point: true }, encoding: { y: { field, type: "quantitative", title: axis } } },
+    { mark: { type: "rule" }, encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } } }
+  ]
 })
 
 /** The two sweep charts as SVG: goodput and CPU utilization against PHY rate. */
@@ -48,7 +63,7 @@ export const sweepHtml = (r: SweepReport): Effect.Effect<string> =>
     return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>vwifi: CPU cost against PHY rate</title>
 <style>body { font: 14px/1.4 system-ui, sans-serif; margin: 2em auto; max-width: 1000px } figure { margin: 2em 0 }</style></head><body>
 <h1>CPU cost against PHY rate</h1>
-<p>One VM (or the host) sending saturated UDP, ${r.simulatedSecondsPerRun} simulated seconds per point, seed ${r.seed}. Where the core saturates, goodput stops following the PHY rate.</p>
+<p>One VM (or the host) sending saturated UDP, ${r.simulatedSecondsPerRun} simulated seconds per point, ${r.seeds.length} seeds from ${r.seed}. Where the core saturates, goodput stops following the PHY rate.</p>
 <figure>${goodput}</figure><figure>${cpu}</figure></body></html>
 `
   })
