@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { calibratedCosts, calibrationFile } from "../../src/cpu/CalibratedCosts.ts"
-import { fit, sharesOf } from "../../src/cpu/Calibration.ts"
+import { chooseWeight, fit, leaveOneOutError, PRIOR_WEIGHTS, sharesOf } from "../../src/cpu/Calibration.ts"
 import { measureTcpTx, tcpTxScenario } from "../../src/run/CalibrationRun.ts"
 import { costNames, estimatedCosts } from "../../src/cpu/CostTable.ts"
 import { categories } from "../../src/cpu/CpuCategory.ts"
@@ -58,6 +58,13 @@ describe("calibration to Table 1", () => {
     const held = fit(runs, estimatedCosts, ghz, targets, ["contextSwitch"])
     assert.strictEqual(held.cycles.contextSwitch, estimatedCosts.contextSwitch.cycles)
     assert.notStrictEqual(result.cycles.contextSwitch, estimatedCosts.contextSwitch.cycles, "fitted freely, it moves")
+    // The prior's weight: the candidate whose fits best predict the cell they were not given.
+    const chosen = chooseWeight(runs, estimatedCosts, ghz, targets)
+    assert.deepStrictEqual(chosen.errors.map((e) => e.weight), [...PRIOR_WEIGHTS])
+    const best = Math.min(...chosen.errors.map((e) => e.looRmse))
+    assert.strictEqual(chosen.errors.find((e) => e.weight === chosen.weight)!.looRmse, best)
+    // With shares that known costs produce exactly, a weak pull predicts a left-out cell better than a strong one.
+    assert.isBelow(leaveOneOutError(runs, estimatedCosts, ghz, 1e-6, targets), leaveOneOutError(runs, estimatedCosts, ghz, 1, targets))
   })
 })
 
