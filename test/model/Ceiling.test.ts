@@ -1,8 +1,9 @@
 /**
  * Saturated goodput against the analytical ceiling of one station alone on the channel, computed here
  * from 802.11-2016's numbers and nothing of vwifi's: the ceiling must never be exceeded (every byte on
- * the air counts), and the model must come within 0.5% of it (what is left is the AP's beacons and the
- * rare collision with one).
+ * the air counts), and the model must come within 0.5% of it once the AP's beacons have taken their
+ * airtime (a beacon's PPDU at 6 Mbit/s and its AIFS every 102.4 ms; what is left is the rare
+ * collision with one).
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -43,6 +44,16 @@ const ceilingHt40Mbps = (count: number): number => {
   return (count * 1470 * 8) / exchangeUs
 }
 
+/**
+ * The share of the air the AP's beacons take: every 102.4 ms, AIFS and a beacon at 6 Mbit/s (N_DBPS 24).
+ * Its body (9.3.3.3): timestamp, interval, capability 12 + SSID "lab" 5 + rates 10 + DS 3 + TIM 6 +
+ * ERP 3 + WMM parameter 26, + RSN 22 on WPA2, + HT capabilities 28 and operation 24 on 802.11n.
+ */
+const beaconShare = (wpa2: boolean, ht: boolean): number => {
+  const body = 12 + 5 + 10 + 3 + 6 + 3 + 26 + (wpa2 ? 22 : 0) + (ht ? 52 : 0)
+  return (AIFS_BE_US + erpPpduUs(24 + body + 4, 24)) / 102_400
+}
+
 const saturated = (input: Record<string, unknown>) =>
   Effect.gen(function*() {
     const scenario = yield* scenarioOf(input)
@@ -62,20 +73,24 @@ describe("the air's ceiling: every byte counted", () => {
         })
         const ceiling = ceiling54Mbps(wpa2)
         assert.isAtMost(mbps, ceiling)
-        assert.isAbove(mbps, ceiling * 0.995, `${mbps} Mb/s against ${ceiling}`)
+        assert.isAbove(mbps, ceiling * (1 - beaconShare(wpa2, false)) * 0.995, `${mbps} Mb/s against ${ceiling}`)
       }))
   }
 
-  it("the ceilings worked by hand: 29.22 Mb/s open, 28.93 Mb/s with CCMP", () => {
+  it("the ceilings worked by hand: 29.22 Mb/s open, 28.93 Mb/s with CCMP; beacons take about 0.2–0.3% of the air", () => {
     // Open: 1536-byte MPDU, 57 symbols: 254 µs; 37 + 67.5 + 254 + 10 + 34 = 402.5 µs for 11,760 bits.
     assert.closeTo(ceiling54Mbps(false), 11_760 / 402.5, 1e-9)
     // WPA2: 1552 bytes, 58 symbols: 258 µs; 406.5 µs.
     assert.closeTo(ceiling54Mbps(true), 11_760 / 406.5, 1e-9)
+    // A WPA2 beacon: 115-byte MPDU, 40 symbols at 6 Mbit/s: 186 µs, plus AIFS 37 µs, per 102.4 ms.
+    assert.closeTo(beaconShare(true, false), 223 / 102_400, 1e-12)
   })
 
   it.effect("802.11n HT40 MCS 15 short GI: A-MPDUs of 42 MPDUs (65,535 bytes), within 0.5% below their analytical ceiling", () =>
     Effect.gen(function*() {
+      // An assigned card: plain Virtual WiFi's one core is full at about 130 Mb/s (compare.md), and this is about the air.
       const mbps = yield* saturated({
+        mode: "passthrough",
         card: { phy: { standard: "802.11n", mcs: 15, channelWidthMhz: 40, guardInterval: "short" } },
         vms: [{ name: "vm1", ssid: "lab", passphrase: "vwifi-lab-key", traffic: udpTx }]
       })
@@ -84,6 +99,6 @@ describe("the air's ceiling: every byte counted", () => {
       assert.isAbove(42 * 1556 + 4 + mpduBytes(true), 65_535)
       const ceiling = ceilingHt40Mbps(42)
       assert.isAtMost(mbps, ceiling)
-      assert.isAbove(mbps, ceiling * 0.995, `${mbps} Mb/s against ${ceiling}`)
+      assert.isAbove(mbps, ceiling * (1 - beaconShare(true, true)) * 0.995, `${mbps} Mb/s against ${ceiling}`)
     }))
 })
