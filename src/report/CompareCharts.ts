@@ -127,20 +127,27 @@ export const table1Chart = (r: CompareReport): TopLevelSpec => {
 
 export const optimizationChart = (r: CompareReport): TopLevelSpec => ({
   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-  title: "CPU utilization per workload: what each optimization saves (%)",
+  title: "CPU utilization per workload: what each optimization saves (%, bar = 95% confidence interval)",
   width: WIDTH,
   data: {
     values: r.groups.filter((g) => g.group.startsWith("virtual-wifi")).flatMap((g) =>
-      g.workloads.map((w) => ({ group: g.label, workload: w.workload, cpu: 100 * w.cpuUtilization }))
+      g.workloads.map((w) => ({ group: g.label, workload: w.workload, cpu: 100 * w.cpuUtilization, ...interval(100 * w.cpuUtilization, w.cpuUtilizationCi95 === null ? null : 100 * w.cpuUtilizationCi95) }))
     )
   },
-  mark: "bar",
   encoding: {
     y: { field: "workload", type: "nominal", title: null },
-    yOffset: { field: "group", type: "nominal" },
-    x: { field: "cpu", type: "quantitative", title: "CPU %" },
-    color: { field: "group", type: "nominal", title: "group", legend: { labelLimit: 400 } }
-  }
+    yOffset: { field: "group", type: "nominal" }
+  },
+  layer: [
+    {
+      mark: "bar",
+      encoding: {
+        x: { field: "cpu", type: "quantitative", title: "CPU %" },
+        color: { field: "group", type: "nominal", title: "group", legend: { labelLimit: 400 } }
+      }
+    },
+    { mark: { type: "rule", color: "#222" }, encoding: { x: { field: "lo", type: "quantitative" }, x2: { field: "hi" } } }
+  ]
 })
 
 /** The seed's "VM additional latency on TX path": each group's ping, stage by stage, stacked (µs). */
