@@ -1,17 +1,14 @@
 /** The terminal form of a comparison: one table per metric, then the CPU breakdown in Table 1's layout. */
+import { fixed, withCi } from "../report/Format.ts"
 import { categories } from "../cpu/CpuCategory.ts"
 import type { CompareReport } from "../report/CompareReport.ts"
 
 const GROUP_COL = 42
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + " ".repeat(n - s.length))
 const right = (s: string, n: number): string => (s.length >= n ? s : " ".repeat(n - s.length) + s)
-const fixed = (x: number | null, digits: number): string => (x === null ? "–" : x.toFixed(digits))
 
 type Result = CompareReport["groups"][number]["workloads"][number]
 
-/** `mean ± half-width` (the 95% interval; no ± with one seed). */
-const withCi = (mean: number | null, ci: number | null, digits: number, scale = 1): string =>
-  mean === null ? "–" : ci === null ? (scale * mean).toFixed(digits) : `${(scale * mean).toFixed(digits)} ± ${(scale * ci).toFixed(digits)}`
 
 const metricTable = (r: CompareReport, workload: string, title: string, unit: string, pick: (w: Result) => readonly [number | null, number | null], digits: number): string => {
   const lines = [title, `  ${pad("group", GROUP_COL)}${right(unit, 18)}${right("× native", 16)}${right("CPU %", 14)}`]

@@ -2,6 +2,7 @@
  * `report.html` of a comparison: the charts (rendered to SVG by Vega, headless) and the tables, in one
  * self-contained page.
  */
+import { fixed, withCi } from "./Format.ts"
 import { Effect } from "effect"
 import { renderSvg } from "./RenderSvg.ts"
 import { categories } from "../cpu/CpuCategory.ts"
@@ -13,10 +14,7 @@ import type { SweepReport } from "./SweepReport.ts"
 
 const escape = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!)
 
-const fixed = (x: number | null, digits: number): string => (x === null ? "–" : x.toFixed(digits))
 
-const withCi = (mean: number | null, ci: number | null, digits: number, scale = 1): string =>
-  mean === null ? "–" : ci === null ? (scale * mean).toFixed(digits) : `${(scale * mean).toFixed(digits)} ± ${(scale * ci).toFixed(digits)}`
 
 const claimsTable = (r: CompareReport): string => {
   const head = "<tr><th>the seed's claim</th><th>seed</th><th>vwifi (mean ± 95% CI)</th><th>from</th></tr>"
