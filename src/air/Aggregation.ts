@@ -21,12 +21,20 @@ export interface AggregationLimits {
   readonly timeLimitNs: number
 }
 
-/** Frames of `queue` from `from` (before `to`) that one exchange carries; at least 1. */
-export const burstLength = (queue: ArrayLike<Frame>, from: number, to: number, limits: AggregationLimits): number => {
+/** Where `burstLength` also leaves the PSDU's size (one object, reused by its caller: no allocation per exchange). */
+export interface BurstSize {
+  /** The PSDU: the one MPDU, or the A-MPDU of every frame of the burst. */
+  psduBytes: number
+}
+
+/** Frames of `queue` from `from` (before `to`) that one exchange carries; at least 1. Their PSDU goes to `size`. */
+export const burstLength = (queue: ArrayLike<Frame>, from: number, to: number, limits: AggregationLimits, size?: BurstSize): number => {
   const head = queue[from]!
+  const headMpdu = frameMpduBytes(head, limits.qos)
+  if (size !== undefined) size.psduBytes = headMpdu
   if (limits.framesMax <= 1 || head.kind !== FrameKind.Data || head.ra === BROADCAST) return 1
   let n = 1
-  let psdu = ampduAppend(0, frameMpduBytes(head, limits.qos))
+  let psdu = ampduAppend(0, headMpdu)
   while (n < limits.framesMax && from + n < to) {
     const f = queue[from + n]!
     if (f.kind !== FrameKind.Data || f.ra !== head.ra || f.src !== head.src) break
@@ -35,5 +43,7 @@ export const burstLength = (queue: ArrayLike<Frame>, from: number, to: number, l
     psdu = next
     n++
   }
+  // One MPDU goes on its own (no delimiter), answered by an Ack.
+  if (size !== undefined && n > 1) size.psduBytes = psdu
   return n
 }

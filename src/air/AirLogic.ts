@@ -11,7 +11,8 @@ import { BROADCAST, FrameKind } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import type { AirMessage, AirStats, AirTraces } from "./Air.ts"
 import { burstLength } from "./Aggregation.ts"
-import { ackTimeoutNs, ampduAppend, ppduDurationNs, psduExchangeNs } from "./Airtime.ts"
+import type { BurstSize } from "./Aggregation.ts"
+import { ackTimeoutNs, ppduDurationNs, psduExchangeNs } from "./Airtime.ts"
 import { frameMpduBytes } from "./FrameBytes.ts"
 import type { PhyConfig } from "./PhyConfig.ts"
 import { basicRateFor, LOWEST_BASIC_RATE } from "./RateTable.ts"
@@ -65,6 +66,8 @@ export class AirLogic {
   private readonly draw: () => number
   private readonly self: Port<AirMessage>
   private readonly traces: AirTraces
+  /** Where the burst builder leaves a burst's PSDU size. */
+  private readonly size: BurstSize = { psduBytes: 0 }
 
   constructor(kernel: Kernel, ledger: FrameLedger, stats: AirStats, draw: () => number, self: Port<AirMessage>, traces: AirTraces) {
     this.traces = traces
@@ -199,17 +202,13 @@ export class AirLogic {
    */
   private takeBurst(medium: Medium, s: Station): Transmission {
     const head = s.queue[0]!
-    const headMpdu = frameMpduBytes(head, s.qos)
     if (head.ra === BROADCAST || head.kind !== FrameKind.Data) {
-      return { station: s, frames: s.queue.slice(0, 1), phy: LOWEST_BASIC_RATE, psduBytes: headMpdu }
+      return { station: s, frames: s.queue.slice(0, 1), phy: LOWEST_BASIC_RATE, psduBytes: frameMpduBytes(head, s.qos) }
     }
     const n = burstLength(s.queue, 0, s.queue.length, {
       phy: s.phy, qos: s.qos, framesMax: s.maxAggregate > 1 ? Math.min(s.maxAggregate, this.windowOf(medium, s, head.ra)) : 1, timeLimitNs: s.ampduTimeLimitNs
-    })
-    let psdu = 0
-    for (let i = 0; i < n; i++) psdu = ampduAppend(psdu, frameMpduBytes(s.queue[i]!, s.qos))
-    // One MPDU goes on its own (no delimiter), answered by an Ack.
-    return { station: s, frames: s.queue.slice(0, n), phy: s.phy, psduBytes: n === 1 ? headMpdu : psdu }
+    }, this.size)
+    return { station: s, frames: s.queue.slice(0, n), phy: s.phy, psduBytes: this.size.psduBytes }
   }
 
   /** The BlockAck window the receiver of `ra` offers (the standard's largest when none on the channel answers to it). */
