@@ -73,7 +73,9 @@ describe("the air's ceiling: every byte counted", () => {
         })
         const ceiling = ceiling54Mbps(wpa2)
         assert.isAtMost(mbps, ceiling)
-        assert.isAbove(mbps, ceiling * (1 - beaconShare(wpa2, false)) * 0.995, `${mbps} Mb/s against ${ceiling}`)
+        // Within 0.5% of the ceiling itself; the beacons' share (about 0.2%) fits inside that.
+        assert.isAbove(mbps, ceiling * 0.995, `${mbps} Mb/s against ${ceiling}`)
+        assert.isAbove(mbps, ceiling * (1 - beaconShare(wpa2, false)) * 0.999)
       }))
   }
 
@@ -99,6 +101,7 @@ describe("the air's ceiling: every byte counted", () => {
       assert.isAbove(42 * 1556 + 4 + mpduBytes(true), 65_535)
       const ceiling = ceilingHt40Mbps(42)
       assert.isAtMost(mbps, ceiling)
+      // A beacon and a collision with one cost more against 1.9 ms exchanges: the bound is net of the beacons' share.
       assert.isAbove(mbps, ceiling * (1 - beaconShare(true, true)) * 0.995, `${mbps} Mb/s against ${ceiling}`)
     }))
 })
