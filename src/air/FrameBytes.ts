@@ -8,6 +8,7 @@
  * | --- | --- |
  * | data | header 24 (QoS data: 26) + CCMP header 8 + LLC/SNAP 8 + IP packet + CCMP MIC 8 + FCS 4 (no CCMP on an open link) |
  * | null data (PM bit, link probe) | 24 + 4 |
+ * | EAPOL-Key (4-way handshake) | header 24 (QoS data: 26) + LLC/SNAP 8 + 802.1X header 4 + EAPOL-Key 95 + key data + FCS 4 (`eapolBodyBytes`) |
  * | management | header 24 + body (`managementBodyBytes`) + 4 |
  * | Ack / BlockAck / BlockAckReq | 14 / 32 / 24 (`Timing.ts`) |
  */
@@ -91,15 +92,35 @@ export const managementBodyBytes = (kind: FrameKind, n: NetworkFeatures): number
   }
 }
 
+/** The 802.1X header before an EAPOL body: protocol version, packet type, body length (IEEE 802.1X-2010 11.3). */
+export const EAPOL_HEADER_BYTES = 4
+/**
+ * An EAPOL-Key frame's fixed fields (802.11-2016 12.7.2, Figure 12-32): descriptor type 1, key
+ * information 2, key length 2, replay counter 8, nonce 32, key IV 16, RSC 8, reserved 8, MIC 16
+ * (HMAC-SHA1-128), key data length 2.
+ */
+export const EAPOL_KEY_FIXED_BYTES = 1 + 2 + 2 + 8 + 32 + 16 + 8 + 8 + 16 + 2
+/** The body of an EAPOL-Key frame behind LLC/SNAP: the 802.1X header, the fixed fields, the key data. */
+export const eapolBodyBytes = (keyDataBytes: number): number => EAPOL_HEADER_BYTES + EAPOL_KEY_FIXED_BYTES + keyDataBytes
+
 /** A data MPDU carrying an IP packet of `ipBytes` (0: a null-data frame, which carries nothing). */
 export const dataMpduBytes = (ipBytes: number, qos: boolean, isProtected: boolean): number => {
   if (ipBytes === 0) return MAC_HEADER_BYTES + FCS_BYTES
   return (qos ? QOS_DATA_HEADER_BYTES : MAC_HEADER_BYTES) + (isProtected ? CCMP_HEADER_BYTES + CCMP_MIC_BYTES : 0) + LLC_SNAP_BYTES + ipBytes + FCS_BYTES
 }
 
+/** An EAPOL-Key MPDU: a data frame (QoS data on a QoS link), LLC/SNAP, its 802.1X body; sent in the clear during the first handshake. */
+export const eapolMpduBytes = (bodyBytes: number, qos: boolean): number =>
+  (qos ? QOS_DATA_HEADER_BYTES : MAC_HEADER_BYTES) + LLC_SNAP_BYTES + bodyBytes + FCS_BYTES
+
 /**
- * The MPDU of `f` as its sender puts it on the air: `payloadBytes` is the IP packet of a data frame
- * and the body of a management frame; `qos` is whether the sender's link uses QoS data frames.
+ * The MPDU of `f` as its sender puts it on the air: `payloadBytes` is the IP packet of a data frame,
+ * the 802.1X body of an EAPOL-Key frame and the body of a management frame; `qos` is whether the
+ * sender's link uses QoS data frames.
  */
 export const frameMpduBytes = (f: Frame, qos: boolean): number =>
-  f.kind === FrameKind.Data ? dataMpduBytes(f.payloadBytes, qos, f.protected) : MAC_HEADER_BYTES + f.payloadBytes + FCS_BYTES
+  f.kind === FrameKind.Data
+    ? dataMpduBytes(f.payloadBytes, qos, f.protected)
+    : f.kind === FrameKind.Eapol
+    ? eapolMpduBytes(f.payloadBytes, qos)
+    : MAC_HEADER_BYTES + f.payloadBytes + FCS_BYTES

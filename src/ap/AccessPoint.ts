@@ -1,11 +1,13 @@
 /**
- * An access point: it sends beacons, answers probe requests, authenticates and associates stations
- * (checking the passphrase of a WPA2-PSK network), and bridges data between its stations and the
+ * An access point: it sends beacons, answers probe requests, authenticates and associates stations,
+ * runs the 4-way handshake with each station of a WPA2-PSK network (`WpaAuthenticator.ts`: the
+ * passphrase is proven by message 2's MIC, and only frames under the station's key pass), and
+ * bridges data between its stations and the
  * wired endpoint behind it. It has its own radio (a station on the air) and does not use the host's
  * CPU. It follows each station's power-save state from the PM bit of the frames it sends
  * (802.11-2016 11.2.3.2): while a station dozes, the air holds the AP's frames for it.
  */
-import { managementBodyBytes, utf8Bytes } from "../air/FrameBytes.ts"
+import { eapolBodyBytes, managementBodyBytes, utf8Bytes } from "../air/FrameBytes.ts"
 import type { NetworkFeatures } from "../air/FrameBytes.ts"
 import { Data, Effect } from "effect"
 import type * as Scope from "effect/Scope"
@@ -19,11 +21,16 @@ import { Station } from "../air/Station.ts"
 import { initialCw } from "../air/Backoff.ts"
 import { timingsFor } from "../air/Timing.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
+import type { Prng } from "../kernel/Prng.ts"
+import { TraceSource } from "../actor/TraceSource.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import { BROADCAST, Frame, FrameKind, Payload, Status } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import { AP_KICKOUT_NS, AP_QUEUE_FRAMES, PS_BUFFER_CHECK_NS, PS_BUFFER_EXPIRE_NS } from "../vocabulary/ModelConstants.ts"
+import { nonceFrom, pmkOf } from "../vocabulary/Wpa.ts"
+import type { EapolKey } from "../vocabulary/Wpa.ts"
 import * as Stations from "./ApStations.ts"
+import * as Wpa from "./WpaAuthenticator.ts"
 import type { EndpointMessage } from "./Endpoint.ts"
 
 export type ApMessage = Data.TaggedEnum<{
@@ -35,6 +42,8 @@ export type ApMessage = Data.TaggedEnum<{
   Deauthenticate: { readonly station: number }
   /** Look for expired power-save frames of a station that has dozed since `since`. */
   PsExpiry: { readonly station: number; readonly since: number }
+  /** The retransmission timer of the EAPOL-Key message with `replayCounter` sent to `station`. */
+  EapolTimeout: { readonly station: number; readonly replayCounter: number }
 }>
 
 export interface ApOptions {
@@ -65,11 +74,21 @@ export interface ApStats {
   downlinkFrames: number
   /** Stations forgotten because nothing sent to them got through for AP_KICKOUT_NS. */
   kickouts: number
+  /** 4-way handshakes completed (message 4 verified, key installed), and failed (deauthenticated: bad MIC or timeout). */
+  handshakes: number
+  handshakeFailures: number
+}
+
+/** What the AP reports as it happens, for checkers to observe. */
+export class ApTraces {
+  /** The AP accepted a protected data frame from station `mac` under that station's installed key. */
+  readonly acceptedUnderKey = new TraceSource<number, Frame>()
 }
 
 export interface ApHandle {
   readonly ref: ModelActor.ModelRef<ApMessage>
   readonly stats: ApStats
+  readonly traces: ApTraces
 }
 
 interface ApState {
@@ -81,9 +100,13 @@ interface ApState {
 }
 
 export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.Return<ApHandle, never, Simulation | ActorSystem | Scope.Scope> {
-  const { kernel } = yield* Simulation
+  const sim = yield* Simulation
+  const { kernel } = sim
   const { air } = options
-  const stats: ApStats = { beacons: 0, associations: 0, rejectedAssociations: 0, uplinkFrames: 0, downlinkFrames: 0, kickouts: 0 }
+  const stats: ApStats = {
+    beacons: 0, associations: 0, rejectedAssociations: 0, uplinkFrames: 0, downlinkFrames: 0, kickouts: 0, handshakes: 0, handshakeFailures: 0
+  }
+  const traces = new ApTraces()
   const self = forward<ApMessage>()
   const station = new Station({
     name: options.name, mac: options.bssid, channel: options.channel, phy: options.phy,
@@ -96,7 +119,8 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
     }
   })
   air.ref.tellUnsafe(Air.AirMessage.Attach({ station, attached: true }))
-  const logic = new ApLogic(kernel, options, station, stats)
+  // Its ANonces and group key come from its own stream: the same seed gives the same handshakes.
+  const logic = new ApLogic(kernel, options, station, stats, traces, sim.stream(`wpa-nonces/${options.name}`))
   const ref = yield* ModelActor.makeStateful<ApMessage, ApState>({
     name: options.name,
     capacity: 1 << 14,
@@ -113,7 +137,7 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
   logic.self = ref
   // Beacons start at a random-free but distinct phase per AP.
   after(kernel, (options.bssid % 97) * 1_000_000 / 97, ref, { _tag: "Beacon" })
-  return { ref, stats }
+  return { ref, stats, traces }
 })
 
 /** The AP's handling of its messages, on the state the actor runtime holds. */
@@ -125,11 +149,18 @@ class ApLogic {
   private readonly stats: ApStats
   /** What its management frames advertise (their sizes follow from it). */
   private readonly features: NetworkFeatures
-  constructor(kernel: Kernel, o: ApOptions, station: Station, stats: ApStats) {
+  private readonly traces: ApTraces
+  private readonly nonces: Prng
+  /** The network's group key (GTK), handed over in message 3. */
+  private readonly gtk: Uint8Array
+  constructor(kernel: Kernel, o: ApOptions, station: Station, stats: ApStats, traces: ApTraces, nonces: Prng) {
     this.kernel = kernel
     this.o = o
     this.station = station
     this.stats = stats
+    this.traces = traces
+    this.nonces = nonces
+    this.gtk = nonceFrom(() => nonces.nextUint32()).subarray(0, 16)
     this.features = { ssidBytes: utf8Bytes(o.ssid), rsn: o.passphrase !== undefined, ht: o.phy.standard === "802.11n", wmm: o.qos }
   }
 
@@ -161,11 +192,13 @@ class ApLogic {
         for (const f of msg.frames) {
           if (!s.on) this.o.ledger.drop(f, "ap-off")
           else if (!s.table.associated.has(f.dst)) this.o.ledger.drop(f, "ap-station-gone")
+          else if (this.features.rsn && !s.table.keys.has(f.dst)) this.o.ledger.drop(f, "ap-port-closed")
           else if (this.station.queue.length >= AP_QUEUE_FRAMES) this.o.ledger.drop(f, "ap-queue-full")
           else {
             this.stats.downlinkFrames++
-            // On an RSN every station's link is CCMP-protected (its pairwise key).
-            f.protected = this.o.passphrase !== undefined
+            // On an RSN every station's link is CCMP-protected under its pairwise key.
+            f.protected = this.features.rsn
+            f.keyId = s.table.keys.get(f.dst) ?? 0
             this.o.air.ref.tellUnsafe(Air.enqueue(this.station, [f]))
           }
         }
@@ -200,8 +233,50 @@ class ApLogic {
         if (s.table.associated.has(msg.station)) this.reply(FrameKind.Deauth, msg.station, { status: Status.Unspecified })
         this.stationGone(s, msg.station)
         break
+      case "EapolTimeout": {
+        const a = s.table.handshakes.get(msg.station)
+        if (!s.on || a === undefined || a.replayCounter !== msg.replayCounter) break // answered, or the station is gone
+        this.handshakeStep(s, msg.station, Wpa.timedOut(a))
+        break
+      }
     }
     return s
+  }
+
+  /**
+   * Carries out a step of station `mac`'s handshake: the next message (and its timer), the key, or
+   * the end. `first`: a frame to go out just ahead of the message (the association response ahead of
+   * message 1; urgent frames queued one by one would overtake each other).
+   */
+  private handshakeStep(s: ApState, mac: number, step: Wpa.AuthenticatorStep, first?: Frame): void {
+    s.table.handshakes.set(mac, step.state)
+    if (step.deauthenticate !== undefined) {
+      this.stats.handshakeFailures++
+      this.reply(FrameKind.Deauth, mac, { status: step.deauthenticate })
+      this.stationGone(s, mac)
+      return
+    }
+    if (step.install !== undefined) {
+      s.table.keys.set(mac, step.install.id)
+      this.stats.handshakes++
+    }
+    const frames = first === undefined ? [] : [first]
+    if (step.send !== undefined) {
+      frames.push(this.eapolFrame(mac, step.send))
+      after(this.kernel, Wpa.timeoutNs(step.state), this.self!, { _tag: "EapolTimeout", station: mac, replayCounter: step.state.replayCounter })
+    }
+    // Ahead of queued data, as management frames go.
+    if (frames.length > 0) this.o.air.ref.tellUnsafe(Air.enqueue(this.station, frames, true))
+  }
+
+  /** An EAPOL-Key frame to `to`, registered. */
+  private eapolFrame(to: number, key: EapolKey): Frame {
+    const f = new Frame(this.o.ledger.nextFrameId(), FrameKind.Eapol, this.o.bssid, to, this.o.bssid)
+    f.createdNs = this.kernel.nowNs
+    f.info = { eapol: key }
+    f.payloadBytes = eapolBodyBytes(key.keyDataBytes)
+    this.o.ledger.register(f)
+    return f
   }
 
   private advert() {
@@ -209,13 +284,18 @@ class ApLogic {
   }
 
   private reply(kind: FrameKind, to: number, info: Frame["info"]): Frame {
+    const f = this.managementFrame(kind, to, info)
+    // Management frames do not wait behind queued data (beacons go out at their TBTT).
+    this.o.air.ref.tellUnsafe(Air.enqueue(this.station, [f], true))
+    return f
+  }
+
+  private managementFrame(kind: FrameKind, to: number, info: Frame["info"]): Frame {
     const f = new Frame(this.o.ledger.nextFrameId(), kind, this.o.bssid, to, this.o.bssid)
     f.createdNs = this.kernel.nowNs
     f.info = info
     f.payloadBytes = managementBodyBytes(kind, this.features)
     this.o.ledger.register(f)
-    // Management frames do not wait behind queued data (beacons go out at their TBTT).
-    this.o.air.ref.tellUnsafe(Air.enqueue(this.station, [f], true))
     return f
   }
 
@@ -260,10 +340,27 @@ class ApLogic {
           break
         case FrameKind.AssocRequest: {
           ledger.deliver(f)
-          const status = Stations.associate(s.table, f.src, f.info?.ssid, f.info?.passphrase, this.o)
+          const status = Stations.associate(s.table, f.src, f.info?.ssid, this.o)
           if (status === Status.Success) this.stats.associations++
           else this.stats.rejectedAssociations++
-          this.reply(FrameKind.AssocResponse, f.src, { status })
+          // On an RSN the 4-way handshake follows at once: message 1 with a fresh ANonce (12.7.6.2), behind the response.
+          if (status === Status.Success && this.features.rsn) {
+            const response = this.managementFrame(FrameKind.AssocResponse, f.src, { status })
+            this.handshakeStep(s, f.src, Wpa.start(this.o.bssid, f.src, nonceFrom(() => this.nonces.nextUint32()), this.gtk), response)
+          } else this.reply(FrameKind.AssocResponse, f.src, { status })
+          break
+        }
+        case FrameKind.Eapol: {
+          const a = s.table.handshakes.get(f.src)
+          const key = f.info?.eapol
+          if (a === undefined || key === undefined || !s.table.associated.has(f.src)) {
+            ledger.drop(f, "eapol-unexpected")
+            break
+          }
+          const step = Wpa.receive(a, key, pmkOf(this.o.passphrase!, this.o.ssid))
+          if (step.verdict === "accepted") ledger.deliver(f)
+          else ledger.drop(f, `eapol-${step.verdict}`)
+          this.handshakeStep(s, f.src, step)
           break
         }
         case FrameKind.Deauth:
@@ -276,7 +373,12 @@ class ApLogic {
           if (s.table.associated.has(f.src)) {
             this.setDozing(s, f.src, f.pm)
             if (f.payload === Payload.None) ledger.deliver(f)
-            else uplink.push(f)
+            else if (!Stations.acceptsData(s.table, this.features.rsn, f.src, f)) {
+              ledger.drop(f, s.table.keys.has(f.src) ? "ap-wrong-key" : "ap-port-closed")
+            } else {
+              if (f.protected) this.traces.acceptedUnderKey.fire(f.src, f)
+              uplink.push(f)
+            }
           } else {
             ledger.drop(f, "ap-not-associated")
             this.reply(FrameKind.Deauth, f.src, { status: Status.Unspecified })

@@ -1,9 +1,11 @@
 /**
  * An AP's table of stations and the decisions it makes on it: who is authenticated and associated,
- * who dozes (from the PM bit of its frames, 802.11-2016 11.2.3.2), and who has stopped acknowledging.
+ * who dozes (from the PM bit of its frames, 802.11-2016 11.2.3.2), who has stopped acknowledging, and on
+ * an RSN each station's 4-way handshake and installed pairwise key.
  * Plain functions on a plain table (the AP actor holds it); no messages, no time of their own.
  */
 import { BROADCAST, Status } from "../vocabulary/Frame.ts"
+import type { Authenticator } from "./WpaAuthenticator.ts"
 
 export interface StationTable {
   readonly authenticated: Set<number>
@@ -12,9 +14,15 @@ export interface StationTable {
   readonly dozing: Map<number, number>
   /** Per station: since when every frame sent to it has failed (absent: the last one got through). */
   readonly failingSince: Map<number, number>
+  /** RSN: each associated station's 4-way handshake (12.7.6), while it runs and after. */
+  readonly handshakes: Map<number, Authenticator>
+  /** RSN: the pairwise key installed per station (`Ptk.id`): its data frames must carry it, and the AP's to it do. */
+  readonly keys: Map<number, number>
 }
 
-export const emptyTable = (): StationTable => ({ authenticated: new Set(), associated: new Set(), dozing: new Map(), failingSince: new Map() })
+export const emptyTable = (): StationTable => ({
+  authenticated: new Set(), associated: new Set(), dozing: new Map(), failingSince: new Map(), handshakes: new Map(), keys: new Map()
+})
 
 /** What the AP's network is: its SSID and, for WPA2-PSK, its passphrase. */
 export interface Network {
@@ -22,28 +30,45 @@ export interface Network {
   readonly passphrase: string | undefined
 }
 
-/** Open System authentication (always granted): the station starts over, any association it had ends. */
+/** Open System authentication (always granted): the station starts over, any association (and key) it had ends. */
 export const authenticate = (t: StationTable, mac: number): void => {
   t.associated.delete(mac)
+  t.handshakes.delete(mac)
+  t.keys.delete(mac)
   t.authenticated.add(mac)
 }
 
 /**
- * An association request: granted (status 0) to an authenticated station asking for this SSID with
- * the network's passphrase; refused with "challenge failure" (15) otherwise.
+ * An association request: granted (status 0) to an authenticated station asking for this SSID;
+ * refused (1, unspecified) otherwise. On an RSN the passphrase is not looked at here: the 4-way
+ * handshake that follows proves it (`WpaAuthenticator.ts`).
  */
-export const associate = (t: StationTable, mac: number, ssid: string | undefined, passphrase: string | undefined, network: Network): number => {
-  const ok = t.authenticated.has(mac) && ssid === network.ssid && (network.passphrase === undefined || passphrase === network.passphrase)
-  if (!ok) return Status.ChallengeFailure
+export const associate = (t: StationTable, mac: number, ssid: string | undefined, network: Network): number => {
+  if (!t.authenticated.has(mac) || ssid !== network.ssid) return Status.Unspecified
   t.associated.add(mac)
+  t.handshakes.delete(mac)
+  t.keys.delete(mac)
   return Status.Success
 }
 
-/** The station is gone (deauthenticated, kicked out, AP off): forgets it. Returns whether it was associated. */
+/**
+ * Whether the AP takes a data frame from associated station `mac`: on an open network always; on an
+ * RSN only a protected frame under the station's installed key (802.1X's port is closed until the
+ * handshake ends, 12.7.6). (Null-data frames carry no body, are never protected, and are not asked about.)
+ */
+export const acceptsData = (t: StationTable, rsn: boolean, mac: number, f: { readonly protected: boolean; readonly keyId: number }): boolean => {
+  if (!rsn) return true
+  const key = t.keys.get(mac)
+  return key !== undefined && f.protected && f.keyId === key
+}
+
+/** The station is gone (deauthenticated, kicked out, AP off): forgets it and its key. Returns whether it was associated. */
 export const forget = (t: StationTable, mac: number): boolean => {
   const was = t.associated.delete(mac)
   t.authenticated.delete(mac)
   t.failingSince.delete(mac)
+  t.handshakes.delete(mac)
+  t.keys.delete(mac)
   return was
 }
 

@@ -1,7 +1,8 @@
 /**
  * The always-on invariant counters of one run. The model's actors report what they see at the points
  * where a breach would show (a frame delivered to a VM, a DMA reaching the card, a write to a vMAC's
- * rate table or key); each check is a comparison or two, cheap enough to stay on in every run.
+ * rate table or key, a frame sent or accepted under a pairwise key); each check is a comparison or
+ * two, cheap enough to stay on in every run.
  */
 
 /** Who owns what, as the monitor needs to know it (read at check time, never copied). */
@@ -22,7 +23,15 @@ export class InvariantMonitor {
   crossVmWrites = 0
   /** vMAC↔VM table disagreements (with itself, the card or the journal) that persisted across two audits. */
   mappingInconsistencies = 0
+  /**
+   * A data frame sent by a vMAC, or accepted by an AP or a vMAC, under a pairwise key that is not its
+   * VM's (the VM whose handshake installed the key): another VM's key, or a previous VM's left on a
+   * reused vMAC.
+   */
+  keyIsolation = 0
   private ownership: Ownership | undefined
+  /** Each pairwise key installed, and the VM whose handshake installed it. */
+  private readonly keyOwner = new Map<number, number>()
 
   /** Installs the ownership view (the driver's table, or the one VM of passthrough/native). */
   watch(ownership: Ownership): void {
@@ -51,7 +60,29 @@ export class InvariantMonitor {
     if (o !== undefined && o.ownerOfVmac(vmac) !== vm) this.crossVmWrites++
   }
 
+  /** A 4-way handshake on behalf of `vm` installed `keyId`. */
+  keyInstalled(vm: number, keyId: number): void {
+    this.keyOwner.set(keyId, vm)
+  }
+
+  /** `vmac` sends these frames under their keys: each must be the key of the frame's VM and of the vMAC's. */
+  sentUnderKey(vmac: number, frames: ReadonlyArray<{ readonly owner: number; readonly keyId: number }>): void {
+    const vm = this.ownership?.ownerOfVmac(vmac)
+    for (const f of frames) this.underKey(vm, f)
+  }
+
+  /** A protected data frame was accepted under its key (by an AP, or by a vMAC: then `vmac`'s VM must own the key too). */
+  acceptedUnderKey(vmac: number | undefined, f: { readonly owner: number; readonly keyId: number }): void {
+    this.underKey(vmac === undefined ? undefined : this.ownership?.ownerOfVmac(vmac), f)
+  }
+
+  private underKey(vm: number | undefined, f: { readonly owner: number; readonly keyId: number }): void {
+    if (f.keyId === 0) return
+    const owner = this.keyOwner.get(f.keyId)
+    if (owner === undefined || (f.owner >= 0 && f.owner !== owner) || (vm !== undefined && vm !== owner)) this.keyIsolation++
+  }
+
   get isolationViolations(): number {
-    return this.frameIsolation + this.scanIsolation + this.dmaIsolation
+    return this.frameIsolation + this.scanIsolation + this.dmaIsolation + this.keyIsolation
   }
 }

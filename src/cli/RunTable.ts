@@ -40,7 +40,7 @@ export const renderRunReport = (r: RunReport): string => {
 
 export const renderInvariants = (inv: RunReport["invariants"]): string =>
   `invariants: isolation violations ${inv.isolationViolations} (frames ${inv.frameIsolation}, scans ${inv.scanIsolation}, ` +
-  `DMA ${inv.dmaIsolation}), cross-VM writes ${inv.crossVmWrites}, unaccounted frames ${inv.unaccountedFrames}, ` +
+  `DMA ${inv.dmaIsolation}, keys ${inv.keyIsolation}), cross-VM writes ${inv.crossVmWrites}, unaccounted frames ${inv.unaccountedFrames}, ` +
   `mapping inconsistencies ${inv.mappingInconsistencies}, CPU accounting error ${inv.cpuAccountingErrorNs} ns`
 
 export const renderFaults = (f: FaultsReport): Array<string> => {

@@ -29,7 +29,7 @@ export interface Rebuilt {
 export const rebuild = (
   journal: ReadonlyArray<JournalEntry>,
   vmacs: number,
-  card: (vmac: number) => { readonly state: AssocState; readonly bssid: number }
+  card: (vmac: number) => { readonly state: AssocState; readonly bssid: number; readonly rsn?: boolean; readonly keyId?: number }
 ): Rebuilt => {
   const owner = new Array<number | undefined>(vmacs).fill(undefined)
   const pairs: Array<RebuiltPair> = []
@@ -42,7 +42,9 @@ export const rebuild = (
     owner[e.vmac] = e.vm
     const regs = card(e.vmac)
     if (regs.state === "stopped") restart.push(e.vmac)
-    pairs.push({ vm: e.vm, vmac: e.vmac, state: fromCard(regs.state), bssid: regs.bssid, rateIndex: e.rateIndex })
+    // Associated on an RSN without a key yet: the 4-way handshake is still under way, the guest still waits.
+    const state = regs.state === "associated" && regs.rsn === true && regs.keyId === 0 ? "associating" : regs.state
+    pairs.push({ vm: e.vm, vmac: e.vmac, state: fromCard(state), bssid: regs.bssid, rateIndex: e.rateIndex })
   }
   for (let v = 0; v < vmacs; v++) if (owner[v] === undefined && card(v).state !== "stopped") stop.push(v)
   return { table: { owner }, pairs, restart, stop }

@@ -124,7 +124,7 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
   const vmacs: Array<Vmac.VmacHandle> = []
   for (let i = 0; i < options.vmacs; i++) {
     const regs: Vmac.VmacRegisters = {
-      state: "stopped", bssid: 0, channel: options.homeChannel, iommuDomainBytes: undefined, phy: options.phy, keyInstalled: false, txQueued: 0, txCompleted: 0
+      state: "stopped", bssid: 0, channel: options.homeChannel, iommuDomainBytes: undefined, phy: options.phy, keyId: 0, rsn: false, txQueued: 0, txCompleted: 0
     }
     // A vMAC that crashes past its restart budget is dead firmware: the card reports it stopped for good.
     const parent = { childEscalated: () => void self.tellUnsafe({ _tag: "VmacFailed", vmac: i }) }

@@ -17,8 +17,14 @@
  *      ▲                ▲                  │ fail                       │ Assoc
  *      └──────Stop──────┴───◀── deauth / beacon loss / fail ◀── associated ◀── associating
  * ```
+ * On an RSN (`regs.rsn`) the association response is followed by the 4-way handshake
+ * (`WpaSupplicant.ts`, 802.11-2016 12.7.6): the vMAC is associated as far as the air goes (beacons,
+ * power save), but its port is closed (no data either way) and the driver hears of the association
+ * only when message 3 verified and message 4 is sent, with the pairwise key installed (`regs.keyId`);
+ * a deauthentication before that (the AP found message 2's MIC wrong, or gave up) is reported as the
+ * association failed. Keys are cleared whenever the association ends.
  */
-import { managementBodyBytes, utf8Bytes } from "../air/FrameBytes.ts"
+import { eapolBodyBytes, managementBodyBytes, utf8Bytes } from "../air/FrameBytes.ts"
 import { Data, Effect } from "effect"
 import type * as Scope from "effect/Scope"
 import type { Parent } from "../actor/Actor.ts"
@@ -28,6 +34,10 @@ import type { SupervisionPolicy } from "../actor/Supervision.ts"
 import { TraceSource } from "../actor/TraceSource.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
+import type { Prng } from "../kernel/Prng.ts"
+import { nonceFrom, pmkOf } from "../vocabulary/Wpa.ts"
+import type { EapolKey } from "../vocabulary/Wpa.ts"
+import * as Supplicant from "./WpaSupplicant.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import { Frame, FrameKind, Status } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
@@ -45,8 +55,14 @@ export interface VmacRegisters {
   channel: number
   iommuDomainBytes: number | undefined
   phy: PhyConfig
-  /** A pairwise key is installed (the last association was to an RSN): its data frames are CCMP-protected. */
-  keyInstalled: boolean
+  /**
+   * The pairwise key installed by the last 4-way handshake (`Wpa.Ptk.id`; 0: none, an open network):
+   * its data frames are CCMP-protected under it, and it accepts downlink only under it. The card's
+   * key cache: cleared when the association ends (reset, stop, deauthentication, a new join).
+   */
+  keyId: number
+  /** The association is (being made) to an RSN: data waits for the handshake's key. */
+  rsn: boolean
   /** TX frames accepted and TX frames completed (sent or dropped): a watchdog compares them. */
   txQueued: number
   txCompleted: number
@@ -103,6 +119,12 @@ export class CardTraces {
   readonly dmaRead = new TraceSource<number, ReadonlyArray<Frame>>()
   /** A rate-table or key write made on behalf of `vm` is applied to `vmac`. */
   readonly vmacWritten = new TraceSource<number, number>()
+  /** A 4-way handshake on behalf of `vm` installed the pairwise key `keyId`. */
+  readonly keyInstalled = new TraceSource<number, number>()
+  /** `vmac` sends these data frames under their `keyId` (protected ones only). */
+  readonly sentUnderKey = new TraceSource<number, ReadonlyArray<Frame>>()
+  /** `vmac` accepted this protected downlink frame under its key. */
+  readonly acceptedUnderKey = new TraceSource<number, Frame>()
 }
 
 /** The firmware's state: lost in a crash, except what points at the registers. */
@@ -112,6 +134,8 @@ interface VmacState {
   hung: boolean
   held: Array<Frame>
   lastBeaconNs: number
+  /** The 4-way handshake of the association to an RSN under way or done, and the VM it is for (lost in a crash). */
+  wpa: { readonly vm: number; supplicant: Supplicant.Supplicant } | undefined
 }
 
 export interface VmacOptions {
@@ -137,13 +161,15 @@ export interface VmacHandle {
 }
 
 export const make = Effect.fnUntraced(function*(options: VmacOptions): Effect.fn.Return<VmacHandle, never, Simulation | ActorSystem | Scope.Scope> {
-  const { kernel } = yield* Simulation
+  const sim = yield* Simulation
+  const { kernel } = sim
   const { regs, ledger, index } = options
-  const firmware = new VmacFirmware(kernel, options)
+  // Its SNonces come from its own stream: the same seed gives the same handshakes.
+  const firmware = new VmacFirmware(kernel, options, sim.stream(`wpa-nonces/vmac-${index}`))
   const ref = yield* ModelActor.makeStateful<VmacMessage, VmacState>({
     name: `vmac-${index}`,
     capacity: 1 << 12,
-    initial: () => ({ regs, hung: false, held: [], lastBeaconNs: kernel.nowNs }),
+    initial: () => ({ regs, hung: false, held: [], lastBeaconNs: kernel.nowNs, wpa: undefined }),
     handle: (state, msg) => firmware.handle(state, msg),
     parent: options.parent,
     supervision: options.supervision,
@@ -152,7 +178,7 @@ export const make = Effect.fnUntraced(function*(options: VmacOptions): Effect.fn
       for (const f of crashed.held) ledger.drop(f, "vmac-crash")
       if (crashed.held.length > 0) firmware.completed([], crashed.held)
       if (regs.state !== "stopped") firmware.tell({ _tag: "FirmwareError", vmac: index })
-      return { regs, hung: false, held: [], lastBeaconNs: kernel.nowNs }
+      return { regs, hung: false, held: [], lastBeaconNs: kernel.nowNs, wpa: undefined }
     }
   })
   return { ref, mac: options.mac, regs }
@@ -162,9 +188,11 @@ export const make = Effect.fnUntraced(function*(options: VmacOptions): Effect.fn
 class VmacFirmware {
   private readonly kernel: Kernel
   private readonly o: VmacOptions
-  constructor(kernel: Kernel, options: VmacOptions) {
+  private readonly nonces: Prng
+  constructor(kernel: Kernel, options: VmacOptions, nonces: Prng) {
     this.kernel = kernel
     this.o = options
+    this.nonces = nonces
   }
 
   handle(s: VmacState, msg: VmacMessage): VmacState {
@@ -181,6 +209,7 @@ class VmacFirmware {
         if (r.state === "associated" && msg.bssid === r.bssid) s.lastBeaconNs = this.kernel.nowNs
         break
       case "Start":
+        this.dropKeys(s)
         r.state = "idle"
         r.iommuDomainBytes = msg.iommuDomainBytes
         s.lastBeaconNs = this.kernel.nowNs
@@ -205,6 +234,7 @@ class VmacFirmware {
         break
       case "Auth":
         if (r.state === "stopped") break
+        this.dropKeys(s)
         r.state = "authenticating"
         r.bssid = msg.bssid
         r.channel = msg.channel
@@ -213,20 +243,22 @@ class VmacFirmware {
       case "Assoc":
         if (r.state !== "authenticated" || r.bssid !== msg.bssid) break
         r.state = "associating"
-        this.o.traces.vmacWritten.fire(msg.vm, this.o.index) // the key (passphrase) is installed for this vMAC
-        r.keyInstalled = msg.passphrase !== undefined
-        this.sendManagement(s, FrameKind.AssocRequest, msg.passphrase === undefined ? { ssid: msg.ssid } : { ssid: msg.ssid, passphrase: msg.passphrase })
+        this.dropKeys(s)
+        r.rsn = msg.passphrase !== undefined
+        if (msg.passphrase !== undefined) {
+          this.o.traces.vmacWritten.fire(msg.vm, this.o.index) // the PSK is set for this vMAC
+          s.wpa = { vm: msg.vm, supplicant: Supplicant.start(msg.bssid, this.o.mac, pmkOf(msg.passphrase, msg.ssid)) }
+        }
+        this.sendManagement(s, FrameKind.AssocRequest, msg.passphrase === undefined ? { ssid: msg.ssid } : { ssid: msg.ssid, rsn: true })
         break
       case "Disassoc":
         if (r.state === "stopped") break
         if (r.state === "associated") this.sendManagement(s, FrameKind.Deauth, undefined)
+        this.dropKeys(s)
         r.state = "idle"
         break
       case "CheckBeacon":
-        if (r.state === "associated" && this.kernel.nowNs - s.lastBeaconNs > BEACON_LOSS_NS) {
-          r.state = "idle"
-          this.tell({ _tag: "Disconnected", vmac: this.o.index, reason: "beacon-loss" })
-        }
+        if (r.state === "associated" && this.kernel.nowNs - s.lastBeaconNs > BEACON_LOSS_NS) this.associationEnded(s, "beacon-loss", Status.Unspecified)
         break
       case "Returned":
         s.lastBeaconNs += msg.awayNs
@@ -277,16 +309,18 @@ class VmacFirmware {
       for (const f of ok) s.held.push(f)
       return
     }
-    if (r.state !== "associated") {
-      for (const f of ok) ledger.drop(f, "not-associated")
+    if (r.state !== "associated" || !this.portOpen(r)) {
+      for (const f of ok) ledger.drop(f, r.state !== "associated" ? "not-associated" : "port-closed")
       this.completed([], ok)
       return
     }
     for (const f of ok) {
       f.ra = r.bssid // uplink data goes to the AP, which bridges it to its destination
       f.bssid = r.bssid
-      f.protected = r.keyInstalled
+      f.protected = r.keyId !== 0
+      f.keyId = r.keyId
     }
+    if (r.keyId !== 0) this.o.traces.sentUnderKey.fire(this.o.index, ok)
     this.toRing(ok, false)
   }
 
@@ -296,10 +330,65 @@ class VmacFirmware {
     f.createdNs = this.kernel.nowNs
     f.info = info
     f.payloadBytes = managementBodyBytes(kind, {
-      ssidBytes: utf8Bytes(info?.ssid ?? ""), rsn: info?.passphrase !== undefined, ht: s.regs.phy.standard === "802.11n", wmm: this.o.qos
+      ssidBytes: utf8Bytes(info?.ssid ?? ""), rsn: info?.rsn === true, ht: s.regs.phy.standard === "802.11n", wmm: this.o.qos
     })
     this.o.ledger.register(f)
     this.toRing([f], true)
+  }
+
+  /** Data may pass: an open network, or the handshake's key is installed (802.1X's port, 12.7.6). */
+  private portOpen(r: VmacRegisters): boolean {
+    return !r.rsn || r.keyId !== 0
+  }
+
+  /** The association ends: its keys go with it (a vMAC reused by another VM never carries them). */
+  private dropKeys(s: VmacState): void {
+    s.regs.keyId = 0
+    s.regs.rsn = false
+    s.wpa = undefined
+  }
+
+  /**
+   * The AP ended the association (deauthentication, beacon loss): a connected link is lost; one
+   * still in its handshake never completed, which the driver hears as the association failing.
+   */
+  private associationEnded(s: VmacState, reason: "beacon-loss" | "deauthenticated", status: number): void {
+    const handshaking = !this.portOpen(s.regs)
+    this.dropKeys(s)
+    s.regs.state = "idle"
+    if (handshaking) this.tell({ _tag: "AssocResult", vmac: this.o.index, status })
+    else this.tell({ _tag: "Disconnected", vmac: this.o.index, reason })
+  }
+
+  /** An EAPOL-Key frame to its AP, ahead of its queued data (a data frame in the clear, the link's control traffic). */
+  private sendEapol(s: VmacState, key: EapolKey): void {
+    const f = new Frame(this.o.ledger.nextFrameId(), FrameKind.Eapol, this.o.mac, s.regs.bssid, s.regs.bssid)
+    f.createdNs = this.kernel.nowNs
+    f.info = { eapol: key }
+    f.payloadBytes = eapolBodyBytes(key.keyDataBytes)
+    this.o.ledger.register(f)
+    this.toRing([f], true)
+  }
+
+  /** An EAPOL-Key frame from its AP: a step of the handshake; the association completes with the key installed. */
+  private eapol(s: VmacState, f: Frame): void {
+    const r = s.regs
+    const key = f.info?.eapol
+    const wpa = s.wpa
+    if (wpa === undefined || key === undefined || f.src !== r.bssid || r.state !== "associated") {
+      this.o.ledger.drop(f, "eapol-unexpected")
+      return
+    }
+    const step = Supplicant.receive(wpa.supplicant, key, () => nonceFrom(() => this.nonces.nextUint32()))
+    if (step.verdict === "accepted") this.o.ledger.deliver(f)
+    else this.o.ledger.drop(f, `eapol-${step.verdict}`)
+    wpa.supplicant = step.state
+    if (step.send !== undefined) this.sendEapol(s, step.send)
+    if (step.install !== undefined && r.keyId === 0) {
+      r.keyId = step.install.id
+      this.o.traces.keyInstalled.fire(wpa.vm, r.keyId)
+      this.tell({ _tag: "AssocResult", vmac: this.o.index, status: Status.Success })
+    }
   }
 
   /** Back to a clean, idle vMAC: held TX dropped (and reported), the association ended. The card drops its ring. */
@@ -311,6 +400,7 @@ class VmacFirmware {
     for (const f of held) this.o.ledger.drop(f, reason)
     if (held.length > 0) this.completed([], held)
     if (r.state === "associated") this.sendManagement(s, FrameKind.Deauth, undefined)
+    this.dropKeys(s)
     const was = r.state
     r.state = "idle"
     r.bssid = 0
@@ -335,22 +425,30 @@ class VmacFirmware {
           ledger.deliver(f)
           if (r.state === "associating" && f.src === r.bssid) {
             const status = f.info?.status ?? Status.Unspecified
-            r.state = status === Status.Success ? "associated" : "idle"
             s.lastBeaconNs = this.kernel.nowNs
-            this.tell({ _tag: "AssocResult", vmac: this.o.index, status })
+            if (status !== Status.Success) this.dropKeys(s)
+            r.state = status === Status.Success ? "associated" : "idle"
+            // On an RSN the driver hears of it when the handshake (message 1 comes next) installs the key.
+            if (status !== Status.Success || !r.rsn) this.tell({ _tag: "AssocResult", vmac: this.o.index, status })
           }
+          break
+        case FrameKind.Eapol:
+          this.eapol(s, f)
           break
         case FrameKind.Deauth:
           ledger.deliver(f)
-          if (r.state === "associated" && f.src === r.bssid) {
-            r.state = "idle"
-            this.tell({ _tag: "Disconnected", vmac: this.o.index, reason: "deauthenticated" })
-          }
+          // In the handshake, the AP's reason says why: 14, message 2's MIC was wrong (a wrong passphrase); 15, no answer.
+          if (r.state === "associated" && f.src === r.bssid) this.associationEnded(s, "deauthenticated", f.info?.status || Status.Unspecified)
           break
         case FrameKind.Data:
-          // The hardware RX filter: only frames of its own BSS to an associated vMAC are kept.
-          if (r.state === "associated" && f.dst === this.o.mac && f.bssid === r.bssid) data.push(f)
-          else ledger.drop(f, "rx-filter")
+          // The hardware RX filter: only frames of its own BSS to an associated vMAC are kept; on an
+          // RSN only under its own key (anything else would not decrypt).
+          if (r.state !== "associated" || f.dst !== this.o.mac || f.bssid !== r.bssid) ledger.drop(f, "rx-filter")
+          else if (f.protected !== (r.keyId !== 0) || f.keyId !== r.keyId) ledger.drop(f, "vmac-wrong-key")
+          else {
+            if (f.protected) this.o.traces.acceptedUnderKey.fire(this.o.index, f)
+            data.push(f)
+          }
           break
         default:
           ledger.drop(f, "rx-filter")

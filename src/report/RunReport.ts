@@ -138,11 +138,13 @@ export const RunReport = Schema.Struct({
     droppedByReason: Schema.Record(Schema.String, Schema.Number)
   }),
   invariants: Schema.Struct({
-    /** Frames, scan results or DMAs that reached a VM they do not belong to (the sum of the three below). */
+    /** Frames, scan results, DMAs or keys that reached a VM they do not belong to (the sum of the four below). */
     isolationViolations: Schema.Number,
     frameIsolation: Schema.Number,
     scanIsolation: Schema.Number,
     dmaIsolation: Schema.Number,
+    /** Data frames sent or accepted under a pairwise key that is not their VM's (another VM's, or a previous VM's on a reused vMAC). */
+    keyIsolation: Schema.Number,
     /** Rate-table or key writes applied to a vMAC another VM owns. */
     crossVmWrites: Schema.Number,
     /** Frames neither delivered, nor dropped with a reason, nor plausibly in flight. */

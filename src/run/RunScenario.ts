@@ -142,6 +142,7 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       frameIsolation: m.frameIsolation,
       scanIsolation: m.scanIsolation,
       dmaIsolation: m.dmaIsolation,
+      keyIsolation: m.keyIsolation,
       crossVmWrites: m.crossVmWrites,
       unaccountedFrames: world.ledger.unaccounted(nowNs, MAX_FRAME_LIFETIME_NS).length,
       mappingInconsistencies: world.audit.persisted + (mapping === undefined || isConsistent(mapping) ? 0 : 1),

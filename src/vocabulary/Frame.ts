@@ -4,6 +4,7 @@
  */
 
 import type { TxPathStamps } from "./TxPath.ts"
+import type { EapolKey } from "./Wpa.ts"
 
 /** What a frame carries. */
 export const FrameKind = {
@@ -14,7 +15,13 @@ export const FrameKind = {
   Auth: 4,
   AssocRequest: 5,
   AssocResponse: 6,
-  Deauth: 7
+  Deauth: 7,
+  /**
+   * An EAPOL-Key frame of the 4-way handshake: a data frame on the air (LLC/SNAP, 802.1X), but the
+   * link's own control traffic, not application data: it goes alone, at the lowest basic rate
+   * (mac80211 sends control-port frames with IEEE80211_TX_CTL_USE_MINRATE), to the handshake logic.
+   */
+  Eapol: 8
 } as const
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind]
 
@@ -55,7 +62,7 @@ export class Frame {
   seq: number
   /** When the application created it (virtual ns), for latency. */
   createdNs: number
-  /** Management detail: SSID, passphrase, status; undefined for data. */
+  /** Management detail (SSID, status), or an EAPOL-Key frame's fields; undefined for data. */
   info: ManagementInfo | undefined
   /** End of the guest buffer the card reads it from (guest-physical), checked by an IOMMU. */
   dmaEnd: number
@@ -68,6 +75,11 @@ export class Frame {
   pm: boolean
   /** The Protected Frame bit (802.11-2016 9.2.4.1.9): the body is CCMP-encrypted (a data frame on an RSN link). */
   protected: boolean
+  /**
+   * The identity of the pairwise key a protected frame is encrypted under (`Wpa.Ptk.id`), 0 when it
+   * is not protected: the model's stand-in for CCMP's encryption (its size is counted in FrameBytes.ts).
+   */
+  keyId: number
   /** Its receiver on the air has it (set by the air): a retry after a lost Ack is a duplicate there. */
   receivedOnAir: boolean
   /** When it passed each stage of the TX path, if the run asked (`TxPath.ts`). */
@@ -89,6 +101,7 @@ export class Frame {
     this.owner = -1
     this.pm = false
     this.protected = false
+    this.keyId = 0
     this.receivedOnAir = false
     this.txPath = undefined
   }
@@ -101,25 +114,25 @@ export interface Subscription {
   readonly payloadBytes: number
 }
 
-/** Fields of management frames. */
+/** Fields of management frames and of EAPOL-Key frames. */
 export interface ManagementInfo {
   readonly ssid?: string
   readonly channel?: number
   readonly signalDbm?: number
-  /** Association request: the station's passphrase (stands in for the WPA2 4-way handshake). */
-  readonly passphrase?: string
-  /** Responses: 0 = success, otherwise an 802.11 status/reason code. */
+  /** Association request: the station asks for an RSN (WPA2-PSK with CCMP): its RSN element is present. */
+  readonly rsn?: boolean
+  /** Responses: 0 = success, otherwise an 802.11 status code; deauthentication: the reason code. */
   readonly status?: number
   /** A `Subscribe` packet: the downlink flow the station asks the endpoint for. */
   readonly subscribe?: Subscription
+  /** An EAPOL-Key frame (`FrameKind.Eapol`): its fields. */
+  readonly eapol?: EapolKey
 }
 
 /** 802.11 status codes the model uses (IEEE 802.11-2016 Table 9-46). */
 export const Status = {
   Success: 0,
   Unspecified: 1,
-  /** 15: "Authentication rejected because of challenge failure" — used for a wrong passphrase. */
-  ChallengeFailure: 15,
   /** 17: "Association denied because AP is unable to handle additional associated STAs". */
   ApFull: 17
 } as const

@@ -171,6 +171,10 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
   // The invariant monitor observes the card; the card does not know it.
   nic.traces.dmaRead.connect((vmac, frames) => monitor.transmitted(vmac, frames))
   nic.traces.vmacWritten.connect((vm, vmac) => monitor.wrote(vm, vmac))
+  nic.traces.keyInstalled.connect((vm, keyId) => monitor.keyInstalled(vm, keyId))
+  nic.traces.sentUnderKey.connect((vmac, frames) => monitor.sentUnderKey(vmac, frames))
+  nic.traces.acceptedUnderKey.connect((vmac, f) => monitor.acceptedUnderKey(vmac, f))
+  for (const ap of aps) ap.traces.acceptedUnderKey.connect((_station, f) => monitor.acceptedUnderKey(undefined, f))
   const nicPort = { tellUnsafe: nic.ref.tellUnsafe, macOf: nic.macOf, registers: nic.registers, poll: nic.poll }
 
   const memories = scenario.vms.map((vm) => new GuestMemory(vm.memoryMb * 1024 * 1024))

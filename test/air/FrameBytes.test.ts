@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { dataMpduBytes, frameMpduBytes, managementBodyBytes, utf8Bytes } from "../../src/air/FrameBytes.ts"
+import { dataMpduBytes, eapolBodyBytes, frameMpduBytes, managementBodyBytes, utf8Bytes } from "../../src/air/FrameBytes.ts"
+import { KEY_DATA_BYTES_OF_MESSAGE } from "../../src/vocabulary/Wpa.ts"
 import { Frame, FrameKind } from "../../src/vocabulary/Frame.ts"
 import { udpPacketBytes } from "../../src/vocabulary/PacketHeaders.ts"
 
@@ -46,5 +47,15 @@ describe("FrameBytes: every byte on the air", () => {
     beacon.payloadBytes = 87
     assert.strictEqual(frameMpduBytes(beacon, true), 24 + 87 + 4)
     assert.strictEqual(utf8Bytes("café"), 5)
+  })
+
+  it("EAPOL-Key frames: a data frame in the clear with LLC/SNAP, 802.1X header 4, EAPOL-Key 95 and key data (12.7.2)", () => {
+    // Key data: message 2 the RSN element (22); message 3 the RSN element and the GTK KDE (24), padded to 48 and wrapped (+8).
+    assert.deepStrictEqual([1, 2, 3, 4].map((m) => KEY_DATA_BYTES_OF_MESSAGE[m as 1 | 2 | 3 | 4]), [0, 22, 56, 0])
+    assert.strictEqual(eapolBodyBytes(0), 99)
+    const m3 = new Frame(1, FrameKind.Eapol, 1, 2, 2)
+    m3.payloadBytes = eapolBodyBytes(56)
+    assert.strictEqual(frameMpduBytes(m3, true), 26 + 8 + 4 + 95 + 56 + 4)
+    assert.strictEqual(frameMpduBytes(m3, false), 24 + 8 + 4 + 95 + 56 + 4)
   })
 })

@@ -5,21 +5,34 @@ import { BROADCAST } from "../../src/vocabulary/Frame.ts"
 const network = { ssid: "lab", passphrase: "vwifi-lab-key" }
 
 describe("an AP's station table", () => {
-  it("associates an authenticated station with the right SSID and passphrase; refuses with status 15 otherwise", () => {
+  it("associates an authenticated station asking for its SSID; refuses (status 1) otherwise; the passphrase is the handshake's to prove", () => {
     const t = Stations.emptyTable()
-    assert.strictEqual(Stations.associate(t, 1, "lab", "vwifi-lab-key", network), 15, "not authenticated")
+    assert.strictEqual(Stations.associate(t, 1, "lab", network), 1, "not authenticated")
     Stations.authenticate(t, 1)
-    assert.strictEqual(Stations.associate(t, 1, "lab", "wrong-key!", network), 15)
-    assert.strictEqual(Stations.associate(t, 1, "other", "vwifi-lab-key", network), 15)
-    assert.strictEqual(Stations.associate(t, 1, "lab", "vwifi-lab-key", network), 0)
+    assert.strictEqual(Stations.associate(t, 1, "other", network), 1)
+    assert.strictEqual(Stations.associate(t, 1, "lab", network), 0)
     assert.isTrue(t.associated.has(1))
-    assert.strictEqual(Stations.associate(t, 2, "lab", undefined, { ssid: "lab", passphrase: undefined }), 15, "open network, but not authenticated")
+    assert.strictEqual(Stations.associate(t, 2, "lab", { ssid: "lab", passphrase: undefined }), 1, "open network, but not authenticated")
+  })
+
+  it("on an RSN takes data only under the station's installed key; an open network takes all; forgetting drops the key", () => {
+    const t = Stations.emptyTable()
+    Stations.authenticate(t, 1)
+    Stations.associate(t, 1, "lab", network)
+    assert.isFalse(Stations.acceptsData(t, true, 1, { protected: true, keyId: 7 }), "port closed before the handshake")
+    t.keys.set(1, 7)
+    assert.isTrue(Stations.acceptsData(t, true, 1, { protected: true, keyId: 7 }))
+    assert.isFalse(Stations.acceptsData(t, true, 1, { protected: true, keyId: 8 }), "another key")
+    assert.isFalse(Stations.acceptsData(t, true, 1, { protected: false, keyId: 0 }), "in the clear")
+    assert.isTrue(Stations.acceptsData(t, false, 2, { protected: false, keyId: 0 }))
+    Stations.forget(t, 1)
+    assert.isFalse(t.keys.has(1))
   })
 
   it("a station that authenticates again starts over; forgetting it ends everything", () => {
     const t = Stations.emptyTable()
     Stations.authenticate(t, 1)
-    Stations.associate(t, 1, "lab", "vwifi-lab-key", network)
+    Stations.associate(t, 1, "lab", network)
     Stations.authenticate(t, 1)
     assert.isFalse(t.associated.has(1))
     assert.isTrue(t.authenticated.has(1))
@@ -44,7 +57,7 @@ describe("an AP's station table", () => {
   it("kicks out an associated station to which nothing got through for the kick-out time", () => {
     const t = Stations.emptyTable()
     Stations.authenticate(t, 1)
-    Stations.associate(t, 1, "lab", "vwifi-lab-key", network)
+    Stations.associate(t, 1, "lab", network)
     const kickoutNs = 5e9
     assert.deepStrictEqual(Stations.noteSent(t, [], [{ dst: 1 }], 1e9, kickoutNs), [])
     assert.deepStrictEqual(Stations.noteSent(t, [], [{ dst: 1 }, { dst: 1 }], 5.9e9, kickoutNs), [])

@@ -46,4 +46,46 @@ describe("checkers observe the model", () => {
       assert.strictEqual(counts.after.scanIsolation, 1)
       assert.strictEqual(counts.after.dmaIsolation, 1)
     }))
+
+  it.effect("a frame under another VM's key, accepted by the AP or sent by a vMAC carrying that key: each counted", () =>
+    Effect.gen(function*() {
+      const scenario = yield* scenarioOf({
+        mode: "virtual-wifi",
+        card: { vmacs: 2 },
+        vms: [{ name: "a", ssid: "lab", passphrase: KEY }, { name: "b", ssid: "lab", passphrase: KEY }]
+      })
+      const counts = yield* withWorld(scenario, (world) =>
+        Effect.gen(function*() {
+          yield* Simulation.sleep(1e9)
+          const clean = world.monitor.keyIsolation
+          const vmacOf = (vm: number) => world.driver!.mapping().owner.indexOf(vm)
+          const keyOfB = world.nic.registers(vmacOf(1)).keyId
+          const frameOfA = (): Frame => {
+            const f = new Frame(world.ledger.nextFrameId(), FrameKind.Data, world.nic.vmacs[vmacOf(1)]!.mac, 2, 0)
+            f.owner = 0
+            f.payload = Payload.Udp
+            f.payloadBytes = 100
+            world.ledger.register(f)
+            return f
+          }
+          // VM a's frame reaches the AP from b's address under b's key: the AP accepts it.
+          const forged = frameOfA()
+          forged.protected = true
+          forged.keyId = keyOfB
+          world.aps[0]!.ref.tellUnsafe({ _tag: "Heard", frames: [forged] })
+          yield* Simulation.sleep(1e6)
+          const afterAp = world.monitor.keyIsolation
+          // VM a's vMAC carries b's key (as a reused vMAC would, had its keys not been cleared) and sends a's frame under it.
+          ;(world.nic.registers(vmacOf(0)) as { keyId: number }).keyId = keyOfB
+          const mine = frameOfA()
+          mine.src = world.nic.vmacs[vmacOf(0)]!.mac
+          world.nic.ref.tellUnsafe({ _tag: "Transmit", vmac: vmacOf(0), frames: [mine] })
+          yield* Simulation.sleep(10e6)
+          return { clean, keyOfB, afterAp, afterVmac: world.monitor.keyIsolation }
+        }))
+      assert.notStrictEqual(counts.keyOfB, 0)
+      assert.strictEqual(counts.clean, 0)
+      assert.strictEqual(counts.afterAp, 1)
+      assert.strictEqual(counts.afterVmac, 2)
+    }))
 })

@@ -28,6 +28,12 @@ describe("driver recovery", () => {
     assert.deepStrictEqual([r.restart, r.stop], [[], []])
   })
 
+  it("a vMAC associated to an RSN but still in its 4-way handshake (no key yet) is rebuilt as associating", () => {
+    const regs = (keyId: number) => () => ({ state: "associated" as const, bssid: 77, rsn: true, keyId })
+    assert.strictEqual(rebuild([{ vm: 0, vmac: 0, rateIndex: 3 }], 1, regs(0)).pairs[0]!.state, "associating")
+    assert.strictEqual(rebuild([{ vm: 0, vmac: 0, rateIndex: 3 }], 1, regs(42)).pairs[0]!.state, "connected")
+  })
+
   it("restarts vMACs the journal assigns but the card stopped, stops those nobody owns, skips bad entries", () => {
     const r = rebuild([{ vm: 0, vmac: 0, rateIndex: 1 }, { vm: 1, vmac: 0, rateIndex: 1 }, { vm: 3, vmac: 9, rateIndex: 1 }], 3, card({ 2: "idle" }))
     assert.deepStrictEqual(r.table.owner, [0, undefined, undefined])
