@@ -23,6 +23,19 @@ const withCore = <A>(body: (cpu: CpuCore) => Effect.Effect<A, never, Simulation.
     valueOf
   )
 
+/** Runs `body` with a fresh core and a probe on the simulation's clock; returns the probe. */
+const withProbedCore = (body: (cpu: CpuCore, p: ReturnType<typeof probe>) => Effect.Effect<unknown, never, Simulation.Simulation>) =>
+  Effect.gen(function*() {
+    const p = probe()
+    yield* withCore((cpu) =>
+      Effect.gen(function*() {
+        const sim = yield* Simulation.Simulation
+        p.clock(() => sim.kernel.nowNs)
+        yield* body(cpu, p)
+      }))
+    return p
+  })
+
 /** A port that records when each message arrives. */
 const probe = () => {
   const seen: Array<{ readonly message: string; readonly atNs: number }> = []
@@ -92,11 +105,8 @@ describe("cpu core: fair share", () => {
 describe("cpu core: interrupts and wake-ups", () => {
   it.effect("an interrupt job preempts a running thread, whose job ends later by exactly the interrupt's cost", () =>
     Effect.gen(function*() {
-      const p = probe()
-      yield* withCore((cpu) =>
+      const p = yield* withProbedCore((cpu, p) =>
         Effect.gen(function*() {
-          const sim = yield* Simulation.Simulation
-          p.clock(() => sim.kernel.nowNs)
           const a = cpu.thread("a")
           cpu.job(a).cycles(Cat.guest, 1 * MS).then(p.port, "a").submit()
           yield* Simulation.sleep(0.3 * MS)
@@ -111,11 +121,8 @@ describe("cpu core: interrupts and wake-ups", () => {
 
   it.effect("interrupt jobs run in order, and a switch in progress finishes first", () =>
     Effect.gen(function*() {
-      const p = probe()
-      yield* withCore((cpu) =>
+      const p = yield* withProbedCore((cpu, p) =>
         Effect.gen(function*() {
-          const sim = yield* Simulation.Simulation
-          p.clock(() => sim.kernel.nowNs)
           const a = cpu.thread("a")
           cpu.job(a).cycles(Cat.guest, 1 * MS).then(p.port, "a").submit()
           yield* Simulation.sleep(500) // mid-switch (the switch to a takes 2 µs)
@@ -130,11 +137,8 @@ describe("cpu core: interrupts and wake-ups", () => {
 
   it.effect("a thread woken by an interrupt preempts at the interrupt's exit, with one switch", () =>
     Effect.gen(function*() {
-      const p = probe()
-      yield* withCore((cpu) =>
+      const p = yield* withProbedCore((cpu, p) =>
         Effect.gen(function*() {
-          const sim = yield* Simulation.Simulation
-          p.clock(() => sim.kernel.nowNs)
           const hog = cpu.thread("hog")
           const reader = cpu.thread("reader")
           cpu.job(hog).cycles(Cat.guest, 10e9).submit()
@@ -148,11 +152,8 @@ describe("cpu core: interrupts and wake-ups", () => {
 
   it.effect("jobs of one thread run in the order submitted, back to back", () =>
     Effect.gen(function*() {
-      const p = probe()
-      yield* withCore((cpu) =>
+      const p = yield* withProbedCore((cpu, p) =>
         Effect.gen(function*() {
-          const sim = yield* Simulation.Simulation
-          p.clock(() => sim.kernel.nowNs)
           const a = cpu.thread("a")
           cpu.job(a).cycles(Cat.guest, 3_000).then(p.port, "1").submit()
           cpu.job(a).cycles(Cat.guest, 1_000).submit() // nothing waits for this one: no event of its own
@@ -166,11 +167,8 @@ describe("cpu core: interrupts and wake-ups", () => {
 
   it.effect("a thread that wakes after sleeping preempts a CPU-bound one at once (its credit exceeds the wake-up granularity)", () =>
     Effect.gen(function*() {
-      const p = probe()
-      yield* withCore((cpu) =>
+      const p = yield* withProbedCore((cpu, p) =>
         Effect.gen(function*() {
-          const sim = yield* Simulation.Simulation
-          p.clock(() => sim.kernel.nowNs)
           const hog = cpu.thread("hog")
           const sleeper = cpu.thread("sleeper")
           cpu.job(hog).cycles(Cat.guest, 10e9).submit()
@@ -184,11 +182,9 @@ describe("cpu core: interrupts and wake-ups", () => {
 
   it.effect("a thread that slept briefly does not preempt: it waits for the rest of the running thread's slice", () =>
     Effect.gen(function*() {
-      const p = probe()
-      yield* withCore((cpu) =>
+      const p = yield* withProbedCore((cpu, p) =>
         Effect.gen(function*() {
           const sim = yield* Simulation.Simulation
-          p.clock(() => sim.kernel.nowNs)
           const hog = cpu.thread("hog")
           const other = cpu.thread("other")
           // They alternate 2.5 ms slices; `other`'s 10 ms end with its fourth slice, level with the hog.
