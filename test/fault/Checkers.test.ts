@@ -10,14 +10,17 @@ import { scenarioOf, withWorld } from "../model/support.ts"
 
 const KEY = "vwifi-lab-key"
 
+/** Two VMs on one card, joined to one WPA2 AP. */
+const twoVms = scenarioOf({
+  mode: "virtual-wifi",
+  card: { vmacs: 2 },
+  vms: [{ name: "a", ssid: "lab", passphrase: KEY }, { name: "b", ssid: "lab", passphrase: KEY }]
+})
+
 describe("checkers observe the model", () => {
   it.effect("a frame delivered to the wrong VM, a scan answer nobody asked for, a DMA for another VM's frame: each counted", () =>
     Effect.gen(function*() {
-      const scenario = yield* scenarioOf({
-        mode: "virtual-wifi",
-        card: { vmacs: 2 },
-        vms: [{ name: "a", ssid: "lab", passphrase: KEY }, { name: "b", ssid: "lab", passphrase: KEY }]
-      })
+      const scenario = yield* twoVms
       const counts = yield* withWorld(scenario, (world) =>
         Effect.gen(function*() {
           yield* Simulation.sleep(1e9)
@@ -49,11 +52,7 @@ describe("checkers observe the model", () => {
 
   it.effect("a frame under another VM's key, accepted by the AP or sent by a vMAC carrying that key: each counted", () =>
     Effect.gen(function*() {
-      const scenario = yield* scenarioOf({
-        mode: "virtual-wifi",
-        card: { vmacs: 2 },
-        vms: [{ name: "a", ssid: "lab", passphrase: KEY }, { name: "b", ssid: "lab", passphrase: KEY }]
-      })
+      const scenario = yield* twoVms
       const counts = yield* withWorld(scenario, (world) =>
         Effect.gen(function*() {
           yield* Simulation.sleep(1e9)
