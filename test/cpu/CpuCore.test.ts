@@ -23,17 +23,17 @@ const withCore = <A>(body: (cpu: CpuCore) => Effect.Effect<A, never, Simulation.
     valueOf
   )
 
-/** Runs `body` with a fresh core and a probe on the simulation's clock; returns the probe. */
-const withProbedCore = (body: (cpu: CpuCore, p: ReturnType<typeof probe>) => Effect.Effect<unknown, never, Simulation.Simulation>) =>
+/** Runs `body` with a fresh core and a probe on the simulation's clock; returns the probe and what `body` returned. */
+const withProbedCore = <A>(body: (cpu: CpuCore, p: ReturnType<typeof probe>) => Effect.Effect<A, never, Simulation.Simulation>) =>
   Effect.gen(function*() {
     const p = probe()
-    yield* withCore((cpu) =>
+    const out = yield* withCore((cpu) =>
       Effect.gen(function*() {
         const sim = yield* Simulation.Simulation
         p.clock(() => sim.kernel.nowNs)
-        yield* body(cpu, p)
+        return yield* body(cpu, p)
       }))
-    return p
+    return { p, out }
   })
 
 /** A port that records when each message arrives. */
@@ -105,7 +105,7 @@ describe("cpu core: fair share", () => {
 describe("cpu core: interrupts and wake-ups", () => {
   it.effect("an interrupt job preempts a running thread, whose job ends later by exactly the interrupt's cost", () =>
     Effect.gen(function*() {
-      const p = yield* withProbedCore((cpu, p) =>
+      const { p } = yield* withProbedCore((cpu, p) =>
         Effect.gen(function*() {
           const a = cpu.thread("a")
           cpu.job(a).cycles(Cat.guest, 1 * MS).then(p.port, "a").submit()
@@ -121,7 +121,7 @@ describe("cpu core: interrupts and wake-ups", () => {
 
   it.effect("interrupt jobs run in order, and a switch in progress finishes first", () =>
     Effect.gen(function*() {
-      const p = yield* withProbedCore((cpu, p) =>
+      const { p } = yield* withProbedCore((cpu, p) =>
         Effect.gen(function*() {
           const a = cpu.thread("a")
           cpu.job(a).cycles(Cat.guest, 1 * MS).then(p.port, "a").submit()
@@ -137,7 +137,7 @@ describe("cpu core: interrupts and wake-ups", () => {
 
   it.effect("a thread woken by an interrupt preempts at the interrupt's exit, with one switch", () =>
     Effect.gen(function*() {
-      const p = yield* withProbedCore((cpu, p) =>
+      const { p } = yield* withProbedCore((cpu, p) =>
         Effect.gen(function*() {
           const hog = cpu.thread("hog")
           const reader = cpu.thread("reader")
@@ -152,7 +152,7 @@ describe("cpu core: interrupts and wake-ups", () => {
 
   it.effect("jobs of one thread run in the order submitted, back to back", () =>
     Effect.gen(function*() {
-      const p = yield* withProbedCore((cpu, p) =>
+      const { p } = yield* withProbedCore((cpu, p) =>
         Effect.gen(function*() {
           const a = cpu.thread("a")
           cpu.job(a).cycles(Cat.guest, 3_000).then(p.port, "1").submit()
@@ -167,7 +167,7 @@ describe("cpu core: interrupts and wake-ups", () => {
 
   it.effect("a thread that wakes after sleeping preempts a CPU-bound one at once (its credit exceeds the wake-up granularity)", () =>
     Effect.gen(function*() {
-      const p = yield* withProbedCore((cpu, p) =>
+      const { p } = yield* withProbedCore((cpu, p) =>
         Effect.gen(function*() {
           const hog = cpu.thread("hog")
           const sleeper = cpu.thread("sleeper")
@@ -182,7 +182,7 @@ describe("cpu core: interrupts and wake-ups", () => {
 
   it.effect("a thread that slept briefly does not preempt: it waits for the rest of the running thread's slice", () =>
     Effect.gen(function*() {
-      const p = yield* withProbedCore((cpu, p) =>
+      const { p } = yield* withProbedCore((cpu, p) =>
         Effect.gen(function*() {
           const sim = yield* Simulation.Simulation
           const hog = cpu.thread("hog")
@@ -212,11 +212,8 @@ describe("cpu core: interrupts and wake-ups", () => {
 describe("cpu core: accounting", () => {
   it.effect("a known sequence: two jobs submitted together cost three switches (idle → a → b → idle)", () =>
     Effect.gen(function*() {
-      const p = probe()
-      const out = yield* withCore((cpu) =>
+      const { p, out } = yield* withProbedCore((cpu, p) =>
         Effect.gen(function*() {
-          const sim = yield* Simulation.Simulation
-          p.clock(() => sim.kernel.nowNs)
           const a = cpu.thread("a")
           const b = cpu.thread("b")
           cpu.job(a).cycles(Cat.guest, 1 * MS).then(p.port, "a").submit()
@@ -233,11 +230,8 @@ describe("cpu core: accounting", () => {
 
   it.effect("a job that hands work to another thread at the same instant does not switch through idle", () =>
     Effect.gen(function*() {
-      const p = probe()
-      const out = yield* withCore((cpu) =>
+      const { p, out } = yield* withProbedCore((cpu, p) =>
         Effect.gen(function*() {
-          const sim = yield* Simulation.Simulation
-          p.clock(() => sim.kernel.nowNs)
           const a = cpu.thread("a")
           const b = cpu.thread("b")
           cpu.job(a).cycles(Cat.guest, 1 * MS).next(cpu.job(b).cycles(Cat.userspace, 1 * MS).then(p.port, "b")).submit()
