@@ -6,8 +6,10 @@
  * PPDU (an A-MPDU on 802.11n) takes its airtime, frames are lost with the probability of the loss
  * model, and the sender retries with a doubled window up to the retry limit.
  *
- * Simplifications (documented in docs/model.md): ACKs are never lost; a station that joins a
- * countdown already under way starts counting at the next replan; no capture effect.
+ * Each PPDU's signal comes from the radio environment (positions, path loss, shadowing, fading) when
+ * the run has one. Simplifications (documented in docs/model.md): a station that joins a countdown
+ * already under way starts counting at the next replan; no capture effect; every station on a channel
+ * defers to every other, however weak its signal (no hidden or exposed terminals).
  *
  * This file is the actor's shell and its vocabulary; the decisions are `AirLogic.ts`'s.
  */
@@ -25,6 +27,7 @@ import { AirLogic } from "./AirLogic.ts"
 import type { AirState, Medium } from "./AirLogic.ts"
 import type { PhyConfig } from "./PhyConfig.ts"
 import type { Station } from "./Station.ts"
+import type { RadioEnvironment } from "../environment/RadioEnvironment.ts"
 
 /** What the air is told: plain objects (one per exchange on the hot path), declared once. */
 export type AirMessage = Data.TaggedEnum<{
@@ -91,13 +94,13 @@ export interface AirHandle {
   readonly traces: AirTraces
 }
 
-export const make = Effect.fnUntraced(function*(ledger: FrameLedger): Effect.fn.Return<AirHandle, never, Simulation | ActorSystem | Scope.Scope> {
+export const make = Effect.fnUntraced(function*(ledger: FrameLedger, env?: RadioEnvironment): Effect.fn.Return<AirHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel, stream } = yield* Simulation
   const random = stream("air")
   const stats: AirStats = { exchanges: 0, collisions: 0, retries: 0, framesDelivered: 0, framesLost: 0, answersLost: 0, busyNs: 0, dropsByReason: {}, collisionsByStation: {} }
   const self = forward<AirMessage>()
   const traces: AirTraces = { txPathDone: new TraceSource<Frame, number>() }
-  const logic = new AirLogic(kernel, ledger, stats, () => random.nextDoubleUnsafe(), self, traces)
+  const logic = new AirLogic(kernel, ledger, stats, () => random.nextDoubleUnsafe(), self, traces, env)
   const ref = yield* ModelActor.makeStateful<AirMessage, AirState>({
     name: "air",
     capacity: 1 << 16,

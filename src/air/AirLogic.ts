@@ -17,9 +17,13 @@ import { frameMpduBytes } from "./FrameBytes.ts"
 import type { PhyConfig } from "./PhyConfig.ts"
 import { basicRateFor, LOWEST_BASIC_RATE } from "./RateTable.ts"
 import { aifsNs, backoffSlots, eifsNs, nextCw, initialCw, SHORT_RETRY_LIMIT } from "./Backoff.ts"
-import { frameErrorRate, snrFromSignal } from "./LossModel.ts"
+import { DEFAULT_NOISE_FLOOR_DBM, frameErrorRate, snrFromSignal } from "./LossModel.ts"
 import { ACK_BYTES, BLOCK_ACK_BYTES, MAX_AMPDU_MPDUS, timingsFor } from "./Timing.ts"
 import type { Station } from "./Station.ts"
+import type { RadioEnvironment } from "../environment/RadioEnvironment.ts"
+
+/** The level of a link with no fixed level and no place in a radio environment (a test's bare stations), in dBm. */
+const FIXED_LINK_SIGNAL_DBM = -50
 
 interface Transmission {
   readonly station: Station
@@ -68,8 +72,13 @@ export class AirLogic {
   private readonly traces: AirTraces
   /** Where the burst builder leaves a burst's PSDU size. */
   private readonly size: BurstSize = { psduBytes: 0 }
+  /** Positions, path loss, shadowing and fading; without it every link has its AP's fixed level. */
+  private readonly env: RadioEnvironment | undefined
+  private readonly noiseFloorDbm: number
 
-  constructor(kernel: Kernel, ledger: FrameLedger, stats: AirStats, draw: () => number, self: Port<AirMessage>, traces: AirTraces) {
+  constructor(kernel: Kernel, ledger: FrameLedger, stats: AirStats, draw: () => number, self: Port<AirMessage>, traces: AirTraces, env?: RadioEnvironment) {
+    this.env = env
+    this.noiseFloorDbm = env?.noiseFloorDbm ?? DEFAULT_NOISE_FLOOR_DBM
     this.traces = traces
     this.kernel = kernel
     this.ledger = ledger
@@ -221,8 +230,16 @@ export class AirLogic {
     return undefined
   }
 
-  private linkSignal(a: Station, b: Station): number {
-    return a.signalDbm ?? b.signalDbm ?? -50
+  /**
+   * The signal `rx` receives from `tx` for one PPDU, in dBm: the environment's mean level of the link
+   * now, faded, or (stations outside the environment) the fixed level of the link's AP end.
+   */
+  private linkSignal(tx: Station, rx: Station, channel: number): number {
+    const env = this.env
+    if (env !== undefined && tx.node !== undefined && rx.node !== undefined) {
+      return env.meanSignalDbm(tx.node, rx.node, channel, this.kernel.nowNs) + env.fadeDb()
+    }
+    return tx.signalDbm ?? rx.signalDbm ?? FIXED_LINK_SIGNAL_DBM
   }
 
   /** A frame error rate with the medium's injected extra loss on top: both must spare the frame. */
@@ -245,8 +262,9 @@ export class AirLogic {
         if (!collided) {
           for (const r of medium.stations) {
             if (r === station || !r.listening || !r.receivesBroadcast) continue
-            const snr = snrFromSignal(this.linkSignal(station, r))
-            if (this.draw() >= this.withExtraLoss(medium, frameErrorRate(phy, snr, frameMpduBytes(head, station.qos)))) r.owner.received(r, frames)
+            const signal = this.linkSignal(station, r, medium.channel)
+            const snr = snrFromSignal(signal, this.noiseFloorDbm)
+            if (this.draw() >= this.withExtraLoss(medium, frameErrorRate(phy, snr, frameMpduBytes(head, station.qos)))) r.owner.received(r, frames, signal)
           }
         }
         for (const f of frames) this.ledger.deliver(f)
@@ -257,7 +275,8 @@ export class AirLogic {
       const arrived: Array<Frame> = []
       let acked = false
       if (receiver !== undefined) {
-        const snr = snrFromSignal(this.linkSignal(station, receiver))
+        const signal = this.linkSignal(station, receiver, medium.channel)
+        const snr = snrFromSignal(signal, this.noiseFloorDbm)
         // The error rate depends on the MPDU's length: computed again only when it changes.
         let bytes = -1
         let fer = 0
@@ -279,7 +298,7 @@ export class AirLogic {
           // (sequence-number check, 802.11-2016 10.3.2.11). The rest go up.
           const fresh = arrived.filter((f) => !f.receivedOnAir)
           for (const f of fresh) f.receivedOnAir = true
-          if (fresh.length > 0) receiver.owner.received(receiver, fresh)
+          if (fresh.length > 0) receiver.owner.received(receiver, fresh, signal)
         }
       }
       // Anything short of every frame arriving and being acknowledged is heard as an error: EIFS.

@@ -10,8 +10,8 @@ import { MAX_AMPDU_MPDUS as MAX_BLOCK_ACK_WINDOW } from "./Timing.ts"
 
 /** Where a station's owner hears about its frames (each call is a message to the owning actor). */
 export interface StationOwner {
-  /** Frames this station received. */
-  readonly received: (station: Station, frames: ReadonlyArray<Frame>) => void
+  /** Frames this station received, in one PPDU heard at `signalDbm` (its RSSI). */
+  readonly received: (station: Station, frames: ReadonlyArray<Frame>, signalDbm: number) => void
   /** Outcome of frames this station transmitted: delivered (ACKed or broadcast) and dropped. */
   readonly sent: (station: Station, delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>) => void
 }
@@ -30,8 +30,10 @@ export class Station {
   channel: number
   /** Transmit rate (a rate-control decision of its owner). */
   phy: PhyConfig
-  /** Signal level of the AP end of the link (dBm); undefined for a card's vMAC. */
+  /** Fixed signal level of every link of this station (an AP without a position), in dBm; else undefined. */
   readonly signalDbm: number | undefined
+  /** Its node in the radio environment (the host's card, a placed AP), when the run has one. */
+  readonly node: number | undefined
   /** Whether it receives broadcast frames (beacons, broadcast probe responses). */
   receivesBroadcast: boolean
   /** Frames per exchange at most (A-MPDU for 802.11n, 1 otherwise). */
@@ -67,6 +69,7 @@ export class Station {
     readonly channel: number
     readonly phy: PhyConfig
     readonly signalDbm?: number | undefined
+    readonly node?: number | undefined
     readonly receivesBroadcast: boolean
     readonly maxAggregate: number
     readonly qos?: boolean | undefined
@@ -80,6 +83,7 @@ export class Station {
     this.channel = options.channel
     this.phy = options.phy
     this.signalDbm = options.signalDbm
+    this.node = options.node
     this.receivesBroadcast = options.receivesBroadcast
     this.maxAggregate = options.maxAggregate
     this.qos = options.qos ?? true

@@ -51,7 +51,10 @@ export interface ApOptions {
   readonly ssid: string
   readonly bssid: number
   readonly channel: number
-  readonly signalDbm: number
+  /** Its fixed signal level both ways, in dBm, when it has no place in the radio environment. */
+  readonly signalDbm: number | undefined
+  /** Its node in the radio environment, when it has a position. */
+  readonly node: number | undefined
   readonly beaconIntervalNs: number
   /** WPA2-PSK passphrase; undefined for an open network. */
   readonly passphrase: string | undefined
@@ -110,7 +113,7 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
   const self = forward<ApMessage>()
   const station = new Station({
     name: options.name, mac: options.bssid, channel: options.channel, phy: options.phy,
-    signalDbm: options.signalDbm, receivesBroadcast: true, maxAggregate: options.phy.standard === "802.11n" ? options.blockAckWindow : 1, qos: options.qos,
+    signalDbm: options.signalDbm, node: options.node, receivesBroadcast: true, maxAggregate: options.phy.standard === "802.11n" ? options.blockAckWindow : 1, qos: options.qos,
     blockAckWindow: options.blockAckWindow,
     cwMin: initialCw(timingsFor(options.phy)),
     owner: {
@@ -280,7 +283,7 @@ class ApLogic {
   }
 
   private advert() {
-    return { ssid: this.o.ssid, channel: this.o.channel, signalDbm: this.o.signalDbm }
+    return { ssid: this.o.ssid, channel: this.o.channel }
   }
 
   private reply(kind: FrameKind, to: number, info: Frame["info"]): Frame {

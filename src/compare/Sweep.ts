@@ -54,8 +54,8 @@ export const sweepScenario = (base: Scenario, group: Group, phy: PhyConfig): Sce
     mode: group.mode,
     switches: group.switches,
     card: { ...base.card, phy },
-    // A strong signal, so that loss does not cap the high rates: the sweep is about the CPU.
-    aps: base.aps.map((ap) => ({ ...ap, signalDbm: Math.max(ap.signalDbm, -40) })),
+    // A strong fixed signal (a placed AP loses its place), so that loss does not cap the high rates: the sweep is about the CPU.
+    aps: base.aps.map(({ position: _placed, ...ap }) => ({ ...ap, signalDbm: Math.max(ap.signalDbm ?? -40, -40) })),
     vms: [{ ...vm, traffic: [{ kind: "udp-tx", offeredMbps: "saturate", payloadBytes: 1470 }] }]
   }
 }

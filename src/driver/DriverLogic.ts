@@ -189,6 +189,9 @@ export class DriverLogic {
           job.then(nic, { _tag: "Disassoc", vmac: pair.vmac })
         }
         return job.submit()
+      case "MonitorSignal":
+        if (pair !== undefined) job.then(nic, { _tag: "MonitorSignal", vmac: pair.vmac, monitor: { thresholdDbm: cmd.thresholdDbm, hysteresisDb: cmd.hysteresisDb } })
+        return job.submit()
       case "ReadPciConfig":
       case "TxDoorbell":
         return job.submit() // the device model answers PCI reads and turns doorbells into Tx messages

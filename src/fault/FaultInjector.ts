@@ -4,6 +4,7 @@
  * power to an AP, loss on a channel, hostile writes from a guest) and records the fault. Recovery is
  * the system's own business; the injector never helps.
  */
+import { apIndexOf } from "../scenario/ApLookup.ts"
 import * as Air from "../air/Air.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
 import type { Prng } from "../kernel/Prng.ts"
@@ -37,7 +38,8 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
   const { log } = world
   const record = () => log.fault(fault.kind)
   const vmOf = (name: string) => world.vms[vmIndex(world, name)]
-  const apOf = (ssid: string) => world.aps[world.scenario.aps.findIndex((a) => a.ssid === ssid)]
+  // By BSSID, or by SSID when one AP has it (FaultCheck.ts rejects an SSID shared by an ESS).
+  const apOf = (name: string) => world.aps[apIndexOf(world.scenario, name)]
   switch (fault.kind) {
     case "crash-driver":
       if (world.driver === undefined) return

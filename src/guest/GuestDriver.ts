@@ -15,13 +15,17 @@
  *
  * Connected, it watches its link (`linkCheck`): a station whose AP forgot it, the deauthentication
  * lost, would otherwise wait for its next frame to learn it, and one that only receives never sends.
+ * With a roaming policy it also asks the card to watch its AP's signal, and a background scan that
+ * finds a clearly stronger AP of its SSID moves it there (`Roaming.ts`): connected ──▶ authenticating.
  */
-import { Associate, Authenticate, Disassociate, InitCard, ReadPciConfig, StartScan } from "../vocabulary/CardCommand.ts"
+import { Associate, Authenticate, Disassociate, InitCard, MonitorSignal, ReadPciConfig, StartScan } from "../vocabulary/CardCommand.ts"
 import { CARD_PCI_ID } from "../vocabulary/CardEvent.ts"
 import type { CardCommand } from "../vocabulary/CardCommand.ts"
 import type { CardEvent, ScanResult } from "../vocabulary/CardEvent.ts"
 import { Status } from "../vocabulary/Frame.ts"
 import { CONNECTION_IDLE_NS, INIT_TIMEOUT_NS, JOIN_TIMEOUT_NS, SCAN_TIMEOUT_NS } from "../vocabulary/ModelConstants.ts"
+import { BGSCAN_HYSTERESIS_DB, roamTarget } from "./Roaming.ts"
+import type { RoamingPolicy } from "./Roaming.ts"
 
 export type DriverState = "off" | "initializing" | "scanning" | "authenticating" | "associating" | "connected" | "failed"
 
@@ -35,12 +39,18 @@ export interface GuestDriver {
   readonly lastScan: ReadonlyArray<ScanResult>
   /** The PCI IDs the probe read (the card the driver bound to). */
   readonly device: { readonly vendorId: number; readonly deviceId: number } | undefined
+  /** The card's signal monitor last said the AP's signal is below the roaming threshold. */
+  readonly signalLow: boolean
+  /** Why the join under way started: a join (first, or after losing the AP) or a roam to a stronger AP. */
+  readonly joinVia: "join" | "roam"
 }
 
 export interface Config {
   readonly ssid: string
   readonly passphrase: string | undefined
   readonly scanChannels: ReadonlyArray<number>
+  /** Background scanning and roaming within the ESS; undefined: the driver stays with its AP until it loses it. */
+  readonly roaming: RoamingPolicy | undefined
 }
 
 export interface Step {
@@ -53,7 +63,9 @@ export interface Step {
 /** Delay before rescanning after a failed join (grows with failures, capped). */
 export const retryDelayNs = (failures: number): number => Math.min(5e9, 250e6 * 2 ** Math.min(failures, 5))
 
-export const initial: GuestDriver = { state: "off", mac: undefined, target: undefined, failures: 0, lastScan: [], device: undefined }
+export const initial: GuestDriver = {
+  state: "off", mac: undefined, target: undefined, failures: 0, lastScan: [], device: undefined, signalLow: false, joinVia: "join"
+}
 
 export const scanCommand = (config: Config) => new StartScan({ vmac: 0, channels: [...config.scanChannels] })
 
@@ -121,7 +133,7 @@ export const roam = (d: GuestDriver, config: Config): Step => {
     case "connected":
     case "authenticating":
     case "associating":
-      return { driver: { ...d, state: "scanning", target: undefined, failures: 0 }, commands: [new Disassociate({ vmac: 0 }), scanCommand(config)] }
+      return { driver: { ...d, state: "scanning", target: undefined, failures: 0, signalLow: false, joinVia: "join" }, commands: [new Disassociate({ vmac: 0 }), scanCommand(config)] }
     case "scanning":
       return { driver: { ...d, failures: 0 }, commands: [scanCommand(config)] }
     default:
@@ -139,17 +151,31 @@ export const onEvent = (d: GuestDriver, e: CardEvent, config: Config): Step => {
       return { driver: { ...d, device }, commands: [new InitCard({})] }
     case "InitDone":
       if (d.state !== "initializing") return { driver: d, commands: [] }
-      return { driver: { ...d, state: "scanning", mac: e.mac }, commands: [scanCommand(config)] }
+      return {
+        driver: { ...d, state: "scanning", mac: e.mac },
+        commands: config.roaming === undefined
+          ? [scanCommand(config)]
+          : [new MonitorSignal({ vmac: 0, thresholdDbm: Math.round(config.roaming.thresholdDbm), hysteresisDb: BGSCAN_HYSTERESIS_DB }), scanCommand(config)]
+      }
     case "Rejected":
       if (e.command === "InitCard" && d.state === "initializing") return { driver: { ...d, state: "failed" }, commands: [] }
       return { driver: d, commands: [] }
     case "ScanDone": {
       const withScan = { ...d, lastScan: e.results }
+      if (d.state === "connected" && config.roaming !== undefined && d.target !== undefined) {
+        // A background scan: move if another AP of the ESS is clearly stronger.
+        const to = roamTarget(e.results, config.ssid, d.target.bssid)
+        if (to === undefined) return { driver: withScan, commands: [] }
+        return {
+          driver: { ...withScan, state: "authenticating", target: to, signalLow: false, joinVia: "roam" },
+          commands: [new Disassociate({ vmac: 0 }), new Authenticate({ vmac: 0, bssid: to.bssid, channel: to.channel })]
+        }
+      }
       if (d.state !== "scanning") return { driver: withScan, commands: [] }
       const best = e.results.filter((r) => r.ssid === config.ssid).sort((a, b) => b.signalDbm - a.signalDbm)[0]
       if (best === undefined) return failed(withScan)
       return {
-        driver: { ...withScan, state: "authenticating", target: best },
+        driver: { ...withScan, state: "authenticating", target: best, joinVia: "join" },
         commands: [new Authenticate({ vmac: 0, bssid: best.bssid, channel: best.channel })]
       }
     }
@@ -173,7 +199,9 @@ export const onEvent = (d: GuestDriver, e: CardEvent, config: Config): Step => {
       return { driver: { ...d, state: "connected", failures: 0 }, commands: [] }
     case "Disconnected":
       if (d.state !== "connected") return { driver: d, commands: [] }
-      return { driver: { ...d, state: "scanning", target: undefined }, commands: [scanCommand(config)] }
+      return { driver: { ...d, state: "scanning", target: undefined, signalLow: false }, commands: [scanCommand(config)] }
+    case "Signal":
+      return { driver: d.state === "connected" ? { ...d, signalLow: e.low } : d, commands: [] }
     case "TxDone":
     case "Rx":
       return { driver: d, commands: [] }

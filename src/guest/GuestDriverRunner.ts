@@ -16,7 +16,9 @@ import * as GuestDriver from "./GuestDriver.ts"
 import { forgetDriver } from "./GuestState.ts"
 import type { GuestState } from "./GuestState.ts"
 import type { GuestTraffic } from "./GuestTraffic.ts"
+import { ASSOCIATIONS_KEPT } from "./GuestVm.ts"
 import type { GuestMessage, GuestOptions, GuestStats } from "./GuestVm.ts"
+import { backgroundScanIntervalNs } from "./Roaming.ts"
 import type { GuestWork } from "./GuestWork.ts"
 
 /** What the driver side needs of the guest's options. */
@@ -45,6 +47,7 @@ export class GuestDriverRunner {
     s.poweredOn = true
     // Time off does not count as an outage: a reconnection after a boot is timed from the boot.
     if (this.stats.disconnectedAtNs !== undefined) this.stats.disconnectedAtNs = this.kernel.nowNs
+    s.joinStartedNs = this.kernel.nowNs
     this.apply(s, GuestDriver.boot(s.driver))
   }
 
@@ -68,10 +71,35 @@ export class GuestDriverRunner {
     this.apply(s, GuestDriver.boot(s.driver))
   }
 
-  /** A card event for the driver (not TX completions or received frames); a scan's results answer the scans asked. */
+  /**
+   * A card event for the driver (not TX completions or received frames); a scan's results answer the
+   * scans asked. The signal monitor's "low" starts the supplicant's short background-scan interval,
+   * with a scan now unless one was made within it; "high" goes back to the long one.
+   */
   event(s: GuestState, e: CardEvent): void {
     if (e._tag === "ScanDone") for (const w of s.scanWaiters.splice(0)) w.succeed(e.results)
     this.apply(s, GuestDriver.onEvent(s.driver, e, s.config))
+    const roaming = s.config.roaming
+    if (e._tag !== "Signal" || roaming === undefined || s.driver.state !== "connected") return
+    const now = this.kernel.nowNs
+    if (e.low && now >= s.lastBackgroundScanNs + roaming.shortIntervalNs) return this.backgroundScan(s)
+    this.armBackgroundScan(s, s.lastBackgroundScanNs + backgroundScanIntervalNs(roaming, s.driver.signalLow))
+  }
+
+  /** The supplicant's background scan (its results may move the VM to another AP), and the next one armed. */
+  backgroundScan(s: GuestState): void {
+    const roaming = s.config.roaming
+    if (roaming === undefined || s.driver.state !== "connected") return
+    this.stats.backgroundScans++
+    s.lastBackgroundScanNs = this.kernel.nowNs
+    this.work.writeCommand(s, GuestDriver.scanCommand(s.config))
+    this.armBackgroundScan(s, this.kernel.nowNs + backgroundScanIntervalNs(roaming, s.driver.signalLow))
+  }
+
+  private armBackgroundScan(s: GuestState, atNs: number): void {
+    const e = s.epoch
+    const token = ++s.backgroundScanToken
+    at(this.kernel, Math.max(atNs, this.kernel.nowNs), this.self, { _tag: "BackgroundScan", epoch: e, token })
   }
 
   /** The retry timer of a failed join: scan again. */
@@ -88,7 +116,6 @@ export class GuestDriverRunner {
   /** Move to another AP: leave the current one and join `ssid`. */
   roam(s: GuestState, ssid: string, passphrase: string | undefined): void {
     s.config = { ...s.config, ssid, passphrase }
-    s.endpointMac = this.o.endpointMacOf(ssid)
     this.apply(s, GuestDriver.roam(s.driver, s.config))
   }
 
@@ -131,12 +158,23 @@ export class GuestDriverRunner {
       after(this.kernel, step.retryAfterNs, this.self, { _tag: "Retry", epoch: e })
     }
     if (was !== "connected" && s.driver.state === "connected") this.connected(s)
-    else if (was === "connected" && s.driver.state !== "connected") this.stats.disconnectedAtNs = this.kernel.nowNs
+    else if (was === "connected" && s.driver.state !== "connected") {
+      s.joinStartedNs = this.kernel.nowNs
+      this.stats.disconnectedAtNs = this.kernel.nowNs
+    }
   }
 
   /** Connected (again): the outage ends, and the flows start afresh (the endpoint forgot this station when it joined again). */
   private connected(s: GuestState): void {
     const { stats, kernel } = this
+    const via = s.driver.joinVia === "roam" ? "roam" : stats.disconnectedAtNs !== undefined ? "rejoin" : "join"
+    if (stats.associations.length < ASSOCIATIONS_KEPT) {
+      stats.associations.push({ atNs: kernel.nowNs, bssid: s.driver.target?.bssid ?? 0, via, tookNs: kernel.nowNs - s.joinStartedNs })
+    }
+    stats.associationCount++
+    if (via === "roam") stats.roams++
+    // The flows' peer is the wired endpoint behind the AP joined.
+    if (s.driver.target !== undefined) s.endpointMac = this.o.endpointMacOf(s.driver.target.bssid)
     if (stats.connectedAtNs === undefined) stats.connectedAtNs = kernel.nowNs
     if (stats.disconnectedAtNs !== undefined) {
       stats.reconnects++
@@ -148,6 +186,10 @@ export class GuestDriverRunner {
     this.traffic.startFlows(s)
     s.lastHeardNs = kernel.nowNs
     this.watchLink(s, s.lastHeardNs + CONNECTION_IDLE_NS)
+    if (s.config.roaming !== undefined) {
+      s.lastBackgroundScanNs = kernel.nowNs
+      this.armBackgroundScan(s, kernel.nowNs + backgroundScanIntervalNs(s.config.roaming, s.driver.signalLow))
+    }
   }
 
   private watchLink(s: GuestState, atNs: number): void {

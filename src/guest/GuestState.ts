@@ -37,12 +37,17 @@ export interface GuestState {
   // Kept across a driver crash.
   /** What the driver joins (a roam changes it). */
   config: GuestDriver.Config
-  /** MAC of the wired endpoint behind the AP of `config.ssid` (the peer of every flow). */
+  /** MAC of the wired endpoint behind the AP joined (the peer of every flow). */
   endpointMac: number
   /** Bumped whenever flows restart or the VM resets: older timers are void. */
   epoch: number
   /** When a unicast frame last came from the AP or one of ours was acknowledged (the connection monitor's clock). */
   lastHeardNs: number
+  /** When the join under way was decided (boot, loss of the AP, a roaming decision). */
+  joinStartedNs: number
+  /** When the supplicant last scanned in the background, and the number of its current background-scan timer. */
+  lastBackgroundScanNs: number
+  backgroundScanToken: number
   /** The VM's own packet numbers (all but TCP's): the last one used. */
   seq: number
   /** The last TX buffer's address in guest memory. */
@@ -71,6 +76,9 @@ export const initialGuestState = (config: GuestDriver.Config, endpointMac: numbe
   endpointMac,
   epoch: 0,
   lastHeardNs: 0,
+  joinStartedNs: 0,
+  lastBackgroundScanNs: 0,
+  backgroundScanToken: 0,
   seq: 0,
   nextAddress: 0,
   credit: Array.from({ length: flowCount }, () => 0),

@@ -35,6 +35,7 @@ import type { CardEvent, ScanResult } from "../vocabulary/CardEvent.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import type { GuestMemory } from "../vocabulary/GuestMemory.ts"
 import type { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
+import type { RoamingPolicy } from "./Roaming.ts"
 import * as GuestDriver from "./GuestDriver.ts"
 import { GuestDriverRunner } from "./GuestDriverRunner.ts"
 import { initialGuestState } from "./GuestState.ts"
@@ -67,6 +68,8 @@ export type GuestMessage = Data.TaggedEnum<{
   Pace: { readonly flow: number; readonly epoch: number }
   /** The connection monitor's timer (`GuestDriver.linkCheck`). */
   LinkCheck: { readonly epoch: number }
+  /** The supplicant's background-scan timer (`Roaming.ts`); `token` voids a timer re-armed since. */
+  BackgroundScan: { readonly epoch: number; readonly token: number }
   /** The VM's network manager asks for a scan (results only refresh what it knows). */
   Scan: {}
   /** Move to another AP: leave the current one and join `ssid`. */
@@ -98,6 +101,25 @@ export interface GuestStats {
   lastDataNs: number | undefined
   /** Null-data frames its connection monitor sent to an AP it had not heard from. */
   linkProbes: number
+  /** Its associations, in order (the first `ASSOCIATIONS_KEPT`), and how many there were. */
+  readonly associations: Array<AssociationRecord>
+  associationCount: number
+  roams: number
+  /** Background scans its supplicant asked for while connected. */
+  backgroundScans: number
+}
+
+/** How many association records a VM keeps (a long run with roaming counts the rest). */
+export const ASSOCIATIONS_KEPT = 1000
+
+/** One association of a VM: when it completed, with which AP, why, and how long the join took. */
+export interface AssociationRecord {
+  readonly atNs: number
+  readonly bssid: number
+  /** "join": the first, or after the VM was switched on; "rejoin": after losing its AP; "roam": a move to a stronger AP. */
+  readonly via: "join" | "rejoin" | "roam"
+  /** From the decision to join (boot, the loss of the AP, the roaming decision) to the association, in ns. */
+  readonly tookNs: number
 }
 
 export interface GuestOptions {
@@ -106,6 +128,8 @@ export interface GuestOptions {
   readonly ssid: string
   readonly passphrase: string | undefined
   readonly scanChannels: ReadonlyArray<number>
+  /** Background scanning and roaming within its ESS; undefined: none. */
+  readonly roaming: RoamingPolicy | undefined
   readonly flows: ReadonlyArray<Flow>
   readonly memory: GuestMemory
   readonly cpu: CpuCore
@@ -122,8 +146,8 @@ export interface GuestOptions {
    * write itself costs (a trap, a doorbell) and submits it, so the write's effects leave after both.
    */
   readonly port: Port<RegisterWrite>
-  /** MAC of the wired endpoint behind the AP of `ssid` (the peer of every flow). */
-  readonly endpointMacOf: (ssid: string) => number
+  /** MAC of the wired endpoint behind the AP `bssid` (the peer of every flow while the VM is with that AP). */
+  readonly endpointMacOf: (bssid: number) => number
   /** Received bytes count toward goodput from this time on. */
   readonly warmupEndNs: number
   readonly log: RecoveryLog
@@ -147,7 +171,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
   const stats: GuestStats = {
     txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, rxBytesMeasured: 0, txDelivered: 0, txFailed: 0, ringFullDrops: 0,
     pingRttNs: [], pingsSent: 0, connectedAtNs: undefined, reconnects: 0, disconnectedAtNs: undefined, timeouts: 0,
-    lastDataNs: undefined, linkProbes: 0
+    lastDataNs: undefined, linkProbes: 0, associations: [], associationCount: 0, roams: 0, backgroundScans: 0
   }
   const self = forward<GuestMessage>()
   const work = new GuestWork(options.cpu, options.thread, options.port)
@@ -194,8 +218,8 @@ class GuestLogic {
   /** A VM never switched on, with the TCP flows of its first connection's epoch. */
   initial(): GuestState {
     const s = initialGuestState(
-      { ssid: this.o.ssid, passphrase: this.o.passphrase, scanChannels: this.o.scanChannels },
-      this.o.endpointMacOf(this.o.ssid),
+      { ssid: this.o.ssid, passphrase: this.o.passphrase, scanChannels: this.o.scanChannels, roaming: this.o.roaming },
+      0, // no peer until it joins an AP
       this.o.flows.length
     )
     this.traffic.makeTcpFlows(s)
@@ -243,6 +267,9 @@ class GuestLogic {
         return
       case "LinkCheck":
         if (msg.epoch === s.epoch) this.driver.checkLink(s)
+        return
+      case "BackgroundScan":
+        if (msg.epoch === s.epoch && msg.token === s.backgroundScanToken) this.driver.backgroundScan(s)
         return
       case "Roam":
         return this.driver.roam(s, msg.ssid, msg.passphrase)

@@ -128,6 +128,9 @@ export class DirectPortLogic {
       case "Disassociate":
         access.then(nic, { _tag: "Disassoc", vmac: 0 })
         return
+      case "MonitorSignal":
+        access.then(nic, { _tag: "MonitorSignal", vmac: 0, monitor: { thresholdDbm: command.thresholdDbm, hysteresisDb: command.hysteresisDb } })
+        return
       case "TxDoorbell": {
         const frames: Array<Frame> = []
         for (const d of memory.read(command.count)) {

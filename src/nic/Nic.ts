@@ -13,6 +13,7 @@ import type * as Scope from "effect/Scope"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
 import * as Air from "../air/Air.ts"
 import { initialCw } from "../air/Backoff.ts"
+import type { SignalMonitor } from "./BeaconSignal.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
 import { Station } from "../air/Station.ts"
 import { after, forward } from "../actor/Port.ts"
@@ -52,13 +53,16 @@ export type NicMessage = Data.TaggedEnum<{
   AuthRequest: { readonly vmac: number; readonly bssid: number; readonly channel: number }
   AssocRequest: { readonly vmac: number; readonly vm: number; readonly bssid: number; readonly ssid: string; readonly passphrase: string | undefined }
   Disassoc: { readonly vmac: number }
+  /** The driver's signal monitor for `vmac` (`BeaconSignal.ts`). */
+  MonitorSignal: { readonly vmac: number; readonly monitor: SignalMonitor }
   /** The driver resets one vMAC (after a firmware error or a TX hang): queued TX is dropped, the association ends. */
   ResetVmac: { readonly vmac: number; readonly reason: string }
   /** Injected faults: a vMAC's firmware crashes (its actor crashes) or hangs (silently); interrupts misbehave. */
   FirmwareFault: { readonly vmac: number; readonly silent: boolean }
   IrqFault: { readonly action: IrqFaultAction; readonly count: number; readonly delayNs: number }
   // The radio's own traffic: from the air, from its vMACs, and its timers.
-  Heard: { readonly frames: ReadonlyArray<Frame> }
+  /** Frames the radio received in one PPDU, at `signalDbm`. */
+  Heard: { readonly frames: ReadonlyArray<Frame>; readonly signalDbm: number }
   Sent: { readonly delivered: ReadonlyArray<Frame>; readonly dropped: ReadonlyArray<Frame> }
   RaiseIrq: {}
   BeaconCheck: {}
@@ -78,6 +82,8 @@ export interface NicOptions {
   /** 802.11n: MPDUs per A-MPDU at most, and an A-MPDU's airtime at most. */
   readonly ampduFramesMax: number
   readonly ampduTimeLimitNs: number
+  /** The card's node in the radio environment (the host's). */
+  readonly node?: number | undefined
   /** How the radio picks the next vMAC to serve. */
   readonly txScheduler: TxSchedulerKind
   /** How long the radio stays on a channel when vMACs need several. */
@@ -124,7 +130,7 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
   const vmacs: Array<Vmac.VmacHandle> = []
   for (let i = 0; i < options.vmacs; i++) {
     const regs: Vmac.VmacRegisters = {
-      state: "stopped", bssid: 0, channel: options.homeChannel, iommuDomainBytes: undefined, phy: options.phy, keyId: 0, rsn: false, txQueued: 0, txCompleted: 0
+      state: "stopped", bssid: 0, channel: options.homeChannel, iommuDomainBytes: undefined, phy: options.phy, keyId: 0, rsn: false, txQueued: 0, txCompleted: 0, signalMonitor: undefined
     }
     // A vMAC that crashes past its restart budget is dead firmware: the card reports it stopped for good.
     const parent = { childEscalated: () => void self.tellUnsafe({ _tag: "VmacFailed", vmac: i }) }
@@ -132,11 +138,11 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
   }
   // The radio: one station on the air, answering to the card's own address and every started vMAC's.
   const station = new Station({
-    name: "card-radio", mac: scannerMac, channel: options.homeChannel, phy: options.phy, receivesBroadcast: true,
+    name: "card-radio", mac: scannerMac, channel: options.homeChannel, phy: options.phy, node: options.node, receivesBroadcast: true,
     maxAggregate: burstFramesMax, qos: options.qos, ampduTimeLimitNs: options.ampduTimeLimitNs, blockAckWindow: CARD_BLOCK_ACK_WINDOW,
     cwMin: initialCw(timingsFor(options.phy)),
     owner: {
-      received: (_s, frames) => self.tellUnsafe({ _tag: "Heard", frames }),
+      received: (_s, frames, signalDbm) => self.tellUnsafe({ _tag: "Heard", frames, signalDbm }),
       sent: (_s, delivered, dropped) => self.tellUnsafe({ _tag: "Sent", delivered, dropped })
     }
   })

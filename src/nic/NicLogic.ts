@@ -64,7 +64,7 @@ export class NicLogic {
         radio.sent(r, msg.delivered, msg.dropped)
         break
       case "Heard":
-        radio.heard(r, msg.frames)
+        radio.heard(r, msg.frames, msg.signalDbm)
         break
       case "StopVmac":
       case "ResetVmac": {
@@ -144,6 +144,10 @@ export class NicLogic {
         return
       case "AssocRequest":
         v.ref.tellUnsafe({ _tag: "Assoc", vm: msg.vm, bssid: msg.bssid, ssid: msg.ssid, passphrase: msg.passphrase })
+        return
+      case "MonitorSignal":
+        // A register write: it stays across resets of the association, until the vMAC is started again.
+        v.regs.signalMonitor = msg.monitor
         return
       case "Disassoc":
         v.ref.tellUnsafe({ _tag: "Disassoc" })

@@ -431,17 +431,17 @@ export class Radio {
 
   // --- RX: the card's address filter, then each frame to its vMAC ---
 
-  heard(r: RadioState, frames: ReadonlyArray<Frame>): void {
+  heard(r: RadioState, frames: ReadonlyArray<Frame>, signalDbm: number): void {
     let batch: Array<Frame> | undefined
     let batchVmac = -1
     for (const f of frames) {
       if (f.kind === FrameKind.Beacon) { // broadcast: its sender accounted for it
-        this.noteScanResult(r, f)
-        for (const v of this.vmacs) if (v.regs.state === "associated" && v.regs.bssid === f.src) v.ref.tellUnsafe({ _tag: "Beacon", bssid: f.src })
+        this.noteScanResult(r, f, signalDbm)
+        for (const v of this.vmacs) if (v.regs.state === "associated" && v.regs.bssid === f.src) v.ref.tellUnsafe({ _tag: "Beacon", bssid: f.src, signalDbm })
         continue
       }
       if (f.kind === FrameKind.ProbeResponse) {
-        this.noteScanResult(r, f)
+        this.noteScanResult(r, f, signalDbm)
         this.ledger.deliver(f)
         continue
       }
@@ -460,9 +460,10 @@ export class Radio {
     if (batch !== undefined) this.vmacs[batchVmac]!.ref.tellUnsafe({ _tag: "Heard", frames: batch })
   }
 
-  private noteScanResult(r: RadioState, frame: Frame): void {
+  /** A beacon or probe response heard while scanning: its BSS, at the signal the radio measured for that frame (cfg80211 keeps the latest frame's). */
+  private noteScanResult(r: RadioState, frame: Frame, signalDbm: number): void {
     if (r.scan === undefined || frame.info?.ssid === undefined) return
-    r.scan.results.set(frame.src, { bssid: frame.src, ssid: frame.info.ssid, channel: frame.info.channel ?? r.channel, signalDbm: frame.info.signalDbm ?? -50 })
+    r.scan.results.set(frame.src, { bssid: frame.src, ssid: frame.info.ssid, channel: frame.info.channel ?? r.channel, signalDbm })
   }
 
   /** Only the vMACs on the channel the radio serves could have heard their beacons: they check for beacon loss. */

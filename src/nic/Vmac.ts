@@ -41,6 +41,8 @@ import * as Supplicant from "./WpaSupplicant.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import { Frame, FrameKind, Status } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
+import { heardBeacon, noBeaconSignal } from "./BeaconSignal.ts"
+import type { BeaconSignal, SignalMonitor } from "./BeaconSignal.ts"
 import { BEACON_LOSS_NS } from "../vocabulary/ModelConstants.ts"
 import * as ModelActor from "../actor/ModelActor.ts"
 import type { NicEvent } from "../vocabulary/NicEvent.ts"
@@ -66,6 +68,8 @@ export interface VmacRegisters {
   /** TX frames accepted and TX frames completed (sent or dropped): a watchdog compares them. */
   txQueued: number
   txCompleted: number
+  /** The signal monitor its driver asked for (kept until the vMAC is started for another owner). */
+  signalMonitor: SignalMonitor | undefined
 }
 
 export type VmacMessage = Data.TaggedEnum<{
@@ -80,8 +84,8 @@ export type VmacMessage = Data.TaggedEnum<{
   Disassoc: {}
   /** Unicast frames the radio received for this vMAC's address. */
   Heard: { readonly frames: ReadonlyArray<Frame> }
-  /** The radio heard a beacon of `bssid`. */
-  Beacon: { readonly bssid: number }
+  /** The radio heard a beacon of `bssid`, its own AP's, at `signalDbm`. */
+  Beacon: { readonly bssid: number; readonly signalDbm: number }
   /** Injected: the firmware stops completing TX, silently, until a reset. */
   Hang: {}
   /** Beacon-loss check; the radio sends it only while it is on this vMAC's channel. */
@@ -134,6 +138,8 @@ interface VmacState {
   hung: boolean
   held: Array<Frame>
   lastBeaconNs: number
+  /** Its AP's beacon signal, averaged (lost in a crash: the next beacon starts again). */
+  readonly beaconSignal: BeaconSignal
   /** The 4-way handshake of the association to an RSN under way or done, and the VM it is for (lost in a crash). */
   wpa: { readonly vm: number; supplicant: Supplicant.Supplicant } | undefined
 }
@@ -169,7 +175,7 @@ export const make = Effect.fnUntraced(function*(options: VmacOptions): Effect.fn
   const ref = yield* ModelActor.makeStateful<VmacMessage, VmacState>({
     name: `vmac-${index}`,
     capacity: 1 << 12,
-    initial: () => ({ regs, hung: false, held: [], lastBeaconNs: kernel.nowNs, wpa: undefined }),
+    initial: () => ({ regs, hung: false, held: [], lastBeaconNs: kernel.nowNs, beaconSignal: noBeaconSignal(), wpa: undefined }),
     handle: (state, msg) => firmware.handle(state, msg),
     parent: options.parent,
     supervision: options.supervision,
@@ -178,7 +184,7 @@ export const make = Effect.fnUntraced(function*(options: VmacOptions): Effect.fn
       for (const f of crashed.held) ledger.drop(f, "vmac-crash")
       if (crashed.held.length > 0) firmware.completed([], crashed.held)
       if (regs.state !== "stopped") firmware.tell({ _tag: "FirmwareError", vmac: index })
-      return { regs, hung: false, held: [], lastBeaconNs: kernel.nowNs, wpa: undefined }
+      return { regs, hung: false, held: [], lastBeaconNs: kernel.nowNs, beaconSignal: noBeaconSignal(), wpa: undefined }
     }
   })
   return { ref, mac: options.mac, regs }
@@ -205,12 +211,17 @@ class VmacFirmware {
       case "Heard":
         this.heard(s, msg.frames)
         break
-      case "Beacon":
-        if (r.state === "associated" && msg.bssid === r.bssid) s.lastBeaconNs = this.kernel.nowNs
+      case "Beacon": {
+        if (r.state !== "associated" || msg.bssid !== r.bssid) break
+        s.lastBeaconNs = this.kernel.nowNs
+        const event = heardBeacon(s.beaconSignal, msg.bssid, msg.signalDbm, r.signalMonitor)
+        if (event !== undefined) this.tell({ _tag: "Signal", vmac: this.o.index, signalDbm: event.signalDbm, low: event.low })
         break
+      }
       case "Start":
         this.dropKeys(s)
         r.state = "idle"
+        r.signalMonitor = undefined
         r.iommuDomainBytes = msg.iommuDomainBytes
         s.lastBeaconNs = this.kernel.nowNs
         break

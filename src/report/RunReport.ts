@@ -44,7 +44,19 @@ export const VmReport = Schema.Struct({
   /** When data last moved (a frame it sent was delivered, or it received one), simulated seconds; null if never. */
   lastDataAtSeconds: Schema.NullOr(Schema.Number),
   /** Null-data frames its connection monitor sent to an AP it had not heard from for 5 s. */
-  linkProbes: Schema.Number
+  linkProbes: Schema.Number,
+  /** BSSID of the AP its driver is with (or joining) at the end; null if none. */
+  bssid: Schema.NullOr(Schema.String),
+  /** Mean signal (no fading) of that AP at the host at the end, dBm, and its SNR over the card's noise floor, dB; null if none. */
+  signalDbm: Schema.NullOr(Schema.Number),
+  snrDb: Schema.NullOr(Schema.Number),
+  /** Its associations (the first 1000): when, with which AP, why ("join", "rejoin" after losing its AP, "roam"), and how long the join took from its decision. */
+  associations: Schema.Array(Schema.Struct({ atSeconds: Schema.Number, bssid: Schema.String, via: Schema.Literals(["join", "rejoin", "roam"]), tookMs: Schema.Number })),
+  /** How many associations it made in all, and how many were roams. */
+  associationCount: Schema.Number,
+  roams: Schema.Number,
+  /** Background scans its supplicant asked for while connected. */
+  backgroundScans: Schema.Number
 })
 export type VmReport = typeof VmReport.Type
 

@@ -9,7 +9,9 @@ import * as Simulation from "../kernel/Simulation.ts"
 import type { FaultsReport, RunReport, VmReport } from "../report/RunReport.ts"
 import type { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
-import { macText } from "../scenario/AddressPlan.ts"
+import { macText, macValue } from "../scenario/AddressPlan.ts"
+import { HOST_NODE } from "../environment/RadioEnvironment.ts"
+import { apNode } from "../world/EnvironmentOf.ts"
 import { isConsistent } from "../driver/VmacTable.ts"
 import { actorSummary, runWorld } from "./RunWorld.ts"
 import { MAX_FRAME_LIFETIME_NS } from "../vocabulary/ModelConstants.ts"
@@ -56,6 +58,15 @@ export interface ActorSummary {
   readonly deadLetters: number
 }
 
+/** The AP `bssid` of a VM at the end: its address, its mean signal at the host now and the SNR. */
+const linkOf = (world: World, bssid: number | undefined, nowNs: number): { bssid: string | null; signalDbm: number | null; snrDb: number | null } => {
+  const i = bssid === undefined ? -1 : world.scenario.aps.findIndex((a) => macValue(a.bssid) === bssid)
+  const ap = world.scenario.aps[i]
+  if (ap === undefined) return { bssid: null, signalDbm: null, snrDb: null }
+  const signal = world.environment.meanSignalDbm(apNode(i), HOST_NODE, ap.channel ?? world.scenario.card.channel, nowNs)
+  return { bssid: ap.bssid, signalDbm: signal, snrDb: signal - world.environment.noiseFloorDbm }
+}
+
 export const report = (world: World, nowNs: number, actors: ActorSummary = { metrics: [], deadLetters: 0 }): Omit<RunReport, "seed" | "wallSeconds" | "outcome" | "traceDigest" | "eventsProcessed"> => {
   const measuredS = Math.max(1e-9, (nowNs - world.warmupEndNs) / 1e9)
   const cpu = world.cpu.snapshot()
@@ -90,7 +101,12 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       reconnects: s.reconnects,
       timeouts: s.timeouts,
       lastDataAtSeconds: s.lastDataNs === undefined ? null : s.lastDataNs / 1e9,
-      linkProbes: s.linkProbes
+      linkProbes: s.linkProbes,
+      ...linkOf(world, d.target?.bssid, nowNs),
+      associations: s.associations.map((a) => ({ atSeconds: a.atNs / 1e9, bssid: macText(a.bssid), via: a.via, tookMs: a.tookNs / 1e6 })),
+      associationCount: s.associationCount,
+      roams: s.roams,
+      backgroundScans: s.backgroundScans
     }
   })
   const percentOf = (ns: number): number => (cpu.elapsedNs > 0 ? (100 * ns) / cpu.elapsedNs : 0)

@@ -23,8 +23,13 @@ export const checkFaults = (s: Scenario): ReadonlyArray<FaultProblem> => {
       if (name === undefined) problems.push({ path: path(field), message: `${f.kind} needs a VM: give "${field}"` })
       else if (!vmNames.includes(name)) problems.push({ path: path(field), message: `no VM is named ${JSON.stringify(name)}; VMs: ${quoteList(vmNames)}` })
     }
-    const needAp = (ssid: string, field: string) => {
-      if (!ssids.includes(ssid)) problems.push({ path: path(field), message: `no AP has SSID ${JSON.stringify(ssid)}; known SSIDs: ${quoteList(ssids)}` })
+    const needAp = (name: string, field: string) => {
+      if (s.aps.some((ap) => ap.bssid === name.toLowerCase())) return
+      const named = ssids.filter((ssid) => ssid === name).length
+      if (named === 0) problems.push({ path: path(field), message: `no AP has SSID or BSSID ${JSON.stringify(name)}; known SSIDs: ${quoteList(ssids)}` })
+      else if (named > 1 && field === "ap") {
+        problems.push({ path: path(field), message: `${named} APs have SSID ${JSON.stringify(name)} (one ESS): name the one meant by its BSSID` })
+      }
     }
     const needVirtual = (what: string) => {
       if (!virtual) problems.push({ path: path("kind"), message: `${f.kind}: ${what} exists only in mode "virtual-wifi" (this scenario is "${s.mode}")` })

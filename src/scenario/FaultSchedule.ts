@@ -45,7 +45,7 @@ export const CrashGuestDriver = entry("crash-guest-driver", "A guest's native Wi
 export const CrashVmac = entry("crash-vmac", "A vMAC's firmware crashes and reports it; the host driver resets that vMAC.", { vmac })
 export const CrashNic = entry("crash-nic", "The card's firmware core (its radio and command routing) crashes and restarts; the vMACs' offered frames are lost, a scan ends early.", {})
 export const CrashAp = entry("crash-ap", "An AP crashes and reboots at once, forgetting its stations (each is deauthenticated when it next sends).", {
-  ap: Ssid.annotate({ description: "The AP, by SSID." })
+  ap: Ssid.annotate({ description: "The AP, by SSID, or by BSSID (\"02:00:00:00:01:00\") when several APs share the SSID." })
 })
 export const HangVmac = entry("hang-vmac", "A vMAC's firmware stops completing TX, silently, until reset; the driver's watchdog must notice.", { vmac })
 export const Interrupts = entry("interrupts", "The card's next `count` interrupts are dropped, duplicated or delayed.", {
@@ -54,11 +54,11 @@ export const Interrupts = entry("interrupts", "The card's next `count` interrupt
   delayMs: defaulted(numberBetween(0.001, 10_000), 5, "For \"delay\": by how much, in ms. Default 5.")
 })
 export const ApDown = entry("ap-down", "An AP disappears (powered off) and comes back after `forSeconds`.", {
-  ap: Ssid.annotate({ description: "The AP, by SSID." }),
+  ap: Ssid.annotate({ description: "The AP, by SSID, or by BSSID (\"02:00:00:00:01:00\") when several APs share the SSID." }),
   forSeconds
 })
 export const ApDeauth = entry("ap-deauth", "An AP deauthenticates a VM's station.", {
-  ap: Ssid.annotate({ description: "The AP, by SSID." }),
+  ap: Ssid.annotate({ description: "The AP, by SSID, or by BSSID (\"02:00:00:00:01:00\") when several APs share the SSID." }),
   vm
 })
 export const ChannelLoss = entry("channel-loss", "A burst of losses on a channel: every frame on it is lost with `lossPercent` % (100: an outage).", {

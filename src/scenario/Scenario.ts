@@ -21,12 +21,13 @@ import { Schema, SchemaGetter } from "effect"
 import { Channel, defaulted, intBetween, MacAddress, numberBetween, Passphrase, positiveUpTo, Ssid, VmName } from "./SchemaParts.ts"
 import { DURATION_SECONDS_MAX } from "./InputBounds.ts"
 import { FaultSchedule } from "./FaultSchedule.ts"
+import { EnvironmentSpec, PositionSpec, RoamingSpec, txPowerField, WalkSpec } from "./RadioEnvironmentSpec.ts"
 
 // ---------------------------------------------------------------------------------------------
 // Host
 // ---------------------------------------------------------------------------------------------
 
-/** The host machine: its one CPU core. */
+/** The host machine: its one CPU core, and where it is (the laptop; every VM on its card shares its position). */
 export const HostSpec = Schema.Struct({
   cpuGhz: defaulted(
     numberBetween(0.1, 10),
@@ -39,6 +40,16 @@ export const HostSpec = Schema.Struct({
     1,
     "Number of CPU cores. Only 1: the model serializes all host and guest work on one core, as the seed's " +
       "measurements did. Default 1 (seed: one core used)."
+  ),
+  position: defaulted(
+    PositionSpec,
+    { x: 0, y: 0 },
+    "Where the host (its card) starts on the floor plan, { x, y } in m. Default { x: 0, y: 0 }. Matters only for APs with a position."
+  ),
+  walk: defaulted(
+    WalkSpec,
+    {},
+    "How the host moves: waypoints from its position, a speed, a loop. Default { waypoints: [], speedMps: 1.4, loop: false } (it stays put)."
   )
 })
 export type HostSpec = typeof HostSpec.Type
@@ -150,9 +161,10 @@ export const CardSpec = Schema.Struct({
   noiseFloorDbm: defaulted(
     numberBetween(-130, -50),
     -95,
-    "Receiver noise floor in dBm; SNR = signal − noise floor decides frame loss at a rate. " +
-      "Default -95 (a typical 20 MHz 2.4 GHz receiver)."
-  )
+    "Receiver noise floor in dBm, over 20 MHz, of the card and of the APs; SNR = signal − noise floor decides frame " +
+      "loss at a rate. Default -95 (a typical 20 MHz 2.4 GHz receiver)."
+  ),
+  txPowerDbm: txPowerField("the card")
 })
 export type CardSpec = typeof CardSpec.Type
 
@@ -203,12 +215,16 @@ export const ApSpec = Schema.Struct({
     description: "The AP's channel, 1..165. Default: the card's channel (filled when the scenario is decoded). " +
       "An AP on another channel is found by scanning, if its channel is in driver.scanChannels."
   }),
-  signalDbm: defaulted(
-    numberBetween(-100, -10),
-    -50,
-    "Signal strength of the AP at the card (and of the card at the AP), in dBm. Default -50 (a strong link: " +
-      "the seed's laptop sat near its AP)."
-  ),
+  signalDbm: Schema.optionalKey(numberBetween(-100, -10)).annotate({
+    description: "A fixed signal strength of the AP at the card (and of the card at the AP), in dBm, -100..-10, for an AP " +
+      "without a position. Default -50 when the AP has no position (a strong link: the seed's laptop sat near its AP); " +
+      "give position or signalDbm, not both."
+  }),
+  position: Schema.optionalKey(PositionSpec).annotate({
+    description: "Where the AP is, { x, y } in m: its links' signal then follows the environment's path loss, shadowing " +
+      "and fading from the host's position, and the transmit powers. Default: none (a fixed signalDbm)."
+  }),
+  txPowerDbm: txPowerField("the AP (used when it has a position)"),
   beaconIntervalTu: defaulted(
     intBetween(10, 1000),
     100,
@@ -304,6 +320,12 @@ export const VmSpec = Schema.Struct({
     description: "The passphrase the VM's driver uses, 8 to 63 characters. Required when its AP is wpa2-psk; " +
       "a wrong one is allowed (the VM then fails to join, which is worth simulating)."
   }),
+  roaming: defaulted(
+    RoamingSpec,
+    {},
+    "Its supplicant's background scanning and roaming among the APs of its SSID. Default { enabled: true, thresholdDbm: -65, " +
+      "shortIntervalS: 30, longIntervalS: 300 } (NetworkManager's bgscan \"simple:30:-65:300\")."
+  ),
   memoryMb: defaulted(
     intBetween(64, 65536),
     512,
@@ -444,6 +466,12 @@ const ScenarioFields = Schema.Struct({
     "Virtualization switches. Default: software address translation, no interrupt coalescing, no fast data path " +
       "(seed: the unoptimized prototype)."
   ),
+  environment: defaulted(
+    EnvironmentSpec,
+    {},
+    "Radio propagation for APs with a position: dual-slope path loss, shadowing, fading. Default: TGn model D (breakpoint 10 m, " +
+      "exponent 3.5 beyond, shadowing σ 3/5 dB, decorrelation 3 m), no fading."
+  ),
   driver: defaulted(
     DriverSettings,
     {},
@@ -456,11 +484,24 @@ const ScenarioFields = Schema.Struct({
   )
 })
 
-/** Puts every AP without a channel on the card's channel (a default that depends on another field). */
-const fillApChannels = (s: typeof ScenarioFields.Type): typeof ScenarioFields.Type =>
-  s.aps.every((ap) => ap.channel !== undefined)
+/** A fixed AP's signal when it gives neither a position nor a level, in dBm (the seed's laptop sat near its AP). */
+export const DEFAULT_AP_SIGNAL_DBM = -50
+
+/**
+ * Fills the defaults that depend on other fields: every AP without a channel goes on the card's
+ * channel, and an AP with neither a position nor a signal level gets the default level.
+ */
+const fillApDefaults = (s: typeof ScenarioFields.Type): typeof ScenarioFields.Type =>
+  s.aps.every((ap) => ap.channel !== undefined && (ap.signalDbm !== undefined || ap.position !== undefined))
     ? s
-    : { ...s, aps: s.aps.map((ap) => (ap.channel === undefined ? { ...ap, channel: s.card.channel } : ap)) }
+    : {
+      ...s,
+      aps: s.aps.map((ap) => ({
+        ...ap,
+        channel: ap.channel ?? s.card.channel,
+        ...(ap.signalDbm === undefined && ap.position === undefined ? { signalDbm: DEFAULT_AP_SIGNAL_DBM } : {})
+      }))
+    }
 
 /**
  * The scenario schema. Decoding fills every default, including each AP's channel from the card's
@@ -468,7 +509,7 @@ const fillApChannels = (s: typeof ScenarioFields.Type): typeof ScenarioFields.Ty
  * know the card). Encoding gives the JSON form back, every field explicit.
  */
 export const Scenario = ScenarioFields.pipe(
-  Schema.decode({ decode: SchemaGetter.transform(fillApChannels), encode: SchemaGetter.passthrough() })
+  Schema.decode({ decode: SchemaGetter.transform(fillApDefaults), encode: SchemaGetter.passthrough() })
 ).annotate({
   title: "vwifi scenario",
   description: "Host, card, APs, VMs, traffic, mode and switches of one simulation run. Every field is optional; " +

@@ -70,7 +70,19 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
   }
 
   // APs: unique names and addresses, a channel the PHY can use.
-  problems.push(...duplicates(s.aps, (ap) => ap.ssid, (i) => `aps[${i}].ssid`, "SSID"))
+  // APs may share an SSID (one ESS, among which a VM roams); then they share its security too.
+  s.aps.forEach((ap, i) => {
+    const first = s.aps.findIndex((a) => a.ssid === ap.ssid)
+    if (first < i && JSON.stringify(s.aps[first]!.security) !== JSON.stringify(ap.security)) {
+      problems.push({
+        path: `aps[${i}].security`,
+        message: `APs with SSID ${JSON.stringify(ap.ssid)} form one network (ESS) and must share its security; aps[${first}] has another`
+      })
+    }
+    if (ap.position !== undefined && ap.signalDbm !== undefined) {
+      problems.push({ path: `aps[${i}].signalDbm`, message: "give the AP a position or a fixed signalDbm, not both" })
+    }
+  })
   problems.push(...duplicates(s.aps, (ap) => ap.bssid, (i) => `aps[${i}].bssid`, "BSSID"))
   const reservedRanges = `vMACs ${macText(CARD_BASE_MAC)}..${macText(CARD_BASE_MAC + s.card.vmacs - 1)}, ` +
     `scanner ${macText(CARD_BASE_MAC + SCANNER_MAC_OFFSET)}, ` +

@@ -47,6 +47,17 @@ export class SetRate extends Schema.TaggedClass<SetRate>()("SetRate", {
   rateIndex: Schema.Int
 }) {}
 
+/**
+ * Connection-quality monitoring (nl80211's CQM RSSI): report when the average beacon signal of the AP
+ * crosses `thresholdDbm`, with `hysteresisDb` either side. wpa_supplicant's background scan asks for
+ * it to learn when to look for a better AP.
+ */
+export class MonitorSignal extends Schema.TaggedClass<MonitorSignal>()("MonitorSignal", {
+  vmac: VmacIndex,
+  thresholdDbm: Schema.Int.check(Schema.isBetween({ minimum: -120, maximum: 0 })),
+  hysteresisDb: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 30 }))
+}) {}
+
 /** Leave the AP. */
 export class Disassociate extends Schema.TaggedClass<Disassociate>()("Disassociate", {
   vmac: VmacIndex
@@ -76,5 +87,5 @@ export class TxDoorbell extends Schema.TaggedClass<TxDoorbell>()("TxDoorbell", {
 }) {}
 
 /** Every command a guest can write. */
-export const CardCommand = Schema.Union([ReadPciConfig, InitCard, StartScan, Authenticate, Associate, SetRate, Disassociate, TxDoorbell])
+export const CardCommand = Schema.Union([ReadPciConfig, InitCard, StartScan, Authenticate, Associate, SetRate, Disassociate, TxDoorbell, MonitorSignal])
 export type CardCommand = typeof CardCommand.Type

@@ -39,6 +39,8 @@ export type CardEvent =
   | { readonly _tag: "Disconnected"; readonly vmac: number; readonly reason: "deauthenticated" | "beacon-loss" | "vmac-reset" }
   | { readonly _tag: "TxDone"; readonly vmac: number; readonly delivered: number; readonly failed: number }
   | { readonly _tag: "Rx"; readonly vmac: number; readonly frames: ReadonlyArray<Frame> }
+  /** The monitor asked for (`MonitorSignal`): the AP's average beacon signal crossed the threshold, down (`low`) or up. */
+  | { readonly _tag: "Signal"; readonly vmac: number; readonly signalDbm: number; readonly low: boolean }
   | { readonly _tag: "Rejected"; readonly command: string; readonly reason: RejectReason }
 
 /** All refusals counted in a by-reason tally. */

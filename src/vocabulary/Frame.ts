@@ -118,7 +118,6 @@ export interface Subscription {
 export interface ManagementInfo {
   readonly ssid?: string
   readonly channel?: number
-  readonly signalDbm?: number
   /** Association request: the station asks for an RSN (WPA2-PSK with CCMP): its RSN element is present. */
   readonly rsn?: boolean
   /** Responses: 0 = success, otherwise an 802.11 status code; deauthentication: the reason code. */

@@ -9,6 +9,8 @@ export type NicEvent =
   | { readonly _tag: "AuthResult"; readonly vmac: number; readonly status: number }
   | { readonly _tag: "AssocResult"; readonly vmac: number; readonly status: number }
   | { readonly _tag: "Disconnected"; readonly vmac: number; readonly reason: "deauthenticated" | "beacon-loss" | "vmac-reset" }
+  /** The vMAC's signal monitor: its AP's average beacon signal crossed the threshold (`BeaconSignal.ts`). */
+  | { readonly _tag: "Signal"; readonly vmac: number; readonly signalDbm: number; readonly low: boolean }
   | { readonly _tag: "DmaFault"; readonly vmac: number; readonly frames: number }
   /** A vMAC's firmware crashed: the driver must reset it. */
   | { readonly _tag: "FirmwareError"; readonly vmac: number }
@@ -36,6 +38,8 @@ export const guestEventOf = (e: Exclude<NicEvent, HostOnlyEvent>): CardEvent => 
       return { _tag: "AssocDone", vmac: 0, status: e.status }
     case "Disconnected":
       return { _tag: "Disconnected", vmac: 0, reason: e.reason }
+    case "Signal":
+      return { _tag: "Signal", vmac: 0, signalDbm: e.signalDbm, low: e.low }
     case "DmaFault":
       return { _tag: "Rejected", command: "TxDoorbell", reason: "dma-out-of-range" }
   }

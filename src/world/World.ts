@@ -41,6 +41,9 @@ import { DriverJournal } from "../driver/DriverJournal.ts"
 import { every } from "../driver/TxWatchdog.ts"
 import { MappingAudit, mappingProblems } from "../check/MappingAudit.ts"
 import { MAPPING_AUDIT_PERIOD_NS } from "../vocabulary/ModelConstants.ts"
+import { HOST_NODE } from "../environment/RadioEnvironment.ts"
+import type { RadioEnvironment } from "../environment/RadioEnvironment.ts"
+import { apNode, radioEnvironmentOf, roamingPolicyOf } from "./EnvironmentOf.ts"
 
 
 /** Endpoint i's address. */
@@ -84,6 +87,8 @@ export interface World {
   readonly audit: MappingAudit
   /** With `BuildOptions.txPath`: where TX frames' time went, stage by stage. */
   readonly txPath: TxPathCollector | undefined
+  /** Positions, the host's walk and the propagation model. */
+  readonly environment: RadioEnvironment
 }
 
 export interface BuildOptions {
@@ -104,7 +109,8 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
   const log = new RecoveryLog()
   const journal = scenario.mode === "virtual-wifi" ? new DriverJournal() : undefined
   const warmupEndNs = kernel.nowNs + scenario.warmupSeconds * 1e9
-  const air = yield* Air.make(ledger)
+  const environment = radioEnvironmentOf(scenario, sim.stream)
+  const air = yield* Air.make(ledger, environment)
   // The TX path's stamps, collected after the warm-up, when asked for.
   const txPath = options.txPath === true ? new TxPathCollector() : undefined
   if (txPath !== undefined) {
@@ -128,6 +134,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       bssid,
       channel: spec.channel ?? scenario.card.channel,
       signalDbm: spec.signalDbm,
+      node: spec.position === undefined ? undefined : apNode(i),
       beaconIntervalNs: spec.beaconIntervalTu * 1_024_000,
       passphrase: spec.security.kind === "wpa2-psk" ? spec.security.passphrase : undefined,
       phy,
@@ -164,6 +171,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
     qos: scenario.card.qos,
     ampduFramesMax: scenario.card.ampduFramesMax,
     ampduTimeLimitNs: scenario.card.ampduTimeLimitUs * 1e3,
+    node: HOST_NODE,
     air,
     ledger,
     interrupt: (events) => irq.tellUnsafe({ _tag: "Irq", events })
@@ -179,8 +187,8 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
 
   const memories = scenario.vms.map((vm) => new GuestMemory(vm.memoryMb * 1024 * 1024))
   const guestRefs = scenario.vms.map(() => forward<GuestVm.GuestMessage>())
-  const endpointMacOf = (ssid: string): number => {
-    const i = scenario.aps.findIndex((a) => a.ssid === ssid)
+  const endpointMacOf = (bssid: number): number => {
+    const i = scenario.aps.findIndex((a) => macValue(a.bssid) === bssid)
     return endpointMac(i < 0 ? 0 : i)
   }
   const rateCount = rateLadder(phy).length
@@ -209,6 +217,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       ssid: vm.ssid,
       passphrase: vm.passphrase,
       scanChannels: scenario.driver.scanChannels,
+      roaming: roamingPolicyOf(vm),
       flows: flowsOf(vm),
       memory: memories[index]!,
       cpu,
@@ -321,5 +330,5 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
     every(kernel, MAPPING_AUDIT_PERIOD_NS, () =>
       audit.audit(mappingProblems(d.mapping(), d.quiescing(), (v) => nic.registers(v).state !== "stopped", journal.entries())))
   }
-  return { scenario, cpu, ledger, air, nic, driver, aps, endpoints, vms, warmupEndNs, monitor, log, journal, audit, txPath }
+  return { scenario, cpu, ledger, air, nic, driver, aps, endpoints, vms, warmupEndNs, monitor, log, journal, audit, txPath, environment }
 })

@@ -84,8 +84,14 @@ describe("guest driver runner: joining", () => {
     rig.takeCommands()
     rig.driver.roam(rig.s, "other", undefined)
     assert.deepStrictEqual(rig.takeCommands(), ["Disassociate", "StartScan"])
-    assert.deepStrictEqual([rig.s.config.ssid, rig.s.config.passphrase, rig.s.endpointMac], ["other", undefined, ENDPOINT_OTHER])
+    assert.deepStrictEqual([rig.s.config.ssid, rig.s.config.passphrase], ["other", undefined])
     assert.strictEqual(rig.s.driver.state, "scanning")
+    // Joined to the other network's AP, its flows go to the endpoint behind that AP.
+    rig.driver.event(rig.s, { _tag: "ScanDone", results: [{ bssid: 6, ssid: "other", channel: 1, signalDbm: -50 }], fromCache: false })
+    rig.driver.event(rig.s, { _tag: "AuthDone", vmac: 0, status: 0 })
+    rig.driver.event(rig.s, { _tag: "AssocDone", vmac: 0, status: 0 })
+    assert.strictEqual(rig.s.endpointMac, ENDPOINT_OTHER)
+    assert.deepStrictEqual(rig.stats.associations.map((a) => [a.bssid, a.via]), [[5, "join"], [6, "rejoin"]])
   })
 
   it("a scan's results answer the scans asked for", () => {

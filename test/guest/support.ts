@@ -51,7 +51,7 @@ export const recordOf = (job: Job): JobRecord => (job as unknown as { readonly r
 export const emptyStats = (): GuestStats => ({
   txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, rxBytesMeasured: 0, txDelivered: 0, txFailed: 0, ringFullDrops: 0,
   pingRttNs: [], pingsSent: 0, connectedAtNs: undefined, reconnects: 0, disconnectedAtNs: undefined, timeouts: 0,
-  lastDataNs: undefined, linkProbes: 0
+  lastDataNs: undefined, linkProbes: 0, associations: [], associationCount: 0, roams: 0, backgroundScans: 0
 })
 
 /** The options of a guest with `flows`, whose register writes go to `port`. */
@@ -61,6 +61,7 @@ export const guestOptions = (flows: ReadonlyArray<Flow>, cpu: CpuCore, port: Por
   ssid: "lab",
   passphrase: "vwifi-lab-key",
   scanChannels: [1, 6, 11],
+  roaming: undefined,
   flows,
   memory: new GuestMemory(64 << 20),
   cpu,
@@ -69,7 +70,7 @@ export const guestOptions = (flows: ReadonlyArray<Flow>, cpu: CpuCore, port: Por
   rxPacketCost: "guestPacket",
   ledger: new FrameLedger(),
   port,
-  endpointMacOf: (ssid) => (ssid === "lab" ? ENDPOINT_LAB : ENDPOINT_OTHER),
+  endpointMacOf: (bssid) => (bssid === LAB.bssid ? ENDPOINT_LAB : ENDPOINT_OTHER),
   warmupEndNs: 0,
   log: new RecoveryLog(),
   ...more
@@ -88,7 +89,7 @@ export const guestRig = (flows: ReadonlyArray<Flow>, more: Partial<GuestOptions>
   const work = new GuestWork(cpu, o.thread, o.port)
   const traffic = new GuestTraffic(kernel, o, stats, traces, work, self)
   const driver = new GuestDriverRunner(kernel, o, stats, work, traffic, self)
-  const s: GuestState = initialGuestState({ ssid: o.ssid, passphrase: o.passphrase, scanChannels: o.scanChannels }, ENDPOINT_LAB, flows.length)
+  const s: GuestState = initialGuestState({ ssid: o.ssid, passphrase: o.passphrase, scanChannels: o.scanChannels, roaming: o.roaming }, ENDPOINT_LAB, flows.length)
   traffic.makeTcpFlows(s)
   return {
     kernel, jobs, writes, told, o, stats, traces, work, traffic, driver, s,

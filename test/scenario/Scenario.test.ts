@@ -121,7 +121,7 @@ describe("scenario: defaults", () => {
       const s = yield* decodeScenario({})
       assert.deepStrictEqual(s, defaultScenario)
       assert.strictEqual(s.mode, "virtual-wifi")
-      assert.deepStrictEqual(s.host, { cpuGhz: 2.53, cores: 1 })
+      assert.deepStrictEqual(s.host, { cpuGhz: 2.53, cores: 1, position: { x: 0, y: 0 }, walk: { waypoints: [], speedMps: 1.4, loop: false } })
       assert.strictEqual(s.card.vmacs, 4)
       assert.strictEqual(s.card.channel, 6)
       assert.deepStrictEqual(s.card.phy, { standard: "802.11g", rateMbps: 54 })
@@ -136,7 +136,10 @@ describe("scenario: defaults", () => {
       assert.deepStrictEqual(ap.security, { kind: "wpa2-psk", passphrase: KEY })
       assert.deepStrictEqual(ap.endpoint, { wiredLatencyUs: 100, wiredRateMbps: 1000 })
       assert.deepStrictEqual(s.vms, [
-        { name: "vm1", ssid: "lab", passphrase: KEY, memoryMb: 512, traffic: [{ kind: "udp-tx", offeredMbps: "saturate", payloadBytes: 1470 }] }
+        {
+          name: "vm1", ssid: "lab", passphrase: KEY, roaming: { enabled: true, thresholdDbm: -65, shortIntervalS: 30, longIntervalS: 300 }, memoryMb: 512,
+          traffic: [{ kind: "udp-tx", offeredMbps: "saturate", payloadBytes: 1470 }]
+        }
       ])
       assert.deepStrictEqual(s.switches, {
         addressTranslation: "software",

@@ -1,0 +1,106 @@
+/**
+ * The radio environment the air consults for every exchange: the mean signal of a link (transmit power
+ * minus path loss minus shadowing) at the moment, and the fading of one PPDU.
+ *
+ * Its nodes are the host (node 0: the laptop; every VM on its card shares its position) and the APs.
+ * A node either has a position, or a fixed signal level: a link that involves a fixed-signal AP has
+ * that AP's level both ways (the seed's lab, and every scenario written before positions existed).
+ * Links are reciprocal: the same loss both ways; only transmit powers differ.
+ */
+import type { Prng } from "../kernel/Prng.ts"
+import type { FadingKind } from "./Fading.ts"
+import { rayleighGainDb, riceanGainDb } from "./Fading.ts"
+import { channelCenterMhz } from "./Frequency.ts"
+import type { Point } from "./Geometry.ts"
+import { distanceM } from "./Geometry.ts"
+import type { Walk } from "./Mobility.ts"
+import type { DualSlope } from "./PathLoss.ts"
+import { pathLossDb } from "./PathLoss.ts"
+import { ShadowingTrack } from "./Shadowing.ts"
+
+/** One node: a position and a transmit power, or a fixed signal level. */
+export type EnvironmentNode =
+  | { readonly kind: "placed"; readonly position: Point; readonly txPowerDbm: number }
+  | { readonly kind: "fixed"; readonly signalDbm: number }
+
+export interface EnvironmentConfig {
+  readonly pathLoss: DualSlope
+  /** σ of the log-normal shadowing within the breakpoint distance and beyond it, in dB. */
+  readonly shadowingWithinDb: number
+  readonly shadowingBeyondDb: number
+  readonly shadowingDecorrelationM: number
+  readonly fading: FadingKind
+  /** Ricean K-factor, linear (used when `fading` is "ricean"). */
+  readonly riceanK: number
+  /** Receiver noise floor over 20 MHz, in dBm. */
+  readonly noiseFloorDbm: number
+}
+
+/** Index of the host among the nodes. */
+export const HOST_NODE = 0
+
+export class RadioEnvironment {
+  readonly noiseFloorDbm: number
+  private readonly config: EnvironmentConfig
+  private readonly nodes: ReadonlyArray<EnvironmentNode>
+  private readonly walk: Walk
+  private readonly stream: (name: string) => Prng
+  private readonly tracks = new Map<number, ShadowingTrack>()
+  private fadingDraw: (() => number) | undefined
+
+  /**
+   * `nodes[0]` is the host (its position is the walk's); `stream` gives each link's shadowing, and the
+   * fading, a random stream of its own, made the first time it is needed (a scenario without
+   * positions or fading draws nothing).
+   */
+  constructor(config: EnvironmentConfig, nodes: ReadonlyArray<EnvironmentNode>, walk: Walk, stream: (name: string) => Prng) {
+    this.config = config
+    this.noiseFloorDbm = config.noiseFloorDbm
+    this.nodes = nodes
+    this.walk = walk
+    this.stream = stream
+  }
+
+  get fades(): boolean {
+    return this.config.fading !== "none"
+  }
+
+  /** Where node `i` is at `atNs` (undefined for a fixed-signal node). */
+  positionOf(i: number, atNs: number): Point | undefined {
+    const n = this.nodes[i]
+    if (n === undefined || n.kind === "fixed") return undefined
+    return i === HOST_NODE ? this.walk.positionAt(atNs) : n.position
+  }
+
+  /** The mean signal node `rx` receives from node `tx` on `channel` at `atNs`, in dBm (no fading). */
+  meanSignalDbm(tx: number, rx: number, channel: number, atNs: number): number {
+    const a = this.nodes[tx]!
+    const b = this.nodes[rx]!
+    if (a.kind === "fixed") return a.signalDbm
+    if (b.kind === "fixed") return b.signalDbm
+    const d = distanceM(this.positionOf(tx, atNs)!, this.positionOf(rx, atNs)!)
+    const c = this.config
+    const sigma = d <= c.pathLoss.breakpointM ? c.shadowingWithinDb : c.shadowingBeyondDb
+    const shadowDb = sigma === 0 ? 0 : sigma * this.track(tx, rx).at(tx === HOST_NODE || rx === HOST_NODE ? this.walk.walkedM(atNs) : 0)
+    return a.txPowerDbm - pathLossDb(d, channelCenterMhz(channel), c.pathLoss) - shadowDb
+  }
+
+  /** The fading of one PPDU, in dB (0 without fading). */
+  fadeDb(): number {
+    const c = this.config
+    if (c.fading === "none") return 0
+    const draw = (this.fadingDraw ??= ((p) => () => p.nextDoubleUnsafe())(this.stream("fading")))
+    return c.fading === "rayleigh" ? rayleighGainDb(draw) : riceanGainDb(c.riceanK, draw)
+  }
+
+  private track(a: number, b: number): ShadowingTrack {
+    const key = Math.min(a, b) * 65_536 + Math.max(a, b)
+    let t = this.tracks.get(key)
+    if (t === undefined) {
+      const p = this.stream(`shadowing/${Math.min(a, b)}-${Math.max(a, b)}`)
+      t = new ShadowingTrack(this.config.shadowingDecorrelationM, () => p.nextDoubleUnsafe())
+      this.tracks.set(key, t)
+    }
+    return t
+  }
+}

@@ -1,0 +1,9 @@
+/** Finding an AP of a scenario by the name a fault gives it: its BSSID, or its SSID. */
+import type { Scenario } from "./Scenario.ts"
+
+/** Index of the AP whose BSSID is `name` (any case), else of the first AP whose SSID is `name`; −1 if none. */
+export const apIndexOf = (scenario: Scenario, name: string): number => {
+  const lower = name.toLowerCase()
+  const byBssid = scenario.aps.findIndex((a) => a.bssid === lower)
+  return byBssid >= 0 ? byBssid : scenario.aps.findIndex((a) => a.ssid === name)
+}

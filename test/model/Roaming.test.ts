@@ -1,0 +1,75 @@
+/**
+ * The radio environment end to end: a host walking past placed APs. Signal falls with distance (scan
+ * results carry it per BSS), each VM's supplicant roams by its own threshold, and the card's noise
+ * floor decides loss. Each test fails on a model whose signal is a constant per AP.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { runScenario } from "../../src/run/RunScenario.ts"
+import { scenarioOf } from "./support.ts"
+
+const KEY = "vwifi-lab-key"
+
+/** Two ESSs along a 100 m corridor: corp at each end on channels 1 and 11, guest beside them on 6 and 11. */
+const corridor = {
+  durationSeconds: 90,
+  warmupSeconds: 1,
+  host: { position: { x: 2, y: 0 }, walk: { waypoints: [{ x: 98, y: 0 }], speedMps: 1.4 } },
+  driver: { scanCacheAgeMs: 0 },
+  // No shadowing: the moments below follow from the geometry alone.
+  environment: { shadowingWithinBreakpointDb: 0, shadowingBeyondBreakpointDb: 0 },
+  aps: [
+    { ssid: "corp", bssid: "02:00:00:00:01:00", channel: 1, position: { x: 0, y: 0 } },
+    { ssid: "corp", bssid: "02:00:00:00:01:01", channel: 11, position: { x: 100, y: 0 } },
+    { ssid: "guest", bssid: "02:00:00:00:01:02", channel: 6, position: { x: 0, y: 5 } },
+    { ssid: "guest", bssid: "02:00:00:00:01:03", channel: 11, position: { x: 100, y: 5 } }
+  ],
+  vms: [
+    { name: "a", ssid: "corp", passphrase: KEY, roaming: { thresholdDbm: -65, shortIntervalS: 5 }, traffic: [{ kind: "ping", intervalMs: 100 }] },
+    { name: "b", ssid: "guest", passphrase: KEY, roaming: { thresholdDbm: -75, shortIntervalS: 5 }, traffic: [{ kind: "ping", intervalMs: 100 }] }
+  ]
+}
+
+describe("radio environment and roaming", () => {
+  it.effect("two VMs on one walking laptop roam at different moments, each to the far AP of its own ESS", () =>
+    Effect.gen(function*() {
+      const r = yield* runScenario(yield* scenarioOf(corridor), { seed: 1 })
+      const [a, b] = r.vms
+      assert.deepStrictEqual(a!.associations.map((x) => [x.bssid, x.via]), [["02:00:00:00:01:00", "join"], ["02:00:00:00:01:01", "roam"]])
+      assert.deepStrictEqual(b!.associations.map((x) => [x.bssid, x.via]), [["02:00:00:00:01:02", "join"], ["02:00:00:00:01:03", "roam"]])
+      // By hand (TGn D: 15 dBm − free-space loss to 10 m − 35·log10(d/10); host at x = 2 + 1.4·t):
+      // a's signal falls below −65 − 4 dB at 48 m (t ≈ 33 s); of its scans every 5 s, the one at t ≈ 43 s
+      // (x = 62) is the first to find the far AP 4 dB stronger (−65.5 against −72.9 dBm; at t ≈ 38 s it
+      // is only 3 dB). b's falls below −75 − 4 dB only at 93 m (t ≈ 65 s), and its scan then moves it.
+      const roamA = a!.associations[1]!.atSeconds
+      const roamB = b!.associations[1]!.atSeconds
+      assert.isTrue(roamA > 42 && roamA < 46, `a roamed at ${roamA} s`)
+      assert.isTrue(roamB > 64 && roamB < 67, `b roamed at ${roamB} s`)
+      // A roam (leave, authenticate, associate, the 4-way handshake) takes a fraction of a second, not a rescan cycle.
+      for (const vm of [a!, b!]) assert.isBelow(vm.associations[1]!.tookMs, 1000)
+      for (const vm of [a!, b!]) assert.strictEqual(vm.state, "connected")
+      // b holds on to a weak AP (−79 dBm at a fixed 54 Mbit/s) longer, and loses more pings for it.
+      assert.isAbove(a!.ping.received / a!.ping.sent, 0.97)
+      assert.isAbove(b!.ping.received / b!.ping.sent, 0.85)
+    }))
+
+  it.effect("scan results carry each BSS's signal as measured: it falls as the host walks away", () =>
+    Effect.gen(function*() {
+      const near = yield* runScenario(yield* scenarioOf({ ...corridor, durationSeconds: 2, vms: [corridor.vms[0]] }), { seed: 1 })
+      const far = yield* runScenario(yield* scenarioOf({ ...corridor, durationSeconds: 2, host: { position: { x: 60, y: 0 } }, vms: [corridor.vms[0]] }), { seed: 1 })
+      // 2 m from the AP: about 15 − 46 dBm; 60 m: 15 − (60.1 + 35·log10 6) ≈ −72 dBm (TGn D, ±σ of shadowing).
+      assert.isAbove(near.vms[0]!.signalDbm!, -40)
+      assert.isBelow(far.vms[0]!.signalDbm!, -60)
+      assert.approximately(near.vms[0]!.snrDb!, near.vms[0]!.signalDbm! + 95, 1e-9)
+    }))
+
+  it.effect("the card's noise floor decides loss: at −70 dBm a fixed 54 Mbit/s link is clean over a −95 dBm floor and lossy over −80", () =>
+    Effect.gen(function*() {
+      const run = (noiseFloorDbm: number) =>
+        Effect.flatMap(scenarioOf({ durationSeconds: 3, card: { noiseFloorDbm }, aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", signalDbm: -70 }] }), (s) => runScenario(s, { seed: 1 }))
+      const quiet = yield* run(-95)
+      const noisy = yield* run(-80)
+      assert.isAbove(quiet.vms[0]!.uplinkMbps, 25)
+      assert.isBelow(noisy.vms[0]!.uplinkMbps, quiet.vms[0]!.uplinkMbps / 2)
+    }))
+})
