@@ -155,7 +155,7 @@ export class DriverLogic {
         s.scan = next.state
         if (next.decision._tag === "FromCache") {
           this.stats.scanCacheHits++
-          this.toVm(job, vm, [{ _tag: "ScanDone", results: next.decision.results, fromCache: true }])
+          this.toVm(job, vm, [{ _tag: "ScanDone", results: next.decision.results, fromCache: true, ageNs: next.decision.ageNs }])
         } else if (next.decision._tag === "Start") {
           this.stats.physicalScans++
           job.then(nic, { _tag: "Scan", channels: o.scanChannels, dwellNs: o.scanDwellNs })

@@ -16,7 +16,7 @@ export interface ScanState {
 export const initial: ScanState = { waiting: undefined, cache: undefined }
 
 export type ScanDecision =
-  | { readonly _tag: "FromCache"; readonly results: ReadonlyArray<ScanResult> }
+  | { readonly _tag: "FromCache"; readonly results: ReadonlyArray<ScanResult>; readonly ageNs: number }
   | { readonly _tag: "Join" }
   | { readonly _tag: "Start" }
 
@@ -32,7 +32,7 @@ export const request = (
     return { state: { ...state, waiting }, decision: { _tag: "Join" } }
   }
   if (state.cache !== undefined && nowNs - state.cache.atNs < cacheAgeNs) {
-    return { state, decision: { _tag: "FromCache", results: state.cache.results } }
+    return { state, decision: { _tag: "FromCache", results: state.cache.results, ageNs: nowNs - state.cache.atNs } }
   }
   return { state: { ...state, waiting: [vm] }, decision: { _tag: "Start" } }
 }

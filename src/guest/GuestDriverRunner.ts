@@ -22,7 +22,7 @@ import { backgroundScanIntervalNs } from "./Roaming.ts"
 import type { GuestWork } from "./GuestWork.ts"
 
 /** What the driver side needs of the guest's options. */
-export type DriverRunnerOptions = Pick<GuestOptions, "name" | "memory" | "endpointMacOf" | "log">
+export type DriverRunnerOptions = Pick<GuestOptions, "name" | "memory" | "endpointMacOf" | "log" | "locator">
 
 export class GuestDriverRunner {
   private readonly kernel: Kernel
@@ -77,7 +77,10 @@ export class GuestDriverRunner {
    * with a scan now unless one was made within it; "high" goes back to the long one.
    */
   event(s: GuestState, e: CardEvent): void {
-    if (e._tag === "ScanDone") for (const w of s.scanWaiters.splice(0)) w.succeed(e.results)
+    if (e._tag === "ScanDone") {
+      for (const w of s.scanWaiters.splice(0)) w.succeed(e.results)
+      this.o.locator?.observe(e.results, e.ageNs ?? 0, this.kernel.nowNs)
+    }
     this.apply(s, GuestDriver.onEvent(s.driver, e, s.config))
     const roaming = s.config.roaming
     if (e._tag !== "Signal" || roaming === undefined || s.driver.state !== "connected") return

@@ -158,6 +158,13 @@ export class GuestTraffic {
       s.tcpSenders.get(index)?.wake()
       return
     }
+    if (flow.kind === "locate") {
+      // The location service asks its network manager for a scan; the results reach it (GuestDriverRunner).
+      this.self.tellUnsafe({ _tag: "Scan" })
+      const e = s.epoch
+      after(this.kernel, flow.intervalNs, this.self, { _tag: "Pace", flow: index, epoch: e })
+      return
+    }
     if (flow.kind === "ping") {
       if (this.send(s, 1, echoPacketBytes(flow.payloadBytes), Payload.EchoRequest) === 1) this.stats.pingsSent++
       const e = s.epoch

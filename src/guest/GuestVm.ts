@@ -36,6 +36,7 @@ import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import type { GuestMemory } from "../vocabulary/GuestMemory.ts"
 import type { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
 import type { RoamingPolicy } from "./Roaming.ts"
+import type { LocationService } from "../location/LocationService.ts"
 import * as GuestDriver from "./GuestDriver.ts"
 import { GuestDriverRunner } from "./GuestDriverRunner.ts"
 import { initialGuestState } from "./GuestState.ts"
@@ -56,6 +57,8 @@ export type Flow =
   | { readonly kind: "udp-rx"; readonly offeredMbps: number | "saturate"; readonly payloadBytes: number }
   | { readonly kind: "ping"; readonly intervalNs: number; readonly payloadBytes: number }
   | { readonly kind: "tcp-tx" | "tcp-rx"; readonly offeredMbps: number | "saturate"; readonly mssBytes: number }
+  /** The location service: asks for a scan every `intervalNs` and estimates the position from each scan's results. */
+  | { readonly kind: "locate"; readonly intervalNs: number }
 
 export type GuestMessage = Data.TaggedEnum<{
   Boot: {}
@@ -151,6 +154,8 @@ export interface GuestOptions {
   /** Received bytes count toward goodput from this time on. */
   readonly warmupEndNs: number
   readonly log: RecoveryLog
+  /** Its location service, when one of its flows is "locate": every scan's results reach it. */
+  readonly locator?: LocationService | undefined
 }
 
 export interface GuestHandle {

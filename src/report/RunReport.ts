@@ -4,6 +4,24 @@
  */
 import { Schema } from "effect"
 
+/** A VM's location service (a "locate" flow): its estimates against the host's true position at each. */
+export const LocationReport = Schema.Struct({
+  estimates: Schema.Number,
+  /** Distance between estimate and truth, m: mean, median, 90th percentile, largest; null without estimates. */
+  meanErrorM: Schema.NullOr(Schema.Number),
+  medianErrorM: Schema.NullOr(Schema.Number),
+  p90ErrorM: Schema.NullOr(Schema.Number),
+  maxErrorM: Schema.NullOr(Schema.Number),
+  /** Mean age of the scan results behind the estimates (a cached answer is older), ms. */
+  meanScanAgeMs: Schema.NullOr(Schema.Number),
+  /** The estimates over time (at most 200, evenly thinned): estimate, truth, error, APs heard, scan age. */
+  track: Schema.Array(Schema.Struct({
+    atSeconds: Schema.Number, x: Schema.Number, y: Schema.Number, trueX: Schema.Number, trueY: Schema.Number,
+    errorM: Schema.Number, apsHeard: Schema.Number, scanAgeMs: Schema.Number
+  }))
+})
+export type LocationReport = typeof LocationReport.Type
+
 export const VmReport = Schema.Struct({
   name: Schema.String,
   /** The guest driver's state at the end (`connected`, `scanning`, `failed`, …). */
@@ -56,7 +74,9 @@ export const VmReport = Schema.Struct({
   associationCount: Schema.Number,
   roams: Schema.Number,
   /** Background scans its supplicant asked for while connected. */
-  backgroundScans: Schema.Number
+  backgroundScans: Schema.Number,
+  /** Its location service's accuracy, when it runs one; null otherwise. */
+  location: Schema.NullOr(LocationReport)
 })
 export type VmReport = typeof VmReport.Type
 

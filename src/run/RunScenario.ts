@@ -12,6 +12,8 @@ import type { Scenario } from "../scenario/Scenario.ts"
 import { macText, macValue } from "../scenario/AddressPlan.ts"
 import { HOST_NODE } from "../environment/RadioEnvironment.ts"
 import { apNode } from "../world/EnvironmentOf.ts"
+import { locationReport } from "./LocationReport.ts"
+import { percentile } from "./Percentile.ts"
 import { isConsistent } from "../driver/VmacTable.ts"
 import { actorSummary, runWorld } from "./RunWorld.ts"
 import { MAX_FRAME_LIFETIME_NS } from "../vocabulary/ModelConstants.ts"
@@ -31,8 +33,6 @@ export interface RunScenarioOptions {
   readonly txPath?: boolean | undefined
 }
 
-const percentile = (sorted: ReadonlyArray<number>, p: number): number | null =>
-  sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
 
 /** Reads every figure of the report off a built system, at the current virtual time. */
 /** The faults section: injected, recovered, restarted (from the recovery log and the actors' metrics). */
@@ -106,7 +106,8 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       associations: s.associations.map((a) => ({ atSeconds: a.atNs / 1e9, bssid: macText(a.bssid), via: a.via, tookMs: a.tookNs / 1e6 })),
       associationCount: s.associationCount,
       roams: s.roams,
-      backgroundScans: s.backgroundScans
+      backgroundScans: s.backgroundScans,
+      location: locationReport(world.locators[vm.index], world.environment)
     }
   })
   const percentOf = (ns: number): number => (cpu.elapsedNs > 0 ? (100 * ns) / cpu.elapsedNs : 0)

@@ -306,9 +306,16 @@ export const TrafficSpec = Schema.Union([
     kind: Schema.Literal("ping").annotate({ description: "ICMP echo from the VM to its AP's wired endpoint (the seed's latency test)." }),
     intervalMs: defaulted(numberBetween(1, 3_600_000), 100, "Time between echo requests, in ms, 1..3600000 (an hour). Default 100."),
     payloadBytes: defaulted(intBetween(0, 1472), 56, "ICMP payload, in bytes, 0..1472. Default 56 (ping's default).")
+  }),
+  Schema.Struct({
+    kind: Schema.Literal("locate").annotate({
+      description: "A WiFi location service: it asks for a scan every intervalMs and estimates the host's position from the " +
+        "signals of the placed APs it hears (trilateration; the seed's example of what native WiFi in a VM allows)."
+    }),
+    intervalMs: defaulted(numberBetween(10, 3_600_000), 1000, "Time between its scan requests, in ms, 10..3600000. Default 1000.")
   })
 ]).annotate({
-  description: "A traffic flow, tagged by kind: \"udp-tx\", \"udp-rx\", \"tcp-tx\", \"tcp-rx\" or \"ping\"."
+  description: "A traffic flow, tagged by kind: \"udp-tx\", \"udp-rx\", \"tcp-tx\", \"tcp-rx\", \"ping\" or \"locate\"."
 })
 export type TrafficSpec = typeof TrafficSpec.Type
 

@@ -33,7 +33,8 @@ export const CARD_PCI_ID = { vendorId: 0x8086, deviceId: 0x4235 } as const
 export type CardEvent =
   | { readonly _tag: "PciConfig"; readonly vendorId: number; readonly deviceId: number }
   | { readonly _tag: "InitDone"; readonly vmac: number; readonly mac: number }
-  | { readonly _tag: "ScanDone"; readonly results: ReadonlyArray<ScanResult>; readonly fromCache: boolean }
+  /** A scan's results; from the augmented driver's cache, `ageNs` says how old they are (absent: just scanned). */
+  | { readonly _tag: "ScanDone"; readonly results: ReadonlyArray<ScanResult>; readonly fromCache: boolean; readonly ageNs?: number }
   | { readonly _tag: "AuthDone"; readonly vmac: number; readonly status: number }
   | { readonly _tag: "AssocDone"; readonly vmac: number; readonly status: number }
   | { readonly _tag: "Disconnected"; readonly vmac: number; readonly reason: "deauthenticated" | "beacon-loss" | "vmac-reset" }

@@ -3,6 +3,11 @@ import { Walk } from "../environment/Mobility.ts"
 import { HOST_NODE, RadioEnvironment } from "../environment/RadioEnvironment.ts"
 import type { EnvironmentNode } from "../environment/RadioEnvironment.ts"
 import type { RoamingPolicy } from "../guest/Roaming.ts"
+import type { Point } from "../environment/Geometry.ts"
+import { TGN_D_BREAKPOINT_M, TGN_EXPONENT_BEYOND_BREAKPOINT } from "../environment/PathLoss.ts"
+import { LocationService } from "../location/LocationService.ts"
+import { macValue } from "../scenario/AddressPlan.ts"
+import { DEFAULT_TX_POWER_DBM } from "../scenario/RadioEnvironmentSpec.ts"
 import type { Prng } from "../kernel/Prng.ts"
 import type { Scenario, VmSpec } from "../scenario/Scenario.ts"
 
@@ -38,3 +43,17 @@ export const roamingPolicyOf = (vm: VmSpec): RoamingPolicy | undefined =>
   vm.roaming.enabled
     ? { thresholdDbm: vm.roaming.thresholdDbm, shortIntervalNs: vm.roaming.shortIntervalS * 1e9, longIntervalNs: vm.roaming.longIntervalS * 1e9 }
     : undefined
+
+/**
+ * A location service for a VM: its database holds every placed AP's position; it assumes the APs
+ * send at the default transmit power and the TGn office model (it does not know the scenario's
+ * actual powers, shadowing or fading).
+ */
+export const locationServiceOf = (scenario: Scenario): LocationService => {
+  const database = new Map<number, Point>()
+  for (const ap of scenario.aps) if (ap.position !== undefined) database.set(macValue(ap.bssid), ap.position)
+  return new LocationService(database, {
+    txPowerDbm: DEFAULT_TX_POWER_DBM,
+    pathLoss: { breakpointM: TGN_D_BREAKPOINT_M, exponentBeyond: TGN_EXPONENT_BEYOND_BREAKPOINT }
+  })
+}

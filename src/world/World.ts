@@ -43,7 +43,8 @@ import { MappingAudit, mappingProblems } from "../check/MappingAudit.ts"
 import { MAPPING_AUDIT_PERIOD_NS } from "../vocabulary/ModelConstants.ts"
 import { HOST_NODE } from "../environment/RadioEnvironment.ts"
 import type { RadioEnvironment } from "../environment/RadioEnvironment.ts"
-import { apNode, radioEnvironmentOf, roamingPolicyOf } from "./EnvironmentOf.ts"
+import type { LocationService } from "../location/LocationService.ts"
+import { apNode, locationServiceOf, radioEnvironmentOf, roamingPolicyOf } from "./EnvironmentOf.ts"
 
 
 /** Endpoint i's address. */
@@ -89,6 +90,8 @@ export interface World {
   readonly txPath: TxPathCollector | undefined
   /** Positions, the host's walk and the propagation model. */
   readonly environment: RadioEnvironment
+  /** Each VM's location service (by VM index), when it runs one. */
+  readonly locators: ReadonlyArray<LocationService | undefined>
 }
 
 export interface BuildOptions {
@@ -206,8 +209,13 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
         case "tcp-tx":
         case "tcp-rx":
           return [{ kind: t.kind, offeredMbps: t.offeredMbps, mssBytes: t.payloadBytes }]
+        case "locate":
+          return [{ kind: "locate", intervalNs: t.intervalMs * 1e6 }]
       }
     })
+
+  // Each VM with a "locate" flow runs a location service whose database is the placed APs.
+  const locators = scenario.vms.map((vm) => (vm.traffic.some((t) => t.kind === "locate") ? locationServiceOf(scenario) : undefined))
 
   const makeGuest = (index: number, thread: ThreadId, port: Port<GuestVm.RegisterWrite>) => {
     const vm = scenario.vms[index]!
@@ -218,6 +226,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       passphrase: vm.passphrase,
       scanChannels: scenario.driver.scanChannels,
       roaming: roamingPolicyOf(vm),
+      locator: locators[index],
       flows: flowsOf(vm),
       memory: memories[index]!,
       cpu,
@@ -330,5 +339,5 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
     every(kernel, MAPPING_AUDIT_PERIOD_NS, () =>
       audit.audit(mappingProblems(d.mapping(), d.quiescing(), (v) => nic.registers(v).state !== "stopped", journal.entries())))
   }
-  return { scenario, cpu, ledger, air, nic, driver, aps, endpoints, vms, warmupEndNs, monitor, log, journal, audit, txPath, environment }
+  return { scenario, cpu, ledger, air, nic, driver, aps, endpoints, vms, warmupEndNs, monitor, log, journal, audit, txPath, environment, locators }
 })
