@@ -16,6 +16,7 @@ export const renderRunReport = (r: RunReport): string => {
         `${pad(num(vm.uplinkMbps, 2), 9)}${pad(num(vm.downlinkMbps, 2), 11)}${pad(num(vm.ping.medianUs, 0), 9)}${vm.rejections}`
     )
   }
+  lines.push(...renderLinks(r))
   lines.push("")
   lines.push(`driver: ${r.driver.scanRequests} scan requests → ${r.driver.physicalScans} physical scans, ${r.driver.scanCacheHits} from cache`)
   lines.push(`air: ${r.air.exchanges} exchanges, ${r.air.collisions} collisions, ${r.air.retries} retries, ${num(r.air.busyPercent)}% busy`)
@@ -37,6 +38,24 @@ export const renderRunReport = (r: RunReport): string => {
   if (r.faults.injected > 0 || r.faults.recoveries > 0) lines.push(...renderFaults(r.faults))
   return lines.join("\n")
 }
+
+/** Each VM's AP and signal at the end, its roams, and its location service's accuracy (when it runs one). */
+const renderLinks = (r: RunReport): Array<string> => {
+  const lines: Array<string> = []
+  for (const vm of r.vms) {
+    if (vm.bssid === null) continue
+    const roams = vm.roams === 0 ? "" : `, ${vm.roams} roam${vm.roams === 1 ? "" : "s"} (mean ${num(mean(vm.associations.filter((a) => a.via === "roam").map((a) => a.tookMs)), 0)} ms)`
+    lines.push(`  ${pad(vm.name, 10)}AP ${vm.bssid} at ${num(vm.signalDbm)} dBm (SNR ${num(vm.snrDb)} dB)${roams}`)
+    const l = vm.location
+    if (l !== null) {
+      lines.push(`  ${pad("", 10)}location: ${l.estimates} estimates, error mean ${num(l.meanErrorM)} m, median ${num(l.medianErrorM)} m, ` +
+        `p90 ${num(l.p90ErrorM)} m; scans behind them ${num(l.meanScanAgeMs, 0)} ms old on average`)
+    }
+  }
+  return lines.length === 0 ? [] : ["", "links at the end:", ...lines]
+}
+
+const mean = (xs: ReadonlyArray<number>): number | null => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length)
 
 export const renderInvariants = (inv: RunReport["invariants"]): string =>
   `invariants: isolation violations ${inv.isolationViolations} (frames ${inv.frameIsolation}, scans ${inv.scanIsolation}, ` +

@@ -179,6 +179,8 @@ export class GuestDriverRunner {
     // The flows' peer is the wired endpoint behind the AP joined.
     if (s.driver.target !== undefined) s.endpointMac = this.o.endpointMacOf(s.driver.target.bssid)
     if (stats.connectedAtNs === undefined) stats.connectedAtNs = kernel.nowNs
+    // A roam is a move the supplicant chose, not an outage to recover from.
+    if (via === "roam") stats.disconnectedAtNs = undefined
     if (stats.disconnectedAtNs !== undefined) {
       stats.reconnects++
       this.o.log.recovered("reconnect", this.o.name, stats.disconnectedAtNs, kernel.nowNs)

@@ -104,3 +104,43 @@ export const commandStorm = {
   ],
   faults: [2.0, 2.1, 2.2, 2.3, 2.4].map((atSeconds) => ({ kind: "command-storm" as const, atSeconds, vm: "hostile", commands: 10_000 }))
 } as const satisfies ScenarioInput
+
+/**
+ * A laptop walking down a 100 m corridor with two networks, each an ESS of an AP at either end: two
+ * VMs on its one card, each joined to its own network, roam by their own thresholds, at different
+ * moments, to different APs (issue 12 §1).
+ */
+export const roamingWalk = {
+  durationSeconds: 90,
+  host: { position: { x: 2, y: 0 }, walk: { waypoints: [{ x: 98, y: 0 }], speedMps: 1.4 } },
+  aps: [
+    { ssid: "corp", bssid: "02:00:00:00:01:00", channel: 1, position: { x: 0, y: 0 } },
+    { ssid: "corp", bssid: "02:00:00:00:01:01", channel: 11, position: { x: 100, y: 0 } },
+    { ssid: "guest", bssid: "02:00:00:00:01:02", channel: 6, position: { x: 0, y: 5 } },
+    { ssid: "guest", bssid: "02:00:00:00:01:03", channel: 11, position: { x: 100, y: 5 } }
+  ],
+  vms: [
+    { name: "work", ssid: "corp", passphrase: "vwifi-lab-key", roaming: { thresholdDbm: -65, shortIntervalS: 5 }, traffic: [{ kind: "ping", intervalMs: 100 }] },
+    { name: "visitor", ssid: "guest", passphrase: "vwifi-lab-key", roaming: { thresholdDbm: -75, shortIntervalS: 5 }, traffic: [{ kind: "udp-rx", offeredMbps: 2 }] }
+  ]
+} as const satisfies ScenarioInput
+
+/**
+ * Four APs at the corners of a 40 × 30 m floor and a laptop walking a loop through it: one VM runs a
+ * WiFi location service (the seed's use case), the other streams (issue 12 §5). Try
+ * `driver.scanCacheAgeMs` 0, 2000 and 10000 to see the cache trade scans for stale estimates.
+ */
+export const locationFloor = {
+  durationSeconds: 120,
+  host: { position: { x: 5, y: 5 }, walk: { waypoints: [{ x: 35, y: 5 }, { x: 35, y: 25 }, { x: 5, y: 25 }], speedMps: 1, loop: true } },
+  aps: [
+    { ssid: "floor", bssid: "02:00:00:00:01:00", channel: 1, position: { x: 0, y: 0 } },
+    { ssid: "floor", bssid: "02:00:00:00:01:01", channel: 6, position: { x: 40, y: 0 } },
+    { ssid: "floor", bssid: "02:00:00:00:01:02", channel: 11, position: { x: 0, y: 30 } },
+    { ssid: "floor", bssid: "02:00:00:00:01:03", channel: 1, position: { x: 40, y: 30 } }
+  ],
+  vms: [
+    { name: "locator", ssid: "floor", passphrase: "vwifi-lab-key", traffic: [{ kind: "locate", intervalMs: 1000 }] },
+    { name: "streamer", ssid: "floor", passphrase: "vwifi-lab-key", traffic: [{ kind: "udp-rx", offeredMbps: 4 }] }
+  ]
+} as const satisfies ScenarioInput

@@ -13,7 +13,9 @@ describe("examples/*.json", () => {
     ["two-vms-two-aps", examples.twoVmsTwoAps],
     ["four-vms-ht40", examples.fourVmsHt40],
     ["wrong-passphrase", examples.wrongPassphrase],
-    ["fault-schedule", examples.faultSchedule]
+    ["fault-schedule", examples.faultSchedule],
+    ["roaming-walk", examples.roamingWalk],
+    ["location-floor", examples.locationFloor]
   ] as const) {
     it.effect(`${name}.json is the documented example and loads`, () =>
       Effect.gen(function*() {
@@ -34,5 +36,15 @@ describe("examples/*.json", () => {
         assert.isAbove(vm.lastDataAtSeconds ?? 0, r.simulatedSeconds - 1, `${vm.name} moves data at the end`)
       }
       assert.isAbove(r.vms[2]!.rejections, 0, "the hostile commands were refused")
+    }))
+
+  it.effect("roaming-walk.json: each VM roams once, to the far AP of its own network, at its own moment", () =>
+    Effect.gen(function*() {
+      const r = yield* runScenario(yield* loadScenarioFile(file("roaming-walk")), { seed: 1 })
+      const [work, visitor] = r.vms
+      assert.strictEqual(work!.bssid, "02:00:00:00:01:01")
+      assert.strictEqual(visitor!.bssid, "02:00:00:00:01:03")
+      for (const vm of r.vms) assert.isAtLeast(vm.roams, 1, vm.name)
+      assert.notStrictEqual(work!.associations[1]!.atSeconds, visitor!.associations[1]!.atSeconds)
     }))
 })

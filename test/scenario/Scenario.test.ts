@@ -51,7 +51,7 @@ const full = {
   mode: "virtual-wifi",
   durationSeconds: 30,
   warmupSeconds: 2.5,
-  host: { cpuGhz: 3.2, cores: 1 },
+  host: { cpuGhz: 3.2, cores: 1, position: { x: 1, y: 2 }, walk: { waypoints: [{ x: 5, y: 2 }], speedMps: 1, loop: true } },
   card: {
     vmacs: 8,
     channel: 11,
@@ -62,7 +62,8 @@ const full = {
     ampduTimeLimitUs: 2000,
     qos: false,
     channelDwellMs: 50,
-    noiseFloorDbm: -92
+    noiseFloorDbm: -92,
+    txPowerDbm: 12
   },
   aps: [
     {
@@ -70,6 +71,7 @@ const full = {
       bssid: "02:00:00:00:0A:0B",
       channel: 11,
       signalDbm: -60,
+      txPowerDbm: 17,
       beaconIntervalTu: 200,
       blockAckWindow: 32,
       security: { kind: "wpa2-psk", passphrase: "office-secret" },
@@ -79,7 +81,8 @@ const full = {
       ssid: "guest",
       bssid: "02:00:00:00:0c:0d",
       channel: 1,
-      signalDbm: -75,
+      position: { x: 30, y: -4 },
+      txPowerDbm: 15,
       beaconIntervalTu: 100,
       blockAckWindow: 64,
       security: { kind: "open" },
@@ -91,21 +94,27 @@ const full = {
       name: "work",
       ssid: "office",
       passphrase: "office-secret",
+      roaming: { enabled: true, thresholdDbm: -70, shortIntervalS: 10, longIntervalS: 600 },
       memoryMb: 1024,
       traffic: [
         { kind: "udp-tx", offeredMbps: 12.5, payloadBytes: 1000 },
         { kind: "udp-rx", offeredMbps: "saturate", payloadBytes: 18 },
         { kind: "tcp-tx", offeredMbps: 2.5, payloadBytes: 1400 },
         { kind: "tcp-rx", offeredMbps: "saturate", payloadBytes: 536 },
-        { kind: "ping", intervalMs: 20, payloadBytes: 0 }
+        { kind: "ping", intervalMs: 20, payloadBytes: 0 },
+        { kind: "locate", intervalMs: 500 }
       ]
     },
-    { name: "visitor", ssid: "guest", memoryMb: 256, traffic: [] }
+    { name: "visitor", ssid: "guest", roaming: { enabled: false, thresholdDbm: -65, shortIntervalS: 30, longIntervalS: 300 }, memoryMb: 256, traffic: [] }
   ],
   switches: {
     addressTranslation: "iommu",
     interruptCoalescing: { enabled: true, frames: 16, delayUs: 500, adaptive: false },
     fastDataPath: true
+  },
+  environment: {
+    breakpointM: 5, exponentBeyondBreakpoint: 4, shadowingWithinBreakpointDb: 2, shadowingBeyondBreakpointDb: 6,
+    shadowingDecorrelationM: 6, fading: "rayleigh", riceanKDb: 3
   },
   driver: { scanCacheAgeMs: 0, scanDwellMs: 50, scanChannels: [1, 11] },
   faults: [
@@ -208,13 +217,20 @@ describe("scenario: round trip", () => {
   it.effect("the default scenario encodes with every field explicit", () =>
     Effect.gen(function*() {
       const json = encodeScenario(defaultScenario) as Record<string, unknown>
-      assert.deepStrictEqual(Object.keys(json).sort(), ["aps", "card", "driver", "durationSeconds", "faults", "host", "mode", "switches", "vms", "warmupSeconds"])
+      assert.deepStrictEqual(Object.keys(json).sort(), ["aps", "card", "driver", "durationSeconds", "environment", "faults", "host", "mode", "switches", "vms", "warmupSeconds"])
       assert.deepStrictEqual(yield* decodeScenario(json), defaultScenario)
     }))
 
   it.prop("decode ∘ encode is the identity on decoded scenarios (APs get the card's channel)", [Schema.toType(Scenario)], ([s]) => {
     const back = Schema.decodeUnknownSync(Scenario)(encodeScenario(s), { onExcessProperty: "error" })
-    assert.deepStrictEqual(back, { ...s, aps: s.aps.map((ap) => ({ ...ap, channel: ap.channel ?? s.card.channel })) })
+    assert.deepStrictEqual(back, {
+      ...s,
+      aps: s.aps.map((ap) => ({
+        ...ap,
+        channel: ap.channel ?? s.card.channel,
+        ...(ap.signalDbm === undefined && ap.position === undefined ? { signalDbm: -50 } : {})
+      }))
+    })
   }, { arbitrary: { runs: 200 } })
 })
 
@@ -310,18 +326,22 @@ describe("scenario: mistakes are named by their field", () => {
       assert.deepStrictEqual(problems, [{ path: "vms[0].ssid", message: "no AP has SSID \"lab2\"; known SSIDs: \"lab\"" }])
     }))
 
-  it.effect("duplicate VM name, SSID and BSSID", () =>
+  it.effect("duplicate VM name and BSSID; an ESS whose APs differ in security; an AP with a position and a fixed signal", () =>
     Effect.gen(function*() {
       const problems = yield* problemsOf({
         aps: [
           { ssid: "lab", bssid: "02:00:00:00:01:00" },
-          { ssid: "lab", bssid: "02:00:00:00:01:00" }
+          { ssid: "lab", bssid: "02:00:00:00:01:00" },
+          { ssid: "lab", bssid: "02:00:00:00:01:01", security: { kind: "open" } },
+          { ssid: "lab", bssid: "02:00:00:00:01:02", position: { x: 1, y: 1 }, signalDbm: -60 }
         ],
         vms: [vm("a"), vm("b"), vm("a")]
       })
       assertProblem(problems, "vms[2].name", "duplicate VM name \"a\"", "vms[0].name")
-      assertProblem(problems, "aps[1].ssid", "duplicate SSID")
       assertProblem(problems, "aps[1].bssid", "duplicate BSSID")
+      assertProblem(problems, "aps[2].security", "one network (ESS)")
+      assertProblem(problems, "aps[3].signalDbm", "not both")
+      assert.isFalse(problems.some((p) => p.path === "aps[1].ssid"), "APs may share an SSID (an ESS)")
     }))
 
   it.effect("passthrough with 2 VMs; native without exactly one", () =>
