@@ -24,7 +24,7 @@ import type { CardCommand } from "../vocabulary/CardCommand.ts"
 import type { CardEvent, ScanResult } from "../vocabulary/CardEvent.ts"
 import { Status } from "../vocabulary/Frame.ts"
 import { CONNECTION_IDLE_NS, INIT_TIMEOUT_NS, JOIN_TIMEOUT_NS, SCAN_TIMEOUT_NS } from "../vocabulary/ModelConstants.ts"
-import { BGSCAN_HYSTERESIS_DB, roamTarget } from "./Roaming.ts"
+import { BGSCAN_HYSTERESIS_DB, refreshed, roamTarget } from "./Roaming.ts"
 import type { RoamingPolicy } from "./Roaming.ts"
 
 export type DriverState = "off" | "initializing" | "scanning" | "authenticating" | "associating" | "connected" | "failed"
@@ -164,8 +164,8 @@ export const onEvent = (d: GuestDriver, e: CardEvent, config: Config): Step => {
       const withScan = { ...d, lastScan: e.results }
       if (d.state === "connected" && config.roaming !== undefined && d.target !== undefined) {
         // A background scan: move if another AP of the ESS is clearly stronger.
-        const to = roamTarget(e.results, config.ssid, d.target.bssid)
-        if (to === undefined) return { driver: withScan, commands: [] }
+        const to = roamTarget(e.results, config.ssid, d.target)
+        if (to === undefined) return { driver: { ...withScan, target: refreshed(e.results, d.target) }, commands: [] }
         return {
           driver: { ...withScan, state: "authenticating", target: to, signalLow: false, joinVia: "roam" },
           commands: [new Disassociate({ vmac: 0 }), new Authenticate({ vmac: 0, bssid: to.bssid, channel: to.channel })]
@@ -201,7 +201,9 @@ export const onEvent = (d: GuestDriver, e: CardEvent, config: Config): Step => {
       if (d.state !== "connected") return { driver: d, commands: [] }
       return { driver: { ...d, state: "scanning", target: undefined, signalLow: false }, commands: [scanCommand(config)] }
     case "Signal":
-      return { driver: d.state === "connected" ? { ...d, signalLow: e.low } : d, commands: [] }
+      // The new AP's first beacons may come before the association completes (the 4-way handshake
+      // still runs): what they say counts for the connection about to start.
+      return { driver: d.state === "connected" || d.state === "associating" || d.state === "authenticating" ? { ...d, signalLow: e.low } : d, commands: [] }
     case "TxDone":
     case "Rx":
       return { driver: d, commands: [] }

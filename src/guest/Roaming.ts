@@ -38,18 +38,22 @@ export const minimumGainDb = (currentDbm: number): number =>
 
 /**
  * The AP to move to after a scan, or undefined to stay: the strongest AP of `ssid` other than the
- * current one, if it beats the current AP's signal in the same scan by `minimumGainDb`. A current AP
- * the scan did not hear counts as beaten by any other.
+ * current one, if it beats the current AP's signal by `minimumGainDb`. The current AP's signal is
+ * this scan's if it heard it, else the last one known (`current`): wpa_supplicant keeps a BSS in its
+ * table across a scan that missed it.
  */
-export const roamTarget = (results: ReadonlyArray<ScanResult>, ssid: string, currentBssid: number): ScanResult | undefined => {
+export const roamTarget = (results: ReadonlyArray<ScanResult>, ssid: string, current: ScanResult): ScanResult | undefined => {
   let best: ScanResult | undefined
-  let current: ScanResult | undefined
+  let currentDbm = current.signalDbm
   for (const r of results) {
     if (r.ssid !== ssid) continue
-    if (r.bssid === currentBssid) current = r
+    if (r.bssid === current.bssid) currentDbm = r.signalDbm
     else if (best === undefined || r.signalDbm > best.signalDbm) best = r
   }
   if (best === undefined) return undefined
-  if (current === undefined) return best
-  return best.signalDbm - current.signalDbm >= minimumGainDb(current.signalDbm) ? best : undefined
+  return best.signalDbm - currentDbm >= minimumGainDb(currentDbm) ? best : undefined
 }
+
+/** The current AP as this scan heard it (its signal refreshed), or as known before. */
+export const refreshed = (results: ReadonlyArray<ScanResult>, current: ScanResult): ScanResult =>
+  results.find((r) => r.bssid === current.bssid) ?? current

@@ -13,11 +13,14 @@ describe("roaming policy (wpa_supplicant)", () => {
   })
 
   it("moves only to a clearly stronger AP of its own SSID", () => {
-    assert.isUndefined(roamTarget([corp(1, -60), corp(2, -56)], "corp", 1)) // 4 dB < 5
-    assert.strictEqual(roamTarget([corp(1, -60), corp(2, -55)], "corp", 1)?.bssid, 2)
-    assert.strictEqual(roamTarget([corp(1, -82), corp(2, -80), corp(3, -79)], "corp", 1)?.bssid, 3)
-    assert.isUndefined(roamTarget([corp(1, -82), { ...corp(2, -40), ssid: "other" }], "corp", 1))
-    assert.strictEqual(roamTarget([corp(2, -80)], "corp", 1)?.bssid, 2) // the current AP was not heard
+    const current = corp(1, -50)
+    assert.isUndefined(roamTarget([corp(1, -60), corp(2, -56)], "corp", current)) // 4 dB < 5
+    assert.strictEqual(roamTarget([corp(1, -60), corp(2, -55)], "corp", current)?.bssid, 2)
+    assert.strictEqual(roamTarget([corp(1, -82), corp(2, -80), corp(3, -79)], "corp", current)?.bssid, 3)
+    assert.isUndefined(roamTarget([corp(1, -82), { ...corp(2, -40), ssid: "other" }], "corp", current))
+    // The current AP missing from this scan: its last known signal counts.
+    assert.isUndefined(roamTarget([corp(2, -52)], "corp", current))
+    assert.strictEqual(roamTarget([corp(2, -44)], "corp", current)?.bssid, 2)
   })
 
   it("scans often while the signal is low", () => {
@@ -69,7 +72,9 @@ describe("the guest driver roams", () => {
     assert.strictEqual(noRoaming.driver.state, "connected")
   })
 
-  it("notes the monitor's low and high", () => {
+  it("notes the monitor's low and high, also from the new AP's first beacons before the association completes", () => {
     assert.isTrue(G.onEvent(connected, { _tag: "Signal", vmac: 0, signalDbm: -70, low: true }, config).driver.signalLow)
+    // Lost, the "low" would not come again (the monitor reports crossings), and the VM would scan only every longIntervalS.
+    assert.isTrue(G.onEvent({ ...connected, state: "associating" }, { _tag: "Signal", vmac: 0, signalDbm: -83, low: true }, config).driver.signalLow)
   })
 })
