@@ -20,6 +20,7 @@ export type RejectReason =
   | "dma-out-of-range"
   | "bad-length"
   | "rate-out-of-range"
+  | "bad-retry-chain"
   | "not-initialized"
   | "no-free-vmac"
 
@@ -37,7 +38,15 @@ export type CardEvent =
   | { readonly _tag: "AuthDone"; readonly vmac: number; readonly status: number }
   | { readonly _tag: "AssocDone"; readonly vmac: number; readonly status: number }
   | { readonly _tag: "Disconnected"; readonly vmac: number; readonly reason: "deauthenticated" | "beacon-loss" | "vmac-reset" }
-  | { readonly _tag: "TxDone"; readonly vmac: number; readonly delivered: number; readonly failed: number }
+  | {
+    readonly _tag: "TxDone"
+    readonly vmac: number
+    readonly delivered: number
+    readonly failed: number
+    /** MPDU attempts and MPDUs acknowledged by rate index behind this status (the rate control's input). */
+    readonly attempts?: ReadonlyArray<number>
+    readonly acked?: ReadonlyArray<number>
+  }
   | { readonly _tag: "Rx"; readonly vmac: number; readonly frames: ReadonlyArray<Frame> }
   | { readonly _tag: "Rejected"; readonly command: string; readonly reason: RejectReason }
 
