@@ -18,6 +18,7 @@ import type { GuestState } from "./GuestState.ts"
 import type { GuestTraffic } from "./GuestTraffic.ts"
 import type { GuestMessage, GuestOptions, GuestStats } from "./GuestVm.ts"
 import type { GuestWork } from "./GuestWork.ts"
+import type { GuestRates } from "./GuestRates.ts"
 
 /** What the driver side needs of the guest's options. */
 export type DriverRunnerOptions = Pick<GuestOptions, "name" | "memory" | "endpointMacOf" | "log">
@@ -29,8 +30,18 @@ export class GuestDriverRunner {
   private readonly work: GuestWork
   private readonly traffic: GuestTraffic
   private readonly self: Port<GuestMessage>
+  private readonly rates: GuestRates
 
-  constructor(kernel: Kernel, o: DriverRunnerOptions, stats: GuestStats, work: GuestWork, traffic: GuestTraffic, self: Port<GuestMessage>) {
+  constructor(
+    kernel: Kernel,
+    o: DriverRunnerOptions,
+    stats: GuestStats,
+    work: GuestWork,
+    traffic: GuestTraffic,
+    self: Port<GuestMessage>,
+    rates: GuestRates
+  ) {
+    this.rates = rates
     this.kernel = kernel
     this.o = o
     this.stats = stats
@@ -131,7 +142,10 @@ export class GuestDriverRunner {
       after(this.kernel, step.retryAfterNs, this.self, { _tag: "Retry", epoch: e })
     }
     if (was !== "connected" && s.driver.state === "connected") this.connected(s)
-    else if (was === "connected" && s.driver.state !== "connected") this.stats.disconnectedAtNs = this.kernel.nowNs
+    else if (was === "connected" && s.driver.state !== "connected") {
+      this.stats.disconnectedAtNs = this.kernel.nowNs
+      s.rate = undefined // the association's rate control ends with it
+    }
   }
 
   /** Connected (again): the outage ends, and the flows start afresh (the endpoint forgot this station when it joined again). */
@@ -144,6 +158,7 @@ export class GuestDriverRunner {
       stats.disconnectedAtNs = undefined
     }
     s.epoch++
+    this.rates.start(s)
     this.traffic.makeTcpFlows(s)
     this.traffic.startFlows(s)
     s.lastHeardNs = kernel.nowNs

@@ -4,6 +4,23 @@
  */
 import { Schema } from "effect"
 
+/** What a VM's frames went at, and what its driver's rate control did (`card.rateControl`). */
+export const RatesReport = Schema.Struct({
+  /** The rate control its driver ran: "fixed", "minstrel", "arf" or "aarf". */
+  algorithm: Schema.String,
+  /** The retry chain its driver last wrote to the card, first stage first: rate in Mbit/s and attempts; null if it wrote none (a fixed rate). */
+  chain: Schema.NullOr(Schema.Array(Schema.Struct({ rateMbps: Schema.Number, tries: Schema.Number }))),
+  /** Rate commands its rate control wrote (each a trip through the device model and the driver). */
+  commands: Schema.Number,
+  /** Its data MPDUs acknowledged at each rate over the whole run, keyed by the rate in Mbit/s (rates with none left out). */
+  framesByRateMbps: Schema.Record(Schema.String, Schema.Number),
+  /** Its data MPDU attempts at each rate over the whole run, likewise. */
+  attemptsByRateMbps: Schema.Record(Schema.String, Schema.Number),
+  /** The rate most of its MPDUs were acknowledged at, Mbit/s; null if none was. */
+  topRateMbps: Schema.NullOr(Schema.Number)
+})
+export type RatesReport = typeof RatesReport.Type
+
 export const VmReport = Schema.Struct({
   name: Schema.String,
   /** The guest driver's state at the end (`connected`, `scanning`, `failed`, …). */
@@ -44,7 +61,9 @@ export const VmReport = Schema.Struct({
   /** When data last moved (a frame it sent was delivered, or it received one), simulated seconds; null if never. */
   lastDataAtSeconds: Schema.NullOr(Schema.Number),
   /** Null-data frames its connection monitor sent to an AP it had not heard from for 5 s. */
-  linkProbes: Schema.Number
+  linkProbes: Schema.Number,
+  /** Its rates: the chain, the commands, frames by rate. */
+  rates: RatesReport
 })
 export type VmReport = typeof VmReport.Type
 

@@ -14,6 +14,8 @@ import { isConsistent } from "../driver/VmacTable.ts"
 import { actorSummary, runWorld } from "./RunWorld.ts"
 import { MAX_FRAME_LIFETIME_NS } from "../vocabulary/ModelConstants.ts"
 import type { World } from "../world/World.ts"
+import { phyOf } from "../world/World.ts"
+import { ratesReport } from "../report/RatesReport.ts"
 
 export { MAX_FRAME_LIFETIME_NS } from "../vocabulary/ModelConstants.ts"
 
@@ -90,7 +92,8 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       reconnects: s.reconnects,
       timeouts: s.timeouts,
       lastDataAtSeconds: s.lastDataNs === undefined ? null : s.lastDataNs / 1e9,
-      linkProbes: s.linkProbes
+      linkProbes: s.linkProbes,
+      rates: ratesReport(world.scenario.card.rateControl, phyOf(world.scenario), s, vm.guest.rateChain())
     }
   })
   const percentOf = (ns: number): number => (cpu.elapsedNs > 0 ? (100 * ns) / cpu.elapsedNs : 0)
