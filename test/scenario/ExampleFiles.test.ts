@@ -13,7 +13,8 @@ describe("examples/*.json", () => {
     ["two-vms-two-aps", examples.twoVmsTwoAps],
     ["four-vms-ht40", examples.fourVmsHt40],
     ["wrong-passphrase", examples.wrongPassphrase],
-    ["fault-schedule", examples.faultSchedule]
+    ["fault-schedule", examples.faultSchedule],
+    ["rate-control", examples.rateControl]
   ] as const) {
     it.effect(`${name}.json is the documented example and loads`, () =>
       Effect.gen(function*() {
@@ -34,5 +35,14 @@ describe("examples/*.json", () => {
         assert.isAbove(vm.lastDataAtSeconds ?? 0, r.simulatedSeconds - 1, `${vm.name} moves data at the end`)
       }
       assert.isAbove(r.vms[2]!.rejections, 0, "the hostile commands were refused")
+    }))
+
+  it.effect("rate-control.json: the close VM's frames go at 54 Mbit/s, the distant one's lower", () =>
+    Effect.gen(function*() {
+      const r = yield* runScenario(yield* loadScenarioFile(file("rate-control")), { seed: 1 })
+      const [close, distant] = r.vms
+      assert.strictEqual(close!.rates.topRateMbps, 54)
+      assert.isBelow(distant!.rates.topRateMbps!, 48)
+      for (const vm of r.vms) assert.isAbove(vm.rates.commands, 0)
     }))
 })
