@@ -9,7 +9,7 @@ const src = fileURLToPath(new URL("../src", import.meta.url))
 const layers: ReadonlyArray<ReadonlyArray<string>> = [
   ["kernel", "actor"],
   ["vocabulary", "scenario"],
-  ["guest", "device-model", "driver", "host", "nic", "air", "ap", "cpu", "workload"],
+  ["guest", "device-model", "driver", "host", "nic", "air", "ap", "cpu", "workload", "ratecontrol"],
   ["check"],
   ["world"],
   ["report"],

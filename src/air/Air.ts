@@ -26,6 +26,7 @@ import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import { AirLogic } from "./AirLogic.ts"
 import type { AirState, Medium } from "./AirLogic.ts"
 import type { PhyConfig } from "./PhyConfig.ts"
+import type { RetryChain } from "./RetryChain.ts"
 import type { Station } from "./Station.ts"
 import type { RadioEnvironment } from "../environment/RadioEnvironment.ts"
 
@@ -34,9 +35,16 @@ export type AirMessage = Data.TaggedEnum<{
   /**
    * Hand frames to a station's hardware queue (`urgent`: ahead of what is queued, as beacons go out
    * at their TBTT). `phy`, when given, is the rate the station sends at from now on (a card's radio
-   * sends each vMAC's frames at that vMAC's rate).
+   * sends each vMAC's frames at that vMAC's rate). `chain`, when given, is the retry chain these
+   * frames' attempts go by (a vMAC's); undefined: every attempt at `phy`, up to the retry limit.
    */
-  Enqueue: { readonly station: Station; readonly frames: ReadonlyArray<Frame>; readonly urgent: boolean; readonly phy: PhyConfig | undefined }
+  Enqueue: {
+    readonly station: Station
+    readonly frames: ReadonlyArray<Frame>
+    readonly urgent: boolean
+    readonly phy: PhyConfig | undefined
+    readonly chain?: RetryChain | undefined
+  }
   /** Drop every frame queued at a station (a radio reset, an AP off), recording why. */
   Flush: { readonly station: Station; readonly reason: string }
   /** Drop the frames queued at a station for one receiver (an AP forgetting a station), recording why. */
@@ -63,9 +71,12 @@ export type AirMessage = Data.TaggedEnum<{
 /** Constructors for the air's messages (off the hot path; hot paths write the literal). */
 export const AirMessage = Data.taggedEnum<AirMessage>()
 
-/** Frames to `station`'s queue, at the back (`urgent`: ahead of what is queued), sent at `phy` if given. */
-export const enqueue = (station: Station, frames: ReadonlyArray<Frame>, urgent = false, phy?: PhyConfig): AirMessage =>
-  ({ _tag: "Enqueue", station, frames, urgent, phy })
+/**
+ * Frames to `station`'s queue, at the back (`urgent`: ahead of what is queued), sent at `phy` if
+ * given, their attempts by `chain` if given.
+ */
+export const enqueue = (station: Station, frames: ReadonlyArray<Frame>, urgent = false, phy?: PhyConfig, chain?: RetryChain): AirMessage =>
+  ({ _tag: "Enqueue", station, frames, urgent, phy, chain })
 
 /** Counters of the medium, all channels together. */
 export interface AirStats {

@@ -15,6 +15,7 @@ import type { BurstSize } from "./Aggregation.ts"
 import { ackTimeoutNs, ppduDurationNs, psduExchangeNs } from "./Airtime.ts"
 import { frameMpduBytes } from "./FrameBytes.ts"
 import type { PhyConfig } from "./PhyConfig.ts"
+import { stageAt } from "./RetryChain.ts"
 import { basicRateFor, LOWEST_BASIC_RATE } from "./RateTable.ts"
 import { aifsNs, backoffSlots, eifsNs, nextCw, initialCw, SHORT_RETRY_LIMIT } from "./Backoff.ts"
 import { DEFAULT_NOISE_FLOOR_DBM, frameErrorRate, snrFromSignal } from "./LossModel.ts"
@@ -32,6 +33,8 @@ interface Transmission {
   readonly phy: PhyConfig
   /** Its PSDU: one MPDU, or the A-MPDU of `frames`. */
   readonly psduBytes: number
+  /** The rate's ladder index when it goes by the station's retry chain (counted for its TX status); -1 otherwise. */
+  readonly rateIndex: number
 }
 
 /** The air's state, held by the actor runtime: one medium per channel. */
@@ -212,12 +215,15 @@ export class AirLogic {
   private takeBurst(medium: Medium, s: Station): Transmission {
     const head = s.queue[0]!
     if (head.ra === BROADCAST || head.kind !== FrameKind.Data) {
-      return { station: s, frames: s.queue.slice(0, 1), phy: LOWEST_BASIC_RATE, psduBytes: frameMpduBytes(head, s.qos) }
+      return { station: s, frames: s.queue.slice(0, 1), phy: LOWEST_BASIC_RATE, psduBytes: frameMpduBytes(head, s.qos), rateIndex: -1 }
     }
+    // A retry goes at the rate its chain gives for this attempt (the aggregate's: the head's failed exchanges).
+    const stage = s.chain === undefined ? undefined : stageAt(s.chain, s.retries)
+    const phy = stage === undefined ? s.phy : stage.phy
     const n = burstLength(s.queue, 0, s.queue.length, {
-      phy: s.phy, qos: s.qos, framesMax: s.maxAggregate > 1 ? Math.min(s.maxAggregate, this.windowOf(medium, s, head.ra)) : 1, timeLimitNs: s.ampduTimeLimitNs
+      phy, qos: s.qos, framesMax: s.maxAggregate > 1 ? Math.min(s.maxAggregate, this.windowOf(medium, s, head.ra)) : 1, timeLimitNs: s.ampduTimeLimitNs
     }, this.size)
-    return { station: s, frames: s.queue.slice(0, n), phy: s.phy, psduBytes: this.size.psduBytes }
+    return { station: s, frames: s.queue.slice(0, n), phy, psduBytes: this.size.psduBytes, rateIndex: stage === undefined ? -1 : stage.rateIndex }
   }
 
   /** The BlockAck window the receiver of `ra` offers (the standard's largest when none on the channel answers to it). */
@@ -253,7 +259,7 @@ export class AirLogic {
     medium.idleSinceNs = this.kernel.nowNs
     medium.countdownStartNs = 0
     const collided = winners.length > 1
-    for (const { station, frames, phy } of winners) {
+    for (const { station, frames, phy, rateIndex } of winners) {
       const head = frames[0]!
       if (head.ra === BROADCAST) {
         // No ACK and no retry for group-addressed frames; each receiver draws its own loss.
@@ -304,6 +310,11 @@ export class AirLogic {
       // Anything short of every frame arriving and being acknowledged is heard as an error: EIFS.
       if (!acked || arrived.length < frames.length) medium.eifs = true
       const succeeded = acked ? arrived : []
+      if (rateIndex >= 0) {
+        station.attemptsByRate[rateIndex]! += frames.length
+        station.ackedByRate[rateIndex]! += succeeded.length
+        station.rateCounted = true
+      }
       this.stats.framesDelivered += succeeded.length
       this.stats.framesLost += frames.length - succeeded.length
       // Remove what was acknowledged; the rest stays at the head for a retry.
@@ -317,7 +328,8 @@ export class AirLogic {
         station.retries++
         this.stats.retries++
         station.cw = nextCw(station.cw, timingsFor(station.phy))
-        if (station.retries > SHORT_RETRY_LIMIT) {
+        // A chain's stages used up, or (no chain) the standard's retry limit.
+        if (station.chain === undefined ? station.retries > SHORT_RETRY_LIMIT : station.retries >= station.chain.attempts) {
           station.queue.splice(0, failed.length)
           dropped = failed
           this.drop(failed, receiver === undefined && !collided ? "no-receiver" : "retry-limit")
@@ -361,7 +373,10 @@ export class AirLogic {
           this.drop(msg.frames, "station-disabled")
           return
         }
-        if (msg.phy !== undefined) s.phy = msg.phy
+        if (msg.phy !== undefined) {
+          s.phy = msg.phy
+          s.chain = msg.chain
+        }
         if (msg.urgent) {
           // Behind the frames on the air now (they finish first), ahead of everything else.
           s.queue.splice(this.inAirCount(st, s), 0, ...msg.frames)

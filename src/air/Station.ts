@@ -6,6 +6,7 @@
 import type { Frame } from "../vocabulary/Frame.ts"
 import { AIFSN_BEST_EFFORT, AIFSN_DCF } from "./Backoff.ts"
 import type { PhyConfig } from "./PhyConfig.ts"
+import type { RetryChain } from "./RetryChain.ts"
 import { MAX_AMPDU_MPDUS as MAX_BLOCK_ACK_WINDOW } from "./Timing.ts"
 
 /** Where a station's owner hears about its frames (each call is a message to the owning actor). */
@@ -30,6 +31,19 @@ export class Station {
   channel: number
   /** Transmit rate (a rate-control decision of its owner). */
   phy: PhyConfig
+  /**
+   * The retry chain its data bursts go by (a card's vMAC's, set with each burst); undefined: every
+   * attempt at `phy`, up to the standard's retry limit.
+   */
+  chain: RetryChain | undefined = undefined
+  /**
+   * MPDU attempts and MPDUs acknowledged by rate index, for data sent by a chain, since its owner
+   * last took them (`takeRateCounts`): what a TX status reports of each frame's attempts.
+   */
+  readonly attemptsByRate: Array<number> = [0, 0, 0, 0, 0, 0, 0, 0]
+  readonly ackedByRate: Array<number> = [0, 0, 0, 0, 0, 0, 0, 0]
+  /** Whether any count is not zero. */
+  rateCounted = false
   /** Fixed signal level of every link of this station (an AP without a position), in dBm; else undefined. */
   readonly signalDbm: number | undefined
   /** Its node in the radio environment (the host's card, a placed AP), when the run has one. */

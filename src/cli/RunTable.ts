@@ -17,6 +17,12 @@ export const renderRunReport = (r: RunReport): string => {
     )
   }
   lines.push(...renderLinks(r))
+  // Rate control (not "fixed"): the rate each VM's frames mostly went at, and the rate commands it cost.
+  const adaptive = r.vms.filter((vm) => vm.rates.algorithm !== "fixed")
+  if (adaptive.length > 0) {
+    const each = adaptive.map((vm) => `${vm.name} ${num(vm.rates.topRateMbps)} Mb/s most, ${vm.rates.commands} rate commands`)
+    lines.push(`rates (${adaptive[0]!.rates.algorithm}): ${each.join("; ")}`)
+  }
   lines.push("")
   lines.push(`driver: ${r.driver.scanRequests} scan requests → ${r.driver.physicalScans} physical scans, ${r.driver.scanCacheHits} from cache`)
   lines.push(`air: ${r.air.exchanges} exchanges, ${r.air.collisions} collisions, ${r.air.retries} retries, ${num(r.air.busyPercent)}% busy`)

@@ -2,7 +2,8 @@
  * The trust-boundary checks a device model applies to what a guest wrote, after the Schema decode:
  * pure functions from (what the VM owns, what it asked) to a reject reason or nothing.
  */
-import type { TxDescriptor } from "../vocabulary/CardCommand.ts"
+import { RETRY_CHAIN_ATTEMPTS_MAX } from "../vocabulary/CardCommand.ts"
+import type { ChainEntry, TxDescriptor } from "../vocabulary/CardCommand.ts"
 import type { RejectReason } from "../vocabulary/CardEvent.ts"
 import { Payload } from "../vocabulary/Frame.ts"
 
@@ -33,6 +34,19 @@ export const checkDescriptor = (vm: VmView, d: TxDescriptor | undefined): Reject
 export const checkVmac = (vm: VmView, vmac: number): RejectReason | undefined =>
   vmac !== 0 ? "unknown-vmac" : vm.mac === undefined ? "not-initialized" : undefined
 
-/** Checks a rate index against the card's rate ladder. */
-export const checkRate = (vm: VmView, rateIndex: number): RejectReason | undefined =>
-  rateIndex < 0 || rateIndex >= vm.rateCount ? "rate-out-of-range" : undefined
+/**
+ * Checks a rate command against the card's rate ladder: the rate index, and a retry chain's (every
+ * index on the ladder, the first stage at `rateIndex`, 16 attempts in all at most; its length and
+ * each stage's tries the Schema already bounds).
+ */
+export const checkRate = (vm: VmView, rateIndex: number, chain?: ReadonlyArray<ChainEntry>): RejectReason | undefined => {
+  const outside = (i: number): boolean => i < 0 || i >= vm.rateCount
+  if (outside(rateIndex)) return "rate-out-of-range"
+  if (chain === undefined) return undefined
+  let attempts = 0
+  for (const e of chain) {
+    if (outside(e.rateIndex)) return "rate-out-of-range"
+    attempts += e.tries
+  }
+  return chain[0]!.rateIndex !== rateIndex || attempts > RETRY_CHAIN_ATTEMPTS_MAX ? "bad-retry-chain" : undefined
+}

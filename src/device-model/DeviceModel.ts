@@ -346,7 +346,7 @@ class DeviceModelLogic {
     }
     if (command._tag === "TxDoorbell") return this.doorbell(s, command.count, command.vmac, access, !isDataDoorbell)
     if (command._tag !== "InitCard") {
-      const problem = checkVmac(s.view as VmView, command.vmac) ?? (command._tag === "SetRate" ? checkRate(s.view as VmView, command.rateIndex) : undefined)
+      const problem = checkVmac(s.view as VmView, command.vmac) ?? (command._tag === "SetRate" ? checkRate(s.view as VmView, command.rateIndex, command.chain) : undefined)
       if (problem !== undefined) {
         this.reject(s, command._tag, problem)
         return this.raiseAfter(s, access)

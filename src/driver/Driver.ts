@@ -18,6 +18,7 @@
  * its events to device models run in interrupt context; the periodic tick's poll runs on a host
  * worker thread.
  */
+import type { ChainEntry } from "../vocabulary/CardCommand.ts"
 import type { DeviceModelMessage as DeviceModelEvents } from "../device-model/DeviceModel.ts"
 import type { Port } from "../actor/Port.ts"
 import { Data, Effect } from "effect"
@@ -102,6 +103,8 @@ export interface DriverHandle {
   readonly pairState: (vm: number) => PairState | undefined
   /** Each VM's rate table entry: the rate index it transmits at. */
   readonly rateIndexOf: (vm: number) => number | undefined
+  /** The retry chain of each VM's last rate command, when it gave one. */
+  readonly rateChainOf: (vm: number) => ReadonlyArray<ChainEntry> | undefined
   readonly mapping: () => Vmacs.VmacTable
   /** The MAC of the vMAC a VM holds (a device model restarting reads it back). */
   readonly macOfVm: (vm: number) => number | undefined
@@ -135,6 +138,7 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
     stats,
     pairState: (vm) => current.pairs.get(vm)?.state,
     rateIndexOf: (vm) => current.pairs.get(vm)?.rateIndex,
+    rateChainOf: (vm) => current.pairs.get(vm)?.chain,
     mapping: () => current.table,
     macOfVm: (vm) => {
       const pair = current.pairs.get(vm)

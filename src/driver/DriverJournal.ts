@@ -4,10 +4,14 @@
  * keeps outside its own failure domain (a persistent region, or the hypervisor's record); here it is
  * an object the driver's supervisor keeps across restarts.
  */
+import type { ChainEntry } from "../vocabulary/CardCommand.ts"
+
 export interface JournalEntry {
   readonly vm: number
   readonly vmac: number
   readonly rateIndex: number
+  /** The retry chain of its last rate command, when it gave one. */
+  readonly chain?: ReadonlyArray<ChainEntry>
 }
 
 export class DriverJournal {
@@ -17,10 +21,10 @@ export class DriverJournal {
     this.byVm.set(vm, { vm, vmac, rateIndex })
   }
 
-  setRate(vm: number, rateIndex: number): void {
+  setRate(vm: number, rateIndex: number, chain?: ReadonlyArray<ChainEntry>): void {
     const e = this.byVm.get(vm)
     if (e === undefined) return
-    this.byVm.set(vm, { ...e, rateIndex })
+    this.byVm.set(vm, chain === undefined ? { vm: e.vm, vmac: e.vmac, rateIndex } : { vm: e.vm, vmac: e.vmac, rateIndex, chain })
   }
 
   release(vm: number): void {

@@ -5,10 +5,11 @@
  * after a crash. The table, the scan consolidation and the pair machine are pure (`VmacTable.ts`,
  * `ScanConsolidation.ts`, `PairState.ts`); this class applies them and says what the core runs.
  */
-import { withRateIndex, rateIndex as rateIndexOf } from "../air/RateTable.ts"
+import { rateIndex as rateIndexOf } from "../air/RateTable.ts"
+import { chainOf } from "./RateTableEntry.ts"
 import type { CpuCore, Job, Recipe, ThreadId } from "../cpu/CpuCore.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
-import type { CardCommand } from "../vocabulary/CardCommand.ts"
+import type { CardCommand, ChainEntry } from "../vocabulary/CardCommand.ts"
 import { InitCard } from "../vocabulary/CardCommand.ts"
 import type { CardEvent } from "../vocabulary/CardEvent.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
@@ -29,6 +30,8 @@ export interface PairEntry {
   vmac: number
   bssid: number
   rateIndex: number
+  /** The retry chain of its last rate command, when it gave one (its first stage is `rateIndex`). */
+  chain?: ReadonlyArray<ChainEntry> | undefined
 }
 
 /** The driver's own state: lost in a crash, rebuilt on restart from the journal and the card. */
@@ -104,7 +107,7 @@ export class DriverLogic {
     const s: DriverState = {
       ...initialDriverState(o.vmacs),
       table: rebuilt.table,
-      pairs: new Map(rebuilt.pairs.map((p) => [p.vm, { state: p.state, vmac: p.vmac, bssid: p.bssid, rateIndex: p.rateIndex }])),
+      pairs: new Map(rebuilt.pairs.map((p) => [p.vm, { state: p.state, vmac: p.vmac, bssid: p.bssid, rateIndex: p.rateIndex, chain: p.chain }])),
       quiescing: new Set(rebuilt.stop)
     }
     for (const vmac of rebuilt.stop) o.nic.tellUnsafe({ _tag: "StopVmac", vmac, reason: "vm-gone" })
@@ -177,10 +180,11 @@ export class DriverLogic {
         return job.submit()
       case "SetRate":
         if (pair !== undefined) {
-          // Only this VM's rate table changes: its own vMAC transmits at the new rate.
+          // Only this VM's rate table changes: its own vMAC transmits by the new chain.
           pair.rateIndex = cmd.rateIndex
-          o.journal.setRate(vm, cmd.rateIndex)
-          job.then(nic, { _tag: "SetVmacRate", vmac: pair.vmac, vm, phy: withRateIndex(o.phy, cmd.rateIndex) })
+          pair.chain = cmd.chain
+          o.journal.setRate(vm, cmd.rateIndex, cmd.chain)
+          job.then(nic, { _tag: "SetVmacRate", vmac: pair.vmac, vm, chain: chainOf(o.phy, cmd) })
         }
         return job.submit()
       case "Disassociate":

@@ -7,6 +7,7 @@ import type { AssocState } from "../nic/Nic.ts"
 import { fromCard } from "./PairState.ts"
 import type { PairState } from "./PairState.ts"
 import type { JournalEntry } from "./DriverJournal.ts"
+import type { ChainEntry } from "../vocabulary/CardCommand.ts"
 import * as Vmacs from "./VmacTable.ts"
 
 export interface RebuiltPair {
@@ -15,6 +16,7 @@ export interface RebuiltPair {
   readonly state: PairState
   readonly bssid: number
   readonly rateIndex: number
+  readonly chain?: ReadonlyArray<ChainEntry>
 }
 
 export interface Rebuilt {
@@ -44,7 +46,8 @@ export const rebuild = (
     if (regs.state === "stopped") restart.push(e.vmac)
     // Associated on an RSN without a key yet: the 4-way handshake is still under way, the guest still waits.
     const state = regs.state === "associated" && regs.rsn === true && regs.keyId === 0 ? "associating" : regs.state
-    pairs.push({ vm: e.vm, vmac: e.vmac, state: fromCard(state), bssid: regs.bssid, rateIndex: e.rateIndex })
+    const pair = { vm: e.vm, vmac: e.vmac, state: fromCard(state), bssid: regs.bssid, rateIndex: e.rateIndex }
+    pairs.push(e.chain === undefined ? pair : { ...pair, chain: e.chain })
   }
   for (let v = 0; v < vmacs; v++) if (owner[v] === undefined && card(v).state !== "stopped") stop.push(v)
   return { table: { owner }, pairs, restart, stop }

@@ -20,6 +20,7 @@ import { ASSOCIATIONS_KEPT } from "./GuestVm.ts"
 import type { GuestMessage, GuestOptions, GuestStats } from "./GuestVm.ts"
 import { backgroundScanIntervalNs } from "./Roaming.ts"
 import type { GuestWork } from "./GuestWork.ts"
+import type { GuestRates } from "./GuestRates.ts"
 
 /** What the driver side needs of the guest's options. */
 export type DriverRunnerOptions = Pick<GuestOptions, "name" | "memory" | "endpointMacOf" | "log" | "locator">
@@ -31,8 +32,18 @@ export class GuestDriverRunner {
   private readonly work: GuestWork
   private readonly traffic: GuestTraffic
   private readonly self: Port<GuestMessage>
+  private readonly rates: GuestRates
 
-  constructor(kernel: Kernel, o: DriverRunnerOptions, stats: GuestStats, work: GuestWork, traffic: GuestTraffic, self: Port<GuestMessage>) {
+  constructor(
+    kernel: Kernel,
+    o: DriverRunnerOptions,
+    stats: GuestStats,
+    work: GuestWork,
+    traffic: GuestTraffic,
+    self: Port<GuestMessage>,
+    rates: GuestRates
+  ) {
+    this.rates = rates
     this.kernel = kernel
     this.o = o
     this.stats = stats
@@ -164,6 +175,7 @@ export class GuestDriverRunner {
     else if (was === "connected" && s.driver.state !== "connected") {
       s.joinStartedNs = this.kernel.nowNs
       this.stats.disconnectedAtNs = this.kernel.nowNs
+      s.rate = undefined // the association's rate control ends with it
     }
   }
 
@@ -187,6 +199,7 @@ export class GuestDriverRunner {
       stats.disconnectedAtNs = undefined
     }
     s.epoch++
+    this.rates.start(s)
     this.traffic.makeTcpFlows(s)
     this.traffic.startFlows(s)
     s.lastHeardNs = kernel.nowNs

@@ -13,6 +13,8 @@ import type { Reply } from "../actor/Reply.ts"
 import type { Job } from "../cpu/CpuCore.ts"
 import type { ScanResult } from "../vocabulary/CardEvent.ts"
 import type { TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
+import type { RateController } from "../ratecontrol/RateControl.ts"
+import type { ChainEntry } from "../vocabulary/CardCommand.ts"
 import * as GuestDriver from "./GuestDriver.ts"
 
 /** The VM's TCP receiver (of a tcp-rx flow) and its segment size. */
@@ -33,6 +35,10 @@ export interface GuestState {
   outstanding: number
   /** Link probes in the TX ring: their completions are not data. */
   probesOutstanding: number
+  /** The rate control of the current association (undefined: none, or a fixed rate; `GuestRates.ts`). */
+  rate: RateController | undefined
+  /** The chain its last rate command wrote. */
+  rateChainSent: ReadonlyArray<ChainEntry> | undefined
 
   // Kept across a driver crash.
   /** What the driver joins (a roam changes it). */
@@ -72,6 +78,8 @@ export const initialGuestState = (config: GuestDriver.Config, endpointMac: numbe
   waitAttempt: 0,
   outstanding: 0,
   probesOutstanding: 0,
+  rate: undefined,
+  rateChainSent: undefined,
   config,
   endpointMac,
   epoch: 0,
@@ -93,5 +101,7 @@ export const forgetDriver = (s: GuestState): void => {
   s.driver = GuestDriver.initial
   s.outstanding = 0
   s.probesOutstanding = 0
+  s.rate = undefined
+  s.rateChainSent = undefined
   s.waitAttempt++
 }

@@ -32,6 +32,7 @@ import type { CpuCore, Job, ThreadId } from "../cpu/CpuCore.ts"
 import type { CostName } from "../cpu/CostTable.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import type { CardEvent, ScanResult } from "../vocabulary/CardEvent.ts"
+import type { ChainEntry } from "../vocabulary/CardCommand.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import type { GuestMemory } from "../vocabulary/GuestMemory.ts"
 import type { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
@@ -39,6 +40,8 @@ import type { RoamingPolicy } from "./Roaming.ts"
 import type { LocationService } from "../location/LocationService.ts"
 import * as GuestDriver from "./GuestDriver.ts"
 import { GuestDriverRunner } from "./GuestDriverRunner.ts"
+import { GuestRates } from "./GuestRates.ts"
+import type { RateOptions } from "./GuestRates.ts"
 import { initialGuestState } from "./GuestState.ts"
 import type { GuestState } from "./GuestState.ts"
 import { GuestTraffic, tcpTotals } from "./GuestTraffic.ts"
@@ -104,6 +107,11 @@ export interface GuestStats {
   lastDataNs: number | undefined
   /** Null-data frames its connection monitor sent to an AP it had not heard from. */
   linkProbes: number
+  /** Its frames' MPDU attempts and MPDUs acknowledged by rate index, as the card reported them. */
+  readonly attemptsByRate: Array<number>
+  readonly framesByRate: Array<number>
+  /** Rate commands its rate control wrote. */
+  rateCommands: number
   /** Its associations, in order (the first `ASSOCIATIONS_KEPT`), and how many there were. */
   readonly associations: Array<AssociationRecord>
   associationCount: number
@@ -156,6 +164,16 @@ export interface GuestOptions {
   readonly log: RecoveryLog
   /** Its location service, when one of its flows is "locate": every scan's results reach it. */
   readonly locator?: LocationService | undefined
+  /** Its driver's rate control (`card.rateControl`), on the card's PHY. Default: a fixed rate. */
+  readonly rates?: RateOptions | undefined
+}
+
+const FIXED_RATE: RateOptions = {
+  rateControl: "fixed",
+  phy: { standard: "802.11g", rateMbps: 54 },
+  rateRandom: () => {
+    throw new Error("a fixed rate draws nothing")
+  }
 }
 
 export interface GuestHandle {
@@ -165,6 +183,8 @@ export interface GuestHandle {
   readonly driver: () => GuestDriver.GuestDriver
   /** The TCP senders' loss recovery so far: fast retransmits and timeouts. */
   readonly tcp: () => { readonly retransmits: number; readonly timeouts: number; readonly acked: number }
+  /** The retry chain its rate control last wrote (undefined: none this association). */
+  readonly rateChain: () => ReadonlyArray<ChainEntry> | undefined
   /** Fired for each data frame its applications receive: (this VM, the VM the frame belongs to). */
   readonly traces: { readonly frameReceived: TraceSource<number, number> }
 }
@@ -176,12 +196,13 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
   const stats: GuestStats = {
     txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, rxBytesMeasured: 0, txDelivered: 0, txFailed: 0, ringFullDrops: 0,
     pingRttNs: [], pingsSent: 0, connectedAtNs: undefined, reconnects: 0, disconnectedAtNs: undefined, timeouts: 0,
-    lastDataNs: undefined, linkProbes: 0, associations: [], associationCount: 0, roams: 0, backgroundScans: 0
+    lastDataNs: undefined, linkProbes: 0, associations: [], associationCount: 0, roams: 0, backgroundScans: 0, attemptsByRate: [], framesByRate: [], rateCommands: 0
   }
   const self = forward<GuestMessage>()
   const work = new GuestWork(options.cpu, options.thread, options.port)
   const traffic = new GuestTraffic(kernel, options, stats, traces, work, self)
-  const logic = new GuestLogic(options, work, traffic, new GuestDriverRunner(kernel, options, stats, work, traffic, self))
+  const rates = new GuestRates(kernel, options.rates ?? FIXED_RATE, stats, work)
+  const logic = new GuestLogic(options, work, traffic, new GuestDriverRunner(kernel, options, stats, work, traffic, self, rates), rates)
   /** The state the runtime holds (one object for the actor's life), for the handle's accessors. */
   let current: GuestState | undefined
   let crashedAtNs = 0
@@ -202,7 +223,8 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
     traces,
     poweredOn: () => current?.poweredOn ?? false,
     driver: () => current?.driver ?? GuestDriver.initial,
-    tcp: () => tcpTotals(current?.tcpSenders.values() ?? [])
+    tcp: () => tcpTotals(current?.tcpSenders.values() ?? []),
+    rateChain: () => current?.rateChainSent
   }
 })
 
@@ -212,8 +234,10 @@ class GuestLogic {
   private readonly work: GuestWork
   private readonly traffic: GuestTraffic
   private readonly driver: GuestDriverRunner
+  private readonly rates: GuestRates
 
-  constructor(o: GuestOptions, work: GuestWork, traffic: GuestTraffic, driver: GuestDriverRunner) {
+  constructor(o: GuestOptions, work: GuestWork, traffic: GuestTraffic, driver: GuestDriverRunner, rates: GuestRates) {
+    this.rates = rates
     this.o = o
     this.work = work
     this.traffic = traffic
@@ -295,7 +319,10 @@ class GuestLogic {
   private interrupt(s: GuestState, events: ReadonlyArray<CardEvent>): void {
     this.work.charge(s, "guestIrq", 1)
     for (const e of events) {
-      if (e._tag === "TxDone") this.traffic.completed(s, e)
+      if (e._tag === "TxDone") {
+        this.traffic.completed(s, e)
+        this.rates.completed(s, e)
+      }
       else if (e._tag === "Rx") this.traffic.receive(s, e)
       else if (e._tag !== "Rejected" || e.command !== "TxDoorbell") this.driver.event(s, e)
     }

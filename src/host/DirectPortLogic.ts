@@ -4,7 +4,8 @@
  * carried out), the card's interrupt to the guest, the driver's periodic tick, a reset of the VM.
  */
 import { TxPathStamps } from "../vocabulary/TxPath.ts"
-import { withRateIndex, rateLadder } from "../air/RateTable.ts"
+import { rateLadder } from "../air/RateTable.ts"
+import { chainOf } from "../driver/RateTableEntry.ts"
 import { INTERRUPT_CONTEXT } from "../cpu/CpuCore.ts"
 import type { CpuCore, Job, Recipe, ThreadId } from "../cpu/CpuCore.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
@@ -120,9 +121,9 @@ export class DirectPortLogic {
         access.then(nic, { _tag: "AssocRequest", vmac: 0, vm: 0, bssid: command.bssid, ssid: command.ssid, passphrase: command.passphrase })
         return
       case "SetRate": {
-        const problem = checkRate({ mac: s.mac, memoryBytes: memory.sizeBytes, rateCount: this.rateCount }, command.rateIndex)
+        const problem = checkRate({ mac: s.mac, memoryBytes: memory.sizeBytes, rateCount: this.rateCount }, command.rateIndex, command.chain)
         if (problem !== undefined) return this.reject(access, "SetRate", problem)
-        access.then(nic, { _tag: "SetVmacRate", vmac: 0, vm: 0, phy: withRateIndex(o.phy, command.rateIndex) })
+        access.then(nic, { _tag: "SetVmacRate", vmac: 0, vm: 0, chain: chainOf(o.phy, command) })
         return
       }
       case "Disassociate":

@@ -15,6 +15,8 @@ import * as Air from "../air/Air.ts"
 import { initialCw } from "../air/Backoff.ts"
 import type { SignalMonitor } from "./BeaconSignal.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
+import { fixedChain } from "../air/RetryChain.ts"
+import type { RetryChain } from "../air/RetryChain.ts"
 import { Station } from "../air/Station.ts"
 import { after, forward } from "../actor/Port.ts"
 import { timingsFor } from "../air/Timing.ts"
@@ -48,7 +50,8 @@ export type NicMessage = Data.TaggedEnum<{
   StartVmac: { readonly vmac: number; readonly iommuDomainBytes: number | undefined }
   StopVmac: { readonly vmac: number; readonly reason: string }
   Transmit: { readonly vmac: number; readonly frames: ReadonlyArray<Frame> }
-  SetVmacRate: { readonly vmac: number; readonly vm: number; readonly phy: PhyConfig }
+  /** A VM's rate table entry: the retry chain its vMAC's data goes by. */
+  SetVmacRate: { readonly vmac: number; readonly vm: number; readonly chain: RetryChain }
   Scan: { readonly channels: ReadonlyArray<number>; readonly dwellNs: number }
   AuthRequest: { readonly vmac: number; readonly bssid: number; readonly channel: number }
   AssocRequest: { readonly vmac: number; readonly vm: number; readonly bssid: number; readonly ssid: string; readonly passphrase: string | undefined }
@@ -128,9 +131,11 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
   const burstFramesMax = options.phy.standard === "802.11n" ? options.ampduFramesMax : 1
   const traces = new Vmac.CardTraces()
   const vmacs: Array<Vmac.VmacHandle> = []
+  // Until a rate command says otherwise, every attempt at the configured rate (what a fixed rate always does).
+  const fixedRate = fixedChain(options.phy)
   for (let i = 0; i < options.vmacs; i++) {
     const regs: Vmac.VmacRegisters = {
-      state: "stopped", bssid: 0, channel: options.homeChannel, iommuDomainBytes: undefined, phy: options.phy, keyId: 0, rsn: false, txQueued: 0, txCompleted: 0, signalMonitor: undefined
+      state: "stopped", bssid: 0, channel: options.homeChannel, iommuDomainBytes: undefined, phy: options.phy, chain: fixedRate, keyId: 0, rsn: false, txQueued: 0, txCompleted: 0, signalMonitor: undefined
     }
     // A vMAC that crashes past its restart budget is dead firmware: the card reports it stopped for good.
     const parent = { childEscalated: () => void self.tellUnsafe({ _tag: "VmacFailed", vmac: i }) }
@@ -151,7 +156,7 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
     interrupts: 0, irqsDropped: 0, irqsDuplicated: 0, irqsDelayed: 0, scans: 0, channelSwitches: 0, powerSaveNulls: 0, dmaFaults: 0, vmacResets: 0, vmacsFailed: 0
   }
   const status = new CardStatus(kernel, stats, self, options.interrupt)
-  const rings = new TxRings(options.vmacs, options.phy, options.qos, options.ampduTimeLimitNs)
+  const rings = new TxRings(options.vmacs, options.phy, fixedRate, options.qos, options.ampduTimeLimitNs)
   const radio = new Radio(kernel, { ...options, scannerMac, burstFramesMax }, { station, air: air.ref, ledger, vmacs, status, self, rings, stats })
   const logic = new NicLogic(kernel, { vmacs, station, radio, status, stats, ledger, self })
   let current: RadioState | undefined

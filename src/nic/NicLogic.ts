@@ -137,7 +137,7 @@ export class NicLogic {
         if (v.regs.state !== "stopped") v.ref.tellUnsafe(msg.silent ? { _tag: "Hang" } : ModelActor.CRASH)
         return
       case "SetVmacRate":
-        v.ref.tellUnsafe({ _tag: "SetRate", vm: msg.vm, phy: msg.phy })
+        v.ref.tellUnsafe({ _tag: "SetRate", vm: msg.vm, chain: msg.chain })
         return
       case "AuthRequest":
         v.ref.tellUnsafe({ _tag: "Auth", bssid: msg.bssid, channel: msg.channel })

@@ -29,6 +29,8 @@ import { channelsToServe, mustRotate, nextChannel } from "./ChannelPlan.ts"
 import { pickNext } from "./TxScheduler.ts"
 import type { TxSchedulerKind } from "./TxScheduler.ts"
 import type { TxRings } from "./TxRings.ts"
+import type { RateCounts } from "../vocabulary/RateCounts.ts"
+import { takeRateCounts } from "./TakeRateCounts.ts"
 import { txCompleted } from "./Vmac.ts"
 import type * as Vmac from "./Vmac.ts"
 
@@ -214,7 +216,7 @@ export class Radio {
       replan = e._tag !== "TxStatus" && e._tag !== "Rx"
     }
     if (msg.frames !== undefined) {
-      const full = this.rings.push(msg.vmac, msg.frames, msg.channel, msg.phy, msg.urgent)
+      const full = this.rings.push(msg.vmac, msg.frames, msg.channel, msg.phy, msg.chain, msg.urgent)
       if (full.length > 0) {
         for (const f of full) this.ledger.drop(f, "vmac-queue-full")
         this.completed(msg.vmac, [], full)
@@ -234,12 +236,12 @@ export class Radio {
     r.airOwner = v
     r.airFrames = burst.length
     for (const f of burst) if (f.txPath !== undefined) f.txPath.airQueuedNs = this.kernel.nowNs
-    this.air.tellUnsafe(Air.enqueue(this.station, burst, false, this.rings.phy[v]))
+    this.air.tellUnsafe(Air.enqueue(this.station, burst, false, this.rings.phy[v], this.rings.chain[v]))
   }
 
   /** TX frames of vMAC `v` are done (sent or dropped): the card counts them and tells the driver. */
-  private completed(v: number, delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>): void {
-    const event = txCompleted(this.vmacs[v]!.regs, v, delivered, dropped)
+  private completed(v: number, delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>, rates?: RateCounts): void {
+    const event = txCompleted(this.vmacs[v]!.regs, v, delivered, dropped, rates)
     if (event !== undefined) this.status.raise(event)
   }
 
@@ -274,7 +276,9 @@ export class Radio {
   sent(r: RadioState, delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>): void {
     r.airFrames -= delivered.length + dropped.length
     // The radio's own frames (nulls, probes) need no word to anyone.
-    if (r.airOwner >= 0) this.completed(r.airOwner, delivered, dropped)
+    // The attempts the air counted since the last outcome are the owner's: one owner's burst is on the air at a time.
+    const rates = takeRateCounts(this.station)
+    if (r.airOwner >= 0) this.completed(r.airOwner, delivered, dropped, rates)
     if (r.airFrames > 0) return
     r.airFrames = 0
     if (r.mode === "leaving") this.continueLeaving(r)

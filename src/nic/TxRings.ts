@@ -9,6 +9,7 @@
  */
 import { burstLength } from "../air/Aggregation.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
+import type { RetryChain } from "../air/RetryChain.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import type { OfferView } from "./TxScheduler.ts"
 
@@ -40,6 +41,8 @@ export class TxRings implements OfferView {
   readonly offerSeq: Array<number>
   readonly offerChannel: Array<number>
   readonly phy: Array<PhyConfig>
+  /** Each vMAC's retry chain (its first stage is `phy`). */
+  readonly chain: Array<RetryChain>
   private seq = 0
   /** Rings with at least one frame. */
   backlogged = 0
@@ -48,13 +51,14 @@ export class TxRings implements OfferView {
   private readonly qos: boolean
   private readonly ampduTimeLimitNs: number
 
-  constructor(vmacs: number, phy: PhyConfig, qos: boolean, ampduTimeLimitNs: number) {
+  constructor(vmacs: number, phy: PhyConfig, chain: RetryChain, qos: boolean, ampduTimeLimitNs: number) {
     this.qos = qos
     this.ampduTimeLimitNs = ampduTimeLimitNs
     this.rings = Array.from({ length: vmacs }, () => new Ring())
     this.offerSeq = new Array<number>(vmacs).fill(-1)
     this.offerChannel = new Array<number>(vmacs).fill(0)
     this.phy = new Array<PhyConfig>(vmacs).fill(phy)
+    this.chain = new Array<RetryChain>(vmacs).fill(chain)
   }
 
   size(v: number): number {
@@ -62,10 +66,10 @@ export class TxRings implements OfferView {
   }
 
   /**
-   * Queues `frames` of vMAC `v` to go out on `channel` at `phy` (`urgent`: ahead of its queued data,
-   * as management frames are). Returns the frames that did not fit.
+   * Queues `frames` of vMAC `v` to go out on `channel` at `phy` by `chain` (`urgent`: ahead of its
+   * queued data, as management frames are). Returns the frames that did not fit.
    */
-  push(v: number, frames: ReadonlyArray<Frame>, channel: number, phy: PhyConfig, urgent: boolean): Array<Frame> {
+  push(v: number, frames: ReadonlyArray<Frame>, channel: number, phy: PhyConfig, chain: RetryChain, urgent: boolean): Array<Frame> {
     const ring = this.rings[v]!
     const wasEmpty = ring.size === 0
     const seq = ++this.seq
@@ -84,6 +88,7 @@ export class TxRings implements OfferView {
     }
     this.offerChannel[v] = channel
     this.phy[v] = phy
+    this.chain[v] = chain
     if (ring.size > 0) {
       this.offerSeq[v] = ring.seqs[ring.head]!
       if (wasEmpty) this.backlogged++

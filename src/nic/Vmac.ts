@@ -33,6 +33,8 @@ import type { Port } from "../actor/Port.ts"
 import type { SupervisionPolicy } from "../actor/Supervision.ts"
 import { TraceSource } from "../actor/TraceSource.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
+import type { RetryChain } from "../air/RetryChain.ts"
+import type { RateCounts } from "../vocabulary/RateCounts.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
 import type { Prng } from "../kernel/Prng.ts"
 import { nonceFrom, pmkOf } from "../vocabulary/Wpa.ts"
@@ -56,7 +58,10 @@ export interface VmacRegisters {
   /** The channel of the BSS it joins or has joined (the radio must serve it while it is not idle). */
   channel: number
   iommuDomainBytes: number | undefined
+  /** Its rate: the first stage of `chain`. */
   phy: PhyConfig
+  /** Its retry chain (the rate table a rate command writes): each data frame's attempts go by it. */
+  chain: RetryChain
   /**
    * The pairwise key installed by the last 4-way handshake (`Wpa.Ptk.id`; 0: none, an open network):
    * its data frames are CCMP-protected under it, and it accepts downlink only under it. The card's
@@ -78,7 +83,7 @@ export type VmacMessage = Data.TaggedEnum<{
   /** The driver resets it (after a firmware error or a TX hang): the association ends (the card drops its ring). */
   Reset: { readonly reason: string }
   Transmit: { readonly frames: ReadonlyArray<Frame> }
-  SetRate: { readonly vm: number; readonly phy: PhyConfig }
+  SetRate: { readonly vm: number; readonly chain: RetryChain }
   Auth: { readonly bssid: number; readonly channel: number }
   Assoc: { readonly vm: number; readonly bssid: number; readonly ssid: string; readonly passphrase: string | undefined }
   Disassoc: {}
@@ -99,22 +104,31 @@ export interface FromVmac {
   readonly _tag: "FromVmac"
   readonly vmac: number
   readonly event: NicEvent | undefined
-  /** Frames for its ring, to go out on `channel` at `phy`; `urgent`: ahead of its queued data (management). */
+  /** Frames for its ring, to go out on `channel` at `phy` by `chain`; `urgent`: ahead of its queued data (management). */
   readonly frames: ReadonlyArray<Frame> | undefined
   readonly urgent: boolean
   readonly channel: number
   readonly phy: PhyConfig
+  readonly chain: RetryChain
 }
 
 /**
  * TX frames of vMAC `vmac` are done (sent or dropped): counts them in its registers and returns the
  * `TxStatus` event to raise, or undefined for a stopped vMAC (nobody may read its events now). Only
- * data counts: management frames the card sends on its own were never queued by a driver.
+ * data counts: management frames the card sends on its own were never queued by a driver. `rates`:
+ * the attempts these frames took by rate, as the air counted them (a TX response's retry report).
  */
-export const txCompleted = (regs: VmacRegisters, vmac: number, delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>): NicEvent | undefined => {
+export const txCompleted = (
+  regs: VmacRegisters,
+  vmac: number,
+  delivered: ReadonlyArray<Frame>,
+  dropped: ReadonlyArray<Frame>,
+  rates?: RateCounts | undefined
+): NicEvent | undefined => {
   for (const f of delivered) if (f.kind === FrameKind.Data) regs.txCompleted++
   for (const f of dropped) if (f.kind === FrameKind.Data) regs.txCompleted++
-  return regs.state === "stopped" ? undefined : { _tag: "TxStatus", vmac, delivered, dropped }
+  if (regs.state === "stopped") return undefined
+  return rates === undefined ? { _tag: "TxStatus", vmac, delivered, dropped } : { _tag: "TxStatus", vmac, delivered, dropped, rates }
 }
 
 /** What the card's vMACs report as it happens, for checkers to observe. */
@@ -241,7 +255,8 @@ class VmacFirmware {
       case "SetRate":
         if (r.state === "stopped") break
         this.o.traces.vmacWritten.fire(msg.vm, this.o.index)
-        r.phy = msg.phy
+        r.chain = msg.chain
+        r.phy = msg.chain.stages[0]!.phy
         break
       case "Auth":
         if (r.state === "stopped") break
@@ -281,7 +296,7 @@ class VmacFirmware {
   /** Raises `event` on the card. */
   tell(event: NicEvent): void {
     const r = this.o.regs
-    this.o.nic.tellUnsafe({ _tag: "FromVmac", vmac: this.o.index, event, frames: undefined, urgent: false, channel: r.channel, phy: r.phy })
+    this.o.nic.tellUnsafe({ _tag: "FromVmac", vmac: this.o.index, event, frames: undefined, urgent: false, channel: r.channel, phy: r.phy, chain: r.chain })
   }
 
   /** TX frames that never reach the ring are done (dropped): count them and tell the driver. */
@@ -292,7 +307,7 @@ class VmacFirmware {
 
   private toRing(frames: ReadonlyArray<Frame>, urgent: boolean): void {
     const r = this.o.regs
-    this.o.nic.tellUnsafe({ _tag: "FromVmac", vmac: this.o.index, event: undefined, frames, urgent, channel: r.channel, phy: r.phy })
+    this.o.nic.tellUnsafe({ _tag: "FromVmac", vmac: this.o.index, event: undefined, frames, urgent, channel: r.channel, phy: r.phy, chain: r.chain })
   }
 
   private transmit(s: VmacState, frames: ReadonlyArray<Frame>): void {

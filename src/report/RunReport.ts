@@ -21,6 +21,22 @@ export const LocationReport = Schema.Struct({
   }))
 })
 export type LocationReport = typeof LocationReport.Type
+/** What a VM's frames went at, and what its driver's rate control did (`card.rateControl`). */
+export const RatesReport = Schema.Struct({
+  /** The rate control its driver ran: "fixed", "minstrel", "arf" or "aarf". */
+  algorithm: Schema.String,
+  /** The retry chain its driver last wrote to the card, first stage first: rate in Mbit/s and attempts; null if it wrote none (a fixed rate). */
+  chain: Schema.NullOr(Schema.Array(Schema.Struct({ rateMbps: Schema.Number, tries: Schema.Number }))),
+  /** Rate commands its rate control wrote (each a trip through the device model and the driver). */
+  commands: Schema.Number,
+  /** Its data MPDUs acknowledged at each rate over the whole run, keyed by the rate in Mbit/s (rates with none left out). */
+  framesByRateMbps: Schema.Record(Schema.String, Schema.Number),
+  /** Its data MPDU attempts at each rate over the whole run, likewise. */
+  attemptsByRateMbps: Schema.Record(Schema.String, Schema.Number),
+  /** The rate most of its MPDUs were acknowledged at, Mbit/s; null if none was. */
+  topRateMbps: Schema.NullOr(Schema.Number)
+})
+export type RatesReport = typeof RatesReport.Type
 
 export const VmReport = Schema.Struct({
   name: Schema.String,
@@ -76,7 +92,9 @@ export const VmReport = Schema.Struct({
   /** Background scans its supplicant asked for while connected. */
   backgroundScans: Schema.Number,
   /** Its location service's accuracy, when it runs one; null otherwise. */
-  location: Schema.NullOr(LocationReport)
+  location: Schema.NullOr(LocationReport),
+  /** Its rates: the chain, the commands, frames by rate. */
+  rates: RatesReport
 })
 export type VmReport = typeof VmReport.Type
 

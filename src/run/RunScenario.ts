@@ -18,6 +18,8 @@ import { isConsistent } from "../driver/VmacTable.ts"
 import { actorSummary, runWorld } from "./RunWorld.ts"
 import { MAX_FRAME_LIFETIME_NS } from "../vocabulary/ModelConstants.ts"
 import type { World } from "../world/World.ts"
+import { phyOf } from "../world/World.ts"
+import { ratesReport } from "../report/RatesReport.ts"
 
 export { MAX_FRAME_LIFETIME_NS } from "../vocabulary/ModelConstants.ts"
 
@@ -107,7 +109,8 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       associationCount: s.associationCount,
       roams: s.roams,
       backgroundScans: s.backgroundScans,
-      location: locationReport(world.locators[vm.index], world.environment)
+      location: locationReport(world.locators[vm.index], world.environment),
+      rates: ratesReport(world.scenario.card.rateControl, phyOf(world.scenario), s, vm.guest.rateChain())
     }
   })
   const percentOf = (ns: number): number => (cpu.elapsedNs > 0 ? (100 * ns) / cpu.elapsedNs : 0)

@@ -67,7 +67,7 @@ export const ErpPhySettings = Schema.Struct({
   rateMbps: defaulted(
     Schema.Literals(ErpRates),
     54,
-    "Data rate in Mbps, one of 6, 9, 12, 18, 24, 36, 48, 54 (the top of the ladder when rateControl is \"arf\"). " +
+    "Data rate in Mbps, one of 6, 9, 12, 18, 24, 36, 48, 54 (the highest a rate control other than \"fixed\" uses). " +
       "Default 54 (seed: 802.11g, ~50 Mbps)."
   )
 })
@@ -121,10 +121,15 @@ export const CardSpec = Schema.Struct({
       "(seed: Intel WiFi 5300 AGN with a Cisco WAP410N, measured at 802.11g, ~50 Mbps)."
   ),
   rateControl: defaulted(
-    Schema.Literals(["fixed", "arf"]),
+    Schema.Literals(["fixed", "minstrel", "arf", "aarf"]),
     "fixed",
-    "Rate control: \"fixed\" (always the PHY's rate) or \"arf\" (auto rate fallback down the PHY's ladder). " +
-      "Default \"fixed\"."
+    "Rate control each guest's native driver runs, writing its VM's multi-rate retry chain to the card by rate " +
+      "commands; the PHY's rate (rateMbps, or the mcs's position among its stream count's eight) is the highest it uses. " +
+      "\"fixed\": every frame at the PHY's rate, 7 retries, no rate command. \"minstrel\": Minstrel on 802.11g, " +
+      "Minstrel-HT on 802.11n (Linux mac80211 rc80211_minstrel.c / rc80211_minstrel_ht.c: 100 ms stats interval, " +
+      "EWMA 75%, 10% sampling, chain best/second/most robust/lowest). \"arf\": auto rate fallback (Kamerman & " +
+      "Monteban 1997: up after 10 successes or 15 transmissions, down after 2 failures). \"aarf\": adaptive ARF " +
+      "(Lacage, Manshaei & Turletti 2004: a failed probe doubles the success threshold, up to 60). Default \"fixed\"."
   ),
   txScheduler: defaulted(
     Schema.Literals(["round-robin", "fifo"]),

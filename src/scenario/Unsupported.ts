@@ -4,10 +4,7 @@
  */
 import type { Scenario } from "./Scenario.ts"
 
-export const unsupportedFeatures = (scenario: Scenario): ReadonlyArray<string> => {
+export const unsupportedFeatures = (_scenario: Scenario): ReadonlyArray<string> => {
   const notes: Array<string> = []
-  if (scenario.card.rateControl !== "fixed") {
-    notes.push(`card.rateControl "${scenario.card.rateControl}" is not simulated yet: every vMAC stays at the configured rate unless its guest sets one`)
-  }
   return notes
 }

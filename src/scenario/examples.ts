@@ -144,3 +144,21 @@ export const locationFloor = {
     { name: "streamer", ssid: "floor", passphrase: "vwifi-lab-key", traffic: [{ kind: "udp-rx", offeredMbps: 4 }] }
   ]
 } as const satisfies ScenarioInput
+
+/**
+ * Rate control: two VMs on one 802.11g card running Minstrel, joined to an AP at −50 dBm and one at
+ * −82 dBm; each saturates UDP up. The close VM's frames go at 54 Mbit/s, the distant one's lower.
+ */
+export const rateControl = {
+  mode: "virtual-wifi",
+  durationSeconds: 5,
+  card: { vmacs: 4, channel: 6, phy: { standard: "802.11g", rateMbps: 54 }, rateControl: "minstrel" },
+  aps: [
+    { ssid: "near", bssid: "02:00:00:00:01:00", channel: 6, signalDbm: -50, security: { kind: "wpa2-psk", passphrase: "near-secret" } },
+    { ssid: "far", bssid: "02:00:00:00:01:01", channel: 6, signalDbm: -82, security: { kind: "wpa2-psk", passphrase: "far-secret" } }
+  ],
+  vms: [
+    { name: "close", ssid: "near", passphrase: "near-secret", traffic: [{ kind: "udp-tx" }] },
+    { name: "distant", ssid: "far", passphrase: "far-secret", traffic: [{ kind: "udp-tx" }] }
+  ]
+} as const satisfies ScenarioInput

@@ -41,10 +41,30 @@ export class Associate extends Schema.TaggedClass<Associate>()("Associate", {
   passphrase: Schema.optionalKey(Schema.String.check(Schema.isMaxLength(63)))
 }) {}
 
-/** Rate control: transmit at this index of the card's rate ladder. */
+/** Stages in a retry chain at most: IEEE80211_TX_MAX_RATES, 4 (include/net/mac80211.h). */
+export const RETRY_CHAIN_STAGES_MAX = 4
+/**
+ * Attempts of one frame over a whole retry chain at most: LINK_QUAL_MAX_RETRY_NUM, 16, the entries
+ * of the 5300's link-quality table, one attempt each (Linux 2.6.33 drivers/net/wireless/iwlwifi/iwl-commands.h).
+ */
+export const RETRY_CHAIN_ATTEMPTS_MAX = 16
+
+/** One stage of a retry chain: an index of the card's rate ladder, and attempts at it (1..16). */
+export const ChainEntry = Schema.Struct({
+  rateIndex: Schema.Int,
+  tries: Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: RETRY_CHAIN_ATTEMPTS_MAX }))
+})
+export type ChainEntry = typeof ChainEntry.Type
+
+/**
+ * Rate control: transmit at this index of the card's rate ladder. With `chain` (1..4 stages, the
+ * first at `rateIndex`, 16 attempts in all at most), a frame's attempts go by that multi-rate retry
+ * chain; without, every attempt at `rateIndex` (the standard's retry limit).
+ */
 export class SetRate extends Schema.TaggedClass<SetRate>()("SetRate", {
   vmac: VmacIndex,
-  rateIndex: Schema.Int
+  rateIndex: Schema.Int,
+  chain: Schema.optionalKey(Schema.Array(ChainEntry).check(Schema.isMinLength(1), Schema.isMaxLength(RETRY_CHAIN_STAGES_MAX)))
 }) {}
 
 /**

@@ -20,6 +20,7 @@ export type RejectReason =
   | "dma-out-of-range"
   | "bad-length"
   | "rate-out-of-range"
+  | "bad-retry-chain"
   | "not-initialized"
   | "no-free-vmac"
 
@@ -38,7 +39,15 @@ export type CardEvent =
   | { readonly _tag: "AuthDone"; readonly vmac: number; readonly status: number }
   | { readonly _tag: "AssocDone"; readonly vmac: number; readonly status: number }
   | { readonly _tag: "Disconnected"; readonly vmac: number; readonly reason: "deauthenticated" | "beacon-loss" | "vmac-reset" }
-  | { readonly _tag: "TxDone"; readonly vmac: number; readonly delivered: number; readonly failed: number }
+  | {
+    readonly _tag: "TxDone"
+    readonly vmac: number
+    readonly delivered: number
+    readonly failed: number
+    /** MPDU attempts and MPDUs acknowledged by rate index behind this status (the rate control's input). */
+    readonly attempts?: ReadonlyArray<number>
+    readonly acked?: ReadonlyArray<number>
+  }
   | { readonly _tag: "Rx"; readonly vmac: number; readonly frames: ReadonlyArray<Frame> }
   /** The monitor asked for (`MonitorSignal`): the AP's average beacon signal crossed the threshold, down (`low`) or up. */
   | { readonly _tag: "Signal"; readonly vmac: number; readonly signalDbm: number; readonly low: boolean }

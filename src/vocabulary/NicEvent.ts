@@ -1,9 +1,17 @@
 /** What the card reports to the host driver that owns it, one batch per interrupt. */
 import type { CardEvent, ScanResult } from "./CardEvent.ts"
 import type { Frame } from "./Frame.ts"
+import type { RateCounts } from "./RateCounts.ts"
 
 export type NicEvent =
-  | { readonly _tag: "TxStatus"; readonly vmac: number; readonly delivered: ReadonlyArray<Frame>; readonly dropped: ReadonlyArray<Frame> }
+  | {
+    readonly _tag: "TxStatus"
+    readonly vmac: number
+    readonly delivered: ReadonlyArray<Frame>
+    readonly dropped: ReadonlyArray<Frame>
+    /** The attempts behind them by rate (absent when none was counted: frames dropped before the air). */
+    readonly rates?: RateCounts | undefined
+  }
   | { readonly _tag: "Rx"; readonly vmac: number; readonly frames: ReadonlyArray<Frame> }
   | { readonly _tag: "ScanComplete"; readonly results: ReadonlyArray<ScanResult> }
   | { readonly _tag: "AuthResult"; readonly vmac: number; readonly status: number }
@@ -27,7 +35,9 @@ export type HostOnlyEvent = Extract<NicEvent, { readonly _tag: "FirmwareError" |
 export const guestEventOf = (e: Exclude<NicEvent, HostOnlyEvent>): CardEvent => {
   switch (e._tag) {
     case "TxStatus":
-      return { _tag: "TxDone", vmac: 0, delivered: e.delivered.length, failed: e.dropped.length }
+      return e.rates === undefined
+        ? { _tag: "TxDone", vmac: 0, delivered: e.delivered.length, failed: e.dropped.length }
+        : { _tag: "TxDone", vmac: 0, delivered: e.delivered.length, failed: e.dropped.length, attempts: e.rates.attempts, acked: e.rates.acked }
     case "Rx":
       return { _tag: "Rx", vmac: 0, frames: e.frames }
     case "ScanComplete":

@@ -28,6 +28,7 @@ import * as DirectPort from "../host/DirectPort.ts"
 import * as Driver from "../driver/Driver.ts"
 import * as GuestVm from "../guest/GuestVm.ts"
 import * as Simulation from "../kernel/Simulation.ts"
+import type { Prng } from "../kernel/Prng.ts"
 import type { NicEvent } from "../vocabulary/NicEvent.ts"
 import * as Nic from "../nic/Nic.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
@@ -238,9 +239,16 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       port,
       endpointMacOf,
       warmupEndNs,
-      log
+      log,
+      rates: {
+        rateControl: scenario.card.rateControl,
+        phy,
+        // One stream per VM for all its associations: Minstrel's sample tables replay with the seed.
+        rateRandom: () => (rateStreams[index] ??= sim.stream(`rate-control/${vm.name}`))
+      }
     })
   }
+  const rateStreams: Array<Prng | undefined> = []
 
   if (scenario.mode === "virtual-wifi") {
     const dmRefs = scenario.vms.map(() => forward<DeviceModel.DeviceModelMessage>())

@@ -1,4 +1,6 @@
 /** Test helpers: a guest's two sides (driver, traffic) on a fresh state, with recording stand-ins for the core, the port and its own mailbox. */
+import { GuestRates } from "../../src/guest/GuestRates.ts"
+import { Prng } from "../../src/kernel/Prng.ts"
 import type { Port } from "../../src/actor/Port.ts"
 import type { Reply } from "../../src/actor/Reply.ts"
 import { TraceSource } from "../../src/actor/TraceSource.ts"
@@ -51,7 +53,7 @@ export const recordOf = (job: Job): JobRecord => (job as unknown as { readonly r
 export const emptyStats = (): GuestStats => ({
   txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, rxBytesMeasured: 0, txDelivered: 0, txFailed: 0, ringFullDrops: 0,
   pingRttNs: [], pingsSent: 0, connectedAtNs: undefined, reconnects: 0, disconnectedAtNs: undefined, timeouts: 0,
-  lastDataNs: undefined, linkProbes: 0, associations: [], associationCount: 0, roams: 0, backgroundScans: 0
+  lastDataNs: undefined, linkProbes: 0, associations: [], associationCount: 0, roams: 0, backgroundScans: 0, attemptsByRate: [], framesByRate: [], rateCommands: 0
 })
 
 /** The options of a guest with `flows`, whose register writes go to `port`. */
@@ -88,11 +90,12 @@ export const guestRig = (flows: ReadonlyArray<Flow>, more: Partial<GuestOptions>
   const self: Port<GuestMessage> = { tellUnsafe: (m) => (told.push(m), true) }
   const work = new GuestWork(cpu, o.thread, o.port)
   const traffic = new GuestTraffic(kernel, o, stats, traces, work, self)
-  const driver = new GuestDriverRunner(kernel, o, stats, work, traffic, self)
+  const rates = new GuestRates(kernel, o.rates ?? { rateControl: "fixed", phy: { standard: "802.11g", rateMbps: 54 }, rateRandom: () => new Prng(1) }, stats, work)
+  const driver = new GuestDriverRunner(kernel, o, stats, work, traffic, self, rates)
   const s: GuestState = initialGuestState({ ssid: o.ssid, passphrase: o.passphrase, scanChannels: o.scanChannels, roaming: o.roaming }, ENDPOINT_LAB, flows.length)
   traffic.makeTcpFlows(s)
   return {
-    kernel, jobs, writes, told, o, stats, traces, work, traffic, driver, s,
+    kernel, jobs, writes, told, o, stats, traces, work, traffic, driver, rates, s,
     /** The tags of the commands written so far (and forgets them). */
     takeCommands: (): Array<string> => writes.splice(0).map((w) => (w.command as { readonly _tag: string })._tag),
     /** The messages it told itself so far (and forgets them). */

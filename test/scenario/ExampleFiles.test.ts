@@ -15,7 +15,8 @@ describe("examples/*.json", () => {
     ["wrong-passphrase", examples.wrongPassphrase],
     ["fault-schedule", examples.faultSchedule],
     ["roaming-walk", examples.roamingWalk],
-    ["location-floor", examples.locationFloor]
+    ["location-floor", examples.locationFloor],
+    ["rate-control", examples.rateControl]
   ] as const) {
     it.effect(`${name}.json is the documented example and loads`, () =>
       Effect.gen(function*() {
@@ -46,5 +47,14 @@ describe("examples/*.json", () => {
       assert.strictEqual(visitor!.bssid, "02:00:00:00:01:03")
       for (const vm of r.vms) assert.isAtLeast(vm.roams, 1, vm.name)
       assert.notStrictEqual(work!.associations[1]!.atSeconds, visitor!.associations[1]!.atSeconds)
+    }))
+
+  it.effect("rate-control.json: the close VM's frames go at 54 Mbit/s, the distant one's lower", () =>
+    Effect.gen(function*() {
+      const r = yield* runScenario(yield* loadScenarioFile(file("rate-control")), { seed: 1 })
+      const [close, distant] = r.vms
+      assert.strictEqual(close!.rates.topRateMbps, 54)
+      assert.isBelow(distant!.rates.topRateMbps!, 48)
+      for (const vm of r.vms) assert.isAbove(vm.rates.commands, 0)
     }))
 })
