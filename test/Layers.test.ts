@@ -8,8 +8,8 @@ const src = fileURLToPath(new URL("../src", import.meta.url))
 /** Bottom to top, as docs/model.md's table lists them. */
 const layers: ReadonlyArray<ReadonlyArray<string>> = [
   ["kernel", "actor"],
-  ["vocabulary", "scenario"],
-  ["guest", "device-model", "driver", "host", "nic", "air", "ap", "cpu", "workload", "ratecontrol"],
+  ["vocabulary", "scenario", "environment"],
+  ["guest", "device-model", "driver", "host", "nic", "air", "ap", "cpu", "workload", "ratecontrol", "location"],
   ["check"],
   ["world"],
   ["report"],
