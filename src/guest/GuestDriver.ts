@@ -16,7 +16,7 @@
  * Connected, it watches its link (`linkCheck`): a station whose AP forgot it, the deauthentication
  * lost, would otherwise wait for its next frame to learn it, and one that only receives never sends.
  */
-import { Associate, Authenticate, Disassociate, InitCard, ReadPciConfig, StartScan } from "../vocabulary/CardCommand.ts"
+import { Associate, Authenticate, Disassociate, InitCard, ReadPciConfig, SetPowerSave, StartScan } from "../vocabulary/CardCommand.ts"
 import { CARD_PCI_ID } from "../vocabulary/CardEvent.ts"
 import type { CardCommand } from "../vocabulary/CardCommand.ts"
 import type { CardEvent, ScanResult } from "../vocabulary/CardEvent.ts"
@@ -41,7 +41,20 @@ export interface Config {
   readonly ssid: string
   readonly passphrase: string | undefined
   readonly scanChannels: ReadonlyArray<number>
+  /** Power save, asked of the card on every association (undefined or "off": none asked). */
+  readonly powerSave?: PowerSaveSetting | undefined
 }
+
+/** What the driver asks of the card's power save (`SetPowerSave`). */
+export interface PowerSaveSetting {
+  readonly mode: "off" | "legacy"
+  readonly listenInterval: number
+  readonly dynamicTimeoutMs: number
+}
+
+/** The commands that turn power save on for a new association: none when it is off (nothing extra on the card's interface). */
+export const powerSaveCommands = (config: Config): ReadonlyArray<CardCommand> =>
+  config.powerSave === undefined || config.powerSave.mode === "off" ? [] : [new SetPowerSave({ vmac: 0, ...config.powerSave })]
 
 export interface Step {
   readonly driver: GuestDriver
@@ -170,7 +183,7 @@ export const onEvent = (d: GuestDriver, e: CardEvent, config: Config): Step => {
     case "AssocDone":
       if (d.state !== "associating") return { driver: d, commands: [] }
       if (e.status !== Status.Success) return failed(d)
-      return { driver: { ...d, state: "connected", failures: 0 }, commands: [] }
+      return { driver: { ...d, state: "connected", failures: 0 }, commands: powerSaveCommands(config) }
     case "Disconnected":
       if (d.state !== "connected") return { driver: d, commands: [] }
       return { driver: { ...d, state: "scanning", target: undefined }, commands: [scanCommand(config)] }

@@ -106,6 +106,8 @@ export interface GuestOptions {
   readonly ssid: string
   readonly passphrase: string | undefined
   readonly scanChannels: ReadonlyArray<number>
+  /** Power save its driver asks of the card on every association (undefined: off). */
+  readonly powerSave?: GuestDriver.PowerSaveSetting | undefined
   readonly flows: ReadonlyArray<Flow>
   readonly memory: GuestMemory
   readonly cpu: CpuCore
@@ -194,7 +196,7 @@ class GuestLogic {
   /** A VM never switched on, with the TCP flows of its first connection's epoch. */
   initial(): GuestState {
     const s = initialGuestState(
-      { ssid: this.o.ssid, passphrase: this.o.passphrase, scanChannels: this.o.scanChannels },
+      { ssid: this.o.ssid, passphrase: this.o.passphrase, scanChannels: this.o.scanChannels, powerSave: this.o.powerSave },
       this.o.endpointMacOf(this.o.ssid),
       this.o.flows.length
     )

@@ -20,6 +20,7 @@ import type { NicEvent } from "../vocabulary/NicEvent.ts"
 import { Housekeeping, newWatchdog } from "../driver/Housekeeping.ts"
 import type { TxWatchdog } from "../driver/TxWatchdog.ts"
 import type { DirectPortMessage, DirectPortOptions, DirectPortStats } from "./DirectPort.ts"
+import { configOf } from "../nic/PowerSave.ts"
 
 /** The card's state as its one driver knows it; a crash of the driver loses it (and it is read back). */
 export interface DirectPortState {
@@ -125,6 +126,9 @@ export class DirectPortLogic {
         access.then(nic, { _tag: "SetVmacRate", vmac: 0, vm: 0, phy: withRateIndex(o.phy, command.rateIndex) })
         return
       }
+      case "SetPowerSave":
+        access.then(nic, { _tag: "SetVmacPowerSave", vmac: 0, config: configOf(command) })
+        return
       case "Disassociate":
         access.then(nic, { _tag: "Disassoc", vmac: 0 })
         return

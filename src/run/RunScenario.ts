@@ -9,7 +9,8 @@ import * as Simulation from "../kernel/Simulation.ts"
 import type { FaultsReport, RunReport, VmReport } from "../report/RunReport.ts"
 import type { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
-import { macText } from "../scenario/AddressPlan.ts"
+import { CARD_BASE_MAC, macText } from "../scenario/AddressPlan.ts"
+import { energyOf } from "../nic/RadioEnergy.ts"
 import { isConsistent } from "../driver/VmacTable.ts"
 import { actorSummary, runWorld } from "./RunWorld.ts"
 import { MAX_FRAME_LIFETIME_NS } from "../vocabulary/ModelConstants.ts"
@@ -58,6 +59,8 @@ export interface ActorSummary {
 
 export const report = (world: World, nowNs: number, actors: ActorSummary = { metrics: [], deadLetters: 0 }): Omit<RunReport, "seed" | "wallSeconds" | "outcome" | "traceDigest" | "eventsProcessed"> => {
   const measuredS = Math.max(1e-9, (nowNs - world.warmupEndNs) / 1e9)
+  const power = world.scenario.card.power
+  const energy = energyOf(world.nic.energyTimes(), power)
   const cpu = world.cpu.snapshot()
   const vms = world.vms.map((vm): VmReport => {
     const s = vm.guest.stats
@@ -90,7 +93,8 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       reconnects: s.reconnects,
       timeouts: s.timeouts,
       lastDataAtSeconds: s.lastDataNs === undefined ? null : s.lastDataNs / 1e9,
-      linkProbes: s.linkProbes
+      linkProbes: s.linkProbes,
+      energyJoules: d.mac === undefined ? null : energy.vmacJoules[d.mac - CARD_BASE_MAC] ?? null
     }
   })
   const percentOf = (ns: number): number => (cpu.elapsedNs > 0 ? (100 * ns) / cpu.elapsedNs : 0)
@@ -130,6 +134,16 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       collisionsByStation: { ...world.air.stats.collisionsByStation }
     },
     radio: radioReport(world, nowNs),
+    energy: {
+      cardJoules: energy.cardJoules,
+      averageW: energy.averageW,
+      txSeconds: energy.txSeconds,
+      rxSeconds: energy.rxSeconds,
+      listenSeconds: energy.listenSeconds,
+      sleepSeconds: energy.sleepSeconds,
+      unattributedJoules: energy.unattributedJoules,
+      power: { ...power }
+    },
     frames: {
       created: world.ledger.created,
       delivered: world.ledger.delivered,
@@ -162,7 +176,10 @@ const radioReport = (world: World, nowNs: number): RunReport["radio"] => {
     switchingPercent: pct(t.switchingNs),
     scanningPercent: pct(t.scanningNs),
     channelSwitches: world.nic.stats.channelSwitches,
-    powerSaveNulls: world.nic.stats.powerSaveNulls
+    powerSaveNulls: world.nic.stats.powerSaveNulls,
+    sleepingPercent: pct(t.sleepingNs),
+    wakingPercent: pct(t.wakingNs),
+    sleeps: world.nic.stats.sleeps
   }
 }
 

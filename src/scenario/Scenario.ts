@@ -21,6 +21,7 @@ import { Schema, SchemaGetter } from "effect"
 import { Channel, defaulted, intBetween, MacAddress, numberBetween, Passphrase, positiveUpTo, Ssid, VmName } from "./SchemaParts.ts"
 import { DURATION_SECONDS_MAX } from "./InputBounds.ts"
 import { FaultSchedule } from "./FaultSchedule.ts"
+import { CardPowerSpec, DtimPeriod, PowerSaveSpec } from "./PowerSaveSpec.ts"
 
 // ---------------------------------------------------------------------------------------------
 // Host
@@ -147,6 +148,7 @@ export const CardSpec = Schema.Struct({
       "on each, in ms. Default 102.4 (one beacon interval of 100 TU, so each visit can hear a beacon; vwifi's " +
       "choice, the seed does not say)."
   ),
+  power: CardPowerSpec,
   noiseFloorDbm: defaulted(
     numberBetween(-130, -50),
     -95,
@@ -214,6 +216,7 @@ export const ApSpec = Schema.Struct({
     100,
     "Beacon interval in TU (1 TU = 1024 µs). Default 100 (102.4 ms, the usual AP default)."
   ),
+  dtimPeriod: DtimPeriod,
   blockAckWindow: defaulted(
     intBetween(1, 64),
     64,
@@ -313,7 +316,8 @@ export const VmSpec = Schema.Struct({
     Schema.Array(TrafficSpec).check(Schema.isMaxLength(8, { expected: "at most 8 flows" })),
     [],
     "The VM's traffic flows, 0 to 8, started once it is connected. Default [] (none)."
-  )
+  ),
+  powerSave: PowerSaveSpec
 })
 export type VmSpec = typeof VmSpec.Type
 

@@ -62,6 +62,7 @@ const full = {
     ampduTimeLimitUs: 2000,
     qos: false,
     channelDwellMs: 50,
+    power: { txW: 2.1, rxW: 1.5, listenW: 1, sleepW: 0.05 },
     noiseFloorDbm: -92
   },
   aps: [
@@ -71,6 +72,7 @@ const full = {
       channel: 11,
       signalDbm: -60,
       beaconIntervalTu: 200,
+      dtimPeriod: 3,
       blockAckWindow: 32,
       security: { kind: "wpa2-psk", passphrase: "office-secret" },
       endpoint: { wiredLatencyUs: 250, wiredRateMbps: 100 }
@@ -81,6 +83,7 @@ const full = {
       channel: 1,
       signalDbm: -75,
       beaconIntervalTu: 100,
+      dtimPeriod: 1,
       blockAckWindow: 64,
       security: { kind: "open" },
       endpoint: { wiredLatencyUs: 50, wiredRateMbps: 1000 }
@@ -98,9 +101,10 @@ const full = {
         { kind: "tcp-tx", offeredMbps: 2.5, payloadBytes: 1400 },
         { kind: "tcp-rx", offeredMbps: "saturate", payloadBytes: 536 },
         { kind: "ping", intervalMs: 20, payloadBytes: 0 }
-      ]
+      ],
+      powerSave: { mode: "off", listenInterval: 1, dynamicTimeoutMs: 100 }
     },
-    { name: "visitor", ssid: "guest", memoryMb: 256, traffic: [] }
+    { name: "visitor", ssid: "guest", memoryMb: 256, traffic: [], powerSave: { mode: "legacy", listenInterval: 3, dynamicTimeoutMs: 250 } }
   ],
   switches: {
     addressTranslation: "iommu",
@@ -136,8 +140,13 @@ describe("scenario: defaults", () => {
       assert.deepStrictEqual(ap.security, { kind: "wpa2-psk", passphrase: KEY })
       assert.deepStrictEqual(ap.endpoint, { wiredLatencyUs: 100, wiredRateMbps: 1000 })
       assert.deepStrictEqual(s.vms, [
-        { name: "vm1", ssid: "lab", passphrase: KEY, memoryMb: 512, traffic: [{ kind: "udp-tx", offeredMbps: "saturate", payloadBytes: 1470 }] }
+        {
+          name: "vm1", ssid: "lab", passphrase: KEY, memoryMb: 512, traffic: [{ kind: "udp-tx", offeredMbps: "saturate", payloadBytes: 1470 }],
+          powerSave: { mode: "off", listenInterval: 1, dynamicTimeoutMs: 100 }
+        }
       ])
+      assert.deepStrictEqual(s.card.power, { txW: 1.14, rxW: 0.94, listenW: 0.82, sleepW: 0.1 })
+      assert.strictEqual(ap.dtimPeriod, 2)
       assert.deepStrictEqual(s.switches, {
         addressTranslation: "software",
         interruptCoalescing: { enabled: false, frames: 8, delayUs: 200, adaptive: true },
