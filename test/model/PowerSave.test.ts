@@ -95,3 +95,17 @@ describe("power save, consolidated on one radio", () => {
       assert.isBelow(on.energy.cardJoules, 0.5 * off.energy.cardJoules)
     }))
 })
+
+describe("power-save scenario fields", () => {
+  it.effect("a listen interval as long as the AP's buffer lifetime is refused, at its field", () =>
+    Effect.gen(function*() {
+      const { decodeScenario } = yield* Effect.promise(() => import("../../src/scenario/ScenarioLoad.ts"))
+      const error = yield* Effect.flip(decodeScenario({
+        aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", beaconIntervalTu: 1000 }],
+        vms: [{ name: "a", ssid: "lab", passphrase: KEY, powerSave: { mode: "legacy", listenInterval: 10 } }]
+      }))
+      assert.isTrue(error.problems.some((p) => p.path === "vms[0].powerSave.listenInterval" && p.message.includes("expire")))
+      // Power save off: no limit applies.
+      yield* decodeScenario({ aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", beaconIntervalTu: 1000 }], vms: [{ name: "a", ssid: "lab", passphrase: KEY, powerSave: { listenInterval: 10 } }] })
+    }))
+})
