@@ -148,13 +148,13 @@ export const CardSpec = Schema.Struct({
       "on each, in ms. Default 102.4 (one beacon interval of 100 TU, so each visit can hear a beacon; vwifi's " +
       "choice, the seed does not say)."
   ),
-  power: CardPowerSpec,
   noiseFloorDbm: defaulted(
     numberBetween(-130, -50),
     -95,
     "Receiver noise floor in dBm; SNR = signal − noise floor decides frame loss at a rate. " +
       "Default -95 (a typical 20 MHz 2.4 GHz receiver)."
-  )
+  ),
+  power: CardPowerSpec
 })
 export type CardSpec = typeof CardSpec.Type
 

@@ -104,3 +104,35 @@ export const commandStorm = {
   ],
   faults: [2.0, 2.1, 2.2, 2.3, 2.4].map((atSeconds) => ({ kind: "command-storm" as const, atSeconds, vm: "hostile", commands: 10_000 }))
 } as const satisfies ScenarioInput
+
+/**
+ * Three VMs in legacy power save on one card: one receiving a slow UDP stream (fetched from the AP's
+ * buffer with PS-Polls), one pinging once a second, one idle listening to every third beacon. The
+ * radio sleeps whenever all three doze (docs/model.md#power-save-and-energy).
+ */
+export const powerSave = {
+  durationSeconds: 10,
+  card: { vmacs: 3 },
+  vms: [
+    {
+      name: "mail",
+      ssid: "lab",
+      passphrase: "vwifi-lab-key",
+      powerSave: { mode: "legacy", listenInterval: 1, dynamicTimeoutMs: 100 },
+      traffic: [{ kind: "udp-rx", offeredMbps: 0.05 }]
+    },
+    {
+      name: "chat",
+      ssid: "lab",
+      passphrase: "vwifi-lab-key",
+      powerSave: { mode: "legacy" },
+      traffic: [{ kind: "ping", intervalMs: 1000 }]
+    },
+    {
+      name: "idle",
+      ssid: "lab",
+      passphrase: "vwifi-lab-key",
+      powerSave: { mode: "legacy", listenInterval: 3 }
+    }
+  ]
+} as const satisfies ScenarioInput

@@ -13,7 +13,8 @@ describe("examples/*.json", () => {
     ["two-vms-two-aps", examples.twoVmsTwoAps],
     ["four-vms-ht40", examples.fourVmsHt40],
     ["wrong-passphrase", examples.wrongPassphrase],
-    ["fault-schedule", examples.faultSchedule]
+    ["fault-schedule", examples.faultSchedule],
+    ["power-save", examples.powerSave]
   ] as const) {
     it.effect(`${name}.json is the documented example and loads`, () =>
       Effect.gen(function*() {

@@ -62,8 +62,8 @@ const full = {
     ampduTimeLimitUs: 2000,
     qos: false,
     channelDwellMs: 50,
-    power: { txW: 2.1, rxW: 1.5, listenW: 1, sleepW: 0.05 },
-    noiseFloorDbm: -92
+    noiseFloorDbm: -92,
+    power: { txW: 2.1, rxW: 1.5, listenW: 1, sleepW: 0.05 }
   },
   aps: [
     {
@@ -275,7 +275,7 @@ describe("scenario: mistakes are named by their field", () => {
     Effect.gen(function*() {
       const problems = yield* problemsOf({ durationSecond: 5, card: { vmac: 2 }, vms: [vm("a", { memory: 1024 })] })
       assertProblem(problems, "durationSecond", "unknown field", "durationSeconds")
-      assertProblem(problems, "card.vmac", "unknown field; known fields: vmacs, channel, phy, rateControl, txScheduler, ampduFramesMax, ampduTimeLimitUs, qos, channelDwellMs, noiseFloorDbm")
+      assertProblem(problems, "card.vmac", "unknown field; known fields: vmacs, channel, phy, rateControl, txScheduler, ampduFramesMax, ampduTimeLimitUs, qos, channelDwellMs, noiseFloorDbm, power")
       assertProblem(problems, "vms[0].memory", "unknown field", "memoryMb")
       const open = yield* problemsOf({ aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", security: { kind: "open", passphrase: KEY } }] })
       assertProblem(open, "aps[0].security.passphrase", "unknown field; known fields: kind")
