@@ -62,6 +62,11 @@ export type AirMessage = Data.TaggedEnum<{
    * 11.2.3): while it dozes, that AP holds its frames for it and sends others.
    */
   Doze: { readonly station: Station; readonly address: number; readonly dozing: boolean }
+  /**
+   * A PS-Poll's answer (802.11-2016 11.2.3.7): the AP `station` lets the first frame it holds for the
+   * dozing `address` go, alone, with More Data set when it holds more.
+   */
+  Release: { readonly station: Station; readonly address: number }
   /** Extra loss on a channel (an interference burst; 1 = an outage), until told otherwise. */
   Impair: { readonly channel: number; readonly loss: number }
   /** Internal: a medium's planned event is due. */

@@ -12,7 +12,7 @@ import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import type { AirMessage, AirStats, AirTraces } from "./Air.ts"
 import { burstLength } from "./Aggregation.ts"
 import type { BurstSize } from "./Aggregation.ts"
-import { ackTimeoutNs, ppduDurationNs, psduExchangeNs } from "./Airtime.ts"
+import { ackDurationNs, ackTimeoutNs, blockAckDurationNs, ppduDurationNs, psduExchangeNs } from "./Airtime.ts"
 import { frameMpduBytes } from "./FrameBytes.ts"
 import type { PhyConfig } from "./PhyConfig.ts"
 import { stageAt } from "./RetryChain.ts"
@@ -117,8 +117,9 @@ export class AirLogic {
   private ready(s: Station): boolean {
     if (!s.backlogged) return false
     const dozing = s.holdsFor
-    if (dozing.size === 0 || !dozing.has(s.queue[0]!.ra)) return true
-    const j = s.queue.findIndex((f) => f.ra === BROADCAST || !dozing.has(f.ra))
+    const head = s.queue[0]!
+    if (dozing.size === 0 || !dozing.has(head.ra) || head.psReleased) return true
+    const j = s.queue.findIndex((f) => f.ra === BROADCAST || !dozing.has(f.ra) || f.psReleased)
     if (j < 0) return false
     s.queue.unshift(s.queue.splice(j, 1)[0]!)
     s.retries = 0
@@ -199,12 +200,33 @@ export class AirLogic {
         durationNs = Math.max(durationNs, ppduDurationNs(w.phy, w.psduBytes) + ackTimeoutNs(w.phy))
       }
     }
+    this.meterAirtime(medium, winners)
     this.stats.exchanges++
     this.stats.busyNs += durationNs
     for (const w of winners) for (const f of w.frames) if (f.txPath !== undefined) f.txPath.airStartNs = this.kernel.nowNs
     medium.eifs = false
     medium.transmitting = winners
     this.schedule(medium, this.kernel.nowNs + durationNs)
+  }
+
+  /** Stations that meter their airtime (a card's radio) hear of each PPDU they send, and of those they receive and answer. */
+  private meterAirtime(medium: Medium, winners: ReadonlyArray<Transmission>): void {
+    for (const w of winners) {
+      const head = w.frames[0]!
+      const ppduNs = ppduDurationNs(w.phy, w.psduBytes)
+      w.station.airtime?.tx(head.src, ppduNs)
+      if (winners.length > 1) continue // a collision: nobody receives it
+      if (head.ra === BROADCAST) {
+        for (const r of medium.stations) if (r !== w.station && r.airtime !== undefined && r.listening && r.receivesBroadcast) r.airtime.rx(BROADCAST, ppduNs)
+        continue
+      }
+      const receiver = this.receiverOf(medium, w.station, head.ra)
+      if (receiver === undefined) continue
+      const answerNs = w.frames.length > 1 ? blockAckDurationNs(w.phy) : ackDurationNs(w.phy)
+      receiver.airtime?.rx(head.ra, ppduNs)
+      receiver.airtime?.tx(head.ra, answerNs)
+      w.station.airtime?.rx(head.src, answerNs)
+    }
   }
 
   /**
@@ -221,7 +243,8 @@ export class AirLogic {
     const stage = s.chain === undefined ? undefined : stageAt(s.chain, s.retries)
     const phy = stage === undefined ? s.phy : stage.phy
     const n = burstLength(s.queue, 0, s.queue.length, {
-      phy, qos: s.qos, framesMax: s.maxAggregate > 1 ? Math.min(s.maxAggregate, this.windowOf(medium, s, head.ra)) : 1, timeLimitNs: s.ampduTimeLimitNs
+      // A PS-Poll's answer is one frame.
+      phy, qos: s.qos, framesMax: head.psReleased ? 1 : s.maxAggregate > 1 ? Math.min(s.maxAggregate, this.windowOf(medium, s, head.ra)) : 1, timeLimitNs: s.ampduTimeLimitNs
     }, this.size)
     return { station: s, frames: s.queue.slice(0, n), phy, psduBytes: this.size.psduBytes, rateIndex: stage === undefined ? -1 : stage.rateIndex }
   }
@@ -432,6 +455,25 @@ export class AirLogic {
         s.backoffSlots = -1
         s.retries = 0
         this.replan(m)
+        return
+      }
+      case "Release": {
+        const s = msg.station
+        let first: Frame | undefined
+        let more = false
+        for (let i = this.inAirCount(st, s); i < s.queue.length; i++) {
+          const f = s.queue[i]!
+          if (f.ra !== msg.address || f.psReleased) continue
+          if (first !== undefined) {
+            more = true
+            break
+          }
+          first = f
+        }
+        if (first === undefined) return
+        first.psReleased = true
+        first.moreData = more
+        this.replan(this.mediumOf(st, s.channel))
         return
       }
       case "Impair":

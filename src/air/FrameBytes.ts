@@ -103,6 +103,9 @@ export const EAPOL_KEY_FIXED_BYTES = 1 + 2 + 2 + 8 + 32 + 16 + 8 + 8 + 16 + 2
 /** The body of an EAPOL-Key frame behind LLC/SNAP: the 802.1X header, the fixed fields, the key data. */
 export const eapolBodyBytes = (keyDataBytes: number): number => EAPOL_HEADER_BYTES + EAPOL_KEY_FIXED_BYTES + keyDataBytes
 
+/** A PS-Poll (9.3.1.5): frame control 2, AID 2, BSSID 6, TA 6, FCS 4. */
+export const PS_POLL_BYTES = 20
+
 /** A data MPDU carrying an IP packet of `ipBytes` (0: a null-data frame, which carries nothing). */
 export const dataMpduBytes = (ipBytes: number, qos: boolean, isProtected: boolean): number => {
   if (ipBytes === 0) return MAC_HEADER_BYTES + FCS_BYTES
@@ -119,7 +122,9 @@ export const eapolMpduBytes = (bodyBytes: number, qos: boolean): number =>
  * sender's link uses QoS data frames.
  */
 export const frameMpduBytes = (f: Frame, qos: boolean): number =>
-  f.kind === FrameKind.Data
+  f.kind === FrameKind.PsPoll
+    ? PS_POLL_BYTES
+    : f.kind === FrameKind.Data
     ? dataMpduBytes(f.payloadBytes, qos, f.protected)
     : f.kind === FrameKind.Eapol
     ? eapolMpduBytes(f.payloadBytes, qos)

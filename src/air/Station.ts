@@ -17,6 +17,12 @@ export interface StationOwner {
   readonly sent: (station: Station, delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>) => void
 }
 
+/** What a station that meters its airtime (a card's radio, for its energy) hears of each PPDU it sends or receives, by address. */
+export interface AirtimeMeter {
+  readonly tx: (address: number, ns: number) => void
+  readonly rx: (address: number, ns: number) => void
+}
+
 export class Station {
   /** Whether it can hear a frame now. */
   get listening(): boolean {
@@ -74,6 +80,8 @@ export class Station {
   paused = false
   /** Receivers that told it they doze (an AP's power-save buffer): it holds their frames. */
   readonly holdsFor: Set<number> = new Set()
+  /** Told of its airtime (a card's radio meters it for its energy model); undefined: not metered. */
+  airtime: AirtimeMeter | undefined = undefined
   /** A channel it was told to tune to while it was transmitting: it moves when that exchange ends. */
   retuneTo: number | undefined = undefined
 

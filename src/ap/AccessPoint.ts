@@ -5,7 +5,9 @@
  * bridges data between its stations and the
  * wired endpoint behind it. It has its own radio (a station on the air) and does not use the host's
  * CPU. It follows each station's power-save state from the PM bit of the frames it sends
- * (802.11-2016 11.2.3.2): while a station dozes, the air holds the AP's frames for it.
+ * (802.11-2016 11.2.3.2): while a station dozes, the air holds the AP's frames for it; its beacons'
+ * TIM names the dozing stations it holds frames for (`PsBuffer.ts`), and a PS-Poll releases one of
+ * them, with More Data set while more wait (11.2.3.7), or a null-data frame when none does.
  */
 import { eapolBodyBytes, managementBodyBytes, utf8Bytes } from "../air/FrameBytes.ts"
 import type { NetworkFeatures } from "../air/FrameBytes.ts"
@@ -31,6 +33,8 @@ import { nonceFrom, pmkOf } from "../vocabulary/Wpa.ts"
 import type { EapolKey } from "../vocabulary/Wpa.ts"
 import * as Stations from "./ApStations.ts"
 import * as Wpa from "./WpaAuthenticator.ts"
+import * as Ps from "./PsBuffer.ts"
+import { TIM_ELEMENT_BYTES_MIN, timElementBytes } from "../vocabulary/Tim.ts"
 import type { EndpointMessage } from "./Endpoint.ts"
 
 export type ApMessage = Data.TaggedEnum<{
@@ -56,6 +60,8 @@ export interface ApOptions {
   /** Its node in the radio environment, when it has a position. */
   readonly node: number | undefined
   readonly beaconIntervalNs: number
+  /** Beacons per DTIM (the TIM's DTIM period, 9.4.2.6). */
+  readonly dtimPeriod: number
   /** WPA2-PSK passphrase; undefined for an open network. */
   readonly passphrase: string | undefined
   readonly phy: PhyConfig
@@ -80,6 +86,8 @@ export interface ApStats {
   /** 4-way handshakes completed (message 4 verified, key installed), and failed (deauthenticated: bad MIC or timeout). */
   handshakes: number
   handshakeFailures: number
+  /** PS-Polls answered (a buffered frame released, or a null-data frame when none was held). */
+  psPolls: number
 }
 
 /** What the AP reports as it happens, for checkers to observe. */
@@ -100,6 +108,8 @@ interface ApState {
   readonly table: Stations.StationTable
   /** Deauthentications sent while powering off, by frame id: the radio goes quiet when all are settled. */
   readonly farewells: Set<number>
+  /** Power save: the AIDs, the frames queued per station, the DTIM count. */
+  readonly ps: Ps.PsBuffer
 }
 
 export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.Return<ApHandle, never, Simulation | ActorSystem | Scope.Scope> {
@@ -107,7 +117,7 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
   const { kernel } = sim
   const { air } = options
   const stats: ApStats = {
-    beacons: 0, associations: 0, rejectedAssociations: 0, uplinkFrames: 0, downlinkFrames: 0, kickouts: 0, handshakes: 0, handshakeFailures: 0
+    beacons: 0, associations: 0, rejectedAssociations: 0, uplinkFrames: 0, downlinkFrames: 0, kickouts: 0, handshakes: 0, handshakeFailures: 0, psPolls: 0
   }
   const traces = new ApTraces()
   const self = forward<ApMessage>()
@@ -127,13 +137,13 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
   const ref = yield* ModelActor.makeStateful<ApMessage, ApState>({
     name: options.name,
     capacity: 1 << 14,
-    initial: () => ({ on: true, table: Stations.emptyTable(), farewells: new Set() }),
+    initial: () => ({ on: true, table: Stations.emptyTable(), farewells: new Set(), ps: Ps.emptyPsBuffer() }),
     handle: (state, msg) => logic.handle(state, msg),
     // An AP that crashes reboots: it forgot its stations (they are deauthenticated when they next send).
     recover: (crashed) => {
       for (const mac of crashed.table.dozing.keys()) air.ref.tellUnsafe(Air.AirMessage.Doze({ station, address: mac, dozing: false }))
       station.enabled = crashed.on
-      return { on: crashed.on, table: Stations.emptyTable(), farewells: new Set() }
+      return { on: crashed.on, table: Stations.emptyTable(), farewells: new Set(), ps: Ps.emptyPsBuffer() }
     }
   })
   self.set(ref)
@@ -180,6 +190,8 @@ class ApLogic {
           for (const f of msg.dropped) s.farewells.delete(f.id)
           if (s.farewells.size === 0 && !s.on) this.station.enabled = false
         }
+        for (const f of msg.delivered) if (f.dst !== BROADCAST) Ps.noteQueued(s.ps, f.dst, -1)
+        for (const f of msg.dropped) if (f.dst !== BROADCAST) Ps.noteQueued(s.ps, f.dst, -1)
         for (const mac of Stations.noteSent(s.table, msg.delivered, msg.dropped, this.kernel.nowNs, AP_KICKOUT_NS)) this.kick(s, mac)
         if (msg.delivered.length + msg.dropped.length > 0) this.o.endpoint().tellUnsafe({ _tag: "Credit", frames: [...msg.delivered, ...msg.dropped] })
         break
@@ -187,7 +199,7 @@ class ApLogic {
       case "Beacon":
         if (s.on) {
           this.stats.beacons++
-          this.reply(FrameKind.Beacon, BROADCAST, this.advert())
+          this.beacon(s)
         }
         after(this.kernel, this.o.beaconIntervalNs, this.self!, msg)
         break
@@ -202,6 +214,7 @@ class ApLogic {
             // On an RSN every station's link is CCMP-protected under its pairwise key.
             f.protected = this.features.rsn
             f.keyId = s.table.keys.get(f.dst) ?? 0
+            Ps.noteQueued(s.ps, f.dst, 1)
             this.o.air.ref.tellUnsafe(Air.enqueue(this.station, [f]))
           }
         }
@@ -219,7 +232,7 @@ class ApLogic {
         this.o.air.ref.tellUnsafe(Air.AirMessage.Flush({ station: this.station, reason: "ap-off" }))
         for (const mac of [...s.table.associated]) {
           this.stationGone(s, mac)
-          s.farewells.add(this.reply(FrameKind.Deauth, mac, { status: Status.Unspecified }).id)
+          s.farewells.add(this.reply(s, FrameKind.Deauth, mac, { status: Status.Unspecified }).id)
         }
         for (const mac of [...s.table.authenticated]) Stations.forget(s.table, mac)
         if (s.farewells.size === 0) this.station.enabled = false
@@ -233,7 +246,7 @@ class ApLogic {
         after(this.kernel, PS_BUFFER_CHECK_NS, this.self!, msg)
         break
       case "Deauthenticate":
-        if (s.table.associated.has(msg.station)) this.reply(FrameKind.Deauth, msg.station, { status: Status.Unspecified })
+        if (s.table.associated.has(msg.station)) this.reply(s, FrameKind.Deauth, msg.station, { status: Status.Unspecified })
         this.stationGone(s, msg.station)
         break
       case "EapolTimeout": {
@@ -255,7 +268,7 @@ class ApLogic {
     s.table.handshakes.set(mac, step.state)
     if (step.deauthenticate !== undefined) {
       this.stats.handshakeFailures++
-      this.reply(FrameKind.Deauth, mac, { status: step.deauthenticate })
+      this.reply(s, FrameKind.Deauth, mac, { status: step.deauthenticate })
       this.stationGone(s, mac)
       return
     }
@@ -269,7 +282,10 @@ class ApLogic {
       after(this.kernel, Wpa.timeoutNs(step.state), this.self!, { _tag: "EapolTimeout", station: mac, replayCounter: step.state.replayCounter })
     }
     // Ahead of queued data, as management frames go.
-    if (frames.length > 0) this.o.air.ref.tellUnsafe(Air.enqueue(this.station, frames, true))
+    if (frames.length > 0) {
+      Ps.noteQueued(s.ps, mac, frames.length)
+      this.o.air.ref.tellUnsafe(Air.enqueue(this.station, frames, true))
+    }
   }
 
   /** An EAPOL-Key frame to `to`, registered. */
@@ -286,8 +302,34 @@ class ApLogic {
     return { ssid: this.o.ssid, channel: this.o.channel }
   }
 
-  private reply(kind: FrameKind, to: number, info: Frame["info"]): Frame {
+  /** A beacon at its TBTT (now), with the TIM of the stations that doze and have frames held (9.3.3.3). */
+  private beacon(s: ApState): void {
+    const tim = Ps.nextTim(s.ps, s.table.dozing, this.o.dtimPeriod)
+    const f = this.managementFrame(FrameKind.Beacon, BROADCAST, { ...this.advert(), tim, tbttNs: this.kernel.nowNs, beaconIntervalNs: this.o.beaconIntervalNs })
+    // The body counts the smallest TIM; a longer partial bitmap adds its octets.
+    f.payloadBytes += timElementBytes(tim) - TIM_ELEMENT_BYTES_MIN
+    this.o.air.ref.tellUnsafe(Air.enqueue(this.station, [f], true))
+  }
+
+  /** A PS-Poll from a dozing station: one held frame goes (the air sets More Data), or a null-data frame says none is held. */
+  private psPoll(s: ApState, mac: number): void {
+    if (!s.table.dozing.has(mac)) return // awake as far as the AP knows: its frames are flowing
+    this.stats.psPolls++
+    if (Ps.queuedFor(s.ps, mac) > 0) {
+      this.o.air.ref.tellUnsafe(Air.AirMessage.Release({ station: this.station, address: mac }))
+      return
+    }
+    const f = new Frame(this.o.ledger.nextFrameId(), FrameKind.Data, this.o.bssid, mac, this.o.bssid)
+    f.createdNs = this.kernel.nowNs
+    f.psReleased = true
+    this.o.ledger.register(f)
+    Ps.noteQueued(s.ps, mac, 1)
+    this.o.air.ref.tellUnsafe(Air.enqueue(this.station, [f], true))
+  }
+
+  private reply(s: ApState, kind: FrameKind, to: number, info: Frame["info"]): Frame {
     const f = this.managementFrame(kind, to, info)
+    if (to !== BROADCAST) Ps.noteQueued(s.ps, to, 1)
     // Management frames do not wait behind queued data (beacons go out at their TBTT).
     this.o.air.ref.tellUnsafe(Air.enqueue(this.station, [f], true))
     return f
@@ -305,6 +347,7 @@ class ApLogic {
   /** The station is gone: forgotten, awake as far as the air knows, and its endpoint flows end. */
   private stationGone(s: ApState, mac: number): void {
     Stations.forget(s.table, mac)
+    Ps.releaseAid(s.ps, mac)
     this.setDozing(s, mac, false)
     after(this.kernel, this.o.wiredDelayNs, this.o.endpoint(), { _tag: "StationGone", station: mac })
   }
@@ -320,7 +363,7 @@ class ApLogic {
     this.stats.kickouts++
     this.stationGone(s, mac)
     this.o.air.ref.tellUnsafe(Air.AirMessage.FlushTo({ station: this.station, receiver: mac, reason: "ap-station-gone" }))
-    this.reply(FrameKind.Deauth, mac, { status: Status.Unspecified })
+    this.reply(s, FrameKind.Deauth, mac, { status: Status.Unspecified })
   }
 
   private heard(s: ApState, frames: ReadonlyArray<Frame>): void {
@@ -329,7 +372,7 @@ class ApLogic {
     for (const f of frames) {
       switch (f.kind) {
         case FrameKind.ProbeRequest: // broadcast: its sender accounted for it
-          this.reply(FrameKind.ProbeResponse, f.src, this.advert())
+          this.reply(s, FrameKind.ProbeResponse, f.src, this.advert())
           break
         case FrameKind.Auth:
           ledger.deliver(f)
@@ -339,18 +382,20 @@ class ApLogic {
           this.stationGone(s, f.src)
           this.o.air.ref.tellUnsafe(Air.AirMessage.FlushTo({ station: this.station, receiver: f.src, reason: "ap-station-gone" }))
           Stations.authenticate(s.table, f.src)
-          this.reply(FrameKind.Auth, f.src, { status: Status.Success })
+          this.reply(s, FrameKind.Auth, f.src, { status: Status.Success })
           break
         case FrameKind.AssocRequest: {
           ledger.deliver(f)
           const status = Stations.associate(s.table, f.src, f.info?.ssid, this.o)
           if (status === Status.Success) this.stats.associations++
           else this.stats.rejectedAssociations++
+          // A station's AID comes with its association (9.4.1.8): its bit in the TIM.
+          const answer = status === Status.Success ? { status, aid: Ps.assignAid(s.ps, f.src) } : { status }
           // On an RSN the 4-way handshake follows at once: message 1 with a fresh ANonce (12.7.6.2), behind the response.
           if (status === Status.Success && this.features.rsn) {
-            const response = this.managementFrame(FrameKind.AssocResponse, f.src, { status })
+            const response = this.managementFrame(FrameKind.AssocResponse, f.src, answer)
             this.handshakeStep(s, f.src, Wpa.start(this.o.bssid, f.src, nonceFrom(() => this.nonces.nextUint32()), this.gtk), response)
-          } else this.reply(FrameKind.AssocResponse, f.src, { status })
+          } else this.reply(s, FrameKind.AssocResponse, f.src, answer)
           break
         }
         case FrameKind.Eapol: {
@@ -370,6 +415,10 @@ class ApLogic {
           ledger.deliver(f)
           this.stationGone(s, f.src)
           break
+        case FrameKind.PsPoll:
+          ledger.deliver(f)
+          if (s.table.associated.has(f.src)) this.psPoll(s, f.src)
+          break
         case FrameKind.Data:
           // A null-data frame (a station's connection monitor, or its power-save announcement) ends
           // here: its acknowledgement was the answer.
@@ -384,7 +433,7 @@ class ApLogic {
             }
           } else {
             ledger.drop(f, "ap-not-associated")
-            this.reply(FrameKind.Deauth, f.src, { status: Status.Unspecified })
+            this.reply(s, FrameKind.Deauth, f.src, { status: Status.Unspecified })
           }
           break
         default:

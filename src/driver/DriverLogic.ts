@@ -22,6 +22,7 @@ import * as Pair from "./PairState.ts"
 import type { TxWatchdog } from "./TxWatchdog.ts"
 import * as Scan from "./ScanConsolidation.ts"
 import * as Vmacs from "./VmacTable.ts"
+import { configOf } from "../nic/PowerSave.ts"
 import { INTERRUPT_CONTEXT } from "../cpu/CpuCore.ts"
 
 /** One (vMAC, VM) pair's configuration and connection state. */
@@ -186,6 +187,10 @@ export class DriverLogic {
           o.journal.setRate(vm, cmd.rateIndex, cmd.chain)
           job.then(nic, { _tag: "SetVmacRate", vmac: pair.vmac, vm, chain: chainOf(o.phy, cmd) })
         }
+        return job.submit()
+      case "SetPowerSave":
+        // The VM's own vMAC dozes and wakes as its driver asked; the radio consolidates (Radio.ts).
+        if (pair !== undefined) job.then(nic, { _tag: "SetVmacPowerSave", vmac: pair.vmac, config: configOf(cmd) })
         return job.submit()
       case "Disassociate":
         if (pair !== undefined) {

@@ -18,7 +18,7 @@
  * With a roaming policy it also asks the card to watch its AP's signal, and a background scan that
  * finds a clearly stronger AP of its SSID moves it there (`Roaming.ts`): connected ──▶ authenticating.
  */
-import { Associate, Authenticate, Disassociate, InitCard, MonitorSignal, ReadPciConfig, StartScan } from "../vocabulary/CardCommand.ts"
+import { Associate, Authenticate, Disassociate, InitCard, MonitorSignal, ReadPciConfig, SetPowerSave, StartScan } from "../vocabulary/CardCommand.ts"
 import { CARD_PCI_ID } from "../vocabulary/CardEvent.ts"
 import type { CardCommand } from "../vocabulary/CardCommand.ts"
 import type { CardEvent, ScanResult } from "../vocabulary/CardEvent.ts"
@@ -51,7 +51,20 @@ export interface Config {
   readonly scanChannels: ReadonlyArray<number>
   /** Background scanning and roaming within the ESS; undefined: the driver stays with its AP until it loses it. */
   readonly roaming: RoamingPolicy | undefined
+  /** Power save, asked of the card on every association (undefined or "off": none asked). */
+  readonly powerSave?: PowerSaveSetting | undefined
 }
+
+/** What the driver asks of the card's power save (`SetPowerSave`). */
+export interface PowerSaveSetting {
+  readonly mode: "off" | "legacy"
+  readonly listenInterval: number
+  readonly dynamicTimeoutMs: number
+}
+
+/** The commands that turn power save on for a new association: none when it is off (nothing extra on the card's interface). */
+export const powerSaveCommands = (config: Config): ReadonlyArray<CardCommand> =>
+  config.powerSave === undefined || config.powerSave.mode === "off" ? [] : [new SetPowerSave({ vmac: 0, ...config.powerSave })]
 
 export interface Step {
   readonly driver: GuestDriver
@@ -196,7 +209,7 @@ export const onEvent = (d: GuestDriver, e: CardEvent, config: Config): Step => {
     case "AssocDone":
       if (d.state !== "associating") return { driver: d, commands: [] }
       if (e.status !== Status.Success) return failed(d)
-      return { driver: { ...d, state: "connected", failures: 0 }, commands: [] }
+      return { driver: { ...d, state: "connected", failures: 0 }, commands: powerSaveCommands(config) }
     case "Disconnected":
       if (d.state !== "connected") return { driver: d, commands: [] }
       return { driver: { ...d, state: "scanning", target: undefined, signalLow: false }, commands: [scanCommand(config)] }

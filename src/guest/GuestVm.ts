@@ -141,6 +141,8 @@ export interface GuestOptions {
   readonly scanChannels: ReadonlyArray<number>
   /** Background scanning and roaming within its ESS; undefined: none. */
   readonly roaming: RoamingPolicy | undefined
+  /** Power save its driver asks of the card on every association (undefined: off). */
+  readonly powerSave?: GuestDriver.PowerSaveSetting | undefined
   readonly flows: ReadonlyArray<Flow>
   readonly memory: GuestMemory
   readonly cpu: CpuCore
@@ -247,7 +249,7 @@ class GuestLogic {
   /** A VM never switched on, with the TCP flows of its first connection's epoch. */
   initial(): GuestState {
     const s = initialGuestState(
-      { ssid: this.o.ssid, passphrase: this.o.passphrase, scanChannels: this.o.scanChannels, roaming: this.o.roaming },
+      { ssid: this.o.ssid, passphrase: this.o.passphrase, scanChannels: this.o.scanChannels, roaming: this.o.roaming, powerSave: this.o.powerSave },
       0, // no peer until it joins an AP
       this.o.flows.length
     )

@@ -21,6 +21,7 @@ import type { NicEvent } from "../vocabulary/NicEvent.ts"
 import { Housekeeping, newWatchdog } from "../driver/Housekeeping.ts"
 import type { TxWatchdog } from "../driver/TxWatchdog.ts"
 import type { DirectPortMessage, DirectPortOptions, DirectPortStats } from "./DirectPort.ts"
+import { configOf } from "../nic/PowerSave.ts"
 
 /** The card's state as its one driver knows it; a crash of the driver loses it (and it is read back). */
 export interface DirectPortState {
@@ -126,6 +127,9 @@ export class DirectPortLogic {
         access.then(nic, { _tag: "SetVmacRate", vmac: 0, vm: 0, chain: chainOf(o.phy, command) })
         return
       }
+      case "SetPowerSave":
+        access.then(nic, { _tag: "SetVmacPowerSave", vmac: 0, config: configOf(command) })
+        return
       case "Disassociate":
         access.then(nic, { _tag: "Disassoc", vmac: 0 })
         return

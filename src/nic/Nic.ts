@@ -34,6 +34,10 @@ import type { TxSchedulerKind } from "./TxScheduler.ts"
 import { TxRings } from "./TxRings.ts"
 import * as Vmac from "./Vmac.ts"
 import { NicLogic } from "./NicLogic.ts"
+import { psOff } from "./PowerSave.ts"
+import type { PsConfig } from "./PowerSave.ts"
+import { CardEnergyMeter } from "./RadioEnergy.ts"
+import type { EnergyTimes } from "./RadioEnergy.ts"
 
 export type { AssocState, VmacRegisters } from "./Vmac.ts"
 export type { IrqFaultAction } from "./CardStatus.ts"
@@ -52,6 +56,8 @@ export type NicMessage = Data.TaggedEnum<{
   Transmit: { readonly vmac: number; readonly frames: ReadonlyArray<Frame> }
   /** A VM's rate table entry: the retry chain its vMAC's data goes by. */
   SetVmacRate: { readonly vmac: number; readonly vm: number; readonly chain: RetryChain }
+  /** The vMAC's driver turns its power save on (a config) or off (undefined). */
+  SetVmacPowerSave: { readonly vmac: number; readonly config: PsConfig | undefined }
   Scan: { readonly channels: ReadonlyArray<number>; readonly dwellNs: number }
   AuthRequest: { readonly vmac: number; readonly bssid: number; readonly channel: number }
   AssocRequest: { readonly vmac: number; readonly vm: number; readonly bssid: number; readonly ssid: string; readonly passphrase: string | undefined }
@@ -116,6 +122,8 @@ export interface NicHandle {
   readonly vmacs: ReadonlyArray<Vmac.VmacHandle>
   /** The radio's time split so far. */
   readonly radioTime: () => RadioTime
+  /** The radio's time by power state (TX, RX, awake, asleep), whole and per vMAC, for the energy model. */
+  readonly energyTimes: () => EnergyTimes
   /**
    * Reads and clears the card's event status: events no interrupt has delivered yet (one was lost, or
    * is held back). A driver's periodic poll calls it; `sinceNs` is when the oldest was raised.
@@ -135,7 +143,7 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
   const fixedRate = fixedChain(options.phy)
   for (let i = 0; i < options.vmacs; i++) {
     const regs: Vmac.VmacRegisters = {
-      state: "stopped", bssid: 0, channel: options.homeChannel, iommuDomainBytes: undefined, phy: options.phy, chain: fixedRate, keyId: 0, rsn: false, txQueued: 0, txCompleted: 0, signalMonitor: undefined
+      state: "stopped", bssid: 0, channel: options.homeChannel, iommuDomainBytes: undefined, phy: options.phy, chain: fixedRate, keyId: 0, rsn: false, txQueued: 0, txCompleted: 0, signalMonitor: undefined, aid: 0, ps: psOff
     }
     // A vMAC that crashes past its restart budget is dead firmware: the card reports it stopped for good.
     const parent = { childEscalated: () => void self.tellUnsafe({ _tag: "VmacFailed", vmac: i }) }
@@ -153,11 +161,14 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
   })
   air.ref.tellUnsafe(Air.AirMessage.Attach({ station, attached: true }))
   const stats: NicStats = {
-    interrupts: 0, irqsDropped: 0, irqsDuplicated: 0, irqsDelayed: 0, scans: 0, channelSwitches: 0, powerSaveNulls: 0, dmaFaults: 0, vmacResets: 0, vmacsFailed: 0
+    interrupts: 0, irqsDropped: 0, irqsDuplicated: 0, irqsDelayed: 0, scans: 0, channelSwitches: 0, powerSaveNulls: 0, sleeps: 0, dmaFaults: 0, vmacResets: 0, vmacsFailed: 0
   }
   const status = new CardStatus(kernel, stats, self, options.interrupt)
   const rings = new TxRings(options.vmacs, options.phy, fixedRate, options.qos, options.ampduTimeLimitNs)
-  const radio = new Radio(kernel, { ...options, scannerMac, burstFramesMax }, { station, air: air.ref, ledger, vmacs, status, self, rings, stats })
+  // The radio meters its airtime and its time awake and asleep (the energy model).
+  const energy = new CardEnergyMeter(options.baseMac, options.vmacs, kernel.nowNs)
+  station.airtime = energy
+  const radio = new Radio(kernel, { ...options, scannerMac, burstFramesMax }, { station, air: air.ref, ledger, vmacs, status, self, rings, stats, energy })
   const logic = new NicLogic(kernel, { vmacs, station, radio, status, stats, ledger, self })
   let current: RadioState | undefined
   const ref = yield* ModelActor.makeStateful<NicMessage, RadioState>({
@@ -178,6 +189,7 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
     vmacs,
     registers: (vmac) => vmacs[vmac]!.regs,
     radioTime: () => radio.time(current!),
+    energyTimes: () => radio.energyTimes(current!),
     poll: () => status.poll()
   }
 })

@@ -95,6 +95,9 @@ export class NicLogic {
       case "ScanDwellOver":
         radio.scanDwellOver(r, msg.token)
         break
+      case "WakeDone":
+        radio.wakeDone(r, msg.token)
+        break
       case "RaiseIrq":
         status.fire()
         break
@@ -138,6 +141,9 @@ export class NicLogic {
         return
       case "SetVmacRate":
         v.ref.tellUnsafe({ _tag: "SetRate", vm: msg.vm, chain: msg.chain })
+        return
+      case "SetVmacPowerSave":
+        v.ref.tellUnsafe({ _tag: "SetPowerSave", config: msg.config })
         return
       case "AuthRequest":
         v.ref.tellUnsafe({ _tag: "Auth", bssid: msg.bssid, channel: msg.channel })

@@ -11,7 +11,16 @@
  *      ▲                                                                            │ CHANNEL_SWITCH_NS
  *      └──────────── arrived (PM=0 nulls) ◀───────────────┬──── to serve ◀─────────┤
  *                                                          └── scanning ◀── to scan ┘ (probe, dwell, next)
+ *
+ *   serving ──every started vMAC dozes, nothing to send──▶ sleeping ──a vMAC needs it (a beacon, TX, a scan)──▶ waking
+ *      ▲                                                                                                   │ RADIO_WAKE_NS
+ *      └───────────────────────────────────────────────────────────────────────────────────────────────────┘
  * ```
+ *
+ * Power save, consolidated: the radio sleeps only when every started vMAC dozes at its AP
+ * (`PowerSave.ts`) and nothing is left to send; it wakes as soon as one needs it (the earliest beacon
+ * any of them listens for, traffic to send, a scan). Asleep it neither sends nor hears (its station
+ * is paused on the air). Its time in each state is metered for the energy model (`RadioEnergy.ts`).
  */
 import { managementBodyBytes } from "../air/FrameBytes.ts"
 import type { Data } from "effect"
@@ -31,6 +40,8 @@ import type { TxSchedulerKind } from "./TxScheduler.ts"
 import type { TxRings } from "./TxRings.ts"
 import type { RateCounts } from "../vocabulary/RateCounts.ts"
 import { takeRateCounts } from "./TakeRateCounts.ts"
+import { dozingAtAp, needsRadioWhileDozing, RADIO_WAKE_NS } from "./PowerSave.ts"
+import type { CardEnergyMeter, EnergyTimes } from "./RadioEnergy.ts"
 import { txCompleted } from "./Vmac.ts"
 import type * as Vmac from "./Vmac.ts"
 
@@ -41,7 +52,7 @@ import type * as Vmac from "./Vmac.ts"
  */
 export const CHANNEL_SWITCH_NS = 80_000
 
-export type RadioMode = "serving" | "leaving" | "switching" | "scanning"
+export type RadioMode = "serving" | "leaving" | "switching" | "scanning" | "sleeping" | "waking"
 
 interface Destination {
   readonly then: "serve" | "scan"
@@ -86,6 +97,7 @@ export type RadioTimer = Data.TaggedEnum<{
   DwellOver: { readonly token: number }
   SwitchDone: { readonly token: number }
   ScanDwellOver: { readonly token: number }
+  WakeDone: { readonly token: number }
 }>
 
 export interface RadioOptions {
@@ -104,6 +116,9 @@ export interface RadioTime {
   readonly byChannelNs: Readonly<Record<string, number>>
   readonly switchingNs: number
   readonly scanningNs: number
+  /** Asleep (power save), and waking up. */
+  readonly sleepingNs: number
+  readonly wakingNs: number
 }
 
 export interface RadioStats {
@@ -112,6 +127,8 @@ export interface RadioStats {
   channelSwitches: number
   /** Null-data frames its vMACs sent to announce doze (PM=1) and wake (PM=0) around a switch. */
   powerSaveNulls: number
+  /** Times the radio went to sleep (every started vMAC dozing). */
+  sleeps: number
 }
 
 export const initialRadio = (channel: number, nowNs: number): RadioState => ({
@@ -145,6 +162,9 @@ export class Radio {
   private readonly byChannelNs = new Map<number, number>()
   private switchingNs = 0
   private scanningNs = 0
+  private sleepingNs = 0
+  private wakingNs = 0
+  private readonly energy: CardEnergyMeter
   private accountedNs: number
   private accountedMode: RadioMode = "serving"
   private accountedChannel: number
@@ -161,8 +181,10 @@ export class Radio {
       readonly self: Port<RadioTimer>
       readonly rings: TxRings
       readonly stats: RadioStats
+      readonly energy: CardEnergyMeter
     }
   ) {
+    this.energy = parts.energy
     this.stats = parts.stats
     this.rings = parts.rings
     this.kernel = kernel
@@ -184,6 +206,8 @@ export class Radio {
     this.accountedNs = this.kernel.nowNs
     if (this.accountedMode === "switching") this.switchingNs += dt
     else if (this.accountedMode === "scanning") this.scanningNs += dt
+    else if (this.accountedMode === "sleeping") this.sleepingNs += dt
+    else if (this.accountedMode === "waking") this.wakingNs += dt
     else this.byChannelNs.set(this.accountedChannel, (this.byChannelNs.get(this.accountedChannel) ?? 0) + dt)
     this.accountedMode = r.mode
     this.accountedChannel = r.channel
@@ -193,13 +217,63 @@ export class Radio {
     this.account(r)
     r.mode = mode
     this.accountedMode = mode
+    this.energy.note(this.kernel.nowNs, mode === "sleeping", this.vmacs)
   }
 
   time(r: RadioState): RadioTime {
     this.account(r)
     const out: Record<string, number> = {}
     for (const [c, ns] of [...this.byChannelNs.entries()].sort((a, b) => a[0] - b[0])) out[String(c)] = ns
-    return { byChannelNs: out, switchingNs: this.switchingNs, scanningNs: this.scanningNs }
+    return { byChannelNs: out, switchingNs: this.switchingNs, scanningNs: this.scanningNs, sleepingNs: this.sleepingNs, wakingNs: this.wakingNs }
+  }
+
+  // --- power save: the radio sleeps only when every started vMAC dozes ---
+
+  /** Whether every started vMAC dozes at its AP and none needs the radio now (and at least one is started). */
+  private allDozing(): boolean {
+    let any = false
+    for (const v of this.vmacs) {
+      if (v.regs.state === "stopped") continue
+      if (!dozingAtAp(v.regs.ps) || needsRadioWhileDozing(v.regs.ps)) return false
+      any = true
+    }
+    return any
+  }
+
+  /** Sleeps when it may; wakes when a vMAC needs it. */
+  private consolidate(r: RadioState): void {
+    if (r.mode === "sleeping") {
+      if (!this.allDozing() || this.rings.backlogged > 0 || r.scan !== undefined) this.wake(r)
+      return
+    }
+    if (r.mode !== "serving" || r.scan !== undefined || r.airFrames > 0 || this.rings.backlogged > 0 || !this.allDozing()) return
+    this.stats.sleeps++
+    r.dwellArmed = false
+    r.token++
+    this.setMode(r, "sleeping")
+    this.air.tellUnsafe(Air.AirMessage.Pause({ stations: [this.station], paused: true }))
+  }
+
+  private wake(r: RadioState): void {
+    this.setMode(r, "waking")
+    after(this.kernel, RADIO_WAKE_NS, this.self, { _tag: "WakeDone", token: ++r.token })
+  }
+
+  wakeDone(r: RadioState, token: number): void {
+    if (token !== r.token || r.mode !== "waking") return
+    this.air.tellUnsafe(Air.AirMessage.Pause({ stations: [this.station], paused: false }))
+    this.setMode(r, "serving")
+    r.arrivedNs = this.kernel.nowNs
+    if (r.scan?.waiting === true) return this.leave(r, { then: "scan", channel: r.scan.channels[0]! })
+    this.plan(r)
+    this.pump(r)
+    this.consolidate(r)
+  }
+
+  /** The radio's time by state so far, for the energy model. */
+  energyTimes(r: RadioState): EnergyTimes {
+    this.account(r)
+    return this.energy.times(this.kernel.nowNs)
   }
 
   // --- TX: one burst at a time ---
@@ -214,7 +288,10 @@ export class Radio {
       }
       this.status.raise(e)
       replan = e._tag !== "TxStatus" && e._tag !== "Rx"
+    } else if (msg.frames === undefined) {
+      replan = true // a vMAC's power save changed what it needs of the radio
     }
+    if (replan) this.energy.note(this.kernel.nowNs, r.mode === "sleeping", this.vmacs)
     if (msg.frames !== undefined) {
       const full = this.rings.push(msg.vmac, msg.frames, msg.channel, msg.phy, msg.chain, msg.urgent)
       if (full.length > 0) {
@@ -225,6 +302,7 @@ export class Radio {
     }
     if (replan) this.plan(r)
     this.pump(r)
+    this.consolidate(r)
   }
 
   private pump(r: RadioState): void {
@@ -263,7 +341,8 @@ export class Radio {
   private powerSaveNulls(r: RadioState, pm: boolean): Array<Frame> {
     const frames: Array<Frame> = []
     for (const v of this.vmacs) {
-      if (v.regs.state !== "associated" || v.regs.channel !== r.channel) continue
+      // A vMAC in power save that dozes has told its AP so itself.
+      if (v.regs.state !== "associated" || v.regs.channel !== r.channel || dozingAtAp(v.regs.ps)) continue
       const f = this.ownFrame(FrameKind.Data, v.mac, v.regs.bssid)
       f.pm = pm
       frames.push(f)
@@ -283,7 +362,10 @@ export class Radio {
     r.airFrames = 0
     if (r.mode === "leaving") this.continueLeaving(r)
     else if (r.mode === "scanning") this.advanceScan(r)
-    else this.pump(r)
+    else {
+      this.pump(r)
+      this.consolidate(r)
+    }
   }
 
   /** Drops what the card holds for vMAC `v` (a reset or stop): its ring, and its frames still queued on the air. */
@@ -300,7 +382,10 @@ export class Radio {
 
   private servedChannels(): Array<number> {
     const channels: Array<number | undefined> = []
-    for (const v of this.vmacs) if (v.regs.state !== "idle" && v.regs.state !== "stopped") channels.push(v.regs.channel)
+    for (const v of this.vmacs) {
+      // A vMAC dozing in power save needs its channel only while it listens or polls.
+      if (v.regs.state !== "idle" && v.regs.state !== "stopped" && (!dozingAtAp(v.regs.ps) || needsRadioWhileDozing(v.regs.ps))) channels.push(v.regs.channel)
+    }
     for (let v = 0; v < this.vmacs.length; v++) if (this.rings.offerSeq[v]! >= 0) channels.push(this.rings.offerChannel[v])
     return channelsToServe(channels)
   }
@@ -383,6 +468,7 @@ export class Radio {
     }
     this.plan(r)
     this.pump(r)
+    this.consolidate(r)
   }
 
   // --- scanning ---
@@ -393,6 +479,7 @@ export class Radio {
     this.stats.scans++
     r.scan = { channels, next: 0, dwellNs, results: new Map(), returnTo: r.channel, waiting: r.mode !== "serving", dwellOver: false }
     if (r.mode === "serving") this.leave(r, { then: "scan", channel: channels[0]! })
+    else if (r.mode === "sleeping") this.wake(r)
   }
 
   private scanHere(r: RadioState): void {
@@ -441,7 +528,7 @@ export class Radio {
     for (const f of frames) {
       if (f.kind === FrameKind.Beacon) { // broadcast: its sender accounted for it
         this.noteScanResult(r, f, signalDbm)
-        for (const v of this.vmacs) if (v.regs.state === "associated" && v.regs.bssid === f.src) v.ref.tellUnsafe({ _tag: "Beacon", bssid: f.src, signalDbm })
+        for (const v of this.vmacs) if (v.regs.state === "associated" && v.regs.bssid === f.src) v.ref.tellUnsafe({ _tag: "Beacon", bssid: f.src, signalDbm, frame: f })
         continue
       }
       if (f.kind === FrameKind.ProbeResponse) {

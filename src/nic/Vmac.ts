@@ -23,6 +23,12 @@
  * only when message 3 verified and message 4 is sent, with the pairwise key installed (`regs.keyId`);
  * a deauthentication before that (the AP found message 2's MIC wrong, or gave up) is reported as the
  * association failed. Keys are cleared whenever the association ends.
+ *
+ * Power save (`PowerSave.ts`, once its driver asks with `SetPowerSave`): it dozes after a spell
+ * without traffic (a null-data frame with the PM bit tells its AP), wakes for the beacons of its
+ * listen interval, and fetches what the TIM says its AP holds with PS-Polls. Its power-save state is
+ * in its registers (`regs.ps`), where the radio reads it to sleep when every vMAC dozes. Power save
+ * ends with the association.
  */
 import { eapolBodyBytes, managementBodyBytes, utf8Bytes } from "../air/FrameBytes.ts"
 import { Data, Effect } from "effect"
@@ -41,12 +47,15 @@ import { nonceFrom, pmkOf } from "../vocabulary/Wpa.ts"
 import type { EapolKey } from "../vocabulary/Wpa.ts"
 import * as Supplicant from "./WpaSupplicant.ts"
 import { Simulation } from "../kernel/Simulation.ts"
-import { Frame, FrameKind, Status } from "../vocabulary/Frame.ts"
+import { Frame, FrameKind, Payload, Status } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import { heardBeacon, noBeaconSignal } from "./BeaconSignal.ts"
 import type { BeaconSignal, SignalMonitor } from "./BeaconSignal.ts"
 import { BEACON_LOSS_NS } from "../vocabulary/ModelConstants.ts"
 import * as ModelActor from "../actor/ModelActor.ts"
+import { after, forward } from "../actor/Port.ts"
+import { timHas } from "../vocabulary/Tim.ts"
+import * as PowerSave from "./PowerSave.ts"
 import type { NicEvent } from "../vocabulary/NicEvent.ts"
 
 export type AssocState = "stopped" | "idle" | "authenticating" | "authenticated" | "associating" | "associated"
@@ -75,6 +84,10 @@ export interface VmacRegisters {
   txCompleted: number
   /** The signal monitor its driver asked for (kept until the vMAC is started for another owner). */
   signalMonitor: SignalMonitor | undefined
+  /** The Association ID its AP gave it (its bit in the AP's TIM); 0 when not associated. */
+  aid: number
+  /** Its power save (`PowerSave.ts`): off (`psOff`) unless its driver asked for it. */
+  ps: PowerSave.PsState
 }
 
 export type VmacMessage = Data.TaggedEnum<{
@@ -89,8 +102,12 @@ export type VmacMessage = Data.TaggedEnum<{
   Disassoc: {}
   /** Unicast frames the radio received for this vMAC's address. */
   Heard: { readonly frames: ReadonlyArray<Frame> }
-  /** The radio heard a beacon of `bssid`, its own AP's, at `signalDbm`. */
-  Beacon: { readonly bssid: number; readonly signalDbm: number }
+  /** The radio heard a beacon of `bssid`, its own AP's, at `signalDbm` (`frame`: its TIM and TBTT). */
+  Beacon: { readonly bssid: number; readonly signalDbm: number; readonly frame: Frame }
+  /** Its driver turns power save on (a config) or off (undefined). */
+  SetPowerSave: { readonly config: PowerSave.PsConfig | undefined }
+  /** Its power-save timer (`PowerSave.ts`). */
+  PsTimer: { readonly token: number }
   /** Injected: the firmware stops completing TX, silently, until a reset. */
   Hang: {}
   /** Beacon-loss check; the radio sends it only while it is on this vMAC's channel. */
@@ -125,11 +142,20 @@ export const txCompleted = (
   dropped: ReadonlyArray<Frame>,
   rates?: RateCounts | undefined
 ): NicEvent | undefined => {
+  if (delivered.some(isPowerSaveFrame) || dropped.some(isPowerSaveFrame)) {
+    // The firmware's own power-save frames are nobody's TX: no count, no word to the driver.
+    delivered = delivered.filter((f) => !isPowerSaveFrame(f))
+    dropped = dropped.filter((f) => !isPowerSaveFrame(f))
+    if (delivered.length + dropped.length === 0) return undefined
+  }
   for (const f of delivered) if (f.kind === FrameKind.Data) regs.txCompleted++
   for (const f of dropped) if (f.kind === FrameKind.Data) regs.txCompleted++
   if (regs.state === "stopped") return undefined
   return rates === undefined ? { _tag: "TxStatus", vmac, delivered, dropped } : { _tag: "TxStatus", vmac, delivered, dropped, rates }
 }
+
+/** A frame the firmware sends for its power save (a doze null, a PS-Poll): no VM's data. */
+const isPowerSaveFrame = (f: Frame): boolean => f.kind === FrameKind.PsPoll || (f.kind === FrameKind.Data && f.owner < 0)
 
 /** What the card's vMACs report as it happens, for checkers to observe. */
 export class CardTraces {
@@ -185,7 +211,8 @@ export const make = Effect.fnUntraced(function*(options: VmacOptions): Effect.fn
   const { kernel } = sim
   const { regs, ledger, index } = options
   // Its SNonces come from its own stream: the same seed gives the same handshakes.
-  const firmware = new VmacFirmware(kernel, options, sim.stream(`wpa-nonces/vmac-${index}`))
+  const self = forward<VmacMessage>()
+  const firmware = new VmacFirmware(kernel, options, sim.stream(`wpa-nonces/vmac-${index}`), self)
   const ref = yield* ModelActor.makeStateful<VmacMessage, VmacState>({
     name: `vmac-${index}`,
     capacity: 1 << 12,
@@ -201,6 +228,7 @@ export const make = Effect.fnUntraced(function*(options: VmacOptions): Effect.fn
       return { regs, hung: false, held: [], lastBeaconNs: kernel.nowNs, beaconSignal: noBeaconSignal(), wpa: undefined }
     }
   })
+  self.set(ref)
   return { ref, mac: options.mac, regs }
 })
 
@@ -209,10 +237,12 @@ class VmacFirmware {
   private readonly kernel: Kernel
   private readonly o: VmacOptions
   private readonly nonces: Prng
-  constructor(kernel: Kernel, options: VmacOptions, nonces: Prng) {
+  private readonly self: Port<VmacMessage>
+  constructor(kernel: Kernel, options: VmacOptions, nonces: Prng, self: Port<VmacMessage>) {
     this.kernel = kernel
     this.o = options
     this.nonces = nonces
+    this.self = self
   }
 
   handle(s: VmacState, msg: VmacMessage): VmacState {
@@ -230,8 +260,20 @@ class VmacFirmware {
         s.lastBeaconNs = this.kernel.nowNs
         const event = heardBeacon(s.beaconSignal, msg.bssid, msg.signalDbm, r.signalMonitor)
         if (event !== undefined) this.tell({ _tag: "Signal", vmac: this.o.index, signalDbm: event.signalDbm, low: event.low })
+        const info = msg.frame.info
+        if (r.ps.config !== undefined && info?.tim !== undefined && info.tbttNs !== undefined && info.beaconIntervalNs !== undefined) {
+          this.powerSave(s, PowerSave.beacon(r.ps, info.tbttNs, info.beaconIntervalNs, timHas(info.tim, r.aid), this.kernel.nowNs))
+        }
         break
       }
+      case "SetPowerSave":
+        if (r.state !== "associated") break
+        if (msg.config === undefined) this.setPs(PowerSave.disable(r.ps))
+        else this.powerSave(s, PowerSave.enable(r.ps, msg.config, r.aid, this.kernel.nowNs))
+        break
+      case "PsTimer":
+        if (r.state === "associated") this.powerSave(s, PowerSave.timer(r.ps, msg.token, this.kernel.nowNs, r.txQueued !== r.txCompleted))
+        break
       case "Start":
         this.dropKeys(s)
         r.state = "idle"
@@ -284,7 +326,10 @@ class VmacFirmware {
         r.state = "idle"
         break
       case "CheckBeacon":
-        if (r.state === "associated" && this.kernel.nowNs - s.lastBeaconNs > BEACON_LOSS_NS) this.associationEnded(s, "beacon-loss", Status.Unspecified)
+        // In power save it listens to one beacon in `listenInterval`: as many of those must be missed.
+        if (r.state === "associated" && this.kernel.nowNs - s.lastBeaconNs > BEACON_LOSS_NS * (r.ps.config?.listenInterval ?? 1)) {
+          this.associationEnded(s, "beacon-loss", Status.Unspecified)
+        }
         break
       case "Returned":
         s.lastBeaconNs += msg.awayNs
@@ -347,6 +392,8 @@ class VmacFirmware {
       f.keyId = r.keyId
     }
     if (r.keyId !== 0) this.o.traces.sentUnderKey.fire(this.o.index, ok)
+    // Sending wakes it (its frames carry PM=0), before the radio hears of them.
+    if (r.ps.config !== undefined) this.powerSave(s, PowerSave.activity(r.ps, this.kernel.nowNs, true))
     this.toRing(ok, false)
   }
 
@@ -372,6 +419,38 @@ class VmacFirmware {
     s.regs.keyId = 0
     s.regs.rsn = false
     s.wpa = undefined
+    // Power save and the AID go with the association.
+    s.regs.aid = 0
+    if (s.regs.ps.config !== undefined) this.setPs(PowerSave.disable(s.regs.ps))
+  }
+
+  /** Carries out a power-save step: its frames to the ring, its timer; the radio hears of a change of state. */
+  private powerSave(s: VmacState, step: PowerSave.PsStep): void {
+    this.setPs(step.state)
+    for (const a of step.actions) {
+      if (a._tag === "Timer") after(this.kernel, Math.max(0, a.atNs - this.kernel.nowNs), this.self, { _tag: "PsTimer", token: a.token })
+      else this.toRing([this.powerSaveFrame(s, a._tag === "SendPsPoll" ? FrameKind.PsPoll : FrameKind.Data)], true)
+    }
+  }
+
+  /** Sets its power-save registers; a change of what it needs of the radio is told to the radio. */
+  private setPs(ps: PowerSave.PsState): void {
+    const r = this.o.regs
+    const before = PowerSave.dozingAtAp(r.ps) && !PowerSave.needsRadioWhileDozing(r.ps)
+    r.ps = ps
+    if (before !== (PowerSave.dozingAtAp(ps) && !PowerSave.needsRadioWhileDozing(ps))) {
+      this.o.nic.tellUnsafe({ _tag: "FromVmac", vmac: this.o.index, event: undefined, frames: undefined, urgent: false, channel: r.channel, phy: r.phy, chain: r.chain })
+    }
+  }
+
+  /** A doze announcement (null data, PM=1) or a PS-Poll to its AP; the PM bit stays set (it dozes on). */
+  private powerSaveFrame(s: VmacState, kind: FrameKind): Frame {
+    const f = new Frame(this.o.ledger.nextFrameId(), kind, this.o.mac, s.regs.bssid, s.regs.bssid)
+    f.createdNs = this.kernel.nowNs
+    f.pm = true
+    if (kind === FrameKind.PsPoll) f.info = { aid: s.regs.aid }
+    this.o.ledger.register(f)
+    return f
   }
 
   /**
@@ -452,6 +531,7 @@ class VmacFirmware {
           if (r.state === "associating" && f.src === r.bssid) {
             const status = f.info?.status ?? Status.Unspecified
             s.lastBeaconNs = this.kernel.nowNs
+            r.aid = status === Status.Success ? f.info?.aid ?? 0 : 0
             if (status !== Status.Success) this.dropKeys(s)
             r.state = status === Status.Success ? "associated" : "idle"
             // On an RSN the driver hears of it when the handshake (message 1 comes next) installs the key.
@@ -470,8 +550,15 @@ class VmacFirmware {
           // The hardware RX filter: only frames of its own BSS to an associated vMAC are kept; on an
           // RSN only under its own key (anything else would not decrypt).
           if (r.state !== "associated" || f.dst !== this.o.mac || f.bssid !== r.bssid) ledger.drop(f, "rx-filter")
-          else if (f.protected !== (r.keyId !== 0) || f.keyId !== r.keyId) ledger.drop(f, "vmac-wrong-key")
+          else if (f.payload === Payload.None && f.psReleased) {
+            // The AP's answer to a PS-Poll when it held nothing: a null-data frame, the end of the poll.
+            ledger.deliver(f)
+            if (r.ps.config !== undefined) this.powerSave(s, PowerSave.released(r.ps, false, this.kernel.nowNs))
+          } else if (f.protected !== (r.keyId !== 0) || f.keyId !== r.keyId) ledger.drop(f, "vmac-wrong-key")
           else {
+            if (r.ps.config !== undefined) {
+              this.powerSave(s, r.ps.phase === "polling" ? PowerSave.released(r.ps, f.moreData, this.kernel.nowNs) : PowerSave.activity(r.ps, this.kernel.nowNs, false))
+            }
             if (f.protected) this.o.traces.acceptedUnderKey.fire(this.o.index, f)
             data.push(f)
           }

@@ -94,7 +94,12 @@ export const VmReport = Schema.Struct({
   /** Its location service's accuracy, when it runs one; null otherwise. */
   location: Schema.NullOr(LocationReport),
   /** Its rates: the chain, the commands, frames by rate. */
-  rates: RatesReport
+  rates: RatesReport,
+  /**
+   * The card's energy attributed to this VM over the run, J (its vMAC's own airtime, and its share of
+   * the card's listening and sleep: docs/model.md#power-save-and-energy); null without a vMAC.
+   */
+  energyJoules: Schema.NullOr(Schema.Number)
 })
 export type VmReport = typeof VmReport.Type
 
@@ -178,7 +183,27 @@ export const RunReport = Schema.Struct({
     scanningPercent: Schema.Number,
     channelSwitches: Schema.Number,
     /** Null-data frames its vMACs sent to announce doze (PM=1) before a switch and wake (PM=0) after. */
-    powerSaveNulls: Schema.Number
+    powerSaveNulls: Schema.Number,
+    /** Percent of the run asleep (power save: every started vMAC dozing), and waking up. */
+    sleepingPercent: Schema.Number,
+    wakingPercent: Schema.Number,
+    /** Times the radio went to sleep. */
+    sleeps: Schema.Number
+  }),
+  /** The card's energy over the whole run (`RadioEnergy.ts`): the radio's time per state times the card's power in it. */
+  energy: Schema.Struct({
+    /** Energy, J, and average power, W. */
+    cardJoules: Schema.Number,
+    averageW: Schema.Number,
+    /** Seconds transmitting, receiving, listening (awake otherwise) and asleep; they add up to the run. */
+    txSeconds: Schema.Number,
+    rxSeconds: Schema.Number,
+    listenSeconds: Schema.Number,
+    sleepSeconds: Schema.Number,
+    /** Energy no started vMAC could take (none was started), J: the VMs' `energyJoules` and it add up to `cardJoules`. */
+    unattributedJoules: Schema.Number,
+    /** The power per state the figures used, W (`card.power`). */
+    power: Schema.Struct({ txW: Schema.Number, rxW: Schema.Number, listenW: Schema.Number, sleepW: Schema.Number })
   }),
   frames: Schema.Struct({
     created: Schema.Number,

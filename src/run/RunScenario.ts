@@ -9,11 +9,12 @@ import * as Simulation from "../kernel/Simulation.ts"
 import type { FaultsReport, RunReport, VmReport } from "../report/RunReport.ts"
 import type { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
-import { macText, macValue } from "../scenario/AddressPlan.ts"
+import { CARD_BASE_MAC, macText, macValue } from "../scenario/AddressPlan.ts"
 import { HOST_NODE } from "../environment/RadioEnvironment.ts"
 import { apNode } from "../world/EnvironmentOf.ts"
 import { locationReport } from "./LocationReport.ts"
 import { percentile } from "./Percentile.ts"
+import { energyOf } from "../nic/RadioEnergy.ts"
 import { isConsistent } from "../driver/VmacTable.ts"
 import { actorSummary, runWorld } from "./RunWorld.ts"
 import { MAX_FRAME_LIFETIME_NS } from "../vocabulary/ModelConstants.ts"
@@ -71,6 +72,8 @@ const linkOf = (world: World, bssid: number | undefined, nowNs: number): { bssid
 
 export const report = (world: World, nowNs: number, actors: ActorSummary = { metrics: [], deadLetters: 0 }): Omit<RunReport, "seed" | "wallSeconds" | "outcome" | "traceDigest" | "eventsProcessed"> => {
   const measuredS = Math.max(1e-9, (nowNs - world.warmupEndNs) / 1e9)
+  const power = world.scenario.card.power
+  const energy = energyOf(world.nic.energyTimes(), power)
   const cpu = world.cpu.snapshot()
   const vms = world.vms.map((vm): VmReport => {
     const s = vm.guest.stats
@@ -110,7 +113,8 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       roams: s.roams,
       backgroundScans: s.backgroundScans,
       location: locationReport(world.locators[vm.index], world.environment),
-      rates: ratesReport(world.scenario.card.rateControl, phyOf(world.scenario), s, vm.guest.rateChain())
+      rates: ratesReport(world.scenario.card.rateControl, phyOf(world.scenario), s, vm.guest.rateChain()),
+      energyJoules: d.mac === undefined ? null : energy.vmacJoules[d.mac - CARD_BASE_MAC] ?? null
     }
   })
   const percentOf = (ns: number): number => (cpu.elapsedNs > 0 ? (100 * ns) / cpu.elapsedNs : 0)
@@ -150,6 +154,16 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       collisionsByStation: { ...world.air.stats.collisionsByStation }
     },
     radio: radioReport(world, nowNs),
+    energy: {
+      cardJoules: energy.cardJoules,
+      averageW: energy.averageW,
+      txSeconds: energy.txSeconds,
+      rxSeconds: energy.rxSeconds,
+      listenSeconds: energy.listenSeconds,
+      sleepSeconds: energy.sleepSeconds,
+      unattributedJoules: energy.unattributedJoules,
+      power: { ...power }
+    },
     frames: {
       created: world.ledger.created,
       delivered: world.ledger.delivered,
@@ -182,7 +196,10 @@ const radioReport = (world: World, nowNs: number): RunReport["radio"] => {
     switchingPercent: pct(t.switchingNs),
     scanningPercent: pct(t.scanningNs),
     channelSwitches: world.nic.stats.channelSwitches,
-    powerSaveNulls: world.nic.stats.powerSaveNulls
+    powerSaveNulls: world.nic.stats.powerSaveNulls,
+    sleepingPercent: pct(t.sleepingNs),
+    wakingPercent: pct(t.wakingNs),
+    sleeps: world.nic.stats.sleeps
   }
 }
 

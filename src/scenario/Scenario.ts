@@ -22,6 +22,7 @@ import { Channel, defaulted, intBetween, MacAddress, numberBetween, Passphrase, 
 import { DURATION_SECONDS_MAX } from "./InputBounds.ts"
 import { FaultSchedule } from "./FaultSchedule.ts"
 import { EnvironmentSpec, PositionSpec, RoamingSpec, txPowerField, WalkSpec } from "./RadioEnvironmentSpec.ts"
+import { CardPowerSpec, DtimPeriod, PowerSaveSpec } from "./PowerSaveSpec.ts"
 
 // ---------------------------------------------------------------------------------------------
 // Host
@@ -169,7 +170,8 @@ export const CardSpec = Schema.Struct({
     "Receiver noise floor in dBm, over 20 MHz, of the card and of the APs; SNR = signal − noise floor decides frame " +
       "loss at a rate. Default -95 (a typical 20 MHz 2.4 GHz receiver)."
   ),
-  txPowerDbm: txPowerField("the card")
+  txPowerDbm: txPowerField("the card"),
+  power: CardPowerSpec
 })
 export type CardSpec = typeof CardSpec.Type
 
@@ -235,6 +237,7 @@ export const ApSpec = Schema.Struct({
     100,
     "Beacon interval in TU (1 TU = 1024 µs). Default 100 (102.4 ms, the usual AP default)."
   ),
+  dtimPeriod: DtimPeriod,
   blockAckWindow: defaulted(
     intBetween(1, 64),
     64,
@@ -347,7 +350,8 @@ export const VmSpec = Schema.Struct({
     Schema.Array(TrafficSpec).check(Schema.isMaxLength(8, { expected: "at most 8 flows" })),
     [],
     "The VM's traffic flows, 0 to 8, started once it is connected. Default [] (none)."
-  )
+  ),
+  powerSave: PowerSaveSpec
 })
 export type VmSpec = typeof VmSpec.Type
 

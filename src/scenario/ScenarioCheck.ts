@@ -9,6 +9,7 @@
 import { CARD_BASE_MAC, ENDPOINT_BASE_MAC, macText, macValue, reservedUse, SCANNER_MAC_OFFSET } from "./AddressPlan.ts"
 import type { Scenario } from "./Scenario.ts"
 import { checkFaults } from "./FaultCheck.ts"
+import { PS_BUFFER_EXPIRE_NS } from "../vocabulary/ModelConstants.ts"
 
 /** One thing wrong with a scenario: where (`vms[1].ssid`; "" for the whole scenario) and what. */
 export interface ScenarioProblem {
@@ -162,6 +163,30 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
     })
   }
 
+  problems.push(...checkPowerSave(s))
   problems.push(...checkFaults(s))
+  return problems
+}
+
+/**
+ * A dozing VM must wake before its AP throws away what it buffered: its listen interval times its
+ * AP's beacon interval must stay under the AP's buffer lifetime (mac80211 expires buffered frames
+ * after STA_TX_BUFFER_EXPIRE, 10 s, net/mac80211/sta_info.h).
+ */
+const checkPowerSave = (s: Scenario): Array<ScenarioProblem> => {
+  const problems: Array<ScenarioProblem> = []
+  s.vms.forEach((vm, i) => {
+    if (vm.powerSave.mode === "off") return
+    const ap = s.aps.find((a) => a.ssid === vm.ssid)
+    if (ap === undefined) return
+    const sleepMs = vm.powerSave.listenInterval * ap.beaconIntervalTu * 1.024
+    if (sleepMs >= PS_BUFFER_EXPIRE_NS / 1e6) {
+      problems.push({
+        path: `vms[${i}].powerSave.listenInterval`,
+        message: `${vm.powerSave.listenInterval} beacons of ${JSON.stringify(ap.ssid)} (${ap.beaconIntervalTu} TU) is ${sleepMs.toFixed(0)} ms ` +
+          `asleep, as long as the AP keeps buffered frames (${PS_BUFFER_EXPIRE_NS / 1e6} ms): they would expire before the VM polls`
+      })
+    }
+  })
   return problems
 }

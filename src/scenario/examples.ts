@@ -162,3 +162,35 @@ export const rateControl = {
     { name: "distant", ssid: "far", passphrase: "far-secret", traffic: [{ kind: "udp-tx" }] }
   ]
 } as const satisfies ScenarioInput
+
+/**
+ * Three VMs in legacy power save on one card: one receiving a slow UDP stream (fetched from the AP's
+ * buffer with PS-Polls), one pinging once a second, one idle listening to every third beacon. The
+ * radio sleeps whenever all three doze (docs/model.md#power-save-and-energy).
+ */
+export const powerSave = {
+  durationSeconds: 10,
+  card: { vmacs: 3 },
+  vms: [
+    {
+      name: "mail",
+      ssid: "lab",
+      passphrase: "vwifi-lab-key",
+      powerSave: { mode: "legacy", listenInterval: 1, dynamicTimeoutMs: 100 },
+      traffic: [{ kind: "udp-rx", offeredMbps: 0.05 }]
+    },
+    {
+      name: "chat",
+      ssid: "lab",
+      passphrase: "vwifi-lab-key",
+      powerSave: { mode: "legacy" },
+      traffic: [{ kind: "ping", intervalMs: 1000 }]
+    },
+    {
+      name: "idle",
+      ssid: "lab",
+      passphrase: "vwifi-lab-key",
+      powerSave: { mode: "legacy", listenInterval: 3 }
+    }
+  ]
+} as const satisfies ScenarioInput

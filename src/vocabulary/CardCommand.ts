@@ -78,6 +78,18 @@ export class MonitorSignal extends Schema.TaggedClass<MonitorSignal>()("MonitorS
   hysteresisDb: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 30 }))
 }) {}
 
+/**
+ * Power save (802.11-2016 11.2.3): "off" keeps the vMAC awake; "legacy" lets the card's firmware doze
+ * after `dynamicTimeoutMs` without traffic, wake for every `listenInterval`-th beacon and fetch
+ * buffered frames with PS-Polls (iwlwifi hands the 5300's firmware a power table the same way).
+ */
+export class SetPowerSave extends Schema.TaggedClass<SetPowerSave>()("SetPowerSave", {
+  vmac: VmacIndex,
+  mode: Schema.Literals(["off", "legacy"]),
+  listenInterval: Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100 })),
+  dynamicTimeoutMs: Schema.Number.check(Schema.isBetween({ minimum: 1, maximum: 60_000 }))
+}) {}
+
 /** Leave the AP. */
 export class Disassociate extends Schema.TaggedClass<Disassociate>()("Disassociate", {
   vmac: VmacIndex
@@ -107,5 +119,5 @@ export class TxDoorbell extends Schema.TaggedClass<TxDoorbell>()("TxDoorbell", {
 }) {}
 
 /** Every command a guest can write. */
-export const CardCommand = Schema.Union([ReadPciConfig, InitCard, StartScan, Authenticate, Associate, SetRate, Disassociate, TxDoorbell, MonitorSignal])
+export const CardCommand = Schema.Union([ReadPciConfig, InitCard, StartScan, Authenticate, Associate, SetRate, SetPowerSave, Disassociate, TxDoorbell, MonitorSignal])
 export type CardCommand = typeof CardCommand.Type

@@ -5,6 +5,7 @@
 
 import type { TxPathStamps } from "./TxPath.ts"
 import type { EapolKey } from "./Wpa.ts"
+import type { Tim } from "./Tim.ts"
 
 /** What a frame carries. */
 export const FrameKind = {
@@ -21,7 +22,9 @@ export const FrameKind = {
    * link's own control traffic, not application data: it goes alone, at the lowest basic rate
    * (mac80211 sends control-port frames with IEEE80211_TX_CTL_USE_MINRATE), to the handshake logic.
    */
-  Eapol: 8
+  Eapol: 8,
+  /** A PS-Poll (control frame, 802.11-2016 9.3.1.5): a dozing station asks its AP for one buffered frame. */
+  PsPoll: 9
 } as const
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind]
 
@@ -73,6 +76,10 @@ export class Frame {
   owner: number
   /** The Power Management bit (802.11-2016 9.2.4.1.7): the sender will doze after this frame. */
   pm: boolean
+  /** The More Data bit (802.11-2016 9.2.4.1.8): the AP holds more frames for this dozing receiver. */
+  moreData: boolean
+  /** Released by its AP's power-save buffer (a PS-Poll's answer): it goes although its receiver dozes. */
+  psReleased: boolean
   /** The Protected Frame bit (802.11-2016 9.2.4.1.9): the body is CCMP-encrypted (a data frame on an RSN link). */
   protected: boolean
   /**
@@ -100,6 +107,8 @@ export class Frame {
     this.dmaEnd = 0
     this.owner = -1
     this.pm = false
+    this.moreData = false
+    this.psReleased = false
     this.protected = false
     this.keyId = 0
     this.receivedOnAir = false
@@ -126,6 +135,12 @@ export interface ManagementInfo {
   readonly subscribe?: Subscription
   /** An EAPOL-Key frame (`FrameKind.Eapol`): its fields. */
   readonly eapol?: EapolKey
+  /** A beacon: its TIM element (9.4.2.6), the TBTT it was sent for and the beacon interval (the TSF and Beacon Interval fields). */
+  readonly tim?: Tim
+  readonly tbttNs?: number
+  readonly beaconIntervalNs?: number
+  /** An association response: the Association ID the AP gave the station (9.4.1.8); a PS-Poll: the station's AID. */
+  readonly aid?: number
 }
 
 /** 802.11 status codes the model uses (IEEE 802.11-2016 Table 9-46). */

@@ -16,7 +16,8 @@ describe("examples/*.json", () => {
     ["fault-schedule", examples.faultSchedule],
     ["roaming-walk", examples.roamingWalk],
     ["location-floor", examples.locationFloor],
-    ["rate-control", examples.rateControl]
+    ["rate-control", examples.rateControl],
+    ["power-save", examples.powerSave]
   ] as const) {
     it.effect(`${name}.json is the documented example and loads`, () =>
       Effect.gen(function*() {

@@ -63,7 +63,8 @@ const full = {
     qos: false,
     channelDwellMs: 50,
     noiseFloorDbm: -92,
-    txPowerDbm: 12
+    txPowerDbm: 12,
+    power: { txW: 2.1, rxW: 1.5, listenW: 1, sleepW: 0.05 }
   },
   aps: [
     {
@@ -73,6 +74,7 @@ const full = {
       signalDbm: -60,
       txPowerDbm: 17,
       beaconIntervalTu: 200,
+      dtimPeriod: 3,
       blockAckWindow: 32,
       security: { kind: "wpa2-psk", passphrase: "office-secret" },
       endpoint: { wiredLatencyUs: 250, wiredRateMbps: 100 }
@@ -84,6 +86,7 @@ const full = {
       position: { x: 30, y: -4 },
       txPowerDbm: 15,
       beaconIntervalTu: 100,
+      dtimPeriod: 1,
       blockAckWindow: 64,
       security: { kind: "open" },
       endpoint: { wiredLatencyUs: 50, wiredRateMbps: 1000 }
@@ -103,9 +106,13 @@ const full = {
         { kind: "tcp-rx", offeredMbps: "saturate", payloadBytes: 536 },
         { kind: "ping", intervalMs: 20, payloadBytes: 0 },
         { kind: "locate", intervalMs: 500 }
-      ]
+      ],
+      powerSave: { mode: "off", listenInterval: 1, dynamicTimeoutMs: 100 }
     },
-    { name: "visitor", ssid: "guest", roaming: { enabled: false, thresholdDbm: -65, shortIntervalS: 30, longIntervalS: 300 }, memoryMb: 256, traffic: [] }
+    {
+      name: "visitor", ssid: "guest", roaming: { enabled: false, thresholdDbm: -65, shortIntervalS: 30, longIntervalS: 300 }, memoryMb: 256, traffic: [],
+      powerSave: { mode: "legacy", listenInterval: 3, dynamicTimeoutMs: 250 }
+    }
   ],
   switches: {
     addressTranslation: "iommu",
@@ -147,9 +154,12 @@ describe("scenario: defaults", () => {
       assert.deepStrictEqual(s.vms, [
         {
           name: "vm1", ssid: "lab", passphrase: KEY, roaming: { enabled: true, thresholdDbm: -65, shortIntervalS: 30, longIntervalS: 300 }, memoryMb: 512,
-          traffic: [{ kind: "udp-tx", offeredMbps: "saturate", payloadBytes: 1470 }]
+          traffic: [{ kind: "udp-tx", offeredMbps: "saturate", payloadBytes: 1470 }],
+          powerSave: { mode: "off", listenInterval: 1, dynamicTimeoutMs: 100 }
         }
       ])
+      assert.deepStrictEqual(s.card.power, { txW: 1.14, rxW: 0.94, listenW: 0.82, sleepW: 0.1 })
+      assert.strictEqual(ap.dtimPeriod, 2)
       assert.deepStrictEqual(s.switches, {
         addressTranslation: "software",
         interruptCoalescing: { enabled: false, frames: 8, delayUs: 200, adaptive: true },
@@ -285,7 +295,7 @@ describe("scenario: mistakes are named by their field", () => {
     Effect.gen(function*() {
       const problems = yield* problemsOf({ durationSecond: 5, card: { vmac: 2 }, vms: [vm("a", { memory: 1024 })] })
       assertProblem(problems, "durationSecond", "unknown field", "durationSeconds")
-      assertProblem(problems, "card.vmac", "unknown field; known fields: vmacs, channel, phy, rateControl, txScheduler, ampduFramesMax, ampduTimeLimitUs, qos, channelDwellMs, noiseFloorDbm")
+      assertProblem(problems, "card.vmac", "unknown field; known fields: vmacs, channel, phy, rateControl, txScheduler, ampduFramesMax, ampduTimeLimitUs, qos, channelDwellMs, noiseFloorDbm, power")
       assertProblem(problems, "vms[0].memory", "unknown field", "memoryMb")
       const open = yield* problemsOf({ aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", security: { kind: "open", passphrase: KEY } }] })
       assertProblem(open, "aps[0].security.passphrase", "unknown field; known fields: kind")

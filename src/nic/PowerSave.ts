@@ -1,0 +1,169 @@
+/**
+ * One vMAC's legacy power save (802.11-2016 11.2.3), as the card's firmware runs it once its driver
+ * asked for it (`SetPowerSave`): the 5300's driver hands power save to the firmware (iwlwifi's
+ * POWER_TABLE_CMD), which dozes after a spell without traffic as mac80211's dynamic power save does
+ * (net/mac80211/mlme.c, `ieee80211_dynamic_ps_timer`), wakes for the beacons its listen interval
+ * asks for, and fetches what its AP holds for it with PS-Polls, one frame per poll while the AP
+ * sets More Data (11.2.3.7). Pure: `Step`s of state and actions; the vMAC actor carries them out.
+ *
+ * ```
+ *   active ──idle for dynamicTimeout, nothing in flight: null PM=1──▶ dozing ◀──────────┐
+ *     ▲                                                                 │ listen TBTT     │ TIM clear / missed /
+ *     │ TX (its frames carry PM=0)                                      ▼                 │ last buffered frame
+ *     └──────────────────────────────────────────── listening ──TIM bit: PS-Poll──▶ polling ──More Data: PS-Poll again
+ * ```
+ */
+
+/** What the driver asked for (undefined in the state: power save is off, the vMAC is always awake). */
+export interface PsConfig {
+  /** Beacons between the ones the vMAC wakes for (1: every beacon), the listen interval of its association request. */
+  readonly listenInterval: number
+  /** Without traffic for this long it dozes. */
+  readonly dynamicTimeoutNs: number
+}
+
+export type PsPhase = "active" | "dozing" | "listening" | "polling"
+
+export interface PsState {
+  readonly config: PsConfig | undefined
+  readonly phase: PsPhase
+  /** When data last moved (a frame sent, or received while awake). */
+  readonly lastActivityNs: number
+  /** The TBTT of the last beacon heard from its AP, and its beacon interval (0: none heard yet). */
+  readonly tbttNs: number
+  readonly beaconIntervalNs: number
+  /** Its Association ID: its bit in the TIM. */
+  readonly aid: number
+  /** The timer in force; a timer with another token is void. */
+  readonly token: number
+}
+
+export type PsAction =
+  /** A null-data frame with the PM bit set: "I doze from now on" (the AP buffers for it). */
+  | { readonly _tag: "SendDozeNull" }
+  | { readonly _tag: "SendPsPoll" }
+  | { readonly _tag: "Timer"; readonly atNs: number; readonly token: number }
+
+export interface PsStep {
+  readonly state: PsState
+  readonly actions: ReadonlyArray<PsAction>
+}
+
+/**
+ * The radio's wake-up, sleep to listening: the 5300's is not published. An estimate: 1 ms, the order
+ * of the wake-up latencies WLAN chipsets of its era give (hundreds of µs to a few ms).
+ */
+export const RADIO_WAKE_NS = 1_000_000
+/** How early before a TBTT a dozing vMAC asks for the radio: the wake-up, a channel switch, and 500 µs of margin for clock drift. Modelling choice. */
+export const WAKE_LEAD_NS = RADIO_WAKE_NS + 80_000 + 500_000
+/** How long it listens for the beacon it woke for before it dozes again (a beacon waits behind a TXOP of at most ~5.5 ms and contention). Modelling choice. */
+export const BEACON_WAIT_NS = 10_000_000
+/** How long it waits for the answer to a PS-Poll before it dozes again (and polls at the next beacon). Modelling choice. */
+export const PS_POLL_TIMEOUT_NS = 10_000_000
+/** A beacon interval assumed before any beacon was heard: 100 TU. */
+const DEFAULT_BEACON_INTERVAL_NS = 102_400_000
+
+/** The firmware's config for what a driver's `SetPowerSave` asked (undefined: off). */
+export const configOf = (c: { readonly mode: "off" | "legacy"; readonly listenInterval: number; readonly dynamicTimeoutMs: number }): PsConfig | undefined =>
+  c.mode === "off" ? undefined : { listenInterval: c.listenInterval, dynamicTimeoutNs: c.dynamicTimeoutMs * 1e6 }
+
+export const psOff: PsState = { config: undefined, phase: "active", lastActivityNs: 0, tbttNs: 0, beaconIntervalNs: 0, aid: 0, token: 0 }
+
+/** Whether its AP holds its frames (it announced doze and has not woken): the radio may sleep for it. */
+export const dozingAtAp = (s: PsState): boolean => s.phase !== "active"
+/** Whether it needs the radio now although it dozes at its AP: listening for a beacon, or polling. */
+export const needsRadioWhileDozing = (s: PsState): boolean => s.phase === "listening" || s.phase === "polling"
+
+const none = (state: PsState): PsStep => ({ state, actions: [] })
+
+/** Power save on, at `nowNs`, with the AID its association got: awake until the first idle spell. */
+export const enable = (s: PsState, config: PsConfig, aid: number, nowNs: number): PsStep => {
+  const token = s.token + 1
+  return {
+    state: { ...s, config, aid, phase: "active", lastActivityNs: nowNs, token },
+    actions: [{ _tag: "Timer", atNs: nowNs + config.dynamicTimeoutNs, token }]
+  }
+}
+
+/** Power save off (the association ended, or the driver asked): awake for good; pending timers are void. */
+export const disable = (s: PsState): PsState => ({ ...psOff, token: s.token + 1 })
+
+/**
+ * The next TBTT it wakes for: every `listenInterval`-th beacon from the last one heard, the first
+ * far enough ahead that the radio can be up for it.
+ */
+export const nextListenTbttNs = (s: PsState, nowNs: number): number => {
+  const interval = s.beaconIntervalNs > 0 ? s.beaconIntervalNs : DEFAULT_BEACON_INTERVAL_NS
+  const step = interval * (s.config?.listenInterval ?? 1)
+  const base = s.beaconIntervalNs > 0 ? s.tbttNs : nowNs
+  const k = Math.max(1, Math.floor((nowNs + WAKE_LEAD_NS - base) / step) + 1)
+  return base + k * step
+}
+
+/** Dozes (again) until the next listen TBTT. */
+const doze = (s: PsState, nowNs: number, announce: boolean): PsStep => {
+  const token = s.token + 1
+  const state: PsState = { ...s, phase: "dozing", token }
+  const timer: PsAction = { _tag: "Timer", atNs: nextListenTbttNs(state, nowNs) - WAKE_LEAD_NS, token }
+  return { state, actions: announce ? [{ _tag: "SendDozeNull" }, timer] : [timer] }
+}
+
+/**
+ * Data moved at `nowNs`: it sends a frame (which carries PM=0 and so wakes it at its AP), or
+ * receives one while awake. The idle timer is not re-armed per frame: when it fires it looks again.
+ */
+export const activity = (s: PsState, nowNs: number, sending: boolean): PsStep => {
+  if (s.config === undefined) return none(s)
+  if (s.phase === "active") return none({ ...s, lastActivityNs: nowNs })
+  if (!sending) return none(s) // a frame that reaches a dozing station does not wake it
+  const token = s.token + 1
+  return {
+    state: { ...s, phase: "active", lastActivityNs: nowNs, token },
+    actions: [{ _tag: "Timer", atNs: nowNs + s.config.dynamicTimeoutNs, token }]
+  }
+}
+
+/** Its timer fired: doze after an idle spell (if nothing of its is in flight), wake to listen, or give up waiting. */
+export const timer = (s: PsState, token: number, nowNs: number, txInFlight: boolean): PsStep => {
+  if (token !== s.token || s.config === undefined) return none(s)
+  switch (s.phase) {
+    case "active": {
+      const due = s.lastActivityNs + s.config.dynamicTimeoutNs
+      // Frames still in flight would carry PM=0 behind the doze announcement: wait for them.
+      if (nowNs < due || txInFlight) {
+        const t = s.token + 1
+        return { state: { ...s, token: t }, actions: [{ _tag: "Timer", atNs: Math.max(due, nowNs + s.config.dynamicTimeoutNs / 4), token: t }] }
+      }
+      return doze(s, nowNs, true)
+    }
+    case "dozing": {
+      const t = s.token + 1
+      return { state: { ...s, phase: "listening", token: t }, actions: [{ _tag: "Timer", atNs: nowNs + WAKE_LEAD_NS + BEACON_WAIT_NS, token: t }] }
+    }
+    case "listening": // the beacon did not come
+    case "polling": // the answer did not come
+      return doze(s, nowNs, false)
+  }
+}
+
+/** A beacon of its AP, sent for `tbttNs`: a dozing vMAC whose TIM bit is set polls; otherwise it dozes on. */
+export const beacon = (s: PsState, tbttNs: number, intervalNs: number, buffered: boolean, nowNs: number): PsStep => {
+  const heard: PsState = { ...s, tbttNs, beaconIntervalNs: intervalNs }
+  if (s.config === undefined || s.phase === "active" || s.phase === "polling") return none(heard)
+  if (!buffered) return s.phase === "listening" ? doze(heard, nowNs, false) : none(heard)
+  return poll(heard, nowNs)
+}
+
+const poll = (s: PsState, nowNs: number): PsStep => {
+  const token = s.token + 1
+  return {
+    state: { ...s, phase: "polling", token },
+    actions: [{ _tag: "SendPsPoll" }, { _tag: "Timer", atNs: nowNs + PS_POLL_TIMEOUT_NS, token }]
+  }
+}
+
+/** A frame its AP released to it while it dozes: More Data means poll again; the last one, doze. */
+export const released = (s: PsState, moreData: boolean, nowNs: number): PsStep => {
+  if (s.phase !== "polling") return none(s)
+  return moreData ? poll(s, nowNs) : doze(s, nowNs, false)
+}

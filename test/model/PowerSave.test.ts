@@ -1,0 +1,111 @@
+/**
+ * Power save, consolidated on the card (issue 12 §3): the radio sleeps only when every VM's vMAC dozes,
+ * wakes for their beacons and their traffic, loses no frame across doze and wake, and a dozing VM
+ * gets what its AP buffered through PS-Polls. The energy figures are checked against time × power.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { runScenario } from "../../src/run/RunScenario.ts"
+import type { RunReport } from "../../src/report/RunReport.ts"
+import { scenarioOf, withWorld } from "./support.ts"
+import * as Simulation from "../../src/kernel/Simulation.ts"
+
+const KEY = "vwifi-lab-key"
+type Mode = "off" | "legacy"
+const vm = (name: string, mode: Mode, traffic: ReadonlyArray<unknown> = []) => ({ name, ssid: "lab", passphrase: KEY, powerSave: { mode }, traffic })
+const idle3 = (mode: Mode) => ({ card: { vmacs: 3 }, vms: ["a", "b", "c"].map((n) => vm(n, mode)) })
+const run = (input: unknown, seconds = 6) => Effect.flatMap(scenarioOf(input), (s) => runScenario(s, { seed: 1, durationNs: seconds * 1e9 }))
+
+/** The energy of the report, recomputed here: seconds per state × the power in it. */
+const handJoules = (r: RunReport): number => {
+  const { energy: e } = r
+  return e.txSeconds * e.power.txW + e.rxSeconds * e.power.rxW + e.listenSeconds * e.power.listenW + e.sleepSeconds * e.power.sleepW
+}
+
+describe("power save, consolidated on one radio", () => {
+  it.effect("three idle VMs in power save: the radio sleeps most of the time, and the card uses a fraction of the energy", () =>
+    Effect.gen(function*() {
+      const on = yield* run(idle3("legacy"))
+      const off = yield* run(idle3("off"))
+      assert.isAbove(on.radio.sleepingPercent, 80)
+      assert.strictEqual(off.radio.sleepingPercent, 0)
+      assert.strictEqual(off.radio.sleeps, 0)
+      for (const v of on.vms) assert.strictEqual(v.state, "connected", `${v.name} stays associated while it dozes`)
+      // The states add up to the run, and the energy is their time × power.
+      const e = on.energy
+      assert.approximately(e.txSeconds + e.rxSeconds + e.listenSeconds + e.sleepSeconds, on.simulatedSeconds, 1e-6)
+      assert.approximately(e.cardJoules, handJoules(on), 1e-9)
+      assert.approximately(off.energy.cardJoules, handJoules(off), 1e-9)
+      assert.approximately(e.averageW, e.cardJoules / on.simulatedSeconds, 1e-9)
+      // Awake all the time, the card draws about its listening power; asleep mostly, far less.
+      assert.approximately(off.energy.averageW, off.energy.power.listenW, 0.02)
+      assert.isBelow(e.cardJoules, 0.3 * off.energy.cardJoules)
+      // Each VM's share and the unattributed rest add up to the card's.
+      const shares = on.vms.reduce((n, v) => n + (v.energyJoules ?? 0), 0)
+      assert.approximately(shares + e.unattributedJoules, e.cardJoules, 1e-9)
+      for (const v of on.vms) assert.approximately(v.energyJoules!, e.cardJoules / 3, 0.05 * e.cardJoules, `${v.name}: idle VMs share alike`)
+    }))
+
+  it.effect("one busy VM keeps the radio awake for all three", () =>
+    Effect.gen(function*() {
+      const r = yield* run({ card: { vmacs: 3 }, vms: [vm("busy", "legacy", [{ kind: "udp-tx", offeredMbps: 5 }]), vm("b", "legacy"), vm("c", "legacy")] })
+      assert.isBelow(r.radio.sleepingPercent, 5)
+      const busy = r.vms.find((v) => v.name === "busy")!
+      assert.isAbove(busy.uplinkMbps, 4.5)
+      // The busy VM takes its own airtime and most of the awake time: more than either idle one.
+      for (const v of r.vms.filter((x) => x.name !== "busy")) assert.isAbove(busy.energyJoules!, v.energyJoules!)
+    }))
+
+  it.effect("a dozing VM gets its buffered downlink through PS-Polls, and no frame is lost across doze and wake", () =>
+    Effect.gen(function*() {
+      // 0.05 Mbit/s of 1470-byte datagrams: one every ~0.24 s, longer than the 100 ms dynamic timeout: it dozes between them.
+      const input = { card: { vmacs: 2 }, vms: [vm("rx", "legacy", [{ kind: "udp-rx", offeredMbps: 0.05 }]), vm("idle", "legacy")] }
+      const scenario = yield* scenarioOf(input)
+      const { polls, report } = yield* withWorld(scenario, (world) =>
+        Effect.gen(function*() {
+          yield* Simulation.sleep(8e9)
+          const sim = yield* Simulation.Simulation
+          const ledger = world.ledger
+          return {
+            polls: world.aps[0]!.stats.psPolls,
+            report: { unaccounted: ledger.unaccounted(sim.kernel.nowNs, 5e9).length, dropped: [...ledger.droppedByReason], created: ledger.created, delivered: ledger.delivered, inFlight: ledger.inFlight }
+          }
+        }))
+      assert.isAbove(polls, 10, "the AP answered PS-Polls")
+      assert.deepStrictEqual(report.dropped, [], "nothing dropped, for power save or anything else")
+      assert.strictEqual(report.unaccounted, 0)
+      assert.strictEqual(report.created, report.delivered + report.inFlight)
+      const r = yield* run(input, 8)
+      const rx = r.vms.find((v) => v.name === "rx")!
+      // 7 s measured at 0.05 Mbit/s: ~30 datagrams after the warm-up, ~33 in all.
+      assert.isAbove(rx.rxFrames, 28)
+      assert.approximately(rx.downlinkMbps, 0.05, 0.01)
+      assert.isAbove(r.radio.sleepingPercent, 50, "it slept between the datagrams")
+      assert.strictEqual(r.invariants.unaccountedFrames, 0)
+    }))
+
+  it.effect("power save adds latency to a ping (the radio wakes for it), and saves energy", () =>
+    Effect.gen(function*() {
+      const ping = (mode: Mode) => run({ card: { vmacs: 1 }, vms: [vm("p", mode, [{ kind: "ping", intervalMs: 500 }])] })
+      const on = yield* ping("legacy")
+      const off = yield* ping("off")
+      const [pOn, pOff] = [on.vms[0]!.ping, off.vms[0]!.ping]
+      assert.strictEqual(pOn.received, pOn.sent)
+      assert.isAbove(pOn.meanUs!, pOff.meanUs! + 500, "each echo waits for the radio to wake (1 ms)")
+      assert.isBelow(on.energy.cardJoules, 0.5 * off.energy.cardJoules)
+    }))
+})
+
+describe("power-save scenario fields", () => {
+  it.effect("a listen interval as long as the AP's buffer lifetime is refused, at its field", () =>
+    Effect.gen(function*() {
+      const { decodeScenario } = yield* Effect.promise(() => import("../../src/scenario/ScenarioLoad.ts"))
+      const error = yield* Effect.flip(decodeScenario({
+        aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", beaconIntervalTu: 1000 }],
+        vms: [{ name: "a", ssid: "lab", passphrase: KEY, powerSave: { mode: "legacy", listenInterval: 10 } }]
+      }))
+      assert.isTrue(error.problems.some((p) => p.path === "vms[0].powerSave.listenInterval" && p.message.includes("expire")))
+      // Power save off: no limit applies.
+      yield* decodeScenario({ aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", beaconIntervalTu: 1000 }], vms: [{ name: "a", ssid: "lab", passphrase: KEY, powerSave: { listenInterval: 10 } }] })
+    }))
+})
