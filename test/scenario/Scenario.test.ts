@@ -295,7 +295,7 @@ describe("scenario: mistakes are named by their field", () => {
     Effect.gen(function*() {
       const problems = yield* problemsOf({ durationSecond: 5, card: { vmac: 2 }, vms: [vm("a", { memory: 1024 })] })
       assertProblem(problems, "durationSecond", "unknown field", "durationSeconds")
-      assertProblem(problems, "card.vmac", "unknown field; known fields: vmacs, channel, phy, rateControl, txScheduler, ampduFramesMax, ampduTimeLimitUs, qos, channelDwellMs, noiseFloorDbm, power")
+      assertProblem(problems, "card.vmac", "unknown field; known fields: vmacs, channel, phy, rateControl, txScheduler, ampduFramesMax, ampduTimeLimitUs, qos, channelDwellMs, noiseFloorDbm, txPowerDbm, power")
       assertProblem(problems, "vms[0].memory", "unknown field", "memoryMb")
       const open = yield* problemsOf({ aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", security: { kind: "open", passphrase: KEY } }] })
       assertProblem(open, "aps[0].security.passphrase", "unknown field; known fields: kind")
