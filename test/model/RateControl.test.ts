@@ -93,6 +93,28 @@ describe("rate control, end to end", () => {
       assert.isBelow(weak, 4)
     }))
 
+  it.effect("a VM whose laptop walks away from its AP steps down as the signal falls (Minstrel, placed AP, no shadowing)", () =>
+    Effect.gen(function*() {
+      // 15 dBm at 5 m is about −41 dBm; at 125 m (TGn D: 60.1 dB to 10 m, then 35 dB a decade) about −83 dBm.
+      const scenario = yield* scenarioOf({
+        durationSeconds: 45,
+        card: { rateControl: "minstrel" },
+        host: { position: { x: 5, y: 0 }, walk: { waypoints: [{ x: 125, y: 0 }], speedMps: 3 } },
+        environment: { shadowingWithinBreakpointDb: 0, shadowingBeyondBreakpointDb: 0 },
+        aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", position: { x: 0, y: 0 }, security: { kind: "open" } }],
+        vms: [{ name: "walker", ssid: "lab", roaming: { enabled: false }, traffic: [{ kind: "udp-tx" }] }]
+      })
+      const [near, far] = yield* withWorld(scenario, (world) =>
+        Effect.gen(function*() {
+          yield* Effect.sleep("3 seconds")
+          const near = world.driver!.rateIndexOf(0)!
+          yield* Effect.sleep("39 seconds")
+          return [near, world.driver!.rateIndexOf(0)!] as const
+        }))
+      assert.strictEqual(near, 7, "54 Mbit/s close to the AP")
+      assert.isAtMost(far, 4, "24 Mbit/s or less 120 m away")
+    }))
+
   it.effect("one VM's rate commands never change another's table; bad chains are refused with a reason", () =>
     Effect.gen(function*() {
       const scenario = yield* nearAndFar("minstrel")
