@@ -5,6 +5,7 @@ import { rangeFromSignalM } from "../../src/location/RangeModel.ts"
 import { trilaterate, weightedCentroid } from "../../src/location/Trilateration.ts"
 import { runScenario } from "../../src/run/RunScenario.ts"
 import { scenarioOf } from "../model/support.ts"
+import { locationFloor } from "../../src/scenario/examples.ts"
 
 const model = { txPowerDbm: 15, pathLoss: { breakpointM: 10, exponentBeyond: 3.5 } }
 /** The mean signal at `d` m on channel 6, by hand: Friis to 10 m, then 35 dB per decade. */
@@ -34,16 +35,9 @@ describe("location service", () => {
     host: { position: { x: 5, y: 5 }, walk: { waypoints: [{ x: 35, y: 5 }, { x: 35, y: 25 }], speedMps: 1 } },
     driver: { scanCacheAgeMs },
     environment: { shadowingWithinBreakpointDb: shadowing, shadowingBeyondBreakpointDb: shadowing },
-    aps: [
-      { ssid: "floor", bssid: "02:00:00:00:01:00", channel: 1, position: { x: 0, y: 0 } },
-      { ssid: "floor", bssid: "02:00:00:00:01:01", channel: 6, position: { x: 40, y: 0 } },
-      { ssid: "floor", bssid: "02:00:00:00:01:02", channel: 11, position: { x: 0, y: 30 } },
-      { ssid: "floor", bssid: "02:00:00:00:01:03", channel: 1, position: { x: 40, y: 30 } }
-    ],
-    vms: [
-      { name: "locator", ssid: "floor", passphrase: "vwifi-lab-key", traffic: [{ kind: "locate", intervalMs: 1000 }] },
-      { name: "streamer", ssid: "floor", passphrase: "vwifi-lab-key", traffic: [{ kind: "udp-rx", offeredMbps: 2 }] }
-    ]
+    // The example's floor: four APs at the corners of 40 × 30 m, a locator and a streamer.
+    aps: locationFloor.aps,
+    vms: locationFloor.vms
   })
 
   it.effect("a VM locates the walking host from its scans: within centimetres without shadowing, metres with it", () =>

@@ -7,6 +7,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { runScenario } from "../../src/run/RunScenario.ts"
 import { scenarioOf } from "./support.ts"
+import { roamingWalk } from "../../src/scenario/examples.ts"
 
 const KEY = "vwifi-lab-key"
 
@@ -18,12 +19,7 @@ const corridor = {
   driver: { scanCacheAgeMs: 0 },
   // No shadowing: the moments below follow from the geometry alone.
   environment: { shadowingWithinBreakpointDb: 0, shadowingBeyondBreakpointDb: 0 },
-  aps: [
-    { ssid: "corp", bssid: "02:00:00:00:01:00", channel: 1, position: { x: 0, y: 0 } },
-    { ssid: "corp", bssid: "02:00:00:00:01:01", channel: 11, position: { x: 100, y: 0 } },
-    { ssid: "guest", bssid: "02:00:00:00:01:02", channel: 6, position: { x: 0, y: 5 } },
-    { ssid: "guest", bssid: "02:00:00:00:01:03", channel: 11, position: { x: 100, y: 5 } }
-  ],
+  aps: roamingWalk.aps, // corp at (0, 0) and (100, 0) on channels 1 and 11, guest at (0, 5) and (100, 5) on 6 and 11
   vms: [
     { name: "a", ssid: "corp", passphrase: KEY, roaming: { thresholdDbm: -65, shortIntervalS: 5 }, traffic: [{ kind: "ping", intervalMs: 100 }] },
     { name: "b", ssid: "guest", passphrase: KEY, roaming: { thresholdDbm: -75, shortIntervalS: 5 }, traffic: [{ kind: "ping", intervalMs: 100 }] }
