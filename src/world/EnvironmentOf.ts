@@ -9,6 +9,7 @@ import { LocationService } from "../location/LocationService.ts"
 import { macValue } from "../scenario/AddressPlan.ts"
 import { DEFAULT_TX_POWER_DBM } from "../scenario/RadioEnvironmentSpec.ts"
 import type { Prng } from "../kernel/Prng.ts"
+import { DEFAULT_AP_SIGNAL_DBM } from "../scenario/Scenario.ts"
 import type { Scenario, VmSpec } from "../scenario/Scenario.ts"
 
 /** The environment node of AP `i` (the host is node 0). */
@@ -23,7 +24,7 @@ export const radioEnvironmentOf = (scenario: Scenario, stream: (name: string) =>
   const nodes: Array<EnvironmentNode> = [{ kind: "placed", position: scenario.host.position, txPowerDbm: scenario.card.txPowerDbm }]
   for (const ap of scenario.aps) {
     nodes.push(ap.position === undefined
-      ? { kind: "fixed", signalDbm: ap.signalDbm ?? -50 }
+      ? { kind: "fixed", signalDbm: ap.signalDbm ?? DEFAULT_AP_SIGNAL_DBM }
       : { kind: "placed", position: ap.position, txPowerDbm: ap.txPowerDbm })
   }
   const e = scenario.environment
