@@ -19,6 +19,7 @@ import type * as Actor from "../actor/Actor.ts"
 import * as ModelActor from "../actor/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
 import { forward } from "../actor/Port.ts"
+import type { Port } from "../actor/Port.ts"
 import { TraceSource } from "../actor/TraceSource.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
@@ -63,10 +64,18 @@ export type AirMessage = Data.TaggedEnum<{
    */
   Doze: { readonly station: Station; readonly address: number; readonly dozing: boolean }
   /**
-   * A PS-Poll's answer (802.11-2016 11.2.3.7): the AP `station` lets the first frame it holds for the
-   * dozing `address` go, alone, with More Data set when it holds more.
+   * The AP `station` lets frames it holds for the dozing `address` go, each alone, in queue order:
+   * a PS-Poll's answer (802.11-2016 11.2.3.7), `frames` 1, or a U-APSD service period's (11.2.3.5),
+   * `frames` its Max SP Length (0: all it holds), the last with EOSP set (`eosp`). More Data is set
+   * on each while more are held behind it. `answer`, if given, hears what went (`Released`).
    */
-  Release: { readonly station: Station; readonly address: number }
+  Release: {
+    readonly station: Station
+    readonly address: number
+    readonly frames: number
+    readonly eosp: boolean
+    readonly answer: Port<Released> | undefined
+  }
   /** Extra loss on a channel (an interference burst; 1 = an outage), until told otherwise. */
   Impair: { readonly channel: number; readonly loss: number }
   /** Internal: a medium's planned event is due. */
@@ -80,6 +89,14 @@ export const AirMessage = Data.taggedEnum<AirMessage>()
  * Frames to `station`'s queue, at the back (`urgent`: ahead of what is queued), sent at `phy` if
  * given, their attempts by `chain` if given.
  */
+/** What a `Release` let go: how many frames to `address`, and the id of the last (-1: none was held). */
+export interface Released {
+  readonly _tag: "Released"
+  readonly address: number
+  readonly frames: number
+  readonly lastFrameId: number
+}
+
 export const enqueue = (station: Station, frames: ReadonlyArray<Frame>, urgent = false, phy?: PhyConfig, chain?: RetryChain): AirMessage =>
   ({ _tag: "Enqueue", station, frames, urgent, phy, chain })
 

@@ -459,21 +459,28 @@ export class AirLogic {
       }
       case "Release": {
         const s = msg.station
-        let first: Frame | undefined
+        // The held frames to release, in queue order: up to `frames` (0: all); `more` when one stays held.
+        let count = 0
+        let last: Frame | undefined
         let more = false
         for (let i = this.inAirCount(st, s); i < s.queue.length; i++) {
           const f = s.queue[i]!
           if (f.ra !== msg.address || f.psReleased) continue
-          if (first !== undefined) {
+          if (msg.frames > 0 && count === msg.frames) {
             more = true
             break
           }
-          first = f
+          if (last !== undefined) last.moreData = true // more follow it
+          f.psReleased = true
+          last = f
+          count++
         }
-        if (first === undefined) return
-        first.psReleased = true
-        first.moreData = more
-        this.replan(this.mediumOf(st, s.channel))
+        if (last !== undefined) {
+          last.moreData = more
+          last.eosp = msg.eosp
+        }
+        msg.answer?.tellUnsafe({ _tag: "Released", address: msg.address, frames: count, lastFrameId: last === undefined ? -1 : last.id })
+        if (last !== undefined) this.replan(this.mediumOf(st, s.channel))
         return
       }
       case "Impair":

@@ -8,6 +8,7 @@
  * | --- | --- |
  * | data | header 24 (QoS data: 26) + CCMP header 8 + LLC/SNAP 8 + IP packet + CCMP MIC 8 + FCS 4 (no CCMP on an open link) |
  * | null data (PM bit, link probe) | 24 + 4 |
+ * | QoS Null (U-APSD trigger, end of a service period) | 26 + 4 |
  * | EAPOL-Key (4-way handshake) | header 24 (QoS data: 26) + LLC/SNAP 8 + 802.1X header 4 + EAPOL-Key 95 + key data + FCS 4 (`eapolBodyBytes`) |
  * | management | header 24 + body (`managementBodyBytes`) + 4 |
  * | Ack / BlockAck / BlockAckReq | 14 / 32 / 24 (`Timing.ts`) |
@@ -55,7 +56,11 @@ const RSN_BYTES = 2 + 20
 /** HT Capabilities (9.4.2.56) and HT Operation (9.4.2.57). */
 const HT_CAPABILITIES_BYTES = 2 + 26
 const HT_OPERATION_BYTES = 2 + 22
-/** WMM Parameter element (AP) and WMM Information element (station): Wi-Fi Alliance WMM Specification 1.1, 2.2.2 and 2.2.1. */
+/**
+ * WMM Parameter element (AP) and WMM Information element (station): Wi-Fi Alliance WMM Specification
+ * 1.1, 2.2.2 and 2.2.1. The station's always carries its QoS Info octet, where U-APSD is asked for
+ * (the AC flags and Max SP Length): asking changes no size.
+ */
 const WMM_PARAMETER_BYTES = 2 + 24
 const WMM_INFORMATION_BYTES = 2 + 7
 /** Fixed fields (9.4.1): timestamp 8, beacon interval 2, capability 2, listen interval 2, status 2, AID 2, reason 2, auth algorithm 2, auth sequence 2. */
@@ -105,6 +110,8 @@ export const eapolBodyBytes = (keyDataBytes: number): number => EAPOL_HEADER_BYT
 
 /** A PS-Poll (9.3.1.5): frame control 2, AID 2, BSSID 6, TA 6, FCS 4. */
 export const PS_POLL_BYTES = 20
+/** A QoS Null (9.3.2.1): a QoS data header (QoS Control included) and the FCS, no body. */
+export const QOS_NULL_BYTES = QOS_DATA_HEADER_BYTES + FCS_BYTES
 
 /** A data MPDU carrying an IP packet of `ipBytes` (0: a null-data frame, which carries nothing). */
 export const dataMpduBytes = (ipBytes: number, qos: boolean, isProtected: boolean): number => {
@@ -124,6 +131,8 @@ export const eapolMpduBytes = (bodyBytes: number, qos: boolean): number =>
 export const frameMpduBytes = (f: Frame, qos: boolean): number =>
   f.kind === FrameKind.PsPoll
     ? PS_POLL_BYTES
+    : f.kind === FrameKind.QosNull
+    ? QOS_NULL_BYTES
     : f.kind === FrameKind.Data
     ? dataMpduBytes(f.payloadBytes, qos, f.protected)
     : f.kind === FrameKind.Eapol

@@ -7,7 +7,10 @@
  * CPU. It follows each station's power-save state from the PM bit of the frames it sends
  * (802.11-2016 11.2.3.2): while a station dozes, the air holds the AP's frames for it; its beacons'
  * TIM names the dozing stations it holds frames for (`PsBuffer.ts`), and a PS-Poll releases one of
- * them, with More Data set while more wait (11.2.3.7), or a null-data frame when none does.
+ * them, with More Data set while more wait (11.2.3.7), or a null-data frame when none does. A station
+ * whose association asked for U-APSD (11.2.3.5) fetches them with trigger frames instead: each starts
+ * a service period that releases up to its Max SP Length of them, the last with EOSP, or a QoS Null
+ * with EOSP when none is held.
  */
 import { eapolBodyBytes, managementBodyBytes, utf8Bytes } from "../air/FrameBytes.ts"
 import type { NetworkFeatures } from "../air/FrameBytes.ts"
@@ -48,6 +51,8 @@ export type ApMessage = Data.TaggedEnum<{
   PsExpiry: { readonly station: number; readonly since: number }
   /** The retransmission timer of the EAPOL-Key message with `replayCounter` sent to `station`. */
   EapolTimeout: { readonly station: number; readonly replayCounter: number }
+  /** The air let a service period's frames to `address` go (`Air.Released`): `frames` of them, the last `lastFrameId`. */
+  Released: { readonly address: number; readonly frames: number; readonly lastFrameId: number }
 }>
 
 export interface ApOptions {
@@ -88,6 +93,18 @@ export interface ApStats {
   handshakeFailures: number
   /** PS-Polls answered (a buffered frame released, or a null-data frame when none was held). */
   psPolls: number
+  /** U-APSD trigger frames that started a service period. */
+  uapsdTriggers: number
+  /** Per station: its PS-Polls answered, its triggers that started a service period, and the data frames they fetched (delivered). */
+  readonly powerSaveBy: Map<number, PowerSaveFetches>
+}
+
+/** How one dozing station fetched what its AP held. */
+export interface PowerSaveFetches {
+  psPolls: number
+  triggers: number
+  /** Data frames the AP held for it and released to a PS-Poll or in a service period, delivered. */
+  fetched: number
 }
 
 /** What the AP reports as it happens, for checkers to observe. */
@@ -117,7 +134,8 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
   const { kernel } = sim
   const { air } = options
   const stats: ApStats = {
-    beacons: 0, associations: 0, rejectedAssociations: 0, uplinkFrames: 0, downlinkFrames: 0, kickouts: 0, handshakes: 0, handshakeFailures: 0, psPolls: 0
+    beacons: 0, associations: 0, rejectedAssociations: 0, uplinkFrames: 0, downlinkFrames: 0, kickouts: 0, handshakes: 0, handshakeFailures: 0, psPolls: 0,
+    uapsdTriggers: 0, powerSaveBy: new Map()
   }
   const traces = new ApTraces()
   const self = forward<ApMessage>()
@@ -190,8 +208,17 @@ class ApLogic {
           for (const f of msg.dropped) s.farewells.delete(f.id)
           if (s.farewells.size === 0 && !s.on) this.station.enabled = false
         }
-        for (const f of msg.delivered) if (f.dst !== BROADCAST) Ps.noteQueued(s.ps, f.dst, -1)
-        for (const f of msg.dropped) if (f.dst !== BROADCAST) Ps.noteQueued(s.ps, f.dst, -1)
+        for (const f of msg.delivered) {
+          if (f.dst === BROADCAST) continue
+          Ps.noteQueued(s.ps, f.dst, -1)
+          if (f.psReleased && f.kind === FrameKind.Data && f.payload !== Payload.None) this.fetchesOf(f.dst).fetched++
+          if (f.eosp) Ps.eospDone(s.ps, f.dst, f.id)
+        }
+        for (const f of msg.dropped) {
+          if (f.dst === BROADCAST) continue
+          Ps.noteQueued(s.ps, f.dst, -1)
+          if (f.eosp) Ps.eospDone(s.ps, f.dst, f.id)
+        }
         for (const mac of Stations.noteSent(s.table, msg.delivered, msg.dropped, this.kernel.nowNs, AP_KICKOUT_NS)) this.kick(s, mac)
         if (msg.delivered.length + msg.dropped.length > 0) this.o.endpoint().tellUnsafe({ _tag: "Credit", frames: [...msg.delivered, ...msg.dropped] })
         break
@@ -248,6 +275,11 @@ class ApLogic {
       case "Deauthenticate":
         if (s.table.associated.has(msg.station)) this.reply(s, FrameKind.Deauth, msg.station, { status: Status.Unspecified })
         this.stationGone(s, msg.station)
+        break
+      case "Released":
+        // What the service period brought: nothing held (the frames counted are on the air or gone), a QoS Null ends it.
+        if (msg.frames > 0) Ps.servicePeriodEndsWith(s.ps, msg.address, msg.lastFrameId)
+        else if (s.ps.servicePeriods.get(msg.address) === Ps.SP_STARTING) this.endServicePeriodEmpty(s, msg.address)
         break
       case "EapolTimeout": {
         const a = s.table.handshakes.get(msg.station)
@@ -311,12 +343,22 @@ class ApLogic {
     this.o.air.ref.tellUnsafe(Air.enqueue(this.station, [f], true))
   }
 
+  private fetchesOf(mac: number): PowerSaveFetches {
+    let f = this.stats.powerSaveBy.get(mac)
+    if (f === undefined) {
+      f = { psPolls: 0, triggers: 0, fetched: 0 }
+      this.stats.powerSaveBy.set(mac, f)
+    }
+    return f
+  }
+
   /** A PS-Poll from a dozing station: one held frame goes (the air sets More Data), or a null-data frame says none is held. */
   private psPoll(s: ApState, mac: number): void {
     if (!s.table.dozing.has(mac)) return // awake as far as the AP knows: its frames are flowing
     this.stats.psPolls++
+    this.fetchesOf(mac).psPolls++
     if (Ps.queuedFor(s.ps, mac) > 0) {
-      this.o.air.ref.tellUnsafe(Air.AirMessage.Release({ station: this.station, address: mac }))
+      this.o.air.ref.tellUnsafe(Air.AirMessage.Release({ station: this.station, address: mac, frames: 1, eosp: false, answer: undefined }))
       return
     }
     const f = new Frame(this.o.ledger.nextFrameId(), FrameKind.Data, this.o.bssid, mac, this.o.bssid)
@@ -324,6 +366,32 @@ class ApLogic {
     f.psReleased = true
     this.o.ledger.register(f)
     Ps.noteQueued(s.ps, mac, 1)
+    this.o.air.ref.tellUnsafe(Air.enqueue(this.station, [f], true))
+  }
+
+  /**
+   * A frame from `mac` with PM bit `pm`, in power save before it or not (`wasDozing`): a U-APSD trigger
+   * (`Ps.trigger`) starts a service period: up to its Max SP Length of held frames go, the last with EOSP.
+   */
+  private maybeTrigger(s: ApState, mac: number, qosData: boolean, wasDozing: boolean, pm: boolean): void {
+    if (!Ps.trigger(s.ps, mac, qosData, wasDozing, pm)) return
+    this.stats.uapsdTriggers++
+    this.fetchesOf(mac).triggers++
+    if (Ps.queuedFor(s.ps, mac) === 0) return this.endServicePeriodEmpty(s, mac)
+    this.o.air.ref.tellUnsafe(Air.AirMessage.Release({
+      station: this.station, address: mac, frames: Ps.maxSpLengthOf(s.ps, mac), eosp: true, answer: this.self!
+    }))
+  }
+
+  /** A service period with nothing held: a QoS Null with EOSP ends it (11.2.3.5), ahead of queued data. */
+  private endServicePeriodEmpty(s: ApState, mac: number): void {
+    const f = new Frame(this.o.ledger.nextFrameId(), FrameKind.QosNull, this.o.bssid, mac, this.o.bssid)
+    f.createdNs = this.kernel.nowNs
+    f.psReleased = true
+    f.eosp = true
+    this.o.ledger.register(f)
+    Ps.noteQueued(s.ps, mac, 1)
+    Ps.servicePeriodEndsWith(s.ps, mac, f.id)
     this.o.air.ref.tellUnsafe(Air.enqueue(this.station, [f], true))
   }
 
@@ -347,13 +415,14 @@ class ApLogic {
   /** The station is gone: forgotten, awake as far as the air knows, and its endpoint flows end. */
   private stationGone(s: ApState, mac: number): void {
     Stations.forget(s.table, mac)
-    Ps.releaseAid(s.ps, mac)
+    Ps.forgetStation(s.ps, mac)
     this.setDozing(s, mac, false)
     after(this.kernel, this.o.wiredDelayNs, this.o.endpoint(), { _tag: "StationGone", station: mac })
   }
 
   private setDozing(s: ApState, mac: number, pm: boolean): void {
     if (!Stations.notePowerManagement(s.table, mac, pm, this.kernel.nowNs)) return
+    if (!pm) Ps.awake(s.ps, mac)
     this.o.air.ref.tellUnsafe(Air.AirMessage.Doze({ station: this.station, address: mac, dozing: pm }))
     if (pm) after(this.kernel, PS_BUFFER_EXPIRE_NS, this.self!, { _tag: "PsExpiry", station: mac, since: this.kernel.nowNs })
   }
@@ -391,6 +460,8 @@ class ApLogic {
           else this.stats.rejectedAssociations++
           // A station's AID comes with its association (9.4.1.8): its bit in the TIM.
           const answer = status === Status.Success ? { status, aid: Ps.assignAid(s.ps, f.src) } : { status }
+          // U-APSD, asked in the QoS Info of its WMM Information element: a WMM BSS grants it.
+          if (status === Status.Success) Ps.noteUapsd(s.ps, f.src, this.o.qos ? f.info?.uapsd?.maxSpLength : undefined)
           // On an RSN the 4-way handshake follows at once: message 1 with a fresh ANonce (12.7.6.2), behind the response.
           if (status === Status.Success && this.features.rsn) {
             const response = this.managementFrame(FrameKind.AssocResponse, f.src, answer)
@@ -419,11 +490,23 @@ class ApLogic {
           ledger.deliver(f)
           if (s.table.associated.has(f.src)) this.psPoll(s, f.src)
           break
+        case FrameKind.QosNull:
+          // A U-APSD trigger frame ends here; its answer is the service period.
+          ledger.deliver(f)
+          if (s.table.associated.has(f.src)) {
+            const wasDozing = s.table.dozing.has(f.src)
+            this.setDozing(s, f.src, f.pm)
+            this.maybeTrigger(s, f.src, true, wasDozing, f.pm)
+          }
+          break
         case FrameKind.Data:
           // A null-data frame (a station's connection monitor, or its power-save announcement) ends
           // here: its acknowledgement was the answer.
           if (s.table.associated.has(f.src)) {
+            const wasDozing = s.table.dozing.has(f.src)
             this.setDozing(s, f.src, f.pm)
+            // Data on a WMM link is QoS data, a U-APSD trigger if it keeps PM=1; null data (non-QoS Null, as mac80211 sends PM announcements) is not.
+            if (f.pm && wasDozing) this.maybeTrigger(s, f.src, this.o.qos && f.payload !== Payload.None, wasDozing, f.pm)
             if (f.payload === Payload.None) ledger.deliver(f)
             else if (!Stations.acceptsData(s.table, this.features.rsn, f.src, f)) {
               ledger.drop(f, s.table.keys.has(f.src) ? "ap-wrong-key" : "ap-port-closed")

@@ -1,7 +1,14 @@
 /**
  * An AP's side of power save (802.11-2016 11.2.3): the Association ID it gives each station, how many
  * frames it has queued for each (the air holds those of a dozing station: `Station.holdsFor`), the
- * TIM each beacon carries and the DTIM count. Plain functions on a plain record the AP actor holds.
+ * TIM each beacon carries and the DTIM count; and U-APSD (11.2.3.5, 11.2.3.6): the stations that
+ * asked for it at association, with their Max SP Length, and the service period each has under way.
+ * Plain functions on a plain record the AP actor holds.
+ *
+ * A U-APSD station's service period: a trigger frame (a QoS data or QoS Null frame with PM=1 from the
+ * station already in power save) starts one unless one is under way; the AP lets up to Max SP Length
+ * held frames go, the last with EOSP (or a QoS Null with EOSP when it holds none); it ends when that
+ * frame is sent or given up, or when the station leaves power save.
  */
 import { AID_MAX, makeTim } from "../vocabulary/Tim.ts"
 import type { Tim } from "../vocabulary/Tim.ts"
@@ -13,9 +20,19 @@ export interface PsBuffer {
   readonly queued: Map<number, number>
   /** Beacons until the next DTIM. */
   dtimCount: number
+  /** Station → its Max SP Length (0: all), for the stations whose association asked for U-APSD. */
+  readonly uapsd: Map<number, number>
+  /**
+   * Station → its service period under way: the id of the frame with EOSP that ends it, or
+   * `SP_STARTING` while the air has not yet said which frame that is.
+   */
+  readonly servicePeriods: Map<number, number>
 }
 
-export const emptyPsBuffer = (): PsBuffer => ({ aids: new Map(), queued: new Map(), dtimCount: 0 })
+/** A service period started, its last frame not yet known. */
+export const SP_STARTING = -1
+
+export const emptyPsBuffer = (): PsBuffer => ({ aids: new Map(), queued: new Map(), dtimCount: 0, uapsd: new Map(), servicePeriods: new Map() })
 
 /** The smallest AID no associated station holds (hostapd hands them out so); 0 when none is left. */
 export const assignAid = (b: PsBuffer, mac: number): number => {
@@ -31,8 +48,48 @@ export const assignAid = (b: PsBuffer, mac: number): number => {
   return 0
 }
 
-export const releaseAid = (b: PsBuffer, mac: number): void => {
+/** The station is gone: its AID, its U-APSD and any service period of it go. */
+export const forgetStation = (b: PsBuffer, mac: number): void => {
   b.aids.delete(mac)
+  b.uapsd.delete(mac)
+  b.servicePeriods.delete(mac)
+}
+
+/** Its association asked for U-APSD with `maxSpLength` (undefined: it did not: legacy power save). */
+export const noteUapsd = (b: PsBuffer, mac: number, maxSpLength: number | undefined): void => {
+  if (maxSpLength === undefined) b.uapsd.delete(mac)
+  else b.uapsd.set(mac, maxSpLength)
+}
+
+/**
+ * A frame from `mac` with the PM bit `pm`; `wasDozing`: in power save before it. A QoS data or QoS
+ * Null frame (`qosData`) with PM=1 from a U-APSD station in power save is a trigger frame (11.2.3.5):
+ * it starts a service period unless one is under way. Returns whether it did.
+ */
+export const trigger = (b: PsBuffer, mac: number, qosData: boolean, wasDozing: boolean, pm: boolean): boolean => {
+  if (!qosData || !wasDozing || !pm || !b.uapsd.has(mac) || b.servicePeriods.has(mac)) return false
+  b.servicePeriods.set(mac, SP_STARTING)
+  return true
+}
+
+/** The most frames the service period of `mac` may bring (0: all it holds). */
+export const maxSpLengthOf = (b: PsBuffer, mac: number): number => b.uapsd.get(mac) ?? 0
+
+/** The frame with EOSP that ends the starting service period of `mac` is `frameId`. False: none is starting (it ended meanwhile). */
+export const servicePeriodEndsWith = (b: PsBuffer, mac: number, frameId: number): boolean => {
+  if (b.servicePeriods.get(mac) !== SP_STARTING) return false
+  b.servicePeriods.set(mac, frameId)
+  return true
+}
+
+/** A frame to `mac` with EOSP was sent or given up: its service period is over if that frame ended it. */
+export const eospDone = (b: PsBuffer, mac: number, frameId: number): void => {
+  if (b.servicePeriods.get(mac) === frameId) b.servicePeriods.delete(mac)
+}
+
+/** `mac` left power save (PM=0): no service period goes on. */
+export const awake = (b: PsBuffer, mac: number): void => {
+  b.servicePeriods.delete(mac)
 }
 
 /** Frames to `dst` were queued (`delta` > 0) or are done (sent or dropped, `delta` < 0). */

@@ -176,7 +176,7 @@ export class DriverLogic {
       case "Associate":
         if (pair !== undefined) {
           pair.state = Pair.afterCommand("Associate")
-          job.then(nic, { _tag: "AssocRequest", vmac: pair.vmac, vm, bssid: cmd.bssid, ssid: cmd.ssid, passphrase: cmd.passphrase })
+          job.then(nic, { _tag: "AssocRequest", vmac: pair.vmac, vm, bssid: cmd.bssid, ssid: cmd.ssid, passphrase: cmd.passphrase, uapsdMaxSpLength: cmd.uapsdMaxSpLength })
         }
         return job.submit()
       case "SetRate":

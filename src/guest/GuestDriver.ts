@@ -18,7 +18,9 @@
  * With a roaming policy it also asks the card to watch its AP's signal, and a background scan that
  * finds a clearly stronger AP of its SSID moves it there (`Roaming.ts`): connected ──▶ authenticating.
  */
-import { Associate, Authenticate, Disassociate, InitCard, MonitorSignal, ReadPciConfig, SetPowerSave, StartScan } from "../vocabulary/CardCommand.ts"
+import {
+  Associate, Authenticate, Disassociate, InitCard, MonitorSignal, ReadPciConfig, SetPowerSave, StartScan, UAPSD_MAX_SP_LENGTH_DEFAULT
+} from "../vocabulary/CardCommand.ts"
 import { CARD_PCI_ID } from "../vocabulary/CardEvent.ts"
 import type { CardCommand } from "../vocabulary/CardCommand.ts"
 import type { CardEvent, ScanResult } from "../vocabulary/CardEvent.ts"
@@ -57,14 +59,23 @@ export interface Config {
 
 /** What the driver asks of the card's power save (`SetPowerSave`). */
 export interface PowerSaveSetting {
-  readonly mode: "off" | "legacy"
+  readonly mode: "off" | "legacy" | "uapsd"
   readonly listenInterval: number
   readonly dynamicTimeoutMs: number
+  /** U-APSD: the Max SP Length its associations ask for (0: all); unused otherwise. */
+  readonly maxSpLength?: 0 | 2 | 4 | 6 | undefined
 }
 
 /** The commands that turn power save on for a new association: none when it is off (nothing extra on the card's interface). */
-export const powerSaveCommands = (config: Config): ReadonlyArray<CardCommand> =>
-  config.powerSave === undefined || config.powerSave.mode === "off" ? [] : [new SetPowerSave({ vmac: 0, ...config.powerSave })]
+export const powerSaveCommands = (config: Config): ReadonlyArray<CardCommand> => {
+  const ps = config.powerSave
+  if (ps === undefined || ps.mode === "off") return []
+  return [new SetPowerSave({ vmac: 0, mode: ps.mode, listenInterval: ps.listenInterval, dynamicTimeoutMs: ps.dynamicTimeoutMs })]
+}
+
+/** What an association asks of U-APSD: its Max SP Length when the driver runs U-APSD (mac80211 sets the QoS Info before associating). */
+const uapsdField = (config: Config): { readonly uapsdMaxSpLength?: 0 | 2 | 4 | 6 } =>
+  config.powerSave?.mode === "uapsd" ? { uapsdMaxSpLength: config.powerSave.maxSpLength ?? UAPSD_MAX_SP_LENGTH_DEFAULT } : {}
 
 export interface Step {
   readonly driver: GuestDriver
@@ -202,7 +213,8 @@ export const onEvent = (d: GuestDriver, e: CardEvent, config: Config): Step => {
             vmac: 0,
             bssid: d.target.bssid,
             ssid: d.target.ssid,
-            ...(config.passphrase === undefined ? {} : { passphrase: config.passphrase })
+            ...(config.passphrase === undefined ? {} : { passphrase: config.passphrase }),
+            ...uapsdField(config)
           })
         ]
       }

@@ -119,7 +119,9 @@ export class DirectPortLogic {
         access.then(nic, { _tag: "AuthRequest", vmac: 0, bssid: command.bssid, channel: command.channel })
         return
       case "Associate":
-        access.then(nic, { _tag: "AssocRequest", vmac: 0, vm: 0, bssid: command.bssid, ssid: command.ssid, passphrase: command.passphrase })
+        access.then(nic, {
+          _tag: "AssocRequest", vmac: 0, vm: 0, bssid: command.bssid, ssid: command.ssid, passphrase: command.passphrase, uapsdMaxSpLength: command.uapsdMaxSpLength
+        })
         return
       case "SetRate": {
         const problem = checkRate({ mac: s.mac, memoryBytes: memory.sizeBytes, rateCount: this.rateCount }, command.rateIndex, command.chain)

@@ -60,7 +60,15 @@ export type NicMessage = Data.TaggedEnum<{
   SetVmacPowerSave: { readonly vmac: number; readonly config: PsConfig | undefined }
   Scan: { readonly channels: ReadonlyArray<number>; readonly dwellNs: number }
   AuthRequest: { readonly vmac: number; readonly bssid: number; readonly channel: number }
-  AssocRequest: { readonly vmac: number; readonly vm: number; readonly bssid: number; readonly ssid: string; readonly passphrase: string | undefined }
+  AssocRequest: {
+    readonly vmac: number
+    readonly vm: number
+    readonly bssid: number
+    readonly ssid: string
+    readonly passphrase: string | undefined
+    /** Ask for U-APSD with this Max SP Length (undefined: do not). */
+    readonly uapsdMaxSpLength: number | undefined
+  }
   Disassoc: { readonly vmac: number }
   /** The driver's signal monitor for `vmac` (`BeaconSignal.ts`). */
   MonitorSignal: { readonly vmac: number; readonly monitor: SignalMonitor }
@@ -143,7 +151,7 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
   const fixedRate = fixedChain(options.phy)
   for (let i = 0; i < options.vmacs; i++) {
     const regs: Vmac.VmacRegisters = {
-      state: "stopped", bssid: 0, channel: options.homeChannel, iommuDomainBytes: undefined, phy: options.phy, chain: fixedRate, keyId: 0, rsn: false, txQueued: 0, txCompleted: 0, signalMonitor: undefined, aid: 0, ps: psOff
+      state: "stopped", bssid: 0, channel: options.homeChannel, iommuDomainBytes: undefined, phy: options.phy, chain: fixedRate, keyId: 0, rsn: false, txQueued: 0, txCompleted: 0, signalMonitor: undefined, aid: 0, ps: psOff, uapsd: false
     }
     // A vMAC that crashes past its restart budget is dead firmware: the card reports it stopped for good.
     const parent = { childEscalated: () => void self.tellUnsafe({ _tag: "VmacFailed", vmac: i }) }

@@ -1,16 +1,27 @@
 /**
- * One vMAC's legacy power save (802.11-2016 11.2.3), as the card's firmware runs it once its driver
+ * One vMAC's power save (802.11-2016 11.2.3), as the card's firmware runs it once its driver
  * asked for it (`SetPowerSave`): the 5300's driver hands power save to the firmware (iwlwifi's
  * POWER_TABLE_CMD), which dozes after a spell without traffic as mac80211's dynamic power save does
  * (net/mac80211/mlme.c, `ieee80211_dynamic_ps_timer`), wakes for the beacons its listen interval
- * asks for, and fetches what its AP holds for it with PS-Polls, one frame per poll while the AP
- * sets More Data (11.2.3.7). Pure: `Step`s of state and actions; the vMAC actor carries them out.
+ * asks for, and fetches what its AP holds for it — pure: `Step`s of state and actions; the vMAC
+ * actor carries them out. Two ways to fetch:
+ *
+ * - legacy: PS-Polls, one frame per poll while the AP sets More Data (11.2.3.7);
+ * - U-APSD (11.2.3.5 and 11.2.3.6, WMM Power Save), negotiated in its association: it sends no
+ *   PS-Poll. A trigger frame starts a service period in which the AP sends up to Max SP Length held
+ *   frames, the last with EOSP set: when the TIM shows frames held, a QoS Null (PM=1); when it has
+ *   uplink data, the data frame itself, sent with PM=1 (it stays in power save). It stays awake
+ *   until the EOSP frame (a QoS Null with EOSP when the AP held nothing), then dozes again. The
+ *   model's links have one access category (best effort), both trigger- and delivery-enabled.
  *
  * ```
  *   active ──idle for dynamicTimeout, nothing in flight: null PM=1──▶ dozing ◀──────────┐
  *     ▲                                                                 │ listen TBTT     │ TIM clear / missed /
- *     │ TX (its frames carry PM=0)                                      ▼                 │ last buffered frame
+ *     │ TX (legacy: its frames carry PM=0)                              ▼                 │ last buffered frame
  *     └──────────────────────────────────────────── listening ──TIM bit: PS-Poll──▶ polling ──More Data: PS-Poll again
+ *
+ *   U-APSD: dozing / listening ──TIM bit: QoS Null trigger; uplink data (PM=1)──▶ service ──EOSP──▶ dozing
+ *                                                          (EOSP with More Data: trigger again) ◀──┘
  * ```
  */
 
@@ -20,9 +31,12 @@ export interface PsConfig {
   readonly listenInterval: number
   /** Without traffic for this long it dozes. */
   readonly dynamicTimeoutNs: number
+  /** U-APSD instead of PS-Polls (its association announced it: `negotiated`). */
+  readonly uapsd: boolean
 }
 
-export type PsPhase = "active" | "dozing" | "listening" | "polling"
+/** `service`: U-APSD, a trigger sent, awake until the frame with EOSP. */
+export type PsPhase = "active" | "dozing" | "listening" | "polling" | "service"
 
 export interface PsState {
   readonly config: PsConfig | undefined
@@ -42,6 +56,8 @@ export type PsAction =
   /** A null-data frame with the PM bit set: "I doze from now on" (the AP buffers for it). */
   | { readonly _tag: "SendDozeNull" }
   | { readonly _tag: "SendPsPoll" }
+  /** U-APSD: a QoS Null with the PM bit set, a trigger frame (11.2.3.5.2): "send me what you hold". */
+  | { readonly _tag: "SendTrigger" }
   | { readonly _tag: "Timer"; readonly atNs: number; readonly token: number }
 
 export interface PsStep {
@@ -60,19 +76,40 @@ export const WAKE_LEAD_NS = RADIO_WAKE_NS + 80_000 + 500_000
 export const BEACON_WAIT_NS = 10_000_000
 /** How long it waits for the answer to a PS-Poll before it dozes again (and polls at the next beacon). Modelling choice. */
 export const PS_POLL_TIMEOUT_NS = 10_000_000
+/**
+ * U-APSD: how long it stays awake in a service period waiting for the next frame of it (re-armed by
+ * each frame) before it dozes without the EOSP frame. The standard sets no such limit; an estimate,
+ * the PS-Poll's: frames of a service period go one per exchange, each within a few ms.
+ */
+export const UAPSD_SP_TIMEOUT_NS = 10_000_000
 /** A beacon interval assumed before any beacon was heard: 100 TU. */
 const DEFAULT_BEACON_INTERVAL_NS = 102_400_000
 
 /** The firmware's config for what a driver's `SetPowerSave` asked (undefined: off). */
-export const configOf = (c: { readonly mode: "off" | "legacy"; readonly listenInterval: number; readonly dynamicTimeoutMs: number }): PsConfig | undefined =>
-  c.mode === "off" ? undefined : { listenInterval: c.listenInterval, dynamicTimeoutNs: c.dynamicTimeoutMs * 1e6 }
+export const configOf = (
+  c: { readonly mode: "off" | "legacy" | "uapsd"; readonly listenInterval: number; readonly dynamicTimeoutMs: number }
+): PsConfig | undefined =>
+  c.mode === "off" ? undefined : { listenInterval: c.listenInterval, dynamicTimeoutNs: c.dynamicTimeoutMs * 1e6, uapsd: c.mode === "uapsd" }
+
+/**
+ * The config in force: U-APSD only if its association announced it (the QoS Info field of its WMM
+ * Information element, 802.11-2016 9.4.1.17); otherwise legacy, as mac80211 falls back when U-APSD
+ * was not negotiated (`IEEE80211_STA_UAPSD_ENABLED` clear).
+ */
+export const negotiated = (c: PsConfig, announced: boolean): PsConfig => (c.uapsd && !announced ? { ...c, uapsd: false } : c)
 
 export const psOff: PsState = { config: undefined, phase: "active", lastActivityNs: 0, tbttNs: 0, beaconIntervalNs: 0, aid: 0, token: 0 }
 
 /** Whether its AP holds its frames (it announced doze and has not woken): the radio may sleep for it. */
 export const dozingAtAp = (s: PsState): boolean => s.phase !== "active"
-/** Whether it needs the radio now although it dozes at its AP: listening for a beacon, or polling. */
-export const needsRadioWhileDozing = (s: PsState): boolean => s.phase === "listening" || s.phase === "polling"
+/** Whether it needs the radio now although it dozes at its AP: listening for a beacon, polling, or in a service period. */
+export const needsRadioWhileDozing = (s: PsState): boolean => s.phase === "listening" || s.phase === "polling" || s.phase === "service"
+
+/**
+ * The PM bit of the data frames it sends now: U-APSD, dozing at its AP, it stays in power save (PM=1:
+ * each is a trigger frame); otherwise 0 (legacy: sending wakes it).
+ */
+export const sendsPm = (s: PsState): boolean => s.config?.uapsd === true && s.phase !== "active"
 
 const none = (state: PsState): PsStep => ({ state, actions: [] })
 
@@ -111,11 +148,13 @@ const doze = (s: PsState, nowNs: number, announce: boolean): PsStep => {
 /**
  * Data moved at `nowNs`: it sends a frame (which carries PM=0 and so wakes it at its AP), or
  * receives one while awake. The idle timer is not re-armed per frame: when it fires it looks again.
+ * U-APSD, dozing: the frame it sends carries PM=1 and is a trigger; it waits for the service period.
  */
 export const activity = (s: PsState, nowNs: number, sending: boolean): PsStep => {
   if (s.config === undefined) return none(s)
   if (s.phase === "active") return none({ ...s, lastActivityNs: nowNs })
   if (!sending) return none(s) // a frame that reaches a dozing station does not wake it
+  if (s.config.uapsd) return serve(s, nowNs, false)
   const token = s.token + 1
   return {
     state: { ...s, phase: "active", lastActivityNs: nowNs, token },
@@ -142,16 +181,27 @@ export const timer = (s: PsState, token: number, nowNs: number, txInFlight: bool
     }
     case "listening": // the beacon did not come
     case "polling": // the answer did not come
+    case "service": // the service period's next frame did not come
       return doze(s, nowNs, false)
   }
 }
 
-/** A beacon of its AP, sent for `tbttNs`: a dozing vMAC whose TIM bit is set polls; otherwise it dozes on. */
+/**
+ * A beacon of its AP, sent for `tbttNs`: a dozing vMAC whose TIM bit is set polls (U-APSD: sends a
+ * trigger; with every AC delivery-enabled the AP sets the bit for them, 11.2.3.6); otherwise it dozes on.
+ */
 export const beacon = (s: PsState, tbttNs: number, intervalNs: number, buffered: boolean, nowNs: number): PsStep => {
   const heard: PsState = { ...s, tbttNs, beaconIntervalNs: intervalNs }
-  if (s.config === undefined || s.phase === "active" || s.phase === "polling") return none(heard)
+  if (s.config === undefined || s.phase === "active" || s.phase === "polling" || s.phase === "service") return none(heard)
   if (!buffered) return s.phase === "listening" ? doze(heard, nowNs, false) : none(heard)
-  return poll(heard, nowNs)
+  return s.config.uapsd ? serve(heard, nowNs, true) : poll(heard, nowNs)
+}
+
+/** U-APSD: in a service period from now (after a trigger: a QoS Null it sends, or its data frame), awake until EOSP. */
+const serve = (s: PsState, nowNs: number, sendTrigger: boolean): PsStep => {
+  const token = s.token + 1
+  const timer: PsAction = { _tag: "Timer", atNs: nowNs + UAPSD_SP_TIMEOUT_NS, token }
+  return { state: { ...s, phase: "service", token }, actions: sendTrigger ? [{ _tag: "SendTrigger" }, timer] : [timer] }
 }
 
 const poll = (s: PsState, nowNs: number): PsStep => {
@@ -166,4 +216,19 @@ const poll = (s: PsState, nowNs: number): PsStep => {
 export const released = (s: PsState, moreData: boolean, nowNs: number): PsStep => {
   if (s.phase !== "polling") return none(s)
   return moreData ? poll(s, nowNs) : doze(s, nowNs, false)
+}
+
+/**
+ * U-APSD: a frame of its service period (data, or the AP's QoS Null). Not the last: it waits for the
+ * next. The last (EOSP): it dozes — unless More Data says the AP holds more (it triggers again at
+ * once: a modelling choice the standard allows, 11.2.3.5 lets a STA send a trigger whenever it is in
+ * power save), or frames of its own are still on their way (each carries
+ * PM=1 and will trigger a service period whose frames it must be awake for).
+ */
+export const serviceFrame = (s: PsState, eosp: boolean, moreData: boolean, nowNs: number, txInFlight: boolean): PsStep => {
+  if (s.phase !== "service") return none(s)
+  if (!eosp) return serve(s, nowNs, false)
+  if (moreData) return serve(s, nowNs, true)
+  if (txInFlight) return serve(s, nowNs, false)
+  return doze(s, nowNs, false)
 }

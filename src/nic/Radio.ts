@@ -383,7 +383,7 @@ export class Radio {
   private servedChannels(): Array<number> {
     const channels: Array<number | undefined> = []
     for (const v of this.vmacs) {
-      // A vMAC dozing in power save needs its channel only while it listens or polls.
+      // A vMAC dozing in power save needs its channel only while it listens, polls or is in a U-APSD service period.
       if (v.regs.state !== "idle" && v.regs.state !== "stopped" && (!dozingAtAp(v.regs.ps) || needsRadioWhileDozing(v.regs.ps))) channels.push(v.regs.channel)
     }
     for (let v = 0; v < this.vmacs.length; v++) if (this.rings.offerSeq[v]! >= 0) channels.push(this.rings.offerChannel[v])

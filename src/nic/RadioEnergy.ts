@@ -7,7 +7,7 @@
  *   power; what was sent to it (and the Acks it sent back) at RX and TX power;
  * - the rest of the awake time (listening, beacons, probes, the card's own frames) is shared: each
  *   moment of it goes in equal parts to the vMACs that needed the radio awake then (not dozing, or
- *   woken for a beacon or a poll), or, when none did, to every started vMAC;
+ *   woken for a beacon, a poll or a U-APSD service period), or, when none did, to every started vMAC;
  * - each moment asleep goes in equal parts to the started vMACs (all of them were dozing).
  * What no started vMAC can take (a card with none started) is `unattributed`, so the vMACs' energy
  * plus it is the card's.

@@ -26,7 +26,8 @@
  *
  * Power save (`PowerSave.ts`, once its driver asks with `SetPowerSave`): it dozes after a spell
  * without traffic (a null-data frame with the PM bit tells its AP), wakes for the beacons of its
- * listen interval, and fetches what the TIM says its AP holds with PS-Polls. Its power-save state is
+ * listen interval, and fetches what the TIM says its AP holds with PS-Polls, or (U-APSD, if its
+ * association asked for it) with trigger frames and service periods. Its power-save state is
  * in its registers (`regs.ps`), where the radio reads it to sleep when every vMAC dozes. Power save
  * ends with the association.
  */
@@ -88,6 +89,8 @@ export interface VmacRegisters {
   aid: number
   /** Its power save (`PowerSave.ts`): off (`psOff`) unless its driver asked for it. */
   ps: PowerSave.PsState
+  /** Its association asked its AP for U-APSD (the QoS Info of its WMM Information element); false when not associated. */
+  uapsd: boolean
 }
 
 export type VmacMessage = Data.TaggedEnum<{
@@ -98,7 +101,14 @@ export type VmacMessage = Data.TaggedEnum<{
   Transmit: { readonly frames: ReadonlyArray<Frame> }
   SetRate: { readonly vm: number; readonly chain: RetryChain }
   Auth: { readonly bssid: number; readonly channel: number }
-  Assoc: { readonly vm: number; readonly bssid: number; readonly ssid: string; readonly passphrase: string | undefined }
+  /** `uapsdMaxSpLength`: ask for U-APSD with this Max SP Length (0: all); undefined: do not. */
+  Assoc: {
+    readonly vm: number
+    readonly bssid: number
+    readonly ssid: string
+    readonly passphrase: string | undefined
+    readonly uapsdMaxSpLength: number | undefined
+  }
   Disassoc: {}
   /** Unicast frames the radio received for this vMAC's address. */
   Heard: { readonly frames: ReadonlyArray<Frame> }
@@ -154,8 +164,8 @@ export const txCompleted = (
   return rates === undefined ? { _tag: "TxStatus", vmac, delivered, dropped } : { _tag: "TxStatus", vmac, delivered, dropped, rates }
 }
 
-/** A frame the firmware sends for its power save (a doze null, a PS-Poll): no VM's data. */
-const isPowerSaveFrame = (f: Frame): boolean => f.kind === FrameKind.PsPoll || (f.kind === FrameKind.Data && f.owner < 0)
+/** A frame the firmware sends for its power save (a doze null, a PS-Poll, a U-APSD trigger): no VM's data. */
+const isPowerSaveFrame = (f: Frame): boolean => f.kind === FrameKind.PsPoll || f.kind === FrameKind.QosNull || (f.kind === FrameKind.Data && f.owner < 0)
 
 /** What the card's vMACs report as it happens, for checkers to observe. */
 export class CardTraces {
@@ -269,7 +279,7 @@ class VmacFirmware {
       case "SetPowerSave":
         if (r.state !== "associated") break
         if (msg.config === undefined) this.setPs(PowerSave.disable(r.ps))
-        else this.powerSave(s, PowerSave.enable(r.ps, msg.config, r.aid, this.kernel.nowNs))
+        else this.powerSave(s, PowerSave.enable(r.ps, PowerSave.negotiated(msg.config, r.uapsd), r.aid, this.kernel.nowNs))
         break
       case "PsTimer":
         if (r.state === "associated") this.powerSave(s, PowerSave.timer(r.ps, msg.token, this.kernel.nowNs, r.txQueued !== r.txCompleted))
@@ -317,7 +327,13 @@ class VmacFirmware {
           this.o.traces.vmacWritten.fire(msg.vm, this.o.index) // the PSK is set for this vMAC
           s.wpa = { vm: msg.vm, supplicant: Supplicant.start(msg.bssid, this.o.mac, pmkOf(msg.passphrase, msg.ssid)) }
         }
-        this.sendManagement(s, FrameKind.AssocRequest, msg.passphrase === undefined ? { ssid: msg.ssid } : { ssid: msg.ssid, rsn: true })
+        // U-APSD is asked in the WMM Information element: only on a WMM link.
+        r.uapsd = msg.uapsdMaxSpLength !== undefined && this.o.qos
+        this.sendManagement(s, FrameKind.AssocRequest, {
+          ssid: msg.ssid,
+          ...(msg.passphrase === undefined ? {} : { rsn: true }),
+          ...(r.uapsd ? { uapsd: { maxSpLength: msg.uapsdMaxSpLength! } } : {})
+        })
         break
       case "Disassoc":
         if (r.state === "stopped") break
@@ -392,8 +408,12 @@ class VmacFirmware {
       f.keyId = r.keyId
     }
     if (r.keyId !== 0) this.o.traces.sentUnderKey.fire(this.o.index, ok)
-    // Sending wakes it (its frames carry PM=0), before the radio hears of them.
-    if (r.ps.config !== undefined) this.powerSave(s, PowerSave.activity(r.ps, this.kernel.nowNs, true))
+    if (r.ps.config !== undefined) {
+      // U-APSD in power save: its frames keep PM=1, each a trigger frame.
+      if (PowerSave.sendsPm(r.ps)) for (const f of ok) f.pm = true
+      // Sending wakes it (legacy: its frames carry PM=0), before the radio hears of them.
+      this.powerSave(s, PowerSave.activity(r.ps, this.kernel.nowNs, true))
+    }
     this.toRing(ok, false)
   }
 
@@ -419,8 +439,9 @@ class VmacFirmware {
     s.regs.keyId = 0
     s.regs.rsn = false
     s.wpa = undefined
-    // Power save and the AID go with the association.
+    // Power save, U-APSD and the AID go with the association.
     s.regs.aid = 0
+    s.regs.uapsd = false
     if (s.regs.ps.config !== undefined) this.setPs(PowerSave.disable(s.regs.ps))
   }
 
@@ -429,7 +450,7 @@ class VmacFirmware {
     this.setPs(step.state)
     for (const a of step.actions) {
       if (a._tag === "Timer") after(this.kernel, Math.max(0, a.atNs - this.kernel.nowNs), this.self, { _tag: "PsTimer", token: a.token })
-      else this.toRing([this.powerSaveFrame(s, a._tag === "SendPsPoll" ? FrameKind.PsPoll : FrameKind.Data)], true)
+      else this.toRing([this.powerSaveFrame(s, a._tag === "SendPsPoll" ? FrameKind.PsPoll : a._tag === "SendTrigger" ? FrameKind.QosNull : FrameKind.Data)], true)
     }
   }
 
@@ -443,7 +464,7 @@ class VmacFirmware {
     }
   }
 
-  /** A doze announcement (null data, PM=1) or a PS-Poll to its AP; the PM bit stays set (it dozes on). */
+  /** A doze announcement (null data, PM=1), a PS-Poll or a U-APSD trigger (QoS Null) to its AP; the PM bit stays set (it dozes on). */
   private powerSaveFrame(s: VmacState, kind: FrameKind): Frame {
     const f = new Frame(this.o.ledger.nextFrameId(), kind, this.o.mac, s.regs.bssid, s.regs.bssid)
     f.createdNs = this.kernel.nowNs
@@ -546,6 +567,14 @@ class VmacFirmware {
           // In the handshake, the AP's reason says why: 14, message 2's MIC was wrong (a wrong passphrase); 15, no answer.
           if (r.state === "associated" && f.src === r.bssid) this.associationEnded(s, "deauthenticated", f.info?.status || Status.Unspecified)
           break
+        case FrameKind.QosNull:
+          // Its AP's end of a U-APSD service period that brought nothing.
+          if (r.state !== "associated" || f.dst !== this.o.mac || f.src !== r.bssid) ledger.drop(f, "rx-filter")
+          else {
+            ledger.deliver(f)
+            if (r.ps.config !== undefined) this.powerSave(s, PowerSave.serviceFrame(r.ps, f.eosp, f.moreData, this.kernel.nowNs, r.txQueued !== r.txCompleted))
+          }
+          break
         case FrameKind.Data:
           // The hardware RX filter: only frames of its own BSS to an associated vMAC are kept; on an
           // RSN only under its own key (anything else would not decrypt).
@@ -557,7 +586,12 @@ class VmacFirmware {
           } else if (f.protected !== (r.keyId !== 0) || f.keyId !== r.keyId) ledger.drop(f, "vmac-wrong-key")
           else {
             if (r.ps.config !== undefined) {
-              this.powerSave(s, r.ps.phase === "polling" ? PowerSave.released(r.ps, f.moreData, this.kernel.nowNs) : PowerSave.activity(r.ps, this.kernel.nowNs, false))
+              const now = this.kernel.nowNs
+              this.powerSave(s, r.ps.phase === "polling"
+                ? PowerSave.released(r.ps, f.moreData, now)
+                : r.ps.phase === "service"
+                ? PowerSave.serviceFrame(r.ps, f.eosp, f.moreData, now, r.txQueued !== r.txCompleted)
+                : PowerSave.activity(r.ps, now, false))
             }
             if (f.protected) this.o.traces.acceptedUnderKey.fire(this.o.index, f)
             data.push(f)

@@ -6,6 +6,7 @@
  */
 import { Schema } from "effect"
 import { INTEL_5300_LISTEN_W, INTEL_5300_RX_W, INTEL_5300_SLEEP_W, INTEL_5300_TX_W } from "../vocabulary/CardPower.ts"
+import { MaxSpLength, UAPSD_MAX_SP_LENGTH_DEFAULT } from "../vocabulary/CardCommand.ts"
 import { defaulted, intBetween, numberBetween } from "./SchemaParts.ts"
 
 /** mac80211's dynamic power-save timeout when user space sets none (net/mac80211/mlme.c, `ieee80211_recalc_ps`): 100 ms. */
@@ -15,12 +16,15 @@ export const DYNAMIC_PS_TIMEOUT_MS_DEFAULT = 100
 export const PowerSaveSpec = defaulted(
   Schema.Struct({
     mode: defaulted(
-      Schema.Literals(["off", "legacy"]),
+      Schema.Literals(["off", "legacy", "uapsd"]),
       "off",
       "\"off\": the VM's vMAC stays awake (CAM). \"legacy\": 802.11 power save (802.11-2016 11.2.3) — the vMAC dozes " +
         "after dynamicTimeoutMs without traffic (a null-data frame with the PM bit tells its AP, which buffers for it), " +
         "wakes for every listenInterval-th beacon, and fetches what the beacon's TIM says is buffered with PS-Polls. " +
-        "Default \"off\" (U-APSD is not modelled)."
+        "\"uapsd\": the same dozing, but U-APSD (802.11-2016 11.2.3.5, WMM Power Save), asked for in its association: no " +
+        "PS-Polls; a trigger frame (a QoS Null when the TIM shows frames held, or its own uplink data, sent with PM=1) " +
+        "starts a service period in which the AP sends up to maxSpLength held frames, the last with EOSP; needs card.qos. " +
+        "Default \"off\"."
     ),
     listenInterval: defaulted(
       intBetween(1, 100),
@@ -33,10 +37,17 @@ export const PowerSaveSpec = defaulted(
       DYNAMIC_PS_TIMEOUT_MS_DEFAULT,
       "Time without traffic after which the vMAC dozes, in ms, 1..60000. Default 100 (mac80211's dynamic power-save " +
         "timeout, net/mac80211/mlme.c ieee80211_recalc_ps; iwlwifi's mvm firmware uses the same 100 ms)."
+    ),
+    maxSpLength: defaulted(
+      MaxSpLength,
+      UAPSD_MAX_SP_LENGTH_DEFAULT,
+      "U-APSD: the most buffered frames one service period brings (Max SP Length, in the QoS Info field of the " +
+        "association's WMM Information element, 802.11-2016 9.4.1.17): 0 (all the AP holds), 2, 4 or 6 — the values the " +
+        "field encodes. Default 0 (mac80211's IEEE80211_DEFAULT_MAX_SP_LEN, net/mac80211/ieee80211_i.h). Unused by the other modes."
     )
   }),
   {},
-  "Power save of the VM's vMAC. Default { mode: \"off\", listenInterval: 1, dynamicTimeoutMs: 100 }."
+  "Power save of the VM's vMAC. Default { mode: \"off\", listenInterval: 1, dynamicTimeoutMs: 100, maxSpLength: 0 }."
 )
 export type PowerSaveSpec = typeof PowerSaveSpec.Type
 

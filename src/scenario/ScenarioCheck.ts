@@ -171,12 +171,19 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
 /**
  * A dozing VM must wake before its AP throws away what it buffered: its listen interval times its
  * AP's beacon interval must stay under the AP's buffer lifetime (mac80211 expires buffered frames
- * after STA_TX_BUFFER_EXPIRE, 10 s, net/mac80211/sta_info.h).
+ * after STA_TX_BUFFER_EXPIRE, 10 s, net/mac80211/sta_info.h). U-APSD needs WMM (802.11-2016 11.2.3.5:
+ * its triggers are QoS data frames, and it is asked for in the WMM Information element).
  */
 const checkPowerSave = (s: Scenario): Array<ScenarioProblem> => {
   const problems: Array<ScenarioProblem> = []
   s.vms.forEach((vm, i) => {
     if (vm.powerSave.mode === "off") return
+    if (vm.powerSave.mode === "uapsd" && !s.card.qos) {
+      problems.push({
+        path: `vms[${i}].powerSave.mode`,
+        message: "U-APSD is asked for in the WMM Information element and its trigger frames are QoS data: it needs card.qos (WMM)"
+      })
+    }
     const ap = s.aps.find((a) => a.ssid === vm.ssid)
     if (ap === undefined) return
     const sleepMs = vm.powerSave.listenInterval * ap.beaconIntervalTu * 1.024

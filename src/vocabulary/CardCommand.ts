@@ -33,12 +33,25 @@ export class Authenticate extends Schema.TaggedClass<Authenticate>()("Authentica
   channel: Channel
 }) {}
 
-/** Associate with an AP; the passphrase stands in for the WPA2-PSK 4-way handshake. */
+/**
+ * U-APSD's Max SP Length as the QoS Info field encodes it (802.11-2016 9.4.1.17): the most frames a
+ * service period brings, 0 meaning all the AP holds.
+ */
+export const MaxSpLength = Schema.Literals([0, 2, 4, 6])
+/** mac80211's Max SP Length when none is set: all (`IEEE80211_DEFAULT_MAX_SP_LEN`, net/mac80211/ieee80211_i.h, `IEEE80211_WMM_IE_STA_QOSINFO_SP_ALL`). */
+export const UAPSD_MAX_SP_LENGTH_DEFAULT = 0
+
+/**
+ * Associate with an AP; the passphrase stands in for the WPA2-PSK 4-way handshake. `uapsdMaxSpLength`:
+ * ask for U-APSD (its access category trigger- and delivery-enabled) with that Max SP Length, as
+ * mac80211 sets the QoS Info of the WMM Information element from `uapsd_queues` and `uapsd_max_sp_len`.
+ */
 export class Associate extends Schema.TaggedClass<Associate>()("Associate", {
   vmac: VmacIndex,
   bssid: Mac,
   ssid: Schema.String.check(Schema.isMaxLength(32)),
-  passphrase: Schema.optionalKey(Schema.String.check(Schema.isMaxLength(63)))
+  passphrase: Schema.optionalKey(Schema.String.check(Schema.isMaxLength(63))),
+  uapsdMaxSpLength: Schema.optionalKey(MaxSpLength)
 }) {}
 
 /** Stages in a retry chain at most: IEEE80211_TX_MAX_RATES, 4 (include/net/mac80211.h). */
@@ -81,11 +94,13 @@ export class MonitorSignal extends Schema.TaggedClass<MonitorSignal>()("MonitorS
 /**
  * Power save (802.11-2016 11.2.3): "off" keeps the vMAC awake; "legacy" lets the card's firmware doze
  * after `dynamicTimeoutMs` without traffic, wake for every `listenInterval`-th beacon and fetch
- * buffered frames with PS-Polls (iwlwifi hands the 5300's firmware a power table the same way).
+ * buffered frames with PS-Polls (iwlwifi hands the 5300's firmware a power table the same way);
+ * "uapsd" fetches them with U-APSD trigger frames instead (11.2.3.5), if the association asked for
+ * it (`Associate.uapsdMaxSpLength`), legacy otherwise.
  */
 export class SetPowerSave extends Schema.TaggedClass<SetPowerSave>()("SetPowerSave", {
   vmac: VmacIndex,
-  mode: Schema.Literals(["off", "legacy"]),
+  mode: Schema.Literals(["off", "legacy", "uapsd"]),
   listenInterval: Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100 })),
   dynamicTimeoutMs: Schema.Number.check(Schema.isBetween({ minimum: 1, maximum: 60_000 }))
 }) {}

@@ -24,7 +24,12 @@ export const FrameKind = {
    */
   Eapol: 8,
   /** A PS-Poll (control frame, 802.11-2016 9.3.1.5): a dozing station asks its AP for one buffered frame. */
-  PsPoll: 9
+  PsPoll: 9,
+  /**
+   * A QoS Null (a QoS data frame without a body, 802.11-2016 9.3.2.1): U-APSD's trigger frame from a
+   * dozing station (PM=1, 11.2.3.5), or its AP's answer with EOSP set when it held nothing.
+   */
+  QosNull: 10
 } as const
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind]
 
@@ -78,8 +83,10 @@ export class Frame {
   pm: boolean
   /** The More Data bit (802.11-2016 9.2.4.1.8): the AP holds more frames for this dozing receiver. */
   moreData: boolean
-  /** Released by its AP's power-save buffer (a PS-Poll's answer): it goes although its receiver dozes. */
+  /** Released by its AP's power-save buffer (a PS-Poll's answer, or a U-APSD service period's): it goes although its receiver dozes. */
   psReleased: boolean
+  /** The EOSP bit of the QoS Control field (802.11-2016 9.2.4.5.3): the last frame of a U-APSD service period. */
+  eosp: boolean
   /** The Protected Frame bit (802.11-2016 9.2.4.1.9): the body is CCMP-encrypted (a data frame on an RSN link). */
   protected: boolean
   /**
@@ -109,6 +116,7 @@ export class Frame {
     this.pm = false
     this.moreData = false
     this.psReleased = false
+    this.eosp = false
     this.protected = false
     this.keyId = 0
     this.receivedOnAir = false
@@ -141,6 +149,12 @@ export interface ManagementInfo {
   readonly beaconIntervalNs?: number
   /** An association response: the Association ID the AP gave the station (9.4.1.8); a PS-Poll: the station's AID. */
   readonly aid?: number
+  /**
+   * An association request: the station asks for U-APSD, in the QoS Info field of its WMM Information
+   * element (802.11-2016 9.4.1.17): its access category trigger- and delivery-enabled, and the most
+   * frames a service period may bring (Max SP Length: 0 all, 2, 4, 6).
+   */
+  readonly uapsd?: { readonly maxSpLength: number }
 }
 
 /** 802.11 status codes the model uses (IEEE 802.11-2016 Table 9-46). */

@@ -29,6 +29,24 @@ describe("guest driver state machine", () => {
     assert.strictEqual(step.driver.mac, 77)
   })
 
+  it("U-APSD: the association asks for it with its Max SP Length; power save follows the association; legacy asks nothing", () => {
+    const authenticating: G.GuestDriver = { ...G.initial, state: "authenticating", mac: 1, target: lab }
+    const join = (powerSave: G.PowerSaveSetting) => {
+      const c: G.Config = { ...config, powerSave }
+      const assoc = G.onEvent(authenticating, { _tag: "AuthDone", vmac: 0, status: Status.Success }, c)
+      const done = G.onEvent(assoc.driver, { _tag: "AssocDone", vmac: 0, status: Status.Success }, c)
+      return { assoc: assoc.commands[0] as { readonly _tag: string; readonly uapsdMaxSpLength?: number }, after: done.commands }
+    }
+    const u = join({ mode: "uapsd", listenInterval: 1, dynamicTimeoutMs: 100, maxSpLength: 4 })
+    assert.strictEqual(u.assoc._tag, "Associate")
+    assert.strictEqual(u.assoc.uapsdMaxSpLength, 4)
+    assert.deepStrictEqual(u.after.map((c) => [c._tag, (c as { mode?: string }).mode]), [["SetPowerSave", "uapsd"]])
+    assert.strictEqual(join({ mode: "uapsd", listenInterval: 1, dynamicTimeoutMs: 100 }).assoc.uapsdMaxSpLength, 0, "all, mac80211's default")
+    const l = join({ mode: "legacy", listenInterval: 1, dynamicTimeoutMs: 100, maxSpLength: 4 })
+    assert.isFalse("uapsdMaxSpLength" in l.assoc)
+    assert.deepStrictEqual(l.after.map((c) => [c._tag, (c as { mode?: string }).mode]), [["SetPowerSave", "legacy"]])
+  })
+
   it("goes back to scanning on deauthentication or beacon loss", () => {
     const connected: G.GuestDriver = { ...G.initial, state: "connected", mac: 1, target: lab }
     for (const reason of ["deauthenticated", "beacon-loss"] as const) {

@@ -7,12 +7,13 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { runScenario } from "../../src/run/RunScenario.ts"
 import type { RunReport } from "../../src/report/RunReport.ts"
-import { scenarioOf, withWorld } from "./support.ts"
+import { scenarioOf, vmNamed, withWorld } from "./support.ts"
 import * as Simulation from "../../src/kernel/Simulation.ts"
 
 const KEY = "vwifi-lab-key"
-type Mode = "off" | "legacy"
-const vm = (name: string, mode: Mode, traffic: ReadonlyArray<unknown> = []) => ({ name, ssid: "lab", passphrase: KEY, powerSave: { mode }, traffic })
+type Mode = "off" | "legacy" | "uapsd"
+const vm = (name: string, mode: Mode, traffic: ReadonlyArray<unknown> = [], powerSave: Record<string, unknown> = {}) =>
+  ({ name, ssid: "lab", passphrase: KEY, powerSave: { mode, ...powerSave }, traffic })
 const idle3 = (mode: Mode) => ({ card: { vmacs: 3 }, vms: ["a", "b", "c"].map((n) => vm(n, mode)) })
 const run = (input: unknown, seconds = 6) => Effect.flatMap(scenarioOf(input), (s) => runScenario(s, { seed: 1, durationNs: seconds * 1e9 }))
 
@@ -96,6 +97,94 @@ describe("power save, consolidated on one radio", () => {
     }))
 })
 
+/**
+ * One VM receiving 0.5 Mbit/s of 1470-byte datagrams (one every ~24 ms) and dozing between them (a
+ * 10 ms dynamic timeout), next to an idle VM, both in `mode`: how the AP's held frames were fetched,
+ * and what became of every frame.
+ */
+const slowDownlink = (mode: Mode, powerSave: Record<string, unknown> = {}) =>
+  Effect.gen(function*() {
+    const ps = { dynamicTimeoutMs: 10, ...powerSave }
+    const scenario = yield* scenarioOf({ card: { vmacs: 2 }, vms: [vm("rx", mode, [{ kind: "udp-rx", offeredMbps: 0.5 }], ps), vm("idle", mode, [], ps)] })
+    return yield* withWorld(scenario, (world) =>
+      Effect.gen(function*() {
+        yield* Simulation.sleep(6e9)
+        const sim = yield* Simulation.Simulation
+        const { ledger } = world
+        const rx = vmNamed(world, "rx")
+        return {
+          fetches: world.aps[0]!.stats.powerSaveBy.get(rx.guest.driver().mac!) ?? { psPolls: 0, triggers: 0, fetched: 0 },
+          rxFrames: rx.guest.stats.rxFrames,
+          unaccounted: ledger.unaccounted(sim.kernel.nowNs, 5e9).length,
+          dropped: [...ledger.droppedByReason],
+          created: ledger.created,
+          delivered: ledger.delivered,
+          inFlight: ledger.inFlight
+        }
+      }))
+  })
+
+describe("U-APSD (802.11-2016 11.2.3.5), consolidated on one radio", () => {
+  it.effect("a U-APSD VM fetches several held frames per service period, with fewer triggers than legacy's PS-Polls, and loses none", () =>
+    Effect.gen(function*() {
+      const u = yield* slowDownlink("uapsd")
+      const l = yield* slowDownlink("legacy")
+      assert.strictEqual(u.fetches.psPolls, 0, "a U-APSD station does not PS-Poll")
+      assert.isAbove(u.fetches.triggers, 10)
+      // ~4 datagrams arrive per beacon interval: one trigger brings them all (Max SP Length: all).
+      assert.isAbove(u.fetches.fetched / u.fetches.triggers, 2.5)
+      assert.strictEqual(l.fetches.triggers, 0)
+      assert.isAtLeast(l.fetches.psPolls, l.fetches.fetched, "legacy: a PS-Poll per frame")
+      // The same frames, fetched with a fraction of the asking.
+      assert.approximately(u.fetches.fetched, l.fetches.fetched, 0.1 * l.fetches.fetched)
+      assert.isBelow(u.fetches.triggers, 0.5 * l.fetches.psPolls)
+      for (const r of [u, l]) {
+        assert.isAbove(r.fetches.fetched, 0.8 * r.rxFrames, "it dozed between datagrams: most were held and fetched")
+        assert.isAbove(r.rxFrames, 240, "6 s at 0.5 Mbit/s is ~255 datagrams, less the start")
+        assert.deepStrictEqual(r.dropped, [], "nothing dropped, for power save or anything else")
+        assert.strictEqual(r.unaccounted, 0)
+        assert.strictEqual(r.created, r.delivered + r.inFlight)
+      }
+    }))
+
+  it.effect("Max SP Length 2: a service period brings at most two frames; More Data on the last makes it trigger again", () =>
+    Effect.gen(function*() {
+      const all = yield* slowDownlink("uapsd")
+      const two = yield* slowDownlink("uapsd", { maxSpLength: 2 })
+      assert.isAtMost(two.fetches.fetched / two.fetches.triggers, 2)
+      assert.isAbove(two.fetches.fetched / two.fetches.triggers, 1.2)
+      assert.isAbove(two.fetches.triggers, all.fetches.triggers)
+      assert.approximately(two.fetches.fetched, all.fetches.fetched, 0.1 * all.fetches.fetched)
+      assert.deepStrictEqual(two.dropped, [])
+      assert.strictEqual(two.unaccounted, 0)
+    }))
+
+  it.effect("three idle U-APSD VMs: the radio sleeps most of the time", () =>
+    Effect.gen(function*() {
+      const r = yield* run(idle3("uapsd"))
+      assert.isAbove(r.radio.sleepingPercent, 80)
+      for (const v of r.vms) assert.strictEqual(v.state, "connected")
+      const off = yield* run(idle3("off"))
+      assert.isBelow(r.energy.cardJoules, 0.3 * off.energy.cardJoules)
+    }))
+
+  it.effect("a U-APSD ping: the request is the trigger; the echo, later than the AP's empty answer, waits for a beacon's TIM", () =>
+    Effect.gen(function*() {
+      const ping = (mode: Mode) => run({ card: { vmacs: 1 }, vms: [vm("p", mode, [{ kind: "ping", intervalMs: 500 }])] })
+      const u = yield* ping("uapsd")
+      const l = yield* ping("legacy")
+      const [pu, pl] = [u.vms[0]!.ping, l.vms[0]!.ping]
+      assert.strictEqual(pu.received, pu.sent, "no echo lost")
+      assert.isAbove(pu.sent, 8)
+      // Legacy wakes (PM=0) to send and gets the echo at once; U-APSD stays in power save.
+      assert.isBelow(pl.meanUs!, 5_000)
+      assert.isAbove(pu.meanUs!, 10_000)
+      assert.isBelow(pu.p99Us!, 120_000, "at most about a beacon interval (102.4 ms) later")
+      assert.isBelow(u.energy.cardJoules, l.energy.cardJoules)
+      assert.strictEqual(u.invariants.unaccountedFrames, 0)
+    }))
+})
+
 describe("power-save scenario fields", () => {
   it.effect("a listen interval as long as the AP's buffer lifetime is refused, at its field", () =>
     Effect.gen(function*() {
@@ -107,5 +196,18 @@ describe("power-save scenario fields", () => {
       assert.isTrue(error.problems.some((p) => p.path === "vms[0].powerSave.listenInterval" && p.message.includes("expire")))
       // Power save off: no limit applies.
       yield* decodeScenario({ aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", beaconIntervalTu: 1000 }], vms: [{ name: "a", ssid: "lab", passphrase: KEY, powerSave: { listenInterval: 10 } }] })
+    }))
+
+  it.effect("U-APSD needs WMM; its Max SP Length is one the QoS Info field encodes, all by default", () =>
+    Effect.gen(function*() {
+      const { decodeScenario } = yield* Effect.promise(() => import("../../src/scenario/ScenarioLoad.ts"))
+      const noQos = yield* Effect.flip(decodeScenario({ card: { qos: false }, vms: [vm("a", "uapsd")] }))
+      assert.isTrue(noQos.problems.some((p) => p.path === "vms[0].powerSave.mode" && p.message.includes("qos")))
+      yield* decodeScenario({ card: { qos: false }, vms: [vm("a", "legacy")] }) // legacy needs no WMM
+      const odd = yield* Effect.flip(decodeScenario({ vms: [vm("a", "uapsd", [], { maxSpLength: 3 })] }))
+      assert.isTrue(odd.problems.some((p) => p.path.startsWith("vms[0].powerSave.maxSpLength")))
+      const s = yield* decodeScenario({ vms: [vm("a", "uapsd")] })
+      assert.strictEqual(s.vms[0]!.powerSave.maxSpLength, 0)
+      assert.strictEqual((yield* decodeScenario({ vms: [vm("a", "uapsd", [], { maxSpLength: 4 })] })).vms[0]!.powerSave.maxSpLength, 4)
     }))
 })

@@ -4,7 +4,7 @@ import * as Ps from "../../src/nic/PowerSave.ts"
 
 const MS = 1e6
 const BEACON = 102.4 * MS
-const config: Ps.PsConfig = { listenInterval: 1, dynamicTimeoutNs: 100 * MS }
+const config: Ps.PsConfig = { listenInterval: 1, dynamicTimeoutNs: 100 * MS, uapsd: false }
 
 const timerOf = (step: Ps.PsStep) => {
   const t = step.actions.find((a) => a._tag === "Timer")
@@ -91,5 +91,89 @@ describe("legacy power save of one vMAC", () => {
     const s: Ps.PsState = { ...Ps.psOff, config: { ...config, listenInterval: 3 }, tbttNs: 10 * BEACON, beaconIntervalNs: BEACON }
     assert.strictEqual(Ps.nextListenTbttNs(s, 10 * BEACON + MS), 13 * BEACON)
     assert.strictEqual(Ps.nextListenTbttNs(s, 13 * BEACON - Ps.WAKE_LEAD_NS / 2), 16 * BEACON, "too late for 13: the radio could not be up")
+  })
+})
+
+describe("U-APSD of one vMAC (802.11-2016 11.2.3.5)", () => {
+  const uapsd: Ps.PsConfig = { ...config, uapsd: true }
+  /** Enabled at 0 in U-APSD, a beacon heard at TBTT 0, idle: dozed at 100 ms. */
+  const dozedU = (): Ps.PsStep => {
+    const on = Ps.enable(Ps.psOff, uapsd, 5, 0)
+    const heard = Ps.beacon(on.state, 0, BEACON, false, 0.3 * MS)
+    return Ps.timer(heard.state, timerOf(on).token, 100 * MS, false)
+  }
+  const listening = () => {
+    const d = dozedU()
+    return Ps.timer(d.state, timerOf(d).token, timerOf(d).atNs, false)
+  }
+
+  it("dozes as legacy does; with its TIM bit set it sends a QoS Null trigger, not a PS-Poll, and needs the radio for the service period", () => {
+    const d = dozedU()
+    assert.deepStrictEqual(tags(d), ["SendDozeNull", "Timer"])
+    const set = Ps.beacon(listening().state, 2 * BEACON, BEACON, true, 2 * BEACON + 0.2 * MS)
+    assert.strictEqual(set.state.phase, "service")
+    assert.deepStrictEqual(tags(set), ["SendTrigger", "Timer"])
+    assert.strictEqual(timerOf(set).atNs, 2 * BEACON + 0.2 * MS + Ps.UAPSD_SP_TIMEOUT_NS)
+    assert.isTrue(Ps.dozingAtAp(set.state), "it stays in power save at its AP")
+    assert.isTrue(Ps.needsRadioWhileDozing(set.state))
+    // A TIM without its bit: it dozes on, as legacy.
+    assert.strictEqual(Ps.beacon(listening().state, 2 * BEACON, BEACON, false, 2 * BEACON + 0.2 * MS).state.phase, "dozing")
+  })
+
+  it("stays awake through the service period's frames until the one with EOSP, then dozes", () => {
+    const set = Ps.beacon(listening().state, 2 * BEACON, BEACON, true, 2 * BEACON + 0.2 * MS)
+    const first = Ps.serviceFrame(set.state, false, true, 2 * BEACON + 1 * MS, false)
+    assert.strictEqual(first.state.phase, "service")
+    assert.deepStrictEqual(tags(first), ["Timer"], "no poll per frame: the AP sends on by itself")
+    assert.strictEqual(timerOf(first).atNs, 2 * BEACON + 1 * MS + Ps.UAPSD_SP_TIMEOUT_NS, "each frame re-arms the wait")
+    const second = Ps.serviceFrame(first.state, false, true, 2 * BEACON + 2 * MS, false)
+    assert.strictEqual(second.state.phase, "service")
+    const last = Ps.serviceFrame(second.state, true, false, 2 * BEACON + 3 * MS, false)
+    assert.strictEqual(last.state.phase, "dozing")
+    assert.deepStrictEqual(tags(last), ["Timer"], "no announcement: it never left power save")
+    assert.isFalse(Ps.needsRadioWhileDozing(last.state))
+    assert.strictEqual(timerOf(last).atNs, 3 * BEACON - Ps.WAKE_LEAD_NS)
+  })
+
+  it("EOSP with More Data: it triggers again at once; EOSP with its own frames in flight: it waits for their service period", () => {
+    const set = Ps.beacon(listening().state, 2 * BEACON, BEACON, true, 2 * BEACON + 0.2 * MS)
+    const more = Ps.serviceFrame(set.state, true, true, 2 * BEACON + 1 * MS, false)
+    assert.strictEqual(more.state.phase, "service")
+    assert.deepStrictEqual(tags(more), ["SendTrigger", "Timer"])
+    const inFlight = Ps.serviceFrame(set.state, true, false, 2 * BEACON + 1 * MS, true)
+    assert.strictEqual(inFlight.state.phase, "service")
+    assert.deepStrictEqual(tags(inFlight), ["Timer"])
+  })
+
+  it("no EOSP within the timeout: it dozes until its next listen TBTT", () => {
+    const set = Ps.beacon(listening().state, 2 * BEACON, BEACON, true, 2 * BEACON + 0.2 * MS)
+    const late = Ps.timer(set.state, timerOf(set).token, timerOf(set).atNs, false)
+    assert.strictEqual(late.state.phase, "dozing")
+    assert.strictEqual(timerOf(late).atNs, 3 * BEACON - Ps.WAKE_LEAD_NS)
+  })
+
+  it("uplink data while dozing is a trigger: sent with PM=1, it stays in power save and waits for the service period", () => {
+    const d = dozedU()
+    assert.isTrue(Ps.sendsPm(d.state))
+    const sent = Ps.activity(d.state, 150 * MS, true)
+    assert.strictEqual(sent.state.phase, "service")
+    assert.deepStrictEqual(tags(sent), ["Timer"], "the data frame is the trigger: no QoS Null")
+    assert.isTrue(Ps.dozingAtAp(sent.state))
+    assert.isTrue(Ps.sendsPm(sent.state))
+    assert.strictEqual(Ps.serviceFrame(sent.state, true, false, 151 * MS, false).state.phase, "dozing")
+    // Legacy: sending wakes it, PM=0.
+    const legacy = dozed()
+    assert.isFalse(Ps.sendsPm(legacy.state))
+    assert.strictEqual(Ps.activity(legacy.state, 150 * MS, true).state.phase, "active")
+    // Awake (before its first doze), U-APSD sends PM=0 as well.
+    assert.isFalse(Ps.sendsPm(Ps.enable(Ps.psOff, uapsd, 5, 0).state))
+  })
+
+  it("U-APSD not negotiated in the association: the firmware runs legacy power save", () => {
+    assert.isFalse(Ps.negotiated(uapsd, false).uapsd)
+    assert.isTrue(Ps.negotiated(uapsd, true).uapsd)
+    assert.strictEqual(Ps.negotiated(config, true), config)
+    assert.deepStrictEqual(Ps.configOf({ mode: "uapsd", listenInterval: 3, dynamicTimeoutMs: 50 }), { listenInterval: 3, dynamicTimeoutNs: 50 * MS, uapsd: true })
+    assert.isFalse(Ps.configOf({ mode: "legacy", listenInterval: 3, dynamicTimeoutMs: 50 })!.uapsd)
   })
 })

@@ -7,7 +7,7 @@ import { BROADCAST } from "../../src/vocabulary/Frame.ts"
 const BASE = 0x020000000200
 const MS = 1e6
 const awake = { state: "associated", ps: Ps.psOff }
-const dozing: { state: string; ps: Ps.PsState } = { state: "associated", ps: { ...Ps.psOff, config: { listenInterval: 1, dynamicTimeoutNs: 100 * MS }, phase: "dozing" } }
+const dozing: { state: string; ps: Ps.PsState } = { state: "associated", ps: { ...Ps.psOff, config: { listenInterval: 1, dynamicTimeoutNs: 100 * MS, uapsd: false }, phase: "dozing" } }
 const stopped = { state: "stopped", ps: Ps.psOff }
 const power = { txW: 2, rxW: 1.5, listenW: 1, sleepW: 0.25 }
 

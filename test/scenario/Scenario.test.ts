@@ -107,11 +107,11 @@ const full = {
         { kind: "ping", intervalMs: 20, payloadBytes: 0 },
         { kind: "locate", intervalMs: 500 }
       ],
-      powerSave: { mode: "off", listenInterval: 1, dynamicTimeoutMs: 100 }
+      powerSave: { mode: "off", listenInterval: 1, dynamicTimeoutMs: 100, maxSpLength: 0 }
     },
     {
       name: "visitor", ssid: "guest", roaming: { enabled: false, thresholdDbm: -65, shortIntervalS: 30, longIntervalS: 300 }, memoryMb: 256, traffic: [],
-      powerSave: { mode: "legacy", listenInterval: 3, dynamicTimeoutMs: 250 }
+      powerSave: { mode: "legacy", listenInterval: 3, dynamicTimeoutMs: 250, maxSpLength: 4 }
     }
   ],
   switches: {
@@ -155,7 +155,7 @@ describe("scenario: defaults", () => {
         {
           name: "vm1", ssid: "lab", passphrase: KEY, roaming: { enabled: true, thresholdDbm: -65, shortIntervalS: 30, longIntervalS: 300 }, memoryMb: 512,
           traffic: [{ kind: "udp-tx", offeredMbps: "saturate", payloadBytes: 1470 }],
-          powerSave: { mode: "off", listenInterval: 1, dynamicTimeoutMs: 100 }
+          powerSave: { mode: "off", listenInterval: 1, dynamicTimeoutMs: 100, maxSpLength: 0 }
         }
       ])
       assert.deepStrictEqual(s.card.power, { txW: 1.14, rxW: 0.94, listenW: 0.82, sleepW: 0.1 })
