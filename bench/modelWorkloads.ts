@@ -7,6 +7,7 @@
 import { Effect } from "effect"
 import { runScenario } from "../src/run/RunScenario.ts"
 import { decodeScenario } from "../src/scenario/ScenarioLoad.ts"
+import type { PcapSink } from "../src/pcap/AirCapture.ts"
 
 export interface ModelWorkload {
   readonly name: string
@@ -58,9 +59,10 @@ export interface ModelFigures {
 /** At least this many delivered frames per wall-second (the model issue's target). */
 export const MODEL_TARGET = 100_000
 
-export const runModelWorkload = async (w: ModelWorkload): Promise<ModelFigures> => {
+/** Runs `w` once (with a capture of the air into `pcap`, when given). */
+export const runModelWorkload = async (w: ModelWorkload, pcap?: PcapSink): Promise<ModelFigures> => {
   const scenario = await Effect.runPromise(decodeScenario(w.scenario))
-  const r = await Effect.runPromise(runScenario(scenario, { seed: 1, durationNs: w.simulatedSeconds * 1e9 }))
+  const r = await Effect.runPromise(runScenario(scenario, { seed: 1, durationNs: w.simulatedSeconds * 1e9, pcap }))
   const framesPerWallSecond = r.frames.delivered / r.wallSeconds
   return {
     name: w.name,

@@ -14,6 +14,11 @@
 export class TraceSource<A, B = void> {
   private listeners: ReadonlyArray<(a: A, b: B) => void> = []
 
+  /** Whether anyone listens: a source whose event costs something to build builds it only then. */
+  get connected(): boolean {
+    return this.listeners.length > 0
+  }
+
   connect(listener: (a: A, b: B) => void): void {
     this.listeners = [...this.listeners, listener]
   }

@@ -115,10 +115,37 @@ export interface AirStats {
   readonly collisionsByStation: Record<string, number>
 }
 
+/**
+ * One PPDU a station sent, as its transmitter sent it, with what became of it: what a capture of the
+ * air (`pcap/AirCapture.ts`) records. Built only when someone listens.
+ */
+export interface PpduOnAir {
+  readonly channel: number
+  /** When the exchange began: the PPDU's first symbol (virtual ns). */
+  readonly startNs: number
+  readonly station: Station
+  /** Its MPDUs: one, or the A-MPDU's. */
+  readonly frames: ReadonlyArray<Frame>
+  readonly phy: PhyConfig
+  readonly psduBytes: number
+  /** It overlapped another station's PPDU: nobody received it. */
+  readonly collided: boolean
+  /** Unicast: the MPDUs its receiver got (undefined: group-addressed, or no receiver listened). */
+  readonly arrived: ReadonlyArray<Frame> | undefined
+  /** The receiver answered (an Ack or a BlockAck: something arrived)… */
+  readonly answered: boolean
+  /** …and the sender did not get that answer. */
+  readonly answerLost: boolean
+  /** Its level at the receiver (group-addressed: at the strongest receiver), dBm; NaN when no one heard it. */
+  readonly signalDbm: number
+}
+
 /** What the air reports as it happens, for whoever listens. */
 export interface AirTraces {
   /** A frame that carries TX-path stamps was acknowledged: (the frame, now). */
   readonly txPathDone: TraceSource<Frame, number>
+  /** A PPDU's exchange is over: (the PPDU and its fate, now). */
+  readonly ppdu: TraceSource<PpduOnAir, number>
 }
 
 export interface AirHandle {
@@ -132,7 +159,7 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger, env?: Radio
   const random = stream("air")
   const stats: AirStats = { exchanges: 0, collisions: 0, retries: 0, framesDelivered: 0, framesLost: 0, answersLost: 0, busyNs: 0, dropsByReason: {}, collisionsByStation: {} }
   const self = forward<AirMessage>()
-  const traces: AirTraces = { txPathDone: new TraceSource<Frame, number>() }
+  const traces: AirTraces = { txPathDone: new TraceSource<Frame, number>(), ppdu: new TraceSource<PpduOnAir, number>() }
   const logic = new AirLogic(kernel, ledger, stats, () => random.nextDoubleUnsafe(), self, traces, env)
   const ref = yield* ModelActor.makeStateful<AirMessage, AirState>({
     name: "air",

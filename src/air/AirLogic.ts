@@ -9,7 +9,7 @@ import type { Kernel } from "../kernel/Kernel.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import { BROADCAST, FrameKind } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
-import type { AirMessage, AirStats, AirTraces } from "./Air.ts"
+import type { AirMessage, AirStats, AirTraces, PpduOnAir } from "./Air.ts"
 import { burstLength } from "./Aggregation.ts"
 import type { BurstSize } from "./Aggregation.ts"
 import { ackDurationNs, ackTimeoutNs, blockAckDurationNs, ppduDurationNs, psduExchangeNs } from "./Airtime.ts"
@@ -50,6 +50,8 @@ export class Medium {
   idleSinceNs = 0
   /** When the current countdown's slots started to count. */
   countdownStartNs = 0
+  /** When the exchange on the air now (or the last) began. */
+  startedNs = 0
   /** The planned event is valid only while this matches the timer's token. */
   token = 0
   transmitting: Array<Transmission> | undefined = undefined
@@ -64,6 +66,13 @@ export class Medium {
     this.channel = channel
   }
 }
+
+/** A PPDU and its fate, for the air's `ppdu` trace (built only when someone listens). */
+const onAir = (
+  medium: Medium, w: Transmission, collided: boolean, arrived: ReadonlyArray<Frame> | undefined, answered: boolean, answerLost: boolean, signalDbm: number
+): PpduOnAir => ({
+  channel: medium.channel, startNs: medium.startedNs, station: w.station, frames: w.frames, phy: w.phy, psduBytes: w.psduBytes, collided, arrived, answered, answerLost, signalDbm
+})
 
 export class AirLogic {
   private readonly kernel: Kernel
@@ -205,6 +214,7 @@ export class AirLogic {
     this.stats.busyNs += durationNs
     for (const w of winners) for (const f of w.frames) if (f.txPath !== undefined) f.txPath.airStartNs = this.kernel.nowNs
     medium.eifs = false
+    medium.startedNs = this.kernel.nowNs
     medium.transmitting = winners
     this.schedule(medium, this.kernel.nowNs + durationNs)
   }
@@ -282,20 +292,25 @@ export class AirLogic {
     medium.idleSinceNs = this.kernel.nowNs
     medium.countdownStartNs = 0
     const collided = winners.length > 1
-    for (const { station, frames, phy, rateIndex } of winners) {
+    const capture = this.traces.ppdu.connected
+    for (const w of winners) {
+      const { station, frames, phy, rateIndex } = w
       const head = frames[0]!
       if (head.ra === BROADCAST) {
         // No ACK and no retry for group-addressed frames; each receiver draws its own loss.
         station.queue.splice(0, frames.length)
         station.backoffSlots = -1
+        let strongestDbm = NaN
         if (!collided) {
           for (const r of medium.stations) {
             if (r === station || !r.listening || !r.receivesBroadcast) continue
             const signal = this.linkSignal(station, r, medium.channel)
+            if (!(signal <= strongestDbm)) strongestDbm = signal
             const snr = snrFromSignal(signal, this.noiseFloorDbm)
             if (this.draw() >= this.withExtraLoss(medium, frameErrorRate(phy, snr, frameMpduBytes(head, station.qos)))) r.owner.received(r, frames, signal)
           }
         }
+        if (capture) this.traces.ppdu.fire(onAir(medium, w, collided, undefined, false, false, strongestDbm), this.kernel.nowNs)
         for (const f of frames) this.ledger.deliver(f)
         station.owner.sent(station, frames, [])
         continue
@@ -303,8 +318,10 @@ export class AirLogic {
       const receiver = collided ? undefined : this.receiverOf(medium, station, head.ra)
       const arrived: Array<Frame> = []
       let acked = false
+      let signalDbm = NaN
       if (receiver !== undefined) {
         const signal = this.linkSignal(station, receiver, medium.channel)
+        signalDbm = signal
         const snr = snrFromSignal(signal, this.noiseFloorDbm)
         // The error rate depends on the MPDU's length: computed again only when it changes.
         let bytes = -1
@@ -329,6 +346,9 @@ export class AirLogic {
           for (const f of fresh) f.receivedOnAir = true
           if (fresh.length > 0) receiver.owner.received(receiver, fresh, signal)
         }
+      }
+      if (capture) {
+        this.traces.ppdu.fire(onAir(medium, w, collided, receiver === undefined ? undefined : arrived, arrived.length > 0, arrived.length > 0 && !acked, signalDbm), this.kernel.nowNs)
       }
       // Anything short of every frame arriving and being acknowledged is heard as an error: EIFS.
       if (!acked || arrived.length < frames.length) medium.eifs = true

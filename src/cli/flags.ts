@@ -48,6 +48,11 @@ export const traceFile = Flag.String("trace").pipe(
   Flag.optional
 )
 
+export const pcapFile = Flag.String("pcap").pipe(
+  Flag.withDescription("Also write every frame on the air to this file as pcap (radiotap + 802.11, simulated time; Wireshark reads it)"),
+  Flag.optional
+)
+
 /** A fault rate: mean injected faults per simulated minute (a Poisson process), 0 for none. */
 export const faultRate = (defaultRate: number, what: string) =>
   Flag.Finite("faults").pipe(

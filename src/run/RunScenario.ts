@@ -21,6 +21,7 @@ import { MAX_FRAME_LIFETIME_NS } from "../vocabulary/ModelConstants.ts"
 import type { World } from "../world/World.ts"
 import { phyOf } from "../world/World.ts"
 import { ratesReport } from "../report/RatesReport.ts"
+import type { PcapSink } from "../pcap/AirCapture.ts"
 
 export { MAX_FRAME_LIFETIME_NS } from "../vocabulary/ModelConstants.ts"
 
@@ -34,6 +35,11 @@ export interface RunScenarioOptions {
   readonly costs?: CostTable | undefined
   /** Stamp TX frames' path and report the time per stage (`RunReport.txPath`). Default off. */
   readonly txPath?: boolean | undefined
+  /**
+   * Capture every frame on the air as pcap (radiotap + 802.11, nanosecond timestamps of simulated
+   * time) into this sink, a chunk at a time, the last when the run ends. Default off.
+   */
+  readonly pcap?: PcapSink | undefined
 }
 
 
@@ -210,6 +216,7 @@ export const runScenario = (scenario: Scenario, options: RunScenarioOptions): Ef
     runWorld(scenario, options, (world) =>
       Effect.gen(function*() {
         yield* Simulation.sleep(durationNs)
+        world.capture?.flush()
         const sim = yield* Simulation.Simulation
         const r = report(world, sim.kernel.nowNs, yield* actorSummary)
         const means = world.txPath?.meansUs()

@@ -46,6 +46,8 @@ import { HOST_NODE } from "../environment/RadioEnvironment.ts"
 import type { RadioEnvironment } from "../environment/RadioEnvironment.ts"
 import type { LocationService } from "../location/LocationService.ts"
 import { apNode, locationServiceOf, radioEnvironmentOf, roamingPolicyOf } from "./EnvironmentOf.ts"
+import { AirCapture } from "../pcap/AirCapture.ts"
+import type { PcapSink } from "../pcap/AirCapture.ts"
 
 
 /** Endpoint i's address. */
@@ -93,6 +95,8 @@ export interface World {
   readonly environment: RadioEnvironment
   /** Each VM's location service (by VM index), when it runs one. */
   readonly locators: ReadonlyArray<LocationService | undefined>
+  /** With `BuildOptions.pcap`: the capture of the air (flush it when the run ends). */
+  readonly capture: AirCapture | undefined
 }
 
 export interface BuildOptions {
@@ -100,6 +104,8 @@ export interface BuildOptions {
   readonly costs?: CostTable | undefined
   /** Stamp every TX frame's path and collect the time per stage (`vocabulary/TxPath.ts`). Default off. */
   readonly txPath?: boolean | undefined
+  /** Capture every frame on the air as pcap with radiotap headers, into this sink (`pcap/AirCapture.ts`). Default off. */
+  readonly pcap?: PcapSink | undefined
 }
 
 /** Builds every actor of `scenario` in the current simulation and boots the guests. */
@@ -122,6 +128,8 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       if (nowNs >= warmupEndNs) txPath.done(f, nowNs)
     })
   }
+  const capture = options.pcap === undefined ? undefined : new AirCapture(options.pcap, phy)
+  if (capture !== undefined) air.traces.ppdu.connect((p, nowNs) => capture.ppdu(p, nowNs))
 
 
   // APs and the wired endpoints behind them.
@@ -349,5 +357,5 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
     every(kernel, MAPPING_AUDIT_PERIOD_NS, () =>
       audit.audit(mappingProblems(d.mapping(), d.quiescing(), (v) => nic.registers(v).state !== "stopped", journal.entries())))
   }
-  return { scenario, cpu, ledger, air, nic, driver, aps, endpoints, vms, warmupEndNs, monitor, log, journal, audit, txPath, environment, locators }
+  return { scenario, cpu, ledger, air, nic, driver, aps, endpoints, vms, warmupEndNs, monitor, log, journal, audit, txPath, environment, locators, capture }
 })

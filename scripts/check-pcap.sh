@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Checks a capture of the air (`vwifi run --pcap FILE`) with Wireshark's dissector:
+#
+#   scripts/check-pcap.sh FILE [REPORT.json]
+#
+# Fails when tshark finds a malformed packet or reports an expert error. Prints the capture's counts
+# (records, PPDUs, retries, bad FCS, answers, frames by rate). With the run's JSON report
+# (`vwifi run --json`), also checks them against the air's own counters:
+#   PPDUs                       = air.exchanges − air.collisions + Σ air.collisionsByStation, less
+#                                 the exchanges still on the air when the run stopped (≤ 1 per channel)
+#   Acks/BlockAcks with bad FCS = air.answersLost
+#   unicast PPDUs not acknowledged whole (an MPDU with bad FCS, or no good answer next on its
+#   channel)                    = air.retries
+# Needs tshark (Debian's `tshark` package); `npm test` does not.
+set -euo pipefail
+
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+  echo "usage: $0 FILE [REPORT.json]" >&2
+  exit 2
+fi
+file=$1
+report=${2:-}
+if ! command -v tshark >/dev/null 2>&1; then
+  echo "check-pcap: tshark is not installed (Debian: apt-get install tshark)" >&2
+  exit 2
+fi
+if [ ! -r "$file" ]; then
+  echo "check-pcap: cannot read $file" >&2
+  exit 2
+fi
+
+# tshark warns when run as root; that line is not the capture's.
+quiet() { grep -v 'Running as user "root"' || true; }
+
+malformed=$(tshark -r "$file" -Y _ws.malformed 2>&1 | quiet | wc -l)
+errors=$(tshark -r "$file" -Y '_ws.expert.severity == error' 2>&1 | quiet | wc -l)
+echo "malformed packets: $malformed"
+echo "packets with expert errors: $errors"
+tshark -r "$file" -q -z expert 2>&1 | quiet | sed -n '/^Errors/,/^$/p'
+
+# One line per record: channel, type/subtype, RA, bad FCS, retry, A-MPDU reference, rate (Mb/s), MCS.
+counts=$(tshark -r "$file" -T fields -E separator=, \
+  -e radiotap.channel.freq -e wlan.fc.type_subtype -e wlan.ra -e radiotap.flags.badfcs -e wlan.fc.retry \
+  -e radiotap.ampdu.reference -e radiotap.datarate -e radiotap.mcs.index 2>&1 | quiet | awk -F, '
+  function close_ppdu(ch) {
+    if (open[ch] && unicast[ch] && (bad[ch] || !answered[ch])) failed++
+    open[ch] = 0
+  }
+  {
+    records++
+    ch = $1; ts = $2; ra = $3; badfcs = ($4 == "1" || $4 == "True"); retry = ($5 == "1" || $5 == "True"); ref = $6
+    answer = (ts == "0x001d" || ts == "0x0019") # Ack, BlockAck
+    if (answer) {
+      answers++
+      if (badfcs) answersLost++
+      if (open[ch]) { answered[ch] = !badfcs; close_ppdu(ch) }
+      next
+    }
+    mpdus++
+    if (retry) retries++
+    if (badfcs) badFcs++
+    rate = ($8 != "") ? "MCS " $8 : $7 " Mb/s"
+    byRate[rate]++
+    if (ref != "" && open[ch] && ref == openRef[ch]) { if (badfcs) bad[ch] = 1; next }
+    close_ppdu(ch)
+    ppdus++
+    open[ch] = 1; openRef[ch] = ref; bad[ch] = badfcs; answered[ch] = 0
+    unicast[ch] = (ra != "ff:ff:ff:ff:ff:ff")
+  }
+  END {
+    for (ch in open) close_ppdu(ch)
+    printf "records=%d ppdus=%d mpdus=%d retries=%d badFcs=%d answers=%d answersLost=%d failed=%d\n", records, ppdus, mpdus, retries, badFcs, answers, answersLost, failed
+    for (r in byRate) printf "rate %s: %d MPDUs\n", r, byRate[r]
+  }')
+echo "$counts" | head -1 | tr ' ' '\n' | sed 's/^/  /'
+echo "$counts" | tail -n +2 | sort | sed 's/^/  /'
+
+status=0
+[ "$malformed" -eq 0 ] || { echo "check-pcap: FAIL: $malformed malformed packets" >&2; status=1; }
+[ "$errors" -eq 0 ] || { echo "check-pcap: FAIL: $errors packets with expert errors" >&2; status=1; }
+
+if [ -n "$report" ]; then
+  get() { echo "$counts" | head -1 | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+  expected=$(node -e '
+    const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")).air
+    const inCollisions = Object.values(r.collisionsByStation).reduce((a, b) => a + b, 0)
+    console.log(r.exchanges - r.collisions + inCollisions, r.answersLost, r.retries)' "$report")
+  read -r wantPpdus wantLost wantRetries <<<"$expected"
+  compare() {
+    if [ "$2" -eq "$3" ]; then echo "  $1: capture $2 = report $3"
+    else echo "check-pcap: FAIL: $1: capture $2, report $3" >&2; status=1; fi
+  }
+  echo "against $report:"
+  # The air counts an exchange when it starts, the capture records it when it ends: at most one
+  # exchange per channel may still be on the air when the run stops.
+  channels=$(tshark -r "$file" -T fields -e radiotap.channel.freq 2>&1 | quiet | sort -u | wc -l)
+  inFlight=$((wantPpdus - $(get ppdus)))
+  if [ "$inFlight" -ge 0 ] && [ "$inFlight" -le "$channels" ]; then
+    echo "  PPDUs: capture $(get ppdus) = report $wantPpdus (exchanges − collisions + Σ collisionsByStation) − $inFlight still on the air at the end"
+  else
+    echo "check-pcap: FAIL: PPDUs: capture $(get ppdus), report $wantPpdus (exchanges − collisions + Σ collisionsByStation)" >&2; status=1
+  fi
+  compare "answers lost (air.answersLost)" "$(get answersLost)" "$wantLost"
+  compare "unacknowledged unicast PPDUs (air.retries)" "$(get failed)" "$wantRetries"
+fi
+exit $status

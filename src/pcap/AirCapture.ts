@@ -1,0 +1,228 @@
+/**
+ * A capture of the air: every PPDU the air's `ppdu` trace reports, written as pcap (`PcapFormat.ts`)
+ * with a radiotap header (`Radiotap.ts`) in front of each 802.11 frame (`FrameEncoder.ts`), as a
+ * monitor-mode card beside the medium would see it, on every channel at once.
+ *
+ * What it records: each PPDU as its transmitter sent it, one record per MPDU (an A-MPDU's subframes
+ * share its reference number), stamped with the PPDU's first symbol; then the receiver's Ack or
+ * BlockAck, SIFS after the PPDU, when it sent one. An MPDU its unicast receiver did not get (lost, or
+ * in a collision) carries the bad-FCS flag; so does an answer the sender did not get. A unicast
+ * PPDU no one listened for is recorded whole, and no answer follows it. A group-addressed PPDU
+ * carries no bad-FCS flag (each receiver draws its own loss) and the signal of its strongest
+ * receiver; a collision carries none. Sequence numbers: one 12-bit counter per transmitter address;
+ * every attempt of one MPDU has the same number, and every attempt after the first has Retry set.
+ *
+ * Records reach the sink in time order through a short reorder window (an exchange is reported when it
+ * ends, and media on other channels overlap it), in chunks: never one write per frame.
+ */
+import type { PpduOnAir } from "../air/Air.ts"
+import { ackDurationNs, blockAckDurationNs, ppduDurationNs } from "../air/Airtime.ts"
+import { frameMpduBytes } from "../air/FrameBytes.ts"
+import type { PhyConfig } from "../air/PhyConfig.ts"
+import { basicRateFor } from "../air/RateTable.ts"
+import { ACK_BYTES, BLOCK_ACK_BYTES, MAX_AMPDU_MPDUS, timingsFor } from "../air/Timing.ts"
+import { BROADCAST, FrameKind } from "../vocabulary/Frame.ts"
+import type { Frame } from "../vocabulary/Frame.ts"
+import { encodeAck, encodeBlockAck, encodeMpdu, SEQUENCE_NUMBER_MODULO } from "./FrameEncoder.ts"
+import type { MpduContext } from "./FrameEncoder.ts"
+import { PCAP_FILE_HEADER_BYTES, PCAP_RECORD_HEADER_BYTES, writeFileHeader, writeRecordHeader } from "./PcapFormat.ts"
+import { RadiotapFlag, writeRadiotap } from "./Radiotap.ts"
+
+/** Where the capture's bytes go, a chunk at a time; it must use them before it returns (the buffer is reused). */
+export type PcapSink = (bytes: Uint8Array) => void
+
+/** The capture's buffer: bytes handed to the sink at once. */
+export const CAPTURE_CHUNK_BYTES = 1 << 20
+/**
+ * The longest exchange, with margin: its PPDU at most 5.49 ms (the HT-mixed PPDU's 5.484 ms,
+ * 802.11-2016 19.3.9.3.5, or 4095 bytes at 6 Mb/s, Table 18-5, plus the signal extension), then SIFS
+ * and a BlockAck or the Ack timeout. A record is written once no exchange still to end can start
+ * before it: when the exchange now ending ends this long after it.
+ */
+export const EXCHANGE_NS_MAX = 10_000_000
+/**
+ * Room for one record: its header, the radiotap header and the largest MPDU, far above what a frame
+ * of the model reaches (an MSDU is at most 2304 bytes, 802.11-2016 9.2.4.7.1, and the model sends no A-MSDU).
+ */
+const RECORD_BYTES_MAX = 16_384
+/** Nanoseconds per microsecond (radiotap's TSFT and the Duration field count µs). */
+const NS_PER_US = 1_000
+
+/** What the capture wrote, to compare with the air's counters (`AirStats`). */
+export interface CaptureCounts {
+  /** pcap records: MPDUs and answers. */
+  records: number
+  /** PPDUs transmitted (each transmitter of a collision sends its own): exchanges − collisions + Σ collisionsByStation. */
+  ppdus: number
+  /** MPDUs in them. */
+  mpdus: number
+  /** MPDUs with Retry set. */
+  retries: number
+  /** MPDUs with the bad-FCS flag: lost or collided. */
+  badFcs: number
+  /** Acks and BlockAcks recorded, and those the sender did not get (`AirStats.answersLost`). */
+  answers: number
+  answersLost: number
+  /** Unicast PPDUs not acknowledged whole: each is one of the air's retries (`AirStats.retries`). */
+  failedExchanges: number
+}
+
+interface PendingRecord {
+  readonly timeNs: number
+  readonly bytes: Uint8Array
+}
+
+export class AirCapture {
+  readonly counts: CaptureCounts = { records: 0, ppdus: 0, mpdus: 0, retries: 0, badFcs: 0, answers: 0, answersLost: 0, failedExchanges: 0 }
+  private readonly sink: PcapSink
+  private readonly chunk: Uint8Array
+  private readonly chunkView: DataView
+  private used = 0
+  private readonly scratch = new Uint8Array(RECORD_BYTES_MAX)
+  private readonly scratchView = new DataView(this.scratch.buffer)
+  /** Records not yet written, in time order. */
+  private readonly pending: Array<PendingRecord> = []
+  private lastWrittenNs = 0
+  /** The number of each MPDU sent so far (its attempts share it), and the next per transmitter address. */
+  private readonly numbers = new WeakMap<Frame, number>()
+  private readonly next = new Map<number, number>()
+  private ampduReference = 0
+  private readonly context: MpduContext
+
+  /** `bssPhy`: the BSS's data PHY, which the HT elements of its management frames describe. */
+  constructor(sink: PcapSink, bssPhy: PhyConfig, chunkBytes = CAPTURE_CHUNK_BYTES) {
+    if (chunkBytes < PCAP_FILE_HEADER_BYTES + RECORD_BYTES_MAX) throw new RangeError(`a capture chunk must hold a record: ${chunkBytes} bytes is too small`)
+    this.sink = sink
+    this.chunk = new Uint8Array(chunkBytes)
+    this.chunkView = new DataView(this.chunk.buffer)
+    this.used = writeFileHeader(this.chunkView, 0)
+    this.context = { ta: 0, fromAp: false, sequence: 0, packetNumber: 0, retry: false, durationUs: 0, qos: false, tsfUs: 0, bssPhy, channel: 0 }
+  }
+
+  /** One PPDU's exchange ended at `nowNs`: its records join the window; those no later exchange can precede are written. */
+  ppdu(p: PpduOnAir, nowNs: number): void {
+    const { frames, station } = p
+    const head = frames[0]!
+    const unicast = head.ra !== BROADCAST
+    const aggregated = frames.length > 1
+    const reference = aggregated ? this.ampduReference++ : -1
+    const sifsNs = timingsFor(p.phy).sifsNs
+    const answerNs = aggregated ? blockAckDurationNs(p.phy) : ackDurationNs(p.phy)
+    const c = this.context
+    c.durationUs = unicast ? Math.ceil((sifsNs + answerNs) / NS_PER_US) : 0 // 9.2.5.2, 9.2.5.7
+    c.qos = station.qos
+    c.tsfUs = Math.floor(p.startNs / NS_PER_US)
+    c.channel = p.channel
+    this.counts.ppdus++
+    let arrivedAt = 0
+    let missed = 0
+    for (let i = 0; i < frames.length; i++) {
+      const f = frames[i]!
+      // The BSS's AP sends as its BSSID; a card sends as the vMAC (or scanner) the frame is from.
+      c.fromAp = station.mac === f.bssid
+      c.ta = c.fromAp ? station.mac : f.src
+      let n = this.numbers.get(f)
+      c.retry = n !== undefined
+      if (n === undefined) {
+        n = this.next.get(c.ta) ?? 0
+        if (f.kind !== FrameKind.PsPoll) this.next.set(c.ta, n + 1) // a control frame has no sequence number
+        this.numbers.set(f, n)
+      }
+      c.sequence = n % SEQUENCE_NUMBER_MODULO
+      c.packetNumber = n + 1 // CCMP's PN starts at 1 and never repeats under a key (12.5.3.4.4)
+      // `arrived` keeps the order of `frames`.
+      const got = p.arrived === undefined ? !p.collided : p.arrived[arrivedAt] === f
+      if (got && p.arrived !== undefined) arrivedAt++
+      const bad = p.collided || !got
+      if (bad) missed++
+      this.record(p.startNs, bad ? RadiotapFlag.BadFcs : 0, p.phy, p.channel, p.signalDbm, reference, i === frames.length - 1, f, station.qos)
+      this.counts.mpdus++
+      if (c.retry) this.counts.retries++
+      if (bad) this.counts.badFcs++
+    }
+    if (unicast && (p.arrived === undefined || missed > 0 || p.answerLost)) this.counts.failedExchanges++
+    if (p.answered) this.answer(p, head, p.startNs + ppduDurationNs(p.phy, p.psduBytes) + sifsNs)
+    this.writeUntil(nowNs - EXCHANGE_NS_MAX)
+  }
+
+  /** Writes every record still held and hands the buffer to the sink: at the end of a run. */
+  flush(): void {
+    this.writeUntil(Infinity)
+    if (this.used > 0) this.sink(this.chunk.subarray(0, this.used))
+    this.used = 0
+  }
+
+  /** The receiver's Ack (one MPDU) or compressed BlockAck (an A-MPDU, implicit BlockAckReq), at the control-response rate. */
+  private answer(p: PpduOnAir, head: Frame, atNs: number): void {
+    const ta = this.context.ta // the data's transmitter: the answer's receiver
+    const phy = basicRateFor(p.phy)
+    const flags = RadiotapFlag.FcsAtEnd | (p.answerLost ? RadiotapFlag.BadFcs : 0)
+    const at = this.headerRoom(phy, p.signalDbm, -1)
+    let length: number
+    if (p.frames.length > 1) {
+      const ssn = this.numbers.get(head)! % SEQUENCE_NUMBER_MODULO
+      let low = 0
+      let high = 0
+      for (const f of p.frames) {
+        if (!f.receivedOnAir) continue
+        const bit = (this.numbers.get(f)! - ssn + SEQUENCE_NUMBER_MODULO) % SEQUENCE_NUMBER_MODULO
+        if (bit < 32) low |= 1 << bit
+        else if (bit < MAX_AMPDU_MPDUS) high |= 1 << (bit - 32)
+      }
+      length = encodeBlockAck(this.scratch, this.scratchView, at, ta, head.ra, 0, ssn, low, high)
+      if (length !== BLOCK_ACK_BYTES) throw new Error(`a BlockAck is ${BLOCK_ACK_BYTES} bytes`)
+    } else {
+      length = encodeAck(this.scratch, this.scratchView, at, ta, 0)
+      if (length !== ACK_BYTES) throw new Error(`an Ack is ${ACK_BYTES} bytes`)
+    }
+    this.finish(atNs, flags, phy, p.channel, p.signalDbm, -1, false, at + length)
+    this.counts.answers++
+    if (p.answerLost) this.counts.answersLost++
+  }
+
+  /** Where the MPDU starts in the scratch buffer once the record and radiotap headers are in front of it. */
+  private headerRoom(phy: PhyConfig, signalDbm: number, reference: number): number {
+    // The radiotap header is written last (it needs the flags); its length is known now.
+    return PCAP_RECORD_HEADER_BYTES + writeRadiotap(this.scratchView, PCAP_RECORD_HEADER_BYTES, 0, 0, phy, 0, signalDbm, reference, false)
+  }
+
+  private record(timeNs: number, flags: number, phy: PhyConfig, channel: number, signalDbm: number, reference: number, last: boolean, f: Frame, qos: boolean): void {
+    const at = this.headerRoom(phy, signalDbm, reference)
+    const expected = frameMpduBytes(f, qos)
+    if (at + expected > RECORD_BYTES_MAX) throw new RangeError(`frame ${f.id}: a ${expected}-byte MPDU does not fit in a record of ${RECORD_BYTES_MAX} bytes`)
+    const length = encodeMpdu(this.scratch, this.scratchView, at, f, this.context)
+    if (length !== expected) throw new Error(`frame ${f.id} (kind ${f.kind}) encodes to ${length} bytes, but the air counts ${expected}`)
+    this.finish(timeNs, RadiotapFlag.FcsAtEnd | flags, phy, channel, signalDbm, reference, last, at + length)
+  }
+
+  /** Completes the record in the scratch buffer (`end` bytes) and puts a copy in the window, in time order. */
+  private finish(timeNs: number, flags: number, phy: PhyConfig, channel: number, signalDbm: number, reference: number, last: boolean, end: number): void {
+    const view = this.scratchView
+    writeRadiotap(view, PCAP_RECORD_HEADER_BYTES, Math.floor(timeNs / NS_PER_US), flags, phy, channel, signalDbm, reference, last)
+    writeRecordHeader(view, 0, timeNs, end - PCAP_RECORD_HEADER_BYTES)
+    if (timeNs < this.lastWrittenNs) throw new Error(`a record at ${timeNs} ns comes after one at ${this.lastWrittenNs} ns was written: an exchange outlasted EXCHANGE_NS_MAX`)
+    const record = { timeNs, bytes: this.scratch.slice(0, end) }
+    const pending = this.pending
+    let i = pending.length
+    while (i > 0 && pending[i - 1]!.timeNs > timeNs) i--
+    if (i === pending.length) pending.push(record)
+    else pending.splice(i, 0, record)
+    this.counts.records++
+  }
+
+  private writeUntil(horizonNs: number): void {
+    const pending = this.pending
+    let k = 0
+    while (k < pending.length && pending[k]!.timeNs <= horizonNs) {
+      const r = pending[k++]!
+      if (this.used + r.bytes.length > this.chunk.length) {
+        this.sink(this.chunk.subarray(0, this.used))
+        this.used = 0
+      }
+      this.chunk.set(r.bytes, this.used)
+      this.used += r.bytes.length
+      this.lastWrittenNs = r.timeNs
+    }
+    if (k > 0) pending.splice(0, k)
+  }
+}

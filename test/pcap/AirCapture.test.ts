@@ -1,0 +1,206 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import type { PpduOnAir } from "../../src/air/Air.ts"
+import { frameMpduBytes } from "../../src/air/FrameBytes.ts"
+import type { PhyConfig } from "../../src/air/PhyConfig.ts"
+import { Station } from "../../src/air/Station.ts"
+import * as Simulation from "../../src/kernel/Simulation.ts"
+import { AirCapture, EXCHANGE_NS_MAX } from "../../src/pcap/AirCapture.ts"
+import { LINKTYPE_IEEE802_11_RADIOTAP } from "../../src/pcap/PcapFormat.ts"
+import { readDot11, readElements, readPcap, readRadiotap } from "../../src/pcap/PcapReader.ts"
+import type { PcapFile } from "../../src/pcap/PcapReader.ts"
+import { RadiotapFlag } from "../../src/pcap/Radiotap.ts"
+import { runWorld } from "../../src/run/RunWorld.ts"
+import { decodeScenario } from "../../src/scenario/ScenarioLoad.ts"
+import { BROADCAST, Frame, FrameKind, Payload } from "../../src/vocabulary/Frame.ts"
+import { udpPacketBytes } from "../../src/vocabulary/PacketHeaders.ts"
+import fourVmsHt40 from "../../examples/four-vms-ht40.json" with { type: "json" }
+import powerSave from "../../examples/power-save.json" with { type: "json" }
+
+const ERP: PhyConfig = { standard: "802.11g", rateMbps: 54 }
+const AP = 0x020000000100
+
+/** Collects the sink's chunks (the capture reuses its buffer: copy). */
+const collector = () => {
+  const chunks: Array<Uint8Array> = []
+  return {
+    sink: (bytes: Uint8Array) => void chunks.push(bytes.slice()),
+    bytes: () => {
+      const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
+      let at = 0
+      for (const c of chunks) {
+        all.set(c, at)
+        at += c.length
+      }
+      return all
+    }
+  }
+}
+
+const station = (mac: number, channel: number) =>
+  new Station({ name: `s${mac}`, mac, channel, phy: ERP, receivesBroadcast: true, maxAggregate: 1, cwMin: 15, owner: { received: () => {}, sent: () => {} } })
+
+const data = (id: number, src: number): Frame => {
+  const f = new Frame(id, FrameKind.Data, src, 0x020000100000, AP)
+  f.ra = AP
+  f.payloadBytes = udpPacketBytes(100)
+  f.payload = Payload.Udp
+  return f
+}
+
+const ppdu = (s: Station, frames: Array<Frame>, startNs: number, over: Partial<PpduOnAir> = {}): PpduOnAir => ({
+  channel: s.channel, startNs, station: s, frames, phy: ERP, psduBytes: frameMpduBytes(frames[0]!, true), collided: false,
+  arrived: frames, answered: true, answerLost: false, signalDbm: -60, ...over
+})
+
+describe("AirCapture: PPDUs to pcap records", () => {
+  it("writes records in time order across channels although exchanges are reported when they end", () => {
+    const c = collector()
+    const capture = new AirCapture(c.sink, ERP)
+    const a = station(0x020000000200, 1)
+    const b = station(0x020000000201, 11)
+    // A long exchange on channel 1 ends after a short one on channel 11 that started later.
+    capture.ppdu(ppdu(b, [data(1, b.mac)], 1_000_000), 1_300_000)
+    capture.ppdu(ppdu(a, [data(2, a.mac)], 500_000), 2_000_000)
+    capture.flush()
+    const file = readPcap(c.bytes())
+    // Each MPDU is 26 + 8 + 128 + 4 = 166 bytes: 20 µs + 4 µs × ⌈(16 + 1328 + 6) / 216⌉ + 6 µs = 54 µs at 54 Mb/s; the Ack follows SIFS (10 µs) later.
+    assert.deepStrictEqual(file.records.map((r) => r.timeNs / 1000), [500, 500 + 54 + 10, 1000, 1000 + 54 + 10])
+    assert.strictEqual(capture.counts.records, 4)
+  })
+
+  it("gives a retry the same sequence number with Retry set, flags a lost MPDU and a lost Ack, counts the failed exchanges", () => {
+    const c = collector()
+    const capture = new AirCapture(c.sink, ERP)
+    const s = station(0x020000000200, 6)
+    const f = data(1, s.mac)
+    capture.ppdu(ppdu(s, [f], 0, { arrived: [], answered: false }), 100_000)
+    capture.ppdu(ppdu(s, [f], 200_000, { answerLost: true }), 300_000)
+    capture.ppdu(ppdu(s, [f], 400_000), 500_000)
+    capture.ppdu(ppdu(s, [data(2, s.mac)], 600_000), 700_000)
+    capture.flush()
+    const records = readPcap(c.bytes()).records.map((r) => {
+      const rt = readRadiotap(r.data)
+      return { rt, h: readDot11(r.data, rt.lengthBytes) }
+    })
+    assert.deepStrictEqual(records.map(({ h }) => h.sequence), [0, 0, undefined, 0, undefined, 1, undefined])
+    assert.deepStrictEqual(records.map(({ h }) => (h.flags & 0x08) !== 0), [false, true, false, true, false, false, false])
+    assert.deepStrictEqual(records.map(({ rt }) => (rt.flags & RadiotapFlag.BadFcs) !== 0), [true, false, true, false, false, false, false])
+    assert.deepStrictEqual(capture.counts, { records: 7, ppdus: 4, mpdus: 4, retries: 2, badFcs: 1, answers: 3, answersLost: 1, failedExchanges: 2 })
+  })
+
+  it("refuses a record that would go before one already written (an exchange longer than its window)", () => {
+    const capture = new AirCapture(() => {}, ERP)
+    const s = station(0x020000000200, 6)
+    capture.ppdu(ppdu(s, [data(1, s.mac)], 3 * EXCHANGE_NS_MAX), 3 * EXCHANGE_NS_MAX + 100_000)
+    capture.ppdu(ppdu(s, [data(2, s.mac)], 5 * EXCHANGE_NS_MAX), 5 * EXCHANGE_NS_MAX + 100_000)
+    assert.throws(() => capture.ppdu(ppdu(s, [data(3, s.mac)], EXCHANGE_NS_MAX), 6 * EXCHANGE_NS_MAX), /EXCHANGE_NS_MAX/)
+  })
+})
+
+/** Runs `input` for `seconds` with a capture; the file, the capture's counts and the air's. */
+const captured = (input: unknown, seconds: number) =>
+  Effect.gen(function*() {
+    const scenario = yield* Effect.orDie(decodeScenario(input))
+    const c = collector()
+    const { value } = yield* runWorld(scenario, { seed: 1, pcap: c.sink }, (world) =>
+      Effect.gen(function*() {
+        yield* Simulation.sleep(seconds * 1e9)
+        world.capture!.flush()
+        return { counts: { ...world.capture!.counts }, air: { ...world.air.stats } }
+      }))
+    return { file: readPcap(c.bytes()), ...value }
+  })
+
+/** Each record's radiotap fields and MAC header. */
+const decoded = (file: PcapFile) =>
+  file.records.map((r) => {
+    const rt = readRadiotap(r.data)
+    return { r, rt, h: readDot11(r.data, rt.lengthBytes) }
+  })
+
+const isAnswer = (h: { type: number; subtype: number }): boolean => h.type === 1 && (h.subtype === 13 || h.subtype === 9)
+
+/** What the file says against what the air counted. */
+const checkAgainstAir = (file: PcapFile, counts: AirCapture["counts"], air: { exchanges: number; collisions: number; retries: number; answersLost: number; collisionsByStation: Record<string, number> }) => {
+  const d = decoded(file)
+  assert.strictEqual(file.linkType, LINKTYPE_IEEE802_11_RADIOTAP)
+  assert.isTrue(file.nanosecondResolution)
+  assert.strictEqual(file.records.length, counts.records)
+  for (let i = 1; i < d.length; i++) assert.isAtLeast(d[i]!.r.timeNs, d[i - 1]!.r.timeNs, `record ${i + 1} goes back in time`)
+  // PPDUs: one per record, an A-MPDU's subframes one for all.
+  const ampdus = new Set<number>()
+  let ppdus = 0
+  let lostAnswers = 0
+  for (const { rt, h } of d) {
+    if (isAnswer(h)) {
+      if (rt.flags & RadiotapFlag.BadFcs) lostAnswers++
+      continue
+    }
+    if (rt.ampdu === undefined) ppdus++
+    else if (!ampdus.has(rt.ampdu.reference)) {
+      ampdus.add(rt.ampdu.reference)
+      ppdus++
+    }
+  }
+  assert.strictEqual(ppdus, counts.ppdus)
+  const inCollisions = Object.values(air.collisionsByStation).reduce((a, b) => a + b, 0)
+  // The air counts an exchange when it starts; one may still be on the air when the run stops.
+  const inFlight = air.exchanges - air.collisions + inCollisions - ppdus
+  assert.isTrue(inFlight === 0 || inFlight === 1, `${inFlight} PPDUs missing`)
+  assert.strictEqual(lostAnswers, air.answersLost)
+  assert.strictEqual(counts.failedExchanges, air.retries)
+  return d
+}
+
+describe("AirCapture: a run's capture read back", () => {
+  it.effect("the default scenario (WPA2, 802.11g 54 Mb/s): beacons with the SSID, the handshake, CCMP data at 54 Mb/s, Acks", () =>
+    Effect.gen(function*() {
+      const { file, counts, air } = yield* captured({ durationSeconds: 2, warmupSeconds: 0 }, 1.5)
+      const d = checkAgainstAir(file, counts, air)
+      const beacon = d.find(({ h }) => h.type === 0 && h.subtype === 8)!
+      assert.strictEqual(beacon.h.addr1, BROADCAST)
+      assert.strictEqual(beacon.rt.rateMbps, 6)
+      const elements = readElements(beacon.r.data, beacon.h.bodyOffset + 12, beacon.r.data.length - 4)
+      assert.strictEqual(new TextDecoder().decode(elements.get(0)), "lab")
+      assert.isTrue(elements.has(48), "a WPA2 AP's beacon carries its RSN element")
+      const subtypes = new Set(d.map(({ h }) => `${h.type}/${h.subtype}`))
+      for (const s of ["0/4", "0/5", "0/11", "0/0", "0/1", "2/8", "1/13"]) assert.isTrue(subtypes.has(s), `no frame of type/subtype ${s}`)
+      const qosData = d.filter(({ h }) => h.type === 2 && h.subtype === 8)
+      const eapol = qosData.filter(({ h }) => (h.flags & 0x40) === 0)
+      assert.strictEqual(eapol.length, 4, "the 4-way handshake in the clear")
+      const protectedData = qosData.filter(({ h }) => (h.flags & 0x40) !== 0)
+      assert.isAbove(protectedData.length, 1000)
+      for (const { rt, h } of protectedData) {
+        assert.strictEqual(rt.rateMbps, 54)
+        assert.strictEqual(rt.channelMhz, 2437)
+        assert.strictEqual(h.flags & 0x03, 0x01, "uplink goes To DS")
+        assert.strictEqual(h.addr1, AP)
+      }
+      // Sequence numbers of one transmitter's new MPDUs count up by one.
+      const sns = protectedData.filter(({ h }) => (h.flags & 0x08) === 0).map(({ h }) => h.sequence!)
+      for (let i = 1; i < sns.length; i++) assert.strictEqual(sns[i], (sns[i - 1]! + 1) % 4096)
+    }), 60_000)
+
+  it.effect("802.11n HT40 (four VMs): A-MPDUs with the MCS field, answered by BlockAcks at the control-response rate", () =>
+    Effect.gen(function*() {
+      const { file, counts, air } = yield* captured(fourVmsHt40, 0.5)
+      const d = checkAgainstAir(file, counts, air)
+      const subframes = d.filter(({ rt }) => rt.ampdu !== undefined)
+      assert.isAbove(subframes.length, 1000)
+      for (const { rt } of subframes) assert.deepStrictEqual(rt.mcs, { known: 0x7f, flags: 0x05, index: 15 })
+      const blockAcks = d.filter(({ h }) => h.type === 1 && h.subtype === 9)
+      assert.isAbove(blockAcks.length, 10)
+      for (const { rt } of blockAcks) assert.strictEqual(rt.rateMbps, 24)
+    }), 60_000)
+
+  it.effect("power save: null data with the PM bit, PS-Polls, and beacons whose TIM names a dozing station", () =>
+    Effect.gen(function*() {
+      const { file, counts, air } = yield* captured(powerSave, 20)
+      const d = checkAgainstAir(file, counts, air)
+      assert.isTrue(d.some(({ h }) => h.type === 2 && h.subtype === 4 && (h.flags & 0x10) !== 0), "a null-data frame with PM set")
+      assert.isTrue(d.some(({ h }) => h.type === 1 && h.subtype === 10), "a PS-Poll")
+      const tims = d.filter(({ h }) => h.type === 0 && h.subtype === 8).map(({ r, h }) => readElements(r.data, h.bodyOffset + 12, r.data.length - 4).get(5)!)
+      assert.isTrue(tims.some((t) => t.subarray(3).some((octet) => octet !== 0)), "a TIM with a station's bit set")
+    }), 120_000)
+})

@@ -1,0 +1,197 @@
+import { assert, describe, it } from "@effect/vitest"
+import { crc32 } from "node:zlib"
+import { eapolBodyBytes, frameMpduBytes, managementBodyBytes, utf8Bytes } from "../../src/air/FrameBytes.ts"
+import type { NetworkFeatures } from "../../src/air/FrameBytes.ts"
+import type { PhyConfig } from "../../src/air/PhyConfig.ts"
+import { BROADCAST, Frame, FrameKind, Payload } from "../../src/vocabulary/Frame.ts"
+import { echoPacketBytes, udpPacketBytes } from "../../src/vocabulary/PacketHeaders.ts"
+import { makeTim, timElementBytes, TIM_ELEMENT_BYTES_MIN } from "../../src/vocabulary/Tim.ts"
+import { eapolKey } from "../../src/vocabulary/Wpa.ts"
+import {
+  encodeAck, encodeBlockAck, encodeMpdu, ETHERTYPE_EAPOL, ETHERTYPE_IPV4, FcFlag, featuresOfBody, FrameControl, ipOf
+} from "../../src/pcap/FrameEncoder.ts"
+import type { MpduContext } from "../../src/pcap/FrameEncoder.ts"
+import { readDot11, readElements } from "../../src/pcap/PcapReader.ts"
+
+const AP = 0x020000000100
+const STA = 0x020000000200
+const ENDPOINT = 0x020000100000
+const HT40: PhyConfig = { standard: "802.11n", mcs: 15, channelWidthMhz: 40, guardInterval: "short" }
+const ERP: PhyConfig = { standard: "802.11g", rateMbps: 54 }
+
+const context = (over: Partial<MpduContext> = {}): MpduContext => ({
+  ta: STA, fromAp: false, sequence: 7, packetNumber: 1, retry: false, durationUs: 44, qos: true, tsfUs: 123_456, bssPhy: ERP, channel: 6, ...over
+})
+
+const encode = (f: Frame, c: MpduContext): Uint8Array => {
+  const bytes = new Uint8Array(8192).fill(0xee) // garbage a reused buffer may hold
+  const n = encodeMpdu(bytes, new DataView(bytes.buffer), 0, f, c)
+  return bytes.slice(0, n)
+}
+
+const fcsOk = (mpdu: Uint8Array): boolean =>
+  new DataView(mpdu.buffer, mpdu.byteOffset).getUint32(mpdu.length - 4, true) === crc32(mpdu.subarray(0, mpdu.length - 4))
+
+const management = (kind: FrameKind, src: number, dst: number, n: NetworkFeatures, info: Frame["info"]): Frame => {
+  const f = new Frame(1, kind, src, dst, AP)
+  f.info = info
+  f.payloadBytes = managementBodyBytes(kind, n)
+  return f
+}
+
+const ALL_FEATURES: ReadonlyArray<NetworkFeatures> = [0, 1, 2, 3, 4, 5, 6, 7].map((b) => ({ ssidBytes: 3, rsn: (b & 1) !== 0, ht: (b & 2) !== 0, wmm: (b & 4) !== 0 }))
+const MANAGEMENT_KINDS = [FrameKind.Beacon, FrameKind.ProbeRequest, FrameKind.ProbeResponse, FrameKind.Auth, FrameKind.AssocRequest, FrameKind.AssocResponse, FrameKind.Deauth]
+
+describe("FrameEncoder: every frame as long as FrameBytes counts it", () => {
+  it("management frames of every kind and every feature set: length, FCS, header", () => {
+    for (const kind of MANAGEMENT_KINDS) {
+      for (const n of ALL_FEATURES) {
+        const fromAp = kind !== FrameKind.ProbeRequest && kind !== FrameKind.AssocRequest
+        const f = management(kind, fromAp ? AP : STA, kind === FrameKind.Beacon ? BROADCAST : fromAp ? STA : AP, n, {
+          ssid: "lab", channel: 6, status: 0, aid: 1, rsn: n.rsn, beaconIntervalNs: 102_400_000, ...(kind === FrameKind.Beacon ? { tim: makeTim([], 0, 1) } : {})
+        })
+        const mpdu = encode(f, context({ ta: fromAp ? AP : STA, fromAp, bssPhy: n.ht ? HT40 : ERP }))
+        assert.strictEqual(mpdu.length, frameMpduBytes(f, true), `kind ${kind} ${JSON.stringify(n)}`)
+        assert.isTrue(fcsOk(mpdu))
+        const h = readDot11(mpdu, 0)
+        assert.strictEqual(h.type, 0)
+        assert.strictEqual(h.addr1, f.ra)
+        assert.strictEqual(h.addr2, fromAp ? AP : STA)
+        assert.strictEqual(h.addr3, AP)
+        assert.strictEqual(h.sequence, 7)
+      }
+    }
+  })
+
+  it("a beacon: timestamp, interval, SSID, rates, DS parameter (channel), TIM, RSN; a longer TIM adds its octets", () => {
+    const n = { ssidBytes: utf8Bytes("lab"), rsn: true, ht: false, wmm: true }
+    const tim = makeTim([9, 17], 1, 3)
+    const f = management(FrameKind.Beacon, AP, BROADCAST, n, { ssid: "lab", channel: 11, tim, beaconIntervalNs: 102_400_000 })
+    f.payloadBytes += timElementBytes(tim) - TIM_ELEMENT_BYTES_MIN
+    const mpdu = encode(f, context({ ta: AP, fromAp: true, durationUs: 0 }))
+    assert.strictEqual(mpdu.length, frameMpduBytes(f, true))
+    const h = readDot11(mpdu, 0)
+    assert.strictEqual(mpdu[0], FrameControl.Beacon)
+    const body = new DataView(mpdu.buffer, h.bodyOffset)
+    assert.strictEqual(body.getUint32(0, true), 123_456) // the TSF
+    assert.strictEqual(body.getUint16(8, true), 100) // 100 TU
+    assert.strictEqual(body.getUint16(10, true) & 0x0011, 0x0011) // ESS, Privacy
+    const e = readElements(mpdu, h.bodyOffset + 12, mpdu.length - 4)
+    assert.strictEqual(new TextDecoder().decode(e.get(0)), "lab")
+    assert.deepStrictEqual([...e.get(1)!], [0x8c, 0x12, 0x98, 0x24, 0xb0, 0x48, 0x60, 0x6c])
+    assert.deepStrictEqual([...e.get(3)!], [11])
+    // TIM: DTIM count 1, period 3, bitmap control (offset 0), bits 9 and 17 in octets 1 and 2.
+    assert.deepStrictEqual([...e.get(5)!], [1, 3, 0, 0, 0x02, 0x02])
+    assert.strictEqual(e.get(48)!.length, 20)
+    assert.isTrue(e.has(221))
+  })
+
+  it("the features a management body was counted with are named by its size", () => {
+    for (const kind of MANAGEMENT_KINDS) {
+      for (const n of ALL_FEATURES) {
+        const found = featuresOfBody(kind, 3, managementBodyBytes(kind, n))
+        // Kinds without an element keep the size the same; only those that carry it must be told apart.
+        assert.strictEqual(managementBodyBytes(kind, found), managementBodyBytes(kind, n))
+      }
+    }
+    assert.throws(() => featuresOfBody(FrameKind.Beacon, 3, 5), RangeError)
+  })
+
+  it("QoS data from a station on a CCMP link: To DS, addresses, QoS Control, CCMP header with the PN, MIC", () => {
+    const f = new Frame(2, FrameKind.Data, STA, ENDPOINT, AP)
+    f.ra = AP
+    f.payloadBytes = udpPacketBytes(1470)
+    f.payload = Payload.Udp
+    f.protected = true
+    const mpdu = encode(f, context({ packetNumber: 0x0102_0304_0506, retry: true }))
+    assert.strictEqual(mpdu.length, frameMpduBytes(f, true))
+    assert.strictEqual(mpdu.length, 26 + 8 + 8 + 1498 + 8 + 4)
+    assert.isTrue(fcsOk(mpdu))
+    assert.strictEqual(mpdu[0], FrameControl.QosData)
+    assert.strictEqual(mpdu[1], FcFlag.ToDs | FcFlag.Retry | FcFlag.Protected)
+    const h = readDot11(mpdu, 0)
+    assert.deepStrictEqual([h.addr1, h.addr2, h.addr3, h.durationId, h.sequence], [AP, STA, ENDPOINT, 44, 7])
+    // PN0 PN1 0 ExtIV PN2 PN3 PN4 PN5.
+    assert.deepStrictEqual([...mpdu.subarray(26, 34)], [0x06, 0x05, 0x00, 0x20, 0x04, 0x03, 0x02, 0x01])
+  })
+
+  it("data on an open link carries LLC/SNAP and an IPv4 packet with a valid header checksum; downlink goes From DS", () => {
+    const f = new Frame(3, FrameKind.Data, ENDPOINT, STA, AP)
+    f.payloadBytes = echoPacketBytes(56)
+    f.payload = Payload.EchoReply
+    f.seq = 5
+    f.moreData = true
+    const mpdu = encode(f, context({ ta: AP, fromAp: true, qos: false }))
+    assert.strictEqual(mpdu.length, frameMpduBytes(f, false))
+    assert.strictEqual(mpdu[0], FrameControl.Data)
+    assert.strictEqual(mpdu[1], FcFlag.FromDs | FcFlag.MoreData)
+    const h = readDot11(mpdu, 0)
+    assert.deepStrictEqual([h.addr1, h.addr2, h.addr3], [STA, AP, ENDPOINT])
+    const v = new DataView(mpdu.buffer)
+    assert.strictEqual(v.getUint16(24 + 6, false), ETHERTYPE_IPV4)
+    const ip = 32
+    assert.strictEqual(mpdu[ip], 0x45)
+    assert.strictEqual(v.getUint16(ip + 2, false), 84)
+    assert.strictEqual(mpdu[ip + 9], 1) // ICMP
+    assert.strictEqual(v.getUint32(ip + 12, false), ipOf(ENDPOINT))
+    let sum = 0
+    for (let i = 0; i < 20; i += 2) sum += v.getUint16(ip + i, false)
+    while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16)
+    assert.strictEqual(sum, 0xffff) // a header with its checksum sums to all ones (RFC 1071)
+  })
+
+  it("null data with the PM bit, and a PS-Poll with the AID in Duration/ID", () => {
+    const nul = new Frame(4, FrameKind.Data, STA, AP, AP)
+    nul.pm = true
+    const a = encode(nul, context())
+    assert.strictEqual(a.length, frameMpduBytes(nul, true))
+    assert.strictEqual(a[0], FrameControl.NullData)
+    assert.strictEqual(a[1], FcFlag.ToDs | FcFlag.PowerManagement)
+    const poll = new Frame(5, FrameKind.PsPoll, STA, AP, AP)
+    poll.pm = true
+    poll.info = { aid: 3 }
+    const b = encode(poll, context())
+    assert.strictEqual(b.length, frameMpduBytes(poll, true))
+    const h = readDot11(b, 0)
+    assert.deepStrictEqual([h.type, h.subtype, h.durationId, h.addr1, h.addr2], [1, 10, 0xc003, AP, STA])
+    assert.isTrue(fcsOk(b))
+  })
+
+  it("EAPOL-Key messages 1–4: LLC/SNAP 888E, 802.1X header, key information, replay counter, nonce, key data", () => {
+    for (const message of [1, 2, 3, 4] as const) {
+      const key = eapolKey(message, 9, new Uint8Array(32).fill(message), new Uint8Array(0), message === 1 ? undefined : new Uint8Array(16))
+      const f = new Frame(6, FrameKind.Eapol, message % 2 === 1 ? AP : STA, message % 2 === 1 ? STA : AP, AP)
+      f.info = { eapol: key }
+      f.payloadBytes = eapolBodyBytes(key.keyDataBytes)
+      const fromAp = message % 2 === 1
+      const mpdu = encode(f, context({ ta: fromAp ? AP : STA, fromAp }))
+      assert.strictEqual(mpdu.length, frameMpduBytes(f, true))
+      const v = new DataView(mpdu.buffer)
+      assert.strictEqual(v.getUint16(26 + 6, false), ETHERTYPE_EAPOL)
+      const x = 34
+      assert.deepStrictEqual([mpdu[x], mpdu[x + 1], v.getUint16(x + 2, false)], [2, 3, f.payloadBytes - 4])
+      assert.strictEqual(mpdu[x + 4], 2) // RSN key descriptor
+      assert.strictEqual(v.getUint16(x + 5, false), key.keyInfo)
+      assert.strictEqual(v.getUint32(x + 13, false), 9)
+      assert.strictEqual(mpdu[x + 17], message) // the nonce
+      assert.strictEqual(v.getUint16(x + 4 + 93, false), key.keyDataBytes)
+      if (message === 2) assert.strictEqual(mpdu[x + 4 + 95], 48) // the station's RSN element
+    }
+  })
+
+  it("Ack and compressed BlockAck: 14 and 32 bytes, valid FCS, the bitmap and starting sequence number", () => {
+    const bytes = new Uint8Array(64)
+    const view = new DataView(bytes.buffer)
+    assert.strictEqual(encodeAck(bytes, view, 0, STA, 0), 14)
+    assert.isTrue(fcsOk(bytes.slice(0, 14)))
+    assert.strictEqual(readDot11(bytes, 0).addr1, STA)
+    assert.strictEqual(encodeBlockAck(bytes, view, 0, STA, AP, 0, 4095, 0b101, 0x8000_0000), 32)
+    const ba = bytes.slice(0, 32)
+    assert.isTrue(fcsOk(ba))
+    const h = readDot11(ba, 0)
+    assert.deepStrictEqual([h.type, h.subtype, h.addr1, h.addr2], [1, 9, STA, AP])
+    assert.strictEqual(view.getUint16(18, true) >> 4, 4095)
+    assert.strictEqual(view.getUint32(20, true), 0b101)
+    assert.strictEqual(view.getUint32(24, true), 0x8000_0000)
+  })
+})
