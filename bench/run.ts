@@ -2,7 +2,8 @@
  * The benchmark (`npm run bench`): first the same actor-and-timer workload on the vwifi kernel
  * with the real actor runtime and on a plain discrete-event loop, in one process (both
  * throughputs and their ratio); then whole-model scenarios (delivered frames per wall-second); then
- * the soak rate (simulated hours per wall minute, 8 VMs with faults) and its memory verdict.
+ * the cost of a timeline of the host (`--trace-out`) on workload (a); then the soak rate (simulated
+ * hours per wall minute, 8 VMs with faults) and its memory verdict.
  *
  *   node bench/run.ts [--quick] [--json]
  *
@@ -16,6 +17,7 @@ import { runPlainLoop } from "./plainLoop.ts"
 import { formatJson, formatTable, summarize } from "./report.ts"
 import { verifySameWork } from "./verify.ts"
 import { formatSoakRate, runSoakRate } from "./soakRate.ts"
+import { formatTimelineCost, runTimelineCost } from "./timelineCost.ts"
 
 const options = parseOptions(process.argv.slice(2))
 if (typeof options === "string") {
@@ -45,6 +47,9 @@ for (const workload of modelWorkloads(options.quick)) {
   model.push(runs.sort((x, y) => x.wallSeconds - y.wallSeconds)[1]!)
 }
 
+// The cost of --trace-out on (a).
+const timeline = await runTimelineCost(modelWorkloads(options.quick)[0]!)
+
 // The soak rate: several simulated hours, one run (it is long enough not to need a median).
 const soak = await runSoakRate(options.quick)
 
@@ -52,6 +57,7 @@ if (options.json) {
   console.log(JSON.stringify({
     kernel: JSON.parse(formatJson(summary)),
     model,
+    timeline,
     soak: { simulatedHours: soak.simulatedHours, wallSeconds: soak.wallSeconds, hoursPerWallMinute: soak.simulatedHoursPerWallMinute, memory: soak.memory, heapMb: soak.hours.map((h) => h.heapUsedMb) }
   }))
-} else console.log(formatTable(summary) + "\n" + formatModelTable(model) + "\n" + formatSoakRate(soak))
+} else console.log(formatTable(summary) + "\n" + formatModelTable(model) + "\n" + formatTimelineCost(timeline) + "\n" + formatSoakRate(soak))

@@ -19,6 +19,7 @@ import { isConsistent } from "../driver/VmacTable.ts"
 import { actorSummary, runWorld } from "./RunWorld.ts"
 import { MAX_FRAME_LIFETIME_NS } from "../vocabulary/ModelConstants.ts"
 import type { World } from "../world/World.ts"
+import type { Timeline } from "../timeline/Timeline.ts"
 import { phyOf } from "../world/World.ts"
 import { ratesReport } from "../report/RatesReport.ts"
 
@@ -34,6 +35,8 @@ export interface RunScenarioOptions {
   readonly costs?: CostTable | undefined
   /** Stamp TX frames' path and report the time per stage (`RunReport.txPath`). Default off. */
   readonly txPath?: boolean | undefined
+  /** A timeline of the host (`timeline/Timeline.ts`), finished at the run's end. Default none. */
+  readonly timeline?: Timeline | undefined
 }
 
 
@@ -212,6 +215,7 @@ export const runScenario = (scenario: Scenario, options: RunScenarioOptions): Ef
         yield* Simulation.sleep(durationNs)
         const sim = yield* Simulation.Simulation
         const r = report(world, sim.kernel.nowNs, yield* actorSummary)
+        options.timeline?.finish()
         const means = world.txPath?.meansUs()
         return means === undefined || means === null ? r : { ...r, txPath: { frames: world.txPath!.frames, meanUs: means } }
       })),

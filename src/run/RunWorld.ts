@@ -13,6 +13,7 @@ import { scheduleFaults } from "../fault/FaultInjector.ts"
 import { build } from "../world/World.ts"
 import type { World } from "../world/World.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
+import type { Timeline } from "../timeline/Timeline.ts"
 
 export interface RunWorldOptions {
   readonly seed: number
@@ -23,6 +24,8 @@ export interface RunWorldOptions {
   readonly costs?: CostTable | undefined
   /** Stamp TX frames' path (`BuildOptions.txPath`). */
   readonly txPath?: boolean | undefined
+  /** A timeline of the host to connect (`BuildOptions.timeline`); the caller finishes it. */
+  readonly timeline?: Timeline | undefined
 }
 
 /** Builds `scenario` with `options.seed`, runs `drive` on the world, and returns its value with the run's stats. */
@@ -34,7 +37,7 @@ export const runWorld = <A>(
   Effect.flatMap(
     Simulation.run(
       Effect.gen(function*() {
-        const world = yield* build(scenario, { costs: options.costs, txPath: options.txPath })
+        const world = yield* build(scenario, { costs: options.costs, txPath: options.txPath, timeline: options.timeline })
         // The fault schedule starts with the run (the world itself knows nothing of faults).
         const sim = yield* Simulation.Simulation
         scheduleFaults(world, sim.kernel, sim.stream("hostile-guests"), scenario.faults)
