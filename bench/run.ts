@@ -2,8 +2,8 @@
  * The benchmark (`npm run bench`): first the same actor-and-timer workload on the vwifi kernel
  * with the real actor runtime and on a plain discrete-event loop, in one process (both
  * throughputs and their ratio); then whole-model scenarios (delivered frames per wall-second); then
- * the cost of capturing the air (`--pcap`) on model (a); the soak rate (simulated hours per wall
- * minute, 8 VMs with faults) and its memory verdict.
+ * the cost of capturing the air (`--pcap`) and of a timeline of the host (`--trace-out`) on model (a);
+ * then the soak rate (simulated hours per wall minute, 8 VMs with faults) and its memory verdict.
  *
  *   node bench/run.ts [--quick] [--json]
  *
@@ -18,6 +18,7 @@ import { formatJson, formatTable, summarize } from "./report.ts"
 import { verifySameWork } from "./verify.ts"
 import { formatSoakRate, runSoakRate } from "./soakRate.ts"
 import { formatPcapCost, runPcapCost } from "./pcapCost.ts"
+import { formatTimelineCost, runTimelineCost } from "./timelineCost.ts"
 
 const options = parseOptions(process.argv.slice(2))
 if (typeof options === "string") {
@@ -49,6 +50,8 @@ for (const workload of modelWorkloads(options.quick)) {
 
 // What a capture of the air costs on (a).
 const pcap = await runPcapCost(options.quick)
+// The cost of --trace-out on (a).
+const timeline = await runTimelineCost(modelWorkloads(options.quick)[0]!)
 
 // The soak rate: several simulated hours, one run (it is long enough not to need a median).
 const soak = await runSoakRate(options.quick)
@@ -58,6 +61,7 @@ if (options.json) {
     kernel: JSON.parse(formatJson(summary)),
     model,
     pcap,
+    timeline,
     soak: { simulatedHours: soak.simulatedHours, wallSeconds: soak.wallSeconds, hoursPerWallMinute: soak.simulatedHoursPerWallMinute, memory: soak.memory, heapMb: soak.hours.map((h) => h.heapUsedMb) }
   }))
-} else console.log(formatTable(summary) + "\n" + formatModelTable(model) + "\n" + formatPcapCost(pcap) + "\n" + formatSoakRate(soak))
+} else console.log(formatTable(summary) + "\n" + formatModelTable(model) + "\n" + formatPcapCost(pcap) + "\n" + formatTimelineCost(timeline) + "\n" + formatSoakRate(soak))

@@ -10,7 +10,7 @@ const layers: ReadonlyArray<ReadonlyArray<string>> = [
   ["kernel", "actor"],
   ["vocabulary", "scenario", "environment"],
   ["guest", "device-model", "driver", "host", "nic", "air", "ap", "cpu", "workload", "ratecontrol", "location"],
-  ["check", "pcap"],
+  ["check", "pcap", "timeline"],
   ["world"],
   ["report"],
   ["run", "fault", "compare", "soak", "demo"],

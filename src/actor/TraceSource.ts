@@ -23,6 +23,11 @@ export class TraceSource<A, B = void> {
     this.listeners = [...this.listeners, listener]
   }
 
+  /** Whether anyone listens: a source whose event needs work to fill in checks this first. */
+  listening(): boolean {
+    return this.listeners.length > 0
+  }
+
   fire(a: A, b: B): void {
     const ls = this.listeners
     for (let i = 0; i < ls.length; i++) ls[i]!(a, b)

@@ -25,3 +25,30 @@ export const parseDurationNs = (text: string): { readonly ns: number } | { reado
   if (!(ns > 0) || !Number.isSafeInteger(ns)) return { error: `"${text}" must be more than 0 and at most about 104 days` }
   return { ns }
 }
+
+/** A window of virtual time, ns: from `fromNs` until `untilNs` (Infinity: the run's end). */
+export interface WindowNs {
+  readonly fromNs: number
+  readonly untilNs: number
+}
+
+/**
+ * Parses a window "2s..3s" (either side may be left out: "..3s" starts at 0, "2s.." runs to the end;
+ * the start may be 0), or an error message that names what is wrong.
+ */
+export const parseWindowNs = (text: string): WindowNs | { readonly error: string } => {
+  const parts = text.split("..")
+  if (parts.length !== 2) return { error: `"${text}" is not a window: write start..end, e.g. 2s..3s, ..500ms, 9s..` }
+  const side = (part: string, empty: number): { readonly ns: number } | { readonly error: string } => {
+    if (part.trim() === "") return { ns: empty }
+    const zero = /^\s*0+(?:\.0+)?\s*([a-zµ]*)\s*$/i.exec(part)
+    if (zero !== null && (zero[1] === "" || UNIT_NS[zero[1]!.toLowerCase()] !== undefined)) return { ns: 0 }
+    return parseDurationNs(part)
+  }
+  const from = side(parts[0]!, 0)
+  if ("error" in from) return { error: `the window's start: ${from.error}` }
+  const until = side(parts[1]!, Infinity)
+  if ("error" in until) return { error: `the window's end: ${until.error}` }
+  if (!(until.ns > from.ns)) return { error: `the window "${text}" ends before it starts: write start..end with the end later` }
+  return { fromNs: from.ns, untilNs: until.ns }
+}

@@ -14,6 +14,7 @@ import { progressReporter } from "./Progress.ts"
 import { renderRunReport } from "./RunTable.ts"
 import { withTraceFile } from "./TraceFile.ts"
 import { withPcapFile } from "./PcapFile.ts"
+import { withTimelineFile } from "./TimelineFile.ts"
 
 const scenarioFile = scenarioArgument("Scenario JSON file (default: the built-in scenario of the seed's setup)")
 
@@ -49,9 +50,11 @@ export const runCommand = Command.make(
     json: flags.json,
     trace: flags.traceFile,
     pcap: flags.pcapFile,
+    traceOut: flags.traceOut,
+    traceWindow: flags.traceWindow,
     faults: flags.faultRate(0, "added to the scenario's own fault schedule")
   },
-  Effect.fnUntraced(function*({ scenario: file, mode, seed, duration, json, trace, pcap, faults }) {
+  Effect.fnUntraced(function*({ scenario: file, mode, seed, duration, json, trace, pcap, traceOut, traceWindow, faults }) {
     const overrides: Array<FlagOverride> = [
       ...Option.match(mode, { onNone: () => [], onSome: (m) => [{ field: "mode" as const, value: m, flag: `--mode ${m}` }] }),
       ...durationOverride(duration)
@@ -62,7 +65,9 @@ export const runCommand = Command.make(
     if (faults > 0 && !json) yield* Console.error(`vwifi: ${scenario.faults.length - base.faults.length} faults generated from seed ${seed} (the JSON results list the recoveries)`)
     const progress = json ? undefined : progressReporter(scenario.durationSeconds * 1e9)
     const report: RunReport = yield* withPcapFile(Option.getOrUndefined(pcap), (capture) =>
-      withTraceFile(Option.getOrUndefined(trace), (sink) => runScenario(scenario, { seed, trace: sink, onProgress: progress?.update, pcap: capture })))
+      withTimelineFile(Option.getOrUndefined(traceOut), Option.getOrUndefined(traceWindow), { warmupNs: scenario.warmupSeconds * 1e9, durationNs: scenario.durationSeconds * 1e9 }, (timeline) =>
+        withTraceFile(Option.getOrUndefined(trace), (sink) =>
+          runScenario(scenario, { seed, trace: sink, onProgress: progress?.update, pcap: capture, timeline }))))
     progress?.done()
     yield* Console.log(json ? JSON.stringify(report, null, 2) : renderRunReport(report))
   })
@@ -76,6 +81,7 @@ export const runCommand = Command.make(
     { command: "vwifi run", description: "the built-in scenario (one VM, 802.11g 54 Mbps, virtual-wifi), 10 s" },
     { command: "vwifi run lab.json --mode passthrough --seed 3 --duration 30s --json", description: "a scenario file, as JSON" },
     { command: "vwifi run --duration 2m --faults 6 --seed 4", description: "with 6 random faults a minute (replayed exactly by the same seed)" },
-    { command: "vwifi run examples/four-vms-ht40.json --duration 5s --pcap air.pcap", description: "and capture the air for Wireshark (`tshark -r air.pcap`)" }
+    { command: "vwifi run examples/four-vms-ht40.json --duration 5s --pcap air.pcap", description: "and capture the air for Wireshark (`tshark -r air.pcap`)" },
+    { command: "vwifi run --trace-out host.json --trace-window 2s..3s", description: "a timeline of the host's second 2 to 3 for ui.perfetto.dev" }
   ])
 )

@@ -1,7 +1,8 @@
 /** Flags shared by vwifi's commands, each with its unit and default in the help text. */
 import { Flag } from "effect/cli"
 import { DEFAULT_SEEDS } from "../compare/Seeds.ts"
-import { parseDurationNs } from "./DurationText.ts"
+import { parseDurationNs, parseWindowNs } from "./DurationText.ts"
+import type { WindowNs } from "./DurationText.ts"
 
 export const seed = Flag.Int("seed").pipe(
   Flag.withDescription("Seed of the run's random source: the same seed gives the same trace digest (default 1)"),
@@ -50,6 +51,26 @@ export const traceFile = Flag.String("trace").pipe(
 
 export const pcapFile = Flag.String("pcap").pipe(
   Flag.withDescription("Also write every frame on the air to this file as pcap (radiotap + 802.11, simulated time; Wireshark reads it)"),
+  Flag.optional
+)
+
+export const traceOut = Flag.String("trace-out").pipe(
+  Flag.withDescription(
+    "Also write a timeline of the host to this file (Chrome trace JSON; open it in ui.perfetto.dev or chrome://tracing): " +
+      "the core's work by operation and Table 1 category, each thread, the actors' messages, frames from the guest's send to the ack"
+  ),
+  Flag.optional
+)
+
+const toWindow = (text: string): WindowNs => {
+  const parsed = parseWindowNs(text)
+  if ("error" in parsed) throw parsed.error
+  return parsed
+}
+
+export const traceWindow = Flag.String("trace-window").pipe(
+  Flag.withDescription("The part of the run --trace-out covers, in virtual time: 2s..3s, ..500ms (from the start), 9s.. (to the end); default: one second from the end of the warm-up"),
+  Flag.mapTryCatch(toWindow, String),
   Flag.optional
 )
 

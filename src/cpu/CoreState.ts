@@ -9,9 +9,11 @@
  * next event.
  */
 import type { Port } from "../actor/Port.ts"
+import type { TraceSource } from "../actor/TraceSource.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
 import type { Timer } from "../kernel/TimerHeap.ts"
 import { CATEGORY_COUNT, Cat, categories } from "./CpuCategory.ts"
+import type { CpuCategory } from "./CpuCategory.ts"
 import { costNames } from "./CostTable.ts"
 import type { CostName } from "./CostTable.ts"
 import {
@@ -28,6 +30,26 @@ import type { Job, ThreadId } from "./Job.ts"
 
 /** Interrupt context (hard IRQ and the softirqs and tasklets behind it): preempts every thread. */
 export const INTERRUPT_CONTEXT: ThreadId = 0
+
+/** `CoreSlice.thread` of a switch to no thread (the core goes idle). */
+export const NO_THREAD: ThreadId = -1
+
+/**
+ * A piece of work that ran on the core from `startNs` to `endNs`: one operation of one job (or the
+ * part of it between two events), or a context switch. `CpuCore.traces.ran` fires one object,
+ * refilled for each piece: a listener copies what it keeps.
+ */
+export class CoreSlice {
+  /** The thread it ran for; for a switch, the thread switched to (`NO_THREAD`: idle). */
+  thread: ThreadId = 0
+  /** Its operation: an index into `costNames`, or `RAW` (cycles no operation stands for). */
+  op = 0
+  category: CpuCategory = 0
+  startNs = 0
+  endNs = 0
+  /** A context switch: the scheduler's time, not the thread's (thread busy times leave it out). */
+  switching = false
+}
 
 /** Busy time of the core, by category, thread and VM. */
 export interface CpuSnapshot {
@@ -99,6 +121,8 @@ export interface CoreStateOptions {
   readonly tick: () => void
   /** Jobs that have run go back here for reuse (the pool `CpuCore.job` takes from). */
   readonly spare: Array<Job>
+  /** Fired for each piece of work as the core accounts it (nothing is filled in when no one listens). */
+  readonly ran: TraceSource<CoreSlice>
 }
 
 export class CoreState {
@@ -108,6 +132,8 @@ export class CoreState {
   private readonly switchOp: number
   private readonly tick: () => void
   private readonly spare: Array<Job>
+  private readonly ran: TraceSource<CoreSlice>
+  private readonly slice = new CoreSlice()
 
   private readonly threads: Array<Thread> = []
   private readonly irq: Thread
@@ -143,6 +169,7 @@ export class CoreState {
     this.switchOp = options.switchOp
     this.tick = options.tick
     this.spare = options.spare
+    this.ran = options.ran
     this.irq = new Thread(INTERRUPT_CONTEXT, "interrupts", undefined)
     this.threads.push(this.irq)
   }
@@ -294,6 +321,7 @@ export class CoreState {
         const end = this.switchEndNs < target ? this.switchEndNs : target
         this.busyByCategory[Cat.scheduling]! += end - t
         this.switchedNs += end - t
+        if (this.ran.listening()) this.emit(this.curr?.id ?? NO_THREAD, this.switchOp, Cat.scheduling, t, end, true)
         this.lastNs = end
         if (end < this.switchEndNs) return
         continue
@@ -351,18 +379,23 @@ export class CoreState {
   private progress(t: Thread, job: Job, ns: number): void {
     if (ns <= 0) return
     job.remainingNs -= ns
-    this.ran(t, ns)
+    this.exec(t, ns)
     const w = job.work
+    const tracing = this.ran.listening()
+    let at = this.lastNs
     let left = ns
     while (left > 0 && job.segment * SEGMENT < job.size) {
       const i = job.segment * SEGMENT
       const segLeft = w[i + 1]! - job.segmentDoneNs
       if (left < segLeft) {
         this.busyByCategory[w[i]!]! += left
+        if (tracing) this.emit(t.id, w[i + 2]!, w[i]!, at, at + left, false)
         job.segmentDoneNs += left
         return
       }
       this.busyByCategory[w[i]!]! += segLeft
+      if (tracing) this.emit(t.id, w[i + 2]!, w[i]!, at, at + segLeft, false)
+      at += segLeft
       left -= segLeft
       this.endSegment(job, i)
     }
@@ -370,14 +403,34 @@ export class CoreState {
 
   /** Accounts the rest of `job` exactly as submitted (no rounding left behind). */
   private finish(t: Thread, job: Job): void {
-    this.ran(t, job.remainingNs)
+    this.exec(t, job.remainingNs)
     job.remainingNs = 0
     const w = job.work
+    const tracing = this.ran.listening()
+    let at = this.lastNs
     while (job.segment * SEGMENT < job.size) {
       const i = job.segment * SEGMENT
-      this.busyByCategory[w[i]!]! += w[i + 1]! - job.segmentDoneNs
+      const ns = w[i + 1]! - job.segmentDoneNs
+      this.busyByCategory[w[i]!]! += ns
+      if (tracing) {
+        this.emit(t.id, w[i + 2]!, w[i]!, at, at + ns, false)
+        at += ns
+      }
       this.endSegment(job, i)
     }
+  }
+
+  /** Fires `ran` for one piece of work (an empty one is no piece). */
+  private emit(thread: ThreadId, op: number, category: CpuCategory, startNs: number, endNs: number, switching: boolean): void {
+    if (!(endNs > startNs)) return
+    const s = this.slice
+    s.thread = thread
+    s.op = op
+    s.category = category
+    s.startNs = startNs
+    s.endNs = endNs
+    s.switching = switching
+    this.ran.fire(s, undefined)
   }
 
   private endSegment(job: Job, i: number): void {
@@ -387,7 +440,7 @@ export class CoreState {
     job.segmentDoneNs = 0
   }
 
-  private ran(t: Thread, ns: number): void {
+  private exec(t: Thread, ns: number): void {
     t.execNs += ns
     if (t !== this.irq) t.vruntimeNs += vruntimeDeltaNs(ns, t.weight)
   }
@@ -554,6 +607,46 @@ export class CoreState {
       contextSwitches: switches,
       switchNs: switchedNs
     }
+  }
+
+  /**
+   * Fires `ran` for what has run since the core last accounted (what `snapshot` adds from the plan),
+   * up to now, without moving the state: for a listener that stops listening now (the end of a
+   * trace). Firing it and then letting the core advance would report that time twice.
+   */
+  ranSinceLastEvent(): void {
+    if (!this.ran.listening()) return
+    const now = this.kernel.nowNs
+    const a = this.plan()
+    if (this.switchEndNs > this.lastNs) {
+      this.emit(this.curr?.id ?? NO_THREAD, this.switchOp, Cat.scheduling, this.lastNs, Math.min(this.switchEndNs, now), true)
+    }
+    if (a.switches > 0) this.emit(a.runs?.id ?? NO_THREAD, this.switchOp, Cat.scheduling, a.switchStartNs, Math.min(a.switchEndNs, now), true)
+    if (a.runs !== undefined) {
+      let at = a.switchEndNs
+      const until = Math.min(now, a.runEndNs)
+      for (let job = a.runs.head; job !== undefined && at < until; job = job.queued) at = this.emitWalk(a.runs.id, job, at, until)
+    }
+    if (a.handOff !== undefined && now > a.runEndNs) {
+      const switchEndNs = a.runEndNs + this.switchNs
+      this.emit(a.handOff.thread, this.switchOp, Cat.scheduling, a.runEndNs, Math.min(switchEndNs, now), true)
+      if (now > switchEndNs) this.emitWalk(a.handOff.thread, a.handOff, switchEndNs, now)
+    }
+  }
+
+  /** Fires `ran` for `job`'s work not yet accounted, from `startNs` until `untilNs` at most; returns where it stopped. */
+  private emitWalk(thread: ThreadId, job: Job, startNs: number, untilNs: number): number {
+    const w = job.work
+    let done = job.segmentDoneNs
+    let at = startNs
+    for (let segment = job.segment; segment * SEGMENT < job.size && at < untilNs; segment++) {
+      const i = segment * SEGMENT
+      const end = Math.min(untilNs, at + w[i + 1]! - done)
+      this.emit(thread, w[i + 2]!, w[i]!, at, end, false)
+      at = end
+      done = 0
+    }
+    return at
   }
 }
 

@@ -33,12 +33,13 @@ import { Simulation } from "../kernel/Simulation.ts"
 import { costNames, estimatedCosts } from "./CostTable.ts"
 import type { CostName, CostTable } from "./CostTable.ts"
 import { CoreState, INTERRUPT_CONTEXT } from "./CoreState.ts"
-import type { CpuSnapshot } from "./CoreState.ts"
+import type { CoreSlice, CpuSnapshot } from "./CoreState.ts"
+import { TraceSource } from "../actor/TraceSource.ts"
 import { Job } from "./Job.ts"
 import type { JobOwner, OpCost, Recipe, ThreadId } from "./Job.ts"
 
-export { INTERRUPT_CONTEXT } from "./CoreState.ts"
-export type { CpuSnapshot } from "./CoreState.ts"
+export { INTERRUPT_CONTEXT, NO_THREAD } from "./CoreState.ts"
+export type { CoreSlice, CpuSnapshot } from "./CoreState.ts"
 export { Job } from "./Job.ts"
 export type { Recipe, ThreadId } from "./Job.ts"
 /** Where a job's result goes when it has run: any actor's port. */
@@ -55,6 +56,12 @@ export interface CpuCoreOptions {
   readonly costs?: CostTable | undefined
 }
 
+/** What the core reports as it runs, for whoever connects (a timeline of the host). */
+export interface CpuTraces {
+  /** A piece of work ran on the core (one operation of a job, or a context switch), as the core accounts it. */
+  readonly ran: TraceSource<CoreSlice>
+}
+
 /** The core as the model sees it: threads to register, jobs to make and submit, busy time to read. */
 export class CpuCore implements JobOwner {
   /** Clock frequency, in cycles per nanosecond (GHz). */
@@ -63,14 +70,16 @@ export class CpuCore implements JobOwner {
   readonly costs: CostTable
   /** Each operation's category, time and index, by name (a map: one lookup per operation charged). */
   readonly opCosts: ReadonlyMap<string, OpCost>
+  readonly traces: CpuTraces
   private readonly ref: Port<CoreMessage>
   /** The state the actor runtime holds (read here for thread registration and the readings). */
   private readonly state: CoreState
   /** Jobs that have run, kept for reuse: jobs are the hot path's allocation. */
   private readonly spare: Array<Job>
 
-  private constructor(ghz: number, costs: CostTable, opCosts: ReadonlyMap<string, OpCost>, ref: Port<CoreMessage>, state: CoreState, spare: Array<Job>) {
+  private constructor(ghz: number, costs: CostTable, opCosts: ReadonlyMap<string, OpCost>, traces: CpuTraces, ref: Port<CoreMessage>, state: CoreState, spare: Array<Job>) {
     this.ghz = ghz
+    this.traces = traces
     this.costs = costs
     this.opCosts = opCosts
     this.ref = ref
@@ -86,12 +95,14 @@ export class CpuCore implements JobOwner {
     const opCosts = new Map(costNames.map((n, index) => [n, { category: costs[n].category, ns: costs[n].cycles / ghz, index }]))
     const spare: Array<Job> = []
     let self: Port<CoreMessage> | undefined
+    const traces: CpuTraces = { ran: new TraceSource<CoreSlice>() }
     // Made now, not when the actor's fiber first runs: the world registers its threads while it builds.
     const state = new CoreState(kernel, {
       switchNs: costs.contextSwitch.cycles / ghz,
       switchOp: opCosts.get("contextSwitch")!.index,
       tick: () => self!.tellUnsafe(TICK),
-      spare
+      spare,
+      ran: traces.ran
     })
     // Room for what one instant brings: a storm's burst is bounded by the guest's own mailbox (4096).
     self = yield* ModelActor.makeStateful<CoreMessage, CoreState>({
@@ -105,7 +116,7 @@ export class CpuCore implements JobOwner {
       // The core is hardware: no fault crashes it, and nothing of it would be lost.
       recover: (crashed) => crashed
     })
-    return new CpuCore(ghz, costs, opCosts, self, state, spare)
+    return new CpuCore(ghz, costs, opCosts, traces, self, state, spare)
   })
 
   /** Registers a thread (once, when the system is built); `vm` is the VM it works for, if any. */
@@ -139,5 +150,14 @@ export class CpuCore implements JobOwner {
    */
   snapshot(): CpuSnapshot {
     return this.state.snapshot()
+  }
+
+  /**
+   * Fires `traces.ran` for the work run since the core last accounted, up to now (what `snapshot`
+   * counts but the core has not yet reported), without changing anything: for a listener about to
+   * stop listening. Called twice, or followed by more listening, it reports that time twice.
+   */
+  reportRunning(): void {
+    this.state.ranSinceLastEvent()
   }
 }

@@ -28,6 +28,11 @@ export interface TraceName {
 /** Receives each trace line when the full trace is requested. */
 export type TraceSink = (line: string) => void
 
+/** Told of each event as it is recorded, with the interned names (no line is made for it). */
+export interface TraceObserver {
+  recorded(timeNs: number, actor: TraceName, kind: TraceName, a: number, b: number): void
+}
+
 /** Murmur3-style mixing step of one 32-bit word into a lane. */
 const mixWord = (h: number, k: number, c1: number, c2: number): number => {
   k = Math.imul(k, c1)
@@ -53,9 +58,15 @@ export class TraceLog {
   events = 0
   private readonly names = new Map<string, TraceName>()
   private readonly sink: TraceSink | undefined
+  private observer: TraceObserver | undefined = undefined
 
   constructor(sink?: TraceSink) {
     this.sink = sink
+  }
+
+  /** Tells `observer` of every event recorded from now on (one observer: a later call replaces it). It changes nothing recorded. */
+  observe(observer: TraceObserver): void {
+    this.observer = observer
   }
 
   /** The interned trace name for `text` (call once per actor or kind, not per event). */
@@ -81,6 +92,7 @@ export class TraceLog {
     if (this.sink !== undefined) {
       this.sink(`{"t":${timeNs},"actor":${JSON.stringify(actor.text)},"kind":${JSON.stringify(kind.text)},"a":${a},"b":${b}}`)
     }
+    if (this.observer !== undefined) this.observer.recorded(timeNs, actor, kind, a, b)
   }
 
   /** The digest of everything recorded so far, as 16 hex digits. */

@@ -19,6 +19,7 @@ import { isConsistent } from "../driver/VmacTable.ts"
 import { actorSummary, runWorld } from "./RunWorld.ts"
 import { MAX_FRAME_LIFETIME_NS } from "../vocabulary/ModelConstants.ts"
 import type { World } from "../world/World.ts"
+import type { Timeline } from "../timeline/Timeline.ts"
 import { phyOf } from "../world/World.ts"
 import { ratesReport } from "../report/RatesReport.ts"
 import type { PcapSink } from "../pcap/AirCapture.ts"
@@ -40,6 +41,8 @@ export interface RunScenarioOptions {
    * time) into this sink, a chunk at a time, the last when the run ends. Default off.
    */
   readonly pcap?: PcapSink | undefined
+  /** A timeline of the host (`timeline/Timeline.ts`), finished at the run's end. Default none. */
+  readonly timeline?: Timeline | undefined
 }
 
 
@@ -219,6 +222,7 @@ export const runScenario = (scenario: Scenario, options: RunScenarioOptions): Ef
         world.capture?.flush()
         const sim = yield* Simulation.Simulation
         const r = report(world, sim.kernel.nowNs, yield* actorSummary)
+        options.timeline?.finish()
         const means = world.txPath?.meansUs()
         return means === undefined || means === null ? r : { ...r, txPath: { frames: world.txPath!.frames, meanUs: means } }
       })),

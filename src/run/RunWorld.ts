@@ -14,6 +14,7 @@ import { build } from "../world/World.ts"
 import type { World } from "../world/World.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
 import type { PcapSink } from "../pcap/AirCapture.ts"
+import type { Timeline } from "../timeline/Timeline.ts"
 
 export interface RunWorldOptions {
   readonly seed: number
@@ -26,6 +27,8 @@ export interface RunWorldOptions {
   readonly txPath?: boolean | undefined
   /** Capture the air as pcap into this sink (`BuildOptions.pcap`); the caller's `drive` flushes it. */
   readonly pcap?: PcapSink | undefined
+  /** A timeline of the host to connect (`BuildOptions.timeline`); the caller finishes it. */
+  readonly timeline?: Timeline | undefined
 }
 
 /** Builds `scenario` with `options.seed`, runs `drive` on the world, and returns its value with the run's stats. */
@@ -37,7 +40,7 @@ export const runWorld = <A>(
   Effect.flatMap(
     Simulation.run(
       Effect.gen(function*() {
-        const world = yield* build(scenario, { costs: options.costs, txPath: options.txPath, pcap: options.pcap })
+        const world = yield* build(scenario, { costs: options.costs, txPath: options.txPath, pcap: options.pcap, timeline: options.timeline })
         // The fault schedule starts with the run (the world itself knows nothing of faults).
         const sim = yield* Simulation.Simulation
         scheduleFaults(world, sim.kernel, sim.stream("hostile-guests"), scenario.faults)

@@ -37,6 +37,7 @@ import { CARD_BASE_MAC, ENDPOINT_BASE_MAC, macValue } from "../scenario/AddressP
 import { GuestMemory } from "../vocabulary/GuestMemory.ts"
 import type * as ModelActor from "../actor/ModelActor.ts"
 import { InvariantMonitor } from "../check/InvariantMonitor.ts"
+import type { Timeline } from "../timeline/Timeline.ts"
 import { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
 import { DriverJournal } from "../driver/DriverJournal.ts"
 import { every } from "../driver/TxWatchdog.ts"
@@ -106,6 +107,8 @@ export interface BuildOptions {
   readonly txPath?: boolean | undefined
   /** Capture every frame on the air as pcap with radiotap headers, into this sink (`pcap/AirCapture.ts`). Default off. */
   readonly pcap?: PcapSink | undefined
+  /** Connect this timeline of the host (`timeline/Timeline.ts`) to the core, the actors and the TX path. Default none. */
+  readonly timeline?: Timeline | undefined
 }
 
 /** Builds every actor of `scenario` in the current simulation and boots the guests. */
@@ -130,6 +133,15 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
   }
   const capture = options.pcap === undefined ? undefined : new AirCapture(options.pcap, phy)
   if (capture !== undefined) air.traces.ppdu.connect((p, nowNs) => capture.ppdu(p, nowNs))
+  const timeline = options.timeline
+  if (timeline !== undefined) {
+    timeline.attachCore({ threadNames: () => cpu.snapshot().threads.map((t) => t.name), reportRunning: () => cpu.reportRunning() })
+    cpu.traces.ran.connect((s) => timeline.ran(s))
+    sim.trace.observe(timeline)
+    air.traces.txPathDone.connect((f, nowNs) => timeline.acked(f, nowNs))
+  }
+  // Frames carry TX path stamps for the collector or the timeline.
+  const stampTxPath = txPath !== undefined || timeline !== undefined
 
 
   // APs and the wired endpoints behind them.
@@ -307,7 +319,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
         guest: guestRefs[i]!,
         macFromDriver: () => theDriver.macOfVm(i),
         log,
-        stampTxPath: txPath !== undefined
+        stampTxPath
       })
       dm.traces.unaskedScanAnswer.connect(() => void monitor.scanIsolation++)
       dmRefs[i]!.set(dm.ref)
@@ -333,7 +345,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
         nic: nicPort,
         guest: guestRefs[0]!,
         log,
-        stampTxPath: txPath !== undefined
+        stampTxPath
       })
       // Natively the host owns all memory; an assigned card may reach only its VM's.
       monitor.watch({ ownerOfVmac: (vmac) => (vmac === 0 ? 0 : undefined), memoryOf: () => (scenario.mode === "native" ? Infinity : memories[0]!.sizeBytes) })

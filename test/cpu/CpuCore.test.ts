@@ -308,3 +308,67 @@ describe("cpu core: accounting", () => {
     assert.strictEqual(categories[14]!.label, "Network Stack")
   })
 })
+
+describe("cpu core: the `ran` trace source", () => {
+  interface Piece { readonly thread: number; readonly op: string; readonly category: number; readonly startNs: number; readonly endNs: number; readonly switching: boolean }
+  /** Runs `body` with a listener on `traces.ran`; returns the pieces, and the snapshot `body` took. */
+  const traced = (body: (cpu: CpuCore) => Effect.Effect<void, never, Simulation.Simulation>) =>
+    withCore((cpu) =>
+      Effect.gen(function*() {
+        const pieces: Array<Piece> = []
+        cpu.traces.ran.connect((s) =>
+          pieces.push({ thread: s.thread, op: s.op < 0 ? "cycles" : costNames[s.op]!, category: s.category, startNs: s.startNs, endNs: s.endNs, switching: s.switching })
+        )
+        yield* body(cpu)
+        const snapshot = cpu.snapshot()
+        cpu.reportRunning()
+        return { pieces, snapshot }
+      }))
+
+  it.effect("reports every piece of work once: no overlaps, and per category they add up to the snapshot's busy time", () =>
+    Effect.gen(function*() {
+      const { pieces, snapshot } = yield* traced((cpu) =>
+        Effect.gen(function*() {
+          const a = cpu.thread("a")
+          const b = cpu.thread("b")
+          cpu.job(a).op("guestPacket").op("exitDecode").cycles(Cat.guest, 4 * MS).submit()
+          cpu.job(b).op("driverCommand").cycles(Cat.io, 3 * MS).submit()
+          yield* Simulation.sleep(1 * MS)
+          cpu.job(INTERRUPT_CONTEXT).op("hostIrq").submit()
+          // Ends mid-job (and mid-slice): the rest comes from `reportRunning`.
+          yield* Simulation.sleep(5.5 * MS)
+        }))
+      for (let i = 1; i < pieces.length; i++) assert.isAtLeast(pieces[i]!.startNs, pieces[i - 1]!.endNs - 1e-6, `piece ${i} overlaps the one before`)
+      assert.closeTo(pieces.at(-1)!.endNs, 6.5 * MS, 1e-6, "reported up to now")
+      const byCategory = categories.map(() => 0)
+      for (const p of pieces) byCategory[p.category]! += p.endNs - p.startNs
+      categories.forEach((c, i) => assert.closeTo(byCategory[i]!, snapshot.breakdownNs[c.id]!, 1e-6, c.id))
+      // Names and threads: the operations as submitted; switches to the thread picked; the interrupt in its context.
+      assert.deepStrictEqual(pieces.slice(0, 4).map((p) => [p.op, p.thread, p.switching]), [
+        ["contextSwitch", 1, true],
+        ["guestPacket", 1, false],
+        ["exitDecode", 1, false],
+        ["cycles", 1, false]
+      ])
+      assert.isTrue(pieces.some((p) => p.op === "hostIrq" && p.thread === INTERRUPT_CONTEXT && p.category === Cat.interrupts))
+      assert.isTrue(pieces.some((p) => p.op === "driverCommand" && p.thread === 2))
+      const switchNs = pieces.filter((p) => p.switching).reduce((n, p) => n + p.endNs - p.startNs, 0)
+      assert.closeTo(switchNs, snapshot.switchNs, 1e-6)
+    }))
+
+  it.effect("with no listener, nothing is filled in and the figures are the same as with one", () =>
+    Effect.gen(function*() {
+      const run = (listen: boolean) =>
+        withCore((cpu) =>
+          Effect.gen(function*() {
+            if (listen) cpu.traces.ran.connect(() => undefined)
+            cpu.job(cpu.thread("a")).op("guestPacket").cycles(Cat.guest, 2 * MS).submit()
+            cpu.job(cpu.thread("b")).cycles(Cat.io, 2 * MS).submit()
+            yield* Simulation.sleep(3 * MS)
+            return cpu.snapshot()
+          }))
+      const [quiet, heard] = [yield* run(false), yield* run(true)]
+      assert.deepStrictEqual(heard.breakdownNs, quiet.breakdownNs)
+      assert.strictEqual(heard.contextSwitches, quiet.contextSwitches)
+    }))
+})

@@ -1,0 +1,59 @@
+/**
+ * Opens the `--trace-out` file for a run, hands the run a timeline that streams into it, and closes
+ * it afterwards, telling the user what it holds (and what the cap cut). Without a path, no timeline.
+ */
+import { Console, Effect } from "effect"
+import { closeSync, openSync, statSync, writeSync } from "node:fs"
+import { defaultWindow, Timeline, TIMELINE_EVENTS_MAX } from "../timeline/Timeline.ts"
+import type { TimelineSummary } from "../timeline/Timeline.ts"
+import { CliUsageError } from "./CliUsageError.ts"
+import type { WindowNs } from "./DurationText.ts"
+
+const seconds = (ns: number): string => `${Number((ns / 1e9).toFixed(6))} s`
+
+/** What the user is told of a written timeline (the lines for stderr). */
+export const timelineNotes = (path: string, summary: TimelineSummary, bytes: number): ReadonlyArray<string> => [
+  `vwifi: timeline of ${seconds(summary.fromNs)}..${seconds(summary.untilNs)} written to ${path}: ` +
+    `${summary.events.toLocaleString("en-US")} events, ${(bytes / 1e6).toFixed(1)} MB (open it in ui.perfetto.dev)`,
+  ...(summary.cutEvents === 0 ? [] : [
+    `vwifi: warning: the timeline reached its cap of ${TIMELINE_EVENTS_MAX.toLocaleString("en-US")} events: ` +
+      `${summary.cutEvents.toLocaleString("en-US")} more from ${seconds(summary.cutFromNs ?? summary.fromNs)} on were not written; narrow --trace-window`
+  ])
+]
+
+/**
+ * Runs `use` with a timeline writing to `path` over `window` (clipped to the run's end; without one,
+ * the default window: a second from the end of the warm-up), or with none when there is no path.
+ * The run finishes the timeline (`RunScenarioOptions.timeline`).
+ */
+export const withTimelineFile = <A, E, R>(
+  path: string | undefined,
+  window: WindowNs | undefined,
+  run: { readonly warmupNs: number; readonly durationNs: number },
+  use: (timeline: Timeline | undefined) => Effect.Effect<A, E, R>
+): Effect.Effect<A, E | CliUsageError, R> => {
+  if (path === undefined) {
+    return window === undefined ? use(undefined) : Effect.fail(new CliUsageError({ message: "--trace-window bounds the --trace-out file: give --trace-out FILE.json too" }))
+  }
+  const durationNs = run.durationNs
+  const { fromNs, untilNs } = window === undefined
+    ? defaultWindow(run.warmupNs, durationNs)
+    : { fromNs: window.fromNs, untilNs: Math.min(window.untilNs, durationNs) }
+  if (fromNs >= durationNs) {
+    return Effect.fail(new CliUsageError({ message: `--trace-window starts at ${seconds(fromNs)}, after the run ends (${seconds(durationNs)})` }))
+  }
+  return Effect.acquireUseRelease(
+    Effect.try({
+      try: () => openSync(path, "w"),
+      catch: (error) => new CliUsageError({ message: `cannot write the timeline to ${path}: ${(error as Error).message}` })
+    }),
+    (fd) => {
+      const timeline = new Timeline({ fromNs, untilNs, write: (chunk) => writeSync(fd, chunk) })
+      return Effect.tap(use(timeline), () => {
+        const summary = timeline.finish()
+        return Effect.forEach(timelineNotes(path, summary, statSync(path).size), (line) => Console.error(line), { discard: true })
+      })
+    },
+    (fd) => Effect.sync(() => closeSync(fd))
+  )
+}

@@ -1,0 +1,322 @@
+/**
+ * A timeline of the host for Perfetto (`vwifi run --trace-out`): it observes the core's trace source,
+ * the actors' handled messages and the frames' TX path, and writes what falls in a window of virtual
+ * time as Chrome trace events (`ChromeTrace.ts`). The model does not know it; the world connects it.
+ *
+ * ```
+ * host CPU (one core)   core            │ guestPacket │cs│ driverCommand │ irq… │   a slice per piece of work:
+ *                                                                                 its operation, its Table 1 category
+ *                       interrupts      ·······················│ irq… │          one track per thread: its runs on the core
+ *                       vcpu-vm1        │ guestPacket … │
+ *                       io-vm1                              │ driverCommand … │
+ * actors                dm-vm1          ◆   ◆ ◆                                   an instant per handled message
+ * TX path               1 guest send    ▮─────╮                                   a frame's stages, linked by
+ *                       …                     ╰──▮──╮ … 6 acked ▮                 flow arrows (guest send → acked)
+ * ```
+ *
+ * The core's slices never overlap, and per category they add up to the core's busy time in the
+ * window (`CpuCore.snapshot().breakdownNs` at its end minus at its start, to within 0.01 ns per
+ * slice: the resolution times are written in). A slice across a bound of the window is cut at it.
+ */
+import type { CoreSlice } from "../cpu/CoreState.ts"
+import { RAW } from "../cpu/Job.ts"
+import { categories } from "../cpu/CpuCategory.ts"
+import { costNames } from "../cpu/CostTable.ts"
+import type { TraceName, TraceObserver } from "../kernel/Trace.ts"
+import type { Frame } from "../vocabulary/Frame.ts"
+import { ChromeTraceWriter, encoded, metadata, ticksOf, TICKS_PER_NS } from "./ChromeTrace.ts"
+
+/**
+ * Events a trace holds at most by default: about 100 bytes each, a file of about 200 MB, which
+ * ui.perfetto.dev still opens in a browser tab (its JSON importer holds the whole file). Modelling
+ * choice; past it events are counted, not written, and the trace says how many.
+ */
+export const TIMELINE_EVENTS_MAX = 2_000_000
+
+/**
+ * The window a timeline covers unless told: this long, from the end of the warm-up (the steady
+ * state), at most to the run's end. One second of model (a) is about 160,000 events, 18 MB, which
+ * ui.perfetto.dev opens at once and which costs the run little; the whole default run is ten times
+ * that. Modelling choice.
+ */
+export const TIMELINE_DEFAULT_SPAN_NS = 1e9
+
+/** The default window of a run with this warm-up and duration (ns). */
+export const defaultWindow = (warmupNs: number, durationNs: number): { readonly fromNs: number; readonly untilNs: number } => {
+  const fromNs = warmupNs < durationNs ? warmupNs : 0
+  return { fromNs, untilNs: Math.min(durationNs, fromNs + TIMELINE_DEFAULT_SPAN_NS) }
+}
+
+/** How long a frame's stage marker lasts on its track, ns: long enough to see, to click, and to bind a flow arrow to. Modelling choice. */
+export const FRAME_MARKER_NS = 1_000
+
+/** The trace's processes (Perfetto's groups of tracks). */
+const PID_HOST = 1
+const PID_ACTORS = 2
+const PID_TX = 3
+/** The core's own track, and where thread tracks start (thread id + this). */
+const TID_CORE = 1
+const TID_THREAD_BASE = 10
+
+/** A frame's points on the TX path, in order: the stamps of `vocabulary/TxPath.ts` and the ack. */
+const txPoints = ["1 guest send", "2 device model → driver", "3 vMAC ring", "4 radio queue", "5 air exchange", "6 acked"] as const
+
+export interface TimelineOptions {
+  /** The window, virtual ns: what happens outside it is left out. `untilNs` may be Infinity (to the run's end). */
+  readonly fromNs: number
+  readonly untilNs: number
+  /** Events written at most (default `TIMELINE_EVENTS_MAX`). */
+  readonly eventsMax?: number | undefined
+  /** Receives the file's bytes (UTF-8), chunk by chunk, in order; a chunk is valid only during the call. */
+  readonly write: (chunk: Uint8Array) => void
+}
+
+/** What the core tells a timeline besides its slices: its threads, and the work it has run but not yet reported. */
+export interface CoreView {
+  /** Thread names by thread id (interrupt context first). */
+  readonly threadNames: () => ReadonlyArray<string>
+  /** Reports (as slices) the work run since the core last accounted: once, at the end. */
+  readonly reportRunning: () => void
+}
+
+/** What a finished timeline wrote. */
+export interface TimelineSummary {
+  readonly fromNs: number
+  readonly untilNs: number
+  readonly events: number
+  /** Events past the cap, not written, and the virtual time of the first (null: none). */
+  readonly cutEvents: number
+  readonly cutFromNs: number | null
+  readonly coreSlices: number
+  readonly actorEvents: number
+  readonly frames: number
+}
+
+/** A thread's run on the core not yet written (times in ticks): consecutive pieces of its work are one slice on its track. */
+interface Run {
+  thread: number
+  start: number
+  end: number
+  op: number
+  category: number
+  ops: number
+}
+
+export class Timeline implements TraceObserver {
+  readonly fromNs: number
+  readonly untilNs: number
+  private readonly out: ChromeTraceWriter
+  private core: CoreView | undefined = undefined
+  private finished = false
+  /** The end of the last slice on the core's track, ticks (the next starts no earlier). */
+  private coreEnd = -Infinity
+  private readonly run: Run = { thread: -1, start: 0, end: 0, op: 0, category: 0, ops: 0 }
+  private readonly opNames = costNames.map(encoded)
+  private readonly rawName = encoded("cycles")
+  private readonly categoryIds = categories.map((c) => encoded(c.id))
+  /** Per thread id: the core slices' args (`{"thread": name}`), and a switch's to it (`{"to": name}`). */
+  private threadArgs: Array<Uint8Array> = []
+  private switchArgs: Array<Uint8Array> = []
+  private readonly idleArgs = new TextEncoder().encode(`{"to":"idle"}`)
+  private readonly runKeys = [encoded("operations")]
+  private readonly frameKeys = [encoded("frame"), encoded("vm"), encoded("seq")]
+  private readonly counts = new Float64Array(3)
+  private readonly actorTracks = new Map<TraceName, number>()
+  private readonly kindNames = new Map<TraceName, Uint8Array>()
+  private readonly actorCat = encoded("actor")
+  private readonly txCat = encoded("tx")
+  private readonly frameName = encoded("frame")
+  private coreSlices = 0
+  private actorEvents = 0
+  private frames = 0
+  private cutFromNs: number | null = null
+
+  constructor(options: TimelineOptions) {
+    if (!(options.untilNs > options.fromNs) || !(options.fromNs >= 0)) {
+      throw new RangeError(`a timeline's window must end after it starts: ${options.fromNs}..${options.untilNs} ns`)
+    }
+    this.fromNs = options.fromNs
+    this.untilNs = options.untilNs
+    this.out = new ChromeTraceWriter(options.write, options.eventsMax ?? TIMELINE_EVENTS_MAX)
+  }
+
+  /** Connects the core (the builder of the world does, once). */
+  attachCore(core: CoreView): void {
+    this.core = core
+  }
+
+  /** The args of `thread`'s slices (`switching`: of a switch to it), names read from the core when first needed. */
+  private argsOf(thread: number, switching: boolean): Uint8Array {
+    if (thread < 0) return this.idleArgs
+    if (thread >= this.threadArgs.length) {
+      const names = this.core?.threadNames() ?? []
+      const encoder = new TextEncoder()
+      this.threadArgs = names.map((n) => encoder.encode(`{"thread":${JSON.stringify(n)}}`))
+      this.switchArgs = names.map((n) => encoder.encode(`{"to":${JSON.stringify(n)}}`))
+    }
+    // A thread the core does not list (never so in a built world): named by its id.
+    return (switching ? this.switchArgs[thread] : this.threadArgs[thread]) ?? new TextEncoder().encode(`{"thread":${thread}}`)
+  }
+
+  // --- the core -------------------------------------------------------------------------------
+
+  /** A piece of work ran on the core (`CpuCore.traces.ran`). */
+  ran(s: CoreSlice): void {
+    if (this.finished) return
+    const from = s.startNs > this.fromNs ? s.startNs : this.fromNs
+    const to = s.endNs < this.untilNs ? s.endNs : this.untilNs
+    if (!(to > from)) return
+    // A start rounded before the last end (float rounding of the same instant) is that end.
+    const rounded = ticksOf(from)
+    const start = rounded > this.coreEnd ? rounded : this.coreEnd
+    const end = Math.max(start, ticksOf(to))
+    this.coreEnd = end
+    this.coreSlices++
+    if (!this.out.room()) return this.refuse(from, 1)
+    const name = s.op === RAW ? this.rawName : this.opNames[s.op]!
+    this.out.complete(PID_HOST, TID_CORE, start, end, name, this.categoryIds[s.category]!, this.argsOf(s.thread, s.switching))
+    // The thread's own track: its runs (a switch belongs to the scheduler, not to the thread).
+    const r = this.run
+    if (s.switching) {
+      this.endRun()
+    } else if (r.thread === s.thread && r.end === start) {
+      r.end = end
+      r.ops++
+    } else {
+      this.endRun()
+      r.thread = s.thread
+      r.start = start
+      r.end = end
+      r.op = s.op
+      r.category = s.category
+      r.ops = 1
+    }
+  }
+
+  private endRun(): void {
+    const r = this.run
+    if (r.thread < 0) return
+    const name = r.op === RAW ? this.rawName : this.opNames[r.op]!
+    this.counts[0] = r.ops
+    this.out.completeCounts(PID_HOST, TID_THREAD_BASE + r.thread, r.start, r.end, name, this.categoryIds[r.category]!, this.runKeys, this.counts)
+    r.thread = -1
+  }
+
+  // --- the actors -----------------------------------------------------------------------------
+
+  /** An actor handled a message (or crashed, or restarted): the kernel's trace observer. */
+  recorded(timeNs: number, actor: TraceName, kind: TraceName): void {
+    if (this.finished || timeNs < this.fromNs || timeNs > this.untilNs) return
+    this.actorEvents++
+    if (!this.out.room()) return this.refuse(timeNs, 1)
+    let tid = this.actorTracks.get(actor)
+    if (tid === undefined) {
+      tid = this.actorTracks.size + 1
+      this.actorTracks.set(actor, tid)
+    }
+    let name = this.kindNames.get(kind)
+    if (name === undefined) {
+      name = encoded(kind.text)
+      this.kindNames.set(kind, name)
+    }
+    this.out.instant(PID_ACTORS, tid, ticksOf(timeNs), name, this.actorCat)
+  }
+
+  // --- frames ---------------------------------------------------------------------------------
+
+  /**
+   * A frame's exchange was acknowledged at `nowNs` (`Air.traces.txPathDone`): its stage points, from
+   * the guest's send on, as markers linked by flow arrows, when the whole path lies in the window.
+   */
+  acked(f: Frame, nowNs: number): void {
+    const s = f.txPath
+    if (this.finished || s === undefined || f.createdNs < this.fromNs || nowNs > this.untilNs) return
+    this.frames++
+    const points = [f.createdNs, s.driverNs, s.vmacNs, s.airQueuedNs, s.airStartNs, nowNs]
+    const at: Array<number> = []
+    const stage: Array<number> = []
+    for (let i = 0; i < points.length; i++) {
+      if (Number.isNaN(points[i]!)) continue
+      at.push(ticksOf(points[i]!))
+      stage.push(i + 1)
+    }
+    const c = this.counts
+    const marker = FRAME_MARKER_NS * TICKS_PER_NS
+    for (let i = 0; i < at.length; i++) {
+      const phase = i === 0 ? "s" : i === at.length - 1 ? "f" : "t"
+      if (!this.out.room()) {
+        this.refuse(f.createdNs, 2)
+        continue
+      }
+      c[0] = f.id
+      c[1] = f.owner
+      c[2] = f.seq
+      this.out.completeCounts(PID_TX, stage[i]!, at[i]!, at[i]! + marker, this.frameName, this.txCat, this.frameKeys, c)
+      // Inside the marker, so that the arrow binds to it.
+      this.out.flow(phase, f.id, PID_TX, stage[i]!, at[i]! + marker / 2, this.frameName, this.txCat)
+    }
+  }
+
+  /** `n` events at `atNs` not written: the cap is reached. */
+  private refuse(atNs: number, n: number): void {
+    this.cutFromNs ??= atNs
+    for (let i = 0; i < n; i++) this.out.refuse()
+  }
+
+  // --- the end --------------------------------------------------------------------------------
+
+  /** Ends the trace: the core's work up to now, the tracks' names, the footer. Once. */
+  finish(): TimelineSummary {
+    if (!this.finished) {
+      this.core?.reportRunning()
+      this.endRun()
+      this.finished = true
+      // Past the cap too: a track without its name is no use.
+      for (const text of this.trackNames()) this.out.always(text)
+    }
+    const summary: TimelineSummary = {
+      fromNs: this.fromNs,
+      untilNs: this.untilNs,
+      events: this.out.written,
+      cutEvents: this.out.cut,
+      cutFromNs: this.cutFromNs,
+      coreSlices: this.coreSlices,
+      actorEvents: this.actorEvents,
+      frames: this.frames
+    }
+    this.out.finish({
+      source: "vwifi run --trace-out",
+      windowNs: [this.fromNs, Number.isFinite(this.untilNs) ? this.untilNs : null],
+      cutEvents: summary.cutEvents,
+      cutFromNs: summary.cutFromNs,
+      note: summary.cutEvents === 0
+        ? "complete within the window"
+        : `${summary.cutEvents} events past the cap were not written, from ${summary.cutFromNs} ns on: past it the core's slices no longer add up to its busy time`
+    })
+    return summary
+  }
+
+  private trackNames(): Array<string> {
+    const names = [
+      metadata("process_name", PID_HOST, 0, "host CPU (one core)"),
+      metadata("process_sort_index", PID_HOST, 0, 1),
+      metadata("thread_name", PID_HOST, TID_CORE, "core"),
+      metadata("thread_sort_index", PID_HOST, TID_CORE, 0),
+      metadata("process_name", PID_ACTORS, 0, "actors (messages handled)"),
+      metadata("process_sort_index", PID_ACTORS, 0, 2),
+      metadata("process_name", PID_TX, 0, "TX path (frames, guest send to ack)"),
+      metadata("process_sort_index", PID_TX, 0, 3)
+    ]
+    const threads = this.core?.threadNames() ?? []
+    threads.forEach((name, id) => {
+      names.push(metadata("thread_name", PID_HOST, TID_THREAD_BASE + id, id === 0 ? `${name} (IRQ context)` : name))
+      names.push(metadata("thread_sort_index", PID_HOST, TID_THREAD_BASE + id, id + 1))
+    })
+    for (const [actor, tid] of this.actorTracks) names.push(metadata("thread_name", PID_ACTORS, tid, actor.text))
+    txPoints.forEach((label, i) => {
+      names.push(metadata("thread_name", PID_TX, i + 1, label))
+      names.push(metadata("thread_sort_index", PID_TX, i + 1, i))
+    })
+    return names
+  }
+}

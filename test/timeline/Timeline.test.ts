@@ -1,0 +1,146 @@
+import { assert, describe, it } from "@effect/vitest"
+import { CoreSlice, NO_THREAD } from "../../src/cpu/CoreState.ts"
+import { Cat } from "../../src/cpu/CpuCategory.ts"
+import { costNames } from "../../src/cpu/CostTable.ts"
+import type { CostName } from "../../src/cpu/CostTable.ts"
+import { hashName } from "../../src/kernel/Trace.ts"
+import { defaultWindow, Timeline } from "../../src/timeline/Timeline.ts"
+import { Frame, FrameKind } from "../../src/vocabulary/Frame.ts"
+import { TxPathStamps } from "../../src/vocabulary/TxPath.ts"
+
+interface Event { readonly ph: string; readonly pid: number; readonly tid: number; readonly ts: number; readonly dur?: number; readonly name: string; readonly cat?: string; readonly id?: number; readonly args?: Record<string, unknown> }
+interface Trace { readonly traceEvents: ReadonlyArray<Event>; readonly otherData: Record<string, unknown> }
+
+/** A timeline over `fromNs..untilNs` writing into a string, with a core of threads `names` (0: interrupts). */
+const timelineOf = (fromNs: number, untilNs: number, eventsMax?: number) => {
+  const chunks: Array<string> = []
+  let reported = 0
+  const t = new Timeline({ fromNs, untilNs, eventsMax, write: (c) => chunks.push(Buffer.from(c).toString("latin1")) })
+  t.attachCore({ threadNames: () => ["interrupts", "vcpu-vm1", "io-vm1"], reportRunning: () => void reported++ })
+  return { t, trace: (): Trace => JSON.parse(Buffer.from(chunks.join(""), "latin1").toString("utf8")), reported: () => reported }
+}
+
+const slice = new CoreSlice()
+/** Fires one piece of work at the timeline, as the core would. */
+const ran = (t: Timeline, thread: number, op: CostName, category: number, startNs: number, endNs: number, switching = false): void => {
+  slice.thread = thread
+  slice.op = costNames.indexOf(op)
+  slice.category = category
+  slice.startNs = startNs
+  slice.endNs = endNs
+  slice.switching = switching
+  t.ran(slice)
+}
+
+const core = (trace: Trace) => trace.traceEvents.filter((e) => e.ph === "X" && e.pid === 1 && e.tid === 1)
+const name = (text: string) => ({ text, hash: hashName(text) })
+
+describe("timeline: the core's track and the threads' tracks", () => {
+  it("writes each piece on the core's track with its operation, category and thread, cut at the window's bounds", () => {
+    const { t, trace, reported } = timelineOf(1_000, 5_000)
+    ran(t, 1, "contextSwitch", Cat.scheduling, 0, 1_500, true) // across the start: cut
+    ran(t, 1, "guestPacket", Cat.guest, 1_500, 2_000.25)
+    ran(t, 1, "exitDecode", Cat.instructionDecoding, 2_000.25, 2_400)
+    ran(t, 0, "hostIrq", Cat.interrupts, 2_400, 2_600)
+    ran(t, 1, "exitForward", Cat.ioForwarding, 2_600, 3_000)
+    ran(t, NO_THREAD, "contextSwitch", Cat.scheduling, 3_000, 3_100, true)
+    ran(t, 2, "syscall", Cat.syscalls, 4_900, 6_000) // across the end: cut
+    ran(t, 2, "syscall", Cat.syscalls, 6_000, 7_000) // after it: left out
+    const summary = t.finish()
+    assert.strictEqual(reported(), 1, "the core's running work is asked for once, at the end")
+    const events = core(trace())
+    assert.deepStrictEqual(events.map((e) => [e.name, e.cat, e.ts, e.dur, e.args]), [
+      ["contextSwitch", "host.scheduling", 1, 0.5, { to: "vcpu-vm1" }],
+      ["guestPacket", "guest", 1.5, 0.50025, { thread: "vcpu-vm1" }],
+      ["exitDecode", "kvm.instructionDecoding", 2.00025, 0.39975, { thread: "vcpu-vm1" }],
+      ["hostIrq", "host.interrupts", 2.4, 0.2, { thread: "interrupts" }],
+      ["exitForward", "kvm.ioForwarding", 2.6, 0.4, { thread: "vcpu-vm1" }],
+      ["contextSwitch", "host.scheduling", 3, 0.1, { to: "idle" }],
+      ["syscall", "host.syscalls", 4.9, 0.1, { thread: "io-vm1" }]
+    ])
+    assert.strictEqual(summary.coreSlices, 7)
+    // A thread's consecutive pieces are one slice on its track; an interrupt splits them, a switch is not the thread's.
+    const threads = trace().traceEvents.filter((e) => e.ph === "X" && e.pid === 1 && e.tid >= 10)
+    assert.deepStrictEqual(threads.map((e) => [e.tid, e.name, e.ts, e.dur, e.args?.operations]), [
+      [11, "guestPacket", 1.5, 0.9, 2],
+      [10, "hostIrq", 2.4, 0.2, 1],
+      [11, "exitForward", 2.6, 0.4, 1],
+      [12, "syscall", 4.9, 0.1, 1]
+    ])
+    const names = trace().traceEvents.filter((e) => e.ph === "M" && e.name === "thread_name").map((e) => [e.pid, e.tid, e.args?.name])
+    assert.deepInclude(names, [1, 1, "core"])
+    assert.deepInclude(names, [1, 10, "interrupts (IRQ context)"])
+    assert.deepInclude(names, [1, 11, "vcpu-vm1"])
+  })
+
+  it("never lets a slice start before the last one ended, whatever the rounding", () => {
+    const { t, trace } = timelineOf(0, 1e9)
+    ran(t, 1, "guestPacket", Cat.guest, 100.004999, 200.0049)
+    ran(t, 1, "exitDecode", Cat.instructionDecoding, 200.0049 - 1e-9, 300) // the same instant, computed another way
+    t.finish()
+    const [a, b] = core(trace())
+    assert.isAtMost(a!.ts + a!.dur!, b!.ts)
+  })
+
+  it("counts what passes its cap and says so, keeping the tracks' names", () => {
+    const { t, trace } = timelineOf(0, 1e9, 3)
+    for (let i = 0; i < 5; i++) ran(t, 1, "guestPacket", Cat.guest, i * 100, i * 100 + 50)
+    const summary = t.finish()
+    assert.strictEqual(core(trace()).length, 3 - 1, "one event of three was a thread's run")
+    assert.isAbove(summary.cutEvents, 0)
+    assert.strictEqual(summary.cutFromNs, 200, "the third piece: the first run on its thread took the third place")
+    assert.strictEqual(trace().otherData.cutEvents, summary.cutEvents)
+    assert.include(String(trace().otherData.note), "not written")
+    assert.isTrue(trace().traceEvents.some((e) => e.ph === "M"))
+  })
+
+  it("by default covers a second from the end of the warm-up, within the run", () => {
+    assert.deepStrictEqual(defaultWindow(1e9, 10e9), { fromNs: 1e9, untilNs: 2e9 })
+    assert.deepStrictEqual(defaultWindow(1e9, 1.5e9), { fromNs: 1e9, untilNs: 1.5e9 })
+    assert.deepStrictEqual(defaultWindow(0, 0.25e9), { fromNs: 0, untilNs: 0.25e9 })
+  })
+
+  it("refuses a window that ends before it starts", () => {
+    assert.throws(() => new Timeline({ fromNs: 2e9, untilNs: 1e9, write: () => undefined }))
+  })
+})
+
+describe("timeline: actors and frames", () => {
+  it("shows a handled message as an instant on its actor's track, within the window only", () => {
+    const { t, trace } = timelineOf(1_000, 2_000)
+    const dm = name("dm-vm1")
+    const drv = name("driver")
+    t.recorded(500, dm, name("Mmio"))
+    t.recorded(1_000, dm, name("Mmio"))
+    t.recorded(1_500, drv, name("Command"))
+    t.recorded(2_500, drv, name("Command"))
+    assert.strictEqual(t.finish().actorEvents, 2)
+    const instants = trace().traceEvents.filter((e) => e.ph === "i")
+    assert.deepStrictEqual(instants.map((e) => [e.pid, e.tid, e.ts, e.name]), [[2, 1, 1, "Mmio"], [2, 2, 1.5, "Command"]])
+    const names = trace().traceEvents.filter((e) => e.ph === "M" && e.pid === 2 && e.name === "thread_name").map((e) => e.args?.name)
+    assert.deepStrictEqual(names, ["dm-vm1", "driver"])
+  })
+
+  it("links a frame's stages from the guest's send to its ack with flow arrows, skipping a stage it did not pass", () => {
+    const { t, trace } = timelineOf(0, 1e9)
+    const f = new Frame(42, FrameKind.Data, 1, 2, 2)
+    f.createdNs = 10_000
+    f.owner = 0
+    f.txPath = new TxPathStamps() // natively: no device model, no driverNs
+    f.txPath.vmacNs = 20_000
+    f.txPath.airQueuedNs = 30_000
+    f.txPath.airStartNs = 40_000
+    t.acked(f, 50_000)
+    const late = new Frame(43, FrameKind.Data, 1, 2, 2)
+    late.txPath = new TxPathStamps()
+    t.acked(late, 2e9) // acked after the window: left out
+    assert.strictEqual(t.finish().frames, 1)
+    const events = trace().traceEvents.filter((e) => e.pid === 3 && e.ph !== "M")
+    const markers = events.filter((e) => e.ph === "X")
+    assert.deepStrictEqual(markers.map((e) => [e.tid, e.ts]), [[1, 10], [3, 20], [4, 30], [5, 40], [6, 50]])
+    const flows = events.filter((e) => e.ph !== "X")
+    assert.deepStrictEqual(flows.map((e) => [e.ph, e.id, e.tid]), [["s", 42, 1], ["t", 42, 3], ["t", 42, 4], ["t", 42, 5], ["f", 42, 6]])
+    // Each arrow's end lies inside its marker (what it binds to).
+    for (const [i, fl] of flows.entries()) assert.isTrue(fl.ts > markers[i]!.ts && fl.ts < markers[i]!.ts + markers[i]!.dur!)
+  })
+})
