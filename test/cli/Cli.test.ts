@@ -1,17 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
-import { spawnSync } from "node:child_process"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { vwifi } from "./vwifi.ts"
 
-const bin = fileURLToPath(new URL("../../bin/vwifi.js", import.meta.url))
-
-/** Runs the real `vwifi` executable with the Node that runs the tests. */
-const vwifi = (...args: Array<string>) => {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 60_000 })
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
-}
 
 describe("cli: vwifi kernel-demo", () => {
   it("prints the same JSON figures for the same seed and a different digest for another", () => {

@@ -1,17 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
-import { spawnSync } from "node:child_process"
 import { mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import { readPcap } from "../../src/pcap/PcapReader.ts"
+import { vwifi } from "./vwifi.ts"
 
-const bin = fileURLToPath(new URL("../../bin/vwifi.js", import.meta.url))
-
-const vwifi = (...args: Array<string>) => {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 60_000 })
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
-}
 
 describe("cli: vwifi run --pcap", () => {
   it("writes the air to the file, and the run's trace digest is the one without a capture", () => {

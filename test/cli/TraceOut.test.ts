@@ -1,16 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
-import { spawnSync } from "node:child_process"
 import { mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import { parseWindowNs } from "../../src/cli/DurationText.ts"
+import { vwifi } from "./vwifi.ts"
 
-const bin = fileURLToPath(new URL("../../bin/vwifi.js", import.meta.url))
-const vwifi = (...args: Array<string>) => {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 120_000 })
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
-}
 
 describe("cli: --trace-window", () => {
   it("reads start..end, either side left out, the start 0 allowed", () => {
