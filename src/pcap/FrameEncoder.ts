@@ -8,7 +8,8 @@
  * beyond the FCS's view.
  */
 import { crc32 } from "node:zlib"
-import { managementBodyBytes, utf8Bytes } from "../air/FrameBytes.ts"
+// The header and CCMP sizes are the ones the air counts: what is written is what took airtime.
+import { CCMP_HEADER_BYTES, CCMP_MIC_BYTES, MAC_HEADER_BYTES, managementBodyBytes, utf8Bytes } from "../air/FrameBytes.ts"
 import type { NetworkFeatures } from "../air/FrameBytes.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
 import { spatialStreams } from "../air/PhyConfig.ts"
@@ -54,16 +55,10 @@ export const ASSOC_AID_BITS = 0xc000
 /** Sequence numbers are 12 bits, behind a 4-bit fragment number in Sequence Control (9.2.4.4). */
 export const SEQUENCE_NUMBER_MODULO = 4096
 
-/** A header of three addresses without QoS Control: FC 2, Duration 2, addresses 18, Sequence Control 2 (9.3.2.1). */
-const HEADER_BYTES = 24
 /** QoS Control (9.2.4.5): TID 0, Ack Policy 00 (normal Ack, or implicit BlockAckReq inside an A-MPDU). */
 const QOS_CONTROL_BYTES = 2
-/** CCMP header (12.5.3.2): PN0, PN1, reserved, ExtIV and Key ID, PN2..PN5. */
-const CCMP_HEADER_BYTES = 8
 /** ExtIV bit of the CCMP header's fourth octet; the Key ID (bits 6–7) is 0, a pairwise key's (12.5.3.2). */
 const CCMP_EXT_IV = 0x20
-/** CCMP-128 MIC (12.5.3.3.2). */
-const CCMP_MIC_BYTES = 8
 /** LLC/SNAP: DSAP 0xAA, SSAP 0xAA, UI 0x03, OUI 00-00-00, then the EtherType (IETF RFC 1042). */
 const LLC_SNAP_PREFIX = [0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00] as const
 /** EtherTypes (IEEE 802 numbers): IPv4, EAPOL (IEEE 802.1X-2010 11.1), Local Experimental 1 (IEEE Std 802-2014 9.2.2). */
@@ -117,7 +112,7 @@ const writeHeader = (view: DataView, at: number, fc: number, flags: number, dura
   writeMac(view, at + 10, a2)
   writeMac(view, at + 16, a3)
   view.setUint16(at + 22, (sequence % SEQUENCE_NUMBER_MODULO) << 4, true)
-  return at + HEADER_BYTES
+  return at + MAC_HEADER_BYTES
 }
 
 // ---- Elements (9.4.2) -----------------------------------------------------------------------------
