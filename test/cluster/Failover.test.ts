@@ -171,7 +171,17 @@ describe("cluster: a campaign over two runner processes", () => {
       // The same results as in this process: a case run twice (before and after the kill) is still deterministic.
       const local = await Effect.runPromise(Effect.forEach(cases, (faultCase, i) => runJob(new FaultCaseJob({ faultCase }), i)))
       assert.deepStrictEqual(results.map((r) => r.traceDigest), local.map((r) => r._tag === "FaultCaseResult" ? r.traceDigest : r._tag))
+      // Submitting the batch again runs nothing: every case's stored reply comes back as it was.
+      const again = await Effect.runPromise(submitFaultCases(cases, { batchId: "failover" }).pipe(
+        Effect.provide(clientLayer({ storage: { _tag: "Sqlite", file }, timings: fastFailoverTimings(LOCK_EXPIRY_MS) })),
+        Effect.timeout("20 seconds")
+      ))
+      assert.deepStrictEqual(again.map((r) => r.traceDigest), results.map((r) => r.traceDigest))
+      assert.deepStrictEqual(repliesPerCase(file), replies)
       console.log(`cluster failover: ${cases.length} cases in ${seconds.toFixed(1)} s; killed ${killed!.address} after ${killed!.atResult} results with ${killed!.unfinished} of its cases unfinished`)
+    } catch (e) {
+      for (const r of runners) console.error(`runner ${r.port} said:\n${r.output}`)
+      throw e
     } finally {
       for (const r of runners) if (r.process.exitCode === null && r.process.signalCode === null) r.process.kill("SIGKILL")
       rmSync(dir, { recursive: true, force: true })
