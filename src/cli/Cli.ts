@@ -7,6 +7,7 @@
  */
 import { Console, Effect } from "effect"
 import { CliError, CliOutput, Command } from "effect/cli"
+import { clusterCommand } from "./ClusterCommand.ts"
 import { compareCommand } from "./CompareCommand.ts"
 import { kernelDemoCommand } from "./KernelDemoCommand.ts"
 import { runCommand } from "./RunCommand.ts"
@@ -23,7 +24,7 @@ const vwifi = Command.make("vwifi").pipe(
     "Virtual WiFi simulator: several VMs, each with its own native WiFi driver and connection, sharing one " +
       "physical card with several virtual MACs, simulated in deterministic virtual time."
   ),
-  Command.withSubcommands([compareCommand, sweepCommand, runCommand, soakCommand, kernelDemoCommand])
+  Command.withSubcommands([compareCommand, sweepCommand, runCommand, soakCommand, kernelDemoCommand, clusterCommand])
 )
 
 /**

@@ -6,6 +6,7 @@ import { sweep } from "../compare/Sweep.ts"
 import { CompareReport } from "../report/CompareReport.ts"
 import { durationOverride, loadScenario, prepareOutputs, scenarioArgument, writeOutputs } from "./ScenarioInput.ts"
 import { CliUsageError } from "./CliUsageError.ts"
+import { cluster, clusterRunnerLayer } from "./ClusterFlag.ts"
 import { htmlReport } from "../report/HtmlReport.ts"
 import { renderCompare } from "./CompareTable.ts"
 import * as flags from "./flags.ts"
@@ -26,8 +27,8 @@ const encode = Schema.encodeSync(CompareReport)
 
 export const compareCommand = Command.make(
   "compare",
-  { scenario: scenarioFile, seed: flags.seed, seeds: flags.seeds, duration: flags.optionalDuration("How long each run simulates"), json: flags.json, out, sweep: withSweep },
-  Effect.fnUntraced(function*({ scenario: file, seed, seeds: seedCount, duration, json, out, sweep: runSweep }) {
+  { scenario: scenarioFile, seed: flags.seed, seeds: flags.seeds, duration: flags.optionalDuration("How long each run simulates"), json: flags.json, out, sweep: withSweep, cluster },
+  Effect.fnUntraced(function*({ scenario: file, seed, seeds: seedCount, duration, json, out, sweep: runSweep, cluster: clusterStorage }) {
     const base = yield* loadScenario(file, durationOverride(duration))
     yield* prepareOutputs(out)
     if (base.vms.length === 0) return yield* new CliUsageError({ message: "the base scenario needs at least one VM (its first VM is the one compared)" })
@@ -39,7 +40,7 @@ export const compareCommand = Command.make(
       onRun: tty
         ? (i, total, group, workload, runSeed) => process.stderr.write(`\r\x1b[K  run ${i + 1}/${total}: ${group.label}, ${workload.label}, seed ${runSeed}`)
         : undefined
-    })
+    }).pipe(Effect.provide(clusterRunnerLayer(clusterStorage)))
     const sweepNs = 3e9
     const swept = runSweep
       ? { seed, seeds: compared.seeds, simulatedSecondsPerRun: sweepNs / 1e9, points: yield* sweep(base, { seed, seeds: seedCount, durationNs: sweepNs, onRun: tty ? (i, total, label) => process.stderr.write(`\r\x1b[K  sweep ${i + 1}/${total}: ${label}`) : undefined }) }
@@ -63,6 +64,7 @@ export const compareCommand = Command.make(
   ),
   Command.withExamples([
     { command: "vwifi compare", description: "the built-in scenario (802.11g 54 Mb/s), 10 s per run" },
-    { command: "vwifi compare examples/four-vms-ht40.json --duration 5s --out ht40", description: "an 802.11n base scenario" }
+    { command: "vwifi compare examples/four-vms-ht40.json --duration 5s --out ht40", description: "an 802.11n base scenario" },
+    { command: "vwifi compare --cluster cluster.db", description: "the runs on the `vwifi cluster runner` processes sharing cluster.db (docs/cluster.md)" }
   ])
 )

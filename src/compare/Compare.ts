@@ -1,7 +1,8 @@
 /** Runs the comparison: every group on every workload, same base scenario, over repeated seeds. */
 import { Effect } from "effect"
 import { describePhy } from "../air/PhyConfig.ts"
-import { runScenario } from "../run/RunScenario.ts"
+import { runScenarioJob } from "../jobs/RunOne.ts"
+import type { JobFailed } from "../jobs/SimJob.ts"
 import type { CompareReport, GroupResult, WorkloadResult } from "../report/CompareReport.ts"
 import type { RunReport } from "../report/RunReport.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
@@ -91,7 +92,7 @@ const meanBreakdown = (breakdowns: ReadonlyArray<Record<string, number>>): Recor
   return out
 }
 
-export const compare = (base: Scenario, options: CompareOptions): Effect.Effect<CompareReport> =>
+export const compare = (base: Scenario, options: CompareOptions): Effect.Effect<CompareReport, JobFailed> =>
   Effect.gen(function*() {
     const started = performance.now()
     const seedCount = options.seeds ?? DEFAULT_SEEDS
@@ -109,7 +110,7 @@ export const compare = (base: Scenario, options: CompareOptions): Effect.Effect<
         for (const seed of seeds) {
           options.onRun?.(index++, total, group, workload, seed)
           // The ping run stamps its frames' TX path: a light load, so each stage shows its own latency.
-          const report = yield* runScenario(scenarioFor(base, group, workload), { seed, durationNs: options.durationNs, txPath: workload.id === "ping" })
+          const report = yield* runScenarioJob(scenarioFor(base, group, workload), { seed, durationNs: options.durationNs, txPath: workload.id === "ping" })
           perSeed.push(sampleOf(workload, report))
           if (workload.id === "tcp-tx") breakdowns.push(report.cpu.breakdown)
           if (report.txPath !== undefined) txPaths.push(report.txPath.meanUs)

@@ -1,0 +1,120 @@
+/**
+ * `vwifi cluster`: the processes that run simulation jobs for other machines' commands.
+ * `vwifi cluster runner` serves jobs until stopped; `vwifi cluster runners` lists who is serving.
+ */
+import { Console, Effect, Layer, Option } from "effect"
+import { Command, Flag } from "effect/cli"
+import { RunnerStorage } from "effect/cluster/RunnerStorage"
+import { clientLayer } from "../cluster/ClusterJobRunner.ts"
+import { runnerLayer } from "../cluster/ClusterRunner.ts"
+import { describeTarget, parseStorageTarget } from "../cluster/ClusterStorage.ts"
+import type { StorageTarget } from "../cluster/ClusterStorage.ts"
+import { defaultTimings, fastFailoverTimings, SHARD_LOCK_EXPIRATION_MS_MIN } from "../cluster/ClusterTimings.ts"
+import { CliUsageError } from "./CliUsageError.ts"
+import { parseDurationNs } from "./DurationText.ts"
+
+/** The port a runner listens on unless told otherwise (effect/cluster's default runner port). */
+export const RUNNER_PORT_DEFAULT = 34431
+
+const storage = Flag.String("storage").pipe(
+  Flag.withDescription("The cluster's shared storage: a SQLite file (every runner on this machine) or a postgres://user:password@host/db URL (runners on several machines)")
+)
+
+const host = Flag.String("host").pipe(
+  Flag.withDescription("The name or IP address other machines reach this runner at (default localhost: runners and submitters on this machine only)"),
+  Flag.withDefault("localhost")
+)
+
+const port = Flag.Int("port").pipe(
+  Flag.withDescription(`The TCP port this runner listens on; one per runner on a machine (default ${RUNNER_PORT_DEFAULT})`),
+  Flag.filter((n) => n >= 1 && n <= 65535, (n) => `--port must be from 1 to 65535, got ${n}`),
+  Flag.withDefault(RUNNER_PORT_DEFAULT)
+)
+
+const listenHost = Flag.String("listen-host").pipe(
+  Flag.withDescription("The interface to listen on when it is not --host (0.0.0.0 in a container or behind NAT)"),
+  Flag.optional
+)
+
+const jobs = Flag.Int("jobs").pipe(
+  Flag.withDescription("Jobs this runner runs at once. A job is single-threaded: start one runner per core with --jobs 1 (default 1)"),
+  Flag.filter((n) => n >= 1 && n <= 64, (n) => `--jobs must be from 1 to 64, got ${n}`),
+  Flag.withDefault(1)
+)
+
+const lockExpiry = Flag.String("lock-expiry").pipe(
+  Flag.withDescription(
+    `Wall time after which a silent runner's shards, and the jobs waiting in them, go to the other runners (default ${defaultTimings.shardLockExpirationMs / 1000}s; ` +
+      `at least ${SHARD_LOCK_EXPIRATION_MS_MIN / 1000}s). Short on one machine, long across a network that may hiccup`
+  ),
+  Flag.optional
+)
+
+const targetOf = (text: string): Effect.Effect<StorageTarget, CliUsageError> => {
+  const target = parseStorageTarget(text)
+  return "error" in target ? Effect.fail(new CliUsageError({ message: `--storage: ${target.error}` })) : Effect.succeed(target)
+}
+
+const timingsOf = (text: Option.Option<string>) => {
+  if (Option.isNone(text)) return Effect.succeed(defaultTimings)
+  const parsed = parseDurationNs(text.value)
+  if ("error" in parsed) return Effect.fail(new CliUsageError({ message: `--lock-expiry: ${parsed.error}` }))
+  const ms = parsed.ns / 1e6
+  if (ms < SHARD_LOCK_EXPIRATION_MS_MIN) return Effect.fail(new CliUsageError({ message: `--lock-expiry must be at least ${SHARD_LOCK_EXPIRATION_MS_MIN / 1000}s (SQLite's clock counts whole seconds), got ${text.value}` }))
+  return Effect.succeed(ms === defaultTimings.shardLockExpirationMs ? defaultTimings : fastFailoverTimings(ms))
+}
+
+const runnerCommand = Command.make(
+  "runner",
+  { storage, host, port, listenHost, jobs, lockExpiry },
+  Effect.fnUntraced(function*(flags) {
+    const target = yield* targetOf(flags.storage)
+    const timings = yield* timingsOf(flags.lockExpiry)
+    const layer = runnerLayer({ storage: target, host: flags.host, port: flags.port, listenHost: Option.getOrUndefined(flags.listenHost), jobsAtOnce: flags.jobs, timings })
+    yield* Effect.scoped(Effect.gen(function*() {
+      yield* Layer.build(layer)
+      // One line when ready, which scripts (and the failover test) wait for.
+      yield* Console.error(`vwifi cluster runner: serving at ${flags.host}:${flags.port}, ${flags.jobs} job(s) at once, storage ${describeTarget(target)}`)
+      return yield* Effect.never
+    })).pipe(
+      Effect.catchTag("ClusterStorageError", (e) => Effect.fail(new CliUsageError({ message: e.message }))),
+      Effect.catchTag("SocketServerError", (e) => Effect.fail(new CliUsageError({ message: `cannot listen on ${Option.getOrElse(flags.listenHost, () => flags.host)}:${flags.port}: ${e.message}` })))
+    )
+  })
+).pipe(
+  Command.withDescription(
+    "Serve simulation jobs for `vwifi compare --cluster` (and campaigns) until stopped (Ctrl-C hands this runner's shards " +
+      "to the others). Runners share one storage; each job is a message in it, so when a runner dies its unfinished jobs run " +
+      "again on another runner once --lock-expiry has passed, and every job's result is delivered once. See docs/cluster.md."
+  ),
+  Command.withExamples([
+    { command: "vwifi cluster runner --storage cluster.db --port 34431", description: "a runner on this machine (start one per core, each on its own port)" },
+    { command: "vwifi cluster runner --storage postgres://vwifi:secret@db.lan/vwifi --host node7.lan", description: "a runner that other machines reach at node7.lan:34431" }
+  ])
+)
+
+const runnersCommand = Command.make(
+  "runners",
+  { storage },
+  Effect.fnUntraced(function*(flags) {
+    const target = yield* targetOf(flags.storage)
+    const runners = yield* Effect.gen(function*() {
+      return yield* (yield* RunnerStorage).getRunners
+    }).pipe(
+      Effect.provide(clientLayer({ storage: target })),
+      Effect.catchTag("ClusterStorageError", (e) => Effect.fail(new CliUsageError({ message: e.message }))),
+      Effect.catchTag("PersistenceError", (e) => Effect.fail(new CliUsageError({ message: `cannot read the runner list: ${String(e.cause)}` })))
+    )
+    if (runners.length === 0) return yield* Console.log(`no runner is registered in ${describeTarget(target)}`)
+    for (const [runner, healthy] of runners) {
+      yield* Console.log(`${runner.address.host}:${runner.address.port}  ${healthy ? "healthy" : "unhealthy"}  weight ${runner.weight}`)
+    }
+  })
+).pipe(
+  Command.withDescription("List the runners registered in a cluster's storage (those whose heartbeat is recent) and whether they are healthy")
+)
+
+export const clusterCommand = Command.make("cluster").pipe(
+  Command.withDescription("Run simulation jobs on several processes and machines: `runner` serves jobs, `runners` lists who serves (docs/cluster.md)"),
+  Command.withSubcommands([runnerCommand, runnersCommand])
+)

@@ -1,0 +1,29 @@
+/**
+ * `--cluster STORAGE` on the commands that run batches of jobs (compare; campaign): where the batch
+ * runs. Absent, in this process; given, on the `vwifi cluster runner` processes that share STORAGE
+ * (a SQLite file, or a postgres:// URL for runners on several machines).
+ */
+import { Effect, Layer, Option } from "effect"
+import { Flag } from "effect/cli"
+import { clusterJobRunner } from "../cluster/ClusterJobRunner.ts"
+import { describeTarget, parseStorageTarget } from "../cluster/ClusterStorage.ts"
+import { inProcess, JobRunner } from "../jobs/JobRunner.ts"
+import { CliUsageError } from "./CliUsageError.ts"
+
+export const cluster = Flag.String("cluster").pipe(
+  Flag.withDescription(
+    "Run the jobs on the `vwifi cluster runner` processes that share this storage, instead of in this process: " +
+      "a SQLite file (runners on this machine) or a postgres:// URL (runners on several machines); see docs/cluster.md"
+  ),
+  Flag.optional
+)
+
+/** The `JobRunner` that `--cluster` asks for; a storage that cannot be opened, or no runner, is the user's to fix. */
+export const clusterRunnerLayer = (storage: Option.Option<string>): Layer.Layer<JobRunner, CliUsageError> => {
+  if (Option.isNone(storage)) return inProcess
+  const target = parseStorageTarget(storage.value)
+  if ("error" in target) return Layer.effect(JobRunner, Effect.fail(new CliUsageError({ message: `--cluster: ${target.error}` })))
+  return clusterJobRunner({ storage: target }).pipe(
+    Layer.catch((e) => Layer.effect(JobRunner, Effect.fail(new CliUsageError({ message: `--cluster ${describeTarget(target)}: ${e.message}` }))))
+  )
+}

@@ -1,0 +1,143 @@
+/**
+ * Submitting jobs to a cluster: the `JobRunner` whose jobs run on `vwifi cluster runner` processes,
+ * wherever they are, and the library function behind it. The submitter is a client only: it writes
+ * each job as a persisted message into the cluster's storage, tells the runner that owns the job's
+ * shard, and takes the reply from that runner or, if the runner died, from storage once another
+ * runner has taken the shard over and run the job again.
+ *
+ * Exactly once: a job's message has a primary key (`batchId/index`), so each case has one request
+ * row and one reply row however often it is delivered or submitted; `submitJobs` gives one result
+ * per index, in the jobs' order.
+ */
+import { NodeClusterSocket } from "@effect/platform-node"
+import { Duration, Effect, Layer, Schedule, Schema } from "effect"
+import type { Sharding } from "effect/cluster/Sharding"
+import * as ShardingConfig from "effect/cluster/ShardingConfig"
+import * as SqlRunnerStorage from "effect/cluster/SqlRunnerStorage"
+import { RunnerStorage } from "effect/cluster/RunnerStorage"
+import { JobRunner } from "../jobs/JobRunner.ts"
+import type { RunAllOptions } from "../jobs/JobRunner.ts"
+import { FaultCaseJob, JobFailed } from "../jobs/SimJob.ts"
+import type { FaultCaseResult, SimJob, SimJobResult } from "../jobs/SimJob.ts"
+import type { FaultCase } from "../fault/FaultCase.ts"
+import { ClusterStorageError, describeTarget, storageLayer } from "./ClusterStorage.ts"
+import type { StorageTarget } from "./ClusterStorage.ts"
+import { defaultTimings, shardingConfigOf } from "./ClusterTimings.ts"
+import type { ClusterTimings } from "./ClusterTimings.ts"
+import { jobEntityId, SimJobEntity } from "./SimJobEntity.ts"
+
+/**
+ * Jobs a submitter keeps in flight at once. Enough to keep dozens of runners busy (each runner reads
+ * up to 1024 waiting messages per poll), few enough that a 100,000-case campaign is not 100,000
+ * open requests and rows written before the first result.
+ */
+export const JOBS_IN_FLIGHT_DEFAULT = 256
+
+/** How long a submitter waits for a first runner to register before saying none is there (wall time). */
+export const RUNNER_WAIT_MS_DEFAULT = 15_000
+
+/** No runner is registered in the cluster's storage: nothing would ever run the jobs. */
+export class NoRunners extends Schema.TaggedError<NoRunners>()("NoRunners", {
+  message: Schema.String
+}) {}
+
+export interface ClientOptions {
+  readonly storage: StorageTarget
+  readonly timings?: ClusterTimings | undefined
+}
+
+/** A client-only member of the cluster, and the runner list (to check that some runner is there). */
+export const clientLayer = (options: ClientOptions): Layer.Layer<Sharding | RunnerStorage, ClusterStorageError> => {
+  const config = shardingConfigOf(options.timings ?? defaultTimings)
+  const cluster = NodeClusterSocket.layer({ clientOnly: true, storage: "sql", shardingConfig: config })
+  const runners = SqlRunnerStorage.layer.pipe(Layer.provide(ShardingConfig.layer(config)))
+  return Layer.mergeAll(cluster, runners).pipe(
+    Layer.provide(storageLayer(options.storage)),
+    Layer.catch((e) =>
+      Layer.effectContext(Effect.fail(
+        e instanceof ClusterStorageError ? e : new ClusterStorageError({ message: `cannot use the cluster's storage (${describeTarget(options.storage)}): ${e.message}` })
+      )))
+  )
+}
+
+/** Waits until the storage lists a healthy runner, for at most `waitMs`; gives how many there are. */
+export const awaitRunners = (waitMs: number): Effect.Effect<number, NoRunners, RunnerStorage> =>
+  Effect.gen(function*() {
+    const storage = yield* RunnerStorage
+    const healthy = storage.getRunners.pipe(
+      Effect.map((runners) => runners.filter(([, ok]) => ok).length),
+      Effect.orElseSucceed(() => 0)
+    )
+    return yield* healthy.pipe(
+      Effect.filterOrFail((n) => n > 0, () => new NoRunners({ message: "no runner yet" })),
+      Effect.retry(Schedule.spaced(Duration.millis(500))),
+      Effect.timeoutOrElse({
+        duration: Duration.millis(waitMs),
+        orElse: () => Effect.fail(new NoRunners({ message: `no cluster runner registered within ${waitMs / 1000} s: start one with \`vwifi cluster runner --storage …\` on the same storage` }))
+      })
+    )
+  })
+
+export interface SubmitOptions extends RunAllOptions {
+  /**
+   * Names the batch in the cluster's storage (default: a random one). Submitting a batch again under
+   * the same id returns the results already stored and runs only the jobs that have none.
+   */
+  readonly batchId?: string | undefined
+  readonly jobsInFlight?: number | undefined
+  /** Called with each job's result as it arrives (in any order). */
+  readonly onResult?: ((index: number, result: SimJobResult) => void) | undefined
+}
+
+/** Runs `jobs` on the cluster's runners; results in the jobs' order. */
+export const submitJobs = (
+  jobs: ReadonlyArray<SimJob>,
+  options: SubmitOptions = {}
+): Effect.Effect<ReadonlyArray<SimJobResult>, JobFailed, Sharding> =>
+  Effect.gen(function*() {
+    const batchId = options.batchId ?? crypto.randomUUID()
+    const clientFor = yield* SimJobEntity.client
+    let done = 0
+    return yield* Effect.forEach(jobs, (job, index) =>
+      clientFor(jobEntityId(batchId, index)).Run({ batchId, index, job }).pipe(
+        Effect.catchIf(
+          (e): e is Exclude<typeof e, JobFailed> => e._tag !== "JobFailed",
+          (e) => Effect.fail(new JobFailed({ index, message: `the cluster could not take job ${index} of batch ${batchId}: ${e._tag}` }))
+        ),
+        Effect.tap((result) =>
+          Effect.sync(() => {
+            options.onResult?.(index, result)
+            options.onDone?.(++done, jobs.length)
+          })
+        )
+      ), { concurrency: options.jobsInFlight ?? JOBS_IN_FLIGHT_DEFAULT })
+  })
+
+/** A small campaign on the cluster: each fault case a job, its verdict back in the cases' order. */
+export const submitFaultCases = (
+  cases: ReadonlyArray<FaultCase>,
+  options: SubmitOptions = {}
+): Effect.Effect<ReadonlyArray<FaultCaseResult>, JobFailed, Sharding> =>
+  submitJobs(cases.map((faultCase) => new FaultCaseJob({ faultCase })), options).pipe(
+    Effect.map((results) => results.map((r, i) => {
+      if (r._tag !== "FaultCaseResult") throw new Error(`job ${i} is a fault case but its result is a ${r._tag}`)
+      return r
+    }))
+  )
+
+/**
+ * The `JobRunner` of a cluster: batches go to the runners registered in `options.storage`. Fails to
+ * build if no runner registers within `RUNNER_WAIT_MS_DEFAULT`.
+ */
+export const clusterJobRunner = (
+  options: ClientOptions & { readonly runnerWaitMs?: number | undefined; readonly jobsInFlight?: number | undefined }
+): Layer.Layer<JobRunner, ClusterStorageError | NoRunners> =>
+  Layer.effect(JobRunner, Effect.gen(function*() {
+    const runners = yield* awaitRunners(options.runnerWaitMs ?? RUNNER_WAIT_MS_DEFAULT)
+    const context = yield* Effect.context<Sharding>()
+    return {
+      parallelism: runners,
+      runAll: (jobs, runOptions) =>
+        submitJobs(jobs, { onDone: runOptions?.onDone, jobsInFlight: options.jobsInFlight }).pipe(Effect.provideContext(context))
+    }
+  })).pipe(Layer.provide(clientLayer(options)))
