@@ -31,38 +31,24 @@ export const parseStorageTarget = (text: string): StorageTarget | { readonly err
   return { _tag: "Sqlite", file }
 }
 
-/** The package that `postgres://` storage loads on demand (not a dependency of vwifi's own). */
-export const POSTGRES_DRIVER_PACKAGE = "@effect/sql-pg"
-
-interface PgModule {
-  readonly PgClient: { readonly layer: (options: { readonly url: Redacted.Redacted<string> }) => Layer.Layer<SqlClient, unknown, never> }
-}
-
-const isPgModule = (m: unknown): m is PgModule =>
-  typeof m === "object" && m !== null && "PgClient" in m && typeof (m as { PgClient: { layer?: unknown } }).PgClient?.layer === "function"
-
 const failed = (message: string): Layer.Layer<SqlClient, ClusterStorageError> =>
   Layer.effect(SqlClient, Effect.fail(new ClusterStorageError({ message })))
 
 /**
- * PostgreSQL through `@effect/sql-pg`, imported when first asked for so that a machine without it can
- * still use SQLite. UNTESTED here (no PostgreSQL server on the development machine): the cluster's
- * own SQL has a PostgreSQL dialect, and this only opens the client.
+ * PostgreSQL through `@effect/sql-pg` (a dependency), imported when first asked for: a run that uses
+ * no cluster, or a SQLite one, does not load it. Checked by hand against Debian's PostgreSQL 15
+ * (docs/cluster.md: two runners, one killed mid-campaign, every result once).
  */
 const postgresLayer = (url: string): Layer.Layer<SqlClient, ClusterStorageError> =>
   Layer.unwrap(
     Effect.tryPromise({
-      // A computed specifier: TypeScript does not look for a package that may be absent.
-      try: () => import(POSTGRES_DRIVER_PACKAGE as string) as Promise<unknown>,
-      catch: () =>
-        new ClusterStorageError({ message: `PostgreSQL storage needs the ${POSTGRES_DRIVER_PACKAGE} package (npm install ${POSTGRES_DRIVER_PACKAGE}@4); or give a SQLite file for runners on one machine` })
+      try: () => import("@effect/sql-pg/PgClient"),
+      catch: (cause) => new ClusterStorageError({ message: `cannot load @effect/sql-pg: ${cause instanceof Error ? cause.message : String(cause)}` })
     }).pipe(
-      Effect.flatMap((m) =>
-        isPgModule(m)
-          ? Effect.succeed(m.PgClient.layer({ url: Redacted.make(url) }).pipe(
-            Layer.catch((cause: unknown) => failed(`cannot connect to PostgreSQL: ${cause instanceof Error ? cause.message : String(cause)}`))
-          ))
-          : Effect.fail(new ClusterStorageError({ message: `${POSTGRES_DRIVER_PACKAGE} has no PgClient.layer: an incompatible version` })))
+      Effect.map((PgClient) =>
+        PgClient.layer({ url: Redacted.make(url) }).pipe(
+          Layer.catch((cause: unknown) => failed(`cannot connect to PostgreSQL: ${cause instanceof Error ? cause.message : String(cause)}`))
+        ))
     )
   )
 
