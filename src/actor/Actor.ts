@@ -84,7 +84,12 @@ export interface ActorRef<M> {
 export const defaultAskTimeoutNs = 1e9
 
 const kindOf = (message: unknown): string => {
-  if (typeof message === "object" && message !== null && "_tag" in message) return String(message._tag)
+  if (typeof message === "object" && message !== null) {
+    // A plain property read first: `in` and `String` on every handled message showed in profiles.
+    const tag = (message as { readonly _tag?: unknown })._tag
+    if (typeof tag === "string") return tag
+    if ("_tag" in message) return String(tag)
+  }
   return typeof message
 }
 
@@ -209,11 +214,13 @@ export const make = Effect.fnUntraced(function*<M, S, R = never>(
         handoff = { message, next: undefined, thrown }
         return mailbox.resumeReader()
       }
-      if (Effect.isEffect(next)) {
+      // A handler that hands back the state it was given (model actors keep mutable state) answered
+      // plainly: the Effect check, a prototype-chain lookup, is skipped for it.
+      if (next !== state && Effect.isEffect(next)) {
         handoff = { message, next, thrown: undefined }
         return mailbox.resumeReader()
       }
-      state = next
+      state = next as S
       recordHandled(message)
     }
   }
