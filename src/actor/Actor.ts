@@ -80,6 +80,9 @@ export interface ActorRef<M> {
   readonly metrics: () => ActorMetrics
 }
 
+/** Message kinds an actor keeps interned itself (more kinds than this fall back to the trace's table). */
+const KNOWN_KINDS_MAX = 16
+
 /** Default `ask` timeout: one simulated second. */
 export const defaultAskTimeoutNs = 1e9
 
@@ -177,16 +180,22 @@ export const make = Effect.fnUntraced(function*<M, S, R = never>(
           : Effect.fail(mailbox.closed ? new ActorStopped({ actor: spec.name }) : new MailboxFull({ actor: spec.name })))
     })
 
-  // Message kinds are interned once per kind, not once per message.
-  let lastKindText = ""
-  let lastKind: TraceName = trace.name("")
-  const recordHandled = (message: M): void => {
-    const text = kindOf(message)
-    if (text !== lastKindText) {
-      lastKindText = text
-      lastKind = trace.name(text)
+  // Message kinds are interned once per kind, not once per message: the kinds this actor has seen
+  // are kept here (an actor handles a few kinds, and a short scan comparing the tags' strings beat
+  // the trace's name table in profiles, where kinds alternate from one message to the next).
+  const kindTexts: Array<string> = []
+  const kindNames: Array<TraceName> = []
+  const kindName = (text: string): TraceName => {
+    for (let i = 0; i < kindTexts.length; i++) if (kindTexts[i] === text) return kindNames[i]!
+    const name = trace.name(text)
+    if (kindTexts.length < KNOWN_KINDS_MAX) {
+      kindTexts.push(text)
+      kindNames.push(name)
     }
-    trace.record(kernel.nowNs, actorName, lastKind, ++handled, mailbox.size)
+    return name
+  }
+  const recordHandled = (message: M): void => {
+    trace.record(kernel.nowNs, actorName, kindName(kindOf(message)), ++handled, mailbox.size)
   }
 
   const stop = (): void => {
