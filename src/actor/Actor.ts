@@ -80,11 +80,19 @@ export interface ActorRef<M> {
   readonly metrics: () => ActorMetrics
 }
 
+/** Message kinds an actor keeps interned itself (more kinds than this fall back to the trace's table). */
+const KNOWN_KINDS_MAX = 16
+
 /** Default `ask` timeout: one simulated second. */
 export const defaultAskTimeoutNs = 1e9
 
 const kindOf = (message: unknown): string => {
-  if (typeof message === "object" && message !== null && "_tag" in message) return String(message._tag)
+  if (typeof message === "object" && message !== null) {
+    // A plain property read first: `in` and `String` on every handled message showed in profiles.
+    const tag = (message as { readonly _tag?: unknown })._tag
+    if (typeof tag === "string") return tag
+    if ("_tag" in message) return String(tag)
+  }
   return typeof message
 }
 
@@ -172,16 +180,22 @@ export const make = Effect.fnUntraced(function*<M, S, R = never>(
           : Effect.fail(mailbox.closed ? new ActorStopped({ actor: spec.name }) : new MailboxFull({ actor: spec.name })))
     })
 
-  // Message kinds are interned once per kind, not once per message.
-  let lastKindText = ""
-  let lastKind: TraceName = trace.name("")
-  const recordHandled = (message: M): void => {
-    const text = kindOf(message)
-    if (text !== lastKindText) {
-      lastKindText = text
-      lastKind = trace.name(text)
+  // Message kinds are interned once per kind, not once per message: the kinds this actor has seen
+  // are kept here (an actor handles a few kinds, and a short scan comparing the tags' strings beat
+  // the trace's name table in profiles, where kinds alternate from one message to the next).
+  const kindTexts: Array<string> = []
+  const kindNames: Array<TraceName> = []
+  const kindName = (text: string): TraceName => {
+    for (let i = 0; i < kindTexts.length; i++) if (kindTexts[i] === text) return kindNames[i]!
+    const name = trace.name(text)
+    if (kindTexts.length < KNOWN_KINDS_MAX) {
+      kindTexts.push(text)
+      kindNames.push(name)
     }
-    trace.record(kernel.nowNs, actorName, lastKind, ++handled, mailbox.size)
+    return name
+  }
+  const recordHandled = (message: M): void => {
+    trace.record(kernel.nowNs, actorName, kindName(kindOf(message)), ++handled, mailbox.size)
   }
 
   const stop = (): void => {
@@ -209,11 +223,13 @@ export const make = Effect.fnUntraced(function*<M, S, R = never>(
         handoff = { message, next: undefined, thrown }
         return mailbox.resumeReader()
       }
-      if (Effect.isEffect(next)) {
+      // A handler that hands back the state it was given (model actors keep mutable state) answered
+      // plainly: the Effect check, a prototype-chain lookup, is skipped for it.
+      if (next !== state && Effect.isEffect(next)) {
         handoff = { message, next, thrown: undefined }
         return mailbox.resumeReader()
       }
-      state = next
+      state = next as S
       recordHandled(message)
     }
   }

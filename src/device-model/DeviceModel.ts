@@ -18,14 +18,14 @@ import { TxPathStamps } from "../vocabulary/TxPath.ts"
 import type { GuestMessage } from "../guest/GuestVm.ts"
 import { after, forward } from "../actor/Port.ts"
 import type { Port } from "../actor/Port.ts"
-import { Data, Effect, Exit, Schema } from "effect"
+import { Data, Effect, Exit } from "effect"
 import type * as Scope from "effect/Scope"
 import * as ModelActor from "../actor/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
 import type { CpuCore, Job, Recipe, ThreadId } from "../cpu/CpuCore.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
 import { Simulation } from "../kernel/Simulation.ts"
-import { CardCommand } from "../vocabulary/CardCommand.ts"
+import { decodeCardCommand } from "../vocabulary/CardCommandDecode.ts"
 import { CARD_PCI_ID, totalRejections } from "../vocabulary/CardEvent.ts"
 import type { CardEvent, RejectReason } from "../vocabulary/CardEvent.ts"
 import { checkDescriptor, checkRate, checkVmac } from "./CommandCheck.ts"
@@ -97,7 +97,6 @@ export interface DeviceModelHandle {
   readonly traces: { readonly unaskedScanAnswer: TraceSource<number> }
 }
 
-const decodeCommand = Schema.decodeUnknownExit(CardCommand)
 
 /** The device model's state, held by the actor runtime. */
 interface DeviceModelState {
@@ -331,7 +330,7 @@ class DeviceModelLogic {
     const isDataDoorbell = this.o.fastDataPath && typeof raw === "object" && raw !== null && (raw as { _tag?: unknown })._tag === "TxDoorbell"
     // A data doorbell on the fast path does not trap.
     const access = isDataDoorbell ? before : this.trap(before)
-    const decoded = decodeCommand(raw)
+    const decoded = decodeCardCommand(raw)
     if (Exit.isFailure(decoded)) {
       const tag = typeof raw === "object" && raw !== null && "_tag" in raw ? String(raw._tag) : "unknown"
       this.reject(s, tag, "malformed")

@@ -9,8 +9,8 @@ import { chainOf } from "../driver/RateTableEntry.ts"
 import { INTERRUPT_CONTEXT } from "../cpu/CpuCore.ts"
 import type { CpuCore, Job, Recipe, ThreadId } from "../cpu/CpuCore.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
-import { Exit, Schema } from "effect"
-import { CardCommand } from "../vocabulary/CardCommand.ts"
+import { Exit } from "effect"
+import { decodeCardCommand } from "../vocabulary/CardCommandDecode.ts"
 import { CARD_PCI_ID } from "../vocabulary/CardEvent.ts"
 import type { CardEvent, RejectReason } from "../vocabulary/CardEvent.ts"
 import { checkDescriptor, checkRate } from "../device-model/CommandCheck.ts"
@@ -33,7 +33,6 @@ export interface DirectPortState {
 
 export const initialDirectPortState = (): DirectPortState => ({ mac: undefined, watchdog: newWatchdog() })
 
-const decodeCommand = Schema.decodeUnknownExit(CardCommand)
 
 export class DirectPortLogic {
   private readonly kernel: Kernel
@@ -96,7 +95,7 @@ export class DirectPortLogic {
   private write(s: DirectPortState, raw: unknown, access: Job): void {
     const { o } = this
     const { nic, ledger, memory } = o
-    const decoded = decodeCommand(raw)
+    const decoded = decodeCardCommand(raw)
     if (Exit.isFailure(decoded)) return this.reject(access, "unknown", "malformed")
     const command = decoded.value
     if (command._tag !== "InitCard" && command._tag !== "ReadPciConfig" && command.vmac !== 0) return this.reject(access, command._tag, "unknown-vmac")
