@@ -65,6 +65,8 @@ export const runCli = (args: ReadonlyArray<string>) =>
     // The mistake is already printed (by the presenter); only the exit code is left to give.
     Effect.catchTag("ShowHelp", (help) => Effect.succeed<ExitCode>(help.errors.length > 0 ? 2 : 0)),
     Effect.catchTag("CliUsageError", (error) => Effect.as(Console.error(`vwifi: ${error.message}`), 2 as const)),
+    // A simulation job that could not run (a worker thread that died): vwifi's failure, not the input's.
+    Effect.catchTag("JobFailed", (error) => Effect.as(Console.error(`vwifi: ${error.message}`), 1 as const)),
     // Any other mistake the parser found: printed already if it carries a user message.
     Effect.catch((error) =>
       Effect.as(CliError.getUserMessage(error) === undefined ? Console.error(`vwifi: ${error.message}`) : Effect.void, 2 as const)
