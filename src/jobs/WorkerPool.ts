@@ -13,6 +13,9 @@ import { Worker } from "node:worker_threads"
 import { JobRpcs } from "./JobRpc.ts"
 import { JobFailed, JobRunner } from "./JobRunner.ts"
 
+/** How long a thread with no job stays up (it took about a second to start). */
+const IDLE_THREAD_LIFETIME = "1 minute"
+
 /** One thread per core by default: the jobs are CPU-bound and share nothing. */
 export const defaultWorkers = (): number => availableParallelism()
 
@@ -52,7 +55,9 @@ const runner = (workers: number) =>
 export const layer = (options: WorkerPoolOptions): Layer.Layer<JobRunner> => {
   const entry = options.entry ?? jobWorkerEntry
   return Layer.effect(JobRunner, runner(options.workers)).pipe(
-    Layer.provide(RpcClient.layerProtocolWorker({ size: options.workers, concurrency: 1 })),
+    // Threads start as runs wait for one (the first at once), so a short batch starts no more than it
+    // uses; an idle thread stays a while, for the next batch (a campaign's shrinking, say).
+    Layer.provide(RpcClient.layerProtocolWorker({ minSize: 1, maxSize: options.workers, concurrency: 1, timeToLive: IDLE_THREAD_LIFETIME })),
     Layer.provide(NodeWorker.layer((id) => new Worker(entry, { name: `vwifi-jobs-${id}` }))),
     // Threads that cannot start are vwifi's failure, not the user's: an internal error.
     Layer.orDie
