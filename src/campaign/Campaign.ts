@@ -12,7 +12,7 @@ import { JobRunner } from "../jobs/JobRunner.ts"
 import type { JobFailed } from "../jobs/JobRunner.ts"
 import { FaultCaseJob } from "../jobs/SimJob.ts"
 import type { FaultCaseResult, SimJobResult } from "../jobs/SimJob.ts"
-import type { CampaignFailure, CampaignReport } from "../report/CampaignReport.ts"
+import type { CampaignFailure, CampaignReport } from "./CampaignReport.ts"
 
 export interface CampaignOptions {
   readonly seed: number

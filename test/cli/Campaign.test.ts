@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { replayCommand } from "../../src/campaign/Campaign.ts"
 import { generateCase } from "../../src/fault/CaseGenerator.ts"
-import { CampaignReport } from "../../src/report/CampaignReport.ts"
+import { CampaignReport } from "../../src/campaign/CampaignReport.ts"
 import { vwifi } from "./vwifi.ts"
 
 const bin = fileURLToPath(new URL("../../bin/vwifi.js", import.meta.url))
