@@ -23,6 +23,10 @@ const cases = Flag.Int("cases").pipe(
   Flag.withDefault(100)
 )
 
+const seed = flags.seed.pipe(
+  Flag.withDescription("Seed of the campaign: the same seed gives the same cases, each with its own simulation seed (default 1)")
+)
+
 const out = Flag.String("out").pipe(
   Flag.withDescription("Also write campaign.json (the results) into this folder (created if missing)"),
   Flag.optional
@@ -76,7 +80,7 @@ const replayCase = (json: string, asJson: boolean) =>
 
 export const campaignCommand = Command.make(
   "campaign",
-  { cases, seed: flags.seed, workers, json: flags.json, out, replay },
+  { cases, seed, workers, json: flags.json, out, replay },
   Effect.fnUntraced(function*({ cases, seed, workers, json, out, replay }) {
     if (Option.isSome(replay)) return yield* replayCase(replay.value, json)
     if (Option.isSome(out)) yield* prepareOutputs(out.value)
