@@ -3,7 +3,8 @@
  * with the real actor runtime and on a plain discrete-event loop, in one process (both
  * throughputs and their ratio); then whole-model scenarios (delivered frames per wall-second); then
  * the cost of capturing the air (`--pcap`) and of a timeline of the host (`--trace-out`) on model (a);
- * then the soak rate (simulated hours per wall minute, 8 VMs with faults) and its memory verdict.
+ * then the soak rate (simulated hours per wall minute, 8 VMs with faults) and its memory verdict;
+ * last, fault campaign cases per wall-second in this thread and on a worker thread per core.
  *
  *   node bench/run.ts [--quick] [--json]
  *
@@ -19,6 +20,7 @@ import { verifySameWork } from "./verify.ts"
 import { formatSoakRate, runSoakRate } from "./soakRate.ts"
 import { formatPcapCost, runPcapCost } from "./pcapCost.ts"
 import { formatTimelineCost, runTimelineCost } from "./timelineCost.ts"
+import { formatCampaignRate, runCampaignRate } from "./campaignRate.ts"
 
 const options = parseOptions(process.argv.slice(2))
 if (typeof options === "string") {
@@ -56,12 +58,16 @@ const timeline = await runTimelineCost(modelWorkloads(options.quick)[0]!)
 // The soak rate: several simulated hours, one run (it is long enough not to need a median).
 const soak = await runSoakRate(options.quick)
 
+// Campaign cases per wall-second, one worker and all cores.
+const campaign = await runCampaignRate(options.quick)
+
 if (options.json) {
   console.log(JSON.stringify({
     kernel: JSON.parse(formatJson(summary)),
     model,
     pcap,
     timeline,
-    soak: { simulatedHours: soak.simulatedHours, wallSeconds: soak.wallSeconds, hoursPerWallMinute: soak.simulatedHoursPerWallMinute, memory: soak.memory, heapMb: soak.hours.map((h) => h.heapUsedMb) }
+    soak: { simulatedHours: soak.simulatedHours, wallSeconds: soak.wallSeconds, hoursPerWallMinute: soak.simulatedHoursPerWallMinute, memory: soak.memory, heapMb: soak.hours.map((h) => h.heapUsedMb) },
+    campaign
   }))
-} else console.log(formatTable(summary) + "\n" + formatModelTable(model) + "\n" + formatPcapCost(pcap) + "\n" + formatTimelineCost(timeline) + "\n" + formatSoakRate(soak))
+} else console.log(formatTable(summary) + "\n" + formatModelTable(model) + "\n" + formatPcapCost(pcap) + "\n" + formatTimelineCost(timeline) + "\n" + formatSoakRate(soak) + "\n" + formatCampaignRate(campaign))

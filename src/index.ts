@@ -48,6 +48,17 @@ export { runSoak } from "./soak/Soak.ts"
 export type { SoakOptions } from "./soak/Soak.ts"
 export { SoakHour, SoakReport } from "./report/SoakReport.ts"
 
+// Many runs at once: simulation jobs, where they run (this thread, worker threads), fault campaigns.
+export { FaultCaseJob, FaultCaseResult, JobFailed, RunJob, RunJobResult, SimJob, SimJobResult } from "./jobs/SimJob.ts"
+export { inProcess, JobRunner } from "./jobs/JobRunner.ts"
+export type { RunAllOptions } from "./jobs/JobRunner.ts"
+export * as WorkerPool from "./jobs/WorkerPool.ts"
+export { replayCommand, runCampaign } from "./campaign/Campaign.ts"
+export type { CampaignOptions } from "./campaign/Campaign.ts"
+export { generateCase, generateCases } from "./fault/CaseGenerator.ts"
+export { shrinkCandidates, shrinkCase } from "./fault/CaseShrink.ts"
+export { CampaignFailure, CampaignReport } from "./campaign/CampaignReport.ts"
+
 // Jobs on a cluster of `vwifi cluster runner` processes (docs/cluster.md).
 export { awaitRunners, clientLayer as clusterClientLayer, clusterJobRunner, NoRunners, submitFaultCases, submitJobs } from "./cluster/ClusterJobRunner.ts"
 export type { ClientOptions as ClusterClientOptions, SubmitOptions } from "./cluster/ClusterJobRunner.ts"

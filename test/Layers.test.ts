@@ -13,7 +13,7 @@ const layers: ReadonlyArray<ReadonlyArray<string>> = [
   ["check", "pcap", "timeline"],
   ["world"],
   ["report"],
-  ["run", "fault", "compare", "soak", "demo", "jobs", "cluster"],
+  ["run", "fault", "jobs", "cluster", "compare", "soak", "campaign", "demo"],
   ["cli"]
 ]
 const layerOf = new Map(layers.flatMap((folders, i) => folders.map((f) => [f, i] as const)))

@@ -2,12 +2,14 @@
  * The `vwifi` command line as one effect from arguments to an exit code, so that tests can run it in
  * process. A usage mistake prints one paragraph on stderr (what is wrong and which flag or field;
  * never the whole help, never on stdout, which `--json` keeps for its result) and gives 2; a failure of
- * the tool itself (a bug of vwifi's, such as a simulation that stopped making progress) prints one
- * paragraph and gives 1; VWIFI_DEBUG=1 adds the stack.
+ * the tool itself (a bug of vwifi's, such as a simulation that stopped making progress, or a check
+ * such as a campaign that found a failing case) prints one paragraph and gives 1; VWIFI_DEBUG=1 adds
+ * the stack.
  */
 import { Console, Effect } from "effect"
 import { CliError, CliOutput, Command } from "effect/cli"
 import { clusterCommand } from "./ClusterCommand.ts"
+import { campaignCommand } from "./CampaignCommand.ts"
 import { compareCommand } from "./CompareCommand.ts"
 import { kernelDemoCommand } from "./KernelDemoCommand.ts"
 import { runCommand } from "./RunCommand.ts"
@@ -24,7 +26,7 @@ const vwifi = Command.make("vwifi").pipe(
     "Virtual WiFi simulator: several VMs, each with its own native WiFi driver and connection, sharing one " +
       "physical card with several virtual MACs, simulated in deterministic virtual time."
   ),
-  Command.withSubcommands([compareCommand, sweepCommand, runCommand, soakCommand, kernelDemoCommand, clusterCommand])
+  Command.withSubcommands([compareCommand, sweepCommand, runCommand, soakCommand, campaignCommand, kernelDemoCommand, clusterCommand])
 )
 
 /**
@@ -66,6 +68,10 @@ export const runCli = (args: ReadonlyArray<string>) =>
     // The mistake is already printed (by the presenter); only the exit code is left to give.
     Effect.catchTag("ShowHelp", (help) => Effect.succeed<ExitCode>(help.errors.length > 0 ? 2 : 0)),
     Effect.catchTag("CliUsageError", (error) => Effect.as(Console.error(`vwifi: ${error.message}`), 2 as const)),
+    // The command printed its results; a check among them failed.
+    Effect.catchTag("CheckFailed", (error) => Effect.as(Console.error(`vwifi: ${error.message}`), 1 as const)),
+    // A simulation job that could not run (a worker thread that died): vwifi's failure, not the input's.
+    Effect.catchTag("JobFailed", (error) => Effect.as(Console.error(`vwifi: ${error.message}`), 1 as const)),
     // Any other mistake the parser found: printed already if it carries a user message.
     Effect.catch((error) =>
       Effect.as(CliError.getUserMessage(error) === undefined ? Console.error(`vwifi: ${error.message}`) : Effect.void, 2 as const)

@@ -1,6 +1,6 @@
 /**
  * `--cluster STORAGE` on the commands that run batches of jobs (compare; campaign): where the batch
- * runs. Absent, in this process; given, on the `vwifi cluster runner` processes that share STORAGE
+ * runs. Absent, on `--workers` threads (or in this process); given, on the `vwifi cluster runner` processes that share STORAGE
  * (a SQLite file, or a postgres:// URL for runners on several machines).
  */
 import { Effect, Layer, Option } from "effect"
@@ -9,6 +9,7 @@ import { clusterJobRunner } from "../cluster/ClusterJobRunner.ts"
 import { describeTarget, parseStorageTarget } from "../cluster/ClusterStorage.ts"
 import { inProcess, JobRunner } from "../jobs/JobRunner.ts"
 import { CliUsageError } from "./CliUsageError.ts"
+import { jobRunnerLayer } from "./Workers.ts"
 
 export const cluster = Flag.String("cluster").pipe(
   Flag.withDescription(
@@ -27,3 +28,7 @@ export const clusterRunnerLayer = (storage: Option.Option<string>): Layer.Layer<
     Layer.catch((e) => Layer.effect(JobRunner, Effect.fail(new CliUsageError({ message: `--cluster ${describeTarget(target)}: ${e.message}` }))))
   )
 }
+
+/** Where a command's batch runs: the cluster if `--cluster` names one, else `--workers` threads. */
+export const batchRunnerLayer = (workers: number, storage: Option.Option<string>): Layer.Layer<JobRunner, CliUsageError> =>
+  Option.isSome(storage) ? clusterRunnerLayer(storage) : jobRunnerLayer(workers)

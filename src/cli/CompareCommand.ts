@@ -6,10 +6,12 @@ import { sweep } from "../compare/Sweep.ts"
 import { CompareReport } from "../report/CompareReport.ts"
 import { durationOverride, loadScenario, prepareOutputs, scenarioArgument, writeOutputs } from "./ScenarioInput.ts"
 import { CliUsageError } from "./CliUsageError.ts"
-import { cluster, clusterRunnerLayer } from "./ClusterFlag.ts"
+import { batchRunnerLayer, cluster } from "./ClusterFlag.ts"
 import { htmlReport } from "../report/HtmlReport.ts"
 import { renderCompare } from "./CompareTable.ts"
 import * as flags from "./flags.ts"
+import { jobProgress } from "./Progress.ts"
+import { workers } from "./Workers.ts"
 
 const out = Flag.String("out").pipe(
   Flag.withDescription("Folder to write results.json and report.html into (created if missing; default vwifi-out)"),
@@ -27,25 +29,27 @@ const encode = Schema.encodeSync(CompareReport)
 
 export const compareCommand = Command.make(
   "compare",
-  { scenario: scenarioFile, seed: flags.seed, seeds: flags.seeds, duration: flags.optionalDuration("How long each run simulates"), json: flags.json, out, sweep: withSweep, cluster },
-  Effect.fnUntraced(function*({ scenario: file, seed, seeds: seedCount, duration, json, out, sweep: runSweep, cluster: clusterStorage }) {
+  { scenario: scenarioFile, seed: flags.seed, seeds: flags.seeds, duration: flags.optionalDuration("How long each run simulates"), json: flags.json, out, sweep: withSweep, workers, cluster },
+  Effect.fnUntraced(function*({ scenario: file, seed, seeds: seedCount, duration, json, out, sweep: runSweep, workers, cluster: clusterStorage }) {
     const base = yield* loadScenario(file, durationOverride(duration))
     yield* prepareOutputs(out)
     if (base.vms.length === 0) return yield* new CliUsageError({ message: "the base scenario needs at least one VM (its first VM is the one compared)" })
-    const tty = !json && process.stderr.isTTY
-    const compared = yield* compare(base, {
-      seed,
-      seeds: seedCount,
-      durationNs: Option.getOrUndefined(duration),
-      onRun: tty
-        ? (i, total, group, workload, runSeed) => process.stderr.write(`\r\x1b[K  run ${i + 1}/${total}: ${group.label}, ${workload.label}, seed ${runSeed}`)
-        : undefined
-    }).pipe(Effect.provide(clusterRunnerLayer(clusterStorage)))
     const sweepNs = 3e9
-    const swept = runSweep
-      ? { seed, seeds: compared.seeds, simulatedSecondsPerRun: sweepNs / 1e9, points: yield* sweep(base, { seed, seeds: seedCount, durationNs: sweepNs, onRun: tty ? (i, total, label) => process.stderr.write(`\r\x1b[K  sweep ${i + 1}/${total}: ${label}`) : undefined }) }
-      : undefined
-    if (tty) process.stderr.write("\r\x1b[K")
+    // The threads start once the input is known to be good, and serve the comparison and the sweep.
+    const { compared, swept } = yield* Effect.provide(
+      Effect.gen(function*() {
+        const runs = jobProgress("run", workers, json)
+        const compared = yield* compare(base, { seed, seeds: seedCount, durationNs: Option.getOrUndefined(duration), onDone: runs.onDone })
+        runs.done()
+        const points = jobProgress("sweep run", workers, json)
+        const swept = runSweep
+          ? { seed, seeds: compared.seeds, simulatedSecondsPerRun: sweepNs / 1e9, points: yield* sweep(base, { seed, seeds: seedCount, durationNs: sweepNs, onDone: points.onDone }) }
+          : undefined
+        points.done()
+        return { compared, swept }
+      }),
+      batchRunnerLayer(workers, clusterStorage)
+    )
     const report = swept === undefined ? compared : { ...compared, sweep: swept }
     const paths = yield* writeOutputs(out, {
       "results.json": JSON.stringify(encode(report), null, 2) + "\n",
@@ -60,11 +64,12 @@ export const compareCommand = Command.make(
       "over --seeds seeds: TCP and UDP throughput both ways, ping round trips, and the CPU breakdown in the " +
       "categories of the seed's Table 1, each a mean with its 95% confidence interval, and the seed's headline " +
       "claims beside vwifi's figures. Writes results.json and report.html (charts) to --out; --sweep adds the " +
-      "PHY-rate sweep."
+      "PHY-rate sweep. The runs go to --workers threads (one per core by default); the results do not depend on how many."
   ),
   Command.withExamples([
     { command: "vwifi compare", description: "the built-in scenario (802.11g 54 Mb/s), 10 s per run" },
     { command: "vwifi compare examples/four-vms-ht40.json --duration 5s --out ht40", description: "an 802.11n base scenario" },
-    { command: "vwifi compare --cluster cluster.db", description: "the runs on the `vwifi cluster runner` processes sharing cluster.db (docs/cluster.md)" }
+    { command: "vwifi compare --cluster cluster.db", description: "the runs on the `vwifi cluster runner` processes sharing cluster.db (docs/cluster.md)" },
+    { command: "vwifi compare --seeds 2 --duration 2s --workers 1", description: "a quick look, every run in this thread" }
   ])
 )

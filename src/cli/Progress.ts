@@ -19,3 +19,27 @@ export const progressReporter = (totalNs: number): ProgressReporter | undefined 
     }
   }
 }
+
+/** A progress line for a batch of jobs ("run 17/200 done, 2 workers, 12 s"), on stderr when it is a terminal. */
+export interface JobProgress {
+  readonly onDone: ((done: number, total: number) => void) | undefined
+  /** Clears the line. */
+  readonly done: () => void
+}
+
+export const jobProgress = (what: string, workers: number, quiet = false): JobProgress => {
+  if (quiet || !process.stderr.isTTY) return { onDone: undefined, done: () => {} }
+  const started = performance.now()
+  let shown = false
+  return {
+    onDone: (done, total) => {
+      const seconds = (performance.now() - started) / 1e3
+      process.stderr.write(`\r\x1b[K  ${what} ${done}/${total} done, ${workers} ${workers === 1 ? "worker" : "workers"}, ${seconds.toFixed(0)} s`)
+      shown = true
+    },
+    done: () => {
+      if (shown) process.stderr.write("\r\x1b[K")
+      shown = false
+    }
+  }
+}

@@ -5,6 +5,7 @@ import { invariantViolations } from "../report/RunReport.ts"
 import type { SoakHour, SoakReport } from "../report/SoakReport.ts"
 import { GENERATED_FAULTS_MAX } from "../fault/FaultPlan.ts"
 import { runSoak } from "../soak/Soak.ts"
+import { CheckFailed } from "./CheckFailed.ts"
 import { CliUsageError } from "./CliUsageError.ts"
 import * as flags from "./flags.ts"
 import { progressReporter } from "./Progress.ts"
@@ -70,7 +71,8 @@ export const soakCommand = Command.make(
     progress?.done()
     yield* Console.log(json ? JSON.stringify(report, null, 2) : renderSoakEnd(report))
     // A soak that broke an invariant or grew its memory failed: say so in the exit code too.
-    if (invariantViolations(report.invariants) > 0 || report.memory.flat === false) process.exitCode = 1
+    if (invariantViolations(report.invariants) > 0) return yield* new CheckFailed({ message: "the soak broke an invariant" })
+    if (report.memory.flat === false) return yield* new CheckFailed({ message: "the soak's memory grew" })
   })
 ).pipe(
   Command.withDescription(

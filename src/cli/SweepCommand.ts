@@ -7,6 +7,9 @@ import { SweepReport, sweepHtml } from "../report/SweepReport.ts"
 import { durationOverride, loadScenario, prepareOutputs, scenarioArgument, writeOutputs } from "./ScenarioInput.ts"
 import { CliUsageError } from "./CliUsageError.ts"
 import * as flags from "./flags.ts"
+import { jobProgress } from "./Progress.ts"
+import { workers } from "./Workers.ts"
+import { batchRunnerLayer, cluster } from "./ClusterFlag.ts"
 
 const out = Flag.String("out").pipe(
   Flag.withDescription("Folder to write sweep.json and sweep.html into (created if missing; default vwifi-out)"),
@@ -28,20 +31,15 @@ const render = (r: SweepReport): string => {
 
 export const sweepCommand = Command.make(
   "sweep-rate",
-  { scenario: scenarioFile, seed: flags.seed, seeds: flags.seeds, duration: flags.optionalDuration("How long each point simulates"), json: flags.json, out },
-  Effect.fnUntraced(function*({ scenario: file, seed, seeds: seedCount, duration, json, out }) {
+  { scenario: scenarioFile, seed: flags.seed, seeds: flags.seeds, duration: flags.optionalDuration("How long each point simulates"), json: flags.json, out, workers, cluster },
+  Effect.fnUntraced(function*({ scenario: file, seed, seeds: seedCount, duration, json, out, workers, cluster: clusterStorage }) {
     const base = yield* loadScenario(file, durationOverride(duration))
     yield* prepareOutputs(out)
     if (base.vms.length === 0) return yield* new CliUsageError({ message: "the base scenario needs at least one VM" })
-    const tty = !json && process.stderr.isTTY
     const durationNs = Option.getOrUndefined(duration)
-    const points = yield* sweep(base, {
-      seed,
-      seeds: seedCount,
-      durationNs,
-      onRun: tty ? (i, total, label) => process.stderr.write(`\r\x1b[K  point ${i + 1}/${total}: ${label}`) : undefined
-    })
-    if (tty) process.stderr.write("\r\x1b[K")
+    const progress = jobProgress("run", workers, json)
+    const points = yield* Effect.provide(sweep(base, { seed, seeds: seedCount, durationNs, onDone: progress.onDone }), batchRunnerLayer(workers, clusterStorage))
+    progress.done()
     const report: SweepReport = { seed, seeds: Array.from({ length: seedCount }, (_, i) => seed + i), simulatedSecondsPerRun: (durationNs ?? base.durationSeconds * 1e9) / 1e9, points }
     const paths = yield* writeOutputs(out, {
       "sweep.json": JSON.stringify(Schema.encodeSync(SweepReport)(report), null, 2) + "\n",
@@ -53,6 +51,7 @@ export const sweepCommand = Command.make(
   Command.withDescription(
     "Run Native, Passthrough, Virtual WiFi and Virtual WiFi with every optimization across PHY rates from 802.11g " +
       "54 Mb/s to 802.11n HT40 with 3 streams (450 Mb/s), saturated UDP: goodput and CPU utilization per point, " +
-      "showing where the one core saturates. Writes sweep.json and sweep.html (charts) to --out."
+      "showing where the one core saturates. Writes sweep.json and sweep.html (charts) to --out. The runs go to " +
+      "--workers threads (one per core by default); the results do not depend on how many."
   )
 )

@@ -1,8 +1,9 @@
 /** Runs the comparison: every group on every workload, same base scenario, over repeated seeds. */
 import { Effect } from "effect"
 import { describePhy } from "../air/PhyConfig.ts"
-import { runScenarioJob } from "../jobs/RunOne.ts"
-import type { JobFailed } from "../jobs/SimJob.ts"
+import { JobRunner, runReports } from "../jobs/JobRunner.ts"
+import type { JobFailed } from "../jobs/JobRunner.ts"
+import { RunJob } from "../jobs/SimJob.ts"
 import type { CompareReport, GroupResult, WorkloadResult } from "../report/CompareReport.ts"
 import type { RunReport } from "../report/RunReport.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
@@ -10,7 +11,7 @@ import { seedClaims } from "./Claims.ts"
 import { DEFAULT_SEEDS } from "./Seeds.ts"
 import { estimateOf } from "./Statistics.ts"
 import { groups, scenarioFor, workloads } from "./Study.ts"
-import type { Group, Workload } from "./Study.ts"
+import type { Workload } from "./Study.ts"
 
 export { DEFAULT_SEEDS } from "./Seeds.ts"
 
@@ -21,8 +22,8 @@ export interface CompareOptions {
   readonly seeds?: number | undefined
   /** Overrides the base scenario's duration for every run. */
   readonly durationNs?: number | undefined
-  /** Called before each run with its position. */
-  readonly onRun?: ((index: number, total: number, group: Group, workload: Workload, seed: number) => void) | undefined
+  /** Called as each run finishes (in any order), with how many are done. */
+  readonly onDone?: ((done: number, total: number) => void) | undefined
 }
 
 /** One run's figures. */
@@ -92,33 +93,52 @@ const meanBreakdown = (breakdowns: ReadonlyArray<Record<string, number>>): Recor
   return out
 }
 
-export const compare = (base: Scenario, options: CompareOptions): Effect.Effect<CompareReport, JobFailed> =>
+/** The runs of a comparison, in order: group by group, workload by workload, seed by seed. */
+export const compareJobs = (base: Scenario, options: CompareOptions): Array<RunJob> => {
+  const seeds = seedsOf(options)
+  return groups.flatMap((group) =>
+    workloads.flatMap((workload) =>
+      seeds.map((seed) =>
+        // The ping run stamps its frames' TX path: a light load, so each stage shows its own latency.
+        new RunJob({ scenario: scenarioFor(base, group, workload), seed, ...durationOf(options), txPath: workload.id === "ping" })
+      )))
+}
+
+const seedsOf = (options: CompareOptions): Array<number> =>
+  Array.from({ length: options.seeds ?? DEFAULT_SEEDS }, (_, i) => options.seed + i)
+
+const durationOf = (options: { readonly durationNs?: number | undefined }) =>
+  options.durationNs === undefined ? {} : { durationNs: options.durationNs }
+
+/**
+ * Runs the comparison's jobs on the `JobRunner` in context (this thread, worker threads …) and
+ * aggregates them; the report is the same whichever runs them.
+ */
+export const compare = (base: Scenario, options: CompareOptions): Effect.Effect<CompareReport, JobFailed, JobRunner> =>
   Effect.gen(function*() {
     const started = performance.now()
     const seedCount = options.seeds ?? DEFAULT_SEEDS
     if (!Number.isInteger(seedCount) || seedCount < 1) return yield* Effect.die(new RangeError(`seeds must be a positive integer, not ${seedCount}`))
-    const seeds = Array.from({ length: seedCount }, (_, i) => options.seed + i)
-    const total = groups.length * workloads.length * seeds.length
-    const runs: Array<{ group: Group; samples: Array<Array<Sample>>; breakdowns: Array<Record<string, number>>; txPaths: Array<Record<string, number>> }> = []
+    const seeds = seedsOf(options)
+    const runner = yield* JobRunner
+    const reports = runReports(yield* runner.runAll(compareJobs(base, options), { onDone: options.onDone }))
     let index = 0
-    for (const group of groups) {
+    const runs = groups.map((group) => {
       const samples: Array<Array<Sample>> = []
       const breakdowns: Array<Record<string, number>> = []
       const txPaths: Array<Record<string, number>> = []
       for (const workload of workloads) {
         const perSeed: Array<Sample> = []
-        for (const seed of seeds) {
-          options.onRun?.(index++, total, group, workload, seed)
-          // The ping run stamps its frames' TX path: a light load, so each stage shows its own latency.
-          const report = yield* runScenarioJob(scenarioFor(base, group, workload), { seed, durationNs: options.durationNs, txPath: workload.id === "ping" })
+        for (const _seed of seeds) {
+          const report = reports[index++]!
           perSeed.push(sampleOf(workload, report))
           if (workload.id === "tcp-tx") breakdowns.push(report.cpu.breakdown)
           if (report.txPath !== undefined) txPaths.push(report.txPath.meanUs)
         }
         samples.push(perSeed)
       }
-      runs.push({ group, samples, breakdowns, txPaths })
-    }
+      return { group, samples, breakdowns, txPaths }
+    })
     const native = runs[0]!.samples
     const groupResults = runs.map(({ group, samples, breakdowns, txPaths }): GroupResult => ({
       group: group.id,

@@ -7,7 +7,9 @@ import { Effect } from "effect"
 import { dataRateMbps } from "../air/RateTable.ts"
 import { describePhy } from "../air/PhyConfig.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
-import { runScenario } from "../run/RunScenario.ts"
+import { JobRunner, runReports } from "../jobs/JobRunner.ts"
+import type { JobFailed } from "../jobs/JobRunner.ts"
+import { RunJob } from "../jobs/SimJob.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
 import { DEFAULT_SEEDS } from "./Seeds.ts"
 import { estimate } from "./Statistics.ts"
@@ -43,7 +45,8 @@ export interface SweepOptions {
   readonly seed: number
   readonly seeds?: number | undefined
   readonly durationNs?: number | undefined
-  readonly onRun?: ((index: number, total: number, label: string) => void) | undefined
+  /** Called as each run finishes (in any order), with how many are done. */
+  readonly onDone?: ((done: number, total: number) => void) | undefined
 }
 
 export const sweepScenario = (base: Scenario, group: Group, phy: PhyConfig): Scenario => {
@@ -60,24 +63,30 @@ export const sweepScenario = (base: Scenario, group: Group, phy: PhyConfig): Sce
   }
 }
 
-export const sweep = (base: Scenario, options: SweepOptions): Effect.Effect<ReadonlyArray<SweepPoint>> =>
+/** The sweep's runs, in order: group by group, rate by rate, seed by seed. */
+export const sweepJobs = (base: Scenario, options: SweepOptions): Array<RunJob> =>
+  sweepGroups.flatMap((group) =>
+    sweepRates.flatMap((phy) =>
+      seedsOf(options).map((seed) =>
+        new RunJob({ scenario: sweepScenario(base, group, phy), seed, ...(options.durationNs === undefined ? {} : { durationNs: options.durationNs }) })
+      )))
+
+const seedsOf = (options: SweepOptions): Array<number> =>
+  Array.from({ length: options.seeds ?? DEFAULT_SEEDS }, (_, i) => options.seed + i)
+
+/** Runs the sweep's jobs on the `JobRunner` in context and gives a point per group and rate. */
+export const sweep = (base: Scenario, options: SweepOptions): Effect.Effect<ReadonlyArray<SweepPoint>, JobFailed, JobRunner> =>
   Effect.gen(function*() {
+    const seedCount = seedsOf(options).length
+    const runner = yield* JobRunner
+    const reports = runReports(yield* runner.runAll(sweepJobs(base, options), { onDone: options.onDone }))
     const points: Array<SweepPoint> = []
-    const seeds = Array.from({ length: options.seeds ?? DEFAULT_SEEDS }, (_, i) => options.seed + i)
-    const total = sweepGroups.length * sweepRates.length * seeds.length
     let index = 0
     for (const group of sweepGroups) {
       for (const phy of sweepRates) {
-        const goodput: Array<number> = []
-        const cpu: Array<number> = []
-        for (const seed of seeds) {
-          options.onRun?.(index++, total, `${group.label}, ${describePhy(phy)}, seed ${seed}`)
-          const r = yield* runScenario(sweepScenario(base, group, phy), { seed, durationNs: options.durationNs })
-          goodput.push(r.vms[0]?.uplinkMbps ?? 0)
-          cpu.push(r.cpu.utilization)
-        }
-        const g = estimate(goodput)
-        const c = estimate(cpu)
+        const runs = reports.slice(index, index += seedCount)
+        const g = estimate(runs.map((r) => r.vms[0]?.uplinkMbps ?? 0))
+        const c = estimate(runs.map((r) => r.cpu.utilization))
         points.push({
           group: group.id,
           label: group.label,

@@ -7,6 +7,7 @@
 import { Context, Effect, Layer } from "effect"
 import { JobFailed, runJob } from "./SimJob.ts"
 import type { SimJob, SimJobResult } from "./SimJob.ts"
+import type { RunReport } from "../report/RunReport.ts"
 
 export interface RunAllOptions {
   /** Called as each job finishes (in any order), with how many are done. */
@@ -29,3 +30,10 @@ export const inProcess: Layer.Layer<JobRunner> = Layer.succeed(JobRunner, {
 })
 
 export { JobFailed }
+
+/** The reports of a batch of `RunJob`s, in order (a result of another kind is a runner's bug). */
+export const runReports = (results: ReadonlyArray<SimJobResult>): Array<RunReport> =>
+  results.map((r, i) => {
+    if (r._tag !== "RunJobResult") throw new Error(`job ${i + 1} was a RunJob but came back as a ${r._tag}`)
+    return r.report
+  })

@@ -2,6 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import { compare } from "../../src/compare/Compare.ts"
 import { groups, scenarioFor, workloads } from "../../src/compare/Study.ts"
+import { inProcess } from "../../src/jobs/JobRunner.ts"
 import { CompareReport } from "../../src/report/CompareReport.ts"
 import { defaultScenario } from "../../src/scenario/ScenarioLoad.ts"
 
@@ -23,7 +24,7 @@ describe("vwifi compare", () => {
         assert.strictEqual(w.ratioToNativeCi95, 0)
       }
       assert.isTrue(a.groups.every((g) => g.workloads.every((w) => w.invariantViolations === 0)))
-    }))
+    }).pipe(Effect.provide(inProcess)))
 
   it("derives each run from the base scenario: its first VM, alone, with the workload's traffic", () => {
     const base = { ...defaultScenario, vms: [defaultScenario.vms[0]!, { ...defaultScenario.vms[0]!, name: "other" }] }
@@ -46,7 +47,7 @@ describe("vwifi compare", () => {
       }
       assert.isBelow(udpTx("virtual-wifi-optimized").cpuUtilization, udpTx("virtual-wifi").cpuUtilization)
       assert.closeTo(udpTx("virtual-wifi").throughputMbps!, udpTx("native").throughputMbps!, 0.5)
-    }))
+    }).pipe(Effect.provide(inProcess)))
 })
 
 describe("vwifi compare: report.html", () => {
@@ -62,7 +63,7 @@ describe("vwifi compare: report.html", () => {
       const values = (throughputChart(r).data as { values: Array<{ mbps: number }> }).values
       assert.strictEqual(values.length, r.groups.length * 4, "TCP and UDP both ways, every group")
       assert.deepStrictEqual(values.map((v) => v.mbps), r.groups.flatMap((g) => g.workloads.filter((w) => w.throughputMbps !== null).map((w) => w.throughputMbps)))
-    }))
+    }).pipe(Effect.provide(inProcess)))
 })
 
 describe("vwifi sweep-rate", () => {
@@ -88,5 +89,5 @@ describe("vwifi sweep-rate", () => {
       assert.isAbove(top("virtual-wifi").cpuUtilization, 0.95)
       assert.isBelow(top("virtual-wifi-optimized").cpuUtilization, 0.9)
       assert.isAbove(top("virtual-wifi-optimized").goodputMbps, 2 * top("virtual-wifi").goodputMbps)
-    }))
+    }).pipe(Effect.provide(inProcess)))
 })

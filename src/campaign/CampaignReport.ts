@@ -1,0 +1,40 @@
+/** The results of `vwifi campaign` (`--json`, `campaign.json`): an exported Schema. */
+import { Schema } from "effect"
+import { FaultCase } from "../fault/FaultCase.ts"
+
+/** A failing case, what it broke, and the smaller case it shrank to (which fails alike). */
+export const CampaignFailure = Schema.Struct({
+  /** Its place in the campaign: case `index` of the seed (`fault/CaseGenerator.ts`). */
+  index: Schema.Int,
+  faultCase: FaultCase,
+  problems: Schema.Array(Schema.String),
+  traceDigest: Schema.String,
+  shrunk: FaultCase,
+  shrunkProblems: Schema.Array(Schema.String),
+  /** Smaller failing cases found on the way, and candidates judged (as if one at a time). */
+  shrinkSteps: Schema.Int,
+  shrinkTried: Schema.Int,
+  /** The one command that runs the shrunk case again. */
+  replay: Schema.String
+})
+export type CampaignFailure = typeof CampaignFailure.Type
+
+export const CampaignReport = Schema.Struct({
+  seed: Schema.Int,
+  cases: Schema.Int,
+  passed: Schema.Int,
+  failed: Schema.Int,
+  /** Threads the cases ran on (1: this thread). */
+  workers: Schema.Int,
+  /** Wall time of the cases' runs (shrinking apart), and their rate. */
+  wallSeconds: Schema.Number,
+  casesPerWallSecond: Schema.Number,
+  simulatedSeconds: Schema.Number,
+  /** Cases per mode and injected faults per kind. */
+  modes: Schema.Record(Schema.String, Schema.Int),
+  faultKinds: Schema.Record(Schema.String, Schema.Int),
+  /** Every case's trace digest, in order: two campaigns of one seed give the same list. */
+  traceDigests: Schema.Array(Schema.String),
+  failures: Schema.Array(CampaignFailure)
+})
+export type CampaignReport = typeof CampaignReport.Type

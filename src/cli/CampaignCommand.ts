@@ -1,0 +1,124 @@
+/** `vwifi campaign`: fresh generated fault cases on every core, failures shrunk, each with its replay. */
+import { Console, Effect, Option, Schema } from "effect"
+import { Command, Flag } from "effect/cli"
+import { runCampaign } from "../campaign/Campaign.ts"
+import { FaultCase } from "../fault/FaultCase.ts"
+import { inProcess, JobRunner } from "../jobs/JobRunner.ts"
+import { FaultCaseJob } from "../jobs/SimJob.ts"
+import { CampaignReport } from "../campaign/CampaignReport.ts"
+import type { CampaignFailure } from "../campaign/CampaignReport.ts"
+import { CheckFailed } from "./CheckFailed.ts"
+import { CliUsageError } from "./CliUsageError.ts"
+import * as flags from "./flags.ts"
+import { jobProgress } from "./Progress.ts"
+import { prepareOutputs, writeOutputs } from "./ScenarioInput.ts"
+import { workers } from "./Workers.ts"
+import { batchRunnerLayer, cluster } from "./ClusterFlag.ts"
+
+/** A campaign this long runs for hours on a laptop; more is a typo. */
+const CASES_MAX = 100_000
+
+const cases = Flag.Int("cases").pipe(
+  Flag.withDescription(`How many fresh fault cases to generate from --seed and run, 1 to ${CASES_MAX} (default 100)`),
+  Flag.filter((n) => n >= 1 && n <= CASES_MAX, (n) => `--cases must be a whole number from 1 to ${CASES_MAX}, got ${n}`),
+  Flag.withDefault(100)
+)
+
+const seed = flags.seed.pipe(
+  Flag.withDescription("Seed of the campaign: the same seed gives the same cases, each with its own simulation seed (default 1)")
+)
+
+const out = Flag.String("out").pipe(
+  Flag.withDescription("Also write campaign.json (the results) into this folder (created if missing)"),
+  Flag.optional
+)
+
+const replay = Flag.String("replay").pipe(
+  Flag.withDescription("Run this one case (the JSON a failure prints) instead of a campaign: its verdict and trace digest; exit 1 if it fails"),
+  Flag.optional
+)
+
+const decodeCase = Schema.decodeUnknownEffect(Schema.fromJsonString(FaultCase))
+
+const lines = (problems: ReadonlyArray<string>): string => problems.map((p) => `    - ${p}`).join("\n")
+
+const renderFailure = (f: CampaignFailure): string =>
+  [
+    `FAILED case ${f.index} (simulation seed ${f.faultCase.seed}, digest ${f.traceDigest}):`,
+    lines(f.problems),
+    `  shrunk in ${f.shrinkSteps} steps (${f.shrinkTried} candidates judged) to ${f.shrunk.vms} VM(s), ${f.shrunk.aps} AP(s), ${f.shrunk.faults.length} fault(s):`,
+    lines(f.shrunkProblems),
+    `  replay: ${f.replay}`
+  ].join("\n")
+
+const renderCounts = (counts: Readonly<Record<string, number>>): string =>
+  Object.entries(counts).sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).map(([k, n]) => `${k} ${n}`).join(", ")
+
+export const renderCampaign = (r: CampaignReport): string =>
+  [
+    `campaign: ${r.cases} cases from seed ${r.seed} on ${r.workers} ${r.workers === 1 ? "worker" : "workers"}`,
+    `  ${r.cases} cases in ${r.wallSeconds.toFixed(1)} s: ${r.casesPerWallSecond.toFixed(2)} cases per wall-second, ${r.simulatedSeconds.toFixed(0)} s simulated`,
+    `  modes: ${renderCounts(r.modes)}`,
+    `  faults: ${renderCounts(r.faultKinds)}`,
+    `  passed ${r.passed}, failed ${r.failed}`,
+    ...r.failures.map(renderFailure)
+  ].join("\n")
+
+/** `--replay`: the one case, in this thread. */
+const replayCase = (json: string, asJson: boolean) =>
+  Effect.gen(function*() {
+    const faultCase = yield* decodeCase(json).pipe(
+      Effect.mapError((e) => new CliUsageError({ message: `--replay takes a fault case's JSON, as a campaign prints it: ${e.message}` }))
+    )
+    const [result] = yield* Effect.provide(JobRunner.use((r) => r.runAll([new FaultCaseJob({ faultCase })])), inProcess)
+    if (result?._tag !== "FaultCaseResult") return yield* Effect.die(new Error("a fault case did not give a verdict"))
+    yield* Console.log(asJson
+      ? JSON.stringify({ faultCase, problems: result.problems, traceDigest: result.traceDigest, simulatedSeconds: result.simulatedSeconds })
+      : [`case ${JSON.stringify(faultCase)}`, `  ${result.simulatedSeconds} s simulated, digest ${result.traceDigest}`,
+        result.problems.length === 0 ? "  passed" : `  FAILED:\n${lines(result.problems)}`].join("\n"))
+    if (result.problems.length > 0) return yield* new CheckFailed({ message: `the case failed (${result.problems.length} problems)` })
+  })
+
+export const campaignCommand = Command.make(
+  "campaign",
+  { cases, seed, workers, cluster, json: flags.json, out, replay },
+  Effect.fnUntraced(function*({ cases, seed, workers, cluster: clusterStorage, json, out, replay }) {
+    if (Option.isSome(replay)) return yield* replayCase(replay.value, json)
+    if (Option.isSome(out)) yield* prepareOutputs(out.value)
+    const progress = jobProgress("case", workers, json)
+    const report = yield* Effect.provide(
+      runCampaign({
+        seed,
+        cases,
+        onDone: progress.onDone,
+        onShrink: json ? undefined : (n, total) => {
+          progress.done()
+          if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K  shrinking failure ${n}/${total}…`)
+        }
+      }),
+      batchRunnerLayer(workers, clusterStorage)
+    )
+    progress.done()
+    if (!json && process.stderr.isTTY) process.stderr.write("\r\x1b[K")
+    const encoded = Schema.encodeSync(CampaignReport)(report)
+    const written = Option.isSome(out) ? yield* writeOutputs(out.value, { "campaign.json": JSON.stringify(encoded, null, 2) + "\n" }) : undefined
+    yield* Console.log(json ? JSON.stringify(encoded) : renderCampaign(report) + (written === undefined ? "" : `\n\nresults: ${written["campaign.json"]}`))
+    if (report.failed > 0) return yield* new CheckFailed({ message: `${report.failed} of ${report.cases} cases failed; each replays with the command printed beside it` })
+  })
+).pipe(
+  Command.withDescription(
+    "Fault campaign: generate --cases fresh fault cases from --seed (a topology of 1–4 VMs and 1–4 APs, light mixed traffic, " +
+      "a mode, and 1–6 faults of every kind: crashes, hangs, lost interrupts, APs down, storms, reboots …), run them on " +
+      "--workers threads (or the --cluster runners), and judge each: every invariant at zero, every VM connected again and moving data within " +
+      "15 s of the last fault. A failing case is shrunk to a smaller one that fails the same way (fewer VMs, APs and " +
+      "faults, earlier and smaller faults) and printed with the one command that replays it. The same seed gives the " +
+      "same cases and the same results whatever the number of workers. Exit code 1 if a case failed."
+  ),
+  Command.withExamples([
+    { command: "vwifi campaign --cases 200", description: "200 cases from seed 1, on every core" },
+    { command: "vwifi campaign --cases 1000 --seed 42 --out campaign-42", description: "a longer campaign, results in campaign-42/campaign.json" },
+    { command: "vwifi campaign --cases 100000 --cluster postgres://vwifi:secret@db.lan/vwifi", description: "a long campaign over every `vwifi cluster runner` sharing that database (docs/cluster.md)" },
+    { command: "vwifi campaign --replay '{\"seed\":7,\"mode\":0,\"vms\":2,\"aps\":1,\"traffic\":[\"ping\",\"udp-tx\",\"ping\",\"ping\"],\"faults\":[{\"atTenths\":20,\"kind\":100,\"target\":0,\"size\":500}]}'", description: "run one case again, as a failure prints it" }
+  ])
+)
+

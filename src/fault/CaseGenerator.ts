@@ -1,0 +1,43 @@
+/**
+ * Fresh fault cases for a campaign (`vwifi campaign`), drawn from a seed: case `i` has its own
+ * stream (`streamSeed(seed, "campaign/i")`), so it is the same case whether the campaign runs 10
+ * cases or 10,000, and a case is named by (seed, i) alone.
+ */
+import { Prng, streamSeed } from "../kernel/Prng.ts"
+import type { FaultCase } from "./FaultCase.ts"
+
+type Traffic = FaultCase["traffic"][number]
+const TRAFFIC: ReadonlyArray<Traffic> = ["ping", "udp-tx", "udp-rx", "tcp-tx", "tcp-rx"]
+
+/** The same bounds as the `FaultCase` Schema: the generator draws over all of it, evenly. */
+const SEED_MAX = 1_000_000
+const MODES = 4
+const VMS_MAX = 4
+const APS_MAX = 4
+const FAULTS_MAX = 6
+const AT_TENTHS_MIN = 5
+const AT_TENTHS_MAX = 80
+const DRAW_VALUES = 1000
+
+/** Case `index` of the campaign of seed `seed`. */
+export const generateCase = (seed: number, index: number): FaultCase => {
+  const random = new Prng(streamSeed(seed, `campaign/${index}`))
+  const below = (n: number) => random.nextIntBelow(n)
+  return {
+    seed: 1 + below(SEED_MAX),
+    mode: below(MODES),
+    vms: 1 + below(VMS_MAX),
+    aps: 1 + below(APS_MAX),
+    traffic: Array.from({ length: 4 }, () => TRAFFIC[below(TRAFFIC.length)]!),
+    faults: Array.from({ length: 1 + below(FAULTS_MAX) }, () => ({
+      atTenths: AT_TENTHS_MIN + below(AT_TENTHS_MAX - AT_TENTHS_MIN + 1),
+      kind: below(DRAW_VALUES),
+      target: below(DRAW_VALUES),
+      size: below(DRAW_VALUES)
+    }))
+  }
+}
+
+/** Cases 0 … count − 1 of the campaign of `seed`. */
+export const generateCases = (seed: number, count: number): Array<FaultCase> =>
+  Array.from({ length: count }, (_, i) => generateCase(seed, i))

@@ -1,0 +1,128 @@
+/**
+ * Shrinking a failing fault case to a smaller one that fails the same way, greedily, in the manner
+ * of delta debugging (Zeller & Hildebrandt, "Simplifying and Isolating Failure-Inducing Input",
+ * IEEE TSE 2002): propose smaller cases, biggest cuts first; keep the first that still fails; repeat
+ * until none does. The proposals are pure (`shrinkCandidates`); the judge that runs them is given,
+ * so the loop runs on a JobRunner in the CLI and on a plain predicate in tests.
+ */
+import { Effect } from "effect"
+import type { FaultCase } from "./FaultCase.ts"
+
+type Fault = FaultCase["faults"][number]
+
+/** The earliest a generated fault may be (`FaultCase`: 0.5 s). */
+const AT_TENTHS_MIN = 5
+
+/** Judging stops after this many candidate runs, whatever is left (a case runs in about a second). */
+export const SHRINK_TRIES_MAX = 300
+
+/**
+ * The same scenario in its plainest spelling: mode 1 is mode 0 (both virtual-wifi); outside
+ * virtual-wifi only one VM exists; traffic past the VMs is unused. No run can tell them apart.
+ */
+export const normalizeCase = (c: FaultCase): FaultCase => {
+  const mode = c.mode === 1 ? 0 : c.mode
+  const vms = mode === 0 ? c.vms : 1
+  return { ...c, mode, vms, traffic: c.traffic.map((t, i) => (i < vms ? t : "ping")) }
+}
+
+const withFault = (c: FaultCase, i: number, change: Partial<Fault>): FaultCase =>
+  ({ ...c, faults: c.faults.map((f, j) => (j === i ? { ...f, ...change } : f)) })
+
+/** Toward `floor`: the floor itself, then halfway (each strictly below `value`). */
+const smaller = (value: number, floor: number): Array<number> =>
+  value <= floor ? [] : [...new Set([floor, Math.floor((value + floor) / 2)])].filter((v) => v < value)
+
+/**
+ * Cases smaller than `c` (normalized), biggest cuts first: one fault alone, a fault fewer, fewer VMs,
+ * fewer APs, each fault earlier, smaller, aimed at the first target, each VM's traffic a ping. Every
+ * one is smaller on one axis and no bigger on any, so repeated shrinking ends.
+ */
+export const shrinkCandidates = (failing: FaultCase): Array<FaultCase> => {
+  const c = normalizeCase(failing)
+  const out: Array<FaultCase> = []
+  if (c.faults.length > 1) {
+    for (const f of c.faults) out.push({ ...c, faults: [f] })
+    for (let i = 0; i < c.faults.length; i++) out.push({ ...c, faults: c.faults.filter((_, j) => j !== i) })
+  }
+  for (let vms = 1; vms < c.vms; vms++) out.push(normalizeCase({ ...c, vms }))
+  for (let aps = 1; aps < c.aps; aps++) out.push({ ...c, aps })
+  c.faults.forEach((f, i) => {
+    for (const atTenths of smaller(f.atTenths, AT_TENTHS_MIN)) out.push(withFault(c, i, { atTenths }))
+    for (const size of smaller(f.size, 0)) out.push(withFault(c, i, { size }))
+    for (const target of smaller(f.target, 0)) out.push(withFault(c, i, { target }))
+  })
+  for (let i = 0; i < c.vms; i++) {
+    if (c.traffic[i] !== "ping") out.push({ ...c, traffic: c.traffic.map((t, j) => (j === i ? "ping" : t)) })
+  }
+  const seen = new Set<string>()
+  return out.filter((x) => {
+    const key = JSON.stringify(x)
+    return !seen.has(key) && seen.add(key) !== undefined
+  })
+}
+
+/** What kind of failure a problem line (`caseVerdict`) is, so a shrink does not wander to another bug. */
+export const problemClass = (problem: string): string => {
+  const invariant = /^invariant (\S+)/.exec(problem)
+  if (invariant !== null) return `invariant ${invariant[1]}`
+  if (problem.startsWith("the run ended")) return "the run ended early"
+  if (/ is \S+ \d+ s after the last fault$/.test(problem)) return "a VM not connected again"
+  if (problem.includes(" has moved no data since ")) return "a VM's traffic stalled"
+  return problem
+}
+
+/** Does a candidate with `problems` fail as the original did (one class of problem in common)? */
+export const failsAlike = (original: ReadonlyArray<string>, problems: ReadonlyArray<string>): boolean => {
+  const classes = new Set(original.map(problemClass))
+  return problems.some((p) => classes.has(problemClass(p)))
+}
+
+export interface ShrinkResult {
+  readonly shrunk: FaultCase
+  readonly problems: ReadonlyArray<string>
+  /** Candidates kept (each a smaller failing case). */
+  readonly steps: number
+  /** Candidates judged, counted as if one at a time (a batch runs the rest of its candidates too). */
+  readonly tried: number
+}
+
+export interface ShrinkOptions {
+  /** How many candidates the judge gets at once (its parallelism): the first failing one is kept. */
+  readonly batch: number
+  readonly triesMax?: number | undefined
+}
+
+/**
+ * Shrinks `failing` (whose run had `problems`) with `judge`, which gives each case's problems
+ * (empty: it passed). Candidates are judged in batches, in order, and the first that fails alike is
+ * kept, so the result does not depend on the batch size.
+ */
+export const shrinkCase = <E, R>(
+  failing: FaultCase,
+  problems: ReadonlyArray<string>,
+  judge: (cases: ReadonlyArray<FaultCase>) => Effect.Effect<ReadonlyArray<ReadonlyArray<string>>, E, R>,
+  options: ShrinkOptions
+): Effect.Effect<ShrinkResult, E, R> =>
+  Effect.gen(function*() {
+    const triesMax = options.triesMax ?? SHRINK_TRIES_MAX
+    const batch = Math.max(1, options.batch)
+    let current = { shrunk: normalizeCase(failing), problems, steps: 0, tried: 0 }
+    let improved = true
+    while (improved && current.tried < triesMax) {
+      improved = false
+      const candidates = shrinkCandidates(current.shrunk)
+      for (let from = 0; from < candidates.length && !improved && current.tried < triesMax; from += batch) {
+        const chunk = candidates.slice(from, Math.min(from + batch, from + triesMax - current.tried))
+        const verdicts = yield* judge(chunk)
+        const first = verdicts.findIndex((v) => failsAlike(problems, v))
+        // Counted as a one-at-a-time search would have: what follows the kept one in its batch is not,
+        // so neither the count nor where the bound stops depends on the batch size.
+        if (first >= 0) {
+          current = { shrunk: chunk[first]!, problems: verdicts[first]!, steps: current.steps + 1, tried: current.tried + first + 1 }
+          improved = true
+        } else current = { ...current, tried: current.tried + chunk.length }
+      }
+    }
+    return current
+  })

@@ -1,0 +1,65 @@
+/**
+ * The `JobRunner` on worker threads: a pool of N threads, each serving `JobRpcs` (`JobWorker.ts`),
+ * one job at a time. A free thread takes the next job (the worker protocol's pool hands a request
+ * to an idle worker), results come back in the jobs' order. Jobs and results cross the thread as
+ * their Schemas' encodings, as they would cross a socket.
+ */
+import * as NodeWorker from "@effect/platform-node/NodeWorker"
+import { Effect, Layer } from "effect"
+import { RpcClient } from "effect/rpc"
+import type { RpcClientError } from "effect/rpc/RpcClientError"
+import { availableParallelism } from "node:os"
+import { Worker } from "node:worker_threads"
+import { JobRpcs } from "./JobRpc.ts"
+import { JobFailed, JobRunner } from "./JobRunner.ts"
+
+/** How long a thread with no job stays up (it took about a second to start). */
+const IDLE_THREAD_LIFETIME = "1 minute"
+
+/** One thread per core by default: the jobs are CPU-bound and share nothing. */
+export const defaultWorkers = (): number => availableParallelism()
+
+/**
+ * The worker's entry beside this module: `.ts` when running the sources (Node strips types), `.js`
+ * in the compiled package (a `new URL` string is not rewritten by the build, so it is chosen here).
+ */
+export const jobWorkerEntry: URL = new URL(`./JobWorker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url)
+
+export interface WorkerPoolOptions {
+  readonly workers: number
+  /** The script each thread runs (default `jobWorkerEntry`); tests give a misbehaving one. */
+  readonly entry?: URL | undefined
+}
+
+const stopped = (index: number, error: RpcClientError): JobFailed =>
+  new JobFailed({ index, message: `job ${index + 1}: its worker thread stopped (${error.message}); the run is abandoned` })
+
+const runner = (workers: number) =>
+  Effect.gen(function*() {
+    const client = yield* RpcClient.make(JobRpcs)
+    return JobRunner.of({
+      parallelism: workers,
+      runAll: (jobs, options) =>
+        Effect.suspend(() => {
+          let done = 0
+          return Effect.forEach(jobs, (job, index) =>
+            client.RunJob({ job, index }).pipe(
+              Effect.catchTag("RpcClientError", (error) => Effect.fail(stopped(index, error))),
+              Effect.tap(() => Effect.sync(() => options?.onDone?.(++done, jobs.length)))
+            ), { concurrency: workers })
+        })
+    })
+  })
+
+/** `workers` threads running jobs; they start when the layer is built and stop with its scope. */
+export const layer = (options: WorkerPoolOptions): Layer.Layer<JobRunner> => {
+  const entry = options.entry ?? jobWorkerEntry
+  return Layer.effect(JobRunner, runner(options.workers)).pipe(
+    // Threads start as runs wait for one (the first at once), so a short batch starts no more than it
+    // uses; an idle thread stays a while, for the next batch (a campaign's shrinking, say).
+    Layer.provide(RpcClient.layerProtocolWorker({ minSize: 1, maxSize: options.workers, concurrency: 1, timeToLive: IDLE_THREAD_LIFETIME })),
+    Layer.provide(NodeWorker.layer((id) => new Worker(entry, { name: `vwifi-jobs-${id}` }))),
+    // Threads that cannot start are vwifi's failure, not the user's: an internal error.
+    Layer.orDie
+  )
+}

@@ -1,0 +1,44 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Schema } from "effect"
+import { spawnSync } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import { replayCommand } from "../../src/campaign/Campaign.ts"
+import { generateCase } from "../../src/fault/CaseGenerator.ts"
+import { CampaignReport } from "../../src/campaign/CampaignReport.ts"
+import { vwifi } from "./vwifi.ts"
+
+const bin = fileURLToPath(new URL("../../bin/vwifi.js", import.meta.url))
+
+/** Runs a printed command line as a user would paste it: through the shell, `vwifi` being this repository's. */
+const shell = (command: string) => {
+  const r = spawnSync("sh", ["-c", command.replace(/^vwifi /, `'${process.execPath}' '${bin}' `)], { encoding: "utf8", timeout: 120_000 })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+describe("cli: vwifi campaign", () => {
+  it("runs cases on worker threads; a case's printed replay command, pasted into a shell, runs it again to the same digest", () => {
+    const r = vwifi("campaign", "--cases", "2", "--seed", "5", "--workers", "2", "--json")
+    assert.strictEqual(r.code, 0, r.stderr)
+    const report = Schema.decodeUnknownSync(CampaignReport)(JSON.parse(r.stdout))
+    assert.deepInclude(report, { cases: 2, passed: 2, failed: 0, workers: 2, seed: 5 })
+    const replayed = shell(replayCommand(generateCase(5, 1)) + " --json")
+    assert.strictEqual(replayed.code, 0, replayed.stderr)
+    const verdict = JSON.parse(replayed.stdout)
+    assert.strictEqual(verdict.traceDigest, report.traceDigests[1])
+    assert.deepStrictEqual(verdict.problems, [])
+  })
+
+  it("refuses a replay that is not a fault case, and bad counts, with exit code 2 and the reason", () => {
+    const bad = vwifi("campaign", "--replay", '{"seed":7,"mode":9}')
+    assert.strictEqual(bad.code, 2)
+    assert.include(bad.stderr, "--replay takes a fault case's JSON")
+    assert.include(bad.stderr, "mode")
+    assert.notInclude(bad.stdout + bad.stderr, "    at ")
+    const workers = vwifi("campaign", "--workers", "0")
+    assert.strictEqual(workers.code, 2)
+    assert.include(workers.stderr, "--workers must be a whole number from 1")
+    const help = vwifi("campaign", "--help")
+    assert.include(help.stdout, "--replay")
+    assert.include(help.stdout, "--workers")
+  })
+})

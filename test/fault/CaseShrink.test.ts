@@ -1,0 +1,98 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Schema } from "effect"
+import { generateCase, generateCases } from "../../src/fault/CaseGenerator.ts"
+import { FaultCase } from "../../src/fault/FaultCase.ts"
+import { failsAlike, normalizeCase, problemClass, shrinkCandidates, shrinkCase } from "../../src/fault/CaseShrink.ts"
+
+const isCase = Schema.is(FaultCase)
+
+/** A pure stand-in for a run: "fails" when a case has two VMs or more in virtual-wifi and a fault whose kind draw is in [500, 600). */
+const fakeBug = (c: FaultCase): Array<string> =>
+  c.mode <= 1 && c.vms >= 2 && c.faults.some((f) => f.kind >= 500 && f.kind < 600) ? ["invariant isolationViolations = 1"] : []
+
+const judgeWith = (verdict: (c: FaultCase) => Array<string>, calls: Array<number>) => (cases: ReadonlyArray<FaultCase>) =>
+  Effect.sync(() => {
+    calls.push(cases.length)
+    return cases.map(verdict)
+  })
+
+/** Everything a shrink may cut, added up: every candidate must lower it. */
+const size = (c: FaultCase): number =>
+  c.faults.length * 10_000 + c.vms * 1000 + c.aps * 1000 + c.faults.reduce((t, f) => t + f.atTenths + f.size + f.target, 0) +
+  c.traffic.filter((t) => t !== "ping").length
+
+describe("campaign cases: generation", () => {
+  it("draws valid cases, the same for a seed, case i the same whatever the count", () => {
+    const cases = generateCases(5, 50)
+    assert.isTrue(cases.every(isCase))
+    assert.deepStrictEqual(generateCases(5, 50), cases)
+    assert.deepStrictEqual(generateCase(5, 37), cases[37])
+    assert.notDeepEqual(generateCases(6, 50), cases)
+    // Over 50 cases every mode and every fault count shows up.
+    assert.strictEqual(new Set(cases.map((c) => c.mode)).size, 4)
+    assert.isAbove(new Set(cases.map((c) => c.faults.length)).size, 3)
+  })
+})
+
+describe("campaign cases: shrinking", () => {
+  it("proposes only valid, strictly smaller cases, and none for the smallest", () => {
+    for (const c of generateCases(11, 40)) {
+      const candidates = shrinkCandidates(c)
+      assert.isAbove(candidates.length, 0)
+      for (const x of candidates) {
+        assert.isTrue(isCase(x), JSON.stringify(x))
+        assert.isBelow(size(x), size(normalizeCase(c)), JSON.stringify(x))
+        assert.isAtMost(x.faults.length, c.faults.length)
+      }
+    }
+    const smallest: FaultCase = { seed: 3, mode: 0, vms: 1, aps: 1, traffic: ["ping", "ping", "ping", "ping"], faults: [{ atTenths: 5, kind: 123, target: 0, size: 0 }] }
+    assert.deepStrictEqual(shrinkCandidates(smallest), [])
+  })
+
+  it("normalizes without changing the scenario: mode 1 is mode 0; passthrough has one VM; unused traffic is ping", () => {
+    const c: FaultCase = { seed: 3, mode: 2, vms: 4, aps: 2, traffic: ["tcp-tx", "udp-rx", "tcp-rx", "udp-tx"], faults: [{ atTenths: 9, kind: 1, target: 2, size: 3 }] }
+    assert.deepInclude(normalizeCase(c), { mode: 2, vms: 1, traffic: ["tcp-tx", "ping", "ping", "ping"] })
+    assert.deepInclude(normalizeCase({ ...c, mode: 1 }), { mode: 0, vms: 4, traffic: c.traffic })
+  })
+
+  it.effect("shrinks a failing case to the smallest that still fails, whatever the batch size", () =>
+    Effect.gen(function*() {
+      const failing = generateCases(1, 200).find((c) => fakeBug(c).length > 0 && c.faults.length >= 3 && c.vms >= 3)!
+      assert.isDefined(failing, "the generator makes such a case among 200")
+      const results = []
+      for (const batch of [1, 2, 4, 7]) {
+        const calls: Array<number> = []
+        const r = yield* shrinkCase(failing, fakeBug(failing), judgeWith(fakeBug, calls), { batch })
+        assert.isTrue(calls.every((n) => n <= batch))
+        results.push(r)
+      }
+      const r = results[0]!
+      assert.deepStrictEqual(fakeBug(r.shrunk), ["invariant isolationViolations = 1"])
+      // Nothing left to cut: two VMs (the bug needs them), one AP, the one guilty fault, earliest and smallest, pings.
+      assert.deepInclude(r.shrunk, { seed: failing.seed, mode: 0, vms: 2, aps: 1, traffic: ["ping", "ping", "ping", "ping"] })
+      assert.strictEqual(r.shrunk.faults.length, 1)
+      assert.deepInclude(r.shrunk.faults[0]!, { atTenths: 5, target: 0, size: 0 })
+      assert.isTrue(r.shrunk.faults[0]!.kind >= 500 && r.shrunk.faults[0]!.kind < 600)
+      assert.isAbove(r.steps, 3)
+      for (const other of results) assert.deepStrictEqual(other, r)
+    }))
+
+  it.effect("keeps only candidates that fail the same way, and stops at the bound", () =>
+    Effect.gen(function*() {
+      const failing: FaultCase = { seed: 9, mode: 0, vms: 3, aps: 2, traffic: ["tcp-tx", "ping", "udp-rx", "ping"], faults: [{ atTenths: 40, kind: 550, target: 900, size: 800 }] }
+      // A smaller case fails too, but otherwise (a stall, not the original broken invariant): not kept.
+      const otherBug = (c: FaultCase) => c.vms === 3 ? ["invariant isolationViolations = 2"] : ["vm0 has moved no data since 3 s (the run ends at 23 s)"]
+      const r = yield* shrinkCase(failing, otherBug(failing), judgeWith(otherBug, []), { batch: 3 })
+      assert.strictEqual(r.shrunk.vms, 3)
+      assert.isAbove(r.steps, 0, "cuts that keep three VMs are kept")
+      const bounded = yield* shrinkCase(failing, fakeBug(failing), judgeWith(() => ["invariant isolationViolations = 1"], []), { batch: 2, triesMax: 3 })
+      assert.isAtMost(bounded.tried, 3)
+    }))
+
+  it("classes problems by what broke, not by the numbers in them", () => {
+    assert.strictEqual(problemClass("invariant unaccountedFrames = 3"), problemClass("invariant unaccountedFrames = 1"))
+    assert.strictEqual(problemClass("vm1 is scanning 15 s after the last fault"), problemClass("vm0 is associating 15 s after the last fault"))
+    assert.isTrue(failsAlike(["vm0 has moved no data since 3 s (the run ends at 23 s)"], ["vm2 has moved no data since the start s (the run ends at 30 s)"]))
+    assert.isFalse(failsAlike(["invariant isolationViolations = 1"], ["the run ended stalled"]))
+  })
+})
