@@ -4,5 +4,14 @@
 // types under node_modules).
 import { existsSync } from "node:fs"
 
-const sources = new URL("../src/cli/main.ts", import.meta.url)
-await import(existsSync(sources) ? sources.href : new URL("../dist/cli/main.js", import.meta.url).href)
+const fromSources = existsSync(new URL("../src/cli/main.ts", import.meta.url))
+const module = (name) => new URL(fromSources ? `../src/cli/${name}.ts` : `../dist/cli/${name}.js`, import.meta.url).href
+
+// V8 sizes its heap once, at start: start again with vwifi's heap flags (src/cli/HeapFlags.ts) unless
+// they, or the user's own, are set. Where Node cannot replace the process (Windows), run as it is.
+const { needsHeapFlags, withHeapFlags } = await import(module("HeapFlags"))
+if (typeof process.execve === "function" && needsHeapFlags(process.execArgv, process.env.NODE_OPTIONS)) {
+  process.execve(process.execPath, withHeapFlags(process.execPath, process.execArgv, process.argv))
+}
+
+await import(module("main"))
