@@ -9,9 +9,10 @@ const module = (name) => new URL(fromSources ? `../src/cli/${name}.ts` : `../dis
 
 // V8 sizes its heap once, at start: start again with vwifi's heap flags (src/cli/HeapFlags.ts) unless
 // they, or the user's own, are set. Where Node cannot replace the process (Windows), run as it is.
-const { needsHeapFlags, withHeapFlags } = await import(module("HeapFlags"))
-if (typeof process.execve === "function" && needsHeapFlags(process.execArgv, process.env.NODE_OPTIONS)) {
-  process.execve(process.execPath, withHeapFlags(process.execPath, process.execArgv, process.argv))
+const { missingHeapFlags, withFlags } = await import(module("HeapFlags"))
+const missing = missingHeapFlags(process.execArgv, process.env.NODE_OPTIONS)
+if (typeof process.execve === "function" && missing.length > 0) {
+  process.execve(process.execPath, withFlags(missing, process.execPath, process.execArgv, process.argv))
 }
 
 await import(module("main"))
