@@ -8,6 +8,8 @@ import { Effect } from "effect"
 import { runScenario } from "../src/run/RunScenario.ts"
 import { decodeScenario } from "../src/scenario/ScenarioLoad.ts"
 import type { PcapSink } from "../src/pcap/AirCapture.ts"
+import { formatModelMemory } from "./modelMemory.ts"
+import type { ModelMemory } from "./modelMemory.ts"
 
 export interface ModelWorkload {
   readonly name: string
@@ -82,7 +84,8 @@ export const runModelWorkload = async (w: ModelWorkload, pcap?: PcapSink): Promi
 const costRelativeToA = (figures: ReadonlyArray<ModelFigures>, f: ModelFigures): number =>
   figures[0]!.framesPerWallSecond / f.framesPerWallSecond
 
-export const formatModelTable = (figures: ReadonlyArray<ModelFigures>): string =>
+/** The model table; each workload's peak RSS (`memory`, measured for some) under its figures. */
+export const formatModelTable = (figures: ReadonlyArray<ModelFigures>, memory: ReadonlyArray<ModelMemory> = []): string =>
   [
     "",
     "model: every per-packet step simulated (a full warm-up run, then the median of 3 runs each)",
@@ -92,6 +95,7 @@ export const formatModelTable = (figures: ReadonlyArray<ModelFigures>): string =
         `${f.wallSeconds.toFixed(2)} wall s: ${Math.round(f.framesPerWallSecond).toLocaleString("en-US")} frames/wall-s, ` +
         `${f.simulatedSecondsPerWallSecond.toFixed(1)} simulated s per wall-s; cost per frame ${costRelativeToA(figures, f).toFixed(2)}× (a)'s`,
       `    goodput ${f.goodputMbps.toFixed(1)} Mb/s, CPU ${(100 * f.cpuUtilization).toFixed(1)}%; ` +
-        `target ≥ ${f.targetFramesPerWallSecond.toLocaleString("en-US")} frames/wall-s: ${f.targetMet ? "met" : "NOT met"}`
+        `target ≥ ${f.targetFramesPerWallSecond.toLocaleString("en-US")} frames/wall-s: ${f.targetMet ? "met" : "NOT met"}`,
+      ...memory.filter((m) => m.workload === f.name).map(formatModelMemory)
     ])
   ].join("\n")

@@ -2,7 +2,8 @@
  * The benchmark (`npm run bench`): first the same actor-and-timer workload on the vwifi kernel
  * with the real actor runtime and on a plain discrete-event loop, in one process (both
  * throughputs and their ratio); then whole-model scenarios (delivered frames per wall-second); then
- * the cost of capturing the air (`--pcap`) and of a timeline of the host (`--trace-out`) on model (a);
+ * the peak RSS of models (a) and (b), each in a process of its own, for a short and a ten-times longer
+ * run; the cost of capturing the air (`--pcap`) and of a timeline of the host (`--trace-out`) on model (a);
  * then the soak rate (simulated hours per wall minute, 8 VMs with faults) and its memory verdict;
  * last, fault campaign cases per wall-second in this thread and on a worker thread per core.
  *
@@ -21,6 +22,7 @@ import { formatSoakRate, runSoakRate } from "./soakRate.ts"
 import { formatPcapCost, runPcapCost } from "./pcapCost.ts"
 import { formatTimelineCost, runTimelineCost } from "./timelineCost.ts"
 import { formatCampaignRate, runCampaignRate } from "./campaignRate.ts"
+import { runModelMemory } from "./modelMemory.ts"
 
 const options = parseOptions(process.argv.slice(2))
 if (typeof options === "string") {
@@ -50,6 +52,9 @@ for (const workload of modelWorkloads(options.quick)) {
   model.push(runs.sort((x, y) => x.wallSeconds - y.wallSeconds)[1]!)
 }
 
+// Peak RSS of (a) and (b), each run in a process of its own (issue 14).
+const memory = runModelMemory(options.quick)
+
 // What a capture of the air costs on (a).
 const pcap = await runPcapCost(options.quick)
 // The cost of --trace-out on (a).
@@ -65,9 +70,10 @@ if (options.json) {
   console.log(JSON.stringify({
     kernel: JSON.parse(formatJson(summary)),
     model,
+    memory,
     pcap,
     timeline,
     soak: { simulatedHours: soak.simulatedHours, wallSeconds: soak.wallSeconds, hoursPerWallMinute: soak.simulatedHoursPerWallMinute, memory: soak.memory, heapMb: soak.hours.map((h) => h.heapUsedMb) },
     campaign
   }))
-} else console.log(formatTable(summary) + "\n" + formatModelTable(model) + "\n" + formatPcapCost(pcap) + "\n" + formatTimelineCost(timeline) + "\n" + formatSoakRate(soak) + "\n" + formatCampaignRate(campaign))
+} else console.log(formatTable(summary) + "\n" + formatModelTable(model, memory) + "\n" + formatPcapCost(pcap) + "\n" + formatTimelineCost(timeline) + "\n" + formatSoakRate(soak) + "\n" + formatCampaignRate(campaign))

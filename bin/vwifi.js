@@ -10,5 +10,15 @@ import { enableCompileCache } from "node:module"
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off.
 enableCompileCache?.()
 
-const sources = new URL("../src/cli/main.ts", import.meta.url)
-await import(existsSync(sources) ? sources.href : new URL("../dist/cli/main.js", import.meta.url).href)
+const fromSources = existsSync(new URL("../src/cli/main.ts", import.meta.url))
+const module = (name) => new URL(fromSources ? `../src/cli/${name}.ts` : `../dist/cli/${name}.js`, import.meta.url).href
+
+// V8 sizes its heap once, at start: start again with vwifi's heap flags (src/cli/HeapFlags.ts) unless
+// they, or the user's own, are set. Where Node cannot replace the process (Windows), run as it is.
+const { missingHeapFlags, withFlags } = await import(module("HeapFlags"))
+const missing = missingHeapFlags(process.execArgv, process.env.NODE_OPTIONS)
+if (typeof process.execve === "function" && missing.length > 0) {
+  process.execve(process.execPath, withFlags(missing, process.execPath, process.execArgv, process.argv))
+}
+
+await import(module("main"))

@@ -1,5 +1,8 @@
 /** The `vwifi` executable: runs the command line on the process's arguments and exits with its code. */
-import { NodeRuntime, NodeServices } from "@effect/platform-node"
+// The two modules by path: the package's index loads every Node service it has (sockets, HTTP,
+// workers, cluster…), about 27 MiB of a run's peak RSS that `vwifi` never uses (issue 14).
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Effect } from "effect"
 import { runCli } from "./Cli.ts"
 

@@ -8,8 +8,12 @@ export const PAGE_BYTES = 4096
 
 export class GuestMemory {
   readonly sizeBytes: number
-  /** Descriptors written by the driver and not yet read by the card, oldest first. */
-  private readonly ring: Array<TxDescriptor> = []
+  /**
+   * Descriptors written by the driver, oldest first; those before `head` are read, their slots
+   * emptied at once. Read descriptors kept until the next compaction (about 1,024 frames later)
+   * were mostly promoted to V8's old generation: a fifth of what a run promoted (issue 14).
+   */
+  private readonly ring: Array<TxDescriptor | undefined> = []
   private head = 0
 
   constructor(sizeBytes: number) {
@@ -24,9 +28,16 @@ export class GuestMemory {
   /** Card side: read up to `count` unread descriptors (fewer if the driver lied about the count). */
   read(count: number): Array<TxDescriptor> {
     const end = Math.min(this.ring.length, this.head + count)
-    const out = this.ring.slice(this.head, end)
+    const out: Array<TxDescriptor> = []
+    for (let i = this.head; i < end; i++) {
+      out.push(this.ring[i]!)
+      this.ring[i] = undefined
+    }
     this.head = end
-    if (this.head > 1024 && this.head * 2 > this.ring.length) {
+    if (this.head === this.ring.length) {
+      this.ring.length = 0
+      this.head = 0
+    } else if (this.head > 1024 && this.head * 2 > this.ring.length) {
       this.ring.splice(0, this.head)
       this.head = 0
     }

@@ -1,0 +1,12 @@
+/** What `modelMemoryRun.ts` prints, one JSON line, decoded by `modelMemory.ts` (it crosses a process boundary). */
+import { Schema } from "effect"
+
+export const ModelMemoryLine = Schema.Struct({
+  workload: Schema.String,
+  simulatedSeconds: Schema.Number,
+  framesDelivered: Schema.Number,
+  wallSeconds: Schema.Number,
+  /** `process.resourceUsage().maxRSS` at the end of the run, KiB. */
+  maxRssKiB: Schema.Number
+})
+export type ModelMemoryLine = typeof ModelMemoryLine.Type

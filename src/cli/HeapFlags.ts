@@ -1,0 +1,36 @@
+/**
+ * The V8 flags `vwifi` runs with (issue 14), and which of them a process still lacks.
+ *
+ * A run's live heap is about 30 MiB and flat in simulated time, yet its peak RSS was 200–400 MiB and
+ * grew with the run's length (docs/benchmark.md, "Where the memory goes"):
+ * - V8 sizes the young generation for servers: each semi-space grows to 64 MiB in Node's build (no
+ *   pointer compression). At most 8 MiB gave the lowest, flattest peaks at the same CPU time.
+ * - V8 allocates the objects of an allocation site straight in the old generation once most of
+ *   them survived a collection, as many of the per-frame sites' objects do while the world starts.
+ *   Dead there, they keep the young objects they point to alive until a full collection, and those
+ *   are promoted in turn: the old generation filled with frames at about 6 MiB per simulated second
+ *   in model (b). Without pretenuring (b)'s peak is flat, and its CPU time no higher.
+ * V8 reads them when the process starts, so `bin/vwifi.js` starts Node again with them
+ * (`process.execve`: the same process, no parent left waiting).
+ */
+
+/** Largest V8 semi-space, MiB: measured on `vwifi run` 100 s with 4, 8, 16 and the default (issue 14). */
+export const SEMI_SPACE_MIB = 8
+
+export const HEAP_FLAGS: ReadonlyArray<string> = [`--max-semi-space-size=${SEMI_SPACE_MIB}`, "--no-allocation-site-pretenuring"]
+
+/** A V8 flag's name, without its dashes, a `no-` and a value; V8 takes `_` for `-`. */
+const flagName = (flag: string): string => flag.replace(/^--/, "").replace(/=.*$/, "").replaceAll("_", "-").replace(/^no-/, "")
+
+/**
+ * The heap flags neither the command line (`execArgv`) nor NODE_OPTIONS names: a flag the user set,
+ * either way, is left as the user set it.
+ */
+export const missingHeapFlags = (execArgv: ReadonlyArray<string>, nodeOptions: string | undefined): Array<string> => {
+  const given = new Set([...execArgv, ...(nodeOptions ?? "").split(/\s+/)].filter((a) => a.startsWith("--")).map(flagName))
+  return HEAP_FLAGS.filter((flag) => !given.has(flagName(flag)))
+}
+
+/** The argument vector that starts `argv` (node, script, arguments) again with `flags` first. */
+export const withFlags = (flags: ReadonlyArray<string>, execPath: string, execArgv: ReadonlyArray<string>, argv: ReadonlyArray<string>): Array<string> =>
+  [execPath, ...flags, ...execArgv, ...argv.slice(1)]

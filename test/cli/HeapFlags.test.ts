@@ -1,0 +1,42 @@
+import { assert, describe, it } from "@effect/vitest"
+import { HEAP_FLAGS, missingHeapFlags, withFlags } from "../../src/cli/HeapFlags.ts"
+import { spawn } from "node:child_process"
+import { existsSync, readFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+
+describe("cli: V8 heap flags", () => {
+  it("are added unless the command line or NODE_OPTIONS names them, either way", () => {
+    assert.deepStrictEqual(missingHeapFlags([], undefined), [...HEAP_FLAGS])
+    assert.deepStrictEqual(missingHeapFlags(["--expose-gc"], "--max-old-space-size=512"), [...HEAP_FLAGS])
+    assert.deepStrictEqual(missingHeapFlags(HEAP_FLAGS, undefined), [])
+    assert.deepStrictEqual(missingHeapFlags(["--max-semi-space-size=4"], undefined), ["--no-allocation-site-pretenuring"])
+    assert.deepStrictEqual(missingHeapFlags(["--max_semi_space_size=4"], "--inspect --allocation-site-pretenuring"), [])
+    // A flag that merely starts with the same letters is another flag.
+    assert.deepStrictEqual(missingHeapFlags(["--max-semi-space-sizes=4"], undefined), [...HEAP_FLAGS])
+  })
+
+  it("start the same script with the same arguments, the flags first", () => {
+    assert.deepStrictEqual(
+      withFlags(HEAP_FLAGS, "/bin/node", ["--expose-gc"], ["/bin/node", "/x/vwifi.js", "run", "--json"]),
+      ["/bin/node", ...HEAP_FLAGS, "--expose-gc", "/x/vwifi.js", "run", "--json"]
+    )
+  })
+
+  it("are what the vwifi executable runs with (the same process, started again)", async () => {
+    const bin = fileURLToPath(new URL("../../bin/vwifi.js", import.meta.url))
+    const child = spawn(process.execPath, [bin, "run", "--duration", "60s"], { stdio: "ignore" })
+    const cmdline = `/proc/${child.pid}/cmdline`
+    try {
+      if (!existsSync(cmdline)) return // no /proc (not Linux): nothing to read the flags from
+      let args: Array<string> = []
+      for (let i = 0; i < 200 && child.exitCode === null; i++) {
+        args = readFileSync(cmdline, "utf8").split("\0")
+        if (HEAP_FLAGS.every((f) => args.includes(f))) break
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      assert.includeMembers(args, [...HEAP_FLAGS, bin, "run", "--duration", "60s"])
+    } finally {
+      child.kill()
+    }
+  })
+})
