@@ -23,6 +23,13 @@ import { formatPcapCost, runPcapCost } from "./pcapCost.ts"
 import { formatTimelineCost, runTimelineCost } from "./timelineCost.ts"
 import { formatCampaignRate, runCampaignRate } from "./campaignRate.ts"
 import { runModelMemory } from "./modelMemory.ts"
+import { missingHeapFlags, withFlags } from "../src/cli/HeapFlags.ts"
+
+// Measure what `vwifi` runs as: with its heap flags (src/cli/HeapFlags.ts), as bin/vwifi.js starts it.
+const missingFlags = missingHeapFlags(process.execArgv, process.env["NODE_OPTIONS"])
+if (typeof process.execve === "function" && missingFlags.length > 0) {
+  process.execve(process.execPath, withFlags(missingFlags, process.execPath, process.execArgv, process.argv))
+}
 
 const options = parseOptions(process.argv.slice(2))
 if (typeof options === "string") {
