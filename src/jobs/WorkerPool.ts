@@ -23,7 +23,7 @@ export const defaultWorkers = (): number => availableParallelism()
  * The worker's entry beside this module: `.ts` when running the sources (Node strips types), `.js`
  * in the compiled package (a `new URL` string is not rewritten by the build, so it is chosen here).
  */
-export const jobWorkerEntry: URL = new URL(`./JobWorker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url)
+export const jobWorkerEntry: URL = new URL(`./JobWorkerStart${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url)
 
 export interface WorkerPoolOptions {
   readonly workers: number
