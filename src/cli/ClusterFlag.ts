@@ -13,7 +13,7 @@ import { jobRunnerLayer } from "./Workers.ts"
 
 export const cluster = Flag.String("cluster").pipe(
   Flag.withDescription(
-    "Run the jobs on the `vwifi cluster runner` processes that share this storage, instead of in this process: " +
+    "Run the jobs on the `vwifi cluster runner` processes that share this storage, instead of on --workers threads here: " +
       "a SQLite file (runners on this machine) or a postgres:// URL (runners on several machines); see docs/cluster.md"
   ),
   Flag.optional
