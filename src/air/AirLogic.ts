@@ -123,14 +123,13 @@ export class AirLogic {
    */
   private schedule(medium: Medium, atNs: number): void {
     const token = ++medium.token
-    const st = this.state!
-    this.kernel.setTimer(atNs, () => this.due(st, medium, token))
+    this.kernel.setTimer(atNs, () => this.due(medium, token))
   }
 
   /** A medium's planned event is due, unless a replan voided it. */
-  private due(st: AirState, m: Medium, token: number): void {
+  private due(m: Medium, token: number): void {
     if (token !== m.token) return // superseded by a replan
-    if (m.transmitting !== undefined) this.finishExchange(st, m)
+    if (m.transmitting !== undefined) this.finishExchange(this.state!, m)
     else this.startExchange(m)
   }
 
