@@ -18,14 +18,13 @@ import type * as Scope from "effect/Scope"
 import type * as Actor from "../actor/Actor.ts"
 import * as ModelActor from "../actor/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
-import { forward } from "../actor/Port.ts"
 import type { Port } from "../actor/Port.ts"
 import { TraceSource } from "../actor/TraceSource.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import { AirLogic } from "./AirLogic.ts"
-import type { AirState, Medium } from "./AirLogic.ts"
+import type { AirState } from "./AirLogic.ts"
 import type { PhyConfig } from "./PhyConfig.ts"
 import type { RetryChain } from "./RetryChain.ts"
 import type { Station } from "./Station.ts"
@@ -78,8 +77,6 @@ export type AirMessage = Data.TaggedEnum<{
   }
   /** Extra loss on a channel (an interference burst; 1 = an outage), until told otherwise. */
   Impair: { readonly channel: number; readonly loss: number }
-  /** Internal: a medium's planned event is due. */
-  Due: { readonly medium: Medium; readonly token: number }
 }>
 
 /** Constructors for the air's messages (off the hot path; hot paths write the literal). */
@@ -158,9 +155,8 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger, env?: Radio
   const { kernel, stream } = yield* Simulation
   const random = stream("air")
   const stats: AirStats = { exchanges: 0, collisions: 0, retries: 0, framesDelivered: 0, framesLost: 0, answersLost: 0, busyNs: 0, dropsByReason: {}, collisionsByStation: {} }
-  const self = forward<AirMessage>()
   const traces: AirTraces = { txPathDone: new TraceSource<Frame, number>(), ppdu: new TraceSource<PpduOnAir, number>() }
-  const logic = new AirLogic(kernel, ledger, stats, () => random.nextDoubleUnsafe(), self, traces, env)
+  const logic = new AirLogic(kernel, ledger, stats, () => random.nextDoubleUnsafe(), traces, env)
   const ref = yield* ModelActor.makeStateful<AirMessage, AirState>({
     name: "air",
     capacity: 1 << 16,
@@ -170,6 +166,5 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger, env?: Radio
       return st
     }
   })
-  self.set(ref)
   return { ref, stats, traces }
 })

@@ -4,7 +4,6 @@
  * their backoff, and the bookkeeping of queues when a station retunes, pauses, dozes or is flushed.
  * The timings, backoff and loss are pure (`Timing.ts`, `Airtime.ts`, `Backoff.ts`, `LossModel.ts`).
  */
-import type { Port } from "../actor/Port.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import { BROADCAST, FrameKind } from "../vocabulary/Frame.ts"
@@ -80,7 +79,8 @@ export class AirLogic {
   private readonly stats: AirStats
   /** The air's own random stream (losses, backoff draws). */
   private readonly draw: () => number
-  private readonly self: Port<AirMessage>
+  /** The state the actor runtime holds (from its latest message), for the media's timers. */
+  private state: AirState | undefined = undefined
   private readonly traces: AirTraces
   /** Where the burst builder leaves a burst's PSDU size. */
   private readonly size: BurstSize = { psduBytes: 0 }
@@ -88,7 +88,7 @@ export class AirLogic {
   private readonly env: RadioEnvironment | undefined
   private readonly noiseFloorDbm: number
 
-  constructor(kernel: Kernel, ledger: FrameLedger, stats: AirStats, draw: () => number, self: Port<AirMessage>, traces: AirTraces, env?: RadioEnvironment) {
+  constructor(kernel: Kernel, ledger: FrameLedger, stats: AirStats, draw: () => number, traces: AirTraces, env?: RadioEnvironment) {
     this.env = env
     this.noiseFloorDbm = env?.noiseFloorDbm ?? DEFAULT_NOISE_FLOOR_DBM
     this.traces = traces
@@ -96,7 +96,6 @@ export class AirLogic {
     this.ledger = ledger
     this.stats = stats
     this.draw = draw
-    this.self = self
   }
 
   private mediumOf(st: AirState, channel: number): Medium {
@@ -115,9 +114,23 @@ export class AirLogic {
     this.stats.dropsByReason[reason] = (this.stats.dropsByReason[reason] ?? 0) + frames.length
   }
 
+  /**
+   * Plans `medium`'s next event (an exchange's start or end) at `atNs`; a later plan voids it. It
+   * happens in the kernel's timer callback, not as a message in the air's mailbox: the kernel fires a
+   * timer only when its run queue is empty, so the mailbox is empty too and its drain would have
+   * handled the event first, with the same deliveries in the same order (one kernel task and one
+   * trace event less per exchange start and end).
+   */
   private schedule(medium: Medium, atNs: number): void {
     const token = ++medium.token
-    this.kernel.setTimer(atNs, () => this.self.tellUnsafe({ _tag: "Due", medium, token }))
+    this.kernel.setTimer(atNs, () => this.due(medium, token))
+  }
+
+  /** A medium's planned event is due, unless a replan voided it. */
+  private due(m: Medium, token: number): void {
+    if (token !== m.token) return // superseded by a replan
+    if (m.transmitting !== undefined) this.finishExchange(this.state!, m)
+    else this.startExchange(m)
   }
 
   // A sender holds its frames for the stations that told it they doze (a card's vMACs do before
@@ -407,8 +420,9 @@ export class AirLogic {
     touched.add(to)
   }
 
-  /** One message to the air: the medium it touches is replanned, or its planned event happens. */
+  /** One message to the air: the media it touches are replanned. */
   handle(st: AirState, msg: AirMessage): void {
+    this.state = st
     switch (msg._tag) {
       case "Enqueue": {
         const s = msg.station
@@ -514,13 +528,6 @@ export class AirLogic {
           touched.add(this.mediumOf(st, s.channel))
         }
         for (const m of touched) this.replan(m)
-        return
-      }
-      case "Due": {
-        const m = msg.medium
-        if (msg.token !== m.token) return // superseded by a replan
-        if (m.transmitting !== undefined) this.finishExchange(st, m)
-        else this.startExchange(m)
         return
       }
     }

@@ -13,8 +13,8 @@
  *                       └▶ interrupt queue ─────────────── preempts the running thread ──▶ runs ──▶ delivers
  * ```
  *
- * Cheap by construction: submissions and the core's own timer are messages in its mailbox, but one
- * kernel timer stands for the next event (the end of a job something waits for, or of a slice),
+ * Cheap by construction: submissions are messages in its mailbox, and one kernel timer, handled in
+ * its callback, stands for the next event (the end of a job something waits for, or of a slice),
  * re-armed only when that moves, and everything between events (switches, partial progress, ends of
  * jobs nothing waits for) is computed, not simulated step by step.
  * A scheduling decision that falls due at an instant waits until that instant's arrivals are in (the
@@ -45,9 +45,8 @@ export type { Recipe, ThreadId } from "./Job.ts"
 /** Where a job's result goes when it has run: any actor's port. */
 export type { Port } from "../actor/Port.ts"
 
-type CoreMessage = Job | { readonly _tag: "Tick" }
-
-const TICK: CoreMessage = { _tag: "Tick" }
+/** The core's mailbox carries jobs only: its own timer is handled in the kernel's callback (`CoreState.fire`). */
+type CoreMessage = Job
 
 export interface CpuCoreOptions {
   /** Clock frequency, in cycles per nanosecond (GHz). */
@@ -94,18 +93,16 @@ export class CpuCore implements JobOwner {
     const costs = options.costs ?? estimatedCosts
     const opCosts = new Map(costNames.map((n, index) => [n, { category: costs[n].category, ns: costs[n].cycles / ghz, index }]))
     const spare: Array<Job> = []
-    let self: Port<CoreMessage> | undefined
     const traces: CpuTraces = { ran: new TraceSource<CoreSlice>() }
     // Made now, not when the actor's fiber first runs: the world registers its threads while it builds.
     const state = new CoreState(kernel, {
       switchNs: costs.contextSwitch.cycles / ghz,
       switchOp: opCosts.get("contextSwitch")!.index,
-      tick: () => self!.tellUnsafe(TICK),
       spare,
       ran: traces.ran
     })
     // Room for what one instant brings: a storm's burst is bounded by the guest's own mailbox (4096).
-    self = yield* ModelActor.makeStateful<CoreMessage, CoreState>({
+    const self = yield* ModelActor.makeStateful<CoreMessage, CoreState>({
       name: "cpu",
       capacity: 1 << 14,
       initial: () => state,

@@ -40,6 +40,9 @@ export const defaultRunawayLimits: RunawayLimits = {
   maxForcedYieldsPerInstant: 5_000
 }
 
+/** Run-queue entries kept allocated between batches (a bigger burst's array is let go): 64 KiB of slots. */
+const QUEUE_KEPT_MAX = 8192
+
 /** Fiber steps sampled, after a limit trips, to name the fibers that were spinning. */
 const SUSPECT_SAMPLES = 256
 
@@ -53,8 +56,14 @@ export class Kernel {
   /** Set by `stop`; the loop returns at the next step. */
   stopped = false
 
+  /**
+   * The run queue: steps from `head` to `tail`. The array is kept between batches (emptying it with
+   * `length = 0` would free its backing store, and every batch, one per timer fired, would allocate
+   * and grow a new one); one grown past `QUEUE_KEPT_MAX` is let go.
+   */
   private queue: Array<(() => void) | undefined> = []
   private head = 0
+  private tail = 0
   private readonly timers = new TimerHeap()
   private readonly limits: RunawayLimits
   private stepsThisInstant = 0
@@ -77,7 +86,7 @@ export class Kernel {
    */
   enqueue(task: () => void, owner?: string): void {
     if (this.suspects !== undefined) this.sampleSuspect(owner ?? labelOf(Fiber.getCurrent()))
-    this.queue.push(task)
+    this.queue[this.tail++] = task
   }
 
   /** Fires `fire` at absolute virtual time `atNs` (never earlier than now). */
@@ -96,7 +105,7 @@ export class Kernel {
 
   /** Ready fiber steps not yet run. */
   get readyTasks(): number {
-    return this.queue.length - this.head
+    return this.tail - this.head
   }
 
   /** Makes `runUntil` return after the current step (used when the run's program has finished). */
@@ -118,9 +127,9 @@ export class Kernel {
   /** Runs fiber steps and timers until idle, past `untilNs`, the wall slice ends, or an abort. */
   runUntil(untilNs: number, sliceEndWallMs: number = Infinity): StepOutcome {
     if (this.stopped) return "stopped"
-    const queue = this.queue
+    let queue = this.queue
     while (true) {
-      while (this.head < queue.length) {
+      while (this.head < this.tail) {
         const task = queue[this.head]!
         queue[this.head++] = undefined
         task()
@@ -130,8 +139,9 @@ export class Kernel {
         if (this.stopped) return "stopped"
         if ((this.eventsProcessed & 0xfff) === 0 && performance.now() > sliceEndWallMs) return "slice"
       }
-      queue.length = 0
+      if (queue.length > QUEUE_KEPT_MAX) queue = this.queue = []
       this.head = 0
+      this.tail = 0
       const next = this.timers.peek()
       if (next === undefined) return "idle"
       if (next.atNs > untilNs) {

@@ -7,8 +7,6 @@
  * a few integer multiplications and no allocation.
  */
 
-const TWO_POW_32 = 4294967296
-
 /** A 32-bit FNV-1a hash of a string: the stable id of an actor or event kind in the digest. */
 export const hashName = (name: string): number => {
   let h = 0x811c9dc5
@@ -33,16 +31,19 @@ export interface TraceObserver {
   recorded(timeNs: number, actor: TraceName, kind: TraceName, a: number, b: number): void
 }
 
-/** Murmur3-style mixing step of one 32-bit word into a lane. */
-const mixWord = (h: number, k: number, c1: number, c2: number): number => {
-  k = Math.imul(k, c1)
-  k = (k << 15) | (k >>> 17)
-  k = Math.imul(k, c2)
-  h ^= k
-  h = (h << 13) | (h >>> 19)
-  return (Math.imul(h, 5) + 0xe6546b64) | 0
-}
+/** 2^-32: a number's high 32-bit word is `Math.floor(n * TWO_POW_MINUS_32)` (exact: a power of two). */
+const TWO_POW_MINUS_32 = 1 / 4294967296
 
+// Odd 32-bit multipliers: multiplying by one is a bijection of 32-bit words, so a field that
+// changes always changes the word it enters. The first four are Murmur3's and xxHash's constants.
+const M1 = 0xcc9e2d51 | 0
+const M2 = 0x1b873593 | 0
+const M3 = 0x85ebca6b | 0
+const M4 = 0xc2b2ae35 | 0
+const M5 = 0x9e3779b1 | 0
+const M6 = 0x27d4eb2f | 0
+
+/** Murmur3's finaliser (`fmix32`): full avalanche of one 32-bit word, applied only when the digest is read. */
 const fmix = (h: number): number => {
   h ^= h >>> 16
   h = Math.imul(h, 0x85ebca6b)
@@ -82,13 +83,33 @@ export class TraceLog {
   /**
    * Records one event. `a` and `b` are key fields: integers (up to 2^53) such as a frame sequence
    * number, a VM index or a byte count; pass 0 when unused.
+   *
+   * The fold: the event's eight 32-bit words (time, a and b as low and high words, the two name
+   * hashes) are combined into one word per lane, each lane pairing them differently, with
+   * multiplications that do not depend on the lanes (they run in parallel); then each lane takes
+   * one step, `lane = xorshift(imul(lane ^ word, odd))`. That step is a bijection of the lane for a
+   * given word, so an event whose words differ in one place (one field changed, but for time, a or b
+   * crossing a multiple of 2^32) always leaves the digest different, and swapping two events changes them but for a chance collision.
+   * The full mixing happens once, when the digest is read.
    */
   record(timeNs: number, actor: TraceName, kind: TraceName, a: number, b: number): void {
     this.events++
-    this.fold(timeNs)
-    this.fold2(actor.hash, kind.hash)
-    this.fold(a)
-    this.fold(b)
+    const tLo = timeNs | 0
+    const tHi = Math.floor(timeNs * TWO_POW_MINUS_32) | 0
+    const aLo = a | 0
+    const aHi = Math.floor(a * TWO_POW_MINUS_32) | 0
+    const bLo = b | 0
+    const bHi = Math.floor(b * TWO_POW_MINUS_32) | 0
+    const who = actor.hash | 0
+    const what = kind.hash | 0
+    const u = (Math.imul(tLo ^ what, M1) + Math.imul(aLo ^ bHi, M2) + Math.imul(who ^ tHi, M3) + (bLo ^ aHi)) | 0
+    const v = (Math.imul(tLo ^ bLo, M4) + Math.imul(who ^ aHi, M5) + Math.imul(what ^ aLo, M6) + (tHi ^ bHi)) | 0
+    let lo = Math.imul(this.lo ^ u, M5)
+    lo ^= lo >>> 15
+    this.lo = lo
+    let hi = Math.imul(this.hi ^ v, M3)
+    hi ^= hi >>> 13
+    this.hi = hi
     if (this.sink !== undefined) {
       this.sink(`{"t":${timeNs},"actor":${JSON.stringify(actor.text)},"kind":${JSON.stringify(kind.text)},"a":${a},"b":${b}}`)
     }
@@ -100,18 +121,5 @@ export class TraceLog {
     const lo = fmix(this.lo ^ this.events)
     const hi = fmix(this.hi ^ lo)
     return hi.toString(16).padStart(8, "0") + lo.toString(16).padStart(8, "0")
-  }
-
-  private fold(n: number): void {
-    const lowWord = n | 0
-    const highWord = Math.floor(n / TWO_POW_32) | 0
-    this.fold2(lowWord, highWord)
-  }
-
-  private fold2(x: number, y: number): void {
-    this.lo = mixWord(this.lo, x, 0xcc9e2d51, 0x1b873593)
-    this.lo = mixWord(this.lo, y, 0xcc9e2d51, 0x1b873593)
-    this.hi = mixWord(this.hi, y, 0x85ebca6b, 0xc2b2ae35)
-    this.hi = mixWord(this.hi, x ^ this.lo, 0x85ebca6b, 0xc2b2ae35)
   }
 }

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { ActorSystem } from "../../src/actor/ActorSystem.ts"
 import { Cat, categories } from "../../src/cpu/CpuCategory.ts"
 import { CpuCore, INTERRUPT_CONTEXT } from "../../src/cpu/CpuCore.ts"
 import { costNames, estimatedCosts, withCycles } from "../../src/cpu/CostTable.ts"
@@ -148,6 +149,32 @@ describe("cpu core: interrupts and wake-ups", () => {
           yield* Simulation.sleep(10 * MS)
         }))
       assert.closeTo(p.at("read")!, 50 * MS + 3_000 + SWITCH_NS + 20_000, 1e-6)
+    }))
+
+  it.effect("the core's own timer is no message: its mailbox handles the jobs submitted and nothing else", () =>
+    Effect.gen(function*() {
+      const p = probe()
+      const handled = yield* Effect.map(
+        runActors(Effect.gen(function*() {
+          const sim = yield* Simulation.Simulation
+          p.clock(() => sim.kernel.nowNs)
+          const cpu = yield* CpuCore.make({ ghz: GHZ, costs })
+          const a = cpu.thread("a")
+          const b = cpu.thread("b")
+          cpu.job(a).cycles(Cat.guest, 3_000).then(p.port, "a").submit()
+          cpu.job(b).cycles(Cat.guest, 1_000).then(p.port, "b").submit()
+          yield* Simulation.sleep(1 * MS)
+          cpu.job(INTERRUPT_CONTEXT).cycles(Cat.interrupts, 500).then(p.port, "irq").submit()
+          yield* Simulation.sleep(1 * MS)
+          const system = yield* ActorSystem
+          return system.metrics().find((m) => m.name === "cpu")!.handled
+        })),
+        valueOf
+      )
+      // Three events of the core's timer delivered the three results; its mailbox saw the three jobs.
+      assert.deepStrictEqual(p.seen.map((s) => s.message), ["a", "b", "irq"])
+      assert.closeTo(p.at("b")!, SWITCH_NS + 3_000 + SWITCH_NS + 1_000, 1e-6)
+      assert.strictEqual(handled, 3)
     }))
 
   it.effect("jobs of one thread run in the order submitted, back to back", () =>
