@@ -15,8 +15,8 @@ const module = (name) => new URL(fromSources ? `../src/cli/${name}.ts` : `../dis
 
 // V8 sizes its heap once, at start: start again with vwifi's heap flags (src/cli/HeapFlags.ts) unless
 // they, or the user's own, are set. Where Node cannot replace the process (Windows), run as it is.
-const { missingHeapFlags, withFlags } = await import(module("HeapFlags"))
-const missing = missingHeapFlags(process.execArgv, process.env.NODE_OPTIONS)
+const { heapFlagsFor, missingHeapFlags, withFlags } = await import(module("HeapFlags"))
+const missing = missingHeapFlags(process.execArgv, process.env.NODE_OPTIONS, heapFlagsFor(process.argv.slice(2)))
 if (typeof process.execve === "function" && missing.length > 0) {
   process.execve(process.execPath, withFlags(missing, process.execPath, process.execArgv, process.argv))
 }

@@ -52,8 +52,10 @@ export const runCampaign = (options: CampaignOptions): Effect.Effect<CampaignRep
     const runner = yield* JobRunner
     const cases = generateCases(options.seed, options.cases)
     const started = performance.now()
+    const cpuBefore = process.cpuUsage()
     const verdicts = yield* judgeCases(cases, options.onDone)
     const wallSeconds = (performance.now() - started) / 1e3
+    const cpu = process.cpuUsage(cpuBefore)
     const failing = verdicts.flatMap((v, index) => (v.problems.length > 0 ? [index] : []))
     const failures: Array<CampaignFailure> = []
     for (const index of failing) {
@@ -83,6 +85,7 @@ export const runCampaign = (options: CampaignOptions): Effect.Effect<CampaignRep
       workers: runner.parallelism,
       wallSeconds,
       casesPerWallSecond: cases.length / wallSeconds,
+      processCpuSeconds: (cpu.user + cpu.system) / 1e6,
       simulatedSeconds: verdicts.reduce((t, v) => t + v.simulatedSeconds, 0),
       modes: count(cases.map((c) => MODE_NAMES[c.mode]!)),
       faultKinds: count(scenarios.flatMap((s) => s.faults.map((f) => f.kind))),

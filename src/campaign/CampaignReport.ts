@@ -29,6 +29,11 @@ export const CampaignReport = Schema.Struct({
   /** Wall time of the cases' runs (shrinking apart), and their rate. */
   wallSeconds: Schema.Number,
   casesPerWallSecond: Schema.Number,
+  /**
+   * CPU time this process used for the cases' runs, all its threads (the workers' included), in
+   * seconds; with --cluster only the submitter's, the runs' own CPU being on the runners.
+   */
+  processCpuSeconds: Schema.Number,
   simulatedSeconds: Schema.Number,
   /** Cases per mode and injected faults per kind. */
   modes: Schema.Record(Schema.String, Schema.Int),

@@ -19,6 +19,24 @@ export const SEMI_SPACE_MIB = 8
 
 export const HEAP_FLAGS: ReadonlyArray<string> = [`--max-semi-space-size=${SEMI_SPACE_MIB}`, "--no-allocation-site-pretenuring"]
 
+/**
+ * The commands that run their simulations on a pool of worker threads (`--workers`, default one per
+ * core). With every core running a simulation, V8's parallel collector only contends: its helper
+ * threads took 1.8 CPU-s of 8 cases' 8.7 beside one thread and 3.2 beside two (measured per
+ * thread, issue 13 §5), so one thread already kept part of the second core busy. These commands run
+ * with `--single-threaded-gc` unless `--workers 1` keeps them in one thread.
+ */
+export const POOL_COMMANDS: ReadonlyArray<string> = ["campaign", "compare", "sweep-rate"]
+
+/** The V8 flags for a command line (`argv` without node and the script). */
+export const heapFlagsFor = (args: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const command = args.find((a) => !a.startsWith("-"))
+  if (command === undefined || !POOL_COMMANDS.includes(command)) return HEAP_FLAGS
+  const i = args.indexOf("--workers")
+  const oneThread = args.includes("--workers=1") || (i >= 0 && args[i + 1] === "1")
+  return oneThread ? HEAP_FLAGS : [...HEAP_FLAGS, "--single-threaded-gc"]
+}
+
 /** A V8 flag's name, without its dashes, a `no-` and a value; V8 takes `_` for `-`. */
 const flagName = (flag: string): string => flag.replace(/^--/, "").replace(/=.*$/, "").replaceAll("_", "-").replace(/^no-/, "")
 
@@ -26,9 +44,9 @@ const flagName = (flag: string): string => flag.replace(/^--/, "").replace(/=.*$
  * The heap flags neither the command line (`execArgv`) nor NODE_OPTIONS names: a flag the user set,
  * either way, is left as the user set it.
  */
-export const missingHeapFlags = (execArgv: ReadonlyArray<string>, nodeOptions: string | undefined): Array<string> => {
+export const missingHeapFlags = (execArgv: ReadonlyArray<string>, nodeOptions: string | undefined, wanted: ReadonlyArray<string> = HEAP_FLAGS): Array<string> => {
   const given = new Set([...execArgv, ...(nodeOptions ?? "").split(/\s+/)].filter((a) => a.startsWith("--")).map(flagName))
-  return HEAP_FLAGS.filter((flag) => !given.has(flagName(flag)))
+  return wanted.filter((flag) => !given.has(flagName(flag)))
 }
 
 /** The argument vector that starts `argv` (node, script, arguments) again with `flags` first. */

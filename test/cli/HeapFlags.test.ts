@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { HEAP_FLAGS, missingHeapFlags, withFlags } from "../../src/cli/HeapFlags.ts"
+import { HEAP_FLAGS, heapFlagsFor, missingHeapFlags, withFlags } from "../../src/cli/HeapFlags.ts"
 import { spawn } from "node:child_process"
 import { existsSync, readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
@@ -13,6 +13,18 @@ describe("cli: V8 heap flags", () => {
     assert.deepStrictEqual(missingHeapFlags(["--max_semi_space_size=4"], "--inspect --allocation-site-pretenuring"), [])
     // A flag that merely starts with the same letters is another flag.
     assert.deepStrictEqual(missingHeapFlags(["--max-semi-space-sizes=4"], undefined), [...HEAP_FLAGS])
+  })
+
+  it("add the single-threaded collector to the commands that run a pool of worker threads", () => {
+    const single = [...HEAP_FLAGS, "--single-threaded-gc"]
+    assert.deepStrictEqual(heapFlagsFor(["campaign", "--cases", "8"]), single)
+    assert.deepStrictEqual(heapFlagsFor(["compare", "--sweep"]), single)
+    assert.deepStrictEqual(heapFlagsFor(["sweep-rate", "--workers", "2"]), single)
+    // One thread keeps the parallel collector, and so do the commands without a pool.
+    assert.deepStrictEqual(heapFlagsFor(["campaign", "--workers", "1"]), HEAP_FLAGS)
+    assert.deepStrictEqual(heapFlagsFor(["compare", "--workers=1"]), HEAP_FLAGS)
+    assert.deepStrictEqual(heapFlagsFor(["run", "--duration", "10s"]), HEAP_FLAGS)
+    assert.deepStrictEqual(heapFlagsFor([]), HEAP_FLAGS)
   })
 
   it("start the same script with the same arguments, the flags first", () => {
