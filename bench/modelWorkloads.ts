@@ -58,8 +58,11 @@ export interface ModelFigures {
   readonly targetMet: boolean
 }
 
-/** At least this many delivered frames per wall-second (the model issue's target). */
-export const MODEL_TARGET = 100_000
+/** At least this many delivered frames per wall-second, in-process (issue 14; the model issue's was 100,000). */
+export const MODEL_TARGET = 200_000
+
+/** (c), sixteen VMs on one card: its wall time per delivered frame at most this many times (a)'s (issue 14). */
+export const MANY_VMS_COST_TARGET = 1.2
 
 /** Runs `w` once (with a capture of the air into `pcap`, when given). */
 export const runModelWorkload = async (w: ModelWorkload, pcap?: PcapSink): Promise<ModelFigures> => {
@@ -95,7 +98,8 @@ export const formatModelTable = (figures: ReadonlyArray<ModelFigures>, memory: R
         `${f.wallSeconds.toFixed(2)} wall s: ${Math.round(f.framesPerWallSecond).toLocaleString("en-US")} frames/wall-s, ` +
         `${f.simulatedSecondsPerWallSecond.toFixed(1)} simulated s per wall-s; cost per frame ${costRelativeToA(figures, f).toFixed(2)}× (a)'s`,
       `    goodput ${f.goodputMbps.toFixed(1)} Mb/s, CPU ${(100 * f.cpuUtilization).toFixed(1)}%; ` +
-        `target ≥ ${f.targetFramesPerWallSecond.toLocaleString("en-US")} frames/wall-s: ${f.targetMet ? "met" : "NOT met"}`,
+        `target ≥ ${f.targetFramesPerWallSecond.toLocaleString("en-US")} frames/wall-s: ${f.targetMet ? "met" : "NOT met"}` +
+        (f.name.startsWith("(c)") ? `; cost per frame target ≤ ${MANY_VMS_COST_TARGET}× (a)'s: ${costRelativeToA(figures, f) <= MANY_VMS_COST_TARGET ? "met" : "NOT met"}` : ""),
       ...memory.filter((m) => m.workload === f.name).map(formatModelMemory)
     ])
   ].join("\n")
