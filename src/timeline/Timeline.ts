@@ -79,6 +79,17 @@ export interface CoreView {
   readonly reportRunning: () => void
 }
 
+/**
+ * How a timeline lets go of what it observes once past its window's end (events only come later
+ * from then on): with no one listening, the core builds no slices and the sources fire nothing, so
+ * the rest of the run costs what it would without a timeline.
+ */
+export interface TimelineDetach {
+  readonly core: () => void
+  readonly actors: () => void
+  readonly frames: () => void
+}
+
 /** What a finished timeline wrote. */
 export interface TimelineSummary {
   readonly fromNs: number
@@ -107,6 +118,7 @@ export class Timeline implements TraceObserver {
   readonly untilNs: number
   private readonly out: ChromeTraceWriter
   private core: CoreView | undefined = undefined
+  private detach: TimelineDetach | undefined = undefined
   private finished = false
   /** The end of the last slice on the core's track, ticks (the next starts no earlier). */
   private coreEnd = -Infinity
@@ -145,6 +157,11 @@ export class Timeline implements TraceObserver {
     this.core = core
   }
 
+  /** How to disconnect each stream of events once past the window (the builder of the world gives them, once). */
+  detachWith(detach: TimelineDetach): void {
+    this.detach = detach
+  }
+
   /** The args of `thread`'s slices (`switching`: of a switch to it), names read from the core when first needed. */
   private argsOf(thread: number, switching: boolean): Uint8Array {
     if (thread < 0) return this.idleArgs
@@ -163,6 +180,8 @@ export class Timeline implements TraceObserver {
   /** A piece of work ran on the core (`CpuCore.traces.ran`). */
   ran(s: CoreSlice): void {
     if (this.finished) return
+    // The core reports its work in order: past the window's end, nothing more is for it.
+    if (s.startNs >= this.untilNs) return this.detach?.core()
     const from = s.startNs > this.fromNs ? s.startNs : this.fromNs
     const to = s.endNs < this.untilNs ? s.endNs : this.untilNs
     if (!(to > from)) return
@@ -206,7 +225,9 @@ export class Timeline implements TraceObserver {
 
   /** An actor handled a message (or crashed, or restarted): the kernel's trace observer. */
   recorded(timeNs: number, actor: TraceName, kind: TraceName): void {
-    if (this.finished || timeNs < this.fromNs || timeNs > this.untilNs) return
+    if (this.finished || timeNs < this.fromNs) return
+    // Virtual time only moves on: past the window's end, no event is for it.
+    if (timeNs > this.untilNs) return this.detach?.actors()
     this.actorEvents++
     if (!this.out.room()) return this.refuse(timeNs, 1)
     let tid = this.actorTracks.get(actor)
@@ -229,8 +250,9 @@ export class Timeline implements TraceObserver {
    * the guest's send on, as markers linked by flow arrows, when the whole path lies in the window.
    */
   acked(f: Frame, nowNs: number): void {
+    if (nowNs > this.untilNs) return this.detach?.frames()
     const s = f.txPath
-    if (this.finished || s === undefined || f.createdNs < this.fromNs || nowNs > this.untilNs) return
+    if (this.finished || s === undefined || f.createdNs < this.fromNs) return
     this.frames++
     const points = [f.createdNs, s.driverNs, s.vmacNs, s.airQueuedNs, s.airStartNs, nowNs]
     const at: Array<number> = []
