@@ -24,7 +24,7 @@ import { categories } from "../cpu/CpuCategory.ts"
 import { costNames } from "../cpu/CostTable.ts"
 import type { TraceName, TraceObserver } from "../kernel/Trace.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
-import { ChromeTraceWriter, encoded, metadata, ticksOf, TICKS_PER_NS } from "./ChromeTrace.ts"
+import { ChromeTraceWriter, encoded, eventTail, instantHead, metadata, spanHead, ticksOf, TICKS_PER_NS } from "./ChromeTrace.ts"
 
 /**
  * Events a trace holds at most by default: about 100 bytes each, a file of about 200 MB, which
@@ -134,7 +134,13 @@ export class Timeline implements TraceObserver {
   private readonly frameKeys = [encoded("frame"), encoded("vm"), encoded("seq")]
   private readonly counts = new Float64Array(3)
   private readonly actorTracks = new Map<TraceName, number>()
-  private readonly kindNames = new Map<TraceName, Uint8Array>()
+  /** Per actor track id: its instants' head (`instantHead`). */
+  private readonly actorHeads: Array<Uint8Array> = []
+  /** Per kind of message: its instants' tail (`eventTail`). */
+  private readonly kindTails = new Map<TraceName, Uint8Array>()
+  private readonly coreHead = spanHead(PID_HOST, TID_CORE)
+  /** Per thread id + 1 (0: idle), per operation, category and switch (`tailKey`): the core slices' tails, made when first met. */
+  private readonly coreTails: Array<Array<Uint8Array | undefined>> = []
   private readonly actorCat = encoded("actor")
   private readonly txCat = encoded("tx")
   private readonly frameName = encoded("frame")
@@ -192,8 +198,7 @@ export class Timeline implements TraceObserver {
     this.coreEnd = end
     this.coreSlices++
     if (!this.out.room()) return this.refuse(from, 1)
-    const name = s.op === RAW ? this.rawName : this.opNames[s.op]!
-    this.out.complete(PID_HOST, TID_CORE, start, end, name, this.categoryIds[s.category]!, this.argsOf(s.thread, s.switching))
+    this.out.completeFrom(this.coreHead, start, end, this.coreTail(s))
     // The thread's own track: its runs (a switch belongs to the scheduler, not to the thread).
     const r = this.run
     if (s.switching) {
@@ -210,6 +215,19 @@ export class Timeline implements TraceObserver {
       r.category = s.category
       r.ops = 1
     }
+  }
+
+  /** A core slice's tail: its operation, category and thread (or the switch's next thread), encoded once per combination. */
+  private coreTail(s: CoreSlice): Uint8Array {
+    const byThread = (this.coreTails[s.thread + 1] ??= [])
+    const key = ((s.op + 1) * categories.length + s.category) * 2 + (s.switching ? 1 : 0)
+    let tail = byThread[key]
+    if (tail === undefined) {
+      const name = s.op === RAW ? this.rawName : this.opNames[s.op]!
+      tail = eventTail(name, this.categoryIds[s.category]!, this.argsOf(s.thread, s.switching))
+      byThread[key] = tail
+    }
+    return tail
   }
 
   private endRun(): void {
@@ -234,13 +252,14 @@ export class Timeline implements TraceObserver {
     if (tid === undefined) {
       tid = this.actorTracks.size + 1
       this.actorTracks.set(actor, tid)
+      this.actorHeads[tid] = instantHead(PID_ACTORS, tid)
     }
-    let name = this.kindNames.get(kind)
-    if (name === undefined) {
-      name = encoded(kind.text)
-      this.kindNames.set(kind, name)
+    let tail = this.kindTails.get(kind)
+    if (tail === undefined) {
+      tail = eventTail(encoded(kind.text), this.actorCat)
+      this.kindTails.set(kind, tail)
     }
-    this.out.instant(PID_ACTORS, tid, ticksOf(timeNs), name, this.actorCat)
+    this.out.instantFrom(this.actorHeads[tid]!, ticksOf(timeNs), tail)
   }
 
   // --- frames ---------------------------------------------------------------------------------
