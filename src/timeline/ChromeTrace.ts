@@ -310,6 +310,22 @@ export class ChromeTraceWriter {
     let frac = ticks - us * TICKS_PER_US
     this.int(us)
     if (frac <= 0) return
+    if ((frac | 0) === frac) {
+      // Whole ticks (always, from `ticksOf`): all the decimals in 32-bit arithmetic, then the trailing zeros taken back.
+      const b = this.buf
+      b[this.pos++] = DOT
+      const end = this.pos + FRACTION_DIGITS
+      let i = end
+      for (let k = 0; k < FRACTION_DIGITS; k++) {
+        const q = (frac / 10) | 0
+        b[--i] = ZERO + frac - q * 10
+        frac = q
+      }
+      let pos = end
+      while (b[pos - 1] === ZERO) pos--
+      this.pos = pos
+      return
+    }
     let digits = FRACTION_DIGITS
     while (frac % 10 === 0) {
       frac /= 10
