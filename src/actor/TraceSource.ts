@@ -23,6 +23,11 @@ export class TraceSource<A, B = void> {
     this.listeners = [...this.listeners, listener]
   }
 
+  /** Stops calling `listener` (connected earlier): a listener done early makes its source free again (`listening()` false when it was the only one). */
+  disconnect(listener: (a: A, b: B) => void): void {
+    this.listeners = this.listeners.filter((l) => l !== listener)
+  }
+
   /** Whether anyone listens: a source whose event needs work to fill in checks this first. */
   listening(): boolean {
     return this.listeners.length > 0

@@ -70,6 +70,11 @@ export class TraceLog {
     this.observer = observer
   }
 
+  /** Stops telling `observer` (if it is still the one observing). */
+  unobserve(observer: TraceObserver): void {
+    if (this.observer === observer) this.observer = undefined
+  }
+
   /** The interned trace name for `text` (call once per actor or kind, not per event). */
   name(text: string): TraceName {
     let n = this.names.get(text)

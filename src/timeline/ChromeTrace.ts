@@ -28,6 +28,8 @@ export const TICKS_PER_NS = 100
 const TICKS_PER_US = 1000 * TICKS_PER_NS
 /** Decimals of a microsecond the ticks fill. */
 const FRACTION_DIGITS = Math.round(Math.log10(TICKS_PER_US))
+/** Pieces longer than this are copied with `set` (an event's pre-encoded tail), shorter ones byte by byte. Tuned on model (a). */
+const PUT_LOOP_BYTES_MAX = 32
 /** Below this, whole numbers divide in 32-bit integer arithmetic. */
 const SMALL_INT_MAX = 2 ** 31
 
@@ -57,6 +59,25 @@ const CLOSE = 125
 const DOT = 46
 const MINUS = 45
 const ZERO = 48
+
+/** The start of a complete event (`ph: "X"`) on track `pid`/`tid`, up to its `ts` value: made once per track, not per event. */
+export const spanHead = (pid: number, tid: number): Uint8Array => bytes(`{"ph":"X","pid":${pid},"tid":${tid},"ts":`)
+
+/** The start of an instant event (`ph: "i"`, on its thread's track) on `pid`/`tid`, up to its `ts` value: once per track. */
+export const instantHead = (pid: number, tid: number): Uint8Array => bytes(`{"ph":"i","s":"t","pid":${pid},"tid":${tid},"ts":`)
+
+/** What follows an event's times: its pre-encoded name, category and args (a JSON object, optional), and the closing brace: once per kind of event. */
+export const eventTail = (name: Uint8Array, cat: Uint8Array, args?: Uint8Array): Uint8Array => {
+  const parts = args === undefined ? [NAME, name, CAT, cat] : [NAME, name, CAT, cat, ARGS, args]
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 1))
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  out[at] = CLOSE
+  return out
+}
 
 /** Where a flow event stands in its chain: its start, a step, or its end. */
 export type FlowPhase = "s" | "t" | "f"
@@ -109,6 +130,27 @@ export class ChromeTraceWriter {
       this.put(args)
     }
     this.buf[this.pos++] = CLOSE
+  }
+
+  /**
+   * `complete` from pre-encoded pieces: `head` (`spanHead`), the times (ticks), `tail` (`eventTail`).
+   * The same bytes, in three copies rather than eight.
+   */
+  completeFrom(head: Uint8Array, start: number, end: number, tail: Uint8Array): void {
+    if (!this.begin(head.length + tail.length)) return
+    this.put(head)
+    this.time(start)
+    this.put(DUR)
+    this.time(end - start)
+    this.put(tail)
+  }
+
+  /** `instant` from pre-encoded pieces: `head` (`instantHead`), the time (ticks), `tail` (`eventTail`, no args). */
+  instantFrom(head: Uint8Array, at: number, tail: Uint8Array): void {
+    if (!this.begin(head.length + tail.length)) return
+    this.put(head)
+    this.time(at)
+    this.put(tail)
   }
 
   /** A complete event whose args are whole numbers: `keys[i]` (pre-encoded) is `values[i]`. */
@@ -222,6 +264,11 @@ export class ChromeTraceWriter {
     }
     const buf = this.buf
     let pos = this.pos
+    if (n > PUT_LOOP_BYTES_MAX) {
+      buf.set(b, pos)
+      this.pos = pos + n
+      return
+    }
     // Byte by byte: the pieces are a few bytes long, where `set` costs more than the copy.
     for (let i = 0; i < n; i++) buf[pos++] = b[i]!
     this.pos = pos
@@ -263,6 +310,22 @@ export class ChromeTraceWriter {
     let frac = ticks - us * TICKS_PER_US
     this.int(us)
     if (frac <= 0) return
+    if ((frac | 0) === frac) {
+      // Whole ticks (always, from `ticksOf`): all the decimals in 32-bit arithmetic, then the trailing zeros taken back.
+      const b = this.buf
+      b[this.pos++] = DOT
+      const end = this.pos + FRACTION_DIGITS
+      let i = end
+      for (let k = 0; k < FRACTION_DIGITS; k++) {
+        const q = (frac / 10) | 0
+        b[--i] = ZERO + frac - q * 10
+        frac = q
+      }
+      let pos = end
+      while (b[pos - 1] === ZERO) pos--
+      this.pos = pos
+      return
+    }
     let digits = FRACTION_DIGITS
     while (frac % 10 === 0) {
       frac /= 10

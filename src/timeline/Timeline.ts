@@ -24,7 +24,7 @@ import { categories } from "../cpu/CpuCategory.ts"
 import { costNames } from "../cpu/CostTable.ts"
 import type { TraceName, TraceObserver } from "../kernel/Trace.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
-import { ChromeTraceWriter, encoded, metadata, ticksOf, TICKS_PER_NS } from "./ChromeTrace.ts"
+import { ChromeTraceWriter, encoded, eventTail, instantHead, metadata, spanHead, ticksOf, TICKS_PER_NS } from "./ChromeTrace.ts"
 
 /**
  * Events a trace holds at most by default: about 100 bytes each, a file of about 200 MB, which
@@ -79,6 +79,17 @@ export interface CoreView {
   readonly reportRunning: () => void
 }
 
+/**
+ * How a timeline lets go of what it observes once past its window's end (events only come later
+ * from then on): with no one listening, the core builds no slices and the sources fire nothing, so
+ * the rest of the run costs what it would without a timeline.
+ */
+export interface TimelineDetach {
+  readonly core: () => void
+  readonly actors: () => void
+  readonly frames: () => void
+}
+
 /** What a finished timeline wrote. */
 export interface TimelineSummary {
   readonly fromNs: number
@@ -107,6 +118,7 @@ export class Timeline implements TraceObserver {
   readonly untilNs: number
   private readonly out: ChromeTraceWriter
   private core: CoreView | undefined = undefined
+  private detach: TimelineDetach | undefined = undefined
   private finished = false
   /** The end of the last slice on the core's track, ticks (the next starts no earlier). */
   private coreEnd = -Infinity
@@ -122,7 +134,13 @@ export class Timeline implements TraceObserver {
   private readonly frameKeys = [encoded("frame"), encoded("vm"), encoded("seq")]
   private readonly counts = new Float64Array(3)
   private readonly actorTracks = new Map<TraceName, number>()
-  private readonly kindNames = new Map<TraceName, Uint8Array>()
+  /** Per actor track id: its instants' head (`instantHead`). */
+  private readonly actorHeads: Array<Uint8Array> = []
+  /** Per kind of message: its instants' tail (`eventTail`). */
+  private readonly kindTails = new Map<TraceName, Uint8Array>()
+  private readonly coreHead = spanHead(PID_HOST, TID_CORE)
+  /** Per thread id + 1 (0: idle), per operation, category and switch (`tailKey`): the core slices' tails, made when first met. */
+  private readonly coreTails: Array<Array<Uint8Array | undefined>> = []
   private readonly actorCat = encoded("actor")
   private readonly txCat = encoded("tx")
   private readonly frameName = encoded("frame")
@@ -145,6 +163,11 @@ export class Timeline implements TraceObserver {
     this.core = core
   }
 
+  /** How to disconnect each stream of events once past the window (the builder of the world gives them, once). */
+  detachWith(detach: TimelineDetach): void {
+    this.detach = detach
+  }
+
   /** The args of `thread`'s slices (`switching`: of a switch to it), names read from the core when first needed. */
   private argsOf(thread: number, switching: boolean): Uint8Array {
     if (thread < 0) return this.idleArgs
@@ -163,6 +186,8 @@ export class Timeline implements TraceObserver {
   /** A piece of work ran on the core (`CpuCore.traces.ran`). */
   ran(s: CoreSlice): void {
     if (this.finished) return
+    // The core reports its work in order: past the window's end, nothing more is for it.
+    if (s.startNs >= this.untilNs) return this.detach?.core()
     const from = s.startNs > this.fromNs ? s.startNs : this.fromNs
     const to = s.endNs < this.untilNs ? s.endNs : this.untilNs
     if (!(to > from)) return
@@ -173,8 +198,7 @@ export class Timeline implements TraceObserver {
     this.coreEnd = end
     this.coreSlices++
     if (!this.out.room()) return this.refuse(from, 1)
-    const name = s.op === RAW ? this.rawName : this.opNames[s.op]!
-    this.out.complete(PID_HOST, TID_CORE, start, end, name, this.categoryIds[s.category]!, this.argsOf(s.thread, s.switching))
+    this.out.completeFrom(this.coreHead, start, end, this.coreTail(s))
     // The thread's own track: its runs (a switch belongs to the scheduler, not to the thread).
     const r = this.run
     if (s.switching) {
@@ -193,6 +217,19 @@ export class Timeline implements TraceObserver {
     }
   }
 
+  /** A core slice's tail: its operation, category and thread (or the switch's next thread), encoded once per combination. */
+  private coreTail(s: CoreSlice): Uint8Array {
+    const byThread = (this.coreTails[s.thread + 1] ??= [])
+    const key = ((s.op + 1) * categories.length + s.category) * 2 + (s.switching ? 1 : 0)
+    let tail = byThread[key]
+    if (tail === undefined) {
+      const name = s.op === RAW ? this.rawName : this.opNames[s.op]!
+      tail = eventTail(name, this.categoryIds[s.category]!, this.argsOf(s.thread, s.switching))
+      byThread[key] = tail
+    }
+    return tail
+  }
+
   private endRun(): void {
     const r = this.run
     if (r.thread < 0) return
@@ -206,20 +243,23 @@ export class Timeline implements TraceObserver {
 
   /** An actor handled a message (or crashed, or restarted): the kernel's trace observer. */
   recorded(timeNs: number, actor: TraceName, kind: TraceName): void {
-    if (this.finished || timeNs < this.fromNs || timeNs > this.untilNs) return
+    if (this.finished || timeNs < this.fromNs) return
+    // Virtual time only moves on: past the window's end, no event is for it.
+    if (timeNs > this.untilNs) return this.detach?.actors()
     this.actorEvents++
     if (!this.out.room()) return this.refuse(timeNs, 1)
     let tid = this.actorTracks.get(actor)
     if (tid === undefined) {
       tid = this.actorTracks.size + 1
       this.actorTracks.set(actor, tid)
+      this.actorHeads[tid] = instantHead(PID_ACTORS, tid)
     }
-    let name = this.kindNames.get(kind)
-    if (name === undefined) {
-      name = encoded(kind.text)
-      this.kindNames.set(kind, name)
+    let tail = this.kindTails.get(kind)
+    if (tail === undefined) {
+      tail = eventTail(encoded(kind.text), this.actorCat)
+      this.kindTails.set(kind, tail)
     }
-    this.out.instant(PID_ACTORS, tid, ticksOf(timeNs), name, this.actorCat)
+    this.out.instantFrom(this.actorHeads[tid]!, ticksOf(timeNs), tail)
   }
 
   // --- frames ---------------------------------------------------------------------------------
@@ -229,8 +269,9 @@ export class Timeline implements TraceObserver {
    * the guest's send on, as markers linked by flow arrows, when the whole path lies in the window.
    */
   acked(f: Frame, nowNs: number): void {
+    if (nowNs > this.untilNs) return this.detach?.frames()
     const s = f.txPath
-    if (this.finished || s === undefined || f.createdNs < this.fromNs || nowNs > this.untilNs) return
+    if (this.finished || s === undefined || f.createdNs < this.fromNs) return
     this.frames++
     const points = [f.createdNs, s.driverNs, s.vmacNs, s.airQueuedNs, s.airStartNs, nowNs]
     const at: Array<number> = []

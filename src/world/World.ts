@@ -22,7 +22,7 @@ import * as Endpoint from "../ap/Endpoint.ts"
 import { calibratedCosts } from "../cpu/CalibratedCosts.ts"
 import type { CostTable } from "../cpu/CostTable.ts"
 import { CpuCore } from "../cpu/CpuCore.ts"
-import type { ThreadId } from "../cpu/CpuCore.ts"
+import type { CoreSlice, ThreadId } from "../cpu/CpuCore.ts"
 import * as DeviceModel from "../device-model/DeviceModel.ts"
 import * as DirectPort from "../host/DirectPort.ts"
 import * as Driver from "../driver/Driver.ts"
@@ -33,6 +33,7 @@ import type { NicEvent } from "../vocabulary/NicEvent.ts"
 import * as Nic from "../nic/Nic.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
 import { FrameLedger } from "../vocabulary/FrameLedger.ts"
+import type { Frame } from "../vocabulary/Frame.ts"
 import { CARD_BASE_MAC, ENDPOINT_BASE_MAC, macValue } from "../scenario/AddressPlan.ts"
 import { GuestMemory } from "../vocabulary/GuestMemory.ts"
 import type * as ModelActor from "../actor/ModelActor.ts"
@@ -136,9 +137,16 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
   const timeline = options.timeline
   if (timeline !== undefined) {
     timeline.attachCore({ threadNames: () => cpu.snapshot().threads.map((t) => t.name), reportRunning: () => cpu.reportRunning() })
-    cpu.traces.ran.connect((s) => timeline.ran(s))
+    const ran = (s: CoreSlice) => timeline.ran(s)
+    const acked = (f: Frame, nowNs: number) => timeline.acked(f, nowNs)
+    cpu.traces.ran.connect(ran)
     sim.trace.observe(timeline)
-    air.traces.txPathDone.connect((f, nowNs) => timeline.acked(f, nowNs))
+    air.traces.txPathDone.connect(acked)
+    timeline.detachWith({
+      core: () => cpu.traces.ran.disconnect(ran),
+      actors: () => sim.trace.unobserve(timeline),
+      frames: () => air.traces.txPathDone.disconnect(acked)
+    })
   }
   // Frames carry TX path stamps for the collector or the timeline.
   const stampTxPath = txPath !== undefined || timeline !== undefined

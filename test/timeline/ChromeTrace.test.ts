@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { CHUNK_BYTES, ChromeTraceWriter, encoded, metadata, ticksOf } from "../../src/timeline/ChromeTrace.ts"
+import { CHUNK_BYTES, ChromeTraceWriter, encoded, eventTail, instantHead, metadata, spanHead, ticksOf } from "../../src/timeline/ChromeTrace.ts"
 
 /** A writer whose output is decoded as it comes (a chunk is valid only during the call). */
 const writerOf = (eventsMax = 1e9) => {
@@ -76,4 +76,30 @@ describe("timeline: Chrome trace events", () => {
     assert.deepStrictEqual(trace.otherData, { cutEvents: 10_000 }, "the footer once")
     assert.isAbove(20_000 * 60, CHUNK_BYTES, "the events did not fit in one buffer")
   })
+
+  it("writes the same bytes from pre-encoded heads and tails as from the event's parts", () => {
+    const textOf = (events: (out: ChromeTraceWriter) => void): string => {
+      const chunks: Array<string> = []
+      const out = new ChromeTraceWriter((c) => chunks.push(Buffer.from(c).toString("latin1")), 10)
+      events(out)
+      out.finish({})
+      return chunks.join("")
+    }
+    const name = encoded("guestPacket — é")
+    const cat = encoded("guest")
+    const args = new TextEncoder().encode(`{"thread":"vcpu-vm1"}`)
+    const parts = textOf((out) => {
+      out.complete(1, 12, 200_000_000, 200_039_526, name, cat, args)
+      out.complete(1, 12, 7, 100_000, name, cat)
+      out.instant(2, 3, 150_000_050, name, cat)
+    })
+    const pieces = textOf((out) => {
+      out.completeFrom(spanHead(1, 12), 200_000_000, 200_039_526, eventTail(name, cat, args))
+      out.completeFrom(spanHead(1, 12), 7, 100_000, eventTail(name, cat))
+      out.instantFrom(instantHead(2, 3), 150_000_050, eventTail(name, cat))
+    })
+    assert.strictEqual(pieces, parts)
+    assert.include(parts, `"ts":2000,"dur":0.39526`)
+  })
 })
+

@@ -143,4 +143,24 @@ describe("timeline: actors and frames", () => {
     // Each arrow's end lies inside its marker (what it binds to).
     for (const [i, fl] of flows.entries()) assert.isTrue(fl.ts > markers[i]!.ts && fl.ts < markers[i]!.ts + markers[i]!.dur!)
   })
+
+  it("lets go of each stream at its first event past the window's end, not before", () => {
+    const { t } = timelineOf(1_000, 5_000)
+    const detached: Array<string> = []
+    t.detachWith({ core: () => void detached.push("core"), actors: () => void detached.push("actors"), frames: () => void detached.push("frames") })
+    ran(t, 1, "guestPacket", Cat.guest, 0, 900) // before the window: kept connected
+    ran(t, 1, "guestPacket", Cat.guest, 4_000, 5_000) // ends at the window's end: still in it
+    t.recorded(5_000, name("dm-vm1"), name("Mmio"))
+    const f = new Frame(1, FrameKind.Data, 1, 2, 2)
+    f.createdNs = 2_000
+    f.txPath = new TxPathStamps()
+    t.acked(f, 5_000)
+    assert.deepStrictEqual(detached, [])
+    ran(t, 1, "guestPacket", Cat.guest, 5_000, 6_000)
+    t.recorded(5_001, name("dm-vm1"), name("Mmio"))
+    t.acked(f, 5_001)
+    assert.deepStrictEqual(detached, ["core", "actors", "frames"])
+    const summary = t.finish()
+    assert.deepStrictEqual([summary.coreSlices, summary.actorEvents, summary.frames], [1, 1, 1])
+  })
 })
