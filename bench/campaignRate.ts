@@ -63,7 +63,7 @@ const campaign = (cases: number, workers: number): { report: CampaignReport; sid
 }
 
 export const runCampaignRate = async (quick: boolean): Promise<CampaignRate> => {
-  const cases = quick ? 4 : 24
+  const cases = quick ? 4 : 64
   const workers = availableParallelism()
   const loadBefore = loadavg()[0]!
   const one = campaign(cases, 1)
