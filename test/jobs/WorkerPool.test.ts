@@ -30,8 +30,8 @@ describe("the worker-thread JobRunner", () => {
       assert.deepStrictEqual(threads.map(stable), here.map(stable))
       assert.deepStrictEqual(done, jobs.map((_, i) => i + 1))
       const single = yield* Effect.provide(runCampaign({ seed: 3, cases: 2 }), inProcess)
-      const { wallSeconds: _a, casesPerWallSecond: _b, workers, ...rest } = campaign
-      const { wallSeconds: _c, casesPerWallSecond: _d, workers: one, ...restOne } = single
+      const { wallSeconds: _a, casesPerWallSecond: _b, processCpuSeconds: _e, workers, ...rest } = campaign
+      const { wallSeconds: _c, casesPerWallSecond: _d, processCpuSeconds: _f, workers: one, ...restOne } = single
       assert.deepStrictEqual(rest, restOne)
       assert.deepStrictEqual([workers, one], [2, 1])
     }), { timeout: 240_000 })
