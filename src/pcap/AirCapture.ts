@@ -69,7 +69,9 @@ export interface CaptureCounts {
 
 interface PendingRecord {
   readonly timeNs: number
+  /** A buffer of the capture's pool; the record is its first `length` bytes. */
   readonly bytes: Uint8Array
+  readonly length: number
 }
 
 export class AirCapture {
@@ -82,6 +84,8 @@ export class AirCapture {
   private readonly scratchView = new DataView(this.scratch.buffer)
   /** Records not yet written, in time order. */
   private readonly pending: Array<PendingRecord> = []
+  /** Record buffers written out and free again: a record waits in the window in one of these, not in a new array per record. */
+  private readonly free: Array<Uint8Array> = []
   private lastWrittenNs = 0
   /** The number of each MPDU sent so far (its attempts share it), and the next per transmitter address. */
   private readonly numbers = new WeakMap<Frame, number>()
@@ -201,7 +205,9 @@ export class AirCapture {
     writeRadiotap(view, PCAP_RECORD_HEADER_BYTES, Math.floor(timeNs / NS_PER_US), flags, phy, channel, signalDbm, reference, last)
     writeRecordHeader(view, 0, timeNs, end - PCAP_RECORD_HEADER_BYTES)
     if (timeNs < this.lastWrittenNs) throw new Error(`a record at ${timeNs} ns comes after one at ${this.lastWrittenNs} ns was written: an exchange outlasted EXCHANGE_NS_MAX`)
-    const record = { timeNs, bytes: this.scratch.slice(0, end) }
+    const bytes = this.free.pop() ?? new Uint8Array(RECORD_BYTES_MAX)
+    bytes.set(this.scratch.subarray(0, end))
+    const record: PendingRecord = { timeNs, bytes, length: end }
     const pending = this.pending
     let i = pending.length
     while (i > 0 && pending[i - 1]!.timeNs > timeNs) i--
@@ -215,12 +221,13 @@ export class AirCapture {
     let k = 0
     while (k < pending.length && pending[k]!.timeNs <= horizonNs) {
       const r = pending[k++]!
-      if (this.used + r.bytes.length > this.chunk.length) {
+      if (this.used + r.length > this.chunk.length) {
         this.sink(this.chunk.subarray(0, this.used))
         this.used = 0
       }
-      this.chunk.set(r.bytes, this.used)
-      this.used += r.bytes.length
+      this.chunk.set(r.bytes.subarray(0, r.length), this.used)
+      this.used += r.length
+      this.free.push(r.bytes)
       this.lastWrittenNs = r.timeNs
     }
     if (k > 0) pending.splice(0, k)
