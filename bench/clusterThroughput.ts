@@ -14,7 +14,7 @@ import { DatabaseSync } from "node:sqlite"
 import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
 import { awaitRunners, clientLayer, submitFaultCases } from "../src/cluster/ClusterJobRunner.ts"
-import { sampleFaultCases } from "../src/cluster/SampleCases.ts"
+import { generateCases } from "../src/fault/CaseGenerator.ts"
 import { FaultCaseJob, runJob } from "../src/jobs/SimJob.ts"
 
 const arg = (name: string, fallback: string) => {
@@ -27,7 +27,7 @@ const runnerCounts = arg("runners", "1,2").split(",").map(Number)
 const bin = fileURLToPath(new URL("../bin/vwifi.js", import.meta.url))
 const BASE_PORT = 41_300
 
-const cases = sampleFaultCases(caseCount, seed)
+const cases = generateCases(seed, caseCount)
 
 const startRunner = (file: string, port: number): Promise<ChildProcess> =>
   new Promise((resolve, reject) => {
@@ -59,7 +59,7 @@ const local = await Effect.runPromise(Effect.forEach(cases, (faultCase, i) => ru
 const localSeconds = (performance.now() - t0) / 1000
 const digests = (rs: ReadonlyArray<{ readonly _tag: string; readonly traceDigest?: string }>) => rs.map((r) => r.traceDigest ?? r._tag).join(",")
 const localDigests = digests(local)
-console.log(`${caseCount} fault cases (sampleFaultCases, seed ${seed})`)
+console.log(`${caseCount} fault cases (the first of vwifi campaign --seed ${seed})`)
 console.log(`in this process: ${localSeconds.toFixed(1)} s, ${(caseCount / localSeconds).toFixed(2)} cases/s`)
 
 for (const k of runnerCounts) {

@@ -11,7 +11,7 @@ import { Effect } from "effect"
 import { awaitRunners, clientLayer, submitFaultCases } from "../src/cluster/ClusterJobRunner.ts"
 import { parseStorageTarget } from "../src/cluster/ClusterStorage.ts"
 import { fastFailoverTimings } from "../src/cluster/ClusterTimings.ts"
-import { sampleFaultCases } from "../src/cluster/SampleCases.ts"
+import { generateCases } from "../src/fault/CaseGenerator.ts"
 
 const LOCK_EXPIRY_MS = 5_000
 const [url, countText = "20"] = process.argv.slice(2)
@@ -23,7 +23,7 @@ if (url === undefined || "error" in storage) {
 const bin = fileURLToPath(new URL("../bin/vwifi.js", import.meta.url))
 const runners = [34441, 34442].map((port) =>
   spawn(process.execPath, [bin, "cluster", "runner", "--storage", url, "--port", String(port), "--lock-expiry", `${LOCK_EXPIRY_MS / 1000}s`], { stdio: "ignore" }))
-const cases = sampleFaultCases(Number(countText), 7)
+const cases = generateCases(7, Number(countText))
 const deliveries = new Map<number, number>()
 let killedAt: number | undefined
 const started = performance.now()

@@ -68,4 +68,3 @@ export { ClusterStorageError, parseStorageTarget } from "./cluster/ClusterStorag
 export type { StorageTarget } from "./cluster/ClusterStorage.ts"
 export { defaultTimings as clusterDefaultTimings, fastFailoverTimings } from "./cluster/ClusterTimings.ts"
 export type { ClusterTimings } from "./cluster/ClusterTimings.ts"
-export { sampleFaultCases } from "./cluster/SampleCases.ts"
