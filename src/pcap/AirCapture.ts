@@ -13,7 +13,9 @@
  * every attempt of one MPDU has the same number, and every attempt after the first has Retry set.
  *
  * Records reach the sink in time order through a short reorder window (an exchange is reported when it
- * ends, and media on other channels overlap it), in chunks: never one write per frame.
+ * ends, and media on other channels overlap it), in chunks: never one write per frame. Each record is
+ * encoded once, straight into the chunk the sink gets; only a record that arrives before records
+ * already in the window is moved.
  */
 import type { PpduOnAir } from "../air/Air.ts"
 import { ackDurationNs, blockAckDurationNs, ppduDurationNs } from "../air/Airtime.ts"
@@ -45,6 +47,8 @@ export const EXCHANGE_NS_MAX = 10_000_000
  * of the model reaches (an MSDU is at most 2304 bytes, 802.11-2016 9.2.4.7.1, and the model sends no A-MSDU).
  */
 const RECORD_BYTES_MAX = 16_384
+/** Window entries committed before the window's arrays are cut back (a cut costs a copy of what is left). */
+const WINDOW_COMPACT_ENTRIES = 1024
 /** Nanoseconds per microsecond (radiotap's TSFT and the Duration field count µs). */
 const NS_PER_US = 1_000
 
@@ -67,28 +71,26 @@ export interface CaptureCounts {
   failedExchanges: number
 }
 
-interface PendingRecord {
-  readonly timeNs: number
-  /** A buffer of the capture's pool; the record is its first `length` bytes. */
-  readonly bytes: Uint8Array
-  readonly length: number
-}
-
 export class AirCapture {
   readonly counts: CaptureCounts = { records: 0, ppdus: 0, mpdus: 0, retries: 0, badFcs: 0, answers: 0, answersLost: 0, failedExchanges: 0 }
   private readonly sink: PcapSink
-  private readonly chunk: Uint8Array
-  private readonly chunkView: DataView
+  /**
+   * The bytes not yet handed to the sink. Records are encoded straight into it: [0, committed) is
+   * final (no exchange still to end can precede it), [committed, used) is the reorder window's
+   * records, in time order.
+   */
+  private chunk: Uint8Array
+  private chunkView: DataView
+  private committed = 0
   private used = 0
+  /** The window's records, oldest first from `windowHead`: each one's time and where it starts in the chunk. */
+  private readonly windowTimes: Array<number> = []
+  private readonly windowStarts: Array<number> = []
+  private windowHead = 0
+  private lastCommittedNs = 0
+  /** Where a record that arrived out of time order waits while the later ones move up (rare: another channel's exchange). */
   private readonly scratch = new Uint8Array(RECORD_BYTES_MAX)
-  private readonly scratchView = new DataView(this.scratch.buffer)
-  /** Records not yet written, in time order. */
-  private readonly pending: Array<PendingRecord> = []
-  /** Record buffers written out and free again: a record waits in the window in one of these, not in a new array per record. */
-  private readonly free: Array<Uint8Array> = []
-  private lastWrittenNs = 0
-  /** The number of each MPDU sent so far (its attempts share it), and the next per transmitter address. */
-  private readonly numbers = new WeakMap<Frame, number>()
+  /** The next sequence number per transmitter address. */
   private readonly next = new Map<number, number>()
   private ampduReference = 0
   private readonly context: MpduContext
@@ -100,10 +102,11 @@ export class AirCapture {
     this.chunk = new Uint8Array(chunkBytes)
     this.chunkView = new DataView(this.chunk.buffer)
     this.used = writeFileHeader(this.chunkView, 0)
+    this.committed = this.used
     this.context = { ta: 0, fromAp: false, sequence: 0, packetNumber: 0, retry: false, durationUs: 0, qos: false, tsfUs: 0, bssPhy, channel: 0 }
   }
 
-  /** One PPDU's exchange ended at `nowNs`: its records join the window; those no later exchange can precede are written. */
+  /** One PPDU's exchange ended at `nowNs`: its records join the window; those no later exchange can precede are committed. */
   ppdu(p: PpduOnAir, nowNs: number): void {
     const { frames, station } = p
     const head = frames[0]!
@@ -125,12 +128,12 @@ export class AirCapture {
       // The BSS's AP sends as its BSSID; a card sends as the vMAC (or scanner) the frame is from.
       c.fromAp = station.mac === f.bssid
       c.ta = c.fromAp ? station.mac : f.src
-      let n = this.numbers.get(f)
-      c.retry = n !== undefined
-      if (n === undefined) {
+      let n = f.macSequence
+      c.retry = n >= 0
+      if (n < 0) {
         n = this.next.get(c.ta) ?? 0
         if (f.kind !== FrameKind.PsPoll) this.next.set(c.ta, n + 1) // a control frame has no sequence number
-        this.numbers.set(f, n)
+        f.macSequence = n
       }
       c.sequence = n % SEQUENCE_NUMBER_MODULO
       c.packetNumber = n + 1 // CCMP's PN starts at 1 and never repeats under a key (12.5.3.4.4)
@@ -146,14 +149,15 @@ export class AirCapture {
     }
     if (unicast && (p.arrived === undefined || missed > 0 || p.answerLost)) this.counts.failedExchanges++
     if (p.answered) this.answer(p, head, p.startNs + ppduDurationNs(p.phy, p.psduBytes) + sifsNs)
-    this.writeUntil(nowNs - EXCHANGE_NS_MAX)
+    this.commitUntil(nowNs - EXCHANGE_NS_MAX)
   }
 
-  /** Writes every record still held and hands the buffer to the sink: at the end of a run. */
+  /** Commits every record still in the window and hands the bytes to the sink: at the end of a run. */
   flush(): void {
-    this.writeUntil(Infinity)
+    this.commitUntil(Infinity)
     if (this.used > 0) this.sink(this.chunk.subarray(0, this.used))
     this.used = 0
+    this.committed = 0
   }
 
   /** The receiver's Ack (one MPDU) or compressed BlockAck (an A-MPDU, implicit BlockAckReq), at the control-response rate. */
@@ -161,22 +165,22 @@ export class AirCapture {
     const ta = this.context.ta // the data's transmitter: the answer's receiver
     const phy = basicRateFor(p.phy)
     const flags = RadiotapFlag.FcsAtEnd | (p.answerLost ? RadiotapFlag.BadFcs : 0)
-    const at = this.headerRoom(phy, p.signalDbm, -1)
+    const at = this.begin(phy, p.signalDbm, -1)
     let length: number
     if (p.frames.length > 1) {
-      const ssn = this.numbers.get(head)! % SEQUENCE_NUMBER_MODULO
+      const ssn = head.macSequence % SEQUENCE_NUMBER_MODULO
       let low = 0
       let high = 0
       for (const f of p.frames) {
         if (!f.receivedOnAir) continue
-        const bit = (this.numbers.get(f)! - ssn + SEQUENCE_NUMBER_MODULO) % SEQUENCE_NUMBER_MODULO
+        const bit = (f.macSequence - ssn + SEQUENCE_NUMBER_MODULO) % SEQUENCE_NUMBER_MODULO
         if (bit < 32) low |= 1 << bit
         else if (bit < MAX_AMPDU_MPDUS) high |= 1 << (bit - 32)
       }
-      length = encodeBlockAck(this.scratch, this.scratchView, at, ta, head.ra, 0, ssn, low, high)
+      length = encodeBlockAck(this.chunk, this.chunkView, at, ta, head.ra, 0, ssn, low, high)
       if (length !== BLOCK_ACK_BYTES) throw new Error(`a BlockAck is ${BLOCK_ACK_BYTES} bytes`)
     } else {
-      length = encodeAck(this.scratch, this.scratchView, at, ta, 0)
+      length = encodeAck(this.chunk, this.chunkView, at, ta, 0)
       if (length !== ACK_BYTES) throw new Error(`an Ack is ${ACK_BYTES} bytes`)
     }
     this.finish(atNs, flags, phy, p.channel, p.signalDbm, -1, false, at + length)
@@ -184,52 +188,91 @@ export class AirCapture {
     if (p.answerLost) this.counts.answersLost++
   }
 
-  /** Where the MPDU starts in the scratch buffer once the record and radiotap headers are in front of it. */
-  private headerRoom(phy: PhyConfig, signalDbm: number, reference: number): number {
-    // The radiotap header is written last (it needs the flags); its length is known now.
-    return PCAP_RECORD_HEADER_BYTES + writeRadiotap(this.scratchView, PCAP_RECORD_HEADER_BYTES, 0, 0, phy, 0, signalDbm, reference, false)
+  /**
+   * Makes room for one record at the end of the chunk and returns where its MPDU starts, behind the
+   * record and radiotap headers (the radiotap header is written last, as it needs the flags; its
+   * length is known now).
+   */
+  private begin(phy: PhyConfig, signalDbm: number, reference: number): number {
+    if (this.used + RECORD_BYTES_MAX > this.chunk.length) this.makeRoom()
+    const start = this.used + PCAP_RECORD_HEADER_BYTES
+    return start + writeRadiotap(this.chunkView, start, 0, 0, phy, 0, signalDbm, reference, false)
   }
 
   private record(timeNs: number, flags: number, phy: PhyConfig, channel: number, signalDbm: number, reference: number, last: boolean, f: Frame, qos: boolean): void {
-    const at = this.headerRoom(phy, signalDbm, reference)
+    const at = this.begin(phy, signalDbm, reference)
     const expected = frameMpduBytes(f, qos)
-    if (at + expected > RECORD_BYTES_MAX) throw new RangeError(`frame ${f.id}: a ${expected}-byte MPDU does not fit in a record of ${RECORD_BYTES_MAX} bytes`)
-    const length = encodeMpdu(this.scratch, this.scratchView, at, f, this.context)
+    if (at - this.used + expected > RECORD_BYTES_MAX) throw new RangeError(`frame ${f.id}: a ${expected}-byte MPDU does not fit in a record of ${RECORD_BYTES_MAX} bytes`)
+    const length = encodeMpdu(this.chunk, this.chunkView, at, f, this.context)
     if (length !== expected) throw new Error(`frame ${f.id} (kind ${f.kind}) encodes to ${length} bytes, but the air counts ${expected}`)
     this.finish(timeNs, RadiotapFlag.FcsAtEnd | flags, phy, channel, signalDbm, reference, last, at + length)
   }
 
-  /** Completes the record in the scratch buffer (`end` bytes) and puts a copy in the window, in time order. */
+  /** Completes the record that ends at `end` and puts it in the window, in time order. */
   private finish(timeNs: number, flags: number, phy: PhyConfig, channel: number, signalDbm: number, reference: number, last: boolean, end: number): void {
-    const view = this.scratchView
-    writeRadiotap(view, PCAP_RECORD_HEADER_BYTES, Math.floor(timeNs / NS_PER_US), flags, phy, channel, signalDbm, reference, last)
-    writeRecordHeader(view, 0, timeNs, end - PCAP_RECORD_HEADER_BYTES)
-    if (timeNs < this.lastWrittenNs) throw new Error(`a record at ${timeNs} ns comes after one at ${this.lastWrittenNs} ns was written: an exchange outlasted EXCHANGE_NS_MAX`)
-    const bytes = this.free.pop() ?? new Uint8Array(RECORD_BYTES_MAX)
-    bytes.set(this.scratch.subarray(0, end))
-    const record: PendingRecord = { timeNs, bytes, length: end }
-    const pending = this.pending
-    let i = pending.length
-    while (i > 0 && pending[i - 1]!.timeNs > timeNs) i--
-    if (i === pending.length) pending.push(record)
-    else pending.splice(i, 0, record)
+    const view = this.chunkView
+    const start = this.used
+    writeRadiotap(view, start + PCAP_RECORD_HEADER_BYTES, Math.floor(timeNs / NS_PER_US), flags, phy, channel, signalDbm, reference, last)
+    writeRecordHeader(view, start, timeNs, end - start - PCAP_RECORD_HEADER_BYTES)
+    if (timeNs < this.lastCommittedNs) throw new Error(`a record at ${timeNs} ns comes after one at ${this.lastCommittedNs} ns was written: an exchange outlasted EXCHANGE_NS_MAX`)
+    const times = this.windowTimes
+    const starts = this.windowStarts
+    let i = times.length
+    while (i > this.windowHead && times[i - 1]! > timeNs) i--
+    if (i === times.length) {
+      times.push(timeNs)
+      starts.push(start)
+    } else {
+      // Earlier than records already in the window: it moves in front of them, and they move up.
+      const length = end - start
+      const at = starts[i]!
+      this.scratch.set(this.chunk.subarray(start, end))
+      this.chunk.copyWithin(at + length, at, start)
+      this.chunk.set(this.scratch.subarray(0, length), at)
+      for (let k = i; k < starts.length; k++) starts[k] = starts[k]! + length
+      times.splice(i, 0, timeNs)
+      starts.splice(i, 0, at)
+    }
+    this.used = end
     this.counts.records++
   }
 
-  private writeUntil(horizonNs: number): void {
-    const pending = this.pending
-    let k = 0
-    while (k < pending.length && pending[k]!.timeNs <= horizonNs) {
-      const r = pending[k++]!
-      if (this.used + r.length > this.chunk.length) {
-        this.sink(this.chunk.subarray(0, this.used))
-        this.used = 0
-      }
-      this.chunk.set(r.bytes.subarray(0, r.length), this.used)
-      this.used += r.length
-      this.free.push(r.bytes)
-      this.lastWrittenNs = r.timeNs
+  /** Commits the window's records up to `horizonNs`: no exchange still to end can precede them. */
+  private commitUntil(horizonNs: number): void {
+    const times = this.windowTimes
+    let k = this.windowHead
+    while (k < times.length && times[k]! <= horizonNs) k++
+    if (k === this.windowHead) return
+    this.lastCommittedNs = times[k - 1]!
+    this.committed = k < times.length ? this.windowStarts[k]! : this.used
+    this.windowHead = k
+    // The arrays are cut back now and then, not at every commit.
+    if (k === times.length || k >= WINDOW_COMPACT_ENTRIES) {
+      times.splice(0, k)
+      this.windowStarts.splice(0, k)
+      this.windowHead = 0
     }
-    if (k > 0) pending.splice(0, k)
+  }
+
+  /**
+   * Hands the committed bytes to the sink and moves the window's records to the chunk's start; if
+   * the window alone leaves no room for a record, the chunk doubles.
+   */
+  private makeRoom(): void {
+    const committed = this.committed
+    if (committed > 0) {
+      this.sink(this.chunk.subarray(0, committed))
+      this.chunk.copyWithin(0, committed, this.used)
+      const starts = this.windowStarts
+      for (let k = this.windowHead; k < starts.length; k++) starts[k] = starts[k]! - committed
+      this.used -= committed
+      this.committed = 0
+    }
+    if (this.used + RECORD_BYTES_MAX > this.chunk.length) {
+      const larger = new Uint8Array(this.chunk.length * 2)
+      larger.set(this.chunk.subarray(0, this.used))
+      this.chunk = larger
+      this.chunkView = new DataView(larger.buffer)
+    }
   }
 }

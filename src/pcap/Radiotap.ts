@@ -70,8 +70,8 @@ export const radiotapBytes = (phy: PhyConfig, withSignal: boolean, inAmpdu: bool
 }
 
 /**
- * Writes the radiotap header at `at` (which must be a multiple of 8 from a view whose offset is one:
- * TSFT is 8-aligned) and returns its length. `signalDbm` NaN leaves the signal out; `ampduReference`
+ * Writes the radiotap header at `at` and returns its length. Its fields are aligned from the header's
+ * own start (radiotap.org, "Alignment in Radiotap"), so `at` may be any offset. `signalDbm` NaN leaves the signal out; `ampduReference`
  * below 0 leaves the A-MPDU status out.
  */
 export const writeRadiotap = (

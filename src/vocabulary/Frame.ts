@@ -98,6 +98,12 @@ export class Frame {
   receivedOnAir: boolean
   /** When it passed each stage of the TX path, if the run asked (`TxPath.ts`). */
   txPath: TxPathStamps | undefined
+  /**
+   * The sequence number its transmitter gave it on its first attempt, which every retry repeats
+   * (802.11-2016 9.2.4.4.2), before the 12-bit modulo; -1 until then. Only a capture of the air
+   * (`pcap/AirCapture.ts`) numbers frames: nothing else in the model reads it.
+   */
+  macSequence: number
 
   constructor(id: number, kind: FrameKind, src: number, dst: number, bssid: number) {
     this.id = id
@@ -121,6 +127,7 @@ export class Frame {
     this.keyId = 0
     this.receivedOnAir = false
     this.txPath = undefined
+    this.macSequence = -1
   }
 }
 

@@ -69,6 +69,35 @@ describe("AirCapture: PPDUs to pcap records", () => {
     assert.strictEqual(capture.counts.records, 4)
   })
 
+  it("gives the same file whatever its chunk size: records are moved in front of later ones, the chunk grows past a window that fills it", () => {
+    // Three channels; each exchange is reported when it ends, up to half the window after it began,
+    // so many records arrive before ones already held. The smallest chunk holds one record: every
+    // record after the first makes it hand over, move the window and often grow.
+    const stations = [station(0x020000000200, 1), station(0x020000000201, 6), station(0x020000000202, 11)]
+    let seed = 7
+    const draw = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+    const exchanges = Array.from({ length: 400 }, (_, i) => {
+      const startNs = i * 40_000 + Math.floor(draw() * 40_000)
+      return { s: stations[i % 3]!, id: i + 1, startNs, endNs: startNs + 100_000 + Math.floor(draw() * (EXCHANGE_NS_MAX / 2)) }
+    }).sort((x, y) => x.endNs - y.endNs)
+    const run = (chunkBytes: number | undefined) => {
+      const c = collector()
+      const capture = new AirCapture(c.sink, ERP, chunkBytes)
+      for (const e of exchanges) capture.ppdu(ppdu(e.s, [data(e.id, e.s.mac)], e.startNs), e.endNs)
+      capture.flush()
+      return c.bytes()
+    }
+    const whole = run(undefined)
+    const small = run(24 + 16_384)
+    assert.deepStrictEqual(small, whole)
+    const times = readPcap(whole).records.map((r) => r.timeNs)
+    assert.strictEqual(times.length, 800)
+    assert.deepStrictEqual(times, [...times].sort((a, b) => a - b))
+    // Every exchange's data record is there once, at its start, and its Ack 54 + 10 µs later (as above).
+    const expected = exchanges.flatMap((e) => [e.startNs, e.startNs + 64_000]).sort((a, b) => a - b)
+    assert.deepStrictEqual(times, expected)
+  })
+
   it("gives a retry the same sequence number with Retry set, flags a lost MPDU and a lost Ack, counts the failed exchanges", () => {
     const c = collector()
     const capture = new AirCapture(c.sink, ERP)
