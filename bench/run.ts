@@ -5,11 +5,12 @@
  * the peak RSS of models (a) and (b), each in a process of its own, for a short and a ten-times longer
  * run; the cost of capturing the air (`--pcap`) and of a timeline of the host (`--trace-out`) on model (a);
  * then the soak rate (simulated hours per wall minute, 8 VMs with faults) and its memory verdict;
- * last, fault campaign cases per wall-second in this thread and on a worker thread per core.
+ * last, fault campaign cases per wall-second in this thread and on a worker thread per core (64 and 200 cases).
  *
  *   node bench/run.ts [--quick] [--json]
  *
- * Exits 1 if the two sides did not do the same work (the figures would not be comparable).
+ * Exits 1 if the two sides did not do the same work (the figures would not be comparable), or if a
+ * campaign's cases gave different digests with one worker and with all cores.
  */
 import { runKernelWorkload } from "./kernelWorkload.ts"
 import { formatModelTable, modelWorkloads, runModelWorkload } from "./modelWorkloads.ts"
@@ -84,3 +85,9 @@ if (options.json) {
     campaign
   }))
 } else console.log(formatTable(summary) + "\n" + formatModelTable(model, memory) + "\n" + formatPcapCost(pcap) + "\n" + formatTimelineCost(timeline) + "\n" + formatSoakRate(soak) + "\n" + formatCampaignRate(campaign))
+
+// A campaign whose cases gave other digests on the pool than in one thread is a bug, not a figure.
+if (campaign.some((r) => !r.sameResults)) {
+  console.error("error: a campaign's cases gave different digests with one worker and with all cores")
+  process.exit(1)
+}

@@ -21,11 +21,16 @@ export const HEAP_FLAGS: ReadonlyArray<string> = [`--max-semi-space-size=${SEMI_
 
 /**
  * The commands that run their simulations on a pool of worker threads (`--workers`, default one per
- * core). With every core running a simulation, V8's parallel collector only contends: its helper
- * threads took 1.8 CPU-s of 8 cases' 8.7 beside one thread and 3.2 beside two (measured per
- * thread, issue 13 §5), so one thread already kept part of the second core busy. These commands run
- * with `--single-threaded-gc` unless `--workers 1` keeps them in one thread.
+ * core). With every core running a simulation, V8's background threads only contend: its parallel
+ * collector's helpers took 1.8 CPU-s of 8 cases' 8.7 beside one thread and 3.2 beside two (measured
+ * per thread, issue 13 §5), and its concurrent compilers took about 9 CPU-s of 64 cases' 73 beside
+ * two threads with `--single-threaded-gc` alone. These commands run with `--single-threaded` (every
+ * collection and compilation on the JavaScript thread that needs it) unless `--workers 1` keeps them
+ * in one thread: 64 cases on two threads took 33.4, 35.5 and 30.8 s against 34.7, 36.5 and 33.9 s
+ * with `--single-threaded-gc`, alternating (issue 13 §5).
  */
+export const POOL_FLAG = "--single-threaded"
+
 export const POOL_COMMANDS: ReadonlyArray<string> = ["campaign", "compare", "sweep-rate"]
 
 /** The V8 flags for a command line (`argv` without node and the script). */
@@ -34,7 +39,7 @@ export const heapFlagsFor = (args: ReadonlyArray<string>): ReadonlyArray<string>
   if (command === undefined || !POOL_COMMANDS.includes(command)) return HEAP_FLAGS
   const i = args.indexOf("--workers")
   const oneThread = args.includes("--workers=1") || (i >= 0 && args[i + 1] === "1")
-  return oneThread ? HEAP_FLAGS : [...HEAP_FLAGS, "--single-threaded-gc"]
+  return oneThread ? HEAP_FLAGS : [...HEAP_FLAGS, POOL_FLAG]
 }
 
 /** A V8 flag's name, without its dashes, a `no-` and a value; V8 takes `_` for `-`. */

@@ -15,12 +15,12 @@ describe("cli: V8 heap flags", () => {
     assert.deepStrictEqual(missingHeapFlags(["--max-semi-space-sizes=4"], undefined), [...HEAP_FLAGS])
   })
 
-  it("add the single-threaded collector to the commands that run a pool of worker threads", () => {
-    const single = [...HEAP_FLAGS, "--single-threaded-gc"]
+  it("keep V8's work on each JavaScript thread for the commands that run a pool of worker threads", () => {
+    const single = [...HEAP_FLAGS, "--single-threaded"]
     assert.deepStrictEqual(heapFlagsFor(["campaign", "--cases", "8"]), single)
     assert.deepStrictEqual(heapFlagsFor(["compare", "--sweep"]), single)
     assert.deepStrictEqual(heapFlagsFor(["sweep-rate", "--workers", "2"]), single)
-    // One thread keeps the parallel collector, and so do the commands without a pool.
+    // One thread keeps V8's background threads, and so do the commands without a pool.
     assert.deepStrictEqual(heapFlagsFor(["campaign", "--workers", "1"]), HEAP_FLAGS)
     assert.deepStrictEqual(heapFlagsFor(["compare", "--workers=1"]), HEAP_FLAGS)
     assert.deepStrictEqual(heapFlagsFor(["run", "--duration", "10s"]), HEAP_FLAGS)
