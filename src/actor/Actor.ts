@@ -20,7 +20,11 @@
  * const total = yield* counter.ask((reply) => new Get({ reply }))
  * ```
  */
-import { Cause, Deferred, Effect, Exit, Schedule } from "effect"
+import * as Cause from "effect/Cause"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import { FiberLabel } from "../kernel/FiberLabel.ts"
 import { Simulation } from "../kernel/Simulation.ts"

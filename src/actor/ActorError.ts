@@ -1,5 +1,5 @@
 /** Typed failures of the actor runtime. */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /** An `ask` got no reply within its timeout (virtual time). */
 export class AskTimeout extends Schema.TaggedError<AskTimeout>()("AskTimeout", {

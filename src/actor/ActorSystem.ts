@@ -2,7 +2,8 @@
  * The registry of one simulation's actors: their metrics and the system-wide dead-letter log
  * (messages that were never handled, each with the reason).
  */
-import { Context, Layer } from "effect"
+import * as Context from "effect/Context"
+import * as Layer from "effect/Layer"
 
 /** Why a message was not handled. */
 export type DeadLetterReason =

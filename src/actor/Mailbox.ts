@@ -4,7 +4,7 @@
  * queue, never by running the woken fiber inside the sender's step, so delivery order is FIFO and
  * deterministic and stacks stay flat.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { Kernel } from "../kernel/Kernel.ts"
 
 /** What a full mailbox does with one more message: make the sender wait, or drop the message. */

@@ -13,7 +13,9 @@
  * A message refused by a full mailbox is recorded as a dead letter and offered again 1 µs later (the
  * flood's junk is not): nothing real is lost, it is late.
  */
-import { Duration, Effect, Schedule } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as Actor from "./Actor.ts"
 import type { ActorSystem } from "./ActorSystem.ts"

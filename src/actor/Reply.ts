@@ -6,7 +6,9 @@
  * asker never runs inside the replying actor's step (flat stacks, FIFO order, and the actor's
  * bookkeeping for the message is complete before anyone sees the answer).
  */
-import { Deferred, Exit, Schema } from "effect"
+import * as Deferred from "effect/Deferred"
+import * as Exit from "effect/Exit"
+import * as Schema from "effect/Schema"
 import type { Kernel } from "../kernel/Kernel.ts"
 
 export class Reply<A, E = never> {

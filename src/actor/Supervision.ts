@@ -3,7 +3,7 @@
  * unless it has already been restarted `maxRestarts` times within the last `windowNs`, in which
  * case the failure escalates to its parent.
  */
-import { Schedule } from "effect"
+import * as Schedule from "effect/Schedule"
 
 export interface SupervisionPolicy {
   /** Restarts allowed within `windowNs` before the next crash escalates. */

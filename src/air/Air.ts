@@ -13,7 +13,8 @@
  *
  * This file is the actor's shell and its vocabulary; the decisions are `AirLogic.ts`'s.
  */
-import { Data, Effect } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import type * as Actor from "../actor/Actor.ts"
 import * as ModelActor from "../actor/ModelActor.ts"

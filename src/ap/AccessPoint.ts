@@ -14,7 +14,8 @@
  */
 import { eapolBodyBytes, managementBodyBytes, utf8Bytes } from "../air/FrameBytes.ts"
 import type { NetworkFeatures } from "../air/FrameBytes.ts"
-import { Data, Effect } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import { after, forward } from "../actor/Port.ts"
 import type { Port } from "../actor/Port.ts"

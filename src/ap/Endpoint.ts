@@ -4,7 +4,8 @@
  * saturating (keeping a window of frames queued at the AP).
  */
 import { TCP_IP_OVERHEAD_BYTES, udpPacketBytes, udpPayloadBytes } from "../vocabulary/PacketHeaders.ts"
-import { Data, Effect } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import { after, forward } from "../actor/Port.ts"
 import type { Port } from "../actor/Port.ts"

@@ -3,7 +3,7 @@
  * context, each judged (`caseVerdict`); each failing case is shrunk (`fault/CaseShrink.ts`) on the
  * same runner to a smaller one that fails alike, with the command that replays it.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { caseScenario } from "../fault/FaultCase.ts"
 import type { FaultCase } from "../fault/FaultCase.ts"
 import { generateCases } from "../fault/CaseGenerator.ts"

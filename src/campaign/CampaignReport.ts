@@ -1,5 +1,5 @@
 /** The results of `vwifi campaign` (`--json`, `campaign.json`): an exported Schema. */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { FaultCase } from "../fault/FaultCase.ts"
 
 /** A failing case, what it broke, and the smaller case it shrank to (which fails alike). */

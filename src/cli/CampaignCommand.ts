@@ -1,5 +1,8 @@
 /** `vwifi campaign`: fresh generated fault cases on every core, failures shrunk, each with its replay. */
-import { Console, Effect, Option, Schema } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import { Command, Flag } from "effect/cli"
 import { runCampaign } from "../campaign/Campaign.ts"
 import { FaultCase } from "../fault/FaultCase.ts"

@@ -6,7 +6,8 @@
  * such as a campaign that found a failing case) prints one paragraph and gives 1; VWIFI_DEBUG=1 adds
  * the stack.
  */
-import { Console, Effect } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
 import { CliError, CliOutput, Command } from "effect/cli"
 import { clusterCommand } from "./ClusterCommand.ts"
 import { campaignCommand } from "./CampaignCommand.ts"

@@ -1,5 +1,5 @@
 /** A mistake in what the user asked for: printed as one line, exit code 2, never a stack trace. */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 export class CliUsageError extends Schema.TaggedError<CliUsageError>()("CliUsageError", {
   message: Schema.String

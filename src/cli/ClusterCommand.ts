@@ -1,14 +1,16 @@
 /**
  * `vwifi cluster`: the processes that run simulation jobs for other machines' commands.
  * `vwifi cluster runner` serves jobs until stopped; `vwifi cluster runners` lists who is serving.
+ * effect/cluster, its sockets and the SQL clients are imported by the handlers: every command loads
+ * this file (for its flags and help), only these two use them.
  */
-import { Console, Effect, Layer, Option } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { Command, Flag } from "effect/cli"
-import { RunnerStorage } from "effect/cluster/RunnerStorage"
-import { clientLayer } from "../cluster/ClusterJobRunner.ts"
-import { runnerLayer } from "../cluster/ClusterRunner.ts"
-import { describeTarget, parseStorageTarget } from "../cluster/ClusterStorage.ts"
-import type { StorageTarget } from "../cluster/ClusterStorage.ts"
+import { describeTarget, parseStorageTarget } from "../cluster/StorageTarget.ts"
+import type { StorageTarget } from "../cluster/StorageTarget.ts"
 import { defaultTimings, fastFailoverTimings, SHARD_LOCK_EXPIRATION_MS_MIN } from "../cluster/ClusterTimings.ts"
 import { CliUsageError } from "./CliUsageError.ts"
 import { parseDurationNs } from "./DurationText.ts"
@@ -70,6 +72,7 @@ const runnerCommand = Command.make(
   Effect.fnUntraced(function*(flags) {
     const target = yield* targetOf(flags.storage)
     const timings = yield* timingsOf(flags.lockExpiry)
+    const { runnerLayer } = yield* Effect.promise(() => import("../cluster/ClusterRunner.ts"))
     const layer = runnerLayer({ storage: target, host: flags.host, port: flags.port, listenHost: Option.getOrUndefined(flags.listenHost), jobsAtOnce: flags.jobs, timings })
     yield* Effect.scoped(Effect.gen(function*() {
       yield* Layer.build(layer)
@@ -98,6 +101,7 @@ const runnersCommand = Command.make(
   { storage },
   Effect.fnUntraced(function*(flags) {
     const target = yield* targetOf(flags.storage)
+    const [{ clientLayer }, { RunnerStorage }] = yield* Effect.promise(() => Promise.all([import("../cluster/ClusterJobRunner.ts"), import("effect/cluster/RunnerStorage")]))
     const runners = yield* Effect.gen(function*() {
       return yield* (yield* RunnerStorage).getRunners
     }).pipe(

@@ -3,10 +3,11 @@
  * runs. Absent, on `--workers` threads (or in this process); given, on the `vwifi cluster runner` processes that share STORAGE
  * (a SQLite file, or a postgres:// URL for runners on several machines).
  */
-import { Effect, Layer, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { Flag } from "effect/cli"
-import { clusterJobRunner } from "../cluster/ClusterJobRunner.ts"
-import { describeTarget, parseStorageTarget } from "../cluster/ClusterStorage.ts"
+import { describeTarget, parseStorageTarget } from "../cluster/StorageTarget.ts"
 import { inProcess, JobRunner } from "../jobs/JobRunner.ts"
 import { CliUsageError } from "./CliUsageError.ts"
 import { jobRunnerLayer } from "./Workers.ts"
@@ -19,12 +20,15 @@ export const cluster = Flag.String("cluster").pipe(
   Flag.optional
 )
 
-/** The `JobRunner` that `--cluster` asks for; a storage that cannot be opened, or no runner, is the user's to fix. */
+/**
+ * The `JobRunner` that `--cluster` asks for; a storage that cannot be opened, or no runner, is the
+ * user's to fix. effect/cluster and the SQL clients load only when `--cluster` is given.
+ */
 export const clusterRunnerLayer = (storage: Option.Option<string>): Layer.Layer<JobRunner, CliUsageError> => {
   if (Option.isNone(storage)) return inProcess
   const target = parseStorageTarget(storage.value)
   if ("error" in target) return Layer.effect(JobRunner, Effect.fail(new CliUsageError({ message: `--cluster: ${target.error}` })))
-  return clusterJobRunner({ storage: target }).pipe(
+  return Layer.unwrap(Effect.map(Effect.promise(() => import("../cluster/ClusterJobRunner.ts")), ({ clusterJobRunner }) => clusterJobRunner({ storage: target }))).pipe(
     Layer.catch((e) => Layer.effect(JobRunner, Effect.fail(new CliUsageError({ message: `--cluster ${describeTarget(target)}: ${e.message}` }))))
   )
 }

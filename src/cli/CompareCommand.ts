@@ -1,5 +1,8 @@
 /** `vwifi compare`: the paper's comparison on one base scenario (the main job, `npm start`). */
-import { Console, Effect, Option, Schema } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import { Argument, Command, Flag } from "effect/cli"
 import { compare } from "../compare/Compare.ts"
 import { sweep } from "../compare/Sweep.ts"

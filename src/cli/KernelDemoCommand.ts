@@ -1,5 +1,7 @@
 /** `vwifi kernel-demo`: runs the kernel demo workload and prints its figures. */
-import { Console, Effect, Option } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { Command, Flag } from "effect/cli"
 import { runKernelDemo } from "../demo/KernelDemo.ts"
 import type { KernelDemoResult } from "../demo/KernelDemo.ts"

@@ -2,7 +2,7 @@
  * Opens the `--pcap` file for a run and closes it afterwards; without a path, nothing is captured.
  * The capture hands it chunks (`pcap/AirCapture.ts`), so each write is a large one.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { closeSync, openSync, writeSync } from "node:fs"
 import type { PcapSink } from "../pcap/AirCapture.ts"
 import { CliUsageError } from "./CliUsageError.ts"

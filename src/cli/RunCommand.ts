@@ -1,5 +1,7 @@
 /** `vwifi run`: runs one scenario (a file, or the built-in default) and prints its results. */
-import { Console, Effect, Option } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { Command, Flag } from "effect/cli"
 import { runScenario } from "../run/RunScenario.ts"
 import { GENERATED_FAULTS_MAX, generateFaults } from "../fault/FaultPlan.ts"

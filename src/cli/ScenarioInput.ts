@@ -6,7 +6,8 @@
  * checks judge a value the same wherever it came from: `--duration 500ms` is refused for ending
  * inside the warm-up exactly as `"durationSeconds": 0.5` is, and the message says which flag set it.
  */
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { Argument } from "effect/cli"
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"

@@ -1,5 +1,6 @@
 /** `vwifi soak`: hours of simulated WiFi with VMs coming and going and faults, summarized per hour. */
-import { Console, Effect } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
 import { Command, Flag } from "effect/cli"
 import { invariantViolations } from "../report/RunReport.ts"
 import type { SoakHour, SoakReport } from "../report/SoakReport.ts"

@@ -1,5 +1,8 @@
 /** `vwifi sweep-rate`: each group across PHY rates, 802.11g to 802.11n HT40 with 3 streams. */
-import { Console, Effect, Option, Schema } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import { Command, Flag } from "effect/cli"
 import { sweep, sweepGroups, sweepRates } from "../compare/Sweep.ts"
 import { describePhy } from "../air/PhyConfig.ts"

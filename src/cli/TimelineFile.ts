@@ -2,7 +2,8 @@
  * Opens the `--trace-out` file for a run, hands the run a timeline that streams into it, and closes
  * it afterwards, telling the user what it holds (and what the cap cut). Without a path, no timeline.
  */
-import { Console, Effect } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
 import { closeSync, openSync, statSync, writeSync } from "node:fs"
 import { defaultWindow, Timeline, TIMELINE_EVENTS_MAX } from "../timeline/Timeline.ts"
 import type { TimelineSummary } from "../timeline/Timeline.ts"

@@ -1,5 +1,5 @@
 /** Opens the `--trace` file for a run and closes it afterwards; without a path, no trace is written. */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { closeSync, openSync, writeSync } from "node:fs"
 import { CliUsageError } from "./CliUsageError.ts"
 

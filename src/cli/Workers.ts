@@ -1,9 +1,13 @@
 /** `--workers N`: where compare, sweep-rate and campaign run their simulations. */
-import type { Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { Flag } from "effect/cli"
+import { availableParallelism } from "node:os"
 import { inProcess } from "../jobs/JobRunner.ts"
 import type { JobRunner } from "../jobs/JobRunner.ts"
-import * as WorkerPool from "../jobs/WorkerPool.ts"
+
+/** One thread per core by default: the jobs are CPU-bound and share nothing (as `WorkerPool.defaultWorkers`). */
+const defaultWorkers = availableParallelism()
 
 /** More threads than this gains nothing on any machine vwifi targets, and each costs memory. */
 export const WORKERS_MAX = 256
@@ -11,11 +15,16 @@ export const WORKERS_MAX = 256
 export const workers = Flag.Int("workers").pipe(
   Flag.withDescription(
     `Worker threads that run the simulations side by side, 1 to ${WORKERS_MAX}; 1 runs them in this thread. ` +
-      `Results are the same, bit for bit, whatever the number (default: the number of cores, ${WorkerPool.defaultWorkers()} here)`
+      `Results are the same, bit for bit, whatever the number (default: the number of cores, ${defaultWorkers} here)`
   ),
   Flag.filter((n) => n >= 1 && n <= WORKERS_MAX, (n) => `--workers must be a whole number from 1 to ${WORKERS_MAX}, got ${n}`),
-  Flag.withDefault(WorkerPool.defaultWorkers())
+  Flag.withDefault(defaultWorkers)
 )
 
-/** The `JobRunner` for `--workers n`: this thread for 1, a pool of threads otherwise. */
-export const jobRunnerLayer = (n: number): Layer.Layer<JobRunner> => n <= 1 ? inProcess : WorkerPool.layer({ workers: n })
+/**
+ * The `JobRunner` for `--workers n`: this thread for 1, a pool of threads otherwise. The pool's
+ * modules (effect/rpc, the worker protocol) load only when a pool is asked for: every command
+ * loads this file, and `vwifi run` never starts a thread.
+ */
+export const jobRunnerLayer = (n: number): Layer.Layer<JobRunner> =>
+  n <= 1 ? inProcess : Layer.unwrap(Effect.map(Effect.promise(() => import("../jobs/WorkerPool.ts")), (WorkerPool) => WorkerPool.layer({ workers: n })))

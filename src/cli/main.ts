@@ -3,7 +3,7 @@
 // workers, cluster…), about 27 MiB of a run's peak RSS that `vwifi` never uses (issue 14).
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeServices from "@effect/platform-node/NodeServices"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { runCli } from "./Cli.ts"
 
 runCli(process.argv.slice(2)).pipe(

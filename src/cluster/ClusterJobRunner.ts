@@ -9,8 +9,12 @@
  * row and one reply row however often it is delivered or submitted; `submitJobs` gives one result
  * per index, in the jobs' order.
  */
-import { NodeClusterSocket } from "@effect/platform-node"
-import { Duration, Effect, Layer, Schedule, Schema } from "effect"
+import * as NodeClusterSocket from "@effect/platform-node/NodeClusterSocket"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
 import type { Sharding } from "effect/cluster/Sharding"
 import * as ShardingConfig from "effect/cluster/ShardingConfig"
 import * as SqlRunnerStorage from "effect/cluster/SqlRunnerStorage"

@@ -4,8 +4,11 @@
  * runners reach it at, and keeps its shard locks, its heartbeat and every job message in the shared
  * SQL storage, which is how another runner takes its work over when it dies.
  */
-import { NodeClusterSocket } from "@effect/platform-node"
-import { Effect, Layer, Option, Semaphore } from "effect"
+import * as NodeClusterSocket from "@effect/platform-node/NodeClusterSocket"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Semaphore from "effect/Semaphore"
 import { RunnerAddress } from "effect/cluster/RunnerAddress"
 import { runJob } from "../jobs/SimJob.ts"
 import { storageLayer } from "./ClusterStorage.ts"

@@ -4,7 +4,7 @@
  * messages and for each other. Only these are tuned; everything else is `effect/cluster`'s default
  * (`ShardingConfig.defaults`).
  */
-import { Duration } from "effect"
+import * as Duration from "effect/Duration"
 import type { ShardingConfig } from "effect/cluster/ShardingConfig"
 
 export interface ClusterTimings {

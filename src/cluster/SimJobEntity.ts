@@ -9,7 +9,7 @@
  * that takes over the shard delivers it again. The payload's primary key (`batchId/index`) makes a
  * second submission of the same case return the stored reply instead of a second result.
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { ClusterSchema, Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { JobFailed, SimJob, SimJobResult } from "../jobs/SimJob.ts"

@@ -9,7 +9,11 @@
  */
 import { DatabaseSync } from "node:sqlite"
 import type { SQLInputValue, StatementSync } from "node:sqlite"
-import { Effect, Layer, Scope, Semaphore, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Scope from "effect/Scope"
+import * as Semaphore from "effect/Semaphore"
+import * as Stream from "effect/Stream"
 import { Reactivity } from "effect/reactivity/Reactivity"
 import * as Reactive from "effect/reactivity/Reactivity"
 import * as SqlClient from "effect/sql/SqlClient"

@@ -1,5 +1,5 @@
 /** Runs the comparison: every group on every workload, same base scenario, over repeated seeds. */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { describePhy } from "../air/PhyConfig.ts"
 import { JobRunner, runReports } from "../jobs/JobRunner.ts"
 import type { JobFailed } from "../jobs/JobRunner.ts"

@@ -3,7 +3,7 @@
  * ≈ 500 Mb/s). Each group sends saturated UDP from one VM at PHY rates from 802.11g 54 Mb/s to
  * 802.11n HT40 with 3 streams; where the one core saturates, goodput stops following the PHY rate.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { dataRateMbps } from "../air/RateTable.ts"
 import { describePhy } from "../air/PhyConfig.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"

@@ -3,7 +3,7 @@
  * Table 1 (src/cpu/calibration.json, checked against its Schema when loaded). The model uses it
  * unless given another table.
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import calibration from "./calibration.json" with { type: "json" }
 import { costNames, estimatedCosts, withCycles } from "./CostTable.ts"
 import type { CostName, CostTable } from "./CostTable.ts"

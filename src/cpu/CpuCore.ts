@@ -24,7 +24,7 @@
  * The state (`CoreState.ts`) is held by the actor runtime; this class is what the model holds of the
  * core: thread registration, jobs (from a pool), the mailbox, and the readings.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import * as ModelActor from "../actor/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"

@@ -3,7 +3,8 @@
  * `nodes` actors pass tokens to random peers after random delays, and each also wakes on a
  * periodic timer. Everything random comes from the run's seed, so the digest is reproducible.
  */
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import * as Actor from "../actor/Actor.ts"
 import { ActorSystem } from "../actor/ActorSystem.ts"
 import * as Simulation from "../kernel/Simulation.ts"

@@ -5,7 +5,7 @@
  * until none does. The proposals are pure (`shrinkCandidates`); the judge that runs them is given,
  * so the loop runs on a JobRunner in the CLI and on a plain predicate in tests.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { FaultCase } from "./FaultCase.ts"
 
 type Fault = FaultCase["faults"][number]

@@ -3,7 +3,8 @@
  * traffic, a mode) and a fault schedule, as plain numbers a property-test generator can draw and
  * shrink. `caseScenario` turns it into a scenario; `caseVerdict` says what went wrong in its run.
  */
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import type { RunReport } from "../report/RunReport.ts"
 import { faultEndSeconds } from "../scenario/FaultSchedule.ts"
 import type { Scenario, ScenarioInput } from "../scenario/Scenario.ts"

@@ -22,7 +22,8 @@
  */
 import { forward } from "../actor/Port.ts"
 import type { Port } from "../actor/Port.ts"
-import { Data, Effect } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import * as ModelActor from "../actor/ModelActor.ts"
 import { TraceSource } from "../actor/TraceSource.ts"

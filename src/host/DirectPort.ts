@@ -13,7 +13,8 @@
  */
 import type { GuestMessage } from "../guest/GuestVm.ts"
 import type { Port } from "../actor/Port.ts"
-import { Data, Effect } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import * as ModelActor from "../actor/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"

@@ -2,7 +2,7 @@
  * The one procedure a worker thread serves: run a simulation job. Its payload, result and error are
  * the jobs' Schemas (`SimJob.ts`), so both sides of the thread boundary encode and decode them.
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { Rpc, RpcGroup } from "effect/rpc"
 import { JobFailed, SimJob, SimJobResult } from "./SimJob.ts"
 

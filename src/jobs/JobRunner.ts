@@ -4,7 +4,9 @@
  * whatever ran them: this thread (`inProcess`), worker threads, or cluster runners. Because every
  * job is deterministic, the results are the same, bit for bit, whichever runner is provided.
  */
-import { Context, Effect, Layer } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { JobFailed, runJob } from "./SimJob.ts"
 import type { SimJob, SimJobResult } from "./SimJob.ts"
 import type { RunReport } from "../report/RunReport.ts"

@@ -5,7 +5,7 @@
 // The modules themselves, not the package's index: a thread loads only what it uses, and starts sooner.
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeWorkerRunner from "@effect/platform-node/NodeWorkerRunner"
-import { Layer } from "effect"
+import * as Layer from "effect/Layer"
 import { RpcServer } from "effect/rpc"
 import { JobRpcs } from "./JobRpc.ts"
 import { runJob } from "./SimJob.ts"

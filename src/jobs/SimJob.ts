@@ -4,7 +4,8 @@
  * because they cross a trust boundary (a thread, a socket, a database row): they are encoded on one
  * side and decoded on the other, never trusted as objects.
  */
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { caseScenario, caseVerdict, FaultCase } from "../fault/FaultCase.ts"
 import { RunReport } from "../report/RunReport.ts"
 import { runScenario } from "../run/RunScenario.ts"

@@ -5,7 +5,8 @@
  * their Schemas' encodings, as they would cross a socket.
  */
 import * as NodeWorker from "@effect/platform-node/NodeWorker"
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { RpcClient } from "effect/rpc"
 import type { RpcClientError } from "effect/rpc/RpcClientError"
 import { availableParallelism } from "node:os"

@@ -6,7 +6,9 @@
  * then jumps virtual time to the earliest timer and fires it, so nothing waits in real time and
  * the order of events depends only on the program and its seed.
  */
-import { Duration, Effect, Fiber } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import type * as Clock from "effect/Clock"
 import type * as Scheduler from "effect/Scheduler"
 import { FiberLabel } from "./FiberLabel.ts"

@@ -1,5 +1,5 @@
 /** Ways a simulation run can end other than by its program finishing. */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /**
  * A fiber kept running without ever letting virtual time advance (a busy loop, or two actors

@@ -15,7 +15,11 @@
  * result.stats.traceDigest // the same for the same seed, every time
  * ```
  */
-import { Cause, Context, Duration, Effect, Exit } from "effect"
+import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Clock from "effect/Clock"
 import * as Random from "effect/Random"
 import * as Scheduler from "effect/Scheduler"

@@ -8,7 +8,8 @@
  * A crash of it is a firmware restart: the radio's tuning, its air queue, the interrupt status and
  * the vMACs survive; the vMACs' offered bursts are dropped (`nic-crash`) and a scan ends early.
  */
-import { Data, Effect } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
 import * as Air from "../air/Air.ts"

@@ -23,7 +23,7 @@
  * is paused on the air). Its time in each state is metered for the energy model (`RadioEnergy.ts`).
  */
 import { managementBodyBytes } from "../air/FrameBytes.ts"
-import type { Data } from "effect"
+import type * as Data from "effect/Data"
 import type { Port } from "../actor/Port.ts"
 import { after, at } from "../actor/Port.ts"
 import * as Air from "../air/Air.ts"

@@ -32,7 +32,8 @@
  * ends with the association.
  */
 import { eapolBodyBytes, managementBodyBytes, utf8Bytes } from "../air/FrameBytes.ts"
-import { Data, Effect } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import type { Parent } from "../actor/Actor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"

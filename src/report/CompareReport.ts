@@ -4,7 +4,7 @@
  * per group, the CPU breakdown of its TCP TX run in Table 1's categories; the seed's headline claims
  * beside vwifi's figures.
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { SweepReport } from "./SweepReport.ts"
 
 export const WorkloadResult = Schema.Struct({

@@ -3,7 +3,7 @@
  * self-contained page.
  */
 import { fixed, withCi } from "./Format.ts"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { renderSvg } from "./RenderSvg.ts"
 import { categories } from "../cpu/CpuCategory.ts"
 import { table1, table1Groups } from "../cpu/Table1.ts"

@@ -5,7 +5,7 @@
  * imports this one (through the compare and sweep reports), and loading the two libraries took
  * about 1.3 s of the start of `vwifi run`, which draws no chart (issue 14).
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { TopLevelSpec } from "vega-lite"
 
 // The module loader keeps what it loaded: only the first chart waits for it.

@@ -2,7 +2,7 @@
  * The results of one scenario run (`vwifi run --json`): an exported Schema, so consumers can decode
  * and check what they read. Every figure comes from the simulation.
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /** A VM's location service (a "locate" flow): its estimates against the host's true position at each. */
 export const LocationReport = Schema.Struct({

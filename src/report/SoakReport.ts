@@ -1,5 +1,5 @@
 /** The results of `vwifi soak` (`--json`): an exported Schema. */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { FaultsReport, RunReport } from "./RunReport.ts"
 
 /** One simulated hour's summary. */

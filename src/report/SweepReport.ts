@@ -1,5 +1,6 @@
 /** The results of `vwifi sweep-rate` (`sweep.json`) and its chart page (`sweep.html`). */
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import type { TopLevelSpec } from "vega-lite"
 import { renderSvg } from "./RenderSvg.ts"
 

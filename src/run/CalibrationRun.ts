@@ -1,5 +1,5 @@
 /** The measurement the calibration fits: one TCP TX run of a group, as Table 1 was measured (Chariot TX). */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import * as Simulation from "../kernel/Simulation.ts"
 import { runWorld } from "./RunWorld.ts"
 import type { Scenario } from "../scenario/Scenario.ts"

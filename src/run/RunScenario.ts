@@ -2,7 +2,7 @@
  * Runs a scenario for its duration in a fresh simulation and reports (`RunReport`). The library's
  * main entry point; `vwifi run` is a thin shell over it.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { categories } from "../cpu/CpuCategory.ts"
 import type { CostTable } from "../cpu/CostTable.ts"
 import * as Simulation from "../kernel/Simulation.ts"

@@ -4,7 +4,8 @@
  * run worlds through it. A run that does not complete (a runaway, a deadlock, a model defect) is a
  * bug of vwifi's, not the user's: it dies with the run's context.
  */
-import { Effect, Exit } from "effect"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import type * as Scope from "effect/Scope"
 import { ActorSystem } from "../actor/ActorSystem.ts"
 import type { CostTable } from "../cpu/CostTable.ts"

@@ -4,7 +4,7 @@
  * indices). The injector (`fault/FaultInjector.ts`) carries them out; `fault/FaultPlan.ts` generates
  * schedules from a seed and a rate.
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { DURATION_SECONDS_MAX } from "./InputBounds.ts"
 import { Channel, defaulted, intBetween, numberBetween, positiveUpTo, Ssid, VmName } from "./SchemaParts.ts"
 

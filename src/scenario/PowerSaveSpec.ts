@@ -4,7 +4,7 @@
  * model). Each with its unit, its default and the default's source. Power save is off by default:
  * a scenario that does not ask for it runs exactly as before.
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { INTEL_5300_LISTEN_W, INTEL_5300_RX_W, INTEL_5300_SLEEP_W, INTEL_5300_TX_W } from "../vocabulary/CardPower.ts"
 import { MaxSpLength, UAPSD_MAX_SP_LENGTH_DEFAULT } from "../vocabulary/CardCommand.ts"
 import { defaulted, intBetween, numberBetween } from "./SchemaParts.ts"

@@ -2,7 +2,7 @@
  * The scenario's radio environment: where things are, how the host walks, how signal falls with
  * distance, and how each VM's supplicant roams. Used by Scenario.ts; the defaults are cited here.
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { TGN_D_BREAKPOINT_M, TGN_EXPONENT_BEYOND_BREAKPOINT } from "../environment/PathLoss.ts"
 import { defaulted, numberBetween } from "./SchemaParts.ts"
 

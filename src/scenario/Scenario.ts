@@ -17,7 +17,8 @@
  * const scenario = yield* decodeScenario({ card: { vmacs: 2 }, vms: [{ name: "a", ssid: "lab", passphrase: "vwifi-lab-key" }] })
  * ```
  */
-import { Schema, SchemaGetter } from "effect"
+import * as Schema from "effect/Schema"
+import * as SchemaGetter from "effect/SchemaGetter"
 import { Channel, defaulted, intBetween, MacAddress, numberBetween, Passphrase, positiveUpTo, Ssid, VmName } from "./SchemaParts.ts"
 import { DURATION_SECONDS_MAX } from "./InputBounds.ts"
 import { FaultSchedule } from "./FaultSchedule.ts"

@@ -1,5 +1,5 @@
 /** A scenario that could not be read or decoded, with every problem by its field. */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { PROBLEMS_SHOWN_MAX } from "./InputBounds.ts"
 
 /** The `source` of a scenario given as an object rather than a file. */

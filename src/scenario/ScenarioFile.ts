@@ -6,7 +6,7 @@
  */
 import { constants } from "node:fs"
 import { open, stat } from "node:fs/promises"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { checkShape, FILE_SHAPE, jsonTooDeepAt, NESTING_DEPTH_MAX, SCENARIO_FILE_BYTES_MAX } from "./InputBounds.ts"
 import { lineColumn, locateJsonError } from "./JsonSyntax.ts"
 import { ScenarioError } from "./ScenarioError.ts"

@@ -3,7 +3,8 @@
  * between 64 and 65536, got 10`. Every message names the field and the rule, and shows the rejected
  * value in at most one short line.
  */
-import { SchemaAST, SchemaIssue } from "effect"
+import * as SchemaAST from "effect/SchemaAST"
+import * as SchemaIssue from "effect/SchemaIssue"
 import type { ScenarioProblem } from "./ScenarioCheck.ts"
 
 /**

@@ -8,7 +8,8 @@
  * lab.json: vms[1].ssid: no AP has SSID "lab2"; known SSIDs: "lab"
  * ```
  */
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { checkShape, OBJECT_SHAPE } from "./InputBounds.ts"
 import { Scenario } from "./Scenario.ts"
 import { checkScenario } from "./ScenarioCheck.ts"

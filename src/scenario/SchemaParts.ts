@@ -1,5 +1,7 @@
 /** The Schema building blocks the scenario and its fault schedule share. */
-import { Effect, Schema, SchemaTransformation } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as SchemaTransformation from "effect/SchemaTransformation"
 
 
 /**

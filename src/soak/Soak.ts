@@ -3,7 +3,7 @@
  * mixed traffic and scheduled faults; a summary per simulated hour and one at the end. Memory must
  * stay flat: the heap of the last hour within 10% of the first after warm-up, and no more live fibers.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { ActorSystem } from "../actor/ActorSystem.ts"
 import * as Simulation from "../kernel/Simulation.ts"
 import { runWorld } from "../run/RunWorld.ts"

@@ -3,7 +3,7 @@
  * (pings, paced UDP and TCP both ways), and a schedule of lifecycle events (VMs shutting down and booting
  * again, VMs moving to another AP, background scans) plus generated faults. Pure: the same options give the same plan.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { generateFaults } from "../fault/FaultPlan.ts"
 import { Prng, streamSeed } from "../kernel/Prng.ts"
 import type { FaultSpec } from "../scenario/FaultSchedule.ts"

@@ -7,7 +7,7 @@
  * Addresses are 48-bit MACs as numbers; `vmac` is the index of a MAC on the card as the guest
  * sees it (a virtual card has one: index 0).
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import type { Subscription } from "./Frame.ts"
 
 const Mac = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 0xffffffffffff }))

@@ -5,8 +5,8 @@
  * kept (weakly, by identity) instead of running the Schema again. Anything else is decoded afresh.
  * The Schema stays the only judge of what is valid: the shortcut only remembers its verdicts.
  */
-import { Schema } from "effect"
-import type { Exit } from "effect"
+import * as Schema from "effect/Schema"
+import type * as Exit from "effect/Exit"
 import { CardCommand } from "./CardCommand.ts"
 
 const decodeUnknown = Schema.decodeUnknownExit(CardCommand)

@@ -10,7 +10,7 @@
 import { TxPathCollector } from "../vocabulary/TxPath.ts"
 import { forward } from "../actor/Port.ts"
 import type { Port } from "../actor/Port.ts"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import { ActorSystem } from "../actor/ActorSystem.ts"
 import type { ActorMetrics } from "../actor/ActorSystem.ts"
