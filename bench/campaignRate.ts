@@ -19,7 +19,7 @@
 import { spawnSync } from "node:child_process"
 import { availableParallelism, loadavg } from "node:os"
 import { fileURLToPath } from "node:url"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { CampaignReport } from "../src/campaign/CampaignReport.ts"
 
 /** The speed-up all cores must give over one on a 2-core machine (issue 13 §5). */

@@ -4,7 +4,8 @@
  * periodic timer is `Effect.sleep` on the virtual clock. What is timed is therefore the kernel's
  * run queue and timer heap, Effect fiber steps, the mailbox and the actor loop with its tracing.
  */
-import { Duration, Effect } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Actor from "../src/actor/Actor.ts"
 import { ActorSystem } from "../src/actor/ActorSystem.ts"
 import * as Simulation from "../src/kernel/Simulation.ts"

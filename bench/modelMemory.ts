@@ -7,7 +7,7 @@
  */
 import { spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { HEAP_FLAGS } from "../src/cli/HeapFlags.ts"
 import { ModelMemoryLine } from "./modelMemoryLine.ts"
 

@@ -1,5 +1,5 @@
 /** What `modelMemoryRun.ts` prints, one JSON line, decoded by `modelMemory.ts` (it crosses a process boundary). */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 export const ModelMemoryLine = Schema.Struct({
   workload: Schema.String,

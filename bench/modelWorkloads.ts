@@ -4,7 +4,7 @@
  * AP, endpoint, interrupts back to the guest, CPU accounting). Reports delivered frames and
  * simulated seconds per wall-second.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { runScenario } from "../src/run/RunScenario.ts"
 import { decodeScenario } from "../src/scenario/ScenarioLoad.ts"
 import type { PcapSink } from "../src/pcap/AirCapture.ts"

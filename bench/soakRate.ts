@@ -2,7 +2,7 @@
  * The soak rate: simulated hours per wall-clock minute of `vwifi soak` with 8 VMs and faults (the
  * target, issue 14: 24 simulated hours in at most 5 wall minutes, i.e. 4.8 h/min), and its memory verdict.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { SoakReport } from "../src/report/SoakReport.ts"
 import { runSoak } from "../src/soak/Soak.ts"
 

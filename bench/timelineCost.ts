@@ -7,7 +7,7 @@
  * medians swung from 1.1× to 2× between identical invocations here. Target: the default at most 1.5× the
  * wall time without (issue 13 §5); the whole run is reported beside it.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"

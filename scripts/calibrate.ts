@@ -13,7 +13,7 @@
  * scheduling row cannot tell it from the wake-ups beside it, and fitted freely it goes to zero, which
  * says more about how often the model's threads sleep than about what a switch costs (docs/calibration.md).
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { chooseWeight, fit, sharesOf } from "../src/cpu/Calibration.ts"

@@ -7,7 +7,7 @@
  */
 import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { awaitRunners, clientLayer, submitFaultCases } from "../src/cluster/ClusterJobRunner.ts"
 import { parseStorageTarget } from "../src/cluster/ClusterStorage.ts"
 import { fastFailoverTimings } from "../src/cluster/ClusterTimings.ts"

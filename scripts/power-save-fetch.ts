@@ -11,7 +11,7 @@
  *   node scripts/power-save-fetch.ts
  */
 import { readFileSync } from "node:fs"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { report } from "../src/run/RunScenario.ts"
 import { runWorld } from "../src/run/RunWorld.ts"
 import { decodeScenario } from "../src/scenario/ScenarioLoad.ts"

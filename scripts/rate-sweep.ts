@@ -5,7 +5,7 @@
  *
  *   node scripts/rate-sweep.ts
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { runScenario } from "../src/run/RunScenario.ts"
 import { decodeScenario } from "../src/scenario/ScenarioLoad.ts"
 
