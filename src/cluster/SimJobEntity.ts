@@ -10,8 +10,9 @@
  * second submission of the same case return the stored reply instead of a second result.
  */
 import * as Schema from "effect/Schema"
-import { ClusterSchema, Entity } from "effect/cluster"
-import { Rpc } from "effect/rpc"
+import * as ClusterSchema from "effect/cluster/ClusterSchema"
+import * as Entity from "effect/cluster/Entity"
+import * as Rpc from "effect/rpc/Rpc"
 import { JobFailed, SimJob, SimJobResult } from "../jobs/SimJob.ts"
 
 /** What a batch's job is called in the message storage: `batchId/index`, unique per case. */

@@ -3,7 +3,8 @@
  * the jobs' Schemas (`SimJob.ts`), so both sides of the thread boundary encode and decode them.
  */
 import * as Schema from "effect/Schema"
-import { Rpc, RpcGroup } from "effect/rpc"
+import * as Rpc from "effect/rpc/Rpc"
+import * as RpcGroup from "effect/rpc/RpcGroup"
 import { JobFailed, SimJob, SimJobResult } from "./SimJob.ts"
 
 export class JobRpcs extends RpcGroup.make(

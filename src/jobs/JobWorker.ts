@@ -6,7 +6,7 @@
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeWorkerRunner from "@effect/platform-node/NodeWorkerRunner"
 import * as Layer from "effect/Layer"
-import { RpcServer } from "effect/rpc"
+import * as RpcServer from "effect/rpc/RpcServer"
 import { JobRpcs } from "./JobRpc.ts"
 import { runJob } from "./SimJob.ts"
 

@@ -7,7 +7,7 @@
 import * as NodeWorker from "@effect/platform-node/NodeWorker"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { RpcClient } from "effect/rpc"
+import * as RpcClient from "effect/rpc/RpcClient"
 import type { RpcClientError } from "effect/rpc/RpcClientError"
 import { availableParallelism } from "node:os"
 import { Worker } from "node:worker_threads"

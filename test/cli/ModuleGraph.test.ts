@@ -19,7 +19,8 @@ const sources = (dir: string): Array<string> =>
 
 describe("the module graph", () => {
   it("no source imports a package index that loads what it does not use", () => {
-    const offenders = sources(join(root, "src")).filter((f) => /from "(effect|@effect\/platform-node)"/.test(readFileSync(f, "utf8")))
+    // effect/cli's index stays: a command line uses nearly all of it.
+    const offenders = sources(join(root, "src")).filter((f) => /from "(effect|effect\/(rpc|cluster)|@effect\/platform-node)"/.test(readFileSync(f, "utf8")))
     assert.deepStrictEqual(offenders.map((f) => f.slice(root.length)), [])
   })
 
