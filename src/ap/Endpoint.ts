@@ -16,6 +16,7 @@ import { Simulation } from "../kernel/Simulation.ts"
 import { Frame, FrameKind, Payload } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import { segmentsPerNs } from "../workload/PacedWriter.ts"
+import { nextSendingTick, packetsPerTick } from "../workload/PaceTicks.ts"
 import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
 import { ENDPOINT_SATURATE_WINDOW, ENDPOINT_TCP_BUDGET, PACE_PERIOD_NS } from "../vocabulary/ModelConstants.ts"
 import type { ApMessage } from "./AccessPoint.ts"
@@ -145,11 +146,15 @@ class EndpointLogic {
       case "Pace": {
         const flow = s.flows.get(msg.dst)
         if (flow === undefined || flow.id !== msg.flow || flow.offeredMbps === "saturate") break
-        flow.credit += (flow.offeredMbps * 1e6 * PACE_PERIOD_NS) / 1e9 / (8 * flow.payloadBytes)
+        const perTick = packetsPerTick(flow.offeredMbps, flow.payloadBytes, PACE_PERIOD_NS)
+        flow.credit += perTick
         const n = Math.floor(flow.credit)
         flow.credit -= n
         this.emit(s, flow, n)
-        after(this.kernel, PACE_PERIOD_NS, this.self, msg)
+        // The next tick that will send, the ticks in between added to the credit (`PaceTicks.ts`).
+        const ahead = nextSendingTick(flow.credit, perTick)
+        flow.credit = ahead.credit
+        after(this.kernel, ahead.ticks * PACE_PERIOD_NS, this.self, msg)
         break
       }
       case "StationGone":

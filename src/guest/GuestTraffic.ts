@@ -15,6 +15,7 @@ import type { CardEvent } from "../vocabulary/CardEvent.ts"
 import { Payload } from "../vocabulary/Frame.ts"
 import { PACE_PERIOD_NS, TX_RING_DESCRIPTORS, TX_RING_RESERVED } from "../vocabulary/ModelConstants.ts"
 import { segmentsPerNs } from "../workload/PacedWriter.ts"
+import { nextSendingTick, packetsPerTick } from "../workload/PaceTicks.ts"
 import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
 import type { GuestState } from "./GuestState.ts"
 import type { GuestMessage, GuestOptions, GuestStats } from "./GuestVm.ts"
@@ -172,13 +173,19 @@ export class GuestTraffic {
       return
     }
     if (flow.kind === "udp-tx" && flow.offeredMbps !== "saturate") {
-      s.credit[index]! += (flow.offeredMbps * 1e6 * PACE_PERIOD_NS) / 1e9 / (8 * flow.payloadBytes)
+      const perTick = packetsPerTick(flow.offeredMbps, flow.payloadBytes, PACE_PERIOD_NS)
+      s.credit[index]! += perTick
       const want = Math.floor(s.credit[index]!)
       s.credit[index]! -= want
       const sent = this.send(s, want, udpPacketBytes(flow.payloadBytes), Payload.Udp)
       this.stats.ringFullDrops += want - sent
+      // The next tick that will send (`PaceTicks.ts`). The credit is already that of the ticks in
+      // between: should the link drop before that tick, what is left (under one packet) includes
+      // them, where before the tick after the drop ended the count.
+      const ahead = nextSendingTick(s.credit[index]!, perTick)
+      s.credit[index] = ahead.credit
       const e = s.epoch
-      after(this.kernel, PACE_PERIOD_NS, this.self, { _tag: "Pace", flow: index, epoch: e })
+      after(this.kernel, ahead.ticks * PACE_PERIOD_NS, this.self, { _tag: "Pace", flow: index, epoch: e })
     }
   }
 

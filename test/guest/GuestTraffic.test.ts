@@ -63,17 +63,32 @@ describe("guest traffic: the TX ring", () => {
 })
 
 describe("guest traffic: paced flows", () => {
-  it("a paced UDP flow carries the fraction of a packet it may not send yet to its next tick", () => {
-    // 6 Mbit/s of 1500-byte packets: half a packet per 1 ms tick.
+  it("a paced UDP flow carries the fraction of a packet it may not send yet to its next tick, and fires only the ticks that send", () => {
+    // 6 Mbit/s of 1500-byte packets: half a packet per 1 ms tick, so every other tick sends one.
+    // Each tick is fired when the flow's timer says (the Pace message it re-arms), at the tick's time.
     const rig = connectedRig([{ kind: "udp-tx", offeredMbps: 6, payloadBytes: 1500 }])
-    const sent: Array<number> = []
-    for (let tick = 0; tick < 4; tick++) {
+    const sends: Array<[number, number]> = []
+    const fired: Array<number> = []
+    let nowNs = 0
+    for (let n = 0; n < 4; n++) {
+      fired.push(nowNs / PACE_PERIOD_NS)
       const before = rig.stats.txFrames
       rig.traffic.pace(rig.s, 0)
-      sent.push(rig.stats.txFrames - before)
+      if (rig.stats.txFrames > before) sends.push([nowNs / PACE_PERIOD_NS, rig.stats.txFrames - before])
+      // The next Pace comes when its timer fires, not before.
+      let told = rig.takeTold()
+      while (told.length === 0) {
+        nowNs += PACE_PERIOD_NS
+        rig.kernel.runUntil(nowNs)
+        told = rig.takeTold()
+      }
+      assert.deepStrictEqual(told, [{ _tag: "Pace", flow: 0, epoch: 0 }])
     }
-    assert.deepStrictEqual(sent, [0, 1, 0, 1])
-    assert.strictEqual(rig.s.credit[0], 0)
+    // Ticks 0 (half a packet), 1 (one), then 3 and 5: tick 2 and 4 would have found half a packet each.
+    assert.deepStrictEqual(fired, [0, 1, 3, 5])
+    assert.deepStrictEqual(sends, [[1, 1], [3, 1], [5, 1]])
+    // Tick 6 would send nothing, so the credit already holds its half packet, for tick 7.
+    assert.strictEqual(rig.s.credit[0], 0.5)
   })
 
   it("re-arms its tick with the epoch it was set in, and counts what a full ring refused", () => {
