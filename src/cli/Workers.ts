@@ -6,7 +6,7 @@ import { availableParallelism } from "node:os"
 import { inProcess } from "../jobs/JobRunner.ts"
 import type { JobRunner } from "../jobs/JobRunner.ts"
 
-/** One thread per core by default: the jobs are CPU-bound and share nothing (as `WorkerPool.defaultWorkers`). */
+/** One thread per core by default: the jobs are CPU-bound and share nothing. */
 const defaultWorkers = availableParallelism()
 
 /** More threads than this gains nothing on any machine vwifi targets, and each costs memory. */

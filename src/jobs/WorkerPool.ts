@@ -9,16 +9,12 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as RpcClient from "effect/rpc/RpcClient"
 import type { RpcClientError } from "effect/rpc/RpcClientError"
-import { availableParallelism } from "node:os"
 import { Worker } from "node:worker_threads"
 import { JobRpcs } from "./JobRpc.ts"
 import { JobFailed, JobRunner } from "./JobRunner.ts"
 
 /** How long a thread with no job stays up (it took about a second to start). */
 const IDLE_THREAD_LIFETIME = "1 minute"
-
-/** One thread per core by default: the jobs are CPU-bound and share nothing. */
-export const defaultWorkers = (): number => availableParallelism()
 
 /**
  * The worker's entry beside this module: `.ts` when running the sources (Node strips types), `.js`
