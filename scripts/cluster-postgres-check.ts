@@ -9,7 +9,7 @@ import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import * as Effect from "effect/Effect"
 import { awaitRunners, clientLayer, submitFaultCases } from "../src/cluster/ClusterJobRunner.ts"
-import { parseStorageTarget } from "../src/cluster/ClusterStorage.ts"
+import { parseStorageTarget } from "../src/cluster/StorageTarget.ts"
 import { fastFailoverTimings } from "../src/cluster/ClusterTimings.ts"
 import { generateCases } from "../src/fault/CaseGenerator.ts"
 

@@ -12,9 +12,6 @@ import { SqlClient } from "effect/sql/SqlClient"
 import * as SqliteClient from "./SqliteClient.ts"
 import type { StorageTarget } from "./StorageTarget.ts"
 
-export { describeTarget, parseStorageTarget } from "./StorageTarget.ts"
-export type { StorageTarget } from "./StorageTarget.ts"
-
 /** The cluster's storage could not be opened (file, server, driver). */
 export class ClusterStorageError extends Schema.TaggedError<ClusterStorageError>()("ClusterStorageError", {
   message: Schema.String

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { describeTarget, parseStorageTarget } from "../../src/cluster/ClusterStorage.ts"
+import { describeTarget, parseStorageTarget } from "../../src/cluster/StorageTarget.ts"
 import { defaultTimings, fastFailoverTimings, SHARD_LOCK_EXPIRATION_MS_MIN } from "../../src/cluster/ClusterTimings.ts"
 
 describe("cluster storage argument", () => {
