@@ -16,7 +16,7 @@ import { Simulation } from "../kernel/Simulation.ts"
 import { Frame, FrameKind, Payload } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import { segmentsPerNs } from "../workload/PacedWriter.ts"
-import { nextSendingTick, packetsPerTick } from "../workload/PaceTicks.ts"
+import { packetsPerTick, paceTick } from "../workload/PaceTicks.ts"
 import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
 import { ENDPOINT_SATURATE_WINDOW, ENDPOINT_TCP_BUDGET, PACE_PERIOD_NS } from "../vocabulary/ModelConstants.ts"
 import type { ApMessage } from "./AccessPoint.ts"
@@ -146,15 +146,11 @@ class EndpointLogic {
       case "Pace": {
         const flow = s.flows.get(msg.dst)
         if (flow === undefined || flow.id !== msg.flow || flow.offeredMbps === "saturate") break
-        const perTick = packetsPerTick(flow.offeredMbps, flow.payloadBytes, PACE_PERIOD_NS)
-        flow.credit += perTick
-        const n = Math.floor(flow.credit)
-        flow.credit -= n
-        this.emit(s, flow, n)
-        // The next tick that will send, the ticks in between added to the credit (`PaceTicks.ts`).
-        const ahead = nextSendingTick(flow.credit, perTick)
-        flow.credit = ahead.credit
-        after(this.kernel, ahead.ticks * PACE_PERIOD_NS, this.self, msg)
+        // This tick's packets, and the next tick that will send (`PaceTicks.ts`).
+        const step = paceTick(flow.credit, packetsPerTick(flow.offeredMbps, flow.payloadBytes, PACE_PERIOD_NS))
+        flow.credit = step.credit
+        this.emit(s, flow, step.packets)
+        after(this.kernel, step.ticks * PACE_PERIOD_NS, this.self, msg)
         break
       }
       case "StationGone":

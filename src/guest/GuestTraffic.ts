@@ -15,7 +15,7 @@ import type { CardEvent } from "../vocabulary/CardEvent.ts"
 import { Payload } from "../vocabulary/Frame.ts"
 import { PACE_PERIOD_NS, TX_RING_DESCRIPTORS, TX_RING_RESERVED } from "../vocabulary/ModelConstants.ts"
 import { segmentsPerNs } from "../workload/PacedWriter.ts"
-import { nextSendingTick, packetsPerTick } from "../workload/PaceTicks.ts"
+import { packetsPerTick, paceTick } from "../workload/PaceTicks.ts"
 import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
 import type { GuestState } from "./GuestState.ts"
 import type { GuestMessage, GuestOptions, GuestStats } from "./GuestVm.ts"
@@ -173,19 +173,15 @@ export class GuestTraffic {
       return
     }
     if (flow.kind === "udp-tx" && flow.offeredMbps !== "saturate") {
-      const perTick = packetsPerTick(flow.offeredMbps, flow.payloadBytes, PACE_PERIOD_NS)
-      s.credit[index]! += perTick
-      const want = Math.floor(s.credit[index]!)
-      s.credit[index]! -= want
-      const sent = this.send(s, want, udpPacketBytes(flow.payloadBytes), Payload.Udp)
-      this.stats.ringFullDrops += want - sent
-      // The next tick that will send (`PaceTicks.ts`). The credit is already that of the ticks in
-      // between: should the link drop before that tick, what is left (under one packet) includes
-      // them, where before the tick after the drop ended the count.
-      const ahead = nextSendingTick(s.credit[index]!, perTick)
-      s.credit[index] = ahead.credit
+      // This tick's packets, and the next tick that will send (`PaceTicks.ts`). The credit is already
+      // that of the ticks in between: should the link drop before that tick, what is left (under one
+      // packet) includes them, where before the tick after the drop ended the count.
+      const step = paceTick(s.credit[index]!, packetsPerTick(flow.offeredMbps, flow.payloadBytes, PACE_PERIOD_NS))
+      s.credit[index] = step.credit
+      const sent = this.send(s, step.packets, udpPacketBytes(flow.payloadBytes), Payload.Udp)
+      this.stats.ringFullDrops += step.packets - sent
       const e = s.epoch
-      after(this.kernel, ahead.ticks * PACE_PERIOD_NS, this.self, { _tag: "Pace", flow: index, epoch: e })
+      after(this.kernel, step.ticks * PACE_PERIOD_NS, this.self, { _tag: "Pace", flow: index, epoch: e })
     }
   }
 

@@ -31,6 +31,22 @@ export const nextSendingTick = (credit: number, perTick: number, maxTicks: numbe
   return { ticks, credit: c }
 }
 
+export interface PaceStep extends PaceAhead {
+  /** Whole packets this tick sends. */
+  readonly packets: number
+}
+
+/**
+ * One tick that fires, for a flow holding `credit` and adding `perTick`: the packets it sends, then
+ * (`nextSendingTick`) how many ticks on the next one fires and the credit that one starts from.
+ */
+export const paceTick = (credit: number, perTick: number): PaceStep => {
+  const c = credit + perTick
+  const packets = Math.floor(c)
+  const ahead = nextSendingTick(c - packets, perTick)
+  return { packets, ticks: ahead.ticks, credit: ahead.credit }
+}
+
 /** Packets per tick of a flow of `offeredMbps` in packets of `payloadBytes`. */
 export const packetsPerTick = (offeredMbps: number, payloadBytes: number, periodNs: number): number =>
   (offeredMbps * 1e6 * periodNs) / 1e9 / (8 * payloadBytes)

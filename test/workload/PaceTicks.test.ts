@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { nextSendingTick, PACE_TICKS_AHEAD_MAX, packetsPerTick } from "../../src/workload/PaceTicks.ts"
+import { nextSendingTick, PACE_TICKS_AHEAD_MAX, packetsPerTick, paceTick } from "../../src/workload/PaceTicks.ts"
 
 /** The pacing as it was, one tick at a time: which ticks sent how many packets, and the credit after each. */
 const everyTick = (perTick: number, ticks: number) => {
@@ -22,14 +22,12 @@ const skipping = (perTick: number, ticks: number) => {
   const sends: Array<[number, number]> = []
   const fired: Array<[number, number]> = []
   for (let t = 0; t < ticks;) {
-    credit += perTick
-    const n = Math.floor(credit)
-    credit -= n
-    if (n > 0) sends.push([t, n])
-    fired.push([t, credit])
-    const ahead = nextSendingTick(credit, perTick)
-    credit = ahead.credit
-    t += ahead.ticks
+    const step = paceTick(credit, perTick)
+    if (step.packets > 0) sends.push([t, step.packets])
+    // `step.credit` holds the skipped ticks' credit too: tick-by-tick pacing has it after the last skipped tick.
+    fired.push([t + step.ticks - 1, step.credit])
+    credit = step.credit
+    t += step.ticks
   }
   return { sends, fired }
 }
@@ -42,7 +40,10 @@ describe("paced flows skip the ticks that send nothing", () => {
       const a = everyTick(perTick, 20_000)
       const b = skipping(perTick, 20_000)
       assert.deepStrictEqual(b.sends, a.sends, `${mbps} Mb/s of ${bytes} B`)
-      for (const [t, credit] of b.fired) assert.strictEqual(credit, a.credits[t], `${mbps} Mb/s: the credit at tick ${t}`)
+      // The last fired tick may look past the ticks run; every other one is compared.
+      const compared = b.fired.filter(([t]) => t < a.credits.length)
+      assert.isAtLeast(compared.length, b.fired.length - 1)
+      for (const [t, credit] of compared) assert.strictEqual(credit, a.credits[t], `${mbps} Mb/s: the credit at tick ${t}`)
       assert.isAbove(a.sends.length, 0)
     }
   })
