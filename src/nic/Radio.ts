@@ -34,7 +34,7 @@ import type { ScanResult } from "../vocabulary/CardEvent.ts"
 import { BROADCAST, Frame, FrameKind } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import type { CardStatus } from "./CardStatus.ts"
-import { channelsToServe, mustRotate, nextChannel } from "./ChannelPlan.ts"
+import { addChannel, mustRotate, nextChannel } from "./ChannelPlan.ts"
 import { pickNext } from "./TxScheduler.ts"
 import type { TxSchedulerKind } from "./TxScheduler.ts"
 import type { TxRings } from "./TxRings.ts"
@@ -380,14 +380,17 @@ export class Radio {
 
   // --- channel plan ---
 
+  /** The channels the radio must serve now (`channelsToServe`'s answer, built in place). */
   private servedChannels(): Array<number> {
-    const channels: Array<number | undefined> = []
+    const served: Array<number> = []
     for (const v of this.vmacs) {
       // A vMAC dozing in power save needs its channel only while it listens, polls or is in a U-APSD service period.
-      if (v.regs.state !== "idle" && v.regs.state !== "stopped" && (!dozingAtAp(v.regs.ps) || needsRadioWhileDozing(v.regs.ps))) channels.push(v.regs.channel)
+      if (v.regs.state !== "idle" && v.regs.state !== "stopped" && (!dozingAtAp(v.regs.ps) || needsRadioWhileDozing(v.regs.ps)) && v.regs.channel !== undefined) {
+        addChannel(served, v.regs.channel)
+      }
     }
-    for (let v = 0; v < this.vmacs.length; v++) if (this.rings.offerSeq[v]! >= 0) channels.push(this.rings.offerChannel[v])
-    return channelsToServe(channels)
+    for (let v = 0; v < this.vmacs.length; v++) if (this.rings.offerSeq[v]! >= 0) addChannel(served, this.rings.offerChannel[v]!)
+    return served
   }
 
   /** Decides whether the radio must move, now or at the end of its dwell. */

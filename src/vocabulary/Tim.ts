@@ -29,11 +29,14 @@ export const TIM_ELEMENT_BYTES_MIN = 6
 
 /** The TIM for `aids` (the stations with buffered frames), in a beacon `dtimCount` beacons before the next DTIM. */
 export const makeTim = (aids: Iterable<number>, dtimCount: number, dtimPeriod: number, groupBuffered = false): Tim => {
-  const octets = new Uint8Array(AID_MAX / 8 + 1)
+  const octets = virtualBitmap
   let first = octets.length
   let last = -1
   for (const aid of aids) {
-    if (!Number.isInteger(aid) || aid < 1 || aid > AID_MAX) throw new RangeError(`AID ${aid} is outside 1..${AID_MAX}`)
+    if (!Number.isInteger(aid) || aid < 1 || aid > AID_MAX) {
+      if (last >= 0) octets.fill(0, first, last + 1)
+      throw new RangeError(`AID ${aid} is outside 1..${AID_MAX}`)
+    }
     const o = aid >> 3
     octets[o]! |= 1 << (aid & 7)
     if (o < first) first = o
@@ -41,8 +44,16 @@ export const makeTim = (aids: Iterable<number>, dtimCount: number, dtimPeriod: n
   }
   if (last < 0) return { dtimCount, dtimPeriod, groupBuffered, offsetOctets: 0, partialBitmap: new Uint8Array(1) }
   const n1 = first & ~1
-  return { dtimCount, dtimPeriod, groupBuffered, offsetOctets: n1, partialBitmap: octets.slice(n1, last + 1) }
+  const partialBitmap = octets.slice(n1, last + 1)
+  octets.fill(0, first, last + 1)
+  return { dtimCount, dtimPeriod, groupBuffered, offsetOctets: n1, partialBitmap }
 }
+
+/**
+ * The virtual bitmap `makeTim` fills, all zero between calls (each clears the octets it set): a
+ * fresh one per beacon was a 251-octet buffer outside the heap each time, 1.3% of a soak's profile.
+ */
+const virtualBitmap = new Uint8Array(AID_MAX / 8 + 1)
 
 /** Whether the TIM says the AP holds frames for the station with `aid`. */
 export const timHas = (tim: Tim, aid: number): boolean => {

@@ -168,4 +168,27 @@ describe("LossModel: frame error rate", () => {
     assert.throws(() => frameErrorRate(erp(54), 20, 2.5), RangeError)
     assert.throws(() => frameErrorRate(ht(24), 20, 100), RangeError)
   })
+
+  it("gives the same value whatever was asked before it (recent rates are remembered)", () => {
+    const phys = [erp(54), erp(6), ht(7), ht(15)]
+    const snrs = [5, 12.5, 21, 21.0625, 30]
+    // SNRs 16 dB apart and lengths 256 octets apart share a slot of the memo.
+    const lengths = [14, 270, 32, 1500, 1501, 1756, 1536]
+    // The formula computed here from the uncached BER, for every combination.
+    const expected = (p: number, s: number, b: number): number => {
+      const e = -Math.expm1(8 * lengths[b]! * Math.log1p(-bitErrorRate(phys[p]!, snrs[s]!)))
+      return e > 0 ? (e < 1 ? e : 1) : 0
+    }
+    // Asked in a scrambled order, three times over, each answer must be the formula's, bit for bit.
+    let k = 7
+    for (let i = 0; i < 3 * phys.length * snrs.length * lengths.length; i++) {
+      k = (k * 37 + 11) % 100
+      const p = k % phys.length
+      const s = Math.floor(k / phys.length) % snrs.length
+      const b = Math.floor(k / (phys.length * snrs.length)) % lengths.length
+      assert.strictEqual(frameErrorRate(phys[p]!, snrs[s]!, lengths[b]!), expected(p, s, b), `${JSON.stringify(phys[p])} ${snrs[s]} dB ${lengths[b]} B`)
+    }
+    // An equal configuration that is another object gets the same answer.
+    assert.strictEqual(frameErrorRate(erp(54), 21, 1500), expected(0, 2, 3))
+  })
 })

@@ -5,6 +5,21 @@ describe("channel plan of the card's one radio", () => {
   it("serves each channel once, ascending, ignoring vMACs without one", () => {
     assert.deepStrictEqual(channelsToServe([11, undefined, 1, 11, 6]), [1, 6, 11])
     assert.deepStrictEqual(channelsToServe([]), [])
+    assert.deepStrictEqual(channelsToServe([36, 1, 149, 6, 1, 36, 11, 6, 149]), [1, 6, 11, 36, 149])
+  })
+
+  it("gives the sorted set of the channels for any order and repeats", () => {
+    let seed = 12345
+    const draw = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
+      return seed % n
+    }
+    const all = [1, 6, 11, 13, 36, 40, 149]
+    for (let round = 0; round < 200; round++) {
+      const channels = Array.from({ length: draw(10) }, () => all[draw(all.length)]!)
+      const expected = all.filter((c) => channels.includes(c))
+      assert.deepStrictEqual(channelsToServe(channels), expected, channels.join(","))
+    }
   })
 
   it("visits the channels in turn, wrapping around", () => {

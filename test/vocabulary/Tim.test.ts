@@ -42,4 +42,17 @@ describe("TIM element", () => {
     assert.throws(() => makeTim([0], 0, 1))
     assert.throws(() => makeTim([2008], 0, 1))
   })
+
+  it("each TIM stands alone: neither a refused AID nor an earlier TIM's bits reach the next", () => {
+    assert.throws(() => makeTim([5, 40, 0], 0, 1))
+    const first = makeTim([9], 0, 1)
+    // AID 9 alone: octet 1, bit 1; N1 = 0, so octets 0..1.
+    assert.deepStrictEqual([...first.partialBitmap], [0x00, 0x02])
+    first.partialBitmap[0] = 0xff
+    assert.deepStrictEqual([...makeTim([], 0, 1).partialBitmap], [0])
+    const next = makeTim([17], 0, 1)
+    assert.deepStrictEqual([...next.partialBitmap], [0x02])
+    assert.strictEqual(next.offsetOctets, 2)
+    assert.deepStrictEqual([...first.partialBitmap], [0xff, 0x02])
+  })
 })
