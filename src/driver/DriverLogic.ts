@@ -66,6 +66,12 @@ export class DriverLogic {
   private readonly IRQ: Recipe
   /** Signalling one device model: its eventfd, and the wake-up of its I/O thread. */
   private readonly FORWARD: Recipe
+  /**
+   * The card's events of one interrupt sorted by VM: the lists go to the VMs, the map stays (the
+   * interrupt, a new map each time, allocated 7.7% of a soak's bytes). Cleared when an interrupt
+   * starts, so a handler that crashed halfway leaves nothing for the next one.
+   */
+  private readonly perVm = new Map<number, Array<CardEvent>>()
 
   constructor(kernel: Kernel, o: DriverOptions, stats: DriverStats) {
     this.kernel = kernel
@@ -226,7 +232,8 @@ export class DriverLogic {
     let job = cpu.job(thread).run(this.IRQ)
     if (events.length === 0) stats.spuriousInterrupts++
     // Sort the card's events by VM, in order, then signal each VM's device model once.
-    const perVm = new Map<number, Array<CardEvent>>()
+    const perVm = this.perVm
+    perVm.clear()
     for (const e of events) {
       const vm = "vmac" in e ? Vmacs.vmOf(s.table, e.vmac) : undefined
       const pair = vm === undefined ? undefined : s.pairs.get(vm)
