@@ -73,6 +73,11 @@ const onAir = (
   channel: medium.channel, startNs: medium.startedNs, station: w.station, frames: w.frames, phy: w.phy, psduBytes: w.psduBytes, collided, arrived, answered, answerLost, signalDbm
 })
 
+/**
+ * The medium's logic. Its loops over stations, winners and frames index their arrays: V8 did not
+ * inline the iterator of a `for…of` in these functions, and each element cost an iterator result
+ * object (these loops were 15% of the bytes model (a) allocated per frame; docs/benchmark.md).
+ */
 export class AirLogic {
   private readonly kernel: Kernel
   private readonly ledger: FrameLedger
@@ -176,7 +181,8 @@ export class AirLogic {
     let contenders = 0
     let minSlots = Infinity
     let any: Station | undefined
-    for (const s of medium.stations) {
+    for (let i = 0; i < medium.stations.length; i++) {
+      const s = medium.stations[i]!
       if (this.ready(s)) {
         any = s
         break
@@ -191,7 +197,8 @@ export class AirLogic {
     const waitNs = medium.eifs ? eifsNs(t, any.aifsn) : aifsNs(t, any.aifsn)
     const countStart = Math.max(medium.idleSinceNs + waitNs, medium.countdownStartNs)
     const elapsedSlots = now > countStart ? Math.floor((now - countStart) / t.slotNs) : 0
-    for (const s of medium.stations) {
+    for (let i = 0; i < medium.stations.length; i++) {
+      const s = medium.stations[i]!
       if (!this.ready(s)) continue
       if (s.backoffSlots < 0) s.backoffSlots = backoffSlots(this.draw, s.cw)
       else s.backoffSlots = Math.max(0, s.backoffSlots - elapsedSlots)
@@ -204,9 +211,13 @@ export class AirLogic {
 
   private startExchange(medium: Medium): void {
     let minSlots = Infinity
-    for (const s of medium.stations) if (this.ready(s) && s.backoffSlots < minSlots) minSlots = s.backoffSlots
+    for (let i = 0; i < medium.stations.length; i++) {
+      const s = medium.stations[i]!
+      if (this.ready(s) && s.backoffSlots < minSlots) minSlots = s.backoffSlots
+    }
     const winners: Array<Transmission> = []
-    for (const s of medium.stations) {
+    for (let i = 0; i < medium.stations.length; i++) {
+      const s = medium.stations[i]!
       if (!this.ready(s)) continue
       s.backoffSlots -= minSlots
       if (s.backoffSlots === 0) winners.push(this.takeBurst(medium, s))
@@ -217,7 +228,8 @@ export class AirLogic {
       durationNs = w.frames[0]!.ra === BROADCAST ? ppduDurationNs(w.phy, w.psduBytes) : psduExchangeNs(w.phy, w.psduBytes, w.frames.length > 1)
     } else {
       this.stats.collisions++
-      for (const w of winners) {
+      for (let k = 0; k < winners.length; k++) {
+        const w = winners[k]!
         this.stats.collisionsByStation[w.station.name] = (this.stats.collisionsByStation[w.station.name] ?? 0) + 1
         durationNs = Math.max(durationNs, ppduDurationNs(w.phy, w.psduBytes) + ackTimeoutNs(w.phy))
       }
@@ -225,7 +237,13 @@ export class AirLogic {
     this.meterAirtime(medium, winners)
     this.stats.exchanges++
     this.stats.busyNs += durationNs
-    for (const w of winners) for (const f of w.frames) if (f.txPath !== undefined) f.txPath.airStartNs = this.kernel.nowNs
+    for (let k = 0; k < winners.length; k++) {
+      const w = winners[k]!
+      for (let j = 0; j < w.frames.length; j++) {
+        const path = w.frames[j]!.txPath
+        if (path !== undefined) path.airStartNs = this.kernel.nowNs
+      }
+    }
     medium.eifs = false
     medium.startedNs = this.kernel.nowNs
     medium.transmitting = winners
@@ -234,13 +252,17 @@ export class AirLogic {
 
   /** Stations that meter their airtime (a card's radio) hear of each PPDU they send, and of those they receive and answer. */
   private meterAirtime(medium: Medium, winners: ReadonlyArray<Transmission>): void {
-    for (const w of winners) {
+    for (let k = 0; k < winners.length; k++) {
+      const w = winners[k]!
       const head = w.frames[0]!
       const ppduNs = ppduDurationNs(w.phy, w.psduBytes)
       w.station.airtime?.tx(head.src, ppduNs)
       if (winners.length > 1) continue // a collision: nobody receives it
       if (head.ra === BROADCAST) {
-        for (const r of medium.stations) if (r !== w.station && r.airtime !== undefined && r.listening && r.receivesBroadcast) r.airtime.rx(BROADCAST, ppduNs)
+        for (let n = 0; n < medium.stations.length; n++) {
+          const r = medium.stations[n]!
+          if (r !== w.station && r.airtime !== undefined && r.listening && r.receivesBroadcast) r.airtime.rx(BROADCAST, ppduNs)
+        }
         continue
       }
       const receiver = this.receiverOf(medium, w.station, head.ra)
@@ -278,7 +300,10 @@ export class AirLogic {
   }
 
   private receiverOf(medium: Medium, sender: Station, mac: number): Station | undefined {
-    for (const s of medium.stations) if (s !== sender && s.listening && s.answersTo(mac)) return s
+    for (let i = 0; i < medium.stations.length; i++) {
+      const s = medium.stations[i]!
+      if (s !== sender && s.listening && s.answersTo(mac)) return s
+    }
     return undefined
   }
 
@@ -306,7 +331,8 @@ export class AirLogic {
     medium.countdownStartNs = 0
     const collided = winners.length > 1
     const capture = this.traces.ppdu.connected
-    for (const w of winners) {
+    for (let k = 0; k < winners.length; k++) {
+      const w = winners[k]!
       const { station, frames, phy, rateIndex } = w
       const head = frames[0]!
       if (head.ra === BROADCAST) {
@@ -315,7 +341,8 @@ export class AirLogic {
         station.backoffSlots = -1
         let strongestDbm = NaN
         if (!collided) {
-          for (const r of medium.stations) {
+          for (let n = 0; n < medium.stations.length; n++) {
+            const r = medium.stations[n]!
             if (r === station || !r.listening || !r.receivesBroadcast) continue
             const signal = this.linkSignal(station, r, medium.channel)
             if (!(signal <= strongestDbm)) strongestDbm = signal
@@ -324,7 +351,7 @@ export class AirLogic {
           }
         }
         if (capture) this.traces.ppdu.fire(onAir(medium, w, collided, undefined, false, false, strongestDbm), this.kernel.nowNs)
-        for (const f of frames) this.ledger.deliver(f)
+        for (let j = 0; j < frames.length; j++) this.ledger.deliver(frames[j]!)
         station.owner.sent(station, frames, [])
         continue
       }
@@ -339,7 +366,8 @@ export class AirLogic {
         // The error rate depends on the MPDU's length: computed again only when it changes.
         let bytes = -1
         let fer = 0
-        for (const f of frames) {
+        for (let j = 0; j < frames.length; j++) {
+          const f = frames[j]!
           const b = frameMpduBytes(f, station.qos)
           if (b !== bytes) {
             bytes = b
@@ -356,7 +384,7 @@ export class AirLogic {
           // A frame the receiver already has (its Ack was lost) is a duplicate: it discards it
           // (sequence-number check, 802.11-2016 10.3.2.11). The rest go up.
           const fresh = arrived.filter((f) => !f.receivedOnAir)
-          for (const f of fresh) f.receivedOnAir = true
+          for (let j = 0; j < fresh.length; j++) fresh[j]!.receivedOnAir = true
           if (fresh.length > 0) receiver.owner.received(receiver, fresh, signal)
         }
       }
@@ -394,10 +422,14 @@ export class AirLogic {
         }
       }
       station.backoffSlots = -1
-      for (const f of succeeded) if (f.txPath !== undefined) this.traces.txPathDone.fire(f, this.kernel.nowNs)
+      for (let j = 0; j < succeeded.length; j++) {
+        const f = succeeded[j]!
+        if (f.txPath !== undefined) this.traces.txPathDone.fire(f, this.kernel.nowNs)
+      }
       if (succeeded.length > 0 || dropped.length > 0) station.owner.sent(station, succeeded, dropped)
     }
-    for (const { station } of winners) {
+    for (let k = 0; k < winners.length; k++) {
+      const station = winners[k]!.station
       if (station.retuneTo === undefined) continue
       const touched = new Set<Medium>()
       this.move(st, station, station.retuneTo, touched)
@@ -438,7 +470,7 @@ export class AirLogic {
           // Behind the frames on the air now (they finish first), ahead of everything else.
           s.queue.splice(this.inAirCount(st, s), 0, ...msg.frames)
         } else {
-          for (const f of msg.frames) s.queue.push(f)
+          for (let j = 0; j < msg.frames.length; j++) s.queue.push(msg.frames[j]!)
         }
         this.replan(this.mediumOf(st, s.channel))
         return

@@ -439,7 +439,8 @@ class ApLogic {
   private heard(s: ApState, frames: ReadonlyArray<Frame>): void {
     const { ledger } = this.o
     const uplink: Array<Frame> = []
-    for (const f of frames) {
+    for (let i = 0; i < frames.length; i++) {
+      const f = frames[i]!
       switch (f.kind) {
         case FrameKind.ProbeRequest: // broadcast: its sender accounted for it
           this.reply(s, FrameKind.ProbeResponse, f.src, this.advert())

@@ -232,7 +232,8 @@ class EndpointLogic {
 
   private uplinkFrames(s: EndpointState, frames: ReadonlyArray<Frame>): void {
     const replies: Array<Frame> = []
-    for (const f of frames) {
+    for (let i = 0; i < frames.length; i++) {
+      const f = frames[i]!
       this.o.ledger.deliver(f)
       if (f.payload === Payload.TcpData) {
         // Goodput is what TCP delivers in order, not what arrives.

@@ -48,7 +48,8 @@ export class InvariantMonitor {
     const o = this.ownership
     if (o === undefined) return
     const vm = o.ownerOfVmac(vmac)
-    for (const f of frames) {
+    for (let i = 0; i < frames.length; i++) {
+      const f = frames[i]!
       if (f.owner < 0) continue
       if (f.owner !== vm || f.dmaEnd > o.memoryOf(f.owner)) this.dmaIsolation++
     }
@@ -68,7 +69,10 @@ export class InvariantMonitor {
   /** `vmac` sends these frames under their keys: each must be the key of the frame's VM and of the vMAC's. */
   sentUnderKey(vmac: number, frames: ReadonlyArray<{ readonly owner: number; readonly keyId: number }>): void {
     const vm = this.ownership?.ownerOfVmac(vmac)
-    for (const f of frames) this.underKey(vm, f)
+    for (let i = 0; i < frames.length; i++) {
+      const f = frames[i]!
+      this.underKey(vm, f)
+    }
   }
 
   /** A protected data frame was accepted under its key (by an AP, or by a vMAC: then `vmac`'s VM must own the key too). */

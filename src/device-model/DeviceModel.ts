@@ -294,7 +294,8 @@ class DeviceModelLogic {
     if (descriptors.length < count) this.reject(s, "TxDoorbell", "malformed")
     const frames: Array<Frame> = []
     let pages = 0
-    for (const d of descriptors) {
+    for (let i = 0; i < descriptors.length; i++) {
+      const d = descriptors[i]!
       const frame = frameFromDescriptor(o.ledger, d, o.vm)
       if (o.stampTxPath) frame.txPath = new TxPathStamps()
       // With an IOMMU the card checks the DMA range itself; without one, the device model must, even

@@ -321,7 +321,8 @@ class GuestLogic {
   /** The guest's interrupt handler: completions and received frames to the stack, the rest to the driver; then the stack sends on. */
   private interrupt(s: GuestState, events: ReadonlyArray<CardEvent>): void {
     this.work.charge(s, "guestIrq", 1)
-    for (const e of events) {
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!
       if (e._tag === "TxDone") {
         this.traffic.completed(s, e)
         this.rates.completed(s, e)

@@ -313,7 +313,10 @@ export class Radio {
     r.lastServed = v
     r.airOwner = v
     r.airFrames = burst.length
-    for (const f of burst) if (f.txPath !== undefined) f.txPath.airQueuedNs = this.kernel.nowNs
+    for (let i = 0; i < burst.length; i++) {
+      const f = burst[i]!
+      if (f.txPath !== undefined) f.txPath.airQueuedNs = this.kernel.nowNs
+    }
     this.air.tellUnsafe(Air.enqueue(this.station, burst, false, this.rings.phy[v], this.rings.chain[v]))
   }
 

@@ -78,7 +78,8 @@ export class TxRings implements OfferView {
       ring.frames.splice(ring.head, 0, ...frames)
       ring.seqs.splice(ring.head, 0, ...frames.map(() => seq))
     } else {
-      for (const f of frames) {
+      for (let i = 0; i < frames.length; i++) {
+        const f = frames[i]!
         if (ring.size >= VMAC_TX_RING_FRAMES_MAX) overflow.push(f)
         else {
           ring.frames.push(f)

@@ -159,8 +159,14 @@ export const txCompleted = (
     dropped = dropped.filter((f) => !isPowerSaveFrame(f))
     if (delivered.length + dropped.length === 0) return undefined
   }
-  for (const f of delivered) if (f.kind === FrameKind.Data) regs.txCompleted++
-  for (const f of dropped) if (f.kind === FrameKind.Data) regs.txCompleted++
+  for (let i = 0; i < delivered.length; i++) {
+    const f = delivered[i]!
+    if (f.kind === FrameKind.Data) regs.txCompleted++
+  }
+  for (let i = 0; i < dropped.length; i++) {
+    const f = dropped[i]!
+    if (f.kind === FrameKind.Data) regs.txCompleted++
+  }
   if (regs.state === "stopped") return undefined
   return rates === undefined ? { _tag: "TxStatus", vmac, delivered, dropped } : { _tag: "TxStatus", vmac, delivered, dropped, rates }
 }
@@ -260,7 +266,10 @@ class VmacFirmware {
     const r = s.regs
     switch (msg._tag) {
       case "Transmit":
-        for (const f of msg.frames) if (f.txPath !== undefined) f.txPath.vmacNs = this.kernel.nowNs
+        for (let i = 0; i < msg.frames.length; i++) {
+          const f = msg.frames[i]!
+          if (f.txPath !== undefined) f.txPath.vmacNs = this.kernel.nowNs
+        }
         this.transmit(s, msg.frames)
         break
       case "Heard":
@@ -402,7 +411,8 @@ class VmacFirmware {
       this.completed([], ok)
       return
     }
-    for (const f of ok) {
+    for (let i = 0; i < ok.length; i++) {
+      const f = ok[i]!
       f.ra = r.bssid // uplink data goes to the AP, which bridges it to its destination
       f.bssid = r.bssid
       f.protected = r.keyId !== 0
