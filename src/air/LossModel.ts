@@ -123,8 +123,9 @@ export const bitErrorRate = (cfg: PhyConfig, snrDb: number): number => {
  * The error rates computed last, one per slot (by SNR and length; a slot keeps the latest): a link
  * keeps its SNR unless an environment moves or fades it, and most frames of a run have one of a few
  * lengths, so most exchanges ask again what was computed before (the computation, with its erfc,
- * exp and logarithms, was 3.6% of a one-hour soak's profile). A hit is the same configuration object, SNR and length, so it returns what
- * the computation would, bit for bit. Module-wide: the function is pure, whoever asks.
+ * exp and logarithms, was 3.6% of a one-hour soak's profile). A hit is the same configuration
+ * object, SNR and length, so it returns what the computation would, bit for bit. Module-wide: the
+ * function is pure, whoever asks.
  */
 const FER_SLOTS = 256
 const ferPhy: Array<PhyConfig | undefined> = Array.from({ length: FER_SLOTS }, () => undefined)

@@ -69,10 +69,7 @@ export class InvariantMonitor {
   /** `vmac` sends these frames under their keys: each must be the key of the frame's VM and of the vMAC's. */
   sentUnderKey(vmac: number, frames: ReadonlyArray<{ readonly owner: number; readonly keyId: number }>): void {
     const vm = this.ownership?.ownerOfVmac(vmac)
-    for (let i = 0; i < frames.length; i++) {
-      const f = frames[i]!
-      this.underKey(vm, f)
-    }
+    for (let i = 0; i < frames.length; i++) this.underKey(vm, frames[i]!)
   }
 
   /** A protected data frame was accepted under its key (by an AP, or by a vMAC: then `vmac`'s VM must own the key too). */
