@@ -4,17 +4,11 @@
  * turn, ascending, staying a dwell on each. Pure functions: the NIC actor owns the timing.
  */
 
-/** The channels the radio must serve, ascending and without repeats (`undefined` entries: a vMAC with no channel). */
-export const channelsToServe = (channels: Iterable<number | undefined>): Array<number> => {
-  const served: Array<number> = []
-  for (const c of channels) if (c !== undefined) addChannel(served, c)
-  return served
-}
-
 /**
- * Adds `channel` to `served` (ascending, without repeats) unless it is there. A card serves a few
- * channels, so a scan from the end beats a set and a sort: the plan is asked for on every frame a
- * vMAC hands the radio, and those were about 3% of a soak's allocations.
+ * Adds `channel` to `served`, the channels the radio must serve (ascending, without repeats),
+ * unless it is there. A card serves a few channels, so a scan from the end beats a set and a sort:
+ * the plan is asked for on every frame a vMAC hands the radio, and a set and a sort each time were
+ * about 3% of a soak's allocations.
  */
 export const addChannel = (served: Array<number>, channel: number): void => {
   let i = served.length

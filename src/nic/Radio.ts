@@ -383,7 +383,7 @@ export class Radio {
 
   // --- channel plan ---
 
-  /** The channels the radio must serve now (`channelsToServe`'s answer, built in place). */
+  /** The channels the radio must serve now, ascending (`ChannelPlan.addChannel`). */
   private servedChannels(): Array<number> {
     const served: Array<number> = []
     for (const v of this.vmacs) {

@@ -1,5 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
-import { channelsToServe, mustRotate, nextChannel } from "../../src/nic/ChannelPlan.ts"
+import { addChannel, mustRotate, nextChannel } from "../../src/nic/ChannelPlan.ts"
+
+/** The served channels the radio builds from its vMACs' channels (`undefined`: a vMAC with none). */
+const channelsToServe = (channels: ReadonlyArray<number | undefined>): Array<number> => {
+  const served: Array<number> = []
+  for (const c of channels) if (c !== undefined) addChannel(served, c)
+  return served
+}
 
 describe("channel plan of the card's one radio", () => {
   it("serves each channel once, ascending, ignoring vMACs without one", () => {
