@@ -140,6 +140,13 @@ export interface FromVmac {
   readonly chain: RetryChain
 }
 
+/** How many of `frames` are data frames (an indexed loop: this runs for every TX completion). */
+const dataFrames = (frames: ReadonlyArray<Frame>): number => {
+  let n = 0
+  for (let i = 0; i < frames.length; i++) if (frames[i]!.kind === FrameKind.Data) n++
+  return n
+}
+
 /**
  * TX frames of vMAC `vmac` are done (sent or dropped): counts them in its registers and returns the
  * `TxStatus` event to raise, or undefined for a stopped vMAC (nobody may read its events now). Only
@@ -159,14 +166,7 @@ export const txCompleted = (
     dropped = dropped.filter((f) => !isPowerSaveFrame(f))
     if (delivered.length + dropped.length === 0) return undefined
   }
-  for (let i = 0; i < delivered.length; i++) {
-    const f = delivered[i]!
-    if (f.kind === FrameKind.Data) regs.txCompleted++
-  }
-  for (let i = 0; i < dropped.length; i++) {
-    const f = dropped[i]!
-    if (f.kind === FrameKind.Data) regs.txCompleted++
-  }
+  regs.txCompleted += dataFrames(delivered) + dataFrames(dropped)
   if (regs.state === "stopped") return undefined
   return rates === undefined ? { _tag: "TxStatus", vmac, delivered, dropped } : { _tag: "TxStatus", vmac, delivered, dropped, rates }
 }
