@@ -4,20 +4,46 @@
  * A run's live heap is about 30 MiB and flat in simulated time, yet its peak RSS was 200–400 MiB and
  * grew with the run's length (docs/benchmark.md, "Where the memory goes"):
  * - V8 sizes the young generation for servers: each semi-space grows to 64 MiB in Node's build (no
- *   pointer compression). At most 8 MiB gave the lowest, flattest peaks at the same CPU time.
+ *   pointer compression). Small ones (`SEMI_SPACE_MIB`) gave the lowest, flattest peaks at the same CPU time.
  * - V8 allocates the objects of an allocation site straight in the old generation once most of
  *   them survived a collection, as many of the per-frame sites' objects do while the world starts.
  *   Dead there, they keep the young objects they point to alive until a full collection, and those
  *   are promoted in turn: the old generation filled with frames at about 6 MiB per simulated second
  *   in model (b). Without pretenuring (b)'s peak is flat, and its CPU time no higher.
+ * - Maglev's compilations and Node's four background threads held 30 MiB of malloc'ed memory.
  * V8 reads them when the process starts, so `bin/vwifi.js` starts Node again with them
  * (`process.execve`: the same process, no parent left waiting).
  */
 
-/** Largest V8 semi-space, MiB: measured on `vwifi run` 100 s with 4, 8, 16 and the default (issue 14). */
-export const SEMI_SPACE_MIB = 8
+/**
+ * Largest V8 semi-space, MiB. Measured on models (a), (b) and (c) with 2, 4 and 8, and on `vwifi
+ * run` 100 s with 4, 8, 16 and the default (issue 14): 2 gave the lowest peaks (4 MiB less than 4)
+ * at the same frames per wall-second, once the frame ledger no longer promoted frames
+ * (`vocabulary/FrameLedger.ts`).
+ */
+export const SEMI_SPACE_MIB = 2
 
-export const HEAP_FLAGS: ReadonlyArray<string> = [`--max-semi-space-size=${SEMI_SPACE_MIB}`, "--no-allocation-site-pretenuring"]
+/**
+ * Node's pool of V8 background threads (concurrent marking, TurboFan), 4 by default: a single
+ * simulation keeps two busy at most, and each thread touches a malloc arena of its own: 3–4 MiB
+ * of the peak of (a) and (b) (issue 14).
+ */
+export const BACKGROUND_THREADS = 2
+
+/**
+ * V8's mid-tier compiler, Maglev, off: its compilations' zone memory (malloc'ed, peaks of 30–40 MB
+ * in model (a)) stayed in the process's resident set, 25–30 MiB of a 100-second run's peak.
+ * Without it the hot functions go from the baseline tier straight to TurboFan; the model's
+ * frames per CPU-second after warm-up were the same or higher (issue 14, docs/benchmark.md).
+ */
+export const NO_MID_TIER_FLAG = "--no-maglev"
+
+export const HEAP_FLAGS: ReadonlyArray<string> = [
+  `--max-semi-space-size=${SEMI_SPACE_MIB}`,
+  "--no-allocation-site-pretenuring",
+  NO_MID_TIER_FLAG,
+  `--v8-pool-size=${BACKGROUND_THREADS}`
+]
 
 /**
  * The commands that run their simulations on a pool of worker threads (`--workers`, default one per
@@ -31,6 +57,16 @@ export const HEAP_FLAGS: ReadonlyArray<string> = [`--max-semi-space-size=${SEMI_
  */
 export const POOL_FLAG = "--single-threaded"
 
+/**
+ * The pool's semi-spaces, MiB: its cases are short, and each thread's JIT warm-up is much of their
+ * time. With every compilation on the thread that needs it, Maglev's cheap compilations and 8 MiB
+ * semi-spaces were faster: 48 cases on two threads took 7.3–8.5 s wall against 8.8–9.5 s with
+ * `HEAP_FLAGS`'s 4 MiB and no Maglev, and 7.7–9.1 s with 4 MiB alone (issue 14, alternating runs).
+ */
+export const POOL_SEMI_SPACE_MIB = 8
+
+export const POOL_HEAP_FLAGS: ReadonlyArray<string> = [`--max-semi-space-size=${POOL_SEMI_SPACE_MIB}`, "--no-allocation-site-pretenuring", POOL_FLAG]
+
 export const POOL_COMMANDS: ReadonlyArray<string> = ["campaign", "compare", "sweep-rate"]
 
 /** The V8 flags for a command line (`argv` without node and the script). */
@@ -39,7 +75,7 @@ export const heapFlagsFor = (args: ReadonlyArray<string>): ReadonlyArray<string>
   if (command === undefined || !POOL_COMMANDS.includes(command)) return HEAP_FLAGS
   const i = args.indexOf("--workers")
   const oneThread = args.includes("--workers=1") || (i >= 0 && args[i + 1] === "1")
-  return oneThread ? HEAP_FLAGS : [...HEAP_FLAGS, POOL_FLAG]
+  return oneThread ? HEAP_FLAGS : POOL_HEAP_FLAGS
 }
 
 /** A V8 flag's name, without its dashes, a `no-` and a value; V8 takes `_` for `-`. */

@@ -104,6 +104,8 @@ export class Frame {
    * (`pcap/AirCapture.ts`) numbers frames: nothing else in the model reads it.
    */
   macSequence: number
+  /** Its slot in the run's `FrameLedger` while it is live there, -1 otherwise (the ledger's own field). */
+  ledgerSlot: number
 
   constructor(id: number, kind: FrameKind, src: number, dst: number, bssid: number) {
     this.id = id
@@ -128,6 +130,7 @@ export class Frame {
     this.receivedOnAir = false
     this.txPath = undefined
     this.macSequence = -1
+    this.ledgerSlot = -1
   }
 }
 

@@ -9,14 +9,15 @@ describe("cli: V8 heap flags", () => {
     assert.deepStrictEqual(missingHeapFlags([], undefined), [...HEAP_FLAGS])
     assert.deepStrictEqual(missingHeapFlags(["--expose-gc"], "--max-old-space-size=512"), [...HEAP_FLAGS])
     assert.deepStrictEqual(missingHeapFlags(HEAP_FLAGS, undefined), [])
-    assert.deepStrictEqual(missingHeapFlags(["--max-semi-space-size=4"], undefined), ["--no-allocation-site-pretenuring"])
-    assert.deepStrictEqual(missingHeapFlags(["--max_semi_space_size=4"], "--inspect --allocation-site-pretenuring"), [])
+    assert.deepStrictEqual(missingHeapFlags(["--max-semi-space-size=4"], undefined), ["--no-allocation-site-pretenuring", "--no-maglev", "--v8-pool-size=2"])
+    assert.deepStrictEqual(missingHeapFlags(["--maglev", "--v8-pool-size=8"], undefined), ["--max-semi-space-size=2", "--no-allocation-site-pretenuring"])
+    assert.deepStrictEqual(missingHeapFlags(["--max_semi_space_size=4"], "--inspect --allocation-site-pretenuring --v8_pool_size=1"), ["--no-maglev"])
     // A flag that merely starts with the same letters is another flag.
     assert.deepStrictEqual(missingHeapFlags(["--max-semi-space-sizes=4"], undefined), [...HEAP_FLAGS])
   })
 
   it("keep V8's work on each JavaScript thread for the commands that run a pool of worker threads", () => {
-    const single = [...HEAP_FLAGS, "--single-threaded"]
+    const single = ["--max-semi-space-size=8", "--no-allocation-site-pretenuring", "--single-threaded"]
     assert.deepStrictEqual(heapFlagsFor(["campaign", "--cases", "8"]), single)
     assert.deepStrictEqual(heapFlagsFor(["compare", "--sweep"]), single)
     assert.deepStrictEqual(heapFlagsFor(["sweep-rate", "--workers", "2"]), single)
