@@ -15,6 +15,13 @@ interface WaitingSender<M> {
   resume: ((effect: Effect.Effect<void>) => void) | undefined
 }
 
+/**
+ * Slots a ring starts with; it doubles when full, up to the capacity. Capacities go up to 65,536
+ * messages, which a run rarely queues: allocating them whole cost every run (and every campaign
+ * case) megabytes of arrays to clear and collect (issue 14).
+ */
+export const INITIAL_RING_SLOTS = 16
+
 export class Mailbox<M> {
   readonly capacity: number
   /** Largest number of queued messages seen. */
@@ -22,7 +29,7 @@ export class Mailbox<M> {
   /** Set when the owner stops; offers fail from then on. */
   closed = false
 
-  private readonly buffer: Array<M | undefined>
+  private buffer: Array<M | undefined>
   private head = 0
   private count = 0
   private readonly kernel: Kernel
@@ -44,7 +51,7 @@ export class Mailbox<M> {
     this.kernel = kernel
     this.owner = owner
     this.capacity = capacity
-    this.buffer = new Array(capacity)
+    this.buffer = new Array(Math.min(capacity, INITIAL_RING_SLOTS))
     const forgetReader = Effect.sync(() => {
       this.reader = undefined
     })
@@ -87,7 +94,7 @@ export class Mailbox<M> {
     if (this.count === 0) throw new Error("Mailbox.take on an empty mailbox")
     const message = this.buffer[this.head]!
     this.buffer[this.head] = undefined
-    this.head = this.head + 1 === this.capacity ? 0 : this.head + 1
+    this.head = this.head + 1 === this.buffer.length ? 0 : this.head + 1
     this.count--
     this.admitWaitingSender()
     return message
@@ -108,8 +115,9 @@ export class Mailbox<M> {
   }
 
   private push(message: M): void {
+    if (this.count === this.buffer.length) this.grow()
     let tail = this.head + this.count
-    if (tail >= this.capacity) tail -= this.capacity
+    if (tail >= this.buffer.length) tail -= this.buffer.length
     this.buffer[tail] = message
     if (++this.count > this.highWater) this.highWater = this.count
     // One wake-up per wait: a second one would resume the reader's *next* wait on an empty box.
@@ -117,6 +125,18 @@ export class Mailbox<M> {
       this.wakePending = true
       this.kernel.enqueue(this.drainer ?? this.wakeReader, this.owner)
     }
+  }
+
+  /** Doubles the ring (never past the capacity: `offer` refuses first), oldest message first. */
+  private grow(): void {
+    const old = this.buffer
+    const ring: Array<M | undefined> = new Array(Math.min(this.capacity, 2 * old.length))
+    for (let i = 0; i < this.count; i++) {
+      const at = this.head + i
+      ring[i] = old[at >= old.length ? at - old.length : at]
+    }
+    this.buffer = ring
+    this.head = 0
   }
 
   private readonly wakeReader = (): void => {

@@ -1,0 +1,36 @@
+/** The mailbox's ring, which starts small and doubles up to its capacity, against a plain array kept by the test. */
+import { assert, describe, it } from "@effect/vitest"
+import { INITIAL_RING_SLOTS, Mailbox } from "../../src/actor/Mailbox.ts"
+import { Kernel } from "../../src/kernel/Kernel.ts"
+
+describe("Mailbox ring", () => {
+  it("keeps FIFO order through growth and wrap-around, and refuses past its capacity", () => {
+    // 100 is no power of two, and more than the initial ring: the last doubling stops at the capacity.
+    for (const capacity of [1, INITIAL_RING_SLOTS, 100]) {
+      const box = new Mailbox<number>(new Kernel(), capacity, "test")
+      const reference: Array<number> = []
+      let seed = 11
+      const draw = (n: number): number => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
+        return seed % n
+      }
+      let next = 0
+      for (let step = 0; step < 20_000; step++) {
+        // Phases that mostly fill, then mostly drain, so the ring both grows and wraps.
+        const filling = Math.floor(step / 500) % 2 === 0
+        if (draw(10) < (filling ? 8 : 2)) {
+          const accepted = box.offer(next)
+          assert.strictEqual(accepted, reference.length < capacity)
+          if (accepted) reference.push(next)
+          next++
+        } else if (reference.length > 0) {
+          assert.strictEqual(box.take(), reference.shift())
+        }
+        assert.strictEqual(box.size, reference.length)
+      }
+      assert.strictEqual(box.highWater, capacity)
+      const left = box.close()
+      assert.deepStrictEqual(left, reference)
+    }
+  })
+})
