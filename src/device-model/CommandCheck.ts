@@ -19,14 +19,17 @@ export interface VmView {
 /** Maximum MSDU the card accepts (IEEE 802.11-2016 9.2.4.7: 2304 bytes). */
 export const MAX_MSDU_BYTES = 2304
 
-/** Checks one TX descriptor: addressing owned by the VM, DMA inside its memory, sane length. */
-export const checkDescriptor = (vm: VmView, d: TxDescriptor | undefined): RejectReason | undefined => {
+/**
+ * Checks one TX descriptor: addressing owned by the VM, DMA inside `memoryBytes` (the VM's memory
+ * unless the caller leaves the range to an IOMMU: Infinity), sane length.
+ */
+export const checkDescriptor = (vm: VmView, d: TxDescriptor | undefined, memoryBytes: number = vm.memoryBytes): RejectReason | undefined => {
   if (d === undefined || typeof d !== "object") return "malformed"
   if (vm.mac === undefined) return "not-initialized"
   if (d.src !== vm.mac) return "spoofed-source"
   // Only a null-data frame (the connection monitor's probe) carries no body.
   if (!Number.isInteger(d.length) || d.length < (d.payload === Payload.None ? 0 : 1) || d.length > MAX_MSDU_BYTES) return "bad-length"
-  if (!Number.isInteger(d.dmaAddress) || d.dmaAddress < 0 || d.dmaAddress + d.length > vm.memoryBytes) return "dma-out-of-range"
+  if (!Number.isInteger(d.dmaAddress) || d.dmaAddress < 0 || d.dmaAddress + d.length > memoryBytes) return "dma-out-of-range"
   return undefined
 }
 

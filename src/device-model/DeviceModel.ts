@@ -300,7 +300,7 @@ class DeviceModelLogic {
       if (o.stampTxPath) frame.txPath = new TxPathStamps()
       // With an IOMMU the card checks the DMA range itself; without one, the device model must, even
       // on the fast data path (which skips only the translation work, not the check).
-      const problem = vmacProblem ?? checkDescriptor(o.softwareTranslation ? view : { ...view, memoryBytes: Infinity }, d)
+      const problem = vmacProblem ?? checkDescriptor(view as VmView, d, o.softwareTranslation ? view.memoryBytes : Infinity)
       if (problem !== undefined) {
         o.ledger.drop(frame, `rejected:${problem}`)
         this.reject(s, "TxDoorbell", problem)

@@ -139,11 +139,12 @@ export class DirectPortLogic {
         return
       case "TxDoorbell": {
         const frames: Array<Frame> = []
+        // The card itself only refuses what it cannot send; DMA range is the IOMMU's job.
+        const card = { mac: s.mac, memoryBytes: Infinity, rateCount: this.rateCount }
         for (const d of memory.read(command.count)) {
           const frame = frameFromDescriptor(ledger, d, 0)
           if (o.stampTxPath) frame.txPath = new TxPathStamps()
-          // The card itself only refuses what it cannot send; DMA range is the IOMMU's job.
-          const problem = checkDescriptor({ mac: s.mac, memoryBytes: Infinity, rateCount: this.rateCount }, d)
+          const problem = checkDescriptor(card, d)
           if (problem !== undefined) {
             ledger.drop(frame, `rejected:${problem}`)
             this.reject(access, "TxDoorbell", problem)
