@@ -22,6 +22,13 @@ interface WaitingSender<M> {
  */
 export const INITIAL_RING_SLOTS = 16
 
+/**
+ * A ring grown past this many slots goes back to `INITIAL_RING_SLOTS` once empty: a flood (a fault,
+ * a burst) would otherwise keep its peak allocated for the rest of the run, and a soak meets one
+ * for another actor every few hours.
+ */
+export const RING_KEPT_SLOTS_MAX = 1024
+
 export class Mailbox<M> {
   readonly capacity: number
   /** Largest number of queued messages seen. */
@@ -66,6 +73,11 @@ export class Mailbox<M> {
     return this.count
   }
 
+  /** Slots the ring has now (it grows to the capacity and shrinks once empty). */
+  get ringSlots(): number {
+    return this.buffer.length
+  }
+
   /** Queues `message` if there is room; false when full or closed (the caller records the drop). */
   offer(message: M): boolean {
     if (this.closed || this.count >= this.capacity) return false
@@ -95,7 +107,10 @@ export class Mailbox<M> {
     const message = this.buffer[this.head]!
     this.buffer[this.head] = undefined
     this.head = this.head + 1 === this.buffer.length ? 0 : this.head + 1
-    this.count--
+    if (--this.count === 0 && this.buffer.length > RING_KEPT_SLOTS_MAX) {
+      this.buffer = new Array(INITIAL_RING_SLOTS)
+      this.head = 0
+    }
     this.admitWaitingSender()
     return message
   }

@@ -1,12 +1,13 @@
 /** The mailbox's ring, which starts small and doubles up to its capacity, against a plain array kept by the test. */
 import { assert, describe, it } from "@effect/vitest"
-import { INITIAL_RING_SLOTS, Mailbox } from "../../src/actor/Mailbox.ts"
+import { INITIAL_RING_SLOTS, Mailbox, RING_KEPT_SLOTS_MAX } from "../../src/actor/Mailbox.ts"
 import { Kernel } from "../../src/kernel/Kernel.ts"
 
 describe("Mailbox ring", () => {
   it("keeps FIFO order through growth and wrap-around, and refuses past its capacity", () => {
     // 100 is no power of two, and more than the initial ring: the last doubling stops at the capacity.
-    for (const capacity of [1, INITIAL_RING_SLOTS, 100]) {
+    // 3,000: past the size a ring keeps once empty, so it also shrinks and grows again.
+    for (const capacity of [1, INITIAL_RING_SLOTS, 100, 3000]) {
       const box = new Mailbox<number>(new Kernel(), capacity, "test")
       const reference: Array<number> = []
       let seed = 11
@@ -15,9 +16,9 @@ describe("Mailbox ring", () => {
         return seed % n
       }
       let next = 0
-      for (let step = 0; step < 20_000; step++) {
+      for (let step = 0; step < 40_000; step++) {
         // Phases that mostly fill, then mostly drain, so the ring both grows and wraps.
-        const filling = Math.floor(step / 500) % 2 === 0
+        const filling = Math.floor(step / 5000) % 2 === 0
         if (draw(10) < (filling ? 8 : 2)) {
           const accepted = box.offer(next)
           assert.strictEqual(accepted, reference.length < capacity)
@@ -32,5 +33,19 @@ describe("Mailbox ring", () => {
       const left = box.close()
       assert.deepStrictEqual(left, reference)
     }
+  })
+
+  it("gives a flood's ring back once it is empty, and keeps a small one", () => {
+    const box = new Mailbox<number>(new Kernel(), 1 << 16, "flooded")
+    for (let i = 0; i < 5000; i++) box.offer(i)
+    assert.isAbove(box.ringSlots, RING_KEPT_SLOTS_MAX)
+    for (let i = 0; i < 4999; i++) box.take()
+    assert.isAbove(box.ringSlots, RING_KEPT_SLOTS_MAX) // not yet empty
+    assert.strictEqual(box.take(), 4999)
+    assert.strictEqual(box.ringSlots, INITIAL_RING_SLOTS)
+    // A ring that never grew past the kept size stays as it is when empty.
+    for (let i = 0; i < 500; i++) box.offer(i)
+    for (let i = 0; i < 500; i++) box.take()
+    assert.strictEqual(box.ringSlots, 512)
   })
 })
