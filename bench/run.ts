@@ -13,7 +13,8 @@
  * campaign's cases gave different digests with one worker and with all cores.
  */
 import { runKernelWorkload } from "./kernelWorkload.ts"
-import { formatModelTable, modelWorkloads, runModelWorkload } from "./modelWorkloads.ts"
+import { formatModelTable, modelWorkloads, pairedCostVsA, runModelWorkload } from "./modelWorkloads.ts"
+import type { ModelFigures } from "./modelWorkloads.ts"
 import { measure } from "./measure.ts"
 import { parseOptions } from "./options.ts"
 import { runPlainLoop } from "./plainLoop.ts"
@@ -53,12 +54,15 @@ if (errors.length > 0) {
 const summary = summarize(options.config, options.quick, options.runs, plain!.median, kernel!.median)
 
 // Each model workload: one full warm-up run (so the JIT has compiled every path), then the median of 3.
-const model = []
-for (const workload of modelWorkloads(options.quick)) {
+const workloads = modelWorkloads(options.quick)
+const model: Array<ModelFigures> = []
+for (const workload of workloads) {
   await runModelWorkload(workload)
   const runs = [await runModelWorkload(workload), await runModelWorkload(workload), await runModelWorkload(workload)]
   model.push(runs.sort((x, y) => x.wallSeconds - y.wallSeconds)[1]!)
 }
+// (c)'s cost per frame against (a)'s, from alternating pairs (its target is a ratio).
+model[2] = { ...model[2]!, costVsA: await pairedCostVsA(workloads[0]!, workloads[2]!) }
 
 // Peak RSS of (a) and (b), each run in a process of its own (issue 14).
 const memory = runModelMemory(options.quick)

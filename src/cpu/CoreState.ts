@@ -156,6 +156,8 @@ export class CoreState {
 
   private armedAtNs = NaN
   private armed: Timer | undefined = undefined
+  /** The core's one timer object, armed or not (`rearm`). */
+  private timer: Timer | undefined = undefined
   private readonly ahead: Ahead = { switchStartNs: 0, switchEndNs: 0, switches: 0, runs: undefined, runEndNs: 0, handOff: undefined, eventNs: 0 }
 
   constructor(kernel: Kernel, options: CoreStateOptions) {
@@ -201,13 +203,22 @@ export class CoreState {
     this.rearm()
   }
 
-  /** One kernel timer for the next event; a stale one is cancelled (lazily, by the heap). */
+  /**
+   * One kernel timer for the next event, moved in place as the next event moves (the same order as
+   * cancelling it and setting another, without a dead heap entry per move); kept once fired, for reuse.
+   */
   private rearm(): void {
     const at = this.nextEventNs()
     if (at === this.armedAtNs) return
-    if (this.armed !== undefined) this.kernel.cancelTimer(this.armed)
     this.armedAtNs = at
-    this.armed = at === Infinity ? undefined : this.kernel.setTimer(at, this.fire)
+    if (at === Infinity) {
+      if (this.armed !== undefined) this.kernel.cancelTimer(this.armed)
+    } else if (this.timer === undefined) {
+      this.timer = this.kernel.setTimer(at, this.fire)
+    } else {
+      this.kernel.rescheduleTimer(this.timer, at, this.fire)
+    }
+    this.armed = at === Infinity ? undefined : this.timer
   }
 
   // --- queues and wake-ups --------------------------------------------------------------------

@@ -96,6 +96,11 @@ export class Kernel {
     return this.timers.push(atNs < this.nowNs ? this.nowNs : atNs, fire)
   }
 
+  /** Moves `timer` (live, cancelled or fired) to fire `fire` at `atNs`: as `cancelTimer` then `setTimer`, in place. */
+  rescheduleTimer(timer: Timer, atNs: number, fire: () => void): void {
+    this.timers.reschedule(timer, atNs < this.nowNs ? this.nowNs : atNs, fire)
+  }
+
   cancelTimer(timer: Timer): void {
     this.timers.cancel(timer)
   }

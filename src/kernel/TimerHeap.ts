@@ -2,20 +2,31 @@
  * The kernel's pending timers: a binary min-heap ordered by (virtual time, insertion sequence), so
  * timers due at the same instant fire in the order they were set. Cancelled timers are removed
  * lazily and the heap is compacted when they outnumber the live ones, so long runs whose timeouts
- * are mostly cancelled (asks, watchdogs) keep a bounded heap.
+ * are mostly cancelled (asks, watchdogs) keep a bounded heap. A timer set again and again (the
+ * core's next event) can instead be moved in place (`reschedule`): the same order as cancelling it
+ * and setting a new one, without a dead entry or a new object each time.
  */
 
-/** One pending timer. `fire` is cleared when the timer is cancelled. */
+/** One pending timer. `fire` is cleared when the timer is cancelled or has fired. */
 export interface Timer {
   readonly atNs: number
   readonly seq: number
   fire: (() => void) | undefined
 }
 
-const before = (x: Timer, y: Timer): boolean => x.atNs < y.atNs || (x.atNs === y.atNs && x.seq < y.seq)
+/** The heap's own view of a timer: its key is rewritten by `reschedule`, and it knows its place. */
+interface Entry {
+  atNs: number
+  seq: number
+  fire: (() => void) | undefined
+  /** Its index in the heap's array, -1 once out of it. */
+  at: number
+}
+
+const before = (x: Entry, y: Entry): boolean => x.atNs < y.atNs || (x.atNs === y.atNs && x.seq < y.seq)
 
 export class TimerHeap {
-  private items: Array<Timer> = []
+  private items: Array<Entry> = []
   private seq = 0
   private cancelled = 0
 
@@ -25,10 +36,31 @@ export class TimerHeap {
   }
 
   push(atNs: number, fire: () => void): Timer {
-    const timer: Timer = { atNs, seq: this.seq++, fire }
-    this.items.push(timer)
-    this.siftUp(this.items.length - 1)
-    return timer
+    const entry: Entry = { atNs, seq: this.seq++, fire, at: this.items.length }
+    this.items.push(entry)
+    this.siftUp(entry.at)
+    return entry
+  }
+
+  /**
+   * `timer` (set by `push`, live, cancelled or fired) to fire `fire` at `atNs` instead: the same
+   * order as `cancel(timer)` then `push(atNs, fire)`, since it takes the next sequence number too.
+   */
+  reschedule(timer: Timer, atNs: number, fire: () => void): void {
+    const entry = timer as Entry
+    if (entry.fire === undefined && entry.at >= 0) this.cancelled-- // a cancelled entry comes back to life
+    entry.atNs = atNs
+    entry.seq = this.seq++
+    entry.fire = fire
+    if (entry.at < 0) {
+      entry.at = this.items.length
+      this.items.push(entry)
+      this.siftUp(entry.at)
+    } else {
+      // Its key changed either way: up if it now comes earlier than its parent, else down.
+      this.siftUp(entry.at)
+      this.siftDown(entry.at)
+    }
   }
 
   cancel(timer: Timer): void {
@@ -61,16 +93,23 @@ export class TimerHeap {
     const items = this.items
     const top = items[0]
     const last = items.pop()
+    if (top !== undefined) top.at = -1
     if (top !== undefined && last !== undefined && items.length > 0) {
       items[0] = last
+      last.at = 0
       this.siftDown(0)
     }
     return top
   }
 
   private compact(): void {
-    const live = this.items.filter((t) => t.fire !== undefined)
+    const live: Array<Entry> = []
+    for (const t of this.items) {
+      if (t.fire !== undefined) live.push(t)
+      else t.at = -1
+    }
     live.sort((x, y) => (before(x, y) ? -1 : 1))
+    for (let i = 0; i < live.length; i++) live[i]!.at = i
     this.items = live // a sorted array is a valid heap
     this.cancelled = 0
   }
@@ -83,9 +122,11 @@ export class TimerHeap {
       const p = items[parent]!
       if (!before(item, p)) break
       items[index] = p
+      p.at = index
       index = parent
     }
     items[index] = item
+    item.at = index
   }
 
   private siftDown(index: number): void {
@@ -98,10 +139,13 @@ export class TimerHeap {
       const right = left + 1
       let child = left
       if (right < n && before(items[right]!, items[left]!)) child = right
-      if (!before(items[child]!, item)) break
-      items[index] = items[child]!
+      const c = items[child]!
+      if (!before(c, item)) break
+      items[index] = c
+      c.at = index
       index = child
     }
     items[index] = item
+    item.at = index
   }
 }

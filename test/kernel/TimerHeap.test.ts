@@ -1,0 +1,68 @@
+/**
+ * The kernel's timer heap against a reference kept by the test: a list of live timers, each
+ * `reschedule` done the slow way (cancel, then set a new one), fired earliest first, ties in the
+ * order they were set.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { TimerHeap } from "../../src/kernel/TimerHeap.ts"
+import type { Timer } from "../../src/kernel/TimerHeap.ts"
+
+describe("TimerHeap", () => {
+  it("fires in the same order whether a timer is rescheduled in place or cancelled and set again", () => {
+    const heap = new TimerHeap()
+    // The reference: live timers as [atNs, order set, name]; a rescheduled one gets a new order.
+    let order = 0
+    const reference: Array<{ atNs: number; order: number; name: number }> = []
+    const handles: Array<{ timer: Timer; name: number }> = []
+    const fired: Array<number> = []
+    const expected: Array<number> = []
+    let seed = 5
+    const draw = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
+      return seed % n
+    }
+    let names = 0
+    const remove = (name: number) => {
+      const i = reference.findIndex((r) => r.name === name)
+      if (i >= 0) reference.splice(i, 1)
+    }
+    let now = 0
+    for (let step = 0; step < 20_000; step++) {
+      const choice = draw(10)
+      if (choice < 3 || handles.length === 0) {
+        const name = names++
+        // Few distinct times, so that ties are common.
+        const atNs = now + draw(8) * 10
+        handles.push({ timer: heap.push(atNs, () => fired.push(name)), name })
+        reference.push({ atNs, order: order++, name })
+      } else if (choice < 7) {
+        // Reschedule any handle: live, cancelled or already fired.
+        const h = handles[draw(handles.length)]!
+        const atNs = now + draw(8) * 10
+        heap.reschedule(h.timer, atNs, () => fired.push(h.name))
+        remove(h.name)
+        reference.push({ atNs, order: order++, name: h.name })
+      } else if (choice < 8) {
+        const h = handles[draw(handles.length)]!
+        heap.cancel(h.timer)
+        remove(h.name)
+      } else {
+        const t = heap.pop()
+        reference.sort((x, y) => x.atNs - y.atNs || x.order - y.order)
+        const first = reference.shift()
+        assert.strictEqual(t === undefined, first === undefined)
+        if (t !== undefined && first !== undefined) {
+          assert.strictEqual(t.atNs, first.atNs)
+          now = t.atNs
+          expected.push(first.name)
+          const fire = t.fire!
+          t.fire = undefined // as the kernel does
+          fire()
+        }
+      }
+      assert.strictEqual(heap.size, reference.length)
+    }
+    assert.deepStrictEqual(fired, expected)
+    assert.isAbove(fired.length, 1000)
+  })
+})
