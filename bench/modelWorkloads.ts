@@ -104,9 +104,10 @@ export const COST_PAIRS = 7
 export const pairedCostVsA = async (a: ModelWorkload, w: ModelWorkload): Promise<number> => {
   const ratios: Array<number> = []
   for (let i = 0; i < COST_PAIRS; i++) {
-    const [x, y] = i % 2 === 0 ? [await runModelWorkload(a), await runModelWorkload(w)] : [undefined, await runModelWorkload(w)]
-    const first = x ?? await runModelWorkload(a)
-    ratios.push(first.framesPerWallSecond / y.framesPerWallSecond)
+    const aFirst = i % 2 === 0 ? await runModelWorkload(a) : undefined
+    const other = await runModelWorkload(w)
+    const ofA = aFirst ?? await runModelWorkload(a)
+    ratios.push(ofA.framesPerWallSecond / other.framesPerWallSecond)
   }
   return ratios.sort((p, q) => p - q)[Math.floor(ratios.length / 2)]!
 }

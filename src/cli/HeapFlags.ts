@@ -17,7 +17,7 @@
 
 /**
  * Largest V8 semi-space, MiB. Measured on models (a), (b) and (c) with 2, 4 and 8, and on `vwifi
- * run` 100 s with 4, 8, 16 and the default (issue 14): 2 gave the lowest peaks (4 MiB less than 4)
+ * run` 100 s with 4, 8, 16 and the default (issue 14): 2 gave the lowest peaks (3–7 MiB less than 4)
  * at the same frames per wall-second, once the frame ledger no longer promoted frames
  * (`vocabulary/FrameLedger.ts`).
  */
@@ -61,7 +61,7 @@ export const POOL_FLAG = "--single-threaded"
  * The pool's semi-spaces, MiB: its cases are short, and each thread's JIT warm-up is much of their
  * time. With every compilation on the thread that needs it, Maglev's cheap compilations and 8 MiB
  * semi-spaces were faster: 48 cases on two threads took 7.3–8.5 s wall against 8.8–9.5 s with
- * `HEAP_FLAGS`'s 4 MiB and no Maglev, and 7.7–9.1 s with 4 MiB alone (issue 14, alternating runs).
+ * 4 MiB semi-spaces and no Maglev, and 7.7–9.1 s with 4 MiB alone (issue 14, alternating runs).
  */
 export const POOL_SEMI_SPACE_MIB = 8
 

@@ -155,7 +155,6 @@ export class CoreState {
   private switchedNs = 0
 
   private armedAtNs = NaN
-  private armed: Timer | undefined = undefined
   /** The core's one timer object, armed or not (`rearm`). */
   private timer: Timer | undefined = undefined
   private readonly ahead: Ahead = { switchStartNs: 0, switchEndNs: 0, switches: 0, runs: undefined, runEndNs: 0, handOff: undefined, eventNs: 0 }
@@ -188,7 +187,6 @@ export class CoreState {
    * same deliveries in the same order; one kernel task and one trace event less per core event.
    */
   private readonly fire = (): void => {
-    this.armed = undefined
     this.armedAtNs = NaN
     const now = this.kernel.nowNs
     // Armed for this very instant (zero-length work): the decision due now is taken now.
@@ -212,13 +210,12 @@ export class CoreState {
     if (at === this.armedAtNs) return
     this.armedAtNs = at
     if (at === Infinity) {
-      if (this.armed !== undefined) this.kernel.cancelTimer(this.armed)
+      if (this.timer !== undefined) this.kernel.cancelTimer(this.timer) // nothing if it has fired
     } else if (this.timer === undefined) {
       this.timer = this.kernel.setTimer(at, this.fire)
     } else {
       this.kernel.rescheduleTimer(this.timer, at, this.fire)
     }
-    this.armed = at === Infinity ? undefined : this.timer
   }
 
   // --- queues and wake-ups --------------------------------------------------------------------
