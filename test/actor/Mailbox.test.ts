@@ -2,6 +2,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { INITIAL_RING_SLOTS, Mailbox, RING_KEPT_SLOTS_MAX } from "../../src/actor/Mailbox.ts"
 import { Kernel } from "../../src/kernel/Kernel.ts"
+import { drawer } from "../support/draw.ts"
 
 describe("Mailbox ring", () => {
   it("keeps FIFO order through growth and wrap-around, and refuses past its capacity", () => {
@@ -10,11 +11,7 @@ describe("Mailbox ring", () => {
     for (const capacity of [1, INITIAL_RING_SLOTS, 100, 3000]) {
       const box = new Mailbox<number>(new Kernel(), capacity, "test")
       const reference: Array<number> = []
-      let seed = 11
-      const draw = (n: number): number => {
-        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
-        return seed % n
-      }
+      const draw = drawer(11)
       let next = 0
       for (let step = 0; step < 40_000; step++) {
         // Phases that mostly fill, then mostly drain, so the ring both grows and wraps.

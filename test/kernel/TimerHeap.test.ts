@@ -6,6 +6,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { TimerHeap } from "../../src/kernel/TimerHeap.ts"
 import type { Timer } from "../../src/kernel/TimerHeap.ts"
+import { drawer } from "../support/draw.ts"
 
 describe("TimerHeap", () => {
   it("fires in the same order whether a timer is rescheduled in place or cancelled and set again", () => {
@@ -16,11 +17,7 @@ describe("TimerHeap", () => {
     const handles: Array<{ timer: Timer; name: number }> = []
     const fired: Array<number> = []
     const expected: Array<number> = []
-    let seed = 5
-    const draw = (n: number): number => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
-      return seed % n
-    }
+    const draw = drawer(5)
     let names = 0
     const remove = (name: number) => {
       const i = reference.findIndex((r) => r.name === name)

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { addChannel, mustRotate, nextChannel } from "../../src/nic/ChannelPlan.ts"
+import { drawer } from "../support/draw.ts"
 
 /** The served channels the radio builds from its vMACs' channels (`undefined`: a vMAC with none). */
 const channelsToServe = (channels: ReadonlyArray<number | undefined>): Array<number> => {
@@ -16,11 +17,7 @@ describe("channel plan of the card's one radio", () => {
   })
 
   it("gives the sorted set of the channels for any order and repeats", () => {
-    let seed = 12345
-    const draw = (n: number): number => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
-      return seed % n
-    }
+    const draw = drawer(12345)
     const all = [1, 6, 11, 13, 36, 40, 149]
     for (let round = 0; round < 200; round++) {
       const channels = Array.from({ length: draw(10) }, () => all[draw(all.length)]!)

@@ -2,6 +2,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Frame, FrameKind } from "../../src/vocabulary/Frame.ts"
 import { FrameLedger } from "../../src/vocabulary/FrameLedger.ts"
+import { drawer } from "../support/draw.ts"
 
 const frameAt = (ledger: FrameLedger, createdNs: number): Frame => {
   const f = new Frame(ledger.nextFrameId(), FrameKind.Data, 1, 2, 2)
@@ -44,11 +45,7 @@ describe("FrameLedger", () => {
     const ledger = new FrameLedger()
     const reference = new Map<number, Frame>()
     const made: Array<Frame> = []
-    let seed = 7
-    const draw = (n: number): number => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
-      return seed % n
-    }
+    const draw = drawer(7)
     for (let step = 0; step < 5000; step++) {
       const choice = draw(3)
       if (choice === 0 || made.length === 0) {
