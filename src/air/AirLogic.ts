@@ -21,6 +21,7 @@ import { DEFAULT_NOISE_FLOOR_DBM, frameErrorRate, snrFromSignal } from "./LossMo
 import { ACK_BYTES, BLOCK_ACK_BYTES, MAX_AMPDU_MPDUS, timingsFor } from "./Timing.ts"
 import type { Station } from "./Station.ts"
 import type { RadioEnvironment } from "../environment/RadioEnvironment.ts"
+import { objectArray } from "../kernel/StableShapes.ts"
 
 /** The level of a link with no fixed level and no place in a radio environment (a test's bare stations), in dBm. */
 const FIXED_LINK_SIGNAL_DBM = -50
@@ -44,7 +45,7 @@ export interface AirState {
 /** One channel's medium. */
 export class Medium {
   readonly channel: number
-  readonly stations: Array<Station> = []
+  readonly stations: Array<Station> = objectArray()
   /** When the medium last became idle. */
   idleSinceNs = 0
   /** When the current countdown's slots started to count. */

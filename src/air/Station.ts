@@ -8,6 +8,7 @@ import { AIFSN_BEST_EFFORT, AIFSN_DCF } from "./Backoff.ts"
 import type { PhyConfig } from "./PhyConfig.ts"
 import type { RetryChain } from "./RetryChain.ts"
 import { MAX_AMPDU_MPDUS as MAX_BLOCK_ACK_WINDOW } from "./Timing.ts"
+import { objectArray } from "../kernel/StableShapes.ts"
 
 /** Where a station's owner hears about its frames (each call is a message to the owning actor). */
 export interface StationOwner {
@@ -69,7 +70,7 @@ export class Station {
   readonly owner: StationOwner
 
   /** The hardware TX queue. */
-  readonly queue: Array<Frame> = []
+  readonly queue: Array<Frame> = objectArray()
   /** Backoff slots still to count down; −1 when none is drawn. */
   backoffSlots = -1
   cw: number

@@ -27,6 +27,7 @@ import {
 } from "./CfsPolicy.ts"
 import { RAW, SEGMENT, SPARE_JOBS_MAX, walk } from "./Job.ts"
 import type { Job, ThreadId } from "./Job.ts"
+import { doubleZeros, objectArray } from "../kernel/StableShapes.ts"
 
 /** Interrupt context (hard IRQ and the softirqs and tasklets behind it): preempts every thread. */
 export const INTERRUPT_CONTEXT: ThreadId = 0
@@ -135,7 +136,7 @@ export class CoreState {
   private readonly threads: Array<Thread> = []
   private readonly irq: Thread
   /** Runnable threads, the running one included (the order does not matter: the pick scans them). */
-  private readonly runQueue: Array<Thread> = []
+  private readonly runQueue: Array<Thread> = objectArray()
   private totalWeight = 0
   private minVruntimeNs = 0
   private seq = 0
@@ -150,7 +151,7 @@ export class CoreState {
   private needResched = false
 
   private readonly busyByCategory = new Float64Array(CATEGORY_COUNT)
-  private readonly counts: Array<number> = costNames.map(() => 0)
+  private readonly counts: Array<number> = doubleZeros(costNames.length)
   private switches = 0
   private switchedNs = 0
 

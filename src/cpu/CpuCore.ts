@@ -37,6 +37,7 @@ import type { CoreSlice, CpuSnapshot } from "./CoreState.ts"
 import { TraceSource } from "../actor/TraceSource.ts"
 import { Job } from "./Job.ts"
 import type { JobOwner, OpCost, Recipe, ThreadId } from "./Job.ts"
+import { objectArray } from "../kernel/StableShapes.ts"
 
 export { INTERRUPT_CONTEXT, NO_THREAD } from "./CoreState.ts"
 export type { CoreSlice, CpuSnapshot } from "./CoreState.ts"
@@ -92,7 +93,7 @@ export class CpuCore implements JobOwner {
     const ghz = options.ghz
     const costs = options.costs ?? estimatedCosts
     const opCosts = new Map(costNames.map((n, index) => [n, { category: costs[n].category, ns: costs[n].cycles / ghz, index }]))
-    const spare: Array<Job> = []
+    const spare: Array<Job> = objectArray()
     const traces: CpuTraces = { ran: new TraceSource<CoreSlice>() }
     // Made now, not when the actor's fiber first runs: the world registers its threads while it builds.
     const state = new CoreState(kernel, {

@@ -6,6 +6,7 @@
 import type { Port } from "../actor/Port.ts"
 import type { CpuCategory } from "./CpuCategory.ts"
 import type { CostName } from "./CostTable.ts"
+import { objectArray } from "../kernel/StableShapes.ts"
 
 /** A thread of the core: a small integer from `CpuCore.thread`. */
 export type ThreadId = number
@@ -109,7 +110,7 @@ export class Job {
       this.port = port as Port<unknown>
       this.message = message
     } else {
-      ;(this.more ??= []).push(port, message)
+      ;(this.more ??= objectArray()).push(port, message)
     }
     return this
   }

@@ -43,6 +43,7 @@ import type { NicMessage } from "../nic/Nic.ts"
 import { TraceSource } from "../actor/TraceSource.ts"
 import type { RegisterWrite } from "../guest/GuestVm.ts"
 import type { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
+import { objectArray } from "../kernel/StableShapes.ts"
 
 export type DeviceModelMessage = Data.TaggedEnum<{
   /** Events for this VM from the driver. */
@@ -131,7 +132,7 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
     capacity: 1 << 14,
     initial: () => ({
       view: { mac: undefined, memoryBytes: options.memory.sizeBytes, rateCount: options.rateCount },
-      pending: [], generation: 0, arrivals: noArrivals, scansAsked: 0, raised: []
+      pending: [], generation: 0, arrivals: noArrivals, scansAsked: 0, raised: objectArray()
     }),
     handle: (s, msg) => logic.handle(s, msg),
     crashed: (atNs) => {
@@ -142,7 +143,7 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
       // the count of scans asked are the virtual card's registers and survive.
       const s: DeviceModelState = {
         view: { ...crashed.view, mac: options.macFromDriver() },
-        pending: crashed.pending, generation: crashed.generation + 1, arrivals: crashed.arrivals, scansAsked: crashed.scansAsked, raised: []
+        pending: crashed.pending, generation: crashed.generation + 1, arrivals: crashed.arrivals, scansAsked: crashed.scansAsked, raised: objectArray()
       }
       if (s.pending.length > 0) logic.flush(s)
       options.log.recovered("device-model-restart", options.name, crashedAtNs, kernel.nowNs)

@@ -24,6 +24,7 @@ import * as Scan from "./ScanConsolidation.ts"
 import * as Vmacs from "./VmacTable.ts"
 import { configOf } from "../nic/PowerSave.ts"
 import { INTERRUPT_CONTEXT } from "../cpu/CpuCore.ts"
+import { objectArray } from "../kernel/StableShapes.ts"
 
 /** One (vMAC, VM) pair's configuration and connection state. */
 export interface PairEntry {
@@ -317,7 +318,7 @@ export class DriverLogic {
 /** Card events grouped by VM, the VMs in the order they first appear: side by side, the VM and its list. */
 class EventsByVm {
   readonly vms: Array<number> = []
-  readonly lists: Array<Array<CardEvent>> = []
+  readonly lists: Array<Array<CardEvent>> = objectArray()
 
   clear(): void {
     this.vms.length = 0

@@ -15,6 +15,7 @@ import { FiberLabel } from "./FiberLabel.ts"
 import { RunawayFiber } from "./KernelError.ts"
 import type { Timer } from "./TimerHeap.ts"
 import { TimerHeap } from "./TimerHeap.ts"
+import { DOUBLE_FIELD_SEED, objectArray } from "./StableShapes.ts"
 
 /** Why `Kernel.runUntil` returned. */
 export type StepOutcome =
@@ -49,8 +50,8 @@ const QUEUE_KEPT_MAX = 8192
 const SUSPECT_SAMPLES = 256
 
 export class Kernel {
-  /** Current virtual time in nanoseconds. */
-  nowNs = 0
+  /** Current virtual time in nanoseconds (a double field from the start: `DOUBLE_FIELD_SEED`; 0 once constructed). */
+  nowNs = DOUBLE_FIELD_SEED
   /** Fiber steps and timer firings processed so far. */
   eventsProcessed = 0
   /** Set when the run is aborted; the loop stops at once. */
@@ -63,7 +64,7 @@ export class Kernel {
    * `length = 0` would free its backing store, and every batch, one per timer fired, would allocate
    * and grow a new one); one grown past `QUEUE_KEPT_MAX` is let go.
    */
-  private queue: Array<(() => void) | undefined> = []
+  private queue: Array<(() => void) | undefined> = objectArray()
   private head = 0
   private tail = 0
   private readonly timers = new TimerHeap()
@@ -78,6 +79,7 @@ export class Kernel {
 
   constructor(limits: RunawayLimits = defaultRunawayLimits) {
     this.limits = limits
+    this.nowNs = 0
     this.scheduler = new KernelScheduler(this)
     this.clock = new VirtualClock(this)
   }
@@ -146,7 +148,7 @@ export class Kernel {
         if (this.stopped) return "stopped"
         if ((this.eventsProcessed & 0xfff) === 0 && performance.now() > sliceEndWallMs) return "slice"
       }
-      if (queue.length > QUEUE_KEPT_MAX) queue = this.queue = []
+      if (queue.length > QUEUE_KEPT_MAX) queue = this.queue = objectArray()
       this.head = 0
       this.tail = 0
       const next = this.timers.peek()

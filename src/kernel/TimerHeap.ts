@@ -6,6 +6,7 @@
  * core's next event) can instead be moved in place (`reschedule`): the same order as cancelling it
  * and setting a new one, without a dead entry or a new object each time.
  */
+import { objectArray } from "./StableShapes.ts"
 
 /** One pending timer. `fire` is cleared when the timer is cancelled or has fired. */
 export interface Timer {
@@ -26,7 +27,7 @@ interface Entry {
 const before = (x: Entry, y: Entry): boolean => x.atNs < y.atNs || (x.atNs === y.atNs && x.seq < y.seq)
 
 export class TimerHeap {
-  private items: Array<Entry> = []
+  private items: Array<Entry> = objectArray()
   private seq = 0
   private cancelled = 0
 

@@ -12,6 +12,7 @@ import type { PhyConfig } from "../air/PhyConfig.ts"
 import type { RetryChain } from "../air/RetryChain.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import type { OfferView } from "./TxScheduler.ts"
+import { objectArray } from "../kernel/StableShapes.ts"
 
 /**
  * Frames a vMAC's ring holds at most; more are dropped (`vmac-queue-full`) and reported completed.
@@ -20,7 +21,7 @@ import type { OfferView } from "./TxScheduler.ts"
 export const VMAC_TX_RING_FRAMES_MAX = 256
 
 class Ring {
-  frames: Array<Frame> = []
+  frames: Array<Frame> = objectArray()
   /** Arrival order of each frame (for FIFO across rings). */
   seqs: Array<number> = []
   head = 0
@@ -122,7 +123,7 @@ export class TxRings implements OfferView {
     if (ring.size === 0) {
       if (this.offerSeq[v]! >= 0) this.backlogged--
       this.offerSeq[v] = -1
-      ring.frames = []
+      ring.frames = objectArray()
       ring.seqs = []
       ring.head = 0
     } else {

@@ -3,6 +3,7 @@
  * every DMA address, and the TX descriptor ring the guest driver fills before ringing the doorbell.
  */
 import type { TxDescriptor } from "./CardCommand.ts"
+import { objectArray } from "../kernel/StableShapes.ts"
 
 export const PAGE_BYTES = 4096
 
@@ -13,7 +14,7 @@ export class GuestMemory {
    * emptied at once. Read descriptors kept until the next compaction (about 1,024 frames later)
    * were mostly promoted to V8's old generation: a fifth of what a run promoted (issue 14).
    */
-  private readonly ring: Array<TxDescriptor | undefined> = []
+  private readonly ring: Array<TxDescriptor | undefined> = objectArray()
   private head = 0
 
   constructor(sizeBytes: number) {

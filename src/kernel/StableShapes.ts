@@ -1,0 +1,34 @@
+/**
+ * Values and empty arrays made in the representation they will end up in, so that code V8 optimised
+ * during one world keeps fitting the next world's objects (issue 14).
+ *
+ * V8 stores a field, or an array's elements, in the most specific form its first values allow
+ * (small integers) and moves it to a more general one (doubles, any object) when a later value does
+ * not fit; optimised code from then on checks for the general form only. Each world builds its kernel,
+ * stations and core anew, so their fresh arrays and fields failed those checks in the next world and
+ * deoptimised the hottest functions: `--trace-deopt` counted 37 deoptimisations in a process's second
+ * world of model (a), 13 in its third and 2–4 in its fourth; with these, 25, 5–6 and 0.
+ */
+
+/** An empty array of objects (functions, records), already in V8's form for objects. */
+export const objectArray = <T>(): Array<T> => {
+  const array: Array<T | undefined> = [undefined]
+  array.length = 0
+  return array as Array<T>
+}
+
+/** `n` zeros in an array already in V8's form for fractional numbers (sums that may not stay integers). */
+export const doubleZeros = (n: number): Array<number> => {
+  const array = [0.5]
+  array.length = 0
+  for (let i = 0; i < n; i++) array.push(0)
+  return array
+}
+
+/**
+ * A fraction to give a time field first, in its declaration, before the constructor sets its real
+ * value: the field is then a double from the start. Every run passes 2^31 ns (2.1 simulated s), where
+ * a field that began as a small integer changes form; values computed from it as the next world
+ * starts (its warm-up's end, a guest's join) then changed theirs, and the code using them deoptimised.
+ */
+export const DOUBLE_FIELD_SEED = 0.5

@@ -1,0 +1,35 @@
+/**
+ * The helpers that make arrays and fields in V8's general forms must still give the plain values:
+ * an empty array, n zeros, and a kernel whose clock starts at 0.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Kernel } from "../../src/kernel/Kernel.ts"
+import { doubleZeros, objectArray } from "../../src/kernel/StableShapes.ts"
+
+describe("StableShapes", () => {
+  it("objectArray is a new empty array each time", () => {
+    const a = objectArray<{ readonly n: number }>()
+    const b = objectArray<{ readonly n: number }>()
+    assert.strictEqual(a.length, 0)
+    assert.notStrictEqual(a, b)
+    a.push({ n: 1 })
+    assert.deepStrictEqual(a, [{ n: 1 }])
+    assert.strictEqual(b.length, 0)
+  })
+
+  it("doubleZeros(n) is n zeros that take fractions", () => {
+    assert.deepStrictEqual(doubleZeros(0), [])
+    const z = doubleZeros(3)
+    assert.deepStrictEqual(z, [0, 0, 0])
+    z[1]! += 0.25
+    assert.deepStrictEqual(z, [0, 0.25, 0])
+  })
+
+  it("a new kernel's clock reads 0, not the seed its field is declared with", () => {
+    const kernel = new Kernel()
+    assert.isTrue(Object.is(kernel.nowNs, 0))
+    kernel.setTimer(5, () => {})
+    assert.strictEqual(kernel.runUntil(10), "idle")
+    assert.strictEqual(kernel.nowNs, 5)
+  })
+})
