@@ -186,11 +186,22 @@ export const make = Effect.fnUntraced(function*<M, S, R = never>(
 
   // Message kinds are interned once per kind, not once per message: the kinds this actor has seen
   // are kept here (an actor handles a few kinds, and a short scan comparing the tags' strings beat
-  // the trace's name table in profiles, where kinds alternate from one message to the next).
+  // the trace's name table in profiles, where kinds alternate from one message to the next). A kind
+  // found moves one place forward, so the kinds of the steady state pass those of the start.
   const kindTexts: Array<string> = []
   const kindNames: Array<TraceName> = []
   const kindName = (text: string): TraceName => {
-    for (let i = 0; i < kindTexts.length; i++) if (kindTexts[i] === text) return kindNames[i]!
+    for (let i = 0; i < kindTexts.length; i++) {
+      if (kindTexts[i] !== text) continue
+      const found = kindNames[i]!
+      if (i > 0) {
+        kindTexts[i] = kindTexts[i - 1]!
+        kindNames[i] = kindNames[i - 1]!
+        kindTexts[i - 1] = text
+        kindNames[i - 1] = found
+      }
+      return found
+    }
     const name = trace.name(text)
     if (kindTexts.length < KNOWN_KINDS_MAX) {
       kindTexts.push(text)
@@ -199,7 +210,7 @@ export const make = Effect.fnUntraced(function*<M, S, R = never>(
     return name
   }
   const recordHandled = (message: M): void => {
-    trace.record(kernel.nowNs, actorName, kindName(kindOf(message)), ++handled, mailbox.size)
+    trace.recordNow(actorName, kindName(kindOf(message)), ++handled, mailbox.size)
   }
 
   const stop = (): void => {

@@ -116,7 +116,7 @@ export const run = <A, E>(
       streams.push(p)
       return p
     }
-    const trace = new TraceLog(options.trace)
+    const trace = new TraceLog(options.trace, kernel)
     const context = Context.make(Simulation, Simulation.of({ seed: options.seed, kernel, random, stream, trace })).pipe(
       Context.add(Scheduler.Scheduler, kernel.scheduler),
       Context.add(Clock.Clock, kernel.clock),
