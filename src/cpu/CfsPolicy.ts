@@ -79,6 +79,10 @@ export const pickIndex = (candidates: ReadonlyArray<Candidate>): number => {
   return best
 }
 
-/** `update_min_vruntime`: the queue's minimum virtual runtime only moves forward. */
-export const nextMinVruntimeNs = (minVruntimeNs: number, smallestRunnableNs: number | undefined): number =>
-  smallestRunnableNs === undefined ? minVruntimeNs : Math.max(minVruntimeNs, smallestRunnableNs)
+/**
+ * `update_min_vruntime`: the queue's minimum virtual runtime only moves forward. `smallestRunnableNs`
+ * is `Infinity` when no thread is runnable (a number either way: a value that may be `undefined`
+ * makes V8 box every double the core's scan assigns to it).
+ */
+export const nextMinVruntimeNs = (minVruntimeNs: number, smallestRunnableNs: number): number =>
+  smallestRunnableNs === Infinity ? minVruntimeNs : Math.max(minVruntimeNs, smallestRunnableNs)

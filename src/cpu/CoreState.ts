@@ -253,10 +253,10 @@ export class CoreState {
 
   private updateMinVruntime(): void {
     const q = this.runQueue
-    let smallest: number | undefined
+    let smallest = Infinity
     for (let i = 0; i < q.length; i++) {
       const v = q[i]!.vruntimeNs
-      if (smallest === undefined || v < smallest) smallest = v
+      if (v < smallest) smallest = v
     }
     this.minVruntimeNs = nextMinVruntimeNs(this.minVruntimeNs, smallest)
   }

@@ -55,6 +55,6 @@ describe("CFS policy (Linux 2.6.33 defaults, one CPU)", () => {
     assert.isTrue(Cfs.sliceExpired(2.5 * MS, 2.5 * MS))
     assert.strictEqual(Cfs.nextMinVruntimeNs(10, 4), 10)
     assert.strictEqual(Cfs.nextMinVruntimeNs(10, 14), 14)
-    assert.strictEqual(Cfs.nextMinVruntimeNs(10, undefined), 10)
+    assert.strictEqual(Cfs.nextMinVruntimeNs(10, Infinity), 10)
   })
 })
