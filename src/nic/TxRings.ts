@@ -8,11 +8,12 @@
  * empty) and the channel its frames must go out on.
  */
 import { burstLength } from "../air/Aggregation.ts"
+import type { AggregationLimits } from "../air/Aggregation.ts"
+import { objectArray } from "../kernel/StableShapes.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
 import type { RetryChain } from "../air/RetryChain.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import type { OfferView } from "./TxScheduler.ts"
-import { objectArray } from "../kernel/StableShapes.ts"
 
 /**
  * Frames a vMAC's ring holds at most; more are dropped (`vmac-queue-full`) and reported completed.
@@ -20,20 +21,74 @@ import { objectArray } from "../kernel/StableShapes.ts"
  */
 export const VMAC_TX_RING_FRAMES_MAX = 256
 
+/** Slots a ring starts with: a full ring's worth, so a ring grows only past it (urgent frames go in even when full). */
+const RING_SLOTS_INITIAL = VMAC_TX_RING_FRAMES_MAX
+
+/**
+ * One vMAC's ring: a circular buffer of frames and their arrival order, oldest at `head`. Its slots
+ * are allocated once (issue 14: the arrays it replaced were sliced and regrown as frames came and
+ * went, and with 16 full rings those copies outlived the young generation).
+ */
 class Ring {
-  frames: Array<Frame> = objectArray()
+  frames: Array<Frame | undefined> = new Array(RING_SLOTS_INITIAL).fill(undefined)
   /** Arrival order of each frame (for FIFO across rings). */
-  seqs: Array<number> = []
+  seqs = new Float64Array(RING_SLOTS_INITIAL)
   head = 0
-  get size(): number {
-    return this.frames.length - this.head
+  size = 0
+
+  private slot(i: number): number {
+    const at = this.head + i
+    return at >= this.frames.length ? at - this.frames.length : at
   }
-  compact(): void {
-    if (this.head > 64 && this.head * 2 > this.frames.length) {
-      this.frames = this.frames.slice(this.head)
-      this.seqs = this.seqs.slice(this.head)
-      this.head = 0
+
+  /** The arrival order of the oldest frame (only when `size > 0`). */
+  get headSeq(): number {
+    return this.seqs[this.head]!
+  }
+
+  pushBack(f: Frame, seq: number): void {
+    if (this.size === this.frames.length) this.grow()
+    const at = this.slot(this.size)
+    this.frames[at] = f
+    this.seqs[at] = seq
+    this.size++
+  }
+
+  pushFront(f: Frame, seq: number): void {
+    if (this.size === this.frames.length) this.grow()
+    this.head = this.head === 0 ? this.frames.length - 1 : this.head - 1
+    this.frames[this.head] = f
+    this.seqs[this.head] = seq
+    this.size++
+  }
+
+  /** The oldest `n` frames, in order, left in the ring. */
+  peek(n: number): Array<Frame> {
+    const out = objectArray<Frame>()
+    for (let i = 0; i < n; i++) out.push(this.frames[this.slot(i)]!)
+    return out
+  }
+
+  /** Removes the oldest `n` frames. */
+  drop(n: number): void {
+    for (let i = 0; i < n; i++) this.frames[this.slot(i)] = undefined
+    this.head = this.slot(n)
+    this.size -= n
+    if (this.size === 0) this.head = 0
+  }
+
+  /** Doubles the slots, oldest frame first. */
+  private grow(): void {
+    const frames: Array<Frame | undefined> = new Array(2 * this.frames.length).fill(undefined)
+    const seqs = new Float64Array(2 * this.frames.length)
+    for (let i = 0; i < this.size; i++) {
+      const at = this.slot(i)
+      frames[i] = this.frames[at]
+      seqs[i] = this.seqs[at]!
     }
+    this.frames = frames
+    this.seqs = seqs
+    this.head = 0
   }
 }
 
@@ -48,13 +103,11 @@ export class TxRings implements OfferView {
   /** Rings with at least one frame. */
   backlogged = 0
 
-  /** The card's data frames are QoS data frames, and its A-MPDUs' airtime limit (how a burst is built). */
-  private readonly qos: boolean
-  private readonly ampduTimeLimitNs: number
+  /** How a burst is built (`Aggregation.ts`): the card's QoS and A-MPDU time limit, and per burst its vMAC's rate and the frames allowed. */
+  private readonly limits: { -readonly [K in keyof AggregationLimits]: AggregationLimits[K] }
 
   constructor(vmacs: number, phy: PhyConfig, chain: RetryChain, qos: boolean, ampduTimeLimitNs: number) {
-    this.qos = qos
-    this.ampduTimeLimitNs = ampduTimeLimitNs
+    this.limits = { phy, qos, framesMax: 1, timeLimitNs: ampduTimeLimitNs }
     this.rings = Array.from({ length: vmacs }, () => new Ring())
     this.offerSeq = new Array<number>(vmacs).fill(-1)
     this.offerChannel = new Array<number>(vmacs).fill(0)
@@ -76,23 +129,20 @@ export class TxRings implements OfferView {
     const seq = ++this.seq
     const overflow: Array<Frame> = []
     if (urgent) {
-      ring.frames.splice(ring.head, 0, ...frames)
-      ring.seqs.splice(ring.head, 0, ...frames.map(() => seq))
+      // Ahead of the queued data, in their own order.
+      for (let i = frames.length - 1; i >= 0; i--) ring.pushFront(frames[i]!, seq)
     } else {
       for (let i = 0; i < frames.length; i++) {
         const f = frames[i]!
         if (ring.size >= VMAC_TX_RING_FRAMES_MAX) overflow.push(f)
-        else {
-          ring.frames.push(f)
-          ring.seqs.push(seq)
-        }
+        else ring.pushBack(f, seq)
       }
     }
     this.offerChannel[v] = channel
     this.phy[v] = phy
     this.chain[v] = chain
     if (ring.size > 0) {
-      this.offerSeq[v] = ring.seqs[ring.head]!
+      this.offerSeq[v] = ring.headSeq
       if (wasEmpty) this.backlogged++
     }
     return overflow
@@ -101,11 +151,12 @@ export class TxRings implements OfferView {
   /** The next burst of vMAC `v`: what one exchange carries (`Aggregation.ts`), `max` frames at most. */
   takeBurst(v: number, max: number): Array<Frame> {
     const ring = this.rings[v]!
-    const q = ring.frames
-    const first = ring.head
-    const end = first + burstLength(q, first, q.length, { phy: this.phy[v]!, qos: this.qos, framesMax: max, timeLimitNs: this.ampduTimeLimitNs })
-    const burst = q.slice(first, end)
-    ring.head = end
+    const burst = ring.peek(Math.min(max, ring.size))
+    const limits = this.limits
+    limits.phy = this.phy[v]!
+    limits.framesMax = max
+    burst.length = burstLength(burst, 0, burst.length, limits)
+    ring.drop(burst.length)
     this.settle(v, ring)
     return burst
   }
@@ -113,8 +164,8 @@ export class TxRings implements OfferView {
   /** Empties vMAC `v`'s ring; returns what it held. */
   drain(v: number): Array<Frame> {
     const ring = this.rings[v]!
-    const out = ring.frames.slice(ring.head)
-    ring.head = ring.frames.length
+    const out = ring.peek(ring.size)
+    ring.drop(ring.size)
     this.settle(v, ring)
     return out
   }
@@ -123,12 +174,8 @@ export class TxRings implements OfferView {
     if (ring.size === 0) {
       if (this.offerSeq[v]! >= 0) this.backlogged--
       this.offerSeq[v] = -1
-      ring.frames = objectArray()
-      ring.seqs = []
-      ring.head = 0
     } else {
-      this.offerSeq[v] = ring.seqs[ring.head]!
-      ring.compact()
+      this.offerSeq[v] = ring.headSeq
     }
   }
 }

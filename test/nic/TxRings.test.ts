@@ -1,0 +1,82 @@
+/**
+ * The card's TX rings against a reference kept by the test with plain arrays: frames in arrival
+ * order per vMAC, urgent ones put ahead of the queued ones, at most `VMAC_TX_RING_FRAMES_MAX` data
+ * frames taken, bursts cut by the aggregation rules. Random pushes, bursts and drains on three
+ * vMACs must give the same frames, sizes, arrival orders and backlog.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { burstLength } from "../../src/air/Aggregation.ts"
+import { fixedChain } from "../../src/air/RetryChain.ts"
+import { TxRings, VMAC_TX_RING_FRAMES_MAX } from "../../src/nic/TxRings.ts"
+import { Frame, FrameKind } from "../../src/vocabulary/Frame.ts"
+import { drawer } from "../support/draw.ts"
+import { ht } from "../air/support.ts"
+
+const VMACS = 3
+const AMPDU_TIME_LIMIT_NS = 4_000_000
+
+interface Queued {
+  readonly frame: Frame
+  readonly seq: number
+}
+
+describe("TxRings", () => {
+  it("keeps each vMAC's frames as a list would, through pushes, bursts and drains", () => {
+    const phy = ht(7)
+    const rings = new TxRings(VMACS, phy, fixedChain(phy), true, AMPDU_TIME_LIMIT_NS)
+    const reference: Array<Array<Queued>> = Array.from({ length: VMACS }, () => [])
+    const draw = drawer(11)
+    let id = 0
+    let seq = 0
+    let overflowed = 0
+    let largest = 0
+    const frameOf = (v: number): Frame => {
+      // Two receivers, so that bursts end where the receiver changes; management frames now and then.
+      const kind = draw(100) < 5 ? FrameKind.Auth : FrameKind.Data
+      const f = new Frame(++id, kind, 100 + v, 200 + (draw(10) < 2 ? 1 : 0), 300)
+      f.payloadBytes = 100 + draw(1400)
+      return f
+    }
+    for (let step = 0; step < 20_000; step++) {
+      const v = draw(VMACS)
+      const r = reference[v]!
+      const action = draw(100)
+      if (action < 50) {
+        const urgent = draw(10) === 0
+        const frames = Array.from({ length: 1 + draw(urgent ? 2 : 40) }, () => frameOf(v))
+        const s = ++seq
+        const overflow = rings.push(v, frames, 6, phy, fixedChain(phy), urgent)
+        const expectedOverflow: Array<Frame> = []
+        if (urgent) r.splice(0, 0, ...frames.map((frame) => ({ frame, seq: s })))
+        else {
+          for (const frame of frames) {
+            if (r.length >= VMAC_TX_RING_FRAMES_MAX) expectedOverflow.push(frame)
+            else r.push({ frame, seq: s })
+          }
+        }
+        assert.deepStrictEqual(overflow.map((f) => f.id), expectedOverflow.map((f) => f.id))
+        overflowed += overflow.length
+        largest = Math.max(largest, r.length)
+      } else if (action < 95) {
+        if (r.length === 0) continue
+        const max = 1 + draw(64)
+        const queue = r.map((q) => q.frame)
+        const n = burstLength(queue, 0, queue.length, { phy, qos: true, framesMax: max, timeLimitNs: AMPDU_TIME_LIMIT_NS })
+        const expected = r.splice(0, n).map((q) => q.frame.id)
+        assert.deepStrictEqual(rings.takeBurst(v, max).map((f) => f.id), expected)
+      } else {
+        const expected = r.splice(0).map((q) => q.frame.id)
+        assert.deepStrictEqual(rings.drain(v).map((f) => f.id), expected)
+      }
+      for (let w = 0; w < VMACS; w++) {
+        const rw = reference[w]!
+        assert.strictEqual(rings.size(w), rw.length)
+        assert.strictEqual(rings.offerSeq[w], rw.length === 0 ? -1 : rw[0]!.seq)
+      }
+      assert.strictEqual(rings.backlogged, reference.filter((rw) => rw.length > 0).length)
+    }
+    // The run must have overflowed rings, and filled one past its size with urgent frames.
+    assert.isAbove(overflowed, 0)
+    assert.isAbove(largest, VMAC_TX_RING_FRAMES_MAX)
+  })
+})
