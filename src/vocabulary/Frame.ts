@@ -50,6 +50,15 @@ export type Payload = (typeof Payload)[keyof typeof Payload]
 /** The broadcast address, as a 48-bit number. */
 export const BROADCAST = 0xffffffffffff
 
+// A frame's one-bit flags share a field: a frame waits in its vMAC's ring long enough to be copied
+// by the collector, twice (16 vMACs' rings hold 4,000 frames in model (c)), and six booleans took six fields.
+const PM_BIT = 1
+const MORE_DATA_BIT = 2
+const PS_RELEASED_BIT = 4
+const EOSP_BIT = 8
+const PROTECTED_BIT = 16
+const RECEIVED_ON_AIR_BIT = 32
+
 export class Frame {
   /** Unique per run, in creation order: the key of conservation accounting. */
   readonly id: number
@@ -79,23 +88,11 @@ export class Frame {
    * sends back), -1 for management frames: what the isolation invariant checks on delivery.
    */
   owner: number
-  /** The Power Management bit (802.11-2016 9.2.4.1.7): the sender will doze after this frame. */
-  pm: boolean
-  /** The More Data bit (802.11-2016 9.2.4.1.8): the AP holds more frames for this dozing receiver. */
-  moreData: boolean
-  /** Released by its AP's power-save buffer (a PS-Poll's answer, or a U-APSD service period's): it goes although its receiver dozes. */
-  psReleased: boolean
-  /** The EOSP bit of the QoS Control field (802.11-2016 9.2.4.5.3): the last frame of a U-APSD service period. */
-  eosp: boolean
-  /** The Protected Frame bit (802.11-2016 9.2.4.1.9): the body is CCMP-encrypted (a data frame on an RSN link). */
-  protected: boolean
   /**
    * The identity of the pairwise key a protected frame is encrypted under (`Wpa.Ptk.id`), 0 when it
    * is not protected: the model's stand-in for CCMP's encryption (its size is counted in FrameBytes.ts).
    */
   keyId: number
-  /** Its receiver on the air has it (set by the air): a retry after a lost Ack is a duplicate there. */
-  receivedOnAir: boolean
   /** When it passed each stage of the TX path, if the run asked (`TxPath.ts`). */
   txPath: TxPathStamps | undefined
   /**
@@ -106,6 +103,8 @@ export class Frame {
   macSequence: number
   /** Its slot in the run's `FrameLedger` while it is live there, -1 otherwise (the ledger's own field). */
   ledgerSlot: number
+  /** The one-bit flags below (`pm` … `receivedOnAir`), in one field. */
+  private bits: number
 
   constructor(id: number, kind: FrameKind, src: number, dst: number, bssid: number) {
     this.id = id
@@ -121,16 +120,59 @@ export class Frame {
     this.info = undefined
     this.dmaEnd = 0
     this.owner = -1
-    this.pm = false
-    this.moreData = false
-    this.psReleased = false
-    this.eosp = false
-    this.protected = false
     this.keyId = 0
-    this.receivedOnAir = false
     this.txPath = undefined
     this.macSequence = -1
     this.ledgerSlot = -1
+    this.bits = 0
+  }
+
+  /** The Power Management bit (802.11-2016 9.2.4.1.7): the sender will doze after this frame. */
+  get pm(): boolean {
+    return (this.bits & PM_BIT) !== 0
+  }
+  set pm(on: boolean) {
+    this.bits = on ? this.bits | PM_BIT : this.bits & ~PM_BIT
+  }
+
+  /** The More Data bit (802.11-2016 9.2.4.1.8): the AP holds more frames for this dozing receiver. */
+  get moreData(): boolean {
+    return (this.bits & MORE_DATA_BIT) !== 0
+  }
+  set moreData(on: boolean) {
+    this.bits = on ? this.bits | MORE_DATA_BIT : this.bits & ~MORE_DATA_BIT
+  }
+
+  /** Released by its AP's power-save buffer (a PS-Poll's answer, or a U-APSD service period's): it goes although its receiver dozes. */
+  get psReleased(): boolean {
+    return (this.bits & PS_RELEASED_BIT) !== 0
+  }
+  set psReleased(on: boolean) {
+    this.bits = on ? this.bits | PS_RELEASED_BIT : this.bits & ~PS_RELEASED_BIT
+  }
+
+  /** The EOSP bit of the QoS Control field (802.11-2016 9.2.4.5.3): the last frame of a U-APSD service period. */
+  get eosp(): boolean {
+    return (this.bits & EOSP_BIT) !== 0
+  }
+  set eosp(on: boolean) {
+    this.bits = on ? this.bits | EOSP_BIT : this.bits & ~EOSP_BIT
+  }
+
+  /** The Protected Frame bit (802.11-2016 9.2.4.1.9): the body is CCMP-encrypted (a data frame on an RSN link). */
+  get protected(): boolean {
+    return (this.bits & PROTECTED_BIT) !== 0
+  }
+  set protected(on: boolean) {
+    this.bits = on ? this.bits | PROTECTED_BIT : this.bits & ~PROTECTED_BIT
+  }
+
+  /** Its receiver on the air has it (set by the air): a retry after a lost Ack is a duplicate there. */
+  get receivedOnAir(): boolean {
+    return (this.bits & RECEIVED_ON_AIR_BIT) !== 0
+  }
+  set receivedOnAir(on: boolean) {
+    this.bits = on ? this.bits | RECEIVED_ON_AIR_BIT : this.bits & ~RECEIVED_ON_AIR_BIT
   }
 }
 
