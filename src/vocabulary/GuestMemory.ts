@@ -10,12 +10,15 @@ export const PAGE_BYTES = 4096
 export class GuestMemory {
   readonly sizeBytes: number
   /**
-   * Descriptors written by the driver, oldest first; those before `head` are read, their slots
-   * emptied at once. Read descriptors kept until the next compaction (about 1,024 frames later)
-   * were mostly promoted to V8's old generation: a fifth of what a run promoted (issue 14).
+   * Descriptors written by the driver, oldest first, from `head` to `tail`; those before `head` are
+   * read, their slots emptied at once. Read descriptors kept until the next compaction (about 1,024
+   * frames later) were mostly promoted to V8's old generation: a fifth of what a run promoted. The
+   * array itself is kept when it empties (its length set to 0 would free it, and the next write
+   * would grow a new one: once per doorbell in model (a), issue 14).
    */
   private readonly ring: Array<TxDescriptor | undefined> = objectArray()
   private head = 0
+  private tail = 0
 
   constructor(sizeBytes: number) {
     this.sizeBytes = sizeBytes
@@ -23,23 +26,26 @@ export class GuestMemory {
 
   /** Driver side: write one descriptor. */
   write(descriptor: TxDescriptor): void {
-    this.ring.push(descriptor)
+    this.ring[this.tail++] = descriptor
   }
 
   /** Card side: read up to `count` unread descriptors (fewer if the driver lied about the count). */
   read(count: number): Array<TxDescriptor> {
-    const end = Math.min(this.ring.length, this.head + count)
+    const end = Math.min(this.tail, this.head + count)
     const out: Array<TxDescriptor> = []
     for (let i = this.head; i < end; i++) {
       out.push(this.ring[i]!)
       this.ring[i] = undefined
     }
     this.head = end
-    if (this.head === this.ring.length) {
-      this.ring.length = 0
+    if (this.head === this.tail) {
       this.head = 0
-    } else if (this.head > 1024 && this.head * 2 > this.ring.length) {
-      this.ring.splice(0, this.head)
+      this.tail = 0
+    } else if (this.head > 1024 && this.head * 2 > this.tail) {
+      // The unread ones move to the front; the slots they leave are emptied.
+      this.ring.copyWithin(0, this.head, this.tail)
+      this.ring.fill(undefined, this.tail - this.head, this.tail)
+      this.tail -= this.head
       this.head = 0
     }
     return out
@@ -47,8 +53,9 @@ export class GuestMemory {
 
   /** The VM reset: unread descriptors are gone with the driver that wrote them. */
   clear(): void {
-    this.ring.length = 0
+    this.ring.fill(undefined, this.head, this.tail)
     this.head = 0
+    this.tail = 0
   }
 
   /** Pages a buffer at `address` of `length` bytes spans (what software translation walks). */
