@@ -74,6 +74,21 @@ const onAir = (
   channel: medium.channel, startNs: medium.startedNs, station: w.station, frames: w.frames, phy: w.phy, psduBytes: w.psduBytes, collided, arrived, answered, answerLost, signalDbm
 })
 
+/** No frames: shared by every outcome that has none (the arrays an outcome passes on are only read). */
+const NO_FRAMES: ReadonlyArray<Frame> = Object.freeze([])
+
+/** The frames their receiver does not have yet (a retry after a lost Ack is a duplicate): `frames` itself when none is. */
+const withoutDuplicates = (frames: ReadonlyArray<Frame>): ReadonlyArray<Frame> => {
+  for (let j = 0; j < frames.length; j++) if (frames[j]!.receivedOnAir) return frames.filter((f) => !f.receivedOnAir)
+  return frames
+}
+
+/** Removes the first `n` frames of a station's queue (`shift` for one: no array of what was removed). */
+const removeHead = (queue: Array<Frame>, n: number): void => {
+  if (n === 1) queue.shift()
+  else queue.splice(0, n)
+}
+
 /**
  * The medium's logic. Its loops over stations, winners and frames index their arrays: V8 did not
  * inline the iterator of a `for…of` in these functions, and each element cost an iterator result
@@ -216,13 +231,18 @@ export class AirLogic {
       const s = medium.stations[i]!
       if (this.ready(s) && s.backoffSlots < minSlots) minSlots = s.backoffSlots
     }
-    const winners: Array<Transmission> = []
+    // One winner is the rule: its array is made with it, at its size (a collision's grows).
+    let won: Array<Transmission> | undefined
     for (let i = 0; i < medium.stations.length; i++) {
       const s = medium.stations[i]!
       if (!this.ready(s)) continue
       s.backoffSlots -= minSlots
-      if (s.backoffSlots === 0) winners.push(this.takeBurst(medium, s))
+      if (s.backoffSlots !== 0) continue
+      const t = this.takeBurst(medium, s)
+      if (won === undefined) won = [t]
+      else won.push(t)
     }
+    const winners = won ?? []
     let durationNs = 0
     if (winners.length === 1) {
       const w = winners[0]!
@@ -357,7 +377,8 @@ export class AirLogic {
         continue
       }
       const receiver = collided ? undefined : this.receiverOf(medium, station, head.ra)
-      const arrived: Array<Frame> = []
+      // What arrived: `frames` itself when every frame did (the rule), else a new array of those that did.
+      let arrived: ReadonlyArray<Frame> = NO_FRAMES
       let acked = false
       let signalDbm = NaN
       if (receiver !== undefined) {
@@ -367,6 +388,7 @@ export class AirLogic {
         // The error rate depends on the MPDU's length: computed again only when it changes.
         let bytes = -1
         let fer = 0
+        let some: Array<Frame> | undefined
         for (let j = 0; j < frames.length; j++) {
           const f = frames[j]!
           const b = frameMpduBytes(f, station.qos)
@@ -374,8 +396,14 @@ export class AirLogic {
             bytes = b
             fer = this.withExtraLoss(medium, frameErrorRate(phy, snr, b))
           }
-          if (this.draw() >= fer) arrived.push(f)
+          const got = this.draw() >= fer
+          if (some !== undefined) {
+            if (got) some.push(f)
+          } else if (!got) {
+            some = frames.slice(0, j)
+          }
         }
+        arrived = some ?? frames
         // The receiver answers what arrived with an Ack (one MPDU) or a BlockAck (an A-MPDU), at the
         // control-response rate; the answer can be lost like any frame, and then the sender retries.
         if (arrived.length > 0) {
@@ -384,7 +412,7 @@ export class AirLogic {
           if (!acked) this.stats.answersLost++
           // A frame the receiver already has (its Ack was lost) is a duplicate: it discards it
           // (sequence-number check, 802.11-2016 10.3.2.11). The rest go up.
-          const fresh = arrived.filter((f) => !f.receivedOnAir)
+          const fresh = withoutDuplicates(arrived)
           for (let j = 0; j < fresh.length; j++) fresh[j]!.receivedOnAir = true
           if (fresh.length > 0) receiver.owner.received(receiver, fresh, signal)
         }
@@ -394,7 +422,7 @@ export class AirLogic {
       }
       // Anything short of every frame arriving and being acknowledged is heard as an error: EIFS.
       if (!acked || arrived.length < frames.length) medium.eifs = true
-      const succeeded = acked ? arrived : []
+      const succeeded = acked ? arrived : NO_FRAMES
       if (rateIndex >= 0) {
         station.attemptsByRate[rateIndex]! += frames.length
         station.ackedByRate[rateIndex]! += succeeded.length
@@ -403,9 +431,10 @@ export class AirLogic {
       this.stats.framesDelivered += succeeded.length
       this.stats.framesLost += frames.length - succeeded.length
       // Remove what was acknowledged; the rest stays at the head for a retry.
-      const failed = succeeded.length === frames.length ? [] : frames.filter((f) => !succeeded.includes(f))
-      station.queue.splice(0, frames.length, ...failed)
-      let dropped: Array<Frame> = []
+      const failed = succeeded.length === frames.length ? NO_FRAMES : frames.filter((f) => !succeeded.includes(f))
+      if (failed.length === 0) removeHead(station.queue, frames.length)
+      else station.queue.splice(0, frames.length, ...failed)
+      let dropped: ReadonlyArray<Frame> = NO_FRAMES
       if (failed.length === 0) {
         station.cw = initialCw(timingsFor(station.phy))
         station.retries = 0

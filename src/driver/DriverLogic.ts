@@ -277,13 +277,14 @@ export class DriverLogic {
       perVm.push(vm, guestEventOf(e))
     }
     // Each VM's device model is signalled in turn: its eventfd, and the wake-up of its I/O thread.
-    for (let i = 0; i < perVm.vms.length; i++) {
+    for (let i = 0; i < perVm.size; i++) {
       if (job.delivers()) {
         job.submit()
         job = cpu.job(thread)
       }
-      this.toVm(job.run(this.FORWARD), perVm.vms[i]!, perVm.lists[i]!)
+      this.toVm(job.run(this.FORWARD), perVm.vm(i), perVm.list(i))
     }
+    perVm.clear() // the lists are the VMs' now
     job.submit()
   }
 
@@ -315,24 +316,41 @@ export class DriverLogic {
   }
 }
 
-/** Card events grouped by VM, the VMs in the order they first appear: side by side, the VM and its list. */
+/**
+ * Card events grouped by VM, the VMs in the order they first appear: side by side, the VM and its
+ * list, the first `size` entries in use. Its arrays are kept from one interrupt to the next (their
+ * length set to 0 freed them, and every interrupt grew new ones, issue 14); each list is new, as it
+ * goes on to the VM.
+ */
 class EventsByVm {
-  readonly vms: Array<number> = []
-  readonly lists: Array<Array<CardEvent>> = objectArray()
+  private readonly vms: Array<number> = []
+  private readonly lists: Array<Array<CardEvent> | undefined> = objectArray()
+  size = 0
 
   clear(): void {
-    this.vms.length = 0
-    this.lists.length = 0
+    for (let i = 0; i < this.size; i++) this.lists[i] = undefined
+    this.size = 0
+  }
+
+  vm(i: number): number {
+    return this.vms[i]!
+  }
+
+  list(i: number): Array<CardEvent> {
+    return this.lists[i]!
   }
 
   /** Adds `e` to `vm`'s list (none: the event is for no VM). */
   push(vm: number | undefined, e: CardEvent): void {
     if (vm === undefined) return
-    const i = this.vms.indexOf(vm)
-    if (i >= 0) this.lists[i]!.push(e)
-    else {
-      this.vms.push(vm)
-      this.lists.push([e])
+    for (let i = 0; i < this.size; i++) {
+      if (this.vms[i] === vm) {
+        this.lists[i]!.push(e)
+        return
+      }
     }
+    this.vms[this.size] = vm
+    this.lists[this.size] = [e]
+    this.size++
   }
 }
