@@ -10,7 +10,7 @@ import { BROADCAST, FrameKind } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import type { AirMessage, AirStats, AirTraces, PpduOnAir } from "./Air.ts"
 import { burstLength } from "./Aggregation.ts"
-import type { BurstSize } from "./Aggregation.ts"
+import type { AggregationLimits, BurstSize } from "./Aggregation.ts"
 import { ackDurationNs, ackTimeoutNs, blockAckDurationNs, ppduDurationNs, psduExchangeNs } from "./Airtime.ts"
 import { frameMpduBytes } from "./FrameBytes.ts"
 import type { PhyConfig } from "./PhyConfig.ts"
@@ -103,6 +103,10 @@ export class AirLogic {
   /** The state the actor runtime holds (from its latest message), for the media's timers. */
   private state: AirState | undefined = undefined
   private readonly traces: AirTraces
+  /** The limits the burst builder gets, filled in for each burst (one object, not one per exchange). */
+  private readonly limits: { -readonly [K in keyof AggregationLimits]: AggregationLimits[K] } = {
+    phy: LOWEST_BASIC_RATE, qos: false, framesMax: 1, timeLimitNs: 0
+  }
   /** Where the burst builder leaves a burst's PSDU size. */
   private readonly size: BurstSize = { psduBytes: 0 }
   /** Positions, path loss, shadowing and fading; without it every link has its AP's fixed level. */
@@ -308,10 +312,13 @@ export class AirLogic {
     // A retry goes at the rate its chain gives for this attempt (the aggregate's: the head's failed exchanges).
     const stage = s.chain === undefined ? undefined : stageAt(s.chain, s.retries)
     const phy = stage === undefined ? s.phy : stage.phy
-    const n = burstLength(s.queue, 0, s.queue.length, {
-      // A PS-Poll's answer is one frame.
-      phy, qos: s.qos, framesMax: head.psReleased ? 1 : s.maxAggregate > 1 ? Math.min(s.maxAggregate, this.windowOf(medium, s, head.ra)) : 1, timeLimitNs: s.ampduTimeLimitNs
-    }, this.size)
+    const limits = this.limits
+    limits.phy = phy
+    limits.qos = s.qos
+    // A PS-Poll's answer is one frame.
+    limits.framesMax = head.psReleased ? 1 : s.maxAggregate > 1 ? Math.min(s.maxAggregate, this.windowOf(medium, s, head.ra)) : 1
+    limits.timeLimitNs = s.ampduTimeLimitNs
+    const n = burstLength(s.queue, 0, s.queue.length, limits, this.size)
     return { station: s, frames: s.queue.slice(0, n), phy, psduBytes: this.size.psduBytes, rateIndex: stage === undefined ? -1 : stage.rateIndex }
   }
 

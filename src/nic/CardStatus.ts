@@ -20,8 +20,15 @@ export interface IrqStats {
   irqsDelayed: number
 }
 
+/** The card's message to itself that the interrupt line goes up: one object for all, as it carries nothing. */
+const RAISE_IRQ = { _tag: "RaiseIrq" } as const
+
+/** No event pending: shared, as an interrupt or a poll hands the pending ones on. */
+const NO_EVENTS: ReadonlyArray<NicEvent> = Object.freeze([])
+
 export class CardStatus {
-  private pending: Array<NicEvent> = []
+  /** Undefined when none: the first event makes the list at its size, as it goes on with the interrupt. */
+  private pending: Array<NicEvent> | undefined = undefined
   private pendingSinceNs = 0
   private irqRaised = false
   private readonly faults: Array<{ readonly action: IrqFaultAction; readonly delayNs: number }> = []
@@ -39,22 +46,28 @@ export class CardStatus {
   }
 
   raise(event: NicEvent): void {
-    if (this.pending.length === 0) this.pendingSinceNs = this.kernel.nowNs
-    this.pending.push(event)
+    if (this.pending === undefined) {
+      this.pendingSinceNs = this.kernel.nowNs
+      this.pending = [event]
+    } else {
+      this.pending.push(event)
+    }
     if (!this.irqRaised) {
       this.irqRaised = true
-      this.raiseIrq.tellUnsafe({ _tag: "RaiseIrq" })
+      this.raiseIrq.tellUnsafe(RAISE_IRQ)
     }
   }
 
   /** Voids the undelivered events of `vmac` (it stopped: nobody may read them now); returns them. */
   void(vmac: number): Array<NicEvent> {
     const voided: Array<NicEvent> = []
-    this.pending = this.pending.filter((p) => {
+    if (this.pending === undefined) return voided
+    const kept = this.pending.filter((p) => {
       if (!("vmac" in p) || p.vmac !== vmac) return true
       voided.push(p)
       return false
     })
+    this.pending = kept.length > 0 ? kept : undefined
     return voided
   }
 
@@ -66,7 +79,7 @@ export class CardStatus {
   /** The interrupt line fires (end of the instant the first event was raised in). */
   fire(): void {
     this.irqRaised = false
-    if (this.pending.length === 0) return
+    if (this.pending === undefined) return
     const fault = this.faults.shift()
     if (fault?.action === "drop") {
       this.stats.irqsDropped++ // the events stay in the status registers, for a poll to find
@@ -75,11 +88,11 @@ export class CardStatus {
     if (fault?.action === "delay") {
       this.stats.irqsDelayed++
       this.irqRaised = true // the line is held: later events join this interrupt
-      after(this.kernel, fault.delayNs, this.raiseIrq, { _tag: "RaiseIrq" })
+      after(this.kernel, fault.delayNs, this.raiseIrq, RAISE_IRQ)
       return
     }
     const events = this.pending
-    this.pending = []
+    this.pending = undefined
     this.stats.interrupts++
     this.interrupt(events)
     if (fault?.action === "duplicate") {
@@ -91,8 +104,8 @@ export class CardStatus {
 
   /** A driver's poll reads and clears the status; `sinceNs` is when the oldest event was raised. */
   poll(): { readonly events: ReadonlyArray<NicEvent>; readonly sinceNs: number } {
-    const events = this.pending
-    this.pending = []
+    const events = this.pending ?? NO_EVENTS
+    this.pending = undefined
     return { events, sinceNs: this.pendingSinceNs }
   }
 }

@@ -64,6 +64,8 @@ class Ring {
 
   /** The oldest `n` frames, in order, left in the ring. */
   peek(n: number): Array<Frame> {
+    // One frame (a burst without aggregation) in an array of one: `push` would grow it to 17 slots.
+    if (n === 1) return [this.frames[this.head]!]
     const out = objectArray<Frame>()
     for (let i = 0; i < n; i++) out.push(this.frames[this.slot(i)]!)
     return out
