@@ -40,6 +40,7 @@ import * as Wpa from "./WpaAuthenticator.ts"
 import * as Ps from "./PsBuffer.ts"
 import { TIM_ELEMENT_BYTES_MIN, timElementBytes } from "../vocabulary/Tim.ts"
 import type { EndpointMessage } from "./Endpoint.ts"
+import { appendTo } from "../kernel/StableShapes.ts"
 
 export type ApMessage = Data.TaggedEnum<{
   Heard: { readonly frames: ReadonlyArray<Frame> }
@@ -438,7 +439,7 @@ class ApLogic {
 
   private heard(s: ApState, frames: ReadonlyArray<Frame>): void {
     const { ledger } = this.o
-    const uplink: Array<Frame> = []
+    let uplink: Array<Frame> | undefined
     for (let i = 0; i < frames.length; i++) {
       const f = frames[i]!
       switch (f.kind) {
@@ -514,7 +515,7 @@ class ApLogic {
               ledger.drop(f, s.table.keys.has(f.src) ? "ap-wrong-key" : "ap-port-closed")
             } else {
               if (f.protected) this.traces.acceptedUnderKey.fire(f.src, f)
-              uplink.push(f)
+              uplink = appendTo(uplink, f)
             }
           } else {
             ledger.drop(f, "ap-not-associated")
@@ -525,7 +526,7 @@ class ApLogic {
           ledger.drop(f, "ap-unexpected-frame")
       }
     }
-    if (uplink.length > 0) {
+    if (uplink !== undefined) {
       this.stats.uplinkFrames += uplink.length
       after(this.kernel, this.o.wiredDelayNs, this.o.endpoint(), { _tag: "Uplink", frames: uplink })
     }

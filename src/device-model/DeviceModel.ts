@@ -43,7 +43,7 @@ import type { NicMessage } from "../nic/Nic.ts"
 import { TraceSource } from "../actor/TraceSource.ts"
 import type { RegisterWrite } from "../guest/GuestVm.ts"
 import type { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
-import { objectArray } from "../kernel/StableShapes.ts"
+import { appendTo, objectArray } from "../kernel/StableShapes.ts"
 
 export type DeviceModelMessage = Data.TaggedEnum<{
   /** Events for this VM from the driver. */
@@ -293,7 +293,7 @@ class DeviceModelLogic {
     const vmacProblem = checkVmac(view as VmView, vmac)
     const descriptors = o.memory.read(count)
     if (descriptors.length < count) this.reject(s, "TxDoorbell", "malformed")
-    const frames: Array<Frame> = []
+    let frames: Array<Frame> | undefined
     let pages = 0
     for (let i = 0; i < descriptors.length; i++) {
       const d = descriptors[i]!
@@ -308,10 +308,10 @@ class DeviceModelLogic {
         continue
       }
       if (o.softwareTranslation && !fast) pages += GuestMemory.pagesSpanned(d.dmaAddress, d.length)
-      frames.push(frame)
+      frames = appendTo(frames, frame)
     }
     if (s.raised.length > 0) access.then(this.self, { _tag: "Raise", events: this.takeRaised(s) })
-    if (frames.length > 0) {
+    if (frames !== undefined) {
       if (fast && view.mac !== undefined) {
         // The data queue is the VM's own: straight to its vMAC, range-checked by the IOMMU on the card.
         access.then(o.nic, { _tag: "Transmit", vmac: view.mac - o.baseMac, frames })

@@ -3,7 +3,7 @@
  * every DMA address, and the TX descriptor ring the guest driver fills before ringing the doorbell.
  */
 import type { TxDescriptor } from "./CardCommand.ts"
-import { objectArray } from "../kernel/StableShapes.ts"
+import { appendTo, objectArray } from "../kernel/StableShapes.ts"
 
 export const PAGE_BYTES = 4096
 
@@ -32,9 +32,9 @@ export class GuestMemory {
   /** Card side: read up to `count` unread descriptors (fewer if the driver lied about the count). */
   read(count: number): Array<TxDescriptor> {
     const end = Math.min(this.tail, this.head + count)
-    const out: Array<TxDescriptor> = []
+    let out: Array<TxDescriptor> | undefined
     for (let i = this.head; i < end; i++) {
-      out.push(this.ring[i]!)
+      out = appendTo(out, this.ring[i]!)
       this.ring[i] = undefined
     }
     this.head = end
@@ -48,7 +48,7 @@ export class GuestMemory {
       this.tail -= this.head
       this.head = 0
     }
-    return out
+    return out ?? []
   }
 
   /** The VM reset: unread descriptors are gone with the driver that wrote them. */

@@ -4,7 +4,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Kernel } from "../../src/kernel/Kernel.ts"
-import { doubleZeros, objectArray } from "../../src/kernel/StableShapes.ts"
+import { appendTo, doubleZeros, objectArray } from "../../src/kernel/StableShapes.ts"
 
 describe("StableShapes", () => {
   it("objectArray is a new empty array each time", () => {
@@ -31,5 +31,15 @@ describe("StableShapes", () => {
     kernel.setTimer(5, () => {})
     assert.strictEqual(kernel.runUntil(10), "idle")
     assert.strictEqual(kernel.nowNs, 5)
+  })
+})
+
+describe("appendTo", () => {
+  it("makes the list with the first item, then appends to it", () => {
+    const first = appendTo(undefined, "a")
+    assert.deepStrictEqual(first, ["a"])
+    const same = appendTo(first, "b")
+    assert.strictEqual(same, first)
+    assert.deepStrictEqual(same, ["a", "b"])
   })
 })
