@@ -83,9 +83,15 @@ const withoutDuplicates = (frames: ReadonlyArray<Frame>): ReadonlyArray<Frame> =
   return frames
 }
 
-/** Removes the first `n` frames of a station's queue (`shift` for one: no array of what was removed). */
+/**
+ * Removes the first `n` frames of a station's queue. Emptied by `pop`, which keeps the array's store:
+ * `shift`, `splice` or a length of 0 let go of it, and the next frame queued grew a new one (152
+ * bytes, once per frame when the queue holds one at a time); `shift` for one frame of several, as it
+ * makes no array of what it removed.
+ */
 const removeHead = (queue: Array<Frame>, n: number): void => {
-  if (n === 1) queue.shift()
+  if (n >= queue.length) while (queue.length > 0) queue.pop()
+  else if (n === 1) queue.shift()
   else queue.splice(0, n)
 }
 
@@ -365,7 +371,7 @@ export class AirLogic {
       const head = frames[0]!
       if (head.ra === BROADCAST) {
         // No ACK and no retry for group-addressed frames; each receiver draws its own loss.
-        station.queue.splice(0, frames.length)
+        removeHead(station.queue, frames.length)
         station.backoffSlots = -1
         let strongestDbm = NaN
         if (!collided) {
@@ -451,7 +457,7 @@ export class AirLogic {
         station.cw = nextCw(station.cw, timingsFor(station.phy))
         // A chain's stages used up, or (no chain) the standard's retry limit.
         if (station.chain === undefined ? station.retries > SHORT_RETRY_LIMIT : station.retries >= station.chain.attempts) {
-          station.queue.splice(0, failed.length)
+          removeHead(station.queue, failed.length)
           dropped = failed
           this.drop(failed, receiver === undefined && !collided ? "no-receiver" : "retry-limit")
           station.cw = initialCw(timingsFor(station.phy))
