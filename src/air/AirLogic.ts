@@ -22,6 +22,7 @@ import { ACK_BYTES, BLOCK_ACK_BYTES, MAX_AMPDU_MPDUS, timingsFor } from "./Timin
 import type { Station } from "./Station.ts"
 import type { RadioEnvironment } from "../environment/RadioEnvironment.ts"
 import { objectArray } from "../kernel/StableShapes.ts"
+import type { Timer } from "../kernel/TimerHeap.ts"
 
 /** The level of a link with no fixed level and no place in a radio environment (a test's bare stations), in dBm. */
 const FIXED_LINK_SIGNAL_DBM = -50
@@ -52,8 +53,10 @@ export class Medium {
   countdownStartNs = 0
   /** When the exchange on the air now (or the last) began. */
   startedNs = 0
-  /** The planned event is valid only while this matches the timer's token. */
-  token = 0
+  /** The kernel timer of its planned event (an exchange's start or end), moved as plans change; kept once fired. */
+  timer: Timer | undefined = undefined
+  /** What the timer calls (made once per medium). */
+  due: (() => void) | undefined = undefined
   transmitting: Array<Transmission> | undefined = undefined
   /** Extra frame loss probability on top of the channel's noise (an injected burst or outage). */
   extraLoss = 0
@@ -153,13 +156,18 @@ export class AirLogic {
    * trace event less per exchange start and end).
    */
   private schedule(medium: Medium, atNs: number): void {
-    const token = ++medium.token
-    this.kernel.setTimer(atNs, () => this.due(medium, token))
+    const due = (medium.due ??= () => this.due(medium))
+    if (medium.timer === undefined) medium.timer = this.kernel.setTimer(atNs, due)
+    else this.kernel.rescheduleTimer(medium.timer, atNs, due)
   }
 
-  /** A medium's planned event is due, unless a replan voided it. */
-  private due(m: Medium, token: number): void {
-    if (token !== m.token) return // superseded by a replan
+  /** Voids the medium's planned event. */
+  private unschedule(medium: Medium): void {
+    if (medium.timer !== undefined) this.kernel.cancelTimer(medium.timer)
+  }
+
+  /** A medium's planned event is due (a later plan moves the timer, so this is the latest). */
+  private due(m: Medium): void {
     if (m.transmitting !== undefined) this.finishExchange(this.state!, m)
     else this.startExchange(m)
   }
@@ -215,7 +223,7 @@ export class AirLogic {
       }
     }
     if (any === undefined) {
-      medium.token++ // nothing to do: cancel any planned round
+      this.unschedule(medium) // nothing to do: cancel any planned round
       return
     }
     const t = timingsFor(any.phy)
