@@ -21,7 +21,7 @@ import { DEFAULT_NOISE_FLOOR_DBM, frameErrorRate, snrFromSignal } from "./LossMo
 import { ACK_BYTES, BLOCK_ACK_BYTES, MAX_AMPDU_MPDUS, timingsFor } from "./Timing.ts"
 import type { Station } from "./Station.ts"
 import type { RadioEnvironment } from "../environment/RadioEnvironment.ts"
-import { objectArray } from "../kernel/StableShapes.ts"
+import { appendTo, objectArray } from "../kernel/StableShapes.ts"
 import type { Timer } from "../kernel/TimerHeap.ts"
 
 /** The level of a link with no fixed level and no place in a radio environment (a test's bare stations), in dBm. */
@@ -149,7 +149,7 @@ export class AirLogic {
   }
 
   /**
-   * Plans `medium`'s next event (an exchange's start or end) at `atNs`; a later plan voids it. It
+   * Plans `medium`'s next event (an exchange's start or end) at `atNs`; a later plan moves it. It
    * happens in the kernel's timer callback, not as a message in the air's mailbox: the kernel fires a
    * timer only when its run queue is empty, so the mailbox is empty too and its drain would have
    * handled the event first, with the same deliveries in the same order (one kernel task and one
@@ -249,16 +249,14 @@ export class AirLogic {
       const s = medium.stations[i]!
       if (this.ready(s) && s.backoffSlots < minSlots) minSlots = s.backoffSlots
     }
-    // One winner is the rule: its array is made with it, at its size (a collision's grows).
+    // One winner is the rule: its array is made with it (`appendTo`); a collision's grows.
     let won: Array<Transmission> | undefined
     for (let i = 0; i < medium.stations.length; i++) {
       const s = medium.stations[i]!
       if (!this.ready(s)) continue
       s.backoffSlots -= minSlots
       if (s.backoffSlots !== 0) continue
-      const t = this.takeBurst(medium, s)
-      if (won === undefined) won = [t]
-      else won.push(t)
+      won = appendTo(won, this.takeBurst(medium, s))
     }
     const winners = won ?? []
     let durationNs = 0

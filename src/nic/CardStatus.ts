@@ -8,6 +8,7 @@ import type { Port } from "../actor/Port.ts"
 import { after } from "../actor/Port.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
 import type { NicEvent } from "../vocabulary/NicEvent.ts"
+import { appendTo } from "../kernel/StableShapes.ts"
 
 export type IrqFaultAction = "drop" | "duplicate" | "delay"
 
@@ -46,12 +47,8 @@ export class CardStatus {
   }
 
   raise(event: NicEvent): void {
-    if (this.pending === undefined) {
-      this.pendingSinceNs = this.kernel.nowNs
-      this.pending = [event]
-    } else {
-      this.pending.push(event)
-    }
+    if (this.pending === undefined) this.pendingSinceNs = this.kernel.nowNs
+    this.pending = appendTo(this.pending, event)
     if (!this.irqRaised) {
       this.irqRaised = true
       this.raiseIrq.tellUnsafe(RAISE_IRQ)
