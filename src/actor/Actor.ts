@@ -37,6 +37,7 @@ import type { Overflow } from "./Mailbox.ts"
 import { Reply } from "./Reply.ts"
 import { decide, defaultSupervision } from "./Supervision.ts"
 import type { SupervisionPolicy } from "./Supervision.ts"
+import { objectArray } from "../kernel/StableShapes.ts"
 
 /** Who hears about an actor that escalated. */
 export interface Parent {
@@ -188,8 +189,8 @@ export const make = Effect.fnUntraced(function*<M, S, R = never>(
   // are kept here (an actor handles a few kinds, and a short scan comparing the tags' strings beat
   // the trace's name table in profiles, where kinds alternate from one message to the next). A kind
   // found moves one place forward, so the kinds of the steady state pass those of the start.
-  const kindTexts: Array<string> = []
-  const kindNames: Array<TraceName> = []
+  const kindTexts: Array<string> = objectArray()
+  const kindNames: Array<TraceName> = objectArray()
   const kindName = (text: string): TraceName => {
     for (let i = 0; i < kindTexts.length; i++) {
       if (kindTexts[i] !== text) continue

@@ -27,7 +27,7 @@ import {
 } from "./CfsPolicy.ts"
 import { RAW, SEGMENT, SPARE_JOBS_MAX, walk } from "./Job.ts"
 import type { Job, ThreadId } from "./Job.ts"
-import { doubleZeros, objectArray } from "../kernel/StableShapes.ts"
+import { doubleArray, objectArray } from "../kernel/StableShapes.ts"
 
 /** Interrupt context (hard IRQ and the softirqs and tasklets behind it): preempts every thread. */
 export const INTERRUPT_CONTEXT: ThreadId = 0
@@ -151,7 +151,7 @@ export class CoreState {
   private needResched = false
 
   private readonly busyByCategory = new Float64Array(CATEGORY_COUNT)
-  private readonly counts: Array<number> = doubleZeros(costNames.length)
+  private readonly counts: Array<number> = doubleArray(costNames.length, 0)
   private switches = 0
   private switchedNs = 0
 

@@ -17,11 +17,14 @@ export const objectArray = <T>(): Array<T> => {
   return array as Array<T>
 }
 
-/** `n` zeros in an array already in V8's form for fractional numbers (sums that may not stay integers). */
-export const doubleZeros = (n: number): Array<number> => {
+/**
+ * `n` times `value` in an array already in V8's form for fractional numbers: for sums that may not
+ * stay integers, and for numbers read from a `Float64Array`, which V8 may store as doubles.
+ */
+export const doubleArray = (n: number, value: number): Array<number> => {
   const array = [0.5]
   array.length = 0
-  for (let i = 0; i < n; i++) array.push(0)
+  for (let i = 0; i < n; i++) array.push(value)
   return array
 }
 

@@ -9,7 +9,7 @@
  */
 import { burstLength } from "../air/Aggregation.ts"
 import type { AggregationLimits } from "../air/Aggregation.ts"
-import { objectArray } from "../kernel/StableShapes.ts"
+import { doubleArray, objectArray } from "../kernel/StableShapes.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
 import type { RetryChain } from "../air/RetryChain.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
@@ -111,7 +111,7 @@ export class TxRings implements OfferView {
   constructor(vmacs: number, phy: PhyConfig, chain: RetryChain, qos: boolean, ampduTimeLimitNs: number) {
     this.limits = { phy, qos, framesMax: 1, timeLimitNs: ampduTimeLimitNs }
     this.rings = Array.from({ length: vmacs }, () => new Ring())
-    this.offerSeq = new Array<number>(vmacs).fill(-1)
+    this.offerSeq = doubleArray(vmacs, -1)
     this.offerChannel = new Array<number>(vmacs).fill(0)
     this.phy = new Array<PhyConfig>(vmacs).fill(phy)
     this.chain = new Array<RetryChain>(vmacs).fill(chain)

@@ -7,6 +7,7 @@
  * frame still live long after it was created has been lost without a record: it is unaccounted.
  */
 import type { Frame } from "./Frame.ts"
+import { objectArray } from "../kernel/StableShapes.ts"
 
 export class FrameLedger {
   private nextId = 1
@@ -16,7 +17,7 @@ export class FrameLedger {
    * outlived two scavenges, dead in the old generation, kept the frames it still named alive until
    * a full collection: in some runs every frame of model (a) was promoted (docs/benchmark.md).
    */
-  private readonly slots: Array<Frame | undefined> = []
+  private readonly slots: Array<Frame | undefined> = objectArray()
   /** Free slots, last freed first. */
   private readonly free: Array<number> = []
   private liveCount = 0

@@ -4,7 +4,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Kernel } from "../../src/kernel/Kernel.ts"
-import { appendTo, doubleZeros, objectArray } from "../../src/kernel/StableShapes.ts"
+import { appendTo, doubleArray, objectArray } from "../../src/kernel/StableShapes.ts"
 
 describe("StableShapes", () => {
   it("objectArray is a new empty array each time", () => {
@@ -17,9 +17,10 @@ describe("StableShapes", () => {
     assert.strictEqual(b.length, 0)
   })
 
-  it("doubleZeros(n) is n zeros that take fractions", () => {
-    assert.deepStrictEqual(doubleZeros(0), [])
-    const z = doubleZeros(3)
+  it("doubleArray(n, value) is n times the value, and takes fractions", () => {
+    assert.deepStrictEqual(doubleArray(0, 0), [])
+    assert.deepStrictEqual(doubleArray(2, -1), [-1, -1])
+    const z = doubleArray(3, 0)
     assert.deepStrictEqual(z, [0, 0, 0])
     z[1]! += 0.25
     assert.deepStrictEqual(z, [0, 0.25, 0])
