@@ -241,7 +241,7 @@ class DeviceModelLogic {
 
   private takeRaised(s: DeviceModelState): ReadonlyArray<CardEvent> {
     const out = s.raised
-    s.raised = []
+    s.raised = objectArray()
     return out
   }
 

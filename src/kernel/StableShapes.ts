@@ -6,8 +6,8 @@
  * (small integers) and moves it to a more general one (doubles, any object) when a later value does
  * not fit; optimised code from then on checks for the general form only. Each world builds its kernel,
  * stations and core anew, so their fresh arrays and fields failed those checks in the next world and
- * deoptimised the hottest functions: `--trace-deopt` counted 37 deoptimisations in a process's second
- * world of model (a), 13 in its third and 2–4 in its fourth; with these, 25, 5–6 and 0.
+ * deoptimised the hottest functions: `--trace-deopt` counted 34–37 deoptimisations in a process's second
+ * world of model (a), 11–13 in its third and 2–4 in its fourth; with these, 23–30, 4–7 and 0.
  */
 
 /** An empty array of objects (functions, records), already in V8's form for objects. */

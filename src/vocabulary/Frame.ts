@@ -127,52 +127,60 @@ export class Frame {
     this.bits = 0
   }
 
+  private flag(bit: number): boolean {
+    return (this.bits & bit) !== 0
+  }
+
+  private setFlag(bit: number, on: boolean): void {
+    this.bits = on ? this.bits | bit : this.bits & ~bit
+  }
+
   /** The Power Management bit (802.11-2016 9.2.4.1.7): the sender will doze after this frame. */
   get pm(): boolean {
-    return (this.bits & PM_BIT) !== 0
+    return this.flag(PM_BIT)
   }
   set pm(on: boolean) {
-    this.bits = on ? this.bits | PM_BIT : this.bits & ~PM_BIT
+    this.setFlag(PM_BIT, on)
   }
 
   /** The More Data bit (802.11-2016 9.2.4.1.8): the AP holds more frames for this dozing receiver. */
   get moreData(): boolean {
-    return (this.bits & MORE_DATA_BIT) !== 0
+    return this.flag(MORE_DATA_BIT)
   }
   set moreData(on: boolean) {
-    this.bits = on ? this.bits | MORE_DATA_BIT : this.bits & ~MORE_DATA_BIT
+    this.setFlag(MORE_DATA_BIT, on)
   }
 
   /** Released by its AP's power-save buffer (a PS-Poll's answer, or a U-APSD service period's): it goes although its receiver dozes. */
   get psReleased(): boolean {
-    return (this.bits & PS_RELEASED_BIT) !== 0
+    return this.flag(PS_RELEASED_BIT)
   }
   set psReleased(on: boolean) {
-    this.bits = on ? this.bits | PS_RELEASED_BIT : this.bits & ~PS_RELEASED_BIT
+    this.setFlag(PS_RELEASED_BIT, on)
   }
 
   /** The EOSP bit of the QoS Control field (802.11-2016 9.2.4.5.3): the last frame of a U-APSD service period. */
   get eosp(): boolean {
-    return (this.bits & EOSP_BIT) !== 0
+    return this.flag(EOSP_BIT)
   }
   set eosp(on: boolean) {
-    this.bits = on ? this.bits | EOSP_BIT : this.bits & ~EOSP_BIT
+    this.setFlag(EOSP_BIT, on)
   }
 
   /** The Protected Frame bit (802.11-2016 9.2.4.1.9): the body is CCMP-encrypted (a data frame on an RSN link). */
   get protected(): boolean {
-    return (this.bits & PROTECTED_BIT) !== 0
+    return this.flag(PROTECTED_BIT)
   }
   set protected(on: boolean) {
-    this.bits = on ? this.bits | PROTECTED_BIT : this.bits & ~PROTECTED_BIT
+    this.setFlag(PROTECTED_BIT, on)
   }
 
   /** Its receiver on the air has it (set by the air): a retry after a lost Ack is a duplicate there. */
   get receivedOnAir(): boolean {
-    return (this.bits & RECEIVED_ON_AIR_BIT) !== 0
+    return this.flag(RECEIVED_ON_AIR_BIT)
   }
   set receivedOnAir(on: boolean) {
-    this.bits = on ? this.bits | RECEIVED_ON_AIR_BIT : this.bits & ~RECEIVED_ON_AIR_BIT
+    this.setFlag(RECEIVED_ON_AIR_BIT, on)
   }
 }
 
