@@ -10,6 +10,7 @@
  * afresh on the next connection.
  */
 import type { Reply } from "../actor/Reply.ts"
+import { shareNumbers } from "../kernel/StableShapes.ts"
 import type { Job } from "../cpu/CpuCore.ts"
 import type { ScanResult } from "../vocabulary/CardEvent.ts"
 import type { TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
@@ -95,6 +96,9 @@ export const initialGuestState = (config: GuestDriver.Config, endpointMac: numbe
   scanWaiters: [],
   work: undefined
 })
+
+// The endpoint's address goes into every descriptor the VM writes: shared, not boxed anew (`shareNumbers`).
+shareNumbers(initialGuestState(undefined as unknown as GuestDriver.Config, 0, 0), ["endpointMac"])
 
 /** The driver's part is gone (its module crashed, or the VM was switched off): a driver at `off`, an empty ring, no wait. */
 export const forgetDriver = (s: GuestState): void => {

@@ -10,6 +10,7 @@ import { after } from "../actor/Port.ts"
 import type { Port } from "../actor/Port.ts"
 import type { TraceSource } from "../actor/TraceSource.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
+import { shareNumbers } from "../kernel/StableShapes.ts"
 import type { TxDescriptor } from "../vocabulary/CardCommand.ts"
 import type { CardEvent } from "../vocabulary/CardEvent.ts"
 import { Payload } from "../vocabulary/Frame.ts"
@@ -41,6 +42,13 @@ export const tcpTotals = (senders: Iterable<TcpSenderFlow>): { readonly retransm
 }
 
 /** The write-pointer update after one frame (the guest's vMAC is always its card's vMAC 0). */
+/** A TX descriptor as the driver writes it into its ring: one literal, shaped once below. */
+const descriptor = (dmaAddress: number, length: number, src: number, dst: number, payload: Payload, seq: number, createdNs: number): TxDescriptor => ({
+  dmaAddress, length, src, dst, payload, seq, createdNs
+})
+// Its addresses and time go on into the frame the card makes of it: boxes shared, not copied.
+shareNumbers(descriptor(0, 0, 0, 0, Payload.None, 0, 0), ["src", "dst", "createdNs"])
+
 const ONE_PACKET_DOORBELL = Object.freeze({ _tag: "TxDoorbell", vmac: 0, count: 1 })
 
 export class GuestTraffic {
@@ -124,7 +132,7 @@ export class GuestTraffic {
       this.work.charge(s, this.o.packetCost, 1)
       s.nextAddress = nextBufferAddress(s.nextAddress, memory.sizeBytes)
       const frameSeq = firstSeq === undefined ? ++s.seq : firstSeq + i
-      const d: TxDescriptor = { dmaAddress: s.nextAddress, length: payloadBytes, src, dst: s.endpointMac, payload, seq: frameSeq, createdNs: this.kernel.nowNs }
+      const d = descriptor(s.nextAddress, payloadBytes, src, s.endpointMac, payload, frameSeq, this.kernel.nowNs)
       memory.write(subscribe === undefined ? d : { ...d, subscribe })
       // A register write is just a value: the device model decodes it at the boundary, so the
       // driver writes it plain (constructing the Schema class would validate it twice per packet).

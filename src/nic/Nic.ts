@@ -22,6 +22,7 @@ import { Station } from "../air/Station.ts"
 import { after, forward } from "../actor/Port.ts"
 import { timingsFor } from "../air/Timing.ts"
 import { Simulation } from "../kernel/Simulation.ts"
+import { shareNumbers } from "../kernel/StableShapes.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import * as ModelActor from "../actor/ModelActor.ts"
@@ -140,6 +141,13 @@ export interface NicHandle {
   readonly poll: () => { readonly events: ReadonlyArray<NicEvent>; readonly sinceNs: number }
 }
 
+/** A vMAC's registers at power-on: stopped, no BSSID, no key, no power save. */
+const registers = (channel: number, phy: PhyConfig, chain: RetryChain): Vmac.VmacRegisters => ({
+  state: "stopped", bssid: 0, channel, iommuDomainBytes: undefined, phy, chain, keyId: 0, rsn: false, txQueued: 0, txCompleted: 0, signalMonitor: undefined, aid: 0, ps: psOff, uapsd: false
+})
+// Its BSSID and key identity go into every data frame it sends: shared, not boxed anew (`shareNumbers`).
+shareNumbers(registers(0, undefined as unknown as PhyConfig, undefined as unknown as RetryChain), ["bssid", "keyId"])
+
 export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.Return<NicHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel } = yield* Simulation
   const { air, ledger } = options
@@ -151,9 +159,7 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
   // Until a rate command says otherwise, every attempt at the configured rate (what a fixed rate always does).
   const fixedRate = fixedChain(options.phy)
   for (let i = 0; i < options.vmacs; i++) {
-    const regs: Vmac.VmacRegisters = {
-      state: "stopped", bssid: 0, channel: options.homeChannel, iommuDomainBytes: undefined, phy: options.phy, chain: fixedRate, keyId: 0, rsn: false, txQueued: 0, txCompleted: 0, signalMonitor: undefined, aid: 0, ps: psOff, uapsd: false
-    }
+    const regs = registers(options.homeChannel, options.phy, fixedRate)
     // A vMAC that crashes past its restart budget is dead firmware: the card reports it stopped for good.
     const parent = { childEscalated: () => void self.tellUnsafe({ _tag: "VmacFailed", vmac: i }) }
     vmacs.push(yield* Vmac.make({ index: i, mac: options.baseMac + i, regs, ledger, traces, nic: self, parent, qos: options.qos }))

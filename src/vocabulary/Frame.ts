@@ -3,6 +3,7 @@
  * mutable fields (no Schema decoding per packet), created once and passed along the path.
  */
 
+import { shareNumbers } from "../kernel/StableShapes.ts"
 import type { TxPathStamps } from "./TxPath.ts"
 import type { EapolKey } from "./Wpa.ts"
 import type { Tim } from "./Tim.ts"
@@ -183,6 +184,10 @@ export class Frame {
     this.setFlag(RECEIVED_ON_AIR_BIT, on)
   }
 }
+
+// Addresses, key identities and creation times come into a frame from registers and descriptors: the
+// frame points at their boxes instead of making its own (`shareNumbers`).
+shareNumbers(new Frame(0, FrameKind.Data, 0, 0, 0), ["src", "dst", "bssid", "ra", "createdNs", "keyId"])
 
 /** A downlink flow a station asks its endpoint for. */
 export interface Subscription {

@@ -4,7 +4,8 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Kernel } from "../../src/kernel/Kernel.ts"
-import { appendTo, doubleArray, objectArray } from "../../src/kernel/StableShapes.ts"
+import { appendTo, doubleArray, objectArray, shareNumbers } from "../../src/kernel/StableShapes.ts"
+import { Frame, FrameKind } from "../../src/vocabulary/Frame.ts"
 
 describe("StableShapes", () => {
   it("objectArray is a new empty array each time", () => {
@@ -42,5 +43,26 @@ describe("appendTo", () => {
     const same = appendTo(first, "b")
     assert.strictEqual(same, first)
     assert.deepStrictEqual(same, ["a", "b"])
+  })
+})
+
+describe("shareNumbers", () => {
+  it("clears the sample's fields named, and no other; objects made after it hold their numbers as given", () => {
+    const make = (mac: number, n: number) => ({ mac, n })
+    const sample = make(0x0200_0000_0001, 1)
+    shareNumbers(sample, ["mac"])
+    assert.deepStrictEqual(sample as unknown, { mac: null, n: 1 })
+    const mac = 0x0200_0000_0002
+    const later = make(mac, 2)
+    assert.strictEqual(later.mac, mac)
+    later.mac += 0.5
+    assert.strictEqual(later.mac, mac + 0.5)
+  })
+
+  it("a frame (whose module shares its address fields) keeps 48-bit addresses and times exactly", () => {
+    const f = new Frame(1, FrameKind.Data, 0xffff_ffff_fffe, 0x0200_0000_0100, 0x0200_0000_0200)
+    f.createdNs = 2 ** 40 + 1
+    f.keyId = 2 ** 47 + 3
+    assert.deepStrictEqual([f.src, f.dst, f.bssid, f.ra, f.createdNs, f.keyId], [0xffff_ffff_fffe, 0x0200_0000_0100, 0x0200_0000_0200, 0x0200_0000_0100, 2 ** 40 + 1, 2 ** 47 + 3])
   })
 })
