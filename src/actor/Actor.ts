@@ -154,11 +154,8 @@ export const make = Effect.fnUntraced(function*<M, S, R = never>(
   })
   system.register(metrics)
 
-  const tellUnsafe = (message: M): boolean => {
-    if (mailbox.offer(message)) return true
-    deadLetter(message, mailbox.closed ? "actor-stopped" : "mailbox-full")
-    return false
-  }
+  const refused = (message: M): void => deadLetter(message, mailbox.closed ? "actor-stopped" : "mailbox-full")
+  const tellUnsafe = (message: M): boolean => mailbox.offer(message) || (refused(message), false)
 
   const tell = (message: M): Effect.Effect<boolean> =>
     Effect.suspend(() => {
@@ -323,12 +320,44 @@ export const make = Effect.fnUntraced(function*<M, S, R = never>(
     Effect.forkScoped
   )
 
-  return {
-    name: spec.name,
-    tell,
-    tellUnsafe,
-    ask,
-    await: Deferred.await(done),
-    metrics
-  }
+  return new Address(spec.name, mailbox, refused, tell, ask, Deferred.await(done), metrics)
 })
+
+/**
+ * An actor's address. A class, so that `tellUnsafe` is one function for every actor of every world:
+ * a call site that sends to one actor keeps its call target when a process's next world starts (with
+ * a closure per actor, each such site deoptimised in the second world, and some again in the third).
+ */
+class Address<M> implements ActorRef<M> {
+  readonly name: string
+  readonly tell: ActorRef<M>["tell"]
+  readonly ask: ActorRef<M>["ask"]
+  readonly await: ActorRef<M>["await"]
+  readonly metrics: ActorRef<M>["metrics"]
+  private readonly mailbox: Mailbox<M>
+  private readonly refused: (message: M) => void
+
+  constructor(
+    name: string,
+    mailbox: Mailbox<M>,
+    refused: (message: M) => void,
+    tell: ActorRef<M>["tell"],
+    ask: ActorRef<M>["ask"],
+    awaitStop: ActorRef<M>["await"],
+    metrics: ActorRef<M>["metrics"]
+  ) {
+    this.name = name
+    this.mailbox = mailbox
+    this.refused = refused
+    this.tell = tell
+    this.ask = ask
+    this.await = awaitStop
+    this.metrics = metrics
+  }
+
+  tellUnsafe(message: M): boolean {
+    if (this.mailbox.offer(message)) return true
+    this.refused(message)
+    return false
+  }
+}

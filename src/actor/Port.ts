@@ -27,13 +27,21 @@ export const at = <M>(kernel: Kernel, atNs: number, port: Port<M>, message: M): 
   else kernel.setTimer(atNs, () => port.tellUnsafe(message))
 }
 
-/** A port to an actor that does not exist yet: messages go to whatever `set` gave it (actors that talk to each other are built in turn). */
-export const forward = <M>(): Port<M> & { readonly set: (target: Port<M>) => void } => {
-  let target: Port<M> | undefined
-  return {
-    set: (t) => {
-      target = t
-    },
-    tellUnsafe: (m) => target!.tellUnsafe(m)
+/**
+ * A port to an actor that does not exist yet: messages go to whatever `set` gave it (actors that talk
+ * to each other are built in turn). A class, so that `tellUnsafe` is one function for every forward
+ * port of every world: a call site keeps its one call target when a process's next world starts.
+ */
+export class Forward<M> implements Port<M> {
+  private target: Port<M> | undefined = undefined
+
+  set(target: Port<M>): void {
+    this.target = target
+  }
+
+  tellUnsafe(message: M): boolean {
+    return this.target!.tellUnsafe(message)
   }
 }
+
+export const forward = <M>(): Forward<M> => new Forward<M>()

@@ -80,8 +80,27 @@ export type AirMessage = Data.TaggedEnum<{
   Impair: { readonly channel: number; readonly loss: number }
 }>
 
-/** Constructors for the air's messages (off the hot path; hot paths write the literal). */
-export const AirMessage = Data.taggedEnum<AirMessage>()
+/** One kind's constructor: its fields, tagged. */
+const tagged = <Tag extends AirMessage["_tag"]>(tag: Tag) =>
+(fields: Omit<Extract<AirMessage, { readonly _tag: Tag }>, "_tag">): Extract<AirMessage, { readonly _tag: Tag }> =>
+  ({ _tag: tag, ...fields }) as unknown as Extract<AirMessage, { readonly _tag: Tag }>
+
+/**
+ * Constructors for the air's messages (off the hot path; hot paths write the literal). Made once
+ * here: `Data.taggedEnum()`'s proxy makes a new function at each use, and the AP's receive path, which
+ * calls one when a station authenticates, deoptimised on it in every new world of a process.
+ */
+export const AirMessage = {
+  Attach: tagged("Attach"),
+  Tune: tagged("Tune"),
+  Flush: tagged("Flush"),
+  FlushTo: tagged("FlushTo"),
+  FlushFrom: tagged("FlushFrom"),
+  Pause: tagged("Pause"),
+  Doze: tagged("Doze"),
+  Release: tagged("Release"),
+  Impair: tagged("Impair")
+}
 
 /**
  * Frames to `station`'s queue, at the back (`urgent`: ahead of what is queued), sent at `phy` if
@@ -157,7 +176,7 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger, env?: Radio
   const random = stream("air")
   const stats: AirStats = { exchanges: 0, collisions: 0, retries: 0, framesDelivered: 0, framesLost: 0, answersLost: 0, busyNs: 0, dropsByReason: {}, collisionsByStation: {} }
   const traces: AirTraces = { txPathDone: new TraceSource<Frame, number>(), ppdu: new TraceSource<PpduOnAir, number>() }
-  const logic = new AirLogic(kernel, ledger, stats, () => random.nextDoubleUnsafe(), traces, env)
+  const logic = new AirLogic(kernel, ledger, stats, random, traces, env)
   const ref = yield* ModelActor.makeStateful<AirMessage, AirState>({
     name: "air",
     capacity: 1 << 16,

@@ -54,9 +54,9 @@ export class Medium {
   /** When the exchange on the air now (or the last) began. */
   startedNs = 0
   /** The kernel timer of its planned event (an exchange's start or end), moved as plans change; kept once fired. */
-  timer: Timer | undefined = undefined
-  /** What the timer calls (made once per medium). */
-  due: (() => void) | undefined = undefined
+  readonly timer: Timer
+  /** What the timer calls. */
+  readonly due: () => void
   transmitting: Array<Transmission> | undefined = undefined
   /** Extra frame loss probability on top of the channel's noise (an injected burst or outage). */
   extraLoss = 0
@@ -65,8 +65,10 @@ export class Medium {
    * waits EIFS instead of AIFS (802.11-2016 10.3.2.3.7).
    */
   eifs = false
-  constructor(channel: number) {
+  constructor(channel: number, timer: Timer, logic: AirLogic) {
     this.channel = channel
+    this.timer = timer
+    this.due = () => logic.mediumDue(this)
   }
 }
 
@@ -103,12 +105,20 @@ const removeHead = (queue: Array<Frame>, n: number): void => {
  * inline the iterator of a `for…of` in these functions, and each element cost an iterator result
  * object (these loops were 15% of the bytes model (a) allocated per frame; docs/benchmark.md).
  */
+/**
+ * Where the air's draws come from: its stream (`Prng`), called as a method, so that the call keeps one
+ * target from one world to the next (a closure per world deoptimised the exchange's code in each).
+ */
+export interface UniformDraws {
+  nextDoubleUnsafe(): number
+}
+
 export class AirLogic {
   private readonly kernel: Kernel
   private readonly ledger: FrameLedger
   private readonly stats: AirStats
   /** The air's own random stream (losses, backoff draws). */
-  private readonly draw: () => number
+  private readonly random: UniformDraws
   /** The state the actor runtime holds (from its latest message), for the media's timers. */
   private state: AirState | undefined = undefined
   private readonly traces: AirTraces
@@ -122,20 +132,25 @@ export class AirLogic {
   private readonly env: RadioEnvironment | undefined
   private readonly noiseFloorDbm: number
 
-  constructor(kernel: Kernel, ledger: FrameLedger, stats: AirStats, draw: () => number, traces: AirTraces, env?: RadioEnvironment) {
+  constructor(kernel: Kernel, ledger: FrameLedger, stats: AirStats, random: UniformDraws, traces: AirTraces, env?: RadioEnvironment) {
     this.env = env
     this.noiseFloorDbm = env?.noiseFloorDbm ?? DEFAULT_NOISE_FLOOR_DBM
     this.traces = traces
     this.kernel = kernel
     this.ledger = ledger
     this.stats = stats
-    this.draw = draw
+    this.random = random
+  }
+
+  /** The next uniform draw in [0, 1) of the air's stream. */
+  private draw(): number {
+    return this.random.nextDoubleUnsafe()
   }
 
   private mediumOf(st: AirState, channel: number): Medium {
     let m = st.media.get(channel)
     if (m === undefined) {
-      m = new Medium(channel)
+      m = new Medium(channel, this.kernel.unsetTimer(), this)
       m.idleSinceNs = this.kernel.nowNs
       st.media.set(channel, m)
     }
@@ -156,18 +171,19 @@ export class AirLogic {
    * trace event less per exchange start and end).
    */
   private schedule(medium: Medium, atNs: number): void {
-    const due = (medium.due ??= () => this.due(medium))
-    if (medium.timer === undefined) medium.timer = this.kernel.setTimer(atNs, due)
-    else this.kernel.rescheduleTimer(medium.timer, atNs, due)
+    this.kernel.rescheduleTimer(medium.timer, atNs, medium.due)
   }
 
   /** Voids the medium's planned event. */
   private unschedule(medium: Medium): void {
-    if (medium.timer !== undefined) this.kernel.cancelTimer(medium.timer)
+    this.kernel.cancelTimer(medium.timer)
   }
 
-  /** A medium's planned event is due (a later plan moves the timer, so this is the latest). */
-  private due(m: Medium): void {
+  /**
+   * A medium's planned event is due (a later plan moves the timer, so this is the latest). A method
+   * its medium's timer calls: one call target in every world.
+   */
+  mediumDue(m: Medium): void {
     if (m.transmitting !== undefined) this.finishExchange(this.state!, m)
     else this.startExchange(m)
   }
@@ -234,7 +250,7 @@ export class AirLogic {
     for (let i = 0; i < medium.stations.length; i++) {
       const s = medium.stations[i]!
       if (!this.ready(s)) continue
-      if (s.backoffSlots < 0) s.backoffSlots = backoffSlots(this.draw, s.cw)
+      if (s.backoffSlots < 0) s.backoffSlots = backoffSlots(this.draw(), s.cw)
       else s.backoffSlots = Math.max(0, s.backoffSlots - elapsedSlots)
       contenders++
       if (s.backoffSlots < minSlots) minSlots = s.backoffSlots

@@ -38,14 +38,12 @@ export const initialCw = (timings: Timings): number => timings.cwMin
 export const nextCw = (cw: number, timings: Timings): number => Math.min(2 * (cw + 1) - 1, timings.cwMax)
 
 /**
- * A backoff in slots, uniform over the integers 0..cw (10.3.3: Random() over [0, CW]).
- * `draw` returns a uniform number in [0, 1); a value outside it, or a negative or fractional `cw`,
- * is a RangeError.
+ * A backoff in slots, uniform over the integers 0..cw (10.3.3: Random() over [0, CW]), from `u`, a
+ * uniform draw in [0, 1); a `u` outside it, or a negative or fractional `cw`, is a RangeError.
  */
-export const backoffSlots = (draw: () => number, cw: number): number => {
+export const backoffSlots = (u: number, cw: number): number => {
   if (!Number.isInteger(cw) || cw < 0) throw new RangeError(`contention window must be a non-negative integer, not ${cw}`)
-  const u = draw()
-  if (!(u >= 0 && u < 1)) throw new RangeError(`draw() must return a number in [0, 1), not ${u}`)
+  if (!(u >= 0 && u < 1)) throw new RangeError(`the draw must be a number in [0, 1), not ${u}`)
   return Math.floor(u * (cw + 1))
 }
 

@@ -24,6 +24,7 @@ import type { ActorSystem } from "../actor/ActorSystem.ts"
 import * as Air from "../air/Air.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
 import { Station } from "../air/Station.ts"
+import type { StationOwner } from "../air/Station.ts"
 import { initialCw } from "../air/Backoff.ts"
 import { timingsFor } from "../air/Timing.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
@@ -79,7 +80,7 @@ export interface ApOptions {
   readonly wiredDelayNs: number
   readonly air: Air.AirHandle
   readonly ledger: FrameLedger
-  readonly endpoint: () => Port<EndpointMessage>
+  readonly endpoint: Port<EndpointMessage>
 }
 
 export interface ApStats {
@@ -131,6 +132,23 @@ interface ApState {
   readonly ps: Ps.PsBuffer
 }
 
+/** What the air tells an AP's station, as messages to the AP (a class: one call target in every world, see `nic/Nic.ts`'s `RadioOwner`). */
+class ApStationOwner implements StationOwner {
+  private readonly ap: Port<ApMessage>
+
+  constructor(ap: Port<ApMessage>) {
+    this.ap = ap
+  }
+
+  received(_station: Station, frames: ReadonlyArray<Frame>): void {
+    this.ap.tellUnsafe({ _tag: "Heard", frames })
+  }
+
+  sent(_station: Station, delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>): void {
+    this.ap.tellUnsafe({ _tag: "Sent", delivered, dropped })
+  }
+}
+
 export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.Return<ApHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const sim = yield* Simulation
   const { kernel } = sim
@@ -146,10 +164,7 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
     signalDbm: options.signalDbm, node: options.node, receivesBroadcast: true, maxAggregate: options.phy.standard === "802.11n" ? options.blockAckWindow : 1, qos: options.qos,
     blockAckWindow: options.blockAckWindow,
     cwMin: initialCw(timingsFor(options.phy)),
-    owner: {
-      received: (_s, frames) => self.tellUnsafe({ _tag: "Heard", frames }),
-      sent: (_s, delivered, dropped) => self.tellUnsafe({ _tag: "Sent", delivered, dropped })
-    }
+    owner: new ApStationOwner(self)
   })
   air.ref.tellUnsafe(Air.AirMessage.Attach({ station, attached: true }))
   // Its ANonces and group key come from its own stream: the same seed gives the same handshakes.
@@ -222,7 +237,7 @@ class ApLogic {
           if (f.eosp) Ps.eospDone(s.ps, f.dst, f.id)
         }
         for (const mac of Stations.noteSent(s.table, msg.delivered, msg.dropped, this.kernel.nowNs, AP_KICKOUT_NS)) this.kick(s, mac)
-        if (msg.delivered.length + msg.dropped.length > 0) this.o.endpoint().tellUnsafe({ _tag: "Credit", frames: [...msg.delivered, ...msg.dropped] })
+        if (msg.delivered.length + msg.dropped.length > 0) this.o.endpoint.tellUnsafe({ _tag: "Credit", frames: [...msg.delivered, ...msg.dropped] })
         break
       }
       case "Beacon":
@@ -419,7 +434,7 @@ class ApLogic {
     Stations.forget(s.table, mac)
     Ps.forgetStation(s.ps, mac)
     this.setDozing(s, mac, false)
-    after(this.kernel, this.o.wiredDelayNs, this.o.endpoint(), { _tag: "StationGone", station: mac })
+    after(this.kernel, this.o.wiredDelayNs, this.o.endpoint, { _tag: "StationGone", station: mac })
   }
 
   private setDozing(s: ApState, mac: number, pm: boolean): void {
@@ -528,7 +543,7 @@ class ApLogic {
     }
     if (uplink !== undefined) {
       this.stats.uplinkFrames += uplink.length
-      after(this.kernel, this.o.wiredDelayNs, this.o.endpoint(), { _tag: "Uplink", frames: uplink })
+      after(this.kernel, this.o.wiredDelayNs, this.o.endpoint, { _tag: "Uplink", frames: uplink })
     }
   }
 }

@@ -8,9 +8,9 @@
 /** Who owns what, as the monitor needs to know it (read at check time, never copied). */
 export interface Ownership {
   /** The VM a vMAC is assigned to (the driver's table), undefined when free. */
-  readonly ownerOfVmac: (vmac: number) => number | undefined
+  ownerOfVmac(vmac: number): number | undefined
   /** Bytes of guest memory of a VM. */
-  readonly memoryOf: (vm: number) => number
+  memoryOf(vm: number): number
 }
 
 export class InvariantMonitor {

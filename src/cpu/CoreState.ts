@@ -157,11 +157,12 @@ export class CoreState {
 
   private armedAtNs = NaN
   /** The core's one timer object, armed or not (`rearm`). */
-  private timer: Timer | undefined = undefined
+  private readonly timer: Timer
   private readonly ahead: Ahead = { switchStartNs: 0, switchEndNs: 0, switches: 0, runs: undefined, runEndNs: 0, handOff: undefined, eventNs: 0 }
 
   constructor(kernel: Kernel, options: CoreStateOptions) {
     this.kernel = kernel
+    this.timer = kernel.unsetTimer()
     this.startNs = kernel.nowNs
     this.lastNs = kernel.nowNs
     this.switchNs = options.switchNs
@@ -210,13 +211,8 @@ export class CoreState {
     const at = this.nextEventNs()
     if (at === this.armedAtNs) return
     this.armedAtNs = at
-    if (at === Infinity) {
-      if (this.timer !== undefined) this.kernel.cancelTimer(this.timer) // nothing if it has fired
-    } else if (this.timer === undefined) {
-      this.timer = this.kernel.setTimer(at, this.fire)
-    } else {
-      this.kernel.rescheduleTimer(this.timer, at, this.fire)
-    }
+    if (at === Infinity) this.kernel.cancelTimer(this.timer) // nothing if it has fired or was never set
+    else this.kernel.rescheduleTimer(this.timer, at, this.fire)
   }
 
   // --- queues and wake-ups --------------------------------------------------------------------

@@ -113,6 +113,50 @@ export interface DriverHandle {
   readonly quiescing: () => ReadonlySet<number>
 }
 
+/**
+ * The handle's readers look at the state the runtime holds, as of the last message. A class, so that
+ * what reads it on every frame (the invariant monitor asks `mapping`) keeps one call target from one
+ * world to the next.
+ */
+class DriverView implements DriverHandle {
+  readonly ref: ModelActor.ModelRef<DriverMessage>
+  readonly stats: DriverStats
+  private readonly nic: DriverOptions["nic"]
+  private readonly state: { current: DriverState }
+
+  constructor(ref: ModelActor.ModelRef<DriverMessage>, stats: DriverStats, nic: DriverOptions["nic"], state: { current: DriverState }) {
+    this.ref = ref
+    this.stats = stats
+    this.nic = nic
+    this.state = state
+  }
+
+  pairState(vm: number): PairState | undefined {
+    return this.state.current.pairs.get(vm)?.state
+  }
+
+  rateIndexOf(vm: number): number | undefined {
+    return this.state.current.pairs.get(vm)?.rateIndex
+  }
+
+  rateChainOf(vm: number): ReadonlyArray<ChainEntry> | undefined {
+    return this.state.current.pairs.get(vm)?.chain
+  }
+
+  mapping(): Vmacs.VmacTable {
+    return this.state.current.table
+  }
+
+  macOfVm(vm: number): number | undefined {
+    const pair = this.state.current.pairs.get(vm)
+    return pair === undefined ? undefined : this.nic.macOf(pair.vmac)
+  }
+
+  quiescing(): ReadonlySet<number> {
+    return this.state.current.quiescing
+  }
+}
+
 export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.fn.Return<DriverHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel } = yield* Simulation
   const stats: DriverStats = {
@@ -121,30 +165,18 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
   }
   const logic = new DriverLogic(kernel, options, stats)
   /** The state the runtime holds, as of the last message (the handle's readers look at it). */
-  let current: DriverState = initialDriverState(options.vmacs)
+  const state = { current: initialDriverState(options.vmacs) }
   let crashedAtNs = 0
   const ref = yield* ModelActor.makeStateful<DriverMessage, DriverState>({
     name: "driver",
     capacity: 1 << 14,
-    initial: () => (current = initialDriverState(options.vmacs)),
-    handle: (s, msg) => (current = logic.handle(s, msg)),
+    initial: () => (state.current = initialDriverState(options.vmacs)),
+    handle: (s, msg) => (state.current = logic.handle(s, msg)),
     crashed: (atNs) => {
       crashedAtNs = atNs
     },
-    recover: () => (current = logic.recover(crashedAtNs))
+    recover: () => (state.current = logic.recover(crashedAtNs))
   })
   every(kernel, DRIVER_TICK_NS, () => ref.tellUnsafe({ _tag: "Tick" }))
-  return {
-    ref,
-    stats,
-    pairState: (vm) => current.pairs.get(vm)?.state,
-    rateIndexOf: (vm) => current.pairs.get(vm)?.rateIndex,
-    rateChainOf: (vm) => current.pairs.get(vm)?.chain,
-    mapping: () => current.table,
-    macOfVm: (vm) => {
-      const pair = current.pairs.get(vm)
-      return pair === undefined ? undefined : options.nic.macOf(pair.vmac)
-    },
-    quiescing: () => current.quiescing
-  }
+  return new DriverView(ref, stats, options.nic, state)
 })

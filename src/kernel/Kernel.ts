@@ -98,7 +98,16 @@ export class Kernel {
     return this.timers.push(atNs < this.nowNs ? this.nowNs : atNs, fire)
   }
 
-  /** Moves `timer` (live, cancelled or fired) to fire `fire` at `atNs`: as `cancelTimer` then `setTimer`, in place. */
+  /**
+   * A timer object not set yet, for an owner that keeps one and moves it (`rescheduleTimer`): its
+   * first setting takes the same path as the later ones, so code optimised in one world does not meet
+   * the first-time path in the next.
+   */
+  unsetTimer(): Timer {
+    return this.timers.unset()
+  }
+
+  /** Moves `timer` (unset, live, cancelled or fired) to fire `fire` at `atNs`: as `cancelTimer` then `setTimer`, in place. */
   rescheduleTimer(timer: Timer, atNs: number, fire: () => void): void {
     this.timers.reschedule(timer, atNs < this.nowNs ? this.nowNs : atNs, fire)
   }

@@ -44,7 +44,16 @@ export class TimerHeap {
   }
 
   /**
-   * `timer` (set by `push`, live, cancelled or fired) to fire `fire` at `atNs` instead: the same
+   * A timer that is not pending, for an owner that keeps one timer and moves it (`reschedule` sets it,
+   * `cancel` leaves it be): its first setting then takes the same path as every later one.
+   */
+  unset(): Timer {
+    const entry: Entry = { atNs: Infinity, seq: -1, fire: undefined, at: -1 }
+    return entry
+  }
+
+  /**
+   * `timer` (from `push` or `unset`, live, cancelled or fired) to fire `fire` at `atNs` instead: the same
    * order as `cancel(timer)` then `push(atNs, fire)`, since it takes the next sequence number too.
    */
   reschedule(timer: Timer, atNs: number, fire: () => void): void {

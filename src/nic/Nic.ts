@@ -19,7 +19,9 @@ import type { PhyConfig } from "../air/PhyConfig.ts"
 import { fixedChain } from "../air/RetryChain.ts"
 import type { RetryChain } from "../air/RetryChain.ts"
 import { Station } from "../air/Station.ts"
+import type { StationOwner } from "../air/Station.ts"
 import { after, forward } from "../actor/Port.ts"
+import type { Port } from "../actor/Port.ts"
 import { timingsFor } from "../air/Timing.ts"
 import { Simulation } from "../kernel/Simulation.ts"
 import { shareNumbers } from "../kernel/StableShapes.ts"
@@ -141,6 +143,26 @@ export interface NicHandle {
   readonly poll: () => { readonly events: ReadonlyArray<NicEvent>; readonly sinceNs: number }
 }
 
+/**
+ * What the air tells the card's radio, as messages to the card. A class, so that the air's calls to a
+ * station's owner keep their targets from one world to the next (closures per world deoptimised them).
+ */
+class RadioOwner implements StationOwner {
+  private readonly nic: Port<NicMessage>
+
+  constructor(nic: Port<NicMessage>) {
+    this.nic = nic
+  }
+
+  received(_station: Station, frames: ReadonlyArray<Frame>, signalDbm: number): void {
+    this.nic.tellUnsafe({ _tag: "Heard", frames, signalDbm })
+  }
+
+  sent(_station: Station, delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>): void {
+    this.nic.tellUnsafe({ _tag: "Sent", delivered, dropped })
+  }
+}
+
 /** A vMAC's registers at power-on: stopped, no BSSID, no key, no power save. */
 const registers = (channel: number, phy: PhyConfig, chain: RetryChain): Vmac.VmacRegisters => ({
   state: "stopped", bssid: 0, channel, iommuDomainBytes: undefined, phy, chain, keyId: 0, rsn: false, txQueued: 0, txCompleted: 0, signalMonitor: undefined, aid: 0, ps: psOff, uapsd: false
@@ -169,10 +191,7 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
     name: "card-radio", mac: scannerMac, channel: options.homeChannel, phy: options.phy, node: options.node, receivesBroadcast: true,
     maxAggregate: burstFramesMax, qos: options.qos, ampduTimeLimitNs: options.ampduTimeLimitNs, blockAckWindow: CARD_BLOCK_ACK_WINDOW,
     cwMin: initialCw(timingsFor(options.phy)),
-    owner: {
-      received: (_s, frames, signalDbm) => self.tellUnsafe({ _tag: "Heard", frames, signalDbm }),
-      sent: (_s, delivered, dropped) => self.tellUnsafe({ _tag: "Sent", delivered, dropped })
-    }
+    owner: new RadioOwner(self)
   })
   air.ref.tellUnsafe(Air.AirMessage.Attach({ station, attached: true }))
   const stats: NicStats = {

@@ -12,6 +12,7 @@
  * What no started vMAC can take (a card with none started) is `unattributed`, so the vMACs' energy
  * plus it is the card's.
  */
+import { doubleArray } from "../kernel/StableShapes.ts"
 import type { AirtimeMeter } from "../air/Station.ts"
 import type { CardPower } from "../vocabulary/CardPower.ts"
 import { dozingAtAp, needsRadioWhileDozing } from "./PowerSave.ts"
@@ -53,10 +54,11 @@ export class CardEnergyMeter implements AirtimeMeter {
   constructor(baseMac: number, vmacs: number, nowNs: number) {
     this.baseMac = baseMac
     this.vmacs = vmacs
-    this.txNs = new Array<number>(vmacs + 1).fill(0)
-    this.rxNs = new Array<number>(vmacs + 1).fill(0)
-    this.awakeShareNs = new Array<number>(vmacs).fill(0)
-    this.sleepShareNs = new Array<number>(vmacs).fill(0)
+    // Sums of fractional times: doubles from the start (`doubleArray`).
+    this.txNs = doubleArray(vmacs + 1, 0)
+    this.rxNs = doubleArray(vmacs + 1, 0)
+    this.awakeShareNs = doubleArray(vmacs, 0)
+    this.sleepShareNs = doubleArray(vmacs, 0)
     this.startNs = nowNs
     this.sinceNs = nowNs
   }
@@ -66,11 +68,13 @@ export class CardEnergyMeter implements AirtimeMeter {
     return v >= 0 && v < this.vmacs ? v : this.vmacs
   }
 
-  readonly tx = (address: number, ns: number): void => {
+  // Methods, not arrow fields: the air calls them, and a function per meter (per world) would give
+  // its call site a new target in every world.
+  tx(address: number, ns: number): void {
     this.txNs[this.slot(address)]! += ns
   }
 
-  readonly rx = (address: number, ns: number): void => {
+  rx(address: number, ns: number): void {
     this.rxNs[this.slot(address)]! += ns
   }
 

@@ -31,6 +31,7 @@ import * as Simulation from "../kernel/Simulation.ts"
 import type { Prng } from "../kernel/Prng.ts"
 import type { NicEvent } from "../vocabulary/NicEvent.ts"
 import * as Nic from "../nic/Nic.ts"
+import { DriverOwnership, SingleOwner } from "./MonitorOwnership.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
 import { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
@@ -176,7 +177,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       wiredDelayNs,
       air,
       ledger,
-      endpoint: () => epRef
+      endpoint: epRef
     })
     const ep = yield* Endpoint.make({
       name: `endpoint-${spec.ssid}`,
@@ -216,7 +217,8 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
   nic.traces.sentUnderKey.connect((vmac, frames) => monitor.sentUnderKey(vmac, frames))
   nic.traces.acceptedUnderKey.connect((vmac, f) => monitor.acceptedUnderKey(vmac, f))
   for (const ap of aps) ap.traces.acceptedUnderKey.connect((_station, f) => monitor.acceptedUnderKey(undefined, f))
-  const nicPort = { tellUnsafe: nic.ref.tellUnsafe, macOf: nic.macOf, registers: nic.registers, poll: nic.poll }
+  const nicPort = Object.assign(forward<Nic.NicMessage>(), { macOf: nic.macOf, registers: nic.registers, poll: nic.poll })
+  nicPort.set(nic.ref)
 
   const memories = scenario.vms.map((vm) => new GuestMemory(vm.memoryMb * 1024 * 1024))
   const guestRefs = scenario.vms.map(() => forward<GuestVm.GuestMessage>())
@@ -302,7 +304,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
     })
     const theDriver = driver
     irq.set(driver.ref)
-    monitor.watch({ ownerOfVmac: (vmac) => theDriver.mapping().owner[vmac], memoryOf: (vm) => memories[vm]?.sizeBytes ?? 0 })
+    monitor.watch(new DriverOwnership(theDriver, memories.map((m) => m.sizeBytes)))
     for (const [i, vm] of scenario.vms.entries()) {
       const dm = yield* DeviceModel.make({
         vm: i,
@@ -356,7 +358,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
         stampTxPath
       })
       // Natively the host owns all memory; an assigned card may reach only its VM's.
-      monitor.watch({ ownerOfVmac: (vmac) => (vmac === 0 ? 0 : undefined), memoryOf: () => (scenario.mode === "native" ? Infinity : memories[0]!.sizeBytes) })
+      monitor.watch(new SingleOwner(scenario.mode === "native" ? Infinity : memories[0]!.sizeBytes))
       irq.set(port.ref)
       const guest = yield* makeGuest(0, guestThread, port.ref)
       guestRefs[0]!.set(guest.ref)

@@ -18,16 +18,16 @@ describe("Backoff: contention window", () => {
 
 describe("Backoff: random backoff", () => {
   it("maps [0, 1) onto the integers 0..CW", () => {
-    assert.strictEqual(backoffSlots(() => 0, 15), 0)
-    assert.strictEqual(backoffSlots(() => 0.999999, 15), 15)
-    assert.strictEqual(backoffSlots(() => 0.5, 15), 8) // 0.5 × 16
-    assert.strictEqual(backoffSlots(() => 0.49, 15), 7) // 7.84
-    assert.strictEqual(backoffSlots(() => 0.7, 0), 0)
+    assert.strictEqual(backoffSlots(0, 15), 0)
+    assert.strictEqual(backoffSlots(0.999999, 15), 15)
+    assert.strictEqual(backoffSlots(0.5, 15), 8) // 0.5 × 16
+    assert.strictEqual(backoffSlots(0.49, 15), 7) // 7.84
+    assert.strictEqual(backoffSlots(0.7, 0), 0)
   })
 
   it("is uniform: 1600 evenly spaced draws put exactly 100 in each of the 16 slots of CW 15", () => {
     const counts = new Array<number>(16).fill(0)
-    for (let k = 0; k < 1600; k++) counts[backoffSlots(() => (k + 0.5) / 1600, 15)]!++
+    for (let k = 0; k < 1600; k++) counts[backoffSlots((k + 0.5) / 1600, 15)]!++
     assert.deepStrictEqual(counts, new Array<number>(16).fill(100))
   })
 
@@ -36,7 +36,7 @@ describe("Backoff: random backoff", () => {
     [Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 999_999 })), Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 10 }))],
     ([micro, doublings]) => {
       const cw = 2 ** (4 + doublings) - 1 // 15 .. 16383
-      const slots = backoffSlots(() => micro / 1_000_000, cw)
+      const slots = backoffSlots(micro / 1_000_000, cw)
       assert.isTrue(Number.isInteger(slots))
       assert.isAtLeast(slots, 0)
       assert.isAtMost(slots, cw)
@@ -44,8 +44,8 @@ describe("Backoff: random backoff", () => {
   )
 
   it("rejects draws outside [0, 1) and bad windows", () => {
-    for (const u of [1, -0.1, Number.NaN]) assert.throws(() => backoffSlots(() => u, 15), RangeError)
-    for (const cw of [-1, 1.5]) assert.throws(() => backoffSlots(() => 0.3, cw), RangeError)
+    for (const u of [1, -0.1, Number.NaN]) assert.throws(() => backoffSlots(u, 15), RangeError)
+    for (const cw of [-1, 1.5]) assert.throws(() => backoffSlots(0.3, cw), RangeError)
   })
 })
 
