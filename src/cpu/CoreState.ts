@@ -27,7 +27,7 @@ import {
 } from "./CfsPolicy.ts"
 import { RAW, SEGMENT, SPARE_JOBS_MAX, walk } from "./Job.ts"
 import type { Job, ThreadId } from "./Job.ts"
-import { doubleArray, objectArray } from "../kernel/StableShapes.ts"
+import { doubleArray, DOUBLE_FIELD_SEED, objectArray } from "../kernel/StableShapes.ts"
 
 /** Interrupt context (hard IRQ and the softirqs and tasklets behind it): preempts every thread. */
 export const INTERRUPT_CONTEXT: ThreadId = 0
@@ -96,21 +96,25 @@ class Thread {
   readonly name: string
   readonly vm: number | undefined
   readonly weight = NICE_0_WEIGHT
-  vruntimeNs = 0
+  // Times: doubles from the declaration (`DOUBLE_FIELD_SEED`), zero from the constructor.
+  vruntimeNs = DOUBLE_FIELD_SEED
   queuedSeq = 0
   /** In the run queue: it has work, or it is the running thread that just ran out of it. */
   runnable = false
   head: Job | undefined = undefined
   tail: Job | undefined = undefined
   /** Time its jobs have run. */
-  execNs = 0
+  execNs = DOUBLE_FIELD_SEED
   /** `execNs` when it was last picked (`prev_sum_exec_runtime`). */
-  pickedExecNs = 0
+  pickedExecNs = DOUBLE_FIELD_SEED
 
   constructor(id: ThreadId, name: string, vm: number | undefined) {
     this.id = id
     this.name = name
     this.vm = vm
+    this.vruntimeNs = 0
+    this.execNs = 0
+    this.pickedExecNs = 0
   }
 }
 
@@ -138,7 +142,7 @@ export class CoreState {
   /** Runnable threads, the running one included (the order does not matter: the pick scans them). */
   private readonly runQueue: Array<Thread> = objectArray()
   private totalWeight = 0
-  private minVruntimeNs = 0
+  private minVruntimeNs = DOUBLE_FIELD_SEED
   private seq = 0
 
   /** Accounted up to here. */
@@ -153,18 +157,23 @@ export class CoreState {
   private readonly busyByCategory = new Float64Array(CATEGORY_COUNT)
   private readonly counts: Array<number> = doubleArray(costNames.length, 0)
   private switches = 0
-  private switchedNs = 0
+  private switchedNs = DOUBLE_FIELD_SEED
 
   private armedAtNs = NaN
   /** The core's one timer object, armed or not (`rearm`). */
   private readonly timer: Timer
-  private readonly ahead: Ahead = { switchStartNs: 0, switchEndNs: 0, switches: 0, runs: undefined, runEndNs: 0, handOff: undefined, eventNs: 0 }
+  // `plan` sets every field before it is read; the times are doubles from the start (`DOUBLE_FIELD_SEED`).
+  private readonly ahead: Ahead = {
+    switchStartNs: DOUBLE_FIELD_SEED, switchEndNs: DOUBLE_FIELD_SEED, switches: 0, runs: undefined, runEndNs: DOUBLE_FIELD_SEED, handOff: undefined, eventNs: DOUBLE_FIELD_SEED
+  }
 
   constructor(kernel: Kernel, options: CoreStateOptions) {
     this.kernel = kernel
     this.timer = kernel.unsetTimer()
     this.startNs = kernel.nowNs
     this.lastNs = kernel.nowNs
+    this.minVruntimeNs = 0
+    this.switchedNs = 0
     this.switchNs = options.switchNs
     this.switchOp = options.switchOp
     this.spare = options.spare

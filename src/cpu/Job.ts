@@ -6,7 +6,7 @@
 import type { Port } from "../actor/Port.ts"
 import type { CpuCategory } from "./CpuCategory.ts"
 import type { CostName } from "./CostTable.ts"
-import { objectArray } from "../kernel/StableShapes.ts"
+import { DOUBLE_FIELD_SEED, objectArray } from "../kernel/StableShapes.ts"
 
 /** A thread of the core: a small integer from `CpuCore.thread`. */
 export type ThreadId = number
@@ -48,7 +48,7 @@ export class Job {
   remainingNs = 0
   /** The segment running, and how much of it has run. */
   segment = 0
-  segmentDoneNs = 0
+  segmentDoneNs = DOUBLE_FIELD_SEED // a double from the start, 0 from the constructor
   port: Port<unknown> | undefined = undefined
   message: unknown = undefined
   /** Further deliveries, as port, message, port, message… (rare: a step with two outputs). */
@@ -62,6 +62,7 @@ export class Job {
   constructor(core: JobOwner, thread: ThreadId) {
     this.core = core
     this.thread = thread
+    this.segmentDoneNs = 0
   }
 
   /** Runs operation `name` of the cost table `times` times. */

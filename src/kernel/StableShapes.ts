@@ -33,6 +33,10 @@ export const doubleArray = (n: number, value: number): Array<number> => {
  * value: the field is then a double from the start. Every run passes 2^31 ns (2.1 simulated s), where
  * a field that began as a small integer changes form; values computed from it as the next world
  * starts (its warm-up's end, a guest's join) then changed theirs, and the code using them deoptimised.
+ * A sum of times that starts at 0 does the same at its first fraction, and V8 then gives its object a
+ * new hidden class: the next world's objects of that class no longer matched what fields holding them
+ * had recorded (the card's status, its energy meter, its radio, the core's plan), and every function
+ * relying on those fields was thrown away at the next world's start.
  */
 export const DOUBLE_FIELD_SEED = 0.5
 

@@ -8,6 +8,7 @@
  *   above threshold + hysteresis, each only after the other (or first), as net/mac80211/mlme.c does
  *   on each beacon. So the driver is not woken for every beacon.
  */
+import { shareNumbers } from "../kernel/StableShapes.ts"
 
 /** Weight of a new beacon in the average (mac80211: 1/4). */
 export const BEACON_SIGNAL_WEIGHT = 1 / 4
@@ -27,6 +28,9 @@ export interface BeaconSignal {
 }
 
 export const noBeaconSignal = (): BeaconSignal => ({ bssid: -1, averageDbm: Number.NaN, lastEventDbm: Number.NaN })
+// A BSSID (48 bits, not a small integer) comes from the beacon: shared, not boxed anew (`shareNumbers`),
+// and the field's form is the same in every world from the start.
+shareNumbers(noBeaconSignal(), ["bssid"])
 
 /** A monitor event: the average and which side of the threshold it crossed to. */
 export interface SignalEvent {

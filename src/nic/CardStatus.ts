@@ -8,7 +8,7 @@ import type { Port } from "../actor/Port.ts"
 import { after } from "../actor/Port.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
 import type { NicEvent } from "../vocabulary/NicEvent.ts"
-import { appendTo } from "../kernel/StableShapes.ts"
+import { appendTo, DOUBLE_FIELD_SEED } from "../kernel/StableShapes.ts"
 
 export type IrqFaultAction = "drop" | "duplicate" | "delay"
 
@@ -30,7 +30,7 @@ const NO_EVENTS: ReadonlyArray<NicEvent> = Object.freeze([])
 export class CardStatus {
   /** Undefined when none: the first event makes the list at its size, as it goes on with the interrupt. */
   private pending: Array<NicEvent> | undefined = undefined
-  private pendingSinceNs = 0
+  private pendingSinceNs = DOUBLE_FIELD_SEED // a double from the start, 0 from the constructor
   private irqRaised = false
   private readonly faults: Array<{ readonly action: IrqFaultAction; readonly delayNs: number }> = []
   private readonly kernel: Kernel
@@ -41,6 +41,7 @@ export class CardStatus {
 
   constructor(kernel: Kernel, stats: IrqStats, raiseIrq: Port<{ readonly _tag: "RaiseIrq" }>, interrupt: (events: ReadonlyArray<NicEvent>) => void) {
     this.kernel = kernel
+    this.pendingSinceNs = 0
     this.stats = stats
     this.raiseIrq = raiseIrq
     this.interrupt = interrupt

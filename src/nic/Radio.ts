@@ -40,6 +40,7 @@ import type { TxSchedulerKind } from "./TxScheduler.ts"
 import type { TxRings } from "./TxRings.ts"
 import type { RateCounts } from "../vocabulary/RateCounts.ts"
 import { takeRateCounts } from "./TakeRateCounts.ts"
+import { DOUBLE_FIELD_SEED } from "../kernel/StableShapes.ts"
 import { dozingAtAp, needsRadioWhileDozing, RADIO_WAKE_NS } from "./PowerSave.ts"
 import type { CardEnergyMeter, EnergyTimes } from "./RadioEnergy.ts"
 import { txCompleted } from "./Vmac.ts"
@@ -131,21 +132,25 @@ export interface RadioStats {
   sleeps: number
 }
 
-export const initialRadio = (channel: number, nowNs: number): RadioState => ({
-  mode: "serving",
-  channel,
-  airFrames: 0,
-  airOwner: -1,
-  lastServed: -1,
-  arrivedNs: nowNs,
-  dwellArmed: false,
-  dozeNullsSent: false,
-  leaveTo: { then: "serve", channel },
-  switchingTo: { then: "serve", channel },
-  leftAtNs: new Map(),
-  scan: undefined,
-  token: 0
-})
+export const initialRadio = (channel: number, nowNs: number): RadioState => {
+  const r: RadioState = {
+    mode: "serving",
+    channel,
+    airFrames: 0,
+    airOwner: -1,
+    lastServed: -1,
+    arrivedNs: DOUBLE_FIELD_SEED, // a double from the start (a world starts at 0 ns)
+    dwellArmed: false,
+    dozeNullsSent: false,
+    leaveTo: { then: "serve", channel },
+    switchingTo: { then: "serve", channel },
+    leftAtNs: new Map(),
+    scan: undefined,
+    token: 0
+  }
+  r.arrivedNs = nowNs
+  return r
+}
 
 export class Radio {
   private readonly kernel: Kernel
@@ -160,10 +165,11 @@ export class Radio {
   private readonly stats: RadioStats
   // The time split is a measurement of the hardware, kept across firmware restarts.
   private readonly byChannelNs = new Map<number, number>()
-  private switchingNs = 0
-  private scanningNs = 0
-  private sleepingNs = 0
-  private wakingNs = 0
+  // Sums of times: doubles from the declaration (`DOUBLE_FIELD_SEED`), zero from the constructor.
+  private switchingNs = DOUBLE_FIELD_SEED
+  private scanningNs = DOUBLE_FIELD_SEED
+  private sleepingNs = DOUBLE_FIELD_SEED
+  private wakingNs = DOUBLE_FIELD_SEED
   private readonly energy: CardEnergyMeter
   private accountedNs: number
   private accountedMode: RadioMode = "serving"
@@ -197,6 +203,10 @@ export class Radio {
     this.self = parts.self
     this.accountedNs = kernel.nowNs
     this.accountedChannel = parts.station.channel
+    this.switchingNs = 0
+    this.scanningNs = 0
+    this.sleepingNs = 0
+    this.wakingNs = 0
   }
 
   // --- time accounting ---

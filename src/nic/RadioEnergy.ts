@@ -12,7 +12,7 @@
  * What no started vMAC can take (a card with none started) is `unattributed`, so the vMACs' energy
  * plus it is the card's.
  */
-import { doubleArray } from "../kernel/StableShapes.ts"
+import { doubleArray, DOUBLE_FIELD_SEED } from "../kernel/StableShapes.ts"
 import type { AirtimeMeter } from "../air/Station.ts"
 import type { CardPower } from "../vocabulary/CardPower.ts"
 import { dozingAtAp, needsRadioWhileDozing } from "./PowerSave.ts"
@@ -44,8 +44,9 @@ export class CardEnergyMeter implements AirtimeMeter {
   private readonly awakeShareNs: Array<number>
   private readonly sleepShareNs: Array<number>
   private readonly startNs: number
-  private sleepNs = 0
-  private awakeNs = 0
+  // Sums of times: doubles from the declaration (`DOUBLE_FIELD_SEED`), zero from the constructor.
+  private sleepNs = DOUBLE_FIELD_SEED
+  private awakeNs = DOUBLE_FIELD_SEED
   private sinceNs: number
   private asleep = false
   /** Who takes the current slice: the vMACs it is split among. */
@@ -61,6 +62,8 @@ export class CardEnergyMeter implements AirtimeMeter {
     this.sleepShareNs = doubleArray(vmacs, 0)
     this.startNs = nowNs
     this.sinceNs = nowNs
+    this.sleepNs = 0
+    this.awakeNs = 0
   }
 
   private slot(address: number): number {
