@@ -21,7 +21,7 @@ import { DEFAULT_NOISE_FLOOR_DBM, frameErrorRate, snrFromSignal } from "./LossMo
 import { ACK_BYTES, BLOCK_ACK_BYTES, MAX_AMPDU_MPDUS, timingsFor } from "./Timing.ts"
 import type { Station } from "./Station.ts"
 import type { RadioEnvironment } from "../environment/RadioEnvironment.ts"
-import { appendTo, objectArray } from "../kernel/StableShapes.ts"
+import { appendTo, DOUBLE_FIELD_SEED, objectArray } from "../kernel/StableShapes.ts"
 import type { Timer } from "../kernel/TimerHeap.ts"
 
 /** The level of a link with no fixed level and no place in a radio environment (a test's bare stations), in dBm. */
@@ -47,12 +47,13 @@ export interface AirState {
 export class Medium {
   readonly channel: number
   readonly stations: Array<Station> = objectArray()
+  // Times: doubles from the declaration (`DOUBLE_FIELD_SEED`), zero from the constructor.
   /** When the medium last became idle. */
-  idleSinceNs = 0
+  idleSinceNs = DOUBLE_FIELD_SEED
   /** When the current countdown's slots started to count. */
-  countdownStartNs = 0
+  countdownStartNs = DOUBLE_FIELD_SEED
   /** When the exchange on the air now (or the last) began. */
-  startedNs = 0
+  startedNs = DOUBLE_FIELD_SEED
   /** The kernel timer of its planned event (an exchange's start or end), moved as plans change; kept once fired. */
   readonly timer: Timer
   /** What the timer calls. */
@@ -67,6 +68,9 @@ export class Medium {
   eifs = false
   constructor(channel: number, timer: Timer, logic: AirLogic) {
     this.channel = channel
+    this.idleSinceNs = 0
+    this.countdownStartNs = 0
+    this.startedNs = 0
     this.timer = timer
     this.due = () => logic.mediumDue(this)
   }

@@ -44,8 +44,8 @@ export class Job {
   readonly work: Array<number> = []
   /** Entries of `work` in use (the array is kept when a job is reused). */
   size = 0
-  /** Work not yet run, ns. */
-  remainingNs = 0
+  /** Work not yet run, ns (a double from the start, 0 from the constructor). */
+  remainingNs = DOUBLE_FIELD_SEED
   /** The segment running, and how much of it has run. */
   segment = 0
   segmentDoneNs = DOUBLE_FIELD_SEED // a double from the start, 0 from the constructor
@@ -62,6 +62,7 @@ export class Job {
   constructor(core: JobOwner, thread: ThreadId) {
     this.core = core
     this.thread = thread
+    this.remainingNs = 0
     this.segmentDoneNs = 0
   }
 
