@@ -463,9 +463,7 @@ export class AirLogic {
       if (!acked || arrived.length < frames.length) medium.eifs = true
       const succeeded = acked ? arrived : NO_FRAMES
       if (rateIndex >= 0) {
-        station.attemptsByRate[rateIndex]! += frames.length
-        station.ackedByRate[rateIndex]! += succeeded.length
-        station.rateCounted = true
+        station.rates.count(rateIndex, frames.length, succeeded.length)
       }
       this.stats.framesDelivered += succeeded.length
       this.stats.framesLost += frames.length - succeeded.length

@@ -3,6 +3,7 @@
  * its DCF state (backoff, contention window, retries); the Air actor runs the contention. A card's
  * radio answers to several addresses (one per started vMAC, and the card's own for scans).
  */
+import { RateTally } from "./RateTally.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import { AIFSN_BEST_EFFORT, AIFSN_DCF } from "./Backoff.ts"
 import type { PhyConfig } from "./PhyConfig.ts"
@@ -43,14 +44,8 @@ export class Station {
    * attempt at `phy`, up to the standard's retry limit.
    */
   chain: RetryChain | undefined = undefined
-  /**
-   * MPDU attempts and MPDUs acknowledged by rate index, for data sent by a chain, since its owner
-   * last took them (`takeRateCounts`): what a TX status reports of each frame's attempts.
-   */
-  readonly attemptsByRate: Array<number> = [0, 0, 0, 0, 0, 0, 0, 0]
-  readonly ackedByRate: Array<number> = [0, 0, 0, 0, 0, 0, 0, 0]
-  /** Whether any count is not zero. */
-  rateCounted = false
+  /** Its attempts by rate for data sent by a chain, since its owner last took them (`RateTally`). */
+  readonly rates = new RateTally()
   /** Fixed signal level of every link of this station (an AP without a position), in dBm; else undefined. */
   readonly signalDbm: number | undefined
   /** Its node in the radio environment (the host's card, a placed AP), when the run has one. */

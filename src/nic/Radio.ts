@@ -369,7 +369,7 @@ export class Radio {
     r.airFrames -= delivered.length + dropped.length
     // The radio's own frames (nulls, probes) need no word to anyone.
     // The attempts the air counted since the last outcome are the owner's: one owner's burst is on the air at a time.
-    const rates = takeRateCounts(this.station)
+    const rates = takeRateCounts(this.station.rates)
     if (r.airOwner >= 0) this.completed(r.airOwner, delivered, dropped, rates)
     if (r.airFrames > 0) return
     r.airFrames = 0

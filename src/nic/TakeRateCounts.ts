@@ -1,5 +1,6 @@
 /** The card reads the air's per-rate counts of its radio's station for a TX status (`vocabulary/RateCounts.ts`). */
-import type { Station } from "../air/Station.ts"
+import { NOTHING_COUNTED, RATE_LADDER_SLOTS, SEVERAL_RATES } from "../air/RateTally.ts"
+import type { RateTally } from "../air/RateTally.ts"
 import type { RateCounts } from "../vocabulary/RateCounts.ts"
 
 /**
@@ -10,41 +11,46 @@ import type { RateCounts } from "../vocabulary/RateCounts.ts"
  */
 const SHARED_COUNT_MAX = 64
 const shared = new Map<number, RateCounts>()
+// The last one handed out: a steady run hands out the same counts exchange after exchange.
+let lastKey = -1
+let last: RateCounts | undefined
 
-const sharedCounts = (length: number, index: number, attempts: number, acked: number): RateCounts => {
-  const key = ((index * (SHARED_COUNT_MAX + 1) + attempts) * (SHARED_COUNT_MAX + 1) + acked) * 64 + length
+const singleRate = (index: number, attempts: number, acked: number): RateCounts => {
+  const a = new Array<number>(RATE_LADDER_SLOTS).fill(0)
+  const k = new Array<number>(RATE_LADDER_SLOTS).fill(0)
+  a[index] = attempts
+  k[index] = acked
+  return { attempts: a, acked: k }
+}
+
+const sharedCounts = (index: number, attempts: number, acked: number): RateCounts => {
+  const key = (index * (SHARED_COUNT_MAX + 1) + attempts) * (SHARED_COUNT_MAX + 1) + acked
+  if (key === lastKey) return last!
   let counts = shared.get(key)
   if (counts === undefined) {
-    const a = new Array<number>(length).fill(0)
-    const k = new Array<number>(length).fill(0)
-    a[index] = attempts
-    k[index] = acked
-    counts = Object.freeze({ attempts: Object.freeze(a), acked: Object.freeze(k) })
+    const made = singleRate(index, attempts, acked)
+    counts = Object.freeze({ attempts: Object.freeze(made.attempts), acked: Object.freeze(made.acked) })
     shared.set(key, counts)
   }
+  lastKey = key
+  last = counts
   return counts
 }
 
-/** The station's counts since the last call (undefined when none), cleared. */
-export const takeRateCounts = (station: Pick<Station, "attemptsByRate" | "ackedByRate" | "rateCounted">): RateCounts | undefined => {
-  if (!station.rateCounted) return undefined
-  const attempts = station.attemptsByRate
-  const acked = station.ackedByRate
-  // The one rate index counted, if there is exactly one.
-  let only = -1
-  for (let i = 0; i < attempts.length; i++) {
-    if (attempts[i] === 0 && acked[i] === 0) continue
-    if (only !== -1) {
-      only = -2
-      break
-    }
-    only = i
+/** The tally's counts since the last call (undefined when none), cleared. */
+export const takeRateCounts = (tally: RateTally): RateCounts | undefined => {
+  const k = tally.counted
+  if (k === NOTHING_COUNTED) return undefined
+  tally.counted = NOTHING_COUNTED
+  if (k !== SEVERAL_RATES) {
+    const attempts = tally.attempts[k]!
+    const acked = tally.acked[k]!
+    tally.attempts[k] = 0
+    tally.acked[k] = 0
+    return attempts <= SHARED_COUNT_MAX && acked <= SHARED_COUNT_MAX ? sharedCounts(k, attempts, acked) : singleRate(k, attempts, acked)
   }
-  const counts = only >= 0 && attempts[only]! <= SHARED_COUNT_MAX && acked[only]! <= SHARED_COUNT_MAX && attempts.length < 64
-    ? sharedCounts(attempts.length, only, attempts[only]!, acked[only]!)
-    : { attempts: attempts.slice(), acked: acked.slice() }
-  attempts.fill(0)
-  acked.fill(0)
-  station.rateCounted = false
+  const counts = { attempts: tally.attempts.slice(), acked: tally.acked.slice() }
+  tally.attempts.fill(0)
+  tally.acked.fill(0)
   return counts
 }
