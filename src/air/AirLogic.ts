@@ -105,11 +105,6 @@ const removeHead = (queue: Array<Frame>, n: number): void => {
 }
 
 /**
- * The medium's logic. Its loops over stations, winners and frames index their arrays: V8 did not
- * inline the iterator of a `for…of` in these functions, and each element cost an iterator result
- * object (these loops were 15% of the bytes model (a) allocated per frame; docs/benchmark.md).
- */
-/**
  * Where the air's draws come from: its stream (`Prng`), called as a method, so that the call keeps one
  * target from one world to the next (a closure per world deoptimised the exchange's code in each).
  */
@@ -117,6 +112,11 @@ export interface UniformDraws {
   nextDoubleUnsafe(): number
 }
 
+/**
+ * The medium's logic. Its loops over stations, winners and frames index their arrays: V8 did not
+ * inline the iterator of a `for…of` in these functions, and each element cost an iterator result
+ * object (these loops were 15% of the bytes model (a) allocated per frame; docs/benchmark.md).
+ */
 export class AirLogic {
   private readonly kernel: Kernel
   private readonly ledger: FrameLedger
