@@ -155,11 +155,10 @@ export const make = Effect.fnUntraced(function*<M, S, R = never>(
   system.register(metrics)
 
   const refused = (message: M): void => deadLetter(message, mailbox.closed ? "actor-stopped" : "mailbox-full")
-  const tellUnsafe = (message: M): boolean => mailbox.offer(message) || (refused(message), false)
 
   const tell = (message: M): Effect.Effect<boolean> =>
     Effect.suspend(() => {
-      if (overflow === "drop" || mailbox.closed) return Effect.succeed(tellUnsafe(message))
+      if (overflow === "drop" || mailbox.closed) return Effect.succeed(offerOrRefuse(mailbox, refused, message))
       return Effect.map(mailbox.offerWaiting(message), (queued) => {
         if (!queued) deadLetter(message, "actor-stopped")
         return queued
@@ -356,8 +355,13 @@ class Address<M> implements ActorRef<M> {
   }
 
   tellUnsafe(message: M): boolean {
-    if (this.mailbox.offer(message)) return true
-    this.refused(message)
-    return false
+    return offerOrRefuse(this.mailbox, this.refused, message)
   }
+}
+
+/** Queues `message`, or hands it to `refused` (a dead letter with its reason); whether it was queued. */
+const offerOrRefuse = <M>(mailbox: Mailbox<M>, refused: (message: M) => void, message: M): boolean => {
+  if (mailbox.offer(message)) return true
+  refused(message)
+  return false
 }

@@ -217,6 +217,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
   nic.traces.sentUnderKey.connect((vmac, frames) => monitor.sentUnderKey(vmac, frames))
   nic.traces.acceptedUnderKey.connect((vmac, f) => monitor.acceptedUnderKey(vmac, f))
   for (const ap of aps) ap.traces.acceptedUnderKey.connect((_station, f) => monitor.acceptedUnderKey(undefined, f))
+  // A `Forward` to the card's address, not a copy of its `tellUnsafe` (a method now): one call target in every world.
   const nicPort = Object.assign(forward<Nic.NicMessage>(), { macOf: nic.macOf, registers: nic.registers, poll: nic.poll })
   nicPort.set(nic.ref)
 
