@@ -28,7 +28,7 @@ import type { Frame } from "../vocabulary/Frame.ts"
 import { encodeAck, encodeBlockAck, encodeMpdu, SEQUENCE_NUMBER_MODULO } from "./FrameEncoder.ts"
 import type { MpduContext } from "./FrameEncoder.ts"
 import { PCAP_FILE_HEADER_BYTES, PCAP_RECORD_HEADER_BYTES, writeFileHeader, writeRecordHeader } from "./PcapFormat.ts"
-import { RadiotapFlag, writeRadiotap } from "./Radiotap.ts"
+import { RadiotapFlag, radiotapBytes, writeRadiotap } from "./Radiotap.ts"
 
 /** Where the capture's bytes go, a chunk at a time; it must use them before it returns (the buffer is reused). */
 export type PcapSink = (bytes: Uint8Array) => void
@@ -195,8 +195,7 @@ export class AirCapture {
    */
   private begin(phy: PhyConfig, signalDbm: number, reference: number): number {
     if (this.used + RECORD_BYTES_MAX > this.chunk.length) this.makeRoom()
-    const start = this.used + PCAP_RECORD_HEADER_BYTES
-    return start + writeRadiotap(this.chunkView, start, 0, 0, phy, 0, signalDbm, reference, false)
+    return this.used + PCAP_RECORD_HEADER_BYTES + radiotapBytes(phy, !Number.isNaN(signalDbm), reference >= 0)
   }
 
   private record(timeNs: number, flags: number, phy: PhyConfig, channel: number, signalDbm: number, reference: number, last: boolean, f: Frame, qos: boolean): void {

@@ -4,10 +4,9 @@
  * management bodies element by element, EAPOL-Key frames, data frames carrying an IPv4 packet behind
  * LLC/SNAP (or, on a CCMP link, the CCMP header, the encrypted body as zeros and the MIC), null data,
  * PS-Poll, Ack and compressed BlockAck. Payload bytes the model does not know are zeros; every
- * header a dissector reads is real. Pure: writes into the caller's buffer, no allocation per frame
- * beyond the FCS's view.
+ * header a dissector reads is real. Pure: writes into the caller's buffer, no allocation per frame.
+ * The FCS of a frame ending in zeros is computed without reading them (`Crc32.ts`).
  */
-import { crc32 } from "node:zlib"
 // The header and CCMP sizes are the ones the air counts: what is written is what took airtime.
 import { CCMP_HEADER_BYTES, CCMP_MIC_BYTES, MAC_HEADER_BYTES, managementBodyBytes, utf8Bytes } from "../air/FrameBytes.ts"
 import type { NetworkFeatures } from "../air/FrameBytes.ts"
@@ -19,6 +18,7 @@ import { FrameKind, Payload } from "../vocabulary/Frame.ts"
 import { IPV4_HEADER_BYTES, TCP_HEADER_BYTES, UDP_HEADER_BYTES, ICMP_ECHO_HEADER_BYTES } from "../vocabulary/PacketHeaders.ts"
 import { TIM_ELEMENT_BYTES_MIN, bitmapControl, timElementBytes } from "../vocabulary/Tim.ts"
 import { NONCE_BYTES, MIC_BYTES, RSN_ELEMENT_BYTES } from "../vocabulary/Wpa.ts"
+import { crc32Of, crc32WithZeros } from "./Crc32.ts"
 
 // ---- Frame Control (802.11-2016 9.2.4.1) --------------------------------------------------------
 
@@ -100,7 +100,13 @@ export const writeMac = (view: DataView, at: number, mac: number): void => {
 }
 
 const writeFcs = (bytes: Uint8Array, view: DataView, start: number, end: number): number => {
-  view.setUint32(end, crc32(bytes.subarray(start, end)), true) // CRC-32, sent least significant octet first (9.2.4.8)
+  view.setUint32(end, crc32Of(bytes, start, end), true) // CRC-32, sent least significant octet first (9.2.4.8)
+  return end + FCS_BYTES - start
+}
+
+/** The FCS of a frame whose bytes from `zerosFrom` to `end` are zeros (the caller wrote them so). */
+const writeFcsOverZeros = (bytes: Uint8Array, view: DataView, start: number, zerosFrom: number, end: number): number => {
+  view.setUint32(end, crc32WithZeros(crc32Of(bytes, start, zerosFrom), end - zerosFrom), true)
   return end + FCS_BYTES - start
 }
 
@@ -347,7 +353,10 @@ const protocolOf = (f: Frame, ipBytes: number): number => {
   }
 }
 
-/** An IPv4 packet of `ipBytes` (at least its header) from `f`'s source to its destination, headers real, data zero. */
+/**
+ * An IPv4 packet of `ipBytes` (at least its header) from `f`'s source to its destination, headers
+ * real, data zero; returns where its headers end (zeros follow up to `at + ipBytes`).
+ */
 const writeIpPacket = (bytes: Uint8Array, view: DataView, at: number, f: Frame, ipBytes: number): number => {
   bytes.fill(0, at, at + ipBytes)
   const protocol = protocolOf(f, ipBytes)
@@ -367,13 +376,13 @@ const writeIpPacket = (bytes: Uint8Array, view: DataView, at: number, f: Frame, 
       view.setUint16(l4, DISCARD_PORT, false)
       view.setUint16(l4 + 2, DISCARD_PORT, false)
       view.setUint16(l4 + 4, l4Bytes, false)
-      break
+      return l4 + UDP_HEADER_BYTES
     case IpProtocol.Icmp: // RFC 792: type, code, checksum, identifier, sequence number
       view.setUint8(l4, f.payload === Payload.EchoRequest ? ICMP_ECHO_REQUEST : ICMP_ECHO_REPLY)
       view.setUint16(l4 + 4, ICMP_ECHO_IDENTIFIER, false)
       view.setUint16(l4 + 6, f.seq & 0xffff, false)
       view.setUint16(l4 + 2, internetChecksum(bytes, l4, l4 + ICMP_ECHO_HEADER_BYTES), false) // the data is zeros
-      break
+      return l4 + ICMP_ECHO_HEADER_BYTES
     case IpProtocol.Tcp: { // RFC 793 3.1; checksum left 0 (a capture of CCMP-less links only)
       const segmentBytes = l4Bytes - TCP_HEADER_BYTES
       const data = f.payload === Payload.TcpData
@@ -384,10 +393,11 @@ const writeIpPacket = (bytes: Uint8Array, view: DataView, at: number, f: Frame, 
       view.setUint8(l4 + 12, TCP_DATA_OFFSET)
       view.setUint8(l4 + 13, data ? TCP_PSH_ACK : TCP_ACK)
       view.setUint16(l4 + 14, TCP_WINDOW, false)
-      break
+      return l4 + TCP_HEADER_BYTES
     }
+    default:
+      return l4
   }
-  return at + ipBytes
 }
 
 /** 802.1X (IEEE 802.1X-2010 11.3): protocol version 2, packet type 3 (EAPOL-Key). */
@@ -480,14 +490,15 @@ export const encodeMpdu = (bytes: Uint8Array, view: DataView, at: number, f: Fra
         p += CCMP_HEADER_BYTES
         const end = p + LLC_SNAP_PREFIX.length + 2 + f.payloadBytes + CCMP_MIC_BYTES
         bytes.fill(0, p, end)
-        return writeFcs(bytes, view, at, end)
+        return writeFcsOverZeros(bytes, view, at, p, end)
       }
       if (f.payloadBytes < IPV4_HEADER_BYTES) {
         p = writeLlcSnap(bytes, view, p, ETHERTYPE_LOCAL_EXPERIMENTAL)
         bytes.fill(0, p, p + f.payloadBytes)
-        return writeFcs(bytes, view, at, p + f.payloadBytes)
+        return writeFcsOverZeros(bytes, view, at, p, p + f.payloadBytes)
       }
-      return writeFcs(bytes, view, at, writeIpPacket(bytes, view, writeLlcSnap(bytes, view, p, ETHERTYPE_IPV4), f, f.payloadBytes))
+      p = writeLlcSnap(bytes, view, p, ETHERTYPE_IPV4)
+      return writeFcsOverZeros(bytes, view, at, writeIpPacket(bytes, view, p, f, f.payloadBytes), p + f.payloadBytes)
     }
     default: {
       // Management (9.3.3.2): DA, SA (the TA), BSSID.

@@ -194,4 +194,24 @@ describe("FrameEncoder: every frame as long as FrameBytes counts it", () => {
     assert.strictEqual(view.getUint32(20, true), 0b101)
     assert.strictEqual(view.getUint32(24, true), 0x8000_0000)
   })
+
+  it("every data frame's FCS is zlib's CRC-32 over its bytes: each payload, each size, open or CCMP, uplink or downlink", () => {
+    const payloads = [Payload.Udp, Payload.EchoRequest, Payload.EchoReply, Payload.None, Payload.Subscribe, Payload.TcpData, Payload.TcpAck]
+    for (const payload of payloads) {
+      for (const bytes of [1, 19, 20, 27, 28, 40, 41, 576, 1500, 2304]) {
+        for (const protectedLink of [false, true]) {
+          for (const fromAp of [false, true]) {
+            const f = new Frame(9, FrameKind.Data, fromAp ? ENDPOINT : STA, fromAp ? STA : ENDPOINT, AP)
+            f.payload = payload
+            f.payloadBytes = bytes
+            f.protected = protectedLink
+            f.seq = 77
+            const mpdu = encode(f, context({ ta: fromAp ? AP : STA, fromAp, qos: protectedLink }))
+            assert.strictEqual(mpdu.length, frameMpduBytes(f, protectedLink))
+            assert.isTrue(fcsOk(mpdu), `payload ${payload}, ${bytes} bytes, ${protectedLink ? "CCMP" : "open"}, ${fromAp ? "downlink" : "uplink"}`)
+          }
+        }
+      }
+    }
+  })
 })
