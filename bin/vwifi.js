@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Entry point of the vwifi CLI. In the repository it runs the TypeScript sources (Node ≥ 22.18 strips
-// types); an installed package has no sources, only the compiled JavaScript in dist/ (Node strips no
-// types under node_modules).
+// Entry point of the vwifi CLI. In the repository it runs the bundle `npm install` built from the
+// TypeScript sources while it is up to date, else the sources (Node ≥ 22.18 strips types); an
+// installed package has no sources, only the compiled JavaScript in dist/ (Node strips no types
+// under node_modules).
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
 import * as nodeModule from "node:module"
 import { join } from "node:path"
@@ -39,11 +40,13 @@ const freshBundle = () => {
   }
   const { dir, startedMs } = build
   if (typeof dir !== "string" || !/^\d+$/.test(dir) || typeof startedMs !== "number") return undefined
+  const folder = join(root, "build/vwifi", dir)
+  if (!existsSync(join(folder, "main.js"))) return undefined
   const changed = (path) => statSync(path, { throwIfNoEntry: false })?.mtimeMs > startedMs
-  const changedUnder = (dir) =>
-    changed(dir) || readdirSync(dir, { withFileTypes: true }).some((e) => e.isDirectory() ? changedUnder(join(dir, e.name)) : changed(join(dir, e.name)))
+  const changedUnder = (path) =>
+    changed(path) || readdirSync(path, { withFileTypes: true }).some((e) => e.isDirectory() ? changedUnder(join(path, e.name)) : changed(join(path, e.name)))
   if (changed(join(root, "package.json")) || changed(join(root, "node_modules/.package-lock.json")) || changedUnder(join(root, "src"))) return undefined
-  return join(root, "build/vwifi", dir)
+  return folder
 }
 const bundle = fromSources && process.env.VWIFI_SOURCES !== "1" ? freshBundle() : undefined
 const module = (name) =>

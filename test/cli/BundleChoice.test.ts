@@ -54,7 +54,7 @@ describe("bin/vwifi.js: the bundle or the sources", () => {
     }
   })
 
-  it("runs the sources once a source, a folder of them or package.json changed after the build, or with no record of a build", () => {
+  it("runs the sources once a source, a folder of them or package.json changed after the build, or with no build on record", () => {
     for (const changed of ["src/cli/main.ts", "src/cli", "package.json"]) {
       const root = stubRepository()
       try {
@@ -64,12 +64,14 @@ describe("bin/vwifi.js: the bundle or the sources", () => {
         rmSync(root, { recursive: true, force: true })
       }
     }
-    const root = stubRepository()
-    try {
-      rmSync(join(root, "build/vwifi/current.json"))
-      assert.strictEqual(runs(root), "sources")
-    } finally {
-      rmSync(root, { recursive: true, force: true })
+    for (const gone of ["build/vwifi/current.json", "build/vwifi/1"]) {
+      const root = stubRepository()
+      try {
+        rmSync(join(root, gone), { recursive: true })
+        assert.strictEqual(runs(root), "sources", `${gone} removed`)
+      } finally {
+        rmSync(root, { recursive: true, force: true })
+      }
     }
   })
 })
