@@ -1,7 +1,7 @@
 /**
  * Bundles the command line for the repository's own runs: `npm install` and `npm ci` run it (the
  * `prepare` script), and `bin/vwifi.js` then loads a few files instead of about 435 modules: a run
- * starts in about half the time (issue 14; docs/benchmark.md, "Start-up").
+ * starts in about half the time (issue 14; docs/benchmark.md, "The model", round 9).
  *
  * `bin/vwifi.js` uses the bundle only while no source is newer than the build; otherwise, or with
  * VWIFI_SOURCES=1, it runs the sources. So an edited source is never run stale, and a failed bundle
