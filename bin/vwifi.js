@@ -31,6 +31,7 @@ const fromSources = existsSync(join(root, "src/cli/main.ts"))
  * built from changed since (any file or folder under src/, package.json, the installed packages).
  * VWIFI_SOURCES=1 runs the sources anyway.
  */
+const CHOSEN_BUNDLE = "VWIFI_CHOSEN_BUNDLE"
 const freshBundle = () => {
   let build
   try {
@@ -48,7 +49,13 @@ const freshBundle = () => {
   if (changed(join(root, "package.json")) || changed(join(root, "node_modules/.package-lock.json")) || changedUnder(join(root, "src"))) return undefined
   return folder
 }
-const bundle = fromSources && process.env.VWIFI_SOURCES !== "1" ? freshBundle() : undefined
+// Node started again with the heap flags (below) gets the choice made before, instead of walking
+// src/ a second time; it is taken out of the environment, so no process this one starts inherits it.
+const chosen = process.env[CHOSEN_BUNDLE]
+delete process.env[CHOSEN_BUNDLE]
+const bundle = chosen !== undefined
+  ? chosen === "" ? undefined : chosen
+  : fromSources && process.env.VWIFI_SOURCES !== "1" ? freshBundle() : undefined
 const module = (name) =>
   bundle !== undefined
     ? pathToFileURL(join(bundle, `${name}.js`)).href
@@ -59,7 +66,7 @@ const module = (name) =>
 const { heapFlagsFor, missingHeapFlags, withFlags } = await import(module("HeapFlags"))
 const missing = missingHeapFlags(process.execArgv, process.env.NODE_OPTIONS, heapFlagsFor(process.argv.slice(2)))
 if (typeof process.execve === "function" && missing.length > 0) {
-  process.execve(process.execPath, withFlags(missing, process.execPath, process.execArgv, process.argv))
+  process.execve(process.execPath, withFlags(missing, process.execPath, process.execArgv, process.argv), { ...process.env, [CHOSEN_BUNDLE]: bundle ?? "" })
 }
 
 await import(module("main"))

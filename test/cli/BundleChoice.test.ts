@@ -13,18 +13,25 @@ import { fileURLToPath } from "node:url"
 const bin = fileURLToPath(new URL("../../bin/vwifi.js", import.meta.url))
 // No flags to add, so the stub never starts Node again.
 const heapFlags = "export const heapFlagsFor = () => []\nexport const missingHeapFlags = () => []\nexport const withFlags = () => []\n"
+// One flag to add, as vwifi's own: the stub starts Node again with it, once.
+const reexecHeapFlags = "export const heapFlagsFor = () => ['--stack-size=900']\n" +
+  "export const missingHeapFlags = (execArgv, _, wanted) => wanted.filter((f) => !execArgv.includes(f))\n" +
+  "export const withFlags = (flags, execPath, execArgv, argv) => [execPath, ...flags, ...execArgv, ...argv.slice(1)]\n"
+// Each entry says which it is, whether Node was started again, and whether the choice leaked into its environment.
+const says = (which: string) =>
+  `console.log(${JSON.stringify(which)} + (process.execArgv.includes("--stack-size=900") ? " again" : "") + (process.env.VWIFI_CHOSEN_BUNDLE === undefined ? "" : " leaked"))\n`
 
-const stubRepository = (): string => {
+const stubRepository = (flags = heapFlags): string => {
   const root = mkdtempSync(join(tmpdir(), "vwifi-bin-"))
   mkdirSync(join(root, "bin"))
   copyFileSync(bin, join(root, "bin/vwifi.js"))
   writeFileSync(join(root, "package.json"), '{ "type": "module" }\n')
   mkdirSync(join(root, "src/cli"), { recursive: true })
-  writeFileSync(join(root, "src/cli/main.ts"), 'console.log("sources")\n')
-  writeFileSync(join(root, "src/cli/HeapFlags.ts"), heapFlags)
+  writeFileSync(join(root, "src/cli/main.ts"), says("sources"))
+  writeFileSync(join(root, "src/cli/HeapFlags.ts"), flags)
   mkdirSync(join(root, "build/vwifi/1"), { recursive: true })
-  writeFileSync(join(root, "build/vwifi/1/main.js"), 'console.log("bundle")\n')
-  writeFileSync(join(root, "build/vwifi/1/HeapFlags.js"), heapFlags)
+  writeFileSync(join(root, "build/vwifi/1/main.js"), says("bundle"))
+  writeFileSync(join(root, "build/vwifi/1/HeapFlags.js"), flags)
   // Built now: every stub file above is older than this, by a second.
   const past = new Date(Date.now() - 1_000)
   for (const f of ["package.json", "src", "src/cli", "src/cli/main.ts", "src/cli/HeapFlags.ts"]) utimesSync(join(root, f), past, past)
@@ -51,6 +58,17 @@ describe("bin/vwifi.js: the bundle or the sources", () => {
       assert.strictEqual(runs(root, { VWIFI_SOURCES: "1" }), "sources")
     } finally {
       rmSync(root, { recursive: true, force: true })
+    }
+  })
+
+  it("started again with the heap flags, Node runs what was chosen before, and passes the choice on to no one", () => {
+    for (const [env, expected] of [[{}, "bundle again"], [{ VWIFI_SOURCES: "1" }, "sources again"]] as const) {
+      const root = stubRepository(reexecHeapFlags)
+      try {
+        assert.strictEqual(runs(root, env), expected)
+      } finally {
+        rmSync(root, { recursive: true, force: true })
+      }
     }
   })
 
