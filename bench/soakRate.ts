@@ -5,8 +5,9 @@
 import * as Effect from "effect/Effect"
 import type { SoakReport } from "../src/report/SoakReport.ts"
 import { runSoak } from "../src/soak/Soak.ts"
+import { describeMemoryVerdict } from "../src/soak/MemoryVerdict.ts"
 
-/** 24 simulated hours in 15 wall minutes. */
+/** 24 simulated hours in 5 wall minutes. */
 export const TARGET_HOURS_PER_MINUTE = 24 / 5
 
 export const runSoakRate = (quick: boolean): Promise<SoakReport> =>
@@ -14,14 +15,14 @@ export const runSoakRate = (quick: boolean): Promise<SoakReport> =>
 
 export const formatSoakRate = (r: SoakReport): string => {
   const rate = r.simulatedHoursPerWallMinute
-  const m = r.memory
   const heap = r.hours.map((h) => h.heapUsedMb.toFixed(1)).join(" → ")
   return [
     "",
     `soak: 8 VMs, 12 faults/h, ${r.simulatedHours} simulated h in ${r.wallSeconds.toFixed(1)} s`,
     `  ${rate.toFixed(2)} simulated h per wall minute (target ≥ ${TARGET_HOURS_PER_MINUTE.toFixed(2)}: 24 h in ≤ 5 min, issue 14): ` +
       `${rate >= TARGET_HOURS_PER_MINUTE ? "met" : "NOT met"}; 24 h would take ${(24 / rate).toFixed(1)} min`,
-    `  heap after GC per hour: ${heap} MiB; memory ${m.flat === null ? "not judged (one hour)" : m.flat ? `flat (${(100 * m.heapGrowth!).toFixed(1)}% from hour ${m.firstHour})` : `NOT flat (${(100 * m.heapGrowth!).toFixed(1)}%)`}`,
+    `  heap after GC per hour: ${heap} MiB`,
+    `  ${describeMemoryVerdict(r.memory)}`,
     `  invariant violations: ${r.hours.at(-1)?.invariantViolations ?? 0}`
   ].join("\n")
 }

@@ -6,6 +6,7 @@ import { invariantViolations } from "../report/RunReport.ts"
 import type { SoakHour, SoakReport } from "../report/SoakReport.ts"
 import { GENERATED_FAULTS_MAX } from "../fault/FaultPlan.ts"
 import { runSoak } from "../soak/Soak.ts"
+import { describeMemoryVerdict } from "../soak/MemoryVerdict.ts"
 import { CheckFailed } from "./CheckFailed.ts"
 import { CliUsageError } from "./CliUsageError.ts"
 import * as flags from "./flags.ts"
@@ -33,17 +34,13 @@ const row = (h: SoakHour): string =>
   `${pad(String(h.invariantViolations), 6)}${pad(h.heapUsedMb.toFixed(1), 10)}${pad(String(h.liveFibers), 8)}${pad(h.wallSeconds.toFixed(1), 8)}`
 
 export const renderSoakEnd = (r: SoakReport): string => {
-  const m = r.memory
-  const memory = m.flat === null
-    ? "memory: not judged (needs at least two simulated hours)"
-    : `memory: ${m.flat ? "flat" : "NOT flat"} — heap ${(100 * m.heapGrowth!).toFixed(1)}% from hour ${m.firstHour} to the last (limit 10%), live fibers ${m.fiberGrowth! >= 0 ? "+" : ""}${m.fiberGrowth}`
   return [
     "",
     `${r.simulatedHours} simulated hours in ${r.wallSeconds.toFixed(1)} s (${r.simulatedHoursPerWallMinute.toFixed(2)} simulated hours per wall minute), ${r.outcome}, digest ${r.traceDigest}`,
     renderInvariants(r.invariants),
     ...renderFaults(r.faults),
     `VMs: ${r.vms.map((v) => `${v.name} ${v.state} (${v.reconnects} reconnects)`).join(", ")}`,
-    memory
+    describeMemoryVerdict(r.memory)
   ].join("\n")
 }
 
@@ -80,8 +77,8 @@ export const soakCommand = Command.make(
     "Soak test: hours of simulated time with N VMs booting, shutting down and moving between three APs, periodic " +
       "scans, light mixed traffic (ping, paced UDP and TCP both ways) and faults injected at random (a Poisson process). Prints a " +
       "summary per simulated hour (throughput, CPU, faults and recoveries, restarts, invariants, heap after GC, live " +
-      "fibers) and one at the end, with the memory verdict: the last hour's heap within 10% of the first hour after " +
-      "warm-up and no growth in live fibers. Exit code 1 if an invariant broke or memory grew."
+      "fibers) and one at the end, with the memory verdict: the median heap of the last three hours within 10% of that " +
+      "of the first three after warm-up, and no growth in live fibers. Exit code 1 if an invariant broke or memory grew."
   ),
   Command.withExamples([
     { command: "vwifi soak --hours 1", description: "one simulated hour, 8 VMs, 12 faults/h (about 30 s)" },

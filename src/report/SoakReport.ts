@@ -38,10 +38,19 @@ export const SoakReport = Schema.Struct({
   faults: FaultsReport,
   vms: Schema.Array(Schema.Struct({ name: Schema.String, state: Schema.String, reconnects: Schema.Number, timeouts: Schema.Number })),
   memory: Schema.Struct({
-    /** Heap within 10% and no fiber growth; null when there are not two hours to compare. */
+    /** Heap within 10% and no fiber growth (`src/soak/MemoryVerdict.ts`); null when there are not two hours to compare. */
     flat: Schema.NullOr(Schema.Boolean),
+    /** The first hour the verdict compares with (the start window's first). */
     firstHour: Schema.NullOr(Schema.Number),
+    /** The hours of the start window (after warm-up) and of the end window. */
+    startHours: Schema.Array(Schema.Number),
+    endHours: Schema.Array(Schema.Number),
+    /** Median heap after GC in each window, MiB. */
+    heapStartMb: Schema.NullOr(Schema.Number),
+    heapEndMb: Schema.NullOr(Schema.Number),
+    /** heapEnd / heapStart − 1. */
     heapGrowth: Schema.NullOr(Schema.Number),
+    /** Live fibers at the last hour less the most in the start window. */
     fiberGrowth: Schema.NullOr(Schema.Number)
   })
 })

@@ -1,7 +1,7 @@
 /**
  * `vwifi soak`: hours of virtual time with VMs booting, shutting down and moving between APs, light
  * mixed traffic and scheduled faults; a summary per simulated hour and one at the end. Memory must
- * stay flat: the heap of the last hour within 10% of the first after warm-up, and no more live fibers.
+ * stay flat (`MemoryVerdict.ts`).
  */
 import * as Effect from "effect/Effect"
 import { ActorSystem } from "../actor/ActorSystem.ts"
@@ -12,13 +12,11 @@ import { faultsReport, report } from "../run/RunScenario.ts"
 import { invariantViolations } from "../report/RunReport.ts"
 import type { SoakHour, SoakReport } from "../report/SoakReport.ts"
 import { heapUsedAfterGc } from "./Heap.ts"
+import { memoryVerdict } from "./MemoryVerdict.ts"
 import { soakScenario } from "./SoakPlan.ts"
 import type { SoakOptions } from "./SoakPlan.ts"
 
 export type { SoakOptions } from "./SoakPlan.ts"
-
-/** Heap growth allowed from the first hour after warm-up to the last. */
-export const HEAP_TOLERANCE = 0.1
 
 export interface SoakCallbacks {
   readonly onHour?: ((hour: SoakHour) => void) | undefined
@@ -98,19 +96,3 @@ export const runSoak = (options: SoakOptions, callbacks: SoakCallbacks = {}): Ef
       memory
     }
   })
-
-/**
- * Flat memory: the heap of the last hour within 10% of the first hour after warm-up (hour 2 when
- * there are three or more, the first hour's heap holds the JIT's and the model's start-up), and no
- * more live fibers at the end than then. Undecided with fewer than two hours to compare.
- */
-export const memoryVerdict = (hours: ReadonlyArray<SoakHour>): SoakReport["memory"] => {
-  const first = hours.length >= 3 ? hours[1] : hours[0]
-  const last = hours[hours.length - 1]
-  if (first === undefined || last === undefined || first === last) {
-    return { flat: null, firstHour: first?.hour ?? null, heapGrowth: null, fiberGrowth: null }
-  }
-  const heapGrowth = (last.heapUsedMb - first.heapUsedMb) / first.heapUsedMb
-  const fiberGrowth = last.liveFibers - first.liveFibers
-  return { flat: heapGrowth <= HEAP_TOLERANCE && fiberGrowth <= 0, firstHour: first.hour, heapGrowth, fiberGrowth }
-}

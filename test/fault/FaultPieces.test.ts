@@ -11,7 +11,6 @@ import { Prng } from "../../src/kernel/Prng.ts"
 import { CardCommand } from "../../src/vocabulary/CardCommand.ts"
 import { checkDescriptor } from "../../src/device-model/CommandCheck.ts"
 import type { AssocState } from "../../src/nic/Nic.ts"
-import { memoryVerdict } from "../../src/soak/Soak.ts"
 import { decodeScenario } from "../../src/scenario/ScenarioLoad.ts"
 import { scenarioOf } from "../model/support.ts"
 
@@ -159,19 +158,5 @@ describe("hostile writes", () => {
     }
     assert.strictEqual(seen.size, 5)
     assert.strictEqual(hostileKinds.length, 9)
-  })
-})
-
-describe("soak memory verdict", () => {
-  const hour = (h: number, heap: number, fibers = 25) => ({
-    hour: h, throughputMbps: 1, cpuPercent: 1, pingMeanUs: 1, faultsInjected: 0, recoveries: 0, restarts: 0, vmsConnected: 8,
-    vmsPoweredOn: 8, invariantViolations: 0, heapUsedMb: heap, liveFibers: fibers, wallSeconds: h
-  })
-  it("compares the last hour with the first after warm-up: within 10% and no more fibers", () => {
-    assert.strictEqual(memoryVerdict([hour(1, 10)]).flat, null)
-    assert.isTrue(memoryVerdict([hour(1, 50), hour(2, 30), hour(3, 32.9)]).flat)
-    assert.isFalse(memoryVerdict([hour(1, 50), hour(2, 30), hour(3, 33.1)]).flat)
-    assert.isFalse(memoryVerdict([hour(1, 30), hour(2, 30), hour(3, 30, 26)]).flat)
-    assert.strictEqual(memoryVerdict([hour(1, 30), hour(2, 31)]).firstHour, 1)
   })
 })
