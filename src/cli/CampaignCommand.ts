@@ -15,21 +15,25 @@ import { CliUsageError } from "./CliUsageError.ts"
 import * as flags from "./flags.ts"
 import { jobProgress } from "./Progress.ts"
 import { prepareOutputs, writeOutputs } from "./ScenarioInput.ts"
-import { workers } from "./Workers.ts"
-import { batchRunnerLayer, cluster } from "./ClusterFlag.ts"
+import { workerCount, workers } from "./Workers.ts"
+import { batchRunnerLayer, cluster, refuseWorkersWithCluster } from "./ClusterFlag.ts"
+import { problemsFromIssue, parseOptions } from "../scenario/ScenarioIssues.ts"
 
 /** A campaign this long runs for hours on a laptop; more is a typo. */
 const CASES_MAX = 100_000
+const DEFAULT_CASES = 100
 
 const cases = Flag.Int("cases").pipe(
-  Flag.withDescription(`How many fresh fault cases to generate from --seed and run, 1 to ${CASES_MAX} (default 100)`),
+  Flag.withDescription(`How many fresh fault cases to generate from --seed and run, 1 to ${CASES_MAX} (default ${DEFAULT_CASES})`),
   Flag.filter((n) => n >= 1 && n <= CASES_MAX, (n) => `--cases must be a whole number from 1 to ${CASES_MAX}, got ${n}`),
-  Flag.withDefault(100)
+  // Optional, not defaulted, as --seed: `--replay` must know they were not given.
+  Flag.optional
 )
 
-const seed = flags.seed.pipe(
-  Flag.withDescription("Seed of the campaign: the same seed gives the same cases, each with its own simulation seed (default 1)")
+const seed = flags.seedWithout("Seed of the campaign: the same seed gives the same cases, each with its own simulation seed (default 1)").pipe(
+  Flag.optional
 )
+const DEFAULT_SEED = 1
 
 const out = Flag.String("out").pipe(
   Flag.withDescription("Also write campaign.json (the results) into this folder (created if missing)"),
@@ -41,6 +45,7 @@ const replay = Flag.String("replay").pipe(
   Flag.optional
 )
 
+// Strict, as scenario files are: a misspelt field of a hand-edited case is refused, not dropped.
 const decodeCase = Schema.decodeUnknownEffect(Schema.fromJsonString(FaultCase))
 
 const lines = (problems: ReadonlyArray<string>): string => problems.map((p) => `    - ${p}`).join("\n")
@@ -70,8 +75,13 @@ export const renderCampaign = (r: CampaignReport): string =>
 /** `--replay`: the one case, in this thread. */
 const replayCase = (json: string, asJson: boolean) =>
   Effect.gen(function*() {
-    const faultCase = yield* decodeCase(json).pipe(
-      Effect.mapError((e) => new CliUsageError({ message: `--replay takes a fault case's JSON, as a campaign prints it: ${e.message}` }))
+    const faultCase = yield* decodeCase(json, parseOptions).pipe(
+      Effect.mapError((e) =>
+        new CliUsageError({
+          message: `--replay takes a fault case's JSON, as a campaign prints it:\n` +
+            problemsFromIssue(e.issue).map((p) => `  - ${p.path === "" ? "" : `${p.path}: `}${p.message}`).join("\n")
+        })
+      )
     )
     const [result] = yield* Effect.provide(JobRunner.use((r) => r.runAll([new FaultCaseJob({ faultCase })])), inProcess)
     if (result?._tag !== "FaultCaseResult") return yield* Effect.die(new Error("a fault case did not give a verdict"))
@@ -85,8 +95,24 @@ const replayCase = (json: string, asJson: boolean) =>
 export const campaignCommand = Command.make(
   "campaign",
   { cases, seed, workers, cluster, json: flags.json, out, replay },
-  Effect.fnUntraced(function*({ cases, seed, workers, cluster: clusterStorage, json, out, replay }) {
-    if (Option.isSome(replay)) return yield* replayCase(replay.value, json)
+  Effect.fnUntraced(function*({ cases: casesGiven, seed: seedGiven, workers: workersGiven, cluster: clusterStorage, json, out, replay }) {
+    if (Option.isSome(replay)) {
+      // The case carries its seed and runs alone, here; a flag for a campaign would be silently ignored.
+      const ignored: ReadonlyArray<readonly [string, Option.Option<unknown>]> = [
+        ["--cases", casesGiven], ["--seed", seedGiven], ["--workers", workersGiven], ["--cluster", clusterStorage], ["--out", out]
+      ]
+      const given = ignored.filter(([, value]) => Option.isSome(value)).map(([flag]) => flag)
+      if (given.length > 0) {
+        return yield* new CliUsageError({
+          message: `--replay runs the one case it is given, in this process, with the case's own seed: ${given.join(", ")} would not apply; leave ${given.length === 1 ? "it" : "them"} out`
+        })
+      }
+      return yield* replayCase(replay.value, json)
+    }
+    yield* refuseWorkersWithCluster(workersGiven, clusterStorage)
+    const workers = workerCount(workersGiven)
+    const cases = Option.getOrElse(casesGiven, () => DEFAULT_CASES)
+    const seed = Option.getOrElse(seedGiven, () => DEFAULT_SEED)
     if (Option.isSome(out)) yield* prepareOutputs(out.value)
     const progress = jobProgress("case", workers, json)
     const report = yield* Effect.provide(

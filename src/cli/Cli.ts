@@ -9,6 +9,7 @@
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import { CliError, CliOutput, Command } from "effect/cli"
+import { attachNegativeValues } from "./ArgvValues.ts"
 import { clusterCommand } from "./ClusterCommand.ts"
 import { campaignCommand } from "./CampaignCommand.ts"
 import { compareCommand } from "./CompareCommand.ts"
@@ -64,13 +65,15 @@ const internalError = (defect: unknown) =>
 
 /** Runs `vwifi` on `args` (without the node and script paths) and gives the exit code. */
 export const runCli = (args: ReadonlyArray<string>) =>
-  Command.runWith(vwifi, { version: VERSION })(args).pipe(
+  Command.runWith(vwifi, { version: VERSION })(attachNegativeValues(args)).pipe(
     Effect.as<ExitCode>(0),
     // The mistake is already printed (by the presenter); only the exit code is left to give.
     Effect.catchTag("ShowHelp", (help) => Effect.succeed<ExitCode>(help.errors.length > 0 ? 2 : 0)),
     Effect.catchTag("CliUsageError", (error) => Effect.as(Console.error(`vwifi: ${error.message}`), 2 as const)),
     // The command printed its results; a check among them failed.
     Effect.catchTag("CheckFailed", (error) => Effect.as(Console.error(`vwifi: ${error.message}`), 1 as const)),
+    // A file the run wrote is incomplete (a full disk): the results are printed, the file is not whole.
+    Effect.catchTag("OutputWriteFailed", (error) => Effect.as(Console.error(`vwifi: ${error.message}`), 1 as const)),
     // A simulation job that could not run (a worker thread that died): vwifi's failure, not the input's.
     Effect.catchTag("JobFailed", (error) => Effect.as(Console.error(`vwifi: ${error.message}`), 1 as const)),
     // Any other mistake the parser found: printed already if it carries a user message.

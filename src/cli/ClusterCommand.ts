@@ -39,7 +39,7 @@ const listenHost = Flag.String("listen-host").pipe(
 )
 
 const jobs = Flag.Int("jobs").pipe(
-  Flag.withDescription("Jobs this runner runs at once. A job is single-threaded: start one runner per core with --jobs 1 (default 1)"),
+  Flag.withDescription("Jobs this runner runs at once, 1 to 64. A job is single-threaded: start one runner per core with --jobs 1 (default 1)"),
   Flag.filter((n) => n >= 1 && n <= 64, (n) => `--jobs must be from 1 to 64, got ${n}`),
   Flag.withDefault(1)
 )
@@ -86,7 +86,7 @@ const runnerCommand = Command.make(
   })
 ).pipe(
   Command.withDescription(
-    "Serve simulation jobs for `vwifi compare --cluster` (and campaigns) until stopped (Ctrl-C hands this runner's shards " +
+    "Serve simulation jobs for `--cluster` on compare, sweep-rate and campaign until stopped (Ctrl-C hands this runner's shards " +
       "to the others). Runners share one storage; each job is a message in it, so when a runner dies its unfinished jobs run " +
       "again on another runner once --lock-expiry has passed, and every job's result is delivered once. See docs/cluster.md."
   ),

@@ -7,7 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { Flag } from "effect/cli"
-import { describeTarget, parseStorageTarget } from "../cluster/StorageTarget.ts"
+import { parseStorageTarget } from "../cluster/StorageTarget.ts"
 import { inProcess, JobRunner } from "../jobs/JobRunner.ts"
 import { CliUsageError } from "./CliUsageError.ts"
 import { jobRunnerLayer } from "./Workers.ts"
@@ -29,9 +29,21 @@ export const clusterRunnerLayer = (storage: Option.Option<string>): Layer.Layer<
   const target = parseStorageTarget(storage.value)
   if ("error" in target) return Layer.effect(JobRunner, Effect.fail(new CliUsageError({ message: `--cluster: ${target.error}` })))
   return Layer.unwrap(Effect.map(Effect.promise(() => import("../cluster/ClusterJobRunner.ts")), ({ clusterJobRunner }) => clusterJobRunner({ storage: target }))).pipe(
-    Layer.catch((e) => Layer.effect(JobRunner, Effect.fail(new CliUsageError({ message: `--cluster ${describeTarget(target)}: ${e.message}` }))))
+    Layer.catch((e) => Layer.effect(JobRunner, Effect.fail(new CliUsageError({ message: `--cluster: ${e.message}` }))))
   )
 }
+
+/**
+ * `--workers` and `--cluster` name two places to run the same batch: the runners' own `--jobs` say
+ * how many jobs each runs at once, so threads asked for here would be silently ignored.
+ */
+export const refuseWorkersWithCluster = (workers: Option.Option<number>, storage: Option.Option<string>): Effect.Effect<void, CliUsageError> =>
+  Option.isSome(workers) && Option.isSome(storage)
+    ? Effect.fail(new CliUsageError({
+      message: `--workers ${workers.value} and --cluster ${storage.value} do not go together: with --cluster the jobs run on the runners ` +
+        "(each runs as many at once as its own --jobs says); give one or the other"
+    }))
+    : Effect.void
 
 /** Where a command's batch runs: the cluster if `--cluster` names one, else `--workers` threads. */
 export const batchRunnerLayer = (workers: number, storage: Option.Option<string>): Layer.Layer<JobRunner, CliUsageError> =>

@@ -9,12 +9,13 @@ import { sweep } from "../compare/Sweep.ts"
 import { CompareReport } from "../report/CompareReport.ts"
 import { durationOverride, loadScenario, prepareOutputs, scenarioArgument, writeOutputs } from "./ScenarioInput.ts"
 import { CliUsageError } from "./CliUsageError.ts"
-import { batchRunnerLayer, cluster } from "./ClusterFlag.ts"
+import { batchRunnerLayer, cluster, refuseWorkersWithCluster } from "./ClusterFlag.ts"
 import { htmlReport } from "../report/HtmlReport.ts"
 import { renderCompare } from "./CompareTable.ts"
 import * as flags from "./flags.ts"
 import { jobProgress } from "./Progress.ts"
-import { workers } from "./Workers.ts"
+import { workerCount, workers } from "./Workers.ts"
+import { refuseFaultsInBase } from "./StudyInput.ts"
 
 const out = Flag.String("out").pipe(
   Flag.withDescription("Folder to write results.json and report.html into (created if missing; default vwifi-out)"),
@@ -26,6 +27,9 @@ const withSweep = Flag.Boolean("sweep").pipe(
   Flag.withDefault(false)
 )
 
+/** Simulated time per point of `--sweep`. */
+const SWEEP_POINT_NS = 3e9
+
 const scenarioFile = scenarioArgument("Base scenario JSON file: its card, AP and first VM are used (default: the built-in scenario)")
 
 const encode = Schema.encodeSync(CompareReport)
@@ -33,11 +37,21 @@ const encode = Schema.encodeSync(CompareReport)
 export const compareCommand = Command.make(
   "compare",
   { scenario: scenarioFile, seed: flags.seed, seeds: flags.seeds, duration: flags.optionalDuration("How long each run simulates"), json: flags.json, out, sweep: withSweep, workers, cluster },
-  Effect.fnUntraced(function*({ scenario: file, seed, seeds: seedCount, duration, json, out, sweep: runSweep, workers, cluster: clusterStorage }) {
+  Effect.fnUntraced(function*({ scenario: file, seed, seeds: seedCount, duration, json, out, sweep: runSweep, workers: workersGiven, cluster: clusterStorage }) {
+    yield* refuseWorkersWithCluster(workersGiven, clusterStorage)
+    yield* flags.refuseSeedsPastMax(seed, seedCount)
+    const workers = workerCount(workersGiven)
     const base = yield* loadScenario(file, durationOverride(duration))
-    yield* prepareOutputs(out)
     if (base.vms.length === 0) return yield* new CliUsageError({ message: "the base scenario needs at least one VM (its first VM is the one compared)" })
-    const sweepNs = 3e9
+    yield* refuseFaultsInBase(base, "compare")
+    const sweepNs = SWEEP_POINT_NS
+    if (runSweep && base.warmupSeconds * 1e9 >= sweepNs) {
+      return yield* new CliUsageError({
+        message: `--sweep runs ${sweepNs / 1e9} s per point, which must end after the warm-up, but the base scenario's warm-up is ` +
+          `${base.warmupSeconds} s (warmupSeconds): every point would measure nothing. Lower warmupSeconds, or run \`vwifi sweep-rate\` with a longer --duration`
+      })
+    }
+    yield* prepareOutputs(out)
     // The threads start once the input is known to be good, and serve the comparison and the sweep.
     const { compared, swept } = yield* Effect.provide(
       Effect.gen(function*() {

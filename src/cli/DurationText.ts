@@ -15,6 +15,7 @@ const UNIT_NS: Record<string, number> = {
 
 /** Nanoseconds for `text`, or an error message saying what is accepted. */
 export const parseDurationNs = (text: string): { readonly ns: number } | { readonly error: string } => {
+  if (/^\s*-/.test(text)) return { error: `"${text}": a duration cannot be negative` }
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-zµ]*)\s*$/i.exec(text)
   const unit = match?.[2]?.toLowerCase() || "s"
   const scale = UNIT_NS[unit]
@@ -22,6 +23,7 @@ export const parseDurationNs = (text: string): { readonly ns: number } | { reado
     return { error: `"${text}" is not a duration: write a number and a unit, e.g. 10s, 250ms, 1.5h (units: ns, us, ms, s, m, h, d)` }
   }
   const ns = Math.round(Number(match[1]) * scale)
+  if (ns === 0 && Number(match[1]) > 0) return { error: `"${text}" is less than a nanosecond, the simulation's finest step` }
   if (!(ns > 0) || !Number.isSafeInteger(ns)) return { error: `"${text}" must be more than 0 and at most about 104 days` }
   return { ns }
 }

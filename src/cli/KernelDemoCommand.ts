@@ -7,10 +7,11 @@ import { runKernelDemo } from "../demo/KernelDemo.ts"
 import type { KernelDemoResult } from "../demo/KernelDemo.ts"
 import * as flags from "./flags.ts"
 import { withTraceFile } from "./TraceFile.ts"
+import { OutputFiles } from "./OutputFile.ts"
 import { progressReporter } from "./Progress.ts"
 
 const nodes = Flag.Int("nodes").pipe(
-  Flag.withDescription("Number of actors passing tokens (default 16)"),
+  Flag.withDescription("Number of actors passing tokens, 1 to 100000 (default 16)"),
   Flag.filter((n) => n >= 1 && n <= 100_000, (n) => `--nodes must be from 1 to 100000, got ${n}`),
   Flag.withDefault(16)
 )
@@ -39,10 +40,12 @@ export const kernelDemoCommand = Command.make(
   },
   Effect.fnUntraced(function*({ seed, duration, nodes, json, trace }) {
     const progress = json ? undefined : progressReporter(duration)
-    const result = yield* withTraceFile(Option.getOrUndefined(trace), (sink) =>
+    const outputs = new OutputFiles()
+    const result = yield* withTraceFile(Option.getOrUndefined(trace), outputs, (sink) =>
       runKernelDemo({ seed, nodes, durationNs: duration, trace: sink, onProgress: progress?.update }))
     progress?.done()
     yield* Console.log(json ? JSON.stringify(result) : table(result))
+    yield* outputs.check()
   })
 ).pipe(
   Command.withDescription(

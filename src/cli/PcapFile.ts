@@ -3,24 +3,20 @@
  * The capture hands it chunks (`pcap/AirCapture.ts`), so each write is a large one.
  */
 import * as Effect from "effect/Effect"
-import { closeSync, openSync, writeSync } from "node:fs"
 import type { PcapSink } from "../pcap/AirCapture.ts"
-import { CliUsageError } from "./CliUsageError.ts"
+import type { CliUsageError } from "./CliUsageError.ts"
+import { openOutput } from "./OutputFile.ts"
+import type { OutputFiles } from "./OutputFile.ts"
 
 export const withPcapFile = <A, E, R>(
   path: string | undefined,
+  outputs: OutputFiles,
   use: (sink: PcapSink | undefined) => Effect.Effect<A, E, R>
 ): Effect.Effect<A, E | CliUsageError, R> => {
   if (path === undefined) return use(undefined)
   return Effect.acquireUseRelease(
-    Effect.try({
-      try: () => openSync(path, "w"),
-      catch: (error) => new CliUsageError({ message: `cannot write the capture to ${path}: ${(error as Error).message}` })
-    }),
-    (fd) =>
-      use((bytes) => {
-        for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at)
-      }),
-    (fd) => Effect.sync(() => closeSync(fd))
+    Effect.map(openOutput("the capture", path), (file) => outputs.add(file)),
+    (file) => use((bytes) => file.write(bytes)),
+    (file) => Effect.sync(() => file.close())
   )
 }

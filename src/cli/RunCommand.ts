@@ -17,6 +17,8 @@ import { renderRunReport } from "./RunTable.ts"
 import { withTraceFile } from "./TraceFile.ts"
 import { withPcapFile } from "./PcapFile.ts"
 import { withTimelineFile } from "./TimelineFile.ts"
+import { OutputFiles } from "./OutputFile.ts"
+import { refuseSharedPaths } from "./OutputPaths.ts"
 
 const scenarioFile = scenarioArgument("Scenario JSON file (default: the built-in scenario of the seed's setup)")
 
@@ -57,6 +59,10 @@ export const runCommand = Command.make(
     faults: flags.faultRate(0, "added to the scenario's own fault schedule")
   },
   Effect.fnUntraced(function*({ scenario: file, mode, seed, duration, json, trace, pcap, traceOut, traceWindow, faults }) {
+    yield* refuseSharedPaths(
+      [["--trace", Option.getOrUndefined(trace)], ["--pcap", Option.getOrUndefined(pcap)], ["--trace-out", Option.getOrUndefined(traceOut)]],
+      Option.getOrUndefined(file)
+    )
     const overrides: Array<FlagOverride> = [
       ...Option.match(mode, { onNone: () => [], onSome: (m) => [{ field: "mode" as const, value: m, flag: `--mode ${m}` }] }),
       ...durationOverride(duration)
@@ -66,12 +72,14 @@ export const runCommand = Command.make(
     for (const note of unsupportedFeatures(scenario)) yield* Console.error(`vwifi: note: ${note}`)
     if (faults > 0 && !json) yield* Console.error(`vwifi: ${scenario.faults.length - base.faults.length} faults generated from seed ${seed} (the JSON results list the recoveries)`)
     const progress = json ? undefined : progressReporter(scenario.durationSeconds * 1e9)
-    const report: RunReport = yield* withPcapFile(Option.getOrUndefined(pcap), (capture) =>
-      withTimelineFile(Option.getOrUndefined(traceOut), Option.getOrUndefined(traceWindow), { warmupNs: scenario.warmupSeconds * 1e9, durationNs: scenario.durationSeconds * 1e9 }, (timeline) =>
-        withTraceFile(Option.getOrUndefined(trace), (sink) =>
+    const outputs = new OutputFiles()
+    const report: RunReport = yield* withPcapFile(Option.getOrUndefined(pcap), outputs, (capture) =>
+      withTimelineFile(Option.getOrUndefined(traceOut), Option.getOrUndefined(traceWindow), { warmupNs: scenario.warmupSeconds * 1e9, durationNs: scenario.durationSeconds * 1e9 }, outputs, (timeline) =>
+        withTraceFile(Option.getOrUndefined(trace), outputs, (sink) =>
           runScenario(scenario, { seed, trace: sink, onProgress: progress?.update, pcap: capture, timeline }))))
     progress?.done()
     yield* Console.log(json ? JSON.stringify(report, null, 2) : renderRunReport(report))
+    yield* outputs.check()
   })
 ).pipe(
   Command.withDescription(

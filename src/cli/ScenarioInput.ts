@@ -78,8 +78,12 @@ const ensureDir = (dir: string): void => {
   mkdirSync(dir)
 }
 
-/** Creates `folder` if missing, before a long run, so that an unwritable one is refused at once. */
+/**
+ * Creates `folder` if missing, before a long run, so that an unwritable one is refused at once. An
+ * empty name is refused too: it would resolve to the current folder and scatter the files there.
+ */
 export const prepareOutputs = (folder: string): Effect.Effect<void, CliUsageError> => {
+  if (folder.trim() === "") return Effect.fail(new CliUsageError({ message: "--out needs a folder name, got an empty one" }))
   const dir = resolve(folder)
   return Effect.try({
     try: () => ensureDir(dir),

@@ -81,7 +81,7 @@ export const soakCommand = Command.make(
       "of the first three after warm-up, and no growth in live fibers. Exit code 1 if an invariant broke or memory grew."
   ),
   Command.withExamples([
-    { command: "vwifi soak --hours 1", description: "one simulated hour, 8 VMs, 12 faults/h (about 30 s)" },
+    { command: "vwifi soak --hours 1", description: "one simulated hour, 8 VMs, 12 faults/h (10 to 30 s)" },
     { command: "vwifi soak --hours 24 --vms 8 --faults 1 --seed 7 --json", description: "a day, a fault a minute, as JSON" }
   ])
 )

@@ -11,8 +11,9 @@ import { durationOverride, loadScenario, prepareOutputs, scenarioArgument, write
 import { CliUsageError } from "./CliUsageError.ts"
 import * as flags from "./flags.ts"
 import { jobProgress } from "./Progress.ts"
-import { workers } from "./Workers.ts"
-import { batchRunnerLayer, cluster } from "./ClusterFlag.ts"
+import { workerCount, workers } from "./Workers.ts"
+import { batchRunnerLayer, cluster, refuseWorkersWithCluster } from "./ClusterFlag.ts"
+import { refuseFaultsInBase } from "./StudyInput.ts"
 
 const out = Flag.String("out").pipe(
   Flag.withDescription("Folder to write sweep.json and sweep.html into (created if missing; default vwifi-out)"),
@@ -35,10 +36,14 @@ const render = (r: SweepReport): string => {
 export const sweepCommand = Command.make(
   "sweep-rate",
   { scenario: scenarioFile, seed: flags.seed, seeds: flags.seeds, duration: flags.optionalDuration("How long each point simulates"), json: flags.json, out, workers, cluster },
-  Effect.fnUntraced(function*({ scenario: file, seed, seeds: seedCount, duration, json, out, workers, cluster: clusterStorage }) {
+  Effect.fnUntraced(function*({ scenario: file, seed, seeds: seedCount, duration, json, out, workers: workersGiven, cluster: clusterStorage }) {
+    yield* refuseWorkersWithCluster(workersGiven, clusterStorage)
+    yield* flags.refuseSeedsPastMax(seed, seedCount)
+    const workers = workerCount(workersGiven)
     const base = yield* loadScenario(file, durationOverride(duration))
-    yield* prepareOutputs(out)
     if (base.vms.length === 0) return yield* new CliUsageError({ message: "the base scenario needs at least one VM" })
+    yield* refuseFaultsInBase(base, "sweep-rate")
+    yield* prepareOutputs(out)
     const durationNs = Option.getOrUndefined(duration)
     const progress = jobProgress("run", workers, json)
     const points = yield* Effect.provide(sweep(base, { seed, seeds: seedCount, durationNs, onDone: progress.onDone }), batchRunnerLayer(workers, clusterStorage))

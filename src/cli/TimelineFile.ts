@@ -4,10 +4,12 @@
  */
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
-import { closeSync, openSync, statSync, writeSync } from "node:fs"
+import { statSync } from "node:fs"
 import { defaultWindow, Timeline, TIMELINE_EVENTS_MAX } from "../timeline/Timeline.ts"
 import type { TimelineSummary } from "../timeline/Timeline.ts"
 import { CliUsageError } from "./CliUsageError.ts"
+import { openOutput } from "./OutputFile.ts"
+import type { OutputFiles } from "./OutputFile.ts"
 import type { WindowNs } from "./DurationText.ts"
 
 const seconds = (ns: number): string => `${Number((ns / 1e9).toFixed(6))} s`
@@ -31,6 +33,7 @@ export const withTimelineFile = <A, E, R>(
   path: string | undefined,
   window: WindowNs | undefined,
   run: { readonly warmupNs: number; readonly durationNs: number },
+  outputs: OutputFiles,
   use: (timeline: Timeline | undefined) => Effect.Effect<A, E, R>
 ): Effect.Effect<A, E | CliUsageError, R> => {
   if (path === undefined) {
@@ -44,17 +47,17 @@ export const withTimelineFile = <A, E, R>(
     return Effect.fail(new CliUsageError({ message: `--trace-window starts at ${seconds(fromNs)}, after the run ends (${seconds(durationNs)})` }))
   }
   return Effect.acquireUseRelease(
-    Effect.try({
-      try: () => openSync(path, "w"),
-      catch: (error) => new CliUsageError({ message: `cannot write the timeline to ${path}: ${(error as Error).message}` })
-    }),
-    (fd) => {
-      const timeline = new Timeline({ fromNs, untilNs, write: (chunk) => writeSync(fd, chunk) })
+    Effect.map(openOutput("the timeline", path), (file) => outputs.add(file)),
+    (file) => {
+      const timeline = new Timeline({ fromNs, untilNs, write: (chunk) => file.write(chunk) })
       return Effect.tap(use(timeline), () => {
         const summary = timeline.finish()
-        return Effect.forEach(timelineNotes(path, summary, statSync(path).size), (line) => Console.error(line), { discard: true })
+        // A timeline that could not be written whole gets no summary: the command says why at its end.
+        return file.failure !== undefined
+          ? Effect.void
+          : Effect.forEach(timelineNotes(path, summary, statSync(path).size), (line) => Console.error(line), { discard: true })
       })
     },
-    (fd) => Effect.sync(() => closeSync(fd))
+    (file) => Effect.sync(() => file.close())
   )
 }

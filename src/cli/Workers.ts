@@ -1,6 +1,7 @@
 /** `--workers N`: where compare, sweep-rate and campaign run their simulations. */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { Flag } from "effect/cli"
 import { availableParallelism } from "node:os"
 import { inProcess } from "../jobs/JobRunner.ts"
@@ -18,8 +19,12 @@ export const workers = Flag.Int("workers").pipe(
       `Results are the same, bit for bit, whatever the number (default: the number of cores, ${defaultWorkers} here)`
   ),
   Flag.filter((n) => n >= 1 && n <= WORKERS_MAX, (n) => `--workers must be a whole number from 1 to ${WORKERS_MAX}, got ${n}`),
-  Flag.withDefault(defaultWorkers)
+  // Optional, not defaulted: a command must know whether it was given (it does not go with --cluster).
+  Flag.optional
 )
+
+/** The threads `--workers` asks for, or one per core. */
+export const workerCount = (given: Option.Option<number>): number => Option.getOrElse(given, () => defaultWorkers)
 
 /**
  * The `JobRunner` for `--workers n`: this thread for 1, a pool of threads otherwise. The pool's

@@ -1,14 +1,31 @@
 /** Flags shared by vwifi's commands, each with its unit and default in the help text. */
+import * as Effect from "effect/Effect"
 import { Flag } from "effect/cli"
+import { CliUsageError } from "./CliUsageError.ts"
 import { DEFAULT_SEEDS } from "../compare/Seeds.ts"
 import { parseDurationNs, parseWindowNs } from "./DurationText.ts"
 import type { WindowNs } from "./DurationText.ts"
 
-export const seed = Flag.Int("seed").pipe(
-  Flag.withDescription("Seed of the run's random source: the same seed gives the same trace digest (default 1)"),
-  Flag.filter((n) => n >= 0 && Number.isSafeInteger(n), (n) => `--seed must be a whole number from 0 to 2^53 − 1, got ${n}`),
+/** `--seed` with what it seeds, and no default: absent is `Flag.optional`'s None (or `seed`'s 1). */
+export const seedWithout = (description: string) =>
+  Flag.Int("seed").pipe(
+    Flag.withDescription(description),
+    Flag.filter((n) => n >= 0 && Number.isSafeInteger(n), (n) => `--seed must be a whole number from 0 to 2^53 − 1, got ${n}`)
+  )
+
+export const seed = seedWithout("Seed of the run's random source: the same seed gives the same results, bit for bit (for a run, the same trace digest) (default 1)").pipe(
   Flag.withDefault(1)
 )
+
+/** A study runs seeds `seed` … `seed + count − 1`: the last one must still be a seed. */
+export const refuseSeedsPastMax = (first: number, count: number): Effect.Effect<void, CliUsageError> =>
+  // Compared on the safe side: `first + count − 1` itself rounds once past 2^53.
+  first > Number.MAX_SAFE_INTEGER - (count - 1)
+    ? Effect.fail(new CliUsageError({
+      message: `--seed ${first} with --seeds ${count} would run seeds up to ${first} + ${count - 1}, past the largest seed (2^53 − 1 = ` +
+        `${Number.MAX_SAFE_INTEGER}); take a --seed of at most ${Number.MAX_SAFE_INTEGER - count + 1}`
+    }))
+    : Effect.void
 
 const toNs = (text: string): number => {
   const parsed = parseDurationNs(text)
@@ -16,10 +33,10 @@ const toNs = (text: string): number => {
   return parsed.ns
 }
 
-/** A virtual-time duration flag ("10s", "250ms", "1.5h"), parsed to nanoseconds. */
+/** A virtual-time duration flag ("10s", "1500ms", "1.5h"), parsed to nanoseconds. */
 export const duration = (defaultText: string, description: string) =>
   Flag.String("duration").pipe(
-    Flag.withDescription(`${description} (virtual time: 10s, 250ms, 1.5h …; default ${defaultText})`),
+    Flag.withDescription(`${description} (virtual time: 10s, 1500ms, 1.5h …; default ${defaultText})`),
     Flag.withDefault(defaultText),
     Flag.mapTryCatch(toNs, String)
   )
@@ -27,7 +44,7 @@ export const duration = (defaultText: string, description: string) =>
 /** The same, without a default: absent means "as the scenario says". */
 export const optionalDuration = (description: string) =>
   Flag.String("duration").pipe(
-    Flag.withDescription(`${description} (virtual time: 10s, 250ms, 1.5h …; default: the scenario's durationSeconds)`),
+    Flag.withDescription(`${description} (virtual time: 10s, 1500ms, 1.5h …; default: the scenario's durationSeconds)`),
     Flag.mapTryCatch(toNs, String),
     Flag.optional
   )
@@ -77,7 +94,7 @@ export const traceWindow = Flag.String("trace-window").pipe(
 /** A fault rate: mean injected faults per simulated minute (a Poisson process), 0 for none. */
 export const faultRate = (defaultRate: number, what: string) =>
   Flag.Finite("faults").pipe(
-    Flag.withDescription(`Mean injected faults per simulated minute, ${what}; drawn from --seed; 0 for none (default ${defaultRate})`),
+    Flag.withDescription(`Mean injected faults per simulated minute, ${what}; drawn from --seed; 0 (none) to 600 (default ${defaultRate})`),
     Flag.filter((x) => x >= 0 && x <= 600, (x) => `--faults must be a rate from 0 to 600 per simulated minute, got ${x}`),
     Flag.withDefault(defaultRate)
   )

@@ -18,4 +18,11 @@ describe("cli: durations", () => {
     const parsed = parseDurationNs("10 parsecs")
     assert.include("error" in parsed ? parsed.error : "", "units: ns, us, ms, s, m, h, d")
   })
+
+  it("says what is wrong with a negative duration and with one below a nanosecond", () => {
+    assert.deepStrictEqual(parseDurationNs("-1s"), { error: "\"-1s\": a duration cannot be negative" })
+    assert.deepStrictEqual(parseDurationNs(" -0.5ms"), { error: "\" -0.5ms\": a duration cannot be negative" })
+    assert.deepStrictEqual(parseDurationNs("0.1ns"), { error: "\"0.1ns\" is less than a nanosecond, the simulation's finest step" })
+    assert.deepStrictEqual(parseDurationNs("0.6ns"), { ns: 1 })
+  })
 })

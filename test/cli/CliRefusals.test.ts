@@ -1,0 +1,85 @@
+/**
+ * Input the command line refuses at once, with exit code 2 and one message, instead of running with
+ * part of it ignored, silently measuring nothing, or writing where the user did not mean; and a file
+ * that cannot be written whole, which ends the run with exit code 1 after its results.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { vwifi, vwifiIn } from "./vwifi.ts"
+
+const scratch = () => mkdtempSync(join(tmpdir(), "vwifi-refuse-"))
+
+const refused = (r: { code: number | null; stdout: string; stderr: string }, text: string): void => {
+  assert.strictEqual(r.code, 2, r.stderr)
+  assert.include(r.stderr, text)
+  assert.notInclude(r.stdout + r.stderr, "    at ")
+  assert.notInclude(r.stderr, "internal error")
+}
+
+describe("cli: refused before anything runs", () => {
+  it("an empty --out, which would scatter the files in the current folder", () => {
+    const cwd = scratch()
+    refused(vwifiIn(cwd, "compare", "--seeds", "1", "--duration", "2s", "--out", ""), "--out needs a folder name")
+    refused(vwifiIn(cwd, "sweep-rate", "--seeds", "1", "--duration", "2s", "--out", " "), "--out needs a folder name")
+    assert.deepStrictEqual(readdirSync(cwd), [])
+  })
+
+  it("seeds past the largest one", () => {
+    refused(vwifi("compare", "--seed", "9007199254740991", "--seeds", "2", "--duration", "2s"), "past the largest seed")
+    refused(vwifi("sweep-rate", "--seed", "9007199254740990", "--seeds", "3", "--duration", "2s"), "take a --seed of at most 9007199254740989")
+  })
+
+  it("a base scenario with scheduled faults, for compare and sweep-rate", () => {
+    const file = join(scratch(), "faulty.json")
+    writeFileSync(file, JSON.stringify({ faults: [{ atSeconds: 2, kind: "crash-driver" }] }))
+    refused(vwifi("compare", file, "--seeds", "1", "--duration", "3s"), "does not take")
+    refused(vwifi("sweep-rate", file, "--seeds", "1", "--duration", "3s"), "\"faults\" holds 1 scheduled event")
+  })
+
+  it("compare --sweep on a base scenario whose warm-up outlasts a sweep point", () => {
+    const file = join(scratch(), "warm.json")
+    writeFileSync(file, JSON.stringify({ warmupSeconds: 5, durationSeconds: 6 }))
+    refused(vwifi("compare", file, "--sweep", "--seeds", "1"), "every point would measure nothing")
+  })
+
+  it("--workers with --cluster, and flags a --replay would ignore", () => {
+    const db = join(scratch(), "c.db")
+    refused(vwifi("campaign", "--cases", "2", "--workers", "2", "--cluster", db), "do not go together")
+    refused(vwifi("compare", "--workers", "1", "--cluster", db), "do not go together")
+    assert.isFalse(existsSync(db), "refused before the storage was opened")
+    const aCase = JSON.stringify({ seed: 3, mode: 0, vms: 1, aps: 1, traffic: ["ping", "ping", "ping", "ping"], faults: [{ atTenths: 10, kind: 0, target: 0, size: 0 }] })
+    refused(vwifi("campaign", "--replay", aCase, "--cases", "5", "--out", scratch()), "--cases, --out would not apply")
+    const misspelt = vwifi("campaign", "--replay", JSON.stringify({ ...JSON.parse(aCase), extra: 1 }))
+    refused(misspelt, "extra: unknown field")
+    assert.notInclude(misspelt.stderr, "faults:", "the case is otherwise valid")
+  })
+
+  it("two outputs on one file, or an output on the scenario file", () => {
+    const dir = scratch()
+    const out = join(dir, "out")
+    refused(vwifi("run", "--duration", "2s", "--trace", out, "--pcap", out), "each output needs a file of its own")
+    assert.isFalse(existsSync(out))
+    const scenario = join(dir, "s.json")
+    writeFileSync(scenario, "{}")
+    refused(vwifi("run", scenario, "--duration", "2s", "--trace-out", join(dir, ".", "s.json")), "is also the scenario file")
+    assert.strictEqual(readFileSync(scenario, "utf8"), "{}")
+  })
+
+  it("a PostgreSQL server that does not answer is the user's to fix, not a crash", () => {
+    refused(vwifi("cluster", "runners", "--storage", "postgres://vwifi:secret@127.0.0.1:1/vwifi"), "cannot connect to PostgreSQL at postgres://vwifi:***@127.0.0.1:1/vwifi")
+  })
+})
+
+describe("cli: an output that cannot be written whole", () => {
+  it.skipIf(!existsSync("/dev/full"))("says so at once, finishes the run, prints the results and exits with 1", () => {
+    const r = vwifi("run", "--duration", "2s", "--json", "--pcap", "/dev/full", "--trace", "/dev/full")
+    assert.strictEqual(r.code, 1, r.stderr)
+    assert.strictEqual(JSON.parse(r.stdout).outcome, "completed", "the results are printed whole")
+    assert.include(r.stderr, "writing the capture to /dev/full failed")
+    assert.include(r.stderr, "the capture in /dev/full is incomplete")
+    assert.include(r.stderr, "the trace in /dev/full is incomplete")
+    assert.notInclude(r.stderr, "internal error")
+  })
+})
