@@ -9,6 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { Command, Flag } from "effect/cli"
+import { existsSync } from "node:fs"
 import { describeTarget, parseStorageTarget } from "../cluster/StorageTarget.ts"
 import type { StorageTarget } from "../cluster/StorageTarget.ts"
 import { defaultTimings, fastFailoverTimings, SHARD_LOCK_EXPIRATION_MS_MIN } from "../cluster/ClusterTimings.ts"
@@ -101,6 +102,10 @@ const runnersCommand = Command.make(
   { storage },
   Effect.fnUntraced(function*(flags) {
     const target = yield* targetOf(flags.storage)
+    // A listing reads: it does not create a SQLite file that no runner has made.
+    if (target._tag === "Sqlite" && !existsSync(target.file)) {
+      return yield* Console.log(`no runner is registered in ${describeTarget(target)}: the file does not exist (a runner creates it)`)
+    }
     const [{ clientLayer }, { RunnerStorage }] = yield* Effect.promise(() => Promise.all([import("../cluster/ClusterJobRunner.ts"), import("effect/cluster/RunnerStorage")]))
     const runners = yield* Effect.gen(function*() {
       return yield* (yield* RunnerStorage).getRunners

@@ -12,6 +12,7 @@ import { CliUsageError } from "./CliUsageError.ts"
 import { batchRunnerLayer, cluster, refuseWorkersWithCluster } from "./ClusterFlag.ts"
 import { htmlReport } from "../report/HtmlReport.ts"
 import { renderCompare } from "./CompareTable.ts"
+import { renderSweep } from "./SweepTable.ts"
 import * as flags from "./flags.ts"
 import { jobProgress } from "./Progress.ts"
 import { workerCount, workers } from "./Workers.ts"
@@ -72,7 +73,8 @@ export const compareCommand = Command.make(
       "results.json": JSON.stringify(encode(report), null, 2) + "\n",
       "report.html": yield* htmlReport(report, swept)
     })
-    yield* Console.log(json ? JSON.stringify(encode(report)) : `${renderCompare(report)}\n\nresults: ${paths["results.json"]}\nreport:  ${paths["report.html"]}`)
+    const sweepTable = swept === undefined ? "" : `\n\n${renderSweep(swept)}`
+    yield* Console.log(json ? JSON.stringify(encode(report)) : `${renderCompare(report)}${sweepTable}\n\nresults: ${paths["results.json"]}\nreport:  ${paths["report.html"]}`)
   })
 ).pipe(
   Command.withDescription(

@@ -51,6 +51,7 @@ export const parseWindowNs = (text: string): WindowNs | { readonly error: string
   if ("error" in from) return { error: `the window's start: ${from.error}` }
   const until = side(parts[1]!, Infinity)
   if ("error" in until) return { error: `the window's end: ${until.error}` }
+  if (until.ns === from.ns) return { error: `the window "${text}" is empty: write start..end with the end later` }
   if (!(until.ns > from.ns)) return { error: `the window "${text}" ends before it starts: write start..end with the end later` }
   return { fromNs: from.ns, untilNs: until.ns }
 }

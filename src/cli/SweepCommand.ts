@@ -4,8 +4,8 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { Command, Flag } from "effect/cli"
-import { sweep, sweepGroups, sweepRates } from "../compare/Sweep.ts"
-import { describePhy } from "../air/PhyConfig.ts"
+import { sweep } from "../compare/Sweep.ts"
+import { renderSweep } from "./SweepTable.ts"
 import { SweepReport, sweepHtml } from "../report/SweepReport.ts"
 import { durationOverride, loadScenario, prepareOutputs, scenarioArgument, writeOutputs } from "./ScenarioInput.ts"
 import { CliUsageError } from "./CliUsageError.ts"
@@ -21,17 +21,6 @@ const out = Flag.String("out").pipe(
 )
 
 const scenarioFile = scenarioArgument("Base scenario JSON file: its AP and first VM are used (default: the built-in scenario)")
-
-const render = (r: SweepReport): string => {
-  const lines = [`Saturated UDP goodput (Mb/s) / CPU (%) against PHY rate, ${r.simulatedSecondsPerRun} s per point, seed ${r.seed}`]
-  lines.push(`  ${"group".padEnd(38)}${sweepRates.map((p) => `${Math.round(r.points.find((x) => x.phy === describePhy(p))?.phyRateMbps ?? 0)} Mb/s`.padStart(16)).join("")}`)
-  for (const g of sweepGroups) {
-    const cells = r.points.filter((p) => p.group === g.id).map((p) => `${p.goodputMbps.toFixed(1)} / ${(100 * p.cpuUtilization).toFixed(1)}%`.padStart(16))
-    lines.push(`  ${g.label.padEnd(38)}${cells.join("")}`)
-  }
-  lines.push(`  PHY rates: ${sweepRates.map(describePhy).join("; ")}`)
-  return lines.join("\n")
-}
 
 export const sweepCommand = Command.make(
   "sweep-rate",
@@ -53,7 +42,7 @@ export const sweepCommand = Command.make(
       "sweep.json": JSON.stringify(Schema.encodeSync(SweepReport)(report), null, 2) + "\n",
       "sweep.html": yield* sweepHtml(report)
     })
-    yield* Console.log(json ? JSON.stringify(report) : `${render(report)}\n\nresults: ${paths["sweep.json"]}\nchart:   ${paths["sweep.html"]}`)
+    yield* Console.log(json ? JSON.stringify(report) : `${renderSweep(report)}\n\nresults: ${paths["sweep.json"]}\nchart:   ${paths["sweep.html"]}`)
   })
 ).pipe(
   Command.withDescription(

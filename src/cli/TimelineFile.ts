@@ -44,7 +44,7 @@ export const withTimelineFile = <A, E, R>(
     ? defaultWindow(run.warmupNs, durationNs)
     : { fromNs: window.fromNs, untilNs: Math.min(window.untilNs, durationNs) }
   if (fromNs >= durationNs) {
-    return Effect.fail(new CliUsageError({ message: `--trace-window starts at ${seconds(fromNs)}, after the run ends (${seconds(durationNs)})` }))
+    return Effect.fail(new CliUsageError({ message: `--trace-window starts at ${seconds(fromNs)}, ${fromNs === durationNs ? "where" : "after"} the run ends (${seconds(durationNs)}): nothing would be in it` }))
   }
   return Effect.acquireUseRelease(
     Effect.map(openOutput("the timeline", path), (file) => outputs.add(file)),

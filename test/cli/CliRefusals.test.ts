@@ -67,6 +67,14 @@ describe("cli: refused before anything runs", () => {
     assert.strictEqual(readFileSync(scenario, "utf8"), "{}")
   })
 
+  it("a listing of runners in a SQLite file that does not exist creates none", () => {
+    const db = join(scratch(), "none.db")
+    const r = vwifi("cluster", "runners", "--storage", db)
+    assert.strictEqual(r.code, 0, r.stderr)
+    assert.include(r.stdout, "the file does not exist")
+    assert.isFalse(existsSync(db))
+  })
+
   it("a PostgreSQL server that does not answer is the user's to fix, not a crash", () => {
     refused(vwifi("cluster", "runners", "--storage", "postgres://vwifi:secret@127.0.0.1:1/vwifi"), "cannot connect to PostgreSQL at postgres://vwifi:***@127.0.0.1:1/vwifi")
   })

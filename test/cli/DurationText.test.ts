@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { parseDurationNs } from "../../src/cli/DurationText.ts"
+import { parseDurationNs, parseWindowNs } from "../../src/cli/DurationText.ts"
 
 describe("cli: durations", () => {
   it("reads a number and a unit", () => {
@@ -24,5 +24,10 @@ describe("cli: durations", () => {
     assert.deepStrictEqual(parseDurationNs(" -0.5ms"), { error: "\" -0.5ms\": a duration cannot be negative" })
     assert.deepStrictEqual(parseDurationNs("0.1ns"), { error: "\"0.1ns\" is less than a nanosecond, the simulation's finest step" })
     assert.deepStrictEqual(parseDurationNs("0.6ns"), { ns: 1 })
+  })
+
+  it("calls a window of no length empty, and a reversed one reversed", () => {
+    assert.deepStrictEqual(parseWindowNs("1s..1000ms"), { error: "the window \"1s..1000ms\" is empty: write start..end with the end later" })
+    assert.include((parseWindowNs("2s..1s") as { error: string }).error, "ends before it starts")
   })
 })
