@@ -13,6 +13,8 @@ import type { JobFailed } from "../jobs/JobRunner.ts"
 import { FaultCaseJob } from "../jobs/SimJob.ts"
 import type { FaultCaseResult, SimJobResult } from "../jobs/SimJob.ts"
 import type { CampaignFailure, CampaignReport } from "./CampaignReport.ts"
+import { campaignProblems, refuseProblems } from "../run/RunOptionsCheck.ts"
+import type { RunOptionsError } from "../run/RunOptionsCheck.ts"
 
 export interface CampaignOptions {
   readonly seed: number
@@ -47,8 +49,9 @@ const count = (names: ReadonlyArray<string>): Record<string, number> => {
   return out
 }
 
-export const runCampaign = (options: CampaignOptions): Effect.Effect<CampaignReport, JobFailed, JobRunner> =>
+export const runCampaign = (options: CampaignOptions): Effect.Effect<CampaignReport, JobFailed | RunOptionsError, JobRunner> =>
   Effect.gen(function*() {
+    yield* refuseProblems(campaignProblems(options))
     const runner = yield* JobRunner
     const cases = generateCases(options.seed, options.cases)
     const started = performance.now()

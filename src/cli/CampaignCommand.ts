@@ -5,6 +5,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { Command, Flag } from "effect/cli"
 import { runCampaign } from "../campaign/Campaign.ts"
+import { CAMPAIGN_CASES_MAX } from "../run/RunOptionsCheck.ts"
 import { FaultCase } from "../fault/FaultCase.ts"
 import { inProcess, JobRunner } from "../jobs/JobRunner.ts"
 import { FaultCaseJob } from "../jobs/SimJob.ts"
@@ -19,8 +20,7 @@ import { workerCount, workers } from "./Workers.ts"
 import { batchRunnerLayer, cluster, refuseWorkersWithCluster } from "./ClusterFlag.ts"
 import { problemsFromIssue, parseOptions } from "../scenario/ScenarioIssues.ts"
 
-/** A campaign this long runs for hours on a laptop; more is a typo. */
-const CASES_MAX = 100_000
+const CASES_MAX = CAMPAIGN_CASES_MAX
 const DEFAULT_CASES = 100
 
 const cases = Flag.Int("cases").pipe(

@@ -6,6 +6,7 @@ import { invariantViolations } from "../report/RunReport.ts"
 import type { SoakHour, SoakReport } from "../report/SoakReport.ts"
 import { GENERATED_FAULTS_MAX } from "../fault/FaultPlan.ts"
 import { runSoak } from "../soak/Soak.ts"
+import { SOAK_HOURS_MAX, SOAK_VMS_MAX } from "../run/RunOptionsCheck.ts"
 import { describeMemoryVerdict } from "../soak/MemoryVerdict.ts"
 import { CheckFailed } from "./CheckFailed.ts"
 import { CliUsageError } from "./CliUsageError.ts"
@@ -14,13 +15,13 @@ import { progressReporter } from "./Progress.ts"
 import { renderFaults, renderInvariants } from "./RunTable.ts"
 
 const hours = Flag.Int("hours").pipe(
-  Flag.withDescription("Simulated hours to run, 1 to 2400 (100 days) (default 24)"),
-  Flag.filter((n) => n >= 1 && n <= 2400, (n) => `--hours must be a whole number from 1 to 2400 (100 days), got ${n}`),
+  Flag.withDescription(`Simulated hours to run, 1 to ${SOAK_HOURS_MAX} (100 days) (default 24)`),
+  Flag.filter((n) => n >= 1 && n <= SOAK_HOURS_MAX, (n) => `--hours must be a whole number from 1 to ${SOAK_HOURS_MAX} (100 days), got ${n}`),
   Flag.withDefault(24)
 )
 const vms = Flag.Int("vms").pipe(
-  Flag.withDescription("Number of VMs (1 to 16; the card gets as many vMACs) (default 8)"),
-  Flag.filter((n) => n >= 1 && n <= 16, (n) => `--vms must be a whole number from 1 to 16, got ${n}`),
+  Flag.withDescription(`Number of VMs (1 to ${SOAK_VMS_MAX}; the card gets as many vMACs) (default 8)`),
+  Flag.filter((n) => n >= 1 && n <= SOAK_VMS_MAX, (n) => `--vms must be a whole number from 1 to ${SOAK_VMS_MAX}, got ${n}`),
   Flag.withDefault(8)
 )
 const faults = flags.faultRate(0.2, "besides the VMs' own comings and goings")

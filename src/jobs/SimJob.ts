@@ -54,12 +54,15 @@ export const runJob = (job: SimJob, index: number): Effect.Effect<SimJobResult, 
   switch (job._tag) {
     case "RunJob":
       return runScenario(job.scenario, { seed: job.seed, durationNs: job.durationNs, txPath: job.txPath }).pipe(
-        Effect.map((report) => new RunJobResult({ report }))
+        Effect.map((report) => new RunJobResult({ report })),
+        Effect.mapError((e) => new JobFailed({ index, message: `run ${index}: ${e.message}` }))
       )
     case "FaultCaseJob":
       return caseScenario(job.faultCase).pipe(
         Effect.mapError((e) => new JobFailed({ index, message: `fault case ${JSON.stringify(job.faultCase)}: ${String(e)}` })),
-        Effect.flatMap((scenario) => runScenario(scenario, { seed: job.faultCase.seed })),
+        Effect.flatMap((scenario) =>
+          runScenario(scenario, { seed: job.faultCase.seed }).pipe(Effect.mapError((e) => new JobFailed({ index, message: `fault case ${index}: ${e.message}` })))
+        ),
         Effect.map((report) => new FaultCaseResult({ problems: caseVerdict(report), traceDigest: report.traceDigest, simulatedSeconds: report.simulatedSeconds }))
       )
   }

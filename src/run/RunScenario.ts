@@ -17,6 +17,8 @@ import { percentile } from "./Percentile.ts"
 import { energyOf } from "../nic/RadioEnergy.ts"
 import { isConsistent } from "../driver/VmacTable.ts"
 import { actorSummary, runWorld } from "./RunWorld.ts"
+import { durationProblems, refuseProblems, seedProblems } from "./RunOptionsCheck.ts"
+import type { RunOptionsError } from "./RunOptionsCheck.ts"
 import { MAX_FRAME_LIFETIME_NS } from "../vocabulary/ModelConstants.ts"
 import type { World } from "../world/World.ts"
 import type { Timeline } from "../timeline/Timeline.ts"
@@ -212,9 +214,15 @@ const radioReport = (world: World, nowNs: number): RunReport["radio"] => {
   }
 }
 
-/** Runs `scenario` for its duration (or `durationNs`) with `seed`. */
-export const runScenario = (scenario: Scenario, options: RunScenarioOptions): Effect.Effect<RunReport> => {
+/**
+ * Runs `scenario` for its duration (or `durationNs`) with `seed`. A seed that is not a whole number
+ * from 0 to 2^53 − 1, or a `durationNs` that the scenario's checks refuse as `durationSeconds`, fails
+ * with `RunOptionsError` before anything runs.
+ */
+export const runScenario = (scenario: Scenario, options: RunScenarioOptions): Effect.Effect<RunReport, RunOptionsError> => {
   const durationNs = options.durationNs ?? scenario.durationSeconds * 1e9
+  const problems = [...seedProblems(options.seed), ...(options.durationNs === undefined ? [] : durationProblems(scenario, options.durationNs))]
+  if (problems.length > 0) return refuseProblems(problems) as Effect.Effect<never, RunOptionsError>
   return Effect.map(
     runWorld(scenario, options, (world) =>
       Effect.gen(function*() {

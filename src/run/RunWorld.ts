@@ -4,6 +4,7 @@
  * run worlds through it. A run that does not complete (a runaway, a deadlock, a model defect) is a
  * bug of vwifi's, not the user's: it dies with the run's context.
  */
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Scope from "effect/Scope"
@@ -52,8 +53,20 @@ export const runWorld = <A>(
     ({ exit, stats }) =>
       Exit.isSuccess(exit)
         ? Effect.succeed({ value: exit.value, stats })
-        : Effect.die(new Error(`the simulation ended ${stats.outcome} at ${stats.virtualTimeNs} ns: ${String(exit.cause)}`))
+        : Effect.die(simulationFailure(stats, exit.cause))
   )
+
+/**
+ * Why a run did not give its value, as one error: how it ended and when, with what failed as its
+ * `cause` (a callback of the caller's that threw keeps its own error and stack there). "Completed"
+ * with a failure is a failure: the message says so rather than "ended completed".
+ */
+const simulationFailure = (stats: Simulation.RunStats, cause: Cause.Cause<unknown>): Error => {
+  const first = Cause.squash(cause)
+  const what = first instanceof Error && first.message !== "" ? first.message : Cause.pretty(cause)
+  const how = stats.outcome === "completed" ? "failed" : `ended ${stats.outcome}`
+  return new Error(`the simulation ${how} at ${stats.virtualTimeNs} ns: ${what}`, { cause: first })
+}
 
 /** The actor runtime's view of a run so far: every actor's metrics and the dead letters (for reports). */
 export const actorSummary = Effect.map(Effect.service(ActorSystem), (system) => ({ metrics: system.metrics(), deadLetters: system.deadLetters().total }))

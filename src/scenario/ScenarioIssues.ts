@@ -32,6 +32,11 @@ export const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
     return out === "" ? name : `${out}.${name}`
   }, "")
 
+/** Fields whose values an error message must not repeat: it may end up in a log or a bug report. */
+const SECRET_FIELD = /passphrase|password|psk/i
+
+const hideSecrets = (key: string, value: unknown): unknown => (SECRET_FIELD.test(key) && value !== undefined ? "***" : value)
+
 /** A rejected value, short enough for one line. */
 export const formatValue = (value: unknown): string => {
   if (value === undefined) return "undefined"
@@ -41,7 +46,7 @@ export const formatValue = (value: unknown): string => {
   }
   let text: string
   try {
-    text = JSON.stringify(value) ?? String(value)
+    text = JSON.stringify(value, hideSecrets) ?? String(value)
   } catch {
     text = String(value)
   }
@@ -154,7 +159,9 @@ const walk = (issue: SchemaIssue.Issue, path: ReadonlyArray<PropertyKey>, overri
  */
 export const problemsFromIssue = (issue: SchemaIssue.Issue): Array<ScenarioProblem> => {
   const seen = new Set<string>()
-  return walk(issue, [], undefined).filter((p) => {
+  // A rejected secret is named, not shown.
+  const shown = walk(issue, [], undefined).map((p) => SECRET_FIELD.test(p.path.split(".").pop() ?? "") ? { ...p, message: p.message.replace(/, got .*$/s, "") } : p)
+  return shown.filter((p) => {
     const key = `${p.path}\u0000${p.message}`
     if (seen.has(key)) return false
     seen.add(key)

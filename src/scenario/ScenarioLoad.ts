@@ -31,18 +31,26 @@ const decodeUnknown = Schema.decodeUnknownEffect(Scenario)
  * Decodes a scenario object (the JSON form: every field optional), fills the defaults and runs the
  * cross-field checks. `source` names where the object came from in error messages.
  */
-export const decodeScenario = (input: unknown, source: string = OBJECT_SOURCE): Effect.Effect<Scenario, ScenarioError> => {
-  // The decoder recurses on the input: its nesting is bounded first.
-  const shape = checkShape(input, OBJECT_SHAPE)
-  if (shape !== undefined) return Effect.fail(new ScenarioError({ source, problems: [{ path: formatPath(shape.path), message: shape.message }] }))
-  return decodeUnknown(input, parseOptions).pipe(
-    Effect.mapError((error) => new ScenarioError({ source, problems: problemsFromIssue(error.issue) })),
-    Effect.flatMap((scenario) => {
-      const problems = checkScenario(scenario)
-      return problems.length === 0 ? Effect.succeed(scenario) : Effect.fail(new ScenarioError({ source, problems }))
-    })
-  )
-}
+export const decodeScenario = (input: unknown, source: string = OBJECT_SOURCE): Effect.Effect<Scenario, ScenarioError> =>
+  // Suspended: the input is read when the effect runs, not when it is made; a getter or proxy that
+  // throws while the shape is checked is a ScenarioError, not an exception at the caller.
+  Effect.suspend(() => {
+    // The decoder recurses on the input: its nesting is bounded first.
+    let shape: ReturnType<typeof checkShape>
+    try {
+      shape = checkShape(input, OBJECT_SHAPE)
+    } catch (error) {
+      return Effect.fail(new ScenarioError({ source, problems: [{ path: "", message: `the input could not be read: ${error instanceof Error ? error.message : String(error)}` }] }))
+    }
+    if (shape !== undefined) return Effect.fail(new ScenarioError({ source, problems: [{ path: formatPath(shape.path), message: shape.message }] }))
+    return decodeUnknown(input, parseOptions).pipe(
+      Effect.mapError((error) => new ScenarioError({ source, problems: problemsFromIssue(error.issue) })),
+      Effect.flatMap((scenario) => {
+        const problems = checkScenario(scenario)
+        return problems.length === 0 ? Effect.succeed(scenario) : Effect.fail(new ScenarioError({ source, problems }))
+      })
+    )
+  })
 
 /**
  * Reads a scenario JSON file (UTF-8, an optional byte-order mark is skipped; within the bounds of

@@ -13,6 +13,8 @@ import { invariantViolations } from "../report/RunReport.ts"
 import type { SoakHour, SoakReport } from "../report/SoakReport.ts"
 import { heapUsedAfterGc } from "./Heap.ts"
 import { memoryVerdict } from "./MemoryVerdict.ts"
+import { refuseProblems, soakProblems } from "../run/RunOptionsCheck.ts"
+import type { RunOptionsError } from "../run/RunOptionsCheck.ts"
 import { soakScenario } from "./SoakPlan.ts"
 import type { SoakOptions } from "./SoakPlan.ts"
 
@@ -41,8 +43,10 @@ const totals = (world: World, restarts: number): Totals => ({
   restarts
 })
 
-export const runSoak = (options: SoakOptions, callbacks: SoakCallbacks = {}): Effect.Effect<SoakReport> =>
+export const runSoak = (options: SoakOptions, callbacks: SoakCallbacks = {}): Effect.Effect<SoakReport, RunOptionsError> =>
   Effect.gen(function*() {
+    // Whole hours, VMs a card holds, a seed as it is: checked here, not found deep in the scenario.
+    yield* refuseProblems(soakProblems(options))
     // The soak's scenario is generated, so a problem with it is a bug of vwifi's, not the user's.
     const scenario = yield* Effect.orDie(soakScenario(options))
     const wallStart = performance.now()

@@ -1,0 +1,76 @@
+/**
+ * The options a library caller passes to `runScenario`, `runSoak` and `runCampaign`, checked before
+ * anything runs: the command line checks its flags, but a program calling the library directly
+ * could pass a seed of 1.5 (which ran as seed 1 while the report said 1.5), a duration of Infinity
+ * (which never ended) or one inside the warm-up (which measured nothing). A problem is a
+ * `RunOptionsError` naming the option, never a defect and never a silent substitute.
+ */
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import { checkScenario } from "../scenario/ScenarioCheck.ts"
+import { DURATION_SECONDS_MAX } from "../scenario/InputBounds.ts"
+import type { Scenario } from "../scenario/Scenario.ts"
+
+/** A soak's length: 100 days is already far past any soak run here; more is a typo. */
+export const SOAK_HOURS_MAX = 2400
+/** A soak's VMs: one card's vMACs (its largest `card.vmacs`). */
+export const SOAK_VMS_MAX = 16
+/** A soak's fault rate, per simulated hour (600 a minute). */
+export const SOAK_FAULTS_PER_HOUR_MAX = 36_000
+/** A campaign this long runs for hours on a laptop; more is a typo. */
+export const CAMPAIGN_CASES_MAX = 100_000
+
+export interface OptionProblem {
+  /** The option, as the caller named it: `seed`, `durationNs`, `hours` … */
+  readonly option: string
+  readonly message: string
+}
+
+/** Options of a run, a soak or a campaign that cannot be run as given, with every problem. */
+export class RunOptionsError extends Schema.TaggedError<RunOptionsError>()("RunOptionsError", {
+  problems: Schema.Array(Schema.Struct({ option: Schema.String, message: Schema.String }))
+}) {
+  override get message(): string {
+    return this.problems.map((p) => `${p.option}: ${p.message}`).join("\n")
+  }
+}
+
+const wholeBetween = (option: string, value: number, min: number, max: number, unit = ""): Array<OptionProblem> =>
+  Number.isSafeInteger(value) && value >= min && value <= max
+    ? []
+    : [{ option, message: `must be a whole number${unit} from ${min} to ${max}, got ${value}` }]
+
+/** A seed is a whole number the generator takes as it is (0 to 2^53 − 1). */
+export const seedProblems = (seed: number): Array<OptionProblem> => wholeBetween("seed", seed, 0, Number.MAX_SAFE_INTEGER)
+
+/**
+ * `durationNs` replaces the scenario's `durationSeconds`, so it must pass the same checks (longer than
+ * the warm-up, after every scheduled fault …), and be whole nanoseconds: virtual time counts them.
+ */
+export const durationProblems = (scenario: Scenario, durationNs: number): Array<OptionProblem> => {
+  const maxNs = DURATION_SECONDS_MAX * 1e9
+  if (!(Number.isSafeInteger(durationNs) && durationNs > 0 && durationNs <= maxNs)) {
+    return [{ option: "durationNs", message: `must be a whole number of nanoseconds, more than 0 and at most ${maxNs} (100 days), got ${durationNs}` }]
+  }
+  return checkScenario({ ...scenario, durationSeconds: durationNs / 1e9 })
+    .filter((p) => p.path === "warmupSeconds" || p.path === "durationSeconds" || p.path.startsWith("faults"))
+    .map((p) => ({ option: "durationNs", message: `${p.path}: ${p.message} (durationNs sets durationSeconds to ${durationNs / 1e9})` }))
+}
+
+export const soakProblems = (o: { readonly hours: number; readonly vms: number; readonly faultsPerHour: number; readonly seed: number }): Array<OptionProblem> => [
+  ...wholeBetween("hours", o.hours, 1, SOAK_HOURS_MAX),
+  ...wholeBetween("vms", o.vms, 1, SOAK_VMS_MAX),
+  ...(Number.isFinite(o.faultsPerHour) && o.faultsPerHour >= 0 && o.faultsPerHour <= SOAK_FAULTS_PER_HOUR_MAX
+    ? []
+    : [{ option: "faultsPerHour", message: `must be a rate from 0 to ${SOAK_FAULTS_PER_HOUR_MAX}, got ${o.faultsPerHour}` }]),
+  ...seedProblems(o.seed)
+]
+
+export const campaignProblems = (o: { readonly cases: number; readonly seed: number }): Array<OptionProblem> => [
+  ...wholeBetween("cases", o.cases, 1, CAMPAIGN_CASES_MAX),
+  ...seedProblems(o.seed)
+]
+
+/** Fails with every problem, or succeeds when there is none. */
+export const refuseProblems = (problems: ReadonlyArray<OptionProblem>): Effect.Effect<void, RunOptionsError> =>
+  problems.length === 0 ? Effect.void : Effect.fail(new RunOptionsError({ problems }))
