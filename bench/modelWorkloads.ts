@@ -23,7 +23,7 @@ export const modelWorkloads = (quick: boolean): ReadonlyArray<ModelWorkload> => 
   {
     name: "(a) 1 VM, 802.11g 54 Mb/s, saturated UDP uplink, virtual-wifi",
     scenario: { mode: "virtual-wifi", vms: [saturatedVm("vm1")] },
-    simulatedSeconds: quick ? 1 : 10
+    simulatedSeconds: quick ? 2 : 10
   },
   {
     name: "(b) 4 VMs, 802.11n HT40 MCS 15 short GI, saturated UDP each, virtual-wifi",
@@ -32,7 +32,7 @@ export const modelWorkloads = (quick: boolean): ReadonlyArray<ModelWorkload> => 
       card: { vmacs: 4, phy: { standard: "802.11n", mcs: 15, channelWidthMhz: 40, guardInterval: "short" } },
       vms: ["vm1", "vm2", "vm3", "vm4"].map(saturatedVm)
     },
-    simulatedSeconds: quick ? 1 : 10
+    simulatedSeconds: quick ? 2 : 10
   },
   {
     name: "(c) 16 VMs on one card, 802.11g 54 Mb/s, saturated UDP each, virtual-wifi",
@@ -41,7 +41,7 @@ export const modelWorkloads = (quick: boolean): ReadonlyArray<ModelWorkload> => 
       card: { vmacs: 16 },
       vms: Array.from({ length: 16 }, (_, i) => saturatedVm(`vm${i + 1}`))
     },
-    simulatedSeconds: quick ? 1 : 10
+    simulatedSeconds: quick ? 2 : 10
   }
 ]
 
@@ -102,7 +102,7 @@ export const COST_PAIRS = 7
  * enough that what (c) does once, fill its sixteen 256-frame TX rings at the start, is not counted as
  * a cost per frame: in 10 s (c) creates 16.3% more frames than it delivers ((a) 1.0%), in 100 s 1.6%.
  */
-export const costRunSeconds = (quick: boolean): number => (quick ? 1 : 100)
+export const costRunSeconds = (quick: boolean): number => (quick ? 2 : 100)
 
 /**
  * `w`'s wall time per delivered frame over (a)'s, as the median of `COST_PAIRS` pairs of runs, one

@@ -30,7 +30,7 @@ export interface PcapFile {
   readonly records: ReadonlyArray<PcapRecord>
 }
 
-/** Reads a whole pcap file. */
+/** Reads a whole pcap file; a file that is not one (too short, a wrong magic number, a record past its end) throws a `RangeError` saying where. */
 export const readPcap = (bytes: Uint8Array): PcapFile => {
   if (bytes.length < PCAP_FILE_HEADER_BYTES) throw new RangeError(`a pcap file starts with a ${PCAP_FILE_HEADER_BYTES}-byte header; this one has ${bytes.length} bytes`)
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)

@@ -12,6 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { checkShape, OBJECT_SHAPE } from "./InputBounds.ts"
 import { Scenario } from "./Scenario.ts"
+import type { ScenarioInput } from "./Scenario.ts"
 import { checkScenario } from "./ScenarioCheck.ts"
 import { OBJECT_SOURCE, ScenarioError } from "./ScenarioError.ts"
 import { readScenarioJson } from "./ScenarioFile.ts"
@@ -67,4 +68,4 @@ export const loadScenarioFile = (path: string): Effect.Effect<Scenario, Scenario
 export const defaultScenario: Scenario = Schema.decodeUnknownSync(Scenario)({}, parseOptions)
 
 /** The JSON form of a scenario, every field explicit; `decodeScenario(encodeScenario(s))` gives `s` back. */
-export const encodeScenario = (scenario: Scenario): unknown => Schema.encodeSync(Scenario)(scenario)
+export const encodeScenario = (scenario: Scenario): ScenarioInput => Schema.encodeSync(Scenario)(scenario)

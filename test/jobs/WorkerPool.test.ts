@@ -16,7 +16,7 @@ describe("the worker-thread JobRunner", () => {
   it.effect("gives the same results, bit for bit, as this thread: a compare-like batch and a small campaign", () =>
     Effect.gen(function*() {
       // Six runs of 1 s over the groups and workloads (ping's stamps the TX path), of unequal lengths.
-      const jobs = compareJobs(defaultScenario, { seed: 4, seeds: 1, durationNs: 1e9 }).filter((_, i) => i % 7 === 0)
+      const jobs = compareJobs({ ...defaultScenario, warmupSeconds: 0.5 }, { seed: 4, seeds: 1, durationNs: 1e9 }).filter((_, i) => i % 7 === 0)
       const here = yield* Effect.provide(JobRunner.use((r) => r.runAll(jobs)), inProcess)
       const done: Array<number> = []
       const { threads, campaign } = yield* Effect.provide(
@@ -38,7 +38,7 @@ describe("the worker-thread JobRunner", () => {
 
   it.effect("reports a worker thread that dies on a job as that job's failure, without hanging", () =>
     Effect.gen(function*() {
-      const jobs = compareJobs(defaultScenario, { seed: 1, seeds: 1, durationNs: 1e9 }).slice(0, 3)
+      const jobs = compareJobs({ ...defaultScenario, warmupSeconds: 0.5 }, { seed: 1, seeds: 1, durationNs: 1e9 }).slice(0, 3)
       const crashing = WorkerPool.layer({ workers: 2, entry: new URL("./crashingWorker.ts", import.meta.url) })
       const exit = yield* Effect.exit(Effect.provide(JobRunner.use((r) => r.runAll(jobs)), crashing))
       assert.isTrue(Exit.isFailure(exit))

@@ -326,7 +326,9 @@ describe("scenario: mistakes are named by their field", () => {
         vms: [{ name: "Web_1", ssid: "lab" }]
       })
       assertProblem(problems, "aps[0].ssid", "missing required field")
-      assertProblem(problems, "aps[0].security.passphrase", "8 to 63 characters", "got \"short\"")
+      assertProblem(problems, "aps[0].security.passphrase", "8 to 63 characters")
+      // A passphrase is named, never shown (a message may end up in a log).
+      assert.notInclude(JSON.stringify(problems), "short\"")
       assertProblem(problems, "vms[0].name", "lower-case letters", "got \"Web_1\"")
     }))
 
