@@ -20,12 +20,11 @@ import { workerCount, workers } from "./Workers.ts"
 import { batchRunnerLayer, cluster, refuseWorkersWithCluster } from "./ClusterFlag.ts"
 import { problemsFromIssue, parseOptions } from "../scenario/ScenarioIssues.ts"
 
-const CASES_MAX = CAMPAIGN_CASES_MAX
 const DEFAULT_CASES = 100
 
 const cases = Flag.Int("cases").pipe(
-  Flag.withDescription(`How many fresh fault cases to generate from --seed and run, 1 to ${CASES_MAX} (default ${DEFAULT_CASES})`),
-  Flag.filter((n) => n >= 1 && n <= CASES_MAX, (n) => `--cases must be a whole number from 1 to ${CASES_MAX}, got ${n}`),
+  Flag.withDescription(`How many fresh fault cases to generate from --seed and run, 1 to ${CAMPAIGN_CASES_MAX} (default ${DEFAULT_CASES})`),
+  Flag.filter((n) => n >= 1 && n <= CAMPAIGN_CASES_MAX, (n) => `--cases must be a whole number from 1 to ${CAMPAIGN_CASES_MAX}, got ${n}`),
   // Optional, not defaulted, as --seed: `--replay` must know they were not given.
   Flag.optional
 )
