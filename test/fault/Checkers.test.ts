@@ -7,6 +7,7 @@ import { Effect } from "effect"
 import * as Simulation from "../../src/kernel/Simulation.ts"
 import { Frame, FrameKind, Payload } from "../../src/vocabulary/Frame.ts"
 import { scenarioOf, withWorld } from "../model/support.ts"
+import { fixedChain } from "../../src/air/RetryChain.ts"
 
 const KEY = "vwifi-lab-key"
 
@@ -86,5 +87,29 @@ describe("checkers observe the model", () => {
       assert.strictEqual(counts.clean, 0)
       assert.strictEqual(counts.afterAp, 1)
       assert.strictEqual(counts.afterVmac, 2)
+    }))
+
+  it.effect("a rate write made for one VM applied to another VM's vMAC: counted, and its own VM's is not", () =>
+    Effect.gen(function*() {
+      const scenario = yield* twoVms
+      const counts = yield* withWorld(scenario, (world) =>
+        Effect.gen(function*() {
+          yield* Simulation.sleep(1e9)
+          const clean = world.monitor.crossVmWrites
+          const vmacOf = (vm: number) => world.driver!.mapping().owner.indexOf(vm)
+          const chain = fixedChain({ standard: "802.11g", rateMbps: 24 })
+          // VM a's own write to its own vMAC: no breach.
+          world.nic.ref.tellUnsafe({ _tag: "SetVmacRate", vmac: vmacOf(0), vm: 0, chain })
+          yield* Simulation.sleep(1e6)
+          const own = world.monitor.crossVmWrites
+          // A write made on behalf of VM b reaches VM a's vMAC.
+          world.nic.ref.tellUnsafe({ _tag: "SetVmacRate", vmac: vmacOf(0), vm: 1, chain })
+          yield* Simulation.sleep(1e6)
+          return { clean, own, crossed: world.monitor.crossVmWrites, distinct: vmacOf(0) !== vmacOf(1) }
+        }))
+      assert.isTrue(counts.distinct)
+      assert.strictEqual(counts.clean, 0)
+      assert.strictEqual(counts.own, 0)
+      assert.strictEqual(counts.crossed, 1)
     }))
 })

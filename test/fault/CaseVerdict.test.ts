@@ -1,0 +1,35 @@
+/**
+ * The verdict the property test and every campaign trust: a report with a broken invariant, a run
+ * that did not complete, a VM not connected, or a connected VM whose traffic stopped must each fail.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import { caseVerdict } from "../../src/fault/FaultCase.ts"
+import type { RunReport } from "../../src/report/RunReport.ts"
+import { runScenario } from "../../src/run/RunScenario.ts"
+import { defaultScenario } from "../../src/scenario/ScenarioLoad.ts"
+
+describe("fault case verdict", () => {
+  it.effect("passes a clean run and fails each kind of bad report, saying why", () =>
+    Effect.gen(function*() {
+      const clean: RunReport = yield* runScenario(defaultScenario, { seed: 1, durationNs: 3e9 })
+      assert.deepStrictEqual(caseVerdict(clean), [], "the default scenario's run is clean")
+      const vm = clean.vms[0]!
+      const withVm = (patch: Partial<typeof vm>): RunReport => ({ ...clean, vms: [{ ...vm, ...patch }] })
+      const cases: ReadonlyArray<readonly [string, RunReport, string]> = [
+        ["a broken invariant", { ...clean, invariants: { ...clean.invariants, crossVmWrites: 2 } }, "invariant crossVmWrites = 2"],
+        ["a run that did not complete", { ...clean, outcome: "runaway" }, "the run ended runaway"],
+        ["a VM still scanning", withVm({ state: "scanning" }), "vm1 is scanning"],
+        ["a connected VM that never moved data", withVm({ lastDataAtSeconds: null }), "vm1 has moved no data since the start"],
+        // The run ends at 3 s; data last moved at 0.5 s: 2.5 s of silence, past the 2 s allowed.
+        ["a connected VM whose traffic stopped", withVm({ lastDataAtSeconds: 0.5 }), "vm1 has moved no data since 0.5 s"]
+      ]
+      for (const [what, report, expected] of cases) {
+        const problems = caseVerdict(report)
+        assert.lengthOf(problems, 1, what)
+        assert.include(problems[0]!, expected, what)
+      }
+      // Data 1.5 s before the end is within the 2 s allowed.
+      assert.deepStrictEqual(caseVerdict(withVm({ lastDataAtSeconds: 1.5 })), [])
+    }), { timeout: 60_000 })
+})
