@@ -54,30 +54,13 @@ export const wakeupGranularityNs = (wokenWeight: number): number =>
 export const wakeupPreempts = (currVruntimeNs: number, wokenVruntimeNs: number, wokenWeight: number): boolean =>
   currVruntimeNs - wokenVruntimeNs > wakeupGranularityNs(wokenWeight)
 
-/** `check_preempt_tick`'s first rule: the running thread has used its ideal slice since it was picked. */
-export const sliceExpired = (ranSincePickedNs: number, sliceNs: number): boolean => ranSincePickedNs >= sliceNs
-
-/** One runnable thread as the pick sees it. */
-export interface Candidate {
-  readonly vruntimeNs: number
-  /** When it was (re)queued: among equal virtual runtimes the earlier one goes first (the red-black tree's order). */
-  readonly queuedSeq: number
-}
-
-/** `entity_before`, with the tree's tie-break: (vruntime, queued) of `a` comes before that of `b`. */
+/**
+ * `entity_before`, with the red-black tree's tie-break: (vruntime, when queued) of `a` comes before
+ * that of `b`. The core's pick (`CoreState.choose`) keeps the thread for which no other runs before.
+ * (`check_preempt_tick`'s slice rule is the core's own arithmetic: it needs the time left, not a yes/no.)
+ */
 export const runsBefore = (aVruntimeNs: number, aQueuedSeq: number, bVruntimeNs: number, bQueuedSeq: number): boolean =>
   aVruntimeNs < bVruntimeNs || (aVruntimeNs === bVruntimeNs && aQueuedSeq < bQueuedSeq)
-
-/** `pick_next_entity`: the index of the candidate with the smallest virtual runtime (-1 when there is none). */
-export const pickIndex = (candidates: ReadonlyArray<Candidate>): number => {
-  let best = -1
-  for (let i = 0; i < candidates.length; i++) {
-    const c = candidates[i]!
-    const b = candidates[best]
-    if (b === undefined || runsBefore(c.vruntimeNs, c.queuedSeq, b.vruntimeNs, b.queuedSeq)) best = i
-  }
-  return best
-}
 
 /**
  * `update_min_vruntime`: the queue's minimum virtual runtime only moves forward. `smallestRunnableNs`

@@ -44,15 +44,15 @@ describe("CFS policy (Linux 2.6.33 defaults, one CPU)", () => {
     assert.isFalse(Cfs.wakeupPreempts(10 * MS, 12 * MS, 1024))
   })
 
-  it("picks the smallest virtual runtime, the earlier queued among equals", () => {
-    assert.strictEqual(Cfs.pickIndex([]), -1)
-    assert.strictEqual(Cfs.pickIndex([{ vruntimeNs: 5, queuedSeq: 1 }, { vruntimeNs: 3, queuedSeq: 2 }, { vruntimeNs: 4, queuedSeq: 0 }]), 1)
-    assert.strictEqual(Cfs.pickIndex([{ vruntimeNs: 3, queuedSeq: 7 }, { vruntimeNs: 3, queuedSeq: 2 }]), 1)
+  it("the smaller virtual runtime runs first, whenever it was queued; among equals, the earlier queued", () => {
+    assert.isTrue(Cfs.runsBefore(3, 2, 5, 1))
+    assert.isFalse(Cfs.runsBefore(5, 1, 3, 2))
+    assert.isTrue(Cfs.runsBefore(3, 2, 3, 7))
+    assert.isFalse(Cfs.runsBefore(3, 7, 3, 2))
+    assert.isFalse(Cfs.runsBefore(3, 2, 3, 2), "a thread does not run before itself")
   })
 
-  it("a slice expires once it is used up; the minimum virtual runtime only moves forward", () => {
-    assert.isFalse(Cfs.sliceExpired(2.4 * MS, 2.5 * MS))
-    assert.isTrue(Cfs.sliceExpired(2.5 * MS, 2.5 * MS))
+  it("the minimum virtual runtime only moves forward", () => {
     assert.strictEqual(Cfs.nextMinVruntimeNs(10, 4), 10)
     assert.strictEqual(Cfs.nextMinVruntimeNs(10, 14), 14)
     assert.strictEqual(Cfs.nextMinVruntimeNs(10, Infinity), 10)

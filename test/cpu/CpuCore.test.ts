@@ -207,6 +207,27 @@ describe("cpu core: interrupts and wake-ups", () => {
       assert.closeTo(p.at("woke")!, 100 * MS + SWITCH_NS + 50_000, 1e-6)
     }))
 
+  it.effect("a long sleeper wakes in the middle of another thread's fresh slice: it preempts at once, ahead of the thread queued before it", () =>
+    Effect.gen(function*() {
+      const { p } = yield* withProbedCore((cpu, p) =>
+        Effect.gen(function*() {
+          const a = cpu.thread("a")
+          const b = cpu.thread("b")
+          const sleeper = cpu.thread("sleeper")
+          // a and b alternate 2.5 ms slices (each 2 µs switch + 2.5 ms): at 100.3 ms one of them is
+          // about 0.2 ms into a slice, with about 2.3 ms of it left, and the other waits, queued first.
+          cpu.job(a).cycles(Cat.guest, 10e9).submit()
+          cpu.job(b).cycles(Cat.guest, 10e9).submit()
+          yield* Simulation.sleep(100.3 * MS)
+          cpu.job(sleeper).cycles(Cat.guest, 50_000).then(p.port, "woke").submit()
+          yield* Simulation.sleep(10 * MS)
+        }))
+      // The sleeper is placed 2.5 ms below the queue's minimum virtual runtime, over the 1 ms wake-up
+      // granularity below the running thread's: it preempts now (not at the slice's end), and the pick
+      // takes it, not the waiting thread queued before it. One switch, then its work.
+      assert.closeTo(p.at("woke")!, 100.3 * MS + SWITCH_NS + 50_000, 1e-6)
+    }))
+
   it.effect("a thread that slept briefly does not preempt: it waits for the rest of the running thread's slice", () =>
     Effect.gen(function*() {
       const { p } = yield* withProbedCore((cpu, p) =>
