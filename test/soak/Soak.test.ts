@@ -14,6 +14,12 @@ describe("soak", () => {
       assert.strictEqual(r.outcome, "completed")
       for (const [name, value] of Object.entries(r.invariants)) assert.strictEqual(value, 0, `invariant ${name}`)
       assert.isAbove(r.faults.injected, 30) // lifecycle events and faults together
+      // The VMs came and went: each VM stops about every 15 minutes, moves about every 20, scans about every 5.
+      const kinds = r.faults.injectedByKind
+      assert.isAtLeast(kinds["vm-stop"] ?? 0, 8, "VMs stopped")
+      assert.isAtLeast(kinds["vm-start"] ?? 0, 8, "and started again")
+      assert.isAtLeast(kinds["vm-roam"] ?? 0, 8, "VMs moved between APs")
+      assert.isAtLeast(kinds["vm-scan"] ?? 0, 40, "VMs scanned")
       assert.isAbove(r.faults.recoveries, 10)
       const h = r.hours[0]!
       assert.strictEqual(h.invariantViolations, 0)
@@ -32,6 +38,8 @@ describe("soak", () => {
       assert.deepStrictEqual(a, b)
       const events = lifecycle(["vm1"], 7200, 3)
       const kinds = events.filter((e) => e.kind === "vm-stop" || e.kind === "vm-start").map((e) => e.kind)
+      // About every 15 minutes on average (drawn at random) for 2 hours: stops, each followed by its start.
+      assert.isAtLeast(kinds.length, 4)
       kinds.forEach((k, i) => assert.strictEqual(k, i % 2 === 0 ? "vm-stop" : "vm-start"))
       assert.isAbove(events.filter((e) => e.kind === "vm-roam").length, 0)
       assert.isAbove(events.filter((e) => e.kind === "vm-scan").length, 10) // about every 5 minutes for 2 hours
