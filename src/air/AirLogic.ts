@@ -24,7 +24,11 @@ import type { RadioEnvironment } from "../environment/RadioEnvironment.ts"
 import { appendTo, DOUBLE_FIELD_SEED, objectArray } from "../kernel/StableShapes.ts"
 import type { Timer } from "../kernel/TimerHeap.ts"
 
-/** The level of a link with no fixed level and no place in a radio environment (a test's bare stations), in dBm. */
+/**
+ * The level of a link with no fixed level and no place in a radio environment (a test's bare
+ * stations), in dBm: the same modelling choice as the scenario's `DEFAULT_AP_SIGNAL_DBM` (a strong
+ * link), repeated here because the air sits below the scenario and does not import it.
+ */
 const FIXED_LINK_SIGNAL_DBM = -50
 
 interface Transmission {
@@ -479,8 +483,9 @@ export class AirLogic {
         station.retries++
         this.stats.retries++
         station.cw = nextCw(station.cw, timingsFor(station.phy))
-        // A chain's stages used up, or (no chain) the standard's retry limit.
-        if (station.chain === undefined ? station.retries > SHORT_RETRY_LIMIT : station.retries >= station.chain.attempts) {
+        // A chain's stages used up, or (no chain) the standard's retry limit: `retries` failed
+        // transmissions so far, and the limit counts transmissions.
+        if (station.chain === undefined ? station.retries >= SHORT_RETRY_LIMIT : station.retries >= station.chain.attempts) {
           removeHead(station.queue, failed.length)
           dropped = failed
           this.drop(failed, receiver === undefined && !collided ? "no-receiver" : "retry-limit")

@@ -7,9 +7,14 @@ import { ackDurationNs } from "./Airtime.ts"
 import { LOWEST_BASIC_RATE } from "./RateTable.ts"
 import type { Timings } from "./Timing.ts"
 
-/** dot11ShortRetryLimit default, DEFVAL 7 (802.11-2016 Annex C): retries of frames sent without RTS/CTS. */
+/**
+ * dot11ShortRetryLimit default, DEFVAL 7 (802.11-2016 Annex C): "the maximum number of transmission
+ * attempts" of a frame sent without RTS/CTS, the first included; the frame is dropped when its retry
+ * count reaches it (10.3.4.4). Linux counts it so (mac80211's short_frame_max_tx_count: "the number
+ * of transmissions not the number of retries"). The model gave 8 attempts until 2026-12-03.
+ */
 export const SHORT_RETRY_LIMIT = 7
-/** dot11LongRetryLimit default, DEFVAL 4 (802.11-2016 Annex C): retries of frames protected by RTS/CTS. */
+/** dot11LongRetryLimit default, DEFVAL 4 (802.11-2016 Annex C): transmission attempts of a frame protected by RTS/CTS. */
 export const LONG_RETRY_LIMIT = 4
 
 /** DCF's DIFS as an AIFS: aSIFSTime + 2 × aSlotTime (10.3.2.3.5). */

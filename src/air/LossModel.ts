@@ -59,7 +59,13 @@ export const CODING_GAIN_DB: Readonly<Record<CodeRate, number>> = Object.freeze(
   "5/6": 3 // HT20 MCS 7 22.4/22 dB
 })
 
-/** Noise floor assumed when none is given: a typical reading of 20 MHz WiFi receivers, in dBm. */
+/**
+ * Noise floor assumed when none is given, in dBm over 20 MHz: Linux ath9k's ATH_DEFAULT_NOISE_FLOOR
+ * (the level it assumes until it has calibrated one). An estimate of a typical card: with it, a
+ * receiver reaches the 10% PER of the calibration above 9 dB below the standard's minimum
+ * sensitivities (its reference is −86 dBm: thermal noise, noise figure and margin), i.e. the model's
+ * cards are that much better than the minimum the standard allows. `card.noiseFloorDbm` sets it.
+ */
 export const DEFAULT_NOISE_FLOOR_DBM = -95
 
 /** SNR in dB of a signal received at `signalDbm` over a noise floor of `noiseFloorDbm`. */

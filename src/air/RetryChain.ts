@@ -15,8 +15,8 @@ import { rateIndex, withRateIndex } from "./RateTable.ts"
 export { RETRY_CHAIN_ATTEMPTS_MAX, RETRY_CHAIN_STAGES_MAX } from "../vocabulary/CardCommand.ts"
 export type { ChainEntry } from "../vocabulary/CardCommand.ts"
 
-/** Attempts of a frame at a fixed rate: the first and dot11ShortRetryLimit retries (802.11-2016 Annex C). */
-export const FIXED_RATE_ATTEMPTS = SHORT_RETRY_LIMIT + 1
+/** Attempts of a frame at a fixed rate: dot11ShortRetryLimit transmissions, the first included (`SHORT_RETRY_LIMIT`). */
+export const FIXED_RATE_ATTEMPTS = SHORT_RETRY_LIMIT
 
 /** One stage as the card holds it: the rate itself, its ladder position, and attempts there. */
 export interface ChainStage {

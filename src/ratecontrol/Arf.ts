@@ -118,7 +118,7 @@ export class Arf implements RateController {
 
 /**
  * ARF's chain from rate `current`: it twice, the next two rates down twice each, the lowest rate for
- * the rest of `FIXED_RATE_ATTEMPTS` (equal neighbours merged).
+ * the rest of `FIXED_RATE_ATTEMPTS` (once, from a rate of 2 or more; equal neighbours merged).
  */
 export const arfChain = (current: number): ReadonlyArray<ChainEntry> => {
   const entries: Array<{ rateIndex: number; tries: number }> = []

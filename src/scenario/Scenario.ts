@@ -127,7 +127,7 @@ export const CardSpec = Schema.Struct({
     "fixed",
     "Rate control each guest's native driver runs, writing its VM's multi-rate retry chain to the card by rate " +
       "commands; the PHY's rate (rateMbps, or the mcs's position among its stream count's eight) is the highest it uses. " +
-      "\"fixed\": every frame at the PHY's rate, 7 retries, no rate command. \"minstrel\": Minstrel on 802.11g, " +
+      "\"fixed\": every frame at the PHY's rate, at most 7 transmissions (dot11ShortRetryLimit), no rate command. \"minstrel\": Minstrel on 802.11g, " +
       "Minstrel-HT on 802.11n (Linux mac80211 rc80211_minstrel.c / rc80211_minstrel_ht.c: 100 ms stats interval, " +
       "EWMA 75%, 10% sampling, chain best/second/most robust/lowest). \"arf\": auto rate fallback (Kamerman & " +
       "Monteban 1997: up after 10 successes or 15 transmissions, down after 2 failures). \"aarf\": adaptive ARF " +
@@ -169,7 +169,8 @@ export const CardSpec = Schema.Struct({
     numberBetween(-130, -50),
     -95,
     "Receiver noise floor in dBm, over 20 MHz, of the card and of the APs; SNR = signal − noise floor decides frame " +
-      "loss at a rate. Default -95 (a typical 20 MHz 2.4 GHz receiver)."
+      "loss at a rate. Default -95 (Linux ath9k's default noise floor; an estimate of a typical card, 9 dB better " +
+      "than the standard's minimum sensitivities: src/air/LossModel.ts)."
   ),
   txPowerDbm: txPowerField("the card"),
   power: CardPowerSpec
@@ -501,7 +502,11 @@ const ScenarioFields = Schema.Struct({
   )
 })
 
-/** A fixed AP's signal when it gives neither a position nor a level, in dBm (the seed's laptop sat near its AP). */
+/**
+ * A fixed AP's signal when it gives neither a position nor a level, in dBm. A modelling choice, not
+ * the seed's (it gives no signal level): a strong link, 45 dB over the noise floor, so that the
+ * default runs lose frames to contention, not to the channel.
+ */
 export const DEFAULT_AP_SIGNAL_DBM = -50
 
 /**

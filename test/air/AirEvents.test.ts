@@ -47,4 +47,27 @@ describe("air: exchanges are the media's timers, not messages", () => {
       // Two attachments and three frames: the exchanges' starts and ends are no messages of their own.
       assert.strictEqual(handled, 5)
     }))
+
+  it.effect("a frame nobody acknowledges goes 7 times (dot11ShortRetryLimit counts transmissions), then is dropped", () =>
+    Effect.gen(function*() {
+      const out = valueOf(yield* runActors(Effect.gen(function*() {
+        const ledger = new FrameLedger()
+        const air = yield* Air.make(ledger)
+        const sent: Array<number> = []
+        const owner = { received: () => {}, sent: (_: Station, _ok: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>) => void sent.push(dropped.length) }
+        // No station answers to AP's address: every transmission goes unacknowledged.
+        const sta = new Station({ name: "sta", mac: STA, channel: 6, phy: ERP, receivesBroadcast: true, maxAggregate: 1, cwMin: 15, owner })
+        air.ref.tellUnsafe({ _tag: "Attach", station: sta, attached: true })
+        const f = new Frame(1, FrameKind.Data, STA, AP, AP)
+        f.payloadBytes = udpPacketBytes(100)
+        f.payload = Payload.Udp
+        ledger.register(f)
+        air.ref.tellUnsafe({ _tag: "Enqueue", station: sta, frames: [f], urgent: false, phy: undefined })
+        yield* Simulation.sleep(1_000_000_000)
+        return { exchanges: air.stats.exchanges, dropped: ledger.droppedByReason.get("no-receiver") ?? 0, reported: sent }
+      })))
+      assert.strictEqual(out.exchanges, 7)
+      assert.strictEqual(out.dropped, 1)
+      assert.deepStrictEqual(out.reported, [1], "its owner hears once, of the drop")
+    }))
 })

@@ -14,11 +14,11 @@ describe("retry chains", () => {
     assert.deepStrictEqual(stageAt(chain, 2)?.phy, { standard: "802.11g", rateMbps: 36 })
   })
 
-  it("a fixed rate is one stage of 8 attempts: the first and the 7 retries of dot11ShortRetryLimit", () => {
+  it("a fixed rate is one stage of 7 attempts: dot11ShortRetryLimit counts transmissions, the first included", () => {
     const chain = fixedChain(G54)
-    assert.strictEqual(chain.attempts, 8)
-    assert.strictEqual(stageAt(chain, 7)?.rateIndex, 7)
-    assert.isUndefined(stageAt(chain, 8))
+    assert.strictEqual(chain.attempts, 7)
+    assert.strictEqual(stageAt(chain, 6)?.rateIndex, 7, "the 7th transmission, after 6 failures")
+    assert.isUndefined(stageAt(chain, 7), "no 8th")
   })
 
   it("a rate command's chain is checked at the trust boundary", () => {

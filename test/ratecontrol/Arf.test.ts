@@ -72,8 +72,8 @@ describe("ARF and AARF", () => {
     assert.strictEqual(a.successes, 1)
   })
 
-  it("chains the current rate and the two below twice each, then the lowest, 8 attempts in all", () => {
-    assert.deepStrictEqual(arfChain(7), [{ rateIndex: 7, tries: 2 }, { rateIndex: 6, tries: 2 }, { rateIndex: 5, tries: 2 }, { rateIndex: 0, tries: 2 }])
-    assert.deepStrictEqual(arfChain(1), [{ rateIndex: 1, tries: 2 }, { rateIndex: 0, tries: 6 }])
+  it("chains the current rate and the two below twice each, then the lowest, 7 attempts in all", () => {
+    assert.deepStrictEqual(arfChain(7), [{ rateIndex: 7, tries: 2 }, { rateIndex: 6, tries: 2 }, { rateIndex: 5, tries: 2 }, { rateIndex: 0, tries: 1 }])
+    assert.deepStrictEqual(arfChain(1), [{ rateIndex: 1, tries: 2 }, { rateIndex: 0, tries: 5 }])
   })
 })
