@@ -52,9 +52,12 @@ export const ackDurationNs = (cfg: PhyConfig): number => ppduDurationNs(basicRat
 export const blockAckDurationNs = (cfg: PhyConfig): number => ppduDurationNs(basicRateFor(cfg), BLOCK_ACK_BYTES)
 
 /**
- * AckTimeout = aSIFSTime + aSlotTime + aRxPHYStartDelay (802.11-2016 10.3.2.9), with the delay taken
- * as the time to receive the Ack's preamble and SIGNAL (20 µs, the non-HT value of 802.11-2020
- * Tables 17-21 and 18-5): how long after its PPDU a sender waits for an Ack to start.
+ * AckTimeout = aSIFSTime + aSlotTime + aRxPHYStartDelay (802.11-2016 10.3.2.9): how long after its
+ * PPDU a sender waits for an Ack to start. The delay is taken as the time to receive the Ack's own
+ * preamble and SIGNAL, 20 µs, the non-HT value of 802.11-2020 Tables 17-21 and 18-5, for HT senders
+ * too since the Ack is a non-HT PPDU (ns-3 reads it the same way: the PHY header of the response's
+ * TXVECTOR). Table 19-25 gives the HT PHY 28 µs (HT-mixed); older editions gave OFDM 25 µs. An Ack
+ * that never comes is noticed 5–8 µs earlier than with those values.
  */
 export const ackTimeoutNs = (cfg: PhyConfig): number => {
   const t = timingsFor(cfg)

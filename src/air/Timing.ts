@@ -10,6 +10,9 @@
 import type { PhyConfig } from "./PhyConfig.ts"
 import { spatialStreams } from "./PhyConfig.ts"
 
+/** The time unit (TU) of beacon intervals and other MAC timers: 1024 µs (802.11-2016 3.1, 9.4.1.3). */
+export const TU_NS = 1_024_000
+
 /** DCF parameters of one PHY. */
 export interface Timings {
   /** aSlotTime. */

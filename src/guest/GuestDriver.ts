@@ -84,8 +84,19 @@ export interface Step {
   readonly retryAfterNs?: number
 }
 
-/** Delay before rescanning after a failed join (grows with failures, capped). */
-export const retryDelayNs = (failures: number): number => Math.min(5e9, 250e6 * 2 ** Math.min(failures, 5))
+/**
+ * The rescan after a failed join: 250 ms, doubling with each failure, at most 5 s. A modelling choice
+ * (the seed does not say how its guests' supplicants back off): quick to recover from one lost frame,
+ * no scan storm while an AP is down.
+ */
+export const JOIN_RETRY_FIRST_NS = 250_000_000
+export const JOIN_RETRY_MAX_NS = 5_000_000_000
+/** Doublings before the cap: 250 ms × 2^5 = 8 s, so the cap binds from the fifth failure. */
+const JOIN_RETRY_DOUBLINGS_MAX = 5
+
+/** Delay before rescanning after `failures` failed joins. */
+export const retryDelayNs = (failures: number): number =>
+  Math.min(JOIN_RETRY_MAX_NS, JOIN_RETRY_FIRST_NS * 2 ** Math.min(failures, JOIN_RETRY_DOUBLINGS_MAX))
 
 export const initial: GuestDriver = {
   state: "off", mac: undefined, target: undefined, failures: 0, lastScan: [], device: undefined, signalLow: false, joinVia: "join"

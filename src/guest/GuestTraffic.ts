@@ -25,6 +25,13 @@ import type { GuestWork } from "./GuestWork.ts"
 /** What the traffic side needs of the guest's options. */
 export type TrafficOptions = Pick<GuestOptions, "vm" | "flows" | "memory" | "packetCost" | "rxPacketCost" | "ledger" | "warmupEndNs">
 
+/**
+ * The IP packet a VM sends its AP's endpoint to ask for a downlink flow (the stand-in for the control
+ * message of the seed's traffic tool, Chariot, whose size the seed does not give). A modelling choice:
+ * a small UDP packet, 64 bytes; it goes on the air as one data frame.
+ */
+const SUBSCRIBE_PACKET_BYTES = 64
+
 /** TX buffers cycle through the first 16 MiB of guest memory, 2 KiB apart: the next one after `address`. */
 export const nextBufferAddress = (address: number, memoryBytes: number): number => (address + 2048) % Math.min(memoryBytes - 2048, 16 << 20)
 
@@ -107,8 +114,8 @@ export class GuestTraffic {
   /** Connected: downlink flows are asked for, TCP senders start, saturating UDP fills the ring, paced flows tick. */
   startFlows(s: GuestState): void {
     this.o.flows.forEach((flow, i) => {
-      if (flow.kind === "udp-rx") this.send(s, 1, 64, Payload.Subscribe, { protocol: "udp", offeredMbps: flow.offeredMbps, payloadBytes: flow.payloadBytes })
-      else if (flow.kind === "tcp-rx") this.send(s, 1, 64, Payload.Subscribe, { protocol: "tcp", offeredMbps: flow.offeredMbps, payloadBytes: flow.mssBytes })
+      if (flow.kind === "udp-rx") this.send(s, 1, SUBSCRIBE_PACKET_BYTES, Payload.Subscribe, { protocol: "udp", offeredMbps: flow.offeredMbps, payloadBytes: flow.payloadBytes })
+      else if (flow.kind === "tcp-rx") this.send(s, 1, SUBSCRIBE_PACKET_BYTES, Payload.Subscribe, { protocol: "tcp", offeredMbps: flow.offeredMbps, payloadBytes: flow.mssBytes })
       else if (flow.kind === "tcp-tx") s.tcpSenders.get(i)?.pump()
       else if (flow.kind === "udp-tx" && flow.offeredMbps === "saturate") this.fill(s)
       else this.self.tellUnsafe({ _tag: "Pace", flow: i, epoch: s.epoch })

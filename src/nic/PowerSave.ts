@@ -24,6 +24,8 @@
  *                                                          (EOSP with More Data: trigger again) ◀──┘
  * ```
  */
+import { TU_NS } from "../air/Timing.ts"
+import { CHANNEL_SWITCH_NS, RADIO_WAKE_NS } from "./RadioTimings.ts"
 
 /** What the driver asked for (undefined in the state: power save is off, the vMAC is always awake). */
 export interface PsConfig {
@@ -65,13 +67,10 @@ export interface PsStep {
   readonly actions: ReadonlyArray<PsAction>
 }
 
-/**
- * The radio's wake-up, sleep to listening: the 5300's is not published. An estimate: 1 ms, the order
- * of the wake-up latencies WLAN chipsets of its era give (hundreds of µs to a few ms).
- */
-export const RADIO_WAKE_NS = 1_000_000
-/** How early before a TBTT a dozing vMAC asks for the radio: the wake-up, a channel switch, and 500 µs of margin for clock drift. Modelling choice. */
-export const WAKE_LEAD_NS = RADIO_WAKE_NS + 80_000 + 500_000
+/** Margin a dozing vMAC keeps before a TBTT for its clock's drift against the AP's. Modelling choice. */
+export const WAKE_DRIFT_MARGIN_NS = 500_000
+/** How early before a TBTT a dozing vMAC asks for the radio: the wake-up, a channel switch, and the drift margin. */
+export const WAKE_LEAD_NS = RADIO_WAKE_NS + CHANNEL_SWITCH_NS + WAKE_DRIFT_MARGIN_NS
 /** How long it listens for the beacon it woke for before it dozes again (a beacon waits behind a TXOP of at most ~5.5 ms and contention). Modelling choice. */
 export const BEACON_WAIT_NS = 10_000_000
 /** How long it waits for the answer to a PS-Poll before it dozes again (and polls at the next beacon). Modelling choice. */
@@ -82,8 +81,8 @@ export const PS_POLL_TIMEOUT_NS = 10_000_000
  * the PS-Poll's: frames of a service period go one per exchange, each within a few ms.
  */
 export const UAPSD_SP_TIMEOUT_NS = 10_000_000
-/** A beacon interval assumed before any beacon was heard: 100 TU. */
-const DEFAULT_BEACON_INTERVAL_NS = 102_400_000
+/** A beacon interval assumed before any beacon was heard: 100 TU, the usual one (hostapd's beacon_int default). */
+const DEFAULT_BEACON_INTERVAL_NS = 100 * TU_NS
 
 /** The firmware's config for what a driver's `SetPowerSave` asked (undefined: off). */
 export const configOf = (

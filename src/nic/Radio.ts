@@ -41,17 +41,13 @@ import type { TxRings } from "./TxRings.ts"
 import type { RateCounts } from "../vocabulary/RateCounts.ts"
 import { takeRateCounts } from "./TakeRateCounts.ts"
 import { DOUBLE_FIELD_SEED } from "../kernel/StableShapes.ts"
-import { dozingAtAp, needsRadioWhileDozing, RADIO_WAKE_NS } from "./PowerSave.ts"
+import { dozingAtAp, needsRadioWhileDozing } from "./PowerSave.ts"
+import { CHANNEL_SWITCH_NS, RADIO_WAKE_NS } from "./RadioTimings.ts"
 import type { CardEnergyMeter, EnergyTimes } from "./RadioEnergy.ts"
 import { txCompleted } from "./Vmac.ts"
 import type * as Vmac from "./Vmac.ts"
 
-/**
- * Time the radio is off the air while it retunes to another channel. SSCH (Bahl, Chandra & Dunagan,
- * MobiCom 2004, §3) takes 80 µs from a 2.4 GHz radio's datasheet; the 5300's firmware-managed
- * switch is not published, so this is that figure, not a measurement of the 5300.
- */
-export const CHANNEL_SWITCH_NS = 80_000
+export { CHANNEL_SWITCH_NS } from "./RadioTimings.ts"
 
 export type RadioMode = "serving" | "leaving" | "switching" | "scanning" | "sleeping" | "waking"
 

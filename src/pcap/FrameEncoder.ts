@@ -12,7 +12,7 @@ import { CCMP_HEADER_BYTES, CCMP_MIC_BYTES, MAC_HEADER_BYTES, managementBodyByte
 import type { NetworkFeatures } from "../air/FrameBytes.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
 import { spatialStreams } from "../air/PhyConfig.ts"
-import { ACK_BYTES, BLOCK_ACK_BYTES, FCS_BYTES } from "../air/Timing.ts"
+import { ACK_BYTES, BLOCK_ACK_BYTES, FCS_BYTES, TU_NS } from "../air/Timing.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import { FrameKind, Payload } from "../vocabulary/Frame.ts"
 import { IPV4_HEADER_BYTES, TCP_HEADER_BYTES, UDP_HEADER_BYTES, ICMP_ECHO_HEADER_BYTES } from "../vocabulary/PacketHeaders.ts"
@@ -166,8 +166,7 @@ const CAPABILITY_PRIVACY = 0x0010
 const CAPABILITY_SHORT_SLOT = 0x0400
 /** Listen Interval of an association request, in beacon intervals (9.4.1.6): wake for every beacon. */
 export const LISTEN_INTERVAL_BEACONS = 1
-/** Beacon Interval unit: the TU, 1024 µs (9.4.1.3, 3.1). */
-export const TU_NS = 1_024_000
+export { TU_NS } from "../air/Timing.ts"
 /** Authentication algorithm 0, open system (9.4.1.1); transaction 1 asks, 2 answers (Table 9-41). */
 const AUTH_OPEN_SYSTEM = 0
 

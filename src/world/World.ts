@@ -7,6 +7,7 @@
  * guest ─▶ assigned card (direct) ────────────▶ NIC ─────────▶ air ─▶ AP ─▶ endpoint     passthrough / native
  * ```
  */
+import { TU_NS } from "../air/Timing.ts"
 import { TxPathCollector } from "../vocabulary/TxPath.ts"
 import { forward } from "../actor/Port.ts"
 import type { Port } from "../actor/Port.ts"
@@ -168,7 +169,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       channel: spec.channel ?? scenario.card.channel,
       signalDbm: spec.signalDbm,
       node: spec.position === undefined ? undefined : apNode(i),
-      beaconIntervalNs: spec.beaconIntervalTu * 1_024_000,
+      beaconIntervalNs: spec.beaconIntervalTu * TU_NS,
       dtimPeriod: spec.dtimPeriod,
       passphrase: spec.security.kind === "wpa2-psk" ? spec.security.passphrase : undefined,
       phy,
