@@ -2,6 +2,7 @@
 import * as Effect from "effect/Effect"
 import { Flag } from "effect/cli"
 import { CliUsageError } from "./CliUsageError.ts"
+import { STUDY_SEEDS_MAX, studyProblems } from "../run/RunOptionsCheck.ts"
 import { DEFAULT_SEEDS } from "../compare/Seeds.ts"
 import { parseDurationNs, parseWindowNs } from "./DurationText.ts"
 import type { WindowNs } from "./DurationText.ts"
@@ -17,15 +18,13 @@ export const seed = seedWithout("Seed of the run's random source: the same seed 
   Flag.withDefault(1)
 )
 
-/** A study runs seeds `seed` … `seed + count − 1`: the last one must still be a seed. */
-export const refuseSeedsPastMax = (first: number, count: number): Effect.Effect<void, CliUsageError> =>
-  // Compared on the safe side: `first + count − 1` itself rounds once past 2^53.
-  first > Number.MAX_SAFE_INTEGER - (count - 1)
-    ? Effect.fail(new CliUsageError({
-      message: `--seed ${first} with --seeds ${count} would run seeds up to ${first} + ${count - 1}, past the largest seed (2^53 − 1 = ` +
-        `${Number.MAX_SAFE_INTEGER}); take a --seed of at most ${Number.MAX_SAFE_INTEGER - count + 1}`
-    }))
-    : Effect.void
+/** `--seed` and `--seeds` as the study checks them (`studyProblems`), refused before anything is loaded. */
+export const refuseSeedsPastMax = (first: number, count: number): Effect.Effect<void, CliUsageError> => {
+  const problems = studyProblems(first, count)
+  return problems.length === 0
+    ? Effect.void
+    : Effect.fail(new CliUsageError({ message: `--seed ${first} --seeds ${count}: ${problems.map((p) => `${p.option} ${p.message}`).join("; ")}` }))
+}
 
 const toNs = (text: string): number => {
   const parsed = parseDurationNs(text)
@@ -52,7 +51,7 @@ export const optionalDuration = (description: string) =>
 /** How many seeds a study repeats each configuration with (compare, sweep-rate). */
 export const seeds = Flag.Int("seeds").pipe(
   Flag.withDescription("How many seeds each run repeats with (from --seed on): figures are means with their 95% confidence interval (default 5)"),
-  Flag.filter((n) => n >= 1 && n <= 100, (n) => `--seeds must be a whole number from 1 to 100, got ${n}`),
+  Flag.filter((n) => n >= 1 && n <= STUDY_SEEDS_MAX, (n) => `--seeds must be a whole number from 1 to ${STUDY_SEEDS_MAX}, got ${n}`),
   Flag.withDefault(DEFAULT_SEEDS)
 )
 

@@ -12,6 +12,8 @@ import { DEFAULT_SEEDS } from "./Seeds.ts"
 import { estimateOf } from "./Statistics.ts"
 import { groups, scenarioFor, workloads } from "./Study.ts"
 import type { Workload } from "./Study.ts"
+import { refuseProblems, studyProblems } from "../run/RunOptionsCheck.ts"
+import type { RunOptionsError } from "../run/RunOptionsCheck.ts"
 
 export { DEFAULT_SEEDS } from "./Seeds.ts"
 
@@ -114,11 +116,10 @@ const durationOf = (options: { readonly durationNs?: number | undefined }) =>
  * Runs the comparison's jobs on the `JobRunner` in context (this thread, worker threads …) and
  * aggregates them; the report is the same whichever runs them.
  */
-export const compare = (base: Scenario, options: CompareOptions): Effect.Effect<CompareReport, JobFailed, JobRunner> =>
+export const compare = (base: Scenario, options: CompareOptions): Effect.Effect<CompareReport, JobFailed | RunOptionsError, JobRunner> =>
   Effect.gen(function*() {
     const started = performance.now()
-    const seedCount = options.seeds ?? DEFAULT_SEEDS
-    if (!Number.isInteger(seedCount) || seedCount < 1) return yield* Effect.die(new RangeError(`seeds must be a positive integer, not ${seedCount}`))
+    yield* refuseProblems(studyProblems(options.seed, options.seeds ?? DEFAULT_SEEDS))
     const seeds = seedsOf(options)
     const runner = yield* JobRunner
     const reports = runReports(yield* runner.runAll(compareJobs(base, options), { onDone: options.onDone }))

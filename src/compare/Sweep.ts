@@ -15,6 +15,8 @@ import { DEFAULT_SEEDS } from "./Seeds.ts"
 import { estimate } from "./Statistics.ts"
 import { groups } from "./Study.ts"
 import type { Group } from "./Study.ts"
+import { refuseProblems, studyProblems } from "../run/RunOptionsCheck.ts"
+import type { RunOptionsError } from "../run/RunOptionsCheck.ts"
 
 /** From 802.11g to 802.11n HT40, 3 streams, short GI. */
 export const sweepRates: ReadonlyArray<PhyConfig> = [
@@ -75,8 +77,9 @@ const seedsOf = (options: SweepOptions): Array<number> =>
   Array.from({ length: options.seeds ?? DEFAULT_SEEDS }, (_, i) => options.seed + i)
 
 /** Runs the sweep's jobs on the `JobRunner` in context and gives a point per group and rate. */
-export const sweep = (base: Scenario, options: SweepOptions): Effect.Effect<ReadonlyArray<SweepPoint>, JobFailed, JobRunner> =>
+export const sweep = (base: Scenario, options: SweepOptions): Effect.Effect<ReadonlyArray<SweepPoint>, JobFailed | RunOptionsError, JobRunner> =>
   Effect.gen(function*() {
+    yield* refuseProblems(studyProblems(options.seed, options.seeds ?? DEFAULT_SEEDS))
     const seedCount = seedsOf(options).length
     const runner = yield* JobRunner
     const reports = runReports(yield* runner.runAll(sweepJobs(base, options), { onDone: options.onDone }))

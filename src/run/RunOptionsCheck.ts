@@ -19,6 +19,8 @@ export const SOAK_VMS_MAX = 16
 export const SOAK_FAULTS_PER_HOUR_MAX = 36_000
 /** A campaign this long runs for hours on a laptop; more is a typo. */
 export const CAMPAIGN_CASES_MAX = 100_000
+/** Seeds a study (compare, sweep) repeats each configuration with: a 95% interval is tight long before. */
+export const STUDY_SEEDS_MAX = 100
 
 export interface OptionProblem {
   /** The option, as the caller named it: `seed`, `durationNs`, `hours` … */
@@ -55,6 +57,20 @@ export const durationProblems = (scenario: Scenario, durationNs: number): Array<
   return checkScenario({ ...scenario, durationSeconds: durationNs / 1e9 })
     .filter((p) => p.path === "warmupSeconds" || p.path === "durationSeconds" || p.path.startsWith("faults"))
     .map((p) => ({ option: "durationNs", message: `${p.path}: ${p.message} (durationNs sets durationSeconds to ${durationNs / 1e9})` }))
+}
+
+/** A study runs seeds `seed` … `seed + seeds − 1`: each of them must be a seed. */
+export const studyProblems = (seed: number, seeds: number): Array<OptionProblem> => {
+  const problems = [...seedProblems(seed), ...wholeBetween("seeds", seeds, 1, STUDY_SEEDS_MAX)]
+  // Compared on the safe side: `seed + seeds − 1` itself rounds once past 2^53.
+  if (problems.length === 0 && seed > Number.MAX_SAFE_INTEGER - (seeds - 1)) {
+    problems.push({
+      option: "seed",
+      message: `with ${seeds} seeds would run seeds up to ${seed} + ${seeds - 1}, past the largest seed (2^53 − 1 = ${Number.MAX_SAFE_INTEGER}); ` +
+        `take one of at most ${Number.MAX_SAFE_INTEGER - seeds + 1}`
+    })
+  }
+  return problems
 }
 
 export const soakProblems = (o: { readonly hours: number; readonly vms: number; readonly faultsPerHour: number; readonly seed: number }): Array<OptionProblem> => [

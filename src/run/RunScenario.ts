@@ -17,8 +17,7 @@ import { percentile } from "./Percentile.ts"
 import { energyOf } from "../nic/RadioEnergy.ts"
 import { isConsistent } from "../driver/VmacTable.ts"
 import { actorSummary, runWorld } from "./RunWorld.ts"
-import { durationProblems, refuseProblems, seedProblems } from "./RunOptionsCheck.ts"
-import type { RunOptionsError } from "./RunOptionsCheck.ts"
+import { durationProblems, RunOptionsError, seedProblems } from "./RunOptionsCheck.ts"
 import { MAX_FRAME_LIFETIME_NS } from "../vocabulary/ModelConstants.ts"
 import type { World } from "../world/World.ts"
 import type { Timeline } from "../timeline/Timeline.ts"
@@ -222,7 +221,7 @@ const radioReport = (world: World, nowNs: number): RunReport["radio"] => {
 export const runScenario = (scenario: Scenario, options: RunScenarioOptions): Effect.Effect<RunReport, RunOptionsError> => {
   const durationNs = options.durationNs ?? scenario.durationSeconds * 1e9
   const problems = [...seedProblems(options.seed), ...(options.durationNs === undefined ? [] : durationProblems(scenario, options.durationNs))]
-  if (problems.length > 0) return refuseProblems(problems) as Effect.Effect<never, RunOptionsError>
+  if (problems.length > 0) return Effect.fail(new RunOptionsError({ problems }))
   return Effect.map(
     runWorld(scenario, options, (world) =>
       Effect.gen(function*() {

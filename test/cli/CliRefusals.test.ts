@@ -28,7 +28,7 @@ describe("cli: refused before anything runs", () => {
 
   it("seeds past the largest one", () => {
     refused(vwifi("compare", "--seed", "9007199254740991", "--seeds", "2", "--duration", "2s"), "past the largest seed")
-    refused(vwifi("sweep-rate", "--seed", "9007199254740990", "--seeds", "3", "--duration", "2s"), "take a --seed of at most 9007199254740989")
+    refused(vwifi("sweep-rate", "--seed", "9007199254740990", "--seeds", "3", "--duration", "2s"), "take one of at most 9007199254740989")
   })
 
   it("a base scenario with scheduled faults, for compare and sweep-rate", () => {

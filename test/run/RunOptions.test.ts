@@ -6,7 +6,9 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { runCampaign } from "../../src/campaign/Campaign.ts"
 import { inProcess } from "../../src/jobs/JobRunner.ts"
-import { durationProblems, RunOptionsError, seedProblems, soakProblems } from "../../src/run/RunOptionsCheck.ts"
+import { durationProblems, RunOptionsError, seedProblems, soakProblems, studyProblems } from "../../src/run/RunOptionsCheck.ts"
+import { compare } from "../../src/compare/Compare.ts"
+import { sweep } from "../../src/compare/Sweep.ts"
 import { runScenario } from "../../src/run/RunScenario.ts"
 import { decodeScenario, defaultScenario } from "../../src/scenario/ScenarioLoad.ts"
 import { runSoak } from "../../src/soak/Soak.ts"
@@ -32,6 +34,13 @@ describe("run options", () => {
     assert.include(inWarmUp[0]?.message ?? "", "warm-up")
   })
 
+  it("a study's seeds, from seed on, must each be a seed", () => {
+    assert.deepStrictEqual(studyProblems(Number.MAX_SAFE_INTEGER - 4, 5), [])
+    assert.deepStrictEqual(studyProblems(Number.MAX_SAFE_INTEGER - 3, 5).map((p) => p.option), ["seed"])
+    assert.deepStrictEqual(studyProblems(1, 0).map((p) => p.option), ["seeds"])
+    assert.deepStrictEqual(studyProblems(1, 101).map((p) => p.option), ["seeds"])
+  })
+
   it("a soak takes whole hours and VMs one card holds", () => {
     assert.deepStrictEqual(soakProblems({ hours: 24, vms: 8, faultsPerHour: 12, seed: 1 }), [])
     assert.deepStrictEqual(
@@ -47,6 +56,8 @@ describe("run options", () => {
       assert.deepStrictEqual(yield* refusal(runScenario(defaultScenario, { seed: 1, durationNs: 0.5e9 })), ["durationNs"])
       assert.deepStrictEqual(yield* refusal(runSoak({ hours: 1.5, vms: 2, faultsPerHour: 0, seed: 1 })), ["hours"])
       assert.deepStrictEqual(yield* refusal(Effect.provide(runCampaign({ seed: 1, cases: -1 }), inProcess)), ["cases"])
+      assert.deepStrictEqual(yield* refusal(Effect.provide(compare(defaultScenario, { seed: Number.MAX_SAFE_INTEGER, seeds: 2 }), inProcess)), ["seed"])
+      assert.deepStrictEqual(yield* refusal(Effect.provide(sweep(defaultScenario, { seed: 1, seeds: 0 }), inProcess)), ["seeds"])
       // A valid short run still runs, and reports the seed it ran with.
       const report = yield* runScenario(defaultScenario, { seed: 7, durationNs: 1_500_000_000 })
       assert.strictEqual(report.seed, 7)
