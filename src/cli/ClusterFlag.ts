@@ -28,7 +28,12 @@ export const clusterRunnerLayer = (storage: Option.Option<string>): Layer.Layer<
   if (Option.isNone(storage)) return inProcess
   const target = parseStorageTarget(storage.value)
   if ("error" in target) return Layer.effect(JobRunner, Effect.fail(new CliUsageError({ message: `--cluster: ${target.error}` })))
-  return Layer.unwrap(Effect.map(Effect.promise(() => import("../cluster/ClusterJobRunner.ts")), ({ clusterJobRunner }) => clusterJobRunner({ storage: target }))).pipe(
+  return Layer.unwrap(Effect.map(Effect.promise(() => import("../cluster/ClusterJobRunner.ts")), ({ clusterJobRunner }) =>
+    clusterJobRunner({
+      storage: target,
+      // Said at once: otherwise the command would sit silent until the wait ends.
+      onWaitingForRunners: (waitMs) => void process.stderr.write(`vwifi: no cluster runner is registered yet; waiting up to ${waitMs / 1000} s for one\n`)
+    }))).pipe(
     Layer.catch((e) => Layer.effect(JobRunner, Effect.fail(new CliUsageError({ message: `--cluster: ${e.message}` }))))
   )
 }

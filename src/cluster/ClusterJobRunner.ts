@@ -65,14 +65,20 @@ export const clientLayer = (options: ClientOptions): Layer.Layer<Sharding | Runn
   )
 }
 
-/** Waits until the storage lists a healthy runner, for at most `waitMs`; gives how many there are. */
-export const awaitRunners = (waitMs: number): Effect.Effect<number, NoRunners, RunnerStorage> =>
+/**
+ * Waits until the storage lists a healthy runner, for at most `waitMs`; gives how many there are.
+ * `onWaiting` is called once if the first look finds none (a submitter can say why it pauses).
+ */
+export const awaitRunners = (waitMs: number, onWaiting?: () => void): Effect.Effect<number, NoRunners, RunnerStorage> =>
   Effect.gen(function*() {
     const storage = yield* RunnerStorage
     const healthy = storage.getRunners.pipe(
       Effect.map((runners) => runners.filter(([, ok]) => ok).length),
       Effect.orElseSucceed(() => 0)
     )
+    const first = yield* healthy
+    if (first > 0) return first
+    onWaiting?.()
     return yield* healthy.pipe(
       Effect.filterOrFail((n) => n > 0, () => new NoRunners({ message: "no runner yet" })),
       Effect.retry(Schedule.spaced(Duration.millis(500))),
@@ -135,10 +141,16 @@ export const submitFaultCases = (
  * build if no runner registers within `RUNNER_WAIT_MS_DEFAULT`.
  */
 export const clusterJobRunner = (
-  options: ClientOptions & { readonly runnerWaitMs?: number | undefined; readonly jobsInFlight?: number | undefined }
+  options: ClientOptions & {
+    readonly runnerWaitMs?: number | undefined
+    readonly jobsInFlight?: number | undefined
+    /** Called once when no runner is registered yet and the wait begins. */
+    readonly onWaitingForRunners?: ((waitMs: number) => void) | undefined
+  }
 ): Layer.Layer<JobRunner, ClusterStorageError | NoRunners> =>
   Layer.effect(JobRunner, Effect.gen(function*() {
-    const runners = yield* awaitRunners(options.runnerWaitMs ?? RUNNER_WAIT_MS_DEFAULT)
+    const waitMs = options.runnerWaitMs ?? RUNNER_WAIT_MS_DEFAULT
+    const runners = yield* awaitRunners(waitMs, () => options.onWaitingForRunners?.(waitMs))
     const context = yield* Effect.context<Sharding>()
     return {
       parallelism: runners,
