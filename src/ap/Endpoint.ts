@@ -18,7 +18,7 @@ import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import { segmentsPerNs } from "../workload/PacedWriter.ts"
 import { packetsPerTick, paceTick } from "../workload/PaceTicks.ts"
 import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
-import { ENDPOINT_SATURATE_WINDOW, ENDPOINT_TCP_BUDGET, PACE_PERIOD_NS } from "../vocabulary/ModelConstants.ts"
+import { ENDPOINT_SATURATE_WINDOW_FRAMES, ENDPOINT_TCP_BUDGET_SEGMENTS, PACE_PERIOD_NS } from "../vocabulary/ModelConstants.ts"
 import type { ApMessage } from "./AccessPoint.ts"
 
 export type EndpointMessage = Data.TaggedEnum<{
@@ -133,7 +133,7 @@ class EndpointLogic {
           const flow = f.src === this.o.mac && f.payload === Payload.Udp ? s.flows.get(f.dst) : undefined
           if (flow === undefined) continue
           flow.outstanding--
-          if (flow.offeredMbps === "saturate" && flow.outstanding < ENDPOINT_SATURATE_WINDOW / 2) this.emit(s, flow, ENDPOINT_SATURATE_WINDOW - flow.outstanding)
+          if (flow.offeredMbps === "saturate" && flow.outstanding < ENDPOINT_SATURATE_WINDOW_FRAMES / 2) this.emit(s, flow, ENDPOINT_SATURATE_WINDOW_FRAMES - flow.outstanding)
         }
         break
       case "TcpTimer":
@@ -207,7 +207,7 @@ class EndpointLogic {
       wake: () => void this.self.tellUnsafe({ _tag: "TcpWake", station, flow: id })
     }
     const flow = new TcpSenderFlow(this.kernel, {
-      room: () => ENDPOINT_TCP_BUDGET - ((s.downlinkSent.get(station) ?? 0) - (s.tcpCredits.get(station) ?? 0)),
+      room: () => ENDPOINT_TCP_BUDGET_SEGMENTS - ((s.downlinkSent.get(station) ?? 0) - (s.tcpCredits.get(station) ?? 0)),
       emitSegments: (first, count) => {
         const out: Array<Frame> = []
         for (let i = 0; i < count; i++) out.push(this.frameTo(station, mss + TCP_IP_OVERHEAD_BYTES, Payload.TcpData, first + i, this.kernel.nowNs, owner))
@@ -247,7 +247,7 @@ class EndpointLogic {
       } else if (f.payload === Payload.Subscribe && f.info?.subscribe !== undefined && !s.flows.has(f.src)) {
         const flow: Downlink = { id: ++s.flowIds, owner: f.owner, dst: f.src, ...f.info.subscribe, outstanding: 0, credit: 0, seq: 0 }
         s.flows.set(f.src, flow)
-        if (flow.offeredMbps === "saturate") this.emit(s, flow, ENDPOINT_SATURATE_WINDOW)
+        if (flow.offeredMbps === "saturate") this.emit(s, flow, ENDPOINT_SATURATE_WINDOW_FRAMES)
         else this.self.tellUnsafe({ _tag: "Pace", dst: f.src, flow: flow.id })
       } else if (f.payload === Payload.Udp) {
         this.countUplink(f.owner, udpPayloadBytes(f.payloadBytes))

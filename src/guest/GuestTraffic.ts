@@ -14,7 +14,7 @@ import { shareNumbers } from "../kernel/StableShapes.ts"
 import type { TxDescriptor } from "../vocabulary/CardCommand.ts"
 import type { CardEvent } from "../vocabulary/CardEvent.ts"
 import { Payload } from "../vocabulary/Frame.ts"
-import { PACE_PERIOD_NS, TX_RING_DESCRIPTORS, TX_RING_RESERVED } from "../vocabulary/ModelConstants.ts"
+import { PACE_PERIOD_NS, TX_RING_DESCRIPTORS, TX_RING_RESERVED_DESCRIPTORS } from "../vocabulary/ModelConstants.ts"
 import { segmentsPerNs } from "../workload/PacedWriter.ts"
 import { packetsPerTick, paceTick } from "../workload/PaceTicks.ts"
 import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
@@ -98,7 +98,7 @@ export class GuestTraffic {
           wake: () => void self.tellUnsafe({ _tag: "Pace", flow: i, epoch: e })
         }
         s.tcpSenders.set(i, new TcpSenderFlow(kernel, {
-          room: () => (s.driver.state === "connected" ? TX_RING_DESCRIPTORS - TX_RING_RESERVED - s.outstanding : 0),
+          room: () => (s.driver.state === "connected" ? TX_RING_DESCRIPTORS - TX_RING_RESERVED_DESCRIPTORS - s.outstanding : 0),
           emitSegments: (first, count) => this.send(s, count, flow.mssBytes + TCP_IP_OVERHEAD_BYTES, Payload.TcpData, undefined, first)
         }, (generation) => self.tellUnsafe({ _tag: "TcpTimer", flow: i, generation, epoch: e }), app))
       } else if (flow.kind === "tcp-rx" && s.tcpReceiver === undefined) {
@@ -151,11 +151,11 @@ export class GuestTraffic {
     return n
   }
 
-  /** Saturating UDP flows keep the ring full, but for `TX_RING_RESERVED` descriptors. */
+  /** Saturating UDP flows keep the ring full, but for `TX_RING_RESERVED_DESCRIPTORS` descriptors. */
   fill(s: GuestState): void {
     for (const flow of this.o.flows) {
       if (flow.kind === "udp-tx" && flow.offeredMbps === "saturate") {
-        this.send(s, TX_RING_DESCRIPTORS - TX_RING_RESERVED - s.outstanding, udpPacketBytes(flow.payloadBytes), Payload.Udp)
+        this.send(s, TX_RING_DESCRIPTORS - TX_RING_RESERVED_DESCRIPTORS - s.outstanding, udpPacketBytes(flow.payloadBytes), Payload.Udp)
       }
     }
   }

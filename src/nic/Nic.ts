@@ -52,7 +52,7 @@ export { CHANNEL_SWITCH_NS } from "./Radio.ts"
  * The BlockAck buffer the card offers its APs: 64, mac80211's IEEE80211_MAX_AMPDU_BUF of the era
  * (net/mac80211 agg-rx.c answers an ADDBA request with at most that).
  */
-export const CARD_BLOCK_ACK_WINDOW = 64
+export const CARD_BLOCK_ACK_WINDOW_MPDUS = 64
 
 export type NicMessage = Data.TaggedEnum<{
   StartVmac: { readonly vmac: number; readonly iommuDomainBytes: number | undefined }
@@ -189,7 +189,7 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
   // The radio: one station on the air, answering to the card's own address and every started vMAC's.
   const station = new Station({
     name: "card-radio", mac: scannerMac, channel: options.homeChannel, phy: options.phy, node: options.node, receivesBroadcast: true,
-    maxAggregate: burstFramesMax, qos: options.qos, ampduTimeLimitNs: options.ampduTimeLimitNs, blockAckWindow: CARD_BLOCK_ACK_WINDOW,
+    maxAggregate: burstFramesMax, qos: options.qos, ampduTimeLimitNs: options.ampduTimeLimitNs, blockAckWindow: CARD_BLOCK_ACK_WINDOW_MPDUS,
     cwMin: initialCw(timingsFor(options.phy)),
     owner: new RadioOwner(self)
   })

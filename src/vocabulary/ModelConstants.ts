@@ -11,7 +11,7 @@
  */
 export const TX_RING_DESCRIPTORS = 256
 /** Ring slots a saturating flow leaves free so paced flows (ping) are not starved: a qdisc's fairness, simplified. Modelling choice. */
-export const TX_RING_RESERVED = 8
+export const TX_RING_RESERVED_DESCRIPTORS = 8
 /** Paced traffic generates its packets in batches of this period (1 ms), as Chariot's pacing timer would. Modelling choice. */
 export const PACE_PERIOD_NS = 1_000_000
 /**
@@ -20,13 +20,19 @@ export const PACE_PERIOD_NS = 1_000_000
  * 4 MiB; 64 segments (≥ the receive window) keeps the window full. Modelling choice.
  */
 export const TCP_SEND_BUFFER_SEGMENTS = 64
-/** Frames an AP queues for its stations at most; more are dropped (`ap-queue-full`). Order of a consumer AP's per-AC queues. */
+/**
+ * Frames an AP queues for its stations at most; more are dropped (`ap-queue-full`). An estimate of
+ * the order of a consumer AP's per-AC queues (a few hundred frames); the seed does not give its AP's.
+ */
 export const AP_QUEUE_FRAMES = 512
 /** Downlink UDP frames a saturating endpoint keeps outstanding at the AP. Modelling choice (enough to keep an A-MPDU full). */
-export const ENDPOINT_SATURATE_WINDOW = 48
+export const ENDPOINT_SATURATE_WINDOW_FRAMES = 48
 /** TCP segments an endpoint's sender keeps queued at its AP at most. Modelling choice (≥ the receive window). */
-export const ENDPOINT_TCP_BUDGET = 64
-/** Missing beacons for this long means the AP is gone: about 10 beacons at 102.4 ms (mac80211's beacon-loss count is 7). */
+export const ENDPOINT_TCP_BUDGET_SEGMENTS = 64
+/**
+ * Missing beacons for this long means the AP is gone: 10 beacon intervals of 102.4 ms. A modelling
+ * choice near mac80211's (its beacon-loss count is 7 intervals, after which it probes the AP first).
+ */
 export const BEACON_LOSS_NS = 1_024_000_000
 /** How often the card checks for beacon loss. Modelling choice (a quarter of the loss time). */
 export const BEACON_CHECK_PERIOD_NS = 256_000_000

@@ -50,7 +50,7 @@ export class TcpSenderFlow {
 
   /** Sends what the window, the port and (for a paced application) the data written allow. */
   pump(): void {
-    let n = Math.min(Reno.sendable(this.state, Rx.RECEIVE_WINDOW), this.port.room())
+    let n = Math.min(Reno.sendable(this.state, Rx.RECEIVE_WINDOW_SEGMENTS), this.port.room())
     if (n <= 0) return
     if (this.app !== undefined) {
       this.writer = Writer.advance(this.writer, this.app.segmentsPerNs, this.kernel.nowNs, this.state.sndUna, TCP_SEND_BUFFER_SEGMENTS)

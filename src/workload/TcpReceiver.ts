@@ -8,7 +8,7 @@
 /** Linux's minimum delayed-ACK timeout (RFC 1122 allows up to 500 ms). */
 export const DELAYED_ACK_NS = 40_000_000
 /** Receive window, in segments (64 KiB / 1460 B, no window scaling). */
-export const RECEIVE_WINDOW = 44
+export const RECEIVE_WINDOW_SEGMENTS = 44
 
 export interface TcpReceiver {
   /** Next in-order segment expected. */

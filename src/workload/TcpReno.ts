@@ -13,15 +13,16 @@
  * ```
  */
 
-/** RTO bounds: RFC 6298 2.4 recommends a 1 s floor; Linux (the seed's 2.6.33 hosts) uses 200 ms. Ceiling 60 s. */
+/** RTO floor: RFC 6298 2.4 recommends 1 s; Linux (the seed's 2.6.33 hosts) uses 200 ms (TCP_RTO_MIN). */
 export const MIN_RTO_NS = 200_000_000
+/** RTO ceiling: RFC 6298 2.5 allows one of at least 60 s; 60 s is that least (Linux's TCP_RTO_MAX is 120 s). Modelling choice. */
 export const MAX_RTO_NS = 60_000_000_000
 /** RFC 6298 2.1: before any RTT sample, RTO = 1 s. */
 export const INITIAL_RTO_NS = 1_000_000_000
 /** Initial window (RFC 3390): min(4·MSS, max(2·MSS, 4380 B)) = 3 segments for MSS 1460. */
-export const INITIAL_CWND = 3
+export const INITIAL_CWND_SEGMENTS = 3
 /** Duplicate ACKs that trigger fast retransmit (RFC 5681 3.2). */
-export const DUP_ACK_THRESHOLD = 3
+export const DUP_ACK_THRESHOLD_ACKS = 3
 
 export interface RenoSender {
   /** Congestion window and slow-start threshold, in segments (fractional in congestion avoidance). */
@@ -44,7 +45,7 @@ export interface RenoSender {
 }
 
 export const initialSender: RenoSender = {
-  cwnd: INITIAL_CWND, ssthresh: Infinity, sndUna: 0, sndNxt: 0, dupAcks: 0, inRecovery: false, recover: 0,
+  cwnd: INITIAL_CWND_SEGMENTS, ssthresh: Infinity, sndUna: 0, sndNxt: 0, dupAcks: 0, inRecovery: false, recover: 0,
   srttNs: undefined, rttvarNs: 0, rtoNs: INITIAL_RTO_NS, timing: undefined, retransmits: 0, timeouts: 0
 }
 
@@ -98,10 +99,10 @@ export const onAck = (s: RenoSender, ack: number, nowNs: number): AckStep => {
   if (ack === s.sndUna && inFlight(s) > 0) {
     const dupAcks = s.dupAcks + 1
     if (s.inRecovery) return { sender: { ...s, dupAcks, cwnd: s.cwnd + 1 }, retransmit: false, timer: undefined }
-    if (dupAcks === DUP_ACK_THRESHOLD) {
+    if (dupAcks === DUP_ACK_THRESHOLD_ACKS) {
       const ssthresh = Math.max(inFlight(s) / 2, 2)
       return {
-        sender: { ...s, dupAcks, ssthresh, cwnd: ssthresh + DUP_ACK_THRESHOLD, inRecovery: true, recover: s.sndNxt, retransmits: s.retransmits + 1, timing: undefined },
+        sender: { ...s, dupAcks, ssthresh, cwnd: ssthresh + DUP_ACK_THRESHOLD_ACKS, inRecovery: true, recover: s.sndNxt, retransmits: s.retransmits + 1, timing: undefined },
         retransmit: true,
         timer: true
       }

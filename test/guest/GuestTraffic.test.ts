@@ -3,7 +3,7 @@ import * as GuestDriver from "../../src/guest/GuestDriver.ts"
 import { nextBufferAddress, tcpTotals } from "../../src/guest/GuestTraffic.ts"
 import type { Flow } from "../../src/guest/GuestVm.ts"
 import { Payload } from "../../src/vocabulary/Frame.ts"
-import { PACE_PERIOD_NS, TX_RING_DESCRIPTORS, TX_RING_RESERVED } from "../../src/vocabulary/ModelConstants.ts"
+import { PACE_PERIOD_NS, TX_RING_DESCRIPTORS, TX_RING_RESERVED_DESCRIPTORS } from "../../src/vocabulary/ModelConstants.ts"
 import { ENDPOINT_LAB, frameFor, guestRig, recordOf } from "./support.ts"
 
 const connectedDriver: GuestDriver.GuestDriver = { ...GuestDriver.initial, state: "connected", mac: 77 }
@@ -56,9 +56,9 @@ describe("guest traffic: the TX ring", () => {
     const rig = connectedRig([{ kind: "udp-tx", offeredMbps: "saturate", payloadBytes: 1470 }])
     rig.s.outstanding = 10
     rig.traffic.fill(rig.s)
-    assert.strictEqual(rig.s.outstanding, TX_RING_DESCRIPTORS - TX_RING_RESERVED)
+    assert.strictEqual(rig.s.outstanding, TX_RING_DESCRIPTORS - TX_RING_RESERVED_DESCRIPTORS)
     // Each datagram goes down as an IP packet: 1470 bytes of payload behind IPv4 (20) and UDP (8) headers.
-    assert.strictEqual(rig.stats.txBytes, (TX_RING_DESCRIPTORS - TX_RING_RESERVED - 10) * 1498)
+    assert.strictEqual(rig.stats.txBytes, (TX_RING_DESCRIPTORS - TX_RING_RESERVED_DESCRIPTORS - 10) * 1498)
   })
 })
 
@@ -129,7 +129,7 @@ describe("guest traffic: paced flows", () => {
     assert.strictEqual(first.payload, Payload.Subscribe)
     assert.deepStrictEqual(first.subscribe, { protocol: "udp", offeredMbps: 10, payloadBytes: 1470 })
     assert.deepStrictEqual(rig.takeTold(), [{ _tag: "Pace", flow: 1, epoch: 2 }])
-    assert.strictEqual(rig.s.outstanding, TX_RING_DESCRIPTORS - TX_RING_RESERVED)
+    assert.strictEqual(rig.s.outstanding, TX_RING_DESCRIPTORS - TX_RING_RESERVED_DESCRIPTORS)
   })
 })
 

@@ -80,7 +80,7 @@ describe("TCP over a lossy channel", () => {
       let delivered = 0
       // Round-based: each round, the window's segments cross, then their ACKs come back.
       for (let round = 0; round < 20_000 && r.rcvNxt < total; round++) {
-        const n = Math.min(Reno.sendable(s, Rx.RECEIVE_WINDOW), total - s.sndNxt)
+        const n = Math.min(Reno.sendable(s, Rx.RECEIVE_WINDOW_SEGMENTS), total - s.sndNxt)
         const first = s.sndNxt
         s = Reno.sent(s, n, now)
         const acks: Array<number> = []
