@@ -40,7 +40,7 @@ export const compareCommand = Command.make(
   { scenario: scenarioFile, seed: flags.seed, seeds: flags.seeds, duration: flags.optionalDuration("How long each run simulates"), json: flags.json, out, sweep: withSweep, workers, cluster },
   Effect.fnUntraced(function*({ scenario: file, seed, seeds: seedCount, duration, json, out, sweep: runSweep, workers: workersGiven, cluster: clusterStorage }) {
     yield* refuseWorkersWithCluster(workersGiven, clusterStorage)
-    yield* flags.refuseSeedsPastMax(seed, seedCount)
+    yield* flags.refuseStudySeeds(seed, seedCount)
     const workers = workerCount(workersGiven)
     const base = yield* loadScenario(file, durationOverride(duration))
     if (base.vms.length === 0) return yield* new CliUsageError({ message: "the base scenario needs at least one VM (its first VM is the one compared)" })

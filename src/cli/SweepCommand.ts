@@ -27,7 +27,7 @@ export const sweepCommand = Command.make(
   { scenario: scenarioFile, seed: flags.seed, seeds: flags.seeds, duration: flags.optionalDuration("How long each point simulates"), json: flags.json, out, workers, cluster },
   Effect.fnUntraced(function*({ scenario: file, seed, seeds: seedCount, duration, json, out, workers: workersGiven, cluster: clusterStorage }) {
     yield* refuseWorkersWithCluster(workersGiven, clusterStorage)
-    yield* flags.refuseSeedsPastMax(seed, seedCount)
+    yield* flags.refuseStudySeeds(seed, seedCount)
     const workers = workerCount(workersGiven)
     const base = yield* loadScenario(file, durationOverride(duration))
     if (base.vms.length === 0) return yield* new CliUsageError({ message: "the base scenario needs at least one VM" })

@@ -19,7 +19,7 @@ export const seed = seedWithout("Seed of the run's random source: the same seed 
 )
 
 /** `--seed` and `--seeds` as the study checks them (`studyProblems`), refused before anything is loaded. */
-export const refuseSeedsPastMax = (first: number, count: number): Effect.Effect<void, CliUsageError> => {
+export const refuseStudySeeds = (first: number, count: number): Effect.Effect<void, CliUsageError> => {
   const problems = studyProblems(first, count)
   return problems.length === 0
     ? Effect.void

@@ -1,9 +1,9 @@
 /**
- * The options a library caller passes to `runScenario`, `runSoak` and `runCampaign`, checked before
- * anything runs: the command line checks its flags, but a program calling the library directly
- * could pass a seed of 1.5 (which ran as seed 1 while the report said 1.5), a duration of Infinity
- * (which never ended) or one inside the warm-up (which measured nothing). A problem is a
- * `RunOptionsError` naming the option, never a defect and never a silent substitute.
+ * The options a library caller passes to `runScenario`, `runSoak`, `runCampaign`, `compare` and
+ * `sweep`, checked before anything runs: the command line checks its flags, but a program calling
+ * the library directly could pass a seed of 1.5 (which ran as seed 1 while the report said 1.5), a
+ * duration of Infinity (which never ended) or one inside the warm-up (which measured nothing). A
+ * problem is a `RunOptionsError` naming the option, never a defect and never a silent substitute.
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
@@ -37,10 +37,10 @@ export class RunOptionsError extends Schema.TaggedError<RunOptionsError>()("RunO
   }
 }
 
-const wholeBetween = (option: string, value: number, min: number, max: number, unit = ""): Array<OptionProblem> =>
+const wholeBetween = (option: string, value: number, min: number, max: number): Array<OptionProblem> =>
   Number.isSafeInteger(value) && value >= min && value <= max
     ? []
-    : [{ option, message: `must be a whole number${unit} from ${min} to ${max}, got ${value}` }]
+    : [{ option, message: `must be a whole number from ${min} to ${max}, got ${value}` }]
 
 /** A seed is a whole number the generator takes as it is (0 to 2^53 − 1). */
 export const seedProblems = (seed: number): Array<OptionProblem> => wholeBetween("seed", seed, 0, Number.MAX_SAFE_INTEGER)
