@@ -15,7 +15,7 @@ import { CheckFailed } from "./CheckFailed.ts"
 import { CliUsageError } from "./CliUsageError.ts"
 import * as flags from "./flags.ts"
 import { jobProgress } from "./Progress.ts"
-import { prepareOutputs, writeOutputs } from "./ScenarioInput.ts"
+import { prepareOutputs, removeOutputsIfLeftEmpty, writeOutputs } from "./OutputFolder.ts"
 import { workerCount, workers } from "./Workers.ts"
 import { batchRunnerLayer, cluster, refuseWorkersWithCluster } from "./ClusterFlag.ts"
 import { problemsFromIssue, parseOptions } from "../scenario/ScenarioIssues.ts"
@@ -132,7 +132,9 @@ export const campaignCommand = Command.make(
     const written = Option.isSome(out) ? yield* writeOutputs(out.value, { "campaign.json": JSON.stringify(encoded, null, 2) + "\n" }) : undefined
     yield* Console.log(json ? JSON.stringify(encoded) : renderCampaign(report) + (written === undefined ? "" : `\n\nresults: ${written["campaign.json"]}`))
     if (report.failed > 0) return yield* new CheckFailed({ message: `${report.failed} of ${report.cases} cases failed; each replays with the command printed beside it` })
-  })
+  },
+  // A run that fails leaves no empty --out folder behind.
+  (command, { out }) => removeOutputsIfLeftEmpty(Option.getOrUndefined(out), command))
 ).pipe(
   Command.withDescription(
     "Fault campaign: generate --cases fresh fault cases from --seed (a topology of 1–4 VMs and 1–4 APs, light mixed traffic, " +

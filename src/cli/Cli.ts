@@ -10,6 +10,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import { CliError, CliOutput, Command } from "effect/cli"
 import { attachNegativeValues } from "./ArgvValues.ts"
+import { invocationLines } from "./InvocationErrors.ts"
 import { clusterCommand } from "./ClusterCommand.ts"
 import { campaignCommand } from "./CampaignCommand.ts"
 import { compareCommand } from "./CompareCommand.ts"
@@ -44,7 +45,7 @@ const presenter: CliOutput.Presenter = {
       case "Version":
         return yield* Console.log(formatter.formatVersion(event.name, event.version))
       case "InvalidInvocation": {
-        const lines = event.errors.map((e) => `vwifi: ${e.message}`)
+        const lines = invocationLines(event.errors)
         const command = event.commandPath.join(" ")
         return yield* Console.error(`${lines.join("\n")}\n\`${command} --help\` shows every flag and what it accepts.`)
       }

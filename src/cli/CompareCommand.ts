@@ -7,7 +7,8 @@ import { Argument, Command, Flag } from "effect/cli"
 import { compare } from "../compare/Compare.ts"
 import { sweep } from "../compare/Sweep.ts"
 import { CompareReport } from "../report/CompareReport.ts"
-import { durationOverride, loadScenario, prepareOutputs, scenarioArgument, writeOutputs } from "./ScenarioInput.ts"
+import { durationOverride, loadScenario, scenarioArgument } from "./ScenarioInput.ts"
+import { prepareOutputs, removeOutputsIfLeftEmpty, writeOutputs } from "./OutputFolder.ts"
 import { CliUsageError } from "./CliUsageError.ts"
 import { batchRunnerLayer, cluster, refuseWorkersWithCluster } from "./ClusterFlag.ts"
 import { htmlReport } from "../report/HtmlReport.ts"
@@ -75,7 +76,9 @@ export const compareCommand = Command.make(
     })
     const sweepTable = swept === undefined ? "" : `\n\n${renderSweep(swept)}`
     yield* Console.log(json ? JSON.stringify(encode(report)) : `${renderCompare(report)}${sweepTable}\n\nresults: ${paths["results.json"]}\nreport:  ${paths["report.html"]}`)
-  })
+  },
+  // A run that fails leaves no empty --out folder behind.
+  (command, { out }) => removeOutputsIfLeftEmpty(out, command))
 ).pipe(
   Command.withDescription(
     "Compare Native, Passthrough and Virtual WiFi (plain; the seed's optimized system, IOMMU + interrupt " +

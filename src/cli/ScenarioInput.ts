@@ -1,6 +1,6 @@
 /**
  * The scenario a command starts from (a file argument, or the built-in default) with its flags
- * applied, and where a command writes.
+ * applied.
  *
  * Flags are applied to the scenario's JSON *before* it is decoded, so the Schema and the cross-field
  * checks judge a value the same wherever it came from: `--duration 500ms` is refused for ending
@@ -9,8 +9,6 @@
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { Argument } from "effect/cli"
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs"
-import { dirname, join, resolve } from "node:path"
 import type { Scenario } from "../scenario/Scenario.ts"
 import { decodeScenario, readScenarioJson } from "../scenario/ScenarioLoad.ts"
 import { CliUsageError } from "./CliUsageError.ts"
@@ -63,44 +61,3 @@ export const loadScenario = (
       (e) => new CliUsageError({ message: e.message + note })
     )
   })
-
-/**
- * Creates `dir` and its missing parents one level at a time (Node's `mkdirSync(…, { recursive: true })`
- * never returns for some paths, e.g. under /proc).
- */
-const ensureDir = (dir: string): void => {
-  if (existsSync(dir)) {
-    if (!statSync(dir).isDirectory()) throw new Error(`${dir} exists and is not a folder`)
-    return
-  }
-  const parent = dirname(dir)
-  if (parent !== dir) ensureDir(parent)
-  mkdirSync(dir)
-}
-
-/**
- * Creates `folder` if missing, before a long run, so that an unwritable one is refused at once. An
- * empty name is refused too: it would resolve to the current folder and scatter the files there.
- */
-export const prepareOutputs = (folder: string): Effect.Effect<void, CliUsageError> => {
-  if (folder.trim() === "") return Effect.fail(new CliUsageError({ message: "--out needs a folder name, got an empty one" }))
-  const dir = resolve(folder)
-  return Effect.try({
-    try: () => ensureDir(dir),
-    catch: (error) => new CliUsageError({ message: `cannot write to ${dir}: ${(error as Error).message}` })
-  })
-}
-
-/** Writes `files` (name → content) into `folder`, creating it; returns each file's full path. */
-export const writeOutputs = (folder: string, files: Readonly<Record<string, string>>): Effect.Effect<Record<string, string>, CliUsageError> => {
-  const dir = resolve(folder)
-  return Effect.try({
-    try: () => {
-      ensureDir(dir)
-      const paths: Record<string, string> = {}
-      for (const [name, content] of Object.entries(files)) writeFileSync((paths[name] = join(dir, name)), content)
-      return paths
-    },
-    catch: (error) => new CliUsageError({ message: `cannot write to ${dir}: ${(error as Error).message}` })
-  })
-}

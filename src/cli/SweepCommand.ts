@@ -7,7 +7,8 @@ import { Command, Flag } from "effect/cli"
 import { sweep } from "../compare/Sweep.ts"
 import { renderSweep } from "./SweepTable.ts"
 import { SweepReport, sweepHtml } from "../report/SweepReport.ts"
-import { durationOverride, loadScenario, prepareOutputs, scenarioArgument, writeOutputs } from "./ScenarioInput.ts"
+import { durationOverride, loadScenario, scenarioArgument } from "./ScenarioInput.ts"
+import { prepareOutputs, removeOutputsIfLeftEmpty, writeOutputs } from "./OutputFolder.ts"
 import { CliUsageError } from "./CliUsageError.ts"
 import * as flags from "./flags.ts"
 import { jobProgress } from "./Progress.ts"
@@ -43,7 +44,9 @@ export const sweepCommand = Command.make(
       "sweep.html": yield* sweepHtml(report)
     })
     yield* Console.log(json ? JSON.stringify(report) : `${renderSweep(report)}\n\nresults: ${paths["sweep.json"]}\nchart:   ${paths["sweep.html"]}`)
-  })
+  },
+  // A run that fails leaves no empty --out folder behind.
+  (command, { out }) => removeOutputsIfLeftEmpty(out, command))
 ).pipe(
   Command.withDescription(
     "Run Native, Passthrough, Virtual WiFi and Virtual WiFi with every optimization across PHY rates from 802.11g " +

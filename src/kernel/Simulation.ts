@@ -86,7 +86,11 @@ export interface Progress {
 export interface RunOptions {
   /** Seed of the run's random source. */
   readonly seed: number
-  /** Virtual time limit; the program is interrupted when it is reached. Default: none. */
+  /**
+   * Virtual time limit; the program is interrupted when it is reached. Default: none. A program that
+   * waits with nothing left to happen (no timer, no runnable fiber) ends in a deadlock at once, even
+   * before the limit: waiting would change nothing, and a model that stalls should say so.
+   */
   readonly until?: Duration.Input | undefined
   /** Receives the full trace, one JSON line per event. Default: none (only the digest is kept). */
   readonly trace?: TraceSink | undefined

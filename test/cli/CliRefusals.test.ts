@@ -4,7 +4,7 @@
  * that cannot be written whole, which ends the run with exit code 1 after its results.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { vwifi, vwifiIn } from "./vwifi.ts"
@@ -77,6 +77,18 @@ describe("cli: refused before anything runs", () => {
 
   it("a PostgreSQL server that does not answer is the user's to fix, not a crash", () => {
     refused(vwifi("cluster", "runners", "--storage", "postgres://vwifi:secret@127.0.0.1:1/vwifi"), "cannot connect to PostgreSQL at postgres://vwifi:***@127.0.0.1:1/vwifi")
+  })
+
+  it("a study whose storage cannot be opened leaves no empty --out folder, and keeps folders that were there", () => {
+    const dir = scratch()
+    const missingDb = join(dir, "no", "such", "c.db")
+    refused(vwifiIn(dir, "campaign", "--cases", "2", "--cluster", missingDb, "--out", join("a", "b")), "cannot open the cluster's SQLite file")
+    refused(vwifiIn(dir, "compare", "--seeds", "1", "--duration", "2s", "--cluster", missingDb), "cannot open the cluster's SQLite file")
+    assert.deepStrictEqual(readdirSync(dir), [])
+    mkdirSync(join(dir, "kept"))
+    refused(vwifiIn(dir, "sweep-rate", "--seeds", "1", "--cluster", missingDb, "--out", join("kept", "new")), "cannot open the cluster's SQLite file")
+    assert.deepStrictEqual(readdirSync(dir), ["kept"])
+    assert.deepStrictEqual(readdirSync(join(dir, "kept")), [])
   })
 })
 

@@ -179,6 +179,13 @@ describe("kernel: runaway and deadlock", () => {
       assert.strictEqual(result.stats.outcome, "deadlock")
       assert.isTrue(Exit.isFailure(result.exit))
     }))
+
+  it.effect("a deadlock is said when it happens, not when the time limit comes", () =>
+    Effect.gen(function*() {
+      const result = yield* run(Effect.andThen(Effect.sleep("2 seconds"), Effect.never), { until: "1 hour" })
+      assert.strictEqual(result.stats.outcome, "deadlock")
+      assert.strictEqual(result.stats.virtualTimeNs, 2e9)
+    }))
 })
 
 describe("kernel: seeded PRNG", () => {

@@ -1,0 +1,34 @@
+/**
+ * The lines a mistake in the invocation prints: the parser's messages, with its wording for a flag
+ * given twice and for a word that is not a number replaced by plain words, and each line once (a
+ * flag given twice that the command does not know is one mistake, not two).
+ */
+
+/** What the parser says of a mistake: its tag, message, and the fields of an invalid value. */
+export interface InvocationError {
+  readonly _tag: string
+  readonly message: string
+  readonly option?: string | undefined
+  readonly value?: string | undefined
+  readonly kind?: string | undefined
+}
+
+/** The parser's `value` for a flag given more often than it takes. */
+const REPEATED = /^(\d+) occurrences$/
+
+/** The parser's expectation for a word that does not read as a number (Schema's `NumberFromString`). */
+const NOT_A_NUMBER = "a string representing a finite number"
+
+const line = (e: InvocationError): string => {
+  if (e._tag === "InvalidValue" && e.kind === "flag" && e.option !== undefined && e.value !== undefined) {
+    const repeated = REPEATED.exec(e.value)
+    if (repeated !== null) return `--${e.option} is given ${repeated[1]} times; give it once.`
+    if (e.message.includes(NOT_A_NUMBER)) return `--${e.option} takes a number, not "${e.value}".`
+  }
+  return e.message
+}
+
+/** One line per distinct mistake, in the order the parser found them. */
+export const invocationLines = (errors: ReadonlyArray<InvocationError>): ReadonlyArray<string> => [
+  ...new Set(errors.map((e) => `vwifi: ${line(e)}`))
+]
