@@ -86,7 +86,7 @@ export interface ActorRef<M> {
 }
 
 /** Message kinds an actor keeps interned itself (more kinds than this fall back to the trace's table). */
-const KNOWN_KINDS_MAX = 16
+const MAX_KNOWN_KINDS = 16
 
 /** Default `ask` timeout: one simulated second. */
 export const defaultAskTimeoutNs = 1e9
@@ -200,7 +200,7 @@ export const make = Effect.fnUntraced(function*<M, S, R = never>(
       return found
     }
     const name = trace.name(text)
-    if (kindTexts.length < KNOWN_KINDS_MAX) {
+    if (kindTexts.length < MAX_KNOWN_KINDS) {
       kindTexts.push(text)
       kindNames.push(name)
     }

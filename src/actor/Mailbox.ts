@@ -27,7 +27,7 @@ export const INITIAL_RING_SLOTS = 16
  * a burst) would otherwise keep its peak allocated for the rest of the run, and a soak meets one
  * for another actor every few hours.
  */
-export const RING_KEPT_SLOTS_MAX = 1024
+export const MAX_RING_KEPT_SLOTS = 1024
 
 export class Mailbox<M> {
   readonly capacity: number
@@ -107,7 +107,7 @@ export class Mailbox<M> {
     const message = this.buffer[this.head]!
     this.buffer[this.head] = undefined
     this.head = this.head + 1 === this.buffer.length ? 0 : this.head + 1
-    if (--this.count === 0 && this.buffer.length > RING_KEPT_SLOTS_MAX) {
+    if (--this.count === 0 && this.buffer.length > MAX_RING_KEPT_SLOTS) {
       this.buffer = new Array(INITIAL_RING_SLOTS)
       this.head = 0
     }

@@ -32,7 +32,7 @@ export type HtPhy = {
 export type PhyConfig = ErpPhy | HtPhy
 
 /** The highest HT MCS modelled: 3 streams of 64-QAM 5/6 (802.11-2016 Table 19-33). */
-export const HT_MAX_MCS = 23
+export const MAX_HT_MCS = 23
 
 const ERP_RATES: ReadonlyArray<number> = [6, 9, 12, 18, 24, 36, 48, 54]
 
@@ -43,7 +43,7 @@ const ERP_RATES: ReadonlyArray<number> = [6, 9, 12, 18, 24, 36, 48, 54]
 export const isValidPhyConfig = (cfg: PhyConfig): boolean => {
   if (cfg.standard === "802.11g") return ERP_RATES.includes(cfg.rateMbps)
   if (cfg.standard !== "802.11n") return false
-  return Number.isInteger(cfg.mcs) && cfg.mcs >= 0 && cfg.mcs <= HT_MAX_MCS &&
+  return Number.isInteger(cfg.mcs) && cfg.mcs >= 0 && cfg.mcs <= MAX_HT_MCS &&
     (cfg.channelWidthMhz === 20 || cfg.channelWidthMhz === 40) &&
     (cfg.guardInterval === "long" || cfg.guardInterval === "short")
 }

@@ -12,7 +12,7 @@ import { SHORT_RETRY_LIMIT } from "./Backoff.ts"
 import type { PhyConfig } from "./PhyConfig.ts"
 import { rateIndex, withRateIndex } from "./RateTable.ts"
 
-export { RETRY_CHAIN_ATTEMPTS_MAX, RETRY_CHAIN_STAGES_MAX } from "../vocabulary/CardCommand.ts"
+export { MAX_RETRY_CHAIN_ATTEMPTS, MAX_RETRY_CHAIN_STAGES } from "../vocabulary/CardCommand.ts"
 export type { ChainEntry } from "../vocabulary/CardCommand.ts"
 
 /** Attempts of a frame at a fixed rate: dot11ShortRetryLimit transmissions, the first included (`SHORT_RETRY_LIMIT`). */

@@ -39,7 +39,7 @@ import type { EapolKey } from "../vocabulary/Wpa.ts"
 import * as Stations from "./ApStations.ts"
 import * as Wpa from "./WpaAuthenticator.ts"
 import * as Ps from "./PsBuffer.ts"
-import { TIM_ELEMENT_BYTES_MIN, timElementBytes } from "../vocabulary/Tim.ts"
+import { MIN_TIM_ELEMENT_BYTES, timElementBytes } from "../vocabulary/Tim.ts"
 import type { EndpointMessage } from "./Endpoint.ts"
 import { appendTo } from "../kernel/StableShapes.ts"
 
@@ -356,7 +356,7 @@ class ApLogic {
     const tim = Ps.nextTim(s.ps, s.table.dozing, this.o.dtimPeriod)
     const f = this.managementFrame(FrameKind.Beacon, BROADCAST, { ...this.advert(), tim, tbttNs: this.kernel.nowNs, beaconIntervalNs: this.o.beaconIntervalNs })
     // The body counts the smallest TIM; a longer partial bitmap adds its octets.
-    f.payloadBytes += timElementBytes(tim) - TIM_ELEMENT_BYTES_MIN
+    f.payloadBytes += timElementBytes(tim) - MIN_TIM_ELEMENT_BYTES
     this.o.air.ref.tellUnsafe(Air.enqueue(this.station, [f], true))
   }
 

@@ -10,7 +10,7 @@
  * held frames go, the last with EOSP (or a QoS Null with EOSP when it holds none); it ends when that
  * frame is sent or given up, or when the station leaves power save.
  */
-import { AID_MAX, makeTim } from "../vocabulary/Tim.ts"
+import { MAX_AID, makeTim } from "../vocabulary/Tim.ts"
 import type { Tim } from "../vocabulary/Tim.ts"
 
 export interface PsBuffer {
@@ -39,7 +39,7 @@ export const assignAid = (b: PsBuffer, mac: number): number => {
   const existing = b.aids.get(mac)
   if (existing !== undefined) return existing
   const used = new Set(b.aids.values())
-  for (let aid = 1; aid <= AID_MAX; aid++) {
+  for (let aid = 1; aid <= MAX_AID; aid++) {
     if (!used.has(aid)) {
       b.aids.set(mac, aid)
       return aid

@@ -2,12 +2,12 @@
  * The AP's side of the 4-way handshake (IEEE 802.11-2016 12.7.6) with one station, as hostapd's
  * authenticator runs it (`src/ap/wpa_auth.c`): a pure state (the AP's station entry holds it) and
  * step functions. Each message it sends takes the next replay counter; one that is not answered is
- * sent again after `EAPOL_TIMEOUT_FIRST_NS` (its first send), then every `EAPOL_TIMEOUT_NS`, `EAPOL_TRIES_MAX` sends in
+ * sent again after `EAPOL_TIMEOUT_FIRST_NS` (its first send), then every `EAPOL_TIMEOUT_NS`, `MAX_EAPOL_TRIES` sends in
  * all, after which the station is deauthenticated with reason 15.
  *
  * ```
  *   start ──▶ msg 1 sent ──msg 2, MIC ok──▶ msg 3 sent ──msg 4, MIC ok──▶ done (PTK installed)
- *               │ msg 2, bad MIC: deauthenticate (14)   │ no answer after EAPOL_TRIES_MAX sends: deauthenticate (15)
+ *               │ msg 2, bad MIC: deauthenticate (14)   │ no answer after MAX_EAPOL_TRIES sends: deauthenticate (15)
  * ```
  */
 import { eapolKey, micValid, ptkOf } from "../vocabulary/Wpa.ts"
@@ -17,7 +17,7 @@ import type { EapolKey, Ptk } from "../vocabulary/Wpa.ts"
 export const EAPOL_TIMEOUT_FIRST_NS = 100_000_000
 export const EAPOL_TIMEOUT_NS = 1_000_000_000
 /** hostapd's `dot11RSNAConfigPairwiseUpdateCount`: sends of message 1 or 3 before giving up (wpa_auth.c). */
-export const EAPOL_TRIES_MAX = 4
+export const MAX_EAPOL_TRIES = 4
 
 /** Reason codes of its deauthentications (802.11-2016 Table 9-45). */
 export const Reason = {
@@ -87,7 +87,7 @@ export const receive = (a: Authenticator, k: EapolKey, pmk: Uint8Array): Authent
 /** The retransmission timer of the message it waits on: send it again, or give up (reason 15). */
 export const timedOut = (a: Authenticator): AuthenticatorStep => {
   if (a.stage === "done") return step(a, "accepted")
-  if (a.tries >= EAPOL_TRIES_MAX) return step(a, "accepted", { deauthenticate: Reason.HandshakeTimeout })
+  if (a.tries >= MAX_EAPOL_TRIES) return step(a, "accepted", { deauthenticate: Reason.HandshakeTimeout })
   const replayCounter = a.replayCounter + 1
   const send = a.stage === 1
     ? eapolKey(1, replayCounter, a.anonce, new Uint8Array(0), undefined)

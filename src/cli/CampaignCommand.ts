@@ -5,7 +5,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { Command, Flag } from "effect/cli"
 import { runCampaign } from "../campaign/Campaign.ts"
-import { CAMPAIGN_CASES_MAX } from "../run/RunOptionsCheck.ts"
+import { MAX_CAMPAIGN_CASES } from "../run/RunOptionsCheck.ts"
 import { FaultCase } from "../fault/FaultCase.ts"
 import { inProcess, JobRunner } from "../jobs/JobRunner.ts"
 import { FaultCaseJob } from "../jobs/SimJob.ts"
@@ -23,8 +23,8 @@ import { problemsFromIssue, parseOptions } from "../scenario/ScenarioIssues.ts"
 const DEFAULT_CASES = 100
 
 const cases = Flag.Int("cases").pipe(
-  Flag.withDescription(`How many fresh fault cases to generate from --seed and run, 1 to ${CAMPAIGN_CASES_MAX} (default ${DEFAULT_CASES})`),
-  Flag.filter((n) => n >= 1 && n <= CAMPAIGN_CASES_MAX, (n) => `--cases must be a whole number from 1 to ${CAMPAIGN_CASES_MAX}, got ${n}`),
+  Flag.withDescription(`How many fresh fault cases to generate from --seed and run, 1 to ${MAX_CAMPAIGN_CASES} (default ${DEFAULT_CASES})`),
+  Flag.filter((n) => n >= 1 && n <= MAX_CAMPAIGN_CASES, (n) => `--cases must be a whole number from 1 to ${MAX_CAMPAIGN_CASES}, got ${n}`),
   // Optional, not defaulted, as --seed: `--replay` must know they were not given.
   Flag.optional
 )

@@ -12,7 +12,7 @@ import { Command, Flag } from "effect/cli"
 import { existsSync } from "node:fs"
 import { describeTarget, parseStorageTarget } from "../cluster/StorageTarget.ts"
 import type { StorageTarget } from "../cluster/StorageTarget.ts"
-import { defaultTimings, fastFailoverTimings, SHARD_LOCK_EXPIRATION_MS_MIN } from "../cluster/ClusterTimings.ts"
+import { defaultTimings, fastFailoverTimings, MIN_SHARD_LOCK_EXPIRATION_MS } from "../cluster/ClusterTimings.ts"
 import { CliUsageError } from "./CliUsageError.ts"
 import { parseDurationNs } from "./DurationText.ts"
 
@@ -48,7 +48,7 @@ const jobs = Flag.Int("jobs").pipe(
 const lockExpiry = Flag.String("lock-expiry").pipe(
   Flag.withDescription(
     `Wall time after which a silent runner's shards, and the jobs waiting in them, go to the other runners (default ${defaultTimings.shardLockExpirationMs / 1000}s; ` +
-      `at least ${SHARD_LOCK_EXPIRATION_MS_MIN / 1000}s). Short on one machine, long across a network that may hiccup`
+      `at least ${MIN_SHARD_LOCK_EXPIRATION_MS / 1000}s). Short on one machine, long across a network that may hiccup`
   ),
   Flag.optional
 )
@@ -63,7 +63,7 @@ const timingsOf = (text: Option.Option<string>) => {
   const parsed = parseDurationNs(text.value)
   if ("error" in parsed) return Effect.fail(new CliUsageError({ message: `--lock-expiry: ${parsed.error}` }))
   const ms = parsed.ns / 1e6
-  if (ms < SHARD_LOCK_EXPIRATION_MS_MIN) return Effect.fail(new CliUsageError({ message: `--lock-expiry must be at least ${SHARD_LOCK_EXPIRATION_MS_MIN / 1000}s (SQLite's clock counts whole seconds), got ${text.value}` }))
+  if (ms < MIN_SHARD_LOCK_EXPIRATION_MS) return Effect.fail(new CliUsageError({ message: `--lock-expiry must be at least ${MIN_SHARD_LOCK_EXPIRATION_MS / 1000}s (SQLite's clock counts whole seconds), got ${text.value}` }))
   return Effect.succeed(ms === defaultTimings.shardLockExpirationMs ? defaultTimings : fastFailoverTimings(ms))
 }
 

@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { Command, Flag } from "effect/cli"
 import { runScenario } from "../run/RunScenario.ts"
-import { GENERATED_FAULTS_MAX, generateFaults } from "../fault/FaultPlan.ts"
+import { MAX_GENERATED_FAULTS, generateFaults } from "../fault/FaultPlan.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
 import { unsupportedFeatures } from "../scenario/Unsupported.ts"
 import type { RunReport } from "../report/RunReport.ts"
@@ -34,10 +34,10 @@ const mode = Flag.Literals("mode", ["native", "passthrough", "virtual-wifi"]).pi
 const withGeneratedFaults = (scenario: Scenario, perMinute: number, seed: number): Effect.Effect<Scenario, CliUsageError> => {
   if (perMinute <= 0) return Effect.succeed(scenario)
   const expected = perMinute * (scenario.durationSeconds - scenario.warmupSeconds) / 60
-  if (expected > GENERATED_FAULTS_MAX) {
+  if (expected > MAX_GENERATED_FAULTS) {
     return Effect.fail(new CliUsageError({
       message: `--faults ${perMinute} over ${scenario.durationSeconds - scenario.warmupSeconds} s after the warm-up would inject about ` +
-        `${Math.round(expected)} faults; a run takes at most ${GENERATED_FAULTS_MAX} generated ones: lower --faults or --duration`
+        `${Math.round(expected)} faults; a run takes at most ${MAX_GENERATED_FAULTS} generated ones: lower --faults or --duration`
     }))
   }
   const generated = generateFaults(scenario, { seed, perMinute, fromSeconds: scenario.warmupSeconds, untilSeconds: scenario.durationSeconds })

@@ -4,9 +4,9 @@ import * as Effect from "effect/Effect"
 import { Command, Flag } from "effect/cli"
 import { invariantViolations } from "../report/RunReport.ts"
 import type { SoakHour, SoakReport } from "../report/SoakReport.ts"
-import { GENERATED_FAULTS_MAX } from "../fault/FaultPlan.ts"
+import { MAX_GENERATED_FAULTS } from "../fault/FaultPlan.ts"
 import { runSoak } from "../soak/Soak.ts"
-import { SOAK_HOURS_MAX, SOAK_VMS_MAX } from "../run/RunOptionsCheck.ts"
+import { MAX_SOAK_HOURS, MAX_SOAK_VMS } from "../run/RunOptionsCheck.ts"
 import { describeMemoryVerdict } from "../soak/MemoryVerdict.ts"
 import { CheckFailed } from "./CheckFailed.ts"
 import { CliUsageError } from "./CliUsageError.ts"
@@ -15,13 +15,13 @@ import { progressReporter } from "./Progress.ts"
 import { renderFaults, renderInvariants } from "./RunTable.ts"
 
 const hours = Flag.Int("hours").pipe(
-  Flag.withDescription(`Simulated hours to run, 1 to ${SOAK_HOURS_MAX} (100 days) (default 24)`),
-  Flag.filter((n) => n >= 1 && n <= SOAK_HOURS_MAX, (n) => `--hours must be a whole number from 1 to ${SOAK_HOURS_MAX} (100 days), got ${n}`),
+  Flag.withDescription(`Simulated hours to run, 1 to ${MAX_SOAK_HOURS} (100 days) (default 24)`),
+  Flag.filter((n) => n >= 1 && n <= MAX_SOAK_HOURS, (n) => `--hours must be a whole number from 1 to ${MAX_SOAK_HOURS} (100 days), got ${n}`),
   Flag.withDefault(24)
 )
 const vms = Flag.Int("vms").pipe(
-  Flag.withDescription(`Number of VMs (1 to ${SOAK_VMS_MAX}; the card gets as many vMACs) (default 8)`),
-  Flag.filter((n) => n >= 1 && n <= SOAK_VMS_MAX, (n) => `--vms must be a whole number from 1 to ${SOAK_VMS_MAX}, got ${n}`),
+  Flag.withDescription(`Number of VMs (1 to ${MAX_SOAK_VMS}; the card gets as many vMACs) (default 8)`),
+  Flag.filter((n) => n >= 1 && n <= MAX_SOAK_VMS, (n) => `--vms must be a whole number from 1 to ${MAX_SOAK_VMS}, got ${n}`),
   Flag.withDefault(8)
 )
 const faults = flags.faultRate(0.2, "besides the VMs' own comings and goings")
@@ -49,10 +49,10 @@ export const soakCommand = Command.make(
   "soak",
   { hours, vms, faults, seed: flags.seed, json: flags.json },
   Effect.fnUntraced(function*({ hours, vms, faults, seed, json }) {
-    if (faults * 60 * hours > GENERATED_FAULTS_MAX) {
+    if (faults * 60 * hours > MAX_GENERATED_FAULTS) {
       return yield* new CliUsageError({
         message: `--faults ${faults} for --hours ${hours} would inject about ${Math.round(faults * 60 * hours)} faults; a soak takes at most ` +
-          `${GENERATED_FAULTS_MAX} generated ones: lower --faults or --hours`
+          `${MAX_GENERATED_FAULTS} generated ones: lower --faults or --hours`
       })
     }
     const progress = json ? undefined : progressReporter(hours * 3600e9)

@@ -5,7 +5,7 @@
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import { statSync } from "node:fs"
-import { defaultWindow, Timeline, TIMELINE_EVENTS_MAX } from "../timeline/Timeline.ts"
+import { defaultWindow, Timeline, MAX_TIMELINE_EVENTS } from "../timeline/Timeline.ts"
 import type { TimelineSummary } from "../timeline/Timeline.ts"
 import { CliUsageError } from "./CliUsageError.ts"
 import { openOutput } from "./OutputFile.ts"
@@ -19,7 +19,7 @@ export const timelineNotes = (path: string, summary: TimelineSummary, bytes: num
   `vwifi: timeline of ${seconds(summary.fromNs)}..${seconds(summary.untilNs)} written to ${path}: ` +
     `${summary.events.toLocaleString("en-US")} events, ${(bytes / 1e6).toFixed(1)} MB (open it in ui.perfetto.dev)`,
   ...(summary.cutEvents === 0 ? [] : [
-    `vwifi: warning: the timeline reached its cap of ${TIMELINE_EVENTS_MAX.toLocaleString("en-US")} events: ` +
+    `vwifi: warning: the timeline reached its cap of ${MAX_TIMELINE_EVENTS.toLocaleString("en-US")} events: ` +
       `${summary.cutEvents.toLocaleString("en-US")} more from ${seconds(summary.cutFromNs ?? summary.fromNs)} on were not written; narrow --trace-window`
   ])
 ]

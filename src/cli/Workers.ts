@@ -11,14 +11,14 @@ import type { JobRunner } from "../jobs/JobRunner.ts"
 const defaultWorkers = availableParallelism()
 
 /** More threads than this gains nothing on any machine vwifi targets, and each costs memory. */
-export const WORKERS_MAX = 256
+export const MAX_WORKERS = 256
 
 export const workers = Flag.Int("workers").pipe(
   Flag.withDescription(
-    `Worker threads that run the simulations side by side, 1 to ${WORKERS_MAX}; 1 runs them in this thread. ` +
+    `Worker threads that run the simulations side by side, 1 to ${MAX_WORKERS}; 1 runs them in this thread. ` +
       `Results are the same, bit for bit, whatever the number (default: the number of cores, ${defaultWorkers} here)`
   ),
-  Flag.filter((n) => n >= 1 && n <= WORKERS_MAX, (n) => `--workers must be a whole number from 1 to ${WORKERS_MAX}, got ${n}`),
+  Flag.filter((n) => n >= 1 && n <= MAX_WORKERS, (n) => `--workers must be a whole number from 1 to ${MAX_WORKERS}, got ${n}`),
   // Optional, not defaulted: a command must know whether it was given (it does not go with --cluster).
   Flag.optional
 )

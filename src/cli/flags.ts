@@ -2,7 +2,7 @@
 import * as Effect from "effect/Effect"
 import { Flag } from "effect/cli"
 import { CliUsageError } from "./CliUsageError.ts"
-import { STUDY_SEEDS_MAX, studyProblems } from "../run/RunOptionsCheck.ts"
+import { MAX_STUDY_SEEDS, studyProblems } from "../run/RunOptionsCheck.ts"
 import { DEFAULT_SEEDS } from "../compare/Seeds.ts"
 import { parseDurationNs, parseWindowNs } from "./DurationText.ts"
 import type { WindowNs } from "./DurationText.ts"
@@ -51,7 +51,7 @@ export const optionalDuration = (description: string) =>
 /** How many seeds a study repeats each configuration with (compare, sweep-rate). */
 export const seeds = Flag.Int("seeds").pipe(
   Flag.withDescription("How many seeds each run repeats with (from --seed on): figures are means with their 95% confidence interval (default 5)"),
-  Flag.filter((n) => n >= 1 && n <= STUDY_SEEDS_MAX, (n) => `--seeds must be a whole number from 1 to ${STUDY_SEEDS_MAX}, got ${n}`),
+  Flag.filter((n) => n >= 1 && n <= MAX_STUDY_SEEDS, (n) => `--seeds must be a whole number from 1 to ${MAX_STUDY_SEEDS}, got ${n}`),
   Flag.withDefault(DEFAULT_SEEDS)
 )
 

@@ -50,7 +50,7 @@ export const fastFailoverTimings = (shardLockExpirationMs: number): ClusterTimin
 })
 
 /** The smallest lock expiry the runner accepts (see `fastFailoverTimings`). */
-export const SHARD_LOCK_EXPIRATION_MS_MIN = 3_000
+export const MIN_SHARD_LOCK_EXPIRATION_MS = 3_000
 
 /** The timings as `ShardingConfig` fields. */
 export const shardingConfigOf = (t: ClusterTimings): Partial<ShardingConfig["Service"]> => ({

@@ -29,7 +29,7 @@ import * as Statement from "effect/sql/Statement"
 export const SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 /** Prepared statements kept per connection; the cluster's storage uses a few dozen distinct ones. */
-const STATEMENT_CACHE_ENTRIES_MAX = 256
+const MAX_STATEMENT_CACHE_ENTRIES = 256
 
 /** node:sqlite binds only null, numbers, bigints, strings and bytes. */
 const bindable = (value: unknown): SQLInputValue => {
@@ -58,7 +58,7 @@ const makeConnection = (db: DatabaseSync): Connection => {
   const prepared = (sql: string): StatementSync => {
     let statement = cache.get(sql)
     if (statement === undefined) {
-      if (cache.size >= STATEMENT_CACHE_ENTRIES_MAX) cache.delete(cache.keys().next().value!)
+      if (cache.size >= MAX_STATEMENT_CACHE_ENTRIES) cache.delete(cache.keys().next().value!)
       statement = db.prepare(sql)
       cache.set(sql, statement)
     }

@@ -25,7 +25,7 @@ export interface ClaimSample {
 
 /** The seed's figures (its summary slide). */
 export const SEED_EXTRA_LATENCY_PERCENT = 7
-export const SEED_EXTRA_CPU_PERCENT_MAX = 9
+export const MAX_SEED_EXTRA_CPU_PERCENT = 9
 
 const paired = (
   mine: ReadonlyArray<ClaimSample>,
@@ -66,8 +66,8 @@ export const seedClaims = (samples: (groupId: string, workload: Workload["id"]) 
     {
       id: "extra-cpu",
       claim: "Less than 9% more CPU cost",
-      seedFigure: `< ${SEED_EXTRA_CPU_PERCENT_MAX} points`,
-      seedValue: SEED_EXTRA_CPU_PERCENT_MAX,
+      seedFigure: `< ${MAX_SEED_EXTRA_CPU_PERCENT} points`,
+      seedValue: MAX_SEED_EXTRA_CPU_PERCENT,
       configuration: "TCP TX CPU use, seed's optimized system minus native",
       vwifi: cpu?.mean ?? null,
       vwifiCi95: cpu?.ci95 ?? null,

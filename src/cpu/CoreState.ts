@@ -25,7 +25,7 @@ import {
   vruntimeDeltaNs,
   wakeupPreempts
 } from "./CfsPolicy.ts"
-import { RAW, SEGMENT, SPARE_JOBS_MAX, walk } from "./Job.ts"
+import { RAW, SEGMENT, MAX_SPARE_JOBS, walk } from "./Job.ts"
 import type { Job, ThreadId } from "./Job.ts"
 import { doubleArray, DOUBLE_FIELD_SEED, objectArray } from "../kernel/StableShapes.ts"
 
@@ -468,7 +468,7 @@ export class CoreState {
     const more = job.more
     if (more !== undefined) for (let i = 0; i < more.length; i += 2) (more[i] as Port<unknown>).tellUnsafe(more[i + 1])
     job.clear()
-    if (this.spare.length < SPARE_JOBS_MAX) this.spare.push(job)
+    if (this.spare.length < MAX_SPARE_JOBS) this.spare.push(job)
   }
 
   /**

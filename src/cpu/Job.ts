@@ -29,7 +29,7 @@ export interface JobOwner {
 export const SEGMENT = 4
 export const RAW = -1
 /** Jobs kept for reuse at most (a bound on the pool, not on the work: more are simply made). */
-export const SPARE_JOBS_MAX = 1024
+export const MAX_SPARE_JOBS = 1024
 
 /**
  * One piece of work for one thread: fill it with `op`/`cycles`, say what to deliver with `then` (or

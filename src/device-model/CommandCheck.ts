@@ -2,7 +2,7 @@
  * The trust-boundary checks a device model applies to what a guest wrote, after the Schema decode:
  * pure functions from (what the VM owns, what it asked) to a reject reason or nothing.
  */
-import { RETRY_CHAIN_ATTEMPTS_MAX } from "../vocabulary/CardCommand.ts"
+import { MAX_RETRY_CHAIN_ATTEMPTS } from "../vocabulary/CardCommand.ts"
 import type { ChainEntry, TxDescriptor } from "../vocabulary/CardCommand.ts"
 import type { RejectReason } from "../vocabulary/CardEvent.ts"
 import { Payload } from "../vocabulary/Frame.ts"
@@ -51,5 +51,5 @@ export const checkRate = (vm: VmView, rateIndex: number, chain?: ReadonlyArray<C
     if (outside(e.rateIndex)) return "rate-out-of-range"
     attempts += e.tries
   }
-  return chain[0]!.rateIndex !== rateIndex || attempts > RETRY_CHAIN_ATTEMPTS_MAX ? "bad-retry-chain" : undefined
+  return chain[0]!.rateIndex !== rateIndex || attempts > MAX_RETRY_CHAIN_ATTEMPTS ? "bad-retry-chain" : undefined
 }

@@ -10,13 +10,13 @@ type Traffic = FaultCase["traffic"][number]
 const TRAFFIC: ReadonlyArray<Traffic> = ["ping", "udp-tx", "udp-rx", "tcp-tx", "tcp-rx"]
 
 /** The same bounds as the `FaultCase` Schema: the generator draws over all of it, evenly. */
-const SEED_MAX = 1_000_000
+const MAX_SEED = 1_000_000
 const MODES = 4
-const VMS_MAX = 4
-const APS_MAX = 4
-const FAULTS_MAX = 6
-const AT_TENTHS_MIN = 5
-const AT_TENTHS_MAX = 80
+const MAX_VMS = 4
+const MAX_APS = 4
+const MAX_FAULTS = 6
+const MIN_AT_TENTHS = 5
+const MAX_AT_TENTHS = 80
 const DRAW_VALUES = 1000
 
 /** Case `index` of the campaign of seed `seed`. */
@@ -24,13 +24,13 @@ export const generateCase = (seed: number, index: number): FaultCase => {
   const random = new Prng(streamSeed(seed, `campaign/${index}`))
   const below = (n: number) => random.nextIntBelow(n)
   return {
-    seed: 1 + below(SEED_MAX),
+    seed: 1 + below(MAX_SEED),
     mode: below(MODES),
-    vms: 1 + below(VMS_MAX),
-    aps: 1 + below(APS_MAX),
+    vms: 1 + below(MAX_VMS),
+    aps: 1 + below(MAX_APS),
     traffic: Array.from({ length: 4 }, () => TRAFFIC[below(TRAFFIC.length)]!),
-    faults: Array.from({ length: 1 + below(FAULTS_MAX) }, () => ({
-      atTenths: AT_TENTHS_MIN + below(AT_TENTHS_MAX - AT_TENTHS_MIN + 1),
+    faults: Array.from({ length: 1 + below(MAX_FAULTS) }, () => ({
+      atTenths: MIN_AT_TENTHS + below(MAX_AT_TENTHS - MIN_AT_TENTHS + 1),
       kind: below(DRAW_VALUES),
       target: below(DRAW_VALUES),
       size: below(DRAW_VALUES)

@@ -11,10 +11,10 @@ import type { FaultCase } from "./FaultCase.ts"
 type Fault = FaultCase["faults"][number]
 
 /** The earliest a generated fault may be (`FaultCase`: 0.5 s). */
-const AT_TENTHS_MIN = 5
+const MIN_AT_TENTHS = 5
 
 /** Judging stops after this many candidate runs, whatever is left (a case runs in about a second). */
-export const SHRINK_TRIES_MAX = 300
+export const MAX_SHRINK_TRIES = 300
 
 /**
  * The same scenario in its plainest spelling: mode 1 is mode 0 (both virtual-wifi); outside
@@ -48,7 +48,7 @@ export const shrinkCandidates = (failing: FaultCase): Array<FaultCase> => {
   for (let vms = 1; vms < c.vms; vms++) out.push(normalizeCase({ ...c, vms }))
   for (let aps = 1; aps < c.aps; aps++) out.push({ ...c, aps })
   c.faults.forEach((f, i) => {
-    for (const atTenths of smaller(f.atTenths, AT_TENTHS_MIN)) out.push(withFault(c, i, { atTenths }))
+    for (const atTenths of smaller(f.atTenths, MIN_AT_TENTHS)) out.push(withFault(c, i, { atTenths }))
     for (const size of smaller(f.size, 0)) out.push(withFault(c, i, { size }))
     for (const target of smaller(f.target, 0)) out.push(withFault(c, i, { target }))
   })
@@ -105,7 +105,7 @@ export const shrinkCase = <E, R>(
   options: ShrinkOptions
 ): Effect.Effect<ShrinkResult, E, R> =>
   Effect.gen(function*() {
-    const triesMax = options.triesMax ?? SHRINK_TRIES_MAX
+    const triesMax = options.triesMax ?? MAX_SHRINK_TRIES
     const batch = Math.max(1, options.batch)
     let current = { shrunk: normalizeCase(failing), problems, steps: 0, tried: 0 }
     let improved = true

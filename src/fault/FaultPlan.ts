@@ -77,7 +77,7 @@ export const faultFromDraw = (scenario: Scenario, d: FaultDraw): FaultSpec => {
 }
 
 /** Generated faults one run takes at most (`--faults 600` for an hour is 36,000). */
-export const GENERATED_FAULTS_MAX = 100_000
+export const MAX_GENERATED_FAULTS = 100_000
 
 export interface GenerateOptions {
   readonly seed: number

@@ -13,7 +13,7 @@ import { HOSTILE_ATTACKS } from "../scenario/FaultSchedule.ts"
 import { hostileWriteOf } from "./HostileCommands.ts"
 
 /** Writes are batched per millisecond of virtual time at high rates: a timer per write would cost more than the write. */
-const TICK_NS_MIN = 1_000_000
+const MIN_TICK_NS = 1_000_000
 
 type HostileGuestFault = Extract<FaultSpec, { kind: "hostile-guest" }>
 
@@ -31,7 +31,7 @@ export const startHostileGuest = (
 ): void => {
   const startNs = kernel.nowNs
   const endNs = startNs + fault.forSeconds * 1e9
-  const tickNs = Math.max(TICK_NS_MIN, Math.round(1e9 / fault.ratePerSecond))
+  const tickNs = Math.max(MIN_TICK_NS, Math.round(1e9 / fault.ratePerSecond))
   const memoryBytes = world.scenario.vms[vm.index]!.memoryMb * 1024 * 1024
   const native = world.scenario.mode === "native"
   let written = 0 // writes due so far, skipped ones included: the rate holds whatever the VM's state

@@ -90,13 +90,13 @@ export interface Step {
  * no scan storm while an AP is down.
  */
 export const JOIN_RETRY_FIRST_NS = 250_000_000
-export const JOIN_RETRY_MAX_NS = 5_000_000_000
+export const MAX_JOIN_RETRY_NS = 5_000_000_000
 /** Doublings before the cap: 250 ms × 2^5 = 8 s, so the cap binds from the fifth failure. */
-const JOIN_RETRY_DOUBLINGS_MAX = 5
+const MAX_JOIN_RETRY_DOUBLINGS = 5
 
 /** Delay before rescanning after `failures` failed joins. */
 export const retryDelayNs = (failures: number): number =>
-  Math.min(JOIN_RETRY_MAX_NS, JOIN_RETRY_FIRST_NS * 2 ** Math.min(failures, JOIN_RETRY_DOUBLINGS_MAX))
+  Math.min(MAX_JOIN_RETRY_NS, JOIN_RETRY_FIRST_NS * 2 ** Math.min(failures, MAX_JOIN_RETRY_DOUBLINGS))
 
 export const initial: GuestDriver = {
   state: "off", mac: undefined, target: undefined, failures: 0, lastScan: [], device: undefined, signalLow: false, joinVia: "join"

@@ -9,7 +9,7 @@ import type { RateCounts } from "../vocabulary/RateCounts.ts"
  * values, made once: two fresh eight-entry arrays per exchange were about 260 of the 2,600 bytes a
  * delivered frame of model (a) allocated (issue 14). Readers only read them (`ReadonlyArray`).
  */
-const SHARED_COUNT_MAX = 64
+const MAX_SHARED_COUNT = 64
 const shared = new Map<number, RateCounts>()
 // The last one handed out: a steady run hands out the same counts exchange after exchange.
 let lastKey = -1
@@ -24,7 +24,7 @@ const singleRate = (index: number, attempts: number, acked: number): RateCounts 
 }
 
 const sharedCounts = (index: number, attempts: number, acked: number): RateCounts => {
-  const key = (index * (SHARED_COUNT_MAX + 1) + attempts) * (SHARED_COUNT_MAX + 1) + acked
+  const key = (index * (MAX_SHARED_COUNT + 1) + attempts) * (MAX_SHARED_COUNT + 1) + acked
   if (key === lastKey) return last!
   let counts = shared.get(key)
   if (counts === undefined) {
@@ -47,7 +47,7 @@ export const takeRateCounts = (tally: RateTally): RateCounts | undefined => {
     const acked = tally.acked[k]!
     tally.attempts[k] = 0
     tally.acked[k] = 0
-    return attempts <= SHARED_COUNT_MAX && acked <= SHARED_COUNT_MAX ? sharedCounts(k, attempts, acked) : singleRate(k, attempts, acked)
+    return attempts <= MAX_SHARED_COUNT && acked <= MAX_SHARED_COUNT ? sharedCounts(k, attempts, acked) : singleRate(k, attempts, acked)
   }
   const counts = { attempts: tally.attempts.slice(), acked: tally.acked.slice() }
   tally.attempts.fill(0)

@@ -19,10 +19,10 @@ import type { OfferView } from "./TxScheduler.ts"
  * Frames a vMAC's ring holds at most; more are dropped (`vmac-queue-full`) and reported completed.
  * iwlagn's TX queues hold 256 descriptors (TFD_QUEUE_SIZE_MAX, Linux 2.6.33 iwl-fh.h).
  */
-export const VMAC_TX_RING_FRAMES_MAX = 256
+export const MAX_VMAC_TX_RING_FRAMES = 256
 
 /** Slots a ring starts with: a full ring's worth, so a ring grows only past it (urgent frames go in even when full). */
-const RING_SLOTS_INITIAL = VMAC_TX_RING_FRAMES_MAX
+const RING_SLOTS_INITIAL = MAX_VMAC_TX_RING_FRAMES
 
 /**
  * One vMAC's ring: a circular buffer of frames and their arrival order, oldest at `head`. Its slots
@@ -136,7 +136,7 @@ export class TxRings implements OfferView {
     } else {
       for (let i = 0; i < frames.length; i++) {
         const f = frames[i]!
-        if (ring.size >= VMAC_TX_RING_FRAMES_MAX) overflow.push(f)
+        if (ring.size >= MAX_VMAC_TX_RING_FRAMES) overflow.push(f)
         else ring.pushBack(f, seq)
       }
     }

@@ -41,12 +41,12 @@ export const CAPTURE_CHUNK_BYTES = 1 << 20
  * and a BlockAck or the Ack timeout. A record is written once no exchange still to end can start
  * before it: when the exchange now ending ends this long after it.
  */
-export const EXCHANGE_NS_MAX = 10_000_000
+export const MAX_EXCHANGE_NS = 10_000_000
 /**
  * Room for one record: its header, the radiotap header and the largest MPDU, far above what a frame
  * of the model reaches (an MSDU is at most 2304 bytes, 802.11-2016 9.2.4.7.1, and the model sends no A-MSDU).
  */
-const RECORD_BYTES_MAX = 16_384
+const MAX_RECORD_BYTES = 16_384
 /** Window entries committed before the window's arrays are cut back (a cut costs a copy of what is left). */
 const WINDOW_COMPACT_ENTRIES = 1024
 /** Nanoseconds per microsecond (radiotap's TSFT and the Duration field count µs). */
@@ -89,7 +89,7 @@ export class AirCapture {
   private windowHead = 0
   private lastCommittedNs = 0
   /** Where a record that arrived out of time order waits while the later ones move up (rare: another channel's exchange). */
-  private readonly scratch = new Uint8Array(RECORD_BYTES_MAX)
+  private readonly scratch = new Uint8Array(MAX_RECORD_BYTES)
   /** The next sequence number per transmitter address. */
   private readonly next = new Map<number, number>()
   private ampduReference = 0
@@ -97,7 +97,7 @@ export class AirCapture {
 
   /** `bssPhy`: the BSS's data PHY, which the HT elements of its management frames describe. */
   constructor(sink: PcapSink, bssPhy: PhyConfig, chunkBytes = CAPTURE_CHUNK_BYTES) {
-    if (chunkBytes < PCAP_FILE_HEADER_BYTES + RECORD_BYTES_MAX) throw new RangeError(`a capture chunk must hold a record: ${chunkBytes} bytes is too small`)
+    if (chunkBytes < PCAP_FILE_HEADER_BYTES + MAX_RECORD_BYTES) throw new RangeError(`a capture chunk must hold a record: ${chunkBytes} bytes is too small`)
     this.sink = sink
     this.chunk = new Uint8Array(chunkBytes)
     this.chunkView = new DataView(this.chunk.buffer)
@@ -149,7 +149,7 @@ export class AirCapture {
     }
     if (unicast && (p.arrived === undefined || missed > 0 || p.answerLost)) this.counts.failedExchanges++
     if (p.answered) this.answer(p, head, p.startNs + ppduDurationNs(p.phy, p.psduBytes) + sifsNs)
-    this.commitUntil(nowNs - EXCHANGE_NS_MAX)
+    this.commitUntil(nowNs - MAX_EXCHANGE_NS)
   }
 
   /** Commits every record still in the window and hands the bytes to the sink: at the end of a run. */
@@ -194,14 +194,14 @@ export class AirCapture {
    * length is known now).
    */
   private begin(phy: PhyConfig, signalDbm: number, reference: number): number {
-    if (this.used + RECORD_BYTES_MAX > this.chunk.length) this.makeRoom()
+    if (this.used + MAX_RECORD_BYTES > this.chunk.length) this.makeRoom()
     return this.used + PCAP_RECORD_HEADER_BYTES + radiotapBytes(phy, !Number.isNaN(signalDbm), reference >= 0)
   }
 
   private record(timeNs: number, flags: number, phy: PhyConfig, channel: number, signalDbm: number, reference: number, last: boolean, f: Frame, qos: boolean): void {
     const at = this.begin(phy, signalDbm, reference)
     const expected = frameMpduBytes(f, qos)
-    if (at - this.used + expected > RECORD_BYTES_MAX) throw new RangeError(`frame ${f.id}: a ${expected}-byte MPDU does not fit in a record of ${RECORD_BYTES_MAX} bytes`)
+    if (at - this.used + expected > MAX_RECORD_BYTES) throw new RangeError(`frame ${f.id}: a ${expected}-byte MPDU does not fit in a record of ${MAX_RECORD_BYTES} bytes`)
     const length = encodeMpdu(this.chunk, this.chunkView, at, f, this.context)
     if (length !== expected) throw new Error(`frame ${f.id} (kind ${f.kind}) encodes to ${length} bytes, but the air counts ${expected}`)
     this.finish(timeNs, RadiotapFlag.FcsAtEnd | flags, phy, channel, signalDbm, reference, last, at + length)
@@ -213,7 +213,7 @@ export class AirCapture {
     const start = this.used
     writeRadiotap(view, start + PCAP_RECORD_HEADER_BYTES, Math.floor(timeNs / NS_PER_US), flags, phy, channel, signalDbm, reference, last)
     writeRecordHeader(view, start, timeNs, end - start - PCAP_RECORD_HEADER_BYTES)
-    if (timeNs < this.lastCommittedNs) throw new Error(`a record at ${timeNs} ns comes after one at ${this.lastCommittedNs} ns was written: an exchange outlasted EXCHANGE_NS_MAX`)
+    if (timeNs < this.lastCommittedNs) throw new Error(`a record at ${timeNs} ns comes after one at ${this.lastCommittedNs} ns was written: an exchange outlasted MAX_EXCHANGE_NS`)
     const times = this.windowTimes
     const starts = this.windowStarts
     let i = times.length
@@ -267,7 +267,7 @@ export class AirCapture {
       this.used -= committed
       this.committed = 0
     }
-    if (this.used + RECORD_BYTES_MAX > this.chunk.length) {
+    if (this.used + MAX_RECORD_BYTES > this.chunk.length) {
       const larger = new Uint8Array(this.chunk.length * 2)
       larger.set(this.chunk.subarray(0, this.used))
       this.chunk = larger

@@ -19,9 +19,9 @@ const X_POWER_0 = 0x8000_0000
 /** x^8: the multiplier of one byte's shift. */
 const X_POWER_8 = X_POWER_0 >>> 8
 /** Zero runs up to this many bytes keep their x^(8n) once computed (a frame's body is at most 2,304 bytes plus headers). */
-const ZERO_RUN_CACHED_MAX_BYTES = 4096
+const MAX_ZERO_RUN_CACHED_BYTES = 4096
 /** Run lengths that get a table (4 KiB each); further lengths multiply bit by bit (about 0.1 µs against 0.01). */
-const ZERO_RUN_TABLES_MAX = 64
+const MAX_ZERO_RUN_TABLES = 64
 
 /** The byte-at-a-time table: entry b is the register after shifting b through eight steps. */
 const TABLE = (() => {
@@ -48,16 +48,16 @@ const multiplyModPolynomial = (a: number, b: number): number => {
 }
 
 /** x^(8n) modulo the generator, by squaring; 0 in the cache means not computed yet (x^k is never 0 modulo a polynomial with a constant term). */
-const zeroRunPowers = new Uint32Array(ZERO_RUN_CACHED_MAX_BYTES + 1)
+const zeroRunPowers = new Uint32Array(MAX_ZERO_RUN_CACHED_BYTES + 1)
 const xPowerOfBytes = (n: number): number => {
-  if (n <= ZERO_RUN_CACHED_MAX_BYTES && zeroRunPowers[n] !== 0) return zeroRunPowers[n]!
+  if (n <= MAX_ZERO_RUN_CACHED_BYTES && zeroRunPowers[n] !== 0) return zeroRunPowers[n]!
   let power = X_POWER_0
   let square = X_POWER_8
   for (let e = n; e > 0; e = Math.floor(e / 2)) {
     if (e % 2 === 1) power = multiplyModPolynomial(power, square)
     square = multiplyModPolynomial(square, square)
   }
-  if (n <= ZERO_RUN_CACHED_MAX_BYTES) zeroRunPowers[n] = power
+  if (n <= MAX_ZERO_RUN_CACHED_BYTES) zeroRunPowers[n] = power
   return power
 }
 
@@ -76,7 +76,7 @@ let lastRunTable: Uint32Array | undefined = undefined
 const tableOfRun = (n: number): Uint32Array | undefined => {
   if (n === lastRunBytes) return lastRunTable
   let table = zeroRunTables.get(n)
-  if (table === undefined && zeroRunTables.size < ZERO_RUN_TABLES_MAX) {
+  if (table === undefined && zeroRunTables.size < MAX_ZERO_RUN_TABLES) {
     const power = xPowerOfBytes(n)
     table = new Uint32Array(4 * 256)
     for (let place = 0; place < 4; place++) {

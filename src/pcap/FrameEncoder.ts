@@ -16,7 +16,7 @@ import { ACK_BYTES, BLOCK_ACK_BYTES, FCS_BYTES, TU_NS } from "../air/Timing.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import { FrameKind, Payload } from "../vocabulary/Frame.ts"
 import { IPV4_HEADER_BYTES, TCP_HEADER_BYTES, UDP_HEADER_BYTES, ICMP_ECHO_HEADER_BYTES } from "../vocabulary/PacketHeaders.ts"
-import { TIM_ELEMENT_BYTES_MIN, bitmapControl, timElementBytes } from "../vocabulary/Tim.ts"
+import { MIN_TIM_ELEMENT_BYTES, bitmapControl, timElementBytes } from "../vocabulary/Tim.ts"
 import { NONCE_BYTES, MIC_BYTES, RSN_ELEMENT_BYTES } from "../vocabulary/Wpa.ts"
 import { crc32Of, crc32WithZeros } from "./Crc32.ts"
 
@@ -159,7 +159,7 @@ const HT_OP_SECONDARY_ABOVE = 0x01
 const HT_OP_SECONDARY_BELOW = 0x03
 const HT_OP_ANY_WIDTH = 0x04
 /** The highest 2.4 GHz channel whose 40 MHz pair lies above it (channels 1–7; 802.11-2016 Table E-4, operating class 83). */
-const HT40_ABOVE_CHANNEL_MAX = 7
+const MAX_HT40_ABOVE_CHANNEL = 7
 /** Capability Information (9.4.1.4): ESS, Privacy, Short Slot Time (a pure-ERP BSS uses the short slot, Timing.ts). */
 const CAPABILITY_ESS = 0x0001
 const CAPABILITY_PRIVACY = 0x0010
@@ -215,7 +215,7 @@ const writeHtOperation = (bytes: Uint8Array, at: number, phy: PhyConfig, channel
   bytes[at + 1] = 22
   bytes[at + 2] = channel
   if (phy.standard === "802.11n" && phy.channelWidthMhz === 40) {
-    bytes[at + 3] = (channel <= HT40_ABOVE_CHANNEL_MAX ? HT_OP_SECONDARY_ABOVE : HT_OP_SECONDARY_BELOW) | HT_OP_ANY_WIDTH
+    bytes[at + 3] = (channel <= MAX_HT40_ABOVE_CHANNEL ? HT_OP_SECONDARY_ABOVE : HT_OP_SECONDARY_BELOW) | HT_OP_ANY_WIDTH
   }
   return at + 24
 }
@@ -239,7 +239,7 @@ const writeManagementBody = (bytes: Uint8Array, view: DataView, at: number, f: F
   const info = f.info
   const ssid = info?.ssid ?? ""
   const tim = info?.tim
-  const extra = tim === undefined ? 0 : timElementBytes(tim) - TIM_ELEMENT_BYTES_MIN
+  const extra = tim === undefined ? 0 : timElementBytes(tim) - MIN_TIM_ELEMENT_BYTES
   const n = featuresOfBody(f.kind, utf8Bytes(ssid), f.payloadBytes, extra)
   const channel = info?.channel ?? c.channel
   let p = at

@@ -8,7 +8,7 @@
  * - after `ARF_FAILURE_THRESHOLD` consecutive failed transmissions, one rate down;
  * - after `successThreshold` consecutive successes, or `timerThreshold` transmissions at a rate, one
  *   rate up; that first transmission at the new rate is a probe: if it fails, straight back down;
- * - AARF: a failed probe doubles the success threshold (up to `AARF_SUCCESS_THRESHOLD_MAX`) and the
+ * - AARF: a failed probe doubles the success threshold (up to `MAX_AARF_SUCCESS_THRESHOLD`) and the
  *   timer with it; a fall after two failures resets both.
  *
  * On a card with a retry chain the fall-back within one frame is the card's: the chain is the current
@@ -32,7 +32,7 @@ export const ARF_TIMER_TRANSMISSIONS = 15
 /** AARF: the factor a failed probe multiplies the success threshold and the timer by: 2 (Lacage et al. 2004 §4; ns-3 SuccessK, TimerK). */
 export const AARF_FACTOR = 2
 /** AARF: the success threshold at most: 60, ns-3 AarfWifiManager's MaxSuccessThreshold. */
-export const AARF_SUCCESS_THRESHOLD_MAX = 60
+export const MAX_AARF_SUCCESS_THRESHOLD = 60
 
 export class Arf implements RateController {
   /** The current rate's index; the configured rate is the top. */
@@ -79,7 +79,7 @@ export class Arf implements RateController {
     if (this.probing) {
       this.probing = false
       if (this.adaptive) {
-        this.successThreshold = Math.min(AARF_FACTOR * this.successThreshold, AARF_SUCCESS_THRESHOLD_MAX)
+        this.successThreshold = Math.min(AARF_FACTOR * this.successThreshold, MAX_AARF_SUCCESS_THRESHOLD)
         this.timerThreshold = Math.max(ARF_TIMER_TRANSMISSIONS, AARF_FACTOR * this.successThreshold)
       }
       this.down()

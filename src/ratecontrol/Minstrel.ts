@@ -27,10 +27,10 @@
  */
 import type { PhyConfig } from "../air/PhyConfig.ts"
 import { rateIndex, rateLadder } from "../air/RateTable.ts"
-import { RETRY_CHAIN_ATTEMPTS_MAX } from "../vocabulary/CardCommand.ts"
+import { MAX_RETRY_CHAIN_ATTEMPTS } from "../vocabulary/CardCommand.ts"
 import type { ChainEntry } from "../vocabulary/CardCommand.ts"
 import type { RateController, TxReport } from "./RateControl.ts"
-import { perfectTxNs, segmentTries, STAGE_TRIES_MAX } from "./RateTiming.ts"
+import { perfectTxNs, segmentTries, MAX_STAGE_TRIES } from "./RateTiming.ts"
 
 /** Stats interval: update_interval, 100 ms (rc80211_minstrel.c, minstrel_alloc). */
 export const UPDATE_INTERVAL_NS = 100_000_000
@@ -222,8 +222,8 @@ export class Minstrel implements RateController {
   /** A chain of these stages (plus the lowest rate, legacy), each with its tries, cut to the card's 16 attempts. */
   private chainOf(stages: ReadonlyArray<number>): ReadonlyArray<ChainEntry> {
     const entries = stages.map((i) => ({ rateIndex: i, tries: this.stats[i]!.tries }))
-    if (this.withLowest) entries.push({ rateIndex: 0, tries: STAGE_TRIES_MAX })
-    return fitAttempts(entries, RETRY_CHAIN_ATTEMPTS_MAX)
+    if (this.withLowest) entries.push({ rateIndex: 0, tries: MAX_STAGE_TRIES })
+    return fitAttempts(entries, MAX_RETRY_CHAIN_ATTEMPTS)
   }
 }
 

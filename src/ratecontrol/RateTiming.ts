@@ -17,7 +17,7 @@ export const AVERAGE_AMPDU_MPDUS = 16
  */
 export const RETRY_SEGMENT_NS = 6_000_000
 /** Attempts at one stage at most: max_retry's safe default, 7 (rc80211_minstrel.c, minstrel_alloc). */
-export const STAGE_TRIES_MAX = 7
+export const MAX_STAGE_TRIES = 7
 
 /**
  * Expected medium time of one MPDU of `AVERAGE_PACKET_BYTES` at `phy` when it arrives, ns: one MPDU
@@ -30,7 +30,7 @@ export const perfectTxNs = (phy: PhyConfig): number =>
     : psduExchangeNs(phy, AVERAGE_PACKET_BYTES, false)
 
 /**
- * Attempts at `phy` that fit in `RETRY_SEGMENT_NS`, 1..STAGE_TRIES_MAX: each attempt costs the frame,
+ * Attempts at `phy` that fit in `RETRY_SEGMENT_NS`, 1..MAX_STAGE_TRIES: each attempt costs the frame,
  * its Ack and half the contention window, which doubles from CWmin after each failure (the idea of
  * minstrel_rate_init's retry_count loop in rc80211_minstrel.c, on this model's timings).
  */
@@ -40,7 +40,7 @@ export const segmentTries = (phy: PhyConfig): number => {
   let cw = t.cwMin
   let spentNs = frameNs + ackDurationNs(phy)
   let tries = 1
-  while (tries < STAGE_TRIES_MAX) {
+  while (tries < MAX_STAGE_TRIES) {
     spentNs += frameNs + ackDurationNs(phy) + (t.slotNs * cw) / 2
     cw = Math.min(2 * cw + 1, t.cwMax)
     if (spentNs >= RETRY_SEGMENT_NS) break

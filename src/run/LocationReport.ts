@@ -6,7 +6,7 @@ import type { LocationReport } from "../report/RunReport.ts"
 import { percentile } from "./Percentile.ts"
 
 /** Points of the track the report lists at most (evenly thinned). */
-export const TRACK_POINTS_MAX = 200
+export const MAX_TRACK_POINTS = 200
 
 export const locationReport = (service: LocationService | undefined, env: RadioEnvironment): LocationReport | null => {
   if (service === undefined) return null
@@ -18,7 +18,7 @@ export const locationReport = (service: LocationService | undefined, env: RadioE
     }
   })
   const errors = points.map((p) => p.errorM).sort((a, b) => a - b)
-  const step = Math.max(1, Math.ceil(points.length / TRACK_POINTS_MAX))
+  const step = Math.max(1, Math.ceil(points.length / MAX_TRACK_POINTS))
   return {
     estimates: service.count,
     meanErrorM: errors.length === 0 ? null : errors.reduce((a, b) => a + b, 0) / errors.length,

@@ -8,19 +8,19 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { checkScenario } from "../scenario/ScenarioCheck.ts"
-import { DURATION_SECONDS_MAX } from "../scenario/InputBounds.ts"
+import { MAX_DURATION_SECONDS } from "../scenario/InputBounds.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
 
 /** A soak's length: 100 days is already far past any soak run here; more is a typo. */
-export const SOAK_HOURS_MAX = 2400
+export const MAX_SOAK_HOURS = 2400
 /** A soak's VMs: one card's vMACs (its largest `card.vmacs`). */
-export const SOAK_VMS_MAX = 16
+export const MAX_SOAK_VMS = 16
 /** A soak's fault rate, per simulated hour (600 a minute). */
-export const SOAK_FAULTS_PER_HOUR_MAX = 36_000
+export const MAX_SOAK_FAULTS_PER_HOUR = 36_000
 /** A campaign this long runs for hours on a laptop; more is a typo. */
-export const CAMPAIGN_CASES_MAX = 100_000
+export const MAX_CAMPAIGN_CASES = 100_000
 /** Seeds a study (compare, sweep) repeats each configuration with: a 95% interval is tight long before. */
-export const STUDY_SEEDS_MAX = 100
+export const MAX_STUDY_SEEDS = 100
 
 export interface OptionProblem {
   /** The option, as the caller named it: `seed`, `durationNs`, `hours` … */
@@ -50,7 +50,7 @@ export const seedProblems = (seed: number): Array<OptionProblem> => wholeBetween
  * the warm-up, after every scheduled fault …), and be whole nanoseconds: virtual time counts them.
  */
 export const durationProblems = (scenario: Scenario, durationNs: number): Array<OptionProblem> => {
-  const maxNs = DURATION_SECONDS_MAX * 1e9
+  const maxNs = MAX_DURATION_SECONDS * 1e9
   if (!(Number.isSafeInteger(durationNs) && durationNs > 0 && durationNs <= maxNs)) {
     return [{ option: "durationNs", message: `must be a whole number of nanoseconds, more than 0 and at most ${maxNs} (100 days), got ${durationNs}` }]
   }
@@ -61,7 +61,7 @@ export const durationProblems = (scenario: Scenario, durationNs: number): Array<
 
 /** A study runs seeds `seed` … `seed + seeds − 1`: each of them must be a seed. */
 export const studyProblems = (seed: number, seeds: number): Array<OptionProblem> => {
-  const problems = [...seedProblems(seed), ...wholeBetween("seeds", seeds, 1, STUDY_SEEDS_MAX)]
+  const problems = [...seedProblems(seed), ...wholeBetween("seeds", seeds, 1, MAX_STUDY_SEEDS)]
   // Compared on the safe side: `seed + seeds − 1` itself rounds once past 2^53.
   if (problems.length === 0 && seed > Number.MAX_SAFE_INTEGER - (seeds - 1)) {
     problems.push({
@@ -74,16 +74,16 @@ export const studyProblems = (seed: number, seeds: number): Array<OptionProblem>
 }
 
 export const soakProblems = (o: { readonly hours: number; readonly vms: number; readonly faultsPerHour: number; readonly seed: number }): Array<OptionProblem> => [
-  ...wholeBetween("hours", o.hours, 1, SOAK_HOURS_MAX),
-  ...wholeBetween("vms", o.vms, 1, SOAK_VMS_MAX),
-  ...(Number.isFinite(o.faultsPerHour) && o.faultsPerHour >= 0 && o.faultsPerHour <= SOAK_FAULTS_PER_HOUR_MAX
+  ...wholeBetween("hours", o.hours, 1, MAX_SOAK_HOURS),
+  ...wholeBetween("vms", o.vms, 1, MAX_SOAK_VMS),
+  ...(Number.isFinite(o.faultsPerHour) && o.faultsPerHour >= 0 && o.faultsPerHour <= MAX_SOAK_FAULTS_PER_HOUR
     ? []
-    : [{ option: "faultsPerHour", message: `must be a rate from 0 to ${SOAK_FAULTS_PER_HOUR_MAX}, got ${o.faultsPerHour}` }]),
+    : [{ option: "faultsPerHour", message: `must be a rate from 0 to ${MAX_SOAK_FAULTS_PER_HOUR}, got ${o.faultsPerHour}` }]),
   ...seedProblems(o.seed)
 ]
 
 export const campaignProblems = (o: { readonly cases: number; readonly seed: number }): Array<OptionProblem> => [
-  ...wholeBetween("cases", o.cases, 1, CAMPAIGN_CASES_MAX),
+  ...wholeBetween("cases", o.cases, 1, MAX_CAMPAIGN_CASES),
   ...seedProblems(o.seed)
 ]
 

@@ -3,7 +3,7 @@
  * make sense in the scenario's mode. Pure, like `checkScenario`, which calls it.
  */
 import type { Scenario } from "./Scenario.ts"
-import { HOSTILE_WRITES_MAX } from "./FaultSchedule.ts"
+import { MAX_HOSTILE_WRITES } from "./FaultSchedule.ts"
 
 export interface FaultProblem {
   readonly path: string
@@ -55,11 +55,11 @@ export const checkFaults = (s: Scenario): ReadonlyArray<FaultProblem> => {
         break
       case "hostile-guest":
         needVm(f.vm)
-        if (f.ratePerSecond * f.forSeconds > HOSTILE_WRITES_MAX) {
+        if (f.ratePerSecond * f.forSeconds > MAX_HOSTILE_WRITES) {
           problems.push({
             path: path("forSeconds"),
             message: `${f.ratePerSecond} commands a second for ${f.forSeconds} s is ${Math.round(f.ratePerSecond * f.forSeconds)} writes; ` +
-              `one hostile-guest entry writes at most ${HOSTILE_WRITES_MAX} (split it, or lower ratePerSecond)`
+              `one hostile-guest entry writes at most ${MAX_HOSTILE_WRITES} (split it, or lower ratePerSecond)`
           })
         }
         if (s.mode === "native" && (f.attack === "dma-out-of-range" || f.attack === "bad-length")) {

@@ -5,20 +5,20 @@
  * schedules from a seed and a rate.
  */
 import * as Schema from "effect/Schema"
-import { DURATION_SECONDS_MAX } from "./InputBounds.ts"
+import { MAX_DURATION_SECONDS } from "./InputBounds.ts"
 import { Channel, defaulted, intBetween, numberBetween, positiveUpTo, Ssid, VmName } from "./SchemaParts.ts"
 
-const at = numberBetween(0, DURATION_SECONDS_MAX).annotate({ description: "When it happens, in simulated seconds from the start." })
+const at = numberBetween(0, MAX_DURATION_SECONDS).annotate({ description: "When it happens, in simulated seconds from the start." })
 const vm = VmName.annotate({ description: "The VM, by name." })
 const vmac = intBetween(0, 15).annotate({ description: "The vMAC, by index (0..card.vmacs-1)." })
-const forSeconds = positiveUpTo(DURATION_SECONDS_MAX).annotate({ description: "How long it lasts, in simulated seconds." })
+const forSeconds = positiveUpTo(MAX_DURATION_SECONDS).annotate({ description: "How long it lasts, in simulated seconds." })
 
 /** Commands one storm writes at most: a storm is one instant, and its commands are all queued at once. */
-export const COMMAND_STORM_MAX = 10_000
+export const MAX_COMMAND_STORM = 10_000
 /** A hostile guest writes at most this many commands a simulated second (a VM exit each: about what one core can trap). */
-export const HOSTILE_RATE_MAX = 100_000
+export const MAX_HOSTILE_RATE = 100_000
 /** Commands one hostile-guest entry writes at most, rate × duration. */
-export const HOSTILE_WRITES_MAX = 1_000_000
+export const MAX_HOSTILE_WRITES = 1_000_000
 
 /**
  * The attacks a hostile guest can make, each refused at the trust boundary: random bytes, a command
@@ -32,9 +32,9 @@ export const HOSTILE_ATTACKS = [
 export type HostileAttack = (typeof HOSTILE_ATTACKS)[number]
 
 /** Junk messages one flood posts at most: twice the largest mailbox (the card's, 2^16). */
-export const MAILBOX_FLOOD_MAX = 200_000
+export const MAX_MAILBOX_FLOOD = 200_000
 /** Entries in a schedule at most (a 100-day soak of 16 VMs has about 800,000 lifecycle events). */
-export const FAULTS_MAX = 1_000_000
+export const MAX_FAULTS = 1_000_000
 
 const entry = <K extends string, F extends Schema.Struct.Fields>(kind: K, description: string, fields: F) =>
   Schema.Struct({ kind: Schema.Literal(kind).annotate({ description: `"${kind}": ${description}` }), atSeconds: at, ...fields }).annotate({ description })
@@ -69,9 +69,9 @@ export const ChannelLoss = entry("channel-loss", "A burst of losses on a channel
 export const CommandStorm = entry("command-storm", "A guest writes a storm of hostile or malformed commands to its card.", {
   vm,
   commands: defaulted(
-    intBetween(1, COMMAND_STORM_MAX),
+    intBetween(1, MAX_COMMAND_STORM),
     200,
-    `How many commands, 1..${COMMAND_STORM_MAX} (all at one instant: a longer attack is a "hostile-guest"). Default 200.`
+    `How many commands, 1..${MAX_COMMAND_STORM} (all at one instant: a longer attack is a "hostile-guest"). Default 200.`
   )
 })
 export const HostileGuest = entry("hostile-guest", "A VM's guest turns hostile for `forSeconds`: it keeps writing `attack` commands to its card at `ratePerSecond`.", {
@@ -82,23 +82,23 @@ export const HostileGuest = entry("hostile-guest", "A VM's guest turns hostile f
     `Which attack: ${HOSTILE_ATTACKS.map((a) => `"${a}"`).join(", ")}, or "mixed" (each write drawn from them all). Default "mixed".`
   ),
   ratePerSecond: defaulted(
-    intBetween(1, HOSTILE_RATE_MAX),
+    intBetween(1, MAX_HOSTILE_RATE),
     1000,
-    `Commands written per simulated second, 1..${HOSTILE_RATE_MAX}; ratePerSecond × forSeconds at most ${HOSTILE_WRITES_MAX}. Default 1000.`
+    `Commands written per simulated second, 1..${MAX_HOSTILE_RATE}; ratePerSecond × forSeconds at most ${MAX_HOSTILE_WRITES}. Default 1000.`
   ),
   forSeconds
 })
 export const GuestReboot = entry("guest-reboot", "A guest reboots: its card is reset (its vMAC released), then it boots again after `downSeconds`.", {
   vm,
-  downSeconds: defaulted(numberBetween(0, DURATION_SECONDS_MAX), 0, "How long it stays down, in seconds. Default 0.")
+  downSeconds: defaulted(numberBetween(0, MAX_DURATION_SECONDS), 0, "How long it stays down, in seconds. Default 0.")
 })
 export const MailboxFlood = entry("mailbox-flood", "An actor's mailbox is flooded with junk messages past its capacity, at one instant.", {
   target: Schema.Literals(["driver", "device-model", "guest", "nic"]).annotate({
     description: "Whose mailbox: \"driver\", \"nic\", or a VM's \"device-model\" or \"guest\" (then `vm` is required)."
   }),
   vm: Schema.optionalKey(vm),
-  messages: Schema.optionalKey(intBetween(1, MAILBOX_FLOOD_MAX)).annotate({
-    description: `How many junk messages, 1..${MAILBOX_FLOOD_MAX} (default: twice the mailbox's capacity).`
+  messages: Schema.optionalKey(intBetween(1, MAX_MAILBOX_FLOOD)).annotate({
+    description: `How many junk messages, 1..${MAX_MAILBOX_FLOOD} (default: twice the mailbox's capacity).`
   })
 })
 export const VmStop = entry("vm-stop", "A VM shuts down (lifecycle, not a fault): its vMAC is released.", { vm })
@@ -117,7 +117,7 @@ export type FaultSpec = typeof FaultSpec.Type
 export type FaultKind = FaultSpec["kind"]
 
 export const FaultSchedule = Schema.Array(FaultSpec).check(
-  Schema.isMaxLength(FAULTS_MAX, { expected: `at most ${FAULTS_MAX} entries` })
+  Schema.isMaxLength(MAX_FAULTS, { expected: `at most ${MAX_FAULTS} entries` })
 )
 export type FaultSchedule = typeof FaultSchedule.Type
 

@@ -6,28 +6,28 @@
  */
 
 /** A scenario file is at most 1 MiB: the largest real one (64 VMs, a fault schedule) is a few tens of KiB. */
-export const SCENARIO_FILE_BYTES_MAX = 1024 * 1024
+export const MAX_SCENARIO_FILE_BYTES = 1024 * 1024
 
 /** Objects and arrays nest at most 16 deep; the deepest field of a scenario (`vms[].traffic[].kind`) is 5 levels down. */
-export const NESTING_DEPTH_MAX = 16
+export const MAX_NESTING_DEPTH = 16
 
 /** A list in a scenario file holds at most 10,000 entries (the longest, `faults`, needs a few hundred). */
-export const FILE_LIST_ENTRIES_MAX = 10_000
+export const MAX_FILE_LIST_ENTRIES = 10_000
 
 /** An object in a scenario has at most 100 keys; the largest struct has 10 fields. */
-export const OBJECT_KEYS_MAX = 100
+export const MAX_OBJECT_KEYS = 100
 
 /**
  * The longest run, in simulated seconds: 100 days. Virtual time counts integer nanoseconds in a
  * double, exact up to 2^53 ns (about 104 days).
  */
-export const DURATION_SECONDS_MAX = 100 * 86_400
+export const MAX_DURATION_SECONDS = 100 * 86_400
 
 /** The problems one error shows at most; the rest are counted. */
-export const PROBLEMS_SHOWN_MAX = 20
+export const MAX_PROBLEMS_SHOWN = 20
 
 /** Objects and lists in one scenario at most (a 1 MiB file holds fewer; an object graph that shares parts could hold far more). */
-export const VALUES_MAX = 1_000_000
+export const MAX_VALUES = 1_000_000
 
 export interface ShapeLimits {
   readonly depth: number
@@ -36,10 +36,10 @@ export interface ShapeLimits {
 }
 
 /** A decoded JSON file: nesting, list and object sizes bounded. */
-export const FILE_SHAPE: ShapeLimits = { depth: NESTING_DEPTH_MAX, listEntries: FILE_LIST_ENTRIES_MAX, objectKeys: OBJECT_KEYS_MAX }
+export const FILE_SHAPE: ShapeLimits = { depth: MAX_NESTING_DEPTH, listEntries: MAX_FILE_LIST_ENTRIES, objectKeys: MAX_OBJECT_KEYS }
 
 /** An object given to `decodeScenario`: nesting bounded (a generated soak schedule may be a long list). */
-export const OBJECT_SHAPE: ShapeLimits = { depth: NESTING_DEPTH_MAX, listEntries: Number.POSITIVE_INFINITY, objectKeys: OBJECT_KEYS_MAX }
+export const OBJECT_SHAPE: ShapeLimits = { depth: MAX_NESTING_DEPTH, listEntries: Number.POSITIVE_INFINITY, objectKeys: MAX_OBJECT_KEYS }
 
 export interface ShapeProblem {
   /** Where, as path segments (`["vms", 0]`). */
@@ -53,12 +53,12 @@ export interface ShapeProblem {
  * before the limit. `undefined` when the shape is within bounds.
  */
 export const checkShape = (value: unknown, limits: ShapeLimits): ShapeProblem | undefined => {
-  let budget = VALUES_MAX
+  let budget = MAX_VALUES
   const stack: Array<{ readonly value: unknown; readonly path: ReadonlyArray<PropertyKey> }> = [{ value, path: [] }]
   while (stack.length > 0) {
     const { value: v, path } = stack.pop()!
     if (typeof v !== "object" || v === null) continue
-    if (--budget < 0) return { path: [], message: `more than ${VALUES_MAX} objects and lists in all` }
+    if (--budget < 0) return { path: [], message: `more than ${MAX_VALUES} objects and lists in all` }
     if (path.length >= limits.depth) {
       return { path, message: `nested more than ${limits.depth} levels deep (a scenario nests at most ${limits.depth}; its deepest field is 5 levels down)` }
     }

@@ -20,7 +20,7 @@
 import * as Schema from "effect/Schema"
 import * as SchemaGetter from "effect/SchemaGetter"
 import { Channel, defaulted, intBetween, MacAddress, numberBetween, Passphrase, positiveUpTo, Ssid, VmName } from "./SchemaParts.ts"
-import { DURATION_SECONDS_MAX } from "./InputBounds.ts"
+import { MAX_DURATION_SECONDS } from "./InputBounds.ts"
 import { FaultSchedule } from "./FaultSchedule.ts"
 import { EnvironmentSpec, PositionSpec, RoamingSpec, txPowerField, WalkSpec } from "./RadioEnvironmentSpec.ts"
 import { CardPowerSpec, DtimPeriod, PowerSaveSpec } from "./PowerSaveSpec.ts"
@@ -446,12 +446,12 @@ const ScenarioFields = Schema.Struct({
       "(VMs beyond card.vmacs fail their init). Default \"virtual-wifi\" (seed: the system under test)."
   ),
   durationSeconds: defaulted(
-    positiveUpTo(DURATION_SECONDS_MAX),
+    positiveUpTo(MAX_DURATION_SECONDS),
     10,
-    `Virtual time to simulate, in seconds, warm-up included: more than 0, at most ${DURATION_SECONDS_MAX} (100 days). Default 10.`
+    `Virtual time to simulate, in seconds, warm-up included: more than 0, at most ${MAX_DURATION_SECONDS} (100 days). Default 10.`
   ),
   warmupSeconds: defaulted(
-    numberBetween(0, DURATION_SECONDS_MAX),
+    numberBetween(0, MAX_DURATION_SECONDS),
     1,
     "Virtual time at the start left out of the measurements (joining, queues filling), in seconds; less than " +
       "durationSeconds. Default 1."

@@ -1,6 +1,6 @@
 /** A scenario that could not be read or decoded, with every problem by its field. */
 import * as Schema from "effect/Schema"
-import { PROBLEMS_SHOWN_MAX } from "./InputBounds.ts"
+import { MAX_PROBLEMS_SHOWN } from "./InputBounds.ts"
 
 /** The `source` of a scenario given as an object rather than a file. */
 export const OBJECT_SOURCE = "(object)"
@@ -16,7 +16,7 @@ export class ScenarioError extends Schema.TaggedError<ScenarioError>()("Scenario
    */
   override get message(): string {
     const shown = this.problems
-      .slice(0, PROBLEMS_SHOWN_MAX)
+      .slice(0, MAX_PROBLEMS_SHOWN)
       .map((p) => (p.path === "" ? `${this.source}: ${p.message}` : `${this.source}: ${p.path}: ${p.message}`))
     const more = this.problems.length - shown.length
     return (more > 0 ? [...shown, `${this.source}: … and ${more} more problems`] : shown).join("\n")

@@ -1,13 +1,13 @@
 /**
  * Reading a scenario file's JSON within bounds: a regular file (not a device, FIFO or directory) of
- * at most `SCENARIO_FILE_BYTES_MAX` bytes of UTF-8, nested at most `NESTING_DEPTH_MAX` deep, with
+ * at most `MAX_SCENARIO_FILE_BYTES` bytes of UTF-8, nested at most `MAX_NESTING_DEPTH` deep, with
  * lists and objects of bounded size. Every way a file can be wrong is one `ScenarioError` that says
  * which rule it broke; nothing here reads more than the limit or recurses on the input.
  */
 import { constants } from "node:fs"
 import { open, stat } from "node:fs/promises"
 import * as Effect from "effect/Effect"
-import { checkShape, FILE_SHAPE, jsonTooDeepAt, NESTING_DEPTH_MAX, SCENARIO_FILE_BYTES_MAX } from "./InputBounds.ts"
+import { checkShape, FILE_SHAPE, jsonTooDeepAt, MAX_NESTING_DEPTH, MAX_SCENARIO_FILE_BYTES } from "./InputBounds.ts"
 import { lineColumn, locateJsonError } from "./JsonSyntax.ts"
 import { ScenarioError } from "./ScenarioError.ts"
 import { formatPath } from "./ScenarioIssues.ts"
@@ -43,7 +43,7 @@ class Refused {
 }
 
 const tooLarge = (size: string) =>
-  new Refused(`the file ${size}; a scenario file is at most 1 MiB (${SCENARIO_FILE_BYTES_MAX.toLocaleString("en-US")} bytes)`)
+  new Refused(`the file ${size}; a scenario file is at most 1 MiB (${MAX_SCENARIO_FILE_BYTES.toLocaleString("en-US")} bytes)`)
 
 /**
  * The file's bytes, at most the limit. Checks the type before opening (opening a FIFO would wait for
@@ -54,18 +54,18 @@ const readBounded = async (path: string): Promise<Uint8Array> => {
   const before = await stat(path)
   if (before.isDirectory()) throw new Refused("cannot read the scenario file: it is a directory")
   if (!before.isFile()) throw new Refused("not a regular file (a device, FIFO or socket): a scenario is a JSON file")
-  if (before.size > SCENARIO_FILE_BYTES_MAX) throw tooLarge(`is ${Math.ceil(before.size / KIB).toLocaleString("en-US")} KiB`)
+  if (before.size > MAX_SCENARIO_FILE_BYTES) throw tooLarge(`is ${Math.ceil(before.size / KIB).toLocaleString("en-US")} KiB`)
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK)
   try {
     if (!(await handle.stat()).isFile()) throw new Refused("not a regular file: a scenario is a JSON file")
-    const buffer = new Uint8Array(SCENARIO_FILE_BYTES_MAX + 1)
+    const buffer = new Uint8Array(MAX_SCENARIO_FILE_BYTES + 1)
     let filled = 0
     while (filled < buffer.length) {
       const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null)
       if (bytesRead === 0) break
       filled += bytesRead
     }
-    if (filled > SCENARIO_FILE_BYTES_MAX) throw tooLarge("holds more than 1 MiB")
+    if (filled > MAX_SCENARIO_FILE_BYTES) throw tooLarge("holds more than 1 MiB")
     return buffer.subarray(0, filled)
   } finally {
     await handle.close()
@@ -84,11 +84,11 @@ const parseBounded = (bytes: Uint8Array): unknown => {
     throw new Refused("the file is not UTF-8 text (is it a binary file?): a scenario is a JSON object")
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-  const deepAt = jsonTooDeepAt(text, NESTING_DEPTH_MAX)
+  const deepAt = jsonTooDeepAt(text, MAX_NESTING_DEPTH)
   if (deepAt !== undefined) {
     const at = lineColumn(text, deepAt)
-    throw new Refused(`nested more than ${NESTING_DEPTH_MAX} levels deep at line ${at.line}, column ${at.column}; ` +
-      `a scenario nests at most ${NESTING_DEPTH_MAX} (its deepest field is 5 levels down)`)
+    throw new Refused(`nested more than ${MAX_NESTING_DEPTH} levels deep at line ${at.line}, column ${at.column}; ` +
+      `a scenario nests at most ${MAX_NESTING_DEPTH} (its deepest field is 5 levels down)`)
   }
   try {
     return JSON.parse(text) as unknown

@@ -20,14 +20,14 @@ export const parseOptions: SchemaAST.ParseOptions = { errors: "all", onExcessPro
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/
 
 /** A field name of a hostile file may be long: paths show at most this many characters of one. */
-const KEY_SHOWN_MAX = 40
+const MAX_KEY_SHOWN = 40
 
 /** `["vms", 0, "memoryMb"]` → `vms[0].memoryMb`. */
 export const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
   path.reduce<string>((out, key) => {
     if (typeof key === "number") return `${out}[${key}]`
     const full = String(key)
-    const name = full.length > KEY_SHOWN_MAX ? `${full.slice(0, KEY_SHOWN_MAX - 3)}...` : full
+    const name = full.length > MAX_KEY_SHOWN ? `${full.slice(0, MAX_KEY_SHOWN - 3)}...` : full
     if (!IDENTIFIER.test(name)) return `${out}[${JSON.stringify(name)}]`
     return out === "" ? name : `${out}.${name}`
   }, "")

@@ -16,7 +16,7 @@ import type { SoakHour, SoakReport } from "../report/SoakReport.ts"
 export const HEAP_TOLERANCE = 0.1
 
 /** Hours in each window when the soak is long enough (fewer on a short soak: half the hours each). */
-export const WINDOW_HOURS_MAX = 3
+export const MAX_WINDOW_HOURS = 3
 
 /**
  * The verdict. Hour 1 holds the JIT's and the model's start-up and is left out when there are three
@@ -27,7 +27,7 @@ export const WINDOW_HOURS_MAX = 3
  */
 export const memoryVerdict = (hours: ReadonlyArray<SoakHour>): SoakReport["memory"] => {
   const judged = hours.length >= 3 ? hours.slice(1) : hours
-  const w = Math.min(WINDOW_HOURS_MAX, Math.floor(judged.length / 2))
+  const w = Math.min(MAX_WINDOW_HOURS, Math.floor(judged.length / 2))
   if (w === 0) {
     return {
       flat: null, firstHour: judged[0]?.hour ?? null, startHours: [], endHours: [],

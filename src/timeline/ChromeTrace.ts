@@ -21,7 +21,7 @@
 export const CHUNK_BYTES = 1 << 20
 
 /** Room kept for an event's numbers and fixed text, besides its names. */
-const EVENT_FIXED_BYTES_MAX = 512
+const MAX_EVENT_FIXED_BYTES = 512
 
 /** Ticks per nanosecond: the resolution of the times written. */
 export const TICKS_PER_NS = 100
@@ -29,9 +29,9 @@ const TICKS_PER_US = 1000 * TICKS_PER_NS
 /** Decimals of a microsecond the ticks fill. */
 const FRACTION_DIGITS = Math.round(Math.log10(TICKS_PER_US))
 /** Pieces longer than this are copied with `set` (an event's pre-encoded tail), shorter ones byte by byte. Tuned on model (a). */
-const PUT_LOOP_BYTES_MAX = 32
+const MAX_PUT_LOOP_BYTES = 32
 /** Below this, whole numbers divide in 32-bit integer arithmetic. */
-const SMALL_INT_MAX = 2 ** 31
+const MAX_SMALL_INT = 2 ** 31
 
 /** `ns` (virtual time) in ticks, rounded. */
 export const ticksOf = (ns: number): number => Math.round(ns * TICKS_PER_NS)
@@ -228,7 +228,7 @@ export class ChromeTraceWriter {
       this.cut++
       return false
     }
-    this.separate(namesBytes + EVENT_FIXED_BYTES_MAX)
+    this.separate(namesBytes + MAX_EVENT_FIXED_BYTES)
     return true
   }
 
@@ -264,7 +264,7 @@ export class ChromeTraceWriter {
     }
     const buf = this.buf
     let pos = this.pos
-    if (n > PUT_LOOP_BYTES_MAX) {
+    if (n > MAX_PUT_LOOP_BYTES) {
       buf.set(b, pos)
       this.pos = pos + n
       return
@@ -289,7 +289,7 @@ export class ChromeTraceWriter {
     for (let p = 10; p <= n; p *= 10) digits++
     let i = this.pos + digits
     this.pos = i
-    if (n < SMALL_INT_MAX) {
+    if (n < MAX_SMALL_INT) {
       do {
         const q = (n / 10) | 0
         b[--i] = ZERO + n - q * 10

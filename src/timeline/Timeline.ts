@@ -31,7 +31,7 @@ import { ChromeTraceWriter, encoded, eventTail, instantHead, metadata, spanHead,
  * ui.perfetto.dev still opens in a browser tab (its JSON importer holds the whole file). Modelling
  * choice; past it events are counted, not written, and the trace says how many.
  */
-export const TIMELINE_EVENTS_MAX = 2_000_000
+export const MAX_TIMELINE_EVENTS = 2_000_000
 
 /**
  * The window a timeline covers unless told: this long, from the end of the warm-up (the steady
@@ -65,7 +65,7 @@ export interface TimelineOptions {
   /** The window, virtual ns: what happens outside it is left out. `untilNs` may be Infinity (to the run's end). */
   readonly fromNs: number
   readonly untilNs: number
-  /** Events written at most (default `TIMELINE_EVENTS_MAX`). */
+  /** Events written at most (default `MAX_TIMELINE_EVENTS`). */
   readonly eventsMax?: number | undefined
   /** Receives the file's bytes (UTF-8), chunk by chunk, in order; a chunk is valid only during the call. */
   readonly write: (chunk: Uint8Array) => void
@@ -155,7 +155,7 @@ export class Timeline implements TraceObserver {
     }
     this.fromNs = options.fromNs
     this.untilNs = options.untilNs
-    this.out = new ChromeTraceWriter(options.write, options.eventsMax ?? TIMELINE_EVENTS_MAX)
+    this.out = new ChromeTraceWriter(options.write, options.eventsMax ?? MAX_TIMELINE_EVENTS)
   }
 
   /** Connects the core (the builder of the world does, once). */

@@ -55,17 +55,17 @@ export class Associate extends Schema.TaggedClass<Associate>()("Associate", {
 }) {}
 
 /** Stages in a retry chain at most: IEEE80211_TX_MAX_RATES, 4 (include/net/mac80211.h). */
-export const RETRY_CHAIN_STAGES_MAX = 4
+export const MAX_RETRY_CHAIN_STAGES = 4
 /**
  * Attempts of one frame over a whole retry chain at most: LINK_QUAL_MAX_RETRY_NUM, 16, the entries
  * of the 5300's link-quality table, one attempt each (Linux 2.6.33 drivers/net/wireless/iwlwifi/iwl-commands.h).
  */
-export const RETRY_CHAIN_ATTEMPTS_MAX = 16
+export const MAX_RETRY_CHAIN_ATTEMPTS = 16
 
 /** One stage of a retry chain: an index of the card's rate ladder, and attempts at it (1..16). */
 export const ChainEntry = Schema.Struct({
   rateIndex: Schema.Int,
-  tries: Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: RETRY_CHAIN_ATTEMPTS_MAX }))
+  tries: Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: MAX_RETRY_CHAIN_ATTEMPTS }))
 })
 export type ChainEntry = typeof ChainEntry.Type
 
@@ -77,7 +77,7 @@ export type ChainEntry = typeof ChainEntry.Type
 export class SetRate extends Schema.TaggedClass<SetRate>()("SetRate", {
   vmac: VmacIndex,
   rateIndex: Schema.Int,
-  chain: Schema.optionalKey(Schema.Array(ChainEntry).check(Schema.isMinLength(1), Schema.isMaxLength(RETRY_CHAIN_STAGES_MAX)))
+  chain: Schema.optionalKey(Schema.Array(ChainEntry).check(Schema.isMinLength(1), Schema.isMaxLength(MAX_RETRY_CHAIN_STAGES)))
 }) {}
 
 /**

@@ -6,7 +6,7 @@
  */
 
 /** The largest Association ID (9.4.1.8): the virtual bitmap has bits 0..2007, 251 octets. */
-export const AID_MAX = 2007
+export const MAX_AID = 2007
 
 /** A TIM element's fields. */
 export interface Tim {
@@ -25,13 +25,13 @@ export interface Tim {
 export const timElementBytes = (tim: Tim): number => 2 + 3 + tim.partialBitmap.length
 
 /** The smallest TIM element (a one-octet partial bitmap), the size a beacon body is counted with. */
-export const TIM_ELEMENT_BYTES_MIN = 6
+export const MIN_TIM_ELEMENT_BYTES = 6
 
 /**
  * The virtual bitmap `makeTim` fills, all zero between calls (each clears the octets it set): a
  * fresh one per beacon was a 251-octet buffer outside the heap each time, 1.3% of a soak's profile.
  */
-const virtualBitmap = new Uint8Array(AID_MAX / 8 + 1)
+const virtualBitmap = new Uint8Array(MAX_AID / 8 + 1)
 
 /** The TIM for `aids` (the stations with buffered frames), in a beacon `dtimCount` beacons before the next DTIM. */
 export const makeTim = (aids: Iterable<number>, dtimCount: number, dtimPeriod: number, groupBuffered = false): Tim => {
@@ -39,9 +39,9 @@ export const makeTim = (aids: Iterable<number>, dtimCount: number, dtimPeriod: n
   let first = octets.length
   let last = -1
   for (const aid of aids) {
-    if (!Number.isInteger(aid) || aid < 1 || aid > AID_MAX) {
+    if (!Number.isInteger(aid) || aid < 1 || aid > MAX_AID) {
       if (last >= 0) octets.fill(0, first, last + 1)
-      throw new RangeError(`AID ${aid} is outside 1..${AID_MAX}`)
+      throw new RangeError(`AID ${aid} is outside 1..${MAX_AID}`)
     }
     const o = aid >> 3
     octets[o]! |= 1 << (aid & 7)

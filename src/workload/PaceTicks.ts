@@ -11,7 +11,7 @@
  * Ticks skipped at most before one fires anyway (a rate so low that a packet takes longer is still
  * looked at once a second). Modelling choice: it bounds the loop, not the traffic.
  */
-export const PACE_TICKS_AHEAD_MAX = 1_000
+export const MAX_PACE_TICKS_AHEAD = 1_000
 
 export interface PaceAhead {
   /** Ticks from now to the one to fire (1: the next one, as without skipping). */
@@ -21,7 +21,7 @@ export interface PaceAhead {
 }
 
 /** After a tick that left `credit`, the next tick worth firing for a flow adding `perTick` a tick. */
-export const nextSendingTick = (credit: number, perTick: number, maxTicks: number = PACE_TICKS_AHEAD_MAX): PaceAhead => {
+export const nextSendingTick = (credit: number, perTick: number, maxTicks: number = MAX_PACE_TICKS_AHEAD): PaceAhead => {
   let ticks = 1
   let c = credit
   while (ticks < maxTicks && c + perTick < 1) {

@@ -1,6 +1,6 @@
 /** The mailbox's ring, which starts small and doubles up to its capacity, against a plain array kept by the test. */
 import { assert, describe, it } from "@effect/vitest"
-import { INITIAL_RING_SLOTS, Mailbox, RING_KEPT_SLOTS_MAX } from "../../src/actor/Mailbox.ts"
+import { INITIAL_RING_SLOTS, Mailbox, MAX_RING_KEPT_SLOTS } from "../../src/actor/Mailbox.ts"
 import { Kernel } from "../../src/kernel/Kernel.ts"
 import { drawer } from "../support/draw.ts"
 
@@ -35,9 +35,9 @@ describe("Mailbox ring", () => {
   it("gives a flood's ring back once it is empty, and keeps a small one", () => {
     const box = new Mailbox<number>(new Kernel(), 1 << 16, "flooded")
     for (let i = 0; i < 5000; i++) box.offer(i)
-    assert.isAbove(box.ringSlots, RING_KEPT_SLOTS_MAX)
+    assert.isAbove(box.ringSlots, MAX_RING_KEPT_SLOTS)
     for (let i = 0; i < 4999; i++) box.take()
-    assert.isAbove(box.ringSlots, RING_KEPT_SLOTS_MAX) // not yet empty
+    assert.isAbove(box.ringSlots, MAX_RING_KEPT_SLOTS) // not yet empty
     assert.strictEqual(box.take(), 4999)
     assert.strictEqual(box.ringSlots, INITIAL_RING_SLOTS)
     // A ring that never grew past the kept size stays as it is when empty.

@@ -22,8 +22,8 @@ import { Prng } from "../../src/kernel/Prng.ts"
 const runs = Number(process.env["VWIFI_HOSTILE_RUNS"] ?? 200)
 const seed = Number(process.env["VWIFI_HOSTILE_SEED"] ?? 20_260_611)
 /** Wall time one refused case may take, and heap it may leave behind. */
-const CASE_MS_MAX = 3_000
-const HEAP_GROWTH_MB_MAX = 200
+const MAX_CASE_MS = 3_000
+const MAX_HEAP_GROWTH_MB = 200
 
 const dir = mkdtempSync(join(tmpdir(), "vwifi-hostile-"))
 let files = 0
@@ -205,10 +205,10 @@ describe("cli: hostile files and flags", () => {
         assert.include(r.stderr, c.names, where)
         assert.notMatch(r.stderr, STACK, where)
         assert.isBelow(r.stderr.length, 4000, `one short message: ${where}`)
-        assert.isBelow(ms, CASE_MS_MAX, `bounded time: ${where}`)
+        assert.isBelow(ms, MAX_CASE_MS, `bounded time: ${where}`)
       }
       const heapGrowthMb = (process.memoryUsage().heapUsed - heapStart) / 2 ** 20
-      assert.isBelow(heapGrowthMb, HEAP_GROWTH_MB_MAX, "bounded memory")
+      assert.isBelow(heapGrowthMb, MAX_HEAP_GROWTH_MB, "bounded memory")
       // Every generator was drawn from.
       assert.strictEqual(seen.size, families.length, [...seen.keys()].join(", "))
     }), 240_000)

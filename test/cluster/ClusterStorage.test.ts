@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { describeTarget, parseStorageTarget } from "../../src/cluster/StorageTarget.ts"
-import { defaultTimings, fastFailoverTimings, SHARD_LOCK_EXPIRATION_MS_MIN } from "../../src/cluster/ClusterTimings.ts"
+import { defaultTimings, fastFailoverTimings, MIN_SHARD_LOCK_EXPIRATION_MS } from "../../src/cluster/ClusterTimings.ts"
 
 describe("cluster storage argument", () => {
   it("a postgres URL is PostgreSQL, anything else a SQLite file", () => {
@@ -27,7 +27,7 @@ describe("cluster storage argument", () => {
 
 describe("cluster timings", () => {
   it("fast failover refreshes locks well within their expiry, and the defaults are effect/cluster's", () => {
-    for (const ms of [SHARD_LOCK_EXPIRATION_MS_MIN, 5_000, 20_000]) {
+    for (const ms of [MIN_SHARD_LOCK_EXPIRATION_MS, 5_000, 20_000]) {
       const t = fastFailoverTimings(ms)
       assert.isAtMost(t.shardLockRefreshMs, ms / 3)
       assert.isBelow(t.messagePollMs, ms)

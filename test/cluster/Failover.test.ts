@@ -22,7 +22,7 @@ import { FaultCaseJob, runJob } from "../../src/jobs/SimJob.ts"
 const bin = fileURLToPath(new URL("../../bin/vwifi.js", import.meta.url))
 /** Short enough that the dead runner's shards move within the test, long enough for SQLite's 1 s clock. */
 const LOCK_EXPIRY_MS = 3_000
-const RUNNER_START_MS_MAX = 40_000
+const MAX_RUNNER_START_MS = 40_000
 
 /** Small cases (one AP, one or two VMs, light traffic): about half a second each here. */
 const cases: ReadonlyArray<FaultCase> = Array.from({ length: 14 }, (_, i) => ({
@@ -57,7 +57,7 @@ const startRunner = (file: string, port: number): Runner => {
   })
   const runner: Runner = { port, process: child, output: "", ready: undefined as never }
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`runner on ${port} did not start in ${RUNNER_START_MS_MAX} ms:\n${runner.output}`)), RUNNER_START_MS_MAX)
+    const timer = setTimeout(() => reject(new Error(`runner on ${port} did not start in ${MAX_RUNNER_START_MS} ms:\n${runner.output}`)), MAX_RUNNER_START_MS)
     const onData = (chunk: Buffer) => {
       runner.output += chunk.toString()
       if (runner.output.includes("vwifi cluster runner: serving at")) {

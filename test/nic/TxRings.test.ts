@@ -1,13 +1,13 @@
 /**
  * The card's TX rings against a reference kept by the test with plain arrays: frames in arrival
- * order per vMAC, urgent ones put ahead of the queued ones, at most `VMAC_TX_RING_FRAMES_MAX` data
+ * order per vMAC, urgent ones put ahead of the queued ones, at most `MAX_VMAC_TX_RING_FRAMES` data
  * frames taken, bursts cut by the aggregation rules. Random pushes, bursts and drains on three
  * vMACs must give the same frames, sizes, arrival orders and backlog.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { burstLength } from "../../src/air/Aggregation.ts"
 import { fixedChain } from "../../src/air/RetryChain.ts"
-import { TxRings, VMAC_TX_RING_FRAMES_MAX } from "../../src/nic/TxRings.ts"
+import { TxRings, MAX_VMAC_TX_RING_FRAMES } from "../../src/nic/TxRings.ts"
 import { Frame, FrameKind } from "../../src/vocabulary/Frame.ts"
 import { drawer } from "../support/draw.ts"
 import { ht } from "../air/support.ts"
@@ -50,7 +50,7 @@ describe("TxRings", () => {
         if (urgent) r.splice(0, 0, ...frames.map((frame) => ({ frame, seq: s })))
         else {
           for (const frame of frames) {
-            if (r.length >= VMAC_TX_RING_FRAMES_MAX) expectedOverflow.push(frame)
+            if (r.length >= MAX_VMAC_TX_RING_FRAMES) expectedOverflow.push(frame)
             else r.push({ frame, seq: s })
           }
         }
@@ -77,6 +77,6 @@ describe("TxRings", () => {
     }
     // The run must have overflowed rings, and filled one past its size with urgent frames.
     assert.isAbove(overflowed, 0)
-    assert.isAbove(largest, VMAC_TX_RING_FRAMES_MAX)
+    assert.isAbove(largest, MAX_VMAC_TX_RING_FRAMES)
   })
 })

@@ -5,7 +5,7 @@ import { frameMpduBytes } from "../../src/air/FrameBytes.ts"
 import type { PhyConfig } from "../../src/air/PhyConfig.ts"
 import { Station } from "../../src/air/Station.ts"
 import * as Simulation from "../../src/kernel/Simulation.ts"
-import { AirCapture, EXCHANGE_NS_MAX } from "../../src/pcap/AirCapture.ts"
+import { AirCapture, MAX_EXCHANGE_NS } from "../../src/pcap/AirCapture.ts"
 import { LINKTYPE_IEEE802_11_RADIOTAP } from "../../src/pcap/PcapFormat.ts"
 import { readDot11, readElements, readPcap, readRadiotap } from "../../src/pcap/PcapReader.ts"
 import type { PcapFile } from "../../src/pcap/PcapReader.ts"
@@ -78,7 +78,7 @@ describe("AirCapture: PPDUs to pcap records", () => {
     const draw = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
     const exchanges = Array.from({ length: 400 }, (_, i) => {
       const startNs = i * 40_000 + Math.floor(draw() * 40_000)
-      return { s: stations[i % 3]!, id: i + 1, startNs, endNs: startNs + 100_000 + Math.floor(draw() * (EXCHANGE_NS_MAX / 2)) }
+      return { s: stations[i % 3]!, id: i + 1, startNs, endNs: startNs + 100_000 + Math.floor(draw() * (MAX_EXCHANGE_NS / 2)) }
     }).sort((x, y) => x.endNs - y.endNs)
     const run = (chunkBytes: number | undefined) => {
       const c = collector()
@@ -121,9 +121,9 @@ describe("AirCapture: PPDUs to pcap records", () => {
   it("refuses a record that would go before one already written (an exchange longer than its window)", () => {
     const capture = new AirCapture(() => {}, ERP)
     const s = station(0x020000000200, 6)
-    capture.ppdu(ppdu(s, [data(1, s.mac)], 3 * EXCHANGE_NS_MAX), 3 * EXCHANGE_NS_MAX + 100_000)
-    capture.ppdu(ppdu(s, [data(2, s.mac)], 5 * EXCHANGE_NS_MAX), 5 * EXCHANGE_NS_MAX + 100_000)
-    assert.throws(() => capture.ppdu(ppdu(s, [data(3, s.mac)], EXCHANGE_NS_MAX), 6 * EXCHANGE_NS_MAX), /EXCHANGE_NS_MAX/)
+    capture.ppdu(ppdu(s, [data(1, s.mac)], 3 * MAX_EXCHANGE_NS), 3 * MAX_EXCHANGE_NS + 100_000)
+    capture.ppdu(ppdu(s, [data(2, s.mac)], 5 * MAX_EXCHANGE_NS), 5 * MAX_EXCHANGE_NS + 100_000)
+    assert.throws(() => capture.ppdu(ppdu(s, [data(3, s.mac)], MAX_EXCHANGE_NS), 6 * MAX_EXCHANGE_NS), /MAX_EXCHANGE_NS/)
   })
 })
 

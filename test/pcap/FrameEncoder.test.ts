@@ -5,7 +5,7 @@ import type { NetworkFeatures } from "../../src/air/FrameBytes.ts"
 import type { PhyConfig } from "../../src/air/PhyConfig.ts"
 import { BROADCAST, Frame, FrameKind, Payload } from "../../src/vocabulary/Frame.ts"
 import { echoPacketBytes, udpPacketBytes } from "../../src/vocabulary/PacketHeaders.ts"
-import { makeTim, timElementBytes, TIM_ELEMENT_BYTES_MIN } from "../../src/vocabulary/Tim.ts"
+import { makeTim, timElementBytes, MIN_TIM_ELEMENT_BYTES } from "../../src/vocabulary/Tim.ts"
 import { eapolKey } from "../../src/vocabulary/Wpa.ts"
 import {
   encodeAck, encodeBlockAck, encodeMpdu, ETHERTYPE_EAPOL, ETHERTYPE_IPV4, FcFlag, featuresOfBody, FrameControl, ipOf
@@ -67,7 +67,7 @@ describe("FrameEncoder: every frame as long as FrameBytes counts it", () => {
     const n = { ssidBytes: utf8Bytes("lab"), rsn: true, ht: false, wmm: true }
     const tim = makeTim([9, 17], 1, 3)
     const f = management(FrameKind.Beacon, AP, BROADCAST, n, { ssid: "lab", channel: 11, tim, beaconIntervalNs: 102_400_000 })
-    f.payloadBytes += timElementBytes(tim) - TIM_ELEMENT_BYTES_MIN
+    f.payloadBytes += timElementBytes(tim) - MIN_TIM_ELEMENT_BYTES
     const mpdu = encode(f, context({ ta: AP, fromAp: true, durationUs: 0 }))
     assert.strictEqual(mpdu.length, frameMpduBytes(f, true))
     const h = readDot11(mpdu, 0)

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import type { PhyConfig } from "../../src/air/PhyConfig.ts"
-import { AARF_SUCCESS_THRESHOLD_MAX, Arf, arfChain, ARF_SUCCESS_THRESHOLD } from "../../src/ratecontrol/Arf.ts"
+import { MAX_AARF_SUCCESS_THRESHOLD, Arf, arfChain, ARF_SUCCESS_THRESHOLD } from "../../src/ratecontrol/Arf.ts"
 
 const G54: PhyConfig = { standard: "802.11g", rateMbps: 54 }
 
@@ -57,7 +57,7 @@ describe("ARF and AARF", () => {
       frame(a, 7, 1, false)
       thresholds.push(a.successThreshold)
     }
-    assert.deepStrictEqual(thresholds, [20, 40, AARF_SUCCESS_THRESHOLD_MAX, AARF_SUCCESS_THRESHOLD_MAX])
+    assert.deepStrictEqual(thresholds, [20, 40, MAX_AARF_SUCCESS_THRESHOLD, MAX_AARF_SUCCESS_THRESHOLD])
     frame(a, 6, 2, false)
     assert.strictEqual(a.current, 5)
     assert.strictEqual(a.successThreshold, ARF_SUCCESS_THRESHOLD)

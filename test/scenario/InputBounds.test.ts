@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { checkShape, jsonTooDeepAt, NESTING_DEPTH_MAX, OBJECT_SHAPE, SCENARIO_FILE_BYTES_MAX } from "../../src/scenario/InputBounds.ts"
+import { checkShape, jsonTooDeepAt, MAX_NESTING_DEPTH, OBJECT_SHAPE, MAX_SCENARIO_FILE_BYTES } from "../../src/scenario/InputBounds.ts"
 import { decodeScenario, loadScenarioFile } from "../../src/scenario/ScenarioLoad.ts"
 
 const dir = mkdtempSync(join(tmpdir(), "vwifi-bounds-"))
@@ -24,7 +24,7 @@ describe("scenario input bounds", () => {
     Effect.gen(function*() {
       const deep = file("deep.json", "[".repeat(100_000) + "]".repeat(100_000))
       const message = yield* refusal(deep)
-      assert.include(message, `nested more than ${NESTING_DEPTH_MAX} levels deep at line 1, column ${NESTING_DEPTH_MAX + 1}`)
+      assert.include(message, `nested more than ${MAX_NESTING_DEPTH} levels deep at line 1, column ${MAX_NESTING_DEPTH + 1}`)
       // Inside a field, and in an object given to decodeScenario.
       const inField = file("field.json", `{"vms": ${"[".repeat(50)}${"]".repeat(50)}}`)
       assert.include(yield* refusal(inField), "nested more than")
@@ -44,7 +44,7 @@ describe("scenario input bounds", () => {
 
   it.effect("a file over 1 MiB, a device and a FIFO are refused before being read", () =>
     Effect.gen(function*() {
-      const big = file("big.json", `{"vms": [], "x": "${"a".repeat(SCENARIO_FILE_BYTES_MAX)}"}`)
+      const big = file("big.json", `{"vms": [], "x": "${"a".repeat(MAX_SCENARIO_FILE_BYTES)}"}`)
       assert.include(yield* refusal(big), "a scenario file is at most 1 MiB")
       assert.include(yield* refusal("/dev/zero"), "not a regular file")
       const fifo = join(dir, "fifo")

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { nextSendingTick, PACE_TICKS_AHEAD_MAX, packetsPerTick, paceTick } from "../../src/workload/PaceTicks.ts"
+import { nextSendingTick, MAX_PACE_TICKS_AHEAD, packetsPerTick, paceTick } from "../../src/workload/PaceTicks.ts"
 
 /** The pacing as it was, one tick at a time: which ticks sent how many packets, and the credit after each. */
 const everyTick = (perTick: number, ticks: number) => {
@@ -48,10 +48,10 @@ describe("paced flows skip the ticks that send nothing", () => {
     }
   })
 
-  it("fires every tick when each sends, and at most PACE_TICKS_AHEAD_MAX apart when none would", () => {
+  it("fires every tick when each sends, and at most MAX_PACE_TICKS_AHEAD apart when none would", () => {
     assert.deepStrictEqual(nextSendingTick(0.2, 1.5), { ticks: 1, credit: 0.2 })
     assert.deepStrictEqual(nextSendingTick(0.5, 0.25), { ticks: 2, credit: 0.75 })
-    assert.strictEqual(nextSendingTick(0, 0).ticks, PACE_TICKS_AHEAD_MAX)
-    assert.strictEqual(nextSendingTick(0, 1e-9).ticks, PACE_TICKS_AHEAD_MAX)
+    assert.strictEqual(nextSendingTick(0, 0).ticks, MAX_PACE_TICKS_AHEAD)
+    assert.strictEqual(nextSendingTick(0, 1e-9).ticks, MAX_PACE_TICKS_AHEAD)
   })
 })
