@@ -1,7 +1,8 @@
 /**
  * A multi-rate retry chain: the rates a card tries a frame at, in order, and how many attempts at
- * each (mac80211's per-station rate table, `struct ieee80211_sta_rates`, include/net/mac80211.h;
- * iwlwifi's link-quality command, `struct iwl_link_quality_cmd`, iwl-commands.h). The first attempt
+ * each (mac80211's per-frame rate array, `info->control.rates`, include/net/mac80211.h, which later
+ * kernels keep per station in `struct ieee80211_sta_rates`; iwlwifi's link-quality command,
+ * `struct iwl_link_quality_cmd`, iwl-commands.h). The first attempt
  * goes at the first stage's rate; once its tries are used, the next stage's; once every stage's are
  * used, the frame is dropped. A fixed rate is a chain of one stage with the standard's retry limit.
  *
@@ -15,7 +16,12 @@ import { rateIndex, withRateIndex } from "./RateTable.ts"
 export { MAX_RETRY_CHAIN_ATTEMPTS, MAX_RETRY_CHAIN_STAGES } from "../vocabulary/CardCommand.ts"
 export type { ChainEntry } from "../vocabulary/CardCommand.ts"
 
-/** Attempts of a frame at a fixed rate: dot11ShortRetryLimit transmissions, the first included (`SHORT_RETRY_LIMIT`). */
+/**
+ * Attempts of a frame at a fixed rate: dot11ShortRetryLimit transmissions, the first included
+ * (`SHORT_RETRY_LIMIT`), as mac80211 asks of a card. A modelling choice for the 5300: iwlagn in Linux
+ * 2.6.33 ignores mac80211's limit and gives the firmware its own (IWL_DEFAULT_TX_RETRY, 15 retries,
+ * iwl-tx.c), spread over its 16-entry link-quality table; the firmware's count is not documented.
+ */
 export const FIXED_RATE_ATTEMPTS = SHORT_RETRY_LIMIT
 
 /** One stage as the card holds it: the rate itself, its ladder position, and attempts there. */

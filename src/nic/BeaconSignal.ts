@@ -1,17 +1,21 @@
 /**
  * A vMAC's running average of its AP's beacon signal, and the signal-quality monitor its driver may
- * ask for. Both follow mac80211, here kept by the card's firmware as iwlwifi offloads them:
- * - the average is an EWMA with weight 1/4 on each new beacon (`ave_beacon_signal`,
- *   DECLARE_EWMA(beacon_signal, 4, 4), net/mac80211/ieee80211_i.h);
- * - the monitor (nl80211's connection-quality monitor, CQM: a threshold and a hysteresis) reports a
- *   "low" event when the average falls below threshold − hysteresis and a "high" event when it rises
- *   above threshold + hysteresis, each only after the other (or first), as net/mac80211/mlme.c does
- *   on each beacon. So the driver is not woken for every beacon.
+ * ask for (nl80211's connection-quality monitor, CQM: a threshold and a hysteresis), here kept by the
+ * card's firmware as iwlwifi offloads them. Linux 2.6.33, the seed's kernel, had neither: both came
+ * to mac80211 in 2.6.35 (net/mac80211/mlme.c, ieee80211_rx_mgmt_beacon), which this follows:
+ * - the average is an EWMA with weight 3/16 on each new beacon, the first beacon of a BSS seeding it;
+ * - on each beacon the monitor reports "low" when the average is below the threshold and, after an
+ *   earlier event, also more than the hysteresis below that event's average; "high" the same way
+ *   above. So a signal that keeps falling is reported again each hysteresis further down, and the
+ *   driver is not woken for every beacon.
  */
 import { shareNumbers } from "../kernel/StableShapes.ts"
 
-/** Weight of a new beacon in the average (mac80211: 1/4). */
-export const BEACON_SIGNAL_WEIGHT = 1 / 4
+/**
+ * Weight of a new beacon in the average: IEEE80211_SIGNAL_AVE_WEIGHT, 3 of 16 (Linux 2.6.35
+ * net/mac80211/mlme.c; later kernels use 1/4, DECLARE_EWMA(beacon_signal, 4, 4)).
+ */
+export const BEACON_SIGNAL_WEIGHT = 3 / 16
 
 /** What the driver asked to be told: crossings of `thresholdDbm`, with `hysteresisDb` either side. */
 export interface SignalMonitor {
@@ -53,12 +57,13 @@ export const heardBeacon = (s: BeaconSignal, bssid: number, signalDbm: number, m
   if (monitor === undefined) return undefined
   const { thresholdDbm, hysteresisDb } = monitor
   const avg = s.averageDbm
-  const first = Number.isNaN(s.lastEventDbm)
-  if (avg < thresholdDbm - hysteresisDb && (first || s.lastEventDbm >= thresholdDbm)) {
+  const last = s.lastEventDbm
+  const first = Number.isNaN(last)
+  if (avg < thresholdDbm && (first || avg < last - hysteresisDb)) {
     s.lastEventDbm = avg
     return { signalDbm: avg, low: true }
   }
-  if (avg > thresholdDbm + hysteresisDb && (first || s.lastEventDbm <= thresholdDbm)) {
+  if (avg > thresholdDbm && (first || avg > last + hysteresisDb)) {
     s.lastEventDbm = avg
     return { signalDbm: avg, low: false }
   }

@@ -1,7 +1,9 @@
 /**
  * Minstrel rate control, after Linux mac80211's `rc80211_minstrel.c` (legacy rates: Felix Fietkau,
  * 2008, from Derek Smithies' minstrel and John Bicket's SampleRate) and `rc80211_minstrel_ht.c`
- * (802.11n). The ideas it follows, each named by the function it comes from:
+ * (802.11n; mac80211 gained it after Linux 2.6.35, later than the seed's 2.6.33). An option of the guests'
+ * drivers, not what the seed's ran: iwlagn in 2.6.33 uses its own rate scaling (`iwl-agn-rs.c`).
+ * The ideas it follows, each named by the function it comes from:
  *
  * - Each rate's success probability is an EWMA over stats intervals of that interval's MPDUs
  *   acknowledged / attempted (`minstrel_update_stats`), 75% weight on the old value; the first
@@ -34,9 +36,9 @@ import { perfectTxNs, segmentTries, MAX_STAGE_TRIES } from "./RateTiming.ts"
 
 /** Stats interval: update_interval, 100 ms (rc80211_minstrel.c, minstrel_alloc). */
 export const UPDATE_INTERVAL_NS = 100_000_000
-/** Weight of the old probability in the EWMA: EWMA_LEVEL 96 / EWMA_DIV 128 = 75% (rc80211_minstrel.h; 75/100 in the first minstrel_ht). */
+/** Weight of the old probability in the EWMA: 75% (ewma_level 75 in Linux 2.6.33's rc80211_minstrel.c; EWMA_LEVEL 96 / EWMA_DIV 128 later). */
 export const EWMA_OLD_WEIGHT = 0.75
-/** Frames sampling other rates, %: lookaround_rate_mrr, 10 (minstrel_alloc; with multi-rate retry). */
+/** Frames sampling other rates, %: lookaround_rate_mrr, 10 (minstrel_alloc; with multi-rate retry, 5 without). */
 export const LOOKAROUND_PERCENT = 10
 /** Columns of the sample table: SAMPLE_COLUMNS, 10 (rc80211_minstrel.h). */
 export const SAMPLE_COLUMNS = 10

@@ -9,7 +9,10 @@ import { INTEL_5300_LISTEN_W, INTEL_5300_RX_W, INTEL_5300_SLEEP_W, INTEL_5300_TX
 import { MaxSpLength, UAPSD_MAX_SP_LENGTH_DEFAULT } from "../vocabulary/CardCommand.ts"
 import { defaulted, intBetween, numberBetween } from "./SchemaParts.ts"
 
-/** mac80211's dynamic power-save timeout when user space sets none (net/mac80211/mlme.c, `ieee80211_recalc_ps`): 100 ms. */
+/**
+ * The dynamic power-save timeout when user space sets none: 100 ms (Linux 2.6.33 sets it in cfg80211,
+ * net/wireless/core.c, `wdev->wext.ps_timeout = 100`; mac80211's `ieee80211_recalc_ps` applies it).
+ */
 export const DYNAMIC_PS_TIMEOUT_MS_DEFAULT = 100
 
 /** A VM's power save: what its driver asks of the card once associated. */
@@ -36,7 +39,7 @@ export const PowerSaveSpec = defaulted(
       numberBetween(1, 60_000),
       DYNAMIC_PS_TIMEOUT_MS_DEFAULT,
       "Time without traffic after which the vMAC dozes, in ms, 1..60000. Default 100 (mac80211's dynamic power-save " +
-        "timeout, net/mac80211/mlme.c ieee80211_recalc_ps; iwlwifi's mvm firmware uses the same 100 ms)."
+        "timeout as Linux 2.6.33's cfg80211 sets it, net/wireless/core.c; iwlwifi's mvm firmware uses the same 100 ms)."
     ),
     maxSpLength: defaulted(
       MaxSpLength,

@@ -141,10 +141,10 @@ export const CardSpec = Schema.Struct({
   ),
   ampduFramesMax: defaulted(
     intBetween(1, 64),
-    63,
+    31,
     "802.11n: MPDUs per A-MPDU the card sends at most (also bounded by the receiver's BlockAck window, 65,535 " +
-      "bytes and the PPDU's length), 1..64. Default 63 (iwlwifi's LINK_QUAL_AGG_FRAME_LIMIT_DEF, the Intel " +
-      "5300's driver; iwl-commands.h)."
+      "bytes and the PPDU's length), 1..64. Default 31: iwlagn, the Intel 5300's driver in the seed's Linux 2.6.33, " +
+      "gives the card LINK_QUAL_AGG_FRAME_LIMIT_DEF, 31 (iwl-commands.h; its _MAX is 63, the default in later kernels)."
   ),
   ampduTimeLimitUs: defaulted(
     intBetween(100, 8000),

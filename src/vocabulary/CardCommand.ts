@@ -38,7 +38,10 @@ export class Authenticate extends Schema.TaggedClass<Authenticate>()("Authentica
  * service period brings, 0 meaning all the AP holds.
  */
 export const MaxSpLength = Schema.Literals([0, 2, 4, 6])
-/** mac80211's Max SP Length when none is set: all (`IEEE80211_DEFAULT_MAX_SP_LEN`, net/mac80211/ieee80211_i.h, `IEEE80211_WMM_IE_STA_QOSINFO_SP_ALL`). */
+/**
+ * mac80211's Max SP Length when none is set: all (`IEEE80211_DEFAULT_MAX_SP_LEN`, net/mac80211/ieee80211_i.h,
+ * `IEEE80211_WMM_IE_STA_QOSINFO_SP_ALL`). U-APSD came to mac80211 in Linux 2.6.34, after the seed's 2.6.33.
+ */
 export const UAPSD_MAX_SP_LENGTH_DEFAULT = 0
 
 /**
@@ -54,7 +57,10 @@ export class Associate extends Schema.TaggedClass<Associate>()("Associate", {
   uapsdMaxSpLength: Schema.optionalKey(MaxSpLength)
 }) {}
 
-/** Stages in a retry chain at most: IEEE80211_TX_MAX_RATES, 4 (include/net/mac80211.h). */
+/**
+ * Stages in a retry chain at most: 4, the chain Linux 2.6.33's Minstrel fills (rc80211_minstrel.c,
+ * minstrel_get_rate; mac80211's IEEE80211_TX_MAX_RATES was 5 then, 4 in later kernels).
+ */
 export const MAX_RETRY_CHAIN_STAGES = 4
 /**
  * Attempts of one frame over a whole retry chain at most: LINK_QUAL_MAX_RETRY_NUM, 16, the entries
@@ -82,8 +88,9 @@ export class SetRate extends Schema.TaggedClass<SetRate>()("SetRate", {
 
 /**
  * Connection-quality monitoring (nl80211's CQM RSSI): report when the average beacon signal of the AP
- * crosses `thresholdDbm`, with `hysteresisDb` either side. wpa_supplicant's background scan asks for
- * it to learn when to look for a better AP.
+ * is past `thresholdDbm`, and again each time it moves more than `hysteresisDb` beyond the last
+ * report (`BeaconSignal.ts`). wpa_supplicant's background scan asks for it to learn when to look for
+ * a better AP.
  */
 export class MonitorSignal extends Schema.TaggedClass<MonitorSignal>()("MonitorSignal", {
   vmac: VmacIndex,

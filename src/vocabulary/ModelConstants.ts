@@ -31,7 +31,10 @@ export const ENDPOINT_SATURATE_WINDOW_FRAMES = 48
 export const ENDPOINT_TCP_BUDGET_SEGMENTS = 64
 /**
  * Missing beacons for this long means the AP is gone: 10 beacon intervals of 102.4 ms. A modelling
- * choice near mac80211's (its beacon-loss count is 7 intervals, after which it probes the AP first).
+ * choice, shorter than Linux 2.6.33's mac80211, which waits 2 s without a beacon
+ * (IEEE80211_BEACON_LOSS_TIME) and then probes the AP up to 5 times 500 ms apart
+ * (IEEE80211_MAX_PROBE_TRIES, IEEE80211_PROBE_WAIT; net/mac80211/mlme.c) before it gives up, some
+ * 4.5 s: like `CONNECTION_IDLE_NS`, it keeps faulted runs short.
  */
 export const BEACON_LOSS_NS = 1_024_000_000
 /** How often the card checks for beacon loss. Modelling choice (a quarter of the loss time). */

@@ -30,22 +30,41 @@ describe("roaming policy (wpa_supplicant)", () => {
 })
 
 describe("the card's signal monitor (CQM)", () => {
-  it("averages beacons with weight 1/4 and reports each crossing once, with hysteresis", () => {
+  it("averages beacons with weight 3/16 and reports a crossing, then again each hysteresis further (mac80211 2.6.35)", () => {
     const s = noBeaconSignal()
     const monitor = { thresholdDbm: -65, hysteresisDb: 4 }
     assert.deepStrictEqual(heardBeacon(s, 7, -50, monitor), { signalDbm: -50, low: false }) // first: above
     assert.isUndefined(heardBeacon(s, 7, -50, monitor))
-    const events: Array<boolean> = []
-    for (let i = 0; i < 20; i++) {
+    // Beacons at −80 from an average of −50: after n of them the average is −80 + 30·(13/16)^n,
+    // below −65 from n = 4 (−66.93), then below −66.93 − 4 from n = 6 (−71.37); the next report needs
+    // −75.37, which n = 9 passes by 0.002 dB, so the sequence stops at 8.
+    const after = (n: number) => -80 + 30 * (13 / 16) ** n
+    const lows: Array<number> = []
+    for (let n = 1; n <= 8; n++) {
       const e = heardBeacon(s, 7, -80, monitor)
-      if (e !== undefined) events.push(e.low)
+      if (e !== undefined) {
+        assert.isTrue(e.low)
+        assert.closeTo(e.signalDbm, after(n), 1e-9)
+        lows.push(n)
+      }
     }
-    assert.deepStrictEqual(events, [true]) // one "low", not one per beacon
-    // −50 + (−80 − −50)·(1 − (3/4)^n) < −69 from n = 4 on.
-    const t = noBeaconSignal()
-    heardBeacon(t, 7, -50, monitor)
-    const lows = [1, 2, 3, 4].map(() => heardBeacon(t, 7, -80, monitor)?.low)
-    assert.deepStrictEqual(lows, [undefined, undefined, undefined, true])
+    assert.deepStrictEqual(lows, [4, 6])
+    // Back up to −50: "high" once the average is above −65 and more than 4 dB above the last report.
+    const highs: Array<number> = []
+    let average = after(8)
+    for (let n = 1; n <= 12; n++) {
+      average = average + (3 / 16) * (-50 - average)
+      const e = heardBeacon(s, 7, -50, monitor)
+      if (e !== undefined) {
+        assert.isFalse(e.low)
+        highs.push(n)
+      }
+    }
+    // From −74.30 (the average after the 8 low beacons): −50 − 24.30·(13/16)^n is above −65 (and more
+    // than 4 dB above the last report, −71.37) from n = 3 (−63.04); a second needs above −59.04: n = 5 (−58.61).
+    assert.strictEqual(highs[0], 3)
+    assert.strictEqual(highs[1], 5)
+    assert.closeTo(average, s.averageDbm, 1e-9)
     assert.isUndefined(heardBeacon(noBeaconSignal(), 7, -80, undefined)) // no monitor asked for: no events
   })
 })

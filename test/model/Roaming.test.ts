@@ -33,20 +33,23 @@ describe("radio environment and roaming", () => {
       const [a, b] = r.vms
       assert.deepStrictEqual(a!.associations.map((x) => [x.bssid, x.via]), [["02:00:00:00:01:00", "join"], ["02:00:00:00:01:01", "roam"]])
       assert.deepStrictEqual(b!.associations.map((x) => [x.bssid, x.via]), [["02:00:00:00:01:02", "join"], ["02:00:00:00:01:03", "roam"]])
-      // By hand (TGn D: 15 dBm − free-space loss to 10 m − 35·log10(d/10); host at x = 2 + 1.4·t):
-      // a's signal falls below −65 − 4 dB at 48 m (t ≈ 33 s); of its scans every 5 s, the one at t ≈ 43 s
-      // (x = 62) is the first to find the far AP 4 dB stronger (−65.5 against −72.9 dBm; at t ≈ 38 s it
-      // is only 3 dB). b's falls below −75 − 4 dB only at 93 m (t ≈ 65 s), and its scan then moves it.
+      // By hand (TGn D: 15 dBm − free-space loss to 10 m − 35·log10(d/10); host at x = 2 + 1.4·t; the
+      // card's monitor reports "low" once the beacon average is below the threshold, mac80211 2.6.35):
+      // a's signal (channel 1, loss to 10 m 60.1 dB) falls below −65 at 37 m (t ≈ 25 s), which starts
+      // a scan every 5 s; the one ending at t ≈ 41 s (x = 59.7) finds the far AP 5.8 dB stronger
+      // (−66.5 against −72.3 dBm, 4 dB needed at −72), the one at t ≈ 36 s only 1.5 dB.
+      // b's (channel 6, the AP 5 m off the corridor) falls below −75 at 71 m (t ≈ 49 s), and the scan
+      // it starts finds the far AP of its ESS some 19 dB stronger.
       const roamA = a!.associations[1]!.atSeconds
       const roamB = b!.associations[1]!.atSeconds
-      assert.isTrue(roamA > 42 && roamA < 46, `a roamed at ${roamA} s`)
-      assert.isTrue(roamB > 64 && roamB < 67, `b roamed at ${roamB} s`)
+      assert.isTrue(roamA > 40 && roamA < 43, `a roamed at ${roamA} s`)
+      assert.isTrue(roamB > 49 && roamB < 52, `b roamed at ${roamB} s`)
       // A roam (leave, authenticate, associate, the 4-way handshake) takes a fraction of a second, not a rescan cycle.
       for (const vm of [a!, b!]) assert.isBelow(vm.associations[1]!.tookMs, 1000)
       for (const vm of [a!, b!]) assert.strictEqual(vm.state, "connected")
-      // b holds on to a weak AP (−79 dBm at a fixed 54 Mbit/s) longer, and loses more pings for it.
+      // Each leaves its AP before the signal costs pings (at −75 dBm a fixed 54 Mbit/s is still clean over a −95 dBm floor).
       assert.isAbove(a!.ping.received / a!.ping.sent, 0.97)
-      assert.isAbove(b!.ping.received / b!.ping.sent, 0.85)
+      assert.isAbove(b!.ping.received / b!.ping.sent, 0.97)
     }))
 
   it.effect("scan results carry each BSS's signal as measured: it falls as the host walks away", () =>
