@@ -13,8 +13,9 @@ export interface InvocationError {
   readonly kind?: string | undefined
 }
 
-/** The parser's `value` for a flag given more often than it takes. */
+/** The parser's `value` and expectation for a flag given more often than once. */
 const REPEATED = /^(\d+) occurrences$/
+const AT_MOST_ONCE = "at most 1 value"
 
 /** The parser's expectation for a word that does not read as a number (Schema's `NumberFromString`). */
 const NOT_A_NUMBER = "a string representing a finite number"
@@ -22,7 +23,7 @@ const NOT_A_NUMBER = "a string representing a finite number"
 const line = (e: InvocationError): string => {
   if (e._tag === "InvalidValue" && e.kind === "flag" && e.option !== undefined && e.value !== undefined) {
     const repeated = REPEATED.exec(e.value)
-    if (repeated !== null) return `--${e.option} is given ${repeated[1]} times; give it once.`
+    if (repeated !== null && e.message.includes(AT_MOST_ONCE)) return `--${e.option} is given ${repeated[1]} times; give it once.`
     if (e.message.includes(NOT_A_NUMBER)) return `--${e.option} takes a number, not "${e.value}".`
   }
   return e.message

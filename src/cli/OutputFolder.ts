@@ -71,9 +71,15 @@ export const removeOutputsIfLeftEmpty = <A, E, R>(folder: string | undefined, co
       const made = missingFolders(resolve(folder))
       return Effect.onExit(command, (exit) =>
         Exit.isSuccess(exit) ? Effect.void : Effect.sync(() => {
-          for (const dir of made) {
-            if (!existsSync(dir) || readdirSync(dir).length > 0) return
-            rmdirSync(dir)
+          // Tidying up must not hide why the command failed: a folder that cannot be removed stays.
+          try {
+            for (const dir of made) {
+              if (!existsSync(dir)) continue // made only in part
+              if (readdirSync(dir).length > 0) return
+              rmdirSync(dir)
+            }
+          } catch {
+            return
           }
         }))
     })

@@ -44,7 +44,7 @@ export const defaultRunawayLimits: RunawayLimits = {
 }
 
 /** Run-queue entries kept allocated between batches (a bigger burst's array is let go): 64 KiB of slots. */
-const MAX_QUEUE_KEPT = 8192
+const MAX_KEPT_QUEUE_TASKS = 8192
 
 /** Fiber steps sampled, after a limit trips, to name the fibers that were spinning. */
 const SUSPECT_SAMPLES = 256
@@ -62,7 +62,7 @@ export class Kernel {
   /**
    * The run queue: steps from `head` to `tail`. The array is kept between batches (emptying it with
    * `length = 0` would free its backing store, and every batch, one per timer fired, would allocate
-   * and grow a new one); one grown past `MAX_QUEUE_KEPT` is let go.
+   * and grow a new one); one grown past `MAX_KEPT_QUEUE_TASKS` is let go.
    */
   private queue: Array<(() => void) | undefined> = objectArray()
   private head = 0
@@ -157,7 +157,7 @@ export class Kernel {
         if (this.stopped) return "stopped"
         if ((this.eventsProcessed & 0xfff) === 0 && performance.now() > sliceEndWallMs) return "slice"
       }
-      if (queue.length > MAX_QUEUE_KEPT) queue = this.queue = objectArray()
+      if (queue.length > MAX_KEPT_QUEUE_TASKS) queue = this.queue = objectArray()
       this.head = 0
       this.tail = 0
       const next = this.timers.peek()

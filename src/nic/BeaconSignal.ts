@@ -1,8 +1,10 @@
 /**
  * A vMAC's running average of its AP's beacon signal, and the signal-quality monitor its driver may
- * ask for (nl80211's connection-quality monitor, CQM: a threshold and a hysteresis), here kept by the
- * card's firmware as iwlwifi offloads them. Linux 2.6.33, the seed's kernel, had neither: both came
- * to mac80211 in 2.6.35 (net/mac80211/mlme.c, ieee80211_rx_mgmt_beacon), which this follows:
+ * ask for (nl80211's connection-quality monitor, CQM: a threshold and a hysteresis). Linux 2.6.33, the
+ * seed's kernel, had neither: both came to mac80211 in 2.6.35 (net/mac80211/mlme.c,
+ * ieee80211_rx_mgmt_beacon), whose rules this follows. There mac80211 computes them on the host from
+ * every beacon; here the card's firmware keeps them and interrupts only for a report, a modelling
+ * choice (later cards offload the monitor so) that spares the host a wake-up per beacon:
  * - the average is an EWMA with weight 3/16 on each new beacon, the first beacon of a BSS seeding it;
  * - on each beacon the monitor reports "low" when the average is below the threshold and, after an
  *   earlier event, also more than the hysteresis below that event's average; "high" the same way
@@ -17,7 +19,7 @@ import { shareNumbers } from "../kernel/StableShapes.ts"
  */
 export const BEACON_SIGNAL_WEIGHT = 3 / 16
 
-/** What the driver asked to be told: crossings of `thresholdDbm`, with `hysteresisDb` either side. */
+/** What the driver asked to be told: the average past `thresholdDbm`, and each `hysteresisDb` beyond the last report. */
 export interface SignalMonitor {
   readonly thresholdDbm: number
   readonly hysteresisDb: number

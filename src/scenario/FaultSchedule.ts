@@ -14,9 +14,9 @@ const vmac = intBetween(0, 15).annotate({ description: "The vMAC, by index (0..c
 const forSeconds = positiveUpTo(MAX_DURATION_SECONDS).annotate({ description: "How long it lasts, in simulated seconds." })
 
 /** Commands one storm writes at most: a storm is one instant, and its commands are all queued at once. */
-export const MAX_COMMAND_STORM = 10_000
+export const MAX_STORM_COMMANDS = 10_000
 /** A hostile guest writes at most this many commands a simulated second (a VM exit each: about what one core can trap). */
-export const MAX_HOSTILE_RATE = 100_000
+export const MAX_HOSTILE_COMMANDS_PER_S = 100_000
 /** Commands one hostile-guest entry writes at most, rate × duration. */
 export const MAX_HOSTILE_WRITES = 1_000_000
 
@@ -31,8 +31,8 @@ export const HOSTILE_ATTACKS = [
 ] as const
 export type HostileAttack = (typeof HOSTILE_ATTACKS)[number]
 
-/** Junk messages one flood posts at most: twice the largest mailbox (the card's, 2^16). */
-export const MAX_MAILBOX_FLOOD = 200_000
+/** Junk messages one flood posts at most: about three times the largest mailbox (the card's, 2^16 = 65,536), enough to overfill any. */
+export const MAX_FLOOD_MESSAGES = 200_000
 /** Entries in a schedule at most (a 100-day soak of 16 VMs has about 800,000 lifecycle events). */
 export const MAX_FAULTS = 1_000_000
 
@@ -69,9 +69,9 @@ export const ChannelLoss = entry("channel-loss", "A burst of losses on a channel
 export const CommandStorm = entry("command-storm", "A guest writes a storm of hostile or malformed commands to its card.", {
   vm,
   commands: defaulted(
-    intBetween(1, MAX_COMMAND_STORM),
+    intBetween(1, MAX_STORM_COMMANDS),
     200,
-    `How many commands, 1..${MAX_COMMAND_STORM} (all at one instant: a longer attack is a "hostile-guest"). Default 200.`
+    `How many commands, 1..${MAX_STORM_COMMANDS} (all at one instant: a longer attack is a "hostile-guest"). Default 200.`
   )
 })
 export const HostileGuest = entry("hostile-guest", "A VM's guest turns hostile for `forSeconds`: it keeps writing `attack` commands to its card at `ratePerSecond`.", {
@@ -82,9 +82,9 @@ export const HostileGuest = entry("hostile-guest", "A VM's guest turns hostile f
     `Which attack: ${HOSTILE_ATTACKS.map((a) => `"${a}"`).join(", ")}, or "mixed" (each write drawn from them all). Default "mixed".`
   ),
   ratePerSecond: defaulted(
-    intBetween(1, MAX_HOSTILE_RATE),
+    intBetween(1, MAX_HOSTILE_COMMANDS_PER_S),
     1000,
-    `Commands written per simulated second, 1..${MAX_HOSTILE_RATE}; ratePerSecond × forSeconds at most ${MAX_HOSTILE_WRITES}. Default 1000.`
+    `Commands written per simulated second, 1..${MAX_HOSTILE_COMMANDS_PER_S}; ratePerSecond × forSeconds at most ${MAX_HOSTILE_WRITES}. Default 1000.`
   ),
   forSeconds
 })
@@ -97,8 +97,8 @@ export const MailboxFlood = entry("mailbox-flood", "An actor's mailbox is floode
     description: "Whose mailbox: \"driver\", \"nic\", or a VM's \"device-model\" or \"guest\" (then `vm` is required)."
   }),
   vm: Schema.optionalKey(vm),
-  messages: Schema.optionalKey(intBetween(1, MAX_MAILBOX_FLOOD)).annotate({
-    description: `How many junk messages, 1..${MAX_MAILBOX_FLOOD} (default: twice the mailbox's capacity).`
+  messages: Schema.optionalKey(intBetween(1, MAX_FLOOD_MESSAGES)).annotate({
+    description: `How many junk messages, 1..${MAX_FLOOD_MESSAGES} (default: twice the mailbox's capacity).`
   })
 })
 export const VmStop = entry("vm-stop", "A VM shuts down (lifecycle, not a fault): its vMAC is released.", { vm })
