@@ -2,7 +2,7 @@
  * Per-operation CPU costs of the model, in cycles of the host core, each in one Table 1 category.
  *
  * These are the first estimates, each with what it is derived from (a measurement, a vendor's figure,
- * the Linux 2.6.33 code the operation runs) or, where nothing was found, how it was guessed; they
+ * the Linux 2.6.33 code the operation runs) or, where nothing was found, a count of instructions; they
  * are the calibration's prior, which splits a Table 1 row among its operations. The model runs on
  * the calibrated table (`CalibratedCosts.ts`: these operations with cycle counts fitted to Table 1's
  * TCP TX shares, docs/calibration.md); everything else it reports is a prediction from them.

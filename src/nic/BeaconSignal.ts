@@ -38,7 +38,7 @@ export const noBeaconSignal = (): BeaconSignal => ({ bssid: -1, averageDbm: Numb
 // and the field's form is the same in every world from the start.
 shareNumbers(noBeaconSignal(), ["bssid"])
 
-/** A monitor event: the average and which side of the threshold it crossed to. */
+/** A monitor report: the average, and whether it is below the threshold (`low`) or above. */
 export interface SignalEvent {
   readonly signalDbm: number
   readonly low: boolean

@@ -49,7 +49,7 @@ export type CardEvent =
     readonly acked?: ReadonlyArray<number>
   }
   | { readonly _tag: "Rx"; readonly vmac: number; readonly frames: ReadonlyArray<Frame> }
-  /** The monitor asked for (`MonitorSignal`): the AP's average beacon signal crossed the threshold, down (`low`) or up. */
+  /** The monitor asked for (`MonitorSignal`): the AP's average beacon signal is below (`low`) or above the threshold, first or again a hysteresis beyond the last report. */
   | { readonly _tag: "Signal"; readonly vmac: number; readonly signalDbm: number; readonly low: boolean }
   | { readonly _tag: "Rejected"; readonly command: string; readonly reason: RejectReason }
 

@@ -93,7 +93,7 @@ describe("the guest driver roams", () => {
 
   it("notes the monitor's low and high, also from the new AP's first beacons before the association completes", () => {
     assert.isTrue(G.onEvent(connected, { _tag: "Signal", vmac: 0, signalDbm: -70, low: true }, config).driver.signalLow)
-    // Lost, the "low" would not come again (the monitor reports crossings), and the VM would scan only every longIntervalS.
+    // Lost, the next "low" would come only once the average fell another hysteresis, and the VM would scan only every longIntervalS meanwhile.
     assert.isTrue(G.onEvent({ ...connected, state: "associating" }, { _tag: "Signal", vmac: 0, signalDbm: -83, low: true }, config).driver.signalLow)
   })
 })

@@ -92,7 +92,7 @@ describe("the air's ceiling: every byte counted", () => {
 
   it.effect("802.11n HT40 MCS 15 short GI, the card's default: A-MPDUs of 31 MPDUs, within 0.5% below their analytical ceiling", () =>
     Effect.gen(function*() {
-      // An assigned card: plain Virtual WiFi's one core is full at about 130 Mb/s (compare.md), and this is about the air.
+      // An assigned card: plain Virtual WiFi's one core is full at about 125 Mb/s (compare.md), and this is about the air.
       const mbps = yield* saturated({
         mode: "passthrough",
         card: { phy: ht40Mcs15 },
