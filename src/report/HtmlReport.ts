@@ -67,12 +67,16 @@ table { border-collapse: collapse; margin: 1em 0 } th, td { border: 1px solid #c
 th:first-child, td.text { text-align: left } .seed { background: #f3f3f3 } small { color: #666 } figure { margin: 2em 0 }
 </style></head><body>
 <h1>Virtual WiFi vs. Native vs. Passthrough</h1>
-<p>${escape(r.phy)}, ${r.simulatedSecondsPerRun} simulated seconds per run (${r.warmupSeconds} s warm-up), ${r.seeds.length} seeds from ${r.seed}:
+<p>${escape(r.phy)}, ${r.simulatedSecondsPerRun} simulated seconds per run (${r.warmupSeconds} s warm-up), ${r.seeds.length === 1 ? `seed ${r.seed}` : `${r.seeds.length} seeds from ${r.seed}`}:
 every figure is the mean over the seeds ± the half-width of its 95% confidence interval.
 CPU costs are fitted to the seed's Table 1 (TCP TX of the three original groups); every other figure is the model's prediction.</p>
 <h2>The seed's claims</h2>
 <p>The seed's summary for its optimized system (IOMMU + interrupt coalescing in the device model), beside vwifi's figure for the same configuration.</p>
 ${claimsTable(r)}
+<p><small>Where vwifi's figure and the seed's differ, docs/compare.md ("Where vwifi and the seed disagree") says why, from
+the model's own breakdown: a latency percentage depends on the wired side's delay, which the slides do not give (here
+the scenario's <code>aps[].endpoint.wiredLatencyUs</code>, 100 µs by default); a CPU gap is what the optimizations leave on every packet (the host's interrupt
+forwarded to the device model, the driver's command, the traps), which the seed leaves to its future fast data path.</small></p>
 <h2>Throughput and latency</h2>
 ${metricsTable(r)}
 <figure>${charts[0]}</figure>
