@@ -458,7 +458,9 @@ class ApLogic {
     for (let i = 0; i < frames.length; i++) {
       const f = frames[i]!
       switch (f.kind) {
-        case FrameKind.ProbeRequest: // broadcast: its sender accounted for it
+        case FrameKind.ProbeRequest:
+          // A broadcast one's sender accounted for it; one sent to this AP (a station's beacon-loss probe) arrives here.
+          if (f.dst !== BROADCAST) ledger.deliver(f)
           this.reply(s, FrameKind.ProbeResponse, f.src, this.advert())
           break
         case FrameKind.Auth:

@@ -546,6 +546,9 @@ export class Radio {
       if (f.kind === FrameKind.ProbeResponse) {
         this.noteScanResult(r, f, signalDbm)
         this.ledger.deliver(f)
+        // The answer to a vMAC's probe of its own AP (beacon loss): the AP is there.
+        const to = this.vmacs[f.dst - this.o.baseMac]
+        if (to !== undefined && to.regs.state === "associated" && to.regs.bssid === f.src) to.ref.tellUnsafe({ _tag: "ApAnswered" })
         continue
       }
       const v = f.dst - this.o.baseMac

@@ -53,7 +53,7 @@ import { Frame, FrameKind, Payload, Status } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import { heardBeacon, noBeaconSignal } from "./BeaconSignal.ts"
 import type { BeaconSignal, SignalMonitor } from "./BeaconSignal.ts"
-import { BEACON_LOSS_NS } from "../vocabulary/ModelConstants.ts"
+import { AP_PROBE_WAIT_NS, BEACON_LOSS_NS, MAX_AP_PROBES } from "../vocabulary/ModelConstants.ts"
 import * as ModelActor from "../actor/ModelActor.ts"
 import { after, forward } from "../actor/Port.ts"
 import { timHas } from "../vocabulary/Tim.ts"
@@ -125,6 +125,8 @@ export type VmacMessage = Data.TaggedEnum<{
   CheckBeacon: {}
   /** The radio is back on this vMAC's channel after `awayNs` elsewhere (beacons it could not hear). */
   Returned: { readonly awayNs: number }
+  /** Its AP answered a probe request with a probe response to its address: the AP is there. */
+  ApAnswered: {}
 }>
 
 /** What a vMAC tells the card: an interrupt event to raise, and/or frames for its TX ring. */
@@ -195,6 +197,11 @@ interface VmacState {
   hung: boolean
   held: Array<Frame>
   lastBeaconNs: number
+  /** Beacon loss: probe requests sent to its AP since its last beacon or answer, and when the last went. */
+  apProbes: number
+  lastApProbeNs: number
+  /** The SSID of its association (what its probe requests ask for). */
+  ssid: string
   /** Its AP's beacon signal, averaged (lost in a crash: the next beacon starts again). */
   readonly beaconSignal: BeaconSignal
   /** The 4-way handshake of the association to an RSN under way or done, and the VM it is for (lost in a crash). */
@@ -233,7 +240,7 @@ export const make = Effect.fnUntraced(function*(options: VmacOptions): Effect.fn
   const ref = yield* ModelActor.makeStateful<VmacMessage, VmacState>({
     name: `vmac-${index}`,
     capacity: 1 << 12,
-    initial: () => ({ regs, hung: false, held: [], lastBeaconNs: kernel.nowNs, beaconSignal: noBeaconSignal(), wpa: undefined }),
+    initial: () => ({ regs, hung: false, held: [], lastBeaconNs: kernel.nowNs, apProbes: 0, lastApProbeNs: kernel.nowNs, ssid: "", beaconSignal: noBeaconSignal(), wpa: undefined }),
     handle: (state, msg) => firmware.handle(state, msg),
     parent: options.parent,
     supervision: options.supervision,
@@ -242,7 +249,7 @@ export const make = Effect.fnUntraced(function*(options: VmacOptions): Effect.fn
       for (const f of crashed.held) ledger.drop(f, "vmac-crash")
       if (crashed.held.length > 0) firmware.completed([], crashed.held)
       if (regs.state !== "stopped") firmware.tell({ _tag: "FirmwareError", vmac: index })
-      return { regs, hung: false, held: [], lastBeaconNs: kernel.nowNs, beaconSignal: noBeaconSignal(), wpa: undefined }
+      return { regs, hung: false, held: [], lastBeaconNs: kernel.nowNs, apProbes: 0, lastApProbeNs: kernel.nowNs, ssid: "", beaconSignal: noBeaconSignal(), wpa: undefined }
     }
   })
   self.set(ref)
@@ -277,7 +284,7 @@ class VmacFirmware {
         break
       case "Beacon": {
         if (r.state !== "associated" || msg.bssid !== r.bssid) break
-        s.lastBeaconNs = this.kernel.nowNs
+        this.apHeard(s)
         const event = heardBeacon(s.beaconSignal, msg.bssid, msg.signalDbm, r.signalMonitor)
         if (event !== undefined) this.tell({ _tag: "Signal", vmac: this.o.index, signalDbm: event.signalDbm, low: event.low })
         const info = msg.frame.info
@@ -299,7 +306,7 @@ class VmacFirmware {
         r.state = "idle"
         r.signalMonitor = undefined
         r.iommuDomainBytes = msg.iommuDomainBytes
-        s.lastBeaconNs = this.kernel.nowNs
+        this.apHeard(s)
         break
       case "Stop":
         if (r.state === "stopped") break
@@ -332,6 +339,7 @@ class VmacFirmware {
         if (r.state !== "authenticated" || r.bssid !== msg.bssid) break
         r.state = "associating"
         this.dropKeys(s)
+        s.ssid = msg.ssid
         r.rsn = msg.passphrase !== undefined
         if (msg.passphrase !== undefined) {
           this.o.traces.vmacWritten.fire(msg.vm, this.o.index) // the PSK is set for this vMAC
@@ -352,16 +360,39 @@ class VmacFirmware {
         r.state = "idle"
         break
       case "CheckBeacon":
-        // In power save it listens to one beacon in `listenInterval`: as many of those must be missed.
-        if (r.state === "associated" && this.kernel.nowNs - s.lastBeaconNs > BEACON_LOSS_NS * (r.ps.config?.listenInterval ?? 1)) {
-          this.associationEnded(s, "beacon-loss", Status.Unspecified)
-        }
+        if (r.state === "associated") this.checkBeacon(s)
         break
       case "Returned":
+        // Time on other channels does not count toward beacon loss (a probe's wait is a timer's, and runs on).
         s.lastBeaconNs += msg.awayNs
+        break
+      case "ApAnswered":
+        if (r.state === "associated") this.apHeard(s)
         break
     }
     return s
+  }
+
+  /**
+   * Beacon loss as Linux 2.6.33's mac80211 finds it (net/mac80211/mlme.c): `BEACON_LOSS_NS` without
+   * a beacon of its AP (as many listen intervals in power save, which listens to one beacon in so
+   * many), then a probe request to the AP each `AP_PROBE_WAIT_NS`, `MAX_AP_PROBES` in all; a beacon
+   * or the AP's probe response ends it (`apHeard`), and after the last wait without one the AP is gone.
+   */
+  private checkBeacon(s: VmacState): void {
+    const now = this.kernel.nowNs
+    if (now - s.lastBeaconNs <= BEACON_LOSS_NS * (s.regs.ps.config?.listenInterval ?? 1)) return
+    if (s.apProbes > 0 && now - s.lastApProbeNs < AP_PROBE_WAIT_NS) return
+    if (s.apProbes >= MAX_AP_PROBES) return this.associationEnded(s, "beacon-loss", Status.Unspecified)
+    s.apProbes++
+    s.lastApProbeNs = now
+    this.sendManagement(s, FrameKind.ProbeRequest, { ssid: s.ssid })
+  }
+
+  /** A beacon or a probe response of its AP: the AP is there. */
+  private apHeard(s: VmacState): void {
+    s.lastBeaconNs = this.kernel.nowNs
+    s.apProbes = 0
   }
 
   /** Raises `event` on the card. */
@@ -562,7 +593,7 @@ class VmacFirmware {
           ledger.deliver(f)
           if (r.state === "associating" && f.src === r.bssid) {
             const status = f.info?.status ?? Status.Unspecified
-            s.lastBeaconNs = this.kernel.nowNs
+            this.apHeard(s)
             r.aid = status === Status.Success ? f.info?.aid ?? 0 : 0
             if (status !== Status.Success) this.dropKeys(s)
             r.state = status === Status.Success ? "associated" : "idle"

@@ -30,15 +30,16 @@ export const ENDPOINT_SATURATE_WINDOW_FRAMES = 48
 /** TCP segments an endpoint's sender keeps queued at its AP at most. Modelling choice (≥ the receive window). */
 export const ENDPOINT_TCP_BUDGET_SEGMENTS = 64
 /**
- * Missing beacons for this long means the AP is gone: 10 beacon intervals of 102.4 ms. A modelling
- * choice, shorter than Linux 2.6.33's mac80211, which waits 2 s without a beacon
- * (IEEE80211_BEACON_LOSS_TIME) and then probes the AP up to 5 times 500 ms apart
- * (IEEE80211_MAX_PROBE_TRIES, IEEE80211_PROBE_WAIT; net/mac80211/mlme.c) before it gives up, some
- * 4.5 s: like `CONNECTION_IDLE_NS`, it keeps faulted runs short.
+ * Without a beacon of its AP for this long, a station asks whether the AP is still there: Linux
+ * 2.6.33's mac80211 waits 2 s (IEEE80211_BEACON_LOSS_TIME, net/mac80211/mlme.c).
  */
-export const BEACON_LOSS_NS = 1_024_000_000
-/** How often the card checks for beacon loss. Modelling choice (a quarter of the loss time). */
-export const BEACON_CHECK_PERIOD_NS = 256_000_000
+export const BEACON_LOSS_NS = 2_000_000_000
+/** It then sends the AP a probe request, and another each time this passes without an answer (IEEE80211_PROBE_WAIT, HZ / 2, mlme.c). */
+export const AP_PROBE_WAIT_NS = 500_000_000
+/** Probe requests sent before an AP that answers none is taken for gone (IEEE80211_MAX_PROBE_TRIES, 5, mlme.c): 4.5 s after the last beacon. */
+export const MAX_AP_PROBES = 5
+/** How often the card checks for beacon loss: half the probe wait, so that each wait is two checks. Modelling choice. */
+export const BEACON_CHECK_PERIOD_NS = 250_000_000
 /** How long a guest driver waits for an authentication or association answer: mac80211 waits ~200 ms × 3 tries. */
 export const JOIN_TIMEOUT_NS = 600_000_000
 /**

@@ -100,9 +100,10 @@ describe("recovery from faults", () => {
         { kind: "ap-down", atSeconds: 2, ap: "lab2", forSeconds: 2 },
         { kind: "ap-deauth", atSeconds: 3, ap: "lab", vm: "a" },
         // The radio shares its time between channels 1 and 6, and only time on a's channel counts
-        // toward beacon loss: 3 s of outage is about 1.5 s of it, past the 1.024 s of beacon loss.
-        { kind: "channel-loss", atSeconds: 6, channel: 6, forSeconds: 3 }
-      ], { durationSeconds: 20 }))
+        // toward beacon loss: 2 s of it without a beacon (about 4 s of outage), then 5 unanswered
+        // probes 0.5 s apart, some 7 s in all; 10 s of outage finds the AP gone.
+        { kind: "channel-loss", atSeconds: 6, channel: 6, forSeconds: 10 }
+      ], { durationSeconds: 25 }))
       assertClean(r)
       assert.isAtLeast(r.vms[0]!.reconnects, 2)
       assert.isAtLeast(r.vms[1]!.reconnects, 1)
