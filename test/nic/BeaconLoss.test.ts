@@ -6,10 +6,8 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import * as Simulation from "../../src/kernel/Simulation.ts"
-import { readDot11, readPcap, readRadiotap } from "../../src/pcap/PcapReader.ts"
-import { runWorld } from "../../src/run/RunWorld.ts"
-import { decodeScenario } from "../../src/scenario/ScenarioLoad.ts"
+import { readDot11, readRadiotap } from "../../src/pcap/PcapReader.ts"
+import { captured } from "../pcap/support.ts"
 
 const LOSS_TIME_NS = 2e9
 const PROBE_WAIT_NS = 0.5e9
@@ -24,26 +22,10 @@ const PROBE_REQUEST = 4
 /** Frame Control's Retry flag. */
 const RETRY = 0x08
 
+/** Each record of a run's capture: its time and MAC header. */
 const airOf = (input: unknown, seconds: number) =>
-  Effect.gen(function*() {
-    const scenario = yield* Effect.orDie(decodeScenario(input))
-    const chunks: Array<Uint8Array> = []
-    yield* runWorld(scenario, { seed: 1, pcap: (bytes) => void chunks.push(bytes.slice()) }, (world) =>
-      Effect.gen(function*() {
-        yield* Simulation.sleep(seconds * 1e9)
-        world.capture!.flush()
-      }))
-    const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
-    let at = 0
-    for (const c of chunks) {
-      all.set(c, at)
-      at += c.length
-    }
-    return readPcap(all).records.map((r) => {
-      const rt = readRadiotap(r.data)
-      return { timeNs: r.timeNs, h: readDot11(r.data, rt.lengthBytes) }
-    })
-  })
+  Effect.map(captured(input, seconds), ({ file }) =>
+    file.records.map((r) => ({ timeNs: r.timeNs, h: readDot11(r.data, readRadiotap(r.data).lengthBytes) })))
 
 describe("beacon loss (mac80211, Linux 2.6.33)", () => {
   it.effect("an AP that falls silent: 2 s, then 5 probes 500 ms apart, then a scan", () =>

@@ -4,14 +4,12 @@ import type { PpduOnAir } from "../../src/air/Air.ts"
 import { frameMpduBytes } from "../../src/air/FrameBytes.ts"
 import type { PhyConfig } from "../../src/air/PhyConfig.ts"
 import { Station } from "../../src/air/Station.ts"
-import * as Simulation from "../../src/kernel/Simulation.ts"
 import { AirCapture, MAX_EXCHANGE_NS } from "../../src/pcap/AirCapture.ts"
 import { LINKTYPE_IEEE802_11_RADIOTAP } from "../../src/pcap/PcapFormat.ts"
 import { readDot11, readElements, readPcap, readRadiotap } from "../../src/pcap/PcapReader.ts"
+import { captured, collector } from "./support.ts"
 import type { PcapFile } from "../../src/pcap/PcapReader.ts"
 import { RadiotapFlag } from "../../src/pcap/Radiotap.ts"
-import { runWorld } from "../../src/run/RunWorld.ts"
-import { decodeScenario } from "../../src/scenario/ScenarioLoad.ts"
 import { BROADCAST, Frame, FrameKind, Payload } from "../../src/vocabulary/Frame.ts"
 import { udpPacketBytes } from "../../src/vocabulary/PacketHeaders.ts"
 import fourVmsHt40 from "../../examples/four-vms-ht40.json" with { type: "json" }
@@ -19,23 +17,6 @@ import powerSave from "../../examples/power-save.json" with { type: "json" }
 
 const ERP: PhyConfig = { standard: "802.11g", rateMbps: 54 }
 const AP = 0x020000000100
-
-/** Collects the sink's chunks (the capture reuses its buffer: copy). */
-const collector = () => {
-  const chunks: Array<Uint8Array> = []
-  return {
-    sink: (bytes: Uint8Array) => void chunks.push(bytes.slice()),
-    bytes: () => {
-      const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
-      let at = 0
-      for (const c of chunks) {
-        all.set(c, at)
-        at += c.length
-      }
-      return all
-    }
-  }
-}
 
 const station = (mac: number, channel: number) =>
   new Station({ name: `s${mac}`, mac, channel, phy: ERP, receivesBroadcast: true, maxAggregate: 1, cwMin: 15, owner: { received: () => {}, sent: () => {} } })
@@ -126,20 +107,6 @@ describe("AirCapture: PPDUs to pcap records", () => {
     assert.throws(() => capture.ppdu(ppdu(s, [data(3, s.mac)], MAX_EXCHANGE_NS), 6 * MAX_EXCHANGE_NS), /MAX_EXCHANGE_NS/)
   })
 })
-
-/** Runs `input` for `seconds` with a capture; the file, the capture's counts and the air's. */
-const captured = (input: unknown, seconds: number) =>
-  Effect.gen(function*() {
-    const scenario = yield* Effect.orDie(decodeScenario(input))
-    const c = collector()
-    const { value } = yield* runWorld(scenario, { seed: 1, pcap: c.sink }, (world) =>
-      Effect.gen(function*() {
-        yield* Simulation.sleep(seconds * 1e9)
-        world.capture!.flush()
-        return { counts: { ...world.capture!.counts }, air: { ...world.air.stats } }
-      }))
-    return { file: readPcap(c.bytes()), ...value }
-  })
 
 /** Each record's radiotap fields and MAC header. */
 const decoded = (file: PcapFile) =>

@@ -1,0 +1,38 @@
+/** A capture of the air for tests: the sink's bytes collected, and a scenario run with one. */
+import { Effect } from "effect"
+import * as Simulation from "../../src/kernel/Simulation.ts"
+import { readPcap } from "../../src/pcap/PcapReader.ts"
+import { runWorld } from "../../src/run/RunWorld.ts"
+import { decodeScenario } from "../../src/scenario/ScenarioLoad.ts"
+
+/** Collects the sink's chunks (the capture reuses its buffer: copy). */
+export const collector = () => {
+  const chunks: Array<Uint8Array> = []
+  return {
+    sink: (bytes: Uint8Array) => void chunks.push(bytes.slice()),
+    bytes: () => {
+      const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
+      let at = 0
+      for (const c of chunks) {
+        all.set(c, at)
+        at += c.length
+      }
+      return all
+    }
+  }
+}
+
+/** Runs `input` for `seconds` with a capture; the file, the capture's counts and the air's. */
+export const captured = (input: unknown, seconds: number) =>
+  Effect.gen(function*() {
+    const scenario = yield* Effect.orDie(decodeScenario(input))
+    const c = collector()
+    const { value } = yield* runWorld(scenario, { seed: 1, pcap: c.sink }, (world) =>
+      Effect.gen(function*() {
+        yield* Simulation.sleep(seconds * 1e9)
+        world.capture!.flush()
+        return { counts: { ...world.capture!.counts }, air: { ...world.air.stats } }
+      }))
+    return { file: readPcap(c.bytes()), ...value }
+  })
+
