@@ -6,7 +6,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as Simulation from "../../src/kernel/Simulation.ts"
 import { Frame, FrameKind, Payload } from "../../src/vocabulary/Frame.ts"
-import { scenarioOf, withWorld } from "../model/support.ts"
+import { scenarioOf, vmacOfVm, withWorld } from "../model/support.ts"
 import { fixedChain } from "../../src/air/RetryChain.ts"
 
 const KEY = "vwifi-lab-key"
@@ -38,7 +38,7 @@ describe("checkers observe the model", () => {
           // VM b's device model gets a scan answer it never asked for.
           ;(world.vms[1]!.port.ref as { tellUnsafe: (m: unknown) => boolean }).tellUnsafe({ _tag: "Events", events: [{ _tag: "ScanDone", results: [], fromCache: true }] })
           // The card reads VM b's frame through VM a's vMAC.
-          const vmacOfA = world.driver!.mapping().owner.indexOf(0)
+          const vmacOfA = vmacOfVm(world, 0)
           world.nic.ref.tellUnsafe({ _tag: "Transmit", vmac: vmacOfA, frames: [foreign(1)] })
           yield* Simulation.sleep(10e6)
           return { clean, after: { ...world.monitor } }
@@ -58,7 +58,7 @@ describe("checkers observe the model", () => {
         Effect.gen(function*() {
           yield* Simulation.sleep(1e9)
           const clean = world.monitor.keyIsolation
-          const vmacOf = (vm: number) => world.driver!.mapping().owner.indexOf(vm)
+          const vmacOf = (vm: number) => vmacOfVm(world, vm)
           const keyOfB = world.nic.registers(vmacOf(1)).keyId
           const frameOfA = (): Frame => {
             const f = new Frame(world.ledger.nextFrameId(), FrameKind.Data, world.nic.vmacs[vmacOf(1)]!.mac, 2, 0)
@@ -96,7 +96,7 @@ describe("checkers observe the model", () => {
         Effect.gen(function*() {
           yield* Simulation.sleep(1e9)
           const clean = world.monitor.crossVmWrites
-          const vmacOf = (vm: number) => world.driver!.mapping().owner.indexOf(vm)
+          const vmacOf = (vm: number) => vmacOfVm(world, vm)
           const chain = fixedChain({ standard: "802.11g", rateMbps: 24 })
           // VM a's own write to its own vMAC: no breach.
           world.nic.ref.tellUnsafe({ _tag: "SetVmacRate", vmac: vmacOf(0), vm: 0, chain })

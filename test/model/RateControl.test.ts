@@ -5,7 +5,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { entriesOf } from "../../src/air/RetryChain.ts"
-import { scenarioOf, vmNamed, withWorld } from "./support.ts"
+import { scenarioOf, vmacOfVm, vmNamed, withWorld } from "./support.ts"
 import type { World } from "../../src/world/World.ts"
 
 /** Two VMs on one card, saturating UDP up, joined to APs at -50 and `farDbm` dBm. */
@@ -26,7 +26,7 @@ const nearAndFar = (rateControl: string, farDbm = -82, extra: Record<string, unk
 /** Each VM's entry in the driver's rate table, and the chain its vMAC on the card holds. */
 const tables = (world: World) =>
   world.vms.map((vm) => {
-    const vmac = world.driver!.mapping().owner.indexOf(vm.index)
+    const vmac = vmacOfVm(world, vm.index)
     return { driver: world.driver!.rateIndexOf(vm.index), card: entriesOf(world.nic.registers(vmac).chain), sent: vm.guest.rateChain() }
   })
 

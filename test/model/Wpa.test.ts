@@ -9,7 +9,7 @@ import { runScenario } from "../../src/run/RunScenario.ts"
 import { wrongPassphrase } from "../../src/scenario/examples.ts"
 import { Frame, FrameKind, Payload } from "../../src/vocabulary/Frame.ts"
 import type { World } from "../../src/world/World.ts"
-import { scenarioOf, withWorld } from "./support.ts"
+import { scenarioOf, vmacOfVm, withWorld } from "./support.ts"
 
 const KEY = "vwifi-lab-key"
 const twoVms = {
@@ -112,7 +112,7 @@ describe("WPA2-PSK: the 4-way handshake on the air", () => {
       const keys = yield* withWorld(scenario, (world) =>
         Effect.gen(function*() {
           yield* Simulation.sleep(2e9)
-          const vmac = world.driver!.mapping().owner.indexOf(1)
+          const vmac = vmacOfVm(world, 1)
           const before = world.nic.registers(vmac).keyId
           world.vms[1]!.guest.ref.tellUnsafe({ _tag: "PowerOff" })
           world.vms[1]!.port.ref.tellUnsafe({ _tag: "VmReset" })
@@ -120,7 +120,7 @@ describe("WPA2-PSK: the 4-way handshake on the air", () => {
           const stopped = { keyId: world.nic.registers(vmac).keyId, state: world.nic.registers(vmac).state }
           world.vms[1]!.guest.ref.tellUnsafe({ _tag: "Boot" })
           yield* Simulation.sleep(3e9)
-          const again = world.driver!.mapping().owner.indexOf(1)
+          const again = vmacOfVm(world, 1)
           return { before, stopped, after: world.nic.registers(again).keyId, state: world.vms[1]!.guest.driver().state, keyIsolation: world.monitor.keyIsolation }
         }))
       assert.notStrictEqual(keys.before, 0)

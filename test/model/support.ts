@@ -22,3 +22,10 @@ export const vmNamed = (world: World, name: string) => {
   if (vm === undefined) throw new Error(`no VM named ${name}`)
   return vm
 }
+
+/** The vMAC the driver has given VM `vm` (its index); throws when the VM holds none. */
+export const vmacOfVm = (world: World, vm: number): number => {
+  const vmac = world.driver!.mapping().owner.indexOf(vm)
+  if (vmac < 0) throw new Error(`VM ${vm} holds no vMAC`)
+  return vmac
+}
