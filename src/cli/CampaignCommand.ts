@@ -24,7 +24,7 @@ const DEFAULT_CASES = 100
 
 const cases = Flag.Int("cases").pipe(
   Flag.withDescription(`How many fresh fault cases to generate from --seed and run, 1 to ${MAX_CAMPAIGN_CASES} (default ${DEFAULT_CASES})`),
-  Flag.filter((n) => n >= 1 && n <= MAX_CAMPAIGN_CASES, (n) => `--cases must be a whole number from 1 to ${MAX_CAMPAIGN_CASES}, got ${n}`),
+  flags.wholeFrom("cases", 1, MAX_CAMPAIGN_CASES),
   // Optional, not defaulted, as --seed: `--replay` must know they were not given.
   Flag.optional
 )

@@ -15,9 +15,14 @@ import type { StorageTarget } from "../cluster/StorageTarget.ts"
 import { defaultTimings, fastFailoverTimings, MIN_SHARD_LOCK_EXPIRATION_MS } from "../cluster/ClusterTimings.ts"
 import { CliUsageError } from "./CliUsageError.ts"
 import { parseDurationNs } from "./DurationText.ts"
+import * as flags from "./flags.ts"
 
 /** The port a runner listens on unless told otherwise (effect/cluster's default runner port). */
 export const RUNNER_PORT_DEFAULT = 34431
+/** The largest TCP port number (a 16-bit field, RFC 9293 §3.1). */
+const MAX_TCP_PORT = 65535
+/** Jobs one runner runs at once, at most: one per core, and 64 cores is past the machines a runner starts on. */
+const MAX_RUNNER_JOBS = 64
 
 const storage = Flag.String("storage").pipe(
   Flag.withDescription("The cluster's shared storage: a SQLite file (every runner on this machine) or a postgres://user:password@host/db URL (runners on several machines)")
@@ -30,7 +35,7 @@ const host = Flag.String("host").pipe(
 
 const port = Flag.Int("port").pipe(
   Flag.withDescription(`The TCP port this runner listens on; one per runner on a machine (default ${RUNNER_PORT_DEFAULT})`),
-  Flag.filter((n) => n >= 1 && n <= 65535, (n) => `--port must be from 1 to 65535, got ${n}`),
+  flags.wholeFrom("port", 1, MAX_TCP_PORT),
   Flag.withDefault(RUNNER_PORT_DEFAULT)
 )
 
@@ -40,8 +45,8 @@ const listenHost = Flag.String("listen-host").pipe(
 )
 
 const jobs = Flag.Int("jobs").pipe(
-  Flag.withDescription("Jobs this runner runs at once, 1 to 64. A job is single-threaded: start one runner per core with --jobs 1 (default 1)"),
-  Flag.filter((n) => n >= 1 && n <= 64, (n) => `--jobs must be from 1 to 64, got ${n}`),
+  Flag.withDescription(`Jobs this runner runs at once, 1 to ${MAX_RUNNER_JOBS}. A job is single-threaded: start one runner per core with --jobs 1 (default 1)`),
+  flags.wholeFrom("jobs", 1, MAX_RUNNER_JOBS),
   Flag.withDefault(1)
 )
 

@@ -3,7 +3,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { Command, Flag } from "effect/cli"
-import { runKernelDemo } from "../demo/KernelDemo.ts"
+import { MAX_DEMO_NODES, runKernelDemo } from "../demo/KernelDemo.ts"
 import type { KernelDemoResult } from "../demo/KernelDemo.ts"
 import * as flags from "./flags.ts"
 import { withTraceFile } from "./TraceFile.ts"
@@ -11,8 +11,8 @@ import { OutputFiles } from "./OutputFile.ts"
 import { progressReporter } from "./Progress.ts"
 
 const nodes = Flag.Int("nodes").pipe(
-  Flag.withDescription("Number of actors passing tokens, 1 to 100000 (default 16)"),
-  Flag.filter((n) => n >= 1 && n <= 100_000, (n) => `--nodes must be from 1 to 100000, got ${n}`),
+  Flag.withDescription(`Number of actors passing tokens, 1 to ${MAX_DEMO_NODES} (default 16)`),
+  flags.wholeFrom("nodes", 1, MAX_DEMO_NODES),
   Flag.withDefault(16)
 )
 

@@ -16,12 +16,12 @@ import { renderFaults, renderInvariants } from "./RunTable.ts"
 
 const hours = Flag.Int("hours").pipe(
   Flag.withDescription(`Simulated hours to run, 1 to ${MAX_SOAK_HOURS} (100 days) (default 24)`),
-  Flag.filter((n) => n >= 1 && n <= MAX_SOAK_HOURS, (n) => `--hours must be a whole number from 1 to ${MAX_SOAK_HOURS} (100 days), got ${n}`),
+  flags.wholeFrom("hours", 1, MAX_SOAK_HOURS, `${MAX_SOAK_HOURS} (100 days)`),
   Flag.withDefault(24)
 )
 const vms = Flag.Int("vms").pipe(
   Flag.withDescription(`Number of VMs (1 to ${MAX_SOAK_VMS}; the card gets as many vMACs) (default 8)`),
-  Flag.filter((n) => n >= 1 && n <= MAX_SOAK_VMS, (n) => `--vms must be a whole number from 1 to ${MAX_SOAK_VMS}, got ${n}`),
+  flags.wholeFrom("vms", 1, MAX_SOAK_VMS),
   Flag.withDefault(8)
 )
 const faults = flags.faultRate(0.2, "besides the VMs' own comings and goings")

@@ -6,6 +6,7 @@ import { Flag } from "effect/cli"
 import { availableParallelism } from "node:os"
 import { inProcess } from "../jobs/JobRunner.ts"
 import type { JobRunner } from "../jobs/JobRunner.ts"
+import { wholeFrom } from "./flags.ts"
 
 /** One thread per core by default: the jobs are CPU-bound and share nothing. */
 const defaultWorkers = availableParallelism()
@@ -18,7 +19,7 @@ export const workers = Flag.Int("workers").pipe(
     `Worker threads that run the simulations side by side, 1 to ${MAX_WORKERS}; 1 runs them in this thread. ` +
       `Results are the same, bit for bit, whatever the number (default: the number of cores, ${defaultWorkers} here)`
   ),
-  Flag.filter((n) => n >= 1 && n <= MAX_WORKERS, (n) => `--workers must be a whole number from 1 to ${MAX_WORKERS}, got ${n}`),
+  wholeFrom("workers", 1, MAX_WORKERS),
   // Optional, not defaulted: a command must know whether it was given (it does not go with --cluster).
   Flag.optional
 )

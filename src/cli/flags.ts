@@ -2,16 +2,20 @@
 import * as Effect from "effect/Effect"
 import { Flag } from "effect/cli"
 import { CliUsageError } from "./CliUsageError.ts"
-import { MAX_STUDY_SEEDS, studyProblems } from "../run/RunOptionsCheck.ts"
+import { faultRateProblem, MAX_FAULTS_PER_MINUTE, MAX_SEED_TEXT, MAX_STUDY_SEEDS, studyProblems, wholeNumberProblem } from "../run/RunOptionsCheck.ts"
 import { DEFAULT_SEEDS } from "../compare/Seeds.ts"
 import { parseDurationNs, parseWindowNs } from "./DurationText.ts"
 import type { WindowNs } from "./DurationText.ts"
+
+/** Refuses an integer flag `--name` outside `min` … `max`, in the words the library refuses its options with. */
+export const wholeFrom = (name: string, min: number, max: number, maxText?: string) =>
+  Flag.filter((n: number) => wholeNumberProblem(n, min, max, maxText) === undefined, (n: number) => `--${name} ${wholeNumberProblem(n, min, max, maxText)}`)
 
 /** `--seed` with what it seeds, and no default: absent is `Flag.optional`'s None (or `seed`'s 1). */
 export const seedWithout = (description: string) =>
   Flag.Int("seed").pipe(
     Flag.withDescription(description),
-    Flag.filter((n) => n >= 0 && Number.isSafeInteger(n), (n) => `--seed must be a whole number from 0 to 2^53 − 1, got ${n}`)
+    wholeFrom("seed", 0, Number.MAX_SAFE_INTEGER, MAX_SEED_TEXT)
   )
 
 export const seed = seedWithout("Seed of the run's random source: the same seed gives the same results, bit for bit (for a run, the same trace digest) (default 1)").pipe(
@@ -51,7 +55,7 @@ export const optionalDuration = (description: string) =>
 /** How many seeds a study repeats each configuration with (compare, sweep-rate). */
 export const seeds = Flag.Int("seeds").pipe(
   Flag.withDescription("How many seeds each run repeats with (from --seed on): figures are means with their 95% confidence interval (default 5)"),
-  Flag.filter((n) => n >= 1 && n <= MAX_STUDY_SEEDS, (n) => `--seeds must be a whole number from 1 to ${MAX_STUDY_SEEDS}, got ${n}`),
+  wholeFrom("seeds", 1, MAX_STUDY_SEEDS),
   Flag.withDefault(DEFAULT_SEEDS)
 )
 
@@ -93,7 +97,7 @@ export const traceWindow = Flag.String("trace-window").pipe(
 /** A fault rate: mean injected faults per simulated minute (a Poisson process), 0 for none. */
 export const faultRate = (defaultRate: number, what: string) =>
   Flag.Finite("faults").pipe(
-    Flag.withDescription(`Mean injected faults per simulated minute, ${what}; drawn from --seed; 0 (none) to 600 (default ${defaultRate})`),
-    Flag.filter((x) => x >= 0 && x <= 600, (x) => `--faults must be a rate from 0 to 600 per simulated minute, got ${x}`),
+    Flag.withDescription(`Mean injected faults per simulated minute, ${what}; drawn from --seed; 0 (none) to ${MAX_FAULTS_PER_MINUTE} (default ${defaultRate})`),
+    Flag.filter((x) => faultRateProblem(x) === undefined, (x) => `--faults ${faultRateProblem(x)}`),
     Flag.withDefault(defaultRate)
   )

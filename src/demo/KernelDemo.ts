@@ -13,6 +13,9 @@ class Token extends Schema.TaggedClass<Token>()("Token", { hops: Schema.Number }
 class Tick extends Schema.TaggedClass<Tick>()("Tick", {}) {}
 type NodeMessage = Token | Tick
 
+/** The demo's largest ring of actors: a million messages a simulated second already, at its default rates. */
+export const MAX_DEMO_NODES = 100_000
+
 export interface KernelDemoOptions {
   readonly seed: number
   readonly nodes: number

@@ -15,8 +15,10 @@ import type { Scenario } from "../scenario/Scenario.ts"
 export const MAX_SOAK_HOURS = 2400
 /** A soak's VMs: one card's vMACs (its largest `card.vmacs`). */
 export const MAX_SOAK_VMS = 16
-/** A soak's fault rate, per simulated hour (600 a minute). */
-export const MAX_SOAK_FAULTS_PER_HOUR = 36_000
+/** Injected faults per simulated minute, generated for a run or a soak: one every 100 ms is past any study here. */
+export const MAX_FAULTS_PER_MINUTE = 600
+/** A soak's fault rate, per simulated hour (`MAX_FAULTS_PER_MINUTE` an hour). */
+export const MAX_SOAK_FAULTS_PER_HOUR = MAX_FAULTS_PER_MINUTE * 60
 /** A campaign this long runs for hours on a laptop; more is a typo. */
 export const MAX_CAMPAIGN_CASES = 100_000
 /** Seeds a study (compare, sweep) repeats each configuration with: a 95% interval is tight long before. */
@@ -37,13 +39,29 @@ export class RunOptionsError extends Schema.TaggedError<RunOptionsError>()("RunO
   }
 }
 
-const wholeBetween = (option: string, value: number, min: number, max: number): Array<OptionProblem> =>
-  Number.isSafeInteger(value) && value >= min && value <= max
-    ? []
-    : [{ option, message: `must be a whole number from ${min} to ${max}, got ${value}` }]
+/**
+ * Why `value` is not a whole number from `min` to `max` (`maxText` names the largest), or undefined
+ * when it is one. The command line's flags are refused in the same words.
+ */
+export const wholeNumberProblem = (value: number, min: number, max: number, maxText = String(max)): string | undefined =>
+  Number.isSafeInteger(value) && value >= min && value <= max ? undefined : `must be a whole number from ${min} to ${maxText}, got ${value}`
+
+/** Why `perMinute` is not a fault rate a run or a soak generates from, or undefined. */
+export const faultRateProblem = (perMinute: number): string | undefined =>
+  Number.isFinite(perMinute) && perMinute >= 0 && perMinute <= MAX_FAULTS_PER_MINUTE
+    ? undefined
+    : `must be a rate from 0 to ${MAX_FAULTS_PER_MINUTE} per simulated minute, got ${perMinute}`
+
+const wholeBetween = (option: string, value: number, min: number, max: number, maxText?: string): Array<OptionProblem> => {
+  const message = wholeNumberProblem(value, min, max, maxText)
+  return message === undefined ? [] : [{ option, message }]
+}
+
+/** The largest seed, as people write it. */
+export const MAX_SEED_TEXT = "2^53 − 1"
 
 /** A seed is a whole number the generator takes as it is (0 to 2^53 − 1). */
-export const seedProblems = (seed: number): Array<OptionProblem> => wholeBetween("seed", seed, 0, Number.MAX_SAFE_INTEGER)
+export const seedProblems = (seed: number): Array<OptionProblem> => wholeBetween("seed", seed, 0, Number.MAX_SAFE_INTEGER, MAX_SEED_TEXT)
 
 /**
  * `durationNs` replaces the scenario's `durationSeconds`, so it must pass the same checks (longer than

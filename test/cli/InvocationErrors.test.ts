@@ -4,17 +4,19 @@ import { invocationLines } from "../../src/cli/InvocationErrors.ts"
 import { vwifi } from "./vwifi.ts"
 
 describe("cli: the words of a mistake in the invocation", () => {
-  it("a flag given twice, a word that is not a number, and one mistake made twice", () => {
+  it("a flag given twice, a word that is not a number, a fraction, a flag's own range, and one mistake made twice", () => {
     const twice = new CliError.InvalidValue({ option: "seed", value: "2 occurrences", expected: "at most 1 value", kind: "flag" })
     const word = new CliError.InvalidValue({ option: "faults", value: "abc", expected: "Expected a string representing a finite number", kind: "flag" })
     const fraction = new CliError.InvalidValue({ option: "seed", value: "1.5", expected: "Expected an integer", kind: "flag" })
+    const range = new CliError.InvalidValue({ option: "vms", value: "17", expected: "--vms must be a whole number from 1 to 16, got 17", kind: "flag" })
     // A count outside a flag's other occurrence limits keeps the parser's words.
     const tooFew = new CliError.InvalidValue({ option: "vm", value: "1 occurrences", expected: "at least 2 values", kind: "flag" })
     const unknown = new CliError.UnrecognizedOption({ option: "--vms", command: ["vwifi", "run"], suggestions: [] })
-    assert.deepStrictEqual(invocationLines([twice, word, fraction, tooFew, unknown, unknown]), [
+    assert.deepStrictEqual(invocationLines([twice, word, fraction, range, tooFew, unknown, unknown]), [
       "vwifi: --seed is given 2 times; give it once.",
       "vwifi: --faults takes a number, not \"abc\".",
-      `vwifi: ${fraction.message}`,
+      "vwifi: --seed takes a whole number, not \"1.5\".",
+      "vwifi: --vms must be a whole number from 1 to 16, got 17",
       `vwifi: ${tooFew.message}`,
       `vwifi: ${unknown.message}`
     ])
@@ -30,5 +32,8 @@ describe("cli: the words of a mistake in the invocation", () => {
     const repeated = vwifi("run", "--vms", "2", "--vms", "3")
     assert.strictEqual(repeated.code, 2)
     assert.lengthOf(repeated.stderr.match(/Unrecognized flag/g) ?? [], 1)
+    const range = vwifi("soak", "--hours", "0")
+    assert.strictEqual(range.code, 2)
+    assert.strictEqual(range.stderr.split("\n")[0], "vwifi: --hours must be a whole number from 1 to 2400 (100 days), got 0")
   })
 })
