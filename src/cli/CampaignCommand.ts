@@ -19,6 +19,7 @@ import { prepareOutputs, removeOutputsIfLeftEmpty, writeOutputs } from "./Output
 import { workerCount, workers } from "./Workers.ts"
 import { batchRunnerLayer, cluster, refuseWorkersWithCluster } from "./ClusterFlag.ts"
 import { problemsFromIssue, parseOptions } from "../scenario/ScenarioIssues.ts"
+import { problemLines } from "../scenario/ScenarioError.ts"
 
 const DEFAULT_CASES = 100
 
@@ -77,8 +78,7 @@ const replayCase = (json: string, asJson: boolean) =>
     const faultCase = yield* decodeCase(json, parseOptions).pipe(
       Effect.mapError((e) =>
         new CliUsageError({
-          message: `--replay takes a fault case's JSON, as a campaign prints it:\n` +
-            problemsFromIssue(e.issue).map((p) => `  - ${p.path === "" ? "" : `${p.path}: `}${p.message}`).join("\n")
+          message: [...problemLines("--replay", problemsFromIssue(e.issue)), "--replay takes a fault case's JSON, as a failed case's replay line prints it"].join("\n")
         })
       )
     )

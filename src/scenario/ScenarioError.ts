@@ -5,20 +5,26 @@ import { MAX_PROBLEMS_SHOWN } from "./InputBounds.ts"
 /** The `source` of a scenario given as an object rather than a file. */
 export const OBJECT_SOURCE = "(object)"
 
+/**
+ * One line per problem, `source: path: message` (no path for a problem of the whole input); past
+ * the first 20, a count of the rest. Every input vwifi decodes (a scenario, a replayed case) is
+ * refused in these lines.
+ */
+export const problemLines = (source: string, problems: ReadonlyArray<{ readonly path: string; readonly message: string }>): ReadonlyArray<string> => {
+  const shown = problems
+    .slice(0, MAX_PROBLEMS_SHOWN)
+    .map((p) => (p.path === "" ? `${source}: ${p.message}` : `${source}: ${p.path}: ${p.message}`))
+  const more = problems.length - shown.length
+  return more > 0 ? [...shown, `${source}: … and ${more} more problems`] : shown
+}
+
 /** A scenario that could not be read: where from (a file path, or "(object)") and every problem found. */
 export class ScenarioError extends Schema.TaggedError<ScenarioError>()("ScenarioError", {
   source: Schema.String,
   problems: Schema.Array(Schema.Struct({ path: Schema.String, message: Schema.String }))
 }) {
-  /**
-   * One line per problem, `source: path: message` (no path for a problem of the whole file); past
-   * the first 20, a count of the rest.
-   */
+  /** `problemLines`, one line each. */
   override get message(): string {
-    const shown = this.problems
-      .slice(0, MAX_PROBLEMS_SHOWN)
-      .map((p) => (p.path === "" ? `${this.source}: ${p.message}` : `${this.source}: ${p.path}: ${p.message}`))
-    const more = this.problems.length - shown.length
-    return (more > 0 ? [...shown, `${this.source}: … and ${more} more problems`] : shown).join("\n")
+    return problemLines(this.source, this.problems).join("\n")
   }
 }
