@@ -49,8 +49,9 @@ const measureAll = (costs: CostTable) =>
 const derived = (cycles: Readonly<Record<CostName, number>>): Partial<Record<CostName, number>> => ({
   // The guest's UDP/IP (or TCP/IP) stack and its iwlagn TX path per packet: the host's stack per packet and its driver's TX per frame.
   guestPacket: cycles.hostStackPacket + cycles.hostDriverTx,
-  // The guest's ISR for its (virtual or assigned) card: the host's interrupt handler for the same card.
+  // The guest's ISR for its (virtual or assigned) card: the host's interrupt handler for the same card, and its register read.
   guestIrq: cycles.hostIrq,
+  guestIrqRegisterRead: cycles.irqRegisterRead,
   // The guest driver's control path for one command (mac80211 and iwlagn): the host driver's handling of one.
   guestCommand: cycles.driverCommand
 })

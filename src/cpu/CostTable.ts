@@ -98,12 +98,15 @@ export const estimatedCosts = {
       "the fit charged nothing per byte"),
 
   // --- interrupts ---
-  /** The host handling one physical interrupt from the card. */
-  hostIrq: op(Cat.interrupts, 5_500,
-    "estimate: iwlagn's interrupt handler reads one of the card's registers on every interrupt (iwl_isr_ict, iwl-core.c, " +
-      "Linux 2.6.33: the interrupt's causes come from a table in host memory, the mask from the card), one PCIe read ~1 µs ≈ 2,500 " +
-      "cycles (round trips of 0.85 µs and more are measured on later hardware); interrupt entry, exit, APIC EOI and the tasklet's " +
-      "dispatch ~1,500; the handler and tasklet themselves ~1,500: ~5,500"),
+  /** The host handling one physical interrupt from the card, but for reading the card's registers (`irqRegisterRead`). */
+  hostIrq: op(Cat.interrupts, 3_000,
+    "estimate: interrupt entry, exit, APIC EOI and the tasklet's dispatch ~1,500; the handler and tasklet themselves (iwl_isr_ict " +
+      "and iwl_irq_tasklet, Linux 2.6.33, which read the interrupt causes from a table in host memory) ~1,500: ~3,000"),
+  /** An interrupt handler's read of the card's interrupt register, over PCIe. */
+  irqRegisterRead: op(Cat.interrupts, 2_500,
+    "estimate: iwlagn's interrupt handler reads the card's interrupt mask on every interrupt (iwl_isr_ict, iwl-core.c, Linux " +
+      "2.6.33; its writes are posted), one PCIe read ~1 µs ≈ 2,500 cycles (round trips of 0.85 µs and more are measured on later " +
+      "hardware). KVM's handler for an assigned card reads none of its registers (kvm_assigned_dev_intr, virt/kvm/assigned-dev.c)"),
   /** Forwarding an interrupt's events to a device model (signal/eventfd). */
   irqForward: op(Cat.interrupts, 1_000,
     "estimate: no measurement found; eventfd_signal to the device model (a locked wake-up of its poll queue; the thread's " +
@@ -141,10 +144,13 @@ export const estimatedCosts = {
     "estimate: the guest runs the host's stack and driver code: hostStackPacket (~7,000) + hostDriverTx (~5,000) per segment, " +
       "above Foong et al.'s ~11,700 all included for a wired NIC because iwlagn's TX path is heavier than a wired driver's " +
       "(the calibration derives it from those two's fitted costs)"),
-  /** The guest driver handling one interrupt (ISR + reading the event ring). */
-  guestIrq: op(Cat.guest, 5_500,
-    "estimate: the guest's ISR is the host's interrupt handler, hostIrq (~5,500), as the calibration derives it; in a Virtual " +
-      "WiFi guest its register read traps and is counted as an exit too, so that read's time is counted twice there, a known overcount"),
+  /** The guest driver handling one interrupt (ISR + reading the event ring), but for reading the card's registers. */
+  guestIrq: op(Cat.guest, 3_000,
+    "estimate: the guest's ISR is the host's interrupt handler, hostIrq (~3,000), as the calibration derives it. Its read of " +
+      "the card's register is apart: in a Virtual WiFi VM it traps, and the device model counts the exit"),
+  /** The guest's ISR reading a card assigned to it (passthrough): the read reaches the card itself. */
+  guestIrqRegisterRead: op(Cat.guest, 2_500,
+    "estimate: the host's read of the same register, irqRegisterRead (~2,500), in guest mode, as the calibration derives it"),
   /** The guest driver issuing one control command (scan, associate, rate). */
   guestCommand: op(Cat.guest, 3_000,
     "estimate: no measurement found; mac80211's and cfg80211's control path and the driver's host command, a few " +

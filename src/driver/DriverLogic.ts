@@ -82,7 +82,7 @@ export class DriverLogic {
     this.keeper = new Housekeeping(kernel, o.nic, o.log, "driver")
     this.defaultRate = rateIndexOf(o.phy)
     this.IOCTL = o.cpu.recipe("deviceModelSyscall", "driverCommand", "lock")
-    this.IRQ = o.cpu.recipe("hostIrq", "lock")
+    this.IRQ = o.cpu.recipe("hostIrq", "irqRegisterRead", "lock")
     this.FORWARD = o.cpu.recipe("irqForward", "threadWakeup")
   }
 

@@ -153,6 +153,14 @@ export interface GuestOptions {
   readonly packetCost: CostName
   /** The stack's per-packet receive cost on this thread; undefined when the card's side charged it (natively: NET_RX softirq). */
   readonly rxPacketCost: CostName | undefined
+  /**
+   * What its interrupt handler costs on this thread: the guest's ISR, and its read of the card's
+   * register when the card is assigned to it (in a Virtual WiFi VM the read traps, and the device
+   * model counts the exit); nothing natively, where the card's side ran the host's handler.
+   */
+  readonly irqCosts: ReadonlyArray<CostName>
+  /** Its driver's cost per control command: guest mode in a VM, the host driver's natively. */
+  readonly commandCost: CostName
   readonly ledger: FrameLedger
   /**
    * Where the driver's register writes go (a device model, or the card itself). A write carries the
@@ -202,7 +210,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
     lastDataNs: undefined, linkProbes: 0, associations: [], associationCount: 0, roams: 0, backgroundScans: 0, attemptsByRate: [], framesByRate: [], rateCommands: 0
   }
   const self = forward<GuestMessage>()
-  const work = new GuestWork(options.cpu, options.thread, options.port)
+  const work = new GuestWork(options)
   const traffic = new GuestTraffic(kernel, options, stats, traces, work, self)
   const rates = new GuestRates(kernel, options.rates ?? FIXED_RATE, stats, work)
   const logic = new GuestLogic(options, work, traffic, new GuestDriverRunner(kernel, options, stats, work, traffic, self, rates), rates)
@@ -320,7 +328,7 @@ class GuestLogic {
 
   /** The guest's interrupt handler: completions and received frames to the stack, the rest to the driver; then the stack sends on. */
   private interrupt(s: GuestState, events: ReadonlyArray<CardEvent>): void {
-    this.work.charge(s, "guestIrq", 1)
+    this.work.interrupted(s)
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!
       if (e._tag === "TxDone") {

@@ -10,7 +10,7 @@
 import type { Port } from "../actor/Port.ts"
 import type { CpuCore, Job, ThreadId } from "../cpu/CpuCore.ts"
 import type { CostName } from "../cpu/CostTable.ts"
-import type { RegisterWrite } from "./GuestVm.ts"
+import type { GuestOptions, RegisterWrite } from "./GuestVm.ts"
 
 /** Where the work since the last register write is kept. */
 export interface WorkInProgress {
@@ -21,16 +21,25 @@ export class GuestWork {
   private readonly cpu: CpuCore
   private readonly thread: ThreadId
   private readonly port: Port<RegisterWrite>
+  private readonly irqCosts: ReadonlyArray<CostName>
+  private readonly commandCost: CostName
 
-  constructor(cpu: CpuCore, thread: ThreadId, port: Port<RegisterWrite>) {
-    this.cpu = cpu
-    this.thread = thread
-    this.port = port
+  constructor(o: Pick<GuestOptions, "cpu" | "thread" | "port" | "irqCosts" | "commandCost">) {
+    this.cpu = o.cpu
+    this.thread = o.thread
+    this.port = o.port
+    this.irqCosts = o.irqCosts
+    this.commandCost = o.commandCost
   }
 
   /** Adds `times` of operation `name` to the work in progress. */
   charge(s: WorkInProgress, name: CostName, times: number): void {
     ;(s.work ??= this.cpu.job(this.thread)).op(name, times)
+  }
+
+  /** An interrupt reached the driver: its handler's cost on this thread (`GuestOptions.irqCosts`). */
+  interrupted(s: WorkInProgress): void {
+    for (let i = 0; i < this.irqCosts.length; i++) this.charge(s, this.irqCosts[i]!, 1)
   }
 
   /** Submits the work since the last register write, if any (the end of a message). */
@@ -49,7 +58,7 @@ export class GuestWork {
 
   /** The driver writes a command: its own work, then the register write. */
   writeCommand(s: WorkInProgress, command: unknown): void {
-    this.charge(s, "guestCommand", 1)
+    this.charge(s, this.commandCost, 1)
     this.writeRegister(s, command)
   }
 

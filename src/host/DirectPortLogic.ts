@@ -41,7 +41,10 @@ export class DirectPortLogic {
   private readonly cpu: CpuCore
   private readonly rateCount: number
   private readonly keeper: Housekeeping
-  /** The card's interrupt: entry, handler, ack; the lock on the driver's state. */
+  /**
+   * The card's interrupt: entry, handler, ack; the lock on the driver's state. Natively iwlagn's handler
+   * reads the card's register; KVM's handler for an assigned card reads none (the guest's ISR does).
+   */
   private readonly IRQ: Recipe
   /**
    * Passthrough, on the vCPU thread: KVM re-arms the vCPU's emulated APIC timer around the injection,
@@ -58,7 +61,7 @@ export class DirectPortLogic {
     // The driver's housekeeping, as in virtual-wifi: poll for events whose interrupt was lost, and
     // reset the card when its TX stops completing.
     this.keeper = new Housekeeping(kernel, o.nic, o.log, name)
-    this.IRQ = o.cpu.recipe("hostIrq", "lock")
+    this.IRQ = o.mode === "native" ? o.cpu.recipe("hostIrq", "irqRegisterRead", "lock") : o.cpu.recipe("hostIrq", "lock")
     this.INJECT = o.cpu.recipe("timer", "passthroughIrq", "syscall", "exitDecode", "exitVcpuState")
   }
 

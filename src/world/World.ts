@@ -72,7 +72,15 @@ export interface VmHandle {
       readonly metrics: () => ActorMetrics
     }
     readonly rejected: () => number
-    readonly stats: { readonly rejectedByReason: Partial<Record<string, number>>; readonly emulatedReads?: number }
+    readonly stats: {
+      readonly rejectedByReason: Partial<Record<string, number>>
+      /** Register reads the device model answered itself (virtual-wifi). */
+      readonly emulatedReads?: number
+      /** Interrupts injected into the VM (virtual-wifi). */
+      readonly virtualIrqs?: number
+      /** The card's interrupts its host side handled (passthrough, native). */
+      readonly interrupts?: number
+    }
   }
 }
 
@@ -269,6 +277,10 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       packetCost: scenario.mode === "native" ? "hostStackPacket" : "guestPacket",
       // Natively the stack's receive work runs in the NET_RX softirq (DirectPort.ts), not the application's thread.
       rxPacketCost: scenario.mode === "native" ? undefined : "guestPacket",
+      // Natively the host's handler ran on the card's side (DirectPort.ts); an assigned card's register
+      // read reaches the card, a Virtual WiFi VM's traps (the device model counts it).
+      irqCosts: scenario.mode === "native" ? [] : scenario.mode === "passthrough" ? ["guestIrq", "guestIrqRegisterRead"] : ["guestIrq"],
+      commandCost: scenario.mode === "native" ? "driverCommand" : "guestCommand",
       ledger,
       port,
       endpointMacOf,

@@ -70,6 +70,8 @@ export const guestOptions = (flows: ReadonlyArray<Flow>, cpu: CpuCore, port: Por
   thread: 1,
   packetCost: "guestPacket",
   rxPacketCost: "guestPacket",
+  irqCosts: ["guestIrq"],
+  commandCost: "guestCommand",
   ledger: new FrameLedger(),
   port,
   endpointMacOf: (bssid) => (bssid === LAB.bssid ? ENDPOINT_LAB : ENDPOINT_OTHER),
@@ -88,7 +90,7 @@ export const guestRig = (flows: ReadonlyArray<Flow>, more: Partial<GuestOptions>
   const stats = emptyStats()
   const traces = { frameReceived: new TraceSource<number, number>() }
   const self: Port<GuestMessage> = { tellUnsafe: (m) => (told.push(m), true) }
-  const work = new GuestWork(cpu, o.thread, o.port)
+  const work = new GuestWork(o)
   const traffic = new GuestTraffic(kernel, o, stats, traces, work, self)
   const rates = new GuestRates(kernel, o.rates ?? { rateControl: "fixed", phy: { standard: "802.11g", rateMbps: 54 }, rateRandom: () => new Prng(1) }, stats, work)
   const driver = new GuestDriverRunner(kernel, o, stats, work, traffic, self, rates)
