@@ -101,7 +101,8 @@ export const estimatedCosts = {
   /** The host handling one physical interrupt from the card, but for reading the card's registers (`irqRegisterRead`). */
   hostIrq: op(Cat.interrupts, 3_000,
     "estimate: interrupt entry, exit, APIC EOI and the tasklet's dispatch ~1,500; the handler and tasklet themselves (iwl_isr_ict " +
-      "and iwl_irq_tasklet, Linux 2.6.33, which read the interrupt causes from a table in host memory) ~1,500: ~3,000"),
+      "and iwl_irq_tasklet, Linux 2.6.33, which read the interrupt causes from a table in host memory) ~1,500: ~3,000. In " +
+      "passthrough the handler is KVM's for the assigned card (kvm_assigned_dev_intr, lighter); one cost serves both"),
   /** An interrupt handler's read of the card's interrupt register, over PCIe. */
   irqRegisterRead: op(Cat.interrupts, 2_500,
     "estimate: iwlagn's interrupt handler reads the card's interrupt mask on every interrupt (iwl_isr_ict, iwl-core.c, Linux " +
