@@ -5,7 +5,7 @@
 export * as Simulation from "./kernel/Simulation.ts"
 export { Prng } from "./kernel/Prng.ts"
 export { FiberLabel } from "./kernel/FiberLabel.ts"
-export { Deadlock, RunawayFiber } from "./kernel/KernelError.ts"
+export { Deadlock, RunawayFiber, SimulationOptionsError } from "./kernel/KernelError.ts"
 export type { TraceSink } from "./kernel/Trace.ts"
 export * as Actor from "./actor/Actor.ts"
 export { ActorSystem } from "./actor/ActorSystem.ts"

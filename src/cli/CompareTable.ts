@@ -44,7 +44,9 @@ export const renderCompare = (r: CompareReport): string => {
   const rows = categories.map((c) => `  ${pad(c.label, 58)}${r.groups.map((g) => right(fixed(g.cpuBreakdownTcpTx[c.id] ?? 0, 2) + "%", 10)).join("")}`)
   parts.push(["CPU breakdown, Table 1's layout (KVM rows, host kernel rows, then time outside Table 1)", header, ...rows].join("\n"))
   const violations = r.groups.flatMap((g) => g.workloads).reduce((n, w) => n + w.invariantViolations, 0)
-  parts.push(`invariant violations across all runs: ${violations}; ${r.groups.length * (r.groups[0]?.workloads.length ?? 0)} runs in ${r.wallSeconds.toFixed(1)} s`)
+  const configurations = r.groups.length * (r.groups[0]?.workloads.length ?? 0)
+  const runs = configurations * r.seeds.length
+  parts.push(`invariant violations across all runs: ${violations}; ${runs} runs (${configurations} configurations × ${r.seeds.length} seeds) in ${r.wallSeconds.toFixed(1)} s`)
   return parts.join("\n\n")
 }
 

@@ -40,8 +40,10 @@ const withGeneratedFaults = (scenario: Scenario, perMinute: number, seed: number
         `${Math.round(expected)} faults; a run takes at most ${MAX_GENERATED_FAULTS} generated ones: lower --faults or --duration`
     }))
   }
-  const generated = generateFaults(scenario, { seed, perMinute, fromSeconds: scenario.warmupSeconds, untilSeconds: scenario.durationSeconds })
-  return Effect.succeed({ ...scenario, faults: [...scenario.faults, ...generated].sort((a, b) => a.atSeconds - b.atSeconds) })
+  return Effect.try({
+    try: () => generateFaults(scenario, { seed, perMinute, fromSeconds: scenario.warmupSeconds, untilSeconds: scenario.durationSeconds }),
+    catch: (error) => new CliUsageError({ message: `--faults ${perMinute}: ${error instanceof Error ? error.message : String(error)}` })
+  }).pipe(Effect.map((generated) => ({ ...scenario, faults: [...scenario.faults, ...generated].sort((a, b) => a.atSeconds - b.atSeconds) })))
 }
 
 export const runCommand = Command.make(

@@ -7,12 +7,12 @@ import { availableParallelism } from "node:os"
 import { inProcess } from "../jobs/JobRunner.ts"
 import type { JobRunner } from "../jobs/JobRunner.ts"
 import { wholeFrom } from "./flags.ts"
+import { MAX_WORKERS } from "../run/RunOptionsCheck.ts"
 
 /** One thread per core by default: the jobs are CPU-bound and share nothing. */
 const defaultWorkers = availableParallelism()
 
-/** More threads than this gains nothing on any machine vwifi targets, and each costs memory. */
-export const MAX_WORKERS = 256
+export { MAX_WORKERS } from "../run/RunOptionsCheck.ts"
 
 export const workers = Flag.Int("workers").pipe(
   Flag.withDescription(
@@ -33,4 +33,4 @@ export const workerCount = (given: Option.Option<number>): number => Option.getO
  * loads this file, and `vwifi run` never starts a thread.
  */
 export const jobRunnerLayer = (n: number): Layer.Layer<JobRunner> =>
-  n <= 1 ? inProcess : Layer.unwrap(Effect.map(Effect.promise(() => import("../jobs/WorkerPool.ts")), (WorkerPool) => WorkerPool.layer({ workers: n })))
+  n <= 1 ? inProcess : Layer.unwrap(Effect.map(Effect.promise(() => import("../jobs/WorkerPool.ts")), (WorkerPool) => Layer.orDie(WorkerPool.layer({ workers: n }))))  // n: --workers, checked

@@ -8,6 +8,7 @@ import * as Schema from "effect/Schema"
 import * as Actor from "../actor/Actor.ts"
 import { ActorSystem } from "../actor/ActorSystem.ts"
 import * as Simulation from "../kernel/Simulation.ts"
+import { SimulationOptionsError } from "../kernel/KernelError.ts"
 
 class Token extends Schema.TaggedClass<Token>()("Token", { hops: Schema.Number }) {}
 class Tick extends Schema.TaggedClass<Tick>()("Tick", {}) {}
@@ -82,9 +83,17 @@ const program = (options: KernelDemoOptions) =>
     return { metrics: system.metrics(), deadLetters: system.deadLetters().total }
   }).pipe(Effect.provide(ActorSystem.layer))
 
-/** Runs the demo and summarizes it. */
-export const runKernelDemo = (options: KernelDemoOptions): Effect.Effect<KernelDemoResult> =>
-  Effect.map(
+/** Runs the demo and summarizes it; options it cannot run with fail with `SimulationOptionsError`, every problem named. */
+export const runKernelDemo = (options: KernelDemoOptions): Effect.Effect<KernelDemoResult, SimulationOptionsError> => {
+  const problems: Array<{ option: string; message: string }> = []
+  if (!(Number.isSafeInteger(options.nodes) && options.nodes >= 1 && options.nodes <= MAX_DEMO_NODES)) {
+    problems.push({ option: "nodes", message: `must be a whole number from 1 to ${MAX_DEMO_NODES}, got ${options.nodes}` })
+  }
+  if (!(Number.isSafeInteger(options.durationNs) && options.durationNs >= 0)) {
+    problems.push({ option: "durationNs", message: `must be a whole number of nanoseconds, 0 or more, got ${options.durationNs}` })
+  }
+  if (problems.length > 0) return Effect.fail(new SimulationOptionsError({ problems }))
+  return Effect.map(
     Simulation.run(program(options), { seed: options.seed, trace: options.trace, onProgress: options.onProgress }),
     ({ exit, stats }): KernelDemoResult => {
       const summary = exit._tag === "Success" ? exit.value : { metrics: [], deadLetters: 0 }
@@ -108,3 +117,4 @@ export const runKernelDemo = (options: KernelDemoOptions): Effect.Effect<KernelD
       }
     }
   )
+}

@@ -8,7 +8,8 @@ import * as Schema from "effect/Schema"
 import type { RunReport } from "../report/RunReport.ts"
 import { faultEndSeconds } from "../scenario/FaultSchedule.ts"
 import type { Scenario, ScenarioInput } from "../scenario/Scenario.ts"
-import { decodeScenario } from "../scenario/ScenarioLoad.ts"
+import { decodeScenario, ScenarioError } from "../scenario/ScenarioLoad.ts"
+import { parseOptions, problemsFromIssue } from "../scenario/ScenarioIssues.ts"
 import { DEFAULT_PASSPHRASE } from "../scenario/Scenario.ts"
 import { faultFromDraw } from "./FaultPlan.ts"
 
@@ -41,9 +42,20 @@ export type FaultCase = typeof FaultCase.Type
 
 const CHANNELS = [6, 1, 11, 6]
 
-/** The scenario of a case: APs `ap0..`, VMs `vm0..` spread over them, faults from the draws. */
-export const caseScenario = (c: FaultCase): Effect.Effect<Scenario, unknown> =>
+const checkCase = Schema.encodeUnknownEffect(FaultCase)
+
+/** Where a case's problems come from, in a `ScenarioError`. */
+export const FAULT_CASE_SOURCE = "(fault case)"
+
+/**
+ * The scenario of a case: APs `ap0..`, VMs `vm0..` spread over them, faults from the draws. A case
+ * outside `FaultCase`'s bounds (built by hand: 0 VMs, mode 9) is a `ScenarioError` naming its fields.
+ */
+export const caseScenario = (c: FaultCase): Effect.Effect<Scenario, ScenarioError> =>
   Effect.gen(function*() {
+    yield* Effect.suspend(() => checkCase(c, parseOptions)).pipe(
+      Effect.mapError((error) => new ScenarioError({ source: FAULT_CASE_SOURCE, problems: problemsFromIssue(error.issue) }))
+    )
     const mode = c.mode <= 1 ? "virtual-wifi" : c.mode === 2 ? "passthrough" : "native"
     const vmCount = mode === "virtual-wifi" ? c.vms : 1
     const input: ScenarioInput = {

@@ -7,6 +7,9 @@
 import { Prng, streamSeed } from "../kernel/Prng.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
 import type { FaultSpec } from "../scenario/FaultSchedule.ts"
+import { MAX_DURATION_SECONDS } from "../scenario/InputBounds.ts"
+import { faultRateProblem, MAX_GENERATED_FAULTS, RunOptionsError, seedProblems } from "../run/RunOptionsCheck.ts"
+import type { OptionProblem } from "../run/RunOptionsCheck.ts"
 
 /** The raw material of one fault: `kind`, `target`, `size` in [0, 1); `atSeconds` its time. */
 export interface FaultDraw {
@@ -76,8 +79,7 @@ export const faultFromDraw = (scenario: Scenario, d: FaultDraw): FaultSpec => {
   }
 }
 
-/** Generated faults one run takes at most (`--faults 600` for an hour is 36,000). */
-export const MAX_GENERATED_FAULTS = 100_000
+export { MAX_GENERATED_FAULTS } from "../run/RunOptionsCheck.ts"
 
 export interface GenerateOptions {
   readonly seed: number
@@ -87,8 +89,29 @@ export interface GenerateOptions {
   readonly untilSeconds: number
 }
 
-/** A fault schedule for `scenario` between two times, from a seed and a rate. Pure: same inputs, same schedule. */
+/** What is wrong with `options` (every problem), before a schedule is drawn. */
+export const generateProblems = (options: GenerateOptions): Array<OptionProblem> => {
+  const problems = seedProblems(options.seed)
+  const rate = faultRateProblem(options.perMinute)
+  if (rate !== undefined) problems.push({ option: "perMinute", message: rate })
+  const { fromSeconds: from, untilSeconds: until } = options
+  if (!(Number.isFinite(from) && Number.isFinite(until) && from >= 0 && from <= until && until <= MAX_DURATION_SECONDS)) {
+    problems.push({ option: "fromSeconds, untilSeconds", message: `must be times from 0 to ${MAX_DURATION_SECONDS} s, the first no later than the second, got ${from} and ${until}` })
+  } else if (rate === undefined && (options.perMinute * (until - from)) / 60 > MAX_GENERATED_FAULTS) {
+    problems.push({ option: "perMinute", message: `${options.perMinute} a minute for ${until - from} s would draw about ${Math.round((options.perMinute * (until - from)) / 60)} faults; a schedule holds at most ${MAX_GENERATED_FAULTS}` })
+  }
+  return problems
+}
+
+/**
+ * A fault schedule for `scenario` between two times, from a seed and a rate. Pure: same inputs, same
+ * schedule. Throws `RunOptionsError` (every problem of `generateProblems`) for options it cannot draw
+ * from: a seed that is not one, a rate outside 0 to 600 a minute, times that are not an interval, or
+ * a schedule longer than `MAX_GENERATED_FAULTS`.
+ */
 export const generateFaults = (scenario: Scenario, options: GenerateOptions): Array<FaultSpec> => {
+  const problems = generateProblems(options)
+  if (problems.length > 0) throw new RunOptionsError({ problems })
   const random = new Prng(streamSeed(options.seed, "fault-plan")) // the run seed's own stream for fault plans
   const faults: Array<FaultSpec> = []
   if (options.perMinute <= 0 || kindsFor(scenario).length === 0) return faults
@@ -96,6 +119,10 @@ export const generateFaults = (scenario: Scenario, options: GenerateOptions): Ar
   while (true) {
     t += random.nextExponential(60 / options.perMinute)
     if (t >= options.untilSeconds) return faults
+    if (faults.length === MAX_GENERATED_FAULTS) {
+      // A mean just under the cap can still draw past it: refused, not cut short.
+      throw new RunOptionsError({ problems: [{ option: "perMinute", message: `drew more than the ${MAX_GENERATED_FAULTS} faults a schedule holds; lower the rate or the interval` }] })
+    }
     faults.push(faultFromDraw(scenario, {
       atSeconds: t,
       kind: random.nextDoubleUnsafe(),

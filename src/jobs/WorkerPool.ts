@@ -12,6 +12,7 @@ import type { RpcClientError } from "effect/rpc/RpcClientError"
 import { Worker } from "node:worker_threads"
 import { JobRpcs } from "./JobRpc.ts"
 import { JobFailed, JobRunner } from "./JobRunner.ts"
+import { MAX_WORKERS, RunOptionsError, wholeNumberProblem } from "../run/RunOptionsCheck.ts"
 
 /** How long a thread with no job stays up (it took about a second to start). */
 const IDLE_THREAD_LIFETIME = "1 minute"
@@ -48,8 +49,11 @@ const runner = (workers: number) =>
     })
   })
 
-/** `workers` threads running jobs; they start when the layer is built and stop with its scope. */
-export const layer = (options: WorkerPoolOptions): Layer.Layer<JobRunner> => {
+/** `workers` threads running jobs; they start when the layer is built and stop with its scope. A count that is not a whole number from 1 to `MAX_WORKERS` fails with `RunOptionsError`. */
+export const layer = (options: WorkerPoolOptions): Layer.Layer<JobRunner, RunOptionsError> => {
+  // A pool of no thread never ran a job: it waited for one forever.
+  const problem = wholeNumberProblem(options.workers, 1, MAX_WORKERS)
+  if (problem !== undefined) return Layer.effect(JobRunner, Effect.fail(new RunOptionsError({ problems: [{ option: "workers", message: problem }] })))
   const entry = options.entry ?? jobWorkerEntry
   return Layer.effect(JobRunner, runner(options.workers)).pipe(
     // Threads start as runs wait for one (the first at once), so a short batch starts no more than it

@@ -23,3 +23,12 @@ export class Deadlock extends Schema.TaggedError<Deadlock>()("Deadlock", {
     return `deadlock at ${this.virtualTimeNs} ns: every fiber is waiting and no timer is pending`
   }
 }
+
+/** Options `Simulation.run` cannot run with (a seed that is not one, a negative time limit …), every problem named. */
+export class SimulationOptionsError extends Schema.TaggedError<SimulationOptionsError>()("SimulationOptionsError", {
+  problems: Schema.Array(Schema.Struct({ option: Schema.String, message: Schema.String }))
+}) {
+  override get message(): string {
+    return this.problems.map((p) => `${p.option}: ${p.message}`).join("\n")
+  }
+}

@@ -26,7 +26,7 @@ import * as Scheduler from "effect/Scheduler"
 import type * as Scope from "effect/Scope"
 import { durationToNs, Kernel, sleepNs } from "./Kernel.ts"
 import type { RunawayLimits } from "./Kernel.ts"
-import { Deadlock, RunawayFiber } from "./KernelError.ts"
+import { Deadlock, RunawayFiber, SimulationOptionsError } from "./KernelError.ts"
 import { Prng, streamSeed } from "./Prng.ts"
 import { TraceLog } from "./Trace.ts"
 import type { TraceSink } from "./Trace.ts"
@@ -103,15 +103,42 @@ export interface RunOptions {
   readonly limits?: RunawayLimits | undefined
 }
 
+/** The virtual time limit in nanoseconds (Infinity: none), or a problem with it. */
+const untilOf = (until: Duration.Input | undefined): number | string => {
+  if (until === undefined) return Infinity
+  let ns: number
+  try {
+    ns = durationToNs(Duration.fromInputUnsafe(until))
+  } catch (error) {
+    return `is not a duration: ${error instanceof Error ? error.message : String(error)}`
+  }
+  return Number.isNaN(ns) || ns < 0 ? `must be a duration of 0 or more, got ${String(until)}` : ns
+}
+
+/** Every problem with `options`, each named by its field. */
+const optionProblems = (options: RunOptions, until: number | string): Array<{ option: string; message: string }> => {
+  const problems: Array<{ option: string; message: string }> = []
+  const { seed, sliceMs, graceNs } = options
+  if (!(Number.isSafeInteger(seed) && seed >= 0)) problems.push({ option: "seed", message: `must be a whole number from 0 to 2^53 − 1, got ${seed}` })
+  if (typeof until === "string") problems.push({ option: "until", message: until })
+  if (sliceMs !== undefined && !(Number.isFinite(sliceMs) && sliceMs >= 0)) problems.push({ option: "sliceMs", message: `must be a finite number of milliseconds, 0 or more, got ${sliceMs}` })
+  if (graceNs !== undefined && !(Number.isFinite(graceNs) && graceNs >= 0)) problems.push({ option: "graceNs", message: `must be a finite number of nanoseconds, 0 or more, got ${graceNs}` })
+  return problems
+}
+
 /**
  * Runs `program` in a fresh simulation. The program gets `Simulation` and a `Scope` that closes
- * when it ends; every fiber it forks runs on the kernel, in virtual time.
+ * when it ends; every fiber it forks runs on the kernel, in virtual time. Options it cannot run with
+ * fail with `SimulationOptionsError` before anything runs (a seed of 1.5 would otherwise run as 1).
  */
 export const run = <A, E>(
   program: Effect.Effect<A, E, Simulation | Scope.Scope>,
   options: RunOptions
-): Effect.Effect<RunResult<A, E>> =>
+): Effect.Effect<RunResult<A, E>, SimulationOptionsError> =>
   Effect.suspend(() => {
+    const untilChecked = untilOf(options.until)
+    const problems = optionProblems(options, untilChecked)
+    if (problems.length > 0 || typeof untilChecked === "string") return Effect.fail(new SimulationOptionsError({ problems }))
     const kernel = new Kernel(options.limits)
     const random = new Prng(options.seed)
     const streams: Array<Prng> = []
@@ -126,7 +153,7 @@ export const run = <A, E>(
       Context.add(Clock.Clock, kernel.clock),
       Context.add(Random.Random, random)
     )
-    const untilNs = options.until === undefined ? Infinity : durationToNs(Duration.fromInputUnsafe(options.until))
+    const untilNs = untilChecked
     const sliceMs = options.sliceMs ?? 50
     const graceNs = options.graceNs ?? 1e9
     const wallStart = performance.now()
@@ -168,16 +195,40 @@ export const run = <A, E>(
       }
     }
 
+    /**
+     * A callback of the caller's threw inside the kernel (a trace or capture sink, `onProgress`): the
+     * program is interrupted, its finalizers get their grace (unless the callback throws again), and
+     * the run dies saying where it stopped, with the callback's error as the cause.
+     */
+    const callbackThrew = (thrown: unknown) => {
+      const at = kernel.nowNs
+      const events = kernel.eventsProcessed
+      try {
+        stopRoot()
+      } catch {
+        // The callback threw again while the finalizers ran: they are left.
+      }
+      const what = thrown instanceof Error ? thrown.message : String(thrown)
+      return Effect.die(new Error(`the run stopped at ${at} ns after ${events} events: a callback threw: ${what}`, { cause: thrown }))
+    }
+
     const drive = Effect.gen(function*() {
       while (true) {
-        const step = kernel.runUntil(untilNs, performance.now() + sliceMs)
+        let step: ReturnType<Kernel["runUntil"]>
+        try {
+          step = kernel.runUntil(untilNs, performance.now() + sliceMs)
+          if (step === "slice") {
+            options.onProgress?.({
+              virtualTimeNs: kernel.nowNs,
+              eventsProcessed: kernel.eventsProcessed,
+              wallTimeMs: performance.now() - wallStart
+            })
+          }
+        } catch (thrown) {
+          return yield* callbackThrew(thrown)
+        }
         if (step === "stopped") return finish("completed")
         if (step === "slice") {
-          options.onProgress?.({
-            virtualTimeNs: kernel.nowNs,
-            eventsProcessed: kernel.eventsProcessed,
-            wallTimeMs: performance.now() - wallStart
-          })
           yield* Effect.yieldNow
           continue
         }

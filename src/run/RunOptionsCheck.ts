@@ -9,7 +9,12 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { checkScenario } from "../scenario/ScenarioCheck.ts"
 import { MAX_DURATION_SECONDS } from "../scenario/InputBounds.ts"
-import type { Scenario } from "../scenario/Scenario.ts"
+import { Scenario } from "../scenario/Scenario.ts"
+import { decodeScenario } from "../scenario/ScenarioLoad.ts"
+import { parseOptions, problemsFromIssue } from "../scenario/ScenarioIssues.ts"
+import { CATEGORY_COUNT } from "../cpu/CpuCategory.ts"
+import { costNames } from "../cpu/CostTable.ts"
+import type { CostTable } from "../cpu/CostTable.ts"
 
 /** A soak's length: 100 days is already far past any soak run here; more is a typo. */
 export const MAX_SOAK_HOURS = 2400
@@ -19,6 +24,12 @@ export const MAX_SOAK_VMS = 16
 export const MAX_FAULTS_PER_MINUTE = 600
 /** A soak's fault rate, per simulated hour (`MAX_FAULTS_PER_MINUTE` an hour). */
 export const MAX_SOAK_FAULTS_PER_HOUR = MAX_FAULTS_PER_MINUTE * 60
+/** Generated faults one schedule holds, a run's or a soak's (`--faults 600` for an hour is 36,000). */
+export const MAX_GENERATED_FAULTS = 100_000
+
+/** Worker threads a pool runs: more gains nothing on any machine vwifi targets, and each costs memory. */
+export const MAX_WORKERS = 256
+
 /** A campaign this long runs for hours on a laptop; more is a typo. */
 export const MAX_CAMPAIGN_CASES = 100_000
 /** Seeds a study (compare, sweep) repeats each configuration with: a 95% interval is tight long before. */
@@ -97,6 +108,9 @@ export const soakProblems = (o: { readonly hours: number; readonly vms: number; 
   ...(Number.isFinite(o.faultsPerHour) && o.faultsPerHour >= 0 && o.faultsPerHour <= MAX_SOAK_FAULTS_PER_HOUR
     ? []
     : [{ option: "faultsPerHour", message: `must be a rate from 0 to ${MAX_SOAK_FAULTS_PER_HOUR}, got ${o.faultsPerHour}` }]),
+  ...(o.faultsPerHour * o.hours > MAX_GENERATED_FAULTS
+    ? [{ option: "faultsPerHour", message: `${o.faultsPerHour} an hour for ${o.hours} h would draw about ${Math.round(o.faultsPerHour * o.hours)} faults; a schedule holds at most ${MAX_GENERATED_FAULTS}` }]
+    : []),
   ...seedProblems(o.seed)
 ]
 
@@ -104,6 +118,48 @@ export const campaignProblems = (o: { readonly cases: number; readonly seed: num
   ...wholeBetween("cases", o.cases, 1, MAX_CAMPAIGN_CASES),
   ...seedProblems(o.seed)
 ]
+
+const encodeScenario = Schema.encodeUnknownEffect(Scenario)
+
+/**
+ * A scenario the caller built or changed itself (a decoded one spread with a new duration, say) gets
+ * the checks a decoded one passed: its Schema, then the cross-field checks. Each problem is an option
+ * `scenario` with the field's path. An `Infinity` duration never ended, and a mode the model does not
+ * know ran as another.
+ */
+export const scenarioProblems = (scenario: Scenario): Effect.Effect<Array<OptionProblem>> =>
+  Effect.suspend(() => encodeScenario(scenario, parseOptions)).pipe(
+    Effect.mapError((error) => problemsFromIssue(error.issue)),
+    Effect.flatMap((input) => Effect.mapError(decodeScenario(input), (error) => error.problems)),
+    Effect.as([]),
+    Effect.catch((problems) => Effect.succeed(problems.map((p) => ({ option: "scenario", message: p.path === "" ? p.message : `${p.path}: ${p.message}` })))),
+    // An object the Schema cannot even walk (a throwing getter, a proxy) is one problem.
+    Effect.catchDefect((defect) => Effect.succeed([{ option: "scenario", message: `could not be read: ${defect instanceof Error ? defect.message : String(defect)}` }]))
+  )
+
+/**
+ * A cost table must price every operation of the model in whole, finite, non-negative cycles, each
+ * in one of Table 1's categories: a negative switch cost made time run backwards and the run never
+ * ended, a `NaN` made every figure `NaN`.
+ */
+export const costsProblems = (costs: CostTable): Array<OptionProblem> => {
+  const problems: Array<OptionProblem> = []
+  for (const name of costNames) {
+    const op = (costs as Partial<CostTable>)[name]
+    if (op === undefined || op === null) {
+      problems.push({ option: `costs.${name}`, message: "is missing: every operation of the model needs a cost" })
+      continue
+    }
+    if (!(Number.isFinite(op.cycles) && op.cycles >= 0)) problems.push({ option: `costs.${name}.cycles`, message: `must be a finite number of cycles, 0 or more, got ${op.cycles}` })
+    if (!(Number.isInteger(op.category) && op.category >= 0 && op.category < CATEGORY_COUNT)) {
+      problems.push({ option: `costs.${name}.category`, message: `must be one of Table 1's categories (0 to ${CATEGORY_COUNT - 1}, \`Cat\`), got ${op.category}` })
+    }
+  }
+  for (const name of Object.keys(costs)) {
+    if (!(costNames as ReadonlyArray<string>).includes(name)) problems.push({ option: `costs.${name}`, message: "is no operation of the model" })
+  }
+  return problems
+}
 
 /** Fails with every problem, or succeeds when there is none. */
 export const refuseProblems = (problems: ReadonlyArray<OptionProblem>): Effect.Effect<void, RunOptionsError> =>

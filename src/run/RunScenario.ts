@@ -17,7 +17,7 @@ import { percentile } from "./Percentile.ts"
 import { energyOf } from "../nic/RadioEnergy.ts"
 import { isConsistent } from "../driver/VmacTable.ts"
 import { actorSummary, runWorld } from "./RunWorld.ts"
-import { durationProblems, RunOptionsError, seedProblems } from "./RunOptionsCheck.ts"
+import { costsProblems, durationProblems, RunOptionsError, scenarioProblems, seedProblems } from "./RunOptionsCheck.ts"
 import { MAX_FRAME_LIFETIME_NS } from "../vocabulary/ModelConstants.ts"
 import type { World } from "../world/World.ts"
 import type { Timeline } from "../timeline/Timeline.ts"
@@ -214,14 +214,25 @@ const radioReport = (world: World, nowNs: number): RunReport["radio"] => {
 }
 
 /**
- * Runs `scenario` for its duration (or `durationNs`) with `seed`. A seed that is not a whole number
- * from 0 to 2^53 − 1, or a `durationNs` that the scenario's checks refuse as `durationSeconds`, fails
- * with `RunOptionsError` before anything runs.
+ * Runs `scenario` for its duration (or `durationNs`) with `seed`. Before anything runs, the scenario
+ * gets the checks a decoded one passed (it may have been built or changed by hand), and a seed that is
+ * not a whole number from 0 to 2^53 − 1, a `durationNs` that the scenario's checks refuse as
+ * `durationSeconds`, or a cost table with a missing, negative or non-finite cost fails with
+ * `RunOptionsError`, every problem at once.
  */
-export const runScenario = (scenario: Scenario, options: RunScenarioOptions): Effect.Effect<RunReport, RunOptionsError> => {
+export const runScenario = (scenario: Scenario, options: RunScenarioOptions): Effect.Effect<RunReport, RunOptionsError> =>
+  Effect.flatMap(scenarioProblems(scenario), (scenarioProblemList) => {
+    const problems = [
+      ...scenarioProblemList,
+      ...seedProblems(options.seed),
+      ...(options.durationNs === undefined || scenarioProblemList.length > 0 ? [] : durationProblems(scenario, options.durationNs)),
+      ...(options.costs === undefined ? [] : costsProblems(options.costs))
+    ]
+    return problems.length > 0 ? Effect.fail(new RunOptionsError({ problems })) : runChecked(scenario, options)
+  })
+
+const runChecked = (scenario: Scenario, options: RunScenarioOptions): Effect.Effect<RunReport> => {
   const durationNs = options.durationNs ?? scenario.durationSeconds * 1e9
-  const problems = [...seedProblems(options.seed), ...(options.durationNs === undefined ? [] : durationProblems(scenario, options.durationNs))]
-  if (problems.length > 0) return Effect.fail(new RunOptionsError({ problems }))
   return Effect.map(
     runWorld(scenario, options, (world) =>
       Effect.gen(function*() {

@@ -49,7 +49,7 @@ export const runWorld = <A>(
         return yield* drive(world)
       }).pipe(Effect.provide(ActorSystem.layer)),
       { seed: options.seed, trace: options.trace, onProgress: options.onProgress }
-    ),
+    ).pipe(Effect.orDie), // every caller checked its seed (`RunOptionsCheck.ts`) before
     ({ exit, stats }) =>
       Exit.isSuccess(exit)
         ? Effect.succeed({ value: exit.value, stats })

@@ -10,7 +10,7 @@ import type { FaultSpec } from "../scenario/FaultSchedule.ts"
 import type { Scenario, ScenarioInput } from "../scenario/Scenario.ts"
 import { DEFAULT_PASSPHRASE } from "../scenario/Scenario.ts"
 import { decodeScenario } from "../scenario/ScenarioLoad.ts"
-import type { ScenarioError } from "../scenario/ScenarioLoad.ts"
+import { ScenarioError } from "../scenario/ScenarioLoad.ts"
 
 export interface SoakOptions {
   readonly hours: number
@@ -90,6 +90,10 @@ export const soakScenario = (options: SoakOptions): Effect.Effect<Scenario, Scen
     const input = { ...soakBase(options.vms), durationSeconds: seconds }
     const base = yield* decodeScenario(input)
     const events = lifecycle(base.vms.map((v) => v.name), seconds, options.seed)
-    const faults = generateFaults(base, { seed: options.seed, perMinute: options.faultsPerHour / 60, fromSeconds: SOAK_WARMUP_S, untilSeconds: seconds })
+    // A rate whose mean is just under the schedule's cap can still draw past it (RunOptionsError).
+    const faults = yield* Effect.try({
+      try: () => generateFaults(base, { seed: options.seed, perMinute: options.faultsPerHour / 60, fromSeconds: SOAK_WARMUP_S, untilSeconds: seconds }),
+      catch: (error) => new ScenarioError({ source: "soak", problems: [{ path: "faults", message: error instanceof Error ? error.message : String(error) }] })
+    })
     return yield* decodeScenario({ ...input, faults: [...events, ...faults].sort((a, b) => a.atSeconds - b.atSeconds) })
   })

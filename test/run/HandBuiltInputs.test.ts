@@ -1,0 +1,122 @@
+/**
+ * What a library caller builds by hand (a decoded scenario spread with a new field, a cost table, a
+ * fault case, a pool's size, a generator's seed) gets the checks a decoded input gets: each problem
+ * a named, typed error, never a hang, an out-of-memory abort or a silent substitute.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import { calibratedCosts } from "../../src/cpu/CalibratedCosts.ts"
+import { withCycles } from "../../src/cpu/CostTable.ts"
+import type { CostTable } from "../../src/cpu/CostTable.ts"
+import { generateCase, generateCases } from "../../src/fault/CaseGenerator.ts"
+import { caseScenario } from "../../src/fault/FaultCase.ts"
+import type { FaultCase } from "../../src/fault/FaultCase.ts"
+import { generateFaults } from "../../src/fault/FaultPlan.ts"
+import { JobRunner } from "../../src/jobs/JobRunner.ts"
+import * as WorkerPool from "../../src/jobs/WorkerPool.ts"
+import { SimulationOptionsError } from "../../src/kernel/KernelError.ts"
+import * as Simulation from "../../src/kernel/Simulation.ts"
+import { RunOptionsError } from "../../src/run/RunOptionsCheck.ts"
+import { runScenario } from "../../src/run/RunScenario.ts"
+import type { Scenario } from "../../src/scenario/Scenario.ts"
+import { defaultScenario, ScenarioError } from "../../src/scenario/ScenarioLoad.ts"
+
+const refused = <A, E>(effect: Effect.Effect<A, E>) =>
+  Effect.map(Effect.flip(effect), (e) => {
+    assert.instanceOf(e, RunOptionsError)
+    return (e as RunOptionsError).problems.map((p) => `${p.option}: ${p.message}`)
+  })
+
+const thrown = (f: () => unknown): ReadonlyArray<string> => {
+  try {
+    f()
+  } catch (e) {
+    assert.instanceOf(e, RunOptionsError)
+    return (e as RunOptionsError).problems.map((p) => p.option)
+  }
+  return assert.fail("nothing was thrown")
+}
+
+describe("hand-built inputs", () => {
+  it.effect("runScenario checks a spread scenario as it checks a decoded one: an endless duration never runs", () =>
+    Effect.gen(function*() {
+      const endless = yield* refused(runScenario({ ...defaultScenario, durationSeconds: Infinity }, { seed: 1 }))
+      assert.lengthOf(endless, 1)
+      assert.match(endless[0]!, /^scenario: durationSeconds: /)
+      const bogus = yield* refused(runScenario({ ...defaultScenario, mode: "bogus" } as unknown as Scenario, { seed: 1.5 }))
+      assert.deepStrictEqual(bogus.map((p) => p.split(":")[0]), ["scenario", "seed"], "every problem at once")
+      const twins = yield* refused(runScenario({ ...defaultScenario, vms: [defaultScenario.vms[0]!, defaultScenario.vms[0]!] }, { seed: 1 }))
+      assert.include(twins[0]!, "duplicate VM name")
+      const measuresNothing = yield* refused(runScenario({ ...defaultScenario, warmupSeconds: 5, durationSeconds: 2 }, { seed: 1 }))
+      assert.include(measuresNothing[0]!, "warm-up")
+    }))
+
+  it.effect("a cost table prices every operation in finite cycles, 0 or more", () =>
+    Effect.gen(function*() {
+      const broken = withCycles(calibratedCosts, { contextSwitch: -1e6, guestPacket: NaN }, "broken")
+      const problems = yield* refused(runScenario(defaultScenario, { seed: 1, durationNs: 2e9, costs: broken }))
+      assert.deepStrictEqual(problems.map((p) => p.split(":")[0]), ["costs.contextSwitch.cycles", "costs.guestPacket.cycles"])
+      const empty = yield* refused(runScenario(defaultScenario, { seed: 1, durationNs: 2e9, costs: {} as CostTable }))
+      assert.include(empty[0]!, "is missing")
+      const extra = { ...calibratedCosts, guestPackett: calibratedCosts.guestPacket } as CostTable
+      assert.deepStrictEqual(yield* refused(runScenario(defaultScenario, { seed: 1, durationNs: 2e9, costs: extra })), ["costs.guestPackett: is no operation of the model"])
+    }))
+
+  it("generateFaults refuses what it cannot draw from, before drawing", () => {
+    const window = { fromSeconds: 0, untilSeconds: 2 }
+    assert.deepStrictEqual(thrown(() => generateFaults(defaultScenario, { seed: 1, perMinute: NaN, ...window })), ["perMinute"])
+    assert.deepStrictEqual(thrown(() => generateFaults(defaultScenario, { seed: 1.5, perMinute: 1e9, ...window })), ["seed", "perMinute"])
+    assert.deepStrictEqual(thrown(() => generateFaults(defaultScenario, { seed: 1, perMinute: 600, fromSeconds: 0, untilSeconds: Infinity })), ["fromSeconds, untilSeconds"])
+    // 600 a minute for 50 days would be 43 million faults: refused from the mean, not drawn.
+    assert.deepStrictEqual(thrown(() => generateFaults(defaultScenario, { seed: 1, perMinute: 600, fromSeconds: 0, untilSeconds: 50 * 86_400 })), ["perMinute"])
+    assert.isAbove(generateFaults(defaultScenario, { seed: 1, perMinute: 60, fromSeconds: 0, untilSeconds: 60 }).length, 30)
+  })
+
+  it("a campaign's cases come from a seed and a count that are whole numbers", () => {
+    assert.deepStrictEqual(thrown(() => generateCases(1.5, 2)), ["seed"])
+    assert.deepStrictEqual(thrown(() => generateCases(1, 2.5)), ["count"])
+    assert.deepStrictEqual(thrown(() => generateCase(NaN, 0)), ["seed"])
+    assert.deepStrictEqual(generateCases(1, 3)[2], generateCase(1, 2))
+  })
+
+  it.effect("a fault case built by hand is checked against FaultCase's bounds", () =>
+    Effect.gen(function*() {
+      const good = generateCase(1, 0)
+      const bad = { ...good, vms: 0, mode: 9 } as FaultCase
+      const e = yield* Effect.flip(caseScenario(bad))
+      assert.instanceOf(e, ScenarioError)
+      assert.sameMembers(e.problems.map((p) => p.path), ["vms", "mode"])
+      assert.isAbove((yield* caseScenario(good)).vms.length, 0)
+    }))
+
+  it.effect("Simulation.run refuses a seed it would truncate and a negative time limit", () =>
+    Effect.gen(function*() {
+      const e = yield* Effect.flip(Simulation.run(Effect.void, { seed: 1.5, until: -1, sliceMs: -1 }))
+      assert.instanceOf(e, SimulationOptionsError)
+      assert.deepStrictEqual(e.problems.map((p) => p.option), ["seed", "until", "sliceMs"])
+      const fine = yield* Simulation.run(Effect.void, { seed: 1, until: "1 second" })
+      assert.strictEqual(fine.stats.outcome, "completed")
+    }))
+
+  it.effect("a pool of no thread is refused, where it waited for one forever", () =>
+    Effect.gen(function*() {
+      const e = yield* Effect.flip(Effect.provide(JobRunner.use(() => Effect.void), WorkerPool.layer({ workers: 0 }) as Layer.Layer<JobRunner, RunOptionsError>))
+      assert.instanceOf(e, RunOptionsError)
+      assert.strictEqual(e.problems[0]!.option, "workers")
+    }))
+
+  it.effect("a callback that throws stops the run with where it stopped, and the callback's error as the cause", () =>
+    Effect.gen(function*() {
+      let lines = 0
+      const boom = new Error("disk full")
+      const exit = yield* Effect.exit(runScenario(defaultScenario, { seed: 1, durationNs: 2e9, trace: () => { if (++lines > 1000) throw boom } }))
+      assert.isTrue(Exit.isFailure(exit))
+      const defect = Exit.isFailure(exit) ? Cause.squash(exit.cause) : undefined
+      assert.instanceOf(defect, Error)
+      assert.match((defect as Error).message, /^the run stopped at \d+(\.\d+)? ns after \d+ events: a callback threw: disk full$/)
+      assert.strictEqual((defect as Error).cause, boom)
+    }))
+})
