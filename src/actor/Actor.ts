@@ -109,7 +109,9 @@ const describe = (cause: Cause.Cause<unknown>): string => {
 
 /**
  * Starts an actor in the current scope; closing the scope stops it (queued messages become dead
- * letters with reason `actor-stopped`).
+ * letters with reason `actor-stopped`). A spec that cannot run (a capacity that is not a whole number
+ * of messages, 1 or more; an overflow other than "wait" or "drop") is a defect naming the actor: an
+ * error in the actor's definition, found when it starts rather than as a hang.
  */
 export const make = Effect.fnUntraced(function*<M, S, R = never>(
   spec: ActorSpec<M, S, R>
@@ -119,6 +121,7 @@ export const make = Effect.fnUntraced(function*<M, S, R = never>(
   const { kernel, trace } = sim
   const mailbox = new Mailbox<M>(kernel, spec.capacity, spec.name)
   const overflow = spec.overflow ?? "wait"
+  if (overflow !== "wait" && overflow !== "drop") throw new RangeError(`actor ${spec.name}: overflow must be "wait" or "drop", got ${String(overflow)}`)
   const policy = spec.supervision ?? defaultSupervision
   const done = Deferred.makeUnsafe<void, ActorEscalated>()
   const actorName = trace.name(spec.name)

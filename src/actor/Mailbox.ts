@@ -55,6 +55,8 @@ export class Mailbox<M> {
 
   /** `owner` names the actor: the kernel blames it for wake-ups that never let time advance. */
   constructor(kernel: Kernel, capacity: number, owner: string) {
+    // A mailbox of no slot never delivers (its sender waits forever); a fractional one cannot be allocated.
+    if (!(Number.isSafeInteger(capacity) && capacity >= 1)) throw new RangeError(`the mailbox of ${owner}: capacity must be a whole number of messages, 1 or more, got ${capacity}`)
     this.kernel = kernel
     this.owner = owner
     this.capacity = capacity

@@ -5,8 +5,11 @@
  *
  * ```
  * lab.json: vms[0].memoryMb: expected an integer between 64 and 65536, got 10
- * lab.json: vms[1].ssid: no AP has SSID "lab2"; known SSIDs: "lab"
+ * lab.json: durationSeconds: expected a number greater than 0 and at most 8640000, got -1
  * ```
+ *
+ * The cross-field checks (an SSID no AP has, a duplicate name) run once every field has its type,
+ * so their problems come in a second pass.
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
@@ -61,11 +64,20 @@ export const decodeScenario = (input: unknown, source: string = OBJECT_SOURCE): 
 export const loadScenarioFile = (path: string): Effect.Effect<Scenario, ScenarioError> =>
   Effect.flatMap(readScenarioJson(path), (json) => decodeScenario(json, path))
 
+/** Frozen all the way down: a value every caller shares cannot be changed by one of them for the rest. */
+export const deepFreeze = <A>(value: A): A => {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key])
+  }
+  return value
+}
+
 /**
  * The scenario of the seed's setup: every default (one core at 2.53 GHz, 4 vMACs, 802.11g 54 Mbps,
- * one AP "lab", one VM "vm1" sending saturated UDP under Virtual WiFi).
+ * one AP "lab", one VM "vm1" sending saturated UDP under Virtual WiFi). Frozen: spread it to vary it.
  */
-export const defaultScenario: Scenario = Schema.decodeUnknownSync(Scenario)({}, parseOptions)
+export const defaultScenario: Scenario = deepFreeze(Schema.decodeUnknownSync(Scenario)({}, parseOptions))
 
 /** The JSON form of a scenario, every field explicit; `decodeScenario(encodeScenario(s))` gives `s` back. */
 export const encodeScenario = (scenario: Scenario): ScenarioInput => Schema.encodeSync(Scenario)(scenario)

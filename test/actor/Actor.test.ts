@@ -66,6 +66,21 @@ describe("actor: messages", () => {
 })
 
 describe("actor: mailbox overflow", () => {
+  it.effect("a spec that cannot run is a defect naming the actor, not a hang or an allocation error", () =>
+    Effect.gen(function*() {
+      for (const [spec, words] of [
+        [counterSpec({ capacity: 0 }), "capacity must be a whole number of messages, 1 or more, got 0"],
+        [counterSpec({ capacity: 1.5 }), "got 1.5"],
+        [counterSpec({ capacity: 4, overflow: "bogus" as "drop" }), 'overflow must be "wait" or "drop", got bogus']
+      ] as const) {
+        const result = yield* runActors(Actor.make(spec))
+        assert.isTrue(Exit.isFailure(result.exit))
+        const text = Exit.isFailure(result.exit) ? String(result.exit.cause) : ""
+        assert.include(text, words)
+        assert.include(text, "counter")
+      }
+    }))
+
   it.effect("`drop` drops past capacity and records each drop with its reason", () =>
     Effect.gen(function*() {
       const result = yield* runActors(Effect.gen(function*() {
