@@ -71,6 +71,7 @@ export const clientLayer = (options: ClientOptions): Layer.Layer<Sharding | Runn
  */
 export const awaitRunners = (waitMs: number, onWaiting?: () => void): Effect.Effect<number, NoRunners, RunnerStorage> =>
   Effect.gen(function*() {
+    if (!(waitMs >= 0)) return yield* new NoRunners({ message: `waitMs must be a number of milliseconds, 0 or more, got ${waitMs}` })
     const storage = yield* RunnerStorage
     const healthy = storage.getRunners.pipe(
       Effect.map((runners) => runners.filter(([, ok]) => ok).length),

@@ -38,9 +38,17 @@ export const defaultTimings: ClusterTimings = {
 /**
  * A dead runner's shards move after a few seconds: for runners on one machine (and the failover
  * test). SQLite's CURRENT_TIMESTAMP, which the lock rows use, counts whole seconds, so expiry below
- * ~3 s would make live runners' locks look stale.
+ * ~3 s would make live runners' locks look stale: an expiry below `MIN_SHARD_LOCK_EXPIRATION_MS` (or
+ * not a number) throws a `RangeError`.
  */
-export const fastFailoverTimings = (shardLockExpirationMs: number): ClusterTimings => ({
+export const fastFailoverTimings = (shardLockExpirationMs: number): ClusterTimings => {
+  if (!(Number.isFinite(shardLockExpirationMs) && shardLockExpirationMs >= MIN_SHARD_LOCK_EXPIRATION_MS)) {
+    throw new RangeError(`a shard lock's expiry must be at least ${MIN_SHARD_LOCK_EXPIRATION_MS} ms (SQLite's clock counts whole seconds), got ${shardLockExpirationMs}`)
+  }
+  return fastTimings(shardLockExpirationMs)
+}
+
+const fastTimings = (shardLockExpirationMs: number): ClusterTimings => ({
   shardLockExpirationMs,
   shardLockRefreshMs: Math.max(250, Math.floor(shardLockExpirationMs / 4)),
   messagePollMs: Math.max(250, Math.floor(shardLockExpirationMs / 4)),

@@ -153,6 +153,10 @@ export class Timeline implements TraceObserver {
     if (!(options.untilNs > options.fromNs) || !(options.fromNs >= 0)) {
       throw new RangeError(`a timeline's window must end after it starts: ${options.fromNs}..${options.untilNs} ns`)
     }
+    const max = options.eventsMax
+    if (max !== undefined && !(Number.isSafeInteger(max) && max >= 1)) {
+      throw new RangeError(`a timeline's eventsMax must be a whole number of events, 1 or more, got ${max}`)
+    }
     this.fromNs = options.fromNs
     this.untilNs = options.untilNs
     this.out = new ChromeTraceWriter(options.write, options.eventsMax ?? MAX_TIMELINE_EVENTS)

@@ -33,5 +33,7 @@ describe("cluster timings", () => {
       assert.isBelow(t.messagePollMs, ms)
     }
     assert.strictEqual(defaultTimings.shardLockExpirationMs, 35_000)
+    // Below SQLite's whole-second clock, or not a number, is refused (NaN made every timing null).
+    for (const ms of [MIN_SHARD_LOCK_EXPIRATION_MS - 1, NaN, -1]) assert.throws(() => fastFailoverTimings(ms), RangeError)
   })
 })

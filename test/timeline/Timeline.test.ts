@@ -82,6 +82,10 @@ describe("timeline: the core's track and the threads' tracks", () => {
     assert.isAtMost(a!.ts + a!.dur!, b!.ts)
   })
 
+  it("a cap on events is a whole number, 1 or more: -1 or NaN wrote an empty timeline without a word", () => {
+    for (const eventsMax of [0, -1, NaN, 1.5]) assert.throws(() => timelineOf(0, 1e9, eventsMax), RangeError)
+  })
+
   it("counts what passes its cap and says so, keeping the tracks' names", () => {
     const { t, trace } = timelineOf(0, 1e9, 3)
     for (let i = 0; i < 5; i++) ran(t, 1, "guestPacket", Cat.guest, i * 100, i * 100 + 50)
