@@ -138,6 +138,7 @@ export const run = <A, E>(
   Effect.suspend(() => {
     const untilChecked = untilOf(options.until)
     const problems = optionProblems(options, untilChecked)
+    // (A problem with `until` is among `problems`; the type test narrows it for what follows.)
     if (problems.length > 0 || typeof untilChecked === "string") return Effect.fail(new SimulationOptionsError({ problems }))
     const kernel = new Kernel(options.limits)
     const random = new Prng(options.seed)
@@ -216,15 +217,13 @@ export const run = <A, E>(
     const drive = Effect.gen(function*() {
       while (true) {
         const step = kernel.runUntil(untilNs, performance.now() + sliceMs)
+        if (step === "stopped") return finish("completed")
         if (step === "slice") {
           options.onProgress?.({
             virtualTimeNs: kernel.nowNs,
             eventsProcessed: kernel.eventsProcessed,
             wallTimeMs: performance.now() - wallStart
           })
-        }
-        if (step === "stopped") return finish("completed")
-        if (step === "slice") {
           yield* Effect.yieldNow
           continue
         }

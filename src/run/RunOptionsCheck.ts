@@ -1,9 +1,11 @@
 /**
- * The options a library caller passes to `runScenario`, `runSoak`, `runCampaign`, `compare` and
- * `sweep`, checked before anything runs: the command line checks its flags, but a program calling
- * the library directly could pass a seed of 1.5 (which ran as seed 1 while the report said 1.5), a
- * duration of Infinity (which never ended) or one inside the warm-up (which measured nothing). A
- * problem is a `RunOptionsError` naming the option, never a defect and never a silent substitute.
+ * The options a library caller passes to `runScenario`, `runSoak`, `runCampaign` (and to the
+ * studies behind `vwifi compare` and `sweep-rate`, `compare/`), the scenario and cost table it hands
+ * `runScenario`, and the generators' arguments, checked before anything runs: the command line
+ * checks its flags, but a program calling the library directly could pass a seed of 1.5 (which ran
+ * as seed 1 while the report said 1.5), a duration of Infinity (which never ended) or one inside the
+ * warm-up (which measured nothing). A problem is a `RunOptionsError` naming the option, never a
+ * defect and never a silent substitute.
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
@@ -138,7 +140,7 @@ export const scenarioProblems = (scenario: Scenario): Effect.Effect<Array<Option
   )
 
 /**
- * A cost table must price every operation of the model in whole, finite, non-negative cycles, each
+ * A cost table must price every operation of the model in finite, non-negative cycles, each
  * in one of Table 1's categories: a negative switch cost made time run backwards and the run never
  * ended, a `NaN` made every figure `NaN`.
  */
