@@ -17,6 +17,7 @@ import { checkShape, OBJECT_SHAPE } from "./InputBounds.ts"
 import { Scenario } from "./Scenario.ts"
 import type { ScenarioInput } from "./Scenario.ts"
 import { checkScenario } from "./ScenarioCheck.ts"
+import { deepFreeze } from "./DeepFreeze.ts"
 import { OBJECT_SOURCE, ScenarioError } from "./ScenarioError.ts"
 import { readScenarioJson } from "./ScenarioFile.ts"
 import { formatPath, parseOptions, problemsFromIssue } from "./ScenarioIssues.ts"
@@ -63,15 +64,6 @@ export const decodeScenario = (input: unknown, source: string = OBJECT_SOURCE): 
  */
 export const loadScenarioFile = (path: string): Effect.Effect<Scenario, ScenarioError> =>
   Effect.flatMap(readScenarioJson(path), (json) => decodeScenario(json, path))
-
-/** Frozen all the way down: a value every caller shares cannot be changed by one of them for the rest. */
-export const deepFreeze = <A>(value: A): A => {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key])
-  }
-  return value
-}
 
 /**
  * The scenario of the seed's setup: every default (one core at 2.53 GHz, 4 vMACs, 802.11g 54 Mbps,

@@ -3,6 +3,7 @@
  * `decodeScenario` (ScenarioLoad.ts); whatever they leave out takes the seed's defaults.
  */
 import type { ScenarioInput } from "./Scenario.ts"
+import { deepFreeze } from "./DeepFreeze.ts"
 
 /** Two VMs on one card, each joined to its own AP (different SSIDs, same channel), each sending UDP and pinging. */
 export const twoVmsTwoAps = {
@@ -194,3 +195,6 @@ export const powerSave = {
     }
   ]
 } as const satisfies ScenarioInput
+
+// Shared by every caller: frozen, so that one cannot change them for the rest (spread one to vary it).
+for (const example of [twoVmsTwoAps, fourVmsHt40, wrongPassphrase, faultSchedule, commandStorm, roamingWalk, locationFloor, rateControl, powerSave]) deepFreeze(example)

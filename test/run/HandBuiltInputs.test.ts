@@ -23,6 +23,7 @@ import { RunOptionsError } from "../../src/run/RunOptionsCheck.ts"
 import { runScenario } from "../../src/run/RunScenario.ts"
 import type { Scenario } from "../../src/scenario/Scenario.ts"
 import { defaultScenario, ScenarioError } from "../../src/scenario/ScenarioLoad.ts"
+import * as Examples from "../../src/scenario/examples.ts"
 
 const refused = <A, E>(effect: Effect.Effect<A, E>) =>
   Effect.map(Effect.flip(effect), (e) => {
@@ -119,4 +120,11 @@ describe("hand-built inputs", () => {
       assert.match((defect as Error).message, /^the run stopped at \d+(\.\d+)? ns after \d+ events: a callback threw: disk full$/)
       assert.strictEqual((defect as Error).cause, boom)
     }))
+
+  it("the default scenario and the examples are shared, so frozen all the way down: one caller cannot change them for the rest", () => {
+    assert.throws(() => (defaultScenario.vms as Array<unknown>).push(defaultScenario.vms[0]), TypeError)
+    assert.throws(() => { (defaultScenario.vms[0] as { name: string }).name = "mine" }, TypeError)
+    assert.throws(() => { (Examples.twoVmsTwoAps.vms[0] as { name: string }).name = "mine" }, TypeError)
+    assert.strictEqual({ ...defaultScenario, durationSeconds: 60 }.durationSeconds, 60, "a spread copy varies freely")
+  })
 })
