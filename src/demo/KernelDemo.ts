@@ -9,6 +9,7 @@ import * as Actor from "../actor/Actor.ts"
 import { ActorSystem } from "../actor/ActorSystem.ts"
 import * as Simulation from "../kernel/Simulation.ts"
 import { SimulationOptionsError } from "../kernel/KernelError.ts"
+import { wholeNumberProblem } from "../run/RunOptionsCheck.ts"
 
 class Token extends Schema.TaggedClass<Token>()("Token", { hops: Schema.Number }) {}
 class Tick extends Schema.TaggedClass<Tick>()("Tick", {}) {}
@@ -86,9 +87,8 @@ const program = (options: KernelDemoOptions) =>
 /** Runs the demo and summarizes it; options it cannot run with fail with `SimulationOptionsError`, every problem named. */
 export const runKernelDemo = (options: KernelDemoOptions): Effect.Effect<KernelDemoResult, SimulationOptionsError> => {
   const problems: Array<{ option: string; message: string }> = []
-  if (!(Number.isSafeInteger(options.nodes) && options.nodes >= 1 && options.nodes <= MAX_DEMO_NODES)) {
-    problems.push({ option: "nodes", message: `must be a whole number from 1 to ${MAX_DEMO_NODES}, got ${options.nodes}` })
-  }
+  const nodes = wholeNumberProblem(options.nodes, 1, MAX_DEMO_NODES)
+  if (nodes !== undefined) problems.push({ option: "nodes", message: nodes })
   if (!(Number.isSafeInteger(options.durationNs) && options.durationNs >= 0)) {
     problems.push({ option: "durationNs", message: `must be a whole number of nanoseconds, 0 or more, got ${options.durationNs}` })
   }

@@ -5,13 +5,8 @@
  */
 import { Prng, streamSeed } from "../kernel/Prng.ts"
 import type { FaultCase } from "./FaultCase.ts"
-import { MAX_CAMPAIGN_CASES, RunOptionsError, seedProblems, wholeNumberProblem } from "../run/RunOptionsCheck.ts"
+import { MAX_CAMPAIGN_CASES, seedProblems, throwProblems, wholeNumberProblem } from "../run/RunOptionsCheck.ts"
 import type { OptionProblem } from "../run/RunOptionsCheck.ts"
-
-/** Throws `RunOptionsError` with every problem (a seed of 1.5 drew seed 1's cases). */
-const refuse = (problems: ReadonlyArray<OptionProblem>): void => {
-  if (problems.length > 0) throw new RunOptionsError({ problems })
-}
 
 const indexProblems = (option: string, n: number): Array<OptionProblem> => {
   const message = wholeNumberProblem(n, 0, MAX_CAMPAIGN_CASES)
@@ -33,7 +28,8 @@ const DRAW_VALUES = 1000
 
 /** Case `index` of the campaign of seed `seed`; throws `RunOptionsError` for a seed or an index that is not one. */
 export const generateCase = (seed: number, index: number): FaultCase => {
-  refuse([...seedProblems(seed), ...indexProblems("index", index)])
+  // A seed of 1.5 drew seed 1's cases.
+  throwProblems([...seedProblems(seed), ...indexProblems("index", index)])
   return drawCase(seed, index)
 }
 
@@ -57,6 +53,6 @@ const drawCase = (seed: number, index: number): FaultCase => {
 
 /** Cases 0 … count − 1 of the campaign of `seed`; throws `RunOptionsError` for a seed or a count that is not one. */
 export const generateCases = (seed: number, count: number): Array<FaultCase> => {
-  refuse([...seedProblems(seed), ...indexProblems("count", count)])
+  throwProblems([...seedProblems(seed), ...indexProblems("count", count)])
   return Array.from({ length: count }, (_, i) => drawCase(seed, i))
 }

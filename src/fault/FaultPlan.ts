@@ -8,7 +8,7 @@ import { Prng, streamSeed } from "../kernel/Prng.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
 import type { FaultSpec } from "../scenario/FaultSchedule.ts"
 import { MAX_DURATION_SECONDS } from "../scenario/InputBounds.ts"
-import { faultRateProblem, MAX_GENERATED_FAULTS, RunOptionsError, seedProblems } from "../run/RunOptionsCheck.ts"
+import { faultRateProblem, MAX_GENERATED_FAULTS, RunOptionsError, seedProblems, throwProblems } from "../run/RunOptionsCheck.ts"
 import type { OptionProblem } from "../run/RunOptionsCheck.ts"
 
 /** The raw material of one fault: `kind`, `target`, `size` in [0, 1); `atSeconds` its time. */
@@ -110,8 +110,7 @@ export const generateProblems = (options: GenerateOptions): Array<OptionProblem>
  * a schedule longer than `MAX_GENERATED_FAULTS`.
  */
 export const generateFaults = (scenario: Scenario, options: GenerateOptions): Array<FaultSpec> => {
-  const problems = generateProblems(options)
-  if (problems.length > 0) throw new RunOptionsError({ problems })
+  throwProblems(generateProblems(options))
   const random = new Prng(streamSeed(options.seed, "fault-plan")) // the run seed's own stream for fault plans
   const faults: Array<FaultSpec> = []
   if (options.perMinute <= 0 || kindsFor(scenario).length === 0) return faults

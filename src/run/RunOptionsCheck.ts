@@ -163,6 +163,11 @@ export const costsProblems = (costs: CostTable): Array<OptionProblem> => {
   return problems
 }
 
+/** Throws a `RunOptionsError` with every problem, when there is one: for the plain functions (the generators). */
+export const throwProblems = (problems: ReadonlyArray<OptionProblem>): void => {
+  if (problems.length > 0) throw new RunOptionsError({ problems })
+}
+
 /** Fails with every problem, or succeeds when there is none. */
 export const refuseProblems = (problems: ReadonlyArray<OptionProblem>): Effect.Effect<void, RunOptionsError> =>
   problems.length === 0 ? Effect.void : Effect.fail(new RunOptionsError({ problems }))
