@@ -57,7 +57,10 @@ export class RunOptionsError extends Schema.TaggedError<RunOptionsError>()("RunO
  * when it is one. The command line's flags are refused in the same words.
  */
 export const wholeNumberProblem = (value: number, min: number, max: number, maxText = String(max)): string | undefined =>
-  Number.isSafeInteger(value) && value >= min && value <= max ? undefined : `must be a whole number from ${min} to ${maxText}, got ${value}`
+  Number.isSafeInteger(value) && value >= min && value <= max ? undefined : `must be a whole number from ${min} to ${maxText}, got ${shown(value)}`
+
+/** A value as a caller wrote it: a string in quotes, so that "7" does not read as the number 7. */
+const shown = (value: unknown): string => (typeof value === "string" ? JSON.stringify(value) : String(value))
 
 /** Why `perMinute` is not a fault rate a run or a soak generates from, or undefined. */
 export const faultRateProblem = (perMinute: number): string | undefined =>

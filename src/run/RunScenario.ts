@@ -220,8 +220,10 @@ const radioReport = (world: World, nowNs: number): RunReport["radio"] => {
  * `durationSeconds`, or a cost table with a missing, negative or non-finite cost fails with
  * `RunOptionsError`, every problem at once.
  */
-export const runScenario = (scenario: Scenario, options: RunScenarioOptions): Effect.Effect<RunReport, RunOptionsError> =>
+export const runScenario = (scenario: Scenario, given: RunScenarioOptions): Effect.Effect<RunReport, RunOptionsError> =>
   Effect.flatMap(scenarioProblems(scenario), (scenarioProblemList) => {
+    // Called from JavaScript without options, the seed is missing: a problem to name, not a TypeError.
+    const options: RunScenarioOptions = given ?? ({ seed: undefined } as unknown as RunScenarioOptions)
     const problems = [
       ...scenarioProblemList,
       ...seedProblems(options.seed),

@@ -68,6 +68,11 @@ export const checkShape = (value: unknown, limits: ShapeLimits): ShapeProblem | 
       }
       for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], path: [...path, i] })
     } else {
+      // A Map, a Date or a class's instance has no fields a scenario reads: taken as `{}`, it ran on defaults.
+      const proto = Object.getPrototypeOf(v)
+      if (proto !== Object.prototype && proto !== null) {
+        return { path, message: `expected a plain object (as JSON gives), got ${(proto as { constructor?: { name?: string } }).constructor?.name || "an object of another kind"}` }
+      }
       const keys = Object.keys(v)
       if (keys.length > limits.objectKeys) {
         return { path, message: `an object with ${keys.length} keys; an object in a scenario has at most ${limits.objectKeys}` }

@@ -22,7 +22,7 @@ import * as Simulation from "../../src/kernel/Simulation.ts"
 import { RunOptionsError } from "../../src/run/RunOptionsCheck.ts"
 import { runScenario } from "../../src/run/RunScenario.ts"
 import type { Scenario } from "../../src/scenario/Scenario.ts"
-import { defaultScenario, ScenarioError } from "../../src/scenario/ScenarioLoad.ts"
+import { decodeScenario, defaultScenario, ScenarioError } from "../../src/scenario/ScenarioLoad.ts"
 import * as Examples from "../../src/scenario/examples.ts"
 
 const refused = <A, E>(effect: Effect.Effect<A, E>) =>
@@ -127,4 +127,14 @@ describe("hand-built inputs", () => {
     assert.throws(() => { (Examples.twoVmsTwoAps.vms[0] as { name: string }).name = "mine" }, TypeError)
     assert.strictEqual({ ...defaultScenario, durationSeconds: 60 }.durationSeconds, 60, "a spread copy varies freely")
   })
+
+  it.effect("a Map or a class's instance is no scenario (it read as {} and ran on defaults); a seed written as text says so", () =>
+    Effect.gen(function*() {
+      const map = yield* Effect.flip(decodeScenario(new Map([["durationSeconds", 3]])))
+      assert.include(map.message, "expected a plain object (as JSON gives), got Map")
+      const text = yield* refused(runScenario(defaultScenario, { seed: "7" as unknown as number }))
+      assert.deepStrictEqual(text, ['seed: must be a whole number from 0 to 2^53 − 1, got "7"'])
+      const none = yield* refused(runScenario(defaultScenario, undefined as unknown as { seed: number }))
+      assert.deepStrictEqual(none, ["seed: must be a whole number from 0 to 2^53 − 1, got undefined"])
+    }))
 })
