@@ -45,17 +45,15 @@ export const fastFailoverTimings = (shardLockExpirationMs: number): ClusterTimin
   if (!(Number.isFinite(shardLockExpirationMs) && shardLockExpirationMs >= MIN_SHARD_LOCK_EXPIRATION_MS)) {
     throw new RangeError(`a shard lock's expiry must be at least ${MIN_SHARD_LOCK_EXPIRATION_MS} ms (SQLite's clock counts whole seconds), got ${shardLockExpirationMs}`)
   }
-  return fastTimings(shardLockExpirationMs)
+  return {
+    shardLockExpirationMs,
+    shardLockRefreshMs: Math.max(250, Math.floor(shardLockExpirationMs / 4)),
+    messagePollMs: Math.max(250, Math.floor(shardLockExpirationMs / 4)),
+    replyPollMs: 100,
+    refreshAssignmentsMs: Math.max(250, Math.floor(shardLockExpirationMs / 4)),
+    healthCheckMs: Math.max(500, Math.floor(shardLockExpirationMs / 2))
+  }
 }
-
-const fastTimings = (shardLockExpirationMs: number): ClusterTimings => ({
-  shardLockExpirationMs,
-  shardLockRefreshMs: Math.max(250, Math.floor(shardLockExpirationMs / 4)),
-  messagePollMs: Math.max(250, Math.floor(shardLockExpirationMs / 4)),
-  replyPollMs: 100,
-  refreshAssignmentsMs: Math.max(250, Math.floor(shardLockExpirationMs / 4)),
-  healthCheckMs: Math.max(500, Math.floor(shardLockExpirationMs / 2))
-})
 
 /** The smallest lock expiry the runner accepts (see `fastFailoverTimings`). */
 export const MIN_SHARD_LOCK_EXPIRATION_MS = 3_000
