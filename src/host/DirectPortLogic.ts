@@ -16,6 +16,7 @@ import type { CardEvent, RejectReason } from "../vocabulary/CardEvent.ts"
 import { checkDescriptor, checkRate } from "../device-model/CommandCheck.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import { frameFromDescriptor } from "../vocabulary/DescriptorFrame.ts"
+import { KERNEL_OWN_PACKET, socketCopyBytes } from "../vocabulary/PacketHeaders.ts"
 import { guestEventOf } from "../vocabulary/NicEvent.ts"
 import type { NicEvent } from "../vocabulary/NicEvent.ts"
 import { Housekeeping, newWatchdog } from "../driver/Housekeeping.ts"
@@ -157,11 +158,10 @@ export class DirectPortLogic {
         }
         if (frames.length > 0) {
           if (o.mode === "native") {
-            // The host application's send(): a system call and a copy into the kernel per packet.
-            access.op("syscall", frames.length)
-              .op("copyPacket", frames.length)
-              .op("copyByte", frames.reduce((n, f) => n + f.payloadBytes, 0))
-              .op("hostDriverTx")
+            // The host application's send(): a system call and a copy of its payload into the kernel
+            // per packet; what the kernel sends of its own (TCP's ACKs) has neither.
+            chargeSocketCalls(access, frames)
+            access.op("hostDriverTx")
               .op("lock")
           } else {
             access.op("shadowPage", frames.length) // DMA-mapped guest pages tracked by KVM
@@ -189,12 +189,10 @@ export class DirectPortLogic {
     const out: Array<CardEvent> = []
     for (const e of events) {
       if (e._tag === "Rx" && o.mode === "native") {
-        // The stack's receive path (NET_RX softirq), then recv(): a system call and a copy out per packet.
+        // The stack's receive path (NET_RX softirq), then recv(): a system call and a copy of the payload
+        // out per packet the application reads (TCP's ACKs end in the stack).
         irq.op("hostStackPacket", e.frames.length)
-        ;(guestSide ??= cpu.job(o.guestThread))
-          .op("syscall", e.frames.length)
-          .op("copyPacket", e.frames.length)
-          .op("copyByte", e.frames.reduce((n, f) => n + f.payloadBytes, 0))
+        if (e.frames.some(readBySocket)) chargeSocketCalls(guestSide ??= cpu.job(o.guestThread), e.frames)
       } else if (e._tag === "DmaFault") {
         this.stats.rejectedByReason["dma-out-of-range"] = (this.stats.rejectedByReason["dma-out-of-range"] ?? 0) + e.frames
       } else if (e._tag === "FirmwareError") {
@@ -214,4 +212,20 @@ export class DirectPortLogic {
     else irq.next(guestSide.then(o.guest, irqDelivery))
     irq.submit()
   }
+}
+
+const readBySocket = (f: Frame): boolean => socketCopyBytes(f.payload, f.payloadBytes) !== KERNEL_OWN_PACKET
+
+/** Natively, the application's socket calls for `frames`: one system call and one copy of its payload per packet it sends or reads. */
+const chargeSocketCalls = (job: Job, frames: ReadonlyArray<Frame>): void => {
+  let calls = 0
+  let bytes = 0
+  for (let i = 0; i < frames.length; i++) {
+    const f = frames[i]!
+    const n = socketCopyBytes(f.payload, f.payloadBytes)
+    if (n === KERNEL_OWN_PACKET) continue
+    calls++
+    bytes += n
+  }
+  if (calls > 0) job.op("syscall", calls).op("copyPacket", calls).op("copyByte", bytes)
 }

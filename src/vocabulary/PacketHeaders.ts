@@ -2,6 +2,7 @@
  * The headers an application's payload travels in as an IP packet (`Frame.payloadBytes` of a data
  * frame is the whole IPv4 packet). No IP options, no TCP options beyond what the header holds.
  */
+import { Payload } from "./Frame.ts"
 
 /** IPv4 header without options (RFC 791, 3.1). */
 export const IPV4_HEADER_BYTES = 20
@@ -25,3 +26,29 @@ export const udpPacketBytes = (payloadBytes: number): number => payloadBytes + U
 export const udpPayloadBytes = (packetBytes: number): number => packetBytes - UDP_IP_OVERHEAD_BYTES
 /** The IP packet of a ping with `dataBytes` of data. */
 export const echoPacketBytes = (dataBytes: number): number => dataBytes + ICMP_IP_OVERHEAD_BYTES
+
+/** `socketCopyBytes` of a packet the host's kernel makes or takes in itself (TCP's ACKs): no socket call copies it. */
+export const KERNEL_OWN_PACKET = -1
+
+/**
+ * What an application's socket call copies for a data frame's IP packet of `packetBytes`: its send()
+ * copies the payload into the kernel, its recv() copies it out; the kernel writes and strips the
+ * headers. A ping goes through a raw socket: it writes the ICMP header with its data (the kernel adds
+ * the IP header) and reads the reply with its IP header (raw(7): "the IP header is always included"
+ * on receipt). TCP's ACKs are the kernel's own: `KERNEL_OWN_PACKET`, no call and no copy.
+ */
+export const socketCopyBytes = (payload: Payload, packetBytes: number): number => {
+  switch (payload) {
+    case Payload.Udp:
+    case Payload.Subscribe:
+      return packetBytes - UDP_IP_OVERHEAD_BYTES
+    case Payload.TcpData:
+      return packetBytes - TCP_IP_OVERHEAD_BYTES
+    case Payload.EchoRequest:
+      return packetBytes - IPV4_HEADER_BYTES
+    case Payload.EchoReply:
+      return packetBytes
+    default:
+      return KERNEL_OWN_PACKET
+  }
+}

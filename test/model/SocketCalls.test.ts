@@ -1,0 +1,52 @@
+/**
+ * Natively, the host application's socket calls: one system call and one copy of the payload per
+ * packet it sends or reads, none for what the kernel's TCP sends and takes in itself (its ACKs).
+ * Expected counts come from the guest's own tallies and the TCP/IP header sizes written out here,
+ * not from the model's accounting they check.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import * as Simulation from "../../src/kernel/Simulation.ts"
+import { scenarioOf, withWorld } from "./support.ts"
+
+const MSS_BYTES = 1_000
+/** IPv4 (20) and TCP (20) headers without options: what the kernel adds to a segment's payload. */
+const TCP_IP_HEADERS_BYTES = 40
+/** A packet the core may not have finished accounting when the run stops (the TX ring's depth). */
+const IN_FLIGHT_PACKETS = 64
+
+const run = (kind: "tcp-tx" | "tcp-rx") =>
+  Effect.gen(function*() {
+    const scenario = yield* scenarioOf({
+      mode: "native",
+      vms: [{ name: "vm1", ssid: "lab", passphrase: "vwifi-lab-key", traffic: [{ kind, payloadBytes: MSS_BYTES }] }]
+    })
+    return yield* withWorld(scenario, (world) =>
+      Effect.map(Simulation.sleep(3e9), () => ({ counts: world.cpu.snapshot().operationCounts, stats: { ...world.vms[0]!.guest.stats } })))
+  })
+
+describe("model: the native application's socket calls", () => {
+  it.effect("sending TCP: a send() per segment copying its payload; the ACKs that come back are read by no recv()", () =>
+    Effect.gen(function*() {
+      const { counts, stats } = yield* run("tcp-tx")
+      const segments = stats.txFrames
+      assert.isAbove(segments, 1_000)
+      assert.isAbove(stats.rxFrames, 0, "ACKs came back")
+      assert.isAtMost(segments - counts.syscall, IN_FLIGHT_PACKETS)
+      assert.isAtLeast(segments - counts.syscall, 0, "no system call for an ACK")
+      assert.strictEqual(counts.copyPacket, counts.syscall)
+      assert.closeTo(counts.copyByte, counts.syscall * MSS_BYTES, MSS_BYTES, "the payload, not the headers")
+    }))
+
+  it.effect("receiving TCP: a recv() per segment copying its payload; the ACKs it sends go out with no send()", () =>
+    Effect.gen(function*() {
+      const { counts, stats } = yield* run("tcp-rx")
+      const segments = stats.rxFrames
+      const acks = stats.txFrames - 1 // the one request that starts the flow is the application's
+      assert.isAbove(segments, 1_000)
+      assert.isAbove(acks, 500)
+      assert.isAtMost(Math.abs(counts.syscall - (segments + 1)), IN_FLIGHT_PACKETS)
+      const payloadBytes = stats.rxBytes - segments * TCP_IP_HEADERS_BYTES
+      assert.isAtMost(Math.abs(counts.copyByte - payloadBytes), IN_FLIGHT_PACKETS * MSS_BYTES)
+    }))
+})
