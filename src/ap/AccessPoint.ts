@@ -42,6 +42,7 @@ import * as Ps from "./PsBuffer.ts"
 import { MIN_TIM_ELEMENT_BYTES, timElementBytes } from "../vocabulary/Tim.ts"
 import type { EndpointMessage } from "./Endpoint.ts"
 import { appendTo } from "../kernel/StableShapes.ts"
+import type { WiredLink } from "./WiredLink.ts"
 
 export type ApMessage = Data.TaggedEnum<{
   Heard: { readonly frames: ReadonlyArray<Frame> }
@@ -77,7 +78,8 @@ export interface ApOptions {
   readonly qos: boolean
   /** 802.11n: the BlockAck buffer it offers, and the most MPDUs it aggregates itself (an estimate: the same number). */
   readonly blockAckWindow: number
-  readonly wiredDelayNs: number
+  /** Its side of the wire to the endpoint (uplink): serialization and latency. */
+  readonly uplink: WiredLink
   readonly air: Air.AirHandle
   readonly ledger: FrameLedger
   readonly endpoint: Port<EndpointMessage>
@@ -434,7 +436,7 @@ class ApLogic {
     Stations.forget(s.table, mac)
     Ps.forgetStation(s.ps, mac)
     this.setDozing(s, mac, false)
-    after(this.kernel, this.o.wiredDelayNs, this.o.endpoint, { _tag: "StationGone", station: mac })
+    after(this.kernel, this.o.uplink.notice(this.kernel.nowNs), this.o.endpoint, { _tag: "StationGone", station: mac })
   }
 
   private setDozing(s: ApState, mac: number, pm: boolean): void {
@@ -545,7 +547,8 @@ class ApLogic {
     }
     if (uplink !== undefined) {
       this.stats.uplinkFrames += uplink.length
-      after(this.kernel, this.o.wiredDelayNs, this.o.endpoint, { _tag: "Uplink", frames: uplink })
+      const delayNs = this.o.uplink.send(this.kernel.nowNs, uplink)
+      if (uplink.length > 0) after(this.kernel, delayNs, this.o.endpoint, { _tag: "Uplink", frames: uplink })
     }
   }
 }

@@ -20,6 +20,7 @@ import { packetsPerTick, paceTick } from "../workload/PaceTicks.ts"
 import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
 import { ENDPOINT_SATURATE_WINDOW_FRAMES, ENDPOINT_TCP_BUDGET_SEGMENTS, PACE_PERIOD_NS } from "../vocabulary/ModelConstants.ts"
 import type { ApMessage } from "./AccessPoint.ts"
+import type { WiredLink } from "./WiredLink.ts"
 
 export type EndpointMessage = Data.TaggedEnum<{
   Uplink: { readonly frames: ReadonlyArray<Frame> }
@@ -45,7 +46,8 @@ export interface EndpointOptions {
   readonly name: string
   readonly mac: number
   readonly bssid: number
-  readonly wiredDelayNs: number
+  /** Its side of the wire to the AP (downlink): serialization and latency. */
+  readonly downlink: WiredLink
   readonly warmupEndNs: number
   readonly ledger: FrameLedger
   readonly ap: () => Port<ApMessage>
@@ -177,7 +179,9 @@ class EndpointLogic {
   }
 
   private toAp(frames: Array<Frame>): void {
-    if (frames.length > 0) after(this.kernel, this.o.wiredDelayNs, this.o.ap(), { _tag: "Downlink", frames })
+    if (frames.length === 0) return
+    const delayNs = this.o.downlink.send(this.kernel.nowNs, frames)
+    if (frames.length > 0) after(this.kernel, delayNs, this.o.ap(), { _tag: "Downlink", frames })
   }
 
   private emit(s: EndpointState, flow: Downlink, count: number): void {

@@ -206,7 +206,8 @@ export const EndpointSpec = Schema.Struct({
   wiredRateMbps: defaulted(
     numberBetween(0.001, 100_000),
     1000,
-    "Rate of the wired link behind the AP, in Mbps, 0.001..100000. Default 1000 (gigabit Ethernet)."
+    "Rate of the wired link behind the AP, in Mbps, 0.001..100000: each direction serializes every packet in Ethernet's " +
+      "framing at this rate, behind a queue of 1000 full-sized packets (ap/WiredLink.ts). Default 1000 (gigabit Ethernet)."
   )
 })
 export type EndpointSpec = typeof EndpointSpec.Type

@@ -20,6 +20,7 @@ import type { PhyConfig } from "../air/PhyConfig.ts"
 import { rateLadder } from "../air/RateTable.ts"
 import * as AccessPoint from "../ap/AccessPoint.ts"
 import * as Endpoint from "../ap/Endpoint.ts"
+import { WiredLink } from "../ap/WiredLink.ts"
 import { calibratedCosts } from "../cpu/CalibratedCosts.ts"
 import type { CostTable } from "../cpu/CostTable.ts"
 import { CpuCore } from "../cpu/CpuCore.ts"
@@ -169,7 +170,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
     const apRef = forward<AccessPoint.ApMessage>()
     const epRef = forward<Endpoint.EndpointMessage>()
     const bssid = macValue(spec.bssid)
-    const wiredDelayNs = spec.endpoint.wiredLatencyUs * 1e3
+    const wiredLatencyNs = spec.endpoint.wiredLatencyUs * 1e3
     const ap = yield* AccessPoint.make({
       name: `ap-${spec.ssid}`,
       ssid: spec.ssid,
@@ -183,7 +184,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       phy,
       qos: scenario.card.qos,
       blockAckWindow: spec.blockAckWindow,
-      wiredDelayNs,
+      uplink: new WiredLink(spec.endpoint.wiredRateMbps, wiredLatencyNs, ledger),
       air,
       ledger,
       endpoint: epRef
@@ -192,7 +193,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       name: `endpoint-${spec.ssid}`,
       mac: endpointMac(i),
       bssid,
-      wiredDelayNs,
+      downlink: new WiredLink(spec.endpoint.wiredRateMbps, wiredLatencyNs, ledger),
       warmupEndNs,
       ledger,
       ap: () => apRef
