@@ -226,7 +226,7 @@ export const RunReport = Schema.Struct({
     unaccountedFrames: Schema.Number,
     /** Disagreements of the vMAC↔VM table (with itself, the card, the journal) that persisted across audits. */
     mappingInconsistencies: Schema.Number,
-    /** |busy + idle − elapsed| of the CPU, ns (0 by construction, checked). */
+    /** How far the CPU's two accountings of its busy time (by category, by thread and switch) disagree, plus any busy time beyond the elapsed time, ns (`cpu/CpuAccounting.ts`). */
     cpuAccountingErrorNs: Schema.Number
   }),
   faults: FaultsReport

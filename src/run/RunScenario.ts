@@ -5,6 +5,7 @@
 import * as Effect from "effect/Effect"
 import { categories } from "../cpu/CpuCategory.ts"
 import type { CostTable } from "../cpu/CostTable.ts"
+import { cpuAccountingErrorNs } from "../cpu/CpuAccounting.ts"
 import * as Simulation from "../kernel/Simulation.ts"
 import type { FaultsReport, RunReport, VmReport } from "../report/RunReport.ts"
 import type { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
@@ -190,7 +191,7 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       crossVmWrites: m.crossVmWrites,
       unaccountedFrames: world.ledger.unaccounted(nowNs, MAX_FRAME_LIFETIME_NS).length,
       mappingInconsistencies: world.audit.persisted + (mapping === undefined || isConsistent(mapping) ? 0 : 1),
-      cpuAccountingErrorNs: Math.abs(cpu.busyNs + cpu.idleNs - cpu.elapsedNs)
+      cpuAccountingErrorNs: cpuAccountingErrorNs(cpu)
     },
     faults: faultsReport(world.log, actors)
   }
