@@ -18,6 +18,13 @@ const layers: ReadonlyArray<ReadonlyArray<string>> = [
 ]
 const layerOf = new Map(layers.flatMap((folders, i) => folders.map((f) => [f, i] as const)))
 
+/**
+ * The relative modules a source file imports: `from "./x"` (static imports and re-exports), `import "./x"`
+ * (side effects) and `import("./x")` (dynamic: the CLI loads the cluster and worker code lazily).
+ */
+const relativeImports = (source: string): Array<string> =>
+  [...source.matchAll(/\bfrom\s*["'](\.[^"']+)["']|\bimport\s*\(?\s*["'`](\.[^"'`]+)["'`]/g)].map((m) => (m[1] ?? m[2])!)
+
 const files = (dir: string): Array<string> =>
   readdirSync(dir).flatMap((name) => {
     const path = join(dir, name)
@@ -32,11 +39,28 @@ describe("layers", () => {
       const folder = rel.split("/")[0]!
       if (!rel.includes("/")) continue // src/index.ts, the library's front door, sees everything
       assert.isTrue(layerOf.has(folder), `src/${folder}/ has no layer in docs/model.md`)
-      for (const m of readFileSync(file, "utf8").matchAll(/from "(\.[^"]+)"/g)) {
-        const target = normalize(join(dirname(rel), m[1]!)).split("/")[0]!
-        if ((layerOf.get(target) ?? -1) > layerOf.get(folder)!) upward.push(`${rel} imports ${m[1]}`)
+      for (const spec of relativeImports(readFileSync(file, "utf8"))) {
+        const target = normalize(join(dirname(rel), spec)).split("/")[0]!
+        if ((layerOf.get(target) ?? -1) > layerOf.get(folder)!) upward.push(`${rel} imports ${spec}`)
       }
     }
     assert.deepStrictEqual(upward, [])
+  })
+
+  it("sees every form of import, dynamic ones included", () => {
+    const source = [
+      `import { a } from "../air/A.ts"`,
+      `import type { B } from '../kernel/B.ts'`,
+      `export { c } from "./C.ts"`,
+      `import "../world/Side.ts"`,
+      `const m = await import("../cluster/Lazy.ts")`,
+      `Promise.all([import( "../jobs/Pool.ts" ), import("effect"), import(\`../run/T.ts\`)])`
+    ].join("\n")
+    assert.deepStrictEqual(relativeImports(source), [
+      "../air/A.ts", "../kernel/B.ts", "./C.ts", "../world/Side.ts", "../cluster/Lazy.ts", "../jobs/Pool.ts", "../run/T.ts"
+    ])
+    // The CLI's lazy imports are among those checked.
+    const workers = relativeImports(readFileSync(join(src, "cli", "Workers.ts"), "utf8"))
+    assert.include(workers, "../jobs/WorkerPool.ts")
   })
 })

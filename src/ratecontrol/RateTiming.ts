@@ -3,7 +3,7 @@
  * (its "perfect" transmission time), and how many attempts at it fit in a retry segment. Computed once
  * per rate from the model's own timings (`air/Airtime.ts`, `air/Timing.ts`).
  */
-import { ackDurationNs, psduExchangeNs } from "../air/Airtime.ts"
+import { psduExchangeNs } from "../air/Airtime.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
 import { timingsFor } from "../air/Timing.ts"
 
@@ -30,18 +30,21 @@ export const perfectTxNs = (phy: PhyConfig): number =>
     : psduExchangeNs(phy, AVERAGE_PACKET_BYTES, false)
 
 /**
- * Attempts at `phy` that fit in `RETRY_SEGMENT_NS`, 1..MAX_STAGE_TRIES: each attempt costs the frame,
- * its Ack and half the contention window, which doubles from CWmin after each failure (the idea of
- * minstrel_rate_init's retry_count loop in rc80211_minstrel.c, on this model's timings).
+ * Attempts at `phy` that fit in `RETRY_SEGMENT_NS`, 1..MAX_STAGE_TRIES: each attempt costs the frame
+ * with its SIFS and Ack (`perfectTxNs`, which holds them already) and, after the first, half the
+ * contention window, which doubles from CWmin after each failure (the idea of minstrel_rate_init's
+ * retry_count loop in rc80211_minstrel.c, on this model's timings: there the frame's time holds the
+ * SIFS and the loop adds the Ack; here the Ack is in the frame's time, and counted once). Until
+ * 2026-12-03 the Ack was added a second time per attempt: 18 Mbit/s got 5 tries, not 6.
  */
 export const segmentTries = (phy: PhyConfig): number => {
   const t = timingsFor(phy)
-  const frameNs = perfectTxNs(phy)
+  const attemptNs = perfectTxNs(phy)
   let cw = t.cwMin
-  let spentNs = frameNs + ackDurationNs(phy)
+  let spentNs = attemptNs
   let tries = 1
   while (tries < MAX_STAGE_TRIES) {
-    spentNs += frameNs + ackDurationNs(phy) + (t.slotNs * cw) / 2
+    spentNs += attemptNs + (t.slotNs * cw) / 2
     cw = Math.min(2 * cw + 1, t.cwMax)
     if (spentNs >= RETRY_SEGMENT_NS) break
     tries++

@@ -13,7 +13,11 @@
  * ```
  */
 
-/** RTO floor: RFC 6298 2.4 recommends 1 s; Linux (the seed's 2.6.33 hosts) uses 200 ms (TCP_RTO_MIN). */
+/**
+ * The least the RTO adds to SRTT: Linux (the seed's 2.6.33 hosts) floors the variance term at
+ * TCP_RTO_MIN, 200 ms (tcp_rtt_estimator in net/ipv4/tcp_input.c: rttvar = max(mdev, tcp_rto_min)),
+ * so RTO = SRTT + max(4·RTTVAR, 200 ms); RFC 6298 2.4 recommends a floor of 1 s on the RTO itself.
+ */
 export const MIN_RTO_NS = 200_000_000
 /** RTO ceiling: RFC 6298 2.5 allows one of at least 60 s; 60 s is that least (Linux's TCP_RTO_MAX is 120 s). Modelling choice. */
 export const MAX_RTO_NS = 60_000_000_000
@@ -31,6 +35,8 @@ export interface RenoSender {
   /** Oldest unacknowledged segment, next new segment to send (segment numbers from 0). */
   readonly sndUna: number
   readonly sndNxt: number
+  /** The highest `sndNxt` has been: a segment below it was sent before (a go-back-N resend). */
+  readonly sndMax: number
   readonly dupAcks: number
   /** In fast recovery until `recover` is acknowledged. */
   readonly inRecovery: boolean
@@ -45,7 +51,7 @@ export interface RenoSender {
 }
 
 export const initialSender: RenoSender = {
-  cwnd: INITIAL_CWND_SEGMENTS, ssthresh: Infinity, sndUna: 0, sndNxt: 0, dupAcks: 0, inRecovery: false, recover: 0,
+  cwnd: INITIAL_CWND_SEGMENTS, ssthresh: Infinity, sndUna: 0, sndNxt: 0, sndMax: 0, dupAcks: 0, inRecovery: false, recover: 0,
   srttNs: undefined, rttvarNs: 0, rtoNs: INITIAL_RTO_NS, timing: undefined, retransmits: 0, timeouts: 0
 }
 
@@ -56,18 +62,28 @@ export const inFlight = (s: RenoSender): number => s.sndNxt - s.sndUna
 export const sendable = (s: RenoSender, rwnd: number): number =>
   Math.max(0, Math.floor(Math.min(s.cwnd, rwnd)) - inFlight(s))
 
-/** Records that `count` new segments were sent at `nowNs`; times the first if nothing is timed. */
-export const sent = (s: RenoSender, count: number, nowNs: number): RenoSender =>
-  count <= 0 ? s : { ...s, sndNxt: s.sndNxt + count, timing: s.timing ?? { seg: s.sndNxt, sentNs: nowNs } }
+/**
+ * Records that `count` segments were sent from `sndNxt` at `nowNs`, and times the first of them that
+ * was never sent before if nothing is timed (Karn's rule, RFC 6298 3: the ACK of a resent segment
+ * cannot tell which copy it answers, so a resend is never timed).
+ */
+export const sent = (s: RenoSender, count: number, nowNs: number): RenoSender => {
+  if (count <= 0) return s
+  const sndNxt = s.sndNxt + count
+  const firstNew = Math.max(s.sndNxt, s.sndMax)
+  const timing = s.timing ?? (firstNew < sndNxt ? { seg: firstNew, sentNs: nowNs } : undefined)
+  return { ...s, sndNxt, sndMax: Math.max(s.sndMax, sndNxt), timing }
+}
 
-const clampRto = (ns: number): number => Math.min(MAX_RTO_NS, Math.max(MIN_RTO_NS, ns))
+/** RTO = SRTT + max(K·RTTVAR, `MIN_RTO_NS`), K = 4, at most `MAX_RTO_NS`. */
+const rtoOf = (srttNs: number, rttvarNs: number): number => Math.min(MAX_RTO_NS, srttNs + Math.max(4 * rttvarNs, MIN_RTO_NS))
 
-/** RFC 6298 2.2/2.3 with alpha 1/8, beta 1/4, K = 4. */
+/** RFC 6298 2.2/2.3 with alpha 1/8, beta 1/4 (RTTVAR from the old SRTT, then SRTT). */
 const sampleRtt = (s: RenoSender, rttNs: number): RenoSender => {
-  if (s.srttNs === undefined) return { ...s, srttNs: rttNs, rttvarNs: rttNs / 2, rtoNs: clampRto(rttNs + 4 * (rttNs / 2)) }
+  if (s.srttNs === undefined) return { ...s, srttNs: rttNs, rttvarNs: rttNs / 2, rtoNs: rtoOf(rttNs, rttNs / 2) }
   const rttvarNs = 0.75 * s.rttvarNs + 0.25 * Math.abs(s.srttNs - rttNs)
   const srttNs = 0.875 * s.srttNs + 0.125 * rttNs
-  return { ...s, srttNs, rttvarNs, rtoNs: clampRto(srttNs + 4 * rttvarNs) }
+  return { ...s, srttNs, rttvarNs, rtoNs: rtoOf(srttNs, rttvarNs) }
 }
 
 /** What an ACK makes the sender do. */

@@ -171,8 +171,20 @@ describe("Airtime: the burst builder's pieces", () => {
   })
 
   it("one PSDU's exchange: data, SIFS, then an Ack or a BlockAck", () => {
-    assert.strictEqual(psduExchangeNs(erp(54), 1538, false), exchangeAirtimeNs(erp(54), 1538, 1))
-    assert.strictEqual(psduExchangeNs(ht(15, 40, "short"), ampduBytes(32, 1538), true), exchangeAirtimeNs(ht(15, 40, "short"), 1538, 32))
+    // 54 Mbit/s, one 1538-byte MPDU (802.11-2016 17.4.3, Table 18-5): ⌈12326 / 216⌉ = 58 symbols,
+    // 20 + 232 + 6 (signal extension) = 258 µs; SIFS 10; Ack at 24 Mbit/s (10.7.6.5.2):
+    // ⌈(16 + 112 + 6) / 96⌉ = 2 symbols, 20 + 8 + 6 = 34 µs. 258 + 10 + 34 = 302 µs.
+    const erpExchangeNs = 302_000
+    assert.strictEqual(psduExchangeNs(erp(54), 1538, false), erpExchangeNs)
+    assert.strictEqual(exchangeAirtimeNs(erp(54), 1538, 1), erpExchangeNs)
+    // MCS 15, 40 MHz, short GI, 32 MPDUs = 49,406 bytes (19.4.3): N_DBPS 1080, N_ES 1 (Table 19-32):
+    // ⌈(16 + 395,248 + 6) / 1080⌉ = 366 symbols × 3.6 = 1317.6 µs, rounded up to 4 µs: 1320;
+    // HT-mixed preamble 20 + 8 (HT-SIG) + 4 (HT-STF) + 2 × 4 (HT-LTF) = 40; + 6 extension: 1366 µs.
+    // SIFS 10; BlockAck (32 bytes) at 24 Mbit/s, the reference rate of 64-QAM 5/6 being 54:
+    // ⌈(16 + 256 + 6) / 96⌉ = 3 symbols, 20 + 12 + 6 = 38 µs. 1366 + 10 + 38 = 1414 µs.
+    const htExchangeNs = 1_414_000
+    assert.strictEqual(psduExchangeNs(ht(15, 40, "short"), ampduBytes(32, 1538), true), htExchangeNs)
+    assert.strictEqual(exchangeAirtimeNs(ht(15, 40, "short"), 1538, 32), htExchangeNs)
   })
 })
 

@@ -1,16 +1,48 @@
 import { assert, describe, it } from "@effect/vitest"
-import { psduExchangeNs } from "../../src/air/Airtime.ts"
 import type { PhyConfig } from "../../src/air/PhyConfig.ts"
-import { rateLadder } from "../../src/air/RateTable.ts"
 import { Prng } from "../../src/kernel/Prng.ts"
-import { fitAttempts, Minstrel, SAMPLE_COLUMNS, sampleTable, UPDATE_INTERVAL_NS } from "../../src/ratecontrol/Minstrel.ts"
+import {
+  fitAttempts,
+  LOOKAROUND_PERCENT,
+  Minstrel,
+  SAMPLE_COLUMNS,
+  SAMPLE_SKIPPED_DIRECT,
+  SAMPLE_WINDOW_FRAMES,
+  sampleTable,
+  UPDATE_INTERVAL_NS
+} from "../../src/ratecontrol/Minstrel.ts"
 import { link, sendFrames } from "./support.ts"
 
 const G54: PhyConfig = { standard: "802.11g", rateMbps: 54 }
 
-/** The rate with the best expected goodput for a per-attempt success table: p / (time of one 1200-byte exchange). */
+/** The 802.11g rates, Mbit/s, by rate index. */
+const ERP_RATES_MBPS = [6, 9, 12, 18, 24, 36, 48, 54]
+/** Minstrel times every rate with a 1200-byte frame (AVG_PKT_SIZE). */
+const FRAME_BYTES = 1200
+const ACK_BYTES = 14 // FC 2 + Duration 2 + RA 6 + FCS 4 (802.11-2016 9.3.1.4)
+const SIFS_US = 10 // ERP aSIFSTime (802.11-2016 Table 18-5)
+
+/**
+ * TXTIME of an ERP-OFDM PPDU, µs (802.11-2016 17.4.3): 16 preamble + 4 SIGNAL + 4 µs per symbol of
+ * N_DBPS = 4 × Mbit/s bits (Table 17-4) carrying 16 SERVICE + 8·bytes + 6 tail bits, then the 6 µs
+ * ERP signal extension (18.3.2.4, Table 18-5).
+ */
+const erpTxTimeUs = (bytes: number, mbps: number): number => 16 + 4 + 4 * Math.ceil((16 + 8 * bytes + 6) / (4 * mbps)) + 6
+
+/** Control response rate: the highest basic rate {6, 12, 24} not above the data rate (802.11-2016 10.7.6.5.2). */
+const ackRateMbps = (mbps: number): number => (mbps >= 24 ? 24 : mbps >= 12 ? 12 : 6)
+
+/**
+ * One 1200-byte exchange at each rate, µs: data PPDU + SIFS + Ack. By hand, 6 Mbit/s:
+ * ⌈9622 / 24⌉ = 401 symbols → 20 + 1604 + 6 = 1630, Ack ⌈134 / 24⌉ = 6 symbols → 50: 1690.
+ * 54 Mbit/s: ⌈9622 / 216⌉ = 45 → 206, Ack at 24: ⌈134 / 96⌉ = 2 → 34: 250.
+ * All: 1690, 1158, 878, 610, 474, 338, 274, 250.
+ */
+const EXCHANGE_US = ERP_RATES_MBPS.map((r) => erpTxTimeUs(FRAME_BYTES, r) + SIFS_US + erpTxTimeUs(ACK_BYTES, ackRateMbps(r)))
+
+/** The rate with the best expected goodput for a per-attempt success table: p / (time of one exchange). */
 const bestFor = (success: ReadonlyArray<number>): number => {
-  const goodput = rateLadder(G54).map((phy, i) => success[i]! / psduExchangeNs(phy, 1200, false))
+  const goodput = EXCHANGE_US.map((us, i) => success[i]! / us)
   return goodput.indexOf(Math.max(...goodput))
 }
 
@@ -25,6 +57,11 @@ describe("Minstrel", () => {
     sendFrames(m, link(success), 3000)
     assert.strictEqual(m.maxTp[0], expected)
     assert.isAbove(m.updates, 20)
+    // Its throughput estimate is min(p, 90%) over the same exchange time: Minstrel times rates as above.
+    for (let i = 0; i < 8; i++) {
+      const s = m.stats[i]!
+      if (s.probability >= 0.1) assert.closeTo(s.throughput * EXCHANGE_US[i]! * 1000, Math.min(s.probability, 0.9), 1e-9, `rate ${i}`)
+    }
   })
 
   it("steps down when the success of its rate falls", () => {
@@ -48,12 +85,30 @@ describe("Minstrel", () => {
     sendFrames(m, l, 1100)
     assert.strictEqual(l.attempted.filter((n) => n > 0).length, 8, "every rate got attempts")
     assert.isAbove(m.samples, 10)
-    // The other rates carry only samples: far fewer than the best's frames.
+    // On a clean link the slower rates get attempts only from direct samples: a window of
+    // SAMPLE_WINDOW_FRAMES frames, one attempt each, once a rate went SAMPLE_SKIPPED_DIRECT intervals
+    // unattempted. Deferred samples and the normal chain succeed at 54 first.
+    const intervalFrames = UPDATE_INTERVAL_NS / 1_000_000 // sendFrames: one frame per ms
+    const frames = 100 * intervalFrames
+    const rates = 8
+    const slowerRates = rates - 1
+    // A sample is drawn every 8 × 100 / 10 = 80 frames; a rate recurs in the table within 2 × 8 − 1 draws.
+    const drawEveryFrames = (SAMPLE_WINDOW_FRAMES * 100) / LOOKAROUND_PERCENT
+    // One rate's direct windows start more than 20 intervals apart (its skip count restarts after each)...
+    const minGapFrames = SAMPLE_SKIPPED_DIRECT * intervalFrames
+    // ...and at most 20 intervals, plus the one its window ends in and the one it turns eligible in,
+    // its next draw, and a draw of slack for the 10,000-frame counter reset.
+    const maxGapFrames = (SAMPLE_SKIPPED_DIRECT + 2) * intervalFrames + (2 * rates - 1 + 1) * drawEveryFrames
+    // So each slower rate gets 2 to 5 windows of 8 attempts in 100 intervals (typically 4: 21 intervals
+    // and about half a column's wait between them, ~56 × 100 / 25 = 224 in all).
+    const most = slowerRates * Math.ceil(frames / minGapFrames) * SAMPLE_WINDOW_FRAMES
+    const least = slowerRates * Math.floor(frames / maxGapFrames) * SAMPLE_WINDOW_FRAMES
+    assert.deepStrictEqual([least, most], [112, 280])
     const before = [...l.attempted]
-    sendFrames(m, l, 2000)
+    sendFrames(m, l, frames)
     const others = l.attempted.reduce((n, a, i) => n + (i === 7 ? 0 : a - before[i]!), 0)
-    assert.isAbove(others, 20)
-    assert.isBelow(others, 250)
+    assert.isAtLeast(others, least)
+    assert.isAtMost(others, most)
   })
 
   it("updates its statistics once per interval, with a 75% EWMA", () => {

@@ -1,0 +1,92 @@
+/**
+ * The Reno sender's retransmission timer against RFC 6298, figures worked by hand: the first RTT
+ * sample (2.2), later samples in the order of 2.3, the floor Linux puts on the variance term (where
+ * 2.4 floors the RTO at 1 s), the ceiling (2.5), the backoff on expiry (5.5) and Karn's rule (3). The clock granularity G of 2.2/2.3 is the simulation's 1 ns, so max(G, 4·RTTVAR)
+ * is 4·RTTVAR for every RTT here.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import * as Reno from "../../src/workload/TcpReno.ts"
+
+const MS_NS = 1_000_000
+
+/** Sends one segment at `sentNs` and has it acknowledged `rttNs` later: one RTT sample. */
+const sample = (s: Reno.RenoSender, sentNs: number, rttNs: number): Reno.RenoSender => {
+  const out = Reno.sent(s, 1, sentNs)
+  return Reno.onAck(out, out.sndNxt, sentNs + rttNs).sender
+}
+
+describe("TCP Reno retransmission timer (RFC 6298)", () => {
+  it("first sample: SRTT = R, RTTVAR = R/2, RTO = SRTT + 4·RTTVAR", () => {
+    assert.strictEqual(Reno.initialSender.rtoNs, 1000 * MS_NS, "2.1: 1 s before any sample")
+    const s = sample(Reno.initialSender, 0, 100 * MS_NS)
+    assert.strictEqual(s.srttNs, 100 * MS_NS)
+    assert.strictEqual(s.rttvarNs, 50 * MS_NS)
+    assert.strictEqual(s.rtoNs, 300 * MS_NS) // 100 + 4 × 50
+  })
+
+  it("later samples: RTTVAR from the old SRTT first, then SRTT (2.3)", () => {
+    let s = sample(Reno.initialSender, 0, 100 * MS_NS)
+    s = sample(s, 1000 * MS_NS, 200 * MS_NS)
+    // RTTVAR = 3/4 × 50 + 1/4 × |100 − 200| = 62.5; SRTT = 7/8 × 100 + 1/8 × 200 = 112.5;
+    // RTO = 112.5 + 4 × 62.5 = 362.5 ms. (SRTT updated first would give RTTVAR 59.375, RTO 350.)
+    assert.closeTo(s.rttvarNs, 62.5 * MS_NS, 1)
+    assert.closeTo(s.srttNs!, 112.5 * MS_NS, 1)
+    assert.closeTo(s.rtoNs, 362.5 * MS_NS, 1)
+    // A shorter RTT: the deviation is an absolute value.
+    s = sample(s, 2000 * MS_NS, 50 * MS_NS)
+    // RTTVAR = 3/4 × 62.5 + 1/4 × |112.5 − 50| = 62.5; SRTT = 7/8 × 112.5 + 1/8 × 50 = 104.6875;
+    // RTO = 104.6875 + 250 = 354.6875 ms (229.6875 with a signed deviation).
+    assert.closeTo(s.rttvarNs, 62.5 * MS_NS, 1)
+    assert.closeTo(s.srttNs!, 104.6875 * MS_NS, 1)
+    assert.closeTo(s.rtoNs, 354.6875 * MS_NS, 1)
+  })
+
+  it("adds at least 200 ms to SRTT, as Linux floors the variance term at TCP_RTO_MIN (not 2.4's 1 s floor on the RTO)", () => {
+    // R = 10 ms: 4 × RTTVAR = 20 ms, raised to 200: RTO = 10 + 200 = 210 ms.
+    const s = sample(Reno.initialSender, 0, 10 * MS_NS)
+    assert.strictEqual(s.srttNs, 10 * MS_NS)
+    assert.strictEqual(s.rtoNs, 210 * MS_NS)
+    assert.strictEqual(Reno.MIN_RTO_NS, 200 * MS_NS)
+    // R = 120 ms: 4 × 60 = 240 ms, above the floor: 120 + 240 = 360 ms, untouched.
+    assert.strictEqual(sample(Reno.initialSender, 0, 120 * MS_NS).rtoNs, 360 * MS_NS)
+  })
+
+  it("never times a resent segment (Karn's rule, RFC 6298 3): a go-back-N resend leaves the backed-off RTO alone", () => {
+    // SRTT 100 ms, RTO 300 ms; segments 0..3 go at 1000 ms, the timer fires: RTO 600, go back to 0.
+    let s = Reno.sent(sample(Reno.initialSender, 0, 100 * MS_NS), 4, 1000 * MS_NS)
+    const first = s.sndUna
+    s = Reno.onTimeout(s)
+    assert.strictEqual(s.rtoNs, 600 * MS_NS)
+    // Segment `first` goes again at 1300 ms; the first copy's ACK comes at 1310 ms. It times nothing.
+    s = Reno.sent(s, 1, 1300 * MS_NS)
+    assert.isUndefined(s.timing)
+    s = Reno.onAck(s, first + 1, 1310 * MS_NS).sender
+    assert.strictEqual(s.rtoNs, 600 * MS_NS, "no 10 ms sample from an ambiguous ACK")
+    assert.strictEqual(s.srttNs, 100 * MS_NS)
+    // A batch that resends the rest and goes on with new segments times the first new one.
+    s = Reno.sent(s, 5, 1400 * MS_NS)
+    assert.deepStrictEqual(s.timing, { seg: first + 4, sentNs: 1400 * MS_NS })
+  })
+
+  it("never above the 60 s ceiling (2.5)", () => {
+    // R = 30 s: 30 + 4 × 15 = 90 s, cut to 60.
+    const s = sample(Reno.initialSender, 0, 30_000 * MS_NS)
+    assert.strictEqual(s.rtoNs, 60_000 * MS_NS)
+    // R = 15 s: 15 + 30 = 45 s, untouched.
+    assert.strictEqual(sample(Reno.initialSender, 0, 15_000 * MS_NS).rtoNs, 45_000 * MS_NS)
+  })
+
+  it("doubles on each expiry, up to the ceiling (5.5)", () => {
+    let s = Reno.sent(sample(Reno.initialSender, 0, 100 * MS_NS), 4, 1000 * MS_NS)
+    const rtos: Array<number> = []
+    for (let i = 0; i < 9; i++) {
+      s = Reno.sent(Reno.onTimeout(s), 1, 0)
+      rtos.push(s.rtoNs / MS_NS)
+    }
+    // 300 ms × 2, 4, …, 128 = 38.4 s; × 256 = 76.8 s is over 60.
+    assert.deepStrictEqual(rtos, [600, 1200, 2400, 4800, 9600, 19_200, 38_400, 60_000, 60_000])
+    assert.strictEqual(s.timeouts, 9)
+    // Before any sample: 1 s, then 2 s.
+    assert.strictEqual(Reno.onTimeout(Reno.sent(Reno.initialSender, 1, 0)).rtoNs, 2000 * MS_NS)
+  })
+})
