@@ -3,7 +3,8 @@
  * (its "perfect" transmission time), and how many attempts at it fit in a retry segment. Computed once
  * per rate from the model's own timings (`air/Airtime.ts`, `air/Timing.ts`).
  */
-import { psduExchangeNs } from "../air/Airtime.ts"
+import { ppduDurationNs, psduExchangeNs } from "../air/Airtime.ts"
+import { LOWEST_BASIC_RATE } from "../air/RateTable.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
 import { timingsFor } from "../air/Timing.ts"
 
@@ -19,32 +20,47 @@ export const RETRY_SEGMENT_NS = 6_000_000
 /** Attempts at one stage at most: max_retry's safe default, 7 (rc80211_minstrel.c, minstrel_alloc). */
 export const MAX_STAGE_TRIES = 7
 
+/** mac80211 times a frame with its FCS: ieee80211_frame_duration's `len + 4`. */
+const FCS_BYTES = 4
+/** The frame mac80211 times an Ack as: 10 bytes before the FCS (rc80211_minstrel.c, calc_rate_durations). */
+const MINSTREL_ACK_BYTES = 10
+
 /**
- * Expected medium time of one MPDU of `AVERAGE_PACKET_BYTES` at `phy` when it arrives, ns: one MPDU
- * and its Ack (802.11g), or its share of an A-MPDU of `AVERAGE_AMPDU_MPDUS` and the BlockAck (802.11n,
- * as minstrel_ht's MCS_DURATION divides the aggregate's time).
+ * mac80211's ieee80211_frame_duration for an ERP-OFDM frame of `bytes` before its FCS: the PPDU with
+ * its signal extension, and the SIFS before it ("SIFS + signal ext", net/mac80211/util.c).
+ */
+const frameDurationNs = (phy: PhyConfig, bytes: number): number => timingsFor(phy).sifsNs + ppduDurationNs(phy, bytes + FCS_BYTES)
+
+/**
+ * The time Minstrel ranks a rate by, ns. 802.11g: mac80211's perfect_tx_time, the frame duration of
+ * `AVERAGE_PACKET_BYTES` (calc_rate_durations in Linux 2.6.33's rc80211_minstrel.c), which leaves
+ * the Ack out: cur_tp = probability / perfect_tx_time. 802.11n: an MPDU's share of an A-MPDU of
+ * `AVERAGE_AMPDU_MPDUS` with its BlockAck (as minstrel_ht's MCS_DURATION divides the aggregate's time).
  */
 export const perfectTxNs = (phy: PhyConfig): number =>
   phy.standard === "802.11n"
     ? psduExchangeNs(phy, AVERAGE_AMPDU_MPDUS * AVERAGE_PACKET_BYTES, true) / AVERAGE_AMPDU_MPDUS
-    : psduExchangeNs(phy, AVERAGE_PACKET_BYTES, false)
+    : frameDurationNs(phy, AVERAGE_PACKET_BYTES)
 
 /**
- * Attempts at `phy` that fit in `RETRY_SEGMENT_NS`, 1..MAX_STAGE_TRIES: each attempt costs the frame
- * with its SIFS and Ack (`perfectTxNs`, which holds them already) and, after the first, half the
- * contention window, which doubles from CWmin after each failure (the idea of minstrel_rate_init's
- * retry_count loop in rc80211_minstrel.c, on this model's timings: there the frame's time holds the
- * SIFS and the loop adds the Ack; here the Ack is in the frame's time, and counted once). Until
- * 2026-12-03 the Ack was added a second time per attempt: 18 Mbit/s got 5 tries, not 6.
+ * Attempts at `phy` that fit in `RETRY_SEGMENT_NS`, 1..MAX_STAGE_TRIES: minstrel_rate_init's
+ * retry_count loop (rc80211_minstrel.c). 802.11g as there: the first attempt costs the frame and an
+ * Ack at the lowest rate (sp_ack_dur), each further one the frame, an Ack timed at the frame's own
+ * rate (ack_time, as mac80211 computes it) and half the contention window, which doubles from CWmin.
+ * 802.11n: each attempt costs the MPDU's share of the aggregate with its BlockAck (already in
+ * `perfectTxNs`), each further one half the window too. Until 2026-12-03 the Ack was counted twice per
+ * attempt (18 Mbit/s got 5 tries).
  */
 export const segmentTries = (phy: PhyConfig): number => {
   const t = timingsFor(phy)
-  const attemptNs = perfectTxNs(phy)
+  const frameNs = perfectTxNs(phy)
+  const erp = phy.standard !== "802.11n"
+  const retryNs = frameNs + (erp ? frameDurationNs(phy, MINSTREL_ACK_BYTES) : 0)
   let cw = t.cwMin
-  let spentNs = attemptNs
+  let spentNs = frameNs + (erp ? frameDurationNs(LOWEST_BASIC_RATE, MINSTREL_ACK_BYTES) : 0)
   let tries = 1
   while (tries < MAX_STAGE_TRIES) {
-    spentNs += attemptNs + (t.slotNs * cw) / 2
+    spentNs += retryNs + (t.slotNs * cw) / 2
     cw = Math.min(2 * cw + 1, t.cwMax)
     if (spentNs >= RETRY_SEGMENT_NS) break
     tries++
