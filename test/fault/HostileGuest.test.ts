@@ -3,6 +3,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { runScenario } from "../../src/run/RunScenario.ts"
 import { decodeScenario } from "../../src/scenario/ScenarioLoad.ts"
+import { assertNoStuckFrames, runChecked } from "../model/support.ts"
 
 const vm = (name: string, traffic: ReadonlyArray<unknown> = []) => ({ name, ssid: "lab", passphrase: "vwifi-lab-key", traffic })
 const withFault = (fault: Record<string, unknown>, mode = "virtual-wifi") =>
@@ -17,7 +18,8 @@ describe("fault: hostile-guest", () => {
   it.effect("DMA outside its memory at 10k/s for 3 s: every write refused, the other VM's traffic unharmed", () =>
     Effect.gen(function*() {
       const scenario = yield* withFault({ attack: "dma-out-of-range", ratePerSecond: 10_000, forSeconds: 3 })
-      const r = yield* runScenario(scenario, { seed: 3 })
+      const run = yield* runChecked(scenario, { seed: 3 })
+      const r = run.report
       const [hostile, victim] = r.vms
       assert.deepStrictEqual(hostile!.rejectedByReason, { "dma-out-of-range": 30_000 })
       assert.strictEqual(victim!.rejections, 0)
@@ -25,6 +27,9 @@ describe("fault: hostile-guest", () => {
       assert.strictEqual(victim!.state, "connected")
       assert.strictEqual(r.faults.injectedByKind["hostile-guest"], 1)
       for (const [name, value] of Object.entries(r.invariants)) assert.strictEqual(value, 0, name)
+      // Each write is refused as it comes (no backlog); the victim's 8 Mb/s wait a millisecond or so:
+      // 1 s is far above, and a frame the attack lost would still be live.
+      assertNoStuckFrames(run, 1e9)
     }))
 
   it.effect("a mixed attack spreads over the kinds and the VM itself stays connected", () =>

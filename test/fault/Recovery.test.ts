@@ -1,9 +1,9 @@
 /** Each kind of fault against the model, and the recovery a real system would make. */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { runScenario } from "../../src/run/RunScenario.ts"
 import type { RunReport } from "../../src/report/RunReport.ts"
-import { scenarioOf } from "../model/support.ts"
+import { assertNoStuckFrames, runChecked, scenarioOf } from "../model/support.ts"
+import type { CheckedRun } from "../model/support.ts"
 
 const key = "vwifi-lab-key"
 const twoVms = (faults: ReadonlyArray<unknown>, extra: Record<string, unknown> = {}) => ({
@@ -17,14 +17,28 @@ const twoVms = (faults: ReadonlyArray<unknown>, extra: Record<string, unknown> =
   ...extra
 })
 
-const run = (input: unknown, seed = 1) => Effect.flatMap(scenarioOf(input), (s) => runScenario(s, { seed }))
+/** The run's report, and its frames still live at the end. */
+const run = (input: unknown, seed = 1) => Effect.flatMap(scenarioOf(input), (s) => runChecked(s, { seed }))
 
-const assertClean = (r: RunReport): void => {
+/**
+ * A frame's longest legitimate life under these faults: a hung vMAC's ring waits for the watchdog (500
+ * ms without a completion) and the reset that drops it; a restarted driver, card, device model or AP
+ * resumes or drops its frames within a driver tick (50 ms) or two; in a 0.6 s outage a frame is
+ * dropped after its seven attempts, some 25 ms. 2 s is above all of them and leaves a 12 s run 9 s in
+ * which a lost frame would show.
+ */
+const FAULT_LIFETIME_NS = 2e9
+
+/** Every invariant holds, no frame outlived `lifetimeNs` (the report's own check uses 15 s, longer than these runs), every VM ends connected and moving data. */
+const assertClean = (checked: CheckedRun<unknown>, lifetimeNs = FAULT_LIFETIME_NS): RunReport => {
+  const r = checked.report
   for (const [name, value] of Object.entries(r.invariants)) assert.strictEqual(value, 0, `invariant ${name}`)
+  assertNoStuckFrames(checked, lifetimeNs)
   for (const vm of r.vms) {
     assert.strictEqual(vm.state, "connected", `${vm.name} ends connected`)
     assert.isAbove(vm.lastDataAtSeconds ?? 0, r.simulatedSeconds - 1, `${vm.name} moves data at the end`)
   }
+  return r
 }
 
 const recovery = (r: RunReport, what: string) => r.faults.recoveriesByWhat[what]
@@ -33,8 +47,8 @@ describe("recovery from faults", () => {
   it.effect("a VM's uplink goodput counts at every AP it used, and stays its own when vMACs change hands", () =>
     Effect.gen(function*() {
       // a moves to lab2 at 4 s; b reboots at 6 s and comes back on another vMAC.
-      const r = yield* run(twoVms([{ kind: "vm-roam", atSeconds: 4, vm: "a", ssid: "lab2" }, { kind: "guest-reboot", atSeconds: 6, vm: "b" }]))
-      assertClean(r)
+      const checked = yield* run(twoVms([{ kind: "vm-roam", atSeconds: 4, vm: "a", ssid: "lab2" }, { kind: "guest-reboot", atSeconds: 6, vm: "b" }]))
+      const r = assertClean(checked)
       const [a, b] = r.vms
       assert.closeTo(a!.uplinkMbps, 2, 0.15, "a's 2 Mb/s at both endpoints, less the move")
       assert.isBelow(b!.uplinkMbps, 0.01, "b only receives")
@@ -44,8 +58,8 @@ describe("recovery from faults", () => {
 
   it.effect("a driver crash: restarted and rebuilt from the card and its journal, no VM loses its connection", () =>
     Effect.gen(function*() {
-      const r = yield* run(twoVms([{ kind: "crash-driver", atSeconds: 3 }, { kind: "crash-driver", atSeconds: 6 }]))
-      assertClean(r)
+      const checked = yield* run(twoVms([{ kind: "crash-driver", atSeconds: 3 }, { kind: "crash-driver", atSeconds: 6 }]))
+      const r = assertClean(checked)
       assert.strictEqual(recovery(r, "driver-restart")?.count, 2)
       assert.strictEqual(r.faults.actorRestarts["driver"], 2)
       assert.deepStrictEqual(r.vms.map((v) => v.reconnects), [0, 0])
@@ -55,8 +69,8 @@ describe("recovery from faults", () => {
 
   it.effect("a hung vMAC: the watchdog resets it (that vMAC only) within its stall time, and its VM joins again", () =>
     Effect.gen(function*() {
-      const r = yield* run(twoVms([{ kind: "hang-vmac", atSeconds: 3, vmac: 0 }]))
-      assertClean(r)
+      const checked = yield* run(twoVms([{ kind: "hang-vmac", atSeconds: 3, vmac: 0 }]))
+      const r = assertClean(checked)
       const reset = recovery(r, "vmac-watchdog-reset")
       assert.strictEqual(reset?.count, 1)
       assert.isAtMost(reset!.maxMs, 600)
@@ -66,20 +80,20 @@ describe("recovery from faults", () => {
 
   it.effect("a vMAC firmware crash: reset at once on its error interrupt", () =>
     Effect.gen(function*() {
-      const r = yield* run(twoVms([{ kind: "crash-vmac", atSeconds: 3, vmac: 1 }]))
-      assertClean(r)
+      const checked = yield* run(twoVms([{ kind: "crash-vmac", atSeconds: 3, vmac: 1 }]))
+      const r = assertClean(checked)
       assert.strictEqual(recovery(r, "vmac-firmware-reset")?.count, 1)
       assert.deepStrictEqual(r.vms.map((v) => v.reconnects), [0, 1])
     }))
 
   it.effect("lost interrupts: the driver's poll finds the completed work", () =>
     Effect.gen(function*() {
-      const r = yield* run({
+      const checked = yield* run({
         durationSeconds: 6,
         vms: [{ name: "a", ssid: "lab", passphrase: key, traffic: [{ kind: "ping", intervalMs: 500 }] }],
         faults: [{ kind: "interrupts", atSeconds: 2, action: "drop", count: 4 }, { kind: "interrupts", atSeconds: 4, action: "duplicate", count: 4 }]
       })
-      assertClean(r)
+      const r = assertClean(checked)
       const poll = recovery(r, "lost-interrupt-poll")
       assert.isAtLeast(poll?.count ?? 0, 1)
       assert.isAtMost(poll!.maxMs, 51) // one driver tick
@@ -87,8 +101,8 @@ describe("recovery from faults", () => {
 
   it.effect("a device model or guest driver crash: restarted; the guest driver reloads and joins again", () =>
     Effect.gen(function*() {
-      const r = yield* run(twoVms([{ kind: "crash-device-model", atSeconds: 3, vm: "a" }, { kind: "crash-guest-driver", atSeconds: 5, vm: "b" }]))
-      assertClean(r)
+      const checked = yield* run(twoVms([{ kind: "crash-device-model", atSeconds: 3, vm: "a" }, { kind: "crash-guest-driver", atSeconds: 5, vm: "b" }]))
+      const r = assertClean(checked)
       assert.strictEqual(recovery(r, "device-model-restart")?.count, 1)
       assert.strictEqual(recovery(r, "guest-driver-restart")?.count, 1)
       assert.deepStrictEqual(r.vms.map((v) => v.reconnects), [0, 1])
@@ -96,7 +110,7 @@ describe("recovery from faults", () => {
 
   it.effect("an AP that disappears and comes back, a deauthentication, an outage: every VM joins again", () =>
     Effect.gen(function*() {
-      const r = yield* run(twoVms([
+      const checked = yield* run(twoVms([
         { kind: "ap-down", atSeconds: 2, ap: "lab2", forSeconds: 2 },
         { kind: "ap-deauth", atSeconds: 3, ap: "lab", vm: "a" },
         // The radio shares its time between channels 1 and 6, and only time on a's channel counts
@@ -104,7 +118,9 @@ describe("recovery from faults", () => {
         // probes 0.5 s apart, some 7 s in all; 10 s of outage finds the AP gone.
         { kind: "channel-loss", atSeconds: 6, channel: 6, forSeconds: 10 }
       ], { durationSeconds: 25 }))
-      assertClean(r)
+      // a's frames wait in its ring through the outage until it finds its AP gone, the 7 s above:
+      // 10 s is above that, and leaves the 25 s run 14 s in which a lost frame would show.
+      const r = assertClean(checked, 10e9)
       assert.isAtLeast(r.vms[0]!.reconnects, 2)
       assert.isAtLeast(r.vms[1]!.reconnects, 1)
     }))
@@ -119,8 +135,8 @@ describe("recovery from faults", () => {
       ]
       // Both APs on channel 1: on two channels the card's radio would announce doze for b at every
       // switch, and that null-data frame would reveal the lost association at once (next test).
-      const r = yield* run(twoVms(faults, { durationSeconds: 12, card: { channel: 1 } }))
-      assertClean(r)
+      const checked = yield* run(twoVms(faults, { durationSeconds: 12, card: { channel: 1 } }))
+      const r = assertClean(checked)
       assert.strictEqual(r.vms[1]!.reconnects, 1)
       assert.strictEqual(r.vms[1]!.linkProbes, 1)
       // The probe goes 5 s after the last frame heard; the VM is back in about a second more.
@@ -137,8 +153,8 @@ describe("recovery from faults", () => {
         { kind: "channel-loss", atSeconds: 2, channel: 1, lossPercent: 100, forSeconds: 0.6 },
         { kind: "ap-deauth", atSeconds: 2, ap: "lab2", vm: "b" }
       ]
-      const r = yield* run(twoVms(faults, { durationSeconds: 12 }))
-      assertClean(r)
+      const checked = yield* run(twoVms(faults, { durationSeconds: 12 }))
+      const r = assertClean(checked)
       assert.strictEqual(r.vms[1]!.reconnects, 1)
       assert.strictEqual(r.vms[1]!.linkProbes, 0, "no need for the connection monitor")
       const back = r.faults.recent.find((e) => e.what === "reconnect" && e.target === "b")
@@ -148,7 +164,7 @@ describe("recovery from faults", () => {
 
   it.effect("the card's firmware core and an AP crash: both restart, every VM ends connected and moving data", () =>
     Effect.gen(function*() {
-      const r = yield* run(twoVms([
+      const checked = yield* run(twoVms([
         { kind: "crash-nic", atSeconds: 2 },
         { kind: "crash-nic", atSeconds: 2.05 },
         // In the middle of a scan: it ends early with what it found.
@@ -157,7 +173,7 @@ describe("recovery from faults", () => {
         { kind: "crash-ap", atSeconds: 4, ap: "lab" },
         { kind: "crash-ap", atSeconds: 6, ap: "lab2" }
       ]))
-      assertClean(r)
+      const r = assertClean(checked)
       assert.strictEqual(r.faults.actorRestarts["nic"], 3)
       assert.strictEqual(r.faults.actorRestarts["ap-lab"], 1)
       assert.strictEqual(r.faults.actorRestarts["ap-lab2"], 1)
@@ -169,7 +185,7 @@ describe("recovery from faults", () => {
 
   it.effect("a VM that shuts down releases its vMAC, and a VM that had none gets it", () =>
     Effect.gen(function*() {
-      const r = yield* run({
+      const checked = yield* run({
         durationSeconds: 10,
         card: { vmacs: 1 },
         vms: [
@@ -178,22 +194,24 @@ describe("recovery from faults", () => {
         ],
         faults: [{ kind: "vm-stop", atSeconds: 2, vm: "a" }, { kind: "guest-reboot", atSeconds: 3, vm: "b" }]
       })
+      const r = checked.report
       assert.strictEqual(r.vms[0]!.state, "off")
       assert.strictEqual(r.vms[1]!.state, "connected")
       assert.deepStrictEqual(r.driver.vmacs, ["b"])
       for (const [name, value] of Object.entries(r.invariants)) assert.strictEqual(value, 0, `invariant ${name}`)
+      assertNoStuckFrames(checked, FAULT_LIFETIME_NS)
     }))
 
   it.effect("a command storm and mailbox floods: refused and recorded, nothing lost, the other VM untouched", () =>
     Effect.gen(function*() {
-      const r = yield* run(twoVms([
+      const checked = yield* run(twoVms([
         { kind: "command-storm", atSeconds: 2, vm: "a", commands: 300 },
         { kind: "mailbox-flood", atSeconds: 3, target: "driver" },
         { kind: "mailbox-flood", atSeconds: 4, target: "device-model", vm: "b" },
         { kind: "mailbox-flood", atSeconds: 5, target: "nic" },
         { kind: "mailbox-flood", atSeconds: 6, target: "guest", vm: "a" }
       ]))
-      assertClean(r)
+      const r = assertClean(checked)
       assert.isAtLeast(r.vms[0]!.rejections, 250) // a few storm writes are doorbells that fail as one
       assert.strictEqual(r.vms[1]!.rejections, 0)
       assert.isAbove(r.faults.deadLetters, 2 * 16384)
@@ -203,8 +221,8 @@ describe("recovery from faults", () => {
   it.effect("the same faults and seed give the same trace, bit for bit", () =>
     Effect.gen(function*() {
       const faults = [{ kind: "crash-driver", atSeconds: 2 }, { kind: "hang-vmac", atSeconds: 3, vmac: 1 }, { kind: "command-storm", atSeconds: 4, vm: "a" }]
-      const one = yield* run(twoVms(faults), 9)
-      const two = yield* run(twoVms(faults), 9)
+      const one = (yield* run(twoVms(faults), 9)).report
+      const two = (yield* run(twoVms(faults), 9)).report
       assert.strictEqual(one.traceDigest, two.traceDigest)
       assert.deepStrictEqual(one.faults, two.faults)
     }))

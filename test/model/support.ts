@@ -1,9 +1,14 @@
 /** Helpers for model tests: decode a scenario object, build it in a simulation, drive it. */
+import { assert } from "@effect/vitest"
 import { Effect } from "effect"
 import type * as Scope from "effect/Scope"
 import { ActorSystem } from "../../src/actor/ActorSystem.ts"
 import * as Simulation from "../../src/kernel/Simulation.ts"
-import { runWorld } from "../../src/run/RunWorld.ts"
+import type { PcapSink } from "../../src/pcap/AirCapture.ts"
+import type { RunReport } from "../../src/report/RunReport.ts"
+import { report } from "../../src/run/RunScenario.ts"
+import { actorSummary, runWorld } from "../../src/run/RunWorld.ts"
+import type { Frame } from "../../src/vocabulary/Frame.ts"
 import type { World } from "../../src/world/World.ts"
 import type { Scenario } from "../../src/scenario/Scenario.ts"
 import { decodeScenario } from "../../src/scenario/ScenarioLoad.ts"
@@ -28,4 +33,58 @@ export const vmacOfVm = (world: World, vm: number): number => {
   const vmac = world.driver!.mapping().owner.indexOf(vm)
   if (vmac < 0) throw new Error(`VM ${vm} holds no vMAC`)
   return vmac
+}
+
+/** A run as `runScenario` makes it, with the ledger's live frames at its end and what `observe` gathered. */
+export interface CheckedRun<O> {
+  readonly report: RunReport
+  /** Frames still live in the ledger when the run ended (neither delivered nor dropped), oldest first. */
+  readonly live: ReadonlyArray<Frame>
+  readonly endNs: number
+  readonly warmupEndNs: number
+  readonly observed: O
+}
+
+/**
+ * Runs `scenario` for its duration (or `durationNs`) the way `runScenario` does (the same loop and
+ * report) and keeps the ledger's live frames at the end, so that a test can bound a frame's life by
+ * its own scenario (`assertNoStuckFrames`) rather than by the report's 15 s (`MAX_FRAME_LIFETIME_NS`),
+ * which no run shorter than 15 s can exceed. `observe` sees the built world before time starts (to
+ * connect a trace) and gives what the test reads at the end.
+ */
+export const runChecked = <O = undefined>(
+  scenario: Scenario,
+  options: { readonly seed: number; readonly durationNs?: number; readonly pcap?: PcapSink },
+  observe?: (world: World) => O
+): Effect.Effect<CheckedRun<O>> => {
+  const durationNs = options.durationNs ?? scenario.durationSeconds * 1e9
+  return Effect.map(
+    runWorld(scenario, { seed: options.seed, pcap: options.pcap }, (world) =>
+      Effect.gen(function*() {
+        const observed = observe === undefined ? (undefined as O) : observe(world)
+        yield* Simulation.sleep(durationNs)
+        world.capture?.flush()
+        const endNs = (yield* Simulation.Simulation).kernel.nowNs
+        return { partial: report(world, endNs, yield* actorSummary), live: world.ledger.unaccounted(endNs, -1) /* every live frame */, endNs, warmupEndNs: world.warmupEndNs, observed }
+      })),
+    ({ stats, value: { partial, ...rest } }) => ({
+      ...rest,
+      report: { ...partial, seed: options.seed, wallSeconds: stats.wallTimeMs / 1e3, outcome: stats.outcome, traceDigest: stats.traceDigest, eventsProcessed: stats.eventsProcessed }
+    })
+  )
+}
+
+/**
+ * Asserts that no frame (of those `which` picks) was still live `lifetimeNs` after its creation when
+ * the run ended: it was lost without a record. The caller bounds a frame's legitimate life from its
+ * scenario and says why. A bound as long as the measured part of the run could never be exceeded by a
+ * frame made after the warm-up, and is refused.
+ */
+export const assertNoStuckFrames = <O>(run: CheckedRun<O>, lifetimeNs: number, which: (f: Frame) => boolean = () => true, label = ""): void => {
+  if (!(lifetimeNs < run.endNs - run.warmupEndNs)) {
+    throw new RangeError(`a ${lifetimeNs / 1e9} s lifetime is not shorter than the run after its warm-up (${(run.endNs - run.warmupEndNs) / 1e9} s): the check could not fail`)
+  }
+  const stuck = run.live.filter((f) => run.endNs - f.createdNs > lifetimeNs && which(f))
+  const shown = stuck.slice(0, 3).map((f) => `#${f.id} kind ${f.kind} payload ${f.payload} owner ${f.owner} from ${f.src.toString(16)} to ${f.dst.toString(16)}, ${((run.endNs - f.createdNs) / 1e9).toFixed(3)} s old`)
+  assert.strictEqual(stuck.length, 0, `${label}${stuck.length} frame(s) live longer than ${lifetimeNs / 1e9} s: ${shown.join("; ")}`)
 }

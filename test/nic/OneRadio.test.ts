@@ -6,7 +6,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { runScenario } from "../../src/run/RunScenario.ts"
-import { scenarioOf } from "../model/support.ts"
+import { ENDPOINT_BASE_MAC, macValue } from "../../src/scenario/AddressPlan.ts"
+import type { Frame } from "../../src/vocabulary/Frame.ts"
+import { assertNoStuckFrames, runChecked, scenarioOf } from "../model/support.ts"
 
 const KEY = "vwifi-lab-key"
 const names = (n: number) => Array.from({ length: n }, (_, i) => `vm${i}`)
@@ -66,7 +68,8 @@ describe("one radio: one channel at a time", () => {
   it.effect("VMs on channels 1 and 11 both move data, each at its share of the radio's time, no frame lost across the switches", () =>
     Effect.gen(function*() {
       const one = yield* runScenario(yield* scenarioOf(saturated(1)), { seed: 3, durationNs: 5e9 })
-      const r = yield* runScenario(yield* scenarioOf(twoChannels), { seed: 3 })
+      const run = yield* runChecked(yield* scenarioOf(twoChannels), { seed: 3 })
+      const r = run.report
       const full = total(one)
       const ch1 = (r.radio.channelPercent["1"] ?? 0) / 100
       const ch11 = (r.radio.channelPercent["11"] ?? 0) / 100
@@ -86,7 +89,9 @@ describe("one radio: one channel at a time", () => {
         assert.approximately(vm.downlinkMbps, 2, 0.1, `${vm.name} downlink`)
       }
       assert.deepStrictEqual(r.frames.droppedByReason, {}, "no frame dropped")
-      assert.strictEqual(r.invariants.unaccountedFrames, 0)
+      // Away for a dwell (102.4 ms) and served half the time, a full ring (256 frames of ~0.4 ms) waits
+      // about 0.3 s; a frame the switches lost would still be live: 1 s is far above the first.
+      assertNoStuckFrames(run, 1e9)
     }))
 
   it.effect("the cost of being away shows in ping: a request waits for the radio's return, a quarter of the dwell on average", () =>
@@ -128,7 +133,8 @@ describe("one radio: a vMAC actor crash", () => {
     Effect.gen(function*() {
       const base = { ...saturated(3), durationSeconds: 6 }
       const calm = yield* runScenario(yield* scenarioOf(base), { seed: 5 })
-      const crashed = yield* runScenario(yield* scenarioOf({ ...base, faults: [{ kind: "crash-vmac", atSeconds: 3, vmac: 1 }] }), { seed: 5 })
+      const crashedRun = yield* runChecked(yield* scenarioOf({ ...base, faults: [{ kind: "crash-vmac", atSeconds: 3, vmac: 1 }] }), { seed: 5 })
+      const crashed = crashedRun.report
       assert.isAtLeast(crashed.faults.actorRestarts["vmac-1"] ?? 0, 1, "the supervisor restarted vmac-1")
       const victim = crashed.vms.find((v) => v.name === "vm1")!
       assert.strictEqual(victim.state, "connected")
@@ -140,7 +146,9 @@ describe("one radio: a vMAC actor crash", () => {
         assert.strictEqual(after.reconnects, 0)
         assert.isAtLeast(after.uplinkMbps, 0.98 * before.uplinkMbps, `${name} kept its traffic`)
       }
-      assert.strictEqual(crashed.invariants.unaccountedFrames, 0)
+      // Three saturated rings share one transmitter: a frame waits about 3 × 256 × 0.4 ms ≈ 0.3 s; the
+      // crashed vMAC's frames are dropped at its reset. A frame the crash lost would still be live.
+      assertNoStuckFrames(crashedRun, 1e9)
       assert.strictEqual(crashed.invariants.isolationViolations, 0)
     }))
 })
@@ -150,7 +158,7 @@ describe("one radio: moving between APs on different channels", () => {
     Effect.gen(function*() {
       // Found by the soak: an AP's power-save hold was kept air-wide by address, so the new AP held
       // its answers for the station the old AP still believed asleep.
-      const r = yield* runScenario(yield* scenarioOf({
+      const run = yield* runChecked(yield* scenarioOf({
         mode: "virtual-wifi", durationSeconds: 12, card: { vmacs: 4, channel: 6 },
         aps: [
           { ssid: "a", bssid: "02:00:00:00:01:00", channel: 1 },
@@ -164,6 +172,7 @@ describe("one radio: moving between APs on different channels", () => {
         ],
         faults: [{ kind: "vm-roam", atSeconds: 5, vm: "v2", ssid: "a" }]
       }), { seed: 7 })
+      const r = run.report
       for (const vm of r.vms) {
         assert.strictEqual(vm.state, "connected")
         assert.strictEqual(vm.timeouts, 0, `${vm.name} never waited in vain`)
@@ -171,6 +180,12 @@ describe("one radio: moving between APs on different channels", () => {
       const back = r.faults.recent.find((e) => e.what === "reconnect" && e.target === "v2")
       assert.isDefined(back)
       assert.isBelow(back!.tookMs, 2 * 102.4 + 100, "a scan (60 ms) and at most a couple of dwells")
-      assert.strictEqual(r.invariants.unaccountedFrames, 0)
+      // AP b, left without a word, keeps holding what its endpoint sends v2 (1 Mb/s) as for a dozing
+      // station until its power-save buffer expires (10 s, mac80211's STA_TX_BUFFER_EXPIRE): a frame
+      // from the roam at 5 s on, or from the dwell before it, may still be there at 12 s. One older than
+      // 7.5 s (from before 4.5 s) is stuck; every other frame waits at most a dwell or two (0.2 s).
+      const heldByB = (f: Frame) => f.src === ENDPOINT_BASE_MAC + 1 && f.dst === macValue(r.vms[1]!.mac!)
+      assertNoStuckFrames(run, 7.5e9, heldByB, "v2's downlink: ")
+      assertNoStuckFrames(run, 1e9, (f) => !heldByB(f))
     }))
 })
