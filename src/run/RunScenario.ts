@@ -81,7 +81,10 @@ const linkOf = (world: World, bssid: number | undefined, nowNs: number): { bssid
   return { bssid: ap.bssid, signalDbm: signal, snrDb: signal - world.environment.noiseFloorDbm }
 }
 
-export const report = (world: World, nowNs: number, actors: ActorSummary = { metrics: [], deadLetters: 0 }): Omit<RunReport, "seed" | "wallSeconds" | "outcome" | "traceDigest" | "eventsProcessed"> => {
+/** What a run's report holds but the world does not know: the seed, and what the run loop measured. */
+type RunLoopFields = "seed" | "wallSeconds" | "outcome" | "traceDigest" | "eventsProcessed"
+
+export const report = (world: World, nowNs: number, actors: ActorSummary = { metrics: [], deadLetters: 0 }): Omit<RunReport, RunLoopFields> => {
   const measuredS = Math.max(1e-9, (nowNs - world.warmupEndNs) / 1e9)
   const power = world.scenario.card.power
   const energy = energyOf(world.nic.energyTimes(), power)
@@ -247,13 +250,20 @@ const runChecked = (scenario: Scenario, options: RunScenarioOptions): Effect.Eff
         const means = world.txPath?.meansUs()
         return means === undefined || means === null ? r : { ...r, txPath: { frames: world.txPath!.frames, meanUs: means } }
       })),
-    ({ value, stats }): RunReport => ({
-      ...value,
-      seed: options.seed,
-      wallSeconds: stats.wallTimeMs / 1e3,
-      outcome: stats.outcome,
-      traceDigest: stats.traceDigest,
-      eventsProcessed: stats.eventsProcessed
-    })
+    ({ value, stats }) => withRunStats(value, options.seed, stats)
   )
 }
+
+/** A report of the world (`report`) completed with the run's seed and what the run loop measured. */
+export const withRunStats = (
+  partial: Omit<RunReport, RunLoopFields>,
+  seed: number,
+  stats: Simulation.RunStats
+): RunReport => ({
+  ...partial,
+  seed,
+  wallSeconds: stats.wallTimeMs / 1e3,
+  outcome: stats.outcome,
+  traceDigest: stats.traceDigest,
+  eventsProcessed: stats.eventsProcessed
+})

@@ -6,7 +6,7 @@ import { ActorSystem } from "../../src/actor/ActorSystem.ts"
 import * as Simulation from "../../src/kernel/Simulation.ts"
 import type { PcapSink } from "../../src/pcap/AirCapture.ts"
 import type { RunReport } from "../../src/report/RunReport.ts"
-import { report } from "../../src/run/RunScenario.ts"
+import { report, withRunStats } from "../../src/run/RunScenario.ts"
 import { actorSummary, runWorld } from "../../src/run/RunWorld.ts"
 import type { Frame } from "../../src/vocabulary/Frame.ts"
 import type { World } from "../../src/world/World.ts"
@@ -67,10 +67,7 @@ export const runChecked = <O = undefined>(
         const endNs = (yield* Simulation.Simulation).kernel.nowNs
         return { partial: report(world, endNs, yield* actorSummary), live: world.ledger.unaccounted(endNs, -1) /* every live frame */, endNs, warmupEndNs: world.warmupEndNs, observed }
       })),
-    ({ stats, value: { partial, ...rest } }) => ({
-      ...rest,
-      report: { ...partial, seed: options.seed, wallSeconds: stats.wallTimeMs / 1e3, outcome: stats.outcome, traceDigest: stats.traceDigest, eventsProcessed: stats.eventsProcessed }
-    })
+    ({ stats, value: { partial, ...rest } }) => ({ ...rest, report: withRunStats(partial, options.seed, stats) })
   )
 }
 
