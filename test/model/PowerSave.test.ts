@@ -55,6 +55,34 @@ describe("power save, consolidated on one radio", () => {
       for (const v of on.vms) assert.approximately(v.energyJoules!, e.cardJoules / 3, 0.05 * e.cardJoules, `${v.name}: idle VMs share alike`)
     }))
 
+  it.effect("idle and dozing, the radio is awake per beacon for its wake lead and the beacon, no more", () =>
+    Effect.gen(function*() {
+      // Between two of the connection monitor's probes (every 5 s of silence from the AP, the
+      // first ~5.07 s after the join), only beacons wake the radio. Each costs the documented wake
+      // lead (docs/model.md: a 1 ms wake-up, an 80 µs channel switch, a 0.5 ms margin for drift)
+      // and the beacon itself: a 115-byte MPDU (24 header, 87 body with RSN and WMM, 4 FCS, see
+      // Ceiling.test.ts) at 6 Mbit/s, 20 + 4 × ⌈942 / 24⌉ + 6 = 186 µs (802.11-2016 17.4.3, 18.3.2.4);
+      // and the AP may start it up to its AIFS and a backoff after the TBTT (37 + 15 × 9 µs).
+      const WAKE_LEAD_US = 1_000 + 80 + 500
+      const BEACON_US = 186
+      const LATEST_START_US = 37 + 15 * 9
+      const [fromS, toS] = [11, 14.9]
+      const scenario = yield* scenarioOf(idle3("legacy"))
+      const out = yield* withWorld(scenario, (world) =>
+        Effect.gen(function*() {
+          yield* Simulation.sleep(fromS * 1e9)
+          const before = world.nic.radioTime().sleepingNs
+          const beacons = world.aps[0]!.stats.beacons
+          yield* Simulation.sleep((toS - fromS) * 1e9)
+          return { sleptNs: world.nic.radioTime().sleepingNs - before, beacons: world.aps[0]!.stats.beacons - beacons, probes: world.vms.reduce((n, v) => n + v.guest.stats.linkProbes, 0) }
+        }))
+      assert.strictEqual(out.probes, 6, "two rounds of probes, one per VM, before the window (5.07 and 10.07 s)")
+      const awakeUs = ((toS - fromS) * 1e9 - out.sleptNs) / 1e3
+      assert.isAbove(out.beacons, 35)
+      assert.isAtLeast(awakeUs, out.beacons * (WAKE_LEAD_US + BEACON_US) - 200, "at least the lead and the beacon, each time")
+      assert.isAtMost(awakeUs, out.beacons * (WAKE_LEAD_US + BEACON_US + LATEST_START_US) + 200, "and nothing else")
+    }))
+
   it.effect("one busy VM keeps the radio awake for all three", () =>
     Effect.gen(function*() {
       const r = yield* run({ card: { vmacs: 3 }, vms: [vm("busy", "legacy", [{ kind: "udp-tx", offeredMbps: 5 }]), vm("b", "legacy"), vm("c", "legacy")] })
