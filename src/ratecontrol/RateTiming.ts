@@ -43,27 +43,44 @@ export const perfectTxNs = (phy: PhyConfig): number =>
     : frameDurationNs(phy, AVERAGE_PACKET_BYTES)
 
 /**
- * Attempts at `phy` that fit in `RETRY_SEGMENT_NS`, 1..MAX_STAGE_TRIES: minstrel_rate_init's
- * retry_count loop (rc80211_minstrel.c). 802.11g as there: the first attempt costs the frame and an
- * Ack at the lowest rate (sp_ack_dur), each further one the frame, an Ack timed at the frame's own
- * rate (ack_time, as mac80211 computes it) and half the contention window, which doubles from CWmin.
- * 802.11n: each attempt costs the MPDU's share of the aggregate with its BlockAck (already in
- * `perfectTxNs`), each further one half the window too. Until 2026-12-03 the Ack was counted twice per
- * attempt (18 Mbit/s got 5 tries).
+ * Attempts at `phy` that fit in `RETRY_SEGMENT_NS`, 1..MAX_STAGE_TRIES, as the drivers compute them.
+ *
+ * 802.11g: minstrel_rate_init in Linux 2.6.33's rc80211_minstrel.c. The first attempt costs the
+ * frame and an Ack at the lowest rate (sp_ack_dur); each retry the frame, an Ack timed at the
+ * frame's own rate (ack_time) and `t_slot + min(cw, cw_max)` microseconds, the window's slot count
+ * added as microseconds, as that source has it (later kernels add half the window in slots).
+ *
+ * 802.11n: minstrel_calc_retransmit of Minstrel-HT (which came after 2.6.35): every attempt costs
+ * the whole average aggregate with its BlockAck; the first two are always allowed, with half their
+ * windows in slots, and each further one adds half its window.
+ *
+ * Until 2026-12-03 the Ack was counted twice per 802.11g attempt and an 802.11n attempt cost one
+ * MPDU's share of the aggregate: HT chains were far longer than the segment allows.
  */
 export const segmentTries = (phy: PhyConfig): number => {
   const t = timingsFor(phy)
   const frameNs = perfectTxNs(phy)
-  const erp = phy.standard !== "802.11n"
-  const retryNs = frameNs + (erp ? frameDurationNs(phy, MINSTREL_ACK_BYTES) : 0)
   let cw = t.cwMin
-  let spentNs = frameNs + (erp ? frameDurationNs(LOWEST_BASIC_RATE, MINSTREL_ACK_BYTES) : 0)
-  let tries = 1
-  while (tries < MAX_STAGE_TRIES) {
-    spentNs += retryNs + (t.slotNs * cw) / 2
+  const halfWindowNs = (w: number): number => Math.floor((t.slotNs / 1000) * w / 2) * 1000
+  if (phy.standard === "802.11n") {
+    const attemptNs = frameNs * AVERAGE_AMPDU_MPDUS
+    let spentNs = halfWindowNs(cw)
     cw = Math.min(2 * cw + 1, t.cwMax)
-    if (spentNs >= RETRY_SEGMENT_NS) break
-    tries++
+    spentNs += halfWindowNs(cw) + 2 * attemptNs
+    cw = Math.min(2 * cw + 1, t.cwMax)
+    let tries = 2
+    while (true) {
+      spentNs += halfWindowNs(cw) + attemptNs
+      cw = Math.min(2 * cw + 1, t.cwMax)
+      if (!(spentNs < RETRY_SEGMENT_NS) || !(++tries < MAX_STAGE_TRIES)) return tries
+    }
   }
-  return tries
+  const retryNs = frameNs + frameDurationNs(phy, MINSTREL_ACK_BYTES)
+  let spentNs = frameNs + frameDurationNs(LOWEST_BASIC_RATE, MINSTREL_ACK_BYTES)
+  let tries = 1
+  while (true) {
+    spentNs += retryNs + t.slotNs + Math.min(cw, t.cwMax) * 1000
+    cw = 2 * cw + 1
+    if (!(spentNs < RETRY_SEGMENT_NS) || !(++tries < MAX_STAGE_TRIES)) return tries
+  }
 }
