@@ -17,7 +17,7 @@ import type { NetworkFeatures } from "../air/FrameBytes.ts"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
-import { after, forward } from "../actor/Port.ts"
+import { after, at, forward } from "../actor/Port.ts"
 import type { Port } from "../actor/Port.ts"
 import * as ModelActor from "../actor/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
@@ -436,7 +436,7 @@ class ApLogic {
     Stations.forget(s.table, mac)
     Ps.forgetStation(s.ps, mac)
     this.setDozing(s, mac, false)
-    after(this.kernel, this.o.uplink.notice(this.kernel.nowNs), this.o.endpoint, { _tag: "StationGone", station: mac })
+    at(this.kernel, this.o.uplink.notice(this.kernel.nowNs), this.o.endpoint, { _tag: "StationGone", station: mac })
   }
 
   private setDozing(s: ApState, mac: number, pm: boolean): void {
@@ -546,9 +546,9 @@ class ApLogic {
       }
     }
     if (uplink !== undefined) {
+      const arrivesNs = this.o.uplink.send(this.kernel.nowNs, uplink)
       this.stats.uplinkFrames += uplink.length
-      const delayNs = this.o.uplink.send(this.kernel.nowNs, uplink)
-      if (uplink.length > 0) after(this.kernel, delayNs, this.o.endpoint, { _tag: "Uplink", frames: uplink })
+      if (uplink.length > 0) at(this.kernel, arrivesNs, this.o.endpoint, { _tag: "Uplink", frames: uplink })
     }
   }
 }

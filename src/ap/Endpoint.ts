@@ -7,7 +7,7 @@ import { TCP_IP_OVERHEAD_BYTES, udpPacketBytes, udpPayloadBytes } from "../vocab
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
-import { after, forward } from "../actor/Port.ts"
+import { after, at, forward } from "../actor/Port.ts"
 import type { Port } from "../actor/Port.ts"
 import * as ModelActor from "../actor/ModelActor.ts"
 import type { ActorSystem } from "../actor/ActorSystem.ts"
@@ -32,6 +32,8 @@ export type EndpointMessage = Data.TaggedEnum<{
   TcpTimer: { readonly station: number; readonly role: "sender" | "receiver"; readonly generation: number }
   /** A paced TCP sender's application has more to write. */
   TcpWake: { readonly station: number; readonly flow: number }
+  /** A saturating UDP flow some of whose frames the wire's full queue dropped: the queue has room again. */
+  Refill: { readonly dst: number; readonly flow: number }
 }>
 
 /** Bytes and frames of one VM's data received, after the warm-up. */
@@ -74,6 +76,8 @@ interface Downlink {
   outstanding: number
   credit: number
   seq: number
+  /** A `Refill` is on its way (a saturating flow the wire's queue turned away). */
+  refillArmed: boolean
 }
 
 /** The endpoint's protocol state (what a restart of its host would lose). */
@@ -155,6 +159,13 @@ class EndpointLogic {
         after(this.kernel, step.ticks * PACE_PERIOD_NS, this.self, msg)
         break
       }
+      case "Refill": {
+        const flow = s.flows.get(msg.dst)
+        if (flow === undefined || flow.id !== msg.flow) break
+        flow.refillArmed = false
+        if (flow.outstanding < ENDPOINT_SATURATE_WINDOW_FRAMES / 2) this.emit(s, flow, ENDPOINT_SATURATE_WINDOW_FRAMES - flow.outstanding)
+        break
+      }
       case "StationGone":
         s.flows.delete(msg.station)
         s.tcpSenders.delete(msg.station)
@@ -178,18 +189,28 @@ class EndpointLogic {
     return f
   }
 
+  /**
+   * Hands `frames` to the wire. What its queue drops (a suffix of the batch) is taken out of `frames`
+   * and is not in flight to the AP, which credits only what reaches it: callers count `frames` after.
+   */
   private toAp(frames: Array<Frame>): void {
     if (frames.length === 0) return
-    const delayNs = this.o.downlink.send(this.kernel.nowNs, frames)
-    if (frames.length > 0) after(this.kernel, delayNs, this.o.ap(), { _tag: "Downlink", frames })
+    const arrivesNs = this.o.downlink.send(this.kernel.nowNs, frames)
+    if (frames.length > 0) at(this.kernel, arrivesNs, this.o.ap(), { _tag: "Downlink", frames })
   }
 
   private emit(s: EndpointState, flow: Downlink, count: number): void {
     const out: Array<Frame> = []
     for (let i = 0; i < count; i++) out.push(this.frameTo(flow.dst, udpPacketBytes(flow.payloadBytes), Payload.Udp, ++flow.seq, this.kernel.nowNs, flow.owner))
-    flow.outstanding += count
-    s.downlinkSent.set(flow.dst, (s.downlinkSent.get(flow.dst) ?? 0) + count)
     this.toAp(out)
+    flow.outstanding += out.length
+    s.downlinkSent.set(flow.dst, (s.downlinkSent.get(flow.dst) ?? 0) + out.length)
+    // A saturating flow is driven by the AP's credits: frames the wire dropped earn none, so it
+    // writes again when the wire's queue has room (as a sender blocked on a full device queue).
+    if (out.length < count && flow.offeredMbps === "saturate" && !flow.refillArmed) {
+      flow.refillArmed = true
+      at(this.kernel, this.o.downlink.roomAtNs(this.kernel.nowNs), this.self, { _tag: "Refill", dst: flow.dst, flow: flow.id })
+    }
   }
 
   private tcpReceiverFor(s: EndpointState, station: number, owner: number): TcpReceiverFlow {
@@ -215,8 +236,10 @@ class EndpointLogic {
       emitSegments: (first, count) => {
         const out: Array<Frame> = []
         for (let i = 0; i < count; i++) out.push(this.frameTo(station, mss + TCP_IP_OVERHEAD_BYTES, Payload.TcpData, first + i, this.kernel.nowNs, owner))
-        s.downlinkSent.set(station, (s.downlinkSent.get(station) ?? 0) + count)
         this.toAp(out)
+        // Segments the wire's queue dropped are lost to TCP like any (its timer and duplicate ACKs
+        // recover them), and are not in flight to the AP, which credits only what reaches it.
+        s.downlinkSent.set(station, (s.downlinkSent.get(station) ?? 0) + out.length)
         return count
       }
     }, (generation) => this.self.tellUnsafe({ _tag: "TcpTimer", station, role: "sender", generation }), app)
@@ -249,7 +272,7 @@ class EndpointLogic {
       } else if (f.payload === Payload.EchoRequest) {
         replies.push(this.frameTo(f.src, f.payloadBytes, Payload.EchoReply, f.seq, f.createdNs, f.owner))
       } else if (f.payload === Payload.Subscribe && f.info?.subscribe !== undefined && !s.flows.has(f.src)) {
-        const flow: Downlink = { id: ++s.flowIds, owner: f.owner, dst: f.src, ...f.info.subscribe, outstanding: 0, credit: 0, seq: 0 }
+        const flow: Downlink = { id: ++s.flowIds, owner: f.owner, dst: f.src, ...f.info.subscribe, outstanding: 0, credit: 0, seq: 0, refillArmed: false }
         s.flows.set(f.src, flow)
         if (flow.offeredMbps === "saturate") this.emit(s, flow, ENDPOINT_SATURATE_WINDOW_FRAMES)
         else this.self.tellUnsafe({ _tag: "Pace", dst: f.src, flow: flow.id })

@@ -20,13 +20,12 @@ const MIN_ETHERNET_PAYLOAD_BYTES = 46
 const INTERPACKET_GAP_BYTES = 12
 
 /**
- * Full-sized packets the sending side queues for the link at most: Linux's default device queue
- * (txqueuelen 1000, DEFAULT_TX_QUEUE_LEN, set by ether_setup for every Ethernet device). An estimate
- * for an AP's and an endpoint's wired side, which the seed does not describe.
+ * Packets the sending side queues for the link at most, whatever their size, the one on the wire
+ * included: Linux's default device queue (txqueuelen 1000, DEFAULT_TX_QUEUE_LEN, set by ether_setup
+ * for every Ethernet device). An estimate for an AP's and an endpoint's wired side, which the seed
+ * does not describe.
  */
 export const MAX_WIRED_QUEUE_PACKETS = 1000
-/** The largest IPv4 packet on Ethernet (its MTU, IEEE 802.3-2018 3.2.7: 1500 bytes of MAC client data). */
-const ETHERNET_MTU_BYTES = 1500
 
 /** The bytes an IP packet of `packetBytes` takes on an Ethernet link, gap included. */
 export const ethernetWireBytes = (packetBytes: number): number =>
@@ -36,42 +35,66 @@ export const ethernetWireBytes = (packetBytes: number): number =>
 export class WiredLink {
   private readonly nsPerByte: number
   private readonly latencyNs: number
-  /** The most time's worth of bytes the queue holds (`MAX_WIRED_QUEUE_PACKETS` full-sized packets). */
-  private readonly maxBacklogNs: number
   private readonly ledger: FrameLedger
+  /** When each packet in the queue (the one on the wire first) has left it: a ring of `MAX_WIRED_QUEUE_PACKETS`. */
+  private readonly leavesNs = new Float64Array(MAX_WIRED_QUEUE_PACKETS)
+  private head = 0
+  private queued = 0
   /** When the link has sent what it holds. */
   private freeAtNs = 0
 
   constructor(rateMbps: number, latencyNs: number, ledger: FrameLedger) {
     this.nsPerByte = 8e3 / rateMbps
     this.latencyNs = latencyNs
-    this.maxBacklogNs = MAX_WIRED_QUEUE_PACKETS * ethernetWireBytes(ETHERNET_MTU_BYTES) * this.nsPerByte
     this.ledger = ledger
   }
 
   /**
-   * Queues `frames` at `nowNs`, those that fit: the others are dropped and taken out of `frames`.
-   * Returns how long until the last one queued reaches the other end.
+   * Queues `frames` at `nowNs`, those that fit: the others (a suffix of the batch) are dropped and
+   * taken out of `frames`. Returns when the last one queued reaches the other end (virtual ns).
    */
   send(nowNs: number, frames: Array<Frame>): number {
+    const ring = this.leavesNs
+    this.drain(nowNs)
     let endNs = this.freeAtNs > nowNs ? this.freeAtNs : nowNs
     let kept = 0
     for (let i = 0; i < frames.length; i++) {
       const f = frames[i]!
-      if (endNs - nowNs >= this.maxBacklogNs) {
+      if (this.queued === MAX_WIRED_QUEUE_PACKETS) {
         this.ledger.drop(f, "wired-queue-full")
         continue
       }
       endNs += ethernetWireBytes(f.payloadBytes) * this.nsPerByte
+      ring[(this.head + this.queued) % MAX_WIRED_QUEUE_PACKETS] = endNs
+      this.queued++
       frames[kept++] = f
     }
     frames.length = kept
     this.freeAtNs = endNs
-    return endNs - nowNs + this.latencyNs
+    return endNs + this.latencyNs
   }
 
-  /** How long a notice with no bytes of its own takes at `nowNs`: behind what the link holds, so it overtakes nothing. */
+  /** When the queue has room for a packet again, from `nowNs` on. */
+  roomAtNs(nowNs: number): number {
+    this.drain(nowNs)
+    return this.queued < MAX_WIRED_QUEUE_PACKETS ? nowNs : this.leavesNs[this.head]!
+  }
+
+  /** Takes out of the queue what has left it by `nowNs`. */
+  private drain(nowNs: number): void {
+    const ring = this.leavesNs
+    while (this.queued > 0 && ring[this.head]! <= nowNs) {
+      this.head = (this.head + 1) % MAX_WIRED_QUEUE_PACKETS
+      this.queued--
+    }
+  }
+
+  /**
+   * When a notice with no bytes of its own, sent at `nowNs`, reaches the other end: behind what the
+   * link holds, at the same instant as its last packet at the latest, and a timer set later for the
+   * same instant fires later, so it overtakes nothing.
+   */
   notice(nowNs: number): number {
-    return (this.freeAtNs > nowNs ? this.freeAtNs - nowNs : 0) + this.latencyNs
+    return (this.freeAtNs > nowNs ? this.freeAtNs : nowNs) + this.latencyNs
   }
 }

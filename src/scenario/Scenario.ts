@@ -204,10 +204,11 @@ export const EndpointSpec = Schema.Struct({
       "seed does not give its wired side."
   ),
   wiredRateMbps: defaulted(
-    numberBetween(0.001, 100_000),
+    numberBetween(1, 100_000),
     1000,
-    "Rate of the wired link behind the AP, in Mbps, 0.001..100000: each direction serializes every packet in Ethernet's " +
-      "framing at this rate, behind a queue of 1000 full-sized packets (ap/WiredLink.ts). Default 1000 (gigabit Ethernet)."
+    "Rate of the wired link behind the AP, in Mbps, 1..100000: each direction serializes every packet in Ethernet's " +
+      "framing at this rate, behind a queue of 1000 packets (ap/WiredLink.ts); at 1 Mbps a full queue drains in 12.3 s, " +
+      "within the 15 s a frame may live. Default 1000 (gigabit Ethernet)."
   )
 })
 export type EndpointSpec = typeof EndpointSpec.Type

@@ -97,10 +97,12 @@ export interface AckStep {
 
 /** A cumulative ACK up to (not including) segment `ack` arrived at `nowNs`. */
 export const onAck = (s: RenoSender, ack: number, nowNs: number): AckStep => {
-  if (ack > s.sndNxt) ack = s.sndNxt // never acknowledge what was not sent
+  if (ack > s.sndMax) ack = s.sndMax // never acknowledge what was never sent
   if (ack > s.sndUna) {
     const acked = ack - s.sndUna
-    let next: RenoSender = { ...s, sndUna: ack, dupAcks: 0 }
+    // After a timeout's go-back-N, the receiver may acknowledge past `sndNxt` what it held out of
+    // order: the sender goes on from there, as Linux's snd_una simply moves past it.
+    let next: RenoSender = { ...s, sndUna: ack, sndNxt: Math.max(s.sndNxt, ack), dupAcks: 0 }
     if (s.timing !== undefined && ack > s.timing.seg) next = { ...sampleRtt(next, nowNs - s.timing.sentNs), timing: undefined }
     if (s.inRecovery) {
       // Reno: a new ACK ends recovery and deflates the window to ssthresh.

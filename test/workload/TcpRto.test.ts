@@ -51,6 +51,21 @@ describe("TCP Reno retransmission timer (RFC 6298)", () => {
     assert.strictEqual(sample(Reno.initialSender, 0, 120 * MS_NS).rtoNs, 360 * MS_NS)
   })
 
+  it("after a timeout, an ACK for what the receiver held out of order moves the sender past it, not back over it", () => {
+    // Segments 0..9 go; 0 is lost, 1..9 arrive and wait at the receiver. The timer fires: go back to 0.
+    let s = Reno.sent(sample(Reno.initialSender, 0, 100 * MS_NS), 10, 1000 * MS_NS)
+    const first = s.sndUna
+    s = Reno.onTimeout(s)
+    s = Reno.sent(s, 1, 1300 * MS_NS)
+    // The resent segment fills the hole: the receiver acknowledges all ten.
+    s = Reno.onAck(s, first + 10, 1400 * MS_NS).sender
+    assert.strictEqual(s.sndUna, first + 10)
+    assert.strictEqual(s.sndNxt, first + 10, "nothing the receiver has is sent again")
+    assert.strictEqual(Reno.inFlight(s), 0)
+    // An ACK beyond anything ever sent is cut to what was.
+    assert.strictEqual(Reno.onAck(s, first + 50, 1500 * MS_NS).sender.sndUna, first + 10)
+  })
+
   it("never times a resent segment (Karn's rule, RFC 6298 3): a go-back-N resend leaves the backed-off RTO alone", () => {
     // SRTT 100 ms, RTO 300 ms; segments 0..3 go at 1000 ms, the timer fires: RTO 600, go back to 0.
     let s = Reno.sent(sample(Reno.initialSender, 0, 100 * MS_NS), 4, 1000 * MS_NS)
