@@ -139,7 +139,7 @@ class EndpointLogic {
           const flow = f.src === this.o.mac && f.payload === Payload.Udp ? s.flows.get(f.dst) : undefined
           if (flow === undefined) continue
           flow.outstanding--
-          if (flow.offeredMbps === "saturate" && flow.outstanding < ENDPOINT_SATURATE_WINDOW_FRAMES / 2) this.emit(s, flow, ENDPOINT_SATURATE_WINDOW_FRAMES - flow.outstanding)
+          if (flow.offeredMbps === "saturate") this.topUp(s, flow)
         }
         break
       case "TcpTimer":
@@ -163,7 +163,7 @@ class EndpointLogic {
         const flow = s.flows.get(msg.dst)
         if (flow === undefined || flow.id !== msg.flow) break
         flow.refillArmed = false
-        if (flow.outstanding < ENDPOINT_SATURATE_WINDOW_FRAMES / 2) this.emit(s, flow, ENDPOINT_SATURATE_WINDOW_FRAMES - flow.outstanding)
+        this.topUp(s, flow)
         break
       }
       case "StationGone":
@@ -197,6 +197,11 @@ class EndpointLogic {
     if (frames.length === 0) return
     const arrivesNs = this.o.downlink.send(this.kernel.nowNs, frames)
     if (frames.length > 0) at(this.kernel, arrivesNs, this.o.ap(), { _tag: "Downlink", frames })
+  }
+
+  /** A saturating flow fills its window again once half of it is free. */
+  private topUp(s: EndpointState, flow: Downlink): void {
+    if (flow.outstanding < ENDPOINT_SATURATE_WINDOW_FRAMES / 2) this.emit(s, flow, ENDPOINT_SATURATE_WINDOW_FRAMES - flow.outstanding)
   }
 
   private emit(s: EndpointState, flow: Downlink, count: number): void {

@@ -160,7 +160,8 @@ export class DirectPortLogic {
           if (o.mode === "native") {
             // The host application's send(): a system call and a copy of its payload into the kernel
             // per packet; what the kernel sends of its own (TCP's ACKs) has neither.
-            chargeSocketCalls(access, frames)
+            socketCallsOf(frames)
+            chargeSocketCalls(access)
             access.op("hostDriverTx")
               .op("lock")
           } else {
@@ -192,7 +193,8 @@ export class DirectPortLogic {
         // The stack's receive path (NET_RX softirq), then recv(): a system call and a copy of the payload
         // out per packet the application reads (TCP's ACKs end in the stack).
         irq.op("hostStackPacket", e.frames.length)
-        if (e.frames.some(readBySocket)) chargeSocketCalls(guestSide ??= cpu.job(o.guestThread), e.frames)
+        socketCallsOf(e.frames)
+        if (socketCalls.calls > 0) chargeSocketCalls(guestSide ??= cpu.job(o.guestThread))
       } else if (e._tag === "DmaFault") {
         this.stats.rejectedByReason["dma-out-of-range"] = (this.stats.rejectedByReason["dma-out-of-range"] ?? 0) + e.frames
       } else if (e._tag === "FirmwareError") {
@@ -214,10 +216,11 @@ export class DirectPortLogic {
   }
 }
 
-const readBySocket = (f: Frame): boolean => socketCopyBytes(f.payload, f.payloadBytes) !== KERNEL_OWN_PACKET
+/** `socketCallsOf`'s answer (one object, reused: it is read at once). */
+const socketCalls = { calls: 0, bytes: 0 }
 
-/** Natively, the application's socket calls for `frames`: one system call and one copy of its payload per packet it sends or reads. */
-const chargeSocketCalls = (job: Job, frames: ReadonlyArray<Frame>): void => {
+/** Natively, the application's socket calls for `frames`: one per packet it sends or reads, and the payload bytes they copy. */
+const socketCallsOf = (frames: ReadonlyArray<Frame>): void => {
   let calls = 0
   let bytes = 0
   for (let i = 0; i < frames.length; i++) {
@@ -227,5 +230,12 @@ const chargeSocketCalls = (job: Job, frames: ReadonlyArray<Frame>): void => {
     calls++
     bytes += n
   }
+  socketCalls.calls = calls
+  socketCalls.bytes = bytes
+}
+
+/** Charges what `socketCallsOf` last counted: a system call and a copy per packet, and the bytes. */
+const chargeSocketCalls = (job: Job): void => {
+  const { calls, bytes } = socketCalls
   if (calls > 0) job.op("syscall", calls).op("copyPacket", calls).op("copyByte", bytes)
 }

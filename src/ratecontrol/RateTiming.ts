@@ -38,9 +38,10 @@ const frameDurationNs = (phy: PhyConfig, bytes: number): number => timingsFor(ph
  * `AVERAGE_AMPDU_MPDUS` with its BlockAck (as minstrel_ht's MCS_DURATION divides the aggregate's time).
  */
 export const perfectTxNs = (phy: PhyConfig): number =>
-  phy.standard === "802.11n"
-    ? psduExchangeNs(phy, AVERAGE_AMPDU_MPDUS * AVERAGE_PACKET_BYTES, true) / AVERAGE_AMPDU_MPDUS
-    : frameDurationNs(phy, AVERAGE_PACKET_BYTES)
+  phy.standard === "802.11n" ? averageAggregateNs(phy) / AVERAGE_AMPDU_MPDUS : frameDurationNs(phy, AVERAGE_PACKET_BYTES)
+
+/** An A-MPDU of `AVERAGE_AMPDU_MPDUS` average packets and its BlockAck. */
+const averageAggregateNs = (phy: PhyConfig): number => psduExchangeNs(phy, AVERAGE_AMPDU_MPDUS * AVERAGE_PACKET_BYTES, true)
 
 /**
  * Attempts at `phy` that fit in `RETRY_SEGMENT_NS`, 1..MAX_STAGE_TRIES, as the drivers compute them.
@@ -57,30 +58,36 @@ export const perfectTxNs = (phy: PhyConfig): number =>
  * Until 2026-12-03 the Ack was counted twice per 802.11g attempt and an 802.11n attempt cost one
  * MPDU's share of the aggregate: HT chains were far longer than the segment allows.
  */
-export const segmentTries = (phy: PhyConfig): number => {
+export const segmentTries = (phy: PhyConfig): number => phy.standard === "802.11n" ? htSegmentTries(phy) : erpSegmentTries(phy)
+
+const erpSegmentTries = (phy: PhyConfig): number => {
   const t = timingsFor(phy)
   const frameNs = perfectTxNs(phy)
-  let cw = t.cwMin
-  const halfWindowNs = (w: number): number => Math.floor((t.slotNs / 1000) * w / 2) * 1000
-  if (phy.standard === "802.11n") {
-    const attemptNs = frameNs * AVERAGE_AMPDU_MPDUS
-    let spentNs = halfWindowNs(cw)
-    cw = Math.min(2 * cw + 1, t.cwMax)
-    spentNs += halfWindowNs(cw) + 2 * attemptNs
-    cw = Math.min(2 * cw + 1, t.cwMax)
-    let tries = 2
-    while (true) {
-      spentNs += halfWindowNs(cw) + attemptNs
-      cw = Math.min(2 * cw + 1, t.cwMax)
-      if (!(spentNs < RETRY_SEGMENT_NS) || !(++tries < MAX_STAGE_TRIES)) return tries
-    }
-  }
   const retryNs = frameNs + frameDurationNs(phy, MINSTREL_ACK_BYTES)
   let spentNs = frameNs + frameDurationNs(LOWEST_BASIC_RATE, MINSTREL_ACK_BYTES)
+  let cw = t.cwMin
   let tries = 1
   while (true) {
     spentNs += retryNs + t.slotNs + Math.min(cw, t.cwMax) * 1000
     cw = 2 * cw + 1
+    if (!(spentNs < RETRY_SEGMENT_NS) || !(++tries < MAX_STAGE_TRIES)) return tries
+  }
+}
+
+const htSegmentTries = (phy: PhyConfig): number => {
+  const t = timingsFor(phy)
+  const attemptNs = averageAggregateNs(phy)
+  // (t_slot × cw) >> 1 in whole microseconds, as minstrel_calc_retransmit computes it.
+  const halfWindowNs = (w: number): number => Math.floor(((t.slotNs / 1000) * w) / 2) * 1000
+  let cw = t.cwMin
+  let spentNs = halfWindowNs(cw)
+  cw = Math.min(2 * cw + 1, t.cwMax)
+  spentNs += halfWindowNs(cw) + 2 * attemptNs
+  cw = Math.min(2 * cw + 1, t.cwMax)
+  let tries = 2
+  while (true) {
+    spentNs += halfWindowNs(cw) + attemptNs
+    cw = Math.min(2 * cw + 1, t.cwMax)
     if (!(spentNs < RETRY_SEGMENT_NS) || !(++tries < MAX_STAGE_TRIES)) return tries
   }
 }
