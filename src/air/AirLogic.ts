@@ -38,6 +38,8 @@ interface Transmission {
   readonly phy: PhyConfig
   /** Its PSDU: one MPDU, or the A-MPDU of `frames`. */
   readonly psduBytes: number
+  /** When its PPDU begins: the exchange's start, or (a collision) the sender's slot boundary less than aCCATime after it. */
+  readonly startNs: number
   /** The rate's ladder index when it goes by the station's retry chain (counted for its TX status); -1 otherwise. */
   readonly rateIndex: number
 }
@@ -54,8 +56,6 @@ export class Medium {
   // Times: doubles from the declaration (`DOUBLE_FIELD_SEED`), zero from the constructor.
   /** When the medium last became idle. */
   idleSinceNs = DOUBLE_FIELD_SEED
-  /** When the current countdown's slots started to count. */
-  countdownStartNs = DOUBLE_FIELD_SEED
   /** When the exchange on the air now (or the last) began. */
   startedNs = DOUBLE_FIELD_SEED
   /** The kernel timer of its planned event (an exchange's start or end), moved as plans change; kept once fired. */
@@ -65,15 +65,9 @@ export class Medium {
   transmitting: Array<Transmission> | undefined = undefined
   /** Extra frame loss probability on top of the channel's noise (an injected burst or outage). */
   extraLoss = 0
-  /**
-   * The last exchange ended in an error (a collision, a frame or its Ack lost): the next countdown
-   * waits EIFS instead of AIFS (802.11-2016 10.3.2.3.7).
-   */
-  eifs = false
   constructor(channel: number, timer: Timer, logic: AirLogic) {
     this.channel = channel
     this.idleSinceNs = 0
-    this.countdownStartNs = 0
     this.startedNs = 0
     this.timer = timer
     this.due = () => logic.mediumDue(this)
@@ -84,7 +78,7 @@ export class Medium {
 const onAir = (
   medium: Medium, w: Transmission, collided: boolean, arrived: ReadonlyArray<Frame> | undefined, answered: boolean, answerLost: boolean, signalDbm: number
 ): PpduOnAir => ({
-  channel: medium.channel, startNs: medium.startedNs, station: w.station, frames: w.frames, phy: w.phy, psduBytes: w.psduBytes, collided, arrived, answered, answerLost, signalDbm
+  channel: medium.channel, startNs: w.startNs, station: w.station, frames: w.frames, phy: w.phy, psduBytes: w.psduBytes, collided, arrived, answered, answerLost, signalDbm
 })
 
 /** No frames: shared by every outcome that has none (the arrays an outcome passes on are only read). */
@@ -107,6 +101,10 @@ const removeHead = (queue: Array<Frame>, n: number): void => {
   else if (n === 1) queue.shift()
   else queue.splice(0, n)
 }
+
+/** The first boundary at or after `nowNs` of the slot grid that starts at `originNs`. */
+const nextBoundaryNs = (originNs: number, nowNs: number, slotNs: number): number =>
+  nowNs <= originNs ? originNs : originNs + Math.ceil((nowNs - originNs) / slotNs) * slotNs
 
 /**
  * Where the air's draws come from: its stream (`Prng`), called as a method, so that the call keeps one
@@ -233,82 +231,94 @@ export class AirLogic {
     return flushed.length
   }
 
+  /**
+   * Plans the medium's next exchange: each station counts its own backoff on its own slot grid, from
+   * its `accessNs` (AIFS or EIFS after the medium's last busy time as it saw it), so a count goes on
+   * across replans and no slot is lost or gained when a station joins. A station keeps counting while
+   * it has nothing it may send (its frames held for a dozing receiver), as a post-backoff does
+   * (10.3.4.3); a count that ran out meanwhile sends at its next slot boundary.
+   */
   private replan(medium: Medium): void {
     if (medium.transmitting !== undefined) return
     const now = this.kernel.nowNs
-    let contenders = 0
-    let minSlots = Infinity
-    let any: Station | undefined
-    for (let i = 0; i < medium.stations.length; i++) {
-      const s = medium.stations[i]!
-      if (this.ready(s)) {
-        any = s
-        break
-      }
-    }
-    if (any === undefined) {
-      this.unschedule(medium) // nothing to do: cancel any planned round
-      return
-    }
-    const t = timingsFor(any.phy)
-    // Every station on a channel uses the same access category's AIFS (they share the scenario's `card.qos`).
-    const waitNs = medium.eifs ? eifsNs(t, any.aifsn) : aifsNs(t, any.aifsn)
-    const countStart = Math.max(medium.idleSinceNs + waitNs, medium.countdownStartNs)
-    const elapsedSlots = now > countStart ? Math.floor((now - countStart) / t.slotNs) : 0
+    let nextNs = Infinity
     for (let i = 0; i < medium.stations.length; i++) {
       const s = medium.stations[i]!
       if (!this.ready(s)) continue
-      if (s.backoffSlots < 0) s.backoffSlots = backoffSlots(this.draw(), s.cw)
-      else s.backoffSlots = Math.max(0, s.backoffSlots - elapsedSlots)
-      contenders++
-      if (s.backoffSlots < minSlots) minSlots = s.backoffSlots
+      const slotNs = timingsFor(s.phy).slotNs
+      if (s.backoffSlots < 0) {
+        s.backoffSlots = backoffSlots(this.draw(), s.cw)
+        s.countFromNs = nextBoundaryNs(s.accessNs, now, slotNs)
+      } else if (s.countFromNs + s.backoffSlots * slotNs < now) {
+        s.backoffSlots = 0
+        s.countFromNs = nextBoundaryNs(s.accessNs, now, slotNs)
+      }
+      const atNs = s.countFromNs + s.backoffSlots * slotNs
+      if (atNs < nextNs) nextNs = atNs
     }
-    medium.countdownStartNs = Math.max(now, medium.idleSinceNs + waitNs)
-    if (contenders > 0) this.schedule(medium, medium.countdownStartNs + minSlots * t.slotNs)
+    if (nextNs === Infinity) this.unschedule(medium) // nothing to do: cancel any planned round
+    else this.schedule(medium, nextNs)
   }
 
+  /**
+   * The earliest count ran out: that station sends, and so does every other whose count runs out less
+   * than aCCATime later (it cannot have sensed the first one: a collision). The others freeze their
+   * counts at the slots that passed idle (10.3.4.3).
+   */
   private startExchange(medium: Medium): void {
-    let minSlots = Infinity
-    for (let i = 0; i < medium.stations.length; i++) {
-      const s = medium.stations[i]!
-      if (this.ready(s) && s.backoffSlots < minSlots) minSlots = s.backoffSlots
-    }
+    const now = this.kernel.nowNs
     // One winner is the rule: its array is made with it (`appendTo`); a collision's grows.
     let won: Array<Transmission> | undefined
     for (let i = 0; i < medium.stations.length; i++) {
       const s = medium.stations[i]!
-      if (!this.ready(s)) continue
-      s.backoffSlots -= minSlots
-      if (s.backoffSlots !== 0) continue
-      won = appendTo(won, this.takeBurst(medium, s))
+      if (s.backoffSlots < 0) continue
+      const t = timingsFor(s.phy)
+      const atNs = s.countFromNs + s.backoffSlots * t.slotNs
+      if (atNs < now + t.ccaNs && this.ready(s)) {
+        won = appendTo(won, this.takeBurst(medium, s, Math.max(now, atNs)))
+        continue
+      }
+      const passed = now > s.countFromNs ? Math.floor((now - s.countFromNs) / t.slotNs) : 0
+      s.backoffSlots = Math.max(0, s.backoffSlots - passed)
     }
-    const winners = won ?? []
-    let durationNs = 0
+    if (won === undefined) return this.replan(medium)
+    const winners = won
+    let endNs = now
     if (winners.length === 1) {
       const w = winners[0]!
-      durationNs = w.frames[0]!.ra === BROADCAST ? ppduDurationNs(w.phy, w.psduBytes) : psduExchangeNs(w.phy, w.psduBytes, w.frames.length > 1)
+      endNs = now + (w.frames[0]!.ra === BROADCAST ? ppduDurationNs(w.phy, w.psduBytes) : psduExchangeNs(w.phy, w.psduBytes, w.frames.length > 1))
     } else {
+      // Nobody answers a collision: the medium is busy until the last PPDU ends.
       this.stats.collisions++
       for (let k = 0; k < winners.length; k++) {
         const w = winners[k]!
         this.stats.collisionsByStation[w.station.name] = (this.stats.collisionsByStation[w.station.name] ?? 0) + 1
-        durationNs = Math.max(durationNs, ppduDurationNs(w.phy, w.psduBytes) + ackTimeoutNs(w.phy))
+        endNs = Math.max(endNs, w.startNs + ppduDurationNs(w.phy, w.psduBytes))
       }
     }
     this.meterAirtime(medium, winners)
     this.stats.exchanges++
-    this.stats.busyNs += durationNs
+    this.stats.busyNs += endNs - now
     for (let k = 0; k < winners.length; k++) {
       const w = winners[k]!
       for (let j = 0; j < w.frames.length; j++) {
         const path = w.frames[j]!.txPath
-        if (path !== undefined) path.airStartNs = this.kernel.nowNs
+        if (path !== undefined) path.airStartNs = w.startNs
       }
     }
-    medium.eifs = false
-    medium.startedNs = this.kernel.nowNs
+    medium.startedNs = now
     medium.transmitting = winners
-    this.schedule(medium, this.kernel.nowNs + durationNs)
+    this.schedule(medium, endNs)
+  }
+
+  /**
+   * `s` may count its backoff from AIFS after `fromNs`, or (`error`: it received a frame in error) from
+   * EIFS after it (802.11-2016 10.3.2.3.7; 10.22.2.4 puts AIFS[AC] in DIFS's place in both).
+   */
+  private access(s: Station, fromNs: number, error: boolean): void {
+    const t = timingsFor(s.phy)
+    s.accessNs = fromNs + (error ? eifsNs(t, s.aifsn) : aifsNs(t, s.aifsn))
+    s.countFromNs = s.accessNs
   }
 
   /** Stations that meter their airtime (a card's radio) hear of each PPDU they send, and of those they receive and answer. */
@@ -340,10 +350,10 @@ export class AirLogic {
    * address to the same receiver while the A-MPDU stays legal (`ampduFits`, at most `maxAggregate`
    * MPDUs). Management and group-addressed frames go alone, at the lowest basic rate.
    */
-  private takeBurst(medium: Medium, s: Station): Transmission {
+  private takeBurst(medium: Medium, s: Station, startNs: number): Transmission {
     const head = s.queue[0]!
     if (head.ra === BROADCAST || head.kind !== FrameKind.Data) {
-      return { station: s, frames: s.queue.slice(0, 1), phy: LOWEST_BASIC_RATE, psduBytes: frameMpduBytes(head, s.qos), rateIndex: -1 }
+      return { station: s, frames: s.queue.slice(0, 1), phy: LOWEST_BASIC_RATE, psduBytes: frameMpduBytes(head, s.qos), startNs, rateIndex: -1 }
     }
     // A retry goes at the rate its chain gives for this attempt (the aggregate's: the head's failed exchanges).
     const stage = s.chain === undefined ? undefined : stageAt(s.chain, s.retries)
@@ -355,7 +365,7 @@ export class AirLogic {
     limits.framesMax = head.psReleased ? 1 : s.maxAggregate > 1 ? Math.min(s.maxAggregate, this.windowOf(medium, s, head.ra)) : 1
     limits.timeLimitNs = s.ampduTimeLimitNs
     const n = burstLength(s.queue, 0, s.queue.length, limits, this.size)
-    return { station: s, frames: s.queue.slice(0, n), phy, psduBytes: this.size.psduBytes, rateIndex: stage === undefined ? -1 : stage.rateIndex }
+    return { station: s, frames: s.queue.slice(0, n), phy, psduBytes: this.size.psduBytes, startNs, rateIndex: stage === undefined ? -1 : stage.rateIndex }
   }
 
   /** The BlockAck window the receiver of `ra` offers (the standard's largest when none on the channel answers to it). */
@@ -391,9 +401,12 @@ export class AirLogic {
   private finishExchange(st: AirState, medium: Medium): void {
     const winners = medium.transmitting!
     medium.transmitting = undefined
-    medium.idleSinceNs = this.kernel.nowNs
-    medium.countdownStartNs = 0
+    const now = this.kernel.nowNs
+    medium.idleSinceNs = now
     const collided = winners.length > 1
+    // Every station heard the exchange: a collision as frames in error (EIFS after the last PPDU), else
+    // a frame whose Duration covered its answer (AIFS after that). Its senders and receiver are set below.
+    for (let n = 0; n < medium.stations.length; n++) this.access(medium.stations[n]!, now, collided)
     const capture = this.traces.ppdu.connected
     for (let k = 0; k < winners.length; k++) {
       const w = winners[k]!
@@ -412,8 +425,10 @@ export class AirLogic {
             if (!(signal <= strongestDbm)) strongestDbm = signal
             const snr = snrFromSignal(signal, this.noiseFloorDbm)
             if (this.draw() >= this.withExtraLoss(medium, frameErrorRate(phy, snr, frameMpduBytes(head, station.qos)))) r.owner.received(r, frames, signal)
+            else this.access(r, now, true)
           }
         }
+        this.access(station, now, false)
         if (capture) this.traces.ppdu.fire(onAir(medium, w, collided, undefined, false, false, strongestDbm), this.kernel.nowNs)
         for (let j = 0; j < frames.length; j++) this.ledger.deliver(frames[j]!)
         station.owner.sent(station, frames, [])
@@ -463,8 +478,14 @@ export class AirLogic {
       if (capture) {
         this.traces.ppdu.fire(onAir(medium, w, collided, receiver === undefined ? undefined : arrived, arrived.length > 0, arrived.length > 0 && !acked, signalDbm), this.kernel.nowNs)
       }
-      // Anything short of every frame arriving and being acknowledged is heard as an error: EIFS.
-      if (!acked || arrived.length < frames.length) medium.eifs = true
+      // The sender's wait: after a collision or an unanswered frame, AIFS after its AckTimeout (and
+      // after the last PPDU on the air); after an answer it could not decode, EIFS (10.3.2.9,
+      // 10.3.2.3.7). A receiver that got nothing of the frame received it in error: EIFS after it.
+      if (collided || arrived.length === 0) {
+        const unansweredNs = w.startNs + ppduDurationNs(phy, w.psduBytes) + ackTimeoutNs(phy)
+        this.access(station, collided ? Math.max(now, unansweredNs) : unansweredNs, false)
+        if (receiver !== undefined) this.access(receiver, w.startNs + ppduDurationNs(phy, w.psduBytes), true)
+      } else if (!acked) this.access(station, now, true)
       const succeeded = acked ? arrived : NO_FRAMES
       if (rateIndex >= 0) {
         station.rates.count(rateIndex, frames.length, succeeded.length)
@@ -521,6 +542,8 @@ export class AirLogic {
     s.backoffSlots = -1
     const to = this.mediumOf(st, channel)
     to.stations.push(s)
+    // It has not sensed this channel: it waits AIFS first (a busy medium sets it again when its exchange ends).
+    this.access(s, this.kernel.nowNs, false)
     touched.add(to)
   }
 
@@ -581,7 +604,10 @@ export class AirLogic {
       case "Attach": {
         const m = this.mediumOf(st, msg.station.channel)
         const i = m.stations.indexOf(msg.station)
-        if (msg.attached && i < 0) m.stations.push(msg.station)
+        if (msg.attached && i < 0) {
+          m.stations.push(msg.station)
+          this.access(msg.station, this.kernel.nowNs, false)
+        }
         if (!msg.attached && i >= 0) m.stations.splice(i, 1)
         this.replan(m)
         return
@@ -629,6 +655,8 @@ export class AirLogic {
         for (const s of msg.stations) {
           s.paused = msg.paused
           s.backoffSlots = -1
+          // A radio back on the air (from sleep or a retune) senses the medium for AIFS before it counts.
+          if (!msg.paused) this.access(s, this.kernel.nowNs, false)
           touched.add(this.mediumOf(st, s.channel))
         }
         for (const m of touched) this.replan(m)

@@ -9,7 +9,7 @@ import { AIFSN_BEST_EFFORT, AIFSN_DCF } from "./Backoff.ts"
 import type { PhyConfig } from "./PhyConfig.ts"
 import type { RetryChain } from "./RetryChain.ts"
 import { MAX_AMPDU_MPDUS as MAX_BLOCK_ACK_WINDOW } from "./Timing.ts"
-import { objectArray } from "../kernel/StableShapes.ts"
+import { DOUBLE_FIELD_SEED, objectArray } from "../kernel/StableShapes.ts"
 
 /** Where a station's owner hears about its frames (each call is a message to the owning actor). */
 export interface StationOwner {
@@ -66,8 +66,17 @@ export class Station {
 
   /** The hardware TX queue. */
   readonly queue: Array<Frame> = objectArray()
-  /** Backoff slots still to count down; −1 when none is drawn. */
+  /** Backoff slots still to count down from `countFromNs`; −1 when none is drawn. */
   backoffSlots = -1
+  // Times: doubles from the declaration (`DOUBLE_FIELD_SEED`), zero from the constructor.
+  /**
+   * When its backoff may count, as this station saw the medium's last busy time: AIFS after it, or
+   * EIFS after a frame it received in error, or AIFS after its AckTimeout when its frame went
+   * unanswered (set by the air; 802.11-2016 10.3.2.3.7, 10.3.2.9).
+   */
+  accessNs = DOUBLE_FIELD_SEED
+  /** The slot boundary (of its own grid, from `accessNs`) from which `backoffSlots` count. */
+  countFromNs = DOUBLE_FIELD_SEED
   cw: number
   retries = 0
   /** Off the air (a vMAC being reset, an AP switched off): neither sends nor receives. */
@@ -110,6 +119,8 @@ export class Station {
     this.aifsn = this.qos ? AIFSN_BEST_EFFORT : AIFSN_DCF
     this.cw = options.cwMin
     this.owner = options.owner
+    this.accessNs = 0
+    this.countFromNs = 0
   }
 
   /** Whether a unicast frame to `address` is for this station (it would acknowledge it). */

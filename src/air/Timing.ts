@@ -27,6 +27,11 @@ export interface Timings {
   readonly cwMax: number
   /** Idle time that ends every OFDM PPDU in 2.4 GHz (aSignalExtension). */
   readonly signalExtensionNs: number
+  /**
+   * aCCATime: how long a PHY takes to tell that a transmission has begun. A station whose slot boundary
+   * falls less than this after another's transmission began cannot have sensed it, and sends too.
+   */
+  readonly ccaNs: number
 }
 
 /** ERP-OFDM in a pure-ERP BSS (802.11-2020 Table 18-5, ERP characteristics). */
@@ -36,7 +41,8 @@ export const ERP_TIMINGS: Timings = Object.freeze({
   difsNs: 10_000 + 2 * 9_000, // 10.3.2.3.5
   cwMin: 15, // aCWmin for a BSS with only ERP STAs (Table 18-5)
   cwMax: 1023, // aCWmax (Table 18-5)
-  signalExtensionNs: 6_000 // 18.3.2.4, ERP-OFDM PPDUs end with 6 µs of signal extension
+  signalExtensionNs: 6_000, // 18.3.2.4, ERP-OFDM PPDUs end with 6 µs of signal extension
+  ccaNs: 4_000 // OFDM's aCCATime < 4 µs (Table 17-21), which the 9 µs short slot is built from: its bound taken, propagation (< 1 µs indoors) left out
 })
 
 /** HT PHY in the 2.4 GHz band (802.11-2020 Table 19-25, HT PHY characteristics). */
@@ -46,7 +52,8 @@ export const HT_TIMINGS: Timings = Object.freeze({
   difsNs: 10_000 + 2 * 9_000, // 10.3.2.3.5
   cwMin: 15, // aCWmin (Table 19-25)
   cwMax: 1023, // aCWmax (Table 19-25)
-  signalExtensionNs: 6_000 // aSignalExtension, 2.4 GHz (Table 19-25; 19.4.3 TXTIME)
+  signalExtensionNs: 6_000, // aSignalExtension, 2.4 GHz (Table 19-25; 19.4.3 TXTIME)
+  ccaNs: 4_000 // aCCATime < 4 µs (Table 19-25): its bound taken, propagation (< 1 µs indoors) left out
 })
 
 export const timingsFor = (cfg: PhyConfig): Timings => (cfg.standard === "802.11g" ? ERP_TIMINGS : HT_TIMINGS)

@@ -285,7 +285,7 @@ const udpFlow = <K extends "udp-tx" | "udp-rx">(kind: K, direction: string) =>
     payloadBytes: defaulted(
       intBetween(18, 1472),
       1470,
-      "UDP payload per datagram, in bytes, 18..1472 (1472 fills a 1500-byte IP MTU). Default 1470."
+      "UDP payload per datagram, in bytes, 18..1472 (1472 fills a 1500-byte IP MTU). Default 1470 (iperf 2's UDP datagram)."
     )
   })
 
@@ -316,7 +316,7 @@ export const TrafficSpec = Schema.Union([
   tcpFlow("tcp-rx", "from the wired endpoint to the VM"),
   Schema.Struct({
     kind: Schema.Literal("ping").annotate({ description: "ICMP echo from the VM to its AP's wired endpoint (the seed's latency test)." }),
-    intervalMs: defaulted(numberBetween(1, 3_600_000), 100, "Time between echo requests, in ms, 1..3600000 (an hour). Default 100."),
+    intervalMs: defaulted(numberBetween(1, 3_600_000), 100, "Time between echo requests, in ms, 1..3600000 (an hour). Default 100 (a modelling choice; ping's own is 1000)."),
     payloadBytes: defaulted(intBetween(0, 1472), 56, "ICMP payload, in bytes, 0..1472. Default 56 (ping's default).")
   }),
   Schema.Struct({
@@ -324,7 +324,7 @@ export const TrafficSpec = Schema.Union([
       description: "A WiFi location service: it asks for a scan every intervalMs and estimates the host's position from the " +
         "signals of the placed APs it hears (trilateration; the seed's example of what native WiFi in a VM allows)."
     }),
-    intervalMs: defaulted(numberBetween(10, 3_600_000), 1000, "Time between its scan requests, in ms, 10..3600000. Default 1000.")
+    intervalMs: defaulted(numberBetween(10, 3_600_000), 1000, "Time between its scan requests, in ms, 10..3600000. Default 1000 (a modelling choice).")
   })
 ]).annotate({
   description: "A traffic flow, tagged by kind: \"udp-tx\", \"udp-rx\", \"tcp-tx\", \"tcp-rx\", \"ping\" or \"locate\"."
@@ -348,7 +348,7 @@ export const VmSpec = Schema.Struct({
   memoryMb: defaulted(
     intBetween(64, 65536),
     512,
-    "Guest memory in MiB; DMA addresses outside it are rejected. Default 512."
+    "Guest memory in MiB; DMA addresses outside it are rejected. Default 512 (a modelling choice: it only bounds DMA)."
   ),
   traffic: defaulted(
     Schema.Array(TrafficSpec).check(Schema.isMaxLength(8, { expected: "at most 8 flows" })),
@@ -383,12 +383,12 @@ export const Switches = Schema.Struct({
       frames: defaulted(
         intBetween(1, 256),
         8,
-        "Inject one virtual interrupt per this many completed frames, 1..256. Default 8."
+        "Inject one virtual interrupt per this many completed frames, 1..256. Default 8 (a modelling choice: the seed gives none)."
       ),
       delayUs: defaulted(
         intBetween(0, 100_000),
         200,
-        "…or after this delay since the first pending frame, in µs, 0..100000. Default 200."
+        "…or after this delay since the first pending frame, in µs, 0..100000. Default 200 (a modelling choice: the seed gives none)."
       ),
       adaptive: defaulted(
         Schema.Boolean,
@@ -415,7 +415,7 @@ export const DriverSettings = Schema.Struct({
     numberBetween(0, 3_600_000),
     2000,
     "A VM's scan request within this age of the last physical scan is answered from the cache, in ms " +
-      "(0: never), 0..3600000. Default 2000."
+      "(0: never), 0..3600000. Default 2000 (a modelling choice: the seed's driver returns stored results, of no stated age)."
   ),
   scanDwellMs: defaulted(numberBetween(1, 1000), 20, "Time the radio listens on each scanned channel, in ms, 1..1000. Default 20."),
   scanChannels: defaulted(

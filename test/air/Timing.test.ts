@@ -17,7 +17,7 @@ describe("Timing", () => {
   it("802.11g pure-ERP: short slot 9 µs, SIFS 10 µs, DIFS = 10 + 2 × 9 = 28 µs, CW 15..1023, 6 µs extension", () => {
     assert.deepStrictEqual(
       { ...timingsFor(erp(54)) },
-      { slotNs: 9_000, sifsNs: 10_000, difsNs: 28_000, cwMin: 15, cwMax: 1023, signalExtensionNs: 6_000 }
+      { slotNs: 9_000, sifsNs: 10_000, difsNs: 28_000, cwMin: 15, cwMax: 1023, signalExtensionNs: 6_000, ccaNs: 4_000 }
     )
     assert.strictEqual(timingsFor(erp(6)), ERP_TIMINGS)
   })
@@ -26,7 +26,7 @@ describe("Timing", () => {
     assert.strictEqual(timingsFor(ht(15, 40, "short")), HT_TIMINGS)
     assert.deepStrictEqual(
       { ...HT_TIMINGS },
-      { slotNs: 9_000, sifsNs: 10_000, difsNs: 28_000, cwMin: 15, cwMax: 1023, signalExtensionNs: 6_000 }
+      { slotNs: 9_000, sifsNs: 10_000, difsNs: 28_000, cwMin: 15, cwMax: 1023, signalExtensionNs: 6_000, ccaNs: 4_000 }
     )
   })
 

@@ -37,14 +37,12 @@ const erpPpduUs = (bytes: number, ndbps: number): number => 20 + 4 * Math.ceil((
 /** Data at 54 Mbit/s (N_DBPS 216), its 14-byte Ack at 24 Mbit/s (N_DBPS 96). */
 const DATA_US = erpPpduUs(MPDU_BYTES, 216)
 const SUCCESS_US = AIFS_BE_US + DATA_US + SIFS_US + erpPpduUs(14, 96)
-/** Both frames go out, no Ack comes: each sender waits its Ack timeout, then AIFS. */
-const COLLISION_US = AIFS_BE_US + DATA_US + ACK_TIMEOUT_US
 /**
- * After a frame received in error every station waits EIFS instead of AIFS (10.3.2.3.7: SIFS + an
- * Ack at the lowest rate, 6 Mbit/s, N_DBPS 24, + AIFS): the model applies it to the colliding
- * senders too (docs/model.md, "Simplifications"), so the exact process below does.
+ * Both frames go out, no Ack comes: each sender waits its Ack timeout, then AIFS (10.3.2.9). Not EIFS:
+ * a sender's PHY received nothing in error (10.3.2.3.7), and with frames of one length both senders'
+ * slot grids start together again.
  */
-const EIFS_EXTRA_US = SIFS_US + erpPpduUs(14, 24)
+const COLLISION_US = AIFS_BE_US + DATA_US + ACK_TIMEOUT_US
 
 /**
  * Bianchi's per-slot transmission probability τ for a conditional collision probability p, with a
@@ -110,7 +108,7 @@ const exactDcfMbps = (events: number): number => {
     counter[0]! -= idle
     counter[1]! -= idle
     if (counter[0] === 0 && counter[1] === 0) {
-      timeUs += COLLISION_US + EIFS_EXTRA_US
+      timeUs += COLLISION_US
       for (const i of [0, 1]) {
         tries[i]!++
         if (tries[i]! >= TRANSMISSIONS_MAX) {
