@@ -31,6 +31,12 @@ import type { RetryChain } from "./RetryChain.ts"
 import type { Station } from "./Station.ts"
 import type { RadioEnvironment } from "../environment/RadioEnvironment.ts"
 
+/**
+ * Messages the air's mailbox holds (a modelling choice, not a hardware figure): it held at most 48 in the model
+ * workloads, the examples and native runs (measured 2026-12-03), so a full one means a flood or a bug.
+ */
+const MAILBOX_MESSAGES = 1 << 16
+
 /** What the air is told: plain objects (one per exchange on the hot path), declared once. */
 export type AirMessage = Data.TaggedEnum<{
   /**
@@ -179,7 +185,7 @@ export const make = Effect.fnUntraced(function*(ledger: FrameLedger, env?: Radio
   const logic = new AirLogic(kernel, ledger, stats, random, traces, env)
   const ref = yield* ModelActor.makeStateful<AirMessage, AirState>({
     name: "air",
-    capacity: 1 << 16,
+    capacity: MAILBOX_MESSAGES,
     initial: () => ({ media: new Map() }),
     handle: (st, msg) => {
       logic.handle(st, msg)

@@ -22,6 +22,12 @@ import { ENDPOINT_SATURATE_WINDOW_FRAMES, ENDPOINT_TCP_BUDGET_SEGMENTS, PACE_PER
 import type { ApMessage } from "./AccessPoint.ts"
 import type { WiredLink } from "./WiredLink.ts"
 
+/**
+ * Messages an endpoint's mailbox holds (a modelling choice, not a hardware figure): it held at most 4 in the model
+ * workloads, the examples and native runs (measured 2026-12-03), so a full one means a flood or a bug.
+ */
+const MAILBOX_MESSAGES = 1 << 14
+
 export type EndpointMessage = Data.TaggedEnum<{
   Uplink: { readonly frames: ReadonlyArray<Frame> }
   /** The AP finished with these downlink frames (delivered or dropped): room for more. */
@@ -103,7 +109,7 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
   const logic = new EndpointLogic(kernel, options, self, uplink)
   const ref = yield* ModelActor.makeStateful<EndpointMessage, EndpointState>({
     name: options.name,
-    capacity: 1 << 14,
+    capacity: MAILBOX_MESSAGES,
     initial: () => ({ flows: new Map(), tcpReceivers: new Map(), tcpSenders: new Map(), tcpSenderIds: new Map(), tcpCredits: new Map(), downlinkSent: new Map(), flowIds: 0 }),
     handle: (s, msg) => logic.handle(s, msg)
   })

@@ -62,9 +62,12 @@ const renderFailure = (f: CampaignFailure): string =>
 const renderCounts = (counts: Readonly<Record<string, number>>): string =>
   Object.entries(counts).sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).map(([k, n]) => `${k} ${n}`).join(", ")
 
-export const renderCampaign = (r: CampaignReport): string =>
+/** The report as the terminal shows it; `cluster`: the storage its cases went through (then `workers` is only this process's). */
+export const renderCampaign = (r: CampaignReport, cluster?: string): string =>
   [
-    `campaign: ${r.cases} cases from seed ${r.seed} on ${r.workers} ${r.workers === 1 ? "worker" : "workers"}`,
+    `campaign: ${r.cases} cases from seed ${r.seed} ${
+      cluster === undefined ? `on ${r.workers} ${r.workers === 1 ? "worker" : "workers"}` : `on the cluster runners of ${cluster}`
+    }`,
     `  ${r.cases} cases in ${r.wallSeconds.toFixed(1)} s: ${r.casesPerWallSecond.toFixed(2)} cases per wall-second, ${r.simulatedSeconds.toFixed(0)} s simulated`,
     `  modes: ${renderCounts(r.modes)}`,
     `  faults: ${renderCounts(r.faultKinds)}`,
@@ -130,7 +133,7 @@ export const campaignCommand = Command.make(
     if (!json && process.stderr.isTTY) process.stderr.write("\r\x1b[K")
     const encoded = Schema.encodeSync(CampaignReport)(report)
     const written = Option.isSome(out) ? yield* writeOutputs(out.value, { "campaign.json": JSON.stringify(encoded, null, 2) + "\n" }) : undefined
-    yield* Console.log(json ? JSON.stringify(encoded) : renderCampaign(report) + (written === undefined ? "" : `\n\nresults: ${written["campaign.json"]}`))
+    yield* Console.log(json ? JSON.stringify(encoded) : renderCampaign(report, Option.getOrUndefined(clusterStorage)) + (written === undefined ? "" : `\n\nresults: ${written["campaign.json"]}`))
     if (report.failed > 0) return yield* new CheckFailed({ message: `${report.failed} of ${report.cases} cases failed; each replays with the command printed beside it` })
   },
   // A run that fails leaves no empty --out folder behind.

@@ -24,12 +24,36 @@ export const VERSION = "0.1.0"
 /** What the process exits with: done, vwifi failed, the user's mistake. */
 export type ExitCode = 0 | 1 | 2
 
+const subcommands = [compareCommand, sweepCommand, runCommand, soakCommand, campaignCommand, kernelDemoCommand, clusterCommand] as const
+
+/** Each command with subcommands, and their names. */
+const SUBCOMMANDS: ReadonlyMap<string, ReadonlyArray<string>> = new Map([
+  ["vwifi", subcommands.map((c) => c.name)],
+  ["vwifi cluster", ["runner", "runners"]]
+])
+
+/**
+ * `vwifi nosuch --help` (or `vwifi cluster nosuch --help`): the parser answers `--help` with the
+ * parent's help and exit code 0, where without `--help` it names the mistake. The same mistake, named.
+ */
+export const unknownSubcommand = (args: ReadonlyArray<string>): string | undefined => {
+  if (!args.includes("--help") && !args.includes("-h")) return undefined
+  let path = "vwifi"
+  for (const word of args) {
+    const names = SUBCOMMANDS.get(path)
+    if (names === undefined || word.startsWith("-")) return undefined
+    if (!names.includes(word)) return `Unknown subcommand ${JSON.stringify(word)} for ${JSON.stringify(path)}`
+    path = `${path} ${word}`
+  }
+  return undefined
+}
+
 const vwifi = Command.make("vwifi").pipe(
   Command.withDescription(
     "Virtual WiFi simulator: several VMs, each with its own native WiFi driver and connection, sharing one " +
       "physical card with several virtual MACs, simulated in deterministic virtual time."
   ),
-  Command.withSubcommands([compareCommand, sweepCommand, runCommand, soakCommand, campaignCommand, kernelDemoCommand, clusterCommand])
+  Command.withSubcommands(subcommands)
 )
 
 /**
@@ -65,7 +89,16 @@ const internalError = (defect: unknown) =>
   )
 
 /** Runs `vwifi` on `args` (without the node and script paths) and gives the exit code. */
-export const runCli = (args: ReadonlyArray<string>) =>
+export const runCli = (args: ReadonlyArray<string>) => {
+  const unknown = unknownSubcommand(args)
+  if (unknown !== undefined) {
+    const parent = unknown.slice(unknown.lastIndexOf(" for ") + 5).replaceAll("\"", "")
+    return Effect.as(Console.error(`vwifi: ${unknown}\n\`${parent} --help\` shows its subcommands.`), 2 as ExitCode)
+  }
+  return runParsed(args)
+}
+
+const runParsed = (args: ReadonlyArray<string>) =>
   Command.runWith(vwifi, { version: VERSION })(attachNegativeValues(args)).pipe(
     Effect.as<ExitCode>(0),
     // The mistake is already printed (by the presenter); only the exit code is left to give.

@@ -14,6 +14,7 @@ import { describeTarget, parseStorageTarget } from "../cluster/StorageTarget.ts"
 import type { StorageTarget } from "../cluster/StorageTarget.ts"
 import { defaultTimings, fastFailoverTimings, MIN_SHARD_LOCK_EXPIRATION_MS } from "../cluster/ClusterTimings.ts"
 import { CliUsageError } from "./CliUsageError.ts"
+import { listenFailureText } from "./ListenFailure.ts"
 import { parseDurationNs } from "./DurationText.ts"
 import * as flags from "./flags.ts"
 
@@ -87,7 +88,8 @@ const runnerCommand = Command.make(
       return yield* Effect.never
     })).pipe(
       Effect.catchTag("ClusterStorageError", (e) => Effect.fail(new CliUsageError({ message: e.message }))),
-      Effect.catchTag("SocketServerError", (e) => Effect.fail(new CliUsageError({ message: `cannot listen on ${Option.getOrElse(flags.listenHost, () => flags.host)}:${flags.port}: ${e.message}` })))
+      Effect.catchTag("SocketServerError", (e) =>
+        Effect.fail(new CliUsageError({ message: `cannot listen on ${Option.getOrElse(flags.listenHost, () => flags.host)}:${flags.port}: ${listenFailureText(e.reason.cause)}` })))
     )
   })
 ).pipe(

@@ -17,7 +17,7 @@ import { renderSweep } from "./SweepTable.ts"
 import * as flags from "./flags.ts"
 import { jobProgress } from "./Progress.ts"
 import { workerCount, workers } from "./Workers.ts"
-import { refuseFaultsInBase } from "./StudyInput.ts"
+import { refuseFaultsInBase, refuseUnsweepableBase } from "./StudyInput.ts"
 
 const out = Flag.String("out").pipe(
   Flag.withDescription("Folder to write results.json and report.html into (created if missing; default vwifi-out)"),
@@ -46,6 +46,7 @@ export const compareCommand = Command.make(
     const base = yield* loadScenario(file, durationOverride(duration))
     if (base.vms.length === 0) return yield* new CliUsageError({ message: "the base scenario needs at least one VM (its first VM is the one compared)" })
     yield* refuseFaultsInBase(base, "compare")
+    if (runSweep) yield* refuseUnsweepableBase(base, "--sweep")
     const sweepNs = SWEEP_POINT_NS
     if (runSweep && base.warmupSeconds * 1e9 >= sweepNs) {
       return yield* new CliUsageError({

@@ -31,7 +31,9 @@ const claimsTable = (r: CompareReport): string =>
 export const renderCompare = (r: CompareReport): string => {
   const parts = [
     `Virtual WiFi vs. Native vs. Passthrough — ${r.phy}, ${r.simulatedSecondsPerRun} s per run (${r.warmupSeconds} s warm-up), ` +
-    `seeds ${seedsText(r.seeds)}: mean ± half-width of the 95% confidence interval`,
+    (r.seeds.length === 1
+      ? `seed ${r.seeds[0]}: one run per configuration, so no confidence interval (--seeds 2 or more gives one)`
+      : `seeds ${seedsText(r.seeds)}: mean ± half-width of the 95% confidence interval`),
     claimsTable(r),
     metricTable(r, "tcp-tx", "TCP throughput, VM → endpoint", "Mb/s", (w) => [w.throughputMbps, w.throughputCi95Mbps], 2),
     metricTable(r, "tcp-rx", "TCP throughput, endpoint → VM", "Mb/s", (w) => [w.throughputMbps, w.throughputCi95Mbps], 2),
@@ -47,8 +49,21 @@ export const renderCompare = (r: CompareReport): string => {
   const configurations = r.groups.length * (r.groups[0]?.workloads.length ?? 0)
   const runs = configurations * r.seeds.length
   parts.push(`invariant violations across all runs: ${violations}; ${runs} runs (${configurations} configurations × ${r.seeds.length} seeds) in ${r.wallSeconds.toFixed(1)} s`)
+  const empty = emptyConfigurations(r)
+  if (empty.length > 0) {
+    parts.push(`warning: ${empty.length} of ${configurations} configurations measured nothing (no data delivered, or no ping answered): ` +
+      `${empty.length > 6 ? `${empty.slice(0, 6).join(", ")} and ${empty.length - 6} more` : empty.join(", ")}. Did the VM join its AP (signal, passphrase, rate)? \`vwifi run\` on the base scenario shows its link.`)
+  }
   return parts.join("\n\n")
 }
+
+/** The (group, workload) pairs whose runs measured nothing: zero goodput, or a ping with no round trip. */
+export const emptyConfigurations = (r: CompareReport): ReadonlyArray<string> =>
+  r.groups.flatMap((g) =>
+    g.workloads
+      .filter((w) => (w.workload === "ping" ? w.rttMeanUs === null : w.throughputMbps === null || w.throughputMbps === 0))
+      .map((w) => `${g.short} ${w.workload}`)
+  )
 
 const seedsText = (seeds: ReadonlyArray<number>): string =>
   seeds.length === 1 ? String(seeds[0]) : `${seeds[0]}–${seeds[seeds.length - 1]}`

@@ -34,7 +34,12 @@ const line = (e: InvocationError): string => {
     const repeated = REPEATED.exec(e.value)
     if (repeated !== null && e.message.includes(AT_MOST_ONCE)) return `--${e.option} is given ${repeated[1]} times; give it once.`
     if (e.message.includes(NOT_A_NUMBER)) return `--${e.option} takes a number, not "${e.value}".`
-    if (e.message.endsWith(NOT_WHOLE)) return `--${e.option} takes a whole number, not "${e.value}".`
+    if (e.message.endsWith(NOT_WHOLE)) {
+      // A whole number the parser cannot hold exactly (past 2^53 − 1, or written 1e20) is too large, not fractional.
+      const n = Number(e.value)
+      if (Number.isInteger(n) && !Number.isSafeInteger(n)) return `--${e.option} is too large: "${e.value}" is past ${Number.MAX_SAFE_INTEGER}, the largest whole number taken.`
+      return `--${e.option} takes a whole number, not "${e.value}".`
+    }
   }
   return e.message
 }

@@ -22,6 +22,12 @@ export const refuseSharedPaths = (
   if (input !== undefined) seen.set(canonical(input), "the scenario file")
   for (const [flag, path] of outputs) {
     if (path === undefined) continue
+    // "-" reads as standard output to many tools; here it would be a file named "-" in the current folder.
+    if (path === "-") {
+      return Effect.fail(new CliUsageError({
+        message: `${flag} - would write a file named "-" (standard output holds the run's table): give a file name`
+      }))
+    }
     const key = canonical(path)
     // A device (/dev/null) takes any number of writers; only a file of data is corrupted by two.
     if (existsSync(key) && !statSync(key).isFile()) continue

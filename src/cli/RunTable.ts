@@ -1,6 +1,7 @@
 /** The terminal form of a run's results. */
 import { categories } from "../cpu/CpuCategory.ts"
 import type { FaultsReport, RunReport } from "../report/RunReport.ts"
+import { LIFECYCLE_KINDS } from "../scenario/FaultSchedule.ts"
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + " ".repeat(n - s.length))
 const num = (x: number | null, digits = 1): string => (x === null ? "–" : x.toFixed(digits))
@@ -71,7 +72,13 @@ export const renderInvariants = (inv: RunReport["invariants"]): string =>
   `mapping inconsistencies ${inv.mappingInconsistencies}, CPU accounting error ${inv.cpuAccountingErrorNs} ns`
 
 export const renderFaults = (f: FaultsReport): Array<string> => {
-  const lines = [`faults: ${f.injected} injected (${Object.entries(f.injectedByKind).map(([k, n]) => `${k} ${n}`).join(", ") || "none"})`]
+  // The schedule's VM lifecycle events (stop, start, scan, roam) are counted with the faults in the report; told apart here.
+  const kinds = Object.entries(f.injectedByKind)
+  const listed = (entries: ReadonlyArray<[string, number]>) => entries.map(([k, n]) => `${k} ${n}`).join(", ") || "none"
+  const lifecycle = kinds.filter(([k]) => LIFECYCLE_KINDS.has(k))
+  const faults = kinds.filter(([k]) => !LIFECYCLE_KINDS.has(k))
+  const lines = [`faults: ${faults.reduce((n, [, c]) => n + c, 0)} injected (${listed(faults)})`]
+  if (lifecycle.length > 0) lines.push(`VM lifecycle events: ${lifecycle.reduce((n, [, c]) => n + c, 0)} (${listed(lifecycle)})`)
   lines.push(`recoveries: ${f.recoveries}`)
   for (const [what, r] of Object.entries(f.recoveriesByWhat)) {
     lines.push(`  ${pad(what, 24)}${String(r.count).padStart(6)}   mean ${num(r.meanMs, 1).padStart(9)} ms   max ${num(r.maxMs, 1).padStart(9)} ms`)

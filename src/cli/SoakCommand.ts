@@ -27,11 +27,11 @@ const vms = Flag.Int("vms").pipe(
 const faults = flags.faultRate(0.2, "besides the VMs' own comings and goings")
 
 const pad = (s: string, n: number): string => s.padStart(n)
-const header = `${pad("hour", 5)}${pad("Mb/s", 8)}${pad("CPU %", 7)}${pad("ping ms", 9)}${pad("faults", 8)}${pad("recov.", 8)}${pad("restarts", 9)}` +
+const header = `${pad("hour", 5)}${pad("Mb/s", 8)}${pad("CPU %", 7)}${pad("ping ms", 9)}${pad("faults", 8)}${pad("VM ev.", 8)}${pad("recov.", 8)}${pad("restarts", 9)}` +
   `${pad("VMs up", 8)}${pad("inv.", 6)}${pad("heap MiB", 10)}${pad("fibers", 8)}${pad("wall s", 8)}`
 const row = (h: SoakHour): string =>
   `${pad(String(h.hour), 5)}${pad(h.throughputMbps.toFixed(2), 8)}${pad(h.cpuPercent.toFixed(1), 7)}${pad(h.pingMeanUs === null ? "–" : (h.pingMeanUs / 1e3).toFixed(1), 9)}` +
-  `${pad(String(h.faultsInjected), 8)}${pad(String(h.recoveries), 8)}${pad(String(h.restarts), 9)}${pad(`${h.vmsConnected}/${h.vmsPoweredOn}`, 8)}` +
+  `${pad(String(h.faultsInjected), 8)}${pad(String(h.lifecycleEvents), 8)}${pad(String(h.recoveries), 8)}${pad(String(h.restarts), 9)}${pad(`${h.vmsConnected}/${h.vmsPoweredOn}`, 8)}` +
   `${pad(String(h.invariantViolations), 6)}${pad(h.heapUsedMb.toFixed(1), 10)}${pad(String(h.liveFibers), 8)}${pad(h.wallSeconds.toFixed(1), 8)}`
 
 export const renderSoakEnd = (r: SoakReport): string => {
@@ -57,7 +57,9 @@ export const soakCommand = Command.make(
     }
     const progress = json ? undefined : progressReporter(hours * 3600e9)
     if (!json) {
-      yield* Console.log(`soak: ${vms} VMs on 3 APs, ${hours} h simulated, ${faults * 60} faults/h, seed ${seed}\n`)
+      // A rate as typed, not a float's tail (0.13 × 60 is 7.800000000000001).
+      const perHour = Number((faults * 60).toPrecision(12))
+      yield* Console.log(`soak: ${vms} VMs on 3 APs, ${hours} h simulated, ${perHour} faults/h besides the VMs' own comings and goings (VM ev.), seed ${seed}\n`)
       yield* Console.log(header)
     }
     const report = yield* runSoak({ hours, vms, faultsPerHour: faults * 60, seed }, {

@@ -14,7 +14,7 @@ import * as flags from "./flags.ts"
 import { jobProgress } from "./Progress.ts"
 import { workerCount, workers } from "./Workers.ts"
 import { batchRunnerLayer, cluster, refuseWorkersWithCluster } from "./ClusterFlag.ts"
-import { refuseFaultsInBase } from "./StudyInput.ts"
+import { refuseFaultsInBase, refuseUnsweepableBase } from "./StudyInput.ts"
 
 const out = Flag.String("out").pipe(
   Flag.withDescription("Folder to write sweep.json and sweep.html into (created if missing; default vwifi-out)"),
@@ -33,6 +33,7 @@ export const sweepCommand = Command.make(
     const base = yield* loadScenario(file, durationOverride(duration))
     if (base.vms.length === 0) return yield* new CliUsageError({ message: "the base scenario needs at least one VM" })
     yield* refuseFaultsInBase(base, "sweep-rate")
+    yield* refuseUnsweepableBase(base, "sweep-rate")
     yield* prepareOutputs(out)
     const durationNs = Option.getOrUndefined(duration)
     const progress = jobProgress("run", workers, json)

@@ -11,6 +11,7 @@ import { JobRunner, runReports } from "../jobs/JobRunner.ts"
 import type { JobFailed } from "../jobs/JobRunner.ts"
 import { RunJob } from "../jobs/SimJob.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
+import { checkScenario } from "../scenario/ScenarioCheck.ts"
 import { DEFAULT_SEEDS } from "./Seeds.ts"
 import { estimate } from "./Statistics.ts"
 import { groups } from "./Study.ts"
@@ -65,6 +66,21 @@ export const sweepScenario = (base: Scenario, group: Group, phy: PhyConfig): Sce
   }
 }
 
+/**
+ * What keeps `base` from being swept, in words: every point's scenario checked as a run checks it (a
+ * base on a 5 GHz channel cannot run the 802.11g point). Empty when every point can run.
+ */
+export const sweepProblems = (base: Scenario): ReadonlyArray<string> => {
+  if (base.vms.length === 0) return ["the sweep needs a scenario with at least one VM"]
+  const problems = new Set<string>()
+  for (const group of sweepGroups) {
+    for (const phy of sweepRates) {
+      for (const p of checkScenario(sweepScenario(base, group, phy))) problems.add(`at ${describePhy(phy)}, ${p.path === "" ? "" : `${p.path}: `}${p.message}`)
+    }
+  }
+  return [...problems]
+}
+
 /** The sweep's runs, in order: group by group, rate by rate, seed by seed. */
 export const sweepJobs = (base: Scenario, options: SweepOptions): Array<RunJob> =>
   sweepGroups.flatMap((group) =>
@@ -80,6 +96,7 @@ const seedsOf = (options: SweepOptions): Array<number> =>
 export const sweep = (base: Scenario, options: SweepOptions): Effect.Effect<ReadonlyArray<SweepPoint>, JobFailed | RunOptionsError, JobRunner> =>
   Effect.gen(function*() {
     yield* refuseProblems(studyProblems(options.seed, options.seeds ?? DEFAULT_SEEDS))
+    yield* refuseProblems(sweepProblems(base).map((message) => ({ option: "scenario", message })))
     const seedCount = seedsOf(options).length
     const runner = yield* JobRunner
     const reports = runReports(yield* runner.runAll(sweepJobs(base, options), { onDone: options.onDone }))

@@ -39,6 +39,12 @@ import { Job } from "./Job.ts"
 import type { JobOwner, OpCost, Recipe, ThreadId } from "./Job.ts"
 import { objectArray } from "../kernel/StableShapes.ts"
 
+/**
+ * Messages the core's mailbox holds (a modelling choice, not a hardware figure): it held at most 249 in the model
+ * workloads, the examples and native runs (measured 2026-12-03), so a full one means a flood or a bug.
+ */
+const MAILBOX_MESSAGES = 1 << 14
+
 export { INTERRUPT_CONTEXT, NO_THREAD } from "./CoreState.ts"
 export type { CoreSlice, CpuSnapshot } from "./CoreState.ts"
 export { Job } from "./Job.ts"
@@ -105,7 +111,7 @@ export class CpuCore implements JobOwner {
     // Room for what one instant brings: a storm's burst is bounded by the guest's own mailbox (4096).
     const self = yield* ModelActor.makeStateful<CoreMessage, CoreState>({
       name: "cpu",
-      capacity: 1 << 14,
+      capacity: MAILBOX_MESSAGES,
       initial: () => state,
       handle: (s, message) => {
         s.handle(message)

@@ -45,6 +45,12 @@ import type { RegisterWrite } from "../guest/GuestVm.ts"
 import type { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
 import { appendTo, objectArray } from "../kernel/StableShapes.ts"
 
+/**
+ * Messages a device model's mailbox holds (a modelling choice, not a hardware figure): it held at most 248 in the model
+ * workloads, the examples and native runs (measured 2026-12-03), so a full one means a flood or a bug.
+ */
+const MAILBOX_MESSAGES = 1 << 14
+
 export type DeviceModelMessage = Data.TaggedEnum<{
   /** Events for this VM from the driver. */
   Events: { readonly events: ReadonlyArray<CardEvent> }
@@ -129,7 +135,7 @@ export const make = Effect.fnUntraced(function*(options: DeviceModelOptions): Ef
   let crashedAtNs = 0
   const ref = yield* ModelActor.makeStateful<DeviceModelMessage, DeviceModelState>({
     name: options.name,
-    capacity: 1 << 14,
+    capacity: MAILBOX_MESSAGES,
     initial: () => ({
       view: { mac: undefined, memoryBytes: options.memory.sizeBytes, rateCount: options.rateCount },
       pending: [], generation: 0, arrivals: noArrivals, scansAsked: 0, raised: objectArray()

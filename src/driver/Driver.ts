@@ -43,6 +43,12 @@ import type { PairState } from "./PairState.ts"
 import { every } from "./TxWatchdog.ts"
 import type * as Vmacs from "./VmacTable.ts"
 
+/**
+ * Messages the driver's mailbox holds (a modelling choice, not a hardware figure): it held at most 4 in the model
+ * workloads, the examples and native runs (measured 2026-12-03), so a full one means a flood or a bug.
+ */
+const MAILBOX_MESSAGES = 1 << 14
+
 export type { PairState } from "./PairState.ts"
 
 export type DriverMessage = Data.TaggedEnum<{
@@ -169,7 +175,7 @@ export const make = Effect.fnUntraced(function*(options: DriverOptions): Effect.
   let crashedAtNs = 0
   const ref = yield* ModelActor.makeStateful<DriverMessage, DriverState>({
     name: "driver",
-    capacity: 1 << 14,
+    capacity: MAILBOX_MESSAGES,
     initial: () => (state.current = initialDriverState(options.vmacs)),
     handle: (s, msg) => (state.current = logic.handle(s, msg)),
     crashed: (atNs) => {

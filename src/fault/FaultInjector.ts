@@ -11,6 +11,7 @@ import type { Prng } from "../kernel/Prng.ts"
 import type { World } from "../world/World.ts"
 import { CRASH, NOISE } from "../actor/ModelActor.ts"
 import type { Control } from "../actor/ModelActor.ts"
+import { LIFECYCLE_KINDS } from "../scenario/FaultSchedule.ts"
 import type { FaultSpec } from "../scenario/FaultSchedule.ts"
 import { after } from "../actor/Port.ts"
 import type { Port } from "../actor/Port.ts"
@@ -36,7 +37,7 @@ const vmIndex = (world: FaultTargets, name: string): number => world.scenario.vm
 
 const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultSpec): void => {
   const { log } = world
-  const record = () => log.fault(fault.kind)
+  const record = () => log.fault(fault.kind, LIFECYCLE_KINDS.has(fault.kind))
   const vmOf = (name: string) => world.vms[vmIndex(world, name)]
   // By BSSID, or by SSID when one AP has it (FaultCheck.ts rejects an SSID shared by an ESS).
   const apOf = (name: string) => world.aps[apIndexOf(world.scenario, name)]

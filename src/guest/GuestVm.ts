@@ -48,6 +48,12 @@ import type { GuestState } from "./GuestState.ts"
 import { GuestTraffic, tcpTotals } from "./GuestTraffic.ts"
 import { GuestWork } from "./GuestWork.ts"
 
+/**
+ * Messages a guest's mailbox holds (a modelling choice, not a hardware figure): it held at most 4 in the model
+ * workloads, the examples and native runs (measured 2026-12-03), so a full one means a flood or a bug.
+ */
+const MAILBOX_MESSAGES = 4096
+
 /** A register write as the card's side hears it: the command, and the guest's work up to it (to be submitted by the port). */
 export interface RegisterWrite {
   readonly _tag: "Mmio"
@@ -219,7 +225,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
   let crashedAtNs = 0
   const ref = yield* ModelActor.makeStateful<GuestMessage, GuestState>({
     name: options.name,
-    capacity: 4096,
+    capacity: MAILBOX_MESSAGES,
     initial: () => (current = logic.initial()),
     handle: (s, msg) => logic.handle(s, msg),
     crashed: (atNs) => {

@@ -43,6 +43,12 @@ import type { PsConfig } from "./PowerSave.ts"
 import { CardEnergyMeter } from "./RadioEnergy.ts"
 import type { EnergyTimes } from "./RadioEnergy.ts"
 
+/**
+ * Messages the card's mailbox holds (a modelling choice, not a hardware figure): it held at most 16 in the model
+ * workloads, the examples and native runs (measured 2026-12-03), so a full one means a flood or a bug.
+ */
+const MAILBOX_MESSAGES = 1 << 16
+
 export type { AssocState, VmacRegisters } from "./Vmac.ts"
 export type { IrqFaultAction } from "./CardStatus.ts"
 export type { RadioTime } from "./Radio.ts"
@@ -207,7 +213,7 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
   let current: RadioState | undefined
   const ref = yield* ModelActor.makeStateful<NicMessage, RadioState>({
     name: "nic",
-    capacity: 1 << 16,
+    capacity: MAILBOX_MESSAGES,
     initial: () => (current = initialRadio(options.homeChannel, kernel.nowNs)),
     handle: (r, msg) => logic.handle(r, msg),
     recover: (crashed) => (current = radio.restart(crashed))

@@ -60,6 +60,12 @@ import { timHas } from "../vocabulary/Tim.ts"
 import * as PowerSave from "./PowerSave.ts"
 import type { NicEvent } from "../vocabulary/NicEvent.ts"
 
+/**
+ * Messages a vMAC's mailbox holds (a modelling choice, not a hardware figure): it held at most 4 in the model
+ * workloads, the examples and native runs (measured 2026-12-03), so a full one means a flood or a bug.
+ */
+const MAILBOX_MESSAGES = 1 << 12
+
 export type AssocState = "stopped" | "idle" | "authenticating" | "authenticated" | "associating" | "associated"
 
 /** A vMAC's status registers on the card: what the driver reads back, and what survives a firmware crash. */
@@ -239,7 +245,7 @@ export const make = Effect.fnUntraced(function*(options: VmacOptions): Effect.fn
   const firmware = new VmacFirmware(kernel, options, sim.stream(`wpa-nonces/vmac-${index}`), self)
   const ref = yield* ModelActor.makeStateful<VmacMessage, VmacState>({
     name: `vmac-${index}`,
-    capacity: 1 << 12,
+    capacity: MAILBOX_MESSAGES,
     initial: () => ({ regs, hung: false, held: [], lastBeaconNs: kernel.nowNs, apProbes: 0, lastApProbeNs: kernel.nowNs, ssid: "", beaconSignal: noBeaconSignal(), wpa: undefined }),
     handle: (state, msg) => firmware.handle(state, msg),
     parent: options.parent,

@@ -42,7 +42,11 @@ export const EWMA_OLD_WEIGHT = 0.75
 export const LOOKAROUND_PERCENT = 10
 /** Columns of the sample table: SAMPLE_COLUMNS, 10 (rc80211_minstrel.h). */
 export const SAMPLE_COLUMNS = 10
-/** Below this probability a rate's throughput counts as 0 (minstrel_update_stats: 10%). */
+/**
+ * Below this probability a rate's throughput counts as 0: from minstrel_ht (minstrel_ht_calc_tp, in kernels
+ * after 2.6.35) and later minstrel_get_tp_avg; 2.6.33's minstrel_update_stats uses the same 10% only to cut a
+ * rate's retries and samples. A later kernel's rule, as `THROUGHPUT_PROBABILITY_CAP` is.
+ */
 export const USELESS_PROBABILITY = 0.1
 /** Probability used at most in the throughput (minstrel_get_tp_avg of later kernels: 90%). */
 export const THROUGHPUT_PROBABILITY_CAP = 0.9

@@ -9,7 +9,10 @@ export const SoakHour = Schema.Struct({
   throughputMbps: Schema.Number,
   cpuPercent: Schema.Number,
   pingMeanUs: Schema.NullOr(Schema.Number),
+  /** Faults injected during the hour. */
   faultsInjected: Schema.Number,
+  /** The VMs' own comings and goings during the hour (stop, start, scan, roam): scheduled beside the faults, not faults. */
+  lifecycleEvents: Schema.Number,
   recoveries: Schema.Number,
   /** Actor restarts by supervisors during the hour. */
   restarts: Schema.Number,

@@ -6,6 +6,7 @@ import * as Effect from "effect/Effect"
 import { categories } from "../cpu/CpuCategory.ts"
 import type { CostTable } from "../cpu/CostTable.ts"
 import { cpuAccountingErrorNs } from "../cpu/CpuAccounting.ts"
+import { cpuBetween } from "../cpu/CpuWindow.ts"
 import * as Simulation from "../kernel/Simulation.ts"
 import type { FaultsReport, RunReport, VmReport } from "../report/RunReport.ts"
 import type { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
@@ -88,7 +89,11 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
   const measuredS = Math.max(1e-9, (nowNs - world.warmupEndNs) / 1e9)
   const power = world.scenario.card.power
   const energy = energyOf(world.nic.energyTimes(), power)
-  const cpu = world.cpu.snapshot()
+  // The CPU, the radio's and the air's time are measured after the warm-up, as goodput is; the core's
+  // accounting invariant holds over the whole run.
+  const wholeCpu = world.cpu.snapshot()
+  const cpu = world.warmup.cpu === undefined ? wholeCpu : cpuBetween(world.warmup.cpu, wholeCpu)
+  const measuredNs = world.warmup.cpu === undefined ? nowNs : nowNs - world.warmupEndNs
   const vms = world.vms.map((vm): VmReport => {
     const s = vm.guest.stats
     const d = vm.guest.driver()
@@ -164,7 +169,7 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       collisions: world.air.stats.collisions,
       retries: world.air.stats.retries,
       answersLost: world.air.stats.answersLost,
-      busyPercent: nowNs > 0 ? (100 * world.air.stats.busyNs) / nowNs : 0,
+      busyPercent: measuredNs > 0 ? (100 * (world.air.stats.busyNs - world.warmup.airBusyNs)) / measuredNs : 0,
       collisionsByStation: { ...world.air.stats.collisionsByStation }
     },
     radio: radioReport(world, nowNs),
@@ -194,25 +199,28 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       crossVmWrites: m.crossVmWrites,
       unaccountedFrames: world.ledger.unaccounted(nowNs, MAX_FRAME_LIFETIME_NS).length,
       mappingInconsistencies: world.audit.persisted + (mapping === undefined || isConsistent(mapping) ? 0 : 1),
-      cpuAccountingErrorNs: cpuAccountingErrorNs(cpu)
+      cpuAccountingErrorNs: cpuAccountingErrorNs(wholeCpu)
     },
     faults: faultsReport(world.log, actors)
   }
 }
 
+/** The radio's time after the warm-up (the whole run before the warm-up ends), in percent. */
 const radioReport = (world: World, nowNs: number): RunReport["radio"] => {
   const t = world.nic.radioTime()
-  const pct = (ns: number): number => (nowNs > 0 ? (100 * ns) / nowNs : 0)
+  const w = world.warmup.radio
+  const measuredNs = w === undefined ? nowNs : nowNs - world.warmupEndNs
+  const pct = (ns: number, before = 0): number => (measuredNs > 0 ? (100 * (ns - before)) / measuredNs : 0)
   const channelPercent: Record<string, number> = {}
-  for (const [c, ns] of Object.entries(t.byChannelNs)) channelPercent[c] = pct(ns)
+  for (const [c, ns] of Object.entries(t.byChannelNs)) channelPercent[c] = pct(ns, w?.byChannelNs[c] ?? 0)
   return {
     channelPercent,
-    switchingPercent: pct(t.switchingNs),
-    scanningPercent: pct(t.scanningNs),
+    switchingPercent: pct(t.switchingNs, w?.switchingNs),
+    scanningPercent: pct(t.scanningNs, w?.scanningNs),
     channelSwitches: world.nic.stats.channelSwitches,
     powerSaveNulls: world.nic.stats.powerSaveNulls,
-    sleepingPercent: pct(t.sleepingNs),
-    wakingPercent: pct(t.wakingNs),
+    sleepingPercent: pct(t.sleepingNs, w?.sleepingNs),
+    wakingPercent: pct(t.wakingNs, w?.wakingNs),
     sleeps: world.nic.stats.sleeps
   }
 }

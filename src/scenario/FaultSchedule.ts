@@ -109,6 +109,9 @@ export const VmRoam = entry("vm-roam", "A VM moves to another AP (lifecycle): it
   ssid: Ssid.annotate({ description: "The SSID to join." })
 })
 
+/** The schedule's entries that are a VM's own comings and goings, not faults. */
+export const LIFECYCLE_KINDS: ReadonlySet<string> = new Set([VmStop, VmStart, VmScan, VmRoam].map((e) => e.fields.kind.literal))
+
 export const FaultSpec = Schema.Union([
   CrashDriver, CrashDeviceModel, CrashGuestDriver, CrashVmac, CrashNic, CrashAp, HangVmac, Interrupts, ApDown, ApDeauth,
   ChannelLoss, CommandStorm, HostileGuest, GuestReboot, MailboxFlood, VmStop, VmStart, VmRoam, VmScan

@@ -417,7 +417,12 @@ export const DriverSettings = Schema.Struct({
     "A VM's scan request within this age of the last physical scan is answered from the cache, in ms " +
       "(0: never), 0..3600000. Default 2000 (a modelling choice: the seed's driver returns stored results, of no stated age)."
   ),
-  scanDwellMs: defaulted(numberBetween(1, 1000), 20, "Time the radio listens on each scanned channel, in ms, 1..1000. Default 20."),
+  scanDwellMs: defaulted(
+    numberBetween(1, 1000),
+    33,
+    "Time the radio listens on each scanned channel, in ms, 1..1000. Default 33 (iwlagn's active dwell in 2.4 GHz for a " +
+      "wildcard scan, Linux 2.6.33 iwl-scan.c: IWL_ACTIVE_DWELL_TIME_24 30 + IWL_ACTIVE_DWELL_FACTOR_24GHZ 3 × (0 direct SSIDs + 1))."
+  ),
   scanChannels: defaulted(
     Schema.Array(Channel).check(
       Schema.isMinLength(1, { expected: "at least one channel" }),

@@ -63,6 +63,23 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
       message: `802.11g runs only in the 2.4 GHz band (channels 1..${MAX_OFDM_24GHZ_CHANNEL}), got channel ${s.card.channel}`
     })
   }
+  if (phy.standard === "802.11n" && !s.card.qos) {
+    problems.push({
+      path: "card.qos",
+      message: "802.11n needs WMM: an HT STA is also a QoS STA, and an A-MPDU carries QoS data frames (802.11-2016 4.3, 9.7.3); " +
+        "set card.qos to true (the default), or use 802.11g"
+    })
+  }
+  if (phy.standard === "802.11g") {
+    s.driver.scanChannels.forEach((channel, i) => {
+      if (channel > MAX_OFDM_24GHZ_CHANNEL) {
+        problems.push({
+          path: `driver.scanChannels[${i}]`,
+          message: `802.11g runs only in the 2.4 GHz band (channels 1..${MAX_OFDM_24GHZ_CHANNEL}): the card cannot scan channel ${channel}`
+        })
+      }
+    })
+  }
   if (phy.standard === "802.11n" && phy.channelWidthMhz === 40 && s.card.channel === 14) {
     problems.push({
       path: "card.phy.channelWidthMhz",

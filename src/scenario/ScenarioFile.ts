@@ -8,6 +8,7 @@ import { constants } from "node:fs"
 import { open, stat } from "node:fs/promises"
 import * as Effect from "effect/Effect"
 import { checkShape, FILE_SHAPE, jsonTooDeepAt, MAX_NESTING_DEPTH, MAX_SCENARIO_FILE_BYTES } from "./InputBounds.ts"
+import { jsonDuplicateKeyAt } from "./JsonDuplicateKeys.ts"
 import { lineColumn, locateJsonError } from "./JsonSyntax.ts"
 import { ScenarioError } from "./ScenarioError.ts"
 import { formatPath } from "./ScenarioIssues.ts"
@@ -90,14 +91,22 @@ const parseBounded = (bytes: Uint8Array): unknown => {
     throw new Refused(`nested more than ${MAX_NESTING_DEPTH} levels deep at line ${at.line}, column ${at.column}; ` +
       `a scenario nests at most ${MAX_NESTING_DEPTH} (its deepest field is 5 levels down)`)
   }
+  let json: unknown
   try {
-    return JSON.parse(text) as unknown
+    json = JSON.parse(text) as unknown
   } catch (error) {
     const at = locateJsonError(text)
     throw new Refused(at === undefined
       ? `invalid JSON: ${error instanceof Error ? error.message : String(error)}`
       : `invalid JSON at line ${at.line}, column ${at.column}: ${at.reason}`)
   }
+  const repeated = jsonDuplicateKeyAt(text)
+  if (repeated !== undefined) {
+    const at = lineColumn(text, repeated.offset)
+    throw new Refused(`${JSON.stringify(repeated.key)} is given twice in one object (again at line ${at.line}, column ${at.column}): ` +
+      "JSON would keep the last silently; give each field once")
+  }
+  return json
 }
 
 /**

@@ -29,7 +29,9 @@ export interface SoakCallbacks {
 interface Totals {
   readonly bytes: number
   readonly busyNs: number
+  /** Faults injected, the VMs' lifecycle events apart. */
   readonly faults: number
+  readonly lifecycleEvents: number
   readonly recoveries: number
   readonly restarts: number
 }
@@ -38,7 +40,8 @@ const totals = (world: World, restarts: number): Totals => ({
   bytes: world.endpoints.reduce((n, e) => n + [...e.uplink.values()].reduce((m, c) => m + c.bytes, 0), 0) +
     world.vms.reduce((n, vm) => n + vm.guest.stats.rxBytes, 0),
   busyNs: world.cpu.snapshot().busyNs,
-  faults: world.log.faults,
+  faults: world.log.faults - world.log.lifecycleEvents,
+  lifecycleEvents: world.log.lifecycleEvents,
   recoveries: world.log.recoveries,
   restarts
 })
@@ -67,6 +70,7 @@ export const runSoak = (options: SoakOptions, callbacks: SoakCallbacks = {}): Ef
           cpuPercent: (100 * (now.busyNs - before.busyNs)) / 3600e9,
           pingMeanUs: rtts.length === 0 ? null : rtts.reduce((a, b) => a + b, 0) / rtts.length / 1e3,
           faultsInjected: now.faults - before.faults,
+          lifecycleEvents: now.lifecycleEvents - before.lifecycleEvents,
           recoveries: now.recoveries - before.recoveries,
           restarts: now.restarts - before.restarts,
           vmsConnected: world.vms.filter((vm) => vm.guest.driver().state === "connected").length,

@@ -27,11 +27,15 @@ export class RecoveryLog {
   readonly faultsByKind = new Map<string, number>()
   readonly recoveriesByWhat = new Map<string, RecoverySummary>()
   readonly recentRecoveries: Array<RecoveryRecord> = []
+  /** Schedule entries carried out: faults and VM lifecycle events together (`injectedByKind` tells them apart). */
   faults = 0
+  /** Of `faults`, the VMs' own comings and goings (stop, start, scan, roam). */
+  lifecycleEvents = 0
   recoveries = 0
 
-  fault(kind: string): void {
+  fault(kind: string, lifecycle: boolean): void {
     this.faults++
+    if (lifecycle) this.lifecycleEvents++
     this.faultsByKind.set(kind, (this.faultsByKind.get(kind) ?? 0) + 1)
   }
 

@@ -75,14 +75,22 @@ export const sent = (s: RenoSender, count: number, nowNs: number): RenoSender =>
   return { ...s, sndNxt, sndMax: Math.max(s.sndMax, sndNxt), timing }
 }
 
-/** RTO = SRTT + max(K·RTTVAR, `MIN_RTO_NS`), K = 4, at most `MAX_RTO_NS`. */
-const rtoOf = (srttNs: number, rttvarNs: number): number => Math.min(MAX_RTO_NS, srttNs + Math.max(4 * rttvarNs, MIN_RTO_NS))
+/** RFC 6298 2.3: K, the RTTVAR multiple in the RTO. */
+const RTO_RTTVAR_MULTIPLE = 4
+/** RFC 6298 2.3: alpha, SRTT's weight on a new sample. */
+const SRTT_GAIN = 1 / 8
+/** RFC 6298 2.3: beta, RTTVAR's weight on a new deviation. */
+const RTTVAR_GAIN = 1 / 4
 
-/** RFC 6298 2.2/2.3 with alpha 1/8, beta 1/4 (RTTVAR from the old SRTT, then SRTT). */
+/** RTO = SRTT + max(K·RTTVAR, `MIN_RTO_NS`), at most `MAX_RTO_NS`. */
+const rtoOf = (srttNs: number, rttvarNs: number): number =>
+  Math.min(MAX_RTO_NS, srttNs + Math.max(RTO_RTTVAR_MULTIPLE * rttvarNs, MIN_RTO_NS))
+
+/** RFC 6298 2.2/2.3 (RTTVAR from the old SRTT, then SRTT; the first sample sets SRTT and half of it RTTVAR). */
 const sampleRtt = (s: RenoSender, rttNs: number): RenoSender => {
   if (s.srttNs === undefined) return { ...s, srttNs: rttNs, rttvarNs: rttNs / 2, rtoNs: rtoOf(rttNs, rttNs / 2) }
-  const rttvarNs = 0.75 * s.rttvarNs + 0.25 * Math.abs(s.srttNs - rttNs)
-  const srttNs = 0.875 * s.srttNs + 0.125 * rttNs
+  const rttvarNs = (1 - RTTVAR_GAIN) * s.rttvarNs + RTTVAR_GAIN * Math.abs(s.srttNs - rttNs)
+  const srttNs = (1 - SRTT_GAIN) * s.srttNs + SRTT_GAIN * rttNs
   return { ...s, srttNs, rttvarNs, rtoNs: rtoOf(srttNs, rttvarNs) }
 }
 

@@ -24,7 +24,8 @@ import { WiredLink } from "../ap/WiredLink.ts"
 import { calibratedCosts } from "../cpu/CalibratedCosts.ts"
 import type { CostTable } from "../cpu/CostTable.ts"
 import { CpuCore } from "../cpu/CpuCore.ts"
-import type { CoreSlice, ThreadId } from "../cpu/CpuCore.ts"
+import type { CoreSlice, CpuSnapshot, ThreadId } from "../cpu/CpuCore.ts"
+import type { RadioTime } from "../nic/Radio.ts"
 import * as DeviceModel from "../device-model/DeviceModel.ts"
 import * as DirectPort from "../host/DirectPort.ts"
 import * as Driver from "../driver/Driver.ts"
@@ -86,6 +87,13 @@ export interface VmHandle {
 }
 
 /** A built system: every actor's handle, for driving guests and reading results. */
+/** Totals taken when the warm-up ended. */
+export interface WarmupMark {
+  cpu: CpuSnapshot | undefined
+  radio: RadioTime | undefined
+  airBusyNs: number
+}
+
 export interface World {
   readonly scenario: Scenario
   readonly cpu: CpuCore
@@ -97,6 +105,8 @@ export interface World {
   readonly endpoints: ReadonlyArray<Endpoint.EndpointHandle>
   readonly vms: ReadonlyArray<VmHandle>
   readonly warmupEndNs: number
+  /** The core's, the radio's and the air's totals when the warm-up ended (unset before): a report measures from there. */
+  readonly warmup: WarmupMark
   readonly monitor: InvariantMonitor
   readonly log: RecoveryLog
   /** The augmented driver's journal (virtual-wifi), kept across its crashes. */
@@ -394,5 +404,12 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
     every(kernel, MAPPING_AUDIT_PERIOD_NS, () =>
       audit.audit(mappingProblems(d.mapping(), d.quiescing(), (v) => nic.registers(v).state !== "stopped", journal.entries())))
   }
-  return { scenario, cpu, ledger, air, nic, driver, aps, endpoints, vms, warmupEndNs, monitor, log, journal, audit, txPath, environment, locators, capture }
+  // What a report measures after the warm-up starts from the totals here, as goodput does.
+  const warmup: WarmupMark = { cpu: undefined, radio: undefined, airBusyNs: 0 }
+  kernel.setTimer(warmupEndNs, () => {
+    warmup.cpu = cpu.snapshot()
+    warmup.radio = nic.radioTime()
+    warmup.airBusyNs = air.stats.busyNs
+  })
+  return { scenario, cpu, ledger, air, nic, driver, aps, endpoints, vms, warmupEndNs, warmup, monitor, log, journal, audit, txPath, environment, locators, capture }
 })

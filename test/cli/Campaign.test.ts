@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url"
 import { replayCommand } from "../../src/campaign/Campaign.ts"
 import { generateCase } from "../../src/fault/CaseGenerator.ts"
 import { CampaignReport } from "../../src/campaign/CampaignReport.ts"
+import { renderCampaign } from "../../src/cli/CampaignCommand.ts"
 import { vwifi } from "./vwifi.ts"
 
 const bin = fileURLToPath(new URL("../../bin/vwifi.js", import.meta.url))
@@ -41,5 +42,15 @@ describe("cli: vwifi campaign", () => {
     const help = vwifi("campaign", "--help")
     assert.include(help.stdout, "--replay")
     assert.include(help.stdout, "--workers")
+  })
+})
+
+describe("cli: the campaign's summary", () => {
+  it("names the cluster its cases went through, not this process's one worker", () => {
+    const report = {
+      seed: 1, cases: 3, workers: 1, wallSeconds: 2, casesPerWallSecond: 1.5, simulatedSeconds: 30, modes: {}, faultKinds: {}, passed: 3, failed: 0, failures: []
+    } as unknown as CampaignReport
+    assert.strictEqual(renderCampaign(report).split("\n")[0], "campaign: 3 cases from seed 1 on 1 worker")
+    assert.strictEqual(renderCampaign(report, "c.db").split("\n")[0], "campaign: 3 cases from seed 1 on the cluster runners of c.db")
   })
 })

@@ -36,6 +36,19 @@ describe("cli: vwifi kernel-demo", () => {
     assert.include(sub.stdout, "--seed")
     assert.include(sub.stdout, "--duration")
   })
+
+  it("names a mistyped subcommand with --help as it does without, exit code 2, instead of showing the parent's help", () => {
+    for (const [args, text] of [
+      [["sweep", "--help"], "Unknown subcommand \"sweep\" for \"vwifi\""],
+      [["cluster", "runer", "--help"], "Unknown subcommand \"runer\" for \"vwifi cluster\""]
+    ] as const) {
+      const r = vwifi(...args)
+      assert.strictEqual(r.code, 2, args.join(" "))
+      assert.include(r.stderr, text)
+      assert.strictEqual(r.stdout, "")
+    }
+    assert.strictEqual(vwifi("cluster", "runner", "--help").code, 0)
+  })
 })
 
 describe("cli: vwifi compare and run", () => {

@@ -44,6 +44,26 @@ describe("cli: refused before anything runs", () => {
     refused(vwifi("compare", file, "--sweep", "--seeds", "1"), "every point would measure nothing")
   })
 
+  it("the PHY-rate sweep on a base scenario one of its rates cannot run on (802.11g on a 5 GHz channel), before any run", () => {
+    const dir = scratch()
+    const file = join(dir, "ch36.json")
+    writeFileSync(file, JSON.stringify({
+      card: { channel: 36, phy: { standard: "802.11n", mcs: 7, channelWidthMhz: 20, guardInterval: "long" } },
+      driver: { scanChannels: [36] }
+    }))
+    const out = join(dir, "out")
+    refused(vwifi("sweep-rate", file, "--seeds", "1", "--duration", "2s", "--out", out), "at 802.11g 54 Mbps, card.channel: 802.11g runs only in the 2.4 GHz band")
+    refused(vwifi("compare", file, "--sweep", "--seeds", "1", "--duration", "2s", "--out", out), "--sweep sets the card to each of its PHY rates")
+    assert.isFalse(existsSync(out))
+  })
+
+  it("an output named \"-\", which would be a file of that name, not standard output", () => {
+    const cwd = scratch()
+    refused(vwifiIn(cwd, "run", "--trace", "-", "--duration", "2s"), "--trace - would write a file named \"-\"")
+    refused(vwifiIn(cwd, "run", "--pcap", "-", "--duration", "2s"), "--pcap - would write")
+    assert.deepStrictEqual(readdirSync(cwd), [])
+  })
+
   it("--workers with --cluster, and flags a --replay would ignore", () => {
     const db = join(scratch(), "c.db")
     refused(vwifi("campaign", "--cases", "2", "--workers", "2", "--cluster", db), "do not go together")

@@ -1,7 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
+import { createServer } from "node:net"
 import { join } from "node:path"
+import { listenFailureText } from "../../src/cli/ListenFailure.ts"
 import { vwifi } from "./vwifi.ts"
 
 describe("cli: vwifi cluster and --cluster", () => {
@@ -16,6 +18,24 @@ describe("cli: vwifi cluster and --cluster", () => {
       assert.include(r.stderr, expected)
       assert.notInclude(r.stderr, "    at ")
     }
+  })
+
+  it("says why a runner cannot listen: a port in use, not the socket server's bare \"Open\"", async () => {
+    const taken = createServer()
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve))
+    const port = (taken.address() as { port: number }).port
+    const dir = mkdtempSync(join(tmpdir(), "vwifi-cli-cluster-"))
+    try {
+      const r = vwifi("cluster", "runner", "--storage", join(dir, "c.db"), "--host", "127.0.0.1", "--port", String(port))
+      assert.strictEqual(r.code, 2, r.stderr)
+      assert.include(r.stderr, `cannot listen on 127.0.0.1:${port}: the port is in use`)
+      assert.notInclude(r.stderr, "    at ")
+    } finally {
+      taken.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+    assert.strictEqual(listenFailureText({ code: "ENOTFOUND" }), "no such host")
+    assert.strictEqual(listenFailureText(new Error("something else")), "something else")
   })
 
   it("lists no runner in a fresh storage", () => {

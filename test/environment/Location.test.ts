@@ -45,8 +45,13 @@ describe("location service", () => {
       const exact = yield* runScenario(yield* scenarioOf(floor(0, 0)), { seed: 1 })
       const loc = exact.vms[0]!.location!
       assert.isAbove(loc.estimates, 35)
-      // The model's own path loss and no shadowing: only the walk during a scan (≈ 0.1 s at 1 m/s) is left.
-      assert.isBelow(loc.maxErrorM!, 0.5)
+      assert.strictEqual(loc.track.length, loc.estimates, "every estimate is listed (under 200)")
+      // The model's own path loss and no shadowing: where a scan heard all four APs, only the walk during
+      // the scan (≈ 0.1 s at 1 m/s) is left. A scan can miss a channel's APs: its probe request is
+      // group-addressed, never retried, and lost when it collides; nearly every scan hears all four.
+      const heardAll = loc.track.filter((p) => p.apsHeard === 4)
+      assert.isAtLeast(heardAll.length, 0.9 * loc.estimates)
+      for (const p of heardAll) assert.isBelow(p.errorM, 0.5, `at ${p.atSeconds} s`)
       const shadowed = yield* runScenario(yield* scenarioOf(floor(0, 5)), { seed: 1 })
       assert.isAbove(shadowed.vms[0]!.location!.meanErrorM!, 1)
       assert.isNull(exact.vms[1]!.location)

@@ -76,7 +76,10 @@ describe("the air's ceiling: every byte counted", () => {
         assert.isAtMost(mbps, ceiling)
         // Within 0.5% of the ceiling itself; the beacons' share (about 0.2%) fits inside that.
         assert.isAbove(mbps, ceiling * 0.995, `${mbps} Mb/s against ${ceiling}`)
-        assert.isAbove(mbps, ceiling * (1 - beaconShare(wpa2, false)) * 0.999)
+        // Less the beacons' share, within the noise of the backoff draws: a mean of 7.5 slots with a
+        // spread of 4.6 (uniform over 0..15), over the run's ~20,000 exchanges of ~406 µs, moves the
+        // figure by 0.07% (one standard deviation); 0.3% is four of them.
+        assert.isAbove(mbps, ceiling * (1 - beaconShare(wpa2, false)) * 0.997)
       }))
   }
 

@@ -20,14 +20,24 @@ const run = (mode: Scenario["mode"]) =>
       })), 2)
   })
 
+/**
+ * `actual` operations for `expected` interrupts (or injections): the same count, but for the last
+ * one, whose handler may be waiting for the core, or between its operations, at the moment counted.
+ */
+const oneEach = (actual: number | undefined, expected: number | undefined, what?: string): void => {
+  assert.isDefined(expected)
+  assert.isAtMost(actual ?? 0, expected!, what)
+  assert.isAtLeast(actual ?? 0, expected! - 1, what)
+}
+
 describe("model: an interrupt's cost, by who runs the handler", () => {
   it.effect("natively the host's handler is the one handler: nothing is guest time", () =>
     Effect.gen(function*() {
       const { cpu, port } = yield* run("native")
       const n = cpu.operationCounts
       assert.isAbove(port.interrupts ?? 0, 100)
-      assert.strictEqual(n.hostIrq, port.interrupts)
-      assert.strictEqual(n.irqRegisterRead, port.interrupts, "iwlagn's handler reads the card's register")
+      oneEach(n.hostIrq, port.interrupts)
+      oneEach(n.irqRegisterRead, port.interrupts, "iwlagn's handler reads the card's register")
       assert.strictEqual(n.guestIrq, 0)
       assert.strictEqual(n.guestIrqRegisterRead, 0)
       assert.strictEqual(n.guestCommand, 0, "the host's driver issues the commands")
@@ -40,12 +50,12 @@ describe("model: an interrupt's cost, by who runs the handler", () => {
       const { cpu, port } = yield* run("passthrough")
       const n = cpu.operationCounts
       assert.isAbove(port.interrupts ?? 0, 100)
-      assert.strictEqual(n.hostIrq, port.interrupts)
+      oneEach(n.hostIrq, port.interrupts)
       assert.strictEqual(n.irqRegisterRead, 0)
       // Each one is injected and handled in the guest; so are the two reads the card answers at boot
       // (its PCI header and its MAC), which reach the guest's handler as events.
-      assert.strictEqual(n.guestIrq, port.interrupts! + 2)
-      assert.strictEqual(n.guestIrqRegisterRead, n.guestIrq)
+      oneEach(n.guestIrq, port.interrupts! + 2)
+      oneEach(n.guestIrqRegisterRead, n.guestIrq)
     }))
 
   it.effect("virtual-wifi: the host's driver reads the card; the guest's read traps and is counted as an exit, not again in its ISR", () =>
@@ -53,12 +63,12 @@ describe("model: an interrupt's cost, by who runs the handler", () => {
       const { cpu, port, hostInterrupts } = yield* run("virtual-wifi")
       const n = cpu.operationCounts
       assert.isAbove(hostInterrupts ?? 0, 100)
-      assert.strictEqual(n.hostIrq, hostInterrupts)
-      assert.strictEqual(n.irqRegisterRead, hostInterrupts)
+      oneEach(n.hostIrq, hostInterrupts)
+      oneEach(n.irqRegisterRead, hostInterrupts)
       assert.isAbove(port.virtualIrqs ?? 0, 100)
-      assert.strictEqual(n.guestIrq, port.virtualIrqs)
+      oneEach(n.guestIrq, port.virtualIrqs)
       assert.strictEqual(n.guestIrqRegisterRead, 0)
       // One trapped read per injected interrupt, and the PCI header's read at boot.
-      assert.strictEqual(port.emulatedReads, port.virtualIrqs! + 1)
+      oneEach(port.emulatedReads, port.virtualIrqs! + 1)
     }))
 })

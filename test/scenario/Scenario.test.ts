@@ -60,7 +60,7 @@ const full = {
     txScheduler: "fifo",
     ampduFramesMax: 32,
     ampduTimeLimitUs: 2000,
-    qos: false,
+    qos: true,
     channelDwellMs: 50,
     noiseFloorDbm: -92,
     txPowerDbm: 12,
@@ -165,7 +165,7 @@ describe("scenario: defaults", () => {
         interruptCoalescing: { enabled: false, frames: 8, delayUs: 200, adaptive: true },
         fastDataPath: false
       })
-      assert.deepStrictEqual(s.driver, { scanCacheAgeMs: 2000, scanDwellMs: 20, scanChannels: [1, 6, 11] })
+      assert.deepStrictEqual(s.driver, { scanCacheAgeMs: 2000, scanDwellMs: 33, scanChannels: [1, 6, 11] })
       assert.strictEqual(s.durationSeconds, 10)
       assert.strictEqual(s.warmupSeconds, 1)
       assert.deepStrictEqual(checkScenario(s), [])
@@ -374,11 +374,17 @@ describe("scenario: mistakes are named by their field", () => {
       assert.isUndefined(open.vms[0]!.passphrase)
     }))
 
-  it.effect("other cross-field mistakes: warm-up too long, an AP no scan visits, 802.11g in 5 GHz", () =>
+  it.effect("other cross-field mistakes: warm-up too long, an AP no scan visits, 802.11g in 5 GHz, 802.11n without WMM", () =>
     Effect.gen(function*() {
       assertProblem(yield* problemsOf({ durationSeconds: 1, warmupSeconds: 1 }), "warmupSeconds", "shorter than durationSeconds")
       assertProblem(yield* problemsOf({ card: { channel: 3 } }), "aps[0].channel", "driver.scanChannels")
       assertProblem(yield* problemsOf({ card: { channel: 36 }, driver: { scanChannels: [36] } }), "card.channel", "2.4 GHz")
+      // An 802.11g card cannot scan outside 2.4 GHz; an 802.11n card may.
+      assertProblem(yield* problemsOf({ driver: { scanChannels: [6, 36, 11] } }), "driver.scanChannels[1]", "cannot scan channel 36")
+      const ht20 = { standard: "802.11n", mcs: 7, channelWidthMhz: 20, guardInterval: "long" }
+      assert.deepStrictEqual((yield* decodeScenario({ card: { phy: ht20 }, driver: { scanChannels: [6, 36] } })).driver.scanChannels, [6, 36])
+      // 802.11n without WMM: an A-MPDU carries QoS data frames only.
+      assertProblem(yield* problemsOf({ card: { phy: ht20, qos: false } }), "card.qos", "802.11n needs WMM")
     }))
 
   it.effect("a BSSID the simulator uses itself, or a multicast one", () =>

@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { describeMemoryVerdict, memoryVerdict } from "../../src/soak/MemoryVerdict.ts"
 
 const hour = (h: number, heap: number, fibers = 25) => ({
-  hour: h, throughputMbps: 1, cpuPercent: 1, pingMeanUs: 1, faultsInjected: 0, recoveries: 0, restarts: 0, vmsConnected: 8,
+  hour: h, throughputMbps: 1, cpuPercent: 1, pingMeanUs: 1, faultsInjected: 0, lifecycleEvents: 0, recoveries: 0, restarts: 0, vmsConnected: 8,
   vmsPoweredOn: 8, invariantViolations: 0, heapUsedMb: heap, liveFibers: fibers, wallSeconds: h
 })
 const soak = (heaps: ReadonlyArray<number>, fibers: ReadonlyArray<number> = []) => heaps.map((heap, i) => hour(i + 1, heap, fibers[i] ?? 25))

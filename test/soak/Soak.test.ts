@@ -22,6 +22,10 @@ describe("soak", () => {
       assert.isAtLeast(kinds["vm-scan"] ?? 0, 40, "VMs scanned")
       assert.isAbove(r.faults.recoveries, 10)
       const h = r.hours[0]!
+      // The hour's line tells faults from the VMs' lifecycle events, which the report counts together.
+      const lifecycleCount = ["vm-stop", "vm-start", "vm-roam", "vm-scan"].reduce((n, k) => n + (kinds[k] ?? 0), 0)
+      assert.strictEqual(h.lifecycleEvents, lifecycleCount)
+      assert.strictEqual(h.faultsInjected, r.faults.injected - lifecycleCount)
       assert.strictEqual(h.invariantViolations, 0)
       assert.strictEqual(h.vmsConnected, h.vmsPoweredOn, "every VM that is on is connected at the hour's end")
       assert.isAbove(h.throughputMbps, 0.5)
