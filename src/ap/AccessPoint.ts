@@ -34,7 +34,7 @@ import { Simulation } from "../kernel/Simulation.ts"
 import { BROADCAST, Frame, FrameKind, Payload, Status } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import { AP_KICKOUT_NS, AP_QUEUE_FRAMES, PS_BUFFER_CHECK_NS, PS_BUFFER_EXPIRE_NS } from "../vocabulary/ModelConstants.ts"
-import { nonceFrom, pmkOf } from "../vocabulary/Wpa.ts"
+import { KEY_PART_BYTES, nonceFrom, pmkOf } from "../vocabulary/Wpa.ts"
 import type { EapolKey } from "../vocabulary/Wpa.ts"
 import * as Stations from "./ApStations.ts"
 import * as Wpa from "./WpaAuthenticator.ts"
@@ -49,6 +49,14 @@ import type { WiredLink } from "./WiredLink.ts"
  * workloads, the examples and native runs (measured 2026-12-03), so a full one means a flood or a bug.
  */
 const MAILBOX_MESSAGES = 1 << 14
+
+/**
+ * APs' first beacons are spread over the run's first millisecond by BSSID, in this many steps (a prime,
+ * so consecutive BSSIDs land apart): a modelling choice that keeps two APs' beacons from starting in
+ * step, without a random draw.
+ */
+const BEACON_PHASE_STEPS = 97
+const FIRST_BEACON_WITHIN_NS = 1_000_000
 
 export type ApMessage = Data.TaggedEnum<{
   Heard: { readonly frames: ReadonlyArray<Frame> }
@@ -191,8 +199,8 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
   })
   self.set(ref)
   logic.self = ref
-  // Beacons start at a random-free but distinct phase per AP.
-  after(kernel, (options.bssid % 97) * 1_000_000 / 97, ref, { _tag: "Beacon" })
+  // Beacons start at a random-free but distinct phase per AP, within the first millisecond.
+  after(kernel, ((options.bssid % BEACON_PHASE_STEPS) * FIRST_BEACON_WITHIN_NS) / BEACON_PHASE_STEPS, ref, { _tag: "Beacon" })
   return { ref, stats, traces }
 })
 
@@ -216,7 +224,7 @@ class ApLogic {
     this.stats = stats
     this.traces = traces
     this.nonces = nonces
-    this.gtk = nonceFrom(() => nonces.nextUint32()).subarray(0, 16)
+    this.gtk = nonceFrom(() => nonces.nextUint32()).subarray(0, KEY_PART_BYTES)
     this.features = { ssidBytes: utf8Bytes(o.ssid), rsn: o.passphrase !== undefined, ht: o.phy.standard === "802.11n", wmm: o.qos }
   }
 

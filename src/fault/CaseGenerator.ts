@@ -5,6 +5,9 @@
  */
 import { Prng, streamSeed } from "../kernel/Prng.ts"
 import type { FaultCase } from "./FaultCase.ts"
+import {
+  CASE_MODES, CASE_TRAFFIC_FLOWS, DRAW_VALUES, MAX_CASE_APS, MAX_CASE_FAULTS, MAX_CASE_SEED, MAX_CASE_VMS, MAX_FAULT_AT_TENTHS, MIN_FAULT_AT_TENTHS
+} from "./FaultCase.ts"
 import { MAX_CAMPAIGN_CASES, seedProblems, throwProblems, wholeNumberProblem } from "../run/RunOptionsCheck.ts"
 import type { OptionProblem } from "../run/RunOptionsCheck.ts"
 
@@ -16,15 +19,7 @@ const indexProblems = (option: string, n: number): Array<OptionProblem> => {
 type Traffic = FaultCase["traffic"][number]
 const TRAFFIC: ReadonlyArray<Traffic> = ["ping", "udp-tx", "udp-rx", "tcp-tx", "tcp-rx"]
 
-/** The same bounds as the `FaultCase` Schema: the generator draws over all of it, evenly. */
-const MAX_SEED = 1_000_000
-const MODES = 4
-const MAX_VMS = 4
-const MAX_APS = 4
-const MAX_FAULTS = 6
-const MIN_AT_TENTHS = 5
-const MAX_AT_TENTHS = 80
-const DRAW_VALUES = 1000
+// The generator draws over all of the `FaultCase` Schema's bounds, evenly.
 
 /** Case `index` of the campaign of seed `seed`; throws `RunOptionsError` for a seed or an index that is not one. */
 export const generateCase = (seed: number, index: number): FaultCase => {
@@ -37,13 +32,13 @@ const drawCase = (seed: number, index: number): FaultCase => {
   const random = new Prng(streamSeed(seed, `campaign/${index}`))
   const below = (n: number) => random.nextIntBelow(n)
   return {
-    seed: 1 + below(MAX_SEED),
-    mode: below(MODES),
-    vms: 1 + below(MAX_VMS),
-    aps: 1 + below(MAX_APS),
-    traffic: Array.from({ length: 4 }, () => TRAFFIC[below(TRAFFIC.length)]!),
-    faults: Array.from({ length: 1 + below(MAX_FAULTS) }, () => ({
-      atTenths: MIN_AT_TENTHS + below(MAX_AT_TENTHS - MIN_AT_TENTHS + 1),
+    seed: 1 + below(MAX_CASE_SEED),
+    mode: below(CASE_MODES),
+    vms: 1 + below(MAX_CASE_VMS),
+    aps: 1 + below(MAX_CASE_APS),
+    traffic: Array.from({ length: CASE_TRAFFIC_FLOWS }, () => TRAFFIC[below(TRAFFIC.length)]!),
+    faults: Array.from({ length: 1 + below(MAX_CASE_FAULTS) }, () => ({
+      atTenths: MIN_FAULT_AT_TENTHS + below(MAX_FAULT_AT_TENTHS - MIN_FAULT_AT_TENTHS + 1),
       kind: below(DRAW_VALUES),
       target: below(DRAW_VALUES),
       size: below(DRAW_VALUES)

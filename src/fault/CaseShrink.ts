@@ -7,11 +7,10 @@
  */
 import * as Effect from "effect/Effect"
 import type { FaultCase } from "./FaultCase.ts"
+import { MIN_FAULT_AT_TENTHS } from "./FaultCase.ts"
 
 type Fault = FaultCase["faults"][number]
 
-/** The earliest a generated fault may be (`FaultCase`: 0.5 s). */
-const MIN_AT_TENTHS = 5
 
 /** Judging stops after this many candidate runs, whatever is left (a case runs in about a second). */
 export const MAX_SHRINK_TRIES = 300
@@ -48,7 +47,7 @@ export const shrinkCandidates = (failing: FaultCase): Array<FaultCase> => {
   for (let vms = 1; vms < c.vms; vms++) out.push(normalizeCase({ ...c, vms }))
   for (let aps = 1; aps < c.aps; aps++) out.push({ ...c, aps })
   c.faults.forEach((f, i) => {
-    for (const atTenths of smaller(f.atTenths, MIN_AT_TENTHS)) out.push(withFault(c, i, { atTenths }))
+    for (const atTenths of smaller(f.atTenths, MIN_FAULT_AT_TENTHS)) out.push(withFault(c, i, { atTenths }))
     for (const size of smaller(f.size, 0)) out.push(withFault(c, i, { size }))
     for (const target of smaller(f.target, 0)) out.push(withFault(c, i, { target }))
   })

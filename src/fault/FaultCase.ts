@@ -20,23 +20,36 @@ export const RECONNECT_BOUND_SECONDS = 15
 const DATA_SILENCE_SECONDS = 2
 
 const int = (minimum: number, maximum: number) => Schema.Int.check(Schema.isBetween({ minimum, maximum }))
-/** A draw in 0..999 (thousandths): integers spread over their range where generated floats crowd at 0. */
-const unit = int(0, 999)
+
+// A case's bounds, which the generator draws over evenly and the shrinker stays inside: small worlds
+// (a case runs in about a second) with up to six faults in their first 8 s. Modelling choices.
+export const MAX_CASE_SEED = 1_000_000
+/** 0, 1: virtual-wifi; 2: passthrough; 3: native (Virtual WiFi is the system under test: half the cases). */
+export const CASE_MODES = 4
+export const MAX_CASE_VMS = 4
+export const MAX_CASE_APS = 4
+/** Traffic flows a case lists (one per VM, the first `vms` used). */
+export const CASE_TRAFFIC_FLOWS = 4
+export const MAX_CASE_FAULTS = 6
+/** When a fault may happen, tenths of a second: 0.5 s .. 8 s. */
+export const MIN_FAULT_AT_TENTHS = 5
+export const MAX_FAULT_AT_TENTHS = 80
+/** A draw's values, 0..999 (thousandths): integers spread over their range where generated floats crowd at 0. */
+export const DRAW_VALUES = 1000
+const unit = int(0, DRAW_VALUES - 1)
 
 export const FaultCase = Schema.Struct({
-  seed: int(1, 1_000_000),
-  /** 0, 1: virtual-wifi; 2: passthrough; 3: native (Virtual WiFi is the system under test: half the cases). */
-  mode: int(0, 3),
-  vms: int(1, 4),
-  aps: int(1, 4),
-  traffic: Schema.Array(Schema.Literals(["ping", "udp-tx", "udp-rx", "tcp-tx", "tcp-rx"])).check(Schema.isBetweenLength(4, 4)),
+  seed: int(1, MAX_CASE_SEED),
+  mode: int(0, CASE_MODES - 1),
+  vms: int(1, MAX_CASE_VMS),
+  aps: int(1, MAX_CASE_APS),
+  traffic: Schema.Array(Schema.Literals(["ping", "udp-tx", "udp-rx", "tcp-tx", "tcp-rx"])).check(Schema.isBetweenLength(CASE_TRAFFIC_FLOWS, CASE_TRAFFIC_FLOWS)),
   faults: Schema.Array(Schema.Struct({
-    /** Tenths of a second, 0.5 s .. 8 s. */
-    atTenths: int(5, 80),
+    atTenths: int(MIN_FAULT_AT_TENTHS, MAX_FAULT_AT_TENTHS),
     kind: unit,
     target: unit,
     size: unit
-  })).check(Schema.isBetweenLength(1, 6))
+  })).check(Schema.isBetweenLength(1, MAX_CASE_FAULTS))
 })
 export type FaultCase = typeof FaultCase.Type
 
@@ -72,7 +85,7 @@ export const caseScenario = (c: FaultCase): Effect.Effect<Scenario, ScenarioErro
     const base = yield* decodeScenario(input)
     const faults = c.faults.map((d) => faultFromDraw(base, { atSeconds: d.atTenths / 10, kind: d.kind / 1000, target: d.target / 1000, size: d.size / 1000 }))
     const lastEnd = faults.reduce((t, f) => Math.max(t, faultEndSeconds(f)), 0)
-    return yield* decodeScenario({ ...input, durationSeconds: Math.ceil(Math.max(8, lastEnd) + RECONNECT_BOUND_SECONDS), faults })
+    return yield* decodeScenario({ ...input, durationSeconds: Math.ceil(Math.max(MAX_FAULT_AT_TENTHS / 10, lastEnd) + RECONNECT_BOUND_SECONDS), faults })
   })
 
 const trafficOf = (kind: FaultCase["traffic"][number]): NonNullable<ScenarioInput["vms"]>[number]["traffic"] extends ReadonlyArray<infer T> | undefined ? T : never => {

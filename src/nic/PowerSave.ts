@@ -67,6 +67,11 @@ export interface PsStep {
   readonly actions: ReadonlyArray<PsAction>
 }
 
+/**
+ * While frames it sent are still in flight when its dynamic timeout runs out, a vMAC looks again this
+ * many times per timeout (they would carry PM=0 behind a doze announcement). Modelling choice.
+ */
+const IN_FLIGHT_RECHECKS_PER_TIMEOUT = 4
 /** Margin a dozing vMAC keeps before a TBTT for its clock's drift against the AP's. Modelling choice. */
 export const WAKE_DRIFT_MARGIN_NS = 500_000
 /** How early before a TBTT a dozing vMAC asks for the radio: the wake-up, a channel switch, and the drift margin. */
@@ -170,7 +175,7 @@ export const timer = (s: PsState, token: number, nowNs: number, txInFlight: bool
       // Frames still in flight would carry PM=0 behind the doze announcement: wait for them.
       if (nowNs < due || txInFlight) {
         const t = s.token + 1
-        return { state: { ...s, token: t }, actions: [{ _tag: "Timer", atNs: Math.max(due, nowNs + s.config.dynamicTimeoutNs / 4), token: t }] }
+        return { state: { ...s, token: t }, actions: [{ _tag: "Timer", atNs: Math.max(due, nowNs + s.config.dynamicTimeoutNs / IN_FLIGHT_RECHECKS_PER_TIMEOUT), token: t }] }
       }
       return doze(s, nowNs, true)
     }

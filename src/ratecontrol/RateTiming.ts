@@ -6,7 +6,7 @@
 import { ppduDurationNs, psduExchangeNs } from "../air/Airtime.ts"
 import { LOWEST_BASIC_RATE } from "../air/RateTable.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
-import { timingsFor } from "../air/Timing.ts"
+import { FCS_BYTES, timingsFor } from "../air/Timing.ts"
 
 /** Average packet Minstrel times a rate with, bytes: AVG_PKT_SIZE, 1200 (net/mac80211/rc80211_minstrel_ht.c; 1200 in calc_rate_durations of rc80211_minstrel.c). */
 export const AVERAGE_PACKET_BYTES = 1200
@@ -20,8 +20,8 @@ export const RETRY_SEGMENT_NS = 6_000_000
 /** Attempts at one stage at most: max_retry's safe default, 7 (rc80211_minstrel.c, minstrel_alloc). */
 export const MAX_STAGE_TRIES = 7
 
-/** mac80211 times a frame with its FCS: ieee80211_frame_duration's `len + 4`. */
-const FCS_BYTES = 4
+/** A microsecond: minstrel counts in µs (and adds a window's slot count as µs, below). */
+const NS_PER_US = 1000
 /** The frame mac80211 times an Ack as: 10 bytes before the FCS (rc80211_minstrel.c, calc_rate_durations). */
 const MINSTREL_ACK_BYTES = 10
 
@@ -29,6 +29,7 @@ const MINSTREL_ACK_BYTES = 10
  * mac80211's ieee80211_frame_duration for an ERP-OFDM frame of `bytes` before its FCS: the PPDU with
  * its signal extension, and the SIFS before it ("SIFS + signal ext", net/mac80211/util.c).
  */
+// mac80211 times a frame with its FCS: ieee80211_frame_duration's `len + 4`.
 const frameDurationNs = (phy: PhyConfig, bytes: number): number => timingsFor(phy).sifsNs + ppduDurationNs(phy, bytes + FCS_BYTES)
 
 /**
@@ -68,7 +69,7 @@ const erpSegmentTries = (phy: PhyConfig): number => {
   let cw = t.cwMin
   let tries = 1
   while (true) {
-    spentNs += retryNs + t.slotNs + Math.min(cw, t.cwMax) * 1000
+    spentNs += retryNs + t.slotNs + Math.min(cw, t.cwMax) * NS_PER_US
     cw = 2 * cw + 1
     if (!(spentNs < RETRY_SEGMENT_NS) || !(++tries < MAX_STAGE_TRIES)) return tries
   }
@@ -78,7 +79,7 @@ const htSegmentTries = (phy: PhyConfig): number => {
   const t = timingsFor(phy)
   const attemptNs = averageAggregateNs(phy)
   // (t_slot × cw) >> 1 in whole microseconds, as minstrel_calc_retransmit computes it.
-  const halfWindowNs = (w: number): number => Math.floor(((t.slotNs / 1000) * w) / 2) * 1000
+  const halfWindowNs = (w: number): number => Math.floor(((t.slotNs / NS_PER_US) * w) / 2) * NS_PER_US
   let cw = t.cwMin
   let spentNs = halfWindowNs(cw)
   cw = Math.min(2 * cw + 1, t.cwMax)

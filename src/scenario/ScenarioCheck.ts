@@ -10,6 +10,7 @@ import { CARD_BASE_MAC, ENDPOINT_BASE_MAC, macText, macValue, reservedUse, SCANN
 import type { Scenario } from "./Scenario.ts"
 import { checkFaults } from "./FaultCheck.ts"
 import { PS_BUFFER_EXPIRE_NS } from "../vocabulary/ModelConstants.ts"
+import { TU_NS } from "../air/Timing.ts"
 
 /** One thing wrong with a scenario: where (`vms[1].ssid`; "" for the whole scenario) and what. */
 export interface ScenarioProblem {
@@ -203,7 +204,7 @@ const checkPowerSave = (s: Scenario): Array<ScenarioProblem> => {
     }
     const ap = s.aps.find((a) => a.ssid === vm.ssid)
     if (ap === undefined) return
-    const sleepMs = vm.powerSave.listenInterval * ap.beaconIntervalTu * 1.024
+    const sleepMs = (vm.powerSave.listenInterval * ap.beaconIntervalTu * TU_NS) / 1e6
     if (sleepMs >= PS_BUFFER_EXPIRE_NS / 1e6) {
       problems.push({
         path: `vms[${i}].powerSave.listenInterval`,

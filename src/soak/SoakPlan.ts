@@ -10,6 +10,7 @@ import type { FaultSpec } from "../scenario/FaultSchedule.ts"
 import type { Scenario, ScenarioInput } from "../scenario/Scenario.ts"
 import { DEFAULT_PASSPHRASE } from "../scenario/Scenario.ts"
 import { decodeScenario } from "../scenario/ScenarioLoad.ts"
+import { MAX_SOAK_VMS } from "../run/RunOptionsCheck.ts"
 import { ScenarioError } from "../scenario/ScenarioLoad.ts"
 
 export interface SoakOptions {
@@ -31,7 +32,15 @@ export const SOAK_WARMUP_S = 60
 
 /** Each VM pings every second and runs one of these in turn, paced: UDP and TCP, each way. */
 const SOAK_FLOWS = ["udp-tx", "udp-rx", "tcp-tx", "tcp-rx"] as const
+/**
+ * Each VM's flow, Mbit/s: a modelling choice, light traffic (a soak is about hours of comings, goings
+ * and faults, not load): 16 VMs together offer 4 Mb/s, a fraction of the three channels' air.
+ */
 const SOAK_FLOW_MBPS = 0.25
+/** Each VM's ping interval: once a second, ping's own default. */
+const SOAK_PING_INTERVAL_MS = 1000
+/** The card's vMACs: one per VM, up to the most a card has (`MAX_SOAK_VMS`). */
+const soakVmacs = (vms: number): number => Math.min(MAX_SOAK_VMS, Math.max(1, vms))
 
 const APS = [
   { ssid: "soak-a", bssid: "02:00:00:00:01:00", channel: 1 },
@@ -44,13 +53,13 @@ export const soakBase = (vms: number): ScenarioInput => ({
   mode: "virtual-wifi",
   durationSeconds: 3600,
   warmupSeconds: SOAK_WARMUP_S,
-  card: { vmacs: Math.min(16, Math.max(1, vms)) },
+  card: { vmacs: soakVmacs(vms) },
   aps: APS.map((ap) => ({ ...ap, security: { kind: "wpa2-psk", passphrase: DEFAULT_PASSPHRASE } })),
   vms: Array.from({ length: vms }, (_, i) => ({
     name: `vm${i + 1}`,
     ssid: APS[i % APS.length]!.ssid,
     passphrase: DEFAULT_PASSPHRASE,
-    traffic: [{ kind: "ping", intervalMs: 1000 }, { kind: SOAK_FLOWS[i % SOAK_FLOWS.length]!, offeredMbps: SOAK_FLOW_MBPS }]
+    traffic: [{ kind: "ping", intervalMs: SOAK_PING_INTERVAL_MS }, { kind: SOAK_FLOWS[i % SOAK_FLOWS.length]!, offeredMbps: SOAK_FLOW_MBPS }]
   }))
 })
 

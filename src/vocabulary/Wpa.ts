@@ -12,6 +12,10 @@ export const PMK_ITERATIONS = 4096
 export const PMK_BYTES = 32
 export const NONCE_BYTES = 32
 export const PTK_BITS = 384
+/** Each part of a CCMP-128 PTK (KCK, KEK, TK), and the GTK: 128 bits (Table 12-8, 12.7.1.4). */
+export const KEY_PART_BYTES = 16
+/** A key's identity in the model: its TK's first 48 bits. */
+const KEY_ID_BYTES = 6
 /** The MIC field of an EAPOL-Key frame: HMAC-SHA1 truncated to 128 bits (key descriptor version 2, 12.7.2). */
 export const MIC_BYTES = 16
 
@@ -88,10 +92,10 @@ export const ptkOf = (pmk: Uint8Array, aa: number, spa: number, anonce: Uint8Arr
   data.set(addresses)
   data.set(nonces, addresses.length)
   const ptk = prf(pmk, "Pairwise key expansion", data, PTK_BITS)
-  const tk = ptk.subarray(32, 48)
+  const tk = ptk.subarray(2 * KEY_PART_BYTES, 3 * KEY_PART_BYTES)
   let id = 0
-  for (let i = 0; i < 6; i++) id = id * 256 + tk[i]!
-  return { kck: ptk.subarray(0, 16), kek: ptk.subarray(16, 32), tk, id: id === 0 ? 1 : id }
+  for (let i = 0; i < KEY_ID_BYTES; i++) id = id * 256 + tk[i]!
+  return { kck: ptk.subarray(0, KEY_PART_BYTES), kek: ptk.subarray(KEY_PART_BYTES, 2 * KEY_PART_BYTES), tk, id: id === 0 ? 1 : id }
 }
 
 /** Key Information bits (802.11-2016 12.7.2, Figure 12-33): version 2 (HMAC-SHA1/AES), pairwise, install, ack, MIC, secure, encrypted key data. */
