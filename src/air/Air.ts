@@ -1,15 +1,15 @@
 /**
- * The radio medium: one shared channel per channel number, with 802.11 DCF among every station
+ * The radio medium: one shared channel per channel number, with 802.11 DCF/EDCA among every station
  * tuned to it: each card's one radio and each AP (a card's vMACs share its radio, so they never
- * contend with each other here). Each exchange is one contention round: the
- * stations' backoff counters run down after DIFS, the lowest wins (ties collide), the winner's
- * PPDU (an A-MPDU on 802.11n) takes its airtime, frames are lost with the probability of the loss
- * model, and the sender retries with a doubled window up to the retry limit.
+ * contend with each other here). Each station counts its backoff on its own slot grid after its AIFS
+ * or EIFS (`AirLogic.ts`); the first count to run out sends, and any other that runs out less than
+ * aCCATime later collides with it; the winner's PPDU (an A-MPDU on 802.11n) takes its airtime, frames
+ * are lost with the probability of the loss model, and the sender retries with a doubled window up to
+ * the retry limit.
  *
  * Each PPDU's signal comes from the radio environment (positions, path loss, shadowing, fading) when
- * the run has one. Simplifications (documented in docs/model.md): a station that joins a countdown
- * already under way starts counting at the next replan; no capture effect; every station on a channel
- * defers to every other, however weak its signal (no hidden or exposed terminals).
+ * the run has one. Simplifications (documented in docs/model.md): no capture effect; every station on
+ * a channel defers to every other, however weak its signal (no hidden or exposed terminals).
  *
  * This file is the actor's shell and its vocabulary; the decisions are `AirLogic.ts`'s.
  */

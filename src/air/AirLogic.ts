@@ -21,7 +21,7 @@ import { DEFAULT_NOISE_FLOOR_DBM, frameErrorRate, snrFromSignal } from "./LossMo
 import { ACK_BYTES, BLOCK_ACK_BYTES, MAX_AMPDU_MPDUS, timingsFor } from "./Timing.ts"
 import type { Station } from "./Station.ts"
 import type { RadioEnvironment } from "../environment/RadioEnvironment.ts"
-import { appendTo, DOUBLE_FIELD_SEED, objectArray } from "../kernel/StableShapes.ts"
+import { appendTo, objectArray } from "../kernel/StableShapes.ts"
 import type { Timer } from "../kernel/TimerHeap.ts"
 
 /**
@@ -53,11 +53,6 @@ export interface AirState {
 export class Medium {
   readonly channel: number
   readonly stations: Array<Station> = objectArray()
-  // Times: doubles from the declaration (`DOUBLE_FIELD_SEED`), zero from the constructor.
-  /** When the medium last became idle. */
-  idleSinceNs = DOUBLE_FIELD_SEED
-  /** When the exchange on the air now (or the last) began. */
-  startedNs = DOUBLE_FIELD_SEED
   /** The kernel timer of its planned event (an exchange's start or end), moved as plans change; kept once fired. */
   readonly timer: Timer
   /** What the timer calls. */
@@ -67,8 +62,6 @@ export class Medium {
   extraLoss = 0
   constructor(channel: number, timer: Timer, logic: AirLogic) {
     this.channel = channel
-    this.idleSinceNs = 0
-    this.startedNs = 0
     this.timer = timer
     this.due = () => logic.mediumDue(this)
   }
@@ -157,7 +150,6 @@ export class AirLogic {
     let m = st.media.get(channel)
     if (m === undefined) {
       m = new Medium(channel, this.kernel.unsetTimer(), this)
-      m.idleSinceNs = this.kernel.nowNs
       st.media.set(channel, m)
     }
     return m
@@ -234,9 +226,11 @@ export class AirLogic {
   /**
    * Plans the medium's next exchange: each station counts its own backoff on its own slot grid, from
    * its `accessNs` (AIFS or EIFS after the medium's last busy time as it saw it), so a count goes on
-   * across replans and no slot is lost or gained when a station joins. A station keeps counting while
-   * it has nothing it may send (its frames held for a dozing receiver), as a post-backoff does
-   * (10.3.4.3); a count that ran out meanwhile sends at its next slot boundary.
+   * across replans and no slot is lost or gained when a station joins. A station draws its next count
+   * as soon as it has sent (the post-backoff of 10.3.4.3 and 10.22.2.3 b, c) and keeps counting while
+   * it has nothing it may send: a frame that comes to an idle medium after the count ran out goes at
+   * the station's next slot boundary once AIFS has passed, without a draw (10.3.4.2, 10.22.2.4); one
+   * that comes while the medium is busy draws a new count (10.22.2.3 a, in `handle`).
    */
   private replan(medium: Medium): void {
     if (medium.transmitting !== undefined) return
@@ -246,10 +240,7 @@ export class AirLogic {
       const s = medium.stations[i]!
       if (!this.ready(s)) continue
       const slotNs = timingsFor(s.phy).slotNs
-      if (s.backoffSlots < 0) {
-        s.backoffSlots = backoffSlots(this.draw(), s.cw)
-        s.countFromNs = nextBoundaryNs(s.accessNs, now, slotNs)
-      } else if (s.countFromNs + s.backoffSlots * slotNs < now) {
+      if (s.backoffSlots < 0 || s.countFromNs + s.backoffSlots * slotNs < now) {
         s.backoffSlots = 0
         s.countFromNs = nextBoundaryNs(s.accessNs, now, slotNs)
       }
@@ -278,8 +269,13 @@ export class AirLogic {
         won = appendTo(won, this.takeBurst(medium, s, Math.max(now, atNs)))
         continue
       }
-      const passed = now > s.countFromNs ? Math.floor((now - s.countFromNs) / t.slotNs) : 0
-      s.backoffSlots = Math.max(0, s.backoffSlots - passed)
+      // It defers, its count less the slot boundaries it met before it could sense the transmission
+      // (those under aCCATime after its start, as for the colliders above); the count goes on from there.
+      const sensedNs = now + t.ccaNs
+      const passed = sensedNs > s.countFromNs ? Math.ceil((sensedNs - s.countFromNs) / t.slotNs) - 1 : 0
+      const counted = Math.min(Math.max(0, passed), s.backoffSlots)
+      s.backoffSlots -= counted
+      s.countFromNs += counted * t.slotNs
     }
     if (won === undefined) return this.replan(medium)
     const winners = won
@@ -306,7 +302,6 @@ export class AirLogic {
         if (path !== undefined) path.airStartNs = w.startNs
       }
     }
-    medium.startedNs = now
     medium.transmitting = winners
     this.schedule(medium, endNs)
   }
@@ -402,7 +397,6 @@ export class AirLogic {
     const winners = medium.transmitting!
     medium.transmitting = undefined
     const now = this.kernel.nowNs
-    medium.idleSinceNs = now
     const collided = winners.length > 1
     // Every station heard the exchange: a collision as frames in error (EIFS after the last PPDU), else
     // a frame whose Duration covered its answer (AIFS after that). Its senders and receiver are set below.
@@ -415,7 +409,7 @@ export class AirLogic {
       if (head.ra === BROADCAST) {
         // No ACK and no retry for group-addressed frames; each receiver draws its own loss.
         removeHead(station.queue, frames.length)
-        station.backoffSlots = -1
+        station.backoffSlots = backoffSlots(this.draw(), station.cw) // its post-backoff
         let strongestDbm = NaN
         if (!collided) {
           for (let n = 0; n < medium.stations.length; n++) {
@@ -503,7 +497,10 @@ export class AirLogic {
       } else {
         station.retries++
         this.stats.retries++
-        station.cw = nextCw(station.cw, timingsFor(station.phy))
+        // A BlockAck that came back, whatever MPDUs it lists as missing, ends the exchange well for the
+        // backoff: CW goes back to CWmin; no answer doubles it (10.22.2.2; ns-3's HtFrameExchangeManager
+        // resets CW on any BlockAck received).
+        station.cw = acked ? initialCw(timingsFor(station.phy)) : nextCw(station.cw, timingsFor(station.phy))
         // A chain's stages used up, or (no chain) the standard's retry limit: `retries` failed
         // transmissions so far, and the limit counts transmissions.
         if (station.chain === undefined ? station.retries >= SHORT_RETRY_LIMIT : station.retries >= station.chain.attempts) {
@@ -514,7 +511,8 @@ export class AirLogic {
           station.retries = 0
         }
       }
-      station.backoffSlots = -1
+      // Its post-backoff, or its retry's backoff, over the window the outcome left (10.3.4.3).
+      station.backoffSlots = backoffSlots(this.draw(), station.cw)
       for (let j = 0; j < succeeded.length; j++) {
         const f = succeeded[j]!
         if (f.txPath !== undefined) this.traces.txPathDone.fire(f, this.kernel.nowNs)
@@ -561,13 +559,17 @@ export class AirLogic {
           s.phy = msg.phy
           s.chain = msg.chain
         }
+        const medium = this.mediumOf(st, s.channel)
+        // A frame for an idle station whose count has run out, while the medium is busy, starts a
+        // new backoff (10.22.2.3 a; 10.3.4.2): it may not simply go when the medium falls idle.
+        if (s.queue.length === 0 && medium.transmitting !== undefined && s.backoffSlots <= 0) s.backoffSlots = backoffSlots(this.draw(), s.cw)
         if (msg.urgent) {
           // Behind the frames on the air now (they finish first), ahead of everything else.
           s.queue.splice(this.inAirCount(st, s), 0, ...msg.frames)
         } else {
           for (let j = 0; j < msg.frames.length; j++) s.queue.push(msg.frames[j]!)
         }
-        this.replan(this.mediumOf(st, s.channel))
+        this.replan(medium)
         return
       }
       case "FlushTo": {

@@ -1,6 +1,7 @@
 /**
- * DCF channel access: the contention window, the random backoff, the retry limits, and who wins a
- * contention round (802.11-2016 10.3.3 random backoff, 10.3.4.3 backoff procedure). The caller owns
+ * DCF channel access: the contention window, the random backoff, the retry limits and the waits
+ * before a count (802.11-2016 10.3.3 random backoff, 10.3.4.3 backoff procedure; who wins, on each
+ * station's own slot grid, is `AirLogic.ts`'s). The caller owns
  * the randomness (`draw`), so the same seed gives the same contention.
  */
 import { ackDurationNs } from "./Airtime.ts"
@@ -50,39 +51,4 @@ export const backoffSlots = (u: number, cw: number): number => {
   if (!Number.isInteger(cw) || cw < 0) throw new RangeError(`contention window must be a non-negative integer, not ${cw}`)
   if (!(u >= 0 && u < 1)) throw new RangeError(`the draw must be a number in [0, 1), not ${u}`)
   return Math.floor(u * (cw + 1))
-}
-
-/** The outcome of one contention round. */
-export interface ContentionResult {
-  /** The smallest backoff among the contenders, in slots: when the medium gets used. */
-  readonly minSlots: number
-  /** Indices (into the slots given) of every contender whose backoff is `minSlots`, ascending. */
-  readonly winners: ReadonlyArray<number>
-  /** Whether several contenders reached zero in the same slot, so their frames collide. */
-  readonly collision: boolean
-}
-
-/**
- * Who transmits first: the contenders with the smallest remaining backoff. More than one is a
- * collision. Undefined when there are no contenders. Two passes, so the winners array (the result)
- * is the only allocation. Backoffs must be non-negative integers (a RangeError otherwise).
- */
-export const contentionWinner = (slots: ReadonlyArray<number>): ContentionResult | undefined => {
-  if (slots.length === 0) return undefined
-  let minSlots = Infinity
-  let ties = 0
-  for (let i = 0; i < slots.length; i++) {
-    const s = slots[i]!
-    if (!Number.isInteger(s) || s < 0) throw new RangeError(`backoff of contender ${i} must be a non-negative integer, not ${s}`)
-    if (s < minSlots) {
-      minSlots = s
-      ties = 1
-    } else if (s === minSlots) {
-      ties++
-    }
-  }
-  const winners = new Array<number>(ties)
-  let next = 0
-  for (let i = 0; i < slots.length && next < ties; i++) if (slots[i] === minSlots) winners[next++] = i
-  return { minSlots, winners, collision: ties > 1 }
 }

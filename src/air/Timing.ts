@@ -42,7 +42,7 @@ export const ERP_TIMINGS: Timings = Object.freeze({
   cwMin: 15, // aCWmin for a BSS with only ERP STAs (Table 18-5)
   cwMax: 1023, // aCWmax (Table 18-5)
   signalExtensionNs: 6_000, // 18.3.2.4, ERP-OFDM PPDUs end with 6 µs of signal extension
-  ccaNs: 4_000 // OFDM's aCCATime < 4 µs (Table 17-21), which the 9 µs short slot is built from: its bound taken, propagation (< 1 µs indoors) left out
+  ccaNs: 4_000 // OFDM's aCCATime < 4 µs (Table 17-21): its bound taken as the window; aRxTxTurnaroundTime (< 2 µs) and propagation (< 1 µs indoors), which would widen it, left out (modelling choice)
 })
 
 /** HT PHY in the 2.4 GHz band (802.11-2020 Table 19-25, HT PHY characteristics). */
@@ -53,7 +53,7 @@ export const HT_TIMINGS: Timings = Object.freeze({
   cwMin: 15, // aCWmin (Table 19-25)
   cwMax: 1023, // aCWmax (Table 19-25)
   signalExtensionNs: 6_000, // aSignalExtension, 2.4 GHz (Table 19-25; 19.4.3 TXTIME)
-  ccaNs: 4_000 // aCCATime < 4 µs (Table 19-25): its bound taken, propagation (< 1 µs indoors) left out
+  ccaNs: 4_000 // aCCATime < 4 µs (Table 19-25): its bound taken as the window; turnaround (< 2 µs) and propagation left out (modelling choice)
 })
 
 export const timingsFor = (cfg: PhyConfig): Timings => (cfg.standard === "802.11g" ? ERP_TIMINGS : HT_TIMINGS)

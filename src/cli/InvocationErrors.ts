@@ -37,7 +37,9 @@ const line = (e: InvocationError): string => {
     if (e.message.endsWith(NOT_WHOLE)) {
       // A whole number the parser cannot hold exactly (past 2^53 − 1, or written 1e20) is too large, not fractional.
       const n = Number(e.value)
-      if (Number.isInteger(n) && !Number.isSafeInteger(n)) return `--${e.option} is too large: "${e.value}" is past ${Number.MAX_SAFE_INTEGER}, the largest whole number taken.`
+      if (Number.isInteger(n) && !Number.isSafeInteger(n)) {
+        return `--${e.option} is ${n < 0 ? "too small" : "too large"}: "${e.value}" is past ${n < 0 ? "-" : ""}${Number.MAX_SAFE_INTEGER}, the ${n < 0 ? "smallest" : "largest"} whole number taken.`
+      }
       return `--${e.option} takes a whole number, not "${e.value}".`
     }
   }

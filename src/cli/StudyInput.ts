@@ -30,6 +30,6 @@ export const refuseUnsweepableBase = (base: Scenario, flag: "--sweep" | "sweep-r
     : Effect.fail(new CliUsageError({
       message: `${flag === "--sweep" ? "--sweep" : "`vwifi sweep-rate`"} sets the card to each of its PHY rates, 802.11g 54 Mbps among them, ` +
         `and this base scenario does not allow them all:\n${problems.map((p) => `  ${p}`).join("\n")}\n` +
-        "Give it a base scenario on which every rate can run (802.11g needs a 2.4 GHz channel, 1..13)"
+        "Give it a base scenario on which every rate can run (802.11g needs a 2.4 GHz channel, 1..13; 802.11n needs card.qos)"
     }))
 }

@@ -83,7 +83,7 @@ export const caseScenario = (c: FaultCase): Effect.Effect<Scenario, ScenarioErro
       }))
     }
     const base = yield* decodeScenario(input)
-    const faults = c.faults.map((d) => faultFromDraw(base, { atSeconds: d.atTenths / 10, kind: d.kind / 1000, target: d.target / 1000, size: d.size / 1000 }))
+    const faults = c.faults.map((d) => faultFromDraw(base, { atSeconds: d.atTenths / 10, kind: d.kind / DRAW_VALUES, target: d.target / DRAW_VALUES, size: d.size / DRAW_VALUES }))
     const lastEnd = faults.reduce((t, f) => Math.max(t, faultEndSeconds(f)), 0)
     return yield* decodeScenario({ ...input, durationSeconds: Math.ceil(Math.max(MAX_FAULT_AT_TENTHS / 10, lastEnd) + RECONNECT_BOUND_SECONDS), faults })
   })

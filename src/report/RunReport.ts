@@ -162,7 +162,7 @@ export const RunReport = Schema.Struct({
     retries: Schema.Number,
     /** Acks and BlockAcks lost: what they answered had arrived, and was sent again (a duplicate the receiver discards). */
     answersLost: Schema.Number,
-    /** Busy time of every channel added together, percent of the run. */
+    /** Busy time of every channel added together, percent of the time after the warm-up. */
     busyPercent: Schema.Number,
     /** Transmitter (a card's radio, an AP) → collisions it took part in. */
     collisionsByStation: Schema.Record(Schema.String, Schema.Number)
@@ -175,16 +175,16 @@ export const RunReport = Schema.Struct({
     frames: Schema.Number,
     meanUs: Schema.Record(Schema.String, Schema.Number)
   })),
-  /** How the card's one radio spent its time (percent of the run): on each channel, retuning, scanning. */
+  /** How the card's one radio spent its time (percent of the time after the warm-up): on each channel, retuning, scanning. */
   radio: Schema.Struct({
-    /** Channel number → percent of the run the radio served it. */
+    /** Channel number → percent of the time after the warm-up the radio served it. */
     channelPercent: Schema.Record(Schema.String, Schema.Number),
     switchingPercent: Schema.Number,
     scanningPercent: Schema.Number,
     channelSwitches: Schema.Number,
     /** Null-data frames its vMACs sent to announce doze (PM=1) before a switch and wake (PM=0) after. */
     powerSaveNulls: Schema.Number,
-    /** Percent of the run asleep (power save: every started vMAC dozing), and waking up. */
+    /** Percent of the time after the warm-up asleep (power save: every started vMAC dozing), and waking up. */
     sleepingPercent: Schema.Number,
     wakingPercent: Schema.Number,
     /** Times the radio went to sleep. */

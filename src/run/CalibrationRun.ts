@@ -23,12 +23,10 @@ export const tcpTxScenario = (base: Scenario, group: Table1Group): Scenario => (
 export const measureTcpTx = (scenario: Scenario, costs: CostTable, seed: number, durationNs: number): Effect.Effect<CpuSnapshot> =>
   Effect.map(
     runWorld(scenario, { seed, costs }, (world) =>
-      Effect.gen(function*() {
-        const warmupNs = Math.min(durationNs, world.warmupEndNs)
-        yield* Simulation.sleep(warmupNs)
-        const before = world.cpu.snapshot()
-        yield* Simulation.sleep(durationNs - warmupNs)
-        return cpuBetween(before, world.cpu.snapshot())
+      Effect.map(Simulation.sleep(durationNs), () => {
+        // From the world's own mark at the warm-up's end, as a run's report measures.
+        const after = world.cpu.snapshot()
+        return world.warmup.cpu === undefined ? after : cpuBetween(world.warmup.cpu, after)
       })),
     ({ value }) => value
   )

@@ -10,7 +10,6 @@ import { CARD_BASE_MAC, ENDPOINT_BASE_MAC, macText, macValue, reservedUse, SCANN
 import type { Scenario } from "./Scenario.ts"
 import { checkFaults } from "./FaultCheck.ts"
 import { PS_BUFFER_EXPIRE_NS } from "../vocabulary/ModelConstants.ts"
-import { TU_NS } from "../air/Timing.ts"
 
 /** One thing wrong with a scenario: where (`vms[1].ssid`; "" for the whole scenario) and what. */
 export interface ScenarioProblem {
@@ -37,6 +36,9 @@ const duplicates = <A>(
   })
   return problems
 }
+
+/** A time unit, 1024 µs (802.11-2016 3.1), in ms: the scenario sits below the air, which holds `TU_NS`. */
+const TU_MS = 1.024
 
 /** 802.11g exists only in 2.4 GHz; the highest 2.4 GHz channel OFDM may use is 13 (14 is DSSS-only). */
 const MAX_OFDM_24GHZ_CHANNEL = 13
@@ -204,7 +206,7 @@ const checkPowerSave = (s: Scenario): Array<ScenarioProblem> => {
     }
     const ap = s.aps.find((a) => a.ssid === vm.ssid)
     if (ap === undefined) return
-    const sleepMs = (vm.powerSave.listenInterval * ap.beaconIntervalTu * TU_NS) / 1e6
+    const sleepMs = vm.powerSave.listenInterval * ap.beaconIntervalTu * TU_MS
     if (sleepMs >= PS_BUFFER_EXPIRE_NS / 1e6) {
       problems.push({
         path: `vms[${i}].powerSave.listenInterval`,

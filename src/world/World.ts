@@ -86,13 +86,14 @@ export interface VmHandle {
   }
 }
 
-/** A built system: every actor's handle, for driving guests and reading results. */
 /** Totals taken when the warm-up ended. */
 export interface WarmupMark {
   cpu: CpuSnapshot | undefined
   radio: RadioTime | undefined
   airBusyNs: number
 }
+
+/** A built system: every actor's handle, for driving guests and reading results. */
 
 export interface World {
   readonly scenario: Scenario

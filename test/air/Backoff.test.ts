@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Schema } from "effect"
-import { backoffSlots, contentionWinner, initialCw, LONG_RETRY_LIMIT, nextCw, SHORT_RETRY_LIMIT } from "../../src/air/Backoff.ts"
+import { backoffSlots, initialCw, LONG_RETRY_LIMIT, nextCw, SHORT_RETRY_LIMIT } from "../../src/air/Backoff.ts"
 import { ERP_TIMINGS } from "../../src/air/Timing.ts"
 
 describe("Backoff: contention window", () => {
@@ -47,28 +47,4 @@ describe("Backoff: random backoff", () => {
     for (const u of [1, -0.1, Number.NaN]) assert.throws(() => backoffSlots(u, 15), RangeError)
     for (const cw of [-1, 1.5]) assert.throws(() => backoffSlots(0.3, cw), RangeError)
   })
-})
-
-describe("Backoff: contention winner", () => {
-  it("the smallest backoff wins; ties collide", () => {
-    assert.deepStrictEqual(contentionWinner([5, 3, 7, 3]), { minSlots: 3, winners: [1, 3], collision: true })
-    assert.deepStrictEqual(contentionWinner([4]), { minSlots: 4, winners: [0], collision: false })
-    assert.deepStrictEqual(contentionWinner([0, 0, 0]), { minSlots: 0, winners: [0, 1, 2], collision: true })
-    assert.deepStrictEqual(contentionWinner([9, 2, 8]), { minSlots: 2, winners: [1], collision: false })
-    assert.isUndefined(contentionWinner([]))
-    assert.throws(() => contentionWinner([3, -1]), RangeError)
-    assert.throws(() => contentionWinner([3, 0.5]), RangeError)
-  })
-
-  it.prop(
-    "agrees with a plain filter on any list",
-    [Schema.Array(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 6 })))],
-    ([slots]) => {
-      const result = contentionWinner(slots)
-      if (slots.length === 0) return assert.isUndefined(result)
-      const min = Math.min(...slots)
-      const expected = slots.flatMap((s, i) => (s === min ? [i] : []))
-      assert.deepStrictEqual(result, { minSlots: min, winners: expected, collision: expected.length > 1 })
-    }
-  )
 })

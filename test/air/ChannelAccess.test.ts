@@ -6,7 +6,10 @@
  * - a sender whose Ack came in error: EIFS after the Ack (10.3.2.3.7);
  * - a receiver that got the frame in error: EIFS after the frame, while its sender is already counting;
  * - counts that run out less than aCCATime apart collide; 6 µs apart, the later one defers and keeps
- *   what is left of its count (10.3.4.3).
+ *   what is left of its count (10.3.4.3);
+ * - a station draws its next count as soon as it has sent (post-backoff); a frame that finds that count
+ *   run out and the medium idle goes at once, one that finds the medium busy draws a new count
+ *   (10.22.2.3, 10.3.4.2). The scripted draws are consumed in exactly that order, or a test fails.
  */
 import { assert, describe, it } from "@effect/vitest"
 import type { AirStats, AirTraces } from "../../src/air/Air.ts"
@@ -75,13 +78,18 @@ const world = (draws: Array<number>) => {
     logic.handle(state, { _tag: "Enqueue", station: s, frames: [f], urgent: false, phy: undefined, chain: undefined })
   }
   const impair = (loss: number) => logic.handle(state, { _tag: "Impair", channel: CHANNEL, loss })
-  const runUntilUs = (us: number) => void kernel.runUntil(us * 1e3)
+  // Time moves to `us` even when nothing is due before it (the kernel stops when idle otherwise).
+  const runUntilUs = (us: number) => {
+    kernel.setTimer(us * 1e3, () => {})
+    kernel.runUntil(us * 1e3)
+  }
   return { station, send, impair, runUntilUs, starts, stats, draws }
 }
 
 describe("channel access after an exchange, station by station", () => {
   it("a frame nobody answers is retried AIFS after its AckTimeout, not EIFS after an exchange", () => {
-    const w = world([slotsOf(0, 15), slotsOf(2, 31), slotsOf(0, 63), 0, 0, 0, 0, 0])
+    // The first frame finds the medium idle: no draw. Each unanswered attempt draws its retry's count.
+    const w = world([slotsOf(2, 31), slotsOf(0, 63), 0, 0, 0, 0, 0])
     const a = w.station("a", A)
     w.send(a, AP, 1000) // no station answers to AP here
     w.runUntilUs(2_000)
@@ -92,8 +100,9 @@ describe("channel access after an exchange, station by station", () => {
   })
 
   it("a sender whose Ack came in error waits EIFS after the Ack", () => {
-    // 50% extra loss: the frame's draw (0.9) spares it, the Ack's (0.1) does not.
-    const w = world([slotsOf(0, 15), 0.9, 0.1, slotsOf(0, 31), 0.9, 0.9])
+    // 50% extra loss: the frame's draw (0.9) spares it, the Ack's (0.1) does not; then the retry's count,
+    // its exchange, and the post-backoff after it.
+    const w = world([0.9, 0.1, slotsOf(0, 31), 0.9, 0.9, 0.5])
     w.station("ap", AP)
     const a = w.station("a", A)
     w.impair(0.5)
@@ -105,8 +114,9 @@ describe("channel access after an exchange, station by station", () => {
   })
 
   it("a frame lost on the air: its receiver waits EIFS after it, its sender AIFS after its AckTimeout", () => {
-    // The frame's draw (0.1) loses it; the receiver draws 0 slots for its own frame, the sender 31 for its retry.
-    const w = world([slotsOf(0, 15), 0.1, slotsOf(0, 15), slotsOf(31, 31), 0.9, 0.9, 0.9, 0.9])
+    // The AP's own frame comes while a's is on the air: it draws a count (0 slots). The frame's draw
+    // (0.1) loses a's frame; a draws 31 slots for its retry. Then two exchanges and their post-backoffs.
+    const w = world([slotsOf(0, 15), 0.1, slotsOf(31, 31), 0.9, 0.9, 0.5, 0.9, 0.9, 0.5])
     const ap = w.station("ap", AP)
     const a = w.station("a", A)
     w.impair(0.5)
@@ -124,11 +134,11 @@ describe("channel access after an exchange, station by station", () => {
   })
 
   it("counts that run out 3 µs apart collide (under aCCATime); 6 µs apart, the later one defers and keeps its last slot", () => {
-    // Both go at once (0 slots each): a's 1000-byte PPDU outlasts b's 100-byte one, so b's grid starts an
+    // Both find the medium idle and go at once: a's 1000-byte PPDU outlasts b's 100-byte one, so b's grid starts an
     // AckTimeout (39 µs: 4 slots and 3 µs) before a's. Then a draws 2 slots; b 6 (3 µs before a: both
     // go again) or 7 (6 µs after a: it defers).
     const run = (bSlots: number) => {
-      const w = world([slotsOf(0, 15), slotsOf(0, 15), slotsOf(2, 31), slotsOf(bSlots, 31), 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9])
+      const w = world([slotsOf(2, 31), slotsOf(bSlots, 31), 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9])
       w.station("ap", AP)
       const a = w.station("a", A)
       const b = w.station("b", B)
@@ -150,5 +160,21 @@ describe("channel access after an exchange, station by station", () => {
     assert.deepStrictEqual(apart.starts[2], ["a", aAlone])
     // b had counted 6 of its 7 slots (57 µs of its grid passed idle before a went): 1 is left.
     assert.deepStrictEqual(apart.starts[3], ["b", aAlone + dataUs(1000) + SIFS_US + ACK_US + AIFS_US + SLOT_US])
+  })
+
+  it("a frame that comes to an idle medium after its station's post-backoff ran out goes at its next slot boundary, without a draw", () => {
+    // After its first exchange, a draws its post-backoff (5 slots), which runs out long before its
+    // second frame comes at 1 ms; that frame goes at the next boundary of a's grid, and only its own
+    // exchange's draws and post-backoff follow.
+    const w = world([0.9, 0.9, slotsOf(5, 15), 0.9, 0.9, 0.5])
+    w.station("ap", AP)
+    const a = w.station("a", A)
+    w.send(a, AP, 100)
+    w.runUntilUs(1_000)
+    w.send(a, AP, 100)
+    w.runUntilUs(5_000)
+    const grid = AIFS_US + dataUs(100) + SIFS_US + ACK_US + AIFS_US
+    assert.deepStrictEqual(w.starts, [["a", AIFS_US], ["a", grid + Math.ceil((1_000 - grid) / SLOT_US) * SLOT_US]])
+    assert.lengthOf(w.draws, 0, "every scripted draw consumed, none more")
   })
 })
