@@ -39,14 +39,23 @@ const SUBCOMMANDS: ReadonlyMap<string, ReadonlyArray<string>> = new Map([
 export const unknownSubcommand = (args: ReadonlyArray<string>): string | undefined => {
   if (!args.includes("--help") && !args.includes("-h")) return undefined
   let path = "vwifi"
-  for (const word of args) {
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i]!
     const names = SUBCOMMANDS.get(path)
-    if (names === undefined || word.startsWith("-")) return undefined
+    if (names === undefined) return undefined
+    if (word.startsWith("-")) {
+      // The parser's global flags may come first; two of them take a value.
+      if (GLOBAL_FLAGS_WITH_VALUE.includes(word)) i++
+      continue
+    }
     if (!names.includes(word)) return `Unknown subcommand ${JSON.stringify(word)} for ${JSON.stringify(path)}`
     path = `${path} ${word}`
   }
   return undefined
 }
+
+/** Global flags of the command-line parser that take a value (`effect/cli`'s built-ins). */
+const GLOBAL_FLAGS_WITH_VALUE: ReadonlyArray<string> = ["--log-level", "--completions"]
 
 const vwifi = Command.make("vwifi").pipe(
   Command.withDescription(

@@ -40,7 +40,8 @@ describe("cli: vwifi kernel-demo", () => {
   it("names a mistyped subcommand with --help as it does without, exit code 2, instead of showing the parent's help", () => {
     for (const [args, text] of [
       [["sweep", "--help"], "Unknown subcommand \"sweep\" for \"vwifi\""],
-      [["cluster", "runer", "--help"], "Unknown subcommand \"runer\" for \"vwifi cluster\""]
+      [["cluster", "runer", "--help"], "Unknown subcommand \"runer\" for \"vwifi cluster\""],
+      [["--log-level", "debug", "nosuch", "--help"], "Unknown subcommand \"nosuch\" for \"vwifi\""]
     ] as const) {
       const r = vwifi(...args)
       assert.strictEqual(r.code, 2, args.join(" "))
