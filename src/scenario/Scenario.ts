@@ -500,7 +500,7 @@ const ScenarioFields = Schema.Struct({
   driver: defaulted(
     DriverSettings,
     {},
-    "Scan policy of the (augmented) driver. Default: cache age 2000 ms, dwell 20 ms, channels [1, 6, 11]."
+    "Scan policy of the (augmented) driver. Default: cache age 2000 ms, dwell 33 ms, channels [1, 6, 11]."
   ),
   faults: defaulted(
     FaultSchedule,
