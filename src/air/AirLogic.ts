@@ -227,10 +227,12 @@ export class AirLogic {
    * Plans the medium's next exchange: each station counts its own backoff on its own slot grid, from
    * its `accessNs` (AIFS or EIFS after the medium's last busy time as it saw it), so a count goes on
    * across replans and no slot is lost or gained when a station joins. A station draws its next count
-   * as soon as it has sent (the post-backoff of 10.3.4.3 and 10.22.2.3 b, c) and keeps counting while
-   * it has nothing it may send: a frame that comes to an idle medium after the count ran out goes at
-   * the station's next slot boundary once AIFS has passed, without a draw (10.3.4.2, 10.22.2.4); one
-   * that comes while the medium is busy draws a new count (10.22.2.3 a, in `handle`).
+   * as soon as it has sent (the post-backoff of 10.3.4.3 and of EDCA's backoff procedure, 10.22.2) and
+   * keeps counting while it has nothing it may send: a frame that comes to an idle medium after the
+   * count ran out goes at the station's next slot boundary once its wait has passed, without a draw
+   * (10.3.4.2); a station that became able to send while the medium was busy draws a new count when
+   * the exchange ends (`finishExchange`). A count of −1 (none drawn yet, or reset) acts as one that
+   * has run out.
    */
   private replan(medium: Medium): void {
     if (medium.transmitting !== undefined) return
@@ -262,6 +264,7 @@ export class AirLogic {
     let won: Array<Transmission> | undefined
     for (let i = 0; i < medium.stations.length; i++) {
       const s = medium.stations[i]!
+      s.readyAtExchangeStart = this.ready(s)
       if (s.backoffSlots < 0) continue
       const t = timingsFor(s.phy)
       const atNs = s.countFromNs + s.backoffSlots * t.slotNs
@@ -271,8 +274,11 @@ export class AirLogic {
       }
       // It defers, its count less the slot boundaries it met before it could sense the transmission
       // (those under aCCATime after its start, as for the colliders above); the count goes on from there.
+      // EDCA decrements at every boundary from the one that ends AIFS on (10.22.2; ns-3's
+      // ChannelAccessManager counts the same), DCF only after each idle slot past DIFS (10.3.4.3).
       const sensedNs = now + t.ccaNs
-      const passed = sensedNs > s.countFromNs ? Math.ceil((sensedNs - s.countFromNs) / t.slotNs) - 1 : 0
+      const boundaries = sensedNs > s.countFromNs ? Math.ceil((sensedNs - s.countFromNs) / t.slotNs) : 0
+      const passed = s.qos ? boundaries : boundaries - 1
       const counted = Math.min(Math.max(0, passed), s.backoffSlots)
       s.backoffSlots -= counted
       s.countFromNs += counted * t.slotNs
@@ -519,6 +525,13 @@ export class AirLogic {
       }
       if (succeeded.length > 0 || dropped.length > 0) station.owner.sent(station, succeeded, dropped)
     }
+    // A station that became able to send while the exchange was on the air (a frame queued, frames
+    // released, a radio back), its count run out, draws a new one: its frame found the medium busy
+    // (10.3.4.2; EDCA's backoff procedure, 10.22.2). The exchange's senders have drawn theirs.
+    for (let n = 0; n < medium.stations.length; n++) {
+      const s = medium.stations[n]!
+      if (!s.readyAtExchangeStart && s.backoffSlots <= 0 && this.ready(s)) s.backoffSlots = backoffSlots(this.draw(), s.cw)
+    }
     for (let k = 0; k < winners.length; k++) {
       const station = winners[k]!.station
       if (station.retuneTo === undefined) continue
@@ -538,6 +551,7 @@ export class AirLogic {
     touched.add(from)
     s.channel = channel
     s.backoffSlots = -1
+    s.readyAtExchangeStart = false
     const to = this.mediumOf(st, channel)
     to.stations.push(s)
     // It has not sensed this channel: it waits AIFS first (a busy medium sets it again when its exchange ends).
@@ -560,9 +574,6 @@ export class AirLogic {
           s.chain = msg.chain
         }
         const medium = this.mediumOf(st, s.channel)
-        // A frame for an idle station whose count has run out, while the medium is busy, starts a
-        // new backoff (10.22.2.3 a; 10.3.4.2): it may not simply go when the medium falls idle.
-        if (s.queue.length === 0 && medium.transmitting !== undefined && s.backoffSlots <= 0) s.backoffSlots = backoffSlots(this.draw(), s.cw)
         if (msg.urgent) {
           // Behind the frames on the air now (they finish first), ahead of everything else.
           s.queue.splice(this.inAirCount(st, s), 0, ...msg.frames)
@@ -617,8 +628,8 @@ export class AirLogic {
       case "Flush": {
         const s = msg.station
         const m = this.mediumOf(st, s.channel)
+        // Its queue goes; its count goes on (a backoff in progress is the station's, not its frames').
         this.flushQueued(st, s, msg.reason, () => true)
-        s.backoffSlots = -1
         s.retries = 0
         this.replan(m)
         return

@@ -66,8 +66,10 @@ export class Station {
 
   /** The hardware TX queue. */
   readonly queue: Array<Frame> = objectArray()
-  /** Backoff slots still to count down from `countFromNs`; −1 when none is drawn. */
+  /** Backoff slots still to count down from `countFromNs`; −1 (none drawn yet, or reset) acts as a count run out. */
   backoffSlots = -1
+  /** Whether it could send when the exchange now on the air began (the air's: a station that could not, and can when it ends, draws). */
+  readyAtExchangeStart = false
   // Times: doubles from the declaration (`DOUBLE_FIELD_SEED`), zero from the constructor.
   /**
    * When its backoff may count, as this station saw the medium's last busy time: AIFS after it, or

@@ -6,10 +6,11 @@
  * - a sender whose Ack came in error: EIFS after the Ack (10.3.2.3.7);
  * - a receiver that got the frame in error: EIFS after the frame, while its sender is already counting;
  * - counts that run out less than aCCATime apart collide; 6 µs apart, the later one defers and keeps
- *   what is left of its count (10.3.4.3);
+ *   what is left of its count: EDCA counts every boundary from the one that ends AIFS on (10.22.2);
  * - a station draws its next count as soon as it has sent (post-backoff); a frame that finds that count
- *   run out and the medium idle goes at once, one that finds the medium busy draws a new count
- *   (10.22.2.3, 10.3.4.2). The scripted draws are consumed in exactly that order, or a test fails.
+ *   run out and the medium idle goes at once, one that finds the medium busy draws a new count when
+ *   the exchange ends (10.3.4.2; EDCA's backoff procedure, 10.22.2). The scripted draws are consumed
+ *   in that order: a test that scripts its last draw checks that none is left.
  */
 import { assert, describe, it } from "@effect/vitest"
 import type { AirStats, AirTraces } from "../../src/air/Air.ts"
@@ -103,6 +104,7 @@ describe("channel access after an exchange, station by station", () => {
     // 50% extra loss: the frame's draw (0.9) spares it, the Ack's (0.1) does not; then the retry's count,
     // its exchange, and the post-backoff after it.
     const w = world([0.9, 0.1, slotsOf(0, 31), 0.9, 0.9, 0.5])
+    const left = () => w.draws.length
     w.station("ap", AP)
     const a = w.station("a", A)
     w.impair(0.5)
@@ -111,12 +113,14 @@ describe("channel access after an exchange, station by station", () => {
     const exchangeEnd = AIFS_US + dataUs(1000) + SIFS_US + ACK_US
     assert.deepStrictEqual(w.starts, [["a", AIFS_US], ["a", exchangeEnd + EIFS_US]])
     assert.strictEqual(w.stats.answersLost, 1)
+    assert.strictEqual(left(), 0, "every scripted draw consumed, none more")
   })
 
   it("a frame lost on the air: its receiver waits EIFS after it, its sender AIFS after its AckTimeout", () => {
-    // The AP's own frame comes while a's is on the air: it draws a count (0 slots). The frame's draw
-    // (0.1) loses a's frame; a draws 31 slots for its retry. Then two exchanges and their post-backoffs.
-    const w = world([slotsOf(0, 15), 0.1, slotsOf(31, 31), 0.9, 0.9, 0.5, 0.9, 0.9, 0.5])
+    // The frame's draw (0.1) loses a's frame; a draws 31 slots for its retry; the AP, whose own frame
+    // came while a's was on the air, draws its count (0 slots) as the exchange ends. Then two
+    // exchanges and their post-backoffs.
+    const w = world([0.1, slotsOf(31, 31), slotsOf(0, 15), 0.9, 0.9, 0.5, 0.9, 0.9, 0.5])
     const ap = w.station("ap", AP)
     const a = w.station("a", A)
     w.impair(0.5)
@@ -128,12 +132,14 @@ describe("channel access after an exchange, station by station", () => {
     // The AP goes EIFS after the frame it got in error; a, counting 31 slots AIFS after its AckTimeout, defers to it.
     assert.deepStrictEqual(w.starts.slice(0, 2), [["a", AIFS_US], ["ap", lostEnd + EIFS_US]])
     // a's count: its grid started at lostEnd + AckTimeout + AIFS (76 µs after the frame); 21 µs later the AP
-    // went, 2 slots had passed; the other 29 count from AIFS after the AP's exchange.
+    // went: a had met 3 boundaries (76, 85, 94 µs: EDCA counts the one that ends AIFS); the other 28
+    // count from AIFS after the AP's exchange.
     const apExchangeEnd = lostEnd + EIFS_US + dataUs(100) + SIFS_US + ACK_US
-    assert.deepStrictEqual(w.starts[2], ["a", apExchangeEnd + AIFS_US + 29 * SLOT_US])
+    assert.deepStrictEqual(w.starts[2], ["a", apExchangeEnd + AIFS_US + 28 * SLOT_US])
+    assert.lengthOf(w.draws, 0, "every scripted draw consumed, none more")
   })
 
-  it("counts that run out 3 µs apart collide (under aCCATime); 6 µs apart, the later one defers and keeps its last slot", () => {
+  it("counts that run out 3 µs apart collide (under aCCATime); 6 µs apart, the later one defers, its count spent at the boundary the winner took", () => {
     // Both find the medium idle and go at once: a's 1000-byte PPDU outlasts b's 100-byte one, so b's grid starts an
     // AckTimeout (39 µs: 4 slots and 3 µs) before a's. Then a draws 2 slots; b 6 (3 µs before a: both
     // go again) or 7 (6 µs after a: it defers).
@@ -158,8 +164,9 @@ describe("channel access after an exchange, station by station", () => {
     assert.strictEqual(apart.stats.collisions, 1)
     const aAlone = aGrid + 2 * SLOT_US
     assert.deepStrictEqual(apart.starts[2], ["a", aAlone])
-    // b had counted 6 of its 7 slots (57 µs of its grid passed idle before a went): 1 is left.
-    assert.deepStrictEqual(apart.starts[3], ["b", aAlone + dataUs(1000) + SIFS_US + ACK_US + AIFS_US + SLOT_US])
+    // b met 7 boundaries of its grid before it could sense a (at 0, 9, … 54 µs of it; a went at 57):
+    // EDCA counts each, so its 7 slots are spent and it goes as soon as AIFS after a's exchange ends.
+    assert.deepStrictEqual(apart.starts[3], ["b", aAlone + dataUs(1000) + SIFS_US + ACK_US + AIFS_US])
   })
 
   it("a frame that comes to an idle medium after its station's post-backoff ran out goes at its next slot boundary, without a draw", () => {

@@ -121,6 +121,9 @@ const exactDcfMbps = (events: number): number => {
       }
     } else {
       const i = counter[0] === 0 ? 0 : 1
+      // EDCA decrements at every slot boundary from the one that ends AIFS (10.22.2): the loser also
+      // counted the boundary at which the winner began.
+      counter[1 - i]! -= 1
       timeUs += SUCCESS_US
       successes++
       tries[i] = 0

@@ -40,8 +40,17 @@ describe("rate control, end to end", () => {
             yield* Effect.sleep("1500 millis")
             const before = world.vms.map((vm) => [...vm.guest.stats.framesByRate])
             yield* Effect.sleep("1500 millis")
+            const at3s = tables(world)
+            // A chain the guest has just written may be on its way to the card (device model, driver):
+            // within a few milliseconds the card holds what each guest last wrote.
+            let settledWithinMs = -1
+            for (let ms = 0; ms <= 5 && settledWithinMs < 0; ms++) {
+              if (tables(world).every((t) => JSON.stringify(t.card) === JSON.stringify(t.sent))) settledWithinMs = ms
+              else yield* Effect.sleep("1 millis")
+            }
             return {
-              tables: tables(world),
+              tables: at3s,
+              settledWithinMs,
               stats: world.vms.map((vm) => ({ ...vm.guest.stats })),
               // Frames by rate over the last 1.5 s, once settled.
               settled: world.vms.map((vm, i) => vm.guest.stats.framesByRate.map((n, r) => n - (before[i]![r] ?? 0)))
@@ -50,8 +59,8 @@ describe("rate control, end to end", () => {
         const [close, distant] = out.tables
         assert.strictEqual(close!.driver, 7, "54 Mbit/s at -50 dBm")
         assert.isBelow(distant!.driver!, 6, "below 48 Mbit/s at -82 dBm")
-        // The card holds what each guest's driver last wrote, and nothing else.
-        for (const t of out.tables) assert.deepStrictEqual(t.card, t.sent)
+        // The card holds what each guest's driver last wrote, and nothing else (a chain on its way, at most 5 ms).
+        assert.isAtLeast(out.settledWithinMs, 0, "the card's chains match what the guests wrote")
         assert.isAbove(out.stats[1]!.rateCommands, 0)
         // Most of the distant VM's frames went below 48 Mbit/s; the close VM's at 54.
         const fb = out.settled
