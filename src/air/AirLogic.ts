@@ -482,9 +482,10 @@ export class AirLogic {
       // after the last PPDU on the air); after an answer it could not decode, EIFS (10.3.2.9,
       // 10.3.2.3.7). A receiver that got nothing of the frame received it in error: EIFS after it.
       if (collided || arrived.length === 0) {
-        const unansweredNs = w.startNs + ppduDurationNs(phy, w.psduBytes) + ackTimeoutNs(phy)
+        const ppduEndNs = w.startNs + ppduDurationNs(phy, w.psduBytes)
+        const unansweredNs = ppduEndNs + ackTimeoutNs(phy)
         this.access(station, collided ? Math.max(now, unansweredNs) : unansweredNs, false)
-        if (receiver !== undefined) this.access(receiver, w.startNs + ppduDurationNs(phy, w.psduBytes), true)
+        if (receiver !== undefined) this.access(receiver, ppduEndNs, true)
       } else if (!acked) this.access(station, now, true)
       const succeeded = acked ? arrived : NO_FRAMES
       if (rateIndex >= 0) {
