@@ -12,6 +12,13 @@ const minus = <K extends string>(after: Readonly<Record<K, number>>, before: Rea
   return out
 }
 
+/**
+ * What the core did since `before` (the run's mark at the warm-up's end), up to `after`; the whole of
+ * `after` when there is no mark yet (a run that has not left its warm-up).
+ */
+export const cpuSince = (before: CpuSnapshot | undefined, after: CpuSnapshot): CpuSnapshot =>
+  before === undefined ? after : cpuBetween(before, after)
+
 /** What the core did from `before` to `after` (`after` taken later in the same run). */
 export const cpuBetween = (before: CpuSnapshot, after: CpuSnapshot): CpuSnapshot => {
   const elapsedNs = after.elapsedNs - before.elapsedNs

@@ -5,7 +5,7 @@ import { runWorld } from "./RunWorld.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
 import type { CostTable } from "../cpu/CostTable.ts"
 import type { CpuSnapshot } from "../cpu/CpuCore.ts"
-import { cpuBetween } from "../cpu/CpuWindow.ts"
+import { cpuSince } from "../cpu/CpuWindow.ts"
 import type { Table1Group } from "../cpu/Table1.ts"
 
 /** The seed's prototype: software translation, no coalescing, no fast path, one VM sending TCP. */
@@ -25,8 +25,7 @@ export const measureTcpTx = (scenario: Scenario, costs: CostTable, seed: number,
     runWorld(scenario, { seed, costs }, (world) =>
       Effect.map(Simulation.sleep(durationNs), () => {
         // From the world's own mark at the warm-up's end, as a run's report measures.
-        const after = world.cpu.snapshot()
-        return world.warmup.cpu === undefined ? after : cpuBetween(world.warmup.cpu, after)
+        return cpuSince(world.warmup.cpu, world.cpu.snapshot())
       })),
     ({ value }) => value
   )

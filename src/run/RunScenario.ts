@@ -6,7 +6,7 @@ import * as Effect from "effect/Effect"
 import { categories } from "../cpu/CpuCategory.ts"
 import type { CostTable } from "../cpu/CostTable.ts"
 import { cpuAccountingErrorNs } from "../cpu/CpuAccounting.ts"
-import { cpuBetween } from "../cpu/CpuWindow.ts"
+import { cpuSince } from "../cpu/CpuWindow.ts"
 import * as Simulation from "../kernel/Simulation.ts"
 import type { FaultsReport, RunReport, VmReport } from "../report/RunReport.ts"
 import type { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
@@ -92,7 +92,7 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
   // The CPU, the radio's and the air's time are measured after the warm-up, as goodput is; the core's
   // accounting invariant holds over the whole run.
   const wholeCpu = world.cpu.snapshot()
-  const cpu = world.warmup.cpu === undefined ? wholeCpu : cpuBetween(world.warmup.cpu, wholeCpu)
+  const cpu = cpuSince(world.warmup.cpu, wholeCpu)
   const measuredNs = world.warmup.cpu === undefined ? nowNs : nowNs - world.warmupEndNs
   const vms = world.vms.map((vm): VmReport => {
     const s = vm.guest.stats
