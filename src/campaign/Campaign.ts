@@ -78,7 +78,7 @@ export const runCampaign = (options: CampaignOptions): Effect.Effect<CampaignRep
         replay: replayCommand(s.shrunk)
       })
     }
-    // The cases' scenarios built again (cheap beside their runs) for the kinds of fault they injected.
+    // The cases' scenarios built again (cheap beside their runs) for the kinds of fault they scheduled.
     const scenarios = yield* Effect.forEach(cases, (c) => Effect.orDie(caseScenario(c)))
     return {
       seed: options.seed,

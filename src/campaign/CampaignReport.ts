@@ -35,7 +35,7 @@ export const CampaignReport = Schema.Struct({
    */
   processCpuSeconds: Schema.Number,
   simulatedSeconds: Schema.Number,
-  /** Cases per mode and injected faults per kind. */
+  /** Cases per mode, and the faults the cases scheduled per kind (their runs report those skipped). */
   modes: Schema.Record(Schema.String, Schema.Int),
   faultKinds: Schema.Record(Schema.String, Schema.Int),
   /** Every case's trace digest, in order: two campaigns of one seed give the same list. */

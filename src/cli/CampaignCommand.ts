@@ -70,7 +70,7 @@ export const renderCampaign = (r: CampaignReport, cluster?: string): string =>
     }`,
     `  ${r.cases} cases in ${r.wallSeconds.toFixed(1)} s: ${r.casesPerWallSecond.toFixed(2)} cases per wall-second, ${r.simulatedSeconds.toFixed(0)} s simulated`,
     `  modes: ${renderCounts(r.modes)}`,
-    `  faults: ${renderCounts(r.faultKinds)}`,
+    `  faults scheduled: ${renderCounts(r.faultKinds)}`,
     `  passed ${r.passed}, failed ${r.failed}`,
     ...r.failures.map(renderFailure)
   ].join("\n")

@@ -79,6 +79,7 @@ export const renderFaults = (f: FaultsReport): Array<string> => {
   const faults = kinds.filter(([k]) => !LIFECYCLE_KINDS.has(k))
   const lines = [`faults: ${faults.reduce((n, [, c]) => n + c, 0)} injected (${listed(faults)})`]
   if (lifecycle.length > 0) lines.push(`VM lifecycle events: ${lifecycle.reduce((n, [, c]) => n + c, 0)} (${listed(lifecycle)})`)
+  if (f.skipped > 0) lines.push(`schedule entries skipped: ${f.skipped} (${listed(Object.entries(f.skippedByReason))})`)
   lines.push(`recoveries: ${f.recoveries}`)
   for (const [what, r] of Object.entries(f.recoveriesByWhat)) {
     lines.push(`  ${pad(what, 24)}${String(r.count).padStart(6)}   mean ${num(r.meanMs, 1).padStart(9)} ms   max ${num(r.maxMs, 1).padStart(9)} ms`)

@@ -26,6 +26,10 @@ interface Floodable extends Port<Control> {
 /** What the injector reaches into. */
 export type FaultTargets = Pick<World, "scenario" | "nic" | "air" | "aps" | "vms" | "driver" | "log">
 
+/** The random stream a run's fault schedule draws from (hostile guests' and command storms' writes). */
+export const HOSTILE_GUEST_STREAM = "hostile-guests"
+
+/** Sets off each entry of `faults` at its time, counted from now (`build` does, unless told not to). */
 export const scheduleFaults = (world: FaultTargets, kernel: Kernel, random: Prng, faults: ReadonlyArray<FaultSpec>): void => {
   const startNs = kernel.nowNs
   for (const fault of faults) {
@@ -33,30 +37,42 @@ export const scheduleFaults = (world: FaultTargets, kernel: Kernel, random: Prng
   }
 }
 
+// Why a schedule entry was skipped at its time (`RecoveryLog.skip`).
+const NO_HOST_DRIVER = "no host driver in this mode"
+const NO_SUCH_VM = "no such VM"
+const NO_SUCH_AP = "no such AP"
+const NO_SUCH_TARGET = "no such mailbox in this mode"
+const VM_OFF = "the VM was off"
+const VM_ON = "the VM was already on"
+const NO_VMAC = "the VM had no vMAC"
+
 const vmIndex = (world: FaultTargets, name: string): number => world.scenario.vms.findIndex((vm) => vm.name === name)
 
 const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultSpec): void => {
   const { log } = world
   const record = () => log.fault(fault.kind, LIFECYCLE_KINDS.has(fault.kind))
+  // The schedule was checked against the scenario; what it meets at run time may still leave nothing to do.
+  const skip = (reason: string) => log.skip(fault.kind, reason)
   const vmOf = (name: string) => world.vms[vmIndex(world, name)]
   // By BSSID, or by SSID when one AP has it (FaultCheck.ts rejects an SSID shared by an ESS).
   const apOf = (name: string) => world.aps[apIndexOf(world.scenario, name)]
   switch (fault.kind) {
     case "crash-driver":
-      if (world.driver === undefined) return
+      if (world.driver === undefined) return skip(NO_HOST_DRIVER)
       record()
       world.driver.ref.tellUnsafe(CRASH)
       return
     case "crash-device-model": {
       const vm = vmOf(fault.vm)
-      if (vm === undefined) return
+      if (vm === undefined) return skip(NO_SUCH_VM)
       record()
       vm.port.ref.tellUnsafe(CRASH)
       return
     }
     case "crash-guest-driver": {
       const vm = vmOf(fault.vm)
-      if (vm === undefined || !vm.guest.poweredOn()) return
+      if (vm === undefined) return skip(NO_SUCH_VM)
+      if (!vm.guest.poweredOn()) return skip(VM_OFF)
       record()
       vm.guest.ref.tellUnsafe(CRASH)
       return
@@ -72,7 +88,7 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
       return
     case "crash-ap": {
       const ap = apOf(fault.ap)
-      if (ap === undefined) return
+      if (ap === undefined) return skip(NO_SUCH_AP)
       record()
       ap.ref.tellUnsafe(CRASH)
       return
@@ -83,7 +99,7 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
       return
     case "ap-down": {
       const ap = apOf(fault.ap)
-      if (ap === undefined) return
+      if (ap === undefined) return skip(NO_SUCH_AP)
       record()
       ap.ref.tellUnsafe({ _tag: "SetPower", on: false })
       after(kernel, fault.forSeconds * 1e9, ap.ref, { _tag: "SetPower", on: true })
@@ -93,7 +109,9 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
       const ap = apOf(fault.ap)
       const vm = vmOf(fault.vm)
       const mac = vm?.guest.driver().mac
-      if (ap === undefined || mac === undefined) return
+      if (ap === undefined) return skip(NO_SUCH_AP)
+      if (vm === undefined) return skip(NO_SUCH_VM)
+      if (mac === undefined) return skip(NO_VMAC)
       record()
       ap.ref.tellUnsafe({ _tag: "Deauthenticate", station: mac })
       return
@@ -107,7 +125,8 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
     }
     case "command-storm": {
       const vm = vmOf(fault.vm)
-      if (vm === undefined || !vm.guest.poweredOn()) return
+      if (vm === undefined) return skip(NO_SUCH_VM)
+      if (!vm.guest.poweredOn()) return skip(VM_OFF)
       record()
       const memoryBytes = world.scenario.vms[vm.index]!.memoryMb * 1024 * 1024
       // Natively the host may DMA anywhere: only a VM's out-of-range DMA is an attack.
@@ -120,7 +139,7 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
     }
     case "hostile-guest": {
       const vm = vmOf(fault.vm)
-      if (vm === undefined) return
+      if (vm === undefined) return skip(NO_SUCH_VM)
       record()
       startHostileGuest(world, vm, kernel, random, fault)
       return
@@ -128,7 +147,8 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
     case "guest-reboot":
     case "vm-stop": {
       const vm = vmOf(fault.vm)
-      if (vm === undefined || !vm.guest.poweredOn()) return
+      if (vm === undefined) return skip(NO_SUCH_VM)
+      if (!vm.guest.poweredOn()) return skip(VM_OFF)
       record()
       vm.guest.ref.tellUnsafe({ _tag: "PowerOff" })
       vm.port.ref.tellUnsafe({ _tag: "VmReset" })
@@ -137,14 +157,16 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
     }
     case "vm-start": {
       const vm = vmOf(fault.vm)
-      if (vm === undefined || vm.guest.poweredOn()) return
+      if (vm === undefined) return skip(NO_SUCH_VM)
+      if (vm.guest.poweredOn()) return skip(VM_ON)
       record()
       vm.guest.ref.tellUnsafe({ _tag: "Boot" })
       return
     }
     case "vm-scan": {
       const vm = vmOf(fault.vm)
-      if (vm === undefined || !vm.guest.poweredOn()) return
+      if (vm === undefined) return skip(NO_SUCH_VM)
+      if (!vm.guest.poweredOn()) return skip(VM_OFF)
       record()
       vm.guest.ref.tellUnsafe({ _tag: "Scan" })
       return
@@ -152,7 +174,9 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
     case "vm-roam": {
       const vm = vmOf(fault.vm)
       const ap = world.scenario.aps.find((a) => a.ssid === fault.ssid)
-      if (vm === undefined || ap === undefined || !vm.guest.poweredOn()) return
+      if (vm === undefined) return skip(NO_SUCH_VM)
+      if (ap === undefined) return skip(NO_SUCH_AP)
+      if (!vm.guest.poweredOn()) return skip(VM_OFF)
       record()
       // The VM is configured for the new network: its passphrase, if the AP needs one.
       const passphrase = ap.security.kind === "wpa2-psk" ? ap.security.passphrase : undefined
@@ -161,7 +185,7 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
     }
     case "mailbox-flood": {
       const target = floodTarget(world, fault)
-      if (target === undefined) return
+      if (target === undefined) return skip(NO_SUCH_TARGET)
       record()
       const n = fault.messages ?? 2 * target.metrics().mailboxCapacity
       for (let i = 0; i < n; i++) target.tellUnsafe(NOISE)

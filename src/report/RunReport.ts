@@ -115,6 +115,10 @@ export const RecoveryEntry = Schema.Struct({
 export const FaultsReport = Schema.Struct({
   injected: Schema.Number,
   injectedByKind: Schema.Record(Schema.String, Schema.Number),
+  /** Schedule entries that found nothing to act on at their time (a VM already off, one with no vMAC yet): not injected. */
+  skipped: Schema.Number,
+  /** `skipped` by "kind: reason", e.g. "vm-stop: the VM was off". */
+  skippedByReason: Schema.Record(Schema.String, Schema.Number),
   recoveries: Schema.Number,
   recoveriesByWhat: Schema.Record(Schema.String, Schema.Struct({ count: Schema.Number, meanMs: Schema.Number, maxMs: Schema.Number })),
   /** The most recent recoveries (at most 200). */

@@ -59,6 +59,8 @@ export const faultsReport = (log: RecoveryLog, actors: ActorSummary): FaultsRepo
   return {
     injected: log.faults,
     injectedByKind: Object.fromEntries(log.faultsByKind),
+    skipped: log.skipped,
+    skippedByReason: Object.fromEntries(log.skippedByReason),
     recoveries: log.recoveries,
     recoveriesByWhat,
     recent: log.recentRecoveries.map((r) => ({ what: r.what, target: r.target, atSeconds: r.sinceNs / 1e9, tookMs: (r.doneNs - r.sinceNs) / 1e6 })),

@@ -32,11 +32,22 @@ export class RecoveryLog {
   /** Of `faults`, the VMs' own comings and goings (stop, start, scan, roam). */
   lifecycleEvents = 0
   recoveries = 0
+  /** Schedule entries that found nothing to act on when their time came (a VM already off, no such AP), by `kind: reason`. */
+  readonly skippedByReason = new Map<string, number>()
+  /** Schedule entries skipped, all reasons together. */
+  skipped = 0
 
   fault(kind: string, lifecycle: boolean): void {
     this.faults++
     if (lifecycle) this.lifecycleEvents++
     this.faultsByKind.set(kind, (this.faultsByKind.get(kind) ?? 0) + 1)
+  }
+
+  /** A schedule entry that could not be carried out at its time, and why (it is not counted as injected). */
+  skip(kind: string, reason: string): void {
+    this.skipped++
+    const key = `${kind}: ${reason}`
+    this.skippedByReason.set(key, (this.skippedByReason.get(key) ?? 0) + 1)
   }
 
   recovered(what: string, target: string, sinceNs: number, doneNs: number): void {

@@ -3,9 +3,11 @@ import { assert, describe, it } from "@effect/vitest"
 import { renderFaults } from "../../src/cli/RunTable.ts"
 import type { FaultsReport } from "../../src/report/RunReport.ts"
 
-const report = (injectedByKind: Record<string, number>): FaultsReport => ({
+const report = (injectedByKind: Record<string, number>, skippedByReason: Record<string, number> = {}): FaultsReport => ({
   injected: Object.values(injectedByKind).reduce((a, b) => a + b, 0),
   injectedByKind,
+  skipped: Object.values(skippedByReason).reduce((a, b) => a + b, 0),
+  skippedByReason,
   recoveries: 0,
   recoveriesByWhat: {},
   recent: [],
@@ -23,5 +25,11 @@ describe("cli: the faults summary", () => {
   it("says none when only lifecycle events ran, and leaves the lifecycle line out when there were none", () => {
     assert.strictEqual(renderFaults(report({ "vm-scan": 3 }))[0], "faults: 0 injected (none)")
     assert.notInclude(renderFaults(report({ "ap-down": 1 })).join("\n"), "lifecycle")
+  })
+
+  it("names the schedule entries skipped at their time, and why; no line when none were", () => {
+    const lines = renderFaults(report({ "vm-stop": 1 }, { "vm-stop: the VM was off": 2, "vm-scan: the VM was off": 1 }))
+    assert.include(lines, "schedule entries skipped: 3 (vm-stop: the VM was off 2, vm-scan: the VM was off 1)")
+    assert.notInclude(renderFaults(report({ "vm-stop": 1 })).join("\n"), "skipped")
   })
 })
