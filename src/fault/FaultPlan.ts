@@ -8,6 +8,7 @@ import { Prng, streamSeed } from "../kernel/Prng.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
 import type { FaultSpec } from "../scenario/FaultSchedule.ts"
 import { MAX_DURATION_SECONDS } from "../scenario/InputBounds.ts"
+import { apNameOf } from "../scenario/ApLookup.ts"
 import { faultRateProblem, MAX_GENERATED_FAULTS, RunOptionsError, seedProblems, throwProblems } from "../run/RunOptionsCheck.ts"
 import type { OptionProblem } from "../run/RunOptionsCheck.ts"
 
@@ -39,12 +40,29 @@ const pick = <A>(items: ReadonlyArray<A>, u: number): A => items[Math.min(items.
 /** u in [0, 1) scaled to [lo, hi], rounded to `step`. */
 const scale = (u: number, lo: number, hi: number, step: number): number => Math.round((lo + u * (hi - lo)) / step) * step
 
-/** The fault a draw stands for in `scenario`. */
+/** What is wrong with a draw: a time that is not one, a value outside [0, 1). */
+const drawProblems = (d: FaultDraw): Array<OptionProblem> => {
+  const problems: Array<OptionProblem> = []
+  if (!(Number.isFinite(d.atSeconds) && d.atSeconds >= 0 && d.atSeconds <= MAX_DURATION_SECONDS)) {
+    problems.push({ option: "atSeconds", message: `must be a time from 0 to ${MAX_DURATION_SECONDS} s, got ${d.atSeconds}` })
+  }
+  for (const field of ["kind", "target", "size"] as const) {
+    const u = d[field]
+    if (!(u >= 0 && u < 1)) problems.push({ option: field, message: `must be a number from 0 up to (not including) 1, got ${u}` })
+  }
+  return problems
+}
+
+/**
+ * The fault a draw stands for in `scenario`. Throws `RunOptionsError` for a draw outside its ranges
+ * (a value not in [0, 1), a time that is not one), which would otherwise give parameters out of range.
+ */
 export const faultFromDraw = (scenario: Scenario, d: FaultDraw): FaultSpec => {
+  throwProblems(drawProblems(d))
   const atSeconds = Math.round(d.atSeconds * 1000) / 1000
   const kind = pick(kindsFor(scenario), d.kind)
-  const vm = scenario.vms.length === 0 ? "" : pick(scenario.vms, d.target).name
-  const ap = pick(scenario.aps, d.target).ssid
+  const vm = scenario.vms.length === 0 ? undefined : pick(scenario.vms, d.target).name
+  const ap = apNameOf(scenario, Math.min(scenario.aps.length - 1, Math.floor(d.target * scenario.aps.length)))
   // In passthrough and native, the one VM's card uses vMAC 0.
   const vmac = scenario.mode === "virtual-wifi" ? Math.min(scenario.card.vmacs - 1, Math.floor(d.target * Math.max(1, scenario.vms.length))) : 0
   switch (kind) {
@@ -55,7 +73,7 @@ export const faultFromDraw = (scenario: Scenario, d: FaultDraw): FaultSpec => {
       return { kind, atSeconds, ap }
     case "crash-device-model":
     case "crash-guest-driver":
-      return { kind, atSeconds, vm }
+      return { kind, atSeconds, vm: vm! } // `kindsFor` offers VM faults only when there is a VM
     case "crash-vmac":
     case "hang-vmac":
       return { kind, atSeconds, vmac }
@@ -63,18 +81,24 @@ export const faultFromDraw = (scenario: Scenario, d: FaultDraw): FaultSpec => {
       return { kind, atSeconds, action: pick(["drop", "duplicate", "delay"] as const, d.target), count: 1 + Math.floor(d.size * 8), delayMs: scale(d.size, 0.5, 20, 0.5) }
     case "ap-down":
       return { kind, atSeconds, ap, forSeconds: scale(d.size, 0.5, 5, 0.1) }
-    case "ap-deauth":
-      return { kind, atSeconds, ap: scenario.aps.find((a) => a.ssid === scenario.vms.find((v) => v.name === vm)?.ssid)?.ssid ?? ap, vm }
+    case "ap-deauth": {
+      // From an AP of the VM's own network, if it has one in the scenario.
+      const own = scenario.aps.findIndex((a) => a.ssid === scenario.vms.find((v) => v.name === vm)?.ssid)
+      return { kind, atSeconds, ap: own >= 0 ? apNameOf(scenario, own) : ap, vm: vm! }
+    }
     case "channel-loss":
       return { kind, atSeconds, lossPercent: d.size < 0.5 ? 100 : scale(d.size, 30, 95, 5), forSeconds: scale(d.target, 0.1, 2, 0.1) }
     case "command-storm":
-      return { kind, atSeconds, vm, commands: 10 + Math.floor(d.size * 490) }
+      return { kind, atSeconds, vm: vm!, commands: 10 + Math.floor(d.size * 490) }
     case "guest-reboot":
-      return { kind, atSeconds, vm, downSeconds: scale(d.size, 0, 2, 0.1) }
+      return { kind, atSeconds, vm: vm!, downSeconds: scale(d.size, 0, 2, 0.1) }
     case "mailbox-flood": {
-      const targets = scenario.mode === "virtual-wifi" ? (["driver", "device-model", "guest", "nic"] as const) : (["guest", "nic"] as const)
+      // A VM's mailboxes only when there is a VM; the host driver's only in Virtual WiFi.
+      const targets = vm === undefined
+        ? scenario.mode === "virtual-wifi" ? (["driver", "nic"] as const) : (["nic"] as const)
+        : scenario.mode === "virtual-wifi" ? (["driver", "device-model", "guest", "nic"] as const) : (["guest", "nic"] as const)
       const target = pick(targets, d.size)
-      return target === "driver" || target === "nic" ? { kind, atSeconds, target } : { kind, atSeconds, target, vm }
+      return target === "driver" || target === "nic" ? { kind, atSeconds, target } : { kind, atSeconds, target, vm: vm! }
     }
   }
 }

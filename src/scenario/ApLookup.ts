@@ -7,3 +7,12 @@ export const apIndexOf = (scenario: Scenario, name: string): number => {
   const byBssid = scenario.aps.findIndex((a) => a.bssid === lower)
   return byBssid >= 0 ? byBssid : scenario.aps.findIndex((a) => a.ssid === name)
 }
+
+/**
+ * The name a fault gives the AP at `index`: its SSID when no other AP has it (the shorter, the one a
+ * person writes), else its BSSID (a fault cannot name one AP of an ESS by the SSID they share).
+ */
+export const apNameOf = (scenario: Scenario, index: number): string => {
+  const ap = scenario.aps[index]!
+  return scenario.aps.some((a, i) => i !== index && a.ssid === ap.ssid) ? ap.bssid : ap.ssid
+}

@@ -4,6 +4,7 @@
  */
 import type { Scenario } from "./Scenario.ts"
 import { MAX_HOSTILE_WRITES } from "./FaultSchedule.ts"
+import { MAX_OFDM_24GHZ_CHANNEL } from "./Bands.ts"
 
 export interface FaultProblem {
   readonly path: string
@@ -66,10 +67,20 @@ export const checkFaults = (s: Scenario): ReadonlyArray<FaultProblem> => {
           problems.push({ path: path("attack"), message: `"${f.attack}" attacks a VM's memory bounds, and mode "native" has no VM: the host may DMA anywhere` })
         }
         break
-      case "vm-roam":
+      case "vm-roam": {
         needVm(f.vm)
         needAp(f.ssid, "ssid")
+        // As for a VM's own network: a roam to an SSID no scan can find would scan forever.
+        const channels = s.aps.filter((ap) => ap.ssid === f.ssid).map((ap) => ap.channel ?? s.card.channel)
+        if (channels.length > 0 && !channels.some((c) => s.driver.scanChannels.includes(c))) {
+          problems.push({
+            path: path("ssid"),
+            message: `${JSON.stringify(f.ssid)} is on channel ${[...new Set(channels)].join(", ")}, which driver.scanChannels ` +
+              `[${s.driver.scanChannels.join(", ")}] does not visit, so the VM could never find it: add the channel to driver.scanChannels`
+          })
+        }
         break
+      }
       case "crash-vmac":
       case "hang-vmac":
         if (f.vmac >= s.card.vmacs) problems.push({ path: path("vmac"), message: `the card has ${s.card.vmacs} vMACs (0..${s.card.vmacs - 1}); got ${f.vmac}` })
@@ -88,8 +99,22 @@ export const checkFaults = (s: Scenario): ReadonlyArray<FaultProblem> => {
         if (f.target === "device-model" || f.target === "guest") needVm(f.vm)
         else if (f.vm !== undefined) problems.push({ path: path("vm"), message: `a ${f.target} flood names no VM: remove "vm"` })
         break
+      case "channel-loss": {
+        if (f.channel === undefined) break
+        // Loss where no radio goes would be counted as injected and change nothing.
+        const used = new Set([s.card.channel, ...s.driver.scanChannels, ...s.aps.map((ap) => ap.channel ?? s.card.channel)])
+        if (s.card.phy.standard === "802.11g" && f.channel > MAX_OFDM_24GHZ_CHANNEL) {
+          problems.push({ path: path("channel"), message: `802.11g runs only in the 2.4 GHz band (channels 1..${MAX_OFDM_24GHZ_CHANNEL}), got channel ${f.channel}` })
+        } else if (!used.has(f.channel)) {
+          problems.push({
+            path: path("channel"),
+            message: `no AP is on channel ${f.channel} and the card never tunes to it (card.channel, driver.scanChannels), ` +
+              `so the loss would change nothing; channels in use: ${[...used].sort((a, b) => a - b).join(", ")}`
+          })
+        }
+        break
+      }
       case "interrupts":
-      case "channel-loss":
       case "crash-nic":
         break
     }

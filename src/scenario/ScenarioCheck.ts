@@ -9,6 +9,7 @@
 import { CARD_BASE_MAC, ENDPOINT_BASE_MAC, macText, macValue, reservedUse, SCANNER_MAC_OFFSET } from "./AddressPlan.ts"
 import type { Scenario } from "./Scenario.ts"
 import { checkFaults } from "./FaultCheck.ts"
+import { MAX_OFDM_24GHZ_CHANNEL } from "./Bands.ts"
 import { PS_BUFFER_EXPIRE_NS } from "../vocabulary/ModelConstants.ts"
 
 /** One thing wrong with a scenario: where (`vms[1].ssid`; "" for the whole scenario) and what. */
@@ -40,8 +41,6 @@ const duplicates = <A>(
 /** A time unit, 1024 µs (802.11-2016 3.1), in ms: the scenario sits below the air, which holds `TU_NS`. */
 const TU_MS = 1.024
 
-/** 802.11g exists only in 2.4 GHz; the highest 2.4 GHz channel OFDM may use is 13 (14 is DSSS-only). */
-const MAX_OFDM_24GHZ_CHANNEL = 13
 
 /**
  * Every cross-field problem of `s`, in field order; an empty array means the scenario is consistent.

@@ -50,8 +50,9 @@ export const runSoak = (options: SoakOptions, callbacks: SoakCallbacks = {}): Ef
   Effect.gen(function*() {
     // Whole hours, VMs a card holds, a seed as it is: checked here, not found deep in the scenario.
     yield* refuseProblems(soakProblems(options))
-    // The soak's scenario is generated, so a problem with it is a bug of vwifi's, not the user's.
-    const scenario = yield* Effect.orDie(soakScenario(options))
+    // The soak's scenario is generated, so a problem with it is a bug of vwifi's, not the user's; a
+    // fault schedule drawn past its cap is the options' (`RunOptionsError`).
+    const scenario = yield* soakScenario(options).pipe(Effect.catchTag("ScenarioError", Effect.die))
     const wallStart = performance.now()
     const { value, stats } = yield* runWorld(scenario, { seed: options.seed, onProgress: callbacks.onProgress }, (world) => Effect.gen(function*() {
       const system = yield* ActorSystem

@@ -10,7 +10,7 @@ import type { FaultSpec } from "../scenario/FaultSchedule.ts"
 import type { Scenario, ScenarioInput } from "../scenario/Scenario.ts"
 import { DEFAULT_PASSPHRASE } from "../scenario/Scenario.ts"
 import { decodeScenario } from "../scenario/ScenarioLoad.ts"
-import { MAX_SOAK_VMS } from "../run/RunOptionsCheck.ts"
+import { MAX_SOAK_VMS, RunOptionsError } from "../run/RunOptionsCheck.ts"
 import { ScenarioError } from "../scenario/ScenarioLoad.ts"
 
 export interface SoakOptions {
@@ -92,17 +92,23 @@ export const lifecycle = (vms: ReadonlyArray<string>, untilSeconds: number, seed
 
 const round = (t: number): number => Math.round(t * 1000) / 1000
 
-/** The full soak scenario: topology, lifecycle, faults; decoded and checked like any scenario. */
-export const soakScenario = (options: SoakOptions): Effect.Effect<Scenario, ScenarioError> =>
+/**
+ * The full soak scenario: topology, lifecycle, faults; decoded and checked like any scenario. A rate
+ * whose mean is just under the schedule's cap can still draw past it: that is the options' problem
+ * (`RunOptionsError`), found only once drawn.
+ */
+export const soakScenario = (options: SoakOptions): Effect.Effect<Scenario, ScenarioError | RunOptionsError> =>
   Effect.gen(function*() {
     const seconds = options.hours * 3600
     const input = { ...soakBase(options.vms), durationSeconds: seconds }
     const base = yield* decodeScenario(input)
     const events = lifecycle(base.vms.map((v) => v.name), seconds, options.seed)
-    // A rate whose mean is just under the schedule's cap can still draw past it (RunOptionsError).
     const faults = yield* Effect.try({
       try: () => generateFaults(base, { seed: options.seed, perMinute: options.faultsPerHour / 60, fromSeconds: SOAK_WARMUP_S, untilSeconds: seconds }),
-      catch: (error) => new ScenarioError({ source: "soak", problems: [{ path: "faults", message: error instanceof Error ? error.message : String(error) }] })
+      catch: (error) =>
+        error instanceof RunOptionsError
+          ? new RunOptionsError({ problems: error.problems.map((p) => p.option === "perMinute" ? { option: "faultsPerHour", message: p.message } : p) })
+          : new ScenarioError({ source: "soak", problems: [{ path: "faults", message: error instanceof Error ? error.message : String(error) }] })
     })
     return yield* decodeScenario({ ...input, faults: [...events, ...faults].sort((a, b) => a.atSeconds - b.atSeconds) })
   })

@@ -13,6 +13,7 @@ import { checkDescriptor } from "../../src/device-model/CommandCheck.ts"
 import type { AssocState } from "../../src/nic/Nic.ts"
 import { decodeScenario } from "../../src/scenario/ScenarioLoad.ts"
 import { scenarioOf } from "../model/support.ts"
+import type { RunOptionsError } from "../../src/run/RunOptionsCheck.ts"
 
 const card = (states: Record<number, AssocState>) => (vmac: number) => ({ state: states[vmac] ?? "stopped", bssid: states[vmac] === "associated" ? 77 : 0 })
 
@@ -104,6 +105,48 @@ describe("fault plans", () => {
         if (f.kind === "mailbox-flood") assert.notInclude(["driver", "device-model"], f.target)
       }
     }))
+
+  it.effect("decode in the scenario they were drawn for: APs of one ESS named by BSSID, no VM faults without a VM", () =>
+    Effect.gen(function*() {
+      // Two APs share the SSID "guest": a fault naming the SSID would be refused; one with a unique SSID keeps it.
+      const ess = {
+        durationSeconds: 60,
+        aps: [
+          { ssid: "guest", bssid: "02:00:00:00:01:00", channel: 6 },
+          { ssid: "guest", bssid: "02:00:00:00:01:01", channel: 1 },
+          { ssid: "lab", bssid: "02:00:00:00:01:02", channel: 11 }
+        ],
+        vms: [{ name: "a", ssid: "guest", passphrase: "vwifi-lab-key" }]
+      }
+      const noVms = { mode: "passthrough", durationSeconds: 60, vms: [] }
+      for (const input of [ess, noVms, { ...noVms, mode: "virtual-wifi" }]) {
+        const s = yield* scenarioOf(input)
+        for (let seed = 1; seed <= 20; seed++) {
+          const faults = generateFaults(s, { seed, perMinute: 30, fromSeconds: 1, untilSeconds: 59 })
+          const decoded = yield* Effect.exit(decodeScenario({ ...input, faults }))
+          assert.isTrue(Exit.isSuccess(decoded), `seed ${seed}: ${String(Exit.isFailure(decoded) ? decoded.cause : "")}`)
+        }
+      }
+      const s = yield* scenarioOf(ess)
+      const named = [0.1, 0.5, 0.9].map((target) => faultFromDraw(s, { atSeconds: 1, kind: generatedKinds.indexOf("crash-ap") / generatedKinds.length + 0.001, target, size: 0 }))
+      assert.deepStrictEqual(named.map((f) => f.kind === "crash-ap" ? f.ap : f.kind), ["02:00:00:00:01:00", "02:00:00:00:01:01", "lab"])
+    }))
+
+  it.effect("refuse a draw outside its ranges, naming each field", () =>
+    Effect.gen(function*() {
+      const s = yield* scenarioOf({})
+      const fields = (d: { atSeconds: number; kind: number; target: number; size: number }) => {
+        try {
+          faultFromDraw(s, d)
+          return []
+        } catch (e) {
+          return (e as RunOptionsError).problems.map((p) => p.option)
+        }
+      }
+      assert.deepStrictEqual(fields({ atSeconds: 1, kind: 0, target: -0.2, size: 1 }), ["target", "size"])
+      assert.deepStrictEqual(fields({ atSeconds: NaN, kind: 0.5, target: 0.5, size: 0.5 }), ["atSeconds"])
+      assert.deepStrictEqual(fields({ atSeconds: 1, kind: 0.999, target: 0, size: 0 }), [])
+    }))
 })
 
 describe("scenario fault checks", () => {
@@ -126,6 +169,28 @@ describe("scenario fault checks", () => {
       for (const needle of ["faults[0].kind", "faults[1].vm", "faults[2].ap", "faults[3].vmac", "faults[4].vm", "faults[5].atSeconds", "virtual-wifi"]) {
         assert.include(text, needle)
       }
+    }))
+
+  it.effect("refuse a roam no scan could complete and a loss on a channel nothing uses", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(decodeScenario({
+        aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00" }, { ssid: "far", bssid: "02:00:00:00:01:01", channel: 3 }],
+        vms: [{ name: "a", ssid: "lab", passphrase: "vwifi-lab-key" }],
+        faults: [
+          { kind: "vm-roam", atSeconds: 1, vm: "a", ssid: "far" },
+          { kind: "channel-loss", atSeconds: 1, channel: 140, forSeconds: 1 },
+          { kind: "channel-loss", atSeconds: 1, channel: 2, forSeconds: 1 },
+          // Fine: the AP "far" is on channel 3, and channel 11 is scanned.
+          { kind: "channel-loss", atSeconds: 1, channel: 3, forSeconds: 1 },
+          { kind: "channel-loss", atSeconds: 1, channel: 11, forSeconds: 1 }
+        ]
+      }))
+      const text = String(Exit.isFailure(exit) ? exit.cause : "")
+      assert.include(text, "faults[0].ssid: \"far\" is on channel 3, which driver.scanChannels [1, 6, 11] does not visit")
+      assert.include(text, "faults[1].channel: 802.11g runs only in the 2.4 GHz band")
+      assert.include(text, "faults[2].channel: no AP is on channel 2 and the card never tunes to it")
+      assert.notInclude(text, "faults[3]")
+      assert.notInclude(text, "faults[4]")
     }))
 })
 

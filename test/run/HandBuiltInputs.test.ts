@@ -24,6 +24,8 @@ import { runScenario } from "../../src/run/RunScenario.ts"
 import type { Scenario } from "../../src/scenario/Scenario.ts"
 import { decodeScenario, defaultScenario, ScenarioError } from "../../src/scenario/ScenarioLoad.ts"
 import * as Examples from "../../src/scenario/examples.ts"
+import { runSoak } from "../../src/soak/Soak.ts"
+import { soakScenario } from "../../src/soak/SoakPlan.ts"
 
 const refused = <A, E>(effect: Effect.Effect<A, E>) =>
   Effect.map(Effect.flip(effect), (e) => {
@@ -64,6 +66,17 @@ describe("hand-built inputs", () => {
       assert.include(empty[0]!, "is missing")
       const extra = { ...calibratedCosts, guestPackett: calibratedCosts.guestPacket } as CostTable
       assert.deepStrictEqual(yield* refused(runScenario(defaultScenario, { seed: 1, durationNs: 2e9, costs: extra })), ["costs.guestPackett: is no operation of the model"])
+    }))
+
+  it.effect("a soak whose fault schedule draws past its cap is refused as a RunOptionsError, not a defect", () =>
+    Effect.gen(function*() {
+      // 1,000 an hour for 100 h is the cap's mean exactly: some seeds draw past it (seed 2 does).
+      const options = { hours: 100, vms: 1, faultsPerHour: 1000, seed: 2 }
+      const planned = yield* Effect.flip(soakScenario(options))
+      assert.instanceOf(planned, RunOptionsError, "seed 2 draws past the cap (else the soak below would run for 100 h)")
+      const problems = yield* refused(runSoak(options))
+      assert.lengthOf(problems, 1)
+      assert.match(problems[0]!, /^faultsPerHour: drew more than the 100000 faults/)
     }))
 
   it("generateFaults refuses what it cannot draw from, before drawing", () => {
