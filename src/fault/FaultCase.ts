@@ -12,6 +12,7 @@ import { decodeScenario, ScenarioError } from "../scenario/ScenarioLoad.ts"
 import { parseOptions, problemsFromIssue } from "../scenario/ScenarioIssues.ts"
 import { DEFAULT_PASSPHRASE } from "../scenario/Scenario.ts"
 import { faultFromDraw } from "./FaultPlan.ts"
+import { SimulationFailed } from "../run/RunWorld.ts"
 
 /** After the last fault has ended, every VM must be connected again within this long (simulated). */
 export const RECONNECT_BOUND_SECONDS = 15
@@ -105,7 +106,8 @@ const trafficOf = (kind: FaultCase["traffic"][number]): NonNullable<ScenarioInpu
 export const caseVerdict = (report: RunReport): Array<string> => {
   const problems: Array<string> = []
   const inv = report.invariants
-  for (const [name, value] of Object.entries(inv)) if (value !== 0) problems.push(`invariant ${name} = ${value}`)
+  // `isolationViolations` is the sum of the four kinds of isolation, each named on its own.
+  for (const [name, value] of Object.entries(inv)) if (value !== 0 && name !== "isolationViolations") problems.push(`invariant ${name} = ${value}`)
   if (report.outcome !== "completed") problems.push(`the run ended ${report.outcome}`)
   for (const vm of report.vms) {
     if (vm.state !== "connected") problems.push(`${vm.name} is ${vm.state} ${RECONNECT_BOUND_SECONDS} s after the last fault`)
@@ -115,4 +117,29 @@ export const caseVerdict = (report: RunReport): Array<string> => {
     }
   }
   return problems
+}
+
+/** What a case's run that did not complete (a deadlock, a runaway fiber, an error in the model) gives as its verdict. */
+export interface FailedRunVerdict {
+  readonly problems: ReadonlyArray<string>
+  readonly traceDigest: string
+  readonly simulatedSeconds: number
+}
+
+/**
+ * The verdict of a case whose run died (`runWorld`'s defect): one problem, "the run ended …", which a
+ * campaign reports and shrinks like any other instead of losing every other case's verdict to it.
+ */
+export const failedRunVerdict = (defect: unknown): FailedRunVerdict => {
+  if (defect instanceof SimulationFailed) {
+    const { stats } = defect
+    const how = stats.outcome === "completed" ? "with an error" : stats.outcome
+    return {
+      problems: [`the run ended ${how} at ${stats.virtualTimeNs / 1e9} s: ${defect.what}`],
+      traceDigest: stats.traceDigest,
+      simulatedSeconds: stats.virtualTimeNs / 1e9
+    }
+  }
+  const what = defect instanceof Error ? defect.message : String(defect)
+  return { problems: [`the run ended with an error: ${what}`], traceDigest: "", simulatedSeconds: 0 }
 }

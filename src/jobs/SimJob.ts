@@ -6,7 +6,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { caseScenario, caseVerdict, FaultCase } from "../fault/FaultCase.ts"
+import { caseScenario, caseVerdict, failedRunVerdict, FaultCase } from "../fault/FaultCase.ts"
 import { RunReport } from "../report/RunReport.ts"
 import { runScenario } from "../run/RunScenario.ts"
 import { Scenario } from "../scenario/Scenario.ts"
@@ -61,9 +61,13 @@ export const runJob = (job: SimJob, index: number): Effect.Effect<SimJobResult, 
       return caseScenario(job.faultCase).pipe(
         Effect.mapError((e) => new JobFailed({ index, message: `fault case ${JSON.stringify(job.faultCase)}: ${String(e)}` })),
         Effect.flatMap((scenario) =>
-          runScenario(scenario, { seed: job.faultCase.seed }).pipe(Effect.mapError((e) => new JobFailed({ index, message: `fault case ${index}: ${e.message}` })))
-        ),
-        Effect.map((report) => new FaultCaseResult({ problems: caseVerdict(report), traceDigest: report.traceDigest, simulatedSeconds: report.simulatedSeconds }))
+          runScenario(scenario, { seed: job.faultCase.seed }).pipe(
+            Effect.mapError((e) => new JobFailed({ index, message: `fault case ${index}: ${e.message}` })),
+            Effect.map((report) => new FaultCaseResult({ problems: caseVerdict(report), traceDigest: report.traceDigest, simulatedSeconds: report.simulatedSeconds })),
+            // A run that died is this case's failure, judged and shrunk as any other, not the campaign's end.
+            Effect.catchDefect((defect) => Effect.succeed(new FaultCaseResult(failedRunVerdict(defect))))
+          )
+        )
       )
   }
 }

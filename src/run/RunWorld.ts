@@ -58,11 +58,29 @@ export const runWorld = <A>(
  * `cause` (a callback of the caller's that threw keeps its own error and stack there). "Completed"
  * with a failure is a failure: the message says so rather than "ended completed".
  */
-const simulationFailure = (stats: Simulation.RunStats, cause: Cause.Cause<unknown>): Error => {
+const simulationFailure = (stats: Simulation.RunStats, cause: Cause.Cause<unknown>): SimulationFailed => {
   const first = Cause.squash(cause)
   const what = first instanceof Error && first.message !== "" ? first.message : Cause.pretty(cause)
-  const how = stats.outcome === "completed" ? "failed" : `ended ${stats.outcome}`
-  return new Error(`the simulation ${how} at ${stats.virtualTimeNs} ns: ${what}`, { cause: first })
+  return new SimulationFailed(stats, what, first)
+}
+
+/**
+ * A run that did not give its value (a deadlock, a runaway fiber, a callback that threw), as the
+ * defect `runWorld` dies with: its message says how it ended and when, `stats` what it had done,
+ * `cause` what failed. A caller that judges runs (a fault campaign) reads it as a verdict.
+ */
+export class SimulationFailed extends Error {
+  readonly stats: Simulation.RunStats
+  /** What failed, in one line. */
+  readonly what: string
+
+  constructor(stats: Simulation.RunStats, what: string, cause: unknown) {
+    // "Completed" with a failure is a failure: the message says so rather than "ended completed".
+    super(`the simulation ${stats.outcome === "completed" ? "failed" : `ended ${stats.outcome}`} at ${stats.virtualTimeNs} ns: ${what}`, { cause })
+    this.name = "SimulationFailed"
+    this.stats = stats
+    this.what = what
+  }
 }
 
 /** The actor runtime's view of a run so far: every actor's metrics and the dead letters (for reports). */

@@ -4,7 +4,9 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { caseVerdict } from "../../src/fault/FaultCase.ts"
+import { caseVerdict, failedRunVerdict } from "../../src/fault/FaultCase.ts"
+import { problemClass } from "../../src/fault/CaseShrink.ts"
+import { SimulationFailed } from "../../src/run/RunWorld.ts"
 import type { RunReport } from "../../src/report/RunReport.ts"
 import { runScenario } from "../../src/run/RunScenario.ts"
 import { defaultScenario } from "../../src/scenario/ScenarioLoad.ts"
@@ -31,5 +33,21 @@ describe("fault case verdict", () => {
       }
       // Data 1.5 s before the end is within the 2 s allowed.
       assert.deepStrictEqual(caseVerdict(withVm({ lastDataAtSeconds: 1.5 })), [])
+      // One frame crossing to another VM is one problem, named by its kind (not again as the sum of the kinds).
+      const crossed = caseVerdict({ ...clean, invariants: { ...clean.invariants, frameIsolation: 1, isolationViolations: 1 } })
+      assert.deepStrictEqual(crossed, ["invariant frameIsolation = 1"])
     }), { timeout: 60_000 })
+
+  it("judges a run that died (a deadlock, a runaway fiber, an error) as the case's failure, of the class the shrinker keeps", () => {
+    const stats = {
+      seed: 3, outcome: "deadlock" as const, eventsProcessed: 10, virtualTimeNs: 2.5e9, wallTimeMs: 1,
+      traceEvents: 10, traceDigest: "0123456789abcdef", randomDraws: 0, pendingTimers: 0
+    }
+    const died = failedRunVerdict(new SimulationFailed(stats, "every fiber waits", undefined))
+    assert.deepStrictEqual(died, { problems: ["the run ended deadlock at 2.5 s: every fiber waits"], traceDigest: "0123456789abcdef", simulatedSeconds: 2.5 })
+    assert.strictEqual(problemClass(died.problems[0]!), "the run ended early")
+    const threw = failedRunVerdict(new Error("boom"))
+    assert.deepStrictEqual(threw.problems, ["the run ended with an error: boom"])
+    assert.strictEqual(problemClass(threw.problems[0]!), "the run ended early")
+  })
 })
