@@ -4,7 +4,7 @@
  * that cannot be written whole, which ends the run with exit code 1 after its results.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { vwifi, vwifiIn } from "./vwifi.ts"
@@ -85,6 +85,18 @@ describe("cli: refused before anything runs", () => {
     writeFileSync(scenario, "{}")
     refused(vwifi("run", scenario, "--duration", "2s", "--trace-out", join(dir, ".", "s.json")), "is also the scenario file")
     assert.strictEqual(readFileSync(scenario, "utf8"), "{}")
+    // A new file reached through a link to its folder, and a dangling link to a new file, are the same file.
+    symlinkSync(dir, join(dir, "folder-link"))
+    refused(vwifi("run", "--duration", "2s", "--pcap", join(dir, "x.out"), "--trace-out", join(dir, "folder-link", "x.out")), "each output needs a file of its own")
+    symlinkSync(join(dir, "target.out"), join(dir, "dangling"))
+    refused(vwifi("run", "--duration", "2s", "--pcap", join(dir, "target.out"), "--trace-out", join(dir, "dangling")), "each output needs a file of its own")
+    assert.isFalse(existsSync(join(dir, "x.out")) || existsSync(join(dir, "target.out")))
+  })
+
+  it("an output on standard output, which holds the run's table or JSON", () => {
+    // The test's standard output is a pipe: /dev/stdout is that pipe.
+    refused(vwifi("run", "--duration", "2s", "--json", "--pcap", "/dev/stdout"), "is standard output")
+    refused(vwifi("run", "--duration", "2s", "--trace-out", "/dev/fd/1"), "is standard output")
   })
 
   it("a listing of runners in a SQLite file that does not exist creates none", () => {
