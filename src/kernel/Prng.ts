@@ -33,13 +33,31 @@ export class Prng implements Random.Random {
   draws = 0
 
   constructor(seed: number) {
-    // Fold the seed (any safe integer) into 32 bits; the high half is spread by a golden-ratio multiply.
+    // Fold the seed into 32 bits; the high half is spread by a golden-ratio multiply. Two seeds may
+    // fold alike: a run's seed goes through `forRun`, which keeps them apart.
     const mix = { s: (seed >>> 0) ^ Math.imul(Math.floor(seed / TWO_POW_32), 0x9e3779b1) }
     this.a = splitMix32(mix)
     this.b = splitMix32(mix)
     this.c = splitMix32(mix)
     this.d = splitMix32(mix)
     if ((this.a | this.b | this.c | this.d) === 0) this.a = 1 // the all-zero state is a fixed point
+  }
+
+  /**
+   * The generator of a run's seed (any whole number up to 2^53 − 1): as `new Prng(seed)`, with the
+   * seed's high word mixed into the state as well, so that two seeds never give one sequence (the
+   * fold alone maps 2^53 seeds onto 2^32). A seed below 2^32 has no high word: the same as `new Prng`.
+   */
+  static forRun(seed: number): Prng {
+    const p = new Prng(seed)
+    const hi = Math.floor(seed / TWO_POW_32)
+    if (hi !== 0) {
+      // Seeds that fold alike have the same first words and different high words: these differ.
+      p.c ^= highWordMix(hi, HIGH_WORD_SALT)
+      p.d ^= highWordMix(hi, HIGH_WORD_SALT_2)
+      if ((p.a | p.b | p.c | p.d) === 0) p.a = 1
+    }
+    return p
   }
 
   /** The next uniformly distributed unsigned 32-bit integer. */
@@ -95,9 +113,23 @@ const nameHash = (name: string): number => {
   return h >>> 0
 }
 
-/** The seed of subsystem `name`'s own stream, derived from the run's seed (mixed through SplitMix32). */
+// Salts of the high-word mixes (arbitrary odd constants: the first is SplitMix64's increment's low word, the second its high word).
+const HIGH_WORD_SALT = 0x7f4a7c15
+const HIGH_WORD_SALT_2 = 0x9e3779b9
+
+/** A 32-bit word from a seed's high word: 0 for 0, and one-to-one in `hi` (SplitMix32 is a bijection of its state). */
+const highWordMix = (hi: number, salt: number): number => (hi === 0 ? 0 : splitMix32({ s: (hi ^ salt) | 0 }))
+
+/**
+ * The seed of subsystem `name`'s own stream, derived from the run's seed (mixed through SplitMix32).
+ * Run seeds that fold alike into 32 bits get streams apart through their high words (which change the
+ * low word of the stream's seed, and so its fold); a run seed below 2^32 has none.
+ */
 export const streamSeed = (runSeed: number, name: string): number => {
-  const mix = { s: ((runSeed >>> 0) ^ Math.imul(Math.floor(runSeed / TWO_POW_32), 0x9e3779b1) ^ nameHash(name)) | 0 }
+  const hi = Math.floor(runSeed / TWO_POW_32)
+  const mix = { s: ((runSeed >>> 0) ^ Math.imul(hi, 0x9e3779b1) ^ nameHash(name)) | 0 }
   splitMix32(mix)
-  return splitMix32(mix) * TWO_POW_32 + splitMix32(mix)
+  const high = splitMix32(mix)
+  const low = (splitMix32(mix) ^ highWordMix(hi, nameHash(name) ^ HIGH_WORD_SALT)) >>> 0
+  return high * TWO_POW_32 + low
 }

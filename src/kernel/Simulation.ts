@@ -141,7 +141,7 @@ export const run = <A, E>(
     // (A problem with `until` is among `problems`; the type test narrows it for what follows.)
     if (problems.length > 0 || typeof untilChecked === "string") return Effect.fail(new SimulationOptionsError({ problems }))
     const kernel = new Kernel(options.limits)
-    const random = new Prng(options.seed)
+    const random = Prng.forRun(options.seed)
     const streams: Array<Prng> = []
     const stream = (name: string): Prng => {
       const p = new Prng(streamSeed(options.seed, name))
