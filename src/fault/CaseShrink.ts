@@ -8,6 +8,8 @@
 import * as Effect from "effect/Effect"
 import type { FaultCase } from "./FaultCase.ts"
 import { MIN_FAULT_AT_TENTHS } from "./FaultCase.ts"
+import { refuseProblems, RunOptionsError, wholeNumberProblem } from "../run/RunOptionsCheck.ts"
+import type { OptionProblem } from "../run/RunOptionsCheck.ts"
 
 type Fault = FaultCase["faults"][number]
 
@@ -92,20 +94,35 @@ export interface ShrinkOptions {
   readonly triesMax?: number | undefined
 }
 
+/** Candidates judged at once at most: a batch is a pool's parallelism (`MAX_WORKERS`), or a cluster's. */
+export const MAX_SHRINK_BATCH = 100_000
+
+/** What is wrong with shrink options: a batch or a bound that is not a whole number in its range. */
+const shrinkProblems = (options: ShrinkOptions): Array<OptionProblem> => {
+  const problems: Array<OptionProblem> = []
+  const batch = wholeNumberProblem(options.batch, 1, MAX_SHRINK_BATCH)
+  if (batch !== undefined) problems.push({ option: "batch", message: batch })
+  const tries = options.triesMax === undefined ? undefined : wholeNumberProblem(options.triesMax, 0, Number.MAX_SAFE_INTEGER, "2^53 − 1")
+  if (tries !== undefined) problems.push({ option: "triesMax", message: tries })
+  return problems
+}
+
 /**
  * Shrinks `failing` (whose run had `problems`) with `judge`, which gives each case's problems
  * (empty: it passed). Candidates are judged in batches, in order, and the first that fails alike is
- * kept, so the result does not depend on the batch size.
+ * kept, so the result does not depend on the batch size. Options out of range (a batch of 0 or NaN,
+ * which would judge nothing) are a `RunOptionsError`.
  */
 export const shrinkCase = <E, R>(
   failing: FaultCase,
   problems: ReadonlyArray<string>,
   judge: (cases: ReadonlyArray<FaultCase>) => Effect.Effect<ReadonlyArray<ReadonlyArray<string>>, E, R>,
   options: ShrinkOptions
-): Effect.Effect<ShrinkResult, E, R> =>
+): Effect.Effect<ShrinkResult, E | RunOptionsError, R> =>
   Effect.gen(function*() {
+    yield* refuseProblems(shrinkProblems(options))
     const triesMax = options.triesMax ?? MAX_SHRINK_TRIES
-    const batch = Math.max(1, options.batch)
+    const batch = options.batch
     let current = { shrunk: normalizeCase(failing), problems, steps: 0, tried: 0 }
     let improved = true
     while (improved && current.tried < triesMax) {

@@ -3,6 +3,7 @@ import { Effect, Schema } from "effect"
 import { generateCase, generateCases } from "../../src/fault/CaseGenerator.ts"
 import { FaultCase } from "../../src/fault/FaultCase.ts"
 import { failsAlike, normalizeCase, problemClass, shrinkCandidates, shrinkCase } from "../../src/fault/CaseShrink.ts"
+import { RunOptionsError } from "../../src/run/RunOptionsCheck.ts"
 
 const isCase = Schema.is(FaultCase)
 
@@ -87,6 +88,15 @@ describe("campaign cases: shrinking", () => {
       assert.isAbove(r.steps, 0, "cuts that keep three VMs are kept")
       const bounded = yield* shrinkCase(failing, fakeBug(failing), judgeWith(() => ["invariant isolationViolations = 1"], []), { batch: 2, triesMax: 3 })
       assert.isAtMost(bounded.tried, 3)
+    }))
+
+  it.effect("refuses a batch or a bound that would judge nothing, naming the option", () =>
+    Effect.gen(function*() {
+      const failing: FaultCase = { seed: 9, mode: 0, vms: 1, aps: 1, traffic: ["ping", "ping", "ping", "ping"], faults: [{ atTenths: 40, kind: 0, target: 0, size: 0 }] }
+      const bug = () => ["invariant crossVmWrites = 1"]
+      const error = yield* Effect.flip(shrinkCase(failing, bug(), judgeWith(bug, []), { batch: NaN, triesMax: -1 }))
+      assert.instanceOf(error, RunOptionsError)
+      assert.deepStrictEqual((error as RunOptionsError).problems.map((p) => p.option), ["batch", "triesMax"])
     }))
 
   it("classes problems by what broke, not by the numbers in them", () => {
