@@ -6,7 +6,9 @@
  */
 import { apIndexOf } from "../scenario/ApLookup.ts"
 import * as Air from "../air/Air.ts"
+import * as Effect from "effect/Effect"
 import type { Kernel } from "../kernel/Kernel.ts"
+import * as Simulation from "../kernel/Simulation.ts"
 import type { Prng } from "../kernel/Prng.ts"
 import type { World } from "../world/World.ts"
 import { CRASH, NOISE } from "../actor/ModelActor.ts"
@@ -29,7 +31,15 @@ export type FaultTargets = Pick<World, "scenario" | "nic" | "air" | "aps" | "vms
 /** The random stream a run's fault schedule draws from (hostile guests' and command storms' writes). */
 export const HOSTILE_GUEST_STREAM = "hostile-guests"
 
-/** Sets off each entry of `faults` at its time, counted from now (`build` does, unless told not to). */
+/**
+ * Sets off the fault schedule of `world`'s scenario, each entry at its time counted from now, drawing
+ * from the run's `HOSTILE_GUEST_STREAM`: what a run does once it has built its world. A world built
+ * by hand (`build`) carries out no schedule until this is called.
+ */
+export const startFaults = (world: FaultTargets): Effect.Effect<void, never, Simulation.Simulation> =>
+  Effect.map(Effect.service(Simulation.Simulation), (sim) => scheduleFaults(world, sim.kernel, sim.stream(HOSTILE_GUEST_STREAM), world.scenario.faults))
+
+/** Sets off each entry of `faults` at its time, counted from now. */
 export const scheduleFaults = (world: FaultTargets, kernel: Kernel, random: Prng, faults: ReadonlyArray<FaultSpec>): void => {
   const startNs = kernel.nowNs
   for (const fault of faults) {

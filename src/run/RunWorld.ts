@@ -11,6 +11,7 @@ import type * as Scope from "effect/Scope"
 import { ActorSystem } from "../actor/ActorSystem.ts"
 import type { CostTable } from "../cpu/CostTable.ts"
 import * as Simulation from "../kernel/Simulation.ts"
+import { startFaults } from "../fault/FaultInjector.ts"
 import { build } from "../world/World.ts"
 import type { World } from "../world/World.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
@@ -41,8 +42,9 @@ export const runWorld = <A>(
   Effect.flatMap(
     Simulation.run(
       Effect.gen(function*() {
-        // The world sets off the scenario's fault schedule as it is built.
         const world = yield* build(scenario, { costs: options.costs, txPath: options.txPath, pcap: options.pcap, timeline: options.timeline })
+        // The fault schedule starts with the run (the world, a layer below the faults, knows nothing of them).
+        yield* startFaults(world)
         return yield* drive(world)
       }).pipe(Effect.provide(ActorSystem.layer)),
       { seed: options.seed, trace: options.trace, onProgress: options.onProgress }

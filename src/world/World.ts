@@ -44,7 +44,6 @@ import type * as ModelActor from "../actor/ModelActor.ts"
 import { InvariantMonitor } from "../check/InvariantMonitor.ts"
 import type { Timeline } from "../timeline/Timeline.ts"
 import { RecoveryLog } from "../vocabulary/RecoveryLog.ts"
-import { HOSTILE_GUEST_STREAM, scheduleFaults } from "../fault/FaultInjector.ts"
 import { DriverJournal } from "../driver/DriverJournal.ts"
 import { every } from "../driver/TxWatchdog.ts"
 import { MappingAudit, mappingProblems } from "../check/MappingAudit.ts"
@@ -133,12 +132,6 @@ export interface BuildOptions {
   readonly pcap?: PcapSink | undefined
   /** Connect this timeline of the host (`timeline/Timeline.ts`) to the core, the actors and the TX path. Default none. */
   readonly timeline?: Timeline | undefined
-  /**
-   * Carry out the scenario's fault schedule (`scenario.faults`), its times counted from the build's
-   * instant (`fault/FaultInjector.ts`). Default on; off, the schedule is ignored (`scheduleFaults`
-   * then sets it off when you choose).
-   */
-  readonly faults?: boolean | undefined
 }
 
 /** Builds every actor of `scenario` in the current simulation and boots the guests. */
@@ -419,7 +412,5 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
     warmup.radio = nic.radioTime()
     warmup.airBusyNs = air.stats.busyNs
   })
-  const world: World = { scenario, cpu, ledger, air, nic, driver, aps, endpoints, vms, warmupEndNs, warmup, monitor, log, journal, audit, txPath, environment, locators, capture }
-  if (options.faults !== false) scheduleFaults(world, kernel, sim.stream(HOSTILE_GUEST_STREAM), scenario.faults)
-  return world
+  return { scenario, cpu, ledger, air, nic, driver, aps, endpoints, vms, warmupEndNs, warmup, monitor, log, journal, audit, txPath, environment, locators, capture }
 })
