@@ -11,7 +11,8 @@
  *                       io-vm1                              │ driverCommand … │
  * actors                dm-vm1          ◆   ◆ ◆                                   an instant per handled message
  * TX path               1 guest send    ▮─────╮                                   a frame's stages, linked by
- *                       …                     ╰──▮──╮ … 6 acked ▮                 flow arrows (guest send → acked)
+ *                       …                     ╰──▮──╮ … 6 acked ▮                 flow arrows (guest send → acked),
+ *                                                                                 a stage's lanes (`TxPathTracks.ts`)
  * ```
  *
  * The core's slices never overlap, and per category they add up to the core's busy time in the
@@ -24,7 +25,10 @@ import { categories } from "../cpu/CpuCategory.ts"
 import { costNames } from "../cpu/CostTable.ts"
 import type { TraceName, TraceObserver } from "../kernel/Trace.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
-import { ChromeTraceWriter, encoded, eventTail, instantHead, metadata, spanHead, ticksOf, TICKS_PER_NS } from "./ChromeTrace.ts"
+import { ChromeTraceWriter, encoded, eventTail, instantHead, metadata, spanHead, ticksOf } from "./ChromeTrace.ts"
+import { PID_TX, TxPathTracks } from "./TxPathTracks.ts"
+
+export { FRAME_MARKER_NS } from "./TxPathTracks.ts"
 
 /**
  * Events a trace holds at most by default: about 100 bytes each, a file of about 200 MB, which
@@ -47,19 +51,12 @@ export const defaultWindow = (warmupNs: number, durationNs: number): { readonly 
   return { fromNs, untilNs: Math.min(durationNs, fromNs + TIMELINE_DEFAULT_SPAN_NS) }
 }
 
-/** How long a frame's stage marker lasts on its track, ns: long enough to see, to click, and to bind a flow arrow to. Modelling choice. */
-export const FRAME_MARKER_NS = 1_000
-
 /** The trace's processes (Perfetto's groups of tracks). */
 const PID_HOST = 1
 const PID_ACTORS = 2
-const PID_TX = 3
 /** The core's own track, and where thread tracks start (thread id + this). */
 const TID_CORE = 1
 const TID_THREAD_BASE = 10
-
-/** A frame's points on the TX path, in order: the stamps of `vocabulary/TxPath.ts` and the ack. */
-const txPoints = ["1 guest send", "2 device model → driver", "3 vMAC ring", "4 radio queue", "5 air exchange", "6 acked"] as const
 
 export interface TimelineOptions {
   /** The window, virtual ns: what happens outside it is left out. `untilNs` may be Infinity (to the run's end). */
@@ -131,8 +128,7 @@ export class Timeline implements TraceObserver {
   private switchArgs: Array<Uint8Array> = []
   private readonly idleArgs = new TextEncoder().encode(`{"to":"idle"}`)
   private readonly runKeys = [encoded("operations")]
-  private readonly frameKeys = [encoded("frame"), encoded("vm"), encoded("seq")]
-  private readonly counts = new Float64Array(3)
+  private readonly counts = new Float64Array(1)
   private readonly actorTracks = new Map<TraceName, number>()
   /** Per actor track id: its instants' head (`instantHead`). */
   private readonly actorHeads: Array<Uint8Array> = []
@@ -142,11 +138,9 @@ export class Timeline implements TraceObserver {
   /** Per thread id + 1 (0: idle), per operation, category and switch (`tailKey`): the core slices' tails, made when first met. */
   private readonly coreTails: Array<Array<Uint8Array | undefined>> = []
   private readonly actorCat = encoded("actor")
-  private readonly txCat = encoded("tx")
-  private readonly frameName = encoded("frame")
+  private readonly tx: TxPathTracks
   private coreSlices = 0
   private actorEvents = 0
-  private frames = 0
   private cutFromNs: number | null = null
 
   constructor(options: TimelineOptions) {
@@ -160,6 +154,7 @@ export class Timeline implements TraceObserver {
     this.fromNs = options.fromNs
     this.untilNs = options.untilNs
     this.out = new ChromeTraceWriter(options.write, options.eventsMax ?? MAX_TIMELINE_EVENTS)
+    this.tx = new TxPathTracks(this.out, this.fromNs, (atNs) => this.refuse(atNs, 1))
   }
 
   /** Connects the core (the builder of the world does, once). */
@@ -270,36 +265,12 @@ export class Timeline implements TraceObserver {
 
   /**
    * A frame's exchange was acknowledged at `nowNs` (`Air.traces.txPathDone`): its stage points, from
-   * the guest's send on, as markers linked by flow arrows, when the whole path lies in the window.
+   * the guest's send on, as markers linked by flow arrows (`TxPathTracks`), when the whole path lies
+   * in the window.
    */
   acked(f: Frame, nowNs: number): void {
     if (nowNs > this.untilNs) return this.detach?.frames()
-    const s = f.txPath
-    if (this.finished || s === undefined || f.createdNs < this.fromNs) return
-    this.frames++
-    const points = [f.createdNs, s.driverNs, s.vmacNs, s.airQueuedNs, s.airStartNs, nowNs]
-    const at: Array<number> = []
-    const stage: Array<number> = []
-    for (let i = 0; i < points.length; i++) {
-      if (Number.isNaN(points[i]!)) continue
-      at.push(ticksOf(points[i]!))
-      stage.push(i + 1)
-    }
-    const c = this.counts
-    const marker = FRAME_MARKER_NS * TICKS_PER_NS
-    for (let i = 0; i < at.length; i++) {
-      const phase = i === 0 ? "s" : i === at.length - 1 ? "f" : "t"
-      if (!this.out.room()) {
-        this.refuse(f.createdNs, 2)
-        continue
-      }
-      c[0] = f.id
-      c[1] = f.owner
-      c[2] = f.seq
-      this.out.completeCounts(PID_TX, stage[i]!, at[i]!, at[i]! + marker, this.frameName, this.txCat, this.frameKeys, c)
-      // Inside the marker, so that the arrow binds to it.
-      this.out.flow(phase, f.id, PID_TX, stage[i]!, at[i]! + marker / 2, this.frameName, this.txCat)
-    }
+    if (!this.finished) this.tx.acked(f, nowNs)
   }
 
   /** `n` events at `atNs` not written: the cap is reached. */
@@ -327,7 +298,7 @@ export class Timeline implements TraceObserver {
       cutFromNs: this.cutFromNs,
       coreSlices: this.coreSlices,
       actorEvents: this.actorEvents,
-      frames: this.frames
+      frames: this.tx.frames
     }
     this.out.finish({
       source: "vwifi run --trace-out",
@@ -358,10 +329,7 @@ export class Timeline implements TraceObserver {
       names.push(metadata("thread_sort_index", PID_HOST, TID_THREAD_BASE + id, id + 1))
     })
     for (const [actor, tid] of this.actorTracks) names.push(metadata("thread_name", PID_ACTORS, tid, actor.text))
-    txPoints.forEach((label, i) => {
-      names.push(metadata("thread_name", PID_TX, i + 1, label))
-      names.push(metadata("thread_sort_index", PID_TX, i + 1, i))
-    })
+    names.push(...this.tx.trackNames())
     return names
   }
 }

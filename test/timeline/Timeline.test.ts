@@ -7,8 +7,9 @@ import { hashName } from "../../src/kernel/Trace.ts"
 import { defaultWindow, Timeline } from "../../src/timeline/Timeline.ts"
 import { Frame, FrameKind } from "../../src/vocabulary/Frame.ts"
 import { TxPathStamps } from "../../src/vocabulary/TxPath.ts"
+import { flowsAmissOf, overlapsOf } from "./traceChecks.ts"
+import type { TraceEvent as Event } from "./traceChecks.ts"
 
-interface Event { readonly ph: string; readonly pid: number; readonly tid: number; readonly ts: number; readonly dur?: number; readonly name: string; readonly cat?: string; readonly id?: number; readonly args?: Record<string, unknown> }
 interface Trace { readonly traceEvents: ReadonlyArray<Event>; readonly otherData: Record<string, unknown> }
 
 /** A timeline over `fromNs..untilNs` writing into a string, with a core of threads `names` (0: interrupts). */
@@ -34,6 +35,18 @@ const ran = (t: Timeline, thread: number, op: CostName, category: number, startN
 
 const core = (trace: Trace) => trace.traceEvents.filter((e) => e.ph === "X" && e.pid === 1 && e.tid === 1)
 const name = (text: string) => ({ text, hash: hashName(text) })
+
+/** A data frame of VM `owner` sent at `createdNs` that passed the TX path's stamps `at` (ns, NaN: skipped). */
+const frameOf = (id: number, createdNs: number, at: { driverNs?: number; vmacNs: number; airQueuedNs: number; airStartNs: number }, owner = 0): Frame => {
+  const f = new Frame(id, FrameKind.Data, 1, 2, 2)
+  f.createdNs = createdNs
+  f.owner = owner
+  f.txPath = new TxPathStamps()
+  Object.assign(f.txPath, at)
+  return f
+}
+const txEvents = (trace: Trace) => trace.traceEvents.filter((e) => e.pid === 3 && e.ph !== "M")
+const txNames = (trace: Trace) => new Map(trace.traceEvents.filter((e) => e.ph === "M" && e.pid === 3 && e.name === "thread_name").map((e) => [e.tid, e.args?.name]))
 
 describe("timeline: the core's track and the threads' tracks", () => {
   it("writes each piece on the core's track with its operation, category and thread, cut at the window's bounds", () => {
@@ -130,14 +143,14 @@ describe("timeline: actors and frames", () => {
     const f = new Frame(42, FrameKind.Data, 1, 2, 2)
     f.createdNs = 10_000
     f.owner = 0
+    f.seq = 7
     f.txPath = new TxPathStamps() // natively: no device model, no driverNs
     f.txPath.vmacNs = 20_000
     f.txPath.airQueuedNs = 30_000
     f.txPath.airStartNs = 40_000
     t.acked(f, 50_000)
-    const late = new Frame(43, FrameKind.Data, 1, 2, 2)
-    late.txPath = new TxPathStamps()
-    t.acked(late, 2e9) // acked after the window: left out
+    const late = frameOf(43, 1.5e9, { vmacNs: 1.6e9, airQueuedNs: 1.7e9, airStartNs: 1.8e9 })
+    t.acked(late, 1.9e9) // sent after the window: left out
     assert.strictEqual(t.finish().frames, 1)
     const events = trace().traceEvents.filter((e) => e.pid === 3 && e.ph !== "M")
     const markers = events.filter((e) => e.ph === "X")
@@ -146,6 +159,34 @@ describe("timeline: actors and frames", () => {
     assert.deepStrictEqual(flows.map((e) => [e.ph, e.id, e.tid]), [["s", 42, 1], ["t", 42, 3], ["t", 42, 4], ["t", 42, 5], ["f", 42, 6]])
     // Each arrow's end lies inside its marker (what it binds to).
     for (const [i, fl] of flows.entries()) assert.isTrue(fl.ts > markers[i]!.ts && fl.ts < markers[i]!.ts + markers[i]!.dur!)
+    assert.deepStrictEqual(markers.map((e) => e.args), Array(5).fill({ frame: 42, vm: 0, seq: 7 }))
+  })
+
+  it("puts frames that reach a stage at one time (an A-MPDU's) on its lanes, each arrow on its own frame's marker", () => {
+    const { t, trace } = timelineOf(0, 1e9)
+    const at = { driverNs: 11_000, vmacNs: 20_000, airQueuedNs: 30_000, airStartNs: 40_000 }
+    // Three frames, sent apart, queued and sent on the air together; a fourth sent 0.5 µs after the first, alone after.
+    t.acked(frameOf(1, 10_000, at), 50_000)
+    t.acked(frameOf(2, 12_000, { ...at, driverNs: 13_000 }), 50_000)
+    t.acked(frameOf(3, 14_000, { ...at, driverNs: 15_000 }), 50_000)
+    t.acked(frameOf(4, 10_500, { driverNs: 60_000, vmacNs: 61_000, airQueuedNs: 62_000, airStartNs: 63_000 }), 64_000)
+    t.finish()
+    const events = txEvents(trace())
+    assert.deepStrictEqual(overlapsOf(events), [])
+    assert.deepStrictEqual(flowsAmissOf(events), [])
+    const markers = events.filter((e) => e.ph === "X")
+    const tidsOf = (frame: number) => markers.filter((e) => e.args?.frame === frame).map((e) => e.tid)
+    // Stage s's lane k is thread s + 6k: frames 2 and 3 share frame 1's vMAC ring, radio queue, air exchange and ack.
+    assert.deepStrictEqual(tidsOf(1), [1, 2, 3, 4, 5, 6])
+    assert.deepStrictEqual(tidsOf(2), [1, 2, 9, 10, 11, 12])
+    assert.deepStrictEqual(tidsOf(3), [1, 2, 15, 16, 17, 18])
+    assert.deepStrictEqual(tidsOf(4), [7, 2, 3, 4, 5, 6], "its send overlaps frame 1's; later, lane 0 is free again")
+    const names = txNames(trace())
+    assert.strictEqual(names.get(1), "1 guest send (lane 1 of 2)")
+    assert.strictEqual(names.get(7), "1 guest send (lane 2 of 2)")
+    assert.strictEqual(names.get(2), "2 device model → driver")
+    assert.strictEqual(names.get(16), "4 radio queue (lane 3 of 3)")
+    assert.strictEqual(names.size, 2 + 1 + 3 * 4)
   })
 
   it("lets go of each stream at its first event past the window's end, not before", () => {
