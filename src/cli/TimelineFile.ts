@@ -14,10 +14,18 @@ import type { WindowNs } from "./DurationText.ts"
 
 const seconds = (ns: number): string => `${Number((ns / 1e9).toFixed(6))} s`
 
+/** What the TX path holds: a frame's path across a bound of the window is drawn in part, one never acknowledged not at all. */
+const txPathNote = (summary: TimelineSummary): string =>
+  summary.frames === 0
+    ? "vwifi: TX path: no frame acknowledged by the run's end passed a stage in the window"
+    : `vwifi: TX path: ${summary.frames.toLocaleString("en-US")} frames passed a stage in the window, ` +
+      `${summary.framesInPart.toLocaleString("en-US")} of them drawn in part (sent before it or acknowledged after it)`
+
 /** What the user is told of a written timeline (the lines for stderr). */
 export const timelineNotes = (path: string, summary: TimelineSummary, bytes: number): ReadonlyArray<string> => [
   `vwifi: timeline of ${seconds(summary.fromNs)}..${seconds(summary.untilNs)} written to ${path}: ` +
     `${summary.events.toLocaleString("en-US")} events, ${(bytes / 1e6).toFixed(1)} MB (open it in ui.perfetto.dev)`,
+  txPathNote(summary),
   ...(summary.cutEvents === 0 ? [] : [
     `vwifi: warning: the timeline reached its cap of ${MAX_TIMELINE_EVENTS.toLocaleString("en-US")} events: ` +
       `${summary.cutEvents.toLocaleString("en-US")} more from ${seconds(summary.cutFromNs ?? summary.fromNs)} on were not written; narrow --trace-window`

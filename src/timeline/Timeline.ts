@@ -17,7 +17,8 @@
  *
  * The core's slices never overlap, and per category they add up to the core's busy time in the
  * window (`CpuCore.snapshot().breakdownNs` at its end minus at its start, to within 0.01 ns per
- * slice: the resolution times are written in). A slice across a bound of the window is cut at it.
+ * slice: the resolution times are written in). A slice across a bound of the window is cut at it,
+ * and a frame's path across one is drawn in part.
  */
 import type { CoreSlice } from "../cpu/CoreState.ts"
 import { RAW } from "../cpu/Job.ts"
@@ -25,6 +26,7 @@ import { categories } from "../cpu/CpuCategory.ts"
 import { costNames } from "../cpu/CostTable.ts"
 import type { TraceName, TraceObserver } from "../kernel/Trace.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
+import { MAX_FRAME_LIFETIME_NS } from "../vocabulary/ModelConstants.ts"
 import { ChromeTraceWriter, encoded, eventTail, instantHead, metadata, spanHead, ticksOf } from "./ChromeTrace.ts"
 import { PID_TX, TxPathTracks } from "./TxPathTracks.ts"
 
@@ -79,7 +81,8 @@ export interface CoreView {
 /**
  * How a timeline lets go of what it observes once past its window's end (events only come later
  * from then on): with no one listening, the core builds no slices and the sources fire nothing, so
- * the rest of the run costs what it would without a timeline.
+ * the rest of the run costs what it would without a timeline. The frames' acks are let go later: a
+ * frame sent in the window may be acknowledged long after it (`Timeline.acked`).
  */
 export interface TimelineDetach {
   readonly core: () => void
@@ -92,12 +95,14 @@ export interface TimelineSummary {
   readonly fromNs: number
   readonly untilNs: number
   readonly events: number
-  /** Events past the cap, not written, and the virtual time of the first (null: none). */
+  /** Events past the cap, not written, and the earliest virtual time among them (null: none). */
   readonly cutEvents: number
   readonly cutFromNs: number | null
   readonly coreSlices: number
   readonly actorEvents: number
+  /** Frames that passed a point of their TX path in the window (drawn, below the cap), and of them those drawn in part: sent before the window or acknowledged after it. */
   readonly frames: number
+  readonly framesInPart: number
 }
 
 /** A thread's run on the core not yet written (times in ticks): consecutive pieces of its work are one slice on its track. */
@@ -142,6 +147,8 @@ export class Timeline implements TraceObserver {
   private coreSlices = 0
   private actorEvents = 0
   private cutFromNs: number | null = null
+  /** Whether a core slice was not written (the cap): from then on the core's slices no longer add up. */
+  private coreCut = false
 
   constructor(options: TimelineOptions) {
     if (!(options.untilNs > options.fromNs) || !(options.fromNs >= 0)) {
@@ -154,7 +161,7 @@ export class Timeline implements TraceObserver {
     this.fromNs = options.fromNs
     this.untilNs = options.untilNs
     this.out = new ChromeTraceWriter(options.write, options.eventsMax ?? MAX_TIMELINE_EVENTS)
-    this.tx = new TxPathTracks(this.out, this.fromNs, (atNs) => this.refuse(atNs, 1))
+    this.tx = new TxPathTracks(this.out, this.fromNs, this.untilNs, (atNs) => this.refuse(atNs, 1))
   }
 
   /** Connects the core (the builder of the world does, once). */
@@ -196,7 +203,10 @@ export class Timeline implements TraceObserver {
     const end = Math.max(start, ticksOf(to))
     this.coreEnd = end
     this.coreSlices++
-    if (!this.out.room()) return this.refuse(from, 1)
+    if (!this.out.room()) {
+      this.coreCut = true
+      return this.refuse(from, 1)
+    }
     this.out.completeFrom(this.coreHead, start, end, this.coreTail(s))
     // The thread's own track: its runs (a switch belongs to the scheduler, not to the thread).
     const r = this.run
@@ -264,18 +274,20 @@ export class Timeline implements TraceObserver {
   // --- frames ---------------------------------------------------------------------------------
 
   /**
-   * A frame's exchange was acknowledged at `nowNs` (`Air.traces.txPathDone`): its stage points, from
-   * the guest's send on, as markers linked by flow arrows (`TxPathTracks`), when the whole path lies
-   * in the window.
+   * A frame's exchange was acknowledged at `nowNs` (`Air.traces.txPathDone`): its points on the TX
+   * path that fall in the window (`TxPathTracks`). A frame sent in the window may be acknowledged
+   * long after it, but not later than a frame lives (`MAX_FRAME_LIFETIME_NS`: past it the run counts
+   * the frame unaccounted): past that, no ack is for the window.
    */
   acked(f: Frame, nowNs: number): void {
-    if (nowNs > this.untilNs) return this.detach?.frames()
+    if (nowNs > this.untilNs + MAX_FRAME_LIFETIME_NS) return this.detach?.frames()
     if (!this.finished) this.tx.acked(f, nowNs)
   }
 
   /** `n` events at `atNs` not written: the cap is reached. */
   private refuse(atNs: number, n: number): void {
-    this.cutFromNs ??= atNs
+    // Frames come at their acks, after their points: the earliest, not the first.
+    if (this.cutFromNs === null || atNs < this.cutFromNs) this.cutFromNs = atNs
     for (let i = 0; i < n; i++) this.out.refuse()
   }
 
@@ -298,7 +310,8 @@ export class Timeline implements TraceObserver {
       cutFromNs: this.cutFromNs,
       coreSlices: this.coreSlices,
       actorEvents: this.actorEvents,
-      frames: this.tx.frames
+      frames: this.tx.frames,
+      framesInPart: this.tx.framesInPart
     }
     this.out.finish({
       source: "vwifi run --trace-out",
@@ -307,7 +320,8 @@ export class Timeline implements TraceObserver {
       cutFromNs: summary.cutFromNs,
       note: summary.cutEvents === 0
         ? "complete within the window"
-        : `${summary.cutEvents} events past the cap were not written, from ${summary.cutFromNs} ns on: past it the core's slices no longer add up to its busy time`
+        : `${summary.cutEvents} events past the cap were not written, from ${summary.cutFromNs} ns on` +
+          (this.coreCut ? ": past it the core's slices no longer add up to its busy time" : ": the core's slices are all written")
     })
     return summary
   }

@@ -1,7 +1,7 @@
 /**
  * The TX path's tracks of a timeline (`Timeline.ts`): each acknowledged frame's points on the path
- * (the stamps of `vocabulary/TxPath.ts` and the ack) as markers linked by flow arrows, when its
- * whole path lies in the window.
+ * (the stamps of `vocabulary/TxPath.ts` and the ack) that fall in the window, as markers linked by
+ * flow arrows. A path across a bound of the window is drawn in part, as the core's slices are cut.
  *
  * ```
  * 4 radio queue (lane 1 of 3)   ▮   ▮        frames that reach a stage at one time (an A-MPDU's)
@@ -29,10 +29,14 @@ const POINTS = txPoints.length
 const tidOf = (stage: number, lane: number): number => 1 + stage + POINTS * lane
 
 export class TxPathTracks {
-  /** Frames drawn (below the cap). */
+  /** Frames with a point in the window (drawn, below the cap), and of them those with a point outside it (drawn in part). */
   frames = 0
+  framesInPart = 0
   private readonly out: ChromeTraceWriter
   private readonly fromNs: number
+  private readonly untilNs: number
+  private readonly fromTicks: number
+  private readonly untilTicks: number
   /** Called for an event not written (the cap), with its virtual time. */
   private readonly refuse: (atNs: number) => void
   private readonly lanes = txPoints.map(() => new MarkerLanes(MARKER_TICKS))
@@ -44,17 +48,20 @@ export class TxPathTracks {
   private readonly name = encoded("frame")
   private readonly cat = encoded("tx")
 
-  constructor(out: ChromeTraceWriter, fromNs: number, refuse: (atNs: number) => void) {
+  constructor(out: ChromeTraceWriter, fromNs: number, untilNs: number, refuse: (atNs: number) => void) {
     this.out = out
     this.fromNs = fromNs
+    this.untilNs = untilNs
+    this.fromTicks = ticksOf(fromNs)
+    this.untilTicks = ticksOf(untilNs)
     this.refuse = refuse
   }
 
-  /** `f` was acknowledged at `nowNs` (within the window): its points on their stages' lanes, linked by arrows, when it was sent in the window. */
+  /** `f` was acknowledged at `nowNs`: its points whose markers fit in the window, on their stages' lanes, linked by arrows. */
   acked(f: Frame, nowNs: number): void {
     const s = f.txPath
-    if (s === undefined || f.createdNs < this.fromNs) return
-    this.frames++
+    // A path's points only move on: acked before the window or sent after it, none is in it.
+    if (s === undefined || nowNs < this.fromNs || f.createdNs >= this.untilNs) return
     const p = this.points
     p[0] = f.createdNs
     p[1] = s.driverNs
@@ -63,10 +70,17 @@ export class TxPathTracks {
     p[4] = s.airStartNs
     p[5] = nowNs
     let drawn = 0
+    let outside = false
     for (let i = 0; i < POINTS; i++) {
-      // NaN: a stage the frame did not pass (no device model natively).
-      if (!Number.isNaN(p[i]!)) this.drawnStages[drawn++] = i
+      // NaN: a stage the frame did not pass (no device model natively), neither drawn nor outside.
+      if (Number.isNaN(p[i]!)) continue
+      const at = ticksOf(p[i]!)
+      if (at < this.fromTicks || at + MARKER_TICKS > this.untilTicks) outside = true
+      else this.drawnStages[drawn++] = i
     }
+    if (drawn === 0) return
+    this.frames++
+    if (outside) this.framesInPart++
     const args = this.args
     args[0] = f.id
     args[1] = f.owner

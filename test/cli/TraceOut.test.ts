@@ -37,6 +37,16 @@ describe("cli: vwifi run --trace-out", () => {
     assert.strictEqual(r.code, 0, r.stderr)
     assert.include(r.stderr, `timeline of 1.2 s..1.4 s written to ${file}`)
     const trace = JSON.parse(readFileSync(file, "utf8"))
+    // How many frames the TX path shows, and how many of them in part: the figures of the file.
+    const note = /TX path: ([\d,]+) frames passed a stage in the window, ([\d,]+) of them drawn in part \(sent before it or acknowledged after it\)/.exec(r.stderr)
+    assert.isNotNull(note, r.stderr)
+    const frames = new Map<number, Set<number>>()
+    for (const e of trace.traceEvents) if (e.ph === "X" && e.pid === 3) frames.set(e.args.frame, (frames.get(e.args.frame) ?? new Set()).add((e.tid - 1) % 6))
+    assert.strictEqual(Number(note![1]!.replaceAll(",", "")), frames.size)
+    // Drawn whole: its guest send (stage 0) and its ack (stage 5) in the window, and so every stage between.
+    const inPart = [...frames.values()].filter((stages) => !(stages.has(0) && stages.has(5))).length
+    assert.strictEqual(Number(note![2]!.replaceAll(",", "")), inPart)
+    assert.isAbove(inPart, 0)
     assert.isAbove(trace.traceEvents.length, 1000)
     const times = trace.traceEvents.filter((e: { ph: string }) => e.ph !== "M").map((e: { ts: number }) => e.ts)
     assert.isAtLeast(Math.min(...times), 1.2e6)

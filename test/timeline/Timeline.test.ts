@@ -4,8 +4,9 @@ import { Cat } from "../../src/cpu/CpuCategory.ts"
 import { costNames } from "../../src/cpu/CostTable.ts"
 import type { CostName } from "../../src/cpu/CostTable.ts"
 import { hashName } from "../../src/kernel/Trace.ts"
-import { defaultWindow, Timeline } from "../../src/timeline/Timeline.ts"
+import { defaultWindow, FRAME_MARKER_NS, Timeline } from "../../src/timeline/Timeline.ts"
 import { Frame, FrameKind } from "../../src/vocabulary/Frame.ts"
+import { MAX_FRAME_LIFETIME_NS } from "../../src/vocabulary/ModelConstants.ts"
 import { TxPathStamps } from "../../src/vocabulary/TxPath.ts"
 import { flowsAmissOf, overlapsOf } from "./traceChecks.ts"
 import type { TraceEvent as Event } from "./traceChecks.ts"
@@ -111,6 +112,18 @@ describe("timeline: the core's track and the threads' tracks", () => {
     assert.isTrue(trace().traceEvents.some((e) => e.ph === "M"))
   })
 
+  it("past its cap, says from when: the earliest event left out (frames come late), and whether the core's track is whole", () => {
+    const { t, trace } = timelineOf(0, 1e9, 2)
+    ran(t, 1, "guestPacket", Cat.guest, 100, 200)
+    // Its marker at 1 µs is written; not its arrow, nor its other points (a marker and an arrow each).
+    t.acked(frameOf(1, 1_000, { driverNs: 2_000, vmacNs: 3_000, airQueuedNs: 4_000, airStartNs: 5_000 }), 6_000)
+    // Acked later, sent earlier: its points are the earliest left out.
+    t.acked(frameOf(2, 500, { driverNs: 600, vmacNs: 700, airQueuedNs: 7_000, airStartNs: 8_000 }), 9_000)
+    const summary = t.finish()
+    assert.deepStrictEqual([summary.cutEvents, summary.cutFromNs], [1 + 5 * 2 + 6 * 2 + 1, 500], "the thread's run, written at the end, is cut too")
+    assert.include(String(trace().otherData.note), "the core's slices are all written")
+  })
+
   it("by default covers a second from the end of the warm-up, within the run", () => {
     assert.deepStrictEqual(defaultWindow(1e9, 10e9), { fromNs: 1e9, untilNs: 2e9 })
     assert.deepStrictEqual(defaultWindow(1e9, 1.5e9), { fromNs: 1e9, untilNs: 1.5e9 })
@@ -189,7 +202,38 @@ describe("timeline: actors and frames", () => {
     assert.strictEqual(names.size, 2 + 1 + 3 * 4)
   })
 
-  it("lets go of each stream at its first event past the window's end, not before", () => {
+  it("draws the part of a path inside the window, counting the frames drawn in part, a lone point without an arrow", () => {
+    const fromNs = 1e6
+    const untilNs = 2e6
+    const { t, trace } = timelineOf(fromNs, untilNs)
+    const marker = FRAME_MARKER_NS
+    // Sent before the window, acked in it: its last three points.
+    t.acked(frameOf(1, 0.5e6, { driverNs: 0.6e6, vmacNs: 0.9e6, airQueuedNs: 1.1e6, airStartNs: 1.2e6 }), 1.3e6)
+    // Wholly in it.
+    t.acked(frameOf(2, 1.4e6, { driverNs: 1.41e6, vmacNs: 1.42e6, airQueuedNs: 1.43e6, airStartNs: 1.44e6 }), 1.45e6)
+    // Sent in it, acked after it (the window still listens); its radio queue's marker would end past the window's end.
+    t.acked(frameOf(3, 1.9e6, { driverNs: 1.95e6, vmacNs: untilNs - marker, airQueuedNs: untilNs - marker + 1, airStartNs: 2.5e6 }), 2.6e6)
+    // One point in it: a marker, no arrow.
+    t.acked(frameOf(4, 0.2e6, { driverNs: 0.3e6, vmacNs: 0.4e6, airQueuedNs: 0.5e6, airStartNs: 1.7e6 }), 2.1e6)
+    // Acked before the window, sent after it: nothing.
+    t.acked(frameOf(5, 0.1e6, { driverNs: 0.2e6, vmacNs: 0.3e6, airQueuedNs: 0.4e6, airStartNs: 0.5e6 }), 0.6e6)
+    t.acked(frameOf(6, untilNs, { driverNs: 2.1e6, vmacNs: 2.2e6, airQueuedNs: 2.3e6, airStartNs: 2.4e6 }), 2.7e6)
+    const summary = t.finish()
+    assert.deepStrictEqual([summary.frames, summary.framesInPart], [4, 3])
+    const events = txEvents(trace())
+    const pointsOf = (ph: (p: string) => boolean, frame: number) =>
+      events.filter((e) => ph(e.ph) && (e.args?.frame ?? e.id) === frame).map((e) => [e.ph, e.tid, e.ts])
+    assert.deepStrictEqual(pointsOf((p) => p === "X", 1), [["X", 4, 1100], ["X", 5, 1200], ["X", 6, 1300]])
+    assert.deepStrictEqual(pointsOf((p) => p !== "X", 1), [["s", 4, 1100.5], ["t", 5, 1200.5], ["f", 6, 1300.5]])
+    assert.strictEqual(pointsOf((p) => p === "X", 2).length, 6)
+    assert.deepStrictEqual(pointsOf((p) => p === "X", 3), [["X", 1, 1900], ["X", 2, 1950], ["X", 3, 1999]], "the vMAC ring's marker ends at the window's end")
+    assert.deepStrictEqual(pointsOf((p) => p !== "X", 3).map(([ph]) => ph), ["s", "t", "f"])
+    assert.deepStrictEqual(pointsOf(() => true, 4), [["X", 5, 1700]])
+    for (const e of events) assert.isTrue(e.ts >= fromNs / 1e3 && e.ts + (e.dur ?? 0) <= untilNs / 1e3, JSON.stringify(e))
+    assert.deepStrictEqual(flowsAmissOf(events), [])
+  })
+
+  it("lets go of the core and the actors at their first event past the window's end, of frames once none sent in it can still be acked", () => {
     const { t } = timelineOf(1_000, 5_000)
     const detached: Array<string> = []
     t.detachWith({ core: () => void detached.push("core"), actors: () => void detached.push("actors"), frames: () => void detached.push("frames") })
@@ -204,8 +248,13 @@ describe("timeline: actors and frames", () => {
     ran(t, 1, "guestPacket", Cat.guest, 5_000, 6_000)
     t.recorded(5_001, name("dm-vm1"), name("Mmio"))
     t.acked(f, 5_001)
+    assert.deepStrictEqual(detached, ["core", "actors"])
+    // A frame lives at most MAX_FRAME_LIFETIME_NS: acked later, it was not sent in the window.
+    t.acked(f, 5_000 + MAX_FRAME_LIFETIME_NS)
+    assert.deepStrictEqual(detached, ["core", "actors"])
+    t.acked(f, 5_001 + MAX_FRAME_LIFETIME_NS)
     assert.deepStrictEqual(detached, ["core", "actors", "frames"])
     const summary = t.finish()
-    assert.deepStrictEqual([summary.coreSlices, summary.actorEvents, summary.frames], [1, 1, 1])
+    assert.deepStrictEqual([summary.coreSlices, summary.actorEvents, summary.frames], [1, 1, 3])
   })
 })

@@ -1,4 +1,4 @@
-/** The TX path of real runs' timelines: each frame's markers on lanes of their own. */
+/** The TX path of real runs' timelines: each frame's markers on lanes of their own, a path across the window's bounds drawn in part. */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import fourVmsHt40 from "../../examples/four-vms-ht40.json" with { type: "json" }
@@ -60,5 +60,20 @@ describe("timeline: the TX path of a run", () => {
         if (e.ph === "M") continue
         assert.isTrue(ticks(e.ts) >= ticks(fromNs / 1e3) && ticks(e.ts) + ticks(e.dur ?? 0) <= ticks(untilNs / 1e3), JSON.stringify(e))
       }
+      assert.isAbove(summary.framesInPart, 0, "frames sent in the window and acked after it")
+    }), 60_000)
+
+  it.effect("a window shorter than the queueing (saturated UDP, about 100 ms from send to ack) still shows the path, in part", () =>
+    Effect.gen(function*() {
+      const scenario = yield* scenarioOf({ durationSeconds: 2 })
+      const { events, summary } = yield* traced(scenario, 1.5e9, 1.6e9)
+      const markers = txPathOf(events, summary)
+      assert.isAbove(markers.length, 100)
+      assert.strictEqual(summary.framesInPart, summary.frames, "no frame is sent and acked within 100 ms")
+      // Frames sent in the window (a guest-send marker) and frames acked in it (an ack marker): both kinds drawn.
+      const stages = new Set(markers.map((e) => (e.tid - 1) % STAGES))
+      assert.isTrue(stages.has(0) && stages.has(STAGES - 1), [...stages].join())
+      assert.deepStrictEqual(overlapsOf(events).slice(0, 3), [])
+      assert.deepStrictEqual(flowsAmissOf(events).slice(0, 3), [])
     }), 60_000)
 })
