@@ -231,7 +231,8 @@ const radioReport = (world: World, nowNs: number): RunReport["radio"] => {
  * Runs `scenario` for its duration (or `durationNs`) with `seed`. Before anything runs, the scenario
  * gets the checks a decoded one passed (it may have been built or changed by hand), and a seed that is
  * not a whole number from 0 to 2^53 − 1, a `durationNs` that the scenario's checks refuse as
- * `durationSeconds`, or a cost table with a missing, negative or non-finite cost fails with
+ * `durationSeconds`, a cost table with a missing, negative or non-finite cost, or a `timeline` that
+ * recorded another run already fails with
  * `RunOptionsError`, every problem at once.
  */
 export const runScenario = (scenario: Scenario, given: RunScenarioOptions): Effect.Effect<RunReport, RunOptionsError> =>
@@ -242,7 +243,10 @@ export const runScenario = (scenario: Scenario, given: RunScenarioOptions): Effe
       ...scenarioProblemList,
       ...seedProblems(options.seed),
       ...(options.durationNs === undefined || scenarioProblemList.length > 0 ? [] : durationProblems(scenario, options.durationNs)),
-      ...(options.costs === undefined ? [] : costsProblems(options.costs))
+      ...(options.costs === undefined ? [] : costsProblems(options.costs)),
+      ...(options.timeline?.used === true
+        ? [{ option: "timeline", message: "this Timeline has recorded a run already (it writes one run's file, finished at its end): make a new one for this run" }]
+        : [])
     ]
     return problems.length > 0 ? Effect.fail(new RunOptionsError({ problems })) : runChecked(scenario, options)
   })

@@ -164,6 +164,11 @@ export class Timeline implements TraceObserver {
     this.tx = new TxPathTracks(this.out, this.fromNs, this.untilNs, (atNs) => this.refuse(atNs, 1))
   }
 
+  /** Whether a run has used it already: a timeline writes one run's file, and a second run would add nothing to it. */
+  get used(): boolean {
+    return this.core !== undefined || this.finished
+  }
+
   /** Connects the core (the builder of the world does, once). */
   attachCore(core: CoreView): void {
     this.core = core

@@ -25,6 +25,7 @@ import type { Scenario } from "../../src/scenario/Scenario.ts"
 import { decodeScenario, defaultScenario, ScenarioError } from "../../src/scenario/ScenarioLoad.ts"
 import * as Examples from "../../src/scenario/examples.ts"
 import { runSoak } from "../../src/soak/Soak.ts"
+import { Timeline } from "../../src/timeline/Timeline.ts"
 import { soakScenario } from "../../src/soak/SoakPlan.ts"
 
 const refused = <A, E>(effect: Effect.Effect<A, E>) =>
@@ -77,6 +78,17 @@ describe("hand-built inputs", () => {
       const problems = yield* refused(runSoak(options))
       assert.lengthOf(problems, 1)
       assert.match(problems[0]!, /^faultsPerHour: drew more than the 100000 faults/)
+    }))
+
+  it.effect("a Timeline that recorded a run is refused for another, which it would record nothing of", () =>
+    Effect.gen(function*() {
+      const timeline = new Timeline({ fromNs: 1e9, untilNs: 1.5e9, write: () => undefined })
+      assert.isFalse(timeline.used)
+      yield* runScenario(defaultScenario, { seed: 1, durationNs: 2e9, timeline })
+      assert.isTrue(timeline.used)
+      const problems = yield* refused(runScenario(defaultScenario, { seed: 1, durationNs: 2e9, timeline }))
+      assert.lengthOf(problems, 1)
+      assert.match(problems[0]!, /^timeline: this Timeline has recorded a run already/)
     }))
 
   it("generateFaults refuses what it cannot draw from, before drawing", () => {
