@@ -48,8 +48,11 @@ export const nowNs: Effect.Effect<number, never, Simulation> = Effect.map(Effect
 export const sleep = (ns: number): Effect.Effect<void, never, Simulation> =>
   Effect.flatMap(Effect.service(Simulation), (sim) => sleepNs(sim.kernel, ns))
 
-/** How a run ended. */
-export type Outcome = "completed" | "time-limit" | "deadlock" | "runaway" | "interrupted"
+/**
+ * How a run ended. A run whose own fiber is interrupted (a timeout of the caller's, say) gives no
+ * stats: the interruption goes on to the caller, after the program's finalizers had their grace.
+ */
+export type Outcome = "completed" | "time-limit" | "deadlock" | "runaway"
 
 /** Figures of one run. */
 export interface RunStats {
