@@ -3,7 +3,7 @@
  * `air/FrameBytes.ts` counts them: MAC headers with their addresses, sequence numbers and durations,
  * management bodies element by element, EAPOL-Key frames, data frames carrying an IPv4 packet behind
  * LLC/SNAP (or, on a CCMP link, the CCMP header, the encrypted body as zeros and the MIC), null data,
- * PS-Poll, Ack and compressed BlockAck. Payload bytes the model does not know are zeros; every
+ * QoS Null, PS-Poll, Ack and compressed BlockAck. Payload bytes the model does not know are zeros; every
  * header a dissector reads is real. Pure: writes into the caller's buffer, no allocation per frame.
  * The FCS of a frame ending in zeros is computed without reading them (`Crc32.ts`).
  */
@@ -36,7 +36,8 @@ export const FrameControl = {
   Ack: 0xd4,
   Data: 0x08,
   NullData: 0x48,
-  QosData: 0x88
+  QosData: 0x88,
+  QosNull: 0xc8
 } as const
 /** Flags, the second Frame Control octet (9.2.4.1.1). */
 export const FcFlag = {
@@ -55,8 +56,15 @@ export const ASSOC_AID_BITS = 0xc000
 /** Sequence numbers are 12 bits, behind a 4-bit fragment number in Sequence Control (9.2.4.4). */
 export const SEQUENCE_NUMBER_MODULO = 4096
 
-/** QoS Control (9.2.4.5): TID 0, Ack Policy 00 (normal Ack, or implicit BlockAckReq inside an A-MPDU). */
+/** QoS Control (9.2.4.5): two octets; Ack Policy 00 (normal Ack, or implicit BlockAckReq inside an A-MPDU). */
 const QOS_CONTROL_BYTES = 2
+/**
+ * The TID of every QoS data frame: user priority 0, best effort (802.11-2016 Table 10-1), the one
+ * access category the model's links use (`nic/PowerSave.ts`).
+ */
+export const BEST_EFFORT_TID = 0
+/** EOSP, bit 4 of QoS Control in a frame from an AP: the last frame of a U-APSD service period (9.2.4.5.3). */
+export const QOS_CONTROL_EOSP = 0x10
 /** ExtIV bit of the CCMP header's fourth octet; the Key ID (bits 6–7) is 0, a pairwise key's (12.5.3.2). */
 const CCMP_EXT_IV = 0x20
 /** LLC/SNAP: DSAP 0xAA, SSAP 0xAA, UI 0x03, OUI 00-00-00, then the EtherType (IETF RFC 1042). */
@@ -134,17 +142,27 @@ export const RSN_ELEMENT = [
 /**
  * WMM Parameter element (Wi-Fi Alliance WMM Specification 1.1, 2.2.2): OUI 00-50-F2, type 2, subtype 1,
  * version 1, QoS Info, reserved, then per access category ACI/AIFSN, ECWmin/ECWmax, TXOP limit in
- * 32 µs units: the EDCA defaults of 802.11-2016 Table 9-137 for BE, BK, VI, VO.
+ * 32 µs units: the EDCA defaults of 802.11-2016 Table 9-137 for BE, BK, VI, VO. The AP's QoS Info
+ * (2.2.1, sent by a WMM AP): bit 7, U-APSD supported (a WMM AP of the model grants it), parameter set count 0.
  */
 const WMM_PARAMETER = [
-  ElementId.VendorSpecific, 24, 0x00, 0x50, 0xf2, 0x02, 0x01, 0x01, 0x00, 0x00,
+  ElementId.VendorSpecific, 24, 0x00, 0x50, 0xf2, 0x02, 0x01, 0x01, 0x80, 0x00,
   0x03, 0xa4, 0x00, 0x00, // BE: AIFSN 3, CWmin 15, CWmax 1023
   0x27, 0xa4, 0x00, 0x00, // BK: AIFSN 7
   0x42, 0x43, 0x5e, 0x00, // VI: AIFSN 2, CWmin 7, CWmax 15, TXOP 3.008 ms
   0x62, 0x32, 0x2f, 0x00 // VO: AIFSN 2, CWmin 3, CWmax 7, TXOP 1.504 ms
 ] as const
-/** WMM Information element (WMM Specification 1.1, 2.2.1): OUI, type 2, subtype 0, version 1, QoS Info 0. */
-const WMM_INFORMATION = [ElementId.VendorSpecific, 7, 0x00, 0x50, 0xf2, 0x02, 0x00, 0x01, 0x00] as const
+/** WMM Information element (WMM Specification 1.1, 2.2.1): OUI, type 2, subtype 0, version 1, then the QoS Info octet. */
+const WMM_INFORMATION_HEAD = [ElementId.VendorSpecific, 7, 0x00, 0x50, 0xf2, 0x02, 0x00, 0x01] as const
+/**
+ * A station's QoS Info (WMM Specification 1.1 and 1.2, 2.2.1, the QoS Info field sent by a WMM STA):
+ * bit 3 AC_BE's U-APSD flag (trigger- and delivery-enabled; bits 0–2 are AC_VO, AC_VI, AC_BK), bits
+ * 5–6 Max SP Length, coded 0 all, 1 two, 2 four, 3 six frames.
+ */
+export const QOS_INFO_UAPSD_AC_BE = 0x08
+export const QOS_INFO_MAX_SP_LENGTH_SHIFT = 5
+/** Frames per step of the Max SP Length code: 2 per code (code 1 = 2 frames … code 3 = 6). */
+const MAX_SP_FRAMES_PER_CODE = 2
 /** HT Capabilities Information bits (9.4.2.56.2): 40 MHz supported, SM power save disabled (3), short GI for 20 and 40 MHz. */
 const HT_CAP_WIDTH_40 = 0x0002
 const HT_CAP_SM_PS_DISABLED = 0x000c
@@ -280,7 +298,10 @@ const writeManagementBody = (bytes: Uint8Array, view: DataView, at: number, f: F
       p = writeRates(bytes, writeSsid(bytes, p + 4, ssid))
       if (n.rsn) p = writeArray(bytes, p, RSN_ELEMENT)
       if (n.ht) p = writeHtCapabilities(bytes, view, p, c.bssPhy)
-      return n.wmm ? writeArray(bytes, p, WMM_INFORMATION) : p
+      if (!n.wmm) return p
+      p = writeArray(bytes, p, WMM_INFORMATION_HEAD)
+      bytes[p] = info?.uapsd === undefined ? 0 : QOS_INFO_UAPSD_AC_BE | ((info.uapsd.maxSpLength / MAX_SP_FRAMES_PER_CODE) << QOS_INFO_MAX_SP_LENGTH_SHIFT)
+      return p + 1
     case FrameKind.AssocResponse: // 9.3.3.7: capability, status, AID
       view.setUint16(p, capability(false), true)
       view.setUint16(p + 2, info?.status ?? 0, true)
@@ -459,20 +480,24 @@ export const encodeMpdu = (bytes: Uint8Array, view: DataView, at: number, f: Fra
       writeMac(view, at + 10, c.ta)
       return writeFcs(bytes, view, at, at + 16)
     case FrameKind.Data:
-    case FrameKind.Eapol: {
+    case FrameKind.Eapol:
+    case FrameKind.QosNull: {
+      const qosNull = f.kind === FrameKind.QosNull
       const nul = f.kind === FrameKind.Data && f.payloadBytes === 0
       const flags = retry | (c.fromAp ? FcFlag.FromDs | (f.moreData ? FcFlag.MoreData : 0) : FcFlag.ToDs | (f.pm ? FcFlag.PowerManagement : 0)) |
         (f.protected && !nul && f.kind === FrameKind.Data ? FcFlag.Protected : 0)
-      const fc = nul ? FrameControl.NullData : c.qos ? FrameControl.QosData : FrameControl.Data
+      const fc = qosNull ? FrameControl.QosNull : nul ? FrameControl.NullData : c.qos ? FrameControl.QosData : FrameControl.Data
       // From DS: RA = DA, TA = BSSID, SA; To DS: RA = BSSID, TA = SA, DA (Table 9-26).
       p = c.fromAp
         ? writeHeader(view, at, fc, flags, c.durationUs, f.ra, c.ta, f.src, c.sequence)
         : writeHeader(view, at, fc, flags, c.durationUs, f.ra, c.ta, f.dst, c.sequence)
       if (nul) return writeFcs(bytes, view, at, p)
-      if (c.qos) {
-        view.setUint16(p, 0, true)
+      if (qosNull || c.qos) {
+        // EOSP means it only in what an AP sends; a station's bit 4 says what bits 8–15 hold (9.2.4.5.1).
+        view.setUint16(p, BEST_EFFORT_TID | (c.fromAp && f.eosp ? QOS_CONTROL_EOSP : 0), true)
         p += QOS_CONTROL_BYTES
       }
+      if (qosNull) return writeFcs(bytes, view, at, p) // a QoS Null has no body (9.3.2.1)
       if (f.kind === FrameKind.Eapol) return writeFcs(bytes, view, at, writeEapol(bytes, view, writeLlcSnap(bytes, view, p, ETHERTYPE_EAPOL), f, f.payloadBytes))
       if (f.protected) {
         // CCMP (12.5.3.2): PN0 PN1 0 ExtIV|KeyID PN2..PN5, the encrypted LLC/SNAP and packet, the MIC.

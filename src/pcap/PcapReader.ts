@@ -4,6 +4,8 @@
  * fields and its 802.11 MAC header, and a management body's elements. For tests and tools; pure,
  * throws a RangeError naming what is wrong with a malformed file.
  */
+import { MAC_HEADER_BYTES } from "../air/FrameBytes.ts"
+import { QOS_DATA_HEADER_BYTES } from "../air/Timing.ts"
 import {
   NS_PER_SECOND,
   PCAP_FILE_HEADER_BYTES,
@@ -144,6 +146,8 @@ export interface Dot11Header {
   /** Management and data frames only. */
   readonly addr3: number | undefined
   readonly sequence: number | undefined
+  /** The QoS Control field of a QoS data frame (QoS Data, QoS Null: 9.2.4.5), undefined otherwise. */
+  readonly qosControl: number | undefined
   /** Where the frame body starts (after QoS Control in a QoS data frame). */
   readonly bodyOffset: number
 }
@@ -163,15 +167,17 @@ export const readDot11 = (data: Uint8Array, offset: number): Dot11Header => {
   const header = { type, subtype, flags: view.getUint8(offset + 1), durationId: view.getUint16(offset + 2, true), addr1: readMac(view, offset + 4) }
   if (type === 1) {
     const two = !ONE_ADDRESS_CONTROL.has(subtype)
-    return { ...header, addr2: two ? readMac(view, offset + 10) : undefined, addr3: undefined, sequence: undefined, bodyOffset: offset + (two ? 16 : 10) }
+    return { ...header, addr2: two ? readMac(view, offset + 10) : undefined, addr3: undefined, sequence: undefined, qosControl: undefined, bodyOffset: offset + (two ? 16 : 10) }
   }
   if (offset + 24 > data.length) throw new RangeError("a management or data frame shorter than its 24-byte header")
   const qos = type === 2 && (subtype & 8) !== 0
+  if (qos && offset + QOS_DATA_HEADER_BYTES > data.length) throw new RangeError(`a QoS data frame shorter than its ${QOS_DATA_HEADER_BYTES}-byte header`)
   return {
     ...header,
     addr2: readMac(view, offset + 10),
     addr3: readMac(view, offset + 16),
     sequence: view.getUint16(offset + 22, true) >> 4,
+    qosControl: qos ? view.getUint16(offset + MAC_HEADER_BYTES, true) : undefined,
     bodyOffset: offset + 24 + (qos ? 2 : 0)
   }
 }

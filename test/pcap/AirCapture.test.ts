@@ -199,4 +199,32 @@ describe("AirCapture: a run's capture read back", () => {
       const tims = d.filter(({ h }) => h.type === 0 && h.subtype === 8).map(({ r, h }) => readElements(r.data, h.bodyOffset + 12, r.data.length - 4).get(5)!)
       assert.isTrue(tims.some((t) => t.subarray(3).some((octet) => octet !== 0)), "a TIM with a station's bit set")
     }), 120_000)
+
+  it.effect("U-APSD: the stations ask for it, trigger with QoS Nulls (PM set), and each service period ends with EOSP from the AP", () =>
+    Effect.gen(function*() {
+      const uapsd = JSON.parse(JSON.stringify(powerSave).replaceAll('"legacy"', '"uapsd"'))
+      const { file, counts, air } = yield* captured(uapsd, 10)
+      const d = checkAgainstAir(file, counts, air)
+      // 802.11-2016 Table 9-1: QoS Null is type 2, subtype 12; 9.2.4.5: TID in bits 0–3, EOSP bit 4.
+      const qosNulls = d.filter(({ h }) => h.type === 2 && h.subtype === 12)
+      for (const { r, rt } of qosNulls) assert.strictEqual(r.data.length - rt.lengthBytes, 24 + 2 + 4, "a QoS Null is a QoS data header and the FCS")
+      const triggers = qosNulls.filter(({ h }) => (h.flags & 0x03) === 0x01)
+      assert.isAbove(triggers.length, 0, "a station's trigger")
+      for (const { h } of triggers) {
+        assert.strictEqual(h.flags & 0x10, 0x10, "a trigger keeps the station in power save (PM)")
+        assert.strictEqual(h.addr1, AP)
+        assert.strictEqual(h.qosControl, 0)
+      }
+      const fromAp = d.filter(({ h }) => h.type === 2 && (h.flags & 0x03) === 0x02)
+      const ends = fromAp.filter(({ h }) => h.qosControl !== undefined && (h.qosControl & 0x10) !== 0)
+      assert.isAbove(ends.length, 0, "a frame from the AP with EOSP")
+      for (const { h } of fromAp) assert.strictEqual((h.qosControl ?? 0) & 0x0f, 0, "TID 0")
+      // The stations' association requests: the WMM Information element's QoS Info has AC_BE's U-APSD flag (bit 3; WMM 2.2.1).
+      const requests = d.filter(({ h }) => h.type === 0 && h.subtype === 0)
+      assert.isAbove(requests.length, 0)
+      for (const { r, h } of requests) {
+        const wmm = readElements(r.data, h.bodyOffset + 4, r.data.length - 4).get(221)!
+        assert.strictEqual(wmm[6]! & 0x08, 0x08)
+      }
+    }), 120_000)
 })

@@ -157,6 +157,59 @@ describe("FrameEncoder: every frame as long as FrameBytes counts it", () => {
     assert.isTrue(fcsOk(b))
   })
 
+  it("QoS Null (type 2, subtype 12): a station's U-APSD trigger with PM, its AP's answer with EOSP; 30 bytes, QoS Control with TID 0", () => {
+    // 802.11-2016 Table 9-1: subtype 12 in bits 4–7, type 2 (data) in bits 2–3 of the first octet.
+    const qosNullFc = (12 << 4) | (2 << 2)
+    const trigger = new Frame(10, FrameKind.QosNull, STA, AP, AP)
+    trigger.pm = true
+    const up = encode(trigger, context({ qos: false })) // a QoS Null has its QoS Control whatever the link's data frames use
+    // 9.3.2.1: a QoS data header (24 + QoS Control 2), no body, FCS 4.
+    assert.strictEqual(up.length, 24 + 2 + 4)
+    assert.strictEqual(up.length, frameMpduBytes(trigger, false))
+    assert.isTrue(fcsOk(up))
+    assert.deepStrictEqual([up[0], up[1]], [qosNullFc, FcFlag.ToDs | FcFlag.PowerManagement])
+    const hUp = readDot11(up, 0)
+    assert.deepStrictEqual([hUp.addr1, hUp.addr2, hUp.addr3, hUp.qosControl], [AP, STA, AP, 0])
+    const end = new Frame(11, FrameKind.QosNull, AP, STA, AP)
+    end.eosp = true
+    const down = encode(end, context({ ta: AP, fromAp: true }))
+    assert.isTrue(fcsOk(down))
+    assert.deepStrictEqual([down[0], down[1]], [qosNullFc, FcFlag.FromDs])
+    // 9.2.4.5: TID in bits 0–3 (0, best effort), EOSP in bit 4.
+    assert.strictEqual(readDot11(down, 0).qosControl, 1 << 4)
+  })
+
+  it("QoS Control of QoS data: TID 0, EOSP on the AP's last frame of a service period, never on a station's", () => {
+    const f = new Frame(12, FrameKind.Data, ENDPOINT, STA, AP)
+    f.payloadBytes = udpPacketBytes(100)
+    f.payload = Payload.Udp
+    f.eosp = true
+    assert.strictEqual(readDot11(encode(f, context({ ta: AP, fromAp: true })), 0).qosControl, 1 << 4)
+    f.eosp = false
+    assert.strictEqual(readDot11(encode(f, context({ ta: AP, fromAp: true })), 0).qosControl, 0)
+    const up = new Frame(13, FrameKind.Data, STA, ENDPOINT, AP)
+    up.payloadBytes = udpPacketBytes(100)
+    up.payload = Payload.Udp
+    up.eosp = true
+    assert.strictEqual(readDot11(encode(up, context()), 0).qosControl, 0)
+  })
+
+  it("an association request's WMM Information element: QoS Info with AC_BE's U-APSD flag and the Max SP Length asked for", () => {
+    const n = { ssidBytes: 3, rsn: false, ht: false, wmm: true }
+    const qosInfo = (info: Frame["info"]): number => {
+      const mpdu = encode(management(FrameKind.AssocRequest, STA, AP, n, info), context())
+      // Body: capability 2, listen interval 2, then the elements (9.3.3.6).
+      const wmm = readElements(mpdu, 24 + 4, mpdu.length - 4).get(221)!
+      assert.deepStrictEqual([...wmm.subarray(0, 6)], [0x00, 0x50, 0xf2, 0x02, 0x00, 0x01]) // WMM OUI, type 2, subtype 0 (Information), version 1
+      return wmm[6]!
+    }
+    assert.strictEqual(qosInfo({ ssid: "lab" }), 0)
+    // WMM 2.2.1: AC_BE's flag is bit 3; Max SP Length in bits 5–6, 4 frames coded 2, 6 frames coded 3, all coded 0.
+    assert.strictEqual(qosInfo({ ssid: "lab", uapsd: { maxSpLength: 4 } }), 0b0100_1000)
+    assert.strictEqual(qosInfo({ ssid: "lab", uapsd: { maxSpLength: 6 } }), 0b0110_1000)
+    assert.strictEqual(qosInfo({ ssid: "lab", uapsd: { maxSpLength: 0 } }), 0b0000_1000)
+  })
+
   it("EAPOL-Key messages 1–4: LLC/SNAP 888E, 802.1X header, key information, replay counter, nonce, key data", () => {
     for (const message of [1, 2, 3, 4] as const) {
       const key = eapolKey(message, 9, new Uint8Array(32).fill(message), new Uint8Array(0), message === 1 ? undefined : new Uint8Array(16))
