@@ -9,8 +9,9 @@
  * in a collision) carries the bad-FCS flag; so does an answer the sender did not get. A unicast
  * PPDU no one listened for is recorded whole, and no answer follows it. A group-addressed PPDU
  * carries no bad-FCS flag (each receiver draws its own loss) and the signal of its strongest
- * receiver; a collision carries none. Sequence numbers: one 12-bit counter per transmitter address;
- * every attempt of one MPDU has the same number, and every attempt after the first has Retry set.
+ * receiver; a collision carries none. Sequence numbers: as a QoS STA keeps them (`SequenceCounters.ts`:
+ * one counter per <receiver, TID> for QoS Data, one for the rest); every attempt of one MPDU has the
+ * same number, and every attempt after the first has Retry set.
  *
  * Records reach the sink in time order through a short reorder window (an exchange is reported when it
  * ends, and media on other channels overlap it), in chunks: never one write per frame. Each record is
@@ -23,12 +24,13 @@ import { frameMpduBytes } from "../air/FrameBytes.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
 import { basicRateFor } from "../air/RateTable.ts"
 import { ACK_BYTES, BLOCK_ACK_BYTES, MAX_AMPDU_MPDUS, timingsFor } from "../air/Timing.ts"
-import { BROADCAST, FrameKind } from "../vocabulary/Frame.ts"
+import { BROADCAST } from "../vocabulary/Frame.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
-import { encodeAck, encodeBlockAck, encodeMpdu, SEQUENCE_NUMBER_MODULO } from "./FrameEncoder.ts"
+import { BEST_EFFORT_TID, encodeAck, encodeBlockAck, encodeMpdu, SEQUENCE_NUMBER_MODULO } from "./FrameEncoder.ts"
 import type { MpduContext } from "./FrameEncoder.ts"
 import { PCAP_FILE_HEADER_BYTES, PCAP_RECORD_HEADER_BYTES, writeFileHeader, writeRecordHeader } from "./PcapFormat.ts"
 import { RadiotapFlag, radiotapBytes, writeRadiotap } from "./Radiotap.ts"
+import { SequenceCounters } from "./SequenceCounters.ts"
 
 /** Where the capture's bytes go, a chunk at a time; it must use them before it returns (the buffer is reused). */
 export type PcapSink = (bytes: Uint8Array) => void
@@ -90,8 +92,7 @@ export class AirCapture {
   private lastCommittedNs = 0
   /** Where a record that arrived out of time order waits while the later ones move up (rare: another channel's exchange). */
   private readonly scratch = new Uint8Array(MAX_RECORD_BYTES)
-  /** The next sequence number per transmitter address. */
-  private readonly next = new Map<number, number>()
+  private readonly sequences = new SequenceCounters()
   private ampduReference = 0
   private readonly context: MpduContext
 
@@ -131,8 +132,7 @@ export class AirCapture {
       let n = f.macSequence
       c.retry = n >= 0
       if (n < 0) {
-        n = this.next.get(c.ta) ?? 0
-        if (f.kind !== FrameKind.PsPoll) this.next.set(c.ta, n + 1) // a control frame has no sequence number
+        n = this.sequences.next(f, c.ta, c.qos, BEST_EFFORT_TID)
         f.macSequence = n
       }
       c.sequence = n % SEQUENCE_NUMBER_MODULO

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import type { PpduOnAir } from "../../src/air/Air.ts"
-import { frameMpduBytes } from "../../src/air/FrameBytes.ts"
+import { frameMpduBytes, managementBodyBytes } from "../../src/air/FrameBytes.ts"
 import type { PhyConfig } from "../../src/air/PhyConfig.ts"
 import { Station } from "../../src/air/Station.ts"
 import { AirCapture, MAX_EXCHANGE_NS } from "../../src/pcap/AirCapture.ts"
@@ -12,6 +12,7 @@ import type { PcapFile } from "../../src/pcap/PcapReader.ts"
 import { RadiotapFlag } from "../../src/pcap/Radiotap.ts"
 import { BROADCAST, Frame, FrameKind, Payload } from "../../src/vocabulary/Frame.ts"
 import { udpPacketBytes } from "../../src/vocabulary/PacketHeaders.ts"
+import { makeTim } from "../../src/vocabulary/Tim.ts"
 import fourVmsHt40 from "../../examples/four-vms-ht40.json" with { type: "json" }
 import powerSave from "../../examples/power-save.json" with { type: "json" }
 
@@ -99,6 +100,44 @@ describe("AirCapture: PPDUs to pcap records", () => {
     assert.deepStrictEqual(capture.counts, { records: 7, ppdus: 4, mpdus: 4, retries: 2, badFcs: 1, answers: 3, answersLost: 1, failedExchanges: 2 })
   })
 
+  it("numbers QoS Data per <receiver, TID> and the rest from one counter: an AP's beacons leave no holes in its data to a station, a retry keeps its number, a QoS Null takes none", () => {
+    const c = collector()
+    const capture = new AirCapture(c.sink, ERP)
+    const ap = station(AP, 6)
+    const [sta1, sta2] = [0x020000000200, 0x020000000201]
+    const beacon = (id: number): Frame => {
+      const f = new Frame(id, FrameKind.Beacon, AP, BROADCAST, AP)
+      f.info = { ssid: "lab", channel: 6, tim: makeTim([], 0, 1), beaconIntervalNs: 102_400_000 }
+      f.payloadBytes = managementBodyBytes(FrameKind.Beacon, { ssidBytes: 3, rsn: false, ht: false, wmm: true })
+      return f
+    }
+    const down = (id: number, to: number): Frame => {
+      const f = new Frame(id, FrameKind.Data, 0x020000100000, to, AP)
+      f.payloadBytes = udpPacketBytes(100)
+      f.payload = Payload.Udp
+      return f
+    }
+    const retried = down(4, sta1)
+    const sent: Array<[Frame, Partial<PpduOnAir>]> = [
+      [beacon(1), { answered: false }],
+      [down(2, sta1), {}],
+      [beacon(3), { answered: false }],
+      [retried, { arrived: [], answered: false }],
+      [down(5, sta2), {}],
+      [retried, {}],
+      [new Frame(6, FrameKind.QosNull, AP, sta1, AP), {}],
+      [down(7, sta1), {}],
+      [beacon(8), { answered: false }]
+    ]
+    sent.forEach(([f, over], i) => capture.ppdu(ppdu(ap, [f], i * 1_000_000, over), i * 1_000_000 + 500_000))
+    capture.flush()
+    const headers = readPcap(c.bytes()).records.map((r) => readDot11(r.data, readRadiotap(r.data).lengthBytes)).filter((h) => h.type !== 1)
+    // 802.11-2016 10.3.2.11.2: beacons 0, 1, 2 from the shared counter; to sta1 0, 1 (twice: the
+    // retry), then 2 after the QoS Null (any value: 0 here); to sta2 its own 0.
+    assert.deepStrictEqual(headers.map((h) => h.sequence), [0, 0, 1, 1, 0, 1, 0, 2, 2])
+    assert.deepStrictEqual(headers.map((h) => (h.flags & 0x08) !== 0), [false, false, false, false, false, true, false, false, false])
+  })
+
   it("refuses a record that would go before one already written (an exchange longer than its window)", () => {
     const capture = new AirCapture(() => {}, ERP)
     const s = station(0x020000000200, 6)
@@ -149,6 +188,23 @@ const checkAgainstAir = (file: PcapFile, counts: AirCapture["counts"], air: { ex
   return d
 }
 
+/**
+ * 802.11-2016 10.3.2.11.2: the new MPDUs (Retry clear) of one transmitter's individually addressed
+ * QoS Data to one receiver (TID 0 throughout) count up by one, whatever else it sends between them;
+ * returns how many such links there were.
+ */
+const checkQosDataSequences = (d: ReturnType<typeof decoded>): number => {
+  const last = new Map<string, number>()
+  for (const { h } of d) {
+    if (h.type !== 2 || h.subtype !== 8 || (h.flags & 0x08) !== 0 || h.addr1 === BROADCAST) continue
+    const link = `${h.addr2}>${h.addr1}`
+    const previous = last.get(link)
+    if (previous !== undefined) assert.strictEqual(h.sequence, (previous + 1) % 4096, `QoS Data ${link}`)
+    last.set(link, h.sequence!)
+  }
+  return last.size
+}
+
 describe("AirCapture: a run's capture read back", () => {
   it.effect("the default scenario (WPA2, 802.11g 54 Mb/s): beacons with the SSID, the handshake, CCMP data at 54 Mb/s, Acks", () =>
     Effect.gen(function*() {
@@ -188,6 +244,7 @@ describe("AirCapture: a run's capture read back", () => {
       const blockAcks = d.filter(({ h }) => h.type === 1 && h.subtype === 9)
       assert.isAbove(blockAcks.length, 10)
       for (const { rt } of blockAcks) assert.strictEqual(rt.rateMbps, 24)
+      assert.strictEqual(checkQosDataSequences(d), 4 + 4, "each VM's data to the AP, the AP's EAPOL-Key frames to each")
     }), 60_000)
 
   it.effect("power save: null data with the PM bit, PS-Polls, and beacons whose TIM names a dozing station", () =>
@@ -198,6 +255,8 @@ describe("AirCapture: a run's capture read back", () => {
       assert.isTrue(d.some(({ h }) => h.type === 1 && h.subtype === 10), "a PS-Poll")
       const tims = d.filter(({ h }) => h.type === 0 && h.subtype === 8).map(({ r, h }) => readElements(r.data, h.bodyOffset + 12, r.data.length - 4).get(5)!)
       assert.isTrue(tims.some((t) => t.subarray(3).some((octet) => octet !== 0)), "a TIM with a station's bit set")
+      // The AP's data to each station between its beacons: no holes.
+      assert.isAtLeast(checkQosDataSequences(d), 2)
     }), 120_000)
 
   it.effect("U-APSD: the stations ask for it, trigger with QoS Nulls (PM set), and each service period ends with EOSP from the AP", () =>
