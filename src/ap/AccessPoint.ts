@@ -495,7 +495,8 @@ class ApLogic {
           if (status === Status.Success) this.stats.associations++
           else this.stats.rejectedAssociations++
           // A station's AID comes with its association (9.4.1.8): its bit in the TIM.
-          const answer = status === Status.Success ? { status, aid: Ps.assignAid(s.ps, f.src) } : { status }
+          // The response's Capability says whether the BSS is an RSN (Privacy, 9.4.1.4).
+          const answer = status === Status.Success ? { status, aid: Ps.assignAid(s.ps, f.src), rsn: this.features.rsn } : { status, rsn: this.features.rsn }
           // U-APSD, asked in the QoS Info of its WMM Information element: a WMM BSS grants it.
           if (status === Status.Success) Ps.noteUapsd(s.ps, f.src, this.o.qos ? f.info?.uapsd?.maxSpLength : undefined)
           // On an RSN the 4-way handshake follows at once: message 1 with a fresh ANonce (12.7.6.2), behind the response.

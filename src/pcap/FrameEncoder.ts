@@ -303,7 +303,7 @@ const writeManagementBody = (bytes: Uint8Array, view: DataView, at: number, f: F
       bytes[p] = info?.uapsd === undefined ? 0 : QOS_INFO_UAPSD_AC_BE | ((info.uapsd.maxSpLength / MAX_SP_FRAMES_PER_CODE) << QOS_INFO_MAX_SP_LENGTH_SHIFT)
       return p + 1
     case FrameKind.AssocResponse: // 9.3.3.7: capability, status, AID
-      view.setUint16(p, capability(false), true)
+      view.setUint16(p, capability(info?.rsn === true), true) // its body has no RSN element to tell
       view.setUint16(p + 2, info?.status ?? 0, true)
       view.setUint16(p + 4, info?.aid === undefined ? 0 : info.aid | ASSOC_AID_BITS, true)
       p = writeRates(bytes, p + 6)

@@ -200,7 +200,10 @@ export interface Subscription {
 export interface ManagementInfo {
   readonly ssid?: string
   readonly channel?: number
-  /** Association request: the station asks for an RSN (WPA2-PSK with CCMP): its RSN element is present. */
+  /**
+   * Association request: the station asks for an RSN (WPA2-PSK with CCMP): its RSN element is present.
+   * Association response: the BSS is an RSN (the Privacy bit of its Capability, 802.11-2016 9.4.1.4).
+   */
   readonly rsn?: boolean
   /** Responses: 0 = success, otherwise an 802.11 status code; deauthentication: the reason code. */
   readonly status?: number

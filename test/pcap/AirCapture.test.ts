@@ -216,6 +216,10 @@ describe("AirCapture: a run's capture read back", () => {
       const elements = readElements(beacon.r.data, beacon.h.bodyOffset + 12, beacon.r.data.length - 4)
       assert.strictEqual(new TextDecoder().decode(elements.get(0)), "lab")
       assert.isTrue(elements.has(48), "a WPA2 AP's beacon carries its RSN element")
+      // Its association responses say Privacy (Capability bit 4, 802.11-2016 9.4.1.4).
+      const responses = d.filter(({ h }) => h.type === 0 && h.subtype === 1)
+      assert.isAbove(responses.length, 0)
+      for (const { r, h } of responses) assert.strictEqual(new DataView(r.data.buffer, r.data.byteOffset).getUint16(h.bodyOffset, true) & 0x0010, 0x0010)
       const subtypes = new Set(d.map(({ h }) => `${h.type}/${h.subtype}`))
       for (const s of ["0/4", "0/5", "0/11", "0/0", "0/1", "2/8", "1/13"]) assert.isTrue(subtypes.has(s), `no frame of type/subtype ${s}`)
       const qosData = d.filter(({ h }) => h.type === 2 && h.subtype === 8)

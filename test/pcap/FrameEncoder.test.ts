@@ -86,6 +86,17 @@ describe("FrameEncoder: every frame as long as FrameBytes counts it", () => {
     assert.isTrue(e.has(221))
   })
 
+  it("an association response says Privacy in its Capability on an RSN, not on an open BSS (802.11-2016 9.4.1.4)", () => {
+    const n = { ssidBytes: 3, rsn: false, ht: false, wmm: true } // a response's body has no RSN element
+    const capability = (rsn: boolean): number => {
+      const mpdu = encode(management(FrameKind.AssocResponse, AP, STA, n, { status: 0, aid: 1, rsn }), context({ ta: AP, fromAp: true }))
+      return new DataView(mpdu.buffer).getUint16(24, true)
+    }
+    // 9.4.1.4: ESS is bit 0, Privacy bit 4.
+    assert.strictEqual(capability(true) & 0b1_0001, 0b1_0001)
+    assert.strictEqual(capability(false) & 0b1_0001, 0b0_0001)
+  })
+
   it("the features a management body was counted with are named by its size", () => {
     for (const kind of MANAGEMENT_KINDS) {
       for (const n of ALL_FEATURES) {
