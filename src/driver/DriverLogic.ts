@@ -183,7 +183,8 @@ export class DriverLogic {
       case "Associate":
         if (pair !== undefined) {
           pair.state = Pair.afterCommand("Associate")
-          job.then(nic, { _tag: "AssocRequest", vmac: pair.vmac, vm, bssid: cmd.bssid, ssid: cmd.ssid, passphrase: cmd.passphrase, uapsdMaxSpLength: cmd.uapsdMaxSpLength })
+          job.then(nic, { _tag: "AssocRequest", vmac: pair.vmac, vm, bssid: cmd.bssid, ssid: cmd.ssid, passphrase: cmd.passphrase, uapsdMaxSpLength: cmd.uapsdMaxSpLength,
+            listenInterval: cmd.listenInterval })
         }
         return job.submit()
       case "SetRate":

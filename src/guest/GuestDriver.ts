@@ -225,7 +225,8 @@ export const onEvent = (d: GuestDriver, e: CardEvent, config: Config): Step => {
             bssid: d.target.bssid,
             ssid: d.target.ssid,
             ...(config.passphrase === undefined ? {} : { passphrase: config.passphrase }),
-            ...uapsdField(config)
+            ...uapsdField(config),
+            ...(config.powerSave === undefined ? {} : { listenInterval: config.powerSave.listenInterval })
           })
         ]
       }

@@ -123,7 +123,8 @@ export class DirectPortLogic {
         return
       case "Associate":
         access.then(nic, {
-          _tag: "AssocRequest", vmac: 0, vm: 0, bssid: command.bssid, ssid: command.ssid, passphrase: command.passphrase, uapsdMaxSpLength: command.uapsdMaxSpLength
+          _tag: "AssocRequest", vmac: 0, vm: 0, bssid: command.bssid, ssid: command.ssid, passphrase: command.passphrase, uapsdMaxSpLength: command.uapsdMaxSpLength,
+          listenInterval: command.listenInterval
         })
         return
       case "SetRate": {

@@ -78,6 +78,8 @@ export type NicMessage = Data.TaggedEnum<{
     readonly passphrase: string | undefined
     /** Ask for U-APSD with this Max SP Length (undefined: do not). */
     readonly uapsdMaxSpLength: number | undefined
+    /** The Listen Interval to announce (undefined: 1). */
+    readonly listenInterval: number | undefined
   }
   Disassoc: { readonly vmac: number }
   /** The driver's signal monitor for `vmac` (`BeaconSignal.ts`). */

@@ -149,7 +149,8 @@ export class NicLogic {
         v.ref.tellUnsafe({ _tag: "Auth", bssid: msg.bssid, channel: msg.channel })
         return
       case "AssocRequest":
-        v.ref.tellUnsafe({ _tag: "Assoc", vm: msg.vm, bssid: msg.bssid, ssid: msg.ssid, passphrase: msg.passphrase, uapsdMaxSpLength: msg.uapsdMaxSpLength })
+        v.ref.tellUnsafe({ _tag: "Assoc", vm: msg.vm, bssid: msg.bssid, ssid: msg.ssid, passphrase: msg.passphrase, uapsdMaxSpLength: msg.uapsdMaxSpLength,
+          listenInterval: msg.listenInterval })
         return
       case "MonitorSignal":
         // A register write: it stays across resets of the association, until the vMAC is started again.

@@ -108,13 +108,14 @@ export type VmacMessage = Data.TaggedEnum<{
   Transmit: { readonly frames: ReadonlyArray<Frame> }
   SetRate: { readonly vm: number; readonly chain: RetryChain }
   Auth: { readonly bssid: number; readonly channel: number }
-  /** `uapsdMaxSpLength`: ask for U-APSD with this Max SP Length (0: all); undefined: do not. */
+  /** `uapsdMaxSpLength`: ask for U-APSD with this Max SP Length (0: all); undefined: do not. `listenInterval`: to announce (undefined: 1). */
   Assoc: {
     readonly vm: number
     readonly bssid: number
     readonly ssid: string
     readonly passphrase: string | undefined
     readonly uapsdMaxSpLength: number | undefined
+    readonly listenInterval: number | undefined
   }
   Disassoc: {}
   /** Unicast frames the radio received for this vMAC's address. */
@@ -356,7 +357,8 @@ class VmacFirmware {
         this.sendManagement(s, FrameKind.AssocRequest, {
           ssid: msg.ssid,
           ...(msg.passphrase === undefined ? {} : { rsn: true }),
-          ...(r.uapsd ? { uapsd: { maxSpLength: msg.uapsdMaxSpLength! } } : {})
+          ...(r.uapsd ? { uapsd: { maxSpLength: msg.uapsdMaxSpLength! } } : {}),
+          ...(msg.listenInterval === undefined ? {} : { listenInterval: msg.listenInterval })
         })
         break
       case "Disassoc":

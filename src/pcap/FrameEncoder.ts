@@ -182,7 +182,7 @@ const MAX_HT40_ABOVE_CHANNEL = 7
 const CAPABILITY_ESS = 0x0001
 const CAPABILITY_PRIVACY = 0x0010
 const CAPABILITY_SHORT_SLOT = 0x0400
-/** Listen Interval of an association request, in beacon intervals (9.4.1.6): wake for every beacon. */
+/** Listen Interval of an association request whose frame names none, in beacon intervals (9.4.1.6): wake for every beacon. */
 export const LISTEN_INTERVAL_BEACONS = 1
 export { TU_NS } from "../air/Timing.ts"
 /** Authentication algorithm 0, open system (9.4.1.1); transaction 1 asks, 2 answers (Table 9-41). */
@@ -294,7 +294,7 @@ const writeManagementBody = (bytes: Uint8Array, view: DataView, at: number, f: F
       return p + 6
     case FrameKind.AssocRequest: // 9.3.3.6
       view.setUint16(p, capability(n.rsn), true)
-      view.setUint16(p + 2, LISTEN_INTERVAL_BEACONS, true)
+      view.setUint16(p + 2, info?.listenInterval ?? LISTEN_INTERVAL_BEACONS, true)
       p = writeRates(bytes, writeSsid(bytes, p + 4, ssid))
       if (n.rsn) p = writeArray(bytes, p, RSN_ELEMENT)
       if (n.ht) p = writeHtCapabilities(bytes, view, p, c.bssPhy)

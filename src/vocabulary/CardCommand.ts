@@ -44,17 +44,23 @@ export const MaxSpLength = Schema.Literals([0, 2, 4, 6])
  */
 export const UAPSD_MAX_SP_LENGTH_DEFAULT = 0
 
+/** A listen interval: beacons between the ones a dozing station wakes for, 1..100 (the scenario's bounds). */
+export const ListenInterval = Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100 }))
+
 /**
  * Associate with an AP; the passphrase stands in for the WPA2-PSK 4-way handshake. `uapsdMaxSpLength`:
  * ask for U-APSD (its access category trigger- and delivery-enabled) with that Max SP Length, as
  * mac80211 sets the QoS Info of the WMM Information element from `uapsd_queues` and `uapsd_max_sp_len`.
+ * `listenInterval`: the Listen Interval the request announces (802.11-2016 9.4.1.6), as mac80211 takes
+ * it from its configuration; absent: 1.
  */
 export class Associate extends Schema.TaggedClass<Associate>()("Associate", {
   vmac: VmacIndex,
   bssid: Mac,
   ssid: Schema.String.check(Schema.isMaxLength(32)),
   passphrase: Schema.optionalKey(Schema.String.check(Schema.isMaxLength(63))),
-  uapsdMaxSpLength: Schema.optionalKey(MaxSpLength)
+  uapsdMaxSpLength: Schema.optionalKey(MaxSpLength),
+  listenInterval: Schema.optionalKey(ListenInterval)
 }) {}
 
 /**
@@ -108,7 +114,7 @@ export class MonitorSignal extends Schema.TaggedClass<MonitorSignal>()("MonitorS
 export class SetPowerSave extends Schema.TaggedClass<SetPowerSave>()("SetPowerSave", {
   vmac: VmacIndex,
   mode: Schema.Literals(["off", "legacy", "uapsd"]),
-  listenInterval: Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100 })),
+  listenInterval: ListenInterval,
   dynamicTimeoutMs: Schema.Number.check(Schema.isBetween({ minimum: 1, maximum: 60_000 }))
 }) {}
 

@@ -223,6 +223,11 @@ export interface ManagementInfo {
    * frames a service period may bring (Max SP Length: 0 all, 2, 4, 6).
    */
   readonly uapsd?: { readonly maxSpLength: number }
+  /**
+   * An association request: its Listen Interval, in beacon intervals (802.11-2016 9.4.1.6), the
+   * station's configured one (a scenario's `powerSave.listenInterval`); absent: 1.
+   */
+  readonly listenInterval?: number
 }
 
 /** 802.11 status codes the model uses (IEEE 802.11-2016 Table 9-46). */

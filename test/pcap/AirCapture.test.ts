@@ -261,6 +261,13 @@ describe("AirCapture: a run's capture read back", () => {
       assert.isTrue(tims.some((t) => t.subarray(3).some((octet) => octet !== 0)), "a TIM with a station's bit set")
       // The AP's data to each station between its beacons: no holes.
       assert.isAtLeast(checkQosDataSequences(d), 2)
+      // Each station's first association request announces its VM's listen interval (the scenario's; 1 when it names none).
+      const announced = new Map<number, number>()
+      for (const { r, h } of d) {
+        if (h.type === 0 && h.subtype === 0 && !announced.has(h.addr2!)) announced.set(h.addr2!, new DataView(r.data.buffer, r.data.byteOffset).getUint16(h.bodyOffset + 2, true))
+      }
+      const configured = powerSave.vms.map((vm) => (vm.powerSave as { listenInterval?: number }).listenInterval ?? 1)
+      assert.deepStrictEqual([...announced.values()].sort(), [...configured].sort())
     }), 120_000)
 
   it.effect("U-APSD: the stations ask for it, trigger with QoS Nulls (PM set), and each service period ends with EOSP from the AP", () =>

@@ -86,6 +86,15 @@ describe("FrameEncoder: every frame as long as FrameBytes counts it", () => {
     assert.isTrue(e.has(221))
   })
 
+  it("an association request's Listen Interval: the station's, or 1 when its frame names none (802.11-2016 9.4.1.6)", () => {
+    const n = { ssidBytes: 3, rsn: false, ht: false, wmm: true }
+    const listenInterval = (info: Frame["info"]): number =>
+      new DataView(encode(management(FrameKind.AssocRequest, STA, AP, n, info), context()).buffer).getUint16(24 + 2, true) // after the Capability
+    assert.strictEqual(listenInterval({ ssid: "lab", listenInterval: 3 }), 3)
+    assert.strictEqual(listenInterval({ ssid: "lab", listenInterval: 100 }), 100)
+    assert.strictEqual(listenInterval({ ssid: "lab" }), 1)
+  })
+
   it("an association response says Privacy in its Capability on an RSN, not on an open BSS (802.11-2016 9.4.1.4)", () => {
     const n = { ssidBytes: 3, rsn: false, ht: false, wmm: true } // a response's body has no RSN element
     const capability = (rsn: boolean): number => {
