@@ -24,13 +24,15 @@ import { frameMpduBytes } from "../air/FrameBytes.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
 import { basicRateFor } from "../air/RateTable.ts"
 import { ACK_BYTES, BLOCK_ACK_BYTES, MAX_AMPDU_MPDUS, timingsFor } from "../air/Timing.ts"
-import { BROADCAST } from "../vocabulary/Frame.ts"
+import { BROADCAST, FrameKind, Payload } from "../vocabulary/Frame.ts"
+import { TCP_IP_OVERHEAD_BYTES } from "../vocabulary/PacketHeaders.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import { BEST_EFFORT_TID, encodeAck, encodeBlockAck, encodeMpdu, SEQUENCE_NUMBER_MODULO } from "./FrameEncoder.ts"
 import type { MpduContext } from "./FrameEncoder.ts"
 import { PCAP_FILE_HEADER_BYTES, PCAP_RECORD_HEADER_BYTES, writeFileHeader, writeRecordHeader } from "./PcapFormat.ts"
 import { RadiotapFlag, radiotapBytes, writeRadiotap } from "./Radiotap.ts"
 import { SequenceCounters } from "./SequenceCounters.ts"
+import { TcpSegmentSizes } from "./TcpSegmentSizes.ts"
 
 /** Where the capture's bytes go, a chunk at a time; it must use them before it returns (the buffer is reused). */
 export type PcapSink = (bytes: Uint8Array) => void
@@ -93,6 +95,7 @@ export class AirCapture {
   /** Where a record that arrived out of time order waits while the later ones move up (rare: another channel's exchange). */
   private readonly scratch = new Uint8Array(MAX_RECORD_BYTES)
   private readonly sequences = new SequenceCounters()
+  private readonly tcp = new TcpSegmentSizes()
   private ampduReference = 0
   private readonly context: MpduContext
 
@@ -104,7 +107,7 @@ export class AirCapture {
     this.chunkView = new DataView(this.chunk.buffer)
     this.used = writeFileHeader(this.chunkView, 0)
     this.committed = this.used
-    this.context = { ta: 0, fromAp: false, sequence: 0, packetNumber: 0, retry: false, durationUs: 0, qos: false, tsfUs: 0, bssPhy, channel: 0 }
+    this.context = { ta: 0, fromAp: false, sequence: 0, packetNumber: 0, retry: false, durationUs: 0, qos: false, tcpSegmentBytes: 0, tsfUs: 0, bssPhy, channel: 0 }
   }
 
   /** One PPDU's exchange ended at `nowNs`: its records join the window; those no later exchange can precede are committed. */
@@ -137,6 +140,11 @@ export class AirCapture {
       }
       c.sequence = n % SEQUENCE_NUMBER_MODULO
       c.packetNumber = n + 1 // CCMP's PN starts at 1 and never repeats under a key (12.5.3.4.4)
+      // TCP headers are written on open links only (CCMP's body is zeros).
+      if (f.kind === FrameKind.Data && !f.protected) {
+        if (f.payload === Payload.TcpData) this.tcp.noteData(f.src, f.dst, f.payloadBytes - TCP_IP_OVERHEAD_BYTES)
+        else if (f.payload === Payload.TcpAck) c.tcpSegmentBytes = this.tcp.of(f.dst, f.src)
+      }
       // `arrived` keeps the order of `frames`.
       const got = p.arrived === undefined ? !p.collided : p.arrived[arrivedAt] === f
       if (got && p.arrived !== undefined) arrivedAt++

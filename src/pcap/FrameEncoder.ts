@@ -92,6 +92,8 @@ export interface MpduContext {
   durationUs: number
   /** The link uses QoS data frames (the sender's `Station.qos`). */
   qos: boolean
+  /** A TCP ACK: the payload bytes of the segments it acknowledges (its `seq` counts them). */
+  tcpSegmentBytes: number
   /** TSF at the PPDU's start, µs: a beacon's or probe response's Timestamp field. */
   tsfUs: number
   /** The BSS's data PHY, for the HT elements (802.11n) and the channel the DS Parameter Set names. */
@@ -335,13 +337,20 @@ export const IpProtocol = { Icmp: 1, Tcp: 6, Udp: 17, Experimental: 253 } as con
 const IPV4_VERSION_IHL = 0x45
 const IPV4_DONT_FRAGMENT = 0x4000
 const IPV4_TTL = 64
-/** The port both ends use: 9, the discard service (RFC 863): the model's payloads carry nothing to read. */
+/**
+ * Ports. UDP uses 9, the discard service (RFC 863), at both ends: the model's payloads carry nothing
+ * to read. TCP has a connection per direction, as a station's bulk send and receive would: the
+ * station's data goes from port 49152 (the first dynamic port, RFC 6335 6) to discard; the endpoint's
+ * data comes from chargen (RFC 864), the service that sends to whoever connects.
+ */
 export const DISCARD_PORT = 9
+export const CHARGEN_PORT = 19
+export const CLIENT_PORT = 49152
 /** ICMP echo types (RFC 792): request 8, reply 0; the identifier of every echo. */
 const ICMP_ECHO_REQUEST = 8
 const ICMP_ECHO_REPLY = 0
 const ICMP_ECHO_IDENTIFIER = 1
-/** TCP: data offset 5 words (RFC 793 3.1); flags ACK, PSH|ACK; the window the model never limits. */
+/** TCP: data offset 5 words (RFC 9293 3.1); flags ACK, PSH|ACK; the window the model never limits. */
 const TCP_DATA_OFFSET = 0x50
 const TCP_ACK = 0x10
 const TCP_PSH_ACK = 0x18
@@ -350,7 +359,7 @@ const TCP_WINDOW = 0xffff
 /** The IPv4 address of a station: 10.x.y.z from its MAC's last three octets (a private network, RFC 1918). */
 export const ipOf = (mac: number): number => (0x0a000000 | (mac & 0xffffff)) >>> 0
 
-/** RFC 1071's Internet checksum of `bytes[from, to)` plus `sum`. */
+/** RFC 1071's Internet checksum of `bytes[from, to)` plus `sum` (words of bytes not read, summed by the caller). */
 const internetChecksum = (bytes: Uint8Array, from: number, to: number, sum = 0): number => {
   for (let i = from; i < to; i += 2) sum += (bytes[i]! << 8) | (i + 1 < to ? bytes[i + 1]! : 0)
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16)
@@ -373,11 +382,15 @@ const protocolOf = (f: Frame, ipBytes: number): number => {
   }
 }
 
+/** The TCP pseudo-header's sum (RFC 9293 3.1): source and destination addresses, zero and the protocol, the TCP length. */
+const pseudoHeaderSum = (src: number, dst: number, tcpBytes: number): number =>
+  (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + IpProtocol.Tcp + tcpBytes
+
 /**
  * An IPv4 packet of `ipBytes` (at least its header) from `f`'s source to its destination, headers
  * real, data zero; returns where its headers end (zeros follow up to `at + ipBytes`).
  */
-const writeIpPacket = (bytes: Uint8Array, view: DataView, at: number, f: Frame, ipBytes: number): number => {
+const writeIpPacket = (bytes: Uint8Array, view: DataView, at: number, f: Frame, ipBytes: number, c: MpduContext): number => {
   bytes.fill(0, at, at + ipBytes)
   const protocol = protocolOf(f, ipBytes)
   view.setUint8(at, IPV4_VERSION_IHL)
@@ -403,16 +416,22 @@ const writeIpPacket = (bytes: Uint8Array, view: DataView, at: number, f: Frame, 
       view.setUint16(l4 + 6, f.seq & 0xffff, false)
       view.setUint16(l4 + 2, internetChecksum(bytes, l4, l4 + ICMP_ECHO_HEADER_BYTES), false) // the data is zeros
       return l4 + ICMP_ECHO_HEADER_BYTES
-    case IpProtocol.Tcp: { // RFC 793 3.1; checksum left 0 (a capture of CCMP-less links only)
-      const segmentBytes = l4Bytes - TCP_HEADER_BYTES
+    case IpProtocol.Tcp: { // RFC 9293 3.1
       const data = f.payload === Payload.TcpData
-      view.setUint16(l4, DISCARD_PORT, false)
-      view.setUint16(l4 + 2, DISCARD_PORT, false)
-      view.setUint32(l4 + 4, data ? (f.seq * segmentBytes) >>> 0 : 0, false)
-      view.setUint32(l4 + 8, data ? 0 : f.seq >>> 0, false)
+      // Downlink data is the endpoint's (chargen), an uplink ACK answers it; the other two are the station's send to discard.
+      const endpointSends = c.fromAp === data
+      const server = endpointSends ? CHARGEN_PORT : DISCARD_PORT
+      view.setUint16(l4, c.fromAp ? server : CLIENT_PORT, false)
+      view.setUint16(l4 + 2, c.fromAp ? CLIENT_PORT : server, false)
+      // Numbers count bytes (RFC 9293 3.4): segment n starts at byte n × its size; an ACK names the
+      // next byte expected. The side that only acknowledges sends no byte: its number stays 0.
+      view.setUint32(l4 + 4, data ? (f.seq * (l4Bytes - TCP_HEADER_BYTES)) >>> 0 : 0, false)
+      view.setUint32(l4 + 8, data ? 0 : (f.seq * c.tcpSegmentBytes) >>> 0, false)
       view.setUint8(l4 + 12, TCP_DATA_OFFSET)
       view.setUint8(l4 + 13, data ? TCP_PSH_ACK : TCP_ACK)
       view.setUint16(l4 + 14, TCP_WINDOW, false)
+      // The checksum field is still 0 and the data is zeros: the header and the pseudo-header are all the sum has.
+      view.setUint16(l4 + 16, internetChecksum(bytes, l4, l4 + TCP_HEADER_BYTES, pseudoHeaderSum(ipOf(f.src), ipOf(f.dst), l4Bytes)), false)
       return l4 + TCP_HEADER_BYTES
     }
     default:
@@ -522,7 +541,7 @@ export const encodeMpdu = (bytes: Uint8Array, view: DataView, at: number, f: Fra
         return writeFcsOverZeros(bytes, view, at, p, p + f.payloadBytes)
       }
       p = writeLlcSnap(bytes, view, p, ETHERTYPE_IPV4)
-      return writeFcsOverZeros(bytes, view, at, writeIpPacket(bytes, view, p, f, f.payloadBytes), p + f.payloadBytes)
+      return writeFcsOverZeros(bytes, view, at, writeIpPacket(bytes, view, p, f, f.payloadBytes, c), p + f.payloadBytes)
     }
     default: {
       // Management (9.3.3.2): DA, SA (the TA), BSSID.

@@ -7,7 +7,7 @@ import { Station } from "../../src/air/Station.ts"
 import { AirCapture, MAX_EXCHANGE_NS } from "../../src/pcap/AirCapture.ts"
 import { LINKTYPE_IEEE802_11_RADIOTAP } from "../../src/pcap/PcapFormat.ts"
 import { readDot11, readElements, readPcap, readRadiotap } from "../../src/pcap/PcapReader.ts"
-import { captured, collector } from "./support.ts"
+import { captured, collector, onesComplementSum } from "./support.ts"
 import type { PcapFile } from "../../src/pcap/PcapReader.ts"
 import { RadiotapFlag } from "../../src/pcap/Radiotap.ts"
 import { BROADCAST, Frame, FrameKind, Payload } from "../../src/vocabulary/Frame.ts"
@@ -268,6 +268,45 @@ describe("AirCapture: a run's capture read back", () => {
       }
       const configured = powerSave.vms.map((vm) => (vm.powerSave as { listenInterval?: number }).listenInterval ?? 1)
       assert.deepStrictEqual([...announced.values()].sort(), [...configured].sort())
+    }), 120_000)
+
+  it.effect("TCP both ways on an open link: checksums that verify, and every ACK names where a segment of its connection starts or ends", () =>
+    Effect.gen(function*() {
+      const scenario = {
+        durationSeconds: 5,
+        warmupSeconds: 0,
+        aps: [{ ssid: "open", bssid: "02:00:00:00:01:00", security: { kind: "open" } }],
+        vms: [{
+          name: "both",
+          ssid: "open",
+          traffic: [{ kind: "tcp-tx", offeredMbps: 2, payloadBytes: 1000 }, { kind: "tcp-rx", offeredMbps: 2, payloadBytes: 700 }]
+        }]
+      }
+      const { file, counts, air } = yield* captured(scenario, 2)
+      const d = checkAgainstAir(file, counts, air)
+      const boundaries = new Map<string, Set<number>>()
+      const acks: Array<{ reverse: string; ack: number }> = []
+      for (const { r, h } of d) {
+        if (h.type !== 2 || (h.subtype & 4) !== 0) continue // data with a body
+        const v = new DataView(r.data.buffer, r.data.byteOffset, r.data.length)
+        const ip = h.bodyOffset + 8 // behind LLC/SNAP
+        if (v.getUint16(ip - 2) !== 0x0800 || r.data[ip + 9] !== 6) continue // IPv4 (RFC 1042 EtherType), TCP
+        const total = v.getUint16(ip + 2)
+        const tcp = ip + 20
+        assert.strictEqual(onesComplementSum(r.data, ip, tcp), 0xffff, "IPv4 header checksum")
+        assert.strictEqual(onesComplementSum(r.data, tcp, ip + total, [onesComplementSum(r.data, ip + 12, ip + 20), 6, total - 20]), 0xffff, "TCP checksum")
+        const [src, dst] = [`${v.getUint32(ip + 12)}:${v.getUint16(tcp)}`, `${v.getUint32(ip + 16)}:${v.getUint16(tcp + 2)}`]
+        const length = total - 40
+        if (length > 0) {
+          const seq = v.getUint32(tcp + 4)
+          const set = boundaries.get(`${src}>${dst}`) ?? new Set()
+          set.add(seq).add(seq + length)
+          boundaries.set(`${src}>${dst}`, set)
+        } else acks.push({ reverse: `${dst}>${src}`, ack: v.getUint32(tcp + 8) })
+      }
+      assert.strictEqual(boundaries.size, 2, "two connections carry data: the station's and the endpoint's")
+      assert.deepStrictEqual(new Set(acks.map((a) => a.reverse)), new Set(boundaries.keys()), "both are acknowledged")
+      for (const { reverse, ack } of acks) assert.isTrue(boundaries.get(reverse)!.has(ack), `ACK ${ack} on ${reverse}`)
     }), 120_000)
 
   it.effect("U-APSD: the stations ask for it, trigger with QoS Nulls (PM set), and each service period ends with EOSP from the AP", () =>

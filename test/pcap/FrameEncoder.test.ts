@@ -12,6 +12,7 @@ import {
 } from "../../src/pcap/FrameEncoder.ts"
 import type { MpduContext } from "../../src/pcap/FrameEncoder.ts"
 import { readDot11, readElements } from "../../src/pcap/PcapReader.ts"
+import { onesComplementSum } from "./support.ts"
 
 const AP = 0x020000000100
 const STA = 0x020000000200
@@ -20,7 +21,7 @@ const HT40: PhyConfig = { standard: "802.11n", mcs: 15, channelWidthMhz: 40, gua
 const ERP: PhyConfig = { standard: "802.11g", rateMbps: 54 }
 
 const context = (over: Partial<MpduContext> = {}): MpduContext => ({
-  ta: STA, fromAp: false, sequence: 7, packetNumber: 1, retry: false, durationUs: 44, qos: true, tsfUs: 123_456, bssPhy: ERP, channel: 6, ...over
+  ta: STA, fromAp: false, sequence: 7, packetNumber: 1, retry: false, durationUs: 44, qos: true, tcpSegmentBytes: 1460, tsfUs: 123_456, bssPhy: ERP, channel: 6, ...over
 })
 
 const encode = (f: Frame, c: MpduContext): Uint8Array => {
@@ -158,6 +159,40 @@ describe("FrameEncoder: every frame as long as FrameBytes counts it", () => {
     for (let i = 0; i < 20; i += 2) sum += v.getUint16(ip + i, false)
     while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16)
     assert.strictEqual(sum, 0xffff) // a header with its checksum sums to all ones (RFC 1071)
+  })
+
+  it("TCP on an open link: a connection per direction, byte sequence and ACK numbers, IPv4 and TCP checksums that verify", () => {
+    const tcp = (src: number, dst: number, payload: Payload, ipBytes: number, seq: number, fromAp: boolean, tcpSegmentBytes: number) => {
+      const f = new Frame(14, FrameKind.Data, src, dst, AP)
+      f.payload = payload
+      f.payloadBytes = ipBytes
+      f.seq = seq
+      const mpdu = encode(f, context({ ta: fromAp ? AP : STA, fromAp, qos: false, tcpSegmentBytes }))
+      assert.isTrue(fcsOk(mpdu))
+      const ip = 24 + 8 // MAC header, LLC/SNAP
+      return { mpdu, ip, tcp: ip + 20, v: new DataView(mpdu.buffer) }
+    }
+    // The station's segment 5 of 1000-byte segments, then the endpoint's ACK of segment 6 (RFC 9293 3.4: the next byte expected).
+    const data = tcp(STA, ENDPOINT, Payload.TcpData, 20 + 20 + 1000, 5, false, 0)
+    assert.deepStrictEqual([data.v.getUint16(data.tcp), data.v.getUint16(data.tcp + 2)], [49152, 9])
+    assert.strictEqual(data.v.getUint32(data.tcp + 4), 5 * 1000)
+    const ack = tcp(ENDPOINT, STA, Payload.TcpAck, 20 + 20, 6, true, 1000)
+    assert.deepStrictEqual([ack.v.getUint16(ack.tcp), ack.v.getUint16(ack.tcp + 2)], [9, 49152])
+    assert.deepStrictEqual([ack.v.getUint32(ack.tcp + 4), ack.v.getUint32(ack.tcp + 8)], [0, 6 * 1000])
+    // The endpoint's own data comes from chargen (19), and the station's ACKs go back to it.
+    const down = tcp(ENDPOINT, STA, Payload.TcpData, 20 + 20 + 700, 3, true, 0)
+    assert.deepStrictEqual([down.v.getUint16(down.tcp), down.v.getUint16(down.tcp + 2), down.v.getUint32(down.tcp + 4)], [19, 49152, 3 * 700])
+    const up = tcp(STA, ENDPOINT, Payload.TcpAck, 20 + 20, 4, false, 700)
+    assert.deepStrictEqual([up.v.getUint16(up.tcp), up.v.getUint16(up.tcp + 2), up.v.getUint32(up.tcp + 8)], [49152, 19, 4 * 700])
+    for (const { mpdu, ip, v } of [data, ack, down, up]) {
+      // RFC 1071: the one's-complement sum of a header with its checksum, or of a segment with its pseudo-header, is all ones.
+      assert.strictEqual(onesComplementSum(mpdu, ip, ip + 20), 0xffff, "IPv4 header checksum")
+      const total = v.getUint16(ip + 2)
+      assert.strictEqual(total, mpdu.length - ip - 4)
+      // RFC 9293 3.1 pseudo-header: source and destination address (IPv4 header bytes 12–19), zero and protocol 6, TCP length.
+      const pseudo = [onesComplementSum(mpdu, ip + 12, ip + 20), 6, total - 20]
+      assert.strictEqual(onesComplementSum(mpdu, ip + 20, ip + total, pseudo), 0xffff, "TCP checksum")
+    }
   })
 
   it("null data with the PM bit, and a PS-Poll with the AID in Duration/ID", () => {

@@ -36,3 +36,11 @@ export const captured = (input: unknown, seconds: number) =>
     return { file: readPcap(c.bytes()), ...value }
   })
 
+
+/** RFC 1071: the one's-complement sum of the 16-bit big-endian words of `bytes[from, to)` (an odd last byte padded with zero) plus `words`. */
+export const onesComplementSum = (bytes: Uint8Array, from: number, to: number, words: ReadonlyArray<number> = []): number => {
+  let sum = words.reduce((a, b) => a + b, 0)
+  for (let i = from; i < to; i += 2) sum += (bytes[i]! << 8) | (i + 1 < to ? bytes[i + 1]! : 0)
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16)
+  return sum
+}
