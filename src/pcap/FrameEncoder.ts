@@ -18,6 +18,7 @@ import { FrameKind, Payload } from "../vocabulary/Frame.ts"
 import { IPV4_HEADER_BYTES, TCP_HEADER_BYTES, UDP_HEADER_BYTES, ICMP_ECHO_HEADER_BYTES } from "../vocabulary/PacketHeaders.ts"
 import { MIN_TIM_ELEMENT_BYTES, bitmapControl, timElementBytes } from "../vocabulary/Tim.ts"
 import { NONCE_BYTES, MIC_BYTES, RSN_ELEMENT_BYTES } from "../vocabulary/Wpa.ts"
+import { in24Ghz, secondaryChannelAbove } from "./Channels.ts"
 import { crc32Of, crc32WithZeros } from "./Crc32.ts"
 
 // ---- Frame Control (802.11-2016 9.2.4.1) --------------------------------------------------------
@@ -134,7 +135,17 @@ const writeHeader = (view: DataView, at: number, fc: number, flags: number, dura
 // ---- Elements (9.4.2) -----------------------------------------------------------------------------
 
 /** Element IDs (802.11-2016 Table 9-77). */
-export const ElementId = { Ssid: 0, SupportedRates: 1, DsParameterSet: 3, Tim: 5, Erp: 42, HtCapabilities: 45, Rsn: 48, HtOperation: 61, VendorSpecific: 221 } as const
+export const ElementId = {
+  Ssid: 0, SupportedRates: 1, DsParameterSet: 3, Tim: 5, Erp: 42, HtCapabilities: 45, Rsn: 48, HtOperation: 61, ExtendedCapabilities: 127, VendorSpecific: 221
+} as const
+/**
+ * The 3 bytes the model counts for the ERP element (`air/FrameBytes.ts`) in every beacon and probe
+ * response. In 2.4 GHz: the ERP element, no protection needed (9.4.2.12: the BSS is pure ERP). In 5 GHz
+ * there is no ERP element; an Extended Capabilities element with its first octet, no capability set
+ * (9.4.2.27), fills its bytes, so the frame stays as long as the air counted it.
+ */
+const ERP_ELEMENT = [ElementId.Erp, 1, 0x00] as const
+const EXTENDED_CAPABILITIES_NONE = [ElementId.ExtendedCapabilities, 1, 0x00] as const
 /** The eight ERP-OFDM rates, 500 kb/s units, the basic ones (6, 12, 24 Mb/s: the mandatory rates, 17.1.1) with bit 7 set (9.4.2.3). */
 const SUPPORTED_RATES = [0x8c, 0x12, 0x98, 0x24, 0xb0, 0x48, 0x60, 0x6c] as const
 /** The RSN element of WPA2-PSK with CCMP-128 (9.4.2.25): version 1, group CCMP, one pairwise CCMP, one AKM PSK, capabilities 0. */
@@ -178,8 +189,6 @@ const HT_TX_MCS_SET_DEFINED = 0x01
 const HT_OP_SECONDARY_ABOVE = 0x01
 const HT_OP_SECONDARY_BELOW = 0x03
 const HT_OP_ANY_WIDTH = 0x04
-/** The highest 2.4 GHz channel whose 40 MHz pair lies above it (channels 1–7; 802.11-2016 Table E-4, operating class 83). */
-const MAX_HT40_ABOVE_CHANNEL = 7
 /** Capability Information (9.4.1.4): ESS, Privacy, Short Slot Time (a pure-ERP BSS uses the short slot, Timing.ts). */
 const CAPABILITY_ESS = 0x0001
 const CAPABILITY_PRIVACY = 0x0010
@@ -235,7 +244,7 @@ const writeHtOperation = (bytes: Uint8Array, at: number, phy: PhyConfig, channel
   bytes[at + 1] = 22
   bytes[at + 2] = channel
   if (phy.standard === "802.11n" && phy.channelWidthMhz === 40) {
-    bytes[at + 3] = (channel <= MAX_HT40_ABOVE_CHANNEL ? HT_OP_SECONDARY_ABOVE : HT_OP_SECONDARY_BELOW) | HT_OP_ANY_WIDTH
+    bytes[at + 3] = (secondaryChannelAbove(channel) ? HT_OP_SECONDARY_ABOVE : HT_OP_SECONDARY_BELOW) | HT_OP_ANY_WIDTH
   }
   return at + 24
 }
@@ -280,9 +289,12 @@ const writeManagementBody = (bytes: Uint8Array, view: DataView, at: number, f: F
         bytes.set(t.partialBitmap, p)
         p += t.partialBitmap.length
       }
-      p = writeArray(bytes, p, [ElementId.Erp, 1, 0x00])
+      // Table 9-27's order: ERP, RSN, HT Capabilities and Operation, Extended Capabilities, vendor-specific last.
+      const band24 = in24Ghz(channel)
+      if (band24) p = writeArray(bytes, p, ERP_ELEMENT)
       if (n.rsn) p = writeArray(bytes, p, RSN_ELEMENT)
       if (n.ht) p = writeHtOperation(bytes, writeHtCapabilities(bytes, view, p, c.bssPhy), c.bssPhy, channel)
+      if (!band24) p = writeArray(bytes, p, EXTENDED_CAPABILITIES_NONE)
       if (n.wmm) p = writeArray(bytes, p, WMM_PARAMETER)
       return p
     }

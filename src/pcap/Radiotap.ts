@@ -14,6 +14,7 @@
  * | 20 | A-MPDU status | 8 (4) | the A-MPDU's reference number, last subframe (A-MPDU only) |
  */
 import type { PhyConfig } from "../air/PhyConfig.ts"
+import { in24Ghz } from "./Channels.ts"
 
 /** Header: it_version 1, it_pad 1, it_len 2, it_present 4 (radiotap.org, "Radiotap header"). */
 export const RADIOTAP_HEADER_BYTES = 8
@@ -104,7 +105,7 @@ export const writeRadiotap = (
   if (!ht) view.setUint8(p++, phy.rateMbps * RATE_UNITS_PER_MBPS)
   if ((p - at) % 2 !== 0) view.setUint8(p++, 0)
   view.setUint16(p, channelFrequencyMhz(channel), true)
-  view.setUint16(p + 2, CHANNEL_FLAG_OFDM | (channel <= 14 ? CHANNEL_FLAG_2GHZ : CHANNEL_FLAG_5GHZ), true)
+  view.setUint16(p + 2, CHANNEL_FLAG_OFDM | (in24Ghz(channel) ? CHANNEL_FLAG_2GHZ : CHANNEL_FLAG_5GHZ), true)
   p += 4
   if (withSignal) view.setInt8(p++, Math.max(-128, Math.min(127, Math.round(signalDbm))))
   if (ht) {

@@ -251,6 +251,23 @@ describe("AirCapture: a run's capture read back", () => {
       assert.strictEqual(checkQosDataSequences(d), 4 + 4, "each VM's data to the AP, the AP's EAPOL-Key frames to each")
     }), 60_000)
 
+  it.effect("802.11n HT40 on 5 GHz channel 36: radiotap's 5 GHz channel, beacons whose HT Operation puts the secondary channel above and carry no ERP element", () =>
+    Effect.gen(function*() {
+      const ht40At36 = { ...fourVmsHt40, card: { ...fourVmsHt40.card, channel: 36 }, driver: { scanChannels: [36] } }
+      const { file, counts, air } = yield* captured(ht40At36, 0.5)
+      const d = checkAgainstAir(file, counts, air)
+      // Channel 36 is 5180 MHz (5000 + 5 × 36, 802.11-2016 19.3.15.4); radiotap's 5 GHz flag is 0x0100.
+      for (const { rt } of d) assert.deepStrictEqual([rt.channelMhz, rt.channelFlags! & 0x0180], [5180, 0x0100])
+      const beacons = d.filter(({ h }) => h.type === 0 && h.subtype === 8)
+      assert.isAbove(beacons.length, 0)
+      for (const { r, h } of beacons) {
+        const e = readElements(r.data, h.bodyOffset + 12, r.data.length - 4)
+        assert.isFalse(e.has(42), "no ERP element in 5 GHz (9.4.2.12)")
+        // Table E-4, operating class 116: channel 36's secondary (40) lies above: offset 1, STA Channel Width bit 2.
+        assert.deepStrictEqual([...e.get(61)!.subarray(0, 2)], [36, 0b101])
+      }
+    }), 60_000)
+
   it.effect("power save: null data with the PM bit, PS-Polls, and beacons whose TIM names a dozing station", () =>
     Effect.gen(function*() {
       const { file, counts, air } = yield* captured(powerSave, 20)

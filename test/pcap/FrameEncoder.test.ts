@@ -107,6 +107,27 @@ describe("FrameEncoder: every frame as long as FrameBytes counts it", () => {
     assert.strictEqual(capability(false) & 0b1_0001, 0b0_0001)
   })
 
+  it("HT40: the HT Operation element's secondary channel above or below as the operating classes pair them; ERP only in 2.4 GHz", () => {
+    const n = { ssidBytes: 3, rsn: true, ht: true, wmm: true }
+    const beaconOn = (channel: number) => {
+      const f = management(FrameKind.Beacon, AP, BROADCAST, n, { ssid: "lab", channel, tim: makeTim([], 0, 1), beaconIntervalNs: 102_400_000 })
+      const mpdu = encode(f, context({ ta: AP, fromAp: true, bssPhy: HT40, channel }))
+      assert.strictEqual(mpdu.length, frameMpduBytes(f, true), `channel ${channel}: as long as the air counts it`)
+      assert.isTrue(fcsOk(mpdu))
+      return readElements(mpdu, 24 + 12, mpdu.length - 4)
+    }
+    // 802.11-2016 Table E-4: 2.4 GHz classes 83 (1–9, secondary above) and 84 (5–13, below); 5 GHz 116
+    // (36, 44: above), 117 (40, 48: below), 126 (149, 157: above), 127 (153, 161: below). HT Operation
+    // (9.4.2.57): offset 1 above, 3 below, with STA Channel Width (bit 2) set.
+    const expected: ReadonlyArray<readonly [number, number]> = [[1, 1], [6, 1], [11, 3], [13, 3], [36, 1], [40, 3], [44, 1], [48, 3], [149, 1], [153, 3], [157, 1], [161, 3]]
+    for (const [channel, offset] of expected) {
+      const e = beaconOn(channel)
+      assert.deepStrictEqual([e.get(61)![0], e.get(61)![1]], [channel, offset | 0b100], `channel ${channel}`)
+      // 9.4.2.12: the ERP element belongs to a 2.4 GHz ERP BSS.
+      assert.strictEqual(e.has(42), channel <= 14, `ERP on channel ${channel}`)
+    }
+  })
+
   it("the features a management body was counted with are named by its size", () => {
     for (const kind of MANAGEMENT_KINDS) {
       for (const n of ALL_FEATURES) {
