@@ -6,7 +6,7 @@
  * What it records: each PPDU as its transmitter sent it, one record per MPDU (an A-MPDU's subframes
  * share its reference number), stamped with the PPDU's first symbol; then the receiver's Ack or
  * BlockAck, SIFS after the PPDU, when it sent one. An MPDU its unicast receiver did not get (lost, or
- * in a collision) carries the bad-FCS flag; so does an answer the sender did not get. A unicast
+ * in a collision) carries the bad-FCS flag and a wrong FCS; so does an answer the sender did not get. A unicast
  * PPDU no one listened for is recorded whole, and no answer follows it. A group-addressed PPDU
  * carries no bad-FCS flag (each receiver draws its own loss) and the signal of its strongest
  * receiver; a collision carries none. Sequence numbers: as a QoS STA keeps them (`SequenceCounters.ts`:
@@ -23,7 +23,7 @@ import { ackDurationNs, blockAckDurationNs, ppduDurationNs } from "../air/Airtim
 import { frameMpduBytes } from "../air/FrameBytes.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
 import { basicRateFor } from "../air/RateTable.ts"
-import { ACK_BYTES, BLOCK_ACK_BYTES, MAX_AMPDU_MPDUS, timingsFor } from "../air/Timing.ts"
+import { ACK_BYTES, BLOCK_ACK_BYTES, FCS_BYTES, MAX_AMPDU_MPDUS, timingsFor } from "../air/Timing.ts"
 import { BROADCAST, FrameKind, Payload } from "../vocabulary/Frame.ts"
 import { TCP_IP_OVERHEAD_BYTES } from "../vocabulary/PacketHeaders.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
@@ -53,6 +53,11 @@ export const MAX_EXCHANGE_NS = 10_000_000
 const MAX_RECORD_BYTES = 16_384
 /** Window entries committed before the window's arrays are cut back (a cut costs a copy of what is left). */
 const WINDOW_COMPACT_ENTRIES = 1024
+/**
+ * What a frame flagged bad-FCS has its FCS XORed with: all ones, so it is wrong whatever it was and a
+ * dissector that checks it finds it wrong, as the radiotap flag says (radiotap.org "Flags", 0x40).
+ */
+const BAD_FCS_MASK = 0xffff_ffff
 /** Nanoseconds per microsecond (radiotap's TSFT and the Duration field count µs). */
 const NS_PER_US = 1_000
 
@@ -219,6 +224,7 @@ export class AirCapture {
   private finish(timeNs: number, flags: number, phy: PhyConfig, channel: number, signalDbm: number, reference: number, last: boolean, end: number): void {
     const view = this.chunkView
     const start = this.used
+    if ((flags & RadiotapFlag.BadFcs) !== 0) view.setUint32(end - FCS_BYTES, (view.getUint32(end - FCS_BYTES, true) ^ BAD_FCS_MASK) >>> 0, true)
     writeRadiotap(view, start + PCAP_RECORD_HEADER_BYTES, Math.floor(timeNs / NS_PER_US), flags, phy, channel, signalDbm, reference, last)
     writeRecordHeader(view, start, timeNs, end - start - PCAP_RECORD_HEADER_BYTES)
     if (timeNs < this.lastCommittedNs) throw new Error(`a record at ${timeNs} ns comes after one at ${this.lastCommittedNs} ns was written: an exchange outlasted MAX_EXCHANGE_NS`)

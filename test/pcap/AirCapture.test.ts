@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { crc32 } from "node:zlib"
 import type { PpduOnAir } from "../../src/air/Air.ts"
 import { frameMpduBytes, managementBodyBytes } from "../../src/air/FrameBytes.ts"
 import type { PhyConfig } from "../../src/air/PhyConfig.ts"
@@ -92,11 +93,13 @@ describe("AirCapture: PPDUs to pcap records", () => {
     capture.flush()
     const records = readPcap(c.bytes()).records.map((r) => {
       const rt = readRadiotap(r.data)
-      return { rt, h: readDot11(r.data, rt.lengthBytes) }
+      return { r, rt, h: readDot11(r.data, rt.lengthBytes) }
     })
     assert.deepStrictEqual(records.map(({ h }) => h.sequence), [0, 0, undefined, 0, undefined, 1, undefined])
     assert.deepStrictEqual(records.map(({ h }) => (h.flags & 0x08) !== 0), [false, true, false, true, false, false, false])
     assert.deepStrictEqual(records.map(({ rt }) => (rt.flags & RadiotapFlag.BadFcs) !== 0), [true, false, true, false, false, false, false])
+    // The flagged ones' FCS is wrong, the others' right: the CRC-32 of the rest of the MPDU (802.11-2016 9.2.4.8), as zlib computes it.
+    assert.deepStrictEqual(records.map(fcsRight), [false, true, false, true, true, true, true])
     assert.deepStrictEqual(capture.counts, { records: 7, ppdus: 4, mpdus: 4, retries: 2, badFcs: 1, answers: 3, answersLost: 1, failedExchanges: 2 })
   })
 
@@ -147,6 +150,10 @@ describe("AirCapture: PPDUs to pcap records", () => {
   })
 })
 
+/** Whether a record's FCS is the CRC-32 of its MPDU's other bytes, sent least significant octet first. */
+const fcsRight = ({ r, rt }: { r: { data: Uint8Array }; rt: { lengthBytes: number } }): boolean =>
+  new DataView(r.data.buffer, r.data.byteOffset, r.data.length).getUint32(r.data.length - 4, true) === crc32(r.data.subarray(rt.lengthBytes, r.data.length - 4))
+
 /** Each record's radiotap fields and MAC header. */
 const decoded = (file: PcapFile) =>
   file.records.map((r) => {
@@ -163,6 +170,7 @@ const checkAgainstAir = (file: PcapFile, counts: AirCapture["counts"], air: { ex
   assert.isTrue(file.nanosecondResolution)
   assert.strictEqual(file.records.length, counts.records)
   for (let i = 1; i < d.length; i++) assert.isAtLeast(d[i]!.r.timeNs, d[i - 1]!.r.timeNs, `record ${i + 1} goes back in time`)
+  for (const [i, x] of d.entries()) assert.strictEqual(fcsRight(x), (x.rt.flags & RadiotapFlag.BadFcs) === 0, `record ${i + 1}: its FCS says what its flag says`)
   // PPDUs: one per record, an A-MPDU's subframes one for all.
   const ampdus = new Set<number>()
   let ppdus = 0
