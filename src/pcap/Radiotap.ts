@@ -6,7 +6,7 @@
  * | bit | field | bytes (alignment) | what vwifi puts in it |
  * | --- | --- | --- | --- |
  * | 0 | TSFT | 8 (8) | the PPDU's first symbol, µs of simulated time |
- * | 1 | Flags | 1 | FCS at end; bad FCS for an MPDU its receiver did not get |
+ * | 1 | Flags | 1 | FCS at end; bad FCS for an MPDU its receiver did not get; short GI (HT) |
  * | 2 | Rate | 1 | non-HT rate, 500 kb/s units (absent for HT) |
  * | 3 | Channel | 2 + 2 (2) | centre frequency, MHz, and band/modulation flags |
  * | 5 | dBm Antenna Signal | 1 | level at the receiver (absent when no one heard it) |
@@ -33,7 +33,9 @@ export const RadiotapFlag = {
   /** The frame includes its 4-byte FCS at the end. */
   FcsAtEnd: 0x10,
   /** The frame failed its FCS check. */
-  BadFcs: 0x40
+  BadFcs: 0x40,
+  /** The frame used the short guard interval (HT); the MCS field says so too. */
+  ShortGi: 0x80
 } as const
 /** Channel field flags (radiotap.org "Channel"): OFDM channel, 2 GHz spectrum, 5 GHz spectrum. */
 export const CHANNEL_FLAG_OFDM = 0x0040
@@ -101,7 +103,7 @@ export const writeRadiotap = (
   view.setUint32(p, tsftUs % 0x1_0000_0000, true)
   view.setUint32(p + 4, Math.floor(tsftUs / 0x1_0000_0000), true)
   p += 8
-  view.setUint8(p++, flags)
+  view.setUint8(p++, flags | (ht && phy.guardInterval === "short" ? RadiotapFlag.ShortGi : 0))
   if (!ht) view.setUint8(p++, phy.rateMbps * RATE_UNITS_PER_MBPS)
   if ((p - at) % 2 !== 0) view.setUint8(p++, 0)
   view.setUint16(p, channelFrequencyMhz(channel), true)

@@ -44,6 +44,13 @@ describe("Radiotap: how each PPDU went on the air", () => {
     assert.deepStrictEqual(r.mcs, { known: 0x7f, flags: 0x05, index: 15 })
     assert.deepStrictEqual(r.ampdu, { reference: 77, flags: 0x0c })
   })
+
+  it("the Flags field's short-GI bit (0x80) agrees with the MCS field's guard interval; a non-HT PPDU never has it", () => {
+    // radiotap.org "Flags": 0x10 FCS at end, 0x80 short guard interval.
+    assert.strictEqual(readRadiotap(header(HT40, -60, -1)).flags, 0x10 | 0x80)
+    assert.strictEqual(readRadiotap(header({ ...HT40, guardInterval: "long" }, -60, -1)).flags, 0x10)
+    assert.strictEqual(readRadiotap(header(ERP, -60, -1)).flags, 0x10)
+  })
 })
 
 describe("PcapReader: the file format", () => {
