@@ -4,7 +4,8 @@
  * monitor-mode card beside the medium would see it, on every channel at once.
  *
  * What it records: each PPDU as its transmitter sent it, one record per MPDU (an A-MPDU's subframes
- * share its reference number), stamped with the PPDU's first symbol; then the receiver's Ack or
+ * share its reference number), stamped with the PPDU's first symbol, radiotap's TSFT at the first data
+ * symbol (the MPDU's first bit, `Tsf.ts`); then the receiver's Ack or
  * BlockAck, SIFS after the PPDU, when it sent one. An MPDU its unicast receiver did not get (lost, or
  * in a collision) carries the bad-FCS flag and a wrong FCS; so does an answer the sender did not get. A unicast
  * PPDU no one listened for is recorded whole, and no answer follows it. A group-addressed PPDU
@@ -20,7 +21,7 @@
  */
 import type { PpduOnAir } from "../air/Air.ts"
 import { ackDurationNs, blockAckDurationNs, ppduDurationNs } from "../air/Airtime.ts"
-import { frameMpduBytes } from "../air/FrameBytes.ts"
+import { frameMpduBytes, MAC_HEADER_BYTES } from "../air/FrameBytes.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
 import { basicRateFor } from "../air/RateTable.ts"
 import { ACK_BYTES, BLOCK_ACK_BYTES, FCS_BYTES, MAX_AMPDU_MPDUS, timingsFor } from "../air/Timing.ts"
@@ -33,6 +34,7 @@ import { PCAP_FILE_HEADER_BYTES, PCAP_RECORD_HEADER_BYTES, writeFileHeader, writ
 import { RadiotapFlag, radiotapBytes, writeRadiotap } from "./Radiotap.ts"
 import { SequenceCounters } from "./SequenceCounters.ts"
 import { TcpSegmentSizes } from "./TcpSegmentSizes.ts"
+import { tsfOfPsduByteUs } from "./Tsf.ts"
 
 /** Where the capture's bytes go, a chunk at a time; it must use them before it returns (the buffer is reused). */
 export type PcapSink = (bytes: Uint8Array) => void
@@ -127,7 +129,8 @@ export class AirCapture {
     const c = this.context
     c.durationUs = unicast ? Math.ceil((sifsNs + answerNs) / NS_PER_US) : 0 // 9.2.5.2, 9.2.5.7
     c.qos = station.qos
-    c.tsfUs = Math.floor(p.startNs / NS_PER_US)
+    c.tsfUs = tsfOfPsduByteUs(p.phy, p.startNs, MAC_HEADER_BYTES) // a beacon's Timestamp follows its MAC header
+    const tsftUs = tsfOfPsduByteUs(p.phy, p.startNs, 0) // every subframe of an A-MPDU carries the PPDU's
     c.channel = p.channel
     this.counts.ppdus++
     let arrivedAt = 0
@@ -155,7 +158,7 @@ export class AirCapture {
       if (got && p.arrived !== undefined) arrivedAt++
       const bad = p.collided || !got
       if (bad) missed++
-      this.record(p.startNs, bad ? RadiotapFlag.BadFcs : 0, p.phy, p.channel, p.signalDbm, reference, i === frames.length - 1, f, station.qos)
+      this.record(p.startNs, tsftUs, bad ? RadiotapFlag.BadFcs : 0, p.phy, p.channel, p.signalDbm, reference, i === frames.length - 1, f, station.qos)
       this.counts.mpdus++
       if (c.retry) this.counts.retries++
       if (bad) this.counts.badFcs++
@@ -196,7 +199,7 @@ export class AirCapture {
       length = encodeAck(this.chunk, this.chunkView, at, ta, 0)
       if (length !== ACK_BYTES) throw new Error(`an Ack is ${ACK_BYTES} bytes`)
     }
-    this.finish(atNs, flags, phy, p.channel, p.signalDbm, -1, false, at + length)
+    this.finish(atNs, tsfOfPsduByteUs(phy, atNs, 0), flags, phy, p.channel, p.signalDbm, -1, false, at + length)
     this.counts.answers++
     if (p.answerLost) this.counts.answersLost++
   }
@@ -211,21 +214,21 @@ export class AirCapture {
     return this.used + PCAP_RECORD_HEADER_BYTES + radiotapBytes(phy, !Number.isNaN(signalDbm), reference >= 0)
   }
 
-  private record(timeNs: number, flags: number, phy: PhyConfig, channel: number, signalDbm: number, reference: number, last: boolean, f: Frame, qos: boolean): void {
+  private record(timeNs: number, tsftUs: number, flags: number, phy: PhyConfig, channel: number, signalDbm: number, reference: number, last: boolean, f: Frame, qos: boolean): void {
     const at = this.begin(phy, signalDbm, reference)
     const expected = frameMpduBytes(f, qos)
     if (at - this.used + expected > MAX_RECORD_BYTES) throw new RangeError(`frame ${f.id}: a ${expected}-byte MPDU does not fit in a record of ${MAX_RECORD_BYTES} bytes`)
     const length = encodeMpdu(this.chunk, this.chunkView, at, f, this.context)
     if (length !== expected) throw new Error(`frame ${f.id} (kind ${f.kind}) encodes to ${length} bytes, but the air counts ${expected}`)
-    this.finish(timeNs, RadiotapFlag.FcsAtEnd | flags, phy, channel, signalDbm, reference, last, at + length)
+    this.finish(timeNs, tsftUs, RadiotapFlag.FcsAtEnd | flags, phy, channel, signalDbm, reference, last, at + length)
   }
 
-  /** Completes the record that ends at `end` and puts it in the window, in time order. */
-  private finish(timeNs: number, flags: number, phy: PhyConfig, channel: number, signalDbm: number, reference: number, last: boolean, end: number): void {
+  /** Completes the record that ends at `end` and puts it in the window, in time order: stamped `timeNs`, radiotap's TSFT `tsftUs`. */
+  private finish(timeNs: number, tsftUs: number, flags: number, phy: PhyConfig, channel: number, signalDbm: number, reference: number, last: boolean, end: number): void {
     const view = this.chunkView
     const start = this.used
     if ((flags & RadiotapFlag.BadFcs) !== 0) view.setUint32(end - FCS_BYTES, (view.getUint32(end - FCS_BYTES, true) ^ BAD_FCS_MASK) >>> 0, true)
-    writeRadiotap(view, start + PCAP_RECORD_HEADER_BYTES, Math.floor(timeNs / NS_PER_US), flags, phy, channel, signalDbm, reference, last)
+    writeRadiotap(view, start + PCAP_RECORD_HEADER_BYTES, tsftUs, flags, phy, channel, signalDbm, reference, last)
     writeRecordHeader(view, start, timeNs, end - start - PCAP_RECORD_HEADER_BYTES)
     if (timeNs < this.lastCommittedNs) throw new Error(`a record at ${timeNs} ns comes after one at ${this.lastCommittedNs} ns was written: an exchange outlasted MAX_EXCHANGE_NS`)
     const times = this.windowTimes

@@ -95,7 +95,7 @@ export interface MpduContext {
   qos: boolean
   /** A TCP ACK: the payload bytes of the segments it acknowledges (its `seq` counts them). */
   tcpSegmentBytes: number
-  /** TSF at the PPDU's start, µs: a beacon's or probe response's Timestamp field. */
+  /** A beacon's or probe response's Timestamp field: the TSF, µs, when its first bit is sent (`Tsf.ts`). */
   tsfUs: number
   /** The BSS's data PHY, for the HT elements (802.11n) and the channel the DS Parameter Set names. */
   bssPhy: PhyConfig

@@ -5,7 +5,7 @@
  *
  * | bit | field | bytes (alignment) | what vwifi puts in it |
  * | --- | --- | --- | --- |
- * | 0 | TSFT | 8 (8) | the PPDU's first symbol, µs of simulated time |
+ * | 0 | TSFT | 8 (8) | the first bit of the MPDU: the PPDU's first data symbol, µs of simulated time |
  * | 1 | Flags | 1 | FCS at end; bad FCS for an MPDU its receiver did not get; short GI (HT) |
  * | 2 | Rate | 1 | non-HT rate, 500 kb/s units (absent for HT) |
  * | 3 | Channel | 2 + 2 (2) | centre frequency, MHz, and band/modulation flags |

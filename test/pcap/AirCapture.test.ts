@@ -224,6 +224,13 @@ describe("AirCapture: a run's capture read back", () => {
       const elements = readElements(beacon.r.data, beacon.h.bodyOffset + 12, beacon.r.data.length - 4)
       assert.strictEqual(new TextDecoder().decode(elements.get(0)), "lab")
       assert.isTrue(elements.has(48), "a WPA2 AP's beacon carries its RSN element")
+      // Radiotap's TSFT is the MPDU's first bit: behind ERP-OFDM's 20 µs of preamble and SIGNAL (Table
+      // 17-5). The Timestamp's first bit at 6 Mb/s is in data symbol ⌊(16 + 24 × 8) / 24⌋ = 8: 32 µs on.
+      for (const { r, rt, h } of d.filter(({ h }) => h.type === 0 && h.subtype === 8)) {
+        assert.strictEqual(rt.tsftUs, Math.floor(r.timeNs / 1000) + 20)
+        const body = new DataView(r.data.buffer, r.data.byteOffset + h.bodyOffset)
+        assert.strictEqual(body.getUint32(4, true) * 2 ** 32 + body.getUint32(0, true), rt.tsftUs! + 32)
+      }
       // Its association responses say Privacy (Capability bit 4, 802.11-2016 9.4.1.4).
       const responses = d.filter(({ h }) => h.type === 0 && h.subtype === 1)
       assert.isAbove(responses.length, 0)
@@ -253,6 +260,8 @@ describe("AirCapture: a run's capture read back", () => {
       const subframes = d.filter(({ rt }) => rt.ampdu !== undefined)
       assert.isAbove(subframes.length, 1000)
       for (const { rt } of subframes) assert.deepStrictEqual(rt.mcs, { known: 0x7f, flags: 0x05, index: 15 })
+      // TSFT behind HT-mixed's preamble for two streams: 20 + HT-SIG 8 + HT-STF 4 + 2 HT-LTFs × 4 = 40 µs (19.4.3).
+      for (const { r, rt } of subframes) assert.strictEqual(rt.tsftUs, Math.floor(r.timeNs / 1000) + 40)
       const blockAcks = d.filter(({ h }) => h.type === 1 && h.subtype === 9)
       assert.isAbove(blockAcks.length, 10)
       for (const { rt } of blockAcks) assert.strictEqual(rt.rateMbps, 24)
