@@ -17,7 +17,8 @@
  * Records reach the sink in time order through a short reorder window (an exchange is reported when it
  * ends, and media on other channels overlap it), in chunks: never one write per frame. Each record is
  * encoded once, straight into the chunk the sink gets; only a record that arrives before records
- * already in the window is moved.
+ * already in the window is moved, and the window's records when a chunk is handed over (they start
+ * the next chunk, a new buffer: the sink keeps the old one).
  */
 import type { PpduOnAir } from "../air/Air.ts"
 import { ackDurationNs, blockAckDurationNs, ppduDurationNs } from "../air/Airtime.ts"
@@ -36,7 +37,10 @@ import { SequenceCounters } from "./SequenceCounters.ts"
 import { TcpSegmentSizes } from "./TcpSegmentSizes.ts"
 import { tsfOfPsduByteUs } from "./Tsf.ts"
 
-/** Where the capture's bytes go, a chunk at a time; it must use them before it returns (the buffer is reused). */
+/**
+ * Where the capture's bytes go, a chunk at a time. The sink may keep what it is given (a Node
+ * stream's `write` may be the sink): the capture never writes to those bytes again.
+ */
 export type PcapSink = (bytes: Uint8Array) => void
 
 /** The capture's buffer: bytes handed to the sink at once. */
@@ -171,7 +175,9 @@ export class AirCapture {
   /** Commits every record still in the window and hands the bytes to the sink: at the end of a run. */
   flush(): void {
     this.commitUntil(Infinity)
-    if (this.used > 0) this.sink(this.chunk.subarray(0, this.used))
+    if (this.used === 0) return
+    this.sink(this.chunk.subarray(0, this.used))
+    this.useChunk(new Uint8Array(this.chunk.length)) // the sink may keep what it got
     this.used = 0
     this.committed = 0
   }
@@ -271,24 +277,24 @@ export class AirCapture {
   }
 
   /**
-   * Hands the committed bytes to the sink and moves the window's records to the chunk's start; if
-   * the window alone leaves no room for a record, the chunk doubles.
+   * Hands the committed bytes to the sink, which may keep them, and moves the window's records to the
+   * start of a new chunk, twice as large if the window alone would leave no room for a record.
    */
   private makeRoom(): void {
     const committed = this.committed
-    if (committed > 0) {
-      this.sink(this.chunk.subarray(0, committed))
-      this.chunk.copyWithin(0, committed, this.used)
-      const starts = this.windowStarts
-      for (let k = this.windowHead; k < starts.length; k++) starts[k] = starts[k]! - committed
-      this.used -= committed
-      this.committed = 0
-    }
-    if (this.used + MAX_RECORD_BYTES > this.chunk.length) {
-      const larger = new Uint8Array(this.chunk.length * 2)
-      larger.set(this.chunk.subarray(0, this.used))
-      this.chunk = larger
-      this.chunkView = new DataView(larger.buffer)
-    }
+    const windowBytes = this.used - committed
+    const next = new Uint8Array(windowBytes + MAX_RECORD_BYTES > this.chunk.length ? this.chunk.length * 2 : this.chunk.length)
+    next.set(this.chunk.subarray(committed, this.used))
+    if (committed > 0) this.sink(this.chunk.subarray(0, committed))
+    this.useChunk(next)
+    const starts = this.windowStarts
+    for (let k = this.windowHead; k < starts.length; k++) starts[k] = starts[k]! - committed
+    this.used = windowBytes
+    this.committed = 0
+  }
+
+  private useChunk(chunk: Uint8Array): void {
+    this.chunk = chunk
+    this.chunkView = new DataView(chunk.buffer)
   }
 }

@@ -41,7 +41,8 @@ export interface RunScenarioOptions {
   readonly txPath?: boolean | undefined
   /**
    * Capture every frame on the air as pcap (radiotap + 802.11, nanosecond timestamps of simulated
-   * time) into this sink, a chunk at a time, the last when the run ends. Default off.
+   * time) into this sink, a chunk at a time, the last when the run ends; the sink may keep the chunks
+   * (the capture never writes to them again). Default off.
    */
   readonly pcap?: PcapSink | undefined
   /** A timeline of the host (`timeline/Timeline.ts`), finished at the run's end. Default none. */

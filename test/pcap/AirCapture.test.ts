@@ -1,5 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { createWriteStream, mkdtempSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { crc32 } from "node:zlib"
 import type { PpduOnAir } from "../../src/air/Air.ts"
 import { frameMpduBytes, managementBodyBytes } from "../../src/air/FrameBytes.ts"
@@ -11,6 +14,8 @@ import { readDot11, readElements, readPcap, readRadiotap } from "../../src/pcap/
 import { captured, collector, onesComplementSum } from "./support.ts"
 import type { PcapFile } from "../../src/pcap/PcapReader.ts"
 import { RadiotapFlag } from "../../src/pcap/Radiotap.ts"
+import { runScenario } from "../../src/run/RunScenario.ts"
+import { decodeScenario } from "../../src/scenario/ScenarioLoad.ts"
 import { BROADCAST, Frame, FrameKind, Payload } from "../../src/vocabulary/Frame.ts"
 import { udpPacketBytes } from "../../src/vocabulary/PacketHeaders.ts"
 import { makeTim } from "../../src/vocabulary/Tim.ts"
@@ -36,6 +41,22 @@ const ppdu = (s: Station, frames: Array<Frame>, startNs: number, over: Partial<P
   arrived: frames, answered: true, answerLost: false, signalDbm: -60, ...over
 })
 
+/**
+ * 400 exchanges on three channels, each reported when it ends, up to half the window after it began,
+ * so many records arrive before ones already held.
+ */
+const threeChannels = () => {
+  const stations = [station(0x020000000200, 1), station(0x020000000201, 6), station(0x020000000202, 11)]
+  let seed = 7
+  const draw = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+  return Array.from({ length: 400 }, (_, i) => {
+    const startNs = i * 40_000 + Math.floor(draw() * 40_000)
+    return { s: stations[i % 3]!, id: i + 1, startNs, endNs: startNs + 100_000 + Math.floor(draw() * (MAX_EXCHANGE_NS / 2)) }
+  }).sort((x, y) => x.endNs - y.endNs)
+}
+/** The smallest chunk: the file header and one record of the largest size. Every record after the first makes it hand over, move the window and often grow. */
+const SMALLEST_CHUNK_BYTES = 24 + 16_384
+
 describe("AirCapture: PPDUs to pcap records", () => {
   it("writes records in time order across channels although exchanges are reported when they end", () => {
     const c = collector()
@@ -53,16 +74,7 @@ describe("AirCapture: PPDUs to pcap records", () => {
   })
 
   it("gives the same file whatever its chunk size: records are moved in front of later ones, the chunk grows past a window that fills it", () => {
-    // Three channels; each exchange is reported when it ends, up to half the window after it began,
-    // so many records arrive before ones already held. The smallest chunk holds one record: every
-    // record after the first makes it hand over, move the window and often grow.
-    const stations = [station(0x020000000200, 1), station(0x020000000201, 6), station(0x020000000202, 11)]
-    let seed = 7
-    const draw = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
-    const exchanges = Array.from({ length: 400 }, (_, i) => {
-      const startNs = i * 40_000 + Math.floor(draw() * 40_000)
-      return { s: stations[i % 3]!, id: i + 1, startNs, endNs: startNs + 100_000 + Math.floor(draw() * (MAX_EXCHANGE_NS / 2)) }
-    }).sort((x, y) => x.endNs - y.endNs)
+    const exchanges = threeChannels()
     const run = (chunkBytes: number | undefined) => {
       const c = collector()
       const capture = new AirCapture(c.sink, ERP, chunkBytes)
@@ -71,7 +83,7 @@ describe("AirCapture: PPDUs to pcap records", () => {
       return c.bytes()
     }
     const whole = run(undefined)
-    const small = run(24 + 16_384)
+    const small = run(SMALLEST_CHUNK_BYTES)
     assert.deepStrictEqual(small, whole)
     const times = readPcap(whole).records.map((r) => r.timeNs)
     assert.strictEqual(times.length, 800)
@@ -79,6 +91,23 @@ describe("AirCapture: PPDUs to pcap records", () => {
     // Every exchange's data record is there once, at its start, and its Ack 54 + 10 µs later (as above).
     const expected = exchanges.flatMap((e) => [e.startNs, e.startNs + 64_000]).sort((a, b) => a - b)
     assert.deepStrictEqual(times, expected)
+  })
+
+  it("hands the sink bytes it may keep: a sink that holds on to every chunk, as a stream's write does, gets the file a copying one gets", () => {
+    const exchanges = threeChannels()
+    const kept: Array<Uint8Array> = []
+    const copied: Array<Uint8Array> = []
+    const capture = new AirCapture((bytes) => {
+      kept.push(bytes)
+      copied.push(bytes.slice())
+    }, ERP, SMALLEST_CHUNK_BYTES)
+    for (const e of exchanges) capture.ppdu(ppdu(e.s, [data(e.id, e.s.mac)], e.startNs), e.endNs)
+    capture.flush()
+    assert.isAbove(kept.length, 10, "hand-overs with records left in the window")
+    assert.deepStrictEqual(kept, copied)
+    const file = new Uint8Array(kept.reduce((n, k) => n + k.length, 0))
+    kept.reduce((at, k) => (file.set(k, at), at + k.length), 0)
+    assert.strictEqual(readPcap(file).records.length, 800)
   })
 
   it("gives a retry the same sequence number with Retry set, flags a lost MPDU and a lost Ack, counts the failed exchanges", () => {
@@ -214,6 +243,20 @@ const checkQosDataSequences = (d: ReturnType<typeof decoded>): number => {
 }
 
 describe("AirCapture: a run's capture read back", () => {
+  it.effect("runScenario's sink may be a Node write stream's write: the file it writes is the one a copying sink gets", () =>
+    Effect.gen(function*() {
+      const scenario = yield* Effect.orDie(decodeScenario({ durationSeconds: 1.5, warmupSeconds: 0 }))
+      const path = join(mkdtempSync(join(tmpdir(), "vwifi-")), "air.pcap")
+      const stream = createWriteStream(path)
+      yield* Effect.orDie(runScenario(scenario, { seed: 3, pcap: (bytes) => void stream.write(bytes) }))
+      yield* Effect.promise(() => new Promise<void>((resolve) => stream.end(resolve)))
+      const copies: Array<Uint8Array> = []
+      yield* Effect.orDie(runScenario(scenario, { seed: 3, pcap: (bytes) => void copies.push(bytes.slice()) }))
+      const written = new Uint8Array(readFileSync(path))
+      assert.isAbove(readPcap(written).records.length, 1000)
+      assert.deepStrictEqual(written, new Uint8Array(Buffer.concat(copies)))
+    }), 60_000)
+
   it.effect("the default scenario (WPA2, 802.11g 54 Mb/s): beacons with the SSID, the handshake, CCMP data at 54 Mb/s, Acks", () =>
     Effect.gen(function*() {
       const { file, counts, air } = yield* captured({ durationSeconds: 2, warmupSeconds: 0 }, 1.5)

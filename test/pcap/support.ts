@@ -5,11 +5,11 @@ import { readPcap } from "../../src/pcap/PcapReader.ts"
 import { runWorld } from "../../src/run/RunWorld.ts"
 import { decodeScenario } from "../../src/scenario/ScenarioLoad.ts"
 
-/** Collects the sink's chunks (the capture reuses its buffer: copy). */
+/** Collects the sink's chunks, as they are (the sink may keep them: the capture never writes them again). */
 export const collector = () => {
   const chunks: Array<Uint8Array> = []
   return {
-    sink: (bytes: Uint8Array) => void chunks.push(bytes.slice()),
+    sink: (bytes: Uint8Array) => void chunks.push(bytes),
     bytes: () => {
       const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
       let at = 0
