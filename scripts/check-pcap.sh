@@ -3,8 +3,11 @@
 #
 #   scripts/check-pcap.sh FILE [REPORT.json]
 #
-# Fails when tshark finds a malformed packet or reports an expert error. Prints the capture's counts
-# (records, PPDUs, retries, bad FCS, answers, frames by rate). With the run's JSON report
+# Fails on a file that is not a whole pcap file (empty, no pcap header, cut inside a record), when
+# tshark finds a malformed packet or reports an expert error (IPv4 and TCP checksums checked), and
+# when Wireshark's FCS check and radiotap's bad-FCS flag disagree on a frame. Exit status 1 for a
+# failed check, 2 for a usage error. Prints the capture's counts (records, PPDUs, retries, bad FCS,
+# answers, frames by rate). With the run's JSON report
 # (`vwifi run --json`), also checks them against the air's own counters:
 #   PPDUs                       = air.exchanges − air.collisions + Σ air.collisionsByStation, less
 #                                 the exchanges still on the air when the run stopped (≤ 1 per channel)
@@ -29,19 +32,41 @@ if [ ! -r "$file" ]; then
   exit 2
 fi
 
+fail() { echo "check-pcap: FAIL: $*" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 # tshark warns when run as root; that line is not the capture's.
 quiet() { grep -v 'Running as user "root"' || true; }
 
-malformed=$(tshark -r "$file" -Y _ws.malformed 2>&1 | quiet | wc -l)
-errors=$(tshark -r "$file" -Y '_ws.expert.severity == error' 2>&1 | quiet | wc -l)
+# A pcap file starts with a 24-byte header and its magic number (draft-ietf-opsawg-pcap §4); tshark
+# reads an empty file as an empty capture, so this is checked here.
+size=$(wc -c <"$file")
+[ "$size" -ge 24 ] || fail "$file has $size bytes, less than a pcap file header (24): not a capture, or one cut before its first record"
+magic=$(od -An -tx1 -N4 "$file" | tr -d ' \n')
+case "$magic" in
+  d4c3b2a1 | 4d3cb2a1 | a1b2c3d4 | a1b23c4d) ;;
+  *) fail "$file does not start with a pcap magic number (its first bytes: $magic)" ;;
+esac
+
+# Checksums Wireshark leaves unchecked by default are checked (IPv4, TCP): a wrong one is an expert
+# error. radiotap's TSFT is the MPDU's first bit, not the PPDU's end.
+prefs=(-o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -o wlan_radio.tsf_at_end:FALSE)
+# The first pass reads the whole file: one tshark cannot read (cut inside a record) fails here, with tshark's words.
+if ! tshark -r "$file" "${prefs[@]}" -Y _ws.malformed >"$work/malformed" 2>"$work/stderr"; then
+  fail "tshark cannot read $file: $(quiet <"$work/stderr" | tr '\n' ' ')"
+fi
+malformed=$(wc -l <"$work/malformed")
+errors=$(tshark -r "$file" "${prefs[@]}" -Y '_ws.expert.severity == error' 2>/dev/null | wc -l)
 echo "malformed packets: $malformed"
 echo "packets with expert errors: $errors"
-tshark -r "$file" -q -z expert 2>&1 | quiet | sed -n '/^Errors/,/^$/p'
+tshark -r "$file" "${prefs[@]}" -q -z expert 2>/dev/null | sed -n '/^Errors/,/^$/p'
 
-# One line per record: channel, type/subtype, RA, bad FCS, retry, A-MPDU reference, rate (Mb/s), MCS.
-counts=$(tshark -r "$file" -T fields -E separator=, \
+# One line per record: channel, type/subtype, RA, bad FCS, retry, A-MPDU reference, rate (Mb/s), MCS,
+# and Wireshark's own FCS check (0 bad, 1 good), which must agree with the bad-FCS flag.
+tshark -r "$file" "${prefs[@]}" -o wlan.check_checksum:TRUE -T fields -E separator=, \
   -e radiotap.channel.freq -e wlan.fc.type_subtype -e wlan.ra -e radiotap.flags.badfcs -e wlan.fc.retry \
-  -e radiotap.ampdu.reference -e radiotap.datarate -e radiotap.mcs.index 2>&1 | quiet | awk -F, '
+  -e radiotap.ampdu.reference -e radiotap.datarate -e radiotap.mcs.index -e wlan.fcs.status >"$work/fields" 2>/dev/null
+counts=$(awk -F, '
   function close_ppdu(ch) {
     if (open[ch] && unicast[ch] && (bad[ch] || !answered[ch])) failed++
     open[ch] = 0
@@ -49,6 +74,7 @@ counts=$(tshark -r "$file" -T fields -E separator=, \
   {
     records++
     ch = $1; ts = $2; ra = $3; badfcs = ($4 == "1" || $4 == "True"); retry = ($5 == "1" || $5 == "True"); ref = $6
+    if (($9 == "0") != badfcs) fcsDisagree++
     answer = (ts == "0x001d" || ts == "0x0019") # Ack, BlockAck
     if (answer) {
       answers++
@@ -69,18 +95,19 @@ counts=$(tshark -r "$file" -T fields -E separator=, \
   }
   END {
     for (ch in open) close_ppdu(ch)
-    printf "records=%d ppdus=%d mpdus=%d retries=%d badFcs=%d answers=%d answersLost=%d failed=%d\n", records, ppdus, mpdus, retries, badFcs, answers, answersLost, failed
+    printf "records=%d ppdus=%d mpdus=%d retries=%d badFcs=%d answers=%d answersLost=%d failed=%d fcsDisagree=%d\n", records, ppdus, mpdus, retries, badFcs, answers, answersLost, failed, fcsDisagree
     for (r in byRate) printf "rate %s: %d MPDUs\n", r, byRate[r]
-  }')
+  }' "$work/fields")
 echo "$counts" | head -1 | tr ' ' '\n' | sed 's/^/  /'
 echo "$counts" | tail -n +2 | sort | sed 's/^/  /'
+get() { echo "$counts" | head -1 | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 
 status=0
 [ "$malformed" -eq 0 ] || { echo "check-pcap: FAIL: $malformed malformed packets" >&2; status=1; }
 [ "$errors" -eq 0 ] || { echo "check-pcap: FAIL: $errors packets with expert errors" >&2; status=1; }
+[ "$(get fcsDisagree)" -eq 0 ] || { echo "check-pcap: FAIL: $(get fcsDisagree) frames whose FCS check disagrees with radiotap's bad-FCS flag" >&2; status=1; }
 
 if [ -n "$report" ]; then
-  get() { echo "$counts" | head -1 | tr ' ' '\n' | sed -n "s/^$1=//p"; }
   expected=$(node -e '
     const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")).air
     const inCollisions = Object.values(r.collisionsByStation).reduce((a, b) => a + b, 0)
@@ -93,7 +120,7 @@ if [ -n "$report" ]; then
   echo "against $report:"
   # The air counts an exchange when it starts, the capture records it when it ends: at most one
   # exchange per channel may still be on the air when the run stops.
-  channels=$(tshark -r "$file" -T fields -e radiotap.channel.freq 2>&1 | quiet | sort -u | wc -l)
+  channels=$(cut -d, -f1 "$work/fields" | sort -u | wc -l)
   inFlight=$((wantPpdus - $(get ppdus)))
   if [ "$inFlight" -ge 0 ] && [ "$inFlight" -le "$channels" ]; then
     echo "  PPDUs: capture $(get ppdus) = report $wantPpdus (exchanges − collisions + Σ collisionsByStation) − $inFlight still on the air at the end"
