@@ -4,15 +4,15 @@
  * monitor-mode card beside the medium would see it, on every channel at once.
  *
  * What it records: each PPDU as its transmitter sent it, one record per MPDU (an A-MPDU's subframes
- * share its reference number), stamped with the PPDU's first symbol, radiotap's TSFT at the first data
- * symbol (the MPDU's first bit, `Tsf.ts`); then the receiver's Ack or
- * BlockAck, SIFS after the PPDU, when it sent one. An MPDU its unicast receiver did not get (lost, or
- * in a collision) carries the bad-FCS flag and a wrong FCS; so does an answer the sender did not get. A unicast
- * PPDU no one listened for is recorded whole, and no answer follows it. A group-addressed PPDU
- * carries no bad-FCS flag (each receiver draws its own loss) and the signal of its strongest
- * receiver; a collision carries none. Sequence numbers: as a QoS STA keeps them (`SequenceCounters.ts`:
- * one counter per <receiver, TID> for QoS Data, one for the rest); every attempt of one MPDU has the
- * same number, and every attempt after the first has Retry set.
+ * share its reference number), stamped with the PPDU's first symbol, radiotap's TSFT at its first
+ * data symbol (the MPDU's first bit, `Tsf.ts`); then the receiver's Ack or BlockAck, SIFS after the
+ * PPDU, when it sent one. An MPDU its unicast receiver did not get (lost, or in a collision) carries
+ * the bad-FCS flag and a wrong FCS; so does an answer the sender did not get. A unicast PPDU no one
+ * listened for is recorded whole, and no answer follows it. A group-addressed PPDU carries no bad-FCS
+ * flag (each receiver draws its own loss) and the signal of its strongest receiver; a collision
+ * carries none. Sequence numbers: as a QoS STA keeps them (`SequenceCounters.ts`: one counter per
+ * <receiver, TID> for QoS Data, one for the rest); every attempt of one MPDU has the same number, and
+ * every attempt after the first has Retry set.
  *
  * Records reach the sink in time order through a short reorder window (an exchange is reported when it
  * ends, and media on other channels overlap it), in chunks: never one write per frame. Each record is
