@@ -8,6 +8,7 @@
 import { closeSync, openSync, rmSync, statSync, writeSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { pcapSinkUsingBytesAtOnce } from "../src/pcap/AirCapture.ts"
 import { modelWorkloads, runModelWorkload } from "./modelWorkloads.ts"
 
 /** The capture may make a run at most this many times slower (issue 13 §5). */
@@ -53,9 +54,10 @@ export const runPcapCost = async (quick: boolean): Promise<PcapCost> => {
     measured(async () => {
       const fd = openSync(path, "w")
       try {
-        await runModelWorkload(w, (bytes) => {
+        // As the CLI writes it: synchronously, done with the bytes when the sink returns.
+        await runModelWorkload(w, pcapSinkUsingBytesAtOnce((bytes) => {
           for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at)
-        })
+        }))
       } finally {
         closeSync(fd)
       }

@@ -3,6 +3,7 @@
  * The capture hands it chunks (`pcap/AirCapture.ts`), so each write is a large one.
  */
 import * as Effect from "effect/Effect"
+import { pcapSinkUsingBytesAtOnce } from "../pcap/AirCapture.ts"
 import type { PcapSink } from "../pcap/AirCapture.ts"
 import type { CliUsageError } from "./CliUsageError.ts"
 import { openOutput } from "./OutputFile.ts"
@@ -16,7 +17,8 @@ export const withPcapFile = <A, E, R>(
   if (path === undefined) return use(undefined)
   return Effect.acquireUseRelease(
     Effect.map(openOutput("the capture", path), (file) => outputs.add(file)),
-    (file) => use((bytes) => file.write(bytes)),
+    // A synchronous write: done with the bytes when it returns.
+    (file) => use(pcapSinkUsingBytesAtOnce((bytes) => file.write(bytes))),
     (file) => Effect.sync(() => file.close())
   )
 }

@@ -20,6 +20,7 @@ const BITS_PER_BYTE = 8
 
 /** The TSF, µs, when the data symbol carrying byte `psduByte` of a PPDU sent with `phy` from `ppduStartNs` goes on the air. */
 export const tsfOfPsduByteUs = (phy: PhyConfig, ppduStartNs: number, psduByte: number): number => {
-  const symbol = Math.floor((SERVICE_BITS + BITS_PER_BYTE * psduByte) / bitsPerSymbol(phy))
+  // Byte 0 is always in the first symbol (SERVICE's 16 bits, and N_DBPS ≥ 24: Table 17-4): no division, per record.
+  const symbol = psduByte === 0 ? 0 : Math.floor((SERVICE_BITS + BITS_PER_BYTE * psduByte) / bitsPerSymbol(phy))
   return Math.floor((ppduStartNs + preambleNs(phy) + symbol * symbolDurationNs(phy)) / NS_PER_US)
 }

@@ -8,7 +8,7 @@ import type { PpduOnAir } from "../../src/air/Air.ts"
 import { frameMpduBytes, managementBodyBytes } from "../../src/air/FrameBytes.ts"
 import type { PhyConfig } from "../../src/air/PhyConfig.ts"
 import { Station } from "../../src/air/Station.ts"
-import { AirCapture, MAX_EXCHANGE_NS } from "../../src/pcap/AirCapture.ts"
+import { AirCapture, MAX_EXCHANGE_NS, pcapSinkUsingBytesAtOnce } from "../../src/pcap/AirCapture.ts"
 import { LINKTYPE_IEEE802_11_RADIOTAP } from "../../src/pcap/PcapFormat.ts"
 import { readDot11, readElements, readPcap, readRadiotap } from "../../src/pcap/PcapReader.ts"
 import { captured, collector, onesComplementSum } from "./support.ts"
@@ -108,6 +108,26 @@ describe("AirCapture: PPDUs to pcap records", () => {
     const file = new Uint8Array(kept.reduce((n, k) => n + k.length, 0))
     kept.reduce((at, k) => (file.set(k, at), at + k.length), 0)
     assert.strictEqual(readPcap(file).records.length, 800)
+  })
+
+  it("reuses its chunk for a sink that is done with the bytes when it returns, and writes the same file", () => {
+    const exchanges = threeChannels()
+    const run = (sinkOf: (chunks: Array<Uint8Array>) => (bytes: Uint8Array) => void) => {
+      const chunks: Array<Uint8Array> = []
+      const capture = new AirCapture(sinkOf(chunks), ERP, SMALLEST_CHUNK_BYTES)
+      for (const e of exchanges) capture.ppdu(ppdu(e.s, [data(e.id, e.s.mac)], e.startNs), e.endNs)
+      capture.flush()
+      return chunks
+    }
+    const buffers = new Set<ArrayBufferLike>()
+    const atOnce = run((chunks) => pcapSinkUsingBytesAtOnce((bytes) => {
+      buffers.add(bytes.buffer)
+      chunks.push(bytes.slice())
+    }))
+    const kept = run((chunks) => (bytes) => void chunks.push(bytes))
+    assert.deepStrictEqual(Buffer.concat(atOnce), Buffer.concat(kept))
+    // One buffer per size the chunk grew to, not one per hand-over.
+    assert.isBelow(buffers.size, atOnce.length / 2)
   })
 
   it("gives a retry the same sequence number with Retry set, flags a lost MPDU and a lost Ack, counts the failed exchanges", () => {
