@@ -38,6 +38,11 @@ export interface NetworkFeatures {
   readonly ht: boolean
   /** WMM (QoS): the WMM Parameter element (AP) or WMM Information element (station). */
   readonly wmm: boolean
+  /**
+   * An ERP BSS, in 2.4 GHz: its beacons and probe responses carry the ERP element (9.4.2.12); a 5 GHz
+   * BSS's carry none. A station's frames never do (absent: false).
+   */
+  readonly erp?: boolean
 }
 
 // Element sizes, 2-byte element header included (802.11-2016 9.4.2).
@@ -74,12 +79,13 @@ const DEAUTH_FIXED_BYTES = 2
 export const managementBodyBytes = (kind: FrameKind, n: NetworkFeatures): number => {
   const ht = n.ht ? HT_CAPABILITIES_BYTES + HT_OPERATION_BYTES : 0
   const rsn = n.rsn ? RSN_BYTES : 0
+  const erp = n.erp === true ? ERP_BYTES : 0
   switch (kind) {
     case FrameKind.Beacon: // 9.3.3.3
-      return BEACON_FIXED_BYTES + ssidElement(n.ssidBytes) + SUPPORTED_RATES_BYTES + DS_PARAMETER_BYTES + TIM_BYTES + ERP_BYTES + rsn + ht +
+      return BEACON_FIXED_BYTES + ssidElement(n.ssidBytes) + SUPPORTED_RATES_BYTES + DS_PARAMETER_BYTES + TIM_BYTES + erp + rsn + ht +
         (n.wmm ? WMM_PARAMETER_BYTES : 0)
     case FrameKind.ProbeResponse: // 9.3.3.11: a beacon's fields without the TIM
-      return BEACON_FIXED_BYTES + ssidElement(n.ssidBytes) + SUPPORTED_RATES_BYTES + DS_PARAMETER_BYTES + ERP_BYTES + rsn + ht +
+      return BEACON_FIXED_BYTES + ssidElement(n.ssidBytes) + SUPPORTED_RATES_BYTES + DS_PARAMETER_BYTES + erp + rsn + ht +
         (n.wmm ? WMM_PARAMETER_BYTES : 0)
     case FrameKind.ProbeRequest: // 9.3.3.10
       return ssidElement(n.ssidBytes) + SUPPORTED_RATES_BYTES + (n.ht ? HT_CAPABILITIES_BYTES : 0)

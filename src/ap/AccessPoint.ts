@@ -26,7 +26,7 @@ import type { PhyConfig } from "../air/PhyConfig.ts"
 import { Station } from "../air/Station.ts"
 import type { StationOwner } from "../air/Station.ts"
 import { initialCw } from "../air/Backoff.ts"
-import { timingsFor } from "../air/Timing.ts"
+import { MAX_24GHZ_CHANNEL, timingsFor } from "../air/Timing.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
 import type { Prng } from "../kernel/Prng.ts"
 import { TraceSource } from "../actor/TraceSource.ts"
@@ -225,7 +225,7 @@ class ApLogic {
     this.traces = traces
     this.nonces = nonces
     this.gtk = nonceFrom(() => nonces.nextUint32()).subarray(0, KEY_PART_BYTES)
-    this.features = { ssidBytes: utf8Bytes(o.ssid), rsn: o.passphrase !== undefined, ht: o.phy.standard === "802.11n", wmm: o.qos }
+    this.features = { ssidBytes: utf8Bytes(o.ssid), rsn: o.passphrase !== undefined, ht: o.phy.standard === "802.11n", wmm: o.qos, erp: o.channel <= MAX_24GHZ_CHANNEL }
   }
 
   handle(s: ApState, msg: ApMessage): ApState {

@@ -3,8 +3,8 @@
  * the capture's radiotap header and HT Operation element need to say. Pure.
  */
 
-/** 2.4 GHz channels are numbered 1–14 (802.11-2016 Table 15-6); the 5 GHz band's start higher (19.3.15.4). */
-export const MAX_24GHZ_CHANNEL = 14
+import { MAX_24GHZ_CHANNEL } from "../air/Timing.ts"
+
 /**
  * The highest 2.4 GHz primary channel an HT40 BSS pairs with the channel 4 above: 7 (802.11-2016
  * Table E-1, operating class 32, channels 1–7; class 33, 5–11, pairs below). Table E-4's global

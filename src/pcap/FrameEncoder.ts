@@ -138,14 +138,8 @@ const writeHeader = (view: DataView, at: number, fc: number, flags: number, dura
 export const ElementId = {
   Ssid: 0, SupportedRates: 1, DsParameterSet: 3, Tim: 5, Erp: 42, HtCapabilities: 45, Rsn: 48, HtOperation: 61, ExtendedCapabilities: 127, VendorSpecific: 221
 } as const
-/**
- * The 3 bytes the model counts for the ERP element (`air/FrameBytes.ts`) in every beacon and probe
- * response. In 2.4 GHz: the ERP element, no protection needed (9.4.2.12: the BSS is pure ERP). In 5 GHz
- * there is no ERP element; an Extended Capabilities element with its first octet, no capability set
- * (9.4.2.27), fills its bytes, so the frame stays as long as the air counted it.
- */
+/** The ERP element of a 2.4 GHz BSS's beacons and probe responses, no protection needed (9.4.2.12: the BSS is pure ERP); a 5 GHz BSS has none. */
 const ERP_ELEMENT = [ElementId.Erp, 1, 0x00] as const
-const EXTENDED_CAPABILITIES_NONE = [ElementId.ExtendedCapabilities, 1, 0x00] as const
 /** The eight ERP-OFDM rates, 500 kb/s units, the basic ones (6, 12, 24 Mb/s: the mandatory rates, 17.1.1) with bit 7 set (9.4.2.3). */
 const SUPPORTED_RATES = [0x8c, 0x12, 0x98, 0x24, 0xb0, 0x48, 0x60, 0x6c] as const
 /** The RSN element of WPA2-PSK with CCMP-128 (9.4.2.25): version 1, group CCMP, one pairwise CCMP, one AKM PSK, capabilities 0. */
@@ -256,9 +250,9 @@ const writeHtOperation = (bytes: Uint8Array, at: number, phy: PhyConfig, channel
  * each kind's optional elements (RSN, HT, WMM) have sizes whose sums all differ, so the body's size
  * names them. `extraBytes` is what the body has beyond the count (a beacon's longer TIM).
  */
-export const featuresOfBody = (kind: FrameKind, ssidBytes: number, bodyBytes: number, extraBytes = 0): NetworkFeatures => {
+export const featuresOfBody = (kind: FrameKind, ssidBytes: number, bodyBytes: number, extraBytes = 0, erp = false): NetworkFeatures => {
   for (let bits = 0; bits < 8; bits++) {
-    const n: NetworkFeatures = { ssidBytes, rsn: (bits & 1) !== 0, ht: (bits & 2) !== 0, wmm: (bits & 4) !== 0 }
+    const n: NetworkFeatures = { ssidBytes, rsn: (bits & 1) !== 0, ht: (bits & 2) !== 0, wmm: (bits & 4) !== 0, erp }
     if (managementBodyBytes(kind, n) + extraBytes === bodyBytes) return n
   }
   throw new RangeError(`no ${kind} body of ${bodyBytes} bytes with a ${ssidBytes}-byte SSID`)
@@ -269,8 +263,10 @@ const writeManagementBody = (bytes: Uint8Array, view: DataView, at: number, f: F
   const ssid = info?.ssid ?? ""
   const tim = info?.tim
   const extra = tim === undefined ? 0 : timElementBytes(tim) - MIN_TIM_ELEMENT_BYTES
-  const n = featuresOfBody(f.kind, utf8Bytes(ssid), f.payloadBytes, extra)
   const channel = info?.channel ?? c.channel
+  // A 2.4 GHz AP's beacons and probe responses carry the ERP element (the band is the channel's).
+  const erp = (f.kind === FrameKind.Beacon || f.kind === FrameKind.ProbeResponse) && in24Ghz(channel)
+  const n = featuresOfBody(f.kind, utf8Bytes(ssid), f.payloadBytes, extra, erp)
   let p = at
   switch (f.kind) {
     case FrameKind.Beacon:
@@ -290,11 +286,9 @@ const writeManagementBody = (bytes: Uint8Array, view: DataView, at: number, f: F
         p += t.partialBitmap.length
       }
       // Table 9-27's order: ERP, RSN, HT Capabilities and Operation, Extended Capabilities, vendor-specific last.
-      const band24 = in24Ghz(channel)
-      if (band24) p = writeArray(bytes, p, ERP_ELEMENT)
+      if (erp) p = writeArray(bytes, p, ERP_ELEMENT)
       if (n.rsn) p = writeArray(bytes, p, RSN_ELEMENT)
       if (n.ht) p = writeHtOperation(bytes, writeHtCapabilities(bytes, view, p, c.bssPhy), c.bssPhy, channel)
-      if (!band24) p = writeArray(bytes, p, EXTENDED_CAPABILITIES_NONE)
       if (n.wmm) p = writeArray(bytes, p, WMM_PARAMETER)
       return p
     }

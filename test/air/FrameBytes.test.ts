@@ -19,13 +19,16 @@ describe("FrameBytes: every byte on the air", () => {
   })
 
   it("management frames: header, body, FCS", () => {
-    const lab = { ssidBytes: 3, rsn: true, ht: false, wmm: true }
+    const lab = { ssidBytes: 3, rsn: true, ht: false, wmm: true, erp: true }
     // Beacon: 12 fixed + SSID 5 + rates 10 + DS 3 + TIM 6 + ERP 3 + RSN 22 + WMM 26 = 87.
     assert.strictEqual(managementBodyBytes(FrameKind.Beacon, lab), 87)
     // Probe response: a beacon without its TIM.
     assert.strictEqual(managementBodyBytes(FrameKind.ProbeResponse, lab), 81)
     // 802.11n adds HT Capabilities (28) and HT Operation (24).
     assert.strictEqual(managementBodyBytes(FrameKind.Beacon, { ...lab, ht: true }), 87 + 28 + 24)
+    // A 5 GHz BSS has no ERP element (9.4.2.12): 3 bytes fewer.
+    assert.strictEqual(managementBodyBytes(FrameKind.Beacon, { ...lab, ht: true, erp: false }), 87 + 28 + 24 - 3)
+    assert.strictEqual(managementBodyBytes(FrameKind.ProbeResponse, { ...lab, erp: false }), 81 - 3)
     // Wildcard probe request: SSID 2 + rates 10.
     assert.strictEqual(managementBodyBytes(FrameKind.ProbeRequest, { ssidBytes: 0, rsn: false, ht: false, wmm: false }), 12)
     assert.strictEqual(managementBodyBytes(FrameKind.Auth, lab), 6)

@@ -160,7 +160,7 @@ describe("AirCapture: PPDUs to pcap records", () => {
     const beacon = (id: number): Frame => {
       const f = new Frame(id, FrameKind.Beacon, AP, BROADCAST, AP)
       f.info = { ssid: "lab", channel: 6, tim: makeTim([], 0, 1), beaconIntervalNs: 102_400_000 }
-      f.payloadBytes = managementBodyBytes(FrameKind.Beacon, { ssidBytes: 3, rsn: false, ht: false, wmm: true })
+      f.payloadBytes = managementBodyBytes(FrameKind.Beacon, { ssidBytes: 3, rsn: false, ht: false, wmm: true, erp: true })
       return f
     }
     const down = (id: number, to: number): Frame => {

@@ -36,7 +36,9 @@ const fcsOk = (mpdu: Uint8Array): boolean =>
 const management = (kind: FrameKind, src: number, dst: number, n: NetworkFeatures, info: Frame["info"]): Frame => {
   const f = new Frame(1, kind, src, dst, AP)
   f.info = info
-  f.payloadBytes = managementBodyBytes(kind, n)
+  // An AP's beacons and probe responses in 2.4 GHz carry the ERP element (9.4.2.12), as the AP counts them.
+  const erp = (kind === FrameKind.Beacon || kind === FrameKind.ProbeResponse) && (info?.channel ?? 6) <= 14
+  f.payloadBytes = managementBodyBytes(kind, { ...n, erp })
   return f
 }
 
