@@ -1,9 +1,9 @@
 /**
  * Fresh fault cases for a campaign (`vwifi campaign`), drawn from a seed: case `i` has its own
- * stream (`streamSeed(seed, "campaign/i")`), so it is the same case whether the campaign runs 10
+ * stream (`Prng.forStream(seed, "campaign/i")`), so it is the same case whether the campaign runs 10
  * cases or 10,000, and a case is named by (seed, i) alone.
  */
-import { Prng, streamSeed } from "../kernel/Prng.ts"
+import { Prng } from "../kernel/Prng.ts"
 import type { FaultCase } from "./FaultCase.ts"
 import {
   CASE_MODES, CASE_TRAFFIC_FLOWS, DRAW_VALUES, MAX_CASE_APS, MAX_CASE_FAULTS, MAX_CASE_SEED, MAX_CASE_VMS, MAX_FAULT_AT_TENTHS, MIN_FAULT_AT_TENTHS
@@ -29,7 +29,7 @@ export const generateCase = (seed: number, index: number): FaultCase => {
 }
 
 const drawCase = (seed: number, index: number): FaultCase => {
-  const random = new Prng(streamSeed(seed, `campaign/${index}`))
+  const random = Prng.forStream(seed, `campaign/${index}`)
   const below = (n: number) => random.nextIntBelow(n)
   return {
     seed: 1 + below(MAX_CASE_SEED),

@@ -4,7 +4,7 @@
  * (draws from an Arbitrary, which can shrink them). Only faults that make sense in the scenario's mode
  * and topology are produced; every parameter stays in a range the model must ride out.
  */
-import { Prng, streamSeed } from "../kernel/Prng.ts"
+import { Prng } from "../kernel/Prng.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
 import type { FaultSpec } from "../scenario/FaultSchedule.ts"
 import { MAX_DURATION_SECONDS } from "../scenario/InputBounds.ts"
@@ -135,7 +135,7 @@ export const generateProblems = (options: GenerateOptions): Array<OptionProblem>
  */
 export const generateFaults = (scenario: Scenario, options: GenerateOptions): Array<FaultSpec> => {
   throwProblems(generateProblems(options))
-  const random = new Prng(streamSeed(options.seed, "fault-plan")) // the run seed's own stream for fault plans
+  const random = Prng.forStream(options.seed, "fault-plan") // the run seed's own stream for fault plans
   const faults: Array<FaultSpec> = []
   if (options.perMinute <= 0 || kindsFor(scenario).length === 0) return faults
   let t = options.fromSeconds

@@ -21,6 +21,13 @@ const splitMix32 = (state: { s: number }): number => {
   return (z ^ (z >>> 16)) >>> 0
 }
 
+// Salts of the high-word mixes (arbitrary odd constants: the first is SplitMix64's increment's low word, the second its high word).
+const HIGH_WORD_SALT = 0x7f4a7c15
+const HIGH_WORD_SALT_2 = 0x9e3779b9
+
+/** A 32-bit word from a seed's high word: 0 for 0, and one-to-one in `hi` (SplitMix32 is a bijection of its state). */
+const highWordMix = (hi: number, salt: number): number => (hi === 0 ? 0 : splitMix32({ s: (hi ^ salt) | 0 }))
+
 const rotl = (x: number, k: number): number => (x << k) | (x >>> (32 - k))
 
 /** A seeded xoshiro128** generator. */
@@ -45,19 +52,36 @@ export class Prng implements Random.Random {
 
   /**
    * The generator of a run's seed (any whole number up to 2^53 − 1): as `new Prng(seed)`, with the
-   * seed's high word mixed into the state as well, so that two seeds never give one sequence (the
-   * fold alone maps 2^53 seeds onto 2^32). A seed below 2^32 has no high word: the same as `new Prng`.
+   * seed's high word mixed into the state as well (`mixHighWord`). A seed below 2^32 has no high
+   * word: the same generator as `new Prng(seed)`.
    */
   static forRun(seed: number): Prng {
     const p = new Prng(seed)
-    const hi = Math.floor(seed / TWO_POW_32)
-    if (hi !== 0) {
-      // Seeds that fold alike have the same first words and different high words: these differ.
-      p.c ^= highWordMix(hi, HIGH_WORD_SALT)
-      p.d ^= highWordMix(hi, HIGH_WORD_SALT_2)
-      if ((p.a | p.b | p.c | p.d) === 0) p.a = 1
-    }
+    p.mixHighWord(Math.floor(seed / TWO_POW_32), 0)
     return p
+  }
+
+  /**
+   * Subsystem `name`'s own generator for a run's seed: `new Prng(streamSeed(runSeed, name))`, with
+   * the run seed's high word mixed into the state (`mixHighWord`). The stream's seed alone cannot
+   * keep run seeds apart: it folds them into 32 bits first, and is a 64-bit number a double rounds.
+   */
+  static forStream(runSeed: number, name: string): Prng {
+    const p = new Prng(streamSeed(runSeed, name))
+    p.mixHighWord(Math.floor(runSeed / TWO_POW_32), nameHash(name))
+    return p
+  }
+
+  /**
+   * Seeds that fold alike into 32 bits start from one state; their high words differ, and so do
+   * these words of the state after the mix: `b` (the output is a function of it alone, so the first
+   * draw differs too) and `d`. One-to-one in `hi` for a given `salt`; nothing for `hi` = 0.
+   */
+  private mixHighWord(hi: number, salt: number): void {
+    if (hi === 0) return
+    this.b ^= highWordMix(hi, salt ^ HIGH_WORD_SALT)
+    this.d ^= highWordMix(hi, salt ^ HIGH_WORD_SALT_2)
+    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1
   }
 
   /** The next uniformly distributed unsigned 32-bit integer. */
@@ -113,23 +137,13 @@ const nameHash = (name: string): number => {
   return h >>> 0
 }
 
-// Salts of the high-word mixes (arbitrary odd constants: the first is SplitMix64's increment's low word, the second its high word).
-const HIGH_WORD_SALT = 0x7f4a7c15
-const HIGH_WORD_SALT_2 = 0x9e3779b9
-
-/** A 32-bit word from a seed's high word: 0 for 0, and one-to-one in `hi` (SplitMix32 is a bijection of its state). */
-const highWordMix = (hi: number, salt: number): number => (hi === 0 ? 0 : splitMix32({ s: (hi ^ salt) | 0 }))
 
 /**
- * The seed of subsystem `name`'s own stream, derived from the run's seed (mixed through SplitMix32).
- * Run seeds that fold alike into 32 bits get streams apart through their high words (which change the
- * low word of the stream's seed, and so its fold); a run seed below 2^32 has none.
+ * The seed of subsystem `name`'s own stream, derived from the run's seed (mixed through SplitMix32);
+ * `Prng.forStream` makes the stream's generator from it, keeping run seeds that fold alike apart.
  */
 export const streamSeed = (runSeed: number, name: string): number => {
-  const hi = Math.floor(runSeed / TWO_POW_32)
-  const mix = { s: ((runSeed >>> 0) ^ Math.imul(hi, 0x9e3779b1) ^ nameHash(name)) | 0 }
+  const mix = { s: ((runSeed >>> 0) ^ Math.imul(Math.floor(runSeed / TWO_POW_32), 0x9e3779b1) ^ nameHash(name)) | 0 }
   splitMix32(mix)
-  const high = splitMix32(mix)
-  const low = (splitMix32(mix) ^ highWordMix(hi, nameHash(name) ^ HIGH_WORD_SALT)) >>> 0
-  return high * TWO_POW_32 + low
+  return splitMix32(mix) * TWO_POW_32 + splitMix32(mix)
 }

@@ -27,7 +27,7 @@ import type * as Scope from "effect/Scope"
 import { durationToNs, Kernel, sleepNs } from "./Kernel.ts"
 import type { RunawayLimits } from "./Kernel.ts"
 import { Deadlock, RunawayFiber, SimulationOptionsError } from "./KernelError.ts"
-import { Prng, streamSeed } from "./Prng.ts"
+import { Prng } from "./Prng.ts"
 import { TraceLog } from "./Trace.ts"
 import type { TraceSink } from "./Trace.ts"
 
@@ -147,7 +147,7 @@ export const run = <A, E>(
     const random = Prng.forRun(options.seed)
     const streams: Array<Prng> = []
     const stream = (name: string): Prng => {
-      const p = new Prng(streamSeed(options.seed, name))
+      const p = Prng.forStream(options.seed, name)
       streams.push(p)
       return p
     }

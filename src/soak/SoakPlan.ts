@@ -5,7 +5,7 @@
  */
 import * as Effect from "effect/Effect"
 import { generateFaults } from "../fault/FaultPlan.ts"
-import { Prng, streamSeed } from "../kernel/Prng.ts"
+import { Prng } from "../kernel/Prng.ts"
 import type { FaultSpec } from "../scenario/FaultSchedule.ts"
 import type { Scenario, ScenarioInput } from "../scenario/Scenario.ts"
 import { DEFAULT_PASSPHRASE } from "../scenario/Scenario.ts"
@@ -65,7 +65,7 @@ export const soakBase = (vms: number): ScenarioInput => ({
 
 /** Lifecycle events: each VM shuts down now and then and boots again; VMs move between APs. */
 export const lifecycle = (vms: ReadonlyArray<string>, untilSeconds: number, seed: number): Array<FaultSpec> => {
-  const random = new Prng(streamSeed(seed, "soak-lifecycle")) // the run seed's own stream for lifecycle plans
+  const random = Prng.forStream(seed, "soak-lifecycle") // the run seed's own stream for lifecycle plans
   const events: Array<FaultSpec> = []
   for (const vm of vms) {
     let t = SOAK_WARMUP_S + random.nextExponential(STOP_EVERY_S)
