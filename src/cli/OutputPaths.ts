@@ -1,38 +1,65 @@
 /** The files one `vwifi run` reads and writes must be distinct: two writers on one file corrupt it. */
 import * as Effect from "effect/Effect"
-import { existsSync, fstatSync, lstatSync, readlinkSync, realpathSync, statSync } from "node:fs"
+import { fstatSync, lstatSync, readlinkSync, statSync } from "node:fs"
 import type { Stats } from "node:fs"
-import { basename, dirname, resolve } from "node:path"
+import { dirname, isAbsolute, resolve } from "node:path"
 import { CliUsageError } from "./CliUsageError.ts"
 
 /** Symbolic links followed in a row at most, as the kernel's own limit (Linux's MAXSYMLINKS, 40). */
 const MAX_LINKS_FOLLOWED = 40
 
 /**
- * The file a path writes to, however it is written: absolute and through symbolic links, for a file
- * that does not exist yet too (its folder through links, a dangling link to where it points), so two
- * spellings of one new file meet.
+ * The file a path writes to, however it is written: followed component by component as the kernel
+ * follows it (a link where it is met, a relative one from the folder it sits in, ".." from the real
+ * folder, not the text), for a file that does not exist yet too, so two spellings of one new file
+ * meet. A path the walk cannot follow (a loop, a file used as a folder, no permission) is left as
+ * written: opening it says what is wrong with it.
  */
-const canonical = (path: string, links = 0): string => {
-  const absolute = resolve(path)
-  if (existsSync(absolute)) return realOrAsIs(absolute)
-  const entry = lstatSync(absolute, { throwIfNoEntry: false })
-  if (entry?.isSymbolicLink() === true && links < MAX_LINKS_FOLLOWED) {
-    return canonical(resolve(dirname(absolute), readlinkSync(absolute)), links + 1)
+const canonical = (path: string): string => {
+  if (process.platform === "win32") return resolve(path)
+  try {
+    return followed(isAbsolute(path) ? path : `${process.cwd()}/${path}`)
+  } catch {
+    return resolve(path)
   }
-  const folder = dirname(absolute)
-  return folder === absolute ? absolute : resolve(canonical(folder, links), basename(absolute))
 }
 
-const NULL_DEVICE = "/dev/null"
+const followed = (path: string): string => {
+  let current = "/"
+  let rest = path.split("/")
+  let links = 0
+  while (rest.length > 0) {
+    const part = rest.shift()!
+    if (part === "" || part === ".") continue
+    if (part === "..") {
+      current = dirname(current)
+      continue
+    }
+    const next = current === "/" ? `/${part}` : `${current}/${part}`
+    if (lstatSync(next, { throwIfNoEntry: false })?.isSymbolicLink() === true) {
+      if (++links > MAX_LINKS_FOLLOWED) throw new Error(`more than ${MAX_LINKS_FOLLOWED} links`)
+      const target = readlinkSync(next)
+      if (target.startsWith("/")) current = "/"
+      rest = [...target.split("/"), ...rest]
+      continue
+    }
+    current = next
+  }
+  return current
+}
 
-/** `path` through its links; as it is where they lead to no path (/dev/stdout on a pipe ends in "pipe:[…]"). */
-const realOrAsIs = (path: string): string => {
+/** Whether `s` is the null device (the same device number as /dev/null's). */
+const isNullDevice = (s: Stats): boolean => {
+  const nul = statOf("/dev/null")
+  return nul !== undefined && s.isCharacterDevice() && s.rdev === nul.rdev
+}
+
+/** What `path` opens (links followed by the kernel), if anything. */
+const statOf = (path: string): Stats | undefined => {
   try {
-    const real = realpathSync(path)
-    return existsSync(real) ? real : path
+    return statSync(path, { throwIfNoEntry: false })
   } catch {
-    return path
+    return undefined
   }
 }
 
@@ -66,13 +93,13 @@ export const refuseSharedPaths = (
     }
     const key = canonical(path)
     // /dev/stdout, or a file standard output is redirected to, already holds the run's table or JSON.
-    const target = existsSync(key) ? statSync(key) : undefined
+    const target = statOf(path)
     // (/dev/null takes anything, even when standard output goes there too.)
-    if (stdout !== undefined && target !== undefined && target.dev === stdout.dev && target.ino === stdout.ino && key !== NULL_DEVICE) {
+    if (stdout !== undefined && target !== undefined && target.dev === stdout.dev && target.ino === stdout.ino && !isNullDevice(target)) {
       return Effect.fail(new CliUsageError({ message: `${flag} ${path} is standard output, which holds the run's table (or its JSON): give a file of its own` }))
     }
     // A device (/dev/null) takes any number of writers; only a file of data is corrupted by two.
-    if (existsSync(key) && !statSync(key).isFile()) continue
+    if (target !== undefined && !target.isFile()) continue
     const other = seen.get(key)
     if (other !== undefined) {
       return Effect.fail(new CliUsageError({ message: `${flag} ${path} is also ${other}: each output needs a file of its own` }))

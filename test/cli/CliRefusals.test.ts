@@ -91,6 +91,24 @@ describe("cli: refused before anything runs", () => {
     symlinkSync(join(dir, "target.out"), join(dir, "dangling"))
     refused(vwifi("run", "--duration", "2s", "--pcap", join(dir, "target.out"), "--trace-out", join(dir, "dangling")), "each output needs a file of its own")
     assert.isFalse(existsSync(join(dir, "x.out")) || existsSync(join(dir, "target.out")))
+    // A relative link is followed from the folder it really is in, and ".." from the real folder, not the text.
+    mkdirSync(join(dir, "real", "inner"), { recursive: true })
+    symlinkSync(join(dir, "real", "inner"), join(dir, "L"))
+    symlinkSync("../t.out", join(dir, "real", "inner", "d"))
+    refused(vwifi("run", "--duration", "2s", "--pcap", join(dir, "real", "t.out"), "--trace", join(dir, "L", "d")), "each output needs a file of its own")
+    refused(vwifi("run", "--duration", "2s", "--pcap", join(dir, "real", "t2.out"), "--trace", `${join(dir, "L")}/../t2.out`), "each output needs a file of its own")
+  })
+
+  it("a path that cannot be followed is the user's to fix, named as such, never an internal error", () => {
+    const dir = scratch()
+    writeFileSync(join(dir, "file.txt"), "")
+    symlinkSync("loop", join(dir, "loop"))
+    for (const bad of [join(dir, "file.txt", "x.pcap"), join(dir, "loop", "x.pcap")]) {
+      const r = vwifi("run", "--duration", "2s", "--pcap", bad)
+      assert.include([1, 2], r.code, r.stderr)
+      assert.include(r.stderr, "cannot write the capture")
+      assert.notInclude(r.stderr, "internal error")
+    }
   })
 
   it("an output on standard output, which holds the run's table or JSON", () => {
