@@ -88,9 +88,11 @@ const replayCase = (json: string, asJson: boolean) =>
     const [result] = yield* Effect.provide(JobRunner.use((r) => r.runAll([new FaultCaseJob({ faultCase })])), inProcess)
     if (result?._tag !== "FaultCaseResult") return yield* Effect.die(new Error("a fault case did not give a verdict"))
     yield* Console.log(asJson
-      ? JSON.stringify({ faultCase, problems: result.problems, traceDigest: result.traceDigest, simulatedSeconds: result.simulatedSeconds })
+      ? JSON.stringify({ faultCase, problems: result.problems, traceDigest: result.traceDigest, simulatedSeconds: result.simulatedSeconds, detail: result.detail })
       : [`case ${JSON.stringify(faultCase)}`, `  ${result.simulatedSeconds} s simulated, digest ${result.traceDigest}`,
-        result.problems.length === 0 ? "  passed" : `  FAILED:\n${lines(result.problems)}`].join("\n"))
+        result.problems.length === 0 ? "  passed" : `  FAILED:\n${lines(result.problems)}`,
+        // A run that died: where, as the failure's stack says.
+        ...(result.detail === undefined ? [] : [`  how the run died:\n${result.detail.split("\n").map((l) => `    ${l}`).join("\n")}`])].join("\n"))
     if (result.problems.length > 0) return yield* new CheckFailed({ message: `the case failed (${result.problems.length} problems)` })
   })
 

@@ -67,7 +67,9 @@ export const shrinkCandidates = (failing: FaultCase): Array<FaultCase> => {
 export const problemClass = (problem: string): string => {
   const invariant = /^invariant (\S+)/.exec(problem)
   if (invariant !== null) return `invariant ${invariant[1]}`
-  if (problem.startsWith("the run ended")) return "the run ended early"
+  // By how: a deadlock, a runaway fiber, an error of one kind (a shrink of a deadlock must not end on a TypeError).
+  const ended = /^the run ended (with \S+|\S+)/.exec(problem)
+  if (ended !== null) return `the run ended ${ended[1]!.replace(/:$/, "")}`
   if (/ is \S+ \d+ s after the last fault$/.test(problem)) return "a VM not connected again"
   if (problem.includes(" has moved no data since ")) return "a VM's traffic stalled"
   return problem

@@ -124,6 +124,8 @@ export interface FailedRunVerdict {
   readonly problems: ReadonlyArray<string>
   readonly traceDigest: string
   readonly simulatedSeconds: number
+  /** How it died: the failure's stack, for whoever replays the case. */
+  readonly detail: string
 }
 
 /**
@@ -133,13 +135,20 @@ export interface FailedRunVerdict {
 export const failedRunVerdict = (defect: unknown): FailedRunVerdict => {
   if (defect instanceof SimulationFailed) {
     const { stats } = defect
-    const how = stats.outcome === "completed" ? "with an error" : stats.outcome
+    // Ended by the kernel (a deadlock, a runaway fiber), or by an error of the program: named by its kind.
+    const how = stats.outcome === "completed" ? `with ${errorName(defect.cause)}` : stats.outcome
     return {
       problems: [`the run ended ${how} at ${stats.virtualTimeNs / 1e9} s: ${defect.what}`],
       traceDigest: stats.traceDigest,
-      simulatedSeconds: stats.virtualTimeNs / 1e9
+      simulatedSeconds: stats.virtualTimeNs / 1e9,
+      detail: stackOf(defect.cause) ?? stackOf(defect) ?? defect.message
     }
   }
   const what = defect instanceof Error ? defect.message : String(defect)
-  return { problems: [`the run ended with an error: ${what}`], traceDigest: "", simulatedSeconds: 0 }
+  return { problems: [`the run ended with ${errorName(defect)}: ${what}`], traceDigest: "", simulatedSeconds: 0, detail: stackOf(defect) ?? what }
 }
+
+/** An error's kind, as its name says (`TypeError`), "an error" when it has none. */
+const errorName = (e: unknown): string => (e instanceof Error && /^\w+$/.test(e.name) ? e.name : "an error")
+
+const stackOf = (e: unknown): string | undefined => (e instanceof Error && typeof e.stack === "string" ? e.stack : undefined)

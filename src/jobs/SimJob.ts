@@ -37,7 +37,9 @@ export class RunJobResult extends Schema.TaggedClass<RunJobResult>()("RunJobResu
 export class FaultCaseResult extends Schema.TaggedClass<FaultCaseResult>()("FaultCaseResult", {
   problems: Schema.Array(Schema.String),
   traceDigest: Schema.String,
-  simulatedSeconds: Schema.Number
+  simulatedSeconds: Schema.Number,
+  /** A run that died: how (the failure's stack), which a replay prints. */
+  detail: Schema.optionalKey(Schema.String)
 }) {}
 
 export const SimJobResult = Schema.Union([RunJobResult, FaultCaseResult])
@@ -63,9 +65,13 @@ export const runJob = (job: SimJob, index: number): Effect.Effect<SimJobResult, 
         Effect.flatMap((scenario) =>
           runScenario(scenario, { seed: job.faultCase.seed }).pipe(
             Effect.mapError((e) => new JobFailed({ index, message: `fault case ${index}: ${e.message}` })),
-            Effect.map((report) => new FaultCaseResult({ problems: caseVerdict(report), traceDigest: report.traceDigest, simulatedSeconds: report.simulatedSeconds })),
-            // A run that died is this case's failure, judged and shrunk as any other, not the campaign's end.
-            Effect.catchDefect((defect) => Effect.succeed(new FaultCaseResult(failedRunVerdict(defect))))
+            Effect.map((report): RunReport | FaultCaseResult => report),
+            // A run that died is this case's failure, judged and shrunk as any other, not the campaign's end
+            // (only the run's death: a bug of the verdict below stays a bug).
+            Effect.catchDefect((defect) => Effect.succeed(new FaultCaseResult(failedRunVerdict(defect)))),
+            Effect.map((r) =>
+              r instanceof FaultCaseResult ? r : new FaultCaseResult({ problems: caseVerdict(r), traceDigest: r.traceDigest, simulatedSeconds: r.simulatedSeconds })
+            )
           )
         )
       )

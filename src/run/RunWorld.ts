@@ -67,8 +67,9 @@ const simulationFailure = (stats: Simulation.RunStats, cause: Cause.Cause<unknow
 }
 
 /**
- * A run that did not give its value (a deadlock, a runaway fiber, a callback that threw), as the
- * defect `runWorld` dies with: its message says how it ended and when, `stats` what it had done,
+ * A run that did not give its value (a deadlock, a runaway fiber, a failure of its program), as the
+ * defect `runWorld` dies with (a callback of the caller's that threw is not one: the kernel dies with
+ * the callback's error itself): its message says how it ended and when, `stats` what it had done,
  * `cause` what failed. A caller that judges runs (a fault campaign) reads it as a verdict.
  */
 export class SimulationFailed extends Error {
