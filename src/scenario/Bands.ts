@@ -2,3 +2,22 @@
 
 /** 802.11g exists only in 2.4 GHz; the highest 2.4 GHz channel OFDM may use is 13 (14 is DSSS-only; 802.11-2016 Annex E, Table E-4). */
 export const MAX_OFDM_24GHZ_CHANNEL = 13
+
+/**
+ * The highest 2.4 GHz channel an HT40 BSS may use as its primary: 13, paired with channel 9 (802.11-2016
+ * Annex E, Table E-4, operating class 84); channel 14 has no 40 MHz pair.
+ */
+export const MAX_HT40_24GHZ_CHANNEL = 13
+
+/**
+ * 5 GHz channels an HT40 BSS may use as its primary: the 40 MHz pairs of 802.11-2016 Annex E, Table
+ * E-4 (operating classes 116/117, 119/120, 122/123 and 126/127): 36+40, 44+48, …, 149+153, 157+161.
+ * Channel 165 and the numbers between 20 MHz channels have none.
+ */
+export const HT40_5GHZ_CHANNELS: ReadonlySet<number> = new Set([
+  36, 40, 44, 48, 52, 56, 60, 64, 100, 104, 108, 112, 116, 120, 124, 128, 132, 136, 140, 144, 149, 153, 157, 161
+])
+
+/** Whether an HT40 BSS can have `channel` as its primary (a 40 MHz pair exists for it). */
+export const ht40Possible = (channel: number): boolean =>
+  channel <= 14 ? channel <= MAX_HT40_24GHZ_CHANNEL : HT40_5GHZ_CHANNELS.has(channel)

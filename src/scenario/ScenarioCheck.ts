@@ -9,7 +9,7 @@
 import { CARD_BASE_MAC, ENDPOINT_BASE_MAC, macText, macValue, reservedUse, SCANNER_MAC_OFFSET } from "./AddressPlan.ts"
 import type { Scenario } from "./Scenario.ts"
 import { checkFaults } from "./FaultCheck.ts"
-import { MAX_OFDM_24GHZ_CHANNEL } from "./Bands.ts"
+import { ht40Possible, MAX_OFDM_24GHZ_CHANNEL } from "./Bands.ts"
 import { PS_BUFFER_EXPIRE_NS } from "../vocabulary/ModelConstants.ts"
 
 /** One thing wrong with a scenario: where (`vms[1].ssid`; "" for the whole scenario) and what. */
@@ -82,10 +82,12 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
       }
     })
   }
-  if (phy.standard === "802.11n" && phy.channelWidthMhz === 40 && s.card.channel === 14) {
+  // HT40 needs a 40 MHz pair for every channel the card works on (Annex E).
+  const ht40 = phy.standard === "802.11n" && phy.channelWidthMhz === 40
+  if (ht40 && !ht40Possible(s.card.channel)) {
     problems.push({
       path: "card.phy.channelWidthMhz",
-      message: "HT40 needs a secondary channel 4 channels away, and channel 14 has none: use 20 or another channel"
+      message: `HT40 needs a secondary channel that pairs with the primary (802.11-2016 Annex E), and channel ${s.card.channel} has none: use 20 or another channel`
     })
   }
 
@@ -123,6 +125,12 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
       })
     }
     const channel = ap.channel ?? s.card.channel
+    if (ht40 && channel !== s.card.channel && !ht40Possible(channel)) {
+      problems.push({
+        path: `aps[${i}].channel`,
+        message: `the card runs HT40, and channel ${channel} has no 40 MHz pair (802.11-2016 Annex E): use another channel, or 20 MHz`
+      })
+    }
     if (phy.standard === "802.11g" && channel > MAX_OFDM_24GHZ_CHANNEL) {
       problems.push({
         path: `aps[${i}].channel`,
