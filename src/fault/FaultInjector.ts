@@ -121,6 +121,8 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
       const mac = vm?.guest.driver().mac
       if (ap === undefined) return skip(NO_SUCH_AP)
       if (vm === undefined) return skip(NO_SUCH_VM)
+      // A VM that is off has no station to deauthenticate, whatever address its driver last held.
+      if (!vm.guest.poweredOn()) return skip(VM_OFF)
       if (mac === undefined) return skip(NO_VMAC)
       record()
       ap.ref.tellUnsafe({ _tag: "Deauthenticate", station: mac })
@@ -195,7 +197,10 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
     }
     case "mailbox-flood": {
       const target = floodTarget(world, fault)
-      if (target === undefined) return skip(NO_SUCH_TARGET)
+      if (target === undefined) {
+        const ofVm = fault.target === "guest" || fault.target === "device-model"
+        return skip(ofVm && vmOf(fault.vm ?? "") === undefined ? NO_SUCH_VM : NO_SUCH_TARGET)
+      }
       record()
       const n = fault.messages ?? 2 * target.metrics().mailboxCapacity
       for (let i = 0; i < n; i++) target.tellUnsafe(NOISE)
