@@ -30,6 +30,7 @@ export type { BuildOptions, VmHandle, World } from "./world/World.ts"
 export { runScenario } from "./run/RunScenario.ts"
 export type { RunScenarioOptions } from "./run/RunScenario.ts"
 export { RunOptionsError } from "./run/RunOptionsCheck.ts"
+export { SimulationFailed } from "./run/RunWorld.ts"
 // The paper's comparison and the PHY-rate sweep (docs/compare.md): what `vwifi compare` and `vwifi sweep-rate` run.
 export { compare, DEFAULT_SEEDS } from "./compare/Compare.ts"
 export type { CompareOptions } from "./compare/Compare.ts"

@@ -96,7 +96,11 @@ export interface ShrinkOptions {
   readonly triesMax?: number | undefined
 }
 
-/** Candidates judged at once at most: a batch is a pool's parallelism (`MAX_WORKERS`), or a cluster's. */
+/**
+ * Candidates judged at once at most (a modelling choice, a bound on input, not a measured figure):
+ * a batch is a pool's parallelism (`MAX_WORKERS`, 256) or a cluster's, and a campaign holds at most
+ * `MAX_CAMPAIGN_CASES` (100,000) cases.
+ */
 export const MAX_SHRINK_BATCH = 100_000
 
 /** What is wrong with shrink options: a batch or a bound that is not a whole number in its range. */

@@ -136,7 +136,7 @@ const writeHeader = (view: DataView, at: number, fc: number, flags: number, dura
 
 /** Element IDs (802.11-2016 Table 9-77). */
 export const ElementId = {
-  Ssid: 0, SupportedRates: 1, DsParameterSet: 3, Tim: 5, Erp: 42, HtCapabilities: 45, Rsn: 48, HtOperation: 61, ExtendedCapabilities: 127, VendorSpecific: 221
+  Ssid: 0, SupportedRates: 1, DsParameterSet: 3, Tim: 5, Erp: 42, HtCapabilities: 45, Rsn: 48, HtOperation: 61, VendorSpecific: 221
 } as const
 /** The ERP element of a 2.4 GHz BSS's beacons and probe responses, no protection needed (9.4.2.12: the BSS is pure ERP); a 5 GHz BSS has none. */
 const ERP_ELEMENT = [ElementId.Erp, 1, 0x00] as const
@@ -285,7 +285,7 @@ const writeManagementBody = (bytes: Uint8Array, view: DataView, at: number, f: F
         bytes.set(t.partialBitmap, p)
         p += t.partialBitmap.length
       }
-      // Table 9-27's order: ERP, RSN, HT Capabilities and Operation, Extended Capabilities, vendor-specific last.
+      // Table 9-27's order: ERP, RSN, HT Capabilities and Operation, vendor-specific last.
       if (erp) p = writeArray(bytes, p, ERP_ELEMENT)
       if (n.rsn) p = writeArray(bytes, p, RSN_ELEMENT)
       if (n.ht) p = writeHtOperation(bytes, writeHtCapabilities(bytes, view, p, c.bssPhy), c.bssPhy, channel)
