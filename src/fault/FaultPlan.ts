@@ -36,7 +36,9 @@ export const kindsFor = (scenario: Scenario): ReadonlyArray<(typeof generatedKin
     return true
   })
 
-const pick = <A>(items: ReadonlyArray<A>, u: number): A => items[Math.min(items.length - 1, Math.floor(u * items.length))]!
+/** The index `u` in [0, 1) picks among `n` items. */
+const pickIndex = (n: number, u: number): number => Math.min(n - 1, Math.floor(u * n))
+const pick = <A>(items: ReadonlyArray<A>, u: number): A => items[pickIndex(items.length, u)]!
 /** u in [0, 1) scaled to [lo, hi], rounded to `step`. */
 const scale = (u: number, lo: number, hi: number, step: number): number => Math.round((lo + u * (hi - lo)) / step) * step
 
@@ -62,7 +64,7 @@ export const faultFromDraw = (scenario: Scenario, d: FaultDraw): FaultSpec => {
   const atSeconds = Math.round(d.atSeconds * 1000) / 1000
   const kind = pick(kindsFor(scenario), d.kind)
   const vm = scenario.vms.length === 0 ? undefined : pick(scenario.vms, d.target).name
-  const ap = apNameOf(scenario, Math.min(scenario.aps.length - 1, Math.floor(d.target * scenario.aps.length)))
+  const ap = apNameOf(scenario, pickIndex(scenario.aps.length, d.target))
   // In passthrough and native, the one VM's card uses vMAC 0.
   const vmac = scenario.mode === "virtual-wifi" ? Math.min(scenario.card.vmacs - 1, Math.floor(d.target * Math.max(1, scenario.vms.length))) : 0
   switch (kind) {
