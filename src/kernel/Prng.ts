@@ -41,7 +41,7 @@ export class Prng implements Random.Random {
 
   constructor(seed: number) {
     // Fold the seed into 32 bits; the high half is spread by a golden-ratio multiply. Two seeds may
-    // fold alike: a run's seed goes through `forRun`, which keeps them apart.
+    // fold alike: a run's seed goes through `forRun` and `forStream`, which keep them apart.
     const mix = { s: (seed >>> 0) ^ Math.imul(Math.floor(seed / TWO_POW_32), 0x9e3779b1) }
     this.a = splitMix32(mix)
     this.b = splitMix32(mix)
@@ -136,7 +136,6 @@ const nameHash = (name: string): number => {
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193)
   return h >>> 0
 }
-
 
 /**
  * The seed of subsystem `name`'s own stream, derived from the run's seed (mixed through SplitMix32);

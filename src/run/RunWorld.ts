@@ -55,11 +55,7 @@ export const runWorld = <A>(
         : Effect.die(simulationFailure(stats, exit.cause))
   )
 
-/**
- * Why a run did not give its value, as one error: how it ended and when, with what failed as its
- * `cause` (a callback of the caller's that threw keeps its own error and stack there). "Completed"
- * with a failure is a failure: the message says so rather than "ended completed".
- */
+/** Why a run did not give its value, as one error (`SimulationFailed`), with what failed as its `cause`. */
 const simulationFailure = (stats: Simulation.RunStats, cause: Cause.Cause<unknown>): SimulationFailed => {
   const first = Cause.squash(cause)
   const what = first instanceof Error && first.message !== "" ? first.message : Cause.pretty(cause)
