@@ -10,12 +10,6 @@
 import type { PhyConfig } from "./PhyConfig.ts"
 import { spatialStreams } from "./PhyConfig.ts"
 
-/**
- * The highest 2.4 GHz channel number, 14 (802.11-2016 Table 15-6; Annex E): channels above it are
- * 5 GHz ones. The band says which elements a BSS's frames carry (`FrameBytes.ts`), not its timing.
- */
-export const MAX_24GHZ_CHANNEL = 14
-
 /** The time unit (TU) of beacon intervals and other MAC timers: 1024 µs (802.11-2016 3.1, 9.4.1.3). */
 export const TU_NS = 1_024_000
 

@@ -3,7 +3,7 @@
  * the capture's radiotap header and HT Operation element need to say. Pure.
  */
 
-import { MAX_24GHZ_CHANNEL } from "../air/Timing.ts"
+import { MAX_24GHZ_CHANNEL } from "../scenario/Bands.ts"
 
 /**
  * The highest 2.4 GHz primary channel an HT40 BSS pairs with the channel 4 above: 7 (802.11-2016

@@ -1,5 +1,11 @@
 /** Which channels a PHY may use, as the scenario checks them (the scenario sits below the air: no import from it). */
 
+/**
+ * The highest 2.4 GHz channel number, 14 (802.11-2016 Table 15-6; Annex E): channels above it are
+ * 5 GHz ones. The band says which elements a BSS's frames carry (`air/FrameBytes.ts`), not its timing.
+ */
+export const MAX_24GHZ_CHANNEL = 14
+
 /** 802.11g exists only in 2.4 GHz; the highest 2.4 GHz channel OFDM may use is 13 (14 is DSSS-only; 802.11-2016 Annex E, Table E-4). */
 export const MAX_OFDM_24GHZ_CHANNEL = 13
 
@@ -20,4 +26,4 @@ export const HT40_5GHZ_CHANNELS: ReadonlySet<number> = new Set([
 
 /** Whether an HT40 BSS can have `channel` as its primary (a 40 MHz pair exists for it). */
 export const ht40Possible = (channel: number): boolean =>
-  channel <= 14 ? channel <= MAX_HT40_24GHZ_CHANNEL : HT40_5GHZ_CHANNELS.has(channel)
+  channel <= MAX_24GHZ_CHANNEL ? channel <= MAX_HT40_24GHZ_CHANNEL : HT40_5GHZ_CHANNELS.has(channel)
