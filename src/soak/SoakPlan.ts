@@ -63,28 +63,40 @@ export const soakBase = (vms: number): ScenarioInput => ({
   }))
 })
 
-/** Lifecycle events: each VM shuts down now and then and boots again; VMs move between APs. */
+/**
+ * Lifecycle events: each VM shuts down now and then and boots again; VMs move between APs and scan
+ * in the background, but not while they are off (a VM that is off runs no network manager).
+ */
 export const lifecycle = (vms: ReadonlyArray<string>, untilSeconds: number, seed: number): Array<FaultSpec> => {
   const random = Prng.forStream(seed, "soak-lifecycle") // the run seed's own stream for lifecycle plans
   const events: Array<FaultSpec> = []
   for (const vm of vms) {
+    // When the VM is off: from each stop to the start after it (or the end), as scheduled (rounded) times.
+    const off: Array<readonly [number, number]> = []
     let t = SOAK_WARMUP_S + random.nextExponential(STOP_EVERY_S)
     while (t < untilSeconds) {
       events.push({ kind: "vm-stop", atSeconds: round(t), vm })
+      const stoppedAt = round(t)
       t += OFF_FOR_S[0] + random.nextDoubleUnsafe() * (OFF_FOR_S[1] - OFF_FOR_S[0])
-      if (t >= untilSeconds) break
+      if (t >= untilSeconds) {
+        off.push([stoppedAt, Infinity])
+        break
+      }
       events.push({ kind: "vm-start", atSeconds: round(t), vm })
+      off.push([stoppedAt, round(t)])
       t += random.nextExponential(STOP_EVERY_S)
     }
+    // The same draws whether or not an event falls while the VM is off: the rest of the plan stays as it was.
+    const on = (at: number) => !off.some(([from, to]) => at >= from && at < to)
     let r = SOAK_WARMUP_S + random.nextExponential(ROAM_EVERY_S)
     let ap = vms.indexOf(vm)
     while (r < untilSeconds) {
       ap = (ap + 1 + random.nextIntBelow(APS.length - 1)) % APS.length
-      events.push({ kind: "vm-roam", atSeconds: round(r), vm, ssid: APS[ap]!.ssid })
+      if (on(round(r))) events.push({ kind: "vm-roam", atSeconds: round(r), vm, ssid: APS[ap]!.ssid })
       r += random.nextExponential(ROAM_EVERY_S)
     }
     for (let s = SOAK_WARMUP_S + random.nextExponential(SCAN_EVERY_S); s < untilSeconds; s += random.nextExponential(SCAN_EVERY_S)) {
-      events.push({ kind: "vm-scan", atSeconds: round(s), vm })
+      if (on(round(s))) events.push({ kind: "vm-scan", atSeconds: round(s), vm })
     }
   }
   return events.sort((a, b) => a.atSeconds - b.atSeconds)
