@@ -3,6 +3,7 @@
  * make sense in the scenario's mode. Pure, like `checkScenario`, which calls it.
  */
 import type { Scenario } from "./Scenario.ts"
+import { apChannel } from "./Scenario.ts"
 import { MAX_HOSTILE_WRITES } from "./FaultSchedule.ts"
 import { MAX_OFDM_24GHZ_CHANNEL } from "./Bands.ts"
 
@@ -71,7 +72,7 @@ export const checkFaults = (s: Scenario): ReadonlyArray<FaultProblem> => {
         needVm(f.vm)
         needAp(f.ssid, "ssid")
         // As for a VM's own network: a roam to an SSID no scan can find would scan forever.
-        const channels = s.aps.filter((ap) => ap.ssid === f.ssid).map((ap) => ap.channel ?? s.card.channel)
+        const channels = s.aps.filter((ap) => ap.ssid === f.ssid).map((ap) => apChannel(s, ap))
         if (channels.length > 0 && !channels.some((c) => s.driver.scanChannels.includes(c))) {
           problems.push({
             path: path("ssid"),
@@ -102,7 +103,7 @@ export const checkFaults = (s: Scenario): ReadonlyArray<FaultProblem> => {
       case "channel-loss": {
         if (f.channel === undefined) break
         // Loss where no radio goes would be counted as injected and change nothing.
-        const used = new Set([s.card.channel, ...s.driver.scanChannels, ...s.aps.map((ap) => ap.channel ?? s.card.channel)])
+        const used = new Set([s.card.channel, ...s.driver.scanChannels, ...s.aps.map((ap) => apChannel(s, ap))])
         if (s.card.phy.standard === "802.11g" && f.channel > MAX_OFDM_24GHZ_CHANNEL) {
           problems.push({ path: path("channel"), message: `802.11g runs only in the 2.4 GHz band (channels 1..${MAX_OFDM_24GHZ_CHANNEL}), got channel ${f.channel}` })
         } else if (!used.has(f.channel)) {

@@ -8,6 +8,7 @@
  */
 import { CARD_BASE_MAC, ENDPOINT_BASE_MAC, macText, macValue, reservedUse, SCANNER_MAC_OFFSET } from "./AddressPlan.ts"
 import type { Scenario } from "./Scenario.ts"
+import { apChannel } from "./Scenario.ts"
 import { checkFaults } from "./FaultCheck.ts"
 import { ht40Possible, MAX_OFDM_24GHZ_CHANNEL } from "./Bands.ts"
 import { PS_BUFFER_EXPIRE_NS } from "../vocabulary/ModelConstants.ts"
@@ -124,7 +125,7 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
         message: `${ap.bssid} is ${taken}; pick an address outside the simulator's own (${reservedRanges})`
       })
     }
-    const channel = ap.channel ?? s.card.channel
+    const channel = apChannel(s, ap)
     if (ht40 && channel !== s.card.channel && !ht40Possible(channel)) {
       problems.push({
         path: `aps[${i}].channel`,
@@ -159,7 +160,7 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
         message: `AP ${JSON.stringify(ap.ssid)} uses WPA2-PSK: give the VM a passphrase (8 to 63 characters)`
       })
     }
-    const channel = ap.channel ?? s.card.channel
+    const channel = apChannel(s, ap)
     if (!joinedChannels.has(channel)) joinedChannels.set(channel, apIndex)
   })
 

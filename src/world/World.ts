@@ -36,6 +36,7 @@ import type { NicEvent } from "../vocabulary/NicEvent.ts"
 import * as Nic from "../nic/Nic.ts"
 import { DriverOwnership, SingleOwner } from "./MonitorOwnership.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
+import { apChannel } from "../scenario/Scenario.ts"
 import { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import { CARD_BASE_MAC, ENDPOINT_BASE_MAC, macValue } from "../scenario/AddressPlan.ts"
@@ -186,7 +187,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       name: `ap-${spec.ssid}`,
       ssid: spec.ssid,
       bssid,
-      channel: spec.channel ?? scenario.card.channel,
+      channel: apChannel(scenario, spec),
       signalDbm: spec.signalDbm,
       node: spec.position === undefined ? undefined : apNode(i),
       beaconIntervalNs: spec.beaconIntervalTu * TU_NS,
