@@ -18,11 +18,12 @@ import { kernelDemoCommand } from "./KernelDemoCommand.ts"
 import { runCommand } from "./RunCommand.ts"
 import { soakCommand } from "./SoakCommand.ts"
 import { sweepCommand } from "./SweepCommand.ts"
+import { STOPPED_EXIT_CODE } from "./StopOnCtrlC.ts"
 
 export const VERSION = "0.1.0"
 
-/** What the process exits with: done, vwifi failed, the user's mistake. */
-export type ExitCode = 0 | 1 | 2
+/** What the process exits with: done, vwifi failed, the user's mistake, stopped by Ctrl-C. */
+export type ExitCode = 0 | 1 | 2 | typeof STOPPED_EXIT_CODE
 
 const subcommands = [compareCommand, sweepCommand, runCommand, soakCommand, campaignCommand, kernelDemoCommand, clusterCommand] as const
 
@@ -117,6 +118,8 @@ const runParsed = (args: ReadonlyArray<string>) =>
     Effect.catchTag("CheckFailed", (error) => Effect.as(Console.error(`vwifi: ${error.message}`), 1 as const)),
     // A file the run wrote is incomplete (a full disk): the results are printed, the file is not whole.
     Effect.catchTag("OutputWriteFailed", (error) => Effect.as(Console.error(`vwifi: ${error.message}`), 1 as const)),
+    // Stopped by Ctrl-C: the results printed cover the time simulated until then.
+    Effect.catchTag("StoppedByCtrlC", (stopped) => Effect.as(Console.error(`vwifi: ${stopped.message}`), STOPPED_EXIT_CODE)),
     // A simulation job that could not run (a worker thread that died): vwifi's failure, not the input's.
     Effect.catchTag("JobFailed", (error) => Effect.as(Console.error(`vwifi: ${error.message}`), 1 as const)),
     // Any other mistake the parser found: printed already if it carries a user message.

@@ -3,7 +3,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { Command, Flag } from "effect/cli"
-import { runScenario } from "../run/RunScenario.ts"
+import { runScenario, STOPPED_OUTCOME } from "../run/RunScenario.ts"
 import { MAX_GENERATED_FAULTS, generateFaults } from "../fault/FaultPlan.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
 import { unsupportedFeatures } from "../scenario/Unsupported.ts"
@@ -19,6 +19,9 @@ import { withPcapFile } from "./PcapFile.ts"
 import { withTimelineFile } from "./TimelineFile.ts"
 import { OutputFiles } from "./OutputFile.ts"
 import { refuseSharedPaths } from "./OutputPaths.ts"
+import { StoppedByCtrlC, withStopOnCtrlC } from "./StopOnCtrlC.ts"
+
+const STOP_NOTICE = "vwifi: stopping where the simulation is (Ctrl-C); its results follow. Ctrl-C again quits at once."
 
 const scenarioFile = scenarioArgument("Scenario JSON file (default: the built-in scenario of the seed's setup)")
 
@@ -75,13 +78,23 @@ export const runCommand = Command.make(
     if (faults > 0 && !json) yield* Console.error(`vwifi: ${scenario.faults.length - base.faults.length} faults generated from seed ${seed} (the JSON results list the recoveries)`)
     const progress = json ? undefined : progressReporter(scenario.durationSeconds * 1e9)
     const outputs = new OutputFiles()
-    const report: RunReport = yield* withPcapFile(Option.getOrUndefined(pcap), outputs, (capture) =>
-      withTimelineFile(Option.getOrUndefined(traceOut), Option.getOrUndefined(traceWindow), { warmupNs: scenario.warmupSeconds * 1e9, durationNs: scenario.durationSeconds * 1e9 }, outputs, (timeline) =>
-        withTraceFile(Option.getOrUndefined(trace), outputs, (sink) =>
-          runScenario(scenario, { seed, trace: sink, onProgress: progress?.update, pcap: capture, timeline }))))
+    const report: RunReport = yield* withStopOnCtrlC(STOP_NOTICE, ({ signal }) =>
+      withPcapFile(Option.getOrUndefined(pcap), outputs, (capture) =>
+        withTimelineFile(Option.getOrUndefined(traceOut), Option.getOrUndefined(traceWindow), { warmupNs: scenario.warmupSeconds * 1e9, durationNs: scenario.durationSeconds * 1e9 }, outputs, (timeline) =>
+          withTraceFile(Option.getOrUndefined(trace), outputs, (sink) =>
+            runScenario(scenario, { seed, trace: sink, onProgress: progress?.update, pcap: capture, timeline, signal }))))).pipe(
+      Effect.tapError(() => Effect.sync(() => progress?.done())),
+      Effect.catchTag("RunStoppedInWarmup", (stopped) => Effect.fail(new StoppedByCtrlC({ message: `${stopped.message} (Ctrl-C); no results to print` })))
+    )
     progress?.done()
     yield* Console.log(json ? JSON.stringify(report, null, 2) : renderRunReport(report))
     yield* outputs.check()
+    if (report.outcome === STOPPED_OUTCOME) {
+      return yield* new StoppedByCtrlC({
+        message: `stopped by Ctrl-C at ${report.simulatedSeconds.toFixed(3)} s of the ${scenario.durationSeconds} s asked for; the results above cover ` +
+          `${scenario.warmupSeconds} s (the warm-up's end) to there, and the output files end there`
+      })
+    }
   })
 ).pipe(
   Command.withDescription(

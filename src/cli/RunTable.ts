@@ -2,13 +2,15 @@
 import { categories } from "../cpu/CpuCategory.ts"
 import type { FaultsReport, RunReport } from "../report/RunReport.ts"
 import { LIFECYCLE_KINDS } from "../scenario/FaultSchedule.ts"
+import { STOPPED_OUTCOME } from "../run/RunScenario.ts"
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + " ".repeat(n - s.length))
 const num = (x: number | null, digits = 1): string => (x === null ? "–" : x.toFixed(digits))
 
 export const renderRunReport = (r: RunReport): string => {
   const lines: Array<string> = []
-  lines.push(`${r.scenarioMode}: ${r.simulatedSeconds} s simulated in ${r.wallSeconds.toFixed(2)} s, seed ${r.seed}, digest ${r.traceDigest}`)
+  const simulated = r.outcome === STOPPED_OUTCOME ? `${r.simulatedSeconds.toFixed(3)} s simulated (stopped early)` : `${r.simulatedSeconds} s simulated`
+  lines.push(`${r.scenarioMode}: ${simulated} in ${r.wallSeconds.toFixed(2)} s, seed ${r.seed}, digest ${r.traceDigest}`)
   lines.push("")
   lines.push(`${pad("VM", 12)}${pad("state", 15)}${pad("ssid", 10)}${pad("tx", 9)}${pad("rx", 9)}${pad("up Mb/s", 9)}${pad("down Mb/s", 11)}${pad("ping µs", 9)}rejections`)
   for (const vm of r.vms) {

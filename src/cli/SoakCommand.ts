@@ -9,6 +9,8 @@ import { runSoak } from "../soak/Soak.ts"
 import { MAX_SOAK_HOURS, MAX_SOAK_VMS } from "../run/RunOptionsCheck.ts"
 import { describeMemoryVerdict } from "../soak/MemoryVerdict.ts"
 import { CheckFailed } from "./CheckFailed.ts"
+import { StoppedByCtrlC, withStopOnCtrlC } from "./StopOnCtrlC.ts"
+import { STOPPED_OUTCOME } from "../run/RunScenario.ts"
 import { CliUsageError } from "./CliUsageError.ts"
 import * as flags from "./flags.ts"
 import { progressReporter } from "./Progress.ts"
@@ -26,6 +28,8 @@ const vms = Flag.Int("vms").pipe(
 )
 const faults = flags.faultRate(0.2, "besides the VMs' own comings and goings")
 
+const STOP_NOTICE = "vwifi: stopping the soak where it is (Ctrl-C); its summary follows. Ctrl-C again quits at once."
+
 const pad = (s: string, n: number): string => s.padStart(n)
 const header = `${pad("hour", 5)}${pad("Mb/s", 8)}${pad("CPU %", 7)}${pad("ping ms", 9)}${pad("faults", 8)}${pad("VM ev.", 8)}${pad("recov.", 8)}${pad("restarts", 9)}` +
   `${pad("VMs up", 8)}${pad("inv.", 6)}${pad("heap MiB", 10)}${pad("fibers", 8)}${pad("wall s", 8)}`
@@ -37,7 +41,7 @@ const row = (h: SoakHour): string =>
 export const renderSoakEnd = (r: SoakReport): string => {
   return [
     "",
-    `${r.simulatedHours} simulated hours in ${r.wallSeconds.toFixed(1)} s (${r.simulatedHoursPerWallMinute.toFixed(2)} simulated hours per wall minute), ${r.outcome}, digest ${r.traceDigest}`,
+    `${r.outcome === STOPPED_OUTCOME ? r.simulatedHours.toFixed(2) : r.simulatedHours} simulated hours in ${r.wallSeconds.toFixed(1)} s (${r.simulatedHoursPerWallMinute.toFixed(2)} simulated hours per wall minute), ${r.outcome}, digest ${r.traceDigest}`,
     renderInvariants(r.invariants),
     ...renderFaults(r.faults),
     `VMs: ${r.vms.map((v) => `${v.name} ${v.state} (${v.reconnects} reconnects)`).join(", ")}`,
@@ -62,18 +66,26 @@ export const soakCommand = Command.make(
       yield* Console.log(`soak: ${vms} VMs on 3 APs, ${hours} h simulated, ${perHour} faults/h besides the VMs' own comings and goings (VM ev.), seed ${seed}\n`)
       yield* Console.log(header)
     }
-    const report = yield* runSoak({ hours, vms, faultsPerHour: faults * 60, seed }, {
-      onProgress: progress?.update,
-      onHour: json ? undefined : (h) => {
-        progress?.done()
-        console.log(row(h))
-      }
-    })
+    const report = yield* withStopOnCtrlC(STOP_NOTICE, ({ signal }) =>
+      runSoak({ hours, vms, faultsPerHour: faults * 60, seed }, {
+        onProgress: progress?.update,
+        onHour: json ? undefined : (h) => {
+          progress?.done()
+          console.log(row(h))
+        },
+        signal
+      }))
     progress?.done()
     yield* Console.log(json ? JSON.stringify(report, null, 2) : renderSoakEnd(report))
     // A soak that broke an invariant or grew its memory failed: say so in the exit code too.
     if (invariantViolations(report.invariants) > 0) return yield* new CheckFailed({ message: "the soak broke an invariant" })
     if (report.memory.flat === false) return yield* new CheckFailed({ message: "the soak's memory grew" })
+    if (report.outcome === STOPPED_OUTCOME) {
+      return yield* new StoppedByCtrlC({
+        message: `stopped by Ctrl-C at ${report.simulatedHours.toFixed(2)} h of the ${hours} h asked for; the hours above are the whole ones, ` +
+          "the summary covers the run up to there"
+      })
+    }
   })
 ).pipe(
   Command.withDescription(

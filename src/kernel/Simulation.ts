@@ -49,6 +49,37 @@ export const sleep = (ns: number): Effect.Effect<void, never, Simulation> =>
   Effect.flatMap(Effect.service(Simulation), (sim) => sleepNs(sim.kernel, ns))
 
 /**
+ * Sleeps `ns` nanoseconds of virtual time, or less if `signal` aborts first: the caller asked to stop
+ * the run where it is (`RunScenarioOptions.signal`, Ctrl-C in `vwifi run`). The fiber then wakes at
+ * the virtual time the run has reached, after what is queued at that instant already. Where that is
+ * depends on the wall clock, so a run stopped this way is not one its seed replays.
+ */
+export const sleepUnlessStopped = (ns: number, signal: AbortSignal | undefined): Effect.Effect<void, never, Simulation> =>
+  signal === undefined ? sleep(ns) : Effect.flatMap(Effect.service(Simulation), (sim) => {
+    if (signal.aborted) return Effect.yieldNow
+    const kernel = sim.kernel
+    return Effect.callback<void>((resume) => {
+      let done = false
+      const forget = (): void => {
+        done = true
+        kernel.cancelTimer(timer)
+        signal.removeEventListener("abort", onAbort)
+      }
+      const wake = (): void => {
+        if (done) return
+        forget()
+        resume(Effect.void)
+      }
+      // An abort comes from outside the kernel (a signal handler between its slices): the wake-up
+      // goes through the run queue like every other, never runs inside another fiber's step.
+      const onAbort = (): void => kernel.enqueue(wake)
+      const timer = kernel.setTimer(kernel.nowNs + ns, wake)
+      signal.addEventListener("abort", onAbort, { once: true })
+      return Effect.sync(forget)
+    })
+  })
+
+/**
  * How a run ended. A run whose own fiber is interrupted (a timeout of the caller's, say) gives no
  * stats: the interruption goes on to the caller, after the program's finalizers had their grace.
  */

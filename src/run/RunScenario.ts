@@ -26,6 +26,7 @@ import type { Timeline } from "../timeline/Timeline.ts"
 import { phyOf } from "../world/World.ts"
 import { ratesReport } from "../report/RatesReport.ts"
 import type { PcapSink } from "../pcap/AirCapture.ts"
+import { RunStoppedInWarmup } from "./RunStopped.ts"
 
 export { MAX_FRAME_LIFETIME_NS } from "../vocabulary/ModelConstants.ts"
 
@@ -47,6 +48,14 @@ export interface RunScenarioOptions {
   readonly pcap?: PcapSink | undefined
   /** A timeline of the host (`timeline/Timeline.ts`), finished at the run's end. Default none. */
   readonly timeline?: Timeline | undefined
+  /**
+   * Stops the run early when it aborts (checked as the run goes, at least every 50 ms of wall time):
+   * the run ends at the virtual time it has reached, its capture and timeline are completed there,
+   * and the report covers the run up to there, with `outcome` "stopped". Stopped within the warm-up,
+   * it fails with `RunStoppedInWarmup`. Where a run stops depends on the wall clock: its seed does not
+   * replay it. Default none.
+   */
+  readonly signal?: AbortSignal | undefined
 }
 
 
@@ -236,8 +245,8 @@ const radioReport = (world: World, nowNs: number): RunReport["radio"] => {
  * recorded another run already fails with
  * `RunOptionsError`, every problem at once.
  */
-export const runScenario = (scenario: Scenario, given: RunScenarioOptions): Effect.Effect<RunReport, RunOptionsError> =>
-  Effect.flatMap(scenarioProblems(scenario), (scenarioProblemList) => {
+export const runScenario = (scenario: Scenario, given: RunScenarioOptions): Effect.Effect<RunReport, RunOptionsError | RunStoppedInWarmup> =>
+  Effect.flatMap(scenarioProblems(scenario), (scenarioProblemList): Effect.Effect<RunReport, RunOptionsError | RunStoppedInWarmup> => {
     // Called from JavaScript without options, the seed is missing: a problem to name, not a TypeError.
     const options: RunScenarioOptions = given ?? ({ seed: undefined } as unknown as RunScenarioOptions)
     const problems = [
@@ -245,6 +254,9 @@ export const runScenario = (scenario: Scenario, given: RunScenarioOptions): Effe
       ...seedProblems(options.seed),
       ...(options.durationNs === undefined || scenarioProblemList.length > 0 ? [] : durationProblems(scenario, options.durationNs)),
       ...(options.costs === undefined ? [] : costsProblems(options.costs)),
+      ...(options.signal === undefined || options.signal instanceof AbortSignal
+        ? []
+        : [{ option: "signal", message: `must be an AbortSignal (from an AbortController), got ${typeof options.signal}` }]),
       ...(options.timeline?.used === true
         ? [{ option: "timeline", message: "this Timeline has recorded a run already (it writes one run's file, finished at its end): make a new one for this run" }]
         : [])
@@ -252,20 +264,28 @@ export const runScenario = (scenario: Scenario, given: RunScenarioOptions): Effe
     return problems.length > 0 ? Effect.fail(new RunOptionsError({ problems })) : runChecked(scenario, options)
   })
 
-const runChecked = (scenario: Scenario, options: RunScenarioOptions): Effect.Effect<RunReport> => {
+/** `RunReport.outcome` of a run its caller stopped early (`RunScenarioOptions.signal`); a whole run's is "completed". */
+export const STOPPED_OUTCOME = "stopped"
+
+const runChecked = (scenario: Scenario, options: RunScenarioOptions): Effect.Effect<RunReport, RunStoppedInWarmup> => {
   const durationNs = options.durationNs ?? scenario.durationSeconds * 1e9
-  return Effect.map(
+  return Effect.flatMap(
     runWorld(scenario, options, (world) =>
       Effect.gen(function*() {
-        yield* Simulation.sleep(durationNs)
+        yield* Simulation.sleepUnlessStopped(durationNs, options.signal)
+        // Whether stopped or not, the capture and the timeline end whole where the run ended.
         world.capture?.flush()
-        const sim = yield* Simulation.Simulation
-        const r = report(world, sim.kernel.nowNs, yield* actorSummary)
         options.timeline?.finish()
+        const nowNs = (yield* Simulation.Simulation).kernel.nowNs
+        if (nowNs < durationNs && nowNs <= world.warmupEndNs) return new RunStoppedInWarmup({ atSeconds: nowNs / 1e9, warmupSeconds: scenario.warmupSeconds })
+        const r = report(world, nowNs, yield* actorSummary)
         const means = world.txPath?.meansUs()
-        return means === undefined || means === null ? r : { ...r, txPath: { frames: world.txPath!.frames, meanUs: means } }
+        return { stopped: nowNs < durationNs, report: means === undefined || means === null ? r : { ...r, txPath: { frames: world.txPath!.frames, meanUs: means } } }
       })),
-    ({ value, stats }) => withRunStats(value, options.seed, stats)
+    ({ value, stats }) =>
+      value instanceof RunStoppedInWarmup
+        ? Effect.fail(value)
+        : Effect.succeed(withRunStats(value.report, options.seed, stats, value.stopped ? STOPPED_OUTCOME : stats.outcome))
   )
 }
 
@@ -273,12 +293,13 @@ const runChecked = (scenario: Scenario, options: RunScenarioOptions): Effect.Eff
 export const withRunStats = (
   partial: Omit<RunReport, RunLoopFields>,
   seed: number,
-  stats: Simulation.RunStats
+  stats: Simulation.RunStats,
+  outcome: string = stats.outcome
 ): RunReport => ({
   ...partial,
   seed,
   wallSeconds: stats.wallTimeMs / 1e3,
-  outcome: stats.outcome,
+  outcome,
   traceDigest: stats.traceDigest,
   eventsProcessed: stats.eventsProcessed
 })

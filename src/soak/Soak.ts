@@ -8,7 +8,7 @@ import { ActorSystem } from "../actor/ActorSystem.ts"
 import * as Simulation from "../kernel/Simulation.ts"
 import { runWorld } from "../run/RunWorld.ts"
 import type { World } from "../world/World.ts"
-import { faultsReport, report } from "../run/RunScenario.ts"
+import { faultsReport, report, STOPPED_OUTCOME } from "../run/RunScenario.ts"
 import { invariantViolations } from "../report/RunReport.ts"
 import type { SoakHour, SoakReport } from "../report/SoakReport.ts"
 import { heapUsedAfterGc } from "./Heap.ts"
@@ -23,6 +23,12 @@ export type { SoakOptions } from "./SoakPlan.ts"
 export interface SoakCallbacks {
   readonly onHour?: ((hour: SoakHour) => void) | undefined
   readonly onProgress?: ((progress: Simulation.Progress) => void) | undefined
+  /**
+   * Stops the soak early when it aborts (as `RunScenarioOptions.signal` stops a run): the hours
+   * completed keep their lines, the hour under way gets none, and the end's summary covers the time
+   * reached, with `outcome` "stopped".
+   */
+  readonly signal?: AbortSignal | undefined
 }
 
 /** Cumulative counters read at each hour's end; an hour's figures are differences. */
@@ -59,8 +65,10 @@ export const runSoak = (options: SoakOptions, callbacks: SoakCallbacks = {}): Ef
       const restarts = () => system.metrics().reduce((n, a) => n + a.restarts, 0)
       const hours: Array<SoakHour> = []
       let before = totals(world, 0)
+      const sim = yield* Simulation.Simulation
       for (let h = 1; h <= options.hours; h++) {
-        yield* Simulation.sleep(3600e9)
+        yield* Simulation.sleepUnlessStopped(3600e9, callbacks.signal)
+        if (sim.kernel.nowNs < h * 3600e9) break // stopped within hour h
         const now = totals(world, restarts())
         const inv = report(world, h * 3600e9).invariants
         // Ping samples are summarized per hour and dropped, so a day-long soak keeps flat memory.
@@ -85,18 +93,18 @@ export const runSoak = (options: SoakOptions, callbacks: SoakCallbacks = {}): Ef
         callbacks.onHour?.(hour)
         before = now
       }
-      const sim = yield* Simulation.Simulation
       const final = report(world, sim.kernel.nowNs, { metrics: system.metrics(), deadLetters: system.deadLetters().total })
-      return { hours, final, faults: faultsReport(world.log, { metrics: system.metrics(), deadLetters: system.deadLetters().total }) }
+      return { hours, final, reachedNs: sim.kernel.nowNs, faults: faultsReport(world.log, { metrics: system.metrics(), deadLetters: system.deadLetters().total }) }
     }))
-    const { hours, final, faults } = value
+    const { hours, final, reachedNs, faults } = value
     const memory = memoryVerdict(hours)
+    const simulatedHours = reachedNs / 3600e9
     return {
       options,
-      simulatedHours: options.hours,
+      simulatedHours,
       wallSeconds: stats.wallTimeMs / 1e3,
-      simulatedHoursPerWallMinute: options.hours / (stats.wallTimeMs / 60e3),
-      outcome: stats.outcome,
+      simulatedHoursPerWallMinute: simulatedHours / (stats.wallTimeMs / 60e3),
+      outcome: simulatedHours < options.hours ? STOPPED_OUTCOME : stats.outcome,
       traceDigest: stats.traceDigest,
       hours,
       invariants: final.invariants,
