@@ -23,6 +23,12 @@ export interface CampaignOptions {
   readonly onDone?: ((done: number, total: number) => void) | undefined
   /** Called before shrinking failure `n` (from 1) of `total`. */
   readonly onShrink?: ((n: number, total: number) => void) | undefined
+  /**
+   * Stops the campaign early when it aborts (Ctrl-C in `vwifi campaign`): no case starts after it, the
+   * cases started finish and are judged (the campaign's first ones), and failures not yet shrunk are
+   * reported as they failed; the report says so (`stopped`).
+   */
+  readonly signal?: AbortSignal | undefined
 }
 
 /** The one command that runs `c` again, alone: its JSON has no single quote, so the shell keeps it whole. */
@@ -43,6 +49,20 @@ export const judgeCases = (
   JobRunner.use((runner) =>
     Effect.map(runner.runAll(cases.map((faultCase) => new FaultCaseJob({ faultCase })), { onDone }), (results) => results.map(verdictOf)))
 
+/**
+ * The campaign's cases judged, in order, or as many of the first as ran before `options.signal`
+ * aborted (cases start in order, and a case started finishes).
+ */
+const judgeFirstCases = (cases: ReadonlyArray<FaultCase>, options: CampaignOptions): Effect.Effect<Array<FaultCaseResult>, JobFailed, JobRunner> => {
+  const signal = options.signal
+  if (signal === undefined) return judgeCases(cases, options.onDone)
+  return JobRunner.use((runner) =>
+    Effect.map(runner.runAll(cases.map((faultCase) => new FaultCaseJob({ faultCase })), { onDone: options.onDone, signal }), (results) => {
+      const ran = results.findIndex((r) => r === undefined)
+      return results.slice(0, ran === -1 ? results.length : ran).map((r, i) => verdictOf(r!, i))
+    }))
+}
+
 const count = (names: ReadonlyArray<string>): Record<string, number> => {
   const out: Record<string, number> = {}
   for (const n of names) out[n] = (out[n] ?? 0) + 1
@@ -56,16 +76,18 @@ export const runCampaign = (options: CampaignOptions): Effect.Effect<CampaignRep
     const cases = generateCases(options.seed, options.cases)
     const started = performance.now()
     const cpuBefore = process.cpuUsage()
-    const verdicts = yield* judgeCases(cases, options.onDone)
+    const verdicts = yield* judgeFirstCases(cases, options)
     const wallSeconds = (performance.now() - started) / 1e3
     const cpu = process.cpuUsage(cpuBefore)
+    const judged = cases.slice(0, verdicts.length)
     const failing = verdicts.flatMap((v, index) => (v.problems.length > 0 ? [index] : []))
     const failures: Array<CampaignFailure> = []
     for (const index of failing) {
-      options.onShrink?.(failures.length + 1, failing.length)
       const verdict = verdicts[index]!
+      const notShrunk = { shrunk: cases[index]!, problems: verdict.problems, steps: 0, tried: 0 }
+      if (options.signal?.aborted !== true) options.onShrink?.(failures.length + 1, failing.length)
       const judge = (candidates: ReadonlyArray<FaultCase>) => Effect.map(judgeCases(candidates), (vs) => vs.map((v) => v.problems))
-      const s = yield* shrinkCase(cases[index]!, verdict.problems, judge, { batch: runner.parallelism })
+      const s = options.signal?.aborted === true ? notShrunk : yield* shrinkCase(cases[index]!, verdict.problems, judge, { batch: runner.parallelism })
       failures.push({
         index,
         faultCase: cases[index]!,
@@ -79,18 +101,20 @@ export const runCampaign = (options: CampaignOptions): Effect.Effect<CampaignRep
       })
     }
     // The cases' scenarios built again (cheap beside their runs) for the kinds of fault they scheduled.
-    const scenarios = yield* Effect.forEach(cases, (c) => Effect.orDie(caseScenario(c)))
+    const scenarios = yield* Effect.forEach(judged, (c) => Effect.orDie(caseScenario(c)))
     return {
       seed: options.seed,
-      cases: cases.length,
-      passed: cases.length - failing.length,
+      cases: judged.length,
+      casesAsked: cases.length,
+      stopped: options.signal?.aborted === true,
+      passed: judged.length - failing.length,
       failed: failing.length,
       workers: runner.parallelism,
       wallSeconds,
-      casesPerWallSecond: cases.length / wallSeconds,
+      casesPerWallSecond: judged.length / wallSeconds,
       processCpuSeconds: (cpu.user + cpu.system) / 1e6,
       simulatedSeconds: verdicts.reduce((t, v) => t + v.simulatedSeconds, 0),
-      modes: count(cases.map((c) => MODE_NAMES[c.mode]!)),
+      modes: count(judged.map((c) => MODE_NAMES[c.mode]!)),
       faultKinds: count(scenarios.flatMap((s) => s.faults.map((f) => f.kind))),
       traceDigests: verdicts.map((v) => v.traceDigest),
       failures

@@ -21,7 +21,14 @@ export type CampaignFailure = typeof CampaignFailure.Type
 
 export const CampaignReport = Schema.Struct({
   seed: Schema.Int,
+  /** Cases judged: all those asked for, or the first ones of them when the campaign was stopped. */
   cases: Schema.Int,
+  casesAsked: Schema.Int,
+  /**
+   * Stopped early (Ctrl-C, `CampaignOptions.signal`): the cases after `cases` did not run, and a
+   * failure found but not yet shrunk is given as it failed (`shrinkTried` 0).
+   */
+  stopped: Schema.Boolean,
   passed: Schema.Int,
   failed: Schema.Int,
   /** Threads the cases ran on (1: this thread). */

@@ -12,6 +12,7 @@ import { FaultCaseJob } from "../jobs/SimJob.ts"
 import { CampaignReport } from "../campaign/CampaignReport.ts"
 import type { CampaignFailure } from "../campaign/CampaignReport.ts"
 import { CheckFailed } from "./CheckFailed.ts"
+import { StoppedByCtrlC, withStopOnCtrlC } from "./StopOnCtrlC.ts"
 import { CliUsageError } from "./CliUsageError.ts"
 import * as flags from "./flags.ts"
 import { jobProgress } from "./Progress.ts"
@@ -22,6 +23,8 @@ import { problemsFromIssue, parseOptions } from "../scenario/ScenarioIssues.ts"
 import { problemLines } from "../scenario/ScenarioError.ts"
 
 const DEFAULT_CASES = 100
+
+const STOP_NOTICE = "vwifi: stopping the campaign (Ctrl-C): the cases under way finish, then its results follow. Ctrl-C again quits at once."
 
 const cases = Flag.Int("cases").pipe(
   Flag.withDescription(`How many fresh fault cases to generate from --seed and run, 1 to ${MAX_CAMPAIGN_CASES} (default ${DEFAULT_CASES})`),
@@ -54,8 +57,10 @@ const renderFailure = (f: CampaignFailure): string =>
   [
     `FAILED case ${f.index} (simulation seed ${f.faultCase.seed}, digest ${f.traceDigest}):`,
     lines(f.problems),
-    `  shrunk in ${f.shrinkSteps} steps (${f.shrinkTried} candidates judged) to ${f.shrunk.vms} VM(s), ${f.shrunk.aps} AP(s), ${f.shrunk.faults.length} fault(s):`,
-    lines(f.shrunkProblems),
+    ...(f.shrinkTried === 0
+      ? ["  not shrunk (the campaign was stopped first)"]
+      : [`  shrunk in ${f.shrinkSteps} steps (${f.shrinkTried} candidates judged) to ${f.shrunk.vms} VM(s), ${f.shrunk.aps} AP(s), ${f.shrunk.faults.length} fault(s):`,
+        lines(f.shrunkProblems)]),
     `  replay: ${f.replay}`
   ].join("\n")
 
@@ -65,7 +70,7 @@ const renderCounts = (counts: Readonly<Record<string, number>>): string =>
 /** The report as the terminal shows it; `cluster`: the storage its cases went through (then `workers` is only this process's). */
 export const renderCampaign = (r: CampaignReport, cluster?: string): string =>
   [
-    `campaign: ${r.cases} cases from seed ${r.seed} ${
+    `campaign: ${r.stopped ? `${r.cases} of ${r.casesAsked} cases (stopped by Ctrl-C)` : `${r.cases} cases`} from seed ${r.seed} ${
       cluster === undefined ? `on ${r.workers} ${r.workers === 1 ? "worker" : "workers"}` : `on the cluster runners of ${cluster}`
     }`,
     `  ${r.cases} cases in ${r.wallSeconds.toFixed(1)} s: ${r.casesPerWallSecond.toFixed(2)} cases per wall-second, ${r.simulatedSeconds.toFixed(0)} s simulated`,
@@ -119,24 +124,28 @@ export const campaignCommand = Command.make(
     const seed = Option.getOrElse(seedGiven, () => DEFAULT_SEED)
     if (Option.isSome(out)) yield* prepareOutputs(out.value)
     const progress = jobProgress("case", workers, json)
-    const report = yield* Effect.provide(
-      runCampaign({
-        seed,
-        cases,
-        onDone: progress.onDone,
-        onShrink: json ? undefined : (n, total) => {
-          progress.done()
-          if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K  shrinking failure ${n}/${total}…`)
-        }
-      }),
-      batchRunnerLayer(workers, clusterStorage)
-    )
+    const report = yield* withStopOnCtrlC(STOP_NOTICE, ({ signal }) =>
+      Effect.provide(
+        runCampaign({
+          seed,
+          cases,
+          onDone: progress.onDone,
+          onShrink: json ? undefined : (n, total) => {
+            progress.done()
+            if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K  shrinking failure ${n}/${total}…`)
+          },
+          signal
+        }),
+        batchRunnerLayer(workers, clusterStorage)
+      ))
     progress.done()
     if (!json && process.stderr.isTTY) process.stderr.write("\r\x1b[K")
     const encoded = Schema.encodeSync(CampaignReport)(report)
     const written = Option.isSome(out) ? yield* writeOutputs(out.value, { "campaign.json": JSON.stringify(encoded, null, 2) + "\n" }) : undefined
     yield* Console.log(json ? JSON.stringify(encoded) : renderCampaign(report, Option.getOrUndefined(clusterStorage)) + (written === undefined ? "" : `\n\nresults: ${written["campaign.json"]}`))
-    if (report.failed > 0) return yield* new CheckFailed({ message: `${report.failed} of ${report.cases} cases failed; each replays with the command printed beside it` })
+    const stoppedAfter = report.stopped ? ` (stopped by Ctrl-C after ${report.cases} of the ${report.casesAsked} cases)` : ""
+    if (report.failed > 0) return yield* new CheckFailed({ message: `${report.failed} of ${report.cases} cases failed${stoppedAfter}; each replays with the command printed beside it` })
+    if (report.stopped) return yield* new StoppedByCtrlC({ message: `stopped by Ctrl-C after ${report.cases} of the ${report.casesAsked} cases; all of them passed` })
   },
   // A run that fails leaves no empty --out folder behind.
   (command, { out }) => removeOutputsIfLeftEmpty(Option.getOrUndefined(out), command))

@@ -19,8 +19,8 @@ import type { Sharding } from "effect/cluster/Sharding"
 import * as ShardingConfig from "effect/cluster/ShardingConfig"
 import * as SqlRunnerStorage from "effect/cluster/SqlRunnerStorage"
 import { RunnerStorage } from "effect/cluster/RunnerStorage"
-import { JobRunner } from "../jobs/JobRunner.ts"
-import type { RunAllOptions } from "../jobs/JobRunner.ts"
+import { JobRunner, runEach } from "../jobs/JobRunner.ts"
+import type { RunAll, RunAllOptions } from "../jobs/JobRunner.ts"
 import { FaultCaseJob, JobFailed } from "../jobs/SimJob.ts"
 import type { FaultCaseResult, SimJob, SimJobResult } from "../jobs/SimJob.ts"
 import type { FaultCase } from "../fault/FaultCase.ts"
@@ -106,23 +106,24 @@ export const submitJobs = (
   jobs: ReadonlyArray<SimJob>,
   options: SubmitOptions = {}
 ): Effect.Effect<ReadonlyArray<SimJobResult>, JobFailed, Sharding> =>
+  Effect.map(submitJobsUnlessStopped(jobs, options), (results) => results as ReadonlyArray<SimJobResult>) // no signal: every job ran
+
+/** `submitJobs`, stoppable: once `signal` aborts no job is submitted, and each left gives undefined. */
+const submitJobsUnlessStopped = (
+  jobs: ReadonlyArray<SimJob>,
+  options: SubmitOptions & { readonly signal?: AbortSignal | undefined }
+): Effect.Effect<ReadonlyArray<SimJobResult | undefined>, JobFailed, Sharding> =>
   Effect.gen(function*() {
     const batchId = options.batchId ?? crypto.randomUUID()
     const clientFor = yield* SimJobEntity.client
-    let done = 0
-    return yield* Effect.forEach(jobs, (job, index) =>
+    return yield* runEach(jobs, options.jobsInFlight ?? JOBS_IN_FLIGHT_DEFAULT, (job, index) =>
       clientFor(jobEntityId(batchId, index)).Run({ batchId, index, job }).pipe(
         Effect.catchIf(
           (e): e is Exclude<typeof e, JobFailed> => e._tag !== "JobFailed",
           (e) => Effect.fail(new JobFailed({ index, message: `the cluster could not take job ${index} of batch ${batchId}: ${e._tag}` }))
         ),
-        Effect.tap((result) =>
-          Effect.sync(() => {
-            options.onResult?.(index, result)
-            options.onDone?.(++done, jobs.length)
-          })
-        )
-      ), { concurrency: options.jobsInFlight ?? JOBS_IN_FLIGHT_DEFAULT })
+        Effect.tap((result) => Effect.sync(() => options.onResult?.(index, result)))
+      ), options)
   })
 
 /** A small campaign on the cluster: each fault case a job, its verdict back in the cases' order. */
@@ -155,7 +156,9 @@ export const clusterJobRunner = (
     const context = yield* Effect.context<Sharding>()
     return {
       parallelism: runners,
-      runAll: (jobs, runOptions) =>
-        submitJobs(jobs, { onDone: runOptions?.onDone, jobsInFlight: options.jobsInFlight }).pipe(Effect.provideContext(context))
+      runAll: ((jobs, runOptions?: RunAllOptions & { readonly signal?: AbortSignal | undefined }) =>
+        submitJobsUnlessStopped(jobs, { onDone: runOptions?.onDone, signal: runOptions?.signal, jobsInFlight: options.jobsInFlight }).pipe(
+          Effect.provideContext(context)
+        )) as RunAll
     }
   })).pipe(Layer.provide(clientLayer(options)))

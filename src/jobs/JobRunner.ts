@@ -16,19 +16,47 @@ export interface RunAllOptions {
   readonly onDone?: ((done: number, total: number) => void) | undefined
 }
 
+/** A batch its caller may stop (Ctrl-C in `vwifi campaign`): jobs not started when `signal` aborts are not run. */
+export interface StoppableRunOptions extends RunAllOptions {
+  readonly signal: AbortSignal
+}
+
+/** `JobRunner.runAll`: every job, results in the jobs' order; stoppable, undefined for each job it did not run. */
+export interface RunAll {
+  (jobs: ReadonlyArray<SimJob>, options: StoppableRunOptions): Effect.Effect<ReadonlyArray<SimJobResult | undefined>, JobFailed>
+  (jobs: ReadonlyArray<SimJob>, options?: RunAllOptions): Effect.Effect<ReadonlyArray<SimJobResult>, JobFailed>
+}
+
 export class JobRunner extends Context.Service<JobRunner, {
   /** How many jobs may run at once (1 for this thread). */
   readonly parallelism: number
-  /** Runs every job; results in the jobs' order. */
-  readonly runAll: (jobs: ReadonlyArray<SimJob>, options?: RunAllOptions) => Effect.Effect<ReadonlyArray<SimJobResult>, JobFailed>
+  readonly runAll: RunAll
 }>()("vwifi/JobRunner") {}
+
+/**
+ * Runs each job with `run`, at most `concurrency` at once, started in the jobs' order; results in
+ * that order, `onDone` as each finishes. Once `signal` (if any) aborts, no job starts: each left gives
+ * undefined, so the jobs run are the batch's first ones, every runner alike.
+ */
+export const runEach = <R>(
+  jobs: ReadonlyArray<SimJob>,
+  concurrency: number,
+  run: (job: SimJob, index: number) => Effect.Effect<SimJobResult, JobFailed, R>,
+  options?: RunAllOptions & { readonly signal?: AbortSignal | undefined }
+): Effect.Effect<Array<SimJobResult | undefined>, JobFailed, R> =>
+  Effect.suspend(() => {
+    let done = 0
+    const signal = options?.signal
+    return Effect.forEach(jobs, (job, index): Effect.Effect<SimJobResult | undefined, JobFailed, R> =>
+      signal?.aborted === true
+        ? Effect.undefined
+        : run(job, index).pipe(Effect.tap(() => Effect.sync(() => options?.onDone?.(++done, jobs.length)))), { concurrency })
+  })
 
 /** Every job in this thread, one after the other. */
 export const inProcess: Layer.Layer<JobRunner> = Layer.succeed(JobRunner, {
   parallelism: 1,
-  runAll: (jobs, options) =>
-    Effect.forEach(jobs, (job, i) =>
-      runJob(job, i).pipe(Effect.tap(() => Effect.sync(() => options?.onDone?.(i + 1, jobs.length)))))
+  runAll: ((jobs, options) => runEach(jobs, 1, runJob, options)) as RunAll
 })
 
 export { JobFailed }

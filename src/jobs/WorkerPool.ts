@@ -11,7 +11,8 @@ import * as RpcClient from "effect/rpc/RpcClient"
 import type { RpcClientError } from "effect/rpc/RpcClientError"
 import { Worker } from "node:worker_threads"
 import { JobRpcs } from "./JobRpc.ts"
-import { JobFailed, JobRunner } from "./JobRunner.ts"
+import { JobFailed, JobRunner, runEach } from "./JobRunner.ts"
+import type { RunAll } from "./JobRunner.ts"
 import { MAX_WORKERS, RunOptionsError, wholeNumberProblem } from "../run/RunOptionsCheck.ts"
 
 /** How long a thread with no job stays up (it took about a second to start). */
@@ -37,15 +38,9 @@ const runner = (workers: number) =>
     const client = yield* RpcClient.make(JobRpcs)
     return JobRunner.of({
       parallelism: workers,
-      runAll: (jobs, options) =>
-        Effect.suspend(() => {
-          let done = 0
-          return Effect.forEach(jobs, (job, index) =>
-            client.RunJob({ job, index }).pipe(
-              Effect.catchTag("RpcClientError", (error) => Effect.fail(stopped(index, error))),
-              Effect.tap(() => Effect.sync(() => options?.onDone?.(++done, jobs.length)))
-            ), { concurrency: workers })
-        })
+      runAll: ((jobs, options) =>
+        runEach(jobs, workers, (job, index) =>
+          client.RunJob({ job, index }).pipe(Effect.catchTag("RpcClientError", (error) => Effect.fail(stopped(index, error)))), options)) as RunAll
     })
   })
 

@@ -2,7 +2,8 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { replayCommand, runCampaign } from "../../src/campaign/Campaign.ts"
 import type { FaultCase } from "../../src/fault/FaultCase.ts"
-import { JobRunner } from "../../src/jobs/JobRunner.ts"
+import { JobRunner, runEach } from "../../src/jobs/JobRunner.ts"
+import type { RunAll } from "../../src/jobs/JobRunner.ts"
 import { FaultCaseResult } from "../../src/jobs/SimJob.ts"
 
 /** A runner that runs nothing: a case "fails" when it has 2+ VMs in virtual-wifi and a fault whose kind draw is below 300. */
@@ -20,7 +21,45 @@ const fakeRunner = (parallelism: number) =>
         }))
   })
 
+/** The fake runner, started job by job as real ones are (`runEach`): it honours a stop. */
+const stoppableFakeRunner = (parallelism: number) =>
+  Layer.succeed(JobRunner, {
+    parallelism,
+    runAll: ((jobs, options) =>
+      runEach(jobs, parallelism, (job) =>
+        Effect.sync(() => {
+          if (job._tag !== "FaultCaseJob") throw new Error("a campaign runs fault cases only")
+          return new FaultCaseResult({ problems: fakeBug(job.faultCase), traceDigest: JSON.stringify(job.faultCase).length.toString(16), simulatedSeconds: 23 })
+        }), options)) as RunAll
+  })
+
 describe("vwifi campaign (library)", () => {
+  it.effect("stopped, it judges its first cases only, as a whole campaign judges them, and shrinks no failure after the stop", () =>
+    Effect.gen(function*() {
+      const whole = yield* Effect.provide(runCampaign({ seed: 2, cases: 60 }), stoppableFakeRunner(3))
+      assert.isFalse(whole.stopped)
+      assert.strictEqual(whole.cases, 60)
+      const controller = new AbortController()
+      const r = yield* Effect.provide(
+        runCampaign({ seed: 2, cases: 60, signal: controller.signal, onDone: (done) => done === 40 && controller.abort() }),
+        stoppableFakeRunner(3)
+      )
+      assert.isTrue(r.stopped)
+      assert.strictEqual(r.casesAsked, 60)
+      assert.isAtLeast(r.cases, 40)
+      assert.isBelow(r.cases, 60)
+      assert.strictEqual(r.passed + r.failed, r.cases)
+      assert.deepStrictEqual(r.traceDigests, whole.traceDigests.slice(0, r.cases))
+      assert.strictEqual(Object.values(r.modes).reduce((a, b) => a + b, 0), r.cases)
+      assert.isAbove(r.failed, 0, "the first 40 cases of seed 2 have the fake bug")
+      for (const f of r.failures) {
+        assert.isBelow(f.index, r.cases)
+        assert.strictEqual(f.shrinkTried, 0)
+        assert.deepStrictEqual(f.shrunk, f.faultCase)
+        assert.strictEqual(f.replay, replayCommand(f.faultCase))
+      }
+    }))
+
   it.effect("counts passes and failures, shrinks each failure to a case that fails alike, with its replay command", () =>
     Effect.gen(function*() {
       const r = yield* Effect.provide(runCampaign({ seed: 2, cases: 30 }), fakeRunner(3))

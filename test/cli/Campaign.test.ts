@@ -48,9 +48,22 @@ describe("cli: vwifi campaign", () => {
 describe("cli: the campaign's summary", () => {
   it("names the cluster its cases went through, not this process's one worker", () => {
     const report = {
-      seed: 1, cases: 3, workers: 1, wallSeconds: 2, casesPerWallSecond: 1.5, simulatedSeconds: 30, modes: {}, faultKinds: {}, passed: 3, failed: 0, failures: []
+      seed: 1, cases: 3, casesAsked: 3, stopped: false, workers: 1, wallSeconds: 2, casesPerWallSecond: 1.5, simulatedSeconds: 30, modes: {}, faultKinds: {}, passed: 3, failed: 0, failures: []
     } as unknown as CampaignReport
     assert.strictEqual(renderCampaign(report).split("\n")[0], "campaign: 3 cases from seed 1 on 1 worker")
     assert.strictEqual(renderCampaign(report, "c.db").split("\n")[0], "campaign: 3 cases from seed 1 on the cluster runners of c.db")
+  })
+
+  it("says a stopped campaign ran only its first cases, and that a failure found was not shrunk", () => {
+    const faultCase = { seed: 7, mode: 0, vms: 2, aps: 1, traffic: ["ping"], faults: [{ atTenths: 20, kind: 100, target: 0, size: 500 }] }
+    const report = {
+      seed: 1, cases: 40, casesAsked: 1000, stopped: true, workers: 2, wallSeconds: 2, casesPerWallSecond: 20, simulatedSeconds: 30, modes: {}, faultKinds: {},
+      passed: 39, failed: 1,
+      failures: [{ index: 12, faultCase, problems: ["invariant x = 1"], traceDigest: "ab", shrunk: faultCase, shrunkProblems: ["invariant x = 1"], shrinkSteps: 0, shrinkTried: 0, replay: "vwifi campaign --replay '{}'" }]
+    } as unknown as CampaignReport
+    const text = renderCampaign(report)
+    assert.strictEqual(text.split("\n")[0], "campaign: 40 of 1000 cases (stopped by Ctrl-C) from seed 1 on 2 workers")
+    assert.include(text, "not shrunk (the campaign was stopped first)")
+    assert.notInclude(text, "shrunk in")
   })
 })

@@ -15,6 +15,9 @@ const bin = fileURLToPath(new URL("../../bin/vwifi.js", import.meta.url))
 /** A capture this large has passed the default 1 s warm-up: 54 Mb/s of air fills about 6.7 MB a second. */
 const PAST_WARMUP_BYTES = 12 * 2 ** 20
 
+/** Long enough for a campaign to be running its cases (its start takes about half a second). */
+const CAMPAIGN_RUNNING_MS = 3_000
+
 /** Runs `vwifi` and sends it SIGINT once `ready` says so (polled); its exit code and output. */
 const interrupted = (args: ReadonlyArray<string>, ready: () => boolean) =>
   new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
@@ -61,5 +64,13 @@ describe("Ctrl-C", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  }, 120_000)
+
+  it("stops a campaign after the cases under way: its first cases' results, exit code 130", async () => {
+    const started = Date.now()
+    const r = await interrupted(["campaign", "--cases", "1000", "--workers", "1"], () => Date.now() - started > CAMPAIGN_RUNNING_MS)
+    assert.strictEqual(r.code, 130, r.stderr)
+    assert.match(r.stdout, /^campaign: \d+ of 1000 cases \(stopped by Ctrl-C\) from seed 1 on 1 worker/)
+    assert.match(r.stderr, /stopped by Ctrl-C after \d+ of the 1000 cases; all of them passed/)
   }, 120_000)
 })
