@@ -10,9 +10,8 @@ import * as Schema from "effect/Schema"
 export const STOPPED_EXIT_CODE = 130
 
 export interface StopRequest {
+  /** Aborted by the first Ctrl-C. */
   readonly signal: AbortSignal
-  /** Whether Ctrl-C came. */
-  readonly requested: () => boolean
 }
 
 /** Runs `use` with a signal that the first Ctrl-C aborts (`notice` is printed then, on stderr). */
@@ -38,7 +37,7 @@ export const withStopOnCtrlC = <A, E, R>(notice: string, use: (stop: StopRequest
       process.on("SIGINT", onCtrlC)
       return { controller, restore }
     }),
-    ({ controller }) => use({ signal: controller.signal, requested: () => controller.signal.aborted }),
+    ({ controller }) => use({ signal: controller.signal }),
     ({ restore }) => Effect.sync(restore)
   )
 
