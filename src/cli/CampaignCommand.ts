@@ -145,7 +145,13 @@ export const campaignCommand = Command.make(
     yield* Console.log(json ? JSON.stringify(encoded) : renderCampaign(report, Option.getOrUndefined(clusterStorage)) + (written === undefined ? "" : `\n\nresults: ${written["campaign.json"]}`))
     const stoppedAfter = report.stopped ? ` (stopped by Ctrl-C after ${report.cases} of the ${report.casesAsked} cases)` : ""
     if (report.failed > 0) return yield* new CheckFailed({ message: `${report.failed} of ${report.cases} cases failed${stoppedAfter}; each replays with the command printed beside it` })
-    if (report.stopped) return yield* new StoppedByCtrlC({ message: `stopped by Ctrl-C after ${report.cases} of the ${report.casesAsked} cases; all of them passed` })
+    if (report.stopped) {
+      return yield* new StoppedByCtrlC({
+        message: report.cases === 0
+          ? `stopped by Ctrl-C before a case had run (of the ${report.casesAsked} asked for)`
+          : `stopped by Ctrl-C after ${report.cases} of the ${report.casesAsked} cases; all of them passed`
+      })
+    }
   },
   // A run that fails leaves no empty --out folder behind.
   (command, { out }) => removeOutputsIfLeftEmpty(Option.getOrUndefined(out), command))

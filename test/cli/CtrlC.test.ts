@@ -71,6 +71,6 @@ describe("Ctrl-C", () => {
     const r = await interrupted(["campaign", "--cases", "1000", "--workers", "1"], () => Date.now() - started > CAMPAIGN_RUNNING_MS)
     assert.strictEqual(r.code, 130, r.stderr)
     assert.match(r.stdout, /^campaign: \d+ of 1000 cases \(stopped by Ctrl-C\) from seed 1 on 1 worker/)
-    assert.match(r.stderr, /stopped by Ctrl-C after \d+ of the 1000 cases; all of them passed/)
+    assert.match(r.stderr, /stopped by Ctrl-C (after \d+ of the 1000 cases; all of them passed|before a case had run)/)
   }, 120_000)
 })
