@@ -100,6 +100,43 @@ const nextBoundaryNs = (originNs: number, nowNs: number, slotNs: number): number
   nowNs <= originNs ? originNs : originNs + Math.ceil((nowNs - originNs) / slotNs) * slotNs
 
 /**
+ * Brings the data frames queued for the head's receiver, from the head's address, up behind the head
+ * (in their order, up to `max` frames with the head), past frames queued for other receivers, so that
+ * an A-MPDU carries what its receiver has waiting, as a sender that queues per receiver and TID
+ * aggregates (802.11-2016 10.13; mac80211's per-station TX queues). It stops at a frame for that
+ * receiver that may not join an A-MPDU (a management frame, a frame released by a PS-Poll), so no
+ * frame overtakes another to the same receiver. A card's radio hands the air one burst at a time, so
+ * this reorders only an AP's queue, where several stations' downlinks interleave. One pass over the
+ * part of the queue it reorders; nothing moves when the head's frames already follow it.
+ */
+const gatherBehindHead = (queue: Array<Frame>, max: number): void => {
+  const head = queue[0]!
+  if (head.kind !== FrameKind.Data || head.ra === BROADCAST || head.psReleased) return
+  let matched = 1
+  let lastMatch = 0
+  let firstOther = -1
+  for (let j = 1; j < queue.length && matched < max; j++) {
+    const f = queue[j]!
+    if (f.ra !== head.ra || f.src !== head.src) {
+      if (firstOther < 0) firstOther = j
+      continue
+    }
+    if (f.kind !== FrameKind.Data || f.psReleased) break
+    matched++
+    lastMatch = j
+  }
+  if (firstOther < 0 || firstOther > lastMatch) return
+  const others: Array<Frame> = []
+  let w = firstOther
+  for (let j = firstOther; j <= lastMatch; j++) {
+    const f = queue[j]!
+    if (f.ra === head.ra && f.src === head.src) queue[w++] = f
+    else others.push(f)
+  }
+  for (let j = 0; j < others.length; j++) queue[w++] = others[j]!
+}
+
+/**
  * Where the air's draws come from: its stream (`Prng`), called as a method, so that the call keeps one
  * target from one world to the next (a closure per world deoptimised the exchange's code in each).
  */
@@ -365,6 +402,7 @@ export class AirLogic {
     // A PS-Poll's answer is one frame.
     limits.framesMax = head.psReleased ? 1 : s.maxAggregate > 1 ? Math.min(s.maxAggregate, this.windowOf(medium, s, head.ra)) : 1
     limits.timeLimitNs = s.ampduTimeLimitNs
+    if (limits.framesMax > 1) gatherBehindHead(s.queue, limits.framesMax)
     const n = burstLength(s.queue, 0, s.queue.length, limits, this.size)
     return { station: s, frames: s.queue.slice(0, n), phy, psduBytes: this.size.psduBytes, startNs, rateIndex: stage === undefined ? -1 : stage.rateIndex }
   }

@@ -18,7 +18,7 @@ import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import { segmentsPerNs } from "../workload/PacedWriter.ts"
 import { packetsPerTick, paceTick } from "../workload/PaceTicks.ts"
 import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
-import { ENDPOINT_SATURATE_WINDOW_FRAMES, ENDPOINT_TCP_BUDGET_SEGMENTS, PACE_PERIOD_NS } from "../vocabulary/ModelConstants.ts"
+import { AP_QUEUE_FRAMES, ENDPOINT_SATURATE_WINDOW_FRAMES, ENDPOINT_TCP_BUDGET_SEGMENTS, PACE_PERIOD_NS } from "../vocabulary/ModelConstants.ts"
 import type { ApMessage } from "./AccessPoint.ts"
 import type { WiredLink } from "./WiredLink.ts"
 
@@ -86,6 +86,18 @@ interface Downlink {
   refillArmed: boolean
 }
 
+/**
+ * The window of each saturating downlink flow: `ENDPOINT_SATURATE_WINDOW_FRAMES`, less when several
+ * share the AP, so that together they keep at most half its queue (`AP_QUEUE_FRAMES`) outstanding and
+ * leave the rest to its management frames and other traffic: a frame the queue refuses is never
+ * credited, and would shrink its flow's window for good.
+ */
+const saturateWindowFrames = (s: EndpointState): number => {
+  let saturating = 0
+  for (const flow of s.flows.values()) if (flow.offeredMbps === "saturate") saturating++
+  return Math.max(1, Math.min(ENDPOINT_SATURATE_WINDOW_FRAMES, Math.floor(AP_QUEUE_FRAMES / 2 / Math.max(1, saturating))))
+}
+
 /** The endpoint's protocol state (what a restart of its host would lose). */
 interface EndpointState {
   /** Downlink UDP flows by station. */
@@ -135,7 +147,10 @@ class EndpointLogic {
       case "Uplink":
         this.uplinkFrames(s, msg.frames)
         break
-      case "Credit":
+      case "Credit": {
+        // The saturating flows credited here top up once, after the whole message: one batch per flow.
+        let credited: Downlink | undefined
+        let others: Set<Downlink> | undefined
         for (const f of msg.frames) {
           if (f.src === this.o.mac && f.payload === Payload.TcpData) {
             s.tcpCredits.set(f.dst, (s.tcpCredits.get(f.dst) ?? 0) + 1)
@@ -145,9 +160,14 @@ class EndpointLogic {
           const flow = f.src === this.o.mac && f.payload === Payload.Udp ? s.flows.get(f.dst) : undefined
           if (flow === undefined) continue
           flow.outstanding--
-          if (flow.offeredMbps === "saturate") this.topUp(s, flow)
+          if (flow.offeredMbps !== "saturate" || flow === credited) continue
+          if (credited === undefined) credited = flow
+          else (others ??= new Set()).add(flow)
         }
+        if (credited !== undefined) this.topUp(s, credited)
+        if (others !== undefined) for (const flow of others) this.topUp(s, flow)
         break
+      }
       case "TcpTimer":
         if (msg.role === "sender") s.tcpSenders.get(msg.station)?.timeout(msg.generation)
         else s.tcpReceivers.get(msg.station)?.timeout(msg.generation)
@@ -205,9 +225,13 @@ class EndpointLogic {
     if (frames.length > 0) at(this.kernel, arrivesNs, this.o.ap(), { _tag: "Downlink", frames })
   }
 
-  /** A saturating flow fills its window again once half of it is free. */
+  /**
+   * A saturating flow fills its window again as soon as the AP credits it (a batch per credit message:
+   * one per exchange). Waiting for half the window to be free let the AP's queue fall below one A-MPDU.
+   */
   private topUp(s: EndpointState, flow: Downlink): void {
-    if (flow.outstanding < ENDPOINT_SATURATE_WINDOW_FRAMES / 2) this.emit(s, flow, ENDPOINT_SATURATE_WINDOW_FRAMES - flow.outstanding)
+    const window = saturateWindowFrames(s)
+    if (flow.outstanding < window) this.emit(s, flow, window - flow.outstanding)
   }
 
   private emit(s: EndpointState, flow: Downlink, count: number): void {
@@ -285,7 +309,7 @@ class EndpointLogic {
       } else if (f.payload === Payload.Subscribe && f.info?.subscribe !== undefined && !s.flows.has(f.src)) {
         const flow: Downlink = { id: ++s.flowIds, owner: f.owner, dst: f.src, ...f.info.subscribe, outstanding: 0, credit: 0, seq: 0, refillArmed: false }
         s.flows.set(f.src, flow)
-        if (flow.offeredMbps === "saturate") this.emit(s, flow, ENDPOINT_SATURATE_WINDOW_FRAMES)
+        if (flow.offeredMbps === "saturate") this.emit(s, flow, saturateWindowFrames(s))
         else this.self.tellUnsafe({ _tag: "Pace", dst: f.src, flow: flow.id })
       } else if (f.payload === Payload.Udp) {
         this.countUplink(f.owner, udpPayloadBytes(f.payloadBytes))

@@ -25,8 +25,16 @@ export const TCP_SEND_BUFFER_SEGMENTS = 64
  * the order of a consumer AP's per-AC queues (a few hundred frames); the seed does not give its AP's.
  */
 export const AP_QUEUE_FRAMES = 512
-/** Downlink UDP frames a saturating endpoint keeps outstanding at the AP. Modelling choice (enough to keep an A-MPDU full). */
-export const ENDPOINT_SATURATE_WINDOW_FRAMES = 48
+/**
+ * Downlink UDP frames a saturating endpoint keeps outstanding at the AP (on the wire or in the AP's
+ * queue), topped up on every credit: two A-MPDUs of the most MPDUs a compressed BlockAck covers, 64
+ * (802.11-2016 9.3.1.9.3; `air/Timing.ts` MAX_AMPDU_MPDUS), so that whatever one exchange took, a
+ * whole A-MPDU still waits at the AP while the wire brings the next. Several saturating flows through
+ * one AP share half its queue (`AP_QUEUE_FRAMES`) instead (`ap/Endpoint.ts`). Modelling choice. Until 2026-12-03 it was
+ * 48, topped up only below half: the AP's queue held 24 to 48 frames, so its A-MPDUs carried 25 MPDUs
+ * at most (the window allows 64) and saturated 802.11n downlink stayed 6–23% under the air's ceiling.
+ */
+export const ENDPOINT_SATURATE_WINDOW_FRAMES = 128
 /** TCP segments an endpoint's sender keeps queued at its AP at most. Modelling choice (≥ the receive window). */
 export const ENDPOINT_TCP_BUDGET_SEGMENTS = 64
 /**
