@@ -14,6 +14,7 @@
  * thread too, which copies received frames into guest memory and injects the virtual interrupt,
  * kicking the vCPU thread; the guest ISR's register read traps on the vCPU thread.
  */
+import { RX_RING_BUFFERS, RxBuffers } from "../vocabulary/RxBuffers.ts"
 import { TxPathStamps } from "../vocabulary/TxPath.ts"
 import type { GuestMessage } from "../guest/GuestVm.ts"
 import { after, forward } from "../actor/Port.ts"
@@ -60,6 +61,8 @@ export type DeviceModelMessage = Data.TaggedEnum<{
   VmReset: {}
   /** Events this device model raised itself (a refusal, the PCI header), once the trap that found them has run. */
   Raise: { readonly events: ReadonlyArray<CardEvent> }
+  /** The guest's driver handled `frames` received frames: their buffers in its receive ring are posted again. */
+  RxRestock: { readonly frames: number }
 }> | RegisterWrite /* a guest register write carrying a command (untrusted: decoded here), and the vCPU's work before it */
 
 
@@ -180,6 +183,12 @@ class DeviceModelLogic {
    */
   private readonly INJECT: Recipe
 
+  /**
+   * The buffers the guest's driver posted in its receive ring: in guest memory, so a restart of the
+   * device model keeps them.
+   */
+  private readonly guestRing = new RxBuffers(RX_RING_BUFFERS)
+
   constructor(kernel: Kernel, o: DeviceModelOptions, stats: DeviceModelStats, traces: { readonly unaskedScanAnswer: TraceSource<number> }, self: Port<DeviceModelMessage>) {
     this.kernel = kernel
     this.o = o
@@ -196,13 +205,22 @@ class DeviceModelLogic {
       case "Mmio":
         this.mmio(s, msg.command, msg.work)
         break
-      case "Events":
-        for (const e of msg.events) {
+      case "Events": {
+        let events = msg.events
+        for (let i = 0; i < events.length; i++) {
+          let e = events[i]!
           if (e._tag === "Rx") {
-            // Received frames are copied from the host's buffers into guest memory, on the I/O thread.
+            // Received frames are copied from the host's buffers into the buffers the guest's driver
+            // posted in its own receive ring, on the I/O thread, as far as it has free ones.
+            const kept = this.guestRing.take(e.frames, ledger, "guest-rx-ring-full")
+            if (kept !== e.frames) {
+              e = { _tag: "Rx", vmac: e.vmac, frames: kept }
+              events = events.map((x, j) => (j === i ? e : x))
+            }
+            if (kept.length === 0) continue
             cpu.job(this.o.ioThread)
-              .op("copyPacket", e.frames.length)
-              .op("copyByte", e.frames.reduce((n, f) => n + f.payloadBytes, 0))
+              .op("copyPacket", kept.length)
+              .op("copyByte", kept.reduce((n, f) => n + f.payloadBytes, 0))
               .submit()
           }
           if (e._tag === "InitDone") s.view.mac = e.mac
@@ -213,7 +231,11 @@ class DeviceModelLogic {
             else s.scansAsked--
           }
         }
-        this.queueEvents(s, msg.events)
+        this.queueEvents(s, events)
+        break
+      }
+      case "RxRestock":
+        this.guestRing.give(msg.frames)
         break
       case "Raise":
         this.queueEvents(s, msg.events)
@@ -223,7 +245,11 @@ class DeviceModelLogic {
         break
       case "VmReset":
         // Power-on state: no vMAC, nothing pending; the driver releases the VM's vMAC.
-        for (const e of s.pending) if (e._tag === "Rx") for (const f of e.frames) ledger.drop(f, "vm-reset")
+        for (const e of s.pending) {
+          if (e._tag !== "Rx") continue
+          for (const f of e.frames) ledger.drop(f, "vm-reset")
+          this.guestRing.give(e.frames.length)
+        }
         s.pending = []
         s.generation++
         // scansAsked stays: an answer to a scan asked before the reset may still be on its way.
@@ -256,7 +282,15 @@ class DeviceModelLogic {
     this.stats.virtualIrqs++
     // The guest's ISR reads the interrupt-cause register: a trap the device model answers locally.
     this.stats.emulatedReads++
-    this.o.cpu.job(this.o.ioThread).run(this.INJECT).next(this.trap().then(this.o.guest, { _tag: "Irq", events })).submit()
+    const isr = this.trap().then(this.o.guest, { _tag: "Irq", events })
+    // Once its driver has handled them, the guest posts the received frames' buffers again.
+    let received = 0
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!
+      if (e._tag === "Rx") received += e.frames.length
+    }
+    if (received > 0) isr.then(this.self, { _tag: "RxRestock", frames: received })
+    this.o.cpu.job(this.o.ioThread).run(this.INJECT).next(isr).submit()
   }
 
   /** Interrupt coalescing (`CoalescingPolicy.ts`): inject now, or hold until `frames` have gathered or `delayNs` has passed. */

@@ -239,12 +239,14 @@ export class DriverLogic {
     // Sort the card's events by VM, in order, then signal each VM's device model once.
     const perVm = this.perVm
     perVm.clear()
+    let received = 0
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!
       const vm = "vmac" in e ? Vmacs.vmOf(s.table, e.vmac) : undefined
       const pair = vm === undefined ? undefined : s.pairs.get(vm)
       switch (e._tag) {
         case "Rx":
+          received += e.frames.length
           if (vm === undefined) for (const f of e.frames) o.ledger.drop(f, "no-vm-for-vmac")
           break
         case "ScanComplete": {
@@ -286,6 +288,8 @@ export class DriverLogic {
       this.toVm(job.run(this.FORWARD), perVm.vm(i), perVm.list(i))
     }
     perVm.clear() // the lists are the VMs' now
+    // Handed on to their VMs' device models, the received frames' buffers are posted to the card again.
+    if (received > 0) job.then(o.nic, { _tag: "RxRestock", frames: received })
     job.submit()
   }
 

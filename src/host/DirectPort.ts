@@ -12,6 +12,7 @@
  * interrupt context (the NET_RX softirq), then recv() copies them out on the application's thread.
  */
 import type { GuestMessage } from "../guest/GuestVm.ts"
+import { forward } from "../actor/Port.ts"
 import type { Port } from "../actor/Port.ts"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
@@ -45,6 +46,8 @@ export type DirectPortMessage = Data.TaggedEnum<{
   Tick: {}
   /** The VM is reset (reboot, shutdown): the card stops. */
   VmReset: {}
+  /** Natively: the application read `packets` packets, whose room in its socket's receive queue is free again. */
+  SocketRead: { readonly packets: number }
 }> | RegisterWrite /* a guest register write, and the guest's work before it */
 
 export interface DirectPortOptions {
@@ -80,7 +83,8 @@ export const make = Effect.fnUntraced(function*(options: DirectPortOptions): Eff
   const { kernel } = yield* Simulation
   const stats: DirectPortStats = { interrupts: 0, rejectedByReason: {} }
   const name = options.mode === "native" ? "host-driver" : "assigned-card"
-  const logic = new DirectPortLogic(kernel, options, stats, name)
+  const self = forward<DirectPortMessage>()
+  const logic = new DirectPortLogic(kernel, options, stats, name, self)
   const ref = yield* ModelActor.makeStateful<DirectPortMessage, DirectPortState>({
     name,
     capacity: MAILBOX_MESSAGES,
@@ -90,6 +94,7 @@ export const make = Effect.fnUntraced(function*(options: DirectPortOptions): Eff
     // of the card's progress is lost and starts again.
     recover: () => ({ ...initialDirectPortState(), mac: options.nic.registers(0).state === "stopped" ? undefined : options.nic.macOf(0) })
   })
+  self.set(ref)
   every(kernel, DRIVER_TICK_NS, () => ref.tellUnsafe({ _tag: "Tick" }))
   return {
     ref,

@@ -23,6 +23,8 @@ import { Housekeeping, newWatchdog } from "../driver/Housekeeping.ts"
 import type { TxWatchdog } from "../driver/TxWatchdog.ts"
 import type { DirectPortMessage, DirectPortOptions, DirectPortStats } from "./DirectPort.ts"
 import { configOf } from "../nic/PowerSave.ts"
+import { RxBuffers, SOCKET_RX_QUEUE_PACKETS } from "../vocabulary/RxBuffers.ts"
+import type { Port } from "../actor/Port.ts"
 
 /** The card's state as its one driver knows it; a crash of the driver loses it (and it is read back). */
 export interface DirectPortState {
@@ -53,8 +55,16 @@ export class DirectPortLogic {
    */
   private readonly INJECT: Recipe
 
-  constructor(kernel: Kernel, o: DirectPortOptions, stats: DirectPortStats, name: string) {
+  /**
+   * Natively, the application's socket: packets the stack queued for it that it has not read yet.
+   * The application's, not the driver's: a restart of the driver keeps it.
+   */
+  private readonly socket = new RxBuffers(SOCKET_RX_QUEUE_PACKETS)
+  private readonly self: Port<DirectPortMessage>
+
+  constructor(kernel: Kernel, o: DirectPortOptions, stats: DirectPortStats, name: string, self: Port<DirectPortMessage>) {
     this.kernel = kernel
+    this.self = self
     this.o = o
     this.stats = stats
     this.cpu = o.cpu
@@ -78,6 +88,9 @@ export class DirectPortLogic {
         break
       case "Tick":
         this.keeper.tick(s.watchdog, s.mac === undefined ? [] : [0], (events) => this.interrupt(events, this.o.tickThread))
+        break
+      case "SocketRead":
+        this.socket.give(msg.packets)
         break
       case "VmReset":
         // The VM (or the host) restarts: its card is reset and forgets its MAC.
@@ -189,12 +202,19 @@ export class DirectPortLogic {
       guestSide = cpu.job(o.guestThread).run(this.INJECT)
     }
     const out: Array<CardEvent> = []
-    for (const e of events) {
+    let received = 0
+    let read = 0
+    for (let e of events) {
+      if (e._tag === "Rx") received += e.frames.length
       if (e._tag === "Rx" && o.mode === "native") {
-        // The stack's receive path (NET_RX softirq), then recv(): a system call and a copy of the payload
+        // The stack's receive path (NET_RX softirq), which queues each packet on the application's
+        // socket while its receive queue has room, then recv(): a system call and a copy of the payload
         // out per packet the application reads (TCP's ACKs end in the stack).
         irq.op("hostStackPacket", e.frames.length)
-        socketCallsOf(e.frames)
+        const queued = this.toSocket(e.frames)
+        if (queued !== e.frames) e = { _tag: "Rx", vmac: e.vmac, frames: queued }
+        socketCallsOf(queued)
+        read += socketCalls.calls
         if (socketCalls.calls > 0) chargeSocketCalls(guestSide ??= cpu.job(o.guestThread))
       } else if (e._tag === "DmaFault") {
         this.stats.rejectedByReason["dma-out-of-range"] = (this.stats.rejectedByReason["dma-out-of-range"] ?? 0) + e.frames
@@ -210,10 +230,33 @@ export class DirectPortLogic {
     }
     // Natively the application sleeps until the stack wakes it.
     if (o.mode === "native") irq.op("threadWakeup")
+    // The received frames' buffers are posted again once their driver has handled them: the host's
+    // natively (its handler ran the stack), the guest's through an assigned card.
+    if (received > 0) (o.mode === "native" || guestSide === undefined ? irq : guestSide).then(nic, { _tag: "RxRestock", frames: received })
+    if (read > 0) guestSide!.then(this.self, { _tag: "SocketRead", packets: read })
     const irqDelivery = { _tag: "Irq", events: out } as const
     if (guestSide === undefined) irq.then(o.guest, irqDelivery)
     else irq.next(guestSide.then(o.guest, irqDelivery))
     irq.submit()
+  }
+
+  /**
+   * `frames` as the stack queues them on the application's socket: the kernel's own (TCP's ACKs) all,
+   * the application's while the socket's receive queue has room; the rest are dropped (`socket-queue-full`).
+   * The same array when nothing is dropped.
+   */
+  private toSocket(frames: ReadonlyArray<Frame>): ReadonlyArray<Frame> {
+    let forApplication = 0
+    for (let i = 0; i < frames.length; i++) if (socketCopyBytes(frames[i]!.payload, frames[i]!.payloadBytes) !== KERNEL_OWN_PACKET) forApplication++
+    const room = this.socket.reserve(forApplication)
+    if (room === forApplication) return frames
+    const queued: Array<Frame> = []
+    let taken = 0
+    for (const f of frames) {
+      if (socketCopyBytes(f.payload, f.payloadBytes) === KERNEL_OWN_PACKET || taken++ < room) queued.push(f)
+      else this.o.ledger.drop(f, "socket-queue-full")
+    }
+    return queued
   }
 }
 

@@ -29,6 +29,7 @@ import type { Frame } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import * as ModelActor from "../actor/ModelActor.ts"
 import { SCANNER_MAC_OFFSET } from "../scenario/AddressPlan.ts"
+import { RX_RING_BUFFERS, RxBuffers } from "../vocabulary/RxBuffers.ts"
 import { CardStatus } from "./CardStatus.ts"
 import type { IrqFaultAction, IrqStats } from "./CardStatus.ts"
 import type { NicEvent } from "../vocabulary/NicEvent.ts"
@@ -97,6 +98,11 @@ export type NicMessage = Data.TaggedEnum<{
   BeaconCheck: {}
   /** A vMAC actor escalated (its supervisor gave up on it). */
   VmacFailed: { readonly vmac: number }
+  /**
+   * The driver handled `frames` received frames and posted their buffers again (its write to the
+   * card's receive write pointer): the receive ring has them free.
+   */
+  RxRestock: { readonly frames: number }
 }> | Vmac.FromVmac | RadioTimer
 
 export interface NicOptions {
@@ -210,7 +216,10 @@ export const make = Effect.fnUntraced(function*(options: NicOptions): Effect.fn.
   // The radio meters its airtime and its time awake and asleep (the energy model).
   const energy = new CardEnergyMeter(options.baseMac, options.vmacs, kernel.nowNs)
   station.airtime = energy
-  const radio = new Radio(kernel, { ...options, scannerMac, burstFramesMax }, { station, air: air.ref, ledger, vmacs, status, self, rings, stats, energy })
+  // The receive ring is the driver's buffers in host memory: like the status registers, it outlives a
+  // restart of the card's firmware.
+  const rxRing = new RxBuffers(RX_RING_BUFFERS)
+  const radio = new Radio(kernel, { ...options, scannerMac, burstFramesMax }, { station, air: air.ref, ledger, vmacs, status, self, rings, stats, energy, rxRing })
   const logic = new NicLogic(kernel, { vmacs, station, radio, status, stats, ledger, self })
   let current: RadioState | undefined
   const ref = yield* ModelActor.makeStateful<NicMessage, RadioState>({

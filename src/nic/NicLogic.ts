@@ -101,6 +101,9 @@ export class NicLogic {
       case "RaiseIrq":
         status.fire()
         break
+      case "RxRestock":
+        radio.rxRestock(msg.frames)
+        break
       case "IrqFault":
         status.injectFault(msg.action, msg.count, msg.delayNs)
         break

@@ -32,6 +32,7 @@ import type { Station } from "../air/Station.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
 import type { ScanResult } from "../vocabulary/CardEvent.ts"
 import { BROADCAST, Frame, FrameKind } from "../vocabulary/Frame.ts"
+import type { RxBuffers } from "../vocabulary/RxBuffers.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import type { CardStatus } from "./CardStatus.ts"
 import { addChannel, mustRotate, nextChannel } from "./ChannelPlan.ts"
@@ -158,6 +159,8 @@ export class Radio {
   private readonly status: CardStatus
   private readonly self: Port<RadioTimer>
   private readonly rings: TxRings
+  /** The card's receive ring: a received frame waits in one of its buffers until the driver has handled it. */
+  private readonly rxRing: RxBuffers
   private readonly stats: RadioStats
   // The time split is a measurement of the hardware, kept across firmware restarts.
   private readonly byChannelNs = new Map<number, number>()
@@ -184,8 +187,10 @@ export class Radio {
       readonly rings: TxRings
       readonly stats: RadioStats
       readonly energy: CardEnergyMeter
+      readonly rxRing: RxBuffers
     }
   ) {
+    this.rxRing = parts.rxRing
     this.energy = parts.energy
     this.stats = parts.stats
     this.rings = parts.rings
@@ -282,6 +287,11 @@ export class Radio {
     return this.energy.times(this.kernel.nowNs)
   }
 
+  /** The driver posted `frames` buffers of the receive ring again. */
+  rxRestock(frames: number): void {
+    this.rxRing.give(frames)
+  }
+
   // --- TX: one burst at a time ---
 
   /** A vMAC hands frames to its TX ring (and/or raises an event). */
@@ -290,9 +300,19 @@ export class Radio {
     let replan = false
     if (e !== undefined) {
       if (e._tag === "VmacStopped") {
-        for (const p of this.status.void(msg.vmac)) if (p._tag === "Rx") for (const f of p.frames) this.ledger.drop(f, "vm-gone")
+        for (const p of this.status.void(msg.vmac)) {
+          if (p._tag !== "Rx") continue
+          for (const f of p.frames) this.ledger.drop(f, "vm-gone")
+          this.rxRing.give(p.frames.length)
+        }
       }
-      this.status.raise(e)
+      if (e._tag === "Rx") {
+        // Written into the driver's posted buffers, as far as there are free ones; the rest are lost.
+        const kept = this.rxRing.take(e.frames, this.ledger, "rx-ring-full")
+        if (kept.length > 0) this.status.raise(kept === e.frames ? e : { _tag: "Rx", vmac: e.vmac, frames: kept })
+      } else {
+        this.status.raise(e)
+      }
       replan = e._tag !== "TxStatus" && e._tag !== "Rx"
     } else if (msg.frames === undefined) {
       replan = true // a vMAC's power save changed what it needs of the radio
