@@ -10,7 +10,7 @@ import { CARD_BASE_MAC, ENDPOINT_BASE_MAC, macText, macValue, reservedUse, SCANN
 import type { Scenario } from "./Scenario.ts"
 import { apChannel } from "./Scenario.ts"
 import { checkFaults } from "./FaultCheck.ts"
-import { ht40Possible, MAX_OFDM_24GHZ_CHANNEL } from "./Bands.ts"
+import { HT_CHANNELS_TEXT, ht40Possible, htChannelValid, MAX_OFDM_24GHZ_CHANNEL } from "./Bands.ts"
 import { PS_BUFFER_EXPIRE_NS } from "../vocabulary/ModelConstants.ts"
 
 /** One thing wrong with a scenario: where (`vms[1].ssid`; "" for the whole scenario) and what. */
@@ -83,9 +83,17 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
       }
     })
   }
+  // 802.11n: a number that names no OFDM channel (14, 15..35, 50, …) would run as if it were one.
+  const htInvalid = (channel: number): boolean => phy.standard === "802.11n" && !htChannelValid(channel)
+  const htChannelMessage = (channel: number): string =>
+    `802.11n runs on the channels of 802.11-2016 Annex E (${HT_CHANNELS_TEXT}), got channel ${channel}`
+  if (htInvalid(s.card.channel)) problems.push({ path: "card.channel", message: htChannelMessage(s.card.channel) })
+  s.driver.scanChannels.forEach((channel, i) => {
+    if (htInvalid(channel)) problems.push({ path: `driver.scanChannels[${i}]`, message: htChannelMessage(channel) })
+  })
   // HT40 needs a 40 MHz pair for every channel the card works on (Annex E).
   const ht40 = phy.standard === "802.11n" && phy.channelWidthMhz === 40
-  if (ht40 && !ht40Possible(s.card.channel)) {
+  if (ht40 && !htInvalid(s.card.channel) && !ht40Possible(s.card.channel)) {
     problems.push({
       path: "card.phy.channelWidthMhz",
       message: `HT40 needs a secondary channel that pairs with the primary (802.11-2016 Annex E), and channel ${s.card.channel} has none: use 20 or another channel`
@@ -126,7 +134,9 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
       })
     }
     const channel = apChannel(s, ap)
-    if (ht40 && channel !== s.card.channel && !ht40Possible(channel)) {
+    if (htInvalid(channel) && channel !== s.card.channel) {
+      problems.push({ path: `aps[${i}].channel`, message: htChannelMessage(channel) })
+    } else if (ht40 && channel !== s.card.channel && !ht40Possible(channel)) {
       problems.push({
         path: `aps[${i}].channel`,
         message: `the card runs HT40, and channel ${channel} has no 40 MHz pair (802.11-2016 Annex E): use another channel, or 20 MHz`

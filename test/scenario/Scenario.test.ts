@@ -385,14 +385,30 @@ describe("scenario: mistakes are named by their field", () => {
       assert.deepStrictEqual((yield* decodeScenario({ card: { phy: ht20 }, driver: { scanChannels: [6, 36] } })).driver.scanChannels, [6, 36])
       // 802.11n without WMM: an A-MPDU carries QoS data frames only.
       assertProblem(yield* problemsOf({ card: { phy: ht20, qos: false } }), "card.qos", "802.11n needs WMM")
-      // HT40 needs a 40 MHz pair (Annex E): none for 14 or 165, nor between 20 MHz channels; 161 pairs with 157.
+      // HT40 needs a 40 MHz pair (Annex E): none for 165; 161 pairs with 157.
       const ht40 = { standard: "802.11n", mcs: 15, channelWidthMhz: 40, guardInterval: "short" }
       assertProblem(yield* problemsOf({ card: { phy: ht40, channel: 165 }, driver: { scanChannels: [165] } }), "card.phy.channelWidthMhz", "channel 165 has none")
-      assertProblem(yield* problemsOf({ card: { phy: ht40, channel: 14 }, driver: { scanChannels: [14] } }), "card.phy.channelWidthMhz", "channel 14 has none")
+      // Channel 14 is no HT channel at all (DSSS only), so it is refused as such, at 20 or 40 MHz.
+      assertProblem(yield* problemsOf({ card: { phy: ht40, channel: 14 }, driver: { scanChannels: [14] } }), "card.channel", "got channel 14")
       assertProblem(
-        yield* problemsOf({ card: { phy: ht40 }, driver: { scanChannels: [6, 38] }, aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", channel: 38 }] }),
-        "aps[0].channel", "channel 38 has no 40 MHz pair")
+        yield* problemsOf({ card: { phy: ht40 }, driver: { scanChannels: [6, 165] }, aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", channel: 165 }] }),
+        "aps[0].channel", "channel 165 has no 40 MHz pair")
       assert.strictEqual((yield* decodeScenario({ card: { phy: ht40, channel: 161 }, driver: { scanChannels: [161] } })).card.channel, 161)
+    }))
+
+  it.effect("802.11n only on the channels of Annex E: not 14, nor a number between 20 MHz channels", () =>
+    Effect.gen(function*() {
+      const ht20 = { standard: "802.11n", mcs: 7, channelWidthMhz: 20, guardInterval: "long" }
+      for (const channel of [14, 20, 50, 38]) {
+        assertProblem(yield* problemsOf({ card: { phy: ht20, channel }, driver: { scanChannels: [channel] } }), "card.channel", `got channel ${channel}`)
+      }
+      assertProblem(yield* problemsOf({ card: { phy: ht20 }, driver: { scanChannels: [6, 14] } }), "driver.scanChannels[1]", "got channel 14")
+      assertProblem(
+        yield* problemsOf({ card: { phy: ht20 }, driver: { scanChannels: [6, 50] }, aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", channel: 50 }] }),
+        "aps[0].channel", "got channel 50")
+      for (const channel of [1, 13, 36, 144, 149, 165]) {
+        assert.strictEqual((yield* decodeScenario({ card: { phy: ht20, channel }, driver: { scanChannels: [channel] } })).card.channel, channel)
+      }
     }))
 
   it.effect("a BSSID the simulator uses itself, or a multicast one", () =>
