@@ -201,6 +201,7 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
     })
   }
 
+  problems.push(...checkSwitches(s))
   problems.push(...checkPowerSave(s))
   problems.push(...checkFaults(s))
   return problems
@@ -234,4 +235,23 @@ const checkPowerSave = (s: Scenario): Array<ScenarioProblem> => {
     }
   })
   return problems
+}
+
+/**
+ * The switches are Virtual WiFi's optimizations: native has no device model nor augmented driver,
+ * passthrough gives the card to one VM without either, so a switch turned on there would change
+ * nothing, silently (the run is the same, bit for bit).
+ */
+const checkSwitches = (s: Scenario): Array<ScenarioProblem> => {
+  if (s.mode === "virtual-wifi") return []
+  const on: Array<[string, boolean]> = [
+    ["switches.addressTranslation", s.switches.addressTranslation !== "software"],
+    ["switches.interruptCoalescing.enabled", s.switches.interruptCoalescing.enabled],
+    ["switches.fastDataPath", s.switches.fastDataPath]
+  ]
+  return on.filter(([, set]) => set).map(([path]) => ({
+    path,
+    message: `a Virtual WiFi optimization, which mode ${JSON.stringify(s.mode)} has no use for (it has no device model ` +
+      "nor augmented driver): it would change nothing; leave it out, or use mode \"virtual-wifi\""
+  }))
 }

@@ -411,6 +411,20 @@ describe("scenario: mistakes are named by their field", () => {
       }
     }))
 
+  it.effect("a Virtual WiFi switch turned on in native or passthrough, where it would change nothing", () =>
+    Effect.gen(function*() {
+      const switches = { addressTranslation: "iommu", interruptCoalescing: { enabled: true }, fastDataPath: true }
+      for (const mode of ["native", "passthrough"]) {
+        const problems = yield* problemsOf({ mode, switches })
+        assert.deepStrictEqual(problems.map((p) => p.path), ["switches.addressTranslation", "switches.interruptCoalescing.enabled", "switches.fastDataPath"])
+        assertProblem(problems, "switches.fastDataPath", `mode "${mode}" has no use for`)
+      }
+      // Their defaults, or coalescing's settings while it is off, are no mistake.
+      const off = { addressTranslation: "software", interruptCoalescing: { enabled: false, frames: 16 }, fastDataPath: false }
+      assert.strictEqual((yield* decodeScenario({ mode: "native", switches: off })).mode, "native")
+      assert.strictEqual((yield* decodeScenario({ switches })).switches.fastDataPath, true)
+    }))
+
   it.effect("a BSSID the simulator uses itself, or a multicast one", () =>
     Effect.gen(function*() {
       const ap = (bssid: string) => ({ aps: [{ ssid: "lab", bssid }] })
