@@ -10,11 +10,12 @@ export const renderRunReport = (r: RunReport): string => {
   const lines: Array<string> = []
   lines.push(`${r.scenarioMode}: ${r.simulatedSeconds} s simulated in ${r.wallSeconds.toFixed(2)} s, seed ${r.seed}, digest ${r.traceDigest}`)
   lines.push("")
-  lines.push(`${pad("VM", 12)}${pad("state", 15)}${pad("ssid", 10)}${pad("tx", 9)}${pad("rx", 9)}${pad("up Mb/s", 9)}${pad("down Mb/s", 11)}${pad("ping µs", 9)}rejections`)
+  lines.push(`${pad("VM", 12)}${pad("state", 15)}${pad("ssid", 10)}${pad("tx", 9)}${pad("rx", 9)}${pad("up Mb/s", 9)}${pad("down Mb/s", 11)}${pad("ping median µs", 16)}rejections`)
+  // The ping column is the median round trip, which one slow reply moves less than the mean (the JSON has both).
   for (const vm of r.vms) {
     lines.push(
       `${pad(vm.name, 12)}${pad(vm.state, 15)}${pad(vm.ssid, 10)}${pad(String(vm.txFrames), 9)}${pad(String(vm.rxFrames), 9)}` +
-        `${pad(num(vm.uplinkMbps, 2), 9)}${pad(num(vm.downlinkMbps, 2), 11)}${pad(num(vm.ping.medianUs, 0), 9)}${vm.rejections}`
+        `${pad(num(vm.uplinkMbps, 2), 9)}${pad(num(vm.downlinkMbps, 2), 11)}${pad(num(vm.ping.medianUs, 0), 16)}${vm.rejections}`
     )
   }
   lines.push(...renderLinks(r))

@@ -1,0 +1,27 @@
+/** The terminal's table of a run: each column says which figure it shows. */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { renderRunReport } from "../../src/cli/RunTable.ts"
+import { runScenario } from "../../src/run/RunScenario.ts"
+import { decodeScenario } from "../../src/scenario/ScenarioLoad.ts"
+
+describe("cli: the run table", () => {
+  it.effect("the ping column is labelled as the median round trip it shows, not the mean", () =>
+    Effect.gen(function*() {
+      // A ping beside saturated UDP: queueing spreads the round trips, so mean and median differ.
+      const scenario = yield* decodeScenario({
+        durationSeconds: 3,
+        vms: [{ name: "vm1", ssid: "lab", passphrase: "vwifi-lab-key", traffic: [{ kind: "udp-tx" }, { kind: "ping", intervalMs: 50 }] }]
+      })
+      const r = yield* runScenario(scenario, { seed: 1 })
+      const ping = r.vms[0]!.ping
+      assert.isNotNull(ping.medianUs)
+      assert.notStrictEqual(ping.meanUs!.toFixed(0), ping.medianUs!.toFixed(0))
+      const lines = renderRunReport(r).split("\n")
+      const header = lines.find((l) => l.startsWith("VM "))!
+      assert.include(header, "ping median µs")
+      const row = lines.find((l) => l.startsWith("vm1 "))!
+      const column = header.indexOf("ping median µs")
+      assert.strictEqual(row.slice(column).split(/\s+/)[0], ping.medianUs!.toFixed(0))
+    }))
+})
