@@ -218,7 +218,9 @@ export const DEFAULT_PASSPHRASE = "vwifi-lab-key"
 
 /** One access point and the wired endpoint behind it. */
 export const ApSpec = Schema.Struct({
-  ssid: Ssid.annotate({ description: "The network name, 1 to 32 bytes. Required; unique among the APs." }),
+  ssid: Ssid.annotate({
+    description: "The network name, 1 to 32 bytes. Required. APs may share one (an ESS, among whose APs a VM roams); they then share its security."
+  }),
   bssid: MacAddress.annotate({
     description: "The AP's MAC address \"aa:bb:cc:dd:ee:ff\" (decoded to lower case). Required; unique among the APs."
   }),
