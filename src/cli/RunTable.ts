@@ -30,7 +30,7 @@ export const renderRunReport = (r: RunReport): string => {
   lines.push(`air: ${r.air.exchanges} exchanges, ${r.air.collisions} collisions, ${r.air.retries} retries, ${num(r.air.busyPercent)}% busy`)
   const channels = Object.entries(r.radio.channelPercent).filter(([, p]) => p > 0).map(([c, p]) => `channel ${c} ${num(p)}%`)
   lines.push(`radio: ${[...channels, `retuning ${num(r.radio.switchingPercent, 2)}%`, `scanning ${num(r.radio.scanningPercent, 2)}%`, `asleep ${num(r.radio.sleepingPercent, 1)}%`].join(", ")}; ${r.radio.channelSwitches} switches`)
-  const vmJoules = r.vms.map((v) => `${v.name} ${v.energyJoules === null ? "-" : num(v.energyJoules, 3)} J`).join(", ")
+  const vmJoules = r.vms.map((v) => `${v.name} ${v.energyJoules === null ? "– (no vMAC)" : `${num(v.energyJoules, 3)} J`}`).join(", ")
   lines.push(`energy: card ${num(r.energy.cardJoules, 3)} J, ${num(r.energy.averageW, 3)} W on average${vmJoules === "" ? "" : `; ${vmJoules}`}`)
   lines.push(`CPU: ${num(100 * r.cpu.utilization)}% busy`)
   for (const c of categories) {

@@ -24,4 +24,14 @@ describe("cli: the run table", () => {
       const column = header.indexOf("ping median µs")
       assert.strictEqual(row.slice(column).split(/\s+/)[0], ping.medianUs!.toFixed(0))
     }))
+
+  it.effect("a VM without a vMAC has no energy figure, and no unit is printed for it", () =>
+    Effect.gen(function*() {
+      const vm = (name: string) => ({ name, ssid: "lab", passphrase: "vwifi-lab-key" })
+      const scenario = yield* decodeScenario({ durationSeconds: 2, card: { vmacs: 1 }, vms: [vm("a"), vm("b")] })
+      const r = yield* runScenario(scenario, { seed: 1 })
+      assert.isNull(r.vms[1]!.energyJoules)
+      const energy = renderRunReport(r).split("\n").find((l) => l.startsWith("energy:"))!
+      assert.match(energy, /a \d+\.\d{3} J, b – \(no vMAC\)$/)
+    }))
 })
