@@ -172,6 +172,17 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
     }
     const channel = apChannel(s, ap)
     if (!joinedChannels.has(channel)) joinedChannels.set(channel, apIndex)
+    // A location service ranges placed APs only: without one it makes no estimate at all.
+    if (!s.aps.some((a) => a.position !== undefined)) {
+      vm.traffic.forEach((flow, j) => {
+        if (flow.kind !== "locate") return
+        problems.push({
+          path: `vms[${i}].traffic[${j}].kind`,
+          message: "a locate flow estimates the host's position from the APs with a position (aps[].position), and no AP " +
+            "has one, so it would make no estimate: place at least one AP (three or more for trilateration)"
+        })
+      })
+    }
   })
 
   // An AP a VM joins must be on a channel its scans visit, or no VM could ever find it.

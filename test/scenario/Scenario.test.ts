@@ -425,6 +425,15 @@ describe("scenario: mistakes are named by their field", () => {
       assert.strictEqual((yield* decodeScenario({ switches })).switches.fastDataPath, true)
     }))
 
+  it.effect("a locate flow where no AP has a position, so that it could make no estimate", () =>
+    Effect.gen(function*() {
+      const locator = { name: "a", ssid: "lab", passphrase: "vwifi-lab-key", traffic: [{ kind: "ping" }, { kind: "locate" }] }
+      assertProblem(yield* problemsOf({ vms: [locator] }), "vms[0].traffic[1].kind", "no AP has one")
+      const placed = { ssid: "lab", bssid: "02:00:00:00:01:00", position: { x: 5, y: 0 } }
+      const fixed = { ssid: "lab", bssid: "02:00:00:00:01:01", signalDbm: -60 }
+      assert.strictEqual((yield* decodeScenario({ aps: [placed, fixed], vms: [locator] })).vms[0]!.traffic[1]!.kind, "locate")
+    }))
+
   it.effect("a BSSID the simulator uses itself, or a multicast one", () =>
     Effect.gen(function*() {
       const ap = (bssid: string) => ({ aps: [{ ssid: "lab", bssid }] })
