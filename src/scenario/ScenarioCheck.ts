@@ -91,6 +91,8 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
   s.driver.scanChannels.forEach((channel, i) => {
     if (htInvalid(channel)) problems.push({ path: `driver.scanChannels[${i}]`, message: htChannelMessage(channel) })
   })
+  // A channel listed twice would be visited twice per scan: a slip in the list, never a scan policy.
+  problems.push(...duplicates(s.driver.scanChannels, String, (i) => `driver.scanChannels[${i}]`, "scan channel"))
   // HT40 needs a 40 MHz pair for every channel the card works on (Annex E).
   const ht40 = phy.standard === "802.11n" && phy.channelWidthMhz === 40
   if (ht40 && !htInvalid(s.card.channel) && !ht40Possible(s.card.channel)) {

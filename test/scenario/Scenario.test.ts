@@ -434,6 +434,13 @@ describe("scenario: mistakes are named by their field", () => {
       assert.strictEqual((yield* decodeScenario({ aps: [placed, fixed], vms: [locator] })).vms[0]!.traffic[1]!.kind, "locate")
     }))
 
+  it.effect("a scan channel listed twice", () =>
+    Effect.gen(function*() {
+      const problems = yield* problemsOf({ driver: { scanChannels: [1, 6, 11, 6] } })
+      assert.deepStrictEqual(problems.map((p) => p.path), ["driver.scanChannels[3]"])
+      assertProblem(problems, "driver.scanChannels[3]", "duplicate scan channel \"6\" (also at driver.scanChannels[1])")
+    }))
+
   it.effect("a BSSID the simulator uses itself, or a multicast one", () =>
     Effect.gen(function*() {
       const ap = (bssid: string) => ({ aps: [{ ssid: "lab", bssid }] })
