@@ -155,7 +155,6 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
   // VMs: unique names, an AP to join, the passphrase a WPA2 AP needs.
   problems.push(...duplicates(s.vms, (vm) => vm.name, (i) => `vms[${i}].name`, "VM name"))
   const knownSsids = s.aps.map((ap) => ap.ssid)
-  const joinedChannels = new Map<number, number>() // channel → index of the first AP joined on it
   s.vms.forEach((vm, i) => {
     const apIndex = s.aps.findIndex((ap) => ap.ssid === vm.ssid)
     const ap = s.aps[apIndex]
@@ -172,8 +171,6 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
         message: `AP ${JSON.stringify(ap.ssid)} uses WPA2-PSK: give the VM a passphrase (8 to 63 characters)`
       })
     }
-    const channel = apChannel(s, ap)
-    if (!joinedChannels.has(channel)) joinedChannels.set(channel, apIndex)
     // A location service ranges placed APs only: without one it makes no estimate at all.
     if (!s.aps.some((a) => a.position !== undefined)) {
       vm.traffic.forEach((flow, j) => {
@@ -187,16 +184,18 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
     }
   })
 
-  // An AP a VM joins must be on a channel its scans visit, or no VM could ever find it.
-  for (const [channel, apIndex] of joinedChannels) {
-    if (!s.driver.scanChannels.includes(channel)) {
-      problems.push({
-        path: `aps[${apIndex}].channel`,
-        message: `channel ${channel} is not in driver.scanChannels [${s.driver.scanChannels.join(", ")}], so no scan ` +
-          "would find this AP: add it to driver.scanChannels"
-      })
-    }
-  }
+  // Every AP of a network a VM joins must be on a channel its scans visit, or no VM could ever find it:
+  // neither to join nor, in an ESS, to roam to, whichever of the ESS's APs is listed first.
+  const joinedSsids = new Set(s.vms.map((vm) => vm.ssid))
+  s.aps.forEach((ap, i) => {
+    const channel = apChannel(s, ap)
+    if (!joinedSsids.has(ap.ssid) || s.driver.scanChannels.includes(channel)) return
+    problems.push({
+      path: `aps[${i}].channel`,
+      message: `channel ${channel} is not in driver.scanChannels [${s.driver.scanChannels.join(", ")}], so no scan ` +
+        "would find this AP: add it to driver.scanChannels"
+    })
+  })
 
   // How many VMs each mode runs.
   if (s.mode === "passthrough" && s.vms.length > 1) {

@@ -434,6 +434,19 @@ describe("scenario: mistakes are named by their field", () => {
       assert.strictEqual((yield* decodeScenario({ aps: [placed, fixed], vms: [locator] })).vms[0]!.traffic[1]!.kind, "locate")
     }))
 
+  it.effect("an AP of a joined ESS on a channel no scan visits, whichever of its APs is listed first", () =>
+    Effect.gen(function*() {
+      const ap = (bssid: string, channel: number) => ({ ssid: "lab", bssid, channel })
+      const second = yield* problemsOf({ aps: [ap("02:00:00:00:01:00", 6), ap("02:00:00:00:01:01", 3)] })
+      assert.deepStrictEqual(second.map((p) => p.path), ["aps[1].channel"])
+      assertProblem(second, "aps[1].channel", "channel 3 is not in driver.scanChannels")
+      const first = yield* problemsOf({ aps: [ap("02:00:00:00:01:00", 3), ap("02:00:00:00:01:01", 6)] })
+      assert.deepStrictEqual(first.map((p) => p.path), ["aps[0].channel"])
+      // An AP no VM joins may sit anywhere: it is only heard (or not).
+      const other = { ssid: "elsewhere", bssid: "02:00:00:00:01:02", channel: 3 }
+      assert.strictEqual((yield* decodeScenario({ aps: [ap("02:00:00:00:01:00", 6), other] })).aps[1]!.channel, 3)
+    }))
+
   it.effect("a scan channel listed twice", () =>
     Effect.gen(function*() {
       const problems = yield* problemsOf({ driver: { scanChannels: [1, 6, 11, 6] } })
