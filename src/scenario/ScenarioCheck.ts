@@ -165,6 +165,13 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
       })
       return
     }
+    // The converse: a passphrase makes the driver look for WPA2, so it would never join an open network.
+    if (ap.security.kind === "open" && vm.passphrase !== undefined) {
+      problems.push({
+        path: `vms[${i}].passphrase`,
+        message: `AP ${JSON.stringify(ap.ssid)} is open: with a passphrase the VM's driver asks for WPA2 and never joins it; leave the passphrase out`
+      })
+    }
     if (ap.security.kind === "wpa2-psk" && vm.passphrase === undefined) {
       problems.push({
         path: `vms[${i}].passphrase`,

@@ -447,6 +447,15 @@ describe("scenario: mistakes are named by their field", () => {
       assert.strictEqual((yield* decodeScenario({ aps: [ap("02:00:00:00:01:00", 6), other] })).aps[1]!.channel, 3)
     }))
 
+  it.effect("a passphrase for an open AP, which its driver would never join", () =>
+    Effect.gen(function*() {
+      const cafe = { ssid: "cafe", bssid: "02:00:00:00:01:02", security: { kind: "open" } }
+      const problems = yield* problemsOf({ aps: [cafe], vms: [{ name: "a", ssid: "cafe", passphrase: "vwifi-lab-key" }] })
+      assert.deepStrictEqual(problems.map((p) => p.path), ["vms[0].passphrase"])
+      assertProblem(problems, "vms[0].passphrase", "is open", "leave the passphrase out")
+      assert.notInclude(problems[0]!.message, "vwifi-lab-key")
+    }))
+
   it.effect("a scan channel listed twice", () =>
     Effect.gen(function*() {
       const problems = yield* problemsOf({ driver: { scanChannels: [1, 6, 11, 6] } })
