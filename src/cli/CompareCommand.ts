@@ -32,7 +32,7 @@ const withSweep = Flag.Boolean("sweep").pipe(
 /** Simulated time per point of `--sweep`. */
 const SWEEP_POINT_NS = 3e9
 
-const scenarioFile = scenarioArgument("Base scenario JSON file: its card, AP and first VM are used (default: the built-in scenario)")
+const scenarioFile = scenarioArgument("Base scenario JSON file: all of it but the mode, the switches and the VMs is used, with its first VM alone running each workload (default: the built-in scenario)")
 
 const encode = Schema.encodeSync(CompareReport)
 

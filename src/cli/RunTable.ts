@@ -12,11 +12,12 @@ export const renderRunReport = (r: RunReport): string => {
   const simulated = r.outcome === STOPPED_OUTCOME ? `${r.simulatedSeconds.toFixed(3)} s simulated (stopped early)` : `${r.simulatedSeconds} s simulated`
   lines.push(`${r.scenarioMode}: ${simulated} in ${r.wallSeconds.toFixed(2)} s, seed ${r.seed}, digest ${r.traceDigest}`)
   lines.push("")
-  lines.push(`${pad("VM", 12)}${pad("state", 15)}${pad("ssid", 10)}${pad("tx", 9)}${pad("rx", 9)}${pad("up Mb/s", 9)}${pad("down Mb/s", 11)}${pad("ping µs", 9)}rejections`)
+  lines.push(`${pad("VM", 12)}${pad("state", 15)}${pad("ssid", 10)}${pad("tx", 9)}${pad("rx", 9)}${pad("up Mb/s", 9)}${pad("down Mb/s", 11)}${pad("ping median µs", 16)}rejections`)
+  // The ping column is the median round trip, which one slow reply moves less than the mean (the JSON has both).
   for (const vm of r.vms) {
     lines.push(
       `${pad(vm.name, 12)}${pad(vm.state, 15)}${pad(vm.ssid, 10)}${pad(String(vm.txFrames), 9)}${pad(String(vm.rxFrames), 9)}` +
-        `${pad(num(vm.uplinkMbps, 2), 9)}${pad(num(vm.downlinkMbps, 2), 11)}${pad(num(vm.ping.medianUs, 0), 9)}${vm.rejections}`
+        `${pad(num(vm.uplinkMbps, 2), 9)}${pad(num(vm.downlinkMbps, 2), 11)}${pad(num(vm.ping.medianUs, 0), 16)}${vm.rejections}`
     )
   }
   lines.push(...renderLinks(r))
@@ -31,7 +32,7 @@ export const renderRunReport = (r: RunReport): string => {
   lines.push(`air: ${r.air.exchanges} exchanges, ${r.air.collisions} collisions, ${r.air.retries} retries, ${num(r.air.busyPercent)}% busy`)
   const channels = Object.entries(r.radio.channelPercent).filter(([, p]) => p > 0).map(([c, p]) => `channel ${c} ${num(p)}%`)
   lines.push(`radio: ${[...channels, `retuning ${num(r.radio.switchingPercent, 2)}%`, `scanning ${num(r.radio.scanningPercent, 2)}%`, `asleep ${num(r.radio.sleepingPercent, 1)}%`].join(", ")}; ${r.radio.channelSwitches} switches`)
-  const vmJoules = r.vms.map((v) => `${v.name} ${v.energyJoules === null ? "-" : num(v.energyJoules, 3)} J`).join(", ")
+  const vmJoules = r.vms.map((v) => `${v.name} ${v.energyJoules === null ? "– (no vMAC)" : `${num(v.energyJoules, 3)} J`}`).join(", ")
   lines.push(`energy: card ${num(r.energy.cardJoules, 3)} J, ${num(r.energy.averageW, 3)} W on average${vmJoules === "" ? "" : `; ${vmJoules}`}`)
   lines.push(`CPU: ${num(100 * r.cpu.utilization)}% busy`)
   for (const c of categories) {

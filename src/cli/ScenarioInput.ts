@@ -53,7 +53,8 @@ export const loadScenario = (
     const input = isObject && overrides.length > 0
       ? { ...(json as Record<string, unknown>), ...Object.fromEntries(overrides.map((o) => [o.field, o.value])) }
       : json
-    const note = overrides.length === 0
+    // Flags set nothing on a file that is not an object, so the note would mislead.
+    const note = overrides.length === 0 || !isObject
       ? ""
       : `\n(the flags set fields before these checks: ${overrides.map((o) => `${o.flag} sets ${o.field} to ${JSON.stringify(o.value)}`).join("; ")})`
     return yield* Effect.mapError(

@@ -21,7 +21,7 @@ const out = Flag.String("out").pipe(
   Flag.withDefault("vwifi-out")
 )
 
-const scenarioFile = scenarioArgument("Base scenario JSON file: its AP and first VM are used (default: the built-in scenario)")
+const scenarioFile = scenarioArgument("Base scenario JSON file: all of it but the mode, the switches, the card's PHY and the VMs is used, its APs at a fixed signal of at least -40 dBm (placed ones lose their place), with its first VM alone sending saturated UDP (default: the built-in scenario)")
 
 export const sweepCommand = Command.make(
   "sweep-rate",

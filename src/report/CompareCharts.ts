@@ -8,6 +8,7 @@ import { categories } from "../cpu/CpuCategory.ts"
 import { table1, table1Groups } from "../cpu/Table1.ts"
 import { txPathStages } from "../vocabulary/TxPath.ts"
 import type { CompareReport } from "./CompareReport.ts"
+import { chartSeedsPhrase } from "./Format.ts"
 
 const WIDTH = 520
 const groupOrder = (r: CompareReport) => r.groups.map((g) => g.label)
@@ -17,7 +18,7 @@ const interval = (mean: number, ci: number | null) => ({ lo: mean - (ci ?? 0), h
 
 export const throughputChart = (r: CompareReport): TopLevelSpec => ({
   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-  title: `Goodput by workload (Mb/s): mean over ${r.seeds.length} seeds, bar = 95% confidence interval`,
+  title: `Goodput by workload (Mb/s): ${chartSeedsPhrase(r.seeds.length)}`,
   width: WIDTH,
   data: {
     values: r.groups.flatMap((g) =>
@@ -44,7 +45,7 @@ export const throughputChart = (r: CompareReport): TopLevelSpec => ({
 
 export const rttChart = (r: CompareReport): TopLevelSpec => ({
   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-  title: `Ping round trip (µs): mean bar with its 95% interval, 99th percentile tick (${r.seeds.length} seeds)`,
+  title: `Ping round trip (µs): mean bar, 99th percentile tick (${chartSeedsPhrase(r.seeds.length)})`,
   width: WIDTH,
   data: {
     values: r.groups.map((g) => {
@@ -127,7 +128,7 @@ export const table1Chart = (r: CompareReport): TopLevelSpec => {
 
 export const optimizationChart = (r: CompareReport): TopLevelSpec => ({
   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-  title: "CPU utilization per workload: what each optimization saves (%, bar = 95% confidence interval)",
+  title: `CPU utilization per workload: what each optimization saves (%, ${chartSeedsPhrase(r.seeds.length)})`,
   width: WIDTH,
   data: {
     values: r.groups.filter((g) => g.group.startsWith("virtual-wifi")).flatMap((g) =>

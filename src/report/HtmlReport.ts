@@ -2,7 +2,7 @@
  * `report.html` of a comparison: the charts (rendered to SVG by Vega, headless) and the tables, in one
  * self-contained page.
  */
-import { fixed, withCi } from "./Format.ts"
+import { fixed, intervalPhrase, seedsPhrase, withCi } from "./Format.ts"
 import * as Effect from "effect/Effect"
 import { renderSvg } from "./RenderSvg.ts"
 import { categories } from "../cpu/CpuCategory.ts"
@@ -17,7 +17,7 @@ const escape = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;
 
 
 const claimsTable = (r: CompareReport): string => {
-  const head = "<tr><th>the seed's claim</th><th>seed</th><th>vwifi (mean ± 95% CI)</th><th>from</th></tr>"
+  const head = `<tr><th>the seed's claim</th><th>seed</th><th>vwifi${r.seeds.length === 1 ? "" : " (mean ± 95% CI)"}</th><th>from</th></tr>`
   const rows = r.claims.map((c) =>
     `<tr><th>${escape(c.claim)}</th><td>${escape(c.seedFigure)}</td><td>${withCi(c.vwifi, c.vwifiCi95, c.unit.startsWith("×") ? 3 : 1)} ${escape(c.unit)}</td><td class="text">${escape(c.configuration)}</td></tr>`)
   return `<table>${head}${rows.join("")}</table>`
@@ -67,8 +67,8 @@ table { border-collapse: collapse; margin: 1em 0 } th, td { border: 1px solid #c
 th:first-child, td.text { text-align: left } .seed { background: #f3f3f3 } small { color: #666 } figure { margin: 2em 0 }
 </style></head><body>
 <h1>Virtual WiFi vs. Native vs. Passthrough</h1>
-<p>${escape(r.phy)}, ${r.simulatedSecondsPerRun} simulated seconds per run (${r.warmupSeconds} s warm-up), ${r.seeds.length === 1 ? `seed ${r.seed}` : `${r.seeds.length} seeds from ${r.seed}`}:
-every figure is the mean over the seeds ± the half-width of its 95% confidence interval.
+<p>${escape(r.phy)}, ${r.simulatedSecondsPerRun} simulated seconds per run (${r.warmupSeconds} s warm-up), ${seedsPhrase(r.seeds)}:
+${intervalPhrase(r.seeds.length)}.
 CPU costs are fitted to the seed's Table 1 (TCP TX of the three original groups); every other figure is the model's prediction.</p>
 <h2>The seed's claims</h2>
 <p>The seed's summary for its optimized system (IOMMU + interrupt coalescing in the device model), beside vwifi's figure for the same configuration.</p>

@@ -2,6 +2,7 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type { TopLevelSpec } from "vega-lite"
+import { chartSeedsPhrase, intervalPhrase, seedsPhrase } from "./Format.ts"
 import { renderSvg } from "./RenderSvg.ts"
 
 export const SweepPointSchema = Schema.Struct({
@@ -28,7 +29,7 @@ export type SweepReport = typeof SweepReport.Type
 
 const lineChart = (r: SweepReport, field: "goodputMbps" | "cpu", title: string, axis: string): TopLevelSpec => ({
   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-  title: `${title} (mean over ${r.seeds.length} seeds, bars: 95% confidence interval)`,
+  title: `${title} (${chartSeedsPhrase(r.seeds.length)})`,
   width: 520,
   height: 260,
   data: {
@@ -64,7 +65,7 @@ export const sweepHtml = (r: SweepReport): Effect.Effect<string> =>
     return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>vwifi: CPU cost against PHY rate</title>
 <style>body { font: 14px/1.4 system-ui, sans-serif; margin: 2em auto; max-width: 1000px } figure { margin: 2em 0 }</style></head><body>
 <h1>CPU cost against PHY rate</h1>
-<p>One VM (or the host) sending saturated UDP, ${r.simulatedSecondsPerRun} simulated seconds per point, ${r.seeds.length} seeds from ${r.seed}. Where the core saturates, goodput stops following the PHY rate.</p>
+<p>One VM (or the host) sending saturated UDP, ${r.simulatedSecondsPerRun} simulated seconds per point, ${seedsPhrase(r.seeds)}: ${intervalPhrase(r.seeds.length)}. Where the core saturates, goodput stops following the PHY rate.</p>
 <figure>${goodput}</figure><figure>${cpu}</figure></body></html>
 `
   })

@@ -27,3 +27,19 @@ export const HT40_5GHZ_CHANNELS: ReadonlySet<number> = new Set([
 /** Whether an HT40 BSS can have `channel` as its primary (a 40 MHz pair exists for it). */
 export const ht40Possible = (channel: number): boolean =>
   channel <= MAX_24GHZ_CHANNEL ? channel <= MAX_HT40_24GHZ_CHANNEL : HT40_5GHZ_CHANNELS.has(channel)
+
+/**
+ * 5 GHz channels an HT BSS may use at 20 MHz: those of 802.11-2016 Annex E, Table E-4, operating
+ * classes 115 (36–48), 118 (52–64), 121 (100–144) and 125 (149–165, of which the scenario accepts up
+ * to 165): every fourth number. The others (38, 50, 15–35, …) name no channel.
+ */
+export const HT_5GHZ_CHANNELS: ReadonlySet<number> = new Set([
+  36, 40, 44, 48, 52, 56, 60, 64, 100, 104, 108, 112, 116, 120, 124, 128, 132, 136, 140, 144, 149, 153, 157, 161, 165
+])
+
+/** Whether an HT (802.11n) radio may use `channel` at all: OFDM's 2.4 GHz channels (not 14), or a 5 GHz one. */
+export const htChannelValid = (channel: number): boolean =>
+  channel <= MAX_24GHZ_CHANNEL ? channel <= MAX_OFDM_24GHZ_CHANNEL : HT_5GHZ_CHANNELS.has(channel)
+
+/** The channels `htChannelValid` accepts, for a message. */
+export const HT_CHANNELS_TEXT = "1..13 in 2.4 GHz, and 36–64, 100–144 and 149–165 (every fourth) in 5 GHz"

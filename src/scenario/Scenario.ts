@@ -113,7 +113,7 @@ export const CardSpec = Schema.Struct({
   channel: defaulted(
     Channel,
     6,
-    "The radio's home channel, 1..165 (the model's PHYs run in 2.4 GHz: use 1..13). Default 6 " +
+    "The radio's home channel, 1..165: 802.11g takes 1..13; 802.11n those and the 5 GHz ones of Annex E (36–64, 100–144, 149–165, every fourth). Default 6 " +
       "(vwifi's choice; the seed does not give the channel)."
   ),
   phy: defaulted(
@@ -218,7 +218,9 @@ export const DEFAULT_PASSPHRASE = "vwifi-lab-key"
 
 /** One access point and the wired endpoint behind it. */
 export const ApSpec = Schema.Struct({
-  ssid: Ssid.annotate({ description: "The network name, 1 to 32 bytes. Required; unique among the APs." }),
+  ssid: Ssid.annotate({
+    description: "The network name, 1 to 32 bytes. Required. APs may share one (an ESS, among whose APs a VM roams); they then share its security."
+  }),
   bssid: MacAddress.annotate({
     description: "The AP's MAC address \"aa:bb:cc:dd:ee:ff\" (decoded to lower case). Required; unique among the APs."
   }),

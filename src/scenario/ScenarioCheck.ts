@@ -10,7 +10,7 @@ import { CARD_BASE_MAC, ENDPOINT_BASE_MAC, macText, macValue, reservedUse, SCANN
 import type { Scenario } from "./Scenario.ts"
 import { apChannel } from "./Scenario.ts"
 import { checkFaults } from "./FaultCheck.ts"
-import { ht40Possible, MAX_OFDM_24GHZ_CHANNEL } from "./Bands.ts"
+import { HT_CHANNELS_TEXT, ht40Possible, htChannelValid, MAX_OFDM_24GHZ_CHANNEL } from "./Bands.ts"
 import { PS_BUFFER_EXPIRE_NS } from "../vocabulary/ModelConstants.ts"
 
 /** One thing wrong with a scenario: where (`vms[1].ssid`; "" for the whole scenario) and what. */
@@ -83,9 +83,19 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
       }
     })
   }
+  // 802.11n: a number that names no OFDM channel (14, 15..35, 50, …) would run as if it were one.
+  const htInvalid = (channel: number): boolean => phy.standard === "802.11n" && !htChannelValid(channel)
+  const htChannelMessage = (channel: number): string =>
+    `802.11n runs on the channels of 802.11-2016 Annex E (${HT_CHANNELS_TEXT}), got channel ${channel}`
+  if (htInvalid(s.card.channel)) problems.push({ path: "card.channel", message: htChannelMessage(s.card.channel) })
+  s.driver.scanChannels.forEach((channel, i) => {
+    if (htInvalid(channel)) problems.push({ path: `driver.scanChannels[${i}]`, message: htChannelMessage(channel) })
+  })
+  // A channel listed twice would be visited twice per scan: a slip in the list, never a scan policy.
+  problems.push(...duplicates(s.driver.scanChannels, String, (i) => `driver.scanChannels[${i}]`, "scan channel"))
   // HT40 needs a 40 MHz pair for every channel the card works on (Annex E).
   const ht40 = phy.standard === "802.11n" && phy.channelWidthMhz === 40
-  if (ht40 && !ht40Possible(s.card.channel)) {
+  if (ht40 && !htInvalid(s.card.channel) && !ht40Possible(s.card.channel)) {
     problems.push({
       path: "card.phy.channelWidthMhz",
       message: `HT40 needs a secondary channel that pairs with the primary (802.11-2016 Annex E), and channel ${s.card.channel} has none: use 20 or another channel`
@@ -126,7 +136,9 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
       })
     }
     const channel = apChannel(s, ap)
-    if (ht40 && channel !== s.card.channel && !ht40Possible(channel)) {
+    if (htInvalid(channel) && channel !== s.card.channel) {
+      problems.push({ path: `aps[${i}].channel`, message: htChannelMessage(channel) })
+    } else if (ht40 && channel !== s.card.channel && !ht40Possible(channel)) {
       problems.push({
         path: `aps[${i}].channel`,
         message: `the card runs HT40, and channel ${channel} has no 40 MHz pair (802.11-2016 Annex E): use another channel, or 20 MHz`
@@ -143,7 +155,6 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
   // VMs: unique names, an AP to join, the passphrase a WPA2 AP needs.
   problems.push(...duplicates(s.vms, (vm) => vm.name, (i) => `vms[${i}].name`, "VM name"))
   const knownSsids = s.aps.map((ap) => ap.ssid)
-  const joinedChannels = new Map<number, number>() // channel → index of the first AP joined on it
   s.vms.forEach((vm, i) => {
     const apIndex = s.aps.findIndex((ap) => ap.ssid === vm.ssid)
     const ap = s.aps[apIndex]
@@ -154,26 +165,44 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
       })
       return
     }
+    // The converse: a passphrase makes the driver look for WPA2, so it would never join an open network.
+    if (ap.security.kind === "open" && vm.passphrase !== undefined) {
+      problems.push({
+        path: `vms[${i}].passphrase`,
+        message: `AP ${JSON.stringify(ap.ssid)} is open: with a passphrase the VM's driver asks for WPA2 and never joins it; leave the passphrase out`
+      })
+    }
     if (ap.security.kind === "wpa2-psk" && vm.passphrase === undefined) {
       problems.push({
         path: `vms[${i}].passphrase`,
         message: `AP ${JSON.stringify(ap.ssid)} uses WPA2-PSK: give the VM a passphrase (8 to 63 characters)`
       })
     }
-    const channel = apChannel(s, ap)
-    if (!joinedChannels.has(channel)) joinedChannels.set(channel, apIndex)
-  })
-
-  // An AP a VM joins must be on a channel its scans visit, or no VM could ever find it.
-  for (const [channel, apIndex] of joinedChannels) {
-    if (!s.driver.scanChannels.includes(channel)) {
-      problems.push({
-        path: `aps[${apIndex}].channel`,
-        message: `channel ${channel} is not in driver.scanChannels [${s.driver.scanChannels.join(", ")}], so no scan ` +
-          "would find this AP: add it to driver.scanChannels"
+    // A location service ranges placed APs only: without one it makes no estimate at all.
+    if (!s.aps.some((a) => a.position !== undefined)) {
+      vm.traffic.forEach((flow, j) => {
+        if (flow.kind !== "locate") return
+        problems.push({
+          path: `vms[${i}].traffic[${j}].kind`,
+          message: "a locate flow estimates the host's position from the APs with a position (aps[].position), and no AP " +
+            "has one, so it would make no estimate: place at least one AP (three or more for trilateration)"
+        })
       })
     }
-  }
+  })
+
+  // Every AP of a network a VM joins must be on a channel its scans visit, or no VM could ever find it:
+  // neither to join nor, in an ESS, to roam to, whichever of the ESS's APs is listed first.
+  const joinedSsids = new Set(s.vms.map((vm) => vm.ssid))
+  s.aps.forEach((ap, i) => {
+    const channel = apChannel(s, ap)
+    if (!joinedSsids.has(ap.ssid) || s.driver.scanChannels.includes(channel)) return
+    problems.push({
+      path: `aps[${i}].channel`,
+      message: `channel ${channel} is not in driver.scanChannels [${s.driver.scanChannels.join(", ")}], so no scan ` +
+        "would find this AP: add it to driver.scanChannels"
+    })
+  })
 
   // How many VMs each mode runs.
   if (s.mode === "passthrough" && s.vms.length > 1) {
@@ -191,6 +220,7 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
     })
   }
 
+  problems.push(...checkSwitches(s))
   problems.push(...checkPowerSave(s))
   problems.push(...checkFaults(s))
   return problems
@@ -224,4 +254,23 @@ const checkPowerSave = (s: Scenario): Array<ScenarioProblem> => {
     }
   })
   return problems
+}
+
+/**
+ * The switches are Virtual WiFi's optimizations: native has no device model nor augmented driver,
+ * passthrough gives the card to one VM without either, so a switch turned on there would change
+ * nothing, silently (the run is the same, bit for bit).
+ */
+const checkSwitches = (s: Scenario): Array<ScenarioProblem> => {
+  if (s.mode === "virtual-wifi") return []
+  const on: Array<[string, boolean]> = [
+    ["switches.addressTranslation", s.switches.addressTranslation !== "software"],
+    ["switches.interruptCoalescing.enabled", s.switches.interruptCoalescing.enabled],
+    ["switches.fastDataPath", s.switches.fastDataPath]
+  ]
+  return on.filter(([, set]) => set).map(([path]) => ({
+    path,
+    message: `a Virtual WiFi optimization, which mode ${JSON.stringify(s.mode)} has no use for (it has no device model ` +
+      "nor augmented driver): it would change nothing; leave it out, or use mode \"virtual-wifi\""
+  }))
 }

@@ -67,6 +67,22 @@ describe("vwifi compare: report.html", () => {
     }).pipe(Effect.provide(inProcess)))
 })
 
+describe("vwifi compare and sweep-rate pages with one seed", () => {
+  it.effect("say there is no confidence interval rather than promise one, as the terminal does", () =>
+    Effect.gen(function*() {
+      const { htmlReport } = yield* Effect.promise(() => import("../../src/report/HtmlReport.ts"))
+      const { sweepHtml } = yield* Effect.promise(() => import("../../src/report/SweepReport.ts"))
+      const r = yield* compare({ ...defaultScenario, warmupSeconds: 0.5 }, { seed: 4, seeds: 1, durationNs: 1e9 })
+      const point = { group: "native", label: "Native", phy: "802.11g 54 Mbps", phyRateMbps: 54, goodputMbps: 28, goodputCi95Mbps: null, cpuUtilization: 0.1, cpuUtilizationCi95: null }
+      for (const page of [yield* htmlReport(r), yield* sweepHtml({ seed: 4, seeds: [4], simulatedSecondsPerRun: 1, points: [point] })]) {
+        const html = page.replace(/\s+/g, " ")
+        assert.include(html, "seed 4: one run per configuration, so no confidence interval")
+        assert.notInclude(html, "95%")
+        assert.notInclude(html, "1 seeds")
+      }
+    }).pipe(Effect.provide(inProcess)))
+})
+
 describe("vwifi sweep-rate", () => {
   it.effect("covers 802.11g to 802.11n HT40 with 3 streams; goodput follows the PHY rate until the one core saturates", () =>
     Effect.gen(function*() {

@@ -385,14 +385,82 @@ describe("scenario: mistakes are named by their field", () => {
       assert.deepStrictEqual((yield* decodeScenario({ card: { phy: ht20 }, driver: { scanChannels: [6, 36] } })).driver.scanChannels, [6, 36])
       // 802.11n without WMM: an A-MPDU carries QoS data frames only.
       assertProblem(yield* problemsOf({ card: { phy: ht20, qos: false } }), "card.qos", "802.11n needs WMM")
-      // HT40 needs a 40 MHz pair (Annex E): none for 14 or 165, nor between 20 MHz channels; 161 pairs with 157.
+      // HT40 needs a 40 MHz pair (Annex E): none for 165; 161 pairs with 157.
       const ht40 = { standard: "802.11n", mcs: 15, channelWidthMhz: 40, guardInterval: "short" }
       assertProblem(yield* problemsOf({ card: { phy: ht40, channel: 165 }, driver: { scanChannels: [165] } }), "card.phy.channelWidthMhz", "channel 165 has none")
-      assertProblem(yield* problemsOf({ card: { phy: ht40, channel: 14 }, driver: { scanChannels: [14] } }), "card.phy.channelWidthMhz", "channel 14 has none")
+      // Channel 14 is no HT channel at all (DSSS only), so it is refused as such, at 20 or 40 MHz.
+      assertProblem(yield* problemsOf({ card: { phy: ht40, channel: 14 }, driver: { scanChannels: [14] } }), "card.channel", "got channel 14")
       assertProblem(
-        yield* problemsOf({ card: { phy: ht40 }, driver: { scanChannels: [6, 38] }, aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", channel: 38 }] }),
-        "aps[0].channel", "channel 38 has no 40 MHz pair")
+        yield* problemsOf({ card: { phy: ht40 }, driver: { scanChannels: [6, 165] }, aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", channel: 165 }] }),
+        "aps[0].channel", "channel 165 has no 40 MHz pair")
       assert.strictEqual((yield* decodeScenario({ card: { phy: ht40, channel: 161 }, driver: { scanChannels: [161] } })).card.channel, 161)
+    }))
+
+  it.effect("802.11n only on the channels of Annex E: not 14, nor a number between 20 MHz channels", () =>
+    Effect.gen(function*() {
+      const ht20 = { standard: "802.11n", mcs: 7, channelWidthMhz: 20, guardInterval: "long" }
+      for (const channel of [14, 20, 50, 38]) {
+        assertProblem(yield* problemsOf({ card: { phy: ht20, channel }, driver: { scanChannels: [channel] } }), "card.channel", `got channel ${channel}`)
+      }
+      assertProblem(yield* problemsOf({ card: { phy: ht20 }, driver: { scanChannels: [6, 14] } }), "driver.scanChannels[1]", "got channel 14")
+      assertProblem(
+        yield* problemsOf({ card: { phy: ht20 }, driver: { scanChannels: [6, 50] }, aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", channel: 50 }] }),
+        "aps[0].channel", "got channel 50")
+      for (const channel of [1, 13, 36, 144, 149, 165]) {
+        assert.strictEqual((yield* decodeScenario({ card: { phy: ht20, channel }, driver: { scanChannels: [channel] } })).card.channel, channel)
+      }
+    }))
+
+  it.effect("a Virtual WiFi switch turned on in native or passthrough, where it would change nothing", () =>
+    Effect.gen(function*() {
+      const switches = { addressTranslation: "iommu", interruptCoalescing: { enabled: true }, fastDataPath: true }
+      for (const mode of ["native", "passthrough"]) {
+        const problems = yield* problemsOf({ mode, switches })
+        assert.deepStrictEqual(problems.map((p) => p.path), ["switches.addressTranslation", "switches.interruptCoalescing.enabled", "switches.fastDataPath"])
+        assertProblem(problems, "switches.fastDataPath", `mode "${mode}" has no use for`)
+      }
+      // Their defaults, or coalescing's settings while it is off, are no mistake.
+      const off = { addressTranslation: "software", interruptCoalescing: { enabled: false, frames: 16 }, fastDataPath: false }
+      assert.strictEqual((yield* decodeScenario({ mode: "native", switches: off })).mode, "native")
+      assert.strictEqual((yield* decodeScenario({ switches })).switches.fastDataPath, true)
+    }))
+
+  it.effect("a locate flow where no AP has a position, so that it could make no estimate", () =>
+    Effect.gen(function*() {
+      const locator = { name: "a", ssid: "lab", passphrase: "vwifi-lab-key", traffic: [{ kind: "ping" }, { kind: "locate" }] }
+      assertProblem(yield* problemsOf({ vms: [locator] }), "vms[0].traffic[1].kind", "no AP has one")
+      const placed = { ssid: "lab", bssid: "02:00:00:00:01:00", position: { x: 5, y: 0 } }
+      const fixed = { ssid: "lab", bssid: "02:00:00:00:01:01", signalDbm: -60 }
+      assert.strictEqual((yield* decodeScenario({ aps: [placed, fixed], vms: [locator] })).vms[0]!.traffic[1]!.kind, "locate")
+    }))
+
+  it.effect("an AP of a joined ESS on a channel no scan visits, whichever of its APs is listed first", () =>
+    Effect.gen(function*() {
+      const ap = (bssid: string, channel: number) => ({ ssid: "lab", bssid, channel })
+      const second = yield* problemsOf({ aps: [ap("02:00:00:00:01:00", 6), ap("02:00:00:00:01:01", 3)] })
+      assert.deepStrictEqual(second.map((p) => p.path), ["aps[1].channel"])
+      assertProblem(second, "aps[1].channel", "channel 3 is not in driver.scanChannels")
+      const first = yield* problemsOf({ aps: [ap("02:00:00:00:01:00", 3), ap("02:00:00:00:01:01", 6)] })
+      assert.deepStrictEqual(first.map((p) => p.path), ["aps[0].channel"])
+      // An AP no VM joins may sit anywhere: it is only heard (or not).
+      const other = { ssid: "elsewhere", bssid: "02:00:00:00:01:02", channel: 3 }
+      assert.strictEqual((yield* decodeScenario({ aps: [ap("02:00:00:00:01:00", 6), other] })).aps[1]!.channel, 3)
+    }))
+
+  it.effect("a passphrase for an open AP, which its driver would never join", () =>
+    Effect.gen(function*() {
+      const cafe = { ssid: "cafe", bssid: "02:00:00:00:01:02", security: { kind: "open" } }
+      const problems = yield* problemsOf({ aps: [cafe], vms: [{ name: "a", ssid: "cafe", passphrase: "vwifi-lab-key" }] })
+      assert.deepStrictEqual(problems.map((p) => p.path), ["vms[0].passphrase"])
+      assertProblem(problems, "vms[0].passphrase", "is open", "leave the passphrase out")
+      assert.notInclude(problems[0]!.message, "vwifi-lab-key")
+    }))
+
+  it.effect("a scan channel listed twice", () =>
+    Effect.gen(function*() {
+      const problems = yield* problemsOf({ driver: { scanChannels: [1, 6, 11, 6] } })
+      assert.deepStrictEqual(problems.map((p) => p.path), ["driver.scanChannels[3]"])
+      assertProblem(problems, "driver.scanChannels[3]", "duplicate scan channel \"6\" (also at driver.scanChannels[1])")
     }))
 
   it.effect("a BSSID the simulator uses itself, or a multicast one", () =>
