@@ -211,9 +211,8 @@ export class DirectPortLogic {
         // socket while its receive queue has room, then recv(): a system call and a copy of the payload
         // out per packet the application reads (TCP's ACKs end in the stack).
         irq.op("hostStackPacket", e.frames.length)
-        const queued = this.toSocket(e.frames)
+        const queued = this.toSocket(e.frames) // leaves `socketCalls` counting what was queued
         if (queued !== e.frames) e = { _tag: "Rx", vmac: e.vmac, frames: queued }
-        socketCallsOf(queued)
         read += socketCalls.calls
         if (socketCalls.calls > 0) chargeSocketCalls(guestSide ??= cpu.job(o.guestThread))
       } else if (e._tag === "DmaFault") {
@@ -243,11 +242,11 @@ export class DirectPortLogic {
   /**
    * `frames` as the stack queues them on the application's socket: the kernel's own (TCP's ACKs) all,
    * the application's while the socket's receive queue has room; the rest are dropped (`socket-queue-full`).
-   * The same array when nothing is dropped.
+   * The same array when nothing is dropped. `socketCalls` then counts the application's packets queued.
    */
   private toSocket(frames: ReadonlyArray<Frame>): ReadonlyArray<Frame> {
-    let forApplication = 0
-    for (let i = 0; i < frames.length; i++) if (socketCopyBytes(frames[i]!.payload, frames[i]!.payloadBytes) !== KERNEL_OWN_PACKET) forApplication++
+    socketCallsOf(frames)
+    const forApplication = socketCalls.calls
     const room = this.socket.reserve(forApplication)
     if (room === forApplication) return frames
     const queued: Array<Frame> = []
@@ -256,6 +255,7 @@ export class DirectPortLogic {
       if (socketCopyBytes(f.payload, f.payloadBytes) === KERNEL_OWN_PACKET || taken++ < room) queued.push(f)
       else this.o.ledger.drop(f, "socket-queue-full")
     }
+    socketCallsOf(queued)
     return queued
   }
 }
