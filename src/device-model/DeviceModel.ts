@@ -11,8 +11,10 @@
  * VM's vCPU thread (the exit, KVM's forward to user space, QEMU's global lock and this model's
  * register decode); a command or TX batch is then handed to the VM's I/O thread (a wake-up), which
  * translates addresses and calls the augmented driver. Events from the driver arrive on the I/O
- * thread too, which copies received frames into guest memory and injects the virtual interrupt,
- * kicking the vCPU thread; the guest ISR's register read traps on the vCPU thread.
+ * thread too, which copies received frames into guest memory (on the fast data path the card wrote
+ * them there, and without an IOMMU the I/O thread translates the buffers the guest posts again:
+ * `RxDelivery.ts`) and injects the virtual interrupt, kicking the vCPU thread; the guest ISR's
+ * register read traps on the vCPU thread.
  */
 import { RX_RING_BUFFERS, RxBuffers } from "../vocabulary/RxBuffers.ts"
 import { TxPathStamps } from "../vocabulary/TxPath.ts"
@@ -33,6 +35,7 @@ import { CARD_PCI_ID, totalRejections } from "../vocabulary/CardEvent.ts"
 import type { CardEvent, RejectReason } from "../vocabulary/CardEvent.ts"
 import { checkDescriptor, checkRate, checkVmac } from "./CommandCheck.ts"
 import { arrived, decide, noArrivals } from "./CoalescingPolicy.ts"
+import { copiesReceivedFrames, pagesTranslatedOnRepost } from "./RxDelivery.ts"
 import type { ArrivalHistory, CoalescingRule } from "./CoalescingPolicy.ts"
 import type { VmView } from "./CommandCheck.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
@@ -73,7 +76,7 @@ export interface DeviceModelOptions {
   readonly rateCount: number
   readonly softwareTranslation: boolean
   readonly coalescing: CoalescingRule
-  /** Data frames go to the card through their own queue (no trap, IOMMU-checked); control does not. */
+  /** Data frames go to and from the card through the VM's own queue (TX: no trap, IOMMU-checked; RX: no copy); control does not. */
   readonly fastDataPath: boolean
   readonly nic: Port<NicMessage>
   /** The card's first vMAC address, to find the physical vMAC behind this VM's MAC. */
@@ -218,10 +221,13 @@ class DeviceModelLogic {
               events = events.map((x, j) => (j === i ? e : x))
             }
             if (kept.length === 0) continue
-            cpu.job(this.o.ioThread)
-              .op("copyPacket", kept.length)
-              .op("copyByte", kept.reduce((n, f) => n + f.payloadBytes, 0))
-              .submit()
+            // On the fast data path the card wrote them into the guest's buffers itself (RxDelivery.ts).
+            if (copiesReceivedFrames(this.o)) {
+              cpu.job(this.o.ioThread)
+                .op("copyPacket", kept.length)
+                .op("copyByte", kept.reduce((n, f) => n + f.payloadBytes, 0))
+                .submit()
+            }
           }
           if (e._tag === "InitDone") s.view.mac = e.mac
           // Refusals decided further down (no free vMAC, an IOMMU fault) count for this VM too.
@@ -234,9 +240,13 @@ class DeviceModelLogic {
         this.queueEvents(s, events)
         break
       }
-      case "RxRestock":
+      case "RxRestock": {
         this.guestRing.give(msg.frames)
+        // Buffers the card will write itself, without an IOMMU: the I/O thread translates their pages first.
+        const pages = pagesTranslatedOnRepost(this.o, msg.frames)
+        if (pages > 0) cpu.job(this.o.ioThread).op("translatePage", pages).op("shadowPage", pages).submit()
         break
+      }
       case "Raise":
         this.queueEvents(s, msg.events)
         break

@@ -405,8 +405,8 @@ export const Switches = Schema.Struct({
   fastDataPath: defaulted(
     Schema.Boolean,
     false,
-    "Data frames go to the card through their own queue, bypassing the device model (control still goes through " +
-      "it). Default false (seed: future work)."
+    "Data frames go to and from the card through the VM's own queue, bypassing the device model: no trap on TX, no " +
+      "copy on RX (control still goes through it). Default false (seed: future work)."
   )
 })
 export type Switches = typeof Switches.Type
