@@ -13,7 +13,7 @@
  * campaign's cases gave different digests with one worker and with all cores.
  */
 import { runKernelWorkload } from "./kernelWorkload.ts"
-import { costRunSeconds, formatModelTable, modelWorkloads, pairedCostVsA, runModelWorkload } from "./modelWorkloads.ts"
+import { costRunSeconds, formatModelTable, modelWorkloads, pairedCostVsA, runModelWorkload, warmUp } from "./modelWorkloads.ts"
 import type { ModelFigures } from "./modelWorkloads.ts"
 import { measure } from "./measure.ts"
 import { parseOptions } from "./options.ts"
@@ -53,13 +53,13 @@ if (errors.length > 0) {
 
 const summary = summarize(options.config, options.quick, options.runs, plain!.median, kernel!.median)
 
-// Each model workload: one full warm-up run (so the JIT has compiled every path), then the median of 3.
+// Each model workload: warm-up runs until the JIT has settled (`warmUp`), then the median of 3.
 const workloads = modelWorkloads(options.quick)
 const model: Array<ModelFigures> = []
 for (const workload of workloads) {
-  await runModelWorkload(workload)
+  const warmUpRuns = await warmUp(workload)
   const runs = [await runModelWorkload(workload), await runModelWorkload(workload), await runModelWorkload(workload)]
-  model.push(runs.sort((x, y) => x.wallSeconds - y.wallSeconds)[1]!)
+  model.push({ ...runs.sort((x, y) => x.wallSeconds - y.wallSeconds)[1]!, warmUpRuns })
 }
 // (c)'s cost per frame against (a)'s, from alternating pairs (its target is a ratio), of runs long
 // enough for the per-frame cost to show rather than (c)'s start (`costRunSeconds`).
