@@ -60,6 +60,9 @@ export class Medium {
   transmitting: Array<Transmission> | undefined = undefined
   /** Extra frame loss probability on top of the channel's noise (an injected burst or outage). */
   extraLoss = 0
+  /** When its last exchange ended, in ns (−1: none yet), and who sent in it. */
+  busyEndNs = -1
+  lastSenders: ReadonlyArray<Transmission> = []
   constructor(channel: number, timer: Timer, logic: AirLogic) {
     this.channel = channel
     this.timer = timer
@@ -441,6 +444,8 @@ export class AirLogic {
     const winners = medium.transmitting!
     medium.transmitting = undefined
     const now = this.kernel.nowNs
+    medium.busyEndNs = now
+    medium.lastSenders = winners
     const collided = winners.length > 1
     // Every station heard the exchange: a collision as frames in error (EIFS after the last PPDU), else
     // a frame whose Duration covered its answer (AIFS after that). Its senders and receiver are set below.
@@ -613,6 +618,15 @@ export class AirLogic {
           s.chain = msg.chain
         }
         const medium = this.mediumOf(st, s.channel)
+        // A frame queued the instant an exchange ended, by a station that did not send in it, answers
+        // what it carried (an AP's probe, auth or association response, its EAPOL message: the model's
+        // AP takes no time to build one), so it found the medium busy: a station whose count ran out
+        // draws a new one (10.3.4.3; EDCA's backoff procedure, 10.22.2.2 a), not the immediate access
+        // of 10.3.4.2. Two APs answering one probe request then collide only when their draws meet.
+        // (The exchange's senders drew their post-backoff as it ended.)
+        if (!s.backlogged && s.backoffSlots <= 0 && medium.busyEndNs === this.kernel.nowNs && medium.transmitting === undefined && !sentIn(medium.lastSenders, s)) {
+          s.backoffSlots = backoffSlots(this.draw(), s.cw)
+        }
         if (msg.urgent) {
           // Behind the frames on the air now (they finish first), ahead of everything else.
           s.queue.splice(this.inAirCount(st, s), 0, ...msg.frames)
@@ -716,4 +730,10 @@ export class AirLogic {
       }
     }
   }
+}
+
+/** Whether `s` is among the senders of `winners`. */
+const sentIn = (winners: ReadonlyArray<Transmission>, s: Station): boolean => {
+  for (let k = 0; k < winners.length; k++) if (winners[k]!.station === s) return true
+  return false
 }

@@ -16,7 +16,7 @@ import { distanceM } from "./Geometry.ts"
 import type { Walk } from "./Mobility.ts"
 import type { DualSlope } from "./PathLoss.ts"
 import { pathLossDb } from "./PathLoss.ts"
-import { ShadowingTrack } from "./Shadowing.ts"
+import { ShadowingField } from "./Shadowing.ts"
 
 /** One node: a position and a transmit power, or a fixed signal level. */
 export type EnvironmentNode =
@@ -45,7 +45,7 @@ export class RadioEnvironment {
   private readonly nodes: ReadonlyArray<EnvironmentNode>
   private readonly walk: Walk
   private readonly stream: (name: string) => Prng
-  private readonly tracks = new Map<number, ShadowingTrack>()
+  private readonly fields = new Map<number, ShadowingField>()
   private fadingDraw: (() => number) | undefined
 
   /**
@@ -78,10 +78,15 @@ export class RadioEnvironment {
     const b = this.nodes[rx]!
     if (a.kind === "fixed") return a.signalDbm
     if (b.kind === "fixed") return b.signalDbm
-    const d = distanceM(this.positionOf(tx, atNs)!, this.positionOf(rx, atNs)!)
+    const at = this.positionOf(tx, atNs)!
+    const to = this.positionOf(rx, atNs)!
+    const d = distanceM(at, to)
     const c = this.config
     const sigma = d <= c.pathLoss.breakpointM ? c.shadowingWithinDb : c.shadowingBeyondDb
-    const shadowDb = sigma === 0 ? 0 : sigma * this.track(tx, rx).at(tx === HOST_NODE || rx === HOST_NODE ? this.walk.walkedM(atNs) : 0)
+    // The link's field is read where its lower-numbered end is: the host for its links (the only node
+    // that moves), a fixed point for a link between two APs. Either way the link's two directions agree.
+    const end = tx < rx ? at : to
+    const shadowDb = sigma === 0 ? 0 : sigma * this.field(tx, rx).at(end.x, end.y)
     return a.txPowerDbm - pathLossDb(d, channelCenterMhz(channel), c.pathLoss) - shadowDb
   }
 
@@ -93,14 +98,14 @@ export class RadioEnvironment {
     return c.fading === "rayleigh" ? rayleighGainDb(draw) : riceanGainDb(c.riceanK, draw)
   }
 
-  private track(a: number, b: number): ShadowingTrack {
+  private field(a: number, b: number): ShadowingField {
     const key = Math.min(a, b) * 65_536 + Math.max(a, b)
-    let t = this.tracks.get(key)
-    if (t === undefined) {
+    let f = this.fields.get(key)
+    if (f === undefined) {
       const p = this.stream(`shadowing/${Math.min(a, b)}-${Math.max(a, b)}`)
-      t = new ShadowingTrack(this.config.shadowingDecorrelationM, () => p.nextDoubleUnsafe())
-      this.tracks.set(key, t)
+      f = new ShadowingField(this.config.shadowingDecorrelationM, () => p.nextDoubleUnsafe())
+      this.fields.set(key, f)
     }
-    return t
+    return f
   }
 }

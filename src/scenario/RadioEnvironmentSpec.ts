@@ -90,7 +90,7 @@ export const EnvironmentSpec = Schema.Struct({
   shadowingDecorrelationM: defaulted(
     numberBetween(0.5, 1000),
     DEFAULT_SHADOWING_DECORRELATION_M,
-    `Distance over which the shadowing of a link decorrelates (to 1/e) as the host walks, in m, 0.5..1000. ` +
+    `Distance between two positions of the host over which the shadowing of a link decorrelates (to 1/e), in m, 0.5..1000. ` +
       `Default ${DEFAULT_SHADOWING_DECORRELATION_M}: an estimate after WINNER II's indoor office (3 m with line of sight).`
   ),
   fading: defaulted(

@@ -6,6 +6,7 @@ import { CARD_PCI_ID } from "../../src/vocabulary/CardEvent.ts"
 import type { ScanResult } from "../../src/vocabulary/CardEvent.ts"
 import { Payload } from "../../src/vocabulary/Frame.ts"
 import type { World } from "../../src/world/World.ts"
+import { runScenario } from "../../src/run/RunScenario.ts"
 import { scenarioOf, vmNamed, withWorld } from "./support.ts"
 
 const threeVms = (overrides: Record<string, unknown> = {}) =>
@@ -149,4 +150,30 @@ describe("device model: the virtual card", () => {
         assert.deepStrictEqual(device, CARD_PCI_ID)
       }))
   }
+})
+
+describe("augmented driver: which VMs get a vMAC when there are more VMs than vMACs", () => {
+  it.effect("the first card.vmacs VMs of the list, vMAC i for the i-th, however heavy they are; the report names the others", () =>
+    Effect.gen(function*() {
+      // The first VMs are the heaviest (most memory to map, traffic to start): list order must win anyway.
+      const vms = ["a", "b", "c", "d", "e", "f"].map((name, i) => ({
+        name, ssid: "lab", passphrase: "vwifi-lab-key", memoryMb: 4096 >> i,
+        traffic: i < 3 ? [{ kind: "udp-tx", offeredMbps: 5 }] : []
+      }))
+      const scenario = yield* scenarioOf({ durationSeconds: 2, card: { vmacs: 4 }, switches: { addressTranslation: "iommu" }, vms })
+      for (const seed of [1, 2, 3]) {
+        const r = yield* runScenario(scenario, { seed })
+        const of = (name: string) => r.vms.find((v) => v.name === name)!
+        for (const [i, name] of ["a", "b", "c", "d"].entries()) {
+          assert.strictEqual(of(name).mac, `02:00:00:00:02:0${i}`, `${name} has vMAC ${i}`)
+          assert.strictEqual(of(name).state, "connected")
+        }
+        for (const name of ["e", "f"]) {
+          assert.strictEqual(of(name).mac, null, `${name} has no vMAC`)
+          assert.strictEqual(of(name).state, "failed")
+          assert.deepStrictEqual(of(name).rejectedByReason, { "no-free-vmac": 1 })
+          assert.strictEqual(of(name).energyJoules, null)
+        }
+      }
+    }), 60_000)
 })
