@@ -162,7 +162,8 @@ export const campaignCommand = Command.make(
       "--workers threads (or the --cluster runners), and judge each: every invariant at zero, every VM connected again and moving data within " +
       "15 s of the last fault. A failing case is shrunk to a smaller one that fails the same way (fewer VMs, APs and " +
       "faults, earlier and smaller faults) and printed with the one command that replays it. The same seed gives the " +
-      "same cases and the same results whatever the number of workers. Exit code 1 if a case failed."
+      "same cases and the same results whatever the number of workers. Exit code 1 if a case failed. Ctrl-C starts no " +
+      "further case, lets those under way finish and prints their results, not shrinking a failure among them (exit code 130, or 1 if one failed)."
   ),
   Command.withExamples([
     { command: "vwifi campaign --cases 200", description: "200 cases from seed 1, on every core" },

@@ -100,7 +100,8 @@ export const runCommand = Command.make(
   Command.withDescription(
     "Simulate one scenario: VMs joining their APs through one card, their traffic, the CPU cost of every step. " +
       "Prints per-VM state and throughput, the driver's scan consolidation, the CPU breakdown in Table 1's " +
-      "categories and by thread and VM, and the invariant counters. Same scenario + seed ⇒ same trace digest."
+      "categories and by thread and VM, and the invariant counters. Same scenario + seed ⇒ same trace digest. " +
+      "Ctrl-C stops the simulation where it is: the results of the time reached, the output files completed there, exit code 130."
   ),
   Command.withExamples([
     { command: "vwifi run", description: "the built-in scenario (one VM, 802.11g 54 Mbps, virtual-wifi), 10 s" },

@@ -93,7 +93,8 @@ export const soakCommand = Command.make(
       "scans, light mixed traffic (ping, paced UDP and TCP both ways) and faults injected at random (a Poisson process). Prints a " +
       "summary per simulated hour (throughput, CPU, faults and recoveries, restarts, invariants, heap after GC, live " +
       "fibers) and one at the end, with the memory verdict: the median heap of the last three hours within 10% of that " +
-      "of the first three after warm-up, and no growth in live fibers. Exit code 1 if an invariant broke or memory grew."
+      "of the first three after warm-up, and no growth in live fibers. Exit code 1 if an invariant broke or memory grew. " +
+      "Ctrl-C stops it where it is and prints the summary of the time reached (exit code 130)."
   ),
   Command.withExamples([
     { command: "vwifi soak --hours 1", description: "one simulated hour, 8 VMs, 12 faults/h (10 to 30 s)" },
