@@ -5,8 +5,9 @@
  * an interrupt line to the driver (`CardStatus.ts`). This actor is the card's firmware core: it runs
  * the radio and routes the driver's commands to the vMACs.
  *
- * A crash of it is a firmware restart: the radio's tuning, its air queue, the interrupt status and
- * the vMACs survive; the vMACs' offered bursts are dropped (`nic-crash`) and a scan ends early.
+ * A crash of it is a firmware restart: the radio's tuning, its air queue, the TX rings (held by the
+ * card, not this actor), the receive ring, the interrupt status and the vMACs survive, so no frame is
+ * lost; a scan ends early.
  */
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"

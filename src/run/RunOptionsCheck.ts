@@ -119,10 +119,20 @@ export const soakProblems = (o: { readonly hours: number; readonly vms: number; 
   ...seedProblems(o.seed)
 ]
 
-export const campaignProblems = (o: { readonly cases: number; readonly seed: number }): Array<OptionProblem> => [
+export const campaignProblems = (o: { readonly cases: number; readonly seed: number; readonly signal?: unknown }): Array<OptionProblem> => [
   ...wholeBetween("cases", o.cases, 1, MAX_CAMPAIGN_CASES),
-  ...seedProblems(o.seed)
+  ...seedProblems(o.seed),
+  ...signalProblems(o.signal)
 ]
+
+/**
+ * A stop signal given from JavaScript that is not an `AbortSignal` (a run, a soak and a campaign
+ * only listen to one): refused by name, not a `TypeError` deep in the run or a signal never heard.
+ */
+export const signalProblems = (signal: unknown): Array<OptionProblem> =>
+  signal === undefined || signal instanceof AbortSignal
+    ? []
+    : [{ option: "signal", message: `must be an AbortSignal (from an AbortController), got ${typeof signal}` }]
 
 const encodeScenario = Schema.encodeUnknownEffect(Scenario)
 

@@ -43,7 +43,7 @@ export const CrashDriver = entry("crash-driver", "The augmented host driver cras
 export const CrashDeviceModel = entry("crash-device-model", "A VM's device model crashes and is restarted (virtual-wifi only).", { vm })
 export const CrashGuestDriver = entry("crash-guest-driver", "A guest's native WiFi driver crashes; the guest reloads it (probe, init, join).", { vm })
 export const CrashVmac = entry("crash-vmac", "A vMAC's firmware crashes and reports it; the host driver resets that vMAC.", { vmac })
-export const CrashNic = entry("crash-nic", "The card's firmware core (its radio and command routing) crashes and restarts; the vMACs' offered frames are lost, a scan ends early.", {})
+export const CrashNic = entry("crash-nic", "The card's firmware core (its radio and command routing) crashes and restarts; the card keeps its TX rings, receive ring and tuning (no frame is lost), a scan ends early.", {})
 export const CrashAp = entry("crash-ap", "An AP crashes and reboots at once, forgetting its stations (each is deauthenticated when it next sends).", {
   ap: Ssid.annotate({ description: "The AP, by SSID, or by BSSID (\"02:00:00:00:01:00\") when several APs share the SSID." })
 })

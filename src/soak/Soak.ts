@@ -13,7 +13,7 @@ import { invariantViolations } from "../report/RunReport.ts"
 import type { SoakHour, SoakReport } from "../report/SoakReport.ts"
 import { heapUsedAfterGc } from "./Heap.ts"
 import { memoryVerdict } from "./MemoryVerdict.ts"
-import { refuseProblems, soakProblems } from "../run/RunOptionsCheck.ts"
+import { refuseProblems, signalProblems, soakProblems } from "../run/RunOptionsCheck.ts"
 import type { RunOptionsError } from "../run/RunOptionsCheck.ts"
 import { soakScenario } from "./SoakPlan.ts"
 import type { SoakOptions } from "./SoakPlan.ts"
@@ -55,7 +55,7 @@ const totals = (world: World, restarts: number): Totals => ({
 export const runSoak = (options: SoakOptions, callbacks: SoakCallbacks = {}): Effect.Effect<SoakReport, RunOptionsError> =>
   Effect.gen(function*() {
     // Whole hours, VMs a card holds, a seed as it is: checked here, not found deep in the scenario.
-    yield* refuseProblems(soakProblems(options))
+    yield* refuseProblems([...soakProblems(options), ...signalProblems(callbacks.signal)])
     // The soak's scenario is generated, so a problem with it is a bug of vwifi's, not the user's; a
     // fault schedule drawn past its cap is the options' (`RunOptionsError`).
     const scenario = yield* soakScenario(options).pipe(Effect.catchTag("ScenarioError", Effect.die))

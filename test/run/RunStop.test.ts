@@ -10,6 +10,8 @@ import { runScenario, STOPPED_OUTCOME } from "../../src/run/RunScenario.ts"
 import { RunStoppedInWarmup } from "../../src/run/RunStopped.ts"
 import { decodeScenario } from "../../src/scenario/ScenarioLoad.ts"
 import { runSoak } from "../../src/soak/Soak.ts"
+import { runCampaign } from "../../src/campaign/Campaign.ts"
+import * as JobRunner from "../../src/jobs/JobRunner.ts"
 import { collector } from "../pcap/support.ts"
 
 /** Trace events after which the tests below stop a run: about 2.3 s of the default scenario. */
@@ -78,6 +80,17 @@ describe("a run stopped early", () => {
       const e = yield* Effect.flip(runScenario(scenario, { seed: 1, signal: { aborted: false } as unknown as AbortSignal }))
       assert.instanceOf(e, RunOptionsError)
       assert.deepStrictEqual((e as RunOptionsError).problems.map((p) => p.option), ["signal"])
+    }))
+
+  it.effect("a soak and a campaign refuse a signal that is not an AbortSignal, by name, before running", () =>
+    Effect.gen(function*() {
+      const notASignal = "x" as unknown as AbortSignal
+      const soak = yield* Effect.flip(runSoak({ hours: 1, vms: 1, faultsPerHour: 0, seed: 1 }, { signal: notASignal }))
+      assert.instanceOf(soak, RunOptionsError)
+      assert.deepStrictEqual((soak as RunOptionsError).problems.map((p) => p.option), ["signal"])
+      const campaign = yield* Effect.flip(runCampaign({ cases: 1, seed: 1, signal: notASignal }).pipe(Effect.provide(JobRunner.inProcess)))
+      assert.instanceOf(campaign, RunOptionsError)
+      assert.deepStrictEqual((campaign as RunOptionsError).problems.map((p) => p.option), ["signal"])
     }))
 
   it.effect("a soak stopped after its first hour keeps that hour's line and summarizes the time reached", () =>
