@@ -76,7 +76,7 @@ export interface DeviceModelOptions {
   readonly rateCount: number
   readonly softwareTranslation: boolean
   readonly coalescing: CoalescingRule
-  /** Data frames go to and from the card through the VM's own queue (TX: no trap, IOMMU-checked; RX: no copy); control does not. */
+  /** Data frames go to and from the card through the VM's own queue (TX: no trap with an IOMMU, else a trap and translation; RX: no copy); control does not. */
   readonly fastDataPath: boolean
   readonly nic: Port<NicMessage>
   /** The card's first vMAC address, to find the physical vMAC behind this VM's MAC. */
@@ -357,14 +357,18 @@ class DeviceModelLogic {
         this.reject(s, "TxDoorbell", problem)
         continue
       }
-      if (o.softwareTranslation && !fast) pages += GuestMemory.pagesSpanned(d.dmaAddress, d.length)
+      if (o.softwareTranslation) pages += GuestMemory.pagesSpanned(d.dmaAddress, d.length)
       frames = appendTo(frames, frame)
     }
     if (s.raised.length > 0) access.then(this.self, { _tag: "Raise", events: this.takeRaised(s) })
     if (frames !== undefined) {
       if (fast && view.mac !== undefined) {
         // The data queue is the VM's own: straight to its vMAC, range-checked by the IOMMU on the card.
-        access.then(o.nic, { _tag: "Transmit", vmac: view.mac - o.baseMac, frames })
+        // Without an IOMMU the card needs host-physical addresses: the write trapped (`mmio`) and the
+        // I/O thread translates the batch's pages first, as on the slow path, but no driver call follows.
+        const transmit = { _tag: "Transmit", vmac: view.mac - o.baseMac, frames } as const
+        if (pages > 0) access.op("threadWakeup").next(o.cpu.job(o.ioThread).op("translatePage", pages).op("shadowPage", pages).then(o.nic, transmit))
+        else access.then(o.nic, transmit)
       } else {
         // The I/O thread translates the batch's pages, then calls the driver, whose ioctl queues
         // behind the translation on the same thread (Driver.ts): the driver hears of it at the hand-off.
@@ -381,8 +385,9 @@ class DeviceModelLogic {
    * the vCPU thread (the trap), and everything the write causes leaves when that job has run.
    */
   private mmio(s: DeviceModelState, raw: unknown, before: Job): void {
-    const isDataDoorbell = this.o.fastDataPath && typeof raw === "object" && raw !== null && (raw as { _tag?: unknown })._tag === "TxDoorbell"
-    // A data doorbell on the fast path does not trap.
+    const isDataDoorbell = this.o.fastDataPath && !this.o.softwareTranslation && typeof raw === "object" && raw !== null && (raw as { _tag?: unknown })._tag === "TxDoorbell"
+    // A data doorbell on the fast path does not trap, when an IOMMU lets the card read guest memory by
+    // the guest's addresses; without one the host must see each doorbell to translate its buffers.
     const access = isDataDoorbell ? before : this.trap(before)
     const decoded = decodeCardCommand(raw)
     if (Exit.isFailure(decoded)) {

@@ -405,8 +405,9 @@ export const Switches = Schema.Struct({
   fastDataPath: defaulted(
     Schema.Boolean,
     false,
-    "Data frames go to and from the card through the VM's own queue, bypassing the device model: no trap on TX, no " +
-      "copy on RX (control still goes through it). Default false (seed: future work)."
+    "Data frames go to and from the card through the VM's own queue, bypassing the driver: no trap on TX with an " +
+      "IOMMU (without one the host still traps and translates each doorbell's buffers), no copy on RX (control still " +
+      "goes through the device model). Default false (seed: future work)."
   )
 })
 export type Switches = typeof Switches.Type
