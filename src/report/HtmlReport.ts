@@ -65,6 +65,7 @@ export const htmlReport = (r: CompareReport, sweep?: SweepReport): Effect.Effect
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222 }
 table { border-collapse: collapse; margin: 1em 0 } th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: right }
 th:first-child, td.text { text-align: left } .seed { background: #f3f3f3 } small { color: #666 } figure { margin: 2em 0 }
+figure svg { max-width: 100%; height: auto }
 </style></head><body>
 <h1>Virtual WiFi vs. Native vs. Passthrough</h1>
 <p>${escape(r.phy)}, ${r.simulatedSecondsPerRun} simulated seconds per run (${r.warmupSeconds} s warm-up), ${seedsPhrase(r.seeds)}:

@@ -63,7 +63,7 @@ export const sweepHtml = (r: SweepReport): Effect.Effect<string> =>
   Effect.gen(function*() {
     const [goodput, cpu] = yield* sweepCharts(r)
     return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>vwifi: CPU cost against PHY rate</title>
-<style>body { font: 14px/1.4 system-ui, sans-serif; margin: 2em auto; max-width: 1000px } figure { margin: 2em 0 }</style></head><body>
+<style>body { font: 14px/1.4 system-ui, sans-serif; margin: 2em auto; max-width: 1000px } figure { margin: 2em 0 } figure svg { max-width: 100%; height: auto }</style></head><body>
 <h1>CPU cost against PHY rate</h1>
 <p>One VM (or the host) sending saturated UDP, ${r.simulatedSecondsPerRun} simulated seconds per point, ${seedsPhrase(r.seeds)}: ${intervalPhrase(r.seeds.length)}. Where the core saturates, goodput stops following the PHY rate.</p>
 <figure>${goodput}</figure><figure>${cpu}</figure></body></html>

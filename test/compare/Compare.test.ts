@@ -59,6 +59,10 @@ describe("vwifi compare: report.html", () => {
       const r = yield* compare({ ...defaultScenario, warmupSeconds: 0.5 }, { seed: 3, seeds: 2, durationNs: 1e9 })
       const html = yield* htmlReport(r)
       assert.strictEqual(html.match(/<svg /g)?.length, 6)
+      // Charts wider than the page's column (Vega sizes them by their legends) shrink to fit it, by
+      // their viewBox, instead of widening the page past the window.
+      assert.strictEqual(html.match(/<svg [^>]*viewBox="0 0 [\d.]+ [\d.]+"/g)?.length, 6)
+      assert.include(html, "figure svg { max-width: 100%; height: auto }")
       assert.include(html, "Table 1: virtual-wifi")
       for (const g of r.groups) assert.include(html, g.label.replaceAll("&", "&amp;"))
       const values = (throughputChart(r).data as { values: Array<{ mbps: number }> }).values
