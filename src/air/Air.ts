@@ -136,6 +136,8 @@ export interface AirStats {
   readonly dropsByReason: Record<string, number>
   /** Per station name: collisions it took part in (a collision counts once for each transmitter in it). */
   readonly collisionsByStation: Record<string, number>
+  /** Internal collisions: a station's two EDCAFs whose counts ran out in one slot, the lower one retrying (10.22.2.4). */
+  internalCollisions: number
 }
 
 /**
@@ -180,7 +182,7 @@ export interface AirHandle {
 export const make = Effect.fnUntraced(function*(ledger: FrameLedger, env?: RadioEnvironment): Effect.fn.Return<AirHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel, stream } = yield* Simulation
   const random = stream("air")
-  const stats: AirStats = { exchanges: 0, collisions: 0, retries: 0, framesDelivered: 0, framesLost: 0, answersLost: 0, busyNs: 0, dropsByReason: {}, collisionsByStation: {} }
+  const stats: AirStats = { exchanges: 0, collisions: 0, retries: 0, framesDelivered: 0, framesLost: 0, answersLost: 0, busyNs: 0, dropsByReason: {}, collisionsByStation: {}, internalCollisions: 0 }
   const traces: AirTraces = { txPathDone: new TraceSource<Frame, number>(), ppdu: new TraceSource<PpduOnAir, number>() }
   const logic = new AirLogic(kernel, ledger, stats, random, traces, env)
   const ref = yield* ModelActor.makeStateful<AirMessage, AirState>({
