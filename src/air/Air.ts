@@ -1,9 +1,10 @@
 /**
  * The radio medium: one shared channel per channel number, with 802.11 DCF/EDCA among every station
  * tuned to it: each card's one radio and each AP (a card's vMACs share its radio, so they never
- * contend with each other here). Each station counts its backoff on its own slot grid after its AIFS
- * or EIFS (`AirLogic.ts`); the first count to run out sends, and any other that runs out less than
- * aCCATime later collides with it; the winner's PPDU (an A-MPDU on 802.11n) takes its airtime, frames
+ * contend with each other here). Each station's EDCAFs (AC_BE and AC_VO with WMM, DCF's one without;
+ * `Edcaf.ts`) count their backoff on their own slot grids after AIFS or EIFS (`AirLogic.ts`); the
+ * first count to run out sends, any other station's that runs out less than aCCATime later collides
+ * with it, and a station's own two that run out together collide inside it (AC_VO sends); the winner's PPDU (an A-MPDU on 802.11n) takes its airtime, frames
  * are lost with the probability of the loss model, and the sender retries with a doubled window up to
  * the retry limit.
  *

@@ -1,6 +1,6 @@
 /**
  * The air's decisions, on the state the actor runtime holds (`AirState`: one medium per channel):
- * DCF contention among the stations tuned to a channel, the exchange's airtime, losses, retries and
+ * EDCA/DCF contention among the stations tuned to a channel (each with its EDCAFs, `Edcaf.ts`), the exchange's airtime, losses, retries and
  * their backoff, and the bookkeeping of queues when a station retunes, pauses, dozes or is flushed.
  * The timings, backoff and loss are pure (`Timing.ts`, `Airtime.ts`, `Backoff.ts`, `LossModel.ts`).
  */
@@ -272,7 +272,7 @@ export class AirLogic {
   }
 
   /**
-   * Plans the medium's next exchange: each station counts its own backoff on its own slot grid, from
+   * Plans the medium's next exchange: each station's EDCAF counts its own backoff on its own slot grid, from
    * its `accessNs` (AIFS or EIFS after the medium's last busy time as it saw it), so a count goes on
    * across replans and no slot is lost or gained when a station joins. A station draws its next count
    * as soon as it has sent (the post-backoff of 10.3.4.3 and of EDCA's backoff procedure, 10.22.2) and
@@ -334,6 +334,7 @@ export class AirLogic {
           senderAtNs = atNs
           continue
         }
+        if (e.backoffSlots === 0) continue // nothing left to count (an idle AC_VO's, mostly)
         // It defers, its count less the slot boundaries it met before it could sense the transmission
         // (those under aCCATime after its start, as for the colliders above); the count goes on from there.
         // EDCA decrements at every boundary from the one that ends AIFS on (10.22.2; ns-3's
