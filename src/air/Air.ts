@@ -1,9 +1,10 @@
 /**
  * The radio medium: one shared channel per channel number, with 802.11 DCF/EDCA among every station
  * tuned to it: each card's one radio and each AP (a card's vMACs share its radio, so they never
- * contend with each other here). Each station counts its backoff on its own slot grid after its AIFS
- * or EIFS (`AirLogic.ts`); the first count to run out sends, and any other that runs out less than
- * aCCATime later collides with it; the winner's PPDU (an A-MPDU on 802.11n) takes its airtime, frames
+ * contend with each other here). Each station's EDCAFs (AC_BE and AC_VO with WMM, DCF's one without;
+ * `Edcaf.ts`) count their backoff on their own slot grids after AIFS or EIFS (`AirLogic.ts`); the
+ * first count to run out sends, any other station's that runs out less than aCCATime later collides
+ * with it, and a station's own two that run out together collide inside it (AC_VO sends); the winner's PPDU (an A-MPDU on 802.11n) takes its airtime, frames
  * are lost with the probability of the loss model, and the sender retries with a doubled window up to
  * the retry limit.
  *
@@ -136,6 +137,8 @@ export interface AirStats {
   readonly dropsByReason: Record<string, number>
   /** Per station name: collisions it took part in (a collision counts once for each transmitter in it). */
   readonly collisionsByStation: Record<string, number>
+  /** Internal collisions: a station's two EDCAFs whose counts ran out in one slot, the lower one retrying (10.22.2.4). */
+  internalCollisions: number
 }
 
 /**
@@ -180,7 +183,7 @@ export interface AirHandle {
 export const make = Effect.fnUntraced(function*(ledger: FrameLedger, env?: RadioEnvironment): Effect.fn.Return<AirHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel, stream } = yield* Simulation
   const random = stream("air")
-  const stats: AirStats = { exchanges: 0, collisions: 0, retries: 0, framesDelivered: 0, framesLost: 0, answersLost: 0, busyNs: 0, dropsByReason: {}, collisionsByStation: {} }
+  const stats: AirStats = { exchanges: 0, collisions: 0, retries: 0, framesDelivered: 0, framesLost: 0, answersLost: 0, busyNs: 0, dropsByReason: {}, collisionsByStation: {}, internalCollisions: 0 }
   const traces: AirTraces = { txPathDone: new TraceSource<Frame, number>(), ppdu: new TraceSource<PpduOnAir, number>() }
   const logic = new AirLogic(kernel, ledger, stats, random, traces, env)
   const ref = yield* ModelActor.makeStateful<AirMessage, AirState>({

@@ -1,6 +1,6 @@
 /**
  * The air's decisions, on the state the actor runtime holds (`AirState`: one medium per channel):
- * DCF contention among the stations tuned to a channel, the exchange's airtime, losses, retries and
+ * EDCA/DCF contention among the stations tuned to a channel (each with its EDCAFs, `Edcaf.ts`), the exchange's airtime, losses, retries and
  * their backoff, and the bookkeeping of queues when a station retunes, pauses, dozes or is flushed.
  * The timings, backoff and loss are pure (`Timing.ts`, `Airtime.ts`, `Backoff.ts`, `LossModel.ts`).
  */
@@ -20,6 +20,7 @@ import { aifsNs, backoffSlots, eifsNs, nextCw, initialCw, SHORT_RETRY_LIMIT } fr
 import { DEFAULT_NOISE_FLOOR_DBM, frameErrorRate, snrFromSignal } from "./LossModel.ts"
 import { ACK_BYTES, BLOCK_ACK_BYTES, MAX_AMPDU_MPDUS, timingsFor } from "./Timing.ts"
 import type { Station } from "./Station.ts"
+import type { Edcaf } from "./Edcaf.ts"
 import type { RadioEnvironment } from "../environment/RadioEnvironment.ts"
 import { appendTo, objectArray } from "../kernel/StableShapes.ts"
 import type { Timer } from "../kernel/TimerHeap.ts"
@@ -33,6 +34,8 @@ const FIXED_LINK_SIGNAL_DBM = -50
 
 interface Transmission {
   readonly station: Station
+  /** The EDCAF of `station` it was sent by (its frames are the head of that EDCAF's queue). */
+  readonly edcaf: Edcaf
   readonly frames: Array<Frame>
   /** The rate it goes at: the station's, or the lowest basic rate for management and group-addressed frames. */
   readonly phy: PhyConfig
@@ -228,22 +231,23 @@ export class AirLogic {
 
   // A sender holds its frames for the stations that told it they doze (a card's vMACs do before
   // their radio leaves their channel), as an AP buffers for them, and sends the others.
-  /** Whether `s` has something to send now; brings its first sendable frame to the head of its queue. */
-  private ready(s: Station): boolean {
-    if (!s.backlogged) return false
+  /** Whether `e` has something to send now; brings its first sendable frame to the head of its queue. */
+  private ready(e: Edcaf): boolean {
+    const s = e.station
+    if (!s.enabled || s.paused || e.queue.length === 0) return false
     const dozing = s.holdsFor
-    const head = s.queue[0]!
+    const head = e.queue[0]!
     if (dozing.size === 0 || !dozing.has(head.ra) || head.psReleased) return true
-    const j = s.queue.findIndex((f) => f.ra === BROADCAST || !dozing.has(f.ra) || f.psReleased)
+    const j = e.queue.findIndex((f) => f.ra === BROADCAST || !dozing.has(f.ra) || f.psReleased)
     if (j < 0) return false
-    s.queue.unshift(s.queue.splice(j, 1)[0]!)
-    s.retries = 0
+    e.queue.unshift(e.queue.splice(j, 1)[0]!)
+    e.retries = 0
     return true
   }
 
-  /** Frames at the head of `s`'s queue that are on the air now (they finish where they are). */
-  private inAirCount(st: AirState, s: Station): number {
-    return this.mediumOf(st, s.channel).transmitting?.find((t) => t.station === s)?.frames.length ?? 0
+  /** Frames at the head of `e`'s queue that are on the air now (they finish where they are). */
+  private inAirCount(st: AirState, e: Edcaf): number {
+    return this.mediumOf(st, e.station.channel).transmitting?.find((t) => t.edcaf === e)?.frames.length ?? 0
   }
 
   /**
@@ -251,20 +255,24 @@ export class AirLogic {
    * tells the owner they will not be sent (its TX ring frees their slots). Returns how many.
    */
   private flushQueued(st: AirState, s: Station, reason: string, which: (f: Frame) => boolean): number {
-    const inAir = this.inAirCount(st, s)
-    const kept: Array<Frame> = []
     const flushed: Array<Frame> = []
-    s.queue.forEach((f, i) => (i >= inAir && which(f) ? flushed : kept).push(f))
+    for (const e of s.edcafs) {
+      const inAir = this.inAirCount(st, e)
+      const kept: Array<Frame> = []
+      const before = flushed.length
+      e.queue.forEach((f, i) => (i >= inAir && which(f) ? flushed : kept).push(f))
+      if (flushed.length === before) continue
+      e.queue.length = 0
+      for (const f of kept) e.queue.push(f)
+    }
     if (flushed.length === 0) return 0
-    s.queue.length = 0
-    for (const f of kept) s.queue.push(f)
     this.drop(flushed, reason)
     s.owner.sent(s, [], flushed)
     return flushed.length
   }
 
   /**
-   * Plans the medium's next exchange: each station counts its own backoff on its own slot grid, from
+   * Plans the medium's next exchange: each station's EDCAF counts its own backoff on its own slot grid, from
    * its `accessNs` (AIFS or EIFS after the medium's last busy time as it saw it), so a count goes on
    * across replans and no slot is lost or gained when a station joins. A station draws its next count
    * as soon as it has sent (the post-backoff of 10.3.4.3 and of EDCA's backoff procedure, 10.22.2) and
@@ -279,24 +287,29 @@ export class AirLogic {
     const now = this.kernel.nowNs
     let nextNs = Infinity
     for (let i = 0; i < medium.stations.length; i++) {
-      const s = medium.stations[i]!
-      if (!this.ready(s)) continue
-      const slotNs = timingsFor(s.phy).slotNs
-      if (s.backoffSlots < 0 || s.countFromNs + s.backoffSlots * slotNs < now) {
-        s.backoffSlots = 0
-        s.countFromNs = nextBoundaryNs(s.accessNs, now, slotNs)
+      const edcafs = medium.stations[i]!.edcafs
+      for (let a = 0; a < edcafs.length; a++) {
+        const e = edcafs[a]!
+        if (!this.ready(e)) continue
+        const slotNs = timingsFor(e.station.phy).slotNs
+        if (e.backoffSlots < 0 || e.countFromNs + e.backoffSlots * slotNs < now) {
+          e.backoffSlots = 0
+          e.countFromNs = nextBoundaryNs(e.accessNs, now, slotNs)
+        }
+        const atNs = e.countFromNs + e.backoffSlots * slotNs
+        if (atNs < nextNs) nextNs = atNs
       }
-      const atNs = s.countFromNs + s.backoffSlots * slotNs
-      if (atNs < nextNs) nextNs = atNs
     }
     if (nextNs === Infinity) this.unschedule(medium) // nothing to do: cancel any planned round
     else this.schedule(medium, nextNs)
   }
 
   /**
-   * The earliest count ran out: that station sends, and so does every other whose count runs out less
-   * than aCCATime later (it cannot have sensed the first one: a collision). The others freeze their
-   * counts at the slots that passed idle (10.3.4.3).
+   * The earliest count ran out: that EDCAF sends, and so does every other station's whose count runs
+   * out less than aCCATime later (it cannot have sensed the first one: a collision). Two of one
+   * station's EDCAFs whose counts run out in the same slot collide inside it: the higher access
+   * category sends (`edcafs` lists them lowest first), the lower one acts as after a collision on the
+   * air (`lostInside`). The others freeze their counts at the slots that passed idle (10.3.4.3).
    */
   private startExchange(medium: Medium): void {
     const now = this.kernel.nowNs
@@ -304,24 +317,36 @@ export class AirLogic {
     let won: Array<Transmission> | undefined
     for (let i = 0; i < medium.stations.length; i++) {
       const s = medium.stations[i]!
-      s.readyAtExchangeStart = this.ready(s)
-      if (s.backoffSlots < 0) continue
       const t = timingsFor(s.phy)
-      const atNs = s.countFromNs + s.backoffSlots * t.slotNs
-      if (atNs < now + t.ccaNs && this.ready(s)) {
-        won = appendTo(won, this.takeBurst(medium, s, Math.max(now, atNs)))
-        continue
+      const edcafs = s.edcafs
+      // The station's EDCAF that sends, if one's count runs out now, and when.
+      let sender: Edcaf | undefined
+      let senderAtNs = 0
+      for (let a = 0; a < edcafs.length; a++) {
+        const e = edcafs[a]!
+        const ready = this.ready(e)
+        e.readyAtExchangeStart = ready
+        if (e.backoffSlots < 0) continue
+        const atNs = e.countFromNs + e.backoffSlots * t.slotNs
+        if (atNs < now + t.ccaNs && ready) {
+          if (sender !== undefined) this.lostInside(sender)
+          sender = e
+          senderAtNs = atNs
+          continue
+        }
+        if (e.backoffSlots === 0) continue // nothing left to count (an idle AC_VO's, mostly)
+        // It defers, its count less the slot boundaries it met before it could sense the transmission
+        // (those under aCCATime after its start, as for the colliders above); the count goes on from there.
+        // EDCA decrements at every boundary from the one that ends AIFS on (10.22.2; ns-3's
+        // ChannelAccessManager counts the same), DCF only after each idle slot past DIFS (10.3.4.3).
+        const sensedNs = now + t.ccaNs
+        const boundaries = sensedNs > e.countFromNs ? Math.ceil((sensedNs - e.countFromNs) / t.slotNs) : 0
+        const passed = s.qos ? boundaries : boundaries - 1
+        const counted = Math.min(Math.max(0, passed), e.backoffSlots)
+        e.backoffSlots -= counted
+        e.countFromNs += counted * t.slotNs
       }
-      // It defers, its count less the slot boundaries it met before it could sense the transmission
-      // (those under aCCATime after its start, as for the colliders above); the count goes on from there.
-      // EDCA decrements at every boundary from the one that ends AIFS on (10.22.2; ns-3's
-      // ChannelAccessManager counts the same), DCF only after each idle slot past DIFS (10.3.4.3).
-      const sensedNs = now + t.ccaNs
-      const boundaries = sensedNs > s.countFromNs ? Math.ceil((sensedNs - s.countFromNs) / t.slotNs) : 0
-      const passed = s.qos ? boundaries : boundaries - 1
-      const counted = Math.min(Math.max(0, passed), s.backoffSlots)
-      s.backoffSlots -= counted
-      s.countFromNs += counted * t.slotNs
+      if (sender !== undefined) won = appendTo(won, this.takeBurst(medium, sender, Math.max(now, senderAtNs)))
     }
     if (won === undefined) return this.replan(medium)
     const winners = won
@@ -353,13 +378,44 @@ export class AirLogic {
   }
 
   /**
-   * `s` may count its backoff from AIFS after `fromNs`, or (`error`: it received a frame in error) from
-   * EIFS after it (802.11-2016 10.3.2.3.7; 10.22.2.4 puts AIFS[AC] in DIFS's place in both).
+   * An internal collision lost (802.11-2016 10.22.2.4): `e`'s count ran out in the slot where a higher
+   * access category of its station sends, and it acts as after a collision on the air: its head
+   * frame's retry count goes up, CW[AC] doubles (up to CWmax[AC]) and it draws a new count, which
+   * counts from AIFS[AC] after the exchange (10.22.2.2). At the retry limit its head frame is dropped
+   * (the frame, not a burst: one MPDU's count reached it; a modelling choice for a case that needs
+   * seven in a row). Not one of `AirStats.retries`, which counts what went on the air.
+   */
+  private lostInside(e: Edcaf): void {
+    const s = e.station
+    const t = timingsFor(s.phy)
+    this.stats.internalCollisions++
+    e.retries++
+    e.cw = nextCw(e.cw, t, e.voice)
+    if (s.chain === undefined ? e.retries >= SHORT_RETRY_LIMIT : e.retries >= s.chain.attempts) {
+      const dropped = e.queue.slice(0, 1)
+      removeHead(e.queue, 1)
+      this.drop(dropped, "retry-limit")
+      e.cw = initialCw(t, e.voice)
+      e.retries = 0
+      s.owner.sent(s, NO_FRAMES, dropped)
+    }
+    e.backoffSlots = backoffSlots(this.draw(), e.cw)
+  }
+
+  /**
+   * `s`'s EDCAFs may count their backoff from AIFS[AC] after `fromNs`, or (`error`: it received a frame
+   * in error) from EIFS after it (802.11-2016 10.3.2.3.7; 10.22.2.4 puts AIFS[AC] in DIFS's place in
+   * both). One station's EDCAFs share its view of the medium, its AckTimeout included (as ns-3's
+   * ChannelAccessManager serves every Txop of a station from one record of the medium).
    */
   private access(s: Station, fromNs: number, error: boolean): void {
     const t = timingsFor(s.phy)
-    s.accessNs = fromNs + (error ? eifsNs(t, s.aifsn) : aifsNs(t, s.aifsn))
-    s.countFromNs = s.accessNs
+    const edcafs = s.edcafs
+    for (let a = 0; a < edcafs.length; a++) {
+      const e = edcafs[a]!
+      e.accessNs = fromNs + (error ? eifsNs(t, e.aifsn) : aifsNs(t, e.aifsn))
+      e.countFromNs = e.accessNs
+    }
   }
 
   /** Stations that meter their airtime (a card's radio) hear of each PPDU they send, and of those they receive and answer. */
@@ -391,13 +447,15 @@ export class AirLogic {
    * address to the same receiver while the A-MPDU stays legal (`ampduFits`, at most `maxAggregate`
    * MPDUs). Management and group-addressed frames go alone, at the lowest basic rate.
    */
-  private takeBurst(medium: Medium, s: Station, startNs: number): Transmission {
-    const head = s.queue[0]!
+  private takeBurst(medium: Medium, e: Edcaf, startNs: number): Transmission {
+    const s = e.station
+    const queue = e.queue
+    const head = queue[0]!
     if (head.ra === BROADCAST || head.kind !== FrameKind.Data) {
-      return { station: s, frames: s.queue.slice(0, 1), phy: LOWEST_BASIC_RATE, psduBytes: frameMpduBytes(head, s.qos), startNs, rateIndex: -1 }
+      return { station: s, edcaf: e, frames: queue.slice(0, 1), phy: LOWEST_BASIC_RATE, psduBytes: frameMpduBytes(head, s.qos), startNs, rateIndex: -1 }
     }
     // A retry goes at the rate its chain gives for this attempt (the aggregate's: the head's failed exchanges).
-    const stage = s.chain === undefined ? undefined : stageAt(s.chain, s.retries)
+    const stage = s.chain === undefined ? undefined : stageAt(s.chain, e.retries)
     const phy = stage === undefined ? s.phy : stage.phy
     const limits = this.limits
     limits.phy = phy
@@ -405,9 +463,9 @@ export class AirLogic {
     // A PS-Poll's answer is one frame.
     limits.framesMax = head.psReleased ? 1 : s.maxAggregate > 1 ? Math.min(s.maxAggregate, this.windowOf(medium, s, head.ra)) : 1
     limits.timeLimitNs = s.ampduTimeLimitNs
-    if (limits.framesMax > 1) gatherBehindHead(s.queue, limits.framesMax)
-    const n = burstLength(s.queue, 0, s.queue.length, limits, this.size)
-    return { station: s, frames: s.queue.slice(0, n), phy, psduBytes: this.size.psduBytes, startNs, rateIndex: stage === undefined ? -1 : stage.rateIndex }
+    if (limits.framesMax > 1) gatherBehindHead(queue, limits.framesMax)
+    const n = burstLength(queue, 0, queue.length, limits, this.size)
+    return { station: s, edcaf: e, frames: queue.slice(0, n), phy, psduBytes: this.size.psduBytes, startNs, rateIndex: stage === undefined ? -1 : stage.rateIndex }
   }
 
   /** The BlockAck window the receiver of `ra` offers (the standard's largest when none on the channel answers to it). */
@@ -453,12 +511,12 @@ export class AirLogic {
     const capture = this.traces.ppdu.connected
     for (let k = 0; k < winners.length; k++) {
       const w = winners[k]!
-      const { station, frames, phy, rateIndex } = w
+      const { station, edcaf, frames, phy, rateIndex } = w
       const head = frames[0]!
       if (head.ra === BROADCAST) {
         // No ACK and no retry for group-addressed frames; each receiver draws its own loss.
-        removeHead(station.queue, frames.length)
-        station.backoffSlots = backoffSlots(this.draw(), station.cw) // its post-backoff
+        removeHead(edcaf.queue, frames.length)
+        edcaf.backoffSlots = backoffSlots(this.draw(), edcaf.cw) // its post-backoff
         let strongestDbm = NaN
         if (!collided) {
           for (let n = 0; n < medium.stations.length; n++) {
@@ -538,43 +596,46 @@ export class AirLogic {
       this.stats.framesLost += frames.length - succeeded.length
       // Remove what was acknowledged; the rest stays at the head for a retry.
       const failed = succeeded.length === frames.length ? NO_FRAMES : frames.filter((f) => !succeeded.includes(f))
-      if (failed.length === 0) removeHead(station.queue, frames.length)
-      else station.queue.splice(0, frames.length, ...failed)
+      if (failed.length === 0) removeHead(edcaf.queue, frames.length)
+      else edcaf.queue.splice(0, frames.length, ...failed)
       let dropped: ReadonlyArray<Frame> = NO_FRAMES
       if (failed.length === 0) {
-        station.cw = initialCw(timingsFor(station.phy))
-        station.retries = 0
+        edcaf.cw = initialCw(timingsFor(station.phy), edcaf.voice)
+        edcaf.retries = 0
       } else {
-        station.retries++
+        edcaf.retries++
         this.stats.retries++
         // A BlockAck that came back, whatever MPDUs it lists as missing, ends the exchange well for the
         // backoff: CW goes back to CWmin; no answer doubles it (10.22.2.2; ns-3's HtFrameExchangeManager
         // resets CW on any BlockAck received).
-        station.cw = acked ? initialCw(timingsFor(station.phy)) : nextCw(station.cw, timingsFor(station.phy))
+        edcaf.cw = acked ? initialCw(timingsFor(station.phy), edcaf.voice) : nextCw(edcaf.cw, timingsFor(station.phy), edcaf.voice)
         // A chain's stages used up, or (no chain) the standard's retry limit: `retries` failed
         // transmissions so far, and the limit counts transmissions.
-        if (station.chain === undefined ? station.retries >= SHORT_RETRY_LIMIT : station.retries >= station.chain.attempts) {
-          removeHead(station.queue, failed.length)
+        if (station.chain === undefined ? edcaf.retries >= SHORT_RETRY_LIMIT : edcaf.retries >= station.chain.attempts) {
+          removeHead(edcaf.queue, failed.length)
           dropped = failed
           this.drop(failed, receiver === undefined && !collided ? "no-receiver" : "retry-limit")
-          station.cw = initialCw(timingsFor(station.phy))
-          station.retries = 0
+          edcaf.cw = initialCw(timingsFor(station.phy), edcaf.voice)
+          edcaf.retries = 0
         }
       }
       // Its post-backoff, or its retry's backoff, over the window the outcome left (10.3.4.3).
-      station.backoffSlots = backoffSlots(this.draw(), station.cw)
+      edcaf.backoffSlots = backoffSlots(this.draw(), edcaf.cw)
       for (let j = 0; j < succeeded.length; j++) {
         const f = succeeded[j]!
         if (f.txPath !== undefined) this.traces.txPathDone.fire(f, this.kernel.nowNs)
       }
       if (succeeded.length > 0 || dropped.length > 0) station.owner.sent(station, succeeded, dropped)
     }
-    // A station that became able to send while the exchange was on the air (a frame queued, frames
+    // An EDCAF that became able to send while the exchange was on the air (a frame queued, frames
     // released, a radio back), its count run out, draws a new one: its frame found the medium busy
     // (10.3.4.2; EDCA's backoff procedure, 10.22.2). The exchange's senders have drawn theirs.
     for (let n = 0; n < medium.stations.length; n++) {
-      const s = medium.stations[n]!
-      if (!s.readyAtExchangeStart && s.backoffSlots <= 0 && this.ready(s)) s.backoffSlots = backoffSlots(this.draw(), s.cw)
+      const edcafs = medium.stations[n]!.edcafs
+      for (let a = 0; a < edcafs.length; a++) {
+        const e = edcafs[a]!
+        if (!e.readyAtExchangeStart && e.backoffSlots <= 0 && this.ready(e)) e.backoffSlots = backoffSlots(this.draw(), e.cw)
+      }
     }
     for (let k = 0; k < winners.length; k++) {
       const station = winners[k]!.station
@@ -594,8 +655,10 @@ export class AirLogic {
     if (i >= 0) from.stations.splice(i, 1)
     touched.add(from)
     s.channel = channel
-    s.backoffSlots = -1
-    s.readyAtExchangeStart = false
+    for (const e of s.edcafs) {
+      e.backoffSlots = -1
+      e.readyAtExchangeStart = false
+    }
     const to = this.mediumOf(st, channel)
     to.stations.push(s)
     // It has not sensed this channel: it waits AIFS first (a busy medium sets it again when its exchange ends).
@@ -618,20 +681,33 @@ export class AirLogic {
           s.chain = msg.chain
         }
         const medium = this.mediumOf(st, s.channel)
-        // A frame queued the instant an exchange ended, by a station that did not send in it, answers
-        // what it carried (an AP's probe, auth or association response, its EAPOL message: the model's
-        // AP takes no time to build one), so it found the medium busy: a station whose count ran out
-        // draws a new one (10.3.4.3; EDCA's backoff procedure, 10.22.2.2 a), not the immediate access
-        // of 10.3.4.2. Two APs answering one probe request then collide only when their draws meet.
-        // (The exchange's senders drew their post-backoff as it ended.)
-        if (!s.backlogged && s.backoffSlots <= 0 && medium.busyEndNs === this.kernel.nowNs && medium.transmitting === undefined && !sentIn(medium.lastSenders, s)) {
-          s.backoffSlots = backoffSlots(this.draw(), s.cw)
-        }
-        if (msg.urgent) {
-          // Behind the frames on the air now (they finish first), ahead of everything else.
-          s.queue.splice(this.inAirCount(st, s), 0, ...msg.frames)
-        } else {
-          for (let j = 0; j < msg.frames.length; j++) s.queue.push(msg.frames[j]!)
+        const answering = medium.busyEndNs === this.kernel.nowNs && medium.transmitting === undefined
+        // Each frame goes to its EDCAF (`Station.edcafFor`); `dataAt`/`voiceAt`: where the next urgent
+        // frame goes in that EDCAF's queue, −1 while this message has not reached it.
+        let dataAt = -1
+        let voiceAt = -1
+        const frames = msg.frames
+        for (let j = 0; j < frames.length; j++) {
+          const f = frames[j]!
+          const e = s.edcafFor(f.kind)
+          let at = e === s.data ? dataAt : voiceAt
+          if (at < 0) {
+            // A frame queued the instant an exchange ended, by an EDCAF that did not send in it, answers
+            // what it carried (an AP's probe, auth or association response, its EAPOL message: the
+            // model's AP takes no time to build one), so it found the medium busy: an EDCAF whose count
+            // ran out draws a new one (10.3.4.3; EDCA's backoff procedure, 10.22.2.2 a), not the
+            // immediate access of 10.3.4.2. Two APs answering one probe request then collide only when
+            // their draws meet. (The exchange's senders drew their post-backoff as it ended.)
+            if (answering && (e.queue.length === 0 || s.paused) && e.backoffSlots <= 0 && !sentIn(medium.lastSenders, e)) {
+              e.backoffSlots = backoffSlots(this.draw(), e.cw)
+            }
+            // Urgent: behind the frames on the air now (they finish first), ahead of everything else.
+            at = msg.urgent ? this.inAirCount(st, e) : e.queue.length
+          }
+          if (msg.urgent) e.queue.splice(at, 0, f)
+          else e.queue.push(f)
+          if (e === s.data) dataAt = at + 1
+          else voiceAt = at + 1
         }
         this.replan(medium)
         return
@@ -683,27 +759,32 @@ export class AirLogic {
         const m = this.mediumOf(st, s.channel)
         // Its queue goes; its count goes on (a backoff in progress is the station's, not its frames').
         this.flushQueued(st, s, msg.reason, () => true)
-        s.retries = 0
+        for (const e of s.edcafs) e.retries = 0
         this.replan(m)
         return
       }
       case "Release": {
         const s = msg.station
         // The held frames to release, in queue order: up to `frames` (0: all); `more` when one stays held.
+        // The highest access category's first, as mac80211 delivers a sleeping station's frames
+        // (ieee80211_sta_ps_deliver_response in net/mac80211/sta_info.c takes AC_VO's first).
         let count = 0
         let last: Frame | undefined
         let more = false
-        for (let i = this.inAirCount(st, s); i < s.queue.length; i++) {
-          const f = s.queue[i]!
-          if (f.ra !== msg.address || f.psReleased) continue
-          if (msg.frames > 0 && count === msg.frames) {
-            more = true
-            break
+        for (let a = s.edcafs.length - 1; a >= 0 && !more; a--) {
+          const e = s.edcafs[a]!
+          for (let i = this.inAirCount(st, e); i < e.queue.length; i++) {
+            const f = e.queue[i]!
+            if (f.ra !== msg.address || f.psReleased) continue
+            if (msg.frames > 0 && count === msg.frames) {
+              more = true
+              break
+            }
+            if (last !== undefined) last.moreData = true // more follow it
+            f.psReleased = true
+            last = f
+            count++
           }
-          if (last !== undefined) last.moreData = true // more follow it
-          f.psReleased = true
-          last = f
-          count++
         }
         if (last !== undefined) {
           last.moreData = more
@@ -720,7 +801,7 @@ export class AirLogic {
         const touched = new Set<Medium>()
         for (const s of msg.stations) {
           s.paused = msg.paused
-          s.backoffSlots = -1
+          for (const e of s.edcafs) e.backoffSlots = -1
           // A radio back on the air (from sleep or a retune) senses the medium for AIFS before it counts.
           if (!msg.paused) this.access(s, this.kernel.nowNs, false)
           touched.add(this.mediumOf(st, s.channel))
@@ -732,8 +813,8 @@ export class AirLogic {
   }
 }
 
-/** Whether `s` is among the senders of `winners`. */
-const sentIn = (winners: ReadonlyArray<Transmission>, s: Station): boolean => {
-  for (let k = 0; k < winners.length; k++) if (winners[k]!.station === s) return true
+/** Whether `e` sent in `winners`. */
+const sentIn = (winners: ReadonlyArray<Transmission>, e: Edcaf): boolean => {
+  for (let k = 0; k < winners.length; k++) if (winners[k]!.edcaf === e) return true
   return false
 }

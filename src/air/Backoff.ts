@@ -25,6 +25,14 @@ export const AIFSN_DCF = 2
  * aCWmax (802.11-2016 Table 9-137, the default EDCA parameter set; hostapd's wmm_ac_be defaults).
  */
 export const AIFSN_BEST_EFFORT = 3
+/**
+ * EDCA's voice access category, where a WMM station's management and EAPOL frames go (mac80211 sends
+ * management frames at TID 7, `ieee80211_tx_skb`, and control-port frames at priority 7,
+ * `__ieee80211_select_queue` in net/mac80211/wme.c; TID 7 maps to AC_VO, Table 10-1): AIFSN 2
+ * (802.11-2016 Table 9-137, the default EDCA parameter set; hostapd's wmm_ac_vo defaults, and what the
+ * model's AP advertises in its WMM Parameter element).
+ */
+export const AIFSN_VOICE = 2
 
 /** AIFS[AC] = aSIFSTime + AIFSN[AC] × aSlotTime (802.11-2016 10.22.2.4): the idle time before a backoff counts. */
 export const aifsNs = (timings: Timings, aifsn: number): number => timings.sifsNs + aifsn * timings.slotNs
@@ -37,11 +45,23 @@ export const aifsNs = (timings: Timings, aifsn: number): number => timings.sifsN
  */
 export const eifsNs = (timings: Timings, aifsn: number): number => timings.sifsNs + ackDurationNs(LOWEST_BASIC_RATE) + aifsNs(timings, aifsn)
 
-/** CW for a new frame, and after a success or a drop: aCWmin (10.3.3). */
-export const initialCw = (timings: Timings): number => timings.cwMin
+/** CWmin[AC_VO] = (aCWmin + 1)/4 − 1 (802.11-2016 Table 9-137): 3 slots for OFDM's aCWmin 15. */
+export const voiceCwMin = (timings: Timings): number => (timings.cwMin + 1) / 4 - 1
+/** CWmax[AC_VO] = (aCWmin + 1)/2 − 1 (802.11-2016 Table 9-137): 7 slots for OFDM's aCWmin 15. */
+export const voiceCwMax = (timings: Timings): number => (timings.cwMin + 1) / 2 - 1
 
-/** CW after a failed attempt: the next value of 2^n − 1, i.e. 2·(CW + 1) − 1, capped at aCWmax (10.3.3). */
-export const nextCw = (cw: number, timings: Timings): number => Math.min(2 * (cw + 1) - 1, timings.cwMax)
+/**
+ * CW for a new frame, and after a success or a drop: aCWmin (10.3.3), or CWmin[AC_VO] for the voice
+ * EDCAF (`voice`; 10.22.2.2, CW[AC] from CWmin[AC]). Best effort's CWmin[AC_BE] is aCWmin (Table 9-137).
+ */
+export const initialCw = (timings: Timings, voice = false): number => (voice ? voiceCwMin(timings) : timings.cwMin)
+
+/**
+ * CW after a failed attempt (or an internal collision lost, 10.22.2.4): the next value of 2^n − 1,
+ * i.e. 2·(CW + 1) − 1, capped at aCWmax (10.3.3), or at CWmax[AC_VO] for the voice EDCAF (10.22.2.2).
+ */
+export const nextCw = (cw: number, timings: Timings, voice = false): number =>
+  Math.min(2 * (cw + 1) - 1, voice ? voiceCwMax(timings) : timings.cwMax)
 
 /**
  * A backoff in slots, uniform over the integers 0..cw (10.3.3: Random() over [0, CW]), from `u`, a

@@ -1,15 +1,17 @@
 /**
- * One transmitter/receiver on the air: a card's radio or an AP. It owns its hardware TX queue and
- * its DCF state (backoff, contention window, retries); the Air actor runs the contention. A card's
- * radio answers to several addresses (one per started vMAC, and the card's own for scans).
+ * One transmitter/receiver on the air: a card's radio or an AP. It owns its channel-access functions
+ * (`Edcaf.ts`: each a hardware TX queue with its backoff, contention window and retries): AC_BE's and
+ * AC_VO's on a QoS link, DCF's one without; the Air actor runs the contention. A card's radio answers
+ * to several addresses (one per started vMAC, and the card's own for scans); its vMACs share its EDCAFs.
  */
 import { RateTally } from "./RateTally.ts"
-import type { Frame } from "../vocabulary/Frame.ts"
-import { AIFSN_BEST_EFFORT, AIFSN_DCF } from "./Backoff.ts"
+import type { Frame, FrameKind } from "../vocabulary/Frame.ts"
+import { AIFSN_BEST_EFFORT, AIFSN_DCF, AIFSN_VOICE, initialCw } from "./Backoff.ts"
+import { Edcaf, goesByVoice } from "./Edcaf.ts"
 import type { PhyConfig } from "./PhyConfig.ts"
 import type { RetryChain } from "./RetryChain.ts"
 import { MAX_AMPDU_MPDUS as MAX_BLOCK_ACK_WINDOW } from "./Timing.ts"
-import { DOUBLE_FIELD_SEED, objectArray } from "../kernel/StableShapes.ts"
+import { timingsFor } from "./Timing.ts"
 
 /** Where a station's owner hears about its frames (each call is a message to the owning actor). */
 export interface StationOwner {
@@ -60,27 +62,14 @@ export class Station {
   readonly blockAckWindow: number
   /** Whether its data frames are QoS data frames (the link uses WMM): 2 more header bytes each. */
   readonly qos: boolean
-  /** Slots after SIFS before its backoff counts: EDCA best effort with WMM, DCF's DIFS without. */
-  readonly aifsn: number
   readonly owner: StationOwner
 
-  /** The hardware TX queue. */
-  readonly queue: Array<Frame> = objectArray()
-  /** Backoff slots still to count down from `countFromNs`; −1 (none drawn yet, or reset) acts as a count run out. */
-  backoffSlots = -1
-  /** Whether it could send when the exchange now on the air began (the air's: a station that could not, and can when it ends, draws). */
-  readyAtExchangeStart = false
-  // Times: doubles from the declaration (`DOUBLE_FIELD_SEED`), zero from the constructor.
-  /**
-   * When its backoff may count, as this station saw the medium's last busy time: AIFS after it, or
-   * EIFS after a frame it received in error, or AIFS after its AckTimeout when its frame went
-   * unanswered (set by the air; 802.11-2016 10.3.2.3.7, 10.3.2.9).
-   */
-  accessNs = DOUBLE_FIELD_SEED
-  /** The slot boundary (of its own grid, from `accessNs`) from which `backoffSlots` count. */
-  countFromNs = DOUBLE_FIELD_SEED
-  cw: number
-  retries = 0
+  /** Where its data goes: EDCA best effort with WMM, DCF without (and everything else without WMM). */
+  readonly data: Edcaf
+  /** Where its management and EAPOL frames go with WMM (AC_VO, `goesByVoice`); undefined without. */
+  readonly voice: Edcaf | undefined
+  /** Its EDCAFs, `data` first, then `voice` if it has one: the order the air visits (and draws for) them. */
+  readonly edcafs: ReadonlyArray<Edcaf>
   /** Off the air (a vMAC being reset, an AP switched off): neither sends nor receives. */
   enabled = true
   /** Radio retuning (a card switching channel): keeps its queue, neither sends nor receives. */
@@ -118,11 +107,15 @@ export class Station {
     this.qos = options.qos ?? true
     this.ampduTimeLimitNs = options.ampduTimeLimitNs ?? Infinity
     this.blockAckWindow = options.blockAckWindow ?? MAX_BLOCK_ACK_WINDOW
-    this.aifsn = this.qos ? AIFSN_BEST_EFFORT : AIFSN_DCF
-    this.cw = options.cwMin
     this.owner = options.owner
-    this.accessNs = 0
-    this.countFromNs = 0
+    this.data = new Edcaf(this, false, this.qos ? AIFSN_BEST_EFFORT : AIFSN_DCF, options.cwMin)
+    this.voice = this.qos ? new Edcaf(this, true, AIFSN_VOICE, initialCw(timingsFor(options.phy), true)) : undefined
+    this.edcafs = this.voice === undefined ? [this.data] : [this.data, this.voice]
+  }
+
+  /** The EDCAF a frame of `kind` goes by: a plain test of its kind, on every frame queued. */
+  edcafFor(kind: FrameKind): Edcaf {
+    return this.voice !== undefined && goesByVoice(kind) ? this.voice : this.data
   }
 
   /** Whether a unicast frame to `address` is for this station (it would acknowledge it). */
@@ -130,7 +123,8 @@ export class Station {
     return address === this.mac || this.addresses.has(address)
   }
 
-  get backlogged(): boolean {
-    return this.enabled && !this.paused && this.queue.length > 0
+  /** Frames queued in its EDCAFs (what an AP's queue limit counts). */
+  get queued(): number {
+    return this.voice === undefined ? this.data.queue.length : this.data.queue.length + this.voice.queue.length
   }
 }

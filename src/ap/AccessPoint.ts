@@ -269,7 +269,7 @@ class ApLogic {
           if (!s.on) this.o.ledger.drop(f, "ap-off")
           else if (!s.table.associated.has(f.dst)) this.o.ledger.drop(f, "ap-station-gone")
           else if (this.features.rsn && !s.table.keys.has(f.dst)) this.o.ledger.drop(f, "ap-port-closed")
-          else if (this.station.queue.length >= AP_QUEUE_FRAMES) this.o.ledger.drop(f, "ap-queue-full")
+          else if (this.station.queued >= AP_QUEUE_FRAMES) this.o.ledger.drop(f, "ap-queue-full")
           else {
             this.stats.downlinkFrames++
             // On an RSN every station's link is CCMP-protected under its pairwise key.

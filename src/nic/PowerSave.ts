@@ -12,7 +12,7 @@
  *   frames, the last with EOSP set: when the TIM shows frames held, a QoS Null (PM=1); when it has
  *   uplink data, the data frame itself, sent with PM=1 (it stays in power save). It stays awake
  *   until the EOSP frame (a QoS Null with EOSP when the AP held nothing), then dozes again. The
- *   model's links have one access category (best effort), both trigger- and delivery-enabled.
+ *   model's data has one access category (best effort), both trigger- and delivery-enabled.
  *
  * ```
  *   active ──idle for dynamicTimeout, nothing in flight: null PM=1──▶ dozing ◀──────────┐

@@ -29,7 +29,7 @@ import { ACK_BYTES, BLOCK_ACK_BYTES, FCS_BYTES, MAX_AMPDU_MPDUS, timingsFor } fr
 import { BROADCAST, FrameKind, Payload } from "../vocabulary/Frame.ts"
 import { TCP_IP_OVERHEAD_BYTES } from "../vocabulary/PacketHeaders.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
-import { BEST_EFFORT_TID, encodeAck, encodeBlockAck, encodeMpdu, SEQUENCE_NUMBER_MODULO } from "./FrameEncoder.ts"
+import { encodeAck, encodeBlockAck, encodeMpdu, SEQUENCE_NUMBER_MODULO, tidOf } from "./FrameEncoder.ts"
 import type { MpduContext } from "./FrameEncoder.ts"
 import { PCAP_FILE_HEADER_BYTES, PCAP_RECORD_HEADER_BYTES, writeFileHeader, writeRecordHeader } from "./PcapFormat.ts"
 import { RadiotapFlag, radiotapBytes, writeRadiotap } from "./Radiotap.ts"
@@ -165,7 +165,7 @@ export class AirCapture {
       let n = f.macSequence
       c.retry = n >= 0
       if (n < 0) {
-        n = this.sequences.next(f, c.ta, c.qos, BEST_EFFORT_TID)
+        n = this.sequences.next(f, c.ta, c.qos, tidOf(f.kind))
         f.macSequence = n
       }
       c.sequence = n % SEQUENCE_NUMBER_MODULO

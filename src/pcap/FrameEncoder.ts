@@ -60,10 +60,18 @@ export const SEQUENCE_NUMBER_MODULO = 4096
 /** QoS Control (9.2.4.5): two octets; Ack Policy 00 (normal Ack, or implicit BlockAckReq inside an A-MPDU). */
 const QOS_CONTROL_BYTES = 2
 /**
- * The TID of every QoS data frame: user priority 0, best effort (802.11-2016 Table 10-1), the one
- * access category the model's links use (`nic/PowerSave.ts`).
+ * The TID of the model's QoS data frames and QoS Nulls: user priority 0, best effort (802.11-2016
+ * Table 10-1), the access category their data goes by (`air/Edcaf.ts`, `nic/PowerSave.ts`).
  */
 export const BEST_EFFORT_TID = 0
+/**
+ * The TID of an EAPOL-Key frame on a QoS link: user priority 7, AC_VO (Table 10-1), as mac80211 sends
+ * control-port frames (`__ieee80211_select_queue`, net/mac80211/wme.c) and the air sends them by AC_VO.
+ */
+export const VOICE_TID = 7
+
+/** The TID in the QoS Control field of a QoS data frame (or QoS Null) of `kind`. */
+export const tidOf = (kind: FrameKind): number => (kind === FrameKind.Eapol ? VOICE_TID : BEST_EFFORT_TID)
 /** EOSP, bit 4 of QoS Control in a frame from an AP: the last frame of a U-APSD service period (9.2.4.5.3). */
 export const QOS_CONTROL_EOSP = 0x10
 /** ExtIV bit of the CCMP header's fourth octet; the Key ID (bits 6–7) is 0, a pairwise key's (12.5.3.2). */
@@ -519,7 +527,7 @@ export const encodeMpdu = (bytes: Uint8Array, view: DataView, at: number, f: Fra
       if (nul) return writeFcs(bytes, view, at, p)
       if (qosNull || c.qos) {
         // EOSP means it only in what an AP sends; a station's bit 4 says what bits 8–15 hold (9.2.4.5.1).
-        view.setUint16(p, BEST_EFFORT_TID | (c.fromAp && f.eosp ? QOS_CONTROL_EOSP : 0), true)
+        view.setUint16(p, tidOf(f.kind) | (c.fromAp && f.eosp ? QOS_CONTROL_EOSP : 0), true)
         p += QOS_CONTROL_BYTES
       }
       if (qosNull) return writeFcs(bytes, view, at, p) // a QoS Null has no body (9.3.2.1)

@@ -51,7 +51,7 @@ const slotsOf = (slots: number, cw: number): number => (slots + 0.5) / (cw + 1)
 const world = (draws: Array<number>) => {
   const kernel = new Kernel()
   const ledger = new FrameLedger()
-  const stats: AirStats = { exchanges: 0, collisions: 0, retries: 0, framesDelivered: 0, framesLost: 0, answersLost: 0, busyNs: 0, dropsByReason: {}, collisionsByStation: {} }
+  const stats: AirStats = { exchanges: 0, collisions: 0, retries: 0, framesDelivered: 0, framesLost: 0, answersLost: 0, busyNs: 0, dropsByReason: {}, collisionsByStation: {}, internalCollisions: 0 }
   const traces: AirTraces = { txPathDone: new TraceSource(), ppdu: new TraceSource() }
   const random = {
     nextDoubleUnsafe: () => {

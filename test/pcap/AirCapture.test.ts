@@ -254,7 +254,7 @@ const checkQosDataSequences = (d: ReturnType<typeof decoded>): number => {
   const last = new Map<string, number>()
   for (const { h } of d) {
     if (h.type !== 2 || h.subtype !== 8 || (h.flags & 0x08) !== 0 || h.addr1 === BROADCAST) continue
-    const link = `${h.addr2}>${h.addr1}`
+    const link = `${h.addr2}>${h.addr1} TID ${h.qosControl! & 0x0f}`
     const previous = last.get(link)
     if (previous !== undefined) assert.strictEqual(h.sequence, (previous + 1) % 4096, `QoS Data ${link}`)
     last.set(link, h.sequence!)
@@ -303,9 +303,14 @@ describe("AirCapture: a run's capture read back", () => {
       const qosData = d.filter(({ h }) => h.type === 2 && h.subtype === 8)
       const eapol = qosData.filter(({ h }) => (h.flags & 0x40) === 0)
       assert.strictEqual(eapol.length, 4, "the 4-way handshake in the clear")
+      // EAPOL-Key frames go at user priority 7 (mac80211's control port, net/mac80211/wme.c): TID 7,
+      // AC_VO (802.11-2016 Table 10-1), both ways; the data at TID 0, best effort.
+      for (const { h } of eapol) assert.strictEqual(h.qosControl! & 0x0f, 7, "an EAPOL-Key frame's TID")
+      assert.deepStrictEqual(new Set(eapol.map(({ h }) => h.flags & 0x03)), new Set([0x01, 0x02]), "from the station (To DS) and from the AP (From DS)")
       const protectedData = qosData.filter(({ h }) => (h.flags & 0x40) !== 0)
       assert.isAbove(protectedData.length, 1000)
       for (const { rt, h } of protectedData) {
+        assert.strictEqual(h.qosControl! & 0x0f, 0, "a data frame's TID")
         assert.strictEqual(rt.rateMbps, 54)
         assert.strictEqual(rt.channelMhz, 2437)
         assert.strictEqual(h.flags & 0x03, 0x01, "uplink goes To DS")
@@ -328,7 +333,7 @@ describe("AirCapture: a run's capture read back", () => {
       const blockAcks = d.filter(({ h }) => h.type === 1 && h.subtype === 9)
       assert.isAbove(blockAcks.length, 10)
       for (const { rt } of blockAcks) assert.strictEqual(rt.rateMbps, 24)
-      assert.strictEqual(checkQosDataSequences(d), 4 + 4, "each VM's data to the AP, the AP's EAPOL-Key frames to each")
+      assert.strictEqual(checkQosDataSequences(d), 4 + 4 + 4, "each VM's data to the AP (TID 0), its EAPOL-Key frames to the AP and the AP's to it (TID 7)")
     }), 60_000)
 
   it.effect("802.11n HT40 on 5 GHz channel 36: radiotap's 5 GHz channel, beacons whose HT Operation puts the secondary channel above and carry no ERP element", () =>
@@ -424,7 +429,10 @@ describe("AirCapture: a run's capture read back", () => {
       const fromAp = d.filter(({ h }) => h.type === 2 && (h.flags & 0x03) === 0x02)
       const ends = fromAp.filter(({ h }) => h.qosControl !== undefined && (h.qosControl & 0x10) !== 0)
       assert.isAbove(ends.length, 0, "a frame from the AP with EOSP")
-      for (const { h } of fromAp) assert.strictEqual((h.qosControl ?? 0) & 0x0f, 0, "TID 0")
+      // Its data goes best effort (TID 0); its EAPOL-Key frames (in the clear, EtherType 0x888e behind LLC/SNAP) at TID 7, AC_VO.
+      const eapol = ({ r, h }: (typeof fromAp)[number]) => (h.flags & 0x40) === 0 && r.data[h.bodyOffset + 6] === 0x88 && r.data[h.bodyOffset + 7] === 0x8e
+      assert.isAbove(fromAp.filter(eapol).length, 0)
+      for (const x of fromAp) assert.strictEqual((x.h.qosControl ?? 0) & 0x0f, eapol(x) ? 7 : 0, "TID")
       // The stations' association requests: the WMM Information element's QoS Info has AC_BE's U-APSD flag (bit 3; WMM 2.2.1).
       const requests = d.filter(({ h }) => h.type === 0 && h.subtype === 0)
       assert.isAbove(requests.length, 0)

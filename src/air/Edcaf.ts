@@ -1,0 +1,69 @@
+/**
+ * One channel-access function of a transmitter: its queue and its backoff state (contention window,
+ * count, retries, the time its count may start). A station on a QoS (WMM) link has two, as a WMM
+ * station has one EDCAF per access category (802.11-2016 10.22.2): AC_BE for its data, AC_VO for its
+ * management and EAPOL frames; a station without QoS has DCF's one (10.3.4). The air contends with
+ * each on its own; a station's two whose counts run out in the same slot collide inside it (10.22.2.4,
+ * `AirLogic.ts`). AC_VI and AC_BK carry nothing in the model (no frame has their priority) and are left out.
+ */
+import type { Frame } from "../vocabulary/Frame.ts"
+import { FrameKind } from "../vocabulary/Frame.ts"
+import { DOUBLE_FIELD_SEED, objectArray } from "../kernel/StableShapes.ts"
+import type { Station } from "./Station.ts"
+
+export class Edcaf {
+  readonly station: Station
+  /** AC_VO's parameters (AIFSN 2, CW 3..7); else best effort's, or DCF's on a link without QoS (`aifsn`). */
+  readonly voice: boolean
+  /** Slots after SIFS before its backoff counts: AIFSN[AC] (EDCA), or 2 (DCF's DIFS). */
+  readonly aifsn: number
+  /** Its hardware TX queue. */
+  readonly queue: Array<Frame> = objectArray()
+  /** Backoff slots still to count down from `countFromNs`; −1 (none drawn yet, or reset) acts as a count run out. */
+  backoffSlots = -1
+  /** Whether it could send when the exchange now on the air began (the air's: one that could not, and can when it ends, draws). */
+  readyAtExchangeStart = false
+  // Times: doubles from the declaration (`DOUBLE_FIELD_SEED`), zero from the constructor.
+  /**
+   * When its backoff may count, as its station saw the medium's last busy time: AIFS[AC] after it, or
+   * EIFS after a frame received in error, or AIFS[AC] after its station's AckTimeout when a frame went
+   * unanswered (set by the air; 802.11-2016 10.3.2.3.7, 10.3.2.9, 10.22.2.4).
+   */
+  accessNs = DOUBLE_FIELD_SEED
+  /** The slot boundary (of its own grid, from `accessNs`) from which `backoffSlots` count. */
+  countFromNs = DOUBLE_FIELD_SEED
+  cw: number
+  /** Failed attempts of its head frame (its QSRC[AC], 10.22.2.2): on the air, or internal collisions lost. */
+  retries = 0
+
+  constructor(station: Station, voice: boolean, aifsn: number, cw: number) {
+    this.station = station
+    this.voice = voice
+    this.aifsn = aifsn
+    this.cw = cw
+    this.accessNs = 0
+    this.countFromNs = 0
+  }
+}
+
+/**
+ * Whether a frame of `kind` goes by AC_VO on a QoS link: management frames (mac80211 sends them with
+ * `ieee80211_tx_skb`, TID 7) and EAPOL-Key frames (control-port frames, priority 7 in
+ * `__ieee80211_select_queue`, net/mac80211/wme.c); hostapd's go from an AP the same way. Data, QoS
+ * Null and PS-Poll stay best effort, as do beacons, which the model's AP queues at their TBTT ahead of
+ * its data (hardware sends them from a beacon queue of their own, which the model does not separate).
+ */
+export const goesByVoice = (kind: FrameKind): boolean => {
+  switch (kind) {
+    case FrameKind.ProbeRequest:
+    case FrameKind.ProbeResponse:
+    case FrameKind.Auth:
+    case FrameKind.AssocRequest:
+    case FrameKind.AssocResponse:
+    case FrameKind.Deauth:
+    case FrameKind.Eapol:
+      return true
+    default:
+      return false
+  }
+}
