@@ -29,7 +29,7 @@ export const renderRunReport = (r: RunReport): string => {
   }
   lines.push("")
   lines.push(`driver: ${r.driver.scanRequests} scan requests → ${r.driver.physicalScans} physical scans, ${r.driver.scanCacheHits} from cache`)
-  lines.push(`air: ${r.air.exchanges} exchanges, ${r.air.collisions} collisions, ${r.air.retries} retries, ${num(r.air.busyPercent)}% busy`)
+  lines.push(`air: ${r.air.exchanges} exchanges, ${r.air.collisions} collisions, ${r.air.internalCollisions} internal collisions, ${r.air.retries} retries, ${num(r.air.busyPercent)}% busy`)
   const channels = Object.entries(r.radio.channelPercent).filter(([, p]) => p > 0).map(([c, p]) => `channel ${c} ${num(p)}%`)
   lines.push(`radio: ${[...channels, `retuning ${num(r.radio.switchingPercent, 2)}%`, `scanning ${num(r.radio.scanningPercent, 2)}%`, `asleep ${num(r.radio.sleepingPercent, 1)}%`].join(", ")}; ${r.radio.channelSwitches} switches`)
   const vmJoules = r.vms.map((v) => `${v.name} ${v.energyJoules === null ? "– (no vMAC)" : `${num(v.energyJoules, 3)} J`}`).join(", ")

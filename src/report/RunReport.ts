@@ -169,7 +169,12 @@ export const RunReport = Schema.Struct({
     /** Busy time of every channel added together, percent of the time after the warm-up. */
     busyPercent: Schema.Number,
     /** Transmitter (a card's radio, an AP) → collisions it took part in. */
-    collisionsByStation: Schema.Record(Schema.String, Schema.Number)
+    collisionsByStation: Schema.Record(Schema.String, Schema.Number),
+    /**
+     * Internal collisions (802.11-2016 10.22.2.4): a transmitter's AC_BE and AC_VO counts ran out in one
+     * slot, AC_VO sent and AC_BE backed off as after a collision; nothing went on the air for it.
+     */
+    internalCollisions: Schema.Number
   }),
   /**
    * With `txPath` asked for: the mean time per stage of the TX path, µs, over the frames acknowledged

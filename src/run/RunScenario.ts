@@ -182,7 +182,8 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       retries: world.air.stats.retries,
       answersLost: world.air.stats.answersLost,
       busyPercent: measuredNs > 0 ? (100 * (world.air.stats.busyNs - world.warmup.airBusyNs)) / measuredNs : 0,
-      collisionsByStation: { ...world.air.stats.collisionsByStation }
+      collisionsByStation: { ...world.air.stats.collisionsByStation },
+      internalCollisions: world.air.stats.internalCollisions
     },
     radio: radioReport(world, nowNs),
     energy: {
