@@ -2,10 +2,11 @@
  * How many queued frames one exchange carries (802.11n A-MPDU aggregation, 802.11-2016 10.13): the
  * head frame and the data frames behind it from the same address to the same receiver, while the
  * A-MPDU stays within `framesMax` MPDUs (the sender's limit and the receiver's BlockAck window), 65,535
- * bytes, the HT-mixed PPDU's 5.484 ms and the sender's own time limit. Management and group-addressed
- * frames go alone. Pure: the card's TX rings and the air build bursts with it.
+ * bytes, the HT-mixed PPDU's 5.484 ms and the sender's own time limit. Management, group-addressed
+ * and null-data frames go alone (a null-data frame has no body to aggregate and goes by AC_VO, not
+ * with the data: `Edcaf.goesByVoice`). Pure: the card's TX rings and the air build bursts with it.
  */
-import { BROADCAST, FrameKind } from "../vocabulary/Frame.ts"
+import { BROADCAST, FrameKind, isNullData } from "../vocabulary/Frame.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import { ampduAppend, ampduFits, ppduDurationNs } from "./Airtime.ts"
 import { frameMpduBytes } from "./FrameBytes.ts"
@@ -32,12 +33,12 @@ export const burstLength = (queue: ArrayLike<Frame>, from: number, to: number, l
   const head = queue[from]!
   const headMpdu = frameMpduBytes(head, limits.qos)
   if (size !== undefined) size.psduBytes = headMpdu
-  if (limits.framesMax <= 1 || head.kind !== FrameKind.Data || head.ra === BROADCAST) return 1
+  if (limits.framesMax <= 1 || head.kind !== FrameKind.Data || head.ra === BROADCAST || isNullData(head)) return 1
   let n = 1
   let psdu = ampduAppend(0, headMpdu)
   while (n < limits.framesMax && from + n < to) {
     const f = queue[from + n]!
-    if (f.kind !== FrameKind.Data || f.ra !== head.ra || f.src !== head.src) break
+    if (f.kind !== FrameKind.Data || f.ra !== head.ra || f.src !== head.src || isNullData(f)) break
     const next = ampduAppend(psdu, frameMpduBytes(f, limits.qos))
     if (!ampduFits(limits.phy, next) || ppduDurationNs(limits.phy, next) > limits.timeLimitNs) break
     psdu = next

@@ -6,7 +6,7 @@
  */
 import type { Kernel } from "../kernel/Kernel.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
-import { BROADCAST, FrameKind } from "../vocabulary/Frame.ts"
+import { BROADCAST, FrameKind, isNullData } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import type { AirMessage, AirStats, AirTraces, PpduOnAir } from "./Air.ts"
 import { burstLength } from "./Aggregation.ts"
@@ -110,14 +110,14 @@ const nextBoundaryNs = (originNs: number, nowNs: number, slotNs: number): number
  * (in their order, up to `max` frames with the head), past frames queued for other receivers, so that
  * an A-MPDU carries what its receiver has waiting, as a sender that queues per receiver and TID
  * aggregates (802.11-2016 10.13; mac80211's per-station TX queues). It stops at a frame for that
- * receiver that may not join an A-MPDU (a management frame, a frame released by a PS-Poll), so no
- * frame overtakes another to the same receiver. A card's radio hands the air one burst at a time, so
- * this reorders only an AP's queue, where several stations' downlinks interleave. One pass over the
- * part of the queue it reorders; nothing moves when the head's frames already follow it.
+ * receiver that may not join an A-MPDU (a management or null-data frame, a frame released by a
+ * PS-Poll), so no frame overtakes another to the same receiver. A card's radio hands the air one burst
+ * at a time, so this reorders only an AP's queue, where several stations' downlinks interleave. One
+ * pass over the part of the queue it reorders; nothing moves when the head's frames already follow it.
  */
 const gatherBehindHead = (queue: Array<Frame>, max: number): void => {
   const head = queue[0]!
-  if (head.kind !== FrameKind.Data || head.ra === BROADCAST || head.psReleased) return
+  if (head.kind !== FrameKind.Data || head.ra === BROADCAST || head.psReleased || isNullData(head)) return
   let matched = 1
   let lastMatch = 0
   let firstOther = -1
@@ -127,7 +127,7 @@ const gatherBehindHead = (queue: Array<Frame>, max: number): void => {
       if (firstOther < 0) firstOther = j
       continue
     }
-    if (f.kind !== FrameKind.Data || f.psReleased) break
+    if (f.kind !== FrameKind.Data || f.psReleased || isNullData(f)) break
     matched++
     lastMatch = j
   }
@@ -689,7 +689,7 @@ export class AirLogic {
         const frames = msg.frames
         for (let j = 0; j < frames.length; j++) {
           const f = frames[j]!
-          const e = s.edcafFor(f.kind)
+          const e = s.edcafFor(f)
           let at = e === s.data ? dataAt : voiceAt
           if (at < 0) {
             // A frame queued the instant an exchange ended, by an EDCAF that did not send in it, answers

@@ -2,12 +2,12 @@
  * One channel-access function of a transmitter: its queue and its backoff state (contention window,
  * count, retries, the time its count may start). A station on a QoS (WMM) link has two, as a WMM
  * station has one EDCAF per access category (802.11-2016 10.22.2): AC_BE for its data, AC_VO for its
- * management and EAPOL frames; a station without QoS has DCF's one (10.3.4). The air contends with
- * each on its own; a station's two whose counts run out in the same slot collide inside it (10.22.2.4,
- * `AirLogic.ts`). AC_VI and AC_BK carry nothing in the model (no frame has their priority) and are left out.
+ * management, EAPOL and power-save frames (`goesByVoice`); a station without QoS has DCF's one
+ * (10.3.4). The air contends with each on its own; a station's two whose counts run out in the same
+ * slot collide inside it (10.22.2.4, `AirLogic.ts`). AC_VI and AC_BK carry nothing in the model (no frame has their priority) and are left out.
  */
 import type { Frame } from "../vocabulary/Frame.ts"
-import { FrameKind } from "../vocabulary/Frame.ts"
+import { FrameKind, isNullData } from "../vocabulary/Frame.ts"
 import { DOUBLE_FIELD_SEED, objectArray } from "../kernel/StableShapes.ts"
 import type { Station } from "./Station.ts"
 
@@ -47,14 +47,23 @@ export class Edcaf {
 }
 
 /**
- * Whether a frame of `kind` goes by AC_VO on a QoS link: management frames (mac80211 sends them with
- * `ieee80211_tx_skb`, TID 7) and EAPOL-Key frames (control-port frames, priority 7 in
- * `__ieee80211_select_queue`, net/mac80211/wme.c); hostapd's go from an AP the same way. Data, QoS
- * Null and PS-Poll stay best effort, as do beacons, which the model's AP queues at their TBTT ahead of
- * its data (hardware sends them from a beacon queue of their own, which the model does not separate).
+ * Whether `f` goes by AC_VO on a QoS link, as mac80211 queues it (TID 7, AC_VO):
+ * - management frames: `ieee80211_tx_skb` sends them at TID 7 (net/mac80211/ieee80211_i.h, "Send all
+ *   internal mgmt frames on VO"); hostapd's go from an AP the same way;
+ * - EAPOL-Key frames: control-port frames, priority 7 in `__ieee80211_select_queue` (net/mac80211/wme.c);
+ * - a station's power-save frames: its null data (PM announcements, link probes) from
+ *   `ieee80211_send_nullfunc` and its PS-Polls from `ieee80211_send_pspoll` (net/mac80211/mlme.c)
+ *   through `ieee80211_tx_skb`; a QoS Null from `ieee80211_nullfunc_get` carries TID 7 and queue
+ *   AC_VO (net/mac80211/tx.c);
+ * - an AP's null answer to a PS-Poll or a U-APSD trigger that finds nothing held:
+ *   `ieee80211_send_null_response` (net/mac80211/sta_info.c) queues it at TID 7 − 2·AC of the highest
+ *   AC not ignored (`ieee80211_sta_ps_deliver_response`), AC_VO for the model's stations (legacy:
+ *   none ignored; U-APSD: all four delivery-enabled).
+ * Data with a body stays best effort, as do beacons, which the model's AP queues at their TBTT ahead
+ * of its data (hardware sends them from a beacon queue of their own, which the model does not separate).
  */
-export const goesByVoice = (kind: FrameKind): boolean => {
-  switch (kind) {
+export const goesByVoice = (f: Frame): boolean => {
+  switch (f.kind) {
     case FrameKind.ProbeRequest:
     case FrameKind.ProbeResponse:
     case FrameKind.Auth:
@@ -62,7 +71,11 @@ export const goesByVoice = (kind: FrameKind): boolean => {
     case FrameKind.AssocResponse:
     case FrameKind.Deauth:
     case FrameKind.Eapol:
+    case FrameKind.PsPoll:
+    case FrameKind.QosNull:
       return true
+    case FrameKind.Data:
+      return isNullData(f)
     default:
       return false
   }

@@ -5,7 +5,7 @@
  * to several addresses (one per started vMAC, and the card's own for scans); its vMACs share its EDCAFs.
  */
 import { RateTally } from "./RateTally.ts"
-import type { Frame, FrameKind } from "../vocabulary/Frame.ts"
+import type { Frame } from "../vocabulary/Frame.ts"
 import { AIFSN_BEST_EFFORT, AIFSN_DCF, AIFSN_VOICE, initialCw } from "./Backoff.ts"
 import { Edcaf, goesByVoice } from "./Edcaf.ts"
 import type { PhyConfig } from "./PhyConfig.ts"
@@ -66,7 +66,7 @@ export class Station {
 
   /** Where its data goes: EDCA best effort with WMM, DCF without (and everything else without WMM). */
   readonly data: Edcaf
-  /** Where its management and EAPOL frames go with WMM (AC_VO, `goesByVoice`); undefined without. */
+  /** Where its management, EAPOL and power-save frames go with WMM (AC_VO, `goesByVoice`); undefined without. */
   readonly voice: Edcaf | undefined
   /** Its EDCAFs, `data` first, then `voice` if it has one: the order the air visits (and draws for) them. */
   readonly edcafs: ReadonlyArray<Edcaf>
@@ -113,9 +113,9 @@ export class Station {
     this.edcafs = this.voice === undefined ? [this.data] : [this.data, this.voice]
   }
 
-  /** The EDCAF a frame of `kind` goes by: a plain test of its kind, on every frame queued. */
-  edcafFor(kind: FrameKind): Edcaf {
-    return this.voice !== undefined && goesByVoice(kind) ? this.voice : this.data
+  /** The EDCAF `f` goes by: a plain test of its kind (and body), on every frame queued. */
+  edcafFor(f: Frame): Edcaf {
+    return this.voice !== undefined && goesByVoice(f) ? this.voice : this.data
   }
 
   /** Whether a unicast frame to `address` is for this station (it would acknowledge it). */

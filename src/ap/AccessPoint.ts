@@ -386,7 +386,10 @@ class ApLogic {
     return f
   }
 
-  /** A PS-Poll from a dozing station: one held frame goes (the air sets More Data), or a null-data frame says none is held. */
+  /**
+   * A PS-Poll from a dozing station: one held frame goes (the air sets More Data), or a null-data frame
+   * says none is held (by AC_VO, as mac80211's `ieee80211_send_null_response` queues it: `Edcaf.goesByVoice`).
+   */
   private psPoll(s: ApState, mac: number): void {
     if (!s.table.dozing.has(mac)) return // awake as far as the AP knows: its frames are flowing
     this.stats.psPolls++
@@ -417,7 +420,7 @@ class ApLogic {
     }))
   }
 
-  /** A service period with nothing held: a QoS Null with EOSP ends it (11.2.3.5), ahead of queued data. */
+  /** A service period with nothing held: a QoS Null with EOSP ends it (11.2.3.5), by AC_VO at TID 7 (`Edcaf.goesByVoice`). */
   private endServicePeriodEmpty(s: ApState, mac: number): void {
     const f = new Frame(this.o.ledger.nextFrameId(), FrameKind.QosNull, this.o.bssid, mac, this.o.bssid)
     f.createdNs = this.kernel.nowNs

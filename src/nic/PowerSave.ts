@@ -12,7 +12,13 @@
  *   frames, the last with EOSP set: when the TIM shows frames held, a QoS Null (PM=1); when it has
  *   uplink data, the data frame itself, sent with PM=1 (it stays in power save). It stays awake
  *   until the EOSP frame (a QoS Null with EOSP when the AP held nothing), then dozes again. The
- *   model's data has one access category (best effort), both trigger- and delivery-enabled.
+ *   model's data has one access category (best effort), both trigger- and delivery-enabled; every AC
+ *   is, so its QoS Null triggers, which go by AC_VO at TID 7 as mac80211 builds them, trigger too.
+ *
+ * Its null data, PS-Polls and QoS Nulls go by AC_VO (`air/Edcaf.ts`), its data by AC_BE: a doze
+ * announcement waits until nothing of its is in flight, as mac80211's dynamic power save sends its
+ * null only when `drv_tx_frames_pending` says the driver holds nothing (`ieee80211_dynamic_ps_enable_work`,
+ * net/mac80211/mlme.c), so it never overtakes data queued before it.
  *
  * ```
  *   active ──idle for dynamicTimeout, nothing in flight: null PM=1──▶ dozing ◀──────────┐
@@ -172,7 +178,8 @@ export const timer = (s: PsState, token: number, nowNs: number, txInFlight: bool
   switch (s.phase) {
     case "active": {
       const due = s.lastActivityNs + s.config.dynamicTimeoutNs
-      // Frames still in flight would carry PM=0 behind the doze announcement: wait for them.
+      // Frames still in flight would carry PM=0 behind the doze announcement (which goes by AC_VO,
+      // past best effort's queue): wait for them, as mac80211 does (drv_tx_frames_pending).
       if (nowNs < due || txInFlight) {
         const t = s.token + 1
         return { state: { ...s, token: t }, actions: [{ _tag: "Timer", atNs: Math.max(due, nowNs + s.config.dynamicTimeoutNs / IN_FLIGHT_RECHECKS_PER_TIMEOUT), token: t }] }

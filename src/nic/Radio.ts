@@ -455,7 +455,13 @@ export class Radio {
     if (r.airFrames === 0) this.continueLeaving(r)
   }
 
-  /** Leaving: once the air queue is empty, the vMACs here announce doze; once that is out, retune. */
+  /**
+   * Leaving: once the air queue is empty, the vMACs here announce doze; once that is out (acknowledged
+   * or given up), retune. The nulls go by AC_VO, their data by AC_BE; with nothing of the card's left
+   * on the air and its rings held until it returns, they overtake nothing, as mac80211 stops its
+   * queues and flushes the driver's before its nulls (`ieee80211_offchannel_stop_vifs`,
+   * net/mac80211/offchannel.c).
+   */
   private continueLeaving(r: RadioState): void {
     if (!r.dozeNullsSent) {
       r.dozeNullsSent = true

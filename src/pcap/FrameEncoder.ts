@@ -60,18 +60,22 @@ export const SEQUENCE_NUMBER_MODULO = 4096
 /** QoS Control (9.2.4.5): two octets; Ack Policy 00 (normal Ack, or implicit BlockAckReq inside an A-MPDU). */
 const QOS_CONTROL_BYTES = 2
 /**
- * The TID of the model's QoS data frames and QoS Nulls: user priority 0, best effort (802.11-2016
- * Table 10-1), the access category their data goes by (`air/Edcaf.ts`, `nic/PowerSave.ts`).
+ * The TID of the model's QoS data frames: user priority 0, best effort (802.11-2016 Table 10-1), the
+ * access category their data goes by (`air/Edcaf.ts`).
  */
 export const BEST_EFFORT_TID = 0
 /**
- * The TID of an EAPOL-Key frame on a QoS link: user priority 7, AC_VO (Table 10-1), as mac80211 sends
- * control-port frames (`__ieee80211_select_queue`, net/mac80211/wme.c) and the air sends them by AC_VO.
+ * The TID of an EAPOL-Key frame or a QoS Null on a QoS link: user priority 7, AC_VO (Table 10-1), the
+ * access category the air sends them by (`air/Edcaf.ts`). mac80211 sends control-port frames at
+ * priority 7 (`__ieee80211_select_queue`, net/mac80211/wme.c); a station's QoS Null is built with TID 7
+ * (`ieee80211_nullfunc_get`, net/mac80211/tx.c), and an AP's QoS Null ending a service period or a
+ * PS-Poll that found nothing carries TID 7 − 2·AC of the highest AC not ignored, 7 for the model's
+ * stations (`ieee80211_sta_ps_deliver_response`, `ieee80211_send_null_response`, net/mac80211/sta_info.c).
  */
 export const VOICE_TID = 7
 
 /** The TID in the QoS Control field of a QoS data frame (or QoS Null) of `kind`. */
-export const tidOf = (kind: FrameKind): number => (kind === FrameKind.Eapol ? VOICE_TID : BEST_EFFORT_TID)
+export const tidOf = (kind: FrameKind): number => (kind === FrameKind.Eapol || kind === FrameKind.QosNull ? VOICE_TID : BEST_EFFORT_TID)
 /** EOSP, bit 4 of QoS Control in a frame from an AP: the last frame of a U-APSD service period (9.2.4.5.3). */
 export const QOS_CONTROL_EOSP = 0x10
 /** ExtIV bit of the CCMP header's fourth octet; the Key ID (bits 6–7) is 0, a pairwise key's (12.5.3.2). */

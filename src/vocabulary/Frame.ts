@@ -34,6 +34,12 @@ export const FrameKind = {
 } as const
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind]
 
+/**
+ * Whether `f` is a null-data frame (802.11-2016 9.3.2.1: a Data frame without a body): a station's
+ * power-management announcement or link probe, or an AP's answer to a PS-Poll when it holds nothing.
+ */
+export const isNullData = (f: Frame): boolean => f.kind === FrameKind.Data && f.payloadBytes === 0
+
 /** What a data frame's payload is, for the endpoints. */
 export const Payload = {
   Udp: 0,

@@ -60,6 +60,13 @@ describe("A-MPDU aggregation", () => {
     assert.strictEqual(burstLength([data(STA, AP, FrameKind.Auth), data()], 0, 2, limits()), 1)
   })
 
+  it("a null-data frame (a PM announcement, a link probe) goes alone: it has no body and goes by AC_VO, not with the data", () => {
+    const nul = (): Frame => new Frame(0, FrameKind.Data, STA, AP, AP) // no body
+    assert.strictEqual(burstLength([data(), data(), nul(), data()], 0, 4, limits()), 2, "the data before it")
+    assert.strictEqual(burstLength([nul(), data(), data()], 0, 3, limits()), 1)
+    assert.strictEqual(burstLength([nul(), nul()], 0, 2, limits()), 1)
+  })
+
   it("keeps the PPDU within the sender's time limit", () => {
     // By hand: 1 MPDU takes 90 µs; 2 to 7 subframes take 130, 170, 210, 254, 294, 334 µs.
     assert.deepStrictEqual([1, 2, 3, 4, 5, 6, 7].map((n) => txtimeNs(n === 1 ? MPDU_BYTES : n * SUBFRAME_BYTES)), [90_000, 130_000, 170_000, 210_000, 254_000, 294_000, 334_000])

@@ -7,12 +7,16 @@
  *   wait behind that data: it goes AIFS[VO] + U[0, 3] slots after the exchange, unless the data's own
  *   post-backoff U[0, 15] runs out first (3 of the 64 pairs of draws), where best effort's parameters
  *   would give it AIFS[BE] + U[0, 15] slots at best;
+ * - a station's power-save frames (a null-data frame with the PM bit, a PS-Poll) go by AC_VO too, as
+ *   mac80211 sends them (`ieee80211_send_nullfunc`, `ieee80211_send_pspoll` through `ieee80211_tx_skb`,
+ *   TID 7): behind the station's own saturated best-effort data, the same AIFS[VO] + U[0, 3] slots;
  * - an internal collision (10.22.2.4): when the two counts run out in the same slot, AC_VO sends and
  *   AC_BE acts as after a collision on the air: its CW doubles and it draws again.
  */
 import { assert, describe, it } from "@effect/vitest"
 import type { AirStats, AirTraces } from "../../src/air/Air.ts"
 import { AirLogic } from "../../src/air/AirLogic.ts"
+import { goesByVoice } from "../../src/air/Edcaf.ts"
 import type { AirState } from "../../src/air/AirLogic.ts"
 import type { UniformDraws } from "../../src/air/AirLogic.ts"
 import type { PhyConfig } from "../../src/air/PhyConfig.ts"
@@ -56,8 +60,10 @@ const world = (random: UniformDraws) => {
   const traces: AirTraces = { txPathDone: new TraceSource(), ppdu: new TraceSource() }
   const logic = new AirLogic(kernel, ledger, stats, random, traces)
   const state: AirState = { media: new Map() }
-  const ppdus: Array<{ readonly station: string; readonly kind: Kind; readonly startUs: number; readonly endUs: number }> = []
-  traces.ppdu.connect((p, nowNs) => void ppdus.push({ station: p.station.name, kind: p.frames[0]!.kind, startUs: p.startNs / 1e3, endUs: nowNs / 1e3 }))
+  const ppdus: Array<{ readonly station: string; readonly kind: Kind; readonly bytes: number; readonly startUs: number; readonly endUs: number }> = []
+  traces.ppdu.connect((p, nowNs) =>
+    void ppdus.push({ station: p.station.name, kind: p.frames[0]!.kind, bytes: p.frames[0]!.payloadBytes, startUs: p.startNs / 1e3, endUs: nowNs / 1e3 })
+  )
   const owner = { received: () => {}, sent: () => {} }
   const station = (name: string, mac: number) => {
     const s = new Station({ name, mac, channel: CHANNEL, phy: ERP54, receivesBroadcast: true, maxAggregate: 1, cwMin: CW_MIN_BE, owner })
@@ -82,62 +88,108 @@ const world = (random: UniformDraws) => {
   return { kernel, station, frame, enqueue, runUntilUs, ppdus, stats }
 }
 
+/**
+ * Station `sender` keeps its best effort saturated with 1000-byte datagrams to `to`; every 5,003 µs it
+ * queues one more frame, `nth(k)`, at the back (not as urgent). For each that came while a data
+ * exchange was on the air: whether it went next, and how many slots after AIFS[VO] past that
+ * exchange's end; checked against Table 9-137's draws, worked out here.
+ */
+const accessBehindSaturatedData = (senderMac: number, toMac: number, count: number, nth: (w: ReturnType<typeof world>, sender: Station, k: number) => Frame) => {
+  const EVERY_US = 5_003 // not a multiple of any exchange: the frames come at every phase of one
+  const w = world(new Prng(11))
+  const ap = w.station("ap", AP)
+  const sta = w.station("sta", STA)
+  const sender = senderMac === AP ? ap : sta
+  // Enough 1000-byte datagrams to keep its best effort busy throughout (an exchange and its backoff take over 230 µs).
+  const data: Array<Frame> = []
+  for (let k = 0; k < (count * EVERY_US) / 230; k++) data.push(w.frame(FrameKind.Data, sender, toMac, 28 + 1000))
+  w.enqueue(sender, data)
+  const queuedUs: Array<number> = []
+  const kinds: Array<Kind> = []
+  for (let k = 1; k <= count; k++) {
+    w.kernel.setTimer(k * EVERY_US * 1e3, () => {
+      queuedUs.push(w.kernel.nowNs / 1e3)
+      const f = nth(w, sender, k)
+      kinds.push(f.kind)
+      w.enqueue(sender, [f])
+    })
+  }
+  w.runUntilUs((count + 1) * EVERY_US)
+  assert.strictEqual(w.stats.collisions, 0)
+  const isData = (p: (typeof w.ppdus)[number]) => p.kind === FrameKind.Data && p.bytes > 0
+  const ppdus = w.ppdus
+  let during = 0
+  let next = 0
+  const slots = [0, 0, 0, 0]
+  let x = 0
+  for (const [i, t] of queuedUs.entries()) {
+    while (x < ppdus.length && ppdus[x]!.endUs <= t) x++
+    const p = ppdus[x]
+    if (p === undefined || !(p.startUs < t) || !isData(p)) continue
+    during++
+    const after = ppdus[x + 1]!
+    if (isData(after)) continue
+    assert.strictEqual(after.kind, kinds[i], "the frame queued")
+    next++
+    const k = (after.startUs - p.endUs - AIFS_VO_US) / SLOT_US
+    assert.isTrue(Number.isInteger(k) && k >= 0 && k <= CW_MIN_VO, `${k} slots after AIFS[VO]`)
+    slots[k]!++
+  }
+  assert.isAbove(during, count / 2)
+  // Theory: AC_VO draws v over 0..3 at the exchange's end, AC_BE has drawn b over 0..15 (its
+  // post-backoff); AC_VO goes first when AIFSN[VO] + v ≤ AIFSN[BE] + b (a tie is an internal
+  // collision, which it wins); else the data goes first.
+  const expected = [0, 0, 0, 0]
+  for (let v = 0; v <= CW_MIN_VO; v++) {
+    for (let b = 0; b <= CW_MIN_BE; b++) if (AIFSN_VO + v <= AIFSN_BE + b) expected[v]! += 1 / ((CW_MIN_VO + 1) * (CW_MIN_BE + 1))
+  }
+  const first = expected.reduce((a, b) => a + b, 0)
+  assert.approximately(first, 61 / 64, 1e-12)
+  assert.approximately(next / during, first, 0.015)
+  for (let v = 0; v <= CW_MIN_VO; v++) assert.approximately(slots[v]! / during, expected[v]!, 0.02, `${v} slots`)
+  // Its mean access delay after the exchange, against best effort's AIFS[BE] + U[0, 15] slots.
+  const meanUs = AIFS_VO_US + (SLOT_US * slots.reduce((a, n, v) => a + n * v, 0)) / next
+  const theoryUs = AIFS_VO_US + (SLOT_US * expected.reduce((a, p, v) => a + p * v, 0)) / first
+  assert.approximately(meanUs, theoryUs, 0.5)
+  assert.isBelow(meanUs, AIFS_BE_US + (SLOT_US * CW_MIN_BE) / 2 - 5 * SLOT_US, "well under best effort's mean")
+}
+
 describe("a WMM transmitter's AC_VO and AC_BE", () => {
+  it("goes by AC_VO: management, EAPOL-Key, PS-Poll, QoS Null and null-data frames (from a station or an AP); data with a body and beacons by AC_BE", () => {
+    const f = (kind: Kind, bytes: number) => {
+      const x = new Frame(1, kind, STA, AP, AP)
+      x.payloadBytes = bytes
+      return x
+    }
+    const voice = [FrameKind.ProbeRequest, FrameKind.ProbeResponse, FrameKind.Auth, FrameKind.AssocRequest, FrameKind.AssocResponse, FrameKind.Deauth, FrameKind.Eapol, FrameKind.PsPoll, FrameKind.QosNull]
+    for (const kind of voice) assert.isTrue(goesByVoice(f(kind, 0)), `kind ${kind}`)
+    assert.isTrue(goesByVoice(f(FrameKind.Data, 0)), "null data")
+    assert.isFalse(goesByVoice(f(FrameKind.Data, 28 + 100)), "data with a body")
+    assert.isFalse(goesByVoice(f(FrameKind.Beacon, 100)), "a beacon")
+    // The station's EDCAF: AC_VO's with WMM, DCF's one without.
+    const owner = { received: () => {}, sent: () => {} }
+    const wmm = new Station({ name: "s", mac: STA, channel: CHANNEL, phy: ERP54, receivesBroadcast: true, maxAggregate: 1, cwMin: CW_MIN_BE, owner })
+    assert.strictEqual(wmm.edcafFor(f(FrameKind.Data, 0)), wmm.voice)
+    assert.strictEqual(wmm.edcafFor(f(FrameKind.Data, 128)), wmm.data)
+    assert.strictEqual(wmm.voice!.aifsn, AIFSN_VO)
+    assert.strictEqual(wmm.voice!.cw, CW_MIN_VO)
+    const dcf = new Station({ name: "d", mac: STA, channel: CHANNEL, phy: ERP54, receivesBroadcast: true, maxAggregate: 1, cwMin: CW_MIN_BE, owner, qos: false })
+    assert.strictEqual(dcf.edcafFor(f(FrameKind.PsPoll, 0)), dcf.data)
+  })
+
   it("a management frame queued behind an AP's saturated best-effort data goes AIFS[VO] + U[0, CWmin[VO]] slots after the exchange it came in", () => {
-    const PROBES = 3000
-    const EVERY_US = 5_003 // not a multiple of any exchange: the frames come at every phase of one
-    const w = world(new Prng(11))
-    const ap = w.station("ap", AP)
-    w.station("sta", STA)
-    // Enough 1000-byte datagrams to keep the AP's best effort busy throughout (an exchange and its backoff take over 230 µs).
-    const data: Array<Frame> = []
-    for (let k = 0; k < (PROBES * EVERY_US) / 230; k++) data.push(w.frame(FrameKind.Data, ap, STA, 28 + 1000))
-    w.enqueue(ap, data)
-    const queuedUs: Array<number> = []
-    for (let k = 1; k <= PROBES; k++) {
-      w.kernel.setTimer(k * EVERY_US * 1e3, () => {
-        queuedUs.push(w.kernel.nowNs / 1e3)
-        w.enqueue(ap, [w.frame(FrameKind.ProbeResponse, ap, STA, 100)]) // at the back, not as urgent
-      })
-    }
-    w.runUntilUs((PROBES + 1) * EVERY_US)
-    assert.strictEqual(w.stats.collisions, 0)
-    // For each frame that came while a data exchange was on the air: did it go next, and how many slots
-    // after AIFS[VO] past that exchange's end?
-    const ppdus = w.ppdus
-    let during = 0
-    let next = 0
-    const slots = [0, 0, 0, 0]
-    let x = 0
-    for (const t of queuedUs) {
-      while (x < ppdus.length && ppdus[x]!.endUs <= t) x++
-      const p = ppdus[x]
-      if (p === undefined || !(p.startUs < t) || p.kind !== FrameKind.Data) continue
-      during++
-      const after = ppdus[x + 1]!
-      if (after.kind !== FrameKind.ProbeResponse) continue
-      next++
-      const k = (after.startUs - p.endUs - AIFS_VO_US) / SLOT_US
-      assert.isTrue(Number.isInteger(k) && k >= 0 && k <= CW_MIN_VO, `${k} slots after AIFS[VO]`)
-      slots[k]!++
-    }
-    assert.isAbove(during, PROBES / 2)
-    // Theory: AC_VO draws v over 0..3 at the exchange's end, AC_BE has drawn b over 0..15 (its
-    // post-backoff); AC_VO goes first when AIFSN[VO] + v ≤ AIFSN[BE] + b (a tie is an internal
-    // collision, which it wins); else the data goes first.
-    const expected = [0, 0, 0, 0]
-    for (let v = 0; v <= CW_MIN_VO; v++) {
-      for (let b = 0; b <= CW_MIN_BE; b++) if (AIFSN_VO + v <= AIFSN_BE + b) expected[v]! += 1 / ((CW_MIN_VO + 1) * (CW_MIN_BE + 1))
-    }
-    const first = expected.reduce((a, b) => a + b, 0)
-    assert.approximately(first, 61 / 64, 1e-12)
-    assert.approximately(next / during, first, 0.015)
-    for (let v = 0; v <= CW_MIN_VO; v++) assert.approximately(slots[v]! / during, expected[v]!, 0.02, `${v} slots`)
-    // Its mean access delay after the exchange, against best effort's AIFS[BE] + U[0, 15] slots.
-    const meanUs = AIFS_VO_US + (SLOT_US * slots.reduce((a, n, v) => a + n * v, 0)) / next
-    const theoryUs = AIFS_VO_US + (SLOT_US * expected.reduce((a, p, v) => a + p * v, 0)) / first
-    assert.approximately(meanUs, theoryUs, 0.5)
-    assert.isBelow(meanUs, AIFS_BE_US + (SLOT_US * CW_MIN_BE) / 2 - 5 * SLOT_US, "well under best effort's mean")
+    accessBehindSaturatedData(AP, STA, 3000, (w, ap) => w.frame(FrameKind.ProbeResponse, ap, STA, 100))
+  })
+
+  it("a station's PM null and PS-Poll queued behind its own saturated best-effort data go AIFS[VO] + U[0, CWmin[VO]] slots after the exchange", () => {
+    accessBehindSaturatedData(STA, AP, 3000, (w, sta, k) => {
+      // Every other one a null-data frame (no body) with the PM bit, the others PS-Polls.
+      const f = w.frame(k % 2 === 0 ? FrameKind.Data : FrameKind.PsPoll, sta, AP, 0)
+      f.payload = Payload.None
+      f.pm = true
+      if (f.kind === FrameKind.PsPoll) f.info = { aid: 1 }
+      return f
+    })
   })
 
   it("an internal collision: AC_VO's and AC_BE's counts run out in one slot, AC_VO sends, AC_BE doubles its CW and draws again", () => {

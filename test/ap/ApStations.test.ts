@@ -52,6 +52,15 @@ describe("an AP's station table", () => {
     assert.isTrue(Stations.notePowerManagement(t, 1, true, 13e9))
     assert.isFalse(Stations.psBufferDue(t, 1, 2e9, 25e9, 10e9), "a check armed for an earlier doze is void")
     assert.isTrue(Stations.psBufferDue(t, 1, 13e9, 25e9, 10e9))
+    // At its timer, set `expireNs` after a doze that began at a time with a fraction of a ns: the
+    // difference of the two doubles is a hair under 10 s (roaming-walk.json, seed 7), the sum is not.
+    const since = 58_973_102_342.292485
+    const timerNs = since + 10e9
+    assert.isBelow(timerNs - since, 10e9, "the rounding this guards against")
+    const u = Stations.emptyTable()
+    assert.isTrue(Stations.notePowerManagement(u, 1, true, since))
+    assert.isTrue(Stations.psBufferDue(u, 1, since, timerNs, 10e9), "due at its own timer")
+    assert.isFalse(Stations.psBufferDue(u, 1, since, timerNs - 1e-3, 10e9))
   })
 
   it("kicks out an associated station to which nothing got through for the kick-out time", () => {

@@ -9,6 +9,8 @@ import { runScenario } from "../../src/run/RunScenario.ts"
 import type { RunReport } from "../../src/report/RunReport.ts"
 import { assertNoStuckFrames, runChecked, scenarioOf, vmNamed, withWorld } from "./support.ts"
 import * as Simulation from "../../src/kernel/Simulation.ts"
+import { FrameKind } from "../../src/vocabulary/Frame.ts"
+import powerSaveExample from "../../examples/power-save.json" with { type: "json" }
 
 /**
  * A frame's longest legitimate life in these power-save runs: an AP holds a dozing station's frames
@@ -210,6 +212,44 @@ describe("U-APSD (802.11-2016 11.2.3.5), consolidated on one radio", () => {
       assert.isBelow(u.energy.cardJoules, l.energy.cardJoules)
       assertNoStuckFrames(uRun, POWER_SAVE_LIFETIME_NS)
     }))
+})
+
+describe("power-save frames go by AC_VO (mac80211 sends them at TID 7), and overtake nothing", () => {
+  // examples/power-save.json as shipped (legacy) and with U-APSD: a VM downloading slowly, one pinging
+  // every second, one idle, all dozing between their traffic.
+  for (const mode of ["legacy", "uapsd"] as const) {
+    it.effect(`examples/power-save.json, ${mode}: no frame lost, and no data frame goes on the air after a PM null its station queued later`, () =>
+      Effect.gen(function*() {
+        const input = JSON.parse(JSON.stringify(powerSaveExample).replaceAll('"legacy"', `"${mode}"`))
+        // Every PPDU a card's vMAC sends, in air order: per frame its source, id (creation order), kind, body and PM bit.
+        const sent: Array<{ readonly src: number; readonly id: number; readonly kind: number; readonly bytes: number; readonly pm: boolean }> = []
+        const run = yield* runChecked(yield* scenarioOf(input), { seed: 7 }, (world) => {
+          const card = new Set(world.nic.vmacs.map((v) => v.mac))
+          world.air.traces.ppdu.connect((p) => {
+            for (const f of p.frames) if (card.has(f.src)) sent.push({ src: f.src, id: f.id, kind: f.kind, bytes: f.payloadBytes, pm: f.pm })
+          })
+        })
+        const r = run.report
+        assert.deepStrictEqual(r.frames.droppedByReason, {}, "nothing dropped")
+        assert.strictEqual(r.frames.created, r.frames.delivered + r.frames.inFlight)
+        assertNoStuckFrames(run, POWER_SAVE_LIFETIME_NS)
+        for (const v of r.vms) assert.strictEqual(v.state, "connected", v.name)
+        const chat = r.vms.find((v) => v.name === "chat")!
+        assert.strictEqual(chat.ping.received, chat.ping.sent, "every echo came back")
+        assert.isAbove(r.vms.find((v) => v.name === "mail")!.rxFrames, 35, "the download came through (10 s at 0.05 Mbit/s: ~42 datagrams)")
+        // A doze announcement (null data, PM=1) goes by AC_VO, its station's data by AC_BE: the card
+        // sends it only once that data is done (PowerSave.timer's txInFlight, Radio's leaving with the
+        // air queue empty), so no earlier data frame of that station follows it on the air, which
+        // would wake the station at its AP behind its back.
+        const nulls = sent.filter((x) => x.kind === FrameKind.Data && x.bytes === 0 && x.pm)
+        assert.isAtLeast(nulls.length, 3, "each VM announced its doze")
+        for (const [i, x] of sent.entries()) {
+          if (!(x.kind === FrameKind.Data && x.bytes === 0 && x.pm)) continue
+          const late = sent.slice(i + 1).find((y) => y.src === x.src && y.kind === FrameKind.Data && y.bytes > 0 && y.id < x.id)
+          assert.isUndefined(late, `frame ${late?.id} of ${x.src.toString(16)} went after its PM null ${x.id}`)
+        }
+      }), 60_000)
+  }
 })
 
 describe("power-save scenario fields", () => {

@@ -424,15 +424,19 @@ describe("AirCapture: a run's capture read back", () => {
       for (const { h } of triggers) {
         assert.strictEqual(h.flags & 0x10, 0x10, "a trigger keeps the station in power save (PM)")
         assert.strictEqual(h.addr1, AP)
-        assert.strictEqual(h.qosControl, 0)
+        // TID 7, AC_VO (Table 10-1): mac80211 builds a QoS Null at TID 7 (ieee80211_nullfunc_get, net/mac80211/tx.c).
+        assert.strictEqual(h.qosControl, 7)
       }
       const fromAp = d.filter(({ h }) => h.type === 2 && (h.flags & 0x03) === 0x02)
       const ends = fromAp.filter(({ h }) => h.qosControl !== undefined && (h.qosControl & 0x10) !== 0)
       assert.isAbove(ends.length, 0, "a frame from the AP with EOSP")
-      // Its data goes best effort (TID 0); its EAPOL-Key frames (in the clear, EtherType 0x888e behind LLC/SNAP) at TID 7, AC_VO.
-      const eapol = ({ r, h }: (typeof fromAp)[number]) => (h.flags & 0x40) === 0 && r.data[h.bodyOffset + 6] === 0x88 && r.data[h.bodyOffset + 7] === 0x8e
+      // Its data goes best effort (TID 0); its EAPOL-Key frames (in the clear, EtherType 0x888e behind
+      // LLC/SNAP) and its QoS Nulls ending a service period at TID 7, AC_VO (mac80211's sta_info.c
+      // answers at the highest delivery-enabled AC: all four are).
+      const eapol = ({ r, h }: (typeof fromAp)[number]) => h.subtype !== 12 && (h.flags & 0x40) === 0 && r.data[h.bodyOffset + 6] === 0x88 && r.data[h.bodyOffset + 7] === 0x8e
       assert.isAbove(fromAp.filter(eapol).length, 0)
-      for (const x of fromAp) assert.strictEqual((x.h.qosControl ?? 0) & 0x0f, eapol(x) ? 7 : 0, "TID")
+      assert.isAbove(fromAp.filter(({ h }) => h.subtype === 12).length, 0, "a QoS Null from the AP")
+      for (const x of fromAp) assert.strictEqual((x.h.qosControl ?? 0) & 0x0f, eapol(x) || x.h.subtype === 12 ? 7 : 0, "TID")
       // The stations' association requests: the WMM Information element's QoS Info has AC_BE's U-APSD flag (bit 3; WMM 2.2.1).
       const requests = d.filter(({ h }) => h.type === 0 && h.subtype === 0)
       assert.isAbove(requests.length, 0)

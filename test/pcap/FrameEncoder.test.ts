@@ -235,7 +235,7 @@ describe("FrameEncoder: every frame as long as FrameBytes counts it", () => {
     assert.isTrue(fcsOk(b))
   })
 
-  it("QoS Null (type 2, subtype 12): a station's U-APSD trigger with PM, its AP's answer with EOSP; 30 bytes, QoS Control with TID 0", () => {
+  it("QoS Null (type 2, subtype 12): a station's U-APSD trigger with PM, its AP's answer with EOSP; 30 bytes, QoS Control with TID 7 (mac80211's, AC_VO)", () => {
     // 802.11-2016 Table 9-1: subtype 12 in bits 4–7, type 2 (data) in bits 2–3 of the first octet.
     const qosNullFc = (12 << 4) | (2 << 2)
     const trigger = new Frame(10, FrameKind.QosNull, STA, AP, AP)
@@ -247,14 +247,16 @@ describe("FrameEncoder: every frame as long as FrameBytes counts it", () => {
     assert.isTrue(fcsOk(up))
     assert.deepStrictEqual([up[0], up[1]], [qosNullFc, FcFlag.ToDs | FcFlag.PowerManagement])
     const hUp = readDot11(up, 0)
-    assert.deepStrictEqual([hUp.addr1, hUp.addr2, hUp.addr3, hUp.qosControl], [AP, STA, AP, 0])
+    // 9.2.4.5: TID in bits 0–3: 7, user priority 7, AC_VO (Table 10-1), as ieee80211_nullfunc_get
+    // (net/mac80211/tx.c) builds a station's QoS Null.
+    assert.deepStrictEqual([hUp.addr1, hUp.addr2, hUp.addr3, hUp.qosControl], [AP, STA, AP, 7])
     const end = new Frame(11, FrameKind.QosNull, AP, STA, AP)
     end.eosp = true
     const down = encode(end, context({ ta: AP, fromAp: true }))
     assert.isTrue(fcsOk(down))
     assert.deepStrictEqual([down[0], down[1]], [qosNullFc, FcFlag.FromDs])
-    // 9.2.4.5: TID in bits 0–3 (0, best effort), EOSP in bit 4.
-    assert.strictEqual(readDot11(down, 0).qosControl, 1 << 4)
+    // TID 7 (an AP's null response at the highest delivery-enabled AC: mac80211's sta_info.c), EOSP in bit 4.
+    assert.strictEqual(readDot11(down, 0).qosControl, 7 | (1 << 4))
   })
 
   it("QoS Control of QoS data: TID 0, EOSP on the AP's last frame of a service period, never on a station's", () => {
