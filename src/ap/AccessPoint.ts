@@ -525,7 +525,10 @@ class ApLogic {
         }
         case FrameKind.Deauth:
           ledger.deliver(f)
+          // The station left: what was queued for it goes too, as mac80211 purges a removed station's
+          // queues (`__cleanup_single_sta`, net/mac80211/sta_info.c), not sent to a station that is gone.
           this.stationGone(s, f.src)
+          this.o.air.ref.tellUnsafe(Air.AirMessage.FlushTo({ station: this.station, receiver: f.src, reason: "ap-station-gone" }))
           break
         case FrameKind.PsPoll:
           ledger.deliver(f)

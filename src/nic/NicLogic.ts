@@ -117,6 +117,15 @@ export class NicLogic {
         status.raise({ _tag: "VmacStopped", vmac: msg.vmac })
         break
       }
+      case "Disassoc": {
+        // Leaving its BSS, what the vMAC still had queued is dropped before its deauthentication
+        // goes, as mac80211 flushes the queues with drop before it sends one (`ieee80211_set_disassoc`,
+        // net/mac80211/mlme.c: it "should not insist sending these frames" and delay the roam).
+        const v = vmacs[msg.vmac]
+        if (v !== undefined && !failed.has(msg.vmac) && v.regs.state === "associated") radio.reclaim(r, msg.vmac, "vmac-leaving")
+        this.routeToVmac(msg)
+        break
+      }
       case "BeaconCheck":
         radio.checkBeacons(r)
         after(kernel, BEACON_CHECK_PERIOD_NS, self, msg)

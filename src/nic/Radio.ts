@@ -17,6 +17,12 @@
  *      └───────────────────────────────────────────────────────────────────────────────────────────────────┘
  * ```
  *
+ * A vMAC leaving its BSS holds the radio for its deauthentication (`farewells`): the radio goes to
+ * that channel at once, even before its dwell elsewhere is over, stays there, and starts no scan,
+ * until the deauthentication is acknowledged or given up, as mac80211 grants a leaving interface
+ * immediate airtime (`drv_mgd_prepare_tx` in `ieee80211_set_disassoc`, net/mac80211/mlme.c) and
+ * flushes the frame out before anything else (the deauthentication request returns only then).
+ *
  * Power save, consolidated: the radio sleeps only when every started vMAC dozes at its AP
  * (`PowerSave.ts`) and nothing is left to send; it wakes as soon as one needs it (the earliest beacon
  * any of them listens for, traffic to send, a scan). Asleep it neither sends nor hears (its station
@@ -149,6 +155,13 @@ export const initialRadio = (channel: number, nowNs: number): RadioState => {
   return r
 }
 
+/** The id of a deauthentication among frames done, or -1 (indexed loops: this runs for every TX completion). */
+const deauthAmong = (delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>): number => {
+  for (let i = 0; i < delivered.length; i++) if (delivered[i]!.kind === FrameKind.Deauth) return delivered[i]!.id
+  for (let i = 0; i < dropped.length; i++) if (dropped[i]!.kind === FrameKind.Deauth) return dropped[i]!.id
+  return -1
+}
+
 export class Radio {
   private readonly kernel: Kernel
   private readonly o: RadioOptions
@@ -173,6 +186,13 @@ export class Radio {
   private accountedNs: number
   private accountedMode: RadioMode = "serving"
   private accountedChannel: number
+  /**
+   * Deauthentications handed to the radio and not yet done, by frame id: the channel each must go
+   * out on. The card's, like its rings: a firmware restart keeps them.
+   */
+  private readonly farewells = new Map<number, number>()
+  /** A farewell was done since the radio last looked: what it held back (a rotation, a scan) may go. */
+  private farewellDone = false
 
   constructor(
     kernel: Kernel,
@@ -275,7 +295,7 @@ export class Radio {
     this.air.tellUnsafe(Air.AirMessage.Pause({ stations: [this.station], paused: false }))
     this.setMode(r, "serving")
     r.arrivedNs = this.kernel.nowNs
-    if (r.scan?.waiting === true) return this.leave(r, { then: "scan", channel: r.scan.channels[0]! })
+    if (this.scanMayStart(r)) return this.leave(r, { then: "scan", channel: r.scan!.channels[0]! })
     this.plan(r)
     this.pump(r)
     this.consolidate(r)
@@ -324,6 +344,7 @@ export class Radio {
         for (const f of full) this.ledger.drop(f, "vmac-queue-full")
         this.completed(msg.vmac, [], full)
       }
+      if (msg.urgent) this.noteFarewells(msg.frames, msg.channel)
       if (msg.channel !== r.channel) replan = true
     }
     if (replan) this.plan(r)
@@ -346,10 +367,47 @@ export class Radio {
     this.air.tellUnsafe(Air.enqueue(this.station, burst, false, this.rings.phy[v], this.rings.chain[v]))
   }
 
-  /** TX frames of vMAC `v` are done (sent or dropped): the card counts them and tells the driver. */
+  /**
+   * TX frames of vMAC `v` are done (sent or dropped): the card counts them and tells the driver; a
+   * deauthentication done is told to its vMAC too (a join may wait for it).
+   */
   private completed(v: number, delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>, rates?: RateCounts): void {
     const event = txCompleted(this.vmacs[v]!.regs, v, delivered, dropped, rates)
     if (event !== undefined) this.status.raise(event)
+    if (this.farewells.size === 0) return
+    const deauth = deauthAmong(delivered, dropped)
+    if (deauth < 0 || !this.farewells.delete(deauth)) return
+    this.farewellDone = true
+    this.vmacs[v]!.ref.tellUnsafe({ _tag: "DeauthDone", frameId: deauth })
+  }
+
+  /** Deauthentications among a vMAC's management frames (urgent) become farewells: they hold the radio until done. */
+  private noteFarewells(frames: ReadonlyArray<Frame>, channel: number): void {
+    for (let i = 0; i < frames.length; i++) if (frames[i]!.kind === FrameKind.Deauth) this.farewells.set(frames[i]!.id, channel)
+  }
+
+  /** The channel a farewell holds the radio to (the oldest's), or -1 when none does. */
+  private farewellChannel(): number {
+    for (const channel of this.farewells.values()) return channel
+    return -1
+  }
+
+  /** After the last farewell was done, a serving radio takes up what waited: a scan, or its plan. Whether it left. */
+  private afterFarewell(r: RadioState): boolean {
+    if (!this.farewellDone || this.farewells.size > 0) return false
+    this.farewellDone = false
+    if (r.mode !== "serving") return false
+    if (r.scan?.waiting === true) {
+      this.leave(r, { then: "scan", channel: r.scan.channels[0]! })
+      return true
+    }
+    this.plan(r)
+    return r.mode !== "serving"
+  }
+
+  /** A scan that waits may start: the radio is free of farewells. */
+  private scanMayStart(r: RadioState): boolean {
+    return r.scan?.waiting === true && this.farewells.size === 0
   }
 
   /** The radio's own frames (null-data around a switch, a probe): sent when the air queue is empty. */
@@ -392,6 +450,7 @@ export class Radio {
     if (r.mode === "leaving") this.continueLeaving(r)
     else if (r.mode === "scanning") this.advanceScan(r)
     else {
+      if (this.afterFarewell(r)) return
       this.pump(r)
       this.consolidate(r)
     }
@@ -405,6 +464,8 @@ export class Radio {
       this.completed(v, [], lost)
     }
     if (r.airOwner === v && r.airFrames > 0) this.air.tellUnsafe(Air.AirMessage.FlushFrom({ station: this.station, source: this.vmacs[v]!.mac, reason }))
+    // A farewell drained with the ring (the vMAC reset or stopped) holds the radio no longer.
+    if (!this.afterFarewell(r) && r.mode === "serving") this.pump(r)
   }
 
   // --- channel plan ---
@@ -424,7 +485,18 @@ export class Radio {
 
   /** Decides whether the radio must move, now or at the end of its dwell. */
   private plan(r: RadioState): void {
-    if (r.mode !== "serving" || r.scan !== undefined) return
+    if (r.mode !== "serving") return
+    const farewell = this.farewellChannel()
+    if (farewell >= 0) {
+      // Held for a deauthentication: there at once, and no rotation away until it is done.
+      if (farewell !== r.channel) return this.leave(r, { then: "serve", channel: farewell })
+      if (r.dwellArmed) {
+        r.dwellArmed = false
+        r.token++
+      }
+      return
+    }
+    if (r.scan !== undefined) return
     const served = this.servedChannels()
     if (!mustRotate(served, r.channel)) {
       if (r.dwellArmed) {
@@ -442,6 +514,7 @@ export class Radio {
   dwellOver(r: RadioState, token: number): void {
     if (token !== r.token || r.mode !== "serving") return
     r.dwellArmed = false
+    if (this.farewells.size > 0) return this.plan(r)
     const served = this.servedChannels()
     if (mustRotate(served, r.channel)) this.leave(r, { then: "serve", channel: nextChannel(served, r.channel) })
   }
@@ -499,7 +572,7 @@ export class Radio {
     if (left !== undefined) {
       for (const v of this.vmacs) if (v.regs.state === "associated" && v.regs.channel === r.channel) v.ref.tellUnsafe({ _tag: "Returned", awayNs: this.kernel.nowNs - left })
     }
-    if (r.scan?.waiting === true) return this.leave(r, { then: "scan", channel: r.scan.channels[0]! })
+    if (this.scanMayStart(r)) return this.leave(r, { then: "scan", channel: r.scan!.channels[0]! })
     if (r.airFrames === 0) {
       const nulls = this.powerSaveNulls(r, false)
       if (nulls.length > 0) this.sendOwn(r, nulls)
@@ -515,9 +588,13 @@ export class Radio {
     if (r.scan !== undefined) return // one radio: the driver consolidates; a second request waits for this one
     if (channels.length === 0) return this.status.raise({ _tag: "ScanComplete", results: [] })
     this.stats.scans++
-    r.scan = { channels, next: 0, dwellNs, results: new Map(), returnTo: r.channel, waiting: r.mode !== "serving", dwellOver: false }
-    if (r.mode === "serving") this.leave(r, { then: "scan", channel: channels[0]! })
-    else if (r.mode === "sleeping") this.wake(r)
+    // A farewell goes first: the scan waits until it is done (and the radio goes to it if it is elsewhere).
+    const held = this.farewells.size > 0
+    r.scan = { channels, next: 0, dwellNs, results: new Map(), returnTo: r.channel, waiting: r.mode !== "serving" || held, dwellOver: false }
+    if (r.mode === "serving") {
+      if (held) this.plan(r)
+      else this.leave(r, { then: "scan", channel: channels[0]! })
+    } else if (r.mode === "sleeping") this.wake(r)
   }
 
   private scanHere(r: RadioState): void {

@@ -24,6 +24,13 @@
  * a deauthentication before that (the AP found message 2's MIC wrong, or gave up) is reported as the
  * association failed. Keys are cleared whenever the association ends.
  *
+ * Leaving a BSS (`Disassoc` while associated) is mac80211's `ieee80211_set_disassoc`
+ * (net/mac80211/mlme.c): the card first drops what the vMAC had queued (`NicLogic`), the
+ * deauthentication goes out on the old BSS's channel, and an `Auth` to a new BSS waits until the radio
+ * is done with it (acknowledged or given up: `DeauthDone`), as mac80211 flushes the deauthentication
+ * out before it releases the channel and `ieee80211_mgd_auth` prepares the new one. The old AP hears it
+ * and forgets the station at once; it never waits out an inactivity timeout.
+ *
  * Power save (`PowerSave.ts`, once its driver asks with `SetPowerSave`): it dozes after a spell
  * without traffic (a null-data frame with the PM bit tells its AP), wakes for the beacons of its
  * listen interval, and fetches what the TIM says its AP holds with PS-Polls, or (U-APSD, if its
@@ -118,6 +125,8 @@ export type VmacMessage = Data.TaggedEnum<{
     readonly listenInterval: number | undefined
   }
   Disassoc: {}
+  /** The radio is done with its deauthentication `frameId` (acknowledged or given up): a join held behind it may go. */
+  DeauthDone: { readonly frameId: number }
   /** Unicast frames the radio received for this vMAC's address. */
   Heard: { readonly frames: ReadonlyArray<Frame> }
   /** The radio heard a beacon of `bssid`, its own AP's, at `signalDbm` (`frame`: its TIM and TBTT). */
@@ -213,6 +222,11 @@ interface VmacState {
   readonly beaconSignal: BeaconSignal
   /** The 4-way handshake of the association to an RSN under way or done, and the VM it is for (lost in a crash). */
   wpa: { readonly vm: number; supplicant: Supplicant.Supplicant } | undefined
+  /**
+   * Leaving its BSS: the deauthentication `deauthId` is not yet done, and `auth`, the driver's next
+   * join, waits for it (its frame would go on the new channel; lost in a crash: the driver's join times out).
+   */
+  leaving: { readonly deauthId: number; auth: { readonly bssid: number; readonly channel: number } | undefined } | undefined
 }
 
 export interface VmacOptions {
@@ -247,7 +261,7 @@ export const make = Effect.fnUntraced(function*(options: VmacOptions): Effect.fn
   const ref = yield* ModelActor.makeStateful<VmacMessage, VmacState>({
     name: `vmac-${index}`,
     capacity: MAILBOX_MESSAGES,
-    initial: () => ({ regs, hung: false, held: [], lastBeaconNs: kernel.nowNs, apProbes: 0, lastApProbeNs: kernel.nowNs, ssid: "", beaconSignal: noBeaconSignal(), wpa: undefined }),
+    initial: () => ({ regs, hung: false, held: [], lastBeaconNs: kernel.nowNs, apProbes: 0, lastApProbeNs: kernel.nowNs, ssid: "", beaconSignal: noBeaconSignal(), wpa: undefined, leaving: undefined }),
     handle: (state, msg) => firmware.handle(state, msg),
     parent: options.parent,
     supervision: options.supervision,
@@ -256,7 +270,7 @@ export const make = Effect.fnUntraced(function*(options: VmacOptions): Effect.fn
       for (const f of crashed.held) ledger.drop(f, "vmac-crash")
       if (crashed.held.length > 0) firmware.completed([], crashed.held)
       if (regs.state !== "stopped") firmware.tell({ _tag: "FirmwareError", vmac: index })
-      return { regs, hung: false, held: [], lastBeaconNs: kernel.nowNs, apProbes: 0, lastApProbeNs: kernel.nowNs, ssid: "", beaconSignal: noBeaconSignal(), wpa: undefined }
+      return { regs, hung: false, held: [], lastBeaconNs: kernel.nowNs, apProbes: 0, lastApProbeNs: kernel.nowNs, ssid: "", beaconSignal: noBeaconSignal(), wpa: undefined, leaving: undefined }
     }
   })
   self.set(ref)
@@ -309,6 +323,7 @@ class VmacFirmware {
         if (r.state === "associated") this.powerSave(s, PowerSave.timer(r.ps, msg.token, this.kernel.nowNs, r.txQueued !== r.txCompleted))
         break
       case "Start":
+        s.leaving = undefined
         this.dropKeys(s)
         r.state = "idle"
         r.signalMonitor = undefined
@@ -336,12 +351,16 @@ class VmacFirmware {
         break
       case "Auth":
         if (r.state === "stopped") break
-        this.dropKeys(s)
-        r.state = "authenticating"
-        r.bssid = msg.bssid
-        r.channel = msg.channel
-        this.sendManagement(s, FrameKind.Auth, undefined)
+        if (s.leaving !== undefined) s.leaving.auth = { bssid: msg.bssid, channel: msg.channel }
+        else this.authenticate(s, msg.bssid, msg.channel)
         break
+      case "DeauthDone": {
+        const leaving = s.leaving
+        if (leaving === undefined || leaving.deauthId !== msg.frameId) break
+        s.leaving = undefined
+        if (leaving.auth !== undefined && r.state !== "stopped") this.authenticate(s, leaving.auth.bssid, leaving.auth.channel)
+        break
+      }
       case "Assoc":
         if (r.state !== "authenticated" || r.bssid !== msg.bssid) break
         r.state = "associating"
@@ -363,7 +382,9 @@ class VmacFirmware {
         break
       case "Disassoc":
         if (r.state === "stopped") break
-        if (r.state === "associated") this.sendManagement(s, FrameKind.Deauth, undefined)
+        // Its channel stays as it was: the deauthentication goes out there, and a join waits for it.
+        if (r.state === "associated") s.leaving = { deauthId: this.sendManagement(s, FrameKind.Deauth, undefined).id, auth: undefined }
+        else if (s.leaving !== undefined) s.leaving.auth = undefined // a join held behind the deauthentication is called off
         this.dropKeys(s)
         r.state = "idle"
         break
@@ -467,8 +488,18 @@ class VmacFirmware {
     this.toRing(ok, false)
   }
 
+  /** Starts a join: authentication with `bssid` on `channel`. */
+  private authenticate(s: VmacState, bssid: number, channel: number): void {
+    const r = s.regs
+    this.dropKeys(s)
+    r.state = "authenticating"
+    r.bssid = bssid
+    r.channel = channel
+    this.sendManagement(s, FrameKind.Auth, undefined)
+  }
+
   /** A management frame to the vMAC's BSS, ahead of its queued data (as mac80211 queues management). */
-  private sendManagement(s: VmacState, kind: FrameKind, info: Frame["info"]): void {
+  private sendManagement(s: VmacState, kind: FrameKind, info: Frame["info"]): Frame {
     const f = new Frame(this.o.ledger.nextFrameId(), kind, this.o.mac, s.regs.bssid, s.regs.bssid)
     f.createdNs = this.kernel.nowNs
     f.info = info
@@ -477,6 +508,7 @@ class VmacFirmware {
     })
     this.o.ledger.register(f)
     this.toRing([f], true)
+    return f
   }
 
   /** Data may pass: an open network, or the handshake's key is installed (802.1X's port, 12.7.6). */
@@ -573,6 +605,7 @@ class VmacFirmware {
     const held = s.held
     s.held = []
     s.hung = false
+    s.leaving = undefined
     for (const f of held) this.o.ledger.drop(f, reason)
     if (held.length > 0) this.completed([], held)
     if (r.state === "associated") this.sendManagement(s, FrameKind.Deauth, undefined)
