@@ -391,15 +391,20 @@ export class AirLogic {
     this.stats.internalCollisions++
     e.retries++
     e.cw = nextCw(e.cw, t, e.voice)
-    if (s.chain === undefined ? e.retries >= SHORT_RETRY_LIMIT : e.retries >= s.chain.attempts) {
+    if (atRetryLimit(e)) {
       const dropped = e.queue.slice(0, 1)
-      removeHead(e.queue, 1)
-      this.drop(dropped, "retry-limit")
-      e.cw = initialCw(t, e.voice)
-      e.retries = 0
+      this.giveUp(e, dropped, "retry-limit")
       s.owner.sent(s, NO_FRAMES, dropped)
     }
     e.backoffSlots = backoffSlots(this.draw(), e.cw)
+  }
+
+  /** `e` gives up the `frames` at the head of its queue (dropped as `reason`): CW back to CWmin[AC], retries to 0 (10.22.2.2). */
+  private giveUp(e: Edcaf, frames: ReadonlyArray<Frame>, reason: string): void {
+    removeHead(e.queue, frames.length)
+    this.drop(frames, reason)
+    e.cw = initialCw(timingsFor(e.station.phy), e.voice)
+    e.retries = 0
   }
 
   /**
@@ -609,14 +614,9 @@ export class AirLogic {
         // backoff: CW goes back to CWmin; no answer doubles it (10.22.2.2; ns-3's HtFrameExchangeManager
         // resets CW on any BlockAck received).
         edcaf.cw = acked ? initialCw(timingsFor(station.phy), edcaf.voice) : nextCw(edcaf.cw, timingsFor(station.phy), edcaf.voice)
-        // A chain's stages used up, or (no chain) the standard's retry limit: `retries` failed
-        // transmissions so far, and the limit counts transmissions.
-        if (station.chain === undefined ? edcaf.retries >= SHORT_RETRY_LIMIT : edcaf.retries >= station.chain.attempts) {
-          removeHead(edcaf.queue, failed.length)
+        if (atRetryLimit(edcaf)) {
           dropped = failed
-          this.drop(failed, receiver === undefined && !collided ? "no-receiver" : "retry-limit")
-          edcaf.cw = initialCw(timingsFor(station.phy), edcaf.voice)
-          edcaf.retries = 0
+          this.giveUp(edcaf, failed, receiver === undefined && !collided ? "no-receiver" : "retry-limit")
         }
       }
       // Its post-backoff, or its retry's backoff, over the window the outcome left (10.3.4.3).
@@ -811,6 +811,15 @@ export class AirLogic {
       }
     }
   }
+}
+
+/**
+ * Whether `e`'s head frame has had its last attempt: a chain's stages used up, or (no chain) the
+ * standard's retry limit; `retries` counts failed attempts so far, and the limit counts attempts.
+ */
+const atRetryLimit = (e: Edcaf): boolean => {
+  const chain = e.station.chain
+  return chain === undefined ? e.retries >= SHORT_RETRY_LIMIT : e.retries >= chain.attempts
 }
 
 /** Whether `e` sent in `winners`. */
