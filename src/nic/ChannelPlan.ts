@@ -1,7 +1,8 @@
 /**
  * Where the card's one radio goes: it serves one channel at a time, and when the vMACs that hold or
  * seek an association (or still have frames to send) are on several channels, it visits them in
- * turn, ascending, staying a dwell on each. Pure functions: the NIC actor owns the timing.
+ * turn, ascending, staying a dwell on each; a join under way holds it on its channel (`protectedJoin`).
+ * Pure functions: the NIC actor owns the timing.
  */
 
 /**
@@ -31,3 +32,44 @@ export const nextChannel = (served: ReadonlyArray<number>, current: number): num
 /** Whether the radio must leave `current`: another channel needs it and this one is not the only one. */
 export const mustRotate = (served: ReadonlyArray<number>, current: number): boolean =>
   served.length > 1 || (served.length === 1 && served[0] !== current)
+
+/**
+ * How long a join holds the radio on its channel, at most, in ns: 300 TU. iwlmvm's session protection
+ * (`iwl_mvm_protect_assoc`, drivers/net/wireless/intel/iwlwifi/mvm/mac80211.c, run from mac80211's
+ * `drv_mgd_prepare_tx` before the authentication and the association request, net/mac80211/mlme.c)
+ * asks the firmware for a 300 TU event of very high priority that is not fragmented, "enough for 99%
+ * of the cases", then a longer one other activities may interrupt: the model keeps the first.
+ */
+export const JOIN_PROTECTION_NS = 300 * 1024 * 1000
+
+/** What the plan needs of a vMAC's registers to see a join under way. */
+export interface JoinView {
+  readonly state: string
+  readonly channel: number
+  readonly rsn: boolean
+  readonly keyId: number
+  /** When its last join started (its `Authenticate`). */
+  readonly joinStartedNs: number
+}
+
+/** A join under way: from authentication until the association completes (on an RSN, the 4-way handshake's key installed). */
+export const joining = (v: JoinView): boolean =>
+  v.state === "authenticating" || v.state === "authenticated" || v.state === "associating" ||
+  (v.state === "associated" && v.rsn && v.keyId === 0)
+
+/**
+ * The join that holds the radio at `nowNs`, or undefined: of the joins under way whose protection
+ * (`JOIN_PROTECTION_NS` from their start) has not run out, the one that started first (the firmware
+ * serves one protected session at a time, in the order asked). `untilNs`: when its protection ends.
+ */
+export const protectedJoin = (
+  vmacs: ReadonlyArray<JoinView>,
+  nowNs: number
+): { readonly channel: number; readonly untilNs: number } | undefined => {
+  let first: JoinView | undefined
+  for (const v of vmacs) {
+    if (!joining(v) || nowNs >= v.joinStartedNs + JOIN_PROTECTION_NS) continue
+    if (first === undefined || v.joinStartedNs < first.joinStartedNs) first = v
+  }
+  return first === undefined ? undefined : { channel: first.channel, untilNs: first.joinStartedNs + JOIN_PROTECTION_NS }
+}

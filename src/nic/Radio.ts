@@ -22,6 +22,10 @@
  * until the deauthentication is acknowledged or given up, as mac80211 grants a leaving interface
  * immediate airtime (`drv_mgd_prepare_tx` in `ieee80211_set_disassoc`, net/mac80211/mlme.c) and
  * flushes the frame out before anything else (the deauthentication request returns only then).
+ * A join holds it next (`ChannelPlan.protectedJoin`): the radio goes to the joining vMAC's channel
+ * at once and stays there until the association completes (the handshake's key installed) or its
+ * protection runs out, as mac80211 asks the driver for airtime before the authentication and the
+ * association request (`drv_mgd_prepare_tx`) and iwlmvm answers with a session protection.
  *
  * Power save, consolidated: the radio sleeps only when every started vMAC dozes at its AP
  * (`PowerSave.ts`) and nothing is left to send; it wakes as soon as one needs it (the earliest beacon
@@ -41,7 +45,7 @@ import { BROADCAST, Frame, FrameKind } from "../vocabulary/Frame.ts"
 import type { RxBuffers } from "../vocabulary/RxBuffers.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import type { CardStatus } from "./CardStatus.ts"
-import { addChannel, mustRotate, nextChannel } from "./ChannelPlan.ts"
+import { addChannel, mustRotate, nextChannel, protectedJoin } from "./ChannelPlan.ts"
 import { pickNext } from "./TxScheduler.ts"
 import type { TxSchedulerKind } from "./TxScheduler.ts"
 import type { TxRings } from "./TxRings.ts"
@@ -86,6 +90,8 @@ export interface RadioState {
   lastServed: number
   arrivedNs: number
   dwellArmed: boolean
+  /** The armed dwell timer is a join's protection ending at this time; -1: it is the channel's dwell. */
+  heldUntilNs: number
   dozeNullsSent: boolean
   leaveTo: Destination
   switchingTo: Destination
@@ -144,6 +150,7 @@ export const initialRadio = (channel: number, nowNs: number): RadioState => {
     lastServed: -1,
     arrivedNs: DOUBLE_FIELD_SEED, // a double from the start (a world starts at 0 ns)
     dwellArmed: false,
+    heldUntilNs: -1,
     dozeNullsSent: false,
     leaveTo: { then: "serve", channel },
     switchingTo: { then: "serve", channel },
@@ -169,6 +176,8 @@ export class Radio {
   private readonly air: Port<Air.AirMessage>
   private readonly ledger: FrameLedger
   private readonly vmacs: ReadonlyArray<Vmac.VmacHandle>
+  /** Their status registers (the same objects for the card's life), for the plan's view of joins. */
+  private readonly vmacRegs: ReadonlyArray<Vmac.VmacRegisters>
   private readonly status: CardStatus
   private readonly self: Port<RadioTimer>
   private readonly rings: TxRings
@@ -220,6 +229,7 @@ export class Radio {
     this.air = parts.air
     this.ledger = parts.ledger
     this.vmacs = parts.vmacs
+    this.vmacRegs = parts.vmacs.map((v) => v.regs)
     this.status = parts.status
     this.self = parts.self
     this.accountedNs = kernel.nowNs
@@ -497,6 +507,9 @@ export class Radio {
       return
     }
     if (r.scan !== undefined) return
+    // A join holds the radio: there at once, and no rotation away until it completes or its protection ends.
+    const join = protectedJoin(this.vmacRegs, this.kernel.nowNs)
+    if (join !== undefined && join.channel !== r.channel) return this.leave(r, { then: "serve", channel: join.channel })
     const served = this.servedChannels()
     if (!mustRotate(served, r.channel)) {
       if (r.dwellArmed) {
@@ -505,16 +518,25 @@ export class Radio {
       }
       return
     }
+    if (join !== undefined) {
+      if (r.dwellArmed && r.heldUntilNs === join.untilNs) return
+      r.dwellArmed = true
+      r.heldUntilNs = join.untilNs
+      at(this.kernel, Math.max(this.kernel.nowNs, join.untilNs), this.self, { _tag: "DwellOver", token: ++r.token })
+      return
+    }
     if (!served.includes(r.channel)) return this.leave(r, { then: "serve", channel: nextChannel(served, r.channel) })
-    if (r.dwellArmed) return
+    // A join's protection timer gives way to the channel's own dwell once the join is done.
+    if (r.dwellArmed && r.heldUntilNs < 0) return
     r.dwellArmed = true
+    r.heldUntilNs = -1
     at(this.kernel, Math.max(this.kernel.nowNs, r.arrivedNs + this.o.channelDwellNs), this.self, { _tag: "DwellOver", token: ++r.token })
   }
 
   dwellOver(r: RadioState, token: number): void {
     if (token !== r.token || r.mode !== "serving") return
     r.dwellArmed = false
-    if (this.farewells.size > 0) return this.plan(r)
+    if (this.farewells.size > 0 || protectedJoin(this.vmacRegs, this.kernel.nowNs) !== undefined) return this.plan(r)
     const served = this.servedChannels()
     if (mustRotate(served, r.channel)) this.leave(r, { then: "serve", channel: nextChannel(served, r.channel) })
   }

@@ -105,6 +105,8 @@ export interface VmacRegisters {
   ps: PowerSave.PsState
   /** Its association asked its AP for U-APSD (the QoS Info of its WMM Information element); false when not associated. */
   uapsd: boolean
+  /** When its last join started (its authentication): a join holds the radio for a while (`ChannelPlan.protectedJoin`). */
+  joinStartedNs: number
 }
 
 export type VmacMessage = Data.TaggedEnum<{
@@ -495,6 +497,7 @@ class VmacFirmware {
     r.state = "authenticating"
     r.bssid = bssid
     r.channel = channel
+    r.joinStartedNs = this.kernel.nowNs
     this.sendManagement(s, FrameKind.Auth, undefined)
   }
 

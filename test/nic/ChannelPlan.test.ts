@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { addChannel, mustRotate, nextChannel } from "../../src/nic/ChannelPlan.ts"
+import { addChannel, JOIN_PROTECTION_NS, joining, mustRotate, nextChannel, protectedJoin } from "../../src/nic/ChannelPlan.ts"
 import { drawer } from "../support/draw.ts"
 
 /** The served channels the radio builds from its vMACs' channels (`undefined`: a vMAC with none). */
@@ -38,5 +38,31 @@ describe("channel plan of the card's one radio", () => {
     assert.isFalse(mustRotate([6], 6))
     assert.isTrue(mustRotate([11], 6))
     assert.isTrue(mustRotate([1, 11], 1))
+  })
+})
+
+describe("a join holds the radio (session protection)", () => {
+  const view = (state: string, channel: number, joinStartedNs: number, rsn = false, keyId = 0) => ({ state, channel, joinStartedNs, rsn, keyId })
+
+  it("holds it from authentication until the association completes, the 4-way handshake's key included", () => {
+    assert.isTrue(joining(view("authenticating", 6, 0)))
+    assert.isTrue(joining(view("authenticated", 6, 0)))
+    assert.isTrue(joining(view("associating", 6, 0)))
+    assert.isTrue(joining(view("associated", 6, 0, true, 0)), "an RSN association without its key: the handshake runs")
+    assert.isFalse(joining(view("associated", 6, 0, true, 7)), "the key is installed: the join is done")
+    assert.isFalse(joining(view("associated", 6, 0, false, 0)), "an open network: done at the association")
+    assert.isFalse(joining(view("idle", 6, 0)))
+    assert.isFalse(joining(view("stopped", 6, 0)))
+  })
+
+  it("is the first join started, for 300 TU from its start, then none", () => {
+    const tuNs = 1024_000 // 802.11-2016 3.1: a time unit is 1024 µs
+    const vmacs = [view("associated", 1, 0, true, 3), view("associating", 11, 5e9), view("authenticating", 6, 4.9e9)]
+    assert.deepStrictEqual(protectedJoin(vmacs, 5e9), { channel: 6, untilNs: 4.9e9 + 300 * tuNs })
+    // The first one's protection ran out: the second holds the radio for what is left of its own.
+    assert.deepStrictEqual(protectedJoin(vmacs, 4.9e9 + 300 * tuNs), { channel: 11, untilNs: 5e9 + 300 * tuNs })
+    assert.strictEqual(protectedJoin(vmacs, 5e9 + 300 * tuNs), undefined)
+    assert.strictEqual(protectedJoin([view("associated", 1, 0, true, 3)], 1e6), undefined)
+    assert.strictEqual(JOIN_PROTECTION_NS, 300 * tuNs)
   })
 })
