@@ -98,9 +98,11 @@ counts=$(awk -F, '
     printf "records=%d ppdus=%d mpdus=%d retries=%d badFcs=%d answers=%d answersLost=%d failed=%d fcsDisagree=%d\n", records, ppdus, mpdus, retries, badFcs, answers, answersLost, failed, fcsDisagree
     for (r in byRate) printf "rate %s: %d MPDUs\n", r, byRate[r]
   }' "$work/fields")
-echo "$counts" | head -1 | tr ' ' '\n' | sed 's/^/  /'
+# `sed -n 1p`, not `head -1`: head exits after the first line, and an echo still writing then dies of
+# SIGPIPE, which pipefail turns into the script's exit status (141, seen under load).
+echo "$counts" | sed -n 1p | tr ' ' '\n' | sed 's/^/  /'
 echo "$counts" | tail -n +2 | sort | sed 's/^/  /'
-get() { echo "$counts" | head -1 | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+get() { echo "$counts" | sed -n 1p | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 
 status=0
 [ "$malformed" -eq 0 ] || { echo "check-pcap: FAIL: $malformed malformed packets" >&2; status=1; }
