@@ -72,8 +72,14 @@ export const PS_BUFFER_EXPIRE_NS = 10_000_000_000
 export const PS_BUFFER_CHECK_NS = 1_000_000_000
 /** How often the augmented driver polls the card for unsignalled events and runs its TX watchdog. Modelling choice (Linux drivers run such housekeeping every 10–100 ms). */
 export const DRIVER_TICK_NS = 50_000_000
-/** TX outstanding with no completion for this long means the vMAC is hung: Linux's netdev watchdog uses seconds; iwlwifi's queue-stuck timer 2.5 s; 500 ms here keeps faulted runs short. Modelling choice. */
-export const WATCHDOG_STALL_NS = 500_000_000
+/**
+ * TX outstanding with no completion for this long means the vMAC is hung: iwlwifi's TX queue watchdog,
+ * IWL_DEF_WD_TIMEOUT 2500 ms (drivers/net/wireless/intel/iwlwifi/iwl-config.h; iwlagn's first one,
+ * iwl-core.h, had 2000 ms). It must outlast the time a vMAC's channel may go unserved while the radio
+ * is held elsewhere (a join's 300 TU protection, then the other channels' dwells): a 500 ms bound,
+ * used until 2026-12-04, reset 68 healthy vMACs in a 24-hour soak once joins held the radio.
+ */
+export const WATCHDOG_STALL_NS = 2_500_000_000
 /** How long a guest driver waits for its card to answer a PCI probe or an init. Modelling choice (a second). */
 export const INIT_TIMEOUT_NS = 1_000_000_000
 /** How long a guest driver waits for a scan's results: mac80211 aborts a software scan after a few seconds; 2 s here. Modelling choice. */
