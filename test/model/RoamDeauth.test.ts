@@ -10,18 +10,9 @@ import { Effect } from "effect"
 import { readDot11, readPcap, readRadiotap } from "../../src/pcap/PcapReader.ts"
 import type { Dot11Header } from "../../src/pcap/PcapReader.ts"
 import { locationFloor, roamingWalk } from "../../src/scenario/examples.ts"
-import { collector } from "../pcap/support.ts"
+import { collector, Dot11, macOf } from "../pcap/support.ts"
 import { runChecked, scenarioOf } from "./support.ts"
 
-const MANAGEMENT = 0
-const CONTROL = 1
-const DATA = 2
-const DEAUTH = 12
-const ACK = 13
-/** Frame Control's Retry flag (9.2.4.1.3). */
-const RETRY = 0x08
-
-const macOf = (text: string): number => parseInt(text.replaceAll(":", ""), 16)
 /** A 2.4 GHz channel's centre frequency (802.11-2016 19.3.15.2: 2407 + 5·n MHz). */
 const mhzOf = (channel: number): number => 2407 + 5 * channel
 
@@ -77,26 +68,26 @@ const assertDeauthHeard = (run: RoamRun): void => {
     const oldMhz = mhzOf(channelOf.get(roam.from)!)
     // The deauthentications to the old AP not yet matched to an earlier roam (a VM may leave the same AP twice).
     const at = air.findIndex((r, i) =>
-      !seen.has(i) && r.h.type === MANAGEMENT && r.h.subtype === DEAUTH && (r.h.flags & RETRY) === 0 && r.h.addr2 === roam.station && r.h.addr1 === roam.from)
+      !seen.has(i) && r.h.type === Dot11.MANAGEMENT && r.h.subtype === Dot11.DEAUTH && (r.h.flags & Dot11.RETRY) === 0 && r.h.addr2 === roam.station && r.h.addr1 === roam.from)
     assert.isAtLeast(at, 0, `${label}: a deauthentication to the old AP`)
     seen.add(at)
     // Its attempts (first and retries) all go on the old AP's channel; one is acknowledged there.
     let acked = -1
     for (let i = at; i < air.length && acked < 0; i++) {
       const r = air[i]!
-      if (r.h.type === MANAGEMENT && r.h.subtype === DEAUTH && r.h.addr2 === roam.station && r.h.addr1 === roam.from) {
-        if ((r.h.flags & RETRY) === 0 && i !== at) break // a later deauthentication: this one was never acknowledged
+      if (r.h.type === Dot11.MANAGEMENT && r.h.subtype === Dot11.DEAUTH && r.h.addr2 === roam.station && r.h.addr1 === roam.from) {
+        if ((r.h.flags & Dot11.RETRY) === 0 && i !== at) break // a later deauthentication: this one was never acknowledged
         assert.strictEqual(r.mhz, oldMhz, `${label}: the deauthentication goes on the old AP's channel`)
         const next = air[i + 1]
-        if (next !== undefined && next.h.type === CONTROL && next.h.subtype === ACK && next.h.addr1 === roam.station && next.mhz === oldMhz) acked = i + 1
+        if (next !== undefined && next.h.type === Dot11.CONTROL && next.h.subtype === Dot11.ACK && next.h.addr1 === roam.station && next.mhz === oldMhz) acked = i + 1
       }
     }
     assert.isAtLeast(acked, 0, `${label}: the old AP acknowledges the deauthentication`)
     let after = 0
     for (let i = acked + 1; i < air.length; i++) {
       const r = air[i]!
-      if (r.h.type === MANAGEMENT && r.h.addr2 === roam.station && r.h.addr1 === roam.from) break // back with that AP
-      if (r.h.type === DATA && r.h.addr2 === roam.from && r.h.addr1 === roam.station) after++
+      if (r.h.type === Dot11.MANAGEMENT && r.h.addr2 === roam.station && r.h.addr1 === roam.from) break // back with that AP
+      if (r.h.type === Dot11.DATA && r.h.addr2 === roam.from && r.h.addr1 === roam.station) after++
     }
     assert.strictEqual(after, 0, `${label}: data the old AP sent the station after it heard the deauthentication`)
   }

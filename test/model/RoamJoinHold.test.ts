@@ -10,16 +10,8 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { readDot11, readPcap, readRadiotap } from "../../src/pcap/PcapReader.ts"
 import { locationFloor } from "../../src/scenario/examples.ts"
-import { collector } from "../pcap/support.ts"
+import { collector, Dot11, macOf } from "../pcap/support.ts"
 import { runChecked, scenarioOf } from "./support.ts"
-
-const MANAGEMENT = 0
-const CONTROL = 1
-const AUTH = 11
-const DEAUTH = 12
-const ACK = 13
-
-const macOf = (text: string): number => parseInt(text.replaceAll(":", ""), 16)
 
 /**
  * The most a roam's join may take once the radio is free: its frames (authentication, association
@@ -58,11 +50,11 @@ describe("a roam's join holds the card's radio", () => {
           let ackNs = -1
           for (let k = 0; k + 1 < air.length && air[k]!.timeNs <= doneNs; k++) {
             const r = air[k]!, next = air[k + 1]!
-            if (r.h.type === MANAGEMENT && r.h.subtype === DEAUTH && r.h.addr2 === station && r.h.addr1 === from &&
-              next.h.type === CONTROL && next.h.subtype === ACK && next.h.addr1 === station) ackNs = next.timeNs
+            if (r.h.type === Dot11.MANAGEMENT && r.h.subtype === Dot11.DEAUTH && r.h.addr2 === station && r.h.addr1 === from &&
+              next.h.type === Dot11.CONTROL && next.h.subtype === Dot11.ACK && next.h.addr1 === station) ackNs = next.timeNs
           }
           assert.isAtLeast(ackNs, 0, `${label}: the old AP acknowledged the deauthentication`)
-          const auth = air.find((r) => r.timeNs > ackNs && r.h.type === MANAGEMENT && r.h.subtype === AUTH && r.h.addr2 === station && r.h.addr1 === to)
+          const auth = air.find((r) => r.timeNs > ackNs && r.h.type === Dot11.MANAGEMENT && r.h.subtype === Dot11.AUTH && r.h.addr2 === station && r.h.addr1 === to)
           assert.isDefined(auth, `${label}: an authentication to the new AP`)
           assert.isBelow(auth!.timeNs - ackNs, AUTH_AFTER_DEAUTH_BOUND_NS, `${label}: from the deauthentication's ack to the authentication`)
         }

@@ -7,7 +7,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { readDot11, readRadiotap } from "../../src/pcap/PcapReader.ts"
-import { captured } from "../pcap/support.ts"
+import { captured, Dot11 } from "../pcap/support.ts"
 
 const LOSS_TIME_NS = 2e9
 const PROBE_WAIT_NS = 0.5e9
@@ -16,11 +16,6 @@ const PROBE_TRIES = 5
 const CHECK_PERIOD_NS = 0.25e9
 const AP = 0x020000000100
 const BROADCAST = 0xffffffffffff
-const MANAGEMENT = 0
-const BEACON = 8
-const PROBE_REQUEST = 4
-/** Frame Control's Retry flag. */
-const RETRY = 0x08
 
 /** Each record of a run's capture: its time and MAC header. */
 const airOf = (input: unknown, seconds: number) =>
@@ -38,10 +33,10 @@ describe("beacon loss (mac80211, Linux 2.6.33)", () => {
         faults: [{ kind: "channel-loss", atSeconds: outageAtNs / 1e9, channel: 6, forSeconds: 20 }]
       }, 11)
       // The last beacon heard: the AP's last before the outage (the capture shows those after it too, lost).
-      const lastBeacon = air.filter((r) => r.h.type === MANAGEMENT && r.h.subtype === BEACON && r.h.addr2 === AP && r.timeNs < outageAtNs).at(-1)!
+      const lastBeacon = air.filter((r) => r.h.type === Dot11.MANAGEMENT && r.h.subtype === Dot11.BEACON && r.h.addr2 === AP && r.timeNs < outageAtNs).at(-1)!
       assert.isAbove(lastBeacon.timeNs, outageAtNs - 0.11e9, "beacons every 102.4 ms until the outage")
       // The VM's probes of its AP (first transmissions; each is retried, unanswered, on the air).
-      const probes = air.filter((r) => r.h.type === MANAGEMENT && r.h.subtype === PROBE_REQUEST && r.h.addr1 === AP && (r.h.flags & RETRY) === 0)
+      const probes = air.filter((r) => r.h.type === Dot11.MANAGEMENT && r.h.subtype === Dot11.PROBE_REQUEST && r.h.addr1 === AP && (r.h.flags & Dot11.RETRY) === 0)
       assert.strictEqual(probes.length, PROBE_TRIES)
       const first = probes[0]!.timeNs - lastBeacon.timeNs
       assert.isAtLeast(first, LOSS_TIME_NS)
@@ -49,7 +44,7 @@ describe("beacon loss (mac80211, Linux 2.6.33)", () => {
       for (let i = 1; i < probes.length; i++) assert.closeTo(probes[i]!.timeNs - probes[i - 1]!.timeNs, PROBE_WAIT_NS, 1e6, `probe ${i + 1}`)
       // Unanswered, the last wait ends the association: the VM scans (broadcast probes), and probes its AP no more.
       const gone = probes.at(-1)!.timeNs + PROBE_WAIT_NS
-      const scans = air.filter((r) => r.h.type === MANAGEMENT && r.h.subtype === PROBE_REQUEST && r.h.addr1 === BROADCAST && r.timeNs > outageAtNs)
+      const scans = air.filter((r) => r.h.type === Dot11.MANAGEMENT && r.h.subtype === Dot11.PROBE_REQUEST && r.h.addr1 === BROADCAST && r.timeNs > outageAtNs)
       assert.isAbove(scans.length, 0)
       assert.closeTo(scans[0]!.timeNs, gone, 5e6, "the scan starts when the last wait ends")
     }))
@@ -64,10 +59,10 @@ describe("beacon loss (mac80211, Linux 2.6.33)", () => {
         vms: [{ name: "a", ssid: "lab", passphrase: "vwifi-lab-key", traffic: [] }],
         faults: [{ kind: "channel-loss", atSeconds: 3, channel: 6, forSeconds: 2.6 }]
       }, 7)
-      const probes = air.filter((r) => r.h.type === MANAGEMENT && r.h.subtype === PROBE_REQUEST && r.h.addr1 === AP && (r.h.flags & RETRY) === 0)
+      const probes = air.filter((r) => r.h.type === Dot11.MANAGEMENT && r.h.subtype === Dot11.PROBE_REQUEST && r.h.addr1 === AP && (r.h.flags & Dot11.RETRY) === 0)
       assert.isAtLeast(probes.length, 1)
       assert.isAtMost(probes.length, 2)
-      const scans = air.filter((r) => r.h.type === MANAGEMENT && r.h.subtype === PROBE_REQUEST && r.h.addr1 === BROADCAST && r.timeNs > 3e9)
+      const scans = air.filter((r) => r.h.type === Dot11.MANAGEMENT && r.h.subtype === Dot11.PROBE_REQUEST && r.h.addr1 === BROADCAST && r.timeNs > 3e9)
       assert.lengthOf(scans, 0, "no scan: the association held")
     }))
 })

@@ -5,6 +5,25 @@ import { readPcap } from "../../src/pcap/PcapReader.ts"
 import { runWorld } from "../../src/run/RunWorld.ts"
 import { decodeScenario } from "../../src/scenario/ScenarioLoad.ts"
 
+/**
+ * 802.11 frame types and subtypes as Frame Control carries them (802.11-2016 9.2.4.1.3, Table 9-1),
+ * and its Retry flag: written out for the tests that read captures, not taken from the encoder.
+ */
+export const Dot11 = {
+  MANAGEMENT: 0,
+  CONTROL: 1,
+  DATA: 2,
+  PROBE_REQUEST: 4,
+  BEACON: 8,
+  AUTH: 11,
+  DEAUTH: 12,
+  ACK: 13,
+  RETRY: 0x08
+} as const
+
+/** A MAC address as the capture reader prints it ("02:00:…"), as a number. */
+export const macOf = (text: string): number => parseInt(text.replaceAll(":", ""), 16)
+
 /** Collects the sink's chunks, as they are (the sink may keep them: the capture never writes them again). */
 export const collector = () => {
   const chunks: Array<Uint8Array> = []
