@@ -305,7 +305,7 @@ export class Radio {
     this.air.tellUnsafe(Air.AirMessage.Pause({ stations: [this.station], paused: false }))
     this.setMode(r, "serving")
     r.arrivedNs = this.kernel.nowNs
-    if (this.scanMayStart(r)) return this.leave(r, { then: "scan", channel: r.scan!.channels[0]! })
+    if (this.startWaitingScan(r)) return
     this.plan(r)
     this.pump(r)
     this.consolidate(r)
@@ -407,17 +407,16 @@ export class Radio {
     if (!this.farewellDone || this.farewells.size > 0) return false
     this.farewellDone = false
     if (r.mode !== "serving") return false
-    if (r.scan?.waiting === true) {
-      this.leave(r, { then: "scan", channel: r.scan.channels[0]! })
-      return true
-    }
+    if (this.startWaitingScan(r)) return true
     this.plan(r)
     return r.mode !== "serving"
   }
 
-  /** A scan that waits may start: the radio is free of farewells. */
-  private scanMayStart(r: RadioState): boolean {
-    return r.scan?.waiting === true && this.farewells.size === 0
+  /** A scan that waits starts, if the radio is free of farewells: it leaves for the scan's first channel. Whether it did. */
+  private startWaitingScan(r: RadioState): boolean {
+    if (r.scan?.waiting !== true || this.farewells.size > 0) return false
+    this.leave(r, { then: "scan", channel: r.scan.channels[0]! })
+    return true
   }
 
   /** The radio's own frames (null-data around a switch, a probe): sent when the air queue is empty. */
@@ -500,37 +499,36 @@ export class Radio {
     if (farewell >= 0) {
       // Held for a deauthentication: there at once, and no rotation away until it is done.
       if (farewell !== r.channel) return this.leave(r, { then: "serve", channel: farewell })
-      if (r.dwellArmed) {
-        r.dwellArmed = false
-        r.token++
-      }
-      return
+      return this.disarmDwell(r)
     }
     if (r.scan !== undefined) return
     // A join holds the radio: there at once, and no rotation away until it completes or its protection ends.
     const join = protectedJoin(this.vmacRegs, this.kernel.nowNs)
     if (join !== undefined && join.channel !== r.channel) return this.leave(r, { then: "serve", channel: join.channel })
     const served = this.servedChannels()
-    if (!mustRotate(served, r.channel)) {
-      if (r.dwellArmed) {
-        r.dwellArmed = false
-        r.token++
-      }
-      return
-    }
+    if (!mustRotate(served, r.channel)) return this.disarmDwell(r)
     if (join !== undefined) {
       if (r.dwellArmed && r.heldUntilNs === join.untilNs) return
-      r.dwellArmed = true
-      r.heldUntilNs = join.untilNs
-      at(this.kernel, Math.max(this.kernel.nowNs, join.untilNs), this.self, { _tag: "DwellOver", token: ++r.token })
-      return
+      return this.armDwell(r, join.untilNs, join.untilNs)
     }
     if (!served.includes(r.channel)) return this.leave(r, { then: "serve", channel: nextChannel(served, r.channel) })
     // A join's protection timer gives way to the channel's own dwell once the join is done.
     if (r.dwellArmed && r.heldUntilNs < 0) return
+    this.armDwell(r, r.arrivedNs + this.o.channelDwellNs, -1)
+  }
+
+  /** Arms the dwell timer for `atNs` (not before now); `heldUntilNs`: a join's protection end, or −1 for the channel's own dwell. */
+  private armDwell(r: RadioState, atNs: number, heldUntilNs: number): void {
     r.dwellArmed = true
-    r.heldUntilNs = -1
-    at(this.kernel, Math.max(this.kernel.nowNs, r.arrivedNs + this.o.channelDwellNs), this.self, { _tag: "DwellOver", token: ++r.token })
+    r.heldUntilNs = heldUntilNs
+    at(this.kernel, Math.max(this.kernel.nowNs, atNs), this.self, { _tag: "DwellOver", token: ++r.token })
+  }
+
+  /** Cancels an armed dwell timer (its token moves on, so it fires for nothing). */
+  private disarmDwell(r: RadioState): void {
+    if (!r.dwellArmed) return
+    r.dwellArmed = false
+    r.token++
   }
 
   dwellOver(r: RadioState, token: number): void {
@@ -594,7 +592,7 @@ export class Radio {
     if (left !== undefined) {
       for (const v of this.vmacs) if (v.regs.state === "associated" && v.regs.channel === r.channel) v.ref.tellUnsafe({ _tag: "Returned", awayNs: this.kernel.nowNs - left })
     }
-    if (this.scanMayStart(r)) return this.leave(r, { then: "scan", channel: r.scan!.channels[0]! })
+    if (this.startWaitingScan(r)) return
     if (r.airFrames === 0) {
       const nulls = this.powerSaveNulls(r, false)
       if (nulls.length > 0) this.sendOwn(r, nulls)
