@@ -9,6 +9,7 @@ import type { PairState } from "./PairState.ts"
 import type { JournalEntry } from "./DriverJournal.ts"
 import type { ChainEntry } from "../vocabulary/CardCommand.ts"
 import * as Vmacs from "./VmacTable.ts"
+import { controlledPortOpen } from "../nic/ControlledPort.ts"
 
 export interface RebuiltPair {
   readonly vm: number
@@ -45,7 +46,7 @@ export const rebuild = (
     const regs = card(e.vmac)
     if (regs.state === "stopped") restart.push(e.vmac)
     // Associated on an RSN without a key yet: the 4-way handshake is still under way, the guest still waits.
-    const state = regs.state === "associated" && regs.rsn === true && regs.keyId === 0 ? "associating" : regs.state
+    const state = regs.state === "associated" && !controlledPortOpen(regs) ? "associating" : regs.state
     const pair = { vm: e.vm, vmac: e.vmac, state: fromCard(state), bssid: regs.bssid, rateIndex: e.rateIndex }
     pairs.push(e.chain === undefined ? pair : { ...pair, chain: e.chain })
   }

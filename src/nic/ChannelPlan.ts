@@ -4,6 +4,7 @@
  * turn, ascending, staying a dwell on each; a join under way holds it on its channel (`protectedJoin`).
  * Pure functions: the NIC actor owns the timing.
  */
+import { controlledPortOpen } from "./ControlledPort.ts"
 
 /**
  * Adds `channel` to `served`, the channels the radio must serve (ascending, without repeats),
@@ -55,7 +56,7 @@ export interface JoinView {
 /** A join under way: from authentication until the association completes (on an RSN, the 4-way handshake's key installed). */
 export const joining = (v: JoinView): boolean =>
   v.state === "authenticating" || v.state === "authenticated" || v.state === "associating" ||
-  (v.state === "associated" && v.rsn && v.keyId === 0)
+  (v.state === "associated" && !controlledPortOpen(v))
 
 /**
  * The join that holds the radio at `nowNs`, or undefined: of the joins under way whose protection

@@ -66,6 +66,7 @@ import { after, forward } from "../actor/Port.ts"
 import { timHas } from "../vocabulary/Tim.ts"
 import * as PowerSave from "./PowerSave.ts"
 import type { NicEvent } from "../vocabulary/NicEvent.ts"
+import { controlledPortOpen } from "./ControlledPort.ts"
 
 /**
  * Messages a vMAC's mailbox holds (a modelling choice, not a hardware figure): it held at most 4 in the model
@@ -468,7 +469,7 @@ class VmacFirmware {
       for (const f of ok) s.held.push(f)
       return
     }
-    if (r.state !== "associated" || !this.portOpen(r)) {
+    if (r.state !== "associated" || !controlledPortOpen(r)) {
       for (const f of ok) ledger.drop(f, r.state !== "associated" ? "not-associated" : "port-closed")
       this.completed([], ok)
       return
@@ -512,11 +513,6 @@ class VmacFirmware {
     this.o.ledger.register(f)
     this.toRing([f], true)
     return f
-  }
-
-  /** Data may pass: an open network, or the handshake's key is installed (802.1X's port, 12.7.6). */
-  private portOpen(r: VmacRegisters): boolean {
-    return !r.rsn || r.keyId !== 0
   }
 
   /** The association ends: its keys go with it (a vMAC reused by another VM never carries them). */
@@ -564,7 +560,7 @@ class VmacFirmware {
    * still in its handshake never completed, which the driver hears as the association failing.
    */
   private associationEnded(s: VmacState, reason: "beacon-loss" | "deauthenticated", status: number): void {
-    const handshaking = !this.portOpen(s.regs)
+    const handshaking = !controlledPortOpen(s.regs)
     this.dropKeys(s)
     s.regs.state = "idle"
     if (handshaking) this.tell({ _tag: "AssocResult", vmac: this.o.index, status })
