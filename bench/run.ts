@@ -3,7 +3,7 @@
  * with the real actor runtime and on a plain discrete-event loop, in one process (both
  * throughputs and their ratio); then whole-model scenarios (delivered frames per wall-second); then
  * the peak RSS of models (a) and (b), each in a process of its own, for a short and a ten-times longer
- * run; the cost of capturing the air (`--pcap`) and of a timeline of the host (`--trace-out`) on model (a);
+ * run; `vwifi run --duration 100s` as a whole process, started as the executable and as `npm run vwifi`; the cost of capturing the air (`--pcap`) and of a timeline of the host (`--trace-out`) on model (a);
  * then the soak rate (simulated hours per wall minute, 8 VMs with faults) and its memory verdict;
  * last, fault campaign cases per wall-second in this thread and on a worker thread per core (64 and 200 cases).
  *
@@ -25,6 +25,7 @@ import { formatPcapCost, runPcapCost } from "./pcapCost.ts"
 import { formatTimelineCost, runTimelineCost } from "./timelineCost.ts"
 import { formatCampaignRate, runCampaignRate } from "./campaignRate.ts"
 import { runModelMemory } from "./modelMemory.ts"
+import { formatCliRunTime, runCliRunTime } from "./cliRunTime.ts"
 import { missingHeapFlags, withFlags } from "../src/cli/HeapFlags.ts"
 
 // Measure what `vwifi` runs as: with its heap flags (src/cli/HeapFlags.ts), as bin/vwifi.js starts it.
@@ -70,6 +71,9 @@ model[2] = { ...model[2]!, costVsA: await pairedCostVsA(lengthened(workloads[0]!
 // Peak RSS of (a) and (b), each run in a process of its own (issue 14).
 const memory = runModelMemory(options.quick)
 
+// `vwifi run --duration 100s` as a whole process, the two ways it is started (issue 14).
+const cli = runCliRunTime(options.quick)
+
 // What a capture of the air costs on (a).
 const pcap = await runPcapCost(options.quick)
 // The cost of --trace-out on (a).
@@ -86,12 +90,13 @@ if (options.json) {
     kernel: JSON.parse(formatJson(summary)),
     model,
     memory,
+    cli,
     pcap,
     timeline,
     soak: { simulatedHours: soak.simulatedHours, wallSeconds: soak.wallSeconds, hoursPerWallMinute: soak.simulatedHoursPerWallMinute, memory: soak.memory, heapMb: soak.hours.map((h) => h.heapUsedMb) },
     campaign
   }))
-} else console.log(formatTable(summary) + "\n" + formatModelTable(model, memory) + "\n" + formatPcapCost(pcap) + "\n" + formatTimelineCost(timeline) + "\n" + formatSoakRate(soak) + "\n" + formatCampaignRate(campaign))
+} else console.log(formatTable(summary) + "\n" + formatModelTable(model, memory) + "\n" + formatCliRunTime(cli) + "\n" + formatPcapCost(pcap) + "\n" + formatTimelineCost(timeline) + "\n" + formatSoakRate(soak) + "\n" + formatCampaignRate(campaign))
 
 // A campaign whose cases gave other digests on the pool than in one thread is a bug, not a figure.
 if (campaign.some((r) => !r.sameResults)) {

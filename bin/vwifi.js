@@ -63,10 +63,11 @@ const module = (name) =>
 
 // V8 sizes its heap once, at start: start again with vwifi's heap flags (src/cli/HeapFlags.ts) unless
 // they, or the user's own, are set. Where Node cannot replace the process (Windows), run as it is.
-const { heapFlagsFor, missingHeapFlags, withFlags } = await import(module("HeapFlags"))
-const missing = missingHeapFlags(process.execArgv, process.env.NODE_OPTIONS, heapFlagsFor(process.argv.slice(2)))
-if (typeof process.execve === "function" && missing.length > 0) {
-  process.execve(process.execPath, withFlags(missing, process.execPath, process.execArgv, process.argv), { ...process.env, [CHOSEN_BUNDLE]: bundle ?? "" })
+// `npm run vwifi` passes them already (package.json), and Node starts once.
+const { heapFlagsFor, restartWith, withFlags } = await import(module("HeapFlags"))
+const restart = restartWith(process.execArgv, process.env.NODE_OPTIONS, heapFlagsFor(process.argv.slice(2)))
+if (typeof process.execve === "function" && restart !== undefined) {
+  process.execve(process.execPath, withFlags(restart.flags, process.execPath, restart.execArgv, process.argv), { ...process.env, [CHOSEN_BUNDLE]: bundle ?? "" })
 }
 
 await import(module("main"))

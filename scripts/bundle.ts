@@ -29,6 +29,19 @@ export const CURRENT_FILE = "current.json"
 /** Builds kept: the current one and the two before it. */
 const BUILDS_KEPT = 3
 
+/**
+ * Compacted, names kept: without comments and whitespace, and with every non-ASCII character escaped
+ * (a source with one is a two-byte string to V8), Node reads, decodes and compiles 3.7 MB instead of
+ * 7.2: `vwifi --version` took 0.23–0.27 s against 0.28–0.32 s (six alternating runs each, issue 14).
+ * Names are not mangled and functions and classes keep theirs, so a stack trace and a profile still
+ * name what ran.
+ */
+const MINIFY = {
+  compress: { keepNames: { function: true, class: true } },
+  mangle: false,
+  codegen: { removeWhitespace: true, asciiOnly: true }
+} as const
+
 /** A file of the bundle, and the modules in it (absolute paths). */
 export interface BundleChunk {
   readonly fileName: string
@@ -49,7 +62,7 @@ export const bundleCli = async (dir: string): Promise<ReadonlyArray<BundleChunk>
     },
     platform: "node",
     logLevel: "silent",
-    output: { dir, format: "esm", entryFileNames: "[name].js", chunkFileNames: "[name]-[hash].js" }
+    output: { dir, format: "esm", entryFileNames: "[name].js", chunkFileNames: "[name]-[hash].js", minify: MINIFY }
   })
   return output.flatMap((o) => o.type === "chunk" ? [{ fileName: o.fileName, moduleIds: o.moduleIds }] : [])
 }

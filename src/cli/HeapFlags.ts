@@ -90,6 +90,26 @@ export const missingHeapFlags = (execArgv: ReadonlyArray<string>, nodeOptions: s
   return wanted.filter((flag) => !given.has(flagName(flag)))
 }
 
+/**
+ * How Node must start again for a command that wants `wanted` (undefined: it need not). A start whose
+ * flags begin with one of vwifi's own sets counts those as vwifi's, not the user's: the `vwifi` npm
+ * script passes `HEAP_FLAGS`, so that `npm run vwifi` starts Node once (a start again cost about
+ * 70 ms of a 0.6 s run, issue 14), and a command that wants the other set gets it instead.
+ */
+export const restartWith = (
+  execArgv: ReadonlyArray<string>,
+  nodeOptions: string | undefined,
+  wanted: ReadonlyArray<string>
+): { readonly flags: ReadonlyArray<string>; readonly execArgv: ReadonlyArray<string> } | undefined => {
+  const own = [HEAP_FLAGS, POOL_HEAP_FLAGS].find((set) => set.every((flag, i) => execArgv[i] === flag))
+  if (own !== undefined && sameFlags(own, wanted)) return undefined
+  const rest = own === undefined ? execArgv : execArgv.slice(own.length)
+  const flags = missingHeapFlags(rest, nodeOptions, wanted)
+  return flags.length === 0 && own === undefined ? undefined : { flags, execArgv: rest }
+}
+
+const sameFlags = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean => a.length === b.length && a.every((flag, i) => b[i] === flag)
+
 /** The argument vector that starts `argv` (node, script, arguments) again with `flags` first. */
 export const withFlags = (flags: ReadonlyArray<string>, execPath: string, execArgv: ReadonlyArray<string>, argv: ReadonlyArray<string>): Array<string> =>
   [execPath, ...flags, ...execArgv, ...argv.slice(1)]

@@ -12,10 +12,10 @@ import { fileURLToPath } from "node:url"
 
 const bin = fileURLToPath(new URL("../../bin/vwifi.js", import.meta.url))
 // No flags to add, so the stub never starts Node again.
-const heapFlags = "export const heapFlagsFor = () => []\nexport const missingHeapFlags = () => []\nexport const withFlags = () => []\n"
+const heapFlags = "export const heapFlagsFor = () => []\nexport const restartWith = () => undefined\nexport const withFlags = () => []\n"
 // One flag to add, as vwifi's own: the stub starts Node again with it, once.
 const reexecHeapFlags = "export const heapFlagsFor = () => ['--stack-size=900']\n" +
-  "export const missingHeapFlags = (execArgv, _, wanted) => wanted.filter((f) => !execArgv.includes(f))\n" +
+  "export const restartWith = (execArgv, _, wanted) => wanted.every((f) => execArgv.includes(f)) ? undefined : { flags: wanted.filter((f) => !execArgv.includes(f)), execArgv }\n" +
   "export const withFlags = (flags, execPath, execArgv, argv) => [execPath, ...flags, ...execArgv, ...argv.slice(1)]\n"
 // Each entry says which it is, whether Node was started again, and whether the choice leaked into its environment.
 const says = (which: string) =>

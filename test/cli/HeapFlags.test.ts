@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { HEAP_FLAGS, heapFlagsFor, missingHeapFlags, withFlags } from "../../src/cli/HeapFlags.ts"
+import { HEAP_FLAGS, heapFlagsFor, missingHeapFlags, POOL_HEAP_FLAGS, restartWith, withFlags } from "../../src/cli/HeapFlags.ts"
 import { spawn } from "node:child_process"
 import { existsSync, readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
@@ -26,6 +26,27 @@ describe("cli: V8 heap flags", () => {
     assert.deepStrictEqual(heapFlagsFor(["compare", "--workers=1"]), HEAP_FLAGS)
     assert.deepStrictEqual(heapFlagsFor(["run", "--duration", "10s"]), HEAP_FLAGS)
     assert.deepStrictEqual(heapFlagsFor([]), HEAP_FLAGS)
+  })
+
+  it("start Node again only when it lacks some, counting a start with vwifi's own set as vwifi's", () => {
+    const pool = ["--max-semi-space-size=8", "--no-allocation-site-pretenuring", "--single-threaded"]
+    assert.deepStrictEqual(restartWith([], undefined, HEAP_FLAGS), { flags: HEAP_FLAGS, execArgv: [] })
+    assert.isUndefined(restartWith(HEAP_FLAGS, undefined, HEAP_FLAGS))
+    assert.isUndefined(restartWith([...HEAP_FLAGS, "--expose-gc"], undefined, HEAP_FLAGS))
+    assert.isUndefined(restartWith(POOL_HEAP_FLAGS, undefined, POOL_HEAP_FLAGS))
+    // `npm run vwifi -- campaign`: the script's run flags give way to the pool's; the user's stay.
+    assert.deepStrictEqual(restartWith([...HEAP_FLAGS, "--expose-gc"], undefined, POOL_HEAP_FLAGS), { flags: pool, execArgv: ["--expose-gc"] })
+    assert.deepStrictEqual(restartWith(POOL_HEAP_FLAGS, undefined, HEAP_FLAGS), { flags: HEAP_FLAGS, execArgv: [] })
+    // ... also when NODE_OPTIONS names every flag the command wants (the user's choice).
+    assert.deepStrictEqual(restartWith(HEAP_FLAGS, "--max-semi-space-size=4 --allocation-site-pretenuring --single-threaded", POOL_HEAP_FLAGS), { flags: [], execArgv: [] })
+    // Flags the user chose, in another order or with other values, are the user's.
+    assert.isUndefined(restartWith(["--v8-pool-size=2", "--no-maglev", "--no-allocation-site-pretenuring", "--max-semi-space-size=2"], undefined, POOL_HEAP_FLAGS.slice(1, 2)))
+    assert.deepStrictEqual(restartWith(["--max-semi-space-size=16"], undefined, HEAP_FLAGS), { flags: HEAP_FLAGS.slice(1), execArgv: ["--max-semi-space-size=16"] })
+  })
+
+  it("are the ones the vwifi npm script starts Node with", () => {
+    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8")) as { scripts: Record<string, string> }
+    assert.strictEqual(pkg.scripts["vwifi"], ["node", ...HEAP_FLAGS, "bin/vwifi.js"].join(" "))
   })
 
   it("start the same script with the same arguments, the flags first", () => {
