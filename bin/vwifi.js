@@ -64,10 +64,15 @@ const module = (name) =>
 // V8 sizes its heap once, at start: start again with vwifi's heap flags (src/cli/HeapFlags.ts) unless
 // they, or the user's own, are set. Where Node cannot replace the process (Windows), run as it is.
 // `npm run vwifi` passes them already (package.json), and Node starts once.
-const { heapFlagsFor, restartWith, withFlags } = await import(module("HeapFlags"))
-const restart = restartWith(process.execArgv, process.env.NODE_OPTIONS, heapFlagsFor(process.argv.slice(2)))
+const { heapFlagsFor, POOL_HEAP_FLAGS, restartWith, withFlags } = await import(module("HeapFlags"))
+const heapFlags = heapFlagsFor(process.argv.slice(2))
+const restart = restartWith(process.execArgv, process.env.NODE_OPTIONS, heapFlags)
 if (typeof process.execve === "function" && restart !== undefined) {
   process.execve(process.execPath, withFlags(restart.flags, process.execPath, restart.execArgv, process.argv), { ...process.env, [CHOSEN_BUNDLE]: bundle ?? "" })
 }
+
+// A command that runs a pool of worker threads gets them now: they load the model while this
+// thread loads the command line (src/cli/PoolStart.ts).
+if (heapFlags === POOL_HEAP_FLAGS) (await import(module("PoolStart"))).startPoolThreads(process.argv.slice(2))
 
 await import(module("main"))

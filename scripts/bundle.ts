@@ -14,7 +14,8 @@
  * the package ships the compiled modules of dist/ instead (scripts/build.ts).
  *
  * The entries keep their names: `main.js` (the command line), `HeapFlags.js` (what `bin/vwifi.js`
- * reads before it starts Node again) and `JobWorkerStart.js`, which the worker pool starts beside the
+ * reads before it starts Node again), `PoolStart.js` (the pool's threads it starts before the
+ * command line loads) and `JobWorkerStart.js`, which the worker pool starts beside the
  * chunk that names it (`src/jobs/WorkerPool.ts`). Node's built-in modules stay imports; everything
  * else is bundled.
  */
@@ -58,6 +59,7 @@ export const bundleCli = async (dir: string): Promise<ReadonlyArray<BundleChunk>
     input: {
       main: join(root, "src/cli/main.ts"),
       HeapFlags: join(root, "src/cli/HeapFlags.ts"),
+      PoolStart: join(root, "src/cli/PoolStart.ts"),
       JobWorkerStart: join(root, "src/jobs/JobWorkerStart.ts")
     },
     platform: "node",

@@ -10,6 +10,7 @@ import * as Layer from "effect/Layer"
 import * as RpcClient from "effect/rpc/RpcClient"
 import type { RpcClientError } from "effect/rpc/RpcClientError"
 import { Worker } from "node:worker_threads"
+import { poolThreadName, takeEarlyWorker } from "./EarlyWorkers.ts"
 import { JobRpcs } from "./JobRpc.ts"
 import { JobFailed, JobRunner, runEach } from "./JobRunner.ts"
 import type { RunAll } from "./JobRunner.ts"
@@ -54,7 +55,8 @@ export const layer = (options: WorkerPoolOptions): Layer.Layer<JobRunner, RunOpt
     // Threads start as runs wait for one (the first at once), so a short batch starts no more than it
     // uses; an idle thread stays a while, for the next batch (a campaign's shrinking, say).
     Layer.provide(RpcClient.layerProtocolWorker({ minSize: 1, maxSize: options.workers, concurrency: 1, timeToLive: IDLE_THREAD_LIFETIME })),
-    Layer.provide(NodeWorker.layer((id) => new Worker(entry, { name: `vwifi-jobs-${id}` }))),
+    // A thread `bin/vwifi.js` started early is taken first (`EarlyWorkers.ts`); it is used as a Worker is.
+    Layer.provide(NodeWorker.layer((id) => (takeEarlyWorker(entry) as unknown as Worker | undefined) ?? new Worker(entry, { name: poolThreadName(id) }))),
     // Threads that cannot start are vwifi's failure, not the user's: an internal error.
     Layer.orDie
   )

@@ -1,0 +1,83 @@
+/**
+ * Worker threads started before the command line's own modules load, for a command that will run
+ * its jobs on a pool (`WorkerPool.ts`): a thread takes about 0.3 s to start and load the model,
+ * which it then does while the main thread loads the command line and builds the jobs, instead of
+ * after (issue 13 §5: the pool's first case started 0.61 s into a campaign, 0.28 s of it the main
+ * thread's own start). The pool takes them in order instead of starting its own; a thread the pool
+ * never takes does not keep the process alive.
+ *
+ * Until the pool listens, what a thread says (the worker protocol's "ready", or its exit) is kept and
+ * handed on when it does: Node drops a worker's messages that no listener hears.
+ */
+import { EventEmitter } from "node:events"
+import { Worker } from "node:worker_threads"
+
+/** The worker's entry beside this module: `.ts` in the sources, `.js` compiled or bundled (as `WorkerPool.jobWorkerEntry`). */
+const entry: URL = new URL(`./JobWorkerStart${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url)
+
+/** A pool thread's name, as /proc and profilers show it. */
+export const poolThreadName = (id: number): string => `vwifi-jobs-${id}`
+
+type Buffered = { readonly event: string; readonly args: ReadonlyArray<unknown> }
+
+/**
+ * A started thread, shaped as the worker platform uses a `Worker` (`postMessage`, `terminate`, `on`):
+ * its events wait here until a listener for them is added, then follow in order.
+ */
+export class EarlyWorker extends EventEmitter {
+  private readonly worker: Worker
+  /** Events heard before anyone listened, in order; undefined once handed on. */
+  private held: Array<Buffered> | undefined = []
+
+  constructor(worker: Worker) {
+    super()
+    this.worker = worker
+    for (const event of ["message", "messageerror", "error", "exit", "online"]) {
+      worker.on(event, (...args: Array<unknown>) => {
+        if (this.held !== undefined) this.held.push({ event, args })
+        else this.emit(event, ...args)
+      })
+    }
+    // Not taken yet: an idle process may exit with it (`take` refs it).
+    worker.unref()
+  }
+
+  /** The pool's: it keeps the process alive again, and what it said so far follows once the pool listens for messages. */
+  take(): this {
+    this.worker.ref()
+    return this
+  }
+
+  override on(event: string, listener: (...args: Array<any>) => void): this {
+    super.on(event, listener)
+    // The platform listens for messages first, then for errors and the exit, in one go: hand the
+    // held events on once that is done, in the order they came.
+    if (event === "message" && this.held !== undefined) {
+      const held = this.held
+      queueMicrotask(() => {
+        this.held = undefined
+        for (const { event, args } of held) this.emit(event, ...args)
+      })
+    }
+    return this
+  }
+
+  postMessage(message: unknown, transfer?: ReadonlyArray<any>): void {
+    this.worker.postMessage(message, transfer as any)
+  }
+
+  terminate(): Promise<number> {
+    return this.worker.terminate()
+  }
+}
+
+const started: Array<EarlyWorker> = []
+
+/** Starts `count` pool threads now (names `vwifi-jobs-0` on), for the pool to take later. */
+export const startEarlyWorkers = (count: number): void => {
+  for (let i = 0; i < count; i++) started.push(new EarlyWorker(new Worker(entry, { name: poolThreadName(started.length) })))
+}
+
+/** The next thread started early for `wanted` (the pool's entry), if any is left: the pool's `id`-th. */
+export const takeEarlyWorker = (wanted: URL): EarlyWorker | undefined =>
+  wanted.href === entry.href ? started.shift()?.take() : undefined
