@@ -69,13 +69,22 @@ export const POOL_HEAP_FLAGS: ReadonlyArray<string> = [`--max-semi-space-size=${
 
 export const POOL_COMMANDS: ReadonlyArray<string> = ["campaign", "compare", "sweep-rate"]
 
+/** A command line's command (`argv` without node and the script): its first word that is not a flag. */
+export const commandOf = (args: ReadonlyArray<string>): string | undefined => args.find((a) => !a.startsWith("-"))
+
+/** The value of `--name N` or `--name=N` in a command line, if given. */
+export const flagValue = (args: ReadonlyArray<string>, name: string): string | undefined => {
+  const joined = args.find((a) => a.startsWith(`${name}=`))
+  if (joined !== undefined) return joined.slice(name.length + 1)
+  const i = args.indexOf(name)
+  return i >= 0 ? args[i + 1] : undefined
+}
+
 /** The V8 flags for a command line (`argv` without node and the script). */
 export const heapFlagsFor = (args: ReadonlyArray<string>): ReadonlyArray<string> => {
-  const command = args.find((a) => !a.startsWith("-"))
+  const command = commandOf(args)
   if (command === undefined || !POOL_COMMANDS.includes(command)) return HEAP_FLAGS
-  const i = args.indexOf("--workers")
-  const oneThread = args.includes("--workers=1") || (i >= 0 && args[i + 1] === "1")
-  return oneThread ? HEAP_FLAGS : POOL_HEAP_FLAGS
+  return flagValue(args, "--workers") === "1" ? HEAP_FLAGS : POOL_HEAP_FLAGS
 }
 
 /** A V8 flag's name, without its dashes, a `no-` and a value; V8 takes `_` for `-`. */

@@ -5,15 +5,7 @@
  */
 import { availableParallelism } from "node:os"
 import { startEarlyWorkers } from "../jobs/EarlyWorkers.ts"
-import { POOL_COMMANDS } from "./HeapFlags.ts"
-
-/** The value of `--name N` or `--name=N` in `args`, if given. */
-const flagValue = (args: ReadonlyArray<string>, name: string): string | undefined => {
-  const joined = args.find((a) => a.startsWith(`${name}=`))
-  if (joined !== undefined) return joined.slice(name.length + 1)
-  const i = args.indexOf(name)
-  return i >= 0 ? args[i + 1] : undefined
-}
+import { commandOf, flagValue, POOL_COMMANDS } from "./HeapFlags.ts"
 
 /**
  * The threads to start early for a command line (`argv` without node and the script): the pool's
@@ -23,7 +15,7 @@ const flagValue = (args: ReadonlyArray<string>, name: string): string | undefine
  * (the pool starts those itself).
  */
 export const poolThreadsFor = (args: ReadonlyArray<string>, cores: number = availableParallelism()): number => {
-  const command = args.find((a) => !a.startsWith("-"))
+  const command = commandOf(args)
   if (command === undefined || !POOL_COMMANDS.includes(command)) return 0
   const elsewhere = ["--help", "-h", "--cluster", "--replay"]
   if (args.some((a) => elsewhere.includes(a) || elsewhere.some((flag) => a.startsWith(`${flag}=`)))) return 0

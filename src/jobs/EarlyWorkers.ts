@@ -12,8 +12,12 @@
 import { EventEmitter } from "node:events"
 import { Worker } from "node:worker_threads"
 
-/** The worker's entry beside this module: `.ts` in the sources, `.js` compiled or bundled (as `WorkerPool.jobWorkerEntry`). */
-const entry: URL = new URL(`./JobWorkerStart${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url)
+/**
+ * A pool thread's entry beside this module: `.ts` when running the sources (Node strips types), `.js`
+ * in the compiled package and in the bundle (a `new URL` string is not rewritten by the build, so it
+ * is chosen here).
+ */
+export const jobWorkerEntry: URL = new URL(`./JobWorkerStart${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url)
 
 /** A pool thread's name, as /proc and profilers show it. */
 export const poolThreadName = (id: number): string => `vwifi-jobs-${id}`
@@ -32,7 +36,7 @@ export class EarlyWorker extends EventEmitter {
   constructor(worker: Worker) {
     super()
     this.worker = worker
-    for (const event of ["message", "messageerror", "error", "exit", "online"]) {
+    for (const event of ["message", "messageerror", "error", "exit"]) {
       worker.on(event, (...args: Array<unknown>) => {
         if (this.held !== undefined) this.held.push({ event, args })
         else this.emit(event, ...args)
@@ -75,9 +79,9 @@ const started: Array<EarlyWorker> = []
 
 /** Starts `count` pool threads now (names `vwifi-jobs-0` on), for the pool to take later. */
 export const startEarlyWorkers = (count: number): void => {
-  for (let i = 0; i < count; i++) started.push(new EarlyWorker(new Worker(entry, { name: poolThreadName(started.length) })))
+  for (let i = 0; i < count; i++) started.push(new EarlyWorker(new Worker(jobWorkerEntry, { name: poolThreadName(started.length) })))
 }
 
 /** The next thread started early for `wanted` (the pool's entry), if any is left: the pool's `id`-th. */
 export const takeEarlyWorker = (wanted: URL): EarlyWorker | undefined =>
-  wanted.href === entry.href ? started.shift()?.take() : undefined
+  wanted.href === jobWorkerEntry.href ? started.shift()?.take() : undefined

@@ -10,7 +10,7 @@ import * as Layer from "effect/Layer"
 import * as RpcClient from "effect/rpc/RpcClient"
 import type { RpcClientError } from "effect/rpc/RpcClientError"
 import { Worker } from "node:worker_threads"
-import { poolThreadName, takeEarlyWorker } from "./EarlyWorkers.ts"
+import { jobWorkerEntry, poolThreadName, takeEarlyWorker } from "./EarlyWorkers.ts"
 import { JobRpcs } from "./JobRpc.ts"
 import { JobFailed, JobRunner, runEach } from "./JobRunner.ts"
 import type { RunAll } from "./JobRunner.ts"
@@ -19,11 +19,7 @@ import { MAX_WORKERS, RunOptionsError, wholeNumberProblem } from "../run/RunOpti
 /** How long a thread with no job stays up (it took about a second to start). */
 const IDLE_THREAD_LIFETIME = "1 minute"
 
-/**
- * The worker's entry beside this module: `.ts` when running the sources (Node strips types), `.js`
- * in the compiled package (a `new URL` string is not rewritten by the build, so it is chosen here).
- */
-export const jobWorkerEntry: URL = new URL(`./JobWorkerStart${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url)
+export { jobWorkerEntry }
 
 export interface WorkerPoolOptions {
   readonly workers: number
