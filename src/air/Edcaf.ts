@@ -70,6 +70,7 @@ export const goesByVoice = (f: Frame): boolean => {
     case FrameKind.AssocRequest:
     case FrameKind.AssocResponse:
     case FrameKind.Deauth:
+    case FrameKind.Disassoc:
     case FrameKind.Eapol:
     case FrameKind.PsPoll:
     case FrameKind.QosNull:

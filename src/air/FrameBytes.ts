@@ -97,6 +97,7 @@ export const managementBodyBytes = (kind: FrameKind, n: NetworkFeatures): number
     case FrameKind.AssocResponse: // 9.3.3.7
       return ASSOC_RESPONSE_FIXED_BYTES + SUPPORTED_RATES_BYTES + ht + (n.wmm ? WMM_PARAMETER_BYTES : 0)
     case FrameKind.Deauth: // 9.3.3.13
+    case FrameKind.Disassoc: // 9.3.3.5: the same reason code alone
       return DEAUTH_FIXED_BYTES
     default:
       throw new RangeError(`frame kind ${kind} is not a management frame`)

@@ -32,11 +32,12 @@ import type { Kernel } from "../kernel/Kernel.ts"
 import type { Prng } from "../kernel/Prng.ts"
 import { TraceSource } from "../actor/TraceSource.ts"
 import { Simulation } from "../kernel/Simulation.ts"
-import { BROADCAST, Frame, FrameKind, Payload, Status } from "../vocabulary/Frame.ts"
+import { BROADCAST, Frame, FrameKind, Payload, Reason, Status } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import { AP_KICKOUT_NS, AP_QUEUE_FRAMES, PS_BUFFER_CHECK_NS, PS_BUFFER_EXPIRE_NS } from "../vocabulary/ModelConstants.ts"
 import { KEY_PART_BYTES, nonceFrom, pmkOf } from "../vocabulary/Wpa.ts"
 import type { EapolKey } from "../vocabulary/Wpa.ts"
+import * as Inactivity from "./ApInactivity.ts"
 import * as Stations from "./ApStations.ts"
 import * as Wpa from "./WpaAuthenticator.ts"
 import * as Ps from "./PsBuffer.ts"
@@ -72,6 +73,8 @@ export type ApMessage = Data.TaggedEnum<{
   EapolTimeout: { readonly station: number; readonly replayCounter: number }
   /** The air let a service period's frames to `address` go (`Air.Released`): `frames` of them, the last `lastFrameId`. */
   Released: { readonly address: number; readonly frames: number; readonly lastFrameId: number }
+  /** `station`'s inactivity timer, armed for `dueNs` (`ApInactivity.ts`); stale once another was armed. */
+  InactivityCheck: { readonly station: number; readonly dueNs: number }
 }>
 
 export interface ApOptions {
@@ -108,6 +111,9 @@ export interface ApStats {
   downlinkFrames: number
   /** Stations forgotten because nothing sent to them got through for AP_KICKOUT_NS. */
   kickouts: number
+  /** Inactive stations polled, and those disassociated when the poll went unanswered (`ApInactivity.ts`). */
+  inactivityPolls: number
+  inactivityDisassociations: number
   /** 4-way handshakes completed (message 4 verified, key installed), and failed (deauthenticated: bad MIC or timeout). */
   handshakes: number
   handshakeFailures: number
@@ -171,8 +177,8 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
   const { kernel } = sim
   const { air } = options
   const stats: ApStats = {
-    beacons: 0, associations: 0, rejectedAssociations: 0, uplinkFrames: 0, downlinkFrames: 0, kickouts: 0, handshakes: 0, handshakeFailures: 0, psPolls: 0,
-    uapsdTriggers: 0, powerSaveBy: new Map()
+    beacons: 0, associations: 0, rejectedAssociations: 0, uplinkFrames: 0, downlinkFrames: 0, kickouts: 0, inactivityPolls: 0, inactivityDisassociations: 0,
+    handshakes: 0, handshakeFailures: 0, psPolls: 0, uapsdTriggers: 0, powerSaveBy: new Map()
   }
   const traces = new ApTraces()
   const self = forward<ApMessage>()
@@ -314,6 +320,9 @@ class ApLogic {
         // What the service period brought: nothing held (the frames counted are on the air or gone), a QoS Null ends it.
         if (msg.frames > 0) Ps.servicePeriodEndsWith(s.ps, msg.address, msg.lastFrameId)
         else if (s.ps.servicePeriods.get(msg.address) === Ps.SP_STARTING) this.endServicePeriodEmpty(s, msg.address)
+        break
+      case "InactivityCheck":
+        if (s.on) this.inactivityCheck(s, msg.station, msg.dueNs)
         break
       case "EapolTimeout": {
         const a = s.table.handshakes.get(msg.station)
@@ -472,8 +481,59 @@ class ApLogic {
     this.reply(s, FrameKind.Deauth, mac, { status: Status.Unspecified })
   }
 
+  /** Arms `mac`'s inactivity timer for `timer`'s look (a look armed before it is then stale). */
+  private armInactivity(s: ApState, mac: number, timer: Inactivity.InactivityTimer): void {
+    s.table.inactivity.set(mac, timer)
+    at(this.kernel, timer.dueNs, this.self!, { _tag: "InactivityCheck", station: mac, dueNs: timer.dueNs })
+  }
+
+  /** A look of `mac`'s inactivity timer (hostapd's `ap_handle_timer`, `ApInactivity.ts`). */
+  private inactivityCheck(s: ApState, mac: number, dueNs: number): void {
+    const t = s.table
+    const timer = t.inactivity.get(mac)
+    if (timer === undefined || timer.dueNs !== dueNs) return // the station left, or came again, since
+    const now = this.kernel.nowNs
+    const step = Inactivity.inactivityStep(timer.next, now, t.lastActive.get(mac) ?? now, Inactivity.inactivityFuzzNs(mac))
+    switch (step._tag) {
+      case "Rearm":
+        return this.armInactivity(s, mac, step.timer)
+      case "Poll":
+        this.stats.inactivityPolls++
+        this.pollStation(s, mac)
+        return this.armInactivity(s, mac, step.timer)
+      case "Disassociate":
+        // The poll went unanswered: what was queued for the station goes, it is told, and forgotten
+        // (it is no longer associated, and a frame it sends gets a deauthentication back).
+        this.stats.inactivityDisassociations++
+        this.stationGone(s, mac)
+        this.o.air.ref.tellUnsafe(Air.AirMessage.FlushTo({ station: this.station, receiver: mac, reason: "ap-station-gone" }))
+        this.reply(s, FrameKind.Disassoc, mac, { status: Reason.Inactivity })
+        return this.armInactivity(s, mac, step.timer)
+      case "Deauthenticate":
+        t.inactivity.delete(mac)
+        this.reply(s, FrameKind.Deauth, mac, { status: Reason.PrevAuthNotValid })
+        return
+    }
+  }
+
+  /**
+   * hostapd polls an inactive station (`hostapd_drv_poll_client`): mac80211's `ieee80211_probe_client`
+   * sends it a QoS Null on a WMM link, else a null-data frame, at TID 7 by AC_VO (`Edcaf.goesByVoice`),
+   * and its acknowledgement is the answer (`Stations.noteSent`). Held like any frame while the station dozes.
+   */
+  private pollStation(s: ApState, mac: number): void {
+    const f = new Frame(this.o.ledger.nextFrameId(), this.o.qos ? FrameKind.QosNull : FrameKind.Data, this.o.bssid, mac, this.o.bssid)
+    f.createdNs = this.kernel.nowNs
+    this.o.ledger.register(f)
+    Ps.noteQueued(s.ps, mac, 1)
+    this.o.air.ref.tellUnsafe(Air.enqueue(this.station, [f], true))
+  }
+
   private heard(s: ApState, frames: ReadonlyArray<Frame>): void {
     const { ledger } = this.o
+    // A PPDU's frames have one sender: heard from, an associated station is active (mac80211's last RX).
+    const from = frames[0]?.src
+    if (from !== undefined && s.table.lastActive.has(from)) s.table.lastActive.set(from, this.kernel.nowNs)
     let uplink: Array<Frame> | undefined
     for (let i = 0; i < frames.length; i++) {
       const f = frames[i]!
@@ -496,8 +556,11 @@ class ApLogic {
         case FrameKind.AssocRequest: {
           ledger.deliver(f)
           const status = Stations.associate(s.table, f.src, f.info?.ssid, this.o)
-          if (status === Status.Success) this.stats.associations++
-          else this.stats.rejectedAssociations++
+          if (status === Status.Success) {
+            this.stats.associations++
+            s.table.lastActive.set(f.src, this.kernel.nowNs)
+            this.armInactivity(s, f.src, Inactivity.firstLook(this.kernel.nowNs))
+          } else this.stats.rejectedAssociations++
           // A station's AID comes with its association (9.4.1.8): its bit in the TIM.
           // The response's Capability says whether the BSS is an RSN (Privacy, 9.4.1.4).
           const answer = status === Status.Success ? { status, aid: Ps.assignAid(s.ps, f.src), rsn: this.features.rsn } : { status, rsn: this.features.rsn }

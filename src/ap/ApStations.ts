@@ -5,6 +5,7 @@
  * Plain functions on a plain table (the AP actor holds it); no messages, no time of their own.
  */
 import { BROADCAST, Status } from "../vocabulary/Frame.ts"
+import type { InactivityTimer } from "./ApInactivity.ts"
 import type { Authenticator } from "./WpaAuthenticator.ts"
 
 export interface StationTable {
@@ -18,10 +19,15 @@ export interface StationTable {
   readonly handshakes: Map<number, Authenticator>
   /** RSN: the pairwise key installed per station (`Ptk.id`): its data frames must carry it, and the AP's to it do. */
   readonly keys: Map<number, number>
+  /** Per associated station: when a frame last came from it or one sent to it was acknowledged (`ApInactivity.ts`). */
+  readonly lastActive: Map<number, number>
+  /** Per station: its inactivity timer's next look (`ApInactivity.ts`); a look that finds another was armed since is stale. */
+  readonly inactivity: Map<number, InactivityTimer>
 }
 
 export const emptyTable = (): StationTable => ({
-  authenticated: new Set(), associated: new Set(), dozing: new Map(), failingSince: new Map(), handshakes: new Map(), keys: new Map()
+  authenticated: new Set(), associated: new Set(), dozing: new Map(), failingSince: new Map(), handshakes: new Map(), keys: new Map(),
+  lastActive: new Map(), inactivity: new Map()
 })
 
 /** What the AP's network is: its SSID and, for WPA2-PSK, its passphrase. */
@@ -35,6 +41,8 @@ export const authenticate = (t: StationTable, mac: number): void => {
   t.associated.delete(mac)
   t.handshakes.delete(mac)
   t.keys.delete(mac)
+  t.lastActive.delete(mac)
+  t.inactivity.delete(mac)
   t.authenticated.add(mac)
 }
 
@@ -69,6 +77,8 @@ export const forget = (t: StationTable, mac: number): boolean => {
   t.failingSince.delete(mac)
   t.handshakes.delete(mac)
   t.keys.delete(mac)
+  t.lastActive.delete(mac)
+  t.inactivity.delete(mac)
   return was
 }
 
@@ -92,8 +102,9 @@ export const psBufferDue = (t: StationTable, mac: number, since: number, nowNs: 
   t.dozing.get(mac) === since && nowNs >= since + expireNs
 
 /**
- * How frames the AP sent went; returns the associated stations to which nothing has got through for
- * `kickoutNs` (hostapd kicks out a station that stopped acknowledging).
+ * How frames the AP sent went (an acknowledged one is its receiver's activity); returns the associated
+ * stations to which nothing has got through for `kickoutNs` (hostapd kicks out a station that stopped
+ * acknowledging).
  */
 export const noteSent = (
   t: StationTable,
@@ -103,7 +114,12 @@ export const noteSent = (
   kickoutNs: number
 ): Array<number> => {
   const gone: Array<number> = []
-  for (const f of delivered) if (f.dst !== BROADCAST) t.failingSince.delete(f.dst)
+  for (const f of delivered) {
+    if (f.dst === BROADCAST) continue
+    t.failingSince.delete(f.dst)
+    // Acknowledged: the station is there (mac80211 counts the last ACK as activity).
+    if (t.lastActive.has(f.dst)) t.lastActive.set(f.dst, nowNs)
+  }
   for (const f of dropped) {
     if (f.dst === BROADCAST || !t.associated.has(f.dst)) continue
     const since = t.failingSince.get(f.dst)

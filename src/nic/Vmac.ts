@@ -556,10 +556,10 @@ class VmacFirmware {
   }
 
   /**
-   * The AP ended the association (deauthentication, beacon loss): a connected link is lost; one
+   * The AP ended the association (deauthentication, disassociation, beacon loss): a connected link is lost; one
    * still in its handshake never completed, which the driver hears as the association failing.
    */
-  private associationEnded(s: VmacState, reason: "beacon-loss" | "deauthenticated", status: number): void {
+  private associationEnded(s: VmacState, reason: "beacon-loss" | "deauthenticated" | "disassociated", status: number): void {
     const handshaking = !controlledPortOpen(s.regs)
     this.dropKeys(s)
     s.regs.state = "idle"
@@ -649,22 +649,30 @@ class VmacFirmware {
           // In the handshake, the AP's reason says why: 14, message 2's MIC was wrong (a wrong passphrase); 15, no answer.
           if (r.state === "associated" && f.src === r.bssid) this.associationEnded(s, "deauthenticated", f.info?.status || Status.Unspecified)
           break
+        case FrameKind.Disassoc:
+          // Its AP ended the association (an inactive station, reason 4): the link is lost, as mac80211
+          // takes a disassociation (`ieee80211_rx_mgmt_disassoc`, net/mac80211/mlme.c).
+          ledger.deliver(f)
+          if (r.state === "associated" && f.src === r.bssid) this.associationEnded(s, "disassociated", f.info?.status || Status.Unspecified)
+          break
         case FrameKind.QosNull:
-          // Its AP's end of a U-APSD service period that brought nothing.
+          // Its AP's end of a U-APSD service period that brought nothing (EOSP), or the AP's poll of a
+          // station it has not heard from for long (`ApInactivity.ts`): acknowledged, nothing more.
           if (r.state !== "associated" || f.dst !== this.o.mac || f.src !== r.bssid) ledger.drop(f, "rx-filter")
           else {
             ledger.deliver(f)
-            if (r.ps.config !== undefined) this.powerSave(s, PowerSave.serviceFrame(r.ps, f.eosp, f.moreData, this.kernel.nowNs, r.txQueued !== r.txCompleted))
+            if (r.ps.config !== undefined && f.eosp) this.powerSave(s, PowerSave.serviceFrame(r.ps, f.eosp, f.moreData, this.kernel.nowNs, r.txQueued !== r.txCompleted))
           }
           break
         case FrameKind.Data:
           // The hardware RX filter: only frames of its own BSS to an associated vMAC are kept; on an
           // RSN only under its own key (anything else would not decrypt).
           if (r.state !== "associated" || f.dst !== this.o.mac || f.bssid !== r.bssid) ledger.drop(f, "rx-filter")
-          else if (f.payload === Payload.None && f.psReleased) {
-            // The AP's answer to a PS-Poll when it held nothing: a null-data frame, the end of the poll.
+          else if (f.payload === Payload.None) {
+            // A null-data frame (never protected, no body to hand on): the AP's answer to a PS-Poll when it
+            // held nothing, the end of the poll; or the AP's poll of a station it has not heard from for long.
             ledger.deliver(f)
-            if (r.ps.config !== undefined) this.powerSave(s, PowerSave.released(r.ps, false, this.kernel.nowNs))
+            if (f.psReleased && r.ps.config !== undefined) this.powerSave(s, PowerSave.released(r.ps, false, this.kernel.nowNs))
           } else if (f.protected !== (r.keyId !== 0) || f.keyId !== r.keyId) ledger.drop(f, "vmac-wrong-key")
           else {
             if (r.ps.config !== undefined) {

@@ -31,6 +31,7 @@ export const FrameControl = {
   ProbeResponse: 0x50,
   Beacon: 0x80,
   Auth: 0xb0,
+  Disassoc: 0xa0,
   Deauth: 0xc0,
   BlockAck: 0x94,
   PsPoll: 0xa4,
@@ -330,6 +331,7 @@ const writeManagementBody = (bytes: Uint8Array, view: DataView, at: number, f: F
       if (n.ht) p = writeHtOperation(bytes, writeHtCapabilities(bytes, view, p, c.bssPhy), c.bssPhy, channel)
       return n.wmm ? writeArray(bytes, p, WMM_PARAMETER) : p
     case FrameKind.Deauth: // 9.3.3.13: the reason code
+    case FrameKind.Disassoc: // 9.3.3.5: the same
       view.setUint16(p, info?.status ?? 1, true)
       return p + 2
     default:
@@ -344,7 +346,8 @@ const MANAGEMENT_FC: Readonly<Record<number, number>> = {
   [FrameKind.Auth]: FrameControl.Auth,
   [FrameKind.AssocRequest]: FrameControl.AssocRequest,
   [FrameKind.AssocResponse]: FrameControl.AssocResponse,
-  [FrameKind.Deauth]: FrameControl.Deauth
+  [FrameKind.Deauth]: FrameControl.Deauth,
+  [FrameKind.Disassoc]: FrameControl.Disassoc
 }
 
 // ---- Data frames: IPv4 packets and EAPOL-Key ------------------------------------------------------

@@ -38,7 +38,7 @@ export type CardEvent =
   | { readonly _tag: "ScanDone"; readonly results: ReadonlyArray<ScanResult>; readonly fromCache: boolean; readonly ageNs?: number }
   | { readonly _tag: "AuthDone"; readonly vmac: number; readonly status: number }
   | { readonly _tag: "AssocDone"; readonly vmac: number; readonly status: number }
-  | { readonly _tag: "Disconnected"; readonly vmac: number; readonly reason: "deauthenticated" | "beacon-loss" | "vmac-reset" }
+  | { readonly _tag: "Disconnected"; readonly vmac: number; readonly reason: "deauthenticated" | "disassociated" | "beacon-loss" | "vmac-reset" }
   | {
     readonly _tag: "TxDone"
     readonly vmac: number

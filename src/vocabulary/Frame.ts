@@ -30,7 +30,9 @@ export const FrameKind = {
    * A QoS Null (a QoS data frame without a body, 802.11-2016 9.3.2.1): U-APSD's trigger frame from a
    * dozing station (PM=1, 11.2.3.5), or its AP's answer with EOSP set when it held nothing.
    */
-  QosNull: 10
+  QosNull: 10,
+  /** A disassociation (management, 802.11-2016 9.3.3.5): an AP ends a station's association, its reason code says why. */
+  Disassoc: 11
 } as const
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind]
 
@@ -235,6 +237,14 @@ export interface ManagementInfo {
    */
   readonly listenInterval?: number
 }
+
+/** 802.11 reason codes the model sends beyond 1, "unspecified" (IEEE 802.11-2016 Table 9-45). */
+export const Reason = {
+  /** 2: "Previous authentication no longer valid". */
+  PrevAuthNotValid: 2,
+  /** 4: "Disassociated due to inactivity". */
+  Inactivity: 4
+} as const
 
 /** 802.11 status codes the model uses (IEEE 802.11-2016 Table 9-46). */
 export const Status = {

@@ -16,7 +16,7 @@ export type NicEvent =
   | { readonly _tag: "ScanComplete"; readonly results: ReadonlyArray<ScanResult> }
   | { readonly _tag: "AuthResult"; readonly vmac: number; readonly status: number }
   | { readonly _tag: "AssocResult"; readonly vmac: number; readonly status: number }
-  | { readonly _tag: "Disconnected"; readonly vmac: number; readonly reason: "deauthenticated" | "beacon-loss" | "vmac-reset" }
+  | { readonly _tag: "Disconnected"; readonly vmac: number; readonly reason: "deauthenticated" | "disassociated" | "beacon-loss" | "vmac-reset" }
   /** The vMAC's signal monitor: its AP's average beacon signal is past the threshold, first or again a hysteresis further (`BeaconSignal.ts`). */
   | { readonly _tag: "Signal"; readonly vmac: number; readonly signalDbm: number; readonly low: boolean }
   | { readonly _tag: "DmaFault"; readonly vmac: number; readonly frames: number }

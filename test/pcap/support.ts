@@ -14,9 +14,14 @@ export const Dot11 = {
   CONTROL: 1,
   DATA: 2,
   PROBE_REQUEST: 4,
+  /** A data subtype: Null (no data). */
+  NULL: 4,
   BEACON: 8,
+  DISASSOC: 10,
   AUTH: 11,
   DEAUTH: 12,
+  /** A data subtype: QoS Null. */
+  QOS_NULL: 12,
   ACK: 13,
   RETRY: 0x08
 } as const
