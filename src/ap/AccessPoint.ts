@@ -89,6 +89,8 @@ export interface ApOptions {
   readonly beaconIntervalNs: number
   /** Beacons per DTIM (the TIM's DTIM period, 9.4.2.6). */
   readonly dtimPeriod: number
+  /** How long a station may stay quiet before the AP polls it (`ApInactivity.ts`, hostapd's `ap_max_inactivity`). */
+  readonly maxInactivityNs: number
   /** WPA2-PSK passphrase; undefined for an open network. */
   readonly passphrase: string | undefined
   readonly phy: PhyConfig
@@ -493,7 +495,7 @@ class ApLogic {
     const timer = t.inactivity.get(mac)
     if (timer === undefined || timer.dueNs !== dueNs) return // the station left, or came again, since
     const now = this.kernel.nowNs
-    const step = Inactivity.inactivityStep(timer.next, now, t.lastActive.get(mac) ?? now, Inactivity.inactivityFuzzNs(mac))
+    const step = Inactivity.inactivityStep(timer.next, now, t.lastActive.get(mac) ?? now, this.o.maxInactivityNs, Inactivity.inactivityFuzzNs(mac))
     switch (step._tag) {
       case "Rearm":
         return this.armInactivity(s, mac, step.timer)
@@ -559,7 +561,7 @@ class ApLogic {
           if (status === Status.Success) {
             this.stats.associations++
             s.table.lastActive.set(f.src, this.kernel.nowNs)
-            this.armInactivity(s, f.src, Inactivity.firstLook(this.kernel.nowNs))
+            this.armInactivity(s, f.src, Inactivity.firstLook(this.kernel.nowNs, this.o.maxInactivityNs))
           } else this.stats.rejectedAssociations++
           // A station's AID comes with its association (9.4.1.8): its bit in the TIM.
           // The response's Capability says whether the BSS is an RSN (Privacy, 9.4.1.4).

@@ -1,7 +1,8 @@
 /**
  * An AP's watch over an associated station that has gone quiet, as hostapd keeps it (`ap_handle_timer`,
  * src/ap/sta_info.c): once nothing has come from the station, and nothing sent to it has been
- * acknowledged, for `AP_MAX_INACTIVITY_NS` (the driver's inactive time: mac80211's
+ * acknowledged, for its maximum inactivity (`aps[].maxInactivitySeconds`, by default hostapd's
+ * `ap_max_inactivity`, 300 s: AP_MAX_INACTIVITY, 5 × 60, src/ap/sta_info.h; the driver's inactive time: mac80211's
  * `ieee80211_sta_last_active` is the later of the last frame received and the last ACK), the AP polls
  * it with a null frame; still nothing `AP_DISASSOC_DELAY_NS` later (the poll unacknowledged), it
  * disassociates it (reason 4, inactivity), and `AP_DEAUTH_DELAY_NS` after that deauthenticates it
@@ -11,8 +12,6 @@
  * Plain functions; the AP actor holds the timers and sends the frames.
  */
 
-/** hostapd's `ap_max_inactivity` default, 300 s (AP_MAX_INACTIVITY, 5 × 60, src/ap/sta_info.h; hostapd.conf). */
-export const AP_MAX_INACTIVITY_NS = 300e9
 /** After the poll, this long for an acknowledgement or any frame before disassociating: AP_DISASSOC_DELAY, 3 s (src/ap/sta_info.h). */
 export const AP_DISASSOC_DELAY_NS = 3e9
 /** From the disassociation to the deauthentication: AP_DEAUTH_DELAY, 1 s (src/ap/sta_info.h). */
@@ -47,16 +46,16 @@ export type InactivityAction =
 export const inactivityFuzzNs = (mac: number): number => (mac % INACTIVITY_FUZZ_STEPS) * INACTIVITY_FUZZ_STEP_NS
 
 /** The first look, at association (hostapd arms it with `ap_max_inactivity`, no spread). */
-export const firstLook = (associatedNs: number): InactivityTimer => ({ next: "poll", dueNs: associatedNs + AP_MAX_INACTIVITY_NS })
+export const firstLook = (associatedNs: number, maxInactivityNs: number): InactivityTimer => ({ next: "poll", dueNs: associatedNs + maxInactivityNs })
 
 /**
  * A look due now at a station last active at `lastActiveNs`, whose timer said `next`
- * (`ap_handle_timer`'s STA_NULLFUNC, STA_DISASSOC and STA_DEAUTH).
+ * (`ap_handle_timer`'s STA_NULLFUNC, STA_DISASSOC and STA_DEAUTH), with the AP's maximum inactivity.
  */
-export const inactivityStep = (next: InactivityStage, nowNs: number, lastActiveNs: number, fuzzNs: number): InactivityAction => {
+export const inactivityStep = (next: InactivityStage, nowNs: number, lastActiveNs: number, maxInactivityNs: number, fuzzNs: number): InactivityAction => {
   if (next === "deauthenticate") return { _tag: "Deauthenticate" }
-  if (nowNs - lastActiveNs < AP_MAX_INACTIVITY_NS) {
-    return { _tag: "Rearm", timer: { next: "poll", dueNs: lastActiveNs + AP_MAX_INACTIVITY_NS + fuzzNs } }
+  if (nowNs - lastActiveNs < maxInactivityNs) {
+    return { _tag: "Rearm", timer: { next: "poll", dueNs: lastActiveNs + maxInactivityNs + fuzzNs } }
   }
   if (next === "poll") return { _tag: "Poll", timer: { next: "disassociate", dueNs: nowNs + AP_DISASSOC_DELAY_NS } }
   return { _tag: "Disassociate", timer: { next: "deauthenticate", dueNs: nowNs + AP_DEAUTH_DELAY_NS } }

@@ -244,6 +244,13 @@ export const ApSpec = Schema.Struct({
     "Beacon interval in TU (1 TU = 1024 µs). Default 100 (102.4 ms, the usual AP default)."
   ),
   dtimPeriod: DtimPeriod,
+  maxInactivitySeconds: defaulted(
+    intBetween(1, 86_400),
+    300,
+    "How long the AP waits, in whole seconds, 1..86400, without a frame from an associated station or an " +
+      "acknowledgement of one to it before it polls the station; unanswered for 3 s, the station is disassociated, " +
+      "then deauthenticated (hostapd's ap_max_inactivity). Default 300 (hostapd's)."
+  ),
   blockAckWindow: defaulted(
     intBetween(1, 64),
     64,

@@ -192,6 +192,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       node: spec.position === undefined ? undefined : apNode(i),
       beaconIntervalNs: spec.beaconIntervalTu * TU_NS,
       dtimPeriod: spec.dtimPeriod,
+      maxInactivityNs: spec.maxInactivitySeconds * 1e9,
       passphrase: spec.security.kind === "wpa2-psk" ? spec.security.passphrase : undefined,
       phy,
       qos: scenario.card.qos,

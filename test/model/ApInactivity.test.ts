@@ -11,6 +11,7 @@ import { firstLook, inactivityFuzzNs, inactivityStep } from "../../src/ap/ApInac
 import { readDot11, readPcap, readRadiotap } from "../../src/pcap/PcapReader.ts"
 import type { Dot11Header } from "../../src/pcap/PcapReader.ts"
 import { collector, Dot11, macOf } from "../pcap/support.ts"
+import { decodeScenario } from "../../src/scenario/ScenarioLoad.ts"
 import { runChecked, scenarioOf } from "./support.ts"
 
 // hostapd's constants as src/ap/sta_info.h writes them, in seconds: AP_MAX_INACTIVITY (5 * 60),
@@ -25,16 +26,17 @@ const MANAGEMENT_HEADER_BYTES = 24
 
 describe("an AP's inactivity timer, the decision", () => {
   it("polls a station quiet for 300 s, disassociates it 3 s later if still quiet, deauthenticates it a second after", () => {
-    assert.deepStrictEqual(firstLook(10 * S), { next: "poll", dueNs: (10 + MAX_INACTIVITY_S) * S })
+    const max = MAX_INACTIVITY_S * S
+    assert.deepStrictEqual(firstLook(10 * S, max), { next: "poll", dueNs: (10 + MAX_INACTIVITY_S) * S })
     // Heard from 100 s ago at the first look: look again when 300 s have passed since, plus the spread.
-    assert.deepStrictEqual(inactivityStep("poll", 310 * S, 210 * S, 7 * S), { _tag: "Rearm", timer: { next: "poll", dueNs: (210 + 300 + 7) * S } })
+    assert.deepStrictEqual(inactivityStep("poll", 310 * S, 210 * S, max, 7 * S), { _tag: "Rearm", timer: { next: "poll", dueNs: (210 + 300 + 7) * S } })
     // Quiet for exactly 300 s: polled.
-    assert.deepStrictEqual(inactivityStep("poll", 310 * S, 10 * S, 7 * S), { _tag: "Poll", timer: { next: "disassociate", dueNs: (310 + DISASSOC_DELAY_S) * S } })
+    assert.deepStrictEqual(inactivityStep("poll", 310 * S, 10 * S, max, 7 * S), { _tag: "Poll", timer: { next: "disassociate", dueNs: (310 + DISASSOC_DELAY_S) * S } })
     // Its acknowledgement of the poll made it active: back to waiting.
-    assert.deepStrictEqual(inactivityStep("disassociate", 313 * S, 310.001 * S, 7 * S), { _tag: "Rearm", timer: { next: "poll", dueNs: (310.001 + 300 + 7) * S } })
+    assert.deepStrictEqual(inactivityStep("disassociate", 313 * S, 310.001 * S, max, 7 * S), { _tag: "Rearm", timer: { next: "poll", dueNs: (310.001 + 300 + 7) * S } })
     // Nothing: disassociated, then deauthenticated.
-    assert.deepStrictEqual(inactivityStep("disassociate", 313 * S, 10 * S, 7 * S), { _tag: "Disassociate", timer: { next: "deauthenticate", dueNs: (313 + DEAUTH_DELAY_S) * S } })
-    assert.deepStrictEqual(inactivityStep("deauthenticate", 314 * S, 10 * S, 7 * S), { _tag: "Deauthenticate" })
+    assert.deepStrictEqual(inactivityStep("disassociate", 313 * S, 10 * S, max, 7 * S), { _tag: "Disassociate", timer: { next: "deauthenticate", dueNs: (313 + DEAUTH_DELAY_S) * S } })
+    assert.deepStrictEqual(inactivityStep("deauthenticate", 314 * S, 10 * S, max, 7 * S), { _tag: "Deauthenticate" })
   })
 
   it("spreads stations' later looks over 0 to 19 s by address (hostapd: os_random() % 20)", () => {
@@ -45,14 +47,19 @@ describe("an AP's inactivity timer, the decision", () => {
   })
 })
 
-/** An open BSS and one VM that sends nothing: after its association nothing goes between them but beacons. */
-const quiet = (durationSeconds: number, faults: ReadonlyArray<unknown>) => ({
+/** An open BSS and one VM that sends nothing of its own (its driver's connection monitor still probes the AP). */
+const quiet = (durationSeconds: number, faults: ReadonlyArray<unknown>, ap: Record<string, unknown> = {}) => ({
   mode: "virtual-wifi",
   durationSeconds,
-  aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", security: { kind: "open" } }],
+  aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", security: { kind: "open" }, ...ap }],
   vms: [{ name: "idle", ssid: "lab" }],
   faults
 })
+/** The VM shuts down while its channel is out: its vMAC's deauthentication never reaches the AP. */
+const vanishing = [
+  { kind: "channel-loss", atSeconds: 20, forSeconds: 2 },
+  { kind: "vm-stop", atSeconds: 20.5, vm: "idle" }
+]
 const AP = macOf("02:00:00:00:01:00")
 
 interface OnAir {
@@ -104,11 +111,7 @@ describe("an AP's inactivity timer, on the air", () => {
 
   it.effect("a station gone without its deauthentication reaching the AP is polled, disassociated (reason 4), then deauthenticated (reason 2)", () =>
     Effect.gen(function*() {
-      // The VM shuts down while its channel is out: its vMAC's deauthentication never reaches the AP.
-      const { run, air, station } = yield* runOnAir(quiet(330, [
-        { kind: "channel-loss", atSeconds: 20, forSeconds: 2 },
-        { kind: "vm-stop", atSeconds: 20.5, vm: "idle" }
-      ]))
+      const { run, air, station } = yield* runOnAir(quiet(330, vanishing))
       const heardLeaving = air.some((r) => r.h.type === Dot11.MANAGEMENT && r.h.subtype === Dot11.DEAUTH && r.h.addr2 === station && ackedTo(air, r, station))
       assert.isFalse(heardLeaving, "the AP never acknowledged the station's deauthentication")
       const polls = fromAp(air, station, Dot11.DATA, [Dot11.NULL, Dot11.QOS_NULL])
@@ -131,5 +134,25 @@ describe("an AP's inactivity timer, on the air", () => {
       assert.isAtLeast(firstPollNs - lastHeardNs, MAX_INACTIVITY_S * S)
       assert.isBelow(firstPollNs - lastHeardNs, (MAX_INACTIVITY_S + 20) * S)
       for (const [k, n] of Object.entries(run.report.invariants)) assert.strictEqual(n, 0, k)
+    }))
+
+  it.effect("aps[].maxInactivitySeconds sets the AP's limit, as hostapd.conf's ap_max_inactivity does", () =>
+    Effect.gen(function*() {
+      const { air, station } = yield* runOnAir(quiet(80, vanishing, { maxInactivitySeconds: 30 }))
+      const heard = air.filter((r) => r.h.addr2 === station && r.h.addr1 === AP && ackedTo(air, r, station))
+      const lastHeardNs = heard.at(-1)!.timeNs
+      const polls = fromAp(air, station, Dot11.DATA, [Dot11.NULL, Dot11.QOS_NULL])
+      assert.isAtLeast(polls.length, 1)
+      assert.isAtLeast(polls[0]!.timeNs - lastHeardNs, 30 * S)
+      assert.isBelow(polls[0]!.timeNs - lastHeardNs, 50 * S)
+      assert.isAtLeast(fromAp(air, station, Dot11.MANAGEMENT, [Dot11.DISASSOC]).length, 1)
+    }))
+
+  it.effect("the limit is 300 s unless given, and a bad one is refused by name", () =>
+    Effect.gen(function*() {
+      const scenario = yield* scenarioOf(quiet(10, []))
+      assert.strictEqual(scenario.aps[0]!.maxInactivitySeconds, MAX_INACTIVITY_S)
+      const refused = yield* Effect.flip(decodeScenario(quiet(10, [], { maxInactivitySeconds: 0 })))
+      assert.include(refused.message, "maxInactivitySeconds")
     }))
 })

@@ -75,6 +75,7 @@ const full = {
       txPowerDbm: 17,
       beaconIntervalTu: 200,
       dtimPeriod: 3,
+      maxInactivitySeconds: 120,
       blockAckWindow: 32,
       security: { kind: "wpa2-psk", passphrase: "office-secret" },
       endpoint: { wiredLatencyUs: 250, wiredRateMbps: 100 }
@@ -87,6 +88,7 @@ const full = {
       txPowerDbm: 15,
       beaconIntervalTu: 100,
       dtimPeriod: 1,
+      maxInactivitySeconds: 300,
       blockAckWindow: 64,
       security: { kind: "open" },
       endpoint: { wiredLatencyUs: 50, wiredRateMbps: 1000 }
