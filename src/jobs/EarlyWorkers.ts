@@ -2,9 +2,9 @@
  * Worker threads started before the command line's own modules load, for a command that will run
  * its jobs on a pool (`WorkerPool.ts`): a thread takes about 0.3 s to start and load the model,
  * which it then does while the main thread loads the command line and builds the jobs, instead of
- * after (issue 13 §5: the pool's first case started 0.61 s into a campaign, 0.28 s of it the main
- * thread's own start). The pool takes them in order instead of starting its own; a thread the pool
- * never takes does not keep the process alive.
+ * after (issue 13 §5: in a CPU profile of a 200-case campaign the pool's threads started 0.33 s into
+ * it, and its first case 0.61 s). The pool takes them in order instead of starting its own; a thread
+ * the pool never takes does not keep the process alive.
  *
  * Until the pool listens, what a thread says (the worker protocol's "ready", or its exit) is kept and
  * handed on when it does: Node drops a worker's messages that no listener hears.
@@ -32,6 +32,7 @@ export class EarlyWorker extends EventEmitter {
   private readonly worker: Worker
   /** Events heard before anyone listened, in order; undefined once handed on. */
   private held: Array<Buffered> | undefined = []
+  private handOnScheduled = false
 
   constructor(worker: Worker) {
     super()
@@ -56,9 +57,11 @@ export class EarlyWorker extends EventEmitter {
     super.on(event, listener)
     // The platform listens for messages first, then for errors and the exit, in one go: hand the
     // held events on once that is done, in the order they came.
-    if (event === "message" && this.held !== undefined) {
-      const held = this.held
+    if (event === "message" && !this.handOnScheduled) {
+      this.handOnScheduled = true
+      // Events that come meanwhile join the held ones, so the order holds.
       queueMicrotask(() => {
+        const held = this.held!
         this.held = undefined
         for (const { event, args } of held) this.emit(event, ...args)
       })
