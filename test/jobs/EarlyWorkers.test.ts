@@ -36,13 +36,17 @@ describe("pool threads started early", () => {
     // The thread has said all and exited before anyone listens: Node alone would have dropped it.
     await new Promise((resolve) => setTimeout(resolve, 500))
     const heard: Array<unknown> = []
+    const heardToo: Array<unknown> = []
     const exited = new Promise<number>((resolve) => {
       early.take()
       early.on("message", (m) => heard.push(m))
+      // A second listener hears the same, once.
+      early.on("message", (m) => heardToo.push(m))
       early.on("exit", (code: number) => resolve(code))
     })
     assert.strictEqual(await exited, 0)
     assert.deepStrictEqual(heard, [[0], [1, "x"]])
+    assert.deepStrictEqual(heardToo, [[0], [1, "x"]])
   }, TIMEOUT_MS)
 
   it("let the process exit when the pool never takes them", () => {
