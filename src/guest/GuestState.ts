@@ -65,6 +65,9 @@ export interface GuestState {
   readonly tcpSenders: Map<number, TcpSenderFlow>
   /** The receiver of the first tcp-rx flow, if any; a new one on every connection. */
   tcpReceiver: TcpReceiverApp | undefined
+  /** Since this connection's flows started: a UDP, a TCP packet of a downlink flow has arrived (its Subscribe need not go again). */
+  udpDownlinkHeard: boolean
+  tcpDownlinkHeard: boolean
   /** Scans asked through `RequestScan`, answered by the next scan's results. */
   readonly scanWaiters: Array<Reply<ReadonlyArray<ScanResult>>>
 
@@ -93,6 +96,8 @@ export const initialGuestState = (config: GuestDriver.Config, endpointMac: numbe
   credit: Array.from({ length: flowCount }, () => 0),
   tcpSenders: new Map(),
   tcpReceiver: undefined,
+  udpDownlinkHeard: false,
+  tcpDownlinkHeard: false,
   scanWaiters: [],
   work: undefined
 })

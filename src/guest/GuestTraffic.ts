@@ -16,6 +16,7 @@ import type { CardEvent } from "../vocabulary/CardEvent.ts"
 import { Payload } from "../vocabulary/Frame.ts"
 import { PACE_PERIOD_NS, TX_RING_DESCRIPTORS, TX_RING_RESERVED_DESCRIPTORS } from "../vocabulary/ModelConstants.ts"
 import { segmentsPerNs } from "../workload/PacedWriter.ts"
+import { mayResubscribe, subscribeRetryDelayNs } from "../workload/Subscription.ts"
 import { packetsPerTick, paceTick } from "../workload/PaceTicks.ts"
 import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
 import type { GuestState } from "./GuestState.ts"
@@ -113,9 +114,10 @@ export class GuestTraffic {
 
   /** Connected: downlink flows are asked for, TCP senders start, saturating UDP fills the ring, paced flows tick. */
   startFlows(s: GuestState): void {
+    s.udpDownlinkHeard = false
+    s.tcpDownlinkHeard = false
     this.o.flows.forEach((flow, i) => {
-      if (flow.kind === "udp-rx") this.send(s, 1, SUBSCRIBE_PACKET_BYTES, Payload.Subscribe, { protocol: "udp", offeredMbps: flow.offeredMbps, payloadBytes: flow.payloadBytes })
-      else if (flow.kind === "tcp-rx") this.send(s, 1, SUBSCRIBE_PACKET_BYTES, Payload.Subscribe, { protocol: "tcp", offeredMbps: flow.offeredMbps, payloadBytes: flow.mssBytes })
+      if (flow.kind === "udp-rx" || flow.kind === "tcp-rx") this.subscribe(s, i, 0)
       else if (flow.kind === "tcp-tx") s.tcpSenders.get(i)?.pump()
       else if (flow.kind === "udp-tx" && flow.offeredMbps === "saturate") this.fill(s)
       else this.self.tellUnsafe({ _tag: "Pace", flow: i, epoch: s.epoch })
@@ -200,6 +202,24 @@ export class GuestTraffic {
     }
   }
 
+  /**
+   * Send number `attempt` (0: the first) of downlink flow `index`'s Subscribe, unless its flow has
+   * started; the next is armed while more may go (`workload/Subscription.ts`).
+   */
+  subscribe(s: GuestState, index: number, attempt: number): void {
+    const flow = this.o.flows[index]
+    if (flow === undefined || s.driver.state !== "connected") return
+    if (flow.kind === "udp-rx") {
+      if (s.udpDownlinkHeard) return
+      this.send(s, 1, SUBSCRIBE_PACKET_BYTES, Payload.Subscribe, { protocol: "udp", offeredMbps: flow.offeredMbps, payloadBytes: flow.payloadBytes })
+    } else if (flow.kind === "tcp-rx") {
+      if (s.tcpDownlinkHeard) return
+      this.send(s, 1, SUBSCRIBE_PACKET_BYTES, Payload.Subscribe, { protocol: "tcp", offeredMbps: flow.offeredMbps, payloadBytes: flow.mssBytes })
+    } else return
+    if (attempt > 0) this.stats.resubscribes++
+    if (mayResubscribe(attempt)) after(this.kernel, subscribeRetryDelayNs(attempt), this.self, { _tag: "Resubscribe", flow: index, epoch: s.epoch, attempt })
+  }
+
   /** A TCP flow's timer fired (a sender's retransmission timer or the receiver's delayed ACK). */
   tcpTimer(s: GuestState, flow: number, generation: number): void {
     const sender = s.tcpSenders.get(flow)
@@ -240,8 +260,10 @@ export class GuestTraffic {
       stats.rxFrames++
       stats.rxBytes += f.payloadBytes
       if (f.payload === Payload.Udp) {
+        s.udpDownlinkHeard = true
         if (measuring) stats.rxBytesMeasured += udpPayloadBytes(f.payloadBytes)
       } else if (f.payload === Payload.TcpData && s.tcpReceiver !== undefined) {
+        s.tcpDownlinkHeard = true
         // Goodput is what TCP hands the application in order, not what arrived.
         const segments = s.tcpReceiver.flow.segment(f.seq)
         if (measuring) stats.rxBytesMeasured += segments * s.tcpReceiver.mss

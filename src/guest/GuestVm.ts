@@ -79,6 +79,8 @@ export type GuestMessage = Data.TaggedEnum<{
   Timeout: { readonly attempt: number }
   TcpTimer: { readonly flow: number; readonly generation: number; readonly epoch: number }
   Pace: { readonly flow: number; readonly epoch: number }
+  /** A downlink flow's Subscribe went `attempt + 1` times and its flow has not started: send it again (`workload/Subscription.ts`). */
+  Resubscribe: { readonly flow: number; readonly epoch: number; readonly attempt: number }
   /** The connection monitor's timer (`GuestDriver.linkCheck`). */
   LinkCheck: { readonly epoch: number }
   /** The supplicant's background-scan timer (`Roaming.ts`); `token` voids a timer re-armed since. */
@@ -114,6 +116,8 @@ export interface GuestStats {
   lastDataNs: number | undefined
   /** Null-data frames its connection monitor sent to an AP it had not heard from. */
   linkProbes: number
+  /** Subscribe packets sent again because the downlink flow had not started (`workload/Subscription.ts`). */
+  resubscribes: number
   /** Its frames' MPDU attempts and MPDUs acknowledged by rate index, as the card reported them. */
   readonly attemptsByRate: Array<number>
   readonly framesByRate: Array<number>
@@ -213,7 +217,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
   const stats: GuestStats = {
     txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, rxBytesMeasured: 0, txDelivered: 0, txFailed: 0, ringFullDrops: 0,
     pingRttNs: [], pingsSent: 0, connectedAtNs: undefined, reconnects: 0, disconnectedAtNs: undefined, timeouts: 0,
-    lastDataNs: undefined, linkProbes: 0, associations: [], associationCount: 0, roams: 0, backgroundScans: 0, attemptsByRate: [], framesByRate: [], rateCommands: 0
+    lastDataNs: undefined, linkProbes: 0, resubscribes: 0, associations: [], associationCount: 0, roams: 0, backgroundScans: 0, attemptsByRate: [], framesByRate: [], rateCommands: 0
   }
   const self = forward<GuestMessage>()
   const work = new GuestWork(options)
@@ -310,6 +314,9 @@ class GuestLogic {
         return
       case "Pace":
         if (msg.epoch === s.epoch) this.traffic.pace(s, msg.flow)
+        return
+      case "Resubscribe":
+        if (msg.epoch === s.epoch) this.traffic.subscribe(s, msg.flow, msg.attempt + 1)
         return
       case "LinkCheck":
         if (msg.epoch === s.epoch) this.driver.checkLink(s)

@@ -79,6 +79,8 @@ export const VmReport = Schema.Struct({
   lastDataAtSeconds: Schema.NullOr(Schema.Number),
   /** Null-data frames its connection monitor sent to an AP it had not heard from for 5 s. */
   linkProbes: Schema.Number,
+  /** Requests for a downlink flow sent again because its first packet had not come (TCP's SYN schedule: after 1, 2, 4, … s). */
+  resubscribes: Schema.Number,
   /** BSSID of the AP its driver is with (or joining) at the end; null if none. */
   bssid: Schema.NullOr(Schema.String),
   /** Mean signal (no fading) of that AP at the host at the end, dBm, and its SNR over the card's noise floor, dB; null if none. */

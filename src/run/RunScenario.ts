@@ -138,6 +138,7 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       timeouts: s.timeouts,
       lastDataAtSeconds: s.lastDataNs === undefined ? null : s.lastDataNs / 1e9,
       linkProbes: s.linkProbes,
+      resubscribes: s.resubscribes,
       ...linkOf(world, d.target?.bssid, nowNs),
       associations: s.associations.map((a) => ({ atSeconds: a.atNs / 1e9, bssid: macText(a.bssid), via: a.via, tookMs: a.tookNs / 1e6 })),
       associationCount: s.associationCount,

@@ -53,7 +53,7 @@ export const recordOf = (job: Job): JobRecord => (job as unknown as { readonly r
 export const emptyStats = (): GuestStats => ({
   txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, rxBytesMeasured: 0, txDelivered: 0, txFailed: 0, ringFullDrops: 0,
   pingRttNs: [], pingsSent: 0, connectedAtNs: undefined, reconnects: 0, disconnectedAtNs: undefined, timeouts: 0,
-  lastDataNs: undefined, linkProbes: 0, associations: [], associationCount: 0, roams: 0, backgroundScans: 0, attemptsByRate: [], framesByRate: [], rateCommands: 0
+  lastDataNs: undefined, linkProbes: 0, resubscribes: 0, associations: [], associationCount: 0, roams: 0, backgroundScans: 0, attemptsByRate: [], framesByRate: [], rateCommands: 0
 })
 
 /** The options of a guest with `flows`, whose register writes go to `port`. */

@@ -1,0 +1,34 @@
+/**
+ * A downlink flow's Subscribe goes again, on TCP's SYN schedule (`workload/Subscription.ts`), until
+ * the flow's first packet comes. Found by `vwifi campaign --cases 200 --seed 18`: a VM's Subscribe
+ * left right after its 4-way handshake, while the AP still waited for message 4 (the radio had been
+ * away on the other APs' channels), and the AP dropped it (its 802.1X port closed); the flow never
+ * started, and the case failed with "vm3 has moved no data since 0.315 s".
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Schema } from "effect"
+import { caseScenario, caseVerdict, FaultCase } from "../../src/fault/FaultCase.ts"
+import { mayResubscribe, subscribeRetryDelayNs } from "../../src/workload/Subscription.ts"
+import { runChecked } from "../model/support.ts"
+
+describe("a downlink flow's Subscribe", () => {
+  it("goes again after 1, 2, 4, 8, 16 and 32 s: TCP's 1 s initial timeout (RFC 6298 2.1), doubling, six times (tcp_syn_retries)", () => {
+    assert.deepStrictEqual([0, 1, 2, 3, 4, 5].map(subscribeRetryDelayNs), [1e9, 2e9, 4e9, 8e9, 16e9, 32e9])
+    assert.deepStrictEqual([0, 1, 2, 3, 4, 5, 6].map(mayResubscribe), [true, true, true, true, true, true, false])
+  })
+
+  it.effect("lost to an AP whose port was not open yet, goes again and starts the flow (campaign seed 18's failing case)", () =>
+    Effect.gen(function*() {
+      const faultCase = Schema.decodeUnknownSync(FaultCase)({
+        seed: 666934, mode: 0, vms: 4, aps: 4, traffic: ["ping", "udp-tx", "tcp-rx", "udp-rx"], faults: [{ atTenths: 5, kind: 882, target: 0, size: 0 }]
+      })
+      const scenario = yield* Effect.orDie(caseScenario(faultCase))
+      const { report } = yield* runChecked(scenario, { seed: faultCase.seed })
+      const vm3 = report.vms.find((v) => v.name === "vm3")!
+      assert.strictEqual(vm3.resubscribes, 1, "its first Subscribe was lost, the second was not")
+      assert.isAbove(vm3.downlinkMbps, 0.9, "its 1 Mb/s downlink runs")
+      assert.deepStrictEqual(caseVerdict(report), [])
+      // The VMs whose first Subscribe got through sent none again.
+      for (const vm of report.vms) if (vm.name !== "vm3") assert.strictEqual(vm.resubscribes, 0, vm.name)
+    }), { timeout: 60_000 })
+})
