@@ -209,14 +209,16 @@ export class GuestTraffic {
   subscribe(s: GuestState, index: number, attempt: number): void {
     const flow = this.o.flows[index]
     if (flow === undefined || s.driver.state !== "connected") return
+    let sent: number
     if (flow.kind === "udp-rx") {
       if (s.udpDownlinkHeard) return
-      this.send(s, 1, SUBSCRIBE_PACKET_BYTES, Payload.Subscribe, { protocol: "udp", offeredMbps: flow.offeredMbps, payloadBytes: flow.payloadBytes })
+      sent = this.send(s, 1, SUBSCRIBE_PACKET_BYTES, Payload.Subscribe, { protocol: "udp", offeredMbps: flow.offeredMbps, payloadBytes: flow.payloadBytes })
     } else if (flow.kind === "tcp-rx") {
       if (s.tcpDownlinkHeard) return
-      this.send(s, 1, SUBSCRIBE_PACKET_BYTES, Payload.Subscribe, { protocol: "tcp", offeredMbps: flow.offeredMbps, payloadBytes: flow.mssBytes })
+      sent = this.send(s, 1, SUBSCRIBE_PACKET_BYTES, Payload.Subscribe, { protocol: "tcp", offeredMbps: flow.offeredMbps, payloadBytes: flow.mssBytes })
     } else return
-    if (attempt > 0) this.stats.resubscribes++
+    // A full ring took none: the next attempt tries again.
+    if (attempt > 0 && sent > 0) this.stats.resubscribes++
     if (mayResubscribe(attempt)) after(this.kernel, subscribeRetryDelayNs(attempt), this.self, { _tag: "Resubscribe", flow: index, epoch: s.epoch, attempt })
   }
 
