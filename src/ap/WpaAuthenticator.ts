@@ -10,6 +10,7 @@
  *               │ msg 2, bad MIC: deauthenticate (14)   │ no answer after MAX_EAPOL_TRIES sends: deauthenticate (15)
  * ```
  */
+import { Reason } from "../vocabulary/Frame.ts"
 import { eapolKey, micValid, ptkOf } from "../vocabulary/Wpa.ts"
 import type { EapolKey, Ptk } from "../vocabulary/Wpa.ts"
 
@@ -19,13 +20,8 @@ export const EAPOL_TIMEOUT_NS = 1_000_000_000
 /** hostapd's `dot11RSNAConfigPairwiseUpdateCount`: sends of message 1 or 3 before giving up (wpa_auth.c). */
 export const MAX_EAPOL_TRIES = 4
 
-/** Reason codes of its deauthentications (802.11-2016 Table 9-45). */
-export const Reason = {
-  /** 14: "Message integrity code (MIC) failure". */
-  MicFailure: 14,
-  /** 15: "4-way handshake timeout". */
-  HandshakeTimeout: 15
-} as const
+/** Reason codes of its deauthentications: 14 and 15 of 802.11's (`vocabulary/Frame.ts`'s `Reason`). */
+export { Reason }
 
 export interface Authenticator {
   readonly aa: number

@@ -243,7 +243,11 @@ export const Reason = {
   /** 2: "Previous authentication no longer valid". */
   PrevAuthNotValid: 2,
   /** 4: "Disassociated due to inactivity". */
-  Inactivity: 4
+  Inactivity: 4,
+  /** 14: "Message integrity code (MIC) failure". */
+  MicFailure: 14,
+  /** 15: "4-way handshake timeout". */
+  HandshakeTimeout: 15
 } as const
 
 /** 802.11 status codes the model uses (IEEE 802.11-2016 Table 9-46). */
