@@ -178,6 +178,22 @@ export const RunReport = Schema.Struct({
      */
     internalCollisions: Schema.Number
   }),
+  /** Each AP's side of its stations over the whole run, in the scenario's order. */
+  aps: Schema.Array(Schema.Struct({
+    ssid: Schema.String,
+    bssid: Schema.String,
+    /** Associations it granted, and refused. */
+    associations: Schema.Number,
+    rejectedAssociations: Schema.Number,
+    /** 4-way handshakes completed, and failed (a wrong MIC, or no answer: the station deauthenticated). */
+    handshakes: Schema.Number,
+    handshakeFailures: Schema.Number,
+    /** Stations it forgot because nothing it sent them got through for 5 s. */
+    kickouts: Schema.Number,
+    /** Stations it polled after 300 s without a frame (`aps[].maxInactivitySeconds`), and those it then disassociated. */
+    inactivityPolls: Schema.Number,
+    inactivityDisassociations: Schema.Number
+  })),
   /**
    * With `txPath` asked for: the mean time per stage of the TX path, µs, over the frames acknowledged
    * after the warm-up (`vocabulary/TxPath.ts`); absent otherwise.

@@ -186,6 +186,21 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
       collisionsByStation: { ...world.air.stats.collisionsByStation },
       internalCollisions: world.air.stats.internalCollisions
     },
+    aps: world.aps.map((ap, i) => {
+      const spec = world.scenario.aps[i]!
+      const s = ap.stats
+      return {
+        ssid: spec.ssid,
+        bssid: spec.bssid,
+        associations: s.associations,
+        rejectedAssociations: s.rejectedAssociations,
+        handshakes: s.handshakes,
+        handshakeFailures: s.handshakeFailures,
+        kickouts: s.kickouts,
+        inactivityPolls: s.inactivityPolls,
+        inactivityDisassociations: s.inactivityDisassociations
+      }
+    }),
     radio: radioReport(world, nowNs),
     energy: {
       cardJoules: energy.cardJoules,

@@ -106,6 +106,7 @@ describe("an AP's inactivity timer, on the air", () => {
       assert.isAtLeast(probes.length, 60)
       assert.lengthOf(fromAp(air, station, Dot11.DATA, [Dot11.NULL, Dot11.QOS_NULL]), 0, "no poll")
       assert.lengthOf(fromAp(air, station, Dot11.MANAGEMENT, [Dot11.DISASSOC, Dot11.DEAUTH]), 0)
+      assert.strictEqual(run.report.aps[0]!.inactivityPolls, 0)
       for (const [k, n] of Object.entries(run.report.invariants)) assert.strictEqual(n, 0, k)
     }))
 
@@ -127,6 +128,11 @@ describe("an AP's inactivity timer, on the air", () => {
       assert.closeTo((deauth[0]!.timeNs - disassoc[0]!.timeNs) / S, DEAUTH_DELAY_S, 0.01)
       assert.strictEqual(disassoc[0]!.reason, 4, "reason 4: disassociated due to inactivity")
       assert.strictEqual(deauth[0]!.reason, 2, "reason 2: previous authentication no longer valid")
+      // The report counts them: the station's one association, one poll, one disassociation.
+      assert.deepStrictEqual(
+        { associations: run.report.aps[0]!.associations, polls: run.report.aps[0]!.inactivityPolls, disassociations: run.report.aps[0]!.inactivityDisassociations },
+        { associations: 1, polls: 1, disassociations: 1 }
+      )
       // Polled 300 s after the last frame the AP heard from the station (one it acknowledged), plus its 0–19 s spread.
       const heard = air.filter((r) => r.h.addr2 === station && r.h.addr1 === AP && ackedTo(air, r, station))
       const lastHeardNs = heard.at(-1)!.timeNs
