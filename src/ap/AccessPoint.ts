@@ -475,11 +475,19 @@ class ApLogic {
     if (pm) after(this.kernel, PS_BUFFER_EXPIRE_NS, this.self!, { _tag: "PsExpiry", station: mac, since: this.kernel.nowNs })
   }
 
+  /**
+   * The station is gone (`stationGone`) and so is what was queued for it: mac80211 purges a removed
+   * station's queues (`__cleanup_single_sta`, net/mac80211/sta_info.c).
+   */
+  private stationDropped(s: ApState, mac: number): void {
+    this.stationGone(s, mac)
+    this.o.air.ref.tellUnsafe(Air.AirMessage.FlushTo({ station: this.station, receiver: mac, reason: "ap-station-gone" }))
+  }
+
   /** A station that has not acknowledged anything for a long while is gone: forget it (and tell it). */
   private kick(s: ApState, mac: number): void {
     this.stats.kickouts++
-    this.stationGone(s, mac)
-    this.o.air.ref.tellUnsafe(Air.AirMessage.FlushTo({ station: this.station, receiver: mac, reason: "ap-station-gone" }))
+    this.stationDropped(s, mac)
     this.reply(s, FrameKind.Deauth, mac, { status: Status.Unspecified })
   }
 
@@ -507,8 +515,7 @@ class ApLogic {
         // The poll went unanswered: what was queued for the station goes, it is told, and forgotten
         // (it is no longer associated, and a frame it sends gets a deauthentication back).
         this.stats.inactivityDisassociations++
-        this.stationGone(s, mac)
-        this.o.air.ref.tellUnsafe(Air.AirMessage.FlushTo({ station: this.station, receiver: mac, reason: "ap-station-gone" }))
+        this.stationDropped(s, mac)
         this.reply(s, FrameKind.Disassoc, mac, { status: Reason.Inactivity })
         return this.armInactivity(s, mac, step.timer)
       case "Deauthenticate":
@@ -550,8 +557,7 @@ class ApLogic {
           // A station that authenticates starts over: whatever the endpoint had going with it ends,
           // and so do the frames queued for its previous association (they may be another VM's, if the
           // card gave the address to another VM since).
-          this.stationGone(s, f.src)
-          this.o.air.ref.tellUnsafe(Air.AirMessage.FlushTo({ station: this.station, receiver: f.src, reason: "ap-station-gone" }))
+          this.stationDropped(s, f.src)
           Stations.authenticate(s.table, f.src)
           this.reply(s, FrameKind.Auth, f.src, { status: Status.Success })
           break
@@ -590,10 +596,8 @@ class ApLogic {
         }
         case FrameKind.Deauth:
           ledger.deliver(f)
-          // The station left: what was queued for it goes too, as mac80211 purges a removed station's
-          // queues (`__cleanup_single_sta`, net/mac80211/sta_info.c), not sent to a station that is gone.
-          this.stationGone(s, f.src)
-          this.o.air.ref.tellUnsafe(Air.AirMessage.FlushTo({ station: this.station, receiver: f.src, reason: "ap-station-gone" }))
+          // The station left: what was queued for it goes too, not sent to a station that is gone.
+          this.stationDropped(s, f.src)
           break
         case FrameKind.PsPoll:
           ledger.deliver(f)

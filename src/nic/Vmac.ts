@@ -645,15 +645,14 @@ class VmacFirmware {
           this.eapol(s, f)
           break
         case FrameKind.Deauth:
-          ledger.deliver(f)
-          // In the handshake, the AP's reason says why: 14, message 2's MIC was wrong (a wrong passphrase); 15, no answer.
-          if (r.state === "associated" && f.src === r.bssid) this.associationEnded(s, "deauthenticated", f.info?.status || Status.Unspecified)
-          break
         case FrameKind.Disassoc:
-          // Its AP ended the association (an inactive station, reason 4): the link is lost, as mac80211
-          // takes a disassociation (`ieee80211_rx_mgmt_disassoc`, net/mac80211/mlme.c).
+          // Its AP ended the association, the reason says why: in the handshake 14, message 2's MIC was
+          // wrong (a wrong passphrase), or 15, no answer; 4, an inactive station disassociated. mac80211
+          // loses the link either way (`ieee80211_rx_mgmt_deauth`, `ieee80211_rx_mgmt_disassoc`, net/mac80211/mlme.c).
           ledger.deliver(f)
-          if (r.state === "associated" && f.src === r.bssid) this.associationEnded(s, "disassociated", f.info?.status || Status.Unspecified)
+          if (r.state === "associated" && f.src === r.bssid) {
+            this.associationEnded(s, f.kind === FrameKind.Deauth ? "deauthenticated" : "disassociated", f.info?.status || Status.Unspecified)
+          }
           break
         case FrameKind.QosNull:
           // Its AP's end of a U-APSD service period that brought nothing (EOSP), or the AP's poll of a
@@ -661,7 +660,7 @@ class VmacFirmware {
           if (r.state !== "associated" || f.dst !== this.o.mac || f.src !== r.bssid) ledger.drop(f, "rx-filter")
           else {
             ledger.deliver(f)
-            if (r.ps.config !== undefined && f.eosp) this.powerSave(s, PowerSave.serviceFrame(r.ps, f.eosp, f.moreData, this.kernel.nowNs, r.txQueued !== r.txCompleted))
+            if (r.ps.config !== undefined && f.eosp) this.powerSave(s, PowerSave.serviceFrame(r.ps, true, f.moreData, this.kernel.nowNs, r.txQueued !== r.txCompleted))
           }
           break
         case FrameKind.Data:
