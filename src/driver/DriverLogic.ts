@@ -184,7 +184,7 @@ export class DriverLogic {
         if (pair !== undefined) {
           pair.state = Pair.afterCommand("Associate")
           job.then(nic, { _tag: "AssocRequest", vmac: pair.vmac, vm, bssid: cmd.bssid, ssid: cmd.ssid, passphrase: cmd.passphrase, uapsdMaxSpLength: cmd.uapsdMaxSpLength,
-            listenInterval: cmd.listenInterval })
+            listenInterval: cmd.listenInterval, beaconKnown: cmd.beaconKnown === true })
         }
         return job.submit()
       case "SetRate":

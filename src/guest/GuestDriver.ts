@@ -226,7 +226,8 @@ export const onEvent = (d: GuestDriver, e: CardEvent, config: Config): Step => {
             ssid: d.target.ssid,
             ...(config.passphrase === undefined ? {} : { passphrase: config.passphrase }),
             ...uapsdField(config),
-            ...(config.powerSave === undefined ? {} : { listenInterval: config.powerSave.listenInterval })
+            ...(config.powerSave === undefined ? {} : { listenInterval: config.powerSave.listenInterval }),
+            beaconKnown: d.target.beaconHeard
           })
         ]
       }

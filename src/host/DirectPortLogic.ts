@@ -137,7 +137,7 @@ export class DirectPortLogic {
       case "Associate":
         access.then(nic, {
           _tag: "AssocRequest", vmac: 0, vm: 0, bssid: command.bssid, ssid: command.ssid, passphrase: command.passphrase, uapsdMaxSpLength: command.uapsdMaxSpLength,
-          listenInterval: command.listenInterval
+          listenInterval: command.listenInterval, beaconKnown: command.beaconKnown === true
         })
         return
       case "SetRate": {

@@ -4,8 +4,6 @@
  * turn, ascending, staying a dwell on each; a join under way holds it on its channel (`protectedJoin`).
  * Pure functions: the NIC actor owns the timing.
  */
-import { controlledPortOpen } from "./ControlledPort.ts"
-
 /**
  * Adds `channel` to `served`, the channels the radio must serve (ascending, without repeats),
  * unless it is there. A card serves a few channels, so a scan from the end beats a set and a sort:
@@ -47,29 +45,41 @@ export const JOIN_PROTECTION_NS = 300 * 1024 * 1000
 export interface JoinView {
   readonly state: string
   readonly channel: number
-  readonly rsn: boolean
-  readonly keyId: number
   /** When its last join started (its `Authenticate`). */
   readonly joinStartedNs: number
 }
 
-/** A join under way: from authentication until the association completes (on an RSN, the 4-way handshake's key installed). */
-export const joining = (v: JoinView): boolean =>
+/**
+ * A join under way, whose session protection still holds: from authentication until the
+ * association completes, and past it until the vMAC's first beacon from its AP unless its driver
+ * knew that AP's beacon already (`beaconKnown`). mac80211 tells the driver the association and,
+ * when it holds the BSS's beacon (`have_beacon`, from the scan), the beacon's information in the
+ * same call (`ieee80211_set_associated`: BSS_CHANGED_ASSOC with BSS_CHANGED_BEACON_INFO,
+ * net/mac80211/mlme.c); iwlmvm ends the session protection on BSS_CHANGED_BEACON_INFO
+ * (`iwl_mvm_bss_info_changed_station`, drivers/net/wireless/intel/iwlwifi/mvm/mac80211.c), and
+ * protects the association again until that first beacon when it does not know it yet. The 4-way
+ * handshake is not protected as such: it runs in the channel's share of the radio (iwlmld's
+ * session-protect.h: once associated, the firmware gives the channel its time without one).
+ */
+export const joining = (v: JoinView, beaconKnown: boolean): boolean =>
   v.state === "authenticating" || v.state === "authenticated" || v.state === "associating" ||
-  (v.state === "associated" && !controlledPortOpen(v))
+  (v.state === "associated" && !beaconKnown)
 
 /**
  * The join that holds the radio at `nowNs`, or undefined: of the joins under way whose protection
  * (`JOIN_PROTECTION_NS` from their start) has not run out, the one that started first (the firmware
- * serves one protected session at a time, in the order asked). `untilNs`: when its protection ends.
+ * serves one protected session at a time, in the order asked). `beaconKnown[i]`: whether vMAC i's
+ * driver knows its AP's beacon (`joining`). `untilNs`: when its protection ends.
  */
 export const protectedJoin = (
   vmacs: ReadonlyArray<JoinView>,
+  beaconKnown: ReadonlyArray<boolean>,
   nowNs: number
 ): { readonly channel: number; readonly untilNs: number } | undefined => {
   let first: JoinView | undefined
-  for (const v of vmacs) {
-    if (!joining(v) || nowNs >= v.joinStartedNs + JOIN_PROTECTION_NS) continue
+  for (let i = 0; i < vmacs.length; i++) {
+    const v = vmacs[i]!
+    if (!joining(v, beaconKnown[i] === true) || nowNs >= v.joinStartedNs + JOIN_PROTECTION_NS) continue
     if (first === undefined || v.joinStartedNs < first.joinStartedNs) first = v
   }
   return first === undefined ? undefined : { channel: first.channel, untilNs: first.joinStartedNs + JOIN_PROTECTION_NS }

@@ -82,6 +82,8 @@ export type NicMessage = Data.TaggedEnum<{
     readonly uapsdMaxSpLength: number | undefined
     /** The Listen Interval to announce (undefined: 1). */
     readonly listenInterval: number | undefined
+    /** The driver knows this AP's beacon: the join's protection ends with the association (`ChannelPlan.joining`). */
+    readonly beaconKnown: boolean
   }
   Disassoc: { readonly vmac: number }
   /** The driver's signal monitor for `vmac` (`BeaconSignal.ts`). */

@@ -161,6 +161,7 @@ export class NicLogic {
         v.ref.tellUnsafe({ _tag: "Auth", bssid: msg.bssid, channel: msg.channel })
         return
       case "AssocRequest":
+        this.radio.associating(msg.vmac, msg.beaconKnown)
         v.ref.tellUnsafe({ _tag: "Assoc", vm: msg.vm, bssid: msg.bssid, ssid: msg.ssid, passphrase: msg.passphrase, uapsdMaxSpLength: msg.uapsdMaxSpLength,
           listenInterval: msg.listenInterval })
         return

@@ -23,9 +23,10 @@
  * immediate airtime (`drv_mgd_prepare_tx` in `ieee80211_set_disassoc`, net/mac80211/mlme.c) and
  * flushes the frame out before anything else (the deauthentication request returns only then).
  * A join holds it next (`ChannelPlan.protectedJoin`): the radio goes to the joining vMAC's channel
- * at once and stays there until the association completes (the handshake's key installed) or its
- * protection runs out, as mac80211 asks the driver for airtime before the authentication and the
- * association request (`drv_mgd_prepare_tx`) and iwlmvm answers with a session protection.
+ * at once and stays there until the association completes (and, unless its driver knew the AP's
+ * beacon, until the first beacon heard after it) or its protection runs out, as mac80211 asks the
+ * driver for airtime before the authentication and the association request (`drv_mgd_prepare_tx`)
+ * and iwlmvm answers with a session protection, which it ends when it learns the beacon.
  *
  * Power save, consolidated: the radio sleeps only when every started vMAC dozes at its AP
  * (`PowerSave.ts`) and nothing is left to send; it wakes as soon as one needs it (the earliest beacon
@@ -202,6 +203,11 @@ export class Radio {
   private readonly farewells = new Map<number, number>()
   /** A farewell was done since the radio last looked: what it held back (a rotation, a scan) may go. */
   private farewellDone = false
+  /**
+   * By vMAC: its driver knows its AP's beacon, so its join's session protection ended with the
+   * association, or it has heard one since (`ChannelPlan.joining`). Set by each association request.
+   */
+  private readonly beaconKnown: Array<boolean>
 
   constructor(
     kernel: Kernel,
@@ -230,6 +236,7 @@ export class Radio {
     this.ledger = parts.ledger
     this.vmacs = parts.vmacs
     this.vmacRegs = parts.vmacs.map((v) => v.regs)
+    this.beaconKnown = parts.vmacs.map(() => false)
     this.status = parts.status
     this.self = parts.self
     this.accountedNs = kernel.nowNs
@@ -503,7 +510,7 @@ export class Radio {
     }
     if (r.scan !== undefined) return
     // A join holds the radio: there at once, and no rotation away until it completes or its protection ends.
-    const join = protectedJoin(this.vmacRegs, this.kernel.nowNs)
+    const join = protectedJoin(this.vmacRegs, this.beaconKnown, this.kernel.nowNs)
     if (join !== undefined && join.channel !== r.channel) return this.leave(r, { then: "serve", channel: join.channel })
     const served = this.servedChannels()
     if (!mustRotate(served, r.channel)) return this.disarmDwell(r)
@@ -534,7 +541,7 @@ export class Radio {
   dwellOver(r: RadioState, token: number): void {
     if (token !== r.token || r.mode !== "serving") return
     r.dwellArmed = false
-    if (this.farewells.size > 0 || protectedJoin(this.vmacRegs, this.kernel.nowNs) !== undefined) return this.plan(r)
+    if (this.farewells.size > 0 || protectedJoin(this.vmacRegs, this.beaconKnown, this.kernel.nowNs) !== undefined) return this.plan(r)
     const served = this.servedChannels()
     if (mustRotate(served, r.channel)) this.leave(r, { then: "serve", channel: nextChannel(served, r.channel) })
   }
@@ -663,7 +670,15 @@ export class Radio {
     for (const f of frames) {
       if (f.kind === FrameKind.Beacon) { // broadcast: its sender accounted for it
         this.noteScanResult(r, f, signalDbm)
-        for (const v of this.vmacs) if (v.regs.state === "associated" && v.regs.bssid === f.src) v.ref.tellUnsafe({ _tag: "Beacon", bssid: f.src, signalDbm, frame: f })
+        let protectionEnded = false
+        for (let i = 0; i < this.vmacs.length; i++) {
+          const v = this.vmacs[i]!
+          if (v.regs.state !== "associated" || v.regs.bssid !== f.src) continue
+          v.ref.tellUnsafe({ _tag: "Beacon", bssid: f.src, signalDbm, frame: f })
+          // Its first beacon since the association: the driver learns it, and its join's protection ends.
+          if (!this.beaconKnown[i]) protectionEnded = this.beaconKnown[i] = true
+        }
+        if (protectionEnded) this.plan(r)
         continue
       }
       if (f.kind === FrameKind.ProbeResponse) {
@@ -689,10 +704,19 @@ export class Radio {
     if (batch !== undefined) this.vmacs[batchVmac]!.ref.tellUnsafe({ _tag: "Heard", frames: batch })
   }
 
-  /** A beacon or probe response heard while scanning: its BSS, at the signal the radio measured for that frame (cfg80211 keeps the latest frame's). */
+  /**
+   * A beacon or probe response heard while scanning: its BSS, at the signal the radio measured for
+   * that frame (cfg80211 keeps the latest frame's), and whether a beacon of it was among them.
+   */
   private noteScanResult(r: RadioState, frame: Frame, signalDbm: number): void {
     if (r.scan === undefined || frame.info?.ssid === undefined) return
-    r.scan.results.set(frame.src, { bssid: frame.src, ssid: frame.info.ssid, channel: frame.info.channel ?? r.channel, signalDbm })
+    const beaconHeard = frame.kind === FrameKind.Beacon || r.scan.results.get(frame.src)?.beaconHeard === true
+    r.scan.results.set(frame.src, { bssid: frame.src, ssid: frame.info.ssid, channel: frame.info.channel ?? r.channel, signalDbm, beaconHeard })
+  }
+
+  /** vMAC `vmac`'s driver asks to associate; `beaconKnown`: it knows the AP's beacon already (`ChannelPlan.joining`). */
+  associating(vmac: number, beaconKnown: boolean): void {
+    if (vmac >= 0 && vmac < this.beaconKnown.length) this.beaconKnown[vmac] = beaconKnown
   }
 
   /** Only the vMACs on the channel the radio serves could have heard their beacons: they check for beacon loss. */

@@ -53,6 +53,9 @@ export const ListenInterval = Schema.Int.check(Schema.isBetween({ minimum: 1, ma
  * mac80211 sets the QoS Info of the WMM Information element from `uapsd_queues` and `uapsd_max_sp_len`.
  * `listenInterval`: the Listen Interval the request announces (802.11-2016 9.4.1.6), as mac80211 takes
  * it from its configuration; absent: 1.
+ * `beaconKnown`: the driver holds a beacon of this AP already (mac80211's `have_beacon`), so the
+ * join's session protection ends as the association completes; absent or false, it lasts until the
+ * first beacon heard after it (`ChannelPlan.joining`).
  */
 export class Associate extends Schema.TaggedClass<Associate>()("Associate", {
   vmac: VmacIndex,
@@ -60,7 +63,8 @@ export class Associate extends Schema.TaggedClass<Associate>()("Associate", {
   ssid: Schema.String.check(Schema.isMaxLength(32)),
   passphrase: Schema.optionalKey(Schema.String.check(Schema.isMaxLength(63))),
   uapsdMaxSpLength: Schema.optionalKey(MaxSpLength),
-  listenInterval: Schema.optionalKey(ListenInterval)
+  listenInterval: Schema.optionalKey(ListenInterval),
+  beaconKnown: Schema.optionalKey(Schema.Boolean)
 }) {}
 
 /**

@@ -10,6 +10,13 @@ export interface ScanResult {
   readonly ssid: string
   readonly channel: number
   readonly signalDbm: number
+  /**
+   * A beacon of this BSS was among the frames the scan heard, not only probe responses: cfg80211
+   * keeps a BSS's beacon apart from its probe responses (`beacon_ies`), and mac80211 knows the
+   * beacon before it associates only then (`have_beacon`, which decides when the join's session
+   * protection ends: `ChannelPlan.joining`).
+   */
+  readonly beaconHeard: boolean
 }
 
 /** Why a command was refused: at the trust boundary, or by the driver. */

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Scan from "../../src/driver/ScanConsolidation.ts"
 
-const results = [{ bssid: 1, ssid: "lab", channel: 6, signalDbm: -50 }]
+const results = [{ bssid: 1, ssid: "lab", channel: 6, signalDbm: -50, beaconHeard: false }]
 
 describe("driver: scan consolidation", () => {
   it("starts one scan, lets later requests join it, answers all of them once", () => {

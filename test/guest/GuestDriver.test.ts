@@ -5,7 +5,7 @@ import { Status } from "../../src/vocabulary/Frame.ts"
 import { CONNECTION_IDLE_NS, INIT_TIMEOUT_NS, JOIN_TIMEOUT_NS, SCAN_TIMEOUT_NS } from "../../src/vocabulary/ModelConstants.ts"
 
 const config: G.Config = { ssid: "lab", passphrase: "secret-key", scanChannels: [1, 6, 11], roaming: undefined }
-const lab = { bssid: 5, ssid: "lab", channel: 6, signalDbm: -40 }
+const lab = { bssid: 5, ssid: "lab", channel: 6, signalDbm: -40, beaconHeard: false }
 
 describe("guest driver state machine", () => {
   it("boots, scans, authenticates, associates", () => {

@@ -87,7 +87,7 @@ describe("guest driver runner: joining", () => {
     assert.deepStrictEqual([rig.s.config.ssid, rig.s.config.passphrase], ["other", undefined])
     assert.strictEqual(rig.s.driver.state, "scanning")
     // Joined to the other network's AP, its flows go to the endpoint behind that AP.
-    rig.driver.event(rig.s, { _tag: "ScanDone", results: [{ bssid: 6, ssid: "other", channel: 1, signalDbm: -50 }], fromCache: false })
+    rig.driver.event(rig.s, { _tag: "ScanDone", results: [{ bssid: 6, ssid: "other", channel: 1, signalDbm: -50, beaconHeard: false }], fromCache: false })
     rig.driver.event(rig.s, { _tag: "AuthDone", vmac: 0, status: 0 })
     rig.driver.event(rig.s, { _tag: "AssocDone", vmac: 0, status: 0 })
     assert.strictEqual(rig.s.endpointMac, ENDPOINT_OTHER)

@@ -3,7 +3,7 @@ import * as G from "../../src/guest/GuestDriver.ts"
 import { backgroundScanIntervalNs, minimumGainDb, roamTarget } from "../../src/guest/Roaming.ts"
 import { heardBeacon, noBeaconSignal } from "../../src/nic/BeaconSignal.ts"
 
-const corp = (bssid: number, signalDbm: number) => ({ bssid, ssid: "corp", channel: 1, signalDbm })
+const corp = (bssid: number, signalDbm: number) => ({ bssid, ssid: "corp", channel: 1, signalDbm, beaconHeard: false })
 const policy = { thresholdDbm: -65, shortIntervalNs: 30e9, longIntervalNs: 300e9 }
 const config: G.Config = { ssid: "corp", passphrase: "secret-key", scanChannels: [1, 6, 11], roaming: policy }
 

@@ -21,7 +21,7 @@ import { RecoveryLog } from "../../src/vocabulary/RecoveryLog.ts"
 
 export const ENDPOINT_LAB = 0xe0
 export const ENDPOINT_OTHER = 0xe1
-export const LAB = { bssid: 5, ssid: "lab", channel: 6, signalDbm: -40 }
+export const LAB = { bssid: 5, ssid: "lab", channel: 6, signalDbm: -40, beaconHeard: false }
 
 /** A job the stand-in core handed out: the operations charged to it, and whether it was submitted on its own. */
 export interface JobRecord {

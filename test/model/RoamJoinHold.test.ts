@@ -1,8 +1,9 @@
 /**
  * A roam's join has the radio at once: once the deauthentication to the old AP is done, the card goes
- * to the new AP's channel and stays there until the association (its 4-way handshake included) is
- * complete, as mac80211 asks the driver for airtime before it authenticates and associates
- * (`drv_mgd_prepare_tx`, net/mac80211/mlme.c) and iwlmvm protects the session (`iwl_mvm_protect_assoc`).
+ * to the new AP's channel and stays there until the association is complete (and, when the driver
+ * knew no beacon of the new AP, until its first beacon), as mac80211 asks the driver for airtime
+ * before it authenticates and associates (`drv_mgd_prepare_tx`, net/mac80211/mlme.c) and iwlmvm
+ * protects the session (`iwl_mvm_protect_assoc`; JoinProtection.test.ts).
  * The old card put the new channel in its rotation: a VM roaming away from a channel another VM still
  * used waited out the rest of the radio's dwell there (102.4 ms) before it could authenticate.
  */

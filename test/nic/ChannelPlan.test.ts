@@ -42,27 +42,33 @@ describe("channel plan of the card's one radio", () => {
 })
 
 describe("a join holds the radio (session protection)", () => {
-  const view = (state: string, channel: number, joinStartedNs: number, rsn = false, keyId = 0) => ({ state, channel, joinStartedNs, rsn, keyId })
+  const view = (state: string, channel: number, joinStartedNs: number) => ({ state, channel, joinStartedNs })
 
-  it("holds it from authentication until the association completes, the 4-way handshake's key included", () => {
-    assert.isTrue(joining(view("authenticating", 6, 0)))
-    assert.isTrue(joining(view("authenticated", 6, 0)))
-    assert.isTrue(joining(view("associating", 6, 0)))
-    assert.isTrue(joining(view("associated", 6, 0, true, 0)), "an RSN association without its key: the handshake runs")
-    assert.isFalse(joining(view("associated", 6, 0, true, 7)), "the key is installed: the join is done")
-    assert.isFalse(joining(view("associated", 6, 0, false, 0)), "an open network: done at the association")
-    assert.isFalse(joining(view("idle", 6, 0)))
-    assert.isFalse(joining(view("stopped", 6, 0)))
+  it("holds it from authentication to the association, and past it until a beacon only when the driver knew none", () => {
+    for (const beaconKnown of [false, true]) {
+      assert.isTrue(joining(view("authenticating", 6, 0), beaconKnown))
+      assert.isTrue(joining(view("authenticated", 6, 0), beaconKnown))
+      assert.isTrue(joining(view("associating", 6, 0), beaconKnown))
+      assert.isFalse(joining(view("idle", 6, 0), beaconKnown))
+      assert.isFalse(joining(view("stopped", 6, 0), beaconKnown))
+    }
+    // mac80211 tells the beacon's information with the association when it holds the beacon: iwlmvm ends the protection there.
+    assert.isFalse(joining(view("associated", 6, 0), true), "beacon known: done at the association, the 4-way handshake not protected")
+    assert.isTrue(joining(view("associated", 6, 0), false), "no beacon known yet: protected until the first one")
   })
 
   it("is the first join started, for 300 TU from its start, then none", () => {
     const tuNs = 1024_000 // 802.11-2016 3.1: a time unit is 1024 µs
-    const vmacs = [view("associated", 1, 0, true, 3), view("associating", 11, 5e9), view("authenticating", 6, 4.9e9)]
-    assert.deepStrictEqual(protectedJoin(vmacs, 5e9), { channel: 6, untilNs: 4.9e9 + 300 * tuNs })
+    const vmacs = [view("associated", 1, 0), view("associating", 11, 5e9), view("authenticating", 6, 4.9e9)]
+    const known = [true, false, false]
+    assert.deepStrictEqual(protectedJoin(vmacs, known, 5e9), { channel: 6, untilNs: 4.9e9 + 300 * tuNs })
     // The first one's protection ran out: the second holds the radio for what is left of its own.
-    assert.deepStrictEqual(protectedJoin(vmacs, 4.9e9 + 300 * tuNs), { channel: 11, untilNs: 5e9 + 300 * tuNs })
-    assert.strictEqual(protectedJoin(vmacs, 5e9 + 300 * tuNs), undefined)
-    assert.strictEqual(protectedJoin([view("associated", 1, 0, true, 3)], 1e6), undefined)
+    assert.deepStrictEqual(protectedJoin(vmacs, known, 4.9e9 + 300 * tuNs), { channel: 11, untilNs: 5e9 + 300 * tuNs })
+    assert.strictEqual(protectedJoin(vmacs, known, 5e9 + 300 * tuNs), undefined)
+    assert.strictEqual(protectedJoin([view("associated", 1, 0)], [true], 1e6), undefined)
+    // Associated, no beacon heard yet, within its 300 TU: it still holds the radio.
+    assert.deepStrictEqual(protectedJoin([view("associated", 1, 0)], [false], 1e6), { channel: 1, untilNs: 300 * tuNs })
+    assert.strictEqual(protectedJoin([view("associated", 1, 0)], [false], 300 * tuNs), undefined)
     assert.strictEqual(JOIN_PROTECTION_NS, 300 * tuNs)
   })
 })
