@@ -714,9 +714,9 @@ export class Radio {
     r.scan.results.set(frame.src, { bssid: frame.src, ssid: frame.info.ssid, channel: frame.info.channel ?? r.channel, signalDbm, beaconHeard })
   }
 
-  /** vMAC `vmac`'s driver asks to associate; `beaconKnown`: it knows the AP's beacon already (`ChannelPlan.joining`). */
+  /** vMAC `vmac` (one of the card's: `NicLogic` routes only to those) is to associate; `beaconKnown`: its driver knows the AP's beacon already (`ChannelPlan.joining`). */
   associating(vmac: number, beaconKnown: boolean): void {
-    if (vmac >= 0 && vmac < this.beaconKnown.length) this.beaconKnown[vmac] = beaconKnown
+    this.beaconKnown[vmac] = beaconKnown
   }
 
   /** Only the vMACs on the channel the radio serves could have heard their beacons: they check for beacon loss. */
