@@ -409,9 +409,13 @@ export class Radio {
     return -1
   }
 
-  /** After the last farewell was done, a serving radio takes up what waited: a scan, or its plan. Whether it left. */
+  /**
+   * After a farewell was done, a serving radio takes up what waited: the next farewell, which may be
+   * on another channel, then a scan, or its plan. Whether it left. (A farewell on the radio's own
+   * channel disarms the dwell timer: nothing else would move the radio to the next one.)
+   */
   private afterFarewell(r: RadioState): boolean {
-    if (!this.farewellDone || this.farewells.size > 0) return false
+    if (!this.farewellDone) return false
     this.farewellDone = false
     if (r.mode !== "serving") return false
     if (this.startWaitingScan(r)) return true
