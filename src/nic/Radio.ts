@@ -201,7 +201,7 @@ export class Radio {
    * out on. The card's, like its rings: a firmware restart keeps them.
    */
   private readonly farewells = new Map<number, number>()
-  /** A farewell was done since the radio last looked: what it held back (a rotation, a scan) may go. */
+  /** A farewell was done since the radio last looked: the next farewell, or what it held back (a rotation, a scan), may go. */
   private farewellDone = false
   /**
    * By vMAC: its driver knows its AP's beacon, so its join's session protection ended with the
@@ -513,7 +513,7 @@ export class Radio {
       return this.disarmDwell(r)
     }
     if (r.scan !== undefined) return
-    // A join holds the radio: there at once, and no rotation away until it completes or its protection ends.
+    // A join holds the radio: there at once, and no rotation away until its protection ends (`ChannelPlan.joining`).
     const join = protectedJoin(this.vmacRegs, this.beaconKnown, this.kernel.nowNs)
     if (join !== undefined && join.channel !== r.channel) return this.leave(r, { then: "serve", channel: join.channel })
     const served = this.servedChannels()
