@@ -5,6 +5,7 @@
  */
 import * as Effect from "effect/Effect"
 import { caseScenario } from "../fault/FaultCase.ts"
+import { scenarioFeatures } from "./CaseFeatures.ts"
 import type { FaultCase } from "../fault/FaultCase.ts"
 import { generateCases } from "../fault/CaseGenerator.ts"
 import { shrinkCase } from "../fault/CaseShrink.ts"
@@ -100,7 +101,7 @@ export const runCampaign = (options: CampaignOptions): Effect.Effect<CampaignRep
         replay: replayCommand(s.shrunk)
       })
     }
-    // The cases' scenarios built again (cheap beside their runs) for the kinds of fault they scheduled.
+    // The cases' scenarios built again (cheap beside their runs) for the kinds of fault they scheduled and their features.
     const scenarios = yield* Effect.forEach(judged, (c) => Effect.orDie(caseScenario(c)))
     return {
       seed: options.seed,
@@ -116,6 +117,7 @@ export const runCampaign = (options: CampaignOptions): Effect.Effect<CampaignRep
       simulatedSeconds: verdicts.reduce((t, v) => t + v.simulatedSeconds, 0),
       modes: count(judged.map((c) => MODE_NAMES[c.mode]!)),
       faultKinds: count(scenarios.flatMap((s) => s.faults.map((f) => f.kind))),
+      features: count(scenarios.flatMap(scenarioFeatures)),
       traceDigests: verdicts.map((v) => v.traceDigest),
       failures
     }

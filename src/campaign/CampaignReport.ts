@@ -45,6 +45,8 @@ export const CampaignReport = Schema.Struct({
   /** Cases per mode, and the faults the cases scheduled per kind (their runs report those skipped). */
   modes: Schema.Record(Schema.String, Schema.Int),
   faultKinds: Schema.Record(Schema.String, Schema.Int),
+  /** Cases per feature they ran with beyond the plain setup (`CaseFeatures.ts`: "802.11n HT40", "U-APSD", "walking host" …). */
+  features: Schema.Record(Schema.String, Schema.Int),
   /** Every case's trace digest, in order: two campaigns of one seed give the same list. */
   traceDigests: Schema.Array(Schema.String),
   failures: Schema.Array(CampaignFailure)

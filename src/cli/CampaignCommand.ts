@@ -76,6 +76,7 @@ export const renderCampaign = (r: CampaignReport, cluster?: string): string =>
     `  ${r.cases} cases in ${r.wallSeconds.toFixed(1)} s: ${r.casesPerWallSecond.toFixed(2)} cases per wall-second, ${r.simulatedSeconds.toFixed(0)} s simulated`,
     `  modes: ${renderCounts(r.modes)}`,
     `  faults scheduled: ${renderCounts(r.faultKinds)}`,
+    `  features: ${Object.keys(r.features).length === 0 ? "none beyond the plain setup" : renderCounts(r.features)}`,
     `  passed ${r.passed}, failed ${r.failed}`,
     ...r.failures.map(renderFailure)
   ].join("\n")
@@ -158,10 +159,11 @@ export const campaignCommand = Command.make(
 ).pipe(
   Command.withDescription(
     "Fault campaign: generate --cases fresh fault cases from --seed (a topology of 1–4 VMs and 1–4 APs, light mixed traffic, " +
-      "a mode, and 1–6 faults of every kind: crashes, hangs, lost interrupts, APs down, storms, reboots …), run them on " +
+      "a mode, a setup of the model's features: PHY, WMM, rate control, power save, security, Virtual WiFi's switches, TX scheduler, " +
+      "weak, placed or moving signals, one ESS; and 1–6 faults of every kind: crashes, hangs, lost interrupts, APs down, storms, reboots …), run them on " +
       "--workers threads (or the --cluster runners), and judge each: every invariant at zero, every VM connected again and moving data within " +
       "15 s of the last fault. A failing case is shrunk to a smaller one that fails the same way (fewer VMs, APs and " +
-      "faults, earlier and smaller faults) and printed with the one command that replays it. The same seed gives the " +
+      "faults, earlier and smaller faults, fewer features) and printed with the one command that replays it. The same seed gives the " +
       "same cases and the same results whatever the number of workers. Exit code 1 if a case failed. Ctrl-C starts no " +
       "further case, lets those under way finish and prints their results, not shrinking a failure among them (exit code 130, or 1 if one failed)."
   ),

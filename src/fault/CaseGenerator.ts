@@ -1,10 +1,11 @@
 /**
  * Fresh fault cases for a campaign (`vwifi campaign`), drawn from a seed: case `i` has its own
  * stream (`Prng.forStream(seed, "campaign/i")`), so it is the same case whether the campaign runs 10
- * cases or 10,000, and a case is named by (seed, i) alone.
+ * cases or 10,000, and a case is named by (seed, i) alone. Its setup (`CaseSetup`) comes from a
+ * stream of its own, "campaign/i/setup", so adding it left each case's topology and faults as they were.
  */
 import { Prng } from "../kernel/Prng.ts"
-import type { FaultCase } from "./FaultCase.ts"
+import type { CaseSetup, FaultCase } from "./FaultCase.ts"
 import {
   CASE_MODES, CASE_TRAFFIC_FLOWS, DRAW_VALUES, MAX_CASE_APS, MAX_CASE_FAULTS, MAX_CASE_SEED, MAX_CASE_VMS, MAX_FAULT_AT_TENTHS, MIN_FAULT_AT_TENTHS
 } from "./FaultCase.ts"
@@ -42,7 +43,24 @@ const drawCase = (seed: number, index: number): FaultCase => {
       kind: below(DRAW_VALUES),
       target: below(DRAW_VALUES),
       size: below(DRAW_VALUES)
-    }))
+    })),
+    setup: drawSetup(Prng.forStream(seed, `campaign/${index}/setup`))
+  }
+}
+
+/** A setup drawn evenly over each feature's settings. */
+const drawSetup = (random: Prng): CaseSetup => {
+  const below = (n: number) => random.nextIntBelow(n)
+  return {
+    phy: below(3),
+    wmm: below(2),
+    rateControl: below(4),
+    powerSave: below(3),
+    security: below(2),
+    switches: below(8),
+    txScheduler: below(2),
+    radio: below(4),
+    ess: below(2)
   }
 }
 

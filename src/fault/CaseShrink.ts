@@ -6,8 +6,8 @@
  * so the loop runs on a JobRunner in the CLI and on a plain predicate in tests.
  */
 import * as Effect from "effect/Effect"
-import type { FaultCase } from "./FaultCase.ts"
-import { MIN_FAULT_AT_TENTHS } from "./FaultCase.ts"
+import type { CaseSetup, FaultCase } from "./FaultCase.ts"
+import { MIN_FAULT_AT_TENTHS, PLAIN_SETUP } from "./FaultCase.ts"
 import { refuseProblems, RunOptionsError, wholeNumberProblem } from "../run/RunOptionsCheck.ts"
 import type { OptionProblem } from "../run/RunOptionsCheck.ts"
 
@@ -19,12 +19,44 @@ export const MAX_SHRINK_TRIES = 300
 
 /**
  * The same scenario in its plainest spelling: mode 1 is mode 0 (both virtual-wifi); outside
- * virtual-wifi only one VM exists; traffic past the VMs is unused. No run can tell them apart.
+ * virtual-wifi only one VM exists; traffic past the VMs is unused; and of the setup, settings that
+ * change nothing (`plainSetup`), the whole of it when it is the plain one. No run can tell them apart.
  */
 export const normalizeCase = (c: FaultCase): FaultCase => {
   const mode = c.mode === 1 ? 0 : c.mode
   const vms = mode === 0 ? c.vms : 1
-  return { ...c, mode, vms, traffic: c.traffic.map((t, i) => (i < vms ? t : "ping")) }
+  const { setup: given, ...rest } = c
+  const setup = given === undefined ? undefined : plainSetup(given, mode === 0)
+  return { ...rest, mode, vms, traffic: c.traffic.map((t, i) => (i < vms ? t : "ping")), ...(setup === undefined ? {} : { setup }) }
+}
+
+/**
+ * A setup without what its case cannot use: WMM off on 802.11n (which needs it), U-APSD without WMM
+ * (legacy then), Virtual WiFi's switches outside its mode (`caseScenario` sets none there).
+ * Undefined when nothing is left but the plain setup.
+ */
+const plainSetup = (s: CaseSetup, virtualWifi: boolean): CaseSetup | undefined => {
+  const wmm = s.phy > 0 ? 0 : s.wmm
+  const plain: CaseSetup = {
+    ...s,
+    wmm,
+    powerSave: wmm === 1 && s.powerSave === 2 ? 1 : s.powerSave,
+    switches: virtualWifi ? s.switches : 0
+  }
+  return (Object.keys(PLAIN_SETUP) as Array<keyof CaseSetup>).every((k) => plain[k] === PLAIN_SETUP[k]) ? undefined : plain
+}
+
+/** Setups with less than `s`: each setting that is not plain put back to plain (0), or the next one down, or a switch off. */
+const plainerSetups = (s: CaseSetup): Array<CaseSetup> => {
+  const out: Array<CaseSetup> = []
+  for (const k of Object.keys(PLAIN_SETUP) as Array<keyof CaseSetup>) {
+    if (s[k] === 0) continue
+    out.push({ ...s, [k]: 0 })
+    // The switches are bits: each one off alone too; another setting, the next one down.
+    if (k === "switches") for (const bit of [1, 2, 4]) if ((s.switches & bit) !== 0 && s.switches !== bit) out.push({ ...s, switches: s.switches & ~bit })
+    if (k !== "switches" && s[k] > 1) out.push({ ...s, [k]: s[k] - 1 })
+  }
+  return out
 }
 
 const withFault = (c: FaultCase, i: number, change: Partial<Fault>): FaultCase =>
@@ -36,8 +68,9 @@ const smaller = (value: number, floor: number): Array<number> =>
 
 /**
  * Cases smaller than `c` (normalized), biggest cuts first: one fault alone, a fault fewer, fewer VMs,
- * fewer APs, each fault earlier, smaller, aimed at the first target, each VM's traffic a ping. Every
- * one is smaller on one axis and no bigger on any, so repeated shrinking ends.
+ * fewer APs, each fault earlier, smaller, aimed at the first target, each VM's traffic a ping, the
+ * setup plain, then one feature of it fewer. Every one is smaller on one axis and no bigger on any,
+ * so repeated shrinking ends.
  */
 export const shrinkCandidates = (failing: FaultCase): Array<FaultCase> => {
   const c = normalizeCase(failing)
@@ -55,6 +88,11 @@ export const shrinkCandidates = (failing: FaultCase): Array<FaultCase> => {
   })
   for (let i = 0; i < c.vms; i++) {
     if (c.traffic[i] !== "ping") out.push({ ...c, traffic: c.traffic.map((t, j) => (j === i ? "ping" : t)) })
+  }
+  if (c.setup !== undefined) {
+    const { setup, ...plain } = c
+    out.push(plain)
+    for (const s of plainerSetups(setup)) out.push(normalizeCase({ ...c, setup: s }))
   }
   const seen = new Set<string>()
   return out.filter((x) => {

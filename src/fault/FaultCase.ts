@@ -1,7 +1,9 @@
 /**
  * A generated test case for fault injection: a small topology (1..4 VMs, 1..4 APs, mixed light
- * traffic, a mode) and a fault schedule, as plain numbers a property-test generator can draw and
- * shrink. `caseScenario` turns it into a scenario; `caseVerdict` says what went wrong in its run.
+ * traffic, a mode), the model's features it runs with (`CaseSetup`: PHY, WMM, rate control, power
+ * save, security, the Virtual WiFi switches, the TX scheduler, signals and movement, one ESS) and a
+ * fault schedule, as plain numbers a property-test generator can draw and shrink. `caseScenario`
+ * turns it into a scenario; `caseVerdict` says what went wrong in its run.
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
@@ -39,6 +41,39 @@ export const MAX_FAULT_AT_TENTHS = 80
 export const DRAW_VALUES = 1000
 const unit = int(0, DRAW_VALUES - 1)
 
+/**
+ * The features a case runs with, each a small number whose 0 is the plain setup (the one cases had
+ * before there was a setup, and what an absent `setup` means), so a shrink toward 0 takes features
+ * away. Which setting each number selects: `caseScenario`.
+ */
+export const CaseSetup = Schema.Struct({
+  /** 0: 802.11g at 54 Mb/s; 1: 802.11n HT20, MCS 7, long GI; 2: 802.11n HT40, MCS 15, short GI (A-MPDU on both). */
+  phy: int(0, 2),
+  /** 0: WMM (EDCA); 1: no WMM, plain DCF (802.11g only: 802.11n needs WMM; U-APSD then becomes legacy power save). */
+  wmm: int(0, 1),
+  /** 0: fixed; 1: minstrel; 2: arf; 3: aarf. */
+  rateControl: int(0, 3),
+  /** 0: off; 1: legacy (PS-Poll); 2: U-APSD. */
+  powerSave: int(0, 2),
+  /** 0: WPA2-PSK; 1: open. */
+  security: int(0, 1),
+  /** Virtual WiFi's switches, one bit each: 1 the IOMMU, 2 interrupt coalescing, 4 the fast data path (unused in the other modes). */
+  switches: int(0, 7),
+  /** The card's TX scheduler, 0: round-robin; 1: fifo (it picks among vMACs: one VM has nothing to pick). */
+  txScheduler: int(0, 1),
+  /**
+   * 0: every AP at −50 dBm (fixed); 1: every AP weak (fixed: the top rate loses about 5%); 2: the APs
+   * placed at the corners of a 10 m square, the host still inside it; 3: the same, the host walking.
+   */
+  radio: int(0, 3),
+  /** 0: each AP its own SSID, VM i joins AP i mod APs; 1: one SSID for every AP (an ESS: a VM may join, and roam to, any of them). */
+  ess: int(0, 1)
+})
+export type CaseSetup = typeof CaseSetup.Type
+
+/** The plain setup: what a case without `setup` runs with. */
+export const PLAIN_SETUP: CaseSetup = { phy: 0, wmm: 0, rateControl: 0, powerSave: 0, security: 0, switches: 0, txScheduler: 0, radio: 0, ess: 0 }
+
 export const FaultCase = Schema.Struct({
   seed: int(1, MAX_CASE_SEED),
   mode: int(0, CASE_MODES - 1),
@@ -50,7 +85,9 @@ export const FaultCase = Schema.Struct({
     kind: unit,
     target: unit,
     size: unit
-  })).check(Schema.isBetweenLength(1, MAX_CASE_FAULTS))
+  })).check(Schema.isBetweenLength(1, MAX_CASE_FAULTS)),
+  /** The features it runs with; absent: `PLAIN_SETUP` (a case printed before setups existed replays as it did). */
+  setup: Schema.optionalKey(CaseSetup)
 })
 export type FaultCase = typeof FaultCase.Type
 
@@ -72,16 +109,15 @@ export const caseScenario = (c: FaultCase): Effect.Effect<Scenario, ScenarioErro
     )
     const mode = c.mode <= 1 ? "virtual-wifi" : c.mode === 2 ? "passthrough" : "native"
     const vmCount = mode === "virtual-wifi" ? c.vms : 1
+    const setup = c.setup ?? PLAIN_SETUP
+    const ap = apOf(setup)
+    const vm = vmOf(setup)
     const input: ScenarioInput = {
       mode,
       durationSeconds: 10,
-      aps: Array.from({ length: c.aps }, (_, i) => ({ ssid: `ap${i}`, bssid: `02:00:00:00:01:0${i}`, channel: CHANNELS[i]! })),
-      vms: Array.from({ length: vmCount }, (_, i) => ({
-        name: `vm${i}`,
-        ssid: `ap${i % c.aps}`,
-        passphrase: DEFAULT_PASSPHRASE,
-        traffic: [trafficOf(c.traffic[i]!)]
-      }))
+      ...cardAndHostOf(setup, mode),
+      aps: Array.from({ length: c.aps }, (_, i) => ap(i)),
+      vms: Array.from({ length: vmCount }, (_, i) => vm(i, c.aps, trafficOf(c.traffic[i]!)))
     }
     const base = yield* decodeScenario(input)
     const faults = c.faults.map((d) => faultFromDraw(base, { atSeconds: d.atTenths / 10, kind: d.kind / DRAW_VALUES, target: d.target / DRAW_VALUES, size: d.size / DRAW_VALUES }))
@@ -89,7 +125,78 @@ export const caseScenario = (c: FaultCase): Effect.Effect<Scenario, ScenarioErro
     return yield* decodeScenario({ ...input, durationSeconds: Math.ceil(Math.max(MAX_FAULT_AT_TENTHS / 10, lastEnd) + RECONNECT_BOUND_SECONDS), faults })
   })
 
-const trafficOf = (kind: FaultCase["traffic"][number]): NonNullable<ScenarioInput["vms"]>[number]["traffic"] extends ReadonlyArray<infer T> | undefined ? T : never => {
+/** The 802.11n PHYs of `CaseSetup.phy` 1 and 2. */
+const HT_PHYS = [
+  { standard: "802.11n", mcs: 7, channelWidthMhz: 20, guardInterval: "long" },
+  { standard: "802.11n", mcs: 15, channelWidthMhz: 40, guardInterval: "short" }
+] as const
+const RATE_CONTROLS = ["fixed", "minstrel", "arf", "aarf"] as const
+const POWER_SAVE_MODES = ["off", "legacy", "uapsd"] as const
+/**
+ * The weak fixed signal of `CaseSetup.radio` 1, by `CaseSetup.phy`: where the PHY's top rate loses
+ * about 5% of 1500-byte frames (the model's loss curve, `air/LossModel.ts`, over the default noise
+ * floor): lossy, retried, below the roaming threshold, but a link a fixed rate still carries.
+ */
+const WEAK_SIGNAL_DBM = [-73, -72, -66] as const
+/**
+ * `CaseSetup.radio` 2 and 3: AP i at corner i of a 10 m square, the host inside it, still or walking
+ * a 4 m square around its centre: near enough to every AP for the top rates (with shadowing and
+ * fading) as the verdict needs data moving, far enough from some for the signals to differ. Modelling choices.
+ */
+const AP_CORNERS = [{ x: 0, y: 0 }, { x: 10, y: 0 }, { x: 0, y: 10 }, { x: 10, y: 10 }] as const
+const HOST_START = { x: 3, y: 3 }
+const HOST_WALK = { waypoints: [{ x: 7, y: 3 }, { x: 7, y: 7 }, { x: 3, y: 7 }, { x: 3, y: 3 }], speedMps: 1.4, loop: true }
+/** The one SSID of `CaseSetup.ess` 1. */
+const ESS_SSID = "ess"
+
+/** Whether a setup's links use WMM: 802.11n always does. */
+const usesWmm = (s: CaseSetup): boolean => s.phy > 0 || s.wmm === 0
+
+/** The card, the switches (Virtual WiFi's: in its mode only) and the host of a setup's scenario. */
+const cardAndHostOf = (s: CaseSetup, mode: Scenario["mode"]): Pick<ScenarioInput, "card" | "switches" | "host"> => ({
+  card: {
+    ...(s.phy > 0 ? { phy: HT_PHYS[s.phy - 1]! } : {}),
+    qos: usesWmm(s),
+    rateControl: RATE_CONTROLS[s.rateControl]!,
+    txScheduler: s.txScheduler === 0 ? "round-robin" : "fifo"
+  },
+  ...(mode === "virtual-wifi" && s.switches !== 0
+    ? {
+      switches: {
+        addressTranslation: (s.switches & 1) !== 0 ? "iommu" : "software",
+        interruptCoalescing: { enabled: (s.switches & 2) !== 0 },
+        fastDataPath: (s.switches & 4) !== 0
+      }
+    }
+    : {}),
+  ...(s.radio >= 2 ? { host: { position: HOST_START, ...(s.radio === 3 ? { walk: HOST_WALK } : {}) } } : {})
+})
+
+type ApInput = NonNullable<ScenarioInput["aps"]>[number]
+type VmInput = NonNullable<ScenarioInput["vms"]>[number]
+
+/** AP i of a setup's scenario, on channel 6, 1, 11, 6 by its index. */
+const apOf = (s: CaseSetup) => (i: number): ApInput => ({
+  ssid: s.ess === 1 ? ESS_SSID : `ap${i}`,
+  bssid: `02:00:00:00:01:0${i}`,
+  channel: CHANNELS[i]!,
+  ...(s.radio >= 2 ? { position: AP_CORNERS[i]! } : s.radio === 1 ? { signalDbm: WEAK_SIGNAL_DBM[s.phy]! } : {}),
+  ...(s.security === 1 ? { security: { kind: "open" } } : {})
+})
+
+/** VM i of a setup's scenario, of a case with `aps` APs: it joins AP i mod `aps` (or the ESS). */
+const vmOf = (s: CaseSetup) => (i: number, aps: number, traffic: TrafficInput): VmInput => ({
+  name: `vm${i}`,
+  ssid: s.ess === 1 ? ESS_SSID : `ap${i % aps}`,
+  ...(s.security === 1 ? {} : { passphrase: DEFAULT_PASSPHRASE }),
+  traffic: [traffic],
+  // U-APSD needs WMM: without it the VM dozes with PS-Polls.
+  ...(s.powerSave === 0 ? {} : { powerSave: { mode: POWER_SAVE_MODES[!usesWmm(s) ? 1 : s.powerSave]! } })
+})
+
+type TrafficInput = NonNullable<VmInput["traffic"]>[number]
+
+const trafficOf = (kind: FaultCase["traffic"][number]): TrafficInput => {
   switch (kind) {
     case "ping":
       return { kind, intervalMs: 100 }

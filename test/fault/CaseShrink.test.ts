@@ -1,7 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import { generateCase, generateCases } from "../../src/fault/CaseGenerator.ts"
-import { FaultCase } from "../../src/fault/FaultCase.ts"
+import { caseScenario, FaultCase, PLAIN_SETUP } from "../../src/fault/FaultCase.ts"
+import type { CaseSetup } from "../../src/fault/FaultCase.ts"
+import { encodeScenario } from "../../src/scenario/ScenarioLoad.ts"
 import { failsAlike, normalizeCase, problemClass, shrinkCandidates, shrinkCase } from "../../src/fault/CaseShrink.ts"
 import { RunOptionsError } from "../../src/run/RunOptionsCheck.ts"
 
@@ -20,7 +22,9 @@ const judgeWith = (verdict: (c: FaultCase) => Array<string>, calls: Array<number
 /** Everything a shrink may cut, added up: every candidate must lower it. */
 const size = (c: FaultCase): number =>
   c.faults.length * 10_000 + c.vms * 1000 + c.aps * 1000 + c.faults.reduce((t, f) => t + f.atTenths + f.size + f.target, 0) +
-  c.traffic.filter((t) => t !== "ping").length
+  c.traffic.filter((t) => t !== "ping").length + (c.setup === undefined ? 0 : 1 + Object.values(c.setup).reduce((t, v) => t + v, 0))
+
+const setupKeys = Object.keys(PLAIN_SETUP) as Array<keyof CaseSetup>
 
 describe("campaign cases: generation", () => {
   it("draws valid cases, the same for a seed, case i the same whatever the count", () => {
@@ -33,6 +37,34 @@ describe("campaign cases: generation", () => {
     assert.strictEqual(new Set(cases.map((c) => c.mode)).size, 4)
     assert.isAbove(new Set(cases.map((c) => c.faults.length)).size, 3)
   })
+
+  it("draws every setting of every feature of the setup", () => {
+    const cases = generateCases(5, 200)
+    const ranges: Record<keyof CaseSetup, number> = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2 }
+    for (const k of setupKeys) assert.strictEqual(new Set(cases.map((c) => c.setup![k])).size, ranges[k], k)
+  })
+
+  it.effect("turns each setting into the scenario's field", () =>
+    Effect.gen(function*() {
+      const base: FaultCase = { seed: 3, mode: 0, vms: 2, aps: 2, traffic: ["ping", "udp-rx", "ping", "ping"], faults: [{ atTenths: 9, kind: 1, target: 2, size: 3 }] }
+      const plain = yield* caseScenario(base)
+      assert.deepStrictEqual(encodeScenario(yield* caseScenario({ ...base, setup: PLAIN_SETUP })), encodeScenario(plain), "the plain setup is no setup")
+      const s = yield* caseScenario({ ...base, setup: { phy: 2, wmm: 1, rateControl: 3, powerSave: 2, security: 1, switches: 5, txScheduler: 1, radio: 3, ess: 1 } })
+      assert.deepInclude(s.card.phy, { standard: "802.11n", mcs: 15, channelWidthMhz: 40 })
+      assert.deepInclude(s.card, { qos: true, rateControl: "aarf", txScheduler: "fifo" }) // 802.11n keeps WMM
+      assert.deepInclude(s.switches, { addressTranslation: "iommu", fastDataPath: true })
+      assert.isFalse(s.switches.interruptCoalescing.enabled)
+      assert.deepStrictEqual(s.aps.map((a) => [a.ssid, a.security.kind, a.position]), [["ess", "open", { x: 0, y: 0 }], ["ess", "open", { x: 10, y: 0 }]])
+      assert.deepStrictEqual(s.vms.map((v) => [v.ssid, v.powerSave.mode]), [["ess", "uapsd"], ["ess", "uapsd"]])
+      assert.isAbove(s.host.walk.waypoints.length, 0)
+      // 802.11g without WMM: plain DCF, and U-APSD (which needs WMM) becomes legacy power save; a weak fixed signal.
+      const g = yield* caseScenario({ ...base, setup: { ...PLAIN_SETUP, wmm: 1, powerSave: 2, radio: 1 } })
+      assert.isFalse(g.card.qos)
+      assert.deepStrictEqual(g.vms.map((v) => v.powerSave.mode), ["legacy", "legacy"])
+      assert.deepStrictEqual(g.aps.map((a) => [a.ssid, a.signalDbm]), [["ap0", -73], ["ap1", -73]])
+      // Outside virtual-wifi the switches are left out (the scenario refuses them there).
+      assert.deepStrictEqual(encodeScenario(yield* caseScenario({ ...base, mode: 2, setup: { ...PLAIN_SETUP, switches: 7 } })), encodeScenario(yield* caseScenario({ ...base, mode: 2 })))
+    }))
 })
 
 describe("campaign cases: shrinking", () => {
@@ -56,6 +88,23 @@ describe("campaign cases: shrinking", () => {
     assert.deepInclude(normalizeCase({ ...c, mode: 1 }), { mode: 0, vms: 4, traffic: c.traffic })
   })
 
+  it("normalizes a setup's settings that change nothing, and drops a plain one", () => {
+    const c: FaultCase = { seed: 3, mode: 2, vms: 1, aps: 1, traffic: ["ping", "ping", "ping", "ping"], faults: [{ atTenths: 9, kind: 1, target: 0, size: 0 }] }
+    // 802.11n has WMM whatever `wmm` says; U-APSD without WMM is legacy; passthrough has no switches.
+    assert.deepStrictEqual(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, phy: 1, wmm: 1, switches: 3 } }).setup, { ...PLAIN_SETUP, phy: 1 })
+    assert.deepStrictEqual(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, wmm: 1, powerSave: 2 } }).setup, { ...PLAIN_SETUP, wmm: 1, powerSave: 1 })
+    assert.notProperty(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, switches: 7 } }), "setup")
+    assert.notProperty(normalizeCase({ ...c, setup: PLAIN_SETUP }), "setup")
+  })
+
+  it.effect("a normalized case stands for the same scenario, for generated cases", () =>
+    Effect.gen(function*() {
+      for (const c of generateCases(13, 120)) {
+        const scenario = encodeScenario(yield* caseScenario(c))
+        assert.deepStrictEqual(encodeScenario(yield* caseScenario(normalizeCase(c))), scenario, JSON.stringify(c))
+      }
+    }))
+
   it.effect("shrinks a failing case to the smallest that still fails, whatever the batch size", () =>
     Effect.gen(function*() {
       const failing = generateCases(1, 200).find((c) => fakeBug(c).length > 0 && c.faults.length >= 3 && c.vms >= 3)!
@@ -76,6 +125,19 @@ describe("campaign cases: shrinking", () => {
       assert.isTrue(r.shrunk.faults[0]!.kind >= 500 && r.shrunk.faults[0]!.kind < 600)
       assert.isAbove(r.steps, 3)
       for (const other of results) assert.deepStrictEqual(other, r)
+    }))
+
+  it.effect("takes away every feature of the setup the failure does not need", () =>
+    Effect.gen(function*() {
+      // Fails on 802.11n with U-APSD, whatever else.
+      const setupBug = (c: FaultCase) => (c.setup?.phy ?? 0) > 0 && c.setup?.powerSave === 2 ? ["invariant unaccountedFrames = 1"] : []
+      const failing: FaultCase = {
+        seed: 9, mode: 0, vms: 2, aps: 2, traffic: ["tcp-tx", "ping", "ping", "ping"], faults: [{ atTenths: 40, kind: 550, target: 900, size: 800 }],
+        setup: { phy: 2, wmm: 1, rateControl: 3, powerSave: 2, security: 1, switches: 6, txScheduler: 1, radio: 3, ess: 1 }
+      }
+      const r = yield* shrinkCase(failing, setupBug(failing), judgeWith(setupBug, []), { batch: 2 })
+      assert.deepStrictEqual(r.shrunk.setup, { ...PLAIN_SETUP, phy: 1, powerSave: 2 })
+      assert.deepInclude(r.shrunk, { vms: 1, aps: 1, traffic: ["ping", "ping", "ping", "ping"] })
     }))
 
   it.effect("keeps only candidates that fail the same way, and stops at the bound", () =>

@@ -1,0 +1,29 @@
+/**
+ * What a campaign's cases ran with beyond the plain setup (802.11g, WMM, a fixed rate, no power
+ * save, WPA2, no switches, round-robin, strong fixed signals, an SSID per AP), read off each case's
+ * scenario: the summary counts the cases per feature, so a campaign shows what it exercised.
+ */
+import type { Scenario } from "../scenario/Scenario.ts"
+import { DEFAULT_AP_SIGNAL_DBM } from "../scenario/Scenario.ts"
+
+/** The features of `s` beyond the plain setup, by name (each once). */
+export const scenarioFeatures = (s: Scenario): Array<string> => {
+  const out: Array<string> = []
+  const phy = s.card.phy
+  if (phy.standard === "802.11n") out.push(`802.11n HT${phy.channelWidthMhz}`)
+  if (!s.card.qos) out.push("DCF (no WMM)")
+  if (s.card.rateControl !== "fixed") out.push(s.card.rateControl)
+  for (const mode of ["legacy", "uapsd"] as const) {
+    if (s.vms.some((v) => v.powerSave.mode === mode)) out.push(mode === "legacy" ? "legacy power save" : "U-APSD")
+  }
+  if (s.aps.some((a) => a.security.kind === "open")) out.push("open")
+  if (s.switches.addressTranslation === "iommu") out.push("IOMMU")
+  if (s.switches.interruptCoalescing.enabled) out.push("interrupt coalescing")
+  if (s.switches.fastDataPath) out.push("fast data path")
+  if (s.card.txScheduler === "fifo") out.push("fifo")
+  if (s.aps.some((a) => a.signalDbm !== undefined && a.signalDbm < DEFAULT_AP_SIGNAL_DBM)) out.push("weak signal")
+  if (s.aps.some((a) => a.position !== undefined)) out.push("placed APs")
+  if (s.host.walk.waypoints.length > 0) out.push("walking host")
+  if (new Set(s.aps.map((a) => a.ssid)).size < s.aps.length) out.push("ESS")
+  return out
+}
