@@ -84,3 +84,69 @@ export const protectedJoin = (
   }
   return first === undefined ? undefined : { channel: first.channel, untilNs: first.joinStartedNs + JOIN_PROTECTION_NS }
 }
+
+/** What the plan needs of a vMAC's power save to see it wake for a beacon. */
+export interface WakeView {
+  readonly state: string
+  readonly channel: number
+  readonly ps: { readonly phase: string; readonly token: number }
+}
+
+/**
+ * Where the radio must go now for a dozing vMAC that woke to hear its beacon, or −1. A card that
+ * serves several channels keeps each associated station's beacons: ath9k's multi-channel scheduler
+ * waits on each channel context for its station's beacon and times its switches from the TBTT
+ * (`ATH_CHANCTX_STATE_WAIT_FOR_BEACON`, `ath_chanctx_adjust_tbtt_delta`, drivers/net/wireless/ath/ath9k/channel.c).
+ * Without it a dozing vMAC, whose channel the rotation leaves out (`Radio.servedChannels`), got the radio
+ * only when a dwell happened to end in its listening window, and a dwell of one beacon interval
+ * could miss it for good.
+ *
+ * - A listening vMAC (`PsPhase` "listening") elsewhere gets one visit per wake-up: `visited[i]` is the
+ *   power-save token of vMAC i's wake-up the radio already served, so a rotation that took the radio
+ *   away before the beacon does not bring it back, and the radio does not bounce between channels.
+ * - The radio stays while a vMAC on its channel polls or is in a service period (leaving would lose
+ *   what its AP sends it).
+ * - Two wake-ups at once on two channels (their APs' TBTTs close): the radio serves the vMAC that
+ *   heard its beacon longest ago (`heardNs[i]`, −1: never), the other misses this one and wins the
+ *   next, so neither loses every beacon (a rule of the model's; ath9k's scheduler gives each context
+ *   its share of each beacon interval). Ties go to the radio's channel, then to the lower vMAC index.
+ */
+export const beaconWakeChannel = (
+  vmacs: ReadonlyArray<WakeView>,
+  visited: ReadonlyArray<number>,
+  heardNs: ReadonlyArray<number>,
+  current: number
+): number => {
+  let hereHeardNs = Infinity
+  let best = -1
+  for (let i = 0; i < vmacs.length; i++) {
+    const v = vmacs[i]!
+    if (v.state !== "associated") continue
+    const phase = v.ps.phase
+    if (v.channel === current) {
+      if (phase === "polling" || phase === "service") return -1
+      if (phase === "listening") hereHeardNs = Math.min(hereHeardNs, heardNs[i]!)
+    } else if (phase === "listening" && visited[i] !== v.ps.token && (best < 0 || heardNs[i]! < heardNs[best]!)) {
+      best = i
+    }
+  }
+  return best >= 0 && heardNs[best]! < hereHeardNs ? vmacs[best]!.channel : -1
+}
+
+/** Whether a dozing vMAC on `channel` needs the radio there now: listening for its beacon, polling, or in a service period. */
+export const holdsRadioDozing = (vmacs: ReadonlyArray<WakeView>, channel: number): boolean => {
+  for (const v of vmacs) {
+    if (v.state !== "associated" || v.channel !== channel) continue
+    const phase = v.ps.phase
+    if (phase === "listening" || phase === "polling" || phase === "service") return true
+  }
+  return false
+}
+
+/** Notes, in `visited`, the wake-ups of the vMACs listening on `current`, where the radio serves them now. */
+export const noteBeaconWakeVisits = (vmacs: ReadonlyArray<WakeView>, visited: Array<number>, current: number): void => {
+  for (let i = 0; i < vmacs.length; i++) {
+    const v = vmacs[i]!
+    if (v.state === "associated" && v.channel === current && v.ps.phase === "listening") visited[i] = v.ps.token
+  }
+}

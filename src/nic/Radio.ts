@@ -46,7 +46,7 @@ import { BROADCAST, Frame, FrameKind } from "../vocabulary/Frame.ts"
 import type { RxBuffers } from "../vocabulary/RxBuffers.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import type { CardStatus } from "./CardStatus.ts"
-import { addChannel, mustRotate, nextChannel, protectedJoin } from "./ChannelPlan.ts"
+import { addChannel, beaconWakeChannel, holdsRadioDozing, mustRotate, nextChannel, noteBeaconWakeVisits, protectedJoin } from "./ChannelPlan.ts"
 import { pickNext } from "./TxScheduler.ts"
 import type { TxSchedulerKind } from "./TxScheduler.ts"
 import type { TxRings } from "./TxRings.ts"
@@ -66,6 +66,8 @@ export type RadioMode = "serving" | "leaving" | "switching" | "scanning" | "slee
 interface Destination {
   readonly then: "serve" | "scan"
   readonly channel: number
+  /** A channel the rotation comes back to after a beacon wake-up elsewhere: its dwell goes on from this time, not from the arrival. */
+  readonly dwellFromNs?: number
 }
 
 interface Scan {
@@ -98,6 +100,12 @@ export interface RadioState {
   switchingTo: Destination
   /** When the radio last left each channel (beacons there could not be heard since). */
   readonly leftAtNs: Map<number, number>
+  /**
+   * The channel a beacon wake-up elsewhere took the radio from, and when its dwell began: the
+   * rotation comes back to it once the wake-up is served (`ChannelPlan.beaconWakeChannel`).
+   * Undefined when the radio went anywhere for another reason.
+   */
+  interrupted: { readonly channel: number; readonly arrivedNs: number } | undefined
   scan: Scan | undefined
   /** Bumped by every plan and by a restart: a timer of an older one is void. */
   token: number
@@ -156,6 +164,7 @@ export const initialRadio = (channel: number, nowNs: number): RadioState => {
     leaveTo: { then: "serve", channel },
     switchingTo: { then: "serve", channel },
     leftAtNs: new Map(),
+    interrupted: undefined,
     scan: undefined,
     token: 0
   }
@@ -208,6 +217,10 @@ export class Radio {
    * association, or it has heard one since (`ChannelPlan.joining`). Set by each association request.
    */
   private readonly beaconKnown: Array<boolean>
+  /** By vMAC: the power-save token of its wake-up for a beacon the radio last served (`ChannelPlan.beaconWakeChannel`), −1: none. */
+  private readonly wakeVisited: Array<number>
+  /** By vMAC: when it last heard a beacon of its AP, −1: never (which of two wake-ups at once is served). */
+  private readonly beaconHeardNs: Array<number>
 
   constructor(
     kernel: Kernel,
@@ -237,6 +250,8 @@ export class Radio {
     this.vmacs = parts.vmacs
     this.vmacRegs = parts.vmacs.map((v) => v.regs)
     this.beaconKnown = parts.vmacs.map(() => false)
+    this.wakeVisited = parts.vmacs.map(() => -1)
+    this.beaconHeardNs = parts.vmacs.map(() => -1)
     this.status = parts.status
     this.self = parts.self
     this.accountedNs = kernel.nowNs
@@ -516,7 +531,19 @@ export class Radio {
     // A join holds the radio: there at once, and no rotation away until its protection ends (`ChannelPlan.joining`).
     const join = protectedJoin(this.vmacRegs, this.beaconKnown, this.kernel.nowNs)
     if (join !== undefined && join.channel !== r.channel) return this.leave(r, { then: "serve", channel: join.channel })
+    // A dozing vMAC woke for its beacon: the radio goes there for it, once per wake-up (unless a join holds it).
+    noteBeaconWakeVisits(this.vmacRegs, this.wakeVisited, r.channel)
+    const wake = join === undefined ? beaconWakeChannel(this.vmacRegs, this.wakeVisited, this.beaconHeardNs, r.channel) : -1
+    if (wake >= 0) {
+      // The rotation comes back to the channel it was on (or, after one wake-up, still owes).
+      const interrupted = r.interrupted ?? { channel: r.channel, arrivedNs: r.arrivedNs }
+      this.leave(r, { then: "serve", channel: wake })
+      r.interrupted = interrupted
+      return
+    }
     const served = this.servedChannels()
+    // The wake-up was served: back to the rotation (whether or not this channel is in it too).
+    if (r.interrupted !== undefined && !holdsRadioDozing(this.vmacRegs, r.channel) && this.resumeRotation(r, served)) return
     if (!mustRotate(served, r.channel)) return this.disarmDwell(r)
     if (join !== undefined) {
       if (r.dwellArmed && r.heldUntilNs === join.untilNs) return
@@ -547,10 +574,36 @@ export class Radio {
     r.dwellArmed = false
     if (this.farewells.size > 0 || protectedJoin(this.vmacRegs, this.beaconKnown, this.kernel.nowNs) !== undefined) return this.plan(r)
     const served = this.servedChannels()
+    // A dwell that ends during a wake-up's visit: the rotation goes on from the channel it interrupted.
+    if (r.interrupted !== undefined && this.resumeRotation(r, served)) return
     if (mustRotate(served, r.channel)) this.leave(r, { then: "serve", channel: nextChannel(served, r.channel) })
   }
 
+  /**
+   * After a beacon wake-up's visit (`r.interrupted`): back to the channel the rotation was on, for the
+   * rest of its dwell; if it no longer needs the radio, on to the next after it, or, if this channel
+   * does, the rotation goes on from here. Whether the radio left.
+   */
+  private resumeRotation(r: RadioState, served: ReadonlyArray<number>): boolean {
+    const back = r.interrupted!
+    r.interrupted = undefined
+    if (back.channel === r.channel) {
+      // Wake-ups took the radio away and brought it back here: the rest of this channel's dwell.
+      r.arrivedNs = back.arrivedNs
+      this.disarmDwell(r)
+      return false
+    }
+    if (served.includes(back.channel)) {
+      this.leave(r, { then: "serve", channel: back.channel, dwellFromNs: back.arrivedNs })
+      return true
+    }
+    if (served.includes(r.channel) || served.length === 0) return false
+    this.leave(r, { then: "serve", channel: nextChannel(served, back.channel) })
+    return true
+  }
+
   private leave(r: RadioState, to: Destination): void {
+    r.interrupted = undefined
     r.dwellArmed = false
     r.token++
     r.leaveTo = to
@@ -597,7 +650,7 @@ export class Radio {
   /** On a channel to serve: the vMACs here were away, then say they are awake; the plan and TX go on. */
   private arrive(r: RadioState): void {
     this.setMode(r, "serving")
-    r.arrivedNs = this.kernel.nowNs
+    r.arrivedNs = r.switchingTo.dwellFromNs ?? this.kernel.nowNs
     // Beacons could not be heard while away: the vMACs here do not count that time as beacon loss.
     const left = r.leftAtNs.get(r.channel)
     if (left !== undefined) {
@@ -679,6 +732,7 @@ export class Radio {
           const v = this.vmacs[i]!
           if (v.regs.state !== "associated" || v.regs.bssid !== f.src) continue
           v.ref.tellUnsafe({ _tag: "Beacon", bssid: f.src, signalDbm, frame: f })
+          this.beaconHeardNs[i] = this.kernel.nowNs
           // Its first beacon since the association: the driver learns it, and its join's protection ends.
           if (!this.beaconKnown[i]) protectionEnded = this.beaconKnown[i] = true
         }

@@ -28,8 +28,9 @@
  * (net/mac80211/mlme.c): the card first drops what the vMAC had queued (`NicLogic`), the
  * deauthentication goes out on the old BSS's channel, and an `Auth` to a new BSS waits until the radio
  * is done with it (acknowledged or given up: `DeauthDone`), as mac80211 flushes the deauthentication
- * out before it releases the channel and `ieee80211_mgd_auth` prepares the new one. The old AP hears it
- * and forgets the station at once; it never waits out an inactivity timeout.
+ * out before it releases the channel and `ieee80211_mgd_auth` prepares the new one. A reset while
+ * associated (`reset`) says farewell the same way. The old AP hears it and forgets the station at
+ * once; it never waits out an inactivity timeout.
  *
  * Power save (`PowerSave.ts`, once its driver asks with `SetPowerSave`): it dozes after a spell
  * without traffic (a null-data frame with the PM bit tells its AP), wakes for the beacons of its
@@ -607,7 +608,10 @@ class VmacFirmware {
     s.leaving = undefined
     for (const f of held) this.o.ledger.drop(f, reason)
     if (held.length > 0) this.completed([], held)
-    if (r.state === "associated") this.sendManagement(s, FrameKind.Deauth, undefined)
+    // Its farewell to the old AP goes out on the old channel; a join the driver asks next waits for it
+    // (as after `Disassoc`): pushed meanwhile, a join on another channel would take the vMAC's ring
+    // there, and the deauthentication behind it would wait for a channel the ring no longer offers.
+    if (r.state === "associated") s.leaving = { deauthId: this.sendManagement(s, FrameKind.Deauth, undefined).id, auth: undefined }
     this.dropKeys(s)
     const was = r.state
     r.state = "idle"

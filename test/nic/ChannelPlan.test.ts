@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { addChannel, JOIN_PROTECTION_NS, joining, mustRotate, nextChannel, protectedJoin } from "../../src/nic/ChannelPlan.ts"
+import { addChannel, beaconWakeChannel, holdsRadioDozing, JOIN_PROTECTION_NS, joining, mustRotate, nextChannel, noteBeaconWakeVisits, protectedJoin } from "../../src/nic/ChannelPlan.ts"
+import type { WakeView } from "../../src/nic/ChannelPlan.ts"
 import { drawer } from "../support/draw.ts"
 
 /** The served channels the radio builds from its vMACs' channels (`undefined`: a vMAC with none). */
@@ -70,5 +71,57 @@ describe("a join holds the radio (session protection)", () => {
     assert.deepStrictEqual(protectedJoin([view("associated", 1, 0)], [false], 1e6), { channel: 1, untilNs: 300 * tuNs })
     assert.strictEqual(protectedJoin([view("associated", 1, 0)], [false], 300 * tuNs), undefined)
     assert.strictEqual(JOIN_PROTECTION_NS, 300 * tuNs)
+  })
+
+  describe("a dozing vMAC's wake-up for its beacon", () => {
+    const vmac = (channel: number, phase: string, token = 1, state = "associated"): WakeView => ({ state, channel, ps: { phase, token } })
+    const never = (n: number) => new Array<number>(n).fill(-1)
+
+    it("takes the radio to its channel, once per wake-up", () => {
+      const vmacs = [vmac(6, "active"), vmac(1, "listening", 7)]
+      const visited = never(2)
+      assert.strictEqual(beaconWakeChannel(vmacs, visited, never(2), 6), 1)
+      // Arrived on channel 1: that wake-up is served.
+      noteBeaconWakeVisits(vmacs, visited, 1)
+      assert.deepStrictEqual(visited, [-1, 7])
+      // A rotation that took the radio away before the beacon does not bring it back for the same wake-up...
+      assert.strictEqual(beaconWakeChannel(vmacs, visited, never(2), 6), -1)
+      // ...the next wake-up (a new power-save token) does.
+      assert.strictEqual(beaconWakeChannel([vmacs[0]!, vmac(1, "listening", 9)], visited, never(2), 6), 1)
+    })
+
+    it("stays while a vMAC on the radio's channel polls or is in a service period", () => {
+      for (const phase of ["polling", "service"]) {
+        assert.strictEqual(beaconWakeChannel([vmac(6, phase), vmac(1, "listening")], never(2), [0, -1], 6), -1, phase)
+      }
+      // Awake or dozing there, it does not hold the radio.
+      for (const phase of ["active", "dozing"]) assert.strictEqual(beaconWakeChannel([vmac(6, phase), vmac(1, "listening")], never(2), never(2), 6), 1, phase)
+    })
+
+    it("of two wake-ups at once, serves the vMAC that heard its beacon longest ago, so they take turns", () => {
+      const here = vmac(6, "listening")
+      const there = vmac(1, "listening")
+      // The one elsewhere heard its beacon earlier: the radio goes.
+      assert.strictEqual(beaconWakeChannel([here, there], never(2), [500, 100], 6), 1)
+      // The one here heard earlier (or at the same time): the radio stays.
+      assert.strictEqual(beaconWakeChannel([here, there], never(2), [100, 500], 6), -1)
+      assert.strictEqual(beaconWakeChannel([here, there], never(2), [100, 100], 6), -1)
+      // Both elsewhere: the one that heard longest ago, and the lower index on a tie.
+      assert.strictEqual(beaconWakeChannel([vmac(6, "active"), vmac(11, "listening"), vmac(1, "listening")], never(3), [0, 300, 200], 6), 1)
+      assert.strictEqual(beaconWakeChannel([vmac(6, "active"), vmac(11, "listening"), vmac(1, "listening")], never(3), [0, 200, 200], 6), 11)
+      // Served already this wake-up: out of the running.
+      assert.strictEqual(beaconWakeChannel([vmac(6, "active"), vmac(11, "listening", 3), vmac(1, "listening")], [-1, 3, -1], [0, 100, 200], 6), 1)
+    })
+
+    it("sees a channel held by a dozing vMAC listening, polling or in a service period there", () => {
+      for (const phase of ["listening", "polling", "service"]) assert.isTrue(holdsRadioDozing([vmac(1, "active"), vmac(6, phase)], 6), phase)
+      for (const phase of ["active", "dozing"]) assert.isFalse(holdsRadioDozing([vmac(6, phase)], 6), phase)
+      assert.isFalse(holdsRadioDozing([vmac(1, "listening"), vmac(6, "listening", 1, "idle")], 6))
+    })
+
+    it("ignores what is not a listening vMAC elsewhere: dozing, polling, unassociated, on the radio's channel", () => {
+      assert.strictEqual(beaconWakeChannel([vmac(1, "dozing"), vmac(11, "polling"), vmac(1, "listening", 1, "idle")], never(3), never(3), 6), -1)
+      assert.strictEqual(beaconWakeChannel([vmac(6, "listening")], never(1), never(1), 6), -1)
+    })
   })
 })
