@@ -272,13 +272,25 @@ class ApLogic {
         }
         after(this.kernel, this.o.beaconIntervalNs, this.self!, msg)
         break
-      case "Downlink":
+      case "Downlink": {
+        // Frames refused at the door are done too: the endpoint, which counts what it has queued
+        // here, hears of them as of those the air delivered or dropped (else its TCP sender's
+        // budget and its saturating flows' windows would shrink for good with each one).
+        let refused: Array<Frame> | undefined
         for (const f of msg.frames) {
-          if (!s.on) this.o.ledger.drop(f, "ap-off")
-          else if (!s.table.associated.has(f.dst)) this.o.ledger.drop(f, "ap-station-gone")
-          else if (this.features.rsn && !s.table.keys.has(f.dst)) this.o.ledger.drop(f, "ap-port-closed")
-          else if (this.station.queued >= AP_QUEUE_FRAMES) this.o.ledger.drop(f, "ap-queue-full")
-          else {
+          const reason = !s.on
+            ? "ap-off"
+            : !s.table.associated.has(f.dst)
+            ? "ap-station-gone"
+            : this.features.rsn && !s.table.keys.has(f.dst)
+            ? "ap-port-closed"
+            : this.station.queued >= AP_QUEUE_FRAMES
+            ? "ap-queue-full"
+            : undefined
+          if (reason !== undefined) {
+            this.o.ledger.drop(f, reason)
+            ;(refused ??= []).push(f)
+          } else {
             this.stats.downlinkFrames++
             // On an RSN every station's link is CCMP-protected under its pairwise key.
             f.protected = this.features.rsn
@@ -287,7 +299,9 @@ class ApLogic {
             this.o.air.ref.tellUnsafe(Air.enqueue(this.station, [f]))
           }
         }
+        if (refused !== undefined) this.o.endpoint.tellUnsafe({ _tag: "Credit", frames: refused })
         break
+      }
       case "SetPower":
         if (msg.on === s.on) break
         s.on = msg.on
