@@ -4,6 +4,8 @@
  * turn, ascending, staying a dwell on each; a join under way holds it on its channel (`protectedJoin`).
  * Pure functions: the NIC actor owns the timing.
  */
+import { needsRadioWhileDozing } from "./PowerSave.ts"
+import type { PsState } from "./PowerSave.ts"
 /**
  * Adds `channel` to `served`, the channels the radio must serve (ascending, without repeats),
  * unless it is there. A card serves a few channels, so a scan from the end beats a set and a sort:
@@ -89,7 +91,7 @@ export const protectedJoin = (
 export interface WakeView {
   readonly state: string
   readonly channel: number
-  readonly ps: { readonly phase: string; readonly token: number }
+  readonly ps: Pick<PsState, "phase" | "token">
 }
 
 /**
@@ -135,11 +137,7 @@ export const beaconWakeChannel = (
 
 /** Whether a dozing vMAC on `channel` needs the radio there now: listening for its beacon, polling, or in a service period. */
 export const holdsRadioDozing = (vmacs: ReadonlyArray<WakeView>, channel: number): boolean => {
-  for (const v of vmacs) {
-    if (v.state !== "associated" || v.channel !== channel) continue
-    const phase = v.ps.phase
-    if (phase === "listening" || phase === "polling" || phase === "service") return true
-  }
+  for (const v of vmacs) if (v.state === "associated" && v.channel === channel && needsRadioWhileDozing(v.ps)) return true
   return false
 }
 

@@ -113,7 +113,7 @@ export const psOff: PsState = { config: undefined, phase: "active", lastActivity
 /** Whether its AP holds its frames (it announced doze and has not woken): the radio may sleep for it. */
 export const dozingAtAp = (s: PsState): boolean => s.phase !== "active"
 /** Whether it needs the radio now although it dozes at its AP: listening for a beacon, polling, or in a service period. */
-export const needsRadioWhileDozing = (s: PsState): boolean => s.phase === "listening" || s.phase === "polling" || s.phase === "service"
+export const needsRadioWhileDozing = (s: Pick<PsState, "phase">): boolean => s.phase === "listening" || s.phase === "polling" || s.phase === "service"
 
 /**
  * The PM bit of the data frames it sends now: U-APSD, dozing at its AP, it stays in power save (PM=1:

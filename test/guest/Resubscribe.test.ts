@@ -9,10 +9,10 @@
  * campaign shows the same sequence, and is the one run here.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Schema } from "effect"
-import { caseScenario, caseVerdict, FaultCase } from "../../src/fault/FaultCase.ts"
+import { Effect } from "effect"
+import { caseVerdict } from "../../src/fault/FaultCase.ts"
 import { mayResubscribe, subscribeRetryDelayNs } from "../../src/workload/Subscription.ts"
-import { runChecked } from "../model/support.ts"
+import { runFaultCase } from "../model/support.ts"
 
 describe("a downlink flow's Subscribe", () => {
   it("goes again after 1, 2, 4, 8, 16 and 32 s: TCP's 1 s initial timeout (RFC 6298 2.1), doubling, six times (tcp_syn_retries)", () => {
@@ -23,14 +23,12 @@ describe("a downlink flow's Subscribe", () => {
   it.effect("lost to an AP whose port was not open yet, goes again and starts the flow (a case of campaign seed 18)", () =>
     Effect.gen(function*() {
       // Its faults come from 1.4 s on, after every VM joined: the loss is the join's.
-      const faultCase = Schema.decodeUnknownSync(FaultCase)({
+      const { scenario, report } = yield* runFaultCase({
         seed: 536927, mode: 1, vms: 4, aps: 4, traffic: ["tcp-tx", "udp-rx", "udp-rx", "udp-rx"],
         faults: [{ atTenths: 41, kind: 797, target: 740, size: 969 }, { atTenths: 14, kind: 601, target: 106, size: 255 }, { atTenths: 75, kind: 309, target: 411, size: 831 }, {
           atTenths: 70, kind: 75, target: 786, size: 429
         }]
       })
-      const scenario = yield* Effect.orDie(caseScenario(faultCase))
-      const { report } = yield* runChecked(scenario, { seed: faultCase.seed })
       // The sequence: a message 4 refused as replayed, then a data frame (the Subscribe) at the closed port.
       assert.strictEqual(report.frames.droppedByReason["eapol-replayed"], 1)
       assert.strictEqual(report.frames.droppedByReason["ap-port-closed"], 1)

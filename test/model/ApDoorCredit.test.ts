@@ -10,20 +10,18 @@
  * to the end of the run.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Schema } from "effect"
-import { caseScenario, caseVerdict, FaultCase } from "../../src/fault/FaultCase.ts"
-import { runChecked } from "./support.ts"
+import { Effect } from "effect"
+import { caseVerdict } from "../../src/fault/FaultCase.ts"
+import { runFaultCase } from "./support.ts"
 
 describe("an AP's refusals at its door", () => {
   it.effect("are reported to the endpoint: a TCP download goes on past a full AP queue (campaign seed 12's failing case)", () =>
     Effect.gen(function*() {
-      const faultCase = Schema.decodeUnknownSync(FaultCase)({
+      const { scenario, report } = yield* runFaultCase({
         seed: 753492, mode: 0, vms: 4, aps: 1, traffic: ["ping", "tcp-rx", "tcp-tx", "udp-rx"],
         faults: [{ atTenths: 26, kind: 195, target: 0, size: 0 }],
         setup: { phy: 1, wmm: 0, rateControl: 0, powerSave: 1, security: 0, switches: 0, txScheduler: 1, radio: 0, ess: 0 }
       })
-      const scenario = yield* Effect.orDie(caseScenario(faultCase))
-      const { report } = yield* runChecked(scenario, { seed: faultCase.seed })
       // The premise: the AP refused frames because its queue was full.
       assert.isAbove(report.frames.droppedByReason["ap-queue-full"] ?? 0, 100)
       assert.deepStrictEqual(caseVerdict(report), [])

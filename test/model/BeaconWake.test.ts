@@ -14,11 +14,11 @@
  * beacon longest ago goes first, so they take turns.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Schema } from "effect"
-import { caseScenario, caseVerdict, FaultCase } from "../../src/fault/FaultCase.ts"
+import { Effect } from "effect"
+import { caseVerdict } from "../../src/fault/FaultCase.ts"
 import { readPcap, readRadiotap } from "../../src/pcap/PcapReader.ts"
 import { collector } from "../pcap/support.ts"
-import { runChecked, scenarioOf } from "./support.ts"
+import { runChecked, runFaultCase, scenarioOf } from "./support.ts"
 
 const CHANNEL_MHZ: Record<number, number> = { 1: 2412, 6: 2437, 11: 2462 }
 const DURATION_S = 23
@@ -127,15 +127,13 @@ describe("a dozing vMAC's wake-up for its beacon, on a card serving three channe
     Effect.gen(function*() {
       // vm0 and vm3 on ap0 (channel 6, TCP downlinks), vm1 on ap1 (channel 1, ping), vm2 on ap2
       // (channel 11, TCP downlink), all in legacy power save; ap1 down from 0.5 s to 2.6 s.
-      const faultCase = Schema.decodeUnknownSync(FaultCase)({
+      const c = collector()
+      const { scenario, report } = yield* runFaultCase({
         seed: 349962, mode: 0, vms: 4, aps: 3, traffic: ["tcp-rx", "ping", "tcp-rx", "tcp-rx"],
         faults: [{ atTenths: 5, kind: 470, target: 661, size: 355 }],
         setup: { phy: 0, wmm: 0, rateControl: 2, powerSave: 1, security: 1, switches: 4, txScheduler: 1, radio: 0, ess: 0 }
-      })
-      const scenario = yield* Effect.orDie(caseScenario(faultCase))
+      }, c.sink)
       assert.deepStrictEqual(scenario.faults.map((f) => f.kind), ["ap-down"])
-      const c = collector()
-      const { report } = yield* runChecked(scenario, { seed: faultCase.seed, pcap: c.sink })
       assert.deepStrictEqual(caseVerdict(report), [])
       // vm1's pings keep going through (a wake-up on channel 6 took the radio from 11, and the
       // rotation went on from 6, to 11, never to 1: vm1's last ping got through at 20.8 s).

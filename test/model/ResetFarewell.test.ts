@@ -9,22 +9,20 @@
  * in the ring for ever (3 unaccounted frames), and two VMs were scanning to the end.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Schema } from "effect"
-import { caseScenario, caseVerdict, FaultCase } from "../../src/fault/FaultCase.ts"
-import { runChecked } from "./support.ts"
+import { Effect } from "effect"
+import { caseVerdict } from "../../src/fault/FaultCase.ts"
+import { runFaultCase } from "./support.ts"
 
 describe("a vMAC reset while associated", () => {
   it.effect("sends its farewell before it joins elsewhere (campaign seed 4's failing case)", () =>
     Effect.gen(function*() {
-      const faultCase = Schema.decodeUnknownSync(FaultCase)({
+      const { scenario, report } = yield* runFaultCase({
         seed: 817137, mode: 0, vms: 3, aps: 2, traffic: ["ping", "tcp-rx", "ping", "ping"],
         faults: [{ atTenths: 59, kind: 757, target: 0, size: 0 }, { atTenths: 39, kind: 296, target: 447, size: 0 }],
         setup: { phy: 0, wmm: 0, rateControl: 0, powerSave: 0, security: 0, switches: 4, txScheduler: 0, radio: 3, ess: 1 }
       })
-      const scenario = yield* Effect.orDie(caseScenario(faultCase))
       assert.deepStrictEqual(scenario.faults.map((f) => [f.kind, f.atSeconds]), [["guest-reboot", 5.9], ["hang-vmac", 3.9]])
       assert.deepStrictEqual(scenario.aps.map((a) => [a.ssid, a.channel]), [["ess", 6], ["ess", 1]])
-      const { report } = yield* runChecked(scenario, { seed: faultCase.seed })
       assert.strictEqual(report.invariants.unaccountedFrames, 0, "the deauthentication and the authentication went out")
       assert.deepStrictEqual(caseVerdict(report), [])
       for (const vm of report.vms) assert.strictEqual(vm.state, "connected", vm.name)

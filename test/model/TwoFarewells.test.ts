@@ -8,22 +8,20 @@
  * ever: the frame unaccounted, every scan after it waiting behind it, both VMs scanning to the end.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Schema } from "effect"
-import { caseScenario, caseVerdict, FaultCase } from "../../src/fault/FaultCase.ts"
-import { runChecked } from "./support.ts"
+import { Effect } from "effect"
+import { caseVerdict } from "../../src/fault/FaultCase.ts"
+import { runFaultCase } from "./support.ts"
 
 describe("two deauthentications at once, on two channels", () => {
   it.effect("both go out, and the VMs join again (campaign seed 98's failing case)", () =>
     Effect.gen(function*() {
       // vm0 on ap0 (channel 6, with vm2's downlink), vm1 on ap1 (channel 1); vMACs 0 and 1 crash at 7 s.
-      const faultCase = Schema.decodeUnknownSync(FaultCase)({
+      const { scenario, report } = yield* runFaultCase({
         seed: 572389, mode: 0, vms: 3, aps: 2, traffic: ["ping", "ping", "tcp-rx", "ping"],
         faults: [{ atTenths: 70, kind: 221, target: 0, size: 0 }, { atTenths: 70, kind: 255, target: 336, size: 0 }]
       })
-      const scenario = yield* Effect.orDie(caseScenario(faultCase))
       assert.deepStrictEqual(scenario.faults.map((f) => [f.kind, f.atSeconds]), [["crash-vmac", 7], ["crash-vmac", 7]])
       assert.deepStrictEqual(scenario.aps.map((a) => a.channel), [6, 1])
-      const { report } = yield* runChecked(scenario, { seed: faultCase.seed })
       assert.strictEqual(report.invariants.unaccountedFrames, 0, "the second deauthentication went out")
       assert.deepStrictEqual(caseVerdict(report), [])
       for (const name of ["vm0", "vm1"]) {

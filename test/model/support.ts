@@ -12,6 +12,8 @@ import type { Frame } from "../../src/vocabulary/Frame.ts"
 import type { World } from "../../src/world/World.ts"
 import type { Scenario } from "../../src/scenario/Scenario.ts"
 import { decodeScenario } from "../../src/scenario/ScenarioLoad.ts"
+import { caseScenario, FaultCase } from "../../src/fault/FaultCase.ts"
+import { Schema } from "effect"
 
 export const scenarioOf = (input: unknown): Effect.Effect<Scenario> => Effect.orDie(decodeScenario(input))
 
@@ -85,3 +87,15 @@ export const assertNoStuckFrames = <O>(run: CheckedRun<O>, lifetimeNs: number, w
   const shown = stuck.slice(0, 3).map((f) => `#${f.id} kind ${f.kind} payload ${f.payload} owner ${f.owner} from ${f.src.toString(16)} to ${f.dst.toString(16)}, ${((run.endNs - f.createdNs) / 1e9).toFixed(3)} s old`)
   assert.strictEqual(stuck.length, 0, `${label}${stuck.length} frame(s) live longer than ${lifetimeNs / 1e9} s: ${shown.join("; ")}`)
 }
+
+/**
+ * A campaign's fault case (its JSON as a failure prints it) run as `runChecked` runs a scenario, at
+ * the case's own seed: the scenario it stands for and the run (`pcap`: a capture of the air).
+ */
+export const runFaultCase = (raw: unknown, pcap?: PcapSink) =>
+  Effect.gen(function*() {
+    const faultCase = Schema.decodeUnknownSync(FaultCase)(raw)
+    const scenario = yield* Effect.orDie(caseScenario(faultCase))
+    const run = yield* runChecked(scenario, { seed: faultCase.seed, ...(pcap === undefined ? {} : { pcap }) })
+    return { scenario, ...run }
+  })

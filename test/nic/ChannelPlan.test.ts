@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { addChannel, beaconWakeChannel, holdsRadioDozing, JOIN_PROTECTION_NS, joining, mustRotate, nextChannel, noteBeaconWakeVisits, protectedJoin } from "../../src/nic/ChannelPlan.ts"
 import type { WakeView } from "../../src/nic/ChannelPlan.ts"
+import type { PsPhase } from "../../src/nic/PowerSave.ts"
 import { drawer } from "../support/draw.ts"
 
 /** The served channels the radio builds from its vMACs' channels (`undefined`: a vMAC with none). */
@@ -74,7 +75,7 @@ describe("a join holds the radio (session protection)", () => {
   })
 
   describe("a dozing vMAC's wake-up for its beacon", () => {
-    const vmac = (channel: number, phase: string, token = 1, state = "associated"): WakeView => ({ state, channel, ps: { phase, token } })
+    const vmac = (channel: number, phase: PsPhase, token = 1, state = "associated"): WakeView => ({ state, channel, ps: { phase, token } })
     const never = (n: number) => new Array<number>(n).fill(-1)
 
     it("takes the radio to its channel, once per wake-up", () => {
@@ -91,11 +92,11 @@ describe("a join holds the radio (session protection)", () => {
     })
 
     it("stays while a vMAC on the radio's channel polls or is in a service period", () => {
-      for (const phase of ["polling", "service"]) {
+      for (const phase of ["polling", "service"] as const) {
         assert.strictEqual(beaconWakeChannel([vmac(6, phase), vmac(1, "listening")], never(2), [0, -1], 6), -1, phase)
       }
       // Awake or dozing there, it does not hold the radio.
-      for (const phase of ["active", "dozing"]) assert.strictEqual(beaconWakeChannel([vmac(6, phase), vmac(1, "listening")], never(2), never(2), 6), 1, phase)
+      for (const phase of ["active", "dozing"] as const) assert.strictEqual(beaconWakeChannel([vmac(6, phase), vmac(1, "listening")], never(2), never(2), 6), 1, phase)
     })
 
     it("of two wake-ups at once, serves the vMAC that heard its beacon longest ago, so they take turns", () => {
@@ -114,8 +115,8 @@ describe("a join holds the radio (session protection)", () => {
     })
 
     it("sees a channel held by a dozing vMAC listening, polling or in a service period there", () => {
-      for (const phase of ["listening", "polling", "service"]) assert.isTrue(holdsRadioDozing([vmac(1, "active"), vmac(6, phase)], 6), phase)
-      for (const phase of ["active", "dozing"]) assert.isFalse(holdsRadioDozing([vmac(6, phase)], 6), phase)
+      for (const phase of ["listening", "polling", "service"] as const) assert.isTrue(holdsRadioDozing([vmac(1, "active"), vmac(6, phase)], 6), phase)
+      for (const phase of ["active", "dozing"] as const) assert.isFalse(holdsRadioDozing([vmac(6, phase)], 6), phase)
       assert.isFalse(holdsRadioDozing([vmac(1, "listening"), vmac(6, "listening", 1, "idle")], 6))
     })
 
