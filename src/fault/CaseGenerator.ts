@@ -7,7 +7,7 @@
 import { Prng } from "../kernel/Prng.ts"
 import type { CaseSetup, FaultCase } from "./FaultCase.ts"
 import {
-  CASE_MODES, CASE_TRAFFIC_FLOWS, DRAW_VALUES, MAX_CASE_APS, MAX_CASE_FAULTS, MAX_CASE_SEED, MAX_CASE_VMS, MAX_FAULT_AT_TENTHS, MIN_FAULT_AT_TENTHS
+  CASE_MODES, CASE_SETUP_SETTINGS, SETUP_FEATURES, CASE_TRAFFIC_FLOWS, DRAW_VALUES, MAX_CASE_APS, MAX_CASE_FAULTS, MAX_CASE_SEED, MAX_CASE_VMS, MAX_FAULT_AT_TENTHS, MIN_FAULT_AT_TENTHS
 } from "./FaultCase.ts"
 import { MAX_CAMPAIGN_CASES, seedProblems, throwProblems, wholeNumberProblem } from "../run/RunOptionsCheck.ts"
 import type { OptionProblem } from "../run/RunOptionsCheck.ts"
@@ -48,21 +48,9 @@ const drawCase = (seed: number, index: number): FaultCase => {
   }
 }
 
-/** A setup drawn evenly over each feature's settings. */
-const drawSetup = (random: Prng): CaseSetup => {
-  const below = (n: number) => random.nextIntBelow(n)
-  return {
-    phy: below(3),
-    wmm: below(2),
-    rateControl: below(4),
-    powerSave: below(3),
-    security: below(2),
-    switches: below(8),
-    txScheduler: below(2),
-    radio: below(4),
-    ess: below(2)
-  }
-}
+/** A setup drawn evenly over each feature's settings, in `CASE_SETUP_SETTINGS`' order. */
+const drawSetup = (random: Prng): CaseSetup =>
+  Object.fromEntries(SETUP_FEATURES.map((k) => [k, random.nextIntBelow(CASE_SETUP_SETTINGS[k])])) as CaseSetup
 
 /** Cases 0 … count − 1 of the campaign of `seed`; throws `RunOptionsError` for a seed or a count that is not one. */
 export const generateCases = (seed: number, count: number): Array<FaultCase> => {

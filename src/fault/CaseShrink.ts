@@ -7,7 +7,7 @@
  */
 import * as Effect from "effect/Effect"
 import type { CaseSetup, FaultCase } from "./FaultCase.ts"
-import { MIN_FAULT_AT_TENTHS, PLAIN_SETUP } from "./FaultCase.ts"
+import { MIN_FAULT_AT_TENTHS, PLAIN_SETUP, SETUP_FEATURES, usesWmm } from "./FaultCase.ts"
 import { refuseProblems, RunOptionsError, wholeNumberProblem } from "../run/RunOptionsCheck.ts"
 import type { OptionProblem } from "../run/RunOptionsCheck.ts"
 
@@ -36,20 +36,20 @@ export const normalizeCase = (c: FaultCase): FaultCase => {
  * Undefined when nothing is left but the plain setup.
  */
 const plainSetup = (s: CaseSetup, virtualWifi: boolean): CaseSetup | undefined => {
-  const wmm = s.phy > 0 ? 0 : s.wmm
+  const wmm = usesWmm(s)
   const plain: CaseSetup = {
     ...s,
-    wmm,
-    powerSave: wmm === 1 && s.powerSave === 2 ? 1 : s.powerSave,
+    wmm: wmm ? 0 : 1,
+    powerSave: !wmm && s.powerSave === 2 ? 1 : s.powerSave,
     switches: virtualWifi ? s.switches : 0
   }
-  return (Object.keys(PLAIN_SETUP) as Array<keyof CaseSetup>).every((k) => plain[k] === PLAIN_SETUP[k]) ? undefined : plain
+  return SETUP_FEATURES.every((k) => plain[k] === PLAIN_SETUP[k]) ? undefined : plain
 }
 
 /** Setups with less than `s`: each setting that is not plain put back to plain (0), or the next one down, or a switch off. */
 const plainerSetups = (s: CaseSetup): Array<CaseSetup> => {
   const out: Array<CaseSetup> = []
-  for (const k of Object.keys(PLAIN_SETUP) as Array<keyof CaseSetup>) {
+  for (const k of SETUP_FEATURES) {
     if (s[k] === 0) continue
     out.push({ ...s, [k]: 0 })
     // The switches are bits: each one off alone too; another setting, the next one down.

@@ -42,37 +42,49 @@ export const DRAW_VALUES = 1000
 const unit = int(0, DRAW_VALUES - 1)
 
 /**
+ * How many settings each feature of a case's setup has: it is a number from 0 to that count − 1,
+ * 0 being the plain setting. The generator draws them in this order; which setting each number
+ * selects: `CaseSetup` and `caseScenario`.
+ */
+export const CASE_SETUP_SETTINGS = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2 } as const
+type SetupFeature = keyof typeof CASE_SETUP_SETTINGS
+const setting = (feature: SetupFeature) => int(0, CASE_SETUP_SETTINGS[feature] - 1)
+
+/**
  * The features a case runs with, each a small number whose 0 is the plain setup (the one cases had
  * before there was a setup, and what an absent `setup` means), so a shrink toward 0 takes features
  * away. Which setting each number selects: `caseScenario`.
  */
 export const CaseSetup = Schema.Struct({
   /** 0: 802.11g at 54 Mb/s; 1: 802.11n HT20, MCS 7, long GI; 2: 802.11n HT40, MCS 15, short GI (A-MPDU on both). */
-  phy: int(0, 2),
+  phy: setting("phy"),
   /** 0: WMM (EDCA); 1: no WMM, plain DCF (802.11g only: 802.11n needs WMM; U-APSD then becomes legacy power save). */
-  wmm: int(0, 1),
+  wmm: setting("wmm"),
   /** 0: fixed; 1: minstrel; 2: arf; 3: aarf. */
-  rateControl: int(0, 3),
+  rateControl: setting("rateControl"),
   /** 0: off; 1: legacy (PS-Poll); 2: U-APSD. */
-  powerSave: int(0, 2),
+  powerSave: setting("powerSave"),
   /** 0: WPA2-PSK; 1: open. */
-  security: int(0, 1),
+  security: setting("security"),
   /** Virtual WiFi's switches, one bit each: 1 the IOMMU, 2 interrupt coalescing, 4 the fast data path (unused in the other modes). */
-  switches: int(0, 7),
+  switches: setting("switches"),
   /** The card's TX scheduler, 0: round-robin; 1: fifo (it picks among vMACs: one VM has nothing to pick). */
-  txScheduler: int(0, 1),
+  txScheduler: setting("txScheduler"),
   /**
    * 0: every AP at −50 dBm (fixed); 1: every AP weak (fixed: the top rate loses about 5%); 2: the APs
    * placed at the corners of a 10 m square, the host still inside it; 3: the same, the host walking.
    */
-  radio: int(0, 3),
+  radio: setting("radio"),
   /** 0: each AP its own SSID, VM i joins AP i mod APs; 1: one SSID for every AP (an ESS: a VM may join, and roam to, any of them). */
-  ess: int(0, 1)
+  ess: setting("ess")
 })
 export type CaseSetup = typeof CaseSetup.Type
 
+/** The setup's features, in `CASE_SETUP_SETTINGS`' order. */
+export const SETUP_FEATURES = Object.keys(CASE_SETUP_SETTINGS) as ReadonlyArray<SetupFeature>
+
 /** The plain setup: what a case without `setup` runs with. */
-export const PLAIN_SETUP: CaseSetup = { phy: 0, wmm: 0, rateControl: 0, powerSave: 0, security: 0, switches: 0, txScheduler: 0, radio: 0, ess: 0 }
+export const PLAIN_SETUP: CaseSetup = Object.fromEntries(SETUP_FEATURES.map((k) => [k, 0])) as CaseSetup
 
 export const FaultCase = Schema.Struct({
   seed: int(1, MAX_CASE_SEED),
@@ -149,8 +161,8 @@ const HOST_WALK = { waypoints: [{ x: 7, y: 3 }, { x: 7, y: 7 }, { x: 3, y: 7 }, 
 /** The one SSID of `CaseSetup.ess` 1. */
 const ESS_SSID = "ess"
 
-/** Whether a setup's links use WMM: 802.11n always does. */
-const usesWmm = (s: CaseSetup): boolean => s.phy > 0 || s.wmm === 0
+/** Whether a setup's links use WMM: 802.11n always does (so `wmm` 1 means nothing there). */
+export const usesWmm = (s: CaseSetup): boolean => s.phy > 0 || s.wmm === 0
 
 /** The card, the switches (Virtual WiFi's: in its mode only) and the host of a setup's scenario. */
 const cardAndHostOf = (s: CaseSetup, mode: Scenario["mode"]): Pick<ScenarioInput, "card" | "switches" | "host"> => ({
