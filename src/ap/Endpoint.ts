@@ -17,7 +17,7 @@ import { Frame, FrameKind, Payload } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import { segmentsPerNs } from "../workload/PacedWriter.ts"
 import { packetsPerTick, paceTick } from "../workload/PaceTicks.ts"
-import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
+import { ACK_PACKET_BYTES, segmentDataBytes, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
 import { AP_QUEUE_FRAMES, ENDPOINT_SATURATE_WINDOW_FRAMES, ENDPOINT_TCP_BUDGET_SEGMENTS, PACE_PERIOD_NS } from "../vocabulary/ModelConstants.ts"
 import type { ApMessage } from "./AccessPoint.ts"
 import type { WiredLink } from "./WiredLink.ts"
@@ -204,13 +204,14 @@ class EndpointLogic {
     return s
   }
 
-  private frameTo(dst: number, bytes: number, payload: Payload, seq: number, createdNs: number, owner: number): Frame {
+  private frameTo(dst: number, bytes: number, payload: Payload, seq: number, createdNs: number, owner: number, echoNs = -1): Frame {
     const f = new Frame(this.o.ledger.nextFrameId(), FrameKind.Data, this.o.mac, dst, this.o.bssid)
     f.owner = owner
     f.payloadBytes = bytes
     f.payload = payload
     f.seq = seq
     f.createdNs = createdNs
+    f.echoNs = echoNs
     this.o.ledger.register(f)
     return f
   }
@@ -251,7 +252,7 @@ class EndpointLogic {
   private tcpReceiverFor(s: EndpointState, station: number, owner: number): TcpReceiverFlow {
     let flow = s.tcpReceivers.get(station)
     if (flow === undefined) {
-      flow = new TcpReceiverFlow(this.kernel, (ackNo) => this.toAp([this.frameTo(station, ACK_PACKET_BYTES, Payload.TcpAck, ackNo, this.kernel.nowNs, owner)]),
+      flow = new TcpReceiverFlow(this.kernel, (ackNo, echoNs) => this.toAp([this.frameTo(station, ACK_PACKET_BYTES, Payload.TcpAck, ackNo, this.kernel.nowNs, owner, echoNs)]),
         (generation) => this.self.tellUnsafe({ _tag: "TcpTimer", station, role: "receiver", generation }))
       s.tcpReceivers.set(station, flow)
     }
@@ -263,14 +264,15 @@ class EndpointLogic {
     // The id keeps a wake-up meant for an earlier sender of this station from waking this one.
     const id = ++s.flowIds
     const app = offeredMbps === "saturate" ? undefined : {
-      segmentsPerNs: segmentsPerNs(offeredMbps, mss),
+      segmentsPerNs: segmentsPerNs(offeredMbps, segmentDataBytes(mss)),
       wake: () => void this.self.tellUnsafe({ _tag: "TcpWake", station, flow: id })
     }
     const flow = new TcpSenderFlow(this.kernel, {
       room: () => ENDPOINT_TCP_BUDGET_SEGMENTS - ((s.downlinkSent.get(station) ?? 0) - (s.tcpCredits.get(station) ?? 0)),
-      emitSegments: (first, count) => {
+      emitSegments: (first, count, echoNs) => {
         const out: Array<Frame> = []
-        for (let i = 0; i < count; i++) out.push(this.frameTo(station, mss + TCP_IP_OVERHEAD_BYTES, Payload.TcpData, first + i, this.kernel.nowNs, owner))
+        const packetBytes = segmentDataBytes(mss) + TCP_IP_OVERHEAD_BYTES
+        for (let i = 0; i < count; i++) out.push(this.frameTo(station, packetBytes, Payload.TcpData, first + i, this.kernel.nowNs, owner, echoNs))
         this.toAp(out)
         // Segments the wire's queue dropped are lost to TCP like any (its timer and duplicate ACKs
         // recover them), and are not in flight to the AP, which credits only what reaches it.
@@ -299,9 +301,9 @@ class EndpointLogic {
       this.o.ledger.deliver(f)
       if (f.payload === Payload.TcpData) {
         // Goodput is what TCP delivers in order, not what arrives.
-        this.countUplink(f.owner, this.tcpReceiverFor(s, f.src, f.owner).segment(f.seq) * (f.payloadBytes - TCP_IP_OVERHEAD_BYTES))
+        this.countUplink(f.owner, this.tcpReceiverFor(s, f.src, f.owner).segment(f.seq, f.createdNs) * (f.payloadBytes - TCP_IP_OVERHEAD_BYTES))
       } else if (f.payload === Payload.TcpAck) {
-        s.tcpSenders.get(f.src)?.ack(f.seq)
+        s.tcpSenders.get(f.src)?.ack(f.seq, f.createdNs, f.echoNs)
       } else if (f.payload === Payload.Subscribe && f.info?.subscribe?.protocol === "tcp") {
         this.startTcpSender(s, f.src, f.info.subscribe.payloadBytes, f.info.subscribe.offeredMbps, f.owner)
       } else if (f.payload === Payload.EchoRequest) {

@@ -35,7 +35,7 @@ export const hostileCommand = (random: Prng, memoryBytes: number, ownMac: number
 const write = (kind: HostileAttack, random: Prng, memoryBytes: number, ownMac: number | undefined): HostileWrite => {
   const otherVmac = 1 + random.nextIntBelow(15)
   const descriptor = (src: number, dmaAddress: number, length: number) => ({
-    dmaAddress, length, src, dst: 0x020000100000, payload: 1, seq: 0, createdNs: 0
+    dmaAddress, length, src, dst: 0x020000100000, payload: 1, seq: 0, createdNs: 0, echoNs: -1
   })
   switch (kind) {
     case "garbage":

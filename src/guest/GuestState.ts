@@ -18,10 +18,10 @@ import type { RateController } from "../ratecontrol/RateControl.ts"
 import type { ChainEntry } from "../vocabulary/CardCommand.ts"
 import * as GuestDriver from "./GuestDriver.ts"
 
-/** The VM's TCP receiver (of a tcp-rx flow) and its segment size. */
+/** The VM's TCP receiver (of a tcp-rx flow) and the data of its full segments. */
 export interface TcpReceiverApp {
   readonly flow: TcpReceiverFlow
-  readonly mss: number
+  readonly dataBytes: number
 }
 
 export interface GuestState {

@@ -18,7 +18,7 @@ import { PACE_PERIOD_NS, TX_RING_DESCRIPTORS, TX_RING_RESERVED_DESCRIPTORS } fro
 import { segmentsPerNs } from "../workload/PacedWriter.ts"
 import { mayResubscribe, subscribeRetryDelayNs } from "../workload/Subscription.ts"
 import { packetsPerTick, paceTick } from "../workload/PaceTicks.ts"
-import { ACK_PACKET_BYTES, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
+import { ACK_PACKET_BYTES, segmentDataBytes, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
 import type { GuestState } from "./GuestState.ts"
 import type { GuestMessage, GuestOptions, GuestStats } from "./GuestVm.ts"
 import type { GuestWork } from "./GuestWork.ts"
@@ -51,11 +51,11 @@ export const tcpTotals = (senders: Iterable<TcpSenderFlow>): { readonly retransm
 
 /** The write-pointer update after one frame (the guest's vMAC is always its card's vMAC 0). */
 /** A TX descriptor as the driver writes it into its ring: one literal, shaped once below. */
-const descriptor = (dmaAddress: number, length: number, src: number, dst: number, payload: Payload, seq: number, createdNs: number): TxDescriptor => ({
-  dmaAddress, length, src, dst, payload, seq, createdNs
+const descriptor = (dmaAddress: number, length: number, src: number, dst: number, payload: Payload, seq: number, createdNs: number, echoNs: number): TxDescriptor => ({
+  dmaAddress, length, src, dst, payload, seq, createdNs, echoNs
 })
 // Its addresses and time go on into the frame the card makes of it: boxes shared, not copied.
-shareNumbers(descriptor(0, 0, 0, 0, Payload.None, 0, 0), ["src", "dst", "createdNs"])
+shareNumbers(descriptor(0, 0, 0, 0, Payload.None, 0, 0, -1), ["src", "dst", "createdNs", "echoNs"])
 
 const ONE_PACKET_DOORBELL = Object.freeze({ _tag: "TxDoorbell", vmac: 0, count: 1 })
 
@@ -95,17 +95,17 @@ export class GuestTraffic {
     this.o.flows.forEach((flow, i) => {
       if (flow.kind === "tcp-tx") {
         const app = flow.offeredMbps === "saturate" ? undefined : {
-          segmentsPerNs: segmentsPerNs(flow.offeredMbps, flow.mssBytes),
+          segmentsPerNs: segmentsPerNs(flow.offeredMbps, segmentDataBytes(flow.mssBytes)),
           wake: () => void self.tellUnsafe({ _tag: "Pace", flow: i, epoch: e })
         }
         s.tcpSenders.set(i, new TcpSenderFlow(kernel, {
           room: () => (s.driver.state === "connected" ? TX_RING_DESCRIPTORS - TX_RING_RESERVED_DESCRIPTORS - s.outstanding : 0),
-          emitSegments: (first, count) => this.send(s, count, flow.mssBytes + TCP_IP_OVERHEAD_BYTES, Payload.TcpData, undefined, first)
+          emitSegments: (first, count, echoNs) => this.send(s, count, segmentDataBytes(flow.mssBytes) + TCP_IP_OVERHEAD_BYTES, Payload.TcpData, undefined, first, echoNs)
         }, (generation) => self.tellUnsafe({ _tag: "TcpTimer", flow: i, generation, epoch: e }), app))
       } else if (flow.kind === "tcp-rx" && s.tcpReceiver === undefined) {
         s.tcpReceiver = {
-          mss: flow.mssBytes,
-          flow: new TcpReceiverFlow(kernel, (ackNo) => void this.send(s, 1, ACK_PACKET_BYTES, Payload.TcpAck, undefined, ackNo), (generation) =>
+          dataBytes: segmentDataBytes(flow.mssBytes),
+          flow: new TcpReceiverFlow(kernel, (ackNo, echoNs) => void this.send(s, 1, ACK_PACKET_BYTES, Payload.TcpAck, undefined, ackNo, echoNs), (generation) =>
             self.tellUnsafe({ _tag: "TcpTimer", flow: i, generation, epoch: e }))
         }
       }
@@ -129,9 +129,9 @@ export class GuestTraffic {
    * after each, as Linux 2.6.33's iwlagn does: iwl_tx_skb ends every frame by writing the queue's write
    * pointer (iwl_txq_update_write_ptr, drivers/net/wireless/iwlwifi/iwl-tx.c), one MMIO write per
    * packet. Returns how many. `firstSeq` numbers them (TCP segments), else the VM's own counter
-   * does. Nothing goes before the driver has its MAC.
+   * does; `echoNs` is a TCP packet's echoed timestamp. Nothing goes before the driver has its MAC.
    */
-  send(s: GuestState, count: number, payloadBytes: number, payload: Payload, subscribe?: TxDescriptor["subscribe"], firstSeq?: number): number {
+  send(s: GuestState, count: number, payloadBytes: number, payload: Payload, subscribe?: TxDescriptor["subscribe"], firstSeq?: number, echoNs = -1): number {
     const room = TX_RING_DESCRIPTORS - s.outstanding
     const n = Math.min(count, room)
     const src = s.driver.mac
@@ -141,7 +141,7 @@ export class GuestTraffic {
       this.work.charge(s, this.o.packetCost, 1)
       s.nextAddress = nextBufferAddress(s.nextAddress, memory.sizeBytes)
       const frameSeq = firstSeq === undefined ? ++s.seq : firstSeq + i
-      const d = descriptor(s.nextAddress, payloadBytes, src, s.endpointMac, payload, frameSeq, this.kernel.nowNs)
+      const d = descriptor(s.nextAddress, payloadBytes, src, s.endpointMac, payload, frameSeq, this.kernel.nowNs, echoNs)
       memory.write(subscribe === undefined ? d : { ...d, subscribe })
       // A register write is just a value: the device model decodes it at the boundary, so the
       // driver writes it plain (constructing the Schema class would validate it twice per packet).
@@ -267,10 +267,10 @@ export class GuestTraffic {
       } else if (f.payload === Payload.TcpData && s.tcpReceiver !== undefined) {
         s.tcpDownlinkHeard = true
         // Goodput is what TCP hands the application in order, not what arrived.
-        const segments = s.tcpReceiver.flow.segment(f.seq)
-        if (measuring) stats.rxBytesMeasured += segments * s.tcpReceiver.mss
+        const segments = s.tcpReceiver.flow.segment(f.seq, f.createdNs)
+        if (measuring) stats.rxBytesMeasured += segments * s.tcpReceiver.dataBytes
       } else if (f.payload === Payload.TcpAck) {
-        for (const sender of s.tcpSenders.values()) sender.ack(f.seq)
+        for (const sender of s.tcpSenders.values()) sender.ack(f.seq, f.createdNs, f.echoNs)
       } else if (f.payload === Payload.EchoReply) {
         stats.pingRttNs.push(kernel.nowNs - f.createdNs)
       }

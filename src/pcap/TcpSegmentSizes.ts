@@ -4,7 +4,7 @@
  * ACK's next segment expected), and an ACK frame does not carry the size of the segments it
  * acknowledges; the flow's data crossed the air before its ACKs, so the capture has seen it.
  */
-import { MSS_BYTES } from "../workload/TcpFlow.ts"
+import { MSS_BYTES, segmentDataBytes } from "../workload/TcpFlow.ts"
 
 export class TcpSegmentSizes {
   /** Data source → data destination → payload bytes per segment. */
@@ -20,8 +20,8 @@ export class TcpSegmentSizes {
     if (to.get(dst) !== bytes) to.set(dst, bytes)
   }
 
-  /** The payload bytes of the segments from `src` to `dst`; the scenario's default MSS if none was seen. */
+  /** The payload bytes of the segments from `src` to `dst`; a full segment's under the scenario's default MSS if none was seen. */
   of(src: number, dst: number): number {
-    return this.bySource.get(src)?.get(dst) ?? MSS_BYTES
+    return this.bySource.get(src)?.get(dst) ?? segmentDataBytes(MSS_BYTES)
   }
 }

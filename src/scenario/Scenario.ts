@@ -307,9 +307,10 @@ const tcpFlow = <K extends "tcp-tx" | "tcp-rx">(kind: K, direction: string) =>
         "the Chariot throughput runs)."
     ),
     payloadBytes: defaulted(
-      intBetween(1, 1460),
+      intBetween(13, 1460),
       1460,
-      "TCP segment payload (MSS), in bytes, 1..1460 (1460 fills a 1500-byte IP MTU). Default 1460."
+      "TCP maximum segment size (MSS), in bytes, 13..1460 (1460 fills a 1500-byte IP MTU). A full segment " +
+        "carries the MSS less the 12 bytes of TCP's timestamps option: 1448 of data for 1460. Default 1460."
     )
   })
 

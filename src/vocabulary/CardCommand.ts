@@ -140,6 +140,8 @@ export interface TxDescriptor {
   readonly payload: number
   readonly seq: number
   readonly createdNs: number
+  /** A TCP segment's or ACK's echoed timestamp (`Frame.echoNs`), -1 for none: packet content the card carries, not reads. */
+  readonly echoNs: number
   /** Packet content of a `Subscribe` request (which downlink flow the endpoint should start). */
   readonly subscribe?: Subscription
 }

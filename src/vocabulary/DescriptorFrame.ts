@@ -10,6 +10,7 @@ export const frameFromDescriptor = (ledger: FrameLedger, d: TxDescriptor, owner:
   frame.payload = d.payload as Payload
   frame.seq = d.seq
   frame.createdNs = d.createdNs
+  frame.echoNs = d.echoNs
   frame.dmaEnd = d.dmaAddress + d.length
   frame.owner = owner
   if (d.subscribe !== undefined) frame.info = { subscribe: d.subscribe }

@@ -86,8 +86,13 @@ export class Frame {
   payload: Payload
   /** Flow-level sequence number (ping id, UDP datagram number). */
   seq: number
-  /** When the application created it (virtual ns), for latency. */
+  /** When the application created it (virtual ns), for latency; a TCP segment's or ACK's timestamp (TSval). */
   createdNs: number
+  /**
+   * A TCP segment's or ACK's echoed timestamp (TSecr, RFC 7323 3.2): the peer's `createdNs` it answers,
+   * -1 for none and for every other frame.
+   */
+  echoNs: number
   /** Management detail (SSID, status), or an EAPOL-Key frame's fields; undefined for data. */
   info: ManagementInfo | undefined
   /** End of the guest buffer the card reads it from (guest-physical), checked by an IOMMU. */
@@ -126,6 +131,7 @@ export class Frame {
     this.payload = Payload.None
     this.seq = 0
     this.createdNs = 0
+    this.echoNs = -1
     this.info = undefined
     this.dmaEnd = 0
     this.owner = -1
@@ -195,12 +201,13 @@ export class Frame {
 
 // Addresses, key identities and creation times come into a frame from registers and descriptors: the
 // frame points at their boxes instead of making its own (`shareNumbers`).
-shareNumbers(new Frame(0, FrameKind.Data, 0, 0, 0), ["src", "dst", "bssid", "ra", "createdNs", "keyId"])
+shareNumbers(new Frame(0, FrameKind.Data, 0, 0, 0), ["src", "dst", "bssid", "ra", "createdNs", "echoNs", "keyId"])
 
 /** A downlink flow a station asks its endpoint for. */
 export interface Subscription {
   readonly protocol: "udp" | "tcp"
   readonly offeredMbps: number | "saturate"
+  /** A UDP datagram's payload; TCP's MSS. */
   readonly payloadBytes: number
 }
 

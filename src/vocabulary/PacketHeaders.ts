@@ -1,6 +1,6 @@
 /**
  * The headers an application's payload travels in as an IP packet (`Frame.payloadBytes` of a data
- * frame is the whole IPv4 packet). No IP options, no TCP options beyond what the header holds.
+ * frame is the whole IPv4 packet). No IP options; TCP carries the timestamps option and no other.
  */
 import { Payload } from "./Frame.ts"
 
@@ -12,13 +12,20 @@ export const UDP_HEADER_BYTES = 8
 export const ICMP_ECHO_HEADER_BYTES = 8
 /** TCP header without options (RFC 793, 3.1). */
 export const TCP_HEADER_BYTES = 20
+/**
+ * The timestamps option (RFC 7323 3.2: kind 8, length 10) behind two NOPs, as Linux writes it on every
+ * segment of a connection that negotiated it (tcp_options_write, net/ipv4/tcp_output.c;
+ * TCPOLEN_TSTAMP_ALIGNED). Linux asks for it by default (net.ipv4.tcp_timestamps = 1, the seed's
+ * 2.6.33 included), and so do the model's guests and endpoint.
+ */
+export const TCP_TIMESTAMPS_OPTION_BYTES = 12
 
 /** IP + UDP: a datagram of `payloadBytes` is an IP packet this much longer. */
 export const UDP_IP_OVERHEAD_BYTES = IPV4_HEADER_BYTES + UDP_HEADER_BYTES
 /** IP + ICMP echo: a ping of `payloadBytes` data (`ping -s`, 56 by default) is this much longer. */
 export const ICMP_IP_OVERHEAD_BYTES = IPV4_HEADER_BYTES + ICMP_ECHO_HEADER_BYTES
-/** IP + TCP: a segment of MSS bytes is this much longer. */
-export const TCP_IP_OVERHEAD_BYTES = IPV4_HEADER_BYTES + TCP_HEADER_BYTES
+/** IP + TCP with its timestamps option: a segment's data is this much shorter than its IP packet. */
+export const TCP_IP_OVERHEAD_BYTES = IPV4_HEADER_BYTES + TCP_HEADER_BYTES + TCP_TIMESTAMPS_OPTION_BYTES
 
 /** The IP packet carrying a UDP datagram of `payloadBytes`. */
 export const udpPacketBytes = (payloadBytes: number): number => payloadBytes + UDP_IP_OVERHEAD_BYTES

@@ -1,27 +1,39 @@
 /**
  * The shells around the TCP state machines for the actors that run them (a guest, an endpoint): they
  * keep one flow's state, arm its timers in virtual time, and hand segments and ACKs to an `emit`
- * callback. Segment n carries bytes n·MSS..(n+1)·MSS of an endless stream, which the application
- * writes as fast as TCP takes it (bulk) or at a fixed rate (`PacedApp`).
+ * callback. Segment n carries bytes n·D..(n+1)·D of an endless stream (D: a segment's data), which
+ * the application writes as fast as TCP takes it (bulk) or at a fixed rate (`PacedApp`). Every
+ * segment and ACK carries the timestamps option: its TSval is the frame's `createdNs`, its TSecr the
+ * frame's `echoNs`.
  */
 import type { Kernel } from "../kernel/Kernel.ts"
 import { PACE_PERIOD_NS, TCP_SEND_BUFFER_SEGMENTS } from "../vocabulary/ModelConstants.ts"
 import * as Writer from "./PacedWriter.ts"
-import { TCP_IP_OVERHEAD_BYTES } from "../vocabulary/PacketHeaders.ts"
+import { TCP_IP_OVERHEAD_BYTES, TCP_TIMESTAMPS_OPTION_BYTES } from "../vocabulary/PacketHeaders.ts"
 import * as Rx from "./TcpReceiver.ts"
 import * as Reno from "./TcpReno.ts"
 
-/** Maximum segment size (Ethernet MTU 1500 − 40 bytes of IP and TCP headers). */
+/** Maximum segment size, the MSS option's value (Ethernet MTU 1500 − 40 bytes of IP and TCP headers). */
 export const MSS_BYTES = 1460
-/** An IP packet carrying one full segment, and one carrying a bare ACK. */
-export const SEGMENT_PACKET_BYTES = MSS_BYTES + TCP_IP_OVERHEAD_BYTES
+
+/**
+ * The data a full segment carries under an MSS of `mssBytes`: the MSS counts no TCP option, so the
+ * timestamps option comes out of it (RFC 9293 3.7.1; Linux's mss_cache, 1448 for an MSS of 1460).
+ */
+export const segmentDataBytes = (mssBytes: number): number => mssBytes - TCP_TIMESTAMPS_OPTION_BYTES
+
+/** An IP packet carrying one full segment (1500 bytes), and one carrying a bare ACK. */
+export const SEGMENT_PACKET_BYTES = segmentDataBytes(MSS_BYTES) + TCP_IP_OVERHEAD_BYTES
 export const ACK_PACKET_BYTES = TCP_IP_OVERHEAD_BYTES
 
 export interface SenderPort {
   /** Packets the sender may hand down now (TX ring or queue room). */
   readonly room: () => number
-  /** Hands segments first..first+count−1 down (one doorbell for the batch); returns how many were taken. */
-  readonly emitSegments: (first: number, count: number) => number
+  /**
+   * Hands segments first..first+count−1 down (one doorbell for the batch), stamped now (TSval) and
+   * echoing `echoNs` (TSecr); returns how many were taken.
+   */
+  readonly emitSegments: (first: number, count: number, echoNs: number) => number
 }
 
 /** An application that writes at a fixed rate; `wake` asks the owner to call `TcpSenderFlow.wake` (through its mailbox). */
@@ -32,6 +44,8 @@ export interface PacedApp {
 
 export class TcpSenderFlow {
   state: Reno.RenoSender = Reno.initialSender
+  /** TS.Recent: the newest timestamp of the peer's ACKs, which the segments echo. */
+  private tsRecentNs = Reno.NO_ECHO
   private readonly kernel: Kernel
   private readonly port: SenderPort
   private readonly onTimer: (generation: number) => void
@@ -63,16 +77,19 @@ export class TcpSenderFlow {
       if (n <= 0) return
     }
     const wasIdle = Reno.inFlight(this.state) === 0
-    const taken = this.port.emitSegments(this.state.sndNxt, n)
-    this.state = Reno.sent(this.state, taken, this.kernel.nowNs)
+    const taken = this.port.emitSegments(this.state.sndNxt, n, this.tsRecentNs)
+    this.state = Reno.sent(this.state, taken)
     if (wasIdle && taken > 0) this.armTimer()
   }
 
-  ack(ackNo: number): void {
-    const step = Reno.onAck(this.state, ackNo, this.kernel.nowNs)
+  /** An ACK for `ackNo` arrived, stamped `tsValNs` and echoing `echoNs`. */
+  ack(ackNo: number, tsValNs: number, echoNs: number): void {
+    // A bare ACK's sequence number never moves, so every one is at or before Last.ACK.sent (RFC 7323 4.3).
+    if (tsValNs > this.tsRecentNs) this.tsRecentNs = tsValNs
+    const step = Reno.onAck(this.state, ackNo, this.kernel.nowNs, echoNs)
     this.state = step.sender
     // A retransmission that finds no room is recovered by the timer.
-    if (step.retransmit) this.port.emitSegments(this.state.sndUna, 1)
+    if (step.retransmit) this.port.emitSegments(this.state.sndUna, 1, this.tsRecentNs)
     if (step.timer === true) this.armTimer()
     else if (step.timer === false) this.generation++ // nothing in flight: the pending timer is void
     this.pump()
@@ -108,25 +125,26 @@ export class TcpSenderFlow {
 export class TcpReceiverFlow {
   state: Rx.TcpReceiver = Rx.initialReceiver
   private readonly kernel: Kernel
-  private readonly emitAck: (ackNo: number) => void
+  /** Sends an ACK for `ackNo`, stamped now and echoing `echoNs`. */
+  private readonly emitAck: (ackNo: number, echoNs: number) => void
   private readonly onTimer: (generation: number) => void
   private generation = 0
   private timerArmed = false
 
-  constructor(kernel: Kernel, emitAck: (ackNo: number) => void, onTimer: (generation: number) => void) {
+  constructor(kernel: Kernel, emitAck: (ackNo: number, echoNs: number) => void, onTimer: (generation: number) => void) {
     this.kernel = kernel
     this.emitAck = emitAck
     this.onTimer = onTimer
   }
 
-  /** A segment arrived; returns how many segments became deliverable in order. */
-  segment(seg: number): number {
-    const step = Rx.onSegment(this.state, seg)
+  /** Segment `seg`, stamped `tsValNs`, arrived; returns how many segments became deliverable in order. */
+  segment(seg: number, tsValNs: number): number {
+    const step = Rx.onSegment(this.state, seg, tsValNs)
     this.state = step.receiver
     if (step.ackNow) {
       this.generation++
       this.timerArmed = false
-      this.emitAck(this.state.rcvNxt)
+      this.emitAck(this.state.rcvNxt, this.state.tsRecentNs)
     } else if (step.armDelayedAck && !this.timerArmed) {
       this.timerArmed = true
       const generation = ++this.generation
@@ -140,6 +158,6 @@ export class TcpReceiverFlow {
     this.timerArmed = false
     const step = Rx.onDelayedAckTimeout(this.state)
     this.state = step.receiver
-    if (step.ackNow) this.emitAck(this.state.rcvNxt)
+    if (step.ackNow) this.emitAck(this.state.rcvNxt, this.state.tsRecentNs)
   }
 }

@@ -3,7 +3,13 @@
  * acknowledges every second in-order segment at once, otherwise within the delayed-ACK timeout;
  * an out-of-order segment, or one that fills a hole, is acknowledged immediately (so the sender
  * sees duplicate ACKs). Out-of-order segments are kept and delivered when the hole fills.
+ *
+ * Each ACK echoes a timestamp (RFC 7323 4.3): TS.Recent, taken from a segment that reaches no further
+ * than the last ACK sent (Last.ACK.sent), so a delayed ACK echoes the first segment it covers and an
+ * ACK after a hole echoes the segment that filled it (Linux: tcp_replace_ts_recent against rcv_wup).
  */
+
+import { NO_ECHO } from "./TcpReno.ts"
 
 /** Linux's minimum delayed-ACK timeout (RFC 1122 allows up to 500 ms). */
 export const DELAYED_ACK_NS = 40_000_000
@@ -18,9 +24,13 @@ export interface TcpReceiver {
   /** In-order segments received since the last ACK. */
   readonly unacked: number
   readonly delivered: number
+  /** TS.Recent: the timestamp the next ACK echoes (`NO_ECHO` before any). */
+  readonly tsRecentNs: number
+  /** Last.ACK.sent: the `rcvNxt` the last ACK carried. */
+  readonly lastAckSent: number
 }
 
-export const initialReceiver: TcpReceiver = { rcvNxt: 0, outOfOrder: new Set(), unacked: 0, delivered: 0 }
+export const initialReceiver: TcpReceiver = { rcvNxt: 0, outOfOrder: new Set(), unacked: 0, delivered: 0, tsRecentNs: NO_ECHO, lastAckSent: 0 }
 
 export interface ReceiveStep {
   readonly receiver: TcpReceiver
@@ -32,13 +42,17 @@ export interface ReceiveStep {
   readonly armDelayedAck: boolean
 }
 
-export const onSegment = (r: TcpReceiver, seg: number): ReceiveStep => {
+/** Segment `seg`, sent with timestamp `tsValNs` (TSval), arrived. */
+export const onSegment = (r: TcpReceiver, seg: number, tsValNs: number): ReceiveStep => {
+  // RFC 7323 4.3 (2): SEG.SEQ ≤ Last.ACK.sent and SEG.TSval ≥ TS.Recent.
+  const tsRecentNs = seg <= r.lastAckSent && tsValNs >= r.tsRecentNs ? tsValNs : r.tsRecentNs
   if (seg < r.rcvNxt || r.outOfOrder.has(seg)) {
-    return { receiver: r, deliver: 0, ackNow: true, armDelayedAck: false } // duplicate: re-ACK
+    // A duplicate: re-ACK.
+    return { receiver: { ...r, tsRecentNs, lastAckSent: r.rcvNxt }, deliver: 0, ackNow: true, armDelayedAck: false }
   }
   if (seg > r.rcvNxt) {
     const outOfOrder = new Set(r.outOfOrder).add(seg)
-    return { receiver: { ...r, outOfOrder }, deliver: 0, ackNow: true, armDelayedAck: false }
+    return { receiver: { ...r, outOfOrder, tsRecentNs, lastAckSent: r.rcvNxt }, deliver: 0, ackNow: true, armDelayedAck: false }
   }
   // In order: advance over it and over any buffered segments it joins.
   let rcvNxt = r.rcvNxt + 1
@@ -53,7 +67,7 @@ export const onSegment = (r: TcpReceiver, seg: number): ReceiveStep => {
   const unacked = r.unacked + 1
   const ackNow = filledHole || unacked >= 2
   return {
-    receiver: { rcvNxt, outOfOrder, unacked: ackNow ? 0 : unacked, delivered: r.delivered + deliver },
+    receiver: { rcvNxt, outOfOrder, unacked: ackNow ? 0 : unacked, delivered: r.delivered + deliver, tsRecentNs, lastAckSent: ackNow ? rcvNxt : r.lastAckSent },
     deliver,
     ackNow,
     armDelayedAck: !ackNow
@@ -62,4 +76,4 @@ export const onSegment = (r: TcpReceiver, seg: number): ReceiveStep => {
 
 /** The delayed-ACK timer fired: ACK if anything is still owed. */
 export const onDelayedAckTimeout = (r: TcpReceiver): { readonly receiver: TcpReceiver; readonly ackNow: boolean } =>
-  r.unacked > 0 ? { receiver: { ...r, unacked: 0 }, ackNow: true } : { receiver: r, ackNow: false }
+  r.unacked > 0 ? { receiver: { ...r, unacked: 0, lastAckSent: r.rcvNxt }, ackNow: true } : { receiver: r, ackNow: false }

@@ -4,6 +4,13 @@
  * ACK, fast recovery with window inflation, and a retransmission timeout with exponential backoff
  * and go-back-N. The actor that owns a flow feeds it ACKs and timer expiries and sends what it says.
  *
+ * Its RTT samples come from the timestamps option (RFC 7323 4.1), which Linux uses by default: every
+ * ACK that acknowledges new data echoes the send time of the segment that made the receiver send it,
+ * a retransmission's included, so a sample follows every such ACK (Linux's tcp_ack_saw_tstamp, which
+ * also resets the timer's backoff). Without timestamps Karn's rule (RFC 6298 3) would allow no sample
+ * until a segment sent once is acknowledged, and a timer that backed off through a run of losses
+ * would stay backed off until then.
+ *
  * ```
  *   slow start ──cwnd ≥ ssthresh──▶ congestion avoidance
  *       ▲  ▲                              │ 3 dup ACKs
@@ -44,15 +51,13 @@ export interface RenoSender {
   readonly srttNs: number | undefined
   readonly rttvarNs: number
   readonly rtoNs: number
-  /** The segment being timed and when it was sent (Karn: never a retransmitted one). */
-  readonly timing: { readonly seg: number; readonly sentNs: number } | undefined
   readonly retransmits: number
   readonly timeouts: number
 }
 
 export const initialSender: RenoSender = {
   cwnd: INITIAL_CWND_SEGMENTS, ssthresh: Infinity, sndUna: 0, sndNxt: 0, sndMax: 0, dupAcks: 0, inRecovery: false, recover: 0,
-  srttNs: undefined, rttvarNs: 0, rtoNs: INITIAL_RTO_NS, timing: undefined, retransmits: 0, timeouts: 0
+  srttNs: undefined, rttvarNs: 0, rtoNs: INITIAL_RTO_NS, retransmits: 0, timeouts: 0
 }
 
 /** Segments in flight. */
@@ -62,17 +67,11 @@ export const inFlight = (s: RenoSender): number => s.sndNxt - s.sndUna
 export const sendable = (s: RenoSender, rwnd: number): number =>
   Math.max(0, Math.floor(Math.min(s.cwnd, rwnd)) - inFlight(s))
 
-/**
- * Records that `count` segments were sent from `sndNxt` at `nowNs`, and times the first of them that
- * was never sent before if nothing is timed (Karn's rule, RFC 6298 3: the ACK of a resent segment
- * cannot tell which copy it answers, so a resend is never timed).
- */
-export const sent = (s: RenoSender, count: number, nowNs: number): RenoSender => {
+/** Records that `count` segments were sent from `sndNxt`. */
+export const sent = (s: RenoSender, count: number): RenoSender => {
   if (count <= 0) return s
   const sndNxt = s.sndNxt + count
-  const firstNew = Math.max(s.sndNxt, s.sndMax)
-  const timing = s.timing ?? (firstNew < sndNxt ? { seg: firstNew, sentNs: nowNs } : undefined)
-  return { ...s, sndNxt, sndMax: Math.max(s.sndMax, sndNxt), timing }
+  return { ...s, sndNxt, sndMax: Math.max(s.sndMax, sndNxt) }
 }
 
 /** RFC 6298 2.3: K, the RTTVAR multiple in the RTO. */
@@ -103,15 +102,22 @@ export interface AckStep {
   readonly timer: boolean | undefined
 }
 
-/** A cumulative ACK up to (not including) segment `ack` arrived at `nowNs`. */
-export const onAck = (s: RenoSender, ack: number, nowNs: number): AckStep => {
+/** An ACK that echoes no timestamp (`onAck`'s `echoNs`). */
+export const NO_ECHO = -1
+
+/**
+ * A cumulative ACK up to (not including) segment `ack` arrived at `nowNs`, echoing `echoNs`: the
+ * timestamp (TSecr) of the segment it answers, in the sender's clock, or `NO_ECHO`. An echo from the
+ * future or from before the clock is the peer's error and gives no sample.
+ */
+export const onAck = (s: RenoSender, ack: number, nowNs: number, echoNs: number): AckStep => {
   if (ack > s.sndMax) ack = s.sndMax // never acknowledge what was never sent
   if (ack > s.sndUna) {
     const acked = ack - s.sndUna
     // After a timeout's go-back-N, the receiver may acknowledge past `sndNxt` what it held out of
     // order: the sender goes on from there, as Linux's snd_una simply moves past it.
     let next: RenoSender = { ...s, sndUna: ack, sndNxt: Math.max(s.sndNxt, ack), dupAcks: 0 }
-    if (s.timing !== undefined && ack > s.timing.seg) next = { ...sampleRtt(next, nowNs - s.timing.sentNs), timing: undefined }
+    if (echoNs >= 0 && echoNs <= nowNs) next = sampleRtt(next, nowNs - echoNs)
     if (s.inRecovery) {
       // Reno: a new ACK ends recovery and deflates the window to ssthresh.
       next = { ...next, inRecovery: false, cwnd: s.ssthresh }
@@ -128,7 +134,7 @@ export const onAck = (s: RenoSender, ack: number, nowNs: number): AckStep => {
     if (dupAcks === DUP_ACK_THRESHOLD_ACKS) {
       const ssthresh = Math.max(inFlight(s) / 2, 2)
       return {
-        sender: { ...s, dupAcks, ssthresh, cwnd: ssthresh + DUP_ACK_THRESHOLD_ACKS, inRecovery: true, recover: s.sndNxt, retransmits: s.retransmits + 1, timing: undefined },
+        sender: { ...s, dupAcks, ssthresh, cwnd: ssthresh + DUP_ACK_THRESHOLD_ACKS, inRecovery: true, recover: s.sndNxt, retransmits: s.retransmits + 1 },
         retransmit: true,
         timer: true
       }
@@ -148,6 +154,5 @@ export const onTimeout = (s: RenoSender): RenoSender =>
     dupAcks: 0,
     inRecovery: false,
     rtoNs: Math.min(MAX_RTO_NS, s.rtoNs * 2),
-    timing: undefined,
     timeouts: s.timeouts + 1
   }

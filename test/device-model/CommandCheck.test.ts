@@ -3,7 +3,7 @@ import { checkDescriptor, checkRate, checkVmac } from "../../src/device-model/Co
 import { Payload } from "../../src/vocabulary/Frame.ts"
 
 const vm = { mac: 100, memoryBytes: 1 << 20, rateCount: 8 }
-const ok = { dmaAddress: 4096, length: 1500, src: 100, dst: 5, payload: 0, seq: 1, createdNs: 0 }
+const ok = { dmaAddress: 4096, length: 1500, src: 100, dst: 5, payload: 0, seq: 1, createdNs: 0, echoNs: -1 }
 
 describe("trust boundary checks", () => {
   it("accepts a descriptor the VM owns and refuses each kind of hostile one", () => {

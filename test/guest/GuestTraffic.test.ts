@@ -186,18 +186,25 @@ describe("guest traffic: TCP flows", () => {
     rig.traffic.resume(rig.s)
     const segments = rig.o.memory.read(10)
     assert.deepStrictEqual(segments.map((d) => [d.seq, d.length, d.payload]), [[0, 1500, Payload.TcpData], [1, 1500, Payload.TcpData], [2, 1500, Payload.TcpData]])
-    rig.traffic.receive(rig.s, { _tag: "Rx", vmac: 0, frames: [frameFor(1, Payload.TcpAck, 40, 3)] })
+    rig.traffic.receive(rig.s, { _tag: "Rx", vmac: 0, frames: [frameFor(1, Payload.TcpAck, 52, 3)] })
     assert.deepStrictEqual(tcpTotals(rig.s.tcpSenders.values()), { retransmits: 0, timeouts: 0, acked: 3 })
   })
 
   it("the receiver hands in-order segments to the application (goodput) and ACKs every second one", () => {
     const rig = connectedRig(tcpFlows)
-    rig.traffic.receive(rig.s, { _tag: "Rx", vmac: 0, frames: [frameFor(1, Payload.TcpData, 1040, 0)] })
-    assert.strictEqual(rig.stats.rxBytesMeasured, 1000)
+    // MSS 1000: a full segment carries 988 bytes of data beside the 12-byte timestamps option, in a
+    // 1040-byte IP packet (988 + IPv4 20 + TCP 20 + 12).
+    const first = frameFor(1, Payload.TcpData, 1040, 0)
+    first.createdNs = 5e6
+    rig.traffic.receive(rig.s, { _tag: "Rx", vmac: 0, frames: [first] })
+    assert.strictEqual(rig.stats.rxBytesMeasured, 988)
     assert.strictEqual(rig.o.memory.read(10).length, 0, "the ACK is delayed")
-    rig.traffic.receive(rig.s, { _tag: "Rx", vmac: 0, frames: [frameFor(2, Payload.TcpData, 1040, 1)] })
+    const second = frameFor(2, Payload.TcpData, 1040, 1)
+    second.createdNs = 6e6
+    rig.traffic.receive(rig.s, { _tag: "Rx", vmac: 0, frames: [second] })
     const acks = rig.o.memory.read(10)
-    assert.deepStrictEqual(acks.map((d) => [d.payload, d.seq, d.length]), [[Payload.TcpAck, 2, 40]])
+    // A 52-byte ACK (IPv4 20 + TCP 20 + 12) echoing the first segment's timestamp (RFC 7323 4.3).
+    assert.deepStrictEqual(acks.map((d) => [d.payload, d.seq, d.length, d.echoNs]), [[Payload.TcpAck, 2, 52, 5e6]])
   })
 
   it("new flows on every connection, their timers carrying the epoch they were made in", () => {

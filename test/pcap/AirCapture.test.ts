@@ -388,6 +388,7 @@ describe("AirCapture: a run's capture read back", () => {
       const d = checkAgainstAir(file, counts, air)
       const boundaries = new Map<string, Set<number>>()
       const acks: Array<{ reverse: string; ack: number }> = []
+      const stamps: Array<{ conn: string; reverse: string; tsVal: number; tsEcr: number }> = []
       for (const { r, h } of d) {
         if (h.type !== 2 || (h.subtype & 4) !== 0) continue // data with a body
         const v = new DataView(r.data.buffer, r.data.byteOffset, r.data.length)
@@ -398,7 +399,13 @@ describe("AirCapture: a run's capture read back", () => {
         assert.strictEqual(onesComplementSum(r.data, ip, tcp), 0xffff, "IPv4 header checksum")
         assert.strictEqual(onesComplementSum(r.data, tcp, ip + total, [onesComplementSum(r.data, ip + 12, ip + 20), 6, total - 20]), 0xffff, "TCP checksum")
         const [src, dst] = [`${v.getUint32(ip + 12)}:${v.getUint16(tcp)}`, `${v.getUint32(ip + 16)}:${v.getUint16(tcp + 2)}`]
-        const length = total - 40
+        // The header's data offset says 32 bytes: NOP, NOP and the timestamps option (RFC 7323 3.2: kind 8, length 10).
+        const headerBytes = (r.data[tcp + 12]! >> 4) * 4
+        assert.strictEqual(headerBytes, 32)
+        assert.deepStrictEqual([...r.data.subarray(tcp + 20, tcp + 24)], [1, 1, 8, 10])
+        const [tsVal, tsEcr] = [v.getUint32(tcp + 24), v.getUint32(tcp + 28)]
+        stamps.push({ conn: `${src}>${dst}`, reverse: `${dst}>${src}`, tsVal, tsEcr })
+        const length = total - 20 - headerBytes
         if (length > 0) {
           const seq = v.getUint32(tcp + 4)
           const set = boundaries.get(`${src}>${dst}`) ?? new Set()
@@ -409,6 +416,13 @@ describe("AirCapture: a run's capture read back", () => {
       assert.strictEqual(boundaries.size, 2, "two connections carry data: the station's and the endpoint's")
       assert.deepStrictEqual(new Set(acks.map((a) => a.reverse)), new Set(boundaries.keys()), "both are acknowledged")
       for (const { reverse, ack } of acks) assert.isTrue(boundaries.get(reverse)!.has(ack), `ACK ${ack} on ${reverse}`)
+      // Every echo (TSecr) is a timestamp the other side sent on the air before it (0 before any).
+      const sent = new Map<string, Set<number>>()
+      for (const { conn, reverse, tsVal, tsEcr } of stamps) {
+        assert.isTrue(tsEcr === 0 || sent.get(reverse)?.has(tsEcr) === true, `TSecr ${tsEcr} on ${conn}`)
+        sent.set(conn, (sent.get(conn) ?? new Set()).add(tsVal))
+      }
+      assert.isAbove(stamps.filter((x) => x.tsEcr !== 0).length, stamps.length / 2, "most packets echo one")
     }), 120_000)
 
   it.effect("U-APSD: the stations ask for it, trigger with QoS Nulls (PM set), and each service period ends with EOSP from the AP", () =>

@@ -185,27 +185,35 @@ describe("FrameEncoder: every frame as long as FrameBytes counts it", () => {
   })
 
   it("TCP on an open link: a connection per direction, byte sequence and ACK numbers, IPv4 and TCP checksums that verify", () => {
-    const tcp = (src: number, dst: number, payload: Payload, ipBytes: number, seq: number, fromAp: boolean, tcpSegmentBytes: number) => {
+    const tcp = (src: number, dst: number, payload: Payload, ipBytes: number, seq: number, fromAp: boolean, tcpSegmentBytes: number, createdNs = 0, echoNs = -1) => {
       const f = new Frame(14, FrameKind.Data, src, dst, AP)
       f.payload = payload
       f.payloadBytes = ipBytes
       f.seq = seq
+      f.createdNs = createdNs
+      f.echoNs = echoNs
       const mpdu = encode(f, context({ ta: fromAp ? AP : STA, fromAp, qos: false, tcpSegmentBytes }))
       assert.isTrue(fcsOk(mpdu))
       const ip = 24 + 8 // MAC header, LLC/SNAP
       return { mpdu, ip, tcp: ip + 20, v: new DataView(mpdu.buffer) }
     }
-    // The station's segment 5 of 1000-byte segments, then the endpoint's ACK of segment 6 (RFC 9293 3.4: the next byte expected).
-    const data = tcp(STA, ENDPOINT, Payload.TcpData, 20 + 20 + 1000, 5, false, 0)
+    // Headers: IPv4 20, TCP 20 and its timestamps option 12 (NOP, NOP, kind 8, length 10, TSval, TSecr; RFC 7323 3.2).
+    // The station's segment 5 of 1000-byte segments sent at 7.9 ms, echoing nothing yet, then the
+    // endpoint's ACK of segment 6 (RFC 9293 3.4: the next byte expected) at 12.3 ms, echoing it.
+    const data = tcp(STA, ENDPOINT, Payload.TcpData, 20 + 32 + 1000, 5, false, 0, 7_900_000)
     assert.deepStrictEqual([data.v.getUint16(data.tcp), data.v.getUint16(data.tcp + 2)], [49152, 9])
     assert.strictEqual(data.v.getUint32(data.tcp + 4), 5 * 1000)
-    const ack = tcp(ENDPOINT, STA, Payload.TcpAck, 20 + 20, 6, true, 1000)
+    assert.strictEqual(data.mpdu[data.tcp + 12], 8 << 4, "data offset: 8 words")
+    // Timestamps count milliseconds (Linux's jiffies at HZ = 1000).
+    assert.deepStrictEqual([...data.mpdu.subarray(data.tcp + 20, data.tcp + 24), data.v.getUint32(data.tcp + 24), data.v.getUint32(data.tcp + 28)], [1, 1, 8, 10, 7, 0])
+    const ack = tcp(ENDPOINT, STA, Payload.TcpAck, 20 + 32, 6, true, 1000, 12_300_000, 7_900_000)
     assert.deepStrictEqual([ack.v.getUint16(ack.tcp), ack.v.getUint16(ack.tcp + 2)], [9, 49152])
     assert.deepStrictEqual([ack.v.getUint32(ack.tcp + 4), ack.v.getUint32(ack.tcp + 8)], [0, 6 * 1000])
+    assert.deepStrictEqual([ack.v.getUint32(ack.tcp + 24), ack.v.getUint32(ack.tcp + 28)], [12, 7])
     // The endpoint's own data comes from chargen (19), and the station's ACKs go back to it.
-    const down = tcp(ENDPOINT, STA, Payload.TcpData, 20 + 20 + 700, 3, true, 0)
+    const down = tcp(ENDPOINT, STA, Payload.TcpData, 20 + 32 + 700, 3, true, 0)
     assert.deepStrictEqual([down.v.getUint16(down.tcp), down.v.getUint16(down.tcp + 2), down.v.getUint32(down.tcp + 4)], [19, 49152, 3 * 700])
-    const up = tcp(STA, ENDPOINT, Payload.TcpAck, 20 + 20, 4, false, 700)
+    const up = tcp(STA, ENDPOINT, Payload.TcpAck, 20 + 32, 4, false, 700)
     assert.deepStrictEqual([up.v.getUint16(up.tcp), up.v.getUint16(up.tcp + 2), up.v.getUint32(up.tcp + 8)], [49152, 19, 4 * 700])
     for (const { mpdu, ip, v } of [data, ack, down, up]) {
       // RFC 1071: the one's-complement sum of a header with its checksum, or of a segment with its pseudo-header, is all ones.

@@ -7,7 +7,7 @@ import type { TxDescriptor } from "../../src/vocabulary/CardCommand.ts"
 import { GuestMemory } from "../../src/vocabulary/GuestMemory.ts"
 import { drawer } from "../support/draw.ts"
 
-const descriptor = (seq: number): TxDescriptor => ({ dmaAddress: 4096 * seq, length: 100, src: 1, dst: 2, payload: 0, seq, createdNs: seq })
+const descriptor = (seq: number): TxDescriptor => ({ dmaAddress: 4096 * seq, length: 100, src: 1, dst: 2, payload: 0, seq, createdNs: seq, echoNs: -1 })
 
 describe("GuestMemory", () => {
   it("reads back what was written, oldest first, through compactions and resets", () => {

@@ -5,20 +5,20 @@ import * as Reno from "../../src/workload/TcpReno.ts"
 
 describe("TCP Reno sender", () => {
   it("slow start grows the window by the segments acknowledged; congestion avoidance by about one per window", () => {
-    let s = Reno.sent(Reno.initialSender, 3, 0)
-    s = Reno.onAck(s, 3, 10_000_000).sender
+    let s = Reno.sent(Reno.initialSender, 3)
+    s = Reno.onAck(s, 3, 10_000_000, 0).sender
     assert.strictEqual(s.cwnd, 6)
-    assert.strictEqual(s.srttNs, 10_000_000, "the first RTT sample")
+    assert.strictEqual(s.srttNs, 10_000_000, "the first RTT sample: the echo of the segments' send time")
     const ca = { ...s, ssthresh: 6 }
-    const after = Reno.onAck(Reno.sent(ca, 6, 0), 9, 20_000_000).sender
+    const after = Reno.onAck(Reno.sent(ca, 6), 9, 20_000_000, 0).sender
     assert.closeTo(after.cwnd, 7, 1e-9)
   })
 
   it("three duplicate ACKs trigger one fast retransmit and fast recovery; a new ACK deflates the window", () => {
-    let s = { ...Reno.sent(Reno.initialSender, 10, 0), cwnd: 10 }
+    let s = { ...Reno.sent(Reno.initialSender, 10), cwnd: 10 }
     // The first ACK is new; the next three are duplicates; the fifth arrives during recovery.
     const steps = [1, 1, 1, 1, 1].map((ack) => {
-      const step = Reno.onAck(s, ack, 1_000_000)
+      const step = Reno.onAck(s, ack, 1_000_000, 0)
       s = step.sender
       return step
     })
@@ -26,13 +26,13 @@ describe("TCP Reno sender", () => {
     assert.isTrue(s.inRecovery)
     assert.strictEqual(s.ssthresh, 4.5, "half of the 9 segments in flight")
     assert.strictEqual(s.cwnd, 4.5 + 3 + 1, "inflated by the dup ACK after the third")
-    s = Reno.onAck(s, 10, 2_000_000).sender
+    s = Reno.onAck(s, 10, 2_000_000, 0).sender
     assert.isFalse(s.inRecovery)
     assert.strictEqual(s.cwnd, 4.5)
   })
 
   it("a timeout collapses the window to one segment, goes back to the hole, and backs the timer off", () => {
-    const s = { ...Reno.sent(Reno.initialSender, 8, 0), cwnd: 8, sndUna: 2 }
+    const s = { ...Reno.sent(Reno.initialSender, 8), cwnd: 8, sndUna: 2 }
     const t = Reno.onTimeout(s)
     assert.strictEqual(t.cwnd, 1)
     assert.strictEqual(t.ssthresh, 3)
@@ -50,17 +50,37 @@ describe("TCP Reno sender", () => {
 describe("TCP receiver with delayed ACKs", () => {
   it("ACKs every second in-order segment, delays a lone one, and ACKs out-of-order segments at once", () => {
     let r = Rx.initialReceiver
-    const a = Rx.onSegment(r, 0)
+    const a = Rx.onSegment(r, 0, 0)
     assert.deepStrictEqual([a.ackNow, a.armDelayedAck, a.deliver], [false, true, 1])
-    const b = Rx.onSegment(a.receiver, 1)
+    const b = Rx.onSegment(a.receiver, 1, 0)
     assert.deepStrictEqual([b.ackNow, b.deliver], [true, 1])
     r = b.receiver
-    const hole = Rx.onSegment(r, 3)
+    const hole = Rx.onSegment(r, 3, 0)
     assert.deepStrictEqual([hole.ackNow, hole.deliver, hole.receiver.rcvNxt], [true, 0, 2])
-    const fill = Rx.onSegment(hole.receiver, 2)
+    const fill = Rx.onSegment(hole.receiver, 2, 0)
     assert.deepStrictEqual([fill.ackNow, fill.deliver, fill.receiver.rcvNxt], [true, 2, 4])
     const timeout = Rx.onDelayedAckTimeout(a.receiver)
     assert.isTrue(timeout.ackNow)
+  })
+
+  it("echoes the timestamp of the segment at the last ACK's edge (RFC 7323 4.3): the first a delayed ACK covers, the one that fills a hole", () => {
+    const MS = 1_000_000
+    const echoes: Array<number> = []
+    let r = Rx.initialReceiver
+    const arrive = (seg: number, tsValNs: number) => {
+      const step = Rx.onSegment(r, seg, tsValNs)
+      r = step.receiver
+      if (step.ackNow) echoes.push(r.tsRecentNs)
+    }
+    arrive(0, 10 * MS) // delayed
+    arrive(1, 20 * MS) // ACK 2 echoes segment 0's 10 ms, not 1's 20
+    arrive(3, 30 * MS) // out of order, beyond the last ACK's 2: a duplicate ACK, still echoing 10
+    arrive(2, 50 * MS) // the retransmission fills the hole: ACK 4 echoes it, 50
+    arrive(1, 60 * MS) // a needless resend below the edge: re-ACKed, echoing 60
+    arrive(4, 40 * MS) // at the edge but older than TS.Recent: no update; delayed
+    assert.deepStrictEqual(echoes.map((ns) => ns / MS), [10, 10, 50, 60])
+    const owed = Rx.onDelayedAckTimeout(r)
+    assert.deepStrictEqual([owed.ackNow, owed.receiver.tsRecentNs / MS, owed.receiver.lastAckSent], [true, 60, 5])
   })
 })
 
@@ -82,27 +102,27 @@ describe("TCP over a lossy channel", () => {
       for (let round = 0; round < 20_000 && r.rcvNxt < total; round++) {
         const n = Math.min(Reno.sendable(s, Rx.RECEIVE_WINDOW_SEGMENTS), total - s.sndNxt)
         const first = s.sndNxt
-        s = Reno.sent(s, n, now)
-        const acks: Array<number> = []
+        s = Reno.sent(s, n)
+        const acks: Array<readonly [number, number]> = []
         for (let seg = first; seg < first + n; seg++) {
           if (rand() * 100 < lossPercent) continue
-          const step = Rx.onSegment(r, seg)
+          const step = Rx.onSegment(r, seg, now)
           r = step.receiver
           delivered += step.deliver
-          if (step.ackNow) acks.push(r.rcvNxt)
+          if (step.ackNow) acks.push([r.rcvNxt, r.tsRecentNs])
         }
         const owed = Rx.onDelayedAckTimeout(r)
         r = owed.receiver
-        if (owed.ackNow) acks.push(r.rcvNxt)
+        if (owed.ackNow) acks.push([r.rcvNxt, r.tsRecentNs])
         now += rttNs
         let progressed = false
-        for (const ack of acks) {
+        for (const [ack, echoNs] of acks) {
           if (rand() * 100 < lossPercent) continue
-          const step = Reno.onAck(s, ack, now)
+          const step = Reno.onAck(s, ack, now, echoNs)
           s = step.sender
           progressed ||= step.sender.sndUna > first || step.retransmit
           if (step.retransmit) {
-            const again = Rx.onSegment(r, s.sndUna)
+            const again = Rx.onSegment(r, s.sndUna, now)
             r = again.receiver
             delivered += again.deliver
           }

@@ -1,18 +1,19 @@
 /**
  * The Reno sender's retransmission timer against RFC 6298, figures worked by hand: the first RTT
  * sample (2.2), later samples in the order of 2.3, the floor Linux puts on the variance term (where
- * 2.4 floors the RTO at 1 s), the ceiling (2.5), the backoff on expiry (5.5) and Karn's rule (3). The clock granularity G of 2.2/2.3 is the simulation's 1 ns, so max(G, 4·RTTVAR)
- * is 4·RTTVAR for every RTT here.
+ * 2.4 floors the RTO at 1 s), the ceiling (2.5), the backoff on expiry (5.5), and the samples the
+ * timestamps option gives (RFC 7323 4.1), a retransmission's included, which end a backoff. The clock
+ * granularity G of 2.2/2.3 is the simulation's 1 ns, so max(G, 4·RTTVAR) is 4·RTTVAR for every RTT here.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Reno from "../../src/workload/TcpReno.ts"
 
 const MS_NS = 1_000_000
 
-/** Sends one segment at `sentNs` and has it acknowledged `rttNs` later: one RTT sample. */
+/** Sends one segment at `sentNs` and has it acknowledged `rttNs` later, echoing its timestamp: one RTT sample. */
 const sample = (s: Reno.RenoSender, sentNs: number, rttNs: number): Reno.RenoSender => {
-  const out = Reno.sent(s, 1, sentNs)
-  return Reno.onAck(out, out.sndNxt, sentNs + rttNs).sender
+  const out = Reno.sent(s, 1)
+  return Reno.onAck(out, out.sndNxt, sentNs + rttNs, sentNs).sender
 }
 
 describe("TCP Reno retransmission timer (RFC 6298)", () => {
@@ -53,34 +54,44 @@ describe("TCP Reno retransmission timer (RFC 6298)", () => {
 
   it("after a timeout, an ACK for what the receiver held out of order moves the sender past it, not back over it", () => {
     // Segments 0..9 go; 0 is lost, 1..9 arrive and wait at the receiver. The timer fires: go back to 0.
-    let s = Reno.sent(sample(Reno.initialSender, 0, 100 * MS_NS), 10, 1000 * MS_NS)
+    let s = Reno.sent(sample(Reno.initialSender, 0, 100 * MS_NS), 10)
     const first = s.sndUna
     s = Reno.onTimeout(s)
-    s = Reno.sent(s, 1, 1300 * MS_NS)
+    s = Reno.sent(s, 1)
     // The resent segment fills the hole: the receiver acknowledges all ten.
-    s = Reno.onAck(s, first + 10, 1400 * MS_NS).sender
+    s = Reno.onAck(s, first + 10, 1400 * MS_NS, 1300 * MS_NS).sender
     assert.strictEqual(s.sndUna, first + 10)
     assert.strictEqual(s.sndNxt, first + 10, "nothing the receiver has is sent again")
     assert.strictEqual(Reno.inFlight(s), 0)
     // An ACK beyond anything ever sent is cut to what was.
-    assert.strictEqual(Reno.onAck(s, first + 50, 1500 * MS_NS).sender.sndUna, first + 10)
+    assert.strictEqual(Reno.onAck(s, first + 50, 1500 * MS_NS, 1400 * MS_NS).sender.sndUna, first + 10)
   })
 
-  it("never times a resent segment (Karn's rule, RFC 6298 3): a go-back-N resend leaves the backed-off RTO alone", () => {
-    // SRTT 100 ms, RTO 300 ms; segments 0..3 go at 1000 ms, the timer fires: RTO 600, go back to 0.
-    let s = Reno.sent(sample(Reno.initialSender, 0, 100 * MS_NS), 4, 1000 * MS_NS)
+  it("samples the RTT of a retransmission from its echoed timestamp, which ends the backoff (RFC 7323 4.1, Linux's tcp_ack_saw_tstamp)", () => {
+    // SRTT 100 ms, RTTVAR 50, RTO 300 ms; segments 0..3 go at 1000 ms, the timer fires twice: RTO 1200, go back to 0.
+    let s = Reno.sent(sample(Reno.initialSender, 0, 100 * MS_NS), 4)
     const first = s.sndUna
-    s = Reno.onTimeout(s)
-    assert.strictEqual(s.rtoNs, 600 * MS_NS)
-    // Segment `first` goes again at 1300 ms; the first copy's ACK comes at 1310 ms. It times nothing.
-    s = Reno.sent(s, 1, 1300 * MS_NS)
-    assert.isUndefined(s.timing)
-    s = Reno.onAck(s, first + 1, 1310 * MS_NS).sender
-    assert.strictEqual(s.rtoNs, 600 * MS_NS, "no 10 ms sample from an ambiguous ACK")
-    assert.strictEqual(s.srttNs, 100 * MS_NS)
-    // A batch that resends the rest and goes on with new segments times the first new one.
-    s = Reno.sent(s, 5, 1400 * MS_NS)
-    assert.deepStrictEqual(s.timing, { seg: first + 4, sentNs: 1400 * MS_NS })
+    s = Reno.sent(Reno.onTimeout(Reno.sent(Reno.onTimeout(s), 1)), 1)
+    assert.strictEqual(s.rtoNs, 1200 * MS_NS)
+    // Segment `first` went again at 1900 ms; the ACK of the first two comes at 1910 ms echoing 1900.
+    s = Reno.onAck(s, first + 2, 1910 * MS_NS, 1900 * MS_NS).sender
+    // R = 10 ms: RTTVAR = 3/4 × 50 + 1/4 × |100 − 10| = 60; SRTT = 7/8 × 100 + 1/8 × 10 = 88.75;
+    // RTO = 88.75 + 4 × 60 = 328.75 ms: the sample replaced the backed-off 1200.
+    assert.closeTo(s.rttvarNs, 60 * MS_NS, 1)
+    assert.closeTo(s.srttNs!, 88.75 * MS_NS, 1)
+    assert.closeTo(s.rtoNs, 328.75 * MS_NS, 1)
+  })
+
+  it("takes no sample from an ACK without an echo, from an echo later than now, or from a duplicate ACK", () => {
+    const base = Reno.sent(sample(Reno.initialSender, 0, 100 * MS_NS), 4)
+    const first = base.sndUna
+    for (const echoNs of [Reno.NO_ECHO, 2000 * MS_NS]) {
+      const s = Reno.onAck(base, first + 1, 1500 * MS_NS, echoNs).sender
+      assert.strictEqual(s.sndUna, first + 1, "the ACK still counts")
+      assert.deepStrictEqual([s.srttNs, s.rtoNs], [100 * MS_NS, 300 * MS_NS])
+    }
+    const dup = Reno.onAck(base, first, 1500 * MS_NS, 1400 * MS_NS).sender
+    assert.deepStrictEqual([dup.srttNs, dup.rtoNs], [100 * MS_NS, 300 * MS_NS])
   })
 
   it("never above the 60 s ceiling (2.5)", () => {
@@ -92,16 +103,16 @@ describe("TCP Reno retransmission timer (RFC 6298)", () => {
   })
 
   it("doubles on each expiry, up to the ceiling (5.5)", () => {
-    let s = Reno.sent(sample(Reno.initialSender, 0, 100 * MS_NS), 4, 1000 * MS_NS)
+    let s = Reno.sent(sample(Reno.initialSender, 0, 100 * MS_NS), 4)
     const rtos: Array<number> = []
     for (let i = 0; i < 9; i++) {
-      s = Reno.sent(Reno.onTimeout(s), 1, 0)
+      s = Reno.sent(Reno.onTimeout(s), 1)
       rtos.push(s.rtoNs / MS_NS)
     }
     // 300 ms × 2, 4, …, 128 = 38.4 s; × 256 = 76.8 s is over 60.
     assert.deepStrictEqual(rtos, [600, 1200, 2400, 4800, 9600, 19_200, 38_400, 60_000, 60_000])
     assert.strictEqual(s.timeouts, 9)
     // Before any sample: 1 s, then 2 s.
-    assert.strictEqual(Reno.onTimeout(Reno.sent(Reno.initialSender, 1, 0)).rtoNs, 2000 * MS_NS)
+    assert.strictEqual(Reno.onTimeout(Reno.sent(Reno.initialSender, 1)).rtoNs, 2000 * MS_NS)
   })
 })
