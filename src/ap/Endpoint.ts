@@ -112,7 +112,18 @@ interface EndpointState {
   /** Downlink frames sent, per station (what the TCP budget counts against). */
   readonly downlinkSent: Map<number, number>
   flowIds: number
+  /**
+   * Frames with a smaller id were sent before this state began (before a restart), and those to a
+   * station below its entry in `forgotten` before the endpoint forgot it (`StationGone`): the AP's
+   * reports of them come late, and count toward no flow of today's.
+   */
+  readonly sinceFrameId: number
+  readonly forgotten: Map<number, number>
 }
+
+/** Whether `f`, a downlink frame the AP reports done, was sent by a flow the endpoint still counts. */
+const creditsCurrentFlow = (s: EndpointState, f: Frame): boolean =>
+  f.id >= s.sinceFrameId && (s.forgotten.size === 0 || f.id >= (s.forgotten.get(f.dst) ?? 0))
 
 export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effect.fn.Return<EndpointHandle, never, Simulation | ActorSystem | Scope.Scope> {
   const { kernel } = yield* Simulation
@@ -122,7 +133,10 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
   const ref = yield* ModelActor.makeStateful<EndpointMessage, EndpointState>({
     name: options.name,
     capacity: MAILBOX_MESSAGES,
-    initial: () => ({ flows: new Map(), tcpReceivers: new Map(), tcpSenders: new Map(), tcpSenderIds: new Map(), tcpCredits: new Map(), downlinkSent: new Map(), flowIds: 0 }),
+    initial: () => ({
+      flows: new Map(), tcpReceivers: new Map(), tcpSenders: new Map(), tcpSenderIds: new Map(), tcpCredits: new Map(), downlinkSent: new Map(), flowIds: 0,
+      sinceFrameId: options.ledger.idsFrom, forgotten: new Map()
+    }),
     handle: (s, msg) => logic.handle(s, msg)
   })
   self.set(ref)
@@ -152,12 +166,13 @@ class EndpointLogic {
         let credited: Downlink | undefined
         let others: Set<Downlink> | undefined
         for (const f of msg.frames) {
-          if (f.src === this.o.mac && f.payload === Payload.TcpData) {
+          if (f.src !== this.o.mac || !creditsCurrentFlow(s, f)) continue
+          if (f.payload === Payload.TcpData) {
             s.tcpCredits.set(f.dst, (s.tcpCredits.get(f.dst) ?? 0) + 1)
             s.tcpSenders.get(f.dst)?.pump()
             continue
           }
-          const flow = f.src === this.o.mac && f.payload === Payload.Udp ? s.flows.get(f.dst) : undefined
+          const flow = f.payload === Payload.Udp ? s.flows.get(f.dst) : undefined
           if (flow === undefined) continue
           flow.outstanding--
           if (flow.offeredMbps !== "saturate" || flow === credited) continue
@@ -199,6 +214,7 @@ class EndpointLogic {
         s.tcpReceivers.delete(msg.station)
         s.tcpCredits.delete(msg.station)
         s.downlinkSent.delete(msg.station)
+        s.forgotten.set(msg.station, this.o.ledger.idsFrom)
         break
     }
     return s

@@ -228,7 +228,8 @@ interface VmacState {
   wpa: { readonly vm: number; supplicant: Supplicant.Supplicant } | undefined
   /**
    * Leaving its BSS: the deauthentication `deauthId` is not yet done, and `auth`, the driver's next
-   * join, waits for it (its frame would go on the new channel; lost in a crash: the driver's join times out).
+   * join, waits for it (its frame would go on the new channel). A crash keeps the farewell, which is
+   * in the card's ring and still goes, and loses the join held behind it: the driver's times out.
    */
   leaving: { readonly deauthId: number; auth: { readonly bssid: number; readonly channel: number } | undefined } | undefined
 }
@@ -274,7 +275,9 @@ export const make = Effect.fnUntraced(function*(options: VmacOptions): Effect.fn
       for (const f of crashed.held) ledger.drop(f, "vmac-crash")
       if (crashed.held.length > 0) firmware.completed([], crashed.held)
       if (regs.state !== "stopped") firmware.tell({ _tag: "FirmwareError", vmac: index })
-      return { regs, hung: false, held: [], lastBeaconNs: kernel.nowNs, apProbes: 0, lastApProbeNs: kernel.nowNs, ssid: "", beaconSignal: noBeaconSignal(), wpa: undefined, leaving: undefined }
+      // A join after the crash still waits for the farewell: ahead of it, its authentication would take the ring to its channel.
+      const leaving = crashed.leaving === undefined ? undefined : { deauthId: crashed.leaving.deauthId, auth: undefined }
+      return { regs, hung: false, held: [], lastBeaconNs: kernel.nowNs, apProbes: 0, lastApProbeNs: kernel.nowNs, ssid: "", beaconSignal: noBeaconSignal(), wpa: undefined, leaving }
     }
   })
   self.set(ref)

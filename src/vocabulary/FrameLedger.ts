@@ -39,6 +39,11 @@ export class FrameLedger {
     return this.nextId++
   }
 
+  /** The least id a frame made from now on can have: every frame made so far has a smaller one. */
+  get idsFrom(): number {
+    return this.nextId
+  }
+
   /** The frame reached its final receiver (an application, an AP's management logic). */
   deliver(frame: Frame): void {
     if (this.settle(frame)) this.delivered++

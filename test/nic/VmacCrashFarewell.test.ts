@@ -1,0 +1,97 @@
+/**
+ * A vMAC's firmware that crashes while its farewell (the deauthentication of a `Disassoc`) is still
+ * in the card's ring keeps it as a farewell: the driver's next join waits until the radio is done
+ * with it, as it would without the crash. Until 2026-12-04 the crash forgot it, and the join's
+ * authentication went into the ring ahead of the deauthentication (management frames go first) and
+ * took the ring to the new channel: the deadlock `test/model/ResetFarewell.test.ts` shows for a reset.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import type * as Scope from "effect/Scope"
+import { ActorSystem } from "../../src/actor/ActorSystem.ts"
+import { CRASH } from "../../src/actor/ModelActor.ts"
+import { fixedChain } from "../../src/air/RetryChain.ts"
+import * as Simulation from "../../src/kernel/Simulation.ts"
+import { psOff } from "../../src/nic/PowerSave.ts"
+import * as Vmac from "../../src/nic/Vmac.ts"
+import { FrameKind } from "../../src/vocabulary/Frame.ts"
+import type { Frame } from "../../src/vocabulary/Frame.ts"
+import { FrameLedger } from "../../src/vocabulary/FrameLedger.ts"
+
+const OLD_AP = 0x020000000100
+const NEW_AP = 0x020000000300
+
+/** A vMAC associated on channel 6; `script` drives it and reads what it put in the card's ring. */
+const withVmac = <A>(script: (v: Vmac.VmacHandle, ring: Array<readonly [string, number, number]>, deauthId: () => number) => Effect.Effect<A, never, Simulation.Simulation>) =>
+  Effect.gen(function*() {
+    const phy = { standard: "802.11g", rateMbps: 54 } as const
+    const regs: Vmac.VmacRegisters = {
+      state: "associated", bssid: OLD_AP, channel: 6, iommuDomainBytes: undefined, phy, chain: fixedChain(phy), keyId: 0, rsn: false,
+      txQueued: 0, txCompleted: 0, signalMonitor: undefined, aid: 1, ps: psOff, uapsd: false, joinStartedNs: 0
+    }
+    const ring: Array<readonly [string, number, number]> = []
+    let deauth: Frame | undefined
+    const v = yield* Vmac.make({
+      index: 0, mac: 0x020000000200, regs, ledger: new FrameLedger(), traces: new Vmac.CardTraces(), qos: true,
+      nic: {
+        tellUnsafe: (m) => {
+          for (const f of m.frames ?? []) {
+            ring.push([f.kind === FrameKind.Deauth ? "Deauth" : f.kind === FrameKind.Auth ? "Auth" : String(f.kind), f.dst, m.channel])
+            if (f.kind === FrameKind.Deauth) deauth = f
+          }
+          return true
+        }
+      },
+      parent: { childEscalated: () => {} }
+    })
+    return yield* script(v, ring, () => deauth!.id)
+  })
+
+const simulate = <A>(program: Effect.Effect<A, never, Simulation.Simulation | ActorSystem | Scope.Scope>) =>
+  Effect.map(Simulation.run(program.pipe(Effect.provide(ActorSystem.layer)), { seed: 1 }), ({ exit }) => {
+    if (exit._tag !== "Success") throw new Error(String(exit))
+    return exit.value
+  })
+
+const MS = 1e6
+
+describe("a vMAC's crash while it says farewell", () => {
+  it.effect("keeps the farewell: a join after the crash waits until the radio is done with the deauthentication", () =>
+    Effect.gen(function*() {
+      const { beforeDone, after } = yield* simulate(withVmac((v, ring, deauthId) =>
+        Effect.gen(function*() {
+          v.ref.tellUnsafe({ _tag: "Disassoc" })
+          yield* Simulation.sleep(MS)
+          v.ref.tellUnsafe(CRASH)
+          yield* Simulation.sleep(100 * MS)
+          v.ref.tellUnsafe({ _tag: "Auth", bssid: NEW_AP, channel: 1 })
+          yield* Simulation.sleep(MS)
+          const beforeDone = [...ring]
+          v.ref.tellUnsafe({ _tag: "DeauthDone", frameId: deauthId() })
+          yield* Simulation.sleep(MS)
+          return { beforeDone, after: [...ring] }
+        })))
+      assert.deepStrictEqual(beforeDone, [["Deauth", OLD_AP, 6]], "the authentication waits for the farewell")
+      assert.deepStrictEqual(after, [["Deauth", OLD_AP, 6], ["Auth", NEW_AP, 1]])
+    }))
+
+  it.effect("loses the join held behind the farewell before the crash: the driver asks again", () =>
+    Effect.gen(function*() {
+      const { afterDone, after } = yield* simulate(withVmac((v, ring, deauthId) =>
+        Effect.gen(function*() {
+          v.ref.tellUnsafe({ _tag: "Disassoc" })
+          v.ref.tellUnsafe({ _tag: "Auth", bssid: NEW_AP, channel: 1 })
+          yield* Simulation.sleep(MS)
+          v.ref.tellUnsafe(CRASH)
+          yield* Simulation.sleep(100 * MS)
+          v.ref.tellUnsafe({ _tag: "DeauthDone", frameId: deauthId() })
+          yield* Simulation.sleep(MS)
+          const afterDone = [...ring]
+          v.ref.tellUnsafe({ _tag: "Auth", bssid: NEW_AP, channel: 1 })
+          yield* Simulation.sleep(MS)
+          return { afterDone, after: [...ring] }
+        })))
+      assert.deepStrictEqual(afterDone, [["Deauth", OLD_AP, 6]])
+      assert.deepStrictEqual(after, [["Deauth", OLD_AP, 6], ["Auth", NEW_AP, 1]], "the farewell done, the next join goes at once")
+    }))
+})
