@@ -4,7 +4,7 @@
  * turn, ascending, staying a dwell on each; a join under way holds it on its channel (`protectedJoin`).
  * Pure functions: the NIC actor owns the timing.
  */
-import { needsRadioWhileDozing } from "./PowerSave.ts"
+import { listenStepNs, needsRadioWhileDozing } from "./PowerSave.ts"
 import type { PsState } from "./PowerSave.ts"
 /**
  * Adds `channel` to `served`, the channels the radio must serve (ascending, without repeats),
@@ -91,7 +91,24 @@ export const protectedJoin = (
 export interface WakeView {
   readonly state: string
   readonly channel: number
-  readonly ps: Pick<PsState, "phase" | "token">
+  readonly ps: Pick<PsState, "phase" | "token" | "beaconIntervalNs" | "config">
+}
+
+/**
+ * Wake-ups for a beacon a dozing vMAC may miss in a row before its next one takes the radio from a
+ * poll or a service period on another channel (a rule of the model's): back-to-back service periods
+ * of a station that saturates its uplink in U-APSD (each frame it sends is a trigger) would otherwise
+ * hold the radio for good.
+ */
+export const WAKES_MISSED_BEFORE_PREEMPTING = 2
+
+/**
+ * Whether vMAC `v`, which heard its beacon at `heardNs` (−1: never), has missed its last
+ * `WAKES_MISSED_BEFORE_PREEMPTING` wake-ups by `nowNs` (a wake-up starts a little before its TBTT:
+ * the half interval of slack keeps that lead from counting).
+ */
+export const starvedOfBeacons = (v: WakeView, heardNs: number, nowNs: number): boolean => {
+  return heardNs < 0 || nowNs - heardNs > (WAKES_MISSED_BEFORE_PREEMPTING + 0.5) * listenStepNs(v.ps)
 }
 
 /**
@@ -107,7 +124,8 @@ export interface WakeView {
  *   power-save token of vMAC i's wake-up the radio already served, so a rotation that took the radio
  *   away before the beacon does not bring it back, and the radio does not bounce between channels.
  * - The radio stays while a vMAC on its channel polls or is in a service period (leaving would lose
- *   what its AP sends it).
+ *   what its AP sends it), unless the vMAC elsewhere missed its last two wake-ups
+ *   (`starvedOfBeacons`): then it goes, and the poll or the service period is cut short.
  * - Two wake-ups at once on two channels (their APs' TBTTs close): the radio serves the vMAC that
  *   heard its beacon longest ago (`heardNs[i]`, −1: never), the other misses this one and wins the
  *   next, so neither loses every beacon (a rule of the model's; ath9k's scheduler gives each context
@@ -117,22 +135,25 @@ export const beaconWakeChannel = (
   vmacs: ReadonlyArray<WakeView>,
   visited: ReadonlyArray<number>,
   heardNs: ReadonlyArray<number>,
-  current: number
+  current: number,
+  nowNs: number
 ): number => {
   let hereHeardNs = Infinity
+  let held = false
   let best = -1
   for (let i = 0; i < vmacs.length; i++) {
     const v = vmacs[i]!
     if (v.state !== "associated") continue
     const phase = v.ps.phase
     if (v.channel === current) {
-      if (phase === "polling" || phase === "service") return -1
-      if (phase === "listening") hereHeardNs = Math.min(hereHeardNs, heardNs[i]!)
+      if (phase === "polling" || phase === "service") held = true
+      else if (phase === "listening") hereHeardNs = Math.min(hereHeardNs, heardNs[i]!)
     } else if (phase === "listening" && visited[i] !== v.ps.token && (best < 0 || heardNs[i]! < heardNs[best]!)) {
       best = i
     }
   }
-  return best >= 0 && heardNs[best]! < hereHeardNs ? vmacs[best]!.channel : -1
+  if (best < 0 || (held && !starvedOfBeacons(vmacs[best]!, heardNs[best]!, nowNs))) return -1
+  return heardNs[best]! < hereHeardNs ? vmacs[best]!.channel : -1
 }
 
 /** Whether a dozing vMAC on `channel` needs the radio there now: listening for its beacon, polling, or in a service period. */

@@ -135,13 +135,16 @@ export const enable = (s: PsState, config: PsConfig, aid: number, nowNs: number)
 /** Power save off (the association ended, or the driver asked): awake for good; pending timers are void. */
 export const disable = (s: PsState): PsState => ({ ...psOff, token: s.token + 1 })
 
+/** Time between the TBTTs it wakes for: its listen interval in beacon intervals (the default one until it heard a beacon). */
+export const listenStepNs = (s: Pick<PsState, "beaconIntervalNs" | "config">): number =>
+  (s.beaconIntervalNs > 0 ? s.beaconIntervalNs : DEFAULT_BEACON_INTERVAL_NS) * (s.config?.listenInterval ?? 1)
+
 /**
  * The next TBTT it wakes for: every `listenInterval`-th beacon from the last one heard, the first
  * far enough ahead that the radio can be up for it.
  */
 export const nextListenTbttNs = (s: PsState, nowNs: number): number => {
-  const interval = s.beaconIntervalNs > 0 ? s.beaconIntervalNs : DEFAULT_BEACON_INTERVAL_NS
-  const step = interval * (s.config?.listenInterval ?? 1)
+  const step = listenStepNs(s)
   const base = s.beaconIntervalNs > 0 ? s.tbttNs : nowNs
   const k = Math.max(1, Math.floor((nowNs + WAKE_LEAD_NS - base) / step) + 1)
   return base + k * step

@@ -533,7 +533,7 @@ export class Radio {
     if (join !== undefined && join.channel !== r.channel) return this.leave(r, { then: "serve", channel: join.channel })
     // A dozing vMAC woke for its beacon: the radio goes there for it, once per wake-up (unless a join holds it).
     noteBeaconWakeVisits(this.vmacRegs, this.wakeVisited, r.channel)
-    const wake = join === undefined ? beaconWakeChannel(this.vmacRegs, this.wakeVisited, this.beaconHeardNs, r.channel) : -1
+    const wake = join === undefined ? beaconWakeChannel(this.vmacRegs, this.wakeVisited, this.beaconHeardNs, r.channel, this.kernel.nowNs) : -1
     if (wake >= 0) {
       // The rotation comes back to the channel it was on (or, after one wake-up, still owes).
       const interrupted = r.interrupted ?? { channel: r.channel, arrivedNs: r.arrivedNs }

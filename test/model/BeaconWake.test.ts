@@ -12,6 +12,12 @@
  * within the same millisecond: only one wake-up can be served per beacon, and the radio, which stayed
  * with the vMAC on its own channel, served vm1 every time and vm2 never. Now the one that heard its
  * beacon longest ago goes first, so they take turns.
+ *
+ * `vwifi campaign --cases 200 --seed 5` (case 154, after TCP took up timestamps) found a wake-up that
+ * never got the radio: vm1 and vm2 saturate TCP uploads in U-APSD on channels 1 and 11, so every frame
+ * they send is a trigger and their service periods follow one another without a gap; a service period
+ * held the radio against a wake-up elsewhere, and vm0's (channel 6) lost to one every time from
+ * 20.93 s: its TCP download stopped. Now a vMAC that missed its last two wake-ups takes the radio.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -140,5 +146,23 @@ describe("a dozing vMAC's wake-up for its beacon, on a card serving three channe
       const vm1 = report.vms.find((v) => v.name === "vm1")!
       assert.isAbove(vm1.ping.received, 0.85 * vm1.ping.sent)
       assertEveryChannelEverySecond(c.bytes(), report.vms.map((v) => v.mac!), [1, 6, 11], 13, scenario.durationSeconds)
+    }), { timeout: 60_000 })
+
+  it.effect("a service period does not hold the radio for good against a wake-up elsewhere (campaign seed 5's case 154)", () =>
+    Effect.gen(function*() {
+      // vm0 on ap0 (channel 6, a TCP download), vm1 on ap1 (channel 1) and vm2 on ap2 (channel 11)
+      // saturating TCP uploads, all three in U-APSD, HT20 MCS 7; ap2 deauthenticates vm2 at 4.4 s.
+      const c = collector()
+      const { scenario, report } = yield* runFaultCase({
+        seed: 687828, mode: 0, vms: 3, aps: 4, traffic: ["tcp-rx", "tcp-tx", "tcp-tx", "ping"],
+        faults: [{ atTenths: 44, kind: 564, target: 737, size: 0 }],
+        setup: { phy: 1, wmm: 0, rateControl: 0, powerSave: 2, security: 0, switches: 0, txScheduler: 0, radio: 0, ess: 0 }
+      }, c.sink)
+      assert.deepStrictEqual(scenario.vms.map((v) => [v.powerSave?.mode, v.traffic[0]!.kind]), [["uapsd", "tcp-rx"], ["uapsd", "tcp-tx"], ["uapsd", "tcp-tx"]])
+      assert.deepStrictEqual(caseVerdict(report), [])
+      // vm0's download went on to the last second (it stopped at 20.93 s), and the card sent on channel 6 in every second.
+      const vm0 = report.vms.find((v) => v.name === "vm0")!
+      assert.isAbove(vm0.lastDataAtSeconds!, scenario.durationSeconds - 1)
+      assertEveryChannelEverySecond(c.bytes(), report.vms.map((v) => v.mac!), [1, 6, 11], 2, scenario.durationSeconds)
     }), { timeout: 60_000 })
 })

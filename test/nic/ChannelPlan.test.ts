@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { addChannel, beaconWakeChannel, holdsRadioDozing, JOIN_PROTECTION_NS, joining, mustRotate, nextChannel, noteBeaconWakeVisits, protectedJoin } from "../../src/nic/ChannelPlan.ts"
+import { addChannel, beaconWakeChannel, holdsRadioDozing, JOIN_PROTECTION_NS, joining, mustRotate, nextChannel, noteBeaconWakeVisits, protectedJoin, WAKES_MISSED_BEFORE_PREEMPTING } from "../../src/nic/ChannelPlan.ts"
 import type { WakeView } from "../../src/nic/ChannelPlan.ts"
 import type { PsPhase } from "../../src/nic/PowerSave.ts"
 import { drawer } from "../support/draw.ts"
@@ -75,43 +75,64 @@ describe("a join holds the radio (session protection)", () => {
   })
 
   describe("a dozing vMAC's wake-up for its beacon", () => {
-    const vmac = (channel: number, phase: PsPhase, token = 1, state = "associated"): WakeView => ({ state, channel, ps: { phase, token } })
+    /** 100 TU; the wake-ups below come within the interval of every beacon heard at 0..500 ns. */
+    const INTERVAL_NS = 102_400_000
+    const NOW_NS = 1_000
+    const vmac = (channel: number, phase: PsPhase, token = 1, state = "associated"): WakeView =>
+      ({ state, channel, ps: { phase, token, beaconIntervalNs: INTERVAL_NS, config: undefined } })
     const never = (n: number) => new Array<number>(n).fill(-1)
 
     it("takes the radio to its channel, once per wake-up", () => {
       const vmacs = [vmac(6, "active"), vmac(1, "listening", 7)]
       const visited = never(2)
-      assert.strictEqual(beaconWakeChannel(vmacs, visited, never(2), 6), 1)
+      assert.strictEqual(beaconWakeChannel(vmacs, visited, never(2), 6, NOW_NS), 1)
       // Arrived on channel 1: that wake-up is served.
       noteBeaconWakeVisits(vmacs, visited, 1)
       assert.deepStrictEqual(visited, [-1, 7])
       // A rotation that took the radio away before the beacon does not bring it back for the same wake-up...
-      assert.strictEqual(beaconWakeChannel(vmacs, visited, never(2), 6), -1)
+      assert.strictEqual(beaconWakeChannel(vmacs, visited, never(2), 6, NOW_NS), -1)
       // ...the next wake-up (a new power-save token) does.
-      assert.strictEqual(beaconWakeChannel([vmacs[0]!, vmac(1, "listening", 9)], visited, never(2), 6), 1)
+      assert.strictEqual(beaconWakeChannel([vmacs[0]!, vmac(1, "listening", 9)], visited, never(2), 6, NOW_NS), 1)
     })
 
     it("stays while a vMAC on the radio's channel polls or is in a service period", () => {
       for (const phase of ["polling", "service"] as const) {
-        assert.strictEqual(beaconWakeChannel([vmac(6, phase), vmac(1, "listening")], never(2), [0, -1], 6), -1, phase)
+        assert.strictEqual(beaconWakeChannel([vmac(6, phase), vmac(1, "listening")], never(2), [0, 0], 6, NOW_NS), -1, phase)
       }
       // Awake or dozing there, it does not hold the radio.
-      for (const phase of ["active", "dozing"] as const) assert.strictEqual(beaconWakeChannel([vmac(6, phase), vmac(1, "listening")], never(2), never(2), 6), 1, phase)
+      for (const phase of ["active", "dozing"] as const) assert.strictEqual(beaconWakeChannel([vmac(6, phase), vmac(1, "listening")], never(2), never(2), 6, NOW_NS), 1, phase)
+    })
+
+    it("leaves a poll or a service period for a vMAC that missed its last two wake-ups (back-to-back service periods held the radio for good)", () => {
+      const held = (heardNs: number, nowNs: number) => beaconWakeChannel([vmac(6, "service"), vmac(1, "listening")], never(2), [nowNs, heardNs], 6, nowNs)
+      // Its beacon heard 2 intervals ago, a little more than 2 before its TBTT: it missed one; the service period keeps the radio.
+      assert.strictEqual(held(0, 2 * INTERVAL_NS - 1_500_000), -1)
+      // Heard 3 intervals before this wake-up's TBTT: it missed two, and the radio goes.
+      assert.strictEqual(held(0, 3 * INTERVAL_NS - 1_500_000), 1)
+      // Never heard one: the radio goes.
+      assert.strictEqual(held(-1, 1_000), 1)
+      // A listen interval of 3 beacons: a wake-up every 3 intervals, so two missed are 9 intervals.
+      const every3 = (nowNs: number) => beaconWakeChannel(
+        [vmac(6, "polling"), { ...vmac(1, "listening"), ps: { phase: "listening", token: 1, beaconIntervalNs: INTERVAL_NS, config: { listenInterval: 3, dynamicTimeoutNs: 0, uapsd: false } } }],
+        never(2), [nowNs, 0], 6, nowNs)
+      assert.strictEqual(every3(6 * INTERVAL_NS - 1_500_000), -1)
+      assert.strictEqual(every3(9 * INTERVAL_NS - 1_500_000), 1)
+      assert.strictEqual(WAKES_MISSED_BEFORE_PREEMPTING, 2)
     })
 
     it("of two wake-ups at once, serves the vMAC that heard its beacon longest ago, so they take turns", () => {
       const here = vmac(6, "listening")
       const there = vmac(1, "listening")
       // The one elsewhere heard its beacon earlier: the radio goes.
-      assert.strictEqual(beaconWakeChannel([here, there], never(2), [500, 100], 6), 1)
+      assert.strictEqual(beaconWakeChannel([here, there], never(2), [500, 100], 6, NOW_NS), 1)
       // The one here heard earlier (or at the same time): the radio stays.
-      assert.strictEqual(beaconWakeChannel([here, there], never(2), [100, 500], 6), -1)
-      assert.strictEqual(beaconWakeChannel([here, there], never(2), [100, 100], 6), -1)
+      assert.strictEqual(beaconWakeChannel([here, there], never(2), [100, 500], 6, NOW_NS), -1)
+      assert.strictEqual(beaconWakeChannel([here, there], never(2), [100, 100], 6, NOW_NS), -1)
       // Both elsewhere: the one that heard longest ago, and the lower index on a tie.
-      assert.strictEqual(beaconWakeChannel([vmac(6, "active"), vmac(11, "listening"), vmac(1, "listening")], never(3), [0, 300, 200], 6), 1)
-      assert.strictEqual(beaconWakeChannel([vmac(6, "active"), vmac(11, "listening"), vmac(1, "listening")], never(3), [0, 200, 200], 6), 11)
+      assert.strictEqual(beaconWakeChannel([vmac(6, "active"), vmac(11, "listening"), vmac(1, "listening")], never(3), [0, 300, 200], 6, NOW_NS), 1)
+      assert.strictEqual(beaconWakeChannel([vmac(6, "active"), vmac(11, "listening"), vmac(1, "listening")], never(3), [0, 200, 200], 6, NOW_NS), 11)
       // Served already this wake-up: out of the running.
-      assert.strictEqual(beaconWakeChannel([vmac(6, "active"), vmac(11, "listening", 3), vmac(1, "listening")], [-1, 3, -1], [0, 100, 200], 6), 1)
+      assert.strictEqual(beaconWakeChannel([vmac(6, "active"), vmac(11, "listening", 3), vmac(1, "listening")], [-1, 3, -1], [0, 100, 200], 6, NOW_NS), 1)
     })
 
     it("sees a channel held by a dozing vMAC listening, polling or in a service period there", () => {
@@ -121,8 +142,8 @@ describe("a join holds the radio (session protection)", () => {
     })
 
     it("ignores what is not a listening vMAC elsewhere: dozing, polling, unassociated, on the radio's channel", () => {
-      assert.strictEqual(beaconWakeChannel([vmac(1, "dozing"), vmac(11, "polling"), vmac(1, "listening", 1, "idle")], never(3), never(3), 6), -1)
-      assert.strictEqual(beaconWakeChannel([vmac(6, "listening")], never(1), never(1), 6), -1)
+      assert.strictEqual(beaconWakeChannel([vmac(1, "dozing"), vmac(11, "polling"), vmac(1, "listening", 1, "idle")], never(3), never(3), 6, NOW_NS), -1)
+      assert.strictEqual(beaconWakeChannel([vmac(6, "listening")], never(1), never(1), 6, NOW_NS), -1)
     })
   })
 })
