@@ -17,7 +17,7 @@ import { Frame, FrameKind, Payload } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import { segmentsPerNs } from "../workload/PacedWriter.ts"
 import { packetsPerTick, paceTick } from "../workload/PaceTicks.ts"
-import { ACK_PACKET_BYTES, segmentDataBytes, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
+import { ACK_PACKET_BYTES, segmentDataBytes, segmentPacketBytes, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
 import { AP_QUEUE_FRAMES, ENDPOINT_SATURATE_WINDOW_FRAMES, ENDPOINT_TCP_BUDGET_SEGMENTS, PACE_PERIOD_NS } from "../vocabulary/ModelConstants.ts"
 import type { ApMessage } from "./AccessPoint.ts"
 import type { WiredLink } from "./WiredLink.ts"
@@ -283,11 +283,11 @@ class EndpointLogic {
       segmentsPerNs: segmentsPerNs(offeredMbps, segmentDataBytes(mss)),
       wake: () => void this.self.tellUnsafe({ _tag: "TcpWake", station, flow: id })
     }
+    const packetBytes = segmentPacketBytes(mss)
     const flow = new TcpSenderFlow(this.kernel, {
       room: () => ENDPOINT_TCP_BUDGET_SEGMENTS - ((s.downlinkSent.get(station) ?? 0) - (s.tcpCredits.get(station) ?? 0)),
       emitSegments: (first, count, echoNs) => {
         const out: Array<Frame> = []
-        const packetBytes = segmentDataBytes(mss) + TCP_IP_OVERHEAD_BYTES
         for (let i = 0; i < count; i++) out.push(this.frameTo(station, packetBytes, Payload.TcpData, first + i, this.kernel.nowNs, owner, echoNs))
         this.toAp(out)
         // Segments the wire's queue dropped are lost to TCP like any (its timer and duplicate ACKs

@@ -5,7 +5,7 @@
  * completions it counts, and the frames it receives. Its decisions, on the `GuestState` the actor
  * runtime holds; the driver's side is `GuestDriverRunner`.
  */
-import { echoPacketBytes, TCP_IP_OVERHEAD_BYTES, udpPacketBytes, udpPayloadBytes } from "../vocabulary/PacketHeaders.ts"
+import { echoPacketBytes, udpPacketBytes, udpPayloadBytes } from "../vocabulary/PacketHeaders.ts"
 import { after } from "../actor/Port.ts"
 import type { Port } from "../actor/Port.ts"
 import type { TraceSource } from "../actor/TraceSource.ts"
@@ -18,7 +18,7 @@ import { PACE_PERIOD_NS, TX_RING_DESCRIPTORS, TX_RING_RESERVED_DESCRIPTORS } fro
 import { segmentsPerNs } from "../workload/PacedWriter.ts"
 import { mayResubscribe, subscribeRetryDelayNs } from "../workload/Subscription.ts"
 import { packetsPerTick, paceTick } from "../workload/PaceTicks.ts"
-import { ACK_PACKET_BYTES, segmentDataBytes, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
+import { ACK_PACKET_BYTES, segmentDataBytes, segmentPacketBytes, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
 import type { GuestState } from "./GuestState.ts"
 import type { GuestMessage, GuestOptions, GuestStats } from "./GuestVm.ts"
 import type { GuestWork } from "./GuestWork.ts"
@@ -98,9 +98,10 @@ export class GuestTraffic {
           segmentsPerNs: segmentsPerNs(flow.offeredMbps, segmentDataBytes(flow.mssBytes)),
           wake: () => void self.tellUnsafe({ _tag: "Pace", flow: i, epoch: e })
         }
+        const packetBytes = segmentPacketBytes(flow.mssBytes)
         s.tcpSenders.set(i, new TcpSenderFlow(kernel, {
           room: () => (s.driver.state === "connected" ? TX_RING_DESCRIPTORS - TX_RING_RESERVED_DESCRIPTORS - s.outstanding : 0),
-          emitSegments: (first, count, echoNs) => this.send(s, count, segmentDataBytes(flow.mssBytes) + TCP_IP_OVERHEAD_BYTES, Payload.TcpData, undefined, first, echoNs)
+          emitSegments: (first, count, echoNs) => this.send(s, count, packetBytes, Payload.TcpData, undefined, first, echoNs)
         }, (generation) => self.tellUnsafe({ _tag: "TcpTimer", flow: i, generation, epoch: e }), app))
       } else if (flow.kind === "tcp-rx" && s.tcpReceiver === undefined) {
         s.tcpReceiver = {

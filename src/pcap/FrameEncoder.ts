@@ -15,7 +15,7 @@ import { spatialStreams } from "../air/PhyConfig.ts"
 import { ACK_BYTES, BLOCK_ACK_BYTES, FCS_BYTES, TU_NS } from "../air/Timing.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import { FrameKind, Payload } from "../vocabulary/Frame.ts"
-import { IPV4_HEADER_BYTES, TCP_HEADER_BYTES, TCP_TIMESTAMPS_OPTION_BYTES, UDP_HEADER_BYTES, ICMP_ECHO_HEADER_BYTES } from "../vocabulary/PacketHeaders.ts"
+import { IPV4_HEADER_BYTES, TCP_HEADER_BYTES, TCP_HEADER_WITH_TIMESTAMPS_BYTES, UDP_HEADER_BYTES, ICMP_ECHO_HEADER_BYTES } from "../vocabulary/PacketHeaders.ts"
 import { MIN_TIM_ELEMENT_BYTES, bitmapControl, timElementBytes } from "../vocabulary/Tim.ts"
 import { NONCE_BYTES, MIC_BYTES, RSN_ELEMENT_BYTES } from "../vocabulary/Wpa.ts"
 import { in24Ghz, secondaryChannelAbove } from "./Channels.ts"
@@ -371,14 +371,13 @@ export const CLIENT_PORT = 49152
 const ICMP_ECHO_REQUEST = 8
 const ICMP_ECHO_REPLY = 0
 const ICMP_ECHO_IDENTIFIER = 1
-/** TCP: its header with the timestamps option (`TCP_TIMESTAMPS_OPTION_BYTES`); flags ACK, PSH|ACK; the window the model never limits. */
-const TCP_HEADER_WITH_OPTIONS_BYTES = TCP_HEADER_BYTES + TCP_TIMESTAMPS_OPTION_BYTES
-/** Data offset, in 32-bit words, in the byte's high nibble (RFC 9293 3.1): 8 words. */
-const TCP_DATA_OFFSET = (TCP_HEADER_WITH_OPTIONS_BYTES / 4) << 4
+/** TCP: the data offset of its header with the timestamps option, in 32-bit words in the byte's high nibble (RFC 9293 3.1): 8 words. */
+const TCP_DATA_OFFSET = (TCP_HEADER_WITH_TIMESTAMPS_BYTES / 4) << 4
 /** NOP, NOP, then the timestamps option's kind 8 and length 10 (RFC 7323 3.2), as Linux aligns it. */
 const TCP_TIMESTAMPS_OPTION_HEAD = 0x0101080a
 /** Timestamps tick in milliseconds, as Linux's at HZ = 1000 (tcp_time_stamp counts jiffies). */
 const TCP_TIMESTAMP_TICK_NS = 1_000_000
+/** Flags ACK, PSH|ACK; the window the model never limits. */
 const TCP_ACK = 0x10
 const TCP_PSH_ACK = 0x18
 const TCP_WINDOW = 0xffff
@@ -403,7 +402,7 @@ const protocolOf = (f: Frame, ipBytes: number): number => {
       return ipBytes >= IPV4_HEADER_BYTES + ICMP_ECHO_HEADER_BYTES ? IpProtocol.Icmp : IpProtocol.Experimental
     case Payload.TcpData:
     case Payload.TcpAck:
-      return ipBytes >= IPV4_HEADER_BYTES + TCP_HEADER_WITH_OPTIONS_BYTES ? IpProtocol.Tcp : IpProtocol.Experimental
+      return ipBytes >= IPV4_HEADER_BYTES + TCP_HEADER_WITH_TIMESTAMPS_BYTES ? IpProtocol.Tcp : IpProtocol.Experimental
     default:
       return IpProtocol.Experimental
   }
@@ -452,7 +451,7 @@ const writeIpPacket = (bytes: Uint8Array, view: DataView, at: number, f: Frame, 
       view.setUint16(l4 + 2, c.fromAp ? CLIENT_PORT : server, false)
       // Numbers count bytes (RFC 9293 3.4): segment n starts at byte n × its size; an ACK names the
       // next byte expected. The side that only acknowledges sends no byte: its number stays 0.
-      view.setUint32(l4 + 4, data ? (f.seq * (l4Bytes - TCP_HEADER_WITH_OPTIONS_BYTES)) >>> 0 : 0, false)
+      view.setUint32(l4 + 4, data ? (f.seq * (l4Bytes - TCP_HEADER_WITH_TIMESTAMPS_BYTES)) >>> 0 : 0, false)
       view.setUint32(l4 + 8, data ? 0 : (f.seq * c.tcpSegmentBytes) >>> 0, false)
       view.setUint8(l4 + 12, TCP_DATA_OFFSET)
       view.setUint8(l4 + 13, data ? TCP_PSH_ACK : TCP_ACK)
@@ -461,8 +460,8 @@ const writeIpPacket = (bytes: Uint8Array, view: DataView, at: number, f: Frame, 
       view.setUint32(l4 + TCP_HEADER_BYTES + 4, Math.floor(f.createdNs / TCP_TIMESTAMP_TICK_NS) >>> 0, false)
       view.setUint32(l4 + TCP_HEADER_BYTES + 8, f.echoNs < 0 ? 0 : Math.floor(f.echoNs / TCP_TIMESTAMP_TICK_NS) >>> 0, false)
       // The checksum field is still 0 and the data is zeros: the header and the pseudo-header are all the sum has.
-      view.setUint16(l4 + 16, internetChecksum(bytes, l4, l4 + TCP_HEADER_WITH_OPTIONS_BYTES, pseudoHeaderSum(ipOf(f.src), ipOf(f.dst), l4Bytes)), false)
-      return l4 + TCP_HEADER_WITH_OPTIONS_BYTES
+      view.setUint16(l4 + 16, internetChecksum(bytes, l4, l4 + TCP_HEADER_WITH_TIMESTAMPS_BYTES, pseudoHeaderSum(ipOf(f.src), ipOf(f.dst), l4Bytes)), false)
+      return l4 + TCP_HEADER_WITH_TIMESTAMPS_BYTES
     }
     default:
       return l4

@@ -19,13 +19,15 @@ export const TCP_HEADER_BYTES = 20
  * 2.6.33 included), and so do the model's guests and endpoint.
  */
 export const TCP_TIMESTAMPS_OPTION_BYTES = 12
+/** The TCP header as every model segment and ACK carries it: with the timestamps option. */
+export const TCP_HEADER_WITH_TIMESTAMPS_BYTES = TCP_HEADER_BYTES + TCP_TIMESTAMPS_OPTION_BYTES
 
 /** IP + UDP: a datagram of `payloadBytes` is an IP packet this much longer. */
 export const UDP_IP_OVERHEAD_BYTES = IPV4_HEADER_BYTES + UDP_HEADER_BYTES
 /** IP + ICMP echo: a ping of `payloadBytes` data (`ping -s`, 56 by default) is this much longer. */
 export const ICMP_IP_OVERHEAD_BYTES = IPV4_HEADER_BYTES + ICMP_ECHO_HEADER_BYTES
 /** IP + TCP with its timestamps option: a segment's data is this much shorter than its IP packet. */
-export const TCP_IP_OVERHEAD_BYTES = IPV4_HEADER_BYTES + TCP_HEADER_BYTES + TCP_TIMESTAMPS_OPTION_BYTES
+export const TCP_IP_OVERHEAD_BYTES = IPV4_HEADER_BYTES + TCP_HEADER_WITH_TIMESTAMPS_BYTES
 
 /** The IP packet carrying a UDP datagram of `payloadBytes`. */
 export const udpPacketBytes = (payloadBytes: number): number => payloadBytes + UDP_IP_OVERHEAD_BYTES

@@ -22,8 +22,9 @@ export const MSS_BYTES = 1460
  */
 export const segmentDataBytes = (mssBytes: number): number => mssBytes - TCP_TIMESTAMPS_OPTION_BYTES
 
-/** An IP packet carrying one full segment (1500 bytes), and one carrying a bare ACK. */
-export const SEGMENT_PACKET_BYTES = segmentDataBytes(MSS_BYTES) + TCP_IP_OVERHEAD_BYTES
+/** The IP packet carrying one full segment under an MSS of `mssBytes` (1500 bytes for 1460). */
+export const segmentPacketBytes = (mssBytes: number): number => segmentDataBytes(mssBytes) + TCP_IP_OVERHEAD_BYTES
+/** The IP packet carrying a bare ACK. */
 export const ACK_PACKET_BYTES = TCP_IP_OVERHEAD_BYTES
 
 export interface SenderPort {
