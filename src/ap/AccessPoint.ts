@@ -45,6 +45,7 @@ import { MIN_TIM_ELEMENT_BYTES, timElementBytes } from "../vocabulary/Tim.ts"
 import type { EndpointMessage } from "./Endpoint.ts"
 import { appendTo } from "../kernel/StableShapes.ts"
 import type { WiredLink } from "./WiredLink.ts"
+import { tsfOffsetNs } from "./BeaconPhase.ts"
 
 /**
  * Messages an AP's mailbox holds (a modelling choice, not a hardware figure): it held at most 4 in the model
@@ -52,13 +53,6 @@ import type { WiredLink } from "./WiredLink.ts"
  */
 const MAILBOX_MESSAGES = 1 << 14
 
-/**
- * APs' first beacons are spread over the run's first millisecond by BSSID, in this many steps (a prime,
- * so consecutive BSSIDs land apart): a modelling choice that keeps two APs' beacons from starting in
- * step, without a random draw.
- */
-const BEACON_PHASE_STEPS = 97
-const FIRST_BEACON_WITHIN_NS = 1_000_000
 
 export type ApMessage = Data.TaggedEnum<{
   Heard: { readonly frames: ReadonlyArray<Frame> }
@@ -87,6 +81,8 @@ export interface ApOptions {
   /** Its node in the radio environment, when it has a position. */
   readonly node: number | undefined
   readonly beaconIntervalNs: number
+  /** Its first TBTT, ns after the start (0 ≤ it < `beaconIntervalNs`): the phase of all its beacons. */
+  readonly firstTbttNs: number
   /** Beacons per DTIM (the TIM's DTIM period, 9.4.2.6). */
   readonly dtimPeriod: number
   /** How long a station may stay quiet before the AP polls it (`ApInactivity.ts`, hostapd's `ap_max_inactivity`). */
@@ -208,8 +204,7 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
   })
   self.set(ref)
   logic.self = ref
-  // Beacons start at a random-free but distinct phase per AP, within the first millisecond.
-  after(kernel, ((options.bssid % BEACON_PHASE_STEPS) * FIRST_BEACON_WITHIN_NS) / BEACON_PHASE_STEPS, ref, { _tag: "Beacon" })
+  after(kernel, options.firstTbttNs, ref, { _tag: "Beacon" })
   return { ref, stats, traces }
 })
 
@@ -226,6 +221,8 @@ class ApLogic {
   private readonly nonces: Prng
   /** The network's group key (GTK), handed over in message 3. */
   private readonly gtk: Uint8Array
+  /** Its TSF minus the run's clock (`BeaconPhase.ts`). */
+  private readonly tsfOffsetNs: number
   constructor(kernel: Kernel, o: ApOptions, station: Station, stats: ApStats, traces: ApTraces, nonces: Prng) {
     this.kernel = kernel
     this.o = o
@@ -234,6 +231,7 @@ class ApLogic {
     this.traces = traces
     this.nonces = nonces
     this.gtk = nonceFrom(() => nonces.nextUint32()).subarray(0, KEY_PART_BYTES)
+    this.tsfOffsetNs = tsfOffsetNs(o.firstTbttNs, o.beaconIntervalNs)
     this.features = { ssidBytes: utf8Bytes(o.ssid), rsn: o.passphrase !== undefined, ht: o.phy.standard === "802.11n", wmm: o.qos, erp: o.channel <= MAX_24GHZ_CHANNEL }
   }
 
@@ -390,7 +388,7 @@ class ApLogic {
   }
 
   private advert() {
-    return { ssid: this.o.ssid, channel: this.o.channel }
+    return { ssid: this.o.ssid, channel: this.o.channel, tsfOffsetNs: this.tsfOffsetNs }
   }
 
   /** A beacon at its TBTT (now), with the TIM of the stations that doze and have frames held (9.3.3.3). */

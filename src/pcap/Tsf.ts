@@ -8,7 +8,8 @@
  * - Timestamp (9.4.1.10): the TSF when the data symbol containing the field's first bit is sent
  *   (802.11-2016 11.1.3): byte 24, behind the management frame's MAC header.
  *
- * The model's simulated time is the AP's TSF (every clock in a run is the one simulated clock).
+ * The capturing radio's TSF is the run's clock; each AP's runs ahead of it by an offset of its own
+ * (`ap/BeaconPhase.ts`), which the caller adds for a Timestamp field.
  */
 import type { PhyConfig } from "../air/PhyConfig.ts"
 import { bitsPerSymbol, symbolDurationNs } from "../air/RateTable.ts"

@@ -243,6 +243,11 @@ export const ApSpec = Schema.Struct({
     100,
     "Beacon interval in TU (1 TU = 1024 µs). Default 100 (102.4 ms, the usual AP default)."
   ),
+  tbttOffsetUs: Schema.optionalKey(intBetween(0, 1_023_999)).annotate({
+    description: "When the AP's first beacon goes, in whole µs after the run starts, below its beacon interval: the phase " +
+      "of its target beacon transmission times (TBTTs, 802.11-2016 11.1.3.1). Default: drawn for each AP from the run's " +
+      "seed, uniformly over the interval, as the independent clocks of APs started at different times place them."
+  }),
   dtimPeriod: DtimPeriod,
   maxInactivitySeconds: defaulted(
     intBetween(1, 86_400),

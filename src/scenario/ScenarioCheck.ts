@@ -41,6 +41,8 @@ const duplicates = <A>(
 
 /** A time unit, 1024 µs (802.11-2016 3.1), in ms: the scenario sits below the air, which holds `TU_NS`. */
 const TU_MS = 1.024
+/** The same in µs, the unit of an AP's `tbttOffsetUs`. */
+const TU_US = 1024
 
 
 /**
@@ -114,6 +116,13 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
     }
     if (ap.position !== undefined && ap.signalDbm !== undefined) {
       problems.push({ path: `aps[${i}].signalDbm`, message: "give the AP a position or a fixed signalDbm, not both" })
+    }
+    const intervalUs = ap.beaconIntervalTu * TU_US
+    if (ap.tbttOffsetUs !== undefined && ap.tbttOffsetUs >= intervalUs) {
+      problems.push({
+        path: `aps[${i}].tbttOffsetUs`,
+        message: `the first beacon must go within the first beacon interval (${ap.beaconIntervalTu} TU = ${intervalUs} µs): 0..${intervalUs - 1}, got ${ap.tbttOffsetUs}`
+      })
     }
   })
   problems.push(...duplicates(s.aps, (ap) => ap.bssid, (i) => `aps[${i}].bssid`, "BSSID"))

@@ -8,6 +8,7 @@
  * ```
  */
 import { TU_NS } from "../air/Timing.ts"
+import { firstTbttNs } from "../ap/BeaconPhase.ts"
 import { TxPathCollector } from "../vocabulary/TxPath.ts"
 import { forward } from "../actor/Port.ts"
 import type { Port } from "../actor/Port.ts"
@@ -191,6 +192,8 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       signalDbm: spec.signalDbm,
       node: spec.position === undefined ? undefined : apNode(i),
       beaconIntervalNs: spec.beaconIntervalTu * TU_NS,
+      // Each AP's own stream: the phases of the others, and every other draw, stay as they are.
+      firstTbttNs: firstTbttNs(spec.tbttOffsetUs, spec.beaconIntervalTu * TU_NS, () => sim.stream(`beacon-phase/${spec.bssid}`).nextDoubleUnsafe()),
       dtimPeriod: spec.dtimPeriod,
       maxInactivityNs: spec.maxInactivitySeconds * 1e9,
       passphrase: spec.security.kind === "wpa2-psk" ? spec.security.passphrase : undefined,

@@ -28,7 +28,7 @@ describe("a downlink flow's Subscribe", () => {
         faults: [{ atTenths: 41, kind: 797, target: 740, size: 969 }, { atTenths: 14, kind: 601, target: 106, size: 255 }, { atTenths: 75, kind: 309, target: 411, size: 831 }, {
           atTenths: 70, kind: 75, target: 786, size: 429
         }]
-      })
+      }, { apsInStep: true })
       // The sequence: a message 4 refused as replayed, then a data frame (the Subscribe) at the closed port.
       assert.strictEqual(report.frames.droppedByReason["eapol-replayed"], 1)
       assert.strictEqual(report.frames.droppedByReason["ap-port-closed"], 1)

@@ -21,7 +21,7 @@ describe("an AP's refusals at its door", () => {
         seed: 753492, mode: 0, vms: 4, aps: 1, traffic: ["ping", "tcp-rx", "tcp-tx", "udp-rx"],
         faults: [{ atTenths: 26, kind: 195, target: 0, size: 0 }],
         setup: { phy: 1, wmm: 0, rateControl: 0, powerSave: 1, security: 0, switches: 0, txScheduler: 1, radio: 0, ess: 0 }
-      })
+      }, { apsInStep: true })
       // The premise: the AP refused frames because its queue was full.
       assert.isAbove(report.frames.droppedByReason["ap-queue-full"] ?? 0, 100)
       assert.deepStrictEqual(caseVerdict(report), [])

@@ -97,10 +97,11 @@ describe("a dozing vMAC's wake-up for its beacon, on a card serving three channe
         mode: "virtual-wifi",
         durationSeconds: DURATION_S,
         card: { phy: { standard: "802.11n" } },
+        // The APs in step, as every model AP was until 2026-12-04: the phases they had then, to the µs.
         aps: [
-          { ssid: "ap0", bssid: "02:00:00:00:01:00", channel: 6 },
-          { ssid: "ap1", bssid: "02:00:00:00:01:01", channel: 1 },
-          { ssid: "ap2", bssid: "02:00:00:00:01:02", channel: 11 }
+          { ssid: "ap0", bssid: "02:00:00:00:01:00", channel: 6, tbttOffsetUs: 381 },
+          { ssid: "ap1", bssid: "02:00:00:00:01:01", channel: 1, tbttOffsetUs: 392 },
+          { ssid: "ap2", bssid: "02:00:00:00:01:02", channel: 11, tbttOffsetUs: 402 }
         ],
         vms: [
           { name: "vm0", ssid: "ap0", passphrase: "vwifi-lab-key", traffic: [{ kind: "udp-rx", offeredMbps: OFFERED_MBPS }], powerSave: uapsd },
@@ -138,7 +139,7 @@ describe("a dozing vMAC's wake-up for its beacon, on a card serving three channe
         seed: 349962, mode: 0, vms: 4, aps: 3, traffic: ["tcp-rx", "ping", "tcp-rx", "tcp-rx"],
         faults: [{ atTenths: 5, kind: 470, target: 661, size: 355 }],
         setup: { phy: 0, wmm: 0, rateControl: 2, powerSave: 1, security: 1, switches: 4, txScheduler: 1, radio: 0, ess: 0 }
-      }, c.sink)
+      }, { pcap: c.sink, apsInStep: true })
       assert.deepStrictEqual(scenario.faults.map((f) => f.kind), ["ap-down"])
       assert.deepStrictEqual(caseVerdict(report), [])
       // vm1's pings keep going through (a wake-up on channel 6 took the radio from 11, and the
@@ -157,7 +158,7 @@ describe("a dozing vMAC's wake-up for its beacon, on a card serving three channe
         seed: 687828, mode: 0, vms: 3, aps: 4, traffic: ["tcp-rx", "tcp-tx", "tcp-tx", "ping"],
         faults: [{ atTenths: 44, kind: 564, target: 737, size: 0 }],
         setup: { phy: 1, wmm: 0, rateControl: 0, powerSave: 2, security: 0, switches: 0, txScheduler: 0, radio: 0, ess: 0 }
-      }, c.sink)
+      }, { pcap: c.sink, apsInStep: true })
       assert.deepStrictEqual(scenario.vms.map((v) => [v.powerSave?.mode, v.traffic[0]!.kind]), [["uapsd", "tcp-rx"], ["uapsd", "tcp-tx"], ["uapsd", "tcp-tx"]])
       assert.deepStrictEqual(caseVerdict(report), [])
       // vm0's download went on to the last second (it stopped at 20.93 s), and the card sent on channel 6 in every second.

@@ -28,12 +28,16 @@ const SCANNER = macOf("02:00:00:00:03:00")
 /** Beacon interval of the APs (100 TU, the scenario's default), ns. */
 const BEACON_INTERVAL_NS = 102_400_000
 
+/** The APs' phases (µs) when the test was written: where their beacons fall against the scan's dwells (checked on the air below). */
+const TBTT_OFFSETS_US: Record<string, number> = { "02:00:00:00:01:00": 381, "02:00:00:00:01:01": 392 }
+
 /**
  * fault-schedule's topology without its faults. The radio's dwell on each channel is 20 ms, shorter
  * than the beacon interval: a join held until a beacon outlasts the channel's own dwell.
  */
 const topology = (scanDwellMs: number) => ({
   ...faultSchedule,
+  aps: faultSchedule.aps.map((ap) => ({ ...ap, tbttOffsetUs: TBTT_OFFSETS_US[ap.bssid] })),
   durationSeconds: 2,
   card: { ...faultSchedule.card, channelDwellMs: 20 },
   driver: { scanDwellMs },

@@ -20,7 +20,7 @@ describe("a vMAC reset while associated", () => {
         seed: 817137, mode: 0, vms: 3, aps: 2, traffic: ["ping", "tcp-rx", "ping", "ping"],
         faults: [{ atTenths: 59, kind: 757, target: 0, size: 0 }, { atTenths: 39, kind: 296, target: 447, size: 0 }],
         setup: { phy: 0, wmm: 0, rateControl: 0, powerSave: 0, security: 0, switches: 4, txScheduler: 0, radio: 3, ess: 1 }
-      })
+      }, { apsInStep: true })
       assert.deepStrictEqual(scenario.faults.map((f) => [f.kind, f.atSeconds]), [["guest-reboot", 5.9], ["hang-vmac", 3.9]])
       assert.deepStrictEqual(scenario.aps.map((a) => [a.ssid, a.channel]), [["ess", 6], ["ess", 1]])
       assert.strictEqual(report.invariants.unaccountedFrames, 0, "the deauthentication and the authentication went out")

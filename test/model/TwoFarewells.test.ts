@@ -19,7 +19,7 @@ describe("two deauthentications at once, on two channels", () => {
       const { scenario, report } = yield* runFaultCase({
         seed: 572389, mode: 0, vms: 3, aps: 2, traffic: ["ping", "ping", "tcp-rx", "ping"],
         faults: [{ atTenths: 70, kind: 221, target: 0, size: 0 }, { atTenths: 70, kind: 255, target: 336, size: 0 }]
-      })
+      }, { apsInStep: true })
       assert.deepStrictEqual(scenario.faults.map((f) => [f.kind, f.atSeconds]), [["crash-vmac", 7], ["crash-vmac", 7]])
       assert.deepStrictEqual(scenario.aps.map((a) => a.channel), [6, 1])
       assert.strictEqual(report.invariants.unaccountedFrames, 0, "the second deauthentication went out")

@@ -92,10 +92,19 @@ export const assertNoStuckFrames = <O>(run: CheckedRun<O>, lifetimeNs: number, w
  * A campaign's fault case (its JSON as a failure prints it) run as `runChecked` runs a scenario, at
  * the case's own seed: the scenario it stands for and the run (`pcap`: a capture of the air).
  */
-export const runFaultCase = (raw: unknown, pcap?: PcapSink) =>
+/**
+ * The phase, in µs, an AP had until 2026-12-04, when every AP's first beacon went in the run's first
+ * millisecond, spread by BSSID in 97 steps: what a case found then needs to replay its sequence
+ * (`apsInStep`; a case found since draws its APs' phases from its seed, as the campaign does).
+ */
+const phaseInStepUs = (bssid: string): number => Math.round((parseInt(bssid.replaceAll(":", ""), 16) % 97) * 1_000 / 97)
+
+export const runFaultCase = (raw: unknown, options: { readonly pcap?: PcapSink; readonly apsInStep?: boolean } = {}) =>
   Effect.gen(function*() {
+    const { pcap, apsInStep = false } = options
     const faultCase = Schema.decodeUnknownSync(FaultCase)(raw)
-    const scenario = yield* Effect.orDie(caseScenario(faultCase))
+    const drawn = yield* Effect.orDie(caseScenario(faultCase))
+    const scenario = apsInStep ? { ...drawn, aps: drawn.aps.map((ap) => ({ ...ap, tbttOffsetUs: phaseInStepUs(ap.bssid) })) } : drawn
     const run = yield* runChecked(scenario, { seed: faultCase.seed, ...(pcap === undefined ? {} : { pcap }) })
     return { scenario, ...run }
   })

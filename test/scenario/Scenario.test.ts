@@ -358,6 +358,16 @@ describe("scenario: mistakes are named by their field", () => {
       assert.isFalse(problems.some((p) => p.path === "aps[1].ssid"), "APs may share an SSID (an ESS)")
     }))
 
+  it.effect("an AP's first beacon within its first beacon interval", () =>
+    Effect.gen(function*() {
+      const aps = (offsets: ReadonlyArray<number>) => offsets.map((tbttOffsetUs, i) => ({ ssid: `ap${i}`, bssid: `02:00:00:00:01:0${i}`, beaconIntervalTu: 10, tbttOffsetUs }))
+      // 10 TU = 10,240 µs.
+      const fine = yield* decodeScenario({ aps: aps([0, 10_239]), vms: [] })
+      assert.deepStrictEqual(fine.aps.map((ap) => ap.tbttOffsetUs), [0, 10_239])
+      assertProblem(yield* problemsOf({ aps: aps([0, 10_240]), vms: [] }), "aps[1].tbttOffsetUs", "within the first beacon interval", "0..10239, got 10240")
+      assertProblem(yield* problemsOf({ aps: aps([-1]), vms: [] }), "aps[0].tbttOffsetUs")
+    }))
+
   it.effect("passthrough with 2 VMs; native without exactly one", () =>
     Effect.gen(function*() {
       assertProblem(yield* problemsOf({ mode: "passthrough", vms: [vm("a"), vm("b")] }), "vms", "passthrough", "at most 1 VM")
