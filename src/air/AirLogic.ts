@@ -460,7 +460,8 @@ export class AirLogic {
       return { station: s, edcaf: e, frames: queue.slice(0, 1), phy: LOWEST_BASIC_RATE, psduBytes: frameMpduBytes(head, s.qos), startNs, rateIndex: -1 }
     }
     // A retry goes at the rate its chain gives for this attempt (the aggregate's: the head's failed exchanges).
-    const stage = s.chain === undefined ? undefined : stageAt(s.chain, e.retries)
+    const chain = s.chainFor(head.ra)
+    const stage = chain === undefined ? undefined : stageAt(chain, e.retries)
     const phy = stage === undefined ? s.phy : stage.phy
     const limits = this.limits
     limits.phy = phy
@@ -818,7 +819,7 @@ export class AirLogic {
  * standard's retry limit; `retries` counts failed attempts so far, and the limit counts attempts.
  */
 const atRetryLimit = (e: Edcaf): boolean => {
-  const chain = e.station.chain
+  const chain = e.station.chainFor(e.queue[0]!.ra)
   return chain === undefined ? e.retries >= SHORT_RETRY_LIMIT : e.retries >= chain.attempts
 }
 

@@ -1,6 +1,6 @@
 /**
  * MPDU attempts and MPDUs acknowledged by rate index, for data a station sent by a retry chain, since
- * its owner last took them (`nic/TakeRateCounts.ts`): what a TX status reports of each frame's
+ * its owner last took them (`TakeRateCounts.ts`): what a TX status reports of each frame's
  * attempts. It also keeps which rate was counted when only one was, the usual case (one exchange at
  * one rate), so that taking the counts needs no scan.
  */

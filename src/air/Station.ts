@@ -46,6 +46,11 @@ export class Station {
    * attempt at `phy`, up to the standard's retry limit.
    */
   chain: RetryChain | undefined = undefined
+  /**
+   * Retry chains by receiver, for a station whose rate control keeps one per peer (an AP, as mac80211
+   * keeps a rate-control state per station); a receiver it has none for goes by `chain`.
+   */
+  readonly chains: Map<number, RetryChain> = new Map()
   /** Its attempts by rate for data sent by a chain, since its owner last took them (`RateTally`). */
   readonly rates = new RateTally()
   /** Fixed signal level of every link of this station (an AP without a position), in dBm; else undefined. */
@@ -116,6 +121,11 @@ export class Station {
   /** The EDCAF `f` goes by: a plain test of its kind (and body), on every frame queued. */
   edcafFor(f: Frame): Edcaf {
     return this.voice !== undefined && goesByVoice(f) ? this.voice : this.data
+  }
+
+  /** The retry chain of data to `ra`: its own for that receiver, else the station's. */
+  chainFor(ra: number): RetryChain | undefined {
+    return this.chains.size === 0 ? this.chain : (this.chains.get(ra) ?? this.chain)
   }
 
   /** Whether a unicast frame to `address` is for this station (it would acknowledge it). */

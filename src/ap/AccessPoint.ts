@@ -46,6 +46,11 @@ import type { EndpointMessage } from "./Endpoint.ts"
 import { appendTo } from "../kernel/StableShapes.ts"
 import type { WiredLink } from "./WiredLink.ts"
 import { tsfOffsetNs } from "./BeaconPhase.ts"
+import { ApRates } from "./ApRateControl.ts"
+import type { ApRateOptions } from "./ApRateControl.ts"
+import type { RateControlKind } from "../ratecontrol/Controllers.ts"
+import type { RateCounts } from "../vocabulary/RateCounts.ts"
+import { takeRateCounts } from "../air/TakeRateCounts.ts"
 
 /**
  * Messages an AP's mailbox holds (a modelling choice, not a hardware figure): it held at most 4 in the model
@@ -56,7 +61,8 @@ const MAILBOX_MESSAGES = 1 << 14
 
 export type ApMessage = Data.TaggedEnum<{
   Heard: { readonly frames: ReadonlyArray<Frame> }
-  Sent: { readonly delivered: ReadonlyArray<Frame>; readonly dropped: ReadonlyArray<Frame> }
+  /** An outcome of frames it sent; `counts`: their attempts by rate, for data to one station (its rate control's TX status). */
+  Sent: { readonly delivered: ReadonlyArray<Frame>; readonly dropped: ReadonlyArray<Frame>; readonly counts: RateCounts | undefined }
   Beacon: {}
   Downlink: { readonly frames: ReadonlyArray<Frame> }
   SetPower: { readonly on: boolean }
@@ -90,6 +96,8 @@ export interface ApOptions {
   /** WPA2-PSK passphrase; undefined for an open network. */
   readonly passphrase: string | undefined
   readonly phy: PhyConfig
+  /** The rate control it runs for each associated station ("fixed": none, every frame at `phy`'s rate). */
+  readonly rateControl: RateControlKind
   /** The BSS uses WMM: QoS data frames, EDCA, the WMM Parameter element in beacons. */
   readonly qos: boolean
   /** 802.11n: the BlockAck buffer it offers, and the most MPDUs it aggregates itself (an estimate: the same number). */
@@ -151,6 +159,8 @@ interface ApState {
   readonly farewells: Set<number>
   /** Power save: the AIDs, the frames queued per station, the DTIM count. */
   readonly ps: Ps.PsBuffer
+  /** Rate control of what it sends each associated station. */
+  readonly rates: ApRates
 }
 
 /** What the air tells an AP's station, as messages to the AP (a class: one call target in every world, see `nic/Nic.ts`'s `RadioOwner`). */
@@ -165,8 +175,12 @@ class ApStationOwner implements StationOwner {
     this.ap.tellUnsafe({ _tag: "Heard", frames })
   }
 
-  sent(_station: Station, delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>): void {
-    this.ap.tellUnsafe({ _tag: "Sent", delivered, dropped })
+  sent(station: Station, delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>): void {
+    // The air counts attempts by rate for data only, and one data burst is on the air at a time: an
+    // outcome of data takes what was counted since the last (a management frame's leaves it).
+    const head = delivered[0] ?? dropped[0]
+    const counts = head !== undefined && head.kind === FrameKind.Data && head.ra !== BROADCAST ? takeRateCounts(station.rates) : undefined
+    this.ap.tellUnsafe({ _tag: "Sent", delivered, dropped, counts })
   }
 }
 
@@ -190,16 +204,20 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
   air.ref.tellUnsafe(Air.AirMessage.Attach({ station, attached: true }))
   // Its ANonces and group key come from its own stream: the same seed gives the same handshakes.
   const logic = new ApLogic(kernel, options, station, stats, traces, sim.stream(`wpa-nonces/${options.name}`))
+  // Minstrel's sample tables come from the AP's own stream, for all its stations.
+  let rateStream: Prng | undefined
+  const rateOptions: ApRateOptions = { kind: options.rateControl, phy: options.phy, random: () => (rateStream ??= sim.stream(`rate-control/${options.name}`)) }
   const ref = yield* ModelActor.makeStateful<ApMessage, ApState>({
     name: options.name,
     capacity: MAILBOX_MESSAGES,
-    initial: () => ({ on: true, table: Stations.emptyTable(), farewells: new Set(), ps: Ps.emptyPsBuffer() }),
+    initial: () => ({ on: true, table: Stations.emptyTable(), farewells: new Set(), ps: Ps.emptyPsBuffer(), rates: new ApRates(station, rateOptions) }),
     handle: (state, msg) => logic.handle(state, msg),
     // An AP that crashes reboots: it forgot its stations (they are deauthenticated when they next send).
     recover: (crashed) => {
       for (const mac of crashed.table.dozing.keys()) air.ref.tellUnsafe(Air.AirMessage.Doze({ station, address: mac, dozing: false }))
       station.enabled = crashed.on
-      return { on: crashed.on, table: Stations.emptyTable(), farewells: new Set(), ps: Ps.emptyPsBuffer() }
+      crashed.rates.clear()
+      return { on: crashed.on, table: Stations.emptyTable(), farewells: new Set(), ps: Ps.emptyPsBuffer(), rates: new ApRates(station, rateOptions) }
     }
   })
   self.set(ref)
@@ -258,6 +276,10 @@ class ApLogic {
           if (f.dst === BROADCAST) continue
           Ps.noteQueued(s.ps, f.dst, -1)
           if (f.eosp) Ps.eospDone(s.ps, f.dst, f.id)
+        }
+        if (msg.counts !== undefined) {
+          const head = msg.delivered[0] ?? msg.dropped[0]!
+          s.rates.report(head.ra, msg.counts, msg.delivered.length + msg.dropped.length, this.kernel.nowNs)
         }
         for (const mac of Stations.noteSent(s.table, msg.delivered, msg.dropped, this.kernel.nowNs, AP_KICKOUT_NS)) this.kick(s, mac)
         if (msg.delivered.length + msg.dropped.length > 0) this.o.endpoint.tellUnsafe({ _tag: "Credit", frames: [...msg.delivered, ...msg.dropped] })
@@ -475,6 +497,7 @@ class ApLogic {
   /** The station is gone: forgotten, awake as far as the air knows, and its endpoint flows end. */
   private stationGone(s: ApState, mac: number): void {
     Stations.forget(s.table, mac)
+    s.rates.forget(mac)
     Ps.forgetStation(s.ps, mac)
     this.setDozing(s, mac, false)
     at(this.kernel, this.o.uplink.notice(this.kernel.nowNs), this.o.endpoint, { _tag: "StationGone", station: mac })
@@ -578,6 +601,7 @@ class ApLogic {
           const status = Stations.associate(s.table, f.src, f.info?.ssid, this.o)
           if (status === Status.Success) {
             this.stats.associations++
+            s.rates.associated(f.src, this.kernel.nowNs)
             s.table.lastActive.set(f.src, this.kernel.nowNs)
             this.armInactivity(s, f.src, Inactivity.firstLook(this.kernel.nowNs, this.o.maxInactivityNs))
           } else this.stats.rejectedAssociations++

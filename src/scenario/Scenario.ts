@@ -131,7 +131,8 @@ export const CardSpec = Schema.Struct({
       "Minstrel-HT on 802.11n (Linux mac80211 rc80211_minstrel.c / rc80211_minstrel_ht.c: 100 ms stats interval, " +
       "EWMA 75%, 10% sampling, chain best/second/most robust/lowest). \"arf\": auto rate fallback (Kamerman & " +
       "Monteban 1997: up after 10 successes or 15 transmissions, down after 2 failures). \"aarf\": adaptive ARF " +
-      "(Lacage, Manshaei & Turletti 2004: a failed probe doubles the success threshold, up to 60). Default \"fixed\"."
+      "(Lacage, Manshaei & Turletti 2004: a failed probe doubles the success threshold, up to 60). The APs run the same for what they " +
+      "send unless aps[].rateControl says otherwise. Default \"fixed\"."
   ),
   txScheduler: defaulted(
     Schema.Literals(["round-robin", "fifo"]),
@@ -243,6 +244,10 @@ export const ApSpec = Schema.Struct({
     100,
     "Beacon interval in TU (1 TU = 1024 µs). Default 100 (102.4 ms, the usual AP default)."
   ),
+  rateControl: Schema.optionalKey(Schema.Literals(["fixed", "minstrel", "arf", "aarf"])).annotate({
+    description: "Rate control the AP runs for what it sends each associated station (one controller per station, as " +
+      "mac80211 in an AP keeps; the algorithms of card.rateControl, up to the PHY's rate). Default: the card's rateControl."
+  }),
   tbttOffsetUs: Schema.optionalKey(intBetween(0, 1_023_999)).annotate({
     description: "When the AP's first beacon goes, in whole µs after the run starts, below its beacon interval: the phase " +
       "of its target beacon transmission times (TBTTs, 802.11-2016 11.1.3.1). Default: drawn for each AP from the run's " +

@@ -198,6 +198,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       maxInactivityNs: spec.maxInactivitySeconds * 1e9,
       passphrase: spec.security.kind === "wpa2-psk" ? spec.security.passphrase : undefined,
       phy,
+      rateControl: spec.rateControl ?? scenario.card.rateControl,
       qos: scenario.card.qos,
       blockAckWindow: spec.blockAckWindow,
       uplink: new WiredLink(spec.endpoint.wiredRateMbps, wiredLatencyNs, ledger),

@@ -1,6 +1,6 @@
-/** The card reads the air's per-rate counts of its radio's station for a TX status (`vocabulary/RateCounts.ts`). */
-import { NOTHING_COUNTED, RATE_LADDER_SLOTS, SEVERAL_RATES } from "../air/RateTally.ts"
-import type { RateTally } from "../air/RateTally.ts"
+/** A station's owner (the card, an AP) reads the air's per-rate counts of its station for a TX status (`vocabulary/RateCounts.ts`). */
+import { NOTHING_COUNTED, RATE_LADDER_SLOTS, SEVERAL_RATES } from "./RateTally.ts"
+import type { RateTally } from "./RateTally.ts"
 import type { RateCounts } from "../vocabulary/RateCounts.ts"
 
 /**

@@ -5,7 +5,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { NOTHING_COUNTED, RateTally } from "../../src/air/RateTally.ts"
 import { Prng } from "../../src/kernel/Prng.ts"
-import { takeRateCounts } from "../../src/nic/TakeRateCounts.ts"
+import { takeRateCounts } from "../../src/air/TakeRateCounts.ts"
 
 const zeros = () => [0, 0, 0, 0, 0, 0, 0, 0]
 const cleared = (t: RateTally) => ({ attempts: [...t.attempts], acked: [...t.acked], counted: t.counted })
