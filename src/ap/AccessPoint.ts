@@ -51,6 +51,8 @@ import type { ApRateOptions } from "./ApRateControl.ts"
 import type { RateControlKind } from "../ratecontrol/Controllers.ts"
 import type { RateCounts } from "../vocabulary/RateCounts.ts"
 import { takeRateCounts } from "../air/TakeRateCounts.ts"
+import { RATE_LADDER_SLOTS } from "../air/RateTally.ts"
+import { fixedChain } from "../air/RetryChain.ts"
 
 /**
  * Messages an AP's mailbox holds (a modelling choice, not a hardware figure): it held at most 4 in the model
@@ -129,6 +131,9 @@ export interface ApStats {
   uapsdTriggers: number
   /** Per station: its PS-Polls answered, its triggers that started a service period, and the data frames they fetched (delivered). */
   readonly powerSaveBy: Map<number, PowerSaveFetches>
+  /** Its data MPDU attempts, and those acknowledged, by ladder index, to every station over the run. */
+  readonly attemptsByRate: Array<number>
+  readonly framesByRate: Array<number>
 }
 
 /** How one dozing station fetched what its AP held. */
@@ -190,7 +195,8 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
   const { air } = options
   const stats: ApStats = {
     beacons: 0, associations: 0, rejectedAssociations: 0, uplinkFrames: 0, downlinkFrames: 0, kickouts: 0, inactivityPolls: 0, inactivityDisassociations: 0,
-    handshakes: 0, handshakeFailures: 0, psPolls: 0, uapsdTriggers: 0, powerSaveBy: new Map()
+    handshakes: 0, handshakeFailures: 0, psPolls: 0, uapsdTriggers: 0, powerSaveBy: new Map(),
+    attemptsByRate: new Array<number>(RATE_LADDER_SLOTS).fill(0), framesByRate: new Array<number>(RATE_LADDER_SLOTS).fill(0)
   }
   const traces = new ApTraces()
   const self = forward<ApMessage>()
@@ -201,6 +207,8 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
     cwMin: initialCw(timingsFor(options.phy)),
     owner: new ApStationOwner(self)
   })
+  // Data to a station without a controller of its own goes at the PHY's rate, counted by rate as the rest.
+  station.chain = fixedChain(options.phy)
   air.ref.tellUnsafe(Air.AirMessage.Attach({ station, attached: true }))
   // Its ANonces and group key come from its own stream: the same seed gives the same handshakes.
   const logic = new ApLogic(kernel, options, station, stats, traces, sim.stream(`wpa-nonces/${options.name}`))
@@ -278,6 +286,10 @@ class ApLogic {
           if (f.eosp) Ps.eospDone(s.ps, f.dst, f.id)
         }
         if (msg.counts !== undefined) {
+          for (let i = 0; i < msg.counts.attempts.length; i++) {
+            this.stats.attemptsByRate[i]! += msg.counts.attempts[i]!
+            this.stats.framesByRate[i]! += msg.counts.acked[i]!
+          }
           const head = msg.delivered[0] ?? msg.dropped[0]!
           s.rates.report(head.ra, msg.counts, msg.delivered.length + msg.dropped.length, this.kernel.nowNs)
         }

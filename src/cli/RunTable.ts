@@ -27,6 +27,11 @@ export const renderRunReport = (r: RunReport): string => {
     const each = adaptive.map((vm) => `${vm.name} ${num(vm.rates.topRateMbps)} Mb/s most, ${vm.rates.commands} rate commands`)
     lines.push(`rates (${adaptive[0]!.rates.algorithm}): ${each.join("; ")}`)
   }
+  // The APs' own rate control, for what they sent their stations.
+  const adaptiveAps = r.aps.filter((ap) => ap.rates.algorithm !== "fixed" && ap.rates.topRateMbps !== null)
+  if (adaptiveAps.length > 0) {
+    lines.push(`AP rates: ${adaptiveAps.map((ap) => `${ap.ssid} (${ap.rates.algorithm}) ${num(ap.rates.topRateMbps)} Mb/s most`).join("; ")}`)
+  }
   lines.push("")
   lines.push(`driver: ${r.driver.scanRequests} scan requests → ${r.driver.physicalScans} physical scans, ${r.driver.scanCacheHits} from cache`)
   lines.push(`air: ${r.air.exchanges} exchanges, ${r.air.collisions} collisions, ${r.air.internalCollisions} internal collisions, ${r.air.retries} retries, ${num(r.air.busyPercent)}% busy`)

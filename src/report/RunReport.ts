@@ -38,6 +38,19 @@ export const RatesReport = Schema.Struct({
 })
 export type RatesReport = typeof RatesReport.Type
 
+/** An AP's rates: what it sent its stations, by rate. */
+export const ApRatesReport = Schema.Struct({
+  /** The rate control it ran for each station: "fixed", "minstrel", "arf" or "aarf". */
+  algorithm: Schema.String,
+  /** Its data MPDUs acknowledged at each rate over the whole run, to every station, keyed by the rate in Mbit/s (rates with none left out). */
+  framesByRateMbps: Schema.Record(Schema.String, Schema.Number),
+  /** Its data MPDU attempts at each rate over the whole run, likewise. */
+  attemptsByRateMbps: Schema.Record(Schema.String, Schema.Number),
+  /** The rate most of its MPDUs were acknowledged at, Mbit/s; null if none was. */
+  topRateMbps: Schema.NullOr(Schema.Number)
+})
+export type ApRatesReport = typeof ApRatesReport.Type
+
 export const VmReport = Schema.Struct({
   name: Schema.String,
   /** The guest driver's state at the end (`connected`, `scanning`, `failed`, …). */
@@ -192,7 +205,9 @@ export const RunReport = Schema.Struct({
     kickouts: Schema.Number,
     /** Stations it polled after 300 s without a frame (`aps[].maxInactivitySeconds`), and those it then disassociated. */
     inactivityPolls: Schema.Number,
-    inactivityDisassociations: Schema.Number
+    inactivityDisassociations: Schema.Number,
+    /** What it sent its stations, by rate (`aps[].rateControl`). */
+    rates: ApRatesReport
   })),
   /**
    * With `txPath` asked for: the mean time per stage of the TX path, µs, over the frames acknowledged

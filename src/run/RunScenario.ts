@@ -23,8 +23,8 @@ import { costsProblems, durationProblems, RunOptionsError, scenarioProblems, see
 import { MAX_FRAME_LIFETIME_NS } from "../vocabulary/ModelConstants.ts"
 import type { World } from "../world/World.ts"
 import type { Timeline } from "../timeline/Timeline.ts"
-import { phyOf } from "../world/World.ts"
-import { ratesReport } from "../report/RatesReport.ts"
+import { apRateControlOf, phyOf } from "../world/World.ts"
+import { apRatesReport, ratesReport } from "../report/RatesReport.ts"
 import type { PcapSink } from "../pcap/AirCapture.ts"
 import { RunStoppedInWarmup } from "./RunStopped.ts"
 
@@ -198,7 +198,8 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
         handshakeFailures: s.handshakeFailures,
         kickouts: s.kickouts,
         inactivityPolls: s.inactivityPolls,
-        inactivityDisassociations: s.inactivityDisassociations
+        inactivityDisassociations: s.inactivityDisassociations,
+        rates: apRatesReport(apRateControlOf(world.scenario, spec), phyOf(world.scenario), s)
       }
     }),
     radio: radioReport(world, nowNs),

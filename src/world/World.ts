@@ -33,6 +33,7 @@ import * as Driver from "../driver/Driver.ts"
 import * as GuestVm from "../guest/GuestVm.ts"
 import * as Simulation from "../kernel/Simulation.ts"
 import type { Prng } from "../kernel/Prng.ts"
+import type { RateControlKind } from "../ratecontrol/Controllers.ts"
 import type { NicEvent } from "../vocabulary/NicEvent.ts"
 import * as Nic from "../nic/Nic.ts"
 import { DriverOwnership, SingleOwner } from "./MonitorOwnership.ts"
@@ -62,6 +63,9 @@ import type { PcapSink } from "../pcap/AirCapture.ts"
 const endpointMac = (i: number): number => ENDPOINT_BASE_MAC + i
 
 export const phyOf = (scenario: Scenario): PhyConfig => scenario.card.phy as PhyConfig
+
+/** The rate control an AP runs for its stations: its own, else the card's. */
+export const apRateControlOf = (scenario: Scenario, ap: Scenario["aps"][number]): RateControlKind => ap.rateControl ?? scenario.card.rateControl
 
 /** One VM of a built system, as the library API exposes it. */
 export interface VmHandle {
@@ -198,7 +202,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       maxInactivityNs: spec.maxInactivitySeconds * 1e9,
       passphrase: spec.security.kind === "wpa2-psk" ? spec.security.passphrase : undefined,
       phy,
-      rateControl: spec.rateControl ?? scenario.card.rateControl,
+      rateControl: apRateControlOf(scenario, spec),
       qos: scenario.card.qos,
       blockAckWindow: spec.blockAckWindow,
       uplink: new WiredLink(spec.endpoint.wiredRateMbps, wiredLatencyNs, ledger),
