@@ -60,7 +60,6 @@ import { fixedChain } from "../air/RetryChain.ts"
  */
 const MAILBOX_MESSAGES = 1 << 14
 
-
 export type ApMessage = Data.TaggedEnum<{
   Heard: { readonly frames: ReadonlyArray<Frame> }
   /** An outcome of frames it sent; `counts`: their attempts by rate, for data to one station (its rate control's TX status). */
