@@ -596,7 +596,7 @@ export class AirLogic {
       } else if (!acked) this.access(station, now, true)
       const succeeded = acked ? arrived : NO_FRAMES
       if (rateIndex >= 0) {
-        station.rates.count(rateIndex, frames.length, succeeded.length)
+        station.rates.count(rateIndex, frames.length, succeeded.length, head.ra)
       }
       this.stats.framesDelivered += succeeded.length
       this.stats.framesLost += frames.length - succeeded.length

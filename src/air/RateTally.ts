@@ -18,9 +18,15 @@ export class RateTally {
   readonly acked: Array<number> = new Array<number>(RATE_LADDER_SLOTS).fill(0)
   /** The one rate index counted since the last take, or `NOTHING_COUNTED`, or `SEVERAL_RATES`. */
   counted = NOTHING_COUNTED
+  /**
+   * The receiver of the burst last counted (its address): one data burst is on the air at a time, so
+   * what was counted since the last take is that receiver's (an AP, which sends to several, checks it).
+   */
+  receiver = -1
 
-  /** `attempts` MPDU attempts at ladder index `index`, `acked` of them acknowledged. */
-  count(index: number, attempts: number, acked: number): void {
+  /** `attempts` MPDU attempts at ladder index `index` to `receiver`, `acked` of them acknowledged. */
+  count(index: number, attempts: number, acked: number, receiver: number): void {
+    this.receiver = receiver
     this.attempts[index]! += attempts
     this.acked[index]! += acked
     this.counted = this.counted === NOTHING_COUNTED || this.counted === index ? index : SEVERAL_RATES

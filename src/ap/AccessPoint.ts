@@ -180,10 +180,11 @@ class ApStationOwner implements StationOwner {
   }
 
   sent(station: Station, delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>): void {
-    // The air counts attempts by rate for data only, and one data burst is on the air at a time: an
-    // outcome of data takes what was counted since the last (a management frame's leaves it).
+    // The air counts attempts by rate for data only, one burst at a time: an outcome of data to the
+    // receiver counted takes what was counted since the last (a management frame's leaves it, as does
+    // a flush of another station's frames while a burst is under way).
     const head = delivered[0] ?? dropped[0]
-    const counts = head !== undefined && head.kind === FrameKind.Data && head.ra !== BROADCAST ? takeRateCounts(station.rates) : undefined
+    const counts = head !== undefined && head.kind === FrameKind.Data && head.ra === station.rates.receiver ? takeRateCounts(station.rates) : undefined
     this.ap.tellUnsafe({ _tag: "Sent", delivered, dropped, counts })
   }
 }

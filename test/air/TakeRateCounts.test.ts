@@ -7,6 +7,8 @@ import { NOTHING_COUNTED, RateTally } from "../../src/air/RateTally.ts"
 import { Prng } from "../../src/kernel/Prng.ts"
 import { takeRateCounts } from "../../src/air/TakeRateCounts.ts"
 
+/** The receiver of the counted bursts (one station here). */
+const STATION = 0x020000000200
 const zeros = () => [0, 0, 0, 0, 0, 0, 0, 0]
 const cleared = (t: RateTally) => ({ attempts: [...t.attempts], acked: [...t.acked], counted: t.counted })
 
@@ -26,7 +28,7 @@ describe("takeRateCounts", () => {
         const i = Math.floor(rng.nextDoubleUnsafe() * 8)
         const attempts = Math.floor(rng.nextDoubleUnsafe() * 80)
         const acked = Math.floor(rng.nextDoubleUnsafe() * (attempts + 1))
-        tally.count(i, attempts, acked)
+        tally.count(i, attempts, acked, STATION)
         expected.attempts[i]! += attempts
         expected.acked[i]! += acked
       }
@@ -39,7 +41,7 @@ describe("takeRateCounts", () => {
   it("shares one frozen value per single-rate count, and makes the rest anew", () => {
     const tally = new RateTally()
     const single = (i: number, attempts: number, acked: number) => {
-      tally.count(i, attempts, acked)
+      tally.count(i, attempts, acked, STATION)
       return takeRateCounts(tally)!
     }
     const first = single(7, 1, 1)
@@ -53,8 +55,8 @@ describe("takeRateCounts", () => {
     const large = single(3, 65, 64)
     assert.isFalse(Object.isFrozen(large.attempts))
     assert.deepStrictEqual([...large.attempts], [0, 0, 0, 65, 0, 0, 0, 0])
-    tally.count(1, 2, 0)
-    tally.count(2, 1, 1)
+    tally.count(1, 2, 0, STATION)
+    tally.count(2, 1, 1, STATION)
     const two = takeRateCounts(tally)!
     assert.isFalse(Object.isFrozen(two.attempts))
     assert.deepStrictEqual([...two.attempts, ...two.acked], [0, 2, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0])
