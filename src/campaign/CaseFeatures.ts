@@ -1,6 +1,6 @@
 /**
  * What a campaign's cases ran with beyond the plain setup (802.11g, WMM, a fixed rate, no power
- * save, WPA2, no switches, round-robin, strong fixed signals, an SSID per AP), read off each case's
+ * save, WPA2, no switches, round-robin, strong fixed signals, an SSID per AP, beacon phases drawn), read off each case's
  * scenario: the summary counts the cases per feature, so a campaign shows what it exercised.
  */
 import type { Scenario } from "../scenario/Scenario.ts"
@@ -25,5 +25,6 @@ export const scenarioFeatures = (s: Scenario): Array<string> => {
   if (s.aps.some((a) => a.position !== undefined)) out.push("placed APs")
   if (s.host.walk.waypoints.length > 0) out.push("walking host")
   if (new Set(s.aps.map((a) => a.ssid)).size < s.aps.length) out.push("ESS")
+  if (s.aps.every((a) => a.tbttOffsetUs === 0)) out.push("beacons in step")
   return out
 }

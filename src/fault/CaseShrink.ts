@@ -7,7 +7,7 @@
  */
 import * as Effect from "effect/Effect"
 import type { CaseSetup, FaultCase } from "./FaultCase.ts"
-import { MIN_FAULT_AT_TENTHS, PLAIN_SETUP, SETUP_FEATURES, usesWmm } from "./FaultCase.ts"
+import { MIN_FAULT_AT_TENTHS, PLAIN_SETUP, SETUP_FEATURES, settingOf, usesWmm } from "./FaultCase.ts"
 import { refuseProblems, RunOptionsError, wholeNumberProblem } from "../run/RunOptionsCheck.ts"
 import type { OptionProblem } from "../run/RunOptionsCheck.ts"
 
@@ -43,18 +43,19 @@ const plainSetup = (s: CaseSetup, virtualWifi: boolean): CaseSetup | undefined =
     powerSave: !wmm && s.powerSave === 2 ? 1 : s.powerSave,
     switches: virtualWifi ? s.switches : 0
   }
-  return SETUP_FEATURES.every((k) => plain[k] === PLAIN_SETUP[k]) ? undefined : plain
+  return SETUP_FEATURES.every((k) => settingOf(plain, k) === PLAIN_SETUP[k]) ? undefined : plain
 }
 
 /** Setups with less than `s`: each setting that is not plain put back to plain (0), or the next one down, or a switch off. */
 const plainerSetups = (s: CaseSetup): Array<CaseSetup> => {
   const out: Array<CaseSetup> = []
   for (const k of SETUP_FEATURES) {
-    if (s[k] === 0) continue
+    const v = settingOf(s, k)
+    if (v === 0) continue
     out.push({ ...s, [k]: 0 })
     // The switches are bits: each one off alone too; another setting, the next one down.
     if (k === "switches") for (const bit of [1, 2, 4]) if ((s.switches & bit) !== 0 && s.switches !== bit) out.push({ ...s, switches: s.switches & ~bit })
-    if (k !== "switches" && s[k] > 1) out.push({ ...s, [k]: s[k] - 1 })
+    if (k !== "switches" && v > 1) out.push({ ...s, [k]: v - 1 })
   }
   return out
 }

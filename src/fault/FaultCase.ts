@@ -46,7 +46,7 @@ const unit = int(0, DRAW_VALUES - 1)
  * 0 being the plain setting. The generator draws them in this order; which setting each number
  * selects: `CaseSetup` and `caseScenario`.
  */
-export const CASE_SETUP_SETTINGS = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2 } as const
+export const CASE_SETUP_SETTINGS = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2, beacons: 2 } as const
 type SetupFeature = keyof typeof CASE_SETUP_SETTINGS
 const setting = (feature: SetupFeature) => int(0, CASE_SETUP_SETTINGS[feature] - 1)
 
@@ -76,7 +76,13 @@ export const CaseSetup = Schema.Struct({
    */
   radio: setting("radio"),
   /** 0: each AP its own SSID, VM i joins AP i mod APs; 1: one SSID for every AP (an ESS: a VM may join, and roam to, any of them). */
-  ess: setting("ess")
+  ess: setting("ess"),
+  /**
+   * 0: each AP's beacons at a phase drawn from the run's seed (the scenario's default); 1: every AP's
+   * at the same TBTTs (`tbttOffsetUs` 0), the worst case for dozing vMACs on several channels.
+   * Absent (a case printed before it existed): 0.
+   */
+  beacons: Schema.optionalKey(setting("beacons"))
 })
 export type CaseSetup = typeof CaseSetup.Type
 
@@ -85,6 +91,9 @@ export const SETUP_FEATURES = Object.keys(CASE_SETUP_SETTINGS) as ReadonlyArray<
 
 /** The plain setup: what a case without `setup` runs with. */
 export const PLAIN_SETUP: CaseSetup = Object.fromEntries(SETUP_FEATURES.map((k) => [k, 0])) as CaseSetup
+
+/** A feature's setting in `s` (a feature a setup does not name is plain). */
+export const settingOf = (s: CaseSetup, k: SetupFeature): number => s[k] ?? 0
 
 export const FaultCase = Schema.Struct({
   seed: int(1, MAX_CASE_SEED),
@@ -193,7 +202,8 @@ const apOf = (s: CaseSetup) => (i: number): ApInput => ({
   bssid: `02:00:00:00:01:0${i}`,
   channel: CHANNELS[i]!,
   ...(s.radio >= 2 ? { position: AP_CORNERS[i]! } : s.radio === 1 ? { signalDbm: WEAK_SIGNAL_DBM[s.phy]! } : {}),
-  ...(s.security === 1 ? { security: { kind: "open" } } : {})
+  ...(s.security === 1 ? { security: { kind: "open" } } : {}),
+  ...(s.beacons === 1 ? { tbttOffsetUs: 0 } : {})
 })
 
 /** VM i of a setup's scenario, of a case with `aps` APs: it joins AP i mod `aps` (or the ESS). */
