@@ -111,9 +111,13 @@ const nextBoundaryNs = (originNs: number, nowNs: number, slotNs: number): number
  * an A-MPDU carries what its receiver has waiting, as a sender that queues per receiver and TID
  * aggregates (802.11-2016 10.13; mac80211's per-station TX queues). It stops at a frame for that
  * receiver that may not join an A-MPDU (a management or null-data frame, a frame released by a
- * PS-Poll), so no frame overtakes another to the same receiver. A card's radio hands the air one burst
- * at a time, so this reorders only an AP's queue, where several stations' downlinks interleave. One
- * pass over the part of the queue it reorders; nothing moves when the head's frames already follow it.
+ * PS-Poll), so no frame overtakes another to the same receiver, and at a group-addressed or
+ * management frame for anyone: an AP's beacon, queued ahead of its data at its TBTT, would otherwise
+ * be passed by every aggregate while a backlog of one station's data lasted (hardware sends beacons
+ * from a queue of their own; campaign seed 101, case 39: a beacon held for the rest of the run). A
+ * card's radio hands the air one burst at a time, so this reorders only an AP's queue, where several
+ * stations' downlinks interleave. One pass over the part of the queue it reorders; nothing moves when
+ * the head's frames already follow it.
  */
 const gatherBehindHead = (queue: Array<Frame>, max: number): void => {
   const head = queue[0]!
@@ -124,6 +128,7 @@ const gatherBehindHead = (queue: Array<Frame>, max: number): void => {
   for (let j = 1; j < queue.length && matched < max; j++) {
     const f = queue[j]!
     if (f.ra !== head.ra || f.src !== head.src) {
+      if (f.ra === BROADCAST || f.kind !== FrameKind.Data) break
       if (firstOther < 0) firstOther = j
       continue
     }

@@ -25,6 +25,7 @@ export const scenarioFeatures = (s: Scenario): Array<string> => {
   if (s.aps.some((a) => a.position !== undefined)) out.push("placed APs")
   if (s.host.walk.waypoints.length > 0) out.push("walking host")
   if (new Set(s.aps.map((a) => a.ssid)).size < s.aps.length) out.push("ESS")
-  if (s.aps.every((a) => a.tbttOffsetUs === 0)) out.push("beacons in step")
+  // Every AP's first beacon in the run's first millisecond (`CaseSetup.beacons` 1).
+  if (s.aps.every((a) => a.tbttOffsetUs !== undefined && a.tbttOffsetUs < 1_000)) out.push("beacons in step")
   return out
 }

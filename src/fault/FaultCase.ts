@@ -79,7 +79,7 @@ export const CaseSetup = Schema.Struct({
   ess: setting("ess"),
   /**
    * 0: each AP's beacons at a phase drawn from the run's seed (the scenario's default); 1: every AP's
-   * at the same TBTTs (`tbttOffsetUs` 0), the worst case for dozing vMACs on several channels.
+   * within the same 40 µs (`IN_STEP_TBTT_SPACING_US`), the worst case for dozing vMACs on several channels.
    * Absent (a case printed before it existed): 0.
    */
   beacons: Schema.optionalKey(setting("beacons"))
@@ -203,8 +203,16 @@ const apOf = (s: CaseSetup) => (i: number): ApInput => ({
   channel: CHANNELS[i]!,
   ...(s.radio >= 2 ? { position: AP_CORNERS[i]! } : s.radio === 1 ? { signalDbm: WEAK_SIGNAL_DBM[s.phy]! } : {}),
   ...(s.security === 1 ? { security: { kind: "open" } } : {}),
-  ...(s.beacons === 1 ? { tbttOffsetUs: 0 } : {})
+  ...(s.beacons === 1 ? { tbttOffsetUs: i * IN_STEP_TBTT_SPACING_US } : {})
 })
+
+/**
+ * `CaseSetup.beacons` 1: AP i's first TBTT at i times this, µs: every AP in the same millisecond, as
+ * all were until 2026-12-04, but more than aCCATime (4 µs, 802.11-2016 Table 19-25) apart, so two APs
+ * on one channel defer to each other's beacons instead of colliding at every one of them, which
+ * clocks started apart all but never do.
+ */
+const IN_STEP_TBTT_SPACING_US = 10
 
 /** VM i of a setup's scenario, of a case with `aps` APs: it joins AP i mod `aps` (or the ESS). */
 const vmOf = (s: CaseSetup) => (i: number, aps: number, traffic: TrafficInput): VmInput => ({

@@ -21,7 +21,11 @@
  * net/mac80211/mlme.c), so it never overtakes data queued before it.
  *
  * ```
- *   active ──idle for dynamicTimeout, nothing in flight: null PM=1──▶ dozing ◀──────────┐
+ *   active ──idle for dynamicTimeout, nothing in flight: null PM=1──▶ announcing ──acknowledged──▶ dozing
+ *     ▲                                                                  │ not acknowledged
+ *     └──────────────────────────────────────────────────────────────────┘
+ *
+ *   active                                                            dozing ◀──────────┐
  *     ▲                                                                 │ listen TBTT     │ TIM clear / missed /
  *     │ TX (legacy: its frames carry PM=0)                              ▼                 │ last buffered frame
  *     └──────────────────────────────────────────── listening ──TIM bit: PS-Poll──▶ polling ──More Data: PS-Poll again
@@ -43,8 +47,12 @@ export interface PsConfig {
   readonly uapsd: boolean
 }
 
-/** `service`: U-APSD, a trigger sent, awake until the frame with EOSP. */
-export type PsPhase = "active" | "dozing" | "listening" | "polling" | "service"
+/**
+ * `announcing`: its doze null sent, awake until it is acknowledged (then it dozes) or given up (then
+ * it stays active and tries again after its timeout); `service`: U-APSD, a trigger sent, awake until
+ * the frame with EOSP.
+ */
+export type PsPhase = "active" | "announcing" | "dozing" | "listening" | "polling" | "service"
 
 export interface PsState {
   readonly config: PsConfig | undefined
@@ -110,8 +118,8 @@ export const negotiated = (c: PsConfig, announced: boolean): PsConfig => (c.uaps
 
 export const psOff: PsState = { config: undefined, phase: "active", lastActivityNs: 0, tbttNs: 0, beaconIntervalNs: 0, aid: 0, token: 0 }
 
-/** Whether its AP holds its frames (it announced doze and has not woken): the radio may sleep for it. */
-export const dozingAtAp = (s: PsState): boolean => s.phase !== "active"
+/** Whether its AP holds its frames (its doze announcement was acknowledged and it has not woken): the radio may sleep for it. */
+export const dozingAtAp = (s: PsState): boolean => s.phase !== "active" && s.phase !== "announcing"
 /** Whether it needs the radio now although it dozes at its AP: listening for a beacon, polling, or in a service period. */
 export const needsRadioWhileDozing = (s: Pick<PsState, "phase">): boolean => s.phase === "listening" || s.phase === "polling" || s.phase === "service"
 
@@ -119,7 +127,7 @@ export const needsRadioWhileDozing = (s: Pick<PsState, "phase">): boolean => s.p
  * The PM bit of the data frames it sends now: U-APSD, dozing at its AP, it stays in power save (PM=1:
  * each is a trigger frame); otherwise 0 (legacy: sending wakes it).
  */
-export const sendsPm = (s: PsState): boolean => s.config?.uapsd === true && s.phase !== "active"
+export const sendsPm = (s: PsState): boolean => s.config?.uapsd === true && dozingAtAp(s)
 
 const none = (state: PsState): PsStep => ({ state, actions: [] })
 
@@ -151,11 +159,39 @@ export const nextListenTbttNs = (s: PsState, nowNs: number): number => {
 }
 
 /** Dozes (again) until the next listen TBTT. */
-const doze = (s: PsState, nowNs: number, announce: boolean): PsStep => {
+const doze = (s: PsState, nowNs: number): PsStep => {
   const token = s.token + 1
   const state: PsState = { ...s, phase: "dozing", token }
-  const timer: PsAction = { _tag: "Timer", atNs: nextListenTbttNs(state, nowNs) - WAKE_LEAD_NS, token }
-  return { state, actions: announce ? [{ _tag: "SendDozeNull" }, timer] : [timer] }
+  return { state, actions: [{ _tag: "Timer", atNs: nextListenTbttNs(state, nowNs) - WAKE_LEAD_NS, token }] }
+}
+
+/**
+ * From active: announces its doze (null data, PM=1) and stays awake until the exchange is done. A STA
+ * changes its power management mode only through a successful frame exchange it starts
+ * (802.11-2016 11.2.3.1), as mac80211 enters power save once its null is acknowledged and otherwise
+ * runs its dynamic timer again (`IEEE80211_STA_NULLFUNC_ACKED`, net/mac80211/mlme.c, since 2.6.34).
+ * Its timer, one timeout ahead, stands in for a status that never comes.
+ */
+const announce = (s: PsState, nowNs: number): PsStep => {
+  const token = s.token + 1
+  return {
+    state: { ...s, phase: "announcing", token },
+    actions: [{ _tag: "SendDozeNull" }, { _tag: "Timer", atNs: nowNs + s.config!.dynamicTimeoutNs, token }]
+  }
+}
+
+/** Its doze null's exchange is done: acknowledged, it dozes; not, it is active at its AP still, and tries again after a timeout. */
+export const announced = (s: PsState, acked: boolean, nowNs: number): PsStep => {
+  if (s.phase !== "announcing" || s.config === undefined) return none(s)
+  return acked ? doze(s, nowNs) : stayActive(s, nowNs)
+}
+
+const stayActive = (s: PsState, nowNs: number): PsStep => {
+  const token = s.token + 1
+  return {
+    state: { ...s, phase: "active", lastActivityNs: nowNs, token },
+    actions: [{ _tag: "Timer", atNs: nowNs + s.config!.dynamicTimeoutNs, token }]
+  }
 }
 
 /**
@@ -167,7 +203,8 @@ export const activity = (s: PsState, nowNs: number, sending: boolean): PsStep =>
   if (s.config === undefined) return none(s)
   if (s.phase === "active") return none({ ...s, lastActivityNs: nowNs })
   if (!sending) return none(s) // a frame that reaches a dozing station does not wake it
-  if (s.config.uapsd) return serve(s, nowNs, false)
+  // Announcing, its frames carry PM=0: whatever became of the announcement, it is active at its AP.
+  if (s.config.uapsd && s.phase !== "announcing") return serve(s, nowNs, false)
   const token = s.token + 1
   return {
     state: { ...s, phase: "active", lastActivityNs: nowNs, token },
@@ -187,8 +224,10 @@ export const timer = (s: PsState, token: number, nowNs: number, txInFlight: bool
         const t = s.token + 1
         return { state: { ...s, token: t }, actions: [{ _tag: "Timer", atNs: Math.max(due, nowNs + s.config.dynamicTimeoutNs / IN_FLIGHT_RECHECKS_PER_TIMEOUT), token: t }] }
       }
-      return doze(s, nowNs, true)
+      return announce(s, nowNs)
     }
+    case "announcing": // no word of the announcement
+      return stayActive(s, nowNs)
     case "dozing": {
       const t = s.token + 1
       return { state: { ...s, phase: "listening", token: t }, actions: [{ _tag: "Timer", atNs: nowNs + WAKE_LEAD_NS + BEACON_WAIT_NS, token: t }] }
@@ -196,7 +235,7 @@ export const timer = (s: PsState, token: number, nowNs: number, txInFlight: bool
     case "listening": // the beacon did not come
     case "polling": // the answer did not come
     case "service": // the service period's next frame did not come
-      return doze(s, nowNs, false)
+      return doze(s, nowNs)
   }
 }
 
@@ -206,8 +245,8 @@ export const timer = (s: PsState, token: number, nowNs: number, txInFlight: bool
  */
 export const beacon = (s: PsState, tbttNs: number, intervalNs: number, buffered: boolean, nowNs: number): PsStep => {
   const heard: PsState = { ...s, tbttNs, beaconIntervalNs: intervalNs }
-  if (s.config === undefined || s.phase === "active" || s.phase === "polling" || s.phase === "service") return none(heard)
-  if (!buffered) return s.phase === "listening" ? doze(heard, nowNs, false) : none(heard)
+  if (s.config === undefined || !dozingAtAp(s) || s.phase === "polling" || s.phase === "service") return none(heard)
+  if (!buffered) return s.phase === "listening" ? doze(heard, nowNs) : none(heard)
   return s.config.uapsd ? serve(heard, nowNs, true) : poll(heard, nowNs)
 }
 
@@ -229,7 +268,7 @@ const poll = (s: PsState, nowNs: number): PsStep => {
 /** A frame its AP released to it while it dozes: More Data means poll again; the last one, doze. */
 export const released = (s: PsState, moreData: boolean, nowNs: number): PsStep => {
   if (s.phase !== "polling") return none(s)
-  return moreData ? poll(s, nowNs) : doze(s, nowNs, false)
+  return moreData ? poll(s, nowNs) : doze(s, nowNs)
 }
 
 /**
@@ -244,5 +283,5 @@ export const serviceFrame = (s: PsState, eosp: boolean, moreData: boolean, nowNs
   if (!eosp) return serve(s, nowNs, false)
   if (moreData) return serve(s, nowNs, true)
   if (txInFlight) return serve(s, nowNs, false)
-  return doze(s, nowNs, false)
+  return doze(s, nowNs)
 }

@@ -179,6 +179,15 @@ const deauthAmong = (delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Fra
   return -1
 }
 
+/** A doze announcement (null data with PM=1, no VM's) among frames done: true acknowledged, false given up, undefined none. */
+const dozeNullOutcome = (delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>): boolean | undefined => {
+  for (let i = 0; i < delivered.length; i++) if (isDozeNull(delivered[i]!)) return true
+  for (let i = 0; i < dropped.length; i++) if (isDozeNull(dropped[i]!)) return false
+  return undefined
+}
+
+const isDozeNull = (f: Frame): boolean => f.kind === FrameKind.Data && f.pm && f.owner < 0
+
 export class Radio {
   private readonly kernel: Kernel
   private readonly o: RadioOptions
@@ -404,8 +413,14 @@ export class Radio {
    * deauthentication done is told to its vMAC too (a join may wait for it).
    */
   private completed(v: number, delivered: ReadonlyArray<Frame>, dropped: ReadonlyArray<Frame>, rates?: RateCounts): void {
-    const event = txCompleted(this.vmacs[v]!.regs, v, delivered, dropped, rates)
+    const vmac = this.vmacs[v]!
+    const event = txCompleted(vmac.regs, v, delivered, dropped, rates)
     if (event !== undefined) this.status.raise(event)
+    // A vMAC that announced its doze hears whether its AP acknowledged the null (it dozes only then).
+    if (vmac.regs.ps.phase === "announcing") {
+      const outcome = dozeNullOutcome(delivered, dropped)
+      if (outcome !== undefined) vmac.ref.tellUnsafe({ _tag: "DozeNullDone", acked: outcome })
+    }
     if (this.farewells.size === 0) return
     const deauth = deauthAmong(delivered, dropped)
     if (deauth < 0 || !this.farewells.delete(deauth)) return

@@ -131,6 +131,8 @@ export type VmacMessage = Data.TaggedEnum<{
   Disassoc: {}
   /** The radio is done with its deauthentication `frameId` (acknowledged or given up): a join held behind it may go. */
   DeauthDone: { readonly frameId: number }
+  /** Its doze announcement (null data, PM=1) is done: acknowledged by its AP, or given up. */
+  DozeNullDone: { readonly acked: boolean }
   /** Unicast frames the radio received for this vMAC's address. */
   Heard: { readonly frames: ReadonlyArray<Frame> }
   /** The radio heard a beacon of `bssid`, its own AP's, at `signalDbm` (`frame`: its TIM and TBTT). */
@@ -360,6 +362,9 @@ class VmacFirmware {
         if (r.state === "stopped") break
         if (s.leaving !== undefined) s.leaving.auth = { bssid: msg.bssid, channel: msg.channel }
         else this.authenticate(s, msg.bssid, msg.channel)
+        break
+      case "DozeNullDone":
+        if (r.state === "associated") this.powerSave(s, PowerSave.announced(r.ps, msg.acked, this.kernel.nowNs))
         break
       case "DeauthDone": {
         const leaving = s.leaving

@@ -57,8 +57,8 @@ describe("campaign cases: generation", () => {
       assert.deepStrictEqual(s.aps.map((a) => [a.ssid, a.security.kind, a.position]), [["ess", "open", { x: 0, y: 0 }], ["ess", "open", { x: 10, y: 0 }]])
       assert.deepStrictEqual(s.vms.map((v) => [v.ssid, v.powerSave.mode]), [["ess", "uapsd"], ["ess", "uapsd"]])
       assert.isAbove(s.host.walk.waypoints.length, 0)
-      // Beacons in step: every AP's first TBTT at the run's start; otherwise drawn from the run's seed.
-      assert.deepStrictEqual(s.aps.map((a) => a.tbttOffsetUs), [0, 0])
+      // Beacons in step: AP i's first TBTT i × 10 µs after the run's start; otherwise drawn from the run's seed.
+      assert.deepStrictEqual(s.aps.map((a) => a.tbttOffsetUs), [0, 10])
       assert.deepStrictEqual(plain.aps.map((a) => a.tbttOffsetUs), [undefined, undefined])
       // 802.11g without WMM: plain DCF, and U-APSD (which needs WMM) becomes legacy power save; a weak fixed signal.
       const g = yield* caseScenario({ ...base, setup: { ...PLAIN_SETUP, wmm: 1, powerSave: 2, radio: 1 } })

@@ -13,12 +13,15 @@ const timerOf = (step: Ps.PsStep) => {
 }
 const tags = (step: Ps.PsStep) => step.actions.map((a) => a._tag)
 
-/** Enabled at 0, a beacon heard at TBTT 0, idle: dozed at 100 ms. */
-const dozed = (): Ps.PsStep => {
-  const on = Ps.enable(Ps.psOff, config, 5, 0)
+/** Enabled at 0 with `c`, a beacon heard at TBTT 0, idle: announced its doze at 100 ms. */
+const announcedWith = (c: Ps.PsConfig): Ps.PsStep => {
+  const on = Ps.enable(Ps.psOff, c, 5, 0)
   const heard = Ps.beacon(on.state, 0, BEACON, false, 0.3 * MS)
   return Ps.timer(heard.state, timerOf(on).token, 100 * MS, false)
 }
+/** The same, its null acknowledged 0.5 ms later: dozing. */
+const dozedWith = (c: Ps.PsConfig): Ps.PsStep => Ps.announced(announcedWith(c).state, true, 100.5 * MS)
+const dozed = (): Ps.PsStep => dozedWith(config)
 
 describe("legacy power save of one vMAC", () => {
   it("off: traffic changes nothing and asks for nothing", () => {
@@ -27,13 +30,41 @@ describe("legacy power save of one vMAC", () => {
     assert.deepStrictEqual(step.actions, [])
   })
 
-  it("dozes after the dynamic timeout without traffic, announcing it with a PM=1 null, until the next TBTT less the wake lead", () => {
+  it("dozes after the dynamic timeout without traffic, announcing it with a PM=1 null, once the null is acknowledged, until the next TBTT less the wake lead", () => {
+    const announcing = announcedWith(config)
+    assert.strictEqual(announcing.state.phase, "announcing")
+    assert.deepStrictEqual(tags(announcing), ["SendDozeNull", "Timer"])
+    // Until its AP acknowledged the null it is awake, for its AP and for the radio.
+    assert.isFalse(Ps.dozingAtAp(announcing.state))
     const step = dozed()
     assert.strictEqual(step.state.phase, "dozing")
-    assert.deepStrictEqual(tags(step), ["SendDozeNull", "Timer"])
+    assert.deepStrictEqual(tags(step), ["Timer"])
     assert.strictEqual(timerOf(step).atNs, BEACON - Ps.WAKE_LEAD_NS, "the TBTT at 102.4 ms is still ahead of the wake lead")
     assert.isTrue(Ps.dozingAtAp(step.state))
     assert.isFalse(Ps.needsRadioWhileDozing(step.state))
+  })
+
+  it("a doze null not acknowledged, or never heard of: active at its AP still, it announces again a timeout later (802.11-2016 11.2.3.1)", () => {
+    const announcing = announcedWith(config)
+    for (const step of [Ps.announced(announcing.state, false, 101 * MS), Ps.timer(announcing.state, timerOf(announcing).token, 200 * MS, false)]) {
+      assert.strictEqual(step.state.phase, "active")
+      assert.isFalse(Ps.dozingAtAp(step.state))
+      const again = Ps.timer(step.state, timerOf(step).token, timerOf(step).atNs, false)
+      assert.strictEqual(again.state.phase, "announcing")
+      assert.deepStrictEqual(tags(again), ["SendDozeNull", "Timer"])
+    }
+    assert.strictEqual(timerOf(Ps.announced(announcing.state, false, 101 * MS)).atNs, 201 * MS)
+    // Its announcement's timer is void once the status came.
+    const acked = Ps.announced(announcing.state, true, 100.5 * MS)
+    assert.strictEqual(Ps.timer(acked.state, timerOf(announcing).token, 200 * MS, false).state, acked.state)
+    // A beacon heard meanwhile changes nothing; a frame it sends makes it active (PM=0), in U-APSD too.
+    assert.strictEqual(Ps.beacon(announcing.state, BEACON, BEACON, true, BEACON).state.phase, "announcing")
+    assert.strictEqual(Ps.activity(announcing.state, 101 * MS, true).state.phase, "active")
+    assert.strictEqual(Ps.activity(announcedWith({ ...config, uapsd: true }).state, 101 * MS, true).state.phase, "active")
+    assert.isFalse(Ps.sendsPm(announcedWith({ ...config, uapsd: true }).state))
+    // A status for an announcement it gave up changes nothing.
+    const active = Ps.announced(announcing.state, false, 101 * MS)
+    assert.strictEqual(Ps.announced(active.state, true, 102 * MS).state, active.state)
   })
 
   it("does not doze while traffic moved within the timeout, or while its frames are in flight", () => {
@@ -97,19 +128,16 @@ describe("legacy power save of one vMAC", () => {
 describe("U-APSD of one vMAC (802.11-2016 11.2.3.5)", () => {
   const uapsd: Ps.PsConfig = { ...config, uapsd: true }
   /** Enabled at 0 in U-APSD, a beacon heard at TBTT 0, idle: dozed at 100 ms. */
-  const dozedU = (): Ps.PsStep => {
-    const on = Ps.enable(Ps.psOff, uapsd, 5, 0)
-    const heard = Ps.beacon(on.state, 0, BEACON, false, 0.3 * MS)
-    return Ps.timer(heard.state, timerOf(on).token, 100 * MS, false)
-  }
+  const dozedU = (): Ps.PsStep => dozedWith(uapsd)
   const listening = () => {
     const d = dozedU()
     return Ps.timer(d.state, timerOf(d).token, timerOf(d).atNs, false)
   }
 
   it("dozes as legacy does; with its TIM bit set it sends a QoS Null trigger, not a PS-Poll, and needs the radio for the service period", () => {
+    assert.deepStrictEqual(tags(announcedWith(uapsd)), ["SendDozeNull", "Timer"])
     const d = dozedU()
-    assert.deepStrictEqual(tags(d), ["SendDozeNull", "Timer"])
+    assert.strictEqual(d.state.phase, "dozing")
     const set = Ps.beacon(listening().state, 2 * BEACON, BEACON, true, 2 * BEACON + 0.2 * MS)
     assert.strictEqual(set.state.phase, "service")
     assert.deepStrictEqual(tags(set), ["SendTrigger", "Timer"])
