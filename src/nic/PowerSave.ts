@@ -169,7 +169,8 @@ const doze = (s: PsState, nowNs: number): PsStep => {
  * From active: announces its doze (null data, PM=1) and stays awake until the exchange is done. A STA
  * changes its power management mode only through a successful frame exchange it starts
  * (802.11-2016 11.2.3.1), as mac80211 enters power save once its null is acknowledged and otherwise
- * runs its dynamic timer again (`IEEE80211_STA_NULLFUNC_ACKED`, net/mac80211/mlme.c, since 2.6.34).
+ * runs its dynamic timer again, for hardware that reports the acknowledgement
+ * (`IEEE80211_STA_NULLFUNC_ACKED`, net/mac80211/mlme.c); the 5300's firmware runs power save itself.
  * Its timer, one timeout ahead, stands in for a status that never comes.
  */
 const announce = (s: PsState, nowNs: number): PsStep => {
