@@ -74,9 +74,4 @@ export class ApRates {
     peer.entries = entries
     this.station.chains.set(mac, makeChain(this.o.phy, entries))
   }
-
-  /** The chain the radio holds for `mac` (undefined: none, the PHY's rate). */
-  entriesFor(mac: number): ReadonlyArray<ChainEntry> | undefined {
-    return this.peers.get(mac)?.entries
-  }
 }

@@ -59,7 +59,7 @@ describe("ApRates: a controller per associated station", () => {
     const rates = new ApRates(station, { kind: "fixed", phy: ERP, random: () => new Prng(1) })
     rates.associated(A, 0)
     assert.strictEqual(station.chains.size, 0)
-    assert.isUndefined(rates.entriesFor(A))
+    assert.isUndefined(station.chainFor(A))
   })
 })
 
