@@ -187,6 +187,7 @@ export const announced = (s: PsState, acked: boolean, nowNs: number): PsStep => 
   return acked ? doze(s, nowNs) : stayActive(s, nowNs)
 }
 
+/** Active at its AP from `nowNs`, its idle timer a timeout ahead. */
 const stayActive = (s: PsState, nowNs: number): PsStep => {
   const token = s.token + 1
   return {
@@ -206,11 +207,7 @@ export const activity = (s: PsState, nowNs: number, sending: boolean): PsStep =>
   if (!sending) return none(s) // a frame that reaches a dozing station does not wake it
   // Announcing, its frames carry PM=0: whatever became of the announcement, it is active at its AP.
   if (s.config.uapsd && s.phase !== "announcing") return serve(s, nowNs, false)
-  const token = s.token + 1
-  return {
-    state: { ...s, phase: "active", lastActivityNs: nowNs, token },
-    actions: [{ _tag: "Timer", atNs: nowNs + s.config.dynamicTimeoutNs, token }]
-  }
+  return stayActive(s, nowNs)
 }
 
 /** Its timer fired: doze after an idle spell (if nothing of its is in flight), wake to listen, or give up waiting. */

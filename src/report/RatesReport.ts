@@ -15,22 +15,19 @@ const byMbps = (phy: PhyConfig, counts: ReadonlyArray<number>): Record<string, n
   return out
 }
 
-/** The index most MPDUs were acknowledged at, or −1. */
-const topIndex = (framesByRate: ReadonlyArray<number>): number => {
-  let top = -1
-  framesByRate.forEach((n, i) => {
-    if (n > 0 && (top < 0 || n > framesByRate[top]!)) top = i
-  })
-  return top
-}
-
-/** An AP's rates section (`RunReport.ApRatesReport`): its data to every station, by rate. */
+/**
+ * An AP's rates section (`RunReport.ApRatesReport`): its data to every station, by rate, and the
+ * rate most of its MPDUs were acknowledged at. A VM's (`ratesReport`) adds its chain and commands.
+ */
 export const apRatesReport = (
   algorithm: string,
   phy: PhyConfig,
   stats: { readonly attemptsByRate: ReadonlyArray<number>; readonly framesByRate: ReadonlyArray<number> }
 ): ApRatesReport => {
-  const top = topIndex(stats.framesByRate)
+  let top = -1
+  stats.framesByRate.forEach((n, i) => {
+    if (n > 0 && (top < 0 || n > stats.framesByRate[top]!)) top = i
+  })
   return {
     algorithm,
     framesByRateMbps: byMbps(phy, stats.framesByRate),
@@ -45,13 +42,13 @@ export const ratesReport = (
   stats: { readonly attemptsByRate: ReadonlyArray<number>; readonly framesByRate: ReadonlyArray<number>; readonly rateCommands: number },
   chain: ReadonlyArray<ChainEntry> | undefined
 ): RatesReport => {
-  const top = topIndex(stats.framesByRate)
+  const counted = apRatesReport(algorithm, phy, stats)
   return {
     algorithm,
     chain: chain === undefined ? null : chain.map((e) => ({ rateMbps: ladderMbps(phy, e.rateIndex), tries: e.tries })),
     commands: stats.rateCommands,
-    framesByRateMbps: byMbps(phy, stats.framesByRate),
-    attemptsByRateMbps: byMbps(phy, stats.attemptsByRate),
-    topRateMbps: top < 0 ? null : ladderMbps(phy, top)
+    framesByRateMbps: counted.framesByRateMbps,
+    attemptsByRateMbps: counted.attemptsByRateMbps,
+    topRateMbps: counted.topRateMbps
   }
 }
