@@ -76,6 +76,8 @@ export type ApMessage = Data.TaggedEnum<{
   Released: { readonly address: number; readonly frames: number; readonly lastFrameId: number }
   /** `station`'s inactivity timer, armed for `dueNs` (`ApInactivity.ts`); stale once another was armed. */
   InactivityCheck: { readonly station: number; readonly dueNs: number }
+  /** A departing station's farewell `frameId` has had `Ps.FAREWELL_TIMEOUT_NS` (stale once the station went). */
+  FarewellTimeout: { readonly station: number; readonly frameId: number }
 }>
 
 export interface ApOptions {
@@ -285,6 +287,11 @@ class ApLogic {
           Ps.noteQueued(s.ps, f.dst, -1)
           if (f.eosp) Ps.eospDone(s.ps, f.dst, f.id)
         }
+        // A departing station's farewell is out (or given up): the station goes (hostapd's deauth callback).
+        if (s.ps.departures.size > 0) {
+          for (const f of msg.delivered) if (Ps.isFarewell(s.ps, f.dst, f.id)) this.departed(s, f.dst)
+          for (const f of msg.dropped) if (Ps.isFarewell(s.ps, f.dst, f.id)) this.departed(s, f.dst)
+        }
         if (msg.counts !== undefined) {
           for (let i = 0; i < msg.counts.attempts.length; i++) {
             this.stats.attemptsByRate[i]! += msg.counts.attempts[i]!
@@ -350,6 +357,7 @@ class ApLogic {
           s.farewells.add(this.reply(s, FrameKind.Deauth, mac, { status: Status.Unspecified }).id)
         }
         for (const mac of [...s.table.authenticated]) Stations.forget(s.table, mac)
+        for (const mac of [...s.ps.departures.keys()]) this.departed(s, mac)
         if (s.farewells.size === 0) this.station.enabled = false
         break
       case "PsExpiry":
@@ -361,8 +369,12 @@ class ApLogic {
         after(this.kernel, PS_BUFFER_CHECK_NS, this.self!, msg)
         break
       case "Deauthenticate":
-        if (s.table.associated.has(msg.station)) this.reply(s, FrameKind.Deauth, msg.station, { status: Status.Unspecified })
-        this.stationGone(s, msg.station)
+        if (s.table.associated.has(msg.station)) this.farewell(s, msg.station, FrameKind.Deauth, Status.Unspecified)
+        else this.stationGone(s, msg.station)
+        break
+      case "FarewellTimeout":
+        // No TX status came for the farewell (it is still held for a station that never woke): the station goes.
+        if (Ps.isFarewell(s.ps, msg.station, msg.frameId)) this.departed(s, msg.station)
         break
       case "Released":
         // What the service period brought: nothing held (the frames counted are on the air or gone), a QoS Null ends it.
@@ -391,8 +403,7 @@ class ApLogic {
     s.table.handshakes.set(mac, step.state)
     if (step.deauthenticate !== undefined) {
       this.stats.handshakeFailures++
-      this.reply(s, FrameKind.Deauth, mac, { status: step.deauthenticate })
-      this.stationGone(s, mac)
+      this.farewell(s, mac, FrameKind.Deauth, step.deauthenticate)
       return
     }
     if (step.install !== undefined) {
@@ -508,11 +519,46 @@ class ApLogic {
 
   /** The station is gone: forgotten, awake as far as the air knows, and its endpoint flows end. */
   private stationGone(s: ApState, mac: number): void {
-    Stations.forget(s.table, mac)
-    s.rates.forget(mac)
+    this.disassociated(s, mac)
     Ps.forgetStation(s.ps, mac)
     this.setDozing(s, mac, false)
+  }
+
+  /** The station is no longer associated: forgotten, its rate control too, and its endpoint flows end. */
+  private disassociated(s: ApState, mac: number): void {
+    Stations.forget(s.table, mac)
+    s.rates.forget(mac)
     at(this.kernel, this.o.uplink.notice(this.kernel.nowNs), this.o.endpoint, { _tag: "StationGone", station: mac })
+  }
+
+  /**
+   * Tells associated station `mac` it is gone (a deauthentication or disassociation with `reason`)
+   * and forgets it. A station that dozes has its farewell held like any frame to it (`Ps.departing`):
+   * its AID and power save stay, so the TIM calls it to fetch the frame, until the frame is out or
+   * given up or `Ps.FAREWELL_TIMEOUT_NS` passes (`departed`). Sent to a radio asleep it would be lost,
+   * and a station that only receives would never learn it was dropped.
+   */
+  private farewell(s: ApState, mac: number, kind: FrameKind, reason: number): void {
+    const f = this.reply(s, kind, mac, { status: reason })
+    if (!s.table.dozing.has(mac)) return this.stationGone(s, mac)
+    this.disassociated(s, mac)
+    Ps.departing(s.ps, mac, f.id)
+    after(this.kernel, Ps.FAREWELL_TIMEOUT_NS, this.self!, { _tag: "FarewellTimeout", station: mac, frameId: f.id })
+  }
+
+  /**
+   * A departing station goes: its power save ends and what is still queued for it is purged (hostapd
+   * removes it from the driver, and mac80211 purges a removed station's queues).
+   */
+  private departed(s: ApState, mac: number): void {
+    Ps.forgetStation(s.ps, mac)
+    this.setDozing(s, mac, false)
+    this.o.air.ref.tellUnsafe(Air.AirMessage.FlushTo({ station: this.station, receiver: mac, reason: "ap-station-gone" }))
+  }
+
+  /** Whether `mac`'s PM bit, PS-Polls and triggers count: associated, or departing with its farewell held. */
+  private inPowerSave(s: ApState, mac: number): boolean {
+    return s.table.associated.has(mac) || Ps.isDeparting(s.ps, mac)
   }
 
   private setDozing(s: ApState, mac: number, pm: boolean): void {
@@ -534,8 +580,8 @@ class ApLogic {
   /** A station that has not acknowledged anything for a long while is gone: forget it (and tell it). */
   private kick(s: ApState, mac: number): void {
     this.stats.kickouts++
-    this.stationDropped(s, mac)
-    this.reply(s, FrameKind.Deauth, mac, { status: Status.Unspecified })
+    this.o.air.ref.tellUnsafe(Air.AirMessage.FlushTo({ station: this.station, receiver: mac, reason: "ap-station-gone" }))
+    this.farewell(s, mac, FrameKind.Deauth, Status.Unspecified)
   }
 
   /** Arms `mac`'s inactivity timer for `timer`'s look (a look armed before it is then stale). */
@@ -562,8 +608,8 @@ class ApLogic {
         // The poll went unanswered: what was queued for the station goes, it is told, and forgotten
         // (it is no longer associated, and a frame it sends gets a deauthentication back).
         this.stats.inactivityDisassociations++
-        this.stationDropped(s, mac)
-        this.reply(s, FrameKind.Disassoc, mac, { status: Reason.Inactivity })
+        this.o.air.ref.tellUnsafe(Air.AirMessage.FlushTo({ station: this.station, receiver: mac, reason: "ap-station-gone" }))
+        this.farewell(s, mac, FrameKind.Disassoc, Reason.Inactivity)
         return this.armInactivity(s, mac, step.timer)
       case "Deauthenticate":
         t.inactivity.delete(mac)
@@ -649,12 +695,12 @@ class ApLogic {
           break
         case FrameKind.PsPoll:
           ledger.deliver(f)
-          if (s.table.associated.has(f.src)) this.psPoll(s, f.src)
+          if (this.inPowerSave(s, f.src)) this.psPoll(s, f.src)
           break
         case FrameKind.QosNull:
           // A U-APSD trigger frame ends here; its answer is the service period.
           ledger.deliver(f)
-          if (s.table.associated.has(f.src)) {
+          if (this.inPowerSave(s, f.src)) {
             const wasDozing = s.table.dozing.has(f.src)
             this.setDozing(s, f.src, f.pm)
             this.maybeTrigger(s, f.src, true, wasDozing, f.pm)
@@ -663,11 +709,13 @@ class ApLogic {
         case FrameKind.Data:
           // A null-data frame (a station's connection monitor, or its power-save announcement) ends
           // here: its acknowledgement was the answer.
-          if (s.table.associated.has(f.src)) {
+          if (this.inPowerSave(s, f.src)) {
             const wasDozing = s.table.dozing.has(f.src)
             this.setDozing(s, f.src, f.pm)
             // Data on a WMM link is QoS data, a U-APSD trigger if it keeps PM=1; null data (non-QoS Null, as mac80211 sends PM announcements) is not.
             if (f.pm && wasDozing) this.maybeTrigger(s, f.src, this.o.qos && f.payload !== Payload.None, wasDozing, f.pm)
+          }
+          if (s.table.associated.has(f.src)) {
             if (f.payload === Payload.None) ledger.deliver(f)
             else if (!Stations.acceptsData(s.table, this.features.rsn, f.src, f)) {
               ledger.drop(f, s.table.keys.has(f.src) ? "ap-wrong-key" : "ap-port-closed")
@@ -677,7 +725,8 @@ class ApLogic {
             }
           } else {
             ledger.drop(f, "ap-not-associated")
-            this.reply(s, FrameKind.Deauth, f.src, { status: Status.Unspecified })
+            // Told already when departing (its farewell waits for it).
+            if (!Ps.isDeparting(s.ps, f.src)) this.reply(s, FrameKind.Deauth, f.src, { status: Status.Unspecified })
           }
           break
         default:

@@ -27,12 +27,24 @@ export interface PsBuffer {
    * `SP_STARTING` while the air has not yet said which frame that is.
    */
   readonly servicePeriods: Map<number, number>
+  /**
+   * Station → the id of the farewell (deauthentication or disassociation) held for it: a station told
+   * it is gone while it dozes keeps its AID, TIM bit and power save until that frame is out (`departing`).
+   */
+  readonly departures: Map<number, number>
 }
+
+/**
+ * How long a departing station's entry outlives its farewell when no TX status comes: hostapd removes
+ * the station from the driver on the deauthentication's TX status, or 2 s after it was sent when the
+ * driver reports such statuses (`ap_sta_deauth_cb_timeout`, src/ap/sta_info.c; nl80211 drivers do).
+ */
+export const FAREWELL_TIMEOUT_NS = 2_000_000_000
 
 /** A service period started, its last frame not yet known. */
 export const SP_STARTING = -1
 
-export const emptyPsBuffer = (): PsBuffer => ({ aids: new Map(), queued: new Map(), dtimCount: 0, uapsd: new Map(), servicePeriods: new Map() })
+export const emptyPsBuffer = (): PsBuffer => ({ aids: new Map(), queued: new Map(), dtimCount: 0, uapsd: new Map(), servicePeriods: new Map(), departures: new Map() })
 
 /** The smallest AID no associated station holds (hostapd hands them out so); 0 when none is left. */
 export const assignAid = (b: PsBuffer, mac: number): number => {
@@ -48,12 +60,28 @@ export const assignAid = (b: PsBuffer, mac: number): number => {
   return 0
 }
 
-/** The station is gone: its AID, its U-APSD and any service period of it go. */
+/** The station is gone: its AID, its U-APSD and any service period or farewell of it go. */
 export const forgetStation = (b: PsBuffer, mac: number): void => {
   b.aids.delete(mac)
   b.uapsd.delete(mac)
   b.servicePeriods.delete(mac)
+  b.departures.delete(mac)
 }
+
+/**
+ * `mac`, dozing, is no longer associated and its farewell `frameId` is held for it: a Deauthentication
+ * or Disassociation is a bufferable management frame (802.11-2016 11.2.3.1, mac80211's
+ * `ieee80211_is_bufferable_mmpdu`), so its AID stays in the TIM until the station fetches it.
+ */
+export const departing = (b: PsBuffer, mac: number, frameId: number): void => {
+  b.departures.set(mac, frameId)
+}
+
+/** Whether `mac` is departing: its power save still counts, though it is not associated. */
+export const isDeparting = (b: PsBuffer, mac: number): boolean => b.departures.has(mac)
+
+/** Whether frame `frameId` to `mac` is its farewell: once it is out or given up, the station goes. */
+export const isFarewell = (b: PsBuffer, mac: number, frameId: number): boolean => b.departures.get(mac) === frameId
 
 /** Its association asked for U-APSD with `maxSpLength` (undefined: it did not: legacy power save). */
 export const noteUapsd = (b: PsBuffer, mac: number, maxSpLength: number | undefined): void => {

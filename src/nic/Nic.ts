@@ -106,7 +106,7 @@ export type NicMessage = Data.TaggedEnum<{
    * card's receive write pointer): the receive ring has them free.
    */
   RxRestock: { readonly frames: number }
-}> | Vmac.FromVmac | RadioTimer
+}> | Vmac.FromVmac | Vmac.AssociationEnded | RadioTimer
 
 export interface NicOptions {
   readonly vmacs: number

@@ -117,6 +117,14 @@ export class NicLogic {
         status.raise({ _tag: "VmacStopped", vmac: msg.vmac })
         break
       }
+      case "AssociationEnded":
+        // The AP is gone for this vMAC (it deauthenticated or disassociated it, its beacons stopped, or
+        // the vMAC joins elsewhere): what the ring still holds for it is dropped, as mac80211 removes the AP's station entry
+        // (`sta_info_flush` in `ieee80211_set_disassoc`, net/mac80211/mlme.c) and the driver flushes
+        // that station's queues (iwlmvm's `iwl_mvm_rm_sta`). Kept, those frames would go to an AP no
+        // longer there, each through its whole retry chain, ahead of the next association's.
+        if (!failed.has(msg.vmac)) radio.reclaim(r, msg.vmac, msg.reason)
+        break
       case "Disassoc": {
         // Leaving its BSS, what the vMAC still had queued is dropped before its deauthentication
         // goes, as mac80211 flushes the queues with drop before it sends one (`ieee80211_set_disassoc`,

@@ -164,6 +164,16 @@ export interface FromVmac {
   readonly chain: RetryChain
 }
 
+/**
+ * A vMAC's association ended (on the AP's word, by beacon loss, or for a join elsewhere): what its ring
+ * holds for that AP goes, dropped for `reason`.
+ */
+export interface AssociationEnded {
+  readonly _tag: "AssociationEnded"
+  readonly vmac: number
+  readonly reason: "vmac-association-ended" | "vmac-leaving"
+}
+
 /** How many of `frames` are data frames (an indexed loop: this runs for every TX completion). */
 const dataFrames = (frames: ReadonlyArray<Frame>): number => {
   let n = 0
@@ -243,7 +253,7 @@ export interface VmacOptions {
   readonly ledger: FrameLedger
   readonly traces: CardTraces
   /** The card's radio and interrupt logic. */
-  readonly nic: Port<FromVmac>
+  readonly nic: Port<FromVmac | AssociationEnded>
   /** Its parent, the NIC: told if it escalates (crashes past its restart budget). */
   readonly parent: Parent
   /** Restart policy (default: the model actors'). */
@@ -360,6 +370,16 @@ class VmacFirmware {
         break
       case "Auth":
         if (r.state === "stopped") break
+        if (r.state === "associated") {
+          // A join while associated (a guest driver reloaded over its association): the vMAC leaves
+          // its BSS first, as mac80211's `ieee80211_mgd_auth` disassociates before it authenticates
+          // anew: what its ring holds for the old AP goes, its deauthentication goes out on the old
+          // channel, and the join waits for it (as after `Disassoc`).
+          this.o.nic.tellUnsafe({ _tag: "AssociationEnded", vmac: this.o.index, reason: "vmac-leaving" })
+          s.leaving = { deauthId: this.sendManagement(s, FrameKind.Deauth, undefined).id, auth: undefined }
+          this.dropKeys(s)
+          r.state = "idle"
+        }
         if (s.leaving !== undefined) s.leaving.auth = { bssid: msg.bssid, channel: msg.channel }
         else this.authenticate(s, msg.bssid, msg.channel)
         break
@@ -572,6 +592,7 @@ class VmacFirmware {
     const handshaking = !controlledPortOpen(s.regs)
     this.dropKeys(s)
     s.regs.state = "idle"
+    this.o.nic.tellUnsafe({ _tag: "AssociationEnded", vmac: this.o.index, reason: "vmac-association-ended" })
     if (handshaking) this.tell({ _tag: "AssocResult", vmac: this.o.index, status })
     else this.tell({ _tag: "Disconnected", vmac: this.o.index, reason })
   }

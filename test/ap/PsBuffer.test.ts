@@ -45,4 +45,23 @@ describe("an AP's power-save buffer", () => {
     Ps.forgetStation(b, STA)
     assert.isFalse(Ps.trigger(b, STA, true, true, true), "gone: its U-APSD went with it")
   })
+
+  it("a departing station keeps its AID in the TIM and its U-APSD until its farewell is out, and no longer", () => {
+    const b = Ps.emptyPsBuffer()
+    const aid = Ps.assignAid(b, STA)
+    Ps.noteUapsd(b, STA, 0)
+    Ps.noteQueued(b, STA, 1) // the deauthentication, held
+    Ps.departing(b, STA, 7)
+    assert.isTrue(Ps.isDeparting(b, STA))
+    assert.isTrue(timHas(Ps.nextTim(b, new Map([[STA, 0]]), 1), aid), "the TIM calls it to fetch the farewell")
+    assert.isTrue(Ps.trigger(b, STA, true, true, true), "its trigger starts a service period")
+    assert.strictEqual(Ps.assignAid(b, OTHER), aid + 1, "its AID is not handed out meanwhile")
+    assert.isFalse(Ps.isFarewell(b, STA, 6))
+    assert.isFalse(Ps.isFarewell(b, OTHER, 7))
+    assert.isTrue(Ps.isFarewell(b, STA, 7))
+    Ps.forgetStation(b, STA)
+    assert.isFalse(Ps.isDeparting(b, STA))
+    assert.isFalse(Ps.isFarewell(b, STA, 7), "gone: a later outcome or timeout of the farewell finds nothing")
+    assert.isFalse(timHas(Ps.nextTim(b, new Map([[STA, 0]]), 1), aid))
+  })
 })

@@ -4,6 +4,10 @@
  * with it, as it would without the crash. Until 2026-12-04 the crash forgot it, and the join's
  * authentication went into the ring ahead of the deauthentication (management frames go first) and
  * took the ring to the new channel: the deadlock `test/model/ResetFarewell.test.ts` shows for a reset.
+ *
+ * A join while associated (a guest driver reloaded over its association) says the same farewell first,
+ * and has the card drop what the ring holds for the old AP (`AssociationEnded`), as does an association
+ * the AP or beacon loss ends (seed 115, case 151: `test/model/Round23Cases.test.ts`).
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -14,8 +18,7 @@ import { fixedChain } from "../../src/air/RetryChain.ts"
 import * as Simulation from "../../src/kernel/Simulation.ts"
 import { psOff } from "../../src/nic/PowerSave.ts"
 import * as Vmac from "../../src/nic/Vmac.ts"
-import { FrameKind } from "../../src/vocabulary/Frame.ts"
-import type { Frame } from "../../src/vocabulary/Frame.ts"
+import { Frame, FrameKind } from "../../src/vocabulary/Frame.ts"
 import { FrameLedger } from "../../src/vocabulary/FrameLedger.ts"
 
 const OLD_AP = 0x020000000100
@@ -35,6 +38,10 @@ const withVmac = <A>(script: (v: Vmac.VmacHandle, ring: Array<readonly [string, 
       index: 0, mac: 0x020000000200, regs, ledger: new FrameLedger(), traces: new Vmac.CardTraces(), qos: true,
       nic: {
         tellUnsafe: (m) => {
+          if (m._tag !== "FromVmac") {
+            ring.push([m._tag, m.reason === "vmac-leaving" ? 1 : 0, -1])
+            return true
+          }
           for (const f of m.frames ?? []) {
             ring.push([f.kind === FrameKind.Deauth ? "Deauth" : f.kind === FrameKind.Auth ? "Auth" : String(f.kind), f.dst, m.channel])
             if (f.kind === FrameKind.Deauth) deauth = f
@@ -93,5 +100,34 @@ describe("a vMAC's crash while it says farewell", () => {
         })))
       assert.deepStrictEqual(afterDone, [["Deauth", OLD_AP, 6]])
       assert.deepStrictEqual(after, [["Deauth", OLD_AP, 6], ["Auth", NEW_AP, 1]], "the farewell done, the next join goes at once")
+    }))
+})
+
+describe("a vMAC's join while associated", () => {
+  it.effect("leaves the old BSS first: its ring for the old AP dropped, the farewell on the old channel, then the join", () =>
+    Effect.gen(function*() {
+      const { beforeDone, after } = yield* simulate(withVmac((v, ring, deauthId) =>
+        Effect.gen(function*() {
+          v.ref.tellUnsafe({ _tag: "Auth", bssid: NEW_AP, channel: 1 })
+          yield* Simulation.sleep(MS)
+          const beforeDone = [...ring]
+          v.ref.tellUnsafe({ _tag: "DeauthDone", frameId: deauthId() })
+          yield* Simulation.sleep(MS)
+          return { beforeDone, after: [...ring] }
+        })))
+      assert.deepStrictEqual(beforeDone, [["AssociationEnded", 1, -1], ["Deauth", OLD_AP, 6]])
+      assert.deepStrictEqual(after, [["AssociationEnded", 1, -1], ["Deauth", OLD_AP, 6], ["Auth", NEW_AP, 1]])
+    }))
+
+  it.effect("an association its AP ends has the card drop what the ring holds for that AP, and sends no farewell", () =>
+    Effect.gen(function*() {
+      const ring = yield* simulate(withVmac((v, ring) =>
+        Effect.gen(function*() {
+          const deauth = new Frame(1, FrameKind.Deauth, OLD_AP, 0x020000000200, OLD_AP)
+          v.ref.tellUnsafe({ _tag: "Heard", frames: [deauth] })
+          yield* Simulation.sleep(MS)
+          return [...ring]
+        })))
+      assert.deepStrictEqual(ring, [["AssociationEnded", 0, -1]])
     }))
 })

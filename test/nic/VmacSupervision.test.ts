@@ -20,7 +20,7 @@ describe("vMAC actors are children of the NIC", () => {
         const told: Array<string> = []
         const v = yield* Vmac.make({
           index: 0, mac: 0x020000000200, regs, ledger: new FrameLedger(), traces: new Vmac.CardTraces(),
-          nic: { tellUnsafe: (m) => (told.push(m.event?._tag ?? "offer"), true) },
+          nic: { tellUnsafe: (m) => (told.push(m._tag === "FromVmac" ? m.event?._tag ?? "offer" : m._tag), true) },
           parent: { childEscalated: (e) => void escalated.push(e.actor) },
           qos: true,
           supervision: { maxRestarts: 1, windowNs: 1e9, backoff: Schedule.spaced("1 millis") }
