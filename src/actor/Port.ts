@@ -18,13 +18,13 @@ export interface Port<M> {
 /** Tells `port` `message` once `ns` of virtual time have passed (at once when `ns` ≤ 0). */
 export const after = <M>(kernel: Kernel, ns: number, port: Port<M>, message: M): void => {
   if (ns <= 0) port.tellUnsafe(message)
-  else kernel.setTimer(kernel.nowNs + ns, () => port.tellUnsafe(message))
+  else kernel.tellAt(kernel.nowNs + ns, port, message)
 }
 
 /** Tells `port` `message` at virtual time `atNs` (at once when that is now or past). */
 export const at = <M>(kernel: Kernel, atNs: number, port: Port<M>, message: M): void => {
   if (atNs <= kernel.nowNs) port.tellUnsafe(message)
-  else kernel.setTimer(atNs, () => port.tellUnsafe(message))
+  else kernel.tellAt(atNs, port, message)
 }
 
 /**

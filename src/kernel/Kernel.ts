@@ -13,8 +13,8 @@ import type * as Clock from "effect/Clock"
 import type * as Scheduler from "effect/Scheduler"
 import { FiberLabel } from "./FiberLabel.ts"
 import { RunawayFiber } from "./KernelError.ts"
-import type { Timer } from "./TimerHeap.ts"
-import { TimerHeap } from "./TimerHeap.ts"
+import type { Timer, TimerTarget } from "./TimerHeap.ts"
+import { DELIVER_MESSAGE, TimerHeap } from "./TimerHeap.ts"
 import { DOUBLE_FIELD_SEED, objectArray } from "./StableShapes.ts"
 
 /** Why `Kernel.runUntil` returned. */
@@ -98,6 +98,11 @@ export class Kernel {
     return this.timers.push(atNs < this.nowNs ? this.nowNs : atNs, fire)
   }
 
+  /** Delivers `message` to `target` at absolute virtual time `atNs` (never earlier than now), with no closure. */
+  tellAt<M>(atNs: number, target: { readonly tellUnsafe: (message: M) => boolean }, message: M): Timer {
+    return this.timers.pushMessage(atNs < this.nowNs ? this.nowNs : atNs, target as TimerTarget, message)
+  }
+
   /**
    * A timer object not set yet, for an owner that keeps one and moves it (`rescheduleTimer`): its
    * first setting takes the same path as the later ones, so code optimised in one world does not meet
@@ -170,7 +175,13 @@ export class Kernel {
       if (next.atNs > this.nowNs) this.advanceTo(next.atNs)
       const fire = next.fire!
       next.fire = undefined
-      fire()
+      if (fire === DELIVER_MESSAGE) {
+        const target = next.target as { readonly tellUnsafe: (message: unknown) => boolean }
+        const message = next.message
+        next.target = undefined
+        next.message = undefined
+        target.tellUnsafe(message)
+      } else fire()
       this.eventsProcessed++
       if (this.abortReason !== undefined) return "aborted"
       if (this.stopped) return "stopped"

@@ -4,6 +4,7 @@
  * order they were set.
  */
 import { assert, describe, it } from "@effect/vitest"
+import { Kernel } from "../../src/kernel/Kernel.ts"
 import { TimerHeap } from "../../src/kernel/TimerHeap.ts"
 import type { Timer } from "../../src/kernel/TimerHeap.ts"
 import { drawer } from "../support/draw.ts"
@@ -61,5 +62,25 @@ describe("TimerHeap", () => {
     }
     assert.deepStrictEqual(fired, expected)
     assert.isAbove(fired.length, 1000)
+  })
+})
+
+describe("message timers (Kernel.tellAt)", () => {
+  it("deliver in the same order as closure timers, ties in the order set; a cancelled one never; none keeps its message", () => {
+    const kernel = new Kernel()
+    const got: Array<string> = []
+    const port = { tellUnsafe: (m: string) => (got.push(`${kernel.nowNs}:${m}`), true) }
+    kernel.tellAt(20, port, "m20a")
+    kernel.setTimer(10, () => got.push(`${kernel.nowNs}:c10`))
+    kernel.tellAt(10, port, "m10")
+    const cancelled = kernel.tellAt(15, port, "never")
+    kernel.setTimer(20, () => got.push(`${kernel.nowNs}:c20`))
+    kernel.tellAt(20, port, "m20b")
+    const fired = kernel.tellAt(5, port, "m5")
+    kernel.cancelTimer(cancelled)
+    assert.strictEqual(kernel.runUntil(Infinity), "idle")
+    assert.deepStrictEqual(got, ["5:m5", "10:c10", "10:m10", "20:m20a", "20:c20", "20:m20b"])
+    // Fired or cancelled, a timer holds neither its target nor its message (a long run keeps no frames alive through them).
+    for (const t of [fired, cancelled]) assert.deepStrictEqual([t.fire, t.target, t.message], [undefined, undefined, undefined])
   })
 })
