@@ -16,11 +16,12 @@ import { frameMpduBytes } from "./FrameBytes.ts"
 import type { PhyConfig } from "./PhyConfig.ts"
 import { stageAt } from "./RetryChain.ts"
 import { basicRateFor, LOWEST_BASIC_RATE } from "./RateTable.ts"
-import { aifsNs, backoffSlots, eifsNs, nextCw, initialCw, SHORT_RETRY_LIMIT } from "./Backoff.ts"
+import { aifsNs, backoffSlots, eifsNs, SHORT_RETRY_LIMIT } from "./Backoff.ts"
 import { DEFAULT_NOISE_FLOOR_DBM, frameErrorRate, snrFromSignal } from "./LossModel.ts"
 import { ACK_BYTES, BLOCK_ACK_BYTES, MAX_AMPDU_MPDUS, timingsFor } from "./Timing.ts"
 import type { Station } from "./Station.ts"
 import type { Edcaf } from "./Edcaf.ts"
+import { cwAfterFailureOf, cwMinOf } from "./Edcaf.ts"
 import type { RadioEnvironment } from "../environment/RadioEnvironment.ts"
 import { appendTo, objectArray } from "../kernel/StableShapes.ts"
 import type { Timer } from "../kernel/TimerHeap.ts"
@@ -395,7 +396,7 @@ export class AirLogic {
     const t = timingsFor(s.phy)
     this.stats.internalCollisions++
     e.retries++
-    e.cw = nextCw(e.cw, t, e.voice)
+    e.cw = cwAfterFailureOf(e)
     if (atRetryLimit(e)) {
       const dropped = e.queue.slice(0, 1)
       this.giveUp(e, dropped, "retry-limit")
@@ -408,7 +409,7 @@ export class AirLogic {
   private giveUp(e: Edcaf, frames: ReadonlyArray<Frame>, reason: string): void {
     removeHead(e.queue, frames.length)
     this.drop(frames, reason)
-    e.cw = initialCw(timingsFor(e.station.phy), e.voice)
+    e.cw = cwMinOf(e)
     e.retries = 0
   }
 
@@ -611,7 +612,7 @@ export class AirLogic {
       else edcaf.queue.splice(0, frames.length, ...failed)
       let dropped: ReadonlyArray<Frame> = NO_FRAMES
       if (failed.length === 0) {
-        edcaf.cw = initialCw(timingsFor(station.phy), edcaf.voice)
+        edcaf.cw = cwMinOf(edcaf)
         edcaf.retries = 0
       } else {
         edcaf.retries++
@@ -619,7 +620,7 @@ export class AirLogic {
         // A BlockAck that came back, whatever MPDUs it lists as missing, ends the exchange well for the
         // backoff: CW goes back to CWmin; no answer doubles it (10.22.2.2; ns-3's HtFrameExchangeManager
         // resets CW on any BlockAck received).
-        edcaf.cw = acked ? initialCw(timingsFor(station.phy), edcaf.voice) : nextCw(edcaf.cw, timingsFor(station.phy), edcaf.voice)
+        edcaf.cw = acked ? cwMinOf(edcaf) : cwAfterFailureOf(edcaf)
         if (atRetryLimit(edcaf)) {
           dropped = failed
           this.giveUp(edcaf, failed, receiver === undefined && !collided ? "no-receiver" : "retry-limit")
@@ -692,11 +693,12 @@ export class AirLogic {
         // frame goes in that EDCAF's queue, −1 while this message has not reached it.
         let dataAt = -1
         let voiceAt = -1
+        let beaconAt = -1
         const frames = msg.frames
         for (let j = 0; j < frames.length; j++) {
           const f = frames[j]!
           const e = s.edcafFor(f)
-          let at = e === s.data ? dataAt : voiceAt
+          let at = e === s.data ? dataAt : e === s.voice ? voiceAt : beaconAt
           if (at < 0) {
             // A frame queued the instant an exchange ended, by an EDCAF that did not send in it, answers
             // what it carried (an AP's probe, auth or association response, its EAPOL message: the
@@ -713,7 +715,8 @@ export class AirLogic {
           if (msg.urgent) e.queue.splice(at, 0, f)
           else e.queue.push(f)
           if (e === s.data) dataAt = at + 1
-          else voiceAt = at + 1
+          else if (e === s.voice) voiceAt = at + 1
+          else beaconAt = at + 1
         }
         this.replan(medium)
         return

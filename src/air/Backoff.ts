@@ -33,6 +33,16 @@ export const AIFSN_BEST_EFFORT = 3
  * model's AP advertises in its WMM Parameter element).
  */
 export const AIFSN_VOICE = 2
+/**
+ * An AP's beacon queue: AIFSN 1 (AIFS = aSIFSTime + aSlotTime, PIFS), CWmin = CWmax = 0, so a beacon
+ * bursts out the first slot the medium is idle at its TBTT, ahead of the AP's own queued frames and of
+ * any retry of the frame it was sending. Hardware sends beacons from a queue of their own; these are
+ * the parameters ath9k gives it for an AP ("Always burst out beacon and CAB traffic",
+ * `ath9k_beaconq_config`, drivers/net/wireless/ath/ath9k/beacon.c). The standard leaves them to the
+ * implementation (802.11-2016 11.1.3.2: at each TBTT a beacon is the next frame scheduled).
+ */
+export const AIFSN_BEACON = 1
+export const BEACON_CW = 0
 
 /** AIFS[AC] = aSIFSTime + AIFSN[AC] × aSlotTime (802.11-2016 10.22.2.4): the idle time before a backoff counts. */
 export const aifsNs = (timings: Timings, aifsn: number): number => timings.sifsNs + aifsn * timings.slotNs

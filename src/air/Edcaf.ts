@@ -3,18 +3,24 @@
  * count, retries, the time its count may start). A station on a QoS (WMM) link has two, as a WMM
  * station has one EDCAF per access category (802.11-2016 10.22.2): AC_BE for its data, AC_VO for its
  * management, EAPOL and power-save frames (`goesByVoice`); a station without QoS has DCF's one
- * (10.3.4). The air contends with each on its own; a station's two whose counts run out in the same
- * slot collide inside it (10.22.2.4, `AirLogic.ts`). AC_VI and AC_BK carry nothing in the model (no frame has their priority) and are left out.
+ * (10.3.4). An AP has a third, its beacon queue (`AIFSN_BEACON`, `BEACON_CW`), above the others. The
+ * air contends with each on its own; a station's two whose counts run out in the same slot collide
+ * inside it (10.22.2.4, `AirLogic.ts`). AC_VI and AC_BK carry nothing in the model (no frame has their
+ * priority) and are left out.
  */
 import type { Frame } from "../vocabulary/Frame.ts"
 import { FrameKind, isNullData } from "../vocabulary/Frame.ts"
 import { DOUBLE_FIELD_SEED, objectArray } from "../kernel/StableShapes.ts"
+import { BEACON_CW, initialCw, nextCw } from "./Backoff.ts"
 import type { Station } from "./Station.ts"
+import { timingsFor } from "./Timing.ts"
 
 export class Edcaf {
   readonly station: Station
   /** AC_VO's parameters (AIFSN 2, CW 3..7); else best effort's, or DCF's on a link without QoS (`aifsn`). */
   readonly voice: boolean
+  /** An AP's beacon queue: CW 0 always (`BEACON_CW`). */
+  readonly beacon: boolean
   /** Slots after SIFS before its backoff counts: AIFSN[AC] (EDCA), or 2 (DCF's DIFS). */
   readonly aifsn: number
   /** Its hardware TX queue. */
@@ -36,15 +42,22 @@ export class Edcaf {
   /** Failed attempts of its head frame (its QSRC[AC], 10.22.2.2): on the air, or internal collisions lost. */
   retries = 0
 
-  constructor(station: Station, voice: boolean, aifsn: number, cw: number) {
+  constructor(station: Station, voice: boolean, aifsn: number, cw: number, beacon = false) {
     this.station = station
     this.voice = voice
+    this.beacon = beacon
     this.aifsn = aifsn
     this.cw = cw
     this.accessNs = 0
     this.countFromNs = 0
   }
 }
+
+/** CW[AC] for a new frame, and after a success or a drop (`initialCw`); the beacon queue's stays 0. */
+export const cwMinOf = (e: Edcaf): number => (e.beacon ? BEACON_CW : initialCw(timingsFor(e.station.phy), e.voice))
+
+/** CW[AC] after a failed attempt or an internal collision lost (`nextCw`); the beacon queue's stays 0. */
+export const cwAfterFailureOf = (e: Edcaf): number => (e.beacon ? BEACON_CW : nextCw(e.cw, timingsFor(e.station.phy), e.voice))
 
 /**
  * Whether `f` goes by AC_VO on a QoS link, as mac80211 queues it (TID 7, AC_VO):
@@ -59,8 +72,7 @@ export class Edcaf {
  *   `ieee80211_send_null_response` (net/mac80211/sta_info.c) queues it at TID 7 − 2·AC of the highest
  *   AC not ignored (`ieee80211_sta_ps_deliver_response`), AC_VO for the model's stations (legacy:
  *   none ignored; U-APSD: all four delivery-enabled).
- * Data with a body stays best effort, as do beacons, which the model's AP queues at their TBTT ahead
- * of its data (hardware sends them from a beacon queue of their own, which the model does not separate).
+ * Data with a body stays best effort. Beacons go by an AP's beacon queue (`Station.beacon`).
  */
 export const goesByVoice = (f: Frame): boolean => {
   switch (f.kind) {

@@ -6,7 +6,8 @@
  */
 import { RateTally } from "./RateTally.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
-import { AIFSN_BEST_EFFORT, AIFSN_DCF, AIFSN_VOICE, initialCw } from "./Backoff.ts"
+import { FrameKind } from "../vocabulary/Frame.ts"
+import { AIFSN_BEACON, AIFSN_BEST_EFFORT, AIFSN_DCF, AIFSN_VOICE, BEACON_CW, initialCw } from "./Backoff.ts"
 import { Edcaf, goesByVoice } from "./Edcaf.ts"
 import type { PhyConfig } from "./PhyConfig.ts"
 import type { RetryChain } from "./RetryChain.ts"
@@ -73,7 +74,12 @@ export class Station {
   readonly data: Edcaf
   /** Where its management, EAPOL and power-save frames go with WMM (AC_VO, `goesByVoice`); undefined without. */
   readonly voice: Edcaf | undefined
-  /** Its EDCAFs, `data` first, then `voice` if it has one: the order the air visits (and draws for) them. */
+  /** An AP's beacon queue (`AIFSN_BEACON`, `BEACON_CW`), where its beacons go; undefined for other stations. */
+  readonly beacon: Edcaf | undefined
+  /**
+   * Its EDCAFs, lowest priority first: `data`, then `voice` if it has one, then `beacon` if it has one:
+   * the order the air visits (and draws for) them, and the higher wins an internal collision.
+   */
   readonly edcafs: ReadonlyArray<Edcaf>
   /** Off the air (a vMAC being reset, an AP switched off): neither sends nor receives. */
   enabled = true
@@ -100,6 +106,8 @@ export class Station {
     readonly blockAckWindow?: number | undefined
     readonly cwMin: number
     readonly owner: StationOwner
+    /** It sends beacons (an AP): it has a beacon queue. */
+    readonly beacons?: boolean | undefined
   }) {
     this.name = options.name
     this.mac = options.mac
@@ -115,11 +123,16 @@ export class Station {
     this.owner = options.owner
     this.data = new Edcaf(this, false, this.qos ? AIFSN_BEST_EFFORT : AIFSN_DCF, options.cwMin)
     this.voice = this.qos ? new Edcaf(this, true, AIFSN_VOICE, initialCw(timingsFor(options.phy), true)) : undefined
-    this.edcafs = this.voice === undefined ? [this.data] : [this.data, this.voice]
+    this.beacon = options.beacons === true ? new Edcaf(this, false, AIFSN_BEACON, BEACON_CW, true) : undefined
+    const edcafs = [this.data]
+    if (this.voice !== undefined) edcafs.push(this.voice)
+    if (this.beacon !== undefined) edcafs.push(this.beacon)
+    this.edcafs = edcafs
   }
 
   /** The EDCAF `f` goes by: a plain test of its kind (and body), on every frame queued. */
   edcafFor(f: Frame): Edcaf {
+    if (this.beacon !== undefined && f.kind === FrameKind.Beacon) return this.beacon
     return this.voice !== undefined && goesByVoice(f) ? this.voice : this.data
   }
 

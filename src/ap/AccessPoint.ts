@@ -207,7 +207,8 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
     signalDbm: options.signalDbm, node: options.node, receivesBroadcast: true, maxAggregate: options.phy.standard === "802.11n" ? options.blockAckWindow : 1, qos: options.qos,
     blockAckWindow: options.blockAckWindow,
     cwMin: initialCw(timingsFor(options.phy)),
-    owner: new ApStationOwner(self)
+    owner: new ApStationOwner(self),
+    beacons: true
   })
   // Data to a station without a controller of its own goes at the PHY's rate, counted by rate as the rest.
   station.chain = fixedChain(options.phy)

@@ -128,8 +128,9 @@ describe("an AP's rate control on the air: a saturated downlink to a distant sta
         const r = results.get(kind)!
         assert.isAbove(r.downlinkMbps, 8, kind)
         assert.isAtMost(r.downlinkMbps, CEILING_24_MBPS, kind)
-        // Nothing above 24 Mb/s got through: the goodput is bounded by 24 Mb/s's ceiling.
-        for (const [rate, n] of r.good) if (rate > 24) assert.strictEqual(n, 0, `${kind}: delivered at ${rate} Mb/s`)
+        // Next to nothing above 24 Mb/s got through (the loss model loses a 1554-byte frame at 36 Mb/s
+        // and SNR 13 dB with probability 0.9993: a lucky one may pass): the goodput is bounded by 24 Mb/s's ceiling.
+        for (const [rate, n] of r.good) if (rate > 24) assert.isAtMost(n, Math.max(1, 0.01 * r.sent.get(rate)!), `${kind}: delivered at ${rate} Mb/s`)
         // Most of what it sent went at 24 Mb/s or below: it sampled the higher rates, it did not stay there.
         const total = [...r.sent.values()].reduce((a, b) => a + b, 0)
         const low = [...r.sent].filter(([rate]) => rate <= 24).reduce((a, [, n]) => a + n, 0)

@@ -17,6 +17,8 @@
  *   again while its vMAC was still associated, and the vMAC authenticated at once with its ring still
  *   full for the old association. A join while associated now leaves the old BSS first (a
  *   deauthentication, the ring's frames for it dropped), as mac80211 does before it authenticates.
+ *   Since the APs' beacon queue (the same day) these three cases no longer meet those sequences;
+ *   `test/model/AssociationEnd.test.ts` builds both on purpose.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -49,56 +51,4 @@ describe("campaign cases of round 23", () => {
       // Then the VM authenticates again with an AP.
       assert.isTrue(records.slice(i + 2).some((r) => r.h.type === Dot11.MANAGEMENT && r.h.subtype === Dot11.AUTH && r.h.addr2 === deauth.h.addr1))
     }), { timeout: 60_000 })
-
-  it.effect("a VM that lost its AP's beacons and joined another sends nothing more to the old one (seed 115, case 151)", () =>
-    Effect.gen(function*() {
-      // Four VMs with uploads in an ESS of three APs; a NIC crash at 1.6 s, the AP on channel 6 down
-      // from 3 s to 5.5 s, vm0's guest driver crash at 5.1 s.
-      const c = collector()
-      const { report } = yield* runFaultCase({
-        seed: 112662, mode: 0, vms: 4, aps: 3, traffic: ["udp-tx", "udp-tx", "udp-tx", "udp-tx"],
-        faults: [{ atTenths: 16, kind: 865, target: 0, size: 0 }, { atTenths: 51, kind: 186, target: 0, size: 0 }, { atTenths: 30, kind: 483, target: 0, size: 439 }],
-        setup: { phy: 0, wmm: 0, rateControl: 1, powerSave: 0, security: 0, switches: 0, txScheduler: 0, radio: 0, ess: 1, beacons: 0 }
-      }, { pcap: c.sink })
-      assert.deepStrictEqual(caseVerdict(report), [])
-      assert.strictEqual(report.invariants.unaccountedFrames, 0)
-      assert.isAbove(report.frames.droppedByReason["vmac-association-ended"] ?? 0, 0)
-      // On the air: a station's data goes only to the BSS it last authenticated with.
-      const joinedTo = new Map<number, number>()
-      let moved = 0
-      for (const r of readPcap(c.bytes()).records) {
-        const h = readDot11(r.data, readRadiotap(r.data).lengthBytes)
-        if (h.type === Dot11.MANAGEMENT && h.subtype === Dot11.AUTH && h.addr2 !== h.addr3) {
-          if (joinedTo.has(h.addr2!) && joinedTo.get(h.addr2!) !== h.addr1) moved++
-          joinedTo.set(h.addr2!, h.addr1)
-        }
-        const to = h.addr2 === undefined ? undefined : joinedTo.get(h.addr2)
-        if (h.type === Dot11.DATA && to !== undefined) assert.strictEqual(h.addr1, to, `data from ${h.addr2!.toString(16)} at ${r.timeNs / 1e9} s`)
-      }
-      assert.isAtLeast(moved, 2, "two VMs moved to another AP")
-    }), { timeout: 60_000 })
-
-  it.effect("a guest driver reloaded over its association: the VMs' downloads run to the end (seed 105, case 34; seed 12, case 44)", () =>
-    Effect.gen(function*() {
-      const cases = [
-        {
-          seed: 432807, mode: 0, vms: 4, aps: 3, traffic: ["udp-rx", "udp-rx", "tcp-rx", "tcp-rx"],
-          faults: [{ atTenths: 44, kind: 211, target: 901, size: 0 }, { atTenths: 48, kind: 718, target: 495, size: 407 }, { atTenths: 21, kind: 680, target: 0, size: 107 },
-            { atTenths: 5, kind: 959, target: 711, size: 0 }, { atTenths: 32, kind: 450, target: 991, size: 14 }],
-          setup: { phy: 1, wmm: 0, rateControl: 0, powerSave: 1, security: 0, switches: 4, txScheduler: 0, radio: 0, ess: 0, beacons: 1 }
-        },
-        {
-          seed: 753492, mode: 0, vms: 4, aps: 4, traffic: ["tcp-rx", "tcp-rx", "tcp-tx", "udp-rx"],
-          faults: [{ atTenths: 48, kind: 195, target: 0, size: 0 }, { atTenths: 39, kind: 782, target: 0, size: 250 }],
-          setup: { phy: 1, wmm: 0, rateControl: 1, powerSave: 1, security: 0, switches: 4, txScheduler: 1, radio: 0, ess: 1, beacons: 0 }
-        }
-      ]
-      for (const c of cases) {
-        const { report } = yield* runFaultCase(c)
-        assert.deepStrictEqual(caseVerdict(report), [], `case of seed ${c.seed}`)
-        assert.strictEqual(report.invariants.unaccountedFrames, 0)
-        const left = report.frames.droppedByReason
-        assert.isAbove((left["vmac-leaving"] ?? 0) + (left["vmac-association-ended"] ?? 0), 0, "a ring's frames for an AP left behind were dropped")
-      }
-    }), { timeout: 120_000 })
 })
