@@ -547,14 +547,11 @@ class ApLogic {
     after(this.kernel, Ps.FAREWELL_TIMEOUT_NS, this.self!, { _tag: "FarewellTimeout", station: mac, frameId: f.id })
   }
 
-  /**
-   * A departing station goes: its power save ends and what is still queued for it is purged (hostapd
-   * removes it from the driver, and mac80211 purges a removed station's queues).
-   */
+  /** A departing station goes: its power save ends and what is still queued for it is purged (hostapd removes it from the driver). */
   private departed(s: ApState, mac: number): void {
     Ps.forgetStation(s.ps, mac)
     this.setDozing(s, mac, false)
-    this.o.air.ref.tellUnsafe(Air.AirMessage.FlushTo({ station: this.station, receiver: mac, reason: "ap-station-gone" }))
+    this.purge(mac)
   }
 
   /** Whether `mac`'s PM bit, PS-Polls and triggers count: associated, or departing with its farewell held. */
@@ -569,19 +566,24 @@ class ApLogic {
     if (pm) after(this.kernel, PS_BUFFER_EXPIRE_NS, this.self!, { _tag: "PsExpiry", station: mac, since: this.kernel.nowNs })
   }
 
-  /**
-   * The station is gone (`stationGone`) and so is what was queued for it: mac80211 purges a removed
-   * station's queues (`__cleanup_single_sta`, net/mac80211/sta_info.c).
-   */
+  /** The station is gone (`stationGone`) and so is what was queued for it (`purge`). */
   private stationDropped(s: ApState, mac: number): void {
     this.stationGone(s, mac)
+    this.purge(mac)
+  }
+
+  /**
+   * What is queued for `mac` goes, unsent (`ap-station-gone`): mac80211 purges a removed station's
+   * queues (`__cleanup_single_sta`, net/mac80211/sta_info.c).
+   */
+  private purge(mac: number): void {
     this.o.air.ref.tellUnsafe(Air.AirMessage.FlushTo({ station: this.station, receiver: mac, reason: "ap-station-gone" }))
   }
 
   /** A station that has not acknowledged anything for a long while is gone: forget it (and tell it). */
   private kick(s: ApState, mac: number): void {
     this.stats.kickouts++
-    this.o.air.ref.tellUnsafe(Air.AirMessage.FlushTo({ station: this.station, receiver: mac, reason: "ap-station-gone" }))
+    this.purge(mac)
     this.farewell(s, mac, FrameKind.Deauth, Status.Unspecified)
   }
 
@@ -609,7 +611,7 @@ class ApLogic {
         // The poll went unanswered: what was queued for the station goes, it is told, and forgotten
         // (it is no longer associated, and a frame it sends gets a deauthentication back).
         this.stats.inactivityDisassociations++
-        this.o.air.ref.tellUnsafe(Air.AirMessage.FlushTo({ station: this.station, receiver: mac, reason: "ap-station-gone" }))
+        this.purge(mac)
         this.farewell(s, mac, FrameKind.Disassoc, Reason.Inactivity)
         return this.armInactivity(s, mac, step.timer)
       case "Deauthenticate":
