@@ -62,6 +62,17 @@ const simulate = <A>(program: Effect.Effect<A, never, Simulation.Simulation | Ac
 
 const MS = 1e6
 
+/** Asks `v` to join NEW_AP on channel 1, then tells it its farewell is done: the ring before and after that. */
+const joinAcrossFarewell = (v: Vmac.VmacHandle, ring: Array<readonly [string, number, number]>, deauthId: () => number) =>
+  Effect.gen(function*() {
+    v.ref.tellUnsafe({ _tag: "Auth", bssid: NEW_AP, channel: 1 })
+    yield* Simulation.sleep(MS)
+    const beforeDone = [...ring]
+    v.ref.tellUnsafe({ _tag: "DeauthDone", frameId: deauthId() })
+    yield* Simulation.sleep(MS)
+    return { beforeDone, after: [...ring] }
+  })
+
 describe("a vMAC's crash while it says farewell", () => {
   it.effect("keeps the farewell: a join after the crash waits until the radio is done with the deauthentication", () =>
     Effect.gen(function*() {
@@ -71,12 +82,7 @@ describe("a vMAC's crash while it says farewell", () => {
           yield* Simulation.sleep(MS)
           v.ref.tellUnsafe(CRASH)
           yield* Simulation.sleep(100 * MS)
-          v.ref.tellUnsafe({ _tag: "Auth", bssid: NEW_AP, channel: 1 })
-          yield* Simulation.sleep(MS)
-          const beforeDone = [...ring]
-          v.ref.tellUnsafe({ _tag: "DeauthDone", frameId: deauthId() })
-          yield* Simulation.sleep(MS)
-          return { beforeDone, after: [...ring] }
+          return yield* joinAcrossFarewell(v, ring, deauthId)
         })))
       assert.deepStrictEqual(beforeDone, [["Deauth", OLD_AP, 6]], "the authentication waits for the farewell")
       assert.deepStrictEqual(after, [["Deauth", OLD_AP, 6], ["Auth", NEW_AP, 1]])
@@ -106,15 +112,7 @@ describe("a vMAC's crash while it says farewell", () => {
 describe("a vMAC's join while associated", () => {
   it.effect("leaves the old BSS first: its ring for the old AP dropped, the farewell on the old channel, then the join", () =>
     Effect.gen(function*() {
-      const { beforeDone, after } = yield* simulate(withVmac((v, ring, deauthId) =>
-        Effect.gen(function*() {
-          v.ref.tellUnsafe({ _tag: "Auth", bssid: NEW_AP, channel: 1 })
-          yield* Simulation.sleep(MS)
-          const beforeDone = [...ring]
-          v.ref.tellUnsafe({ _tag: "DeauthDone", frameId: deauthId() })
-          yield* Simulation.sleep(MS)
-          return { beforeDone, after: [...ring] }
-        })))
+      const { beforeDone, after } = yield* simulate(withVmac(joinAcrossFarewell))
       assert.deepStrictEqual(beforeDone, [["AssociationEnded", 1, -1], ["Deauth", OLD_AP, 6]])
       assert.deepStrictEqual(after, [["AssociationEnded", 1, -1], ["Deauth", OLD_AP, 6], ["Auth", NEW_AP, 1]])
     }))
