@@ -119,10 +119,11 @@ export class NicLogic {
       }
       case "AssociationEnded":
         // The AP is gone for this vMAC (it deauthenticated or disassociated it, its beacons stopped, or
-        // the vMAC joins elsewhere): what the ring still holds for it is dropped, as mac80211 removes the AP's station entry
-        // (`sta_info_flush` in `ieee80211_set_disassoc`, net/mac80211/mlme.c) and the driver flushes
-        // that station's queues (iwlmvm's `iwl_mvm_rm_sta`). Kept, those frames would go to an AP no
-        // longer there, each through its whole retry chain, ahead of the next association's.
+        // the vMAC joins elsewhere): what the ring still holds for it is dropped, as mac80211 removes
+        // the AP's station entry (`sta_info_flush` in `ieee80211_set_disassoc`, net/mac80211/mlme.c)
+        // and the driver flushes that station's queues (iwlmvm's `iwl_mvm_rm_sta`). Kept, those frames
+        // would go to an AP no longer there, each through its whole retry chain, ahead of the next
+        // association's.
         if (!failed.has(msg.vmac)) radio.reclaim(r, msg.vmac, msg.reason)
         break
       case "Disassoc": {

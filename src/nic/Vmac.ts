@@ -376,7 +376,7 @@ class VmacFirmware {
           // anew: what its ring holds for the old AP goes, its deauthentication goes out on the old
           // channel, and the join waits for it (as after `Disassoc`).
           this.o.nic.tellUnsafe({ _tag: "AssociationEnded", vmac: this.o.index, reason: "vmac-leaving" })
-          s.leaving = { deauthId: this.sendManagement(s, FrameKind.Deauth, undefined).id, auth: undefined }
+          this.sayFarewell(s)
           this.dropKeys(s)
           r.state = "idle"
         }
@@ -415,7 +415,7 @@ class VmacFirmware {
       case "Disassoc":
         if (r.state === "stopped") break
         // Its channel stays as it was: the deauthentication goes out there, and a join waits for it.
-        if (r.state === "associated") s.leaving = { deauthId: this.sendManagement(s, FrameKind.Deauth, undefined).id, auth: undefined }
+        if (r.state === "associated") this.sayFarewell(s)
         else if (s.leaving !== undefined) s.leaving.auth = undefined // a join held behind the deauthentication is called off
         this.dropKeys(s)
         r.state = "idle"
@@ -518,6 +518,14 @@ class VmacFirmware {
       this.powerSave(s, PowerSave.activity(r.ps, this.kernel.nowNs, true))
     }
     this.toRing(ok, false)
+  }
+
+  /**
+   * Sends its deauthentication to its AP, on the channel it is on, and leaves (`leaving`): a join asked
+   * meanwhile waits until the radio is done with the frame (`DeauthDone`).
+   */
+  private sayFarewell(s: VmacState): void {
+    s.leaving = { deauthId: this.sendManagement(s, FrameKind.Deauth, undefined).id, auth: undefined }
   }
 
   /** Starts a join: authentication with `bssid` on `channel`. */
@@ -640,7 +648,7 @@ class VmacFirmware {
     // Its farewell to the old AP goes out on the old channel; a join the driver asks next waits for it
     // (as after `Disassoc`): pushed meanwhile, a join on another channel would take the vMAC's ring
     // there, and the deauthentication behind it would wait for a channel the ring no longer offers.
-    if (r.state === "associated") s.leaving = { deauthId: this.sendManagement(s, FrameKind.Deauth, undefined).id, auth: undefined }
+    if (r.state === "associated") this.sayFarewell(s)
     this.dropKeys(s)
     const was = r.state
     r.state = "idle"
