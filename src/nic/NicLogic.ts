@@ -119,22 +119,13 @@ export class NicLogic {
       }
       case "AssociationEnded":
         // The AP is gone for this vMAC (it deauthenticated or disassociated it, its beacons stopped, or
-        // the vMAC joins elsewhere): what the ring still holds for it is dropped, as mac80211 removes
+        // the vMAC leaves it, on the driver's command or to join elsewhere): what the ring still holds for it is dropped, as mac80211 removes
         // the AP's station entry (`sta_info_flush` in `ieee80211_set_disassoc`, net/mac80211/mlme.c)
         // and the driver flushes that station's queues (iwlmvm's `iwl_mvm_rm_sta`). Kept, those frames
         // would go to an AP no longer there, each through its whole retry chain, ahead of the next
         // association's.
         if (!failed.has(msg.vmac)) radio.reclaim(r, msg.vmac, msg.reason)
         break
-      case "Disassoc": {
-        // Leaving its BSS, what the vMAC still had queued is dropped before its deauthentication
-        // goes, as mac80211 flushes the queues with drop before it sends one (`ieee80211_set_disassoc`,
-        // net/mac80211/mlme.c: it "should not insist sending these frames" and delay the roam).
-        const v = vmacs[msg.vmac]
-        if (v !== undefined && !failed.has(msg.vmac) && v.regs.state === "associated") radio.reclaim(r, msg.vmac, "vmac-leaving")
-        this.routeToVmac(msg)
-        break
-      }
       case "BeaconCheck":
         radio.checkBeacons(r)
         after(kernel, BEACON_CHECK_PERIOD_NS, self, msg)

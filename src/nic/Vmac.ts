@@ -25,7 +25,7 @@
  * association failed. Keys are cleared whenever the association ends.
  *
  * Leaving a BSS (`Disassoc` while associated) is mac80211's `ieee80211_set_disassoc`
- * (net/mac80211/mlme.c): the card first drops what the vMAC had queued (`NicLogic`), the
+ * (net/mac80211/mlme.c): the card first drops what the vMAC had queued (`AssociationEnded`), the
  * deauthentication goes out on the old BSS's channel, and an `Auth` to a new BSS waits until the radio
  * is done with it (acknowledged or given up: `DeauthDone`), as mac80211 flushes the deauthentication
  * out before it releases the channel and `ieee80211_mgd_auth` prepares the new one. A reset while
@@ -165,7 +165,7 @@ export interface FromVmac {
 }
 
 /**
- * A vMAC's association ended (on the AP's word, by beacon loss, or for a join elsewhere): what its ring
+ * A vMAC's association ended (on the AP's word, by beacon loss, on the driver's `Disassoc`, or for a join elsewhere): what its ring
  * holds for that AP goes, dropped for `reason`.
  */
 export interface AssociationEnded {
@@ -375,8 +375,7 @@ class VmacFirmware {
           // its BSS first, as mac80211's `ieee80211_mgd_auth` disassociates before it authenticates
           // anew: what its ring holds for the old AP goes, its deauthentication goes out on the old
           // channel, and the join waits for it (as after `Disassoc`).
-          this.o.nic.tellUnsafe({ _tag: "AssociationEnded", vmac: this.o.index, reason: "vmac-leaving" })
-          this.sayFarewell(s)
+          this.leaveBss(s)
           this.dropKeys(s)
           r.state = "idle"
         }
@@ -415,7 +414,7 @@ class VmacFirmware {
       case "Disassoc":
         if (r.state === "stopped") break
         // Its channel stays as it was: the deauthentication goes out there, and a join waits for it.
-        if (r.state === "associated") this.sayFarewell(s)
+        if (r.state === "associated") this.leaveBss(s)
         else if (s.leaving !== undefined) s.leaving.auth = undefined // a join held behind the deauthentication is called off
         this.dropKeys(s)
         r.state = "idle"
@@ -518,6 +517,17 @@ class VmacFirmware {
       this.powerSave(s, PowerSave.activity(r.ps, this.kernel.nowNs, true))
     }
     this.toRing(ok, false)
+  }
+
+  /**
+   * Leaves its BSS by its own choice: the card drops what the ring still holds for the AP, then the
+   * deauthentication goes, as mac80211 flushes the queues with drop before it sends one
+   * (`ieee80211_set_disassoc`, net/mac80211/mlme.c: it "should not insist sending these frames" and
+   * delay the roam). Both go to the card in this order, so the farewell is not dropped with the ring.
+   */
+  private leaveBss(s: VmacState): void {
+    this.o.nic.tellUnsafe({ _tag: "AssociationEnded", vmac: this.o.index, reason: "vmac-leaving" })
+    this.sayFarewell(s)
   }
 
   /**
