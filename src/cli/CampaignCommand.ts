@@ -16,7 +16,7 @@ import { StoppedByCtrlC, withStopOnCtrlC } from "./StopOnCtrlC.ts"
 import { CliUsageError } from "./CliUsageError.ts"
 import * as flags from "./flags.ts"
 import { jobProgress } from "./Progress.ts"
-import { prepareOutputs, removeOutputsIfLeftEmpty, writeOutputs } from "./OutputFolder.ts"
+import { prepareOutputs, removeOutputsIfLeftEmpty, writeOutputs, writtenLines } from "./OutputFolder.ts"
 import { workerCount, workers } from "./Workers.ts"
 import { batchRunnerLayer, cluster, refuseWorkersWithCluster } from "./ClusterFlag.ts"
 import { problemsFromIssue, parseOptions } from "../scenario/ScenarioIssues.ts"
@@ -123,7 +123,7 @@ export const campaignCommand = Command.make(
     const workers = workerCount(workersGiven)
     const cases = Option.getOrElse(casesGiven, () => DEFAULT_CASES)
     const seed = Option.getOrElse(seedGiven, () => DEFAULT_SEED)
-    if (Option.isSome(out)) yield* prepareOutputs(out.value)
+    if (Option.isSome(out)) yield* prepareOutputs(out.value, ["campaign.json"], undefined)
     const progress = jobProgress("case", workers, json)
     const report = yield* withStopOnCtrlC(STOP_NOTICE, ({ signal }) =>
       Effect.provide(
@@ -143,7 +143,10 @@ export const campaignCommand = Command.make(
     if (!json && process.stderr.isTTY) process.stderr.write("\r\x1b[K")
     const encoded = Schema.encodeSync(CampaignReport)(report)
     const written = Option.isSome(out) ? yield* writeOutputs(out.value, { "campaign.json": JSON.stringify(encoded, null, 2) + "\n" }) : undefined
-    yield* Console.log(json ? JSON.stringify(encoded) : renderCampaign(report, Option.getOrUndefined(clusterStorage)) + (written === undefined ? "" : `\n\nresults: ${written["campaign.json"]}`))
+    yield* Console.log(json ? JSON.stringify(encoded) : renderCampaign(report, Option.getOrUndefined(clusterStorage)) + (written === undefined ? "" : writtenLines(written, [["results:", "campaign.json"]])))
+    // A results file that could not be written is said now; a failed case, which says more, still ends the command.
+    if (written?.failure !== undefined && (report.failed > 0 || report.stopped)) yield* Console.error(`vwifi: ${written.failure.message}`)
+    else if (written?.failure !== undefined) return yield* written.failure
     const stoppedAfter = report.stopped ? ` (stopped by Ctrl-C after ${report.cases} of the ${report.casesAsked} cases)` : ""
     if (report.failed > 0) return yield* new CheckFailed({ message: `${report.failed} of ${report.cases} cases failed${stoppedAfter}; each replays with the command printed beside it` })
     if (report.stopped) {

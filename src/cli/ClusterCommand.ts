@@ -29,8 +29,13 @@ const storage = Flag.String("storage").pipe(
   Flag.withDescription("The cluster's shared storage: a SQLite file (every runner on this machine) or a postgres://user:password@host/db URL (runners on several machines)")
 )
 
+/** A host name given empty would listen on every interface, the opposite of what a default of localhost promises. */
+const nonEmptyHost = (name: string) =>
+  Flag.filter((h: string) => h.trim() !== "", () => `--${name} needs a host name or an IP address, got an empty one`)
+
 const host = Flag.String("host").pipe(
   Flag.withDescription("The name or IP address other machines reach this runner at (default localhost: runners and submitters on this machine only)"),
+  nonEmptyHost("host"),
   Flag.withDefault("localhost")
 )
 
@@ -42,6 +47,7 @@ const port = Flag.Int("port").pipe(
 
 const listenHost = Flag.String("listen-host").pipe(
   Flag.withDescription("The interface to listen on when it is not --host (0.0.0.0 in a container or behind NAT)"),
+  nonEmptyHost("listen-host"),
   Flag.optional
 )
 

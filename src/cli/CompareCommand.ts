@@ -8,7 +8,7 @@ import { compare } from "../compare/Compare.ts"
 import { sweep } from "../compare/Sweep.ts"
 import { CompareReport } from "../report/CompareReport.ts"
 import { durationOverride, loadScenario, scenarioArgument } from "./ScenarioInput.ts"
-import { prepareOutputs, removeOutputsIfLeftEmpty, writeOutputs } from "./OutputFolder.ts"
+import { prepareOutputs, removeOutputsIfLeftEmpty, writeOutputs, writtenLines } from "./OutputFolder.ts"
 import { CliUsageError } from "./CliUsageError.ts"
 import { batchRunnerLayer, cluster, refuseWorkersWithCluster } from "./ClusterFlag.ts"
 import { htmlReport } from "../report/HtmlReport.ts"
@@ -54,7 +54,7 @@ export const compareCommand = Command.make(
           `${base.warmupSeconds} s (warmupSeconds): every point would measure nothing. Lower warmupSeconds, or run \`vwifi sweep-rate\` with a longer --duration`
       })
     }
-    yield* prepareOutputs(out)
+    yield* prepareOutputs(out, ["results.json", "report.html"], Option.getOrUndefined(file))
     // The threads start once the input is known to be good, and serve the comparison and the sweep.
     const { compared, swept } = yield* Effect.provide(
       Effect.gen(function*() {
@@ -71,12 +71,14 @@ export const compareCommand = Command.make(
       batchRunnerLayer(workers, clusterStorage)
     )
     const report = swept === undefined ? compared : { ...compared, sweep: swept }
-    const paths = yield* writeOutputs(out, {
+    const written = yield* writeOutputs(out, {
       "results.json": JSON.stringify(encode(report), null, 2) + "\n",
       "report.html": yield* htmlReport(report, swept)
     })
     const sweepTable = swept === undefined ? "" : `\n\n${renderSweep(swept)}`
-    yield* Console.log(json ? JSON.stringify(encode(report)) : `${renderCompare(report)}${sweepTable}\n\nresults: ${paths["results.json"]}\nreport:  ${paths["report.html"]}`)
+    const files = writtenLines(written, [["results:", "results.json"], ["report: ", "report.html"]])
+    yield* Console.log(json ? JSON.stringify(encode(report)) : `${renderCompare(report)}${sweepTable}${files}`)
+    if (written.failure !== undefined) return yield* written.failure
   },
   // A run that fails leaves no empty --out folder behind.
   (command, { out }) => removeOutputsIfLeftEmpty(out, command))

@@ -16,14 +16,24 @@ const UNIT_NS: Record<string, number> = {
 /** Nanoseconds for `text`, or an error message saying what is accepted. */
 export const parseDurationNs = (text: string): { readonly ns: number } | { readonly error: string } => {
   if (/^\s*-/.test(text)) return { error: `"${text}": a duration cannot be negative` }
+  // An exponent is refused with its own reason: 1e99s is a number and a unit, just not one written plainly.
+  if (/^\s*\d+(?:\.\d+)?e[+-]?\d+\s*[a-zµ]*\s*$/i.test(text)) {
+    return { error: `"${text}": write the number without an exponent, e.g. 1000s, 17m, 250ms` }
+  }
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-zµ]*)\s*$/i.exec(text)
   const unit = match?.[2]?.toLowerCase() || "s"
   const scale = UNIT_NS[unit]
   if (match === null || scale === undefined) {
     return { error: `"${text}" is not a duration: write a number and a unit, e.g. 10s, 250ms, 1.5h (units: ns, us, ms, s, m, h, d)` }
   }
-  const ns = Math.round(Number(match[1]) * scale)
-  if (ns === 0 && Number(match[1]) > 0) return { error: `"${text}" is less than a nanosecond, the simulation's finest step` }
+  const exactNs = Number(match[1]) * scale
+  const ns = Math.round(exactNs)
+  if (ns === 0 && exactNs > 0) return { error: `"${text}" is less than a nanosecond, the simulation's finest step` }
+  // A fraction of a nanosecond is not rounded away in silence (0.5ns would run 1 ns); a decimal's own
+  // rounding error (1.1s is 1100000000.0000002 ns) is far below it.
+  if (Math.abs(exactNs - ns) > 1e-3 && Number.isSafeInteger(ns)) {
+    return { error: `"${text}" is not a whole number of nanoseconds, the simulation's finest step` }
+  }
   if (!(ns > 0) || !Number.isSafeInteger(ns)) return { error: `"${text}" must be more than 0 and at most about 104 days` }
   return { ns }
 }

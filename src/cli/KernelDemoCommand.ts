@@ -8,6 +8,7 @@ import type { KernelDemoResult } from "../demo/KernelDemo.ts"
 import * as flags from "./flags.ts"
 import { withTraceFile } from "./TraceFile.ts"
 import { OutputFiles } from "./OutputFile.ts"
+import { refuseSharedPaths } from "./OutputPaths.ts"
 import { progressReporter } from "./Progress.ts"
 
 const nodes = Flag.Int("nodes").pipe(
@@ -39,6 +40,7 @@ export const kernelDemoCommand = Command.make(
     trace: flags.traceFile
   },
   Effect.fnUntraced(function*({ seed, duration, nodes, json, trace }) {
+    yield* refuseSharedPaths([["--trace", Option.getOrUndefined(trace)]], undefined)
     const progress = json ? undefined : progressReporter(duration)
     const outputs = new OutputFiles()
     const result = yield* withTraceFile(Option.getOrUndefined(trace), outputs, (sink) =>

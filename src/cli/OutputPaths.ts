@@ -73,6 +73,15 @@ const standardOutput = (): Stats | undefined => {
 }
 
 /**
+ * What names one file: an existing file by its device and inode (a hard link is another name of it,
+ * which no walk of the path sees), a new one by its canonical path.
+ */
+const fileKey = (path: string): string => {
+  const s = statOf(path)
+  return s !== undefined && s.isFile() ? `inode ${s.dev}:${s.ino}` : canonical(path)
+}
+
+/**
  * Refuses two outputs on one file, and an output on the input: `outputs` are flag → path (absent
  * ones undefined), `input` the scenario file, if any. Devices such as /dev/null are not files.
  */
@@ -81,17 +90,18 @@ export const refuseSharedPaths = (
   input: string | undefined
 ): Effect.Effect<void, CliUsageError> => {
   const seen = new Map<string, string>()
-  if (input !== undefined) seen.set(canonical(input), "the scenario file")
+  if (input !== undefined) seen.set(fileKey(input), "the scenario file")
   const stdout = standardOutput()
   for (const [flag, path] of outputs) {
     if (path === undefined) continue
+    if (path === "") return Effect.fail(new CliUsageError({ message: `${flag} needs a file name, got an empty one` }))
     // "-" reads as standard output to many tools; here it would be a file named "-" in the current folder.
     if (path === "-") {
       return Effect.fail(new CliUsageError({
         message: `${flag} - would write a file named "-" (standard output holds the run's table): give a file name`
       }))
     }
-    const key = canonical(path)
+    const key = fileKey(path)
     // /dev/stdout, or a file standard output is redirected to, already holds the run's table or JSON.
     const target = statOf(path)
     // (/dev/null takes anything, even when standard output goes there too.)

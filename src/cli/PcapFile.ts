@@ -16,7 +16,7 @@ export const withPcapFile = <A, E, R>(
 ): Effect.Effect<A, E | CliUsageError, R> => {
   if (path === undefined) return use(undefined)
   return Effect.acquireUseRelease(
-    Effect.map(openOutput("the capture", path), (file) => outputs.add(file)),
+    Effect.map(openOutput("the capture (--pcap)", path), (file) => outputs.add(file)),
     // A synchronous write: done with the bytes when it returns.
     (file) => use(pcapSinkUsingBytesAtOnce((bytes) => file.write(bytes))),
     (file) => Effect.sync(() => file.close())

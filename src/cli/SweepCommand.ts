@@ -8,7 +8,7 @@ import { sweep } from "../compare/Sweep.ts"
 import { renderSweep } from "./SweepTable.ts"
 import { SweepReport, sweepHtml } from "../report/SweepReport.ts"
 import { durationOverride, loadScenario, scenarioArgument } from "./ScenarioInput.ts"
-import { prepareOutputs, removeOutputsIfLeftEmpty, writeOutputs } from "./OutputFolder.ts"
+import { prepareOutputs, removeOutputsIfLeftEmpty, writeOutputs, writtenLines } from "./OutputFolder.ts"
 import { CliUsageError } from "./CliUsageError.ts"
 import * as flags from "./flags.ts"
 import { jobProgress } from "./Progress.ts"
@@ -34,17 +34,18 @@ export const sweepCommand = Command.make(
     if (base.vms.length === 0) return yield* new CliUsageError({ message: "the base scenario needs at least one VM" })
     yield* refuseFaultsInBase(base, "sweep-rate")
     yield* refuseUnsweepableBase(base, "sweep-rate")
-    yield* prepareOutputs(out)
+    yield* prepareOutputs(out, ["sweep.json", "sweep.html"], Option.getOrUndefined(file))
     const durationNs = Option.getOrUndefined(duration)
     const progress = jobProgress("run", workers, json)
     const points = yield* Effect.provide(sweep(base, { seed, seeds: seedCount, durationNs, onDone: progress.onDone }), batchRunnerLayer(workers, clusterStorage))
     progress.done()
     const report: SweepReport = { seed, seeds: Array.from({ length: seedCount }, (_, i) => seed + i), simulatedSecondsPerRun: (durationNs ?? base.durationSeconds * 1e9) / 1e9, points }
-    const paths = yield* writeOutputs(out, {
+    const written = yield* writeOutputs(out, {
       "sweep.json": JSON.stringify(Schema.encodeSync(SweepReport)(report), null, 2) + "\n",
       "sweep.html": yield* sweepHtml(report)
     })
-    yield* Console.log(json ? JSON.stringify(report) : `${renderSweep(report)}\n\nresults: ${paths["sweep.json"]}\nchart:   ${paths["sweep.html"]}`)
+    yield* Console.log(json ? JSON.stringify(report) : `${renderSweep(report)}${writtenLines(written, [["results:", "sweep.json"], ["chart:  ", "sweep.html"]])}`)
+    if (written.failure !== undefined) return yield* written.failure
   },
   // A run that fails leaves no empty --out folder behind.
   (command, { out }) => removeOutputsIfLeftEmpty(out, command))

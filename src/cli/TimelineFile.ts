@@ -55,7 +55,7 @@ export const withTimelineFile = <A, E, R>(
     return Effect.fail(new CliUsageError({ message: `--trace-window starts at ${seconds(fromNs)}, ${fromNs === durationNs ? "where" : "after"} the run ends (${seconds(durationNs)}): nothing would be in it` }))
   }
   return Effect.acquireUseRelease(
-    Effect.map(openOutput("the timeline", path), (file) => outputs.add(file)),
+    Effect.map(openOutput("the timeline (--trace-out)", path), (file) => outputs.add(file)),
     (file) => {
       const timeline = new Timeline({ fromNs, untilNs, write: (chunk) => file.write(chunk) })
       return Effect.tap(use(timeline), () => {

@@ -11,7 +11,7 @@ export const withTraceFile = <A, E, R>(
 ): Effect.Effect<A, E | CliUsageError, R> => {
   if (path === undefined) return use(undefined)
   return Effect.acquireUseRelease(
-    Effect.map(openOutput("the trace", path), (file) => outputs.add(file)),
+    Effect.map(openOutput("the trace (--trace)", path), (file) => outputs.add(file)),
     (file) => use((line) => file.write(line + "\n")),
     (file) => Effect.sync(() => file.close())
   )

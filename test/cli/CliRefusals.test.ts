@@ -4,7 +4,7 @@
  * that cannot be written whole, which ends the run with exit code 1 after its results.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs"
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { vwifi, vwifiIn } from "./vwifi.ts"
@@ -97,6 +97,33 @@ describe("cli: refused before anything runs", () => {
     symlinkSync("../t.out", join(dir, "real", "inner", "d"))
     refused(vwifi("run", "--duration", "2s", "--pcap", join(dir, "real", "t.out"), "--trace", join(dir, "L", "d")), "each output needs a file of its own")
     refused(vwifi("run", "--duration", "2s", "--pcap", join(dir, "real", "t2.out"), "--trace", `${join(dir, "L")}/../t2.out`), "each output needs a file of its own")
+    // A hard link is another name of the same file, which no walk of the path sees.
+    writeFileSync(join(dir, "a.jsonl"), "kept")
+    linkSync(join(dir, "a.jsonl"), join(dir, "hard.jsonl"))
+    refused(vwifi("run", "--duration", "2s", "--trace", join(dir, "a.jsonl"), "--pcap", join(dir, "hard.jsonl")), "is also --trace's file")
+    linkSync(scenario, join(dir, "s-hard.json"))
+    refused(vwifi("run", scenario, "--duration", "2s", "--pcap", join(dir, "s-hard.json")), "is also the scenario file")
+    assert.strictEqual(readFileSync(join(dir, "a.jsonl"), "utf8"), "kept")
+  })
+
+  it("a study's --out over its scenario file, or where a file it writes is a folder, before any run", () => {
+    const dir = scratch()
+    const scenario = join(dir, "results.json")
+    writeFileSync(scenario, "{}")
+    refused(vwifi("compare", scenario, "--out", dir, "--seeds", "1", "--duration", "2s"), `--out ${join(dir, "results.json")} is also the scenario file`)
+    assert.strictEqual(readFileSync(scenario, "utf8"), "{}")
+    mkdirSync(join(dir, "out", "sweep.html"), { recursive: true })
+    refused(vwifi("sweep-rate", "--out", join(dir, "out"), "--seeds", "1", "--duration", "2s"), `${join(dir, "out", "sweep.html")} is a folder`)
+    mkdirSync(join(dir, "camp", "campaign.json"), { recursive: true })
+    refused(vwifi("campaign", "--cases", "1", "--out", join(dir, "camp")), `${join(dir, "camp", "campaign.json")} is a folder`)
+  })
+
+  it("an output flag given an empty file name, and a runner given an empty host", () => {
+    refused(vwifi("run", "--duration", "2s", "--trace", ""), "--trace needs a file name, got an empty one")
+    refused(vwifi("kernel-demo", "--duration", "1ms", "--trace", ""), "--trace needs a file name, got an empty one")
+    refused(vwifi("run", "--duration", "2s", "--trace-out", ""), "--trace-out needs a file name, got an empty one")
+    refused(vwifi("cluster", "runner", "--storage", join(scratch(), "c.db"), "--host", ""), "--host needs a host name or an IP address")
+    refused(vwifi("cluster", "runner", "--storage", join(scratch(), "c.db"), "--listen-host", " "), "--listen-host needs a host name or an IP address")
   })
 
   it("a path that cannot be followed is the user's to fix, named as such, never an internal error", () => {
@@ -106,7 +133,7 @@ describe("cli: refused before anything runs", () => {
     for (const bad of [join(dir, "file.txt", "x.pcap"), join(dir, "loop", "x.pcap")]) {
       const r = vwifi("run", "--duration", "2s", "--pcap", bad)
       assert.include([1, 2], r.code, r.stderr)
-      assert.include(r.stderr, "cannot write the capture")
+      assert.include(r.stderr, "cannot write the capture (--pcap)")
       assert.notInclude(r.stderr, "internal error")
     }
   })
@@ -115,6 +142,7 @@ describe("cli: refused before anything runs", () => {
     // The test's standard output is a pipe: /dev/stdout is that pipe.
     refused(vwifi("run", "--duration", "2s", "--json", "--pcap", "/dev/stdout"), "is standard output")
     refused(vwifi("run", "--duration", "2s", "--trace-out", "/dev/fd/1"), "is standard output")
+    refused(vwifi("kernel-demo", "--duration", "1ms", "--json", "--trace", "/dev/stdout"), "is standard output")
   })
 
   it("a listing of runners in a SQLite file that does not exist creates none", () => {
@@ -147,9 +175,19 @@ describe("cli: an output that cannot be written whole", () => {
     const r = vwifi("run", "--duration", "2s", "--json", "--pcap", "/dev/full", "--trace", "/dev/full")
     assert.strictEqual(r.code, 1, r.stderr)
     assert.strictEqual(JSON.parse(r.stdout).outcome, "completed", "the results are printed whole")
-    assert.include(r.stderr, "writing the capture to /dev/full failed")
-    assert.include(r.stderr, "the capture in /dev/full is incomplete")
-    assert.include(r.stderr, "the trace in /dev/full is incomplete")
+    assert.include(r.stderr, "writing the capture (--pcap) to /dev/full failed")
+    assert.include(r.stderr, "the capture (--pcap) in /dev/full is incomplete")
+    assert.include(r.stderr, "the trace (--trace) in /dev/full is incomplete")
     assert.notInclude(r.stderr, "internal error")
+  })
+
+  it.skipIf(!existsSync("/dev/full"))("in a study's --out: the results are printed, the file named, exit code 1", () => {
+    const dir = scratch()
+    symlinkSync("/dev/full", join(dir, "campaign.json"))
+    const r = vwifi("campaign", "--cases", "1", "--json", "--out", dir)
+    assert.strictEqual(r.code, 1, r.stderr)
+    assert.strictEqual(JSON.parse(r.stdout).cases, 1, "the results are printed whole")
+    assert.include(r.stderr, `--out: cannot write ${join(dir, "campaign.json")}`)
+    assert.include(r.stderr, "the results above are complete")
   })
 })

@@ -23,7 +23,14 @@ describe("cli: durations", () => {
     assert.deepStrictEqual(parseDurationNs("-1s"), { error: "\"-1s\": a duration cannot be negative" })
     assert.deepStrictEqual(parseDurationNs(" -0.5ms"), { error: "\" -0.5ms\": a duration cannot be negative" })
     assert.deepStrictEqual(parseDurationNs("0.1ns"), { error: "\"0.1ns\" is less than a nanosecond, the simulation's finest step" })
-    assert.deepStrictEqual(parseDurationNs("0.6ns"), { ns: 1 })
+    assert.deepStrictEqual(parseDurationNs("0.6ns"), { error: "\"0.6ns\" is not a whole number of nanoseconds, the simulation's finest step" })
+    assert.deepStrictEqual(parseDurationNs("1.1s"), { ns: 1_100_000_000 }, "a decimal's rounding error is no fraction of a nanosecond")
+  })
+
+  it("refuses an exponent, saying so rather than calling it no duration", () => {
+    assert.deepStrictEqual(parseDurationNs("1e99s"), { error: "\"1e99s\": write the number without an exponent, e.g. 1000s, 17m, 250ms" })
+    assert.isTrue("error" in parseDurationNs("1e3ms"))
+    assert.isTrue("error" in parseDurationNs("2.5E-3 s"))
   })
 
   it("calls a window of no length empty, and a reversed one reversed", () => {

@@ -21,7 +21,7 @@ describe("cli: vwifi run --pcap", () => {
   it("explains a path it cannot write, with exit code 2 and no stack trace", () => {
     const r = vwifi("run", "--duration", "1500ms", "--pcap", join(tmpdir(), "no-such-folder-vwifi", "air.pcap"))
     assert.strictEqual(r.code, 2)
-    assert.include(r.stderr, "cannot write the capture to")
+    assert.include(r.stderr, "cannot write the capture (--pcap) to")
     assert.include(r.stderr, "no-such-folder-vwifi")
     assert.notInclude(r.stdout + r.stderr, "    at ")
   })

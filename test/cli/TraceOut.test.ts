@@ -62,7 +62,7 @@ describe("cli: vwifi run --trace-out", () => {
       [["--trace-out", file, "--trace-window", "2s..1s"], "ends before it starts"],
       [["--trace-out", file, "--trace-window", "12s.."], "after the run ends"],
       [["--trace-window", "1s..2s"], "give --trace-out"],
-      [["--trace-out", join(file, "no", "such", "folder.json")], "cannot write the timeline"]
+      [["--trace-out", join(file, "no", "such", "folder.json")], "cannot write the timeline (--trace-out)"]
     ] as const) {
       const r = vwifi("run", "--duration", "2s", ...args)
       assert.strictEqual(r.code, 2, args.join(" "))
