@@ -6,7 +6,7 @@ import { Command, Flag } from "effect/cli"
 import { runScenario, STOPPED_OUTCOME } from "../run/RunScenario.ts"
 import { MAX_GENERATED_FAULTS, generateFaults } from "../fault/FaultPlan.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
-import { unsupportedFeatures } from "../scenario/Unsupported.ts"
+import { inertSettingNotes } from "../scenario/InertSettings.ts"
 import type { RunReport } from "../report/RunReport.ts"
 import { durationOverride, loadScenario, scenarioArgument } from "./ScenarioInput.ts"
 import type { FlagOverride } from "./ScenarioInput.ts"
@@ -74,7 +74,7 @@ export const runCommand = Command.make(
     ]
     const base = yield* loadScenario(file, overrides)
     const scenario = yield* withGeneratedFaults(base, faults, seed)
-    for (const note of unsupportedFeatures(scenario)) yield* Console.error(`vwifi: note: ${note}`)
+    for (const note of inertSettingNotes(scenario)) yield* Console.error(`vwifi: note: ${note}`)
     if (faults > 0 && !json) yield* Console.error(`vwifi: ${scenario.faults.length - base.faults.length} faults generated from seed ${seed} (the JSON results list the recoveries)`)
     const progress = json ? undefined : progressReporter(scenario.durationSeconds * 1e9)
     const outputs = new OutputFiles()

@@ -14,7 +14,7 @@ export const MAX_NESTING_DEPTH = 16
 /** A list in a scenario file holds at most 10,000 entries (the longest, `faults`, needs a few hundred). */
 export const MAX_FILE_LIST_ENTRIES = 10_000
 
-/** An object in a scenario has at most 100 keys; the largest struct has 10 fields. */
+/** An object in a scenario has at most 100 keys; the largest struct (an AP) has 14 fields. */
 export const MAX_OBJECT_KEYS = 100
 
 /**

@@ -10,6 +10,7 @@ import { CARD_BASE_MAC, ENDPOINT_BASE_MAC, macText, macValue, reservedUse, SCANN
 import type { Scenario } from "./Scenario.ts"
 import { apChannel } from "./Scenario.ts"
 import { checkFaults } from "./FaultCheck.ts"
+import { inertSettingProblems } from "./InertSettings.ts"
 import { HT_CHANNELS_TEXT, ht40Possible, htChannelValid, MAX_OFDM_24GHZ_CHANNEL } from "./Bands.ts"
 import { PS_BUFFER_EXPIRE_NS } from "../vocabulary/ModelConstants.ts"
 
@@ -232,6 +233,7 @@ export const checkScenario = (s: Scenario): ReadonlyArray<ScenarioProblem> => {
   problems.push(...checkSwitches(s))
   problems.push(...checkPowerSave(s))
   problems.push(...checkFaults(s))
+  problems.push(...inertSettingProblems(s))
   return problems
 }
 

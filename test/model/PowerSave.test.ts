@@ -261,8 +261,9 @@ describe("power-save scenario fields", () => {
         vms: [{ name: "a", ssid: "lab", passphrase: KEY, powerSave: { mode: "legacy", listenInterval: 10 } }]
       }))
       assert.isTrue(error.problems.some((p) => p.path === "vms[0].powerSave.listenInterval" && p.message.includes("expire")))
-      // Power save off: no limit applies.
-      yield* decodeScenario({ aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", beaconIntervalTu: 1000 }], vms: [{ name: "a", ssid: "lab", passphrase: KEY, powerSave: { listenInterval: 10 } }] })
+      // Power save off: the buffer's limit does not apply; a listen interval there does nothing, and says so.
+      const off = yield* Effect.flip(decodeScenario({ aps: [{ ssid: "lab", bssid: "02:00:00:00:01:00", beaconIntervalTu: 1000 }], vms: [{ name: "a", ssid: "lab", passphrase: KEY, powerSave: { listenInterval: 10 } }] }))
+      assert.deepStrictEqual(off.problems.map((p) => [p.path, p.message.includes("expire"), p.message.includes("does nothing")]), [["vms[0].powerSave.listenInterval", false, true]])
     }))
 
   it.effect("U-APSD needs WMM; its Max SP Length is one the QoS Info field encodes, all by default", () =>

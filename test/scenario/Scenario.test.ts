@@ -72,7 +72,7 @@ const full = {
       bssid: "02:00:00:00:0A:0B",
       channel: 11,
       signalDbm: -60,
-      txPowerDbm: 17,
+      txPowerDbm: 15, // its default: an AP with a fixed signal has no use for another (InertSettings.ts)
       beaconIntervalTu: 200,
       dtimPeriod: 3,
       maxInactivitySeconds: 120,
@@ -113,7 +113,7 @@ const full = {
     },
     {
       name: "visitor", ssid: "guest", roaming: { enabled: false, thresholdDbm: -65, shortIntervalS: 30, longIntervalS: 300 }, memoryMb: 256, traffic: [],
-      powerSave: { mode: "legacy", listenInterval: 3, dynamicTimeoutMs: 250, maxSpLength: 4 }
+      powerSave: { mode: "uapsd", listenInterval: 3, dynamicTimeoutMs: 250, maxSpLength: 4 }
     }
   ],
   switches: {
