@@ -197,6 +197,16 @@ const stayActive = (s: PsState, nowNs: number): PsStep => {
 }
 
 /**
+ * Its connection monitor probes the AP with a null-data frame: mac80211 allows no power save while it
+ * polls (IEEE80211_STA_CONNECTION_POLL makes `ieee80211_powersave_allowed` false), sends the null with
+ * PM=0 (`ieee80211_send_nullfunc(…, false)`, net/mac80211/mlme.c) and dozes again only after the
+ * dynamic timeout: it is awake for the AP's answer (a deauthentication, from an AP that forgot it).
+ * Under U-APSD too the probe is no trigger frame: a service period's wait would end before a probe
+ * held in the ring by the other channels' turns had gone, and the answer would find it asleep.
+ */
+export const probing = (s: PsState, nowNs: number): PsStep => (s.config === undefined ? none(s) : stayActive(s, nowNs))
+
+/**
  * Data moved at `nowNs`: it sends a frame (which carries PM=0 and so wakes it at its AP), or
  * receives one while awake. The idle timer is not re-armed per frame: when it fires it looks again.
  * U-APSD, dozing: the frame it sends carries PM=1 and is a trigger; it waits for the service period.

@@ -57,7 +57,7 @@ import { nonceFrom, pmkOf } from "../vocabulary/Wpa.ts"
 import type { EapolKey } from "../vocabulary/Wpa.ts"
 import * as Supplicant from "./WpaSupplicant.ts"
 import { Simulation } from "../kernel/Simulation.ts"
-import { Frame, FrameKind, Payload, Status } from "../vocabulary/Frame.ts"
+import { Frame, FrameKind, isNullData, Payload, Status } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import { heardBeacon, noBeaconSignal } from "./BeaconSignal.ts"
 import type { BeaconSignal, SignalMonitor } from "./BeaconSignal.ts"
@@ -511,10 +511,15 @@ class VmacFirmware {
     }
     if (r.keyId !== 0) this.o.traces.sentUnderKey.fire(this.o.index, ok)
     if (r.ps.config !== undefined) {
-      // U-APSD in power save: its frames keep PM=1, each a trigger frame.
-      if (PowerSave.sendsPm(r.ps)) for (const f of ok) f.pm = true
-      // Sending wakes it (legacy: its frames carry PM=0), before the radio hears of them.
-      this.powerSave(s, PowerSave.activity(r.ps, this.kernel.nowNs, true))
+      if (ok.length === 1 && isNullData(ok[0]!)) {
+        // The connection monitor's probe (a null-data frame alone): PM=0, awake for the AP's answer.
+        this.powerSave(s, PowerSave.probing(r.ps, this.kernel.nowNs))
+      } else {
+        // U-APSD in power save: its frames keep PM=1, each a trigger frame.
+        if (PowerSave.sendsPm(r.ps)) for (const f of ok) f.pm = true
+        // Sending wakes it (legacy: its frames carry PM=0), before the radio hears of them.
+        this.powerSave(s, PowerSave.activity(r.ps, this.kernel.nowNs, true))
+      }
     }
     this.toRing(ok, false)
   }

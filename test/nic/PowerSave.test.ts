@@ -148,6 +148,20 @@ describe("U-APSD of one vMAC (802.11-2016 11.2.3.5)", () => {
     assert.strictEqual(Ps.beacon(listening().state, 2 * BEACON, BEACON, false, 2 * BEACON + 0.2 * MS).state.phase, "dozing")
   })
 
+  it("wakes for its connection monitor's probe: active (PM=0) until the dynamic timeout, no service period", () => {
+    const d = dozedU()
+    const probe = Ps.probing(d.state, 300 * MS)
+    assert.strictEqual(probe.state.phase, "active")
+    assert.isFalse(Ps.dozingAtAp(probe.state))
+    assert.isFalse(Ps.sendsPm(probe.state), "its frames go with PM=0")
+    assert.deepStrictEqual(tags(probe), ["Timer"])
+    assert.strictEqual(timerOf(probe).atNs, 300 * MS + uapsd.dynamicTimeoutNs)
+    // Uplink data instead is a trigger: a service period, still in power save.
+    assert.strictEqual(Ps.activity(d.state, 300 * MS, true).state.phase, "service")
+    // Without power save, nothing to do.
+    assert.deepStrictEqual(Ps.probing(Ps.psOff, 300 * MS), { state: Ps.psOff, actions: [] })
+  })
+
   it("stays awake through the service period's frames until the one with EOSP, then dozes", () => {
     const set = Ps.beacon(listening().state, 2 * BEACON, BEACON, true, 2 * BEACON + 0.2 * MS)
     const first = Ps.serviceFrame(set.state, false, true, 2 * BEACON + 1 * MS, false)
