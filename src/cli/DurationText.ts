@@ -16,12 +16,10 @@ const UNIT_NS: Record<string, number> = {
 /** Nanoseconds for `text`, or an error message saying what is accepted. */
 export const parseDurationNs = (text: string): { readonly ns: number } | { readonly error: string } => {
   if (/^\s*-/.test(text)) return { error: `"${text}": a duration cannot be negative` }
+  const match = /^\s*(\d+(?:\.\d+)?)(e[+-]?\d+)?\s*([a-zµ]*)\s*$/i.exec(text)
   // An exponent is refused with its own reason: 1e99s is a number and a unit, just not one written plainly.
-  if (/^\s*\d+(?:\.\d+)?e[+-]?\d+\s*[a-zµ]*\s*$/i.test(text)) {
-    return { error: `"${text}": write the number without an exponent, e.g. 1000s, 17m, 250ms` }
-  }
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-zµ]*)\s*$/i.exec(text)
-  const unit = match?.[2]?.toLowerCase() || "s"
+  if (match?.[2] !== undefined) return { error: `"${text}": write the number without an exponent, e.g. 1000s, 17m, 250ms` }
+  const unit = match?.[3]?.toLowerCase() || "s"
   const scale = UNIT_NS[unit]
   if (match === null || scale === undefined) {
     return { error: `"${text}" is not a duration: write a number and a unit, e.g. 10s, 250ms, 1.5h (units: ns, us, ms, s, m, h, d)` }

@@ -76,10 +76,8 @@ const standardOutput = (): Stats | undefined => {
  * What names one file: an existing file by its device and inode (a hard link is another name of it,
  * which no walk of the path sees), a new one by its canonical path.
  */
-const fileKey = (path: string): string => {
-  const s = statOf(path)
-  return s !== undefined && s.isFile() ? `inode ${s.dev}:${s.ino}` : canonical(path)
-}
+const fileKey = (path: string, s: Stats | undefined = statOf(path)): string =>
+  s !== undefined && s.isFile() ? `inode ${s.dev}:${s.ino}` : canonical(path)
 
 /**
  * Refuses two outputs on one file, and an output on the input: `outputs` are flag → path (absent
@@ -101,9 +99,9 @@ export const refuseSharedPaths = (
         message: `${flag} - would write a file named "-" (standard output holds the run's table): give a file name`
       }))
     }
-    const key = fileKey(path)
     // /dev/stdout, or a file standard output is redirected to, already holds the run's table or JSON.
     const target = statOf(path)
+    const key = fileKey(path, target)
     // (/dev/null takes anything, even when standard output goes there too.)
     if (stdout !== undefined && target !== undefined && target.dev === stdout.dev && target.ino === stdout.ino && !isNullDevice(target)) {
       return Effect.fail(new CliUsageError({ message: `${flag} ${path} is standard output, which holds the run's table (or its JSON): give a file of its own` }))

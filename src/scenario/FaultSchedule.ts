@@ -48,10 +48,12 @@ export const CrashAp = entry("crash-ap", "An AP crashes and reboots at once, for
   ap: Ssid.annotate({ description: "The AP, by SSID, or by BSSID (\"02:00:00:00:01:00\") when several APs share the SSID." })
 })
 export const HangVmac = entry("hang-vmac", "A vMAC's firmware stops completing TX, silently, until reset; the driver's watchdog must notice.", { vmac })
+/** An "interrupts" fault's delay when none is given, ms: a modelling choice (the seed gives none). */
+export const IRQ_DELAY_DEFAULT_MS = 5
 export const Interrupts = entry("interrupts", "The card's next `count` interrupts are dropped, duplicated or delayed.", {
   action: Schema.Literals(["drop", "duplicate", "delay"]).annotate({ description: "\"drop\", \"duplicate\" or \"delay\"." }),
   count: defaulted(intBetween(1, 100_000), 1, "How many interrupts in a row. Default 1."),
-  delayMs: defaulted(numberBetween(0.001, 10_000), 5, "For \"delay\": by how much, in ms. Default 5.")
+  delayMs: defaulted(numberBetween(0.001, 10_000), IRQ_DELAY_DEFAULT_MS, `For "delay": by how much, in ms. Default ${IRQ_DELAY_DEFAULT_MS}.`)
 })
 export const ApDown = entry("ap-down", "An AP disappears (powered off) and comes back after `forSeconds`.", {
   ap: Ssid.annotate({ description: "The AP, by SSID, or by BSSID (\"02:00:00:00:01:00\") when several APs share the SSID." }),

@@ -11,15 +11,13 @@
  */
 import * as Schema from "effect/Schema"
 import type { ScenarioProblem } from "./ScenarioCheck.ts"
+import { IRQ_DELAY_DEFAULT_MS } from "./FaultSchedule.ts"
 import { Scenario } from "./Scenario.ts"
 
 /** Every default, from the schema itself: the built-in scenario (one AP, one VM), every field left out. */
 const defaults = Schema.decodeUnknownSync(Scenario)({})
 const defaultVm = defaults.vms[0]!
 const defaultAp = defaults.aps[0]!
-
-/** The "interrupts" fault's delay when none is given, ms (FaultSchedule.ts's `Interrupts.delayMs`). */
-const DEFAULT_IRQ_DELAY_MS = 5
 
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b)
 
@@ -97,7 +95,7 @@ export const inertSettingNotes = (s: Scenario): ReadonlyArray<string> => {
     }
   }
   s.faults.forEach((f, i) => {
-    if (f.kind === "interrupts" && f.action !== "delay" && f.delayMs !== DEFAULT_IRQ_DELAY_MS) {
+    if (f.kind === "interrupts" && f.action !== "delay" && f.delayMs !== IRQ_DELAY_DEFAULT_MS) {
       notes.push(`faults[${i}].delayMs is used by action "delay" only; this fault's action is "${f.action}"`)
     }
   })
