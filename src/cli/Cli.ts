@@ -8,6 +8,7 @@
  */
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as Stdio from "effect/Stdio"
 import { CliError, CliOutput, Command } from "effect/cli"
 import { attachNegativeValues } from "./ArgvValues.ts"
 import { invocationLines } from "./InvocationErrors.ts"
@@ -105,7 +106,21 @@ export const runCli = (args: ReadonlyArray<string>) => {
     const parent = unknown.slice(unknown.lastIndexOf(" for ") + 5).replaceAll("\"", "")
     return Effect.as(Console.error(`vwifi: ${unknown}\n\`${parent} --help\` shows its subcommands.`), 2 as ExitCode)
   }
-  return runParsed(args)
+  if (!asksForWizard(args)) return runParsed(args)
+  // Without a terminal the wizard reads its answers from a pipe or a file and, at their end, says
+  // "Wizard cancelled." and exits 0: a script would take that for success.
+  return Effect.gen(function*() {
+    const stdio = yield* Stdio.Stdio
+    if (yield* stdio.stdinIsTerminal) return yield* runParsed(args)
+    yield* Console.error("vwifi: --wizard asks its questions on a terminal, and stdin is not one. Give the command and its flags instead (`vwifi --help` lists the commands).")
+    return 2 as ExitCode
+  })
+}
+
+/** Whether `--wizard` is among the options (before a `--`, after which everything is a value). */
+const asksForWizard = (args: ReadonlyArray<string>): boolean => {
+  const end = args.indexOf("--")
+  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === "--wizard" || arg.startsWith("--wizard="))
 }
 
 const runParsed = (args: ReadonlyArray<string>) =>

@@ -26,6 +26,15 @@ describe("cli: refused before anything runs", () => {
     assert.deepStrictEqual(readdirSync(cwd), [])
   })
 
+  it("--wizard without a terminal, which read its answers from the pipe and exited 0 at its end", () => {
+    refused(vwifi("--wizard"), "--wizard asks its questions on a terminal")
+    refused(vwifi("run", "--wizard"), "stdin is not one")
+    // After `--` it is a value, not the flag: the command's own parser judges it.
+    const r = vwifi("kernel-demo", "--", "--wizard")
+    assert.strictEqual(r.code, 2)
+    assert.notInclude(r.stderr, "on a terminal")
+  })
+
   it("seeds past the largest one", () => {
     refused(vwifi("compare", "--seed", "9007199254740991", "--seeds", "2", "--duration", "2s"), "past the largest seed")
     refused(vwifi("sweep-rate", "--seed", "9007199254740990", "--seeds", "3", "--duration", "2s"), "take one of at most 9007199254740989")
