@@ -8,6 +8,7 @@ import type { Kernel } from "../kernel/Kernel.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import { BROADCAST, FrameKind, isNullData } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
+import { MAX_PS_BUFFERED_FRAMES } from "../vocabulary/ModelConstants.ts"
 import type { AirMessage, AirStats, AirTraces, PpduOnAir } from "./Air.ts"
 import { burstLength } from "./Aggregation.ts"
 import type { AggregationLimits, BurstSize } from "./Aggregation.ts"
@@ -249,6 +250,23 @@ export class AirLogic {
     e.queue.unshift(e.queue.splice(j, 1)[0]!)
     e.retries = 0
     return true
+  }
+
+  /**
+   * Where the oldest frame `e` holds for the dozing `receiver` is, when it holds as many as a
+   * power-save buffer may (`MAX_PS_BUFFERED_FRAMES`); −1 while there is room. Frames on the air or
+   * already released to the station do not count: they are on their way.
+   */
+  private oldestHeldOverflow(st: AirState, e: Edcaf, receiver: number): number {
+    let held = 0
+    let oldest = -1
+    for (let i = this.inAirCount(st, e); i < e.queue.length; i++) {
+      const f = e.queue[i]!
+      if (f.ra !== receiver || f.psReleased) continue
+      if (oldest < 0) oldest = i
+      held++
+    }
+    return held >= MAX_PS_BUFFERED_FRAMES ? oldest : -1
   }
 
   /** Frames at the head of `e`'s queue that are on the air now (they finish where they are). */
@@ -694,6 +712,7 @@ export class AirLogic {
         let dataAt = -1
         let voiceAt = -1
         let beaconAt = -1
+        let pushedOut: Array<Frame> | undefined
         const frames = msg.frames
         for (let j = 0; j < frames.length; j++) {
           const f = frames[j]!
@@ -712,11 +731,23 @@ export class AirLogic {
             // Urgent: behind the frames on the air now (they finish first), ahead of everything else.
             at = msg.urgent ? this.inAirCount(st, e) : e.queue.length
           }
+          // A full power-save buffer for a dozing receiver lets its oldest held frame go for this one.
+          if (s.holdsFor.size > 0 && s.holdsFor.has(f.ra)) {
+            const oldest = this.oldestHeldOverflow(st, e, f.ra)
+            if (oldest >= 0) {
+              ;(pushedOut ??= []).push(e.queue.splice(oldest, 1)[0]!)
+              if (oldest < at) at--
+            }
+          }
           if (msg.urgent) e.queue.splice(at, 0, f)
           else e.queue.push(f)
           if (e === s.data) dataAt = at + 1
           else if (e === s.voice) voiceAt = at + 1
           else beaconAt = at + 1
+        }
+        if (pushedOut !== undefined) {
+          this.drop(pushedOut, "ps-buffer-full")
+          s.owner.sent(s, [], pushedOut)
         }
         this.replan(medium)
         return

@@ -68,6 +68,14 @@ export const MAX_FRAME_LIFETIME_NS = 15_000_000_000
  * (10 s, the floor of listen interval × beacon interval; Linux net/mac80211/sta_info.h).
  */
 export const PS_BUFFER_EXPIRE_NS = 10_000_000_000
+/**
+ * Frames of one access category an AP holds for one dozing station; a frame that comes when as many
+ * wait pushes out the oldest (`ps-buffer-full`). mac80211's STA_MAX_TX_BUFFER (64, per station and
+ * AC; net/mac80211/sta_info.h), which `ieee80211_tx_h_unicast_ps_buf` (net/mac80211/tx.c) enforces
+ * by dropping the oldest buffered frame. Without it a dozing station's backlog could fill the AP's
+ * whole queue (`AP_QUEUE_FRAMES`) and refuse every other station's frames at the door.
+ */
+export const MAX_PS_BUFFERED_FRAMES = 64
 /** How often an AP looks for expired power-save frames of a station that has dozed that long. Modelling choice. */
 export const PS_BUFFER_CHECK_NS = 1_000_000_000
 /** How often the augmented driver polls the card for unsignalled events and runs its TX watchdog. Modelling choice (Linux drivers run such housekeeping every 10–100 ms). */
