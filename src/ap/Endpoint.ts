@@ -109,8 +109,12 @@ interface EndpointState {
   readonly tcpSenderIds: Map<number, number>
   /** TCP frames the AP has finished with (sent or dropped), per station: the budget frees up. */
   readonly tcpCredits: Map<number, number>
-  /** Downlink frames sent, per station (what the TCP budget counts against). */
-  readonly downlinkSent: Map<number, number>
+  /**
+   * TCP segments sent, per station: less `tcpCredits`, what the TCP budget counts. (Until 2026-12-05
+   * a UDP download's frames counted too and were never credited back: a VM with both downloads had
+   * its TCP budget used up within a second and its TCP download stopped for good.)
+   */
+  readonly tcpSent: Map<number, number>
   flowIds: number
   /**
    * Frames with a smaller id were sent before this state began (before a restart), and those to a
@@ -134,7 +138,7 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
     name: options.name,
     capacity: MAILBOX_MESSAGES,
     initial: () => ({
-      flows: new Map(), tcpReceivers: new Map(), tcpSenders: new Map(), tcpSenderIds: new Map(), tcpCredits: new Map(), downlinkSent: new Map(), flowIds: 0,
+      flows: new Map(), tcpReceivers: new Map(), tcpSenders: new Map(), tcpSenderIds: new Map(), tcpCredits: new Map(), tcpSent: new Map(), flowIds: 0,
       sinceFrameId: options.ledger.idsFrom, forgotten: new Map()
     }),
     handle: (s, msg) => logic.handle(s, msg)
@@ -213,7 +217,7 @@ class EndpointLogic {
         s.tcpSenderIds.delete(msg.station)
         s.tcpReceivers.delete(msg.station)
         s.tcpCredits.delete(msg.station)
-        s.downlinkSent.delete(msg.station)
+        s.tcpSent.delete(msg.station)
         s.forgotten.set(msg.station, this.o.ledger.idsFrom)
         break
     }
@@ -256,7 +260,6 @@ class EndpointLogic {
     for (let i = 0; i < count; i++) out.push(this.frameTo(flow.dst, udpPacketBytes(flow.payloadBytes), Payload.Udp, ++flow.seq, this.kernel.nowNs, flow.owner))
     this.toAp(out)
     flow.outstanding += out.length
-    s.downlinkSent.set(flow.dst, (s.downlinkSent.get(flow.dst) ?? 0) + out.length)
     // A saturating flow is driven by the AP's credits: frames the wire dropped earn none, so it
     // writes again when the wire's queue has room (as a sender blocked on a full device queue).
     if (out.length < count && flow.offeredMbps === "saturate" && !flow.refillArmed) {
@@ -285,14 +288,14 @@ class EndpointLogic {
     }
     const packetBytes = segmentPacketBytes(mss)
     const flow = new TcpSenderFlow(this.kernel, {
-      room: () => ENDPOINT_TCP_BUDGET_SEGMENTS - ((s.downlinkSent.get(station) ?? 0) - (s.tcpCredits.get(station) ?? 0)),
+      room: () => ENDPOINT_TCP_BUDGET_SEGMENTS - ((s.tcpSent.get(station) ?? 0) - (s.tcpCredits.get(station) ?? 0)),
       emitSegments: (first, count, echoNs) => {
         const out: Array<Frame> = []
         for (let i = 0; i < count; i++) out.push(this.frameTo(station, packetBytes, Payload.TcpData, first + i, this.kernel.nowNs, owner, echoNs))
         this.toAp(out)
         // Segments the wire's queue dropped are lost to TCP like any (its timer and duplicate ACKs
         // recover them), and are not in flight to the AP, which credits only what reaches it.
-        s.downlinkSent.set(station, (s.downlinkSent.get(station) ?? 0) + out.length)
+        s.tcpSent.set(station, (s.tcpSent.get(station) ?? 0) + out.length)
         return count
       }
     }, (generation) => this.self.tellUnsafe({ _tag: "TcpTimer", station, role: "sender", generation }), app)

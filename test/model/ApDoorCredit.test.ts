@@ -7,7 +7,10 @@
  * campaign drew setups (case 44, shrunk): four VMs on one AP, 802.11n HT20, legacy power save; vm2's
  * TCP upload keeps the AP's queue full of its ACKs, the AP refused segments of vm1's TCP download,
  * and from 14.09 s vm1's sender had no room left: its retransmission timer fired and sent nothing,
- * to the end of the run.
+ * to the end of the run. Since 2026-12-05 an AP holds at most 64 frames for a dozing station
+ * (`test/model/PsBufferLimit.test.ts`), and the backlog that filled this case's AP queue was vm3's,
+ * a legacy power-save VM polling its download: the queue no longer fills here, and the case stays
+ * as the regression test of the stall it showed.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -22,8 +25,6 @@ describe("an AP's refusals at its door", () => {
         faults: [{ atTenths: 26, kind: 195, target: 0, size: 0 }],
         setup: { phy: 1, wmm: 0, rateControl: 0, powerSave: 1, security: 0, switches: 0, txScheduler: 1, radio: 0, ess: 0 }
       }, { apsInStep: true })
-      // The premise: the AP refused frames because its queue was full.
-      assert.isAbove(report.frames.droppedByReason["ap-queue-full"] ?? 0, 100)
       assert.deepStrictEqual(caseVerdict(report), [])
       const vm1 = report.vms.find((v) => v.name === "vm1")!
       assert.isAbove(vm1.lastDataAtSeconds!, scenario.durationSeconds - 0.5)
