@@ -12,7 +12,7 @@ import { DEFAULT_SEEDS } from "./Seeds.ts"
 import { estimateOf } from "./Statistics.ts"
 import { groups, scenarioFor, workloads } from "./Study.ts"
 import type { Workload } from "./Study.ts"
-import { refuseProblems, studyProblems } from "../run/RunOptionsCheck.ts"
+import { refuseProblems, studyBaseProblems, studyProblems } from "../run/RunOptionsCheck.ts"
 import type { RunOptionsError } from "../run/RunOptionsCheck.ts"
 
 export { DEFAULT_SEEDS } from "./Seeds.ts"
@@ -120,6 +120,7 @@ export const compare = (base: Scenario, options: CompareOptions): Effect.Effect<
   Effect.gen(function*() {
     const started = performance.now()
     yield* refuseProblems(studyProblems(options.seed, options.seeds ?? DEFAULT_SEEDS))
+    yield* refuseProblems(yield* studyBaseProblems(base, options.durationNs, "comparison"))
     const seeds = seedsOf(options)
     const runner = yield* JobRunner
     const reports = runReports(yield* runner.runAll(compareJobs(base, options), { onDone: options.onDone }))

@@ -16,7 +16,7 @@ import { DEFAULT_SEEDS } from "./Seeds.ts"
 import { estimate } from "./Statistics.ts"
 import { groups } from "./Study.ts"
 import type { Group } from "./Study.ts"
-import { refuseProblems, studyProblems } from "../run/RunOptionsCheck.ts"
+import { refuseProblems, studyBaseProblems, studyProblems } from "../run/RunOptionsCheck.ts"
 import type { RunOptionsError } from "../run/RunOptionsCheck.ts"
 
 /** From 802.11g to 802.11n HT40, 3 streams, short GI. */
@@ -96,6 +96,7 @@ const seedsOf = (options: SweepOptions): Array<number> =>
 export const sweep = (base: Scenario, options: SweepOptions): Effect.Effect<ReadonlyArray<SweepPoint>, JobFailed | RunOptionsError, JobRunner> =>
   Effect.gen(function*() {
     yield* refuseProblems(studyProblems(options.seed, options.seeds ?? DEFAULT_SEEDS))
+    yield* refuseProblems(yield* studyBaseProblems(base, options.durationNs, "sweep"))
     yield* refuseProblems(sweepProblems(base).map((message) => ({ option: "scenario", message })))
     const seedCount = seedsOf(options).length
     const runner = yield* JobRunner

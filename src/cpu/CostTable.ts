@@ -7,6 +7,7 @@
  * the calibrated table (`CalibratedCosts.ts`: these operations with cycle counts fitted to Table 1's
  * TCP TX shares, docs/calibration.md); everything else it reports is a prediction from them.
  */
+import { deepFreeze } from "../vocabulary/DeepFreeze.ts"
 import { Cat } from "./CpuCategory.ts"
 import type { CpuCategory } from "./CpuCategory.ts"
 
@@ -19,8 +20,11 @@ export interface Operation {
 
 const op = (category: CpuCategory, cycles: number, source: string): Operation => ({ category, cycles, source })
 
-/** Every costed operation of the model, with its first-estimate cost. */
-export const estimatedCosts = {
+/**
+ * Every costed operation of the model, with its first-estimate cost. Frozen all the way down (as the
+ * default scenario is): a caller that changed an entry would change every later run of the process.
+ */
+export const estimatedCosts = deepFreeze({
   // --- a guest register access that traps (virtual-wifi only) ---
   /** Decoding the faulting MMIO/PIO instruction after the exit. */
   exitDecode: op(Cat.instructionDecoding, 1_500,
@@ -165,21 +169,27 @@ export const estimatedCosts = {
   hostOtherPacket: op(Cat.other, 150,
     "estimate: no source: what is left per packet on the host path (queueing discipline, netfilter hooks), " +
       "a few hundred instructions: ~150")
-} as const satisfies Record<string, Operation>
+} as const satisfies Record<string, Operation>)
 
 export type CostName = keyof typeof estimatedCosts
 
 /** A full table of operation costs: the estimates, or a calibrated table fitted to Table 1. */
 export type CostTable = Readonly<Record<CostName, Operation>>
 
-export const costNames = Object.keys(estimatedCosts) as ReadonlyArray<CostName>
+export const costNames = Object.freeze(Object.keys(estimatedCosts)) as ReadonlyArray<CostName>
 
-/** The estimates with some cycle counts replaced (what a calibration produces). */
+/**
+ * `base` with some cycle counts replaced (what a calibration produces), frozen as the tables it comes
+ * from. A name that is no operation of the model throws a `RangeError` (a misspelt name would
+ * otherwise leave its operation's cost as it was, in silence).
+ */
 export const withCycles = (base: CostTable, cycles: Partial<Record<CostName, number>>, source: string): CostTable => {
+  const unknown = Object.keys(cycles).filter((name) => !Object.hasOwn(estimatedCosts, name))
+  if (unknown.length > 0) throw new RangeError(`withCycles: ${unknown.map((n) => JSON.stringify(n)).join(", ")} ${unknown.length === 1 ? "is no operation" : "are no operations"} of the model (its operations: costNames)`)
   const table = { ...base } as Record<CostName, Operation>
   for (const name of costNames) {
     const c = cycles[name]
     if (c !== undefined) table[name] = { ...base[name], cycles: c, source }
   }
-  return table
+  return deepFreeze(table)
 }

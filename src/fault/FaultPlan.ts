@@ -56,6 +56,16 @@ const drawProblems = (d: FaultDraw): Array<OptionProblem> => {
 }
 
 /**
+ * `t` (before `untilSeconds`) as the whole millisecond a fault is scheduled at (`faultFromDraw` rounds
+ * to it): the nearest, unless that is `untilSeconds` or after, which a schedule refuses (a fault at the
+ * run's end), then the one below.
+ */
+export const wholeMsBefore = (t: number, untilSeconds: number): number => {
+  const nearest = Math.round(t * 1000) / 1000
+  return nearest < untilSeconds ? nearest : Math.floor(t * 1000) / 1000
+}
+
+/**
  * The fault a draw stands for in `scenario`. Throws `RunOptionsError` for a draw outside its ranges
  * (a value not in [0, 1), a time that is not one), which would otherwise give parameters out of range.
  */
@@ -149,7 +159,7 @@ export const generateFaults = (scenario: Scenario, options: GenerateOptions): Ar
       throw new RunOptionsError({ problems: [{ option: "perMinute", message: `drew more than the ${MAX_GENERATED_FAULTS} faults a schedule holds; lower the rate or the interval` }] })
     }
     faults.push(faultFromDraw(scenario, {
-      atSeconds: t,
+      atSeconds: wholeMsBefore(t, options.untilSeconds),
       kind: random.nextDoubleUnsafe(),
       target: random.nextDoubleUnsafe(),
       size: random.nextDoubleUnsafe()

@@ -107,6 +107,18 @@ export const studyProblems = (seed: number, seeds: number): Array<OptionProblem>
   return problems
 }
 
+/**
+ * A study's base scenario (`compare`, `sweep`) and its `durationNs`, checked as `runScenario` checks a
+ * run's before any job is built: a scenario built or changed by hand (an impossible card, an Infinity
+ * duration, no VM to study) is a `RunOptionsError` naming its field, not a failed job.
+ */
+export const studyBaseProblems = (base: Scenario, durationNs: number | undefined, study: string): Effect.Effect<Array<OptionProblem>> =>
+  Effect.map(scenarioProblems(base), (problems) => {
+    if (problems.length > 0) return problems
+    if (base.vms.length === 0) return [{ option: "scenario", message: `vms: the ${study} needs a scenario with at least one VM (its first VM is the one studied)` }]
+    return durationNs === undefined ? [] : durationProblems(base, durationNs)
+  })
+
 export const soakProblems = (o: { readonly hours: number; readonly vms: number; readonly faultsPerHour: number; readonly seed: number }): Array<OptionProblem> => [
   ...wholeBetween("hours", o.hours, 1, MAX_SOAK_HOURS),
   ...wholeBetween("vms", o.vms, 1, MAX_SOAK_VMS),

@@ -3,7 +3,7 @@
  * `decodeScenario` (ScenarioLoad.ts); whatever they leave out takes the seed's defaults.
  */
 import type { ScenarioInput } from "./Scenario.ts"
-import { deepFreeze } from "./DeepFreeze.ts"
+import { deepFreeze } from "../vocabulary/DeepFreeze.ts"
 
 /** Two VMs on one card, each joined to its own AP (different SSIDs, same channel), each sending UDP and pinging. */
 export const twoVmsTwoAps = {

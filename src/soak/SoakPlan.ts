@@ -4,7 +4,7 @@
  * again, VMs moving to another AP, background scans) plus generated faults. Pure: the same options give the same plan.
  */
 import * as Effect from "effect/Effect"
-import { generateFaults } from "../fault/FaultPlan.ts"
+import { generateFaults, wholeMsBefore } from "../fault/FaultPlan.ts"
 import { Prng } from "../kernel/Prng.ts"
 import type { FaultSpec } from "../scenario/FaultSchedule.ts"
 import type { Scenario, ScenarioInput } from "../scenario/Scenario.ts"
@@ -70,6 +70,8 @@ export const soakBase = (vms: number): ScenarioInput => ({
 export const lifecycle = (vms: ReadonlyArray<string>, untilSeconds: number, seed: number): Array<FaultSpec> => {
   const random = Prng.forStream(seed, "soak-lifecycle") // the run seed's own stream for lifecycle plans
   const events: Array<FaultSpec> = []
+  // Each event at a whole millisecond, never on the run's end (which a schedule refuses).
+  const round = (at: number) => wholeMsBefore(at, untilSeconds)
   for (const vm of vms) {
     // When the VM is off: from each stop to the start after it (or the end), as scheduled (rounded) times.
     const off: Array<readonly [number, number]> = []
@@ -102,7 +104,6 @@ export const lifecycle = (vms: ReadonlyArray<string>, untilSeconds: number, seed
   return events.sort((a, b) => a.atSeconds - b.atSeconds)
 }
 
-const round = (t: number): number => Math.round(t * 1000) / 1000
 
 /**
  * The full soak scenario: topology, lifecycle, faults; decoded and checked like any scenario. A rate

@@ -4,7 +4,7 @@ import { Effect, Exit, Schema } from "effect"
 import { rebuild } from "../../src/driver/DriverRecovery.ts"
 import { TxWatchdog } from "../../src/driver/TxWatchdog.ts"
 import * as Vmacs from "../../src/driver/VmacTable.ts"
-import { faultFromDraw, generateFaults, generatedKinds, kindsFor } from "../../src/fault/FaultPlan.ts"
+import { faultFromDraw, generateFaults, generatedKinds, kindsFor, wholeMsBefore } from "../../src/fault/FaultPlan.ts"
 import { hostileCommand, hostileKinds } from "../../src/fault/HostileCommands.ts"
 import { MappingAudit, mappingProblems } from "../../src/check/MappingAudit.ts"
 import { Prng } from "../../src/kernel/Prng.ts"
@@ -90,6 +90,22 @@ describe("fault plans", () => {
       const decoded = yield* decodeScenario({ durationSeconds: 600, vms: [{ name: "a", ssid: "lab", passphrase: "vwifi-lab-key" }], faults: one })
       assert.strictEqual(decoded.faults.length, one.length)
       assert.deepStrictEqual(generateFaults(s, { seed: 5, perMinute: 0, fromSeconds: 1, untilSeconds: 600 }), [])
+    }))
+
+  it.effect("never schedule a fault on the run's end: a draw in its last half millisecond goes at the millisecond below", () =>
+    Effect.gen(function*() {
+      // Seed 117 draws a fault at 1.9996 s of a 2 s run (the library audit's case): rounded to the
+      // nearest millisecond it was at 2 s, which the scenario check refuses (and `vwifi run --faults`
+      // with it, and a soak, whose plan rounds the same way, died on it).
+      const s = yield* scenarioOf({ durationSeconds: 2, warmupSeconds: 0.5 })
+      const faults = generateFaults(s, { seed: 117, perMinute: 600, fromSeconds: 0.5, untilSeconds: 2 })
+      assert.include(faults.map((f) => f.atSeconds), 1.999)
+      assert.isTrue(faults.every((f) => f.atSeconds < 2 && Math.abs(f.atSeconds * 1000 - Math.round(f.atSeconds * 1000)) < 1e-6))
+      const decoded = yield* decodeScenario({ durationSeconds: 2, warmupSeconds: 0.5, faults })
+      assert.strictEqual(decoded.faults.length, faults.length)
+      assert.strictEqual(wholeMsBefore(1.9996, 2), 1.999)
+      assert.strictEqual(wholeMsBefore(1.9994, 2), 1.999)
+      assert.strictEqual(wholeMsBefore(1.2345, 2), 1.235)
     }))
 
   it.effect("only use faults the mode has: no driver or device model outside virtual-wifi", () =>

@@ -9,13 +9,15 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import { calibratedCosts } from "../../src/cpu/CalibratedCosts.ts"
-import { withCycles } from "../../src/cpu/CostTable.ts"
+import { costNames, estimatedCosts, withCycles } from "../../src/cpu/CostTable.ts"
+import { compare } from "../../src/compare/Compare.ts"
+import { sweep } from "../../src/compare/Sweep.ts"
 import type { CostTable } from "../../src/cpu/CostTable.ts"
 import { generateCase, generateCases } from "../../src/fault/CaseGenerator.ts"
 import { caseScenario } from "../../src/fault/FaultCase.ts"
 import type { FaultCase } from "../../src/fault/FaultCase.ts"
 import { generateFaults } from "../../src/fault/FaultPlan.ts"
-import { JobRunner } from "../../src/jobs/JobRunner.ts"
+import { inProcess, JobRunner } from "../../src/jobs/JobRunner.ts"
 import * as WorkerPool from "../../src/jobs/WorkerPool.ts"
 import { SimulationOptionsError } from "../../src/kernel/KernelError.ts"
 import * as Simulation from "../../src/kernel/Simulation.ts"
@@ -152,6 +154,36 @@ describe("hand-built inputs", () => {
     assert.throws(() => { (Examples.twoVmsTwoAps.vms[0] as { name: string }).name = "mine" }, TypeError)
     assert.strictEqual({ ...defaultScenario, durationSeconds: 60 }.durationSeconds, 60, "a spread copy varies freely")
   })
+
+  it("the cost tables are shared too, so frozen: one caller cannot change every later run's costs", () => {
+    assert.throws(() => { (calibratedCosts.lock as { cycles: number }).cycles = 1e7 }, TypeError)
+    assert.throws(() => { (estimatedCosts as Record<string, unknown>).lock = undefined }, TypeError)
+    assert.throws(() => { (withCycles(calibratedCosts, { lock: 5 }, "mine").lock as { cycles: number }).cycles = 6 }, TypeError)
+    assert.throws(() => (costNames as Array<string>).push("mine"), TypeError)
+  })
+
+  it("withCycles names an operation the model does not have, which it dropped in silence", () => {
+    assert.throws(() => withCycles(calibratedCosts, { guestPackt: 5 } as Record<string, number>, "typo"), RangeError, "\"guestPackt\" is no operation of the model")
+    assert.strictEqual(withCycles(calibratedCosts, { guestPacket: 5 }, "mine").guestPacket.cycles, 5)
+  })
+
+  it.effect("compare and sweep check a hand-built base scenario before building a job: its field named, not a failed job", () =>
+    Effect.gen(function*() {
+      for (const study of [compare, sweep] as const) {
+        const run = (base: Scenario, durationNs?: number) => study(base, { seed: 1, seeds: 1, ...(durationNs === undefined ? {} : { durationNs }) }).pipe(Effect.provide(inProcess))
+        const card = yield* refused(run({ ...defaultScenario, card: { ...defaultScenario.card, vmacs: 99 } }))
+        assert.lengthOf(card, 1)
+        assert.match(card[0]!, /^scenario: card\.vmacs: /)
+        const endless = yield* refused(run({ ...defaultScenario, durationSeconds: Infinity }))
+        assert.match(endless[0]!, /^scenario: durationSeconds: /)
+        const empty = yield* refused(run({ ...defaultScenario, vms: [] }))
+        assert.include(empty[0]!, "at least one VM")
+        const plain = yield* refused(run({ mode: "native" } as unknown as Scenario))
+        assert.match(plain[0]!, /^scenario: /)
+        const short = yield* refused(run(defaultScenario, -1))
+        assert.match(short[0]!, /^durationNs: /)
+      }
+    }), { timeout: 30_000 })
 
   it.effect("a Map or a class's instance is no scenario (it read as {} and ran on defaults); a seed written as text says so", () =>
     Effect.gen(function*() {
