@@ -311,13 +311,16 @@ export const make = Effect.fnUntraced(function*<M, S, R = never>(
     }
   })
 
+  const stopped = Effect.sync(() => {
+    if (running) stop()
+    kernel.enqueue(() => Deferred.doneUnsafe(done, Exit.void))
+  })
+  // Also when the scope closes: a fiber interrupted before its first step runs no `onExit`, and its
+  // mailbox stayed open, taking messages that were neither handled nor dead letters. (Added before
+  // the fork, this finalizer runs after the fiber's interruption.)
+  yield* Effect.addFinalizer(() => stopped)
   yield* body.pipe(
-    Effect.onExit(() =>
-      Effect.sync(() => {
-        if (running) stop()
-        kernel.enqueue(() => Deferred.doneUnsafe(done, Exit.void))
-      })
-    ),
+    Effect.onExit(() => stopped),
     Effect.provideService(FiberLabel, spec.name),
     Effect.forkScoped
   )

@@ -110,9 +110,14 @@ export class Prng implements Random.Random {
     return this.nextUint32() | 0
   }
 
-  /** An integer uniformly drawn from [0, bound), for 0 < bound ≤ 2^32 (no modulo bias). */
+  /**
+   * An integer uniformly drawn from [0, bound), for 0 < bound ≤ 2^32 (no modulo bias); 0 for a bound
+   * of 1 or less. A bound past 2^32 (every draw would be rejected: a loop for ever), not a whole
+   * number, or NaN throws a `RangeError`.
+   */
   nextIntBelow(bound: number): number {
     if (bound <= 1) return 0
+    if (!(bound <= TWO_POW_32 && Number.isInteger(bound))) throw new RangeError(`nextIntBelow: the bound must be a whole number up to 2^32, got ${bound}`)
     const limit = TWO_POW_32 - (TWO_POW_32 % bound)
     let x = this.nextUint32()
     while (x >= limit) x = this.nextUint32()

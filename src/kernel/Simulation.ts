@@ -140,6 +140,8 @@ export interface RunOptions {
 /** The virtual time limit in nanoseconds (Infinity: none), or a problem with it. */
 const untilOf = (until: Duration.Input | undefined): number | string => {
   if (until === undefined) return Infinity
+  // Effect's Duration reads NaN as 0: the run would end at once instead of being refused.
+  if (typeof until === "number" && Number.isNaN(until)) return `must be a duration of 0 or more, got NaN`
   let ns: number
   try {
     ns = durationToNs(Duration.fromInputUnsafe(until))
@@ -157,6 +159,14 @@ const optionProblems = (options: RunOptions, until: number | string): Array<{ op
   if (typeof until === "string") problems.push({ option: "until", message: until })
   if (sliceMs !== undefined && !(Number.isFinite(sliceMs) && sliceMs >= 0)) problems.push({ option: "sliceMs", message: `must be a finite number of milliseconds, 0 or more, got ${sliceMs}` })
   if (graceNs !== undefined && !(Number.isFinite(graceNs) && graceNs >= 0)) problems.push({ option: "graceNs", message: `must be a finite number of nanoseconds, 0 or more, got ${graceNs}` })
+  // A limit of NaN compares false with every count: the runaway check it stands for would never fire.
+  const limits = options.limits
+  if (limits !== undefined) {
+    for (const name of ["maxStepsPerInstant", "maxForcedYieldsPerInstant"] as const) {
+      const v = limits[name]
+      if (!(Number.isSafeInteger(v) && v >= 1)) problems.push({ option: `limits.${name}`, message: `must be a whole number, 1 or more, got ${v}` })
+    }
+  }
   return problems
 }
 

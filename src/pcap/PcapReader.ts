@@ -5,7 +5,6 @@
  * throws a RangeError naming what is wrong with a malformed file.
  */
 import { MAC_HEADER_BYTES } from "../air/FrameBytes.ts"
-import { QOS_DATA_HEADER_BYTES } from "../air/Timing.ts"
 import {
   NS_PER_SECOND,
   PCAP_FILE_HEADER_BYTES,
@@ -146,39 +145,59 @@ export interface Dot11Header {
   /** Management and data frames only. */
   readonly addr3: number | undefined
   readonly sequence: number | undefined
+  /** A data frame's fourth address, present with both To DS and From DS set (a mesh or WDS link). */
+  readonly addr4: number | undefined
   /** The QoS Control field of a QoS data frame (QoS Data, QoS Null: 9.2.4.5), undefined otherwise. */
   readonly qosControl: number | undefined
-  /** Where the frame body starts (after QoS Control in a QoS data frame). */
+  /** The HT Control field (9.2.4.6), present when the Order bit is set on a QoS data or management frame. */
+  readonly htControl: number | undefined
+  /** Where the frame body starts (after Address 4, QoS Control and HT Control where the frame has them). */
   readonly bodyOffset: number
 }
+
+/** Frame Control flags (9.2.4.1): To DS and From DS both set (four addresses), and Order (+HTC). */
+const TO_AND_FROM_DS = 0x03
+const ORDER_FLAG = 0x80
 
 const readMac = (view: DataView, at: number): number => view.getUint16(at, false) * 0x1_0000_0000 + view.getUint32(at + 2, false)
 
 /** Control subtypes with no second address: CTS (12), Ack (13) (9.3.1). */
 const ONE_ADDRESS_CONTROL = new Set([12, 13])
 
-/** Reads the MAC header of the frame at `offset` of `data`. */
+/** Reads the MAC header of the frame at `offset` of `data`; a frame shorter than its header throws a `RangeError` naming it. */
 export const readDot11 = (data: Uint8Array, offset: number): Dot11Header => {
+  if (!(Number.isSafeInteger(offset) && offset >= 0)) throw new RangeError(`an 802.11 frame at offset ${offset}, which is no place in a record`)
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
   if (offset + 10 > data.length) throw new RangeError("an 802.11 frame shorter than the shortest header")
   const fc = view.getUint8(offset)
   const type = (fc >> 2) & 3
   const subtype = fc >> 4
-  const header = { type, subtype, flags: view.getUint8(offset + 1), durationId: view.getUint16(offset + 2, true), addr1: readMac(view, offset + 4) }
+  const flags = view.getUint8(offset + 1)
+  const header = { type, subtype, flags, durationId: view.getUint16(offset + 2, true), addr1: readMac(view, offset + 4) }
   if (type === 1) {
     const two = !ONE_ADDRESS_CONTROL.has(subtype)
-    return { ...header, addr2: two ? readMac(view, offset + 10) : undefined, addr3: undefined, sequence: undefined, qosControl: undefined, bodyOffset: offset + (two ? 16 : 10) }
+    if (two && offset + 16 > data.length) throw new RangeError(`a control frame (subtype ${subtype}) shorter than its 16-byte header`)
+    return { ...header, addr2: two ? readMac(view, offset + 10) : undefined, addr3: undefined, sequence: undefined, addr4: undefined, qosControl: undefined, htControl: undefined, bodyOffset: offset + (two ? 16 : 10) }
   }
-  if (offset + 24 > data.length) throw new RangeError("a management or data frame shorter than its 24-byte header")
   const qos = type === 2 && (subtype & 8) !== 0
-  if (qos && offset + QOS_DATA_HEADER_BYTES > data.length) throw new RangeError(`a QoS data frame shorter than its ${QOS_DATA_HEADER_BYTES}-byte header`)
+  const fourAddresses = type === 2 && (flags & TO_AND_FROM_DS) === TO_AND_FROM_DS
+  const htc = (flags & ORDER_FLAG) !== 0 && (qos || type === 0)
+  const addr4At = offset + MAC_HEADER_BYTES
+  const qosAt = addr4At + (fourAddresses ? 6 : 0)
+  const htcAt = qosAt + (qos ? 2 : 0)
+  const bodyOffset = htcAt + (htc ? 4 : 0)
+  if (bodyOffset > data.length) {
+    throw new RangeError(`a ${qos ? "QoS data" : type === 2 ? "data" : "management"} frame shorter than its ${bodyOffset - offset}-byte header`)
+  }
   return {
     ...header,
     addr2: readMac(view, offset + 10),
     addr3: readMac(view, offset + 16),
     sequence: view.getUint16(offset + 22, true) >> 4,
-    qosControl: qos ? view.getUint16(offset + MAC_HEADER_BYTES, true) : undefined,
-    bodyOffset: offset + 24 + (qos ? 2 : 0)
+    addr4: fourAddresses ? readMac(view, addr4At) : undefined,
+    qosControl: qos ? view.getUint16(qosAt, true) : undefined,
+    htControl: htc ? view.getUint32(htcAt, true) : undefined,
+    bodyOffset
   }
 }
 

@@ -17,6 +17,7 @@ import { parseOptions, problemsFromIssue } from "../scenario/ScenarioIssues.ts"
 import { CATEGORY_COUNT } from "../cpu/CpuCategory.ts"
 import { costNames } from "../cpu/CostTable.ts"
 import type { CostTable } from "../cpu/CostTable.ts"
+import { Timeline } from "../timeline/Timeline.ts"
 
 /** A soak's length: 100 days is already far past any soak run here; more is a typo. */
 export const MAX_SOAK_HOURS = 2400
@@ -141,6 +142,19 @@ export const campaignProblems = (o: { readonly cases: number; readonly seed: num
  * A stop signal given from JavaScript that is not an `AbortSignal` (a run, a soak and a campaign
  * only listen to one): refused by name, not a `TypeError` deep in the run or a signal never heard.
  */
+/**
+ * The callbacks a run is given, each a function (the timeline a `Timeline`): from JavaScript,
+ * anything else failed only once the run called it, as a defect after part of the run.
+ */
+export const callbackProblems = (o: { readonly trace?: unknown; readonly onProgress?: unknown; readonly pcap?: unknown; readonly timeline?: unknown }): Array<OptionProblem> => {
+  const problems: Array<OptionProblem> = []
+  for (const [option, value, what] of [["trace", o.trace, "(line: string) => void"], ["onProgress", o.onProgress, "(progress) => void"], ["pcap", o.pcap, "(bytes: Uint8Array) => void"]] as const) {
+    if (value !== undefined && typeof value !== "function") problems.push({ option, message: `must be a function ${what}, got ${value === null ? "null" : typeof value}` })
+  }
+  if (o.timeline !== undefined && !(o.timeline instanceof Timeline)) problems.push({ option: "timeline", message: "must be a Timeline (`new Timeline({ write })`)" })
+  return problems
+}
+
 export const signalProblems = (signal: unknown): Array<OptionProblem> =>
   signal === undefined || signal instanceof AbortSignal
     ? []

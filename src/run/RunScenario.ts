@@ -19,7 +19,7 @@ import { percentile } from "./Percentile.ts"
 import { energyOf } from "../nic/RadioEnergy.ts"
 import { isConsistent } from "../driver/VmacTable.ts"
 import { actorSummary, runWorld } from "./RunWorld.ts"
-import { costsProblems, durationProblems, RunOptionsError, scenarioProblems, seedProblems, signalProblems } from "./RunOptionsCheck.ts"
+import { callbackProblems, costsProblems, durationProblems, RunOptionsError, scenarioProblems, seedProblems, signalProblems } from "./RunOptionsCheck.ts"
 import { MAX_FRAME_LIFETIME_NS } from "../vocabulary/ModelConstants.ts"
 import type { World } from "../world/World.ts"
 import type { Timeline } from "../timeline/Timeline.ts"
@@ -273,6 +273,7 @@ export const runScenario = (scenario: Scenario, given: RunScenarioOptions): Effe
       ...(options.durationNs === undefined || scenarioProblemList.length > 0 ? [] : durationProblems(scenario, options.durationNs)),
       ...(options.costs === undefined ? [] : costsProblems(options.costs)),
       ...signalProblems(options.signal),
+      ...callbackProblems(options),
       ...(options.timeline?.used === true
         ? [{ option: "timeline", message: "this Timeline has recorded a run already (it writes one run's file, finished at its end): make a new one for this run" }]
         : [])

@@ -228,6 +228,26 @@ describe("actor: lifetimes and determinism", () => {
       assert.deepStrictEqual(dead.kept.map((d) => [d.actor, d.reason, d.messageKind]), [["a", "actor-stopped", "Add"]])
     }))
 
+  it.effect("an actor whose scope closes before its first step is stopped too: it takes no message, an ask fails at once, await returns", () =>
+    Effect.gen(function*() {
+      // Its fiber, interrupted before it ran, ran no `onExit`: the mailbox stayed open, `tell` said
+      // queued, the message was neither handled nor a dead letter, and `await` never returned.
+      const result = yield* runActors(Effect.gen(function*() {
+        const system = yield* ActorSystem
+        const a = yield* Effect.scoped(Actor.make(counterSpec({ name: "a" })))
+        yield* Effect.sleep("1 milli")
+        const queued = yield* a.tell(new Add({ amount: 1 }))
+        const asked = yield* Effect.flip(a.ask((reply: Reply<number>) => new Get({ reply })))
+        yield* a.await
+        return { queued, asked: asked._tag, running: a.metrics().running, dead: system.deadLetters().kept.map((d) => [d.actor, d.reason, d.messageKind]) }
+      }))
+      const { queued, asked, running, dead } = valueOf(result)
+      assert.isFalse(queued)
+      assert.strictEqual(asked, "ActorStopped")
+      assert.isFalse(running)
+      assert.deepStrictEqual(dead, [["a", "actor-stopped", "Add"], ["a", "actor-stopped", "Get"]])
+    }))
+
   // A random topology of actors forwarding tokens with random delays: same seed, same digest.
   const ring = (actors: number, tokens: number) =>
     Effect.gen(function*() {

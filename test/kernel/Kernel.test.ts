@@ -209,6 +209,14 @@ describe("kernel: seeded PRNG", () => {
     }
   })
 
+  it("refuses a bound it cannot draw below: past 2^32 it looped for ever, a fraction gave fractions", () => {
+    const prng = new Prng(1)
+    assert.throws(() => prng.nextIntBelow(2 ** 33), RangeError, "up to 2^32")
+    assert.throws(() => prng.nextIntBelow(2.5), RangeError)
+    assert.throws(() => prng.nextIntBelow(NaN), RangeError)
+    assert.isTrue(prng.nextIntBelow(2 ** 32) < 2 ** 32)
+  })
+
   it("spreads draws evenly (chi-square over 10 bins)", () => {
     const prng = new Prng(7)
     const bins = new Array(10).fill(0)

@@ -125,6 +125,9 @@ describe("hand-built inputs", () => {
       const e = yield* Effect.flip(Simulation.run(Effect.void, { seed: 1.5, until: -1, sliceMs: -1 }))
       assert.instanceOf(e, SimulationOptionsError)
       assert.deepStrictEqual(e.problems.map((p) => p.option), ["seed", "until", "sliceMs"])
+      // NaN read as 0 (the run ended at once) or, as a runaway limit, turned the check off: a busy loop hung.
+      const nan = yield* Effect.flip(Simulation.run(Effect.void, { seed: 1, until: NaN, limits: { maxStepsPerInstant: NaN, maxForcedYieldsPerInstant: 0 } }))
+      assert.deepStrictEqual(nan.problems.map((p) => p.option), ["until", "limits.maxStepsPerInstant", "limits.maxForcedYieldsPerInstant"])
       const fine = yield* Simulation.run(Effect.void, { seed: 1, until: "1 second" })
       assert.strictEqual(fine.stats.outcome, "completed")
     }))
@@ -155,6 +158,13 @@ describe("hand-built inputs", () => {
     assert.strictEqual({ ...defaultScenario, durationSeconds: 60 }.durationSeconds, 60, "a spread copy varies freely")
   })
 
+  it.effect("runScenario refuses a callback that is no function before the run, where it failed midway as a defect", () =>
+    Effect.gen(function*() {
+      const problems = yield* refused(runScenario(defaultScenario, { seed: 1, durationNs: 2e9, trace: 42, onProgress: "x", pcap: {}, timeline: { used: false } } as unknown as Parameters<typeof runScenario>[1]))
+      assert.deepStrictEqual(problems.map((p) => p.split(":")[0]), ["trace", "onProgress", "pcap", "timeline"])
+      assert.include(problems[0]!, "must be a function")
+    }))
+
   it("the cost tables are shared too, so frozen: one caller cannot change every later run's costs", () => {
     assert.throws(() => { (calibratedCosts.lock as { cycles: number }).cycles = 1e7 }, TypeError)
     assert.throws(() => { (estimatedCosts as Record<string, unknown>).lock = undefined }, TypeError)
@@ -169,8 +179,11 @@ describe("hand-built inputs", () => {
 
   it.effect("compare and sweep check a hand-built base scenario before building a job: its field named, not a failed job", () =>
     Effect.gen(function*() {
-      for (const study of [compare, sweep] as const) {
-        const run = (base: Scenario, durationNs?: number) => study(base, { seed: 1, seeds: 1, ...(durationNs === undefined ? {} : { durationNs }) }).pipe(Effect.provide(inProcess))
+      for (const study of ["compare", "sweep"] as const) {
+        const run = (base: Scenario, durationNs?: number) => {
+          const options = { seed: 1, seeds: 1, ...(durationNs === undefined ? {} : { durationNs }) }
+          return Effect.provide(study === "compare" ? Effect.asVoid(compare(base, options)) : Effect.asVoid(sweep(base, options)), inProcess)
+        }
         const card = yield* refused(run({ ...defaultScenario, card: { ...defaultScenario.card, vmacs: 99 } }))
         assert.lengthOf(card, 1)
         assert.match(card[0]!, /^scenario: card\.vmacs: /)
