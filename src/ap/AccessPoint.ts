@@ -355,7 +355,7 @@ class ApLogic {
         this.o.air.ref.tellUnsafe(Air.AirMessage.Flush({ station: this.station, reason: "ap-off" }))
         for (const mac of [...s.table.associated]) {
           this.stationGone(s, mac)
-          s.farewells.add(this.reply(s, FrameKind.Deauth, mac, { status: Status.Unspecified }).id)
+          s.farewells.add(this.reply(s, FrameKind.Deauth, mac, { status: Reason.DeauthLeaving }).id)
         }
         for (const mac of [...s.table.authenticated]) Stations.forget(s.table, mac)
         for (const mac of [...s.ps.departures.keys()]) this.departed(s, mac)

@@ -57,7 +57,7 @@ import { nonceFrom, pmkOf } from "../vocabulary/Wpa.ts"
 import type { EapolKey } from "../vocabulary/Wpa.ts"
 import * as Supplicant from "./WpaSupplicant.ts"
 import { Simulation } from "../kernel/Simulation.ts"
-import { Frame, FrameKind, isNullData, Payload, Status } from "../vocabulary/Frame.ts"
+import { Frame, FrameKind, isNullData, Payload, Reason, Status } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import { heardBeacon, noBeaconSignal } from "./BeaconSignal.ts"
 import type { BeaconSignal, SignalMonitor } from "./BeaconSignal.ts"
@@ -540,7 +540,7 @@ class VmacFirmware {
    * meanwhile waits until the radio is done with the frame (`DeauthDone`).
    */
   private sayFarewell(s: VmacState): void {
-    s.leaving = { deauthId: this.sendManagement(s, FrameKind.Deauth, undefined).id, auth: undefined }
+    s.leaving = { deauthId: this.sendManagement(s, FrameKind.Deauth, { status: Reason.DeauthLeaving }).id, auth: undefined }
   }
 
   /** Starts a join: authentication with `bssid` on `channel`. */

@@ -251,6 +251,12 @@ export interface ManagementInfo {
 export const Reason = {
   /** 2: "Previous authentication no longer valid". */
   PrevAuthNotValid: 2,
+  /**
+   * 3: "Deauthenticated because sending STA is leaving (or has left) IBSS or ESS": what a station's
+   * supplicant gives when it disconnects (wpa_supplicant's `wpa_supplicant_deauthenticate(…,
+   * WLAN_REASON_DEAUTH_LEAVING)`) and hostapd when it shuts down (`hostapd_bss_deinit_no_free`).
+   */
+  DeauthLeaving: 3,
   /** 4: "Disassociated due to inactivity". */
   Inactivity: 4,
   /** 14: "Message integrity code (MIC) failure". */
