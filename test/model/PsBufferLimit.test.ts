@@ -5,7 +5,7 @@
  * VM that polled its 1 Mbit/s download more slowly than it came let its backlog grow to the AP's
  * whole queue (504 of its 512 frames), every other station's frames were refused at the AP's door
  * (`ap-queue-full`), and a TCP download's retransmissions with them, its sender backing off until
- * the run's end: no data for that VM over the last 2.1 s.
+ * the run's end: no data for that VM over the last 2.1 s. Seed 88's case 43 was another of the kind.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -74,5 +74,17 @@ describe("an AP's power-save buffer", () => {
       assert.deepStrictEqual(caseVerdict(report), [])
       assert.strictEqual(report.frames.droppedByReason["ap-queue-full"] ?? 0, 0)
       assert.isAbove(report.frames.droppedByReason["ps-buffer-full"] ?? 0, 0, "the poller's backlog is what gives")
+    }), { timeout: 60_000 })
+
+  it.effect("another: a TCP upload's ACKs refused behind a poller's backlog in an ESS (seed 88, case 43, shrunk)", () =>
+    Effect.gen(function*() {
+      // Before: 592 frames refused at the full AP, vm1's upload silent from 18.35 s to the end at 23 s.
+      const { report } = yield* runFaultCase({
+        seed: 427926, mode: 0, vms: 3, aps: 4, traffic: ["tcp-rx", "tcp-tx", "udp-rx", "ping"],
+        faults: [{ atTenths: 53, kind: 171, target: 0, size: 0 }],
+        setup: { phy: 1, wmm: 0, rateControl: 0, powerSave: 1, security: 0, switches: 4, txScheduler: 0, radio: 3, ess: 1, beacons: 1 }
+      })
+      assert.deepStrictEqual(caseVerdict(report), [])
+      assert.strictEqual(report.frames.droppedByReason["ap-queue-full"] ?? 0, 0)
     }), { timeout: 60_000 })
 })
