@@ -12,7 +12,8 @@ import { openOutput } from "./OutputFile.ts"
 import type { OutputFiles } from "./OutputFile.ts"
 import type { WindowNs } from "./DurationText.ts"
 
-const seconds = (ns: number): string => `${Number((ns / 1e9).toFixed(6))} s`
+/** `ns` in seconds, to the nanosecond and no further digit (a 1 ns window read "0 s..0 s" at µs precision). */
+const seconds = (ns: number): string => `${(Math.round(ns) / 1e9).toFixed(9).replace(/\.?0+$/, "")} s`
 
 /** What the TX path holds: a frame's path across a bound of the window is drawn in part, one never acknowledged not at all. */
 const txPathNote = (summary: TimelineSummary): string =>
