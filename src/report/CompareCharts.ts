@@ -9,16 +9,28 @@ import { table1, table1Groups } from "../cpu/Table1.ts"
 import { txPathStages } from "../vocabulary/TxPath.ts"
 import type { CompareReport } from "./CompareReport.ts"
 import { chartSeedsPhrase } from "./Format.ts"
+import { groupColourScale } from "./GroupColours.ts"
 
 const WIDTH = 520
 const groupOrder = (r: CompareReport) => r.groups.map((g) => g.label)
+/** The workloads in the report's order (the tables' order), not alphabetical. */
+const workloadOrder = (r: CompareReport) => r.groups[0]?.workloads.map((w) => w.workload) ?? []
+
+/** The colour scale of the groups `shown` (all of them by default). */
+const groupScale = (r: CompareReport, shown: ReadonlyArray<CompareReport["groups"][number]> = r.groups) => groupColourScale(shown)
+/** The groups of Virtual WiFi (plain and each optimization), in the report's order. */
+const virtualWifiGroups = (r: CompareReport) => r.groups.filter((g) => g.group.startsWith("virtual-wifi"))
+/** Room for the longest group label ("Virtual WiFi + IOMMU + coalescing (seed's optimized system)"). */
+const LABEL_LIMIT_PX = 520
+/** Legends under the plot, one entry a line: beside it, with long labels, a chart outgrew the page and its text was scaled down to ~8 px. */
+const LEGEND = { labelLimit: LABEL_LIMIT_PX, orient: "bottom", direction: "vertical" } as const
 
 /** The 95% interval's ends around a mean (the mean itself when there is no interval). */
 const interval = (mean: number, ci: number | null) => ({ lo: mean - (ci ?? 0), hi: mean + (ci ?? 0) })
 
 export const throughputChart = (r: CompareReport): TopLevelSpec => ({
   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-  title: `Goodput by workload (Mb/s): ${chartSeedsPhrase(r.seeds.length)}`,
+  title: { text: "Goodput by workload (Mb/s)", subtitle: chartSeedsPhrase(r.seeds.length) },
   width: WIDTH,
   data: {
     values: r.groups.flatMap((g) =>
@@ -28,7 +40,7 @@ export const throughputChart = (r: CompareReport): TopLevelSpec => ({
     )
   },
   encoding: {
-    y: { field: "workload", type: "nominal", title: null },
+    y: { field: "workload", type: "nominal", sort: workloadOrder(r), title: null },
     yOffset: { field: "group", type: "nominal", sort: groupOrder(r) }
   },
   layer: [
@@ -36,7 +48,7 @@ export const throughputChart = (r: CompareReport): TopLevelSpec => ({
       mark: "bar",
       encoding: {
         x: { field: "mbps", type: "quantitative", title: "Mb/s" },
-        color: { field: "group", type: "nominal", sort: groupOrder(r), title: "group", legend: { labelLimit: 400 } }
+        color: { field: "group", type: "nominal", sort: groupOrder(r), title: "group", scale: groupScale(r), legend: LEGEND }
       }
     },
     { mark: { type: "rule", color: "#222" }, encoding: { x: { field: "lo", type: "quantitative" }, x2: { field: "hi" } } }
@@ -45,7 +57,7 @@ export const throughputChart = (r: CompareReport): TopLevelSpec => ({
 
 export const rttChart = (r: CompareReport): TopLevelSpec => ({
   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-  title: `Ping round trip (µs): mean bar, 99th percentile tick (${chartSeedsPhrase(r.seeds.length)})`,
+  title: { text: "Ping round trip (µs)", subtitle: `mean bar, 99th percentile tick (${chartSeedsPhrase(r.seeds.length)})` },
   width: WIDTH,
   data: {
     values: r.groups.map((g) => {
@@ -54,7 +66,7 @@ export const rttChart = (r: CompareReport): TopLevelSpec => ({
       return { group: g.label, mean, p99: w?.rttP99Us ?? 0, ...interval(mean, w?.rttMeanCi95Us ?? null) }
     })
   },
-  encoding: { y: { field: "group", type: "nominal", sort: groupOrder(r), title: null, axis: { labelLimit: 320 } } },
+  encoding: { y: { field: "group", type: "nominal", sort: groupOrder(r), title: null, axis: { labelLimit: LABEL_LIMIT_PX } } },
   layer: [
     { mark: "bar", encoding: { x: { field: "mean", type: "quantitative", title: "µs" }, color: { value: "#4c78a8" } } },
     { mark: { type: "rule", color: "#222" }, encoding: { x: { field: "lo", type: "quantitative" }, x2: { field: "hi" } } },
@@ -84,7 +96,7 @@ const categoryOrder = Object.fromEntries(categories.map((c, i) => [c.label, i]))
 
 export const cpuBreakdownChart = (r: CompareReport): TopLevelSpec => ({
   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-  title: "CPU time by Table 1 category, TCP TX (percent of total time; KVM rows blue, host kernel rows orange, outside Table 1 grey)",
+  title: { text: "CPU time by Table 1 category, TCP TX (percent of total time)", subtitle: "KVM rows blue, host kernel rows orange, outside Table 1 grey" },
   width: WIDTH,
   data: {
     values: r.groups.flatMap((g) =>
@@ -93,10 +105,10 @@ export const cpuBreakdownChart = (r: CompareReport): TopLevelSpec => ({
   },
   mark: "bar",
   encoding: {
-    y: { field: "group", type: "nominal", sort: groupOrder(r), title: null, axis: { labelLimit: 320 } },
+    y: { field: "group", type: "nominal", sort: groupOrder(r), title: null, axis: { labelLimit: LABEL_LIMIT_PX } },
     x: { field: "percent", type: "quantitative", stack: "zero", title: "% of total time" },
     order: { field: "order", type: "quantitative" },
-    color: { field: "category", type: "nominal", sort: categories.map((c) => c.label), title: "category", scale: categoryScale(), legend: { labelLimit: 400 } }
+    color: { field: "category", type: "nominal", sort: categories.map((c) => c.label), title: "category", scale: categoryScale(), legend: LEGEND }
   }
 })
 
@@ -113,38 +125,39 @@ export const table1Chart = (r: CompareReport): TopLevelSpec => {
   }).filter((x) => x.percent > 0)
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: "Table 1, the model's beside the seed's: KVM and host kernel time, TCP TX (percent of total time)",
+    title: { text: "Table 1, the model's beside the seed's", subtitle: "KVM and host kernel time, TCP TX (percent of total time)" },
     width: WIDTH,
     data: { values },
     mark: "bar",
     encoding: {
-      y: { field: "bar", type: "nominal", axis: { labelLimit: 320 }, sort: table1Groups.flatMap((id) => { const l = r.groups.find((x) => x.group === id)?.label; return l === undefined ? [] : [`${l}: vwifi`, `${l}: seed`] }), title: null },
+      y: { field: "bar", type: "nominal", axis: { labelLimit: LABEL_LIMIT_PX }, sort: table1Groups.flatMap((id) => { const l = r.groups.find((x) => x.group === id)?.label; return l === undefined ? [] : [`${l}: vwifi`, `${l}: seed`] }), title: null },
       x: { field: "percent", type: "quantitative", stack: "zero", title: "% of total time" },
       order: { field: "order", type: "quantitative" },
-      color: { field: "category", type: "nominal", sort: rows.map((c) => c.label), title: "category", scale: categoryScale(), legend: { labelLimit: 400 } }
+      color: { field: "category", type: "nominal", sort: rows.map((c) => c.label), title: "category", scale: categoryScale(), legend: LEGEND }
     }
   }
 }
 
 export const optimizationChart = (r: CompareReport): TopLevelSpec => ({
   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-  title: `CPU utilization per workload: what each optimization saves (%, ${chartSeedsPhrase(r.seeds.length)})`,
+  title: { text: "CPU utilization per workload (%): what each optimization saves", subtitle: chartSeedsPhrase(r.seeds.length) },
   width: WIDTH,
   data: {
-    values: r.groups.filter((g) => g.group.startsWith("virtual-wifi")).flatMap((g) =>
+    values: virtualWifiGroups(r).flatMap((g) =>
       g.workloads.map((w) => ({ group: g.label, workload: w.workload, cpu: 100 * w.cpuUtilization, ...interval(100 * w.cpuUtilization, w.cpuUtilizationCi95 === null ? null : 100 * w.cpuUtilizationCi95) }))
     )
   },
   encoding: {
-    y: { field: "workload", type: "nominal", title: null },
-    yOffset: { field: "group", type: "nominal" }
+    y: { field: "workload", type: "nominal", sort: workloadOrder(r), title: null },
+    yOffset: { field: "group", type: "nominal", sort: virtualWifiGroups(r).map((g) => g.label) }
   },
   layer: [
     {
       mark: "bar",
       encoding: {
         x: { field: "cpu", type: "quantitative", title: "CPU %" },
-        color: { field: "group", type: "nominal", title: "group", legend: { labelLimit: 400 } }
+        // Each group in the colour the goodput chart gives it.
+        color: { field: "group", type: "nominal", sort: virtualWifiGroups(r).map((g) => g.label), title: "group", scale: groupScale(r, virtualWifiGroups(r)), legend: LEGEND }
       }
     },
     { mark: { type: "rule", color: "#222" }, encoding: { x: { field: "lo", type: "quantitative" }, x2: { field: "hi" } } }
@@ -154,7 +167,7 @@ export const optimizationChart = (r: CompareReport): TopLevelSpec => ({
 /** The seed's "VM additional latency on TX path": each group's ping, stage by stage, stacked (µs). */
 export const txPathChart = (r: CompareReport): TopLevelSpec => ({
   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-  title: "TX path of a ping, stage by stage (mean µs from the guest's send to the Ack on the air)",
+  title: { text: "TX path of a ping, stage by stage", subtitle: "mean µs from the guest's send to the Ack on the air" },
   width: WIDTH,
   data: {
     values: r.groups.flatMap((g) =>
@@ -163,9 +176,9 @@ export const txPathChart = (r: CompareReport): TopLevelSpec => ({
   },
   mark: "bar",
   encoding: {
-    y: { field: "group", type: "nominal", sort: groupOrder(r), title: null, axis: { labelLimit: 320 } },
+    y: { field: "group", type: "nominal", sort: groupOrder(r), title: null, axis: { labelLimit: LABEL_LIMIT_PX } },
     x: { field: "us", type: "quantitative", stack: "zero", title: "µs" },
     order: { field: "order", type: "quantitative" },
-    color: { field: "stage", type: "nominal", sort: txPathStages.map((s) => s.label), title: "stage", scale: { scheme: "tableau10" }, legend: { labelLimit: 400 } }
+    color: { field: "stage", type: "nominal", sort: txPathStages.map((s) => s.label), title: "stage", scale: { scheme: "tableau10" }, legend: LEGEND }
   }
 })

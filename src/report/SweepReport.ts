@@ -3,6 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type { TopLevelSpec } from "vega-lite"
 import { chartSeedsPhrase, intervalPhrase, seedsPhrase } from "./Format.ts"
+import { groupColourScale } from "./GroupColours.ts"
 import { renderSvg } from "./RenderSvg.ts"
 
 export const SweepPointSchema = Schema.Struct({
@@ -27,9 +28,12 @@ export const SweepReport = Schema.Struct({
 })
 export type SweepReport = typeof SweepReport.Type
 
+/** The groups the sweep's points cover, each once, in the order of the points. */
+const sweepGroupsOf = (r: SweepReport) => [...new Map(r.points.map((p) => [p.group, { group: p.group, label: p.label }])).values()]
+
 const lineChart = (r: SweepReport, field: "goodputMbps" | "cpu", title: string, axis: string): TopLevelSpec => ({
   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-  title: `${title} (${chartSeedsPhrase(r.seeds.length)})`,
+  title: { text: title, subtitle: chartSeedsPhrase(r.seeds.length) },
   width: 520,
   height: 260,
   data: {
@@ -44,7 +48,8 @@ const lineChart = (r: SweepReport, field: "goodputMbps" | "cpu", title: string, 
   },
   encoding: {
     x: { field: "phyRateMbps", type: "quantitative", title: "PHY rate (Mb/s)" },
-    color: { field: "label", type: "nominal", title: "group", legend: { labelLimit: 400 } }
+    // Each group in the colour the comparison's charts give it; the legend under the plot (beside it, long labels widened the chart past the page).
+    color: { field: "label", type: "nominal", title: "group", scale: groupColourScale(sweepGroupsOf(r)), legend: { labelLimit: 520, orient: "bottom", direction: "vertical" } }
   },
   layer: [
     { mark: { type: "line", point: true }, encoding: { y: { field, type: "quantitative", title: axis } } },
