@@ -82,7 +82,7 @@ export const seedProblems = (seed: number): Array<OptionProblem> => wholeBetween
 
 /**
  * `durationNs` replaces the scenario's `durationSeconds`, so it must pass the same checks (longer than
- * the warm-up, after every scheduled fault …), and be whole nanoseconds: virtual time counts them.
+ * the warm-up, after every scheduled fault …), and be whole nanoseconds, as a run's end is set.
  */
 export const durationProblems = (scenario: Scenario, durationNs: number): Array<OptionProblem> => {
   const maxNs = MAX_DURATION_SECONDS * 1e9

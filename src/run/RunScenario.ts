@@ -43,13 +43,15 @@ export interface RunScenarioOptions {
   /**
    * Capture every frame on the air as pcap (radiotap + 802.11, nanosecond timestamps of simulated
    * time) into this sink, a chunk at a time, the last when the run ends; the sink may keep the chunks
-   * (the capture never writes to them again). Default off.
+   * (the capture never writes to them again). One sink takes one run's capture: given to a second
+   * run it would receive a second pcap file behind the first, which no reader takes. Default off.
    */
   readonly pcap?: PcapSink | undefined
   /** A timeline of the host (`timeline/Timeline.ts`), finished at the run's end. Default none. */
   readonly timeline?: Timeline | undefined
   /**
-   * Stops the run early when it aborts (checked as the run goes, at least every 50 ms of wall time):
+   * Stops the run early when it aborts (checked between the kernel's slices, about every 50 ms of
+   * wall time; the first slice, while the JIT warms up, may take a few hundred ms):
    * the run ends at the virtual time it has reached, its capture and timeline are completed there,
    * and the report covers the run up to there, with `outcome` "stopped". Stopped within the warm-up,
    * it fails with `RunStoppedInWarmup`. Where a run stops depends on the wall clock: its seed does not

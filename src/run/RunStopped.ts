@@ -11,6 +11,8 @@ export class RunStoppedInWarmup extends Schema.TaggedError<RunStoppedInWarmup>()
   warmupSeconds: Schema.Number
 }) {
   override get message(): string {
-    return `the run was stopped at ${+this.atSeconds.toFixed(3)} s of simulated time, within its ${this.warmupSeconds} s warm-up: nothing was measured`
+    return this.warmupSeconds === 0
+      ? "the run was stopped before any simulated time passed: nothing was measured"
+      : `the run was stopped at ${+this.atSeconds.toFixed(3)} s of simulated time, within its ${this.warmupSeconds} s warm-up: nothing was measured`
   }
 }

@@ -18,8 +18,8 @@ export const MAX_FILE_LIST_ENTRIES = 10_000
 export const MAX_OBJECT_KEYS = 100
 
 /**
- * The longest run, in simulated seconds: 100 days. Virtual time counts integer nanoseconds in a
- * double, exact up to 2^53 ns (about 104 days).
+ * The longest run, in simulated seconds: 100 days. Virtual time counts nanoseconds in a double,
+ * whole nanoseconds exact up to 2^53 ns (about 104 days); times derived from airtimes carry fractions.
  */
 export const MAX_DURATION_SECONDS = 100 * 86_400
 

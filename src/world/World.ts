@@ -134,9 +134,16 @@ export interface BuildOptions {
   readonly costs?: CostTable | undefined
   /** Stamp every TX frame's path and collect the time per stage (`vocabulary/TxPath.ts`). Default off. */
   readonly txPath?: boolean | undefined
-  /** Capture every frame on the air as pcap with radiotap headers, into this sink (`pcap/AirCapture.ts`). Default off. */
+  /**
+   * Capture every frame on the air as pcap with radiotap headers, into this sink (`pcap/AirCapture.ts`),
+   * a chunk at a time: flush `World.capture` when the run ends, or the last chunk never reaches the
+   * sink (`runScenario` does it). Default off.
+   */
   readonly pcap?: PcapSink | undefined
-  /** Connect this timeline of the host (`timeline/Timeline.ts`) to the core, the actors and the TX path. Default none. */
+  /**
+   * Connect this timeline of the host (`timeline/Timeline.ts`) to the core, the actors and the TX path:
+   * call its `finish()` when the run ends, or its file is not whole JSON (`runScenario` does it). Default none.
+   */
   readonly timeline?: Timeline | undefined
 }
 
