@@ -342,7 +342,8 @@ class VmacFirmware {
         if (r.state === "associated") this.powerSave(s, PowerSave.timer(r.ps, msg.token, this.kernel.nowNs, r.txQueued !== r.txCompleted))
         break
       case "Start":
-        s.leaving = undefined
+        // A farewell of its last owner still on its way keeps the next join waiting for it (`reset`).
+        if (s.leaving !== undefined) s.leaving.auth = undefined
         this.dropKeys(s)
         r.state = "idle"
         r.signalMonitor = undefined
@@ -657,7 +658,11 @@ class VmacFirmware {
     const held = s.held
     s.held = []
     s.hung = false
-    s.leaving = undefined
+    // A farewell already on its way (a `Disassoc` before this reset) stays awaited: a join asked next
+    // waits for it, whoever asks. Until 2026-12-05 the reset forgot it, a guest that rebooted at the
+    // instant another came back was given the vMAC and joined on its own channel at once, and the
+    // radio, held on the old channel for the farewell, waited there for ever (campaign seed 191, case 47).
+    if (s.leaving !== undefined) s.leaving.auth = undefined
     for (const f of held) this.o.ledger.drop(f, reason)
     if (held.length > 0) this.completed([], held)
     // Its farewell to the old AP goes out on the old channel; a join the driver asks next waits for it
