@@ -64,7 +64,7 @@ export interface TimelineOptions {
   /** The window, virtual ns: what happens outside it is left out. `untilNs` may be Infinity (to the run's end). */
   readonly fromNs: number
   readonly untilNs: number
-  /** Events written at most (default `MAX_TIMELINE_EVENTS`). */
+  /** Events written at most (default `MAX_TIMELINE_EVENTS`), besides the tracks' names and the file's own metadata, always written. */
   readonly eventsMax?: number | undefined
   /** Receives the file's bytes (UTF-8), chunk by chunk, in order; a chunk is valid only during the call. */
   readonly write: (chunk: Uint8Array) => void

@@ -163,6 +163,9 @@ describe("hand-built inputs", () => {
       const problems = yield* refused(runScenario(defaultScenario, { seed: 1, durationNs: 2e9, trace: 42, onProgress: "x", pcap: {}, timeline: { used: false } } as unknown as Parameters<typeof runScenario>[1]))
       assert.deepStrictEqual(problems.map((p) => p.split(":")[0]), ["trace", "onProgress", "pcap", "timeline"])
       assert.include(problems[0]!, "must be a function")
+      // A window after the run's end: a file of metadata only, which said "complete within the window".
+      const late = yield* refused(runScenario(defaultScenario, { seed: 1, durationNs: 2e9, timeline: new Timeline({ fromNs: 5e9, untilNs: 6e9, write: () => {} }) }))
+      assert.match(late[0]!, /^timeline: its window starts at 5 s, at or after the run's end \(2 s\)/)
     }))
 
   it("the cost tables are shared too, so frozen: one caller cannot change every later run's costs", () => {
