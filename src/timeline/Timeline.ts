@@ -111,7 +111,6 @@ interface Run {
   start: number
   end: number
   op: number
-  category: number
   ops: number
 }
 
@@ -124,10 +123,16 @@ export class Timeline implements TraceObserver {
   private finished = false
   /** The end of the last slice on the core's track, ticks (the next starts no earlier). */
   private coreEnd = -Infinity
-  private readonly run: Run = { thread: -1, start: 0, end: 0, op: 0, category: 0, ops: 0 }
+  private readonly run: Run = { thread: -1, start: 0, end: 0, op: 0, ops: 0 }
   private readonly opNames = costNames.map(encoded)
   private readonly rawName = encoded("cycles")
   private readonly categoryIds = categories.map((c) => encoded(c.id))
+  /**
+   * The category of a thread's runs: a run spans several operations, often of several Table 1
+   * categories, so it takes none of them (with its first's, summing a category over the host's
+   * tracks counted the run's other operations in it, and the core's slices twice).
+   */
+  private readonly runCategory = encoded("thread-run")
   /** Per thread id: the core slices' args (`{"thread": name}`), and a switch's to it (`{"to": name}`). */
   private threadArgs: Array<Uint8Array> = []
   private switchArgs: Array<Uint8Array> = []
@@ -226,7 +231,6 @@ export class Timeline implements TraceObserver {
       r.start = start
       r.end = end
       r.op = s.op
-      r.category = s.category
       r.ops = 1
     }
   }
@@ -249,7 +253,7 @@ export class Timeline implements TraceObserver {
     if (r.thread < 0) return
     const name = r.op === RAW ? this.rawName : this.opNames[r.op]!
     this.counts[0] = r.ops
-    this.out.completeCounts(PID_HOST, TID_THREAD_BASE + r.thread, r.start, r.end, name, this.categoryIds[r.category]!, this.runKeys, this.counts)
+    this.out.completeCounts(PID_HOST, TID_THREAD_BASE + r.thread, r.start, r.end, name, this.runCategory, this.runKeys, this.counts)
     r.thread = -1
   }
 

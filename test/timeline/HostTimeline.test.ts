@@ -117,5 +117,10 @@ describe("timeline of a run", () => {
         assert.closeTo(ns[c.id] ?? 0, reportedNs, ROUNDING_NS_PER_SLICE * (count[c.id] ?? 0) + 1e-9 * elapsedNs, c.id)
       }
       assert.strictEqual(trace().otherData.cutEvents, 0)
+      // The threads' runs span operations of several categories: they take none of Table 1's (with
+      // their first operation's, a category summed over the host's tracks counted them twice).
+      const runs = trace().traceEvents.filter((e) => e.ph === "X" && e.pid === 1 && e.tid !== 1)
+      assert.isAbove(runs.length, 100)
+      assert.deepStrictEqual([...new Set(runs.map((e) => e.cat))], ["thread-run"])
     }))
 })
