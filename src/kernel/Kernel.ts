@@ -290,6 +290,8 @@ class VirtualClock implements Clock.Clock {
 
 /** Suspends the calling fiber for `ns` nanoseconds of virtual time. */
 export const sleepNs = (kernel: Kernel, ns: number): Effect.Effect<void> => {
+  // NaN is a computation gone wrong (a wait of 0 would hide it); 0 or less is "now", after what is queued.
+  if (Number.isNaN(ns)) return Effect.die(new RangeError("a sleep of NaN nanoseconds"))
   if (!(ns > 0)) return Effect.yieldNow
   if (ns === Infinity) return Effect.never
   return Effect.callback<void>((resume) => {

@@ -44,7 +44,7 @@ export class Simulation extends Context.Service<Simulation, {
 /** Current virtual time in nanoseconds. */
 export const nowNs: Effect.Effect<number, never, Simulation> = Effect.map(Effect.service(Simulation), (sim) => sim.kernel.nowNs)
 
-/** Sleeps `ns` nanoseconds of virtual time (the allocation-light form of `Effect.sleep`). */
+/** Sleeps `ns` nanoseconds of virtual time (the allocation-light form of `Effect.sleep`); 0 or less yields, NaN is a defect. */
 export const sleep = (ns: number): Effect.Effect<void, never, Simulation> =>
   Effect.flatMap(Effect.service(Simulation), (sim) => sleepNs(sim.kernel, ns))
 

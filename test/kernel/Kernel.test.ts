@@ -43,6 +43,14 @@ describe("kernel: virtual time", () => {
       assert.strictEqual(result.stats.virtualTimeNs, 30_000_000)
     }))
 
+  it.effect("a sleep of NaN is a defect, not a wait of 0 that hides the computation that made it", () =>
+    Effect.gen(function*() {
+      const nan = yield* run(Simulation.sleep(NaN))
+      assert.isTrue(Exit.isFailure(nan.exit))
+      const negative = yield* run(Effect.as(Simulation.sleep(-5), "woke"))
+      assert.isTrue(Exit.isSuccess(negative.exit), "a time already past is now")
+    }))
+
   it.effect("clock starts at 0 with nanosecond resolution", () =>
     Effect.gen(function*() {
       const result = yield* run(Effect.gen(function*() {
