@@ -17,7 +17,7 @@ const groupOrder = (r: CompareReport) => r.groups.map((g) => g.label)
 const workloadOrder = (r: CompareReport) => r.groups[0]?.workloads.map((w) => w.workload) ?? []
 
 /** The colour scale of the groups `shown` (all of them by default). */
-const groupScale = (r: CompareReport, shown: ReadonlyArray<CompareReport["groups"][number]> = r.groups) => groupColourScale(shown)
+const groupScale = (r: CompareReport, shown: ReadonlyArray<CompareReport["groups"][number]> = r.groups) => groupColourScale(shown, r.groups.map((g) => g.group))
 /** The groups of Virtual WiFi (plain and each optimization), in the report's order. */
 const virtualWifiGroups = (r: CompareReport) => r.groups.filter((g) => g.group.startsWith("virtual-wifi"))
 /** Room for the longest group label ("Virtual WiFi + IOMMU + coalescing (seed's optimized system)"). */

@@ -1,15 +1,19 @@
 /**
  * One colour per compared group (Native, Passthrough, Virtual WiFi and each optimization), the same
- * in every chart of the report and of the sweep, whichever groups a chart shows: a group's colour is
- * its place in the study's list of groups (`compare/Study.ts`).
+ * in every chart of a report, whichever groups a chart shows: a group's colour is its place among all
+ * the report's groups (the comparison's, in the study's order; a sweep alone, its own).
  */
-import { groups } from "../compare/Study.ts"
 
-/** Vega's tableau10: one colour for each of the study's groups. */
+/** Vega's tableau10. */
 const GROUP_COLOURS = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac"]
 
-/** A Vega-Lite colour scale for the groups `shown` (by id and label), in the order given. */
-export const groupColourScale = (shown: ReadonlyArray<{ readonly group: string; readonly label: string }>) => ({
+interface GroupName {
+  readonly group: string
+  readonly label: string
+}
+
+/** A Vega-Lite colour scale for the groups `shown`, in the order given, coloured by their place in `all`. */
+export const groupColourScale = (shown: ReadonlyArray<GroupName>, all: ReadonlyArray<string> = shown.map((g) => g.group)) => ({
   domain: shown.map((g) => g.label),
-  range: shown.map((g) => GROUP_COLOURS[Math.max(0, groups.findIndex((x) => x.id === g.group)) % GROUP_COLOURS.length]!)
+  range: shown.map((g) => GROUP_COLOURS[Math.max(0, all.indexOf(g.group)) % GROUP_COLOURS.length]!)
 })
