@@ -139,10 +139,6 @@ export const campaignProblems = (o: { readonly cases: number; readonly seed: num
 ]
 
 /**
- * A stop signal given from JavaScript that is not an `AbortSignal` (a run, a soak and a campaign
- * only listen to one): refused by name, not a `TypeError` deep in the run or a signal never heard.
- */
-/**
  * The callbacks a run is given, each a function (the timeline a `Timeline`): from JavaScript,
  * anything else failed only once the run called it, as a defect after part of the run.
  */
@@ -155,6 +151,10 @@ export const callbackProblems = (o: { readonly trace?: unknown; readonly onProgr
   return problems
 }
 
+/**
+ * A stop signal given from JavaScript that is not an `AbortSignal` (a run, a soak and a campaign
+ * only listen to one): refused by name, not a `TypeError` deep in the run or a signal never heard.
+ */
 export const signalProblems = (signal: unknown): Array<OptionProblem> =>
   signal === undefined || signal instanceof AbortSignal
     ? []
