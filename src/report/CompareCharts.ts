@@ -16,8 +16,6 @@ const groupOrder = (r: CompareReport) => r.groups.map((g) => g.label)
 /** The workloads in the report's order (the tables' order), not alphabetical. */
 const workloadOrder = (r: CompareReport) => r.groups[0]?.workloads.map((w) => w.workload) ?? []
 
-/** The colour scale of the groups `shown` (all of them by default). */
-const groupScale = (r: CompareReport, shown: ReadonlyArray<CompareReport["groups"][number]> = r.groups) => groupColourScale(shown, r.groups.map((g) => g.group))
 /** The groups of Virtual WiFi (plain and each optimization), in the report's order. */
 const virtualWifiGroups = (r: CompareReport) => r.groups.filter((g) => g.group.startsWith("virtual-wifi"))
 /** Room for the longest group label ("Virtual WiFi + IOMMU + coalescing (seed's optimized system)"). */
@@ -48,7 +46,7 @@ export const throughputChart = (r: CompareReport): TopLevelSpec => ({
       mark: "bar",
       encoding: {
         x: { field: "mbps", type: "quantitative", title: "Mb/s" },
-        color: { field: "group", type: "nominal", sort: groupOrder(r), title: "group", scale: groupScale(r), legend: LEGEND }
+        color: { field: "group", type: "nominal", sort: groupOrder(r), title: "group", scale: groupColourScale(r.groups), legend: LEGEND }
       }
     },
     { mark: { type: "rule", color: "#222" }, encoding: { x: { field: "lo", type: "quantitative" }, x2: { field: "hi" } } }
@@ -157,7 +155,7 @@ export const optimizationChart = (r: CompareReport): TopLevelSpec => ({
       encoding: {
         x: { field: "cpu", type: "quantitative", title: "CPU %" },
         // Each group in the colour the goodput chart gives it.
-        color: { field: "group", type: "nominal", sort: virtualWifiGroups(r).map((g) => g.label), title: "group", scale: groupScale(r, virtualWifiGroups(r)), legend: LEGEND }
+        color: { field: "group", type: "nominal", sort: virtualWifiGroups(r).map((g) => g.label), title: "group", scale: groupColourScale(virtualWifiGroups(r)), legend: LEGEND }
       }
     },
     { mark: { type: "rule", color: "#222" }, encoding: { x: { field: "lo", type: "quantitative" }, x2: { field: "hi" } } }

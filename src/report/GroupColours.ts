@@ -1,19 +1,27 @@
 /**
- * One colour per compared group (Native, Passthrough, Virtual WiFi and each optimization), the same
- * in every chart of a report, whichever groups a chart shows: a group's colour is its place among all
- * the report's groups (the comparison's, in the study's order; a sweep alone, its own).
+ * One colour per compared group (Native, Passthrough, Virtual WiFi and each optimization), by the
+ * group's id: the same in every chart of the comparison's report and of a sweep's page, whichever
+ * groups a chart shows. Vega's tableau10, in the study's order of its groups (`compare/Study.ts`).
  */
-
-/** Vega's tableau10. */
-const GROUP_COLOURS = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac"]
-
-interface GroupName {
-  readonly group: string
-  readonly label: string
+const GROUP_COLOURS: Readonly<Record<string, string>> = {
+  native: "#4c78a8",
+  passthrough: "#f58518",
+  "virtual-wifi": "#e45756",
+  "virtual-wifi-seed": "#72b7b2",
+  "virtual-wifi-iommu": "#54a24b",
+  "virtual-wifi-coalescing": "#eeca3b",
+  "virtual-wifi-fast-path": "#b279a2",
+  "virtual-wifi-optimized": "#ff9da6"
 }
 
-/** A Vega-Lite colour scale for the groups `shown`, in the order given, coloured by their place in `all`. */
-export const groupColourScale = (shown: ReadonlyArray<GroupName>, all: ReadonlyArray<string> = shown.map((g) => g.group)) => ({
+/** A group without a colour of its own (none of the study's). */
+const OTHER_GROUP_COLOUR = "#bab0ac"
+
+/** The colour of the group `id`. */
+export const groupColour = (id: string): string => GROUP_COLOURS[id] ?? OTHER_GROUP_COLOUR
+
+/** A Vega-Lite colour scale for the groups `shown` (by id and label), in the order given. */
+export const groupColourScale = (shown: ReadonlyArray<{ readonly group: string; readonly label: string }>) => ({
   domain: shown.map((g) => g.label),
-  range: shown.map((g) => GROUP_COLOURS[Math.max(0, all.indexOf(g.group)) % GROUP_COLOURS.length]!)
+  range: shown.map((g) => groupColour(g.group))
 })

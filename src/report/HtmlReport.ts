@@ -47,7 +47,7 @@ const cpuTable = (r: CompareReport): string => {
 /** The comparison page; with a sweep, its charts form the last section. */
 export const htmlReport = (r: CompareReport, sweep?: SweepReport): Effect.Effect<string> =>
   Effect.gen(function*() {
-    const sweepSection = sweep === undefined ? "" : yield* Effect.map(sweepCharts(sweep, r.groups.map((g) => g.group)), ([goodput, cpu]) =>
+    const sweepSection = sweep === undefined ? "" : yield* Effect.map(sweepCharts(sweep), ([goodput, cpu]) =>
       `<h2>CPU cost against PHY rate</h2>
 <p>Saturated UDP, ${sweep.simulatedSecondsPerRun} simulated seconds per point: where the one core saturates, goodput stops following the PHY rate.</p>
 <figure>${goodput}</figure><figure>${cpu}</figure>`)

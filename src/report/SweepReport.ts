@@ -31,7 +31,7 @@ export type SweepReport = typeof SweepReport.Type
 /** The groups the sweep's points cover, each once, in the order of the points. */
 const sweepGroupsOf = (r: SweepReport) => [...new Map(r.points.map((p) => [p.group, { group: p.group, label: p.label }])).values()]
 
-const lineChart = (r: SweepReport, field: "goodputMbps" | "cpu", title: string, axis: string, allGroups: ReadonlyArray<string> | undefined): TopLevelSpec => ({
+const lineChart = (r: SweepReport, field: "goodputMbps" | "cpu", title: string, axis: string): TopLevelSpec => ({
   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
   title: { text: title, subtitle: chartSeedsPhrase(r.seeds.length) },
   width: 520,
@@ -49,7 +49,7 @@ const lineChart = (r: SweepReport, field: "goodputMbps" | "cpu", title: string, 
   encoding: {
     x: { field: "phyRateMbps", type: "quantitative", title: "PHY rate (Mb/s)" },
     // Each group in the colour the comparison's charts give it; the legend under the plot (beside it, long labels widened the chart past the page).
-    color: { field: "label", type: "nominal", title: "group", scale: groupColourScale(sweepGroupsOf(r), allGroups), legend: { labelLimit: 520, orient: "bottom", direction: "vertical" } }
+    color: { field: "label", type: "nominal", title: "group", scale: groupColourScale(sweepGroupsOf(r)), legend: { labelLimit: 520, orient: "bottom", direction: "vertical" } }
   },
   layer: [
     { mark: { type: "line", point: true }, encoding: { y: { field, type: "quantitative", title: axis } } },
@@ -57,14 +57,11 @@ const lineChart = (r: SweepReport, field: "goodputMbps" | "cpu", title: string, 
   ]
 })
 
-/**
- * The two sweep charts as SVG: goodput and CPU utilization against PHY rate. `allGroups`: the ids of
- * every group of the report they go in (the comparison's), whose colours they keep.
- */
-export const sweepCharts = (r: SweepReport, allGroups?: ReadonlyArray<string>): Effect.Effect<readonly [string, string]> =>
+/** The two sweep charts as SVG: goodput and CPU utilization against PHY rate. */
+export const sweepCharts = (r: SweepReport): Effect.Effect<readonly [string, string]> =>
   Effect.all([
-    renderSvg(lineChart(r, "goodputMbps", "Saturated UDP goodput against PHY rate", "goodput (Mb/s)", allGroups)),
-    renderSvg(lineChart(r, "cpu", "CPU utilization of the one core against PHY rate", "CPU (%)", allGroups))
+    renderSvg(lineChart(r, "goodputMbps", "Saturated UDP goodput against PHY rate", "goodput (Mb/s)")),
+    renderSvg(lineChart(r, "cpu", "CPU utilization of the one core against PHY rate", "CPU (%)"))
   ])
 
 export const sweepHtml = (r: SweepReport): Effect.Effect<string> =>

@@ -4,6 +4,7 @@ import { compare } from "../../src/compare/Compare.ts"
 import { groups, scenarioFor, workloads } from "../../src/compare/Study.ts"
 import { inProcess } from "../../src/jobs/JobRunner.ts"
 import { CompareReport } from "../../src/report/CompareReport.ts"
+import { groupColour } from "../../src/report/GroupColours.ts"
 import { defaultScenario } from "../../src/scenario/ScenarioLoad.ts"
 
 describe("vwifi compare", () => {
@@ -111,4 +112,12 @@ describe("vwifi sweep-rate", () => {
       assert.isBelow(top("virtual-wifi-optimized").cpuUtilization, 0.9)
       assert.isAbove(top("virtual-wifi-optimized").goodputMbps, 2 * top("virtual-wifi").goodputMbps)
     }).pipe(Effect.provide(inProcess)))
+})
+
+describe("the report's group colours", () => {
+  it("give each of the study's groups a colour of its own, the same in every chart", () => {
+    const colours = groups.map((g) => groupColour(g.id))
+    assert.strictEqual(new Set(colours).size, groups.length, colours.join(" "))
+    assert.notInclude(colours, groupColour("no-such-group"), "none falls back on the colour of an unknown group")
+  })
 })
