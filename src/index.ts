@@ -80,7 +80,7 @@ export type { ShrinkOptions, ShrinkResult } from "./fault/CaseShrink.ts"
 export { CampaignFailure, CampaignReport } from "./campaign/CampaignReport.ts"
 
 // Jobs on a cluster of `vwifi cluster runner` processes (docs/cluster.md).
-export { awaitRunners, clientLayer as clusterClientLayer, clusterJobRunner, NoRunners, submitFaultCases, submitJobs } from "./cluster/ClusterJobRunner.ts"
+export { awaitRunners, clientLayer as clusterClientLayer, clusterJobRunner, NoRunners, submitFaultCases, submitJobs, watchRunners } from "./cluster/ClusterJobRunner.ts"
 export type { ClientOptions as ClusterClientOptions, SubmitOptions } from "./cluster/ClusterJobRunner.ts"
 export { runnerLayer as clusterRunnerLayer } from "./cluster/ClusterRunner.ts"
 export type { RunnerOptions as ClusterRunnerOptions } from "./cluster/ClusterRunner.ts"

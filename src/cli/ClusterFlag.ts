@@ -32,7 +32,10 @@ export const clusterRunnerLayer = (storage: Option.Option<string>): Layer.Layer<
     clusterJobRunner({
       storage: target,
       // Said at once: otherwise the command would sit silent until the wait ends.
-      onWaitingForRunners: (waitMs) => void process.stderr.write(`vwifi: no cluster runner is registered yet; waiting up to ${waitMs / 1000} s for one\n`)
+      onWaitingForRunners: (waitMs) => void process.stderr.write(`vwifi: no cluster runner is registered yet; waiting up to ${waitMs / 1000} s for one\n`),
+      // The jobs under way then wait for a runner, however long: said, not waited in silence.
+      onNoHealthyRunner: () =>
+        void process.stderr.write("vwifi: no cluster runner is healthy any more; the jobs left wait until one runs (start one with `vwifi cluster runner --storage …` on the same storage, or press Ctrl-C)\n")
     }))).pipe(
     Layer.catch((e) => Layer.effect(JobRunner, Effect.fail(new CliUsageError({ message: `--cluster: ${e.message}` }))))
   )

@@ -38,6 +38,9 @@ import { jobEntityId, SimJobEntity } from "./SimJobEntity.ts"
  */
 export const JOBS_IN_FLIGHT_DEFAULT = 256
 
+/** How often a submitter with jobs under way looks whether a runner is still healthy (wall time). */
+export const RUNNER_WATCH_MS = 10_000
+
 /** How long a submitter waits for a first runner to register before saying none is there (wall time). */
 export const RUNNER_WAIT_MS_DEFAULT = 15_000
 
@@ -88,6 +91,26 @@ export const awaitRunners = (waitMs: number, onWaiting?: () => void): Effect.Eff
         orElse: () => Effect.fail(new NoRunners({ message: `no cluster runner registered within ${waitMs / 1000} s: start one with \`vwifi cluster runner --storage …\` on the same storage` }))
       })
     )
+  })
+
+/**
+ * Looks every `RUNNER_WATCH_MS` whether the storage lists a healthy runner, and calls `onNone` each
+ * time their number falls to 0: jobs submitted then wait for a runner (they run when one comes), and
+ * a submitter would otherwise wait in silence. Runs until interrupted.
+ */
+export const watchRunners = (onNone: () => void): Effect.Effect<never, never, RunnerStorage> =>
+  Effect.gen(function*() {
+    const storage = yield* RunnerStorage
+    let healthy = true
+    while (true) {
+      yield* Effect.sleep(Duration.millis(RUNNER_WATCH_MS))
+      const now = yield* storage.getRunners.pipe(
+        Effect.map((runners) => runners.some(([, ok]) => ok)),
+        Effect.orElseSucceed(() => healthy)
+      )
+      if (healthy && !now) onNone()
+      healthy = now
+    }
   })
 
 export interface SubmitOptions extends RunAllOptions {
@@ -148,17 +171,21 @@ export const clusterJobRunner = (
     readonly jobsInFlight?: number | undefined
     /** Called once when no runner is registered yet and the wait begins. */
     readonly onWaitingForRunners?: ((waitMs: number) => void) | undefined
+    /** Called, while jobs are under way, each time no runner is healthy any more (`watchRunners`). */
+    readonly onNoHealthyRunner?: (() => void) | undefined
   }
 ): Layer.Layer<JobRunner, ClusterStorageError | NoRunners> =>
   Layer.effect(JobRunner, Effect.gen(function*() {
     const waitMs = options.runnerWaitMs ?? RUNNER_WAIT_MS_DEFAULT
     const runners = yield* awaitRunners(waitMs, () => options.onWaitingForRunners?.(waitMs))
-    const context = yield* Effect.context<Sharding>()
+    const context = yield* Effect.context<Sharding | RunnerStorage>()
+    const onNone = options.onNoHealthyRunner
     return {
       parallelism: runners,
-      runAll: ((jobs, runOptions?: RunAllOptions & { readonly signal?: AbortSignal | undefined }) =>
-        submitJobsUnlessStopped(jobs, { onDone: runOptions?.onDone, signal: runOptions?.signal, jobsInFlight: options.jobsInFlight }).pipe(
-          Effect.provideContext(context)
-        )) as RunAll
+      runAll: ((jobs, runOptions?: RunAllOptions & { readonly signal?: AbortSignal | undefined }) => {
+        const submitted = submitJobsUnlessStopped(jobs, { onDone: runOptions?.onDone, signal: runOptions?.signal, jobsInFlight: options.jobsInFlight })
+        // The watch lasts as long as the batch: it is interrupted when the batch ends.
+        return (onNone === undefined ? submitted : Effect.raceFirst(submitted, watchRunners(onNone))).pipe(Effect.provideContext(context))
+      }) as RunAll
     }
   })).pipe(Layer.provide(clientLayer(options)))
