@@ -73,7 +73,7 @@ export const renderCampaign = (r: CampaignReport, cluster?: string): string =>
     `campaign: ${r.stopped ? `${r.cases} of ${r.casesAsked} cases (stopped by Ctrl-C)` : `${r.cases} cases`} from seed ${r.seed} ${
       cluster === undefined ? `on ${r.workers} ${r.workers === 1 ? "worker" : "workers"}` : `on the cluster runners of ${cluster}`
     }`,
-    `  ${r.cases} cases in ${r.wallSeconds.toFixed(1)} s: ${r.casesPerWallSecond.toFixed(2)} cases per wall-second, ${r.simulatedSeconds.toFixed(0)} s simulated`,
+    `  ${r.cases} ${r.cases === 1 ? "case" : "cases"} in ${r.wallSeconds.toFixed(1)} s: ${r.casesPerWallSecond.toFixed(2)} cases per wall-second, ${r.simulatedSeconds.toFixed(0)} s simulated`,
     `  modes: ${renderCounts(r.modes)}`,
     `  faults scheduled: ${renderCounts(r.faultKinds)}`,
     `  features: ${Object.keys(r.features).length === 0 ? "none beyond the plain setup" : renderCounts(r.features)}`,
