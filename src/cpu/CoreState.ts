@@ -612,8 +612,7 @@ export class CoreState {
       elapsedNs,
       busyNs,
       idleNs: elapsedNs - busyNs,
-      // At most 1: a saturated core's busy time, a sum of float slices, can pass the elapsed time by rounding.
-      utilization: elapsedNs > 0 ? Math.min(1, busyNs / elapsedNs) : 0,
+      utilization: elapsedNs > 0 ? busyNs / elapsedNs : 0,
       breakdownNs,
       operationCounts,
       threads: this.threads.map((th) => ({ name: th.name, vm: th.vm, busyNs: byThread[th.id]! })),

@@ -29,7 +29,7 @@ export const cpuBetween = (before: CpuSnapshot, after: CpuSnapshot): CpuSnapshot
     elapsedNs,
     busyNs,
     idleNs: elapsedNs - busyNs,
-    // At most 1: a saturated core's busy time, a sum of float slices, can pass the elapsed time by rounding.
+    // At most 1: a saturated core's busy time between two snapshots, a difference of float sums, can pass the elapsed time by rounding.
     utilization: elapsedNs > 0 ? Math.min(1, busyNs / elapsedNs) : 0,
     breakdownNs: minus(after.breakdownNs, before.breakdownNs),
     operationCounts: minus<CostName>(after.operationCounts, before.operationCounts),

@@ -20,8 +20,8 @@ const workloadOrder = (r: CompareReport) => r.groups[0]?.workloads.map((w) => w.
 const virtualWifiGroups = (r: CompareReport) => r.groups.filter((g) => g.group.startsWith("virtual-wifi"))
 /** Room for the longest group label ("Virtual WiFi + IOMMU + coalescing (seed's optimized system)"). */
 const LABEL_LIMIT_PX = 520
-/** Legends under the plot, one entry a line: beside it, with long labels, a chart outgrew the page and its text was scaled down to ~8 px. */
-const LEGEND = { labelLimit: LABEL_LIMIT_PX, orient: "bottom", direction: "vertical" } as const
+/** Legends under the plot, one entry a line, in every chart of the report and the sweep: beside it, with long labels, a chart outgrew the page and its text was scaled down to ~8 px. */
+export const LEGEND = { labelLimit: LABEL_LIMIT_PX, orient: "bottom", direction: "vertical" } as const
 
 /** The 95% interval's ends around a mean (the mean itself when there is no interval). */
 const interval = (mean: number, ci: number | null) => ({ lo: mean - (ci ?? 0), hi: mean + (ci ?? 0) })

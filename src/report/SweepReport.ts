@@ -3,6 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type { TopLevelSpec } from "vega-lite"
 import { chartSeedsPhrase, intervalPhrase, seedsPhrase } from "./Format.ts"
+import { LEGEND } from "./CompareCharts.ts"
 import { groupColourScale } from "./GroupColours.ts"
 import { renderSvg } from "./RenderSvg.ts"
 
@@ -48,8 +49,8 @@ const lineChart = (r: SweepReport, field: "goodputMbps" | "cpu", title: string, 
   },
   encoding: {
     x: { field: "phyRateMbps", type: "quantitative", title: "PHY rate (Mb/s)" },
-    // Each group in the colour the comparison's charts give it; the legend under the plot (beside it, long labels widened the chart past the page).
-    color: { field: "label", type: "nominal", title: "group", scale: groupColourScale(sweepGroupsOf(r)), legend: { labelLimit: 520, orient: "bottom", direction: "vertical" } }
+    // Each group in the colour the comparison's charts give it, the legend under the plot as theirs.
+    color: { field: "label", type: "nominal", title: "group", scale: groupColourScale(sweepGroupsOf(r)), legend: LEGEND }
   },
   layer: [
     { mark: { type: "line", point: true }, encoding: { y: { field, type: "quantitative", title: axis } } },

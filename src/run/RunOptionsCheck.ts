@@ -152,6 +152,18 @@ export const callbackProblems = (o: { readonly trace?: unknown; readonly onProgr
 }
 
 /**
+ * A run's timeline (a `Timeline`, `callbackProblems`) records one run, and its window must start
+ * before the run's end at `endNs`: a timeline used before, or one that would hold nothing of the run.
+ */
+export const timelineProblems = (timeline: unknown, endNs: number): Array<OptionProblem> => {
+  if (!(timeline instanceof Timeline)) return []
+  if (timeline.used) return [{ option: "timeline", message: "this Timeline has recorded a run already (it writes one run's file, finished at its end): make a new one for this run" }]
+  return timeline.fromNs >= endNs
+    ? [{ option: "timeline", message: `its window starts at ${timeline.fromNs / 1e9} s, at or after the run's end (${endNs / 1e9} s): it would hold nothing of the run` }]
+    : []
+}
+
+/**
  * A stop signal given from JavaScript that is not an `AbortSignal` (a run, a soak and a campaign
  * only listen to one): refused by name, not a `TypeError` deep in the run or a signal never heard.
  */

@@ -19,10 +19,10 @@ import { percentile } from "./Percentile.ts"
 import { energyOf } from "../nic/RadioEnergy.ts"
 import { isConsistent } from "../driver/VmacTable.ts"
 import { actorSummary, runWorld } from "./RunWorld.ts"
-import { callbackProblems, costsProblems, durationProblems, RunOptionsError, scenarioProblems, seedProblems, signalProblems } from "./RunOptionsCheck.ts"
+import { callbackProblems, costsProblems, timelineProblems, durationProblems, RunOptionsError, scenarioProblems, seedProblems, signalProblems } from "./RunOptionsCheck.ts"
 import { MAX_FRAME_LIFETIME_NS } from "../vocabulary/ModelConstants.ts"
 import type { World } from "../world/World.ts"
-import { Timeline } from "../timeline/Timeline.ts"
+import type { Timeline } from "../timeline/Timeline.ts"
 import { apRateControlOf, phyOf } from "../world/World.ts"
 import { apRatesReport, ratesReport } from "../report/RatesReport.ts"
 import type { PcapSink } from "../pcap/AirCapture.ts"
@@ -276,23 +276,10 @@ export const runScenario = (scenario: Scenario, given: RunScenarioOptions): Effe
       ...(options.costs === undefined ? [] : costsProblems(options.costs)),
       ...signalProblems(options.signal),
       ...callbackProblems(options),
-      ...timelineWindowProblems(scenario, options),
-      ...(options.timeline?.used === true
-        ? [{ option: "timeline", message: "this Timeline has recorded a run already (it writes one run's file, finished at its end): make a new one for this run" }]
-        : [])
+      ...timelineProblems(options.timeline, options.durationNs ?? scenario.durationSeconds * 1e9)
     ]
     return problems.length > 0 ? Effect.fail(new RunOptionsError({ problems })) : runChecked(scenario, options)
   })
-
-/** A timeline whose window starts at or after the run's end would hold nothing of it. */
-const timelineWindowProblems = (scenario: Scenario, options: RunScenarioOptions): Array<{ option: string; message: string }> => {
-  const timeline = options.timeline
-  if (!(timeline instanceof Timeline)) return []
-  const endNs = options.durationNs ?? scenario.durationSeconds * 1e9
-  return timeline.fromNs >= endNs
-    ? [{ option: "timeline", message: `its window starts at ${timeline.fromNs / 1e9} s, at or after the run's end (${endNs / 1e9} s): it would hold nothing of the run` }]
-    : []
-}
 
 /** `RunReport.outcome` of a run its caller stopped early (`RunScenarioOptions.signal`); a whole run's is "completed". */
 export const STOPPED_OUTCOME = "stopped"
