@@ -111,6 +111,7 @@ export const runCampaign = (options: CampaignOptions): Effect.Effect<CampaignRep
       passed: judged.length - failing.length,
       failed: failing.length,
       workers: runner.parallelism,
+      ...(runner.cluster === undefined ? {} : { cluster: runner.cluster }),
       wallSeconds,
       casesPerWallSecond: judged.length / wallSeconds,
       processCpuSeconds: (cpu.user + cpu.system) / 1e6,

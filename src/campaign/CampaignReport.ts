@@ -31,8 +31,10 @@ export const CampaignReport = Schema.Struct({
   stopped: Schema.Boolean,
   passed: Schema.Int,
   failed: Schema.Int,
-  /** Threads the cases ran on (1: this thread). */
+  /** Threads the cases ran on (1: this thread); with `cluster`, the runners registered when the campaign began. */
   workers: Schema.Int,
+  /** The cluster storage the cases went through (`--cluster`), its password hidden; absent when they ran in this process. */
+  cluster: Schema.optionalKey(Schema.String),
   /** Wall time of the cases' runs (shrinking apart), and their rate. */
   wallSeconds: Schema.Number,
   casesPerWallSecond: Schema.Number,

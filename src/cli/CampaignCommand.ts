@@ -67,11 +67,11 @@ const renderFailure = (f: CampaignFailure): string =>
 const renderCounts = (counts: Readonly<Record<string, number>>): string =>
   Object.entries(counts).sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).map(([k, n]) => `${k} ${n}`).join(", ")
 
-/** The report as the terminal shows it; `cluster`: the storage its cases went through (then `workers` is only this process's). */
-export const renderCampaign = (r: CampaignReport, cluster?: string): string =>
+/** The report as the terminal shows it. */
+export const renderCampaign = (r: CampaignReport): string =>
   [
     `campaign: ${r.stopped ? `${r.cases} of ${r.casesAsked} cases (stopped by Ctrl-C)` : `${r.cases} cases`} from seed ${r.seed} ${
-      cluster === undefined ? `on ${r.workers} ${r.workers === 1 ? "worker" : "workers"}` : `on the cluster runners of ${cluster}`
+      r.cluster === undefined ? `on ${r.workers} ${r.workers === 1 ? "worker" : "workers"}` : `on the cluster runners of ${r.cluster}`
     }`,
     `  ${r.cases} ${r.cases === 1 ? "case" : "cases"} in ${r.wallSeconds.toFixed(1)} s: ${r.casesPerWallSecond.toFixed(2)} cases per wall-second, ${r.simulatedSeconds.toFixed(0)} s simulated`,
     `  modes: ${renderCounts(r.modes)}`,
@@ -143,7 +143,7 @@ export const campaignCommand = Command.make(
     if (!json && process.stderr.isTTY) process.stderr.write("\r\x1b[K")
     const encoded = Schema.encodeSync(CampaignReport)(report)
     const written = Option.isSome(out) ? yield* writeOutputs(out.value, { "campaign.json": JSON.stringify(encoded, null, 2) + "\n" }) : undefined
-    yield* Console.log(json ? JSON.stringify(encoded) : renderCampaign(report, Option.getOrUndefined(clusterStorage)) + (written === undefined ? "" : writtenLines(written, [["results:", "campaign.json"]])))
+    yield* Console.log(json ? JSON.stringify(encoded) : renderCampaign(report) + (written === undefined ? "" : writtenLines(written, [["results:", "campaign.json"]])))
     // A results file that could not be written is said now; a failed case, which says more, still ends the command.
     if (written?.failure !== undefined && (report.failed > 0 || report.stopped)) yield* Console.error(`vwifi: ${written.failure.message}`)
     else if (written?.failure !== undefined) return yield* written.failure

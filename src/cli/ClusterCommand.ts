@@ -91,7 +91,10 @@ const runnerCommand = Command.make(
       yield* Layer.build(layer)
       // One line when ready, which scripts (and the failover test) wait for.
       yield* Console.error(`vwifi cluster runner: serving at ${flags.host}:${flags.port}, ${flags.jobs} job(s) at once, storage ${describeTarget(target)}`)
-      return yield* Effect.never
+      return yield* Effect.never.pipe(
+        // Ctrl-C or SIGTERM: the scope's close then unregisters the runner and frees its shards.
+        Effect.onInterrupt(() => Console.error(`vwifi cluster runner: stopping; ${flags.host}:${flags.port} hands its shards to the other runners`))
+      )
     })).pipe(
       Effect.catchTag("ClusterStorageError", (e) => Effect.fail(new CliUsageError({ message: e.message }))),
       Effect.catchTag("SocketServerError", (e) =>
@@ -115,13 +118,19 @@ const runnersCommand = Command.make(
   { storage },
   Effect.fnUntraced(function*(flags) {
     const target = yield* targetOf(flags.storage)
-    // A listing reads: it does not create a SQLite file that no runner has made.
+    // A listing reads: it does not create a SQLite file that no runner has made. A path no runner
+    // made is most likely mistyped: an error, so that a script sees it.
     if (target._tag === "Sqlite" && !existsSync(target.file)) {
-      return yield* Console.log(`no runner is registered in ${describeTarget(target)}: the file does not exist (a runner creates it)`)
+      return yield* new CliUsageError({ message: `--storage: ${target.file} does not exist: no runner has used it (a runner creates its storage when it starts); check the path` })
     }
-    const [{ clientLayer }, { RunnerStorage }] = yield* Effect.promise(() => Promise.all([import("../cluster/ClusterJobRunner.ts"), import("effect/cluster/RunnerStorage")]))
-    const runners = yield* Effect.gen(function*() {
-      return yield* (yield* RunnerStorage).getRunners
+    const [{ clientLayer }, { RunnerStorage }, { heartbeatAges }] = yield* Effect.promise(() =>
+      Promise.all([import("../cluster/ClusterJobRunner.ts"), import("effect/cluster/RunnerStorage"), import("../cluster/RunnerHeartbeats.ts")])
+    )
+    const [runners, ages] = yield* Effect.gen(function*() {
+      const runners = yield* (yield* RunnerStorage).getRunners
+      // The ages are an aid: a table laid out otherwise by another effect/cluster leaves them out.
+      const ages = yield* Effect.orElseSucceed(heartbeatAges, () => new Map<string, number>())
+      return [runners, ages] as const
     }).pipe(
       Effect.provide(clientLayer({ storage: target })),
       Effect.catchTag("ClusterStorageError", (e) => Effect.fail(new CliUsageError({ message: e.message }))),
@@ -129,12 +138,21 @@ const runnersCommand = Command.make(
     )
     if (runners.length === 0) return yield* Console.log(`no runner is registered in ${describeTarget(target)}`)
     for (const [runner, healthy] of runners) {
-      yield* Console.log(`${runner.address.host}:${runner.address.port}  ${healthy ? "healthy" : "unhealthy"}  weight ${runner.weight}`)
+      const address = `${runner.address.host}:${runner.address.port}`
+      const age = ages.get(address)
+      yield* Console.log(`${address}  ${healthy ? "healthy" : "unhealthy"}  weight ${runner.weight}${age === undefined ? "" : `  last heartbeat ${heartbeatAgeText(age)}`}`)
     }
   })
 ).pipe(
-  Command.withDescription("List the runners registered in a cluster's storage (those whose heartbeat is recent) and whether they are healthy")
+  Command.withDescription(
+    "List the runners registered in a cluster's storage, whether they are healthy, and how long ago each last wrote its heartbeat. " +
+      "A runner beats every quarter of its --lock-expiry (every 10 s by default); one silent for longer than its --lock-expiry has died, " +
+      "and its shards have moved. It is listed until its heartbeat is 35 s old"
+  )
 )
+
+/** A heartbeat's age as the listing prints it (the database's clock counts whole seconds in SQLite). */
+const heartbeatAgeText = (seconds: number): string => seconds < 1 ? "under a second ago" : `${Math.round(seconds)} s ago`
 
 export const clusterCommand = Command.make("cluster").pipe(
   Command.withDescription("Run simulation jobs on several processes and machines: `runner` serves jobs, `runners` lists who serves (docs/cluster.md)"),

@@ -10,6 +10,7 @@
  * per index, in the jobs' order.
  */
 import * as NodeClusterSocket from "@effect/platform-node/NodeClusterSocket"
+import { existsSync } from "node:fs"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -19,12 +20,13 @@ import type { Sharding } from "effect/cluster/Sharding"
 import * as ShardingConfig from "effect/cluster/ShardingConfig"
 import * as SqlRunnerStorage from "effect/cluster/SqlRunnerStorage"
 import { RunnerStorage } from "effect/cluster/RunnerStorage"
+import type { SqlClient } from "effect/sql/SqlClient"
 import { JobRunner, runEach } from "../jobs/JobRunner.ts"
 import type { RunAll, RunAllOptions } from "../jobs/JobRunner.ts"
 import { FaultCaseJob, JobFailed } from "../jobs/SimJob.ts"
 import type { FaultCaseResult, SimJob, SimJobResult } from "../jobs/SimJob.ts"
 import type { FaultCase } from "../fault/FaultCase.ts"
-import { ClusterStorageError, storageLayer } from "./ClusterStorage.ts"
+import { ClusterStorageError, sqliteFolderProblem, storageLayer } from "./ClusterStorage.ts"
 import { describeTarget } from "./StorageTarget.ts"
 import type { StorageTarget } from "./StorageTarget.ts"
 import { defaultTimings, shardingConfigOf } from "./ClusterTimings.ts"
@@ -54,13 +56,13 @@ export interface ClientOptions {
   readonly timings?: ClusterTimings | undefined
 }
 
-/** A client-only member of the cluster, and the runner list (to check that some runner is there). */
-export const clientLayer = (options: ClientOptions): Layer.Layer<Sharding | RunnerStorage, ClusterStorageError> => {
+/** A client-only member of the cluster, the runner list (to check that some runner is there), and the storage's SQL client. */
+export const clientLayer = (options: ClientOptions): Layer.Layer<Sharding | RunnerStorage | SqlClient, ClusterStorageError> => {
   const config = shardingConfigOf(options.timings ?? defaultTimings)
   const cluster = NodeClusterSocket.layer({ clientOnly: true, storage: "sql", shardingConfig: config })
   const runners = SqlRunnerStorage.layer.pipe(Layer.provide(ShardingConfig.layer(config)))
   return Layer.mergeAll(cluster, runners).pipe(
-    Layer.provide(storageLayer(options.storage)),
+    Layer.provideMerge(storageLayer(options.storage)),
     Layer.catch((e) =>
       Layer.effectContext(Effect.fail(
         e instanceof ClusterStorageError ? e : new ClusterStorageError({ message: `cannot use the cluster's storage (${describeTarget(options.storage)}): ${e.message}` })
@@ -88,7 +90,7 @@ export const awaitRunners = (waitMs: number, onWaiting?: () => void): Effect.Eff
       Effect.retry(Schedule.spaced(Duration.millis(500))),
       Effect.timeoutOrElse({
         duration: Duration.millis(waitMs),
-        orElse: () => Effect.fail(new NoRunners({ message: `no cluster runner registered within ${waitMs / 1000} s: start one with \`vwifi cluster runner --storage …\` on the same storage` }))
+        orElse: () => Effect.fail(new NoRunners({ message: noRunnerWithin(waitMs) }))
       })
     )
   })
@@ -112,6 +114,32 @@ export const watchRunners = (onNone: () => void): Effect.Effect<never, never, Ru
       healthy = now
     }
   })
+
+/**
+ * Waits until a SQLite storage's file exists, for at most `waitMs`; gives the wait left. A submitter
+ * does not create the file (a runner does when it starts): opening it would, and a submitter that
+ * then found no runner left an empty database behind. A PostgreSQL storage is always there.
+ */
+const awaitStorageFile = (target: StorageTarget, waitMs: number, onWaiting: () => void): Effect.Effect<number, NoRunners | ClusterStorageError> =>
+  Effect.suspend((): Effect.Effect<number, NoRunners | ClusterStorageError> => {
+    if (target._tag !== "Sqlite" || existsSync(target.file)) return Effect.succeed(waitMs)
+    const folder = sqliteFolderProblem(target.file)
+    if (folder !== undefined) return Effect.fail(new ClusterStorageError({ message: `cannot open the cluster's SQLite file ${target.file}: ${folder}` }))
+    onWaiting()
+    const started = Date.now()
+    return Effect.sync(() => existsSync(target.file)).pipe(
+      Effect.repeat({ until: (there) => there, schedule: Schedule.spaced(Duration.millis(250)) }),
+      Effect.as(0),
+      Effect.timeoutOrElse({
+        duration: Duration.millis(waitMs),
+        orElse: () => Effect.fail(new NoRunners({ message: `${noRunnerWithin(waitMs)} (none has created ${target.file})` }))
+      }),
+      Effect.map(() => Math.max(0, waitMs - (Date.now() - started)))
+    )
+  })
+
+const noRunnerWithin = (waitMs: number): string =>
+  `no cluster runner registered within ${waitMs / 1000} s: start one with \`vwifi cluster runner --storage …\` on the same storage`
 
 export interface SubmitOptions extends RunAllOptions {
   /**
@@ -174,14 +202,30 @@ export const clusterJobRunner = (
     /** Called, while jobs are under way, each time no runner is healthy any more (`watchRunners`). */
     readonly onNoHealthyRunner?: (() => void) | undefined
   }
+): Layer.Layer<JobRunner, ClusterStorageError | NoRunners> => {
+  const waitMs = options.runnerWaitMs ?? RUNNER_WAIT_MS_DEFAULT
+  // Said once, whether the wait is for the file a runner creates or for a runner in it.
+  let waiting = false
+  const onWaiting = () => {
+    if (!waiting) options.onWaitingForRunners?.(waitMs)
+    waiting = true
+  }
+  return Layer.unwrap(Effect.map(awaitStorageFile(options.storage, waitMs, onWaiting), (waitLeftMs) => runnerLayer(options, waitLeftMs, onWaiting)))
+}
+
+/** The `JobRunner` of `clusterJobRunner`, once its storage is there to open. */
+const runnerLayer = (
+  options: Parameters<typeof clusterJobRunner>[0],
+  waitMs: number,
+  onWaiting: () => void
 ): Layer.Layer<JobRunner, ClusterStorageError | NoRunners> =>
   Layer.effect(JobRunner, Effect.gen(function*() {
-    const waitMs = options.runnerWaitMs ?? RUNNER_WAIT_MS_DEFAULT
-    const runners = yield* awaitRunners(waitMs, () => options.onWaitingForRunners?.(waitMs))
+    const runners = yield* awaitRunners(waitMs, onWaiting)
     const context = yield* Effect.context<Sharding | RunnerStorage>()
     const onNone = options.onNoHealthyRunner
     return {
       parallelism: runners,
+      cluster: describeTarget(options.storage),
       runAll: ((jobs, runOptions?: RunAllOptions & { readonly signal?: AbortSignal | undefined }) => {
         const submitted = submitJobsUnlessStopped(jobs, { onDone: runOptions?.onDone, signal: runOptions?.signal, jobsInFlight: options.jobsInFlight })
         // The watch lasts as long as the batch: it is interrupted when the batch ends.

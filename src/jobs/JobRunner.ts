@@ -28,8 +28,10 @@ export interface RunAll {
 }
 
 export class JobRunner extends Context.Service<JobRunner, {
-  /** How many jobs may run at once (1 for this thread). */
+  /** How many jobs may run at once (1 for this thread; a cluster's: its runners when the batch began). */
   readonly parallelism: number
+  /** The cluster storage the jobs go through, safe to print (`describeTarget`); undefined for threads of this process. */
+  readonly cluster: string | undefined
   readonly runAll: RunAll
 }>()("vwifi/JobRunner") {}
 
@@ -56,6 +58,7 @@ export const runEach = <R>(
 /** Every job in this thread, one after the other. */
 export const inProcess: Layer.Layer<JobRunner> = Layer.succeed(JobRunner, {
   parallelism: 1,
+  cluster: undefined,
   runAll: ((jobs, options) => runEach(jobs, 1, runJob, options)) as RunAll
 })
 

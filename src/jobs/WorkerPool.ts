@@ -35,6 +35,7 @@ const runner = (workers: number) =>
     const client = yield* RpcClient.make(JobRpcs)
     return JobRunner.of({
       parallelism: workers,
+      cluster: undefined,
       runAll: ((jobs, options) =>
         runEach(jobs, workers, (job, index) =>
           client.RunJob({ job, index }).pipe(Effect.catchTag("RpcClientError", (error) => Effect.fail(stopped(index, error)))), options)) as RunAll

@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Schema } from "effect"
 import { replayCommand, runCampaign } from "../../src/campaign/Campaign.ts"
+import { CampaignReport } from "../../src/campaign/CampaignReport.ts"
 import type { FaultCase } from "../../src/fault/FaultCase.ts"
 import { JobRunner, runEach } from "../../src/jobs/JobRunner.ts"
 import type { RunAll } from "../../src/jobs/JobRunner.ts"
@@ -10,9 +11,10 @@ import { FaultCaseResult } from "../../src/jobs/SimJob.ts"
 const fakeBug = (c: FaultCase): Array<string> =>
   c.mode <= 1 && c.vms >= 2 && c.faults.some((f) => f.kind < 300) ? ["invariant mappingInconsistencies = 1"] : []
 
-const fakeRunner = (parallelism: number) =>
+const fakeRunner = (parallelism: number, cluster?: string) =>
   Layer.succeed(JobRunner, {
     parallelism,
+    cluster,
     runAll: (jobs) =>
       Effect.sync(() =>
         jobs.map((job) => {
@@ -25,6 +27,7 @@ const fakeRunner = (parallelism: number) =>
 const stoppableFakeRunner = (parallelism: number) =>
   Layer.succeed(JobRunner, {
     parallelism,
+    cluster: undefined,
     runAll: ((jobs, options) =>
       runEach(jobs, parallelism, (job) =>
         Effect.sync(() => {
@@ -79,6 +82,15 @@ describe("vwifi campaign (library)", () => {
       // The same campaign on a runner of another width: the same report but for the width and the wall time.
       const again = yield* Effect.provide(runCampaign({ seed: 2, cases: 30 }), fakeRunner(1))
       assert.deepStrictEqual(again.failures, r.failures)
+      assert.notProperty(r, "cluster", "threads of this process are no cluster")
+    }))
+
+  it.effect("says which cluster its cases went through, and how many runners it began with", () =>
+    Effect.gen(function*() {
+      const r = yield* Effect.provide(runCampaign({ seed: 2, cases: 4 }), fakeRunner(2, "SQLite file c.db"))
+      assert.strictEqual(r.cluster, "SQLite file c.db")
+      assert.strictEqual(r.workers, 2)
+      assert.deepStrictEqual(Schema.decodeUnknownSync(CampaignReport)(Schema.encodeSync(CampaignReport)(r)), r)
     }))
 
   it("replays with a command the shell passes through whole", () => {

@@ -53,7 +53,7 @@ describe("cli: the campaign's summary", () => {
       seed: 1, cases: 3, casesAsked: 3, stopped: false, workers: 1, wallSeconds: 2, casesPerWallSecond: 1.5, simulatedSeconds: 30, modes: {}, faultKinds: {}, features: {}, passed: 3, failed: 0, failures: []
     } as unknown as CampaignReport
     assert.strictEqual(renderCampaign(report).split("\n")[0], "campaign: 3 cases from seed 1 on 1 worker")
-    assert.strictEqual(renderCampaign(report, "c.db").split("\n")[0], "campaign: 3 cases from seed 1 on the cluster runners of c.db")
+    assert.strictEqual(renderCampaign({ ...report, workers: 2, cluster: "SQLite file c.db" }).split("\n")[0], "campaign: 3 cases from seed 1 on the cluster runners of SQLite file c.db")
   })
 
   it("says a stopped campaign ran only its first cases, and that a failure found was not shrunk", () => {

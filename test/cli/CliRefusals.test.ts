@@ -154,16 +154,16 @@ describe("cli: refused before anything runs", () => {
     refused(vwifi("kernel-demo", "--duration", "1ms", "--json", "--trace", "/dev/stdout"), "is standard output")
   })
 
-  it("a listing of runners in a SQLite file that does not exist creates none", () => {
+  it("a listing of runners in a SQLite file that does not exist (a mistyped path): exit 2, and no file made", () => {
     const db = join(scratch(), "none.db")
-    const r = vwifi("cluster", "runners", "--storage", db)
-    assert.strictEqual(r.code, 0, r.stderr)
-    assert.include(r.stdout, "the file does not exist")
+    refused(vwifi("cluster", "runners", "--storage", db), `${db} does not exist: no runner has used it`)
     assert.isFalse(existsSync(db))
   })
 
   it("a PostgreSQL server that does not answer is the user's to fix, not a crash", () => {
-    refused(vwifi("cluster", "runners", "--storage", "postgres://vwifi:secret@127.0.0.1:1/vwifi"), "cannot connect to PostgreSQL at postgres://vwifi:***@127.0.0.1:1/vwifi")
+    refused(vwifi("cluster", "runners", "--storage", "postgres://vwifi:secret@127.0.0.1:1/vwifi"), "cannot connect to PostgreSQL at postgres://vwifi:***@127.0.0.1:1/vwifi: the connection was refused")
+    // The driver's own words ("No username configured", "Failed to connect") said what to do instead.
+    refused(vwifi("cluster", "runners", "--storage", "postgres://127.0.0.1:1/vwifi"), "the URL names no user: give postgres://USER:PASSWORD@HOST/DATABASE")
   })
 
   it("a study whose storage cannot be opened leaves no empty --out folder, and keeps folders that were there", () => {
