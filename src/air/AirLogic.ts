@@ -447,7 +447,10 @@ export class AirLogic {
     }
   }
 
-  /** Stations that meter their airtime (a card's radio) hear of each PPDU they send, and of those they receive and answer. */
+  /**
+   * Stations that meter their airtime (a card's radio) hear of each PPDU they send and of those they
+   * receive; the answer (Ack, BlockAck), only once the exchange shows it was sent (`finishExchange`).
+   */
   private meterAirtime(medium: Medium, winners: ReadonlyArray<Transmission>): void {
     for (let k = 0; k < winners.length; k++) {
       const w = winners[k]!
@@ -462,12 +465,7 @@ export class AirLogic {
         }
         continue
       }
-      const receiver = this.receiverOf(medium, w.station, head.ra)
-      if (receiver === undefined) continue
-      const answerNs = w.frames.length > 1 ? blockAckDurationNs(w.phy) : ackDurationNs(w.phy)
-      receiver.airtime?.rx(head.ra, ppduNs)
-      receiver.airtime?.tx(head.ra, answerNs)
-      w.station.airtime?.rx(head.src, answerNs)
+      this.receiverOf(medium, w.station, head.ra)?.airtime?.rx(head.ra, ppduNs)
     }
   }
 
@@ -596,6 +594,11 @@ export class AirLogic {
         // The receiver answers what arrived with an Ack (one MPDU) or a BlockAck (an A-MPDU), at the
         // control-response rate; the answer can be lost like any frame, and then the sender retries.
         if (arrived.length > 0) {
+          // Sent, so metered, whether or not the sender decodes it: a receiver that got nothing
+          // sends nothing, and the sender only listens out its AckTimeout (10.3.2.9).
+          const answerNs = frames.length > 1 ? blockAckDurationNs(phy) : ackDurationNs(phy)
+          receiver.airtime?.tx(head.ra, answerNs)
+          station.airtime?.rx(head.src, answerNs)
           const answer = frames.length > 1 ? BLOCK_ACK_BYTES : ACK_BYTES
           acked = this.draw() >= this.withExtraLoss(medium, frameErrorRate(basicRateFor(phy), snr, answer))
           if (!acked) this.stats.answersLost++
