@@ -2,6 +2,7 @@
 import { fixed, withCi } from "../report/Format.ts"
 import { categories } from "../cpu/CpuCategory.ts"
 import type { CompareReport } from "../report/CompareReport.ts"
+import { seedCount, sweepRuns, sweepViolations } from "./SweepTable.ts"
 
 const GROUP_COL = 42
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + " ".repeat(n - s.length))
@@ -45,10 +46,11 @@ export const renderCompare = (r: CompareReport): string => {
   const header = `  ${pad("category (percent of total time, TCP TX)", 58)}${r.groups.map((g) => right(g.short, 10)).join("")}`
   const rows = categories.map((c) => `  ${pad(c.label, 58)}${r.groups.map((g) => right(fixed(g.cpuBreakdownTcpTx[c.id] ?? 0, 2) + "%", 10)).join("")}`)
   parts.push(["CPU breakdown, Table 1's layout (KVM rows, host kernel rows, then time outside Table 1)", header, ...rows].join("\n"))
-  const violations = r.groups.flatMap((g) => g.workloads).reduce((n, w) => n + w.invariantViolations, 0)
+  const violations = r.groups.flatMap((g) => g.workloads).reduce((n, w) => n + w.invariantViolations, 0) + (r.sweep === undefined ? 0 : sweepViolations(r.sweep))
   const configurations = r.groups.length * (r.groups[0]?.workloads.length ?? 0)
   const runs = configurations * r.seeds.length
-  parts.push(`invariant violations across all runs: ${violations}; ${runs} runs (${configurations} configurations × ${r.seeds.length} seeds) in ${r.wallSeconds.toFixed(1)} s`)
+  const swept = r.sweep === undefined ? "" : ` and the sweep's ${sweepRuns(r.sweep)} (${r.sweep.points.length} points × ${seedCount(r.sweep.seeds.length)})`
+  parts.push(`invariant violations across all runs: ${violations}; ${runs} runs (${configurations} configurations × ${seedCount(r.seeds.length)})${swept} in ${r.wallSeconds.toFixed(1)} s`)
   const empty = emptyConfigurations(r)
   if (empty.length > 0) {
     parts.push(`warning: ${empty.length} of ${configurations} configurations measured nothing (no data delivered, or no ping answered): ` +

@@ -6,6 +6,7 @@ import { invariantViolations } from "../report/RunReport.ts"
 import type { SoakHour, SoakReport } from "../report/SoakReport.ts"
 import { MAX_GENERATED_FAULTS } from "../fault/FaultPlan.ts"
 import { runSoak } from "../soak/Soak.ts"
+import { soakScenario } from "../soak/SoakPlan.ts"
 import { MAX_SOAK_HOURS, MAX_SOAK_VMS } from "../run/RunOptionsCheck.ts"
 import { describeMemoryVerdict } from "../soak/MemoryVerdict.ts"
 import { CheckFailed } from "./CheckFailed.ts"
@@ -59,11 +60,19 @@ export const soakCommand = Command.make(
           `${MAX_GENERATED_FAULTS} generated ones: lower --faults or --hours`
       })
     }
+    // The plan drawn first, so that a Poisson draw past the schedule's cap (its mean under it) is
+    // refused in the flags' words before the table starts; drawing it again in the run costs little.
+    yield* soakScenario({ hours, vms, faultsPerHour: faults * 60, seed }).pipe(
+      Effect.catchIf(
+        (e) => e._tag === "RunOptionsError" && e.problems.some((p) => p.option === "faultsPerHour"),
+        () => Effect.fail(new CliUsageError({ message: `--faults ${faults} for --hours ${hours} drew more than the ${MAX_GENERATED_FAULTS} generated faults a soak takes (seed ${seed}): lower --faults or --hours` }))
+      )
+    )
     const progress = json ? undefined : progressReporter(hours * 3600e9)
     if (!json) {
       // A rate as typed, not a float's tail (0.13 × 60 is 7.800000000000001).
       const perHour = Number((faults * 60).toPrecision(12))
-      yield* Console.log(`soak: ${vms} VMs on 3 APs, ${hours} h simulated, ${perHour} faults/h besides the VMs' own comings and goings (VM ev.), seed ${seed}\n`)
+      yield* Console.log(`soak: ${vms} ${vms === 1 ? "VM" : "VMs"} on 3 APs, ${hours} h simulated, ${perHour} faults/h besides the VMs' own comings and goings (VM ev.), seed ${seed}\n`)
       yield* Console.log(header)
     }
     const report = yield* withStopOnCtrlC(STOP_NOTICE, ({ signal }) =>
@@ -82,8 +91,8 @@ export const soakCommand = Command.make(
     if (report.memory.flat === false) return yield* new CheckFailed({ message: "the soak's memory grew" })
     if (report.outcome === STOPPED_OUTCOME) {
       return yield* new StoppedByCtrlC({
-        message: `stopped by Ctrl-C at ${report.simulatedHours.toFixed(2)} h of the ${hours} h asked for; the hours above are the whole ones, ` +
-          "the summary covers the run up to there"
+        message: `stopped by Ctrl-C at ${report.simulatedHours.toFixed(2)} h of the ${hours} h asked for; ` +
+          (json ? "the JSON's hours are the whole ones, its summary covers the run up to there" : "the hours above are the whole ones, the summary covers the run up to there")
       })
     }
   })

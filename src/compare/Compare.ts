@@ -5,6 +5,7 @@ import { JobRunner, runReports } from "../jobs/JobRunner.ts"
 import type { JobFailed } from "../jobs/JobRunner.ts"
 import { RunJob } from "../jobs/SimJob.ts"
 import type { CompareReport, GroupResult, WorkloadResult } from "../report/CompareReport.ts"
+import { invariantViolations } from "../report/RunReport.ts"
 import type { RunReport } from "../report/RunReport.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
 import { seedClaims } from "./Claims.ts"
@@ -39,10 +40,6 @@ interface Sample {
   readonly invariantViolations: number
 }
 
-const invariantViolations = (r: RunReport): number =>
-  r.invariants.isolationViolations + r.invariants.unaccountedFrames + r.invariants.mappingInconsistencies +
-  (r.invariants.cpuAccountingErrorNs > 0 ? 1 : 0)
-
 const sampleOf = (workload: Workload, r: RunReport): Sample => {
   const vm = r.vms[0]
   const ping = workload.id === "ping" && vm !== undefined ? vm.ping : undefined
@@ -53,7 +50,7 @@ const sampleOf = (workload: Workload, r: RunReport): Sample => {
     rttP99Us: ping?.p99Us ?? null,
     cpuUtilization: r.cpu.utilization,
     traceDigest: r.traceDigest,
-    invariantViolations: invariantViolations(r)
+    invariantViolations: invariantViolations(r.invariants)
   }
 }
 

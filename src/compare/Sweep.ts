@@ -10,6 +10,7 @@ import type { PhyConfig } from "../air/PhyConfig.ts"
 import { JobRunner, runReports } from "../jobs/JobRunner.ts"
 import type { JobFailed } from "../jobs/JobRunner.ts"
 import { RunJob } from "../jobs/SimJob.ts"
+import { invariantViolations } from "../report/RunReport.ts"
 import type { Scenario } from "../scenario/Scenario.ts"
 import { checkScenario } from "../scenario/ScenarioCheck.ts"
 import { DEFAULT_SEEDS } from "./Seeds.ts"
@@ -41,6 +42,10 @@ export interface SweepPoint {
   readonly goodputCi95Mbps: number | null
   readonly cpuUtilization: number
   readonly cpuUtilizationCi95: number | null
+  /** The trace digest of each seed's run, in seed order. */
+  readonly traceDigests: ReadonlyArray<string>
+  /** Invariant violations, all seeds together (must be 0): the sweep's points load the core hardest. */
+  readonly invariantViolations: number
 }
 
 export interface SweepOptions {
@@ -116,7 +121,9 @@ export const sweep = (base: Scenario, options: SweepOptions): Effect.Effect<Read
           goodputMbps: g.mean,
           goodputCi95Mbps: g.ci95,
           cpuUtilization: c.mean,
-          cpuUtilizationCi95: c.ci95
+          cpuUtilizationCi95: c.ci95,
+          traceDigests: runs.map((r) => r.traceDigest),
+          invariantViolations: runs.reduce((n, r) => n + invariantViolations(r.invariants), 0)
         })
       }
     }

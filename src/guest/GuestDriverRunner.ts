@@ -129,6 +129,8 @@ export class GuestDriverRunner {
 
   /** Move to another AP: leave the current one and join `ssid`. */
   roam(s: GuestState, ssid: string, passphrase: string | undefined): void {
+    // Moved while connected: leaving its AP was the plan, not an outage (from a VM already looking for an AP, the outage goes on).
+    if (s.driver.state === "connected") s.moving = true
     s.config = { ...s.config, ssid, passphrase }
     this.apply(s, GuestDriver.roam(s.driver, s.config))
   }
@@ -182,7 +184,7 @@ export class GuestDriverRunner {
   /** Connected (again): the outage ends, and the flows start afresh (the endpoint forgot this station when it joined again). */
   private connected(s: GuestState): void {
     const { stats, kernel } = this
-    const via = s.driver.joinVia === "roam" ? "roam" : stats.disconnectedAtNs !== undefined ? "rejoin" : "join"
+    const via = s.driver.joinVia === "roam" || s.moving ? "roam" : stats.disconnectedAtNs !== undefined ? "rejoin" : "join"
     if (stats.associations.length < ASSOCIATIONS_KEPT) {
       stats.associations.push({ atNs: kernel.nowNs, bssid: s.driver.target?.bssid ?? 0, via, tookNs: kernel.nowNs - s.joinStartedNs })
     }
@@ -191,7 +193,8 @@ export class GuestDriverRunner {
     // The flows' peer is the wired endpoint behind the AP joined.
     if (s.driver.target !== undefined) s.endpointMac = this.o.endpointMacOf(s.driver.target.bssid)
     if (stats.connectedAtNs === undefined) stats.connectedAtNs = kernel.nowNs
-    // A roam is a move the supplicant chose, not an outage to recover from.
+    // A roam is a move the supplicant (or the VM's owner, `vm-roam`) chose, not an outage to recover from.
+    s.moving = false
     if (via === "roam") stats.disconnectedAtNs = undefined
     if (stats.disconnectedAtNs !== undefined) {
       stats.reconnects++

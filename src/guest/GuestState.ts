@@ -52,6 +52,8 @@ export interface GuestState {
   lastHeardNs: number
   /** When the join under way was decided (boot, loss of the AP, a roaming decision). */
   joinStartedNs: number
+  /** A lifecycle `vm-roam` took it from its AP: its next association is that move (a roam), not a recovery. */
+  moving: boolean
   /** When the supplicant last scanned in the background, and the number of its current background-scan timer. */
   lastBackgroundScanNs: number
   backgroundScanToken: number
@@ -89,6 +91,7 @@ export const initialGuestState = (config: GuestDriver.Config, endpointMac: numbe
   epoch: 0,
   lastHeardNs: 0,
   joinStartedNs: 0,
+  moving: false,
   lastBackgroundScanNs: 0,
   backgroundScanToken: 0,
   seq: 0,
@@ -112,5 +115,7 @@ export const forgetDriver = (s: GuestState): void => {
   s.probesOutstanding = 0
   s.rate = undefined
   s.rateChainSent = undefined
+  // A move under way ends with the driver: the join after the reload or the boot is a recovery.
+  s.moving = false
   s.waitAttempt++
 }

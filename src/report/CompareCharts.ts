@@ -165,7 +165,10 @@ export const optimizationChart = (r: CompareReport): TopLevelSpec => ({
 /** The seed's "VM additional latency on TX path": each group's ping, stage by stage, stacked (µs). */
 export const txPathChart = (r: CompareReport): TopLevelSpec => ({
   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-  title: { text: "TX path of a ping, stage by stage", subtitle: "mean µs from the guest's send to the Ack on the air" },
+  title: {
+    text: "TX path of a ping, stage by stage",
+    subtitle: ["mean µs from the guest's send to the Ack on the air; without a device model on the path (Native, Passthrough,", "the fast path) the whole software send path, the guest's or the host's, is the second stage"]
+  },
   width: WIDTH,
   data: {
     values: r.groups.flatMap((g) =>

@@ -43,7 +43,7 @@ export const SoakReport = Schema.Struct({
   memory: Schema.Struct({
     /** Heap within 10% and no fiber growth (`src/soak/MemoryVerdict.ts`); null when there are not two hours to compare. */
     flat: Schema.NullOr(Schema.Boolean),
-    /** The first hour the verdict compares with (the start window's first). */
+    /** The first hour the verdict compares with (the start window's first); without a verdict, the first hour after the warm-up, if any. */
     firstHour: Schema.NullOr(Schema.Number),
     /** The hours of the start window (after warm-up) and of the end window. */
     startHours: Schema.Array(Schema.Number),

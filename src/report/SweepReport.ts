@@ -17,7 +17,11 @@ export const SweepPointSchema = Schema.Struct({
   goodputCi95Mbps: Schema.NullOr(Schema.Number),
   /** Busy time of the one core over elapsed time, 0..1: mean and 95% half-width. */
   cpuUtilization: Schema.Number,
-  cpuUtilizationCi95: Schema.NullOr(Schema.Number)
+  cpuUtilizationCi95: Schema.NullOr(Schema.Number),
+  /** The trace digest of each seed's run, in seed order. */
+  traceDigests: Schema.Array(Schema.String),
+  /** Invariant violations, all seeds together (must be 0). */
+  invariantViolations: Schema.Number
 })
 
 export const SweepReport = Schema.Struct({

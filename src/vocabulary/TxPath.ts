@@ -12,8 +12,8 @@ import type { Frame } from "./Frame.ts"
  * hands the batch to its I/O thread; the translation there is in the next stage, with the driver.
  */
 export const txPathStages = [
-  { id: "virtualization", label: "guest stack, VM exit, device model", covers: "from the application's send to the device model's hand-off to its I/O thread (virtual-wifi's slow path; 0 where there is none)" },
-  { id: "hostDriver", label: "translation, driver, to the card", covers: "to the vMAC: the I/O thread's address translation and the augmented driver's ioctl; natively the host's send path; on an assigned card or the fast path, the guest's own path" },
+  { id: "virtualization", label: "to the device model: guest stack, VM exit, checks", covers: "from the application's send to the device model's hand-off to its I/O thread (virtual-wifi's slow path; 0 where there is none)" },
+  { id: "hostDriver", label: "on to the card: stack, driver, translation", covers: "the rest of the software path, to the vMAC: after a device model, the I/O thread's address translation and the augmented driver's ioctl; where there is none, the whole send path (natively the host's stack and driver; on an assigned card the guest's; on the fast path the guest's stack, the doorbell's trap and the host's translation)" },
   { id: "cardQueue", label: "card: vMAC ring and radio", covers: "waiting in the vMAC's TX ring for the one radio" },
   { id: "contention", label: "air: queue and contention", covers: "from the radio's queue to the exchange that carried it (backoff, other stations, retries)" },
   { id: "transmission", label: "air: transmission and Ack", covers: "the exchange that succeeded: the PPDU, SIFS and the Ack or BlockAck" }

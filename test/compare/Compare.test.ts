@@ -78,7 +78,7 @@ describe("vwifi compare and sweep-rate pages with one seed", () => {
       const { htmlReport } = yield* Effect.promise(() => import("../../src/report/HtmlReport.ts"))
       const { sweepHtml } = yield* Effect.promise(() => import("../../src/report/SweepReport.ts"))
       const r = yield* compare({ ...defaultScenario, warmupSeconds: 0.5 }, { seed: 4, seeds: 1, durationNs: 1e9 })
-      const point = { group: "native", label: "Native", phy: "802.11g 54 Mbps", phyRateMbps: 54, goodputMbps: 28, goodputCi95Mbps: null, cpuUtilization: 0.1, cpuUtilizationCi95: null }
+      const point = { group: "native", label: "Native", phy: "802.11g 54 Mbps", phyRateMbps: 54, goodputMbps: 28, goodputCi95Mbps: null, cpuUtilization: 0.1, cpuUtilizationCi95: null, traceDigests: ["0"], invariantViolations: 0 }
       for (const page of [yield* htmlReport(r), yield* sweepHtml({ seed: 4, seeds: [4], simulatedSecondsPerRun: 1, points: [point] })]) {
         const html = page.replace(/\s+/g, " ")
         assert.include(html, "seed 4: one run per configuration, so no confidence interval")
@@ -111,6 +111,13 @@ describe("vwifi sweep-rate", () => {
       assert.isAbove(top("virtual-wifi").cpuUtilization, 0.95)
       assert.isBelow(top("virtual-wifi-optimized").cpuUtilization, 0.9)
       assert.isAbove(top("virtual-wifi-optimized").goodputMbps, 2 * top("virtual-wifi").goodputMbps)
+      // Its runs, at the heaviest load on the core, are checked as the comparison's are, and named by digest.
+      assert.isTrue(points.every((p) => p.invariantViolations === 0 && p.traceDigests.length === 2 && p.traceDigests.every((d) => /^[0-9a-f]{16}$/.test(d))))
+      const { renderSweep } = yield* Effect.promise(() => import("../../src/cli/SweepTable.ts"))
+      const table = renderSweep({ seed: 1, seeds: [1, 2], simulatedSecondsPerRun: 2, points })
+      const first = points[0]!
+      assert.include(table, `${first.goodputMbps.toFixed(1)} ± ${first.goodputCi95Mbps!.toFixed(1)} / `, "the intervals its help promises")
+      assert.include(table, `invariant violations across the sweep's runs: 0; ${points.length * 2} runs (${points.length} points × 2 seeds)`)
     }).pipe(Effect.provide(inProcess)))
 })
 

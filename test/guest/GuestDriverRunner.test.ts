@@ -91,7 +91,9 @@ describe("guest driver runner: joining", () => {
     rig.driver.event(rig.s, { _tag: "AuthDone", vmac: 0, status: 0 })
     rig.driver.event(rig.s, { _tag: "AssocDone", vmac: 0, status: 0 })
     assert.strictEqual(rig.s.endpointMac, ENDPOINT_OTHER)
-    assert.deepStrictEqual(rig.stats.associations.map((a) => [a.bssid, a.via]), [[5, "join"], [6, "rejoin"]])
+    // A move its owner asked for: a roam, not a reconnection after an outage.
+    assert.deepStrictEqual(rig.stats.associations.map((a) => [a.bssid, a.via]), [[5, "join"], [6, "roam"]])
+    assert.deepStrictEqual([rig.stats.roams, rig.stats.reconnects], [1, 0])
   })
 
   it("a scan's results answer the scans asked for", () => {
