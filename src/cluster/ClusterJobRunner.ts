@@ -202,16 +202,17 @@ export const clusterJobRunner = (
     /** Called, while jobs are under way, each time no runner is healthy any more (`watchRunners`). */
     readonly onNoHealthyRunner?: (() => void) | undefined
   }
-): Layer.Layer<JobRunner, ClusterStorageError | NoRunners> => {
-  const waitMs = options.runnerWaitMs ?? RUNNER_WAIT_MS_DEFAULT
-  // Said once, whether the wait is for the file a runner creates or for a runner in it.
-  let waiting = false
-  const onWaiting = () => {
-    if (!waiting) options.onWaitingForRunners?.(waitMs)
-    waiting = true
-  }
-  return Layer.unwrap(Effect.map(awaitStorageFile(options.storage, waitMs, onWaiting), (waitLeftMs) => runnerLayer(options, waitLeftMs, onWaiting)))
-}
+): Layer.Layer<JobRunner, ClusterStorageError | NoRunners> =>
+  Layer.unwrap(Effect.suspend(() => {
+    const waitMs = options.runnerWaitMs ?? RUNNER_WAIT_MS_DEFAULT
+    // Said once per build, whether the wait is for the file a runner creates or for a runner in it.
+    let waiting = false
+    const onWaiting = () => {
+      if (!waiting) options.onWaitingForRunners?.(waitMs)
+      waiting = true
+    }
+    return Effect.map(awaitStorageFile(options.storage, waitMs, onWaiting), (waitLeftMs) => runnerLayer(options, waitLeftMs, onWaiting))
+  }))
 
 /** The `JobRunner` of `clusterJobRunner`, once its storage is there to open. */
 const runnerLayer = (

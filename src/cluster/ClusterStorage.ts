@@ -13,6 +13,7 @@ import { SqlClient } from "effect/sql/SqlClient"
 import { statSync } from "node:fs"
 import { dirname, resolve } from "node:path"
 import * as SqliteClient from "./SqliteClient.ts"
+import { withoutPassword } from "./StorageTarget.ts"
 import type { StorageTarget } from "./StorageTarget.ts"
 
 /** The cluster's storage could not be opened (file, server, driver). */
@@ -47,7 +48,7 @@ const redactedUrl = (url: string): string => {
     return parsed.toString()
   } catch {
     // Not a URL the parser reads (a port past 65535): the text, its password hidden all the same.
-    return url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@")
+    return withoutPassword(url)
   }
 }
 

@@ -22,6 +22,9 @@ export const parseStorageTarget = (text: string): StorageTarget | { readonly err
   return { _tag: "Sqlite", file }
 }
 
+/** A URL's text with its password hidden (`postgres://user:***@host/db`), whether or not it parses as a URL. */
+export const withoutPassword = (url: string): string => url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@")
+
 /** A storage target for messages, safe to print: a URL's password is hidden. */
 export const describeTarget = (target: StorageTarget): string =>
-  target._tag === "Sqlite" ? `SQLite file ${target.file}` : `PostgreSQL ${target.url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@")}`
+  target._tag === "Sqlite" ? `SQLite file ${target.file}` : `PostgreSQL ${withoutPassword(target.url)}`
