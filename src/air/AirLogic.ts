@@ -600,7 +600,11 @@ export class AirLogic {
           receiver.airtime?.tx(head.ra, answerNs)
           station.airtime?.rx(head.src, answerNs)
           const answer = frames.length > 1 ? BLOCK_ACK_BYTES : ACK_BYTES
-          acked = this.draw() >= this.withExtraLoss(medium, frameErrorRate(basicRateFor(phy), snr, answer))
+          // The answer goes the other way, at the receiver's transmit power (the link's loss and this
+          // PPDU's fade are the same both ways: reciprocal, within the channel's coherence time).
+          const env = this.env
+          const answerSnr = env === undefined || station.node === undefined || receiver.node === undefined ? snr : snr + env.powerDifferenceDb(receiver.node, station.node)
+          acked = this.draw() >= this.withExtraLoss(medium, frameErrorRate(basicRateFor(phy), answerSnr, answer))
           if (!acked) this.stats.answersLost++
           // A frame the receiver already has (its Ack was lost) is a duplicate: it discards it
           // (sequence-number check, 802.11-2016 10.3.2.11). The rest go up.

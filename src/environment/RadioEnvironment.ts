@@ -90,6 +90,17 @@ export class RadioEnvironment {
     return a.txPowerDbm - pathLossDb(d, channelCenterMhz(channel), c.pathLoss) - shadowDb
   }
 
+  /**
+   * How much stronger node `from`'s transmissions arrive at `to` than `to`'s at `from`, in dB: their
+   * transmit powers' difference, path loss and shadowing being the same both ways (reciprocal links);
+   * 0 where either end has a fixed signal level.
+   */
+  powerDifferenceDb(from: number, to: number): number {
+    const a = this.nodes[from]!
+    const b = this.nodes[to]!
+    return a.kind === "placed" && b.kind === "placed" ? a.txPowerDbm - b.txPowerDbm : 0
+  }
+
   /** The fading of one PPDU, in dB (0 without fading). */
   fadeDb(): number {
     const c = this.config

@@ -18,7 +18,7 @@ import type { GuestState } from "./GuestState.ts"
 import type { GuestTraffic } from "./GuestTraffic.ts"
 import { ASSOCIATIONS_KEPT } from "./GuestVm.ts"
 import type { GuestMessage, GuestOptions, GuestStats } from "./GuestVm.ts"
-import { backgroundScanIntervalNs } from "./Roaming.ts"
+import { backgroundScanIntervalNs, onSignalChange } from "./Roaming.ts"
 import type { GuestWork } from "./GuestWork.ts"
 import type { GuestRates } from "./GuestRates.ts"
 
@@ -85,19 +85,20 @@ export class GuestDriverRunner {
   /**
    * A card event for the driver (not TX completions or received frames); a scan's results answer the
    * scans asked. The signal monitor's "low" starts the supplicant's short background-scan interval,
-   * with a scan now unless one was made within it; "high" goes back to the long one.
+   * with a scan now unless one was made within a second; "high" goes back to the long one (`onSignalChange`).
    */
   event(s: GuestState, e: CardEvent): void {
     if (e._tag === "ScanDone") {
       for (const w of s.scanWaiters.splice(0)) w.succeed(e.results)
       this.o.locator?.observe(e.results, e.ageNs ?? 0, this.kernel.nowNs)
     }
+    const wasLow = s.driver.signalLow
     this.apply(s, GuestDriver.onEvent(s.driver, e, s.config))
     const roaming = s.config.roaming
     if (e._tag !== "Signal" || roaming === undefined || s.driver.state !== "connected") return
-    const now = this.kernel.nowNs
-    if (e.low && now >= s.lastBackgroundScanNs + roaming.shortIntervalNs) return this.backgroundScan(s)
-    this.armBackgroundScan(s, s.lastBackgroundScanNs + backgroundScanIntervalNs(roaming, s.driver.signalLow))
+    const next = onSignalChange(roaming, wasLow, e.low, s.lastBackgroundScanNs, this.kernel.nowNs)
+    if (next.scanNow) return this.backgroundScan(s)
+    if (next.nextScanNs !== undefined) this.armBackgroundScan(s, next.nextScanNs)
   }
 
   /** The supplicant's background scan (its results may move the VM to another AP), and the next one armed. */

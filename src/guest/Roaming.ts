@@ -4,7 +4,7 @@
  * - it asks the card to monitor the AP's beacon signal against a threshold (CQM, 4 dB hysteresis:
  *   bgscan_simple.c's `wpa_drv_signal_monitor(wpa_s, threshold, 4)`);
  * - it scans in the background every `shortIntervalNs` while the signal is below the threshold and
- *   every `longIntervalNs` above it, and at once when the signal falls below it;
+ *   every `longIntervalNs` above it, and at once when the signal falls below it (`onSignalChange`);
  * - after a scan it moves to the strongest AP of its SSID if that one beats the current AP by a
  *   margin that shrinks as the current signal weakens (`minimumGainDb`, from wpa_supplicant's
  *   events.c, `wpa_supplicant_need_to_roam_within_ess`).
@@ -26,6 +26,38 @@ export const BGSCAN_HYSTERESIS_DB = 4
 /** How long to wait for the next background scan: short while the signal is low, long otherwise. */
 export const backgroundScanIntervalNs = (policy: RoamingPolicy, signalLow: boolean): number =>
   signalLow ? policy.shortIntervalNs : policy.longIntervalNs
+
+/**
+ * A scan this recent keeps the signal's fall below the threshold from scanning again at once:
+ * bgscan_simple.c scans on the fall if `now.sec > last_bgscan.sec + 1`, whole seconds (so 1 to 2 s
+ * after it); modelled as 1 s.
+ */
+export const BGSCAN_RECENT_SCAN_NS = 1e9
+
+/** A further fall (the monitor's next report, a hysteresis lower) scans if the last scan is older than this: bgscan_simple.c, `now.sec > last_bgscan.sec + 10`. */
+export const BGSCAN_FURTHER_DROP_NS = 10e9
+
+/** What a signal report does to the background scans: scan now, re-arm the next scan at `nextScanNs`, or neither (undefined: the scan armed stays). */
+export type SignalChangeStep = { readonly scanNow: true } | { readonly scanNow: false; readonly nextScanNs: number | undefined }
+
+/**
+ * What the supplicant does when the signal monitor reports at `nowNs` (bgscan_simple.c,
+ * `bgscan_simple_notify_signal_change`), `wasLow` saying whether it was in its short interval:
+ * - falling below the threshold: it scans at once unless it scanned within `BGSCAN_RECENT_SCAN_NS`,
+ *   else it brings its next scan forward to a short interval from now if that was due later;
+ * - a further fall: it scans if its last scan is older than `BGSCAN_FURTHER_DROP_NS`;
+ * - rising above it: its next scan is a long interval from now;
+ * - a rise while above (the first report of a connection): nothing changes.
+ * The short-scan budget (`max_short_scans`) is not modelled.
+ */
+export const onSignalChange = (policy: RoamingPolicy, wasLow: boolean, low: boolean, lastScanNs: number, nowNs: number): SignalChangeStep => {
+  if (low && !wasLow) {
+    if (nowNs > lastScanNs + BGSCAN_RECENT_SCAN_NS) return { scanNow: true }
+    return { scanNow: false, nextScanNs: lastScanNs + policy.longIntervalNs > nowNs + policy.shortIntervalNs ? nowNs + policy.shortIntervalNs : undefined }
+  }
+  if (low) return nowNs > lastScanNs + BGSCAN_FURTHER_DROP_NS ? { scanNow: true } : { scanNow: false, nextScanNs: undefined }
+  return { scanNow: false, nextScanNs: wasLow ? nowNs + policy.longIntervalNs : undefined }
+}
 
 /**
  * How much stronger, in dB, another AP of the ESS must be for the supplicant to move to it, given the

@@ -9,7 +9,7 @@
  * - after `successThreshold` consecutive successes, or `timerThreshold` transmissions at a rate, one
  *   rate up; that first transmission at the new rate is a probe: if it fails, straight back down;
  * - AARF: a failed probe doubles the success threshold (up to `MAX_AARF_SUCCESS_THRESHOLD`) and the
- *   timer with it; a fall after two failures resets both.
+ *   timer (uncapped); a fall after two failures resets both.
  *
  * On a card with a retry chain the fall-back within one frame is the card's: the chain is the current
  * rate twice, then the next two lower rates twice each, then the lowest rate, `FIXED_RATE_ATTEMPTS` in
@@ -79,8 +79,10 @@ export class Arf implements RateController {
     if (this.probing) {
       this.probing = false
       if (this.adaptive) {
+        // ns-3's AarfWifiManager: the timer doubles from its own value, uncapped, at least the
+        // minimum success threshold (`max(timerTimeout · TimerK, MinSuccessThreshold)`): 30, 60, 120, 240…
         this.successThreshold = Math.min(AARF_FACTOR * this.successThreshold, MAX_AARF_SUCCESS_THRESHOLD)
-        this.timerThreshold = Math.max(ARF_TIMER_TRANSMISSIONS, AARF_FACTOR * this.successThreshold)
+        this.timerThreshold = Math.max(AARF_FACTOR * this.timerThreshold, ARF_SUCCESS_THRESHOLD)
       }
       this.down()
     } else if (this.failures >= ARF_FAILURE_THRESHOLD) {

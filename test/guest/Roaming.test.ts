@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as G from "../../src/guest/GuestDriver.ts"
-import { backgroundScanIntervalNs, minimumGainDb, roamTarget } from "../../src/guest/Roaming.ts"
+import { backgroundScanIntervalNs, minimumGainDb, onSignalChange, roamTarget } from "../../src/guest/Roaming.ts"
 import { heardBeacon, noBeaconSignal } from "../../src/nic/BeaconSignal.ts"
 
 const corp = (bssid: number, signalDbm: number) => ({ bssid, ssid: "corp", channel: 1, signalDbm, beaconHeard: false })
@@ -26,6 +26,19 @@ describe("roaming policy (wpa_supplicant)", () => {
   it("scans often while the signal is low", () => {
     assert.strictEqual(backgroundScanIntervalNs(policy, true), 30e9)
     assert.strictEqual(backgroundScanIntervalNs(policy, false), 300e9)
+  })
+
+  it("scans at once when the signal falls, unless it scanned within a second; rising, its next scan is a long interval away (bgscan_simple.c)", () => {
+    // The fall 3 s after its last scan, with a 30 s short interval: at once, not 27 s later.
+    assert.deepStrictEqual(onSignalChange(policy, false, true, 10e9, 13e9), { scanNow: true })
+    // Just scanned: its next scan comes forward to a short interval from now.
+    assert.deepStrictEqual(onSignalChange(policy, false, true, 10e9, 10.5e9), { scanNow: false, nextScanNs: 40.5e9 })
+    // A further fall scans only if the last scan is more than 10 s old.
+    assert.deepStrictEqual(onSignalChange(policy, true, true, 10e9, 18e9), { scanNow: false, nextScanNs: undefined })
+    assert.deepStrictEqual(onSignalChange(policy, true, true, 10e9, 21e9), { scanNow: true })
+    // Back above: a long interval from now; a report above while above changes nothing.
+    assert.deepStrictEqual(onSignalChange(policy, true, false, 10e9, 20e9), { scanNow: false, nextScanNs: 320e9 })
+    assert.deepStrictEqual(onSignalChange(policy, false, false, 10e9, 20e9), { scanNow: false, nextScanNs: undefined })
   })
 })
 

@@ -53,6 +53,20 @@ describe("radio environment and roaming", () => {
       assert.isAbove(b!.ping.received / b!.ping.sent, 0.97)
     }))
 
+  it.effect("with a long short interval (30 s, NetworkManager's), the signal's falls start the scans, as wpa_supplicant's bgscan_simple does", () =>
+    Effect.gen(function*() {
+      const a = { ...corridor.vms[0]!, roaming: { thresholdDbm: -65, shortIntervalS: 30 } }
+      const r = yield* runScenario(yield* scenarioOf({ ...corridor, vms: [a] }), { seed: 1 })
+      // By hand, as above: the fall below −65 dBm (37 m, t ≈ 25 s; the monitor's average reports it
+      // at ≈ 26 s) scans at once and finds the far AP too weak. The monitor reports again each 4 dB
+      // further: −69 dBm at 48 m (t ≈ 33 s, under 10 s after the scan: no scan), −73 dBm at 63 m
+      // (t ≈ 43.4 s, more than 10 s after: a scan), where the far AP, 37 m away, is some 8 dB stronger.
+      // Waiting for the short interval from the last scan instead (until 2026-12-05) roamed at 60.2 s.
+      const roam = r.vms[0]!.associations[1]
+      assert.strictEqual(roam?.via, "roam")
+      assert.isTrue(roam!.atSeconds > 43.4 && roam!.atSeconds < 46, `roamed at ${roam!.atSeconds} s`)
+    }))
+
   it.effect("scan results carry each BSS's signal as measured: it falls as the host walks away", () =>
     Effect.gen(function*() {
       const near = yield* runScenario(yield* scenarioOf({ ...corridor, durationSeconds: 2, vms: [corridor.vms[0]] }), { seed: 1 })

@@ -51,13 +51,17 @@ describe("ARF and AARF", () => {
     const a = new Arf(G54, true)
     frame(a, 7, 2, false)
     const thresholds: Array<number> = []
+    const timers: Array<number> = []
     for (let round = 0; round < 4; round++) {
       for (let i = 0; i < a.successThreshold; i++) frame(a, 6, 0)
       assert.strictEqual(a.current, 7)
       frame(a, 7, 1, false)
       thresholds.push(a.successThreshold)
+      timers.push(a.timerThreshold)
     }
     assert.deepStrictEqual(thresholds, [20, 40, MAX_AARF_SUCCESS_THRESHOLD, MAX_AARF_SUCCESS_THRESHOLD])
+    // The timer doubles from its own 15, uncapped (ns-3's AarfWifiManager, TimerK 2).
+    assert.deepStrictEqual(timers, [30, 60, 120, 240])
     frame(a, 6, 2, false)
     assert.strictEqual(a.current, 5)
     assert.strictEqual(a.successThreshold, ARF_SUCCESS_THRESHOLD)
