@@ -328,7 +328,9 @@ class EndpointLogic {
       } else if (f.payload === Payload.EchoRequest) {
         replies.push(this.frameTo(f.src, f.payloadBytes, Payload.EchoReply, f.seq, f.createdNs, f.owner))
       } else if (f.payload === Payload.Subscribe && f.info?.subscribe !== undefined && !s.flows.has(f.src)) {
-        const flow: Downlink = { id: ++s.flowIds, owner: f.owner, dst: f.src, ...f.info.subscribe, outstanding: 0, credit: 0, seq: 0, refillArmed: false }
+        // The request's three fields, named: nothing in a packet sets whose flow it is or where it goes.
+        const { offeredMbps, payloadBytes } = f.info.subscribe
+        const flow: Downlink = { id: ++s.flowIds, owner: f.owner, dst: f.src, offeredMbps, payloadBytes, outstanding: 0, credit: 0, seq: 0, refillArmed: false }
         s.flows.set(f.src, flow)
         if (flow.offeredMbps === "saturate") this.emit(s, flow, saturateWindowFrames(s))
         else this.self.tellUnsafe({ _tag: "Pace", dst: f.src, flow: flow.id })

@@ -3,9 +3,11 @@
  * pure functions from (what the VM owns, what it asked) to a reject reason or nothing.
  */
 import { MAX_RETRY_CHAIN_ATTEMPTS } from "../vocabulary/CardCommand.ts"
-import type { ChainEntry, TxDescriptor } from "../vocabulary/CardCommand.ts"
+import type { ChainEntry } from "../vocabulary/CardCommand.ts"
 import type { RejectReason } from "../vocabulary/CardEvent.ts"
+import { descriptorFrame } from "../vocabulary/DescriptorFrame.ts"
 import { Payload } from "../vocabulary/Frame.ts"
+import type { Frame } from "../vocabulary/Frame.ts"
 
 /** What a VM owns, as the device model knows it. */
 export interface VmView {
@@ -20,17 +22,46 @@ export interface VmView {
 export const MAX_MSDU_BYTES = 2304
 
 /**
- * Checks one TX descriptor: addressing owned by the VM, DMA inside `memoryBytes` (the VM's memory
- * unless the caller leaves the range to an IOMMU: Infinity), sane length.
+ * How long before the card reads a descriptor its send time may be. An estimate: the guest rings the
+ * doorbell right after writing the descriptor (`GuestTraffic.send`) and the write's trap runs within
+ * milliseconds even on a saturated core; a second is far above that, and far below the age at which
+ * the ledger counts a frame lost (`UNACCOUNTED_AGE_NS`, 15 s), which a backdated frame must not reach.
  */
-export const checkDescriptor = (vm: VmView, d: TxDescriptor | undefined, memoryBytes: number = vm.memoryBytes): RejectReason | undefined => {
-  if (d === undefined || typeof d !== "object") return "malformed"
+export const MAX_DESCRIPTOR_AGE_NS = 1e9
+
+/** The largest payload kind (`Frame.Payload`). */
+const LAST_PAYLOAD = Math.max(...Object.values(Payload))
+
+/**
+ * Checks the frame the card built from one TX descriptor (`DescriptorFrame.descriptorFrame`, every
+ * field read once) at `nowNs`: addressing owned by the VM, DMA inside `memoryBytes` (the VM's memory
+ * unless the caller leaves the range to an IOMMU: Infinity), sane length, a known payload kind with a
+ * whole sequence number, a send time and an echoed timestamp no later than now (the send time at most
+ * `MAX_DESCRIPTOR_AGE_NS` old: the ledger ages a frame by it), a Subscribe request that decoded.
+ */
+export const checkDescriptorFrame = (vm: VmView, f: Frame, memoryBytes: number, nowNs: number): RejectReason | undefined => {
   if (vm.mac === undefined) return "not-initialized"
-  if (d.src !== vm.mac) return "spoofed-source"
+  if (f.src !== vm.mac) return "spoofed-source"
+  const length = f.payloadBytes
   // Only a null-data frame (the connection monitor's probe) carries no body.
-  if (!Number.isInteger(d.length) || d.length < (d.payload === Payload.None ? 0 : 1) || d.length > MAX_MSDU_BYTES) return "bad-length"
-  if (!Number.isInteger(d.dmaAddress) || d.dmaAddress < 0 || d.dmaAddress + d.length > memoryBytes) return "dma-out-of-range"
+  if (!Number.isInteger(length) || length < (f.payload === Payload.None ? 0 : 1) || length > MAX_MSDU_BYTES) return "bad-length"
+  const dmaAddress = f.dmaEnd - length
+  if (!Number.isInteger(dmaAddress) || dmaAddress < 0 || f.dmaEnd > memoryBytes) return "dma-out-of-range"
+  if (!Number.isInteger(f.payload) || f.payload < 0 || f.payload > LAST_PAYLOAD || !Number.isSafeInteger(f.seq) || f.seq < 0) return "bad-payload"
+  // Times are virtual nanoseconds, fractions included.
+  if (!(f.echoNs === -1 || (f.echoNs >= 0 && f.echoNs <= nowNs))) return "bad-payload"
+  if (!(f.createdNs <= nowNs && f.createdNs >= nowNs - MAX_DESCRIPTOR_AGE_NS)) return "bad-timestamp"
+  if (f.payload === Payload.Subscribe && f.info?.subscribe === undefined) return "bad-subscription"
   return undefined
+}
+
+/**
+ * Checks one TX descriptor as the card reads it (`checkDescriptorFrame` on the frame it builds);
+ * "malformed" for one that is no object.
+ */
+export const checkDescriptor = (vm: VmView, d: unknown, nowNs: number, memoryBytes: number = vm.memoryBytes): RejectReason | undefined => {
+  const f = descriptorFrame(d, 0, 0)
+  return f === undefined ? "malformed" : checkDescriptorFrame(vm, f, memoryBytes, nowNs)
 }
 
 /** Checks the vMAC index a command names: a virtual card has exactly one, index 0. */

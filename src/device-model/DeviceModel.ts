@@ -33,7 +33,7 @@ import { Simulation } from "../kernel/Simulation.ts"
 import { decodeCardCommand } from "../vocabulary/CardCommandDecode.ts"
 import { CARD_PCI_ID, totalRejections } from "../vocabulary/CardEvent.ts"
 import type { CardEvent, RejectReason } from "../vocabulary/CardEvent.ts"
-import { checkDescriptor, checkRate, checkVmac } from "./CommandCheck.ts"
+import { checkDescriptorFrame, checkRate, checkVmac } from "./CommandCheck.ts"
 import { arrived, decide, noArrivals } from "./CoalescingPolicy.ts"
 import { copiesReceivedFrames, pagesTranslatedOnRepost } from "./RxDelivery.ts"
 import type { ArrivalHistory, CoalescingRule } from "./CoalescingPolicy.ts"
@@ -346,18 +346,21 @@ class DeviceModelLogic {
     let frames: Array<Frame> | undefined
     let pages = 0
     for (let i = 0; i < descriptors.length; i++) {
-      const d = descriptors[i]!
-      const frame = frameFromDescriptor(o.ledger, d, o.vm)
+      const frame = frameFromDescriptor(o.ledger, descriptors[i], o.vm)
+      if (frame === undefined) {
+        this.reject(s, "TxDoorbell", "malformed")
+        continue
+      }
       if (o.stampTxPath) frame.txPath = new TxPathStamps()
       // With an IOMMU the card checks the DMA range itself; without one, the device model must, even
       // on the fast data path (which skips only the translation work, not the check).
-      const problem = vmacProblem ?? checkDescriptor(view as VmView, d, o.softwareTranslation ? view.memoryBytes : Infinity)
+      const problem = vmacProblem ?? checkDescriptorFrame(view as VmView, frame, o.softwareTranslation ? view.memoryBytes : Infinity, this.kernel.nowNs)
       if (problem !== undefined) {
         o.ledger.drop(frame, `rejected:${problem}`)
         this.reject(s, "TxDoorbell", problem)
         continue
       }
-      if (o.softwareTranslation) pages += GuestMemory.pagesSpanned(d.dmaAddress, d.length)
+      if (o.softwareTranslation) pages += GuestMemory.pagesSpanned(frame.dmaEnd - frame.payloadBytes, frame.payloadBytes)
       frames = appendTo(frames, frame)
     }
     if (s.raised.length > 0) access.then(this.self, { _tag: "Raise", events: this.takeRaised(s) })

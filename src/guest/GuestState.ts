@@ -54,6 +54,10 @@ export interface GuestState {
   joinStartedNs: number
   /** A lifecycle `vm-roam` took it from its AP: its next association is that move (a roam), not a recovery. */
   moving: boolean
+  /** When its raw write under way (`WriteRaw`) was made, undefined when none is: its vCPU is in that write's exit. */
+  rawWriteSinceNs: number | undefined
+  /** Raw writes its program has yet to make, oldest first (bounded: `GuestVm`'s `RAW_WRITES_WAITING`). */
+  readonly rawWritesWaiting: Array<{ readonly command: unknown; readonly descriptors?: ReadonlyArray<unknown> | undefined }>
   /** When the supplicant last scanned in the background, and the number of its current background-scan timer. */
   lastBackgroundScanNs: number
   backgroundScanToken: number
@@ -92,6 +96,8 @@ export const initialGuestState = (config: GuestDriver.Config, endpointMac: numbe
   lastHeardNs: 0,
   joinStartedNs: 0,
   moving: false,
+  rawWriteSinceNs: undefined,
+  rawWritesWaiting: [],
   lastBackgroundScanNs: 0,
   backgroundScanToken: 0,
   seq: 0,
@@ -117,5 +123,7 @@ export const forgetDriver = (s: GuestState): void => {
   s.rateChainSent = undefined
   // A move under way ends with the driver: the join after the reload or the boot is a recovery.
   s.moving = false
+  s.rawWriteSinceNs = undefined
+  s.rawWritesWaiting.length = 0
   s.waitAttempt++
 }

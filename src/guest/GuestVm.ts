@@ -32,6 +32,8 @@ import type { Reply } from "../actor/Reply.ts"
 import type { CpuCore, Job, ThreadId } from "../cpu/CpuCore.ts"
 import type { CostName } from "../cpu/CostTable.ts"
 import { Simulation } from "../kernel/Simulation.ts"
+import type { Kernel } from "../kernel/Kernel.ts"
+import { MAX_STORM_COMMANDS } from "../scenario/FaultSchedule.ts"
 import type { CardEvent, ScanResult } from "../vocabulary/CardEvent.ts"
 import type { ChainEntry } from "../vocabulary/CardCommand.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
@@ -53,6 +55,20 @@ import { GuestWork } from "./GuestWork.ts"
  * workloads, the examples and native runs (measured 2026-12-03), so a full one means a flood or a bug.
  */
 const MAILBOX_MESSAGES = 4096
+
+/**
+ * A raw write whose end has not been heard of after this long is taken as lost (its device model
+ * crashed with it in its mailbox), and the guest writes again: a modelling choice, far above a
+ * trap's microseconds on a busy core, short beside a hostile spell's seconds.
+ */
+const RAW_WRITE_LOST_NS = 100_000_000
+
+/**
+ * Raw writes a guest's program may be behind by: the longest loop of writes a fault makes at once (a
+ * command storm's, `MAX_STORM_COMMANDS`), each made once the one before it has been handled. A
+ * program further behind (a hostile guest's rate beyond its share of the core) skips writes.
+ */
+export const RAW_WRITES_WAITING = MAX_STORM_COMMANDS
 
 /** A register write as the card's side hears it: the command, and the guest's work up to it (to be submitted by the port). */
 export interface RegisterWrite {
@@ -91,6 +107,8 @@ export type GuestMessage = Data.TaggedEnum<{
   Roam: { readonly ssid: string; readonly passphrase: string | undefined }
   RequestScan: { readonly reply: Reply<ReadonlyArray<ScanResult>> }
   WriteRaw: { readonly command: unknown; readonly descriptors?: ReadonlyArray<unknown> }
+  /** A `WriteRaw`'s work has run: its vCPU is out of the exit. */
+  RawWriteDone: {}
   SetRateIndex: { readonly rateIndex: number }
 }>
 
@@ -223,7 +241,7 @@ export const make = Effect.fnUntraced(function*(options: GuestOptions): Effect.f
   const work = new GuestWork(options)
   const traffic = new GuestTraffic(kernel, options, stats, traces, work, self)
   const rates = new GuestRates(kernel, options.rates ?? FIXED_RATE, stats, work)
-  const logic = new GuestLogic(options, work, traffic, new GuestDriverRunner(kernel, options, stats, work, traffic, self, rates), rates)
+  const logic = new GuestLogic(options, work, traffic, new GuestDriverRunner(kernel, options, stats, work, traffic, self, rates), rates, kernel, self)
   /** The state the runtime holds (one object for the actor's life), for the handle's accessors. */
   let current: GuestState | undefined
   let crashedAtNs = 0
@@ -256,8 +274,12 @@ class GuestLogic {
   private readonly traffic: GuestTraffic
   private readonly driver: GuestDriverRunner
   private readonly rates: GuestRates
+  private readonly kernel: Kernel
+  private readonly self: Port<GuestMessage>
 
-  constructor(o: GuestOptions, work: GuestWork, traffic: GuestTraffic, driver: GuestDriverRunner, rates: GuestRates) {
+  constructor(o: GuestOptions, work: GuestWork, traffic: GuestTraffic, driver: GuestDriverRunner, rates: GuestRates, kernel: Kernel, self: Port<GuestMessage>) {
+    this.kernel = kernel
+    this.self = self
     this.rates = rates
     this.o = o
     this.work = work
@@ -331,12 +353,30 @@ class GuestLogic {
       case "RequestScan":
         return this.driver.scan(s, msg.reply)
       case "WriteRaw":
-        // A hostile or buggy driver: whatever it writes goes to the card as is.
-        for (const d of msg.descriptors ?? []) this.o.memory.write(d as never)
-        return this.work.writeCommand(s, msg.command)
+        // A hostile or buggy driver: whatever it writes goes to the card as is. But its vCPU runs one
+        // instruction stream, and a write that traps keeps it in the exit until the write has been
+        // handled (KVM's MMIO exit is synchronous): the program's next write waits for it, so a flood
+        // runs at the speed the core gives its writes. Those it has yet to make wait in a bounded
+        // queue (`RAW_WRITES_WAITING`); past it, the program has fallen that far behind and skips them.
+        if (s.rawWriteSinceNs === undefined || this.kernel.nowNs - s.rawWriteSinceNs >= RAW_WRITE_LOST_NS) return this.writeRaw(s, msg)
+        if (s.rawWritesWaiting.length < RAW_WRITES_WAITING) s.rawWritesWaiting.push(msg)
+        return
+      case "RawWriteDone": {
+        s.rawWriteSinceNs = undefined
+        const next = s.rawWritesWaiting.shift()
+        if (next !== undefined) this.writeRaw(s, next)
+        return
+      }
       case "SetRateIndex":
         return this.driver.setRate(s, msg.rateIndex)
     }
+  }
+
+  /** Makes one raw write: its descriptors into the ring (what a real one holds: past it, none), then the command. */
+  private writeRaw(s: GuestState, msg: { readonly command: unknown; readonly descriptors?: ReadonlyArray<unknown> | undefined }): void {
+    s.rawWriteSinceNs = this.kernel.nowNs
+    for (const d of msg.descriptors ?? []) this.o.memory.write(d as never)
+    this.work.writeCommandAwaited(s, msg.command, this.self, { _tag: "RawWriteDone" })
   }
 
   /** The guest's interrupt handler: completions and received frames to the stack, the rest to the driver; then the stack sends on. */

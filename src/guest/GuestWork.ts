@@ -56,6 +56,18 @@ export class GuestWork {
     this.port.tellUnsafe({ _tag: "Mmio", command, work: before })
   }
 
+  /**
+   * A command written as `writeCommand` does, whose end `port` hears of (`message`) once the write's
+   * work has run: its trap, or on a card of its own its doorbell.
+   */
+  writeCommandAwaited<M>(s: WorkInProgress, command: unknown, port: Port<M>, message: M): void {
+    this.charge(s, this.commandCost, 1)
+    const before = s.work ?? this.cpu.job(this.thread)
+    s.work = undefined
+    before.then(port, message)
+    this.port.tellUnsafe({ _tag: "Mmio", command, work: before })
+  }
+
   /** The driver writes a command: its own work, then the register write. */
   writeCommand(s: WorkInProgress, command: unknown): void {
     this.charge(s, this.commandCost, 1)

@@ -13,7 +13,7 @@ import * as Exit from "effect/Exit"
 import { decodeCardCommand } from "../vocabulary/CardCommandDecode.ts"
 import { CARD_PCI_ID } from "../vocabulary/CardEvent.ts"
 import type { CardEvent, RejectReason } from "../vocabulary/CardEvent.ts"
-import { checkDescriptor, checkRate } from "../device-model/CommandCheck.ts"
+import { checkDescriptorFrame, checkRate } from "../device-model/CommandCheck.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import { frameFromDescriptor } from "../vocabulary/DescriptorFrame.ts"
 import { KERNEL_OWN_PACKET, socketCopyBytes } from "../vocabulary/PacketHeaders.ts"
@@ -157,12 +157,18 @@ export class DirectPortLogic {
         return
       case "TxDoorbell": {
         const frames: Array<Frame> = []
-        // The card itself only refuses what it cannot send; DMA range is the IOMMU's job.
+        // The card itself only refuses what it cannot send; DMA range is the IOMMU's job. (The packet
+        // content the model carries, its kind, numbers and times, is checked as a device model checks it:
+        // the simulation trusts no guest's content.)
         const card = { mac: s.mac, memoryBytes: Infinity, rateCount: this.rateCount }
         for (const d of memory.read(command.count)) {
           const frame = frameFromDescriptor(ledger, d, 0)
+          if (frame === undefined) {
+            this.reject(access, "TxDoorbell", "malformed")
+            continue
+          }
           if (o.stampTxPath) frame.txPath = new TxPathStamps()
-          const problem = checkDescriptor(card, d)
+          const problem = checkDescriptorFrame(card, frame, Infinity, this.kernel.nowNs)
           if (problem !== undefined) {
             ledger.drop(frame, `rejected:${problem}`)
             this.reject(access, "TxDoorbell", problem)

@@ -196,6 +196,7 @@ export const scenarioProblems = (scenario: Scenario): Effect.Effect<Array<Option
  * ended, a `NaN` made every figure `NaN`.
  */
 export const costsProblems = (costs: CostTable): Array<OptionProblem> => {
+  if (typeof costs !== "object" || costs === null) return [{ option: "costs", message: `must be a cost table (an object of every operation's cost, \`calibratedCosts\` or \`withCycles\`), got ${costs === null ? "null" : typeof costs}` }]
   const problems: Array<OptionProblem> = []
   for (const name of costNames) {
     const op = (costs as Partial<CostTable>)[name]

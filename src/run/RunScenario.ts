@@ -276,7 +276,8 @@ export const runScenario = (scenario: Scenario, given: RunScenarioOptions): Effe
       ...(options.costs === undefined ? [] : costsProblems(options.costs)),
       ...signalProblems(options.signal),
       ...callbackProblems(options),
-      ...timelineProblems(options.timeline, options.durationNs ?? scenario.durationSeconds * 1e9)
+      // A scenario that failed its checks (null, say) has no duration to read: the window waits for a good one.
+      ...(scenarioProblemList.length > 0 ? [] : timelineProblems(options.timeline, options.durationNs ?? scenario.durationSeconds * 1e9))
     ]
     return problems.length > 0 ? Effect.fail(new RunOptionsError({ problems })) : runChecked(scenario, options)
   })

@@ -24,6 +24,7 @@ import { MAX_DURATION_SECONDS } from "./InputBounds.ts"
 import { FaultSchedule } from "./FaultSchedule.ts"
 import { EnvironmentSpec, PositionSpec, RoamingSpec, txPowerField, WalkSpec } from "./RadioEnvironmentSpec.ts"
 import { CardPowerSpec, DtimPeriod, PowerSaveSpec } from "./PowerSaveSpec.ts"
+import { MAX_OFFERED_MBPS, MAX_TCP_MSS_BYTES, MAX_UDP_PAYLOAD_BYTES, MIN_TCP_MSS_BYTES, MIN_UDP_PAYLOAD_BYTES } from "../vocabulary/FlowLimits.ts"
 
 // ---------------------------------------------------------------------------------------------
 // Host
@@ -288,7 +289,7 @@ export type ApSpec = typeof ApSpec.Type
 /** A flow's rate: more than 0 and at most 10,000 Mbps (above any PHY's rate), or "saturate" (the default). */
 const offeredMbps = (description: string) =>
   defaulted(
-    Schema.Union([Schema.Literal("saturate"), positiveUpTo(10_000)]).annotate({
+    Schema.Union([Schema.Literal("saturate"), positiveUpTo(MAX_OFFERED_MBPS)]).annotate({
       expected: "a number of Mbps greater than 0 and at most 10000, or \"saturate\""
     }),
     "saturate",
@@ -302,7 +303,7 @@ const udpFlow = <K extends "udp-tx" | "udp-rx">(kind: K, direction: string) =>
       "Offered load in Mbps (> 0), or \"saturate\" to keep the queue full (the Chariot throughput runs)."
     ),
     payloadBytes: defaulted(
-      intBetween(18, 1472),
+      intBetween(MIN_UDP_PAYLOAD_BYTES, MAX_UDP_PAYLOAD_BYTES),
       1470,
       "UDP payload per datagram, in bytes, 18..1472 (1472 fills a 1500-byte IP MTU). Default 1470 (iperf 2's UDP datagram)."
     )
@@ -317,7 +318,7 @@ const tcpFlow = <K extends "tcp-tx" | "tcp-rx">(kind: K, direction: string) =>
         "the Chariot throughput runs)."
     ),
     payloadBytes: defaulted(
-      intBetween(13, 1460),
+      intBetween(MIN_TCP_MSS_BYTES, MAX_TCP_MSS_BYTES),
       1460,
       "TCP maximum segment size (MSS), in bytes, 13..1460 (1460 fills a 1500-byte IP MTU). A full segment " +
         "carries the MSS less the 12 bytes of TCP's timestamps option: 1448 of data for 1460. Default 1460."

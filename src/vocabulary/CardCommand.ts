@@ -9,6 +9,7 @@
  */
 import * as Schema from "effect/Schema"
 import type { Subscription } from "./Frame.ts"
+import { MAX_OFFERED_MBPS, MAX_TCP_MSS_BYTES, MAX_UDP_PAYLOAD_BYTES, MIN_TCP_MSS_BYTES, MIN_UDP_PAYLOAD_BYTES } from "./FlowLimits.ts"
 
 const Mac = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 0xffffffffffff }))
 const Channel = Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 165 }))
@@ -145,6 +146,24 @@ export interface TxDescriptor {
   /** Packet content of a `Subscribe` request (which downlink flow the endpoint should start). */
   readonly subscribe?: Subscription
 }
+
+/**
+ * A `Subscribe` packet's request, as the endpoint may take it from a guest: the same bounds as a
+ * scenario's flows (`FlowLimits.ts`). Decoded once per such packet at the boundary, into a fresh
+ * object of these fields alone (the guest's object, and any other key on it, stay behind).
+ */
+export const SubscriptionSchema = Schema.Union([
+  Schema.Struct({
+    protocol: Schema.Literal("udp"),
+    offeredMbps: Schema.Union([Schema.Literal("saturate"), Schema.Number.check(Schema.isGreaterThan(0), Schema.isLessThanOrEqualTo(MAX_OFFERED_MBPS))]),
+    payloadBytes: Schema.Int.check(Schema.isBetween({ minimum: MIN_UDP_PAYLOAD_BYTES, maximum: MAX_UDP_PAYLOAD_BYTES }))
+  }),
+  Schema.Struct({
+    protocol: Schema.Literal("tcp"),
+    offeredMbps: Schema.Union([Schema.Literal("saturate"), Schema.Number.check(Schema.isGreaterThan(0), Schema.isLessThanOrEqualTo(MAX_OFFERED_MBPS))]),
+    payloadBytes: Schema.Int.check(Schema.isBetween({ minimum: MIN_TCP_MSS_BYTES, maximum: MAX_TCP_MSS_BYTES }))
+  })
+])
 
 /** The TX doorbell: "new descriptors up to here". Carries the descriptors the card will read. */
 export class TxDoorbell extends Schema.TaggedClass<TxDoorbell>()("TxDoorbell", {

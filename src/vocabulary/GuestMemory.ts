@@ -4,6 +4,7 @@
  */
 import type { TxDescriptor } from "./CardCommand.ts"
 import { appendTo, objectArray } from "../kernel/StableShapes.ts"
+import { TX_RING_DESCRIPTORS } from "./ModelConstants.ts"
 
 export const PAGE_BYTES = 4096
 
@@ -24,9 +25,15 @@ export class GuestMemory {
     this.sizeBytes = sizeBytes
   }
 
-  /** Driver side: write one descriptor. */
-  write(descriptor: TxDescriptor): void {
+  /**
+   * Driver side: write one descriptor; false, and nothing written, when the ring already holds
+   * `TX_RING_DESCRIPTORS` unread ones (a real ring has that many slots: a driver that counts its
+   * outstanding frames never meets it, a hostile one cannot grow it).
+   */
+  write(descriptor: TxDescriptor): boolean {
+    if (this.tail - this.head >= TX_RING_DESCRIPTORS) return false
     this.ring[this.tail++] = descriptor
+    return true
   }
 
   /** Card side: read up to `count` unread descriptors (fewer if the driver lied about the count). */

@@ -50,6 +50,11 @@ export const onSegment = (r: TcpReceiver, seg: number, tsValNs: number): Receive
     // A duplicate: re-ACK.
     return { receiver: { ...r, tsRecentNs, lastAckSent: r.rcvNxt }, deliver: 0, ackNow: true, armDelayedAck: false }
   }
+  if (seg >= r.rcvNxt + RECEIVE_WINDOW_SEGMENTS) {
+    // Beyond the window it offered: not acceptable, dropped with an ACK (RFC 9293 3.10.7.4). A sender
+    // within the window never sends one; a hostile one cannot grow the buffer past the window.
+    return { receiver: { ...r, lastAckSent: r.rcvNxt }, deliver: 0, ackNow: true, armDelayedAck: false }
+  }
   if (seg > r.rcvNxt) {
     const outOfOrder = new Set(r.outOfOrder).add(seg)
     return { receiver: { ...r, outOfOrder, tsRecentNs, lastAckSent: r.rcvNxt }, deliver: 0, ackNow: true, armDelayedAck: false }

@@ -3,20 +3,49 @@ import { checkDescriptor, checkRate, checkVmac } from "../../src/device-model/Co
 import { Payload } from "../../src/vocabulary/Frame.ts"
 
 const vm = { mac: 100, memoryBytes: 1 << 20, rateCount: 8 }
-const ok = { dmaAddress: 4096, length: 1500, src: 100, dst: 5, payload: 0, seq: 1, createdNs: 0, echoNs: -1 }
 
 describe("trust boundary checks", () => {
   it("accepts a descriptor the VM owns and refuses each kind of hostile one", () => {
-    assert.isUndefined(checkDescriptor(vm, ok))
-    assert.strictEqual(checkDescriptor(vm, { ...ok, src: 101 }), "spoofed-source")
-    assert.strictEqual(checkDescriptor(vm, { ...ok, dmaAddress: (1 << 20) - 100 }), "dma-out-of-range")
-    assert.strictEqual(checkDescriptor(vm, { ...ok, dmaAddress: -1 }), "dma-out-of-range")
-    assert.strictEqual(checkDescriptor(vm, { ...ok, length: 0 }), "bad-length")
+    const NOW = 5e9
+    const ok = { dmaAddress: 4096, length: 1500, src: 100, dst: 5, payload: 0, seq: 1, createdNs: NOW - 1e6, echoNs: -1 }
+    assert.isUndefined(checkDescriptor(vm, ok, NOW))
+    assert.strictEqual(checkDescriptor(vm, { ...ok, src: 101 }, NOW), "spoofed-source")
+    assert.strictEqual(checkDescriptor(vm, { ...ok, dmaAddress: (1 << 20) - 100 }, NOW), "dma-out-of-range")
+    assert.strictEqual(checkDescriptor(vm, { ...ok, dmaAddress: -1 }, NOW), "dma-out-of-range")
+    assert.strictEqual(checkDescriptor(vm, { ...ok, length: 0 }, NOW), "bad-length")
     // Only a null-data frame (payload None) has no body.
-    assert.isUndefined(checkDescriptor(vm, { ...ok, length: 0, payload: Payload.None }))
-    assert.strictEqual(checkDescriptor(vm, { ...ok, length: 9000 }), "bad-length")
-    assert.strictEqual(checkDescriptor(vm, undefined), "malformed")
-    assert.strictEqual(checkDescriptor({ ...vm, mac: undefined }, ok), "not-initialized")
+    assert.isUndefined(checkDescriptor(vm, { ...ok, length: 0, payload: Payload.None }, NOW))
+    assert.strictEqual(checkDescriptor(vm, { ...ok, length: 9000 }, NOW), "bad-length")
+    assert.strictEqual(checkDescriptor(vm, undefined, NOW), "malformed")
+    assert.strictEqual(checkDescriptor({ ...vm, mac: undefined }, ok, NOW), "not-initialized")
+    // Found by the red team: what the endpoint and the ledger take from a descriptor is checked too.
+    assert.strictEqual(checkDescriptor(vm, null, NOW), "malformed")
+    assert.strictEqual(checkDescriptor(vm, { ...ok, payload: 99 }, NOW), "bad-payload")
+    assert.strictEqual(checkDescriptor(vm, { ...ok, seq: -1 }, NOW), "bad-payload")
+    assert.strictEqual(checkDescriptor(vm, { ...ok, echoNs: NOW + 1 }, NOW), "bad-payload")
+    assert.strictEqual(checkDescriptor(vm, { ...ok, createdNs: -1e12 }, NOW), "bad-timestamp", "a backdated frame would count as lost in the ledger")
+    assert.strictEqual(checkDescriptor(vm, { ...ok, createdNs: NOW + 1 }, NOW), "bad-timestamp")
+    assert.strictEqual(checkDescriptor(vm, { ...ok, createdNs: "soon" }, NOW), "bad-timestamp")
+    const subscribe = (request: unknown) => checkDescriptor(vm, { ...ok, payload: Payload.Subscribe, length: 28, subscribe: request }, NOW)
+    assert.isUndefined(subscribe({ protocol: "udp", offeredMbps: 10, payloadBytes: 1470 }))
+    assert.strictEqual(subscribe({ protocol: "udp", offeredMbps: 10, payloadBytes: 0 }), "bad-subscription", "0-byte datagrams: an endless burst")
+    assert.strictEqual(subscribe({ protocol: "udp", offeredMbps: 1e9, payloadBytes: 1000 }), "bad-subscription")
+    assert.strictEqual(subscribe({ protocol: "tcp", offeredMbps: "saturate", payloadBytes: -5000 }), "bad-subscription")
+    assert.strictEqual(subscribe(undefined), "bad-subscription")
+  })
+
+  it("reads each field of a descriptor once: what it checks is what it sends", () => {
+    const NOW = 5e9
+    let reads = 0
+    // A field that is good when first read and bad after (or the other way round): one read, one value.
+    const twoFaced = {
+      dmaAddress: 4096, src: 100, dst: 5, payload: 0, seq: 1, createdNs: NOW, echoNs: -1,
+      get length() {
+        return reads++ === 0 ? 100_000 : 1500
+      }
+    }
+    assert.strictEqual(checkDescriptor(vm, twoFaced, NOW), "bad-length")
+    assert.strictEqual(reads, 1)
   })
 
   it("checks vMAC indices and rate indices", () => {

@@ -226,7 +226,7 @@ describe("hostile writes", () => {
       const c = decoded.value
       if (c._tag === "TxDoorbell") {
         const descriptors = w.descriptors ?? []
-        const refused = descriptors.length < c.count || descriptors.some((d) => checkDescriptor(view, d as never) !== undefined)
+        const refused = descriptors.length < c.count || descriptors.some((d) => checkDescriptor(view, d, 0) !== undefined)
         assert.isTrue(refused, JSON.stringify(w))
         seen.add(descriptors.length < c.count ? "short" : "descriptor")
       } else if (c._tag === "SetRate") {

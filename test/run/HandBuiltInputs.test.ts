@@ -69,6 +69,9 @@ describe("hand-built inputs", () => {
       assert.include(empty[0]!, "is missing")
       const extra = { ...calibratedCosts, guestPackett: calibratedCosts.guestPacket } as CostTable
       assert.deepStrictEqual(yield* refused(runScenario(defaultScenario, { seed: 1, durationNs: 2e9, costs: extra })), ["costs.guestPackett: is no operation of the model"])
+      // Found by the red team: a null table, and a null scenario, were TypeErrors.
+      assert.include((yield* refused(runScenario(defaultScenario, { seed: 1, costs: null as unknown as CostTable })))[0]!, "costs: must be a cost table")
+      assert.include((yield* refused(runScenario(null as unknown as typeof defaultScenario, { seed: 1 })))[0]!, "scenario: expected an object")
     }))
 
   it.effect("a soak whose fault schedule draws past its cap is refused as a RunOptionsError, not a defect", () =>

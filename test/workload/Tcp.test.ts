@@ -82,6 +82,19 @@ describe("TCP receiver with delayed ACKs", () => {
     const owed = Rx.onDelayedAckTimeout(r)
     assert.deepStrictEqual([owed.ackNow, owed.receiver.tsRecentNs / MS, owed.receiver.lastAckSent], [true, 60, 5])
   })
+
+  it("keeps no segment beyond the window it offers: dropped with an ACK (RFC 9293 3.10.7.4), so a hostile sender cannot grow its buffer", () => {
+    let r = Rx.initialReceiver
+    // Found by the red team: segments 10, 11, … with 0 never sent grew the set without end, each copied whole.
+    for (let seg = 1; seg < 5000; seg++) {
+      const step = Rx.onSegment(r, seg, 0)
+      assert.isTrue(step.ackNow)
+      r = step.receiver
+    }
+    assert.strictEqual(r.outOfOrder.size, Rx.RECEIVE_WINDOW_SEGMENTS - 1, "segments 1..43: inside the window beyond the hole at 0")
+    const fill = Rx.onSegment(r, 0, 0)
+    assert.deepStrictEqual([fill.deliver, fill.receiver.rcvNxt, fill.receiver.outOfOrder.size], [Rx.RECEIVE_WINDOW_SEGMENTS, Rx.RECEIVE_WINDOW_SEGMENTS, 0])
+  })
 })
 
 // A sender and a receiver over a channel that loses segments and ACKs: everything arrives, in order.
