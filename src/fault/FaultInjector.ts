@@ -144,7 +144,7 @@ const inject = (world: FaultTargets, kernel: Kernel, random: Prng, fault: FaultS
       // Natively the host may DMA anywhere: only a VM's out-of-range DMA is an attack.
       const ownMac = world.scenario.mode === "native" ? undefined : vm.guest.driver().mac
       for (let i = 0; i < fault.commands; i++) {
-        const { command, descriptors } = hostileCommand(random, memoryBytes, ownMac)
+        const { command, descriptors } = hostileCommand(random, memoryBytes, ownMac, kernel.nowNs)
         vm.guest.ref.tellUnsafe(descriptors === undefined ? { _tag: "WriteRaw", command } : { _tag: "WriteRaw", command, descriptors })
       }
       return

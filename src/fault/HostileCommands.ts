@@ -20,22 +20,24 @@ export const hostileKinds = HOSTILE_ATTACKS
 const NEEDS_OWN_MAC: ReadonlySet<HostileAttack> = new Set(["dma-out-of-range", "bad-length"])
 
 /** One write of `attack`, or `undefined` when it needs the VM's MAC and the VM has none yet. */
-export const hostileWriteOf = (attack: HostileAttack, random: Prng, memoryBytes: number, ownMac: number | undefined): HostileWrite | undefined =>
-  ownMac === undefined && NEEDS_OWN_MAC.has(attack) ? undefined : write(attack, random, memoryBytes, ownMac)
+export const hostileWriteOf = (attack: HostileAttack, random: Prng, memoryBytes: number, ownMac: number | undefined, nowNs: number): HostileWrite | undefined =>
+  ownMac === undefined && NEEDS_OWN_MAC.has(attack) ? undefined : write(attack, random, memoryBytes, ownMac, nowNs)
 
 /**
  * One hostile write. `ownMac` is the VM's own MAC (a DMA-range attack needs it to get past the source
  * check), undefined to leave out the attacks that need it.
  */
-export const hostileCommand = (random: Prng, memoryBytes: number, ownMac: number | undefined): HostileWrite => {
+export const hostileCommand = (random: Prng, memoryBytes: number, ownMac: number | undefined, nowNs: number): HostileWrite => {
   const kinds = ownMac === undefined ? hostileKinds.filter((k) => k !== "dma-out-of-range" && k !== "bad-length") : hostileKinds
-  return write(kinds[random.nextIntBelow(kinds.length)]!, random, memoryBytes, ownMac)
+  return write(kinds[random.nextIntBelow(kinds.length)]!, random, memoryBytes, ownMac, nowNs)
 }
 
-const write = (kind: HostileAttack, random: Prng, memoryBytes: number, ownMac: number | undefined): HostileWrite => {
+const write = (kind: HostileAttack, random: Prng, memoryBytes: number, ownMac: number | undefined, nowNs: number): HostileWrite => {
   const otherVmac = 1 + random.nextIntBelow(15)
+  // Everything but the attacked field as a real frame has it (its send time now), so that each attack
+  // meets the check it is aimed at, and only that one.
   const descriptor = (src: number, dmaAddress: number, length: number) => ({
-    dmaAddress, length, src, dst: 0x020000100000, payload: 1, seq: 0, createdNs: 0, echoNs: -1
+    dmaAddress, length, src, dst: 0x020000100000, payload: 1, seq: 0, createdNs: nowNs, echoNs: -1
   })
   switch (kind) {
     case "garbage":

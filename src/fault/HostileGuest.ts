@@ -46,7 +46,7 @@ export const startHostileGuest = (
       const ownMac = native ? undefined : vm.guest.driver().mac
       for (let i = 0; i < n; i++) {
         const attack: HostileAttack = fault.attack === "mixed" ? HOSTILE_ATTACKS[random.nextIntBelow(HOSTILE_ATTACKS.length)]! : fault.attack
-        const w = hostileWriteOf(attack, random, memoryBytes, ownMac)
+        const w = hostileWriteOf(attack, random, memoryBytes, ownMac, nowNs)
         if (w === undefined) continue
         vm.guest.ref.tellUnsafe(w.descriptors === undefined ? { _tag: "WriteRaw", command: w.command } : { _tag: "WriteRaw", command: w.command, descriptors: w.descriptors })
       }

@@ -217,7 +217,7 @@ describe("hostile writes", () => {
     const view = { mac: ownMac, memoryBytes: 64 << 20, rateCount: 8 }
     const seen = new Set<string>()
     for (let i = 0; i < 500; i++) {
-      const w = hostileCommand(random, view.memoryBytes, ownMac)
+      const w = hostileCommand(random, view.memoryBytes, ownMac, 0)
       const decoded = Schema.decodeUnknownExit(CardCommand)(w.command)
       if (Exit.isFailure(decoded)) {
         seen.add("malformed")
