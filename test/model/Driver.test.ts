@@ -101,8 +101,10 @@ describe("device model: hostile guest input", () => {
             const ownMac = attacker.guest.driver().mac!
             const txBefore = victim.guest.stats.txDelivered
             const hostile = attacker.guest.ref
+            const nowNs = (yield* Simulation.Simulation).kernel.nowNs
+            // A real frame's fields but the one each attack aims at (its send time now).
             const descriptor = (over: Record<string, number>) => ({
-              dmaAddress: 4096, length: 100, src: ownMac, dst: 0x020000100000, payload: Payload.Udp, seq: 1, createdNs: 0, ...over
+              dmaAddress: 4096, length: 100, src: ownMac, dst: 0x020000100000, payload: Payload.Udp, seq: 1, createdNs: nowNs, echoNs: -1, ...over
             })
             hostile.tellUnsafe({ _tag: "WriteRaw", command: new TxDoorbell({ vmac: 0, count: 1 }), descriptors: [descriptor({ src: victimMac })] })
             hostile.tellUnsafe({ _tag: "WriteRaw", command: new TxDoorbell({ vmac: 0, count: 1 }), descriptors: [descriptor({ dmaAddress: 2 ** 40 })] })

@@ -9,7 +9,7 @@ const TOLERANCE = 0.05
 describe("model: a VM that floods its device model", () => {
   // The bound of the issue on isolation. Which rule of the scheduler gives it (wake-up preemption, the
   // pick by virtual runtime) is shown in test/cpu/CpuCore.test.ts: a round-robin core would pass here too.
-  it.effect("50,000 hostile commands in half a second leave the other VMs' goodput within 5% (the core keeps serving their threads)", () =>
+  it.effect("five storms of 10,000 hostile commands in half a second leave the other VMs' goodput within 5% (the core keeps serving their threads)", () =>
     Effect.gen(function*() {
       const stormy = yield* scenarioOf(commandStorm)
       const calm = { ...stormy, faults: [] }
@@ -18,9 +18,12 @@ describe("model: a VM that floods its device model", () => {
       const [withStorms, without] = [stormyRun.report, calmRun.report]
       const hostile = withStorms.vms.find((v) => v.name === "hostile")!
       // The storms happened, were refused, and loaded the core: the hostile VM's own threads did the work.
+      // Its vCPU makes each write once the last one has been handled (a trap and the driver's command
+      // path, ~30 µs here): not the 50,000 at once but as many as its share of the core allows, the
+      // first storm's 10,000 among them, the rest of the later storms skipped (its program that far behind).
       assert.strictEqual(withStorms.faults.injectedByKind["command-storm"], 5)
-      assert.isAtLeast(hostile.rejections, 50_000)
-      assert.isAbove(withStorms.cpu.vms["hostile"]!, 20, "the hostile VM's threads were busy for a fifth of the run or more")
+      assert.isAtLeast(hostile.rejections, 10_000)
+      assert.isAbove(withStorms.cpu.vms["hostile"]!, 15, "the hostile VM's threads were busy for a sixth of the run or more")
       assert.isBelow(without.cpu.vms["hostile"]!, 1)
       for (const name of ["victim-1", "victim-2"]) {
         const calmMbps = without.vms.find((v) => v.name === name)!.uplinkMbps
@@ -35,9 +38,8 @@ describe("model: a VM that floods its device model", () => {
         assert.strictEqual(r.invariants.cpuAccountingErrorNs, 0)
         // The victims' 8 Mb/s leave a frame waiting a millisecond or so: 1 s is far above.
         assertNoStuckFrames(run, 1e9, (f) => f.owner !== hostileIndex)
-        // The hostile VM's own frames wait behind the 50,000 refusals its device model works through
-        // from 2 s on (its link probe, made at 5.07 s, reaches the air at 6.07 s, past the run's end);
-        // one made before the first storm has nothing to wait behind: none may be 4 s old.
+        // The hostile VM's own frames wait behind the storms' writes its vCPU works through from 2 s
+        // on; none may be 4 s old.
         assertNoStuckFrames(run, 4e9, (f) => f.owner === hostileIndex, "the hostile VM's: ")
       }
     }), 120_000)
