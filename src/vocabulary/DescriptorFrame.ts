@@ -17,7 +17,7 @@ const numberOf = (x: unknown): number => (typeof x === "number" ? x : NaN)
 const decodeSubscription = Schema.decodeUnknownOption(SubscriptionSchema)
 
 /** A Subscribe packet whose request did not decode: it carries this, which `checkDescriptorFrame` refuses. */
-export const UNREADABLE_SUBSCRIPTION = Object.freeze({})
+const UNREADABLE_SUBSCRIPTION = Object.freeze({})
 
 /** The frame of descriptor `raw`, with id `id`, not yet in a ledger; undefined for a descriptor that is no object. */
 export const descriptorFrame = (raw: unknown, id: number, owner: number): Frame | undefined => {

@@ -9,18 +9,9 @@ import { fileURLToPath } from "node:url"
 import { clusterJobRunner } from "../../src/cluster/ClusterJobRunner.ts"
 import { listenFailureText } from "../../src/cli/ListenFailure.ts"
 import { vwifi } from "./vwifi.ts"
+import { freePort } from "../support/freePort.ts"
 
 const bin = fileURLToPath(new URL("../../bin/vwifi.js", import.meta.url))
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      server.close(() => typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port")))
-    })
-  })
 
 describe("cli: vwifi cluster and --cluster", () => {
   it("explains a bad storage or lock expiry in one line, exit code 2", () => {

@@ -8,7 +8,6 @@ import { assert, describe, it } from "@effect/vitest"
 import { spawn } from "node:child_process"
 import type { ChildProcess } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
-import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
@@ -18,6 +17,7 @@ import { clientLayer, awaitRunners, submitFaultCases } from "../../src/cluster/C
 import { fastFailoverTimings } from "../../src/cluster/ClusterTimings.ts"
 import type { FaultCase } from "../../src/fault/FaultCase.ts"
 import { FaultCaseJob, runJob } from "../../src/jobs/SimJob.ts"
+import { freePort } from "../support/freePort.ts"
 
 const bin = fileURLToPath(new URL("../../bin/vwifi.js", import.meta.url))
 /** Short enough that the dead runner's shards move within the test, long enough for SQLite's 1 s clock. */
@@ -33,16 +33,6 @@ const cases: ReadonlyArray<FaultCase> = Array.from({ length: 14 }, (_, i) => ({
   traffic: ["ping", i % 3 === 0 ? "udp-tx" : "ping", "ping", "ping"],
   faults: [{ atTenths: 10 + i, kind: (i * 137) % 1000, target: (i * 71) % 1000, size: 400 }]
 }))
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      server.close(() => typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port")))
-    })
-  })
 
 interface Runner {
   readonly port: number
