@@ -62,10 +62,8 @@ export class GuestWork {
    */
   writeCommandAwaited<M>(s: WorkInProgress, command: unknown, port: Port<M>, message: M): void {
     this.charge(s, this.commandCost, 1)
-    const before = s.work ?? this.cpu.job(this.thread)
-    s.work = undefined
-    before.then(port, message)
-    this.port.tellUnsafe({ _tag: "Mmio", command, work: before })
+    s.work = (s.work ?? this.cpu.job(this.thread)).then(port, message)
+    this.writeRegister(s, command)
   }
 
   /** The driver writes a command: its own work, then the register write. */

@@ -152,15 +152,17 @@ export interface TxDescriptor {
  * scenario's flows (`FlowLimits.ts`). Decoded once per such packet at the boundary, into a fresh
  * object of these fields alone (the guest's object, and any other key on it, stay behind).
  */
+const OfferedMbps = Schema.Union([Schema.Literal("saturate"), Schema.Number.check(Schema.isGreaterThan(0), Schema.isLessThanOrEqualTo(MAX_OFFERED_MBPS))])
+
 export const SubscriptionSchema = Schema.Union([
   Schema.Struct({
     protocol: Schema.Literal("udp"),
-    offeredMbps: Schema.Union([Schema.Literal("saturate"), Schema.Number.check(Schema.isGreaterThan(0), Schema.isLessThanOrEqualTo(MAX_OFFERED_MBPS))]),
+    offeredMbps: OfferedMbps,
     payloadBytes: Schema.Int.check(Schema.isBetween({ minimum: MIN_UDP_PAYLOAD_BYTES, maximum: MAX_UDP_PAYLOAD_BYTES }))
   }),
   Schema.Struct({
     protocol: Schema.Literal("tcp"),
-    offeredMbps: Schema.Union([Schema.Literal("saturate"), Schema.Number.check(Schema.isGreaterThan(0), Schema.isLessThanOrEqualTo(MAX_OFFERED_MBPS))]),
+    offeredMbps: OfferedMbps,
     payloadBytes: Schema.Int.check(Schema.isBetween({ minimum: MIN_TCP_MSS_BYTES, maximum: MAX_TCP_MSS_BYTES }))
   })
 ])
