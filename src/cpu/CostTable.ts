@@ -144,11 +144,20 @@ export const estimatedCosts = deepFreeze({
     "estimate: Foong et al. (ISPASS 2003): a TCP stack on a wired gigabit NIC needs about 1 GHz per Gb/s, 8 cycles per byte, " +
       "~11,700 cycles for a 1,460-byte segment with everything; less its copy (~1,500), a wired driver's TX (~2,000) and the " +
       "interrupts' share (~1,000, coalesced): ~7,000 for TCP/IP and mac80211"),
-  /** The guest's stack, driver and application per packet. */
-  guestPacket: op(Cat.guest, 12_000,
-    "estimate: the guest runs the host's stack and driver code: hostStackPacket (~7,000) + hostDriverTx (~5,000) per segment, " +
-      "above Foong et al.'s ~11,700 all included for a wired NIC because iwlagn's TX path is heavier than a wired driver's " +
-      "(the calibration derives it from those two's fitted costs)"),
+  /** The guest's stack and its driver's TX path per packet it sends, the driver's lock included. */
+  guestPacket: op(Cat.guest, 12_150,
+    "estimate: the guest runs the host's stack and driver code: hostStackPacket (~7,000) + hostDriverTx (~5,000) + lock (~150) " +
+      "per segment, above Foong et al.'s ~11,700 all included for a wired NIC because iwlagn's TX path is heavier than a wired " +
+      "driver's (the calibration derives it from those three's fitted costs)"),
+  /** The guest's stack per packet it receives (its driver's part is in the ISR, `guestIrq`). */
+  guestRxPacket: op(Cat.guest, 7_000,
+    "estimate: the host's stack on the same path, hostStackPacket (~7,000), in guest mode, as the calibration derives it"),
+  /** A guest application's send() or recv() of one packet: the system call and the copy's per-packet part. */
+  guestSocketCall: op(Cat.guest, 700,
+    "estimate: the host application's same calls, syscall (~500) + copyPacket (~200), in guest mode, as the calibration derives it"),
+  /** One byte a guest application's socket call copies. */
+  guestCopyByte: op(Cat.guest, 1,
+    "estimate: the host's copyByte (~1), in guest mode, as the calibration derives it"),
   /** The guest driver handling one interrupt (ISR + reading the event ring), but for reading the card's registers. */
   guestIrq: op(Cat.guest, 3_000,
     "estimate: the guest's ISR is the host's interrupt handler, hostIrq (~3,000), as the calibration derives it. Its read of " +

@@ -5,7 +5,7 @@
  * completions it counts, and the frames it receives. Its decisions, on the `GuestState` the actor
  * runtime holds; the driver's side is `GuestDriverRunner`.
  */
-import { echoPacketBytes, udpPacketBytes, udpPayloadBytes } from "../vocabulary/PacketHeaders.ts"
+import { echoPacketBytes, KERNEL_OWN_PACKET, socketCopyBytes, udpPacketBytes, udpPayloadBytes } from "../vocabulary/PacketHeaders.ts"
 import { after } from "../actor/Port.ts"
 import type { Port } from "../actor/Port.ts"
 import type { TraceSource } from "../actor/TraceSource.ts"
@@ -24,7 +24,7 @@ import type { GuestMessage, GuestOptions, GuestStats } from "./GuestVm.ts"
 import type { GuestWork } from "./GuestWork.ts"
 
 /** What the traffic side needs of the guest's options. */
-export type TrafficOptions = Pick<GuestOptions, "vm" | "flows" | "memory" | "packetCost" | "rxPacketCost" | "ledger" | "warmupEndNs">
+export type TrafficOptions = Pick<GuestOptions, "vm" | "flows" | "memory" | "packetCost" | "rxPacketCost" | "socketCosts" | "ledger" | "warmupEndNs">
 
 /**
  * The IP packet a VM sends its AP's endpoint to ask for a downlink flow (the stand-in for the control
@@ -49,7 +49,6 @@ export const tcpTotals = (senders: Iterable<TcpSenderFlow>): { readonly retransm
   return { retransmits, timeouts, acked }
 }
 
-/** The write-pointer update after one frame (the guest's vMAC is always its card's vMAC 0). */
 /** A TX descriptor as the driver writes it into its ring: one literal, shaped once below. */
 const descriptor = (dmaAddress: number, length: number, src: number, dst: number, payload: Payload, seq: number, createdNs: number, echoNs: number): TxDescriptor => ({
   dmaAddress, length, src, dst, payload, seq, createdNs, echoNs
@@ -57,6 +56,7 @@ const descriptor = (dmaAddress: number, length: number, src: number, dst: number
 // Its addresses and time go on into the frame the card makes of it: boxes shared, not copied.
 shareNumbers(descriptor(0, 0, 0, 0, Payload.None, 0, 0, -1), ["src", "dst", "createdNs", "echoNs"])
 
+/** The write-pointer update after one frame (the guest's vMAC is always its card's vMAC 0). */
 const ONE_PACKET_DOORBELL = Object.freeze({ _tag: "TxDoorbell", vmac: 0, count: 1 })
 
 export class GuestTraffic {
@@ -137,8 +137,14 @@ export class GuestTraffic {
     const n = Math.min(count, room)
     const src = s.driver.mac
     if (n <= 0 || src === undefined) return 0
-    const { memory } = this.o
+    const { memory, socketCosts } = this.o
+    // The application's send() per packet it writes (TCP's ACKs are the kernel's own: no call).
+    const copied = socketCosts === undefined ? KERNEL_OWN_PACKET : socketCopyBytes(payload, payloadBytes)
     for (let i = 0; i < n; i++) {
+      if (copied !== KERNEL_OWN_PACKET) {
+        this.work.charge(s, socketCosts!.call, 1)
+        if (copied > 0) this.work.charge(s, socketCosts!.byte, copied)
+      }
       this.work.charge(s, this.o.packetCost, 1)
       s.nextAddress = nextBufferAddress(s.nextAddress, memory.sizeBytes)
       const frameSeq = firstSeq === undefined ? ++s.seq : firstSeq + i
@@ -238,6 +244,11 @@ export class GuestTraffic {
     }
   }
 
+  /** A ping's reply reached its application (`PingReplied`): its round trip. */
+  pingReplied(sentNs: number): void {
+    this.stats.pingRttNs.push(this.kernel.nowNs - sentNs)
+  }
+
   /** TX completions: room in the ring, and when the AP last acknowledged one of ours and data last moved (a probe's is not data). */
   completed(s: GuestState, e: Extract<CardEvent, { _tag: "TxDone" }>): void {
     const nowNs = this.kernel.nowNs
@@ -257,7 +268,18 @@ export class GuestTraffic {
   receive(s: GuestState, e: Extract<CardEvent, { _tag: "Rx" }>): void {
     const { kernel, stats } = this
     const measuring = kernel.nowNs >= this.o.warmupEndNs
+    const { socketCosts } = this.o
+    let calls = 0
+    let copied = 0
     for (const f of e.frames) {
+      if (socketCosts !== undefined) {
+        // The application's recv() per packet of its own that it reads (TCP's ACKs end in the stack).
+        const bytes = socketCopyBytes(f.payload, f.payloadBytes)
+        if (bytes !== KERNEL_OWN_PACKET) {
+          calls++
+          copied += bytes
+        }
+      }
       this.traces.frameReceived.fire(this.o.vm, f.owner)
       this.o.ledger.deliver(f)
       stats.rxFrames++
@@ -273,10 +295,17 @@ export class GuestTraffic {
       } else if (f.payload === Payload.TcpAck) {
         for (const sender of s.tcpSenders.values()) sender.ack(f.seq, f.createdNs, f.echoNs)
       } else if (f.payload === Payload.EchoReply) {
-        stats.pingRttNs.push(kernel.nowNs - f.createdNs)
+        // ping times the reply when its recv() returns: after this thread's interrupt, stack and socket
+        // work for it (natively the card's side ran those before the reply got here).
+        if (this.o.rxPacketCost === undefined) stats.pingRttNs.push(kernel.nowNs - f.createdNs)
+        else this.work.tellAfter(s, this.self, { _tag: "PingReplied", sentNs: f.createdNs })
       }
     }
     if (this.o.rxPacketCost !== undefined && e.frames.length > 0) this.work.charge(s, this.o.rxPacketCost, e.frames.length)
+    if (calls > 0) {
+      this.work.charge(s, socketCosts!.call, calls)
+      if (copied > 0) this.work.charge(s, socketCosts!.byte, copied)
+    }
     if (e.frames.length > 0) stats.lastDataNs = s.lastHeardNs = kernel.nowNs
   }
 }

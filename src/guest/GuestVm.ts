@@ -109,6 +109,8 @@ export type GuestMessage = Data.TaggedEnum<{
   WriteRaw: { readonly command: unknown; readonly descriptors?: ReadonlyArray<unknown> }
   /** A `WriteRaw`'s work has run: its vCPU is out of the exit. */
   RawWriteDone: {}
+  /** A ping's echo reply, sent at `sentNs`, has reached its application: the guest's interrupt, stack and recv() have run. */
+  PingReplied: { readonly sentNs: number }
   SetRateIndex: { readonly rateIndex: number }
 }>
 
@@ -162,6 +164,15 @@ export interface AssociationRecord {
   readonly tookNs: number
 }
 
+/** The operations a socket call is charged as: one `call` per packet, one `byte` per byte copied. */
+export interface SocketCosts {
+  readonly call: CostName
+  readonly byte: CostName
+}
+
+/** A guest application's socket calls, in guest mode (the host's `syscall` + `copyPacket`, and `copyByte`, as the calibration derives them). */
+export const GUEST_SOCKET_COSTS: SocketCosts = { call: "guestSocketCall", byte: "guestCopyByte" }
+
 export interface GuestOptions {
   readonly vm: number
   readonly name: string
@@ -181,6 +192,12 @@ export interface GuestOptions {
   readonly packetCost: CostName
   /** The stack's per-packet receive cost on this thread; undefined when the card's side charged it (natively: NET_RX softirq). */
   readonly rxPacketCost: CostName | undefined
+  /**
+   * What an application's socket call costs on this thread, per call and per byte it copies (its
+   * send() or recv() of one packet, `socketCopyBytes`); undefined when the card's side charges it
+   * (natively: the host's send path and receive path count the application's calls, DirectPort.ts).
+   */
+  readonly socketCosts: SocketCosts | undefined
   /**
    * What its interrupt handler costs on this thread: the guest's ISR, and its read of the card's
    * register when the card is assigned to it (in a Virtual WiFi VM the read traps, and the device
@@ -369,6 +386,8 @@ class GuestLogic {
       }
       case "SetRateIndex":
         return this.driver.setRate(s, msg.rateIndex)
+      case "PingReplied":
+        return this.traffic.pingReplied(msg.sentNs)
     }
   }
 

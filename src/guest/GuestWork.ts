@@ -62,8 +62,13 @@ export class GuestWork {
    */
   writeCommandAwaited<M>(s: WorkInProgress, command: unknown, port: Port<M>, message: M): void {
     this.charge(s, this.commandCost, 1)
-    s.work = (s.work ?? this.cpu.job(this.thread)).then(port, message)
+    this.tellAfter(s, port, message)
     this.writeRegister(s, command)
+  }
+
+  /** `port` hears `message` once the work in progress, and whatever is added to it, has run. */
+  tellAfter<M>(s: WorkInProgress, port: Port<M>, message: M): void {
+    s.work = (s.work ?? this.cpu.job(this.thread)).then(port, message)
   }
 
   /** The driver writes a command: its own work, then the register write. */

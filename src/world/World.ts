@@ -305,7 +305,8 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       thread,
       packetCost: scenario.mode === "native" ? "hostStackPacket" : "guestPacket",
       // Natively the stack's receive work runs in the NET_RX softirq (DirectPort.ts), not the application's thread.
-      rxPacketCost: scenario.mode === "native" ? undefined : "guestPacket",
+      rxPacketCost: scenario.mode === "native" ? undefined : "guestRxPacket",
+      socketCosts: scenario.mode === "native" ? undefined : GuestVm.GUEST_SOCKET_COSTS,
       // Natively the host's handler ran on the card's side (DirectPort.ts); an assigned card's register
       // read reaches the card, a Virtual WiFi VM's traps (the device model counts it).
       irqCosts: scenario.mode === "native" ? [] : scenario.mode === "passthrough" ? ["guestIrq", "guestIrqRegisterRead"] : ["guestIrq"],

@@ -109,8 +109,13 @@ describe("vwifi sweep-rate", () => {
       // Unoptimized Virtual WiFi saturates the core first; with every optimization it goes on.
       const top = (id: string) => points.filter((p) => p.group === id).at(-1)!
       assert.isAbove(top("virtual-wifi").cpuUtilization, 0.95)
-      assert.isBelow(top("virtual-wifi-optimized").cpuUtilization, 0.9)
       assert.isAbove(top("virtual-wifi-optimized").goodputMbps, 2 * top("virtual-wifi").goodputMbps)
+      // No VM outruns the host it runs on: a guest runs the host's stack and driver in guest mode, and
+      // more (within the seeds' noise: at the low rates the air, not the core, sets every group's goodput).
+      for (const p of points) {
+        const native = points.find((q) => q.group === "native" && q.phy === p.phy)!
+        assert.isAtMost(p.goodputMbps, native.goodputMbps * 1.02, `${p.group} at ${p.phy}`)
+      }
       // Its runs, at the heaviest load on the core, are checked as the comparison's are, and named by digest.
       assert.isTrue(points.every((p) => p.invariantViolations === 0 && p.traceDigests.length === 2 && p.traceDigests.every((d) => /^[0-9a-f]{16}$/.test(d))))
       const { renderSweep } = yield* Effect.promise(() => import("../../src/cli/SweepTable.ts"))

@@ -27,13 +27,17 @@ describe("guest traffic: the TX ring", () => {
     assert.strictEqual(rig.writes.length, 3)
     for (const w of rig.writes) {
       assert.deepStrictEqual(w.command, { _tag: "TxDoorbell", vmac: 0, count: 1 })
-      assert.deepStrictEqual(recordOf(w.work).ops, [["guestPacket", 1]])
+      // The application's send(): a system call and the UDP payload's copy (100 − 28 header bytes), then the stack and driver.
+      assert.deepStrictEqual(recordOf(w.work).ops, [["guestSocketCall", 1], ["guestCopyByte", 72], ["guestPacket", 1]])
     }
     assert.isUndefined(rig.s.work, "the last write took the work")
     assert.strictEqual(rig.s.outstanding, TX_RING_DESCRIPTORS)
     assert.deepStrictEqual([rig.stats.txFrames, rig.stats.txBytes], [3, 300])
     assert.strictEqual(rig.traffic.send(rig.s, 1, 100, Payload.Udp), 0, "the ring is full")
     assert.strictEqual(rig.writes.length, 3, "no doorbell for nothing")
+    rig.s.outstanding = 0
+    rig.traffic.send(rig.s, 1, 52, Payload.TcpAck)
+    assert.deepStrictEqual(recordOf(rig.writes[3]!.work).ops, [["guestPacket", 1]], "a TCP ACK is the kernel's own: no socket call")
   })
 
   it("numbers TCP segments by their own sequence, and sends nothing before the driver has its MAC", () => {
@@ -165,13 +169,23 @@ describe("guest traffic: completions and received frames", () => {
     rig.kernel.nowNs = 2e9
     const reply = frameFor(2, Payload.EchoReply, 64)
     reply.createdNs = 1.5e9
-    rig.traffic.receive(rig.s, { _tag: "Rx", vmac: 0, frames: [frameFor(3, Payload.Udp, 1000), reply] })
+    rig.traffic.receive(rig.s, { _tag: "Rx", vmac: 0, frames: [frameFor(3, Payload.Udp, 1000), reply, frameFor(4, Payload.TcpAck, 52)] })
     // Goodput is the UDP payload: the 1000-byte IP packet less its IPv4 and UDP headers (28).
-    assert.deepStrictEqual([rig.stats.rxFrames, rig.stats.rxBytesMeasured], [3, 972])
-    assert.deepStrictEqual(rig.stats.pingRttNs, [5e8])
+    assert.deepStrictEqual([rig.stats.rxFrames, rig.stats.rxBytesMeasured], [4, 972])
+    // The reply is timed when its recv() returns: once the work below has run.
+    assert.deepStrictEqual(rig.stats.pingRttNs, [])
+    assert.deepStrictEqual(recordOf(rig.s.work!).then, [{ _tag: "PingReplied", sentNs: 1.5e9 }])
+    rig.kernel.nowNs = 2.1e9
+    rig.traffic.pingReplied(1.5e9)
+    assert.deepStrictEqual(rig.stats.pingRttNs, [6e8])
     assert.deepStrictEqual([rig.stats.lastDataNs, rig.s.lastHeardNs], [2e9, 2e9])
-    assert.deepStrictEqual(seen, [[0, 0], [0, 0], [0, 0]])
-    assert.deepStrictEqual(recordOf(rig.s.work!).ops, [["guestPacket", 1], ["guestPacket", 2]])
+    assert.deepStrictEqual(seen, [[0, 0], [0, 0], [0, 0], [0, 0]])
+    // The stack per packet; the application's recv() per packet of its own (a raw socket reads the
+    // reply with its IP header: 64 bytes); the TCP ACK ends in the stack.
+    assert.deepStrictEqual(recordOf(rig.s.work!).ops, [
+      ["guestRxPacket", 1], ["guestSocketCall", 1], ["guestCopyByte", 972],
+      ["guestRxPacket", 3], ["guestSocketCall", 2], ["guestCopyByte", 972 + 64]
+    ])
   })
 })
 

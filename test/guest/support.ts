@@ -9,6 +9,7 @@ import { GuestDriverRunner } from "../../src/guest/GuestDriverRunner.ts"
 import { initialGuestState } from "../../src/guest/GuestState.ts"
 import type { GuestState } from "../../src/guest/GuestState.ts"
 import { GuestTraffic } from "../../src/guest/GuestTraffic.ts"
+import { GUEST_SOCKET_COSTS } from "../../src/guest/GuestVm.ts"
 import type { Flow, GuestMessage, GuestOptions, GuestStats, RegisterWrite } from "../../src/guest/GuestVm.ts"
 import { GuestWork } from "../../src/guest/GuestWork.ts"
 import { Kernel } from "../../src/kernel/Kernel.ts"
@@ -26,6 +27,8 @@ export const LAB = { bssid: 5, ssid: "lab", channel: 6, signalDbm: -40, beaconHe
 /** A job the stand-in core handed out: the operations charged to it, and whether it was submitted on its own. */
 export interface JobRecord {
   readonly ops: Array<readonly [string, number]>
+  /** The messages it delivers once it has run (`Job.then`). */
+  readonly then: Array<unknown>
   submitted: boolean
 }
 
@@ -34,11 +37,12 @@ export const recordingCpu = () => {
   const jobs: Array<JobRecord> = []
   const cpu = {
     job: () => {
-      const record: JobRecord = { ops: [], submitted: false }
+      const record: JobRecord = { ops: [], then: [], submitted: false }
       jobs.push(record)
       const job = {
         record,
         op: (name: string, times = 1) => (record.ops.push([name, times]), job),
+        then: (_port: unknown, message: unknown) => (record.then.push(message), job),
         submit: () => void (record.submitted = true)
       }
       return job
@@ -69,7 +73,8 @@ export const guestOptions = (flows: ReadonlyArray<Flow>, cpu: CpuCore, port: Por
   cpu,
   thread: 1,
   packetCost: "guestPacket",
-  rxPacketCost: "guestPacket",
+  rxPacketCost: "guestRxPacket",
+  socketCosts: GUEST_SOCKET_COSTS,
   irqCosts: ["guestIrq"],
   commandCost: "guestCommand",
   ledger: new FrameLedger(),
