@@ -226,11 +226,16 @@ export const timer = (s: PsState, token: number, nowNs: number, txInFlight: bool
   switch (s.phase) {
     case "active": {
       const due = s.lastActivityNs + s.config.dynamicTimeoutNs
-      // Frames still in flight would carry PM=0 behind the doze announcement (which goes by AC_VO,
-      // past best effort's queue): wait for them, as mac80211 does (drv_tx_frames_pending).
+      // A frame sent or received since the timer was armed puts the doze a timeout after it, as
+      // mac80211's re-arming of its dynamic_ps_timer on each unicast data frame does (tx.c
+      // ieee80211_tx_h_dynamic_ps, rx.c ieee80211_rx_h_data). Frames still in flight at the due time
+      // would carry PM=0 behind the doze announcement (which goes by AC_VO, past best effort's
+      // queue): wait for them, as mac80211 does (drv_tx_frames_pending), looking again a fraction of
+      // a timeout later.
       if (nowNs < due || txInFlight) {
         const t = s.token + 1
-        return { state: { ...s, token: t }, actions: [{ _tag: "Timer", atNs: Math.max(due, nowNs + s.config.dynamicTimeoutNs / IN_FLIGHT_RECHECKS_PER_TIMEOUT), token: t }] }
+        const atNs = nowNs < due ? due : nowNs + s.config.dynamicTimeoutNs / IN_FLIGHT_RECHECKS_PER_TIMEOUT
+        return { state: { ...s, token: t }, actions: [{ _tag: "Timer", atNs, token: t }] }
       }
       return announce(s, nowNs)
     }

@@ -77,6 +77,20 @@ describe("legacy power save of one vMAC", () => {
     assert.strictEqual(inFlight.state.phase, "active")
   })
 
+  it("dozes a timeout after its last frame, sent or received, however little before the timer that frame came (mac80211 re-arms its timer per frame)", () => {
+    const on = Ps.enable(Ps.psOff, config, 5, 0)
+    // A ping at 0 (the timer's arming) and its echo reply at 0.3 ms: the doze is due at 100.3 ms, not a recheck later.
+    const replied = Ps.activity(on.state, 0.3 * MS, false)
+    const fired = Ps.timer(replied.state, timerOf(on).token, 100 * MS, false)
+    assert.strictEqual(fired.state.phase, "active")
+    assert.strictEqual(timerOf(fired).atNs, 100.3 * MS)
+    const due = Ps.timer(fired.state, timerOf(fired).token, 100.3 * MS, false)
+    assert.deepStrictEqual(tags(due), ["SendDozeNull", "Timer"])
+    // With its frames in flight at the due time it looks again a quarter of a timeout later, not at once.
+    const busy = Ps.timer(fired.state, timerOf(fired).token, 100.3 * MS, true)
+    assert.strictEqual(timerOf(busy).atNs, 125.3 * MS)
+  })
+
   it("wakes to listen, and dozes again when the TIM has no bit for it", () => {
     const d = dozed()
     const listen = Ps.timer(d.state, timerOf(d).token, timerOf(d).atNs, false)
