@@ -516,7 +516,8 @@ export class AirLogic {
   private linkSignal(tx: Station, rx: Station, channel: number): number {
     const env = this.env
     if (env !== undefined && tx.node !== undefined && rx.node !== undefined) {
-      return env.meanSignalDbm(tx.node, rx.node, channel, this.kernel.nowNs) + env.fadeDb()
+      const nowNs = this.kernel.nowNs
+      return env.meanSignalDbm(tx.node, rx.node, channel, nowNs) + env.fadeDb(tx.node, rx.node, channel, nowNs)
     }
     return tx.signalDbm ?? rx.signalDbm ?? FIXED_LINK_SIGNAL_DBM
   }

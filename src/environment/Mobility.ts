@@ -47,6 +47,11 @@ export class Walk {
     return this.loop || d < this.lengthM ? d : this.lengthM
   }
 
+  /** Its speed at `atNs`, in m/s: its walking speed while it walks, 0 once it has stopped at its last waypoint. */
+  speedAt(atNs: number): number {
+    return this.moves && (this.loop || (this.speedMps * atNs) / 1e9 < this.lengthM) ? this.speedMps : 0
+  }
+
   /** Position at `atNs`. */
   positionAt(atNs: number): Point {
     if (!this.moves) return this.points[0]!

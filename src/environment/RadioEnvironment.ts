@@ -1,6 +1,6 @@
 /**
  * The radio environment the air consults for every exchange: the mean signal of a link (transmit power
- * minus path loss minus shadowing) at the moment, and the fading of one PPDU.
+ * minus path loss minus shadowing) at the moment, and its fading then.
  *
  * Its nodes are the host (node 0: the laptop; every VM on its card shares its position) and the APs.
  * A node either has a position, or a fixed signal level: a link that involves a fixed-signal AP has
@@ -9,7 +9,7 @@
  */
 import type { Prng } from "../kernel/Prng.ts"
 import type { FadingKind } from "./Fading.ts"
-import { rayleighGainDb, riceanGainDb } from "./Fading.ts"
+import { dopplerHz, ENVIRONMENT_SPEED_MPS, FadingLink } from "./Fading.ts"
 import { channelCenterMhz } from "./Frequency.ts"
 import type { Point } from "./Geometry.ts"
 import { distanceM } from "./Geometry.ts"
@@ -46,6 +46,7 @@ export class RadioEnvironment {
   private readonly walk: Walk
   private readonly stream: (name: string) => Prng
   private readonly fields = new Map<number, ShadowingField>()
+  private readonly fadingLinks = new Map<number, FadingLink>()
   private fadingDraw: (() => number) | undefined
 
   /**
@@ -101,12 +102,21 @@ export class RadioEnvironment {
     return a.kind === "placed" && b.kind === "placed" ? a.txPowerDbm - b.txPowerDbm : 0
   }
 
-  /** The fading of one PPDU, in dB (0 without fading). */
-  fadeDb(): number {
+  /**
+   * The fading of the link between nodes `tx` and `rx` on `channel` at `atNs`, in dB (0 without
+   * fading): the same both ways (reciprocal), its own process per link and channel (channels 5 MHz
+   * apart and more fade independently: an indoor channel's coherence bandwidth is a few MHz), moving
+   * at the host's speed while it walks faster than the environment (`Fading.ts`).
+   */
+  fadeDb(tx: number, rx: number, channel: number, atNs: number): number {
     const c = this.config
     if (c.fading === "none") return 0
+    const key = (Math.min(tx, rx) * 65_536 + Math.max(tx, rx)) * 256 + channel
+    let link = this.fadingLinks.get(key)
+    if (link === undefined) this.fadingLinks.set(key, link = new FadingLink())
+    const speedMps = tx === HOST_NODE || rx === HOST_NODE ? Math.max(ENVIRONMENT_SPEED_MPS, this.walk.speedAt(atNs)) : ENVIRONMENT_SPEED_MPS
     const draw = (this.fadingDraw ??= ((p) => () => p.nextDoubleUnsafe())(this.stream("fading")))
-    return c.fading === "rayleigh" ? rayleighGainDb(draw) : riceanGainDb(c.riceanK, draw)
+    return link.gainDb(atNs, dopplerHz(speedMps, channelCenterMhz(channel)), c.fading === "rayleigh" ? 0 : c.riceanK, draw)
   }
 
   private field(a: number, b: number): ShadowingField {

@@ -96,8 +96,9 @@ export const EnvironmentSpec = Schema.Struct({
   fading: defaulted(
     Schema.Literals(["none", "rayleigh", "ricean"]),
     "none",
-    "Small-scale fading drawn for each PPDU on top of the mean signal: \"none\", \"rayleigh\" (no line of sight) or " +
-      "\"ricean\" (with riceanKDb). Default \"none\"."
+    "Small-scale fading on top of the mean signal, a process in time per link (TGn's indoor Doppler spectrum: a still host's " +
+      "fade changes over ~0.2 s, a walking host's faster): \"none\", \"rayleigh\" (no line of sight) or \"ricean\" (with riceanKDb). " +
+      "Default \"none\"."
   ),
   riceanKDb: defaulted(
     numberBetween(-10, 30),

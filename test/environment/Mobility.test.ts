@@ -18,6 +18,7 @@ describe("the host's walk", () => {
     assert.deepStrictEqual(w.positionAt(7.5 * S), { x: 10, y: 5 })
     assert.deepStrictEqual(w.positionAt(60 * S), { x: 10, y: 10 })
     assert.strictEqual(w.walkedM(60 * S), 20)
+    assert.deepStrictEqual([w.speedAt(9.9 * S), w.speedAt(10.1 * S)], [2, 0], "it stops at 20 m, 10 s in")
   })
 
   it("loops back to the start and round again", () => {
@@ -25,5 +26,6 @@ describe("the host's walk", () => {
     assert.deepStrictEqual(w.positionAt(15 * S), { x: 5, y: 0 }) // on the way back
     assert.deepStrictEqual(w.positionAt(23 * S), { x: 3, y: 0 }) // second round
     assert.strictEqual(w.walkedM(23 * S), 23)
+    assert.strictEqual(w.speedAt(1000 * S), 1, "a loop never stops")
   })
 })

@@ -1,5 +1,4 @@
 import { assert, describe, it } from "@effect/vitest"
-import { rayleighGainDb, riceanGainDb } from "../../src/environment/Fading.ts"
 import { Prng } from "../../src/kernel/Prng.ts"
 import { SHADOWING_WAVES, ShadowingField } from "../../src/environment/Shadowing.ts"
 
@@ -59,26 +58,5 @@ describe("shadowing", () => {
     for (let d = 0; d < 50; d += 0.01) b.at(d, -d)
     assert.strictEqual(a.at(42.37, 7), b.at(42.37, 7))
     assert.strictEqual(b.at(42.37, 7), b.at(42.37, 7))
-  })
-})
-
-describe("fading", () => {
-  it("Rayleigh and Ricean power gains average 1 (linear); Ricean with a large K hardly fades", () => {
-    const n = 200_000
-    const mean = (draw: () => number) => {
-      let s = 0
-      for (let i = 0; i < n; i++) s += 10 ** (draw() / 10)
-      return s / n
-    }
-    const u = uniform(3)
-    assert.approximately(mean(() => rayleighGainDb(u)), 1, 0.02)
-    assert.approximately(mean(() => riceanGainDb(2, u)), 1, 0.02)
-    // Rayleigh: P(|h|² < 0.1) = 1 − e^−0.1 ≈ 9.5 %: deep fades are common.
-    let deep = 0
-    for (let i = 0; i < n; i++) if (rayleighGainDb(u) < -10) deep++
-    assert.approximately(deep / n, 1 - Math.exp(-0.1), 0.005)
-    let spread = 0
-    for (let i = 0; i < 1000; i++) spread = Math.max(spread, Math.abs(riceanGainDb(1000, u)))
-    assert.isBelow(spread, 1)
   })
 })
