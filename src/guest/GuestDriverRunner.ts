@@ -18,7 +18,7 @@ import type { GuestState } from "./GuestState.ts"
 import type { GuestTraffic } from "./GuestTraffic.ts"
 import { ASSOCIATIONS_KEPT } from "./GuestVm.ts"
 import type { GuestMessage, GuestOptions, GuestStats } from "./GuestVm.ts"
-import { backgroundScanIntervalNs, onSignalChange } from "./Roaming.ts"
+import { backgroundScanIntervalNs, bgscanScanned, bgscanStarted, onSignalChange } from "./Roaming.ts"
 import type { GuestWork } from "./GuestWork.ts"
 import type { GuestRates } from "./GuestRates.ts"
 
@@ -85,18 +85,19 @@ export class GuestDriverRunner {
   /**
    * A card event for the driver (not TX completions or received frames); a scan's results answer the
    * scans asked. The signal monitor's "low" starts the supplicant's short background-scan interval,
-   * with a scan now unless one was made within a second; "high" goes back to the long one (`onSignalChange`).
+   * with a scan now unless one was made within a second or its short-scan budget is spent; "high"
+   * goes back to the long one (`onSignalChange`).
    */
   event(s: GuestState, e: CardEvent): void {
     if (e._tag === "ScanDone") {
       for (const w of s.scanWaiters.splice(0)) w.succeed(e.results)
       this.o.locator?.observe(e.results, e.ageNs ?? 0, this.kernel.nowNs)
     }
-    const wasLow = s.driver.signalLow
     this.apply(s, GuestDriver.onEvent(s.driver, e, s.config))
     const roaming = s.config.roaming
     if (e._tag !== "Signal" || roaming === undefined || s.driver.state !== "connected") return
-    const next = onSignalChange(roaming, wasLow, e.low, s.lastBackgroundScanNs, this.kernel.nowNs)
+    const next = onSignalChange(roaming, s.bgscan, e.low, this.kernel.nowNs)
+    s.bgscan = next.bgscan
     if (next.scanNow) return this.backgroundScan(s)
     if (next.nextScanNs !== undefined) this.armBackgroundScan(s, next.nextScanNs)
   }
@@ -106,9 +107,9 @@ export class GuestDriverRunner {
     const roaming = s.config.roaming
     if (roaming === undefined || s.driver.state !== "connected") return
     this.stats.backgroundScans++
-    s.lastBackgroundScanNs = this.kernel.nowNs
+    s.bgscan = bgscanScanned(roaming, s.bgscan, this.kernel.nowNs)
     this.work.writeCommand(s, GuestDriver.scanCommand(s.config))
-    this.armBackgroundScan(s, this.kernel.nowNs + backgroundScanIntervalNs(roaming, s.driver.signalLow))
+    this.armBackgroundScan(s, this.kernel.nowNs + backgroundScanIntervalNs(roaming, s.bgscan))
   }
 
   private armBackgroundScan(s: GuestState, atNs: number): void {
@@ -209,8 +210,8 @@ export class GuestDriverRunner {
     s.lastHeardNs = kernel.nowNs
     this.watchLink(s, s.lastHeardNs + CONNECTION_IDLE_NS)
     if (s.config.roaming !== undefined) {
-      s.lastBackgroundScanNs = kernel.nowNs
-      this.armBackgroundScan(s, kernel.nowNs + backgroundScanIntervalNs(s.config.roaming, s.driver.signalLow))
+      s.bgscan = bgscanStarted(s.driver.signalLow, kernel.nowNs)
+      this.armBackgroundScan(s, kernel.nowNs + backgroundScanIntervalNs(s.config.roaming, s.bgscan))
     }
   }
 

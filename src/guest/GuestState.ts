@@ -17,6 +17,8 @@ import type { TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
 import type { RateController } from "../ratecontrol/RateControl.ts"
 import type { ChainEntry } from "../vocabulary/CardCommand.ts"
 import * as GuestDriver from "./GuestDriver.ts"
+import type { Bgscan } from "./Roaming.ts"
+import { bgscanStarted } from "./Roaming.ts"
 
 /** The VM's TCP receiver (of a tcp-rx flow) and the data of its full segments. */
 export interface TcpReceiverApp {
@@ -58,8 +60,8 @@ export interface GuestState {
   rawWriteSinceNs: number | undefined
   /** Raw writes its program has yet to make, oldest first (bounded: `GuestVm`'s `RAW_WRITES_WAITING`). */
   readonly rawWritesWaiting: Array<{ readonly command: unknown; readonly descriptors?: ReadonlyArray<unknown> | undefined }>
-  /** When the supplicant last scanned in the background, and the number of its current background-scan timer. */
-  lastBackgroundScanNs: number
+  /** The supplicant's background scanner (its interval, its short-scan budget, its last scan), and the number of its current timer. */
+  bgscan: Bgscan
   backgroundScanToken: number
   /** The VM's own packet numbers (all but TCP's): the last one used. */
   seq: number
@@ -98,7 +100,7 @@ export const initialGuestState = (config: GuestDriver.Config, endpointMac: numbe
   moving: false,
   rawWriteSinceNs: undefined,
   rawWritesWaiting: [],
-  lastBackgroundScanNs: 0,
+  bgscan: bgscanStarted(false, 0),
   backgroundScanToken: 0,
   seq: 0,
   nextAddress: 0,

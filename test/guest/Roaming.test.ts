@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as G from "../../src/guest/GuestDriver.ts"
-import { backgroundScanIntervalNs, minimumGainDb, onSignalChange, roamTarget } from "../../src/guest/Roaming.ts"
+import { backgroundScanIntervalNs, bgscanScanned, bgscanStarted, maxShortScans, minimumGainDb, onSignalChange, roamTarget } from "../../src/guest/Roaming.ts"
+import type { Bgscan } from "../../src/guest/Roaming.ts"
 import { heardBeacon, noBeaconSignal } from "../../src/nic/BeaconSignal.ts"
 
 const corp = (bssid: number, signalDbm: number) => ({ bssid, ssid: "corp", channel: 1, signalDbm, beaconHeard: false })
@@ -24,21 +25,45 @@ describe("roaming policy (wpa_supplicant)", () => {
   })
 
   it("scans often while the signal is low", () => {
-    assert.strictEqual(backgroundScanIntervalNs(policy, true), 30e9)
-    assert.strictEqual(backgroundScanIntervalNs(policy, false), 300e9)
+    assert.strictEqual(backgroundScanIntervalNs(policy, { short: true }), 30e9)
+    assert.strictEqual(backgroundScanIntervalNs(policy, { short: false }), 300e9)
   })
 
   it("scans at once when the signal falls, unless it scanned within a second; rising, its next scan is a long interval away (bgscan_simple.c)", () => {
+    const long = (lastScanNs: number): Bgscan => ({ short: false, shortScans: 0, lastScanNs })
+    const short = (lastScanNs: number): Bgscan => ({ short: true, shortScans: 0, lastScanNs })
     // The fall 3 s after its last scan, with a 30 s short interval: at once, not 27 s later.
-    assert.deepStrictEqual(onSignalChange(policy, false, true, 10e9, 13e9), { scanNow: true })
+    assert.deepStrictEqual(onSignalChange(policy, long(10e9), true, 13e9), { bgscan: short(10e9), scanNow: true })
     // Just scanned: its next scan comes forward to a short interval from now.
-    assert.deepStrictEqual(onSignalChange(policy, false, true, 10e9, 10.5e9), { scanNow: false, nextScanNs: 40.5e9 })
+    assert.deepStrictEqual(onSignalChange(policy, long(10e9), true, 10.5e9), { bgscan: short(10e9), scanNow: false, nextScanNs: 40.5e9 })
     // A further fall scans only if the last scan is more than 10 s old.
-    assert.deepStrictEqual(onSignalChange(policy, true, true, 10e9, 18e9), { scanNow: false, nextScanNs: undefined })
-    assert.deepStrictEqual(onSignalChange(policy, true, true, 10e9, 21e9), { scanNow: true })
+    assert.deepStrictEqual(onSignalChange(policy, short(10e9), true, 18e9), { bgscan: short(10e9), scanNow: false, nextScanNs: undefined })
+    assert.deepStrictEqual(onSignalChange(policy, short(10e9), true, 21e9), { bgscan: short(10e9), scanNow: true })
     // Back above: a long interval from now; a report above while above changes nothing.
-    assert.deepStrictEqual(onSignalChange(policy, true, false, 10e9, 20e9), { scanNow: false, nextScanNs: 320e9 })
-    assert.deepStrictEqual(onSignalChange(policy, false, false, 10e9, 20e9), { scanNow: false, nextScanNs: undefined })
+    assert.deepStrictEqual(onSignalChange(policy, short(10e9), false, 20e9), { bgscan: long(10e9), scanNow: false, nextScanNs: 320e9 })
+    assert.deepStrictEqual(onSignalChange(policy, long(10e9), false, 20e9), { bgscan: long(10e9), scanNow: false, nextScanNs: undefined })
+  })
+
+  it("spends a budget of short-interval scans, long / short + 1 of them, then backs off to the long interval however low the signal (bgscan_simple.c's max_short_scans)", () => {
+    // 30 s and 300 s: 300 / 30 + 1 = 11 short scans.
+    assert.strictEqual(maxShortScans(policy), 11)
+    let b = bgscanStarted(true, 0)
+    const intervals: Array<number> = []
+    for (let i = 1; i <= 12; i++) {
+      b = bgscanScanned(policy, b, i * 30e9)
+      intervals.push(backgroundScanIntervalNs(policy, b) / 1e9)
+    }
+    assert.deepStrictEqual(intervals, [...Array(10).fill(30), 300, 300], "the eleventh backs off")
+    assert.strictEqual(b.shortScans, 10, "a scan at the long interval gives one back")
+    // A further fall, at the long interval now: short again, and a scan at once (10 ≤ 11 spent).
+    const fall = onSignalChange(policy, b, true, b.lastScanNs + 5e9)
+    assert.isTrue(fall.scanNow)
+    assert.isTrue(fall.bgscan.short)
+    // Spent past the budget, a fall scans no more at once: its next scan comes a short interval from now.
+    const spent: Bgscan = { short: false, shortScans: 12, lastScanNs: 0 }
+    assert.deepStrictEqual(onSignalChange(policy, spent, true, 100e9), { bgscan: { ...spent, short: true }, scanNow: false, nextScanNs: 130e9 })
+    // An association starts it whole, at the interval the signal says.
+    assert.deepStrictEqual(bgscanStarted(false, 7e9), { short: false, shortScans: 0, lastScanNs: 7e9 })
   })
 })
 
