@@ -89,16 +89,16 @@ export const assertNoStuckFrames = <O>(run: CheckedRun<O>, lifetimeNs: number, w
 }
 
 /**
- * A campaign's fault case (its JSON as a failure prints it) run as `runChecked` runs a scenario, at
- * the case's own seed: the scenario it stands for and the run (`pcap`: a capture of the air).
- */
-/**
  * The phase, in µs, an AP had until 2026-12-04, when every AP's first beacon went in the run's first
  * millisecond, spread by BSSID in 97 steps: what a case found then needs to replay its sequence
  * (`apsInStep`; a case found since draws its APs' phases from its seed, as the campaign does).
  */
 const phaseInStepUs = (bssid: string): number => Math.round((parseInt(bssid.replaceAll(":", ""), 16) % 97) * 1_000 / 97)
 
+/**
+ * A campaign's fault case (its JSON as a failure prints it) run as `runChecked` runs a scenario, at
+ * the case's own seed: the scenario it stands for and the run (`pcap`: a capture of the air).
+ */
 export const runFaultCase = (raw: unknown, options: { readonly pcap?: PcapSink; readonly apsInStep?: boolean } = {}) =>
   Effect.gen(function*() {
     const { pcap, apsInStep = false } = options
