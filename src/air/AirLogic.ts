@@ -107,6 +107,32 @@ const removeHead = (queue: Array<Frame>, n: number): void => {
 const nextBoundaryNs = (originNs: number, nowNs: number, slotNs: number): number =>
   nowNs <= originNs ? originNs : originNs + Math.ceil((nowNs - originNs) / slotNs) * slotNs
 
+/** Whether `f` may go in an A-MPDU: a unicast data frame with a body, not one a PS-Poll released (which goes alone). */
+const aggregable = (f: Frame): boolean => f.kind === FrameKind.Data && f.ra !== BROADCAST && !f.psReleased && !isNullData(f)
+
+/**
+ * Gives the next receiver its turn: when the head is for `served`, the receiver the last exchange
+ * went to, and a data frame for another receiver waits before any management or group-addressed
+ * frame, that receiver's oldest frame comes to the head (its others follow it when the A-MPDU is
+ * gathered). Frames to one receiver keep their order. An aggregating AP schedules its stations in
+ * turn, one aggregate each, as ath9k's TID scheduler (xmit.c `ath_txq_schedule`) and mac80211's
+ * per-station TX queues (`ieee80211_next_txq`) round-robin them; out of one FIFO, the frames a
+ * receiver's last aggregate left behind went next, as an aggregate of a few (a 4 ms cap left 2 of
+ * a 64-frame window: every second A-MPDU carried 2 MPDUs).
+ */
+const turnToNextReceiver = (queue: Array<Frame>, served: number): void => {
+  if (queue[0]!.ra !== served) return
+  for (let j = 1; j < queue.length; j++) {
+    const f = queue[j]!
+    if (f.ra === BROADCAST || f.kind !== FrameKind.Data) return
+    if (f.ra === served) continue
+    if (!aggregable(f)) continue
+    queue.splice(j, 1)
+    queue.unshift(f)
+    return
+  }
+}
+
 /**
  * Brings the data frames queued for the head's receiver, from the head's address, up behind the head
  * (in their order, up to `max` frames with the head), past frames queued for other receivers, so that
@@ -477,10 +503,14 @@ export class AirLogic {
   private takeBurst(medium: Medium, e: Edcaf, startNs: number): Transmission {
     const s = e.station
     const queue = e.queue
-    const head = queue[0]!
-    if (head.ra === BROADCAST || head.kind !== FrameKind.Data) {
-      return { station: s, edcaf: e, frames: queue.slice(0, 1), phy: LOWEST_BASIC_RATE, psduBytes: frameMpduBytes(head, s.qos), startNs, rateIndex: -1 }
+    const first = queue[0]!
+    if (first.ra === BROADCAST || first.kind !== FrameKind.Data) {
+      return { station: s, edcaf: e, frames: queue.slice(0, 1), phy: LOWEST_BASIC_RATE, psduBytes: frameMpduBytes(first, s.qos), startNs, rateIndex: -1 }
     }
+    // A new aggregate of an AP's (not a retry, which resends the same frames) goes to the next receiver in turn.
+    if (e.retries === 0 && s.maxAggregate > 1 && aggregable(first)) turnToNextReceiver(queue, e.lastReceiver)
+    const head = queue[0]!
+    e.lastReceiver = head.ra
     // A retry goes at the rate its chain gives for this attempt (the aggregate's: the head's failed exchanges).
     const chain = s.chainFor(head.ra)
     const stage = chain === undefined ? undefined : stageAt(chain, e.retries)

@@ -41,6 +41,8 @@ export class Edcaf {
   cw: number
   /** Failed attempts of its head frame (its QSRC[AC], 10.22.2.2): on the air, or internal collisions lost. */
   retries = 0
+  /** The receiver its last exchange went to (an AP's turn among its stations, `AirLogic.takeBurst`); −1 before any. */
+  lastReceiver = -1
 
   constructor(station: Station, voice: boolean, aifsn: number, cw: number, beacon = false) {
     this.station = station

@@ -169,6 +169,15 @@ interface ApState {
   readonly rates: ApRates
 }
 
+/**
+ * The longest A-MPDU an AP sends, as one PPDU: 4,096 µs. The hostapd APs the model stands for run on
+ * mac80211 drivers whose aggregates have such a cap; ath9k's, the common one, is 4 ms ("4ms is the
+ * default (and maximum) duration", xmit.c `ath_update_max_aggr_framelen`, txop 4096 µs, its
+ * preamble included). Without it an AP's aggregates grew to the HT-mixed PPDU's 5,484 µs (the
+ * fidelity audit, 2026-12-05), past the card's 4 ms and any real AP's.
+ */
+const AP_AMPDU_TIME_LIMIT_NS = 4_096_000
+
 /** What the air tells an AP's station, as messages to the AP (a class: one call target in every world, see `nic/Nic.ts`'s `RadioOwner`). */
 class ApStationOwner implements StationOwner {
   private readonly ap: Port<ApMessage>
@@ -206,6 +215,7 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
     name: options.name, mac: options.bssid, channel: options.channel, phy: options.phy,
     signalDbm: options.signalDbm, node: options.node, receivesBroadcast: true, maxAggregate: options.phy.standard === "802.11n" ? options.blockAckWindow : 1, qos: options.qos,
     blockAckWindow: options.blockAckWindow,
+    ampduTimeLimitNs: AP_AMPDU_TIME_LIMIT_NS,
     cwMin: initialCw(timingsFor(options.phy)),
     owner: new ApStationOwner(self),
     beacons: true

@@ -73,7 +73,8 @@ describe("an AP's power-save buffer", () => {
       })
       assert.deepStrictEqual(caseVerdict(report), [])
       assert.strictEqual(report.frames.droppedByReason["ap-queue-full"] ?? 0, 0)
-      assert.isAbove(report.frames.droppedByReason["ps-buffer-full"] ?? 0, 0, "the poller's backlog is what gives")
+      // Until the AP's stations took turns at its aggregates (2026-12-05), the poller's PS buffer
+      // overflowed here too ("ps-buffer-full"); the buffer's limit is checked by the test above.
     }), { timeout: 60_000 })
 
   it.effect("another: a TCP upload's ACKs refused behind a poller's backlog in an ESS (seed 88, case 43, shrunk)", () =>
