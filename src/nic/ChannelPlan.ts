@@ -162,6 +162,19 @@ export const holdsRadioDozing = (vmacs: ReadonlyArray<WakeView>, channel: number
   return false
 }
 
+/**
+ * Whether a dozing vMAC on `channel` is listening for its beacon there now: the rotation's dwell,
+ * ending meanwhile, waits for it (a wait of at most `BEACON_WAIT_NS`), as ath9k's scheduler waits on
+ * a channel context for its station's beacon (`ATH_CHANCTX_STATE_WAIT_FOR_BEACON`). Leaving then
+ * lost the beacon, and the wake-up, once visited, was not served again: with a dwell as long as the
+ * beacon interval the two kept their phase, and a vMAC missed every beacon (campaign seed 353, case
+ * 199: 3.5 s without a frame for two VMs whose APs buffered for them).
+ */
+export const listeningOn = (vmacs: ReadonlyArray<WakeView>, channel: number): boolean => {
+  for (const v of vmacs) if (v.state === "associated" && v.channel === channel && v.ps.phase === "listening") return true
+  return false
+}
+
 /** Notes, in `visited`, the wake-ups of the vMACs listening on `current`, where the radio serves them now. */
 export const noteBeaconWakeVisits = (vmacs: ReadonlyArray<WakeView>, visited: Array<number>, current: number): void => {
   for (let i = 0; i < vmacs.length; i++) {

@@ -46,7 +46,7 @@ import { BROADCAST, Frame, FrameKind } from "../vocabulary/Frame.ts"
 import type { RxBuffers } from "../vocabulary/RxBuffers.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import type { CardStatus } from "./CardStatus.ts"
-import { addChannel, beaconWakeChannel, holdsRadioDozing, mustRotate, nextChannel, noteBeaconWakeVisits, protectedJoin } from "./ChannelPlan.ts"
+import { addChannel, beaconWakeChannel, holdsRadioDozing, listeningOn, mustRotate, nextChannel, noteBeaconWakeVisits, protectedJoin } from "./ChannelPlan.ts"
 import { pickNext } from "./TxScheduler.ts"
 import type { TxSchedulerKind } from "./TxScheduler.ts"
 import type { TxRings } from "./TxRings.ts"
@@ -588,6 +588,9 @@ export class Radio {
     if (token !== r.token || r.mode !== "serving") return
     r.dwellArmed = false
     if (this.farewells.size > 0 || protectedJoin(this.vmacRegs, this.beaconKnown, this.kernel.nowNs) !== undefined) return this.plan(r)
+    // A vMAC listening here for its beacon keeps the radio until it has heard it or stopped waiting:
+    // its power save's next step replans, and the dwell, run out, moves the radio on then.
+    if (listeningOn(this.vmacRegs, r.channel)) return
     const served = this.servedChannels()
     // A dwell that ends during a wake-up's visit: the rotation goes on from the channel it interrupted.
     if (r.interrupted !== undefined && this.resumeRotation(r, served)) return

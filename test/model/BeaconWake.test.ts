@@ -18,6 +18,13 @@
  * they send is a trigger and their service periods follow one another without a gap; a service period
  * held the radio against a wake-up elsewhere, and vm0's (channel 6) lost to one every time from
  * 20.93 s: its TCP download stopped. Now a vMAC that missed its last two wake-ups takes the radio.
+ *
+ * `vwifi campaign --cases 200 --seed 353` (case 199, round 27) found a dwell that ended inside a
+ * wake-up: vm3 listened on channel 6 for its beacon, the rotation's dwell (one beacon interval) ran
+ * out first and took the radio to channel 1, and the wake-up, visited, was not served again; dwell and
+ * TBTT kept their phase, and vm3 (and vm2, whose wake-ups met vm3's) missed every beacon from 19.5 s
+ * while their APs dropped what they held for them. Now a dwell waits for a vMAC listening on its
+ * channel (`ChannelPlan.listeningOn`).
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -165,5 +172,19 @@ describe("a dozing vMAC's wake-up for its beacon, on a card serving three channe
       const vm0 = report.vms.find((v) => v.name === "vm0")!
       assert.isAbove(vm0.lastDataAtSeconds!, scenario.durationSeconds - 1)
       assertEveryChannelEverySecond(c.bytes(), report.vms.map((v) => v.mac!), [1, 6, 11], 2, scenario.durationSeconds)
+    }), { timeout: 60_000 })
+
+  it.effect("a dwell that runs out while a vMAC listens for its beacon waits for it (campaign seed 353's case 199)", () =>
+    Effect.gen(function*() {
+      // vm0 (channel 6, TCP up) and vm1 (channel 1, pings) keep the rotation on 6 and 1; vm2 (11) and
+      // vm3 (6) download 1 Mb/s in legacy power save, their APs' beacons within a millisecond of each other.
+      const { scenario, report } = yield* runFaultCase({
+        seed: 659721, mode: 0, vms: 4, aps: 4, traffic: ["tcp-tx", "ping", "udp-rx", "udp-rx"],
+        faults: [{ atTenths: 61, kind: 528, target: 609, size: 0 }],
+        setup: { phy: 1, wmm: 0, rateControl: 1, powerSave: 1, security: 1, switches: 0, txScheduler: 1, radio: 0, ess: 0, beacons: 1 }
+      })
+      assert.deepStrictEqual(scenario.vms.map((v) => [v.powerSave?.mode, v.traffic[0]!.kind]), [["legacy", "tcp-tx"], ["legacy", "ping"], ["legacy", "udp-rx"], ["legacy", "udp-rx"]])
+      assert.deepStrictEqual(caseVerdict(report), [])
+      for (const name of ["vm2", "vm3"]) assert.isAbove(report.vms.find((v) => v.name === name)!.lastDataAtSeconds!, scenario.durationSeconds - 1, name)
     }), { timeout: 60_000 })
 })
