@@ -113,20 +113,19 @@ const aggregable = (f: Frame): boolean => f.kind === FrameKind.Data && f.ra !== 
 /**
  * Gives the next receiver its turn: when the head is for `served`, the receiver the last exchange
  * went to, and a data frame for another receiver waits before any management or group-addressed
- * frame, that receiver's oldest frame comes to the head (its others follow it when the A-MPDU is
+ * frame, and is not held for it (a dozing receiver's, `held`), that receiver's oldest frame comes to the head (its others follow it when the A-MPDU is
  * gathered). Frames to one receiver keep their order. An aggregating AP schedules its stations in
  * turn, one aggregate each, as ath9k's TID scheduler (xmit.c `ath_txq_schedule`) and mac80211's
  * per-station TX queues (`ieee80211_next_txq`) round-robin them; out of one FIFO, the frames a
  * receiver's last aggregate left behind went next, as an aggregate of a few (a 4 ms cap left 2 of
  * a 64-frame window: every second A-MPDU carried 2 MPDUs).
  */
-const turnToNextReceiver = (queue: Array<Frame>, served: number): void => {
+export const turnToNextReceiver = (queue: Array<Frame>, served: number, held: ReadonlySet<number>): void => {
   if (queue[0]!.ra !== served) return
   for (let j = 1; j < queue.length; j++) {
     const f = queue[j]!
     if (f.ra === BROADCAST || f.kind !== FrameKind.Data) return
-    if (f.ra === served) continue
-    if (!aggregable(f)) continue
+    if (f.ra === served || !aggregable(f) || (held.size > 0 && held.has(f.ra))) continue
     queue.splice(j, 1)
     queue.unshift(f)
     return
@@ -508,7 +507,7 @@ export class AirLogic {
       return { station: s, edcaf: e, frames: queue.slice(0, 1), phy: LOWEST_BASIC_RATE, psduBytes: frameMpduBytes(first, s.qos), startNs, rateIndex: -1 }
     }
     // A new aggregate of an AP's (not a retry, which resends the same frames) goes to the next receiver in turn.
-    if (e.retries === 0 && s.maxAggregate > 1 && aggregable(first)) turnToNextReceiver(queue, e.lastReceiver)
+    if (e.retries === 0 && s.maxAggregate > 1 && aggregable(first)) turnToNextReceiver(queue, e.lastReceiver, s.holdsFor)
     const head = queue[0]!
     e.lastReceiver = head.ra
     // A retry goes at the rate its chain gives for this attempt (the aggregate's: the head's failed exchanges).

@@ -5,6 +5,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { burstLength } from "../../src/air/Aggregation.ts"
+import { turnToNextReceiver } from "../../src/air/AirLogic.ts"
 import type { AggregationLimits, BurstSize } from "../../src/air/Aggregation.ts"
 import type { PhyConfig } from "../../src/air/PhyConfig.ts"
 import { BROADCAST, Frame, FrameKind } from "../../src/vocabulary/Frame.ts"
@@ -84,5 +85,36 @@ describe("A-MPDU aggregation", () => {
     const size: BurstSize = { psduBytes: 0 }
     assert.strictEqual(burstLength(queue, 0, 64, limits({ timeLimitNs: 10_000_000 }), size), 43)
     assert.strictEqual(size.psduBytes, 43 * SUBFRAME_BYTES)
+  })
+})
+
+describe("an AP's receivers take turns at its aggregates", () => {
+  const toSta = (sta: number, seq: number): Frame => {
+    const f = new Frame(seq, FrameKind.Data, AP, sta, AP)
+    f.payloadBytes = 1470
+    f.ra = sta
+    return f
+  }
+  const [A, B, C] = [0x020000000201, 0x020000000202, 0x020000000203]
+  const ids = (q: ReadonlyArray<Frame>) => q.map((f) => f.id)
+
+  it("the next aggregate goes to the oldest frame's receiver other than the last served, not to one the AP holds frames for", () => {
+    // A was served last; B dozes (its frames are held); C's oldest frame comes to the head.
+    const q = [toSta(A, 1), toSta(B, 2), toSta(A, 3), toSta(C, 4), toSta(C, 5)]
+    turnToNextReceiver(q, A, new Set([B]))
+    assert.deepStrictEqual(ids(q), [4, 1, 2, 3, 5], "A's and B's frames keep their order")
+    // Nobody else waits, or the head's receiver was not the last served: nothing moves.
+    const alone = [toSta(A, 1), toSta(A, 2)]
+    turnToNextReceiver(alone, A, new Set())
+    assert.deepStrictEqual(ids(alone), [1, 2])
+    const notServed = [toSta(B, 1), toSta(A, 2)]
+    turnToNextReceiver(notServed, A, new Set())
+    assert.deepStrictEqual(ids(notServed), [1, 2])
+    // No frame overtakes a beacon or another group-addressed or management frame.
+    const beacon = new Frame(9, FrameKind.Beacon, AP, BROADCAST, AP)
+    beacon.ra = BROADCAST
+    const behind = [toSta(A, 1), beacon, toSta(C, 3)]
+    turnToNextReceiver(behind, A, new Set())
+    assert.deepStrictEqual(ids(behind), [1, 9, 3])
   })
 })
