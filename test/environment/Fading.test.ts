@@ -30,6 +30,18 @@ const bellCorrelation = (fdHz: number, tauS: number): number => {
 
 const linear = (db: number) => 10 ** (db / 10)
 
+/** The sample correlation of successive values of `g`, and its mean. */
+const lagOne = (g: ReadonlyArray<number>): { readonly mean: number; readonly correlation: number } => {
+  const mean = g.reduce((a, x) => a + x, 0) / g.length
+  let cov = 0
+  let variance = 0
+  for (let i = 0; i < g.length; i++) {
+    variance += (g[i]! - mean) ** 2
+    if (i > 0) cov += (g[i]! - mean) * (g[i - 1]! - mean)
+  }
+  return { mean, correlation: cov / variance }
+}
+
 describe("fading", () => {
   it("a still host's Doppler shift on channel 6: 2.7 Hz (1.2 km/h at 2,437 MHz)", () => {
     assert.approximately(dopplerHz(ENVIRONMENT_SPEED_MPS, 2437), (1.2 / 3.6) / (299_792_458 / 2.437e9), 1e-9)
@@ -66,16 +78,9 @@ describe("fading", () => {
       const n = 200_000
       const g: Array<number> = []
       for (let i = 0; i < n; i++) g.push(linear(link.gainDb(i * dtMs * 1e6, fd, 0, u)))
-      const mean = g.reduce((a, x) => a + x, 0) / n
+      const { mean, correlation } = lagOne(g)
       assert.approximately(mean, 1, 0.03, `${dtMs} ms: mean power`)
-      let cov = 0
-      let variance = 0
-      for (let i = 0; i < n; i++) {
-        variance += (g[i]! - mean) ** 2
-        if (i > 0) cov += (g[i]! - mean) * (g[i - 1]! - mean)
-      }
-      const expected = bellCorrelation(fd, dtMs / 1e3) ** 2
-      assert.approximately(cov / variance, expected, 0.02, `${dtMs} ms: lag-one power correlation`)
+      assert.approximately(correlation, bellCorrelation(fd, dtMs / 1e3) ** 2, 0.02, `${dtMs} ms: lag-one power correlation`)
     }
   })
 
@@ -109,14 +114,7 @@ const environment = (speedMps: number) =>
 const powerCorrelation = (env: RadioEnvironment, channel: number, dtMs: number, n: number): number => {
   const g: Array<number> = []
   for (let i = 0; i < n; i++) g.push(linear(env.fadeDb(HOST_NODE, 1, channel, i * dtMs * 1e6)))
-  const mean = g.reduce((a, x) => a + x, 0) / n
-  let cov = 0
-  let variance = 0
-  for (let i = 0; i < n; i++) {
-    variance += (g[i]! - mean) ** 2
-    if (i > 0) cov += (g[i]! - mean) * (g[i - 1]! - mean)
-  }
-  return cov / variance
+  return lagOne(g).correlation
 }
 
 describe("fading in the radio environment", () => {
