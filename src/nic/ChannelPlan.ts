@@ -156,11 +156,16 @@ export const beaconWakeChannel = (
   return heardNs[best]! < hereHeardNs ? vmacs[best]!.channel : -1
 }
 
-/** Whether a dozing vMAC on `channel` needs the radio there now: listening for its beacon, polling, or in a service period. */
-export const holdsRadioDozing = (vmacs: ReadonlyArray<WakeView>, channel: number): boolean => {
-  for (const v of vmacs) if (v.state === "associated" && v.channel === channel && needsRadioWhileDozing(v.ps)) return true
+/** Whether an associated vMAC on `channel` is in a power-save phase `wanted` accepts. */
+const someOn = (vmacs: ReadonlyArray<WakeView>, channel: number, wanted: (ps: WakeView["ps"]) => boolean): boolean => {
+  for (const v of vmacs) if (v.state === "associated" && v.channel === channel && wanted(v.ps)) return true
   return false
 }
+
+const isListening = (ps: WakeView["ps"]): boolean => ps.phase === "listening"
+
+/** Whether a dozing vMAC on `channel` needs the radio there now: listening for its beacon, polling, or in a service period. */
+export const holdsRadioDozing = (vmacs: ReadonlyArray<WakeView>, channel: number): boolean => someOn(vmacs, channel, needsRadioWhileDozing)
 
 /**
  * Whether a dozing vMAC on `channel` is listening for its beacon there now: the rotation's dwell,
@@ -170,10 +175,7 @@ export const holdsRadioDozing = (vmacs: ReadonlyArray<WakeView>, channel: number
  * beacon interval the two kept their phase, and a vMAC missed every beacon (campaign seed 353, case
  * 199: 3.5 s without a frame for two VMs whose APs buffered for them).
  */
-export const listeningOn = (vmacs: ReadonlyArray<WakeView>, channel: number): boolean => {
-  for (const v of vmacs) if (v.state === "associated" && v.channel === channel && v.ps.phase === "listening") return true
-  return false
-}
+export const listeningOn = (vmacs: ReadonlyArray<WakeView>, channel: number): boolean => someOn(vmacs, channel, isListening)
 
 /** Notes, in `visited`, the wake-ups of the vMACs listening on `current`, where the radio serves them now. */
 export const noteBeaconWakeVisits = (vmacs: ReadonlyArray<WakeView>, visited: Array<number>, current: number): void => {
