@@ -141,10 +141,7 @@ export class GuestTraffic {
     // The application's send() per packet it writes (TCP's ACKs are the kernel's own: no call).
     const copied = socketCosts === undefined ? KERNEL_OWN_PACKET : socketCopyBytes(payload, payloadBytes)
     for (let i = 0; i < n; i++) {
-      if (copied !== KERNEL_OWN_PACKET) {
-        this.work.charge(s, socketCosts!.call, 1)
-        if (copied > 0) this.work.charge(s, socketCosts!.byte, copied)
-      }
+      if (copied !== KERNEL_OWN_PACKET) this.chargeSocketCalls(s, 1, copied)
       this.work.charge(s, this.o.packetCost, 1)
       s.nextAddress = nextBufferAddress(s.nextAddress, memory.sizeBytes)
       const frameSeq = firstSeq === undefined ? ++s.seq : firstSeq + i
@@ -244,6 +241,13 @@ export class GuestTraffic {
     }
   }
 
+  /** The application's `calls` socket calls (`GuestOptions.socketCosts`), copying `bytes` in all. */
+  private chargeSocketCalls(s: GuestState, calls: number, bytes: number): void {
+    const costs = this.o.socketCosts!
+    this.work.charge(s, costs.call, calls)
+    if (bytes > 0) this.work.charge(s, costs.byte, bytes)
+  }
+
   /** A ping's reply reached its application (`PingReplied`): its round trip. */
   pingReplied(sentNs: number): void {
     this.stats.pingRttNs.push(this.kernel.nowNs - sentNs)
@@ -302,10 +306,7 @@ export class GuestTraffic {
       }
     }
     if (this.o.rxPacketCost !== undefined && e.frames.length > 0) this.work.charge(s, this.o.rxPacketCost, e.frames.length)
-    if (calls > 0) {
-      this.work.charge(s, socketCosts!.call, calls)
-      if (copied > 0) this.work.charge(s, socketCosts!.byte, copied)
-    }
+    if (calls > 0) this.chargeSocketCalls(s, calls, copied)
     if (e.frames.length > 0) stats.lastDataNs = s.lastHeardNs = kernel.nowNs
   }
 }
