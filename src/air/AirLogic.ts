@@ -126,10 +126,19 @@ export const turnToNextReceiver = (queue: Array<Frame>, served: number, held: Re
     const f = queue[j]!
     if (f.ra === BROADCAST || f.kind !== FrameKind.Data) return
     if (f.ra === served || !aggregable(f) || (held.size > 0 && held.has(f.ra))) continue
-    queue.splice(j, 1)
-    queue.unshift(f)
+    moveToHead(queue, j)
     return
   }
+}
+
+/**
+ * Moves `queue[j]` to the head, the frames before it one place back, in place: a `splice` and an
+ * `unshift` made an array for the removed frame and could copy the queue into a new store.
+ */
+const moveToHead = (queue: Array<Frame>, j: number): void => {
+  const f = queue[j]!
+  for (let k = j; k > 0; k--) queue[k] = queue[k - 1]!
+  queue[0] = f
 }
 
 /**
@@ -268,13 +277,20 @@ export class AirLogic {
     const s = e.station
     if (!s.enabled || s.paused || e.queue.length === 0) return false
     const dozing = s.holdsFor
-    const head = e.queue[0]!
+    const queue = e.queue
+    const head = queue[0]!
     if (dozing.size === 0 || !dozing.has(head.ra) || head.psReleased) return true
-    const j = e.queue.findIndex((f) => f.ra === BROADCAST || !dozing.has(f.ra) || f.psReleased)
-    if (j < 0) return false
-    e.queue.unshift(e.queue.splice(j, 1)[0]!)
-    e.retries = 0
-    return true
+    // The first frame it may send comes to the head. A loop, not `findIndex` with a closure: this runs
+    // at every plan of the medium while an AP holds frames for a dozing station (a fifth of the soak's
+    // allocation, with the `splice` and `unshift` that moved the frame).
+    for (let j = 1; j < queue.length; j++) {
+      const f = queue[j]!
+      if (f.ra !== BROADCAST && dozing.has(f.ra) && !f.psReleased) continue
+      moveToHead(queue, j)
+      e.retries = 0
+      return true
+    }
+    return false
   }
 
   /**

@@ -114,18 +114,15 @@ export const onAck = (s: RenoSender, ack: number, nowNs: number, echoNs: number)
   if (ack > s.sndMax) ack = s.sndMax // never acknowledge what was never sent
   if (ack > s.sndUna) {
     const acked = ack - s.sndUna
+    const cwnd = s.inRecovery
+      ? s.ssthresh // Reno: a new ACK ends recovery and deflates the window to ssthresh
+      : s.cwnd < s.ssthresh
+      ? s.cwnd + acked // slow start (RFC 5681 3.1, byte counting)
+      : s.cwnd + acked / s.cwnd // congestion avoidance: about +1 per RTT
+    const timed = echoNs >= 0 && echoNs <= nowNs ? sampleRtt(s, nowNs - echoNs) : s
     // After a timeout's go-back-N, the receiver may acknowledge past `sndNxt` what it held out of
     // order: the sender goes on from there, as Linux's snd_una simply moves past it.
-    let next: RenoSender = { ...s, sndUna: ack, sndNxt: Math.max(s.sndNxt, ack), dupAcks: 0 }
-    if (echoNs >= 0 && echoNs <= nowNs) next = sampleRtt(next, nowNs - echoNs)
-    if (s.inRecovery) {
-      // Reno: a new ACK ends recovery and deflates the window to ssthresh.
-      next = { ...next, inRecovery: false, cwnd: s.ssthresh }
-    } else if (s.cwnd < s.ssthresh) {
-      next = { ...next, cwnd: s.cwnd + acked } // slow start (RFC 5681 3.1, byte counting)
-    } else {
-      next = { ...next, cwnd: s.cwnd + acked / s.cwnd } // congestion avoidance: about +1 per RTT
-    }
+    const next: RenoSender = { ...timed, sndUna: ack, sndNxt: Math.max(s.sndNxt, ack), dupAcks: 0, inRecovery: false, cwnd }
     return { sender: next, retransmit: false, timer: next.sndUna < next.sndNxt }
   }
   if (ack === s.sndUna && inFlight(s) > 0) {
