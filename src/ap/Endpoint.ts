@@ -213,6 +213,8 @@ class EndpointLogic {
       }
       case "StationGone":
         s.flows.delete(msg.station)
+        s.tcpSenders.get(msg.station)?.stop()
+        s.tcpReceivers.get(msg.station)?.stop()
         s.tcpSenders.delete(msg.station)
         s.tcpSenderIds.delete(msg.station)
         s.tcpReceivers.delete(msg.station)

@@ -90,6 +90,8 @@ export class GuestTraffic {
   makeTcpFlows(s: GuestState): void {
     const { kernel, self } = this
     const e = s.epoch
+    for (const flow of s.tcpSenders.values()) flow.stop()
+    s.tcpReceiver?.flow.stop()
     s.tcpSenders.clear()
     s.tcpReceiver = undefined
     this.o.flows.forEach((flow, i) => {

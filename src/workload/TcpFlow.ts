@@ -7,6 +7,7 @@
  * frame's `echoNs`.
  */
 import type { Kernel } from "../kernel/Kernel.ts"
+import type { Timer } from "../kernel/TimerHeap.ts"
 import { PACE_PERIOD_NS, TCP_SEND_BUFFER_SEGMENTS } from "../vocabulary/ModelConstants.ts"
 import * as Writer from "./PacedWriter.ts"
 import { TCP_IP_OVERHEAD_BYTES, TCP_TIMESTAMPS_OPTION_BYTES } from "../vocabulary/PacketHeaders.ts"
@@ -54,6 +55,13 @@ export class TcpSenderFlow {
   private writer: Writer.PacedWriter
   private wakeArmed = false
   private generation = 0
+  /**
+   * The retransmission timer: one, moved at each arming, as Linux moves its socket's
+   * (`inet_csk_reset_xmit_timer`, a `mod_timer`). A new timer per ACK left the earlier ones to fire
+   * RTO later as void messages to the flow's actor: about one kernel event and one message per ACK.
+   */
+  private readonly timer: Timer
+  private readonly fireTimer = (): void => this.onTimer(this.generation)
 
   constructor(kernel: Kernel, port: SenderPort, onTimer: (generation: number) => void, app?: PacedApp) {
     this.kernel = kernel
@@ -61,6 +69,7 @@ export class TcpSenderFlow {
     this.onTimer = onTimer
     this.app = app
     this.writer = Writer.start(kernel.nowNs)
+    this.timer = kernel.unsetTimer()
   }
 
   /** Sends what the window, the port and (for a paced application) the data written allow. */
@@ -92,7 +101,7 @@ export class TcpSenderFlow {
     // A retransmission that finds no room is recovered by the timer.
     if (step.retransmit) this.port.emitSegments(this.state.sndUna, 1, this.tsRecentNs)
     if (step.timer === true) this.armTimer()
-    else if (step.timer === false) this.generation++ // nothing in flight: the pending timer is void
+    else if (step.timer === false) this.stopTimer() // nothing in flight
     this.pump()
   }
 
@@ -118,8 +127,23 @@ export class TcpSenderFlow {
   }
 
   private armTimer(): void {
-    const generation = ++this.generation
-    this.kernel.setTimer(this.kernel.nowNs + this.state.rtoNs, () => this.onTimer(generation))
+    this.generation++
+    this.kernel.rescheduleTimer(this.timer, this.kernel.nowNs + this.state.rtoNs, this.fireTimer)
+  }
+
+  /** The timer stops; a timeout already told to the actor is void (its generation is past). */
+  private stopTimer(): void {
+    this.generation++
+    this.kernel.cancelTimer(this.timer)
+  }
+
+  /**
+   * The flow is discarded (its socket closed): its retransmission timer goes with it (Linux's
+   * `inet_csk_clear_xmit_timers`), and cannot time out a later flow whose generation it would match.
+   * (A paced application's wake-up names its flow: its owner checks.)
+   */
+  stop(): void {
+    this.stopTimer()
   }
 }
 
@@ -131,11 +155,15 @@ export class TcpReceiverFlow {
   private readonly onTimer: (generation: number) => void
   private generation = 0
   private timerArmed = false
+  /** The delayed-ACK timer, one, stopped when an ACK goes before it (as the sender's retransmission timer). */
+  private readonly timer: Timer
+  private readonly fireTimer = (): void => this.onTimer(this.generation)
 
   constructor(kernel: Kernel, emitAck: (ackNo: number, echoNs: number) => void, onTimer: (generation: number) => void) {
     this.kernel = kernel
     this.emitAck = emitAck
     this.onTimer = onTimer
+    this.timer = kernel.unsetTimer()
   }
 
   /** Segment `seg`, stamped `tsValNs`, arrived; returns how many segments became deliverable in order. */
@@ -145,11 +173,12 @@ export class TcpReceiverFlow {
     if (step.ackNow) {
       this.generation++
       this.timerArmed = false
+      this.kernel.cancelTimer(this.timer)
       this.emitAck(this.state.rcvNxt, this.state.tsRecentNs)
     } else if (step.armDelayedAck && !this.timerArmed) {
       this.timerArmed = true
-      const generation = ++this.generation
-      this.kernel.setTimer(this.kernel.nowNs + Rx.DELAYED_ACK_NS, () => this.onTimer(generation))
+      this.generation++
+      this.kernel.rescheduleTimer(this.timer, this.kernel.nowNs + Rx.DELAYED_ACK_NS, this.fireTimer)
     }
     return step.deliver
   }
@@ -160,5 +189,12 @@ export class TcpReceiverFlow {
     const step = Rx.onDelayedAckTimeout(this.state)
     this.state = step.receiver
     if (step.ackNow) this.emitAck(this.state.rcvNxt, this.state.tsRecentNs)
+  }
+
+  /** The flow is discarded: its delayed-ACK timer goes with it. */
+  stop(): void {
+    this.generation++
+    this.timerArmed = false
+    this.kernel.cancelTimer(this.timer)
   }
 }
