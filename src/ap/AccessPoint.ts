@@ -287,13 +287,16 @@ class ApLogic {
           for (const f of msg.dropped) s.farewells.delete(f.id)
           if (s.farewells.size === 0 && !s.on) this.station.enabled = false
         }
-        for (const f of msg.delivered) {
+        // Indexed loops: `for … of` made an iterator per list here, two per exchange the AP finished.
+        for (let i = 0; i < msg.delivered.length; i++) {
+          const f = msg.delivered[i]!
           if (f.dst === BROADCAST) continue
           Ps.noteQueued(s.ps, f.dst, -1)
           if (f.psReleased && f.kind === FrameKind.Data && f.payload !== Payload.None) this.fetchesOf(f.dst).fetched++
           if (f.eosp) Ps.eospDone(s.ps, f.dst, f.id)
         }
-        for (const f of msg.dropped) {
+        for (let i = 0; i < msg.dropped.length; i++) {
+          const f = msg.dropped[i]!
           if (f.dst === BROADCAST) continue
           Ps.noteQueued(s.ps, f.dst, -1)
           if (f.eosp) Ps.eospDone(s.ps, f.dst, f.id)
@@ -311,8 +314,11 @@ class ApLogic {
           const head = msg.delivered[0] ?? msg.dropped[0]!
           s.rates.report(head.ra, msg.counts, msg.delivered.length + msg.dropped.length, this.kernel.nowNs)
         }
-        for (const mac of Stations.noteSent(s.table, msg.delivered, msg.dropped, this.kernel.nowNs, AP_KICKOUT_NS)) this.kick(s, mac)
-        if (msg.delivered.length + msg.dropped.length > 0) this.o.endpoint.tellUnsafe({ _tag: "Credit", frames: [...msg.delivered, ...msg.dropped] })
+        const gone = Stations.noteSent(s.table, msg.delivered, msg.dropped, this.kernel.nowNs, AP_KICKOUT_NS)
+        for (let i = 0; i < gone.length; i++) this.kick(s, gone[i]!)
+        // The endpoint reads them in this order: the delivered, then the dropped (one list when the other is empty, as mostly).
+        const done = msg.dropped.length === 0 ? msg.delivered : msg.delivered.length === 0 ? msg.dropped : [...msg.delivered, ...msg.dropped]
+        if (done.length > 0) this.o.endpoint.tellUnsafe({ _tag: "Credit", frames: done })
         break
       }
       case "Beacon":

@@ -112,19 +112,24 @@ export const noteSent = (
   dropped: ReadonlyArray<{ readonly dst: number }>,
   nowNs: number,
   kickoutNs: number
-): Array<number> => {
-  const gone: Array<number> = []
-  for (const f of delivered) {
-    if (f.dst === BROADCAST) continue
-    t.failingSince.delete(f.dst)
+): ReadonlyArray<number> => {
+  let gone: Array<number> | undefined
+  for (let i = 0; i < delivered.length; i++) {
+    const dst = delivered[i]!.dst
+    if (dst === BROADCAST) continue
+    t.failingSince.delete(dst)
     // Acknowledged: the station is there (mac80211 counts the last ACK as activity).
-    if (t.lastActive.has(f.dst)) t.lastActive.set(f.dst, nowNs)
+    if (t.lastActive.has(dst)) t.lastActive.set(dst, nowNs)
   }
-  for (const f of dropped) {
-    if (f.dst === BROADCAST || !t.associated.has(f.dst)) continue
-    const since = t.failingSince.get(f.dst)
-    if (since === undefined) t.failingSince.set(f.dst, nowNs)
-    else if (nowNs - since >= kickoutNs && !gone.includes(f.dst)) gone.push(f.dst)
+  for (let i = 0; i < dropped.length; i++) {
+    const dst = dropped[i]!.dst
+    if (dst === BROADCAST || !t.associated.has(dst)) continue
+    const since = t.failingSince.get(dst)
+    if (since === undefined) t.failingSince.set(dst, nowNs)
+    else if (nowNs - since >= kickoutNs && !(gone ??= []).includes(dst)) gone.push(dst)
   }
-  return gone
+  return gone ?? NONE_GONE
 }
+
+/** No station to kick out (the answer of almost every call, shared). */
+const NONE_GONE: ReadonlyArray<number> = Object.freeze([])
