@@ -96,10 +96,15 @@ export const BEACON_WAIT_NS = 10_000_000
 export const PS_POLL_TIMEOUT_NS = 10_000_000
 /**
  * U-APSD: how long it stays awake in a service period waiting for the next frame of it (re-armed by
- * each frame) before it dozes without the EOSP frame. The standard sets no such limit; an estimate,
- * the PS-Poll's: frames of a service period go one per exchange, each within a few ms.
+ * each frame) before it dozes without the EOSP frame. The standard sets no such limit; Intel's
+ * firmware stays awake 50 ms after its last frame sent and after its last frame received in U-APSD
+ * (`IWL_MVM_UAPSD_TX_DATA_TIMEOUT` and `IWL_MVM_UAPSD_RX_DATA_TIMEOUT`, iwlwifi mvm/constants.h, which
+ * mvm/power.c programs as the POWER_TABLE_CMD's `tx_data_timeout_uapsd` and `rx_data_timeout_uapsd`).
+ * Until 2026-12-05 an estimate of 10 ms: an AP whose one FIFO held another station's download ahead
+ * of the released frames answered a trigger ~20 ms later, to a station asleep again (campaign seed
+ * 405, case 186; model.md).
  */
-export const UAPSD_SP_TIMEOUT_NS = 10_000_000
+export const UAPSD_SP_TIMEOUT_NS = 50_000_000
 /** A beacon interval assumed before any beacon was heard: 100 TU, the usual one (hostapd's beacon_int default). */
 const DEFAULT_BEACON_INTERVAL_NS = 100 * TU_NS
 
