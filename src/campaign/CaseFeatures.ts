@@ -1,10 +1,10 @@
 /**
  * What a campaign's cases ran with beyond the plain setup (802.11g, WMM, a fixed rate, no power
- * save, WPA2, no switches, round-robin, strong fixed signals, an SSID per AP, beacon phases drawn), read off each case's
+ * save, WPA2, no switches, round-robin, strong fixed signals, an SSID per AP, beacon phases drawn, no fading, one beacon interval per channel), read off each case's
  * scenario: the summary counts the cases per feature, so a campaign shows what it exercised.
  */
 import type { Scenario } from "../scenario/Scenario.ts"
-import { DEFAULT_AP_SIGNAL_DBM } from "../scenario/Scenario.ts"
+import { DEFAULT_AP_SIGNAL_DBM, DEFAULT_CHANNEL_DWELL_MS } from "../scenario/Scenario.ts"
 
 /** The features of `s` beyond the plain setup, by name (each once). */
 export const scenarioFeatures = (s: Scenario): Array<string> => {
@@ -24,6 +24,8 @@ export const scenarioFeatures = (s: Scenario): Array<string> => {
   if (s.aps.some((a) => a.signalDbm !== undefined && a.signalDbm < DEFAULT_AP_SIGNAL_DBM)) out.push("weak signal")
   if (s.aps.some((a) => a.position !== undefined)) out.push("placed APs")
   if (s.host.walk.waypoints.length > 0) out.push("walking host")
+  if (s.environment.fading !== "none" && s.aps.some((a) => a.position !== undefined)) out.push(`${s.environment.fading === "rayleigh" ? "Rayleigh" : "Ricean"} fading`)
+  if (s.card.channelDwellMs !== DEFAULT_CHANNEL_DWELL_MS) out.push(`dwell ${s.card.channelDwellMs} ms`)
   if (new Set(s.aps.map((a) => a.ssid)).size < s.aps.length) out.push("ESS")
   // Every AP's first beacon in the run's first millisecond (`CaseSetup.beacons` 1).
   if (s.aps.every((a) => a.tbttOffsetUs !== undefined && a.tbttOffsetUs < 1_000)) out.push("beacons in step")

@@ -26,22 +26,26 @@ export const normalizeCase = (c: FaultCase): FaultCase => {
   const mode = c.mode === 1 ? 0 : c.mode
   const vms = mode === 0 ? c.vms : 1
   const { setup: given, ...rest } = c
-  const setup = given === undefined ? undefined : plainSetup(given, mode === 0)
+  const setup = given === undefined ? undefined : plainSetup(given, mode === 0, c.aps, vms)
   return { ...rest, mode, vms, traffic: c.traffic.map((t, i) => (i < vms ? t : "ping")), ...(setup === undefined ? {} : { setup }) }
 }
 
 /**
  * A setup without what its case cannot use: WMM off on 802.11n (which needs it), U-APSD without WMM
- * (legacy then), Virtual WiFi's switches outside its mode (`caseScenario` sets none there).
+ * (legacy then), Virtual WiFi's switches outside its mode (`caseScenario` sets none there), fading
+ * without placed APs, a channel dwell without two VMs and two APs in Virtual WiFi (one channel in use:
+ * the radio never leaves it).
  * Undefined when nothing is left but the plain setup.
  */
-const plainSetup = (s: CaseSetup, virtualWifi: boolean): CaseSetup | undefined => {
+const plainSetup = (s: CaseSetup, virtualWifi: boolean, aps: number, vms: number): CaseSetup | undefined => {
   const wmm = usesWmm(s)
   const plain: CaseSetup = {
     ...s,
     wmm: wmm ? 0 : 1,
     powerSave: !wmm && s.powerSave === 2 ? 1 : s.powerSave,
-    switches: virtualWifi ? s.switches : 0
+    switches: virtualWifi ? s.switches : 0,
+    ...(s.fading !== undefined ? { fading: s.radio >= 2 ? s.fading : 0 } : {}),
+    ...(s.dwell !== undefined ? { dwell: virtualWifi && aps > 1 && vms > 1 ? s.dwell : 0 } : {})
   }
   return SETUP_FEATURES.every((k) => settingOf(plain, k) === PLAIN_SETUP[k]) ? undefined : plain
 }

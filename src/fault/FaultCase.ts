@@ -46,7 +46,7 @@ const unit = int(0, DRAW_VALUES - 1)
  * 0 being the plain setting. The generator draws them in this order; which setting each number
  * selects: `CaseSetup` and `caseScenario`.
  */
-export const CASE_SETUP_SETTINGS = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2, beacons: 2 } as const
+export const CASE_SETUP_SETTINGS = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2, beacons: 2, fading: 3, dwell: 3 } as const
 type SetupFeature = keyof typeof CASE_SETUP_SETTINGS
 const setting = (feature: SetupFeature) => int(0, CASE_SETUP_SETTINGS[feature] - 1)
 
@@ -82,7 +82,20 @@ export const CaseSetup = Schema.Struct({
    * within the same 40 µs (`IN_STEP_TBTT_SPACING_US`), the worst case for dozing vMACs on several channels.
    * Absent (a case printed before it existed): 0.
    */
-  beacons: Schema.optionalKey(setting("beacons"))
+  beacons: Schema.optionalKey(setting("beacons")),
+  /**
+   * Small-scale fading on the placed APs' links (`radio` 2 and 3; fixed signals have none): 0: none
+   * (the scenario's default); 1: Rayleigh; 2: Ricean with TGn model D's K of 3 dB.
+   * Absent (a case printed before it existed): 0.
+   */
+  fading: Schema.optionalKey(setting("fading")),
+  /**
+   * How long the one radio stays on each channel when the VMs' APs are on several (`card.channelDwellMs`):
+   * 0: 102.4 ms (the scenario's default, one beacon interval); 1: 25.6 ms, a quarter of one (four
+   * switches per interval); 2: 204.8 ms, two (each vMAC off its channel for two or four beacons at a time).
+   * Absent (a case printed before it existed): 0.
+   */
+  dwell: Schema.optionalKey(setting("dwell"))
 })
 export type CaseSetup = typeof CaseSetup.Type
 
@@ -136,7 +149,7 @@ export const caseScenario = (c: FaultCase): Effect.Effect<Scenario, ScenarioErro
     const input: ScenarioInput = {
       mode,
       durationSeconds: 10,
-      ...cardAndHostOf(setup, mode),
+      ...cardAndHostOf(setup, mode, mode === "virtual-wifi" && c.aps > 1 && vmCount > 1),
       aps: Array.from({ length: c.aps }, (_, i) => ap(i)),
       vms: Array.from({ length: vmCount }, (_, i) => vm(i, c.aps, trafficOf(c.traffic[i]!)))
     }
@@ -167,19 +180,32 @@ const WEAK_SIGNAL_DBM = [-73, -72, -66] as const
 const AP_CORNERS = [{ x: 0, y: 0 }, { x: 10, y: 0 }, { x: 0, y: 10 }, { x: 10, y: 10 }] as const
 const HOST_START = { x: 3, y: 3 }
 const HOST_WALK = { waypoints: [{ x: 7, y: 3 }, { x: 7, y: 7 }, { x: 3, y: 7 }, { x: 3, y: 3 }], speedMps: 1.4, loop: true }
+/** `CaseSetup.fading` 1 and 2 (Ricean with the scenario's default K, TGn model D's 3 dB). */
+const FADINGS = ["rayleigh", "ricean"] as const
+/**
+ * `CaseSetup.dwell` 1 and 2, ms: a quarter of a beacon interval of 100 TU and two of them, around the
+ * scenario's default of one (102.4). Modelling choices: short enough to switch often, long enough
+ * that a vMAC's AP goes unheard for up to four beacons at a time (three channels), well inside the
+ * 2 s without one after which a station probes its AP (`BEACON_LOSS_NS`).
+ */
+const CHANNEL_DWELLS_MS = [25.6, 204.8] as const
 /** The one SSID of `CaseSetup.ess` 1. */
 const ESS_SSID = "ess"
 
 /** Whether a setup's links use WMM: 802.11n always does (so `wmm` 1 means nothing there). */
 export const usesWmm = (s: CaseSetup): boolean => s.phy > 0 || s.wmm === 0
 
-/** The card, the switches (Virtual WiFi's: in its mode only) and the host of a setup's scenario. */
-const cardAndHostOf = (s: CaseSetup, mode: Scenario["mode"]): Pick<ScenarioInput, "card" | "switches" | "host"> => ({
+/**
+ * The card, the switches (Virtual WiFi's: in its mode only), the host and the environment of a
+ * setup's scenario; the channel dwell only where the radio may visit two channels (`severalChannels`).
+ */
+const cardAndHostOf = (s: CaseSetup, mode: Scenario["mode"], severalChannels: boolean): Pick<ScenarioInput, "card" | "switches" | "host" | "environment"> => ({
   card: {
     ...(s.phy > 0 ? { phy: HT_PHYS[s.phy - 1]! } : {}),
     qos: usesWmm(s),
     rateControl: RATE_CONTROLS[s.rateControl]!,
-    txScheduler: s.txScheduler === 0 ? "round-robin" : "fifo"
+    txScheduler: s.txScheduler === 0 ? "round-robin" : "fifo",
+    ...(severalChannels && settingOf(s, "dwell") > 0 ? { channelDwellMs: CHANNEL_DWELLS_MS[settingOf(s, "dwell") - 1]! } : {})
   },
   ...(mode === "virtual-wifi" && s.switches !== 0
     ? {
@@ -190,7 +216,8 @@ const cardAndHostOf = (s: CaseSetup, mode: Scenario["mode"]): Pick<ScenarioInput
       }
     }
     : {}),
-  ...(s.radio >= 2 ? { host: { position: HOST_START, ...(s.radio === 3 ? { walk: HOST_WALK } : {}) } } : {})
+  ...(s.radio >= 2 ? { host: { position: HOST_START, ...(s.radio === 3 ? { walk: HOST_WALK } : {}) } } : {}),
+  ...(s.radio >= 2 && settingOf(s, "fading") > 0 ? { environment: { fading: FADINGS[settingOf(s, "fading") - 1]! } } : {})
 })
 
 type ApInput = NonNullable<ScenarioInput["aps"]>[number]

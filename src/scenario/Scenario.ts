@@ -102,6 +102,9 @@ export const PhySettings = Schema.Union([ErpPhySettings, HtPhySettings]).annotat
 })
 export type PhySettings = typeof PhySettings.Type
 
+/** `card.channelDwellMs` by default: one beacon interval of 100 TU (vwifi's choice, the seed does not say). */
+export const DEFAULT_CHANNEL_DWELL_MS = 102.4
+
 /** The physical WiFi card. */
 export const CardSpec = Schema.Struct({
   vmacs: defaulted(
@@ -162,7 +165,7 @@ export const CardSpec = Schema.Struct({
   ),
   channelDwellMs: defaulted(
     numberBetween(1, 10_000),
-    102.4,
+    DEFAULT_CHANNEL_DWELL_MS,
     "When the VMs' APs are on different channels, the card's one radio visits them in turn and stays this long " +
       "on each, in ms. Default 102.4 (one beacon interval of 100 TU, so each visit can hear a beacon; vwifi's " +
       "choice, the seed does not say)."

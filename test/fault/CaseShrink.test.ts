@@ -40,7 +40,7 @@ describe("campaign cases: generation", () => {
 
   it("draws every setting of every feature of the setup", () => {
     const cases = generateCases(5, 200)
-    const ranges: Record<keyof CaseSetup, number> = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2, beacons: 2 }
+    const ranges: Record<keyof CaseSetup, number> = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2, beacons: 2, fading: 3, dwell: 3 }
     for (const k of setupKeys) assert.strictEqual(new Set(cases.map((c) => c.setup![k])).size, ranges[k], k)
   })
 
@@ -49,7 +49,7 @@ describe("campaign cases: generation", () => {
       const base: FaultCase = { seed: 3, mode: 0, vms: 2, aps: 2, traffic: ["ping", "udp-rx", "ping", "ping"], faults: [{ atTenths: 9, kind: 1, target: 2, size: 3 }] }
       const plain = yield* caseScenario(base)
       assert.deepStrictEqual(encodeScenario(yield* caseScenario({ ...base, setup: PLAIN_SETUP })), encodeScenario(plain), "the plain setup is no setup")
-      const s = yield* caseScenario({ ...base, setup: { phy: 2, wmm: 1, rateControl: 3, powerSave: 2, security: 1, switches: 5, txScheduler: 1, radio: 3, ess: 1, beacons: 1 } })
+      const s = yield* caseScenario({ ...base, setup: { phy: 2, wmm: 1, rateControl: 3, powerSave: 2, security: 1, switches: 5, txScheduler: 1, radio: 3, ess: 1, beacons: 1, fading: 2, dwell: 1 } })
       assert.deepInclude(s.card.phy, { standard: "802.11n", mcs: 15, channelWidthMhz: 40 })
       assert.deepInclude(s.card, { qos: true, rateControl: "aarf", txScheduler: "fifo" }) // 802.11n keeps WMM
       assert.deepInclude(s.switches, { addressTranslation: "iommu", fastDataPath: true })
@@ -60,6 +60,16 @@ describe("campaign cases: generation", () => {
       // Beacons in step: AP i's first TBTT i × 10 µs after the run's start; otherwise drawn from the run's seed.
       assert.deepStrictEqual(s.aps.map((a) => a.tbttOffsetUs), [0, 10])
       assert.deepStrictEqual(plain.aps.map((a) => a.tbttOffsetUs), [undefined, undefined])
+      // Fading on the placed APs' links, and the radio's dwell per channel; the plain setup: none, and one beacon interval.
+      assert.deepInclude(s.environment, { fading: "ricean", riceanKDb: 3 })
+      assert.strictEqual(s.card.channelDwellMs, 25.6)
+      assert.strictEqual(plain.environment.fading, "none")
+      assert.strictEqual(plain.card.channelDwellMs, 102.4)
+      const rayleighLongDwell = yield* caseScenario({ ...base, setup: { ...PLAIN_SETUP, radio: 2, fading: 1, dwell: 2 } })
+      assert.strictEqual(rayleighLongDwell.environment.fading, "rayleigh")
+      assert.strictEqual(rayleighLongDwell.card.channelDwellMs, 204.8)
+      // Fixed signals have no fading: the setting changes nothing there.
+      assert.strictEqual((yield* caseScenario({ ...base, setup: { ...PLAIN_SETUP, radio: 1, fading: 1 } })).environment.fading, "none")
       // 802.11g without WMM: plain DCF, and U-APSD (which needs WMM) becomes legacy power save; a weak fixed signal.
       const g = yield* caseScenario({ ...base, setup: { ...PLAIN_SETUP, wmm: 1, powerSave: 2, radio: 1 } })
       assert.isFalse(g.card.qos)
@@ -98,6 +108,12 @@ describe("campaign cases: shrinking", () => {
     assert.deepStrictEqual(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, wmm: 1, powerSave: 2 } }).setup, { ...PLAIN_SETUP, wmm: 1, powerSave: 1 })
     assert.notProperty(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, switches: 7 } }), "setup")
     assert.notProperty(normalizeCase({ ...c, setup: PLAIN_SETUP }), "setup")
+    // Fading needs placed APs; a dwell needs the radio to visit two channels (two VMs, two APs, Virtual WiFi).
+    assert.deepStrictEqual(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, radio: 1, fading: 2, dwell: 1 } }).setup, { ...PLAIN_SETUP, radio: 1 })
+    assert.deepStrictEqual(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, radio: 2, fading: 2 } }).setup, { ...PLAIN_SETUP, radio: 2, fading: 2 })
+    const twoByTwo: FaultCase = { ...c, mode: 0, vms: 2, aps: 2 }
+    assert.deepStrictEqual(normalizeCase({ ...twoByTwo, setup: { ...PLAIN_SETUP, dwell: 2 } }).setup, { ...PLAIN_SETUP, dwell: 2 })
+    assert.notProperty(normalizeCase({ ...twoByTwo, vms: 1, setup: { ...PLAIN_SETUP, dwell: 2 } }), "setup")
   })
 
   it.effect("a normalized case stands for the same scenario, for generated cases", () =>
@@ -136,7 +152,7 @@ describe("campaign cases: shrinking", () => {
       const setupBug = (c: FaultCase) => (c.setup?.phy ?? 0) > 0 && c.setup?.powerSave === 2 ? ["invariant unaccountedFrames = 1"] : []
       const failing: FaultCase = {
         seed: 9, mode: 0, vms: 2, aps: 2, traffic: ["tcp-tx", "ping", "ping", "ping"], faults: [{ atTenths: 40, kind: 550, target: 900, size: 800 }],
-        setup: { phy: 2, wmm: 1, rateControl: 3, powerSave: 2, security: 1, switches: 6, txScheduler: 1, radio: 3, ess: 1, beacons: 1 }
+        setup: { phy: 2, wmm: 1, rateControl: 3, powerSave: 2, security: 1, switches: 6, txScheduler: 1, radio: 3, ess: 1, beacons: 1, fading: 1, dwell: 2 }
       }
       const r = yield* shrinkCase(failing, setupBug(failing), judgeWith(setupBug, []), { batch: 2 })
       assert.deepStrictEqual(r.shrunk.setup, { ...PLAIN_SETUP, phy: 1, powerSave: 2 })
