@@ -33,7 +33,7 @@ export const normalizeCase = (c: FaultCase): FaultCase => {
 /**
  * A setup without what its case cannot use: WMM off on 802.11n (which needs it), U-APSD without WMM
  * (legacy then), Virtual WiFi's switches outside its mode (`caseScenario` sets none there), fading
- * without placed APs, a channel dwell without two VMs and two APs in Virtual WiFi (one channel in use:
+ * and a location service without placed APs, a channel dwell without two VMs and two APs in Virtual WiFi (one channel in use:
  * the radio never leaves it).
  * Undefined when nothing is left but the plain setup.
  */
@@ -45,6 +45,7 @@ const plainSetup = (s: CaseSetup, virtualWifi: boolean, aps: number, vms: number
     powerSave: !wmm && s.powerSave === 2 ? 1 : s.powerSave,
     switches: virtualWifi ? s.switches : 0,
     ...(s.fading !== undefined ? { fading: s.radio >= 2 ? s.fading : 0 } : {}),
+    ...(s.locate !== undefined ? { locate: s.radio >= 2 ? s.locate : 0 } : {}),
     ...(s.dwell !== undefined ? { dwell: virtualWifi && aps > 1 && vms > 1 ? s.dwell : 0 } : {})
   }
   return SETUP_FEATURES.every((k) => settingOf(plain, k) === PLAIN_SETUP[k]) ? undefined : plain
