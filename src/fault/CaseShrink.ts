@@ -26,18 +26,18 @@ export const normalizeCase = (c: FaultCase): FaultCase => {
   const mode = c.mode === 1 ? 0 : c.mode
   const vms = mode === 0 ? c.vms : 1
   const { setup: given, ...rest } = c
-  const setup = given === undefined ? undefined : plainSetup(given, mode === 0, c.aps, vms)
+  const setup = given === undefined ? undefined : plainSetup(given, mode === 0, c.aps, vms, c.traffic.slice(0, vms).some((t) => t === "udp-tx" || t === "udp-rx"))
   return { ...rest, mode, vms, traffic: c.traffic.map((t, i) => (i < vms ? t : "ping")), ...(setup === undefined ? {} : { setup }) }
 }
 
 /**
  * A setup without what its case cannot use: WMM off on 802.11n (which needs it), U-APSD without WMM
  * (legacy then), Virtual WiFi's switches outside its mode (`caseScenario` sets none there), fading
- * and a location service without placed APs, a channel dwell without two VMs and two APs in Virtual WiFi (one channel in use:
- * the radio never leaves it).
+ * and a location service without placed APs, a channel dwell without two VMs and two APs in
+ * Virtual WiFi (one channel in use: the radio never leaves it), a UDP load without UDP flows.
  * Undefined when nothing is left but the plain setup.
  */
-const plainSetup = (s: CaseSetup, virtualWifi: boolean, aps: number, vms: number): CaseSetup | undefined => {
+const plainSetup = (s: CaseSetup, virtualWifi: boolean, aps: number, vms: number, udp: boolean): CaseSetup | undefined => {
   const wmm = usesWmm(s)
   const plain: CaseSetup = {
     ...s,
@@ -46,6 +46,7 @@ const plainSetup = (s: CaseSetup, virtualWifi: boolean, aps: number, vms: number
     switches: virtualWifi ? s.switches : 0,
     ...(s.fading !== undefined ? { fading: s.radio >= 2 ? s.fading : 0 } : {}),
     ...(s.locate !== undefined ? { locate: s.radio >= 2 ? s.locate : 0 } : {}),
+    ...(s.load !== undefined ? { load: udp ? s.load : 0 } : {}),
     ...(s.dwell !== undefined ? { dwell: virtualWifi && aps > 1 && vms > 1 ? s.dwell : 0 } : {})
   }
   return SETUP_FEATURES.every((k) => settingOf(plain, k) === PLAIN_SETUP[k]) ? undefined : plain

@@ -46,7 +46,7 @@ const unit = int(0, DRAW_VALUES - 1)
  * 0 being the plain setting. The generator draws them in this order; which setting each number
  * selects: `CaseSetup` and `caseScenario`.
  */
-export const CASE_SETUP_SETTINGS = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2, beacons: 2, fading: 3, dwell: 3, locate: 3 } as const
+export const CASE_SETUP_SETTINGS = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2, beacons: 2, fading: 3, dwell: 3, locate: 3, load: 2 } as const
 type SetupFeature = keyof typeof CASE_SETUP_SETTINGS
 const setting = (feature: SetupFeature) => int(0, CASE_SETUP_SETTINGS[feature] - 1)
 
@@ -102,7 +102,13 @@ export const CaseSetup = Schema.Struct({
    * three channels ends twice over, the augmented driver's consolidation and cache doing the rest in
    * Virtual WiFi. Absent (a case printed before it existed): 0.
    */
-  locate: Schema.optionalKey(setting("locate"))
+  locate: Schema.optionalKey(setting("locate")),
+  /**
+   * The UDP flows' offered load: 0: 1 Mb/s (light); 1: saturating, the queue kept full (the seed's
+   * Chariot runs), so rings, the AP's queue and its power-save buffers fill while the faults strike.
+   * TCP flows are bulk transfers either way. Absent (a case printed before it existed): 0.
+   */
+  load: Schema.optionalKey(setting("load"))
 })
 export type CaseSetup = typeof CaseSetup.Type
 
@@ -158,7 +164,7 @@ export const caseScenario = (c: FaultCase): Effect.Effect<Scenario, ScenarioErro
       durationSeconds: 10,
       ...cardAndHostOf(setup, mode, mode === "virtual-wifi" && c.aps > 1 && vmCount > 1),
       aps: Array.from({ length: c.aps }, (_, i) => ap(i)),
-      vms: Array.from({ length: vmCount }, (_, i) => vm(i, c.aps, trafficOf(c.traffic[i]!)))
+      vms: Array.from({ length: vmCount }, (_, i) => vm(i, c.aps, trafficOf(c.traffic[i]!, settingOf(setup, "load") === 1)))
     }
     const base = yield* decodeScenario(input)
     const faults = c.faults.map((d) => faultFromDraw(base, { atSeconds: d.atTenths / 10, kind: d.kind / DRAW_VALUES, target: d.target / DRAW_VALUES, size: d.size / DRAW_VALUES }))
@@ -262,13 +268,13 @@ const vmOf = (s: CaseSetup) => (i: number, aps: number, traffic: TrafficInput): 
 
 type TrafficInput = NonNullable<VmInput["traffic"]>[number]
 
-const trafficOf = (kind: FaultCase["traffic"][number]): TrafficInput => {
+const trafficOf = (kind: FaultCase["traffic"][number], saturate: boolean): TrafficInput => {
   switch (kind) {
     case "ping":
       return { kind, intervalMs: 100 }
     case "udp-tx":
     case "udp-rx":
-      return { kind, offeredMbps: 1 }
+      return { kind, offeredMbps: saturate ? "saturate" : 1 }
     case "tcp-tx":
     case "tcp-rx":
       return { kind }
