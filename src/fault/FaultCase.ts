@@ -1,9 +1,10 @@
 /**
- * A generated test case for fault injection: a small topology (1..4 VMs, 1..4 APs, mixed light
- * traffic, a mode), the model's features it runs with (`CaseSetup`: PHY, WMM, rate control, power
- * save, security, the Virtual WiFi switches, the TX scheduler, signals and movement, one ESS) and a
- * fault schedule, as plain numbers a property-test generator can draw and shrink. `caseScenario`
- * turns it into a scenario; `caseVerdict` says what went wrong in its run.
+ * A generated test case for fault injection: a small topology (1..4 VMs, 1..4 APs, a flow per VM,
+ * a mode), the model's features it runs with (`CaseSetup`: PHY, WMM, rate control, power save,
+ * security, the Virtual WiFi switches, the TX scheduler, signals and movement, one ESS, beacon
+ * phases, fading, the radio's dwell per channel, a location service, the UDP load) and a fault
+ * schedule, as plain numbers a property-test generator can draw and shrink. `caseScenario` turns it
+ * into a scenario; `caseVerdict` says what went wrong in its run.
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
