@@ -1,10 +1,10 @@
 /**
  * What a campaign's cases ran with beyond the plain setup (802.11g, WMM, a fixed rate, no power
- * save, WPA2, no switches, round-robin, strong fixed signals, an SSID per AP, beacon phases drawn, no fading, one beacon interval per channel, no location service, UDP at 1 Mb/s), read off each case's
+ * save, WPA2, no switches, round-robin, strong fixed signals, an SSID per AP, beacon phases drawn, no fading, one beacon interval per channel, no location service, UDP at 1 Mb/s, 4 vMACs), read off each case's
  * scenario: the summary counts the cases per feature, so a campaign shows what it exercised.
  */
 import type { Scenario } from "../scenario/Scenario.ts"
-import { DEFAULT_AP_SIGNAL_DBM, DEFAULT_CHANNEL_DWELL_MS } from "../scenario/Scenario.ts"
+import { DEFAULT_AP_SIGNAL_DBM, DEFAULT_CHANNEL_DWELL_MS, DEFAULT_VMACS } from "../scenario/Scenario.ts"
 
 /** The features of `s` beyond the plain setup, by name (each once). */
 export const scenarioFeatures = (s: Scenario): Array<string> => {
@@ -27,6 +27,7 @@ export const scenarioFeatures = (s: Scenario): Array<string> => {
   if (s.environment.fading !== "none" && s.aps.some((a) => a.position !== undefined)) out.push(`${s.environment.fading === "rayleigh" ? "Rayleigh" : "Ricean"} fading`)
   if (s.card.channelDwellMs !== DEFAULT_CHANNEL_DWELL_MS) out.push(`dwell ${s.card.channelDwellMs} ms`)
   if (s.vms.some((v) => v.traffic.some((t) => t.kind === "locate"))) out.push("location scans")
+  if (s.mode === "virtual-wifi" && s.card.vmacs === s.vms.length && s.vms.length < DEFAULT_VMACS) out.push("a vMAC per VM")
   if (s.vms.some((v) => v.traffic.some((t) => (t.kind === "udp-tx" || t.kind === "udp-rx") && t.offeredMbps === "saturate"))) out.push("saturating UDP")
   if (new Set(s.aps.map((a) => a.ssid)).size < s.aps.length) out.push("ESS")
   // Every AP's first beacon in the run's first millisecond (`CaseSetup.beacons` 1).

@@ -7,6 +7,7 @@
  */
 import * as Effect from "effect/Effect"
 import type { CaseSetup, FaultCase } from "./FaultCase.ts"
+import { DEFAULT_VMACS } from "../scenario/Scenario.ts"
 import { MIN_FAULT_AT_TENTHS, PLAIN_SETUP, SETUP_FEATURES, settingOf, usesWmm } from "./FaultCase.ts"
 import { refuseProblems, RunOptionsError, wholeNumberProblem } from "../run/RunOptionsCheck.ts"
 import type { OptionProblem } from "../run/RunOptionsCheck.ts"
@@ -34,7 +35,8 @@ export const normalizeCase = (c: FaultCase): FaultCase => {
  * A setup without what its case cannot use: WMM off on 802.11n (which needs it), U-APSD without WMM
  * (legacy then), Virtual WiFi's switches outside its mode (`caseScenario` sets none there), fading
  * and a location service without placed APs, a channel dwell without two VMs and two APs in
- * Virtual WiFi (one channel in use: the radio never leaves it), a UDP load without UDP flows.
+ * Virtual WiFi (one channel in use: the radio never leaves it), a UDP load without UDP flows, a
+ * vMAC per VM outside Virtual WiFi or with as many VMs as the default's vMACs.
  * Undefined when nothing is left but the plain setup.
  */
 const plainSetup = (s: CaseSetup, virtualWifi: boolean, aps: number, vms: number, udp: boolean): CaseSetup | undefined => {
@@ -47,6 +49,7 @@ const plainSetup = (s: CaseSetup, virtualWifi: boolean, aps: number, vms: number
     ...(s.fading !== undefined ? { fading: s.radio >= 2 ? s.fading : 0 } : {}),
     ...(s.locate !== undefined ? { locate: s.radio >= 2 ? s.locate : 0 } : {}),
     ...(s.load !== undefined ? { load: udp ? s.load : 0 } : {}),
+    ...(s.vmacs !== undefined ? { vmacs: virtualWifi && vms < DEFAULT_VMACS ? s.vmacs : 0 } : {}),
     ...(s.dwell !== undefined ? { dwell: virtualWifi && aps > 1 && vms > 1 ? s.dwell : 0 } : {})
   }
   return SETUP_FEATURES.every((k) => settingOf(plain, k) === PLAIN_SETUP[k]) ? undefined : plain

@@ -47,7 +47,7 @@ const unit = int(0, DRAW_VALUES - 1)
  * 0 being the plain setting. The generator draws them in this order; which setting each number
  * selects: `CaseSetup` and `caseScenario`.
  */
-export const CASE_SETUP_SETTINGS = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2, beacons: 2, fading: 3, dwell: 3, locate: 3, load: 2 } as const
+export const CASE_SETUP_SETTINGS = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2, beacons: 2, fading: 3, dwell: 3, locate: 3, load: 2, vmacs: 2 } as const
 type SetupFeature = keyof typeof CASE_SETUP_SETTINGS
 const setting = (feature: SetupFeature) => int(0, CASE_SETUP_SETTINGS[feature] - 1)
 
@@ -109,7 +109,13 @@ export const CaseSetup = Schema.Struct({
    * Chariot runs), so rings, the AP's queue and its power-save buffers fill while the faults strike.
    * TCP flows are bulk transfers either way. Absent (a case printed before it existed): 0.
    */
-  load: Schema.optionalKey(setting("load"))
+  load: Schema.optionalKey(setting("load")),
+  /**
+   * The card's vMACs in Virtual WiFi: 0: 4 (the scenario's default); 1: exactly one per VM, so a vMAC
+   * the augmented driver failed to free (a VM rebooted, a driver or device model crashed) leaves a
+   * VM without one, which the verdict sees. Absent (a case printed before it existed): 0.
+   */
+  vmacs: Schema.optionalKey(setting("vmacs"))
 })
 export type CaseSetup = typeof CaseSetup.Type
 
@@ -163,7 +169,7 @@ export const caseScenario = (c: FaultCase): Effect.Effect<Scenario, ScenarioErro
     const input: ScenarioInput = {
       mode,
       durationSeconds: 10,
-      ...cardAndHostOf(setup, mode, mode === "virtual-wifi" && c.aps > 1 && vmCount > 1),
+      ...cardAndHostOf(setup, mode, mode === "virtual-wifi" && c.aps > 1 && vmCount > 1, mode === "virtual-wifi" ? vmCount : undefined),
       aps: Array.from({ length: c.aps }, (_, i) => ap(i)),
       vms: Array.from({ length: vmCount }, (_, i) => vm(i, c.aps, trafficOf(c.traffic[i]!, settingOf(setup, "load") === 1)))
     }
@@ -213,14 +219,21 @@ export const usesWmm = (s: CaseSetup): boolean => s.phy > 0 || s.wmm === 0
 
 /**
  * The card, the switches (Virtual WiFi's: in its mode only), the host and the environment of a
- * setup's scenario; the channel dwell only where the radio may visit two channels (`severalChannels`).
+ * setup's scenario; the channel dwell only where the radio may visit two channels (`severalChannels`),
+ * the number of vMACs only in Virtual WiFi (`vms`, its VMs).
  */
-const cardAndHostOf = (s: CaseSetup, mode: Scenario["mode"], severalChannels: boolean): Pick<ScenarioInput, "card" | "switches" | "host" | "environment"> => ({
+const cardAndHostOf = (
+  s: CaseSetup,
+  mode: Scenario["mode"],
+  severalChannels: boolean,
+  vms: number | undefined
+): Pick<ScenarioInput, "card" | "switches" | "host" | "environment"> => ({
   card: {
     ...(s.phy > 0 ? { phy: HT_PHYS[s.phy - 1]! } : {}),
     qos: usesWmm(s),
     rateControl: RATE_CONTROLS[s.rateControl]!,
     txScheduler: s.txScheduler === 0 ? "round-robin" : "fifo",
+    ...(vms !== undefined && settingOf(s, "vmacs") === 1 ? { vmacs: vms } : {}),
     ...(severalChannels && settingOf(s, "dwell") > 0 ? { channelDwellMs: CHANNEL_DWELLS_MS[settingOf(s, "dwell") - 1]! } : {})
   },
   ...(mode === "virtual-wifi" && s.switches !== 0

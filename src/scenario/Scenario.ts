@@ -105,11 +105,14 @@ export type PhySettings = typeof PhySettings.Type
 /** `card.channelDwellMs` by default: one beacon interval of 100 TU (vwifi's choice, the seed does not say). */
 export const DEFAULT_CHANNEL_DWELL_MS = 102.4
 
+/** `card.vmacs` by default (vwifi's choice; see its description). */
+export const DEFAULT_VMACS = 4
+
 /** The physical WiFi card. */
 export const CardSpec = Schema.Struct({
   vmacs: defaulted(
     intBetween(1, 16),
-    4,
+    DEFAULT_VMACS,
     "Number of virtual MACs K the card exposes: at most K VMs hold an association at once; in virtual-wifi " +
       "mode a VM beyond K fails its init with a typed error. Default 4 (vwifi's choice; the seed's 5300 " +
       "supports several vMACs, as in Intel MyWiFi, but does not give the count)."

@@ -40,7 +40,7 @@ describe("campaign cases: generation", () => {
 
   it("draws every setting of every feature of the setup", () => {
     const cases = generateCases(5, 200)
-    const ranges: Record<keyof CaseSetup, number> = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2, beacons: 2, fading: 3, dwell: 3, locate: 3, load: 2 }
+    const ranges: Record<keyof CaseSetup, number> = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2, beacons: 2, fading: 3, dwell: 3, locate: 3, load: 2, vmacs: 2 }
     for (const k of setupKeys) assert.strictEqual(new Set(cases.map((c) => c.setup![k])).size, ranges[k], k)
   })
 
@@ -49,7 +49,7 @@ describe("campaign cases: generation", () => {
       const base: FaultCase = { seed: 3, mode: 0, vms: 2, aps: 2, traffic: ["ping", "udp-rx", "ping", "ping"], faults: [{ atTenths: 9, kind: 1, target: 2, size: 3 }] }
       const plain = yield* caseScenario(base)
       assert.deepStrictEqual(encodeScenario(yield* caseScenario({ ...base, setup: PLAIN_SETUP })), encodeScenario(plain), "the plain setup is no setup")
-      const s = yield* caseScenario({ ...base, setup: { phy: 2, wmm: 1, rateControl: 3, powerSave: 2, security: 1, switches: 5, txScheduler: 1, radio: 3, ess: 1, beacons: 1, fading: 2, dwell: 1, locate: 2, load: 1 } })
+      const s = yield* caseScenario({ ...base, setup: { phy: 2, wmm: 1, rateControl: 3, powerSave: 2, security: 1, switches: 5, txScheduler: 1, radio: 3, ess: 1, beacons: 1, fading: 2, dwell: 1, locate: 2, load: 1, vmacs: 1 } })
       assert.deepInclude(s.card.phy, { standard: "802.11n", mcs: 15, channelWidthMhz: 40 })
       assert.deepInclude(s.card, { qos: true, rateControl: "aarf", txScheduler: "fifo" }) // 802.11n keeps WMM
       assert.deepInclude(s.switches, { addressTranslation: "iommu", fastDataPath: true })
@@ -71,6 +71,9 @@ describe("campaign cases: generation", () => {
       // The UDP flows saturate (`load` 1); at 1 Mb/s in the plain setup.
       assert.deepInclude(s.vms[1]!.traffic[0], { kind: "udp-rx", offeredMbps: "saturate" })
       assert.deepInclude(plain.vms[1]!.traffic[0], { kind: "udp-rx", offeredMbps: 1 })
+      // A vMAC per VM in Virtual WiFi (two here); the default's 4 otherwise.
+      assert.strictEqual(s.card.vmacs, 2)
+      assert.strictEqual(plain.card.vmacs, 4)
       const rayleighLongDwell = yield* caseScenario({ ...base, setup: { ...PLAIN_SETUP, radio: 2, fading: 1, dwell: 2 } })
       assert.strictEqual(rayleighLongDwell.environment.fading, "rayleigh")
       assert.strictEqual(rayleighLongDwell.card.channelDwellMs, 204.8)
@@ -117,11 +120,15 @@ describe("campaign cases: shrinking", () => {
     // Fading needs placed APs; a dwell needs the radio to visit two channels (two VMs, two APs, Virtual WiFi).
     assert.deepStrictEqual(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, radio: 1, fading: 2, dwell: 1, locate: 1 } }).setup, { ...PLAIN_SETUP, radio: 1 })
     assert.deepStrictEqual(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, radio: 3, locate: 1 } }).setup, { ...PLAIN_SETUP, radio: 3, locate: 1 })
+    const twoByTwo: FaultCase = { ...c, mode: 0, vms: 2, aps: 2 }
     // A UDP load needs a UDP flow among the VMs'.
     assert.notProperty(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, load: 1 } }), "setup")
+    // A vMAC per VM means something in Virtual WiFi with fewer VMs than the default's vMACs only.
+    assert.notProperty(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, vmacs: 1 } }), "setup")
+    assert.deepStrictEqual(normalizeCase({ ...twoByTwo, setup: { ...PLAIN_SETUP, vmacs: 1 } }).setup, { ...PLAIN_SETUP, vmacs: 1 })
+    assert.notProperty(normalizeCase({ ...twoByTwo, vms: 4, setup: { ...PLAIN_SETUP, vmacs: 1 } }), "setup")
     assert.deepStrictEqual(normalizeCase({ ...c, traffic: ["udp-tx", "ping", "ping", "ping"], setup: { ...PLAIN_SETUP, load: 1 } }).setup, { ...PLAIN_SETUP, load: 1 })
     assert.deepStrictEqual(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, radio: 2, fading: 2 } }).setup, { ...PLAIN_SETUP, radio: 2, fading: 2 })
-    const twoByTwo: FaultCase = { ...c, mode: 0, vms: 2, aps: 2 }
     assert.deepStrictEqual(normalizeCase({ ...twoByTwo, setup: { ...PLAIN_SETUP, dwell: 2 } }).setup, { ...PLAIN_SETUP, dwell: 2 })
     assert.notProperty(normalizeCase({ ...twoByTwo, vms: 1, setup: { ...PLAIN_SETUP, dwell: 2 } }), "setup")
   })
@@ -162,7 +169,7 @@ describe("campaign cases: shrinking", () => {
       const setupBug = (c: FaultCase) => (c.setup?.phy ?? 0) > 0 && c.setup?.powerSave === 2 ? ["invariant unaccountedFrames = 1"] : []
       const failing: FaultCase = {
         seed: 9, mode: 0, vms: 2, aps: 2, traffic: ["tcp-tx", "ping", "ping", "ping"], faults: [{ atTenths: 40, kind: 550, target: 900, size: 800 }],
-        setup: { phy: 2, wmm: 1, rateControl: 3, powerSave: 2, security: 1, switches: 6, txScheduler: 1, radio: 3, ess: 1, beacons: 1, fading: 1, dwell: 2, locate: 1, load: 1 }
+        setup: { phy: 2, wmm: 1, rateControl: 3, powerSave: 2, security: 1, switches: 6, txScheduler: 1, radio: 3, ess: 1, beacons: 1, fading: 1, dwell: 2, locate: 1, load: 1, vmacs: 1 }
       }
       const r = yield* shrinkCase(failing, setupBug(failing), judgeWith(setupBug, []), { batch: 2 })
       assert.deepStrictEqual(r.shrunk.setup, { ...PLAIN_SETUP, phy: 1, powerSave: 2 })
