@@ -28,6 +28,18 @@ export interface BurstSize {
   psduBytes: number
 }
 
+/**
+ * The A-MPDU of `psduBytes` with `f` appended as one more subframe, if it stays within the PSDU's
+ * size and the sender's time limit; −1 if it does not.
+ */
+export const withSubframe = (psduBytes: number, f: Frame, limits: AggregationLimits): number => {
+  const next = ampduAppend(psduBytes, frameMpduBytes(f, limits.qos))
+  return ampduFits(limits.phy, next) && ppduDurationNs(limits.phy, next) <= limits.timeLimitNs ? next : -1
+}
+
+/** The PSDU of `f` as an A-MPDU's first subframe (`withSubframe` appends the others). */
+export const firstSubframe = (f: Frame, limits: AggregationLimits): number => ampduAppend(0, frameMpduBytes(f, limits.qos))
+
 /** Frames of `queue` from `from` (before `to`) that one exchange carries; at least 1. Their PSDU goes to `size`. */
 export const burstLength = (queue: ArrayLike<Frame>, from: number, to: number, limits: AggregationLimits, size?: BurstSize): number => {
   const head = queue[from]!
@@ -35,12 +47,12 @@ export const burstLength = (queue: ArrayLike<Frame>, from: number, to: number, l
   if (size !== undefined) size.psduBytes = headMpdu
   if (limits.framesMax <= 1 || head.kind !== FrameKind.Data || head.ra === BROADCAST || isNullData(head)) return 1
   let n = 1
-  let psdu = ampduAppend(0, headMpdu)
+  let psdu = firstSubframe(head, limits)
   while (n < limits.framesMax && from + n < to) {
     const f = queue[from + n]!
     if (f.kind !== FrameKind.Data || f.ra !== head.ra || f.src !== head.src || isNullData(f)) break
-    const next = ampduAppend(psdu, frameMpduBytes(f, limits.qos))
-    if (!ampduFits(limits.phy, next) || ppduDurationNs(limits.phy, next) > limits.timeLimitNs) break
+    const next = withSubframe(psdu, f, limits)
+    if (next < 0) break
     psdu = next
     n++
   }

@@ -10,7 +10,7 @@ import { BROADCAST, FrameKind, isNullData } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import { MAX_PS_BUFFERED_FRAMES } from "../vocabulary/ModelConstants.ts"
 import type { AirMessage, AirStats, AirTraces, PpduOnAir } from "./Air.ts"
-import { burstLength } from "./Aggregation.ts"
+import { burstLength, firstSubframe, withSubframe } from "./Aggregation.ts"
 import type { AggregationLimits, BurstSize } from "./Aggregation.ts"
 import { ackDurationNs, ackTimeoutNs, blockAckDurationNs, ppduDurationNs, psduExchangeNs } from "./Airtime.ts"
 import { frameMpduBytes } from "./FrameBytes.ts"
@@ -143,8 +143,8 @@ const moveToHead = (queue: Array<Frame>, j: number): void => {
 
 /**
  * Brings the data frames queued for the head's receiver, from the head's address, up behind the head
- * (in their order, up to `max` frames with the head), past frames queued for other receivers, so that
- * an A-MPDU carries what its receiver has waiting, as a sender that queues per receiver and TID
+ * (in their order, as many as the A-MPDU carries within `limits`: its frames, its PSDU, its time),
+ * past frames queued for other receivers, so that an A-MPDU carries what its receiver has waiting, as a sender that queues per receiver and TID
  * aggregates (802.11-2016 10.13; mac80211's per-station TX queues). It stops at a frame for that
  * receiver that may not join an A-MPDU (a management or null-data frame, a frame released by a
  * PS-Poll), so no frame overtakes another to the same receiver, and at a group-addressed or
@@ -153,15 +153,19 @@ const moveToHead = (queue: Array<Frame>, j: number): void => {
  * from a queue of their own; campaign seed 101, case 39: a beacon held for the rest of the run). A
  * card's radio hands the air one burst at a time, so this reorders only an AP's queue, where several
  * stations' downlinks interleave. One pass over the part of the queue it reorders; nothing moves when
- * the head's frames already follow it.
+ * the head's frames already follow it. Until 2026-12-05 it gathered up to the frame limit (a BlockAck
+ * window of 64) where the 4 ms time limit sent 21: the 43 left up front had passed the other
+ * receivers' frames for good, and two saturated downlinks kept a third station's frame 107 places
+ * back for the whole run (campaign seed 482, case 13: every ping reply to two VMs held until the end).
  */
-const gatherBehindHead = (queue: Array<Frame>, max: number): void => {
+export const gatherBehindHead = (queue: Array<Frame>, limits: AggregationLimits): void => {
   const head = queue[0]!
   if (head.kind !== FrameKind.Data || head.ra === BROADCAST || head.psReleased || isNullData(head)) return
   let matched = 1
   let lastMatch = 0
   let firstOther = -1
-  for (let j = 1; j < queue.length && matched < max; j++) {
+  let psdu = firstSubframe(head, limits)
+  for (let j = 1; j < queue.length && matched < limits.framesMax; j++) {
     const f = queue[j]!
     if (f.ra !== head.ra || f.src !== head.src) {
       if (f.ra === BROADCAST || f.kind !== FrameKind.Data) break
@@ -169,6 +173,10 @@ const gatherBehindHead = (queue: Array<Frame>, max: number): void => {
       continue
     }
     if (f.kind !== FrameKind.Data || f.psReleased || isNullData(f)) break
+    // Only what the aggregate carries: a frame left behind up front would stay ahead of the frames it passed.
+    const next = withSubframe(psdu, f, limits)
+    if (next < 0) break
+    psdu = next
     matched++
     lastMatch = j
   }
@@ -536,7 +544,7 @@ export class AirLogic {
     // A PS-Poll's answer is one frame.
     limits.framesMax = head.psReleased ? 1 : s.maxAggregate > 1 ? Math.min(s.maxAggregate, this.windowOf(medium, s, head.ra)) : 1
     limits.timeLimitNs = s.ampduTimeLimitNs
-    if (limits.framesMax > 1) gatherBehindHead(queue, limits.framesMax)
+    if (limits.framesMax > 1) gatherBehindHead(queue, limits)
     const n = burstLength(queue, 0, queue.length, limits, this.size)
     return { station: s, edcaf: e, frames: queue.slice(0, n), phy, psduBytes: this.size.psduBytes, startNs, rateIndex: stage === undefined ? -1 : stage.rateIndex }
   }

@@ -225,8 +225,12 @@ export const activity = (s: PsState, nowNs: number, sending: boolean): PsStep =>
   return stayActive(s, nowNs)
 }
 
-/** Its timer fired: doze after an idle spell (if nothing of its is in flight), wake to listen, or give up waiting. */
-export const timer = (s: PsState, token: number, nowNs: number, txInFlight: boolean): PsStep => {
+/**
+ * Its timer fired: doze after an idle spell (if nothing of its is in flight), wake to listen, or give
+ * up waiting. `txInFlight`: the driver's frames are in the card's ring or on the air; `ownInFlight`:
+ * the card's own power-save frames are (a doze null among them).
+ */
+export const timer = (s: PsState, token: number, nowNs: number, txInFlight: boolean, ownInFlight: boolean): PsStep => {
   if (token !== s.token || s.config === undefined) return none(s)
   switch (s.phase) {
     case "active": {
@@ -237,15 +241,22 @@ export const timer = (s: PsState, token: number, nowNs: number, txInFlight: bool
       // would carry PM=0 behind the doze announcement (which goes by AC_VO, past best effort's
       // queue): wait for them, as mac80211 does (drv_tx_frames_pending), looking again a fraction of
       // a timeout later.
-      if (nowNs < due || txInFlight) {
+      // An earlier doze null still waiting in the ring (a given-up announcement) counts too: another
+      // would queue behind it, and both would go (drv_tx_frames_pending sees every queued frame).
+      if (nowNs < due || txInFlight || ownInFlight) {
         const t = s.token + 1
         const atNs = nowNs < due ? due : nowNs + s.config.dynamicTimeoutNs / IN_FLIGHT_RECHECKS_PER_TIMEOUT
         return { state: { ...s, token: t }, actions: [{ _tag: "Timer", atNs, token: t }] }
       }
       return announce(s, nowNs)
     }
-    case "announcing": // no word of the announcement
-      return stayActive(s, nowNs)
+    case "announcing": {
+      // Its null still waits in the ring or is on the air: its status will come (mac80211 waits for
+      // the TX status of its nullfunc), so it waits on. Given up only when no word can come.
+      if (!ownInFlight) return stayActive(s, nowNs) // no word of the announcement
+      const t = s.token + 1
+      return { state: { ...s, token: t }, actions: [{ _tag: "Timer", atNs: nowNs + s.config.dynamicTimeoutNs, token: t }] }
+    }
     case "dozing": {
       const t = s.token + 1
       return { state: { ...s, phase: "listening", token: t }, actions: [{ _tag: "Timer", atNs: nowNs + WAKE_LEAD_NS + BEACON_WAIT_NS, token: t }] }

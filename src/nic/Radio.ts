@@ -56,7 +56,7 @@ import { DOUBLE_FIELD_SEED } from "../kernel/StableShapes.ts"
 import { dozingAtAp, needsRadioWhileDozing } from "./PowerSave.ts"
 import { CHANNEL_SWITCH_NS, RADIO_WAKE_NS } from "./RadioTimings.ts"
 import type { CardEnergyMeter, EnergyTimes } from "./RadioEnergy.ts"
-import { txCompleted } from "./Vmac.ts"
+import { ownFrames, txCompleted } from "./Vmac.ts"
 import type * as Vmac from "./Vmac.ts"
 
 export { CHANNEL_SWITCH_NS } from "./RadioTimings.ts"
@@ -380,6 +380,8 @@ export class Radio {
     }
     if (replan) this.energy.note(this.kernel.nowNs, r.mode === "sleeping", this.vmacs)
     if (msg.frames !== undefined) {
+      // Its own power-save frames are pending until completed.
+      this.vmacs[msg.vmac]!.regs.ownInFlight += ownFrames(msg.frames)
       const full = this.rings.push(msg.vmac, msg.frames, msg.channel, msg.phy, msg.chain, msg.urgent)
       if (full.length > 0) {
         for (const f of full) this.ledger.drop(f, "vmac-queue-full")

@@ -21,6 +21,18 @@ import type { OfferView } from "./TxScheduler.ts"
  */
 export const MAX_VMAC_TX_RING_FRAMES = 256
 
+/**
+ * Added to a data frame's arrival order, so that the FIFO across rings (`TxScheduler.ts`) serves a
+ * management or power-save frame (`urgent`) before any ring's data, in their arrival order among
+ * themselves, as a card sends them from a queue of higher priority (mac80211 sends management frames
+ * and power-save nulls by AC_VO; iwlwifi's firmware makes PS-Polls itself). Urgent frames had the
+ * data's order, and a PS-Poll or a doze null queued behind two saturated rings waited the 0.23 s their
+ * heads had waited, past every deadline of its power save: each doze null given up was queued again at
+ * the back, and a VM's downlink stopped for good (campaign seed 482, case 111). 2^40: past any count of
+ * frames a run queues, well within a double's integers.
+ */
+const DATA_AFTER_URGENT = 2 ** 40
+
 /** Slots a ring starts with: a full ring's worth, so a ring grows only past it (urgent frames go in even when full). */
 const RING_SLOTS_INITIAL = MAX_VMAC_TX_RING_FRAMES
 
@@ -131,13 +143,13 @@ export class TxRings implements OfferView {
     const seq = ++this.seq
     const overflow: Array<Frame> = []
     if (urgent) {
-      // Ahead of the queued data, in their own order.
+      // Ahead of the queued data, in their own order; across rings, ahead of every ring's data too.
       for (let i = frames.length - 1; i >= 0; i--) ring.pushFront(frames[i]!, seq)
     } else {
       for (let i = 0; i < frames.length; i++) {
         const f = frames[i]!
         if (ring.size >= MAX_VMAC_TX_RING_FRAMES) overflow.push(f)
-        else ring.pushBack(f, seq)
+        else ring.pushBack(f, DATA_AFTER_URGENT + seq)
       }
     }
     this.offerChannel[v] = channel

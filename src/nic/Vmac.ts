@@ -99,6 +99,12 @@ export interface VmacRegisters {
   /** TX frames accepted and TX frames completed (sent or dropped): a watchdog compares them. */
   txQueued: number
   txCompleted: number
+  /**
+   * The firmware's own power-save frames (doze nulls, PS-Polls, U-APSD triggers, link probes) in its
+   * TX ring or on the air: the card's, not the driver's, so outside the two counters above, but
+   * frames pending all the same (`PowerSave.timer`).
+   */
+  ownInFlight: number
   /** The signal monitor its driver asked for (kept until the vMAC is started for another owner). */
   signalMonitor: SignalMonitor | undefined
   /** The Association ID its AP gave it (its bit in the AP's TIM); 0 when not associated. */
@@ -196,6 +202,7 @@ export const txCompleted = (
 ): NicEvent | undefined => {
   if (delivered.some(isPowerSaveFrame) || dropped.some(isPowerSaveFrame)) {
     // The firmware's own power-save frames are nobody's TX: no count, no word to the driver.
+    regs.ownInFlight -= ownFrames(delivered) + ownFrames(dropped)
     delivered = delivered.filter((f) => !isPowerSaveFrame(f))
     dropped = dropped.filter((f) => !isPowerSaveFrame(f))
     if (delivered.length + dropped.length === 0) return undefined
@@ -207,6 +214,13 @@ export const txCompleted = (
 
 /** A frame the firmware sends for its power save (a doze null, a PS-Poll, a U-APSD trigger): no VM's data. */
 const isPowerSaveFrame = (f: Frame): boolean => f.kind === FrameKind.PsPoll || f.kind === FrameKind.QosNull || (f.kind === FrameKind.Data && f.owner < 0)
+
+/** How many of `frames` are the firmware's own power-save frames (`VmacRegisters.ownInFlight`). */
+export const ownFrames = (frames: ReadonlyArray<Frame>): number => {
+  let n = 0
+  for (let i = 0; i < frames.length; i++) if (isPowerSaveFrame(frames[i]!)) n++
+  return n
+}
 
 /** What the card's vMACs report as it happens, for checkers to observe. */
 export class CardTraces {
@@ -339,7 +353,7 @@ class VmacFirmware {
         else this.powerSave(s, PowerSave.enable(r.ps, PowerSave.negotiated(msg.config, r.uapsd), r.aid, this.kernel.nowNs))
         break
       case "PsTimer":
-        if (r.state === "associated") this.powerSave(s, PowerSave.timer(r.ps, msg.token, this.kernel.nowNs, r.txQueued !== r.txCompleted))
+        if (r.state === "associated") this.powerSave(s, PowerSave.timer(r.ps, msg.token, this.kernel.nowNs, r.txQueued !== r.txCompleted, r.ownInFlight > 0))
         break
       case "Start":
         // A farewell of its last owner still on its way keeps the next join waiting for it (`reset`).

@@ -5,7 +5,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { burstLength } from "../../src/air/Aggregation.ts"
-import { turnToNextReceiver } from "../../src/air/AirLogic.ts"
+import { gatherBehindHead, turnToNextReceiver } from "../../src/air/AirLogic.ts"
 import type { AggregationLimits, BurstSize } from "../../src/air/Aggregation.ts"
 import type { PhyConfig } from "../../src/air/PhyConfig.ts"
 import { BROADCAST, Frame, FrameKind } from "../../src/vocabulary/Frame.ts"
@@ -116,5 +116,22 @@ describe("an AP's receivers take turns at its aggregates", () => {
     const behind = [toSta(A, 1), beacon, toSta(C, 3)]
     turnToNextReceiver(behind, A, new Set())
     assert.deepStrictEqual(ids(behind), [1, 9, 3])
+  })
+
+  it("an aggregate gathers only the frames it carries: none of its receiver's is left up front, past another receiver's frame", () => {
+    // A's 10 oldest frames, then C's one, then 40 more of A's. Within a 1 ms limit at HT40 MCS 15 an
+    // A-MPDU carries k subframes of 1,512 bytes while TXTIME(1,512 k) ≤ 1 ms: k = 23 by hand (978 µs; 24 take 1,018), under the
+    // BlockAck window of 64 (the time limit binds, as the 4 ms one does at MCS 7 HT20).
+    const fits = (n: number) => txtimeNs(SUBFRAME_BYTES * n) <= 1_000_000
+    let k = 1
+    while (fits(k + 1)) k++
+    assert.strictEqual(k, 23)
+    const oneMs = limits({ timeLimitNs: 1_000_000 })
+    const q = [...Array.from({ length: 10 }, (_, i) => toSta(A, i + 1)), toSta(C, 100), ...Array.from({ length: 40 }, (_, i) => toSta(A, i + 11))]
+    gatherBehindHead(q, oneMs)
+    // The aggregate: A's first 23 frames, in order; then C's frame, then A's others, in order. (Up to
+    // the window, 64, it gathered all 50 of A's: the 27 the aggregate left stayed ahead of C's frame.)
+    assert.deepStrictEqual(ids(q), [...Array.from({ length: 23 }, (_, i) => i + 1), 100, ...Array.from({ length: 27 }, (_, i) => i + 24)])
+    assert.strictEqual(burstLength(q, 0, q.length, oneMs), 23)
   })
 })

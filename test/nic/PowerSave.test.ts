@@ -17,7 +17,7 @@ const tags = (step: Ps.PsStep) => step.actions.map((a) => a._tag)
 const announcedWith = (c: Ps.PsConfig): Ps.PsStep => {
   const on = Ps.enable(Ps.psOff, c, 5, 0)
   const heard = Ps.beacon(on.state, 0, BEACON, false, 0.3 * MS)
-  return Ps.timer(heard.state, timerOf(on).token, 100 * MS, false)
+  return Ps.timer(heard.state, timerOf(on).token, 100 * MS, false, false)
 }
 /** The same, its null acknowledged 0.5 ms later: dozing. */
 const dozedWith = (c: Ps.PsConfig): Ps.PsStep => Ps.announced(announcedWith(c).state, true, 100.5 * MS)
@@ -44,19 +44,19 @@ describe("legacy power save of one vMAC", () => {
     assert.isFalse(Ps.needsRadioWhileDozing(step.state))
   })
 
-  it("a doze null not acknowledged, or never heard of: active at its AP still, it announces again a timeout later (802.11-2016 11.2.3.1)", () => {
+  it("a doze null not acknowledged, or never heard of (none of its frames left in the card): active at its AP still, it announces again a timeout later (802.11-2016 11.2.3.1)", () => {
     const announcing = announcedWith(config)
-    for (const step of [Ps.announced(announcing.state, false, 101 * MS), Ps.timer(announcing.state, timerOf(announcing).token, 200 * MS, false)]) {
+    for (const step of [Ps.announced(announcing.state, false, 101 * MS), Ps.timer(announcing.state, timerOf(announcing).token, 200 * MS, false, false)]) {
       assert.strictEqual(step.state.phase, "active")
       assert.isFalse(Ps.dozingAtAp(step.state))
-      const again = Ps.timer(step.state, timerOf(step).token, timerOf(step).atNs, false)
+      const again = Ps.timer(step.state, timerOf(step).token, timerOf(step).atNs, false, false)
       assert.strictEqual(again.state.phase, "announcing")
       assert.deepStrictEqual(tags(again), ["SendDozeNull", "Timer"])
     }
     assert.strictEqual(timerOf(Ps.announced(announcing.state, false, 101 * MS)).atNs, 201 * MS)
     // Its announcement's timer is void once the status came.
     const acked = Ps.announced(announcing.state, true, 100.5 * MS)
-    assert.strictEqual(Ps.timer(acked.state, timerOf(announcing).token, 200 * MS, false).state, acked.state)
+    assert.strictEqual(Ps.timer(acked.state, timerOf(announcing).token, 200 * MS, false, false).state, acked.state)
     // A beacon heard meanwhile changes nothing; a frame it sends makes it active (PM=0), in U-APSD too.
     assert.strictEqual(Ps.beacon(announcing.state, BEACON, BEACON, true, BEACON).state.phase, "announcing")
     assert.strictEqual(Ps.activity(announcing.state, 101 * MS, true).state.phase, "active")
@@ -70,30 +70,48 @@ describe("legacy power save of one vMAC", () => {
   it("does not doze while traffic moved within the timeout, or while its frames are in flight", () => {
     const on = Ps.enable(Ps.psOff, config, 5, 0)
     const busy = Ps.activity(on.state, 60 * MS, true)
-    const early = Ps.timer(busy.state, timerOf(on).token, 100 * MS, false)
+    const early = Ps.timer(busy.state, timerOf(on).token, 100 * MS, false, false)
     assert.strictEqual(early.state.phase, "active")
     assert.strictEqual(timerOf(early).atNs, 160 * MS)
-    const inFlight = Ps.timer(early.state, timerOf(early).token, 160 * MS, true)
+    const inFlight = Ps.timer(early.state, timerOf(early).token, 160 * MS, true, false)
     assert.strictEqual(inFlight.state.phase, "active")
+  })
+
+  it("neither announces again nor gives up an announcement while a doze null of its own is still in the card (mac80211 waits for its nullfunc's TX status)", () => {
+    const announcing = announcedWith(config)
+    // No word a timeout later, but its null still waits in the ring: it stays announcing, awake, and asks for nothing more.
+    const waiting = Ps.timer(announcing.state, timerOf(announcing).token, 200 * MS, false, true)
+    assert.strictEqual(waiting.state.phase, "announcing")
+    assert.deepStrictEqual(tags(waiting), ["Timer"])
+    assert.strictEqual(timerOf(waiting).atNs, 300 * MS)
+    // Its null goes and is acknowledged: it dozes.
+    assert.strictEqual(Ps.announced(waiting.state, true, 250 * MS).state.phase, "dozing")
+    // Active, idle past its timeout, an earlier null still pending: no second null behind it.
+    const active = Ps.announced(announcing.state, false, 101 * MS)
+    const held = Ps.timer(active.state, timerOf(active).token, timerOf(active).atNs, false, true)
+    assert.strictEqual(held.state.phase, "active")
+    assert.deepStrictEqual(tags(held), ["Timer"])
+    const again = Ps.timer(held.state, timerOf(held).token, timerOf(held).atNs, false, false)
+    assert.deepStrictEqual(tags(again), ["SendDozeNull", "Timer"])
   })
 
   it("dozes a timeout after its last frame, sent or received, however little before the timer that frame came (mac80211 re-arms its timer per frame)", () => {
     const on = Ps.enable(Ps.psOff, config, 5, 0)
     // A ping at 0 (the timer's arming) and its echo reply at 0.3 ms: the doze is due at 100.3 ms, not a recheck later.
     const replied = Ps.activity(on.state, 0.3 * MS, false)
-    const fired = Ps.timer(replied.state, timerOf(on).token, 100 * MS, false)
+    const fired = Ps.timer(replied.state, timerOf(on).token, 100 * MS, false, false)
     assert.strictEqual(fired.state.phase, "active")
     assert.strictEqual(timerOf(fired).atNs, 100.3 * MS)
-    const due = Ps.timer(fired.state, timerOf(fired).token, 100.3 * MS, false)
+    const due = Ps.timer(fired.state, timerOf(fired).token, 100.3 * MS, false, false)
     assert.deepStrictEqual(tags(due), ["SendDozeNull", "Timer"])
     // With its frames in flight at the due time it looks again a quarter of a timeout later, not at once.
-    const busy = Ps.timer(fired.state, timerOf(fired).token, 100.3 * MS, true)
+    const busy = Ps.timer(fired.state, timerOf(fired).token, 100.3 * MS, true, false)
     assert.strictEqual(timerOf(busy).atNs, 125.3 * MS)
   })
 
   it("wakes to listen, and dozes again when the TIM has no bit for it", () => {
     const d = dozed()
-    const listen = Ps.timer(d.state, timerOf(d).token, timerOf(d).atNs, false)
+    const listen = Ps.timer(d.state, timerOf(d).token, timerOf(d).atNs, false, false)
     assert.strictEqual(listen.state.phase, "listening")
     assert.isTrue(Ps.needsRadioWhileDozing(listen.state))
     const clear = Ps.beacon(listen.state, 2 * BEACON, BEACON, false, 2 * BEACON + 0.2 * MS)
@@ -104,7 +122,7 @@ describe("legacy power save of one vMAC", () => {
 
   it("polls when the TIM has its bit, polls again on More Data, dozes after the last frame", () => {
     const d = dozed()
-    const listen = Ps.timer(d.state, timerOf(d).token, timerOf(d).atNs, false)
+    const listen = Ps.timer(d.state, timerOf(d).token, timerOf(d).atNs, false, false)
     const set = Ps.beacon(listen.state, 2 * BEACON, BEACON, true, 2 * BEACON + 0.2 * MS)
     assert.strictEqual(set.state.phase, "polling")
     assert.deepStrictEqual(tags(set), ["SendPsPoll", "Timer"])
@@ -117,8 +135,8 @@ describe("legacy power save of one vMAC", () => {
 
   it("a missed beacon or an unanswered poll: dozes until the next listen TBTT", () => {
     const d = dozed()
-    const listen = Ps.timer(d.state, timerOf(d).token, timerOf(d).atNs, false)
-    const missed = Ps.timer(listen.state, timerOf(listen).token, timerOf(listen).atNs, false)
+    const listen = Ps.timer(d.state, timerOf(d).token, timerOf(d).atNs, false, false)
+    const missed = Ps.timer(listen.state, timerOf(listen).token, timerOf(listen).atNs, false, false)
     assert.strictEqual(missed.state.phase, "dozing")
     assert.isAbove(timerOf(missed).atNs, timerOf(listen).atNs)
   })
@@ -129,7 +147,7 @@ describe("legacy power save of one vMAC", () => {
     const woke = Ps.activity(d.state, 150 * MS, true)
     assert.strictEqual(woke.state.phase, "active")
     assert.strictEqual(timerOf(woke).atNs, 250 * MS)
-    assert.strictEqual(Ps.timer(woke.state, timerOf(d).token, timerOf(d).atNs, false).state, woke.state, "the old timer is void")
+    assert.strictEqual(Ps.timer(woke.state, timerOf(d).token, timerOf(d).atNs, false, false).state, woke.state, "the old timer is void")
   })
 
   it("listen interval 3: wakes for every third beacon from the last one heard", () => {
@@ -145,7 +163,7 @@ describe("U-APSD of one vMAC (802.11-2016 11.2.3.5)", () => {
   const dozedU = (): Ps.PsStep => dozedWith(uapsd)
   const listening = () => {
     const d = dozedU()
-    return Ps.timer(d.state, timerOf(d).token, timerOf(d).atNs, false)
+    return Ps.timer(d.state, timerOf(d).token, timerOf(d).atNs, false, false)
   }
 
   it("dozes as legacy does; with its TIM bit set it sends a QoS Null trigger, not a PS-Poll, and needs the radio for the service period", () => {
@@ -203,7 +221,7 @@ describe("U-APSD of one vMAC (802.11-2016 11.2.3.5)", () => {
 
   it("no EOSP within the timeout: it dozes until its next listen TBTT", () => {
     const set = Ps.beacon(listening().state, 2 * BEACON, BEACON, true, 2 * BEACON + 0.2 * MS)
-    const late = Ps.timer(set.state, timerOf(set).token, timerOf(set).atNs, false)
+    const late = Ps.timer(set.state, timerOf(set).token, timerOf(set).atNs, false, false)
     assert.strictEqual(late.state.phase, "dozing")
     assert.strictEqual(timerOf(late).atNs, 3 * BEACON - Ps.WAKE_LEAD_NS)
   })

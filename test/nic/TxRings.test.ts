@@ -1,6 +1,7 @@
 /**
  * The card's TX rings against a reference kept by the test with plain arrays: frames in arrival
- * order per vMAC, urgent ones put ahead of the queued ones, at most `MAX_VMAC_TX_RING_FRAMES` data
+ * order per vMAC, urgent ones put ahead of the queued ones (and their rings' offers ahead of every
+ * ring's data), at most `MAX_VMAC_TX_RING_FRAMES` data
  * frames taken, bursts cut by the aggregation rules. Random pushes, bursts and drains on three
  * vMACs must give the same frames, sizes, arrival orders and backlog.
  */
@@ -18,7 +19,12 @@ const AMPDU_TIME_LIMIT_NS = 4_000_000
 interface Queued {
   readonly frame: Frame
   readonly seq: number
+  /** Put in front (management, power save): its ring's offer goes before every ring's data. */
+  readonly urgent: boolean
 }
+
+/** Which of two rings' heads the FIFO across rings serves first: urgent before data, then arrival order (negative: `a`). */
+const compareHeads = (a: Queued, b: Queued): number => (a.urgent !== b.urgent ? (a.urgent ? -1 : 1) : a.seq - b.seq)
 
 describe("TxRings", () => {
   it("keeps each vMAC's frames as a list would, through pushes, bursts and drains", () => {
@@ -47,11 +53,11 @@ describe("TxRings", () => {
         const s = ++seq
         const overflow = rings.push(v, frames, 6, phy, fixedChain(phy), urgent)
         const expectedOverflow: Array<Frame> = []
-        if (urgent) r.splice(0, 0, ...frames.map((frame) => ({ frame, seq: s })))
+        if (urgent) r.splice(0, 0, ...frames.map((frame) => ({ frame, seq: s, urgent: true })))
         else {
           for (const frame of frames) {
             if (r.length >= MAX_VMAC_TX_RING_FRAMES) expectedOverflow.push(frame)
-            else r.push({ frame, seq: s })
+            else r.push({ frame, seq: s, urgent: false })
           }
         }
         assert.deepStrictEqual(overflow.map((f) => f.id), expectedOverflow.map((f) => f.id))
@@ -71,7 +77,14 @@ describe("TxRings", () => {
       for (let w = 0; w < VMACS; w++) {
         const rw = reference[w]!
         assert.strictEqual(rings.size(w), rw.length)
-        assert.strictEqual(rings.offerSeq[w], rw.length === 0 ? -1 : rw[0]!.seq)
+        if (rw.length === 0) assert.strictEqual(rings.offerSeq[w], -1)
+        else assert.isAtLeast(rings.offerSeq[w]!, 0)
+        // The offers rank as the heads do: urgent ones first, then by arrival.
+        for (let x = 0; x < w; x++) {
+          const rx = reference[x]!
+          if (rw.length === 0 || rx.length === 0) continue
+          assert.strictEqual(Math.sign(rings.offerSeq[x]! - rings.offerSeq[w]!), Math.sign(compareHeads(rx[0]!, rw[0]!)))
+        }
       }
       assert.strictEqual(rings.backlogged, reference.filter((rw) => rw.length > 0).length)
     }
