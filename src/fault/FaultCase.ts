@@ -259,16 +259,33 @@ const apOf = (s: CaseSetup) => (i: number): ApInput => ({
   channel: CHANNELS[i]!,
   ...(s.radio >= 2 ? { position: AP_CORNERS[i]! } : s.radio === 1 ? { signalDbm: WEAK_SIGNAL_DBM[s.phy]! } : {}),
   ...(s.security === 1 ? { security: { kind: "open" } } : {}),
-  ...(s.beacons === 1 ? { tbttOffsetUs: i * IN_STEP_TBTT_SPACING_US } : {})
+  ...(s.beacons === 1 ? { tbttOffsetUs: inStepTbttOffsetUs(i) } : {})
 })
 
 /**
  * `CaseSetup.beacons` 1: AP i's first TBTT at i times this, µs: every AP in the same millisecond, as
- * all were until 2026-12-04, but more than aCCATime (4 µs, 802.11-2016 Table 19-25) apart, so two APs
- * on one channel defer to each other's beacons instead of colliding at every one of them, which
- * clocks started apart all but never do.
+ * all were until 2026-12-04, but more than aCCATime (4 µs, 802.11-2016 Table 19-25) apart, so that
+ * on an idle medium two APs on one channel defer to each other's beacons instead of colliding at
+ * every one of them, which clocks started apart all but never do.
  */
 const IN_STEP_TBTT_SPACING_US = 10
+
+/**
+ * How much later an AP's TBTTs come than those of an earlier AP on its channel, µs: longer than the
+ * longest exchange (an HT-mixed PPDU of 5,484 µs, `MAX_HT_MIXED_PPDU_NS`, SIFS and a BlockAck of 68 µs
+ * at 6 Mb/s: 5,562 µs), rounded up to whole milliseconds, so that its
+ * beacon never waits out the same busy medium as the other's. Beacons go at PIFS with no backoff
+ * (ath9k's beacon queue, ns-3's beacon Txop), so two that wait for the same end of a busy medium
+ * collide, and the model's APs keep their TBTTs' phase (no clock drift): with both APs' beacons pending
+ * behind saturated traffic, AP 0's and AP 3's collided at every TBTT, and a dozing VM heard no TIM
+ * for up to 1.7 s at a time (campaign seed 489, case 112, round 29). It stays in step with the APs on
+ * the other channels: its listeners' 10 ms windows still meet theirs.
+ */
+const CO_CHANNEL_TBTT_SPACING_US = 6_000
+
+/** AP i's first TBTT with `CaseSetup.beacons` 1, µs. */
+const inStepTbttOffsetUs = (i: number): number =>
+  i * IN_STEP_TBTT_SPACING_US + CO_CHANNEL_TBTT_SPACING_US * CHANNELS.slice(0, i).filter((c) => c === CHANNELS[i]).length
 
 /** VM i of a setup's scenario, of a case with `aps` APs: it joins AP i mod `aps` (or the ESS). */
 const vmOf = (s: CaseSetup) => (i: number, aps: number, traffic: TrafficInput): VmInput => ({

@@ -60,6 +60,9 @@ describe("campaign cases: generation", () => {
       // Beacons in step: AP i's first TBTT i × 10 µs after the run's start; otherwise drawn from the run's seed.
       assert.deepStrictEqual(s.aps.map((a) => a.tbttOffsetUs), [0, 10])
       assert.deepStrictEqual(plain.aps.map((a) => a.tbttOffsetUs), [undefined, undefined])
+      // A second AP on a channel (AP 3, on AP 0's channel 6) comes 6 ms later: no beacon of the two waits out the same busy medium.
+      const four = yield* caseScenario({ ...base, aps: 4, setup: { ...PLAIN_SETUP, beacons: 1 } })
+      assert.deepStrictEqual(four.aps.map((a) => [a.channel, a.tbttOffsetUs]), [[6, 0], [1, 10], [11, 20], [6, 6030]])
       // Fading on the placed APs' links, and the radio's dwell per channel; the plain setup: none, and one beacon interval.
       assert.deepInclude(s.environment, { fading: "ricean", riceanKDb: 3 })
       assert.strictEqual(s.card.channelDwellMs, 25.6)
