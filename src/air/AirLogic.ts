@@ -144,8 +144,9 @@ const moveToHead = (queue: Array<Frame>, j: number): void => {
 /**
  * Brings the data frames queued for the head's receiver, from the head's address, up behind the head
  * (in their order, as many as the A-MPDU carries within `limits`: its frames, its PSDU, its time),
- * past frames queued for other receivers, so that an A-MPDU carries what its receiver has waiting, as a sender that queues per receiver and TID
- * aggregates (802.11-2016 10.13; mac80211's per-station TX queues). It stops at a frame for that
+ * past frames queued for other receivers, so that an A-MPDU carries what its receiver has waiting,
+ * as a sender that queues per receiver and TID aggregates (802.11-2016 10.13; mac80211's per-station
+ * TX queues). It stops at a frame for that
  * receiver that may not join an A-MPDU (a management or null-data frame, a frame released by a
  * PS-Poll), so no frame overtakes another to the same receiver, and at a group-addressed or
  * management frame for anyone: an AP's beacon, queued ahead of its data at its TBTT, would otherwise

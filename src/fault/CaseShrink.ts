@@ -27,7 +27,7 @@ export const normalizeCase = (c: FaultCase): FaultCase => {
   const mode = c.mode === 1 ? 0 : c.mode
   const vms = mode === 0 ? c.vms : 1
   const { setup: given, ...rest } = c
-  const setup = given === undefined ? undefined : plainSetup(given, mode === 0, c.aps, vms, c.traffic.slice(0, vms).some((t) => t === "udp-tx" || t === "udp-rx"))
+  const setup = given === undefined ? undefined : plainSetup(given, { ...rest, mode, vms })
   return { ...rest, mode, vms, traffic: c.traffic.map((t, i) => (i < vms ? t : "ping")), ...(setup === undefined ? {} : { setup }) }
 }
 
@@ -39,7 +39,9 @@ export const normalizeCase = (c: FaultCase): FaultCase => {
  * vMAC per VM outside Virtual WiFi or with as many VMs as the default's vMACs.
  * Undefined when nothing is left but the plain setup.
  */
-const plainSetup = (s: CaseSetup, virtualWifi: boolean, aps: number, vms: number, udp: boolean): CaseSetup | undefined => {
+const plainSetup = (s: CaseSetup, c: Pick<FaultCase, "mode" | "vms" | "aps" | "traffic">): CaseSetup | undefined => {
+  const virtualWifi = c.mode === 0
+  const udp = c.traffic.slice(0, c.vms).some((t) => t === "udp-tx" || t === "udp-rx")
   const wmm = usesWmm(s)
   const plain: CaseSetup = {
     ...s,
@@ -49,8 +51,8 @@ const plainSetup = (s: CaseSetup, virtualWifi: boolean, aps: number, vms: number
     ...(s.fading !== undefined ? { fading: s.radio >= 2 ? s.fading : 0 } : {}),
     ...(s.locate !== undefined ? { locate: s.radio >= 2 ? s.locate : 0 } : {}),
     ...(s.load !== undefined ? { load: udp ? s.load : 0 } : {}),
-    ...(s.vmacs !== undefined ? { vmacs: virtualWifi && vms < DEFAULT_VMACS ? s.vmacs : 0 } : {}),
-    ...(s.dwell !== undefined ? { dwell: virtualWifi && aps > 1 && vms > 1 ? s.dwell : 0 } : {})
+    ...(s.vmacs !== undefined ? { vmacs: virtualWifi && c.vms < DEFAULT_VMACS ? s.vmacs : 0 } : {}),
+    ...(s.dwell !== undefined ? { dwell: virtualWifi && c.aps > 1 && c.vms > 1 ? s.dwell : 0 } : {})
   }
   return SETUP_FEATURES.every((k) => settingOf(plain, k) === PLAIN_SETUP[k]) ? undefined : plain
 }

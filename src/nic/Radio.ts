@@ -380,8 +380,9 @@ export class Radio {
     }
     if (replan) this.energy.note(this.kernel.nowNs, r.mode === "sleeping", this.vmacs)
     if (msg.frames !== undefined) {
-      // Its own power-save frames are pending until completed.
-      this.vmacs[msg.vmac]!.regs.ownInFlight += ownFrames(msg.frames)
+      // Its own power-save frames are pending until completed. They always go urgent (ahead of its
+      // data), so the driver's data, frame by frame, is not looked through for them.
+      if (msg.urgent) this.vmacs[msg.vmac]!.regs.ownInFlight += ownFrames(msg.frames)
       const full = this.rings.push(msg.vmac, msg.frames, msg.channel, msg.phy, msg.chain, msg.urgent)
       if (full.length > 0) {
         for (const f of full) this.ledger.drop(f, "vmac-queue-full")
