@@ -184,3 +184,31 @@ export const noteBeaconWakeVisits = (vmacs: ReadonlyArray<WakeView>, visited: Ar
     if (v.state === "associated" && v.channel === current && v.ps.phase === "listening") visited[i] = v.ps.token
   }
 }
+
+/** What `wakeElsewhereNs` reads of a vMAC. */
+export interface DozeView {
+  readonly state: string
+  readonly channel: number
+  readonly ps: Pick<PsState, "phase">
+  readonly wakeAtNs: number
+}
+
+/**
+ * The earliest wake-up for a beacon of a vMAC dozing on a channel other than `current`, or Infinity.
+ * The radio serving `current` starts no exchange that would still be on the air then (`Radio.pump`):
+ * a card that time-shares channels times its switch from the TBTTs of the stations it keeps, stopping
+ * its queues ahead of it (ath9k's channel contexts arm a TSF timer for the switch, then stop the
+ * context's queues and flush them before the doze nulls: `ath_chanctx_event`, `ath_chanctx_set_next`,
+ * drivers/net/wireless/ath/ath9k/channel.c). Without it the wake-up found the radio in the middle of
+ * an A-MPDU on the other channel, and the radio reached the vMAC's channel after its beacon: behind a
+ * saturated uplink every time, until its AP, hearing nothing of it for 5 s, dropped it (campaign
+ * seed 520, case 138).
+ */
+export const wakeElsewhereNs = (vmacs: ReadonlyArray<DozeView>, current: number, nowNs: number): number => {
+  let earliest = Infinity
+  for (const v of vmacs) {
+    // A wake-up already past belongs to a vMAC whose firmware hangs: it holds nothing.
+    if (v.state === "associated" && v.channel !== current && v.ps.phase === "dozing" && v.wakeAtNs >= nowNs && v.wakeAtNs < earliest) earliest = v.wakeAtNs
+  }
+  return earliest
+}

@@ -182,7 +182,7 @@ class RadioOwner implements StationOwner {
 
 /** A vMAC's registers at power-on: stopped, no BSSID, no key, no power save. */
 const registers = (channel: number, phy: PhyConfig, chain: RetryChain): Vmac.VmacRegisters => ({
-  state: "stopped", bssid: 0, channel, iommuDomainBytes: undefined, phy, chain, keyId: 0, rsn: false, txQueued: 0, txCompleted: 0, ownInFlight: 0, signalMonitor: undefined, aid: 0, ps: psOff, uapsd: false, joinStartedNs: 0
+  state: "stopped", bssid: 0, channel, iommuDomainBytes: undefined, phy, chain, keyId: 0, rsn: false, txQueued: 0, txCompleted: 0, ownInFlight: 0, signalMonitor: undefined, aid: 0, ps: psOff, wakeAtNs: 0, uapsd: false, joinStartedNs: 0
 })
 // Its BSSID and key identity go into every data frame it sends: shared, not boxed anew (`shareNumbers`).
 shareNumbers(registers(0, undefined as unknown as PhyConfig, undefined as unknown as RetryChain), ["bssid", "keyId"])

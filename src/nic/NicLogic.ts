@@ -98,6 +98,9 @@ export class NicLogic {
       case "WakeDone":
         radio.wakeDone(r, msg.token)
         break
+      case "HoldOver":
+        radio.holdOver(r)
+        break
       case "RaiseIrq":
         status.fire()
         break

@@ -46,14 +46,16 @@ import { BROADCAST, Frame, FrameKind } from "../vocabulary/Frame.ts"
 import type { RxBuffers } from "../vocabulary/RxBuffers.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import type { CardStatus } from "./CardStatus.ts"
-import { addChannel, beaconWakeChannel, holdsRadioDozing, listeningOn, mustRotate, nextChannel, noteBeaconWakeVisits, protectedJoin } from "./ChannelPlan.ts"
+import {
+  addChannel, beaconWakeChannel, holdsRadioDozing, listeningOn, mustRotate, nextChannel, noteBeaconWakeVisits, protectedJoin, wakeElsewhereNs
+} from "./ChannelPlan.ts"
 import { pickNext } from "./TxScheduler.ts"
 import type { TxSchedulerKind } from "./TxScheduler.ts"
 import type { TxRings } from "./TxRings.ts"
 import type { RateCounts } from "../vocabulary/RateCounts.ts"
 import { takeRateCounts } from "../air/TakeRateCounts.ts"
 import { DOUBLE_FIELD_SEED } from "../kernel/StableShapes.ts"
-import { dozingAtAp, needsRadioWhileDozing } from "./PowerSave.ts"
+import { dozingAtAp, needsRadioWhileDozing, WAKE_LEAD_NS } from "./PowerSave.ts"
 import { CHANNEL_SWITCH_NS, RADIO_WAKE_NS } from "./RadioTimings.ts"
 import type { CardEnergyMeter, EnergyTimes } from "./RadioEnergy.ts"
 import { ownFrames, txCompleted } from "./Vmac.ts"
@@ -107,6 +109,13 @@ export interface RadioState {
    */
   interrupted: { readonly channel: number; readonly arrivedNs: number } | undefined
   scan: Scan | undefined
+  /**
+   * The earliest wake-up for a beacon of a vMAC dozing on another channel (`ChannelPlan.wakeElsewhereNs`),
+   * Infinity: none. Set by each plan.
+   */
+  wakeElsewhereNs: number
+  /** The wake-up elsewhere the pump last held its bursts for (`HoldOver` is armed once for it). */
+  heldForNs: number
   /** Bumped by every plan and by a restart: a timer of an older one is void. */
   token: number
 }
@@ -117,6 +126,7 @@ export type RadioTimer = Data.TaggedEnum<{
   SwitchDone: { readonly token: number }
   ScanDwellOver: { readonly token: number }
   WakeDone: { readonly token: number }
+  HoldOver: {}
 }>
 
 export interface RadioOptions {
@@ -166,6 +176,8 @@ export const initialRadio = (channel: number, nowNs: number): RadioState => {
     leftAtNs: new Map(),
     interrupted: undefined,
     scan: undefined,
+    wakeElsewhereNs: Infinity,
+    heldForNs: -1,
     token: 0
   }
   r.arrivedNs = nowNs
@@ -400,6 +412,9 @@ export class Radio {
     if (r.mode !== "serving" || r.airFrames > 0 || this.rings.backlogged === 0) return
     const v = pickNext(this.o.txScheduler, this.rings, r.channel, r.lastServed)
     if (v < 0) return
+    // Queues stopped ahead of a wake-up elsewhere: its plan takes the radio away then, with the air
+    // free for the doze nulls (`ChannelPlan.wakeElsewhereNs`); the wake-up's replan pumps again.
+    if (r.wakeElsewhereNs !== Infinity && this.holds(r, v)) return
     const burst = this.rings.takeBurst(v, this.o.burstFramesMax)
     r.lastServed = v
     r.airOwner = v
@@ -409,6 +424,28 @@ export class Radio {
       if (f.txPath !== undefined) f.txPath.airQueuedNs = this.kernel.nowNs
     }
     this.air.tellUnsafe(Air.enqueue(this.station, burst, false, this.rings.phy[v], this.rings.chain[v]))
+  }
+
+  /**
+   * Whether vMAC `v`'s next burst waits for a wake-up elsewhere: its exchange would still be on the
+   * air then. Once per wake-up a `HoldOver` is armed for its TBTT: a vMAC whose firmware hangs does
+   * not wake, and nothing else might pump again.
+   */
+  private holds(r: RadioState, v: number): boolean {
+    const wakeNs = r.wakeElsewhereNs
+    const nowNs = this.kernel.nowNs
+    if (nowNs >= wakeNs || nowNs + this.rings.burstExchangeNs(v, this.o.burstFramesMax) <= wakeNs) return false
+    if (r.heldForNs !== wakeNs) {
+      r.heldForNs = wakeNs
+      at(this.kernel, wakeNs + WAKE_LEAD_NS, this.self, { _tag: "HoldOver" })
+    }
+    return true
+  }
+
+  /** A held wake-up's TBTT: the wake-ups ahead, looked at again, and the pump goes on if nothing holds it. */
+  holdOver(r: RadioState): void {
+    r.wakeElsewhereNs = wakeElsewhereNs(this.vmacRegs, r.channel, this.kernel.nowNs)
+    this.pump(r)
   }
 
   /**
@@ -538,6 +575,7 @@ export class Radio {
 
   /** Decides whether the radio must move, now or at the end of its dwell. */
   private plan(r: RadioState): void {
+    r.wakeElsewhereNs = wakeElsewhereNs(this.vmacRegs, r.channel, this.kernel.nowNs)
     if (r.mode !== "serving") return
     const farewell = this.farewellChannel()
     if (farewell >= 0) {

@@ -8,7 +8,8 @@
  * empty) and the channel its frames must go out on.
  */
 import { burstLength } from "../air/Aggregation.ts"
-import type { AggregationLimits } from "../air/Aggregation.ts"
+import type { AggregationLimits, BurstSize } from "../air/Aggregation.ts"
+import { psduExchangeNs } from "../air/Airtime.ts"
 import { doubleArray, objectArray } from "../kernel/StableShapes.ts"
 import type { PhyConfig } from "../air/PhyConfig.ts"
 import type { RetryChain } from "../air/RetryChain.ts"
@@ -119,6 +120,7 @@ export class TxRings implements OfferView {
 
   /** How a burst is built (`Aggregation.ts`): the card's QoS and A-MPDU time limit, and per burst its vMAC's rate and the frames allowed. */
   private readonly limits: { -readonly [K in keyof AggregationLimits]: AggregationLimits[K] }
+  private readonly burstSize: BurstSize = { psduBytes: 0 }
 
   constructor(vmacs: number, phy: PhyConfig, chain: RetryChain, qos: boolean, ampduTimeLimitNs: number) {
     this.limits = { phy, qos, framesMax: 1, timeLimitNs: ampduTimeLimitNs }
@@ -173,6 +175,20 @@ export class TxRings implements OfferView {
     ring.drop(burst.length)
     this.settle(v, ring)
     return burst
+  }
+
+  /**
+   * The airtime of the exchange `takeBurst(v, max)` would start now, contention aside: its PPDU, SIFS,
+   * and the Ack or BlockAck (`Airtime.psduExchangeNs`). The ring is left as it is.
+   */
+  burstExchangeNs(v: number, max: number): number {
+    const ring = this.rings[v]!
+    const burst = ring.peek(Math.min(max, ring.size))
+    const limits = this.limits
+    limits.phy = this.phy[v]!
+    limits.framesMax = max
+    const n = burstLength(burst, 0, burst.length, limits, this.burstSize)
+    return psduExchangeNs(limits.phy, this.burstSize.psduBytes, n > 1)
   }
 
   /** Empties vMAC `v`'s ring; returns what it held. */

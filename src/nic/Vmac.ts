@@ -111,6 +111,11 @@ export interface VmacRegisters {
   aid: number
   /** Its power save (`PowerSave.ts`): off (`psOff`) unless its driver asked for it. */
   ps: PowerSave.PsState
+  /**
+   * While it dozes (`ps.phase` "dozing"): when it wakes for its next beacon. The radio, serving
+   * another channel meanwhile, starts no exchange that would still be on the air then (`Radio.pump`).
+   */
+  wakeAtNs: number
   /** Its association asked its AP for U-APSD (the QoS Info of its WMM Information element); false when not associated. */
   uapsd: boolean
   /** When its last join started (its authentication): a join holds the radio for a while (`ChannelPlan.protectedJoin`). */
@@ -597,7 +602,10 @@ class VmacFirmware {
   private powerSave(s: VmacState, step: PowerSave.PsStep): void {
     this.setPs(step.state)
     for (const a of step.actions) {
-      if (a._tag === "Timer") after(this.kernel, Math.max(0, a.atNs - this.kernel.nowNs), this.self, { _tag: "PsTimer", token: a.token })
+      if (a._tag === "Timer") {
+        if (step.state.phase === "dozing") s.regs.wakeAtNs = a.atNs
+        after(this.kernel, Math.max(0, a.atNs - this.kernel.nowNs), this.self, { _tag: "PsTimer", token: a.token })
+      }
       else this.toRing([this.powerSaveFrame(s, a._tag === "SendPsPoll" ? FrameKind.PsPoll : a._tag === "SendTrigger" ? FrameKind.QosNull : FrameKind.Data)], true)
     }
   }

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { addChannel, beaconWakeChannel, holdsRadioDozing, JOIN_PROTECTION_NS, joining, mustRotate, nextChannel, noteBeaconWakeVisits, protectedJoin, WAKES_MISSED_BEFORE_PREEMPTING } from "../../src/nic/ChannelPlan.ts"
-import type { WakeView } from "../../src/nic/ChannelPlan.ts"
+import { addChannel, beaconWakeChannel, holdsRadioDozing, JOIN_PROTECTION_NS, joining, mustRotate, nextChannel, noteBeaconWakeVisits, protectedJoin, wakeElsewhereNs, WAKES_MISSED_BEFORE_PREEMPTING } from "../../src/nic/ChannelPlan.ts"
+import type { DozeView, WakeView } from "../../src/nic/ChannelPlan.ts"
 import type { PsPhase } from "../../src/nic/PowerSave.ts"
 import { drawer } from "../support/draw.ts"
 
@@ -145,5 +145,18 @@ describe("a join holds the radio (session protection)", () => {
       assert.strictEqual(beaconWakeChannel([vmac(1, "dozing"), vmac(11, "polling"), vmac(1, "listening", 1, "idle")], never(3), never(3), 6, NOW_NS), -1)
       assert.strictEqual(beaconWakeChannel([vmac(6, "listening")], never(1), never(1), 6, NOW_NS), -1)
     })
+  })
+
+  it("finds the earliest wake-up of a vMAC dozing on another channel than the radio's", () => {
+    const doze = (channel: number, phase: PsPhase, wakeAtNs: number, state = "associated"): DozeView => ({ state, channel, ps: { phase }, wakeAtNs })
+    assert.strictEqual(wakeElsewhereNs([], 6, 0), Infinity)
+    // Its own channel's wake-up needs no switch; a listening or polling vMAC woke already; an
+    // unassociated vMAC's registers are stale.
+    assert.strictEqual(wakeElsewhereNs([doze(6, "dozing", 5), doze(1, "listening", 7), doze(11, "polling", 8), doze(1, "dozing", 2, "idle")], 6, 0), Infinity)
+    assert.strictEqual(wakeElsewhereNs([doze(6, "dozing", 5), doze(1, "dozing", 90), doze(11, "dozing", 40), doze(1, "active", 10)], 6, 0), 40)
+    assert.strictEqual(wakeElsewhereNs([doze(6, "dozing", 5), doze(1, "dozing", 90)], 1, 0), 5)
+    // A wake-up already past (its firmware hung, the timer lost) hides none ahead.
+    assert.strictEqual(wakeElsewhereNs([doze(1, "dozing", 40), doze(11, "dozing", 90)], 6, 40), 40)
+    assert.strictEqual(wakeElsewhereNs([doze(1, "dozing", 40), doze(11, "dozing", 90)], 6, 41), 90)
   })
 })

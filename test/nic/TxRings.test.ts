@@ -92,4 +92,32 @@ describe("TxRings", () => {
     assert.isAbove(overflowed, 0)
     assert.isAbove(largest, MAX_VMAC_TX_RING_FRAMES)
   })
+
+  it("times the exchange its next burst would start, and leaves the ring as it was", () => {
+    const phy = ht(7) // HT20, long GI: 260 data bits per 4 µs symbol (802.11-2016 Table 19-27)
+    const rings = new TxRings(1, phy, fixedChain(phy), true, AMPDU_TIME_LIMIT_NS)
+    const frames = (n: number, payload: number) =>
+      Array.from({ length: n }, (_, i) => Object.assign(new Frame(i + 1, FrameKind.Data, 100, 200, 300), { payloadBytes: payload }))
+    // Worked out by hand (802.11-2016 19.4.3 TXTIME, 9.7.1 A-MPDU): a QoS data MPDU of 1000 payload
+    // bytes is 26 + 8 (LLC/SNAP) + 1000 + 4 (FCS) = 1038 bytes; HT-mixed preamble 36 µs (L-STF,
+    // L-LTF 8 each, L-SIG 4, HT-SIG 8, HT-STF 4, one HT-LTF 4); 6 µs signal extension; SIFS 10 µs;
+    // the answer at 24 Mb/s (96 bits per symbol) with a 20 µs preamble.
+    rings.push(0, frames(1, 1000), 6, phy, fixedChain(phy), false)
+    // One MPDU: ceil((16 + 8 × 1038 + 6) / 260) = 33 symbols; the 14-byte Ack: 2 symbols.
+    assert.strictEqual(rings.burstExchangeNs(0, 31), (36 + 33 * 4 + 6) * 1000 + 10_000 + (20 + 2 * 4 + 6) * 1000)
+    assert.strictEqual(rings.size(0), 1)
+    rings.drain(0)
+    rings.push(0, frames(3, 1000), 6, phy, fixedChain(phy), false)
+    // Three in an A-MPDU: 2 × 1044 (delimiter, padded) + 1042 = 3,130 bytes, ceil((16 + 25,040 + 6) / 260)
+    // = 97 symbols; the 32-byte BlockAck: 3 symbols.
+    assert.strictEqual(rings.burstExchangeNs(0, 31), (36 + 97 * 4 + 6) * 1000 + 10_000 + (20 + 3 * 4 + 6) * 1000)
+    assert.strictEqual(rings.size(0), 3)
+    assert.strictEqual(rings.takeBurst(0, 31).length, 3)
+    // Thirty-one of 1,500 bytes would take 6 ms: the burst is cut at the 4 ms limit, and so is its exchange.
+    rings.push(0, frames(31, 1500), 6, phy, fixedChain(phy), false)
+    const exchange = rings.burstExchangeNs(0, 31)
+    assert.isAtMost(exchange, AMPDU_TIME_LIMIT_NS + 10_000 + 38_000)
+    assert.isAbove(exchange, AMPDU_TIME_LIMIT_NS - 200_000) // within one subframe's airtime of it
+    assert.strictEqual(rings.size(0), 31)
+  })
 })

@@ -30,7 +30,7 @@ const withVmac = <A>(script: (v: Vmac.VmacHandle, ring: Array<readonly [string, 
     const phy = { standard: "802.11g", rateMbps: 54 } as const
     const regs: Vmac.VmacRegisters = {
       state: "associated", bssid: OLD_AP, channel: 6, iommuDomainBytes: undefined, phy, chain: fixedChain(phy), keyId: 0, rsn: false,
-      txQueued: 0, txCompleted: 0, ownInFlight: 0, signalMonitor: undefined, aid: 1, ps: psOff, uapsd: false, joinStartedNs: 0
+      txQueued: 0, txCompleted: 0, ownInFlight: 0, signalMonitor: undefined, aid: 1, ps: psOff, wakeAtNs: 0, uapsd: false, joinStartedNs: 0
     }
     const ring: Array<readonly [string, number, number]> = []
     let deauth: Frame | undefined

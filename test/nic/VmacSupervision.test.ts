@@ -16,7 +16,7 @@ describe("vMAC actors are children of the NIC", () => {
     Effect.gen(function*() {
       const { exit } = yield* Simulation.run(Effect.gen(function*() {
         const escalated: Array<string> = []
-        const regs: Vmac.VmacRegisters = { state: "idle", bssid: 0, channel: 6, iommuDomainBytes: undefined, phy: { standard: "802.11g", rateMbps: 54 }, chain: fixedChain({ standard: "802.11g", rateMbps: 54 }), keyId: 0, rsn: false, txQueued: 0, txCompleted: 0, ownInFlight: 0, signalMonitor: undefined, aid: 0, ps: psOff, uapsd: false, joinStartedNs: 0 }
+        const regs: Vmac.VmacRegisters = { state: "idle", bssid: 0, channel: 6, iommuDomainBytes: undefined, phy: { standard: "802.11g", rateMbps: 54 }, chain: fixedChain({ standard: "802.11g", rateMbps: 54 }), keyId: 0, rsn: false, txQueued: 0, txCompleted: 0, ownInFlight: 0, signalMonitor: undefined, aid: 0, ps: psOff, wakeAtNs: 0, uapsd: false, joinStartedNs: 0 }
         const told: Array<string> = []
         const v = yield* Vmac.make({
           index: 0, mac: 0x020000000200, regs, ledger: new FrameLedger(), traces: new Vmac.CardTraces(),
