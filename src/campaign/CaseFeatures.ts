@@ -1,11 +1,13 @@
 /**
  * What a campaign's cases ran with beyond the plain setup (802.11g, WMM, a fixed rate, no power
  * save, WPA2, no switches, round-robin, strong fixed signals, an SSID per AP, beacon phases drawn, no
- * fading, one beacon interval per channel, no location service, UDP at 1 Mb/s, 4 vMACs), read off
+ * fading, one beacon interval per channel, no location service, UDP at 1 Mb/s, 4 vMACs, power save's
+ * default timing), read off
  * each case's scenario: the summary counts the cases per feature, so a campaign shows what it exercised.
  */
 import type { Scenario } from "../scenario/Scenario.ts"
 import { DEFAULT_AP_SIGNAL_DBM, DEFAULT_CHANNEL_DWELL_MS, DEFAULT_VMACS } from "../scenario/Scenario.ts"
+import { DYNAMIC_PS_TIMEOUT_MS_DEFAULT } from "../scenario/PowerSaveSpec.ts"
 
 /** The features of `s` beyond the plain setup, by name (each once). */
 export const scenarioFeatures = (s: Scenario): Array<string> => {
@@ -17,6 +19,13 @@ export const scenarioFeatures = (s: Scenario): Array<string> => {
   for (const mode of ["legacy", "uapsd"] as const) {
     if (s.vms.some((v) => v.powerSave.mode === mode)) out.push(mode === "legacy" ? "legacy power save" : "U-APSD")
   }
+  const dozing = s.vms.filter((v) => v.powerSave.mode !== "off").map((v) => v.powerSave)
+  const listen = Math.max(1, ...dozing.map((p) => p.listenInterval))
+  if (listen > 1) out.push(`listen interval ${listen}`)
+  const timeout = Math.min(DYNAMIC_PS_TIMEOUT_MS_DEFAULT, ...dozing.map((p) => p.dynamicTimeoutMs))
+  if (timeout < DYNAMIC_PS_TIMEOUT_MS_DEFAULT) out.push(`dynamic timeout ${timeout} ms`)
+  const sp = Math.max(0, ...dozing.filter((p) => p.mode === "uapsd").map((p) => p.maxSpLength))
+  if (sp > 0) out.push(`service periods of ${sp}`)
   if (s.aps.some((a) => a.security.kind === "open")) out.push("open")
   if (s.switches.addressTranslation === "iommu") out.push("IOMMU")
   if (s.switches.interruptCoalescing.enabled) out.push("interrupt coalescing")

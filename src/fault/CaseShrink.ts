@@ -8,7 +8,7 @@
 import * as Effect from "effect/Effect"
 import type { CaseSetup, FaultCase } from "./FaultCase.ts"
 import { DEFAULT_VMACS } from "../scenario/Scenario.ts"
-import { MIN_FAULT_AT_TENTHS, PLAIN_SETUP, SETUP_FEATURES, settingOf, usesWmm } from "./FaultCase.ts"
+import { LISTEN_SHORT_SERVICE_PERIODS, MIN_FAULT_AT_TENTHS, PLAIN_SETUP, SETUP_FEATURES, settingOf, usesUapsd, usesWmm } from "./FaultCase.ts"
 import { refuseProblems, RunOptionsError, wholeNumberProblem } from "../run/RunOptionsCheck.ts"
 import type { OptionProblem } from "../run/RunOptionsCheck.ts"
 
@@ -36,7 +36,8 @@ export const normalizeCase = (c: FaultCase): FaultCase => {
  * (legacy then), Virtual WiFi's switches outside its mode (`caseScenario` sets none there), fading
  * and a location service without placed APs, a channel dwell without two VMs and two APs in
  * Virtual WiFi (one channel in use: the radio never leaves it), a UDP load without UDP flows, a
- * vMAC per VM outside Virtual WiFi or with as many VMs as the default's vMACs.
+ * vMAC per VM outside Virtual WiFi or with as many VMs as the default's vMACs, power save's timing
+ * without power save (and a service period's length without U-APSD).
  * Undefined when nothing is left but the plain setup.
  */
 const plainSetup = (s: CaseSetup, c: Pick<FaultCase, "mode" | "vms" | "aps" | "traffic">): CaseSetup | undefined => {
@@ -52,6 +53,7 @@ const plainSetup = (s: CaseSetup, c: Pick<FaultCase, "mode" | "vms" | "aps" | "t
     ...(s.locate !== undefined ? { locate: s.radio >= 2 ? s.locate : 0 } : {}),
     ...(s.load !== undefined ? { load: udp ? s.load : 0 } : {}),
     ...(s.vmacs !== undefined ? { vmacs: virtualWifi && c.vms < DEFAULT_VMACS ? s.vmacs : 0 } : {}),
+    ...(s.listen !== undefined ? { listen: s.powerSave > 0 && (s.listen !== LISTEN_SHORT_SERVICE_PERIODS || usesUapsd(s)) ? s.listen : 0 } : {}),
     ...(s.dwell !== undefined ? { dwell: virtualWifi && c.aps > 1 && c.vms > 1 ? s.dwell : 0 } : {})
   }
   return SETUP_FEATURES.every((k) => settingOf(plain, k) === PLAIN_SETUP[k]) ? undefined : plain

@@ -47,7 +47,7 @@ const unit = int(0, DRAW_VALUES - 1)
  * 0 being the plain setting. The generator draws them in this order; which setting each number
  * selects: `CaseSetup` and `caseScenario`.
  */
-export const CASE_SETUP_SETTINGS = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2, beacons: 2, fading: 3, dwell: 3, locate: 3, load: 2, vmacs: 2 } as const
+export const CASE_SETUP_SETTINGS = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2, beacons: 2, fading: 3, dwell: 3, locate: 3, load: 2, vmacs: 2, listen: 4 } as const
 type SetupFeature = keyof typeof CASE_SETUP_SETTINGS
 const setting = (feature: SetupFeature) => int(0, CASE_SETUP_SETTINGS[feature] - 1)
 
@@ -116,7 +116,14 @@ export const CaseSetup = Schema.Struct({
    * the augmented driver failed to free (a VM rebooted, a driver or device model crashed) leaves a
    * VM without one, which the verdict sees. Absent (a case printed before it existed): 0.
    */
-  vmacs: Schema.optionalKey(setting("vmacs"))
+  vmacs: Schema.optionalKey(setting("vmacs")),
+  /**
+   * Power save's timing, where the case has power save: 0: the defaults (every beacon, a 100 ms
+   * dynamic timeout); 1: every 3rd beacon; 2: every 10th beacon and a 20 ms dynamic timeout (a
+   * second between wake-ups, its AP's buffer filling meanwhile, and many dozes); 3: U-APSD service
+   * periods of at most 2 frames (where U-APSD is in force). Absent (a case printed before it existed): 0.
+   */
+  listen: Schema.optionalKey(setting("listen"))
 })
 export type CaseSetup = typeof CaseSetup.Type
 
@@ -187,6 +194,13 @@ const HT_PHYS = [
 ] as const
 const RATE_CONTROLS = ["fixed", "minstrel", "arf", "aarf"] as const
 const POWER_SAVE_MODES = ["off", "legacy", "uapsd"] as const
+/** Power save's timing by `CaseSetup.listen` (what the scenario's defaults leave out). */
+const POWER_SAVE_TIMINGS = [{}, { listenInterval: 3 }, { listenInterval: 10, dynamicTimeoutMs: 20 }, { maxSpLength: 2 }] as const
+/** The `CaseSetup.listen` of short service periods: U-APSD's only. */
+export const LISTEN_SHORT_SERVICE_PERIODS = 3
+
+/** Whether U-APSD is in force in a setup's VMs (it needs WMM; without it they doze with PS-Polls). */
+export const usesUapsd = (s: CaseSetup): boolean => s.powerSave === 2 && usesWmm(s)
 /**
  * The weak fixed signal of `CaseSetup.radio` 1, by `CaseSetup.phy`: where the PHY's top rate loses
  * about 5% of 1500-byte frames (the model's loss curve, `air/LossModel.ts`, over the default noise
@@ -295,8 +309,14 @@ const vmOf = (s: CaseSetup) => (i: number, aps: number, traffic: TrafficInput): 
   ...(s.security === 1 ? {} : { passphrase: DEFAULT_PASSPHRASE }),
   traffic: s.radio >= 2 && settingOf(s, "locate") > 0 ? [traffic, { kind: "locate", intervalMs: LOCATE_INTERVALS_MS[settingOf(s, "locate") - 1]! }] : [traffic],
   // U-APSD needs WMM: without it the VM dozes with PS-Polls.
-  ...(s.powerSave === 0 ? {} : { powerSave: { mode: POWER_SAVE_MODES[!usesWmm(s) ? 1 : s.powerSave]! } })
+  ...(s.powerSave === 0 ? {} : { powerSave: { mode: POWER_SAVE_MODES[!usesWmm(s) ? 1 : s.powerSave]!, ...powerSaveTiming(s) } })
 })
+
+/** Power save's timing of a setup's VMs (a service period's length where U-APSD is in force only: the scenario refuses it elsewhere). */
+const powerSaveTiming = (s: CaseSetup) => {
+  const listen = settingOf(s, "listen")
+  return listen === LISTEN_SHORT_SERVICE_PERIODS && !usesUapsd(s) ? {} : POWER_SAVE_TIMINGS[listen]!
+}
 
 type TrafficInput = NonNullable<VmInput["traffic"]>[number]
 

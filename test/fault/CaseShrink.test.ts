@@ -40,7 +40,7 @@ describe("campaign cases: generation", () => {
 
   it("draws every setting of every feature of the setup", () => {
     const cases = generateCases(5, 200)
-    const ranges: Record<keyof CaseSetup, number> = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2, beacons: 2, fading: 3, dwell: 3, locate: 3, load: 2, vmacs: 2 }
+    const ranges: Record<keyof CaseSetup, number> = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2, beacons: 2, fading: 3, dwell: 3, locate: 3, load: 2, vmacs: 2, listen: 4 }
     for (const k of setupKeys) assert.strictEqual(new Set(cases.map((c) => c.setup![k])).size, ranges[k], k)
   })
 
@@ -49,7 +49,7 @@ describe("campaign cases: generation", () => {
       const base: FaultCase = { seed: 3, mode: 0, vms: 2, aps: 2, traffic: ["ping", "udp-rx", "ping", "ping"], faults: [{ atTenths: 9, kind: 1, target: 2, size: 3 }] }
       const plain = yield* caseScenario(base)
       assert.deepStrictEqual(encodeScenario(yield* caseScenario({ ...base, setup: PLAIN_SETUP })), encodeScenario(plain), "the plain setup is no setup")
-      const s = yield* caseScenario({ ...base, setup: { phy: 2, wmm: 1, rateControl: 3, powerSave: 2, security: 1, switches: 5, txScheduler: 1, radio: 3, ess: 1, beacons: 1, fading: 2, dwell: 1, locate: 2, load: 1, vmacs: 1 } })
+      const s = yield* caseScenario({ ...base, setup: { phy: 2, wmm: 1, rateControl: 3, powerSave: 2, security: 1, switches: 5, txScheduler: 1, radio: 3, ess: 1, beacons: 1, fading: 2, dwell: 1, locate: 2, load: 1, vmacs: 1, listen: 3 } })
       assert.deepInclude(s.card.phy, { standard: "802.11n", mcs: 15, channelWidthMhz: 40 })
       assert.deepInclude(s.card, { qos: true, rateControl: "aarf", txScheduler: "fifo" }) // 802.11n keeps WMM
       assert.deepInclude(s.switches, { addressTranslation: "iommu", fastDataPath: true })
@@ -77,6 +77,12 @@ describe("campaign cases: generation", () => {
       // A vMAC per VM in Virtual WiFi (two here); the default's 4 otherwise.
       assert.strictEqual(s.card.vmacs, 2)
       assert.strictEqual(plain.card.vmacs, 4)
+      // Power save's timing: U-APSD service periods of 2 here; the others' listen interval and dynamic timeout.
+      assert.deepStrictEqual(s.vms.map((v) => [v.powerSave.listenInterval, v.powerSave.dynamicTimeoutMs, v.powerSave.maxSpLength]), [[1, 100, 2], [1, 100, 2]])
+      for (const [listen, expected] of [[0, [1, 100, 0]], [1, [3, 100, 0]], [2, [10, 20, 0]]] as Array<[number, Array<number>]>) {
+        const t = yield* caseScenario({ ...base, setup: { ...PLAIN_SETUP, powerSave: 1, listen } })
+        assert.deepStrictEqual(t.vms.map((v) => [v.powerSave.listenInterval, v.powerSave.dynamicTimeoutMs, v.powerSave.maxSpLength]), [expected, expected], `listen ${listen}`)
+      }
       const rayleighLongDwell = yield* caseScenario({ ...base, setup: { ...PLAIN_SETUP, radio: 2, fading: 1, dwell: 2 } })
       assert.strictEqual(rayleighLongDwell.environment.fading, "rayleigh")
       assert.strictEqual(rayleighLongDwell.card.channelDwellMs, 204.8)
@@ -130,6 +136,12 @@ describe("campaign cases: shrinking", () => {
     assert.notProperty(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, vmacs: 1 } }), "setup")
     assert.deepStrictEqual(normalizeCase({ ...twoByTwo, setup: { ...PLAIN_SETUP, vmacs: 1 } }).setup, { ...PLAIN_SETUP, vmacs: 1 })
     assert.notProperty(normalizeCase({ ...twoByTwo, vms: 4, setup: { ...PLAIN_SETUP, vmacs: 1 } }), "setup")
+    // Power save's timing needs power save; short service periods need U-APSD (which needs WMM).
+    assert.notProperty(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, listen: 2 } }), "setup")
+    assert.deepStrictEqual(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, powerSave: 1, listen: 2 } }).setup, { ...PLAIN_SETUP, powerSave: 1, listen: 2 })
+    assert.deepStrictEqual(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, powerSave: 1, listen: 3 } }).setup, { ...PLAIN_SETUP, powerSave: 1 })
+    assert.deepStrictEqual(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, powerSave: 2, wmm: 1, listen: 3 } }).setup, { ...PLAIN_SETUP, powerSave: 1, wmm: 1 })
+    assert.deepStrictEqual(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, powerSave: 2, listen: 3 } }).setup, { ...PLAIN_SETUP, powerSave: 2, listen: 3 })
     assert.deepStrictEqual(normalizeCase({ ...c, traffic: ["udp-tx", "ping", "ping", "ping"], setup: { ...PLAIN_SETUP, load: 1 } }).setup, { ...PLAIN_SETUP, load: 1 })
     assert.deepStrictEqual(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, radio: 2, fading: 2 } }).setup, { ...PLAIN_SETUP, radio: 2, fading: 2 })
     assert.deepStrictEqual(normalizeCase({ ...twoByTwo, setup: { ...PLAIN_SETUP, dwell: 2 } }).setup, { ...PLAIN_SETUP, dwell: 2 })
@@ -172,7 +184,7 @@ describe("campaign cases: shrinking", () => {
       const setupBug = (c: FaultCase) => (c.setup?.phy ?? 0) > 0 && c.setup?.powerSave === 2 ? ["invariant unaccountedFrames = 1"] : []
       const failing: FaultCase = {
         seed: 9, mode: 0, vms: 2, aps: 2, traffic: ["tcp-tx", "ping", "ping", "ping"], faults: [{ atTenths: 40, kind: 550, target: 900, size: 800 }],
-        setup: { phy: 2, wmm: 1, rateControl: 3, powerSave: 2, security: 1, switches: 6, txScheduler: 1, radio: 3, ess: 1, beacons: 1, fading: 1, dwell: 2, locate: 1, load: 1, vmacs: 1 }
+        setup: { phy: 2, wmm: 1, rateControl: 3, powerSave: 2, security: 1, switches: 6, txScheduler: 1, radio: 3, ess: 1, beacons: 1, fading: 1, dwell: 2, locate: 1, load: 1, vmacs: 1, listen: 3 }
       }
       const r = yield* shrinkCase(failing, setupBug(failing), judgeWith(setupBug, []), { batch: 2 })
       assert.deepStrictEqual(r.shrunk.setup, { ...PLAIN_SETUP, phy: 1, powerSave: 2 })
