@@ -2,7 +2,7 @@
  * What a campaign's cases ran with beyond the plain setup (802.11g, WMM, a fixed rate, no power
  * save, WPA2, no switches, round-robin, strong fixed signals, an SSID per AP, beacon phases drawn, no
  * fading, one beacon interval per channel, no location service, UDP at 1 Mb/s, 4 vMACs, power save's
- * default timing), read off
+ * default timing, 100 TU beacon intervals), read off
  * each case's scenario: the summary counts the cases per feature, so a campaign shows what it exercised.
  */
 import type { Scenario } from "../scenario/Scenario.ts"
@@ -39,6 +39,7 @@ export const scenarioFeatures = (s: Scenario): Array<string> => {
   if (s.vms.some((v) => v.traffic.some((t) => t.kind === "locate"))) out.push("location scans")
   if (s.mode === "virtual-wifi" && s.card.vmacs === s.vms.length && s.vms.length < DEFAULT_VMACS) out.push("a vMAC per VM")
   if (s.vms.some((v) => v.traffic.some((t) => (t.kind === "udp-tx" || t.kind === "udp-rx") && t.offeredMbps === "saturate"))) out.push("saturating UDP")
+  if (new Set(s.aps.map((a) => a.beaconIntervalTu)).size > 1) out.push("mixed beacon intervals")
   if (new Set(s.aps.map((a) => a.ssid)).size < s.aps.length) out.push("ESS")
   // Every AP's first beacon in the run's first millisecond (`CaseSetup.beacons` 1).
   if (s.aps.every((a) => a.tbttOffsetUs !== undefined && a.tbttOffsetUs < 1_000)) out.push("beacons in step")

@@ -37,7 +37,8 @@ export const normalizeCase = (c: FaultCase): FaultCase => {
  * and a location service without placed APs, a channel dwell without two VMs and two APs in
  * Virtual WiFi (one channel in use: the radio never leaves it), a UDP load without UDP flows, a
  * vMAC per VM outside Virtual WiFi or with as many VMs as the default's vMACs, power save's timing
- * without power save (and a service period's length without U-APSD).
+ * without power save (and a service period's length without U-APSD), short beacon intervals for
+ * APs 1 and 3 with one AP.
  * Undefined when nothing is left but the plain setup.
  */
 const plainSetup = (s: CaseSetup, c: Pick<FaultCase, "mode" | "vms" | "aps" | "traffic">): CaseSetup | undefined => {
@@ -53,6 +54,7 @@ const plainSetup = (s: CaseSetup, c: Pick<FaultCase, "mode" | "vms" | "aps" | "t
     ...(s.locate !== undefined ? { locate: s.radio >= 2 ? s.locate : 0 } : {}),
     ...(s.load !== undefined ? { load: udp ? s.load : 0 } : {}),
     ...(s.vmacs !== undefined ? { vmacs: virtualWifi && c.vms < DEFAULT_VMACS ? s.vmacs : 0 } : {}),
+    ...(s.interval !== undefined ? { interval: c.aps > 1 ? s.interval : 0 } : {}),
     ...(s.listen !== undefined ? { listen: s.powerSave > 0 && (s.listen !== LISTEN_SHORT_SERVICE_PERIODS || usesUapsd(s)) ? s.listen : 0 } : {}),
     ...(s.dwell !== undefined ? { dwell: virtualWifi && c.aps > 1 && c.vms > 1 ? s.dwell : 0 } : {})
   }

@@ -47,7 +47,7 @@ const unit = int(0, DRAW_VALUES - 1)
  * 0 being the plain setting. The generator draws them in this order; which setting each number
  * selects: `CaseSetup` and `caseScenario`.
  */
-export const CASE_SETUP_SETTINGS = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2, beacons: 2, fading: 3, dwell: 3, locate: 3, load: 2, vmacs: 2, listen: 4 } as const
+export const CASE_SETUP_SETTINGS = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2, beacons: 2, fading: 3, dwell: 3, locate: 3, load: 2, vmacs: 2, listen: 4, interval: 2 } as const
 type SetupFeature = keyof typeof CASE_SETUP_SETTINGS
 const setting = (feature: SetupFeature) => int(0, CASE_SETUP_SETTINGS[feature] - 1)
 
@@ -123,7 +123,13 @@ export const CaseSetup = Schema.Struct({
    * second between wake-ups, its AP's buffer filling meanwhile, and many dozes); 3: U-APSD service
    * periods of at most 2 frames (where U-APSD is in force). Absent (a case printed before it existed): 0.
    */
-  listen: Schema.optionalKey(setting("listen"))
+  listen: Schema.optionalKey(setting("listen")),
+  /**
+   * The APs' beacon intervals: 0: 100 TU each; 1: 50 TU for APs 1 and 3 (where there are two or more
+   * APs), so dozing vMACs' wake-ups on two channels come at two cadences and meet every other time.
+   * Absent (a case printed before it existed): 0.
+   */
+  interval: Schema.optionalKey(setting("interval"))
 })
 export type CaseSetup = typeof CaseSetup.Type
 
@@ -274,8 +280,16 @@ const apOf = (s: CaseSetup) => (i: number): ApInput => ({
   channel: CHANNELS[i]!,
   ...(s.radio >= 2 ? { position: AP_CORNERS[i]! } : s.radio === 1 ? { signalDbm: WEAK_SIGNAL_DBM[s.phy]! } : {}),
   ...(s.security === 1 ? { security: { kind: "open" } } : {}),
-  ...(s.beacons === 1 ? { tbttOffsetUs: inStepTbttOffsetUs(i) } : {})
+  ...(s.beacons === 1 ? { tbttOffsetUs: inStepTbttOffsetUs(i) } : {}),
+  ...(settingOf(s, "interval") === 1 && i % 2 === 1 ? { beaconIntervalTu: SHORT_BEACON_INTERVAL_TU } : {})
 })
+
+/**
+ * `CaseSetup.interval` 1: the beacon interval of APs 1 and 3, TU. Half the usual 100 (hostapd's
+ * beacon_int default); APs are configured from 15 to 65,535 TU (hostapd's range), and shorter
+ * intervals are used where stations must find or follow an AP quickly.
+ */
+const SHORT_BEACON_INTERVAL_TU = 50
 
 /**
  * `CaseSetup.beacons` 1: AP i's first TBTT at i times this, µs: every AP in the same millisecond, as

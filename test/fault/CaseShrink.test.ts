@@ -40,7 +40,7 @@ describe("campaign cases: generation", () => {
 
   it("draws every setting of every feature of the setup", () => {
     const cases = generateCases(5, 200)
-    const ranges: Record<keyof CaseSetup, number> = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2, beacons: 2, fading: 3, dwell: 3, locate: 3, load: 2, vmacs: 2, listen: 4 }
+    const ranges: Record<keyof CaseSetup, number> = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2, beacons: 2, fading: 3, dwell: 3, locate: 3, load: 2, vmacs: 2, listen: 4, interval: 2 }
     for (const k of setupKeys) assert.strictEqual(new Set(cases.map((c) => c.setup![k])).size, ranges[k], k)
   })
 
@@ -49,7 +49,7 @@ describe("campaign cases: generation", () => {
       const base: FaultCase = { seed: 3, mode: 0, vms: 2, aps: 2, traffic: ["ping", "udp-rx", "ping", "ping"], faults: [{ atTenths: 9, kind: 1, target: 2, size: 3 }] }
       const plain = yield* caseScenario(base)
       assert.deepStrictEqual(encodeScenario(yield* caseScenario({ ...base, setup: PLAIN_SETUP })), encodeScenario(plain), "the plain setup is no setup")
-      const s = yield* caseScenario({ ...base, setup: { phy: 2, wmm: 1, rateControl: 3, powerSave: 2, security: 1, switches: 5, txScheduler: 1, radio: 3, ess: 1, beacons: 1, fading: 2, dwell: 1, locate: 2, load: 1, vmacs: 1, listen: 3 } })
+      const s = yield* caseScenario({ ...base, setup: { phy: 2, wmm: 1, rateControl: 3, powerSave: 2, security: 1, switches: 5, txScheduler: 1, radio: 3, ess: 1, beacons: 1, fading: 2, dwell: 1, locate: 2, load: 1, vmacs: 1, listen: 3, interval: 1 } })
       assert.deepInclude(s.card.phy, { standard: "802.11n", mcs: 15, channelWidthMhz: 40 })
       assert.deepInclude(s.card, { qos: true, rateControl: "aarf", txScheduler: "fifo" }) // 802.11n keeps WMM
       assert.deepInclude(s.switches, { addressTranslation: "iommu", fastDataPath: true })
@@ -77,6 +77,9 @@ describe("campaign cases: generation", () => {
       // A vMAC per VM in Virtual WiFi (two here); the default's 4 otherwise.
       assert.strictEqual(s.card.vmacs, 2)
       assert.strictEqual(plain.card.vmacs, 4)
+      // AP 1 beacons every 50 TU; AP 0, and every AP in the plain setup, every 100.
+      assert.deepStrictEqual(s.aps.map((a) => a.beaconIntervalTu), [100, 50])
+      assert.deepStrictEqual(plain.aps.map((a) => a.beaconIntervalTu), [100, 100])
       // Power save's timing: U-APSD service periods of 2 here; the others' listen interval and dynamic timeout.
       assert.deepStrictEqual(s.vms.map((v) => [v.powerSave.listenInterval, v.powerSave.dynamicTimeoutMs, v.powerSave.maxSpLength]), [[1, 100, 2], [1, 100, 2]])
       for (const [listen, expected] of [[0, [1, 100, 0]], [1, [3, 100, 0]], [2, [10, 20, 0]]] as Array<[number, Array<number>]>) {
@@ -136,6 +139,9 @@ describe("campaign cases: shrinking", () => {
     assert.notProperty(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, vmacs: 1 } }), "setup")
     assert.deepStrictEqual(normalizeCase({ ...twoByTwo, setup: { ...PLAIN_SETUP, vmacs: 1 } }).setup, { ...PLAIN_SETUP, vmacs: 1 })
     assert.notProperty(normalizeCase({ ...twoByTwo, vms: 4, setup: { ...PLAIN_SETUP, vmacs: 1 } }), "setup")
+    // Short beacon intervals are APs 1 and 3's: they need two APs.
+    assert.notProperty(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, interval: 1 } }), "setup")
+    assert.deepStrictEqual(normalizeCase({ ...twoByTwo, setup: { ...PLAIN_SETUP, interval: 1 } }).setup, { ...PLAIN_SETUP, interval: 1 })
     // Power save's timing needs power save; short service periods need U-APSD (which needs WMM).
     assert.notProperty(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, listen: 2 } }), "setup")
     assert.deepStrictEqual(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, powerSave: 1, listen: 2 } }).setup, { ...PLAIN_SETUP, powerSave: 1, listen: 2 })
@@ -184,7 +190,7 @@ describe("campaign cases: shrinking", () => {
       const setupBug = (c: FaultCase) => (c.setup?.phy ?? 0) > 0 && c.setup?.powerSave === 2 ? ["invariant unaccountedFrames = 1"] : []
       const failing: FaultCase = {
         seed: 9, mode: 0, vms: 2, aps: 2, traffic: ["tcp-tx", "ping", "ping", "ping"], faults: [{ atTenths: 40, kind: 550, target: 900, size: 800 }],
-        setup: { phy: 2, wmm: 1, rateControl: 3, powerSave: 2, security: 1, switches: 6, txScheduler: 1, radio: 3, ess: 1, beacons: 1, fading: 1, dwell: 2, locate: 1, load: 1, vmacs: 1, listen: 3 }
+        setup: { phy: 2, wmm: 1, rateControl: 3, powerSave: 2, security: 1, switches: 6, txScheduler: 1, radio: 3, ess: 1, beacons: 1, fading: 1, dwell: 2, locate: 1, load: 1, vmacs: 1, listen: 3, interval: 1 }
       }
       const r = yield* shrinkCase(failing, setupBug(failing), judgeWith(setupBug, []), { batch: 2 })
       assert.deepStrictEqual(r.shrunk.setup, { ...PLAIN_SETUP, phy: 1, powerSave: 2 })
