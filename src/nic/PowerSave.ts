@@ -261,9 +261,18 @@ export const timer = (s: PsState, token: number, nowNs: number, txInFlight: bool
       const t = s.token + 1
       return { state: { ...s, phase: "listening", token: t }, actions: [{ _tag: "Timer", atNs: nowNs + WAKE_LEAD_NS + BEACON_WAIT_NS, token: t }] }
     }
-    case "listening": // the beacon did not come
     case "polling": // the answer did not come
-    case "service": // the service period's next frame did not come
+    case "service": { // the service period's next frame did not come
+      // Unless its PS-Poll or trigger has not gone yet (the radio was away, on a scan or another
+      // channel): the exchange starts when it goes (a service period when the AP acknowledges the
+      // trigger, 802.11-2016 11.2.3.5.2), and a station asleep by then would lose what the AP sends
+      // it at once (campaign seed 561, case 99: a trigger held through a scan went out after the
+      // service period's wait had run out). Under U-APSD its own data frames are triggers too.
+      if (!ownInFlight && (s.phase === "polling" || !txInFlight)) return doze(s, nowNs)
+      const t = s.token + 1
+      return { state: { ...s, token: t }, actions: [{ _tag: "Timer", atNs: nowNs + (s.phase === "polling" ? PS_POLL_TIMEOUT_NS : UAPSD_SP_TIMEOUT_NS), token: t }] }
+    }
+    case "listening": // the beacon did not come
       return doze(s, nowNs)
   }
 }

@@ -20,7 +20,7 @@ describe("campaign: the features a case ran with", () => {
       // 802.11n keeps WMM whatever `wmm` says.
       assert.deepStrictEqual(scenarioFeatures(g), ["802.11n HT20", "legacy power save", "weak signal"])
       assert.deepStrictEqual(scenarioFeatures(yield* caseScenario({ ...base, setup: { ...PLAIN_SETUP, wmm: 1, radio: 2 } })), ["DCF (no WMM)", "placed APs"])
-      assert.deepStrictEqual(scenarioFeatures(yield* caseScenario({ ...base, setup: { ...PLAIN_SETUP, powerSave: 1, listen: 2 } })), ["legacy power save", "listen interval 10", "dynamic timeout 20 ms"])
+      assert.deepStrictEqual(scenarioFeatures(yield* caseScenario({ ...base, setup: { ...PLAIN_SETUP, powerSave: 1, listen: 2 } })), ["legacy power save", "listen interval 5", "dynamic timeout 20 ms"])
       assert.deepStrictEqual(scenarioFeatures(yield* caseScenario({ ...base, setup: { ...PLAIN_SETUP, powerSave: 2, listen: 1 } })), ["U-APSD", "listen interval 3"])
     }))
 })

@@ -82,7 +82,7 @@ describe("campaign cases: generation", () => {
       assert.deepStrictEqual(plain.aps.map((a) => a.beaconIntervalTu), [100, 100])
       // Power save's timing: U-APSD service periods of 2 here; the others' listen interval and dynamic timeout.
       assert.deepStrictEqual(s.vms.map((v) => [v.powerSave.listenInterval, v.powerSave.dynamicTimeoutMs, v.powerSave.maxSpLength]), [[1, 100, 2], [1, 100, 2]])
-      for (const [listen, expected] of [[0, [1, 100, 0]], [1, [3, 100, 0]], [2, [10, 20, 0]]] as Array<[number, Array<number>]>) {
+      for (const [listen, expected] of [[0, [1, 100, 0]], [1, [3, 100, 0]], [2, [5, 20, 0]]] as Array<[number, Array<number>]>) {
         const t = yield* caseScenario({ ...base, setup: { ...PLAIN_SETUP, powerSave: 1, listen } })
         assert.deepStrictEqual(t.vms.map((v) => [v.powerSave.listenInterval, v.powerSave.dynamicTimeoutMs, v.powerSave.maxSpLength]), [expected, expected], `listen ${listen}`)
       }

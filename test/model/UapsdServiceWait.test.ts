@@ -5,11 +5,17 @@
  * FIFO held another station's saturated download ahead of the frames a trigger released, they went
  * out about 20 ms after the trigger to a station asleep again, and the TCP retransmissions among them
  * were lost the same way at each doubled timeout (20.19, 20.81 and 21.93 s; silent from 19.86 s).
+ *
+ * The wait counts from the trigger's going out, not its queuing: `vwifi campaign --seed 561` (case
+ * 99, round 30, with power save's timing drawn) found a U-APSD station whose trigger waited in the
+ * card through a location scan, past the 50 ms: it dozed, the trigger went out after the scan, and its
+ * AP sent the released frames to a station asleep; nothing got through for 5 s and the AP dropped it.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { caseVerdict } from "../../src/fault/FaultCase.ts"
-import { runFaultCase } from "./support.ts"
+import { runChecked, runFaultCase } from "./support.ts"
+import { caseScenario, caseVerdict, FaultCase } from "../../src/fault/FaultCase.ts"
+import { Schema } from "effect"
 
 describe("a U-APSD station's wait for its service period", () => {
   it.effect("outlasts an AP's queue of another station's download (campaign seed 405's case 186)", () =>
@@ -30,5 +36,26 @@ describe("a U-APSD station's wait for its service period", () => {
       ])
       assert.deepStrictEqual(caseVerdict(report), [])
       for (const name of ["vm0", "vm3"]) assert.isAbove(report.vms.find((v) => v.name === name)!.lastDataAtSeconds!, scenario.durationSeconds - 1, name)
+    }), { timeout: 60_000 })
+
+  it.effect("counts from the trigger's going out: a trigger held through a scan is not sent to a station asleep (campaign seed 561's case 99)", () =>
+    Effect.gen(function*() {
+      // Passthrough, one VM in U-APSD downloading TCP, every 10th beacon, a 20 ms dynamic timeout, a
+      // location scan every second (three channels, about 100 ms away); the guest reboots at 0.5 s for 2 s.
+      // As found: the case's power save woke for every 10th beacon (the campaign now draws 5 at most).
+      const found = Schema.decodeUnknownSync(FaultCase)({
+        seed: 590844, mode: 2, vms: 1, aps: 1, traffic: ["tcp-rx", "ping", "ping", "ping"],
+        faults: [{ atTenths: 5, kind: 683, target: 0, size: 981 }],
+        setup: { phy: 0, wmm: 0, rateControl: 0, powerSave: 2, security: 0, switches: 0, txScheduler: 0, radio: 2, ess: 0, beacons: 0, fading: 0, dwell: 0, locate: 1, load: 0, vmacs: 0, listen: 2, interval: 0 }
+      })
+      const drawn = yield* Effect.orDie(caseScenario(found))
+      const scenario = { ...drawn, vms: drawn.vms.map((v) => ({ ...v, powerSave: { ...v.powerSave, listenInterval: 10 } })) }
+      assert.deepStrictEqual(scenario.vms.map((v) => [v.powerSave.mode, v.powerSave.dynamicTimeoutMs, v.traffic.map((t) => t.kind)]), [["uapsd", 20, ["tcp-rx", "locate"]]])
+      const { report } = yield* runChecked(scenario, { seed: found.seed })
+      assert.deepStrictEqual(caseVerdict(report), [])
+      const vm0 = report.vms[0]!
+      // One rejoin, the reboot's (the AP also dropped vm0 at 9.82 s), and data to the end (silent from 18.05 s).
+      assert.deepStrictEqual(vm0.associations.map((a) => a.via), ["join", "rejoin"])
+      assert.isAbove(vm0.lastDataAtSeconds!, scenario.durationSeconds - 2)
     }), { timeout: 60_000 })
 })

@@ -141,6 +141,21 @@ describe("legacy power save of one vMAC", () => {
     assert.isAbove(timerOf(missed).atNs, timerOf(listen).atNs)
   })
 
+  it("an unanswered poll whose PS-Poll is still in the card waits for it: the AP answers when it goes", () => {
+    const d = dozed()
+    const listen = Ps.timer(d.state, timerOf(d).token, timerOf(d).atNs, false, false)
+    const polling = Ps.beacon(listen.state, BEACON, BEACON, true, BEACON + 0.2 * MS)
+    assert.strictEqual(polling.state.phase, "polling")
+    // Its PS-Poll not sent yet (the radio away): polling on, one poll timeout later.
+    const held = Ps.timer(polling.state, timerOf(polling).token, timerOf(polling).atNs, false, true)
+    assert.strictEqual(held.state.phase, "polling")
+    assert.deepStrictEqual(tags(held), ["Timer"], "no second PS-Poll behind the first")
+    assert.strictEqual(timerOf(held).atNs, timerOf(polling).atNs + Ps.PS_POLL_TIMEOUT_NS)
+    // The driver's data in flight is no poll: legacy dozes all the same; once the PS-Poll is settled, too.
+    assert.strictEqual(Ps.timer(polling.state, timerOf(polling).token, timerOf(polling).atNs, true, false).state.phase, "dozing")
+    assert.strictEqual(Ps.timer(held.state, timerOf(held).token, timerOf(held).atNs, false, false).state.phase, "dozing")
+  })
+
   it("sending wakes it (its frames carry PM=0); a frame received while it dozes does not", () => {
     const d = dozed()
     assert.strictEqual(Ps.activity(d.state, 150 * MS, false).state.phase, "dozing")
@@ -224,6 +239,17 @@ describe("U-APSD of one vMAC (802.11-2016 11.2.3.5)", () => {
     const late = Ps.timer(set.state, timerOf(set).token, timerOf(set).atNs, false, false)
     assert.strictEqual(late.state.phase, "dozing")
     assert.strictEqual(timerOf(late).atNs, 3 * BEACON - Ps.WAKE_LEAD_NS)
+  })
+
+  it("no EOSP within the timeout while its trigger is still in the card: the service period has not begun, it waits on", () => {
+    const set = Ps.beacon(listening().state, 2 * BEACON, BEACON, true, 2 * BEACON + 0.2 * MS)
+    // Its QoS Null trigger (the card's own frame) held, or its data (a trigger too) in flight.
+    for (const [tx, own] of [[false, true], [true, false]] as const) {
+      const held = Ps.timer(set.state, timerOf(set).token, timerOf(set).atNs, tx, own)
+      assert.strictEqual(held.state.phase, "service")
+      assert.deepStrictEqual(tags(held), ["Timer"], "no second trigger")
+      assert.strictEqual(timerOf(held).atNs, timerOf(set).atNs + Ps.UAPSD_SP_TIMEOUT_NS)
+    }
   })
 
   it("uplink data while dozing is a trigger: sent with PM=1, it stays in power save and waits for the service period", () => {
