@@ -2,8 +2,8 @@
  * What a campaign's cases ran with beyond the plain setup (802.11g, WMM, a fixed rate, no power
  * save, WPA2, no switches, round-robin, strong fixed signals, an SSID per AP, beacon phases drawn, no
  * fading, one beacon interval per channel, no location service, UDP at 1 Mb/s, 4 vMACs, power save's
- * default timing, 100 TU beacon intervals), read off
- * each case's scenario: the summary counts the cases per feature, so a campaign shows what it exercised.
+ * default timing, 100 TU beacon intervals), read off each case's scenario: the summary counts the
+ * cases per feature, so a campaign shows what it exercised.
  */
 import type { Scenario } from "../scenario/Scenario.ts"
 import { DEFAULT_AP_SIGNAL_DBM, DEFAULT_CHANNEL_DWELL_MS, DEFAULT_VMACS } from "../scenario/Scenario.ts"
