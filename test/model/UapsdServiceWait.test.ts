@@ -58,4 +58,21 @@ describe("a U-APSD station's wait for its service period", () => {
       assert.deepStrictEqual(vm0.associations.map((a) => a.via), ["join", "rejoin"])
       assert.isAbove(vm0.lastDataAtSeconds!, scenario.durationSeconds - 2)
     }), { timeout: 60_000 })
+
+  it.effect("no doze before a beacon of the new AP was heard: its wake-ups keep the TBTTs (campaign seed 593's case 167)", () =>
+    Effect.gen(function*() {
+      // Native, one VM in U-APSD (every 5th beacon, a 20 ms dynamic timeout) downloading UDP at
+      // saturation from an ESS of two APs (channels 6 and 1, 100 and 50 TU) under Rayleigh fading,
+      // scanning every second for its location, and roaming between the APs on those scans.
+      const { scenario, report } = yield* runFaultCase({
+        seed: 109593, mode: 3, vms: 1, aps: 2, traffic: ["udp-rx", "ping", "ping", "ping"],
+        faults: [{ atTenths: 15, kind: 243, target: 0, size: 0 }],
+        setup: { phy: 1, wmm: 0, rateControl: 2, powerSave: 2, security: 0, switches: 0, txScheduler: 0, radio: 2, ess: 1, beacons: 0, fading: 1, dwell: 0, locate: 1, load: 1, vmacs: 0, listen: 2, interval: 1 }
+      })
+      assert.deepStrictEqual(scenario.aps.map((a) => [a.channel, a.beaconIntervalTu]), [[6, 100], [1, 50]])
+      assert.deepStrictEqual(caseVerdict(report), [])
+      // Data to the end: after its roam back at 20.62 s it dozed 20 ms later, before ap0's first
+      // beacon, woke at random phases and heard no beacon until the run's end (silent from 20.72 s).
+      assert.isAbove(report.vms[0]!.lastDataAtSeconds!, scenario.durationSeconds - 1)
+    }), { timeout: 60_000 })
 })

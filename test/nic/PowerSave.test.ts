@@ -67,6 +67,15 @@ describe("legacy power save of one vMAC", () => {
     assert.strictEqual(Ps.announced(active.state, true, 102 * MS).state, active.state)
   })
 
+  it("does not doze before it has heard a beacon of its AP (mac80211's have_beacon): it would not know its TBTTs", () => {
+    const on = Ps.enable(Ps.psOff, config, 5, 0)
+    const early = Ps.timer(on.state, timerOf(on).token, 100 * MS, false, false)
+    assert.strictEqual(early.state.phase, "active")
+    assert.deepStrictEqual(tags(early), ["Timer"], "no doze null")
+    const heard = Ps.beacon(early.state, 110 * MS, BEACON, false, 110.3 * MS)
+    assert.strictEqual(Ps.timer(heard.state, timerOf(early).token, timerOf(early).atNs, false, false).state.phase, "announcing")
+  })
+
   it("does not doze while traffic moved within the timeout, or while its frames are in flight", () => {
     const on = Ps.enable(Ps.psOff, config, 5, 0)
     const busy = Ps.activity(on.state, 60 * MS, true)
@@ -97,8 +106,8 @@ describe("legacy power save of one vMAC", () => {
 
   it("dozes a timeout after its last frame, sent or received, however little before the timer that frame came (mac80211 re-arms its timer per frame)", () => {
     const on = Ps.enable(Ps.psOff, config, 5, 0)
-    // A ping at 0 (the timer's arming) and its echo reply at 0.3 ms: the doze is due at 100.3 ms, not a recheck later.
-    const replied = Ps.activity(on.state, 0.3 * MS, false)
+    // A beacon heard at once; a ping at 0 (the timer's arming) and its echo reply at 0.3 ms: the doze is due at 100.3 ms, not a recheck later.
+    const replied = Ps.activity(Ps.beacon(on.state, 0, BEACON, false, 0.1 * MS).state, 0.3 * MS, false)
     const fired = Ps.timer(replied.state, timerOf(on).token, 100 * MS, false, false)
     assert.strictEqual(fired.state.phase, "active")
     assert.strictEqual(timerOf(fired).atNs, 100.3 * MS)
