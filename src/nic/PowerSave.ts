@@ -163,6 +163,12 @@ export const nextListenTbttNs = (s: PsState, nowNs: number): number => {
   return base + k * step
 }
 
+/** The same phase, its timer re-armed for `atNs` (an older timer is void). */
+const waitOn = (s: PsState, atNs: number): PsStep => {
+  const token = s.token + 1
+  return { state: { ...s, token }, actions: [{ _tag: "Timer", atNs, token }] }
+}
+
 /** Dozes (again) until the next listen TBTT. */
 const doze = (s: PsState, nowNs: number): PsStep => {
   const token = s.token + 1
@@ -248,9 +254,7 @@ export const timer = (s: PsState, token: number, nowNs: number, txInFlight: bool
       // random, and, waking for every 5th beacon, catch one about once in nine wake-ups (campaign
       // seed 593, case 167: a 20 ms timeout, shorter than a beacon interval, dozed before the first).
       if (nowNs < due || txInFlight || ownInFlight || s.beaconIntervalNs === 0) {
-        const t = s.token + 1
-        const atNs = nowNs < due ? due : nowNs + s.config.dynamicTimeoutNs / IN_FLIGHT_RECHECKS_PER_TIMEOUT
-        return { state: { ...s, token: t }, actions: [{ _tag: "Timer", atNs, token: t }] }
+        return waitOn(s, nowNs < due ? due : nowNs + s.config.dynamicTimeoutNs / IN_FLIGHT_RECHECKS_PER_TIMEOUT)
       }
       return announce(s, nowNs)
     }
@@ -258,8 +262,7 @@ export const timer = (s: PsState, token: number, nowNs: number, txInFlight: bool
       // Its null still waits in the ring or is on the air: its status will come (mac80211 waits for
       // the TX status of its nullfunc), so it waits on. Given up only when no word can come.
       if (!ownInFlight) return stayActive(s, nowNs) // no word of the announcement
-      const t = s.token + 1
-      return { state: { ...s, token: t }, actions: [{ _tag: "Timer", atNs: nowNs + s.config.dynamicTimeoutNs, token: t }] }
+      return waitOn(s, nowNs + s.config.dynamicTimeoutNs)
     }
     case "dozing": {
       const t = s.token + 1
@@ -273,8 +276,7 @@ export const timer = (s: PsState, token: number, nowNs: number, txInFlight: bool
       // it at once (campaign seed 561, case 99: a trigger held through a scan went out after the
       // service period's wait had run out). Under U-APSD its own data frames are triggers too.
       if (!ownInFlight && (s.phase === "polling" || !txInFlight)) return doze(s, nowNs)
-      const t = s.token + 1
-      return { state: { ...s, token: t }, actions: [{ _tag: "Timer", atNs: nowNs + (s.phase === "polling" ? PS_POLL_TIMEOUT_NS : UAPSD_SP_TIMEOUT_NS), token: t }] }
+      return waitOn(s, nowNs + (s.phase === "polling" ? PS_POLL_TIMEOUT_NS : UAPSD_SP_TIMEOUT_NS))
     }
     case "listening": // the beacon did not come
       return doze(s, nowNs)
