@@ -166,12 +166,8 @@ export class TxRings implements OfferView {
 
   /** The next burst of vMAC `v`: what one exchange carries (`Aggregation.ts`), `max` frames at most. */
   takeBurst(v: number, max: number): Array<Frame> {
+    const burst = this.nextBurst(v, max, undefined)
     const ring = this.rings[v]!
-    const burst = ring.peek(Math.min(max, ring.size))
-    const limits = this.limits
-    limits.phy = this.phy[v]!
-    limits.framesMax = max
-    burst.length = burstLength(burst, 0, burst.length, limits)
     ring.drop(burst.length)
     this.settle(v, ring)
     return burst
@@ -182,13 +178,19 @@ export class TxRings implements OfferView {
    * and the Ack or BlockAck (`Airtime.psduExchangeNs`). The ring is left as it is.
    */
   burstExchangeNs(v: number, max: number): number {
+    const n = this.nextBurst(v, max, this.burstSize).length
+    return psduExchangeNs(this.phy[v]!, this.burstSize.psduBytes, n > 1)
+  }
+
+  /** The frames at the head of vMAC `v`'s ring that one exchange carries, left in the ring; their PSDU to `size`. */
+  private nextBurst(v: number, max: number, size: BurstSize | undefined): Array<Frame> {
     const ring = this.rings[v]!
     const burst = ring.peek(Math.min(max, ring.size))
     const limits = this.limits
     limits.phy = this.phy[v]!
     limits.framesMax = max
-    const n = burstLength(burst, 0, burst.length, limits, this.burstSize)
-    return psduExchangeNs(limits.phy, this.burstSize.psduBytes, n > 1)
+    burst.length = burstLength(burst, 0, burst.length, limits, size)
+    return burst
   }
 
   /** Empties vMAC `v`'s ring; returns what it held. */
