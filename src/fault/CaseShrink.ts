@@ -38,7 +38,7 @@ export const normalizeCase = (c: FaultCase): FaultCase => {
  * Virtual WiFi (one channel in use: the radio never leaves it), a UDP load without UDP flows, a
  * vMAC per VM outside Virtual WiFi or with as many VMs as the default's vMACs, power save's timing
  * without power save (and a service period's length without U-APSD), short beacon intervals for
- * APs 1 and 3 with one AP.
+ * APs 1 and 3 with one AP, a BlockAck window on 802.11g (which does not aggregate).
  * Undefined when nothing is left but the plain setup.
  */
 const plainSetup = (s: CaseSetup, c: Pick<FaultCase, "mode" | "vms" | "aps" | "traffic">): CaseSetup | undefined => {
@@ -55,6 +55,7 @@ const plainSetup = (s: CaseSetup, c: Pick<FaultCase, "mode" | "vms" | "aps" | "t
     ...(s.load !== undefined ? { load: udp ? s.load : 0 } : {}),
     ...(s.vmacs !== undefined ? { vmacs: virtualWifi && c.vms < DEFAULT_VMACS ? s.vmacs : 0 } : {}),
     ...(s.interval !== undefined ? { interval: c.aps > 1 ? s.interval : 0 } : {}),
+    ...(s.aggregation !== undefined ? { aggregation: s.phy > 0 ? s.aggregation : 0 } : {}),
     ...(s.listen !== undefined ? { listen: s.powerSave > 0 && (s.listen !== LISTEN_SHORT_SERVICE_PERIODS || usesUapsd(s)) ? s.listen : 0 } : {}),
     ...(s.dwell !== undefined ? { dwell: virtualWifi && c.aps > 1 && c.vms > 1 ? s.dwell : 0 } : {})
   }

@@ -47,7 +47,7 @@ const unit = int(0, DRAW_VALUES - 1)
  * 0 being the plain setting. The generator draws them in this order; which setting each number
  * selects: `CaseSetup` and `caseScenario`.
  */
-export const CASE_SETUP_SETTINGS = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2, beacons: 2, fading: 3, dwell: 3, locate: 3, load: 2, vmacs: 2, listen: 4, interval: 2 } as const
+export const CASE_SETUP_SETTINGS = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2, beacons: 2, fading: 3, dwell: 3, locate: 3, load: 2, vmacs: 2, listen: 4, interval: 2, aggregation: 3, wire: 2 } as const
 type SetupFeature = keyof typeof CASE_SETUP_SETTINGS
 const setting = (feature: SetupFeature) => int(0, CASE_SETUP_SETTINGS[feature] - 1)
 
@@ -129,7 +129,21 @@ export const CaseSetup = Schema.Struct({
    * APs), so dozing vMACs' wake-ups on two channels come at two cadences and meet every other time.
    * Absent (a case printed before it existed): 0.
    */
-  interval: Schema.optionalKey(setting("interval"))
+  interval: Schema.optionalKey(setting("interval")),
+  /**
+   * 802.11n's aggregation (`phy` 1 and 2): 0: the APs' BlockAck window of 64 (the scenario's default);
+   * 1: 8; 2: 2. The window bounds the A-MPDUs both ways (the card's to an AP, the AP's own), so a
+   * lost subframe stalls the window at once and BlockAckReqs follow. Absent (a case printed before
+   * it existed): 0.
+   */
+  aggregation: Schema.optionalKey(setting("aggregation")),
+  /**
+   * The wire behind each AP: 0: 1 Gb/s and 100 µs (the scenario's default); 1: 10 Mb/s and 5 ms, a
+   * bottleneck slower than the air with a queue of 1,000 packets before it (1.2 s of full frames), so
+   * TCP's RTT swells and the queue overflows under saturating load. Absent (a case printed before it
+   * existed): 0.
+   */
+  wire: Schema.optionalKey(setting("wire"))
 })
 export type CaseSetup = typeof CaseSetup.Type
 
@@ -285,8 +299,24 @@ const apOf = (s: CaseSetup) => (i: number): ApInput => ({
   ...(s.radio >= 2 ? { position: AP_CORNERS[i]! } : s.radio === 1 ? { signalDbm: WEAK_SIGNAL_DBM[s.phy]! } : {}),
   ...(s.security === 1 ? { security: { kind: "open" } } : {}),
   ...(s.beacons === 1 ? { tbttOffsetUs: inStepTbttOffsetUs(i) } : {}),
-  ...(settingOf(s, "interval") === 1 && i % 2 === 1 ? { beaconIntervalTu: SHORT_BEACON_INTERVAL_TU } : {})
+  ...(settingOf(s, "interval") === 1 && i % 2 === 1 ? { beaconIntervalTu: SHORT_BEACON_INTERVAL_TU } : {}),
+  ...(s.phy > 0 && settingOf(s, "aggregation") > 0 ? { blockAckWindow: BLOCK_ACK_WINDOWS[settingOf(s, "aggregation") - 1]! } : {}),
+  ...(settingOf(s, "wire") === 1 ? { endpoint: SLOW_WIRE } : {})
 })
+
+/**
+ * `CaseSetup.aggregation` 1 and 2: the APs' BlockAck windows. 8 is a small window that some
+ * stations offer (a modelling choice); 2 the smallest that still aggregates, where every A-MPDU
+ * reaches the window's edge.
+ */
+const BLOCK_ACK_WINDOWS = [8, 2] as const
+
+/**
+ * `CaseSetup.wire` 1: the wire behind each AP. 10 Mb/s is 10BASE-T, the slowest rate of the seed's
+ * era's AP ports; 5 ms one way an estimate of a path past the LAN (a modelling choice). The queue
+ * before it stays the scenario's 1,000 packets (Linux's txqueuelen).
+ */
+const SLOW_WIRE = { wiredRateMbps: 10, wiredLatencyUs: 5_000 } as const
 
 /**
  * `CaseSetup.interval` 1: the beacon interval of APs 1 and 3, TU. Half the usual 100 (hostapd's

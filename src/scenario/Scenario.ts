@@ -202,6 +202,12 @@ export const SecuritySpec = Schema.Union([
 export type SecuritySpec = typeof SecuritySpec.Type
 
 /** The wired host behind an AP: the peer of the throughput and ping benchmarks (seed: the Chariot endpoint). */
+/** `aps[].endpoint.wiredRateMbps`'s default: gigabit Ethernet (see its description). */
+export const DEFAULT_WIRED_RATE_MBPS = 1000
+
+/** `aps[].blockAckWindow`'s default: the largest an HT BlockAck covers (see its description). */
+export const DEFAULT_BLOCK_ACK_WINDOW = 64
+
 export const EndpointSpec = Schema.Struct({
   wiredLatencyUs: defaulted(
     numberBetween(0, 1_000_000),
@@ -213,7 +219,7 @@ export const EndpointSpec = Schema.Struct({
   ),
   wiredRateMbps: defaulted(
     numberBetween(1, 100_000),
-    1000,
+    DEFAULT_WIRED_RATE_MBPS,
     "Rate of the wired link behind the AP, in Mbps, 1..100000: each direction serializes every packet in Ethernet's " +
       "framing at this rate, behind a queue of 1000 packets (ap/WiredLink.ts); at 1 Mbps a full queue drains in 12.3 s, " +
       "within the 15 s a frame may live. Default 1000 (gigabit Ethernet)."
@@ -270,7 +276,7 @@ export const ApSpec = Schema.Struct({
   ),
   blockAckWindow: defaulted(
     intBetween(1, 64),
-    64,
+    DEFAULT_BLOCK_ACK_WINDOW,
     "802.11n: the BlockAck buffer the AP offers (the most MPDUs the card may aggregate to it) and the most it " +
       "aggregates itself, 1..64. Default 64 (the largest an HT BlockAck covers, 802.11-2016 9.4.1.14, which " +
       "802.11n APs of the seed's era offer; an estimate for the WAP410N, whose value is not published)."

@@ -40,7 +40,7 @@ describe("campaign cases: generation", () => {
 
   it("draws every setting of every feature of the setup", () => {
     const cases = generateCases(5, 200)
-    const ranges: Record<keyof CaseSetup, number> = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2, beacons: 2, fading: 3, dwell: 3, locate: 3, load: 2, vmacs: 2, listen: 4, interval: 2 }
+    const ranges: Record<keyof CaseSetup, number> = { phy: 3, wmm: 2, rateControl: 4, powerSave: 3, security: 2, switches: 8, txScheduler: 2, radio: 4, ess: 2, beacons: 2, fading: 3, dwell: 3, locate: 3, load: 2, vmacs: 2, listen: 4, interval: 2, aggregation: 3, wire: 2 }
     for (const k of setupKeys) assert.strictEqual(new Set(cases.map((c) => c.setup![k])).size, ranges[k], k)
   })
 
@@ -49,7 +49,7 @@ describe("campaign cases: generation", () => {
       const base: FaultCase = { seed: 3, mode: 0, vms: 2, aps: 2, traffic: ["ping", "udp-rx", "ping", "ping"], faults: [{ atTenths: 9, kind: 1, target: 2, size: 3 }] }
       const plain = yield* caseScenario(base)
       assert.deepStrictEqual(encodeScenario(yield* caseScenario({ ...base, setup: PLAIN_SETUP })), encodeScenario(plain), "the plain setup is no setup")
-      const s = yield* caseScenario({ ...base, setup: { phy: 2, wmm: 1, rateControl: 3, powerSave: 2, security: 1, switches: 5, txScheduler: 1, radio: 3, ess: 1, beacons: 1, fading: 2, dwell: 1, locate: 2, load: 1, vmacs: 1, listen: 3, interval: 1 } })
+      const s = yield* caseScenario({ ...base, setup: { phy: 2, wmm: 1, rateControl: 3, powerSave: 2, security: 1, switches: 5, txScheduler: 1, radio: 3, ess: 1, beacons: 1, fading: 2, dwell: 1, locate: 2, load: 1, vmacs: 1, listen: 3, interval: 1, aggregation: 1, wire: 1 } })
       assert.deepInclude(s.card.phy, { standard: "802.11n", mcs: 15, channelWidthMhz: 40 })
       assert.deepInclude(s.card, { qos: true, rateControl: "aarf", txScheduler: "fifo" }) // 802.11n keeps WMM
       assert.deepInclude(s.switches, { addressTranslation: "iommu", fastDataPath: true })
@@ -80,6 +80,16 @@ describe("campaign cases: generation", () => {
       // AP 1 beacons every 50 TU; AP 0, and every AP in the plain setup, every 100.
       assert.deepStrictEqual(s.aps.map((a) => a.beaconIntervalTu), [100, 50])
       assert.deepStrictEqual(plain.aps.map((a) => a.beaconIntervalTu), [100, 100])
+      // A BlockAck window of 8 on every AP (2 with aggregation 2); 64 in the plain setup, and on 802.11g whatever the setting.
+      assert.deepStrictEqual(s.aps.map((a) => a.blockAckWindow), [8, 8])
+      assert.deepStrictEqual(plain.aps.map((a) => a.blockAckWindow), [64, 64])
+      const tiny = yield* caseScenario({ ...base, setup: { ...PLAIN_SETUP, phy: 1, aggregation: 2 } })
+      assert.deepStrictEqual(tiny.aps.map((a) => a.blockAckWindow), [2, 2])
+      const elevenG = yield* caseScenario({ ...base, setup: { ...PLAIN_SETUP, aggregation: 2 } })
+      assert.deepStrictEqual(elevenG.aps.map((a) => a.blockAckWindow), [64, 64])
+      // The slow wire behind every AP; gigabit and 100 µs in the plain setup.
+      assert.deepStrictEqual(s.aps.map((a) => [a.endpoint.wiredRateMbps, a.endpoint.wiredLatencyUs]), [[10, 5000], [10, 5000]])
+      assert.deepStrictEqual(plain.aps.map((a) => [a.endpoint.wiredRateMbps, a.endpoint.wiredLatencyUs]), [[1000, 100], [1000, 100]])
       // Power save's timing: U-APSD service periods of 2 here; the others' listen interval and dynamic timeout.
       assert.deepStrictEqual(s.vms.map((v) => [v.powerSave.listenInterval, v.powerSave.dynamicTimeoutMs, v.powerSave.maxSpLength]), [[1, 100, 2], [1, 100, 2]])
       for (const [listen, expected] of [[0, [1, 100, 0]], [1, [3, 100, 0]], [2, [5, 20, 0]]] as Array<[number, Array<number>]>) {
@@ -142,6 +152,10 @@ describe("campaign cases: shrinking", () => {
     // Short beacon intervals are APs 1 and 3's: they need two APs.
     assert.notProperty(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, interval: 1 } }), "setup")
     assert.deepStrictEqual(normalizeCase({ ...twoByTwo, setup: { ...PLAIN_SETUP, interval: 1 } }).setup, { ...PLAIN_SETUP, interval: 1 })
+    // A BlockAck window needs 802.11n (802.11g does not aggregate); the slow wire stays whatever the case.
+    assert.notProperty(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, aggregation: 1 } }), "setup")
+    assert.deepStrictEqual(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, phy: 1, aggregation: 1 } }).setup, { ...PLAIN_SETUP, phy: 1, aggregation: 1 })
+    assert.deepStrictEqual(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, wire: 1 } }).setup, { ...PLAIN_SETUP, wire: 1 })
     // Power save's timing needs power save; short service periods need U-APSD (which needs WMM).
     assert.notProperty(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, listen: 2 } }), "setup")
     assert.deepStrictEqual(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, powerSave: 1, listen: 2 } }).setup, { ...PLAIN_SETUP, powerSave: 1, listen: 2 })
@@ -190,7 +204,7 @@ describe("campaign cases: shrinking", () => {
       const setupBug = (c: FaultCase) => (c.setup?.phy ?? 0) > 0 && c.setup?.powerSave === 2 ? ["invariant unaccountedFrames = 1"] : []
       const failing: FaultCase = {
         seed: 9, mode: 0, vms: 2, aps: 2, traffic: ["tcp-tx", "ping", "ping", "ping"], faults: [{ atTenths: 40, kind: 550, target: 900, size: 800 }],
-        setup: { phy: 2, wmm: 1, rateControl: 3, powerSave: 2, security: 1, switches: 6, txScheduler: 1, radio: 3, ess: 1, beacons: 1, fading: 1, dwell: 2, locate: 1, load: 1, vmacs: 1, listen: 3, interval: 1 }
+        setup: { phy: 2, wmm: 1, rateControl: 3, powerSave: 2, security: 1, switches: 6, txScheduler: 1, radio: 3, ess: 1, beacons: 1, fading: 1, dwell: 2, locate: 1, load: 1, vmacs: 1, listen: 3, interval: 1, aggregation: 2, wire: 1 }
       }
       const r = yield* shrinkCase(failing, setupBug(failing), judgeWith(setupBug, []), { batch: 2 })
       assert.deepStrictEqual(r.shrunk.setup, { ...PLAIN_SETUP, phy: 1, powerSave: 2 })
