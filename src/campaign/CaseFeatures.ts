@@ -2,11 +2,11 @@
  * What a campaign's cases ran with beyond the plain setup (802.11g, WMM, a fixed rate, no power
  * save, WPA2, no switches, round-robin, strong fixed signals, an SSID per AP, beacon phases drawn, no
  * fading, one beacon interval per channel, no location service, UDP at 1 Mb/s, 4 vMACs, power save's
- * default timing, 100 TU beacon intervals, BlockAck windows of 64, a gigabit wire), read off each
+ * default timing, 100 TU beacon intervals, BlockAck windows of 64, a wire of 100 µs), read off each
  * case's scenario: the summary counts the cases per feature, so a campaign shows what it exercised.
  */
 import type { Scenario } from "../scenario/Scenario.ts"
-import { DEFAULT_AP_SIGNAL_DBM, DEFAULT_BLOCK_ACK_WINDOW, DEFAULT_CHANNEL_DWELL_MS, DEFAULT_VMACS, DEFAULT_WIRED_RATE_MBPS } from "../scenario/Scenario.ts"
+import { DEFAULT_AP_SIGNAL_DBM, DEFAULT_BLOCK_ACK_WINDOW, DEFAULT_CHANNEL_DWELL_MS, DEFAULT_VMACS, DEFAULT_WIRED_LATENCY_US } from "../scenario/Scenario.ts"
 import { DYNAMIC_PS_TIMEOUT_MS_DEFAULT } from "../scenario/PowerSaveSpec.ts"
 
 /** The features of `s` beyond the plain setup, by name (each once). */
@@ -44,8 +44,8 @@ export const scenarioFeatures = (s: Scenario): Array<string> => {
     const window = Math.min(...s.aps.map((a) => a.blockAckWindow))
     if (window < DEFAULT_BLOCK_ACK_WINDOW) out.push(`BlockAck window ${window}`)
   }
-  const wire = Math.min(...s.aps.map((a) => a.endpoint.wiredRateMbps))
-  if (wire < DEFAULT_WIRED_RATE_MBPS) out.push(`${wire} Mb/s wire`)
+  const wire = Math.max(...s.aps.map((a) => a.endpoint.wiredLatencyUs))
+  if (wire > DEFAULT_WIRED_LATENCY_US) out.push(`${wire / 1000} ms wire`)
   if (new Set(s.aps.map((a) => a.ssid)).size < s.aps.length) out.push("ESS")
   // Every AP's first beacon in the run's first millisecond (`CaseSetup.beacons` 1).
   if (s.aps.every((a) => a.tbttOffsetUs !== undefined && a.tbttOffsetUs < 1_000)) out.push("beacons in step")

@@ -164,7 +164,7 @@ export const campaignCommand = Command.make(
     "Fault campaign: generate --cases fresh fault cases from --seed (a topology of 1–4 VMs and 1–4 APs, a flow per VM: ping, UDP or TCP " +
       "either way; a mode, a setup of the model's features: PHY, WMM, rate control, power save, security, Virtual WiFi's switches, TX scheduler, " +
       "weak, placed or moving signals, one ESS, beacon phases, fading, the radio's dwell per channel, a location service, saturating UDP, " +
-      "a vMAC per VM, power save's listen interval, timeout and service periods, mixed beacon intervals, small BlockAck windows, a slow wire behind the APs; and 1–6 faults of " +
+      "a vMAC per VM, power save's listen interval, timeout and service periods, mixed beacon intervals, small BlockAck windows, a far server behind the APs; and 1–6 faults of " +
       "every kind: crashes, hangs, lost interrupts, APs down, storms, reboots …), run them on " +
       "--workers threads (or the --cluster runners), and judge each: every invariant at zero, every VM connected again and moving data within " +
       "15 s of the last fault. A failing case is shrunk to a smaller one that fails the same way (fewer VMs, APs and " +

@@ -202,8 +202,8 @@ export const SecuritySpec = Schema.Union([
 export type SecuritySpec = typeof SecuritySpec.Type
 
 /** The wired host behind an AP: the peer of the throughput and ping benchmarks (seed: the Chariot endpoint). */
-/** `aps[].endpoint.wiredRateMbps`'s default: gigabit Ethernet (see its description). */
-export const DEFAULT_WIRED_RATE_MBPS = 1000
+/** `aps[].endpoint.wiredLatencyUs`'s default: a LAN (see its description). */
+export const DEFAULT_WIRED_LATENCY_US = 100
 
 /** `aps[].blockAckWindow`'s default: the largest an HT BlockAck covers (see its description). */
 export const DEFAULT_BLOCK_ACK_WINDOW = 64
@@ -211,7 +211,7 @@ export const DEFAULT_BLOCK_ACK_WINDOW = 64
 export const EndpointSpec = Schema.Struct({
   wiredLatencyUs: defaulted(
     numberBetween(0, 1_000_000),
-    100,
+    DEFAULT_WIRED_LATENCY_US,
     "One-way latency between the AP and its wired endpoint, in µs, 0..1000000 (one second). Default 100: an " +
       "estimate, half of the 200 µs round trip at the low end of what Rumble et al. give for a LAN of commodity " +
       "Ethernet switches and kernel network stacks (\"It's Time for Low Latency\", HotOS 2011: 200–500 µs); the " +
@@ -219,7 +219,7 @@ export const EndpointSpec = Schema.Struct({
   ),
   wiredRateMbps: defaulted(
     numberBetween(1, 100_000),
-    DEFAULT_WIRED_RATE_MBPS,
+    1000,
     "Rate of the wired link behind the AP, in Mbps, 1..100000: each direction serializes every packet in Ethernet's " +
       "framing at this rate, behind a queue of 1000 packets (ap/WiredLink.ts); at 1 Mbps a full queue drains in 12.3 s, " +
       "within the 15 s a frame may live. Default 1000 (gigabit Ethernet)."

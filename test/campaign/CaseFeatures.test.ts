@@ -14,7 +14,7 @@ describe("campaign: the features a case ran with", () => {
       const all = yield* caseScenario({ ...base, setup: { phy: 2, wmm: 0, rateControl: 1, powerSave: 2, security: 1, switches: 7, txScheduler: 1, radio: 3, ess: 1, beacons: 1, fading: 1, dwell: 2, locate: 1, load: 1, vmacs: 1, listen: 3, interval: 1, aggregation: 2, wire: 1 } })
       assert.deepStrictEqual(scenarioFeatures(all), [
         "802.11n HT40", "minstrel", "U-APSD", "service periods of 2", "open", "IOMMU", "interrupt coalescing", "fast data path", "fifo", "placed APs", "walking host",
-        "Rayleigh fading", "dwell 204.8 ms", "location scans", "a vMAC per VM", "saturating UDP", "mixed beacon intervals", "BlockAck window 2", "10 Mb/s wire", "ESS", "beacons in step"
+        "Rayleigh fading", "dwell 204.8 ms", "location scans", "a vMAC per VM", "saturating UDP", "mixed beacon intervals", "BlockAck window 2", "20 ms wire", "ESS", "beacons in step"
       ])
       const g = yield* caseScenario({ ...base, setup: { ...PLAIN_SETUP, phy: 1, wmm: 1, powerSave: 1, radio: 1 } })
       // 802.11n keeps WMM whatever `wmm` says.

@@ -87,8 +87,8 @@ describe("campaign cases: generation", () => {
       assert.deepStrictEqual(tiny.aps.map((a) => a.blockAckWindow), [2, 2])
       const elevenG = yield* caseScenario({ ...base, setup: { ...PLAIN_SETUP, aggregation: 2 } })
       assert.deepStrictEqual(elevenG.aps.map((a) => a.blockAckWindow), [64, 64])
-      // The slow wire behind every AP; gigabit and 100 µs in the plain setup.
-      assert.deepStrictEqual(s.aps.map((a) => [a.endpoint.wiredRateMbps, a.endpoint.wiredLatencyUs]), [[10, 5000], [10, 5000]])
+      // The far wire behind every AP (20 ms one way, still gigabit); 100 µs in the plain setup.
+      assert.deepStrictEqual(s.aps.map((a) => [a.endpoint.wiredRateMbps, a.endpoint.wiredLatencyUs]), [[1000, 20000], [1000, 20000]])
       assert.deepStrictEqual(plain.aps.map((a) => [a.endpoint.wiredRateMbps, a.endpoint.wiredLatencyUs]), [[1000, 100], [1000, 100]])
       // Power save's timing: U-APSD service periods of 2 here; the others' listen interval and dynamic timeout.
       assert.deepStrictEqual(s.vms.map((v) => [v.powerSave.listenInterval, v.powerSave.dynamicTimeoutMs, v.powerSave.maxSpLength]), [[1, 100, 2], [1, 100, 2]])
@@ -152,7 +152,7 @@ describe("campaign cases: shrinking", () => {
     // Short beacon intervals are APs 1 and 3's: they need two APs.
     assert.notProperty(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, interval: 1 } }), "setup")
     assert.deepStrictEqual(normalizeCase({ ...twoByTwo, setup: { ...PLAIN_SETUP, interval: 1 } }).setup, { ...PLAIN_SETUP, interval: 1 })
-    // A BlockAck window needs 802.11n (802.11g does not aggregate); the slow wire stays whatever the case.
+    // A BlockAck window needs 802.11n (802.11g does not aggregate); the far wire stays whatever the case.
     assert.notProperty(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, aggregation: 1 } }), "setup")
     assert.deepStrictEqual(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, phy: 1, aggregation: 1 } }).setup, { ...PLAIN_SETUP, phy: 1, aggregation: 1 })
     assert.deepStrictEqual(normalizeCase({ ...c, setup: { ...PLAIN_SETUP, wire: 1 } }).setup, { ...PLAIN_SETUP, wire: 1 })
