@@ -45,7 +45,7 @@ import { MIN_TIM_ELEMENT_BYTES, timElementBytes } from "../vocabulary/Tim.ts"
 import type { EndpointMessage } from "./Endpoint.ts"
 import { appendTo } from "../kernel/StableShapes.ts"
 import type { WiredLink } from "./WiredLink.ts"
-import { tsfOffsetNs } from "./BeaconPhase.ts"
+import { tbttNs, tsfOffsetNs, tsfRate } from "./BeaconPhase.ts"
 import { ApRates } from "./ApRateControl.ts"
 import type { ApRateOptions } from "./ApRateControl.ts"
 import type { RateControlKind } from "../ratecontrol/Controllers.ts"
@@ -90,8 +90,10 @@ export interface ApOptions {
   /** Its node in the radio environment, when it has a position. */
   readonly node: number | undefined
   readonly beaconIntervalNs: number
-  /** Its first TBTT, ns after the start (0 ≤ it < `beaconIntervalNs`): the phase of all its beacons. */
+  /** Its first TBTT, ns after the start (0 ≤ it < `beaconIntervalNs`): the phase of its beacons. */
   readonly firstTbttNs: number
+  /** How fast its clock runs against the card's, ppm (`BeaconPhase.ts`): its later TBTTs drift from that phase. */
+  readonly clockDriftPpm: number
   /** Beacons per DTIM (the TIM's DTIM period, 9.4.2.6). */
   readonly dtimPeriod: number
   /** How long a station may stay quiet before the AP polls it (`ApInactivity.ts`, hostapd's `ap_max_inactivity`). */
@@ -155,6 +157,8 @@ export interface ApHandle {
   readonly ref: ModelActor.ModelRef<ApMessage>
   readonly stats: ApStats
   readonly traces: ApTraces
+  /** Its clock against the card's, ppm: the scenario's or the one drawn (`BeaconPhase.ts`). */
+  readonly clockDriftPpm: number
 }
 
 interface ApState {
@@ -244,7 +248,7 @@ export const make = Effect.fnUntraced(function*(options: ApOptions): Effect.fn.R
   self.set(ref)
   logic.self = ref
   after(kernel, options.firstTbttNs, ref, { _tag: "Beacon" })
-  return { ref, stats, traces }
+  return { ref, stats, traces, clockDriftPpm: options.clockDriftPpm }
 })
 
 /** The AP's handling of its messages, on the state the actor runtime holds. */
@@ -262,6 +266,10 @@ class ApLogic {
   private readonly gtk: Uint8Array
   /** Its TSF minus the run's clock (`BeaconPhase.ts`). */
   private readonly tsfOffsetNs: number
+  /** Its TSF's ticks per tick of the run's clock. */
+  private readonly tsfRate: number
+  /** The index of its next TBTT (the first is 0). */
+  private nextTbtt = 1
   constructor(kernel: Kernel, o: ApOptions, station: Station, stats: ApStats, traces: ApTraces, nonces: Prng) {
     this.kernel = kernel
     this.o = o
@@ -270,7 +278,8 @@ class ApLogic {
     this.traces = traces
     this.nonces = nonces
     this.gtk = nonceFrom(() => nonces.nextUint32()).subarray(0, KEY_PART_BYTES)
-    this.tsfOffsetNs = tsfOffsetNs(o.firstTbttNs, o.beaconIntervalNs)
+    this.tsfRate = tsfRate(o.clockDriftPpm)
+    this.tsfOffsetNs = tsfOffsetNs(o.firstTbttNs, o.beaconIntervalNs, this.tsfRate)
     this.features = { ssidBytes: utf8Bytes(o.ssid), rsn: o.passphrase !== undefined, ht: o.phy.standard === "802.11n", wmm: o.qos, erp: o.channel <= MAX_24GHZ_CHANNEL }
   }
 
@@ -326,7 +335,8 @@ class ApLogic {
           this.stats.beacons++
           this.beacon(s)
         }
-        after(this.kernel, this.o.beaconIntervalNs, this.self!, msg)
+        // Each TBTT from the first and its index, not from the last: no rounding piles up over a long run.
+        at(this.kernel, tbttNs(this.o.firstTbttNs, this.o.beaconIntervalNs, this.tsfRate, this.nextTbtt++), this.self!, msg)
         break
       case "Downlink": {
         // Frames refused at the door are done too: the endpoint, which counts what it has queued
@@ -450,7 +460,7 @@ class ApLogic {
   }
 
   private advert() {
-    return { ssid: this.o.ssid, channel: this.o.channel, tsfOffsetNs: this.tsfOffsetNs }
+    return { ssid: this.o.ssid, channel: this.o.channel, tsfOffsetNs: this.tsfOffsetNs, tsfRate: this.tsfRate }
   }
 
   /** A beacon at its TBTT (now), with the TIM of the stations that doze and have frames held (9.3.3.3). */

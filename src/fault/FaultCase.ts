@@ -340,10 +340,11 @@ const IN_STEP_TBTT_SPACING_US = 10
  * longest exchange (an HT-mixed PPDU of 5,484 µs, `MAX_HT_MIXED_PPDU_NS`, SIFS and a BlockAck of 68 µs
  * at 6 Mb/s: 5,562 µs), rounded up to whole milliseconds, so that its beacon never waits out the same
  * busy medium as the other's. Beacons go at PIFS with no backoff (ath9k's beacon queue, ns-3's beacon
- * Txop), so two that wait for the same end of a busy medium collide, and the model's APs keep their
- * TBTTs' phase (no clock drift): with both APs' beacons pending behind saturated traffic, AP 0's and
- * AP 3's collided at every TBTT, and a dozing VM heard no TIM for up to 1.7 s at a time (campaign
- * seed 489, case 112, round 29). It stays in step with the APs on the other channels: its listeners'
+ * Txop), so two that wait for the same end of a busy medium collide, and two APs' clocks part by a
+ * whole exchange only over minutes (at most 50 ppm apart, `ap/BeaconPhase.ts`), longer than a case:
+ * with both APs' beacons pending behind saturated traffic, AP 0's and AP 3's collided at every TBTT,
+ * and a dozing VM heard no TIM for up to 1.7 s at a time (campaign seed 489, case 112, round 29, before
+ * the APs' clocks drifted). It stays in step with the APs on the other channels: its listeners'
  * 10 ms windows still meet theirs.
  */
 const CO_CHANNEL_TBTT_SPACING_US = 6_000

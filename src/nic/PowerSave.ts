@@ -86,7 +86,11 @@ export interface PsStep {
  * many times per timeout (they would carry PM=0 behind a doze announcement). Modelling choice.
  */
 const IN_FLIGHT_RECHECKS_PER_TIMEOUT = 4
-/** Margin a dozing vMAC keeps before a TBTT for its clock's drift against the AP's. Modelling choice. */
+/**
+ * Margin a dozing vMAC keeps before a TBTT for its clock's drift against the AP's: two crystals within
+ * ±25 ppm each (`ap/BeaconPhase.ts`) part by at most 50 ppm, 500 µs over the longest listen interval
+ * a scenario allows (10 s). Modelling choice.
+ */
 export const WAKE_DRIFT_MARGIN_NS = 500_000
 /** How early before a TBTT a dozing vMAC asks for the radio: the wake-up, a channel switch, and the drift margin. */
 export const WAKE_LEAD_NS = RADIO_WAKE_NS + CHANNEL_SWITCH_NS + WAKE_DRIFT_MARGIN_NS

@@ -151,9 +151,10 @@ export class AirCapture {
     c.durationUs = unicast ? Math.ceil((sifsNs + answerNs) / NS_PER_US) : 0 // 9.2.5.2, 9.2.5.7
     c.qos = station.qos
     // A beacon's or probe response's Timestamp follows its MAC header; other frames have none.
-    // Its AP's TSF, which runs apart from the capturing radio's (the run's clock: radiotap's TSFT).
+    // Its AP's TSF, which runs apart from the capturing radio's (the run's clock: radiotap's TSFT), and
+    // at its own rate (the PPDU's few hundred µs at the run's rate: under 0.1 ns apart at 200 ppm).
     c.tsfUs = head.kind === FrameKind.Beacon || head.kind === FrameKind.ProbeResponse
-      ? tsfOfPsduByteUs(p.phy, p.startNs + (head.info?.tsfOffsetNs ?? 0), MAC_HEADER_BYTES)
+      ? tsfOfPsduByteUs(p.phy, p.startNs * (head.info?.tsfRate ?? 1) + (head.info?.tsfOffsetNs ?? 0), MAC_HEADER_BYTES)
       : 0
     const tsftUs = tsfOfPsduByteUs(p.phy, p.startNs, 0) // every subframe of an A-MPDU carries the PPDU's
     c.channel = p.channel

@@ -206,6 +206,8 @@ export const RunReport = Schema.Struct({
     /** Stations it polled after 300 s without a frame (`aps[].maxInactivitySeconds`), and those it then disassociated. */
     inactivityPolls: Schema.Number,
     inactivityDisassociations: Schema.Number,
+    /** Its clock against the card's, ppm (`aps[].clockDriftPpm`, or the one drawn from the seed): its beacons' drift. */
+    clockDriftPpm: Schema.Number,
     /** What it sent its stations, by rate (`aps[].rateControl`). */
     rates: ApRatesReport
   })),

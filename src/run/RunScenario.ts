@@ -201,6 +201,7 @@ export const report = (world: World, nowNs: number, actors: ActorSummary = { met
         kickouts: s.kickouts,
         inactivityPolls: s.inactivityPolls,
         inactivityDisassociations: s.inactivityDisassociations,
+        clockDriftPpm: ap.clockDriftPpm,
         rates: apRatesReport(apRateControlOf(world.scenario, spec), phyOf(world.scenario), s)
       }
     }),

@@ -266,6 +266,13 @@ export const ApSpec = Schema.Struct({
       "of its target beacon transmission times (TBTTs, 802.11-2016 11.1.3.1). Default: drawn for each AP from the run's " +
       "seed, uniformly over the interval, as the independent clocks of APs started at different times place them."
   }),
+  clockDriftPpm: Schema.optionalKey(numberBetween(-200, 200)).annotate({
+    description: "How fast the AP's clock (its TSF, which times its beacons) runs against the card's, in ppm, " +
+      "-200..200 (two clocks at the ±0.01% the standard allows a TSF); positive: its beacons come more often than " +
+      "the card counts. Default: drawn for each AP from the run's seed as two crystals anywhere within their " +
+      "tolerance, the AP's (±25 ppm in 2.4 GHz, ±20 in 5 GHz) and the card's (±25), so two APs' beacons part " +
+      "over time. Give 0 to every AP (and tbttOffsetUs) to keep APs in step for a whole run."
+  }),
   dtimPeriod: DtimPeriod,
   maxInactivitySeconds: defaulted(
     intBetween(1, 86_400),

@@ -230,8 +230,12 @@ export interface ManagementInfo {
   readonly tim?: Tim
   readonly tbttNs?: number
   readonly beaconIntervalNs?: number
-  /** A beacon or probe response: its AP's TSF minus the run's clock, ns (each AP keeps its own TSF, 802.11-2016 11.1.3.1). */
+  /**
+   * A beacon or probe response: its AP's TSF at 0 on the run's clock, ns, and its ticks per tick of
+   * the run's clock (each AP keeps its own TSF on its own crystal, 802.11-2016 11.1.3.1; `ap/BeaconPhase.ts`).
+   */
   readonly tsfOffsetNs?: number
+  readonly tsfRate?: number
   /** An association response: the Association ID the AP gave the station (9.4.1.8); a PS-Poll: the station's AID. */
   readonly aid?: number
   /**

@@ -8,7 +8,7 @@
  * ```
  */
 import { TU_NS } from "../air/Timing.ts"
-import { firstTbttNs } from "../ap/BeaconPhase.ts"
+import { apClockDriftsPpm, firstTbttNs } from "../ap/BeaconPhase.ts"
 import { TxPathCollector } from "../vocabulary/TxPath.ts"
 import { forward } from "../actor/Port.ts"
 import type { Port } from "../actor/Port.ts"
@@ -190,6 +190,10 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
   // APs and the wired endpoints behind them.
   const aps: Array<AccessPoint.ApHandle> = []
   const endpoints: Array<Endpoint.EndpointHandle> = []
+  const clockDriftsPpm = apClockDriftsPpm(
+    scenario.aps.map((spec) => ({ bssid: spec.bssid, channel: apChannel(scenario, spec), clockDriftPpm: spec.clockDriftPpm })),
+    (name) => sim.stream(name).nextDoubleUnsafe()
+  )
   for (const [i, spec] of scenario.aps.entries()) {
     const apRef = forward<AccessPoint.ApMessage>()
     const epRef = forward<Endpoint.EndpointMessage>()
@@ -205,6 +209,7 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
       beaconIntervalNs: spec.beaconIntervalTu * TU_NS,
       // Each AP's own stream: the phases of the others, and every other draw, stay as they are.
       firstTbttNs: firstTbttNs(spec.tbttOffsetUs, spec.beaconIntervalTu * TU_NS, () => sim.stream(`beacon-phase/${spec.bssid}`).nextDoubleUnsafe()),
+      clockDriftPpm: clockDriftsPpm[i]!,
       dtimPeriod: spec.dtimPeriod,
       maxInactivityNs: spec.maxInactivitySeconds * 1e9,
       passphrase: spec.security.kind === "wpa2-psk" ? spec.security.passphrase : undefined,

@@ -289,18 +289,24 @@ describe("AirCapture: a run's capture read back", () => {
       assert.isTrue(elements.has(48), "a WPA2 AP's beacon carries its RSN element")
       // Radiotap's TSFT is the MPDU's first bit: behind ERP-OFDM's 20 µs of preamble and SIGNAL (Table
       // 17-5). The Timestamp's first bit at 6 Mb/s is in data symbol ⌊(16 + 24 × 8) / 24⌋ = 8: 32 µs on,
-      // on the AP's own TSF: one offset from the capturing radio's for all its beacons, and a multiple
-      // of the interval (100 TU = 102,400 µs) at each TBTT, which the beacon follows by its channel
-      // access, behind at most one of the VM's exchanges (about 0.3 ms at 54 Mb/s): under 1 ms.
-      const offsets = new Set<number>()
+      // on the AP's own TSF: apart from the capturing radio's by an offset that grows at the AP's clock
+      // drift (a straight line, at most 50 ppm: two crystals within ±25 ppm), and a multiple of the
+      // interval (100 TU = 102,400 µs) at each TBTT, which the beacon follows by its channel access,
+      // behind at most one of the VM's exchanges (about 0.3 ms at 54 Mb/s): under 1 ms.
+      const points: Array<{ readonly tsftUs: number; readonly offsetUs: number }> = []
       for (const { r, rt, h } of d.filter(({ h }) => h.type === 0 && h.subtype === 8)) {
         assert.strictEqual(rt.tsftUs, Math.floor(r.timeNs / 1000) + 20)
         const body = new DataView(r.data.buffer, r.data.byteOffset + h.bodyOffset)
         const timestampUs = body.getUint32(4, true) * 2 ** 32 + body.getUint32(0, true)
-        offsets.add(timestampUs - (rt.tsftUs! + 32))
+        points.push({ tsftUs: rt.tsftUs!, offsetUs: timestampUs - (rt.tsftUs! + 32) })
         assert.isBelow((timestampUs - 20 - 32) % 102_400, 1_000)
       }
-      assert.strictEqual(offsets.size, 1)
+      const first = points[0]!
+      const last = points[points.length - 1]!
+      const slope = (last.offsetUs - first.offsetUs) / (last.tsftUs - first.tsftUs)
+      assert.isAtMost(Math.abs(slope), 50e-6)
+      // Each on the line through the first and the last, to the µs both clocks count in.
+      for (const p of points) assert.closeTo(p.offsetUs, first.offsetUs + slope * (p.tsftUs - first.tsftUs), 2)
       // Its association responses say Privacy (Capability bit 4, 802.11-2016 9.4.1.4).
       const responses = d.filter(({ h }) => h.type === 0 && h.subtype === 1)
       assert.isAbove(responses.length, 0)
