@@ -55,6 +55,8 @@ export class TcpSenderFlow {
   private writer: Writer.PacedWriter
   private wakeArmed = false
   private generation = 0
+  /** When it last sent data (Linux's `lsndtime`), a retransmission included; −1 before any. */
+  private lastSendNs = -1
   /**
    * The retransmission timer: one, moved at each arming, as Linux moves its socket's
    * (`inet_csk_reset_xmit_timer`, a `mod_timer`). A new timer per ACK left the earlier ones to fire
@@ -87,8 +89,11 @@ export class TcpSenderFlow {
       if (n <= 0) return
     }
     const wasIdle = Reno.inFlight(this.state) === 0
-    const taken = this.port.emitSegments(this.state.sndNxt, n, this.tsRecentNs)
+    // After a long idle spell the window restarts before anything goes (Linux's tcp_event_data_sent).
+    if (wasIdle && this.lastSendNs >= 0) this.state = Reno.afterIdle(this.state, this.kernel.nowNs - this.lastSendNs)
+    const taken = this.port.emitSegments(this.state.sndNxt, Math.min(n, Reno.sendable(this.state, Rx.RECEIVE_WINDOW_SEGMENTS)), this.tsRecentNs)
     this.state = Reno.sent(this.state, taken)
+    if (taken > 0) this.lastSendNs = this.kernel.nowNs
     if (wasIdle && taken > 0) this.armTimer()
   }
 
@@ -99,7 +104,7 @@ export class TcpSenderFlow {
     const step = Reno.onAck(this.state, ackNo, this.kernel.nowNs, echoNs)
     this.state = step.sender
     // A retransmission that finds no room is recovered by the timer.
-    if (step.retransmit) this.port.emitSegments(this.state.sndUna, 1, this.tsRecentNs)
+    if (step.retransmit && this.port.emitSegments(this.state.sndUna, 1, this.tsRecentNs) > 0) this.lastSendNs = this.kernel.nowNs
     if (step.timer === true) this.armTimer()
     else if (step.timer === false) this.stopTimer() // nothing in flight
     this.pump()

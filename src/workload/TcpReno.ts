@@ -2,7 +2,9 @@
  * A TCP Reno sender as a pure state machine (RFC 5681 congestion control, RFC 6298 timer), counted
  * in segments of MSS bytes: slow start, congestion avoidance, fast retransmit on the third duplicate
  * ACK, fast recovery with window inflation, and a retransmission timeout with exponential backoff
- * and go-back-N. The actor that owns a flow feeds it ACKs and timer expiries and sends what it says.
+ * and go-back-N; as Linux, a window that grows only while it limits the sender and restarts after
+ * an idle spell (RFC 2861, RFC 5681 4.1). The actor that owns a flow feeds it ACKs and timer
+ * expiries and sends what it says.
  *
  * Its RTT samples come from the timestamps option (RFC 7323 4.1), which Linux uses by default: every
  * ACK that acknowledges new data echoes the send time of the segment that made the receiver send it,
@@ -34,6 +36,16 @@ export const INITIAL_RTO_NS = 1_000_000_000
 export const INITIAL_CWND_SEGMENTS = 3
 /** Duplicate ACKs that trigger fast retransmit (RFC 5681 3.2). */
 export const DUP_ACK_THRESHOLD_ACKS = 3
+/**
+ * How far below the window a sender may stay and still count as limited by it, segments: Linux's
+ * `tcp_max_burst`, the reordering estimate, 3 at the start (`sysctl_tcp_reordering`). A sender that
+ * leaves more of its window unused is limited by its application, and its window does not grow
+ * (`tcp_is_cwnd_limited`, RFC 2861's validation, which Linux 2.6.33's `tcp_reno_cong_avoid` asks
+ * first). Linux also counts a sender within a third of its window as limited when its route can
+ * segment in software (GSO); the seed's era's mac80211 interfaces could not (no scatter-gather), and
+ * the model applies the plain rule to the endpoint too. Modelling choice.
+ */
+export const MAX_BURST_SEGMENTS = 3
 
 export interface RenoSender {
   /** Congestion window and slow-start threshold, in segments (fractional in congestion avoidance). */
@@ -62,6 +74,25 @@ export const initialSender: RenoSender = {
 
 /** Segments in flight. */
 export const inFlight = (s: RenoSender): number => s.sndNxt - s.sndUna
+
+/** Whether the window limits the sender (`MAX_BURST_SEGMENTS`): only then does an ACK grow it. */
+export const cwndLimited = (s: RenoSender): boolean => inFlight(s) >= s.cwnd - MAX_BURST_SEGMENTS
+
+/**
+ * Data goes out after the sender sent nothing for `idleNs` with nothing in flight: past one RTO, the
+ * window it kept may no longer fit the path (RFC 5681 4.1), and it halves once per RTO of the idle
+ * time, down to no less than the initial window, with ssthresh kept at 3/4 of the old window at
+ * least, as Linux's `tcp_cwnd_restart` (net/ipv4/tcp_output.c, `tcp_slow_start_after_idle` 1 by
+ * default) does. Otherwise the sender as it is.
+ */
+export const afterIdle = (s: RenoSender, idleNs: number): RenoSender => {
+  if (inFlight(s) > 0 || idleNs <= s.rtoNs) return s
+  const restart = Math.min(INITIAL_CWND_SEGMENTS, s.cwnd)
+  const ssthresh = Math.max(s.ssthresh, Math.floor(s.cwnd / 2) + Math.floor(s.cwnd / 4))
+  let cwnd = s.cwnd
+  for (let left = idleNs - s.rtoNs; left > 0 && cwnd > restart; left -= s.rtoNs) cwnd = Math.floor(cwnd / 2)
+  return { ...s, ssthresh, cwnd: Math.max(cwnd, restart) }
+}
 
 /** New segments the window allows now, given the receiver's window `rwnd` (segments). */
 export const sendable = (s: RenoSender, rwnd: number): number =>
@@ -116,6 +147,8 @@ export const onAck = (s: RenoSender, ack: number, nowNs: number, echoNs: number)
     const acked = ack - s.sndUna
     const cwnd = s.inRecovery
       ? s.ssthresh // Reno: a new ACK ends recovery and deflates the window to ssthresh
+      : !cwndLimited(s)
+      ? s.cwnd // the application held the sender back: the window did not prove itself (RFC 2861)
       : s.cwnd < s.ssthresh
       ? s.cwnd + acked // slow start (RFC 5681 3.1, byte counting)
       : s.cwnd + acked / s.cwnd // congestion avoidance: about +1 per RTT
