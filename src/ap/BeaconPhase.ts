@@ -7,7 +7,7 @@
  *
  * Each AP's TSF runs at its own crystal's rate, which the run's clock (the card's) does not share:
  * the AP's TBTTs come a little more or less often than the card counts them, and two APs' phases
- * part over time. A station resynchronizes on each beacon it hears (its Timestamp, 11.1.3.4) and
+ * part over time. A station resynchronizes on each beacon it hears (its Timestamp, 11.1.3) and
  * wakes a margin early for the drift in between (`PowerSave.WAKE_DRIFT_MARGIN_NS`).
  */
 
