@@ -21,6 +21,7 @@ export const renderRunReport = (r: RunReport): string => {
     )
   }
   lines.push(...renderLinks(r))
+  lines.push(...renderAps(r))
   // Rate control (not "fixed"): the rate each VM's frames mostly went at, and the rate commands it cost.
   const adaptive = r.vms.filter((vm) => vm.rates.algorithm !== "fixed")
   if (adaptive.length > 0) {
@@ -70,6 +71,21 @@ const renderLinks = (r: RunReport): Array<string> => {
     }
   }
   return lines.length === 0 ? [] : ["", "links at the end:", ...lines]
+}
+
+/** Each AP's side: what it granted and took back, and how fast its clock ran against the card's (its beacons' drift). */
+const renderAps = (r: RunReport): Array<string> => {
+  const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`
+  const lines = r.aps.map((ap) => {
+    const parts = [plural(ap.associations, "association")]
+    if (ap.rejectedAssociations > 0) parts.push(`${ap.rejectedAssociations} refused`)
+    if (ap.handshakeFailures > 0) parts.push(plural(ap.handshakeFailures, "failed handshake"))
+    if (ap.kickouts > 0) parts.push(plural(ap.kickouts, "kickout"))
+    if (ap.inactivityDisassociations > 0) parts.push(`${ap.inactivityDisassociations} disassociated inactive`)
+    const drift = `${ap.clockDriftPpm >= 0 ? "+" : "−"}${num(Math.abs(ap.clockDriftPpm))} ppm`
+    return `  ${pad(ap.ssid, 10)}${ap.bssid}  ${parts.join(", ")}; clock ${drift} against the card's`
+  })
+  return lines.length === 0 ? [] : ["", "APs:", ...lines]
 }
 
 const mean = (xs: ReadonlyArray<number>): number | null => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length)

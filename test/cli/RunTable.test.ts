@@ -34,4 +34,19 @@ describe("cli: the run table", () => {
       const energy = renderRunReport(r).split("\n").find((l) => l.startsWith("energy:"))!
       assert.match(energy, /a \d+\.\d{3} J, b – \(no vMAC\)$/)
     }))
+
+  it.effect("each AP has a line: its associations, and its clock's drift against the card's, signed", () =>
+    Effect.gen(function*() {
+      const ap = (ssid: string, bssid: string, clockDriftPpm: number) => ({ ssid, bssid, channel: 6, clockDriftPpm })
+      const scenario = yield* decodeScenario({
+        durationSeconds: 2,
+        aps: [ap("lab", "02:00:00:00:01:00", 12.25), ap("guest", "02:00:00:00:01:01", -40)],
+        vms: [{ name: "vm1", ssid: "lab", passphrase: "vwifi-lab-key" }]
+      })
+      const lines = renderRunReport(yield* runScenario(scenario, { seed: 1 })).split("\n")
+      const at = lines.indexOf("APs:")
+      assert.isAbove(at, 0)
+      assert.strictEqual(lines[at + 1], "  lab       02:00:00:00:01:00  1 association; clock +12.3 ppm against the card's")
+      assert.strictEqual(lines[at + 2], "  guest     02:00:00:00:01:01  0 associations; clock −40.0 ppm against the card's")
+    }))
 })
