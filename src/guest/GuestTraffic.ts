@@ -109,7 +109,7 @@ export class GuestTraffic {
         s.tcpReceiver = {
           dataBytes: segmentDataBytes(flow.mssBytes),
           flow: new TcpReceiverFlow(kernel, (ackNo, echoNs) => void this.send(s, 1, ACK_PACKET_BYTES, Payload.TcpAck, undefined, ackNo, echoNs), (generation) =>
-            self.tellUnsafe({ _tag: "TcpTimer", flow: i, generation, epoch: e }))
+            self.tellUnsafe({ _tag: "TcpTimer", flow: i, generation, epoch: e }), kernel.nowNs)
         }
       }
     })

@@ -57,6 +57,8 @@ export class TcpSenderFlow {
   private generation = 0
   /** When it last sent data (Linux's `lsndtime`), a retransmission included; −1 before any. */
   private lastSendNs = -1
+  /** When the connection began: every segment it sends is stamped from here on. */
+  private readonly startNs: number
   /**
    * The retransmission timer: one, moved at each arming, as Linux moves its socket's
    * (`inet_csk_reset_xmit_timer`, a `mod_timer`). A new timer per ACK left the earlier ones to fire
@@ -72,6 +74,7 @@ export class TcpSenderFlow {
     this.app = app
     this.writer = Writer.start(kernel.nowNs)
     this.timer = kernel.unsetTimer()
+    this.startNs = kernel.nowNs
   }
 
   /** Sends what the window, the port and (for a paced application) the data written allow. */
@@ -97,8 +100,14 @@ export class TcpSenderFlow {
     if (wasIdle && taken > 0) this.armTimer()
   }
 
-  /** An ACK for `ackNo` arrived, stamped `tsValNs` and echoing `echoNs`. */
+  /**
+   * An ACK for `ackNo` arrived, stamped `tsValNs` and echoing `echoNs`. One that echoes a time before
+   * this connection began answers a segment of an earlier one (its peer's ACK still on the wire when
+   * the station joined again) and is not this connection's: a real stack tells them apart by the
+   * new connection's port, which the model's packets do not carry.
+   */
   ack(ackNo: number, tsValNs: number, echoNs: number): void {
+    if (echoNs >= 0 && echoNs < this.startNs) return
     // A bare ACK's sequence number never moves, so every one is at or before Last.ACK.sent (RFC 7323 4.3).
     if (tsValNs > this.tsRecentNs) this.tsRecentNs = tsValNs
     const step = Reno.onAck(this.state, ackNo, this.kernel.nowNs, echoNs)
@@ -162,17 +171,25 @@ export class TcpReceiverFlow {
   private timerArmed = false
   /** The delayed-ACK timer, one, stopped when an ACK goes before it (as the sender's retransmission timer). */
   private readonly timer: Timer
+  private readonly acceptFromNs: number
   private readonly fireTimer = (): void => this.onTimer(this.generation)
 
-  constructor(kernel: Kernel, emitAck: (ackNo: number, echoNs: number) => void, onTimer: (generation: number) => void) {
+  /**
+   * `acceptFromNs`: segments stamped before it belong to an earlier connection and are dropped (a
+   * station's receiver, made when it connects, while its old peer's segments may still be on the
+   * wire); an endpoint's receiver, made by the connection's first segment, takes every one.
+   */
+  constructor(kernel: Kernel, emitAck: (ackNo: number, echoNs: number) => void, onTimer: (generation: number) => void, acceptFromNs = -Infinity) {
     this.kernel = kernel
     this.emitAck = emitAck
     this.onTimer = onTimer
     this.timer = kernel.unsetTimer()
+    this.acceptFromNs = acceptFromNs
   }
 
   /** Segment `seg`, stamped `tsValNs`, arrived; returns how many segments became deliverable in order. */
   segment(seg: number, tsValNs: number): number {
+    if (tsValNs < this.acceptFromNs) return 0
     const step = Rx.onSegment(this.state, seg, tsValNs)
     this.state = step.receiver
     if (step.ackNow) {
