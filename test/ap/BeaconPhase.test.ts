@@ -63,8 +63,6 @@ const beaconsOf = (input: unknown, seed: number, seconds: number) =>
     return beacons
   })
 
-const runScenarioReport = (scenario: Parameters<typeof runScenario>[0], seed: number) => runScenario(scenario, { seed })
-
 describe("BeaconPhase: the first TBTT and the AP's TSF", () => {
   it("takes a scenario's offset as it is, else a draw over the interval on a whole µs", () => {
     const intervalNs = INTERVAL_US * 1000
@@ -127,7 +125,7 @@ describe("BeaconPhase: beacons on the air", () => {
   it.effect("by default each AP's clock runs at a drift drawn from the seed, which its Timestamps show against the capture's clock", () =>
     Effect.gen(function*() {
       const scenario = yield* Effect.orDie(decodeScenario(threeAps([0, 30_000, 60_000], [], 10)))
-      const report = yield* runScenarioReport(scenario, 3)
+      const report = yield* runScenario(scenario, { seed: 3 })
       const drifts = report.aps.map((a) => a.clockDriftPpm)
       for (const d of drifts) assert.isAtMost(Math.abs(d), 50)
       assert.strictEqual(new Set(drifts).size, 3)
@@ -184,8 +182,8 @@ describe("BeaconPhase: clocks that drift apart", () => {
   })
   it.effect("in step on one clock they collide at every TBTT; 200 ppm apart, at the first only", () =>
     Effect.gen(function*() {
-      const together = yield* runScenarioReport(yield* Effect.orDie(decodeScenario(coChannel([0, 0]))), 1)
-      const apart = yield* runScenarioReport(yield* Effect.orDie(decodeScenario(coChannel([100, -100]))), 1)
+      const together = yield* runScenario(yield* Effect.orDie(decodeScenario(coChannel([0, 0]))), { seed: 1 })
+      const apart = yield* runScenario(yield* Effect.orDie(decodeScenario(coChannel([100, -100]))), { seed: 1 })
       // 2 s hold 20 TBTTs (0, 102.4 ms, …, 1945.6 ms) of each.
       assert.strictEqual(together.air.collisions, 20)
       assert.strictEqual(apart.air.collisions, 1)
