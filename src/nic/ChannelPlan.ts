@@ -4,7 +4,7 @@
  * turn, ascending, staying a dwell on each; a join under way holds it on its channel (`protectedJoin`).
  * Pure functions: the NIC actor owns the timing.
  */
-import { listenStepNs, needsRadioWhileDozing } from "./PowerSave.ts"
+import { BEACON_WAIT_NS, listenStepNs, needsRadioWhileDozing } from "./PowerSave.ts"
 import type { PsState } from "./PowerSave.ts"
 /**
  * Adds `channel` to `served`, the channels the radio must serve (ascending, without repeats),
@@ -92,7 +92,53 @@ export interface WakeView {
   readonly state: string
   readonly channel: number
   readonly ps: Pick<PsState, "phase" | "token" | "beaconIntervalNs" | "config">
+  /** When a dozing vMAC wakes for its beacon. */
+  readonly wakeAtNs: number
 }
+
+/**
+ * The longest departure the radio plans by, in ns (`wakesWithin`): a departure measured longer than
+ * the beacon wait of the vMAC it goes for (`PowerSave.BEACON_WAIT_NS`) waited on something the next
+ * one will not (the retries of a burst already on the air), and planning by it would hold the radio
+ * idle on the other channel for longer than the vMAC listens there. Modelling choice.
+ */
+export const DEPARTURE_LEAD_MAX_NS = BEACON_WAIT_NS
+
+/**
+ * How many of its last departures from a channel the radio plans by (`noteDeparture`). Modelling
+ * choice: a departure waits for whatever is on the air when it starts (an A-MPDU of the AP's takes
+ * up to 4.1 ms, `AccessPoint.ts`), so the last one alone, as ath9k keeps, is a poor guess of the
+ * next; with the longest of the last eight, the radio behind an AP's saturated download reached its dozing vMAC's channel in
+ * time for 96 of 98 beacons, against 92 with the last one alone (`test/model/BeaconWake.test.ts`).
+ */
+export const DEPARTURES_KEPT = 8
+
+/**
+ * Notes a departure of `ns` among the `recent` ones from its channel (the last `DEPARTURES_KEPT`), and
+ * gives the lead the radio plans by from now on: the longest of them, at most `DEPARTURE_LEAD_MAX_NS`.
+ */
+export const noteDeparture = (recent: Array<number>, ns: number): number => {
+  if (recent.length === DEPARTURES_KEPT) recent.shift()
+  recent.push(Math.min(ns, DEPARTURE_LEAD_MAX_NS))
+  let lead = 0
+  for (const d of recent) if (d > lead) lead = d
+  return lead
+}
+
+/**
+ * Whether a dozing vMAC wakes for its beacon within `leadNs` of `nowNs`, the time the radio may take
+ * to leave its channel (`noteDeparture`; 0 when it never left it): the radio sets off for it now, to
+ * be on its channel when it wakes. ath9k's channel scheduler does the same: it measures how long a
+ * switch took, stopping the queues, flushing them and sending the doze nulls included
+ * (`channel_switch_time` in `ath_chanctx_set_next`), and arms the timer for the next switch that much
+ * early (`ATH_CHANCTX_EVENT_SWITCH` in `ath_chanctx_event`, drivers/net/wireless/ath/ath9k/channel.c).
+ * Without it the radio left only when the vMAC woke, 1.58 ms before its TBTT (`PowerSave.WAKE_LEAD_NS`),
+ * and the doze null of a vMAC on a channel whose AP sent it A-MPDUs back to back took 2 to 7 ms to go
+ * out: the radio reached the vMAC's channel after its beacon at every wake-up for 2 s (campaign seed
+ * 747, case 70).
+ */
+export const wakesWithin = (v: WakeView, nowNs: number, leadNs: number): boolean =>
+  leadNs > 0 && v.ps.phase === "dozing" && v.wakeAtNs >= nowNs && v.wakeAtNs - nowNs <= leadNs
 
 /**
  * Wake-ups for a beacon a dozing vMAC may miss in a row before its next one takes the radio from a
@@ -112,7 +158,7 @@ export const starvedOfBeacons = (v: WakeView, heardNs: number, nowNs: number): b
 }
 
 /**
- * Where the radio must go now for a dozing vMAC that woke to hear its beacon, or −1. A card that
+ * Which dozing vMAC the radio must go to now for the beacon it woke to hear, or −1. A card that
  * serves several channels keeps each associated station's beacons: ath9k's multi-channel scheduler
  * waits on each channel context for its station's beacon and times its switches from the TBTT
  * (`ATH_CHANCTX_STATE_WAIT_FOR_BEACON`, `ath_chanctx_adjust_tbtt_delta`, drivers/net/wireless/ath/ath9k/channel.c).
@@ -120,9 +166,11 @@ export const starvedOfBeacons = (v: WakeView, heardNs: number, nowNs: number): b
  * only when a dwell happened to end in its listening window, and a dwell of one beacon interval
  * could miss it for good.
  *
- * - A listening vMAC (`PsPhase` "listening") elsewhere gets one visit per wake-up: `visited[i]` is the
- *   power-save token of vMAC i's wake-up the radio already served, so a rotation that took the radio
- *   away before the beacon does not bring it back, and the radio does not bounce between channels.
+ * - A vMAC elsewhere that listens (`PsPhase` "listening"), or dozes and wakes within `leadNs`, the
+ *   time the radio takes to leave its channel (`wakesWithin`), gets one visit per wake-up:
+ *   `visited[i]` is the power-save token of vMAC i's wake-up the radio already served, so a rotation
+ *   that took the radio away before the beacon does not bring it back, and the radio does not bounce
+ *   between channels.
  * - The radio stays while a vMAC on its channel polls or is in a service period (leaving would lose
  *   what its AP sends it), unless the vMAC elsewhere missed its last two wake-ups
  *   (`starvedOfBeacons`): then it goes, and the poll or the service period is cut short.
@@ -130,13 +178,17 @@ export const starvedOfBeacons = (v: WakeView, heardNs: number, nowNs: number): b
  *   heard its beacon longest ago (`heardNs[i]`, −1: never), the other misses this one and wins the
  *   next, so neither loses every beacon (a rule of the model's; ath9k's scheduler gives each context
  *   its share of each beacon interval). Ties go to the radio's channel, then to the lower vMAC index.
+ *   A vMAC on the radio's channel counts when it listens, or when it is `awaited`: the vMAC the radio
+ *   came to this channel for ahead of its wake-up.
  */
-export const beaconWakeChannel = (
+export const beaconWakeVmac = (
   vmacs: ReadonlyArray<WakeView>,
   visited: ReadonlyArray<number>,
   heardNs: ReadonlyArray<number>,
   current: number,
-  nowNs: number
+  nowNs: number,
+  leadNs: number,
+  awaited: number
 ): number => {
   let hereHeardNs = Infinity
   let held = false
@@ -147,13 +199,16 @@ export const beaconWakeChannel = (
     const phase = v.ps.phase
     if (v.channel === current) {
       if (phase === "polling" || phase === "service") held = true
-      else if (phase === "listening") hereHeardNs = Math.min(hereHeardNs, heardNs[i]!)
-    } else if (phase === "listening" && visited[i] !== v.ps.token && (best < 0 || heardNs[i]! < heardNs[best]!)) {
+      else if (phase === "listening" || i === awaited) hereHeardNs = Math.min(hereHeardNs, heardNs[i]!)
+    } else if (
+      (phase === "listening" || wakesWithin(v, nowNs, leadNs)) && visited[i] !== v.ps.token &&
+      (best < 0 || heardNs[i]! < heardNs[best]!)
+    ) {
       best = i
     }
   }
   if (best < 0 || (held && !starvedOfBeacons(vmacs[best]!, heardNs[best]!, nowNs))) return -1
-  return heardNs[best]! < hereHeardNs ? vmacs[best]!.channel : -1
+  return heardNs[best]! < hereHeardNs ? best : -1
 }
 
 /** Whether an associated vMAC on `channel` is in a power-save phase `wanted` accepts. */

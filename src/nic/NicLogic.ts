@@ -101,6 +101,9 @@ export class NicLogic {
       case "HoldOver":
         radio.holdOver(r)
         break
+      case "DepartEarly":
+        radio.departEarly(r)
+        break
       case "RaiseIrq":
         status.fire()
         break

@@ -32,6 +32,9 @@
  * (`PowerSave.ts`) and nothing is left to send; it wakes as soon as one needs it (the earliest beacon
  * any of them listens for, traffic to send, a scan). Asleep it neither sends nor hears (its station
  * is paused on the air). Its time in each state is metered for the energy model (`RadioEnergy.ts`).
+ * Awake on one channel, it goes to a dozing vMAC's channel for the beacon it wakes for
+ * (`ChannelPlan.beaconWakeVmac`), setting off as long before the wake-up as leaving its channel has
+ * taken lately (`ChannelPlan.wakesWithin`), and waits there for it.
  */
 import { managementBodyBytes } from "../air/FrameBytes.ts"
 import type * as Data from "effect/Data"
@@ -47,7 +50,7 @@ import type { RxBuffers } from "../vocabulary/RxBuffers.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import type { CardStatus } from "./CardStatus.ts"
 import {
-  addChannel, beaconWakeChannel, holdsRadioDozing, listeningOn, mustRotate, nextChannel, noteBeaconWakeVisits, protectedJoin, wakeElsewhereNs
+  addChannel, beaconWakeVmac, holdsRadioDozing, listeningOn, mustRotate, nextChannel, noteBeaconWakeVisits, noteDeparture, protectedJoin, wakeElsewhereNs
 } from "./ChannelPlan.ts"
 import { pickNext } from "./TxScheduler.ts"
 import type { TxSchedulerKind } from "./TxScheduler.ts"
@@ -104,7 +107,7 @@ export interface RadioState {
   readonly leftAtNs: Map<number, number>
   /**
    * The channel a beacon wake-up elsewhere took the radio from, and when its dwell began: the
-   * rotation comes back to it once the wake-up is served (`ChannelPlan.beaconWakeChannel`).
+   * rotation comes back to it once the wake-up is served (`ChannelPlan.beaconWakeVmac`).
    * Undefined when the radio went anywhere for another reason.
    */
   interrupted: { readonly channel: number; readonly arrivedNs: number } | undefined
@@ -116,6 +119,26 @@ export interface RadioState {
   wakeElsewhereNs: number
   /** The wake-up elsewhere the pump last held its bursts for (`HoldOver` is armed once for it). */
   heldForNs: number
+  /**
+   * When the radio sets off for the wake-up elsewhere (`wakeElsewhereNs` less this channel's
+   * `departureLeadNs`, `ChannelPlan.wakesWithin`), and the time a `DepartEarly` was last armed for
+   * (once per time).
+   */
+  departAtNs: number
+  departArmedForNs: number
+  /** By channel: how long the radio took to leave it, from its decision to its arrival elsewhere, its last few times (`ChannelPlan.noteDeparture`), in ns. */
+  readonly departuresNs: Map<number, Array<number>>
+  /** By channel: how long before a wake-up elsewhere the radio sets off from it (`ChannelPlan.noteDeparture` of its departures). */
+  readonly departureLeadNs: Map<number, number>
+  /** The departure under way: the channel left and when the radio decided to go (−1: none). */
+  departedFrom: number
+  departStartedNs: number
+  /**
+   * The vMAC the radio came to this channel for ahead of its wake-up, and that wake-up's time
+   * (`ChannelPlan.wakesWithin`): it holds the radio here as if it listened. −1: none.
+   */
+  awaited: number
+  awaitedWakeNs: number
   /** Bumped by every plan and by a restart: a timer of an older one is void. */
   token: number
 }
@@ -127,6 +150,7 @@ export type RadioTimer = Data.TaggedEnum<{
   ScanDwellOver: { readonly token: number }
   WakeDone: { readonly token: number }
   HoldOver: {}
+  DepartEarly: {}
 }>
 
 export interface RadioOptions {
@@ -178,6 +202,14 @@ export const initialRadio = (channel: number, nowNs: number): RadioState => {
     scan: undefined,
     wakeElsewhereNs: Infinity,
     heldForNs: -1,
+    departAtNs: Infinity,
+    departArmedForNs: -1,
+    departuresNs: new Map(),
+    departureLeadNs: new Map(),
+    departedFrom: -1,
+    departStartedNs: -1,
+    awaited: -1,
+    awaitedWakeNs: -1,
     token: 0
   }
   r.arrivedNs = nowNs
@@ -238,7 +270,7 @@ export class Radio {
    * association, or it has heard one since (`ChannelPlan.joining`). Set by each association request.
    */
   private readonly beaconKnown: Array<boolean>
-  /** By vMAC: the power-save token of its wake-up for a beacon the radio last served (`ChannelPlan.beaconWakeChannel`), −1: none. */
+  /** By vMAC: the power-save token of its wake-up for a beacon the radio last served (`ChannelPlan.beaconWakeVmac`), −1: none. */
   private readonly wakeVisited: Array<number>
   /** By vMAC: when it last heard a beacon of its AP, −1: never (which of two wake-ups at once is served). */
   private readonly beaconHeardNs: Array<number>
@@ -428,13 +460,13 @@ export class Radio {
 
   /**
    * Whether vMAC `v`'s next burst waits for a wake-up elsewhere: its exchange would still be on the
-   * air then. Once per wake-up a `HoldOver` is armed for its TBTT: a vMAC whose firmware hangs does
-   * not wake, and nothing else might pump again.
+   * air when the radio sets off for it (`departAtNs`). Once per wake-up a `HoldOver` is armed for
+   * its TBTT: a vMAC whose firmware hangs does not wake, and nothing else might pump again.
    */
   private holds(r: RadioState, v: number): boolean {
     const wakeNs = r.wakeElsewhereNs
     const nowNs = this.kernel.nowNs
-    if (nowNs >= wakeNs || nowNs + this.rings.burstExchangeNs(v, this.o.burstFramesMax) <= wakeNs) return false
+    if (nowNs >= wakeNs || nowNs + this.rings.burstExchangeNs(v, this.o.burstFramesMax) <= r.departAtNs) return false
     if (r.heldForNs !== wakeNs) {
       r.heldForNs = wakeNs
       at(this.kernel, wakeNs + WAKE_LEAD_NS, this.self, { _tag: "HoldOver" })
@@ -444,8 +476,40 @@ export class Radio {
 
   /** A held wake-up's TBTT: the wake-ups ahead, looked at again, and the pump goes on if nothing holds it. */
   holdOver(r: RadioState): void {
-    r.wakeElsewhereNs = wakeElsewhereNs(this.vmacRegs, r.channel, this.kernel.nowNs)
+    this.noteWakeElsewhere(r)
     this.pump(r)
+  }
+
+  /**
+   * The earliest wake-up elsewhere (`ChannelPlan.wakeElsewhereNs`) and when the radio sets off for it:
+   * as long before it as leaving this channel may take (`departureLeadNs`); a `DepartEarly` is armed
+   * for that time (once per time), when no other step might look at the plan.
+   */
+  private noteWakeElsewhere(r: RadioState): void {
+    const nowNs = this.kernel.nowNs
+    const wakeNs = wakeElsewhereNs(this.vmacRegs, r.channel, nowNs)
+    r.wakeElsewhereNs = wakeNs
+    r.departAtNs = wakeNs - (r.departureLeadNs.get(r.channel) ?? 0)
+    if (r.departAtNs > nowNs && r.departAtNs < wakeNs && r.departArmedForNs !== r.departAtNs) {
+      r.departArmedForNs = r.departAtNs
+      at(this.kernel, r.departAtNs, this.self, { _tag: "DepartEarly" })
+    }
+  }
+
+  /** The time to set off for a wake-up elsewhere: the plan looks again. */
+  departEarly(r: RadioState): void {
+    if (r.mode !== "serving") return
+    this.plan(r)
+    this.pump(r)
+  }
+
+  /** Whether the vMAC the radio came here for ahead of its wake-up still dozes toward that wake-up, here; if not, it is awaited no longer. */
+  private awaitedHere(r: RadioState): boolean {
+    if (r.awaited < 0) return false
+    const v = this.vmacRegs[r.awaited]!
+    if (v.state === "associated" && v.channel === r.channel && v.ps.phase === "dozing" && v.wakeAtNs === r.awaitedWakeNs && v.wakeAtNs >= this.kernel.nowNs) return true
+    r.awaited = -1
+    return false
   }
 
   /**
@@ -561,8 +625,10 @@ export class Radio {
   // --- channel plan ---
 
   /** The channels the radio must serve now, ascending (`ChannelPlan.addChannel`). */
-  private servedChannels(): Array<number> {
+  private servedChannels(r: RadioState): Array<number> {
     const served: Array<number> = []
+    // The vMAC the radio came for ahead of its wake-up needs it, as if it listened already.
+    if (this.awaitedHere(r)) addChannel(served, r.channel)
     for (const v of this.vmacs) {
       // A vMAC dozing in power save needs its channel only while it listens, polls or is in a U-APSD service period.
       if (v.regs.state !== "idle" && v.regs.state !== "stopped" && (!dozingAtAp(v.regs.ps) || needsRadioWhileDozing(v.regs.ps)) && v.regs.channel !== undefined) {
@@ -575,7 +641,7 @@ export class Radio {
 
   /** Decides whether the radio must move, now or at the end of its dwell. */
   private plan(r: RadioState): void {
-    r.wakeElsewhereNs = wakeElsewhereNs(this.vmacRegs, r.channel, this.kernel.nowNs)
+    this.noteWakeElsewhere(r)
     if (r.mode !== "serving") return
     const farewell = this.farewellChannel()
     if (farewell >= 0) {
@@ -587,19 +653,27 @@ export class Radio {
     // A join holds the radio: there at once, and no rotation away until its protection ends (`ChannelPlan.joining`).
     const join = protectedJoin(this.vmacRegs, this.beaconKnown, this.kernel.nowNs)
     if (join !== undefined && join.channel !== r.channel) return this.leave(r, { then: "serve", channel: join.channel })
-    // A dozing vMAC woke for its beacon: the radio goes there for it, once per wake-up (unless a join holds it).
+    // A dozing vMAC woke for its beacon, or wakes before the radio could leave later: the radio goes
+    // there for it, once per wake-up (unless a join holds it).
     noteBeaconWakeVisits(this.vmacRegs, this.wakeVisited, r.channel)
-    const wake = join === undefined ? beaconWakeChannel(this.vmacRegs, this.wakeVisited, this.beaconHeardNs, r.channel, this.kernel.nowNs) : -1
+    const awaited = this.awaitedHere(r) ? r.awaited : -1
+    const leadNs = r.departureLeadNs.get(r.channel) ?? 0
+    const wake = join === undefined ? beaconWakeVmac(this.vmacRegs, this.wakeVisited, this.beaconHeardNs, r.channel, this.kernel.nowNs, leadNs, awaited) : -1
     if (wake >= 0) {
       // The rotation comes back to the channel it was on (or, after one wake-up, still owes).
       const interrupted = r.interrupted ?? { channel: r.channel, arrivedNs: r.arrivedNs }
-      this.leave(r, { then: "serve", channel: wake })
+      const v = this.vmacRegs[wake]!
+      this.leave(r, { then: "serve", channel: v.channel })
       r.interrupted = interrupted
+      if (v.ps.phase === "dozing") {
+        r.awaited = wake
+        r.awaitedWakeNs = v.wakeAtNs
+      }
       return
     }
-    const served = this.servedChannels()
+    const served = this.servedChannels(r)
     // The wake-up was served: back to the rotation (whether or not this channel is in it too).
-    if (r.interrupted !== undefined && !holdsRadioDozing(this.vmacRegs, r.channel) && this.resumeRotation(r, served)) return
+    if (r.interrupted !== undefined && awaited < 0 && !holdsRadioDozing(this.vmacRegs, r.channel) && this.resumeRotation(r, served)) return
     if (!mustRotate(served, r.channel)) return this.disarmDwell(r)
     if (join !== undefined) {
       if (r.dwellArmed && r.heldUntilNs === join.untilNs) return
@@ -629,10 +703,10 @@ export class Radio {
     if (token !== r.token || r.mode !== "serving") return
     r.dwellArmed = false
     if (this.farewells.size > 0 || protectedJoin(this.vmacRegs, this.beaconKnown, this.kernel.nowNs) !== undefined) return this.plan(r)
-    // A vMAC listening here for its beacon keeps the radio until it has heard it or stopped waiting:
-    // its power save's next step replans, and the dwell, run out, moves the radio on then.
-    if (listeningOn(this.vmacRegs, r.channel)) return
-    const served = this.servedChannels()
+    // A vMAC listening here for its beacon (or awaited: about to) keeps the radio until it has heard
+    // it or stopped waiting: its power save's next step replans, and the dwell, run out, moves the radio on then.
+    if (listeningOn(this.vmacRegs, r.channel) || this.awaitedHere(r)) return
+    const served = this.servedChannels(r)
     // A dwell that ends during a wake-up's visit: the rotation goes on from the channel it interrupted.
     if (r.interrupted !== undefined && this.resumeRotation(r, served)) return
     if (mustRotate(served, r.channel)) this.leave(r, { then: "serve", channel: nextChannel(served, r.channel) })
@@ -663,6 +737,9 @@ export class Radio {
 
   private leave(r: RadioState, to: Destination): void {
     r.interrupted = undefined
+    r.awaited = -1
+    r.departedFrom = r.channel
+    r.departStartedNs = this.kernel.nowNs
     r.dwellArmed = false
     r.token++
     r.leaveTo = to
@@ -700,6 +777,13 @@ export class Radio {
   switchDone(r: RadioState, token: number): void {
     if (token !== r.token || r.mode !== "switching") return
     this.account(r)
+    if (r.departStartedNs >= 0) {
+      const from = r.departedFrom
+      let recent = r.departuresNs.get(from)
+      if (recent === undefined) r.departuresNs.set(from, recent = [])
+      r.departureLeadNs.set(from, noteDeparture(recent, this.kernel.nowNs - r.departStartedNs))
+      r.departStartedNs = -1
+    }
     r.channel = r.switchingTo.channel
     this.air.tellUnsafe(Air.AirMessage.Pause({ stations: [this.station], paused: false }))
     if (r.switchingTo.then === "scan") return this.scanHere(r)
@@ -767,7 +851,7 @@ export class Radio {
     s.next++
     if (s.next < s.channels.length) return this.switchTo(r, { then: "scan", channel: s.channels[s.next]! })
     this.finishScan(r)
-    const served = this.servedChannels()
+    const served = this.servedChannels(r)
     const home = served.length === 0 || served.includes(s.returnTo) ? s.returnTo : served[0]!
     this.switchTo(r, { then: "serve", channel: home })
   }
