@@ -113,15 +113,16 @@ export const DEPARTURE_LEAD_MAX_NS = BEACON_WAIT_NS
  */
 export const DEPARTURES_KEPT = 8
 
-/**
- * Notes a departure of `ns` among the `recent` ones from its channel (the last `DEPARTURES_KEPT`), and
- * gives the lead the radio plans by from now on: the longest of them, at most `DEPARTURE_LEAD_MAX_NS`.
- */
-export const noteDeparture = (recent: Array<number>, ns: number): number => {
+/** Notes a departure of `ns` among the `recent` ones from its channel (the last `DEPARTURES_KEPT`, each at most `DEPARTURE_LEAD_MAX_NS`). */
+export const noteDeparture = (recent: Array<number>, ns: number): void => {
   if (recent.length === DEPARTURES_KEPT) recent.shift()
   recent.push(Math.min(ns, DEPARTURE_LEAD_MAX_NS))
+}
+
+/** The lead the radio plans by on a channel it left `recent` times lately: the longest of them (0: none). */
+export const departureLeadNs = (recent: ReadonlyArray<number> | undefined): number => {
   let lead = 0
-  for (const d of recent) if (d > lead) lead = d
+  if (recent !== undefined) for (const d of recent) if (d > lead) lead = d
   return lead
 }
 

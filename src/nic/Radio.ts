@@ -50,7 +50,7 @@ import type { RxBuffers } from "../vocabulary/RxBuffers.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import type { CardStatus } from "./CardStatus.ts"
 import {
-  addChannel, beaconWakeVmac, holdsRadioDozing, listeningOn, mustRotate, nextChannel, noteBeaconWakeVisits, noteDeparture, protectedJoin, wakeElsewhereNs
+  addChannel, beaconWakeVmac, departureLeadNs, holdsRadioDozing, listeningOn, mustRotate, nextChannel, noteBeaconWakeVisits, noteDeparture, protectedJoin, wakeElsewhereNs
 } from "./ChannelPlan.ts"
 import { pickNext } from "./TxScheduler.ts"
 import type { TxSchedulerKind } from "./TxScheduler.ts"
@@ -121,15 +121,17 @@ export interface RadioState {
   heldForNs: number
   /**
    * When the radio sets off for the wake-up elsewhere (`wakeElsewhereNs` less this channel's
-   * `departureLeadNs`, `ChannelPlan.wakesWithin`), and the time a `DepartEarly` was last armed for
+   * departure lead, `ChannelPlan.wakesWithin`), and the time a `DepartEarly` was last armed for
    * (once per time).
    */
   departAtNs: number
   departArmedForNs: number
-  /** By channel: how long the radio took to leave it, from its decision to its arrival elsewhere, its last few times (`ChannelPlan.noteDeparture`), in ns. */
+  /**
+   * By channel: how long the radio took to leave it, from its decision to its arrival elsewhere, its
+   * last few times (`ChannelPlan.noteDeparture`), in ns: it sets off from there that long before a
+   * wake-up elsewhere (`ChannelPlan.departureLeadNs`).
+   */
   readonly departuresNs: Map<number, Array<number>>
-  /** By channel: how long before a wake-up elsewhere the radio sets off from it (`ChannelPlan.noteDeparture` of its departures). */
-  readonly departureLeadNs: Map<number, number>
   /** The departure under way: the channel left and when the radio decided to go (−1: none). */
   departedFrom: number
   departStartedNs: number
@@ -205,7 +207,6 @@ export const initialRadio = (channel: number, nowNs: number): RadioState => {
     departAtNs: Infinity,
     departArmedForNs: -1,
     departuresNs: new Map(),
-    departureLeadNs: new Map(),
     departedFrom: -1,
     departStartedNs: -1,
     awaited: -1,
@@ -482,14 +483,14 @@ export class Radio {
 
   /**
    * The earliest wake-up elsewhere (`ChannelPlan.wakeElsewhereNs`) and when the radio sets off for it:
-   * as long before it as leaving this channel may take (`departureLeadNs`); a `DepartEarly` is armed
+   * as long before it as leaving this channel may take (`ChannelPlan.departureLeadNs`); a `DepartEarly` is armed
    * for that time (once per time), when no other step might look at the plan.
    */
   private noteWakeElsewhere(r: RadioState): void {
     const nowNs = this.kernel.nowNs
     const wakeNs = wakeElsewhereNs(this.vmacRegs, r.channel, nowNs)
     r.wakeElsewhereNs = wakeNs
-    r.departAtNs = wakeNs - (r.departureLeadNs.get(r.channel) ?? 0)
+    r.departAtNs = wakeNs - departureLeadNs(r.departuresNs.get(r.channel))
     if (r.departAtNs > nowNs && r.departAtNs < wakeNs && r.departArmedForNs !== r.departAtNs) {
       r.departArmedForNs = r.departAtNs
       at(this.kernel, r.departAtNs, this.self, { _tag: "DepartEarly" })
@@ -657,7 +658,7 @@ export class Radio {
     // there for it, once per wake-up (unless a join holds it).
     noteBeaconWakeVisits(this.vmacRegs, this.wakeVisited, r.channel)
     const awaited = this.awaitedHere(r) ? r.awaited : -1
-    const leadNs = r.departureLeadNs.get(r.channel) ?? 0
+    const leadNs = departureLeadNs(r.departuresNs.get(r.channel))
     const wake = join === undefined ? beaconWakeVmac(this.vmacRegs, this.wakeVisited, this.beaconHeardNs, r.channel, this.kernel.nowNs, leadNs, awaited) : -1
     if (wake >= 0) {
       // The rotation comes back to the channel it was on (or, after one wake-up, still owes).
@@ -778,10 +779,9 @@ export class Radio {
     if (token !== r.token || r.mode !== "switching") return
     this.account(r)
     if (r.departStartedNs >= 0) {
-      const from = r.departedFrom
-      let recent = r.departuresNs.get(from)
-      if (recent === undefined) r.departuresNs.set(from, recent = [])
-      r.departureLeadNs.set(from, noteDeparture(recent, this.kernel.nowNs - r.departStartedNs))
+      let recent = r.departuresNs.get(r.departedFrom)
+      if (recent === undefined) r.departuresNs.set(r.departedFrom, recent = [])
+      noteDeparture(recent, this.kernel.nowNs - r.departStartedNs)
       r.departStartedNs = -1
     }
     r.channel = r.switchingTo.channel

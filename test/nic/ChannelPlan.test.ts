@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { addChannel, beaconWakeVmac, DEPARTURE_LEAD_MAX_NS, DEPARTURES_KEPT, holdsRadioDozing, JOIN_PROTECTION_NS, joining, mustRotate, nextChannel, noteBeaconWakeVisits, noteDeparture, protectedJoin, wakeElsewhereNs, wakesWithin, WAKES_MISSED_BEFORE_PREEMPTING } from "../../src/nic/ChannelPlan.ts"
+import { addChannel, beaconWakeVmac, DEPARTURE_LEAD_MAX_NS, departureLeadNs, DEPARTURES_KEPT, holdsRadioDozing, JOIN_PROTECTION_NS, joining, mustRotate, nextChannel, noteBeaconWakeVisits, noteDeparture, protectedJoin, wakeElsewhereNs, wakesWithin, WAKES_MISSED_BEFORE_PREEMPTING } from "../../src/nic/ChannelPlan.ts"
 import type { DozeView, WakeView } from "../../src/nic/ChannelPlan.ts"
 import type { PsPhase } from "../../src/nic/PowerSave.ts"
 import { drawer } from "../support/draw.ts"
@@ -175,15 +175,17 @@ describe("a join holds the radio (session protection)", () => {
 
     it("plans by the longest of the last eight departures from a channel, at most the beacon wait", () => {
       const recent: Array<number> = []
-      assert.strictEqual(noteDeparture(recent, 600_000), 600_000)
-      assert.strictEqual(noteDeparture(recent, 4_000_000), 4_000_000)
+      const note = (ns: number) => (noteDeparture(recent, ns), departureLeadNs(recent))
+      assert.strictEqual(departureLeadNs(undefined), 0, "never left the channel")
+      assert.strictEqual(note(600_000), 600_000)
+      assert.strictEqual(note(4_000_000), 4_000_000)
       // Shorter ones since do not shorten the lead...
-      for (let i = 0; i < 7; i++) assert.strictEqual(noteDeparture(recent, 80_000), 4_000_000)
+      for (let i = 0; i < 7; i++) assert.strictEqual(note(80_000), 4_000_000)
       // ...until the long one is eight departures old.
-      assert.strictEqual(noteDeparture(recent, 80_000), 80_000)
+      assert.strictEqual(note(80_000), 80_000)
       assert.strictEqual(recent.length, DEPARTURES_KEPT)
       // One that waited on more than the air (a burst's retries) counts for the beacon wait at most.
-      assert.strictEqual(noteDeparture(recent, 30_000_000), DEPARTURE_LEAD_MAX_NS)
+      assert.strictEqual(note(30_000_000), DEPARTURE_LEAD_MAX_NS)
     })
 
     it("weighs the vMAC it came for ahead of its wake-up as one listening on its channel", () => {
