@@ -236,6 +236,12 @@ export const onEvent = (d: GuestDriver, e: CardEvent, config: Config): Step => {
       if (e.status !== Status.Success) return failed(d)
       return { driver: { ...d, state: "connected", failures: 0 }, commands: powerSaveCommands(config) }
     case "Disconnected":
+      // A join under way ends with its vMAC's association (a reset, the AP's word): no answer to it
+      // will come, so it failed, as it would at its timeout (`JOIN_TIMEOUT_NS`), and is tried again
+      // after the failure's wait. Ignored until 2026-12-06, the driver went on waiting and took an
+      // answer the card had raised before the reset, delivered after it, for a connection: "connected"
+      // on an idle vMAC, whose every frame the card dropped to the end (campaign seed 823, case 90).
+      if (d.state === "authenticating" || d.state === "associating") return failed(d)
       if (d.state !== "connected") return { driver: d, commands: [] }
       return { driver: { ...d, state: "scanning", target: undefined, signalLow: false }, commands: [scanCommand(config)] }
     case "Signal":

@@ -56,6 +56,22 @@ describe("guest driver state machine", () => {
     }
   })
 
+  it("counts a join whose vMAC's association ended (a reset) as failed, and takes no later answer to it for a connection", () => {
+    for (const state of ["authenticating", "associating"] as const) {
+      const joining: G.GuestDriver = { ...G.initial, state, mac: 1, target: lab }
+      const step = G.onEvent(joining, { _tag: "Disconnected", vmac: 0, reason: "vmac-reset" }, config)
+      assert.strictEqual(step.driver.state, "scanning", state)
+      assert.strictEqual(step.driver.failures, 1, state)
+      assert.isDefined(step.retryAfterNs, state)
+      // The card's answer raised before the reset and delivered after it: not a connection.
+      const late = G.onEvent(step.driver, { _tag: "AssocDone", vmac: 0, status: Status.Success }, config)
+      assert.strictEqual(late.driver.state, "scanning", state)
+    }
+    // Scanning or initializing, there is no association to lose.
+    const scanning: G.GuestDriver = { ...G.initial, state: "scanning", mac: 1 }
+    assert.strictEqual(G.onEvent(scanning, { _tag: "Disconnected", vmac: 0, reason: "vmac-reset" }, config).driver, scanning)
+  })
+
   it("retries a failed join later, with a growing delay", () => {
     const associating: G.GuestDriver = { ...G.initial, state: "associating", mac: 1, target: lab }
     const first = G.onEvent(associating, { _tag: "AssocDone", vmac: 0, status: Status.Unspecified }, config)
