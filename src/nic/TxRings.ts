@@ -67,11 +67,28 @@ class Ring {
     this.size++
   }
 
-  pushFront(f: Frame, seq: number): void {
+  /**
+   * Queues an urgent frame behind the urgent frames already at the head (in their arrival order), ahead
+   * of every data frame: the urgent ones move one slot toward a new head, and it takes the place after
+   * them. Until 2026-12-06 it went to the head, ahead of urgent frames queued earlier: a PS-Poll queued
+   * while another waited (one for a beacon's TIM, one for a frame with More Data) was passed by every
+   * poll after it, each queued before the radio came back to the ring, and stayed in the ring to the end
+   * of the run (an unaccounted frame: campaign seed 825, case 163).
+   */
+  pushUrgent(f: Frame, seq: number): void {
     if (this.size === this.frames.length) this.grow()
+    let urgent = 0
+    while (urgent < this.size && this.seqs[this.slot(urgent)]! < DATA_AFTER_URGENT) urgent++
     this.head = this.head === 0 ? this.frames.length - 1 : this.head - 1
-    this.frames[this.head] = f
-    this.seqs[this.head] = seq
+    for (let i = 0; i < urgent; i++) {
+      const from = this.slot(i + 1)
+      const to = this.slot(i)
+      this.frames[to] = this.frames[from]
+      this.seqs[to] = this.seqs[from]!
+    }
+    const at = this.slot(urgent)
+    this.frames[at] = f
+    this.seqs[at] = seq
     this.size++
   }
 
@@ -145,8 +162,9 @@ export class TxRings implements OfferView {
     const seq = ++this.seq
     const overflow: Array<Frame> = []
     if (urgent) {
-      // Ahead of the queued data, in their own order; across rings, ahead of every ring's data too.
-      for (let i = frames.length - 1; i >= 0; i--) ring.pushFront(frames[i]!, seq)
+      // Ahead of the queued data, behind urgent frames queued before, in their own order; across
+      // rings, ahead of every ring's data too.
+      for (let i = 0; i < frames.length; i++) ring.pushUrgent(frames[i]!, seq)
     } else {
       for (let i = 0; i < frames.length; i++) {
         const f = frames[i]!

@@ -1,7 +1,7 @@
 /**
  * The card's TX rings against a reference kept by the test with plain arrays: frames in arrival
- * order per vMAC, urgent ones put ahead of the queued ones (and their rings' offers ahead of every
- * ring's data), at most `MAX_VMAC_TX_RING_FRAMES` data
+ * order per vMAC, urgent ones put ahead of the queued data and behind the urgent ones queued before
+ * (and their rings' offers ahead of every ring's data), at most `MAX_VMAC_TX_RING_FRAMES` data
  * frames taken, bursts cut by the aggregation rules. Random pushes, bursts and drains on three
  * vMACs must give the same frames, sizes, arrival orders and backlog.
  */
@@ -19,7 +19,7 @@ const AMPDU_TIME_LIMIT_NS = 4_000_000
 interface Queued {
   readonly frame: Frame
   readonly seq: number
-  /** Put in front (management, power save): its ring's offer goes before every ring's data. */
+  /** Put ahead of the data, behind earlier urgent frames (management, power save): its ring's offer goes before every ring's data. */
   readonly urgent: boolean
 }
 
@@ -53,7 +53,10 @@ describe("TxRings", () => {
         const s = ++seq
         const overflow = rings.push(v, frames, 6, phy, fixedChain(phy), urgent)
         const expectedOverflow: Array<Frame> = []
-        if (urgent) r.splice(0, 0, ...frames.map((frame) => ({ frame, seq: s, urgent: true })))
+        if (urgent) {
+          const data = r.findIndex((q) => !q.urgent)
+          r.splice(data < 0 ? r.length : data, 0, ...frames.map((frame) => ({ frame, seq: s, urgent: true })))
+        }
         else {
           for (const frame of frames) {
             if (r.length >= MAX_VMAC_TX_RING_FRAMES) expectedOverflow.push(frame)
@@ -91,6 +94,19 @@ describe("TxRings", () => {
     // The run must have overflowed rings, and filled one past its size with urgent frames.
     assert.isAbove(overflowed, 0)
     assert.isAbove(largest, MAX_VMAC_TX_RING_FRAMES)
+  })
+
+  it("sends urgent frames in their arrival order, ahead of the data queued before them", () => {
+    const phy = ht(7)
+    const rings = new TxRings(1, phy, fixedChain(phy), true, AMPDU_TIME_LIMIT_NS)
+    const frame = (id: number, kind: FrameKind) => Object.assign(new Frame(id, kind, 100, 200, 300), { payloadBytes: 100 })
+    rings.push(0, [frame(1, FrameKind.Data), frame(2, FrameKind.Data)], 6, phy, fixedChain(phy), false)
+    rings.push(0, [frame(3, FrameKind.PsPoll)], 6, phy, fixedChain(phy), true)
+    rings.push(0, [frame(4, FrameKind.PsPoll), frame(5, FrameKind.Auth)], 6, phy, fixedChain(phy), true)
+    // One at a time: the first poll, then the second and the authentication in their order, then the data.
+    const sent: Array<number> = []
+    while (rings.size(0) > 0) sent.push(...rings.takeBurst(0, 1).map((f) => f.id))
+    assert.deepStrictEqual(sent, [3, 4, 5, 1, 2])
   })
 
   it("times the exchange its next burst would start, and leaves the ring as it was", () => {
