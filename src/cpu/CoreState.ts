@@ -201,13 +201,13 @@ export class CoreState {
     this.armedAtNs = NaN
     const now = this.kernel.nowNs
     // Armed for this very instant (zero-length work): the decision due now is taken now.
-    this.advance(now, this.lastNs === now)
+    this.advance(this.lastNs === now)
     this.rearm()
   }
 
   /** A job submitted: account up to now, queue the job, arm for the next event. */
   handle(job: Job): void {
-    this.advance(this.kernel.nowNs, false)
+    this.advance(false)
     this.enqueue(job)
     this.rearm()
   }
@@ -321,11 +321,13 @@ export class CoreState {
   // --- time ---------------------------------------------------------------------------------
 
   /**
-   * Accounts everything up to `target`: switches, interrupt jobs, the running thread's job, slice
+   * Accounts everything up to now (`target`): switches, interrupt jobs, the running thread's job, slice
    * ends, decisions. Jobs that end by `target` deliver. A decision due at `target` itself waits
-   * (more work may arrive at this instant) unless `decideAtTarget`.
+   * (more work may arrive at this instant) unless `decideAtTarget`. It reads the time itself: a double
+   * handed to a call V8 does not inline is boxed.
    */
-  private advance(target: number, decideAtTarget: boolean): void {
+  private advance(decideAtTarget: boolean): void {
+    const target = this.kernel.nowNs
     while (true) {
       const t = this.lastNs
       if (this.switchEndNs > t) {
