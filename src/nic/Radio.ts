@@ -482,9 +482,9 @@ export class Radio {
   }
 
   /**
-   * The earliest wake-up elsewhere (`ChannelPlan.wakeElsewhereNs`) and when the radio sets off for it:
-   * as long before it as leaving this channel may take (`ChannelPlan.departureLeadNs`); a `DepartEarly` is armed
-   * for that time (once per time), when no other step might look at the plan.
+   * The earliest wake-up elsewhere (`ChannelPlan.wakeElsewhereNs`) and when the radio sets off for
+   * it: as long before it as leaving this channel may take (`ChannelPlan.departureLeadNs`). A
+   * `DepartEarly` is armed for that time (once per time), when no other step might look at the plan.
    */
   private noteWakeElsewhere(r: RadioState): void {
     const nowNs = this.kernel.nowNs
