@@ -74,6 +74,12 @@ export interface EndpointHandle {
 interface Downlink {
   /** Tells this flow's pacing timers from an earlier flow's to the same station. */
   readonly id: number
+  /**
+   * When the station sent the Subscribe that started it: each of its frames carries it (as `echoNs`),
+   * so that the station tells them from an earlier flow's still on their way (the new flow's port, on
+   * a real socket).
+   */
+  readonly subscribedNs: number
   /** The VM whose flow this is (the owner of the frames it sends). */
   readonly owner: number
   readonly dst: number
@@ -259,7 +265,7 @@ class EndpointLogic {
 
   private emit(s: EndpointState, flow: Downlink, count: number): void {
     const out: Array<Frame> = []
-    for (let i = 0; i < count; i++) out.push(this.frameTo(flow.dst, udpPacketBytes(flow.payloadBytes), Payload.Udp, ++flow.seq, this.kernel.nowNs, flow.owner))
+    for (let i = 0; i < count; i++) out.push(this.frameTo(flow.dst, udpPacketBytes(flow.payloadBytes), Payload.Udp, ++flow.seq, this.kernel.nowNs, flow.owner, flow.subscribedNs))
     this.toAp(out)
     flow.outstanding += out.length
     // A saturating flow is driven by the AP's credits: frames the wire dropped earn none, so it
@@ -332,7 +338,7 @@ class EndpointLogic {
       } else if (f.payload === Payload.Subscribe && f.info?.subscribe !== undefined && !s.flows.has(f.src)) {
         // The request's three fields, named: nothing in a packet sets whose flow it is or where it goes.
         const { offeredMbps, payloadBytes } = f.info.subscribe
-        const flow: Downlink = { id: ++s.flowIds, owner: f.owner, dst: f.src, offeredMbps, payloadBytes, outstanding: 0, credit: 0, seq: 0, refillArmed: false }
+        const flow: Downlink = { id: ++s.flowIds, subscribedNs: f.createdNs, owner: f.owner, dst: f.src, offeredMbps, payloadBytes, outstanding: 0, credit: 0, seq: 0, refillArmed: false }
         s.flows.set(f.src, flow)
         if (flow.offeredMbps === "saturate") this.emit(s, flow, saturateWindowFrames(s))
         else this.self.tellUnsafe({ _tag: "Pace", dst: f.src, flow: flow.id })

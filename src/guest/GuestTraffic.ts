@@ -118,6 +118,7 @@ export class GuestTraffic {
   /** Connected: downlink flows are asked for, TCP senders start, saturating UDP fills the ring, paced flows tick. */
   startFlows(s: GuestState): void {
     s.udpDownlinkHeard = false
+    s.flowsStartedNs = this.kernel.nowNs
     s.tcpDownlinkHeard = false
     this.o.flows.forEach((flow, i) => {
       if (flow.kind === "udp-rx" || flow.kind === "tcp-rx") this.subscribe(s, i, 0)
@@ -291,7 +292,11 @@ export class GuestTraffic {
       stats.rxFrames++
       stats.rxBytes += f.payloadBytes
       if (f.payload === Payload.Udp) {
-        s.udpDownlinkHeard = true
+        // Only this connection's flow answers its Subscribe: an earlier flow's packets, still on their
+        // way when it joined again, echo an earlier Subscribe. Until 2026-12-06 they counted, and a
+        // Subscribe lost on the air was not sent again: the endpoint, told the station had gone, had
+        // ended the old flow, and the download stopped for good (campaign seed 866, case 118).
+        if (f.echoNs >= s.flowsStartedNs) s.udpDownlinkHeard = true
         if (measuring) stats.rxBytesMeasured += udpPayloadBytes(f.payloadBytes)
       } else if (f.payload === Payload.TcpData && s.tcpReceiver !== undefined) {
         s.tcpDownlinkHeard = true
