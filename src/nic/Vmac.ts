@@ -610,12 +610,20 @@ class VmacFirmware {
     }
   }
 
-  /** Sets its power-save registers; a change of what it needs of the radio is told to the radio. */
+  /**
+   * Sets its power-save registers; a change of what it needs of the radio is told to the radio, and so
+   * is the end of a wait for a beacon: a dwell that ran out while it listened waits for that
+   * (`ChannelPlan.listeningOn`). Until 2026-12-06 a vMAC that went from listening to a service period
+   * or a poll told nothing (it needed the radio before and after), and the radio, its dwell run out,
+   * stayed on that channel for as long as the vMAC's service periods followed one another: another
+   * VM's TCP download on another channel stopped for the run's last 2 s (campaign seed 879, case 100).
+   */
   private setPs(ps: PowerSave.PsState): void {
     const r = this.o.regs
     const before = PowerSave.dozingAtAp(r.ps) && !PowerSave.needsRadioWhileDozing(r.ps)
+    const wasListening = r.ps.phase === "listening"
     r.ps = ps
-    if (before !== (PowerSave.dozingAtAp(ps) && !PowerSave.needsRadioWhileDozing(ps))) {
+    if (before !== (PowerSave.dozingAtAp(ps) && !PowerSave.needsRadioWhileDozing(ps)) || wasListening !== (ps.phase === "listening")) {
       this.o.nic.tellUnsafe({ _tag: "FromVmac", vmac: this.o.index, event: undefined, frames: undefined, urgent: false, channel: r.channel, phy: r.phy, chain: r.chain })
     }
   }
