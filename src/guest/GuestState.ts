@@ -75,9 +75,9 @@ export interface GuestState {
   tcpReceiver: TcpReceiverApp | undefined
   /** Since this connection's flows started: a UDP, a TCP packet of a downlink flow has arrived (its Subscribe need not go again). */
   udpDownlinkHeard: boolean
+  tcpDownlinkHeard: boolean
   /** When this connection's flows started (its first Subscribes): a UDP flow's packets echo the Subscribe that started it, and older ones are an earlier flow's. */
   flowsStartedNs: number
-  tcpDownlinkHeard: boolean
   /** Scans asked through `RequestScan`, answered by the next scan's results. */
   readonly scanWaiters: Array<Reply<ReadonlyArray<ScanResult>>>
 
@@ -110,8 +110,8 @@ export const initialGuestState = (config: GuestDriver.Config, endpointMac: numbe
   tcpSenders: new Map(),
   tcpReceiver: undefined,
   udpDownlinkHeard: false,
-  flowsStartedNs: 0,
   tcpDownlinkHeard: false,
+  flowsStartedNs: 0,
   scanWaiters: [],
   work: undefined
 })

@@ -118,8 +118,8 @@ export class GuestTraffic {
   /** Connected: downlink flows are asked for, TCP senders start, saturating UDP fills the ring, paced flows tick. */
   startFlows(s: GuestState): void {
     s.udpDownlinkHeard = false
-    s.flowsStartedNs = this.kernel.nowNs
     s.tcpDownlinkHeard = false
+    s.flowsStartedNs = this.kernel.nowNs
     this.o.flows.forEach((flow, i) => {
       if (flow.kind === "udp-rx" || flow.kind === "tcp-rx") this.subscribe(s, i, 0)
       else if (flow.kind === "tcp-tx") s.tcpSenders.get(i)?.pump()

@@ -108,8 +108,9 @@ export const DEPARTURE_LEAD_MAX_NS = BEACON_WAIT_NS
  * How many of its last departures from a channel the radio plans by (`noteDeparture`). Modelling
  * choice: a departure waits for whatever is on the air when it starts (an A-MPDU of the AP's takes
  * up to 4.1 ms, `AccessPoint.ts`), so the last one alone, as ath9k keeps, is a poor guess of the
- * next; with the longest of the last eight, the radio behind an AP's saturated download reached its dozing vMAC's channel in
- * time for 96 of 98 beacons, against 92 with the last one alone (`test/model/BeaconWake.test.ts`).
+ * next; with the longest of the last eight, the radio behind an AP's saturated download reached its
+ * dozing vMAC's channel in time for 96 of 98 beacons, against 92 with the last one alone
+ * (`test/model/BeaconWake.test.ts`).
  */
 export const DEPARTURES_KEPT = 8
 
