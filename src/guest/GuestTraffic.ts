@@ -299,7 +299,8 @@ export class GuestTraffic {
         if (f.echoNs >= s.flowsStartedNs) s.udpDownlinkHeard = true
         if (measuring) stats.rxBytesMeasured += udpPayloadBytes(f.payloadBytes)
       } else if (f.payload === Payload.TcpData && s.tcpReceiver !== undefined) {
-        s.tcpDownlinkHeard = true
+        // As UDP's: an earlier connection's segments (its receiver drops them) do not answer this one's Subscribe.
+        if (s.tcpReceiver.flow.accepts(f.createdNs)) s.tcpDownlinkHeard = true
         // Goodput is what TCP hands the application in order, not what arrived.
         const segments = s.tcpReceiver.flow.segment(f.seq, f.createdNs)
         if (measuring) stats.rxBytesMeasured += segments * s.tcpReceiver.dataBytes

@@ -187,9 +187,14 @@ export class TcpReceiverFlow {
     this.acceptFromNs = acceptFromNs
   }
 
+  /** Whether a segment stamped `tsValNs` belongs to this connection (`acceptFromNs`). */
+  accepts(tsValNs: number): boolean {
+    return tsValNs >= this.acceptFromNs
+  }
+
   /** Segment `seg`, stamped `tsValNs`, arrived; returns how many segments became deliverable in order. */
   segment(seg: number, tsValNs: number): number {
-    if (tsValNs < this.acceptFromNs) return 0
+    if (!this.accepts(tsValNs)) return 0
     const step = Rx.onSegment(this.state, seg, tsValNs)
     this.state = step.receiver
     if (step.ackNow) {

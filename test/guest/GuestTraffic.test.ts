@@ -221,6 +221,28 @@ describe("guest traffic: TCP flows", () => {
     assert.deepStrictEqual(acks.map((d) => [d.payload, d.seq, d.length, d.echoNs]), [[Payload.TcpAck, 2, 52, 5e6]])
   })
 
+  it("an earlier connection's segments do not answer this one's Subscribe: it goes again until this flow's do", () => {
+    const rig = connectedRig([{ kind: "tcp-rx", offeredMbps: "saturate", mssBytes: 1000 }])
+    rig.kernel.nowNs = 5e9
+    rig.traffic.makeTcpFlows(rig.s)
+    rig.traffic.startFlows(rig.s)
+    const subscribes = () => rig.o.memory.read(10).filter((d) => d.payload === Payload.Subscribe).length
+    assert.strictEqual(subscribes(), 1)
+    // Stamped before this connection's receiver was made: the old flow's, still on its way.
+    const stale = frameFor(1, Payload.TcpData, 1040, 7)
+    stale.createdNs = 4.9e9
+    rig.traffic.receive(rig.s, { _tag: "Rx", vmac: 0, frames: [stale] })
+    assert.isFalse(rig.s.tcpDownlinkHeard)
+    rig.traffic.subscribe(rig.s, 0, 1)
+    assert.strictEqual(subscribes(), 1, "the Subscribe goes again")
+    const fresh = frameFor(2, Payload.TcpData, 1040, 0)
+    fresh.createdNs = 5.1e9
+    rig.traffic.receive(rig.s, { _tag: "Rx", vmac: 0, frames: [fresh] })
+    assert.isTrue(rig.s.tcpDownlinkHeard)
+    rig.traffic.subscribe(rig.s, 0, 2)
+    assert.strictEqual(subscribes(), 0, "this flow answered: no more")
+  })
+
   it("new flows on every connection, their timers carrying the epoch they were made in", () => {
     const rig = connectedRig(tcpFlows)
     const old = rig.s.tcpSenders.get(0)
