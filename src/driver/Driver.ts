@@ -77,7 +77,7 @@ export interface DriverOptions {
   readonly scanDwellNs: number
   readonly scanCacheAgeNs: number
   readonly cpu: CpuCore
-  /** The host worker thread the periodic tick runs on. */
+  /** The host worker thread: the ioctls of VMs without an I/O thread of their own. */
   readonly workerThread: ThreadId
   readonly ledger: FrameLedger
   readonly nic: Pick<NicHandle, "macOf" | "registers" | "poll"> & Port<NicMessage>

@@ -307,10 +307,14 @@ export class DriverLogic {
     s.scan = Scan.forget(s.scan, vm)
   }
 
-  /** Polls for events whose interrupt was lost (served on the worker thread); resets hung vMACs. */
+  /**
+   * Polls for events whose interrupt was lost; resets hung vMACs. The tick is a timer: what its poll
+   * found is served in softirq context, as an interrupt's handler is, so a later interrupt's events
+   * reach the VMs after these (served on a thread, they were overtaken by the next interrupt's).
+   */
   private tick(s: DriverState): void {
     const vmacs = [...s.pairs.values()].map((p) => p.vmac)
-    const done = this.keeper.tick(s.watchdog, vmacs, (events) => this.interrupt(s, events, this.o.workerThread))
+    const done = this.keeper.tick(s.watchdog, vmacs, (events) => this.interrupt(s, events, INTERRUPT_CONTEXT))
     if (done.polled) this.stats.pollRecoveries++
     for (const vmac of done.reset) {
       this.stats.watchdogResets++

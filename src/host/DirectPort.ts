@@ -58,8 +58,6 @@ export interface DirectPortOptions {
   readonly cpu: CpuCore
   /** The VM's vCPU thread (passthrough) or the host application's thread (native). */
   readonly guestThread: ThreadId
-  /** Where the periodic tick runs: the guest's driver in a VM (its vCPU thread), a host worker natively. */
-  readonly tickThread: ThreadId
   readonly ledger: FrameLedger
   readonly nic: Pick<NicHandle, "macOf" | "registers" | "poll"> & Port<NicMessage>
   readonly log: RecoveryLog

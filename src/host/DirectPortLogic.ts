@@ -7,7 +7,7 @@ import { TxPathStamps } from "../vocabulary/TxPath.ts"
 import { rateLadder } from "../air/RateTable.ts"
 import { chainOf } from "../driver/RateTableEntry.ts"
 import { INTERRUPT_CONTEXT } from "../cpu/CpuCore.ts"
-import type { CpuCore, Job, Recipe, ThreadId } from "../cpu/CpuCore.ts"
+import type { CpuCore, Job, Recipe } from "../cpu/CpuCore.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
 import * as Exit from "effect/Exit"
 import { decodeCardCommand } from "../vocabulary/CardCommandDecode.ts"
@@ -84,10 +84,10 @@ export class DirectPortLogic {
         msg.work.submit()
         break
       case "Irq":
-        this.interrupt(msg.events, INTERRUPT_CONTEXT)
+        this.interrupt(msg.events, false)
         break
       case "Tick":
-        this.keeper.tick(s.watchdog, s.mac === undefined ? [] : [0], (events) => this.interrupt(events, this.o.tickThread))
+        this.keeper.tick(s.watchdog, s.mac === undefined ? [] : [0], (events) => this.interrupt(events, true))
         break
       case "SocketRead":
         this.socket.give(msg.packets)
@@ -194,15 +194,23 @@ export class DirectPortLogic {
     }
   }
 
-  /** The card's interrupt (in interrupt context), or a poll that found events (on `thread`). */
-  private interrupt(events: ReadonlyArray<NicEvent>, thread: ThreadId): void {
+  /**
+   * The card's interrupt, or events the driver's tick found (`polled`). Natively the tick is a timer,
+   * which runs in softirq context as the interrupt's handler does: on one core one runs after the
+   * other, so the events reach the application in the order they were read (served on a thread of
+   * their own, a later interrupt's handler overtook them). In a VM that owns the card (passthrough)
+   * its own driver polls, on its vCPU: no host interrupt and no injection (the guest charges its
+   * handler, as for an injected interrupt), and a later interrupt's injection queues behind it there.
+   */
+  private interrupt(events: ReadonlyArray<NicEvent>, polled: boolean): void {
     const { o, cpu, kernel } = this
     const { nic } = o
     this.stats.interrupts++
-    const irq = cpu.job(thread).run(this.IRQ)
+    const inGuest = polled && o.mode === "passthrough"
+    const irq = inGuest ? cpu.job(o.guestThread) : cpu.job(INTERRUPT_CONTEXT).run(this.IRQ)
     // What the guest's side does next, on its own thread, before the events reach it.
     let guestSide: Job | undefined
-    if (o.mode === "passthrough") {
+    if (o.mode === "passthrough" && !inGuest) {
       // KVM injects the interrupt into the vCPU, waking its thread; the guest's EOI write exits.
       irq.op("threadWakeup")
       guestSide = cpu.job(o.guestThread).run(this.INJECT)

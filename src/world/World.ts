@@ -399,7 +399,6 @@ export const build = Effect.fnUntraced(function*(scenario: Scenario, options: Bu
         scanDwellNs: scenario.driver.scanDwellMs * 1e6,
         cpu,
         guestThread,
-        tickThread: scenario.mode === "native" ? cpu.thread("host-driver-worker") : guestThread,
         ledger,
         nic: nicPort,
         guest: guestRefs[0]!,

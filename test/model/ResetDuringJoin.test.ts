@@ -1,22 +1,25 @@
 /**
- * A vMAC reset during a join fails the join, and the driver joins again. Found by `vwifi campaign
- * --seed 823` (case 90, round 32, shrunk): one VM in passthrough saturating its uplink; vMAC 0 hung at
- * 1.7 s, six interrupts were dropped at 2.3 s, and the guest's driver crashed at 4.0 s and was
- * reloaded. Its join's association answer was raised at 4.2005 s with no interrupt; at 4.25 s the
- * host's tick read it (a lost-interrupt poll) and, in the same tick, its TX watchdog reset the vMAC,
+ * A vMAC reset during a join, and the join's answer found by the same tick's poll. Found by `vwifi
+ * campaign --seed 823` (case 90, round 32, shrunk): one VM in passthrough saturating its uplink; vMAC
+ * 0 hung at 1.7 s, six interrupts were dropped at 2.3 s, and the guest's driver crashed at 4.0 s and
+ * was reloaded. Its join's association answer was raised at 4.2005 s with no interrupt; at 4.25 s the
+ * driver's tick read it (a lost-interrupt poll) and, in the same tick, its TX watchdog reset the vMAC,
  * hung since 1.75 s. The reset's "Disconnected", raised after the answer, reached the driver first
- * (the interrupt thread runs before the tick thread's work): the driver, associating, ignored it, then
- * took the older answer for a connection. "Connected" on an idle vMAC, it sent to the end, and the card
- * dropped all of it as not associated (279,723 frames). Now a join whose vMAC's association ends fails
- * at once, and a late answer to it finds the driver scanning.
+ * (the poll was served on another thread, which the interrupt's handler preempted): the driver,
+ * associating, ignored it, then took the older answer for a connection, "connected" on an idle vMAC
+ * to the end (279,723 frames dropped as not associated). Round 32 made a join whose vMAC's association
+ * ends fail at once (`GuestDriver`'s unit tests keep that); since round 33 the guest's own poll runs
+ * on its vCPU, and the events reach it in the order the card raised them: connected at 4.25 s, then
+ * told of the reset, and joined again.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { caseVerdict } from "../../src/fault/FaultCase.ts"
+import { TX_RING_DESCRIPTORS } from "../../src/vocabulary/ModelConstants.ts"
 import { runFaultCase } from "./support.ts"
 
 describe("a vMAC reset during a join", () => {
-  it.effect("fails the join, and the driver joins again (campaign seed 823's case 90)", () =>
+  it.effect("reaches the driver after the join's answer, and the driver joins again (campaign seed 823's case 90)", () =>
     Effect.gen(function*() {
       const { scenario, report } = yield* runFaultCase({
         seed: 437363, mode: 2, vms: 1, aps: 1, traffic: ["udp-tx", "ping", "ping", "ping"],
@@ -26,10 +29,14 @@ describe("a vMAC reset during a join", () => {
       assert.strictEqual(scenario.mode, "passthrough")
       assert.deepStrictEqual(scenario.faults.map((f) => [f.kind, f.atSeconds]), [["crash-guest-driver", 4], ["interrupts", 2.3], ["hang-vmac", 1.7]])
       assert.deepStrictEqual(caseVerdict(report), [])
-      // Joined again after the failed join (the reset's), and nothing was dropped as not associated.
-      assert.deepStrictEqual(report.vms[0]!.associations.map((a) => a.via), ["join", "rejoin"])
-      assert.isAbove(report.vms[0]!.associations[1]!.atSeconds, 4.25)
-      assert.isUndefined(report.frames.droppedByReason["not-associated"])
+      // The reloaded driver's join answered at the poll, then joined again after the reset. Connected
+      // for an instant on a vMAC the reset had left unassociated, it filled its TX ring once, which
+      // the card dropped (279,723 frames when the driver stayed "connected" there).
+      const associations = report.vms[0]!.associations
+      assert.deepStrictEqual(associations.map((a) => a.via), ["join", "rejoin", "rejoin"])
+      assert.closeTo(associations[1]!.atSeconds, 4.25, 1e-3)
+      assert.isAbove(associations[2]!.atSeconds, 4.25)
+      assert.isAtMost(report.frames.droppedByReason["not-associated"] ?? 0, TX_RING_DESCRIPTORS)
       assert.isAbove(report.vms[0]!.lastDataAtSeconds!, scenario.durationSeconds - 0.5)
     }), { timeout: 60_000 })
 })
