@@ -1,10 +1,12 @@
 /**
- * A TCP Reno sender as a pure state machine (RFC 5681 congestion control, RFC 6298 timer), counted
- * in segments of MSS bytes: slow start, congestion avoidance, fast retransmit on the third duplicate
- * ACK, fast recovery with window inflation, and a retransmission timeout with exponential backoff
- * and go-back-N; as Linux, a window that grows only while it limits the sender and restarts after
- * an idle spell (RFC 2861, RFC 5681 4.1). The actor that owns a flow feeds it ACKs and timer
- * expiries and sends what it says.
+ * A TCP NewReno sender as a pure state machine (RFC 5681 congestion control, RFC 6582 fast recovery,
+ * RFC 6298 timer), counted in segments of MSS bytes: slow start, congestion avoidance, fast
+ * retransmit on the third duplicate ACK, fast recovery with window inflation that a partial ACK
+ * (one that leaves data sent before the loss unacknowledged) does not end: it retransmits the next
+ * hole at once, as Linux does without SACK (the model's TCP has none, where Linux negotiates it);
+ * and a retransmission timeout with exponential backoff and go-back-N; as Linux, a window that grows
+ * only while it limits the sender and restarts after an idle spell (RFC 2861, RFC 5681 4.1). The
+ * actor that owns a flow feeds it ACKs and timer expiries and sends what it says.
  *
  * Its RTT samples come from the timestamps option (RFC 7323 4.1), which Linux uses by default: every
  * ACK that acknowledges new data echoes the send time of the segment that made the receiver send it,
@@ -18,7 +20,9 @@
  *       ▲  ▲                              │ 3 dup ACKs
  *       │  └───── RTO (cwnd = 1) ◀────────┤
  *       │                                 ▼
- *       └────────── RTO ◀────────── fast recovery ──new ACK──▶ congestion avoidance (cwnd = ssthresh)
+ *       └────────── RTO ◀────────── fast recovery ──full ACK──▶ congestion avoidance (cwnd = ssthresh)
+ *                                        ▲   │ partial ACK: retransmit the next hole
+ *                                        └───┘
  * ```
  */
 
@@ -59,6 +63,11 @@ export interface RenoSender {
   readonly dupAcks: number
   /** In fast recovery until `recover` is acknowledged. */
   readonly inRecovery: boolean
+  /**
+   * `sndMax` when the last loss was detected (fast retransmit or timeout): an ACK short of it during
+   * recovery is partial; duplicate ACKs below it after a timeout start no fast retransmit (RFC 6582
+   * 3.2 steps 2 and 6: they answer the go-back-N's resends of segments the receiver already had).
+   */
   readonly recover: number
   readonly srttNs: number | undefined
   readonly rttvarNs: number
@@ -145,14 +154,23 @@ export const onAck = (s: RenoSender, ack: number, nowNs: number, echoNs: number)
   if (ack > s.sndMax) ack = s.sndMax // never acknowledge what was never sent
   if (ack > s.sndUna) {
     const acked = ack - s.sndUna
+    const timed = echoNs >= 0 && echoNs <= nowNs ? sampleRtt(s, nowNs - echoNs) : s
+    if (s.inRecovery && ack < s.recover) {
+      // A partial ACK (RFC 6582 3.2 step 5): the segment it now asks for was lost too. Retransmit it,
+      // deflate the window by what was acknowledged and add back the one segment that left, and stay
+      // in recovery; the timer restarts, as on every ACK of new data (Linux's tcp_rearm_rto).
+      const partial: RenoSender = {
+        ...timed, sndUna: ack, sndNxt: Math.max(s.sndNxt, ack), dupAcks: 0, cwnd: Math.max(s.cwnd - acked + 1, 1), retransmits: s.retransmits + 1
+      }
+      return { sender: partial, retransmit: true, timer: true }
+    }
     const cwnd = s.inRecovery
-      ? s.ssthresh // Reno: a new ACK ends recovery and deflates the window to ssthresh
+      ? s.ssthresh // a full ACK ends recovery and deflates the window to ssthresh (RFC 6582 3.2 step 5, option 2)
       : !cwndLimited(s)
       ? s.cwnd // the application held the sender back: the window did not prove itself (RFC 2861)
       : s.cwnd < s.ssthresh
       ? s.cwnd + acked // slow start (RFC 5681 3.1, byte counting)
       : s.cwnd + acked / s.cwnd // congestion avoidance: about +1 per RTT
-    const timed = echoNs >= 0 && echoNs <= nowNs ? sampleRtt(s, nowNs - echoNs) : s
     // After a timeout's go-back-N, the receiver may acknowledge past `sndNxt` what it held out of
     // order: the sender goes on from there, as Linux's snd_una simply moves past it.
     const next: RenoSender = { ...timed, sndUna: ack, sndNxt: Math.max(s.sndNxt, ack), dupAcks: 0, inRecovery: false, cwnd }
@@ -161,10 +179,11 @@ export const onAck = (s: RenoSender, ack: number, nowNs: number, echoNs: number)
   if (ack === s.sndUna && inFlight(s) > 0) {
     const dupAcks = s.dupAcks + 1
     if (s.inRecovery) return { sender: { ...s, dupAcks, cwnd: s.cwnd + 1 }, retransmit: false, timer: undefined }
-    if (dupAcks === DUP_ACK_THRESHOLD_ACKS) {
+    // After a timeout, duplicates of what the go-back-N resent start no recovery (RFC 6582 3.2 step 2).
+    if (dupAcks === DUP_ACK_THRESHOLD_ACKS && s.sndUna >= s.recover) {
       const ssthresh = Math.max(inFlight(s) / 2, 2)
       return {
-        sender: { ...s, dupAcks, ssthresh, cwnd: ssthresh + DUP_ACK_THRESHOLD_ACKS, inRecovery: true, recover: s.sndNxt, retransmits: s.retransmits + 1 },
+        sender: { ...s, dupAcks, ssthresh, cwnd: ssthresh + DUP_ACK_THRESHOLD_ACKS, inRecovery: true, recover: s.sndMax, retransmits: s.retransmits + 1 },
         retransmit: true,
         timer: true
       }
@@ -174,7 +193,10 @@ export const onAck = (s: RenoSender, ack: number, nowNs: number, echoNs: number)
   return { sender: s, retransmit: false, timer: undefined } // an old ACK
 }
 
-/** The retransmission timer expired: collapse the window and go back to the oldest unacknowledged segment. */
+/**
+ * The retransmission timer expired: collapse the window and go back to the oldest unacknowledged
+ * segment; what was sent so far is `recover` (RFC 6582 3.2 step 6).
+ */
 export const onTimeout = (s: RenoSender): RenoSender =>
   inFlight(s) === 0 ? s : {
     ...s,
@@ -183,6 +205,7 @@ export const onTimeout = (s: RenoSender): RenoSender =>
     sndNxt: s.sndUna,
     dupAcks: 0,
     inRecovery: false,
+    recover: s.sndMax,
     rtoNs: Math.min(MAX_RTO_NS, s.rtoNs * 2),
     timeouts: s.timeouts + 1
   }

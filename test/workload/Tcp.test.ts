@@ -3,7 +3,7 @@ import { Schema } from "effect"
 import * as Rx from "../../src/workload/TcpReceiver.ts"
 import * as Reno from "../../src/workload/TcpReno.ts"
 
-describe("TCP Reno sender", () => {
+describe("TCP NewReno sender", () => {
   it("slow start grows the window by the segments acknowledged; congestion avoidance by about one per window", () => {
     let s = Reno.sent(Reno.initialSender, 3)
     s = Reno.onAck(s, 3, 10_000_000, 0).sender
@@ -29,6 +29,48 @@ describe("TCP Reno sender", () => {
     s = Reno.onAck(s, 10, 2_000_000, 0).sender
     assert.isFalse(s.inRecovery)
     assert.strictEqual(s.cwnd, 4.5)
+  })
+
+  it("a partial ACK in recovery retransmits the next hole and stays in recovery; the full ACK ends it (NewReno, RFC 6582 3.2)", () => {
+    // Segments 0–9 in flight; 2 and 5 were lost. ACKs for 0 and 1 are new, those for 3 and 4 are
+    // duplicates asking for 2: the third starts recovery with `recover` = 10.
+    let s = { ...Reno.sent(Reno.initialSender, 10), cwnd: 10 }
+    for (const ack of [1, 2, 2, 2, 2]) s = Reno.onAck(s, ack, 1_000_000, 0).sender
+    assert.deepStrictEqual([s.inRecovery, s.recover, s.ssthresh, s.cwnd, s.retransmits], [true, 10, 4, 4 + 3, 1])
+    // 2 resent and received: the receiver now has 0–4 and asks for 5, short of 10: a partial ACK.
+    const partial = Reno.onAck(s, 5, 2_000_000, 0)
+    assert.isTrue(partial.retransmit, "5 goes at once, not after three more duplicates or a timeout")
+    assert.isTrue(partial.timer)
+    s = partial.sender
+    assert.deepStrictEqual([s.inRecovery, s.sndUna, s.retransmits], [true, 5, 2])
+    assert.strictEqual(s.cwnd, 7 - 3 + 1, "deflated by the 3 segments acknowledged, one added back")
+    // 5 received: everything up to 10 is acknowledged, the full ACK.
+    const full = Reno.onAck(s, 10, 3_000_000, 0)
+    assert.isFalse(full.retransmit)
+    assert.deepStrictEqual([full.sender.inRecovery, full.sender.cwnd], [false, 4])
+  })
+
+  it("after a timeout, duplicate ACKs for what the go-back-N resent start no fast retransmit (RFC 6582 3.2 steps 2 and 6)", () => {
+    const s = Reno.onTimeout({ ...Reno.sent(Reno.initialSender, 8), cwnd: 8, sndUna: 2 })
+    assert.strictEqual(s.recover, 8)
+    // The go-back-N resends 2–4; the receiver, holding 3–7 already, acknowledges 8 once 2 arrives,
+    // but a lost ACK and resends of what it had give duplicates of an older ACK first.
+    let t = Reno.sent(s, 3)
+    const dups = [2, 2, 2].map((ack) => {
+      const step = Reno.onAck(t, ack, 1_000_000, 0)
+      t = step.sender
+      return step.retransmit
+    })
+    assert.deepStrictEqual(dups, [false, false, false])
+    assert.isFalse(t.inRecovery)
+    // Past `recover`, three duplicates start recovery as usual.
+    let u = { ...Reno.sent({ ...t, sndUna: 8, sndNxt: 8, sndMax: 8, dupAcks: 0 }, 6), cwnd: 6 }
+    const later = [8, 8, 8].map((ack) => {
+      const step = Reno.onAck(u, ack, 2_000_000, 0)
+      u = step.sender
+      return step.retransmit
+    })
+    assert.deepStrictEqual(later, [false, false, true])
   })
 
   it("a timeout collapses the window to one segment, goes back to the hole, and backs the timer off", () => {
