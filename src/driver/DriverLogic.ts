@@ -7,7 +7,7 @@
  */
 import { rateIndex as rateIndexOf } from "../air/RateTable.ts"
 import { chainOf } from "./RateTableEntry.ts"
-import type { CpuCore, Job, Recipe, ThreadId } from "../cpu/CpuCore.ts"
+import type { CpuCore, Job, Recipe } from "../cpu/CpuCore.ts"
 import type { Kernel } from "../kernel/Kernel.ts"
 import type { CardCommand, ChainEntry } from "../vocabulary/CardCommand.ts"
 import { InitCard } from "../vocabulary/CardCommand.ts"
@@ -95,7 +95,7 @@ export class DriverLogic {
         this.transmit(s, msg.vm, msg.frames)
         break
       case "Irq":
-        this.interrupt(s, msg.events, INTERRUPT_CONTEXT)
+        this.interrupt(s, msg.events)
         break
       case "VmGone":
         this.release(s, msg.vm)
@@ -230,11 +230,11 @@ export class DriverLogic {
     this.ioctl(vm).op("hostOtherPacket", frames.length).then(this.o.nic, { _tag: "Transmit", vmac: pair.vmac, frames }).submit()
   }
 
-  /** The card's interrupt (in interrupt context), or a poll that found events (on `thread`). */
-  private interrupt(s: DriverState, events: ReadonlyArray<NicEvent>, thread: ThreadId): void {
+  /** The card's interrupt, or events a poll found: served in interrupt context. */
+  private interrupt(s: DriverState, events: ReadonlyArray<NicEvent>): void {
     const { o, stats, cpu } = this
     stats.interrupts++
-    let job = cpu.job(thread).run(this.IRQ)
+    let job = cpu.job(INTERRUPT_CONTEXT).run(this.IRQ)
     if (events.length === 0) stats.spuriousInterrupts++
     // Sort the card's events by VM, in order, then signal each VM's device model once.
     const perVm = this.perVm
@@ -283,7 +283,7 @@ export class DriverLogic {
     for (let i = 0; i < perVm.size; i++) {
       if (job.delivers()) {
         job.submit()
-        job = cpu.job(thread)
+        job = cpu.job(INTERRUPT_CONTEXT)
       }
       this.toVm(job.run(this.FORWARD), perVm.vm(i), perVm.list(i))
     }
@@ -314,7 +314,7 @@ export class DriverLogic {
    */
   private tick(s: DriverState): void {
     const vmacs = [...s.pairs.values()].map((p) => p.vmac)
-    const done = this.keeper.tick(s.watchdog, vmacs, (events) => this.interrupt(s, events, INTERRUPT_CONTEXT))
+    const done = this.keeper.tick(s.watchdog, vmacs, (events) => this.interrupt(s, events))
     if (done.polled) this.stats.pollRecoveries++
     for (const vmac of done.reset) {
       this.stats.watchdogResets++
