@@ -12,7 +12,7 @@ import * as Schema from "effect/Schema"
 import { checkScenario } from "../scenario/ScenarioCheck.ts"
 import { MAX_DURATION_SECONDS } from "../scenario/InputBounds.ts"
 import { Scenario } from "../scenario/Scenario.ts"
-import { decodeScenario } from "../scenario/ScenarioLoad.ts"
+import { decodeScenario, isDecodedScenario } from "../scenario/ScenarioLoad.ts"
 import { parseOptions, problemsFromIssue } from "../scenario/ScenarioIssues.ts"
 import { CATEGORY_COUNT } from "../cpu/CpuCategory.ts"
 import { costNames } from "../cpu/CostTable.ts"
@@ -178,10 +178,10 @@ const encodeScenario = Schema.encodeUnknownEffect(Scenario)
  * A scenario the caller built or changed itself (a decoded one spread with a new duration, say) gets
  * the checks a decoded one passed: its Schema, then the cross-field checks. Each problem is an option
  * `scenario` with the field's path. An `Infinity` duration never ended, and a mode the model does not
- * know ran as another.
+ * know ran as another. One `decodeScenario` made (frozen) passed them already.
  */
 export const scenarioProblems = (scenario: Scenario): Effect.Effect<Array<OptionProblem>> =>
-  Effect.suspend(() => encodeScenario(scenario, parseOptions)).pipe(
+  isDecodedScenario(scenario) ? Effect.succeed([]) : Effect.suspend(() => encodeScenario(scenario, parseOptions)).pipe(
     Effect.mapError((error) => problemsFromIssue(error.issue)),
     Effect.flatMap((input) => Effect.mapError(decodeScenario(input), (error) => error.problems)),
     Effect.as([]),

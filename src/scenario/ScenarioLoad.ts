@@ -33,8 +33,20 @@ export { readScenarioJson } from "./ScenarioFile.ts"
 const decodeUnknown = Schema.decodeUnknownEffect(Scenario)
 
 /**
+ * The scenarios `decodeScenario` made, frozen all the way down: still what its checks passed, so a
+ * run need not check them again (`RunOptionsCheck.scenarioProblems`: an encode and a decode through
+ * the Schema, about 1% of a 10 s run of model (a), issue 14). One spread with a change is a new object.
+ */
+const decodedScenarios = new WeakSet<object>()
+
+/** Whether `scenario` came from `decodeScenario` (and so cannot have changed since its checks). */
+export const isDecodedScenario = (scenario: unknown): boolean =>
+  typeof scenario === "object" && scenario !== null && decodedScenarios.has(scenario)
+
+/**
  * Decodes a scenario object (the JSON form: every field optional), fills the defaults and runs the
- * cross-field checks. `source` names where the object came from in error messages.
+ * cross-field checks. `source` names where the object came from in error messages. The scenario is
+ * frozen all the way down, as `defaultScenario` is: spread it to vary it.
  */
 export const decodeScenario = (input: unknown, source: string = OBJECT_SOURCE): Effect.Effect<Scenario, ScenarioError> =>
   // Suspended: the input is read when the effect runs, not when it is made; a getter or proxy that
@@ -52,7 +64,9 @@ export const decodeScenario = (input: unknown, source: string = OBJECT_SOURCE): 
       Effect.mapError((error) => new ScenarioError({ source, problems: problemsFromIssue(error.issue) })),
       Effect.flatMap((scenario) => {
         const problems = checkScenario(scenario)
-        return problems.length === 0 ? Effect.succeed(scenario) : Effect.fail(new ScenarioError({ source, problems }))
+        if (problems.length > 0) return Effect.fail(new ScenarioError({ source, problems }))
+        decodedScenarios.add(deepFreeze(scenario))
+        return Effect.succeed(scenario)
       })
     )
   })

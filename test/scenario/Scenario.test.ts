@@ -14,6 +14,7 @@ import {
   decodeScenario,
   defaultScenario,
   encodeScenario,
+  isDecodedScenario,
   loadScenarioFile,
   ScenarioError
 } from "../../src/scenario/ScenarioLoad.ts"
@@ -224,6 +225,17 @@ describe("scenario: round trip", () => {
       const json = JSON.parse(JSON.stringify(encodeScenario(s))) as unknown
       assert.deepStrictEqual(yield* decodeScenario(json), s)
       assert.deepStrictEqual(json, { ...full, aps: full.aps.map((ap) => ({ ...ap, bssid: ap.bssid.toLowerCase() })) })
+    }))
+
+  it.effect("a decoded scenario is frozen all the way down, and known as decoded; a changed copy is not", () =>
+    Effect.gen(function*() {
+      const s = yield* decodeScenario(full)
+      assert.isTrue(isDecodedScenario(s))
+      assert.isTrue(Object.isFrozen(s) && Object.isFrozen(s.vms) && Object.isFrozen(s.vms[0]) && Object.isFrozen(s.card.phy))
+      assert.throws(() => {
+        ;(s.vms[0] as { name: string }).name = "other"
+      }, TypeError)
+      assert.isFalse(isDecodedScenario({ ...s, durationSeconds: 5 }), "a spread copy gets the run's checks again")
     }))
 
   it.effect("the default scenario encodes with every field explicit", () =>
