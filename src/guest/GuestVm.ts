@@ -237,7 +237,7 @@ export interface GuestHandle {
   readonly poweredOn: () => boolean
   readonly stats: GuestStats
   readonly driver: () => GuestDriver.GuestDriver
-  /** The TCP senders' loss recovery so far: fast retransmits and timeouts. */
+  /** The TCP senders' loss recovery so far: retransmissions in fast recovery (a partial ACK's included) and timeouts. */
   readonly tcp: () => { readonly retransmits: number; readonly timeouts: number; readonly acked: number }
   /** The retry chain its rate control last wrote (undefined: none this association). */
   readonly rateChain: () => ReadonlyArray<ChainEntry> | undefined

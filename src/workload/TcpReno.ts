@@ -72,7 +72,9 @@ export interface RenoSender {
   readonly srttNs: number | undefined
   readonly rttvarNs: number
   readonly rtoNs: number
+  /** Segments resent in fast recovery: on the third duplicate ACK, and on each partial ACK. */
   readonly retransmits: number
+  /** Retransmission timeouts (each one's go-back-N resends are not counted above). */
   readonly timeouts: number
 }
 
