@@ -227,17 +227,18 @@ describe("guest traffic: TCP flows", () => {
     rig.traffic.makeTcpFlows(rig.s)
     rig.traffic.startFlows(rig.s)
     const subscribes = () => rig.o.memory.read(10).filter((d) => d.payload === Payload.Subscribe).length
+    const receiveSegment = (id: number, seq: number, createdNs: number) => {
+      const f = frameFor(id, Payload.TcpData, 1040, seq)
+      f.createdNs = createdNs
+      rig.traffic.receive(rig.s, { _tag: "Rx", vmac: 0, frames: [f] })
+    }
     assert.strictEqual(subscribes(), 1)
     // Stamped before this connection's receiver was made: the old flow's, still on its way.
-    const stale = frameFor(1, Payload.TcpData, 1040, 7)
-    stale.createdNs = 4.9e9
-    rig.traffic.receive(rig.s, { _tag: "Rx", vmac: 0, frames: [stale] })
+    receiveSegment(1, 7, 4.9e9)
     assert.isFalse(rig.s.tcpDownlinkHeard)
     rig.traffic.subscribe(rig.s, 0, 1)
     assert.strictEqual(subscribes(), 1, "the Subscribe goes again")
-    const fresh = frameFor(2, Payload.TcpData, 1040, 0)
-    fresh.createdNs = 5.1e9
-    rig.traffic.receive(rig.s, { _tag: "Rx", vmac: 0, frames: [fresh] })
+    receiveSegment(2, 0, 5.1e9)
     assert.isTrue(rig.s.tcpDownlinkHeard)
     rig.traffic.subscribe(rig.s, 0, 2)
     assert.strictEqual(subscribes(), 0, "this flow answered: no more")
