@@ -17,7 +17,7 @@ import { Frame, FrameKind, Payload } from "../vocabulary/Frame.ts"
 import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import { segmentsPerNs } from "../workload/PacedWriter.ts"
 import { packetsPerTick, paceTick } from "../workload/PaceTicks.ts"
-import { ACK_PACKET_BYTES, segmentDataBytes, segmentPacketBytes, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
+import { ackPacketBytes, segmentDataBytes, segmentPacketBytes, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
 import { AP_QUEUE_FRAMES, ENDPOINT_SATURATE_WINDOW_FRAMES, ENDPOINT_TCP_BUDGET_SEGMENTS, PACE_PERIOD_NS } from "../vocabulary/ModelConstants.ts"
 import type { ApMessage } from "./AccessPoint.ts"
 import type { WiredLink } from "./WiredLink.ts"
@@ -279,7 +279,11 @@ class EndpointLogic {
   private tcpReceiverFor(s: EndpointState, station: number, owner: number): TcpReceiverFlow {
     let flow = s.tcpReceivers.get(station)
     if (flow === undefined) {
-      flow = new TcpReceiverFlow(this.kernel, (ackNo, echoNs) => this.toAp([this.frameTo(station, ACK_PACKET_BYTES, Payload.TcpAck, ackNo, this.kernel.nowNs, owner, echoNs)]),
+      flow = new TcpReceiverFlow(this.kernel, (ackNo, echoNs, sack) => {
+        const ack = this.frameTo(station, ackPacketBytes(sack), Payload.TcpAck, ackNo, this.kernel.nowNs, owner, echoNs)
+        ack.sack = sack
+        this.toAp([ack])
+      },
         (generation) => this.self.tellUnsafe({ _tag: "TcpTimer", station, role: "receiver", generation }))
       s.tcpReceivers.set(station, flow)
     }
@@ -330,7 +334,7 @@ class EndpointLogic {
         // Goodput is what TCP delivers in order, not what arrives.
         this.countUplink(f.owner, this.tcpReceiverFor(s, f.src, f.owner).segment(f.seq, f.createdNs) * (f.payloadBytes - TCP_IP_OVERHEAD_BYTES))
       } else if (f.payload === Payload.TcpAck) {
-        s.tcpSenders.get(f.src)?.ack(f.seq, f.createdNs, f.echoNs)
+        s.tcpSenders.get(f.src)?.ack(f.seq, f.createdNs, f.echoNs, f.sack)
       } else if (f.payload === Payload.Subscribe && f.info?.subscribe?.protocol === "tcp") {
         this.startTcpSender(s, f.src, f.info.subscribe.payloadBytes, f.info.subscribe.offeredMbps, f.owner)
       } else if (f.payload === Payload.EchoRequest) {

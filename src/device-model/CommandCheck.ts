@@ -8,6 +8,7 @@ import type { RejectReason } from "../vocabulary/CardEvent.ts"
 import { descriptorFrame } from "../vocabulary/DescriptorFrame.ts"
 import { Payload } from "../vocabulary/Frame.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
+import { MAX_SACK_BLOCKS } from "../vocabulary/PacketHeaders.ts"
 
 /** What a VM owns, as the device model knows it. */
 export interface VmView {
@@ -36,7 +37,7 @@ const LAST_PAYLOAD = Math.max(...Object.values(Payload))
  * Checks the frame the card built from one TX descriptor (`DescriptorFrame.descriptorFrame`, every
  * field read once) at `nowNs`: addressing owned by the VM, DMA inside `memoryBytes` (the VM's memory
  * unless the caller leaves the range to an IOMMU: Infinity), sane length, a known payload kind with a
- * whole sequence number, a send time and an echoed timestamp no later than now (the send time at most
+ * whole sequence number (and a TCP ACK's SACK blocks well formed), a send time and an echoed timestamp no later than now (the send time at most
  * `MAX_DESCRIPTOR_AGE_NS` old: the ledger ages a frame by it), a Subscribe request that decoded.
  */
 export const checkDescriptorFrame = (vm: VmView, f: Frame, memoryBytes: number, nowNs: number): RejectReason | undefined => {
@@ -52,7 +53,19 @@ export const checkDescriptorFrame = (vm: VmView, f: Frame, memoryBytes: number, 
   if (!(f.echoNs === -1 || (f.echoNs >= 0 && f.echoNs <= nowNs))) return "bad-payload"
   if (!(f.createdNs <= nowNs && f.createdNs >= nowNs - MAX_DESCRIPTOR_AGE_NS)) return "bad-timestamp"
   if (f.payload === Payload.Subscribe && f.info?.subscribe === undefined) return "bad-subscription"
+  if (f.sack.length > 0 && !wellFormedSack(f.sack)) return "bad-payload"
   return undefined
+}
+
+/** SACK blocks an ACK can carry: pairs of whole segment numbers, each start below its end, three pairs at most. */
+const wellFormedSack = (sack: ReadonlyArray<number>): boolean => {
+  if (sack.length % 2 !== 0 || sack.length > 2 * MAX_SACK_BLOCKS) return false
+  for (let i = 0; i < sack.length; i += 2) {
+    const s = sack[i]!
+    const e = sack[i + 1]!
+    if (!Number.isSafeInteger(s) || !Number.isSafeInteger(e) || s < 0 || e <= s) return false
+  }
+  return true
 }
 
 /**

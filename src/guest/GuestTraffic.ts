@@ -13,12 +13,12 @@ import type { Kernel } from "../kernel/Kernel.ts"
 import { shareNumbers } from "../kernel/StableShapes.ts"
 import type { TxDescriptor } from "../vocabulary/CardCommand.ts"
 import type { CardEvent } from "../vocabulary/CardEvent.ts"
-import { Payload } from "../vocabulary/Frame.ts"
+import { NO_SACK, Payload } from "../vocabulary/Frame.ts"
 import { PACE_PERIOD_NS, TX_RING_DESCRIPTORS, TX_RING_RESERVED_DESCRIPTORS } from "../vocabulary/ModelConstants.ts"
 import { segmentsPerNs } from "../workload/PacedWriter.ts"
 import { mayResubscribe, subscribeRetryDelayNs } from "../workload/Subscription.ts"
 import { packetsPerTick, paceTick } from "../workload/PaceTicks.ts"
-import { ACK_PACKET_BYTES, segmentDataBytes, segmentPacketBytes, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
+import { ackPacketBytes, segmentDataBytes, segmentPacketBytes, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
 import type { GuestState } from "./GuestState.ts"
 import type { GuestMessage, GuestOptions, GuestStats } from "./GuestVm.ts"
 import type { GuestWork } from "./GuestWork.ts"
@@ -108,7 +108,7 @@ export class GuestTraffic {
       } else if (flow.kind === "tcp-rx" && s.tcpReceiver === undefined) {
         s.tcpReceiver = {
           dataBytes: segmentDataBytes(flow.mssBytes),
-          flow: new TcpReceiverFlow(kernel, (ackNo, echoNs) => void this.send(s, 1, ACK_PACKET_BYTES, Payload.TcpAck, undefined, ackNo, echoNs), (generation) =>
+          flow: new TcpReceiverFlow(kernel, (ackNo, echoNs, sack) => void this.send(s, 1, ackPacketBytes(sack), Payload.TcpAck, undefined, ackNo, echoNs, sack), (generation) =>
             self.tellUnsafe({ _tag: "TcpTimer", flow: i, generation, epoch: e }), kernel.nowNs)
         }
       }
@@ -133,9 +133,10 @@ export class GuestTraffic {
    * after each, as Linux 2.6.33's iwlagn does: iwl_tx_skb ends every frame by writing the queue's write
    * pointer (iwl_txq_update_write_ptr, drivers/net/wireless/iwlwifi/iwl-tx.c), one MMIO write per
    * packet. Returns how many. `firstSeq` numbers them (TCP segments), else the VM's own counter
-   * does; `echoNs` is a TCP packet's echoed timestamp. Nothing goes before the driver has its MAC.
+   * does; `echoNs` is a TCP packet's echoed timestamp, `sack` a TCP ACK's SACK blocks. Nothing goes
+   * before the driver has its MAC.
    */
-  send(s: GuestState, count: number, payloadBytes: number, payload: Payload, subscribe?: TxDescriptor["subscribe"], firstSeq?: number, echoNs = -1): number {
+  send(s: GuestState, count: number, payloadBytes: number, payload: Payload, subscribe?: TxDescriptor["subscribe"], firstSeq?: number, echoNs = -1, sack: ReadonlyArray<number> = NO_SACK): number {
     const room = TX_RING_DESCRIPTORS - s.outstanding
     const n = Math.min(count, room)
     const src = s.driver.mac
@@ -149,7 +150,7 @@ export class GuestTraffic {
       s.nextAddress = nextBufferAddress(s.nextAddress, memory.sizeBytes)
       const frameSeq = firstSeq === undefined ? ++s.seq : firstSeq + i
       const d = descriptor(s.nextAddress, payloadBytes, src, s.endpointMac, payload, frameSeq, this.kernel.nowNs, echoNs)
-      memory.write(subscribe === undefined ? d : { ...d, subscribe })
+      memory.write(subscribe !== undefined ? { ...d, subscribe } : sack.length > 0 ? { ...d, sack } : d)
       // A register write is just a value: the device model decodes it at the boundary, so the
       // driver writes it plain (constructing the Schema class would validate it twice per packet).
       this.work.writeRegister(s, ONE_PACKET_DOORBELL)
@@ -305,7 +306,7 @@ export class GuestTraffic {
         const segments = s.tcpReceiver.flow.segment(f.seq, f.createdNs)
         if (measuring) stats.rxBytesMeasured += segments * s.tcpReceiver.dataBytes
       } else if (f.payload === Payload.TcpAck) {
-        for (const sender of s.tcpSenders.values()) sender.ack(f.seq, f.createdNs, f.echoNs)
+        for (const sender of s.tcpSenders.values()) sender.ack(f.seq, f.createdNs, f.echoNs, f.sack)
       } else if (f.payload === Payload.EchoReply) {
         // ping times the reply when its recv() returns: after this thread's interrupt, stack and socket
         // work for it (natively the card's side ran those before the reply got here).

@@ -15,7 +15,7 @@ import { spatialStreams } from "../air/PhyConfig.ts"
 import { ACK_BYTES, BLOCK_ACK_BYTES, FCS_BYTES, TU_NS } from "../air/Timing.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import { FrameKind, Payload } from "../vocabulary/Frame.ts"
-import { IPV4_HEADER_BYTES, TCP_HEADER_BYTES, TCP_HEADER_WITH_TIMESTAMPS_BYTES, UDP_HEADER_BYTES, ICMP_ECHO_HEADER_BYTES } from "../vocabulary/PacketHeaders.ts"
+import { IPV4_HEADER_BYTES, sackOptionBytes, TCP_HEADER_BYTES, TCP_HEADER_WITH_TIMESTAMPS_BYTES, UDP_HEADER_BYTES, ICMP_ECHO_HEADER_BYTES } from "../vocabulary/PacketHeaders.ts"
 import { MIN_TIM_ELEMENT_BYTES, bitmapControl, timElementBytes } from "../vocabulary/Tim.ts"
 import { NONCE_BYTES, MIC_BYTES, RSN_ELEMENT_BYTES } from "../vocabulary/Wpa.ts"
 import { in24Ghz, secondaryChannelAbove } from "./Channels.ts"
@@ -371,10 +371,10 @@ export const CLIENT_PORT = 49152
 const ICMP_ECHO_REQUEST = 8
 const ICMP_ECHO_REPLY = 0
 const ICMP_ECHO_IDENTIFIER = 1
-/** TCP: the data offset of its header with the timestamps option, in 32-bit words in the byte's high nibble (RFC 9293 3.1): 8 words. */
-const TCP_DATA_OFFSET = (TCP_HEADER_WITH_TIMESTAMPS_BYTES / 4) << 4
 /** NOP, NOP, then the timestamps option's kind 8 and length 10 (RFC 7323 3.2), as Linux aligns it. */
 const TCP_TIMESTAMPS_OPTION_HEAD = 0x0101080a
+/** NOP, NOP, then the SACK option's kind 5 (RFC 2018 3), as Linux aligns it; its length goes in the low byte. */
+const TCP_SACK_OPTION_HEAD = 0x01010500
 /** Timestamps tick in milliseconds, as Linux's at HZ = 1000 (tcp_time_stamp counts jiffies). */
 const TCP_TIMESTAMP_TICK_NS = 1_000_000
 /** Flags ACK, PSH|ACK; the window the model never limits. */
@@ -444,6 +444,9 @@ const writeIpPacket = (bytes: Uint8Array, view: DataView, at: number, f: Frame, 
       return l4 + ICMP_ECHO_HEADER_BYTES
     case IpProtocol.Tcp: { // RFC 9293 3.1
       const data = f.payload === Payload.TcpData
+      // An ACK's SACK option, if its packet has the room (a guest's length is its own word).
+      const blocks = !data && l4Bytes >= TCP_HEADER_WITH_TIMESTAMPS_BYTES + sackOptionBytes(f.sack.length / 2) ? f.sack.length / 2 : 0
+      const headerBytes = TCP_HEADER_WITH_TIMESTAMPS_BYTES + sackOptionBytes(blocks)
       // Downlink data is the endpoint's (chargen), an uplink ACK answers it; the other two are the station's send to discard.
       const endpointSends = c.fromAp === data
       const server = endpointSends ? CHARGEN_PORT : DISCARD_PORT
@@ -453,15 +456,22 @@ const writeIpPacket = (bytes: Uint8Array, view: DataView, at: number, f: Frame, 
       // next byte expected. The side that only acknowledges sends no byte: its number stays 0.
       view.setUint32(l4 + 4, data ? (f.seq * (l4Bytes - TCP_HEADER_WITH_TIMESTAMPS_BYTES)) >>> 0 : 0, false)
       view.setUint32(l4 + 8, data ? 0 : (f.seq * c.tcpSegmentBytes) >>> 0, false)
-      view.setUint8(l4 + 12, TCP_DATA_OFFSET)
+      view.setUint8(l4 + 12, (headerBytes / 4) << 4)
       view.setUint8(l4 + 13, data ? TCP_PSH_ACK : TCP_ACK)
       view.setUint16(l4 + 14, TCP_WINDOW, false)
       view.setUint32(l4 + TCP_HEADER_BYTES, TCP_TIMESTAMPS_OPTION_HEAD, false)
       view.setUint32(l4 + TCP_HEADER_BYTES + 4, Math.floor(f.createdNs / TCP_TIMESTAMP_TICK_NS) >>> 0, false)
       view.setUint32(l4 + TCP_HEADER_BYTES + 8, f.echoNs < 0 ? 0 : Math.floor(f.echoNs / TCP_TIMESTAMP_TICK_NS) >>> 0, false)
+      if (blocks > 0) {
+        // NOP, NOP, kind 5, length (RFC 2018 3), then each block's left and right edges, in bytes as the ACK number.
+        let p = l4 + TCP_HEADER_WITH_TIMESTAMPS_BYTES
+        view.setUint32(p, TCP_SACK_OPTION_HEAD | (2 + 8 * blocks), false)
+        p += 4
+        for (let i = 0; i < 2 * blocks; i++, p += 4) view.setUint32(p, (f.sack[i]! * c.tcpSegmentBytes) >>> 0, false)
+      }
       // The checksum field is still 0 and the data is zeros: the header and the pseudo-header are all the sum has.
-      view.setUint16(l4 + 16, internetChecksum(bytes, l4, l4 + TCP_HEADER_WITH_TIMESTAMPS_BYTES, pseudoHeaderSum(ipOf(f.src), ipOf(f.dst), l4Bytes)), false)
-      return l4 + TCP_HEADER_WITH_TIMESTAMPS_BYTES
+      view.setUint16(l4 + 16, internetChecksum(bytes, l4, l4 + headerBytes, pseudoHeaderSum(ipOf(f.src), ipOf(f.dst), l4Bytes)), false)
+      return l4 + headerBytes
     }
     default:
       return l4

@@ -145,6 +145,8 @@ export interface TxDescriptor {
   readonly echoNs: number
   /** Packet content of a `Subscribe` request (which downlink flow the endpoint should start). */
   readonly subscribe?: Subscription
+  /** Packet content of a TCP ACK's SACK option: its blocks as flat segment ranges (`Frame.sack`). */
+  readonly sack?: ReadonlyArray<number>
 }
 
 /**

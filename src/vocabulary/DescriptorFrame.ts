@@ -10,6 +10,7 @@ import { SubscriptionSchema } from "./CardCommand.ts"
 import { Frame, FrameKind, Payload } from "./Frame.ts"
 import type { Payload as PayloadKind } from "./Frame.ts"
 import type { FrameLedger } from "./FrameLedger.ts"
+import { MAX_SACK_BLOCKS } from "./PacketHeaders.ts"
 
 /** A field the guest wrote, as a number (anything else reads NaN, which every check refuses). */
 const numberOf = (x: unknown): number => (typeof x === "number" ? x : NaN)
@@ -18,6 +19,18 @@ const decodeSubscription = Schema.decodeUnknownOption(SubscriptionSchema)
 
 /** A Subscribe packet whose request did not decode: it carries this, which `checkDescriptorFrame` refuses. */
 const UNREADABLE_SUBSCRIPTION = Object.freeze({})
+
+/**
+ * A TCP ACK's SACK blocks, read once into a fresh array: up to one element more than the most an
+ * ACK can carry, so that `checkDescriptorFrame` sees an overlong list (or any that is no array: NaN).
+ */
+const sackOf = (x: unknown): ReadonlyArray<number> => {
+  if (!Array.isArray(x)) return [NaN]
+  const n = Math.min(x.length, 2 * MAX_SACK_BLOCKS + 1)
+  const out: Array<number> = []
+  for (let i = 0; i < n; i++) out.push(numberOf(x[i]))
+  return out
+}
 
 /** The frame of descriptor `raw`, with id `id`, not yet in a ledger; undefined for a descriptor that is no object. */
 export const descriptorFrame = (raw: unknown, id: number, owner: number): Frame | undefined => {
@@ -32,6 +45,7 @@ export const descriptorFrame = (raw: unknown, id: number, owner: number): Frame 
   frame.echoNs = numberOf(d.echoNs)
   frame.dmaEnd = numberOf(d.dmaAddress) + length
   frame.owner = owner
+  if (frame.payload === Payload.TcpAck && d.sack !== undefined) frame.sack = sackOf(d.sack)
   if (frame.payload === Payload.Subscribe) {
     const request = d.subscribe
     frame.info = Option.match(decodeSubscription(request), { onNone: () => UNREADABLE_SUBSCRIPTION, onSome: (subscribe) => ({ subscribe }) })

@@ -56,6 +56,9 @@ export const Payload = {
 } as const
 export type Payload = (typeof Payload)[keyof typeof Payload]
 
+/** A frame's `sack` when it carries no SACK block. */
+export const NO_SACK: ReadonlyArray<number> = Object.freeze([])
+
 /** The broadcast address, as a 48-bit number. */
 export const BROADCAST = 0xffffffffffff
 
@@ -93,6 +96,11 @@ export class Frame {
    * -1 for none and for every other frame.
    */
   echoNs: number
+  /**
+   * A TCP ACK's SACK blocks (RFC 2018), flat segment ranges `[start, end, …]` (`workload/TcpSack.ts`),
+   * `NO_SACK` for none and for every other frame. Never changed in place.
+   */
+  sack: ReadonlyArray<number>
   /** Management detail (SSID, status), or an EAPOL-Key frame's fields; undefined for data. */
   info: ManagementInfo | undefined
   /** End of the guest buffer the card reads it from (guest-physical), checked by an IOMMU. */
@@ -132,6 +140,7 @@ export class Frame {
     this.seq = 0
     this.createdNs = 0
     this.echoNs = -1
+    this.sack = NO_SACK
     this.info = undefined
     this.dmaEnd = 0
     this.owner = -1

@@ -1,6 +1,7 @@
 /**
  * The headers an application's payload travels in as an IP packet (`Frame.payloadBytes` of a data
- * frame is the whole IPv4 packet). No IP options; TCP carries the timestamps option and no other.
+ * frame is the whole IPv4 packet). No IP options; TCP carries the timestamps option, and an ACK the
+ * SACK option when the receiver holds data beyond a hole.
  */
 import { Payload } from "./Frame.ts"
 
@@ -21,6 +22,18 @@ export const TCP_HEADER_BYTES = 20
 export const TCP_TIMESTAMPS_OPTION_BYTES = 12
 /** The TCP header as every model segment and ACK carries it: with the timestamps option. */
 export const TCP_HEADER_WITH_TIMESTAMPS_BYTES = TCP_HEADER_BYTES + TCP_TIMESTAMPS_OPTION_BYTES
+
+/**
+ * SACK blocks an ACK carries at most: 3 beside the timestamps option, in TCP's 40 bytes of options
+ * (RFC 2018 3: 2 + 8·n bytes; the aligned timestamps option takes 12, which leaves 28).
+ */
+export const MAX_SACK_BLOCKS = 3
+
+/**
+ * The bytes the SACK option of `blocks` blocks adds to an ACK: NOP, NOP (Linux aligns it on 4 bytes:
+ * tcp_options_write in net/ipv4/tcp_output.c), kind 5, length, then 8 bytes a block (RFC 2018 3).
+ */
+export const sackOptionBytes = (blocks: number): number => (blocks === 0 ? 0 : 4 + 8 * blocks)
 
 /** IP + UDP: a datagram of `payloadBytes` is an IP packet this much longer. */
 export const UDP_IP_OVERHEAD_BYTES = IPV4_HEADER_BYTES + UDP_HEADER_BYTES

@@ -10,9 +10,11 @@ import type { Kernel } from "../kernel/Kernel.ts"
 import type { Timer } from "../kernel/TimerHeap.ts"
 import { PACE_PERIOD_NS, TCP_SEND_BUFFER_SEGMENTS } from "../vocabulary/ModelConstants.ts"
 import * as Writer from "./PacedWriter.ts"
-import { TCP_IP_OVERHEAD_BYTES, TCP_TIMESTAMPS_OPTION_BYTES } from "../vocabulary/PacketHeaders.ts"
+import { sackOptionBytes, TCP_IP_OVERHEAD_BYTES, TCP_TIMESTAMPS_OPTION_BYTES } from "../vocabulary/PacketHeaders.ts"
 import * as Rx from "./TcpReceiver.ts"
 import * as Reno from "./TcpReno.ts"
+import * as Sack from "./TcpSack.ts"
+import { NO_RANGES } from "./TcpSack.ts"
 
 /** Maximum segment size, the MSS option's value (Ethernet MTU 1500 − 40 bytes of IP and TCP headers). */
 export const MSS_BYTES = 1460
@@ -27,6 +29,9 @@ export const segmentDataBytes = (mssBytes: number): number => mssBytes - TCP_TIM
 export const segmentPacketBytes = (mssBytes: number): number => segmentDataBytes(mssBytes) + TCP_IP_OVERHEAD_BYTES
 /** The IP packet carrying a bare ACK. */
 export const ACK_PACKET_BYTES = TCP_IP_OVERHEAD_BYTES
+
+/** The IP packet carrying an ACK with the SACK blocks `sack` (flat ranges, `TcpSack`). */
+export const ackPacketBytes = (sack: ReadonlyArray<number>): number => ACK_PACKET_BYTES + sackOptionBytes(sack.length / 2)
 
 export interface SenderPort {
   /** Packets the sender may hand down now (TX ring or queue room). */
@@ -79,41 +84,50 @@ export class TcpSenderFlow {
 
   /** Sends what the window, the port and (for a paced application) the data written allow. */
   pump(): void {
-    let n = Math.min(Reno.sendable(this.state, Rx.RECEIVE_WINDOW_SEGMENTS), this.port.room())
-    if (n <= 0) return
-    if (this.app !== undefined) {
-      this.writer = Writer.advance(this.writer, this.app.segmentsPerNs, this.kernel.nowNs, this.state.sndUna, TCP_SEND_BUFFER_SEGMENTS)
-      const backlog = this.writer.written - this.state.sndNxt
-      if (backlog < n) {
-        // Application-limited: send what is written and come back when there is more.
-        n = backlog
-        this.armWake(this.app)
-      }
-      if (n <= 0) return
+    if (this.port.room() <= 0) return
+    let written = Infinity
+    const app = this.app
+    if (app !== undefined) {
+      this.writer = Writer.advance(this.writer, app.segmentsPerNs, this.kernel.nowNs, this.state.sndUna, TCP_SEND_BUFFER_SEGMENTS)
+      written = this.writer.written
     }
-    const wasIdle = Reno.inFlight(this.state) === 0
     // After a long idle spell the window restarts before anything goes (Linux's tcp_event_data_sent).
-    if (wasIdle && this.lastSendNs >= 0) this.state = Reno.afterIdle(this.state, this.kernel.nowNs - this.lastSendNs)
-    const taken = this.port.emitSegments(this.state.sndNxt, Math.min(n, Reno.sendable(this.state, Rx.RECEIVE_WINDOW_SEGMENTS)), this.tsRecentNs)
-    this.state = Reno.sent(this.state, taken)
-    if (taken > 0) this.lastSendNs = this.kernel.nowNs
-    if (wasIdle && taken > 0) this.armTimer()
+    if (Reno.outstanding(this.state) === 0 && this.lastSendNs >= 0) this.state = Reno.afterIdle(this.state, this.kernel.nowNs - this.lastSendNs)
+    while (true) {
+      const wasIdle = Reno.outstanding(this.state) === 0
+      const run = Reno.nextRun(this.state, Rx.RECEIVE_WINDOW_SEGMENTS, written)
+      if (run === undefined) {
+        // Application-limited: come back when there is more to send.
+        if (app !== undefined && this.state.sndNxt >= written && Reno.sendable(this.state, Rx.RECEIVE_WINDOW_SEGMENTS) > 0) this.armWake(app)
+        return
+      }
+      const taken = this.port.emitSegments(run.first, run.count, this.tsRecentNs)
+      this.state = Reno.sentRun(this.state, run.first, taken)
+      if (taken > 0) this.lastSendNs = this.kernel.nowNs
+      if (wasIdle && taken > 0) this.armTimer()
+      if (taken < run.count) return
+    }
   }
 
   /**
-   * An ACK for `ackNo` arrived, stamped `tsValNs` and echoing `echoNs`. One that echoes a time before
-   * this connection began answers a segment of an earlier one (its peer's ACK still on the wire when
-   * the station joined again) and is not this connection's: a real stack tells them apart by the
-   * new connection's port, which the model's packets do not carry.
+   * An ACK for `ackNo` arrived, stamped `tsValNs`, echoing `echoNs` and carrying the SACK blocks
+   * `sack`. One that echoes a time before this connection began answers a segment of an earlier one
+   * (its peer's ACK still on the wire when the station joined again) and is not this connection's: a
+   * real stack tells them apart by the new connection's port, which the model's packets do not carry.
    */
-  ack(ackNo: number, tsValNs: number, echoNs: number): void {
+  ack(ackNo: number, tsValNs: number, echoNs: number, sack: ReadonlyArray<number> = NO_RANGES): void {
     if (echoNs >= 0 && echoNs < this.startNs) return
     // A bare ACK's sequence number never moves, so every one is at or before Last.ACK.sent (RFC 7323 4.3).
     if (tsValNs > this.tsRecentNs) this.tsRecentNs = tsValNs
-    const step = Reno.onAck(this.state, ackNo, this.kernel.nowNs, echoNs)
+    const step = Reno.onAck(this.state, ackNo, this.kernel.nowNs, echoNs, sack)
     this.state = step.sender
-    // A retransmission that finds no room is recovered by the timer.
-    if (step.retransmit && this.port.emitSegments(this.state.sndUna, 1, this.tsRecentNs) > 0) this.lastSendNs = this.kernel.nowNs
+    // A resend that finds no room goes when the pipe next allows it, or by the timer.
+    if (step.retransmit) {
+      const una = this.state.sndUna
+      const taken = this.port.emitSegments(una, 1, this.tsRecentNs)
+      this.state = Reno.sentRun(this.state, una, taken)
+      if (taken > 0) this.lastSendNs = this.kernel.nowNs
+    }
     if (step.timer === true) this.armTimer()
     else if (step.timer === false) this.stopTimer() // nothing in flight
     this.pump()
@@ -164,8 +178,8 @@ export class TcpSenderFlow {
 export class TcpReceiverFlow {
   state: Rx.TcpReceiver = Rx.initialReceiver
   private readonly kernel: Kernel
-  /** Sends an ACK for `ackNo`, stamped now and echoing `echoNs`. */
-  private readonly emitAck: (ackNo: number, echoNs: number) => void
+  /** Sends an ACK for `ackNo`, stamped now, echoing `echoNs` and carrying the SACK blocks `sack` (`NO_RANGES` for none). */
+  private readonly emitAck: (ackNo: number, echoNs: number, sack: ReadonlyArray<number>) => void
   private readonly onTimer: (generation: number) => void
   private generation = 0
   private timerArmed = false
@@ -179,7 +193,7 @@ export class TcpReceiverFlow {
    * station's receiver, made when it connects, while its old peer's segments may still be on the
    * wire); an endpoint's receiver, made by the connection's first segment, takes every one.
    */
-  constructor(kernel: Kernel, emitAck: (ackNo: number, echoNs: number) => void, onTimer: (generation: number) => void, acceptFromNs = -Infinity) {
+  constructor(kernel: Kernel, emitAck: (ackNo: number, echoNs: number, sack: ReadonlyArray<number>) => void, onTimer: (generation: number) => void, acceptFromNs = -Infinity) {
     this.kernel = kernel
     this.emitAck = emitAck
     this.onTimer = onTimer
@@ -201,7 +215,7 @@ export class TcpReceiverFlow {
       this.generation++
       this.timerArmed = false
       this.kernel.cancelTimer(this.timer)
-      this.emitAck(this.state.rcvNxt, this.state.tsRecentNs)
+      this.emitAck(this.state.rcvNxt, this.state.tsRecentNs, Sack.reported(this.state.blocks))
     } else if (step.armDelayedAck && !this.timerArmed) {
       this.timerArmed = true
       this.generation++
@@ -215,7 +229,7 @@ export class TcpReceiverFlow {
     this.timerArmed = false
     const step = Rx.onDelayedAckTimeout(this.state)
     this.state = step.receiver
-    if (step.ackNow) this.emitAck(this.state.rcvNxt, this.state.tsRecentNs)
+    if (step.ackNow) this.emitAck(this.state.rcvNxt, this.state.tsRecentNs, Sack.reported(this.state.blocks))
   }
 
   /** The flow is discarded: its delayed-ACK timer goes with it. */

@@ -4,12 +4,18 @@
  * an out-of-order segment, or one that fills a hole, is acknowledged immediately (so the sender
  * sees duplicate ACKs). Out-of-order segments are kept and delivered when the hole fills.
  *
+ * Every ACK carries SACK blocks (RFC 2018), which Linux negotiates by default (`tcp_sack` 1): the
+ * segments held beyond the hole, as ranges, the range the triggering segment joined first, at most
+ * three (`TcpSack.MAX_SACK_BLOCKS`). A duplicate segment is answered without a D-SACK block (RFC 2883,
+ * Linux's `tcp_dsack`): the model's senders would not use one.
+ *
  * Each ACK echoes a timestamp (RFC 7323 4.3): TS.Recent, taken from a segment that reaches no further
  * than the last ACK sent (Last.ACK.sent), so a delayed ACK echoes the first segment it covers and an
  * ACK after a hole echoes the segment that filled it (Linux: tcp_replace_ts_recent against rcv_wup).
  */
 
 import { NO_ECHO } from "./TcpReno.ts"
+import * as Sack from "./TcpSack.ts"
 
 /** Linux's minimum delayed-ACK timeout (RFC 1122 allows up to 500 ms). */
 export const DELAYED_ACK_NS = 40_000_000
@@ -19,8 +25,8 @@ export const RECEIVE_WINDOW_SEGMENTS = 44
 export interface TcpReceiver {
   /** Next in-order segment expected. */
   readonly rcvNxt: number
-  /** Segments received beyond a hole. */
-  readonly outOfOrder: ReadonlySet<number>
+  /** Segments received beyond a hole, as SACK blocks (`TcpSack`), the one changed last first. */
+  readonly blocks: ReadonlyArray<number>
   /** In-order segments received since the last ACK. */
   readonly unacked: number
   readonly delivered: number
@@ -30,7 +36,7 @@ export interface TcpReceiver {
   readonly lastAckSent: number
 }
 
-export const initialReceiver: TcpReceiver = { rcvNxt: 0, outOfOrder: new Set(), unacked: 0, delivered: 0, tsRecentNs: NO_ECHO, lastAckSent: 0 }
+export const initialReceiver: TcpReceiver = { rcvNxt: 0, blocks: Sack.NO_RANGES, unacked: 0, delivered: 0, tsRecentNs: NO_ECHO, lastAckSent: 0 }
 
 export interface ReceiveStep {
   readonly receiver: TcpReceiver
@@ -46,7 +52,7 @@ export interface ReceiveStep {
 export const onSegment = (r: TcpReceiver, seg: number, tsValNs: number): ReceiveStep => {
   // RFC 7323 4.3 (2): SEG.SEQ ≤ Last.ACK.sent and SEG.TSval ≥ TS.Recent.
   const tsRecentNs = seg <= r.lastAckSent && tsValNs >= r.tsRecentNs ? tsValNs : r.tsRecentNs
-  if (seg < r.rcvNxt || r.outOfOrder.has(seg)) {
+  if (seg < r.rcvNxt || Sack.holds(r.blocks, seg)) {
     // A duplicate: re-ACK.
     return { receiver: { ...r, tsRecentNs, lastAckSent: r.rcvNxt }, deliver: 0, ackNow: true, armDelayedAck: false }
   }
@@ -56,23 +62,19 @@ export const onSegment = (r: TcpReceiver, seg: number, tsValNs: number): Receive
     return { receiver: { ...r, lastAckSent: r.rcvNxt }, deliver: 0, ackNow: true, armDelayedAck: false }
   }
   if (seg > r.rcvNxt) {
-    const outOfOrder = new Set(r.outOfOrder).add(seg)
-    return { receiver: { ...r, outOfOrder, tsRecentNs, lastAckSent: r.rcvNxt }, deliver: 0, ackNow: true, armDelayedAck: false }
+    const blocks = Sack.receiverAdd(r.blocks, seg)
+    return { receiver: { ...r, blocks, tsRecentNs, lastAckSent: r.rcvNxt }, deliver: 0, ackNow: true, armDelayedAck: false }
   }
   // In order: advance over it and over any buffered segments it joins.
+  const filledHole = r.blocks.length > 0
   let rcvNxt = r.rcvNxt + 1
-  const filledHole = r.outOfOrder.size > 0
-  let outOfOrder: ReadonlySet<number> = r.outOfOrder
-  if (filledHole) {
-    const rest = new Set(r.outOfOrder)
-    while (rest.delete(rcvNxt)) rcvNxt++
-    outOfOrder = rest
-  }
+  let blocks = r.blocks
+  if (filledHole) ({ rcvNxt, blocks } = Sack.receiverAdvance(blocks, rcvNxt))
   const deliver = rcvNxt - r.rcvNxt
   const unacked = r.unacked + 1
   const ackNow = filledHole || unacked >= 2
   return {
-    receiver: { rcvNxt, outOfOrder, unacked: ackNow ? 0 : unacked, delivered: r.delivered + deliver, tsRecentNs, lastAckSent: ackNow ? rcvNxt : r.lastAckSent },
+    receiver: { rcvNxt, blocks, unacked: ackNow ? 0 : unacked, delivered: r.delivered + deliver, tsRecentNs, lastAckSent: ackNow ? rcvNxt : r.lastAckSent },
     deliver,
     ackNow,
     armDelayedAck: !ackNow

@@ -1,12 +1,22 @@
 /**
- * A TCP NewReno sender as a pure state machine (RFC 5681 congestion control, RFC 6582 fast recovery,
- * RFC 6298 timer), counted in segments of MSS bytes: slow start, congestion avoidance, fast
- * retransmit on the third duplicate ACK, fast recovery with window inflation that a partial ACK
- * (one that leaves data sent before the loss unacknowledged) does not end: it retransmits the next
- * hole at once, as Linux does without SACK (the model's TCP has none, where Linux negotiates it);
- * and a retransmission timeout with exponential backoff and go-back-N; as Linux, a window that grows
- * only while it limits the sender and restarts after an idle spell (RFC 2861, RFC 5681 4.1). The
- * actor that owns a flow feeds it ACKs and timer expiries and sends what it says.
+ * A TCP sender as a pure state machine, counted in segments of MSS bytes: RFC 5681 congestion control
+ * (slow start, congestion avoidance), SACK-based loss recovery (RFC 6675) on the receiver's SACK
+ * blocks (RFC 2018, which Linux negotiates by default: `tcp_sack` 1), the RFC 6298 timer with
+ * exponential backoff. Recovery starts on the third duplicate ACK that SACKs new data, or when the
+ * scoreboard says the oldest unacknowledged segment is lost (three segments above it SACKed);
+ * ssthresh and the window become half of what is outstanding, and the "pipe" (segments in flight,
+ * neither SACKed nor presumed lost, a retransmission counted besides) decides what goes: first the
+ * holes presumed lost, then new data, then a hole below SACKed data. It ends when everything sent
+ * before it is acknowledged. A timeout collapses the window to one segment and goes back to the
+ * oldest unacknowledged segment, resending what the receiver has not SACKed (Linux keeps the
+ * scoreboard across a timeout: `tcp_enter_loss`). Without SACK information (a peer that sends none)
+ * three duplicate ACKs still start recovery, and a partial ACK resends the hole it names, as NewReno
+ * (RFC 6582) does. As Linux, a window that grows only while it limits the sender and restarts after
+ * an idle spell (RFC 2861, RFC 5681 4.1). The actor that owns a flow feeds it ACKs and timer expiries
+ * and sends what it says.
+ *
+ * Linux 2.6.33 recovers its own way (FACK, `tcp_fack` 1, and rate halving) and grows its window by
+ * CUBIC; the model uses the standards' SACK recovery and Reno's window. Modelling choice.
  *
  * Its RTT samples come from the timestamps option (RFC 7323 4.1), which Linux uses by default: every
  * ACK that acknowledges new data echoes the send time of the segment that made the receiver send it,
@@ -17,14 +27,15 @@
  *
  * ```
  *   slow start ──cwnd ≥ ssthresh──▶ congestion avoidance
- *       ▲  ▲                              │ 3 dup ACKs
+ *       ▲  ▲                              │ 3 dup ACKs, or the oldest segment SACK-lost
  *       │  └───── RTO (cwnd = 1) ◀────────┤
  *       │                                 ▼
- *       └────────── RTO ◀────────── fast recovery ──full ACK──▶ congestion avoidance (cwnd = ssthresh)
- *                                        ▲   │ partial ACK: retransmit the next hole
+ *       └────────── RTO ◀──────────── recovery ──ACK of all sent before it──▶ congestion avoidance (cwnd = ssthresh)
+ *                                        ▲   │ ACKs: send what the pipe allows (lost holes, new data)
  *                                        └───┘
  * ```
  */
+import * as Sack from "./TcpSack.ts"
 
 /**
  * The least the RTO adds to SRTT: Linux (the seed's 2.6.33 hosts) floors the variance term at
@@ -72,7 +83,11 @@ export interface RenoSender {
   readonly srttNs: number | undefined
   readonly rttvarNs: number
   readonly rtoNs: number
-  /** Segments resent in fast recovery: on the third duplicate ACK, and on each partial ACK. */
+  /** What the receiver said it holds above `sndUna` (`TcpSack`'s scoreboard, ascending). */
+  readonly sacked: ReadonlyArray<number>
+  /** The highest segment resent in this recovery (RFC 6675 HighRxt); below `sndUna` before any. */
+  readonly highRxt: number
+  /** Segments resent in recovery (a timeout's go-back resends are not counted). */
   readonly retransmits: number
   /** Retransmission timeouts (each one's go-back-N resends are not counted above). */
   readonly timeouts: number
@@ -80,11 +95,26 @@ export interface RenoSender {
 
 export const initialSender: RenoSender = {
   cwnd: INITIAL_CWND_SEGMENTS, ssthresh: Infinity, sndUna: 0, sndNxt: 0, sndMax: 0, dupAcks: 0, inRecovery: false, recover: 0,
-  srttNs: undefined, rttvarNs: 0, rtoNs: INITIAL_RTO_NS, retransmits: 0, timeouts: 0
+  srttNs: undefined, rttvarNs: 0, rtoNs: INITIAL_RTO_NS, sacked: Sack.NO_RANGES, highRxt: -1, retransmits: 0, timeouts: 0
 }
 
-/** Segments in flight. */
-export const inFlight = (s: RenoSender): number => s.sndNxt - s.sndUna
+/** Segments sent and not cumulatively acknowledged (RFC 5681's FlightSize). */
+export const outstanding = (s: RenoSender): number => s.sndNxt - s.sndUna
+
+/** Segments of `[a, b)` the scoreboard does not hold. */
+const unsackedIn = (s: RenoSender, a: number, b: number): number => (b > a ? b - a - Sack.sackedIn(s.sacked, a, b) : 0)
+
+/**
+ * Segments in the network, which the window bounds: in recovery RFC 6675's pipe (those neither
+ * SACKed nor presumed lost, and once more those resent), otherwise those sent and neither acknowledged
+ * nor SACKed (so that SACKed segments make room for new ones, as Linux's `tcp_packets_in_flight`
+ * and RFC 3042's limited transmit do).
+ */
+export const inFlight = (s: RenoSender): number => {
+  if (!s.inRecovery) return s.sacked.length === 0 ? s.sndNxt - s.sndUna : unsackedIn(s, s.sndUna, s.sndNxt)
+  const lost = Sack.lostBelow(s.sacked, DUP_ACK_THRESHOLD_ACKS)
+  return unsackedIn(s, Math.max(s.sndUna, lost), s.sndMax) + unsackedIn(s, s.sndUna, Math.min(s.highRxt + 1, s.sndMax))
+}
 
 /** Whether the window limits the sender (`MAX_BURST_SEGMENTS`): only then does an ACK grow it. */
 export const cwndLimited = (s: RenoSender): boolean => inFlight(s) >= s.cwnd - MAX_BURST_SEGMENTS
@@ -97,7 +127,7 @@ export const cwndLimited = (s: RenoSender): boolean => inFlight(s) >= s.cwnd - M
  * default) does. Otherwise the sender as it is.
  */
 export const afterIdle = (s: RenoSender, idleNs: number): RenoSender => {
-  if (inFlight(s) > 0 || idleNs <= s.rtoNs) return s
+  if (outstanding(s) > 0 || idleNs <= s.rtoNs) return s
   const restart = Math.min(INITIAL_CWND_SEGMENTS, s.cwnd)
   const ssthresh = Math.max(s.ssthresh, Math.floor(s.cwnd / 2) + Math.floor(s.cwnd / 4))
   let cwnd = s.cwnd
@@ -105,16 +135,61 @@ export const afterIdle = (s: RenoSender, idleNs: number): RenoSender => {
   return { ...s, ssthresh, cwnd: Math.max(cwnd, restart) }
 }
 
-/** New segments the window allows now, given the receiver's window `rwnd` (segments). */
+/** Segments from `sndNxt` the window allows now, given the receiver's window `rwnd` (segments, from `sndUna`). */
 export const sendable = (s: RenoSender, rwnd: number): number =>
-  Math.max(0, Math.floor(Math.min(s.cwnd, rwnd)) - inFlight(s))
+  Math.max(0, Math.min(Math.floor(s.cwnd) - inFlight(s), Math.floor(rwnd) - outstanding(s)))
 
-/** Records that `count` segments were sent from `sndNxt`. */
-export const sent = (s: RenoSender, count: number): RenoSender => {
+/** Segments `first`..`first + count − 1`, to send in one go. */
+export interface Run {
+  readonly first: number
+  readonly count: number
+}
+
+/**
+ * What to send next, if the window allows anything: in recovery RFC 6675's NextSeg (a hole presumed
+ * lost above the last one resent; else new data; else one segment of a hole below SACKed data);
+ * after a timeout, what the receiver has not SACKed from `sndNxt` up to `sndMax`; otherwise new
+ * data, which the receiver's window `rwnd` (from `sndUna`) and the data written so far, `written`
+ * segments, bound.
+ */
+export const nextRun = (s: RenoSender, rwnd: number, written: number = Infinity): Run | undefined => {
+  const room = Math.floor(s.cwnd) - inFlight(s)
+  if (room < 1) return undefined
+  if (s.inRecovery) {
+    const hole = Sack.nextUnsacked(s.sacked, Math.max(s.sndUna, s.highRxt + 1))
+    const lost = Sack.lostBelow(s.sacked, DUP_ACK_THRESHOLD_ACKS)
+    if (hole < lost && hole < s.sndMax) {
+      return { first: hole, count: Math.min(room, Sack.nextSacked(s.sacked, hole, s.sndMax) - hole, lost - hole) }
+    }
+    const fresh = newData(s, room, rwnd, written)
+    if (fresh !== undefined || hole >= Sack.sackedEnd(s.sacked, -Infinity)) return fresh
+    return { first: hole, count: 1 }
+  }
+  if (s.sndNxt < s.sndMax) return { first: s.sndNxt, count: Math.min(room, Sack.nextSacked(s.sacked, s.sndNxt, s.sndMax) - s.sndNxt) }
+  return newData(s, room, rwnd, written)
+}
+
+const newData = (s: RenoSender, room: number, rwnd: number, written: number): Run | undefined => {
+  const count = Math.min(room, Math.floor(rwnd) - outstanding(s), written - s.sndNxt)
+  return count >= 1 ? { first: s.sndNxt, count } : undefined
+}
+
+/**
+ * Records that segments `first`..`first + count − 1` were sent: new data moves `sndNxt`; in recovery
+ * a resent hole moves HighRxt; after a timeout a resend moves `sndNxt` past it and past what the
+ * receiver SACKed after it.
+ */
+export const sentRun = (s: RenoSender, first: number, count: number): RenoSender => {
   if (count <= 0) return s
-  const sndNxt = s.sndNxt + count
+  const end = first + count
+  if (first >= s.sndMax) return { ...s, sndNxt: end, sndMax: end }
+  if (s.inRecovery) return { ...s, highRxt: Math.max(s.highRxt, end - 1), retransmits: s.retransmits + count }
+  const sndNxt = Sack.nextUnsacked(s.sacked, Math.max(s.sndNxt, end))
   return { ...s, sndNxt, sndMax: Math.max(s.sndMax, sndNxt) }
 }
+
+/** Records that `count` segments were sent from `sndNxt`. */
+export const sent = (s: RenoSender, count: number): RenoSender => sentRun(s, s.sndNxt, count)
 
 /** RFC 6298 2.3: K, the RTTVAR multiple in the RTO. */
 const RTO_RTTVAR_MULTIPLE = 4
@@ -138,7 +213,7 @@ const sampleRtt = (s: RenoSender, rttNs: number): RenoSender => {
 /** What an ACK makes the sender do. */
 export interface AckStep {
   readonly sender: RenoSender
-  /** Retransmit the segment at `sndUna` now (fast retransmit). */
+  /** Send the segment at `sndUna` again now (recovery begins, or a partial ACK with no SACK names a hole): `sentRun` records it. */
   readonly retransmit: boolean
   /** Restart (true) or stop (false: nothing in flight) the retransmission timer; undefined: leave it. */
   readonly timer: boolean | undefined
@@ -149,60 +224,78 @@ export const NO_ECHO = -1
 
 /**
  * A cumulative ACK up to (not including) segment `ack` arrived at `nowNs`, echoing `echoNs`: the
- * timestamp (TSecr) of the segment it answers, in the sender's clock, or `NO_ECHO`. An echo from the
- * future or from before the clock is the peer's error and gives no sample.
+ * timestamp (TSecr) of the segment it answers, in the sender's clock, or `NO_ECHO`; carrying the SACK
+ * blocks `sack` (`TcpSack`, flat). An echo from the future or from before the clock is the peer's
+ * error and gives no sample; a block outside what is outstanding is ignored (RFC 2018).
  */
-export const onAck = (s: RenoSender, ack: number, nowNs: number, echoNs: number): AckStep => {
+export const onAck = (s: RenoSender, ack: number, nowNs: number, echoNs: number, sack: ReadonlyArray<number> = Sack.NO_RANGES): AckStep => {
   if (ack > s.sndMax) ack = s.sndMax // never acknowledge what was never sent
+  const low = Math.max(ack, s.sndUna)
+  const trimmed = Sack.scoreboardTrim(s.sacked, low)
+  const sacked = sack.length === 0 ? trimmed : Sack.scoreboardAdd(trimmed, sack, low, s.sndMax)
   if (ack > s.sndUna) {
     const acked = ack - s.sndUna
     const timed = echoNs >= 0 && echoNs <= nowNs ? sampleRtt(s, nowNs - echoNs) : s
+    // After a timeout's go-back-N, the receiver may acknowledge past `sndNxt` what it held out of
+    // order: the sender goes on from there (past what it SACKed), as Linux's snd_una simply moves past it.
+    const sndNxt = Sack.nextUnsacked(sacked, Math.max(s.sndNxt, ack))
     if (s.inRecovery && ack < s.recover) {
-      // A partial ACK (RFC 6582 3.2 step 5): the segment it now asks for was lost too. Retransmit it,
-      // deflate the window by what was acknowledged and add back the one segment that left, and stay
-      // in recovery; the timer restarts, as on every ACK of new data (Linux's tcp_rearm_rto).
-      const partial: RenoSender = {
-        ...timed, sndUna: ack, sndNxt: Math.max(s.sndNxt, ack), dupAcks: 0, cwnd: Math.max(s.cwnd - acked + 1, 1), retransmits: s.retransmits + 1
-      }
-      return { sender: partial, retransmit: true, timer: true }
+      // A partial ACK: recovery goes on, the pipe deciding what goes; the timer restarts, as on every
+      // ACK of new data (Linux's tcp_rearm_rto). With nothing SACKed above the hole it names (a peer
+      // that sends no SACK), the hole goes at once, as NewReno's partial ACK (RFC 6582 3.2 step 5).
+      const partial: RenoSender = { ...timed, sacked, sndUna: ack, sndNxt, dupAcks: 0 }
+      return { sender: partial, retransmit: sacked.length === 0 && s.highRxt < ack, timer: true }
     }
     const cwnd = s.inRecovery
-      ? s.ssthresh // a full ACK ends recovery and deflates the window to ssthresh (RFC 6582 3.2 step 5, option 2)
+      ? s.ssthresh // everything sent before the loss is acknowledged: recovery ends (RFC 6675 5)
       : !cwndLimited(s)
       ? s.cwnd // the application held the sender back: the window did not prove itself (RFC 2861)
       : s.cwnd < s.ssthresh
       ? s.cwnd + acked // slow start (RFC 5681 3.1, byte counting)
       : s.cwnd + acked / s.cwnd // congestion avoidance: about +1 per RTT
-    // After a timeout's go-back-N, the receiver may acknowledge past `sndNxt` what it held out of
-    // order: the sender goes on from there, as Linux's snd_una simply moves past it.
-    const next: RenoSender = { ...timed, sndUna: ack, sndNxt: Math.max(s.sndNxt, ack), dupAcks: 0, inRecovery: false, cwnd }
+    const next: RenoSender = { ...timed, sacked, sndUna: ack, sndNxt, dupAcks: 0, inRecovery: false, cwnd }
+    // The SACKed segments may already show the new oldest one lost (RFC 6675 5, IsLost(HighACK + 1)).
+    if (!s.inRecovery && lostFirst(next)) return { sender: enterRecovery(next, 0), retransmit: true, timer: true }
     return { sender: next, retransmit: false, timer: next.sndUna < next.sndNxt }
   }
-  if (ack === s.sndUna && inFlight(s) > 0) {
-    const dupAcks = s.dupAcks + 1
-    if (s.inRecovery) return { sender: { ...s, dupAcks, cwnd: s.cwnd + 1 }, retransmit: false, timer: undefined }
+  if (ack === s.sndUna && outstanding(s) > 0) {
+    // A duplicate counts when it SACKs something new, or carries no SACK at all (RFC 6675 2, DupAck).
+    const dupAcks = sack.length === 0 || sacked !== trimmed ? s.dupAcks + 1 : s.dupAcks
+    const dup: RenoSender = { ...s, sacked, dupAcks }
+    if (s.inRecovery) return { sender: dup, retransmit: false, timer: undefined }
     // After a timeout, duplicates of what the go-back-N resent start no recovery (RFC 6582 3.2 step 2).
-    if (dupAcks === DUP_ACK_THRESHOLD_ACKS && s.sndUna >= s.recover) {
-      const ssthresh = Math.max(inFlight(s) / 2, 2)
-      return {
-        sender: { ...s, dupAcks, ssthresh, cwnd: ssthresh + DUP_ACK_THRESHOLD_ACKS, inRecovery: true, recover: s.sndMax, retransmits: s.retransmits + 1 },
-        retransmit: true,
-        timer: true
-      }
-    }
-    return { sender: { ...s, dupAcks }, retransmit: false, timer: undefined }
+    if ((dupAcks >= DUP_ACK_THRESHOLD_ACKS && s.sndUna >= s.recover) || lostFirst(dup)) return { sender: enterRecovery(dup, dupAcks), retransmit: true, timer: true }
+    return { sender: dup, retransmit: false, timer: undefined }
   }
-  return { sender: s, retransmit: false, timer: undefined } // an old ACK
+  return { sender: sacked === s.sacked ? s : { ...s, sacked }, retransmit: false, timer: undefined } // an old ACK
+}
+
+/**
+ * Whether the oldest unacknowledged segment counts as lost (three segments above it SACKed) where
+ * recovery may start: not before everything a timeout's go-back-N resends is acknowledged (RFC 6582
+ * 3.2 steps 2 and 6: duplicates then answer resends of segments the receiver already had).
+ */
+const lostFirst = (s: RenoSender): boolean =>
+  s.sndUna >= s.recover && s.sndUna < s.sndNxt && s.sndUna < Sack.lostBelow(s.sacked, DUP_ACK_THRESHOLD_ACKS)
+
+/**
+ * Loss recovery begins (RFC 6675 5, steps 4.1–4.3): `recover` is all sent so far, ssthresh and the
+ * window half of what is outstanding, and the oldest segment goes again at once (`AckStep.retransmit`).
+ */
+const enterRecovery = (s: RenoSender, dupAcks: number): RenoSender => {
+  const ssthresh = Math.max(outstanding(s) / 2, 2)
+  return { ...s, dupAcks, ssthresh, cwnd: ssthresh, inRecovery: true, recover: s.sndMax, highRxt: s.sndUna - 1 }
 }
 
 /**
  * The retransmission timer expired: collapse the window and go back to the oldest unacknowledged
- * segment; what was sent so far is `recover` (RFC 6582 3.2 step 6).
+ * segment; what was sent so far is `recover` (RFC 6582 3.2 step 6). The scoreboard stays: the resends
+ * skip what the receiver SACKed (Linux's `tcp_enter_loss`; the model's receivers never renege).
  */
 export const onTimeout = (s: RenoSender): RenoSender =>
-  inFlight(s) === 0 ? s : {
+  outstanding(s) === 0 ? s : {
     ...s,
-    ssthresh: Math.max(inFlight(s) / 2, 2),
+    ssthresh: Math.max(outstanding(s) / 2, 2),
     cwnd: 1,
     sndNxt: s.sndUna,
     dupAcks: 0,

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { checkDescriptor, checkRate, checkVmac } from "../../src/device-model/CommandCheck.ts"
+import { descriptorFrame } from "../../src/vocabulary/DescriptorFrame.ts"
 import { Payload } from "../../src/vocabulary/Frame.ts"
 
 const vm = { mac: 100, memoryBytes: 1 << 20, rateCount: 8 }
@@ -32,6 +33,29 @@ describe("trust boundary checks", () => {
     assert.strictEqual(subscribe({ protocol: "udp", offeredMbps: 1e9, payloadBytes: 1000 }), "bad-subscription")
     assert.strictEqual(subscribe({ protocol: "tcp", offeredMbps: "saturate", payloadBytes: -5000 }), "bad-subscription")
     assert.strictEqual(subscribe(undefined), "bad-subscription")
+  })
+
+  it("takes a TCP ACK's SACK blocks only as whole, ordered pairs, three at most, copied once", () => {
+    const NOW = 5e9
+    const ack = { dmaAddress: 4096, length: 80, src: 100, dst: 5, payload: Payload.TcpAck, seq: 7, createdNs: NOW - 1e6, echoNs: -1 }
+    const sack = (blocks: unknown) => checkDescriptor(vm, { ...ack, sack: blocks }, NOW)
+    assert.isUndefined(sack([9, 12, 14, 15, 20, 30]))
+    assert.isUndefined(sack([]))
+    assert.strictEqual(sack([9, 12, 14]), "bad-payload", "half a block")
+    assert.strictEqual(sack([9, 12, 14, 15, 20, 30, 40, 41]), "bad-payload", "four blocks: no room beside the timestamps")
+    assert.strictEqual(sack([12, 9]), "bad-payload")
+    assert.strictEqual(sack([9, 9]), "bad-payload")
+    assert.strictEqual(sack([-3, 9]), "bad-payload")
+    assert.strictEqual(sack([1.5, 9]), "bad-payload")
+    assert.strictEqual(sack(["9", "12"]), "bad-payload")
+    assert.strictEqual(sack({ length: 2, 0: 9, 1: 12 }), "bad-payload", "no array")
+    assert.strictEqual(sack(Array.from({ length: 1e6 }, (_, i) => i + 1)), "bad-payload")
+    // The frame keeps its own copy: what the guest does to its array afterwards changes nothing.
+    const blocks = [9, 12]
+    const frame = descriptorFrame({ ...ack, sack: blocks }, 1, 0)!
+    blocks[1] = 1e15
+    assert.deepStrictEqual(frame.sack, [9, 12])
+    assert.deepStrictEqual(descriptorFrame({ ...ack, payload: Payload.Udp, sack: [1, 2] }, 1, 0)!.sack, [], "blocks only on an ACK")
   })
 
   it("reads each field of a descriptor once: what it checks is what it sends", () => {

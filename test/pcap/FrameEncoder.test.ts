@@ -185,8 +185,9 @@ describe("FrameEncoder: every frame as long as FrameBytes counts it", () => {
   })
 
   it("TCP on an open link: a connection per direction, byte sequence and ACK numbers, IPv4 and TCP checksums that verify", () => {
-    const tcp = (src: number, dst: number, payload: Payload, ipBytes: number, seq: number, fromAp: boolean, tcpSegmentBytes: number, createdNs = 0, echoNs = -1) => {
+    const tcp = (src: number, dst: number, payload: Payload, ipBytes: number, seq: number, fromAp: boolean, tcpSegmentBytes: number, createdNs = 0, echoNs = -1, sack: ReadonlyArray<number> = []) => {
       const f = new Frame(14, FrameKind.Data, src, dst, AP)
+      f.sack = sack
       f.payload = payload
       f.payloadBytes = ipBytes
       f.seq = seq
@@ -215,7 +216,16 @@ describe("FrameEncoder: every frame as long as FrameBytes counts it", () => {
     assert.deepStrictEqual([down.v.getUint16(down.tcp), down.v.getUint16(down.tcp + 2), down.v.getUint32(down.tcp + 4)], [19, 49152, 3 * 700])
     const up = tcp(STA, ENDPOINT, Payload.TcpAck, 20 + 32, 4, false, 700)
     assert.deepStrictEqual([up.v.getUint16(up.tcp), up.v.getUint16(up.tcp + 2), up.v.getUint32(up.tcp + 8)], [49152, 19, 4 * 700])
-    for (const { mpdu, ip, v } of [data, ack, down, up]) {
+    // An ACK holding segments 6–7 and 9 of 700 bytes beyond the hole at 4: after the timestamps, NOP,
+    // NOP, SACK kind 5, length 2 + 8·2, each block's edges in bytes (RFC 2018 3); the header 13 words.
+    const sacked = tcp(STA, ENDPOINT, Payload.TcpAck, 20 + 32 + 20, 4, false, 700, 0, -1, [9, 10, 6, 8])
+    assert.strictEqual(sacked.mpdu[sacked.tcp + 12], 13 << 4)
+    assert.deepStrictEqual([...sacked.mpdu.subarray(sacked.tcp + 32, sacked.tcp + 36)], [1, 1, 5, 18])
+    assert.deepStrictEqual([0, 1, 2, 3].map((i) => sacked.v.getUint32(sacked.tcp + 36 + 4 * i)), [9 * 700, 10 * 700, 6 * 700, 8 * 700])
+    // A packet too short for its blocks (a guest's length is its own) carries none.
+    const short = tcp(STA, ENDPOINT, Payload.TcpAck, 20 + 32, 4, false, 700, 0, -1, [9, 10])
+    assert.strictEqual(short.mpdu[short.tcp + 12], 8 << 4)
+    for (const { mpdu, ip, v } of [data, ack, down, up, sacked, short]) {
       // RFC 1071: the one's-complement sum of a header with its checksum, or of a segment with its pseudo-header, is all ones.
       assert.strictEqual(onesComplementSum(mpdu, ip, ip + 20), 0xffff, "IPv4 header checksum")
       const total = v.getUint16(ip + 2)

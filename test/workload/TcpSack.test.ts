@@ -1,0 +1,174 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Schema } from "effect"
+import * as Rx from "../../src/workload/TcpReceiver.ts"
+import * as Reno from "../../src/workload/TcpReno.ts"
+import * as Sack from "../../src/workload/TcpSack.ts"
+import { ackPacketBytes } from "../../src/workload/TcpFlow.ts"
+
+describe("SACK blocks of a receiver (RFC 2018 4)", () => {
+  it("reports the block the last segment joined first, then the others in the order they last changed, three at most", () => {
+    let r = Rx.initialReceiver
+    const acks: Array<ReadonlyArray<number>> = []
+    for (const seg of [0, 1, 3, 5, 4, 8, 10, 12]) {
+      const step = Rx.onSegment(r, seg, 0)
+      r = step.receiver
+      if (step.ackNow) acks.push(Sack.reported(r.blocks))
+    }
+    assert.deepStrictEqual(acks, [
+      [], // 0, 1: in order, the second ACKed
+      [3, 4],
+      [5, 6, 3, 4],
+      [3, 6], // 4 joins 3 and 5
+      [8, 9, 3, 6],
+      [10, 11, 8, 9, 3, 6],
+      [12, 13, 10, 11, 8, 9] // four blocks held, three reported
+    ])
+    // 2 fills the first hole: the cumulative ACK moves over 3–5, the blocks above stay.
+    const fill = Rx.onSegment(r, 2, 0)
+    assert.deepStrictEqual([fill.ackNow, fill.receiver.rcvNxt, fill.deliver], [true, 6, 4])
+    assert.deepStrictEqual(fill.receiver.blocks, [12, 13, 10, 11, 8, 9])
+  })
+
+  it("an ACK's packet grows by the SACK option: 2 NOPs, kind and length, 8 bytes a block (RFC 2018 3)", () => {
+    // IPv4 20 + TCP 20 + timestamps 12 (with its 2 NOPs) = 52; then 2 NOPs + 2 + 8 per block.
+    assert.deepStrictEqual([0, 1, 2, 3].map((n) => ackPacketBytes(Array.from({ length: 2 * n }, (_, i) => 10 * (i + 1)))), [52, 64, 72, 80])
+    assert.isAtMost(20 + 12 + 4 + 8 * 3, 20 + 40, "three blocks and the timestamps fit TCP's 40 bytes of options")
+  })
+})
+
+describe("the sender's scoreboard (RFC 6675)", () => {
+  it("merges blocks, ignores what lies outside the outstanding data, and trims below the cumulative ACK", () => {
+    let b = Sack.scoreboardAdd(Sack.NO_RANGES, [5, 7], 2, 20)
+    b = Sack.scoreboardAdd(b, [9, 10, 7, 8], 2, 20)
+    assert.deepStrictEqual(b, [5, 8, 9, 10])
+    assert.strictEqual(Sack.scoreboardAdd(b, [0, 1, 25, 30, 6, 6, 8, 3], 2, 20), b, "below una, above what was sent, empty, reversed: nothing added")
+    assert.deepStrictEqual(Sack.scoreboardAdd(b, [8, 9], 2, 20), [5, 10])
+    assert.deepStrictEqual(Sack.scoreboardTrim([5, 8, 9, 10], 6), [6, 8, 9, 10])
+    assert.deepStrictEqual(Sack.scoreboardTrim([5, 8, 9, 10], 10), [])
+    // IsLost: three SACKed segments above. 9 and 5–7 SACKed: 6 is the third highest.
+    assert.strictEqual(Sack.lostBelow([5, 8, 9, 10], 3), 6)
+    assert.strictEqual(Sack.lostBelow([5, 6, 9, 10], 3), -Infinity)
+    assert.deepStrictEqual([Sack.nextUnsacked([5, 8], 4), Sack.nextUnsacked([5, 8], 5), Sack.nextUnsacked([5, 8], 8)], [4, 8, 8])
+  })
+
+  it("recovers two losses in one window without waiting for a partial ACK: the second is resent once three segments above it are SACKed", () => {
+    // Segments 0–19 out, the window 20; 2 and 5 are lost.
+    let s: Reno.RenoSender = { ...Reno.sent(Reno.initialSender, 20), cwnd: 20 }
+    s = Reno.onAck(s, 2, 1e6, 0).sender
+    let r: Rx.TcpReceiver = { ...Rx.initialReceiver, rcvNxt: 2, lastAckSent: 2 }
+    const steps: Array<boolean> = []
+    for (const seg of [3, 4, 6]) {
+      r = Rx.onSegment(r, seg, 0).receiver
+      const step = Reno.onAck(s, r.rcvNxt, 1e6, 0, Sack.reported(r.blocks))
+      s = step.sender
+      steps.push(step.retransmit)
+    }
+    assert.deepStrictEqual(steps, [false, false, true], "the third duplicate, each SACKing a new segment, starts recovery")
+    assert.deepStrictEqual([s.inRecovery, s.recover, s.ssthresh, s.cwnd], [true, 20, 9, 9], "half of the 18 outstanding")
+    s = Reno.sentRun(s, 2, 1)
+    // pipe: 5 and 7–19 are in flight (14; 5 has only 6 SACKed above it) and 2's resend (1): the window of 9 sends nothing yet.
+    assert.strictEqual(Reno.inFlight(s), 15)
+    assert.isUndefined(Reno.nextRun(s, 44))
+    for (const seg of [7, 8, 9, 10, 11, 12]) {
+      r = Rx.onSegment(r, seg, 0).receiver
+      s = Reno.onAck(s, r.rcvNxt, 1e6, 0, Sack.reported(r.blocks)).sender
+    }
+    // 3, 4, 6–12 SACKed: 5 has three SACKed above it: lost, the pipe 13–19 (7) and 2's resend: 8.
+    assert.strictEqual(Reno.inFlight(s), 8)
+    assert.deepStrictEqual(Reno.nextRun(s, 44), { first: 5, count: 1 }, "5 goes now, before 2's ACK comes back")
+    s = Reno.sentRun(s, 5, 1)
+    assert.deepStrictEqual([s.highRxt, s.retransmits], [5, 2])
+    // Both resends arrive: the ACK of everything sent before recovery ends it.
+    r = Rx.onSegment(Rx.onSegment(r, 2, 0).receiver, 5, 0).receiver
+    for (let seg = 13; seg < 20; seg++) r = Rx.onSegment(r, seg, 0).receiver
+    const end = Reno.onAck(s, r.rcvNxt, 2e6, 0, Sack.reported(r.blocks))
+    assert.deepStrictEqual([end.sender.inRecovery, end.sender.sndUna, end.sender.cwnd, end.sender.sacked.length], [false, 20, 9, 0])
+  })
+
+  it("sends new data while SACKed segments leave the network, before recovery begins (limited transmit, RFC 3042)", () => {
+    let s: Reno.RenoSender = { ...Reno.sent(Reno.initialSender, 10), cwnd: 10 }
+    assert.isUndefined(Reno.nextRun(s, 44))
+    s = Reno.onAck(s, 0, 1e6, 0, [1, 2]).sender
+    assert.deepStrictEqual([s.inRecovery, s.dupAcks], [false, 1])
+    assert.deepStrictEqual(Reno.nextRun(s, 44), { first: 10, count: 1 })
+  })
+
+  it("after a timeout, goes back to the hole and resends only what the receiver has not SACKed (Linux's tcp_enter_loss keeps the scoreboard)", () => {
+    let s = Reno.onTimeout({ ...Reno.sent(Reno.initialSender, 10), cwnd: 10, sacked: [3, 6, 7, 9] })
+    assert.deepStrictEqual([s.sndNxt, s.cwnd], [0, 1])
+    const sentRuns: Array<readonly [number, number]> = []
+    s = { ...s, cwnd: 10 }
+    for (let run = Reno.nextRun(s, 44); run !== undefined && sentRuns.length < 5; run = Reno.nextRun(s, 44)) {
+      sentRuns.push([run.first, run.count])
+      s = Reno.sentRun(s, run.first, run.count)
+    }
+    assert.deepStrictEqual(sentRuns, [[0, 3], [6, 1], [9, 1], [10, 5]], "0–2, 6 and 9 again; then new data, the window full")
+  })
+
+  it("ignores a block a peer sends outside the data outstanding, and one that is no range", () => {
+    const s: Reno.RenoSender = { ...Reno.sent(Reno.initialSender, 10), cwnd: 10 }
+    const step = Reno.onAck(s, 0, 1e6, 0, [50, 60, 7, 3, -5, 0])
+    assert.deepStrictEqual([step.sender.sacked.length, step.sender.dupAcks, step.retransmit], [0, 0, false])
+  })
+})
+
+// A sender and a receiver over a channel that loses segments and ACKs: everything arrives, in order.
+describe("TCP with SACK over a lossy channel", () => {
+  it.prop(
+    "delivers every segment in order despite losses, the pipe never negative, what is sent never past the window",
+    [Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 2 ** 30 })), Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 45 }))],
+    ([seed, lossPercent]) => {
+      let x = seed >>> 0
+      const rand = () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32)
+      const total = 300
+      const rttNs = 10_000_000
+      let s = Reno.initialSender
+      let r = Rx.initialReceiver
+      let now = 0
+      let delivered = 0
+      let ok = true
+      for (let round = 0; round < 20_000 && r.rcvNxt < total && ok; round++) {
+        // Each round, what the window allows crosses, then the ACKs come back.
+        const segs: Array<number> = []
+        for (let run = Reno.nextRun(s, Rx.RECEIVE_WINDOW_SEGMENTS, total); run !== undefined; run = Reno.nextRun(s, Rx.RECEIVE_WINDOW_SEGMENTS, total)) {
+          for (let i = 0; i < run.count; i++) segs.push(run.first + i)
+          s = Reno.sentRun(s, run.first, run.count)
+          ok &&= Reno.inFlight(s) >= 0 && s.sndMax - s.sndUna <= Rx.RECEIVE_WINDOW_SEGMENTS && s.sndNxt <= s.sndMax
+        }
+        const acks: Array<readonly [number, number, ReadonlyArray<number>]> = []
+        for (const seg of segs) {
+          if (rand() * 100 < lossPercent) continue
+          const step = Rx.onSegment(r, seg, now)
+          r = step.receiver
+          delivered += step.deliver
+          if (step.ackNow) acks.push([r.rcvNxt, r.tsRecentNs, Sack.reported(r.blocks)])
+        }
+        const owed = Rx.onDelayedAckTimeout(r)
+        r = owed.receiver
+        if (owed.ackNow) acks.push([r.rcvNxt, r.tsRecentNs, Sack.reported(r.blocks)])
+        now += rttNs
+        let heard = false
+        for (const [ack, echoNs, blocks] of acks) {
+          if (rand() * 100 < lossPercent) continue
+          heard = true
+          const step = Reno.onAck(s, ack, now, echoNs, blocks)
+          s = step.sender
+          if (step.retransmit) {
+            s = Reno.sentRun(s, s.sndUna, 1)
+            if (rand() * 100 >= lossPercent) {
+              const again = Rx.onSegment(r, s.sndUna, now)
+              r = again.receiver
+              delivered += again.deliver
+            }
+          }
+        }
+        if (!heard && Reno.outstanding(s) > 0) {
+          now += s.rtoNs
+          s = Reno.onTimeout(s)
+        }
+      }
+      return ok && r.rcvNxt === total && delivered === total
+    },
+    { arbitrary: { runs: 80 } }
+  )
+})
