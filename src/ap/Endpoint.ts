@@ -18,7 +18,7 @@ import type { FrameLedger } from "../vocabulary/FrameLedger.ts"
 import { segmentsPerNs } from "../workload/PacedWriter.ts"
 import { packetsPerTick, paceTick } from "../workload/PaceTicks.ts"
 import { ackPacketBytes, segmentDataBytes, segmentPacketBytes, TcpReceiverFlow, TcpSenderFlow } from "../workload/TcpFlow.ts"
-import { AP_QUEUE_FRAMES, ENDPOINT_SATURATE_WINDOW_FRAMES, ENDPOINT_TCP_BUDGET_SEGMENTS, PACE_PERIOD_NS } from "../vocabulary/ModelConstants.ts"
+import { AP_QUEUE_FRAMES, ENDPOINT_SATURATE_WINDOW_FRAMES, PACE_PERIOD_NS } from "../vocabulary/ModelConstants.ts"
 import type { ApMessage } from "./AccessPoint.ts"
 import type { WiredLink } from "./WiredLink.ts"
 
@@ -104,6 +104,9 @@ const saturateWindowFrames = (s: EndpointState): number => {
   return Math.max(1, Math.min(ENDPOINT_SATURATE_WINDOW_FRAMES, Math.floor(AP_QUEUE_FRAMES / 2 / Math.max(1, saturating))))
 }
 
+/** A TCP sender's port at the endpoint takes whatever its window lets go (`TcpFlow.SenderPort.room`). */
+const unlimitedRoom = (): number => Infinity
+
 /** The endpoint's protocol state (what a restart of its host would lose). */
 interface EndpointState {
   /** Downlink UDP flows by station. */
@@ -113,14 +116,6 @@ interface EndpointState {
   readonly tcpSenders: Map<number, TcpSenderFlow>
   /** The id of each station's TCP sender: a wake-up meant for an earlier sender of the station is void. */
   readonly tcpSenderIds: Map<number, number>
-  /** TCP frames the AP has finished with (sent or dropped), per station: the budget frees up. */
-  readonly tcpCredits: Map<number, number>
-  /**
-   * TCP segments sent, per station: less `tcpCredits`, what the TCP budget counts. (Until 2026-12-05
-   * a UDP download's frames counted too and were never credited back: a VM with both downloads had
-   * its TCP budget used up within a second and its TCP download stopped for good.)
-   */
-  readonly tcpSent: Map<number, number>
   flowIds: number
   /**
    * Frames with a smaller id were sent before this state began (before a restart), and those to a
@@ -144,7 +139,7 @@ export const make = Effect.fnUntraced(function*(options: EndpointOptions): Effec
     name: options.name,
     capacity: MAILBOX_MESSAGES,
     initial: () => ({
-      flows: new Map(), tcpReceivers: new Map(), tcpSenders: new Map(), tcpSenderIds: new Map(), tcpCredits: new Map(), tcpSent: new Map(), flowIds: 0,
+      flows: new Map(), tcpReceivers: new Map(), tcpSenders: new Map(), tcpSenderIds: new Map(), flowIds: 0,
       sinceFrameId: options.ledger.idsFrom, forgotten: new Map()
     }),
     handle: (s, msg) => logic.handle(s, msg)
@@ -177,11 +172,6 @@ class EndpointLogic {
         let others: Set<Downlink> | undefined
         for (const f of msg.frames) {
           if (f.src !== this.o.mac || !creditsCurrentFlow(s, f)) continue
-          if (f.payload === Payload.TcpData) {
-            s.tcpCredits.set(f.dst, (s.tcpCredits.get(f.dst) ?? 0) + 1)
-            s.tcpSenders.get(f.dst)?.pump()
-            continue
-          }
           const flow = f.payload === Payload.Udp ? s.flows.get(f.dst) : undefined
           if (flow === undefined) continue
           flow.outstanding--
@@ -224,8 +214,6 @@ class EndpointLogic {
         s.tcpSenders.delete(msg.station)
         s.tcpSenderIds.delete(msg.station)
         s.tcpReceivers.delete(msg.station)
-        s.tcpCredits.delete(msg.station)
-        s.tcpSent.delete(msg.station)
         s.forgotten.set(msg.station, this.o.ledger.idsFrom)
         break
     }
@@ -276,12 +264,14 @@ class EndpointLogic {
     }
   }
 
-  private tcpReceiverFor(s: EndpointState, station: number, owner: number): TcpReceiverFlow {
+  /** The receiver of `station`'s upload, made by its first segment, which carries `segmentBytes` of data. */
+  private tcpReceiverFor(s: EndpointState, station: number, owner: number, segmentBytes: number): TcpReceiverFlow {
     let flow = s.tcpReceivers.get(station)
     if (flow === undefined) {
-      flow = new TcpReceiverFlow(this.kernel, (ackNo, echoNs, sack) => {
+      flow = new TcpReceiverFlow(this.kernel, segmentBytes, (ackNo, echoNs, sack, window) => {
         const ack = this.frameTo(station, ackPacketBytes(sack), Payload.TcpAck, ackNo, this.kernel.nowNs, owner, echoNs)
         ack.sack = sack
+        ack.tcpWindow = window
         this.toAp([ack])
       },
         (generation) => this.self.tellUnsafe({ _tag: "TcpTimer", station, role: "receiver", generation }))
@@ -300,14 +290,13 @@ class EndpointLogic {
     }
     const packetBytes = segmentPacketBytes(mss)
     const flow = new TcpSenderFlow(this.kernel, {
-      room: () => ENDPOINT_TCP_BUDGET_SEGMENTS - ((s.tcpSent.get(station) ?? 0) - (s.tcpCredits.get(station) ?? 0)),
+      // What the window lets go goes on the wire: the AP's queue, or the wire's, drops what finds it
+      // full, and TCP recovers it as any loss.
+      room: unlimitedRoom,
       emitSegments: (first, count, echoNs) => {
         const out: Array<Frame> = []
         for (let i = 0; i < count; i++) out.push(this.frameTo(station, packetBytes, Payload.TcpData, first + i, this.kernel.nowNs, owner, echoNs))
         this.toAp(out)
-        // Segments the wire's queue dropped are lost to TCP like any (its timer and duplicate ACKs
-        // recover them), and are not in flight to the AP, which credits only what reaches it.
-        s.tcpSent.set(station, (s.tcpSent.get(station) ?? 0) + out.length)
         return count
       }
     }, (generation) => this.self.tellUnsafe({ _tag: "TcpTimer", station, role: "sender", generation }), app)
@@ -332,9 +321,10 @@ class EndpointLogic {
       this.o.ledger.deliver(f)
       if (f.payload === Payload.TcpData) {
         // Goodput is what TCP delivers in order, not what arrives.
-        this.countUplink(f.owner, this.tcpReceiverFor(s, f.src, f.owner).segment(f.seq, f.createdNs) * (f.payloadBytes - TCP_IP_OVERHEAD_BYTES))
+        const dataBytes = f.payloadBytes - TCP_IP_OVERHEAD_BYTES
+        this.countUplink(f.owner, this.tcpReceiverFor(s, f.src, f.owner, dataBytes).segment(f.seq, f.createdNs, f.echoNs) * dataBytes)
       } else if (f.payload === Payload.TcpAck) {
-        s.tcpSenders.get(f.src)?.ack(f.seq, f.createdNs, f.echoNs, f.sack)
+        s.tcpSenders.get(f.src)?.ack(f.seq, f.createdNs, f.echoNs, f.sack, f.tcpWindow)
       } else if (f.payload === Payload.Subscribe && f.info?.subscribe?.protocol === "tcp") {
         this.startTcpSender(s, f.src, f.info.subscribe.payloadBytes, f.info.subscribe.offeredMbps, f.owner)
       } else if (f.payload === Payload.EchoRequest) {

@@ -50,11 +50,11 @@ export const tcpTotals = (senders: Iterable<TcpSenderFlow>): { readonly retransm
 }
 
 /** A TX descriptor as the driver writes it into its ring: one literal, shaped once below. */
-const descriptor = (dmaAddress: number, length: number, src: number, dst: number, payload: Payload, seq: number, createdNs: number, echoNs: number): TxDescriptor => ({
-  dmaAddress, length, src, dst, payload, seq, createdNs, echoNs
+const descriptor = (dmaAddress: number, length: number, src: number, dst: number, payload: Payload, seq: number, createdNs: number, echoNs: number, window: number): TxDescriptor => ({
+  dmaAddress, length, src, dst, payload, seq, createdNs, echoNs, window
 })
 // Its addresses and time go on into the frame the card makes of it: boxes shared, not copied.
-shareNumbers(descriptor(0, 0, 0, 0, Payload.None, 0, 0, -1), ["src", "dst", "createdNs", "echoNs"])
+shareNumbers(descriptor(0, 0, 0, 0, Payload.None, 0, 0, -1, 0), ["src", "dst", "createdNs", "echoNs"])
 
 /** The write-pointer update after one frame (the guest's vMAC is always its card's vMAC 0). */
 const ONE_PACKET_DOORBELL = Object.freeze({ _tag: "TxDoorbell", vmac: 0, count: 1 })
@@ -108,7 +108,8 @@ export class GuestTraffic {
       } else if (flow.kind === "tcp-rx" && s.tcpReceiver === undefined) {
         s.tcpReceiver = {
           dataBytes: segmentDataBytes(flow.mssBytes),
-          flow: new TcpReceiverFlow(kernel, (ackNo, echoNs, sack) => void this.send(s, 1, ackPacketBytes(sack), Payload.TcpAck, undefined, ackNo, echoNs, sack), (generation) =>
+          flow: new TcpReceiverFlow(kernel, segmentDataBytes(flow.mssBytes), (ackNo, echoNs, sack, window) =>
+            void this.send(s, 1, ackPacketBytes(sack), Payload.TcpAck, undefined, ackNo, echoNs, sack, window), (generation) =>
             self.tellUnsafe({ _tag: "TcpTimer", flow: i, generation, epoch: e }), kernel.nowNs)
         }
       }
@@ -133,10 +134,13 @@ export class GuestTraffic {
    * after each, as Linux 2.6.33's iwlagn does: iwl_tx_skb ends every frame by writing the queue's write
    * pointer (iwl_txq_update_write_ptr, drivers/net/wireless/iwlwifi/iwl-tx.c), one MMIO write per
    * packet. Returns how many. `firstSeq` numbers them (TCP segments), else the VM's own counter
-   * does; `echoNs` is a TCP packet's echoed timestamp, `sack` a TCP ACK's SACK blocks. Nothing goes
-   * before the driver has its MAC.
+   * does; `echoNs` is a TCP packet's echoed timestamp, `sack` and `window` a TCP ACK's SACK blocks and
+   * offered window. Nothing goes before the driver has its MAC.
    */
-  send(s: GuestState, count: number, payloadBytes: number, payload: Payload, subscribe?: TxDescriptor["subscribe"], firstSeq?: number, echoNs = -1, sack: ReadonlyArray<number> = NO_SACK): number {
+  send(
+    s: GuestState, count: number, payloadBytes: number, payload: Payload, subscribe?: TxDescriptor["subscribe"], firstSeq?: number, echoNs = -1,
+    sack: ReadonlyArray<number> = NO_SACK, window = 0
+  ): number {
     const room = TX_RING_DESCRIPTORS - s.outstanding
     const n = Math.min(count, room)
     const src = s.driver.mac
@@ -149,7 +153,7 @@ export class GuestTraffic {
       this.work.charge(s, this.o.packetCost, 1)
       s.nextAddress = nextBufferAddress(s.nextAddress, memory.sizeBytes)
       const frameSeq = firstSeq === undefined ? ++s.seq : firstSeq + i
-      const d = descriptor(s.nextAddress, payloadBytes, src, s.endpointMac, payload, frameSeq, this.kernel.nowNs, echoNs)
+      const d = descriptor(s.nextAddress, payloadBytes, src, s.endpointMac, payload, frameSeq, this.kernel.nowNs, echoNs, window)
       memory.write(subscribe !== undefined ? { ...d, subscribe } : sack.length > 0 ? { ...d, sack } : d)
       // A register write is just a value: the device model decodes it at the boundary, so the
       // driver writes it plain (constructing the Schema class would validate it twice per packet).
@@ -303,10 +307,10 @@ export class GuestTraffic {
         // As UDP's: an earlier connection's segments (its receiver drops them) do not answer this one's Subscribe.
         if (s.tcpReceiver.flow.accepts(f.createdNs)) s.tcpDownlinkHeard = true
         // Goodput is what TCP hands the application in order, not what arrived.
-        const segments = s.tcpReceiver.flow.segment(f.seq, f.createdNs)
+        const segments = s.tcpReceiver.flow.segment(f.seq, f.createdNs, f.echoNs)
         if (measuring) stats.rxBytesMeasured += segments * s.tcpReceiver.dataBytes
       } else if (f.payload === Payload.TcpAck) {
-        for (const sender of s.tcpSenders.values()) sender.ack(f.seq, f.createdNs, f.echoNs, f.sack)
+        for (const sender of s.tcpSenders.values()) sender.ack(f.seq, f.createdNs, f.echoNs, f.sack, f.tcpWindow)
       } else if (f.payload === Payload.EchoReply) {
         // ping times the reply when its recv() returns: after this thread's interrupt, stack and socket
         // work for it (natively the card's side ran those before the reply got here).

@@ -15,6 +15,7 @@ import { spatialStreams } from "../air/PhyConfig.ts"
 import { ACK_BYTES, BLOCK_ACK_BYTES, FCS_BYTES, TU_NS } from "../air/Timing.ts"
 import type { Frame } from "../vocabulary/Frame.ts"
 import { FrameKind, Payload } from "../vocabulary/Frame.ts"
+import { INITIAL_WINDOW_SEGMENTS, WINDOW_SCALE_SHIFT } from "../workload/TcpReceiveWindow.ts"
 import { IPV4_HEADER_BYTES, sackOptionBytes, TCP_HEADER_BYTES, TCP_HEADER_WITH_TIMESTAMPS_BYTES, UDP_HEADER_BYTES, ICMP_ECHO_HEADER_BYTES } from "../vocabulary/PacketHeaders.ts"
 import { MIN_TIM_ELEMENT_BYTES, bitmapControl, timElementBytes } from "../vocabulary/Tim.ts"
 import { NONCE_BYTES, MIC_BYTES, RSN_ELEMENT_BYTES } from "../vocabulary/Wpa.ts"
@@ -377,10 +378,9 @@ const TCP_TIMESTAMPS_OPTION_HEAD = 0x0101080a
 const TCP_SACK_OPTION_HEAD = 0x01010500
 /** Timestamps tick in milliseconds, as Linux's at HZ = 1000 (tcp_time_stamp counts jiffies). */
 const TCP_TIMESTAMP_TICK_NS = 1_000_000
-/** Flags ACK, PSH|ACK; the window the model never limits. */
+/** Flags ACK, PSH|ACK. */
 const TCP_ACK = 0x10
 const TCP_PSH_ACK = 0x18
-const TCP_WINDOW = 0xffff
 
 /** The IPv4 address of a station: 10.x.y.z from its MAC's last three octets (a private network, RFC 1918). */
 export const ipOf = (mac: number): number => (0x0a000000 | (mac & 0xffffff)) >>> 0
@@ -458,7 +458,10 @@ const writeIpPacket = (bytes: Uint8Array, view: DataView, at: number, f: Frame, 
       view.setUint32(l4 + 8, data ? 0 : (f.seq * c.tcpSegmentBytes) >>> 0, false)
       view.setUint8(l4 + 12, (headerBytes / 4) << 4)
       view.setUint8(l4 + 13, data ? TCP_PSH_ACK : TCP_ACK)
-      view.setUint16(l4 + 14, TCP_WINDOW, false)
+      // The window field, scaled (RFC 7323 2.3): an ACK's offer; a data segment's sender receives no
+      // data, and its offer stays its first one (the capture holds no SYN: Wireshark shows the field unscaled).
+      const windowBytes = (data ? INITIAL_WINDOW_SEGMENTS * (l4Bytes - TCP_HEADER_WITH_TIMESTAMPS_BYTES) : f.tcpWindow * c.tcpSegmentBytes)
+      view.setUint16(l4 + 14, Math.min(0xffff, Math.floor(windowBytes / 2 ** WINDOW_SCALE_SHIFT)), false)
       view.setUint32(l4 + TCP_HEADER_BYTES, TCP_TIMESTAMPS_OPTION_HEAD, false)
       view.setUint32(l4 + TCP_HEADER_BYTES + 4, Math.floor(f.createdNs / TCP_TIMESTAMP_TICK_NS) >>> 0, false)
       view.setUint32(l4 + TCP_HEADER_BYTES + 8, f.echoNs < 0 ? 0 : Math.floor(f.echoNs / TCP_TIMESTAMP_TICK_NS) >>> 0, false)

@@ -147,6 +147,8 @@ export interface TxDescriptor {
   readonly subscribe?: Subscription
   /** Packet content of a TCP ACK's SACK option: its blocks as flat segment ranges (`Frame.sack`). */
   readonly sack?: ReadonlyArray<number>
+  /** Packet content of a TCP ACK: the window it offers, segments (`Frame.tcpWindow`). */
+  readonly window?: number
 }
 
 /**

@@ -45,7 +45,10 @@ export const descriptorFrame = (raw: unknown, id: number, owner: number): Frame 
   frame.echoNs = numberOf(d.echoNs)
   frame.dmaEnd = numberOf(d.dmaAddress) + length
   frame.owner = owner
-  if (frame.payload === Payload.TcpAck && d.sack !== undefined) frame.sack = sackOf(d.sack)
+  if (frame.payload === Payload.TcpAck) {
+    frame.tcpWindow = numberOf(d.window)
+    if (d.sack !== undefined) frame.sack = sackOf(d.sack)
+  }
   if (frame.payload === Payload.Subscribe) {
     const request = d.subscribe
     frame.info = Option.match(decodeSubscription(request), { onNone: () => UNREADABLE_SUBSCRIPTION, onSome: (subscribe) => ({ subscribe }) })

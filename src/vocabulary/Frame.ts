@@ -101,6 +101,8 @@ export class Frame {
    * `NO_SACK` for none and for every other frame. Never changed in place.
    */
   sack: ReadonlyArray<number>
+  /** A TCP ACK's offered window, in segments beyond its ACK number (RFC 9293 3.1, scaled per RFC 7323 2); 0 for every other frame. */
+  tcpWindow: number
   /** Management detail (SSID, status), or an EAPOL-Key frame's fields; undefined for data. */
   info: ManagementInfo | undefined
   /** End of the guest buffer the card reads it from (guest-physical), checked by an IOMMU. */
@@ -141,6 +143,7 @@ export class Frame {
     this.createdNs = 0
     this.echoNs = -1
     this.sack = NO_SACK
+    this.tcpWindow = 0
     this.info = undefined
     this.dmaEnd = 0
     this.owner = -1

@@ -16,10 +16,12 @@ export const TX_RING_RESERVED_DESCRIPTORS = 8
 export const PACE_PERIOD_NS = 1_000_000
 /**
  * Segments a paced TCP application may write ahead of the oldest unacknowledged one before its
- * write blocks (the socket's send buffer). Linux starts at tcp_wmem's 16 KiB and autotunes up to
- * 4 MiB; 64 segments (≥ the receive window) keeps the window full. Modelling choice.
+ * write blocks (the socket's send buffer). Linux starts at tcp_wmem's 16 KiB and autotunes it up to
+ * `tcp_wmem[2]`, 4 MiB in 2.6.33: at about 1.9 KB of memory per 1,448-byte segment (its sk_buff's
+ * truesize, an estimate), some 2,200 segments, as many as the largest receive window
+ * (`TcpReceiveWindow.MAX_WINDOW_BYTES`: 2,172 full segments), so the buffer does not hold the window back.
  */
-export const TCP_SEND_BUFFER_SEGMENTS = 64
+export const TCP_SEND_BUFFER_SEGMENTS = 2172
 /**
  * Frames an AP queues for its stations at most; more are dropped (`ap-queue-full`). An estimate of
  * the order of a consumer AP's per-AC queues (a few hundred frames); the seed does not give its AP's.
@@ -35,8 +37,6 @@ export const AP_QUEUE_FRAMES = 512
  * at most (the window allows 64) and saturated 802.11n downlink stayed 6–23% under the air's ceiling.
  */
 export const ENDPOINT_SATURATE_WINDOW_FRAMES = 128
-/** TCP segments an endpoint's sender keeps queued at its AP at most. Modelling choice (≥ the receive window). */
-export const ENDPOINT_TCP_BUDGET_SEGMENTS = 64
 /**
  * Without a beacon of its AP for this long, a station asks whether the AP is still there: Linux
  * 2.6.33's mac80211 waits 2 s (IEEE80211_BEACON_LOSS_TIME, net/mac80211/mlme.c).

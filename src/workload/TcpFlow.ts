@@ -84,7 +84,6 @@ export class TcpSenderFlow {
 
   /** Sends what the window, the port and (for a paced application) the data written allow. */
   pump(): void {
-    if (this.port.room() <= 0) return
     let written = Infinity
     const app = this.app
     if (app !== undefined) {
@@ -94,14 +93,17 @@ export class TcpSenderFlow {
     // After a long idle spell the window restarts before anything goes (Linux's tcp_event_data_sent).
     if (Reno.outstanding(this.state) === 0 && this.lastSendNs >= 0) this.state = Reno.afterIdle(this.state, this.kernel.nowNs - this.lastSendNs)
     while (true) {
+      const room = this.port.room()
+      if (room <= 0) return
       const wasIdle = Reno.outstanding(this.state) === 0
-      const run = Reno.nextRun(this.state, Rx.RECEIVE_WINDOW_SEGMENTS, written)
+      const run = Reno.nextRun(this.state, this.state.rwnd, written)
       if (run === undefined) {
         // Application-limited: come back when there is more to send.
-        if (app !== undefined && this.state.sndNxt >= written && Reno.sendable(this.state, Rx.RECEIVE_WINDOW_SEGMENTS) > 0) this.armWake(app)
+        if (app !== undefined && this.state.sndNxt >= written && Reno.sendable(this.state, this.state.rwnd) > 0) this.armWake(app)
         return
       }
-      const taken = this.port.emitSegments(run.first, run.count, this.tsRecentNs)
+      const count = Math.min(run.count, room)
+      const taken = this.port.emitSegments(run.first, count, this.tsRecentNs)
       this.state = Reno.sentRun(this.state, run.first, taken)
       if (taken > 0) this.lastSendNs = this.kernel.nowNs
       if (wasIdle && taken > 0) this.armTimer()
@@ -110,16 +112,17 @@ export class TcpSenderFlow {
   }
 
   /**
-   * An ACK for `ackNo` arrived, stamped `tsValNs`, echoing `echoNs` and carrying the SACK blocks
-   * `sack`. One that echoes a time before this connection began answers a segment of an earlier one
-   * (its peer's ACK still on the wire when the station joined again) and is not this connection's: a
-   * real stack tells them apart by the new connection's port, which the model's packets do not carry.
+   * An ACK for `ackNo` arrived, stamped `tsValNs`, echoing `echoNs`, carrying the SACK blocks `sack`
+   * and offering `window` segments (undefined: as before). One that echoes a time before this
+   * connection began answers a segment of an earlier one (its peer's ACK still on the wire when the
+   * station joined again) and is not this connection's: a real stack tells them apart by the new
+   * connection's port, which the model's packets do not carry.
    */
-  ack(ackNo: number, tsValNs: number, echoNs: number, sack: ReadonlyArray<number> = NO_RANGES): void {
+  ack(ackNo: number, tsValNs: number, echoNs: number, sack: ReadonlyArray<number> = NO_RANGES, window?: number): void {
     if (echoNs >= 0 && echoNs < this.startNs) return
     // A bare ACK's sequence number never moves, so every one is at or before Last.ACK.sent (RFC 7323 4.3).
     if (tsValNs > this.tsRecentNs) this.tsRecentNs = tsValNs
-    const step = Reno.onAck(this.state, ackNo, this.kernel.nowNs, echoNs, sack)
+    const step = Reno.onAck(this.state, ackNo, this.kernel.nowNs, echoNs, sack, window)
     this.state = step.sender
     // A resend that finds no room goes when the pipe next allows it, or by the timer.
     if (step.retransmit) {
@@ -176,10 +179,13 @@ export class TcpSenderFlow {
 }
 
 export class TcpReceiverFlow {
-  state: Rx.TcpReceiver = Rx.initialReceiver
+  state: Rx.TcpReceiver
   private readonly kernel: Kernel
-  /** Sends an ACK for `ackNo`, stamped now, echoing `echoNs` and carrying the SACK blocks `sack` (`NO_RANGES` for none). */
-  private readonly emitAck: (ackNo: number, echoNs: number, sack: ReadonlyArray<number>) => void
+  /**
+   * Sends an ACK for `ackNo`, stamped now, echoing `echoNs`, carrying the SACK blocks `sack`
+   * (`NO_RANGES` for none) and offering `window` segments.
+   */
+  private readonly emitAck: (ackNo: number, echoNs: number, sack: ReadonlyArray<number>, window: number) => void
   private readonly onTimer: (generation: number) => void
   private generation = 0
   private timerArmed = false
@@ -192,9 +198,17 @@ export class TcpReceiverFlow {
    * `acceptFromNs`: segments stamped before it belong to an earlier connection and are dropped (a
    * station's receiver, made when it connects, while its old peer's segments may still be on the
    * wire); an endpoint's receiver, made by the connection's first segment, takes every one.
+   * `segmentBytes`: the data a full segment of the connection carries (its window counts them).
    */
-  constructor(kernel: Kernel, emitAck: (ackNo: number, echoNs: number, sack: ReadonlyArray<number>) => void, onTimer: (generation: number) => void, acceptFromNs = -Infinity) {
+  constructor(
+    kernel: Kernel,
+    segmentBytes: number,
+    emitAck: (ackNo: number, echoNs: number, sack: ReadonlyArray<number>, window: number) => void,
+    onTimer: (generation: number) => void,
+    acceptFromNs = -Infinity
+  ) {
     this.kernel = kernel
+    this.state = Rx.newReceiver(segmentBytes)
     this.emitAck = emitAck
     this.onTimer = onTimer
     this.timer = kernel.unsetTimer()
@@ -206,16 +220,16 @@ export class TcpReceiverFlow {
     return tsValNs >= this.acceptFromNs
   }
 
-  /** Segment `seg`, stamped `tsValNs`, arrived; returns how many segments became deliverable in order. */
-  segment(seg: number, tsValNs: number): number {
+  /** Segment `seg`, stamped `tsValNs` and echoing `echoNs`, arrived; returns how many segments became deliverable in order. */
+  segment(seg: number, tsValNs: number, echoNs: number = Reno.NO_ECHO): number {
     if (!this.accepts(tsValNs)) return 0
-    const step = Rx.onSegment(this.state, seg, tsValNs)
+    const step = Rx.onSegment(this.state, seg, tsValNs, this.kernel.nowNs, echoNs)
     this.state = step.receiver
     if (step.ackNow) {
       this.generation++
       this.timerArmed = false
       this.kernel.cancelTimer(this.timer)
-      this.emitAck(this.state.rcvNxt, this.state.tsRecentNs, Sack.reported(this.state.blocks))
+      this.sendAck()
     } else if (step.armDelayedAck && !this.timerArmed) {
       this.timerArmed = true
       this.generation++
@@ -229,7 +243,11 @@ export class TcpReceiverFlow {
     this.timerArmed = false
     const step = Rx.onDelayedAckTimeout(this.state)
     this.state = step.receiver
-    if (step.ackNow) this.emitAck(this.state.rcvNxt, this.state.tsRecentNs, Sack.reported(this.state.blocks))
+    if (step.ackNow) this.sendAck()
+  }
+
+  private sendAck(): void {
+    this.emitAck(this.state.rcvNxt, this.state.tsRecentNs, Sack.reported(this.state.blocks), Rx.offeredWindow(this.state))
   }
 
   /** The flow is discarded: its delayed-ACK timer goes with it. */

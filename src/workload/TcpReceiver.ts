@@ -12,15 +12,17 @@
  * Each ACK echoes a timestamp (RFC 7323 4.3): TS.Recent, taken from a segment that reaches no further
  * than the last ACK sent (Last.ACK.sent), so a delayed ACK echoes the first segment it covers and an
  * ACK after a hole echoes the segment that filled it (Linux: tcp_replace_ts_recent against rcv_wup).
+ *
+ * Each ACK offers a window (`TcpReceiveWindow`): Linux's, scaled past 64 KiB and grown with what the
+ * application reads a round trip. A segment beyond it is dropped.
  */
 
 import { NO_ECHO } from "./TcpReno.ts"
 import * as Sack from "./TcpSack.ts"
+import * as Window from "./TcpReceiveWindow.ts"
 
 /** Linux's minimum delayed-ACK timeout (RFC 1122 allows up to 500 ms). */
 export const DELAYED_ACK_NS = 40_000_000
-/** Receive window, in segments (64 KiB / 1460 B, no window scaling). */
-export const RECEIVE_WINDOW_SEGMENTS = 44
 
 export interface TcpReceiver {
   /** Next in-order segment expected. */
@@ -34,9 +36,20 @@ export interface TcpReceiver {
   readonly tsRecentNs: number
   /** Last.ACK.sent: the `rcvNxt` the last ACK carried. */
   readonly lastAckSent: number
+  /** The window it offers (`offeredWindow`). */
+  readonly window: Window.ReceiveWindow
 }
 
-export const initialReceiver: TcpReceiver = { rcvNxt: 0, blocks: Sack.NO_RANGES, unacked: 0, delivered: 0, tsRecentNs: NO_ECHO, lastAckSent: 0 }
+/** A receiver of a new connection whose full segments carry `segmentBytes` of data. */
+export const newReceiver = (segmentBytes: number): TcpReceiver => ({
+  rcvNxt: 0, blocks: Sack.NO_RANGES, unacked: 0, delivered: 0, tsRecentNs: NO_ECHO, lastAckSent: 0, window: Window.initialWindow(segmentBytes)
+})
+
+/** A receiver under the default MSS: 1,460 bytes, of which the timestamps option takes 12. */
+export const initialReceiver: TcpReceiver = newReceiver(1448)
+
+/** The window an ACK of `r` offers beyond its cumulative ACK, segments. */
+export const offeredWindow = (r: TcpReceiver): number => Window.offered(r.window)
 
 export interface ReceiveStep {
   readonly receiver: TcpReceiver
@@ -48,15 +61,15 @@ export interface ReceiveStep {
   readonly armDelayedAck: boolean
 }
 
-/** Segment `seg`, sent with timestamp `tsValNs` (TSval), arrived. */
-export const onSegment = (r: TcpReceiver, seg: number, tsValNs: number): ReceiveStep => {
+/** Segment `seg`, sent with timestamp `tsValNs` (TSval) and echoing `echoNs` (TSecr), arrived at `nowNs`. */
+export const onSegment = (r: TcpReceiver, seg: number, tsValNs: number, nowNs = 0, echoNs = NO_ECHO): ReceiveStep => {
   // RFC 7323 4.3 (2): SEG.SEQ ≤ Last.ACK.sent and SEG.TSval ≥ TS.Recent.
   const tsRecentNs = seg <= r.lastAckSent && tsValNs >= r.tsRecentNs ? tsValNs : r.tsRecentNs
   if (seg < r.rcvNxt || Sack.holds(r.blocks, seg)) {
     // A duplicate: re-ACK.
     return { receiver: { ...r, tsRecentNs, lastAckSent: r.rcvNxt }, deliver: 0, ackNow: true, armDelayedAck: false }
   }
-  if (seg >= r.rcvNxt + RECEIVE_WINDOW_SEGMENTS) {
+  if (seg >= r.rcvNxt + offeredWindow(r)) {
     // Beyond the window it offered: not acceptable, dropped with an ACK (RFC 9293 3.10.7.4). A sender
     // within the window never sends one; a hostile one cannot grow the buffer past the window.
     return { receiver: { ...r, lastAckSent: r.rcvNxt }, deliver: 0, ackNow: true, armDelayedAck: false }
@@ -74,7 +87,11 @@ export const onSegment = (r: TcpReceiver, seg: number, tsValNs: number): Receive
   const unacked = r.unacked + 1
   const ackNow = filledHole || unacked >= 2
   return {
-    receiver: { rcvNxt, blocks, unacked: ackNow ? 0 : unacked, delivered: r.delivered + deliver, tsRecentNs, lastAckSent: ackNow ? rcvNxt : r.lastAckSent },
+    receiver: {
+      rcvNxt, blocks, unacked: ackNow ? 0 : unacked, delivered: r.delivered + deliver, tsRecentNs, lastAckSent: ackNow ? rcvNxt : r.lastAckSent,
+      // The application reads what is now in order at once.
+      window: Window.onInOrder(r.window, rcvNxt, nowNs, echoNs)
+    },
     deliver,
     ackNow,
     armDelayedAck: !ackNow

@@ -36,6 +36,7 @@
  * ```
  */
 import * as Sack from "./TcpSack.ts"
+import { INITIAL_WINDOW_SEGMENTS } from "./TcpReceiveWindow.ts"
 
 /**
  * The least the RTO adds to SRTT: Linux (the seed's 2.6.33 hosts) floors the variance term at
@@ -83,6 +84,8 @@ export interface RenoSender {
   readonly srttNs: number | undefined
   readonly rttvarNs: number
   readonly rtoNs: number
+  /** The window the receiver offered last, segments beyond `sndUna` (SND.WND). */
+  readonly rwnd: number
   /** What the receiver said it holds above `sndUna` (`TcpSack`'s scoreboard, ascending). */
   readonly sacked: ReadonlyArray<number>
   /** The highest segment resent in this recovery (RFC 6675 HighRxt); below `sndUna` before any. */
@@ -95,7 +98,7 @@ export interface RenoSender {
 
 export const initialSender: RenoSender = {
   cwnd: INITIAL_CWND_SEGMENTS, ssthresh: Infinity, sndUna: 0, sndNxt: 0, sndMax: 0, dupAcks: 0, inRecovery: false, recover: 0,
-  srttNs: undefined, rttvarNs: 0, rtoNs: INITIAL_RTO_NS, sacked: Sack.NO_RANGES, highRxt: -1, retransmits: 0, timeouts: 0
+  srttNs: undefined, rttvarNs: 0, rtoNs: INITIAL_RTO_NS, rwnd: INITIAL_WINDOW_SEGMENTS, sacked: Sack.NO_RANGES, highRxt: -1, retransmits: 0, timeouts: 0
 }
 
 /** Segments sent and not cumulatively acknowledged (RFC 5681's FlightSize). */
@@ -226,9 +229,14 @@ export const NO_ECHO = -1
  * A cumulative ACK up to (not including) segment `ack` arrived at `nowNs`, echoing `echoNs`: the
  * timestamp (TSecr) of the segment it answers, in the sender's clock, or `NO_ECHO`; carrying the SACK
  * blocks `sack` (`TcpSack`, flat). An echo from the future or from before the clock is the peer's
- * error and gives no sample; a block outside what is outstanding is ignored (RFC 2018).
+ * error and gives no sample; a block outside what is outstanding is ignored (RFC 2018). `window` is
+ * the window it offers beyond `ack` (segments; undefined: as before). A zero window counts as one
+ * segment: the model has no persist timer (RFC 9293 3.8.6.1), and its receivers never offer less
+ * than four.
  */
-export const onAck = (s: RenoSender, ack: number, nowNs: number, echoNs: number, sack: ReadonlyArray<number> = Sack.NO_RANGES): AckStep => {
+export const onAck = (s: RenoSender, ack: number, nowNs: number, echoNs: number, sack: ReadonlyArray<number> = Sack.NO_RANGES, window?: number): AckStep => {
+  if (ack < s.sndUna) return { sender: s, retransmit: false, timer: undefined } // an old ACK
+  if (window !== undefined && window !== s.rwnd) s = { ...s, rwnd: Math.max(window, 1) }
   if (ack > s.sndMax) ack = s.sndMax // never acknowledge what was never sent
   const low = Math.max(ack, s.sndUna)
   const trimmed = Sack.scoreboardTrim(s.sacked, low)
@@ -267,7 +275,7 @@ export const onAck = (s: RenoSender, ack: number, nowNs: number, echoNs: number,
     if ((dupAcks >= DUP_ACK_THRESHOLD_ACKS && s.sndUna >= s.recover) || lostFirst(dup)) return { sender: enterRecovery(dup, dupAcks), retransmit: true, timer: true }
     return { sender: dup, retransmit: false, timer: undefined }
   }
-  return { sender: sacked === s.sacked ? s : { ...s, sacked }, retransmit: false, timer: undefined } // an old ACK
+  return { sender: sacked === s.sacked ? s : { ...s, sacked }, retransmit: false, timer: undefined } // a window update, or nothing outstanding
 }
 
 /**

@@ -35,12 +35,15 @@ describe("trust boundary checks", () => {
     assert.strictEqual(subscribe(undefined), "bad-subscription")
   })
 
-  it("takes a TCP ACK's SACK blocks only as whole, ordered pairs, three at most, copied once", () => {
+  it("takes a TCP ACK's window only as whole segments, its SACK blocks only as whole, ordered pairs, three at most, copied once", () => {
     const NOW = 5e9
-    const ack = { dmaAddress: 4096, length: 80, src: 100, dst: 5, payload: Payload.TcpAck, seq: 7, createdNs: NOW - 1e6, echoNs: -1 }
+    const ack = { dmaAddress: 4096, length: 80, src: 100, dst: 5, payload: Payload.TcpAck, seq: 7, createdNs: NOW - 1e6, echoNs: -1, window: 45 }
     const sack = (blocks: unknown) => checkDescriptor(vm, { ...ack, sack: blocks }, NOW)
     assert.isUndefined(sack([9, 12, 14, 15, 20, 30]))
     assert.isUndefined(sack([]))
+    // The window it offers: a whole number of segments (0 included: TCP allows a closed window).
+    assert.isUndefined(checkDescriptor(vm, { ...ack, window: 0 }, NOW))
+    for (const window of [-1, 1.5, "45", undefined]) assert.strictEqual(checkDescriptor(vm, { ...ack, window }, NOW), "bad-payload")
     assert.strictEqual(sack([9, 12, 14]), "bad-payload", "half a block")
     assert.strictEqual(sack([9, 12, 14, 15, 20, 30, 40, 41]), "bad-payload", "four blocks: no room beside the timestamps")
     assert.strictEqual(sack([12, 9]), "bad-payload")

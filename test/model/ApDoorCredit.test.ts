@@ -1,9 +1,9 @@
 /**
  * Frames an AP refuses at its door (its queue full, the station gone or its port closed, the AP off)
  * are reported back to the endpoint as done, as those the air delivered or dropped are. The endpoint
- * keeps at most 64 TCP segments per station queued at the AP (`ENDPOINT_TCP_BUDGET_SEGMENTS`) and a
- * window per saturating flow, both counted down by the AP's reports; each refused frame went
- * unreported, so the budget shrank for good. Found by `vwifi campaign --cases 200 --seed 12` once the
+ * keeps a window per saturating flow, counted down by the AP's reports, and until 2026-12-06 kept at
+ * most 64 TCP segments per station queued at the AP, counted the same way (a TCP sender's window now
+ * bounds it alone); each refused frame went unreported, so the budget shrank for good. Found by `vwifi campaign --cases 200 --seed 12` once the
  * campaign drew setups (case 44, shrunk): four VMs on one AP, 802.11n HT20, legacy power save; vm2's
  * TCP upload keeps the AP's queue full of its ACKs, the AP refused segments of vm1's TCP download,
  * and from 14.09 s vm1's sender had no room left: its retransmission timer fired and sent nothing,

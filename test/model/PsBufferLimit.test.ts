@@ -12,6 +12,8 @@ import { Effect } from "effect"
 import { caseVerdict } from "../../src/fault/FaultCase.ts"
 import { readDot11, readPcap, readRadiotap } from "../../src/pcap/PcapReader.ts"
 import { collector, Dot11 } from "../pcap/support.ts"
+import type { RunReport } from "../../src/report/RunReport.ts"
+import type { Scenario } from "../../src/scenario/Scenario.ts"
 import { runChecked, runFaultCase, scenarioOf } from "./support.ts"
 
 const VM0_MAC = 0x020000000200
@@ -66,13 +68,16 @@ describe("an AP's power-save buffer", () => {
 
   it.effect("the campaign's case: a slow poller's backlog no longer fills the AP's queue and stalls another VM's download (seed 180, case 89)", () =>
     Effect.gen(function*() {
-      const { report } = yield* runFaultCase({
+      const { scenario, report } = yield* runFaultCase({
         seed: 71234, mode: 0, vms: 4, aps: 1, traffic: ["udp-rx", "tcp-rx", "ping", "tcp-tx"],
         faults: [{ atTenths: 60, kind: 749, target: 329, size: 220 }, { atTenths: 9, kind: 690, target: 738, size: 776 }],
         setup: { phy: 1, wmm: 0, rateControl: 3, powerSave: 1, security: 1, switches: 4, txScheduler: 1, radio: 0, ess: 0, beacons: 0 }
       })
       assert.deepStrictEqual(caseVerdict(report), [])
-      assert.strictEqual(report.frames.droppedByReason["ap-queue-full"] ?? 0, 0)
+      // Every VM with a flow still receives or sends at the end. (The AP's queue may fill now: since
+      // 2026-12-06 a TCP download's window grows until the queue drops its segments, as a real
+      // sender's does; before, the endpoint kept 64 segments at the AP and the queue never filled.)
+      assertDataToTheEnd(scenario, report)
       // Until the AP's stations took turns at its aggregates (2026-12-05), the poller's PS buffer
       // overflowed here too ("ps-buffer-full"); the buffer's limit is checked by the test above.
     }), { timeout: 60_000 })
@@ -80,12 +85,20 @@ describe("an AP's power-save buffer", () => {
   it.effect("another: a TCP upload's ACKs refused behind a poller's backlog in an ESS (seed 88, case 43, shrunk)", () =>
     Effect.gen(function*() {
       // Before: 592 frames refused at the full AP, vm1's upload silent from 18.35 s to the end at 23 s.
-      const { report } = yield* runFaultCase({
+      const { scenario, report } = yield* runFaultCase({
         seed: 427926, mode: 0, vms: 3, aps: 4, traffic: ["tcp-rx", "tcp-tx", "udp-rx", "ping"],
         faults: [{ atTenths: 53, kind: 171, target: 0, size: 0 }],
         setup: { phy: 1, wmm: 0, rateControl: 0, powerSave: 1, security: 0, switches: 4, txScheduler: 0, radio: 3, ess: 1, beacons: 1 }
       })
       assert.deepStrictEqual(caseVerdict(report), [])
-      assert.strictEqual(report.frames.droppedByReason["ap-queue-full"] ?? 0, 0)
+      assertDataToTheEnd(scenario, report)
     }), { timeout: 60_000 })
 })
+
+/** Each VM with a TCP or UDP flow had data within its run's last second. */
+const assertDataToTheEnd = (scenario: Scenario, report: RunReport): void => {
+  for (const [i, vm] of scenario.vms.entries()) {
+    if (!vm.traffic.some((t) => t.kind.startsWith("tcp") || t.kind.startsWith("udp"))) continue
+    assert.isAbove(report.vms[i]!.lastDataAtSeconds ?? 0, scenario.durationSeconds - 1, vm.name)
+  }
+}

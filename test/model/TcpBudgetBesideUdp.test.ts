@@ -1,6 +1,7 @@
 /**
- * An endpoint's TCP budget (`ENDPOINT_TCP_BUDGET_SEGMENTS` queued at the AP per station) counts TCP
- * segments only. Until 2026-12-05 the frames of a UDP download to the same VM counted against it too
+ * A TCP download beside a UDP download to the same VM. Until 2026-12-06 an endpoint kept at most 64 TCP
+ * segments per station queued at the AP (a budget; its TCP sender's window alone bounds it now), and
+ * until 2026-12-05 the frames of a UDP download to the same VM counted against it too
  * and, credited back as UDP, never freed it: a VM with a TCP and a UDP download had its TCP budget
  * used up within half a second and its TCP download stopped for good, without a drop or a timeout
  * in the report (found by an audit of the outputs: 162 segments, then nothing).

@@ -185,9 +185,10 @@ describe("FrameEncoder: every frame as long as FrameBytes counts it", () => {
   })
 
   it("TCP on an open link: a connection per direction, byte sequence and ACK numbers, IPv4 and TCP checksums that verify", () => {
-    const tcp = (src: number, dst: number, payload: Payload, ipBytes: number, seq: number, fromAp: boolean, tcpSegmentBytes: number, createdNs = 0, echoNs = -1, sack: ReadonlyArray<number> = []) => {
+    const tcp = (src: number, dst: number, payload: Payload, ipBytes: number, seq: number, fromAp: boolean, tcpSegmentBytes: number, createdNs = 0, echoNs = -1, sack: ReadonlyArray<number> = [], window = 0) => {
       const f = new Frame(14, FrameKind.Data, src, dst, AP)
       f.sack = sack
+      f.tcpWindow = window
       f.payload = payload
       f.payloadBytes = ipBytes
       f.seq = seq
@@ -218,7 +219,11 @@ describe("FrameEncoder: every frame as long as FrameBytes counts it", () => {
     assert.deepStrictEqual([up.v.getUint16(up.tcp), up.v.getUint16(up.tcp + 2), up.v.getUint32(up.tcp + 8)], [49152, 19, 4 * 700])
     // An ACK holding segments 6–7 and 9 of 700 bytes beyond the hole at 4: after the timestamps, NOP,
     // NOP, SACK kind 5, length 2 + 8·2, each block's edges in bytes (RFC 2018 3); the header 13 words.
-    const sacked = tcp(STA, ENDPOINT, Payload.TcpAck, 20 + 32 + 20, 4, false, 700, 0, -1, [9, 10, 6, 8])
+    const sacked = tcp(STA, ENDPOINT, Payload.TcpAck, 20 + 32 + 20, 4, false, 700, 0, -1, [9, 10, 6, 8], 300)
+    // Its window, 300 segments of 700 bytes, in units of 128 bytes (window scale 7, RFC 7323 2.3).
+    assert.strictEqual(sacked.v.getUint16(sacked.tcp + 14), Math.floor((300 * 700) / 128))
+    // A data segment's sender receives no data: its first window, 4 segments of 1000 bytes, scaled.
+    assert.strictEqual(data.v.getUint16(data.tcp + 14), Math.floor(4000 / 128))
     assert.strictEqual(sacked.mpdu[sacked.tcp + 12], 13 << 4)
     assert.deepStrictEqual([...sacked.mpdu.subarray(sacked.tcp + 32, sacked.tcp + 36)], [1, 1, 5, 18])
     assert.deepStrictEqual([0, 1, 2, 3].map((i) => sacked.v.getUint32(sacked.tcp + 36 + 4 * i)), [9 * 700, 10 * 700, 6 * 700, 8 * 700])

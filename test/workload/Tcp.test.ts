@@ -134,9 +134,11 @@ describe("TCP receiver with delayed ACKs", () => {
       assert.isTrue(step.ackNow)
       r = step.receiver
     }
-    assert.deepStrictEqual(r.blocks, [1, Rx.RECEIVE_WINDOW_SEGMENTS], "segments 1..43: inside the window beyond the hole at 0")
+    const window = Rx.offeredWindow(r)
+    assert.strictEqual(window, 4, "the first window, 4 segments: nothing in order came to grow it")
+    assert.deepStrictEqual(r.blocks, [1, window], "segments 1..3: inside the window beyond the hole at 0")
     const fill = Rx.onSegment(r, 0, 0)
-    assert.deepStrictEqual([fill.deliver, fill.receiver.rcvNxt, fill.receiver.blocks.length], [Rx.RECEIVE_WINDOW_SEGMENTS, Rx.RECEIVE_WINDOW_SEGMENTS, 0])
+    assert.deepStrictEqual([fill.deliver, fill.receiver.rcvNxt, fill.receiver.blocks.length], [window, window, 0])
   })
 })
 
@@ -156,25 +158,25 @@ describe("TCP over a lossy channel", () => {
       let delivered = 0
       // Round-based: each round, the window's segments cross, then their ACKs come back.
       for (let round = 0; round < 20_000 && r.rcvNxt < total; round++) {
-        const n = Math.min(Reno.sendable(s, Rx.RECEIVE_WINDOW_SEGMENTS), total - s.sndNxt)
+        const n = Math.min(Reno.sendable(s, s.rwnd), total - s.sndNxt)
         const first = s.sndNxt
         s = Reno.sent(s, n)
-        const acks: Array<readonly [number, number]> = []
+        const acks: Array<readonly [number, number, number]> = []
         for (let seg = first; seg < first + n; seg++) {
           if (rand() * 100 < lossPercent) continue
           const step = Rx.onSegment(r, seg, now)
           r = step.receiver
           delivered += step.deliver
-          if (step.ackNow) acks.push([r.rcvNxt, r.tsRecentNs])
+          if (step.ackNow) acks.push([r.rcvNxt, r.tsRecentNs, Rx.offeredWindow(r)])
         }
         const owed = Rx.onDelayedAckTimeout(r)
         r = owed.receiver
-        if (owed.ackNow) acks.push([r.rcvNxt, r.tsRecentNs])
+        if (owed.ackNow) acks.push([r.rcvNxt, r.tsRecentNs, Rx.offeredWindow(r)])
         now += rttNs
         let progressed = false
-        for (const [ack, echoNs] of acks) {
+        for (const [ack, echoNs, window] of acks) {
           if (rand() * 100 < lossPercent) continue
-          const step = Reno.onAck(s, ack, now, echoNs)
+          const step = Reno.onAck(s, ack, now, echoNs, undefined, window)
           s = step.sender
           progressed ||= step.sender.sndUna > first || step.retransmit
           if (step.retransmit) {

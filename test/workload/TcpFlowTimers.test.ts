@@ -68,7 +68,7 @@ describe("TCP flows' timers", () => {
     const kernel = new Kernel()
     const acks: Array<number> = []
     const timeouts: Array<number> = []
-    const flow = new TcpReceiverFlow(kernel, (ackNo) => acks.push(ackNo), (generation) => timeouts.push(generation))
+    const flow = new TcpReceiverFlow(kernel, 1448, (ackNo) => acks.push(ackNo), (generation) => timeouts.push(generation))
     kernel.setTimer(MS, () => flow.segment(0, MS)) // a lone segment: the delayed ACK is armed
     kernel.setTimer(2 * MS, () => flow.segment(1, 2 * MS)) // the second: ACKed at once
     kernel.setTimer(3 * MS, () => flow.segment(2, 3 * MS)) // a lone one again

@@ -5,9 +5,12 @@ import * as Reno from "../../src/workload/TcpReno.ts"
 import * as Sack from "../../src/workload/TcpSack.ts"
 import { ackPacketBytes } from "../../src/workload/TcpFlow.ts"
 
+/** A receiver whose window has grown to its first clamp (45 segments), as a few round trips in order make it. */
+const opened = (r: Rx.TcpReceiver): Rx.TcpReceiver => ({ ...r, window: { ...r.window, ssthresh: r.window.clamp } })
+
 describe("SACK blocks of a receiver (RFC 2018 4)", () => {
   it("reports the block the last segment joined first, then the others in the order they last changed, three at most", () => {
-    let r = Rx.initialReceiver
+    let r = opened(Rx.initialReceiver)
     const acks: Array<ReadonlyArray<number>> = []
     for (const seg of [0, 1, 3, 5, 4, 8, 10, 12]) {
       const step = Rx.onSegment(r, seg, 0)
@@ -55,7 +58,7 @@ describe("the sender's scoreboard (RFC 6675)", () => {
     // Segments 0–19 out, the window 20; 2 and 5 are lost.
     let s: Reno.RenoSender = { ...Reno.sent(Reno.initialSender, 20), cwnd: 20 }
     s = Reno.onAck(s, 2, 1e6, 0).sender
-    let r: Rx.TcpReceiver = { ...Rx.initialReceiver, rcvNxt: 2, lastAckSent: 2 }
+    let r: Rx.TcpReceiver = opened({ ...Rx.initialReceiver, rcvNxt: 2, lastAckSent: 2 })
     const steps: Array<boolean> = []
     for (const seg of [3, 4, 6]) {
       r = Rx.onSegment(r, seg, 0).receiver
@@ -130,28 +133,29 @@ describe("TCP with SACK over a lossy channel", () => {
       for (let round = 0; round < 20_000 && r.rcvNxt < total && ok; round++) {
         // Each round, what the window allows crosses, then the ACKs come back.
         const segs: Array<number> = []
-        for (let run = Reno.nextRun(s, Rx.RECEIVE_WINDOW_SEGMENTS, total); run !== undefined; run = Reno.nextRun(s, Rx.RECEIVE_WINDOW_SEGMENTS, total)) {
+        for (let run = Reno.nextRun(s, s.rwnd, total); run !== undefined; run = Reno.nextRun(s, s.rwnd, total)) {
           for (let i = 0; i < run.count; i++) segs.push(run.first + i)
           s = Reno.sentRun(s, run.first, run.count)
-          ok &&= Reno.inFlight(s) >= 0 && s.sndMax - s.sndUna <= Rx.RECEIVE_WINDOW_SEGMENTS && s.sndNxt <= s.sndMax
+          // Nothing beyond the right edge the receiver offered: its window only grows, so the one it offers now bounds it.
+          ok &&= Reno.inFlight(s) >= 0 && s.sndMax <= Math.max(s.sndUna + s.rwnd, r.rcvNxt + Rx.offeredWindow(r)) && s.sndNxt <= s.sndMax
         }
-        const acks: Array<readonly [number, number, ReadonlyArray<number>]> = []
+        const acks: Array<readonly [number, number, ReadonlyArray<number>, number]> = []
         for (const seg of segs) {
           if (rand() * 100 < lossPercent) continue
           const step = Rx.onSegment(r, seg, now)
           r = step.receiver
           delivered += step.deliver
-          if (step.ackNow) acks.push([r.rcvNxt, r.tsRecentNs, Sack.reported(r.blocks)])
+          if (step.ackNow) acks.push([r.rcvNxt, r.tsRecentNs, Sack.reported(r.blocks), Rx.offeredWindow(r)])
         }
         const owed = Rx.onDelayedAckTimeout(r)
         r = owed.receiver
-        if (owed.ackNow) acks.push([r.rcvNxt, r.tsRecentNs, Sack.reported(r.blocks)])
+        if (owed.ackNow) acks.push([r.rcvNxt, r.tsRecentNs, Sack.reported(r.blocks), Rx.offeredWindow(r)])
         now += rttNs
         let heard = false
-        for (const [ack, echoNs, blocks] of acks) {
+        for (const [ack, echoNs, blocks, window] of acks) {
           if (rand() * 100 < lossPercent) continue
           heard = true
-          const step = Reno.onAck(s, ack, now, echoNs, blocks)
+          const step = Reno.onAck(s, ack, now, echoNs, blocks, window)
           s = step.sender
           if (step.retransmit) {
             s = Reno.sentRun(s, s.sndUna, 1)

@@ -29,19 +29,18 @@ const transfer = (forNs: number, lose: ReadonlySet<number>) => {
         if (n > 1) resentNs.push(kernel.nowNs)
         if (n === 1 && lose.has(seg)) continue
         const tsValNs = kernel.nowNs
-        kernel.setTimer(kernel.nowNs + DELAY_NS, () => void (delivered += receiver!.segment(seg, tsValNs)))
+        kernel.setTimer(kernel.nowNs + DELAY_NS, () => void (delivered += receiver!.segment(seg, tsValNs, echoNs)))
       }
-      void echoNs
       return count
     }
   }, (generation) => {
     timeouts++
     sender.timeout(generation)
   })
-  receiver = new TcpReceiverFlow(kernel, (ackNo, echoNs, sack) => {
+  receiver = new TcpReceiverFlow(kernel, 1448, (ackNo, echoNs, sack, window) => {
     if ((sack as ReadonlyArray<number> | undefined)?.length) sackedAcks++
     const tsValNs = kernel.nowNs
-    kernel.setTimer(kernel.nowNs + DELAY_NS, () => sender.ack(ackNo, tsValNs, echoNs, sack))
+    kernel.setTimer(kernel.nowNs + DELAY_NS, () => sender.ack(ackNo, tsValNs, echoNs, sack, window))
   }, (generation) => receiver!.timeout(generation))
   sender.pump()
   kernel.runUntil(forNs)

@@ -66,17 +66,17 @@ describe("TCP: a window restarted after an idle spell", () => {
         return Math.max(n, 0)
       }
     }, () => {})
-    // Grow the window over three rounds of ACKs 10 ms apart (the port takes what is "written": 30).
+    // Grow the window over three rounds of ACKs 10 ms apart, each offering 100 segments (the port takes what is "written": 30).
     flow.pump()
-    kernel.setTimer(10 * MS, () => flow.ack(3, 10 * MS, 0))
-    kernel.setTimer(20 * MS, () => flow.ack(9, 20 * MS, 10 * MS))
-    kernel.setTimer(30 * MS, () => flow.ack(21, 30 * MS, 20 * MS))
+    kernel.setTimer(10 * MS, () => flow.ack(3, 10 * MS, 0, undefined, 100))
+    kernel.setTimer(20 * MS, () => flow.ack(9, 20 * MS, 10 * MS, undefined, 100))
+    kernel.setTimer(30 * MS, () => flow.ack(21, 30 * MS, 20 * MS, undefined, 100))
     kernel.runUntil(30 * MS)
     // Slow start: each segment acknowledged adds one (3 → 6 → 12 → 24); the last round is cut at 30 written.
     assert.deepStrictEqual(emitted, [[0, 3], [3, 6], [9, 12], [21, 9]])
     assert.strictEqual(flow.state.cwnd, 24)
     // Everything acknowledged at 40 ms; 9 of 24 were out, 15 unused: the window stays 24. Then nothing to send until 1.04 s.
-    kernel.setTimer(40 * MS, () => flow.ack(30, 40 * MS, 30 * MS))
+    kernel.setTimer(40 * MS, () => flow.ack(30, 40 * MS, 30 * MS, undefined, 100))
     kernel.runUntil(41 * MS)
     assert.strictEqual(flow.state.cwnd, 24)
     const rto = flow.state.rtoNs
