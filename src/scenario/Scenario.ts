@@ -330,7 +330,7 @@ const udpFlow = <K extends "udp-tx" | "udp-rx">(kind: K, direction: string) =>
 
 const tcpFlow = <K extends "tcp-tx" | "tcp-rx">(kind: K, direction: string) =>
   Schema.Struct({
-    kind: Schema.Literal(kind).annotate({ description: `TCP Reno stream ${direction}.` }),
+    kind: Schema.Literal(kind).annotate({ description: `TCP stream ${direction} (as Linux's: SACK, timestamps, window scaling).` }),
     offeredMbps: offeredMbps(
       "The application's write rate in Mbps of payload (> 0): TCP sends no faster, and slower when the " +
         "window or the network holds it back. \"saturate\" writes as fast as TCP takes it (bulk transfer, " +
