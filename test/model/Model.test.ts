@@ -251,7 +251,7 @@ describe("model: TCP", () => {
       for (const mode of ["native", "passthrough", "virtual-wifi"] as const) {
         for (const kind of ["tcp-tx", "tcp-rx"] as const) {
           const scenario = yield* scenarioOf({ mode, vms: [{ name: "vm1", ssid: "lab", passphrase: "vwifi-lab-key", traffic: [{ kind }] }] })
-          // A download's window grows past the AP's queue in slow start once: some 600 segments are
+          // A download's window grows past the AP's queue in slow start once: some 300 to 600 segments are
           // dropped at its door and recovered while the full queue drains, and what waits beyond the
           // holes reaches the application late. That costs 1.3% of 10 s, 0.3% of 30 s: the download runs 30 s.
           const run = yield* runChecked(scenario, { seed: 1, durationNs: kind === "tcp-rx" ? 30e9 : 10e9 })
