@@ -2,6 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Schema } from "effect"
 import * as Rx from "../../src/workload/TcpReceiver.ts"
 import * as Reno from "../../src/workload/TcpReno.ts"
+import { lossyTransfer } from "./lossyChannel.ts"
 
 describe("TCP NewReno sender", () => {
   it("slow start grows the window by the segments acknowledged; congestion avoidance by about one per window", () => {
@@ -143,55 +144,11 @@ describe("TCP receiver with delayed ACKs", () => {
 })
 
 // A sender and a receiver over a channel that loses segments and ACKs: everything arrives, in order.
-describe("TCP over a lossy channel", () => {
+describe("TCP over a lossy channel, without SACK", () => {
   it.prop(
     "delivers every segment in order despite losses",
     [Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 2 ** 30 })), Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 30 }))],
-    ([seed, lossPercent]) => {
-      let x = seed >>> 0
-      const rand = () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32)
-      const total = 300
-      const rttNs = 10_000_000
-      let s = Reno.initialSender
-      let r = Rx.initialReceiver
-      let now = 0
-      let delivered = 0
-      // Round-based: each round, the window's segments cross, then their ACKs come back.
-      for (let round = 0; round < 20_000 && r.rcvNxt < total; round++) {
-        const n = Math.min(Reno.sendable(s, s.rwnd), total - s.sndNxt)
-        const first = s.sndNxt
-        s = Reno.sent(s, n)
-        const acks: Array<readonly [number, number, number]> = []
-        for (let seg = first; seg < first + n; seg++) {
-          if (rand() * 100 < lossPercent) continue
-          const step = Rx.onSegment(r, seg, now)
-          r = step.receiver
-          delivered += step.deliver
-          if (step.ackNow) acks.push([r.rcvNxt, r.tsRecentNs, Rx.offeredWindow(r)])
-        }
-        const owed = Rx.onDelayedAckTimeout(r)
-        r = owed.receiver
-        if (owed.ackNow) acks.push([r.rcvNxt, r.tsRecentNs, Rx.offeredWindow(r)])
-        now += rttNs
-        let progressed = false
-        for (const [ack, echoNs, window] of acks) {
-          if (rand() * 100 < lossPercent) continue
-          const step = Reno.onAck(s, ack, now, echoNs, undefined, window)
-          s = step.sender
-          progressed ||= step.sender.sndUna > first || step.retransmit
-          if (step.retransmit) {
-            const again = Rx.onSegment(r, s.sndUna, now)
-            r = again.receiver
-            delivered += again.deliver
-          }
-        }
-        if (!progressed && Reno.inFlight(s) > 0 && acks.length === 0) {
-          now += s.rtoNs
-          s = Reno.onTimeout(s)
-        }
-      }
-      return r.rcvNxt === total && delivered === total
-    },
+    ([seed, lossPercent]) => lossyTransfer(seed, lossPercent, false),
     { arbitrary: { runs: 60 } }
   )
 })

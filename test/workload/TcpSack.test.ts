@@ -4,6 +4,7 @@ import * as Rx from "../../src/workload/TcpReceiver.ts"
 import * as Reno from "../../src/workload/TcpReno.ts"
 import * as Sack from "../../src/workload/TcpSack.ts"
 import { ackPacketBytes } from "../../src/workload/TcpFlow.ts"
+import { lossyTransfer } from "./lossyChannel.ts"
 
 /** A receiver whose window has grown to its first clamp (45 segments), as a few round trips in order make it. */
 const opened = (r: Rx.TcpReceiver): Rx.TcpReceiver => ({ ...r, window: { ...r.window, ssthresh: r.window.clamp } })
@@ -120,59 +121,7 @@ describe("TCP with SACK over a lossy channel", () => {
   it.prop(
     "delivers every segment in order despite losses, the pipe never negative, what is sent never past the window",
     [Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 2 ** 30 })), Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 45 }))],
-    ([seed, lossPercent]) => {
-      let x = seed >>> 0
-      const rand = () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32)
-      const total = 300
-      const rttNs = 10_000_000
-      let s = Reno.initialSender
-      let r = Rx.initialReceiver
-      let now = 0
-      let delivered = 0
-      let ok = true
-      for (let round = 0; round < 20_000 && r.rcvNxt < total && ok; round++) {
-        // Each round, what the window allows crosses, then the ACKs come back.
-        const segs: Array<number> = []
-        for (let run = Reno.nextRun(s, s.rwnd, total); run !== undefined; run = Reno.nextRun(s, s.rwnd, total)) {
-          for (let i = 0; i < run.count; i++) segs.push(run.first + i)
-          s = Reno.sentRun(s, run.first, run.count)
-          // Nothing beyond the right edge the receiver offered: its window only grows, so the one it offers now bounds it.
-          ok &&= Reno.inFlight(s) >= 0 && s.sndMax <= Math.max(s.sndUna + s.rwnd, r.rcvNxt + Rx.offeredWindow(r)) && s.sndNxt <= s.sndMax
-        }
-        const acks: Array<readonly [number, number, ReadonlyArray<number>, number]> = []
-        for (const seg of segs) {
-          if (rand() * 100 < lossPercent) continue
-          const step = Rx.onSegment(r, seg, now)
-          r = step.receiver
-          delivered += step.deliver
-          if (step.ackNow) acks.push([r.rcvNxt, r.tsRecentNs, Sack.reported(r.blocks), Rx.offeredWindow(r)])
-        }
-        const owed = Rx.onDelayedAckTimeout(r)
-        r = owed.receiver
-        if (owed.ackNow) acks.push([r.rcvNxt, r.tsRecentNs, Sack.reported(r.blocks), Rx.offeredWindow(r)])
-        now += rttNs
-        let heard = false
-        for (const [ack, echoNs, blocks, window] of acks) {
-          if (rand() * 100 < lossPercent) continue
-          heard = true
-          const step = Reno.onAck(s, ack, now, echoNs, blocks, window)
-          s = step.sender
-          if (step.retransmit) {
-            s = Reno.sentRun(s, s.sndUna, 1)
-            if (rand() * 100 >= lossPercent) {
-              const again = Rx.onSegment(r, s.sndUna, now)
-              r = again.receiver
-              delivered += again.deliver
-            }
-          }
-        }
-        if (!heard && Reno.outstanding(s) > 0) {
-          now += s.rtoNs
-          s = Reno.onTimeout(s)
-        }
-      }
-      return ok && r.rcvNxt === total && delivered === total
-    },
+    ([seed, lossPercent]) => lossyTransfer(seed, lossPercent, true),
     { arbitrary: { runs: 80 } }
   )
 })
