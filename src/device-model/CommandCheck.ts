@@ -37,7 +37,8 @@ const LAST_PAYLOAD = Math.max(...Object.values(Payload))
  * Checks the frame the card built from one TX descriptor (`DescriptorFrame.descriptorFrame`, every
  * field read once) at `nowNs`: addressing owned by the VM, DMA inside `memoryBytes` (the VM's memory
  * unless the caller leaves the range to an IOMMU: Infinity), sane length, a known payload kind with a
- * whole sequence number (and a TCP ACK's window a whole number of segments, its SACK blocks well formed), a send time and an echoed timestamp no later than now (the send time at most
+ * whole sequence number (and a TCP ACK's window a whole number of segments, its SACK blocks well
+ * formed), a send time and an echoed timestamp no later than now (the send time at most
  * `MAX_DESCRIPTOR_AGE_NS` old: the ledger ages a frame by it), a Subscribe request that decoded.
  */
 export const checkDescriptorFrame = (vm: VmView, f: Frame, memoryBytes: number, nowNs: number): RejectReason | undefined => {

@@ -14,7 +14,6 @@ import { sackOptionBytes, TCP_IP_OVERHEAD_BYTES, TCP_TIMESTAMPS_OPTION_BYTES } f
 import * as Rx from "./TcpReceiver.ts"
 import * as Reno from "./TcpReno.ts"
 import * as Sack from "./TcpSack.ts"
-import { NO_RANGES } from "./TcpSack.ts"
 
 /** Maximum segment size, the MSS option's value (Ethernet MTU 1500 − 40 bytes of IP and TCP headers). */
 export const MSS_BYTES = 1460
@@ -118,7 +117,7 @@ export class TcpSenderFlow {
    * station joined again) and is not this connection's: a real stack tells them apart by the new
    * connection's port, which the model's packets do not carry.
    */
-  ack(ackNo: number, tsValNs: number, echoNs: number, sack: ReadonlyArray<number> = NO_RANGES, window?: number): void {
+  ack(ackNo: number, tsValNs: number, echoNs: number, sack: ReadonlyArray<number> = Sack.NO_RANGES, window?: number): void {
     if (echoNs >= 0 && echoNs < this.startNs) return
     // A bare ACK's sequence number never moves, so every one is at or before Last.ACK.sent (RFC 7323 4.3).
     if (tsValNs > this.tsRecentNs) this.tsRecentNs = tsValNs
