@@ -234,9 +234,18 @@ export class AirLogic {
     this.random = random
   }
 
-  /** The next uniform draw in [0, 1) of the air's stream. */
-  private draw(): number {
-    return this.random.nextDoubleUnsafe()
+  /**
+   * Whether a PPDU whose error rate is `fer` arrives: one uniform draw in [0, 1) of the air's stream,
+   * at or above `fer`. A boolean, not the draw: a double returned from a call V8 does not inline is
+   * boxed, and this runs two or three times an exchange.
+   */
+  private arrives(fer: number): boolean {
+    return this.random.nextDoubleUnsafe() >= fer
+  }
+
+  /** A new backoff count for contention window `cw`, from one draw of the air's stream (an integer: no box). */
+  private drawBackoff(cw: number): number {
+    return backoffSlots(this.random.nextDoubleUnsafe(), cw)
   }
 
   private mediumOf(st: AirState, channel: number): Medium {
@@ -470,7 +479,7 @@ export class AirLogic {
       this.giveUp(e, dropped, "retry-limit")
       s.owner.sent(s, NO_FRAMES, dropped)
     }
-    e.backoffSlots = backoffSlots(this.draw(), e.cw)
+    e.backoffSlots = this.drawBackoff(e.cw)
   }
 
   /** `e` gives up the `frames` at the head of its queue (dropped as `reason`): CW back to CWmin[AC], retries to 0 (10.22.2.2). */
@@ -599,7 +608,7 @@ export class AirLogic {
       if (head.ra === BROADCAST) {
         // No ACK and no retry for group-addressed frames; each receiver draws its own loss.
         removeHead(edcaf.queue, frames.length)
-        edcaf.backoffSlots = backoffSlots(this.draw(), edcaf.cw) // its post-backoff
+        edcaf.backoffSlots = this.drawBackoff(edcaf.cw) // its post-backoff
         let strongestDbm = NaN
         if (!collided) {
           for (let n = 0; n < medium.stations.length; n++) {
@@ -608,7 +617,7 @@ export class AirLogic {
             const signal = this.linkSignal(station, r, medium.channel)
             if (!(signal <= strongestDbm)) strongestDbm = signal
             const snr = snrFromSignal(signal, this.noiseFloorDbm)
-            if (this.draw() >= this.withExtraLoss(medium, frameErrorRate(phy, snr, frameMpduBytes(head, station.qos)))) r.owner.received(r, frames, signal)
+            if (this.arrives(this.withExtraLoss(medium, frameErrorRate(phy, snr, frameMpduBytes(head, station.qos))))) r.owner.received(r, frames, signal)
             else this.access(r, now, true)
           }
         }
@@ -638,7 +647,7 @@ export class AirLogic {
             bytes = b
             fer = this.withExtraLoss(medium, frameErrorRate(phy, snr, b))
           }
-          const got = this.draw() >= fer
+          const got = this.arrives(fer)
           if (some !== undefined) {
             if (got) some.push(f)
           } else if (!got) {
@@ -659,7 +668,7 @@ export class AirLogic {
           // PPDU's fade are the same both ways: reciprocal, within the channel's coherence time).
           const env = this.env
           const answerSnr = env === undefined || station.node === undefined || receiver.node === undefined ? snr : snr + env.powerDifferenceDb(receiver.node, station.node)
-          acked = this.draw() >= this.withExtraLoss(medium, frameErrorRate(basicRateFor(phy), answerSnr, answer))
+          acked = this.arrives(this.withExtraLoss(medium, frameErrorRate(basicRateFor(phy), answerSnr, answer)))
           if (!acked) this.stats.answersLost++
           // A frame the receiver already has (its Ack was lost) is a duplicate: it discards it
           // (sequence-number check, 802.11-2016 10.3.2.11). The rest go up.
@@ -707,7 +716,7 @@ export class AirLogic {
         }
       }
       // Its post-backoff, or its retry's backoff, over the window the outcome left (10.3.4.3).
-      edcaf.backoffSlots = backoffSlots(this.draw(), edcaf.cw)
+      edcaf.backoffSlots = this.drawBackoff(edcaf.cw)
       for (let j = 0; j < succeeded.length; j++) {
         const f = succeeded[j]!
         if (f.txPath !== undefined) this.traces.txPathDone.fire(f, this.kernel.nowNs)
@@ -721,7 +730,7 @@ export class AirLogic {
       const edcafs = medium.stations[n]!.edcafs
       for (let a = 0; a < edcafs.length; a++) {
         const e = edcafs[a]!
-        if (!e.readyAtExchangeStart && e.backoffSlots <= 0 && this.ready(e)) e.backoffSlots = backoffSlots(this.draw(), e.cw)
+        if (!e.readyAtExchangeStart && e.backoffSlots <= 0 && this.ready(e)) e.backoffSlots = this.drawBackoff(e.cw)
       }
     }
     for (let k = 0; k < winners.length; k++) {
@@ -788,7 +797,7 @@ export class AirLogic {
             // immediate access of 10.3.4.2. Two APs answering one probe request then collide only when
             // their draws meet. (The exchange's senders drew their post-backoff as it ended.)
             if (answering && (e.queue.length === 0 || s.paused) && e.backoffSlots <= 0 && !sentIn(medium.lastSenders, e)) {
-              e.backoffSlots = backoffSlots(this.draw(), e.cw)
+              e.backoffSlots = this.drawBackoff(e.cw)
             }
             // Urgent: behind the frames on the air now (they finish first), ahead of everything else.
             at = msg.urgent ? this.inAirCount(st, e) : e.queue.length

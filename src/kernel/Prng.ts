@@ -86,8 +86,17 @@ export class Prng implements Random.Random {
 
   /** The next uniformly distributed unsigned 32-bit integer. */
   nextUint32(): number {
+    return this.nextWord() >>> 0
+  }
+
+  /**
+   * The next 32 random bits as a signed integer: what `nextUint32` and `nextDoubleUnsafe` take their
+   * bits from. Always a small integer to V8, where an unsigned result past 2^31 returned from a call
+   * it did not inline was boxed (two draws a frame in model (a)).
+   */
+  private nextWord(): number {
     this.draws++
-    const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0
+    const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9)
     const t = this.b << 9
     this.c ^= this.a
     this.d ^= this.b
@@ -100,14 +109,14 @@ export class Prng implements Random.Random {
 
   /** A double in [0, 1) with 53 random bits. */
   nextDoubleUnsafe(): number {
-    const hi = this.nextUint32() >>> 5 // 27 bits
-    const lo = this.nextUint32() >>> 6 // 26 bits
+    const hi = this.nextWord() >>> 5 // 27 bits
+    const lo = this.nextWord() >>> 6 // 26 bits
     return (hi * 67108864 + lo) / 9007199254740992
   }
 
   /** A signed 32-bit integer (Effect's `Random.nextInt` contract). */
   nextIntUnsafe(): number {
-    return this.nextUint32() | 0
+    return this.nextWord()
   }
 
   /**

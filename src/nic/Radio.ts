@@ -256,7 +256,7 @@ export class Radio {
   private sleepingNs = DOUBLE_FIELD_SEED
   private wakingNs = DOUBLE_FIELD_SEED
   private readonly energy: CardEnergyMeter
-  private accountedNs: number
+  private accountedNs = DOUBLE_FIELD_SEED // a double from the declaration, as the sums above
   private accountedMode: RadioMode = "serving"
   private accountedChannel: number
   /**

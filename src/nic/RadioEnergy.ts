@@ -47,7 +47,7 @@ export class CardEnergyMeter implements AirtimeMeter {
   // Sums of times: doubles from the declaration (`DOUBLE_FIELD_SEED`), zero from the constructor.
   private sleepNs = DOUBLE_FIELD_SEED
   private awakeNs = DOUBLE_FIELD_SEED
-  private sinceNs: number
+  private sinceNs = DOUBLE_FIELD_SEED // a double from the declaration, as the sums above
   private asleep = false
   /** Who takes the current slice: the vMACs it is split among. */
   private takers: Array<number> = []
