@@ -27,6 +27,7 @@ export const MAILBOX_RETRY_NS = 1_000
 
 export type Control = { readonly _tag: "Crash" } | { readonly _tag: "Noise" }
 
+/** The two control messages. A model actor knows them by identity: send these objects, not copies. */
 export const CRASH: Control = { _tag: "Crash" }
 export const NOISE: Control = { _tag: "Noise" }
 
@@ -90,20 +91,19 @@ export const makeStateful = Effect.fnUntraced(function*<M extends { readonly _ta
     initial: spec.initial,
     supervision: spec.supervision ?? modelSupervision,
     parent: spec.parent,
+    // The control messages are known by identity: no read of the tag of every message (a
+    // lookup V8 cannot specialise here, where every actor's message kinds pass).
     handle: (state, message) => {
-      switch (message._tag) {
-        case "Noise":
-          return state
-        case "Crash":
-          crashed?.(kernel.nowNs)
-          throw new InjectedCrash(name)
-        default:
-          return spec.handle(state, message as M)
+      if (message === NOISE) return state
+      if (message === CRASH) {
+        crashed?.(kernel.nowNs)
+        throw new InjectedCrash(name)
       }
+      return spec.handle(state, message as M)
     },
     recover: (state) => (recover === undefined ? spec.initial() : recover(state)),
     onDeadLetter: (message, reason) => {
-      if (reason === "mailbox-full" && message._tag !== "Noise" && message._tag !== "Crash") retry(message)
+      if (reason === "mailbox-full" && message !== NOISE && message !== CRASH) retry(message)
     }
   })
   return self
