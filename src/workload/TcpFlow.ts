@@ -12,7 +12,7 @@ import { PACE_PERIOD_NS, TCP_SEND_BUFFER_SEGMENTS } from "../vocabulary/ModelCon
 import * as Writer from "./PacedWriter.ts"
 import { sackOptionBytes, TCP_IP_OVERHEAD_BYTES, TCP_TIMESTAMPS_OPTION_BYTES } from "../vocabulary/PacketHeaders.ts"
 import * as Rx from "./TcpReceiver.ts"
-import * as Reno from "./TcpReno.ts"
+import * as Sender from "./TcpSender.ts"
 import * as Sack from "./TcpSack.ts"
 
 /** Maximum segment size, the MSS option's value (Ethernet MTU 1500 − 40 bytes of IP and TCP headers). */
@@ -49,9 +49,9 @@ export interface PacedApp {
 }
 
 export class TcpSenderFlow {
-  state: Reno.RenoSender = Reno.initialSender
+  state: Sender.SenderState
   /** TS.Recent: the newest timestamp of the peer's ACKs, which the segments echo. */
-  private tsRecentNs = Reno.NO_ECHO
+  private tsRecentNs = Sender.NO_ECHO
   private readonly kernel: Kernel
   private readonly port: SenderPort
   private readonly onTimer: (generation: number) => void
@@ -76,6 +76,7 @@ export class TcpSenderFlow {
     this.port = port
     this.onTimer = onTimer
     this.app = app
+    this.state = Sender.startSender(kernel.nowNs)
     this.writer = Writer.start(kernel.nowNs)
     this.timer = kernel.unsetTimer()
     this.startNs = kernel.nowNs
@@ -90,20 +91,20 @@ export class TcpSenderFlow {
       written = this.writer.written
     }
     // After a long idle spell the window restarts before anything goes (Linux's tcp_event_data_sent).
-    if (Reno.outstanding(this.state) === 0 && this.lastSendNs >= 0) this.state = Reno.afterIdle(this.state, this.kernel.nowNs - this.lastSendNs)
+    if (Sender.outstanding(this.state) === 0 && this.lastSendNs >= 0) this.state = Sender.afterIdle(this.state, this.kernel.nowNs - this.lastSendNs)
     while (true) {
       const room = this.port.room()
       if (room <= 0) return
-      const wasIdle = Reno.outstanding(this.state) === 0
-      const run = Reno.nextRun(this.state, this.state.rwnd, written)
+      const wasIdle = Sender.outstanding(this.state) === 0
+      const run = Sender.nextRun(this.state, this.state.rwnd, written)
       if (run === undefined) {
         // Application-limited: come back when there is more to send.
-        if (app !== undefined && this.state.sndNxt >= written && Reno.sendable(this.state, this.state.rwnd) > 0) this.armWake(app)
+        if (app !== undefined && this.state.sndNxt >= written && Sender.sendable(this.state, this.state.rwnd) > 0) this.armWake(app)
         return
       }
       const count = Math.min(run.count, room)
       const taken = this.port.emitSegments(run.first, count, this.tsRecentNs)
-      this.state = Reno.sentRun(this.state, run.first, taken)
+      this.state = Sender.sentRun(this.state, run.first, taken)
       if (taken > 0) this.lastSendNs = this.kernel.nowNs
       if (wasIdle && taken > 0) this.armTimer()
       if (taken < run.count) return
@@ -121,13 +122,13 @@ export class TcpSenderFlow {
     if (echoNs >= 0 && echoNs < this.startNs) return
     // A bare ACK's sequence number never moves, so every one is at or before Last.ACK.sent (RFC 7323 4.3).
     if (tsValNs > this.tsRecentNs) this.tsRecentNs = tsValNs
-    const step = Reno.onAck(this.state, ackNo, this.kernel.nowNs, echoNs, sack, window)
+    const step = Sender.onAck(this.state, ackNo, this.kernel.nowNs, echoNs, sack, window)
     this.state = step.sender
     // A resend that finds no room goes when the pipe next allows it, or by the timer.
     if (step.retransmit) {
       const una = this.state.sndUna
       const taken = this.port.emitSegments(una, 1, this.tsRecentNs)
-      this.state = Reno.sentRun(this.state, una, taken)
+      this.state = Sender.sentRun(this.state, una, taken)
       if (taken > 0) this.lastSendNs = this.kernel.nowNs
     }
     if (step.timer === true) this.armTimer()
@@ -138,7 +139,7 @@ export class TcpSenderFlow {
   /** A retransmission timer fired; `generation` says which. */
   timeout(generation: number): void {
     if (generation !== this.generation) return
-    this.state = Reno.onTimeout(this.state)
+    this.state = Sender.onTimeout(this.state, this.kernel.nowNs)
     this.armTimer()
     this.pump()
   }
@@ -220,7 +221,7 @@ export class TcpReceiverFlow {
   }
 
   /** Segment `seg`, stamped `tsValNs` and echoing `echoNs`, arrived; returns how many segments became deliverable in order. */
-  segment(seg: number, tsValNs: number, echoNs: number = Reno.NO_ECHO): number {
+  segment(seg: number, tsValNs: number, echoNs: number = Sender.NO_ECHO): number {
     if (!this.accepts(tsValNs)) return 0
     const step = Rx.onSegment(this.state, seg, tsValNs, this.kernel.nowNs, echoNs)
     this.state = step.receiver

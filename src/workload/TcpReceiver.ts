@@ -17,7 +17,7 @@
  * application reads a round trip. A segment beyond it is dropped.
  */
 
-import { NO_ECHO } from "./TcpReno.ts"
+import { NO_ECHO } from "./TcpSender.ts"
 import * as Sack from "./TcpSack.ts"
 import * as Window from "./TcpReceiveWindow.ts"
 

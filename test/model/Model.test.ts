@@ -251,10 +251,12 @@ describe("model: TCP", () => {
       for (const mode of ["native", "passthrough", "virtual-wifi"] as const) {
         for (const kind of ["tcp-tx", "tcp-rx"] as const) {
           const scenario = yield* scenarioOf({ mode, vms: [{ name: "vm1", ssid: "lab", passphrase: "vwifi-lab-key", traffic: [{ kind }] }] })
-          // A download's window grows past the AP's queue in slow start once: some 300 to 600 segments are
-          // dropped at its door and recovered while the full queue drains, and what waits beyond the
-          // holes reaches the application late. That costs 1.3% of 10 s, 0.3% of 30 s: the download runs 30 s.
-          const run = yield* runChecked(scenario, { seed: 1, durationNs: kind === "tcp-rx" ? 30e9 : 10e9 })
+          // The endpoint's CUBIC leaves slow start at 16 segments (HyStart, its RTT samples whole 4 ms
+          // jiffies on this LAN) and fills the AP's 512-frame queue only after about 10 s: each time it
+          // overflows, a few dozen segments are dropped at its door, and while SACK recovery runs the station
+          // ACKs every segment, with SACK blocks (seed 1's 30 s downloads: 51–77 drops, goodput 0.6–1.1%
+          // below the 10 s runs'). Ten seconds hold no loss.
+          const run = yield* runChecked(scenario, { seed: 1, durationNs: 10e9 })
           const mbps = kind === "tcp-tx" ? run.report.vms[0]!.uplinkMbps : run.report.vms[0]!.downlinkMbps
           assert.isAtMost(mbps, TCP_CEILING_MBPS, `${mode} ${kind}`)
           // Nine measured seconds hold ~18,000 segments: about 0.3% of noise in the draws.

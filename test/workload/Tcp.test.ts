@@ -1,74 +1,76 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Schema } from "effect"
 import * as Rx from "../../src/workload/TcpReceiver.ts"
-import * as Reno from "../../src/workload/TcpReno.ts"
+import * as Sender from "../../src/workload/TcpSender.ts"
 import { lossyTransfer } from "./lossyChannel.ts"
 
-describe("TCP NewReno sender", () => {
-  it("slow start grows the window by the segments acknowledged; congestion avoidance by about one per window", () => {
-    let s = Reno.sent(Reno.initialSender, 3)
-    s = Reno.onAck(s, 3, 10_000_000, 0).sender
-    assert.strictEqual(s.cwnd, 6)
+describe("TCP sender (Linux 2.6.33: CUBIC, SACK recovery; NewReno's without SACK)", () => {
+  it("slow start grows the window by one segment per ACK, however many it acknowledges (tcp_abc 0)", () => {
+    let s = Sender.sent(Sender.initialSender, 3)
+    s = Sender.onAck(s, 3, 10_000_000, 0).sender
+    assert.strictEqual(s.cwnd, 4)
     assert.strictEqual(s.srttNs, 10_000_000, "the first RTT sample: the echo of the segments' send time")
-    const ca = { ...s, ssthresh: 6 }
-    const after = Reno.onAck(Reno.sent(ca, 6), 9, 20_000_000, 0).sender
-    assert.closeTo(after.cwnd, 7, 1e-9)
+    s = Sender.sent(s, 4)
+    for (const ack of [5, 7]) s = Sender.onAck(s, ack, 20_000_000, 10_000_000).sender
+    assert.strictEqual(s.cwnd, 6, "two delayed ACKs for four segments: two more")
   })
 
   it("without SACK, three duplicate ACKs start recovery with one resend; the ACK of all sent before it ends recovery", () => {
-    let s = { ...Reno.sent(Reno.initialSender, 10), cwnd: 10 }
+    let s = { ...Sender.sent(Sender.initialSender, 10), cwnd: 10 }
     // The first ACK is new; the next three are duplicates; the fifth arrives during recovery.
     const steps = [1, 1, 1, 1, 1].map((ack) => {
-      const step = Reno.onAck(s, ack, 1_000_000, 0)
+      const step = Sender.onAck(s, ack, 1_000_000, 0)
       s = step.sender
       return step
     })
     assert.deepStrictEqual(steps.map((x) => x.retransmit), [false, false, false, true, false])
     assert.isTrue(s.inRecovery)
-    assert.strictEqual(s.ssthresh, 4.5, "half of the 9 segments outstanding")
-    assert.strictEqual(s.cwnd, 4.5, "RFC 6675 5 step 4.2: the window is ssthresh; the pipe, not inflation, lets segments go")
-    s = Reno.onAck(s, 10, 2_000_000, 0).sender
+    // The first ACK grew the window 10 → 11 (slow start); CUBIC's threshold is ⌊11 × 717/1024⌋ = 7.
+    assert.strictEqual(s.ssthresh, 7, "717/1024 of the 11-segment window")
+    assert.strictEqual(s.cwnd, 7, "RFC 6675 5 step 4.2: the window is ssthresh; the pipe, not inflation, lets segments go")
+    s = Sender.onAck(s, 10, 2_000_000, 0).sender
     assert.isFalse(s.inRecovery)
-    assert.strictEqual(s.cwnd, 4.5)
+    assert.strictEqual(s.cwnd, 7)
   })
 
   it("without SACK, a partial ACK in recovery resends the hole it names (NewReno, RFC 6582 3.2)", () => {
     // Segments 0–9 in flight; 2 and 5 were lost. ACKs for 0 and 1 are new, those for 3 and 4 are
-    // duplicates asking for 2: the third starts recovery with `recover` = 10.
-    let s = { ...Reno.sent(Reno.initialSender, 10), cwnd: 10 }
-    for (const ack of [1, 2, 2, 2, 2]) s = Reno.onAck(s, ack, 1_000_000, 0).sender
-    assert.deepStrictEqual([s.inRecovery, s.recover, s.ssthresh, s.cwnd], [true, 10, 4, 4])
-    s = Reno.sentRun(s, 2, 1)
+    // duplicates asking for 2: the third starts recovery with `recover` = 10. The two new ACKs grew
+    // the window to 12: the threshold is ⌊12 × 717/1024⌋ = 8.
+    let s = { ...Sender.sent(Sender.initialSender, 10), cwnd: 10 }
+    for (const ack of [1, 2, 2, 2, 2]) s = Sender.onAck(s, ack, 1_000_000, 0).sender
+    assert.deepStrictEqual([s.inRecovery, s.recover, s.ssthresh, s.cwnd], [true, 10, 8, 8])
+    s = Sender.sentRun(s, 2, 1)
     assert.deepStrictEqual([s.highRxt, s.retransmits], [2, 1])
     // 2 resent and received: the receiver now has 0–4 and asks for 5, short of 10: a partial ACK.
-    const partial = Reno.onAck(s, 5, 2_000_000, 0)
+    const partial = Sender.onAck(s, 5, 2_000_000, 0)
     assert.isTrue(partial.retransmit, "5 goes at once, not after three more duplicates or a timeout")
     assert.isTrue(partial.timer)
-    s = Reno.sentRun(partial.sender, 5, 1)
+    s = Sender.sentRun(partial.sender, 5, 1)
     assert.deepStrictEqual([s.inRecovery, s.sndUna, s.retransmits], [true, 5, 2])
     // 5 received: everything up to 10 is acknowledged.
-    const full = Reno.onAck(s, 10, 3_000_000, 0)
+    const full = Sender.onAck(s, 10, 3_000_000, 0)
     assert.isFalse(full.retransmit)
-    assert.deepStrictEqual([full.sender.inRecovery, full.sender.cwnd], [false, 4])
+    assert.deepStrictEqual([full.sender.inRecovery, full.sender.cwnd], [false, 8])
   })
 
   it("after a timeout, duplicate ACKs for what the go-back-N resent start no fast retransmit (RFC 6582 3.2 steps 2 and 6)", () => {
-    const s = Reno.onTimeout({ ...Reno.sent(Reno.initialSender, 8), cwnd: 8, sndUna: 2 })
+    const s = Sender.onTimeout({ ...Sender.sent(Sender.initialSender, 8), cwnd: 8, sndUna: 2 }, 0)
     assert.strictEqual(s.recover, 8)
     // The go-back-N resends 2–4; the receiver, holding 3–7 already, acknowledges 8 once 2 arrives,
     // but a lost ACK and resends of what it had give duplicates of an older ACK first.
-    let t = Reno.sent(s, 3)
+    let t = Sender.sent(s, 3)
     const dups = [2, 2, 2].map((ack) => {
-      const step = Reno.onAck(t, ack, 1_000_000, 0)
+      const step = Sender.onAck(t, ack, 1_000_000, 0)
       t = step.sender
       return step.retransmit
     })
     assert.deepStrictEqual(dups, [false, false, false])
     assert.isFalse(t.inRecovery)
     // Past `recover`, three duplicates start recovery as usual.
-    let u = { ...Reno.sent({ ...t, sndUna: 8, sndNxt: 8, sndMax: 8, dupAcks: 0 }, 6), cwnd: 6 }
+    let u = { ...Sender.sent({ ...t, sndUna: 8, sndNxt: 8, sndMax: 8, dupAcks: 0 }, 6), cwnd: 6 }
     const later = [8, 8, 8].map((ack) => {
-      const step = Reno.onAck(u, ack, 2_000_000, 0)
+      const step = Sender.onAck(u, ack, 2_000_000, 0)
       u = step.sender
       return step.retransmit
     })
@@ -76,18 +78,18 @@ describe("TCP NewReno sender", () => {
   })
 
   it("a timeout collapses the window to one segment, goes back to the hole, and backs the timer off", () => {
-    const s = { ...Reno.sent(Reno.initialSender, 8), cwnd: 8, sndUna: 2 }
-    const t = Reno.onTimeout(s)
+    const s = { ...Sender.sent(Sender.initialSender, 8), cwnd: 8, sndUna: 2 }
+    const t = Sender.onTimeout(s, 0)
     assert.strictEqual(t.cwnd, 1)
-    assert.strictEqual(t.ssthresh, 3)
+    assert.strictEqual(t.ssthresh, 5, "⌊8 × 717/1024⌋")
     assert.strictEqual(t.sndNxt, 2)
     assert.strictEqual(t.rtoNs, 2 * s.rtoNs)
-    assert.strictEqual(Reno.sendable(t, 44), 1)
+    assert.strictEqual(Sender.sendable(t, 44), 1)
   })
 
   it("never exceeds the receiver's window", () => {
-    const s = { ...Reno.initialSender, cwnd: 100 }
-    assert.strictEqual(Reno.sendable(s, 44), 44)
+    const s = { ...Sender.initialSender, cwnd: 100 }
+    assert.strictEqual(Sender.sendable(s, 44), 44)
   })
 })
 

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Schema } from "effect"
 import * as Rx from "../../src/workload/TcpReceiver.ts"
-import * as Reno from "../../src/workload/TcpReno.ts"
+import * as Sender from "../../src/workload/TcpSender.ts"
 import * as Sack from "../../src/workload/TcpSack.ts"
 import { ackPacketBytes } from "../../src/workload/TcpFlow.ts"
 import { lossyTransfer } from "./lossyChannel.ts"
@@ -57,61 +57,62 @@ describe("the sender's scoreboard (RFC 6675)", () => {
 
   it("recovers two losses in one window without waiting for a partial ACK: the second is resent once three segments above it are SACKed", () => {
     // Segments 0–19 out, the window 20; 2 and 5 are lost.
-    let s: Reno.RenoSender = { ...Reno.sent(Reno.initialSender, 20), cwnd: 20 }
-    s = Reno.onAck(s, 2, 1e6, 0).sender
+    let s: Sender.SenderState = { ...Sender.sent(Sender.initialSender, 20), cwnd: 20 }
+    s = Sender.onAck(s, 2, 1e6, 0).sender
     let r: Rx.TcpReceiver = opened({ ...Rx.initialReceiver, rcvNxt: 2, lastAckSent: 2 })
     const steps: Array<boolean> = []
     for (const seg of [3, 4, 6]) {
       r = Rx.onSegment(r, seg, 0).receiver
-      const step = Reno.onAck(s, r.rcvNxt, 1e6, 0, Sack.reported(r.blocks))
+      const step = Sender.onAck(s, r.rcvNxt, 1e6, 0, Sack.reported(r.blocks))
       s = step.sender
       steps.push(step.retransmit)
     }
     assert.deepStrictEqual(steps, [false, false, true], "the third duplicate, each SACKing a new segment, starts recovery")
-    assert.deepStrictEqual([s.inRecovery, s.recover, s.ssthresh, s.cwnd], [true, 20, 9, 9], "half of the 18 outstanding")
-    s = Reno.sentRun(s, 2, 1)
-    // pipe: 5 and 7–19 are in flight (14; 5 has only 6 SACKed above it) and 2's resend (1): the window of 9 sends nothing yet.
-    assert.strictEqual(Reno.inFlight(s), 15)
-    assert.isUndefined(Reno.nextRun(s, 44))
+    // The first ACK grew the window to 21 (slow start): CUBIC's threshold is ⌊21 × 717/1024⌋ = 14.
+    assert.deepStrictEqual([s.inRecovery, s.recover, s.ssthresh, s.cwnd], [true, 20, 14, 14])
+    s = Sender.sentRun(s, 2, 1)
+    // pipe: 5 and 7–19 are in flight (14; 5 has only 6 SACKed above it) and 2's resend (1): the window of 14 sends nothing yet.
+    assert.strictEqual(Sender.inFlight(s), 15)
+    assert.isUndefined(Sender.nextRun(s, 44))
     for (const seg of [7, 8, 9, 10, 11, 12]) {
       r = Rx.onSegment(r, seg, 0).receiver
-      s = Reno.onAck(s, r.rcvNxt, 1e6, 0, Sack.reported(r.blocks)).sender
+      s = Sender.onAck(s, r.rcvNxt, 1e6, 0, Sack.reported(r.blocks)).sender
     }
     // 3, 4, 6–12 SACKed: 5 has three SACKed above it: lost, the pipe 13–19 (7) and 2's resend: 8.
-    assert.strictEqual(Reno.inFlight(s), 8)
-    assert.deepStrictEqual(Reno.nextRun(s, 44), { first: 5, count: 1 }, "5 goes now, before 2's ACK comes back")
-    s = Reno.sentRun(s, 5, 1)
+    assert.strictEqual(Sender.inFlight(s), 8)
+    assert.deepStrictEqual(Sender.nextRun(s, 44), { first: 5, count: 1 }, "5 goes now, before 2's ACK comes back")
+    s = Sender.sentRun(s, 5, 1)
     assert.deepStrictEqual([s.highRxt, s.retransmits], [5, 2])
     // Both resends arrive: the ACK of everything sent before recovery ends it.
     r = Rx.onSegment(Rx.onSegment(r, 2, 0).receiver, 5, 0).receiver
     for (let seg = 13; seg < 20; seg++) r = Rx.onSegment(r, seg, 0).receiver
-    const end = Reno.onAck(s, r.rcvNxt, 2e6, 0, Sack.reported(r.blocks))
-    assert.deepStrictEqual([end.sender.inRecovery, end.sender.sndUna, end.sender.cwnd, end.sender.sacked.length], [false, 20, 9, 0])
+    const end = Sender.onAck(s, r.rcvNxt, 2e6, 0, Sack.reported(r.blocks))
+    assert.deepStrictEqual([end.sender.inRecovery, end.sender.sndUna, end.sender.cwnd, end.sender.sacked.length], [false, 20, 14, 0])
   })
 
   it("sends new data while SACKed segments leave the network, before recovery begins (limited transmit, RFC 3042)", () => {
-    let s: Reno.RenoSender = { ...Reno.sent(Reno.initialSender, 10), cwnd: 10 }
-    assert.isUndefined(Reno.nextRun(s, 44))
-    s = Reno.onAck(s, 0, 1e6, 0, [1, 2]).sender
+    let s: Sender.SenderState = { ...Sender.sent(Sender.initialSender, 10), cwnd: 10 }
+    assert.isUndefined(Sender.nextRun(s, 44))
+    s = Sender.onAck(s, 0, 1e6, 0, [1, 2]).sender
     assert.deepStrictEqual([s.inRecovery, s.dupAcks], [false, 1])
-    assert.deepStrictEqual(Reno.nextRun(s, 44), { first: 10, count: 1 })
+    assert.deepStrictEqual(Sender.nextRun(s, 44), { first: 10, count: 1 })
   })
 
   it("after a timeout, goes back to the hole and resends only what the receiver has not SACKed (Linux's tcp_enter_loss keeps the scoreboard)", () => {
-    let s = Reno.onTimeout({ ...Reno.sent(Reno.initialSender, 10), cwnd: 10, sacked: [3, 6, 7, 9] })
+    let s = Sender.onTimeout({ ...Sender.sent(Sender.initialSender, 10), cwnd: 10, sacked: [3, 6, 7, 9] }, 0)
     assert.deepStrictEqual([s.sndNxt, s.cwnd], [0, 1])
     const sentRuns: Array<readonly [number, number]> = []
     s = { ...s, cwnd: 10 }
-    for (let run = Reno.nextRun(s, 44); run !== undefined && sentRuns.length < 5; run = Reno.nextRun(s, 44)) {
+    for (let run = Sender.nextRun(s, 44); run !== undefined && sentRuns.length < 5; run = Sender.nextRun(s, 44)) {
       sentRuns.push([run.first, run.count])
-      s = Reno.sentRun(s, run.first, run.count)
+      s = Sender.sentRun(s, run.first, run.count)
     }
     assert.deepStrictEqual(sentRuns, [[0, 3], [6, 1], [9, 1], [10, 5]], "0–2, 6 and 9 again; then new data, the window full")
   })
 
   it("ignores a block a peer sends outside the data outstanding, and one that is no range", () => {
-    const s: Reno.RenoSender = { ...Reno.sent(Reno.initialSender, 10), cwnd: 10 }
-    const step = Reno.onAck(s, 0, 1e6, 0, [50, 60, 7, 3, -5, 0])
+    const s: Sender.SenderState = { ...Sender.sent(Sender.initialSender, 10), cwnd: 10 }
+    const step = Sender.onAck(s, 0, 1e6, 0, [50, 60, 7, 3, -5, 0])
     assert.deepStrictEqual([step.sender.sacked.length, step.sender.dupAcks, step.retransmit], [0, 0, false])
   })
 })

@@ -5,7 +5,7 @@
  * that sends none: NewReno's recovery).
  */
 import * as Rx from "../../src/workload/TcpReceiver.ts"
-import * as Reno from "../../src/workload/TcpReno.ts"
+import * as Sender from "../../src/workload/TcpSender.ts"
 import * as Sack from "../../src/workload/TcpSack.ts"
 
 const ROUND_TRIP_NS = 10_000_000
@@ -17,7 +17,7 @@ const ROUND_TRIP_NS = 10_000_000
 export const lossyTransfer = (seed: number, lossPercent: number, sack: boolean, total = 300): boolean => {
   let x = seed >>> 0
   const rand = () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32)
-  let s = Reno.initialSender
+  let s = Sender.initialSender
   let r = Rx.initialReceiver
   let now = 0
   let delivered = 0
@@ -26,11 +26,11 @@ export const lossyTransfer = (seed: number, lossPercent: number, sack: boolean, 
     [r.rcvNxt, r.tsRecentNs, sack ? Sack.reported(r.blocks) : Sack.NO_RANGES, Rx.offeredWindow(r)]
   for (let round = 0; round < 20_000 && r.rcvNxt < total && ok; round++) {
     const segs: Array<number> = []
-    for (let run = Reno.nextRun(s, s.rwnd, total); run !== undefined; run = Reno.nextRun(s, s.rwnd, total)) {
+    for (let run = Sender.nextRun(s, s.rwnd, total); run !== undefined; run = Sender.nextRun(s, s.rwnd, total)) {
       for (let i = 0; i < run.count; i++) segs.push(run.first + i)
-      s = Reno.sentRun(s, run.first, run.count)
+      s = Sender.sentRun(s, run.first, run.count)
       // The receiver's window only grows, so the one it offers now bounds what was sent.
-      ok &&= Reno.inFlight(s) >= 0 && s.sndMax <= Math.max(s.sndUna + s.rwnd, r.rcvNxt + Rx.offeredWindow(r)) && s.sndNxt <= s.sndMax
+      ok &&= Sender.inFlight(s) >= 0 && s.sndMax <= Math.max(s.sndUna + s.rwnd, r.rcvNxt + Rx.offeredWindow(r)) && s.sndNxt <= s.sndMax
     }
     const acks: Array<ReturnType<typeof ackOf>> = []
     for (const seg of segs) {
@@ -48,10 +48,10 @@ export const lossyTransfer = (seed: number, lossPercent: number, sack: boolean, 
     for (const [ack, echoNs, blocks, window] of acks) {
       if (rand() * 100 < lossPercent) continue
       heard = true
-      const step = Reno.onAck(s, ack, now, echoNs, blocks, window)
+      const step = Sender.onAck(s, ack, now, echoNs, blocks, window)
       s = step.sender
       if (step.retransmit) {
-        s = Reno.sentRun(s, s.sndUna, 1)
+        s = Sender.sentRun(s, s.sndUna, 1)
         if (rand() * 100 >= lossPercent) {
           const again = Rx.onSegment(r, s.sndUna, now)
           r = again.receiver
@@ -59,9 +59,9 @@ export const lossyTransfer = (seed: number, lossPercent: number, sack: boolean, 
         }
       }
     }
-    if (!heard && Reno.outstanding(s) > 0) {
+    if (!heard && Sender.outstanding(s) > 0) {
       now += s.rtoNs
-      s = Reno.onTimeout(s)
+      s = Sender.onTimeout(s, now)
     }
   }
   return ok && r.rcvNxt === total && delivered === total

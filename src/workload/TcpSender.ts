@@ -1,22 +1,25 @@
 /**
- * A TCP sender as a pure state machine, counted in segments of MSS bytes: RFC 5681 congestion control
- * (slow start, congestion avoidance), SACK-based loss recovery (RFC 6675) on the receiver's SACK
- * blocks (RFC 2018, which Linux negotiates by default: `tcp_sack` 1), the RFC 6298 timer with
- * exponential backoff. Recovery starts on the third duplicate ACK that SACKs new data, or when the
- * scoreboard says the oldest unacknowledged segment is lost (three segments above it SACKed);
- * ssthresh and the window become half of what is outstanding, and the "pipe" (segments in flight,
- * neither SACKed nor presumed lost, a retransmission counted besides) decides what goes: first the
- * holes presumed lost, then new data, then a hole below SACKed data. It ends when everything sent
- * before it is acknowledged. A timeout collapses the window to one segment and goes back to the
- * oldest unacknowledged segment, resending what the receiver has not SACKed (Linux keeps the
- * scoreboard across a timeout: `tcp_enter_loss`). Without SACK information (a peer that sends none)
- * three duplicate ACKs still start recovery, and a partial ACK resends the hole it names, as NewReno
- * (RFC 6582) does. As Linux, a window that grows only while it limits the sender and restarts after
- * an idle spell (RFC 2861, RFC 5681 4.1). The actor that owns a flow feeds it ACKs and timer expiries
- * and sends what it says.
+ * A TCP sender as a pure state machine, counted in segments of MSS bytes: Linux 2.6.33's congestion
+ * control, CUBIC with HyStart (`TcpCubic.ts`: slow start one segment per ACK, the cubic window in
+ * congestion avoidance, a threshold of 717/1024 of the window after a loss), SACK-based loss recovery
+ * (RFC 6675) on the receiver's SACK blocks (RFC 2018, which Linux negotiates by default: `tcp_sack`
+ * 1), the RFC 6298 timer with exponential backoff. Recovery starts on the third duplicate ACK that
+ * SACKs new data, or when the scoreboard says the oldest unacknowledged segment is lost (three
+ * segments above it SACKed); the window becomes CUBIC's threshold, and the "pipe" (segments in
+ * flight, neither SACKed nor presumed lost, a retransmission counted besides) decides what goes:
+ * first the holes presumed lost, then new data, then a hole below SACKed data. It ends when
+ * everything sent before it is acknowledged. A timeout collapses the window to one segment and goes
+ * back to the oldest unacknowledged segment, resending what the receiver has not SACKed (Linux keeps
+ * the scoreboard across a timeout: `tcp_enter_loss`). Without SACK information (a peer that sends
+ * none) three duplicate ACKs still start recovery, and a partial ACK resends the hole it names, as
+ * NewReno (RFC 6582) does. As Linux, a window that grows only while it limits the sender and restarts
+ * after an idle spell (RFC 2861, RFC 5681 4.1). The actor that owns a flow feeds it ACKs and timer
+ * expiries and sends what it says.
  *
- * Linux 2.6.33 recovers its own way (FACK, `tcp_fack` 1, and rate halving) and grows its window by
- * CUBIC; the model uses the standards' SACK recovery and Reno's window. Modelling choice.
+ * Linux 2.6.33 recovers its own way (FACK, `tcp_fack` 1, and rate halving, which brings the window
+ * down to the threshold over the recovery where the model sets it at once), and undoes a reduction
+ * that its timestamps show was needless (Eifel); the model uses the standards' SACK recovery and
+ * undoes nothing. Modelling choice.
  *
  * Its RTT samples come from the timestamps option (RFC 7323 4.1), which Linux uses by default: every
  * ACK that acknowledges new data echoes the send time of the segment that made the receiver send it,
@@ -35,6 +38,7 @@
  *                                        └───┘
  * ```
  */
+import * as Cubic from "./TcpCubic.ts"
 import * as Sack from "./TcpSack.ts"
 import { INITIAL_WINDOW_SEGMENTS } from "./TcpReceiveWindow.ts"
 
@@ -63,10 +67,14 @@ export const DUP_ACK_THRESHOLD_ACKS = 3
  */
 export const MAX_BURST_SEGMENTS = 3
 
-export interface RenoSender {
-  /** Congestion window and slow-start threshold, in segments (fractional in congestion avoidance). */
+export interface SenderState {
+  /** Congestion window and slow-start threshold, in segments (whole: Linux's `snd_cwnd`, `snd_ssthresh`). */
   readonly cwnd: number
   readonly ssthresh: number
+  /** ACKs counted towards the window's next segment (`snd_cwnd_cnt`). */
+  readonly cwndCnt: number
+  /** CUBIC's and HyStart's state (`TcpCubic.ts`). */
+  readonly cc: Cubic.CubicState
   /** Oldest unacknowledged segment, next new segment to send (segment numbers from 0). */
   readonly sndUna: number
   readonly sndNxt: number
@@ -94,18 +102,28 @@ export interface RenoSender {
   readonly retransmits: number
   /** Retransmission timeouts (each one's go-back-N resends are not counted above). */
   readonly timeouts: number
+  /**
+   * An ACK of new data came since the last timeout: a further timeout lowers the threshold again (Linux's
+   * `tcp_enter_loss` does so in its Loss state only once `icsk_retransmits` was cleared by such an ACK).
+   */
+  readonly lossAcked: boolean
 }
 
-export const initialSender: RenoSender = {
-  cwnd: INITIAL_CWND_SEGMENTS, ssthresh: Infinity, sndUna: 0, sndNxt: 0, sndMax: 0, dupAcks: 0, inRecovery: false, recover: 0,
-  srttNs: undefined, rttvarNs: 0, rtoNs: INITIAL_RTO_NS, rwnd: INITIAL_WINDOW_SEGMENTS, sacked: Sack.NO_RANGES, highRxt: -1, retransmits: 0, timeouts: 0
+/** A connection's sender at virtual time 0. */
+export const initialSender: SenderState = {
+  cwnd: INITIAL_CWND_SEGMENTS, ssthresh: Infinity, cwndCnt: 0, cc: Cubic.start(0, 0), sndUna: 0, sndNxt: 0, sndMax: 0, dupAcks: 0,
+  inRecovery: false, recover: 0, srttNs: undefined, rttvarNs: 0, rtoNs: INITIAL_RTO_NS, rwnd: INITIAL_WINDOW_SEGMENTS,
+  sacked: Sack.NO_RANGES, highRxt: -1, retransmits: 0, timeouts: 0, lossAcked: false
 }
+
+/** A connection's sender starting at `nowNs` (CUBIC's first HyStart round begins then). */
+export const startSender = (nowNs: number): SenderState => ({ ...initialSender, cc: Cubic.start(Cubic.jiffiesOf(nowNs), 0) })
 
 /** Segments sent and not cumulatively acknowledged (RFC 5681's FlightSize). */
-export const outstanding = (s: RenoSender): number => s.sndNxt - s.sndUna
+export const outstanding = (s: SenderState): number => s.sndNxt - s.sndUna
 
 /** Segments of `[a, b)` the scoreboard does not hold. */
-const unsackedIn = (s: RenoSender, a: number, b: number): number => (b > a ? b - a - Sack.sackedIn(s.sacked, a, b) : 0)
+const unsackedIn = (s: SenderState, a: number, b: number): number => (b > a ? b - a - Sack.sackedIn(s.sacked, a, b) : 0)
 
 /**
  * Segments in the network, which the window bounds: in recovery RFC 6675's pipe (those neither
@@ -113,14 +131,14 @@ const unsackedIn = (s: RenoSender, a: number, b: number): number => (b > a ? b -
  * nor SACKed (so that SACKed segments make room for new ones, as Linux's `tcp_packets_in_flight`
  * and RFC 3042's limited transmit do).
  */
-export const inFlight = (s: RenoSender): number => {
+export const inFlight = (s: SenderState): number => {
   if (!s.inRecovery) return s.sacked.length === 0 ? s.sndNxt - s.sndUna : unsackedIn(s, s.sndUna, s.sndNxt)
   const lost = Sack.lostBelow(s.sacked, DUP_ACK_THRESHOLD_ACKS)
   return unsackedIn(s, Math.max(s.sndUna, lost), s.sndMax) + unsackedIn(s, s.sndUna, Math.min(s.highRxt + 1, s.sndMax))
 }
 
 /** Whether the window limits the sender (`MAX_BURST_SEGMENTS`): only then does an ACK grow it. */
-export const cwndLimited = (s: RenoSender): boolean => inFlight(s) >= s.cwnd - MAX_BURST_SEGMENTS
+export const cwndLimited = (s: SenderState): boolean => inFlight(s) >= s.cwnd - MAX_BURST_SEGMENTS
 
 /**
  * Data goes out after the sender sent nothing for `idleNs` with nothing in flight: past one RTO, the
@@ -129,7 +147,7 @@ export const cwndLimited = (s: RenoSender): boolean => inFlight(s) >= s.cwnd - M
  * least, as Linux's `tcp_cwnd_restart` (net/ipv4/tcp_output.c, `tcp_slow_start_after_idle` 1 by
  * default) does. Otherwise the sender as it is.
  */
-export const afterIdle = (s: RenoSender, idleNs: number): RenoSender => {
+export const afterIdle = (s: SenderState, idleNs: number): SenderState => {
   if (outstanding(s) > 0 || idleNs <= s.rtoNs) return s
   const restart = Math.min(INITIAL_CWND_SEGMENTS, s.cwnd)
   const ssthresh = Math.max(s.ssthresh, Math.floor(s.cwnd / 2) + Math.floor(s.cwnd / 4))
@@ -139,7 +157,7 @@ export const afterIdle = (s: RenoSender, idleNs: number): RenoSender => {
 }
 
 /** Segments from `sndNxt` the window allows now, given the receiver's window `rwnd` (segments, from `sndUna`). */
-export const sendable = (s: RenoSender, rwnd: number): number =>
+export const sendable = (s: SenderState, rwnd: number): number =>
   Math.max(0, Math.min(Math.floor(s.cwnd) - inFlight(s), Math.floor(rwnd) - outstanding(s)))
 
 /** Segments `first`..`first + count − 1`, to send in one go. */
@@ -155,7 +173,7 @@ export interface Run {
  * data, which the receiver's window `rwnd` (from `sndUna`) and the data written so far, `written`
  * segments, bound.
  */
-export const nextRun = (s: RenoSender, rwnd: number, written: number = Infinity): Run | undefined => {
+export const nextRun = (s: SenderState, rwnd: number, written: number = Infinity): Run | undefined => {
   const room = Math.floor(s.cwnd) - inFlight(s)
   if (room < 1) return undefined
   if (s.inRecovery) {
@@ -172,7 +190,7 @@ export const nextRun = (s: RenoSender, rwnd: number, written: number = Infinity)
   return newData(s, room, rwnd, written)
 }
 
-const newData = (s: RenoSender, room: number, rwnd: number, written: number): Run | undefined => {
+const newData = (s: SenderState, room: number, rwnd: number, written: number): Run | undefined => {
   const count = Math.min(room, Math.floor(rwnd) - outstanding(s), written - s.sndNxt)
   return count >= 1 ? { first: s.sndNxt, count } : undefined
 }
@@ -182,7 +200,7 @@ const newData = (s: RenoSender, room: number, rwnd: number, written: number): Ru
  * a resent hole moves HighRxt; after a timeout a resend moves `sndNxt` past it and past what the
  * receiver SACKed after it.
  */
-export const sentRun = (s: RenoSender, first: number, count: number): RenoSender => {
+export const sentRun = (s: SenderState, first: number, count: number): SenderState => {
   if (count <= 0) return s
   const end = first + count
   if (first >= s.sndMax) return { ...s, sndNxt: end, sndMax: end }
@@ -192,7 +210,7 @@ export const sentRun = (s: RenoSender, first: number, count: number): RenoSender
 }
 
 /** Records that `count` segments were sent from `sndNxt`. */
-export const sent = (s: RenoSender, count: number): RenoSender => sentRun(s, s.sndNxt, count)
+export const sent = (s: SenderState, count: number): SenderState => sentRun(s, s.sndNxt, count)
 
 /** RFC 6298 2.3: K, the RTTVAR multiple in the RTO. */
 const RTO_RTTVAR_MULTIPLE = 4
@@ -206,7 +224,7 @@ const rtoOf = (srttNs: number, rttvarNs: number): number =>
   Math.min(MAX_RTO_NS, srttNs + Math.max(RTO_RTTVAR_MULTIPLE * rttvarNs, MIN_RTO_NS))
 
 /** RFC 6298 2.2/2.3 (RTTVAR from the old SRTT, then SRTT; the first sample sets SRTT and half of it RTTVAR). */
-const sampleRtt = (s: RenoSender, rttNs: number): RenoSender => {
+const sampleRtt = (s: SenderState, rttNs: number): SenderState => {
   if (s.srttNs === undefined) return { ...s, srttNs: rttNs, rttvarNs: rttNs / 2, rtoNs: rtoOf(rttNs, rttNs / 2) }
   const rttvarNs = (1 - RTTVAR_GAIN) * s.rttvarNs + RTTVAR_GAIN * Math.abs(s.srttNs - rttNs)
   const srttNs = (1 - SRTT_GAIN) * s.srttNs + SRTT_GAIN * rttNs
@@ -215,7 +233,7 @@ const sampleRtt = (s: RenoSender, rttNs: number): RenoSender => {
 
 /** What an ACK makes the sender do. */
 export interface AckStep {
-  readonly sender: RenoSender
+  readonly sender: SenderState
   /** Send the segment at `sndUna` again now (recovery begins, or a partial ACK with no SACK names a hole): `sentRun` records it. */
   readonly retransmit: boolean
   /** Restart (true) or stop (false: nothing in flight) the retransmission timer; undefined: leave it. */
@@ -234,7 +252,7 @@ export const NO_ECHO = -1
  * segment: the model has no persist timer (RFC 9293 3.8.6.1), and its receivers never offer less
  * than four.
  */
-export const onAck = (s: RenoSender, ack: number, nowNs: number, echoNs: number, sack: ReadonlyArray<number> = Sack.NO_RANGES, window?: number): AckStep => {
+export const onAck = (s: SenderState, ack: number, nowNs: number, echoNs: number, sack: ReadonlyArray<number> = Sack.NO_RANGES, window?: number): AckStep => {
   if (ack < s.sndUna) return { sender: s, retransmit: false, timer: undefined } // an old ACK
   if (window !== undefined && window !== s.rwnd) s = { ...s, rwnd: Math.max(window, 1) }
   if (ack > s.sndMax) ack = s.sndMax // never acknowledge what was never sent
@@ -247,21 +265,21 @@ export const onAck = (s: RenoSender, ack: number, nowNs: number, echoNs: number,
     // After a timeout's go-back-N, the receiver may acknowledge past `sndNxt` what it held out of
     // order: the sender goes on from there (past what it SACKed), as Linux's snd_una simply moves past it.
     const sndNxt = Sack.nextUnsacked(sacked, Math.max(s.sndNxt, ack))
+    // CUBIC hears of every ACK of new data (its RTT sample, its delayed-ACK ratio), before the window grows.
+    const cc = ccAcked(s, acked, nowNs, echoNs)
     if (s.inRecovery && ack < s.recover) {
       // A partial ACK: recovery goes on, the pipe deciding what goes; the timer restarts, as on every
       // ACK of new data (Linux's tcp_rearm_rto). With nothing SACKed above the hole it names (a peer
       // that sends no SACK), the hole goes at once, as NewReno's partial ACK (RFC 6582 3.2 step 5).
-      const partial: RenoSender = { ...timed, sacked, sndUna: ack, sndNxt, dupAcks: 0 }
+      const partial: SenderState = { ...timed, sacked, sndUna: ack, sndNxt, dupAcks: 0, lossAcked: true, cc: cc.cc, ssthresh: cc.ssthresh }
       return { sender: partial, retransmit: sacked.length === 0 && s.highRxt < ack, timer: true }
     }
-    const cwnd = s.inRecovery
-      ? s.ssthresh // everything sent before the loss is acknowledged: recovery ends (RFC 6675 5)
+    const window = s.inRecovery
+      ? { cwnd: Math.min(s.cwnd, cc.ssthresh), cwndCnt: s.cwndCnt, ssthresh: cc.ssthresh, cc: cc.cc } // recovery ends (RFC 6675 5; Linux's tcp_complete_cwr)
       : !cwndLimited(s)
-      ? s.cwnd // the application held the sender back: the window did not prove itself (RFC 2861)
-      : s.cwnd < s.ssthresh
-      ? s.cwnd + acked // slow start (RFC 5681 3.1, byte counting)
-      : s.cwnd + acked / s.cwnd // congestion avoidance: about +1 per RTT
-    const next: RenoSender = { ...timed, sacked, sndUna: ack, sndNxt, dupAcks: 0, inRecovery: false, cwnd }
+      ? cc // the application held the sender back: the window did not prove itself (RFC 2861)
+      : Cubic.grow(cc, ack, sndNxt, Cubic.jiffiesOf(nowNs))
+    const next: SenderState = { ...timed, sacked, sndUna: ack, sndNxt, dupAcks: 0, inRecovery: false, lossAcked: true, ...window }
     // The SACKed segments may already show the new oldest one lost (RFC 6675 5, IsLost(HighACK + 1)).
     if (!s.inRecovery && lostFirst(next)) return { sender: enterRecovery(next, 0), retransmit: true, timer: true }
     return { sender: next, retransmit: false, timer: next.sndUna < next.sndNxt }
@@ -269,7 +287,7 @@ export const onAck = (s: RenoSender, ack: number, nowNs: number, echoNs: number,
   if (ack === s.sndUna && outstanding(s) > 0) {
     // A duplicate counts when it SACKs something new, or carries no SACK at all (RFC 6675 2, DupAck).
     const dupAcks = sack.length === 0 || sacked !== trimmed ? s.dupAcks + 1 : s.dupAcks
-    const dup: RenoSender = { ...s, sacked, dupAcks }
+    const dup: SenderState = { ...s, sacked, dupAcks }
     if (s.inRecovery) return { sender: dup, retransmit: false, timer: undefined }
     // After a timeout, duplicates of what the go-back-N resent start no recovery (RFC 6582 3.2 step 2).
     if ((dupAcks >= DUP_ACK_THRESHOLD_ACKS && s.sndUna >= s.recover) || lostFirst(dup)) return { sender: enterRecovery(dup, dupAcks), retransmit: true, timer: true }
@@ -283,28 +301,50 @@ export const onAck = (s: RenoSender, ack: number, nowNs: number, echoNs: number,
  * recovery may start: not before everything a timeout's go-back-N resends is acknowledged (RFC 6582
  * 3.2 steps 2 and 6: duplicates then answer resends of segments the receiver already had).
  */
-const lostFirst = (s: RenoSender): boolean =>
+const lostFirst = (s: SenderState): boolean =>
   s.sndUna >= s.recover && s.sndUna < s.sndNxt && s.sndUna < Sack.lostBelow(s.sacked, DUP_ACK_THRESHOLD_ACKS)
 
 /**
  * Loss recovery begins (RFC 6675 5, steps 4.1–4.3): `recover` is all sent so far, ssthresh and the
  * window half of what is outstanding, and the oldest segment goes again at once (`AckStep.retransmit`).
  */
-const enterRecovery = (s: RenoSender, dupAcks: number): RenoSender => {
-  const ssthresh = Math.max(outstanding(s) / 2, 2)
-  return { ...s, dupAcks, ssthresh, cwnd: ssthresh, inRecovery: true, recover: s.sndMax, highRxt: s.sndUna - 1 }
+const enterRecovery = (s: SenderState, dupAcks: number): SenderState => {
+  const { cc, ssthresh } = Cubic.onLoss(s.cc, s.cwnd)
+  return { ...s, dupAcks, ssthresh, cwnd: ssthresh, cwndCnt: 0, cc, inRecovery: true, recover: s.sndMax, highRxt: s.sndUna - 1 }
 }
 
 /**
- * The retransmission timer expired: collapse the window and go back to the oldest unacknowledged
- * segment; what was sent so far is `recover` (RFC 6582 3.2 step 6). The scoreboard stays: the resends
- * skip what the receiver SACKed (Linux's `tcp_enter_loss`; the model's receivers never renege).
+ * CUBIC's view of an ACK of `acked` new segments at `nowNs` (`Cubic.acked`): the connection is open when
+ * neither a recovery, a timeout's aftermath nor SACKed data is outstanding (Linux's `TCP_CA_Open`);
+ * its RTT sample is whole jiffies from the echoed segment's send time to now, none when that is zero
+ * or when the ACK covers a resent segment (a hole resent in this recovery, or anything below the point
+ * a timeout went back from). The echoed segment stands for Linux's newest one the ACK covers; a delayed
+ * ACK's two were sent within a segment's time of each other.
  */
-export const onTimeout = (s: RenoSender): RenoSender =>
+const ccAcked = (s: SenderState, acked: number, nowNs: number, echoNs: number): Cubic.Window => {
+  const open = !s.inRecovery && s.sndUna >= s.recover && s.sacked.length === 0 && s.dupAcks === 0
+  const resentAcked = s.inRecovery ? s.sndUna <= s.highRxt : s.sndUna < s.recover
+  const nowJiffies = Cubic.jiffiesOf(nowNs)
+  const rttJiffies = resentAcked || echoNs < 0 || echoNs > nowNs ? -1 : nowJiffies - Cubic.jiffiesOf(echoNs)
+  return Cubic.acked({ cwnd: s.cwnd, cwndCnt: s.cwndCnt, ssthresh: s.ssthresh, cc: s.cc }, acked, rttJiffies, open, nowJiffies)
+}
+
+/**
+ * The retransmission timer expired at `nowNs`: collapse the window and go back to the oldest
+ * unacknowledged segment; what was sent so far is `recover` (RFC 6582 3.2 step 6). The scoreboard
+ * stays: the resends skip what the receiver SACKed (Linux's `tcp_enter_loss`; the model's receivers
+ * never renege). The threshold falls as after any loss unless it already fell for this window (Linux:
+ * in recovery, unless everything before it was acknowledged; after a timeout, unless an ACK of new data
+ * came since), and CUBIC starts over (its Loss state).
+ */
+export const onTimeout = (s: SenderState, nowNs: number): SenderState =>
   outstanding(s) === 0 ? s : {
     ...s,
-    ssthresh: Math.max(outstanding(s) / 2, 2),
+    ssthresh: (s.inRecovery ? s.sndUna === s.recover : s.sndUna >= s.recover || s.lossAcked) ? Cubic.onLoss(s.cc, s.cwnd).ssthresh : s.ssthresh,
+    cc: Cubic.start(Cubic.jiffiesOf(nowNs), s.sndMax),
+    lossAcked: false,
     cwnd: 1,
+    cwndCnt: 0,
     sndNxt: s.sndUna,
     dupAcks: 0,
     inRecovery: false,
