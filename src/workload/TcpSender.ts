@@ -29,7 +29,7 @@
  * would stay backed off until then.
  *
  * ```
- *   slow start ──cwnd ≥ ssthresh──▶ congestion avoidance
+ *   slow start ──cwnd > ssthresh (HyStart may set ssthresh = cwnd)──▶ congestion avoidance (CUBIC)
  *       ▲  ▲                              │ 3 dup ACKs, or the oldest segment SACK-lost
  *       │  └───── RTO (cwnd = 1) ◀────────┤
  *       │                                 ▼
