@@ -92,12 +92,26 @@ export interface SenderState {
   readonly srttNs: number | undefined
   readonly rttvarNs: number
   readonly rtoNs: number
+  /**
+   * The peer's SYN offered SACK (RFC 2018 2: SACK-permitted, which Linux sends, `tcp_sack` 1): then a
+   * duplicate ACK counts only when it SACKs something new (RFC 6675's DupAck; Linux counts the
+   * scoreboard, not duplicates, on a SACK connection), so the ACKs a receiver sends for duplicate
+   * segments start no recovery. Without it every duplicate counts, as NewReno's do.
+   */
+  readonly sackPermitted: boolean
   /** The window the receiver offered last, segments beyond `sndUna` (SND.WND). */
   readonly rwnd: number
   /** What the receiver said it holds above `sndUna` (`TcpSack`'s scoreboard, ascending). */
   readonly sacked: ReadonlyArray<number>
   /** The highest segment resent in this recovery (RFC 6675 HighRxt); below `sndUna` before any. */
   readonly highRxt: number
+  /**
+   * This recovery's resends still counted in flight, flat `[segment, sndMax when it went, …]` in
+   * ascending order, and those found lost again (`relost`, ascending), to go again first: a resend is
+   * lost once the receiver SACKs a segment first sent after it (Linux's `tcp_mark_lost_retrans`).
+   */
+  readonly rxtMarks: ReadonlyArray<number>
+  readonly relost: ReadonlyArray<number>
   /** Segments resent in recovery (a timeout's go-back resends are not counted). */
   readonly retransmits: number
   /** Retransmission timeouts (each one's go-back-N resends are not counted above). */
@@ -109,11 +123,14 @@ export interface SenderState {
   readonly lossAcked: boolean
 }
 
+/** No resend recorded (`rxtMarks`, `relost`). */
+const NO_MARKS: ReadonlyArray<number> = Object.freeze([])
+
 /** A connection's sender at virtual time 0. */
 export const initialSender: SenderState = {
   cwnd: INITIAL_CWND_SEGMENTS, ssthresh: Infinity, cwndCnt: 0, cc: Cubic.start(0, 0), sndUna: 0, sndNxt: 0, sndMax: 0, dupAcks: 0,
-  inRecovery: false, recover: 0, srttNs: undefined, rttvarNs: 0, rtoNs: INITIAL_RTO_NS, rwnd: INITIAL_WINDOW_SEGMENTS,
-  sacked: Sack.NO_RANGES, highRxt: -1, retransmits: 0, timeouts: 0, lossAcked: false
+  inRecovery: false, recover: 0, sackPermitted: true, srttNs: undefined, rttvarNs: 0, rtoNs: INITIAL_RTO_NS, rwnd: INITIAL_WINDOW_SEGMENTS,
+  sacked: Sack.NO_RANGES, highRxt: -1, rxtMarks: NO_MARKS, relost: NO_MARKS, retransmits: 0, timeouts: 0, lossAcked: false
 }
 
 /** A connection's sender starting at `nowNs` (CUBIC's first HyStart round begins then). */
@@ -134,7 +151,8 @@ const unsackedIn = (s: SenderState, a: number, b: number): number => (b > a ? b 
 export const inFlight = (s: SenderState): number => {
   if (!s.inRecovery) return s.sacked.length === 0 ? s.sndNxt - s.sndUna : unsackedIn(s, s.sndUna, s.sndNxt)
   const lost = Sack.lostBelow(s.sacked, DUP_ACK_THRESHOLD_ACKS)
-  return unsackedIn(s, Math.max(s.sndUna, lost), s.sndMax) + unsackedIn(s, s.sndUna, Math.min(s.highRxt + 1, s.sndMax))
+  // Resends count once more, but for those found lost again.
+  return unsackedIn(s, Math.max(s.sndUna, lost), s.sndMax) + unsackedIn(s, s.sndUna, Math.min(s.highRxt + 1, s.sndMax)) - s.relost.length
 }
 
 /** Whether the window limits the sender (`MAX_BURST_SEGMENTS`): only then does an ACK grow it. */
@@ -177,6 +195,8 @@ export const nextRun = (s: SenderState, rwnd: number, written: number = Infinity
   const room = Math.floor(s.cwnd) - inFlight(s)
   if (room < 1) return undefined
   if (s.inRecovery) {
+    // A resend lost again goes first: it holds up everything above it (Linux's retransmit queue is in order).
+    if (s.relost.length > 0) return { first: s.relost[0]!, count: 1 }
     const hole = Sack.nextUnsacked(s.sacked, Math.max(s.sndUna, s.highRxt + 1))
     const lost = Sack.lostBelow(s.sacked, DUP_ACK_THRESHOLD_ACKS)
     if (hole < lost && hole < s.sndMax) {
@@ -195,6 +215,43 @@ const newData = (s: SenderState, room: number, rwnd: number, written: number): R
   return count >= 1 ? { first: s.sndNxt, count } : undefined
 }
 
+/** Segments `first`..`end − 1` resent now, in recovery: each marked with `sndMax`, and no longer lost again. */
+const resent = (s: SenderState, first: number, end: number): Pick<SenderState, "rxtMarks" | "relost"> => {
+  const marks: Array<number> = []
+  const m = s.rxtMarks
+  let i = 0
+  while (i < m.length && m[i]! < first) marks.push(m[i]!, m[i + 1]!), (i += 2)
+  for (let seg = first; seg < end; seg++) marks.push(seg, s.sndMax)
+  while (i < m.length && m[i]! < end) i += 2 // resent again: the new mark replaces the old
+  while (i < m.length) marks.push(m[i]!, m[i + 1]!), (i += 2)
+  const relost = s.relost.length === 0 ? s.relost : s.relost.filter((seg) => seg < first || seg >= end)
+  return { rxtMarks: marks, relost }
+}
+
+/**
+ * After an ACK in recovery: resends acknowledged or SACKed leave the record, and a resend is lost
+ * again once the receiver SACKs a segment first sent after it went (`tcp_mark_lost_retrans` in Linux
+ * 2.6.33, which runs with FACK, its default, in the Recovery state).
+ */
+const markLostRetransmits = (s: SenderState): SenderState => {
+  if (s.rxtMarks.length === 0 && s.relost.length === 0) return s
+  const receivedUpTo = Sack.sackedEnd(s.sacked, -Infinity)
+  const marks: Array<number> = []
+  const relost: Array<number> = []
+  for (let i = 0; i < s.relost.length; i++) {
+    const seg = s.relost[i]!
+    if (seg >= s.sndUna && !Sack.holds(s.sacked, seg)) relost.push(seg)
+  }
+  for (let i = 0; i < s.rxtMarks.length; i += 2) {
+    const seg = s.rxtMarks[i]!
+    if (seg < s.sndUna || Sack.holds(s.sacked, seg)) continue
+    if (receivedUpTo > s.rxtMarks[i + 1]!) relost.push(seg)
+    else marks.push(seg, s.rxtMarks[i + 1]!)
+  }
+  relost.sort((a, b) => a - b)
+  return { ...s, rxtMarks: marks, relost }
+}
+
 /**
  * Records that segments `first`..`first + count − 1` were sent: new data moves `sndNxt`; in recovery
  * a resent hole moves HighRxt; after a timeout a resend moves `sndNxt` past it and past what the
@@ -204,7 +261,7 @@ export const sentRun = (s: SenderState, first: number, count: number): SenderSta
   if (count <= 0) return s
   const end = first + count
   if (first >= s.sndMax) return { ...s, sndNxt: end, sndMax: end }
-  if (s.inRecovery) return { ...s, highRxt: Math.max(s.highRxt, end - 1), retransmits: s.retransmits + count }
+  if (s.inRecovery) return { ...s, ...resent(s, first, end), highRxt: Math.max(s.highRxt, end - 1), retransmits: s.retransmits + count }
   const sndNxt = Sack.nextUnsacked(s.sacked, Math.max(s.sndNxt, end))
   return { ...s, sndNxt, sndMax: Math.max(s.sndMax, sndNxt) }
 }
@@ -271,7 +328,7 @@ export const onAck = (s: SenderState, ack: number, nowNs: number, echoNs: number
       // A partial ACK: recovery goes on, the pipe deciding what goes; the timer restarts, as on every
       // ACK of new data (Linux's tcp_rearm_rto). With nothing SACKed above the hole it names (a peer
       // that sends no SACK), the hole goes at once, as NewReno's partial ACK (RFC 6582 3.2 step 5).
-      const partial: SenderState = { ...timed, sacked, sndUna: ack, sndNxt, dupAcks: 0, lossAcked: true, cc: cc.cc, ssthresh: cc.ssthresh }
+      const partial = markLostRetransmits({ ...timed, sacked, sndUna: ack, sndNxt, dupAcks: 0, lossAcked: true, cc: cc.cc, ssthresh: cc.ssthresh })
       return { sender: partial, retransmit: sacked.length === 0 && s.highRxt < ack, timer: true }
     }
     const window = s.inRecovery
@@ -279,16 +336,17 @@ export const onAck = (s: SenderState, ack: number, nowNs: number, echoNs: number
       : !cwndLimited(s)
       ? cc // the application held the sender back: the window did not prove itself (RFC 2861)
       : Cubic.grow(cc, ack, sndNxt, Cubic.jiffiesOf(nowNs))
-    const next: SenderState = { ...timed, sacked, sndUna: ack, sndNxt, dupAcks: 0, inRecovery: false, lossAcked: true, ...window }
+    const next: SenderState = { ...timed, sacked, sndUna: ack, sndNxt, dupAcks: 0, inRecovery: false, lossAcked: true, rxtMarks: NO_MARKS, relost: NO_MARKS, ...window }
     // The SACKed segments may already show the new oldest one lost (RFC 6675 5, IsLost(HighACK + 1)).
     if (!s.inRecovery && lostFirst(next)) return { sender: enterRecovery(next, 0), retransmit: true, timer: true }
     return { sender: next, retransmit: false, timer: next.sndUna < next.sndNxt }
   }
   if (ack === s.sndUna && outstanding(s) > 0) {
-    // A duplicate counts when it SACKs something new, or carries no SACK at all (RFC 6675 2, DupAck).
-    const dupAcks = sack.length === 0 || sacked !== trimmed ? s.dupAcks + 1 : s.dupAcks
+    // A duplicate counts when it SACKs something new (RFC 6675 2, DupAck), or, from a peer that does
+    // no SACK, always.
+    const dupAcks = sacked !== trimmed || !s.sackPermitted ? s.dupAcks + 1 : s.dupAcks
     const dup: SenderState = { ...s, sacked, dupAcks }
-    if (s.inRecovery) return { sender: dup, retransmit: false, timer: undefined }
+    if (s.inRecovery) return { sender: markLostRetransmits(dup), retransmit: false, timer: undefined }
     // After a timeout, duplicates of what the go-back-N resent start no recovery (RFC 6582 3.2 step 2).
     if ((dupAcks >= DUP_ACK_THRESHOLD_ACKS && s.sndUna >= s.recover) || lostFirst(dup)) return { sender: enterRecovery(dup, dupAcks), retransmit: true, timer: true }
     return { sender: dup, retransmit: false, timer: undefined }
@@ -310,7 +368,9 @@ const lostFirst = (s: SenderState): boolean =>
  */
 const enterRecovery = (s: SenderState, dupAcks: number): SenderState => {
   const { cc, ssthresh } = Cubic.onLoss(s.cc, s.cwnd)
-  return { ...s, dupAcks, ssthresh, cwnd: ssthresh, cwndCnt: 0, cc, inRecovery: true, recover: s.sndMax, highRxt: s.sndUna - 1 }
+  return {
+    ...s, dupAcks, ssthresh, cwnd: ssthresh, cwndCnt: 0, cc, inRecovery: true, recover: s.sndMax, highRxt: s.sndUna - 1, rxtMarks: NO_MARKS, relost: NO_MARKS
+  }
 }
 
 /**
@@ -343,6 +403,8 @@ export const onTimeout = (s: SenderState, nowNs: number): SenderState =>
     ssthresh: (s.inRecovery ? s.sndUna === s.recover : s.sndUna >= s.recover || s.lossAcked) ? Cubic.onLoss(s.cc, s.cwnd).ssthresh : s.ssthresh,
     cc: Cubic.start(Cubic.jiffiesOf(nowNs), s.sndMax),
     lossAcked: false,
+    rxtMarks: NO_MARKS,
+    relost: NO_MARKS,
     cwnd: 1,
     cwndCnt: 0,
     sndNxt: s.sndUna,

@@ -4,6 +4,9 @@ import * as Rx from "../../src/workload/TcpReceiver.ts"
 import * as Sender from "../../src/workload/TcpSender.ts"
 import { lossyTransfer } from "./lossyChannel.ts"
 
+/** A sender whose peer did not offer SACK: its duplicate ACKs count as NewReno's do. */
+const NO_SACK_PEER: Sender.SenderState = { ...Sender.initialSender, sackPermitted: false }
+
 describe("TCP sender (Linux 2.6.33: CUBIC, SACK recovery; NewReno's without SACK)", () => {
   it("slow start grows the window by one segment per ACK, however many it acknowledges (tcp_abc 0)", () => {
     let s = Sender.sent(Sender.initialSender, 3)
@@ -16,7 +19,7 @@ describe("TCP sender (Linux 2.6.33: CUBIC, SACK recovery; NewReno's without SACK
   })
 
   it("without SACK, three duplicate ACKs start recovery with one resend; the ACK of all sent before it ends recovery", () => {
-    let s = { ...Sender.sent(Sender.initialSender, 10), cwnd: 10 }
+    let s = { ...Sender.sent(NO_SACK_PEER, 10), cwnd: 10 }
     // The first ACK is new; the next three are duplicates; the fifth arrives during recovery.
     const steps = [1, 1, 1, 1, 1].map((ack) => {
       const step = Sender.onAck(s, ack, 1_000_000, 0)
@@ -37,7 +40,7 @@ describe("TCP sender (Linux 2.6.33: CUBIC, SACK recovery; NewReno's without SACK
     // Segments 0–9 in flight; 2 and 5 were lost. ACKs for 0 and 1 are new, those for 3 and 4 are
     // duplicates asking for 2: the third starts recovery with `recover` = 10. The two new ACKs grew
     // the window to 12: the threshold is ⌊12 × 717/1024⌋ = 8.
-    let s = { ...Sender.sent(Sender.initialSender, 10), cwnd: 10 }
+    let s = { ...Sender.sent(NO_SACK_PEER, 10), cwnd: 10 }
     for (const ack of [1, 2, 2, 2, 2]) s = Sender.onAck(s, ack, 1_000_000, 0).sender
     assert.deepStrictEqual([s.inRecovery, s.recover, s.ssthresh, s.cwnd], [true, 10, 8, 8])
     s = Sender.sentRun(s, 2, 1)
@@ -55,7 +58,7 @@ describe("TCP sender (Linux 2.6.33: CUBIC, SACK recovery; NewReno's without SACK
   })
 
   it("after a timeout, duplicate ACKs for what the go-back-N resent start no fast retransmit (RFC 6582 3.2 steps 2 and 6)", () => {
-    const s = Sender.onTimeout({ ...Sender.sent(Sender.initialSender, 8), cwnd: 8, sndUna: 2 }, 0)
+    const s = Sender.onTimeout({ ...Sender.sent(NO_SACK_PEER, 8), cwnd: 8, sndUna: 2 }, 0)
     assert.strictEqual(s.recover, 8)
     // The go-back-N resends 2–4; the receiver, holding 3–7 already, acknowledges 8 once 2 arrives,
     // but a lost ACK and resends of what it had give duplicates of an older ACK first.
@@ -75,6 +78,20 @@ describe("TCP sender (Linux 2.6.33: CUBIC, SACK recovery; NewReno's without SACK
       return step.retransmit
     })
     assert.deepStrictEqual(later, [false, false, true])
+  })
+
+  it("with SACK, duplicate ACKs that SACK nothing new (answers to duplicate segments) start no recovery (RFC 6675 DupAck)", () => {
+    // Segments 0–9 out; the receiver has everything up to 5 and gets 3 and 4 again (a needless resend
+    // behind a full queue): it answers each at once, acknowledging 5 with no SACK block.
+    let s: Sender.SenderState = { ...Sender.sent(Sender.initialSender, 10), cwnd: 10 }
+    s = Sender.onAck(s, 5, 1_000_000, 0).sender
+    for (let i = 0; i < 4; i++) s = Sender.onAck(s, 5, 2_000_000, 0).sender
+    assert.deepStrictEqual([s.inRecovery, s.dupAcks], [false, 0])
+    // The same ACKs from a peer that does no SACK count: the third starts recovery.
+    let t: Sender.SenderState = { ...Sender.sent(NO_SACK_PEER, 10), cwnd: 10 }
+    t = Sender.onAck(t, 5, 1_000_000, 0).sender
+    for (let i = 0; i < 3; i++) t = Sender.onAck(t, 5, 2_000_000, 0).sender
+    assert.isTrue(t.inRecovery)
   })
 
   it("a timeout collapses the window to one segment, goes back to the hole, and backs the timer off", () => {

@@ -110,6 +110,37 @@ describe("the sender's scoreboard (RFC 6675)", () => {
     assert.deepStrictEqual(sentRuns, [[0, 3], [6, 1], [9, 1], [10, 5]], "0–2, 6 and 9 again; then new data, the window full")
   })
 
+  it("a resend lost again goes again once the receiver SACKs a segment sent after it, not at the timeout (Linux's tcp_mark_lost_retrans)", () => {
+    // Segments 0–19 out, the window 20; 2 is lost. 3, 4 and 5 arrive: the third duplicate starts recovery and 2 goes again.
+    let s: Sender.SenderState = { ...Sender.sent(Sender.initialSender, 20), cwnd: 20 }
+    let r: Rx.TcpReceiver = opened({ ...Rx.initialReceiver, rcvNxt: 0, lastAckSent: 0 })
+    for (const seg of [0, 1]) r = Rx.onSegment(r, seg, 0).receiver
+    s = Sender.onAck(s, 2, 1e6, 0).sender
+    const hear = (seg: number): void => {
+      r = Rx.onSegment(r, seg, 0).receiver
+      s = Sender.onAck(s, r.rcvNxt, 2e6, 0, Sack.reported(r.blocks)).sender
+    }
+    for (const seg of [3, 4, 5]) hear(seg)
+    assert.isTrue(s.inRecovery)
+    s = Sender.sentRun(s, 2, 1) // the resend, sent when everything up to 20 had gone: it is lost too
+    for (let seg = 6; seg < 20; seg++) hear(seg)
+    // The pipe lets new data go: 20 and 21, sent after the resend.
+    const fresh = Sender.nextRun(s, 44)!
+    assert.strictEqual(fresh.first, 20)
+    s = Sender.sentRun(s, 20, 2)
+    const before = Sender.inFlight(s)
+    hear(20)
+    // 20 was first sent after 2's resend: the resend is lost; 2 goes again, ahead of anything else.
+    assert.deepStrictEqual(s.relost, [2])
+    assert.strictEqual(Sender.inFlight(s), before - 2, "20 SACKed, and 2's lost resend no longer in flight")
+    assert.deepStrictEqual(Sender.nextRun(s, 44), { first: 2, count: 1 })
+    s = Sender.sentRun(s, 2, 1)
+    assert.deepStrictEqual([s.relost.length, s.retransmits], [0, 2])
+    hear(21)
+    hear(2)
+    assert.deepStrictEqual([s.inRecovery, s.sndUna], [false, 22], "recovery ends without a timeout")
+  })
+
   it("ignores a block a peer sends outside the data outstanding, and one that is no range", () => {
     const s: Sender.SenderState = { ...Sender.sent(Sender.initialSender, 10), cwnd: 10 }
     const step = Sender.onAck(s, 0, 1e6, 0, [50, 60, 7, 3, -5, 0])

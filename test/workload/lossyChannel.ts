@@ -17,7 +17,7 @@ const ROUND_TRIP_NS = 10_000_000
 export const lossyTransfer = (seed: number, lossPercent: number, sack: boolean, total = 300): boolean => {
   let x = seed >>> 0
   const rand = () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32)
-  let s = Sender.initialSender
+  let s: Sender.SenderState = sack ? Sender.initialSender : { ...Sender.initialSender, sackPermitted: false }
   let r = Rx.initialReceiver
   let now = 0
   let delivered = 0
