@@ -54,9 +54,9 @@ const INITIAL_DELAYED_ACK = 2 << ACK_RATIO_SHIFT
 export const HYSTART_LOW_WINDOW_SEGMENTS = 16
 /** `HYSTART_MIN_SAMPLES`: RTT samples a round takes before its smallest counts. */
 const HYSTART_MIN_SAMPLES = 8
-/** `HYSTART_DELAY_MIN` and `_MAX`, in RTT units (jiffies × 8): the delay threshold's bounds (2 and 16 jiffies). */
-const HYSTART_DELAY_MIN = 2 << 3
-const HYSTART_DELAY_MAX = 16 << 3
+/** Linux's `HYSTART_DELAY_MIN` and `_MAX`, in its RTT unit (an eighth of a jiffy): the delay threshold's bounds, 2 and 16 jiffies. */
+const HYSTART_DELAY_MIN_EIGHTH_JIFFIES = 2 << 3
+const HYSTART_DELAY_MAX_EIGHTH_JIFFIES = 16 << 3
 /** `msecs_to_jiffies(2)`: ACKs this close (in jiffies, rounded up) extend an ACK train. */
 const ACK_TRAIN_GAP_JIFFIES = Math.ceil(2e6 / JIFFY_NS)
 
@@ -148,7 +148,7 @@ const hystartUpdate = (w: Window, delay: number, nowJiffies: number): Window => 
   if (sampleCnt < HYSTART_MIN_SAMPLES) {
     if (currRtt === 0 || currRtt > delay) currRtt = delay
     sampleCnt++
-  } else if (currRtt > c.delayMin + Math.min(Math.max(c.delayMin >> 4, HYSTART_DELAY_MIN), HYSTART_DELAY_MAX)) {
+  } else if (currRtt > c.delayMin + Math.min(Math.max(c.delayMin >> 4, HYSTART_DELAY_MIN_EIGHTH_JIFFIES), HYSTART_DELAY_MAX_EIGHTH_JIFFIES)) {
     found |= HYSTART_DELAY
   }
   const cc = { ...c, found, lastJiffies, currRtt, sampleCnt }
