@@ -115,15 +115,15 @@ export interface Window {
 }
 
 /**
- * An ACK acknowledged `acked` segments (`bictcp_acked`): the delayed-ACK ratio follows it while the
+ * An ACK acknowledged `segments` segments (`bictcp_acked`): the delayed-ACK ratio follows it while the
  * connection is `open` (no recovery, no timeout's aftermath); an RTT sample of `rttJiffies` (−1: none,
  * as when the ACK covers a resent segment or came within the jiffy its segment left in) feeds the
  * smallest RTT and, in slow start, HyStart, which may set the threshold to the window.
  */
-export const acked = (w: Window, acked: number, rttJiffies: number, open: boolean, nowJiffies: number): Window => {
+export const acked = (w: Window, segments: number, rttJiffies: number, open: boolean, nowJiffies: number): Window => {
   let cc = w.cc
   if (open) {
-    const ratio = cc.delayedAck - (cc.delayedAck >> ACK_RATIO_SHIFT) + acked
+    const ratio = cc.delayedAck - (cc.delayedAck >> ACK_RATIO_SHIFT) + segments
     cc = { ...cc, delayedAck: ratio & 0xffff } // a u16
   }
   if (rttJiffies <= 0) return cc === w.cc ? w : { ...w, cc }
