@@ -219,11 +219,10 @@ const newData = (s: SenderState, room: number, rwnd: number, written: number): R
 const resent = (s: SenderState, first: number, end: number): Pick<SenderState, "rxtMarks" | "relost"> => {
   const marks: Array<number> = []
   const m = s.rxtMarks
-  let i = 0
-  while (i < m.length && m[i]! < first) marks.push(m[i]!, m[i + 1]!), (i += 2)
+  // The marks below the run, the run's (a segment resent again takes its new mark), the marks above it.
+  for (let i = 0; i < m.length && m[i]! < first; i += 2) marks.push(m[i]!, m[i + 1]!)
   for (let seg = first; seg < end; seg++) marks.push(seg, s.sndMax)
-  while (i < m.length && m[i]! < end) i += 2 // resent again: the new mark replaces the old
-  while (i < m.length) marks.push(m[i]!, m[i + 1]!), (i += 2)
+  for (let i = 0; i < m.length; i += 2) if (m[i]! >= end) marks.push(m[i]!, m[i + 1]!)
   const relost = s.relost.length === 0 ? s.relost : s.relost.filter((seg) => seg < first || seg >= end)
   return { rxtMarks: marks, relost }
 }
