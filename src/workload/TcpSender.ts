@@ -322,7 +322,8 @@ export const onAck = (s: SenderState, ack: number, nowNs: number, echoNs: number
     // order: the sender goes on from there (past what it SACKed), as Linux's snd_una simply moves past it.
     const sndNxt = Sack.nextUnsacked(sacked, Math.max(s.sndNxt, ack))
     // CUBIC hears of every ACK of new data (its RTT sample, its delayed-ACK ratio), before the window grows.
-    const cc = ccAcked(s, acked, nowNs, echoNs)
+    const nowJiffies = Cubic.jiffiesOf(nowNs)
+    const cc = ccAcked(s, acked, nowNs, nowJiffies, echoNs)
     if (s.inRecovery && ack < s.recover) {
       // A partial ACK: recovery goes on, the pipe deciding what goes; the timer restarts, as on every
       // ACK of new data (Linux's tcp_rearm_rto). With nothing SACKed above the hole it names (a peer
@@ -331,10 +332,10 @@ export const onAck = (s: SenderState, ack: number, nowNs: number, echoNs: number
       return { sender: partial, retransmit: sacked.length === 0 && s.highRxt < ack, timer: true }
     }
     const window = s.inRecovery
-      ? { cwnd: Math.min(s.cwnd, cc.ssthresh), cwndCnt: s.cwndCnt, ssthresh: cc.ssthresh, cc: cc.cc } // recovery ends (RFC 6675 5; Linux's tcp_complete_cwr)
+      ? { ...cc, cwnd: Math.min(cc.cwnd, cc.ssthresh) } // recovery ends (RFC 6675 5; Linux's tcp_complete_cwr)
       : !cwndLimited(s)
       ? cc // the application held the sender back: the window did not prove itself (RFC 2861)
-      : Cubic.grow(cc, ack, sndNxt, Cubic.jiffiesOf(nowNs))
+      : Cubic.grow(cc, ack, sndNxt, nowJiffies)
     const next: SenderState = { ...timed, sacked, sndUna: ack, sndNxt, dupAcks: 0, inRecovery: false, lossAcked: true, rxtMarks: NO_MARKS, relost: NO_MARKS, ...window }
     // The SACKed segments may already show the new oldest one lost (RFC 6675 5, IsLost(HighACK + 1)).
     if (!s.inRecovery && lostFirst(next)) return { sender: enterRecovery(next, 0), retransmit: true, timer: true }
@@ -380,10 +381,9 @@ const enterRecovery = (s: SenderState, dupAcks: number): SenderState => {
  * a timeout went back from). The echoed segment stands for Linux's newest one the ACK covers; a delayed
  * ACK's two were sent within a segment's time of each other.
  */
-const ccAcked = (s: SenderState, acked: number, nowNs: number, echoNs: number): Cubic.Window => {
+const ccAcked = (s: SenderState, acked: number, nowNs: number, nowJiffies: number, echoNs: number): Cubic.Window => {
   const open = !s.inRecovery && s.sndUna >= s.recover && s.sacked.length === 0 && s.dupAcks === 0
   const resentAcked = s.inRecovery ? s.sndUna <= s.highRxt : s.sndUna < s.recover
-  const nowJiffies = Cubic.jiffiesOf(nowNs)
   const rttJiffies = resentAcked || echoNs < 0 || echoNs > nowNs ? -1 : nowJiffies - Cubic.jiffiesOf(echoNs)
   return Cubic.acked({ cwnd: s.cwnd, cwndCnt: s.cwndCnt, ssthresh: s.ssthresh, cc: s.cc }, acked, rttJiffies, open, nowJiffies)
 }
